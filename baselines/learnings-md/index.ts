@@ -1,0 +1,65 @@
+// learnings.md: the simplest memory. Before each task the agent reads one learnings.md; after each
+// task it writes down what it learned, and those notes are appended at the session's end (in
+// schedule order, so concurrency never changes the file). No curation: the file only grows,
+// unless `max_entries` trims the oldest entries.
+
+import type { ArmFactory, ArmUsage } from '../../harness/core/arm.js';
+import { enumOption, numberOption, rejectUnknownOptions } from '../../harness/core/options.js';
+import { trialDigest } from '../../harness/agent/digest.js';
+import { textOf } from '../../harness/core/messages.js';
+
+const FILE = 'learnings.md';
+const HEADER = '# Learnings\n\nLessons from earlier tasks, oldest first.\n';
+
+const REFLECT_PROMPT = `You have just finished a task. Write the lessons a colleague doing similar tasks should know,
+as a short Markdown list (one "- " item per lesson). Name concrete settings and fixes exactly as the errors
+or the reviewer named them. If there is nothing new to learn, reply "No new lessons."`;
+
+const learningsMd: ArmFactory = {
+  name: 'learnings-md',
+  description: 'Read learnings.md before each task; append the lessons written after each task.',
+  create(options) {
+    rejectUnknownOptions('learnings-md', options, ['reflect_on', 'max_entries']);
+    const reflectOn = enumOption('learnings-md', options, 'reflect_on', ['all', 'failures', 'errors'] as const, 'errors');
+    const maxEntries = numberOption('learnings-md', options, 'max_entries', Infinity, 1);
+    return {
+      name: 'learnings-md',
+      contextFor: (_task, memory) => memory[FILE] ?? '',
+      async afterTrial({ task, record, transcript }, context) {
+        const sawTrouble = record.pitfalls_hit.length > 0 || record.feedback.length > 0 || !record.success;
+        if (reflectOn === 'failures' && record.success) return {};
+        if (reflectOn === 'errors' && !sawTrouble) return {};
+        const started = performance.now();
+        const reply = await context.model.create(
+          {
+            system: [{ type: 'text', text: REFLECT_PROMPT }],
+            messages: [{ role: 'user', content: trialDigest(transcript, task.title) }],
+            max_tokens: 1024,
+          },
+          { seedKey: context.seedKey, purpose: 'reflect', subject: { suite: task.suite, family: task.family, task: task.id } },
+        );
+        const text = textOf(reply.content).trim();
+        const usage: ArmUsage = { ...reply.usage, cost_usd: reply.cost_usd, calls: 1, wall_ms: Math.round(performance.now() - started) };
+        const lessons = text
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l.startsWith('- '));
+        return { notes: lessons.join('\n'), usage };
+      },
+      async afterSession({ memory, trials }, context) {
+        const current = memory[FILE] ?? HEADER;
+        const added = trials.flatMap((t) => (t.notes ? t.notes.split('\n').filter(Boolean) : []));
+        if (added.length === 0) return { memory: { ...memory, [FILE]: current } };
+        let entries = [...entryLines(current), ...added.map((l) => `${l} _(session ${context.session})_`)];
+        if (entries.length > maxEntries) entries = entries.slice(entries.length - maxEntries);
+        return { memory: { ...memory, [FILE]: `${HEADER}\n${entries.join('\n')}\n` } };
+      },
+    };
+  },
+};
+
+function entryLines(text: string): string[] {
+  return text.split('\n').filter((line) => line.startsWith('- '));
+}
+
+export default learningsMd;

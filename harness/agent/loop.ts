@@ -1,0 +1,125 @@
+// The tool-use loop in the shape of the Messages API: system prompt (with the arm's memory as a
+// cacheable prefix), the task, the suite's tools; it ends on submit, on a turn without tool calls,
+// on max turns, or on a budget. Every request and response is kept in the transcript.
+
+import type { ContentBlock, Message, ModelClient, SystemBlock, ToolResultBlock, Usage } from '../core/messages.js';
+import { addUsage, emptyUsage, ModelInfraError } from '../core/messages.js';
+import type { Environment, Task } from '../core/suite.js';
+import type { TranscriptTurn } from './transcript.js';
+
+export interface AgentBudgets {
+  max_turns: number;
+  max_output_tokens: number;
+  max_tokens_per_trial?: number;
+  max_cost_per_trial?: number;
+}
+
+export interface AgentRunInput {
+  model: ModelClient;
+  task: Task;
+  systemPrompt: string;
+  /** The arm's memory text ('' for none). Sent as a separate, cacheable system block. */
+  memory: string;
+  environment: Environment;
+  budgets: AgentBudgets;
+  /** Seed key prefix for this trial's model calls. */
+  seedKey: string;
+  signal?: AbortSignal;
+}
+
+export type AgentStop = 'submitted' | 'end_turn' | 'max_turns' | 'token_budget' | 'cost_budget' | 'infra';
+
+export interface AgentRunResult {
+  stop: AgentStop;
+  system: SystemBlock[];
+  messages: Message[];
+  turns: TranscriptTurn[];
+  usage: Usage;
+  cost_usd: number;
+  tool_calls: number;
+  /** Set when stop is 'infra': what failed (provider or environment), never a secret. */
+  infra_error?: string;
+}
+
+export function memoryBlock(memory: string): SystemBlock[] {
+  return memory.trim() ? [{ type: 'text', text: `# Memory from earlier sessions\n\n${memory.trim()}\n`, cache: true }] : [];
+}
+
+export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
+  const { model, task, environment, budgets } = input;
+  const system: SystemBlock[] = [{ type: 'text', text: input.systemPrompt }, ...memoryBlock(input.memory)];
+  const messages: Message[] = [{ role: 'user', content: task.prompt }];
+  const turns: TranscriptTurn[] = [];
+  const usage = emptyUsage();
+  let cost = 0;
+  let toolCalls = 0;
+  const result = (stop: AgentStop, infra_error?: string): AgentRunResult => ({
+    stop,
+    system,
+    messages,
+    turns,
+    usage,
+    cost_usd: cost,
+    tool_calls: toolCalls,
+    ...(infra_error ? { infra_error } : {}),
+  });
+
+  for (let turn = 1; turn <= budgets.max_turns; turn++) {
+    const started = performance.now();
+    let response;
+    try {
+      response = await model.create(
+        { system, messages, tools: environment.tools, max_tokens: budgets.max_output_tokens },
+        {
+          seedKey: `${input.seedKey}:t${turn}`,
+          purpose: 'agent',
+          subject: { suite: task.suite, family: task.family, task: task.id },
+          ...(input.signal ? { signal: input.signal } : {}),
+        },
+      );
+    } catch (error) {
+      if (error instanceof ModelInfraError) return result('infra', error.message);
+      throw error;
+    }
+    addUsage(usage, response.usage);
+    cost += response.cost_usd;
+    turns.push({
+      request_messages: messages.length,
+      stop_reason: response.stop_reason,
+      usage: response.usage,
+      cost_usd: response.cost_usd,
+      wall_ms: Math.round(performance.now() - started),
+    });
+    messages.push({ role: 'assistant', content: response.content });
+
+    const uses = response.content.filter((b): b is Extract<ContentBlock, { type: 'tool_use' }> => b.type === 'tool_use');
+    if (uses.length === 0) return result('end_turn');
+
+    const results: ToolResultBlock[] = [];
+    let submitted = false;
+    for (const use of uses) {
+      toolCalls++;
+      let outcome;
+      try {
+        outcome = await environment.call(use.name, use.input ?? {});
+      } catch (error) {
+        // A tool that throws is a bug in the environment, not the agent's failure.
+        return result('infra', `tool ${use.name} crashed: ${(error as Error).message}`);
+      }
+      results.push({
+        type: 'tool_result',
+        tool_use_id: use.id,
+        content: outcome.content,
+        ...(outcome.is_error ? { is_error: true } : {}),
+      });
+      if (outcome.submitted) submitted = true;
+    }
+    messages.push({ role: 'user', content: results });
+    if (submitted) return result('submitted');
+
+    const tokens = usage.input_tokens + usage.output_tokens + usage.cache_read_tokens + usage.cache_write_tokens;
+    if (budgets.max_tokens_per_trial !== undefined && tokens >= budgets.max_tokens_per_trial) return result('token_budget');
+    if (budgets.max_cost_per_trial !== undefined && cost >= budgets.max_cost_per_trial) return result('cost_budget');
+  }
+  return result('max_turns');
+}

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { readExperimentFile, validateExperiment, type ExperimentOverrides } from '../../config/load.js';
+import { knownNames } from '../known-names.js';
+import { executeRun } from '../../runner/runner.js';
+import { finishRun } from '../finish.js';
+import { progressFor } from '../progress-choice.js';
+
+interface RunArgs {
+  file: string;
+  out?: string;
+  model?: string;
+  suites?: string;
+  arms?: string;
+  sessions?: number;
+  'tasks-per-session'?: number;
+  replicates?: number;
+  seed?: number;
+  concurrency?: number;
+  progress?: 'auto' | 'bar' | 'lines' | 'none';
+}
+
+const list = (value: string | undefined): string[] | undefined =>
+  value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run <file>',
+  describe: 'Run an experiment file (YAML or JSON) and write a run directory with a report',
+  builder: (y) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'experiment file (.yaml, .yml or .json)' })
+      .option('out', { type: 'string', describe: 'run directory to create (default: runs/<name>-<timestamp>)' })
+      .option('model', { type: 'string', describe: 'agent model, overrides the file: sim:<profile> or anthropic:<model-id>' })
+      .option('suites', { type: 'string', describe: 'comma list of suites, overrides the file' })
+      .option('arms', { type: 'string', describe: 'comma list of arms, overrides the file' })
+      .option('sessions', { type: 'number', describe: 'sessions per (arm, replicate)' })
+      .option('tasks-per-session', { type: 'number', describe: 'tasks in each session' })
+      .option('replicates', { type: 'number', describe: 'independent replicates (each with its own task order)' })
+      .option('seed', { type: 'number', describe: 'master seed' })
+      .option('concurrency', { type: 'number', describe: 'trials in flight at once' })
+      .option('progress', { choices: ['auto', 'bar', 'lines', 'none'] as const, default: 'auto' as const, describe: 'progress display (auto: a bar on a terminal, lines otherwise)' })
+      .example('$0 run examples/quickstart.yaml', 'run the quick start with the built-in sim model')
+      .example('$0 run exp.yaml --arms stateless,learnings-md --sessions 10 --out runs/ablation', 'override the file'),
+  handler: async (args) => {
+    const overrides: ExperimentOverrides = {
+      model: args.model,
+      suites: list(args.suites),
+      arms: list(args.arms),
+      sessions: args.sessions,
+      tasks_per_session: args['tasks-per-session'],
+      replicates: args.replicates,
+      seed: args.seed,
+      concurrency: args.concurrency,
+    };
+    const raw = readExperimentFile(args.file);
+    const experiment = validateExperiment(args.file, raw, overrides, await knownNames());
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+    const runDir = args.out ?? join('runs', `${experiment.name}-${stamp}`);
+    const outcome = await executeRun({ runDir, experiment, progress: progressFor(args.progress ?? 'auto') });
+    await finishRun(outcome);
+  },
+};

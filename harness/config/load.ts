@@ -1,0 +1,218 @@
+// Reading an experiment file: parse (YAML or JSON), apply command-line overrides, validate against
+// the schema and against what exists (suites, arms, pitfalls). Every failure is one ConfigError that
+// names the file, the field path and what was expected.
+
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { experimentSchema, resolveArms, type Experiment } from './schema.js';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    readonly expected: string,
+  ) {
+    super(`${file}: ${field ? `${field}: ` : ''}${expected}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Values from command-line flags; they win over the file. */
+export interface ExperimentOverrides {
+  model?: string;
+  suites?: string[];
+  arms?: string[];
+  sessions?: number;
+  tasks_per_session?: number;
+  replicates?: number;
+  seed?: number;
+  concurrency?: number;
+}
+
+export interface KnownNames {
+  suites: string[];
+  arms: string[];
+  /** suite -> families and pitfall ids (with whether they declare a drift). */
+  suiteDetails?: Map<string, { families: string[]; pitfalls: Map<string, { drift: boolean }> }>;
+}
+
+export function readExperimentFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, '', `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  // YAML 1.2 is a superset of JSON, so one parser reads both and reports positions for both.
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    const where = first.linePos?.[0] ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}` : '';
+    throw new ConfigError(file, where, `not valid YAML/JSON: ${first.message.split('\n')[0]}`);
+  }
+  const value: unknown = doc.toJS();
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(file, '', 'expected a mapping of experiment fields (name, seed, model, suites, arms, ...)');
+  }
+  return value;
+}
+
+export function applyOverrides(raw: unknown, overrides: ExperimentOverrides): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value !== undefined) merged[key] = value;
+  }
+  return merged;
+}
+
+const FLAG_FOR: Record<string, string> = {
+  model: '--model',
+  suites: '--suites',
+  arms: '--arms',
+  sessions: '--sessions',
+  tasks_per_session: '--tasks-per-session',
+  replicates: '--replicates',
+  seed: '--seed',
+  concurrency: '--concurrency',
+};
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      let previous = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const current = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = current;
+      }
+    }
+    return row[b.length]!;
+  };
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(word, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>): { field: string; expected: string } {
+  const field = fieldPath(issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = issue.path.length === 0 ? Object.keys(experimentSchema.shape) : [];
+      const key = issue.keys[0]!;
+      const hint = closest(key, allowed);
+      return {
+        field: field ? `${field}.${key}` : key,
+        expected: `unknown field${hint ? ` (did you mean "${hint}"?)` : ''}`,
+      };
+    }
+    case 'invalid_type': {
+      const received = valueAt(input, issue.path);
+      return {
+        field,
+        expected: received === undefined ? `required field missing: expected ${issue.expected}` : `expected ${issue.expected}, got ${JSON.stringify(received)}`,
+      };
+    }
+    case 'invalid_union':
+      return { field, expected: `expected ${describeUnion(issue.path)}, got ${JSON.stringify(valueAt(input, issue.path))}` };
+    default: {
+      const received = valueAt(input, issue.path);
+      return { field, expected: `${issue.message}${received !== undefined ? `, got ${JSON.stringify(received)}` : ''}` };
+    }
+  }
+}
+
+function describeUnion(path: readonly PropertyKey[]): string {
+  if (path[0] === 'arms') return 'an arm name or {arm, name?, options?}';
+  return 'one of the allowed forms';
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value: unknown = input;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part as string];
+  }
+  return value;
+}
+
+function flagNote(field: string, overrides: ExperimentOverrides): string {
+  const top = field.split(/[.[]/)[0]!;
+  const flag = FLAG_FOR[top];
+  return flag && (overrides as Record<string, unknown>)[top] !== undefined ? ` (set by ${flag})` : '';
+}
+
+/** Validate and check names. Throws ConfigError. */
+export function validateExperiment(
+  file: string,
+  raw: unknown,
+  overrides: ExperimentOverrides,
+  known: KnownNames,
+): Experiment {
+  const input = applyOverrides(raw, overrides);
+  const parsed = experimentSchema.safeParse(input);
+  if (!parsed.success) {
+    // A misspelt key explains the "missing" one it was meant to be: report it first.
+    const issue = parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0]!;
+    const { field, expected } = describeIssue(issue, input);
+    throw new ConfigError(file, field + flagNote(field, overrides), expected);
+  }
+  const experiment = parsed.data;
+  const fail = (field: string, expected: string): never => {
+    throw new ConfigError(file, field + flagNote(field, overrides), expected);
+  };
+
+  experiment.suites.forEach((suite, i) => {
+    if (!known.suites.includes(suite)) fail(`suites[${i}]`, `unknown suite "${suite}"; expected one of ${known.suites.join(', ')}`);
+  });
+  if (new Set(experiment.suites).size !== experiment.suites.length) fail('suites', 'each suite at most once');
+
+  const arms = resolveArms(experiment.arms);
+  const seen = new Set<string>();
+  arms.forEach((arm, i) => {
+    if (!known.arms.includes(arm.arm)) {
+      const hint = closest(arm.arm, known.arms);
+      fail(`arms[${i}]`, `unknown arm "${arm.arm}"${hint ? ` (did you mean "${hint}"?)` : ''}; expected one of ${known.arms.join(', ')}`);
+    }
+    if (seen.has(arm.name)) fail(`arms[${i}]`, `arm name "${arm.name}" is used twice; give one of them a distinct "name"`);
+    seen.add(arm.name);
+  });
+
+  for (const [i, spec] of [experiment.model, experiment.grader_model].entries()) {
+    if (spec && !/^(sim|anthropic):/.test(spec)) {
+      fail(i === 0 ? 'model' : 'grader_model', `provider of "${spec}" is not available in this version; expected sim:<profile> or anthropic:<model-id>`);
+    }
+  }
+
+  if (known.suiteDetails) {
+    const families = new Set<string>();
+    const pitfalls = new Map<string, { drift: boolean }>();
+    for (const suite of experiment.suites) {
+      const details = known.suiteDetails.get(suite);
+      details?.families.forEach((f) => families.add(f));
+      details?.pitfalls.forEach((p, id) => pitfalls.set(id, p));
+    }
+    experiment.schedule.held_out.forEach((held, i) => {
+      if (!families.has(held.family)) fail(`schedule.held_out[${i}].family`, `unknown family "${held.family}"; expected one of ${[...families].join(', ')}`);
+      if (held.from_session > experiment.sessions) fail(`schedule.held_out[${i}].from_session`, `at most sessions (${experiment.sessions})`);
+    });
+    experiment.schedule.drift.forEach((event, i) => {
+      const pitfall = pitfalls.get(event.pitfall);
+      if (!pitfall) fail(`schedule.drift[${i}].pitfall`, `unknown pitfall "${event.pitfall}"; expected one of ${[...pitfalls.keys()].join(', ')}`);
+      else if (!pitfall.drift) fail(`schedule.drift[${i}].pitfall`, `pitfall "${event.pitfall}" declares no drift variant`);
+    });
+  }
+  return experiment;
+}

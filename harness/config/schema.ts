@@ -1,0 +1,104 @@
+// The experiment file's schema. The JSON Schema in schema/experiment.schema.json is generated from
+// this (npm run schema), so editors can validate and complete experiment files.
+
+import { z } from 'zod';
+
+const MODEL_SPEC = /^(sim|anthropic|openai|replay):[^\s]*$/;
+
+export const modelSpec = z
+  .string()
+  .regex(MODEL_SPEC, 'a model spec "provider:name": sim:<profile>, anthropic:<model-id>')
+  .describe('sim:<profile>[?param=value&...] or anthropic:<model-id>');
+
+export const armEntry = z.union([
+  z.string().min(1).describe('an arm folder name under baselines/, e.g. stateless'),
+  z
+    .object({
+      arm: z.string().min(1).describe('the arm folder name under baselines/'),
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore')
+        .optional()
+        .describe('how this arm is called in the run (default: the arm name); lets one arm appear twice with different options'),
+      options: z.record(z.string(), z.unknown()).default({}).describe("the arm's own options"),
+    })
+    .strict(),
+]);
+
+const positiveInt = z.number().int().positive();
+
+export const budgetsSchema = z
+  .object({
+    max_turns: positiveInt.default(20).describe('agent turns per trial (per attempt)'),
+    max_tokens_per_trial: positiveInt.optional().describe('input+output tokens per trial'),
+    max_cost_per_trial: z.number().positive().optional().describe('USD per trial'),
+    max_tokens_per_run: positiveInt.optional().describe('input+output tokens for the whole run'),
+    max_cost_per_run: z.number().positive().optional().describe('USD for the whole run; the run stops cleanly when reached'),
+    max_output_tokens: positiveInt.default(4096).describe('max_tokens sent with each model request'),
+  })
+  .strict();
+
+export const scheduleSchema = z
+  .object({
+    held_out: z
+      .array(
+        z
+          .object({
+            family: z.string().min(1),
+            from_session: positiveInt.describe('the first session in which the family appears'),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe('families that appear only from a late session on (transfer vs memorisation)'),
+    drift: z
+      .array(
+        z
+          .object({
+            pitfall: z.string().min(1).describe("a pitfall id from the suite's table that declares a drift"),
+            from_session: positiveInt,
+          })
+          .strict(),
+      )
+      .default([])
+      .describe("events where a pitfall's fix changes from a session on, so an old lesson becomes wrong"),
+  })
+  .strict();
+
+export const experimentSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore').describe('run name'),
+    description: z.string().optional(),
+    seed: z.number().int().nonnegative().describe('master seed: schedule and sim draws derive from it'),
+    model: modelSpec.describe('the agent model'),
+    grader_model: modelSpec.optional().describe('model for graders and dreaming (default: model)'),
+    suites: z.array(z.string().min(1)).min(1).describe('suite folder names under tasks/'),
+    arms: z.array(armEntry).min(1).describe('arms to compare; the first is the reference arm'),
+    sessions: positiveInt.max(1000).describe('sessions per (arm, replicate)'),
+    tasks_per_session: positiveInt.max(10000),
+    replicates: positiveInt.max(1000).default(1),
+    concurrency: positiveInt.max(256).default(4).describe('trials in flight at once'),
+    budgets: budgetsSchema.default(() => budgetsSchema.parse({})),
+    schedule: scheduleSchema.default(() => scheduleSchema.parse({})),
+  })
+  .strict();
+
+export type ExperimentInput = z.input<typeof experimentSchema>;
+export type Experiment = z.output<typeof experimentSchema>;
+export type ArmEntry = z.output<typeof armEntry>;
+
+/** An arm as the run knows it: its display name, the folder that implements it, its options. */
+export interface ResolvedArm {
+  name: string;
+  arm: string;
+  options: Record<string, unknown>;
+}
+
+export function resolveArms(entries: readonly ArmEntry[]): ResolvedArm[] {
+  return entries.map((entry) =>
+    typeof entry === 'string'
+      ? { name: entry, arm: entry, options: {} }
+      : { name: entry.name ?? entry.arm, arm: entry.arm, options: entry.options },
+  );
+}

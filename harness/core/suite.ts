@@ -1,0 +1,117 @@
+// The contract between the engine and a task suite. A suite is a folder under tasks/ whose index
+// module default-exports a `Suite`; the engine never names a suite in its own code.
+
+import type { ToolSpec } from './messages.js';
+import type { SimPolicy } from '../models/sim/policy.js';
+
+export interface Family {
+  id: string;
+  title: string;
+  description: string;
+}
+
+/**
+ * A recurring way to fail that an experienced colleague would know. Declared as data per suite.
+ * The agent never sees this table; the analysis does.
+ */
+export interface Pitfall {
+  id: string;
+  /** format_quirk | tool_workaround | preference | rule */
+  kind: 'format_quirk' | 'tool_workaround' | 'preference' | 'rule';
+  /** Families where it can bite; ['*'] for all. */
+  families: string[];
+  description: string;
+  /** How the agent finds out: an error from a tool during the task, or review feedback after it. */
+  surfaces: 'tool_error' | 'review';
+  /** The choice the agent must get right, as `tool.param` (the sim's and the analysis's handle). */
+  choice: string;
+  /** What a naive agent does. */
+  naive: string;
+  /** What works (before any drift). */
+  fix: string;
+  /** When a drift event fires for this pitfall, what works from then on. */
+  drift?: { fix: string; note: string };
+}
+
+export interface Task {
+  id: string;
+  suite: string;
+  family: string;
+  title: string;
+  /** What the agent is asked, verbatim. */
+  prompt: string;
+  /** Files placed in the trial's workspace before it starts: relative path -> text. */
+  files: Record<string, string>;
+  /** Pitfalls that can bite in this task (ids from the suite's table). */
+  pitfalls: string[];
+  /** What a grader reads: criteria in plain language. */
+  rubric: string[];
+  /** Checker expectations, hidden from the agent. Suite-specific. */
+  expected: Record<string, unknown>;
+}
+
+/** Drift: from `from_session` on, the pitfall's fix is its `drift.fix`. */
+export interface DriftEvent {
+  pitfall: string;
+  from_session: number;
+}
+
+export interface ToolOutcome {
+  content: string;
+  is_error?: boolean;
+  /** The agent declared the task done. */
+  submitted?: boolean;
+}
+
+export interface CheckResult {
+  success: boolean;
+  /** 0..1, the fraction of checks passed. */
+  score: number;
+  /**
+   * What a reviewer would tell the agent after the task (visible to arms that learn from feedback).
+   * Never includes hidden expectations beyond what a human reviewer would say.
+   */
+  feedback: string[];
+  /** Per-check results for the analysis and the report; hidden from the agent. */
+  checks: Array<{ id: string; passed: boolean; detail?: string }>;
+}
+
+export interface Environment {
+  readonly tools: ToolSpec[];
+  call(name: string, input: Record<string, unknown>): Promise<ToolOutcome>;
+  /** Run the deterministic checker over what the agent produced. */
+  check(): Promise<CheckResult>;
+  /** Pitfall ids the agent triggered so far (tool errors during the task, review findings after check). */
+  pitfallsHit(): string[];
+}
+
+export interface EnvironmentContext {
+  /** A fresh, empty directory owned by this trial. */
+  workdir: string;
+  session: number;
+  /** Pitfall ids whose drift is active in this session. */
+  drifted: ReadonlySet<string>;
+}
+
+export interface Suite {
+  name: string;
+  description: string;
+  /** Directory the suite's data lives in (for hashing into the manifest). */
+  dataDir: string;
+  systemPrompt: string;
+  families: Family[];
+  pitfalls: Pitfall[];
+  tasks: Task[];
+  createEnvironment(task: Task, context: EnvironmentContext): Promise<Environment>;
+  /** How the built-in `sim` model does this suite's tasks (without knowing the pitfalls). */
+  simPolicy: SimPolicy;
+}
+
+export function pitfallApplies(pitfall: Pitfall, family: string): boolean {
+  return pitfall.families.includes('*') || pitfall.families.includes(family);
+}
+
+/** The value that works for a pitfall in a session, given the active drift events. */
+export function currentFix(pitfall: Pitfall, drifted: ReadonlySet<string>): string {
+  return drifted.has(pitfall.id) && pitfall.drift ? pitfall.drift.fix : pitfall.fix;
+}

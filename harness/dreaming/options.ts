@@ -1,0 +1,143 @@
+// The dreaming arm's options (the `options:` of an arm entry in an experiment file), validated into
+// a DreamConfig. Every stage can be switched for ablations:
+//
+//   every: 1                     dream after every N-th session (the others only queue their trials)
+//   window: incremental          replay the transcripts since the last dream; `full`: all so far
+//   stages:
+//     replay: true               false: no transcripts, the analysis sees the trial records only
+//                                (outcome and reviewer feedback, not the tool errors)
+//     analyse: true              false: rule-based analysis, no model call
+//     curate: true               false: append every finding (no merge, no drops, no cap)
+//     output: true               false: dry run (changesets are written, memory never changes)
+//   curate: { merge: true, drop_contradicted: true, drop_unused_after: 4, token_cap: 2000, similarity: 0.8 }
+//                                (drop_unused_after / token_cap: null or false turns that rule off)
+//   playbooks: true              false: everything goes to notes.md
+//   review: auto                 auto | human | <path to a policy file>
+//   filter: default              content filters by name (a list), or none
+//   filter_patterns: []          extra patterns the filter refuses (regular expressions)
+//   batch_size: 40               trials per analysis call
+
+import { z } from 'zod';
+import { chainFilters, compilePattern, contentFilterByName, contentFilterNames, patternFilter, type ContentFilter } from './filter.js';
+import { DEFAULT_CURATE, type CurateConfig } from './curate.js';
+import { loadPolicy, type ReviewPolicy } from './review.js';
+
+export type ReviewMode = { mode: 'auto' } | { mode: 'human' } | { mode: 'policy'; path: string; policy: ReviewPolicy };
+
+export interface DreamConfig {
+  every: number;
+  window: 'incremental' | 'full';
+  stages: { replay: boolean; analyse: boolean; curate: boolean; output: boolean };
+  curate: CurateConfig;
+  review: ReviewMode;
+  filter: ContentFilter;
+  batch_size: number;
+}
+
+const toggle = z.boolean();
+const limit = z.union([z.number().int().positive(), z.null(), z.literal(false)]);
+
+const optionsSchema = z
+  .object({
+    every: z.number().int().min(1).max(1000).default(1),
+    window: z.enum(['incremental', 'full']).default('incremental'),
+    stages: z
+      .object({ replay: toggle.default(true), analyse: toggle.default(true), curate: toggle.default(true), output: toggle.default(true) })
+      .strict()
+      .default({ replay: true, analyse: true, curate: true, output: true }),
+    curate: z
+      .object({
+        merge: toggle.optional(),
+        drop_contradicted: toggle.optional(),
+        drop_unused_after: limit.optional(),
+        token_cap: limit.optional(),
+        similarity: z.number().min(0).max(1).optional(),
+      })
+      .strict()
+      .default({}),
+    playbooks: toggle.default(true),
+    review: z.string().min(1).default('auto'),
+    filter: z.union([z.string(), z.array(z.string())]).default(['default']),
+    filter_patterns: z.array(z.string()).default([]),
+    batch_size: z.number().int().min(1).max(1000).default(40),
+  })
+  .strict();
+
+export const DREAM_OPTION_NAMES = Object.keys(optionsSchema.shape);
+
+/** Validate arm options; throws an Error that names the option. */
+export function parseDreamOptions(options: Record<string, unknown>, armName = 'dreaming'): DreamConfig {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const where = path ? `${path}.` : '';
+      throw new Error(`unknown option "${where}${issue.keys[0]}" for arm ${armName}; expected one of ${path ? Object.keys(shapeAt(path)).join(', ') : DREAM_OPTION_NAMES.join(', ')}`);
+    }
+    throw new Error(`option "${path}" of arm ${armName}: ${issue.message}`);
+  }
+  const o = parsed.data;
+  const names = (typeof o.filter === 'string' ? [o.filter] : o.filter).filter((n) => n !== 'none');
+  const filters: ContentFilter[] = names.map((name) => {
+    const filter = contentFilterByName(name);
+    if (!filter) throw new Error(`option "filter" of arm ${armName}: unknown filter "${name}"; expected ${contentFilterNames().join(', ')}`);
+    return filter;
+  });
+  o.filter_patterns.forEach((p, i) => {
+    try {
+      compilePattern(p);
+    } catch (error) {
+      throw new Error(`option "filter_patterns.${i}" of arm ${armName}: ${(error as Error).message}`);
+    }
+  });
+  if (o.filter_patterns.length) filters.push(patternFilter('patterns', o.filter_patterns));
+
+  let review: ReviewMode;
+  if (o.review === 'auto') review = { mode: 'auto' };
+  else if (o.review === 'human') review = { mode: 'human' };
+  else {
+    try {
+      review = { mode: 'policy', path: o.review, policy: loadPolicy(o.review) };
+    } catch (error) {
+      throw new Error(`option "review" of arm ${armName} must be auto, human or a policy file: ${(error as Error).message}`);
+    }
+  }
+  const off = (v: number | null | false | undefined, fallback: number | null): number | null => (v === undefined ? fallback : v === false ? null : v);
+  return {
+    every: o.every,
+    window: o.window,
+    stages: o.stages,
+    curate: {
+      enabled: o.stages.curate,
+      merge: o.curate.merge ?? DEFAULT_CURATE.merge,
+      drop_contradicted: o.curate.drop_contradicted ?? DEFAULT_CURATE.drop_contradicted,
+      drop_unused_after: off(o.curate.drop_unused_after, DEFAULT_CURATE.drop_unused_after),
+      token_cap: off(o.curate.token_cap, DEFAULT_CURATE.token_cap),
+      playbooks: o.playbooks,
+      similarity: o.curate.similarity ?? DEFAULT_CURATE.similarity,
+    },
+    review,
+    filter: filters.length ? chainFilters(filters) : chainFilters([]),
+    batch_size: o.batch_size,
+  };
+}
+
+function shapeAt(path: string): Record<string, unknown> {
+  if (path === 'stages') return { replay: 1, analyse: 1, curate: 1, output: 1 };
+  if (path === 'curate') return { merge: 1, drop_contradicted: 1, drop_unused_after: 1, token_cap: 1, similarity: 1 };
+  return {};
+}
+
+/** The config as recorded in each changeset (what an ablation changed). */
+export function describeConfig(config: DreamConfig): Record<string, unknown> {
+  return {
+    every: config.every,
+    window: config.window,
+    stages: config.stages,
+    curate: { ...config.curate },
+    review: config.review.mode === 'policy' ? `policy:${config.review.path}` : config.review.mode,
+    filter: config.filter.name,
+    batch_size: config.batch_size,
+  };
+}

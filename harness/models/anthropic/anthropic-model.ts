@@ -1,0 +1,306 @@
+// `anthropic:<model-id>`: a ModelClient over Anthropic's Messages API through @anthropic-ai/sdk.
+// The SDK does retries (429 / 5xx / connection errors, honouring retry-after) and timeouts; this
+// file maps our Messages-shaped vocabulary to the SDK's and back, marks the cached system prefix
+// (the memory) for prompt caching, prices usage from pricing.json, and turns every provider failure
+// into a ModelInfraError so the trial is counted as `infra`, not as the agent's failure.
+//
+// Never sent: temperature, top_p, top_k (the API version the SDK speaks rejects them).
+// Never logged or put in an error message: the API key.
+
+import Anthropic, { AnthropicError, APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
+import type {
+  ContentBlockParam,
+  Message as ApiMessage,
+  MessageCreateParamsNonStreaming,
+  MessageParam,
+  StopReason as ApiStopReason,
+  TextBlockParam,
+  Tool,
+} from '@anthropic-ai/sdk/resources/messages';
+
+import {
+  ModelInfraError,
+  type CallContext,
+  type ContentBlock,
+  type Message,
+  type ModelClient,
+  type ModelRequest,
+  type ModelResponse,
+  type StopReason,
+  type Usage,
+} from '../../core/messages.js';
+import { costOf, priceFor } from '../pricing.js';
+
+export const ANTHROPIC_PREFIX = 'anthropic:';
+/** Retries the SDK makes after the first attempt (429, 408, 409, 5xx, connection errors). */
+export const DEFAULT_MAX_RETRIES = 4;
+/** Per-attempt timeout. Set explicitly so the SDK never refuses a large non-streaming max_tokens. */
+export const DEFAULT_TIMEOUT_MS = 600_000;
+/** The API accepts at most this many cache_control breakpoints per request. */
+const MAX_CACHE_BREAKPOINTS = 4;
+
+export interface AnthropicModelOptions {
+  /** Default: `ANTHROPIC_API_KEY`. */
+  apiKey?: string;
+  /** Default: `ANTHROPIC_BASE_URL`, else the SDK's default (https://api.anthropic.com). */
+  baseURL?: string;
+  /** Default {@link DEFAULT_MAX_RETRIES}. */
+  maxRetries?: number;
+  /** Default {@link DEFAULT_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /** Where the one-time "no price for this model" warning goes (default: a Node process warning). */
+  onUnknownPrice?: (message: string, modelId: string) => void;
+  /** Environment to read ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL from. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Thrown before any work starts when `anthropic:<model>` has no API key. */
+export class AnthropicCredentialsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AnthropicCredentialsError';
+  }
+}
+
+/**
+ * Checks that an API key is available for `anthropic:<model>` and returns it; throws an
+ * {@link AnthropicCredentialsError} otherwise. Call it before a run starts (the factory calls it too).
+ */
+export function assertAnthropicCredentials(
+  modelId = '<model>',
+  options: Pick<AnthropicModelOptions, 'apiKey' | 'env'> = {},
+): string {
+  const key = options.apiKey ?? (options.env ?? process.env).ANTHROPIC_API_KEY;
+  if (key === undefined || key.trim() === '') {
+    throw new AnthropicCredentialsError(
+      `ANTHROPIC_API_KEY is not set: ${ANTHROPIC_PREFIX}${bareModelId(modelId)} needs an API key. ` +
+        'Export ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a proxy or gateway), ' +
+        'or use the offline simulated model (sim:<profile>).',
+    );
+  }
+  return key.trim();
+}
+
+/** Builds the `anthropic:<model-id>` client. Throws at once when no API key is available. */
+export function createAnthropicModel(modelId: string, options: AnthropicModelOptions = {}): AnthropicModel {
+  return new AnthropicModel(modelId, options);
+}
+
+export class AnthropicModel implements ModelClient {
+  readonly id: string;
+  /** The model id sent to the API, e.g. `claude-sonnet-4-5`. */
+  readonly model: string;
+  /** The base URL requests go to (no credentials in it are ever logged by this class). */
+  readonly baseURL: string;
+  readonly maxRetries: number;
+  readonly timeoutMs: number;
+  private readonly client: Anthropic;
+  private readonly apiKey: string;
+  private readonly onUnknownPrice: AnthropicModelOptions['onUnknownPrice'];
+
+  constructor(modelId: string, options: AnthropicModelOptions = {}) {
+    const model = bareModelId(modelId);
+    if (model === '') throw new Error(`anthropic model spec "${modelId}" has no model id (expected anthropic:<model-id>)`);
+    this.model = model;
+    this.id = `${ANTHROPIC_PREFIX}${model}`;
+    this.apiKey = assertAnthropicCredentials(model, options);
+    const env = options.env ?? process.env;
+    const baseURL = nonEmpty(options.baseURL) ?? nonEmpty(env.ANTHROPIC_BASE_URL);
+    this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.onUnknownPrice = options.onUnknownPrice;
+    this.client = new Anthropic({
+      apiKey: this.apiKey,
+      // `null` (not undefined) so the SDK does not fall back to reading the environment itself.
+      baseURL: baseURL ?? null,
+      maxRetries: this.maxRetries,
+      timeout: this.timeoutMs,
+    });
+    this.baseURL = this.client.baseURL;
+  }
+
+  async create(request: ModelRequest, context: CallContext): Promise<ModelResponse> {
+    const params = toApiRequest(this.model, request);
+    let message: ApiMessage;
+    try {
+      message = await this.client.messages.create(params, { signal: context.signal ?? null });
+    } catch (error) {
+      throw this.translateError(error, context.signal);
+    }
+    return this.fromApiMessage(message);
+  }
+
+  private fromApiMessage(message: ApiMessage): ModelResponse {
+    const usage = usageOf(message);
+    // Price by the model that answered (the API resolves aliases to dated ids), else by the one asked.
+    const priceId = message.model && priceFor(message.model) ? message.model : this.model;
+    const options = this.onUnknownPrice ? { onUnknownPrice: this.onUnknownPrice } : {};
+    return {
+      model: message.model || this.model,
+      content: fromApiContent(message.content),
+      stop_reason: fromApiStopReason(message.stop_reason),
+      usage,
+      cost_usd: costOf(priceId, usage, options),
+    };
+  }
+
+  private translateError(error: unknown, signal: AbortSignal | undefined): unknown {
+    if (signal?.aborted) {
+      // The caller cancelled: hand back its own reason, not an infra failure.
+      return signal.reason instanceof Error ? signal.reason : new DOMException('The model call was aborted', 'AbortError');
+    }
+    if (!(error instanceof AnthropicError)) return error;
+    const who = this.id;
+    let message: string;
+    let status: number | undefined;
+    if (error instanceof APIConnectionTimeoutError) {
+      message = `${who}: the request to ${describeHost(this.baseURL)} timed out (timeout ${this.timeoutMs} ms, ${this.maxRetries} retries)`;
+    } else if (error instanceof APIConnectionError) {
+      const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      message = `${who}: could not reach ${describeHost(this.baseURL)} after ${this.maxRetries} retries (${error.message}${cause})`;
+    } else if (error instanceof APIError && typeof error.status === 'number') {
+      status = error.status;
+      const type = error.type ?? 'error';
+      const said = error.apiMessage ?? error.message;
+      const requestId = error.requestID ? ` [request-id ${error.requestID}]` : '';
+      if (status === 400) {
+        message = `${who}: the API rejected the request (400 ${type}): ${said}${requestId}`;
+      } else if (status === 401 || status === 403) {
+        message = `${who}: the API refused the credentials (${status} ${type}): ${said}. Check ANTHROPIC_API_KEY.${requestId}`;
+      } else if (isRetryableStatus(status)) {
+        message = `${who}: API error ${status} ${type} after ${this.maxRetries} retries: ${said}${requestId}`;
+      } else {
+        message = `${who}: API error ${status} ${type}: ${said}${requestId}`;
+      }
+    } else {
+      message = `${who}: ${error.message}`;
+    }
+    return new ModelInfraError(redact(message, this.apiKey), status);
+  }
+}
+
+/** Our request -> the SDK's non-streaming create params. No sampling parameters, ever. */
+export function toApiRequest(model: string, request: ModelRequest): MessageCreateParamsNonStreaming {
+  const params: MessageCreateParamsNonStreaming = {
+    model,
+    max_tokens: request.max_tokens,
+    messages: request.messages.map(toApiMessage),
+  };
+  const system = toApiSystem(request.system);
+  if (system.length > 0) params.system = system;
+  if (request.tools && request.tools.length > 0) {
+    params.tools = request.tools.map(
+      (tool): Tool => ({ name: tool.name, description: tool.description, input_schema: tool.input_schema }),
+    );
+  }
+  return params;
+}
+
+function toApiSystem(blocks: ModelRequest['system']): TextBlockParam[] {
+  const kept = blocks.filter((block) => block.text !== '');
+  // A breakpoint caches everything before it, so when more blocks are marked than the API allows,
+  // keeping the last ones loses nothing that a later breakpoint does not already cover.
+  const marked = kept.flatMap((block, i) => (block.cache ? [i] : []));
+  const breakpoints = new Set(marked.slice(-MAX_CACHE_BREAKPOINTS));
+  return kept.map((block, i): TextBlockParam => {
+    const out: TextBlockParam = { type: 'text', text: block.text };
+    if (breakpoints.has(i)) out.cache_control = { type: 'ephemeral' };
+    return out;
+  });
+}
+
+function toApiMessage(message: Message): MessageParam {
+  if (typeof message.content === 'string') return { role: message.role, content: message.content };
+  const content = message.content
+    // The API rejects empty text blocks; they carry nothing.
+    .filter((block) => !(block.type === 'text' && block.text === ''))
+    .map(toApiBlock);
+  return { role: message.role, content };
+}
+
+function toApiBlock(block: ContentBlock): ContentBlockParam {
+  switch (block.type) {
+    case 'text':
+      return { type: 'text', text: block.text };
+    case 'tool_use':
+      return { type: 'tool_use', id: block.id, name: block.name, input: block.input };
+    case 'tool_result':
+      return {
+        type: 'tool_result',
+        tool_use_id: block.tool_use_id,
+        content: block.content,
+        ...(block.is_error !== undefined ? { is_error: block.is_error } : {}),
+      };
+  }
+}
+
+/** The SDK's response content -> ours: text and tool_use; thinking and server-tool blocks are skipped. */
+export function fromApiContent(content: ApiMessage['content']): ContentBlock[] {
+  const out: ContentBlock[] = [];
+  for (const block of content) {
+    if (block.type === 'text') {
+      out.push({ type: 'text', text: block.text });
+    } else if (block.type === 'tool_use') {
+      out.push({ type: 'tool_use', id: block.id, name: block.name, input: isRecord(block.input) ? block.input : {} });
+    }
+  }
+  return out;
+}
+
+export function fromApiStopReason(reason: ApiStopReason | null): StopReason {
+  switch (reason) {
+    case 'end_turn':
+    case 'tool_use':
+    case 'max_tokens':
+    case 'stop_sequence':
+    case 'refusal':
+    case 'pause_turn':
+      return reason;
+    case 'model_context_window_exceeded':
+      // Output was cut short by a limit, as with max_tokens.
+      return 'max_tokens';
+    default:
+      return 'end_turn';
+  }
+}
+
+function usageOf(message: ApiMessage): Usage {
+  const usage = message.usage as Partial<ApiMessage['usage']> | undefined;
+  return {
+    input_tokens: usage?.input_tokens ?? 0,
+    output_tokens: usage?.output_tokens ?? 0,
+    cache_read_tokens: usage?.cache_read_input_tokens ?? 0,
+    cache_write_tokens: usage?.cache_creation_input_tokens ?? 0,
+  };
+}
+
+function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+function bareModelId(spec: string): string {
+  const trimmed = spec.trim();
+  return trimmed.startsWith(ANTHROPIC_PREFIX) ? trimmed.slice(ANTHROPIC_PREFIX.length).trim() : trimmed;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** Scheme, host and port of a URL, without any userinfo or path. */
+function describeHost(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return 'the API';
+  }
+}
+
+function redact(text: string, secret: string): string {
+  return secret.length > 0 ? text.split(secret).join('[redacted]') : text;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,31 @@
+// Model specs -> clients. `sim:<profile>` is built in; `anthropic:<model-id>` goes through the SDK.
+
+import type { ModelClient } from '../core/messages.js';
+import type { Suite } from '../core/suite.js';
+import { createAnthropicModel } from './anthropic/anthropic-model.js';
+import { SimModel } from './sim/sim-model.js';
+
+export interface ModelFactoryContext {
+  /** The suites of the run: the sim needs their policies. */
+  suites: ReadonlyMap<string, Suite>;
+}
+
+export function isSimulated(spec: string): boolean {
+  return spec.startsWith('sim:');
+}
+
+/** Build a client; throws a clear Error (e.g. a missing API key) before any work starts. */
+export function createModel(spec: string, context: ModelFactoryContext): ModelClient {
+  const colon = spec.indexOf(':');
+  const provider = colon < 0 ? spec : spec.slice(0, colon);
+  const name = colon < 0 ? '' : spec.slice(colon + 1);
+  switch (provider) {
+    case 'sim':
+      return new SimModel(name || 'default', context.suites);
+    case 'anthropic':
+      if (!name) throw new Error('anthropic: needs a model id, e.g. anthropic:claude-sonnet-4-6');
+      return createAnthropicModel(name);
+    default:
+      throw new Error(`unknown model provider "${provider}" in "${spec}"; expected sim:<profile> or anthropic:<model-id>`);
+  }
+}

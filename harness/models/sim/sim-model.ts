@@ -1,0 +1,167 @@
+// The built-in simulated agent (`sim:<profile>`), the offline default. It acts through the suite's
+// real tools, falls into pitfalls unless a lesson in its context or a hint it saw in this task
+// names the fix, and writes lessons from the errors and feedback it saw. Every draw comes from the
+// call's seed key, so a rerun or a resume gives identical results.
+//
+// Its figures measure the harness, never a real model.
+
+import type {
+  CallContext,
+  ContentBlock,
+  Message,
+  ModelClient,
+  ModelRequest,
+  ModelResponse,
+  ToolResultBlock,
+  ToolUseBlock,
+  Usage,
+} from '../../core/messages.js';
+import { textOf } from '../../core/messages.js';
+import { parseDirectives, type Directive } from '../../core/directives.js';
+import type { Suite } from '../../core/suite.js';
+import { costOf } from '../pricing.js';
+import type { Choice, SimView } from './policy.js';
+import { parseSimProfile, type SimProfile } from './profiles.js';
+import { rngFrom, type Rng } from './rng.js';
+import { writeLessons } from './lessons.js';
+import { dreamReply } from './dream-reply.js';
+
+const CHARS_PER_TOKEN = 4;
+
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / CHARS_PER_TOKEN);
+}
+
+export class SimModel implements ModelClient {
+  readonly id: string;
+  readonly profile: SimProfile;
+
+  constructor(
+    profileSpec: string,
+    private readonly suites: ReadonlyMap<string, Suite>,
+  ) {
+    this.profile = parseSimProfile(profileSpec);
+    this.id = `sim:${profileSpec || 'default'}`;
+  }
+
+  async create(request: ModelRequest, context: CallContext): Promise<ModelResponse> {
+    if (this.profile.latency_ms > 0) await new Promise((resolve) => setTimeout(resolve, this.profile.latency_ms));
+    // Draws depend on where the call sits in the experiment only, so profiles share random numbers (paired comparisons).
+    const rng = rngFrom(context.seedKey);
+    let content: ContentBlock[];
+    if (context.purpose === 'agent') {
+      content = this.act(request, context, rng);
+    } else if (context.purpose === 'dream') {
+      content = [{ type: 'text', text: dreamReply(request, this.profile, rng) }];
+    } else {
+      content = [{ type: 'text', text: writeLessons(request, this.profile, rng) }];
+    }
+    const usage = simulatedUsage(request, content);
+    return {
+      model: this.id,
+      content,
+      stop_reason: content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn',
+      usage,
+      cost_usd: costOf('sim', usage),
+    };
+  }
+
+  private act(request: ModelRequest, context: CallContext, rng: Rng): ContentBlock[] {
+    const suiteName = context.subject?.suite;
+    const suite = suiteName ? this.suites.get(suiteName) : undefined;
+    if (!suite) {
+      // A real model would improvise; the sim only knows the suites it was given.
+      return [{ type: 'text', text: `I do not know how to do tasks of suite "${suiteName ?? '?'}".` }];
+    }
+    return suite.simPolicy.act(buildView(request, this.profile, rng));
+  }
+}
+
+/** Token usage as a real API would report it: the cached memory prefix is written once per task, then read. */
+function simulatedUsage(request: ModelRequest, output: ContentBlock[]): Usage {
+  let cached = 0;
+  let uncached = 0;
+  for (const block of request.system) {
+    if (block.cache) cached += estimateTokens(block.text);
+    else uncached += estimateTokens(block.text);
+  }
+  for (const message of request.messages) uncached += estimateTokens(messageText(message));
+  if (request.tools) uncached += estimateTokens(JSON.stringify(request.tools));
+  const firstTurn = request.messages.filter((m) => m.role === 'assistant').length === 0;
+  return {
+    input_tokens: uncached,
+    output_tokens: estimateTokens(output.map(blockText).join('\n')) + 8,
+    cache_read_tokens: firstTurn ? 0 : cached,
+    cache_write_tokens: firstTurn ? cached : 0,
+  };
+}
+
+function blockText(block: ContentBlock): string {
+  if (block.type === 'text') return block.text;
+  if (block.type === 'tool_result') return block.content;
+  return `${block.name} ${JSON.stringify(block.input)}`;
+}
+
+function messageText(message: Message): string {
+  return typeof message.content === 'string' ? message.content : message.content.map(blockText).join('\n');
+}
+
+function buildView(request: ModelRequest, profile: SimProfile, rng: Rng): SimView {
+  const messages = request.messages;
+  const turn = messages.filter((m) => m.role === 'assistant').length + 1;
+  const memory = request.system.filter((b) => b.cache).map((b) => b.text).join('\n');
+  const first = messages.find((m) => m.role === 'user');
+  const prompt = first ? textOf(first.content) : '';
+
+  const results = new Map<string, ToolResultBlock>();
+  const uses: ToolUseBlock[] = [];
+  for (const message of messages) {
+    if (typeof message.content === 'string') continue;
+    for (const block of message.content) {
+      if (block.type === 'tool_use') uses.push(block);
+      else if (block.type === 'tool_result') results.set(block.tool_use_id, block);
+    }
+  }
+  const history = uses.map((use) => ({ use, result: results.get(use.id) }));
+
+  // Hints: fixes named by tool errors seen in this task, most recent last.
+  const hints: Directive[] = [];
+  for (const { result } of history) {
+    if (result?.is_error) hints.push(...parseDirectives(result.content));
+  }
+  const lessons = parseDirectives(memory);
+  // One decision per choice per turn, so a policy may ask twice and get the same answer.
+  const decided = new Map<string, Choice>();
+  let toolCounter = 0;
+
+  const choose = (choice: string, naive: string): Choice => {
+    const known = decided.get(choice);
+    if (known) return known;
+    let picked: Choice = { value: naive, source: 'naive' };
+    const relevant = lessons.filter((d) => d.choice === choice);
+    if (relevant.length > 0 && rng.fork(`apply:${choice}`).chance(profile.apply_lesson)) {
+      // Conflicting lessons (an old one and a newer correction) confuse the agent: it picks one.
+      picked = { value: rng.fork(`which:${choice}`).pick(relevant).value, source: 'lesson' };
+    }
+    const hinted = hints.filter((d) => d.choice === choice).at(-1);
+    // After an error that names the fix, each new attempt takes the advice with the profile's chance.
+    if (hinted && hinted.value !== picked.value && rng.fork(`recover:${choice}`).chance(profile.recover)) {
+      picked = { value: hinted.value, source: 'hint' };
+    }
+    decided.set(choice, picked);
+    return picked;
+  };
+
+  return {
+    prompt,
+    memory,
+    messages,
+    turn,
+    profile,
+    rng,
+    history,
+    choose,
+    toolUse: (name, input) => ({ type: 'tool_use', id: `toolu_sim_${turn}_${toolCounter++}`, name, input }),
+    competent: (label) => rng.fork(`competent:${label}`).chance(profile.skill),
+  };
+}

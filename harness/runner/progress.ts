@@ -1,0 +1,93 @@
+// Progress: a live bar on a terminal (trials done, success so far, tokens, cost, ETA), plain log
+// lines elsewhere (CI logs), nothing in tests.
+
+import cliProgress from 'cli-progress';
+import type { TrialRecord } from '../core/records.js';
+
+export interface ProgressSink {
+  start(info: { total: number; alreadyDone: number; doneRecords: TrialRecord[] }): void;
+  trialDone(record: TrialRecord): void;
+  sessionDone?(arm: string, replicate: number, session: number): void;
+  stop(): void;
+}
+
+export const silentProgress: ProgressSink = { start() {}, trialDone() {}, stop() {} };
+
+class Tally {
+  done = 0;
+  counted = 0;
+  successes = 0;
+  tokens = 0;
+  cost = 0;
+  add(record: TrialRecord): void {
+    this.done++;
+    if (record.error_class !== 'infra') {
+      this.counted++;
+      if (record.success) this.successes++;
+    }
+    this.tokens += record.input_tokens + record.output_tokens + record.cache_read_tokens + record.cache_write_tokens;
+    this.cost += record.cost_usd + (record.arm_usage?.cost_usd ?? 0);
+  }
+  get rate(): string {
+    return this.counted ? `${((100 * this.successes) / this.counted).toFixed(1)}%` : '-';
+  }
+}
+
+const compact = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n));
+
+export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): ProgressSink {
+  const tally = new Tally();
+  const bar = new cliProgress.SingleBar(
+    {
+      stream,
+      format: ' {bar} {value}/{total} trials | success {rate} | {tokens} tokens | ${cost} | ETA {eta_formatted}',
+      hideCursor: true,
+      etaBuffer: 200,
+      fps: 5,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const payload = (): Record<string, string> => ({ rate: tally.rate, tokens: compact(tally.tokens), cost: tally.cost.toFixed(4) });
+  return {
+    start({ total, doneRecords }) {
+      doneRecords.forEach((r) => tally.add(r));
+      bar.start(total, tally.done, payload());
+    },
+    trialDone(record) {
+      tally.add(record);
+      bar.update(tally.done, payload());
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}
+
+/** One line per finished (arm, replicate, session), and at most one status line every few seconds. */
+export function lineProgress(write: (line: string) => void = (line) => process.stderr.write(line + '\n'), everyMs = 5000): ProgressSink {
+  const tally = new Tally();
+  let total = 0;
+  let last = 0;
+  const status = (): string => `${tally.done}/${total} trials, success ${tally.rate}, ${compact(tally.tokens)} tokens, $${tally.cost.toFixed(4)}`;
+  return {
+    start(info) {
+      total = info.total;
+      info.doneRecords.forEach((r) => tally.add(r));
+      write(`dreambench: ${total} trials${info.alreadyDone ? ` (${info.alreadyDone} already done)` : ''}`);
+      last = Date.now();
+    },
+    trialDone(record) {
+      tally.add(record);
+      if (Date.now() - last >= everyMs) {
+        last = Date.now();
+        write(`dreambench: ${status()}`);
+      }
+    },
+    sessionDone(arm, replicate, session) {
+      write(`dreambench: ${arm} r${replicate} session ${session} done (${status()})`);
+    },
+    stop() {
+      write(`dreambench: ${status()}`);
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// The statistics library: rates, arm comparisons, tests, power and learning curves.
+
+export { normalCdf, normalQuantile } from './normal.js';
+export { studentCdf, studentQuantile } from './student.js';
+export { wilsonInterval, type Proportion } from './wilson.js';
+export { counts, pairOutcomes, unitKey, type OutcomePair, type OutcomeRow } from './rows.js';
+export {
+  expandedLevel,
+  pairedDifference,
+  pairedRatio,
+  quantileSorted,
+  unpairedDifference,
+  unpairedRatio,
+  type BootstrapFlag,
+  type BootstrapOptions,
+  type BootstrapResult,
+  type IntervalMethod,
+  type PairedBootstrapResult,
+  type UnpairedBootstrapResult,
+} from './bootstrap.js';
+export { mcnemarPaired, mcnemarTest, type McNemarPairedResult, type McNemarResult } from './mcnemar.js';
+export { holmAdjust, holmReject, type HolmOptions } from './holm.js';
+export {
+  designEffectFor,
+  minimumDetectableEffect,
+  powerTwoProportions,
+  sampleSizeTwoProportions,
+  type MinimumDetectableEffect,
+  type PowerOptions,
+  type ProportionFormula,
+  type SampleSize,
+} from './mde.js';
+export {
+  areaUnderCurve,
+  curveSlope,
+  learningCurve,
+  learningCurves,
+  learningCurveTrend,
+  type CurvePoint,
+  type CurveTrend,
+  type Interval,
+  type LearningCurve,
+} from './curves.js';
+export { passAtK, passHatK, passKFromRows, type PassKSummary } from './passk.js';

@@ -1,0 +1,47 @@
+import { appendFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunDir, readJsonLines, repairJsonLines } from './run-dir.js';
+import { tempDir } from '../testing/run-helpers.js';
+import type { TrialRecord } from '../core/records.js';
+
+const record = (task: string, success: boolean, error_class: TrialRecord['error_class'] = success ? 'none' : 'agent') =>
+  ({ arm: 'a', replicate: 1, session: 1, slot: 0, task, success, error_class }) as TrialRecord;
+
+describe('run directory storage', () => {
+  it('drops a torn last line (a killed writer) but refuses corruption in the middle', () => {
+    const path = join(tempDir(), 'x.jsonl');
+    writeFileSync(path, '{"a":1}\n{"a":2}\n{"a":');
+    expect(readJsonLines(path)).toEqual([{ a: 1 }, { a: 2 }]);
+    repairJsonLines(path);
+    appendFileSync(path, '{"a":3}\n');
+    expect(readJsonLines(path)).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
+    writeFileSync(path, '{"a":1}\nnot json\n{"a":2}\n');
+    expect(() => readJsonLines(path)).toThrow(/x\.jsonl: line 2 is not valid JSON/);
+  });
+
+  it('lets a re-run trial replace its infra failure, keeping one record per trial', () => {
+    const dir = new RunDir(tempDir());
+    dir.appendTrial(record('t1', false, 'infra'));
+    dir.appendTrial(record('t2', true));
+    dir.appendTrial(record('t1', true));
+    const trials = dir.trials();
+    expect(trials).toHaveLength(2);
+    expect(trials.find((t) => t.task === 't1')?.success).toBe(true);
+  });
+
+  it('writes memory snapshots whole, and sweeps the leftovers of a killed writer', () => {
+    const root = tempDir();
+    const dir = new RunDir(root);
+    dir.writeSnapshot('arm', 1, 2, { 'notes.md': 'hello\n', 'playbooks/nda.md': '- x\n' });
+    expect(dir.readSnapshot('arm', 1, 2)).toEqual({ 'notes.md': 'hello\n', 'playbooks/nda.md': '- x\n' });
+    const leftover = join(root, 'memory', 'arm', 'r1', 'session-003.tmp-123-0');
+    writeFileSync(join(root, 'manifest.json.tmp-123-1'), '{');
+    expect(existsSync(join(root, 'memory', 'arm', 'r1'))).toBe(true);
+    writeFileSync(leftover, 'partial');
+    dir.sweepTemporaries();
+    expect(readdirSync(join(root, 'memory', 'arm', 'r1'))).toEqual(['session-002']);
+    expect(existsSync(join(root, 'manifest.json.tmp-123-1'))).toBe(false);
+    expect(() => dir.writeSnapshot('arm', 1, 3, { '../escape.md': 'x' })).toThrow(/must be a relative path/);
+  });
+});

@@ -1,0 +1,174 @@
+// The run directory: files are the source of truth. Everything is either appended one whole line at
+// a time (journals) or written to a temporary name and renamed (snapshots, transcripts, manifest), so
+// a process killed at any instant leaves no half-written file that a reader would trust.
+
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import type { ArtifactStore, MemoryFiles } from '../core/arm.js';
+import type { TrialKey, TrialRecord } from '../core/records.js';
+import { trialId } from '../core/records.js';
+
+let tmpCounter = 0;
+const tmpSuffix = (): string => `.tmp-${process.pid}-${tmpCounter++}`;
+
+export function writeFileAtomic(path: string, contents: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = path + tmpSuffix();
+  writeFileSync(tmp, contents);
+  renameSync(tmp, path);
+}
+
+export function writeJsonAtomic(path: string, value: unknown): void {
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/** One line, one write(2): a kill leaves either the whole line or (rarely) a torn last line, which readers drop. */
+export function appendJsonLine(path: string, value: unknown): void {
+  appendFileSync(path, JSON.stringify(value) + '\n');
+}
+
+/** Parse a JSON-lines file, dropping a torn final line (the mark of a killed writer). */
+export function readJsonLines<T>(path: string): T[] {
+  if (!existsSync(path)) return [];
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  const out: T[] = [];
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch (error) {
+      const isLast = i === lines.length - 1 || (i === lines.length - 2 && lines[lines.length - 1] === '');
+      if (!isLast) throw new Error(`${path}: line ${i + 1} is not valid JSON (${(error as Error).message})`);
+    }
+  });
+  return out;
+}
+
+/** Drop a torn final line so the next append starts on a fresh line. */
+export function repairJsonLines(path: string): void {
+  if (!existsSync(path)) return;
+  const text = readFileSync(path, 'utf8');
+  if (text === '' || text.endsWith('\n')) return;
+  const cut = text.lastIndexOf('\n');
+  writeFileAtomic(path, cut >= 0 ? text.slice(0, cut + 1) : '');
+}
+
+const pad3 = (n: number): string => String(n).padStart(3, '0');
+
+export class RunDir {
+  constructor(readonly root: string) {}
+
+  get manifestPath(): string {
+    return join(this.root, 'manifest.json');
+  }
+  get eventsPath(): string {
+    return join(this.root, 'events.jsonl');
+  }
+  get trialsPath(): string {
+    return join(this.root, 'trials.jsonl');
+  }
+  get reportDir(): string {
+    return join(this.root, 'report');
+  }
+
+  exists(): boolean {
+    return existsSync(this.manifestPath);
+  }
+
+  transcriptPath(key: TrialKey): string {
+    return join(this.root, 'transcripts', key.arm, `r${key.replicate}`, `s${pad3(key.session)}`, `${pad3(key.slot)}-${key.task}.json`);
+  }
+
+  /** Relative to the run dir, as stored in trial records. */
+  relative(path: string): string {
+    return relative(this.root, path).split(sep).join('/');
+  }
+
+  memoryDir(arm: string, replicate: number, session: number): string {
+    return join(this.root, 'memory', arm, `r${replicate}`, `session-${pad3(session)}`);
+  }
+
+  /** An arm's own files: <run>/<folder>/<arm>/r<replicate>/<name>. */
+  artifacts(folder: string, arm: string, replicate: number): ArtifactStore {
+    const base = join(this.root, folder, arm, `r${replicate}`);
+    const path = (name: string): string => {
+      if (name.includes('..') || name.startsWith('/')) throw new Error(`artifact name "${name}" must be a relative path`);
+      return join(base, name);
+    };
+    return {
+      path,
+      read: <T>(name: string): T | undefined => (existsSync(path(name)) ? (JSON.parse(readFileSync(path(name), 'utf8')) as T) : undefined),
+      write: (name: string, data: unknown) => writeJsonAtomic(path(name), data),
+    };
+  }
+
+  event(type: string, fields: Record<string, unknown> = {}): void {
+    appendJsonLine(this.eventsPath, { at: new Date().toISOString(), type, ...fields });
+  }
+
+  appendTrial(record: TrialRecord): void {
+    appendJsonLine(this.trialsPath, record);
+  }
+
+  /** Every trial, deduplicated by trial id with the latest record winning (a re-run infra trial replaces its failure). */
+  trials(): TrialRecord[] {
+    const byId = new Map<string, TrialRecord>();
+    for (const record of readJsonLines<TrialRecord>(this.trialsPath)) {
+      const id = trialId(record);
+      byId.delete(id);
+      byId.set(id, record);
+    }
+    return [...byId.values()];
+  }
+
+  hasSnapshot(arm: string, replicate: number, session: number): boolean {
+    return existsSync(this.memoryDir(arm, replicate, session));
+  }
+
+  /** Write a memory snapshot: into a temporary folder, then renamed into place in one step. */
+  writeSnapshot(arm: string, replicate: number, session: number, memory: MemoryFiles): void {
+    const final = this.memoryDir(arm, replicate, session);
+    const tmp = final + tmpSuffix();
+    mkdirSync(tmp, { recursive: true });
+    for (const [file, text] of Object.entries(memory)) {
+      if (file.includes('..') || file.startsWith('/')) throw new Error(`memory file name "${file}" must be a relative path inside the store`);
+      mkdirSync(dirname(join(tmp, file)), { recursive: true });
+      writeFileSync(join(tmp, file), text);
+    }
+    rmSync(final, { recursive: true, force: true });
+    renameSync(tmp, final);
+  }
+
+  readSnapshot(arm: string, replicate: number, session: number): MemoryFiles {
+    const dir = this.memoryDir(arm, replicate, session);
+    return readTree(dir);
+  }
+
+  /** Remove leftovers of a killed writer (temporary snapshot folders and files). */
+  sweepTemporaries(): void {
+    const sweep = (dir: string): void => {
+      if (!existsSync(dir)) return;
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (/\.tmp-\d+-\d+$/.test(entry.name)) rmSync(path, { recursive: true, force: true });
+        else if (entry.isDirectory()) sweep(path);
+      }
+    };
+    sweep(this.root);
+  }
+}
+
+export function readTree(dir: string): MemoryFiles {
+  const files: MemoryFiles = {};
+  if (!existsSync(dir)) return files;
+  const walk = (current: string): void => {
+    for (const entry of readdirSync(current, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else files[relative(dir, path).split(sep).join('/')] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}

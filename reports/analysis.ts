@@ -1,0 +1,422 @@
+// The report's numbers, computed once from a run's files and shared by report.json, report.md,
+// the PNG charts and report.html.
+//
+// Conventions (stated again in report.md):
+//  - Infrastructure failures (error_class 'infra') are left out of every rate and comparison.
+//  - Comparisons are against the first arm (the experiment's reference arm), paired on
+//    (task, replicate, session, slot), with a bootstrap that resamples tasks (harness/stats), exact
+//    McNemar on the paired outcomes, Holm's adjustment across the comparisons of the report, and
+//    the minimum detectable effect of each comparison (reports/power.ts).
+//  - Every bootstrap is seeded from the run's seed, so rewriting a report gives the same numbers.
+
+import type { TrialRecord } from '../harness/core/records.js';
+import { trialId } from '../harness/core/records.js';
+import { resolveArms } from '../harness/config/schema.js';
+import {
+  holmAdjust,
+  learningCurve,
+  learningCurveTrend,
+  mcnemarPaired,
+  pairedDifference,
+  pairedRatio,
+  type CurvePoint,
+  type Interval,
+} from '../harness/stats/index.js';
+import { evaluateClaims, claimContext, type Claim, type ClaimResult } from './claims.js';
+import { armStyle } from './palette.js';
+import { describePowerModel, pairedMde, pairedPowerModel } from './power.js';
+import type { RunData } from './run-data.js';
+import { SIM_NOTE, summarize, type SummaryRow } from './summary.js';
+
+export const REPORT_CONFIDENCE = 0.95;
+export const REPORT_BOOTSTRAP_B = 2000;
+
+export interface ArmInfo {
+  name: string;
+  /** The arm folder under baselines/ (differs from name when an arm is run twice with options). */
+  type: string;
+  colour: string;
+}
+
+export interface CurveSummary {
+  arm: string;
+  points: CurvePoint[];
+  /** Change in completion rate per session, with a 95% task-bootstrap interval. */
+  slope: Interval;
+  /** Normalised area under the learning curve (mean rate over the session span). */
+  auc: Interval;
+}
+
+export interface Comparison {
+  arm: string;
+  baseline: string;
+  n_pairs: number;
+  n_clusters: number;
+  rate_baseline: number;
+  rate_arm: number;
+  difference: Interval & { se: number; flags: string[] };
+  ratio: Interval & { flags: string[] };
+  mcnemar: { b: number; c: number; p: number; p_mid: number };
+  /** Holm-adjusted exact McNemar p across the report's comparisons. */
+  p_holm: number;
+  /** Minimum detectable difference (80% power, alpha 0.05, two-sided) for this comparison's size. */
+  mde: { mde: number; p1: number; max_power: number; design_effect: number };
+  power_model: string;
+}
+
+export interface TimeRow {
+  arm: string;
+  session: number;
+  /** Completed trials the means are over. */
+  completed: number;
+  turns: number;
+  tokens: number;
+  wall_ms: number;
+}
+
+export interface CostRow {
+  arm: string;
+  trials: number;
+  successes: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  trial_cost_usd: number;
+  /** Spent by the arm after tasks (reflections, lesson writing). */
+  arm_tokens: number;
+  arm_cost_usd: number;
+  /** Spent by consolidation between sessions (dreams), from the journal. */
+  consolidation_tokens: number;
+  consolidation_cost_usd: number;
+  consolidation_calls: number;
+  total_cost_usd: number;
+  /** total_cost_usd / successes. */
+  cost_per_completion_usd: number;
+}
+
+export interface MemoryRow {
+  arm: string;
+  /** Memory after this session (what the next session reads). */
+  session: number;
+  replicates: number;
+  entries: number;
+  tokens: number;
+  entries_min: number;
+  entries_max: number;
+}
+
+export interface PitfallCell {
+  arm: string;
+  session: number;
+  pitfall: string;
+  /** Trials that hit the pitfall. */
+  hit: number;
+  /** Trials where the pitfall could bite (hit or avoided). */
+  exposed: number;
+}
+
+export interface GraderRow {
+  arm: string;
+  n: number;
+  both_pass: number;
+  both_fail: number;
+  grader_pass_checker_fail: number;
+  grader_fail_checker_pass: number;
+  accuracy: number;
+  kappa: number;
+}
+
+export interface ReportModel {
+  format: 'dreambench.report/v1';
+  generated_at: string;
+  run: {
+    id: string;
+    name: string;
+    status: string;
+    model: string;
+    grader_model: string;
+    simulated: boolean;
+    seed: number;
+    sessions: number;
+    replicates: number;
+    tasks_per_session: number;
+    suites: string[];
+    harness_version: string;
+    git_sha: string | null;
+    config_hash: string;
+  };
+  /** Set on sim runs: every figure describes the harness, not a model. */
+  note: string | null;
+  arms: ArmInfo[];
+  sessions: number[];
+  families: string[];
+  counts: { trials: number; counted: number; infra: number };
+  confidence: number;
+  bootstrap: { B: number; seed: string; cluster: 'task'; interval: 'percentile' };
+  summary: SummaryRow[];
+  curves: CurveSummary[];
+  comparisons: Comparison[];
+  time: TimeRow[];
+  cost: CostRow[];
+  memory: MemoryRow[];
+  pitfalls: { ids: string[]; descriptions: Record<string, string>; cells: PitfallCell[] };
+  /** null when no trial carries a grader verdict. */
+  grader: GraderRow[] | null;
+  claims: ClaimResult[];
+}
+
+/**
+ * The grader's pass/fail on a trial, when the trial carries one: `grader_success` or
+ * `grader_passed` (boolean), `grader.success` / `grader.passed` (boolean), `grader.verdict`
+ * ('pass' / 'fail'), else `grader_score` (0..1, pass at >= 0.5). undefined when absent.
+ */
+export function graderVerdictOf(trial: TrialRecord): boolean | undefined {
+  const r = trial as unknown as Record<string, unknown>;
+  for (const key of ['grader_success', 'grader_passed']) if (typeof r[key] === 'boolean') return r[key] as boolean;
+  const g = r.grader;
+  if (g && typeof g === 'object') {
+    const o = g as Record<string, unknown>;
+    for (const key of ['success', 'passed', 'pass']) if (typeof o[key] === 'boolean') return o[key] as boolean;
+    if (typeof o.verdict === 'string') return /^(pass|passed|accept|yes|success)/i.test(o.verdict);
+    if (typeof o.score === 'number') return o.score >= 0.5;
+  }
+  if (typeof r.grader_score === 'number') return r.grader_score >= 0.5;
+  return undefined;
+}
+
+const tokensOf = (t: Pick<TrialRecord, 'input_tokens' | 'output_tokens' | 'cache_read_tokens' | 'cache_write_tokens'>): number =>
+  t.input_tokens + t.output_tokens + t.cache_read_tokens + t.cache_write_tokens;
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+function comparisons(data: RunData, seed: string, B: number): Comparison[] {
+  const [baseline, ...others] = data.arms;
+  if (!baseline || others.length === 0) return [];
+  const byArm = groupBy(data.trials, (t) => t.arm);
+  const a = byArm.get(baseline) ?? [];
+  const rows = others.map((arm) => {
+    const b = byArm.get(arm) ?? [];
+    const diff = pairedDifference(a, b, { seed: `${seed}:diff:${arm}`, B });
+    const ratio = pairedRatio(a, b, { seed: `${seed}:ratio:${arm}`, B });
+    const mc = mcnemarPaired(a, b);
+    const model = pairedPowerModel(a, b, diff.se, diff.n_clusters);
+    const mde = pairedMde(model);
+    return {
+      arm,
+      baseline,
+      n_pairs: diff.n_pairs,
+      n_clusters: diff.n_clusters,
+      rate_baseline: diff.rate_a,
+      rate_arm: diff.rate_b,
+      difference: { estimate: diff.estimate, lo: diff.lo, hi: diff.hi, se: diff.se, flags: diff.flags },
+      ratio: { estimate: ratio.estimate, lo: ratio.lo, hi: ratio.hi, flags: ratio.flags },
+      mcnemar: { b: mc.b, c: mc.c, p: mc.n_pairs > 0 ? mc.p : NaN, p_mid: mc.n_pairs > 0 ? mc.p_mid : NaN },
+      p_holm: NaN,
+      mde: { mde: mde.mde, p1: mde.p1, max_power: mde.max_power, design_effect: mde.design_effect },
+      power_model: describePowerModel(model),
+    };
+  });
+  const adjusted = holmAdjust(rows.map((r) => r.mcnemar.p));
+  rows.forEach((r, i) => (r.p_holm = adjusted[i]!));
+  return rows;
+}
+
+function curves(data: RunData, seed: string, B: number): CurveSummary[] {
+  const byArm = groupBy(data.trials, (t) => t.arm);
+  return data.arms.map((arm) => {
+    const rows = byArm.get(arm) ?? [];
+    const trend = learningCurveTrend(rows, { seed: `${seed}:curve:${arm}`, B });
+    return { arm, points: learningCurve(rows, REPORT_CONFIDENCE), slope: trend.slope, auc: trend.auc };
+  });
+}
+
+function timeRows(data: RunData): TimeRow[] {
+  const out: TimeRow[] = [];
+  const groups = groupBy(
+    data.trials.filter((t) => t.success && t.error_class !== 'infra'),
+    (t) => `${t.arm}\u0000${t.session}`,
+  );
+  for (const arm of data.arms) {
+    const sessions = [...new Set(data.trials.filter((t) => t.arm === arm).map((t) => t.session))].sort((x, y) => x - y);
+    for (const session of sessions) {
+      const g = groups.get(`${arm}\u0000${session}`) ?? [];
+      const n = g.length;
+      const mean = (f: (t: TrialRecord) => number) => (n ? g.reduce((s, t) => s + f(t), 0) / n : NaN);
+      out.push({ arm, session, completed: n, turns: mean((t) => t.turns), tokens: mean(tokensOf), wall_ms: mean((t) => t.wall_ms) });
+    }
+  }
+  return out;
+}
+
+function costRows(data: RunData, summary: readonly SummaryRow[]): CostRow[] {
+  return data.arms.map((arm) => {
+    const trials = data.trials.filter((t) => t.arm === arm);
+    const pooled = summary.find((r) => r.arm === arm && r.session === 'all');
+    let consolidationTokens = 0;
+    let consolidationCost = 0;
+    let calls = 0;
+    for (const c of data.consolidations) {
+      if (c.arm !== arm || !c.usage) continue;
+      consolidationTokens += tokensOf(c.usage);
+      consolidationCost += c.usage.cost_usd ?? 0;
+      calls += c.usage.calls ?? 0;
+    }
+    const trialCost = trials.reduce((s, t) => s + t.cost_usd, 0);
+    const armCost = pooled?.arm_cost_usd ?? 0;
+    const total = trialCost + armCost + consolidationCost;
+    const successes = pooled?.successes ?? 0;
+    return {
+      arm,
+      trials: trials.length,
+      successes,
+      input_tokens: trials.reduce((s, t) => s + t.input_tokens, 0),
+      output_tokens: trials.reduce((s, t) => s + t.output_tokens, 0),
+      cache_read_tokens: trials.reduce((s, t) => s + t.cache_read_tokens, 0),
+      cache_write_tokens: trials.reduce((s, t) => s + t.cache_write_tokens, 0),
+      trial_cost_usd: trialCost,
+      arm_tokens: pooled?.arm_tokens ?? 0,
+      arm_cost_usd: armCost,
+      consolidation_tokens: consolidationTokens,
+      consolidation_cost_usd: consolidationCost,
+      consolidation_calls: calls,
+      total_cost_usd: total,
+      cost_per_completion_usd: successes > 0 ? total / successes : NaN,
+    };
+  });
+}
+
+function memoryRows(data: RunData): MemoryRow[] {
+  const out: MemoryRow[] = [];
+  const groups = groupBy(data.snapshots, (s) => `${s.arm}\u0000${s.session}`);
+  for (const arm of data.arms) {
+    const sessions = [...new Set(data.snapshots.filter((s) => s.arm === arm).map((s) => s.session))].sort((x, y) => x - y);
+    for (const session of sessions) {
+      const g = groups.get(`${arm}\u0000${session}`) ?? [];
+      const entries = g.map((s) => s.entries);
+      out.push({
+        arm,
+        session,
+        replicates: g.length,
+        entries: entries.reduce((s, x) => s + x, 0) / g.length,
+        tokens: g.reduce((s, x) => s + x.tokens, 0) / g.length,
+        entries_min: Math.min(...entries),
+        entries_max: Math.max(...entries),
+      });
+    }
+  }
+  return out;
+}
+
+function pitfallCells(data: RunData): ReportModel['pitfalls'] {
+  const cells = new Map<string, PitfallCell>();
+  const ids = new Set<string>();
+  const bump = (t: TrialRecord, pitfall: string, hit: boolean) => {
+    ids.add(pitfall);
+    const key = `${t.arm}\u0000${t.session}\u0000${pitfall}`;
+    const cell = cells.get(key) ?? { arm: t.arm, session: t.session, pitfall, hit: 0, exposed: 0 };
+    cell.exposed++;
+    if (hit) cell.hit++;
+    cells.set(key, cell);
+  };
+  for (const t of data.trials) {
+    if (t.error_class === 'infra') continue;
+    const hit = new Set(t.pitfalls_hit);
+    for (const p of hit) bump(t, p, true);
+    for (const p of new Set(t.pitfalls_avoided)) if (!hit.has(p)) bump(t, p, false);
+  }
+  const descriptions: Record<string, string> = {};
+  for (const meta of Object.values(data.suites)) for (const [id, p] of Object.entries(meta.pitfalls)) if (ids.has(id)) descriptions[id] = p.description;
+  return { ids: [...ids].sort(), descriptions, cells: [...cells.values()] };
+}
+
+function graderRows(data: RunData): GraderRow[] | null {
+  const rows: GraderRow[] = [];
+  for (const arm of data.arms) {
+    let n = 0, tp = 0, tn = 0, fp = 0, fn = 0;
+    for (const t of data.trials) {
+      if (t.arm !== arm || t.error_class === 'infra') continue;
+      const g = graderVerdictOf(t);
+      if (g === undefined) continue;
+      n++;
+      if (g && t.success) tp++;
+      else if (!g && !t.success) tn++;
+      else if (g) fp++;
+      else fn++;
+    }
+    if (n === 0) continue;
+    const po = (tp + tn) / n;
+    const pe = ((tp + fp) / n) * ((tp + fn) / n) + ((tn + fn) / n) * ((tn + fp) / n);
+    rows.push({ arm, n, both_pass: tp, both_fail: tn, grader_pass_checker_fail: fp, grader_fail_checker_pass: fn, accuracy: po, kappa: pe < 1 ? (po - pe) / (1 - pe) : NaN });
+  }
+  return rows.length ? rows : null;
+}
+
+export interface AnalysisOptions {
+  claims?: readonly Claim[];
+  B?: number;
+  now?: Date;
+}
+
+export function analyse(data: RunData, options: AnalysisOptions = {}): ReportModel {
+  const m = data.manifest;
+  const exp = m.experiment;
+  const B = options.B ?? REPORT_BOOTSTRAP_B;
+  const seed = `${exp?.seed ?? 0}`;
+  const types: Record<string, string> = {};
+  try {
+    for (const a of resolveArms(exp.arms)) types[a.name] = a.arm;
+  } catch {
+    // arms named only by the trials
+  }
+  const summary = summarize(data.trials, data.arms);
+  const infra = data.trials.filter((t) => t.error_class === 'infra').length;
+  return {
+    format: 'dreambench.report/v1',
+    generated_at: (options.now ?? new Date()).toISOString(),
+    run: {
+      id: m.run_id,
+      name: m.name,
+      status: m.status,
+      model: m.models?.agent ?? exp.model,
+      grader_model: m.models?.grader ?? exp.grader_model ?? exp.model,
+      simulated: data.simulated,
+      seed: exp.seed,
+      sessions: exp.sessions,
+      replicates: exp.replicates,
+      tasks_per_session: exp.tasks_per_session,
+      suites: exp.suites,
+      harness_version: m.harness_version,
+      git_sha: m.git_sha,
+      config_hash: m.config_hash,
+    },
+    note: data.simulated ? SIM_NOTE : null,
+    arms: data.arms.map((name, i) => ({ name, type: types[name] ?? name, colour: armStyle(i).colour })),
+    sessions: [...new Set(data.trials.map((t) => t.session))].sort((x, y) => x - y),
+    families: [...new Set(data.trials.map((t) => t.family))].sort(),
+    counts: { trials: data.trials.length, counted: data.trials.length - infra, infra },
+    confidence: REPORT_CONFIDENCE,
+    bootstrap: { B, seed, cluster: 'task', interval: 'percentile' },
+    summary,
+    curves: curves(data, seed, B),
+    comparisons: comparisons(data, seed, B),
+    time: timeRows(data),
+    cost: costRows(data, summary),
+    memory: memoryRows(data),
+    pitfalls: pitfallCells(data),
+    grader: graderRows(data),
+    claims: options.claims ? evaluateClaims(options.claims, claimContext(data, B)) : [],
+  };
+}
+
+/** Stable trial id for links between views (the record's own id format). */
+export const idOf = (t: TrialRecord): string => trialId(t);

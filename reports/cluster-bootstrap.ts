@@ -1,0 +1,86 @@
+// Paired, task-clustered bootstrap for the report's measures that are not completion rates: the
+// relative change in mean time (turns, tokens, wall time) between two arms, and the difference in
+// mean pass@k over tasks. The completion-rate comparisons use harness/stats (pairedDifference,
+// pairedRatio); this follows the same design (resample tasks with all their pairs, percentile
+// interval, seeded) for statistics harness/stats does not cover.
+
+import { quantileSorted } from '../harness/stats/index.js';
+import { rngFrom } from '../harness/models/sim/rng.js';
+
+/** One cluster (task): its totals in arm a and arm b, and its weight (pairs, or 1 per task). */
+export interface Cluster {
+  a: number;
+  b: number;
+  w: number;
+}
+
+export interface ClusterInterval {
+  estimate: number;
+  lo: number;
+  hi: number;
+  /** Bootstrap standard error (standard deviation of the defined replicates). */
+  se: number;
+  n_clusters: number;
+  B: number;
+}
+
+export interface ClusterBootstrapOptions {
+  seed?: string | number;
+  B?: number;
+  confidence?: number;
+}
+
+/** stat(sum of a, sum of b, sum of weights) over the clusters drawn. */
+export type ClusterStatistic = (a: number, b: number, w: number) => number;
+
+/** b / a - 1: the relative change of the mean from arm a to arm b (paired, so the counts cancel). */
+export const relativeChange: ClusterStatistic = (a, b) => (a > 0 ? b / a - 1 : NaN);
+/** (b - a) / w: the difference of the means per unit of weight. */
+export const meanDifference: ClusterStatistic = (a, b, w) => (w > 0 ? (b - a) / w : NaN);
+
+export function clusterBootstrap(clusters: readonly Cluster[], stat: ClusterStatistic, options: ClusterBootstrapOptions = {}): ClusterInterval {
+  const B = options.B ?? 2000;
+  const confidence = options.confidence ?? 0.95;
+  const K = clusters.length;
+  let A = 0;
+  let Bs = 0;
+  let W = 0;
+  for (const c of clusters) {
+    A += c.a;
+    Bs += c.b;
+    W += c.w;
+  }
+  const estimate = K > 0 ? stat(A, Bs, W) : NaN;
+  if (K < 2) return { estimate, lo: NaN, hi: NaN, se: NaN, n_clusters: K, B: 0 };
+  const rng = rngFrom(`cluster-bootstrap\u0000${String(options.seed ?? 0)}`);
+  const values = new Float64Array(B);
+  let defined = 0;
+  for (let r = 0; r < B; r++) {
+    let a = 0;
+    let b = 0;
+    let w = 0;
+    for (let j = 0; j < K; j++) {
+      const c = clusters[Math.floor(rng.next() * K)]!;
+      a += c.a;
+      b += c.b;
+      w += c.w;
+    }
+    const v = stat(a, b, w);
+    if (Number.isFinite(v)) values[defined++] = v;
+  }
+  const sorted = values.subarray(0, defined).sort();
+  const alpha = (1 - confidence) / 2;
+  let mean = 0;
+  for (const v of sorted) mean += v;
+  mean /= Math.max(1, defined);
+  let ss = 0;
+  for (const v of sorted) ss += (v - mean) ** 2;
+  return {
+    estimate,
+    lo: quantileSorted(sorted, alpha),
+    hi: quantileSorted(sorted, 1 - alpha),
+    se: defined > 1 ? Math.sqrt(ss / (defined - 1)) : NaN,
+    n_clusters: K,
+    B,
+  };
+}

@@ -1,0 +1,86 @@
+// The power model behind the report's minimum detectable effects and "sample size that would
+// decide": the stats library's paired formulas (Connor 1987), fed with what this run shows about
+// its own data.
+//
+//  - correlation: the phi coefficient between the two arms' outcomes on the same unit (clamped to
+//    [0, 0.99]; a negative value is treated as 0, the conservative choice);
+//  - design effect: the task-clustered bootstrap variance of the difference divided by the variance
+//    it would have with independent pairs, (psi - d^2) / n, at least 1;
+//  - within-task correlation (ICC): from the design effect, deff = 1 + (m - 1) ICC with m pairs per
+//    task, so that a larger run over the same tasks is not over-credited (more replicates of the
+//    same tasks shrink the error less than more tasks would).
+
+import {
+  minimumDetectableEffect,
+  pairOutcomes,
+  sampleSizeTwoProportions,
+  type MinimumDetectableEffect,
+  type OutcomeRow,
+  type PowerOptions,
+} from '../harness/stats/index.js';
+
+export interface PairedPowerModel {
+  /** Pairs compared and tasks they fall in. */
+  n: number;
+  clusters: number;
+  /** Baseline (arm a) and treatment (arm b) rates over the pairs. */
+  p0: number;
+  p1: number;
+  correlation: number;
+  design_effect: number;
+  icc: number;
+}
+
+/** The model from the two arms' rows and the bootstrap standard error of their paired difference. */
+export function pairedPowerModel(a: readonly OutcomeRow[], b: readonly OutcomeRow[], bootstrapSe: number, clusters: number): PairedPowerModel {
+  const pairs = pairOutcomes(a, b);
+  const n = pairs.length;
+  let n11 = 0;
+  let n10 = 0;
+  let n01 = 0;
+  for (const p of pairs) {
+    if (p.a && p.b) n11++;
+    else if (p.a) n10++;
+    else if (p.b) n01++;
+  }
+  const n00 = n - n11 - n10 - n01;
+  const p0 = n > 0 ? (n11 + n10) / n : NaN;
+  const p1 = n > 0 ? (n11 + n01) / n : NaN;
+  const denom = Math.sqrt((n11 + n10) * (n01 + n00) * (n11 + n01) * (n10 + n00));
+  const correlation = denom > 0 ? Math.min(0.99, Math.max(0, (n11 * n00 - n10 * n01) / denom)) : 0;
+  const psi = n > 0 ? (n10 + n01) / n : 0;
+  const varIid = n > 0 ? (psi - (p1 - p0) ** 2) / n : 0;
+  const design_effect = varIid > 0 && Number.isFinite(bootstrapSe) ? Math.max(1, (bootstrapSe * bootstrapSe) / varIid) : 1;
+  const m = n / Math.max(1, clusters);
+  const icc = m > 1 ? Math.min(1, (design_effect - 1) / (m - 1)) : 0;
+  return { n, clusters, p0, p1, correlation, design_effect, icc };
+}
+
+function powerOptions(model: PairedPowerModel): PowerOptions {
+  return model.icc > 0 && model.clusters > 1
+    ? { design: 'paired', correlation: model.correlation, icc: model.icc, clusters: model.clusters }
+    : { design: 'paired', correlation: model.correlation };
+}
+
+/** Smallest increase over the baseline rate the run detects with 80% power at alpha 0.05 (two-sided). */
+export function pairedMde(model: PairedPowerModel): MinimumDetectableEffect {
+  if (!(model.n > 0) || Number.isNaN(model.p0)) return { mde: NaN, p1: NaN, max_power: NaN, design_effect: model.design_effect, n_effective: NaN };
+  const up = minimumDetectableEffect(model.p0, model.n, powerOptions(model));
+  // At a baseline near 1 there is no room upwards: report the decrease it could detect instead.
+  if (Number.isNaN(up.mde) && model.p0 > 0.5) return minimumDetectableEffect(model.p0, model.n, { ...powerOptions(model), direction: 'decrease' });
+  return up;
+}
+
+/** Pairs needed to detect the baseline rate moving to `target` with 80% power (Infinity: no number of replicates of these tasks would). */
+export function pairsToDetect(model: PairedPowerModel, target: number): number {
+  const p1 = Math.min(1, Math.max(0, target));
+  if (!(model.n > 0) || p1 === model.p0 || Number.isNaN(model.p0)) return Infinity;
+  return sampleSizeTwoProportions(model.p0, p1, powerOptions(model)).n_ceil;
+}
+
+export function describePowerModel(model: PairedPowerModel): string {
+  return (
+    `outcome correlation ${model.correlation.toFixed(2)}, design effect ${model.design_effect.toFixed(2)} ` +
+    `(within-task correlation ${model.icc.toFixed(3)} over ${model.clusters} tasks)`
+  );
+}

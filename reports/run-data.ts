@@ -1,0 +1,209 @@
+// Everything the report reads from a run directory, loaded once: manifest, trials, the journal's
+// consolidation usage, memory snapshots, dream changesets, and (when the suites load) task and
+// pitfall metadata. The run's files are the only source: a report can be rewritten at any time.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ArmUsage, MemoryFiles } from '../harness/core/arm.js';
+import type { TrialRecord } from '../harness/core/records.js';
+import type { Suite } from '../harness/core/suite.js';
+import type { Changeset } from '../harness/dreaming/changeset.js';
+import { resolveArms } from '../harness/config/schema.js';
+import type { Manifest } from '../harness/storage/manifest.js';
+import { readJsonLines, readTree, RunDir } from '../harness/storage/run-dir.js';
+import { orderArms } from './summary.js';
+
+export interface MemorySnapshot {
+  arm: string;
+  replicate: number;
+  session: number;
+  files: MemoryFiles;
+  /** List items (Markdown `-`, `*`, `+` or `1.` at the start of a line) over all files: one lesson, note or skill each. */
+  entries: number;
+  /** Estimated tokens the agent reads: characters / 4, HTML comments (provenance) left out. */
+  tokens: number;
+}
+
+export interface Consolidation {
+  arm: string;
+  replicate: number;
+  session: number;
+  usage?: ArmUsage;
+}
+
+export interface DreamRecord {
+  arm: string;
+  replicate: number;
+  session: number;
+  changeset: Changeset;
+}
+
+/** What the report knows about a suite beyond the trial records (absent when the suite cannot be loaded). */
+export interface SuiteMeta {
+  name: string;
+  families: Record<string, string>;
+  pitfalls: Record<string, { description: string; kind: string; surfaces: string }>;
+  /** Task id -> difficulty label, for tasks whose data declares one. */
+  difficulty: Record<string, string>;
+}
+
+export interface RunData {
+  root: string;
+  manifest: Manifest;
+  trials: TrialRecord[];
+  /** Arms in report order: the experiment's order, then any others found in the trials. */
+  arms: string[];
+  simulated: boolean;
+  consolidations: Consolidation[];
+  snapshots: MemorySnapshot[];
+  dreams: DreamRecord[];
+  suites: Record<string, SuiteMeta>;
+}
+
+const LIST_ITEM = /^ {0,3}(?:[-*+]|\d{1,3}[.)])\s+\S/;
+
+/** Entries and tokens of a memory store (see MemorySnapshot). */
+export function memorySize(files: MemoryFiles): { entries: number; tokens: number } {
+  let entries = 0;
+  let chars = 0;
+  for (const text of Object.values(files)) {
+    const visible = text.replace(/<!--[\s\S]*?-->/g, '');
+    chars += visible.length;
+    for (const line of visible.split('\n')) if (LIST_ITEM.test(line)) entries++;
+  }
+  return { entries, tokens: Math.ceil(chars / 4) };
+}
+
+const numbered = (prefix: string, name: string): number | undefined => {
+  const m = new RegExp(`^${prefix}(\\d+)$`).exec(name);
+  return m ? Number(m[1]) : undefined;
+};
+
+const dirs = (path: string): string[] =>
+  existsSync(path) ? readdirSync(path, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : [];
+
+function readSnapshots(root: string): MemorySnapshot[] {
+  const out: MemorySnapshot[] = [];
+  const base = join(root, 'memory');
+  for (const arm of dirs(base)) {
+    for (const repDir of dirs(join(base, arm))) {
+      const replicate = numbered('r', repDir);
+      if (replicate === undefined) continue;
+      for (const sessionDir of dirs(join(base, arm, repDir))) {
+        const session = numbered('session-', sessionDir);
+        if (session === undefined) continue; // a temporary folder of a killed writer
+        const files = readTree(join(base, arm, repDir, sessionDir));
+        out.push({ arm, replicate, session, files, ...memorySize(files) });
+      }
+    }
+  }
+  return out.sort((a, b) => a.arm.localeCompare(b.arm) || a.replicate - b.replicate || a.session - b.session);
+}
+
+function readDreams(root: string): DreamRecord[] {
+  const out: DreamRecord[] = [];
+  const base = join(root, 'dreams');
+  for (const arm of dirs(base)) {
+    for (const repDir of dirs(join(base, arm))) {
+      const replicate = numbered('r', repDir);
+      if (replicate === undefined) continue;
+      const folder = join(base, arm, repDir);
+      for (const name of readdirSync(folder)) {
+        const m = /^session-(\d+)\.json$/.exec(name);
+        if (!m) continue;
+        try {
+          const changeset = JSON.parse(readFileSync(join(folder, name), 'utf8')) as Changeset;
+          if (!changeset || !Array.isArray(changeset.changes)) continue;
+          out.push({ arm, replicate, session: Number(m[1]), changeset });
+        } catch {
+          // A changeset that does not parse is left out of the report (the dream's own tools report it).
+        }
+      }
+    }
+  }
+  return out.sort((a, b) => a.arm.localeCompare(b.arm) || a.replicate - b.replicate || a.session - b.session);
+}
+
+function readConsolidations(path: string): Consolidation[] {
+  const byKey = new Map<string, Consolidation>();
+  for (const e of readJsonLines<Record<string, unknown>>(path)) {
+    if (e.type !== 'session_consolidated') continue;
+    const c: Consolidation = {
+      arm: String(e.arm),
+      replicate: Number(e.replicate),
+      session: Number(e.session),
+      ...(e.usage ? { usage: e.usage as ArmUsage } : {}),
+    };
+    byKey.set(`${c.arm}\u0000${c.replicate}\u0000${c.session}`, c); // a re-consolidation after review replaces the first
+  }
+  return [...byKey.values()];
+}
+
+function difficultyOf(task: object): string | undefined {
+  const t = task as { difficulty?: unknown; expected?: { difficulty?: unknown }; tags?: unknown };
+  if (typeof t.difficulty === 'string' || typeof t.difficulty === 'number') return String(t.difficulty);
+  if (t.expected && (typeof t.expected.difficulty === 'string' || typeof t.expected.difficulty === 'number')) return String(t.expected.difficulty);
+  return undefined;
+}
+
+/** Suite metadata for the report; suites that fail to load are left out (the report still renders). */
+export async function loadSuiteMeta(names: readonly string[]): Promise<Record<string, SuiteMeta>> {
+  const out: Record<string, SuiteMeta> = {};
+  if (names.length === 0) return out;
+  let all: Map<string, Suite>;
+  try {
+    const { loadAllSuites } = await import('../harness/registry/suites.js');
+    all = await loadAllSuites();
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const suite = all.get(name);
+    if (!suite) continue;
+    try {
+      const difficulty: Record<string, string> = {};
+      for (const task of suite.tasks) {
+        const d = difficultyOf(task);
+        if (d !== undefined) difficulty[task.id] = d;
+      }
+      out[name] = {
+        name,
+        families: Object.fromEntries(suite.families.map((f) => [f.id, f.title])),
+        pitfalls: Object.fromEntries(suite.pitfalls.map((p) => [p.id, { description: p.description, kind: p.kind, surfaces: p.surfaces }])),
+        difficulty,
+      };
+    } catch {
+      // A suite whose data does not load: leave its metadata out.
+    }
+  }
+  return out;
+}
+
+export interface LoadOptions {
+  /** Load suite metadata (task difficulty, pitfall descriptions). Default true. */
+  suites?: boolean;
+}
+
+export async function loadRunData(root: string, options: LoadOptions = {}): Promise<RunData> {
+  const dir = new RunDir(root);
+  const manifest = JSON.parse(readFileSync(dir.manifestPath, 'utf8')) as Manifest;
+  const trials = dir.trials();
+  let declared: string[] = [];
+  try {
+    declared = resolveArms(manifest.experiment.arms).map((a) => a.name);
+  } catch {
+    declared = [];
+  }
+  const suiteNames = [...new Set([...(manifest.experiment.suites ?? []), ...trials.map((t) => t.suite)])];
+  return {
+    root,
+    manifest,
+    trials,
+    arms: orderArms(trials, declared),
+    simulated: manifest.simulated,
+    consolidations: readConsolidations(dir.eventsPath),
+    snapshots: readSnapshots(root),
+    dreams: readDreams(root),
+    suites: options.suites === false ? {} : await loadSuiteMeta(suiteNames),
+  };
+}
