@@ -1,0 +1,51 @@
+// A mock Messages server handler that answers like the built-in sim agent would. It lets a whole
+// experiment run over real HTTP through the real SDK (tests, throughput benchmarks) with the same
+// behaviour as `sim:<profile>`. Its draws are keyed by the request's content, since HTTP carries no
+// seed key: reruns give identical results, as with a deterministic server.
+
+import { createHash } from 'node:crypto';
+import type { ContentBlock, Message, ModelClient, SystemBlock } from '../core/messages.js';
+import type { MockHandler, MockMessagesRequestBody } from './mock-messages-server.js';
+
+export interface SimBackedOptions {
+  /** The suite whose sim policy answers (the API request does not say which suite it is about). */
+  suite: string;
+  /** The purpose to answer as when the request has tools (agent) or not (the arm's reflection). */
+  model: ModelClient;
+}
+
+function systemBlocks(system: unknown): SystemBlock[] {
+  if (typeof system === 'string') return [{ type: 'text', text: system }];
+  if (!Array.isArray(system)) return [];
+  return system.map((block: { text?: string; cache_control?: unknown }) => ({
+    type: 'text' as const,
+    text: block.text ?? '',
+    ...(block.cache_control ? { cache: true } : {}),
+  }));
+}
+
+export function simBackedHandler(options: SimBackedOptions): MockHandler {
+  return async (body: MockMessagesRequestBody) => {
+    const seedKey = createHash('sha256').update(JSON.stringify(body.messages)).update(JSON.stringify(body.system ?? '')).digest('hex');
+    const hasTools = Array.isArray(body.tools) && body.tools.length > 0;
+    const response = await options.model.create(
+      {
+        system: systemBlocks(body.system),
+        messages: body.messages as Message[],
+        ...(hasTools ? { tools: body.tools as never } : {}),
+        max_tokens: body.max_tokens,
+      },
+      { seedKey, purpose: hasTools ? 'agent' : 'reflect', subject: { suite: options.suite, family: '', task: '' } },
+    );
+    return {
+      kind: 'message',
+      content: response.content.filter((b): b is Exclude<ContentBlock, { type: 'tool_result' }> => b.type !== 'tool_result'),
+      usage: {
+        input_tokens: response.usage.input_tokens,
+        output_tokens: response.usage.output_tokens,
+        cache_creation_input_tokens: response.usage.cache_write_tokens,
+        cache_read_input_tokens: response.usage.cache_read_tokens,
+      },
+    };
+  };
+}
