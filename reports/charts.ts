@@ -91,18 +91,19 @@ function lineDataset(model: ReportModel, arm: string, points: Array<{ x: number;
     pointRadius: 5,
     borderWidth: 2.5,
     spanGaps: true,
+    clip: 8,
   };
 }
 
-const sessionAxis = (model: ReportModel) => ({
+const sessionAxis = (model: ReportModel, sessions: readonly number[] = model.sessions, title = 'Session') => ({
   type: 'linear' as const,
-  title: { display: true, text: 'Session' },
-  min: Math.min(...model.sessions) - 0.2,
-  max: Math.max(...model.sessions) + 0.2,
+  title: { display: true, text: title },
+  min: Math.min(...sessions) - 0.2,
+  max: Math.max(...sessions) + 0.2,
   // One tick per session (thinned past 20), whatever the axis padding.
   afterBuildTicks: (axis: { ticks: Array<{ value: number }> }) => {
-    const every = Math.ceil(model.sessions.length / 20);
-    axis.ticks = model.sessions.filter((_, i) => i % every === 0).map((value) => ({ value }));
+    const every = Math.ceil(sessions.length / 20);
+    axis.ticks = sessions.filter((_, i) => i % every === 0).map((value) => ({ value }));
   },
 });
 
@@ -258,7 +259,9 @@ function timeChart(model: ReportModel): Buffer {
 
 /** Memory entries and tokens after each session, mean over replicates. */
 function memoryChart(model: ReportModel): Buffer {
-  const panel = (field: 'entries' | 'tokens', title: string, axis: string) =>
+  const sessions = [...new Set(model.memory.map((r) => r.session))].sort((a, b) => a - b);
+  const axisTitle = sessions[0] === 0 ? 'After session (0 = the memory the run started with)' : 'After session';
+  const panel = (field: 'entries' | 'tokens' | 'precision' | 'recall', title: string, axis: string, percent = false) =>
     render(
       {
         type: 'line',
@@ -267,26 +270,35 @@ function memoryChart(model: ReportModel): Buffer {
             lineDataset(
               model,
               a.name,
-              model.memory.filter((r) => r.arm === a.name).map((r) => ({ x: r.session, y: r[field] })),
+              model.memory
+                .filter((r) => r.arm === a.name)
+                .map((r) => ({ x: r.session, y: Number.isFinite(r[field]) ? r[field] * (percent ? 100 : 1) : null })),
             ),
           ),
         },
         options: {
           plugins: { title: { display: true, text: title, font: { size: 16 } }, legend },
-          scales: { x: sessionAxis(model), y: { beginAtZero: true, title: { display: true, text: axis } } },
+          scales: {
+            x: sessionAxis(model, sessions, axisTitle),
+            y: { beginAtZero: true, ...(percent ? { max: 100, ticks: { callback: (v: number | string) => `${v}%` } } : {}), title: { display: true, text: axis } },
+          },
         },
       },
       620,
-      480,
+      440,
     );
-  return compose(
-    [panel('entries', 'Entries (list items: lessons, notes, skills)', 'Entries after the session (mean over replicates)'), panel('tokens', 'Size in tokens (≈ characters / 4)', 'Tokens after the session (mean over replicates)')],
-    620,
-    480,
-    2,
-    'Memory size per session',
-    footnoteFor(model),
-  );
+  const panels = [
+    panel('entries', 'Entries (lessons, notes, skills)', 'Entries after the session (mean over replicates)'),
+    panel('tokens', 'Size in tokens (≈ characters / 4)', 'Tokens after the session (mean over replicates)'),
+  ];
+  const quality = model.memory.some((r) => Number.isFinite(r.precision) || Number.isFinite(r.recall));
+  if (quality) {
+    panels.push(
+      panel('precision', 'Lesson precision', 'Entries naming a current pitfall fix (%)', true),
+      panel('recall', 'Recall of pitfalls met', 'Pitfalls met so far that memory covers (%)', true),
+    );
+  }
+  return compose(panels, 620, 440, 2, quality ? 'Memory size and quality per session' : 'Memory size per session', footnoteFor(model));
 }
 
 /** Heat map: share of exposed trials that hit each pitfall, per arm (panel) and session (column). */

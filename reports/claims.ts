@@ -419,9 +419,9 @@ export function evaluateClaim(claim: Claim, ctx: ClaimContext): ClaimResult {
   const extraReasons: string[] = [];
 
   if (claim.metric === 'rate_ratio' || claim.metric === 'rate_difference') {
-    const diff = pairedDifference(rowsA, rowsB, { seed, B });
+    const diff = pairedDifference(rowsA, rowsB, { seed, B, method: 'expanded' });
     if (diff.n_pairs === 0) return na(`${a.arm} and ${b.arm} share no (task, replicate, session, slot) units in this scope`);
-    const boot = claim.metric === 'rate_ratio' ? pairedRatio(rowsA, rowsB, { seed, B }) : diff;
+    const boot = claim.metric === 'rate_ratio' ? pairedRatio(rowsA, rowsB, { seed, B, method: 'expanded' }) : diff;
     measured = {
       estimate: boot.estimate,
       lo: boot.lo,
@@ -531,7 +531,7 @@ export function formatSampleSize(s: SampleSizeNeeded): string {
 /** A plain-text table of claim results for the terminal. */
 export function renderClaimsText(results: readonly ClaimResult[]): string {
   const lines: string[] = [];
-  if (results.some((r) => r.harness_only)) lines.push(`Note: ${HARNESS_ONLY_NOTE}s (every verdict below).`, '');
+  if (results.some((r) => r.harness_only)) lines.push('Note: sim run: every verdict below describes the harness, not any model.', '');
   for (const r of results) {
     lines.push(`${r.id}: ${r.title}`);
     lines.push(`  ${r.treatment} vs ${r.baseline}, ${r.metric}; ${r.scope}`);

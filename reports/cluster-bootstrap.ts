@@ -1,10 +1,10 @@
 // Paired, task-clustered bootstrap for the report's measures that are not completion rates: the
 // relative change in mean time (turns, tokens, wall time) between two arms, and the difference in
 // mean pass@k over tasks. The completion-rate comparisons use harness/stats (pairedDifference,
-// pairedRatio); this follows the same design (resample tasks with all their pairs, percentile
-// interval, seeded) for statistics harness/stats does not cover.
+// pairedRatio); this follows the same design (resample tasks with all their pairs, the expanded
+// percentile interval of harness/stats, seeded) for statistics harness/stats does not cover.
 
-import { quantileSorted } from '../harness/stats/index.js';
+import { expandedLevel, quantileSorted } from '../harness/stats/index.js';
 import { rngFrom } from '../harness/models/sim/rng.js';
 
 /** One cluster (task): its totals in arm a and arm b, and its weight (pairs, or 1 per task). */
@@ -69,7 +69,8 @@ export function clusterBootstrap(clusters: readonly Cluster[], stat: ClusterStat
     if (Number.isFinite(v)) values[defined++] = v;
   }
   const sorted = values.subarray(0, defined).sort();
-  const alpha = (1 - confidence) / 2;
+  // The expanded percentile interval (Hesterberg 2015): wider levels with few clusters.
+  const alpha = expandedLevel(confidence, K);
   let mean = 0;
   for (const v of sorted) mean += v;
   mean /= Math.max(1, defined);

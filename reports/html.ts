@@ -31,7 +31,7 @@ export const ALL_TRANSCRIPTS_UP_TO = 400;
 export const MAX_EVIDENCE_TRANSCRIPTS = 200;
 export const MAX_FAILURE_TRANSCRIPTS = 300;
 export const MAX_SUCCESS_TRANSCRIPTS = 100;
-export const TRANSCRIPT_BUDGET = 8_000_000;
+export const TRANSCRIPT_BUDGET = 6_000_000;
 export const TEXT_CAP = 4_000;
 export const MEMORY_BUDGET = 6_000_000;
 
@@ -58,13 +58,16 @@ export const TRIAL_COLUMNS = [
   'grader',
 ] as const;
 
+/** A text, or the index of a long text in the payload's shared pool (transcripts repeat the system prompt, the memory and the task files). */
+export type PooledText = string | number;
+
 type CompactBlock =
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; name: string; input: string }
-  | { type: 'tool_result'; content: string; is_error?: boolean };
+  | { type: 'text'; text: PooledText }
+  | { type: 'tool_use'; name: string; input: PooledText }
+  | { type: 'tool_result'; content: PooledText; is_error?: boolean };
 
 export interface CompactTranscript {
-  system: Array<{ text: string; memory: boolean }>;
+  system: Array<{ text: PooledText; memory: boolean }>;
   tools: string[];
   messages: Array<{ role: string; content: CompactBlock[] }>;
   turns: number;
@@ -75,16 +78,38 @@ export interface CompactTranscript {
 
 const cut = (text: string, cap = TEXT_CAP): string => (text.length > cap ? `${text.slice(0, cap)}\n[… ${text.length - cap} more characters cut from the report; the full text is in the transcript file]` : text);
 
-export function compactTranscript(t: Transcript, record?: TrialRecord): CompactTranscript {
+/** Texts of POOL_MIN characters or more are stored once in the payload and referred to by index. */
+export const POOL_MIN = 120;
+
+export class TextPool {
+  readonly texts: string[] = [];
+  private readonly index = new Map<string, number>();
+  /** Characters added to the pool so far. */
+  chars = 0;
+  ref(text: string): PooledText {
+    if (text.length < POOL_MIN) return text;
+    let i = this.index.get(text);
+    if (i === undefined) {
+      i = this.texts.length;
+      this.texts.push(text);
+      this.index.set(text, i);
+      this.chars += text.length;
+    }
+    return i;
+  }
+}
+
+export function compactTranscript(t: Transcript, record: TrialRecord | undefined, pool: TextPool): CompactTranscript {
+  const text = (x: string): PooledText => pool.ref(cut(x));
   const block = (b: ContentBlock): CompactBlock => {
-    if (b.type === 'text') return { type: 'text', text: cut(b.text) };
-    if (b.type === 'tool_use') return { type: 'tool_use', name: b.name, input: cut(JSON.stringify(b.input, null, 1)) };
-    return { type: 'tool_result', content: cut(String(b.content)), ...(b.is_error ? { is_error: true } : {}) };
+    if (b.type === 'text') return { type: 'text', text: text(b.text) };
+    if (b.type === 'tool_use') return { type: 'tool_use', name: b.name, input: text(JSON.stringify(b.input, null, 1)) };
+    return { type: 'tool_result', content: text(String(b.content)), ...(b.is_error ? { is_error: true } : {}) };
   };
   return {
-    system: (t.system ?? []).map((s) => ({ text: cut(s.text), memory: Boolean(s.cache) })),
+    system: (t.system ?? []).map((s) => ({ text: text(s.text), memory: Boolean(s.cache) })),
     tools: (t.tools ?? []).map((x) => x.name),
-    messages: (t.messages ?? []).map((m) => ({ role: m.role, content: typeof m.content === 'string' ? [{ type: 'text', text: cut(m.content) }] : m.content.map(block) })),
+    messages: (t.messages ?? []).map((m) => ({ role: m.role, content: typeof m.content === 'string' ? [{ type: 'text', text: text(m.content) }] : m.content.map(block) })),
     turns: t.turns?.length ?? 0,
     outcome: t.outcome,
     ...(record?.checks?.length ? { checks: record.checks } : {}),
@@ -128,9 +153,10 @@ function pickTranscripts(data: RunData): { picked: TrialRecord[]; rule: string }
   };
 }
 
-function embedTranscripts(data: RunData): { transcripts: Record<string, CompactTranscript>; policy: TranscriptPolicy } {
+function embedTranscripts(data: RunData): { transcripts: Record<string, CompactTranscript>; pool: string[]; policy: TranscriptPolicy } {
   const { picked, rule } = pickTranscripts(data);
   const out: Record<string, CompactTranscript> = {};
+  const pool = new TextPool();
   let size = 0;
   let budgetReached = false;
   for (const t of picked) {
@@ -140,18 +166,18 @@ function embedTranscripts(data: RunData): { transcripts: Record<string, CompactT
     } catch {
       continue;
     }
-    const compact = compactTranscript(transcript, t);
-    const length = JSON.stringify(compact).length;
-    if (size + length > TRANSCRIPT_BUDGET) {
+    if (size + pool.chars > TRANSCRIPT_BUDGET) {
       budgetReached = true;
       break;
     }
-    size += length;
+    const compact = compactTranscript(transcript, t, pool);
+    size += JSON.stringify(compact).length;
     out[trialId(t)] = compact;
   }
   const embedded = Object.keys(out).length;
   return {
     transcripts: out,
+    pool: pool.texts,
     policy: {
       total: data.trials.length,
       embedded,
@@ -256,17 +282,20 @@ export interface HtmlPayload {
   model: ReportModel;
   trials: { columns: readonly string[]; rows: unknown[][] };
   transcripts: Record<string, CompactTranscript>;
+  /** Long texts shared by the transcripts (PooledText indexes into it). */
+  pool: string[];
   transcript_policy: TranscriptPolicy;
   memory: EmbeddedMemory;
   charts: ChartFile[];
 }
 
 export function buildHtmlPayload(data: RunData, model: ReportModel, charts: ChartFile[]): HtmlPayload {
-  const { transcripts, policy } = embedTranscripts(data);
+  const { transcripts, pool, policy } = embedTranscripts(data);
   return {
     model,
     trials: { columns: TRIAL_COLUMNS, rows: trialRows(data.trials) },
     transcripts,
+    pool,
     transcript_policy: policy,
     memory: embedMemory(data),
     charts,

@@ -6,9 +6,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArmUsage, MemoryFiles } from '../harness/core/arm.js';
 import type { TrialRecord } from '../harness/core/records.js';
-import type { Suite } from '../harness/core/suite.js';
+import type { Pitfall, Suite } from '../harness/core/suite.js';
 import type { Changeset } from '../harness/dreaming/changeset.js';
+import { listEntries, memoryTokens } from '../harness/dreaming/store.js';
 import { resolveArms } from '../harness/config/schema.js';
+import { discoverFolders } from '../harness/registry/discover.js';
 import type { Manifest } from '../harness/storage/manifest.js';
 import { readJsonLines, readTree, RunDir } from '../harness/storage/run-dir.js';
 import { orderArms } from './summary.js';
@@ -18,7 +20,7 @@ export interface MemorySnapshot {
   replicate: number;
   session: number;
   files: MemoryFiles;
-  /** List items (Markdown `-`, `*`, `+` or `1.` at the start of a line) over all files: one lesson, note or skill each. */
+  /** Entries: dreaming store entries, and Markdown list items of other .md/.txt files (one lesson, note or skill each). */
   entries: number;
   /** Estimated tokens the agent reads: characters / 4, HTML comments (provenance) left out. */
   tokens: number;
@@ -45,6 +47,8 @@ export interface SuiteMeta {
   pitfalls: Record<string, { description: string; kind: string; surfaces: string }>;
   /** Task id -> difficulty label, for tasks whose data declares one. */
   difficulty: Record<string, string>;
+  /** The suite's pitfall table (for memory precision and recall). */
+  pitfallTable: Pitfall[];
 }
 
 export interface RunData {
@@ -60,18 +64,9 @@ export interface RunData {
   suites: Record<string, SuiteMeta>;
 }
 
-const LIST_ITEM = /^ {0,3}(?:[-*+]|\d{1,3}[.)])\s+\S/;
-
-/** Entries and tokens of a memory store (see MemorySnapshot). */
+/** Entries and tokens of a memory store, counted as memory.csv counts them (harness/dreaming/store.ts). */
 export function memorySize(files: MemoryFiles): { entries: number; tokens: number } {
-  let entries = 0;
-  let chars = 0;
-  for (const text of Object.values(files)) {
-    const visible = text.replace(/<!--[\s\S]*?-->/g, '');
-    chars += visible.length;
-    for (const line of visible.split('\n')) if (LIST_ITEM.test(line)) entries++;
-  }
-  return { entries, tokens: Math.ceil(chars / 4) };
+  return { entries: listEntries(files).length, tokens: memoryTokens(files) };
 }
 
 const numbered = (prefix: string, name: string): number | undefined => {
@@ -150,17 +145,11 @@ function difficultyOf(task: object): string | undefined {
 export async function loadSuiteMeta(names: readonly string[]): Promise<Record<string, SuiteMeta>> {
   const out: Record<string, SuiteMeta> = {};
   if (names.length === 0) return out;
-  let all: Map<string, Suite>;
-  try {
-    const { loadAllSuites } = await import('../harness/registry/suites.js');
-    all = await loadAllSuites();
-  } catch {
-    return out;
-  }
-  for (const name of names) {
-    const suite = all.get(name);
-    if (!suite) continue;
+  for (const folder of discoverFolders<Suite>('tasks')) {
+    const name = folder.folder;
+    if (!names.includes(name)) continue;
     try {
+      const suite = await folder.load();
       const difficulty: Record<string, string> = {};
       for (const task of suite.tasks) {
         const d = difficultyOf(task);
@@ -171,6 +160,7 @@ export async function loadSuiteMeta(names: readonly string[]): Promise<Record<st
         families: Object.fromEntries(suite.families.map((f) => [f.id, f.title])),
         pitfalls: Object.fromEntries(suite.pitfalls.map((p) => [p.id, { description: p.description, kind: p.kind, surfaces: p.surfaces }])),
         difficulty,
+        pitfallTable: suite.pitfalls,
       };
     } catch {
       // A suite whose data does not load: leave its metadata out.

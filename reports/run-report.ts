@@ -1,25 +1,111 @@
-// `dreambench report`: everything the report folder holds for a run, from its files alone.
+// `dreambench report` (and the end of `dreambench run`): everything the report folder holds for a
+// run, from its files alone.
+//
+//   report/summary.csv, summary.md   completion per arm × session, effort and cost (summary.ts)
+//   report/memory.csv                memory quality per arm × replicate × session (memory-report.ts)
+//   report/trials.csv                one row per trial
+//   report/report.json               every figure of the report, machine-readable
+//   report/report.md                 summary, learning curves, comparisons, claims, methods
+//   report/claims.md                 the claim verdicts alone
+//   report/charts/*.png              the figures
+//   report/report.html               one self-contained interactive file that opens offline
 
-import { readFileSync } from 'node:fs';
-import type { Manifest } from '../harness/storage/manifest.js';
-import { RunDir } from '../harness/storage/run-dir.js';
-import { resolveArms } from '../harness/config/schema.js';
-import { renderSummaryTable, summarize, writeFileAtomic, writeSummary } from './summary.js';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sourcePath } from '../harness/core/paths.js';
+import { analyse, type ReportModel } from './analysis.js';
+import { writeCharts, type ChartFile } from './charts.js';
+import { loadClaims, type Claim } from './claims.js';
+import { buildHtmlPayload, renderHtml } from './html.js';
+import { renderClaimsMarkdown, renderReportMarkdown } from './markdown.js';
+import { loadRunData } from './run-data.js';
+import { renderSummaryTable, writeFileAtomic, writeSummary } from './summary.js';
+import { renderTrialsCsv } from './trials-csv.js';
 import { writeMemoryReport } from './memory-report.js';
+import { agreementMarkdown } from './agreement.js';
+import { tryCurvesMarkdown } from './attempts.js';
 
-export async function writeRunReport(runDir: string): Promise<{ paths: string[]; table: string }> {
-  const dir = new RunDir(runDir);
-  const manifest = JSON.parse(readFileSync(dir.manifestPath, 'utf8')) as Manifest;
-  const trials = dir.trials();
-  const armOrder = resolveArms(manifest.experiment.arms).map((a) => a.name);
-  const { csvPath, mdPath } = await writeSummary(runDir, trials, {
-    runName: manifest.name,
-    model: manifest.models.agent,
-    simulated: manifest.simulated,
-    armOrder,
+/** The claims shipped with dreambench (claims/*.yaml). */
+export function defaultClaimsDir(): string {
+  return sourcePath('claims');
+}
+
+export interface RunReportOptions {
+  /** Folder or file of claims to check (default: the shipped claims/). */
+  claims?: string;
+  /** Bootstrap resamples (default 2000). */
+  B?: number;
+  /** Render the PNG charts (default true). */
+  charts?: boolean;
+  /** Write report.html (default true). */
+  html?: boolean;
+}
+
+export interface RunReportResult {
+  paths: string[];
+  /** The completion table for the terminal. */
+  table: string;
+  model: ReportModel;
+  /** Milliseconds per step, for the record and the benchmark. */
+  timings_ms: Record<string, number>;
+}
+
+/** JSON with NaN and ±Infinity as null (JSON has neither); flags in the data say why a value is missing. */
+export function reportJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+}
+
+export async function writeRunReport(runDir: string, options: RunReportOptions = {}): Promise<RunReportResult> {
+  const timings: Record<string, number> = {};
+  let t0 = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - t0);
+    t0 = now;
+  };
+  // Claims first: a malformed claim file is bad input, reported before anything is written.
+  const claims: Claim[] = loadClaims(options.claims ?? defaultClaimsDir());
+  const data = await loadRunData(runDir);
+  lap('load');
+  const reportDir = join(runDir, 'report');
+  mkdirSync(reportDir, { recursive: true });
+
+  const { csvPath, mdPath } = await writeSummary(runDir, data.trials, {
+    runName: data.manifest.name,
+    model: data.manifest.models.agent,
+    simulated: data.simulated,
+    armOrder: data.arms,
   });
-  // Memory quality (report/memory.csv) and consolidation cost, appended to summary.md as sections.
-  const memory = await writeMemoryReport(runDir, manifest, trials, armOrder);
-  await writeFileAtomic(mdPath, `${readFileSync(mdPath, 'utf8').trimEnd()}\n\n${memory.markdown}`);
-  return { paths: [csvPath, mdPath, memory.csvPath], table: renderSummaryTable(summarize(trials, armOrder)) };
+  const trialsPath = join(reportDir, 'trials.csv');
+  await writeFileAtomic(trialsPath, renderTrialsCsv(data.trials));
+  // Memory quality per session (report/memory.csv) and consolidation cost: sections of summary.md.
+  const memory = await writeMemoryReport(runDir, data.manifest, data.trials, data.arms);
+  // In-task loops (reflexion, outcomes, retry-only): pass@1 after each try, and grader-vs-checker agreement.
+  const loops = [tryCurvesMarkdown(data.trials, data.arms), agreementMarkdown(data.trials, data.arms)].filter(Boolean).map((m) => `\n\n${m}`).join('');
+  await writeFileAtomic(mdPath, `${readFileSync(mdPath, 'utf8').trimEnd()}\n\n${memory.markdown}${loops}`);
+  lap('csv');
+
+  const model = analyse(data, { claims, ...(options.B ? { B: options.B } : {}) });
+  lap('statistics');
+
+  const charts: ChartFile[] = options.charts === false ? [] : writeCharts(model, join(reportDir, 'charts'));
+  lap('charts');
+
+  const reportMd = join(reportDir, 'report.md');
+  const claimsMd = join(reportDir, 'claims.md');
+  const reportJsonPath = join(reportDir, 'report.json');
+  await writeFileAtomic(reportMd, renderReportMarkdown(model, charts));
+  await writeFileAtomic(claimsMd, renderClaimsMarkdown(model));
+  lap('markdown');
+
+  const paths = [csvPath, mdPath, memory.csvPath, trialsPath, reportMd, claimsMd, reportJsonPath, ...charts.map((c) => join(reportDir, 'charts', c.file))];
+  if (options.html !== false) {
+    const htmlPath = join(reportDir, 'report.html');
+    await writeFileAtomic(htmlPath, renderHtml(buildHtmlPayload(data, model, charts)));
+    paths.push(htmlPath);
+    lap('html');
+  }
+  await writeFileAtomic(reportJsonPath, reportJson({ ...model, charts }));
+  lap('json');
+  return { paths, table: renderSummaryTable(model.summary), model, timings_ms: timings };
 }

@@ -235,12 +235,12 @@ export function formatRateCell(row: Pick<SummaryRow, 'n' | 'rate' | 'ci_lo' | 'c
 }
 
 /** A number for a table: '–' for NaN, thousands separators, at most `digits` decimals. */
-function formatNumber(x: number, digits = 0): string {
+export function formatNumber(x: number, digits = 0): string {
   if (!Number.isFinite(x)) return '–';
   return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-function formatUsd(x: number): string {
+export function formatUsd(x: number): string {
   if (!Number.isFinite(x)) return '–';
   return `$${x.toFixed(x !== 0 && Math.abs(x) < 1 ? 4 : 2)}`;
 }
@@ -286,9 +286,10 @@ export function renderSummaryTable(rows: readonly SummaryRow[]): string {
   return [line(header), rule, ...body.map(line)].join('\n');
 }
 
-const mdCell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+export const mdCell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
-function mdTable(header: string[], body: string[][], align: Array<'l' | 'r'>): string {
+/** A GitHub-flavoured Markdown table (cells escaped). */
+export function mdTable(header: string[], body: string[][], align: Array<'l' | 'r'>): string {
   const sep = align.map((a) => (a === 'r' ? '---:' : ':---'));
   return [header, sep, ...body].map((r) => `| ${r.map(mdCell).join(' | ')} |`).join('\n');
 }

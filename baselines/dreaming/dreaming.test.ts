@@ -13,6 +13,10 @@ import type { Changeset } from '../../harness/dreaming/changeset.js';
 import { decideAll } from '../../harness/dreaming/review.js';
 import { fixtureSessions, recording, scriptedModel } from '../../harness/testing/dream-fixtures.js';
 import { tempDir } from '../../harness/testing/run-helpers.js';
+import { readExperimentFile, validateExperiment } from '../../harness/config/load.js';
+import { knownNames } from '../../harness/cli/known-names.js';
+import { resolveArms } from '../../harness/config/schema.js';
+import { sourcePath } from '../../harness/core/paths.js';
 import dreaming, { CURSOR } from './index.js';
 
 const sim = (): ModelClient => new SimModel('default?lesson_noise=0', new Map());
@@ -188,5 +192,13 @@ describe('dreaming arm', () => {
     expect(() => dreaming.create({ review: 'nope.yaml' })).toThrow(/option "review" of arm dreaming must be auto, human or a policy file: nope.yaml: cannot read/);
     expect(() => dreaming.create({ filter: ['default', 'magic'] })).toThrow(/unknown filter "magic"/);
     expect(dreaming.create({ curate: { token_cap: false, drop_unused_after: null } }).name).toBe('dreaming');
+  });
+
+  it('examples/dreaming.yaml is a valid experiment whose dreaming options parse', async () => {
+    const file = sourcePath('examples', 'dreaming.yaml');
+    const experiment = validateExperiment(file, readExperimentFile(file), {}, await knownNames());
+    const arm = resolveArms(experiment.arms).find((a) => a.arm === 'dreaming')!;
+    expect(dreaming.create(arm.options).name).toBe('dreaming');
+    expect(experiment.schedule.drift).toEqual([{ pitfall: 'ld-heading-style', from_session: 4 }]);
   });
 });

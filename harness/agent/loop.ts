@@ -24,6 +24,8 @@ export interface AgentRunInput {
   budgets: AgentBudgets;
   /** Seed key prefix for this trial's model calls. */
   seedKey: string;
+  /** Continue an earlier conversation (a revision round) instead of starting from the task prompt. */
+  resume?: { system: SystemBlock[]; messages: Message[]; userMessage: string };
   signal?: AbortSignal;
 }
 
@@ -47,8 +49,12 @@ export function memoryBlock(memory: string): SystemBlock[] {
 
 export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
   const { model, task, environment, budgets } = input;
-  const system: SystemBlock[] = [{ type: 'text', text: input.systemPrompt }, ...memoryBlock(input.memory)];
-  const messages: Message[] = [{ role: 'user', content: task.prompt }];
+  const system: SystemBlock[] = input.resume?.system ?? [{ type: 'text', text: input.systemPrompt }, ...memoryBlock(input.memory)];
+  const messages: Message[] = input.resume
+    ? [...input.resume.messages, { role: 'user', content: input.resume.userMessage }]
+    : [{ role: 'user', content: task.prompt }];
+  // Turn numbers continue across revision rounds, so seed keys never repeat within a trial.
+  const firstTurn = input.resume ? input.resume.messages.filter((m) => m.role === 'assistant').length + 1 : 1;
   const turns: TranscriptTurn[] = [];
   const usage = emptyUsage();
   let cost = 0;
@@ -64,7 +70,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
     ...(infra_error ? { infra_error } : {}),
   });
 
-  for (let turn = 1; turn <= budgets.max_turns; turn++) {
+  for (let turn = firstTurn; turn < firstTurn + budgets.max_turns; turn++) {
     const started = performance.now();
     let response;
     try {

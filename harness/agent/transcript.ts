@@ -24,6 +24,12 @@ export interface Transcript {
   tools: ToolSpec[];
   messages: Message[];
   turns: TranscriptTurn[];
+  /** Arms with an in-task loop: the earlier attempts (each a fresh workspace), oldest first. */
+  previous_attempts?: Array<{ system: SystemBlock[]; messages: Message[]; turns: TranscriptTurn[] }>;
+  /** Calls the arm made during the trial (reflections, grading), in order. */
+  arm_calls?: Array<{ label: string; purpose: string; role: 'agent' | 'grader'; request: { system: SystemBlock[]; messages: Message[] }; response: string; usage: Usage; cost_usd: number }>;
+  /** Orchestrated trials: every specialist run, in order (the lead's own turns are `messages`/`turns`). */
+  subagents?: SubagentTranscript[];
   outcome: {
     success: boolean;
     score: number;
@@ -32,4 +38,20 @@ export interface Transcript {
     feedback: string[];
     pitfalls_hit: string[];
   };
+}
+
+/** One specialist run inside an orchestrated attempt. */
+export interface SubagentTranscript {
+  /** 1-based attempt of the trial it belongs to. */
+  attempt: number;
+  role: string;
+  model: string;
+  stop: string;
+  system: SystemBlock[];
+  tools: ToolSpec[];
+  messages: Message[];
+  turns: TranscriptTurn[];
+  tool_calls: number;
+  usage: Usage;
+  cost_usd: number;
 }

@@ -7,10 +7,13 @@ import { hideBin } from 'yargs/helpers';
 import { runCommand } from './commands/run.js';
 import { resumeCommand } from './commands/resume.js';
 import { reportCommand } from './commands/report.js';
+import { claimsCommand } from './commands/claims.js';
 import { listCommand } from './commands/list.js';
 import { schemaCommand } from './commands/schema.js';
 import { memoryCommand } from './commands/memory.js';
 import { dreamCommand } from './commands/dream.js';
+import { compareCommand } from './commands/compare.js';
+import { historyCommand } from './commands/history.js';
 import { EXIT, failWith } from './exit.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -20,11 +23,14 @@ export async function main(argv: string[]): Promise<void> {
     .command(runCommand)
     .command(resumeCommand)
     .command(reportCommand)
+    .command(claimsCommand)
     .command(listCommand)
     .command(schemaCommand)
     .command(memoryCommand)
     .command(dreamCommand)
-    .demandCommand(1, 'Name a command: run, resume, report, list, schema, memory or dream.')
+    .command(compareCommand)
+    .command(historyCommand)
+    .demandCommand(1, 'Name a command: run, resume, report, list, schema, memory, dream, compare or history.')
     .strict()
     .recommendCommands()
     .epilogue(

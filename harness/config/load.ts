@@ -178,6 +178,9 @@ export function validateExperiment(
     if (!known.suites.includes(suite)) fail(`suites[${i}]`, `unknown suite "${suite}"; expected one of ${known.suites.join(', ')}`);
   });
   if (new Set(experiment.suites).size !== experiment.suites.length) fail('suites', 'each suite at most once');
+  for (const name of Object.keys(experiment.suite_options ?? {})) {
+    if (!experiment.suites.includes(name)) fail(`suite_options.${name}`, `options for a suite the experiment does not run; expected one of ${experiment.suites.join(', ')}`);
+  }
 
   const arms = resolveArms(experiment.arms);
   const seen = new Set<string>();

@@ -65,6 +65,20 @@ export const scheduleSchema = z
   })
   .strict();
 
+/** Thresholds for `dreambench compare` (CI regression tracking); flags win over them. Never part of the config hash. */
+export const ciSchema = z
+  .object({
+    max_drop: z.number().min(0).max(100).optional().describe('completion-rate drop, in percentage points, that counts as a regression when significant (default 5)'),
+    alpha: z.number().gt(0).lt(0.5).optional().describe('family-wise significance level of the one-sided Holm-corrected test (default 0.05)'),
+    max_cost_increase: z.number().min(0).optional().describe('allowed increase of the mean cost per trial, in percent (default: not checked)'),
+    gate_range: z
+      .string()
+      .regex(/^(all|late|\d+-\d+)$/, 'all, late or a session range like 4-6')
+      .optional()
+      .describe('sessions whose completion rate decides the verdict: all, late (the last half) or A-B (default all)'),
+  })
+  .strict();
+
 export const experimentSchema = z
   .object({
     $schema: z.string().optional(),
@@ -81,6 +95,11 @@ export const experimentSchema = z
     concurrency: positiveInt.max(256).default(4).describe('trials in flight at once'),
     budgets: budgetsSchema.default(() => budgetsSchema.parse({})),
     schedule: scheduleSchema.default(() => scheduleSchema.parse({})),
+    suite_options: z
+      .record(z.string().min(1), z.record(z.string(), z.unknown()))
+      .optional()
+      .describe('options per suite, by suite name, for suites that take options (e.g. coding-custom: {path: my-tasks.jsonl})'),
+    ci: ciSchema.optional().describe('thresholds for `dreambench compare` in CI (flags override them)'),
   })
   .strict();
 

@@ -5,10 +5,14 @@
 // was after session s-1, and what the arm learns from them is folded in at the session's end, in
 // schedule order. That makes results independent of concurrency and lets a killed run resume exactly.
 
-import type { ModelClient, Usage } from './messages.js';
-import type { Task } from './suite.js';
+import type { CallPurpose, ModelClient, ModelRequest, ModelResponse, Usage } from './messages.js';
+import type { CheckResult, Environment, Task } from './suite.js';
 import type { TrialRecord } from './records.js';
 import type { Transcript } from '../agent/transcript.js';
+import type { DigestOptions } from '../agent/digest.js';
+import type { AgentBudgets } from '../agent/loop.js';
+
+export type { DigestOptions };
 
 /** A memory store as plain text: relative path -> contents. Snapshotted after every session. */
 export type MemoryFiles = Record<string, string>;
@@ -71,8 +75,160 @@ export interface AfterSessionResult {
   pending?: { reason: string };
 }
 
+/** One attempt at a task (a fresh workspace), possibly revised in place several times. */
+export interface AttemptOutcome {
+  /** 1-based attempt number. */
+  attempt: number;
+  /** 0 for the first try of an attempt, then 1, 2, ... for each revision round. */
+  revision: number;
+  stop: string;
+  check: CheckResult;
+  turns: number;
+  tool_calls: number;
+  /** An infrastructure failure (provider or environment) ended the attempt: stop the loop. */
+  infra?: string;
+}
+
+/**
+ * What an arm with its own attempt loop (Reflexion, a grader loop, retries) drives. Every attempt
+ * and revision is kept in the transcript, and its tokens and cost count towards the trial.
+ */
+export interface TrialDriver {
+  readonly task: Task;
+  /** The memory text the arm gave the agent (contextFor). */
+  readonly memoryText: string;
+  /** Start a new attempt in a fresh workspace; `extraContext` is added to the memory block (e.g. reflections). */
+  attempt(extraContext?: string): Promise<AttemptOutcome>;
+  /** Continue the latest attempt in the same workspace and conversation with a new user message (e.g. a grader's feedback). */
+  revise(userMessage: string): Promise<AttemptOutcome>;
+  /** What the latest attempt produced, as text a grader can read (never the agent's reasoning). */
+  output(): Promise<string>;
+  /**
+   * A digest of the latest attempt for a reflection: task, outcome, tool errors, visible feedback.
+   * `options` choose what it shows (e.g. Reflexion with only the tool errors visible).
+   */
+  digest(options?: DigestOptions): string;
+  /**
+   * A model call on the arm's account (a reflection, a grader): recorded in the transcript and in
+   * the trial's arm_usage. `role` picks the agent's model or the grader model.
+   */
+  call(role: 'agent' | 'grader', request: ModelRequest, purpose: CallPurpose, label: string): Promise<ModelResponse>;
+}
+
+/** An independent grader's verdict on a trial's final output, kept next to the checker's. */
+export interface GraderVerdict {
+  success: boolean;
+  score: number;
+  criteria: Array<{ criterion: string; score: number; passed: boolean; feedback?: string }>;
+  /** Every grading round of the trial, in order, keyed like `TrialRecord.attempts` (for per-round agreement). */
+  rounds?: Array<{ attempt: number; revision: number; success: boolean; score: number; failure?: string }>;
+  /** The grader gave no usable verdict (e.g. malformed replies): excluded from agreement, counted apart. */
+  failure?: string;
+}
+
+export interface TrialLoopResult {
+  /** Which attempt outcome is the trial's result (default: the last one). */
+  final?: AttemptOutcome;
+  grader?: GraderVerdict;
+  /** Free-form, stored in the trial record's `notes` (e.g. reflections to keep). */
+  notes?: string;
+}
+
+/**
+ * Orchestration: an attempt run by a team instead of one agent. A lead agent acts through its own
+ * tools (e.g. `delegate` and `submit`); specialists it calls work in the attempt's workspace with a
+ * subset of the suite's tools. The checker always runs on the attempt's real environment. Every
+ * specialist run is kept in the transcript (`subagents`) and counts towards the trial's turns,
+ * tool calls, tokens and cost (per agent in the record's `agents`).
+ */
+export interface Orchestration {
+  readonly name: string;
+  /** Model specs its agents use besides the run's models: built when the run starts, so a bad spec fails early. */
+  readonly models?: readonly string[];
+  /** Set up the lead for one attempt (called once per attempt, before the lead's first turn). */
+  lead(workspace: AttemptWorkspace): LeadSetup;
+}
+
+export interface LeadSetup {
+  /** The lead's system prompt. */
+  systemPrompt: string;
+  /** What the lead acts in: its tools and their effects (e.g. a delegate tool over the workspace). */
+  environment: Pick<Environment, 'tools' | 'call'>;
+  /** The lead's model (default: the run's agent model). */
+  model?: ModelClient;
+  /** The lead's memory text (default: the attempt's memory). */
+  memory?: string;
+  /** How the lead is named in the record's per-agent accounting (default 'lead'). */
+  role?: string;
+}
+
+/** One attempt's workspace as an orchestration sees it. */
+export interface AttemptWorkspace {
+  readonly task: Task;
+  /** The attempt's environment (fresh workspace, the suite's tools): shared by every agent of the attempt. */
+  readonly environment: Environment;
+  /** The suite's system prompt. */
+  readonly systemPrompt: string;
+  /** The memory text of this attempt (the arm's context plus any extra context of the loop). */
+  readonly memory: string;
+  readonly budgets: AgentBudgets;
+  /**
+   * A model by spec: undefined or 'agent' for the run's agent model, 'grader' for the grader model,
+   * otherwise a model spec (`sim:expert`, `anthropic:<id>`), built once per run.
+   */
+  model(spec?: string): ModelClient;
+  /** Run a specialist in this workspace (recorded in the transcript and counted towards the trial). */
+  runAgent(input: SubAgentInput): Promise<SubAgentResult>;
+}
+
+export interface SubAgentInput {
+  /** The specialist's role name (e.g. 'drafter'). */
+  role: string;
+  /** Default: the run's agent model. */
+  model?: ModelClient;
+  systemPrompt: string;
+  /** Memory text as a cacheable system block ('' for none). */
+  memory: string;
+  /** The first user message (the lead's instructions, with the task for context). */
+  prompt: string;
+  /** Names of the suite's tools it may use; a call to any other tool is refused with an error. */
+  tools: string[];
+  /** Default: the trial's max_turns. */
+  max_turns?: number;
+}
+
+export interface SubAgentResult {
+  role: string;
+  stop: string;
+  turns: number;
+  tool_calls: number;
+  /** The specialist's last text (its report to the lead). */
+  report: string;
+  /** The tool errors it met, in order. */
+  tool_errors: string[];
+  /** Set when a provider or the environment failed. */
+  infra?: string;
+}
+
 export interface Arm {
   readonly name: string;
+  /**
+   * Run every attempt of a trial as a team (see Orchestration). Works with or without `runTrial`:
+   * an in-task loop's `driver.attempt()` and `driver.revise()` then drive the lead.
+   */
+  readonly orchestration?: Orchestration;
+  /**
+   * Numbers describing the memory a trial gets (e.g. `library_size`), stored in the record's
+   * `memory_stats`. Memory is frozen within a session, so they describe the session's memory.
+   */
+  memoryStats?(task: Task, memory: MemoryFiles): Record<string, number>;
+  /** Folder under the run directory for this arm's artifacts, when it differs from the factory's (compose). */
+  readonly artifactsFolder?: string;
+  /**
+   * The arm's own in-task loop. Without it a trial is one attempt. The loop must call
+   * `driver.attempt()` at least once.
+   */
+  runTrial?(driver: TrialDriver, context: ArmContext): Promise<TrialLoopResult>;
   /** The memory text the agent gets for this task ('' for none). */
   contextFor(task: Task, memory: MemoryFiles): string;
   /** After each trial (may call the model). Its result is stored with the trial record. */
@@ -86,6 +242,11 @@ export interface ArmFactory {
   description: string;
   /** Folder under the run directory for this arm's artifacts (default: the arm name). */
   artifactsFolder?: string;
-  /** Validate options and build the arm; throw an Error naming the bad option. */
-  create(options: Record<string, unknown>): Arm;
+  /**
+   * Arms this arm is built from (e.g. compose's memory, loop and orchestration parts), by folder name.
+   * The engine loads their factories and passes them to `create` (createArm in harness/registry/arms.ts).
+   */
+  parts?(options: Record<string, unknown>): string[];
+  /** Validate options and build the arm; throw an Error naming the bad option. `parts`: the factories `parts()` named. */
+  create(options: Record<string, unknown>, parts?: Readonly<Record<string, ArmFactory>>): Arm;
 }

@@ -22,3 +22,30 @@ export function parseDirectives(text: string): Directive[] {
 export function formatDirective(choice: string, value: string): string {
   return `${choice}="${value.replaceAll('"', "'")}"`;
 }
+
+// Workflow hints: a shortcut in how to do a task (e.g. from a skill's procedure), spelled
+// `workflow:<label>`, e.g. workflow:write_section+render_docx ("these two steps can go in one turn").
+const WORKFLOW = /\bworkflow:([a-z][a-z0-9_]*(?:[+][a-z][a-z0-9_]*)*)/g;
+
+export function parseWorkflowHints(text: string): string[] {
+  return [...new Set([...text.matchAll(WORKFLOW)].map((m) => m[1]!))];
+}
+
+export function formatWorkflowHint(label: string): string {
+  return `workflow:${label}`;
+}
+
+// A lead's split of a task's items among specialists of the same kind: "Your share: part 2 of 3".
+const SHARE = /\bYour share: part (\d+) of (\d+)\b/;
+
+export function parseShare(text: string): { index: number; of: number } | undefined {
+  const m = SHARE.exec(text);
+  if (!m) return undefined;
+  const index = Number(m[1]);
+  const of = Number(m[2]);
+  return index >= 1 && of >= index ? { index, of } : undefined;
+}
+
+export function formatShare(index: number, of: number): string {
+  return `Your share: part ${index} of ${of}`;
+}

@@ -70,7 +70,7 @@ export interface ModelResponse {
 }
 
 /** Why a model is being called: the same client serves the agent, reflections, dreams and graders. */
-export type CallPurpose = 'agent' | 'reflect' | 'dream' | 'grade';
+export type CallPurpose = 'agent' | 'reflect' | 'dream' | 'grade' | 'skill';
 
 export interface CallContext {
   /**

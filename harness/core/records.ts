@@ -39,7 +39,38 @@ export interface TrialRecord extends TrialKey {
   arm_usage?: Usage & { cost_usd: number };
   /** What the arm noted after the task (e.g. lessons to append at the session's end). */
   notes?: string;
+  /** Arms with an in-task loop: every attempt and revision, in order (pass@1 after each attempt). */
+  attempts?: Array<{ attempt: number; revision: number; success: boolean; score: number; turns: number; stop: string }>;
+  /** An independent grader's verdict, next to the checker's (outcomes arm). */
+  grader?: {
+    success: boolean;
+    score: number;
+    criteria: Array<{ criterion: string; score: number; passed: boolean; feedback?: string }>;
+    /** Every grading round, keyed like `attempts` (for per-round grader-vs-checker agreement). */
+    rounds?: Array<{ attempt: number; revision: number; success: boolean; score: number; failure?: string }>;
+    /** The grader gave no usable verdict (e.g. malformed replies): excluded from agreement, counted apart. */
+    failure?: string;
+  };
+  /** What the arm's memory looked like for this trial (e.g. a skill library's size), from `Arm.memoryStats`. */
+  memory_stats?: Record<string, number>;
+  /** Orchestrated trials (a lead with specialists): tokens, cost and turns per agent role, over all attempts. */
+  agents?: AgentAccount[];
   transcript: string;
+}
+
+export interface AgentAccount {
+  /** 'lead' or a specialist's role. */
+  role: string;
+  model: string;
+  /** How many times this agent ran (a specialist delegated twice ran twice). */
+  runs: number;
+  turns: number;
+  tool_calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  cost_usd: number;
 }
 
 export function trialId(key: TrialKey): string {

@@ -83,6 +83,11 @@ export interface Environment {
   check(): Promise<CheckResult>;
   /** Pitfall ids the agent triggered so far (tool errors during the task, review findings after check). */
   pitfallsHit(): string[];
+  /**
+   * What the agent produced, as text an independent grader can read (e.g. the document's text).
+   * Never the agent's reasoning or the checker's expectations.
+   */
+  output?(): Promise<string>;
 }
 
 export interface EnvironmentContext {
@@ -91,6 +96,16 @@ export interface EnvironmentContext {
   session: number;
   /** Pitfall ids whose drift is active in this session. */
   drifted: ReadonlySet<string>;
+}
+
+/** One problem in a suite's data files: which file, where in it, and what was expected. */
+export interface ValidationIssue {
+  /** The file, as given or relative to the package root. */
+  file: string;
+  /** The field path inside the file (e.g. `tasks[0].expected.sections`); '' for the whole file. */
+  path: string;
+  /** What was expected (and what was found). */
+  message: string;
 }
 
 export interface Suite {
@@ -105,6 +120,21 @@ export interface Suite {
   createEnvironment(task: Task, context: EnvironmentContext): Promise<Environment>;
   /** How the built-in `sim` model does this suite's tasks (without knowing the pitfalls). */
   simPolicy: SimPolicy;
+  /**
+   * Optional: check data files against the suite's schemas without running anything (`dreambench
+   * tasks validate`). `target` is a data directory (the suite's own folder, its data/ folder, or a
+   * copy of it) or one data file, checked against the rest of the suite's data. Returns every
+   * problem found; empty when valid. Suites without it are checked by loading them.
+   */
+  validateData?(target: string): ValidationIssue[];
+  /**
+   * Optional, for a suite that takes options (the experiment's `suite_options.<suite>`): a copy
+   * configured with them. The runner calls it for every suite of a run that has it, with `{}` when
+   * the experiment sets none, and it throws an Error naming the option when they are wrong or missing.
+   */
+  configure?(options: Record<string, unknown>): Suite;
+  /** Files or folders outside `dataDir` that also define the suite's version (hashed into the manifest), e.g. shared code or a user's task file. */
+  hashPaths?: string[];
 }
 
 export function pitfallApplies(pitfall: Pitfall, family: string): boolean {

@@ -51,6 +51,9 @@ export function findingsSchema(knownIds: ReadonlySet<string>) {
     });
 }
 
+/** How the analysis system prompt begins (servers that answer like the sim recognise a dream request by it). */
+export const ANALYSIS_SYSTEM_START = "You consolidate an agent's memory between work sessions";
+
 export const ANALYSIS_SYSTEM = `You consolidate an agent's memory between work sessions ("dreaming").
 You read digests of the agent's recent trials: the outcome, the tool errors it met, the reviewer's
 feedback and the tools it used. Report what the agent should remember next time:

@@ -124,8 +124,12 @@ export function summarizeChangeset(changeset: Changeset): Record<string, unknown
 export function describeChange(change: Change): string {
   const where = change.from_file && change.from_file !== change.file ? `${change.from_file} -> ${change.file}` : change.file;
   const lines = [`#${change.n} ${change.kind.toUpperCase()} ${where} [${change.id}]${change.category ? ` (${change.category})` : ''}`];
-  if (change.kind !== 'add' && change.before !== undefined) lines.push(`  - ${change.before.replace(/\n/g, '\n    ')}`);
-  if (change.kind !== 'delete' && change.after !== undefined) lines.push(`  + ${change.after.replace(/\n/g, '\n    ')}`);
+  if (change.kind === 'edit' && change.before === change.after) {
+    lines.push(`  = ${(change.after ?? '').replace(/\n/g, '\n    ')}`, '  (text unchanged: provenance or place only)');
+  } else {
+    if (change.kind !== 'add' && change.before !== undefined) lines.push(`  - ${change.before.replace(/\n/g, '\n    ')}`);
+    if (change.kind !== 'delete' && change.after !== undefined) lines.push(`  + ${change.after.replace(/\n/g, '\n    ')}`);
+  }
   lines.push(`  reason: ${change.reason}`);
   if (change.evidence.length) lines.push(`  evidence: ${change.evidence.slice(0, 6).join(', ')}${change.evidence.length > 6 ? `, ... (${change.evidence.length})` : ''}`);
   lines.push(`  status: ${change.status}${change.review ? ` (by ${change.review.by}${change.review.rule ? `: ${change.review.rule}` : ''})` : ''}`);

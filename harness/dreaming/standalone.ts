@@ -57,10 +57,18 @@ const toolResult = z
   })
   .passthrough();
 const KNOWN = new Set(['text', 'tool_use', 'tool_result']);
-const otherBlock = z
-  .object({ type: z.string().refine((t) => !KNOWN.has(t), 'a known block type with missing fields') })
-  .passthrough();
-const block = z.union([textBlock, toolUse, toolResult, otherBlock]);
+const BY_TYPE: Record<string, z.ZodTypeAny> = { text: textBlock, tool_use: toolUse, tool_result: toolResult };
+/** Any block with a type; the three kinds replay reads must be complete (other kinds, e.g. thinking, are skipped). */
+const block = z
+  .object({ type: z.string() })
+  .passthrough()
+  .superRefine((value, ctx) => {
+    const schema = BY_TYPE[value.type];
+    if (!schema) return;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: `${issue.message} (in a "${value.type}" block)` });
+  });
 
 export const transcriptSchema = z
   .object({
@@ -99,16 +107,9 @@ function listJson(dir: string): string[] {
   return out;
 }
 
-function describeZodIssue(issue: z.core.$ZodIssue, value: unknown): string {
+function describeZodIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-  let message = issue.message;
-  if (issue.code === 'invalid_union') {
-    // Name the block type that failed, which is what a person needs to fix it.
-    let at: unknown = value;
-    for (const p of issue.path) at = at && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[p as string] : undefined;
-    const type = at && typeof at === 'object' ? (at as { type?: unknown }).type : undefined;
-    message = typeof type === 'string' && KNOWN.has(type) ? `a "${type}" block is missing required fields (${type === 'tool_use' ? 'id, name, input' : type === 'tool_result' ? 'tool_use_id, content' : 'text'})` : 'expected a string or an array of content blocks';
-  }
+  const message = issue.message.replace(/^Invalid input: expected (\w+), received undefined/, 'required field missing (expected $1)');
   return `${path || '(top level)'}: ${message}`;
 }
 
@@ -128,7 +129,7 @@ export function loadTranscripts(dir: string): LoadedTranscript[] {
     }
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TranscriptFormatError(`${file}: expected a JSON object with a "messages" array`);
     const parsed = transcriptSchema.safeParse(value);
-    if (!parsed.success) throw new TranscriptFormatError(`${file}: ${describeZodIssue(parsed.error.issues[0]!, value)}`);
+    if (!parsed.success) throw new TranscriptFormatError(`${file}: ${describeZodIssue(parsed.error.issues[0]!)}`);
     const t = parsed.data;
     const id = t.trial_id ?? relative(dir, file).split(sep).join('/').replace(/\.json$/, '');
     const other = ids.get(id);
@@ -141,11 +142,13 @@ export function loadTranscripts(dir: string): LoadedTranscript[] {
           ? m.content
           : m.content
               .filter((b) => KNOWN.has(b.type))
-              .map((b) =>
-                b.type === 'tool_result' && Array.isArray((b as { content: unknown }).content)
-                  ? { ...b, content: ((b as { content: Array<{ type: string; text?: string }> }).content).map((c) => c.text ?? '').join('\n') }
-                  : b,
-              ),
+              .map((b) => {
+                const content = (b as Record<string, unknown>).content;
+                // The Messages API also allows a tool_result's content as text blocks: keep their text.
+                return b.type === 'tool_result' && Array.isArray(content)
+                  ? { ...b, content: (content as Array<{ text?: unknown }>).map((c) => (typeof c.text === 'string' ? c.text : '')).join('\n') }
+                  : b;
+              }),
     })) as TranscriptLike['messages'];
     loaded.push({
       file,
@@ -266,5 +269,7 @@ export function applyReviewedStandalone(memoryDir: string, path: string, changes
 
 function describe(changeset: Changeset): string {
   const s = summarizeChangeset(changeset);
-  return `${changeset.dream}: ${changeset.replay.trials} transcripts, ${s.findings} findings, +${s.add} add, ${s.edit} edit, -${s.delete} delete (${changeset.status})`;
+  const u = changeset.usage;
+  const cost = `${u.calls} model call${u.calls === 1 ? '' : 's'}, ${u.input_tokens + u.output_tokens} tokens, $${u.cost_usd.toFixed(4)}, ${(u.wall_ms / 1000).toFixed(2)} s`;
+  return `${changeset.dream}: ${changeset.replay.trials} transcripts, ${s.findings} findings, +${s.add} add, ${s.edit} edit, -${s.delete} delete (${changeset.status}; ${cost})`;
 }

@@ -5,6 +5,7 @@
 // under a millisecond. Suites use it to render what an agent drafted and to check what it produced.
 
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
+import { themeXml } from './theme.js';
 
 // ---------------------------------------------------------------------------------------------
 // Model
@@ -17,6 +18,19 @@ export interface DocxRun {
   caps?: boolean;
   /** Font size in points (written as w:sz in half-points). */
   sizePt?: number;
+  /** An explicit font (w:rFonts w:ascii/w:hAnsi/w:cs). */
+  font?: string;
+  /** A tracked change: the run was inserted (w:ins) or deleted (w:del) by `author`. */
+  revision?: DocxRevision;
+  /** A simple field (w:fldSimple) whose result is `text`, e.g. PAGE or NUMPAGES. */
+  field?: string;
+}
+
+export interface DocxRevision {
+  kind: 'ins' | 'del';
+  author: string;
+  /** ISO 8601, e.g. 2025-03-01T09:00:00Z. */
+  date?: string;
 }
 
 export type Align = 'left' | 'center' | 'right' | 'both';
@@ -54,6 +68,11 @@ export interface DocxTable {
   rows: Array<{ cells: DocxTableCell[]; header?: boolean }>;
   /** Single-line borders on every cell edge (default true). */
   borders?: boolean;
+  /**
+   * The preferred table width (w:tblW): `pct` in fiftieths of a percent (5000 = 100% of the text
+   * width), `dxa` in twips, or `auto` (the default: the grid's column widths decide).
+   */
+  width?: { type: 'pct' | 'dxa' | 'auto'; value: number };
 }
 
 export type DocxBlock = DocxParagraph | DocxTable;
@@ -92,11 +111,21 @@ export interface DocxNumbering {
 export interface DocxDocument {
   body: DocxBlock[];
   styles?: DocxStyle[];
-  defaults?: { font?: string; sizePt?: number; spaceAfterPt?: number };
+  /**
+   * Document defaults. `font` is an explicit font; `themeFont` makes the default a theme font
+   * (w:asciiTheme, which Word lets override any explicit font) and adds a theme part defining it.
+   */
+  defaults?: { font?: string; themeFont?: 'minor' | 'major'; sizePt?: number; spaceAfterPt?: number };
   /** Paragraphs of the default page header (word/header1.xml). */
   header?: DocxParagraph[];
   /** Paragraphs of the default page footer (word/footer1.xml). */
   footer?: DocxParagraph[];
+  /** Paragraphs of the first-page header (word/header2.xml); used when `titlePage` is set. */
+  firstHeader?: DocxParagraph[];
+  /** Paragraphs of the first-page footer (word/footer2.xml); used when `titlePage` is set. */
+  firstFooter?: DocxParagraph[];
+  /** A different first page (w:titlePg): the first page shows the first-page header and footer only. */
+  titlePage?: boolean;
   numbering?: DocxNumbering[];
   /** US Letter with 1-inch margins unless given. */
   page?: { widthTwips: number; heightTwips: number; marginTwips: number };
@@ -157,8 +186,22 @@ function runPropsXml(run: { bold?: boolean; italic?: boolean; underline?: boolea
   return x ? `<w:rPr>${x}</w:rPr>` : '';
 }
 
+let revisionCounter = 0;
+
 function runXml(run: DocxRun | string): string {
   const r: DocxRun = typeof run === 'string' ? { text: run } : run;
+  if (r.revision) {
+    const { revision, ...plain } = r;
+    const attrs = `w:id="${++revisionCounter}" w:author="${escapeXml(revision.author)}"${revision.date ? ` w:date="${escapeXml(revision.date)}"` : ''}`;
+    const inner = runXml(plain);
+    if (revision.kind === 'ins') return `<w:ins ${attrs}>${inner}</w:ins>`;
+    // Deleted text lives in w:delText, not w:t.
+    return `<w:del ${attrs}>${inner.replaceAll('<w:t xml:space="preserve">', '<w:delText xml:space="preserve">').replaceAll('</w:t>', '</w:delText>')}</w:del>`;
+  }
+  if (r.field) {
+    const { field, ...plain } = r;
+    return `<w:fldSimple w:instr=" ${escapeXml(field)} ">${runXml(plain)}</w:fldSimple>`;
+  }
   const props = runPropsXml(r);
   let content = '';
   // Split on line breaks and tabs without a regex split on the common path.
@@ -209,7 +252,8 @@ function tableXml(t: DocxTable): string {
   if (t.columnsTwips.length === 0) throw new Error('docx table: columnsTwips must not be empty');
   let x = '<w:tbl><w:tblPr>';
   if (t.style) x += `<w:tblStyle w:val="${escapeXml(t.style)}"/>`;
-  x += '<w:tblW w:w="0" w:type="auto"/>';
+  const width = t.width ?? { type: 'auto', value: 0 };
+  x += `<w:tblW w:w="${Math.round(width.value)}" w:type="${width.type}"/>`;
   if (t.borders !== false) x += `<w:tblBorders>${BORDERS}</w:tblBorders>`;
   x += '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>';
   x += '</w:tblPr><w:tblGrid>';
@@ -243,8 +287,13 @@ function tableXml(t: DocxTable): string {
 function stylesXml(doc: DocxDocument): string {
   const d = doc.defaults ?? {};
   let x = `${XML_DECL}<w:styles xmlns:w="${W_NS}"><w:docDefaults><w:rPrDefault><w:rPr>`;
-  const font = escapeXml(d.font ?? 'Times New Roman');
-  x += `<w:rFonts w:ascii="${font}" w:hAnsi="${font}" w:eastAsia="${font}" w:cs="${font}"/>`;
+  if (d.themeFont) {
+    const t = d.themeFont;
+    x += `<w:rFonts w:asciiTheme="${t}HAnsi" w:hAnsiTheme="${t}HAnsi" w:eastAsiaTheme="${t}EastAsia" w:cstheme="${t}Bidi"/>`;
+  } else {
+    const font = escapeXml(d.font ?? 'Times New Roman');
+    x += `<w:rFonts w:ascii="${font}" w:hAnsi="${font}" w:eastAsia="${font}" w:cs="${font}"/>`;
+  }
   const hp = halfPoints(d.sizePt ?? 12);
   x += `<w:sz w:val="${hp}"/><w:szCs w:val="${hp}"/><w:lang w:val="en-US"/></w:rPr></w:rPrDefault>`;
   x += `<w:pPrDefault><w:pPr>${spacingXml(undefined, d.spaceAfterPt ?? 6)}</w:pPr></w:pPrDefault></w:docDefaults>`;
@@ -310,9 +359,13 @@ function coreXml(props: { title?: string; creator?: string }): string {
 
 /** The XML parts of a package, by path (exposed for tests and debugging). */
 export function docxParts(doc: DocxDocument): Record<string, string> {
+  revisionCounter = 0;
   const parts: Record<string, string> = {};
   const hasHeader = doc.header !== undefined;
   const hasFooter = doc.footer !== undefined;
+  const hasFirstHeader = doc.firstHeader !== undefined;
+  const hasFirstFooter = doc.firstFooter !== undefined;
+  const hasTheme = doc.defaults?.themeFont !== undefined;
   const hasNumbering = doc.numbering !== undefined && doc.numbering.length > 0;
   const hasCore = doc.properties !== undefined;
 
@@ -324,6 +377,9 @@ export function docxParts(doc: DocxDocument): Record<string, string> {
   if (hasNumbering) ct += `<Override PartName="/word/numbering.xml" ContentType="${CT_MAIN}.numbering+xml"/>`;
   if (hasHeader) ct += `<Override PartName="/word/header1.xml" ContentType="${CT_MAIN}.header+xml"/>`;
   if (hasFooter) ct += `<Override PartName="/word/footer1.xml" ContentType="${CT_MAIN}.footer+xml"/>`;
+  if (hasFirstHeader) ct += `<Override PartName="/word/header2.xml" ContentType="${CT_MAIN}.header+xml"/>`;
+  if (hasFirstFooter) ct += `<Override PartName="/word/footer2.xml" ContentType="${CT_MAIN}.footer+xml"/>`;
+  if (hasTheme) ct += '<Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/>';
   if (hasCore) ct += '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>';
   parts['[Content_Types].xml'] = ct + '</Types>';
 
@@ -337,6 +393,9 @@ export function docxParts(doc: DocxDocument): Record<string, string> {
   if (hasNumbering) docRels += `<Relationship Id="rId2" Type="${REL_TYPE}/numbering" Target="numbering.xml"/>`;
   if (hasHeader) docRels += `<Relationship Id="rId3" Type="${REL_TYPE}/header" Target="header1.xml"/>`;
   if (hasFooter) docRels += `<Relationship Id="rId4" Type="${REL_TYPE}/footer" Target="footer1.xml"/>`;
+  if (hasFirstHeader) docRels += `<Relationship Id="rId5" Type="${REL_TYPE}/header" Target="header2.xml"/>`;
+  if (hasFirstFooter) docRels += `<Relationship Id="rId6" Type="${REL_TYPE}/footer" Target="footer2.xml"/>`;
+  if (hasTheme) docRels += `<Relationship Id="rId7" Type="${REL_TYPE}/theme" Target="theme/theme1.xml"/>`;
   parts['word/_rels/document.xml.rels'] = docRels + '</Relationships>';
 
   let body = '';
@@ -347,16 +406,22 @@ export function docxParts(doc: DocxDocument): Record<string, string> {
   const page = doc.page ?? { widthTwips: 12240, heightTwips: 15840, marginTwips: 1440 };
   let sect = '<w:sectPr>';
   if (hasHeader) sect += '<w:headerReference w:type="default" r:id="rId3"/>';
+  if (hasFirstHeader) sect += '<w:headerReference w:type="first" r:id="rId5"/>';
   if (hasFooter) sect += '<w:footerReference w:type="default" r:id="rId4"/>';
+  if (hasFirstFooter) sect += '<w:footerReference w:type="first" r:id="rId6"/>';
   const m = page.marginTwips;
   sect += `<w:pgSz w:w="${page.widthTwips}" w:h="${page.heightTwips}"/>`;
   sect += `<w:pgMar w:top="${m}" w:right="${m}" w:bottom="${m}" w:left="${m}" w:header="720" w:footer="720" w:gutter="0"/>`;
+  if (doc.titlePage) sect += '<w:titlePg/>';
   sect += '</w:sectPr>';
   parts['word/document.xml'] = `${XML_DECL}<w:document xmlns:w="${W_NS}" xmlns:r="${R_NS}"><w:body>${body}${sect}</w:body></w:document>`;
   parts['word/styles.xml'] = stylesXml(doc);
   if (hasNumbering) parts['word/numbering.xml'] = numberingXml(doc.numbering!);
   if (hasHeader) parts['word/header1.xml'] = partXml('hdr', doc.header!);
   if (hasFooter) parts['word/footer1.xml'] = partXml('ftr', doc.footer!);
+  if (hasFirstHeader) parts['word/header2.xml'] = partXml('hdr', doc.firstHeader!);
+  if (hasFirstFooter) parts['word/footer2.xml'] = partXml('ftr', doc.firstFooter!);
+  if (hasTheme) parts['word/theme/theme1.xml'] = themeXml({ name: 'Office Theme', majorFont: 'Calibri Light', minorFont: 'Calibri' });
   if (hasCore) parts['docProps/core.xml'] = coreXml(doc.properties!);
   return parts;
 }
@@ -526,15 +591,37 @@ export interface DocxReadRun {
   italic: boolean;
   /** Explicit size in points, when the run sets one. */
   sizePt?: number;
+  /** The run's own fonts (w:rFonts), when it sets them. */
+  fonts?: DocxFonts;
+  /** Inside a w:ins (an inserted, tracked change). */
+  inserted?: boolean;
+}
+
+/** w:rFonts as written: an explicit font and/or a theme font (which wins in Word). */
+export interface DocxFonts {
+  ascii?: string;
+  asciiTheme?: string;
+}
+
+export interface DocxReadRevision {
+  kind: 'ins' | 'del';
+  author?: string;
+  date?: string;
+  text: string;
 }
 
 export interface DocxReadParagraph {
   type: 'paragraph';
   styleId?: string;
+  /** The text as it reads with tracked changes shown as accepted (deleted text left out). */
   text: string;
   runs: DocxReadRun[];
   numbering?: { numId: number; level: number };
   align?: string;
+  /** Field instructions in the paragraph (w:fldSimple and complex fields), e.g. "PAGE". */
+  fields?: string[];
+  /** Tracked insertions and deletions, in order. */
+  revisions?: DocxReadRevision[];
 }
 
 export interface DocxReadCell {
@@ -547,9 +634,13 @@ export interface DocxReadCell {
 export interface DocxReadTable {
   type: 'table';
   styleId?: string;
-  rows: Array<{ cells: DocxReadCell[] }>;
+  rows: Array<{ cells: DocxReadCell[]; header?: boolean }>;
   /** Any horizontally or vertically merged cell. */
   merged: boolean;
+  /** The preferred width (w:tblW), when given. */
+  width?: { type: string; value: number };
+  /** Grid column widths in twips (w:tblGrid). */
+  grid: number[];
 }
 
 export interface DocxReadStyle {
@@ -559,6 +650,27 @@ export interface DocxReadStyle {
   basedOn?: string;
   sizePt?: number;
   bold?: boolean;
+  fonts?: DocxFonts;
+}
+
+export interface DocxReadPart {
+  /** Package path, e.g. word/header1.xml. */
+  part: string;
+  /** The w:type of the section's reference to it (default, first, even), when referenced. */
+  type?: string;
+  text: string;
+  /** Field instructions in the part, e.g. ["PAGE"]. */
+  fields: string[];
+}
+
+export interface DocxSection {
+  /** Page size in twips (w:pgSz). */
+  widthTwips?: number;
+  heightTwips?: number;
+  orientation?: string;
+  margins: { top?: number; right?: number; bottom?: number; left?: number };
+  /** w:titlePg: the first page has its own header and footer. */
+  titlePage: boolean;
 }
 
 export interface DocxContent {
@@ -570,9 +682,18 @@ export interface DocxContent {
   /** One entry per header part: its paragraphs' text joined by newlines. */
   headers: string[];
   footers: string[];
+  /** Header and footer parts with the section reference type and their fields. */
+  headerParts: DocxReadPart[];
+  footerParts: DocxReadPart[];
+  /** The body's (last) section properties. */
+  section: DocxSection;
   styles: Record<string, DocxReadStyle>;
   /** The document default run size (w:docDefaults), in points. */
   defaultSizePt?: number;
+  /** The document default fonts (w:docDefaults). */
+  defaultFonts?: DocxFonts;
+  /** Every tracked change in the body, in order. */
+  revisions: DocxReadRevision[];
   /** w:numId -> the abstract numbering's levels. */
   numbering: Record<number, Array<{ format: string; text: string }>>;
   /** All body text: paragraphs and table cells, one line each. */
@@ -613,22 +734,75 @@ function readRun(r: XmlElement): DocxReadRun {
   const run: DocxReadRun = { text, bold: isOn(child(rPr, 'w:b')), italic: isOn(child(rPr, 'w:i')) };
   const size = sizeOf(rPr);
   if (size !== undefined) run.sizePt = size;
+  const fonts = fontsOf(rPr);
+  if (fonts) run.fonts = fonts;
   return run;
 }
 
-function collectRuns(el: XmlElement, into: DocxReadRun[]): void {
+function fontsOf(rPr: XmlElement | undefined): DocxFonts | undefined {
+  const f = child(rPr, 'w:rFonts');
+  if (!f) return undefined;
+  const fonts: DocxFonts = {};
+  if (f.attrs['w:ascii'] !== undefined) fonts.ascii = f.attrs['w:ascii'];
+  if (f.attrs['w:asciiTheme'] !== undefined) fonts.asciiTheme = f.attrs['w:asciiTheme'];
+  return fonts.ascii !== undefined || fonts.asciiTheme !== undefined ? fonts : undefined;
+}
+
+interface RunScan {
+  runs: DocxReadRun[];
+  fields: string[];
+  revisions: DocxReadRevision[];
+}
+
+function deletedText(el: XmlElement): string {
+  let out = '';
   for (const c of el.children) {
     if (typeof c === 'string') continue;
-    if (c.name === 'w:r') into.push(readRun(c));
-    else if (c.name !== 'w:pPr' && c.name !== 'w:del' && c.name !== 'w:rPr') collectRuns(c, into);
+    if (c.name === 'w:delText' || c.name === 'w:t') out += textContent(c);
+    else if (c.name === 'w:tab') out += '\t';
+    else if (c.name === 'w:br' || c.name === 'w:cr') out += '\n';
+    else if (c.name !== 'w:rPr') out += deletedText(c);
+  }
+  return out;
+}
+
+function collectRuns(el: XmlElement, into: RunScan, inserted = false): void {
+  for (const c of el.children) {
+    if (typeof c === 'string') continue;
+    if (c.name === 'w:r') {
+      const run = readRun(c);
+      if (inserted) run.inserted = true;
+      into.runs.push(run);
+      for (const instr of elements(c)) if (instr.name === 'w:instrText') into.fields.push(textContent(instr).trim());
+    } else if (c.name === 'w:del') {
+      const revision: DocxReadRevision = { kind: 'del', text: deletedText(c) };
+      if (c.attrs['w:author'] !== undefined) revision.author = c.attrs['w:author'];
+      if (c.attrs['w:date'] !== undefined) revision.date = c.attrs['w:date'];
+      into.revisions.push(revision);
+    } else if (c.name === 'w:ins') {
+      const before = into.runs.length;
+      collectRuns(c, into, true);
+      const revision: DocxReadRevision = { kind: 'ins', text: into.runs.slice(before).map((r) => r.text).join('') };
+      if (c.attrs['w:author'] !== undefined) revision.author = c.attrs['w:author'];
+      if (c.attrs['w:date'] !== undefined) revision.date = c.attrs['w:date'];
+      into.revisions.push(revision);
+    } else if (c.name === 'w:fldSimple') {
+      into.fields.push((c.attrs['w:instr'] ?? '').trim());
+      collectRuns(c, into, inserted);
+    } else if (c.name !== 'w:pPr' && c.name !== 'w:rPr') {
+      collectRuns(c, into, inserted);
+    }
   }
 }
 
 function readParagraph(p: XmlElement): DocxReadParagraph {
   const pPr = child(p, 'w:pPr');
-  const runs: DocxReadRun[] = [];
-  collectRuns(p, runs);
+  const scan: RunScan = { runs: [], fields: [], revisions: [] };
+  collectRuns(p, scan);
+  const runs = scan.runs;
   const para: DocxReadParagraph = { type: 'paragraph', text: runs.map((r) => r.text).join(''), runs };
+  if (scan.fields.length) para.fields = scan.fields;
+  if (scan.revisions.length) para.revisions = scan.revisions;
   const style = child(pPr, 'w:pStyle')?.attrs['w:val'];
   if (style !== undefined) para.styleId = style;
   const numPr = child(pPr, 'w:numPr');
@@ -659,6 +833,7 @@ function readTable(tbl: XmlElement): DocxReadTable {
   let merged = false;
   for (const tr of elements(tbl)) {
     if (tr.name !== 'w:tr') continue;
+    const header = isOn(child(child(tr, 'w:trPr'), 'w:tblHeader'));
     const cells: DocxReadCell[] = [];
     for (const tc of elements(tr)) {
       if (tc.name !== 'w:tc') continue;
@@ -677,11 +852,17 @@ function readTable(tbl: XmlElement): DocxReadTable {
       if (span > 1 || vm) merged = true;
       cells.push(cell);
     }
-    rows.push({ cells });
+    rows.push(header ? { cells, header } : { cells });
   }
-  const table: DocxReadTable = { type: 'table', rows, merged };
-  const style = child(child(tbl, 'w:tblPr'), 'w:tblStyle')?.attrs['w:val'];
+  const grid = elements(child(tbl, 'w:tblGrid') ?? { name: '', attrs: {}, children: [] })
+    .filter((g) => g.name === 'w:gridCol')
+    .map((g) => Number(g.attrs['w:w'] ?? 0) || 0);
+  const table: DocxReadTable = { type: 'table', rows, merged, grid };
+  const tblPr = child(tbl, 'w:tblPr');
+  const style = child(tblPr, 'w:tblStyle')?.attrs['w:val'];
   if (style !== undefined) table.styleId = style;
+  const tblW = child(tblPr, 'w:tblW');
+  if (tblW) table.width = { type: tblW.attrs['w:type'] ?? 'dxa', value: Number(tblW.attrs['w:w'] ?? 0) || 0 };
   return table;
 }
 
@@ -704,7 +885,7 @@ function resolveTarget(base: string, target: string): string {
   return parts.join('/');
 }
 
-function relsOf(files: Record<string, Uint8Array>, part: string): Array<{ type: string; target: string }> {
+function relsOf(files: Record<string, Uint8Array>, part: string): Array<{ id: string; type: string; target: string }> {
   const slash = part.lastIndexOf('/');
   const relsPath = `${part.slice(0, slash + 1)}_rels/${part.slice(slash + 1)}.rels`;
   const bytes = files[relsPath];
@@ -712,7 +893,7 @@ function relsOf(files: Record<string, Uint8Array>, part: string): Array<{ type: 
   const root = parseXml(strFromU8(bytes));
   return elements(root)
     .filter((e) => e.name === 'Relationship' && e.attrs.TargetMode !== 'External')
-    .map((e) => ({ type: e.attrs.Type ?? '', target: resolveTarget(part, e.attrs.Target ?? '') }));
+    .map((e) => ({ id: e.attrs.Id ?? '', type: e.attrs.Type ?? '', target: resolveTarget(part, e.attrs.Target ?? '') }));
 }
 
 /** Read a .docx package. Throws DocxError naming what is wrong when it is not a valid one. */
@@ -746,7 +927,7 @@ export function readDocx(bytes: Uint8Array): DocxContent {
   const bodyEl = child(documentRoot, 'w:body');
   if (documentRoot.name !== 'w:document' || !bodyEl) throw new DocxError(`${mainPath} has no w:document/w:body`);
 
-  let rels: Array<{ type: string; target: string }>;
+  let rels: Array<{ id: string; type: string; target: string }>;
   try {
     rels = relsOf(files, mainPath);
   } catch (error) {
@@ -758,11 +939,13 @@ export function readDocx(bytes: Uint8Array): DocxContent {
 
   const styles: Record<string, DocxReadStyle> = {};
   let defaultSizePt: number | undefined;
+  let defaultFonts: DocxFonts | undefined;
   const stylesRel = rels.find((r) => r.type.endsWith('/styles'));
   if (stylesRel) {
     const root = part(stylesRel.target);
     const rPrDefault = child(child(child(root, 'w:docDefaults'), 'w:rPrDefault'), 'w:rPr');
     defaultSizePt = sizeOf(rPrDefault);
+    defaultFonts = fontsOf(rPrDefault);
     for (const s of elements(root)) {
       if (s.name !== 'w:style') continue;
       const id = s.attrs['w:styleId'];
@@ -774,6 +957,8 @@ export function readDocx(bytes: Uint8Array): DocxContent {
       const size = sizeOf(rPr);
       if (size !== undefined) style.sizePt = size;
       if (child(rPr, 'w:b')) style.bold = isOn(child(rPr, 'w:b'));
+      const fonts = fontsOf(rPr);
+      if (fonts) style.fonts = fonts;
       styles[id] = style;
     }
   }
@@ -798,7 +983,26 @@ export function readDocx(bytes: Uint8Array): DocxContent {
     }
   }
 
-  const partTexts = (suffix: string, rootName: string): string[] =>
+  // The section: the body's last w:sectPr (page size, margins, header and footer references).
+  const sectPr = child(bodyEl, 'w:sectPr');
+  const section: DocxSection = { margins: {}, titlePage: isOn(child(sectPr, 'w:titlePg')) };
+  const pgSz = child(sectPr, 'w:pgSz');
+  if (pgSz?.attrs['w:w'] !== undefined) section.widthTwips = Number(pgSz.attrs['w:w']);
+  if (pgSz?.attrs['w:h'] !== undefined) section.heightTwips = Number(pgSz.attrs['w:h']);
+  if (pgSz?.attrs['w:orient'] !== undefined) section.orientation = pgSz.attrs['w:orient'];
+  const pgMar = child(sectPr, 'w:pgMar');
+  for (const side of ['top', 'right', 'bottom', 'left'] as const) {
+    const v = pgMar?.attrs[`w:${side}`];
+    if (v !== undefined && Number.isFinite(Number(v))) section.margins[side] = Number(v);
+  }
+  const referenceType = new Map<string, string>();
+  for (const ref of sectPr ? elements(sectPr) : []) {
+    if (ref.name === 'w:headerReference' || ref.name === 'w:footerReference') {
+      referenceType.set(ref.attrs['r:id'] ?? '', ref.attrs['w:type'] ?? 'default');
+    }
+  }
+
+  const readParts = (suffix: string, rootName: string): DocxReadPart[] =>
     rels
       .filter((r) => r.type.endsWith(suffix))
       .map((r) => {
@@ -806,23 +1010,34 @@ export function readDocx(bytes: Uint8Array): DocxContent {
         if (root.name !== rootName) throw new DocxError(`${r.target} is not a ${rootName} part`);
         const blocks: Array<DocxReadParagraph | DocxReadTable> = [];
         readBlocks(root, blocks);
-        return blocksText(blocks);
+        const fields = blocks.flatMap((b) => (b.type === 'paragraph' ? (b.fields ?? []) : b.rows.flatMap((row) => row.cells.flatMap((c) => c.paragraphs.flatMap((p) => p.fields ?? [])))));
+        const read: DocxReadPart = { part: r.target, text: blocksText(blocks), fields };
+        const type = referenceType.get(r.id);
+        if (type !== undefined) read.type = type;
+        return read;
       });
 
+  const headerParts = readParts('/header', 'w:hdr');
+  const footerParts = readParts('/footer', 'w:ftr');
   const paragraphs = body.filter((b): b is DocxReadParagraph => b.type === 'paragraph');
   const tables = body.filter((b): b is DocxReadTable => b.type === 'table');
   const content: DocxContent = {
     body,
     paragraphs,
     tables,
-    headers: partTexts('/header', 'w:hdr'),
-    footers: partTexts('/footer', 'w:ftr'),
+    headers: headerParts.map((p) => p.text),
+    footers: footerParts.map((p) => p.text),
+    headerParts,
+    footerParts,
+    section,
     styles,
     numbering,
+    revisions: paragraphs.flatMap((p) => p.revisions ?? []),
     text: blocksText(body),
     parts: Object.keys(files),
   };
   if (defaultSizePt !== undefined) content.defaultSizePt = defaultSizePt;
+  if (defaultFonts !== undefined) content.defaultFonts = defaultFonts;
   return content;
 }
 
@@ -842,4 +1057,31 @@ export function effectiveSizePt(doc: DocxContent, paragraph: DocxReadParagraph, 
     styleId = style.basedOn;
   }
   return doc.defaultSizePt;
+}
+
+/**
+ * The font a run is shown in, as Word resolves it: at each level (the run, its paragraph style and
+ * the styles it is based on, the document defaults) a theme font (w:asciiTheme) wins over an
+ * explicit one. Returns `{ theme }` for a theme font, `{ font }` for an explicit one.
+ */
+export function effectiveFont(doc: DocxContent, paragraph: DocxReadParagraph, run?: DocxReadRun): { font?: string; theme?: string } {
+  const pick = (fonts: DocxFonts | undefined): { font?: string; theme?: string } | undefined => {
+    if (!fonts) return undefined;
+    if (fonts.asciiTheme !== undefined) return { theme: fonts.asciiTheme };
+    if (fonts.ascii !== undefined) return { font: fonts.ascii };
+    return undefined;
+  };
+  const own = pick(run?.fonts);
+  if (own) return own;
+  let styleId = paragraph.styleId ?? Object.values(doc.styles).find((s) => s.type === 'paragraph' && s.id === 'Normal')?.id;
+  const seen = new Set<string>();
+  while (styleId && !seen.has(styleId)) {
+    seen.add(styleId);
+    const style = doc.styles[styleId];
+    if (!style) break;
+    const found = pick(style.fonts);
+    if (found) return found;
+    styleId = style.basedOn;
+  }
+  return pick(doc.defaultFonts) ?? {};
 }

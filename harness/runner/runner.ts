@@ -17,8 +17,9 @@ import { trialId } from '../core/records.js';
 import type { Suite } from '../core/suite.js';
 import { resolveArms, type Experiment, type ResolvedArm } from '../config/schema.js';
 import { createModel, isSimulated } from '../models/registry.js';
-import { loadArmFactory } from '../registry/arms.js';
-import { loadSuites } from '../registry/suites.js';
+import { withResponseCache, type CacheOptions } from '../models/cache.js';
+import { createArm, loadArmFactory } from '../registry/arms.js';
+import { loadSuites, SuiteOptionsError } from '../registry/suites.js';
 import { buildSchedule, driftedIn, type ScheduledTask } from '../schedule/schedule.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
 import { RunDir, repairJsonLines, writeJsonAtomic } from '../storage/run-dir.js';
@@ -37,6 +38,8 @@ export interface RunOptions {
   progress?: ProgressSink;
   /** Test hook: build models differently (e.g. a mock server). */
   modelFactory?: (spec: string, suites: ReadonlyMap<string, Suite>) => ModelClient;
+  /** Response cache (`--cache DIR`, `--replay`): see harness/models/cache.ts. A resume without it reuses the manifest's. */
+  cache?: CacheOptions;
 }
 
 export interface RunOutcome {
@@ -82,16 +85,33 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   }
 
   // Everything that can fail on bad input fails here, before anything is written.
-  const suites = await loadSuites(experiment.suites);
+  let suites: Map<string, Suite>;
+  try {
+    suites = await loadSuites(experiment.suites, experiment.suite_options ?? {});
+  } catch (error) {
+    throw error instanceof SuiteOptionsError ? new RunSetupError(error.message) : error;
+  }
   checkUniqueTaskIds(suites);
-  const makeModel = options.modelFactory ?? ((spec: string, s: ReadonlyMap<string, Suite>) => createModel(spec, { suites: s }));
+  const baseFactory = options.modelFactory ?? ((spec: string, s: ReadonlyMap<string, Suite>) => createModel(spec, { suites: s }));
+  const cache = options.cache ?? (options.resume ? manifest.cache : undefined);
+  const makeModel = cache ? withResponseCache(baseFactory, cache) : baseFactory;
   const model = makeModel(experiment.model, suites);
   const graderModel = experiment.grader_model ? makeModel(experiment.grader_model, suites) : model;
+  // Further models by spec (an orchestration's per-role models), built once per run.
+  const models = new Map<string, ModelClient>([[experiment.model, model]]);
+  if (experiment.grader_model) models.set(experiment.grader_model, graderModel);
+  const modelFor = (spec: string): ModelClient => {
+    let client = models.get(spec);
+    if (!client) models.set(spec, (client = makeModel(spec, suites)));
+    return client;
+  };
   const arms: LoadedArm[] = [];
   for (const spec of resolveArms(experiment.arms)) {
     const factory = await loadArmFactory(spec.arm);
     try {
-      arms.push({ spec, arm: factory.create(spec.options), artifactsFolder: factory.artifactsFolder ?? factory.name });
+      const arm = await createArm(factory, spec.options);
+      for (const modelSpec of arm.orchestration?.models ?? []) modelFor(modelSpec);
+      arms.push({ spec, arm, artifactsFolder: arm.artifactsFolder ?? factory.artifactsFolder ?? factory.name });
     } catch (error) {
       throw new RunSetupError(`arm "${spec.name}": ${(error as Error).message}`);
     }
@@ -116,6 +136,10 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     mkdirSync(options.runDir, { recursive: true });
     manifest = newManifest(basename(options.runDir), experiment, suites, isSimulated(experiment.model));
     dir.event('run_started', { name: experiment.name, config_hash: manifest.config_hash });
+  }
+  if (cache) {
+    manifest.cache = { dir: cache.dir, mode: cache.mode };
+    dir.event('response_cache', manifest.cache);
   }
   writeJsonAtomic(dir.manifestPath, manifest);
 
@@ -192,7 +216,10 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
               arm,
               armContext,
               model,
+              graderModel,
               memoryText: arm.contextFor(task, sessionMemory),
+              ...(arm.memoryStats ? { memoryStats: arm.memoryStats(task, sessionMemory) } : {}),
+              modelFor,
               drifted,
               budgets,
               seedKey,

@@ -1,18 +1,22 @@
 // One trial: a fresh workspace, the suite's environment, the agent loop, the checker, the arm's
-// after-trial step. Returns the record and the transcript; writing them is the runner's job.
+// after-trial step. Arms with an in-task loop (Reflexion, grader loops, retries) drive attempts
+// through a TrialDriver; otherwise a trial is one attempt. Returns the record and the transcript;
+// writing them is the runner's job.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Arm, ArmContext } from '../core/arm.js';
-import type { ModelClient } from '../core/messages.js';
-import { ModelInfraError } from '../core/messages.js';
+import type { Arm, ArmContext, AttemptOutcome, TrialDriver, TrialLoopResult } from '../core/arm.js';
+import type { CallPurpose, Message, ModelClient, ModelRequest, ModelResponse, SystemBlock, Usage } from '../core/messages.js';
+import { addUsage, emptyUsage, ModelInfraError, textOf } from '../core/messages.js';
 import type { ErrorClass, TrialKey, TrialRecord } from '../core/records.js';
 import { trialId } from '../core/records.js';
-import type { Suite, Task } from '../core/suite.js';
+import type { CheckResult, Environment, Suite, Task } from '../core/suite.js';
 import { pitfallApplies } from '../core/suite.js';
-import { runAgent, type AgentBudgets } from '../agent/loop.js';
-import type { Transcript } from '../agent/transcript.js';
+import { runAgent, type AgentBudgets, type AgentRunResult } from '../agent/loop.js';
+import type { SubagentTranscript, Transcript, TranscriptTurn } from '../agent/transcript.js';
+import { trialDigest, type DigestOptions } from '../agent/digest.js';
+import { AgentLedger, setUpLead, type Lead } from './team.js';
 
 export interface TrialInput {
   key: TrialKey;
@@ -21,42 +25,266 @@ export interface TrialInput {
   arm: Arm;
   armContext: ArmContext;
   model: ModelClient;
+  graderModel: ModelClient;
   memoryText: string;
   drifted: ReadonlySet<string>;
   budgets: AgentBudgets;
   seedKey: string;
   transcriptRef: string;
+  /** Builds a model from a spec, once per run (orchestrations with per-role models). */
+  modelFor?: (spec: string) => ModelClient;
+  /** The arm's description of the memory this trial gets (Arm.memoryStats), stored in the record. */
+  memoryStats?: Record<string, number>;
+}
+
+interface Attempt {
+  workdir: string;
+  environment: Environment;
+  system: SystemBlock[];
+  messages: Message[];
+  turns: TranscriptTurn[];
+  outcome?: AttemptOutcome;
+  lastRun?: AgentRunResult;
+  /** Orchestrated attempts: the lead (what runAgent drives) and the specialist runs so far. */
+  lead?: Lead;
+  subagents: SubagentTranscript[];
+  /** Specialist turns and tool calls already reported in an outcome of this attempt. */
+  reported: { turns: number; tool_calls: number };
+}
+
+const BUDGET_STOPS = new Set(['max_turns', 'token_budget', 'cost_budget']);
+const EMPTY_CHECK: CheckResult = { success: false, score: 0, feedback: [], checks: [] };
+
+/** Runs attempts for one trial and keeps everything the record and transcript need. */
+class Driver implements TrialDriver {
+  readonly attempts: Attempt[] = [];
+  readonly outcomes: AttemptOutcome[] = [];
+  readonly usage: Usage = emptyUsage();
+  cost = 0;
+  toolCalls = 0;
+  readonly armUsage: Usage = emptyUsage();
+  armCost = 0;
+  readonly armCalls: NonNullable<Transcript['arm_calls']> = [];
+  /** Per-agent accounting, kept when the arm has an orchestration. */
+  readonly ledger = new AgentLedger();
+  private calls = 0;
+
+  constructor(private readonly input: TrialInput) {}
+
+  get task(): Task {
+    return this.input.task;
+  }
+  get memoryText(): string {
+    return this.input.memoryText;
+  }
+  get latest(): Attempt | undefined {
+    return this.attempts.at(-1);
+  }
+
+  async attempt(extraContext?: string): Promise<AttemptOutcome> {
+    const { task, suite, key } = this.input;
+    const workdir = mkdtempSync(join(tmpdir(), 'dreambench-trial-'));
+    const environment = await suite.createEnvironment(task, { workdir, session: key.session, drifted: this.input.drifted });
+    const attempt: Attempt = { workdir, environment, system: [], messages: [], turns: [], subagents: [], reported: { turns: 0, tool_calls: 0 } };
+    this.attempts.push(attempt);
+    const memory = [this.input.memoryText, extraContext ?? ''].filter((t) => t.trim()).join('\n\n');
+    const index = this.attempts.length;
+    // The first attempt keeps the plain trial seed, so a one-attempt arm draws like a trial without a loop.
+    const seedKey = index === 1 ? this.input.seedKey : `${this.input.seedKey}:a${index}`;
+    if (this.input.arm.orchestration) attempt.lead = this.setUpLead(attempt, index, memory, seedKey);
+    const run = await runAgent({
+      model: attempt.lead?.model ?? this.input.model,
+      task,
+      systemPrompt: attempt.lead?.systemPrompt ?? suite.systemPrompt,
+      memory: attempt.lead?.memory ?? memory,
+      environment: attempt.lead?.environment ?? environment,
+      budgets: this.input.budgets,
+      seedKey,
+    });
+    return this.finish(attempt, run, index, 0);
+  }
+
+  async revise(userMessage: string): Promise<AttemptOutcome> {
+    const attempt = this.latest;
+    if (!attempt?.outcome) throw new Error('revise() needs an attempt first');
+    if (attempt.outcome.infra) return attempt.outcome;
+    const index = this.attempts.length;
+    const run = await runAgent({
+      model: attempt.lead?.model ?? this.input.model,
+      task: this.input.task,
+      systemPrompt: this.input.suite.systemPrompt,
+      memory: '',
+      environment: attempt.lead?.environment ?? attempt.environment,
+      budgets: this.input.budgets,
+      seedKey: index === 1 ? this.input.seedKey : `${this.input.seedKey}:a${index}`,
+      resume: { system: attempt.system, messages: attempt.messages, userMessage },
+    });
+    return this.finish(attempt, run, index, attempt.outcome.revision + 1);
+  }
+
+  private async finish(attempt: Attempt, run: AgentRunResult, index: number, revision: number): Promise<AttemptOutcome> {
+    attempt.system = run.system;
+    attempt.messages = run.messages;
+    attempt.turns.push(...run.turns);
+    attempt.lastRun = run;
+    addUsage(this.usage, run.usage);
+    this.cost += run.cost_usd;
+    this.toolCalls += run.tool_calls;
+    // Specialists ran inside this run (their usage is already charged): their turns count in its outcome.
+    const sub = this.subTotals(attempt);
+    const subTurns = sub.turns - attempt.reported.turns;
+    const subCalls = sub.tool_calls - attempt.reported.tool_calls;
+    attempt.reported = sub;
+    if (attempt.lead) {
+      this.ledger.add(attempt.lead.role, attempt.lead.model.id, { turns: run.turns.length, tool_calls: run.tool_calls, usage: run.usage, cost_usd: run.cost_usd });
+    }
+    const check = run.stop === 'infra' ? EMPTY_CHECK : await attempt.environment.check();
+    const outcome: AttemptOutcome = {
+      attempt: index,
+      revision,
+      stop: run.stop,
+      check,
+      turns: run.turns.length + subTurns,
+      tool_calls: run.tool_calls + subCalls,
+      ...(run.infra_error ? { infra: run.infra_error } : {}),
+    };
+    attempt.outcome = outcome;
+    this.outcomes.push(outcome);
+    return outcome;
+  }
+
+  async output(): Promise<string> {
+    const environment = this.latest?.environment;
+    if (!environment) throw new Error('output() needs an attempt first');
+    return environment.output ? environment.output() : '(this suite exposes no text output to graders)';
+  }
+
+  digest(options?: DigestOptions): string {
+    const attempt = this.latest;
+    if (!attempt?.outcome) throw new Error('digest() needs an attempt first');
+    return trialDigest(this.transcriptOf(attempt, attempt.outcome), this.input.task.title, options);
+  }
+
+  async call(role: 'agent' | 'grader', request: ModelRequest, purpose: CallPurpose, label: string): Promise<ModelResponse> {
+    const model = role === 'agent' ? this.input.model : this.input.graderModel;
+    const { task } = this.input;
+    const response = await model.create(request, {
+      seedKey: `${this.input.seedKey}:arm:${this.calls++}:${label}`,
+      purpose,
+      subject: { suite: task.suite, family: task.family, task: task.id },
+    });
+    addUsage(this.armUsage, response.usage);
+    this.armCost += response.cost_usd;
+    this.armCalls.push({
+      label,
+      purpose,
+      role,
+      request: { system: request.system, messages: request.messages },
+      response: textOf(response.content),
+      usage: response.usage,
+      cost_usd: response.cost_usd,
+    });
+    return response;
+  }
+
+  private setUpLead(attempt: Attempt, index: number, memory: string, seedKey: string): Lead {
+    return setUpLead(this.input.arm.orchestration!, {
+      task: this.input.task,
+      environment: attempt.environment,
+      systemPrompt: this.input.suite.systemPrompt,
+      memory,
+      budgets: this.input.budgets,
+      seedKey,
+      attempt: index,
+      agentModel: this.input.model,
+      graderModel: this.input.graderModel,
+      ...(this.input.modelFor ? { modelFor: this.input.modelFor } : {}),
+      record: (run) => attempt.subagents.push(run),
+      charge: (role, model, run) => {
+        addUsage(this.usage, run.usage);
+        this.cost += run.cost_usd;
+        this.toolCalls += run.tool_calls;
+        this.ledger.add(role, model, run);
+      },
+    });
+  }
+
+  subTotals(attempt: Attempt): { turns: number; tool_calls: number } {
+    return {
+      turns: attempt.subagents.reduce((sum, s) => sum + s.turns.length, 0),
+      tool_calls: attempt.subagents.reduce((sum, s) => sum + s.tool_calls, 0),
+    };
+  }
+
+  /** A transcript view of one attempt (for digests and the final transcript). */
+  transcriptOf(attempt: Attempt, outcome: AttemptOutcome): Transcript {
+    const { key, suite, task } = this.input;
+    return {
+      format: 'dreambench.transcript/v1',
+      trial_id: trialId(key),
+      suite: suite.name,
+      family: task.family,
+      task: task.id,
+      model: this.input.model.id,
+      system: attempt.system,
+      tools: (attempt.lead?.environment ?? attempt.environment).tools,
+      messages: attempt.messages,
+      turns: attempt.turns,
+      ...(attempt.subagents.length ? { subagents: attempt.subagents } : {}),
+      outcome: {
+        success: outcome.check.success,
+        score: outcome.check.score,
+        error_class: outcome.infra ? 'infra' : outcome.check.success ? 'none' : 'agent',
+        ...(outcome.infra ? { error: outcome.infra } : {}),
+        feedback: outcome.check.feedback,
+        pitfalls_hit: attempt.environment.pitfallsHit(),
+      },
+    };
+  }
+
+  dispose(): void {
+    for (const attempt of this.attempts) rmSync(attempt.workdir, { recursive: true, force: true });
+  }
+}
+
+function errorClassOf(outcome: AttemptOutcome): ErrorClass {
+  if (outcome.infra) return 'infra';
+  if (outcome.check.success) return 'none';
+  return BUDGET_STOPS.has(outcome.stop) ? 'budget' : 'agent';
 }
 
 export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord; transcript: Transcript }> {
   const { task, suite, key } = input;
   const started = performance.now();
-  const workdir = mkdtempSync(join(tmpdir(), 'dreambench-trial-'));
+  const driver = new Driver(input);
   try {
-    const environment = await suite.createEnvironment(task, { workdir, session: key.session, drifted: input.drifted });
-    const run = await runAgent({
-      model: input.model,
-      task,
-      systemPrompt: suite.systemPrompt,
-      memory: input.memoryText,
-      environment,
-      budgets: input.budgets,
-      seedKey: input.seedKey,
-    });
-
-    let check = { success: false, score: 0, feedback: [] as string[], checks: [] as TrialRecord['checks'] };
-    let errorClass: ErrorClass;
-    let error = run.infra_error;
-    if (run.stop === 'infra') {
-      errorClass = 'infra';
-    } else {
-      check = await environment.check();
-      const budgetStop = run.stop === 'max_turns' || run.stop === 'token_budget' || run.stop === 'cost_budget';
-      errorClass = check.success ? 'none' : budgetStop ? 'budget' : 'agent';
-      if (budgetStop) error = `stopped: ${run.stop.replace('_', ' ')}`;
+    let loop: TrialLoopResult = {};
+    let infraFailure: string | undefined;
+    try {
+      if (input.arm.runTrial) {
+        loop = await input.arm.runTrial(driver, input.armContext);
+        if (driver.outcomes.length === 0) throw new Error(`arm ${input.arm.name}: runTrial finished without an attempt`);
+      } else {
+        await driver.attempt();
+      }
+    } catch (failure) {
+      if (!(failure instanceof ModelInfraError)) throw failure;
+      // A reflection or grader call failed at the provider: the trial is incomplete, not the agent's fault.
+      infraFailure = `arm call: ${failure.message}`;
     }
-    const hit = run.stop === 'infra' ? [] : environment.pitfallsHit();
+    const final = loop.final ?? driver.outcomes.at(-1)!;
+    const finalAttempt = driver.attempts[final.attempt - 1]!;
+    let errorClass = errorClassOf(final);
+    let error = final.infra ?? (BUDGET_STOPS.has(final.stop) && !final.check.success ? `stopped: ${final.stop.replace('_', ' ')}` : undefined);
+    if (infraFailure || driver.outcomes.some((o) => o.infra)) {
+      errorClass = 'infra';
+      error = infraFailure ?? driver.outcomes.find((o) => o.infra)!.infra;
+    }
+
+    // Pitfalls hit over the whole trial (any attempt), so retries cannot hide a pitfall the agent fell into.
+    const hit = errorClass === 'infra' ? [] : [...new Set(driver.attempts.flatMap((a) => a.environment.pitfallsHit()))];
     const applicable = suite.pitfalls.filter((p) => task.pitfalls.includes(p.id) && pitfallApplies(p, task.family)).map((p) => p.id);
+    const multi = driver.outcomes.length > 1 || Boolean(input.arm.runTrial);
 
     const record: TrialRecord = {
       ...key,
@@ -64,52 +292,64 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
       family: task.family,
       model: input.model.id,
       success: errorClass === 'none',
-      score: check.score,
-      turns: run.turns.length,
-      tool_calls: run.tool_calls,
-      input_tokens: run.usage.input_tokens,
-      output_tokens: run.usage.output_tokens,
-      cache_read_tokens: run.usage.cache_read_tokens,
-      cache_write_tokens: run.usage.cache_write_tokens,
-      cost_usd: run.cost_usd,
+      score: final.check.score,
+      // Orchestrated attempts: the specialists' turns count too.
+      turns: driver.attempts.reduce((sum, a) => sum + a.turns.length + driver.subTotals(a).turns, 0),
+      tool_calls: driver.toolCalls,
+      input_tokens: driver.usage.input_tokens,
+      output_tokens: driver.usage.output_tokens,
+      cache_read_tokens: driver.usage.cache_read_tokens,
+      cache_write_tokens: driver.usage.cache_write_tokens,
+      cost_usd: driver.cost,
       wall_ms: 0,
       error_class: errorClass,
       ...(error ? { error } : {}),
       pitfalls_hit: hit,
-      // Avoided: could bite in this task and the agent did not trigger it (only meaningful when the trial ran).
+      // Avoided: could bite in this task and the agent never triggered it (only meaningful when the trial ran).
       pitfalls_avoided: errorClass === 'infra' ? [] : applicable.filter((id) => !hit.includes(id)),
-      feedback: check.feedback,
-      checks: check.checks,
+      feedback: final.check.feedback,
+      checks: final.check.checks,
+      ...(multi
+        ? {
+            attempts: driver.outcomes.map((o) => ({
+              attempt: o.attempt,
+              revision: o.revision,
+              success: o.check.success && !o.infra,
+              score: o.check.score,
+              turns: o.turns,
+              stop: o.stop,
+            })),
+          }
+        : {}),
+      ...(loop.grader ? { grader: loop.grader } : {}),
+      ...(loop.notes !== undefined ? { notes: loop.notes } : {}),
+      ...(input.memoryStats ? { memory_stats: input.memoryStats } : {}),
+      ...(driver.ledger.size ? { agents: driver.ledger.list() } : {}),
       transcript: input.transcriptRef,
     };
-    const transcript: Transcript = {
-      format: 'dreambench.transcript/v1',
-      trial_id: trialId(key),
-      suite: suite.name,
-      family: task.family,
-      task: task.id,
-      model: input.model.id,
-      system: run.system,
-      tools: environment.tools,
-      messages: run.messages,
-      turns: run.turns,
-      outcome: {
-        success: record.success,
-        score: record.score,
-        error_class: record.error_class,
-        ...(record.error ? { error: record.error } : {}),
-        feedback: record.feedback,
-        pitfalls_hit: record.pitfalls_hit,
-      },
+    const transcript = driver.transcriptOf(finalAttempt, final);
+    transcript.outcome = {
+      success: record.success,
+      score: record.score,
+      error_class: record.error_class,
+      ...(record.error ? { error: record.error } : {}),
+      feedback: record.feedback,
+      pitfalls_hit: record.pitfalls_hit,
     };
+    const earlier = driver.attempts.filter((a) => a !== finalAttempt);
+    if (earlier.length) transcript.previous_attempts = earlier.map((a) => ({ system: a.system, messages: a.messages, turns: a.turns }));
+    if (driver.armCalls.length) transcript.arm_calls = driver.armCalls;
+    const subagents = driver.attempts.flatMap((a) => a.subagents);
+    if (subagents.length) transcript.subagents = subagents;
+    else delete transcript.subagents;
 
     if (input.arm.afterTrial && errorClass !== 'infra') {
       try {
         const after = await input.arm.afterTrial({ task, record, transcript }, input.armContext);
         if (after.notes !== undefined) record.notes = after.notes;
         if (after.usage) {
-          const { calls: _calls, wall_ms: _wall, ...usage } = after.usage;
-          record.arm_usage = usage;
+          addUsage(driver.armUsage, after.usage);
+          driver.armCost += after.usage.cost_usd;
         }
       } catch (failure) {
         if (!(failure instanceof ModelInfraError)) throw failure;
@@ -118,9 +358,15 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
         transcript.outcome.error_class = 'infra';
       }
     }
+    if (driver.armCalls.length || input.arm.afterTrial) {
+      const spent = driver.armUsage;
+      if (spent.input_tokens + spent.output_tokens + spent.cache_read_tokens + spent.cache_write_tokens > 0 || driver.armCost > 0) {
+        record.arm_usage = { ...spent, cost_usd: driver.armCost };
+      }
+    }
     record.wall_ms = Math.round(performance.now() - started);
     return { record, transcript };
   } finally {
-    rmSync(workdir, { recursive: true, force: true });
+    driver.dispose();
   }
 }

@@ -28,6 +28,8 @@ export interface Manifest {
   models: { agent: string; grader: string };
   suites: Record<string, { hash: string; tasks: number; families: number; pitfalls: number }>;
   totals?: { trials: number; cost_usd: number };
+  /** Set when the run used the response cache (`--cache DIR`), or was replayed from it (`--replay`). */
+  cache?: { dir: string; mode: 'record' | 'replay' };
   stop_reason?: string;
 }
 
@@ -45,7 +47,8 @@ export function canonicalJson(value: unknown): string {
 
 export function configHash(experiment: Experiment): string {
   // Neither how many trials run at once nor where the run stops changes any trial's result.
-  const { concurrency: _c, budgets, ...rest } = experiment;
+  // Nor do the CI thresholds (the `ci:` block), which only `dreambench compare` reads.
+  const { concurrency: _c, budgets, ci: _ci, ...rest } = experiment;
   const { max_cost_per_run: _mc, max_tokens_per_run: _mt, ...trialBudgets } = budgets;
   const relevant = { ...rest, budgets: trialBudgets };
   return createHash('sha256').update(canonicalJson(relevant)).digest('hex').slice(0, 16);
@@ -62,6 +65,21 @@ export function suiteHash(suite: Suite): string {
     }
   };
   if (existsSync(suite.dataDir)) walk(suite.dataDir);
+  // Files outside the suite's folder that also define it (shared code, a user's task file).
+  for (const extra of suite.hashPaths ?? []) {
+    hash.update(`\0extra\0${extra}\0`);
+    if (!existsSync(extra)) hash.update('missing');
+    else if (statSync(extra).isDirectory()) {
+      const walkExtra = (dir: string): void => {
+        for (const entry of readdirSync(dir).sort()) {
+          const path = join(dir, entry);
+          if (statSync(path).isDirectory()) walkExtra(path);
+          else if (!entry.endsWith('.test.ts')) hash.update(relative(extra, path)).update('\0').update(readFileSync(path)).update('\0');
+        }
+      };
+      walkExtra(extra);
+    } else hash.update(readFileSync(extra));
+  }
   return hash.digest('hex').slice(0, 16);
 }
 

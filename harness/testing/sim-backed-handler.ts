@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ContentBlock, Message, ModelClient, SystemBlock } from '../core/messages.js';
 import type { MockHandler, MockMessagesRequestBody } from './mock-messages-server.js';
+import { ANALYSIS_SYSTEM_START } from '../dreaming/analyse.js';
 
 export interface SimBackedOptions {
   /** The suite whose sim policy answers (the API request does not say which suite it is about). */
@@ -35,7 +36,12 @@ export function simBackedHandler(options: SimBackedOptions): MockHandler {
         ...(hasTools ? { tools: body.tools as never } : {}),
         max_tokens: body.max_tokens,
       },
-      { seedKey, purpose: hasTools ? 'agent' : 'reflect', subject: { suite: options.suite, family: '', task: '' } },
+      {
+        seedKey,
+        // A dream's analysis request is recognised by its system prompt (HTTP carries no purpose).
+        purpose: hasTools ? 'agent' : systemBlocks(body.system).some((b) => b.text.startsWith(ANALYSIS_SYSTEM_START)) ? 'dream' : 'reflect',
+        subject: { suite: options.suite, family: '', task: '' },
+      },
     );
     return {
       kind: 'message',

@@ -1,13 +1,14 @@
 // Loading and validating the suite's data: families.yaml, pitfalls.yaml and tasks/*.yaml. Every
 // error names the file, the field path and what was expected, so a broken edit is fixed in one go.
 
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { Family, Pitfall, Task } from '../../harness/core/suite.js';
+import type { Family, Pitfall, Task, ValidationIssue } from '../../harness/core/suite.js';
+import { issuesOf, validateDataTarget } from '../../harness/core/data-files.js';
 import { pitfallApplies } from '../../harness/core/suite.js';
-import { packageRoot } from '../../harness/core/paths.js';
+import { packageRoot, sourcePath } from '../../harness/core/paths.js';
 import { findDates, isIsoDate } from './dates.js';
 import { parseMatter } from './matter.js';
 import { isAllowedValue, renderParam } from './params.js';
@@ -53,7 +54,11 @@ export interface LegalData {
 }
 
 export class DataError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The same problems one by one (for `dreambench tasks validate`). */
+    readonly issues: ValidationIssue[] = [],
+  ) {
     super(message);
     this.name = 'DataError';
   }
@@ -184,12 +189,14 @@ function readYaml(file: string): unknown {
   try {
     raw = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new DataError(`${shown(file)}: cannot read the file (${(error as Error).message})`);
+    const message = `cannot read the file (${(error as Error).message})`;
+    throw new DataError(`${shown(file)}: ${message}`, [{ file: shown(file), path: '', message }]);
   }
   try {
     return parseYaml(raw);
   } catch (error) {
-    throw new DataError(`${shown(file)}: not valid YAML: ${(error as Error).message}`);
+    const message = `not valid YAML: ${(error as Error).message}`;
+    throw new DataError(`${shown(file)}: ${message}`, [{ file: shown(file), path: '', message }]);
   }
 }
 
@@ -198,20 +205,23 @@ function validate<T>(file: string, schema: z.ZodType<T>, data: unknown): T {
   if (result.success) return result.data;
   const lines = result.error.issues.slice(0, 12).map((issue) => `  ${pathText(issue.path)}: ${issue.message}`);
   const more = result.error.issues.length > 12 ? `\n  ... and ${result.error.issues.length - 12} more` : '';
-  throw new DataError(`${shown(file)}: invalid data:\n${lines.join('\n')}${more}`);
+  const issues = result.error.issues.map((issue) => ({ file: shown(file), path: pathText(issue.path), message: issue.message }));
+  throw new DataError(`${shown(file)}: invalid data:\n${lines.join('\n')}${more}`, issues);
 }
 
 /** Collects cross-reference problems, then throws them together. */
 class Problems {
   private readonly lines: string[] = [];
+  private readonly issues: ValidationIssue[] = [];
   add(file: string, path: ReadonlyArray<PropertyKey>, message: string): void {
     this.lines.push(`${shown(file)}: ${pathText(path)}: ${message}`);
+    this.issues.push({ file: shown(file), path: pathText(path), message });
   }
   throwIfAny(): void {
     if (this.lines.length === 0) return;
     const head = this.lines.slice(0, 20).join('\n');
     const more = this.lines.length > 20 ? `\n... and ${this.lines.length - 20} more` : '';
-    throw new DataError(`legal-drafting data is inconsistent:\n${head}${more}`);
+    throw new DataError(`legal-drafting data is inconsistent:\n${head}${more}`, this.issues);
   }
 }
 
@@ -353,4 +363,18 @@ export function loadLegalData(dataDir: string): LegalData {
   }
   problems.throwIfAny();
   return { dataDir, template: pitfallsData.template, families, pitfalls, tasks };
+}
+
+/**
+ * `Suite.validateData`: check a data directory (a copy of data/ works), a suite folder, or one data
+ * file; a loose file is checked in its place (families.yaml, pitfalls.yaml, else tasks/<name>) among
+ * the suite's own data.
+ */
+export function validateLegalData(target: string): ValidationIssue[] {
+  return validateDataTarget(target, {
+    dataDir: sourcePath('tasks/legal-drafting/data'),
+    isDataDir: (dir) => existsSync(join(dir, 'families.yaml')) && existsSync(join(dir, 'pitfalls.yaml')),
+    placeFile: (file) => (['families.yaml', 'pitfalls.yaml'].includes(basename(file)) ? basename(file) : join('tasks', basename(file))),
+    validateDir: (dir) => issuesOf(() => loadLegalData(dir)),
+  });
 }

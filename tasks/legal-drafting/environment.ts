@@ -1,11 +1,14 @@
 // The drafting environment of one trial: the workspace files, the draft being written, the four
-// tools (read_file, write_section, render_docx, submit), the checker and the pitfalls hit.
+// tools (read_file, write_section, render_docx, submit), the checker, the pitfalls hit, and the
+// rendered document's text for an independent grader.
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import type { ToolSpec } from '../../harness/core/messages.js';
 import type { CheckResult, Environment, EnvironmentContext, Task, ToolOutcome } from '../../harness/core/suite.js';
 import { currentFix } from '../../harness/core/suite.js';
+import { DocxError, readDocx } from '../../harness/formats/docx.js';
+import { docxReadableText } from '../../harness/formats/docx-text.js';
 import { checkDraft, normHeading } from './checker.js';
 import { expectedOf, type LegalData, type LegalFamily, type LegalPitfall } from './data.js';
 import { parseMatter, type Matter } from './matter.js';
@@ -140,6 +143,18 @@ export class DraftingEnvironment implements Environment {
     }
     const { document: _document, reviewHits: _reviewHits, ...checkResult } = result;
     return checkResult;
+  }
+
+  /** The text of draft.docx as a reader of the page sees it (for an independent grader); never the checker's view. */
+  async output(): Promise<string> {
+    const path = join(this.context.workdir, DRAFT_FILE);
+    if (!existsSync(path)) return `(no ${DRAFT_FILE} was produced: the draft was never rendered)\n`;
+    try {
+      return docxReadableText(readDocx(readFileSync(path)));
+    } catch (error) {
+      const reason = error instanceof DocxError ? error.message : String(error);
+      return `(${DRAFT_FILE} is not a readable Word document: ${reason})\n`;
+    }
   }
 
   pitfallsHit(): string[] {

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify } from 'yaml';
 import { sourcePath } from '../../harness/core/paths.js';
-import { findDates, isIsoDate } from './dates.js';
+import { findDates, formatDate, isIsoDate, type DateFormat } from './dates.js';
 
 type Value = string | string[];
 
@@ -1854,7 +1854,52 @@ interface TaskOut {
   expected: Record<string, unknown>;
 }
 
-function buildTask(family: string, spec: Spec, index: number, familyPitfalls: string[]): TaskOut {
+/** What generate() knows of the suite's data: the pitfall table and the family's legend. */
+interface SuiteFacts {
+  pitfalls: Array<{ id: string; families: string[]; surfaces: string; choice: string; fix: string }>;
+  legend: string;
+}
+
+/**
+ * The house preferences a team writes into its grading rubric, one criterion per review pitfall of
+ * the task, each in the checklist form `<label>: "item"; ...` (see harness/models/sim/grader-reply.ts)
+ * with the setting named as a directive. The rubric states the firm's preference before any drift:
+ * once a preference drifts, the rubric is out of date, as real rubrics get.
+ */
+const HOUSE_STYLE: Record<string, (fix: string, directive: string, task: { legend: string; terms: string[]; date: string }) => string> = {
+  closing: (fix, d) => `House style, the letter's closing line (set ${d}): "${fix}"`,
+  header: (_fix, d, t) => `House style, the confidentiality legend in the page header (set ${d}): "${t.legend}"`,
+  defined_terms: (_fix, d, t) => `House style, defined terms in bold inside quotation marks where they are defined (set ${d}): ${t.terms.map((x) => `"${x}"`).join('; ')}`,
+  date_format: (fix, d, t) => `House style, every date written day-first with the month spelled out, like (set ${d}): "${formatDate(t.date, fix as DateFormat)}"`,
+};
+
+/**
+ * Rubric criteria a grader can verify from the document alone, mirroring the checker: the section
+ * headings in order, the matter-file items, the fee schedule table, the defined terms, and the house
+ * style of each review pitfall. The hand-written criteria of the spec come first.
+ */
+function checklistRubric(task: { id: string; sections: string[]; facts: Array<{ value: string }>; feeSchedule: string[]; terms: string[]; date: string; pitfalls: string[] }, suite: SuiteFacts): string[] {
+  const list = (items: readonly string[]): string => {
+    for (const item of items) if (item.includes('"')) throw new Error(`${task.id}: rubric item ${item} holds a double quote`);
+    return [...new Set(items)].map((x) => `"${x}"`).join('; ');
+  };
+  const out = [
+    `Uses the required section headings, in this order: ${list(task.sections)}`,
+    `States these items exactly as the matter file gives them: ${list(task.facts.map((f) => f.value))}`,
+  ];
+  if (task.feeSchedule.length) out.push(`Sets out the hourly rates in one fee schedule table, one row per timekeeper: ${list(task.feeSchedule)}`);
+  if (task.terms.length) out.push(`Defines each term in quotation marks where it is defined: ${list(task.terms)}`);
+  for (const pitfall of suite.pitfalls) {
+    if (!task.pitfalls.includes(pitfall.id) || pitfall.surfaces !== 'review') continue;
+    const param = pitfall.choice.slice('render_docx.'.length);
+    const make = HOUSE_STYLE[param];
+    if (!make) throw new Error(`${task.id}: no house-style rubric criterion for review pitfall ${pitfall.id} (${pitfall.choice}); add one to HOUSE_STYLE`);
+    out.push(make(pitfall.fix, `${pitfall.choice}="${pitfall.fix}"`, { legend: suite.legend, terms: task.terms, date: task.date }));
+  }
+  return out;
+}
+
+function buildTask(family: string, spec: Spec, index: number, familyPitfalls: string[], suite: SuiteFacts): TaskOut {
   const id = `${family}-${String(index + 1).padStart(2, '0')}-${spec.slug}`;
   const values = new Map(spec.fields.map(([k, v]) => [k.toLowerCase(), v]));
   const facts: Array<{ key: string; value: string }> = [];
@@ -1904,18 +1949,27 @@ function buildTask(family: string, spec: Spec, index: number, familyPitfalls: st
     prompt: promptText(spec),
     files: { 'matter.md': matterFile(spec), 'guidelines.md': guidelinesFile(family, spec) },
     pitfalls,
-    rubric: spec.rubric,
+    rubric: [
+      ...spec.rubric,
+      ...checklistRubric(
+        { id, sections: spec.sections.map(([h]) => h), facts, feeSchedule, terms: (spec.terms ?? []).map(([t]) => t), date: spec.date, pitfalls },
+        suite,
+      ),
+    ],
     expected,
   };
 }
 
 export function generate(outDir: string, dataDir: string): Record<string, number> {
-  const table = parseYaml(readFileSync(join(dataDir, 'pitfalls.yaml'), 'utf8')) as { pitfalls: Array<{ id: string; families: string[] }> };
+  const table = parseYaml(readFileSync(join(dataDir, 'pitfalls.yaml'), 'utf8')) as { pitfalls: SuiteFacts['pitfalls'] };
+  const families = parseYaml(readFileSync(join(dataDir, 'families.yaml'), 'utf8')) as { families: Array<{ id: string; legend: string }> };
   const counts: Record<string, number> = {};
   mkdirSync(outDir, { recursive: true });
   for (const [family, specs] of Object.entries(SPECS)) {
     const familyPitfalls = table.pitfalls.filter((p) => p.families.includes('*') || p.families.includes(family)).map((p) => p.id);
-    const tasks = specs.map((spec, i) => buildTask(family, spec, i, familyPitfalls));
+    const legend = families.families.find((f) => f.id === family)?.legend;
+    if (!legend) throw new Error(`families.yaml has no legend for family ${family}`);
+    const tasks = specs.map((spec, i) => buildTask(family, spec, i, familyPitfalls, { pitfalls: table.pitfalls, legend }));
     const header = `# Generated by tasks/legal-drafting/generate-tasks.ts; this file is the source of truth once committed.\n`;
     writeFileSync(join(outDir, `${family}.yaml`), header + stringify({ family, tasks }, { lineWidth: 0, blockQuote: 'literal' }));
     counts[family] = tasks.length;

@@ -3,7 +3,7 @@
 
 import type { Suite } from '../../harness/core/suite.js';
 import { sourcePath } from '../../harness/core/paths.js';
-import { loadLegalData, SUITE, type LegalData } from './data.js';
+import { loadLegalData, SUITE, validateLegalData, type LegalData } from './data.js';
 import { createDraftingEnvironment } from './environment.js';
 import { draftingPolicy } from './sim-policy.js';
 
@@ -38,6 +38,7 @@ const suite: Suite = {
   },
   createEnvironment: (task, context) => createDraftingEnvironment(task, context, legalData()),
   simPolicy: draftingPolicy,
+  validateData: validateLegalData,
 };
 
 export default suite;

@@ -5,8 +5,9 @@ import { knownNames } from '../known-names.js';
 import { executeRun } from '../../runner/runner.js';
 import { finishRun } from '../finish.js';
 import { progressFor } from '../progress-choice.js';
+import { cacheOptionsFrom, describeCache, withCacheFlags, type CacheArgs } from '../cache-flags.js';
 
-interface RunArgs {
+interface RunArgs extends CacheArgs {
   file: string;
   out?: string;
   model?: string;
@@ -27,7 +28,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <file>',
   describe: 'Run an experiment file (YAML or JSON) and write a run directory with a report',
   builder: (y) =>
-    y
+    withCacheFlags(y)
       .positional('file', { type: 'string', demandOption: true, describe: 'experiment file (.yaml, .yml or .json)' })
       .option('out', { type: 'string', describe: 'run directory to create (default: runs/<name>-<timestamp>)' })
       .option('model', { type: 'string', describe: 'agent model, overrides the file: sim:<profile> or anthropic:<model-id>' })
@@ -40,7 +41,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('concurrency', { type: 'number', describe: 'trials in flight at once' })
       .option('progress', { choices: ['auto', 'bar', 'lines', 'none'] as const, default: 'auto' as const, describe: 'progress display (auto: a bar on a terminal, lines otherwise)' })
       .example('$0 run examples/quickstart.yaml', 'run the quick start with the built-in sim model')
-      .example('$0 run exp.yaml --arms stateless,learnings-md --sessions 10 --out runs/ablation', 'override the file'),
+      .example('$0 run exp.yaml --arms stateless,learnings-md --sessions 10 --out runs/ablation', 'override the file')
+      .example('$0 run exp.yaml --cache .cache/replies --replay --out runs/replayed', 're-run from recorded replies, with no model calls'),
   handler: async (args) => {
     const overrides: ExperimentOverrides = {
       model: args.model,
@@ -52,11 +54,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
       seed: args.seed,
       concurrency: args.concurrency,
     };
+    const cache = cacheOptionsFrom(args);
     const raw = readExperimentFile(args.file);
     const experiment = validateExperiment(args.file, raw, overrides, await knownNames());
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
     const runDir = args.out ?? join('runs', `${experiment.name}-${stamp}`);
-    const outcome = await executeRun({ runDir, experiment, progress: progressFor(args.progress ?? 'auto') });
+    const outcome = await executeRun({ runDir, experiment, progress: progressFor(args.progress ?? 'auto'), ...(cache ? { cache } : {}) });
+    process.stderr.write(describeCache(cache));
     await finishRun(outcome);
   },
 };

@@ -31,6 +31,7 @@ export function writeLessons(request: ModelRequest, profile: SimProfile, rng: Rn
         const why = line
           .replace(/\b(?:use|set)?\s*[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\s*=\s*"[^"\n]*"\.?/gi, '')
           .replace(/^[\s-]+/, '')
+          .replace(/^(?:why:\s*)+/i, '')
           .replace(/[\s\u2014-]+$/, '')
           .replace(/\s+/g, ' ')
           .trim()

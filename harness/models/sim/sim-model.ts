@@ -1,7 +1,8 @@
 // The built-in simulated agent (`sim:<profile>`), the offline default. It acts through the suite's
-// real tools, falls into pitfalls unless a lesson in its context or a hint it saw in this task
-// names the fix, and writes lessons from the errors and feedback it saw. Every draw comes from the
-// call's seed key, so a rerun or a resume gives identical results.
+// real tools, falls into pitfalls unless a lesson in its context or a hint it saw in this task (a
+// tool error, or a revision request such as a grader's feedback) names the fix, writes lessons from
+// the errors and feedback it saw, and grades an output against a rubric (grader-reply.ts). Every
+// draw comes from the call's seed key, so a rerun or a resume gives identical results.
 //
 // Its figures measure the harness, never a real model.
 
@@ -17,7 +18,7 @@ import type {
   Usage,
 } from '../../core/messages.js';
 import { textOf } from '../../core/messages.js';
-import { parseDirectives, type Directive } from '../../core/directives.js';
+import { parseDirectives, parseShare, parseWorkflowHints, type Directive } from '../../core/directives.js';
 import type { Suite } from '../../core/suite.js';
 import { costOf } from '../pricing.js';
 import type { Choice, SimView } from './policy.js';
@@ -25,6 +26,9 @@ import { parseSimProfile, type SimProfile } from './profiles.js';
 import { rngFrom, type Rng } from './rng.js';
 import { writeLessons } from './lessons.js';
 import { dreamReply } from './dream-reply.js';
+import { gradeReply } from './grader-reply.js';
+import { skillReply } from './skill-reply.js';
+import { isLeadRequest, leadAct, offeredToolsOnly } from './lead-policy.js';
 
 const CHARS_PER_TOKEN = 4;
 
@@ -53,6 +57,10 @@ export class SimModel implements ModelClient {
       content = this.act(request, context, rng);
     } else if (context.purpose === 'dream') {
       content = [{ type: 'text', text: dreamReply(request, this.profile, rng) }];
+    } else if (context.purpose === 'grade') {
+      content = [{ type: 'text', text: gradeReply(request, this.profile, rng) }];
+    } else if (context.purpose === 'skill') {
+      content = [{ type: 'text', text: skillReply(request, this.profile, rng) }];
     } else {
       content = [{ type: 'text', text: writeLessons(request, this.profile, rng) }];
     }
@@ -67,13 +75,22 @@ export class SimModel implements ModelClient {
   }
 
   private act(request: ModelRequest, context: CallContext, rng: Rng): ContentBlock[] {
+    // A lead of a team (it was given a delegate tool): a generic behaviour, whatever the suite.
+    if (isLeadRequest(request)) return leadAct(buildView(request, this.profile, rng), request);
     const suiteName = context.subject?.suite;
     const suite = suiteName ? this.suites.get(suiteName) : undefined;
     if (!suite) {
       // A real model would improvise; the sim only knows the suites it was given.
       return [{ type: 'text', text: `I do not know how to do tasks of suite "${suiteName ?? '?'}".` }];
     }
-    return suite.simPolicy.act(buildView(request, this.profile, rng));
+    const view = buildView(request, this.profile, rng);
+    const blocks = offeredToolsOnly(suite.simPolicy.act(view), request);
+    // A revision request the policy does not act on: submit again rather than stop without an answer.
+    const unanswered = view.revisionRequest !== undefined && (view.sinceRevision?.length ?? 0) === 0;
+    if (unanswered && !blocks.some((b) => b.type === 'tool_use') && request.tools?.some((t) => t.name === 'submit')) {
+      return [{ type: 'text', text: 'I have read the feedback and see nothing to change; submitting the work again.' }, view.toolUse('submit', {})];
+    }
+    return blocks;
   }
 }
 
@@ -102,6 +119,12 @@ function blockText(block: ContentBlock): string {
   return `${block.name} ${JSON.stringify(block.input)}`;
 }
 
+/** What a user wrote in a message (tool results are the environment's words, not the user's). */
+function userText(message: Message): string {
+  if (typeof message.content === 'string') return message.content;
+  return message.content.map((b) => (b.type === 'text' ? b.text : '')).filter(Boolean).join('\n');
+}
+
 function messageText(message: Message): string {
   return typeof message.content === 'string' ? message.content : message.content.map(blockText).join('\n');
 }
@@ -124,12 +147,35 @@ function buildView(request: ModelRequest, profile: SimProfile, rng: Rng): SimVie
   }
   const history = uses.map((use) => ({ use, result: results.get(use.id) }));
 
-  // Hints: fixes named by tool errors seen in this task, most recent last.
+  // Revision requests: user text after the task prompt (e.g. a grader's feedback once the agent submitted).
+  const firstUser = messages.findIndex((m) => m.role === 'user');
+  let revisionRequest: string | undefined;
+  let revisionAt = -1;
+  let revisionRound = 0;
+  // Hints: fixes named by tool errors and by revision requests seen in this task, most recent last.
   const hints: Directive[] = [];
-  for (const { result } of history) {
-    if (result?.is_error) hints.push(...parseDirectives(result.content));
-  }
+  messages.forEach((message, index) => {
+    if (message.role !== 'user' || index <= firstUser) return;
+    if (typeof message.content !== 'string') {
+      for (const block of message.content) if (block.type === 'tool_result' && block.is_error) hints.push(...parseDirectives(block.content));
+    }
+    const text = userText(message);
+    if (text.trim()) {
+      hints.push(...parseDirectives(text));
+      revisionRequest = text;
+      revisionAt = index;
+      revisionRound++;
+    }
+  });
+  const usedAfterRevision = new Set<string>();
+  messages.forEach((message, index) => {
+    if (index <= revisionAt || message.role !== 'assistant' || typeof message.content === 'string') return;
+    for (const block of message.content) if (block.type === 'tool_use') usedAfterRevision.add(block.id);
+  });
+  const sinceRevision = revisionAt < 0 ? history : history.filter(({ use }) => usedAfterRevision.has(use.id));
   const lessons = parseDirectives(memory);
+  const workflow = new Set(parseWorkflowHints(memory));
+  const share = parseShare(prompt);
   // One decision per choice per turn, so a policy may ask twice and get the same answer.
   const decided = new Map<string, Choice>();
   let toolCounter = 0;
@@ -160,8 +206,13 @@ function buildView(request: ModelRequest, profile: SimProfile, rng: Rng): SimVie
     profile,
     rng,
     history,
+    ...(revisionRequest !== undefined ? { revisionRequest, revisionRound } : {}),
+    sinceRevision,
     choose,
     toolUse: (name, input) => ({ type: 'tool_use', id: `toolu_sim_${turn}_${toolCounter++}`, name, input }),
     competent: (label) => rng.fork(`competent:${label}`).chance(profile.skill),
+    ...(request.tools ? { tools: request.tools.map((t) => t.name) } : {}),
+    knows: (label) => workflow.has(label) && rng.fork(`knows:${label}`).chance(profile.apply_lesson),
+    ...(share ? { share } : {}),
   };
 }

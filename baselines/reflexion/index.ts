@@ -1,0 +1,159 @@
+// Reflexion (Shinn et al., 2023): try the task; an evaluator says whether the attempt succeeded (the
+// binary signal and the score of the deterministic checker) and shows the feedback the setting
+// makes visible; after a failed attempt the agent itself writes a self-reflection, and the next
+// attempt starts fresh (a new workspace) with the reflections so far in its context: an episodic
+// memory for that task. At most `k` retries. pass@1 after each attempt is in `record.attempts`.
+//
+// Options
+//   k                max retries after the first attempt (default 2: up to 3 attempts)
+//   feedback         what the reflection may see besides its own actions and the outcome:
+//                    'checker' (default) the tool errors and the checker's visible feedback,
+//                    'tool_errors' the tool errors only (e.g. visible test failures flagged as
+//                    errors), 'none' nothing but the outcome (binary signal and score)
+//   persist          keep each task's reflections across sessions (default false, as in the paper:
+//                    the memory is per task and per trial); when true, they are stored in the
+//                    arm's memory as reflections/<task id>.md and given back when the task recurs
+//   max_reflections  reflections kept in context per task, newest last (default 3, the paper's
+//                    bound on the memory's size)
+//
+// Faithfulness notes. The reflection is written by the agent's own model (purpose 'reflect'), from
+// its own trajectory (its tool calls), the outcome and the visible feedback; the evaluator never
+// writes advice. The retry decision uses the checker's success, as the paper's decision-making
+// tasks use the environment's binary reward; on coding suites the checker's hidden tests decide
+// success while only what the agent saw (visible tests) is shown.
+
+import type { ArmFactory, ArmContext, AttemptOutcome, MemoryFiles, TrialDriver, TrialLoopResult } from '../../harness/core/arm.js';
+import { textOf } from '../../harness/core/messages.js';
+import type { Task } from '../../harness/core/suite.js';
+import { enumOption, numberOption, rejectUnknownOptions } from '../../harness/core/options.js';
+
+export const REFLECTIONS_DIR = 'reflections';
+const FEEDBACK = ['checker', 'tool_errors', 'none'] as const;
+export type ReflexionFeedback = (typeof FEEDBACK)[number];
+
+export const REFLECT_SYSTEM = `You are an agent that has just failed an attempt at a task. You will be given the task, what you did, the outcome, and any feedback you are allowed to see, together with your reflections on earlier attempts.
+
+Diagnose in a few sentences the most likely reason the attempt failed, then write a concise, concrete plan that avoids the same failure next time. Name concrete settings and fixes exactly as the errors or the feedback named them (for example tool.param="value"). Write it as a short Markdown list, one "- " item per point. You will retry the task from scratch with this reflection in mind.`;
+
+export function reflectionsFile(taskId: string): string {
+  return `${REFLECTIONS_DIR}/${taskId}.md`;
+}
+
+/** The reflections block the agent reads before an attempt. */
+export function reflectionsContext(reflections: readonly string[], title = 'Reflections on your earlier attempts at this task'): string {
+  if (reflections.length === 0) return '';
+  return [`# ${title}`, '', ...reflections.map((r, i) => `## Reflection ${i + 1}\n\n${r.trim()}`)].join('\n\n');
+}
+
+export interface StoredReflection {
+  /** Where it came from, e.g. "session 2, attempt 1". */
+  source: string;
+  text: string;
+}
+
+/** Entries of a stored reflections file (one `## <source>` block each), oldest first. */
+export function storedReflections(text: string | undefined): StoredReflection[] {
+  if (!text) return [];
+  return text
+    .split(/^## /m)
+    .slice(1)
+    .map((block) => {
+      const newline = block.indexOf('\n');
+      return { source: (newline < 0 ? block : block.slice(0, newline)).trim(), text: newline < 0 ? '' : block.slice(newline + 1).trim() };
+    })
+    .filter((entry) => entry.text);
+}
+
+function renderStore(taskId: string, entries: readonly StoredReflection[]): string {
+  return `# Reflections on task ${taskId}\n\n${entries.map((e) => `## ${e.source}\n\n${e.text.trim()}\n`).join('\n')}`;
+}
+
+/** What a trial leaves in its record's notes: its reflections, in order. */
+interface TrialNotes {
+  reflections: Array<{ attempt: number; text: string }>;
+}
+
+const reflexion: ArmFactory = {
+  name: 'reflexion',
+  description: 'Reflexion: after a failed attempt the agent writes a self-reflection and retries fresh with it (k retries; per-task episodic memory).',
+  create(options) {
+    rejectUnknownOptions('reflexion', options, ['k', 'feedback', 'persist', 'max_reflections']);
+    const k = numberOption('reflexion', options, 'k', 2, 0);
+    if (!Number.isInteger(k)) throw new Error(`option "k" of arm reflexion must be a whole number, got ${JSON.stringify(options.k)}`);
+    const feedback = enumOption('reflexion', options, 'feedback', FEEDBACK, 'checker');
+    const persist = options.persist ?? false;
+    if (typeof persist !== 'boolean') throw new Error(`option "persist" of arm reflexion must be true or false, got ${JSON.stringify(persist)}`);
+    const window = numberOption('reflexion', options, 'max_reflections', 3, 1);
+    if (!Number.isInteger(window)) throw new Error(`option "max_reflections" of arm reflexion must be a whole number, got ${JSON.stringify(options.max_reflections)}`);
+
+    const digestOptions = { actions: true, tool_errors: feedback !== 'none', feedback: feedback === 'checker' };
+
+    async function reflect(driver: TrialDriver, earlier: readonly string[], attempt: AttemptOutcome): Promise<string> {
+      const parts = [driver.digest(digestOptions)];
+      if (driver.memoryText.trim()) parts.push('', driver.memoryText.trim());
+      if (earlier.length) parts.push('', reflectionsContext(earlier, 'Your reflections so far'));
+      parts.push('', `Attempt ${attempt.attempt} did not complete the task. Reflect, then plan the next attempt.`);
+      const reply = await driver.call(
+        'agent',
+        { system: [{ type: 'text', text: REFLECT_SYSTEM }], messages: [{ role: 'user', content: parts.join('\n') }], max_tokens: 1024 },
+        'reflect',
+        `reflect-a${attempt.attempt}`,
+      );
+      return textOf(reply.content).trim() || '(no reflection)';
+    }
+
+    return {
+      name: 'reflexion',
+      contextFor(task: Task, memory: MemoryFiles): string {
+        if (!persist) return '';
+        const past = storedReflections(memory[reflectionsFile(task.id)]).slice(-window);
+        return reflectionsContext(
+          past.map((p) => p.text),
+          'Reflections from earlier sessions on this task',
+        );
+      },
+
+      async runTrial(driver: TrialDriver, _context: ArmContext): Promise<TrialLoopResult> {
+        const reflections: TrialNotes['reflections'] = [];
+        const texts = () => reflections.map((r) => r.text).slice(-window);
+        let outcome = await driver.attempt();
+        for (let retry = 1; ; retry++) {
+          if (outcome.infra || outcome.check.success) break;
+          const another = retry <= k;
+          // After the last failure a reflection only helps a later session: write it when it persists.
+          if (!another && !persist) break;
+          reflections.push({ attempt: outcome.attempt, text: await reflect(driver, texts(), outcome) });
+          if (!another) break;
+          outcome = await driver.attempt(reflectionsContext(texts()));
+        }
+        const notes: TrialNotes = { reflections };
+        return reflections.length ? { notes: JSON.stringify(notes) } : {};
+      },
+
+      async afterSession({ memory, trials }, context) {
+        if (!persist) return { memory };
+        const next: MemoryFiles = { ...memory };
+        for (const record of trials) {
+          const notes = parseNotes(record.notes);
+          if (!notes?.reflections.length) continue;
+          const file = reflectionsFile(record.task);
+          const added = notes.reflections.map((r) => ({ source: `session ${context.session}, attempt ${r.attempt}`, text: r.text }));
+          next[file] = renderStore(record.task, [...storedReflections(next[file]), ...added].slice(-window));
+        }
+        return { memory: next };
+      },
+    };
+  },
+};
+
+function parseNotes(notes: string | undefined): TrialNotes | undefined {
+  if (!notes) return undefined;
+  try {
+    const parsed = JSON.parse(notes) as Partial<TrialNotes>;
+    return Array.isArray(parsed.reflections) ? { reflections: parsed.reflections } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export default reflexion;

@@ -1,0 +1,214 @@
+// What `dreambench compare` and the history need from a run: its identity (from manifest.json), its
+// trials as comparable units (one per (arm, task, replicate, session, slot)), and per-(arm, suite,
+// task, session) totals ("cells"). Cells are what the history database keeps: from them any session
+// range's rates, means and task-clustered standard errors can be recomputed exactly, so a run whose
+// directory is gone can still be compared (unpaired) from its stored summary.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Experiment } from '../config/schema.js';
+import { resolveArms } from '../config/schema.js';
+import type { TrialRecord } from '../core/records.js';
+import type { Manifest } from '../storage/manifest.js';
+import { canonicalJson } from '../storage/manifest.js';
+import { readJsonLines, RunDir } from '../storage/run-dir.js';
+
+/** Unusable input for compare/history: exit code 2, with the reason. */
+export class CompareInputError extends Error {
+  override name = 'CompareInputError';
+}
+
+export interface RunMeta {
+  run_id: string;
+  name: string;
+  created_at: string;
+  status: string;
+  harness_version: string;
+  git_sha: string | null;
+  model: string;
+  grader_model: string;
+  config_hash: string;
+  simulated: boolean;
+  seed: number;
+  sessions: number;
+  tasks_per_session: number;
+  replicates: number;
+  /** Canonical JSON of the schedule settings (held-out families, drift): equal schedules pair. */
+  schedule: string;
+  /** Suite name -> hash of its task data. */
+  suites: Record<string, string>;
+  arms: string[];
+  cache_mode?: 'record' | 'replay';
+  ci?: Experiment['ci'];
+}
+
+/** One trial as the comparison sees it (infra failures are left out before this). */
+export interface Unit {
+  arm: string;
+  suite: string;
+  task: string;
+  replicate: number;
+  session: number;
+  slot: number;
+  success: boolean;
+  /** USD: the trial, the arm's after-trial calls, and its share of the session's consolidation. */
+  cost_usd: number;
+  /** Input, output and cache tokens, counted the same way as cost_usd. */
+  tokens: number;
+  wall_ms: number;
+}
+
+/** Totals of one (arm, suite, task, session). */
+export interface Cell {
+  arm: string;
+  suite: string;
+  task: string;
+  session: number;
+  /** Trials counted (infra failures excluded). */
+  n: number;
+  successes: number;
+  cost_usd: number;
+  tokens: number;
+  wall_ms: number;
+  /** Trials that failed for infrastructure reasons (not counted anywhere else). */
+  infra: number;
+}
+
+export interface LoadedRun {
+  meta: RunMeta;
+  /** Where it came from: a run directory (units available, so pairing is possible) or the history's stored summary. */
+  source: 'run-dir' | 'history';
+  /** The run directory (absolute), when known. */
+  path?: string;
+  /** Present for a run directory. */
+  units?: Unit[];
+  cells: Cell[];
+  /** History row id, when it came from (or was found in) the history. */
+  history_id?: number;
+}
+
+export function metaOf(manifest: Manifest): RunMeta {
+  const e = manifest.experiment;
+  return {
+    run_id: manifest.run_id,
+    name: manifest.name,
+    created_at: manifest.created_at,
+    status: manifest.status,
+    harness_version: manifest.harness_version,
+    git_sha: manifest.git_sha,
+    model: manifest.models.agent,
+    grader_model: manifest.models.grader,
+    config_hash: manifest.config_hash,
+    simulated: manifest.simulated,
+    seed: e.seed,
+    sessions: e.sessions,
+    tasks_per_session: e.tasks_per_session,
+    replicates: e.replicates,
+    schedule: canonicalJson(e.schedule ?? {}),
+    suites: Object.fromEntries(Object.entries(manifest.suites).map(([name, s]) => [name, s.hash])),
+    arms: resolveArms(e.arms).map((a) => a.name),
+    ...(manifest.cache ? { cache_mode: manifest.cache.mode } : {}),
+    ...(e.ci ? { ci: e.ci } : {}),
+  };
+}
+
+interface ConsolidationEvent {
+  type: string;
+  arm?: string;
+  replicate?: number;
+  session?: number;
+  usage?: { input_tokens?: number; output_tokens?: number; cache_read_tokens?: number; cache_write_tokens?: number; cost_usd?: number };
+}
+
+const tokensOf = (u: { input_tokens?: number; output_tokens?: number; cache_read_tokens?: number; cache_write_tokens?: number } | undefined): number =>
+  u ? (u.input_tokens ?? 0) + (u.output_tokens ?? 0) + (u.cache_read_tokens ?? 0) + (u.cache_write_tokens ?? 0) : 0;
+
+/**
+ * Units from trial records. Each (arm, replicate, session)'s consolidation cost and tokens (from
+ * `session_consolidated` events) are spread evenly over that session's counted trials, so a
+ * per-trial cost includes what the arm spent between sessions (dreaming, skill extraction).
+ */
+export function unitsOf(trials: readonly TrialRecord[], events: readonly ConsolidationEvent[] = []): Unit[] {
+  const counted = trials.filter((t) => t.error_class !== 'infra');
+  const sessionKey = (arm: string, replicate: number, session: number): string => `${arm}\u0000${replicate}\u0000${session}`;
+  const perSession = new Map<string, number>();
+  for (const t of counted) perSession.set(sessionKey(t.arm, t.replicate, t.session), (perSession.get(sessionKey(t.arm, t.replicate, t.session)) ?? 0) + 1);
+  const consolidation = new Map<string, { cost: number; tokens: number }>();
+  for (const e of events) {
+    if (e.type !== 'session_consolidated' || !e.usage || e.arm === undefined || e.replicate === undefined || e.session === undefined) continue;
+    const key = sessionKey(e.arm, e.replicate, e.session);
+    const c = consolidation.get(key) ?? { cost: 0, tokens: 0 };
+    c.cost += e.usage.cost_usd ?? 0;
+    c.tokens += tokensOf(e.usage);
+    consolidation.set(key, c);
+  }
+  return counted.map((t) => {
+    const key = sessionKey(t.arm, t.replicate, t.session);
+    const share = consolidation.get(key);
+    const m = perSession.get(key) ?? 1;
+    return {
+      arm: t.arm,
+      suite: t.suite,
+      task: t.task,
+      replicate: t.replicate,
+      session: t.session,
+      slot: t.slot,
+      success: t.success,
+      cost_usd: t.cost_usd + (t.arm_usage?.cost_usd ?? 0) + (share ? share.cost / m : 0),
+      tokens: tokensOf(t) + tokensOf(t.arm_usage) + (share ? share.tokens / m : 0),
+      wall_ms: t.wall_ms,
+    };
+  });
+}
+
+/** Totals per (arm, suite, task, session). */
+export function cellsOf(units: readonly Unit[], trials: readonly TrialRecord[] = []): Cell[] {
+  const key = (arm: string, suite: string, task: string, session: number): string => `${arm}\u0000${suite}\u0000${task}\u0000${session}`;
+  const cells = new Map<string, Cell>();
+  const cell = (arm: string, suite: string, task: string, session: number): Cell => {
+    const k = key(arm, suite, task, session);
+    let c = cells.get(k);
+    if (!c) {
+      c = { arm, suite, task, session, n: 0, successes: 0, cost_usd: 0, tokens: 0, wall_ms: 0, infra: 0 };
+      cells.set(k, c);
+    }
+    return c;
+  };
+  for (const u of units) {
+    const c = cell(u.arm, u.suite, u.task, u.session);
+    c.n++;
+    c.successes += u.success ? 1 : 0;
+    c.cost_usd += u.cost_usd;
+    c.tokens += u.tokens;
+    c.wall_ms += u.wall_ms;
+  }
+  for (const t of trials) if (t.error_class === 'infra') cell(t.arm, t.suite, t.task, t.session).infra++;
+  return [...cells.values()].sort(
+    (a, b) => a.arm.localeCompare(b.arm) || a.suite.localeCompare(b.suite) || a.task.localeCompare(b.task) || a.session - b.session,
+  );
+}
+
+/** Read a run directory; a clear CompareInputError when it is not one. */
+export function loadRunDir(path: string): LoadedRun {
+  const dir = new RunDir(path);
+  if (!existsSync(path)) throw new CompareInputError(`${path}: no such run directory`);
+  if (!dir.exists()) throw new CompareInputError(`${path}: not a run directory (no manifest.json)`);
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(readFileSync(dir.manifestPath, 'utf8')) as Manifest;
+  } catch (error) {
+    throw new CompareInputError(`${dir.manifestPath}: not valid JSON (${(error as Error).message})`);
+  }
+  if (manifest.format !== 'dreambench.run/v1' || !manifest.experiment) throw new CompareInputError(`${dir.manifestPath}: not a dreambench run manifest`);
+  if (!existsSync(dir.trialsPath)) throw new CompareInputError(`${path}: trials.jsonl is missing`);
+  let trials: TrialRecord[];
+  let events: ConsolidationEvent[];
+  try {
+    trials = dir.trials();
+    events = readJsonLines<ConsolidationEvent>(dir.eventsPath);
+  } catch (error) {
+    throw new CompareInputError(`${path}: ${(error as Error).message}`);
+  }
+  const units = unitsOf(trials, events);
+  return { meta: metaOf(manifest), source: 'run-dir', path: resolve(path), units, cells: cellsOf(units, trials) };
+}

@@ -1,0 +1,468 @@
+// Running untrusted code (an agent's solution, a user's tests) in a separate process, as far from
+// the harness as this machine allows. Three isolation levels, chosen once per process:
+//
+//   bwrap    bubblewrap: new user, pid, network, ipc, uts and cgroup namespaces; a root file system
+//            holding only /usr (read-only), the interpreter's install prefix (read-only), a private
+//            /proc and /dev, a size-limited tmpfs /tmp and a size-limited tmpfs working directory
+//            /sandbox with the request's files bound read-only into it. Nothing else of the host is
+//            visible: not the harness, not the run directory, not $HOME, not /etc.
+//   unshare  util-linux unshare: new user, network, pid and mount namespaces (no network, the
+//            sandbox's processes only in /proc), but the host file system stays visible: code can
+//            read whatever the (dropped) user can read. A fallback, weaker than bwrap.
+//   none     resource limits, a scrubbed environment and a temporary working directory only: network
+//            and file reads are NOT isolated. Never chosen automatically; opt in with
+//            DREAMBENCH_SANDBOX=none or `isolation: 'none'`.
+//
+// In every level: a wall-clock timeout that kills the whole process group (and with bwrap/unshare
+// the whole pid namespace), rlimits through prlimit (CPU seconds, address space, processes, file
+// size, open files, no core dumps), an empty environment (HOME, PATH, LANG and TMPDIR only: no API
+// key reaches the code), stdout/stderr capped, a fresh temporary directory removed afterwards, and,
+// when the harness runs as root, the code runs as uid/gid 65534 (nobody) via setpriv.
+
+import { execFileSync } from 'node:child_process';
+import { accessSync, chmodSync, chownSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, constants as osConstants, tmpdir } from 'node:os';
+import { delimiter, dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { execa } from 'execa';
+import pLimit from 'p-limit';
+
+export type Isolation = 'bwrap' | 'unshare' | 'none';
+
+export interface SandboxLimits {
+  /** RLIMIT_CPU: CPU seconds (the process gets SIGXCPU, then SIGKILL a second later). */
+  cpuSeconds: number;
+  /** RLIMIT_AS: address space in MiB (node needs about 1024 to start; python far less). */
+  memoryMb: number;
+  /** RLIMIT_NPROC: processes/threads of the sandbox user (counted per sandbox under bwrap/unshare). */
+  maxProcesses: number;
+  /** RLIMIT_FSIZE: largest file the code may write, MiB. */
+  maxFileMb: number;
+  /** RLIMIT_NOFILE. */
+  maxOpenFiles: number;
+  /** Size of the writable tmpfs /sandbox and /tmp under bwrap, MiB each. */
+  diskMb: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = {
+  cpuSeconds: 10,
+  memoryMb: 512,
+  maxProcesses: 64,
+  maxFileMb: 16,
+  maxOpenFiles: 256,
+  diskMb: 64,
+};
+
+export interface SandboxRequest {
+  /** argv: argv[0] an absolute interpreter path (see `findInterpreter`); file arguments are relative to the working dir. */
+  command: string[];
+  /** Files placed in the working directory (relative path -> text). Read-only under bwrap. */
+  files?: Record<string, string>;
+  /** Standard input (default: none: /dev/null). */
+  stdin?: string;
+  /** Wall-clock limit in milliseconds (default 10 s). */
+  timeoutMs?: number;
+  limits?: Partial<SandboxLimits>;
+  /** Default: DREAMBENCH_SANDBOX, else 'auto' (bwrap, else unshare, else an error). */
+  isolation?: Isolation | 'auto';
+  /** Cap per stream in bytes (default 1 MiB); the rest is dropped and `outputTruncated` set. */
+  maxOutputBytes?: number;
+  /** Extra environment variables, given explicitly (nothing is inherited). */
+  env?: Record<string, string>;
+}
+
+export interface SandboxResult {
+  /** Exit code, or null when killed by a signal. */
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** Killed by the wall-clock timeout. */
+  timedOut: boolean;
+  outputTruncated: boolean;
+  durationMs: number;
+  isolation: Isolation;
+}
+
+/** The sandbox could not run the code at all (missing tool, namespaces refused): an infrastructure failure, not the code's. */
+export class SandboxError extends Error {
+  override name = 'SandboxError';
+}
+
+/** Working directory inside the bwrap sandbox. */
+export const SANDBOX_DIR = '/sandbox';
+/** The user code runs as when the harness runs as root. */
+const NOBODY = 65534;
+
+const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
+
+function which(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+function tool(name: string, apt: string): string {
+  const found = ['/usr/bin', '/bin', '/usr/sbin', '/sbin'].map((d) => join(d, name)).find((p) => existsSync(p)) ?? which(name);
+  if (!found) throw new SandboxError(`the sandbox needs \`${name}\` (Debian/Ubuntu: apt-get install ${apt})`);
+  return found;
+}
+
+/** Whether uid 65534 can reach and execute a path (every ancestor searchable by "other"). */
+function otherCanExecute(path: string): boolean {
+  let current = path;
+  for (;;) {
+    try {
+      const mode = statSync(current).mode;
+      if (!(mode & 0o001)) return false;
+    } catch {
+      return false;
+    }
+    const parent = dirname(current);
+    if (parent === current) return true;
+    current = parent;
+  }
+}
+
+const interpreters = new Map<string, string>();
+
+/**
+ * The absolute, real path of an interpreter the sandbox can run: `python3` (DREAMBENCH_PYTHON, else
+ * /usr/bin/python3, else python3 on PATH resolved through sys.executable, so pyenv shims work) or
+ * `node` (DREAMBENCH_NODE, else /usr/bin/node, else the node running the harness).
+ */
+export function findInterpreter(name: 'python3' | 'node'): string {
+  const cached = interpreters.get(name);
+  if (cached) return cached;
+  let found: string | undefined;
+  const override = name === 'python3' ? process.env.DREAMBENCH_PYTHON : process.env.DREAMBENCH_NODE;
+  if (override) {
+    if (!isAbsolute(override) || !existsSync(override)) {
+      throw new SandboxError(`${name === 'python3' ? 'DREAMBENCH_PYTHON' : 'DREAMBENCH_NODE'} must be an absolute path to an existing interpreter, got "${override}"`);
+    }
+    found = override;
+  } else if (name === 'python3') {
+    found = ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p));
+    if (!found) {
+      const onPath = which('python3');
+      if (onPath) {
+        try {
+          found = execFileSync(onPath, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8', timeout: 10_000 }).trim() || undefined;
+        } catch {
+          found = undefined;
+        }
+      }
+    }
+    if (!found) throw new SandboxError('python3 not found: install it (apt-get install python3) or set DREAMBENCH_PYTHON');
+  } else {
+    found = existsSync('/usr/bin/node') ? '/usr/bin/node' : process.execPath;
+  }
+  const real = realpathSync(found);
+  interpreters.set(name, real);
+  return real;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Choosing the isolation level
+
+const probes = new Map<Isolation, Promise<string | undefined>>();
+
+/** Run `true` under a level; resolves to undefined when it works, else why not. */
+function probe(level: Isolation): Promise<string | undefined> {
+  let pending = probes.get(level);
+  if (!pending) {
+    pending = (async () => {
+      const dir = makeWorkdir();
+      try {
+        const trueBin = ['/usr/bin/true', '/bin/true'].find((p) => existsSync(p)) ?? '/usr/bin/true';
+        const argv = wrap(level, [trueBin], dir, DEFAULT_LIMITS, {}, []);
+        const result = await execa(argv[0]!, argv.slice(1), { reject: false, timeout: 20_000, env: {}, extendEnv: false, cwd: dir, stdin: 'ignore' });
+        if (result.exitCode === 0) return undefined;
+        return (result.stderr || result.stdout || `exit code ${result.exitCode}`).toString().trim().split('\n')[0];
+      } catch (error) {
+        return (error as Error).message;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    })();
+    probes.set(level, pending);
+  }
+  return pending;
+}
+
+/** The level that `auto` picks on this machine: bwrap, else unshare; throws when neither works. */
+export async function detectIsolation(requested: Isolation | 'auto' = defaultIsolation()): Promise<Isolation> {
+  if (requested !== 'auto') {
+    if (requested !== 'none') {
+      const problem = await probe(requested);
+      if (problem) throw new SandboxError(`sandbox isolation "${requested}" does not work here: ${problem}`);
+    }
+    return requested;
+  }
+  const reasons: string[] = [];
+  for (const level of ['bwrap', 'unshare'] as const) {
+    if (level === 'bwrap' && !existsSync('/usr/bin/bwrap') && !which('bwrap')) {
+      reasons.push('bwrap: not installed (apt-get install bubblewrap)');
+      continue;
+    }
+    const problem = await probe(level);
+    if (!problem) return level;
+    reasons.push(`${level}: ${problem}`);
+  }
+  throw new SandboxError(
+    `no sandbox available to run untrusted code (${reasons.join('; ')}). Install bubblewrap and allow unprivileged user namespaces, ` +
+      'or set DREAMBENCH_SANDBOX=none to run it with resource limits only (no network or file isolation: unsafe).',
+  );
+}
+
+export function defaultIsolation(): Isolation | 'auto' {
+  const value = process.env.DREAMBENCH_SANDBOX;
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (value === 'bwrap' || value === 'unshare' || value === 'none') return value;
+  throw new SandboxError(`DREAMBENCH_SANDBOX must be auto, bwrap, unshare or none, got "${value}"`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building the command line
+
+function prlimitArgs(limits: SandboxLimits): string[] {
+  const mib = 1024 * 1024;
+  return [
+    tool('prlimit', 'util-linux'),
+    `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 1}`,
+    `--as=${limits.memoryMb * mib}`,
+    `--nproc=${limits.maxProcesses}`,
+    `--fsize=${limits.maxFileMb * mib}`,
+    `--nofile=${limits.maxOpenFiles}`,
+    '--core=0',
+    '--',
+  ];
+}
+
+function dropPrivileges(): string[] {
+  return isRoot() ? [tool('setpriv', 'util-linux'), `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--'] : [];
+}
+
+const ROOT_LINKS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
+
+/** Read-only views of the host the bwrap sandbox needs: /usr, the merged-/usr links, the interpreter's prefix. */
+function bwrapFilesystem(command: readonly string[]): string[] {
+  const args = ['--ro-bind', '/usr', '/usr'];
+  for (const name of ROOT_LINKS) {
+    const path = `/${name}`;
+    let stat;
+    try {
+      stat = lstatSync(path);
+    } catch {
+      continue;
+    }
+    if (stat.isSymbolicLink()) args.push('--symlink', readlinkSync(path), path);
+    else if (stat.isDirectory()) args.push('--ro-bind', path, path);
+  }
+  args.push('--ro-bind-try', '/etc/ld.so.cache', '/etc/ld.so.cache');
+  // An interpreter outside /usr (pyenv, nvm, a venv): its install prefix, read-only.
+  const program = command[0]!;
+  const underSystem = ['/usr/', ...ROOT_LINKS.map((n) => `/${n}/`)].some((p) => program.startsWith(p));
+  if (!underSystem) args.push('--ro-bind', dirname(dirname(program)), dirname(dirname(program)));
+  return args;
+}
+
+function envArgs(level: Isolation, workdir: string, extra: Record<string, string>): Record<string, string> {
+  const home = level === 'bwrap' ? SANDBOX_DIR : workdir;
+  return { HOME: home, PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TMPDIR: level === 'bwrap' ? '/tmp' : workdir, ...extra };
+}
+
+/** The full argv for a level (exported for tests and the README's description). */
+export function wrap(
+  level: Isolation,
+  command: readonly string[],
+  workdir: string,
+  limits: SandboxLimits,
+  extraEnv: Record<string, string>,
+  files: readonly string[],
+): string[] {
+  const env = envArgs(level, workdir, extraEnv);
+  const inner = [...prlimitArgs(limits), ...command];
+  if (level === 'none') return [...dropPrivileges(), ...inner];
+  if (level === 'unshare') {
+    return [
+      ...dropPrivileges(),
+      tool('unshare', 'util-linux'),
+      '--user',
+      '--map-root-user',
+      '--net',
+      '--pid',
+      '--fork',
+      '--kill-child',
+      '--mount',
+      '--mount-proc',
+      '--',
+      // A shell as pid 1 of the namespace: pid 1 ignores signals it has no handler for, so the code
+      // must not be pid 1 itself, or SIGXCPU and kill(2) would not stop it. `; exit $?` keeps the shell
+      // from exec-ing the command; it exits with 128+N when the command dies of signal N.
+      '/bin/sh',
+      '-c',
+      '"$@"; exit $?',
+      'sandbox',
+      ...inner,
+    ];
+  }
+  const mib = 1024 * 1024;
+  const args = [
+    ...dropPrivileges(),
+    tool('bwrap', 'bubblewrap'),
+    '--unshare-all',
+    '--die-with-parent',
+    '--new-session',
+    '--cap-drop',
+    'ALL',
+    '--hostname',
+    'sandbox',
+    ...bwrapFilesystem(command),
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--size',
+    String(limits.diskMb * mib),
+    '--tmpfs',
+    '/tmp',
+    '--size',
+    String(limits.diskMb * mib),
+    '--tmpfs',
+    SANDBOX_DIR,
+  ];
+  for (const file of files) args.push('--ro-bind', join(workdir, file), `${SANDBOX_DIR}/${file}`);
+  args.push('--chdir', SANDBOX_DIR, '--clearenv');
+  for (const [key, value] of Object.entries(env)) args.push('--setenv', key, value);
+  args.push('--', ...inner);
+  return args;
+}
+
+function makeWorkdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dreambench-sandbox-'));
+  if (isRoot()) chownSync(dir, NOBODY, NOBODY);
+  return dir;
+}
+
+function safeRelative(path: string): string {
+  const clean = normalize(path);
+  if (!clean || isAbsolute(clean) || clean === '.' || clean.split(sep).includes('..')) {
+    throw new SandboxError(`sandbox file name must be a relative path inside the working directory, got "${path}"`);
+  }
+  return clean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running
+
+const concurrency = Number(process.env.DREAMBENCH_SANDBOX_CONCURRENCY) || Math.max(2, availableParallelism());
+const slots = pLimit(concurrency);
+
+/** Run a command in the sandbox. Resolves with what happened (never rejects for the code's own failures). */
+export function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
+  return slots(() => runNow(request));
+}
+
+async function runNow(request: SandboxRequest): Promise<SandboxResult> {
+  if (request.command.length === 0 || !isAbsolute(request.command[0]!)) {
+    throw new SandboxError('sandbox command must start with an absolute interpreter path (see findInterpreter)');
+  }
+  const level = await detectIsolation(request.isolation ?? defaultIsolation());
+  const limits: SandboxLimits = { ...DEFAULT_LIMITS, ...request.limits };
+  const timeoutMs = request.timeoutMs ?? 10_000;
+  const maxOutput = request.maxOutputBytes ?? 1024 * 1024;
+  if (isRoot() && !otherCanExecute(request.command[0]!)) {
+    throw new SandboxError(
+      `${request.command[0]} is not reachable by the unprivileged sandbox user (uid ${NOBODY}); point DREAMBENCH_PYTHON / DREAMBENCH_NODE at an interpreter outside private directories (e.g. /usr/bin/python3)`,
+    );
+  }
+
+  const workdir = makeWorkdir();
+  try {
+    const names: string[] = [];
+    for (const [path, content] of Object.entries(request.files ?? {})) {
+      const rel = safeRelative(path);
+      const target = join(workdir, rel);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, content);
+      chmodSync(target, 0o644);
+      if (isRoot()) {
+        for (let d = dirname(target); d.startsWith(workdir) && d !== workdir; d = dirname(d)) chownSync(d, NOBODY, NOBODY);
+        chownSync(target, NOBODY, NOBODY);
+      }
+      names.push(rel);
+    }
+    const argv = wrap(level, request.command, workdir, limits, request.env ?? {}, names);
+    const started = performance.now();
+    const child = execa(argv[0]!, argv.slice(1), {
+      cwd: workdir,
+      env: level === 'bwrap' ? {} : envArgs(level, workdir, request.env ?? {}),
+      extendEnv: false,
+      reject: false,
+      detached: true, // its own process group, so a timeout kills everything it started
+      cleanup: true,
+      stripFinalNewline: false,
+      encoding: 'utf8',
+      maxBuffer: maxOutput,
+      ...(request.stdin !== undefined ? { input: request.stdin } : { stdin: 'ignore' as const }),
+    });
+    let timedOut = false;
+    const killGroup = (): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, timeoutMs);
+    let result;
+    try {
+      result = await child;
+    } finally {
+      clearTimeout(timer);
+      killGroup(); // stragglers that outlived the main process (in 'none' mode)
+    }
+    const durationMs = Math.round(performance.now() - started);
+    if (result.failed && result.exitCode === undefined && result.signal === undefined && !result.isMaxBuffer && !timedOut) {
+      throw new SandboxError(`the sandbox could not start ${request.command[0]}: ${result.shortMessage ?? result.message}`);
+    }
+    const text = (value: unknown): string => (typeof value === 'string' ? value : Array.isArray(value) ? value.join('\n') : '');
+    let stderr = text(result.stderr);
+    // bwrap's own failures (a bind that cannot be made) are infrastructure errors, not the code's.
+    if (level === 'bwrap' && result.exitCode === 1 && /^bwrap: /m.test(stderr) && !stderr.replace(/^bwrap: .*$/gm, '').trim()) {
+      throw new SandboxError(`the sandbox failed: ${stderr.trim()}`);
+    }
+    if (stderr.length > maxOutput) stderr = stderr.slice(0, maxOutput);
+    let exitCode = result.exitCode ?? null;
+    let signal: string | null = result.signal ?? null;
+    // Under bwrap and unshare the code is a grandchild: its death by signal N arrives as exit code 128+N.
+    if (level !== 'none' && exitCode !== null && exitCode > 128 && exitCode <= 128 + 64) {
+      const name = Object.entries(osConstants.signals).find(([, n]) => n === exitCode! - 128)?.[0];
+      if (name) [exitCode, signal] = [null, name];
+    }
+    return {
+      exitCode,
+      signal,
+      stdout: text(result.stdout).slice(0, maxOutput),
+      stderr,
+      timedOut,
+      outputTruncated: Boolean(result.isMaxBuffer),
+      durationMs,
+      isolation: level,
+    };
+  } finally {
+    rmSync(workdir, { recursive: true, force: true });
+  }
+}

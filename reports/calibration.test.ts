@@ -1,0 +1,57 @@
+// Calibration: do the report's 95% intervals cover the truth 95% of the time, and how often is a
+// verdict wrong? Fast checks on synthetic data with a known effect; scripts/calibrate.ts does the
+// same with real sim runs.
+
+import { describe, expect, it } from 'vitest';
+import { rngFrom } from '../harness/models/sim/rng.js';
+import { calibrateSynthetic } from './calibration.js';
+import { clusterBootstrap, relativeChange, type Cluster } from './cluster-bootstrap.js';
+
+describe('calibration of the paired difference (the comparisons and rate claims)', () => {
+  // Tasks and units like a quick-start run (45 tasks) and a small one (20 tasks).
+  it.each([
+    [45, 4, 0.15],
+    [20, 6, 0.1],
+  ])('%i tasks x %i units, effect %s: coverage 93 to 97 percent, few wrong verdicts', (tasks, unitsPerTask, delta) => {
+    const s = calibrateSynthetic({ tasks, unitsPerTask, delta, baseline: [0.2, 0.7], shared: 0.5 }, 1000, { B: 1000, nullRuns: 400, seed: `cal-${tasks}` });
+    process.stdout.write(
+      `calibration ${tasks} tasks: coverage ${(s.coverage * 100).toFixed(1)}% [${(s.coverage_lo * 100).toFixed(1)}, ${(s.coverage_hi * 100).toFixed(1)}] ` +
+        `over ${s.experiments} experiments; true claim rejected ${(s.true_claim_rejected_rate * 100).toFixed(1)}%, ` +
+        `3x claim supported ${(s.exaggerated_claim_supported_rate * 100).toFixed(1)}%, claim under no effect supported ${(s.null_claim_supported_rate * 100).toFixed(1)}%\n`,
+    );
+    expect(s.coverage).toBeGreaterThanOrEqual(0.93);
+    expect(s.coverage).toBeLessThanOrEqual(0.97);
+    // A true claim is called "not supported" only when the interval misses the truth on one side (about 2.5%).
+    expect(s.true_claim_rejected_rate).toBeLessThanOrEqual(0.05);
+    // A claim of an effect where there is none is "supported" only when the interval misses 0 upwards.
+    expect(s.null_claim_supported_rate).toBeLessThanOrEqual(0.05);
+    expect(s.exaggerated_claim_supported_rate).toBeLessThanOrEqual(0.05);
+  });
+});
+
+describe('calibration of the relative change in time (time claims)', () => {
+  it('covers a known -30% change 93-97% of the time', () => {
+    let covered = 0;
+    const runs = 800;
+    for (let i = 0; i < runs; i++) {
+      const rng = rngFrom(`time-cal-${i}`);
+      const clusters: Cluster[] = [];
+      for (let t = 0; t < 30; t++) {
+        const mu = 5 + 10 * rng.next();
+        const c: Cluster = { a: 0, b: 0, w: 0 };
+        for (let u = 0; u < 4; u++) {
+          // Skewed times (exponential noise around the task's mean); the treatment scales them by 0.7.
+          c.a += mu * -Math.log(1 - rng.next());
+          c.b += 0.7 * mu * -Math.log(1 - rng.next());
+          c.w++;
+        }
+        clusters.push(c);
+      }
+      const r = clusterBootstrap(clusters, relativeChange, { seed: i, B: 800 });
+      if (r.lo <= -0.3 && -0.3 <= r.hi) covered++;
+    }
+    process.stdout.write(`calibration time change: coverage ${((covered / runs) * 100).toFixed(1)}% over ${runs} experiments\n`);
+    expect(covered / runs).toBeGreaterThanOrEqual(0.93);
+    expect(covered / runs).toBeLessThanOrEqual(0.97);
+  });
+});

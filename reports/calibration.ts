@@ -1,0 +1,152 @@
+// Calibration of the report's intervals and verdicts: many small experiments whose true effect is
+// known, and how often the 95% interval covers the truth and how often a verdict is wrong.
+//
+// Used by reports/calibration.test.ts (fast: synthetic paired Bernoulli data) and by
+// scripts/calibrate.ts (slow: real sim runs of two profiles whose difference is the truth).
+
+import { pairedDifference, wilsonInterval, type IntervalMethod, type OutcomeRow } from '../harness/stats/index.js';
+import { rngFrom } from '../harness/models/sim/rng.js';
+import { REPORT_INTERVAL } from './analysis.js';
+import { verdictFor } from './claims.js';
+
+/** One experiment's two arms (a: baseline, b: treatment), paired on units, with the true difference. */
+export interface CalibrationExperiment {
+  a: OutcomeRow[];
+  b: OutcomeRow[];
+  truth: number;
+}
+
+export interface SyntheticDesign {
+  /** Tasks (the bootstrap's clusters). */
+  tasks: number;
+  /** Units per task (replicates × sessions in which the task came up). */
+  unitsPerTask: number;
+  /** Treatment effect on every task's completion probability (the truth). */
+  delta: number;
+  /** Task baseline rates are uniform in [lo, hi]; lo + delta and hi + delta must stay in [0, 1]. */
+  baseline: [number, number];
+  /** Share of units where both arms use one random draw (correlated outcomes, as on the same task). */
+  shared: number;
+}
+
+/**
+ * Paired Bernoulli outcomes with a known effect. Tasks are drawn afresh each experiment (the
+ * bootstrap treats tasks as a sample), so the truth is exactly `delta`: E[p + delta] - E[p].
+ */
+export function syntheticExperiment(seed: string, d: SyntheticDesign): CalibrationExperiment {
+  const [lo, hi] = d.baseline;
+  if (lo + d.delta < 0 || hi + d.delta > 1) throw new RangeError('syntheticExperiment: baseline + delta leaves [0, 1]');
+  const rng = rngFrom(`calibration\u0000${seed}`);
+  const a: OutcomeRow[] = [];
+  const b: OutcomeRow[] = [];
+  for (let t = 0; t < d.tasks; t++) {
+    const p = lo + (hi - lo) * rng.next();
+    for (let u = 0; u < d.unitsPerTask; u++) {
+      const key = { task: `t${t}`, replicate: 1, session: u + 1, slot: 0 };
+      const x = rng.next();
+      const y = rng.chance(d.shared) ? x : rng.next();
+      a.push({ ...key, success: x < p });
+      b.push({ ...key, success: y < p + d.delta });
+    }
+  }
+  return { a, b, truth: d.delta };
+}
+
+export interface CalibrationTally {
+  experiments: number;
+  /** The 95% interval of the difference held the truth. */
+  covered: number;
+  /** Interval wholly below the truth / wholly above it. */
+  missed_low: number;
+  missed_high: number;
+  mean_width: number;
+  /** A claim of the true effect judged "not supported" (wrong). */
+  true_claim_rejected: number;
+  /** A claim of the true effect judged "supported". */
+  true_claim_supported: number;
+  /** A claim of an exaggerated effect (claim_factor × truth) judged "supported" (wrong). */
+  exaggerated_claim_supported: number;
+  /** Experiments with no effect (truth 0) where a claim of `null_claim` was judged "supported" (wrong). */
+  null_experiments: number;
+  null_claim_supported: number;
+}
+
+export interface CalibrationSummary extends CalibrationTally {
+  coverage: number;
+  /** Wilson 95% interval of the coverage (the calibration's own uncertainty). */
+  coverage_lo: number;
+  coverage_hi: number;
+  true_claim_rejected_rate: number;
+  exaggerated_claim_supported_rate: number;
+  null_claim_supported_rate: number;
+}
+
+export interface TallyOptions {
+  /** Interval method (default: the report's, expanded percentile). */
+  method?: IntervalMethod;
+  B?: number;
+  /** The exaggerated claim: this many times the truth. Default 3. */
+  claimFactor?: number;
+  /** Claimed difference checked against null experiments. Default 0.1. */
+  nullClaim?: number;
+}
+
+export function emptyTally(): CalibrationTally {
+  return {
+    experiments: 0,
+    covered: 0,
+    missed_low: 0,
+    missed_high: 0,
+    mean_width: 0,
+    true_claim_rejected: 0,
+    true_claim_supported: 0,
+    exaggerated_claim_supported: 0,
+    null_experiments: 0,
+    null_claim_supported: 0,
+  };
+}
+
+/** Add one experiment to the tally: its interval, and the verdicts on a true and an exaggerated claim (or, with truth 0, on a false claim). */
+export function tallyExperiment(tally: CalibrationTally, e: CalibrationExperiment, seed: string, options: TallyOptions = {}): void {
+  const r = pairedDifference(e.a, e.b, { seed, B: options.B ?? 1000, method: options.method ?? REPORT_INTERVAL });
+  if (e.truth === 0) {
+    tally.null_experiments++;
+    if (verdictFor('rate_difference', options.nullClaim ?? 0.1, r.lo, r.hi).verdict === 'supported') tally.null_claim_supported++;
+  }
+  tally.experiments++;
+  if (r.lo <= e.truth && e.truth <= r.hi) tally.covered++;
+  else if (r.hi < e.truth) tally.missed_low++;
+  else tally.missed_high++;
+  tally.mean_width += (r.hi - r.lo - tally.mean_width) / tally.experiments;
+  if (e.truth !== 0) {
+    const onTruth = verdictFor('rate_difference', e.truth, r.lo, r.hi).verdict;
+    if (onTruth === 'not_supported') tally.true_claim_rejected++;
+    if (onTruth === 'supported') tally.true_claim_supported++;
+    if (verdictFor('rate_difference', e.truth * (options.claimFactor ?? 3), r.lo, r.hi).verdict === 'supported') tally.exaggerated_claim_supported++;
+  }
+}
+
+export function summarizeTally(t: CalibrationTally): CalibrationSummary {
+  const ci = wilsonInterval(t.covered, t.experiments);
+  const withEffect = t.experiments - t.null_experiments;
+  return {
+    ...t,
+    coverage: ci.rate,
+    coverage_lo: ci.lo,
+    coverage_hi: ci.hi,
+    true_claim_rejected_rate: withEffect ? t.true_claim_rejected / withEffect : NaN,
+    exaggerated_claim_supported_rate: withEffect ? t.exaggerated_claim_supported / withEffect : NaN,
+    null_claim_supported_rate: t.null_experiments ? t.null_claim_supported / t.null_experiments : NaN,
+  };
+}
+
+/** Coverage and verdict errors over `runs` synthetic experiments of one design (plus `runs` null ones when nullRuns is set). */
+export function calibrateSynthetic(design: SyntheticDesign, runs: number, options: TallyOptions & { seed?: string; nullRuns?: number } = {}): CalibrationSummary {
+  const tally = emptyTally();
+  const seed = options.seed ?? 'calibration';
+  for (let i = 0; i < runs; i++) tallyExperiment(tally, syntheticExperiment(`${seed}:${i}`, design), `${seed}:boot:${i}`, options);
+  for (let i = 0; i < (options.nullRuns ?? 0); i++) {
+    tallyExperiment(tally, syntheticExperiment(`${seed}:null:${i}`, { ...design, delta: 0 }), `${seed}:nullboot:${i}`, options);
+  }
+  return summarizeTally(tally);
+}

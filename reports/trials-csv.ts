@@ -1,0 +1,100 @@
+// report/trials.csv: one row per trial, for spreadsheets, R and pandas.
+//
+// The record's scalar fields in a fixed order, lists joined with ';', token totals, check counts,
+// the arm's own usage flattened, and then any further scalar field a trial record carries (fields
+// added by newer arms, e.g. a grader's score), in alphabetical order. Infra trials are included
+// (filter on error_class): the file is the record, not a statistic.
+
+import { stringify } from 'csv-stringify/sync';
+import type { TrialRecord } from '../harness/core/records.js';
+import { trialId } from '../harness/core/records.js';
+
+export const TRIAL_CSV_COLUMNS = [
+  'trial_id',
+  'arm',
+  'replicate',
+  'session',
+  'slot',
+  'task',
+  'suite',
+  'family',
+  'model',
+  'success',
+  'score',
+  'error_class',
+  'error',
+  'turns',
+  'tool_calls',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'total_tokens',
+  'cost_usd',
+  'wall_ms',
+  'arm_input_tokens',
+  'arm_output_tokens',
+  'arm_cost_usd',
+  'pitfalls_hit',
+  'pitfalls_avoided',
+  'checks_passed',
+  'checks_total',
+  'feedback',
+  'transcript',
+] as const;
+
+/** Record fields covered by the fixed columns (or deliberately left out: notes can be long free text). */
+const COVERED = new Set<string>([...TRIAL_CSV_COLUMNS, 'checks', 'arm_usage', 'notes']);
+
+function cell(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(';');
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+export function renderTrialsCsv(trials: readonly TrialRecord[]): string {
+  const extras = new Set<string>();
+  for (const t of trials) for (const [k, v] of Object.entries(t)) if (!COVERED.has(k) && v !== undefined) extras.add(k);
+  const extraColumns = [...extras].sort();
+  const rows = trials.map((t) => {
+    const r = t as unknown as Record<string, unknown>;
+    const fixed: Record<(typeof TRIAL_CSV_COLUMNS)[number], unknown> = {
+      trial_id: trialId(t),
+      arm: t.arm,
+      replicate: t.replicate,
+      session: t.session,
+      slot: t.slot,
+      task: t.task,
+      suite: t.suite,
+      family: t.family,
+      model: t.model,
+      success: t.success,
+      score: t.score,
+      error_class: t.error_class,
+      error: t.error,
+      turns: t.turns,
+      tool_calls: t.tool_calls,
+      input_tokens: t.input_tokens,
+      output_tokens: t.output_tokens,
+      cache_read_tokens: t.cache_read_tokens,
+      cache_write_tokens: t.cache_write_tokens,
+      total_tokens: t.input_tokens + t.output_tokens + t.cache_read_tokens + t.cache_write_tokens,
+      cost_usd: t.cost_usd,
+      wall_ms: t.wall_ms,
+      arm_input_tokens: t.arm_usage?.input_tokens,
+      arm_output_tokens: t.arm_usage?.output_tokens,
+      arm_cost_usd: t.arm_usage?.cost_usd,
+      pitfalls_hit: t.pitfalls_hit,
+      pitfalls_avoided: t.pitfalls_avoided,
+      checks_passed: t.checks?.filter((c) => c.passed).length ?? 0,
+      checks_total: t.checks?.length ?? 0,
+      feedback: (t.feedback ?? []).join(' | '),
+      transcript: t.transcript,
+    };
+    return [...TRIAL_CSV_COLUMNS.map((c) => cell(fixed[c])), ...extraColumns.map((c) => cell(r[c]))];
+  });
+  return stringify(rows, { header: true, columns: [...TRIAL_CSV_COLUMNS, ...extraColumns] });
+}

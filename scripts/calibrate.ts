@@ -1,0 +1,168 @@
+// Calibration with the real harness: many small sim experiments whose true effect is known, and how
+// often the report's 95% interval covers it and how often its claim verdicts are wrong.
+//
+//   npm run build && node dist/scripts/calibrate.js [--experiments 100] [--replicates 2] [--sessions 4]
+//       [--tasks 10] [--arms stateless,learnings-md] [--model sim:default] [--truth-replicates 200]
+//       [--recompute-truth] [--json]
+//
+// The truth. Each experiment compares two arms within one run (paired on task, replicate, session
+// and slot, as every report does). The true effect of the design (model, arms, sessions, tasks per
+// session) is the expected paired completion-rate difference; the sim's parameters fix it, but its
+// closed form depends on the suite's pitfalls and the arm's learning, so it is estimated once from a
+// large run (--truth-replicates replicates of the same design, with its own seed) and stored in
+// scripts/calibration-truth.json with the command that made it and its standard error. Later calls
+// reuse it; --recompute-truth makes it again.
+//
+// Then each experiment is a fresh run with its own seed (so its own schedules and sim draws); the
+// report's paired bootstrap interval (reports/analysis.ts: expanded percentile, tasks resampled) is
+// checked against the truth, and the verdicts on a claim of the true effect and on a claim of three
+// times it are tallied. The sim answers instantly: the figures describe the harness, never a model.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { experimentSchema } from '../harness/config/schema.js';
+import { sourcePath } from '../harness/core/paths.js';
+import type { TrialRecord } from '../harness/core/records.js';
+import { executeRun } from '../harness/runner/runner.js';
+import { pairOutcomes } from '../harness/stats/index.js';
+import { emptyTally, summarizeTally, tallyExperiment } from '../reports/calibration.js';
+
+const { values } = parseArgs({
+  options: {
+    experiments: { type: 'string', default: '100' },
+    replicates: { type: 'string', default: '2' },
+    sessions: { type: 'string', default: '4' },
+    tasks: { type: 'string', default: '10' },
+    arms: { type: 'string', default: 'stateless,learnings-md' },
+    model: { type: 'string', default: 'sim:default' },
+    'truth-replicates': { type: 'string', default: '200' },
+    'recompute-truth': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const arms = values.arms.split(',').map((s) => s.trim());
+if (arms.length !== 2) throw new Error('--arms takes two arms: baseline,treatment');
+const [baseline, treatment] = arms as [string, string];
+const sessions = Number(values.sessions);
+const tasks = Number(values.tasks);
+const design = `${values.model}|${baseline},${treatment}|sessions=${sessions}|tasks_per_session=${tasks}`;
+const TRUTH_FILE = sourcePath('scripts', 'calibration-truth.json');
+
+async function runTrials(seed: number, replicates: number): Promise<TrialRecord[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'dreambench-calibrate-'));
+  try {
+    const experiment = experimentSchema.parse({
+      name: 'calibrate',
+      seed,
+      model: values.model,
+      suites: ['legal-drafting'],
+      arms,
+      sessions,
+      tasks_per_session: tasks,
+      replicates,
+      concurrency: 8,
+    });
+    const outcome = await executeRun({ runDir: join(dir, 'run'), experiment });
+    return outcome.trials;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Truth {
+  truth: number;
+  se: number;
+  replicates: number;
+  pairs: number;
+  seed: number;
+  command: string;
+  created_at: string;
+}
+
+const truths: Record<string, Truth> = existsSync(TRUTH_FILE) ? (JSON.parse(readFileSync(TRUTH_FILE, 'utf8')) as Record<string, Truth>) : {};
+let truth = truths[design];
+if (!truth || values['recompute-truth']) {
+  const replicates = Number(values['truth-replicates']);
+  const seed = 1_000_003;
+  const t0 = performance.now();
+  const trials = await runTrials(seed, replicates);
+  // The mean paired difference, and its standard error from the spread between replicates (each
+  // replicate is one independent draw of schedule, outcomes and learning trajectory).
+  const perRep: number[] = [];
+  let sum = 0;
+  let pairs = 0;
+  for (let r = 1; r <= replicates; r++) {
+    const p = pairOutcomes(
+      trials.filter((t) => t.arm === baseline && t.replicate === r),
+      trials.filter((t) => t.arm === treatment && t.replicate === r),
+    );
+    const d = p.reduce((s, x) => s + (x.b ? 1 : 0) - (x.a ? 1 : 0), 0);
+    perRep.push(d / p.length);
+    sum += d;
+    pairs += p.length;
+  }
+  const mean = perRep.reduce((a, b) => a + b, 0) / perRep.length;
+  const sd = Math.sqrt(perRep.reduce((s, x) => s + (x - mean) ** 2, 0) / (perRep.length - 1));
+  truth = {
+    truth: sum / pairs,
+    se: sd / Math.sqrt(perRep.length),
+    replicates,
+    pairs,
+    seed,
+    command: `node dist/scripts/calibrate.js --model '${values.model}' --arms ${baseline},${treatment} --sessions ${sessions} --tasks ${tasks} --truth-replicates ${replicates} --recompute-truth`,
+    created_at: new Date().toISOString(),
+  };
+  truths[design] = truth;
+  writeFileSync(TRUTH_FILE, JSON.stringify(truths, null, 2) + '\n');
+  process.stderr.write(`calibrate: estimated the truth for ${design} from ${pairs} pairs in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${(truth.truth * 100).toFixed(2)} pts (se ${(truth.se * 100).toFixed(2)})\n`);
+}
+
+const experiments = Number(values.experiments);
+const replicates = Number(values.replicates);
+const tally = emptyTally();
+const t0 = performance.now();
+for (let i = 0; i < experiments; i++) {
+  const trials = await runTrials(1 + i, replicates);
+  tallyExperiment(
+    tally,
+    { a: trials.filter((t) => t.arm === baseline), b: trials.filter((t) => t.arm === treatment), truth: truth.truth },
+    `calibrate:${i}`,
+    { B: 1000 },
+  );
+  if ((i + 1) % 10 === 0) process.stderr.write(`calibrate: ${i + 1}/${experiments} experiments, coverage so far ${((tally.covered / tally.experiments) * 100).toFixed(1)}%\n`);
+}
+const s = summarizeTally(tally);
+const result = {
+  design,
+  note: 'sim model: these figures describe the harness, not any model',
+  truth,
+  experiment: { replicates, sessions, tasks_per_session: tasks, pairs: replicates * sessions * tasks },
+  experiments: s.experiments,
+  coverage: s.coverage,
+  coverage_ci95: [s.coverage_lo, s.coverage_hi],
+  missed_low: s.missed_low,
+  missed_high: s.missed_high,
+  mean_interval_width: s.mean_width,
+  true_claim_rejected_rate: s.true_claim_rejected_rate,
+  true_claim_supported_rate: s.true_claim_supported / s.experiments,
+  exaggerated_claim_supported_rate: s.exaggerated_claim_supported_rate,
+  seconds: Math.round((performance.now() - t0) / 1000),
+};
+if (values.json) console.log(JSON.stringify(result, null, 2));
+else {
+  console.log(
+    [
+      `Calibration (${result.note})`,
+      `design        ${design}; ${replicates} replicate(s) per experiment = ${result.experiment.pairs} pairs`,
+      `truth         ${(truth.truth * 100).toFixed(2)} pts (se ${(truth.se * 100).toFixed(2)}), from ${truth.pairs} pairs: ${truth.command}`,
+      `coverage      ${(s.coverage * 100).toFixed(1)}% of ${s.experiments} 95% intervals held the truth [${(s.coverage_lo * 100).toFixed(1)}, ${(s.coverage_hi * 100).toFixed(1)}]; missed low ${s.missed_low}, high ${s.missed_high}`,
+      `width         ${(s.mean_width * 100).toFixed(1)} pts on average`,
+      `verdicts      a claim of the true effect: not supported ${(s.true_claim_rejected_rate * 100).toFixed(1)}%, supported ${((s.true_claim_supported / s.experiments) * 100).toFixed(1)}% (else inconclusive)`,
+      `              a claim of 3x the true effect: supported ${(s.exaggerated_claim_supported_rate * 100).toFixed(1)}% (wrong)`,
+      `time          ${result.seconds} s`,
+    ].join('\n'),
+  );
+}
