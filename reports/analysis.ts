@@ -10,7 +10,6 @@
 //  - Every bootstrap is seeded from the run's seed, so rewriting a report gives the same numbers.
 
 import type { TrialRecord } from '../harness/core/records.js';
-import { trialId } from '../harness/core/records.js';
 import { resolveArms } from '../harness/config/schema.js';
 import {
   holmAdjust,
@@ -457,6 +456,3 @@ export function analyse(data: RunData, options: AnalysisOptions = {}): ReportMod
     claims: options.claims ? evaluateClaims(options.claims, claimContext(data, B)) : [],
   };
 }
-
-/** Stable trial id for links between views (the record's own id format). */
-export const idOf = (t: TrialRecord): string => trialId(t);

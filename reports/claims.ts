@@ -194,6 +194,8 @@ export interface SampleSizeNeeded {
   unit: 'pairs' | 'tasks';
   /** The run's own count of those units. */
   n_now: number;
+  /** Pairs: the replicates of this run's schedule that would give n (same scope and filters). */
+  replicates?: number;
   /** How the number was found. */
   method: string;
 }
@@ -232,7 +234,7 @@ export function formatMetric(metric: ClaimMetric, x: number): string {
   if (x === Infinity) return '∞';
   switch (metric) {
     case 'rate_ratio':
-      return `${x.toFixed(x >= 10 ? 1 : 2)}x`;
+      return `${Number(x.toFixed(x >= 10 ? 1 : 2))}x`;
     case 'rate_difference':
     case 'passk_difference':
       return signedPts(x);
@@ -507,6 +509,10 @@ export function evaluateClaim(claim: Claim, ctx: ClaimContext): ClaimResult {
     sampleSize = scaledNeed(clusters.length, r.se, claim.claimed, 'tasks', `of the pass@${k} difference over tasks`);
   }
 
+  if (sampleSize.unit === 'pairs' && Number.isFinite(sampleSize.n)) {
+    const reps = new Set(rowsB.map((t) => t.replicate)).size;
+    if (reps > 0 && measured.n > 0) sampleSize.replicates = Math.ceil(sampleSize.n / (measured.n / reps));
+  }
   const { verdict, reason } = verdictFor(claim.metric, claim.claimed, measured.lo, measured.hi);
   return {
     ...base,
@@ -525,7 +531,8 @@ export function evaluateClaims(claims: readonly Claim[], ctx: ClaimContext): Cla
 /** "≈ 1,240 pairs (this run: 120)" or "more than this task set can give". */
 export function formatSampleSize(s: SampleSizeNeeded): string {
   if (!Number.isFinite(s.n)) return `not reachable by adding ${s.unit === 'tasks' ? 'tasks' : 'replicates'} at the measured spread (this run: ${s.n_now} ${s.unit}); add tasks`;
-  return `≈ ${s.n.toLocaleString('en-US')} ${s.unit} (this run: ${s.n_now.toLocaleString('en-US')})`;
+  const reps = s.replicates !== undefined ? `, about ${s.replicates.toLocaleString('en-US')} replicate${s.replicates === 1 ? '' : 's'} of this run's schedule` : '';
+  return `≈ ${s.n.toLocaleString('en-US')} ${s.unit} (this run: ${s.n_now.toLocaleString('en-US')})${reps}`;
 }
 
 /** A plain-text table of claim results for the terminal. */

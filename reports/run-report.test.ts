@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,19 @@ describe('the report folder', () => {
     const a = analyse(data, { B: 300, now: new Date(0) });
     const b = analyse(data, { B: 300, now: new Date(0) });
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+});
+
+describe('a run with no finished trial yet', () => {
+  it('still writes a report that says so', async () => {
+    const root = join(tempDir(), 'run');
+    writeSyntheticRun({ root, arms: [{ name: 'stateless', rate: () => 0.5 }], sessions: 1, replicates: 1, tasksPerSession: 1, transcripts: false });
+    writeFileSync(join(root, 'trials.jsonl'), '');
+    const result = await writeRunReport(root, { B: 100 });
+    expect(result.table).toBe('(no trials)');
+    expect(result.model.counts.trials).toBe(0);
+    expect(existsSync(join(root, 'report', 'report.html'))).toBe(true);
+    expect(readFileSync(join(root, 'report', 'report.md'), 'utf8')).toContain('0 trials');
   });
 });
 

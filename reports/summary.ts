@@ -21,6 +21,7 @@ import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { TrialRecord } from '../harness/core/records.js';
 import { wilsonInterval } from '../harness/stats/wilson.js';
+import { redactText } from '../harness/security/redact.js';
 
 /** Confidence level of every interval in the summary. */
 export const SUMMARY_CONFIDENCE = 0.95;
@@ -402,7 +403,7 @@ export function renderSummaryCsv(rows: readonly SummaryRow[]): string {
 /**
  * Write `data` to `path` atomically: write and fsync a temporary file in the same directory, then
  * rename it over `path`. A killed process leaves either the old file or the new one, never half of
- * one; on error the temporary file is removed.
+ * one; on error the temporary file is removed. Secrets are redacted on the way (harness/security/redact.ts).
  */
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
   const dir = dirname(path);
@@ -410,7 +411,7 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
   try {
     const fh = await open(tmp, 'wx');
     try {
-      await fh.writeFile(data, 'utf8');
+      await fh.writeFile(redactText(data), 'utf8');
       await fh.sync();
     } finally {
       await fh.close();

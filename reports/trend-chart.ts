@@ -114,7 +114,7 @@ export function renderTrendChart(trend: Trend, options: { title?: string } = {})
       plugins: {
         title: { display: true, text: title, font: { size: 17, weight: 'bold' } },
         subtitle: { display: trend.simulated, text: 'sim model runs: these describe the harness, not any real model' },
-        legend: { labels: { filter: (item) => !/\(95% (upper|lower)\)$/.test(item.text), usePointStyle: true } },
+        legend: { labels: { filter: (item) => !/\(95% (upper|lower)\)$/.test(item.text), usePointStyle: true, pointStyleWidth: 14 } },
       },
       scales: {
         y: { min: 0, max: 100, title: { display: true, text: 'completion rate (%)' } },

@@ -66,6 +66,12 @@ export function successfulSettings(messages: readonly Message[], task: Task): st
   return [...settings].map(([choice, value]) => formatDirective(choice, value));
 }
 
+/** The tool.param settings of `settings` that the attempt's memory text mentions. */
+function memoryNamed(transcript: Transcript, settings: readonly string[]): string[] {
+  const memory = transcript.system.filter((b) => b.cache).map((b) => b.text).join('\n');
+  return settings.map((s) => s.slice(0, s.indexOf('='))).filter((choice) => memory.includes(`${choice}=`) || memory.includes(`${choice} `));
+}
+
 /** Names of the skills in the trial's memory block (## Skill: <name> headings). */
 export function givenSkills(transcript: Transcript): string[] {
   const text = transcript.system.filter((b) => b.cache).map((b) => b.text).join('\n');
@@ -78,8 +84,10 @@ export function skillDigest(transcript: Transcript, task: Task): string {
   const team = subagents.filter((s) => s.attempt === attempt);
   const turns = turnsOf(transcript.messages);
   const all = [...transcript.messages, ...team.flatMap((s) => s.messages)];
+  // Errors of earlier attempts (an in-task loop's retries) and of every specialist are part of what the task taught.
+  const earlier = [...(transcript.previous_attempts ?? []).flatMap((a) => a.messages), ...subagents.filter((s) => s.attempt !== attempt).flatMap((s) => s.messages)];
   const errors: string[] = [];
-  for (const m of all) {
+  for (const m of [...earlier, ...all]) {
     if (typeof m.content === 'string') continue;
     for (const b of m.content) if (b.type === 'tool_result' && b.is_error) errors.push(b.content.trim());
   }
@@ -99,6 +107,8 @@ export function skillDigest(transcript: Transcript, task: Task): string {
   const settings = successfulSettings(all, task);
   lines.push('', 'Settings of the calls that succeeded:', ...(settings.length ? settings.map((s) => `- ${s}`) : ['- (none)']));
   if (errors.length) lines.push('', 'Tool errors during the task:', ...errors.map((e) => `- ${e}`));
+  const named = memoryNamed(transcript, settings);
+  if (named.length) lines.push('', `Settings your memory named for this task (skills, lessons, reflections): ${named.join(', ')}`);
   if (transcript.outcome.feedback.length) lines.push('', 'Reviewer feedback after the task:', ...transcript.outcome.feedback.map((f) => `- ${f}`));
   const given = givenSkills(transcript);
   lines.push('', `Skills you had for this task: ${given.length ? given.join(', ') : 'none'}`);

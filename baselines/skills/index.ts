@@ -25,8 +25,9 @@ import type { Task } from '../../harness/core/suite.js';
 import { skillDigest } from './digest.js';
 import { lastTouched, mergeSkill, parseSkillReply, readLibrary, renderSkill, skillFile, SKILLS_DIR, type Skill } from './library.js';
 import { retrieve } from './retrieval.js';
+import { SKILL_SYSTEM_START } from '../../harness/models/sim/skill-reply.js';
 
-export const SKILL_PROMPT = `You keep a library of skills: reusable procedures for the kinds of tasks you meet again. You have just completed a task. Write one skill from it, so that the next task of this kind goes right the first time and faster. Reply in exactly this format:
+export const SKILL_PROMPT = `${SKILL_SYSTEM_START}: reusable procedures for the kinds of tasks you meet again. You have just completed a task. Write one skill from it, so that the next task of this kind goes right the first time and faster. Reply in exactly this format:
 
 Skill: <short kebab-case name for the kind of task, never this task's parties or numbers>
 When to use: <one sentence: the kind of task and what signals it>

@@ -43,6 +43,17 @@ export interface AgentRunResult {
   infra_error?: string;
 }
 
+/**
+ * Add a user message to a conversation. When the conversation already ends with a user turn (the
+ * tool results of the last call), the text joins that turn: roles must alternate for some APIs.
+ */
+export function withUserText(messages: readonly Message[], text: string): Message[] {
+  const last = messages.at(-1);
+  if (last?.role !== 'user') return [...messages, { role: 'user', content: text }];
+  const blocks: ContentBlock[] = typeof last.content === 'string' ? [{ type: 'text', text: last.content }] : [...last.content];
+  return [...messages.slice(0, -1), { role: 'user', content: [...blocks, { type: 'text', text }] }];
+}
+
 export function memoryBlock(memory: string): SystemBlock[] {
   return memory.trim() ? [{ type: 'text', text: `# Memory from earlier sessions\n\n${memory.trim()}\n`, cache: true }] : [];
 }
@@ -50,9 +61,7 @@ export function memoryBlock(memory: string): SystemBlock[] {
 export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
   const { model, task, environment, budgets } = input;
   const system: SystemBlock[] = input.resume?.system ?? [{ type: 'text', text: input.systemPrompt }, ...memoryBlock(input.memory)];
-  const messages: Message[] = input.resume
-    ? [...input.resume.messages, { role: 'user', content: input.resume.userMessage }]
-    : [{ role: 'user', content: task.prompt }];
+  const messages: Message[] = input.resume ? withUserText(input.resume.messages, input.resume.userMessage) : [{ role: 'user', content: task.prompt }];
   // Turn numbers continue across revision rounds, so seed keys never repeat within a trial.
   const firstTurn = input.resume ? input.resume.messages.filter((m) => m.role === 'assistant').length + 1 : 1;
   const turns: TranscriptTurn[] = [];

@@ -3,6 +3,7 @@
 import { ConfigError } from '../config/load.js';
 import { RunSetupError } from '../runner/runner.js';
 import { AnthropicCredentialsError } from '../models/anthropic/anthropic-model.js';
+import { redactText } from '../security/redact.js';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, resumable: 3 } as const;
 
@@ -16,12 +17,13 @@ export function isBadInput(error: unknown): boolean {
 }
 
 export function failWith(error: unknown): never {
-  const message = error instanceof Error ? error.message : String(error);
+  // A provider's error may quote a header or a key: the line goes out redacted.
+  const message = redactText(error instanceof Error ? error.message : String(error));
   if (isBadInput(error)) {
     process.stderr.write(`dreambench: ${message}\n`);
     process.exit(EXIT.badInput);
   }
   process.stderr.write(`dreambench: ${message}\n`);
-  if (process.env.DREAMBENCH_DEBUG && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
+  if (process.env.DREAMBENCH_DEBUG && error instanceof Error && error.stack) process.stderr.write(redactText(error.stack) + '\n');
   process.exit(EXIT.failed);
 }

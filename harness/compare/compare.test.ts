@@ -211,3 +211,29 @@ describe('CI output', () => {
     expect(xmlEscape('a<b>&"c\'\u0001')).toBe('a&lt;b&gt;&amp;&quot;c&apos;');
   });
 });
+
+describe('the example CI workflow', () => {
+  it('is valid YAML that runs, replays, compares with last:main, files the run and uploads the report', async () => {
+    const { parse } = await import('yaml');
+    const { readFileSync } = await import('node:fs');
+    const workflow = parse(readFileSync(sourcePath('examples', 'github-actions.yml'), 'utf8')) as {
+      on: Record<string, unknown>;
+      jobs: Record<string, { steps: Array<{ run?: string; uses?: string }> }>;
+    };
+    expect(Object.keys(workflow.on)).toEqual(['push', 'pull_request']);
+    const steps = Object.values(workflow.jobs)[0]!.steps;
+    const runs = steps.map((s) => s.run ?? '').join('\n');
+    expect(runs).toMatch(/dreambench run examples\/ci\.yaml --out runs\/candidate --cache \.dreambench\/replies/);
+    expect(runs).toMatch(/dreambench run examples\/ci\.yaml --out runs\/replayed --cache \.dreambench\/replies --replay/);
+    expect(runs).toMatch(/dreambench compare last:main runs\/candidate[\s\\]+--junit ci-out\/junit\.xml/);
+    expect(runs).toMatch(/dreambench history add runs\/candidate --branch main/);
+    expect(steps.map((s) => s.uses ?? '')).toEqual(expect.arrayContaining(['actions/checkout@v4', 'actions/cache/restore@v4', 'actions/cache/save@v4', 'actions/upload-artifact@v4']));
+  });
+
+  it('runs an experiment file that validates, with a ci: block', async () => {
+    const { readExperimentFile, validateExperiment } = await import('../config/load.js');
+    const file = sourcePath('examples', 'ci.yaml');
+    const experiment = validateExperiment(file, readExperimentFile(file), {}, { suites: ['legal-drafting'], arms: ['stateless', 'learnings-md'] });
+    expect(experiment.ci).toEqual({ max_drop: 5, alpha: 0.05, max_cost_increase: 25, gate_range: 'all' });
+  });
+});

@@ -17,7 +17,7 @@ export const armEntry = z.union([
       arm: z.string().min(1).describe('the arm folder name under baselines/'),
       name: z
         .string()
-        .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore')
+        .regex(/^[A-Za-z0-9._+-]+$/, 'letters, digits, dot, dash, underscore or plus (e.g. dreaming+outcomes)')
         .optional()
         .describe('how this arm is called in the run (default: the arm name); lets one arm appear twice with different options'),
       options: z.record(z.string(), z.unknown()).default({}).describe("the arm's own options"),

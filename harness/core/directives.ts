@@ -49,3 +49,19 @@ export function parseShare(text: string): { index: number; of: number } | undefi
 export function formatShare(index: number, of: number): string {
   return `Your share: part ${index} of ${of}`;
 }
+
+// Agent notes: a remark an agent makes during a task about something to keep beyond it (a standing
+// rule it was told, a setting it will need again), on its own line as `Note for future tasks: ...`.
+// Reflections (harness/agent/digest.ts) and dream replays (harness/dreaming/replay.ts) show them, so
+// what an agent took from its inputs can reach memory the way a real agent's self-notes do. That is
+// also how an injected "house rule" an agent believed becomes a poisoned lesson (issue 8).
+export const NOTE_MARKER = 'Note for future tasks:';
+const NOTE_LINE = /^\s*Note for future tasks:\s*(\S.*)$/gim;
+
+export function parseAgentNotes(text: string): string[] {
+  return [...text.matchAll(NOTE_LINE)].map((m) => m[1]!.trim());
+}
+
+export function formatAgentNote(text: string): string {
+  return `${NOTE_MARKER} ${text.replace(/\s+/g, ' ').trim()}`;
+}

@@ -69,8 +69,11 @@ export interface ModelResponse {
   cost_usd: number;
 }
 
-/** Why a model is being called: the same client serves the agent, reflections, dreams and graders. */
-export type CallPurpose = 'agent' | 'reflect' | 'dream' | 'grade' | 'skill';
+/**
+ * Why a model is being called: the same client serves the agent, reflections, dreams and graders.
+ * 'classify': screening memory writes for injected content (harness/security/classifier.ts).
+ */
+export type CallPurpose = 'agent' | 'reflect' | 'dream' | 'grade' | 'skill' | 'classify';
 
 export interface CallContext {
   /**

@@ -56,7 +56,7 @@ export const ANALYSIS_SYSTEM_START = "You consolidate an agent's memory between 
 
 export const ANALYSIS_SYSTEM = `You consolidate an agent's memory between work sessions ("dreaming").
 You read digests of the agent's recent trials: the outcome, the tool errors it met, the reviewer's
-feedback and the tools it used. Report what the agent should remember next time:
+feedback, the tools it used and the notes it made for later. Report what the agent should remember next time:
 - "error": a recurring tool error and the setting that avoids it;
 - "preference": a preference a reviewer stated;
 - "workflow": a sequence of steps that worked for a task family;

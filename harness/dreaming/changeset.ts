@@ -6,13 +6,14 @@
 
 import type { ArmUsage } from '../core/arm.js';
 import type { Category, Provenance } from './store.js';
+import type { DefenseRecord, HeldEntry } from './defenses.js';
 
 export type ChangeKind = 'add' | 'edit' | 'delete';
 export type ChangeStatus = 'pending' | 'approved' | 'applied' | 'rejected';
 
 export interface ChangeReview {
   /** Who decided: the auto mode, a policy rule, a person, the content filter or the token cap. */
-  by: 'auto' | 'policy' | 'human' | 'filter' | 'cap';
+  by: 'auto' | 'policy' | 'human' | 'filter' | 'cap' | 'classifier' | 'quarantine';
   /** The policy rule that matched (its index and action), or the filter's reason. */
   rule?: string;
   note?: string;
@@ -83,6 +84,10 @@ export interface Changeset {
   memory_tokens: { before: number; after?: number; cap: number | null };
   changes: Change[];
   confirmations: Confirmation[];
+  /** What the memory-poisoning defenses did (classifier, quarantine, update cap), when any is on. */
+  defenses?: DefenseRecord;
+  /** With quarantine on: the entries held back after this dream (written to held/quarantine.json when applied). */
+  quarantine?: HeldEntry[];
   reviewed_at?: string;
   applied_at?: string;
 }

@@ -231,6 +231,12 @@ export function curate(input: CurateInput): CurateOutput {
     const other = existing.filter((l) => directiveOf(l.entry.text)!.value !== d.value);
 
     const newer = other.filter((l) => entryNewest(l.entry) > newest);
+    // A finding the content filter refuses must not delete what it contradicts either (a poisoned
+    // "setting" would otherwise silently drop a good lesson): record the refusal, touch nothing.
+    if (!filter.check({ file: g.file, text: g.text, evidence: g.evidence }).ok) {
+      addFinding(g.file, g.category, g.text, g.evidence, `new finding from trials ${brief(g.evidence)}`);
+      continue;
+    }
     if (newer.length > 0 && config.drop_contradicted) {
       dropped.push({ text: g.text, reason: `older than the evidence of entry ${newer.map((l) => l.entry.id).join(', ')}`, evidence: g.evidence });
       continue;

@@ -4,7 +4,11 @@
 //
 // The default filter is rule-based and deliberately simple: it catches obvious injected
 // instructions (text that addresses the agent rather than describing the work) and instructions to
-// send data to outside addresses. The memory-security work (issue 8) registers stronger filters.
+// send data to outside addresses. The memory-security work (issue 8) adds the `security` filter: the
+// injection signals of harness/security/detect.ts (outside addresses in settings, dropped content,
+// verbatim text insertion, hidden or encoded text, role changes, claimed authority, ...).
+
+import { assessText } from '../security/detect.js';
 
 export interface FilterInput {
   /** The store file the text would go to (notes.md, playbooks/<family>.md). */
@@ -68,6 +72,15 @@ export const defaultContentFilter: ContentFilter = {
   },
 };
 
+/** The injection signals of harness/security/detect.ts: a strong signal, or two weak ones, refuse the write. */
+export const securityContentFilter: ContentFilter = {
+  name: 'security',
+  check({ text }) {
+    const verdict = assessText(text);
+    return verdict.flagged ? { ok: false, reason: `content filter (security): ${verdict.reason}` } : { ok: true };
+  },
+};
+
 /** Lets everything through (for ablations that measure what the filter costs or prevents). */
 export const noContentFilter: ContentFilter = { name: 'none', check: () => ({ ok: true }) };
 
@@ -100,6 +113,7 @@ export function chainFilters(filters: readonly ContentFilter[]): ContentFilter {
 
 const registry = new Map<string, ContentFilter>([
   [defaultContentFilter.name, defaultContentFilter],
+  [securityContentFilter.name, securityContentFilter],
   [noContentFilter.name, noContentFilter],
 ]);
 

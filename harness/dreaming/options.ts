@@ -16,11 +16,15 @@
 //   filter: default              content filters by name (a list), or none
 //   filter_patterns: []          extra patterns the filter refuses (regular expressions)
 //   batch_size: 40               trials per analysis call
+//   classifier: false            true: a model call (purpose 'classify') screens every write (defenses.ts)
+//   quarantine: false            true or { min_sources: 2, hold_sessions: 4 }: hold back single-source entries
+//   max_updates: null            at most N additions and text edits per dream
 
 import { z } from 'zod';
 import { chainFilters, compilePattern, contentFilterByName, contentFilterNames, patternFilter, type ContentFilter } from './filter.js';
 import { DEFAULT_CURATE, type CurateConfig } from './curate.js';
 import { loadPolicy, type ReviewPolicy } from './review.js';
+import { DEFAULT_QUARANTINE, type QuarantineConfig } from './defenses.js';
 
 export type ReviewMode = { mode: 'auto' } | { mode: 'human' } | { mode: 'policy'; path: string; policy: ReviewPolicy };
 
@@ -32,6 +36,12 @@ export interface DreamConfig {
   review: ReviewMode;
   filter: ContentFilter;
   batch_size: number;
+  /** Screen every write with a model call (purpose 'classify'). */
+  classifier: boolean;
+  /** Hold back entries with too few distinct sources; null: off. */
+  quarantine: QuarantineConfig | null;
+  /** At most this many additions and text edits per dream; null: no cap. */
+  max_updates: number | null;
 }
 
 const toggle = z.boolean();
@@ -60,6 +70,16 @@ const optionsSchema = z
     filter: z.union([z.string(), z.array(z.string())]).default(['default']),
     filter_patterns: z.array(z.string()).default([]),
     batch_size: z.number().int().min(1).max(1000).default(40),
+    classifier: z.boolean().default(false),
+    quarantine: z
+      .union([
+        z.boolean(),
+        z
+          .object({ min_sources: z.number().int().min(2).max(100).optional(), hold_sessions: z.number().int().min(1).max(1000).optional() })
+          .strict(),
+      ])
+      .default(false),
+    max_updates: z.union([z.number().int().min(0).max(10000), z.null(), z.literal(false)]).default(null),
   })
   .strict();
 
@@ -120,12 +140,16 @@ export function parseDreamOptions(options: Record<string, unknown>, armName = 'd
     review,
     filter: filters.length ? chainFilters(filters) : chainFilters([]),
     batch_size: o.batch_size,
+    classifier: o.classifier,
+    quarantine: o.quarantine === false ? null : o.quarantine === true ? { ...DEFAULT_QUARANTINE } : { ...DEFAULT_QUARANTINE, ...o.quarantine },
+    max_updates: o.max_updates === false ? null : o.max_updates,
   };
 }
 
 function shapeAt(path: string): Record<string, unknown> {
   if (path === 'stages') return { replay: 1, analyse: 1, curate: 1, output: 1 };
   if (path === 'curate') return { merge: 1, drop_contradicted: 1, drop_unused_after: 1, token_cap: 1, similarity: 1 };
+  if (path === 'quarantine') return { min_sources: 1, hold_sessions: 1 };
   return {};
 }
 
@@ -139,5 +163,8 @@ export function describeConfig(config: DreamConfig): Record<string, unknown> {
     review: config.review.mode === 'policy' ? `policy:${config.review.path}` : config.review.mode,
     filter: config.filter.name,
     batch_size: config.batch_size,
+    ...(config.classifier ? { classifier: true } : {}),
+    ...(config.quarantine ? { quarantine: config.quarantine } : {}),
+    ...(config.max_updates !== null ? { max_updates: config.max_updates } : {}),
   };
 }

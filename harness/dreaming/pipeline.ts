@@ -12,6 +12,7 @@ import { describeConfig, type DreamConfig } from './options.js';
 import type { ReplayedTrial } from './replay.js';
 import { applyPolicy, decideAll, settle } from './review.js';
 import { storeFromFiles, storeToFiles, storeTokens, type Store } from './store.js';
+import { applyClassifier, applyQuarantine, applyUpdateCap, QUARANTINE_FILE, readHeld, renderHeld, type DefenseRecord } from './defenses.js';
 
 export interface DreamInput {
   memory: MemoryFiles;
@@ -97,9 +98,6 @@ export async function dream(input: DreamInput): Promise<Changeset> {
     filter: config.filter,
     config: config.curate,
   });
-  timings.curate = ms(started);
-
-  started = performance.now();
   const changeset: Changeset = {
     ...base,
     status: 'pending',
@@ -110,6 +108,27 @@ export async function dream(input: DreamInput): Promise<Changeset> {
     dropped_findings: curated.dropped,
     memory_tokens: { before: curated.tokensBefore, after: curated.tokensAfter, cap: config.curate.enabled ? config.curate.token_cap : null },
   };
+  timings.curate = ms(started);
+
+  // Memory-poisoning defenses (defenses.ts), between curation and review.
+  started = performance.now();
+  const defenses: DefenseRecord = {};
+  if (config.classifier) {
+    if (!input.model) throw new Error('dreaming: the classifier needs a model');
+    defenses.classifier = await applyClassifier(changeset, input.model, input.seedKey, changeset.usage);
+  }
+  if (config.quarantine) {
+    const q = applyQuarantine(changeset, readHeld(input.memory), config.quarantine, byId);
+    changeset.quarantine = q.held;
+    defenses.quarantine = q.record;
+  }
+  if (config.max_updates !== null) defenses.cap = applyUpdateCap(changeset, config.max_updates, byId);
+  if (Object.keys(defenses).length > 0) {
+    changeset.defenses = defenses;
+    timings.defenses = ms(started);
+  }
+
+  started = performance.now();
   if (config.review.mode === 'auto') decideAll(changeset, 'approve', 'auto');
   else if (config.review.mode === 'policy') applyPolicy(changeset, config.review.policy);
   else settle(changeset);
@@ -138,5 +157,10 @@ export function settleDream(memory: MemoryFiles, changeset: Changeset, config: D
   out.memory_tokens = { ...out.memory_tokens, after: storeTokens(next) };
   out.timings_ms = { ...out.timings_ms, output: ms(started) };
   if (!config.stages.output) return { memory, changeset: out };
-  return { memory: storeToFiles(next, memory), changeset: out };
+  const files = storeToFiles(next, memory);
+  if (out.quarantine !== undefined) {
+    if (out.quarantine.length > 0) files[QUARANTINE_FILE] = renderHeld(out.quarantine);
+    else delete files[QUARANTINE_FILE];
+  }
+  return { memory: files, changeset: out };
 }

@@ -7,6 +7,7 @@
 
 import type { ContentBlock, Message } from '../core/messages.js';
 import type { Directive } from '../core/directives.js';
+import { parseAgentNotes } from '../core/directives.js';
 
 /** The parts of a transcript replay reads: the documented minimum for standalone dreaming. */
 export interface TranscriptLike {
@@ -32,6 +33,8 @@ export interface ReplayedTrial {
   tools: string[];
   /** `tool.param` = value of every short scalar argument of a tool call that did not fail. */
   settings: Directive[];
+  /** What the agent noted for later during the task (`Note for future tasks: ...` lines of its own text). */
+  notes?: string[];
 }
 
 const MAX_ERROR_CHARS = 400;
@@ -44,9 +47,15 @@ export function digestTranscript(transcript: TranscriptLike, meta: { id: string;
   const tools: string[] = [];
   const uses = new Map<string, { name: string; input: Record<string, unknown> }>();
   const failed = new Set<string>();
+  const notes: string[] = [];
   for (const message of transcript.messages) {
     for (const block of blocksOf(message)) {
-      if (block.type === 'tool_use') {
+      if (block.type === 'text' && message.role === 'assistant') {
+        for (const note of parseAgentNotes(block.text)) {
+          const text = note.replace(/\s+/g, ' ').slice(0, MAX_ERROR_CHARS);
+          if (!notes.includes(text)) notes.push(text);
+        }
+      } else if (block.type === 'tool_use') {
         tools.push(block.name);
         uses.set(block.id, { name: block.name, input: block.input ?? {} });
       } else if (block.type === 'tool_result' && block.is_error) {
@@ -81,6 +90,7 @@ export function digestTranscript(transcript: TranscriptLike, meta: { id: string;
     feedback,
     tools,
     settings,
+    ...(notes.length ? { notes } : {}),
   };
 }
 
@@ -102,6 +112,7 @@ export function renderDigest(trial: ReplayedTrial): string {
   if (trial.tools.length) lines.push(`tools: ${compressSequence(trial.tools).join(' -> ')}`);
   if (trial.errors.length) lines.push('tool errors:', ...trial.errors.map((e) => `- ${e}`));
   if (trial.feedback.length) lines.push('reviewer feedback:', ...trial.feedback.map((f) => `- ${f}`));
+  if (trial.notes?.length) lines.push('agent notes:', ...trial.notes.map((n) => `- ${n}`));
   return lines.join('\n');
 }
 

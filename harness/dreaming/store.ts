@@ -88,6 +88,16 @@ export function familyOfFile(file: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
+/**
+ * Files under held/ belong to the memory pipeline (e.g. entries a dream held back in quarantine):
+ * kept in every snapshot and readable by people, never shown to the agent nor counted as its memory.
+ */
+export const HELD_DIR = 'held';
+
+export function isHeldFile(file: string): boolean {
+  return file.startsWith(`${HELD_DIR}/`);
+}
+
 export function isStoreFile(file: string): boolean {
   return file === NOTES_FILE || /^playbooks\/[^/]+\.md$/.test(file);
 }
@@ -398,7 +408,7 @@ export function listEntries(files: MemoryFiles): ListedEntry[] {
   const store = storeFromFiles(files);
   for (const l of entriesOf(store)) out.push({ file: l.file, key: `id:${l.entry.id}`, text: l.entry.text });
   for (const [file, text] of Object.entries(files)) {
-    if (isStoreFile(file) || !/\.(md|txt|markdown)$/i.test(file)) continue;
+    if (isStoreFile(file) || isHeldFile(file) || !/\.(md|txt|markdown)$/i.test(file)) continue;
     const seen = new Map<string, number>();
     for (const line of text.split('\n')) {
       const m = ITEM.exec(line);
@@ -417,6 +427,6 @@ export function listEntries(files: MemoryFiles): ListedEntry[] {
 /** Tokens of what an agent reads from a snapshot (comments excluded), any arm. */
 export function memoryTokens(files: MemoryFiles): number {
   let total = 0;
-  for (const text of Object.values(files)) total += estimateTokens(stripComments(text));
+  for (const [file, text] of Object.entries(files)) if (!isHeldFile(file)) total += estimateTokens(stripComments(text));
   return total;
 }

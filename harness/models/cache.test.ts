@@ -105,10 +105,12 @@ describe('replay of a sim run', () => {
     const cacheDir = join(root, 'cache');
     const experiment = smallExperiment({ sessions: 3, tasks_per_session: 4, replicates: 2 });
     const live = { calls: 0 };
-    const recorded = await executeRun({ runDir: join(root, 'recorded'), experiment, modelFactory: countingFactory(live), cache: { dir: cacheDir, mode: 'record' } });
+    const recording = newCacheStats();
+    const recorded = await executeRun({ runDir: join(root, 'recorded'), experiment, modelFactory: countingFactory(live), cache: { dir: cacheDir, mode: 'record', stats: recording } });
     expect(recorded.status).toBe('completed');
     expect(live.calls).toBeGreaterThan(0);
     expect(recorded.manifest.cache).toEqual({ dir: cacheDir, mode: 'record' });
+    expect(files(cacheDir)).toHaveLength(recording.stored);
 
     // The same run without any cache gives the same trials: recording changes nothing.
     const plain = await executeRun({ runDir: join(root, 'plain'), experiment });
@@ -120,7 +122,9 @@ describe('replay of a sim run', () => {
     expect(replayed.status).toBe('completed');
     expect(replayCalls.calls).toBe(0);
     expect(stats.misses).toBe(0);
-    expect(stats.hits).toBe(live.calls);
+    // Every call of the recording, live or (same place and request in two arms) shared, is a hit now.
+    expect(live.calls).toBe(recording.stored);
+    expect(stats.hits).toBe(recording.hits + recording.misses);
     expect(replayed.manifest.cache?.mode).toBe('replay');
     expect(comparable(replayed.trials)).toEqual(comparable(recorded.trials));
     // Memory snapshots too: the arm learned the same lessons from the same replies.

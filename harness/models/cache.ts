@@ -16,8 +16,11 @@
 // requests at different places may get different answers; and for a real model, identical requests
 // at different places (two replicates meeting the same task with the same memory, say) were two
 // samples from the model, and each keeps its own reply, so a replay reproduces the run exactly,
-// reply for reply. The price is that a cache only serves the experiment (seed and schedule) that
-// recorded it: a run with another seed is a cache miss from its first call.
+// reply for reply. The place does not name the arm (the seed key is the same for every arm at a
+// given replicate, session, slot, task and turn, as for the sim's common random numbers), so arms
+// that send the identical request at the same place (e.g. in session 1, before any memory) share
+// one reply and one live call. The price of keying by place is that a cache only serves the
+// experiment (seed and schedule) that recorded it: a run with another seed misses from its first call.
 //
 // Never in the cache: credentials. API keys and base URLs are client configuration, not part of a
 // request, and the files store the key's inputs' metadata (model, purpose, seed key, subject, the
@@ -39,6 +42,7 @@ import { dirname, join } from 'node:path';
 import type { CallContext, CallPurpose, ModelClient, ModelRequest, ModelResponse } from '../core/messages.js';
 import type { Suite } from '../core/suite.js';
 import { canonicalJson } from '../storage/manifest.js';
+import { redactDeep } from '../security/redact.js';
 
 export const CACHE_FORMAT = 'dreambench.response-cache/v1';
 const KEY_VERSION = 1;
@@ -136,7 +140,8 @@ export class ResponseCache {
     if (existsSync(path)) return false;
     mkdirSync(dirname(path), { recursive: true });
     const tmp = `${path}.tmp-${process.pid}-${tmpCounter++}`;
-    writeFileSync(tmp, JSON.stringify(entry) + '\n');
+    // Secrets never reach the cache (a reply that echoes a key is stored redacted; harness/security/redact.ts).
+    writeFileSync(tmp, JSON.stringify(redactDeep(entry)) + '\n');
     try {
       linkSync(tmp, path); // atomic, and fails with EEXIST instead of replacing another writer's file
       return true;
@@ -168,12 +173,24 @@ export class CachingModel implements ModelClient {
     const hit = this.cache.get(key);
     if (hit) {
       this.stats.hits++;
-      return structuredClone(hit.response);
+      return hit.response;
     }
     this.stats.misses++;
     if (this.mode === 'replay' || !this.inner) throw new ReplayMissError(key, this.id, context, this.cache.dir);
-    const response = await this.inner.create(request, context);
-    const stored = this.cache.put({
+    // Identical calls in flight at once (two arms at the same place) share one live call.
+    let pending = this.inflight.get(key);
+    if (!pending) {
+      pending = this.record(key, request, context).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, pending);
+    }
+    return structuredClone(await pending);
+  }
+
+  private readonly inflight = new Map<string, Promise<ModelResponse>>();
+
+  private async record(key: string, request: ModelRequest, context: CallContext): Promise<ModelResponse> {
+    const response = await this.inner!.create(request, context);
+    const entry: CacheEntry = {
       format: CACHE_FORMAT,
       key,
       model: this.id,
@@ -183,10 +200,14 @@ export class CachingModel implements ModelClient {
       request_sha256: sha256(canonicalJson(request)),
       created_at: new Date().toISOString(),
       response,
-    });
-    if (stored) this.stats.stored++;
-    // Hand back what a later replay will read, so the recording run and its replay see identical replies.
-    return JSON.parse(JSON.stringify(response)) as ModelResponse;
+    };
+    if (this.cache.put(entry)) {
+      this.stats.stored++;
+      // Hand back exactly what a replay will read (JSON drops undefined fields), so the two agree.
+      return JSON.parse(JSON.stringify(response)) as ModelResponse;
+    }
+    // Another process stored this key first: use its reply, so the cache and this run agree.
+    return this.cache.get(key)!.response;
   }
 }
 

@@ -24,6 +24,7 @@ import { buildSchedule, driftedIn, type ScheduledTask } from '../schedule/schedu
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
 import { RunDir, repairJsonLines, writeJsonAtomic } from '../storage/run-dir.js';
 import { runTrial } from './trial.js';
+import { redactMemory } from '../security/redact.js';
 import type { ProgressSink } from './progress.js';
 import { silentProgress } from './progress.js';
 
@@ -261,7 +262,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
           dir.event('session_pending_review', { arm: spec.name, replicate, session, reason: consolidated.pending.reason });
           return;
         }
-        memory = consolidated.memory;
+        // Secrets never reach memory: not the snapshot, nor what the next session's agent reads.
+        memory = redactMemory(consolidated.memory);
         if (consolidated.usage) {
           spend.cost += consolidated.usage.cost_usd;
           spend.tokens += consolidated.usage.input_tokens + consolidated.usage.output_tokens;

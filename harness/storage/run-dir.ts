@@ -1,12 +1,15 @@
 // The run directory: files are the source of truth. Everything is either appended one whole line at
 // a time (journals) or written to a temporary name and renamed (snapshots, transcripts, manifest), so
 // a process killed at any instant leaves no half-written file that a reader would trust.
+// Every text written here passes through the secrets redaction (harness/security/redact.ts): API keys
+// and the values of secret environment variables never reach a run's files.
 
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ArtifactStore, MemoryFiles } from '../core/arm.js';
 import type { TrialKey, TrialRecord } from '../core/records.js';
 import { trialId } from '../core/records.js';
+import { redactDeep, redactText } from '../security/redact.js';
 
 let tmpCounter = 0;
 const tmpSuffix = (): string => `.tmp-${process.pid}-${tmpCounter++}`;
@@ -14,17 +17,17 @@ const tmpSuffix = (): string => `.tmp-${process.pid}-${tmpCounter++}`;
 export function writeFileAtomic(path: string, contents: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = path + tmpSuffix();
-  writeFileSync(tmp, contents);
+  writeFileSync(tmp, typeof contents === 'string' ? redactText(contents) : contents);
   renameSync(tmp, path);
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+  writeFileAtomic(path, JSON.stringify(redactDeep(value), null, 2) + '\n');
 }
 
 /** One line, one write(2): a kill leaves either the whole line or (rarely) a torn last line, which readers drop. */
 export function appendJsonLine(path: string, value: unknown): void {
-  appendFileSync(path, JSON.stringify(value) + '\n');
+  appendFileSync(path, JSON.stringify(redactDeep(value)) + '\n');
 }
 
 /** Parse a JSON-lines file, dropping a torn final line (the mark of a killed writer). */
@@ -134,7 +137,7 @@ export class RunDir {
     for (const [file, text] of Object.entries(memory)) {
       if (file.includes('..') || file.startsWith('/')) throw new Error(`memory file name "${file}" must be a relative path inside the store`);
       mkdirSync(dirname(join(tmp, file)), { recursive: true });
-      writeFileSync(join(tmp, file), text);
+      writeFileSync(join(tmp, file), redactText(text));
     }
     rmSync(final, { recursive: true, force: true });
     renameSync(tmp, final);

@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import type { ContentBlock, Message, ModelClient, SystemBlock } from '../core/messages.js';
 import type { MockHandler, MockMessagesRequestBody } from './mock-messages-server.js';
 import { ANALYSIS_SYSTEM_START } from '../dreaming/analyse.js';
+import { CLASSIFY_SYSTEM_START } from '../security/classifier.js';
+import { SKILL_SYSTEM_START } from '../models/sim/skill-reply.js';
 
 export interface SimBackedOptions {
   /** The suite whose sim policy answers (the API request does not say which suite it is about). */
@@ -39,7 +41,15 @@ export function simBackedHandler(options: SimBackedOptions): MockHandler {
       {
         seedKey,
         // A dream's analysis request is recognised by its system prompt (HTTP carries no purpose).
-        purpose: hasTools ? 'agent' : systemBlocks(body.system).some((b) => b.text.startsWith(ANALYSIS_SYSTEM_START)) ? 'dream' : 'reflect',
+        purpose: hasTools
+          ? 'agent'
+          : systemBlocks(body.system).some((b) => b.text.startsWith(ANALYSIS_SYSTEM_START))
+            ? 'dream'
+            : systemBlocks(body.system).some((b) => b.text.startsWith(CLASSIFY_SYSTEM_START))
+              ? 'classify'
+              : systemBlocks(body.system).some((b) => b.text.startsWith(SKILL_SYSTEM_START))
+                ? 'skill'
+                : 'reflect',
         subject: { suite: options.suite, family: '', task: '' },
       },
     );

@@ -379,7 +379,7 @@
         c.claimed_text,
         m ? el('div', null, mf(c.metric, m.estimate) + ' [' + mf(c.metric, m.lo) + ', ' + mf(c.metric, m.hi) + ']', el('div', { class: 'note', text: m.n + ' ' + m.unit + ', ' + m.n_clusters + ' tasks' })) : '–',
         el('div', null, el('span', { class: 'badge ' + c.verdict, text: c.verdict_label }), c.harness_only ? el('div', { class: 'note', text: 'describes the harness, not a model' }) : null),
-        el('div', null, c.reason, c.sample_size ? el('div', { class: 'note', text: 'To decide: ' + (isFinite(num(c.sample_size.n)) ? '≈ ' + int(c.sample_size.n) + ' ' + c.sample_size.unit + ' (this run: ' + int(c.sample_size.n_now) + ')' : 'not reachable by more replicates of these tasks; add tasks') + '. ' + c.sample_size.method }) : null),
+        el('div', null, c.reason, c.sample_size ? el('div', { class: 'note', text: 'To decide: ' + (isFinite(num(c.sample_size.n)) ? '≈ ' + int(c.sample_size.n) + ' ' + c.sample_size.unit + ' (this run: ' + int(c.sample_size.n_now) + ')' + (c.sample_size.replicates ? ', about ' + int(c.sample_size.replicates) + ' replicates of this schedule' : '') : 'not reachable by more replicates of these tasks; add tasks') + '. ' + c.sample_size.method }) : null),
       ];
     }), 6)));
   }
@@ -534,7 +534,11 @@
           el('a', { href: '../' + t.transcript, text: t.transcript }), '.'));
       } else {
         if (tr.outcome && tr.outcome.feedback && tr.outcome.feedback.length) append(body, el('div', null, el('h3', { text: 'Feedback' }), el('ul', null, tr.outcome.feedback.map(function (f) { return el('li', { text: f }); }))));
-        if (tr.checks && tr.checks.length) append(body, el('div', null, el('h3', { text: 'Checks' }), el('ul', null, tr.checks.map(function (c) { return el('li', { class: c.passed ? 'ok' : 'bad', text: c.id + ': ' + (c.passed ? 'passed' : 'failed') + (c.detail ? ' — ' + c.detail : '') }); }))));
+        if (tr.checks && tr.checks.length) {
+          var passed = tr.checks.filter(function (c) { return c.passed; }).length;
+          append(body, el('details', { id: 'transcript-checks' }, el('summary', { text: 'Checker: ' + passed + ' of ' + tr.checks.length + ' checks passed' }),
+            el('ul', null, tr.checks.map(function (c) { return el('li', { class: c.passed ? 'ok' : 'bad', text: c.id + ': ' + (c.passed ? 'passed' : 'failed') + (c.detail ? ' — ' + c.detail : '') }); }))));
+        }
         if (tr.error) append(body, el('p', { class: 'bad', text: 'error: ' + tr.error }));
         append(body, el('h3', { text: 'Transcript (' + tr.messages.length + ' messages, ' + tr.turns + ' model turns' + (tr.tools.length ? '; tools: ' + tr.tools.join(', ') : '') + ')' }));
         tr.system.forEach(function (b, i) {

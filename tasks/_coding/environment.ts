@@ -219,6 +219,12 @@ export class CodingEnvironment implements Environment {
     return { success: passed === checks.length, score: passed / checks.length, feedback, checks };
   }
 
+  /** What the agent produced, for a grader: the files it wrote. */
+  async output(): Promise<string> {
+    if (this.written.size === 0) return `(no ${this.solutionFile} was written)`;
+    return [...this.written].map(([file, code]) => `--- ${file}\n${code.endsWith('\n') ? code : `${code}\n`}`).join('');
+  }
+
   pitfallsHit(): string[] {
     const hit = new Set([...this.toolErrorHits, ...this.reviewHits]);
     return this.pitfalls.filter((p) => hit.has(p.id)).map((p) => p.id);

@@ -1,6 +1,6 @@
 // Plausible wrong variants of a reference solution, for the sim policy: one small edit of the kind
 // a hurried programmer makes (an off-by-one comparison, a flipped operator or constant, `and` for
-// `or`). Only code is edited, never string literals or comments. The list is deterministic, in
+// `or`, min for max, a negated condition, a forgotten sort). Only code is edited, never string literals or comments. The list is deterministic, in
 // source order, so a variant is named by its index.
 
 import { codeMask, type Language } from './source.js';
@@ -26,8 +26,18 @@ function rules(language: Language): Rule[] {
     { pattern: / - /y, replace: () => ' + ' },
     { pattern: /\+=/y, replace: () => '-=' },
     { pattern: /-=/y, replace: () => '+=' },
+    // Operators written without spaces (x-y), and the multiplicative ones.
+    { pattern: /(?<=\w)-(?=\w)/y, replace: () => '+' },
+    { pattern: /(?<=\w)\+(?=\w)/y, replace: () => '-' },
+    { pattern: /(?<![*])\*(?![*=])/y, replace: () => '+' },
+    { pattern: /(?<![/])\/(?![/=])/y, replace: () => '*' },
     // Small integer literals (not parts of names or floats).
     { pattern: /(?<![\w.])\d+(?![\w.])/y, replace: (m) => String(Number(m) + 1) },
+    // The neighbouring function or method.
+    { pattern: /(?<![\w.])max\(/y, replace: () => 'min(' },
+    { pattern: /(?<![\w.])min\(/y, replace: () => 'max(' },
+    { pattern: /\bceil\b/y, replace: () => 'floor' },
+    { pattern: /\bfloor\b/y, replace: () => 'ceil' },
   ];
   if (language === 'python') {
     return [
@@ -36,6 +46,16 @@ function rules(language: Language): Rule[] {
       { pattern: /(?<!\w)False(?!\w)/y, replace: () => 'True' },
       { pattern: /(?<!\w)and(?!\w)/y, replace: () => 'or' },
       { pattern: /(?<!\w)or(?!\w)/y, replace: () => 'and' },
+      { pattern: /(?<!\w)if (?!not\b)/y, replace: () => 'if not ' },
+      { pattern: /(?<![/])%(?!=)/y, replace: () => '//' },
+      { pattern: /(?<![\w.])sorted\(/y, replace: () => 'list(' },
+      { pattern: /(?<![\w.])set\(/y, replace: () => 'list(' },
+      { pattern: /(?<![\w.])len\(/y, replace: () => '1 + len(' },
+      { pattern: /\.lower\(\)/y, replace: () => '.upper()' },
+      { pattern: /\.upper\(\)/y, replace: () => '.lower()' },
+      { pattern: /\.swapcase\(\)/y, replace: () => '.lower()' },
+      { pattern: /\.startswith\(/y, replace: () => '.endswith(' },
+      { pattern: /\.endswith\(/y, replace: () => '.startswith(' },
     ];
   }
   return [
@@ -44,6 +64,10 @@ function rules(language: Language): Rule[] {
     { pattern: /(?<!\w)false(?!\w)/y, replace: () => 'true' },
     { pattern: /&&/y, replace: () => '||' },
     { pattern: /\|\|/y, replace: () => '&&' },
+    { pattern: /(?<!\w)if \((?!!)/y, replace: () => 'if (!' },
+    { pattern: /\.length\b/y, replace: () => '.length + 1' },
+    { pattern: /\.toLowerCase\(\)/y, replace: () => '.toUpperCase()' },
+    { pattern: /\.toUpperCase\(\)/y, replace: () => '.toLowerCase()' },
   ];
 }
 

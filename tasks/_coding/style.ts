@@ -20,48 +20,57 @@ export interface SignatureFacts {
 }
 
 const ANALYSER = `import ast, json, sys
-source = open("subject.py", encoding="utf-8").read()
-name = sys.argv[1]
 typing_names = set(${JSON.stringify(TYPING_GENERICS)})
 builtin_names = {"list", "dict", "tuple", "set", "frozenset", "type"}
-try:
-    tree = ast.parse(source)
-except SyntaxError as error:
-    print(json.dumps({"found": False, "syntax_error": str(error), "unannotated": [], "returns": False, "typing_generics": [], "builtin_generics": []}))
-    sys.exit(0)
-found = None
-for node in tree.body:
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
-        found = node
-if found is None:
-    print(json.dumps({"found": False, "unannotated": [], "returns": False, "typing_generics": [], "builtin_generics": []}))
-    sys.exit(0)
-a = found.args
-params = a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x is not None]
-unannotated = [p.arg for p in params if p.annotation is None and p.arg not in ("self", "cls")]
-hints = [p.annotation for p in params if p.annotation is not None] + ([found.returns] if found.returns is not None else [])
-typing_used, builtin_used = set(), set()
-for hint in hints:
-    for node in ast.walk(hint):
-        if isinstance(node, ast.Name) and node.id in typing_names:
-            typing_used.add(node.id)
-        elif isinstance(node, ast.Attribute) and node.attr in typing_names:
-            typing_used.add(node.attr)
-        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in builtin_names:
-            builtin_used.add(node.value.id + "[]")
-        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-            builtin_used.add("X | Y")
-print(json.dumps({"found": True, "unannotated": unannotated, "returns": found.returns is not None, "typing_generics": sorted(typing_used), "builtin_generics": sorted(builtin_used)}))
+
+def facts(source, name):
+    empty = {"found": False, "unannotated": [], "returns": False, "typing_generics": [], "builtin_generics": []}
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as error:
+        return dict(empty, syntax_error=str(error))
+    found = None
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            found = node
+    if found is None:
+        return empty
+    a = found.args
+    params = a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x is not None]
+    unannotated = [p.arg for p in params if p.annotation is None and p.arg not in ("self", "cls")]
+    hints = [p.annotation for p in params if p.annotation is not None] + ([found.returns] if found.returns is not None else [])
+    typing_used, builtin_used = set(), set()
+    for hint in hints:
+        for node in ast.walk(hint):
+            if isinstance(node, ast.Name) and node.id in typing_names:
+                typing_used.add(node.id)
+            elif isinstance(node, ast.Attribute) and node.attr in typing_names:
+                typing_used.add(node.attr)
+            elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in builtin_names:
+                builtin_used.add(node.value.id + "[]")
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+                builtin_used.add("X | Y")
+    return {"found": True, "unannotated": unannotated, "returns": found.returns is not None, "typing_generics": sorted(typing_used), "builtin_generics": sorted(builtin_used)}
+
+subjects = json.load(open("subjects.json", encoding="utf-8"))
+print(json.dumps([facts(s["source"], s["name"]) for s in subjects]))
 `;
 
-export async function signatureFacts(source: string, entryPoint: string): Promise<SignatureFacts> {
+/** Facts about many signatures in one sandbox run. */
+export async function signatureFactsBatch(subjects: ReadonlyArray<{ source: string; entryPoint: string }>): Promise<SignatureFacts[]> {
+  if (subjects.length === 0) return [];
   const result = await runSandboxed({
-    command: [findInterpreter('python3'), '-I', '-S', '-B', 'analyse.py', entryPoint],
-    files: { 'analyse.py': ANALYSER, 'subject.py': source },
-    timeoutMs: 10_000,
+    command: [findInterpreter('python3'), '-I', '-S', '-B', 'analyse.py'],
+    files: { 'analyse.py': ANALYSER, 'subjects.json': JSON.stringify(subjects.map((s) => ({ source: s.source, name: s.entryPoint }))) },
+    timeoutMs: 30_000,
+    limits: { cpuSeconds: 30 },
   });
   if (result.exitCode !== 0) throw new Error(`the signature analysis failed: ${result.stderr.trim().split('\n').at(-1) ?? result.signal ?? 'no output'}`);
-  return JSON.parse(result.stdout) as SignatureFacts;
+  return JSON.parse(result.stdout) as SignatureFacts[];
+}
+
+export async function signatureFacts(source: string, entryPoint: string): Promise<SignatureFacts> {
+  return (await signatureFactsBatch([{ source, entryPoint }]))[0]!;
 }
 
 /** What is wrong with a signature under a type-hint style ('typing' or 'builtin'), or undefined when it meets it. */

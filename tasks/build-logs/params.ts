@@ -140,3 +140,21 @@ export const TOOLS: ToolSpec[] = [
     },
   },
 ];
+
+/**
+ * The settings pitfalls hinge on (`tool.param`), with what a newcomer does and the values that
+ * exist. The sim policy resolves each through view.choose; pitfalls.yaml is validated against it.
+ */
+export const CHOICES: Record<string, { naive: string; values?: readonly string[] }> = {
+  'submit_triage.category_scheme': { naive: DEFAULT_SCHEME, values: SCHEME_NAMES },
+  'read_log.from': { naive: 'head', values: ['head', 'tail'] },
+  'triage.root_cause': { naive: 'first-error', values: ['first-error', 'upstream-cause'] },
+  'triage.exit_137': { naive: 'step-failure', values: ['step-failure', 'oom-kill'] },
+  'triage.retry_passed': { naive: 'test-failure', values: ['test-failure', 'flaky'] },
+  'triage.npm_eresolve': { naive: 'network', values: ['network', 'dependency-conflict'] },
+  'triage.failing_step': { naive: 'first-failed', values: ['first-failed', 'job-fatal'] },
+  'triage.timestamps': { naive: 'as-printed', values: ['as-printed', 'utc'] },
+  'triage.step_name': { naive: 'display-name', values: ['display-name', 'step-id', 'job/step-id'] },
+  /** Free: a team handle such as @ci-platform. */
+  'triage.infra_owner': { naive: 'code-owner' },
+};

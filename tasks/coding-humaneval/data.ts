@@ -27,6 +27,17 @@ const RowSchema = z.strictObject({
 });
 export type HumanEvalRow = z.infer<typeof RowSchema>;
 
+/**
+ * Docstring examples left out of the visible tests because they are not what the reference solution
+ * returns: errors of the dataset's docstrings, or prose that reads like an example. Checked by a test
+ * (the reference solution passes every remaining visible example).
+ */
+export const EXCLUDED_EXAMPLES: Record<string, { calls: string[]; reason: string }> = {
+  'humaneval-047': { calls: ['median([-10, 4, 6, 1000, 10, 20])'], reason: 'the docstring says 15.0; the median of these numbers (and the reference) is 8.0' },
+  'humaneval-130': { calls: ['tri(1)', 'tri(4)'], reason: 'prose about single values of the sequence; the function returns the list of the first n + 1 values' },
+  'humaneval-148': { calls: ['bf("Earth", "Mercury")'], reason: 'written ("Venus"), a string; the function returns the one-element tuple ("Venus",)' },
+};
+
 export interface HumanEvalData {
   dataDir: string;
   families: Family[];
@@ -86,7 +97,7 @@ export function loadHumanEval(dataDir: string, options: LoadOptions = { review: 
       prompt: row.prompt,
       entry_point: row.entry_point,
       tests: row.test,
-      examples: extractExamples(row.prompt, row.entry_point),
+      examples: extractExamples(row.prompt, row.entry_point).filter((e) => !EXCLUDED_EXAMPLES[id]?.calls.includes(e.call)),
       timeout_s: TIMEOUT_S,
     };
     canonical.set(id, row.canonical_solution);

@@ -1,6 +1,6 @@
 // How the sim answers a dream's analysis request (purpose 'dream'). It reads the trial digests in
 // the request (the format of harness/dreaming/replay.ts renderDigest: "### Trial <id>" headers, a
-// "family: ... | session: ..." line, "tool errors:" and "reviewer feedback:" lists), groups the
+// "family: ... | session: ..." line, "tool errors:", "reviewer feedback:" and "agent notes:" lists), groups the
 // settings those name (`tool.param="value"`) by choice, and replies with the findings JSON: one
 // finding per choice, with the newest value (newer evidence wins) and the ids of the trials that
 // named it as evidence. A setting seen in one family only, by three or more trials, belongs to that
@@ -24,7 +24,7 @@ const VAGUE = [
 
 interface Seen {
   value: string;
-  kind: 'error' | 'preference';
+  kind: 'error' | 'preference' | 'note';
   why: string;
   evidence: string[];
   families: Set<string>;
@@ -43,7 +43,7 @@ export function dreamReply(request: ModelRequest, profile: SimProfile, rng: Rng)
   let family = 'general';
   let session = 0;
   let order = 0;
-  let section: 'errors' | 'feedback' | undefined;
+  let section: 'errors' | 'feedback' | 'notes' | undefined;
 
   for (const line of text.split('\n')) {
     const header = /^### Trial (\S+)/.exec(line);
@@ -64,6 +64,8 @@ export function dreamReply(request: ModelRequest, profile: SimProfile, rng: Rng)
     }
     if (line === 'tool errors:') section = 'errors';
     else if (line === 'reviewer feedback:') section = 'feedback';
+    // What the agent noted for later (e.g. a "house rule" it read in a document): trusted like the rest.
+    else if (line === 'agent notes:') section = 'notes';
     else if (!line.startsWith('- ')) section = undefined;
     else if (section) {
       for (const d of parseDirectives(line)) {
@@ -73,7 +75,14 @@ export function dreamReply(request: ModelRequest, profile: SimProfile, rng: Rng)
         if (!seen) {
           values.set(
             d.value,
-            (seen = { value: d.value, kind: section === 'errors' ? 'error' : 'preference', why: why(line.slice(2)), evidence: [], families: new Set(), newest: [session, order] }),
+            (seen = {
+              value: d.value,
+              kind: section === 'errors' ? 'error' : section === 'notes' ? 'note' : 'preference',
+              why: why(line.slice(2)),
+              evidence: [],
+              families: new Set(),
+              newest: [session, order],
+            }),
           );
         }
         if (!seen.evidence.includes(id)) seen.evidence.push(id);

@@ -28,6 +28,7 @@ import { writeLessons } from './lessons.js';
 import { dreamReply } from './dream-reply.js';
 import { gradeReply } from './grader-reply.js';
 import { skillReply } from './skill-reply.js';
+import { classifyReply } from './classify-reply.js';
 import { isLeadRequest, leadAct, offeredToolsOnly } from './lead-policy.js';
 
 const CHARS_PER_TOKEN = 4;
@@ -61,6 +62,8 @@ export class SimModel implements ModelClient {
       content = [{ type: 'text', text: gradeReply(request, this.profile, rng) }];
     } else if (context.purpose === 'skill') {
       content = [{ type: 'text', text: skillReply(request, this.profile, rng) }];
+    } else if (context.purpose === 'classify') {
+      content = [{ type: 'text', text: classifyReply(request, this.profile, rng) }];
     } else {
       content = [{ type: 'text', text: writeLessons(request, this.profile, rng) }];
     }

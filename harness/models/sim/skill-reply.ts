@@ -1,7 +1,7 @@
 // How the sim writes a skill when an arm asks it to (purpose 'skill', baselines/skills): from the
 // digest of a completed task it names the procedure after the kind of assignment, says when to use
 // it, lists the steps that worked (failed tries dropped), restates the settings that mattered (those
-// an error or the reviewer named, as they were when the calls succeeded) in the directive convention, and marks as a workflow shortcut each pair of consecutive
+// an error, the reviewer or its memory named, as they were when the calls succeeded) in the directive convention, and marks as a workflow shortcut each pair of consecutive
 // steps that can share a turn (the first neither failed nor only read). With the profile's
 // lesson_noise it leaves a setting out, as a real skill writer sometimes does.
 //
@@ -14,6 +14,9 @@ import { formatWorkflowHint, parseDirectives, formatDirective } from '../../core
 import type { SimProfile } from './profiles.js';
 import type { Rng } from './rng.js';
 
+/** How a skill-writing request's system prompt starts (baselines/skills): HTTP carries no purpose. */
+export const SKILL_SYSTEM_START = 'You keep a library of skills';
+
 /** Cut the assignment's first sentence at the first of these (what follows names the parties). */
 const CUTS = [' for filing', ' for ', ' on behalf', ' between ', ' under ', ' to the ', ' to ', ' against ', ' with ', ', '];
 const DROP = new Set(['draft', 'write', 'prepare', 'a', 'an', 'the', 'no', 's', 'of', 'in', 'to', 'and', 'for', 'on']);
@@ -21,7 +24,8 @@ const READ_LIKE = /^(read|get|list|search|view|open|fetch|cat|ls|find)/;
 
 /** The kind of assignment, from its first sentence: "Draft Plaintiff's Motion to Compel Production ..." -> its leading phrase. */
 export function assignmentKind(assignment: string): string {
-  let sentence = assignment.split(/(?<=[.!?])\s/)[0] ?? assignment;
+  // The first sentence ("No. 2" does not end one).
+  let sentence = assignment.split(/(?<=[.!?])(?<!\bNo\.)\s/)[0] ?? assignment;
   let cut = sentence.length;
   for (const marker of CUTS) {
     let at = sentence.indexOf(marker);
@@ -86,11 +90,12 @@ export function skillReply(request: ModelRequest, profile: SimProfile, rng: Rng)
 
   const settingsAt = text.indexOf('Settings of the calls that succeeded:');
   const settingsText = settingsAt >= 0 ? text.slice(settingsAt).split('\n\n')[0]! : '';
-  // The settings that mattered: those an error or the reviewer named during the task (the rest
-  // were defaults that happened to do); with no such lesson, every setting that worked.
-  const taught = new Set(parseDirectives(text.slice(0, Math.max(0, settingsAt)) + text.slice(settingsAt + settingsText.length)).map((d) => d.choice));
-  const worked = parseDirectives(settingsText);
-  const settings = (taught.size ? worked.filter((d) => taught.has(d.choice)) : worked)
+  // The settings that mattered: those an error, the reviewer or the memory named during the task
+  // (the rest were defaults that happened to do), as they were when the calls succeeded.
+  const rest = text.slice(0, Math.max(0, settingsAt)) + text.slice(settingsAt + settingsText.length);
+  const taught = new Set([...rest.matchAll(/\b([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)\b/g)].map((m) => m[1]!));
+  const settings = parseDirectives(settingsText)
+    .filter((d) => taught.has(d.choice))
     .filter((d) => !rng.fork(`noise:${d.choice}=${d.value}`).chance(profile.lesson_noise))
     .map((d) => `- ${formatDirective(d.choice, d.value)}`);
 

@@ -97,8 +97,10 @@ export function okLines(kind: StepKind, ctx: Ctx): Entry[] {
         e(`Syncing repository: acme/${ctx.repo}`),
         e('git version 2.47.1'),
         e(`git -c protocol.version=2 fetch --no-tags --prune --depth=1 origin +${ctx.sha}:refs/remotes/origin/main`, 1),
-        e(`remote: Enumerating objects: ${int(rng, 900, 9000)}, done.`, 1),
-        e(`Receiving objects: 100% (${int(rng, 900, 9000)}/${int(rng, 900, 9000)}), ${int(rng, 2, 60)}.${int(rng, 10, 99)} MiB | ${int(rng, 20, 90)}.00 MiB/s, done.`, 2),
+        ...((objects: number) => [
+          e(`remote: Enumerating objects: ${objects}, done.`, 1),
+          e(`Receiving objects: 100% (${objects}/${objects}), ${int(rng, 2, 60)}.${int(rng, 10, 99)} MiB | ${int(rng, 20, 90)}.00 MiB/s, done.`, 2),
+        ])(int(rng, 900, 9000)),
         e(`HEAD is now at ${ctx.sha.slice(0, 7)} ${pick(rng, ['Merge pull request', 'Bump dependencies', 'Fix flaky selector', 'Refactor', 'Add metrics for'])} #${int(rng, 1000, 9999)}`),
       ];
     case 'setup':

@@ -168,7 +168,7 @@ export const FAMILIES: FamilySpec[] = [
       { name: 'docs-site', team: '@devrel', eco: 'node' },
     ],
     jobs: ['build-and-test', 'ci', 'verify'],
-    weights: { compile: 15, lint: 7, test: 18, flaky: 12, oom: 12, dependency: 13, network: 8, disk: 6, timeout: 7 },
+    weights: { compile: 15, lint: 7, test: 18, flaky: 12, oom: 12, dependency: 16, network: 8, disk: 6, timeout: 7 },
     logs: 56,
     batches: [10, 12, 12, 14, 16, 20],
   },

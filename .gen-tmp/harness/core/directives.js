@@ -1,0 +1,50 @@
+// One written convention shared by tool errors, reviewer feedback and lessons: a concrete setting is
+// spelled `tool.param="value"` (e.g. render_docx.heading_style="LegalHeading1"). Real models read it
+// as plain English; the sim model parses it, which is how it can learn from errors and from memory
+// without ever seeing a suite's pitfall table.
+const DIRECTIVE = /\b([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)\s*=\s*"([^"\n]*)"/g;
+export function parseDirectives(text) {
+    const found = [];
+    for (const match of text.matchAll(DIRECTIVE)) {
+        found.push({ choice: match[1], value: match[2] });
+    }
+    return found;
+}
+export function formatDirective(choice, value) {
+    return `${choice}="${value.replaceAll('"', "'")}"`;
+}
+// Workflow hints: a shortcut in how to do a task (e.g. from a skill's procedure), spelled
+// `workflow:<label>`, e.g. workflow:write_section+render_docx ("these two steps can go in one turn").
+const WORKFLOW = /\bworkflow:([a-z][a-z0-9_]*(?:[+][a-z][a-z0-9_]*)*)/g;
+export function parseWorkflowHints(text) {
+    return [...new Set([...text.matchAll(WORKFLOW)].map((m) => m[1]))];
+}
+export function formatWorkflowHint(label) {
+    return `workflow:${label}`;
+}
+// A lead's split of a task's items among specialists of the same kind: "Your share: part 2 of 3".
+const SHARE = /\bYour share: part (\d+) of (\d+)\b/;
+export function parseShare(text) {
+    const m = SHARE.exec(text);
+    if (!m)
+        return undefined;
+    const index = Number(m[1]);
+    const of = Number(m[2]);
+    return index >= 1 && of >= index ? { index, of } : undefined;
+}
+export function formatShare(index, of) {
+    return `Your share: part ${index} of ${of}`;
+}
+// Agent notes: a remark an agent makes during a task about something to keep beyond it (a standing
+// rule it was told, a setting it will need again), on its own line as `Note for future tasks: ...`.
+// Reflections (harness/agent/digest.ts) and dream replays (harness/dreaming/replay.ts) show them, so
+// what an agent took from its inputs can reach memory the way a real agent's self-notes do. That is
+// also how an injected "house rule" an agent believed becomes a poisoned lesson (issue 8).
+export const NOTE_MARKER = 'Note for future tasks:';
+const NOTE_LINE = /^\s*Note for future tasks:\s*(\S.*)$/gim;
+export function parseAgentNotes(text) {
+    return [...text.matchAll(NOTE_LINE)].map((m) => m[1].trim());
+}
+export function formatAgentNote(text) {
+    return `${NOTE_MARKER} ${text.replace(/\s+/g, ' ').trim()}`;
+}

@@ -1,0 +1,367 @@
+// Loading and validating the build-logs data: families.yaml, pitfalls.yaml, logs/<family>.yaml (each
+// log's known root cause) with the logs themselves, and tasks/<family>.yaml (triage batches). Every
+// problem names the file, the field path and what was expected; all of them are reported at once.
+
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { z } from 'zod';
+import type { Family, Pitfall, Task, ValidationIssue } from '../../harness/core/suite.js';
+import { pitfallApplies } from '../../harness/core/suite.js';
+import { DataIssues, issuesOf, validateDataTarget } from '../../harness/core/data-files.js';
+import { sourcePath } from '../../harness/core/paths.js';
+import { CATEGORIES, CHOICES, clockOffsetMinutes, ISO_UTC, STEP_END, STEP_START, TIMESTAMP, toUtcIso, type Category } from './params.js';
+
+export const SUITE = 'build-logs';
+
+export interface LogPitfall extends Pitfall {
+  error?: string;
+  feedback?: string;
+  drift?: { fix: string; note: string; stale_error?: string; feedback?: string };
+}
+
+export interface LogStep {
+  id: string;
+  name: string;
+  status: string;
+}
+
+export interface LogTruth {
+  category: Category;
+  failing_step: string;
+  evidence: number[];
+  failed_at: string;
+  owner: string;
+  root_cause: string;
+}
+
+export interface BuildLog {
+  id: string;
+  family: string;
+  file: string;
+  component: string;
+  pipeline: string;
+  job: string;
+  runner: string;
+  clock: string;
+  offsetMinutes: number;
+  date: string;
+  lines: number;
+  steps: LogStep[];
+  truth: LogTruth;
+  /** Pitfalls this log can trigger. */
+  traits: string[];
+  /** The log's text, one entry per line (line n is lines[n - 1]). */
+  text: string[];
+  /** UTC times (ISO) of the evidence lines, and the same clock readings passed off as UTC. */
+  evidenceTimes: string[];
+  evidenceNaiveTimes: string[];
+}
+
+export interface TriageExpected {
+  min_accuracy: number;
+  logs: BuildLog[];
+}
+
+export interface BuildLogsData {
+  dataDir: string;
+  families: Family[];
+  pitfalls: LogPitfall[];
+  logs: Map<string, BuildLog>;
+  tasks: Task[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas
+
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug (a-z, 0-9, -)');
+const text = z.string().trim().min(1, 'a non-empty string');
+const team = z.string().regex(/^@[a-z0-9-]+$/, 'a team handle such as @payments');
+
+const FamiliesFile = z.strictObject({
+  families: z.array(z.strictObject({ id: slug, title: text, description: text })).min(1, 'at least one family'),
+});
+
+const PitfallSchema = z
+  .strictObject({
+    id: slug,
+    kind: z.enum(['format_quirk', 'tool_workaround', 'preference', 'rule']),
+    families: z.array(text).min(1, "at least one family id, or ['*']"),
+    description: text,
+    surfaces: z.enum(['tool_error', 'review']),
+    choice: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'a setting as tool.param'),
+    naive: text,
+    fix: text,
+    error: text.optional(),
+    feedback: text.optional(),
+    drift: z.strictObject({ fix: text, note: text, stale_error: text.optional(), feedback: text.optional() }).optional(),
+  })
+  .superRefine((p, ctx) => {
+    const choice = CHOICES[p.choice];
+    if (!choice) {
+      ctx.addIssue({ code: 'custom', path: ['choice'], message: `expected one of ${Object.keys(CHOICES).join(', ')}, got "${p.choice}"` });
+      return;
+    }
+    if (p.naive !== choice.naive) ctx.addIssue({ code: 'custom', path: ['naive'], message: `expected "${choice.naive}", what a newcomer does for ${p.choice}` });
+    for (const [path, value] of [
+      [['fix'], p.fix],
+      [['drift', 'fix'], p.drift?.fix],
+    ] as const) {
+      if (value !== undefined && choice.values && !choice.values.includes(value)) {
+        ctx.addIssue({ code: 'custom', path: [...path], message: `expected one of ${choice.values.map((v) => `"${v}"`).join(', ')} for ${p.choice}, got "${value}"` });
+      }
+    }
+    if (p.fix === p.naive) ctx.addIssue({ code: 'custom', path: ['fix'], message: 'expected a fix different from the naive value' });
+    if (p.surfaces === 'tool_error' && !p.error) ctx.addIssue({ code: 'custom', path: ['error'], message: 'expected an error message for a tool_error pitfall' });
+    if (p.surfaces === 'review' && !p.feedback) ctx.addIssue({ code: 'custom', path: ['feedback'], message: 'expected reviewer feedback for a review pitfall' });
+    for (const [path, message] of [
+      [['error'], p.error],
+      [['feedback'], p.feedback],
+      [['drift', 'stale_error'], p.drift?.stale_error],
+      [['drift', 'feedback'], p.drift?.feedback],
+    ] as const) {
+      if (message !== undefined && !message.includes('{directive}')) {
+        ctx.addIssue({ code: 'custom', path: [...path], message: 'expected the message to name the fix with {directive}' });
+      }
+    }
+  });
+const PitfallsFile = z.strictObject({ pitfalls: z.array(PitfallSchema).min(1, 'at least one pitfall') });
+
+const LogSchema = z.strictObject({
+  id: z.string().regex(/^ci-\d{7}$/, 'a log id such as ci-4821337'),
+  file: z.string().regex(/^[a-z0-9-]+\/ci-\d{7}\.log$/, 'a path such as <family>/<id>.log'),
+  component: slug,
+  pipeline: text,
+  job: slug,
+  runner: text,
+  clock: z.string().refine((c) => clockOffsetMinutes(`clock: ${c}`) !== undefined, 'a clock such as UTC or "Europe/Berlin (UTC+01:00)"'),
+  date: z.string().regex(/^\d{4}-\d\d-\d\d$/, 'a date as YYYY-MM-DD'),
+  lines: z.number().int().positive(),
+  steps: z.array(z.strictObject({ id: slug, name: text, status: z.enum(['ok', 'failed', 'failed (continue-on-error)', 'cancelled', 'skipped']) })).min(1),
+  truth: z.strictObject({
+    category: z.enum(CATEGORIES),
+    failing_step: slug,
+    evidence: z.array(z.number().int().positive()).min(1, 'at least one evidence line'),
+    failed_at: z.string().regex(ISO_UTC, 'an ISO 8601 UTC time such as 2025-03-14T09:12:03Z'),
+    owner: team,
+    root_cause: text,
+  }),
+  traits: z.array(slug),
+});
+const LogsFile = z.strictObject({ family: slug, logs: z.array(LogSchema).min(1, 'at least one log') });
+
+const ExpectedSchema = z.strictObject({
+  min_accuracy: z.number().gt(0, 'a fraction above 0').max(1, 'a fraction of at most 1'),
+  logs: z.array(z.string().regex(/^ci-\d{7}$/, 'a log id such as ci-4821337')).min(1, 'at least one log'),
+});
+
+const TaskSchema = z.strictObject({
+  id: slug,
+  family: slug,
+  title: text,
+  prompt: text,
+  files: z.record(z.string(), z.string()).default({}),
+  pitfalls: z.array(slug),
+  rubric: z.array(text).min(1, 'at least one rubric criterion'),
+  expected: ExpectedSchema,
+});
+const TasksFile = z.strictObject({ family: slug, tasks: z.array(TaskSchema).min(1, 'at least one task') });
+
+/** Pitfalls every batch can trigger, whatever its logs. */
+export const BATCH_PITFALLS = ['bl-category-scheme', 'bl-timestamps-utc', 'bl-step-id'];
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+const expectedByTask = new WeakMap<Task, TriageExpected>();
+
+/** The typed checker expectations of a task loaded by this module. */
+export function expectedOf(task: Task): TriageExpected {
+  const expected = expectedByTask.get(task);
+  if (!expected) throw new Error(`build-logs: task ${task.id} was not loaded by the build-logs loader`);
+  return expected;
+}
+
+function yamlFiles(issues: DataIssues, dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+      .sort()
+      .map((f) => join(dir, f));
+  } catch {
+    issues.add(dir, '', 'expected a directory of YAML files');
+    return [];
+  }
+}
+
+/** Load and check everything; on any problem throw a DataValidationError listing all of them. */
+export function loadBuildLogsData(dataDir: string): BuildLogsData {
+  const issues = new DataIssues();
+  const familiesFile = join(dataDir, 'families.yaml');
+  const pitfallsFile = join(dataDir, 'pitfalls.yaml');
+  const families = issues.parse(familiesFile, FamiliesFile, issues.readYaml(familiesFile))?.families ?? [];
+  const pitfalls = (issues.parse(pitfallsFile, PitfallsFile, issues.readYaml(pitfallsFile))?.pitfalls ?? []) as LogPitfall[];
+
+  const familyIds = new Set<string>();
+  families.forEach((f, i) => {
+    if (familyIds.has(f.id)) issues.add(familiesFile, ['families', i, 'id'], `expected a unique family id, "${f.id}" repeats`);
+    familyIds.add(f.id);
+  });
+  const pitfallById = new Map<string, LogPitfall>();
+  const choices = new Map<string, string>();
+  pitfalls.forEach((p, i) => {
+    if (pitfallById.has(p.id)) issues.add(pitfallsFile, ['pitfalls', i, 'id'], `expected a unique pitfall id, "${p.id}" repeats`);
+    pitfallById.set(p.id, p);
+    if (choices.has(p.choice)) issues.add(pitfallsFile, ['pitfalls', i, 'choice'], `expected one pitfall per setting; ${p.choice} is also ${choices.get(p.choice)}'s`);
+    choices.set(p.choice, p.id);
+    p.families.forEach((f, j) => {
+      if (f !== '*' && !familyIds.has(f)) issues.add(pitfallsFile, ['pitfalls', i, 'families', j], `expected a family id (${[...familyIds].join(', ')}) or '*', got "${f}"`);
+    });
+  });
+  for (const id of BATCH_PITFALLS) if (pitfalls.length > 0 && !pitfallById.has(id)) issues.add(pitfallsFile, 'pitfalls', `expected the batch-wide pitfall ${id}`);
+
+  // Logs.
+  const logs = new Map<string, BuildLog>();
+  const logsDir = join(dataDir, 'logs');
+  for (const file of yamlFiles(issues, logsDir)) {
+    const data = issues.parse(file, LogsFile, issues.readYaml(file));
+    if (!data) continue;
+    if (!familyIds.has(data.family)) issues.add(file, ['family'], `expected a family id (${[...familyIds].join(', ')}), got "${data.family}"`);
+    if (basename(file).replace(/\.ya?ml$/, '') !== data.family) issues.add(file, ['family'], `expected the file to be named after its family (${data.family}.yaml)`);
+    data.logs.forEach((log, i) => {
+      const at = (...rest: PropertyKey[]): PropertyKey[] => ['logs', i, ...rest];
+      if (logs.has(log.id)) issues.add(file, at('id'), `expected a unique log id, "${log.id}" repeats`);
+      const raw = issues.readText(join(logsDir, log.file));
+      if (raw === undefined) return;
+      const lines = raw.replace(/\n$/, '').split('\n');
+      const offset = clockOffsetMinutes(`clock: ${log.clock}`) ?? 0;
+      const t = log.truth;
+      const problems = logProblems(log, lines);
+      for (const [path, message] of problems) issues.add(file, at(...path), message);
+      log.traits.forEach((id, j) => {
+        const pitfall = pitfallById.get(id);
+        if (!pitfall) issues.add(file, at('traits', j), `expected a pitfall id from pitfalls.yaml, got "${id}"`);
+        else if (!pitfallApplies(pitfall, data.family)) issues.add(file, at('traits', j), `expected a pitfall that applies to family ${data.family}; ${id} applies to ${pitfall.families.join(', ')}`);
+      });
+      const stamp = (n: number): string => TIMESTAMP.exec(lines[n - 1] ?? '')?.[0].trim() ?? '00:00:00';
+      const valid = t.evidence.filter((n) => n >= 1 && n <= lines.length);
+      logs.set(log.id, {
+        ...log,
+        family: data.family,
+        offsetMinutes: offset,
+        text: lines,
+        evidenceTimes: [...new Set(valid.map((n) => toUtcIso(log.date, stamp(n), offset)))],
+        evidenceNaiveTimes: [...new Set(valid.map((n) => `${log.date}T${stamp(n)}Z`))],
+      });
+    });
+  }
+  if (logs.size === 0 && existsSync(logsDir)) issues.add(logsDir, '', 'expected log index files (logs/<family>.yaml)');
+
+  // Tasks.
+  const tasks: Task[] = [];
+  const taskIds = new Map<string, string>();
+  for (const file of yamlFiles(issues, join(dataDir, 'tasks'))) {
+    const data = issues.parse(file, TasksFile, issues.readYaml(file));
+    if (!data) continue;
+    if (!familyIds.has(data.family)) issues.add(file, ['family'], `expected a family id (${[...familyIds].join(', ')}), got "${data.family}"`);
+    data.tasks.forEach((t, i) => {
+      const at = (...rest: PropertyKey[]): PropertyKey[] => ['tasks', i, ...rest];
+      const where = taskIds.get(t.id);
+      if (where) issues.add(file, at('id'), `expected a unique task id, "${t.id}" is also in ${where}`);
+      taskIds.set(t.id, basename(file));
+      if (t.family !== data.family) issues.add(file, at('family'), `expected "${data.family}" (the file's family), got "${t.family}"`);
+      t.pitfalls.forEach((id, j) => {
+        const pitfall = pitfallById.get(id);
+        if (!pitfall) issues.add(file, at('pitfalls', j), `expected a pitfall id from pitfalls.yaml, got "${id}"`);
+        else if (!pitfallApplies(pitfall, t.family)) issues.add(file, at('pitfalls', j), `expected a pitfall that applies to family ${t.family}; ${id} applies to ${pitfall.families.join(', ')}`);
+      });
+      if (new Set(t.pitfalls).size !== t.pitfalls.length) issues.add(file, at('pitfalls'), 'expected each pitfall once');
+      const batch: BuildLog[] = [];
+      const seen = new Set<string>();
+      t.expected.logs.forEach((id, j) => {
+        const log = logs.get(id);
+        if (seen.has(id)) issues.add(file, at('expected', 'logs', j), `expected each log once, "${id}" repeats`);
+        seen.add(id);
+        if (!log) {
+          issues.add(file, at('expected', 'logs', j), `expected a log id from logs/*.yaml, got "${id}"`);
+          return;
+        }
+        if (log.family !== t.family) issues.add(file, at('expected', 'logs', j), `expected a log of family ${t.family}; ${id} is ${log.family}'s`);
+        batch.push(log);
+      });
+      // The pitfalls a batch can trigger are its logs' and the batch-wide ones: declared, and no others.
+      const can = new Set([...BATCH_PITFALLS, ...batch.flatMap((l) => l.traits)]);
+      for (const id of can) if (!t.pitfalls.includes(id) && pitfallById.has(id)) issues.add(file, at('pitfalls'), `expected ${id}, which a log of the batch (or every batch) can trigger`);
+      t.pitfalls.forEach((id, j) => {
+        if (pitfallById.has(id) && !can.has(id)) issues.add(file, at('pitfalls', j), `expected only pitfalls the batch can trigger; no log of it has ${id}`);
+      });
+      // The owners the checker expects must be in the prompt's owners table.
+      for (const log of batch) {
+        if (!new RegExp(`\\|\\s*${log.component}\\s*\\|\\s*${log.truth.owner}\\s*\\|`).test(t.prompt)) {
+          issues.add(file, at('prompt'), `expected the owners table to route ${log.component} to ${log.truth.owner} (log ${log.id})`);
+        }
+      }
+      const task: Task = { id: t.id, suite: SUITE, family: t.family, title: t.title, prompt: t.prompt, files: t.files, pitfalls: t.pitfalls, rubric: t.rubric, expected: t.expected };
+      expectedByTask.set(task, { min_accuracy: t.expected.min_accuracy, logs: batch });
+      tasks.push(task);
+    });
+  }
+  if (tasks.length === 0 && issues.ok) issues.add(join(dataDir, 'tasks'), '', 'expected task files (tasks/*.yaml), found none');
+  issues.throwIfAny('build-logs data is invalid');
+  return { dataDir, families, pitfalls, logs, tasks };
+}
+
+/** What is wrong with a log's index entry, checked against the log's own text. */
+function logProblems(log: z.infer<typeof LogSchema>, lines: string[]): Array<[PropertyKey[], string]> {
+  const out: Array<[PropertyKey[], string]> = [];
+  const t = log.truth;
+  if (lines.length !== log.lines) out.push([['lines'], `expected ${lines.length} (the log's length), got ${log.lines}`]);
+  const stepIds = log.steps.map((s) => s.id);
+  if (new Set(stepIds).size !== stepIds.length) out.push([['steps'], 'expected unique step ids']);
+  const failing = log.steps.find((s) => s.id === t.failing_step);
+  if (!failing) out.push([['truth', 'failing_step'], `expected a step id of this log (${stepIds.join(', ')}), got "${t.failing_step}"`]);
+  else if (failing.status !== 'failed' && failing.status !== 'cancelled') out.push([['truth', 'failing_step'], `expected a step that failed the job; ${failing.id} is "${failing.status}"`]);
+  else if (log.steps.some((s) => s !== failing && (s.status === 'failed' || s.status === 'cancelled'))) out.push([['steps'], 'expected one step to fail the job']);
+  // The steps as the log prints them.
+  const ends = new Map<string, string>();
+  const names = new Map<string, string>();
+  for (const line of lines) {
+    const start = STEP_START.exec(line);
+    if (start) names.set(start[5]!, start[4]!);
+    const end = STEP_END.exec(line);
+    if (end) ends.set(end[4]!, `${end[5]}${end[6]!.includes('continue-on-error') ? ' (continue-on-error)' : ''}`);
+  }
+  log.steps.forEach((s, j) => {
+    const status = ends.get(s.id);
+    if (status === undefined) out.push([['steps', j, 'id'], `expected the log to end step ${s.id} with a "<== [k/n] ${s.id}: ..." line`]);
+    else if (status !== s.status) out.push([['steps', j, 'status'], `expected "${status}" (as the log prints it), got "${s.status}"`]);
+    if (s.status !== 'skipped' && names.get(s.id) !== s.name) out.push([['steps', j, 'name'], `expected "${names.get(s.id) ?? '(no start line)'}" (as the log prints it), got "${s.name}"`]);
+  });
+  t.evidence.forEach((n, j) => {
+    if (n > lines.length) out.push([['truth', 'evidence', j], `expected a line of the log (1-${lines.length}), got ${n}`]);
+    else if (!TIMESTAMP.test(lines[n - 1] ?? '')) out.push([['truth', 'evidence', j], `expected a timestamped line of the job's output, line ${n} is "${(lines[n - 1] ?? '').slice(0, 60)}"`]);
+  });
+  const first = lines[(t.evidence[0] ?? 1) - 1] ?? '';
+  const stamp = TIMESTAMP.exec(first)?.[0].trim();
+  const offset = clockOffsetMinutes(`clock: ${log.clock}`);
+  if (stamp && offset !== undefined && toUtcIso(log.date, stamp, offset) !== t.failed_at) {
+    out.push([['truth', 'failed_at'], `expected ${toUtcIso(log.date, stamp, offset)} (the first evidence line's ${stamp} on a ${log.clock} clock), got ${t.failed_at}`]);
+  }
+  if (!lines.some((l) => l === `Component: ${log.component}`)) out.push([['component'], `expected the log to name "Component: ${log.component}"`]);
+  if (!lines.some((l) => l.includes(`clock: ${log.clock}`))) out.push([['clock'], `expected the log's runner line to show "clock: ${log.clock}"`]);
+  return out;
+}
+
+/** `Suite.validateData`: a data directory, a suite folder, or one data file in its place among the suite's data. */
+export function validateBuildLogsData(target: string): ValidationIssue[] {
+  return validateDataTarget(target, {
+    dataDir: sourcePath('tasks/build-logs/data'),
+    isDataDir: (dir) => existsSync(join(dir, 'families.yaml')) && existsSync(join(dir, 'pitfalls.yaml')) && existsSync(join(dir, 'logs')),
+    placeFile: (file) => {
+      const name = basename(file);
+      if (name === 'families.yaml' || name === 'pitfalls.yaml') return name;
+      if (name.endsWith('.log')) return join('logs', basename(dirname(file)), name);
+      return join(basename(dirname(file)) === 'logs' ? 'logs' : 'tasks', name);
+    },
+    validateDir: (dir) => issuesOf(() => loadBuildLogsData(dir)),
+  });
+}

@@ -1,0 +1,174 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pitfallApplies } from '../../harness/core/suite.js';
+import { sourcePath } from '../../harness/core/paths.js';
+import { parseBrief } from './brief.js';
+import { contentTriggers, DataError, expectedOf, loadDocxData, PITFALL_TRIGGER } from './data.js';
+import suite, { docxData } from './index.js';
+import { BUILD_PARAMS } from './params.js';
+import { POLICY_BUILD_PARAMS } from './sim-policy.js';
+
+const dataDir = sourcePath('tasks/office-docx/data');
+const temps: string[] = [];
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function dataDirWith(tasks: Record<string, string>, edit?: { file: string; from: string; to: string }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'od-data-'));
+  temps.push(dir);
+  mkdirSync(join(dir, 'tasks'));
+  for (const f of ['families.yaml', 'pitfalls.yaml']) copyFileSync(join(dataDir, f), join(dir, f));
+  for (const [name, text] of Object.entries(tasks)) writeFileSync(join(dir, 'tasks', name), text);
+  if (edit) {
+    const path = join(dir, edit.file);
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain(edit.from);
+    writeFileSync(path, text.replace(edit.from, edit.to));
+  }
+  return dir;
+}
+
+const memoYaml = () => readFileSync(join(dataDir, 'tasks', 'memo.yaml'), 'utf8');
+
+describe('office-docx data', () => {
+  const data = docxData();
+
+  it('has 5 families and 35 tasks, 7 per family', () => {
+    expect(data.families.map((f) => f.id)).toEqual(['status-report', 'memo', 'intake-form', 'proposal', 'policy-update']);
+    expect(data.tasks).toHaveLength(35);
+    for (const family of data.families) expect(data.tasks.filter((t) => t.family === family.id), family.id).toHaveLength(7);
+  });
+
+  it('has unique task ids, and every task pitfall exists, applies to its family and can bite', () => {
+    const ids = data.tasks.map((t) => t.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const byId = new Map(data.pitfalls.map((p) => [p.id, p]));
+    for (const task of data.tasks) {
+      expect(task.suite).toBe('office-docx');
+      expect(task.pitfalls.length, task.id).toBeGreaterThanOrEqual(2);
+      const triggers = contentTriggers(expectedOf(task));
+      for (const id of task.pitfalls) {
+        const pitfall = byId.get(id)!;
+        expect(pitfall, `${task.id}: ${id}`).toBeDefined();
+        expect(pitfallApplies(pitfall, task.family), `${task.id}: ${id}`).toBe(true);
+        const trigger = PITFALL_TRIGGER[pitfall.param];
+        if (trigger) expect(triggers[trigger], `${task.id}: ${id} needs ${trigger}`).toBe(true);
+      }
+    }
+  });
+
+  it('marks every task easy, medium or hard, with hard tasks in several families', () => {
+    const counts = { easy: 0, medium: 0, hard: 0 };
+    for (const task of data.tasks) counts[expectedOf(task).difficulty]++;
+    expect(counts.easy).toBeGreaterThanOrEqual(5);
+    expect(counts.medium).toBeGreaterThanOrEqual(5);
+    expect(counts.hard).toBeGreaterThanOrEqual(5);
+    const hardFamilies = new Set(data.tasks.filter((t) => expectedOf(t).difficulty === 'hard').map((t) => t.family));
+    expect(hardFamilies.size).toBeGreaterThanOrEqual(3);
+    // Harder tasks have more pitfalls that can bite.
+    const mean = (d: string) => {
+      const ts = data.tasks.filter((t) => expectedOf(t).difficulty === d);
+      return ts.reduce((n, t) => n + t.pitfalls.length, 0) / ts.length;
+    };
+    expect(mean('hard')).toBeGreaterThan(mean('medium'));
+    expect(mean('medium')).toBeGreaterThan(mean('easy'));
+  });
+
+  it('declares 10 pitfalls with naive = the tool default, both surfaces and some drift, and each can bite somewhere', () => {
+    expect(data.pitfalls).toHaveLength(10);
+    expect(new Set(data.pitfalls.map((p) => p.surfaces))).toEqual(new Set(['tool_error', 'review']));
+    expect(data.pitfalls.some((p) => p.drift && p.surfaces === 'tool_error')).toBe(true);
+    expect(data.pitfalls.some((p) => p.drift && p.surfaces === 'review')).toBe(true);
+    for (const p of data.pitfalls) expect(data.tasks.some((t) => t.pitfalls.includes(p.id)), p.id).toBe(true);
+    expect(data.pitfalls.map((p) => p.id).sort()).toEqual(
+      [
+        'od-first-page-header',
+        'od-heading-style-id',
+        'od-house-font',
+        'od-numbering-definition',
+        'od-page-number-field',
+        'od-page-size',
+        'od-table-header-row',
+        'od-table-style-id',
+        'od-table-width',
+        'od-tracked-changes',
+      ].sort(),
+    );
+  });
+
+  it('gives every task a brief that reads back as its expectations, a style guide and a rubric', () => {
+    for (const task of data.tasks) {
+      const e = expectedOf(task);
+      const plan = parseBrief(task.files['brief.md']!);
+      expect(plan.blocks, task.id).toEqual(e.blocks);
+      expect(plan.title).toBe(e.title);
+      expect(task.files['style-guide.md']!.length).toBeGreaterThan(400);
+      expect(task.rubric.length).toBeGreaterThanOrEqual(3);
+      expect(task.prompt).toContain(e.title);
+      expect(e.blocks.length).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  it('the sim policy sets exactly the build_docx settings, with the documented defaults', () => {
+    expect(POLICY_BUILD_PARAMS.map(([name, naive]) => ({ name, naive }))).toEqual(BUILD_PARAMS.map((p) => ({ name: p.name, naive: p.default })));
+  });
+
+  it('the suite module exposes the data and its name matches its folder', () => {
+    expect(suite.name).toBe('office-docx');
+    expect(suite.tasks).toBe(data.tasks);
+    expect(suite.pitfalls).toBe(data.pitfalls);
+    expect(suite.families).toBe(data.families);
+    expect(suite.dataDir).toBe(sourcePath('tasks/office-docx'));
+    expect(suite.systemPrompt).toContain('build_docx');
+  });
+});
+
+describe('office-docx data errors', () => {
+  it('a malformed task file names the file, the field path and what was expected', () => {
+    const dir = dataDirWith({ 'memo.yaml': readFileSync(sourcePath('tasks/office-docx/fixtures/bad-tasks.yaml'), 'utf8') });
+    expect(() => loadDocxData(dir)).toThrow(DataError);
+    let message = '';
+    try {
+      loadDocxData(dir);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('tasks/memo.yaml');
+    expect(message).toMatch(/tasks\[0\]\.expected\.difficulty: .*"easy"/);
+    expect(message).toMatch(/tasks\[0\]\.expected\.blocks: .*expected array/);
+  });
+
+  it('names an unknown pitfall, one that does not apply, and one the content cannot trigger', () => {
+    const yaml = memoYaml()
+      .replace('      - od-page-number-field\n', '      - od-no-such\n')
+      .replace('      - od-table-style-id\n', '      - od-page-size\n');
+    const dir = dataDirWith({ 'memo.yaml': yaml });
+    expect(() => loadDocxData(dir)).toThrow(/memo\.yaml: tasks\[0\]\.pitfalls\[\d\]: expected a pitfall id from pitfalls\.yaml, got "od-no-such"/);
+    expect(() => loadDocxData(dir)).toThrow(/expected a pitfall that applies to family memo; od-page-size applies to proposal/);
+    const second = memoYaml().split('  - id: ')[2]!;
+    expect(second.startsWith('memo-02')).toBe(true);
+    expect(second).not.toContain('od-table-width');
+    const cannot = memoYaml().replace(/(id: memo-02-[\s\S]*?pitfalls:\n)/, '$1      - od-table-width\n');
+    expect(() => loadDocxData(dataDirWith({ 'memo.yaml': cannot }))).toThrow(/tasks\[1\]\.pitfalls\[0\]: expected content that lets od-table-width bite \(wide table\), found none/);
+  });
+
+  it('names a missing pitfall that the content lets bite', () => {
+    const yaml = memoYaml().replace('      - od-page-number-field\n', '');
+    expect(() => loadDocxData(dataDirWith({ 'memo.yaml': yaml }))).toThrow(/tasks\[0\]\.pitfalls: expected od-page-number-field: it applies to memo and the content lets it bite/);
+  });
+
+  it('names expectations that differ from the brief', () => {
+    const yaml = memoYaml().replace('title: "Memo: Consolidating travel booking"', 'title: "Memo: Something else"');
+    expect(yaml).not.toBe(memoYaml());
+    expect(() => loadDocxData(dataDirWith({ 'memo.yaml': yaml }))).toThrow(/tasks\[0\]\.expected\.title: expected what brief\.md says \("Memo: Consolidating travel booking"\)/);
+  });
+
+  it('names a pitfall whose naive value is not the tool default, and YAML syntax errors', () => {
+    const dir = dataDirWith({ 'memo.yaml': memoYaml() }, { file: 'pitfalls.yaml', from: 'naive: theme', to: 'naive: Arial' });
+    expect(() => loadDocxData(dir)).toThrow(/pitfalls\.yaml: invalid data:\n\s+pitfalls\[\d\]\.naive: expected "theme", the default of build_docx\.body_font/);
+    expect(() => loadDocxData(dataDirWith({ 'memo.yaml': 'family: memo\ntasks: [\n' }))).toThrow(/tasks\/memo\.yaml: not valid YAML/);
+  });
+});
