@@ -21,7 +21,8 @@ import {
   type CurvePoint,
   type Interval,
 } from '../harness/stats/index.js';
-import { computeMemoryMetrics, type MemoryMetricsRow, type MetricsInput } from '../harness/dreaming/metrics.js';
+import { computeMemoryMetrics, type MemoryMetrics, type MemoryMetricsRow, type MetricsInput } from '../harness/dreaming/metrics.js';
+import { agreementOf, verdictPairs } from './agreement.js';
 import { evaluateClaims, claimContext, type Claim, type ClaimResult } from './claims.js';
 import { armStyle } from './palette.js';
 import { describePowerModel, pairedMde, pairedPowerModel } from './power.js';
@@ -135,7 +136,10 @@ export interface GraderRow {
   grader_pass_checker_fail: number;
   grader_fail_checker_pass: number;
   accuracy: number;
+  /** Cohen's kappa with a 95% interval from a bootstrap over tasks. */
   kappa: number;
+  kappa_lo: number;
+  kappa_hi: number;
 }
 
 export interface ReportModel {
@@ -177,23 +181,9 @@ export interface ReportModel {
   claims: ClaimResult[];
 }
 
-/**
- * The grader's pass/fail on a trial, when the trial carries one: `grader_success` or
- * `grader_passed` (boolean), `grader.success` / `grader.passed` (boolean), `grader.verdict`
- * ('pass' / 'fail'), else `grader_score` (0..1, pass at >= 0.5). undefined when absent.
- */
+/** The grader's pass/fail on a trial (outcomes arm), when it gave a usable verdict; undefined otherwise. */
 export function graderVerdictOf(trial: TrialRecord): boolean | undefined {
-  const r = trial as unknown as Record<string, unknown>;
-  for (const key of ['grader_success', 'grader_passed']) if (typeof r[key] === 'boolean') return r[key] as boolean;
-  const g = r.grader;
-  if (g && typeof g === 'object') {
-    const o = g as Record<string, unknown>;
-    for (const key of ['success', 'passed', 'pass']) if (typeof o[key] === 'boolean') return o[key] as boolean;
-    if (typeof o.verdict === 'string') return /^(pass|passed|accept|yes|success)/i.test(o.verdict);
-    if (typeof o.score === 'number') return o.score >= 0.5;
-  }
-  if (typeof r.grader_score === 'number') return r.grader_score >= 0.5;
-  return undefined;
+  return trial.grader && !trial.grader.failure ? trial.grader.success : undefined;
 }
 
 const tokensOf = (t: Pick<TrialRecord, 'input_tokens' | 'output_tokens' | 'cache_read_tokens' | 'cache_write_tokens'>): number =>
@@ -273,15 +263,10 @@ function costRows(data: RunData, summary: readonly SummaryRow[]): CostRow[] {
   return data.arms.map((arm) => {
     const trials = data.trials.filter((t) => t.arm === arm);
     const pooled = summary.find((r) => r.arm === arm && r.session === 'all');
-    let consolidationTokens = 0;
-    let consolidationCost = 0;
-    let calls = 0;
-    for (const c of data.consolidations) {
-      if (c.arm !== arm || !c.usage) continue;
-      consolidationTokens += tokensOf(c.usage);
-      consolidationCost += c.usage.cost_usd ?? 0;
-      calls += c.usage.calls ?? 0;
-    }
+    const c = data.consolidation.find((x) => x.arm === arm);
+    const consolidationTokens = c ? tokensOf(c) : 0;
+    const consolidationCost = c?.cost_usd ?? 0;
+    const calls = c?.calls ?? 0;
     const trialCost = trials.reduce((s, t) => s + t.cost_usd, 0);
     const armCost = pooled?.arm_cost_usd ?? 0;
     const total = trialCost + armCost + consolidationCost;
@@ -306,11 +291,12 @@ function costRows(data: RunData, summary: readonly SummaryRow[]): CostRow[] {
   });
 }
 
-/** Precision, recall and stale entries per (arm, replicate, session), when the suites' pitfall tables are known. */
-function memoryQuality(data: RunData): Map<string, MemoryMetricsRow> {
-  const out = new Map<string, MemoryMetricsRow>();
-  const pitfalls = Object.values(data.suites).flatMap((s) => s.pitfallTable);
-  if (pitfalls.length === 0 || data.snapshots.length === 0) return out;
+/**
+ * Memory quality per (arm, replicate, session) from the snapshots already loaded
+ * (harness/dreaming/metrics.ts: entries, churn, lesson precision, recall, stale entries). Without the
+ * suites' pitfall tables, precision and recall cannot be judged.
+ */
+export function memoryMetricsFor(data: RunData): MemoryMetrics {
   const snapshots: MetricsInput['snapshots'] = new Map();
   for (const s of data.snapshots) {
     let reps = snapshots.get(s.arm);
@@ -319,7 +305,14 @@ function memoryQuality(data: RunData): Map<string, MemoryMetricsRow> {
     if (!sessions) reps.set(s.replicate, (sessions = new Map()));
     sessions.set(s.session, s.files);
   }
-  const metrics = computeMemoryMetrics({ snapshots, pitfalls, drift: data.manifest.experiment?.schedule?.drift ?? [], trials: data.trials });
+  const pitfalls = Object.values(data.suites).flatMap((s) => s.pitfallTable);
+  return computeMemoryMetrics({ snapshots, pitfalls, drift: data.manifest.experiment?.schedule?.drift ?? [], trials: data.trials });
+}
+
+/** Quality rows by (arm, replicate, session), when the pitfall tables are known (else precision and recall stay unknown). */
+function memoryQuality(data: RunData, metrics: MemoryMetrics): Map<string, MemoryMetricsRow> {
+  const out = new Map<string, MemoryMetricsRow>();
+  if (!Object.values(data.suites).some((s) => s.pitfallTable.length > 0)) return out;
   for (const r of metrics.rows) out.set(`${r.arm}\u0000${r.replicate}\u0000${r.session}`, r);
   return out;
 }
@@ -329,9 +322,9 @@ const meanDefined = (xs: number[]): number => {
   return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : NaN;
 };
 
-function memoryRows(data: RunData): MemoryRow[] {
+function memoryRows(data: RunData, metrics: MemoryMetrics): MemoryRow[] {
   const out: MemoryRow[] = [];
-  const quality = memoryQuality(data);
+  const quality = memoryQuality(data, metrics);
   const groups = groupBy(data.snapshots, (s) => `${s.arm}\u0000${s.session}`);
   for (const arm of data.arms) {
     const sessions = [...new Set(data.snapshots.filter((s) => s.arm === arm).map((s) => s.session))].sort((x, y) => x - y);
@@ -378,30 +371,36 @@ function pitfallCells(data: RunData): ReportModel['pitfalls'] {
   return { ids: [...ids].sort(), descriptions, cells: [...cells.values()] };
 }
 
-function graderRows(data: RunData): GraderRow[] | null {
+/** Final grader verdict against the checker, per arm (reports/agreement.ts), for arms whose trials carry one. */
+function graderRows(data: RunData, seed: string, B: number): GraderRow[] | null {
   const rows: GraderRow[] = [];
   for (const arm of data.arms) {
-    let n = 0, tp = 0, tn = 0, fp = 0, fn = 0;
-    for (const t of data.trials) {
-      if (t.arm !== arm || t.error_class === 'infra') continue;
-      const g = graderVerdictOf(t);
-      if (g === undefined) continue;
-      n++;
-      if (g && t.success) tp++;
-      else if (!g && !t.success) tn++;
-      else if (g) fp++;
-      else fn++;
-    }
-    if (n === 0) continue;
-    const po = (tp + tn) / n;
-    const pe = ((tp + fp) / n) * ((tp + fn) / n) + ((tn + fn) / n) * ((tn + fp) / n);
-    rows.push({ arm, n, both_pass: tp, both_fail: tn, grader_pass_checker_fail: fp, grader_fail_checker_pass: fn, accuracy: po, kappa: pe < 1 ? (po - pe) / (1 - pe) : NaN });
+    const { pairs } = verdictPairs(
+      data.trials.filter((t) => t.arm === arm),
+      'final',
+    );
+    if (pairs.length === 0) continue;
+    const a = agreementOf(pairs, { B, seed: `${seed}:grader:${arm}` });
+    rows.push({
+      arm,
+      n: a.n,
+      both_pass: a.confusion.both_pass,
+      both_fail: a.confusion.both_fail,
+      grader_pass_checker_fail: a.confusion.grader_only,
+      grader_fail_checker_pass: a.confusion.checker_only,
+      accuracy: a.accuracy,
+      kappa: a.kappa,
+      kappa_lo: a.kappa_ci.lo,
+      kappa_hi: a.kappa_ci.hi,
+    });
   }
   return rows.length ? rows : null;
 }
 
 export interface AnalysisOptions {
   claims?: readonly Claim[];
+  /** Memory metrics already computed from `data` (memoryMetricsFor); computed here otherwise. */
+  memory?: MemoryMetrics;
   B?: number;
   now?: Date;
 }
@@ -450,9 +449,9 @@ export function analyse(data: RunData, options: AnalysisOptions = {}): ReportMod
     comparisons: comparisons(data, seed, B),
     time: timeRows(data),
     cost: costRows(data, summary),
-    memory: memoryRows(data),
+    memory: memoryRows(data, options.memory ?? memoryMetricsFor(data)),
     pitfalls: pitfallCells(data),
-    grader: graderRows(data),
+    grader: graderRows(data, seed, B),
     claims: options.claims ? evaluateClaims(options.claims, claimContext(data, B)) : [],
   };
 }

@@ -60,6 +60,10 @@ export interface CalibrationTally {
   missed_low: number;
   missed_high: number;
   mean_width: number;
+  /** Mean and spread of the estimates, and the mean bootstrap standard error: se far above the spread means conservative intervals. */
+  mean_estimate: number;
+  sd_estimate: number;
+  mean_se: number;
   /** A claim of the true effect judged "not supported" (wrong). */
   true_claim_rejected: number;
   /** A claim of the true effect judged "supported". */
@@ -98,6 +102,9 @@ export function emptyTally(): CalibrationTally {
     missed_low: 0,
     missed_high: 0,
     mean_width: 0,
+    mean_estimate: 0,
+    sd_estimate: 0,
+    mean_se: 0,
     true_claim_rejected: 0,
     true_claim_supported: 0,
     exaggerated_claim_supported: 0,
@@ -118,6 +125,11 @@ export function tallyExperiment(tally: CalibrationTally, e: CalibrationExperimen
   else if (r.hi < e.truth) tally.missed_low++;
   else tally.missed_high++;
   tally.mean_width += (r.hi - r.lo - tally.mean_width) / tally.experiments;
+  // Welford's running mean and variance of the estimates (sd_estimate holds the sum of squares until summarized).
+  const delta = r.estimate - tally.mean_estimate;
+  tally.mean_estimate += delta / tally.experiments;
+  tally.sd_estimate += delta * (r.estimate - tally.mean_estimate);
+  tally.mean_se += (r.se - tally.mean_se) / tally.experiments;
   if (e.truth !== 0) {
     const onTruth = verdictFor('rate_difference', e.truth, r.lo, r.hi).verdict;
     if (onTruth === 'not_supported') tally.true_claim_rejected++;
@@ -131,6 +143,7 @@ export function summarizeTally(t: CalibrationTally): CalibrationSummary {
   const withEffect = t.experiments - t.null_experiments;
   return {
     ...t,
+    sd_estimate: t.experiments > 1 ? Math.sqrt(t.sd_estimate / (t.experiments - 1)) : NaN,
     coverage: ci.rate,
     coverage_lo: ci.lo,
     coverage_hi: ci.hi,

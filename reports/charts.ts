@@ -400,7 +400,11 @@ function graderChart(model: ReportModel): Buffer | undefined {
     {
       type: 'bar',
       data: {
-        labels: rows.map((r) => [r.arm, `n=${r.n}, κ=${Number.isFinite(r.kappa) ? r.kappa.toFixed(2) : '–'}, agree ${(r.accuracy * 100).toFixed(0)}%`]),
+        labels: rows.map((r) => [
+          r.arm,
+          `n=${r.n}, agree ${(r.accuracy * 100).toFixed(0)}%`,
+          `κ=${Number.isFinite(r.kappa) ? r.kappa.toFixed(2) : '–'}${Number.isFinite(r.kappa_lo) ? ` [${r.kappa_lo.toFixed(2)}, ${r.kappa_hi.toFixed(2)}]` : ''}`,
+        ]),
         datasets: parts.map(([label, key, colour]) => ({ label, data: rows.map((r) => (100 * (r[key] as number)) / r.n), backgroundColor: colour, stack: 'g' })),
       },
       options: {

@@ -104,6 +104,29 @@ export function renderReportMarkdown(model: ReportModel, charts: readonly ChartF
     );
   }
 
+  if (model.grader) {
+    out.push('## Grader agreement', '');
+    out.push(
+      mdTable(
+        ['Arm', 'Graded', 'Both pass', 'Both fail', 'Grader pass, checker fail', 'Grader fail, checker pass', 'Agreement', "Cohen's κ [95% CI]"],
+        model.grader.map((g) => [
+          g.arm,
+          formatNumber(g.n),
+          formatNumber(g.both_pass),
+          formatNumber(g.both_fail),
+          formatNumber(g.grader_pass_checker_fail),
+          formatNumber(g.grader_fail_checker_pass),
+          formatPercent(g.accuracy),
+          `${Number.isFinite(g.kappa) ? g.kappa.toFixed(2) : '–'} [${Number.isFinite(g.kappa_lo) ? g.kappa_lo.toFixed(2) : '–'}, ${Number.isFinite(g.kappa_hi) ? g.kappa_hi.toFixed(2) : '–'}]`,
+        ]),
+        align(8),
+      ),
+      '',
+      "The grader's final verdict against the deterministic checker's on the same trials (grading failures left out); κ interval from a bootstrap over tasks.",
+      '',
+    );
+  }
+
   out.push(...renderClaimsSection(model));
 
   if (charts.length) {

@@ -4,15 +4,16 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ArmUsage, MemoryFiles } from '../harness/core/arm.js';
+import type { MemoryFiles } from '../harness/core/arm.js';
 import type { TrialRecord } from '../harness/core/records.js';
 import type { Pitfall, Suite } from '../harness/core/suite.js';
 import type { Changeset } from '../harness/dreaming/changeset.js';
+import { consolidationCosts, type ConsolidationCost } from '../harness/dreaming/costs.js';
 import { listEntries, memoryTokens } from '../harness/dreaming/store.js';
 import { resolveArms } from '../harness/config/schema.js';
 import { discoverFolders } from '../harness/registry/discover.js';
 import type { Manifest } from '../harness/storage/manifest.js';
-import { readJsonLines, readTree, RunDir } from '../harness/storage/run-dir.js';
+import { readTree, RunDir } from '../harness/storage/run-dir.js';
 import { orderArms } from './summary.js';
 
 export interface MemorySnapshot {
@@ -24,13 +25,6 @@ export interface MemorySnapshot {
   entries: number;
   /** Estimated tokens the agent reads: characters / 4, HTML comments (provenance) left out. */
   tokens: number;
-}
-
-export interface Consolidation {
-  arm: string;
-  replicate: number;
-  session: number;
-  usage?: ArmUsage;
 }
 
 export interface DreamRecord {
@@ -58,7 +52,8 @@ export interface RunData {
   /** Arms in report order: the experiment's order, then any others found in the trials. */
   arms: string[];
   simulated: boolean;
-  consolidations: Consolidation[];
+  /** What consolidation (dreams) cost per arm, from the journal (harness/dreaming/costs.ts). */
+  consolidation: ConsolidationCost[];
   snapshots: MemorySnapshot[];
   dreams: DreamRecord[];
   suites: Record<string, SuiteMeta>;
@@ -119,21 +114,6 @@ function readDreams(root: string): DreamRecord[] {
   return out.sort((a, b) => a.arm.localeCompare(b.arm) || a.replicate - b.replicate || a.session - b.session);
 }
 
-function readConsolidations(path: string): Consolidation[] {
-  const byKey = new Map<string, Consolidation>();
-  for (const e of readJsonLines<Record<string, unknown>>(path)) {
-    if (e.type !== 'session_consolidated') continue;
-    const c: Consolidation = {
-      arm: String(e.arm),
-      replicate: Number(e.replicate),
-      session: Number(e.session),
-      ...(e.usage ? { usage: e.usage as ArmUsage } : {}),
-    };
-    byKey.set(`${c.arm}\u0000${c.replicate}\u0000${c.session}`, c); // a re-consolidation after review replaces the first
-  }
-  return [...byKey.values()];
-}
-
 function difficultyOf(task: object): string | undefined {
   const t = task as { difficulty?: unknown; expected?: { difficulty?: unknown }; tags?: unknown };
   if (typeof t.difficulty === 'string' || typeof t.difficulty === 'number') return String(t.difficulty);
@@ -185,13 +165,14 @@ export async function loadRunData(root: string, options: LoadOptions = {}): Prom
     declared = [];
   }
   const suiteNames = [...new Set([...(manifest.experiment.suites ?? []), ...trials.map((t) => t.suite)])];
+  const arms = orderArms(trials, declared);
   return {
     root,
     manifest,
     trials,
-    arms: orderArms(trials, declared),
+    arms,
     simulated: manifest.simulated,
-    consolidations: readConsolidations(dir.eventsPath),
+    consolidation: consolidationCosts(dir.eventsPath, arms),
     snapshots: readSnapshots(root),
     dreams: readDreams(root),
     suites: options.suites === false ? {} : await loadSuiteMeta(suiteNames),

@@ -3,6 +3,7 @@
 //
 //   report/summary.csv, summary.md   completion per arm × session, effort and cost (summary.ts)
 //   report/memory.csv                memory quality per arm × replicate × session (memory-report.ts)
+//   report/security.csv              attack success, persistence, poisoned memory, defenses (security.ts; runs with injected tasks)
 //   report/trials.csv                one row per trial
 //   report/report.json               every figure of the report, machine-readable
 //   report/report.md                 summary, learning curves, comparisons, claims, methods
@@ -13,7 +14,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sourcePath } from '../harness/core/paths.js';
-import { analyse, type ReportModel } from './analysis.js';
+import { analyse, memoryMetricsFor, type ReportModel } from './analysis.js';
 import { writeCharts, type ChartFile } from './charts.js';
 import { loadClaims, type Claim } from './claims.js';
 import { buildHtmlPayload, renderHtml } from './html.js';
@@ -21,7 +22,8 @@ import { renderClaimsMarkdown, renderReportMarkdown } from './markdown.js';
 import { loadRunData } from './run-data.js';
 import { renderSummaryTable, writeFileAtomic, writeSummary } from './summary.js';
 import { renderTrialsCsv } from './trials-csv.js';
-import { writeMemoryReport } from './memory-report.js';
+import { renderMemoryCsv, renderMemorySections } from './memory-report.js';
+import { writeSecurityReport } from './security.js';
 import { agreementMarkdown } from './agreement.js';
 import { tryCurvesMarkdown } from './attempts.js';
 
@@ -79,13 +81,17 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
   const trialsPath = join(reportDir, 'trials.csv');
   await writeFileAtomic(trialsPath, renderTrialsCsv(data.trials));
   // Memory quality per session (report/memory.csv) and consolidation cost: sections of summary.md.
-  const memory = await writeMemoryReport(runDir, data.manifest, data.trials, data.arms);
+  const memory = memoryMetricsFor(data);
+  const memoryCsv = join(reportDir, 'memory.csv');
+  await writeFileAtomic(memoryCsv, renderMemoryCsv(memory));
   // In-task loops (reflexion, outcomes, retry-only): pass@1 after each try, and grader-vs-checker agreement.
   const loops = [tryCurvesMarkdown(data.trials, data.arms), agreementMarkdown(data.trials, data.arms)].filter(Boolean).map((m) => `\n\n${m}`).join('');
-  await writeFileAtomic(mdPath, `${readFileSync(mdPath, 'utf8').trimEnd()}\n\n${memory.markdown}${loops}`);
+  // Memory security (runs with injected tasks): report/security.csv and a section of summary.md (reports/security.ts).
+  const security = await writeSecurityReport(data);
+  await writeFileAtomic(mdPath, `${readFileSync(mdPath, 'utf8').trimEnd()}\n\n${renderMemorySections(memory, data.consolidation, data.arms)}${loops}${security ? `\n\n${security.markdown}` : ''}`);
   lap('csv');
 
-  const model = analyse(data, { claims, ...(options.B ? { B: options.B } : {}) });
+  const model = analyse(data, { claims, memory, ...(options.B ? { B: options.B } : {}) });
   lap('statistics');
 
   const charts: ChartFile[] = options.charts === false ? [] : writeCharts(model, join(reportDir, 'charts'));
@@ -98,7 +104,7 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
   await writeFileAtomic(claimsMd, renderClaimsMarkdown(model));
   lap('markdown');
 
-  const paths = [csvPath, mdPath, memory.csvPath, trialsPath, reportMd, claimsMd, reportJsonPath, ...charts.map((c) => join(reportDir, 'charts', c.file))];
+  const paths = [csvPath, mdPath, memoryCsv, ...(security ? [security.csvPath] : []), trialsPath, reportMd, claimsMd, reportJsonPath, ...charts.map((c) => join(reportDir, 'charts', c.file))];
   if (options.html !== false) {
     const htmlPath = join(reportDir, 'report.html');
     await writeFileAtomic(htmlPath, renderHtml(buildHtmlPayload(data, model, charts)));

@@ -123,7 +123,8 @@ export function writeSyntheticRun(options: SyntheticRunOptions): { root: string;
             transcript: transcriptRel,
           };
           if (arm.graderAgreement !== undefined) {
-            (record as TrialRecord & { grader_success?: boolean }).grader_success = rng.chance(arm.graderAgreement) ? success : !success;
+            const verdict = rng.chance(arm.graderAgreement) ? success : !success;
+            record.grader = { success: verdict, score: verdict ? 0.9 : 0.3, criteria: [] };
           }
           sessionTrials.push(record);
           if (options.transcripts !== false) writeJsonAtomic(join(options.root, transcriptRel), transcriptFor(record, memory, options.transcriptMessages ?? 8));

@@ -1,8 +1,9 @@
 // report/trials.csv: one row per trial, for spreadsheets, R and pandas.
 //
 // The record's scalar fields in a fixed order, lists joined with ';', token totals, check counts,
-// the arm's own usage flattened, and then any further scalar field a trial record carries (fields
-// added by newer arms, e.g. a grader's score), in alphabetical order. Infra trials are included
+// the arm's own usage and the grader's final verdict flattened, and then any further field a trial
+// record carries (fields added by newer arms: attempts, agents, memory_stats...), in alphabetical
+// order, objects as JSON. Infra trials are included
 // (filter on error_class): the file is the record, not a statistic.
 
 import { stringify } from 'csv-stringify/sync';
@@ -40,11 +41,13 @@ export const TRIAL_CSV_COLUMNS = [
   'checks_passed',
   'checks_total',
   'feedback',
+  'grader_success',
+  'grader_score',
   'transcript',
 ] as const;
 
 /** Record fields covered by the fixed columns (or deliberately left out: notes can be long free text). */
-const COVERED = new Set<string>([...TRIAL_CSV_COLUMNS, 'checks', 'arm_usage', 'notes']);
+const COVERED = new Set<string>([...TRIAL_CSV_COLUMNS, 'checks', 'arm_usage', 'notes', 'grader']);
 
 function cell(v: unknown): string {
   if (v === undefined || v === null) return '';
@@ -92,6 +95,8 @@ export function renderTrialsCsv(trials: readonly TrialRecord[]): string {
       checks_passed: t.checks?.filter((c) => c.passed).length ?? 0,
       checks_total: t.checks?.length ?? 0,
       feedback: (t.feedback ?? []).join(' | '),
+      grader_success: t.grader && !t.grader.failure ? t.grader.success : undefined,
+      grader_score: t.grader && !t.grader.failure ? t.grader.score : undefined,
       transcript: t.transcript,
     };
     return [...TRIAL_CSV_COLUMNS.map((c) => cell(fixed[c])), ...extraColumns.map((c) => cell(r[c]))];

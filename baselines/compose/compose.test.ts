@@ -211,4 +211,40 @@ describe('compose through the registry, end to end with sim', () => {
       for (const spec of resolveArms(experiment.arms)) expect((await createArm(await loadArmFactory(spec.arm), spec.options)).name).toBe(spec.arm);
     }
   });
+
+  it('dreaming + outcomes: dreams between sessions, a grader loop within each trial', async () => {
+    const runDir = join(tempDir(), 'run');
+    const { trials, status } = await executeRun({
+      runDir,
+      experiment: smallExperiment({ arms: [{ arm: 'compose', name: 'dreaming+outcomes', options: { memory: 'dreaming', loop: 'outcomes' } }], sessions: 2, tasks_per_session: 4, replicates: 1 }),
+    });
+    expect(status).toBe('completed');
+    expect(trials.every((t) => t.grader !== undefined && (t.attempts?.length ?? 0) >= 1)).toBe(true);
+    // The dream's changesets go where `dreambench memory review` looks for them: dreams/<arm>/r<rep>/.
+    expect(readFileSync(join(runDir, 'dreams', 'dreaming+outcomes', 'r1', 'session-001.json'), 'utf8')).toMatch(/"changes"/);
+    expect(Object.keys(new RunDir(runDir).readSnapshot('dreaming+outcomes', 1, 2))).toContain('notes.md');
+  });
+
+  it('outcomes + multi-agent: a revision round sends the lead back to its team with the feedback', async () => {
+    const runDir = join(tempDir(), 'run');
+    const roles = [{ name: 'drafter', tools: ['read_file', 'write_section'] }, { name: 'renderer', tools: ['read_file', 'render_docx'] }];
+    const { trials } = await executeRun({
+      runDir,
+      experiment: smallExperiment({
+        arms: [{ arm: 'compose', name: 'outcomes+team', options: { loop: 'outcomes', orchestration: 'multi-agent', orchestration_options: { roles } } }],
+        sessions: 1,
+        tasks_per_session: 6,
+        replicates: 1,
+      }),
+    });
+    const revised = trials.filter((t) => t.attempts!.some((a) => a.revision > 0));
+    expect(revised.length).toBeGreaterThan(0);
+    for (const record of revised) {
+      const transcript = JSON.parse(readFileSync(join(runDir, record.transcript), 'utf8')) as Transcript;
+      // The team ran again after the feedback: more specialist runs than roles, the later ones told what to fix.
+      expect(transcript.subagents!.length).toBeGreaterThan(roles.length);
+      expect(JSON.stringify(transcript.subagents!.at(-1)!.messages[0])).toMatch(/address this feedback/);
+      expect(record.agents!.find((a) => a.role === 'renderer')!.runs).toBeGreaterThan(1);
+    }
+  });
 });

@@ -2,13 +2,20 @@
 // task it writes down what it learned, and those notes are appended at the session's end (in
 // schedule order, so concurrency never changes the file). No curation: the file only grows,
 // unless `max_entries` trims the oldest entries.
+//
+// `filter` (default none): content filters by name (those of harness/dreaming/filter.ts, e.g.
+// `security`) that every lesson must pass before it is appended; a refused lesson goes to
+// held/blocked.md with the reason instead (kept in the snapshot, never read by the agent).
 
 import type { ArmFactory, ArmUsage } from '../../harness/core/arm.js';
 import { enumOption, numberOption, rejectUnknownOptions } from '../../harness/core/options.js';
 import { trialDigest } from '../../harness/agent/digest.js';
 import { textOf } from '../../harness/core/messages.js';
+import { chainFilters, contentFilterByName, contentFilterNames, type ContentFilter } from '../../harness/dreaming/filter.js';
 
 const FILE = 'learnings.md';
+export const BLOCKED_FILE = 'held/blocked.md';
+const BLOCKED_HEADER = '# Lessons the content filter refused\n\nNever read by the agent; kept for review (`dreambench audit-memory`).\n';
 const HEADER = '# Learnings\n\nLessons from earlier tasks, oldest first.\n';
 
 const REFLECT_PROMPT = `You have just finished a task. Write the lessons a colleague doing similar tasks should know,
@@ -19,7 +26,8 @@ const learningsMd: ArmFactory = {
   name: 'learnings-md',
   description: 'Read learnings.md before each task; append the lessons written after each task.',
   create(options) {
-    rejectUnknownOptions('learnings-md', options, ['reflect_on', 'max_entries']);
+    rejectUnknownOptions('learnings-md', options, ['reflect_on', 'max_entries', 'filter']);
+    const filter = filterOption(options.filter);
     const reflectOn = enumOption('learnings-md', options, 'reflect_on', ['all', 'failures', 'errors'] as const, 'errors');
     const maxEntries = numberOption('learnings-md', options, 'max_entries', Infinity, 1);
     return {
@@ -48,7 +56,15 @@ const learningsMd: ArmFactory = {
       },
       async afterSession({ memory, trials }, context) {
         const current = memory[FILE] ?? HEADER;
-        const added = trials.flatMap((t) => (t.notes ? t.notes.split('\n').filter(Boolean) : []));
+        const written = trials.flatMap((t) => (t.notes ? t.notes.split('\n').filter(Boolean) : []));
+        const added: string[] = [];
+        const blocked: string[] = [];
+        for (const line of written) {
+          const verdict = filter ? filter.check({ file: FILE, text: line.replace(/^-\s+/, ''), evidence: [] }) : { ok: true as const };
+          if (verdict.ok) added.push(line);
+          else blocked.push(`${line} _(session ${context.session})_ <!-- blocked: ${verdict.reason.replace(/--+/g, '-')} -->`);
+        }
+        if (blocked.length) memory = { ...memory, [BLOCKED_FILE]: `${(memory[BLOCKED_FILE] ?? BLOCKED_HEADER).trimEnd()}\n${blocked.join('\n')}\n` };
         if (added.length === 0) return { memory: { ...memory, [FILE]: current } };
         let entries = [...entryLines(current), ...added.map((l) => `${l} _(session ${context.session})_`)];
         if (entries.length > maxEntries) entries = entries.slice(entries.length - maxEntries);
@@ -57,6 +73,17 @@ const learningsMd: ArmFactory = {
     };
   },
 };
+
+function filterOption(value: unknown): ContentFilter | undefined {
+  if (value === undefined || value === 'none') return undefined;
+  const names = (Array.isArray(value) ? value : [value]).filter((n) => n !== 'none');
+  const filters = names.map((name) => {
+    const filter = typeof name === 'string' ? contentFilterByName(name) : undefined;
+    if (!filter) throw new Error(`option "filter" of arm learnings-md: unknown filter ${JSON.stringify(name)}; expected ${contentFilterNames().join(', ')}`);
+    return filter;
+  });
+  return filters.length ? chainFilters(filters) : undefined;
+}
 
 function entryLines(text: string): string[] {
   return text.split('\n').filter((line) => line.startsWith('- '));

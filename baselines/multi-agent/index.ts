@@ -23,7 +23,7 @@
 //   max_delegations  delegations per attempt (default 12); beyond, delegate returns an error
 
 import type { ArmFactory, AttemptWorkspace, LeadSetup, Orchestration } from '../../harness/core/arm.js';
-import { DELEGATE_TOOL, delegateToolSpec, type TeamRole } from '../../harness/core/delegation.js';
+import { DELEGATE_TOOL, delegateToolSpec, specialistMessage, type TeamRole } from '../../harness/core/delegation.js';
 import { numberOption, rejectUnknownOptions } from '../../harness/core/options.js';
 import type { ToolOutcome } from '../../harness/core/suite.js';
 
@@ -154,7 +154,7 @@ export function multiAgentOrchestration(config: MultiAgentConfig): Orchestration
           model: workspace.model(role.model),
           systemPrompt: specialistPrompt(workspace.systemPrompt, role.name, roleTools, role.prompt),
           memory: role.memory ? workspace.memory : '',
-          prompt: `Instructions from the lead:\n${input.instructions.trim()}\n\nThe task, for context:\n${workspace.task.prompt}`,
+          prompt: specialistMessage(input.instructions, workspace.task.prompt),
           tools: roleTools,
           ...(role.max_turns ? { max_turns: role.max_turns } : {}),
         });

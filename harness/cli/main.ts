@@ -14,6 +14,8 @@ import { memoryCommand } from './commands/memory.js';
 import { dreamCommand } from './commands/dream.js';
 import { compareCommand } from './commands/compare.js';
 import { historyCommand } from './commands/history.js';
+import { tasksCommand } from './commands/tasks.js';
+import { auditMemoryCommand } from './commands/audit-memory.js';
 import { EXIT, failWith } from './exit.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -30,6 +32,8 @@ export async function main(argv: string[]): Promise<void> {
     .command(dreamCommand)
     .command(compareCommand)
     .command(historyCommand)
+    .command(tasksCommand)
+    .command(auditMemoryCommand)
     .demandCommand(1, 'Name a command: run, resume, report, list, schema, memory, dream, compare or history.')
     .strict()
     .recommendCommands()

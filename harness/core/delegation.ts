@@ -51,3 +51,20 @@ export function parseTeam(spec: ToolSpec): TeamRole[] {
   }
   return names.map((name) => ({ name, tools: tools.get(name) ?? [] }));
 }
+
+// A specialist's first message: the lead's instructions, then the task for context. The instructions
+// are the lead's words to the specialist (like a revision request to a single agent): the sim takes
+// fixes they name as hints.
+const LEAD_INSTRUCTIONS = 'Instructions from the lead:';
+const TASK_FOR_CONTEXT = 'The task, for context:';
+
+export function specialistMessage(instructions: string, taskPrompt: string): string {
+  return `${LEAD_INSTRUCTIONS}\n${instructions.trim()}\n\n${TASK_FOR_CONTEXT}\n${taskPrompt}`;
+}
+
+/** The lead's instructions in a specialist's first message (undefined for any other message). */
+export function leadInstructionsOf(message: string): string | undefined {
+  if (!message.startsWith(LEAD_INSTRUCTIONS)) return undefined;
+  const end = message.indexOf(`\n\n${TASK_FOR_CONTEXT}\n`);
+  return message.slice(LEAD_INSTRUCTIONS.length, end < 0 ? undefined : end).trim();
+}

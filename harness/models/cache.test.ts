@@ -8,7 +8,7 @@ import type { Suite } from '../core/suite.js';
 import { executeRun } from '../runner/runner.js';
 import { comparable, smallExperiment, tempDir } from '../testing/run-helpers.js';
 import { createModel } from './registry.js';
-import { cacheKey, CACHE_FORMAT, CachingModel, newCacheStats, ReplayMissError, ResponseCache, withResponseCache } from './cache.js';
+import { cacheKey, CACHE_FORMAT, type CacheEntry, CachingModel, newCacheStats, ReplayMissError, ResponseCache, withResponseCache } from './cache.js';
 
 const request: ModelRequest = { system: [{ type: 'text', text: 'sys' }], messages: [{ role: 'user', content: 'hi' }], max_tokens: 100 };
 const context = { seedKey: '1:r1:s1:0:t:t1', purpose: 'agent' as const, subject: { suite: 's', family: 'f', task: 't' } };
@@ -47,7 +47,7 @@ describe('ResponseCache', () => {
   it('stores content-addressed files, first writer wins, no temporary files left', () => {
     const dir = tempDir();
     const cache = new ResponseCache(dir);
-    const entry = (text: string) => ({
+    const entry = (text: string): CacheEntry => ({
       format: CACHE_FORMAT,
       key: 'ab'.repeat(32),
       model: 'm',

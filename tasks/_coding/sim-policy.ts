@@ -109,7 +109,7 @@ export function makeCodingPolicy(lookup: (taskId: string) => SimReference | unde
       const calls = (name: string) => history.filter((h) => h.use.name === name);
       if (calls('submit').length > 0) return [{ type: 'text', text: 'The solution is submitted.' }];
 
-      const taskId = /^Problem (\S+)/.exec(view.prompt)?.[1];
+      const taskId = /^Problem ([A-Za-z0-9][A-Za-z0-9._-]*?)(?: \(|:)/.exec(view.prompt)?.[1];
       const reference = taskId ? lookup(taskId) : undefined;
       if (!reference) return [{ type: 'text', text: `I cannot tell which problem this is${taskId ? ` (${taskId})` : ''}.` }];
       const problemFile = PROBLEM_FILE[reference.language];

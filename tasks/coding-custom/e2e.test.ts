@@ -26,7 +26,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const byId = (id: string): Task => data.tasks.find((t) => t.id === id)!;
 
 describe('the example task file in the sandbox', () => {
-  it('every reference solution passes its hidden and visible tests; no solution and the wrong variants fail', { timeout: 60_000 }, async () => {
+  it('every reference solution passes its hidden and visible tests; no solution fails, and so do the wrong variants but one', { timeout: 60_000 }, async () => {
     const results = await Promise.all(
       data.tasks.map(async (task) => {
         const problem = problemOf(task);
@@ -42,7 +42,9 @@ describe('the example task file in the sandbox', () => {
     );
     expect(results.filter((r) => !r.hidden || !r.visible)).toEqual([]);
     expect(results.filter((r) => r.empty)).toEqual([]);
-    expect(results.filter((r) => r.wrong)).toEqual([]);
+    // For a task file, the sim's wrong variant is the first single edit, unchecked: it can be
+    // equivalent on the tests. Here isogram's first edit is .lower() -> .upper(), which changes nothing.
+    expect(results.filter((r) => r.wrong).map((r) => r.id)).toEqual(['py-is-isogram']);
   });
 
   it('a JavaScript solution that needs a package, a helper module or stdin is told the fix', async () => {
@@ -103,6 +105,13 @@ describe('an experiment on your own tasks', () => {
     expect(new Set(outcome.trials.map((t) => t.task)).size).toBeGreaterThan(3);
     expect(outcome.trials.every((t) => t.suite === 'coding-custom' && t.error_class !== 'infra')).toBe(true);
     expect(outcome.trials.some((t) => t.task.startsWith('js-'))).toBe(true);
+    // The sim does the work (it finds every problem) and meets the environment's pitfalls in both languages.
+    for (const language of ['py-', 'js-']) {
+      const trials = outcome.trials.filter((t) => t.task.startsWith(language));
+      expect(trials.some((t) => t.pitfalls_hit.length > 0), language).toBe(true);
+      expect(trials.every((t) => t.tool_calls >= 4), language).toBe(true);
+    }
+    expect(outcome.trials.some((t) => t.success)).toBe(true);
     expect(outcome.manifest.experiment.suite_options).toEqual({ 'coding-custom': { path } });
     expect(outcome.manifest.suites['coding-custom']).toMatchObject({ tasks: 6, families: 4, pitfalls: 3 });
 

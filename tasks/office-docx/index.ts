@@ -38,6 +38,8 @@ const suite: Suite = {
     return docxData().tasks;
   },
   createEnvironment: (task, context) => createDocxEnvironment(task, context, docxData()),
+  // The shared office code and the format writer/reader also define what the suite produces and checks.
+  hashPaths: [sourcePath('tasks/_office'), sourcePath('harness/formats/docx.ts'), sourcePath('harness/formats/theme.ts')],
   simPolicy: docxPolicy,
 };
 

@@ -5,6 +5,7 @@ import { parseDirectives } from '../../harness/core/directives.js';
 import type { Task } from '../../harness/core/suite.js';
 import { readPptx } from '../../harness/formats/pptx.js';
 import { workdir } from '../_office/testing.js';
+import { slideTitle } from './checker.js';
 import { expectedOf } from './data.js';
 import { createPptxEnvironment } from './environment.js';
 import { buildInput, fixes, produce } from './fixtures/support.js';
@@ -41,8 +42,9 @@ describe('checker: known-good decks', () => {
     expect(result.checks.map((c) => c.id)).toEqual(expect.arrayContaining(task.pitfalls.map((id) => `pitfall:${id}`)));
     expect(env.pitfallsHit()).toEqual([]);
     const deck = readPptx(readFileSync(join(dir, OUTPUT_FILE)));
-    expect(deck.slides[0]!.title).toBe(expectedOf(task).title);
-    expect(await env.output()).toContain(expectedOf(task).slides[0]!.title.slice(0, 10));
+    // Where the title placeholder is not a requirement, the naive text-box title is accepted.
+    expect(slideTitle(deck.slides[0]!)?.text).toBe(expectedOf(task).title);
+    expect((await env.output()).toLowerCase()).toContain(expectedOf(task).slides[0]!.title.toLowerCase());
   });
 
   it('every task of the suite passes with the brief\'s content and all fixes', async () => {
@@ -160,7 +162,7 @@ describe('checker: drift', () => {
     await produce(env, task, fixes(data, task));
     const old = await env.check();
     expect(old.success).toBe(false);
-    expect(old.feedback).toEqual([expect.stringMatching(/^Reviewer \(client accessibility officer\): the 2026 accessibility standard raised the minimum to 28 pt; some is 24 pt/)]);
+    expect(old.feedback).toEqual([expect.stringMatching(/^Reviewer \(client accessibility officer\): the 2026 accessibility standard raised the minimum to 28 pt; some text is 24 pt/)]);
     expect(parseDirectives(old.feedback[0]!)).toEqual([{ choice: p.choice, value: '28' }]);
   });
 });

@@ -51,13 +51,20 @@ function instructionsFor(a: Assignment, feedback: string | undefined): string {
 
 export function leadAct(view: SimView, request: ModelRequest): ContentBlock[] {
   const plan = leadPlan(request);
-  // A round starts at the task or at the latest plain user message (feedback in a revision round).
+  // A round starts at the task or at the latest user text (feedback in a revision round, which may
+  // share a message with tool results).
   let start = 0;
+  let feedback: string | undefined;
   view.messages.forEach((m, i) => {
-    if (m.role === 'user' && typeof m.content === 'string') start = i;
+    if (m.role !== 'user' || i === 0) return;
+    const text = typeof m.content === 'string' ? m.content : m.content.map((b) => (b.type === 'text' ? b.text : '')).join('\n');
+    if (text.trim()) {
+      start = i;
+      feedback = text.trim();
+    }
   });
-  const feedback = start > 0 ? (view.messages[start]!.content as string) : undefined;
-  const round = view.messages.slice(start);
+  // Only what the lead did after the round started counts (the revision joins the last tool results).
+  const round = view.messages.slice(start + 1);
   const delegated = new Set<string>();
   let submitted = false;
   for (const message of round) {

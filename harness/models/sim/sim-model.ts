@@ -30,6 +30,7 @@ import { gradeReply } from './grader-reply.js';
 import { skillReply } from './skill-reply.js';
 import { classifyReply } from './classify-reply.js';
 import { isLeadRequest, leadAct, offeredToolsOnly } from './lead-policy.js';
+import { leadInstructionsOf } from '../../core/delegation.js';
 
 const CHARS_PER_TOKEN = 4;
 
@@ -176,6 +177,8 @@ function buildView(request: ModelRequest, profile: SimProfile, rng: Rng): SimVie
     for (const block of message.content) if (block.type === 'tool_use') usedAfterRevision.add(block.id);
   });
   const sinceRevision = revisionAt < 0 ? history : history.filter(({ use }) => usedAfterRevision.has(use.id));
+  // A specialist of a team: fixes its lead's instructions name are hints too (e.g. a grader's feedback passed on).
+  hints.unshift(...parseDirectives(leadInstructionsOf(prompt) ?? ''));
   const lessons = parseDirectives(memory);
   const workflow = new Set(parseWorkflowHints(memory));
   const share = parseShare(prompt);

@@ -1,0 +1,219 @@
+// `dreambench audit-memory <memory-dir>`: scan a memory store for entries that look injected.
+//
+// Any plain-text memory works: every Markdown or text file (*.md, *.markdown, *.txt) under the
+// folder (or the one file given), whose entries are list items (with their indented continuation
+// lines) or paragraphs (blocks of lines between blank lines; headings and fenced code fences are
+// not entries). dreambench's own stores qualify: a dreaming store (notes.md, playbooks/*.md, whose
+// entries carry their provenance in a trailing `<!-- dream: {...} -->` comment, shown with each
+// finding), learnings.md, and whole run folders (runs/x/memory/...).
+//
+// Each entry is assessed by the injection signals of harness/security/detect.ts (a strong signal, or
+// two weak ones). The provenance comment is not part of what is assessed; any other HTML comment is
+// (text hidden from a reader is itself a signal).
+
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
+import { assessText } from './detect.js';
+
+export interface EntryProvenance {
+  id?: string;
+  trials: string[];
+  support?: number;
+  written?: number;
+  dream?: string;
+}
+
+export interface AuditFinding {
+  /** Relative to the audited folder (the file name when a single file was given), with / separators. */
+  file: string;
+  /** 1-based line where the entry starts. */
+  line: number;
+  /** The entry as a person reads it (list marker and provenance comment removed). */
+  entry: string;
+  reason: string;
+  /** From the entry's dream comment, when it has one. */
+  provenance?: EntryProvenance;
+}
+
+export interface AuditResult {
+  findings: AuditFinding[];
+  files: number;
+  entries: number;
+}
+
+export class AuditInputError extends Error {
+  override name = 'AuditInputError';
+}
+
+const TEXT_FILE = /\.(md|markdown|txt)$/i;
+const SKIP_DIRS = new Set(['node_modules', '.git', '.dreambench']);
+const PROVENANCE = /\s*<!--\s*dream:?\s*(\{[\s\S]*?\})\s*-->/;
+const ITEM = /^(\s{0,3})(?:[-*+]|\d{1,3}[.)])\s+(.*)$/;
+const HEADING = /^\s{0,3}#{1,6}\s/;
+const FENCE = /^\s{0,3}(```|~~~)/;
+
+export interface RawEntry {
+  line: number;
+  text: string;
+}
+
+/** The entries of one Markdown or text file: list items (with continuation lines) and paragraphs. */
+export function entriesOfText(text: string): RawEntry[] {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const out: RawEntry[] = [];
+  let current: { line: number; parts: string[]; kind: 'item' | 'para' } | undefined;
+  let fenced = false;
+  const flush = (): void => {
+    if (current) {
+      const body = current.parts.join('\n').trim();
+      if (body) out.push({ line: current.line, text: body });
+    }
+    current = undefined;
+  };
+  lines.forEach((raw, i) => {
+    const n = i + 1;
+    if (FENCE.test(raw)) {
+      // A fenced block is one entry (its contents are as readable to an agent as any paragraph).
+      if (!fenced) {
+        flush();
+        fenced = true;
+        current = { line: n + 1, parts: [], kind: 'para' };
+      } else {
+        fenced = false;
+        flush();
+      }
+      return;
+    }
+    if (fenced) {
+      current!.parts.push(raw);
+      return;
+    }
+    if (raw.trim() === '') {
+      flush();
+      return;
+    }
+    if (HEADING.test(raw)) {
+      flush();
+      return;
+    }
+    const item = ITEM.exec(raw);
+    if (item) {
+      flush();
+      current = { line: n, parts: [item[2]!], kind: 'item' };
+      return;
+    }
+    if (current?.kind === 'item' && /^\s+\S/.test(raw)) {
+      current.parts.push(raw.trim());
+      return;
+    }
+    if (current?.kind === 'item') flush();
+    if (!current) current = { line: n, parts: [], kind: 'para' };
+    current.parts.push(raw);
+  });
+  flush();
+  return out;
+}
+
+function provenanceOf(text: string): { body: string; provenance?: EntryProvenance } {
+  const m = PROVENANCE.exec(text);
+  if (!m) return { body: text };
+  const body = text.replace(PROVENANCE, '').trim();
+  try {
+    const v = JSON.parse(m[1]!) as Record<string, unknown>;
+    const trials = Array.isArray(v.trials) ? v.trials.filter((t): t is string => typeof t === 'string') : [];
+    return {
+      body,
+      provenance: {
+        ...(typeof v.id === 'string' ? { id: v.id } : {}),
+        trials,
+        ...(typeof v.support === 'number' ? { support: v.support } : {}),
+        ...(typeof v.written === 'number' ? { written: v.written } : {}),
+        ...(typeof v.dream === 'string' && v.dream ? { dream: v.dream } : {}),
+      },
+    };
+  } catch {
+    return { body };
+  }
+}
+
+/** Assess one file's text; `file` is how findings name it. */
+export function auditText(file: string, text: string): { findings: AuditFinding[]; entries: number } {
+  const findings: AuditFinding[] = [];
+  const entries = entriesOfText(text);
+  for (const e of entries) {
+    const { body, provenance } = provenanceOf(e.text);
+    if (!body) continue;
+    const verdict = assessText(body);
+    if (!verdict.flagged) continue;
+    findings.push({ file, line: e.line, entry: body, reason: verdict.reason, ...(provenance ? { provenance } : {}) });
+  }
+  return { findings, entries: entries.length };
+}
+
+function walk(dir: string, out: string[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.isDirectory()) {
+      if (!SKIP_DIRS.has(entry.name)) walk(join(dir, entry.name), out);
+    } else if (entry.isFile() && TEXT_FILE.test(entry.name)) {
+      out.push(join(dir, entry.name));
+    }
+  }
+}
+
+/** Audit a memory folder (recursively) or one file. Throws AuditInputError on bad input. */
+export function auditMemory(path: string): AuditResult {
+  if (!path || !existsSync(path)) throw new AuditInputError(`${path || '(empty path)'}: no such file or folder`);
+  const stat = statSync(path);
+  let files: string[];
+  let root: string;
+  if (stat.isDirectory()) {
+    files = [];
+    walk(path, files);
+    root = path;
+    if (files.length === 0) throw new AuditInputError(`${path}: no memory files found (Markdown or text: *.md, *.markdown, *.txt)`);
+  } else if (stat.isFile()) {
+    files = [path];
+    root = '';
+  } else {
+    throw new AuditInputError(`${path}: not a file or folder`);
+  }
+  const findings: AuditFinding[] = [];
+  let entries = 0;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new AuditInputError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    if (text.includes('\u0000')) throw new AuditInputError(`${file}: not a text file`);
+    const name = root ? relative(root, file).split(sep).join('/') : basename(file);
+    const result = auditText(name, text);
+    findings.push(...result.findings);
+    entries += result.entries;
+  }
+  return { findings, files: files.length, entries };
+}
+
+/** The findings as a person reads them. */
+export function renderAudit(result: AuditResult): string {
+  if (result.findings.length === 0) return `No suspicious entries: ${result.entries} entries in ${result.files} file${result.files === 1 ? '' : 's'} scanned.\n`;
+  const out: string[] = [];
+  for (const f of result.findings) {
+    out.push(`${f.file}:${f.line}: ${f.reason}`);
+    out.push(...f.entry.split('\n').map((l) => `    ${l}`));
+    if (f.provenance) {
+      const p = f.provenance;
+      const bits = [p.id, p.support !== undefined ? `support ${p.support}` : undefined, p.written ? `written in session ${p.written}` : undefined, p.dream ? `by ${p.dream}` : undefined].filter(Boolean);
+      out.push(`    provenance: ${bits.join(', ')}${p.trials.length ? `; trials: ${p.trials.join(', ')}` : ''}`);
+    }
+    out.push('');
+  }
+  out.push(`${result.findings.length} suspicious entr${result.findings.length === 1 ? 'y' : 'ies'} of ${result.entries} in ${result.files} file${result.files === 1 ? '' : 's'}.`);
+  return out.join('\n') + '\n';
+}
+
+/** The findings as JSON: an array of {file, line, entry, reason} (plus provenance when the entry has one). */
+export function auditJson(result: AuditResult): string {
+  return JSON.stringify(result.findings, null, 2) + '\n';
+}
