@@ -194,8 +194,8 @@ export interface SampleSizeNeeded {
   unit: 'pairs' | 'tasks';
   /** The run's own count of those units. */
   n_now: number;
-  /** Pairs: the replicates of this run's schedule that would give n (same scope and filters). */
-  replicates?: number;
+  /** Tasks those units would span at this run's units per task (more tasks, not more repeats of the same ones). */
+  tasks?: number;
   /** How the number was found. */
   method: string;
 }
@@ -333,18 +333,27 @@ const Z_DECIDE = normalQuantile(0.975) + normalQuantile(0.8);
 function pairsNeeded(rowsA: readonly OutcomeRow[], rowsB: readonly OutcomeRow[], p1: number, diff: PairedBootstrapResult): SampleSizeNeeded {
   const model = pairedPowerModel(rowsA, rowsB, diff.se, diff.n_clusters);
   const target = Math.min(1, Math.max(0, p1));
+  const need = pairsToDetect(model, target);
   return {
-    n: pairsToDetect(model, target),
+    n: need.pairs,
     unit: 'pairs',
     n_now: model.n,
+    ...(Number.isFinite(need.tasks) ? { tasks: need.tasks } : {}),
     method: `paired sample size (Connor 1987) for ${pct(model.p0)} → ${pct(target)}, ${describePowerModel(model)}`,
   };
 }
 
 /** Units needed when the standard error shrinks as 1/sqrt(n): se_needed = |effect| / (z_0.975 + z_0.8). */
-function scaledNeed(nNow: number, se: number, effect: number, unit: 'pairs' | 'tasks', what: string): SampleSizeNeeded {
+function scaledNeed(nNow: number, clusters: number, se: number, effect: number, unit: 'pairs' | 'tasks', what: string): SampleSizeNeeded {
   const need = Number.isFinite(se) && se > 0 && effect !== 0 ? Math.ceil(nNow * ((se * Z_DECIDE) / Math.abs(effect)) ** 2) : Infinity;
-  return { n: need, unit, n_now: nNow, method: `bootstrap standard error ${what} scaled as 1/√n to detect the claimed effect with 80% power` };
+  const tasks = Number.isFinite(need) ? Math.ceil((need * clusters) / Math.max(1, nNow)) : undefined;
+  return {
+    n: need,
+    unit,
+    n_now: nNow,
+    ...(tasks !== undefined && unit === 'pairs' ? { tasks } : {}),
+    method: `bootstrap standard error ${what} scaled as 1/√n to detect the claimed effect with 80% power`,
+  };
 }
 
 export function evaluateClaim(claim: Claim, ctx: ClaimContext): ClaimResult {
@@ -471,7 +480,7 @@ export function evaluateClaim(claim: Claim, ctx: ClaimContext): ClaimResult {
       baseline_value: clusters.reduce((s, c) => s + c.a, 0) / W,
       treatment_value: clusters.reduce((s, c) => s + c.b, 0) / W,
     };
-    sampleSize = scaledNeed(n, r.se, claim.claimed, 'pairs', `of the relative change in ${claim.measure}`);
+    sampleSize = scaledNeed(n, r.n_clusters, r.se, claim.claimed, 'pairs', `of the relative change in ${claim.measure}`);
   } else {
     const k = claim.k;
     const tally = (list: readonly TrialRecord[]) => {
@@ -506,13 +515,9 @@ export function evaluateClaim(claim: Claim, ctx: ClaimContext): ClaimResult {
       baseline_value: clusters.reduce((s, c) => s + c.a, 0) / clusters.length,
       treatment_value: clusters.reduce((s, c) => s + c.b, 0) / clusters.length,
     };
-    sampleSize = scaledNeed(clusters.length, r.se, claim.claimed, 'tasks', `of the pass@${k} difference over tasks`);
+    sampleSize = scaledNeed(clusters.length, clusters.length, r.se, claim.claimed, 'tasks', `of the pass@${k} difference over tasks`);
   }
 
-  if (sampleSize.unit === 'pairs' && Number.isFinite(sampleSize.n)) {
-    const reps = new Set(rowsB.map((t) => t.replicate)).size;
-    if (reps > 0 && measured.n > 0) sampleSize.replicates = Math.ceil(sampleSize.n / (measured.n / reps));
-  }
   const { verdict, reason } = verdictFor(claim.metric, claim.claimed, measured.lo, measured.hi);
   return {
     ...base,
@@ -530,9 +535,9 @@ export function evaluateClaims(claims: readonly Claim[], ctx: ClaimContext): Cla
 
 /** "≈ 1,240 pairs (this run: 120)" or "more than this task set can give". */
 export function formatSampleSize(s: SampleSizeNeeded): string {
-  if (!Number.isFinite(s.n)) return `not reachable by adding ${s.unit === 'tasks' ? 'tasks' : 'replicates'} at the measured spread (this run: ${s.n_now} ${s.unit}); add tasks`;
-  const reps = s.replicates !== undefined ? `, about ${s.replicates.toLocaleString('en-US')} replicate${s.replicates === 1 ? '' : 's'} of this run's schedule` : '';
-  return `≈ ${s.n.toLocaleString('en-US')} ${s.unit} (this run: ${s.n_now.toLocaleString('en-US')})${reps}`;
+  if (!Number.isFinite(s.n)) return `no sample size detects it at the measured spread (this run: ${s.n_now} ${s.unit})`;
+  const tasks = s.tasks !== undefined ? ` over ≈ ${s.tasks.toLocaleString('en-US')} tasks` : '';
+  return `≈ ${s.n.toLocaleString('en-US')} ${s.unit}${tasks} (this run: ${s.n_now.toLocaleString('en-US')})`;
 }
 
 /** A plain-text table of claim results for the terminal. */

@@ -7,8 +7,8 @@
 //  - design effect: the task-clustered bootstrap variance of the difference divided by the variance
 //    it would have with independent pairs, (psi - d^2) / n, at least 1;
 //  - within-task correlation (ICC): from the design effect, deff = 1 + (m - 1) ICC with m pairs per
-//    task, so that a larger run over the same tasks is not over-credited (more replicates of the
-//    same tasks shrink the error less than more tasks would).
+//    task. Sample sizes keep m fixed: the pairs needed come as more tasks with as many pairs each
+//    (more replicates of the same few tasks would shrink the error less), and say how many tasks.
 
 import {
   minimumDetectableEffect,
@@ -58,7 +58,7 @@ export function pairedPowerModel(a: readonly OutcomeRow[], b: readonly OutcomeRo
 
 function powerOptions(model: PairedPowerModel): PowerOptions {
   return model.icc > 0 && model.clusters > 1
-    ? { design: 'paired', correlation: model.correlation, icc: model.icc, clusters: model.clusters }
+    ? { design: 'paired', correlation: model.correlation, icc: model.icc, clusterSize: model.n / model.clusters }
     : { design: 'paired', correlation: model.correlation };
 }
 
@@ -71,11 +71,13 @@ export function pairedMde(model: PairedPowerModel): MinimumDetectableEffect {
   return up;
 }
 
-/** Pairs needed to detect the baseline rate moving to `target` with 80% power (Infinity: no number of replicates of these tasks would). */
-export function pairsToDetect(model: PairedPowerModel, target: number): number {
+/** Pairs (and tasks, at this run's pairs per task) needed to detect the baseline rate moving to `target` with 80% power. */
+export function pairsToDetect(model: PairedPowerModel, target: number): { pairs: number; tasks: number } {
   const p1 = Math.min(1, Math.max(0, target));
-  if (!(model.n > 0) || p1 === model.p0 || Number.isNaN(model.p0)) return Infinity;
-  return sampleSizeTwoProportions(model.p0, p1, powerOptions(model)).n_ceil;
+  if (!(model.n > 0) || p1 === model.p0 || Number.isNaN(model.p0)) return { pairs: Infinity, tasks: Infinity };
+  const size = sampleSizeTwoProportions(model.p0, p1, powerOptions(model));
+  const perTask = model.n / Math.max(1, model.clusters);
+  return { pairs: size.n_ceil, tasks: size.clusters ?? Math.ceil(size.n_ceil / perTask) };
 }
 
 export function describePowerModel(model: PairedPowerModel): string {

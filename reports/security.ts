@@ -180,7 +180,7 @@ function markersIn(text: string, markers: ReadonlyMap<string, string[]>): string
   return out;
 }
 
-/** The undefended memory arm the defenses are compared with: dreaming with every defense off, else learnings-md without a filter. */
+/** The undefended memory arm the defenses are compared with: dreaming with every defense off (and writing memory), else learnings-md without a filter. */
 export function undefendedArm(data: Pick<RunData, 'manifest' | 'arms'>): string | undefined {
   let arms: Array<{ name: string; arm: string; options: Record<string, unknown> }> = [];
   try {
@@ -198,7 +198,8 @@ export function undefendedArm(data: Pick<RunData, 'manifest' | 'arms'>): string 
       off(a.options.classifier) &&
       off(a.options.quarantine) &&
       off(a.options.max_updates) &&
-      (a.options.review === undefined || a.options.review === 'auto'),
+      (a.options.review === undefined || a.options.review === 'auto') &&
+      (a.options.stages as { output?: unknown } | undefined)?.output !== false,
   );
   if (dreaming && data.arms.includes(dreaming.name)) return dreaming.name;
   const learnings = arms.find((a) => a.arm === 'learnings-md' && (a.options.filter === undefined || filterOff(a.options.filter)));

@@ -185,8 +185,13 @@ describe('dreambench history (CLI)', () => {
     expect(compare.exitCode).toBe(1);
     expect(compare.stdout).toMatch(/\*\*Baseline\*\* `base`/);
 
-    const envDb = await cli(['compare', 'last:main', base], { DREAMBENCH_HISTORY: db });
-    expect(envDb.exitCode).toBe(0);
+    const envDb = await cli(['compare', 'last:main', worse, '--format', 'json'], { DREAMBENCH_HISTORY: db });
+    expect(envDb.exitCode).toBe(1);
+    expect((JSON.parse(envDb.stdout) as { baseline: { run_id: string; history_id: number } }).baseline).toMatchObject({ run_id: 'base', history_id: 1 });
+    // The candidate itself is never its own baseline.
+    const self = await cli(['compare', 'last:main', base, '--db', db]);
+    expect(self.exitCode).toBe(2);
+    expect(self.stderr).toMatch(/no run on branch "main"/);
 
     const missing = await cli(['history', 'show', '--db', join(dir, 'missing.sqlite')]);
     expect(missing.exitCode).toBe(2);

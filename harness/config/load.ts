@@ -194,8 +194,8 @@ export function validateExperiment(
   });
 
   for (const [i, spec] of [experiment.model, experiment.grader_model].entries()) {
-    if (spec && !/^(sim|anthropic):/.test(spec)) {
-      fail(i === 0 ? 'model' : 'grader_model', `provider of "${spec}" is not available in this version; expected sim:<profile> or anthropic:<model-id>`);
+    if (spec && !/^(sim|anthropic|openai):/.test(spec)) {
+      fail(i === 0 ? 'model' : 'grader_model', `provider of "${spec}" is not available in this version; expected sim:<profile>, anthropic:<model-id> or openai:<model>`);
     }
   }
 

@@ -7,8 +7,8 @@ const MODEL_SPEC = /^(sim|anthropic|openai|replay):[^\s]*$/;
 
 export const modelSpec = z
   .string()
-  .regex(MODEL_SPEC, 'a model spec "provider:name": sim:<profile>, anthropic:<model-id>')
-  .describe('sim:<profile>[?param=value&...] or anthropic:<model-id>');
+  .regex(MODEL_SPEC, 'a model spec "provider:name": sim:<profile>, anthropic:<model-id> or openai:<model>')
+  .describe('sim:<profile>[?param=value&...], anthropic:<model-id> or openai:<model> (an OpenAI-compatible server at OPENAI_BASE_URL)');
 
 export const armEntry = z.union([
   z.string().min(1).describe('an arm folder name under baselines/, e.g. stateless'),
@@ -79,6 +79,31 @@ export const ciSchema = z
   })
   .strict();
 
+/** Per-model request and token limits (issue 9): harness/models/rate-limit.ts. Never part of the config hash. */
+export const rateLimitSchema = z
+  .object({
+    rpm: positiveInt.optional().describe('requests per minute'),
+    itpm: positiveInt.optional().describe('input tokens per minute (input plus cache writes; cache reads do not count)'),
+    otpm: positiveInt.optional().describe('output tokens per minute (reserved at max_tokens, corrected from usage)'),
+    tpm: positiveInt.optional().describe('input plus output tokens per minute (OpenAI-style combined limit)'),
+  })
+  .strict();
+
+const CALL_PURPOSES = ['grade', 'dream', 'reflect', 'skill', 'classify'] as const;
+
+/** Message Batches for anthropic models (issue 9): harness/models/anthropic/batcher.ts. */
+export const batchSchema = z.union([
+  z.boolean(),
+  z
+    .object({
+      purposes: z.array(z.enum(CALL_PURPOSES)).min(1).optional().describe('call purposes sent through batches (default grade and dream)'),
+      max_wait_ms: positiveInt.optional().describe('how long requests are collected before a batch is sent (default 2000)'),
+      max_requests: positiveInt.max(100_000).optional().describe('requests per batch at most (default 1000)'),
+      poll_ms: positiveInt.optional().describe('first poll interval, doubling up to 30 s (default 1000)'),
+    })
+    .strict(),
+]);
+
 export const experimentSchema = z
   .object({
     $schema: z.string().optional(),
@@ -100,6 +125,13 @@ export const experimentSchema = z
       .optional()
       .describe('options per suite, by suite name, for suites that take options (e.g. coding-custom: {path: my-tasks.jsonl})'),
     ci: ciSchema.optional().describe('thresholds for `dreambench compare` in CI (flags override them)'),
+    rate_limits: z
+      .record(z.string().min(1), rateLimitSchema)
+      .optional()
+      .describe('request and token limits per model, keyed by a model spec or a prefix of one (e.g. "anthropic:" or "anthropic:claude-sonnet-4-6"); shared by every trial of the run'),
+    batch: batchSchema
+      .optional()
+      .describe('send grader and dreaming calls of anthropic models through the Message Batches API (half price, higher latency): true or {purposes, max_wait_ms, max_requests, poll_ms}'),
   })
   .strict();
 

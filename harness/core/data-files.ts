@@ -10,6 +10,15 @@ import type { z } from 'zod';
 import { packageRoot } from './paths.js';
 import type { ValidationIssue } from './suite.js';
 
+function valueAt(data: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = data;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
 /** A field path as people write it: `tasks[0].expected.sections`, `(top level)` for none. */
 export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
@@ -91,7 +100,16 @@ export class DataIssues {
     if (data === undefined) return undefined;
     const result = schema.safeParse(data);
     if (result.success) return result.data;
-    for (const issue of result.error.issues) this.add(file, [...prefix, ...issue.path], issue.message);
+    for (const issue of result.error.issues) {
+      // Custom messages name what is expected ("a date as YYYY-MM-DD"): say so, and show what was found.
+      let message = issue.message;
+      if (!/^(expected|invalid|unrecognized|too )/i.test(message)) {
+        const found = valueAt(data, issue.path);
+        const shown = found === undefined || (typeof found === 'object' && found !== null) ? '' : `, got ${JSON.stringify(found)}`;
+        message = `expected ${message}${shown}`;
+      }
+      this.add(file, [...prefix, ...issue.path], message);
+    }
     return undefined;
   }
 

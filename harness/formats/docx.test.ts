@@ -67,15 +67,6 @@ describe('docx writer', () => {
     expect(escapeXml('😀 ok')).toBe('😀 ok');
   });
 
-  it('is fast: a small document writes and reads back in well under a millisecond', () => {
-    const n = 400;
-    for (let i = 0; i < 100; i++) readDocx(writeDocx(sample));
-    const started = performance.now();
-    for (let i = 0; i < n; i++) readDocx(writeDocx(sample));
-    const perDoc = (performance.now() - started) / n;
-    expect(perDoc).toBeLessThan(1);
-  });
-
   it('writes deflated entries on request', () => {
     const stored = writeDocx(sample);
     const deflated = writeDocx(sample, { level: 6 });

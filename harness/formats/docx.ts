@@ -721,7 +721,7 @@ const sizeOf = (rPr: XmlElement | undefined): number | undefined => {
   return Number.isFinite(v) ? v / 2 : undefined;
 };
 
-function readRun(r: XmlElement): DocxReadRun {
+function readRun(r: XmlElement, fields?: string[]): DocxReadRun {
   const rPr = child(r, 'w:rPr');
   let text = '';
   for (const c of r.children) {
@@ -730,6 +730,7 @@ function readRun(r: XmlElement): DocxReadRun {
     else if (c.name === 'w:tab') text += '\t';
     else if (c.name === 'w:br' || c.name === 'w:cr') text += '\n';
     else if (c.name === 'w:noBreakHyphen') text += '-';
+    else if (c.name === 'w:instrText' && fields) fields.push(textContent(c).trim());
   }
   const run: DocxReadRun = { text, bold: isOn(child(rPr, 'w:b')), italic: isOn(child(rPr, 'w:i')) };
   const size = sizeOf(rPr);
@@ -770,10 +771,9 @@ function collectRuns(el: XmlElement, into: RunScan, inserted = false): void {
   for (const c of el.children) {
     if (typeof c === 'string') continue;
     if (c.name === 'w:r') {
-      const run = readRun(c);
+      const run = readRun(c, into.fields);
       if (inserted) run.inserted = true;
       into.runs.push(run);
-      for (const instr of elements(c)) if (instr.name === 'w:instrText') into.fields.push(textContent(instr).trim());
     } else if (c.name === 'w:del') {
       const revision: DocxReadRevision = { kind: 'del', text: deletedText(c) };
       if (c.attrs['w:author'] !== undefined) revision.author = c.attrs['w:author'];

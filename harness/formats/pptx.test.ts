@@ -129,13 +129,6 @@ describe('pptx writer', () => {
     }
   });
 
-  it('is fast: a small deck writes and reads back in a few milliseconds', () => {
-    for (let i = 0; i < 20; i++) readPptx(writePptx(sample));
-    const n = 100;
-    const started = performance.now();
-    for (let i = 0; i < n; i++) readPptx(writePptx(sample));
-    expect((performance.now() - started) / n).toBeLessThan(15);
-  });
 });
 
 describe('pptx reader', () => {

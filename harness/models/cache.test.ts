@@ -150,4 +150,21 @@ describe('replay of a sim run', () => {
     expect(manifest.stop_reason).toMatch(/no cached reply/);
     expect(existsSync(join(runDir, 'trials.jsonl')) ? readFileSync(join(runDir, 'trials.jsonl'), 'utf8') : '').not.toContain('"infra"');
   });
+
+  it('a resumed replay keeps replaying (the manifest remembers the cache) and ends identical to the recording', async () => {
+    const root = tempDir();
+    const cacheDir = join(root, 'cache');
+    const experiment = smallExperiment({ sessions: 2, tasks_per_session: 3, replicates: 1 });
+    const recorded = await executeRun({ runDir: join(root, 'recorded'), experiment, cache: { dir: cacheDir, mode: 'record' } });
+    const runDir = join(root, 'replayed');
+    const noLiveModel = () => {
+      throw new Error('a live model was built');
+    };
+    const stopped = await executeRun({ runDir, experiment: { ...experiment, budgets: { ...experiment.budgets, max_cost_per_run: 0.01 } }, modelFactory: noLiveModel, cache: { dir: cacheDir, mode: 'replay' } });
+    expect(stopped.status).toBe('stopped_budget');
+    const resumed = await executeRun({ runDir, resume: true, runBudgets: { max_cost_per_run: 1000 }, modelFactory: noLiveModel });
+    expect(resumed.status).toBe('completed');
+    expect(resumed.manifest.cache).toEqual({ dir: cacheDir, mode: 'replay' });
+    expect(comparable(resumed.trials)).toEqual(comparable(recorded.trials));
+  });
 });

@@ -23,6 +23,8 @@ export interface PricingTable {
   comment: string;
   asOf: string;
   models: ReadonlyMap<string, ModelPrice>;
+  /** What a Message Batches request costs relative to the standard rate (0.5: half price). */
+  batchMultiplier: number;
 }
 
 export interface CostEstimate {
@@ -58,10 +60,15 @@ export function parsePricing(raw: unknown, origin = 'pricing table'): PricingTab
     if (typeof entry.note === 'string') price.note = entry.note;
     models.set(price.key, price);
   }
+  const batch = raw.batch_multiplier;
+  if (batch !== undefined && (typeof batch !== 'number' || !Number.isFinite(batch) || batch < 0 || batch > 1)) {
+    throw new Error(`${origin}: batch_multiplier must be a number between 0 and 1`);
+  }
   return {
     comment: typeof raw._comment === 'string' ? raw._comment : '',
     asOf: typeof raw.as_of === 'string' ? raw.as_of : '',
     models,
+    batchMultiplier: typeof batch === 'number' ? batch : 0.5,
   };
 }
 
@@ -98,6 +105,8 @@ export function estimateCost(modelId: string, usage: Usage, table: PricingTable 
 }
 
 export interface CostOptions {
+  /** The call went through the Message Batches API: priced at the table's batch_multiplier (50%). */
+  batch?: boolean;
   /**
    * Told once per process and model id when the model has no price (the cost is then 0).
    * Defaults to a Node process warning on stderr.
@@ -111,6 +120,7 @@ const warnedUnknown = new Set<string>();
 /** USD cost of `usage` on `modelId`; 0 (plus a one-time warning) for a model without a price. */
 export function costOf(modelId: string, usage: Usage, options: CostOptions = {}): number {
   const estimate = estimateCost(modelId, usage, options.table);
+  if (options.batch) estimate.cost_usd *= (options.table ?? pricingTable()).batchMultiplier;
   if (!estimate.priced && !warnedUnknown.has(modelId)) {
     warnedUnknown.add(modelId);
     const message =
@@ -128,7 +138,7 @@ export function resetUnknownPriceWarnings(): void {
 }
 
 function normalise(modelId: string): string {
-  return modelId.trim().toLowerCase().replace(/^anthropic:/, '');
+  return modelId.trim().toLowerCase().replace(/^(anthropic|openai):/, '');
 }
 
 function matchesPrefix(id: string, key: string): boolean {

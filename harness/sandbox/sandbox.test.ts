@@ -49,6 +49,22 @@ describe('sandbox: choosing the isolation level', () => {
   });
 });
 
+describe('sandbox (none: only when asked for)', () => {
+  it('keeps the limits, the empty environment and the temporary directory, and nothing else', async () => {
+    process.env.ANTHROPIC_API_KEY = 'sk-ant-should-never-leak';
+    try {
+      const result = await runSandboxed({ isolation: 'none', command: py('import os; print(sorted(os.environ)); print(os.getcwd())') });
+      expect(result.isolation).toBe('none');
+      expect(result.stdout).toMatch(/^\['HOME', 'LANG', 'LC_ALL', 'PATH', 'TMPDIR'\]\n.*dreambench-sandbox-/);
+      const loop = await runSandboxed({ isolation: 'none', command: py('while True: pass'), timeoutMs: 500 });
+      expect(loop.timedOut).toBe(true);
+    } finally {
+      delete process.env.ANTHROPIC_API_KEY;
+    }
+    expect(await detectIsolation('auto')).not.toBe('none');
+  });
+});
+
 describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
   const run = (request: Parameters<typeof runSandboxed>[0]) => runSandboxed({ isolation: level, ...request });
   const skipUnlessAvailable = () => {
@@ -133,6 +149,14 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
     expect(bomb.durationMs).toBeLessThan(5000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(leftovers(marker)).toEqual([]);
+  });
+
+  it('counts processes per sandbox: sandboxes running side by side do not share the limit', async () => {
+    if (skipUnlessAvailable()) return;
+    // Each holds 20 processes for a second (at most DREAMBENCH_SANDBOX_CONCURRENCY sandboxes run at once, at least 2).
+    const code = 'import os, time\nok = 0\nfor i in range(20):\n    try:\n        if os.fork() == 0:\n            time.sleep(3); os._exit(0)\n        ok += 1\n    except OSError:\n        break\nprint(ok, flush=True)\ntime.sleep(1)\nos._exit(0)\n';
+    const results = await Promise.all([1, 2, 3].map(() => run({ command: py(code), limits: { maxProcesses: 32 }, timeoutMs: 10_000 })));
+    expect(results.map((r) => r.stdout.trim())).toEqual(['20', '20', '20']);
   });
 
   it('stops a memory hog at its address-space limit', async () => {

@@ -5,7 +5,7 @@
 //            holding only /usr (read-only), the interpreter's install prefix (read-only), a private
 //            /proc and /dev, a size-limited tmpfs /tmp and a size-limited tmpfs working directory
 //            /sandbox with the request's files bound read-only into it. Nothing else of the host is
-//            visible: not the harness, not the run directory, not $HOME, not /etc.
+//            visible: not the harness, not the run directory, not $HOME, not /etc (but ld.so.cache).
 //   unshare  util-linux unshare: new user, network, pid and mount namespaces (no network, the
 //            sandbox's processes only in /proc), but the host file system stays visible: code can
 //            read whatever the (dropped) user can read. A fallback, weaker than bwrap.
@@ -15,8 +15,8 @@
 //
 // In every level: a wall-clock timeout that kills the whole process group (and with bwrap/unshare
 // the whole pid namespace), rlimits through prlimit (CPU seconds, address space, processes, file
-// size, open files, no core dumps), an empty environment (HOME, PATH, LANG and TMPDIR only: no API
-// key reaches the code), stdout/stderr capped, a fresh temporary directory removed afterwards, and,
+// size, open files, no core dumps), an empty environment (HOME, PATH, LANG, LC_ALL and TMPDIR only:
+// no API key reaches the code), stdout/stderr capped, a fresh temporary directory removed afterwards, and,
 // when the harness runs as root, the code runs as uid/gid 65534 (nobody) via setpriv.
 
 import { execFileSync } from 'node:child_process';
@@ -348,7 +348,13 @@ export function wrap(
 
 function makeWorkdir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'dreambench-sandbox-'));
-  if (isRoot()) chownSync(dir, NOBODY, NOBODY);
+  if (isRoot()) {
+    if (!otherCanExecute(tmpdir())) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new SandboxError(`the temporary directory ${tmpdir()} is not reachable by the unprivileged sandbox user (uid ${NOBODY}); set TMPDIR to one that is (e.g. /tmp)`);
+    }
+    chownSync(dir, NOBODY, NOBODY);
+  }
   return dir;
 }
 

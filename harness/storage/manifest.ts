@@ -3,10 +3,10 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Experiment } from '../config/schema.js';
 import type { Suite } from '../core/suite.js';
-import { harnessVersion } from '../core/paths.js';
+import { harnessVersion, packageRoot } from '../core/paths.js';
 
 export type RunStatus = 'running' | 'completed' | 'stopped_budget' | 'awaiting_review' | 'failed';
 
@@ -47,39 +47,34 @@ export function canonicalJson(value: unknown): string {
 
 export function configHash(experiment: Experiment): string {
   // Neither how many trials run at once nor where the run stops changes any trial's result.
-  // Nor do the CI thresholds (the `ci:` block), which only `dreambench compare` reads.
-  const { concurrency: _c, budgets, ci: _ci, ...rest } = experiment;
+  // Nor do the CI thresholds (the `ci:` block), which only `dreambench compare` reads, nor the
+  // client-side rate limits, which only pace requests.
+  const { concurrency: _c, budgets, ci: _ci, rate_limits: _rl, ...rest } = experiment;
   const { max_cost_per_run: _mc, max_tokens_per_run: _mt, ...trialBudgets } = budgets;
   const relevant = { ...rest, budgets: trialBudgets };
   return createHash('sha256').update(canonicalJson(relevant)).digest('hex').slice(0, 16);
 }
 
 /** sha256 over a suite's data files (names and contents), tests excluded. */
+/** sha256 over a suite's data files and any shared files that also define it (names and contents), tests excluded. */
 export function suiteHash(suite: Suite): string {
   const hash = createHash('sha256');
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir).sort()) {
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (!entry.endsWith('.test.ts')) hash.update(relative(suite.dataDir, path)).update('\0').update(readFileSync(path)).update('\0');
+  const root = packageRoot();
+  // Paths enter the hash relative to the package, so the same suite hashes alike in every checkout.
+  const name = (path: string): string => (isAbsolute(path) ? relative(root, path) : path).split(sep).join('/');
+  const add = (path: string): void => {
+    if (!existsSync(path)) {
+      hash.update(`${name(path)}\0missing\0`);
+      return;
+    }
+    if (statSync(path).isDirectory()) {
+      for (const entry of readdirSync(path).sort()) add(join(path, entry));
+    } else if (!path.endsWith('.test.ts')) {
+      hash.update(name(path)).update('\0').update(readFileSync(path)).update('\0');
     }
   };
-  if (existsSync(suite.dataDir)) walk(suite.dataDir);
-  // Files outside the suite's folder that also define it (shared code, a user's task file).
-  for (const extra of suite.hashPaths ?? []) {
-    hash.update(`\0extra\0${extra}\0`);
-    if (!existsSync(extra)) hash.update('missing');
-    else if (statSync(extra).isDirectory()) {
-      const walkExtra = (dir: string): void => {
-        for (const entry of readdirSync(dir).sort()) {
-          const path = join(dir, entry);
-          if (statSync(path).isDirectory()) walkExtra(path);
-          else if (!entry.endsWith('.test.ts')) hash.update(relative(extra, path)).update('\0').update(readFileSync(path)).update('\0');
-        }
-      };
-      walkExtra(extra);
-    } else hash.update(readFileSync(extra));
-  }
+  add(suite.dataDir);
+  for (const extra of suite.hashPaths ?? []) add(extra);
   return hash.digest('hex').slice(0, 16);
 }
 

@@ -7,6 +7,18 @@
 // Replies come, in order of precedence, from a queue of scripted replies, a handler function, and
 // finally a plain text answer. A scripted reply can be a message, an API error with a status and
 // headers (e.g. `retry-after`), a raw body, a dropped connection or a request that never answers.
+//
+// Beyond scripted replies (issue 9):
+// - `rateLimit`: enforces requests / input tokens / output tokens per window (a sliding window,
+//   60 s by default) like the API: a 429 rate_limit_error with retry-after once a limit is reached,
+//   and the anthropic-ratelimit-* headers (limit, remaining, reset) on every answer.
+// - `faults`: a fault-injecting server. Each request to POST /v1/messages, with a configured
+//   probability (seeded, so a test is repeatable), gets a 429 with retry-after, a 529 overloaded, a
+//   500, a dropped connection, a request that never answers, or a 200 whose JSON is cut short.
+// - Message Batches: POST /v1/messages/batches, GET /v1/messages/batches/{id} (processing_status
+//   in_progress, then ended with request_counts and results_url) and GET .../{id}/results (JSONL,
+//   not in request order). Each request of a batch is answered like a POST /v1/messages would be
+//   (queue, handler, default), as the SDK's types say.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -116,6 +128,8 @@ export interface MockRequestInfo {
   headers: Record<string, string>;
   /** The SDK's own retry counter (`x-stainless-retry-count`), 0 on a first attempt. */
   retryCount: number;
+  /** Set when the request is one of a Message Batch's (`custom_id` and the batch's id). */
+  batch?: { id: string; custom_id: string };
 }
 
 export type MockHandler = (body: MockMessagesRequestBody, info: MockRequestInfo) => MockReply | Promise<MockReply>;
@@ -127,8 +141,42 @@ export interface MockRecordedRequest extends MockRequestInfo {
   receivedAt: number;
   /** Status the server answered with; `undefined` for dropped or unanswered requests. */
   status?: number;
-  /** What answered: the mock's own validation, the reply queue, the handler or the default. */
-  source?: 'validation' | 'queue' | 'handler' | 'default';
+  /** What answered: the mock's own validation, the reply queue, the handler or the default, or the rate limit, an injected fault, the batch API. */
+  source?: 'validation' | 'queue' | 'handler' | 'default' | 'rate_limit' | 'fault' | 'batch';
+  /** The injected fault, when one was. */
+  fault?: MockFaultKind;
+}
+
+/** Limits the mock enforces on POST /v1/messages, per window (default 60 s: per minute). */
+export interface MockRateLimit {
+  rpm?: number;
+  itpm?: number;
+  otpm?: number;
+  /** The window's length. Default 60,000. */
+  windowMs?: number;
+}
+
+export type MockFaultKind = 'rate_limit' | 'overloaded' | 'server_error' | 'drop' | 'hang' | 'malformed';
+
+/** Fractions (0..1) of POST /v1/messages requests that get each fault; the rest are answered normally. */
+export interface MockFaults {
+  rate_limit?: number;
+  overloaded?: number;
+  server_error?: number;
+  drop?: number;
+  hang?: number;
+  malformed?: number;
+  /** Seed of the draws (by request index). Default 1. */
+  seed?: number;
+  /** retry-after of an injected 429, in seconds. Default 0.05. */
+  retryAfterSeconds?: number;
+}
+
+export interface MockRateLimitStats {
+  admitted: number;
+  rejected: number;
+  /** Admitted requests per window at the busiest moment (never above the limit). */
+  peakRequestsInWindow: number;
 }
 
 export interface MockServerOptions {
@@ -143,6 +191,29 @@ export interface MockServerOptions {
   rejectSamplingParams?: boolean;
   /** Require the `anthropic-version` header. Default true. */
   requireVersionHeader?: boolean;
+  /** Enforce rate limits (see the header). */
+  rateLimit?: MockRateLimit;
+  /** Inject faults (see the header). */
+  faults?: MockFaults;
+  /** How long a Message Batch stays in_progress after its requests were answered. Default 0. */
+  batchProcessingMs?: number;
+}
+
+interface MockBatch {
+  id: string;
+  created_at: string;
+  expires_at: string;
+  ended_at: string | null;
+  cancel_initiated_at: string | null;
+  count: number;
+  results: Array<{ custom_id: string; result: Record<string, unknown> }>;
+  ended: boolean;
+}
+
+interface WindowEntry {
+  at: number;
+  input: number;
+  output: number;
 }
 
 const SAMPLING_PARAMS = ['temperature', 'top_p', 'top_k'] as const;
@@ -157,6 +228,13 @@ export class MockMessagesServer {
   private readonly sockets = new Set<Socket>();
   private baseUrl: string | undefined;
   private messageCounter = 0;
+  private rateLimit: MockRateLimit | undefined;
+  private faults: MockFaults | undefined;
+  private readonly window: WindowEntry[] = [];
+  private readonly limitStats: MockRateLimitStats = { admitted: 0, rejected: 0, peakRequestsInWindow: 0 };
+  private readonly faultCounts: Partial<Record<MockFaultKind, number>> = {};
+  private readonly batches = new Map<string, MockBatch>();
+  private readonly batchProcessingMs: number;
 
   constructor(script: MockServerOptions | MockHandler | MockReply[] = {}) {
     const options: MockServerOptions =
@@ -169,6 +247,9 @@ export class MockMessagesServer {
       requireVersionHeader: options.requireVersionHeader ?? true,
       apiKey: options.apiKey,
     };
+    this.rateLimit = options.rateLimit;
+    this.faults = options.faults;
+    this.batchProcessingMs = options.batchProcessingMs ?? 0;
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         // A bug in a handler must not hang the client: answer like the API's internal error.
@@ -249,6 +330,34 @@ export class MockMessagesServer {
     this.queue.length = 0;
   }
 
+  /** Sets (or, undefined, removes) the enforced rate limits; forgets the window. */
+  setRateLimit(limit: MockRateLimit | undefined): this {
+    this.rateLimit = limit;
+    this.window.length = 0;
+    Object.assign(this.limitStats, { admitted: 0, rejected: 0, peakRequestsInWindow: 0 });
+    return this;
+  }
+
+  /** Sets (or removes) fault injection. */
+  setFaults(faults: MockFaults | undefined): this {
+    this.faults = faults;
+    return this;
+  }
+
+  get rateLimitStats(): Readonly<MockRateLimitStats> {
+    return this.limitStats;
+  }
+
+  /** How many faults of each kind were injected. */
+  get faultStats(): Readonly<Partial<Record<MockFaultKind, number>>> {
+    return this.faultCounts;
+  }
+
+  /** Message Batches created so far (ids, in creation order). */
+  get batchIds(): string[] {
+    return [...this.batches.keys()];
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawBody = await readBody(req);
     const headers = flattenHeaders(req);
@@ -265,6 +374,11 @@ export class MockMessagesServer {
     };
     this.recorded.push(record);
 
+    if (path.startsWith('/v1/messages/batches')) {
+      await this.handleBatches(record, res);
+      return;
+    }
+
     const invalid = this.validate(record);
     if (invalid) {
       record.source = 'validation';
@@ -274,25 +388,287 @@ export class MockMessagesServer {
     }
 
     const body = record.body as MockMessagesRequestBody;
-    let reply: MockReply;
-    const queued = this.queue.shift();
-    if (queued) {
-      reply = queued;
-      record.source = 'queue';
-    } else if (this.handler) {
-      reply = await this.handler(body, {
-        index: record.index,
-        method: record.method,
-        path,
-        headers,
-        retryCount: record.retryCount,
-      });
-      record.source = 'handler';
-    } else {
-      reply = { kind: 'message' };
-      record.source = 'default';
+    const limited = this.admit(rawBody);
+    if (limited.rejected) {
+      record.source = 'rate_limit';
+      record.status = 429;
+      this.sendError(res, 429, 'rate_limit_error', limited.rejected, limited.headers);
+      return;
     }
-    record.status = await this.send(res, reply, body, rawBody);
+    const fault = this.drawFault(record.index);
+    if (fault) {
+      record.source = 'fault';
+      record.fault = fault;
+      this.faultCounts[fault] = (this.faultCounts[fault] ?? 0) + 1;
+      limited.entry?.release();
+      record.status = await this.send(res, this.faultReply(fault), body, rawBody);
+      return;
+    }
+    const { reply, source } = await this.nextReply(body, {
+      index: record.index,
+      method: record.method,
+      path,
+      headers,
+      retryCount: record.retryCount,
+    });
+    record.source = source;
+    if (limited.headers && (reply.kind === 'message' || reply.kind === 'error' || reply.kind === 'raw')) {
+      reply.headers = { ...limited.headers, ...reply.headers };
+    }
+    record.status = await this.send(res, reply, body, rawBody, (usage) => limited.entry?.settle(usage.output_tokens));
+  }
+
+  private async nextReply(body: MockMessagesRequestBody, info: MockRequestInfo): Promise<{ reply: MockReply; source: 'queue' | 'handler' | 'default' }> {
+    const queued = this.queue.shift();
+    if (queued) return { reply: { ...queued }, source: 'queue' };
+    if (this.handler) return { reply: { ...(await this.handler(body, info)) }, source: 'handler' };
+    return { reply: { kind: 'message' }, source: 'default' };
+  }
+
+  /** The sliding-window limit check at a request's arrival: admits it (and says what remains) or says why not. */
+  private admit(rawBody: string): {
+    rejected?: string;
+    headers?: Record<string, string>;
+    entry?: { settle(output: number): void; release(): void };
+  } {
+    const limit = this.rateLimit;
+    if (!limit) return {};
+    const windowMs = limit.windowMs ?? 60_000;
+    const now = Date.now();
+    while (this.window.length > 0 && this.window[0]!.at <= now - windowMs) this.window.shift();
+    const input = Math.max(1, Math.ceil(rawBody.length / 4));
+    const inputSum = this.window.reduce((sum, e) => sum + e.input, 0);
+    const outputSum = this.window.reduce((sum, e) => sum + e.output, 0);
+    const count = this.window.length;
+    const oldest = this.window[0]?.at ?? now;
+    const resetAt = new Date(oldest + windowMs).toISOString();
+    const secondsUntil = (at: number): string => String(Math.max(0.001, (at - now) / 1000).toFixed(3));
+    // When the earliest entry whose expiry would make room leaves the window.
+    const freeAt = (fits: (dropped: number) => boolean): number => {
+      for (let i = 0; i < this.window.length; i++) if (fits(i + 1)) return this.window[i]!.at + windowMs;
+      return now + windowMs;
+    };
+    let rejected: string | undefined;
+    let retryAt = now;
+    if (limit.rpm !== undefined && count + 1 > limit.rpm) {
+      rejected = `Number of requests has exceeded your per-minute rate limit (${limit.rpm})`;
+      retryAt = freeAt((dropped) => count - dropped + 1 <= limit.rpm!);
+    } else if (limit.itpm !== undefined && inputSum + input > limit.itpm) {
+      rejected = `Number of input tokens has exceeded your per-minute rate limit (${limit.itpm})`;
+      retryAt = freeAt((dropped) => inputSum - this.window.slice(0, dropped).reduce((sum, e) => sum + e.input, 0) + input <= limit.itpm!);
+    } else if (limit.otpm !== undefined && outputSum >= limit.otpm) {
+      rejected = `Number of output tokens has exceeded your per-minute rate limit (${limit.otpm})`;
+      retryAt = freeAt((dropped) => outputSum - this.window.slice(0, dropped).reduce((sum, e) => sum + e.output, 0) < limit.otpm!);
+    }
+    const entry: WindowEntry = { at: now, input, output: 0 };
+    if (!rejected) {
+      this.window.push(entry);
+      this.limitStats.admitted++;
+      this.limitStats.peakRequestsInWindow = Math.max(this.limitStats.peakRequestsInWindow, this.window.length);
+    } else {
+      this.limitStats.rejected++;
+    }
+    const used = rejected ? 0 : 1;
+    const headers: Record<string, string> = {};
+    if (limit.rpm !== undefined) {
+      headers['anthropic-ratelimit-requests-limit'] = String(limit.rpm);
+      headers['anthropic-ratelimit-requests-remaining'] = String(Math.max(0, limit.rpm - count - used));
+      headers['anthropic-ratelimit-requests-reset'] = resetAt;
+    }
+    if (limit.itpm !== undefined) {
+      headers['anthropic-ratelimit-input-tokens-limit'] = String(limit.itpm);
+      headers['anthropic-ratelimit-input-tokens-remaining'] = String(Math.max(0, limit.itpm - inputSum - (rejected ? 0 : input)));
+      headers['anthropic-ratelimit-input-tokens-reset'] = resetAt;
+    }
+    if (limit.otpm !== undefined) {
+      headers['anthropic-ratelimit-output-tokens-limit'] = String(limit.otpm);
+      headers['anthropic-ratelimit-output-tokens-remaining'] = String(Math.max(0, limit.otpm - outputSum));
+      headers['anthropic-ratelimit-output-tokens-reset'] = resetAt;
+    }
+    if (rejected) {
+      headers['retry-after'] = secondsUntil(retryAt);
+      return { rejected, headers };
+    }
+    return {
+      headers,
+      entry: {
+        settle: (output: number) => {
+          entry.output = output;
+        },
+        // An injected fault: the request was not served, so it does not count.
+        release: () => {
+          const at = this.window.indexOf(entry);
+          if (at >= 0) this.window.splice(at, 1);
+        },
+      },
+    };
+  }
+
+  private drawFault(index: number): MockFaultKind | undefined {
+    const faults = this.faults;
+    if (!faults) return undefined;
+    const draw = unitDraw((faults.seed ?? 1) * 1_000_003 + index);
+    let cumulative = 0;
+    for (const kind of ['rate_limit', 'overloaded', 'server_error', 'drop', 'hang', 'malformed'] as const) {
+      cumulative += faults[kind] ?? 0;
+      if (draw < cumulative) return kind;
+    }
+    return undefined;
+  }
+
+  private faultReply(kind: MockFaultKind): MockReply {
+    switch (kind) {
+      case 'rate_limit':
+        return mockReply.rateLimited(this.faults?.retryAfterSeconds ?? 0.05);
+      case 'overloaded':
+        return mockReply.overloaded();
+      case 'server_error':
+        return mockReply.error(500, { message: 'Internal server error (injected)' });
+      case 'drop':
+        return mockReply.drop();
+      case 'hang':
+        return mockReply.hang();
+      case 'malformed':
+        return { kind: 'raw', status: 200, body: '{"id":"msg_mock_cut","type":"message","role":"assistant","content":[{"type":"te', headers: { 'content-type': 'application/json' } };
+    }
+  }
+
+  /** The Message Batches endpoints. */
+  private async handleBatches(record: MockRecordedRequest, res: ServerResponse): Promise<void> {
+    record.source = 'batch';
+    const fail = (status: number, type: ApiErrorType, message: string): void => {
+      record.status = status;
+      this.sendError(res, status, type, message);
+    };
+    if (this.options.requireAuth) {
+      const auth = record.headers['authorization'];
+      const token = auth?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? record.headers['x-api-key'];
+      if (!token || (this.options.apiKey !== undefined && token !== this.options.apiKey)) {
+        fail(401, 'authentication_error', 'invalid x-api-key');
+        return;
+      }
+    }
+    const parts = record.path.split('/').filter(Boolean); // v1 messages batches [id] [results|cancel]
+    const id = parts[3];
+    const action = parts[4];
+    if (parts.length === 3 && record.method === 'POST') {
+      const body = record.body;
+      if (!isRecord(body) || !Array.isArray(body.requests) || body.requests.length === 0) {
+        fail(400, 'invalid_request_error', 'requests: Field required (a non-empty list)');
+        return;
+      }
+      const seen = new Set<string>();
+      for (const [i, entry] of body.requests.entries()) {
+        if (!isRecord(entry) || typeof entry.custom_id !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(entry.custom_id)) {
+          fail(400, 'invalid_request_error', `requests.${i}.custom_id: a string of 1-64 letters, digits, - or _`);
+          return;
+        }
+        if (seen.has(entry.custom_id)) {
+          fail(400, 'invalid_request_error', `requests.${i}.custom_id: "${entry.custom_id}" is used twice; custom_id must be unique`);
+          return;
+        }
+        seen.add(entry.custom_id);
+        const params = entry.params;
+        if (!isRecord(params) || typeof params.model !== 'string' || typeof params.max_tokens !== 'number' || !Array.isArray(params.messages)) {
+          fail(400, 'invalid_request_error', `requests.${i}.params: model, max_tokens and messages are required`);
+          return;
+        }
+      }
+      const batchId = `msgbatch_mock_${String(this.batches.size + 1).padStart(6, '0')}`;
+      const now = new Date();
+      const batch: MockBatch = {
+        id: batchId,
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + 24 * 3600 * 1000).toISOString(),
+        ended_at: null,
+        cancel_initiated_at: null,
+        count: body.requests.length,
+        results: [],
+        ended: false,
+      };
+      this.batches.set(batchId, batch);
+      void this.processBatch(batch, body.requests as Array<{ custom_id: string; params: MockMessagesRequestBody }>, record.headers);
+      record.status = 200;
+      this.write(res, 200, JSON.stringify(this.batchObject(batch)), { 'content-type': 'application/json' });
+      return;
+    }
+    const batch = id ? this.batches.get(id) : undefined;
+    if (!batch) {
+      fail(404, 'not_found_error', `Not found: ${record.method} ${record.path}`);
+      return;
+    }
+    if (action === undefined && record.method === 'GET') {
+      record.status = 200;
+      this.write(res, 200, JSON.stringify(this.batchObject(batch)), { 'content-type': 'application/json' });
+      return;
+    }
+    if (action === 'results' && record.method === 'GET') {
+      if (!batch.ended) {
+        fail(404, 'not_found_error', `Results for batch ${batch.id} are not available until processing has ended`);
+        return;
+      }
+      // Not in request order: the API does not promise it either, so clients must match by custom_id.
+      const lines = [...batch.results].reverse().map((r) => JSON.stringify(r)).join('\n') + '\n';
+      record.status = 200;
+      this.write(res, 200, lines, { 'content-type': 'application/binary' });
+      return;
+    }
+    if (action === 'cancel' && record.method === 'POST') {
+      batch.cancel_initiated_at ??= new Date().toISOString();
+      record.status = 200;
+      this.write(res, 200, JSON.stringify(this.batchObject(batch)), { 'content-type': 'application/json' });
+      return;
+    }
+    fail(405, 'invalid_request_error', `Method ${record.method} not allowed on ${record.path}`);
+  }
+
+  private async processBatch(
+    batch: MockBatch,
+    requests: Array<{ custom_id: string; params: MockMessagesRequestBody }>,
+    headers: Record<string, string>,
+  ): Promise<void> {
+    const results = await Promise.all(
+      requests.map(async ({ custom_id, params }) => {
+        const info: MockRequestInfo = { index: this.recorded.length, method: 'POST', path: '/v1/messages', headers, retryCount: 0, batch: { id: batch.id, custom_id } };
+        let result: Record<string, unknown>;
+        try {
+          const { reply } = await this.nextReply(params, info);
+          if (reply.kind === 'message') {
+            result = { type: 'succeeded', message: this.buildMessage(reply, params, JSON.stringify(params)) };
+          } else if (reply.kind === 'error') {
+            const type = reply.errorType ?? errorTypeFor(reply.status);
+            result = { type: 'errored', error: { type: 'error', error: { type, message: reply.message ?? defaultErrorMessage(type) }, request_id: null } };
+          } else {
+            result = { type: 'errored', error: { type: 'error', error: { type: 'api_error', message: `mock: a ${reply.kind} reply cannot be part of a batch` }, request_id: null } };
+          }
+        } catch (error) {
+          result = { type: 'errored', error: { type: 'error', error: { type: 'api_error', message: String(error) }, request_id: null } };
+        }
+        return { custom_id, result };
+      }),
+    );
+    if (this.batchProcessingMs > 0) await sleep(this.batchProcessingMs);
+    batch.results = batch.cancel_initiated_at ? results.map((r) => ({ custom_id: r.custom_id, result: { type: 'canceled' } })) : results;
+    batch.ended = true;
+    batch.ended_at = new Date().toISOString();
+  }
+
+  private batchObject(batch: MockBatch): Record<string, unknown> {
+    const count = (type: string) => batch.results.filter((r) => r.result.type === type).length;
+    return {
+      id: batch.id,
+      type: 'message_batch',
+      processing_status: batch.ended ? 'ended' : batch.cancel_initiated_at ? 'canceling' : 'in_progress',
+      request_counts: batch.ended
+        ? { processing: 0, succeeded: count('succeeded'), errored: count('errored'), canceled: count('canceled'), expired: count('expired') }
+        : { processing: batch.count, succeeded: 0, errored: 0, canceled: 0, expired: 0 },
+      ended_at: batch.ended_at,
+      created_at: batch.created_at,
+      expires_at: batch.expires_at,
+      archived_at: null,
+      cancel_initiated_at: batch.cancel_initiated_at,
+      results_url: batch.ended ? `${this.baseUrl ?? ''}/v1/messages/batches/${batch.id}/results` : null,
+    };
   }
 
   private validate(record: MockRecordedRequest): { status: number; type: ApiErrorType; message: string } | undefined {
@@ -358,6 +734,7 @@ export class MockMessagesServer {
     reply: MockReply,
     body: MockMessagesRequestBody,
     rawBody: string,
+    onUsage?: (usage: ApiUsage) => void,
   ): Promise<number | undefined> {
     if (reply.kind === 'hang') return undefined;
     if (reply.delayMs && reply.delayMs > 0) await sleep(reply.delayMs);
@@ -378,7 +755,9 @@ export class MockMessagesServer {
       }
       case 'message': {
         const status = reply.status ?? 200;
-        this.write(res, status, JSON.stringify(this.buildMessage(reply, body, rawBody)), {
+        const message = this.buildMessage(reply, body, rawBody);
+        onUsage?.(message.usage);
+        this.write(res, status, JSON.stringify(message), {
           'content-type': 'application/json',
           ...reply.headers,
         });
@@ -590,6 +969,14 @@ function parseJson(text: string): unknown {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A uniform draw in [0, 1) from an integer (mulberry32). */
+function unitDraw(seed: number): number {
+  let t = (seed >>> 0) + 0x6d2b79f5;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -379,7 +379,7 @@
         c.claimed_text,
         m ? el('div', null, mf(c.metric, m.estimate) + ' [' + mf(c.metric, m.lo) + ', ' + mf(c.metric, m.hi) + ']', el('div', { class: 'note', text: m.n + ' ' + m.unit + ', ' + m.n_clusters + ' tasks' })) : '–',
         el('div', null, el('span', { class: 'badge ' + c.verdict, text: c.verdict_label }), c.harness_only ? el('div', { class: 'note', text: 'describes the harness, not a model' }) : null),
-        el('div', null, c.reason, c.sample_size ? el('div', { class: 'note', text: 'To decide: ' + (isFinite(num(c.sample_size.n)) ? '≈ ' + int(c.sample_size.n) + ' ' + c.sample_size.unit + ' (this run: ' + int(c.sample_size.n_now) + ')' + (c.sample_size.replicates ? ', about ' + int(c.sample_size.replicates) + ' replicates of this schedule' : '') : 'not reachable by more replicates of these tasks; add tasks') + '. ' + c.sample_size.method }) : null),
+        el('div', null, c.reason, c.sample_size ? el('div', { class: 'note', text: 'To decide: ' + (isFinite(num(c.sample_size.n)) ? '≈ ' + int(c.sample_size.n) + ' ' + c.sample_size.unit + (c.sample_size.tasks ? ' over ≈ ' + int(c.sample_size.tasks) + ' tasks' : '') + ' (this run: ' + int(c.sample_size.n_now) + ')' : 'no sample size detects it at the measured spread') + '. ' + c.sample_size.method }) : null),
       ];
     }), 6)));
   }

@@ -60,8 +60,24 @@ export interface Program {
   marker: string;
 }
 
+/** `from __future__` imports must open the file: move them from the module to the program's top. */
+function hoistFuture(module: string): { future: string; rest: string } {
+  const future: string[] = [];
+  const rest = module.replace(/^from __future__ import [^\n]*\n?/gm, (line) => {
+    future.push(withNewline(line));
+    return '\n'; // keep line numbers
+  });
+  return { future: future.join(''), rest };
+}
+
+/** The prelude, then the prompt and solution (Python). */
+function pythonHead(problem: CodingProblem, solution: string): string {
+  const { future, rest } = hoistFuture(assemble(problem, solution));
+  return `${future}${PYTHON_PRELUDE}${rest}`;
+}
+
 function pythonCheck(problem: CodingProblem, solution: string, tests: string, marker: string): string {
-  return `${PYTHON_PRELUDE}${assemble(problem, solution)}\n\n${withNewline(tests)}\n\ncheck(${problem.entry_point})\nprint(${JSON.stringify(marker)})\n`;
+  return `${pythonHead(problem, solution)}\n\n${withNewline(tests)}\n\ncheck(${problem.entry_point})\nprint(${JSON.stringify(marker)})\n`;
 }
 
 function jsCheck(problem: CodingProblem, solution: string, tests: string, marker: string): string {
@@ -98,7 +114,7 @@ export interface ExampleOutcome {
 function pythonExamples(problem: CodingProblem, solution: string, examples: readonly VisibleExample[], marker: string): string {
   const pairs = JSON.stringify(JSON.stringify(examples.map((e) => [e.call, e.expected])));
   const entry = problem.entry_point;
-  return `${PYTHON_PRELUDE}${assemble(problem, solution)}
+  return `${pythonHead(problem, solution)}
 
 import ast as _dreambench_ast, json as _dreambench_json, math as _dreambench_math
 def _dreambench_same(a, b):

@@ -430,7 +430,7 @@ export function writeData(outDir: string, data: GeneratedData): void {
   for (const [family, logs] of data.logs) {
     mkdirSync(join(outDir, 'logs', family), { recursive: true });
     for (const log of logs) writeFileSync(join(outDir, 'logs', log.file), log.text);
-    const index = logs.map(({ text: _text, family: _family, ...meta }) => meta);
+    const index = logs.map(({ text: _text, family: _family, steps: _steps, ...meta }) => meta);
     writeFileSync(join(outDir, 'logs', `${family}.yaml`), header + stringify({ family, logs: index }, { lineWidth: 0 }));
   }
   for (const [family, tasks] of data.tasks) {

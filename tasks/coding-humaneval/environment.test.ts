@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseDirectives } from '../../harness/core/directives.js';
 import type { Environment, Task } from '../../harness/core/suite.js';
 import { createCodingEnvironment } from '../_coding/environment.js';
+import { attachProblem, problemOf } from '../_coding/problem.js';
 import { rewriteTypeHints } from '../_coding/source.js';
 import { workdir } from '../_coding/testing.js';
 import { humanEvalData } from './index.js';
@@ -106,10 +107,13 @@ describe('the checker', () => {
   it('rejects no solution at all, an endless loop, and a script that exits early with status 0', async () => {
     const none = await open(NUMBERS);
     expect((await none.env.check()).feedback[0]).toMatch(/^no solution\.py was written/);
-    const loop = await open(NUMBERS);
+    // The same problem with a 2 s limit (HumanEval's is 10 s), to keep the test short.
+    const quick = attachProblem({ ...NUMBERS, files: { ...NUMBERS.files } }, { ...problemOf(NUMBERS), timeout_s: 2 });
+    const loop = await open(quick);
     await loop.env.call('write_solution', { code: '    while True:\n        pass\n' });
     const looped = await loop.env.check();
-    expect(looped.checks.find((c) => c.id === 'tests')?.detail).toBe('timed out after 10 s');
+    expect(looped.checks.find((c) => c.id === 'tests')?.detail).toBe('timed out after 2 s');
+    expect((await loop.env.call('run_visible_tests', {})).content).toMatch(/^run_visible_tests: timed out after 2 s/);
     const exit = await open(NUMBERS);
     await exit.env.call('write_solution', { code: 'import sys\nsys.exit(0)\n' });
     expect((await exit.env.check()).checks.find((c) => c.id === 'tests')?.passed).toBe(false);
@@ -190,6 +194,13 @@ describe('the checker', () => {
       expect(result).toMatchObject({ success: true, feedback: [] });
       expect(result.checks.map((c) => c.id)).toEqual(['solution', 'tests']);
     });
+  });
+
+  it('accepts a module that starts with `from __future__ import annotations`', async () => {
+    const { env } = await open(NUMBERS);
+    await env.call('write_solution', { code: `from __future__ import annotations\n${goodModule(NUMBERS, 'builtin')}` });
+    expect((await env.call('run_visible_tests', {})).is_error).toBeFalsy();
+    expect(await env.check()).toMatchObject({ success: true, feedback: [] });
   });
 
   it('gives a grader the files the agent wrote', async () => {

@@ -13,19 +13,19 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('coding-humaneval with the sim, end to end', () => {
   it('runs, learns from errors and reviews, reruns identically, and reports pass@k', { timeout: 120_000 }, async () => {
-    const experiment = smallExperiment({ name: 'humaneval', suites: ['coding-humaneval'], sessions: 4, tasks_per_session: 5, replicates: 2, concurrency: 6 });
+    const experiment = smallExperiment({ name: 'humaneval', suites: ['coding-humaneval'], sessions: 3, tasks_per_session: 5, replicates: 2, concurrency: 6 });
     const runDir = join(root, 'run');
     const outcome = await executeRun({ runDir, experiment });
     expect(outcome.status).toBe('completed');
-    expect(outcome.trials).toHaveLength(2 * 2 * 4 * 5);
+    expect(outcome.trials).toHaveLength(2 * 2 * 3 * 5);
     expect(outcome.trials.every((t) => t.suite === 'coding-humaneval' && t.error_class !== 'infra')).toBe(true);
     expect(outcome.manifest.suites['coding-humaneval']).toMatchObject({ tasks: 164, families: 3, pitfalls: 4 });
 
     // The control keeps hitting the environment's pitfalls; learnings-md learns their fixes.
     const hits = (arm: string, sessions: number[]) =>
       outcome.trials.filter((t) => t.arm === arm && sessions.includes(t.session)).reduce((n, t) => n + t.pitfalls_hit.length, 0);
-    expect(hits('stateless', [3, 4])).toBeGreaterThan(hits('learnings-md', [3, 4]));
-    const memory = readFileSync(join(runDir, 'memory/learnings-md/r1/session-004/learnings.md'), 'utf8');
+    expect(hits('stateless', [2, 3])).toBeGreaterThan(hits('learnings-md', [2, 3]));
+    const memory = readFileSync(join(runDir, 'memory/learnings-md/r1/session-003/learnings.md'), 'utf8');
     expect(memory).toMatch(/write_solution\.(imports|layout|kind|type_hints)="/);
 
     // A transcript holds the real tool traffic, with the sandbox's output.
@@ -38,10 +38,10 @@ describe('coding-humaneval with the sim, end to end', () => {
     const rows = codingPassK(outcome.trials, [1, 2]);
     expect(rows.map((r) => r.arm)).toEqual(['learnings-md', 'stateless']);
     for (const row of rows) {
-      expect(row.trials).toBe(40);
+      expect(row.trials).toBe(30);
       for (const cell of [...row.success, ...row.tests]) {
-        expect(cell.estimate).toBeGreaterThanOrEqual(0);
-        expect(cell.estimate).toBeLessThanOrEqual(1);
+        if (cell.tasks === 0) expect(cell.estimate).toBeNaN();
+        else expect(cell.estimate >= 0 && cell.estimate <= 1).toBe(true);
       }
       // The hidden tests alone pass at least as often as tests + review.
       expect(row.tests[0]!.estimate).toBeGreaterThanOrEqual(row.success[0]!.estimate);

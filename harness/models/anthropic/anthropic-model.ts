@@ -6,8 +6,20 @@
 //
 // Never sent: temperature, top_p, top_k (the API version the SDK speaks rejects them).
 // Never logged or put in an error message: the API key.
+//
+// Every HTTP attempt (the SDK's retries included) passes through one SDK middleware, which
+// - waits for the model's shared rate limiter (harness/models/rate-limit.ts) before it is sent,
+//   outside the SDK's per-attempt timeout, and tells the limiter what the response said (rate-limit
+//   headers, 429 and retry-after) and how many tokens it used;
+// - turns a 2xx response whose body is not a Message (malformed or cut-short JSON, which the SDK
+//   would otherwise hand back as a parse error without retrying) into a RetryableError, so it is
+//   retried within the same budget as 429s, 5xx and dropped connections.
+// The middleware sees every attempt, where `.withResponse()` would show only the last one.
+//
+// With `batch`, grader and dreaming calls go through the Message Batches API (batcher.ts), at half price.
 
-import Anthropic, { AnthropicError, APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
+import Anthropic, { AnthropicError, APIConnectionError, APIConnectionTimeoutError, APIError, RetryableError } from '@anthropic-ai/sdk';
+import type { Middleware } from '@anthropic-ai/sdk';
 import type {
   ContentBlockParam,
   Message as ApiMessage,
@@ -30,6 +42,8 @@ import {
   type Usage,
 } from '../../core/messages.js';
 import { costOf, priceFor } from '../pricing.js';
+import { estimateInputTokens, type RateLimiter, type Reservation } from '../rate-limit.js';
+import { BatchRequestError, MessageBatcher, type BatchOptions } from './batcher.js';
 
 export const ANTHROPIC_PREFIX = 'anthropic:';
 /** Retries the SDK makes after the first attempt (429, 408, 409, 5xx, connection errors). */
@@ -52,6 +66,10 @@ export interface AnthropicModelOptions {
   onUnknownPrice?: (message: string, modelId: string) => void;
   /** Environment to read ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL from. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** The model's rate limiter, shared by every caller of this model in the process. */
+  rateLimiter?: RateLimiter;
+  /** Send grader and dreaming calls (or `batch.purposes`) through the Message Batches API, at half price. */
+  batch?: BatchOptions;
 }
 
 /** Thrown before any work starts when `anthropic:<model>` has no API key. */
@@ -94,6 +112,8 @@ export class AnthropicModel implements ModelClient {
   readonly baseURL: string;
   readonly maxRetries: number;
   readonly timeoutMs: number;
+  readonly rateLimiter: RateLimiter | undefined;
+  readonly batcher: MessageBatcher | undefined;
   private readonly client: Anthropic;
   private readonly apiKey: string;
   private readonly onUnknownPrice: AnthropicModelOptions['onUnknownPrice'];
@@ -109,32 +129,38 @@ export class AnthropicModel implements ModelClient {
     this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.onUnknownPrice = options.onUnknownPrice;
+    this.rateLimiter = options.rateLimiter;
     this.client = new Anthropic({
       apiKey: this.apiKey,
       // `null` (not undefined) so the SDK does not fall back to reading the environment itself.
       baseURL: baseURL ?? null,
       maxRetries: this.maxRetries,
       timeout: this.timeoutMs,
+      middleware: [messagesMiddleware(this.rateLimiter)],
     });
     this.baseURL = this.client.baseURL;
+    this.batcher = options.batch ? new MessageBatcher(this.client, options.batch) : undefined;
   }
 
   async create(request: ModelRequest, context: CallContext): Promise<ModelResponse> {
     const params = toApiRequest(this.model, request);
+    const batched = this.batcher !== undefined && this.batcher.purposes.has(context.purpose);
     let message: ApiMessage;
     try {
-      message = await this.client.messages.create(params, { signal: context.signal ?? null });
+      message = batched
+        ? await this.batcher!.submit(params, context.signal)
+        : await this.client.messages.create(params, { signal: context.signal ?? null });
     } catch (error) {
       throw this.translateError(error, context.signal);
     }
-    return this.fromApiMessage(message);
+    return this.fromApiMessage(message, batched);
   }
 
-  private fromApiMessage(message: ApiMessage): ModelResponse {
+  private fromApiMessage(message: ApiMessage, batch = false): ModelResponse {
     const usage = usageOf(message);
     // Price by the model that answered (the API resolves aliases to dated ids), else by the one asked.
     const priceId = message.model && priceFor(message.model) ? message.model : this.model;
-    const options = this.onUnknownPrice ? { onUnknownPrice: this.onUnknownPrice } : {};
+    const options = { ...(this.onUnknownPrice ? { onUnknownPrice: this.onUnknownPrice } : {}), ...(batch ? { batch } : {}) };
     return {
       model: message.model || this.model,
       content: fromApiContent(message.content),
@@ -149,11 +175,17 @@ export class AnthropicModel implements ModelClient {
       // The caller cancelled: hand back its own reason, not an infra failure.
       return signal.reason instanceof Error ? signal.reason : new DOMException('The model call was aborted', 'AbortError');
     }
-    if (!(error instanceof AnthropicError)) return error;
     const who = this.id;
+    if (error instanceof BatchRequestError) return new ModelInfraError(redact(`${who}: ${error.message}`, this.apiKey));
+    if (error instanceof SyntaxError) {
+      return new ModelInfraError(redact(`${who}: the response from ${describeHost(this.baseURL)} was not valid JSON (${error.message})`, this.apiKey));
+    }
+    if (!(error instanceof AnthropicError)) return error;
     let message: string;
     let status: number | undefined;
-    if (error instanceof APIConnectionTimeoutError) {
+    if (error instanceof RetryableError) {
+      message = `${who}: ${error.message} from ${describeHost(this.baseURL)}, after ${this.maxRetries} retries`;
+    } else if (error instanceof APIConnectionTimeoutError) {
       message = `${who}: the request to ${describeHost(this.baseURL)} timed out (timeout ${this.timeoutMs} ms, ${this.maxRetries} retries)`;
     } else if (error instanceof APIConnectionError) {
       const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
@@ -177,6 +209,52 @@ export class AnthropicModel implements ModelClient {
     }
     return new ModelInfraError(redact(message, this.apiKey), status);
   }
+}
+
+/** The middleware every attempt of POST /v1/messages goes through (see the header). */
+export function messagesMiddleware(limiter: RateLimiter | undefined): Middleware {
+  return async (request, next, ctx) => {
+    const url = new URL(request.url);
+    if ((request.method ?? 'GET').toUpperCase() !== 'POST' || !url.pathname.endsWith('/v1/messages')) return next(request);
+    let reservation: Reservation | undefined;
+    if (limiter) {
+      const body = typeof request.body === 'string' ? request.body : '';
+      const sent = ctx.options?.body as { max_tokens?: unknown } | undefined;
+      const maxTokens = typeof sent?.max_tokens === 'number' ? sent.max_tokens : 0;
+      reservation = await limiter.acquire({ input: estimateInputTokens(body), output: maxTokens }, request.signal ?? undefined);
+    }
+    let response: Response;
+    try {
+      response = await next(request);
+    } catch (error) {
+      reservation?.release();
+      throw error;
+    }
+    limiter?.observe(response.status, response.headers);
+    if (!response.ok) {
+      reservation?.release();
+      return response;
+    }
+    let data: unknown;
+    try {
+      data = await ctx.parse(response);
+    } catch (error) {
+      reservation?.release();
+      throw new RetryableError(`malformed response body (status ${response.status}: ${(error as Error).message})`, { cause: error });
+    }
+    if (!isRecord(data) || data.type !== 'message' || !Array.isArray(data.content)) {
+      reservation?.release();
+      throw new RetryableError(`unexpected response body (status ${response.status}, not a Message)`);
+    }
+    const usage = isRecord(data.usage) ? data.usage : {};
+    const count = (value: unknown): number => (typeof value === 'number' ? value : 0);
+    reservation?.commit({
+      // Cache reads do not count towards the input-token limit; cache writes do.
+      input: count(usage.input_tokens) + count(usage.cache_creation_input_tokens),
+      output: count(usage.output_tokens),
+    });
+    return response;
+  };
 }
 
 /** Our request -> the SDK's non-streaming create params. No sampling parameters, ever. */
