@@ -9,7 +9,8 @@
 //    the minimum detectable effect of each comparison (reports/power.ts).
 //  - Every bootstrap is seeded from the run's seed, so rewriting a report gives the same numbers.
 
-import type { TrialRecord } from '../harness/core/records.js';
+import type { TrialRecord, TrialSlice } from '../harness/core/records.js';
+import { curveSlice, curveTrials, mainTrials, slicesPresent } from '../harness/core/slices.js';
 import { resolveArms } from '../harness/config/schema.js';
 import {
   holmAdjust,
@@ -23,7 +24,7 @@ import {
 } from '../harness/stats/index.js';
 import { computeMemoryMetrics, type MemoryMetrics, type MemoryMetricsRow, type MetricsInput } from '../harness/dreaming/metrics.js';
 import { agreementOf, verdictPairs } from './agreement.js';
-import { evaluateClaims, claimContext, type Claim, type ClaimResult } from './claims.js';
+import { concordantHalfWidth, evaluateClaims, claimContext, type Claim, type ClaimResult } from './claims.js';
 import { armStyle } from './palette.js';
 import { describePowerModel, pairedMde, pairedPowerModel } from './power.js';
 import type { RunData } from './run-data.js';
@@ -61,6 +62,7 @@ export interface Comparison {
   n_clusters: number;
   rate_baseline: number;
   rate_arm: number;
+  /** flags: the stats library's, plus 'all_pairs_agree' when no pair differed and the interval was widened (claims.ts, concordantHalfWidth). */
   difference: Interval & { se: number; flags: string[] };
   ratio: Interval & { flags: string[] };
   mcnemar: { b: number; c: number; p: number; p_mid: number };
@@ -179,6 +181,8 @@ export interface ReportModel {
   /** null when no trial carries a grader verdict. */
   grader: GraderRow[] | null;
   claims: ClaimResult[];
+  /** Runs with an eval slice or a re-test (issue 11): the slice of the main figures and of the learning curves (reports/controls.ts has every slice). */
+  slices?: { main: 'train'; curves: TrialSlice; present: TrialSlice[] };
 }
 
 /** The grader's pass/fail on a trial (outcomes arm), when it gave a usable verdict; undefined otherwise. */
@@ -210,6 +214,15 @@ function comparisons(data: RunData, seed: string, B: number): Comparison[] {
     const diff = pairedDifference(a, b, { seed: `${seed}:diff:${arm}`, B, method: REPORT_INTERVAL });
     const ratio = pairedRatio(a, b, { seed: `${seed}:ratio:${arm}`, B, method: REPORT_INTERVAL });
     const mc = mcnemarPaired(a, b);
+    // Every pair agreed: widen the collapsed interval by the Wilson bound on discordance (claims.ts).
+    const w = concordantHalfWidth(a, b);
+    const difference = {
+      estimate: diff.estimate,
+      lo: w > 0 ? Math.max(-1, diff.estimate - w) : diff.lo,
+      hi: w > 0 ? diff.estimate + w : diff.hi,
+      se: diff.se,
+      flags: w > 0 ? [...diff.flags, 'all_pairs_agree'] : [...diff.flags],
+    };
     const model = pairedPowerModel(a, b, diff.se, diff.n_clusters);
     const mde = pairedMde(model);
     return {
@@ -219,7 +232,7 @@ function comparisons(data: RunData, seed: string, B: number): Comparison[] {
       n_clusters: diff.n_clusters,
       rate_baseline: diff.rate_a,
       rate_arm: diff.rate_b,
-      difference: { estimate: diff.estimate, lo: diff.lo, hi: diff.hi, se: diff.se, flags: diff.flags },
+      difference,
       ratio: { estimate: ratio.estimate, lo: ratio.lo, hi: ratio.hi, flags: ratio.flags },
       mcnemar: { b: mc.b, c: mc.c, p: mc.n_pairs > 0 ? mc.p : NaN, p_mid: mc.n_pairs > 0 ? mc.p_mid : NaN },
       p_holm: NaN,
@@ -416,7 +429,12 @@ export function analyse(data: RunData, options: AnalysisOptions = {}): ReportMod
   } catch {
     // arms named only by the trials
   }
-  const summary = summarize(data.trials, data.arms);
+  // Slices (issue 11, harness/core/slices.ts): the main figures use the train slice, learning curves
+  // the eval slice when the run has one, cost and counts every trial. Runs without slices: all trials.
+  const main: RunData = { ...data, trials: mainTrials(data.trials) };
+  const curveData: RunData = { ...data, trials: curveTrials(data.trials) };
+  const sliced = main.trials.length !== data.trials.length;
+  const summary = summarize(main.trials, data.arms);
   const infra = data.trials.filter((t) => t.error_class === 'infra').length;
   return {
     format: 'dreambench.report/v1',
@@ -445,13 +463,14 @@ export function analyse(data: RunData, options: AnalysisOptions = {}): ReportMod
     confidence: REPORT_CONFIDENCE,
     bootstrap: { B, seed, cluster: 'task', interval: REPORT_INTERVAL },
     summary,
-    curves: curves(data, seed, B),
-    comparisons: comparisons(data, seed, B),
-    time: timeRows(data),
-    cost: costRows(data, summary),
+    curves: curves(curveData, seed, B),
+    comparisons: comparisons(main, seed, B),
+    time: timeRows(main),
+    cost: costRows(data, sliced ? summarize(data.trials, data.arms) : summary),
     memory: memoryRows(data, options.memory ?? memoryMetricsFor(data)),
-    pitfalls: pitfallCells(data),
-    grader: graderRows(data, seed, B),
-    claims: options.claims ? evaluateClaims(options.claims, claimContext(data, B)) : [],
+    pitfalls: pitfallCells(main),
+    grader: graderRows(main, seed, B),
+    claims: options.claims ? evaluateClaims(options.claims, claimContext(main, B)) : [],
+    ...(sliced ? { slices: { main: 'train' as const, curves: curveSlice(data.trials), present: slicesPresent(data.trials) } } : {}),
   };
 }

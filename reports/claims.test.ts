@@ -16,6 +16,7 @@ import {
   type ClaimInput,
 } from './claims.js';
 import { defaultClaimsDir } from './run-report.js';
+import type { TrialRecord } from '../harness/core/records.js';
 import { loadRunData } from './run-data.js';
 import { writeSyntheticRun } from './synthetic-run.js';
 
@@ -196,4 +197,38 @@ describe('evaluating claims on a run', () => {
     c.armTypes = { stateless: 'stateless', dreaming: 'dreaming-variant' };
     expect(evaluateClaim(claim({ arms: { baseline: 'stateless', treatment: 'dreaming-variant' } }), c).treatment).toBe('dreaming');
   });
+
+  it('does not trust a collapsed interval, nor a ratio over a baseline of zero', () => {
+    const rows = (arm: string, success: (i: number) => boolean, stats?: (i: number) => Record<string, number>): TrialRecord[] =>
+      Array.from({ length: 40 }, (_, i) => ({
+        arm,
+        replicate: 1,
+        session: 1 + (i % 4),
+        slot: Math.floor(i / 4),
+        task: `t${i % 20}`,
+        suite: 'demo',
+        family: 'f',
+        success: success(i),
+        error_class: 'none',
+        ...(stats ? { memory_stats: stats(i) } : {}),
+      }) as unknown as TrialRecord);
+    const base: ClaimContext = { trials: [], arms: ['stateless', 'dreaming'], armTypes: {}, difficulty: {}, memoryEntries: new Map(), simulated: false, seed: 1, B: 300 };
+    // Every pair agrees (both fail): the bootstrap interval is [0, 0]; 40 pairs cannot rule out +8.4 pts.
+    const agree = { ...base, trials: [...rows('stateless', () => false), ...rows('dreaming', () => false)] };
+    const r = evaluateClaim(claim({ metric: 'rate_difference', claimed: 0.084 }), agree);
+    expect(r.verdict).toBe('inconclusive');
+    expect(r.measured!.hi).toBeCloseTo(0.0876, 3); // Wilson upper bound of 0/40
+    expect(r.reason).toMatch(/no pair differed between the arms \(40 pairs\)/);
+    expect(r.harness_only).toBe(false);
+    // A baseline that never completes: the ratio is unbounded, whatever the treatment does.
+    const zero = { ...base, trials: [...rows('stateless', () => false), ...rows('dreaming', (i) => i % 2 === 0)] };
+    const z = evaluateClaim(claim({ metric: 'rate_ratio', claimed: 6 }), zero);
+    expect(z.verdict).toBe('inconclusive');
+    expect(z.reason).toMatch(/ratio is unbounded[\s\S]*none of 40 did/);
+    expect(z.sample_size).toBeUndefined();
+    // memory_entries_min reads the arm's own memory_stats (a skill library's size) when trials carry it.
+    const skills = { ...base, trials: [...rows('stateless', () => false), ...rows('dreaming', (i) => i % 2 === 0, (i) => ({ library_size: i }))] };
+    expect(evaluateClaim(claim({ metric: 'rate_difference', claimed: 0.3, filter: { memory_entries_min: 30 } }), skills).measured!.n).toBe(10);
+  });
 });
+

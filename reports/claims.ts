@@ -28,8 +28,10 @@ import {
   normalQuantile,
   pairedDifference,
   pairedRatio,
+  pairOutcomes,
   passAtK,
   unitKey,
+  wilsonInterval,
   type OutcomeRow,
   type PairedBootstrapResult,
 } from '../harness/stats/index.js';
@@ -73,7 +75,7 @@ export const claimSchema = z
           .int()
           .nonnegative()
           .optional()
-          .describe("keep units where the treatment arm's memory (read at the trial) held at least this many entries"),
+          .describe("keep units where the treatment arm's memory held at least this many entries when the trial started (its memory_stats, else the snapshot)"),
       })
       .strict()
       .default({}),
@@ -251,15 +253,37 @@ export function verdictFor(metric: ClaimMetric, claimed: number, lo: number, hi:
   const up = claimed > nul;
   const f = (x: number) => formatMetric(metric, x);
   if (Number.isNaN(lo) || Number.isNaN(hi)) {
-    return { verdict: 'inconclusive', reason: 'no interval could be computed (too few tasks)' };
+    return { verdict: 'inconclusive', reason: 'no interval could be computed (too few tasks, or no completion in either arm)' };
+  }
+  if (lo === Infinity || hi === -Infinity) {
+    return { verdict: 'inconclusive', reason: 'the baseline arm completed none of the compared trials, so the ratio is unbounded; a rate_difference claim can still be judged' };
   }
   if (up ? hi < claimed : lo > claimed) {
     return { verdict: 'not_supported', reason: `the interval [${f(lo)}, ${f(hi)}] lies wholly ${up ? 'below' : 'above'} the claimed ${f(claimed)}` };
   }
   if (up ? lo > nul : hi < nul) {
-    return { verdict: 'supported', reason: `the interval [${f(lo)}, ${f(hi)}] excludes no effect (${f(nul)}) and is consistent with the claimed ${f(claimed)}` };
+    const beyond = up ? lo > claimed : hi < claimed;
+    return {
+      verdict: 'supported',
+      reason:
+        `the interval [${f(lo)}, ${f(hi)}] excludes no effect (${f(nul)}) and ` +
+        (beyond ? `lies wholly beyond the claimed ${f(claimed)}: the effect measured is larger than claimed` : `is consistent with the claimed ${f(claimed)}`),
+    };
   }
   return { verdict: 'inconclusive', reason: `the interval [${f(lo)}, ${f(hi)}] holds both no effect (${f(nul)}) and the claimed ${f(claimed)}` };
+}
+
+/**
+ * When no pair differs between the arms, every bootstrap resample gives the same difference and the
+ * interval collapses to a point, which would claim certainty the data do not have. Then the
+ * difference interval is widened to the estimate ± the Wilson 95% upper bound of the discordance
+ * rate with 0 discordant pairs out of n (about 3/n for large n: the "rule of three"), and a ratio
+ * interval correspondingly around its estimate. Returns the half-width (0 when some pair differs).
+ */
+export function concordantHalfWidth(a: readonly OutcomeRow[], b: readonly OutcomeRow[]): number {
+  const pairs = pairOutcomes(a, b);
+  if (pairs.length === 0 || pairs.some((p) => p.a !== p.b)) return 0;
+  return wilsonInterval(0, pairs.length).hi;
 }
 
 /** Context for evaluating claims: the run's trials and what the report knows about arms, suites and memory. */
@@ -302,6 +326,20 @@ function resolveArm(ctx: ClaimContext, wanted: string): { arm?: string; problem?
   if (byType.length === 1) return { arm: byType[0]! };
   if (byType.length > 1) return { problem: `arms ${byType.join(', ')} all run "${wanted}"; name one of them in the claim` };
   return { problem: `the run has no arm "${wanted}" (arms: ${ctx.arms.join(', ') || 'none'})` };
+}
+
+/**
+ * Entries in an arm's memory when a trial started: what the arm reported for the trial
+ * (`memory_stats.entries` or `memory_stats.library_size`, e.g. a skill library), else the entries
+ * of the snapshot the trial read (after the previous session).
+ */
+export function memoryAtTrial(t: TrialRecord, ctx: Pick<ClaimContext, 'memoryEntries'>): number {
+  const stats = t.memory_stats;
+  if (stats) {
+    if (typeof stats.entries === 'number') return stats.entries;
+    if (typeof stats.library_size === 'number') return stats.library_size;
+  }
+  return ctx.memoryEntries.get(`${t.arm}\u0000${t.replicate}\u0000${t.session - 1}`) ?? 0;
 }
 
 function describeScope(claim: Claim): string {
@@ -415,7 +453,7 @@ export function evaluateClaim(claim: Claim, ctx: ClaimContext): ClaimResult {
   let rowsB = rows.filter((t) => t.arm === b.arm);
   if (f.memory_entries_min !== undefined) {
     const min = f.memory_entries_min;
-    rowsB = rowsB.filter((t) => (ctx.memoryEntries.get(`${t.arm}\u0000${t.replicate}\u0000${t.session - 1}`) ?? 0) >= min);
+    rowsB = rowsB.filter((t) => memoryAtTrial(t, ctx) >= min);
     if (rowsB.length === 0) return na(`the ${b.arm} arm's memory never held ${min} or more entries before a trial`);
     const units = new Set(rowsB.map(unitKey));
     rowsA = rowsA.filter((t) => units.has(unitKey(t)));
@@ -433,10 +471,20 @@ export function evaluateClaim(claim: Claim, ctx: ClaimContext): ClaimResult {
     const diff = pairedDifference(rowsA, rowsB, { seed, B, method: 'expanded' });
     if (diff.n_pairs === 0) return na(`${a.arm} and ${b.arm} share no (task, replicate, session, slot) units in this scope`);
     const boot = claim.metric === 'rate_ratio' ? pairedRatio(rowsA, rowsB, { seed, B, method: 'expanded' }) : diff;
+    let lo = boot.lo;
+    let hi = boot.hi;
+    const w = concordantHalfWidth(rowsA, rowsB);
+    if (w > 0) {
+      // Every pair agreed: widen the collapsed interval (see concordantHalfWidth).
+      const scale = claim.metric === 'rate_ratio' ? (diff.rate_a > 0 ? 1 / diff.rate_a : NaN) : 1;
+      lo = claim.metric === 'rate_ratio' ? Math.max(0, boot.estimate - w * scale) : Math.max(-1, boot.estimate - w);
+      hi = boot.estimate + w * scale;
+      extraReasons.push(`no pair differed between the arms (${diff.n_pairs} pairs), so the interval is the estimate ± the Wilson bound on how often pairs could differ`);
+    }
     measured = {
       estimate: boot.estimate,
-      lo: boot.lo,
-      hi: boot.hi,
+      lo,
+      hi,
       confidence: boot.confidence,
       n: diff.n_pairs,
       unit: 'pairs',
@@ -519,6 +567,12 @@ export function evaluateClaim(claim: Claim, ctx: ClaimContext): ClaimResult {
   }
 
   const { verdict, reason } = verdictFor(claim.metric, claim.claimed, measured.lo, measured.hi);
+  if (claim.metric === 'rate_ratio' && measured.baseline_value === 0) {
+    // No sample size decides a ratio over a baseline of zero: only a baseline that completes some tasks does.
+    const bound = wilsonInterval(0, measured.n).hi;
+    extraReasons.push(`to decide, the baseline must complete some trials: none of ${measured.n} did (Wilson 95% upper bound ${pct(bound)})`);
+    return { ...base, verdict, verdict_label: VERDICT_LABEL[verdict], reason: [reason, ...extraReasons].join('; '), measured };
+  }
   return {
     ...base,
     verdict,
@@ -540,6 +594,15 @@ export function formatSampleSize(s: SampleSizeNeeded): string {
   return `≈ ${s.n.toLocaleString('en-US')} ${s.unit}${tasks} (this run: ${s.n_now.toLocaleString('en-US')})`;
 }
 
+/** What each arm scored on the compared units: a completion rate, a mean time or a mean pass@k. */
+export function formatLevel(r: Pick<ClaimResult, 'metric' | 'scope'>, x: number): string {
+  if (!Number.isFinite(x)) return '–';
+  if (r.metric !== 'time_change') return `${(x * 100).toFixed(1)}%`;
+  if (r.scope.includes('wall_ms')) return `${(x / 1000).toFixed(2)} s`;
+  if (r.scope.includes('cost_usd')) return `$${x.toFixed(4)}`;
+  return x.toFixed(1);
+}
+
 /** A plain-text table of claim results for the terminal. */
 export function renderClaimsText(results: readonly ClaimResult[]): string {
   const lines: string[] = [];
@@ -552,8 +615,9 @@ export function renderClaimsText(results: readonly ClaimResult[]): string {
       const m = r.measured;
       lines.push(
         `  measured  ${formatMetric(r.metric, m.estimate)}, 95% CI [${formatMetric(r.metric, m.lo)}, ${formatMetric(r.metric, m.hi)}] ` +
-          `over ${m.n} ${m.unit} in ${m.n_clusters} tasks`,
+          `over ${m.n} ${m.unit}${m.unit === 'tasks' ? '' : ` in ${m.n_clusters} tasks`}`,
       );
+      lines.push(`  levels    ${r.baseline} ${formatLevel(r, m.baseline_value)} → ${r.treatment} ${formatLevel(r, m.treatment_value)}`);
     }
     lines.push(`  verdict   ${r.verdict_label.toUpperCase()}${r.harness_only ? ` (${HARNESS_ONLY_NOTE})` : ''}`);
     lines.push(`  why       ${r.reason}`);

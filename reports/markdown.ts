@@ -2,7 +2,7 @@
 // ($GITHUB_STEP_SUMMARY) or a paper's appendix: summary, learning curves, comparisons with the
 // first arm, claims, and the methods behind the numbers.
 
-import { formatMetric, formatSampleSize } from './claims.js';
+import { formatLevel, formatMetric, formatSampleSize } from './claims.js';
 import type { ReportModel } from './analysis.js';
 import type { ChartFile } from './charts.js';
 import { formatNumber, formatPercent, formatRateCell, formatUsd, mdTable } from './summary.js';
@@ -171,7 +171,8 @@ function renderClaimsSection(model: ReportModel): string[] {
       '',
     );
     for (const c of model.claims) {
-      out.push(`- **${c.id}**: ${c.reason}.${c.sample_size ? ` To decide: ${formatSampleSize(c.sample_size)}; ${c.sample_size.method}.` : ''} Source: ${c.source}`);
+      const levels = c.measured ? ` Levels: ${c.baseline} ${formatLevel(c, c.measured.baseline_value)} → ${c.treatment} ${formatLevel(c, c.measured.treatment_value)}.` : '';
+      out.push(`- **${c.id}**: ${c.reason}.${levels}${c.sample_size ? ` To decide: ${formatSampleSize(c.sample_size)}; ${c.sample_size.method}.` : ''} Source: ${c.source}`);
     }
     out.push('');
   }

@@ -26,6 +26,7 @@ import { renderMemoryCsv, renderMemorySections } from './memory-report.js';
 import { writeSecurityReport } from './security.js';
 import { agreementMarkdown } from './agreement.js';
 import { tryCurvesMarkdown } from './attempts.js';
+import { withControls, writeControlsReport } from './controls.js';
 
 /** The claims shipped with dreambench (claims/*.yaml). */
 export function defaultClaimsDir(): string {
@@ -89,6 +90,9 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
   // Memory security (runs with injected tasks): report/security.csv and a section of summary.md (reports/security.ts).
   const security = await writeSecurityReport(data);
   await writeFileAtomic(mdPath, `${readFileSync(mdPath, 'utf8').trimEnd()}\n\n${renderMemorySections(memory, data.consolidation, data.arms)}${loops}${security ? `\n\n${security.markdown}` : ''}`);
+  // Experimental controls (issue 11, reports/controls.ts): slices, orders, pass^k, forgetting; a memory leak puts a loud line on top.
+  const controls = await writeControlsReport(data);
+  await writeFileAtomic(mdPath, withControls(readFileSync(mdPath, 'utf8'), controls));
   lap('csv');
 
   const model = analyse(data, { claims, memory, ...(options.B ? { B: options.B } : {}) });
@@ -104,7 +108,7 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
   await writeFileAtomic(claimsMd, renderClaimsMarkdown(model));
   lap('markdown');
 
-  const paths = [csvPath, mdPath, memoryCsv, ...(security ? [security.csvPath] : []), trialsPath, reportMd, claimsMd, reportJsonPath, ...charts.map((c) => join(reportDir, 'charts', c.file))];
+  const paths = [csvPath, mdPath, memoryCsv, ...(security ? [security.csvPath] : []), controls.jsonPath, trialsPath, reportMd, claimsMd, reportJsonPath, ...charts.map((c) => join(reportDir, 'charts', c.file))];
   if (options.html !== false) {
     const htmlPath = join(reportDir, 'report.html');
     await writeFileAtomic(htmlPath, renderHtml(buildHtmlPayload(data, model, charts)));

@@ -8,10 +8,11 @@
 // The truth. Each experiment compares two arms within one run (paired on task, replicate, session
 // and slot, as every report does). The true effect of the design (model, arms, sessions, tasks per
 // session) is the expected paired completion-rate difference; the sim's parameters fix it, but its
-// closed form depends on the suite's pitfalls and the arm's learning, so it is estimated once from a
-// large run (--truth-replicates replicates of the same design, with its own seed) and stored in
-// scripts/calibration-truth.json with the command that made it and its standard error. Later calls
-// reuse it; --recompute-truth makes it again.
+// closed form depends on the suite's pitfalls and the arm's learning, so it is estimated once from
+// large runs (--truth-replicates replicates of the same design in all, spread over --truth-seeds runs
+// with seeds of their own, so that nothing a seed shares across its replicates can bias the truth)
+// and stored in scripts/calibration-truth.json with the command that made it and its standard error
+// (from the spread between those runs). Later calls reuse it; --recompute-truth makes it again.
 //
 // Then each experiment is a fresh run with its own seed (so its own schedules and sim draws); the
 // report's paired bootstrap interval (reports/analysis.ts: expanded percentile, tasks resampled) is
@@ -37,7 +38,8 @@ const { values } = parseArgs({
     tasks: { type: 'string', default: '10' },
     arms: { type: 'string', default: 'stateless,learnings-md' },
     model: { type: 'string', default: 'sim:default' },
-    'truth-replicates': { type: 'string', default: '200' },
+    'truth-replicates': { type: 'string', default: '400' },
+    'truth-seeds': { type: 'string', default: '20' },
     'recompute-truth': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -77,6 +79,7 @@ interface Truth {
   se: number;
   replicates: number;
   pairs: number;
+  /** The first of the truth runs' seeds (they follow on). */
   seed: number;
   command: string;
   created_at: string;
@@ -85,39 +88,39 @@ interface Truth {
 const truths: Record<string, Truth> = existsSync(TRUTH_FILE) ? (JSON.parse(readFileSync(TRUTH_FILE, 'utf8')) as Record<string, Truth>) : {};
 let truth = truths[design];
 if (!truth || values['recompute-truth']) {
-  const replicates = Number(values['truth-replicates']);
-  const seed = 1_000_003;
+  const seeds = Number(values['truth-seeds']);
+  const perSeed = Math.ceil(Number(values['truth-replicates']) / seeds);
   const t0 = performance.now();
-  const trials = await runTrials(seed, replicates);
-  // The mean paired difference, and its standard error from the spread between replicates (each
-  // replicate is one independent draw of schedule, outcomes and learning trajectory).
-  const perRep: number[] = [];
+  // The mean paired difference over all pairs, and its standard error from the spread between the
+  // runs (each run: its own seed, perSeed replicates).
+  const perRun: number[] = [];
   let sum = 0;
   let pairs = 0;
-  for (let r = 1; r <= replicates; r++) {
+  for (let j = 0; j < seeds; j++) {
+    const trials = await runTrials(1_000_003 + j, perSeed);
     const p = pairOutcomes(
-      trials.filter((t) => t.arm === baseline && t.replicate === r),
-      trials.filter((t) => t.arm === treatment && t.replicate === r),
+      trials.filter((t) => t.arm === baseline),
+      trials.filter((t) => t.arm === treatment),
     );
     const d = p.reduce((s, x) => s + (x.b ? 1 : 0) - (x.a ? 1 : 0), 0);
-    perRep.push(d / p.length);
+    perRun.push(d / p.length);
     sum += d;
     pairs += p.length;
   }
-  const mean = perRep.reduce((a, b) => a + b, 0) / perRep.length;
-  const sd = Math.sqrt(perRep.reduce((s, x) => s + (x - mean) ** 2, 0) / (perRep.length - 1));
+  const mean = perRun.reduce((a, b) => a + b, 0) / perRun.length;
+  const sd = Math.sqrt(perRun.reduce((s, x) => s + (x - mean) ** 2, 0) / (perRun.length - 1));
   truth = {
     truth: sum / pairs,
-    se: sd / Math.sqrt(perRep.length),
-    replicates,
+    se: sd / Math.sqrt(perRun.length),
+    replicates: seeds * perSeed,
     pairs,
-    seed,
-    command: `node dist/scripts/calibrate.js --model '${values.model}' --arms ${baseline},${treatment} --sessions ${sessions} --tasks ${tasks} --truth-replicates ${replicates} --recompute-truth`,
+    seed: 1_000_003,
+    command: `node dist/scripts/calibrate.js --model '${values.model}' --arms ${baseline},${treatment} --sessions ${sessions} --tasks ${tasks} --truth-replicates ${seeds * perSeed} --truth-seeds ${seeds} --recompute-truth`,
     created_at: new Date().toISOString(),
   };
   truths[design] = truth;
   writeFileSync(TRUTH_FILE, JSON.stringify(truths, null, 2) + '\n');
-  process.stderr.write(`calibrate: estimated the truth for ${design} from ${pairs} pairs in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${(truth.truth * 100).toFixed(2)} pts (se ${(truth.se * 100).toFixed(2)})\n`);
+  process.stderr.write(`calibrate: estimated the truth for ${design} from ${pairs} pairs in ${seeds} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${(truth.truth * 100).toFixed(2)} pts (se ${(truth.se * 100).toFixed(2)})\n`);
 }
 
 const experiments = Number(values.experiments);

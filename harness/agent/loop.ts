@@ -41,6 +41,12 @@ export interface AgentRunResult {
   tool_calls: number;
   /** Set when stop is 'infra': what failed (provider or environment), never a secret. */
   infra_error?: string;
+  /**
+   * Details of a run on another runtime than this loop (Arm.runtime, e.g. a Managed Agents session:
+   * its ids, the vendor's usage, outcome evaluations). Kept on the attempt's outcome and in the
+   * transcript; a revision of the attempt gets it back as `previous`.
+   */
+  runtime?: Record<string, unknown>;
 }
 
 /**

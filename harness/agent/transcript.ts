@@ -30,6 +30,8 @@ export interface Transcript {
   arm_calls?: Array<{ label: string; purpose: string; role: 'agent' | 'grader'; request: { system: SystemBlock[]; messages: Message[] }; response: string; usage: Usage; cost_usd: number }>;
   /** Orchestrated trials: every specialist run, in order (the lead's own turns are `messages`/`turns`). */
   subagents?: SubagentTranscript[];
+  /** Trials run on another runtime than the built-in loop (Arm.runtime): what that runtime reported for the final attempt. */
+  runtime?: Record<string, unknown>;
   outcome: {
     success: boolean;
     score: number;

@@ -23,8 +23,11 @@ export function describeReport(runDir: string, written: RunReportResult): string
 
 /** After run/resume: write the report, print the table and where things are, set the exit code. */
 export async function finishRun(outcome: RunOutcome): Promise<void> {
+  for (const warning of outcome.warnings ?? []) process.stderr.write(`dreambench: ${warning}\n`);
   const written = await writeRunReport(outcome.runDir);
   process.stdout.write(`\n${written.table}\n\nRun directory: ${outcome.runDir}\n${describeReport(outcome.runDir, written)}\n`);
+  // A memory leak makes the run's results unusable: say so last, where it is seen (harness/controls/leak-scan.ts).
+  if (outcome.manifest.invalid) process.stderr.write(`\ndreambench: ${outcome.manifest.invalid}\n`);
   if (outcome.manifest.simulated) {
     process.stdout.write('Note: these results come from the built-in sim model; they describe the harness, not any real model.\n');
   }

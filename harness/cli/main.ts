@@ -14,8 +14,10 @@ import { memoryCommand } from './commands/memory.js';
 import { dreamCommand } from './commands/dream.js';
 import { compareCommand } from './commands/compare.js';
 import { historyCommand } from './commands/history.js';
+import { workerCommand } from './commands/worker.js';
 import { tasksCommand } from './commands/tasks.js';
 import { auditMemoryCommand } from './commands/audit-memory.js';
+import { leakScanCommand } from './commands/leak-scan.js';
 import { EXIT, failWith } from './exit.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -32,9 +34,11 @@ export async function main(argv: string[]): Promise<void> {
     .command(dreamCommand)
     .command(compareCommand)
     .command(historyCommand)
+    .command(workerCommand)
     .command(tasksCommand)
     .command(auditMemoryCommand)
-    .demandCommand(1, 'Name a command: run, resume, report, list, schema, memory, dream, compare or history.')
+    .command(leakScanCommand)
+    .demandCommand(1, 'Name a command: run, resume, report, list, schema, memory, dream, compare, history or worker.')
     .strict()
     .recommendCommands()
     .epilogue(

@@ -104,7 +104,11 @@ describe('experiment file', () => {
     expect(ok.arms).toHaveLength(2);
     expect(errorFor({ ...base, arms: ['stateless', 'stateless'] }).message).toMatch(/arms\[1\]: arm name "stateless" is used twice/);
     expect(errorFor({ ...base, model: 'gpt4' }).message).toMatch(/^exp\.yaml: model: /);
-    expect(errorFor({ ...base, model: 'openai:llama' }).message).toMatch(/model: provider of "openai:llama" is not available/);
+    expect(errorFor({ ...base, model: 'replay:llama' }).message).toMatch(/model: provider of "replay:llama" is not available/);
+    expect(validateExperiment('exp.yaml', { ...base, model: 'openai:llama3.1:8b' }, {}, known).model).toBe('openai:llama3.1:8b');
+    const limited = validateExperiment('exp.yaml', { ...base, rate_limits: { 'anthropic:': { rpm: 50, itpm: 30000 } }, batch: { purposes: ['grade'] } }, {}, known);
+    expect(limited.rate_limits).toEqual({ 'anthropic:': { rpm: 50, itpm: 30000 } });
+    expect(errorFor({ ...base, rate_limits: { 'anthropic:': { rps: 5 } } }).message).toMatch(/rate_limits/);
   });
 
   it('checks drift and held-out references against the suites', () => {

@@ -33,8 +33,8 @@ export interface ExperimentOverrides {
 export interface KnownNames {
   suites: string[];
   arms: string[];
-  /** suite -> families and pitfall ids (with whether they declare a drift). */
-  suiteDetails?: Map<string, { families: string[]; pitfalls: Map<string, { drift: boolean }> }>;
+  /** suite -> families and pitfall ids (with whether they declare a drift), and task ids with their family when known. */
+  suiteDetails?: Map<string, { families: string[]; pitfalls: Map<string, { drift: boolean }>; tasks?: Map<string, string> }>;
 }
 
 export function readExperimentFile(file: string): unknown {
@@ -216,6 +216,70 @@ export function validateExperiment(
       if (!pitfall) fail(`schedule.drift[${i}].pitfall`, `unknown pitfall "${event.pitfall}"; expected one of ${[...pitfalls.keys()].join(', ')}`);
       else if (!pitfall.drift) fail(`schedule.drift[${i}].pitfall`, `pitfall "${event.pitfall}" declares no drift variant`);
     });
+    checkControls(experiment, families, known, fail);
+  } else {
+    checkControls(experiment, undefined, known, fail);
   }
   return experiment;
+}
+
+/**
+ * The experimental controls of `schedule` (eval slice, orders, retest; harness/schedule/plan.ts):
+ * what can be checked from the file and the suites' names. Pool sizes that depend on the drawn
+ * schedule are checked when the run is planned, with the same field names.
+ */
+function checkControls(
+  experiment: Experiment,
+  families: ReadonlySet<string> | undefined,
+  known: KnownNames,
+  fail: (field: string, expected: string) => never,
+): void {
+  const { eval: slice, retest } = experiment.schedule;
+  if (slice) {
+    slice.families?.forEach((family, i) => {
+      if (families && !families.has(family)) fail(`schedule.eval.families[${i}]`, `unknown family "${family}"; expected one of ${[...families].join(', ')}`);
+    });
+    slice.sessions?.forEach((session, i) => {
+      if (session > experiment.sessions) fail(`schedule.eval.sessions[${i}]`, `at most sessions (${experiment.sessions}), got ${session}`);
+    });
+    if (slice.sessions && new Set(slice.sessions).size !== slice.sessions.length) fail('schedule.eval.sessions', 'each session at most once');
+    const tasks = new Map<string, string>();
+    let allKnown = true;
+    for (const suite of experiment.suites) {
+      const details = known.suiteDetails?.get(suite);
+      if (!details?.tasks || details.tasks.size === 0) allKnown = false; // e.g. coding-custom before its task file is configured
+      else for (const [id, family] of details.tasks) tasks.set(id, family);
+    }
+    if (slice.from_pool) {
+      if (new Set(slice.from_pool).size !== slice.from_pool.length) fail('schedule.eval.from_pool', 'each task at most once');
+      if (allKnown) {
+        slice.from_pool.forEach((id, i) => {
+          if (!tasks.has(id)) fail(`schedule.eval.from_pool[${i}]`, `unknown task "${id}" in suites ${experiment.suites.join(', ')}`);
+        });
+      }
+    }
+    if (allKnown) {
+      const pool = (slice.from_pool ?? [...tasks.keys()]).filter((id) => !slice.families || slice.families.includes(tasks.get(id) ?? ''));
+      if (pool.length < slice.tasks_per_session) {
+        fail(
+          'schedule.eval.tasks_per_session',
+          `at most ${pool.length}: the eval pool${slice.families ? ` (families ${slice.families.join(', ')})` : ''}${slice.from_pool ? ' (from_pool)' : ''} holds ${pool.length} task(s), got ${slice.tasks_per_session}`,
+        );
+      }
+      if (!slice.from_pool && pool.length === slice.tasks_per_session && pool.length === tasks.size) {
+        fail('schedule.eval.tasks_per_session', `at most ${tasks.size - 1}: the eval slice would hold every task apart and leave none to train on`);
+      }
+      if (slice.from_pool && slice.from_pool.length >= tasks.size) fail('schedule.eval.from_pool', 'holds every task apart and leaves none to train on');
+    }
+  }
+  if (retest) {
+    if (retest.early_sessions >= experiment.sessions) {
+      fail('schedule.retest.early_sessions', `less than sessions (${experiment.sessions}), got ${retest.early_sessions}: the re-test needs later sessions`);
+    }
+    const from = retest.from_session ?? experiment.sessions;
+    if (from > experiment.sessions) fail('schedule.retest.from_session', `at most sessions (${experiment.sessions}), got ${from}`);
+    if (from <= retest.early_sessions) {
+      fail('schedule.retest.from_session', `after early_sessions (${retest.early_sessions}), got ${from}: a task is re-run after it was first met`);
+    }
+  }
 }

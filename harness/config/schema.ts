@@ -38,6 +38,29 @@ export const budgetsSchema = z
   })
   .strict();
 
+/** schedule.eval: held-apart tasks re-run every (listed) session, read-only (harness/schedule/plan.ts). */
+export const evalSliceSchema = z
+  .object({
+    tasks_per_session: positiveInt.max(10000).describe('eval tasks per session: the same tasks every session of a replicate'),
+    families: z.array(z.string().min(1)).min(1).optional().describe('draw the eval tasks from these families only (default: every family, in turn)'),
+    from_pool: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('task ids held apart from training: the eval tasks are drawn from them, and none of them is ever a train task (default: the drawn tasks alone are held apart)'),
+    sessions: z.array(positiveInt).min(1).optional().describe('sessions in which the eval slice runs (default: every session)'),
+  })
+  .strict();
+
+/** schedule.retest: a forgetting re-test (harness/schedule/plan.ts). */
+export const retestSchema = z
+  .object({
+    tasks: positiveInt.max(10000).describe('how many tasks to re-run: distinct tasks first met in sessions 1..early_sessions'),
+    from_session: positiveInt.optional().describe('the first session in which they are re-run (default: the last session); they are re-run in every session from it on'),
+    early_sessions: positiveInt.default(2).describe('the re-run tasks are drawn from those first met in sessions 1..early_sessions (default 2)'),
+  })
+  .strict();
+
 export const scheduleSchema = z
   .object({
     held_out: z
@@ -62,6 +85,14 @@ export const scheduleSchema = z
       )
       .default([])
       .describe("events where a pitfall's fix changes from a session on, so an old lesson becomes wrong"),
+    // Experimental controls (issue 11; harness/schedule/plan.ts). Optional with no default, so an
+    // experiment that sets none of them keeps its config hash and its schedule.
+    eval: evalSliceSchema.optional().describe('a fixed read-only eval slice, re-run every session (test-then-update scoring; never feeds memory)'),
+    orders: positiveInt
+      .max(100)
+      .optional()
+      .describe('task orders per replicate (default 1): each replicate runs this many independently shuffled orders of the same task set, each a chain of its own'),
+    retest: retestSchema.optional().describe('forgetting re-test: tasks first met early are re-run, read-only, in the last session(s)'),
   })
   .strict();
 

@@ -10,7 +10,7 @@ import type { CheckResult, Environment, Task } from './suite.js';
 import type { TrialRecord } from './records.js';
 import type { Transcript } from '../agent/transcript.js';
 import type { DigestOptions } from '../agent/digest.js';
-import type { AgentBudgets } from '../agent/loop.js';
+import type { AgentBudgets, AgentRunInput, AgentRunResult } from '../agent/loop.js';
 
 export type { DigestOptions };
 
@@ -87,6 +87,8 @@ export interface AttemptOutcome {
   tool_calls: number;
   /** An infrastructure failure (provider or environment) ended the attempt: stop the loop. */
   infra?: string;
+  /** What the arm's runtime reported for this run (Arm.runtime; e.g. a managed session's ids and outcome evaluations). */
+  runtime?: Record<string, unknown>;
 }
 
 /**
@@ -210,8 +212,38 @@ export interface SubAgentResult {
   infra?: string;
 }
 
+/**
+ * Where an attempt runs when it does not run in the built-in agent loop (harness/agent/loop.ts): e.g.
+ * a vendor's hosted agent runtime (harness/managed/). The engine calls it instead of the loop for
+ * every attempt and revision; the suite's environment, the checker, the record and the transcript
+ * stay the engine's. It returns what the loop returns (conversation, turns, usage, cost, stop).
+ */
+export interface AgentRuntime {
+  readonly name: string;
+  run(input: RuntimeRunInput): Promise<AgentRunResult>;
+}
+
+export interface RuntimeRunInput extends AgentRunInput {
+  /** The trial's arm context (arm name, replicate, session, options, artifacts). */
+  context: ArmContext;
+  /** e.g. `managed-memory/r1/s002/003-nda-01`. */
+  trialId: string;
+  /** 1-based attempt of the trial. */
+  attempt: number;
+  /** 0 for the attempt's first run, then 1, 2, ... for each revision. */
+  revision: number;
+  /** The attempt's workspace (the environment's workdir): files the runtime fetches for the checker go here. */
+  workdir: string;
+  /** The memory of this session, frozen (what contextFor was given). */
+  memoryFiles: MemoryFiles;
+  /** A revision: what the attempt's previous run returned (its `runtime` details say how to continue it). */
+  previous?: AgentRunResult;
+}
+
 export interface Arm {
   readonly name: string;
+  /** Run attempts on this runtime instead of the built-in agent loop (see AgentRuntime). Not combinable with `orchestration`. */
+  readonly runtime?: AgentRuntime;
   /**
    * Run every attempt of a trial as a team (see Orchestration). Works with or without `runTrial`:
    * an in-task loop's `driver.attempt()` and `driver.revise()` then drive the lead.

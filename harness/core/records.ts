@@ -13,7 +13,22 @@ export interface TrialKey {
   task: string;
 }
 
+/**
+ * Which slice of the schedule a trial belongs to (issue 11; harness/schedule/plan.ts):
+ *  - train: the schedule's tasks; they may write memory (the default: a record without `slice` is train);
+ *  - eval: a fixed, held-apart set re-run every session, read-only (never fed to afterTrial or afterSession);
+ *  - retest: a task first met early, re-run late, read-only (forgetting).
+ */
+export type TrialSlice = 'train' | 'eval' | 'retest';
+
 export interface TrialRecord extends TrialKey {
+  /** Absent means train. Written on every trial of a run that has an eval slice or a re-test. */
+  slice?: TrialSlice;
+  /** Runs with several task orders per replicate (schedule.orders > 1): `replicate` is the chain, these say which task set and which order of it. */
+  task_set?: number;
+  order?: number;
+  /** Re-test trials: where the chain first met the task (its train trial). */
+  first_seen?: { session: number; slot: number };
   suite: string;
   family: string;
   model: string;

@@ -135,6 +135,23 @@ export interface Suite {
   configure?(options: Record<string, unknown>): Suite;
   /** Files or folders outside `dataDir` that also define the suite's version (hashed into the manifest), e.g. shared code or a user's task file. */
   hashPaths?: string[];
+  /**
+   * Optional: texts of this task that must never appear in an arm's memory (gold answers, hidden
+   * tests, checker expectations): the leak scan's markers (harness/controls/leak-scan.ts,
+   * `dreambench leak-scan`). A plain string is a checker expectation; `kind` names others (`gold`,
+   * `hidden_test`). Default: the long strings of `task.expected` (defaultLeakMarkers). Either way,
+   * texts the agent is shown (prompt, files, rubric, system prompt) are not secrets and are dropped.
+   */
+  leakMarkers?(task: Task): Array<string | LeakMarkerSpec>;
+}
+
+/** A secret text of a task, for the leak scan (Suite.leakMarkers). */
+export interface LeakMarkerSpec {
+  text: string;
+  /** `expected` (a checker expectation, the default), `gold` (a reference answer), `hidden_test`, or a suite's own word. */
+  kind?: string;
+  /** Where it comes from, for the report (e.g. `canonical solution`, `expected.facts[2].value`). */
+  source?: string;
 }
 
 export function pitfallApplies(pitfall: Pitfall, family: string): boolean {

@@ -4,7 +4,7 @@
 // dreams/<arm>/r<rep>/session-NNN.json in a run, or <memory>/.dreambench/dreams/dream-NNN.json
 // standalone. Rejected changes stay in the record.
 
-import type { ArmUsage } from '../core/arm.js';
+import type { ArmUsage, MemoryFiles } from '../core/arm.js';
 import type { Category, Provenance } from './store.js';
 import type { DefenseRecord, HeldEntry } from './defenses.js';
 
@@ -90,6 +90,11 @@ export interface Changeset {
   quarantine?: HeldEntry[];
   reviewed_at?: string;
   applied_at?: string;
+  /**
+   * The memory as it would be if every pending change were approved (e.g. a vendor dream's output
+   * store, exported), so `dreambench memory diff` can show a consolidation that waits for review.
+   */
+  proposed?: MemoryFiles;
 }
 
 export const pad3 = (n: number): string => String(n).padStart(3, '0');

@@ -2,12 +2,13 @@
 // session-NNN/) as readable text and as a unified diff between two sessions. By default the
 // provenance comments are hidden (what a person or the agent reads); --raw shows the files as stored.
 
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { MemoryFiles } from '../core/arm.js';
 import { RunDir } from '../storage/run-dir.js';
 import { listEntries, memoryTokens, stripComments } from './store.js';
+import type { Changeset } from './changeset.js';
 
 export class MemoryViewError extends Error {
   override name = 'MemoryViewError';
@@ -85,8 +86,23 @@ export function showMemory(runDir: string, ref: SnapshotRef, options: { raw?: bo
 
 export function diffMemory(runDir: string, arm: string, rep: number, from: number, to: number, options: { raw?: boolean; context?: number } = {}): string {
   const before = readSnapshotChecked(runDir, { arm, rep, session: from });
-  const after = readSnapshotChecked(runDir, { arm, rep, session: to });
-  return diffSnapshots(before, after, `session-${String(from).padStart(3, '0')}`, `session-${String(to).padStart(3, '0')}`, options, `${arm} r${rep}`);
+  // A consolidation that waits for review has no snapshot yet: show what its changeset proposes, if it says.
+  const pending = snapshotSessions(runDir, arm, rep).includes(to) ? undefined : pendingProposal(runDir, arm, rep, to);
+  const after = pending ?? readSnapshotChecked(runDir, { arm, rep, session: to });
+  const toLabel = `session-${String(to).padStart(3, '0')}${pending ? ' (pending review)' : ''}`;
+  return diffSnapshots(before, after, `session-${String(from).padStart(3, '0')}`, toLabel, options, `${arm} r${rep}`);
+}
+
+/** The memory a pending changeset (dreams/<arm>/r<rep>/session-NNN.json) proposes, when it records it (`proposed`). */
+function pendingProposal(runDir: string, arm: string, rep: number, session: number): MemoryFiles | undefined {
+  const path = join(runDir, 'dreams', arm, `r${rep}`, `session-${String(session).padStart(3, '0')}.json`);
+  if (!existsSync(path)) return undefined;
+  try {
+    const changeset = JSON.parse(readFileSync(path, 'utf8')) as Changeset;
+    return changeset.status === 'pending' || changeset.status === 'reviewed' ? changeset.proposed : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A unified diff of two memory snapshots, file by file, with an entry count summary on top. */

@@ -158,9 +158,7 @@ export function settleDream(memory: MemoryFiles, changeset: Changeset, config: D
   out.timings_ms = { ...out.timings_ms, output: ms(started) };
   if (!config.stages.output) return { memory, changeset: out };
   const files = storeToFiles(next, memory);
-  if (out.quarantine !== undefined) {
-    if (out.quarantine.length > 0) files[QUARANTINE_FILE] = renderHeld(out.quarantine);
-    else delete files[QUARANTINE_FILE];
-  }
+  // Written even when empty, so a memory folder on disk (standalone dreaming) never keeps a stale list.
+  if (out.quarantine !== undefined) files[QUARANTINE_FILE] = renderHeld(out.quarantine);
   return { memory: files, changeset: out };
 }

@@ -42,7 +42,7 @@ import { dirname, join } from 'node:path';
 import type { CallContext, CallPurpose, ModelClient, ModelRequest, ModelResponse } from '../core/messages.js';
 import type { Suite } from '../core/suite.js';
 import { canonicalJson } from '../storage/manifest.js';
-import { redactDeep } from '../security/redact.js';
+import { redactedJson } from '../security/redact.js';
 
 export const CACHE_FORMAT = 'dreambench.response-cache/v1';
 const KEY_VERSION = 1;
@@ -141,7 +141,7 @@ export class ResponseCache {
     mkdirSync(dirname(path), { recursive: true });
     const tmp = `${path}.tmp-${process.pid}-${tmpCounter++}`;
     // Secrets never reach the cache (a reply that echoes a key is stored redacted; harness/security/redact.ts).
-    writeFileSync(tmp, JSON.stringify(redactDeep(entry)) + '\n');
+    writeFileSync(tmp, redactedJson(entry) + '\n');
     try {
       linkSync(tmp, path); // atomic, and fails with EEXIST instead of replacing another writer's file
       return true;

@@ -8,7 +8,7 @@
 //   at (limit - capacity) per period. In any window of one period, at most capacity + refill =
 //   limit units go out: the client never exceeds the limit whether the server counts with a token
 //   bucket (as Anthropic's API does) or with a sliding window, at ~98% of the allowance (1 s of a
-//   minute). Anthropic says a per-minute limit may be enforced over shorter intervals (60 RPM as
+//   minute, less a 250 ms margin for arrival jitter). Anthropic says a per-minute limit may be enforced over shorter intervals (60 RPM as
 //   one request a second), so a client that bursts a whole minute's allowance at once trips 429s.
 // - input tokens are reserved from an estimate of the request (its JSON size) and corrected from
 //   the usage the API reports; output tokens are reserved at max_tokens (the API estimates OTPM
@@ -63,8 +63,14 @@ export interface RateLimiterOptions {
   limits?: RateLimitSpec;
   /** Length of the limit's period. Default 60,000 (per minute); tests shrink time with it. */
   periodMs?: number;
-  /** The burst a bucket allows, as time at the limit's rate. Default 1,000. */
+  /** The burst a bucket allows, as time at the limit's rate. Default one sixtieth of the period (1 s of a minute). */
   burstMs?: number;
+  /**
+   * Room left for requests arriving closer together than they were sent (connection set-up, network
+   * and event-loop jitter), as time added to the period: the rate is limit * period / (period +
+   * margin). Default 250 ms (0.4% of a minute).
+   */
+  marginMs?: number;
   /** Learn limits from rate-limit headers. Default true. */
   adaptive?: boolean;
   /** Longest pause a retry-after may impose (protects against a garbage header). Default 120,000. */
@@ -86,6 +92,8 @@ export interface RateLimiterStats {
 }
 
 type Dimension = 'requests' | 'input' | 'output' | 'tokens';
+/** How much future refill a request may borrow (ms at the limit's rate); the rate leaves room for it. */
+const BORROW_MS = 25;
 const SPEC_KEY: Record<Dimension, keyof RateLimitSpec> = { requests: 'rpm', input: 'itpm', output: 'otpm', tokens: 'tpm' };
 
 /** One token bucket. `level` may go below 0 (a correction that found more usage than reserved). */
@@ -99,6 +107,7 @@ class Bucket {
     public limit: number,
     private readonly periodMs: number,
     private readonly burstMs: number,
+    private readonly marginMs: number,
     now: number,
   ) {
     this.updatedAt = now;
@@ -109,8 +118,8 @@ class Bucket {
     this.refill(now);
     this.limit = limit;
     this.capacity = Math.max(1, (limit * this.burstMs) / this.periodMs);
-    // Capacity plus one period of refill is exactly the limit (see the header).
-    this.ratePerMs = Math.max(limit - this.capacity, limit * 0.5) / this.periodMs;
+    // Capacity plus one period of refill (plus what may be borrowed) is exactly the limit (see the header).
+    this.ratePerMs = Math.max(limit - this.capacity, limit * 0.5) / (this.periodMs + BORROW_MS + this.marginMs);
     this.level = fill ? this.capacity : Math.min(this.level, this.capacity);
   }
 
@@ -121,16 +130,21 @@ class Bucket {
     }
   }
 
-  /** Can `amount` go out now? A full bucket lets any single request through (it may go into debt). */
+  /**
+   * Can `amount` go out now? A full bucket lets any single request through (it may go into debt).
+   * It may borrow up to BORROW_MS of refill, so a timer that fires a little late loses nothing (the
+   * debt carries over) instead of wasting the lateness against the cap.
+   */
   fits(amount: number): boolean {
-    return this.level >= amount || this.level >= this.capacity;
+    const slack = this.ratePerMs * BORROW_MS;
+    return this.level + slack >= amount || this.level + slack >= this.capacity;
   }
 
   /** Milliseconds until `amount` fits. */
   waitFor(amount: number): number {
     if (this.fits(amount)) return 0;
-    const target = Math.min(amount, this.capacity);
-    return Math.ceil((target - this.level) / this.ratePerMs);
+    const target = Math.min(amount, this.capacity) - this.ratePerMs * BORROW_MS;
+    return Math.max(1, Math.floor((target - this.level) / this.ratePerMs));
   }
 }
 
@@ -170,6 +184,7 @@ export class RateLimiter {
   private readonly configured: RateLimitSpec;
   private readonly periodMs: number;
   private readonly burstMs: number;
+  private readonly marginMs: number;
   private readonly adaptive: boolean;
   private readonly maxPauseMs: number;
   private readonly now: () => number;
@@ -181,13 +196,14 @@ export class RateLimiter {
   constructor(options: RateLimiterOptions = {}) {
     this.configured = { ...(options.limits ?? {}) };
     this.periodMs = options.periodMs ?? 60_000;
-    this.burstMs = options.burstMs ?? 1_000;
+    this.burstMs = options.burstMs ?? this.periodMs / 60;
+    this.marginMs = options.marginMs ?? 250;
     this.adaptive = options.adaptive ?? true;
     this.maxPauseMs = options.maxPauseMs ?? 120_000;
     this.now = options.now ?? (() => performance.timeOrigin + performance.now());
     for (const dimension of Object.keys(SPEC_KEY) as Dimension[]) {
       const limit = this.configured[SPEC_KEY[dimension]];
-      if (limit !== undefined && limit > 0) this.buckets.set(dimension, new Bucket(limit, this.periodMs, this.burstMs, this.now()));
+      if (limit !== undefined && limit > 0) this.buckets.set(dimension, new Bucket(limit, this.periodMs, this.burstMs, this.marginMs, this.now()));
     }
   }
 
@@ -251,12 +267,13 @@ export class RateLimiter {
       const limit = numberHeader(headers, limitHeader);
       const remaining = numberHeader(headers, remainingHeader);
       if (limit === undefined || limit <= 0) continue;
-      const scaled = (limit * this.periodMs) / 60_000; // headers speak per minute
+      // Headers speak per minute, the limiter's period (tests shrink both the mock's window and the period alike).
+      const scaled = limit;
       let bucket = this.buckets.get(dimension);
       const configured = this.configured[SPEC_KEY[dimension]];
       const wanted = configured !== undefined ? Math.min(configured, scaled) : scaled;
       if (!bucket) {
-        bucket = new Bucket(wanted, this.periodMs, this.burstMs, now);
+        bucket = new Bucket(wanted, this.periodMs, this.burstMs, this.marginMs, now);
         this.buckets.set(dimension, bucket);
       } else if (Math.abs(bucket.limit - wanted) > 1e-9) {
         bucket.setLimit(wanted, now);

@@ -1,24 +1,32 @@
 import type { Suite } from '../core/suite.js';
 import { discoverFolders } from './discover.js';
 
-let cache: Map<string, Suite> | undefined;
+// Suites are imported on demand: a run loads only the suites it uses (their data can be large).
+const loaded = new Map<string, Suite>();
 
 export function suiteNames(): string[] {
   return discoverFolders<Suite>('tasks').map((f) => f.folder);
 }
 
+async function loadSuite(name: string): Promise<Suite> {
+  const cached = loaded.get(name);
+  if (cached) return cached;
+  const folders = discoverFolders<Suite>('tasks');
+  const folder = folders.find((f) => f.folder === name);
+  if (!folder) throw new Error(`unknown suite "${name}"; expected one of ${folders.map((f) => f.folder).join(', ')}`);
+  const suite = await folder.load();
+  if (suite.name !== folder.folder) {
+    throw new Error(`tasks/${folder.folder}: the suite calls itself "${suite.name}"; a suite's name must match its folder`);
+  }
+  loaded.set(name, suite);
+  return suite;
+}
+
 /** Every suite under tasks/, keyed by name. */
 export async function loadAllSuites(): Promise<Map<string, Suite>> {
-  if (cache) return cache;
   const suites = new Map<string, Suite>();
-  for (const folder of discoverFolders<Suite>('tasks')) {
-    const suite = await folder.load();
-    if (suite.name !== folder.folder) {
-      throw new Error(`tasks/${folder.folder}: the suite calls itself "${suite.name}"; a suite's name must match its folder`);
-    }
-    suites.set(suite.name, suite);
-  }
-  return (cache = suites);
+  for (const name of suiteNames()) suites.set(name, await loadSuite(name));
+  return suites;
 }
 
 /**
@@ -27,11 +35,9 @@ export async function loadAllSuites(): Promise<Map<string, Suite>> {
  * fails. Without, suites come as discovered (enough to read their pitfall tables).
  */
 export async function loadSuites(names: readonly string[], options?: Readonly<Record<string, Record<string, unknown>>>): Promise<Map<string, Suite>> {
-  const all = await loadAllSuites();
   const picked = new Map<string, Suite>();
   for (const name of names) {
-    let suite = all.get(name);
-    if (!suite) throw new Error(`unknown suite "${name}"; expected one of ${[...all.keys()].join(', ')}`);
+    let suite = await loadSuite(name);
     if (options && suite.configure) {
       try {
         suite = suite.configure(options[name] ?? {});
@@ -43,7 +49,7 @@ export async function loadSuites(names: readonly string[], options?: Readonly<Re
   }
   for (const name of Object.keys(options ?? {})) {
     if (!names.includes(name)) throw new SuiteOptionsError(`suite_options.${name}: "${name}" is not among this run's suites (${names.join(', ')})`);
-    if (!all.get(name)!.configure) throw new SuiteOptionsError(`suite_options.${name}: suite "${name}" takes no options`);
+    if (!(await loadSuite(name)).configure) throw new SuiteOptionsError(`suite_options.${name}: suite "${name}" takes no options`);
   }
   return picked;
 }

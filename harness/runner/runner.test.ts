@@ -89,9 +89,11 @@ describe('runner, end to end with sim', () => {
     expect(comparable(resumed.trials)).toEqual(comparable(uninterrupted.trials));
   });
 
-  it('refuses to overwrite an existing run', async () => {
+  it('refuses to overwrite an existing run with another configuration, naming the fields that differ', async () => {
     const runDir = join(tempDir(), 'run');
     await executeRun({ runDir, experiment: smallExperiment({ sessions: 1, replicates: 1 }) });
-    await expect(executeRun({ runDir, experiment: smallExperiment() })).rejects.toThrow(/already holds a run; use `dreambench resume/);
+    const refused = executeRun({ runDir, experiment: smallExperiment() });
+    await expect(refused).rejects.toThrow(/already holds a run with a different configuration/);
+    await expect(executeRun({ runDir, experiment: smallExperiment() })).rejects.toThrow(/sessions: 1 -> 3[\s\S]*use `dreambench resume/i);
   });
 });

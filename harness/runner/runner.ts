@@ -5,25 +5,35 @@
 // Resume: trials.jsonl says which trials are done and memory/ says which session boundaries were
 // crossed. A resumed run redoes only what is missing (and trials that failed for infrastructure
 // reasons), so its trials are identical to those of an uninterrupted run with the same seed.
+//
+// Where a trial runs is the executor's business (executor.ts): in this process, or on workers
+// (harness/distributed/bullmq.ts). The engine stays here either way: session order per (arm,
+// replicate), memory frozen within a session, consolidation between sessions, and the run directory
+// (the executor hands back each trial's record and transcript; only this process writes them).
 
 import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Transcript } from '../agent/transcript.js';
 import pLimit from 'p-limit';
-import type { Arm, ArmContext, MemoryFiles } from '../core/arm.js';
+import type { ArmContext, MemoryFiles } from '../core/arm.js';
 import type { ModelClient } from '../core/messages.js';
+import { ModelInfraError } from '../core/messages.js';
 import type { TrialKey, TrialRecord } from '../core/records.js';
 import { trialId } from '../core/records.js';
 import type { Suite } from '../core/suite.js';
-import { resolveArms, type Experiment, type ResolvedArm } from '../config/schema.js';
-import { createModel, isSimulated } from '../models/registry.js';
-import { withResponseCache, type CacheOptions } from '../models/cache.js';
-import { createArm, loadArmFactory } from '../registry/arms.js';
+import type { Experiment } from '../config/schema.js';
+import { isSimulated } from '../models/registry.js';
+import type { CacheOptions } from '../models/cache.js';
+import type { RateLimiterRegistry } from '../models/rate-limit.js';
 import { loadSuites, SuiteOptionsError } from '../registry/suites.js';
-import { buildSchedule, driftedIn, type ScheduledTask } from '../schedule/schedule.js';
+import { driftedIn } from '../schedule/schedule.js';
+import { buildRunPlan, PlanError, plannedTrials, type RunPlan } from '../schedule/plan.js';
+import { isTrain } from '../core/slices.js';
+import { checkResumable, sameConfigOrRefuse } from './resume-checks.js';
+import { recordLeakScan } from '../controls/leak-scan.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
 import { RunDir, repairJsonLines, writeJsonAtomic } from '../storage/run-dir.js';
-import { runTrial } from './trial.js';
+import { ArmSetupError, localExecutor, prepareRun, type LoadedArm, type RunSetup, type TrialExecutor } from './executor.js';
 import { redactMemory } from '../security/redact.js';
 import type { ProgressSink } from './progress.js';
 import { silentProgress } from './progress.js';
@@ -41,6 +51,15 @@ export interface RunOptions {
   modelFactory?: (spec: string, suites: ReadonlyMap<string, Suite>) => ModelClient;
   /** Response cache (`--cache DIR`, `--replay`): see harness/models/cache.ts. A resume without it reuses the manifest's. */
   cache?: CacheOptions;
+  /**
+   * Where trials run (default: in this process). Given the run's shared parts and its directory's
+   * artifacts; e.g. harness/distributed/bullmq.ts sends them to workers.
+   */
+  executor?: (setup: RunSetup, context: { runDir: string; manifest: Manifest; local: TrialExecutor }) => TrialExecutor | Promise<TrialExecutor>;
+  /** Rate limiters to use (default: one per model spec from the experiment's rate_limits). */
+  rateLimiters?: RateLimiterRegistry;
+  /** Resume under another harness version (`resume --allow-harness-change`): recorded in the manifest. */
+  allowHarnessChange?: boolean;
 }
 
 export interface RunOutcome {
@@ -49,16 +68,12 @@ export interface RunOutcome {
   manifest: Manifest;
   trials: TrialRecord[];
   message?: string;
+  /** Things the user should know that do not stop the run (e.g. resumed at another commit). */
+  warnings?: string[];
 }
 
 export class RunSetupError extends Error {
   override name = 'RunSetupError';
-}
-
-interface LoadedArm {
-  spec: ResolvedArm;
-  arm: Arm;
-  artifactsFolder: string;
 }
 
 export async function executeRun(options: RunOptions): Promise<RunOutcome> {
@@ -66,21 +81,30 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const progress = options.progress ?? silentProgress;
   let manifest: Manifest;
   let experiment: Experiment;
+  const warnings: string[] = [];
 
-  if (options.resume) {
+  // `run --out DIR` on an existing run: the same configuration resumes it; another is refused, with the fields that differ.
+  let resume = options.resume ?? false;
+  if (!resume && options.experiment && dir.exists()) {
+    sameConfigOrRefuse(options.runDir, JSON.parse(readFileSync(dir.manifestPath, 'utf8')) as Manifest, options.experiment);
+    resume = true;
+    warnings.push(`${options.runDir} already holds a run with this configuration: resuming it`);
+  }
+
+  if (resume) {
     if (!dir.exists()) throw new RunSetupError(`${options.runDir}: not a run directory (no manifest.json)`);
     manifest = JSON.parse(readFileSync(dir.manifestPath, 'utf8')) as Manifest;
+    // `run` on its own run: the file's settings that never change a trial (concurrency, run budgets, ci, rate limits) apply.
+    const given = options.resume ? undefined : options.experiment;
     experiment = {
       ...manifest.experiment,
+      ...(given ? unhashedSettings(given) : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-      budgets: { ...manifest.experiment.budgets, ...options.runBudgets },
     };
+    experiment.budgets = { ...manifest.experiment.budgets, ...(given ? runBudgetsOf(given) : {}), ...options.runBudgets };
     manifest.experiment = experiment;
   } else {
     if (!options.experiment) throw new RunSetupError('executeRun needs an experiment for a new run');
-    if (dir.exists()) {
-      throw new RunSetupError(`${options.runDir} already holds a run; use \`dreambench resume ${options.runDir}\` or choose another --out`);
-    }
     experiment = options.experiment;
     manifest = undefined as unknown as Manifest;
   }
@@ -93,32 +117,26 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     throw error instanceof SuiteOptionsError ? new RunSetupError(error.message) : error;
   }
   checkUniqueTaskIds(suites);
-  const baseFactory = options.modelFactory ?? ((spec: string, s: ReadonlyMap<string, Suite>) => createModel(spec, { suites: s }));
-  const cache = options.cache ?? (options.resume ? manifest.cache : undefined);
-  const makeModel = cache ? withResponseCache(baseFactory, cache) : baseFactory;
-  const model = makeModel(experiment.model, suites);
-  const graderModel = experiment.grader_model ? makeModel(experiment.grader_model, suites) : model;
-  // Further models by spec (an orchestration's per-role models), built once per run.
-  const models = new Map<string, ModelClient>([[experiment.model, model]]);
-  if (experiment.grader_model) models.set(experiment.grader_model, graderModel);
-  const modelFor = (spec: string): ModelClient => {
-    let client = models.get(spec);
-    if (!client) models.set(spec, (client = makeModel(spec, suites)));
-    return client;
-  };
-  const arms: LoadedArm[] = [];
-  for (const spec of resolveArms(experiment.arms)) {
-    const factory = await loadArmFactory(spec.arm);
-    try {
-      const arm = await createArm(factory, spec.options);
-      for (const modelSpec of arm.orchestration?.models ?? []) modelFor(modelSpec);
-      arms.push({ spec, arm, artifactsFolder: arm.artifactsFolder ?? factory.artifactsFolder ?? factory.name });
-    } catch (error) {
-      throw new RunSetupError(`arm "${spec.name}": ${(error as Error).message}`);
-    }
+  const cache = options.cache ?? (resume ? manifest.cache : undefined);
+  let plan: RunPlan;
+  try {
+    plan = buildRunPlan([...suites.values()], experiment);
+  } catch (error) {
+    throw error instanceof PlanError ? new RunSetupError(`${resume ? options.runDir : 'experiment'}: ${error.message}`) : error;
   }
+  let setup: RunSetup;
+  try {
+    setup = await prepareRun(experiment, suites, {
+      ...(options.modelFactory ? { modelFactory: options.modelFactory } : {}),
+      ...(cache ? { cache } : {}),
+      ...(options.rateLimiters ? { rateLimiters: options.rateLimiters } : {}),
+    });
+  } catch (error) {
+    throw error instanceof ArmSetupError ? new RunSetupError(error.message) : error;
+  }
+  const { arms, graderModel } = setup;
 
-  if (options.resume) {
+  if (resume) {
     for (const [name, suite] of suites) {
       const recorded = manifest.suites[name]?.hash;
       const now = suiteHash(suite);
@@ -128,11 +146,13 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         );
       }
     }
+    // The stored configuration is intact, and the harness is the version that started the run (or the user said otherwise).
+    warnings.push(...checkResumable(options.runDir, manifest, { allowHarnessChange: options.allowHarnessChange ?? false }));
     dir.sweepTemporaries();
     repairJsonLines(dir.trialsPath);
     repairJsonLines(dir.eventsPath);
     manifest.status = 'running';
-    dir.event('run_resumed', { concurrency: experiment.concurrency, ...(options.runBudgets ? { run_budgets: options.runBudgets } : {}) });
+    dir.event('run_resumed', { concurrency: experiment.concurrency, ...(options.runBudgets ? { run_budgets: options.runBudgets } : {}), ...(warnings.length ? { warnings } : {}) });
   } else {
     mkdirSync(options.runDir, { recursive: true });
     manifest = newManifest(basename(options.runDir), experiment, suites, isSimulated(experiment.model));
@@ -144,24 +164,23 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   }
   writeJsonAtomic(dir.manifestPath, manifest);
 
+  const local = localExecutor(setup, (loaded, replicate) => dir.artifacts(loaded.artifactsFolder, loaded.spec.name, replicate));
+  let executor: TrialExecutor;
+  try {
+    executor = options.executor ? await options.executor(setup, { runDir: options.runDir, manifest, local }) : local;
+  } catch (error) {
+    setup.close();
+    throw error;
+  }
+  if (executor.name !== 'local') dir.event('executor', { name: executor.name });
+
   const done = new Map<string, TrialRecord>();
   for (const record of dir.trials()) if (record.error_class !== 'infra') done.set(trialId(record), record);
 
-  const schedules = new Map<number, ScheduledTask[][]>();
-  for (let replicate = 1; replicate <= experiment.replicates; replicate++) {
-    schedules.set(
-      replicate,
-      buildSchedule([...suites.values()], {
-        seed: experiment.seed,
-        replicate,
-        sessions: experiment.sessions,
-        tasksPerSession: experiment.tasks_per_session,
-        heldOut: experiment.schedule.held_out,
-      }),
-    );
-  }
+  // Chains (replicate x order) and their sessions: train, eval and retest slots (harness/schedule/plan.ts).
+  const chains = new Map(plan.chains.map((c) => [c.replicate, c]));
 
-  const total = arms.length * experiment.replicates * experiment.sessions * experiment.tasks_per_session;
+  const total = arms.length * plannedTrials(plan);
   const spend = { cost: 0, tokens: 0 };
   for (const record of done.values()) charge(spend, record);
   progress.start({ total, alreadyDone: done.size, doneRecords: [...done.values()] });
@@ -175,6 +194,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     return undefined;
   };
   let infraBlocked = 0;
+  let consolidationsBlocked = 0;
 
   let pendingReview = 0;
   const runChain = async ({ spec, arm, artifactsFolder }: LoadedArm, replicate: number): Promise<void> => {
@@ -189,10 +209,11 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         continue;
       }
       const drifted = driftedIn(session, experiment.schedule.drift);
-      const scheduled = schedules.get(replicate)![session - 1]!;
+      const chain = chains.get(replicate)!;
+      const scheduled = chain.sessions[session - 1]!;
       const sessionMemory = memory;
       const records = await Promise.all(
-        scheduled.map(({ slot, task }) =>
+        scheduled.map(({ slot, task, slice, first_seen }) =>
           limit(async (): Promise<TrialRecord | undefined> => {
             const key: TrialKey = { arm: spec.name, replicate, session, slot, task: task.id };
             const previous = done.get(trialId(key));
@@ -200,31 +221,25 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
             stopReason ??= overRunBudget();
             if (stopReason) return undefined;
             const seedKey = `${experiment.seed}:r${replicate}:s${session}:${slot}:${task.id}`;
-            const armContext: ArmContext = {
-              arm: spec.name,
-              replicate,
-              session,
-              model,
-              seedKey: `${seedKey}:arm`,
-              options: spec.options,
-              artifacts,
-            };
             const transcriptPath = dir.transcriptPath(key);
-            const { record, transcript } = await runTrial({
+            const { record, transcript } = await executor.runTrial({
               key,
-              task,
-              suite: suites.get(task.suite)!,
-              arm,
-              armContext,
-              model,
-              graderModel,
               memoryText: arm.contextFor(task, sessionMemory),
               ...(arm.memoryStats ? { memoryStats: arm.memoryStats(task, sessionMemory) } : {}),
-              modelFor,
-              drifted,
+              ...(arm.runtime ? { memory: sessionMemory } : {}),
+              drifted: [...drifted].sort(),
               budgets,
               seedKey,
               transcriptRef: dir.relative(transcriptPath),
+              ...(plan.slices || plan.orders > 1
+                ? {
+                    labels: {
+                      ...(plan.slices ? { slice } : {}),
+                      ...(plan.orders > 1 ? { task_set: chain.task_set, order: chain.order } : {}),
+                      ...(first_seen ? { first_seen } : {}),
+                    },
+                  }
+                : {}),
             });
             // Transcript first, then the record: a record never points at a missing transcript.
             writeJsonAtomic(transcriptPath, transcript);
@@ -256,7 +271,18 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
           artifacts,
         };
         const transcript = (record: TrialRecord): Transcript => JSON.parse(readFileSync(join(options.runDir, record.transcript), 'utf8')) as Transcript;
-        const consolidated = await arm.afterSession({ memory, trials: finished, transcript }, context);
+        // Test-then-update: only train trials feed consolidation; eval and retest trials read memory, never write it.
+        let consolidated;
+        try {
+          consolidated = await arm.afterSession({ memory, trials: finished.filter(isTrain), transcript }, context);
+        } catch (error) {
+          if (!(error instanceof ModelInfraError)) throw error;
+          // The provider failed the consolidation (e.g. a vendor dream failed or timed out): like an
+          // infra trial, it blocks this session boundary, is recorded, and is retried on resume.
+          consolidationsBlocked++;
+          dir.event('consolidation_failed', { arm: spec.name, replicate, session, error_class: 'infra', error: error.message });
+          return;
+        }
         if (consolidated.pending) {
           pendingReview++;
           dir.event('session_pending_review', { arm: spec.name, replicate, session, reason: consolidated.pending.reason });
@@ -286,10 +312,12 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
 
   try {
     const chains: Promise<void>[] = [];
-    for (const loaded of arms) for (let r = 1; r <= experiment.replicates; r++) chains.push(runChain(loaded, r));
+    for (const loaded of arms) for (const chain of plan.chains) chains.push(runChain(loaded, chain.replicate));
     await Promise.all(chains);
   } catch (error) {
     progress.stop();
+    await executor.close().catch(() => undefined);
+    setup.close();
     manifest.status = 'failed';
     manifest.stop_reason = (error as Error).message;
     manifest.updated_at = new Date().toISOString();
@@ -298,6 +326,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     throw error;
   }
   progress.stop();
+  await executor.close();
+  setup.close();
 
   const trials = dir.trials();
   let message: string | undefined;
@@ -310,6 +340,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   } else if (infraBlocked > 0) {
     manifest.status = 'failed';
     message = `${infraBlocked} trial(s) failed for infrastructure reasons (provider or environment); their sessions were not consolidated. Run \`dreambench resume ${options.runDir}\` to retry them.`;
+  } else if (consolidationsBlocked > 0) {
+    manifest.status = 'failed';
+    message = `${consolidationsBlocked} consolidation(s) failed for infrastructure reasons (provider); their sessions were not consolidated. Run \`dreambench resume ${options.runDir}\` to retry them.`;
   } else {
     manifest.status = 'completed';
   }
@@ -317,9 +350,25 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   else delete manifest.stop_reason;
   manifest.updated_at = new Date().toISOString();
   manifest.totals = { trials: trials.length, cost_usd: spend.cost };
+  // Leak scan (issue 11): memory must never hold gold answers, hidden tests or checker internals; a leak marks the run invalid.
+  recordLeakScan(options.runDir, manifest, suites, trials);
   writeJsonAtomic(dir.manifestPath, manifest);
   dir.event('run_finished', { status: manifest.status, trials: trials.length });
-  return { status: manifest.status, runDir: options.runDir, manifest, trials, ...(message ? { message } : {}) };
+  return { status: manifest.status, runDir: options.runDir, manifest, trials, ...(message ? { message } : {}), ...(warnings.length ? { warnings } : {}) };
+}
+
+/** The settings of an experiment outside its config hash (they never change a trial), but for the run budgets. */
+function unhashedSettings(experiment: Experiment): Partial<Experiment> {
+  return {
+    concurrency: experiment.concurrency,
+    ...(experiment.ci ? { ci: experiment.ci } : {}),
+    ...(experiment.rate_limits ? { rate_limits: experiment.rate_limits } : {}),
+  };
+}
+
+function runBudgetsOf(experiment: Experiment): { max_cost_per_run?: number; max_tokens_per_run?: number } {
+  const { max_cost_per_run, max_tokens_per_run } = experiment.budgets;
+  return { ...(max_cost_per_run !== undefined ? { max_cost_per_run } : {}), ...(max_tokens_per_run !== undefined ? { max_tokens_per_run } : {}) };
 }
 
 function charge(spend: { cost: number; tokens: number }, record: TrialRecord): void {

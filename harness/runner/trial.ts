@@ -6,14 +6,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Arm, ArmContext, AttemptOutcome, TrialDriver, TrialLoopResult } from '../core/arm.js';
+import type { Arm, ArmContext, AttemptOutcome, MemoryFiles, TrialDriver, TrialLoopResult } from '../core/arm.js';
 import type { CallPurpose, Message, ModelClient, ModelRequest, ModelResponse, SystemBlock, Usage } from '../core/messages.js';
 import { addUsage, emptyUsage, ModelInfraError, textOf } from '../core/messages.js';
 import type { ErrorClass, TrialKey, TrialRecord } from '../core/records.js';
 import { trialId } from '../core/records.js';
 import type { CheckResult, Environment, Suite, Task } from '../core/suite.js';
 import { pitfallApplies } from '../core/suite.js';
-import { runAgent, type AgentBudgets, type AgentRunResult } from '../agent/loop.js';
+import { runAgent, type AgentBudgets, type AgentRunInput, type AgentRunResult } from '../agent/loop.js';
 import type { SubagentTranscript, Transcript, TranscriptTurn } from '../agent/transcript.js';
 import { trialDigest, type DigestOptions } from '../agent/digest.js';
 import { AgentLedger, setUpLead, type Lead } from './team.js';
@@ -35,7 +35,14 @@ export interface TrialInput {
   modelFor?: (spec: string) => ModelClient;
   /** The arm's description of the memory this trial gets (Arm.memoryStats), stored in the record. */
   memoryStats?: Record<string, number>;
+  /** The session's frozen memory (what contextFor was given); an arm's runtime (Arm.runtime) gets it. */
+  memory?: MemoryFiles;
+  /** Slice, order and task set (issue 11), stored in the record. Eval and retest trials are read-only: the arm's afterTrial is not called. */
+  labels?: TrialLabels;
 }
+
+/** What a trial record says about its place in the experimental design (harness/schedule/plan.ts). */
+export type TrialLabels = Pick<TrialRecord, 'slice' | 'task_set' | 'order' | 'first_seen'>;
 
 interface Attempt {
   workdir: string;
@@ -92,7 +99,7 @@ class Driver implements TrialDriver {
     // The first attempt keeps the plain trial seed, so a one-attempt arm draws like a trial without a loop.
     const seedKey = index === 1 ? this.input.seedKey : `${this.input.seedKey}:a${index}`;
     if (this.input.arm.orchestration) attempt.lead = this.setUpLead(attempt, index, memory, seedKey);
-    const run = await runAgent({
+    const run = await this.runOn(attempt, index, 0, {
       model: attempt.lead?.model ?? this.input.model,
       task,
       systemPrompt: attempt.lead?.systemPrompt ?? suite.systemPrompt,
@@ -109,7 +116,7 @@ class Driver implements TrialDriver {
     if (!attempt?.outcome) throw new Error('revise() needs an attempt first');
     if (attempt.outcome.infra) return attempt.outcome;
     const index = this.attempts.length;
-    const run = await runAgent({
+    const run = await this.runOn(attempt, index, attempt.outcome.revision + 1, {
       model: attempt.lead?.model ?? this.input.model,
       task: this.input.task,
       systemPrompt: this.input.suite.systemPrompt,
@@ -120,6 +127,23 @@ class Driver implements TrialDriver {
       resume: { system: attempt.system, messages: attempt.messages, userMessage },
     });
     return this.finish(attempt, run, index, attempt.outcome.revision + 1);
+  }
+
+  /** The built-in agent loop, or the arm's own runtime (Arm.runtime) when it has one. */
+  private runOn(attempt: Attempt, index: number, revision: number, input: AgentRunInput): Promise<AgentRunResult> {
+    const runtime = this.input.arm.runtime;
+    if (!runtime) return runAgent(input);
+    if (this.input.arm.orchestration) throw new Error(`arm ${this.input.arm.name}: a runtime (${runtime.name}) and an orchestration cannot be combined`);
+    return runtime.run({
+      ...input,
+      context: this.input.armContext,
+      trialId: trialId(this.input.key),
+      attempt: index,
+      revision,
+      workdir: attempt.workdir,
+      memoryFiles: this.input.memory ?? {},
+      ...(attempt.lastRun ? { previous: attempt.lastRun } : {}),
+    });
   }
 
   private async finish(attempt: Attempt, run: AgentRunResult, index: number, revision: number): Promise<AttemptOutcome> {
@@ -147,6 +171,7 @@ class Driver implements TrialDriver {
       turns: run.turns.length + subTurns,
       tool_calls: run.tool_calls + subCalls,
       ...(run.infra_error ? { infra: run.infra_error } : {}),
+      ...(run.runtime ? { runtime: run.runtime } : {}),
     };
     attempt.outcome = outcome;
     this.outcomes.push(outcome);
@@ -231,6 +256,7 @@ class Driver implements TrialDriver {
       messages: attempt.messages,
       turns: attempt.turns,
       ...(attempt.subagents.length ? { subagents: attempt.subagents } : {}),
+      ...(attempt.lastRun?.runtime ? { runtime: attempt.lastRun.runtime } : {}),
       outcome: {
         success: outcome.check.success,
         score: outcome.check.score,
@@ -288,6 +314,7 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
 
     const record: TrialRecord = {
       ...key,
+      ...input.labels,
       suite: suite.name,
       family: task.family,
       model: input.model.id,
@@ -343,7 +370,9 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
     if (subagents.length) transcript.subagents = subagents;
     else delete transcript.subagents;
 
-    if (input.arm.afterTrial && errorClass !== 'infra') {
+    // Read-only trials (eval, retest) never write memory: no afterTrial, so they leave no notes for the session's end.
+    const readOnly = input.labels?.slice !== undefined && input.labels.slice !== 'train';
+    if (input.arm.afterTrial && errorClass !== 'infra' && !readOnly) {
       try {
         const after = await input.arm.afterTrial({ task, record, transcript }, input.armContext);
         if (after.notes !== undefined) record.notes = after.notes;

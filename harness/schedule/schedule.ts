@@ -11,6 +11,14 @@ export interface ScheduleOptions {
   tasksPerSession: number;
   /** Families (by family id) that only appear from a given session on. */
   heldOut: ReadonlyArray<{ family: string; from_session: number }>;
+  /** Task ids never scheduled (an eval slice's held-apart pool: harness/schedule/plan.ts). */
+  exclude?: ReadonlySet<string>;
+}
+
+/** The first session in which a family may appear (held-out families later; `family` or `suite/family` names it). */
+export function firstSessionOf(suite: string, family: string, heldOut: ScheduleOptions['heldOut']): number {
+  const held = heldOut.find((h) => h.family === family || h.family === `${suite}/${family}`);
+  return held ? held.from_session : 1;
 }
 
 export interface ScheduledTask {
@@ -39,17 +47,14 @@ export function buildSchedule(suites: readonly Suite[], options: ScheduleOptions
   const byFamily = new Map<string, Task[]>();
   for (const suite of suites) {
     for (const task of suite.tasks) {
+      if (options.exclude?.has(task.id)) continue;
       const key = `${suite.name}/${task.family}`;
       byFamily.set(key, [...(byFamily.get(key) ?? []), task]);
     }
   }
   const familyKeys = [...byFamily.keys()].sort();
   const decks = new Map(familyKeys.map((key) => [key, new FamilyDeck(byFamily.get(key)!, rng.fork(`deck:${key}`))]));
-  const firstSession = (key: string): number => {
-    const family = key.slice(key.indexOf('/') + 1);
-    const held = options.heldOut.find((h) => h.family === family || h.family === key);
-    return held ? held.from_session : 1;
-  };
+  const firstSession = (key: string): number => firstSessionOf(key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1), options.heldOut);
 
   const sessions: ScheduledTask[][] = [];
   for (let session = 1; session <= options.sessions; session++) {

@@ -101,7 +101,13 @@ describe('redaction', () => {
       created_at: new Date().toISOString(),
       response: { model: 'sim:default', content: [{ type: 'text', text: `echo ${key}` }], stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0 }, cost_usd: 0 },
     });
-    const files = everyFile(dir);
+    // A secret JSON has to escape (a quote in an environment value) is found in a JSON file too.
+    const quoted = `q"uoted-${base62(12)}`;
+    process.env.QUOTED_TOKEN = quoted;
+    writeJsonAtomic(join(dir, 'q.json'), { text: `v=${quoted}` });
+    expect(readFileSync(join(dir, 'q.json'), 'utf8')).toContain('[REDACTED:env:QUOTED_TOKEN]');
+    delete process.env.QUOTED_TOKEN;
+    const files = everyFile(dir).filter(([path]) => !path.endsWith('q.json'));
     expect(files.length).toBe(4);
     for (const [path, text] of files) {
       expect(text, path).not.toContain(key);

@@ -135,3 +135,20 @@ export function redactMemory(files: Record<string, string>): Record<string, stri
   }
   return changed ? out : files;
 }
+
+/**
+ * `JSON.stringify(value, null, indent)` with every secret redacted. Fast when there is nothing to
+ * redact (one scan of the text); otherwise the value's strings are redacted one by one (so a secret
+ * that JSON escapes, e.g. one holding a quote, is still found).
+ */
+export function redactedJson(value: unknown, indent?: number): string {
+  const secrets = currentSecrets();
+  const text = JSON.stringify(value, null, indent);
+  if (text === undefined) return text;
+  const escaped = secrets.some((s) => {
+    const e = JSON.stringify(s.value).slice(1, -1);
+    return e !== s.value && text.includes(e);
+  });
+  if (!escaped && redactText(text, secrets) === text) return text;
+  return JSON.stringify(redactDeep(value), null, indent);
+}

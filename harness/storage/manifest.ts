@@ -31,6 +31,16 @@ export interface Manifest {
   /** Set when the run used the response cache (`--cache DIR`), or was replayed from it (`--replay`). */
   cache?: { dir: string; mode: 'record' | 'replay' };
   stop_reason?: string;
+  /**
+   * The leak scan of the memory snapshots (harness/controls/leak-scan.ts), written at the end of a
+   * run and by `dreambench leak-scan`. status 'leak': memory held gold answers, hidden tests or checker
+   * internals the agent never saw, and the run is invalid (see `invalid`).
+   */
+  leak_scan?: { status: 'clean' | 'leak'; at: string; snapshots: number; markers: number; leaks: number; seen: number };
+  /** Set when the run's results must not be used, with the reason (e.g. a memory leak). */
+  invalid?: string;
+  /** Resumes under another harness version or commit (`resume --allow-harness-change`), oldest first. */
+  harness_changes?: Array<{ at: string; from: { version: string; git_sha: string | null }; to: { version: string; git_sha: string | null } }>;
 }
 
 export function canonicalJson(value: unknown): string {
@@ -45,14 +55,18 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function configHash(experiment: Experiment): string {
+/** The fields of an experiment that the config hash covers (see configHash); harness/storage/config-diff.ts lists their differences. */
+export function hashedFields(experiment: Experiment): Record<string, unknown> {
   // Neither how many trials run at once nor where the run stops changes any trial's result.
   // Nor do the CI thresholds (the `ci:` block), which only `dreambench compare` reads, nor the
   // client-side rate limits, which only pace requests.
   const { concurrency: _c, budgets, ci: _ci, rate_limits: _rl, ...rest } = experiment;
   const { max_cost_per_run: _mc, max_tokens_per_run: _mt, ...trialBudgets } = budgets;
-  const relevant = { ...rest, budgets: trialBudgets };
-  return createHash('sha256').update(canonicalJson(relevant)).digest('hex').slice(0, 16);
+  return { ...rest, budgets: trialBudgets };
+}
+
+export function configHash(experiment: Experiment): string {
+  return createHash('sha256').update(canonicalJson(hashedFields(experiment))).digest('hex').slice(0, 16);
 }
 
 /** sha256 over a suite's data files (names and contents), tests excluded. */

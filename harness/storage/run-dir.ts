@@ -9,7 +9,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import type { ArtifactStore, MemoryFiles } from '../core/arm.js';
 import type { TrialKey, TrialRecord } from '../core/records.js';
 import { trialId } from '../core/records.js';
-import { redactDeep, redactText } from '../security/redact.js';
+import { redactedJson, redactText } from '../security/redact.js';
 
 let tmpCounter = 0;
 const tmpSuffix = (): string => `.tmp-${process.pid}-${tmpCounter++}`;
@@ -22,12 +22,12 @@ export function writeFileAtomic(path: string, contents: string | Uint8Array): vo
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, JSON.stringify(redactDeep(value), null, 2) + '\n');
+  writeFileAtomic(path, redactedJson(value, 2) + '\n');
 }
 
 /** One line, one write(2): a kill leaves either the whole line or (rarely) a torn last line, which readers drop. */
 export function appendJsonLine(path: string, value: unknown): void {
-  appendFileSync(path, JSON.stringify(redactDeep(value)) + '\n');
+  appendFileSync(path, redactedJson(value) + '\n');
 }
 
 /** Parse a JSON-lines file, dropping a torn final line (the mark of a killed writer). */

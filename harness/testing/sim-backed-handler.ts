@@ -9,6 +9,9 @@ import type { MockHandler, MockMessagesRequestBody } from './mock-messages-serve
 import { ANALYSIS_SYSTEM_START } from '../dreaming/analyse.js';
 import { CLASSIFY_SYSTEM_START } from '../security/classifier.js';
 import { SKILL_SYSTEM_START } from '../models/sim/skill-reply.js';
+import { GRADER_SYSTEM_PROMPT } from '../grader/protocol.js';
+
+const GRADER_SYSTEM_START = GRADER_SYSTEM_PROMPT.slice(0, 40);
 
 export interface SimBackedOptions {
   /** The suite whose sim policy answers (the API request does not say which suite it is about). */
@@ -49,7 +52,9 @@ export function simBackedHandler(options: SimBackedOptions): MockHandler {
               ? 'classify'
               : systemBlocks(body.system).some((b) => b.text.startsWith(SKILL_SYSTEM_START))
                 ? 'skill'
-                : 'reflect',
+                : systemBlocks(body.system).some((b) => b.text.startsWith(GRADER_SYSTEM_START))
+                  ? 'grade'
+                  : 'reflect',
         subject: { suite: options.suite, family: '', task: '' },
       },
     );

@@ -365,6 +365,13 @@
     append(s, el('p', { class: 'note', text: 'Each claim is a metric over this run (claims/*.yaml). Measured: 95% interval from a paired bootstrap resampling tasks. Supported: the interval excludes no effect and is consistent with the claimed value. Not supported: the interval lies wholly short of the claimed value. Inconclusive: the interval holds both; the sample size that would detect the claimed effect with 80% power is given. Whole run: the filters do not apply.' }));
     if (M.note) append(s, el('p', { class: 'sim-note', text: 'Sim run: every verdict here describes the harness, not a model.' }));
     if (!M.claims.length) { append(s, el('p', { text: 'No claims were checked.' })); return; }
+    var level = function (c, x) {
+      x = num(x);
+      if (!isFinite(x)) return '–';
+      if (c.metric !== 'time_change') return pct(x);
+      if (c.scope.indexOf('wall_ms') >= 0) return (x / 1000).toFixed(2) + ' s';
+      return fixed(x, 1);
+    };
     var mf = function (metric, x) {
       x = num(x);
       if (metric === 'rate_ratio') return x === Infinity ? '∞' : fixed(x, 2) + 'x';
@@ -377,7 +384,9 @@
         el('div', null, el('strong', { text: c.title }), el('div', { class: 'note', text: c.id + ' · ' + c.source })),
         el('div', null, c.treatment + ' vs ' + c.baseline + ' · ' + c.metric, el('div', { class: 'note', text: c.scope })),
         c.claimed_text,
-        m ? el('div', null, mf(c.metric, m.estimate) + ' [' + mf(c.metric, m.lo) + ', ' + mf(c.metric, m.hi) + ']', el('div', { class: 'note', text: m.n + ' ' + m.unit + ', ' + m.n_clusters + ' tasks' })) : '–',
+        m ? el('div', null, mf(c.metric, m.estimate) + ' [' + mf(c.metric, m.lo) + ', ' + mf(c.metric, m.hi) + ']',
+          el('div', { class: 'note', text: level(c, m.baseline_value) + ' → ' + level(c, m.treatment_value) }),
+          el('div', { class: 'note', text: m.n + ' ' + m.unit + (m.unit === 'tasks' ? '' : ', ' + m.n_clusters + ' tasks') })) : '–',
         el('div', null, el('span', { class: 'badge ' + c.verdict, text: c.verdict_label }), c.harness_only ? el('div', { class: 'note', text: 'describes the harness, not a model' }) : null),
         el('div', null, c.reason, c.sample_size ? el('div', { class: 'note', text: 'To decide: ' + (isFinite(num(c.sample_size.n)) ? '≈ ' + int(c.sample_size.n) + ' ' + c.sample_size.unit + (c.sample_size.tasks ? ' over ≈ ' + int(c.sample_size.tasks) + ' tasks' : '') + ' (this run: ' + int(c.sample_size.n_now) + ')' : 'no sample size detects it at the measured spread') + '. ' + c.sample_size.method }) : null),
       ];

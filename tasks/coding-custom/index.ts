@@ -18,6 +18,7 @@ import { problemOf } from '../_coding/problem.js';
 import { CODING_SYSTEM_PROMPT } from '../_coding/prompt.js';
 import { makeCodingPolicy } from '../_coding/sim-policy.js';
 import { loadCodingTasks, SUITE, validateCodingTasks, type CustomData } from './data.js';
+import { codingLeakMarkers } from '../_coding/leak-markers.js';
 
 const OPTIONS = ['path'];
 
@@ -48,6 +49,8 @@ function configuredSuite(data: CustomData): Suite {
     }),
     validateData,
     configure: (options) => configure(options),
+    // The leak scan (harness/controls/leak-scan.ts): the reference solution and hidden tests never belong in memory.
+    leakMarkers: (task) => codingLeakMarkers(problemOf(task), data.canonical.get(task.id)),
   };
   return suite;
 }

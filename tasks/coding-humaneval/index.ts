@@ -16,6 +16,7 @@ import { makeCodingPolicy, type SimReference } from '../_coding/sim-policy.js';
 import { problemOf } from '../_coding/problem.js';
 import { CODING_SYSTEM_PROMPT } from '../_coding/prompt.js';
 import { loadHumanEval, readHumanEval, SUITE, type HumanEvalData } from './data.js';
+import { codingLeakMarkers } from '../_coding/leak-markers.js';
 
 const dataDir = sourcePath('tasks/coding-humaneval/data');
 export const WRONG_VARIANTS_FILE = join(dataDir, 'sim-wrong-variants.json');
@@ -80,6 +81,8 @@ function makeSuite(review: boolean): Suite {
     createEnvironment: (task, context) => createCodingEnvironment(task, context, { pitfalls: data().pitfalls, review }),
     simPolicy: makeCodingPolicy((id) => simReference(data(), id)),
     validateData: validateHumanEval,
+    // The leak scan (harness/controls/leak-scan.ts): the canonical solution and hidden tests never belong in memory.
+    leakMarkers: (task) => codingLeakMarkers(problemOf(task), data().canonical.get(task.id)),
     configure(options) {
       for (const key of Object.keys(options)) if (key !== 'review') throw new Error(`unknown option "${key}"; expected review`);
       if (options.review !== undefined && typeof options.review !== 'boolean') throw new Error(`review must be true or false, got ${JSON.stringify(options.review)}`);

@@ -3,6 +3,7 @@ import { writeRunReport } from '../../../reports/run-report.js';
 import { UsageError } from '../exit.js';
 import { isRunDir } from '../../runner/runner.js';
 import { describeReport } from '../finish.js';
+import { leakHeadline } from '../../../reports/controls.js';
 
 export const reportCommand: CommandModule<object, { 'run-dir': string; claims?: string }> = {
   command: 'report <run-dir>',
@@ -15,5 +16,8 @@ export const reportCommand: CommandModule<object, { 'run-dir': string; claims?: 
     if (!isRunDir(args['run-dir'])) throw new UsageError(`${args['run-dir']}: not a run directory (no manifest.json)`);
     const written = await writeRunReport(args['run-dir'], args.claims ? { claims: args.claims } : {});
     process.stdout.write(`${written.table}\n\n${describeReport(args['run-dir'], written)}\n`);
+    // A memory leak makes the run invalid (harness/controls/leak-scan.ts): say it loudly, last.
+    const invalid = leakHeadline(args['run-dir']);
+    if (invalid) process.stderr.write(`\ndreambench: ${invalid}\n`);
   },
 };

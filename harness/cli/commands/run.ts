@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { readExperimentFile, validateExperiment, type ExperimentOverrides } from '../../config/load.js';
-import { knownNames } from '../known-names.js';
+import { knownNames, requestedSuites } from '../known-names.js';
 import { executeRun } from '../../runner/runner.js';
 import { finishRun } from '../finish.js';
 import { progressFor } from '../progress-choice.js';
 import { cacheOptionsFrom, describeCache, withCacheFlags, type CacheArgs } from '../cache-flags.js';
+import { executorFrom, withExecutorFlags, type ExecutorArgs } from '../executor-flags.js';
 
-interface RunArgs extends CacheArgs {
+interface RunArgs extends CacheArgs, ExecutorArgs {
   file: string;
   out?: string;
   model?: string;
@@ -28,7 +29,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <file>',
   describe: 'Run an experiment file (YAML or JSON) and write a run directory with a report',
   builder: (y) =>
-    withCacheFlags(y)
+    withExecutorFlags(withCacheFlags(y))
       .positional('file', { type: 'string', demandOption: true, describe: 'experiment file (.yaml, .yml or .json)' })
       .option('out', { type: 'string', describe: 'run directory to create (default: runs/<name>-<timestamp>)' })
       .option('model', { type: 'string', describe: 'agent model, overrides the file: sim:<profile> or anthropic:<model-id>' })
@@ -42,7 +43,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('progress', { choices: ['auto', 'bar', 'lines', 'none'] as const, default: 'auto' as const, describe: 'progress display (auto: a bar on a terminal, lines otherwise)' })
       .example('$0 run examples/quickstart.yaml', 'run the quick start with the built-in sim model')
       .example('$0 run exp.yaml --arms stateless,learnings-md --sessions 10 --out runs/ablation', 'override the file')
-      .example('$0 run exp.yaml --cache .cache/replies --replay --out runs/replayed', 're-run from recorded replies, with no model calls'),
+      .example('$0 run exp.yaml --cache .cache/replies --replay --out runs/replayed', 're-run from recorded replies, with no model calls')
+      .example('$0 run exp.yaml --executor bullmq --redis redis://10.0.0.5:6379', 'send the trials to `dreambench worker` processes'),
   handler: async (args) => {
     const overrides: ExperimentOverrides = {
       model: args.model,
@@ -55,11 +57,18 @@ export const runCommand: CommandModule<object, RunArgs> = {
       concurrency: args.concurrency,
     };
     const cache = cacheOptionsFrom(args);
+    const executor = executorFrom(args);
     const raw = readExperimentFile(args.file);
-    const experiment = validateExperiment(args.file, raw, overrides, await knownNames());
+    const experiment = validateExperiment(args.file, raw, overrides, await knownNames(requestedSuites(raw, overrides.suites)));
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
     const runDir = args.out ?? join('runs', `${experiment.name}-${stamp}`);
-    const outcome = await executeRun({ runDir, experiment, progress: progressFor(args.progress ?? 'auto'), ...(cache ? { cache } : {}) });
+    const outcome = await executeRun({
+      runDir,
+      experiment,
+      progress: progressFor(args.progress ?? 'auto'),
+      ...(cache ? { cache } : {}),
+      ...(executor ? { executor } : {}),
+    });
     process.stderr.write(describeCache(cache));
     await finishRun(outcome);
   },

@@ -1,0 +1,383 @@
+// Leak scan (issue 11): memory must never hold gold answers, hidden tests or checker internals.
+//
+// Markers, per task of the run's suites:
+//   - the suite's own (Suite.leakMarkers: e.g. a coding task's canonical solution and hidden tests),
+//     or by default the long strings of task.expected (checker expectations);
+//   - per suite, the pitfall table's internals: each sentence of a pitfall's description and drift note
+//     (the agent never sees the table).
+// A marker the agent is shown anyway (it occurs in a task's prompt, files or rubric, or the suite's
+// system prompt) is no secret and is dropped.
+//
+// Every memory snapshot (memory/<arm>/r<rep>/session-NNN/, the text the agent reads) is searched for
+// every marker, after normalising both (lower case, whitespace runs as one space). A hit is
+//   - `seen` when the text occurs in what the chain's agent saw or wrote in an earlier or the same
+//     session (its transcripts' messages, earlier attempts, specialists, and the reviewer feedback;
+//     never the memory block itself): the agent learnt it by doing the task, e.g. it read a fact in a
+//     document or wrote the reference solution itself. Listed, not a leak;
+//   - a `leak` otherwise: memory holds a secret that no transcript shows, so it came from the harness
+//     (a checker, a pitfall table, a task file the agent never got). The run is invalid.
+//
+// Results: the manifest's `leak_scan` (and `invalid` on a leak), the journal's `leak_scan` event, the
+// report (a loud line at the top of summary.md; reports/controls.ts) and `dreambench leak-scan`.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Transcript } from '../agent/transcript.js';
+import type { ContentBlock, Message } from '../core/messages.js';
+import type { TrialRecord } from '../core/records.js';
+import type { LeakMarkerSpec, Suite, Task } from '../core/suite.js';
+import type { Manifest } from '../storage/manifest.js';
+import { readTree, RunDir } from '../storage/run-dir.js';
+
+/** Shortest marker, in normalised characters: shorter strings are too common to be evidence. */
+export const MIN_MARKER_CHARS = 20;
+/** Pitfall description sentences shorter than this are not markers. */
+export const MIN_PITFALL_SENTENCE_CHARS = 40;
+const ANCHOR = 16;
+
+export interface LeakMarker {
+  /** Normalised text searched for. */
+  text: string;
+  /** expected | gold | hidden_test | pitfall | a suite's own kind. */
+  kind: string;
+  suite: string;
+  /** The task it belongs to (absent for pitfall internals, which belong to the suite). */
+  task?: string;
+  source: string;
+}
+
+export interface LeakHit {
+  arm: string;
+  replicate: number;
+  /** First and last snapshot (session) holding it, and how many snapshots did. */
+  first_session: number;
+  last_session: number;
+  snapshots: number;
+  /** The memory file and the 1-based line the hit starts on, in the first snapshot holding it. */
+  file: string;
+  line: number;
+  /** That line, as stored (cut at 300 characters). */
+  entry: string;
+  /** What it holds: the marker's kind and text, and every task (none for pitfall internals) that has this text as a secret. */
+  marker: { kind: string; suite: string; tasks: string[]; source: string; text: string };
+  status: 'leak' | 'seen';
+  /** For `seen`: the first trial whose transcript shows the text. */
+  seen_in?: string;
+}
+
+export interface LeakScanResult {
+  status: 'clean' | 'leak';
+  snapshots: number;
+  markers: number;
+  /** Hits the agent never saw: each one makes the run invalid. */
+  leaks: LeakHit[];
+  /** Hits the agent saw or wrote itself (not leaks), listed for the record. */
+  seen: LeakHit[];
+  /** One line for the top of the report and the terminal. */
+  headline: string;
+}
+
+// ---- normalising -------------------------------------------------------------------------------
+
+export function normalize(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** The normalised text and, for each of its characters, the 1-based line of the original it came from. */
+function normalizeWithLines(text: string): { norm: string; lines: Uint32Array } {
+  const lower = text.toLowerCase();
+  let norm = '';
+  const lines: number[] = [];
+  let line = 1;
+  let pendingSpace = false;
+  for (let i = 0; i < lower.length; i++) {
+    const ch = lower[i]!;
+    if (/\s/.test(ch)) {
+      if (norm.length > 0) pendingSpace = true;
+      if (ch === '\n') line++;
+      continue;
+    }
+    if (pendingSpace) {
+      norm += ' ';
+      lines.push(line);
+      pendingSpace = false;
+    }
+    norm += ch;
+    lines.push(line);
+  }
+  return { norm, lines: Uint32Array.from(lines) };
+}
+
+// ---- markers -----------------------------------------------------------------------------------
+
+const words = (norm: string): number => norm.split(' ').filter(Boolean).length;
+
+/** The default Suite.leakMarkers: every string of task.expected of 20+ characters and 3+ words, with its path. */
+export function defaultLeakMarkers(task: Task): LeakMarkerSpec[] {
+  const out: LeakMarkerSpec[] = [];
+  const visit = (value: unknown, path: string): void => {
+    if (typeof value === 'string') {
+      const norm = normalize(value);
+      if (norm.length >= MIN_MARKER_CHARS && words(norm) >= 3) out.push({ text: value, kind: 'expected', source: path });
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, `${path}[${i}]`));
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) visit(v, `${path}.${k}`);
+    }
+  };
+  visit(task.expected, 'expected');
+  return out;
+}
+
+/** Sentences of a pitfall's description and drift note: the table's internals. */
+function pitfallMarkers(suite: Suite): LeakMarkerSpec[] {
+  const out: LeakMarkerSpec[] = [];
+  for (const p of suite.pitfalls) {
+    const texts: Array<[string, string]> = [[p.description, `pitfall ${p.id} description`]];
+    if (p.drift?.note) texts.push([p.drift.note, `pitfall ${p.id} drift note`]);
+    for (const [text, source] of texts) {
+      for (const sentence of text.split(/(?<=[.;:!?])\s+/)) {
+        if (normalize(sentence).length >= MIN_PITFALL_SENTENCE_CHARS) out.push({ text: sentence, kind: 'pitfall', source });
+      }
+    }
+  }
+  return out;
+}
+
+function visibleText(task: Task): string {
+  return normalize([task.prompt, ...Object.values(task.files), ...task.rubric].join('\n'));
+}
+
+/** Every marker of the suites, without those the agent is shown anyway. */
+export function collectMarkers(suites: Iterable<Suite>): LeakMarker[] {
+  const out = new Map<string, LeakMarker>();
+  for (const suite of suites) {
+    const system = normalize(suite.systemPrompt);
+    const shown: string[] = [];
+    for (const task of suite.tasks) {
+      const visible = visibleText(task);
+      shown.push(visible);
+      const specs = suite.leakMarkers ? suite.leakMarkers(task) : defaultLeakMarkers(task);
+      for (const spec of specs) {
+        const s = typeof spec === 'string' ? { text: spec } : spec;
+        const text = normalize(s.text);
+        if (text.length < MIN_MARKER_CHARS || visible.includes(text) || system.includes(text)) continue;
+        const key = `${suite.name}\u0000${task.id}\u0000${text}`;
+        if (!out.has(key)) out.set(key, { text, kind: s.kind ?? 'expected', suite: suite.name, task: task.id, source: s.source ?? 'Suite.leakMarkers' });
+      }
+    }
+    const corpus = [system, ...shown].join('\n');
+    for (const spec of pitfallMarkers(suite)) {
+      const text = normalize(spec.text);
+      if (corpus.includes(text)) continue;
+      const key = `${suite.name}\u0000\u0000${text}`;
+      if (!out.has(key)) out.set(key, { text, kind: 'pitfall', suite: suite.name, source: spec.source! });
+    }
+  }
+  return [...out.values()];
+}
+
+// ---- searching ---------------------------------------------------------------------------------
+
+class MarkerIndex {
+  private readonly byAnchor = new Map<string, LeakMarker[]>();
+  constructor(markers: readonly LeakMarker[]) {
+    for (const m of markers) {
+      const anchor = m.text.slice(0, ANCHOR);
+      const list = this.byAnchor.get(anchor);
+      if (list) list.push(m);
+      else this.byAnchor.set(anchor, [m]);
+    }
+  }
+  /** Every (marker, position) in a normalised text. */
+  find(norm: string): Array<{ marker: LeakMarker; at: number }> {
+    const out: Array<{ marker: LeakMarker; at: number }> = [];
+    const seen = new Set<LeakMarker>();
+    for (let i = 0; i + ANCHOR <= norm.length; i++) {
+      const list = this.byAnchor.get(norm.slice(i, i + ANCHOR));
+      if (!list) continue;
+      for (const m of list) if (!seen.has(m) && norm.startsWith(m.text, i)) (seen.add(m), out.push({ marker: m, at: i }));
+    }
+    return out;
+  }
+}
+
+interface Snapshot {
+  arm: string;
+  replicate: number;
+  session: number;
+  files: Record<string, string>;
+}
+
+function readSnapshots(root: string): Snapshot[] {
+  const out: Snapshot[] = [];
+  const base = join(root, 'memory');
+  const dirs = (p: string): string[] => (existsSync(p) ? readdirSync(p, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : []);
+  for (const arm of dirs(base)) {
+    for (const rep of dirs(join(base, arm))) {
+      const r = /^r(\d+)$/.exec(rep);
+      if (!r) continue;
+      for (const session of dirs(join(base, arm, rep))) {
+        const s = /^session-(\d+)$/.exec(session);
+        if (!s) continue;
+        out.push({ arm, replicate: Number(r[1]), session: Number(s[1]), files: readTree(join(base, arm, rep, session)) });
+      }
+    }
+  }
+  return out.sort((a, b) => a.arm.localeCompare(b.arm) || a.replicate - b.replicate || a.session - b.session);
+}
+
+const blockText = (content: Message['content']): string =>
+  typeof content === 'string'
+    ? content
+    : content
+        .map((b: ContentBlock) => {
+          if (b.type === 'text') return b.text;
+          if (b.type === 'tool_use') return JSON.stringify(b.input);
+          if (b.type === 'tool_result') return typeof (b.content as unknown) === 'string' ? b.content : JSON.stringify(b.content);
+          return '';
+        })
+        .join('\n');
+
+/** What the agent of a trial saw or wrote: messages (never the memory block), earlier attempts, specialists, reviewer feedback. */
+export function agentVisibleText(transcript: Transcript): string {
+  const parts: string[] = [];
+  const messages = (list: readonly Message[]) => list.forEach((m) => parts.push(blockText(m.content)));
+  messages(transcript.messages);
+  for (const a of transcript.previous_attempts ?? []) messages(a.messages);
+  for (const s of transcript.subagents ?? []) messages(s.messages);
+  parts.push(...(transcript.outcome?.feedback ?? []));
+  // JSON-quoted tool inputs keep \n escapes: unescape them so code the agent wrote compares like code.
+  return normalize(parts.join('\n').replace(/\\n/g, '\n').replace(/\\"/g, '"'));
+}
+
+/** Scan a run's memory snapshots. `suites` are the run's suites (configured); `trials` its records (for the seen check). */
+export function scanRun(runDir: string, suites: Iterable<Suite>, trials?: readonly TrialRecord[]): LeakScanResult {
+  const markers = collectMarkers(suites);
+  const index = new MarkerIndex(markers);
+  const snapshots = readSnapshots(runDir);
+  const records = trials ?? new RunDir(runDir).trials();
+
+  // Search each distinct file text once.
+  const found = new Map<string, Array<{ marker: LeakMarker; line: number; entry: string }>>();
+  const hitsOf = (text: string) => {
+    let hits = found.get(text);
+    if (!hits) {
+      const { norm, lines } = normalizeWithLines(text);
+      const source = text.split('\n');
+      hits = index.find(norm).map(({ marker, at }) => {
+        const line = lines[at] ?? 1;
+        const entry = source[line - 1] ?? '';
+        return { marker, line, entry: entry.length > 300 ? `${entry.slice(0, 297)}...` : entry };
+      });
+      found.set(text, hits);
+    }
+    return hits;
+  };
+
+  const grouped = new Map<string, LeakHit & { snapshotKeys: Set<number> }>();
+  for (const snap of snapshots) {
+    for (const [file, text] of Object.entries(snap.files)) {
+      for (const hit of hitsOf(text)) {
+        const key = [snap.arm, snap.replicate, file, hit.marker.suite, hit.marker.kind, hit.marker.text].join('\u0000');
+        const g = grouped.get(key);
+        if (g) {
+          if (hit.marker.task && !g.marker.tasks.includes(hit.marker.task)) g.marker.tasks.push(hit.marker.task);
+          if (g.snapshotKeys.has(snap.session)) continue;
+          g.snapshotKeys.add(snap.session);
+          g.last_session = Math.max(g.last_session, snap.session);
+          g.first_session = Math.min(g.first_session, snap.session);
+          g.snapshots++;
+        } else {
+          grouped.set(key, {
+            arm: snap.arm,
+            replicate: snap.replicate,
+            first_session: snap.session,
+            last_session: snap.session,
+            snapshots: 1,
+            file,
+            line: hit.line,
+            entry: hit.entry,
+            marker: { kind: hit.marker.kind, suite: hit.marker.suite, tasks: hit.marker.task ? [hit.marker.task] : [], source: hit.marker.source, text: hit.marker.text },
+            status: 'leak',
+            snapshotKeys: new Set([snap.session]),
+          });
+        }
+      }
+    }
+  }
+
+  // Seen or leaked: does the chain's own transcripts (up to the first snapshot holding it) show the text?
+  const chainText = new Map<string, Array<{ session: number; id: string; text: string }>>();
+  const transcriptsOf = (arm: string, replicate: number) => {
+    const key = `${arm}\u0000${replicate}`;
+    let list = chainText.get(key);
+    if (!list) {
+      list = [];
+      for (const t of records) {
+        if (t.arm !== arm || t.replicate !== replicate || !t.transcript) continue;
+        const path = join(runDir, t.transcript);
+        if (!existsSync(path)) continue;
+        try {
+          list.push({ session: t.session, id: `${t.arm}/r${t.replicate}/s${t.session}/${t.slot}-${t.task}`, text: agentVisibleText(JSON.parse(readFileSync(path, 'utf8')) as Transcript) });
+        } catch {
+          // an unreadable transcript shows nothing
+        }
+      }
+      list.sort((a, b) => a.session - b.session);
+      chainText.set(key, list);
+    }
+    return list;
+  };
+  const leaks: LeakHit[] = [];
+  const seen: LeakHit[] = [];
+  for (const { snapshotKeys: _s, ...hit } of grouped.values()) {
+    const shown = transcriptsOf(hit.arm, hit.replicate).find((t) => t.session <= hit.first_session && t.text.includes(hit.marker.text));
+    if (shown) seen.push({ ...hit, status: 'seen', seen_in: shown.id });
+    else leaks.push(hit);
+  }
+  const status = leaks.length ? 'leak' : 'clean';
+  const arms = [...new Set(leaks.map((l) => l.arm))];
+  const headline = leaks.length
+    ? `RUN INVALID: memory leak. ${leaks.length} memory entr${leaks.length === 1 ? 'y holds' : 'ies hold'} gold answers, hidden tests or checker internals the agent never saw (arm${arms.length === 1 ? '' : 's'} ${arms.join(', ')}); see \`dreambench leak-scan\`.`
+    : `Leak scan: clean (${snapshots.length} memory snapshots, ${markers.length} secret markers${seen.length ? `; ${seen.length} entr${seen.length === 1 ? 'y' : 'ies'} hold task text the agent saw, not leaks` : ''}).`;
+  return { status, snapshots: snapshots.length, markers: markers.length, leaks, seen, headline };
+}
+
+/** Scan at the end of a run (or from `dreambench leak-scan`) and record the result in the manifest (the caller writes it) and the journal. */
+export function recordLeakScan(runDir: string, manifest: Manifest, suites: ReadonlyMap<string, Suite>, trials?: readonly TrialRecord[]): LeakScanResult {
+  const result = scanRun(runDir, suites.values(), trials);
+  manifest.leak_scan = { status: result.status, at: new Date().toISOString(), snapshots: result.snapshots, markers: result.markers, leaks: result.leaks.length, seen: result.seen.length };
+  if (result.leaks.length) manifest.invalid = result.headline;
+  else if (manifest.invalid?.startsWith('RUN INVALID: memory leak')) delete manifest.invalid;
+  new RunDir(runDir).event('leak_scan', { status: result.status, leaks: result.leaks.length, seen: result.seen.length, snapshots: result.snapshots, markers: result.markers });
+  return result;
+}
+
+const clip = (text: string, n: number): string => (text.length > n ? `${text.slice(0, n - 3)}...` : text);
+
+const whose = (h: LeakHit): string => {
+  const t = h.marker.tasks;
+  if (t.length === 0) return `suite ${h.marker.suite}`;
+  return `task${t.length === 1 ? '' : 's'} ${t.slice(0, 3).join(', ')}${t.length > 3 ? ` (+${t.length - 3})` : ''}`;
+};
+
+/** The scan as text for the terminal. */
+export function renderLeakScan(result: LeakScanResult, options: { seen?: boolean } = {}): string {
+  const lines = [result.headline];
+  const describe = (h: LeakHit): string[] => [
+    `  ${h.arm} r${h.replicate} ${h.file}:${h.line} (sessions ${h.first_session}${h.last_session !== h.first_session ? `-${h.last_session}` : ''}, ${h.snapshots} snapshot${h.snapshots === 1 ? '' : 's'})`,
+    `    entry:  ${clip(h.entry.trim(), 160)}`,
+    `    holds:  ${h.marker.kind} of ${whose(h)} (${h.marker.source}): "${clip(h.marker.text, 100)}"`,
+    ...(h.seen_in ? [`    seen:   in ${h.seen_in}`] : []),
+  ];
+  if (result.leaks.length) {
+    lines.push('', 'Leaks (the run is invalid):');
+    for (const h of result.leaks) lines.push(...describe(h));
+  }
+  if (options.seen && result.seen.length) {
+    lines.push('', 'Task text the agent saw or wrote (not leaks):');
+    for (const h of result.seen) lines.push(...describe(h));
+  }
+  return lines.join('\n') + '\n';
+}

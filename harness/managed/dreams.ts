@@ -1,0 +1,173 @@
+// Dreams (client.beta.dreams, beta dreaming-2026-04-21): an asynchronous job over exactly one memory
+// store and 1..100 sessions that writes a reorganized copy of the store into a new store
+// (output_behavior create_new: the input store is never modified). Its status goes pending ->
+// running -> completed | failed | canceled; the harness polls it with exponential backoff.
+//
+// More than 100 sessions: the dreams are chained, each one's output store the next one's input.
+// A dream that fails, is canceled, or has not finished by the timeout (it is then canceled) is a
+// ModelInfraError: the runner records it and blocks the session boundary; a resume dreams again.
+// The dream ids are kept in the arm's artifacts as soon as they exist, so a resume after a crash
+// polls the dream it started instead of starting a second one.
+
+import type { BetaDream } from '@anthropic-ai/sdk/resources/beta/dreams';
+import type { ArtifactStore } from '../core/arm.js';
+import { ModelInfraError, type Usage } from '../core/messages.js';
+import { Backoff, sleep, type ManagedClient } from './client.js';
+
+export const MAX_SESSIONS_PER_DREAM = 100;
+
+export interface DreamRequest {
+  inputStoreId: string;
+  sessionIds: readonly string[];
+  model: string;
+  instructions?: string;
+  timeoutMs: number;
+  poll: { initial_ms: number; max_ms: number; factor: number };
+  /** Where the chain's progress is kept (resume), and under which name. */
+  artifacts?: ArtifactStore;
+  stateName: string;
+  signal?: AbortSignal;
+}
+
+export interface DreamStep {
+  id: string;
+  status: BetaDream['status'];
+  input_store: string;
+  output_store: string | null;
+  sessions: number;
+  usage: Usage;
+  error?: { type: string; message: string };
+  wall_ms?: number;
+}
+
+export interface DreamChainState {
+  format: 'dreambench.managed-dream/v1';
+  steps: DreamStep[];
+}
+
+export interface DreamChainResult {
+  outputStoreId: string;
+  steps: DreamStep[];
+  usage: Usage;
+  wall_ms: number;
+}
+
+export function dreamUsage(dream: Pick<BetaDream, 'usage'>): Usage {
+  return {
+    input_tokens: dream.usage?.input_tokens ?? 0,
+    output_tokens: dream.usage?.output_tokens ?? 0,
+    cache_read_tokens: dream.usage?.cache_read_input_tokens ?? 0,
+    cache_write_tokens: dream.usage?.cache_creation_input_tokens ?? 0,
+  };
+}
+
+/** Run (or resume) the chain of dreams over the sessions, 100 at a time. */
+export async function runDreams(client: ManagedClient, request: DreamRequest): Promise<DreamChainResult> {
+  const started = performance.now();
+  const chunks: string[][] = [];
+  const ids = [...new Set(request.sessionIds)].sort();
+  for (let i = 0; i < ids.length; i += MAX_SESSIONS_PER_DREAM) chunks.push(ids.slice(i, i + MAX_SESSIONS_PER_DREAM));
+  if (chunks.length === 0) throw new Error('a dream needs at least one session');
+
+  const state: DreamChainState = request.artifacts?.read<DreamChainState>(request.stateName) ?? { format: 'dreambench.managed-dream/v1', steps: [] };
+  // Failed or canceled steps of an earlier try are dropped: their chunk is dreamt again.
+  state.steps = state.steps.filter((s) => s.status === 'completed' || s.status === 'pending' || s.status === 'running');
+  const save = (): void => request.artifacts?.write(request.stateName, state);
+
+  let input = request.inputStoreId;
+  for (let i = 0; i < chunks.length; i++) {
+    let step: DreamStep | undefined = state.steps[i];
+    if (step && step.input_store !== input) {
+      state.steps.length = i; // an earlier step changed: everything after it is stale
+      step = undefined;
+    }
+    if (step && step.status !== 'completed') {
+      // A dream an earlier (killed) try started: follow it; if it did not complete, dream again.
+      const final = await followDream(client, step, request, save);
+      if (final.status !== 'completed') {
+        state.steps.length = i;
+        step = undefined;
+      }
+    }
+    if (!step) {
+      let dream: BetaDream;
+      try {
+        dream = await client.sdk.beta.dreams.create({
+          inputs: [
+            { type: 'memory_store', memory_store_id: input },
+            { type: 'sessions', session_ids: chunks[i]! },
+          ],
+          model: request.model,
+          ...(request.instructions ? { instructions: request.instructions } : {}),
+          output_behavior: { type: 'create_new' },
+        });
+      } catch (error) {
+        throw client.infra(error, 'create a dream');
+      }
+      step = { id: dream.id, status: dream.status, input_store: input, output_store: null, sessions: chunks[i]!.length, usage: dreamUsage(dream) };
+      state.steps[i] = step;
+      save();
+      const final = await followDream(client, step, request, save);
+      if (final.status !== 'completed') {
+        const why = step.error ? `${step.error.type}: ${step.error.message}` : final.reason;
+        throw new ModelInfraError(`managed agents: dream ${step.id} ${step.status} (${why})`);
+      }
+    }
+    if (!step.output_store) throw new ModelInfraError(`managed agents: dream ${step.id} completed without an output memory store`);
+    input = step.output_store;
+  }
+  const usage: Usage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
+  for (const step of state.steps) {
+    usage.input_tokens += step.usage.input_tokens;
+    usage.output_tokens += step.usage.output_tokens;
+    usage.cache_read_tokens += step.usage.cache_read_tokens;
+    usage.cache_write_tokens += step.usage.cache_write_tokens;
+  }
+  return { outputStoreId: input, steps: state.steps.slice(0, chunks.length), usage, wall_ms: Math.round(performance.now() - started) };
+}
+
+/** Poll a step's dream to its end and record what it became (status, usage, output store, error). */
+async function followDream(
+  client: ManagedClient,
+  step: DreamStep,
+  request: Pick<DreamRequest, 'timeoutMs' | 'poll' | 'signal'>,
+  save: () => void,
+): Promise<{ status: BetaDream['status']; reason: string }> {
+  const { dream, timedOut } = await pollDream(client, step.id, request);
+  step.status = timedOut ? 'canceled' : dream.status;
+  step.usage = dreamUsage(dream);
+  step.output_store = dream.outputs[0]?.memory_store_id ?? null;
+  if (dream.error) step.error = { type: dream.error.type, message: dream.error.message };
+  else if (timedOut) step.error = { type: 'timeout', message: `not finished after ${Math.round(request.timeoutMs / 1000)} s (dreambench canceled it)` };
+  if (dream.ended_at && dream.created_at) step.wall_ms = Math.max(0, Date.parse(dream.ended_at) - Date.parse(dream.created_at));
+  save();
+  return { status: step.status, reason: step.error ? `${step.error.type}: ${step.error.message}` : step.status };
+}
+
+/** Poll a dream until it is completed, failed or canceled; at the timeout, cancel it. */
+export async function pollDream(
+  client: ManagedClient,
+  id: string,
+  request: Pick<DreamRequest, 'timeoutMs' | 'poll' | 'signal'>,
+): Promise<{ dream: BetaDream; timedOut: boolean }> {
+  const deadline = Date.now() + request.timeoutMs;
+  const backoff = new Backoff(request.poll.initial_ms, request.poll.max_ms, request.poll.factor);
+  for (;;) {
+    let dream: BetaDream;
+    try {
+      dream = await client.sdk.beta.dreams.retrieve(id);
+    } catch (error) {
+      throw client.infra(error, `poll dream ${id}`);
+    }
+    if (dream.status === 'completed' || dream.status === 'failed' || dream.status === 'canceled') return { dream, timedOut: false };
+    if (Date.now() >= deadline) {
+      try {
+        dream = await client.sdk.beta.dreams.cancel(id);
+      } catch {
+        // It may have just finished; either way this try is over.
+      }
+      return { dream, timedOut: dream.status !== 'completed' };
+    }
+    await sleep(Math.min(backoff.next(), Math.max(1, deadline - Date.now())), request.signal);
+  }
+}

@@ -1,0 +1,398 @@
+// The `managed` runtime (Arm.runtime): each attempt of a trial is a Claude Managed Agents session.
+//
+//   1. the agent (suite system prompt, suite tools as custom tools, the file toolset, multiagent
+//      config) and a cloud environment, created once per definition and reused;
+//   2. the memory store of the trial, attached as a session resource: the session's own store
+//      (read_only: shared by the session's trials, reused by content hash, e.g. a dream's output
+//      store) or a fresh copy of it the agent may write (read_write: its writes are exported after
+//      the trial and folded into the next session's memory by the arm, in schedule order);
+//   3. sessions.create, then the task as a `user.message` (or, for outcomes, a `user.define_outcome`
+//      with the task's rubric), then the event loop of session.ts, which executes the suite's tools
+//      in the trial's real workspace;
+//   4. at the end: the session's own usage (sessions.retrieve: cumulative tokens and list cost), its
+//      threads (multiagent), the files it produced (Files API, scoped to the session: downloaded
+//      into the workspace for the checker), and the trial store's contents.
+//
+// A revision of the attempt (the arm's debrief after the check) continues the same session with a
+// new user message; the suite's tools are then closed. Every provider failure is an `infra` stop.
+
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { BetaManagedAgentsEventParams } from '@anthropic-ai/sdk/resources/beta/sessions/events';
+import type { BetaManagedAgentsSession } from '@anthropic-ai/sdk/resources/beta/sessions/sessions';
+import type { AgentRunResult } from '../agent/loop.js';
+import type { AgentRuntime, ArmContext, MemoryFiles, RuntimeRunInput } from '../core/arm.js';
+import { ModelInfraError, type Message, type ModelClient, type SystemBlock, type Usage } from '../core/messages.js';
+import { costOf } from '../models/pricing.js';
+import { createManagedClient, FILES_API_BETA, type ManagedClient } from './client.js';
+import { ManagedResources } from './definitions.js';
+import type { ManagedConfig } from './options.js';
+import { runSession, type OutcomeEvaluation, type SessionRunResult, type ThreadInfo } from './session.js';
+import { exportStore, filesHash, materialize, StoreRegistry, storeUsable, storeWrites, type StoreWrites } from './stores.js';
+
+/** What a managed run leaves in AgentRunResult.runtime (and so in the transcript). */
+export interface ManagedDetails {
+  runtime: 'managed';
+  session_id: string;
+  agent_id: string;
+  agent_version: number;
+  environment_id: string;
+  model: string;
+  /** Runs on this session so far (1 + revisions). */
+  runs: number;
+  memory_store?: { id: string; access: 'read_write' | 'read_only'; role: 'session' | 'trial'; hash: string; mount_path?: string | null; reused: boolean };
+  /** read_write: what the agent changed in its copy of the store (file -> new text, null: deleted). */
+  memory_writes?: StoreWrites;
+  /** The session's cumulative usage as the API reports it (sessions.retrieve). */
+  vendor_usage: Usage & { active_seconds?: number };
+  /** The session's cumulative list cost (USD), when the API reports it. */
+  list_cost_usd?: number;
+  /** This run's cost: from the API's list cost, or (when absent) from pricing.json. */
+  cost_source: 'list_cost' | 'pricing';
+  /** Token usage summed over the model-request spans seen (cross-check of vendor_usage). */
+  span_usage: Usage;
+  stop_detail: string;
+  builtin_tool_calls: number;
+  events: number;
+  reconnects: number;
+  outcome_evaluations?: OutcomeEvaluation[];
+  outcome_ids?: string[];
+  threads?: Array<ThreadInfo & { usage?: Usage }>;
+  errors?: SessionRunResult['errors'];
+  session_files?: Array<{ id: string; filename: string; path: string }>;
+}
+
+const ZERO: Usage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
+
+export class ManagedRuntime implements AgentRuntime {
+  readonly name = 'managed';
+  readonly client: ManagedClient;
+  readonly registry = new StoreRegistry();
+  private readonly resources: ManagedResources;
+  private readonly sharedStores = new Map<string, Promise<string>>();
+
+  constructor(
+    readonly config: ManagedConfig,
+    env?: NodeJS.ProcessEnv,
+  ) {
+    this.client = createManagedClient({
+      ...(config.base_url ? { baseURL: config.base_url } : {}),
+      maxRetries: config.max_retries,
+      timeoutMs: config.timeout_ms,
+      ...(env ? { env } : {}),
+    });
+    this.resources = new ManagedResources(this.client, config);
+  }
+
+  /** The agent's model: the arm's `model`, else the run's anthropic:<id>. */
+  modelOf(model: ModelClient): string {
+    if (this.config.model) return this.config.model;
+    if (model.id.startsWith('anthropic:')) return model.id.slice('anthropic:'.length);
+    throw new Error(
+      `arm ${this.config.arm}: a managed agent runs on an Anthropic model: set the experiment's model to anthropic:<model-id>, or the arm's option "model" (the run's model is ${model.id})`,
+    );
+  }
+
+  async run(input: RuntimeRunInput): Promise<AgentRunResult> {
+    const modelId = this.modelOf(input.model);
+    const previous = input.previous?.runtime as ManagedDetails | undefined;
+    try {
+      if (input.revision > 0 && previous?.runtime === 'managed') return await this.continueSession(input, modelId, previous);
+      return await this.newSession(input, modelId);
+    } catch (error) {
+      const translated = this.client.infra(error, `trial ${input.trialId}`);
+      if (!(translated instanceof ModelInfraError)) throw translated;
+      return {
+        stop: 'infra',
+        system: input.resume?.system ?? [{ type: 'text', text: input.systemPrompt }],
+        messages: input.resume ? [...input.resume.messages] : [{ role: 'user', content: input.task.prompt }],
+        turns: [],
+        usage: { ...ZERO },
+        cost_usd: 0,
+        tool_calls: 0,
+        infra_error: translated.message,
+        ...(input.previous?.runtime ? { runtime: input.previous.runtime } : {}),
+      };
+    }
+  }
+
+  /** The session's shared store (read_only), reused by content hash: a dream's output store, or one made before. */
+  sharedStore(context: Pick<ArmContext, 'arm' | 'replicate' | 'session' | 'artifacts'>, files: MemoryFiles): Promise<{ id: string; reused: boolean }> {
+    const key = `${context.arm}/r${context.replicate}`;
+    const hash = filesHash(files);
+    const cacheKey = `${key}:${hash}`;
+    let promise = this.sharedStores.get(cacheKey);
+    if (!promise) {
+      promise = (async () => {
+        const known = this.registry.get(key, context.artifacts, hash);
+        if (known && (await storeUsable(this.client, known.id))) return known.id;
+        if (known) this.registry.forget(key, context.artifacts, hash);
+        const id = await materialize(this.client, files, { arm: context.arm, replicate: context.replicate, session: context.session, role: 'session' });
+        this.registry.set(key, context.artifacts, hash, { id, source: 'materialized', session: context.session });
+        return id;
+      })();
+      promise.catch(() => this.sharedStores.delete(cacheKey));
+      this.sharedStores.set(cacheKey, promise);
+    }
+    const reused = this.registry.get(key, context.artifacts, hash)?.source === 'dream';
+    return promise.then((id) => ({ id, reused }));
+  }
+
+  private async newSession(input: RuntimeRunInput, modelId: string): Promise<AgentRunResult> {
+    const config = this.config;
+    const [environmentId, agent] = await Promise.all([
+      this.resources.environment(),
+      this.resources.agent({ model: modelId, system: input.systemPrompt, tools: input.environment.tools }),
+    ]);
+    let store: ManagedDetails['memory_store'];
+    if (config.memory !== 'none') {
+      const hash = filesHash(input.memoryFiles);
+      if (config.memory === 'read_only') {
+        const shared = await this.sharedStore(input.context, input.memoryFiles);
+        store = { id: shared.id, access: 'read_only', role: 'session', hash, reused: shared.reused };
+      } else {
+        const id = await materialize(this.client, input.memoryFiles, {
+          arm: input.context.arm,
+          replicate: input.context.replicate,
+          session: input.context.session,
+          role: 'trial',
+          trial: input.trialId,
+        });
+        store = { id, access: 'read_write', role: 'trial', hash, reused: false };
+      }
+    }
+    const maxCost = input.budgets.max_cost_per_trial;
+    let session: BetaManagedAgentsSession;
+    try {
+      session = await this.client.sdk.beta.sessions.create({
+        agent: { type: 'agent', id: agent.id, version: agent.version },
+        environment_id: environmentId,
+        resources: store ? [{ type: 'memory_store', memory_store_id: store.id, access: store.access, instructions: config.memory_instructions }] : [],
+        title: input.trialId.slice(0, 200),
+        metadata: {
+          dreambench_trial: input.trialId.slice(0, 512),
+          dreambench_arm: input.context.arm.slice(0, 512),
+          dreambench_attempt: String(input.attempt),
+        },
+        // The trial's cost budget, enforced by the session itself (list price, in cents).
+        ...(maxCost !== undefined ? { budget: { type: 'limit', max_list_cost: { amount: String(Math.max(1, Math.ceil(maxCost * 100))), currency: 'USD' } } } : {}),
+      });
+    } catch (error) {
+      throw this.client.infra(error, 'create a session');
+    }
+    if (store) store.mount_path = session.resources.find((r) => r.type === 'memory_store')?.mount_path ?? null;
+
+    const first = this.firstEvent(input);
+    const messages: Message[] = [];
+    const result = await runSession({
+      client: this.client,
+      config,
+      sessionId: session.id,
+      environment: input.environment,
+      budgets: input.budgets,
+      modelId,
+      send: [first],
+      echoOutput: config.outcomes !== null,
+      messages,
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    const system: SystemBlock[] = [{ type: 'text', text: input.systemPrompt }];
+    if (store) {
+      system.push({
+        type: 'text',
+        text: `[memory store ${store.id} mounted at ${store.mount_path ?? '/mnt/memory/...'} (${store.access}). Instructions: ${config.memory_instructions}]`,
+      });
+    }
+    return this.finishRun(input, modelId, result, system, {
+      session_id: session.id,
+      agent_id: agent.id,
+      agent_version: agent.version,
+      environment_id: environmentId,
+      runs: 1,
+      ...(store ? { memory_store: store } : {}),
+    });
+  }
+
+  private async continueSession(input: RuntimeRunInput, modelId: string, previous: ManagedDetails): Promise<AgentRunResult> {
+    const messages: Message[] = [...(input.resume?.messages ?? [])];
+    const text = input.resume?.userMessage ?? '';
+    const result = await runSession({
+      client: this.client,
+      config: this.config,
+      sessionId: previous.session_id,
+      environment: input.environment,
+      budgets: input.budgets,
+      modelId,
+      send: [{ type: 'user.message', content: [{ type: 'text', text }] }],
+      toolsClosed: true,
+      messages,
+      continued: true,
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    return this.finishRun(input, modelId, result, input.resume?.system ?? [{ type: 'text', text: input.systemPrompt }], {
+      session_id: previous.session_id,
+      agent_id: previous.agent_id,
+      agent_version: previous.agent_version,
+      environment_id: previous.environment_id,
+      runs: previous.runs + 1,
+      ...(previous.memory_store ? { memory_store: previous.memory_store } : {}),
+    }, previous);
+  }
+
+  private firstEvent(input: RuntimeRunInput): BetaManagedAgentsEventParams {
+    const outcomes = this.config.outcomes;
+    if (outcomes && input.task.rubric.length > 0) {
+      return {
+        type: 'user.define_outcome',
+        description: input.task.prompt,
+        rubric: { type: 'text', content: input.task.rubric.map((c) => `- ${c}`).join('\n') },
+        max_iterations: outcomes.max_iterations,
+      };
+    }
+    return { type: 'user.message', content: [{ type: 'text', text: input.task.prompt }] };
+  }
+
+  private async finishRun(
+    input: RuntimeRunInput,
+    modelId: string,
+    result: SessionRunResult,
+    system: SystemBlock[],
+    base: Pick<ManagedDetails, 'session_id' | 'agent_id' | 'agent_version' | 'environment_id' | 'runs' | 'memory_store'>,
+    previous?: ManagedDetails,
+  ): Promise<AgentRunResult> {
+    let session: BetaManagedAgentsSession;
+    try {
+      session = await this.client.sdk.beta.sessions.retrieve(base.session_id);
+    } catch (error) {
+      throw this.client.infra(error, `retrieve session ${base.session_id}`);
+    }
+    const vendor = sessionUsage(session);
+    const before = previous?.vendor_usage ?? ZERO;
+    let usage = subtract(vendor, before);
+    let usageFromSpans = false;
+    if (totalTokens(usage) === 0 && totalTokens(result.span_usage) > 0) {
+      usage = { ...result.span_usage };
+      usageFromSpans = true;
+    }
+    const listCost = cents(session.usage?.list_cost);
+    const costSource: ManagedDetails['cost_source'] = listCost !== undefined && !usageFromSpans ? 'list_cost' : 'pricing';
+    const cost = costSource === 'list_cost' ? Math.max(0, listCost! - (previous?.list_cost_usd ?? 0)) : costOf(modelId, usage);
+
+    const details: ManagedDetails = {
+      runtime: 'managed',
+      ...base,
+      model: modelId,
+      vendor_usage: vendor,
+      ...(listCost !== undefined ? { list_cost_usd: listCost } : {}),
+      cost_source: costSource,
+      span_usage: result.span_usage,
+      stop_detail: result.stop_detail,
+      builtin_tool_calls: result.builtin_tool_calls + (previous?.builtin_tool_calls ?? 0),
+      events: result.events + (previous?.events ?? 0),
+      reconnects: result.reconnects + (previous?.reconnects ?? 0),
+    };
+    const evaluations = [...(previous?.outcome_evaluations ?? []), ...result.outcome_evaluations];
+    if (evaluations.length) details.outcome_evaluations = evaluations;
+    const outcomeIds = [...(previous?.outcome_ids ?? []), ...result.outcome_ids];
+    if (outcomeIds.length) details.outcome_ids = outcomeIds;
+    const errors = [...(previous?.errors ?? []), ...result.errors];
+    if (errors.length) details.errors = errors;
+    if (this.config.multiagent || result.threads.length) details.threads = await this.threadsOf(base.session_id, result.threads);
+    if (this.config.session_files === 'download') {
+      const files = await this.downloadFiles(base.session_id, input.workdir, previous?.session_files ?? []);
+      if (files.length) details.session_files = files;
+    }
+    if (base.memory_store?.access === 'read_write') {
+      const exported = await exportStore(this.client, base.memory_store.id);
+      details.memory_writes = storeWrites(input.memoryFiles, exported);
+    }
+    return {
+      stop: result.stop,
+      system,
+      messages: result.messages,
+      turns: result.turns,
+      usage,
+      cost_usd: cost,
+      tool_calls: result.tool_calls,
+      ...(result.infra_error ? { infra_error: result.infra_error } : {}),
+      runtime: details as unknown as Record<string, unknown>,
+    };
+  }
+
+  private async threadsOf(sessionId: string, seen: ThreadInfo[]): Promise<NonNullable<ManagedDetails['threads']>> {
+    const out: NonNullable<ManagedDetails['threads']> = [];
+    try {
+      for await (const thread of this.client.sdk.beta.sessions.threads.list(sessionId)) {
+        const name = 'name' in thread.agent ? thread.agent.name : thread.agent.type;
+        out.push({
+          id: thread.id,
+          agent_name: name,
+          status: thread.status,
+          ...(thread.usage ? { usage: sessionUsageOf(thread.usage) } : {}),
+        });
+      }
+    } catch (error) {
+      throw this.client.infra(error, `list the threads of session ${sessionId}`);
+    }
+    for (const thread of seen) if (!out.some((t) => t.id === thread.id)) out.push(thread);
+    return out;
+  }
+
+  /** Files the session produced (Files API, scope = the session), into the workspace for the checker. */
+  private async downloadFiles(sessionId: string, workdir: string, already: NonNullable<ManagedDetails['session_files']>): Promise<NonNullable<ManagedDetails['session_files']>> {
+    const out = [...already];
+    const done = new Set(already.map((f) => f.id));
+    try {
+      for await (const file of this.client.sdk.beta.files.list({ scope_id: sessionId, betas: [FILES_API_BETA] })) {
+        if (done.has(file.id) || file.downloadable === false) continue;
+        const response = await this.client.sdk.beta.files.download(file.id, { betas: [FILES_API_BETA] });
+        const bytes = Buffer.from(await response.arrayBuffer());
+        const name = basename(file.filename) || file.id;
+        // The suite's own environment wrote it already: keep both, the environment's where the checker looks.
+        let path = join(workdir, name);
+        if (existsSync(path)) {
+          mkdirSync(join(workdir, 'session-files'), { recursive: true });
+          path = join(workdir, 'session-files', name);
+        }
+        writeFileSync(path, bytes);
+        out.push({ id: file.id, filename: file.filename, path: path.slice(workdir.length + 1) });
+      }
+    } catch (error) {
+      throw this.client.infra(error, `download the files of session ${sessionId}`);
+    }
+    return out;
+  }
+}
+
+function sessionUsage(session: BetaManagedAgentsSession): Usage & { active_seconds?: number } {
+  return { ...sessionUsageOf(session.usage), ...(session.usage?.active_seconds !== undefined ? { active_seconds: session.usage.active_seconds } : {}) };
+}
+
+function sessionUsageOf(usage: { input_tokens?: number; output_tokens?: number; cache_read_input_tokens?: number; cache_creation?: { ephemeral_1h_input_tokens?: number; ephemeral_5m_input_tokens?: number } } | null | undefined): Usage {
+  return {
+    input_tokens: usage?.input_tokens ?? 0,
+    output_tokens: usage?.output_tokens ?? 0,
+    cache_read_tokens: usage?.cache_read_input_tokens ?? 0,
+    cache_write_tokens: (usage?.cache_creation?.ephemeral_5m_input_tokens ?? 0) + (usage?.cache_creation?.ephemeral_1h_input_tokens ?? 0),
+  };
+}
+
+function subtract(a: Usage, b: Usage): Usage {
+  return {
+    input_tokens: Math.max(0, a.input_tokens - b.input_tokens),
+    output_tokens: Math.max(0, a.output_tokens - b.output_tokens),
+    cache_read_tokens: Math.max(0, a.cache_read_tokens - b.cache_read_tokens),
+    cache_write_tokens: Math.max(0, a.cache_write_tokens - b.cache_write_tokens),
+  };
+}
+
+function totalTokens(u: Usage): number {
+  return u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_tokens;
+}
+
+/** A BetaMonetaryAmount (minor units as a decimal string) in USD. */
+function cents(amount: { amount: string; currency: string } | null | undefined): number | undefined {
+  if (!amount || amount.currency !== 'USD') return undefined;
+  const value = Number(amount.amount);
+  return Number.isFinite(value) ? value / 100 : undefined;
+}

@@ -1,0 +1,583 @@
+// One run of a Managed Agents session, from the first event the harness sends to the session's
+// next idle (client.beta.sessions.events: stream, list, send):
+//
+// - events are read from the SSE stream (opened *before* anything is sent, so nothing is missed),
+//   with a reconcile against the full history (events.list, every page) after each (re)connect and
+//   whenever the stream is quiet; or, with `events: poll`, from the history alone, with backoff.
+//   Every event is handled once (by id), in history order.
+// - `agent.custom_tool_use` (the suite's tools, also cross-posted from subagent threads): executed
+//   against the trial's real Environment, answered with `user.custom_tool_result`. Built-in tools
+//   (`agent.tool_use`, e.g. the memory files) run in the vendor's container; they are recorded, and
+//   confirmed if the server asks (`evaluated_permission: ask`).
+// - `span.model_request_end`: one turn, with the model's usage; max_turns and the token budget send
+//   a `user.interrupt`. The cost budget is the session's own `budget` (set at creation).
+// - `session.status_idle` ends the run: end_turn (submitted or not), budget_reached,
+//   retries_exhausted (after a `session.error`: infra, or a vendor limit), refusal. An idle that
+//   predates the harness's last message (its echo not seen yet) does not count. `requires_action`
+//   idles wait for the tool results. A terminated or deleted session, a terminal `session.error`,
+//   or no idle before `session_timeout_s` is an infra failure.
+//
+// The conversation is rebuilt in Messages-API shape for the transcript: agent messages and tool
+// uses as assistant turns, tool results and user messages as user turns.
+
+import type {
+  BetaManagedAgentsAgentCustomToolUseEvent,
+  BetaManagedAgentsEventParams,
+  BetaManagedAgentsSessionErrorEvent,
+  BetaManagedAgentsSessionStatusIdleEvent,
+  BetaManagedAgentsStreamSessionEvents,
+} from '@anthropic-ai/sdk/resources/beta/sessions/events';
+import type { AgentBudgets, AgentStop } from '../agent/loop.js';
+import type { TranscriptTurn } from '../agent/transcript.js';
+import type { ContentBlock, Message, Usage } from '../core/messages.js';
+import type { Environment } from '../core/suite.js';
+import { costOf } from '../models/pricing.js';
+import { Backoff, isFatalClientError, sleep, type ManagedClient } from './client.js';
+import type { ManagedConfig } from './options.js';
+
+/** Any event the stream or the history can carry. */
+type SessionEvent = BetaManagedAgentsStreamSessionEvents;
+
+export const TOOLS_CLOSED_MESSAGE =
+  'The task is over and its tools are closed: nothing you do now changes the work. If you learned something worth keeping, write it to your memory; otherwise reply briefly.';
+
+/** The outcome a managed session reached (vendor's own words kept in `detail`). */
+export interface OutcomeEvaluation {
+  outcome_id: string;
+  iteration: number;
+  result: string;
+  explanation: string;
+  usage: Usage;
+}
+
+export interface ThreadInfo {
+  id: string;
+  agent_name: string;
+  status: string;
+}
+
+export interface SessionRunInput {
+  client: ManagedClient;
+  config: ManagedConfig;
+  sessionId: string;
+  environment: Pick<Environment, 'call' | 'output'>;
+  budgets: AgentBudgets;
+  modelId: string;
+  /** What the harness sends to start this run (a user.message, a user.define_outcome). */
+  send: BetaManagedAgentsEventParams[];
+  /** The suite's tools are closed (a debrief after the check): every call is refused. */
+  toolsClosed?: boolean;
+  /** After a successful submit, append the work's text to the tool result (the vendor grader reads the conversation). */
+  echoOutput?: boolean;
+  /** The conversation so far (a continued session), extended in place. */
+  messages: Message[];
+  /** A continued session: its history is read first and never processed again. */
+  continued?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface SessionRunResult {
+  stop: AgentStop;
+  infra_error?: string;
+  /** Why it stopped, in the vendor's words (stop_reason, error type). */
+  stop_detail: string;
+  messages: Message[];
+  turns: TranscriptTurn[];
+  /** Token usage summed over the model-request spans seen. */
+  span_usage: Usage;
+  tool_calls: number;
+  builtin_tool_calls: number;
+  outcome_evaluations: OutcomeEvaluation[];
+  outcome_ids: string[];
+  threads: ThreadInfo[];
+  errors: Array<{ type: string; message: string; retry_status: string }>;
+  events: number;
+  reconnects: number;
+}
+
+const ECHO_STALE_MS = 60_000;
+
+const TIMEOUT: unique symbol = Symbol('timeout');
+
+/** A failure in the harness's own handling of an event (a bug): never retried as a dropped connection. */
+class ProcessingError extends Error {
+  constructor(readonly inner: unknown) {
+    super(inner instanceof Error ? inner.message : String(inner));
+  }
+}
+
+/** Consecutive connection failures without any progress before the run is an infra failure. */
+const MAX_RECONNECTS_WITHOUT_PROGRESS = 8;
+
+export async function runSession(input: SessionRunInput): Promise<SessionRunResult> {
+  return new SessionRun(input).run();
+}
+
+class SessionRun {
+  private readonly seen = new Set<string>();
+  private readonly answered = new Set<string>();
+  /** Ids of events the harness sent that the history has not shown yet, with when they were sent. */
+  private readonly awaitingEcho = new Map<string, number>();
+  private readonly ours = new Set<string>();
+  private readonly spanStarts = new Map<string, { at: string; messages: number; turn: number }>();
+  private readonly turnOfToolUse: number[] = [];
+  private readonly turns: TranscriptTurn[] = [];
+  private readonly spanUsage: Usage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
+  private readonly outcomeEvaluations: OutcomeEvaluation[] = [];
+  private readonly outcomeIds: string[] = [];
+  private readonly threads = new Map<string, ThreadInfo>();
+  private readonly errors: SessionRunResult['errors'] = [];
+  private lastIdle: BetaManagedAgentsSessionStatusIdleEvent | undefined;
+  private lastError: BetaManagedAgentsSessionErrorEvent['error'] | undefined;
+  private submitted = false;
+  private toolCalls = 0;
+  private builtinCalls = 0;
+  private events = 0;
+  private reconnects = 0;
+  private interruptedFor: AgentStop | undefined;
+  private done: { stop: AgentStop; detail: string; infra?: string } | undefined;
+  private deadline: number;
+  private sentInitial = false;
+  private currentTurn = -1;
+
+  constructor(private readonly input: SessionRunInput) {
+    this.deadline = Date.now() + input.config.session_timeout_s * 1000;
+  }
+
+  private get sdk() {
+    return this.input.client.sdk;
+  }
+
+  async run(): Promise<SessionRunResult> {
+    if (this.input.continued) {
+      // Everything already in the history belongs to earlier runs of this session.
+      for await (const event of this.sdk.beta.sessions.events.list(this.input.sessionId, { limit: 100 })) this.seen.add(event.id);
+    }
+    if (this.input.config.events === 'poll') await this.pollLoop();
+    else await this.streamLoop();
+    const done = this.done!;
+    return {
+      stop: done.stop,
+      ...(done.infra ? { infra_error: done.infra } : {}),
+      stop_detail: done.detail,
+      messages: this.input.messages,
+      turns: this.turns.map((turn, i) => ({ ...turn, stop_reason: this.turnOfToolUse.includes(i) ? 'tool_use' : turn.stop_reason })),
+      span_usage: this.spanUsage,
+      tool_calls: this.toolCalls,
+      builtin_tool_calls: this.builtinCalls,
+      outcome_evaluations: this.outcomeEvaluations,
+      outcome_ids: this.outcomeIds,
+      threads: [...this.threads.values()],
+      errors: this.errors,
+      events: this.events,
+      reconnects: this.reconnects,
+    };
+  }
+
+  // ---- reading events ------------------------------------------------------------------------
+
+  private async streamLoop(): Promise<void> {
+    const backoff = new Backoff(250, this.input.config.poll.max_ms, 2);
+    let failures = 0;
+    while (!this.done) {
+      let stream;
+      try {
+        stream = await this.sdk.beta.sessions.events.stream(this.input.sessionId, {}, { ...(this.input.signal ? { signal: this.input.signal } : {}) });
+      } catch (error) {
+        if (isFatalClientError(error) || ++failures > MAX_RECONNECTS_WITHOUT_PROGRESS) return this.fail(error, 'open the event stream');
+        if (this.pastDeadline()) return;
+        this.reconnects++;
+        await sleep(backoff.next(), this.input.signal);
+        continue;
+      }
+      const before = this.events;
+      try {
+        await this.sendInitial();
+        await this.reconcile();
+        backoff.reset();
+        await this.consume(stream);
+      } catch (error) {
+        if (error instanceof ProcessingError) throw error.inner;
+        if (this.done) break;
+        if (this.events > before) failures = 0;
+        if (isFatalClientError(error) || ++failures > MAX_RECONNECTS_WITHOUT_PROGRESS) return this.fail(error, 'read the session');
+        // A dropped stream (or a failed list): reconnect, then reconcile with the history.
+        this.reconnects++;
+        if (this.pastDeadline()) return;
+        await sleep(backoff.next(), this.input.signal);
+      } finally {
+        stream.controller.abort();
+      }
+    }
+  }
+
+  private async consume(stream: AsyncIterable<SessionEvent>): Promise<void> {
+    const iterator = stream[Symbol.asyncIterator]();
+    let pending: Promise<IteratorResult<SessionEvent>> | undefined;
+    let quiet = this.input.config.quiet_ms;
+    while (!this.done) {
+      if (!pending) {
+        pending = iterator.next();
+        pending.catch(() => undefined);
+      }
+      const timer = new AbortController();
+      const result = await Promise.race([pending, sleep(quiet, timer.signal).then((): typeof TIMEOUT => TIMEOUT, (): typeof TIMEOUT => TIMEOUT)]);
+      timer.abort();
+      if (result === TIMEOUT) {
+        await this.quietCheck();
+        quiet = Math.min(quiet * 2, this.input.config.poll.max_ms);
+        this.pastDeadline();
+        continue;
+      }
+      pending = undefined;
+      if (result.done) return; // the server closed the stream: reconnect
+      quiet = this.input.config.quiet_ms;
+      await this.process(result.value);
+    }
+  }
+
+  /** Handle one event; a failure here is the harness's, not the connection's. */
+  private async process(event: SessionEvent): Promise<void> {
+    try {
+      await this.handle(event);
+    } catch (error) {
+      throw new ProcessingError(error);
+    }
+  }
+
+  private async pollLoop(): Promise<void> {
+    const { poll } = this.input.config;
+    const backoff = new Backoff(Math.min(250, poll.initial_ms), poll.max_ms, poll.factor);
+    let failures = 0;
+    while (!this.done) {
+      try {
+        await this.sendInitial();
+        const fresh = await this.reconcile();
+        failures = 0;
+        if (this.done) return;
+        if (fresh > 0) backoff.reset();
+        else await this.quietCheck();
+      } catch (error) {
+        if (error instanceof ProcessingError) throw error.inner;
+        if (this.done) return;
+        if (isFatalClientError(error) || ++failures > MAX_RECONNECTS_WITHOUT_PROGRESS) return this.fail(error, 'read the session');
+        this.reconnects++;
+      }
+      if (this.done || this.pastDeadline()) return;
+      await sleep(backoff.next(), this.input.signal);
+    }
+  }
+
+  /** Process every event of the history not seen yet; returns how many there were. */
+  private async reconcile(): Promise<number> {
+    let fresh = 0;
+    for await (const event of this.sdk.beta.sessions.events.list(this.input.sessionId, { limit: 100 })) {
+      if (this.done) break;
+      if (this.seen.has(event.id)) continue;
+      fresh++;
+      await this.process(event);
+    }
+    // Our own events the full history does not show after a long while never will: stop waiting.
+    const now = Date.now();
+    for (const [id, at] of this.awaitingEcho) if (now - at > ECHO_STALE_MS) this.awaitingEcho.delete(id);
+    return fresh;
+  }
+
+  /** Nothing arrived for a while: catch up with the history, then ask the session where it stands. */
+  private async quietCheck(): Promise<void> {
+    await this.reconcile();
+    if (this.done) return;
+    let status: string;
+    try {
+      status = (await this.sdk.beta.sessions.retrieve(this.input.sessionId)).status;
+    } catch (error) {
+      if (isFatalClientError(error)) return this.fail(error, 'retrieve the session');
+      return;
+    }
+    if (status === 'terminated') return this.finish('infra', 'session terminated', `session ${this.input.sessionId} terminated before it finished`);
+    if (status === 'idle' && this.lastIdle && this.lastIdle.stop_reason.type !== 'requires_action' && this.awaitingEcho.size === 0) {
+      this.handleIdle(this.lastIdle);
+    }
+  }
+
+  private pastDeadline(): boolean {
+    if (this.done) return true;
+    if (Date.now() < this.deadline) return false;
+    if (this.interruptedFor) {
+      this.finish(this.interruptedFor, `interrupted (${this.interruptedFor}); the session did not confirm`);
+    } else {
+      void this.sendEvents([{ type: 'user.interrupt' }]).catch(() => undefined);
+      this.finish('infra', 'timeout', `session ${this.input.sessionId} did not finish within ${this.input.config.session_timeout_s} s`);
+    }
+    return true;
+  }
+
+  // ---- handling events -----------------------------------------------------------------------
+
+  private async handle(event: SessionEvent): Promise<void> {
+    if (!('id' in event) || typeof event.id !== 'string') return; // event_start / event_delta previews carry no id of their own
+    if (this.seen.has(event.id)) return;
+    this.seen.add(event.id);
+    this.awaitingEcho.delete(event.id);
+    this.events++;
+    switch (event.type) {
+      case 'agent.custom_tool_use':
+        this.assistant({ type: 'tool_use', id: event.id, name: event.name, input: event.input ?? {} });
+        this.turnOfToolUse.push(this.currentTurn);
+        if (!this.answered.has(event.id)) await this.execute(event);
+        return;
+      case 'agent.tool_use':
+      case 'agent.mcp_tool_use':
+        this.builtinCalls++;
+        this.assistant({ type: 'tool_use', id: event.id, name: event.name, input: event.input ?? {} });
+        this.turnOfToolUse.push(this.currentTurn);
+        if (event.evaluated_permission === 'ask') {
+          try {
+            await this.sendEvents([{ type: 'user.tool_confirmation', tool_use_id: event.id, result: 'allow' }]);
+          } catch (error) {
+            this.fail(error, 'confirm a built-in tool call');
+          }
+        }
+        return;
+      case 'agent.tool_result':
+        this.user({ type: 'tool_result', tool_use_id: event.tool_use_id, content: textOfBlocks(event.content), ...(event.is_error ? { is_error: true } : {}) });
+        return;
+      case 'agent.mcp_tool_result':
+        this.user({ type: 'tool_result', tool_use_id: event.mcp_tool_use_id, content: textOfBlocks(event.content), ...(event.is_error ? { is_error: true } : {}) });
+        return;
+      case 'agent.message': {
+        const text = event.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
+        if (text) this.assistant({ type: 'text', text });
+        return;
+      }
+      case 'agent.thread_message_received': {
+        const text = textOfBlocks(event.content);
+        if (text) this.user({ type: 'text', text: `[from ${event.from_agent_name ?? event.from_session_thread_id}] ${text}` });
+        return;
+      }
+      case 'user.message':
+        if (!this.ours.has(event.id)) this.user({ type: 'text', text: textOfBlocks(event.content) });
+        return;
+      case 'user.custom_tool_result':
+        this.answered.add(event.custom_tool_use_id);
+        if (!this.ours.has(event.id)) this.user({ type: 'tool_result', tool_use_id: event.custom_tool_use_id, content: textOfBlocks(event.content), ...(event.is_error ? { is_error: true } : {}) });
+        return;
+      case 'user.define_outcome':
+        this.outcomeIds.push(event.outcome_id);
+        return;
+      case 'span.model_request_start':
+        this.currentTurn = this.turns.length;
+        this.spanStarts.set(event.id, { at: event.processed_at, messages: this.input.messages.length, turn: this.currentTurn });
+        return;
+      case 'span.model_request_end':
+        this.endTurn(event.model_request_start_id, event.processed_at, event.model_usage, event.is_error === true);
+        return;
+      case 'span.outcome_evaluation_end': {
+        const usage = usageOfSpan(event.usage);
+        this.outcomeEvaluations.push({ outcome_id: event.outcome_id, iteration: event.iteration, result: event.result, explanation: event.explanation, usage });
+        this.user({ type: 'text', text: `[outcome evaluation ${event.iteration}: ${event.result}] ${event.explanation}` });
+        return;
+      }
+      case 'session.error':
+        this.lastError = event.error;
+        this.errors.push({ type: event.error.type, message: event.error.message, retry_status: event.error.retry_status.type });
+        if (event.error.retry_status.type === 'terminal') {
+          this.finish('infra', event.error.type, `session ${this.input.sessionId}: ${event.error.type}: ${event.error.message}`);
+        }
+        return;
+      case 'session.status_idle':
+        this.lastIdle = event;
+        this.handleIdle(event);
+        return;
+      case 'session.status_terminated':
+        this.finish('infra', 'session terminated', `session ${this.input.sessionId} terminated before it finished`);
+        return;
+      case 'session.deleted':
+        this.finish('infra', 'session deleted', `session ${this.input.sessionId} was deleted`);
+        return;
+      case 'session.thread_created':
+        this.threads.set(event.session_thread_id, { id: event.session_thread_id, agent_name: event.agent_name, status: 'created' });
+        return;
+      case 'session.thread_status_running':
+      case 'session.thread_status_idle':
+      case 'session.thread_status_terminated':
+      case 'session.thread_status_rescheduled': {
+        const thread = this.threads.get(event.session_thread_id) ?? { id: event.session_thread_id, agent_name: event.agent_name, status: '' };
+        thread.status = event.type.replace('session.thread_status_', '');
+        this.threads.set(event.session_thread_id, thread);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private handleIdle(event: BetaManagedAgentsSessionStatusIdleEvent): void {
+    if (this.done) return;
+    const reason = event.stop_reason.type;
+    if (reason === 'requires_action') return; // waiting for tool results (sent as their tool uses arrive)
+    // An idle from before the harness's last message: the session has not taken it up yet.
+    if (this.awaitingEcho.size > 0) return;
+    if (!this.sentInitial) return;
+    switch (reason) {
+      case 'end_turn':
+        if (this.interruptedFor) return this.finish(this.interruptedFor, `interrupted (${this.interruptedFor})`);
+        return this.finish(this.submitted ? 'submitted' : 'end_turn', 'end_turn');
+      case 'budget_reached':
+        return this.finish('cost_budget', 'budget_reached');
+      case 'refusal':
+        return this.finish('end_turn', `refusal${event.stop_details?.category ? ` (${event.stop_details.category})` : ''}`);
+      case 'retries_exhausted': {
+        const type = this.lastError?.type ?? 'unknown_error';
+        if (type === 'tool_use_limit_reached_error') return this.finish('max_turns', type);
+        if (type === 'compaction_limit_reached_error') return this.finish('token_budget', type);
+        return this.finish('infra', type, `session ${this.input.sessionId}: ${type}: ${this.lastError?.message ?? 'retries exhausted'}`);
+      }
+      default:
+        return this.finish(this.submitted ? 'submitted' : 'end_turn', String(reason));
+    }
+  }
+
+  private endTurn(startId: string, endAt: string, modelUsage: Parameters<typeof usageOfSpan>[0], isError: boolean): void {
+    const start = this.spanStarts.get(startId);
+    const usage = usageOfSpan(modelUsage);
+    this.spanUsage.input_tokens += usage.input_tokens;
+    this.spanUsage.output_tokens += usage.output_tokens;
+    this.spanUsage.cache_read_tokens += usage.cache_read_tokens;
+    this.spanUsage.cache_write_tokens += usage.cache_write_tokens;
+    const wall = start ? Math.max(0, Date.parse(endAt) - Date.parse(start.at)) : 0;
+    this.turns.push({
+      request_messages: start?.messages ?? this.input.messages.length,
+      stop_reason: isError ? 'max_tokens' : 'end_turn',
+      usage,
+      cost_usd: costOf(this.input.modelId, usage),
+      wall_ms: Number.isFinite(wall) ? wall : 0,
+    });
+    if (start && start.turn !== this.turns.length - 1) {
+      // Spans closed out of order: attribute tool uses to turns by position only.
+      this.currentTurn = this.turns.length - 1;
+    }
+    const { budgets } = this.input;
+    const tokens = this.spanUsage.input_tokens + this.spanUsage.output_tokens + this.spanUsage.cache_read_tokens + this.spanUsage.cache_write_tokens;
+    if (this.turns.length >= budgets.max_turns) void this.interrupt('max_turns');
+    else if (budgets.max_tokens_per_trial !== undefined && tokens >= budgets.max_tokens_per_trial) void this.interrupt('token_budget');
+  }
+
+  private async interrupt(reason: AgentStop): Promise<void> {
+    if (this.interruptedFor || this.done) return;
+    this.interruptedFor = reason;
+    // The session should confirm with an idle soon; if it does not, stop waiting after a minute.
+    this.deadline = Math.min(this.deadline, Date.now() + 60_000);
+    try {
+      await this.sendEvents([{ type: 'user.interrupt' }]);
+    } catch {
+      this.finish(reason, `interrupted (${reason}); the interrupt could not be sent`);
+    }
+  }
+
+  private async execute(event: BetaManagedAgentsAgentCustomToolUseEvent): Promise<void> {
+    let content: string;
+    let isError = false;
+    if (this.input.toolsClosed || this.interruptedFor) {
+      content = TOOLS_CLOSED_MESSAGE;
+      isError = true;
+    } else {
+      this.toolCalls++;
+      let outcome;
+      try {
+        outcome = await this.input.environment.call(event.name, event.input ?? {});
+      } catch (error) {
+        // A tool that throws is a bug in the environment, not the agent's failure.
+        this.finish('infra', 'tool crashed', `tool ${event.name} crashed: ${(error as Error).message}`);
+        void this.sendEvents([{ type: 'user.interrupt' }]).catch(() => undefined);
+        return;
+      }
+      content = outcome.content;
+      isError = outcome.is_error === true;
+      if (outcome.submitted && !isError) {
+        this.submitted = true;
+        if (this.input.echoOutput && this.input.environment.output) {
+          const work = await this.input.environment.output();
+          content = `${content}\n\nThe submitted work, as a reviewer reads it:\n${work.slice(0, 60_000)}`;
+        }
+      }
+    }
+    this.answered.add(event.id);
+    this.user({ type: 'tool_result', tool_use_id: event.id, content, ...(isError ? { is_error: true } : {}) });
+    try {
+      await this.sendEvents([
+        { type: 'user.custom_tool_result', custom_tool_use_id: event.id, content: [{ type: 'text', text: content || '(no output)' }], ...(isError ? { is_error: true } : {}) },
+      ]);
+    } catch (error) {
+      this.fail(error, `send the result of ${event.name}`);
+    }
+  }
+
+  // ---- sending -------------------------------------------------------------------------------
+
+  private async sendInitial(): Promise<void> {
+    if (this.sentInitial) return;
+    for (const event of this.input.send) {
+      if (event.type === 'user.message') this.user({ type: 'text', text: textOfBlocks(event.content) });
+      else if (event.type === 'user.define_outcome') this.user({ type: 'text', text: event.description });
+    }
+    await this.sendEvents(this.input.send);
+    this.sentInitial = true;
+  }
+
+  private async sendEvents(events: BetaManagedAgentsEventParams[]): Promise<void> {
+    const sentAt = Date.now();
+    const response = await this.sdk.beta.sessions.events.send(this.input.sessionId, { events }, { ...(this.input.signal ? { signal: this.input.signal } : {}) });
+    for (const echo of response.data ?? []) {
+      this.ours.add(echo.id);
+      if (!this.seen.has(echo.id)) this.awaitingEcho.set(echo.id, sentAt);
+    }
+  }
+
+  // ---- the conversation ----------------------------------------------------------------------
+
+  private assistant(block: ContentBlock): void {
+    const messages = this.input.messages;
+    const last = messages.at(-1);
+    if (last?.role === 'assistant' && Array.isArray(last.content)) last.content.push(block);
+    else messages.push({ role: 'assistant', content: [block] });
+  }
+
+  private user(block: ContentBlock): void {
+    const messages = this.input.messages;
+    const last = messages.at(-1);
+    if (last?.role === 'user') {
+      if (typeof last.content === 'string') last.content = [{ type: 'text', text: last.content }, block];
+      else last.content.push(block);
+    } else {
+      messages.push({ role: 'user', content: [block] });
+    }
+  }
+
+  private finish(stop: AgentStop, detail: string, infra?: string): void {
+    if (this.done) return;
+    this.done = { stop, detail, ...(infra ? { infra } : {}) };
+  }
+
+  private fail(error: unknown, doing: string): void {
+    const translated = this.input.client.infra(error, doing);
+    this.finish('infra', 'api error', translated instanceof Error ? translated.message : String(translated));
+  }
+}
+
+function textOfBlocks(content: ReadonlyArray<{ type: string; text?: string; source?: unknown }> | undefined): string {
+  if (!content) return '';
+  return content
+    .map((block) => (block.type === 'text' && typeof block.text === 'string' ? block.text : block.type === 'document' ? '[document]' : block.type === 'image' ? '[image]' : ''))
+    .filter(Boolean)
+    .join('\n');
+}
+
+export function usageOfSpan(usage: { input_tokens?: number; output_tokens?: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number } | undefined): Usage {
+  return {
+    input_tokens: usage?.input_tokens ?? 0,
+    output_tokens: usage?.output_tokens ?? 0,
+    cache_read_tokens: usage?.cache_read_input_tokens ?? 0,
+    cache_write_tokens: usage?.cache_creation_input_tokens ?? 0,
+  };
+}
