@@ -258,7 +258,11 @@ function timeChart(model: ReportModel): Buffer {
 }
 
 /** Memory entries and tokens after each session, mean over replicates. */
-function memoryChart(model: ReportModel): Buffer {
+function memoryChart(model: ReportModel): Buffer | undefined {
+  // Arms that never kept anything would only draw flat zero lines over one another.
+  const keeping = model.arms.filter((a) => model.memory.some((r) => r.arm === a.name && (r.entries > 0 || r.tokens > 0)));
+  if (keeping.length === 0) return undefined;
+  const without = model.arms.filter((a) => !keeping.includes(a)).map((a) => a.name);
   const sessions = [...new Set(model.memory.map((r) => r.session))].sort((a, b) => a - b);
   const axisTitle = sessions[0] === 0 ? 'After session (0 = the memory the run started with)' : 'After session';
   const panel = (field: 'entries' | 'tokens' | 'precision' | 'recall', title: string, axis: string, percent = false) =>
@@ -266,7 +270,7 @@ function memoryChart(model: ReportModel): Buffer {
       {
         type: 'line',
         data: {
-          datasets: model.arms.map((a) =>
+          datasets: keeping.map((a) =>
             lineDataset(
               model,
               a.name,
@@ -298,7 +302,8 @@ function memoryChart(model: ReportModel): Buffer {
       panel('recall', 'Recall of pitfalls met', 'Pitfalls met so far that memory covers (%)', true),
     );
   }
-  return compose(panels, 620, 440, 2, quality ? 'Memory size and quality per session' : 'Memory size per session', footnoteFor(model));
+  const notes = [without.length ? `No memory kept by: ${without.join(', ')}.` : '', footnoteFor(model) ?? ''].filter(Boolean).join(' ');
+  return compose(panels, 620, 440, 2, quality ? 'Memory size and quality per session' : 'Memory size per session', notes || undefined);
 }
 
 /** Heat map: share of exposed trials that hit each pitfall, per arm (panel) and session (column). */
@@ -432,7 +437,7 @@ export function writeCharts(model: ReportModel, dir: string): ChartFile[] {
   put('completion.png', 'Completion rate per session', 'Completion rate per session and arm, with Wilson 95% interval bands (infrastructure failures excluded).', completionChart(model));
   put('cost-tokens.png', 'Cost and tokens per arm', 'Tokens per trial by kind, and total cost by source (trials, the arm after tasks, consolidation), per arm.', costChart(model));
   put('time.png', 'Time to completion', 'Mean turns, tokens and wall time of completed trials, per session and arm.', timeChart(model));
-  if (model.memory.length > 0) put('memory.png', 'Memory size', 'Memory entries (list items) and tokens after each session, mean over replicates.', memoryChart(model));
+  put('memory.png', 'Memory size and quality', 'Memory entries and tokens after each session, and lesson precision and recall when the pitfall tables are known; mean over replicates.', memoryChart(model));
   put('pitfalls.png', 'Pitfalls hit per session', 'Heat map: for each arm, session and pitfall, the share of trials exposed to the pitfall that hit it.', pitfallChart(model));
   put('grader-agreement.png', 'Grader vs checker', "The grader's verdict against the deterministic checker's, per arm, with Cohen's kappa.", graderChart(model));
   return out;

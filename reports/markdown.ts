@@ -49,6 +49,14 @@ export function renderReportMarkdown(model: ReportModel, charts: readonly ChartF
   );
 
   out.push('## Learning curves', '');
+  // Runs with slices (issue 11): say which slice the curves and the other figures use (reports/controls.ts).
+  if (model.slices) {
+    out.push(
+      `Slice: ${model.slices.curves === 'eval' ? 'the eval slice (held-apart tasks re-run every session, read-only: test-then-update)' : 'the train slice'}. ` +
+        'The summary table, comparisons and claims use the train slice; summary.md ("Experimental controls") has every slice.',
+      '',
+    );
+  }
   const header = ['Arm', ...model.sessions.map((s) => `S${s}`), 'Slope / session [95% CI]', 'AUC [95% CI]'];
   out.push(
     mdTable(

@@ -21,6 +21,7 @@ import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { TrialRecord } from '../harness/core/records.js';
 import { wilsonInterval } from '../harness/stats/wilson.js';
+import { mainTrials } from '../harness/core/slices.js';
 import { redactText } from '../harness/security/redact.js';
 
 /** Confidence level of every interval in the summary. */
@@ -302,6 +303,8 @@ export interface SummaryMeta {
   simulated: boolean;
   /** Arms in report order (others follow in order of first appearance). */
   armOrder?: string[];
+  /** Set when the run has other slices than train (issue 11): the tables cover the train slice only, and say so. */
+  slice?: 'train';
 }
 
 /** The plain note that opens every report of simulated results. */
@@ -329,7 +332,8 @@ export function renderSummaryMarkdown(rows: readonly SummaryRow[], meta: Summary
   out.push('## Completion rate', '');
   out.push(
     `Share of counted trials completed, with a Wilson ${Math.round(SUMMARY_CONFIDENCE * 100)}% interval ` +
-      'in brackets (trials pooled over tasks and replicates).',
+      'in brackets (trials pooled over tasks and replicates).' +
+      (meta.slice ? ' Train slice only: the eval and re-test slices are under "Experimental controls" below.' : ''),
     '',
   );
   if (pooled.length === 0) {
@@ -445,10 +449,12 @@ export async function writeSummary(
 ): Promise<{ csvPath: string; mdPath: string }> {
   const reportDir = join(runDir, 'report');
   await mkdir(reportDir, { recursive: true });
-  const rows = summarize(trials, meta.armOrder);
+  // The train slice when the run has others (issue 11, harness/core/slices.ts); every trial otherwise.
+  const main = mainTrials(trials);
+  const rows = summarize(main, meta.armOrder);
   const csvPath = join(reportDir, 'summary.csv');
   const mdPath = join(reportDir, 'summary.md');
   await writeFileAtomic(csvPath, renderSummaryCsv(rows));
-  await writeFileAtomic(mdPath, renderSummaryMarkdown(rows, meta));
+  await writeFileAtomic(mdPath, renderSummaryMarkdown(rows, main.length !== trials.length ? { ...meta, slice: 'train' } : meta));
   return { csvPath, mdPath };
 }

@@ -12,6 +12,7 @@ import type { TrialRecord } from '../core/records.js';
 import type { Manifest } from '../storage/manifest.js';
 import { canonicalJson } from '../storage/manifest.js';
 import { readJsonLines, RunDir } from '../storage/run-dir.js';
+import { mainTrials } from '../core/slices.js';
 
 /** Unusable input for compare/history: exit code 2, with the reason. */
 export class CompareInputError extends Error {
@@ -204,7 +205,8 @@ export function loadRunDir(path: string): LoadedRun {
   let trials: TrialRecord[];
   let events: ConsolidationEvent[];
   try {
-    trials = dir.trials();
+    // The train slice when the run has an eval slice or re-tests (issue 11, harness/core/slices.ts), as in the report's main figures.
+    trials = mainTrials(dir.trials());
     events = readJsonLines<ConsolidationEvent>(dir.eventsPath);
   } catch (error) {
     throw new CompareInputError(`${path}: ${(error as Error).message}`);

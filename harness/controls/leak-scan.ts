@@ -136,7 +136,7 @@ function pitfallMarkers(suite: Suite): LeakMarkerSpec[] {
     const texts: Array<[string, string]> = [[p.description, `pitfall ${p.id} description`]];
     if (p.drift?.note) texts.push([p.drift.note, `pitfall ${p.id} drift note`]);
     for (const [text, source] of texts) {
-      for (const sentence of text.split(/(?<=[.;:!?])\s+/)) {
+      for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z])/)) {
         if (normalize(sentence).length >= MIN_PITFALL_SENTENCE_CHARS) out.push({ text: sentence, kind: 'pitfall', source });
       }
     }

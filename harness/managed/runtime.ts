@@ -245,7 +245,7 @@ export class ManagedRuntime implements AgentRuntime {
       return {
         type: 'user.define_outcome',
         description: input.task.prompt,
-        rubric: { type: 'text', content: input.task.rubric.map((c) => `- ${c}`).join('\n') },
+        rubric: { type: 'text', content: input.task.rubric.map((c) => `- ${c.replace(/\s+/g, ' ').trim()}`).join('\n') },
         max_iterations: outcomes.max_iterations,
       };
     }

@@ -305,10 +305,11 @@
 
     // Memory size (per arm; suite and family filters do not apply to memory).
     var snaps = D.memory.snapshots.filter(function (x) { return state.arms[x.arm]; });
-    if (snaps.length) {
+    var keeping = arms.filter(function (a) { return snaps.some(function (x) { return x.arm === a && (x.entries > 0 || x.tokens > 0); }); });
+    if (keeping.length) {
       var c4 = chartBox('chart-memory', 'Memory entries after each session (mean over replicates; arms filter only)');
       append(grid, c4.box);
-      charts.push(new Chart(c4.canvas, { type: 'line', data: { datasets: arms.map(function (a) {
+      charts.push(new Chart(c4.canvas, { type: 'line', data: { datasets: keeping.map(function (a) {
         var ss = uniq(snaps.filter(function (x) { return x.arm === a; }).map(function (x) { return x.session; })).sort(function (p, q) { return p - q; });
         return lineSet(a, ss.map(function (x) {
           var g = snaps.filter(function (y) { return y.arm === a && y.session === x; });

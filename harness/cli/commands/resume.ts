@@ -44,6 +44,7 @@ export const resumeCommand: CommandModule<object, ResumeArgs> = {
       progress: progressFor(args.progress ?? 'auto'),
       ...(cache ? { cache } : {}),
       ...(args['allow-harness-change'] ? { allowHarnessChange: true } : {}),
+      ...(executor ? { executor } : {}),
     });
     process.stderr.write(describeCache(cache));
     await finishRun(outcome);
