@@ -913,7 +913,7 @@ class MockSession {
   }
 
   private emit(event: Json): Json {
-    const full = { id: this.server.id('sevt'), processed_at: now(), ...event };
+    const full: Json & { id: string; processed_at: string } = { ...event, id: this.server.id('sevt'), processed_at: now() };
     this.events.push(full);
     this.updated_at = String(full.processed_at);
     for (const sub of [...this.subscribers]) {

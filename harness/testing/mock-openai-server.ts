@@ -154,7 +154,8 @@ export class MockOpenAIServer {
     const problem = validate(body);
     if (problem) return fail(400, problem);
     const request = body as ChatRequest;
-    const reply = this.queue.shift() ?? (this.handler ? await this.handler(request, { index: record.index, headers }) : ({ kind: 'completion', content: 'ok' } as const));
+    const reply: MockOpenAIReply =
+      this.queue.shift() ?? (this.handler ? await this.handler(request, { index: record.index, headers }) : { kind: 'completion', content: 'ok' });
     if (reply.kind === 'hang') return;
     if (reply.kind === 'drop') {
       res.socket?.destroy();
