@@ -364,6 +364,9 @@ function measureOf(t: TrialRecord, measure: TimeMeasure): number {
   return measure === 'tokens' ? tokensOf(t) : t[measure];
 }
 
+/** Below this many tasks (clusters) the bootstrap intervals under-cover (scripts/calibrate.ts): the report says so. */
+export const FEW_TASKS = 10;
+
 /** Power 0.8 at two-sided alpha 0.05: the distance (in standard errors) between null and effect. */
 const Z_DECIDE = normalQuantile(0.975) + normalQuantile(0.8);
 
@@ -566,6 +569,9 @@ export function evaluateClaim(claim: Claim, ctx: ClaimContext): ClaimResult {
     sampleSize = scaledNeed(clusters.length, clusters.length, r.se, claim.claimed, 'tasks', `of the pass@${k} difference over tasks`);
   }
 
+  if (measured.n_clusters < FEW_TASKS) {
+    extraReasons.push(`only ${measured.n_clusters} task${measured.n_clusters === 1 ? '' : 's'}: intervals from so few run narrow (see README, Calibration)`);
+  }
   const { verdict, reason } = verdictFor(claim.metric, claim.claimed, measured.lo, measured.hi);
   if (claim.metric === 'rate_ratio' && measured.baseline_value === 0) {
     // No sample size decides a ratio over a baseline of zero: only a baseline that completes some tasks does.

@@ -56,7 +56,9 @@ export function figureSlices(trials: readonly TrialRecord[]): Record<string, Tri
   return {
     'summary table (summary.md, summary.csv)': 'train',
     'comparisons and claims (report.md, claims.md)': 'train',
+    'time to completion, pitfall heat map (report.md, charts)': 'train',
     'learning curves (report.md, completion.png)': curves,
+    'pass@1 after each try, grader agreement (summary.md)': 'all',
     'cost and tokens': 'all',
     'trials.csv': 'all',
   };
@@ -138,7 +140,7 @@ export function orderVariance(trials: readonly TrialRecord[], arms: readonly str
 export interface PassKRow {
   arm: string;
   slice: TrialSlice;
-  /** Independent trials per task at most (chains that met it). */
+  /** Independent trials per task at most (chains that met it): k runs up to this. */
   chains: number;
   /** k -> pass@k and pass^k, with the tasks they average over. */
   values: Array<{ k: number; pass_at_k: number; pass_hat_k: number; tasks: number }>;
@@ -161,7 +163,10 @@ export function passKTable(trials: readonly TrialRecord[], arms: readonly string
   const out: PassKRow[] = [];
   for (const arm of arms) {
     const rows = independentTrials(trials, arm);
-    const chains = new Set(rows.map((t) => t.replicate)).size;
+    // k runs up to the most independent trials any task has (eval tasks: the orders of their task set).
+    const perTask = new Map<string, number>();
+    for (const t of rows) perTask.set(t.task, (perTask.get(t.task) ?? 0) + 1);
+    const chains = Math.max(0, ...perTask.values());
     if (chains < 2) continue;
     const ks = [...new Set([1, 2, 3, chains])].filter((k) => k <= chains).sort((a, b) => a - b);
     out.push({
@@ -380,11 +385,20 @@ export function renderControlsMarkdown(model: ControlsModel): string {
         'pass@k: at least one of k succeeds; pass^k: all k succeed (unbiased estimators, mean over tasks with k or more chains).',
       '',
     );
-    const header = ['Arm', 'Chains', ...ks.flatMap((k) => [`pass@${k}`, `pass^${k}`])];
+    // pass@1 = pass^1: one column for k = 1.
+    const header = ['Arm', 'Trials per task (max)', ...ks.flatMap((k) => (k === 1 ? ['pass@1'] : [`pass@${k}`, `pass^${k}`]))];
     out.push(
       mdTable(
         header,
-        model.pass_k.map((r) => [r.arm, String(r.chains), ...ks.flatMap((k) => { const v = r.values.find((x) => x.k === k); return v ? [pct(v.pass_at_k), pct(v.pass_hat_k)] : ['–', '–']; })]),
+        model.pass_k.map((r) => [
+          r.arm,
+          String(r.chains),
+          ...ks.flatMap((k) => {
+            const v = r.values.find((x) => x.k === k);
+            if (k === 1) return [v ? pct(v.pass_at_k) : '–'];
+            return v ? [pct(v.pass_at_k), pct(v.pass_hat_k)] : ['–', '–'];
+          }),
+        ]),
         header.map((_, i) => (i === 0 ? 'l' : 'r')),
       ),
       '',
@@ -395,22 +409,35 @@ export function renderControlsMarkdown(model: ControlsModel): string {
     const f = model.forgetting;
     out.push('### Forgetting (re-test)', '');
     out.push('Tasks first met early, re-run read-only late, against the same chain\'s first trial of the task. Lost: passed the first time, failed on the re-test.', '');
-    const header = ['Arm', 'Re-tests', 'First time', 'Re-test', 'Kept', 'Lost', 'Gained', 'Still failing'];
+    const header = ['Arm', 'Re-tests', 'First time', 'Re-test', 'Kept', 'Lost', 'Gained', 'Still failing', 'Pitfall hits: first / re-test', 'Reappeared'];
+    const pitfallsOf = (arm: string) => f.pitfalls.filter((p) => p.arm === arm);
+    const total = (arm: string, key: 'hit_first' | 'hit_retest' | 'reappeared') => pitfallsOf(arm).reduce((sum, p) => sum + p[key], 0);
     out.push(
       mdTable(
         header,
-        f.rows.map((r) => [r.arm, String(r.pairs), pct(r.first_rate), pct(r.retest_rate), String(r.kept), String(r.lost), String(r.gained), String(r.still_failing)]),
+        f.rows.map((r) => [
+          r.arm,
+          String(r.pairs),
+          pct(r.first_rate),
+          pct(r.retest_rate),
+          String(r.kept),
+          String(r.lost),
+          String(r.gained),
+          String(r.still_failing),
+          `${total(r.arm, 'hit_first')} / ${total(r.arm, 'hit_retest')}`,
+          String(total(r.arm, 'reappeared')),
+        ]),
         header.map((_, i) => (i === 0 ? 'l' : 'r')),
       ),
       '',
     );
-    const shown = f.pitfalls.filter((p) => p.hit_retest > 0);
-    if (shown.length) {
-      out.push('Pitfalls hit on re-tests. Reappeared: hit the first time, avoided by the chain in between, hit again (a lesson lost or overwritten).', '');
-      const h = ['Arm', 'Pitfall', 'Exposed', 'Hit first time', 'Hit on re-test', 'Reappeared', 'Examples'];
-      out.push(mdTable(h, shown.map((p) => [p.arm, p.pitfall, String(p.exposed), String(p.hit_first), String(p.hit_retest), String(p.reappeared), p.examples.slice(0, 2).join(', ')]), ['l', 'l', 'r', 'r', 'r', 'r', 'l']), '');
+    const back = f.pitfalls.filter((p) => p.reappeared > 0);
+    if (back.length) {
+      out.push('Pitfalls that reappeared: hit the first time, avoided by the chain in between, hit again on the re-test (a lesson lost or overwritten). Per pitfall in controls.json.', '');
+      const h = ['Arm', 'Pitfall', 'Re-tests exposed', 'Hit first time', 'Hit on re-test', 'Reappeared', 'Examples'];
+      out.push(mdTable(h, back.map((p) => [p.arm, p.pitfall, String(p.exposed), String(p.hit_first), String(p.hit_retest), String(p.reappeared), p.examples.slice(0, 2).join(', ')]), ['l', 'l', 'r', 'r', 'r', 'r', 'l']), '');
     } else {
-      out.push('No pitfall was hit on a re-test.', '');
+      out.push('No pitfall reappeared after a chain had learnt to avoid it.', '');
     }
   }
   if (model.counts.infra) out.push(`Infrastructure failures (${model.counts.infra}) are left out of every figure in this section.`, '');
@@ -431,7 +458,7 @@ export async function writeControlsReport(data: RunData): Promise<{ model: Contr
   let leak: LeakScanResult | { status: 'unknown'; headline: string } | null = null;
   try {
     const suites = await loadSuites(data.manifest.experiment.suites, data.manifest.experiment.suite_options ?? {});
-    leak = scanRun(data.root, suites.values(), data.trials);
+    leak = scanRun(data.root, suites.values(), data.trials, data.snapshots);
   } catch (error) {
     const recorded = data.manifest.leak_scan;
     if (recorded?.status === 'leak') leak = { status: 'unknown', headline: data.manifest.invalid ?? `RUN INVALID: memory leak (${recorded.leaks} entries; see \`dreambench leak-scan\`).` };

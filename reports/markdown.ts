@@ -2,7 +2,7 @@
 // ($GITHUB_STEP_SUMMARY) or a paper's appendix: summary, learning curves, comparisons with the
 // first arm, claims, and the methods behind the numbers.
 
-import { formatLevel, formatMetric, formatSampleSize } from './claims.js';
+import { FEW_TASKS, formatLevel, formatMetric, formatSampleSize } from './claims.js';
 import type { ReportModel } from './analysis.js';
 import type { ChartFile } from './charts.js';
 import { formatNumber, formatPercent, formatRateCell, formatUsd, mdTable } from './summary.js';
@@ -107,7 +107,12 @@ export function renderReportMarkdown(model: ReportModel, charts: readonly ChartF
         `(B = ${model.bootstrap.B}, seeded from the run's seed). McNemar: exact two-sided p on the discordant pairs; Holm: adjusted across the ${model.comparisons.length} comparison(s) above. ` +
         'MDE: the smallest difference this comparison detects with 80% power at α = 0.05, from the paired sample-size formula with the outcome correlation and design effect the run shows:',
       '',
-      ...model.comparisons.map((c) => `- ${c.arm}: ${c.power_model}.`),
+      ...model.comparisons.map(
+        (c) =>
+          `- ${c.arm}: ${c.power_model}.` +
+          (c.n_clusters < FEW_TASKS ? ` Only ${c.n_clusters} tasks: intervals from so few run narrow.` : '') +
+          (c.difference.flags.includes('all_pairs_agree') ? ' No pair differed: the interval is the estimate ± the Wilson bound on how often pairs could differ.' : ''),
+      ),
       '',
     );
   }

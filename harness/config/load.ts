@@ -216,7 +216,9 @@ export function validateExperiment(
       if (!pitfall) fail(`schedule.drift[${i}].pitfall`, `unknown pitfall "${event.pitfall}"; expected one of ${[...pitfalls.keys()].join(', ')}`);
       else if (!pitfall.drift) fail(`schedule.drift[${i}].pitfall`, `pitfall "${event.pitfall}" declares no drift variant`);
     });
-    checkControls(experiment, families, known, fail);
+    // Family names are checked only when every suite of the experiment was loaded.
+    const allLoaded = experiment.suites.every((suite) => known.suiteDetails!.has(suite));
+    checkControls(experiment, allLoaded ? families : undefined, known, fail);
   } else {
     checkControls(experiment, undefined, known, fail);
   }

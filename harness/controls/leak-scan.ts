@@ -202,7 +202,8 @@ class MarkerIndex {
   }
 }
 
-interface Snapshot {
+/** A memory snapshot as read from memory/<arm>/r<rep>/session-NNN/ (the report's RunData has them already). */
+export interface Snapshot {
   arm: string;
   replicate: number;
   session: number;
@@ -252,10 +253,10 @@ export function agentVisibleText(transcript: Transcript): string {
 }
 
 /** Scan a run's memory snapshots. `suites` are the run's suites (configured); `trials` its records (for the seen check). */
-export function scanRun(runDir: string, suites: Iterable<Suite>, trials?: readonly TrialRecord[]): LeakScanResult {
+export function scanRun(runDir: string, suites: Iterable<Suite>, trials?: readonly TrialRecord[], loaded?: readonly Snapshot[]): LeakScanResult {
   const markers = collectMarkers(suites);
   const index = new MarkerIndex(markers);
-  const snapshots = readSnapshots(runDir);
+  const snapshots = loaded ?? readSnapshots(runDir);
   const records = trials ?? new RunDir(runDir).trials();
 
   // Search each distinct file text once.

@@ -27,7 +27,8 @@ import { costOf } from '../models/pricing.js';
 import { createManagedClient, FILES_API_BETA, type ManagedClient } from './client.js';
 import { ManagedResources } from './definitions.js';
 import type { ManagedConfig } from './options.js';
-import { runSession, type OutcomeEvaluation, type SessionRunResult, type ThreadInfo } from './session.js';
+import { runSession, usageOfSpan, type OutcomeEvaluation, type SessionRunResult, type ThreadInfo } from './session.js';
+import type { TranscriptTurn } from '../agent/transcript.js';
 import { exportStore, filesHash, materialize, StoreRegistry, storeUsable, storeWrites, type StoreWrites } from './stores.js';
 
 /** What a managed run leaves in AgentRunResult.runtime (and so in the transcript). */
@@ -57,7 +58,8 @@ export interface ManagedDetails {
   reconnects: number;
   outcome_evaluations?: OutcomeEvaluation[];
   outcome_ids?: string[];
-  threads?: Array<ThreadInfo & { usage?: Usage }>;
+  /** Multiagent: every thread of the session (the primary has no parent), its usage and (subagents) its turns. */
+  threads?: Array<ThreadInfo & { parent: string | null; usage?: Usage; turns?: number }>;
   errors?: SessionRunResult['errors'];
   session_files?: Array<{ id: string; filename: string; path: string }>;
 }
@@ -297,7 +299,22 @@ export class ManagedRuntime implements AgentRuntime {
     if (outcomeIds.length) details.outcome_ids = outcomeIds;
     const errors = [...(previous?.errors ?? []), ...result.errors];
     if (errors.length) details.errors = errors;
-    if (this.config.multiagent || result.threads.length) details.threads = await this.threadsOf(base.session_id, result.threads);
+    const turns = [...result.turns];
+    if (this.config.multiagent || result.threads.length) {
+      details.threads = await this.threadsOf(base.session_id, result.threads);
+      // A subagent's model requests are spans on its own thread's stream: its turns count towards the trial.
+      for (const thread of details.threads) {
+        if (thread.parent === null) continue;
+        const counted = previous?.threads?.find((t) => t.id === thread.id && t.turns !== undefined);
+        if (counted) {
+          thread.turns = counted.turns!;
+          continue;
+        }
+        const threadTurns = await this.threadTurns(base.session_id, thread.id, modelId);
+        thread.turns = threadTurns.length;
+        turns.push(...threadTurns);
+      }
+    }
     if (this.config.session_files === 'download') {
       const files = await this.downloadFiles(base.session_id, input.workdir, previous?.session_files ?? []);
       if (files.length) details.session_files = files;
@@ -310,7 +327,7 @@ export class ManagedRuntime implements AgentRuntime {
       stop: result.stop,
       system,
       messages: result.messages,
-      turns: result.turns,
+      turns,
       usage,
       cost_usd: cost,
       tool_calls: result.tool_calls,
@@ -328,14 +345,34 @@ export class ManagedRuntime implements AgentRuntime {
           id: thread.id,
           agent_name: name,
           status: thread.status,
+          parent: thread.parent_thread_id,
           ...(thread.usage ? { usage: sessionUsageOf(thread.usage) } : {}),
         });
       }
     } catch (error) {
       throw this.client.infra(error, `list the threads of session ${sessionId}`);
     }
-    for (const thread of seen) if (!out.some((t) => t.id === thread.id)) out.push(thread);
+    for (const thread of seen) if (!out.some((t) => t.id === thread.id)) out.push({ ...thread, parent: null });
     return out;
+  }
+
+  /** The model requests of one thread (span.model_request_end on its own event stream), as turns. */
+  private async threadTurns(sessionId: string, threadId: string, modelId: string): Promise<TranscriptTurn[]> {
+    const starts = new Map<string, string>();
+    const turns: TranscriptTurn[] = [];
+    try {
+      for await (const event of this.client.sdk.beta.sessions.threads.events.list(threadId, { session_id: sessionId, limit: 100 })) {
+        if (event.type === 'span.model_request_start') starts.set(event.id, event.processed_at);
+        if (event.type !== 'span.model_request_end') continue;
+        const usage = usageOfSpan(event.model_usage);
+        const start = starts.get(event.model_request_start_id);
+        const wall = start ? Date.parse(event.processed_at) - Date.parse(start) : 0;
+        turns.push({ request_messages: 0, stop_reason: 'end_turn', usage, cost_usd: costOf(modelId, usage), wall_ms: Number.isFinite(wall) ? Math.max(0, wall) : 0 });
+      }
+    } catch (error) {
+      throw this.client.infra(error, `list the events of thread ${threadId}`);
+    }
+    return turns;
   }
 
   /** Files the session produced (Files API, scope = the session), into the workspace for the checker. */

@@ -194,8 +194,11 @@ export function foldWrites(base: MemoryFiles, writesInOrder: readonly StoreWrite
         merged[file] = text;
       } else if (!touched.has(file) && current === base[file]) {
         merged[file] = text;
+      } else if (base[file] === undefined) {
+        // Several trials created the same file: keep the first one's, plus every line the others add.
+        merged[file] = unionLines(current, text);
       } else {
-        merged[file] = mergeText(base[file] ?? '', current, text);
+        merged[file] = mergeText(base[file], current, text);
       }
       touched.add(file);
     }
@@ -209,13 +212,32 @@ export function mergeText(base: string, current: string, mine: string): string {
   if (current === base) return mine;
   const patch = structuredPatch('a', 'b', base, mine, undefined, undefined, { context: 2 });
   const applied = applyPatch(current, patch, { fuzzFactor: 2 });
-  if (applied !== false) return applied;
+  if (applied !== false) return dedupeListItems(applied);
   // The edit no longer applies: keep every line it added that the merge does not hold yet.
-  const have = new Set(current.split('\n').map((l) => l.trim()));
   const baseLines = new Set(base.split('\n').map((l) => l.trim()));
-  const added = mine.split('\n').filter((l) => l.trim() !== '' && !baseLines.has(l.trim()) && !have.has(l.trim()));
-  if (added.length === 0) return current;
-  return `${current.replace(/\n*$/, '\n')}${added.join('\n')}\n`;
+  return unionLines(current, mine.split('\n').filter((l) => !baseLines.has(l.trim())).join('\n'));
+}
+
+/** Two trials wrote the same lesson: keep the first copy of a repeated list item. */
+function dedupeListItems(text: string): string {
+  const seen = new Set<string>();
+  return text
+    .split('\n')
+    .filter((line) => {
+      if (!/^\s*[-*]\s+\S/.test(line)) return true;
+      const key = line.trim();
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .join('\n');
+}
+
+/** `current`, then every non-empty line of `mine` it does not hold yet. */
+export function unionLines(current: string, mine: string): string {
+  const have = new Set(current.split('\n').map((l) => l.trim()));
+  const added = mine.split('\n').filter((l) => l.trim() !== '' && !have.has(l.trim()));
+  return added.length === 0 ? current : `${current.replace(/\n*$/, '\n')}${added.join('\n')}\n`;
 }
 
 export function sortedFiles(files: MemoryFiles): MemoryFiles {

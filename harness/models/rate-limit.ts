@@ -11,7 +11,8 @@
 //   minute, less a 250 ms margin for arrival jitter). Anthropic says a per-minute limit may be enforced over shorter intervals (60 RPM as
 //   one request a second), so a client that bursts a whole minute's allowance at once trips 429s.
 // - input tokens are reserved from an estimate of the request (its JSON size) and corrected from
-//   the usage the API reports; output tokens are reserved at max_tokens (the API estimates OTPM
+//   the usage the API reports; a token bucket holds at least the largest request seen (and refills
+//   that much slower), so a large request never overdraws it; output tokens are reserved at max_tokens (the API estimates OTPM
 //   from max_tokens at the start of a request too) and corrected likewise.
 // - waiters are served first come, first served, so a large request is not starved by small ones.
 // - a 429 (or a retry-after on any response) pauses every request to the model until it expires:
@@ -114,10 +115,24 @@ class Bucket {
     this.setLimit(limit, now, true);
   }
 
+  /** The largest single request seen: the bucket holds at least that much (see `grow`). */
+  private largest = 1;
+
+  /**
+   * A request larger than the bucket: the bucket grows to hold it and the rate drops by as much, so
+   * that a period still sends at most `limit` (a request that overdrew a small bucket would overshoot
+   * a sliding-window count by its excess).
+   */
+  grow(amount: number, now: number): void {
+    if (amount <= this.largest) return;
+    this.largest = amount;
+    if (amount > this.capacity) this.setLimit(this.limit, now);
+  }
+
   setLimit(limit: number, now: number, fill = false): void {
     this.refill(now);
     this.limit = limit;
-    this.capacity = Math.max(1, (limit * this.burstMs) / this.periodMs);
+    this.capacity = Math.min(Math.max(1, (limit * this.burstMs) / this.periodMs, this.largest), limit / 2);
     // Capacity plus one period of refill (plus what may be borrowed) is exactly the limit (see the header).
     this.ratePerMs = Math.max(limit - this.capacity, limit * 0.5) / (this.periodMs + BORROW_MS + this.marginMs);
     this.level = fill ? this.capacity : Math.min(this.level, this.capacity);
@@ -325,6 +340,7 @@ export class RateLimiter {
     for (const [dimension, amount] of amounts) {
       const bucket = this.buckets.get(dimension);
       if (!bucket) continue;
+      bucket.grow(amount, now);
       bucket.refill(now);
       if (!bucket.fits(amount)) return false;
     }

@@ -245,7 +245,8 @@ describe('resume checks', () => {
     // Same config (the run budget is not part of it): resumed to the end, identical to an uninterrupted run.
     const again = await executeRun({ runDir, experiment: smallExperiment({ replicates: 1, concurrency: 4, budgets: { max_cost_per_run: 100 } }) });
     expect(again.status).toBe('completed');
-    expect(again.warnings?.join('\n')).toMatch(/resuming it/);
+    const resumed = readJsonLines<{ type: string; by?: string }>(new RunDir(runDir).eventsPath).filter((e) => e.type === 'run_resumed');
+    expect(resumed).toEqual([expect.objectContaining({ by: 'run' })]);
     const whole = await executeRun({ runDir: join(tempDir(), 'whole'), experiment: smallExperiment({ replicates: 1, budgets: { max_cost_per_run: 100 } }) });
     expect(comparable(again.trials)).toEqual(comparable(whole.trials));
   });

@@ -88,7 +88,6 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   if (!resume && options.experiment && dir.exists()) {
     sameConfigOrRefuse(options.runDir, JSON.parse(readFileSync(dir.manifestPath, 'utf8')) as Manifest, options.experiment);
     resume = true;
-    warnings.push(`${options.runDir} already holds a run with this configuration: resuming it`);
   }
 
   if (resume) {
@@ -152,7 +151,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     repairJsonLines(dir.trialsPath);
     repairJsonLines(dir.eventsPath);
     manifest.status = 'running';
-    dir.event('run_resumed', { concurrency: experiment.concurrency, ...(options.runBudgets ? { run_budgets: options.runBudgets } : {}), ...(warnings.length ? { warnings } : {}) });
+    dir.event('run_resumed', { ...(options.resume ? {} : { by: 'run', same_config: manifest.config_hash }), concurrency: experiment.concurrency, ...(options.runBudgets ? { run_budgets: options.runBudgets } : {}), ...(warnings.length ? { warnings } : {}) });
   } else {
     mkdirSync(options.runDir, { recursive: true });
     manifest = newManifest(basename(options.runDir), experiment, suites, isSimulated(experiment.model));

@@ -78,6 +78,8 @@ export interface MockManagedOptions {
   listCost?: boolean;
   /** Emit span.model_request_* events (default true). */
   spans?: boolean;
+  /** Files a session "produces" (scoped to it in the Files API) when it ends a turn, by session creation order. */
+  filesOnIdle?: (index: number) => Array<{ filename: string; content: string }>;
   /** The most events one page of events.list holds, whatever `limit` asks (default 1000): small values exercise cursors. */
   eventsPageMax?: number;
 }
@@ -348,6 +350,7 @@ export class MockManagedServer {
           if (m === 'POST') return { json: session.receive(body(r)) };
         }
         if (sub === 'threads' && !subId && m === 'GET') return { json: page(session.threadObjects(), r.query, 20, 100) };
+        if (sub === 'threads' && subId && action === 'events' && m === 'GET') return { json: page(session.threadEvents(subId), r.query, 20, this.options.eventsPageMax ?? 1000) };
         break;
       }
       case 'dreams':
@@ -798,6 +801,8 @@ class MockSession {
   readonly usage: Usage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
   private readonly primary: ThreadRun;
   private readonly threads: MockThread[] = [];
+  /** Each child thread's own event stream (its spans stay there; its custom tool uses are cross-posted). */
+  private readonly threadLogs = new Map<string, Json[]>();
   private readonly waiting = new Map<string, { thread: string | null; resolve: (result: { content: string; is_error: boolean } | 'interrupted') => void }>();
   private readonly answered = new Set<string>();
   private readonly queued: string[] = [];
@@ -887,6 +892,21 @@ class MockSession {
         workflow_run_id: null,
       })),
     ];
+  }
+
+  threadEvents(threadId: string): Json[] {
+    if (threadId === `sthr_primary_${this.id}`) return this.events;
+    const log = this.threadLogs.get(threadId);
+    if (!log) throw new HttpError(404, 'not_found_error', `thread ${threadId} not found in session ${this.id}`);
+    return log;
+  }
+
+  private emitOnThread(threadId: string, event: Json): Json {
+    const full: Json & { id: string } = { ...event, id: this.server.id('sevt'), processed_at: now() };
+    let log = this.threadLogs.get(threadId);
+    if (!log) this.threadLogs.set(threadId, (log = []));
+    log.push(full);
+    return full;
   }
 
   listEvents(query: URLSearchParams): Json {
@@ -1052,6 +1072,12 @@ class MockSession {
   }
 
   private idle(stop_reason: Json): void {
+    if (stop_reason.type === 'end_turn') {
+      for (const file of this.server.options.filesOnIdle?.(this.index) ?? []) {
+        const exists = [...this.server.files.values()].some((f) => f.scope === this.id && f.filename === file.filename);
+        if (!exists) this.server.addSessionFile(this.id, file.filename, file.content);
+      }
+    }
     this.status = 'idle';
     this.emit({ type: 'session.status_idle', stop_reason, stop_details: null });
   }
@@ -1114,6 +1140,7 @@ class MockSession {
           blocks.push({ type: 'text', text: block.text });
         } else if (block.type === 'tool_use') {
           const event = this.emit({ type: 'agent.custom_tool_use', name: block.name, input: block.input, ...(thread.id ? { session_thread_id: thread.id } : {}) });
+          if (thread.id) this.threadLogs.get(thread.id)?.push({ ...event, session_thread_id: null });
           blocks.push({ type: 'tool_use', id: String(event.id), name: block.name, input: block.input });
           uses.push({ id: String(event.id), name: block.name });
         }
@@ -1153,13 +1180,15 @@ class MockSession {
 
   /** One model request: spans around it, usage on the thread and the session. */
   private async modelRequest<T extends { usage: Usage }>(thread: ThreadRun, call: () => Promise<T>): Promise<T> {
-    const spans = this.server.options.spans !== false && thread.id === null; // a thread's spans stay on its own stream
-    const start = spans ? this.emit({ type: 'span.model_request_start' }) : undefined;
+    const spans = this.server.options.spans !== false;
+    // A child thread's spans stay on its own stream (threads.events.list), not the session's.
+    const emit = (event: Json): Json => (thread.id === null ? this.emit(event) : this.emitOnThread(thread.id, event));
+    const start = spans ? emit({ type: 'span.model_request_start' }) : undefined;
     const response = await call();
     addUsage(thread.usage, response.usage);
     addUsage(this.usage, response.usage);
     if (start) {
-      this.emit({
+      emit({
         type: 'span.model_request_end',
         model_request_start_id: start.id,
         is_error: false,
@@ -1187,6 +1216,7 @@ class MockSession {
     const name = typeof first === 'string' ? (this.server.agents.get(first)?.object.name ?? 'specialist') : `${this.agent.object.name} (subagent)`;
     const thread: MockThread = { id: this.server.id('sthr'), agent_name: name, parent: null, status: 'running', usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 }, created_at: now() };
     this.threads.push(thread);
+    this.threadLogs.set(thread.id, []);
     await this.modelRequest(this.primary, async () => ({ usage: { input_tokens: 400, output_tokens: 60, cache_read_tokens: 0, cache_write_tokens: 0 } }));
     this.emit({ type: 'agent.message', content: [{ type: 'text', text: `I will hand this to ${name}.` }] });
     this.emit({ type: 'session.thread_created', agent_name: name, session_thread_id: thread.id, workflow_run_id: null });

@@ -11,7 +11,9 @@
 // Beyond scripted replies (issue 9):
 // - `rateLimit`: enforces requests / input tokens / output tokens per window (a sliding window,
 //   60 s by default) like the API: a 429 rate_limit_error with retry-after once a limit is reached,
-//   and the anthropic-ratelimit-* headers (limit, remaining, reset) on every answer.
+//   and the anthropic-ratelimit-* headers (limit, remaining, reset) on every answer. Input tokens
+//   count as the answer's usage reports them (input plus cache writes; a request is admitted on an
+//   estimate of a quarter of its body's bytes); output tokens as reported, once answered.
 // - `faults`: a fault-injecting server. Each request to POST /v1/messages, with a configured
 //   probability (seeded, so a test is repeatable), gets a 429 with retry-after, a 529 overloaded, a
 //   500, a dropped connection, a request that never answers, or a 200 whose JSON is cut short.
@@ -145,6 +147,8 @@ export interface MockRecordedRequest extends MockRequestInfo {
   source?: 'validation' | 'queue' | 'handler' | 'default' | 'rate_limit' | 'fault' | 'batch';
   /** The injected fault, when one was. */
   fault?: MockFaultKind;
+  /** The usage a message answer reported. */
+  usage?: ApiUsage;
 }
 
 /** Limits the mock enforces on POST /v1/messages, per window (default 60 s: per minute). */
@@ -415,7 +419,10 @@ export class MockMessagesServer {
     if (limited.headers && (reply.kind === 'message' || reply.kind === 'error' || reply.kind === 'raw')) {
       reply.headers = { ...limited.headers, ...reply.headers };
     }
-    record.status = await this.send(res, reply, body, rawBody, (usage) => limited.entry?.settle(usage.output_tokens));
+    record.status = await this.send(res, reply, body, rawBody, (usage) => {
+      record.usage = usage;
+      limited.entry?.settle(usage);
+    });
   }
 
   private async nextReply(body: MockMessagesRequestBody, info: MockRequestInfo): Promise<{ reply: MockReply; source: 'queue' | 'handler' | 'default' }> {
@@ -429,7 +436,7 @@ export class MockMessagesServer {
   private admit(rawBody: string): {
     rejected?: string;
     headers?: Record<string, string>;
-    entry?: { settle(output: number): void; release(): void };
+    entry?: { settle(usage: ApiUsage): void; release(): void };
   } {
     const limit = this.rateLimit;
     if (!limit) return {};
@@ -492,8 +499,10 @@ export class MockMessagesServer {
     return {
       headers,
       entry: {
-        settle: (output: number) => {
-          entry.output = output;
+        // The window counts what the answer reports (its usage is the server's own count), as the API's does.
+        settle: (usage: ApiUsage) => {
+          entry.input = usage.input_tokens + (usage.cache_creation_input_tokens ?? 0);
+          entry.output = usage.output_tokens;
         },
         // An injected fault: the request was not served, so it does not count.
         release: () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { readExperimentFile, validateExperiment, type ExperimentOverrides } from '../../config/load.js';
 import { knownNames, requestedSuites } from '../known-names.js';
-import { executeRun } from '../../runner/runner.js';
+import { executeRun, isRunDir } from '../../runner/runner.js';
 import { finishRun } from '../finish.js';
 import { progressFor } from '../progress-choice.js';
 import { cacheOptionsFrom, describeCache, withCacheFlags, type CacheArgs } from '../cache-flags.js';
@@ -62,6 +62,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const experiment = validateExperiment(args.file, raw, overrides, await knownNames(requestedSuites(raw, overrides.suites)));
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
     const runDir = args.out ?? join('runs', `${experiment.name}-${stamp}`);
+    // An existing run is resumed when this file has its configuration, and refused (nothing changed) otherwise.
+    if (isRunDir(runDir)) process.stderr.write(`dreambench: ${runDir} already holds a run: resuming it if its configuration is this file's\n`);
     const outcome = await executeRun({
       runDir,
       experiment,

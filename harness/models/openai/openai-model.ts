@@ -113,7 +113,8 @@ export class OpenAIModel implements ModelClient {
     this.timeoutMs = options.timeoutMs ?? 600_000;
     this.retryBaseMs = options.retryBaseMs ?? 500;
     this.rateLimiter = options.rateLimiter;
-    this.onUnknownPrice = options.onUnknownPrice;
+    // A model served on this machine costs nothing per token: no "unpriced model" warning for it.
+    this.onUnknownPrice = options.onUnknownPrice ?? (isLoopback(this.baseURL) ? () => undefined : undefined);
   }
 
   async create(request: ModelRequest, context: CallContext): Promise<ModelResponse> {
@@ -331,6 +332,15 @@ function describeHost(url: string): string {
     return `${parsed.protocol}//${parsed.host}`;
   } catch {
     return 'the server';
+  }
+}
+
+function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
+  } catch {
+    return false;
   }
 }
 
