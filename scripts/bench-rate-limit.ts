@@ -62,7 +62,7 @@ async function scenario(name: 'rpm' | 'itpm'): Promise<Result> {
   const server = new MockMessagesServer({ apiKey: KEY, handler, rateLimit: { ...limit, windowMs: WINDOW_MS } });
   await server.start();
   // ~5 requests per trial: size the experiment to outlast the measuring time.
-  const perSecond = name === 'rpm' ? rpm / 60 : itpm / 60 / 500;
+  const perSecond = name === 'rpm' ? rpm / 60 : itpm / 60 / 2000;
   const trials = Math.ceil((perSecond * seconds) / 4.5);
   const tasksPerSession = Math.ceil(trials / (2 * 2 * 3));
   const experiment = experimentSchema.parse({

@@ -3,12 +3,13 @@ import { loadSuites, suiteNames } from '../registry/suites.js';
 import { armNames } from '../registry/arms.js';
 
 /**
- * Names an experiment file may use. Only the suites the experiment asks for are loaded (their data
- * can take a while to read); the others are known by their folder name.
+ * Names an experiment file may use. Only the suites the experiment asks for are loaded when it says
+ * which (their data can take a while to read); the others are known by their folder name.
  */
-export async function knownNames(requested: readonly string[] = []): Promise<KnownNames> {
+export async function knownNames(requested?: readonly string[]): Promise<KnownNames> {
   const names = suiteNames();
-  const suites = await loadSuites(requested.filter((name) => names.includes(name)));
+  // Without a list, every suite is loaded (tools that validate any experiment file).
+  const suites = await loadSuites((requested ?? names).filter((name) => names.includes(name)));
   return {
     suites: names,
     arms: armNames(),

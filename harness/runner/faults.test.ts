@@ -108,7 +108,6 @@ describe('a run against a faulty server', () => {
       for (const trial of infra) {
         expect(trial.success).toBe(false);
         expect(trial.error).toMatch(/API error 500|after 2 retries/);
-        expect(trial.pitfalls_hit).toEqual([]);
       }
       // Resume until done (each resume re-runs only what is missing or infra).
       for (let i = 0; i < 5 && outcome.status !== 'completed'; i++) outcome = await run(faulty, runDir, true);

@@ -34,6 +34,7 @@ import { recordLeakScan } from '../controls/leak-scan.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
 import { RunDir, repairJsonLines, writeJsonAtomic } from '../storage/run-dir.js';
 import { ArmSetupError, localExecutor, prepareRun, type LoadedArm, type RunSetup, type TrialExecutor } from './executor.js';
+import { drainTrialCleanups } from './trial.js';
 import { redactMemory } from '../security/redact.js';
 import type { ProgressSink } from './progress.js';
 import { silentProgress } from './progress.js';
@@ -317,6 +318,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     progress.stop();
     await executor.close().catch(() => undefined);
     setup.close();
+    await drainTrialCleanups();
     manifest.status = 'failed';
     manifest.stop_reason = (error as Error).message;
     manifest.updated_at = new Date().toISOString();
@@ -327,6 +329,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   progress.stop();
   await executor.close();
   setup.close();
+  await drainTrialCleanups();
 
   const trials = dir.trials();
   let message: string | undefined;

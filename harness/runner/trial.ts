@@ -3,7 +3,7 @@
 // through a TrialDriver; otherwise a trial is one attempt. Returns the record and the transcript;
 // writing them is the runner's job.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Arm, ArmContext, AttemptOutcome, MemoryFiles, TrialDriver, TrialLoopResult } from '../core/arm.js';
@@ -90,7 +90,7 @@ class Driver implements TrialDriver {
 
   async attempt(extraContext?: string): Promise<AttemptOutcome> {
     const { task, suite, key } = this.input;
-    const workdir = mkdtempSync(join(tmpdir(), 'dreambench-trial-'));
+    const workdir = await mkdtemp(join(tmpdir(), 'dreambench-trial-'));
     const environment = await suite.createEnvironment(task, { workdir, session: key.session, drifted: this.input.drifted });
     const attempt: Attempt = { workdir, environment, system: [], messages: [], turns: [], subagents: [], reported: { turns: 0, tool_calls: 0 } };
     this.attempts.push(attempt);
@@ -268,9 +268,22 @@ class Driver implements TrialDriver {
     };
   }
 
+  /** Removes the workspaces in the background (off the event loop); drainTrialCleanups() waits for them. */
   dispose(): void {
-    for (const attempt of this.attempts) rmSync(attempt.workdir, { recursive: true, force: true });
+    for (const attempt of this.attempts) {
+      const removal: Promise<void> = rm(attempt.workdir, { recursive: true, force: true })
+        .catch(() => undefined)
+        .finally(() => pendingCleanups.delete(removal));
+      pendingCleanups.add(removal);
+    }
   }
+}
+
+const pendingCleanups = new Set<Promise<void>>();
+
+/** Waits until every finished trial's workspace is removed (the runner calls it before it returns). */
+export async function drainTrialCleanups(): Promise<void> {
+  while (pendingCleanups.size > 0) await Promise.all([...pendingCleanups]);
 }
 
 function errorClassOf(outcome: AttemptOutcome): ErrorClass {

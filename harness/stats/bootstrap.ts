@@ -9,6 +9,19 @@
 //
 // Each task's successes and trials are summed once, so a resample costs O(tasks), not O(trials).
 //
+// Strata. The schedule (harness/schedule/schedule.ts) deals every session's slots to the task
+// families in turn, so each family's share of the trials is fixed by design, not sampled. Resampling
+// tasks across the whole pool lets that share vary from resample to resample and adds the spread
+// between families to the standard error, which makes the intervals conservative (98% coverage of
+// nominal 95% on sim runs, scripts/calibrate.ts). So by default (option `strata: 'family'`) tasks
+// are resampled with replacement within their family, each family keeping its number of tasks (the
+// stratified bootstrap: Davison & Hinkley 1997, §3.7; Efron & Tibshirani 1993, §6.6 and ch. 14). The
+// stratum is (suite, family) of the rows; rows without a family are resampled unstratified.
+// Stratification needs at least two tasks in every stratum: a one-task stratum would be drawn
+// identically in every resample and contribute no variance at all. When a stratum has fewer than two
+// tasks, or a task carries two families, or only some rows carry a family, the resampling falls back
+// to unstratified for the whole comparison (flag 'strata_fallback'), which can only widen the interval.
+//
 // Intervals:
 // - 'percentile' (default): the alpha/2 and 1 - alpha/2 quantiles of the replicates.
 // - 'expanded': the expanded percentile interval of Hesterberg, "What teachers should know about the
@@ -17,17 +30,35 @@
 //   (paired) or the smaller arm's (unpaired). It corrects the percentile interval's narrowness with
 //   few clusters (the bootstrap variance is (n-1)/n of the usual one, and z is not t), which is where
 //   plain percentile intervals under-cover (about 91% nominal 95% with 10 tasks in our simulations).
+//   With H strata the expansion uses the stratified analogues: n/(n - H) for the variance and
+//   n - H degrees of freedom (the usual "clusters minus strata" of stratified cluster sampling; exact
+//   when the strata have equal numbers of clusters), n the clusters of all strata (unpaired: of the
+//   arm with fewer degrees of freedom).
 // - 'bca' (Efron, "Better bootstrap confidence intervals", JASA 82, 1987; Efron & Tibshirani, "An
 //   Introduction to the Bootstrap", 1993, ch. 14) with the acceleration from the leave-one-task-out
 //   jackknife. BCa falls back to percentile (flag 'bca_fallback') where its corrections are undefined
-//   (every resample on one side of the estimate, a non-finite jackknife value).
+//   (every resample on one side of the estimate, a non-finite jackknife value). With strata the
+//   jackknife influence values are centred within each stratum (Davison & Hinkley 1997, §3.7).
+//
+// When every pair agrees (paired functions, no pair with a != b), every resample gives the same
+// statistic and the interval collapses to the estimate, claiming a certainty the data do not have.
+// Option `agreement: 'wilson'` then widens it to the estimate ± the Wilson upper bound on the share
+// of pairs that could differ, w = wilsonInterval(0, n_pairs).hi (about 3/n: the "rule of three"),
+// for a ratio ± w / rate(a); flag 'all_pairs_agree'. The default, 'point', keeps the collapsed interval.
 
 import { normalCdf, normalQuantile } from './normal.js';
 import { counts, pairOutcomes, type OutcomeRow } from './rows.js';
 import { studentQuantile } from './student.js';
+import { wilsonInterval } from './wilson.js';
 import { rngFrom } from '../models/sim/rng.js';
 
 export type IntervalMethod = 'percentile' | 'expanded' | 'bca';
+
+/** What tasks are resampled within: their (suite, family), or the whole pool. */
+export type Strata = 'family' | 'none';
+
+/** What a paired interval does when every pair agrees (see the header): keep the point, or widen by the Wilson bound. */
+export type AgreementFallback = 'point' | 'wilson';
 
 export interface BootstrapOptions {
   /** Seed of the resampling; the same seed and data give the same interval. Default 0. */
@@ -38,6 +69,14 @@ export interface BootstrapOptions {
   confidence?: number;
   /** Interval method. Default 'percentile'. */
   method?: IntervalMethod;
+  /**
+   * Resample tasks within their (suite, family) stratum, when the rows carry a `family`, each
+   * stratum keeping its number of tasks; 'none' resamples the whole pool. Default 'family' (rows
+   * without a family are resampled unstratified either way).
+   */
+  strata?: Strata;
+  /** Paired functions, when every pair agrees: 'point' (default) or 'wilson' (flag 'all_pairs_agree'). Ignored by the unpaired ones. */
+  agreement?: AgreementFallback;
 }
 
 export type BootstrapFlag =
@@ -50,7 +89,14 @@ export type BootstrapFlag =
   /** Some resamples had an undefined statistic (a ratio 0/0) and were left out of the interval. */
   | 'undefined_resamples'
   /** BCa was asked for but undefined here; the interval is the percentile one. */
-  | 'bca_fallback';
+  | 'bca_fallback'
+  /**
+   * Family strata were asked for and the rows carry families, but a stratum has fewer than two tasks
+   * (or a task has two families, or some rows lack one): tasks were resampled unstratified.
+   */
+  | 'strata_fallback'
+  /** Every pair agreed and option agreement 'wilson' widened the collapsed interval by the Wilson bound. */
+  | 'all_pairs_agree';
 
 export interface BootstrapResult {
   /** The statistic on the data: rate(b) - rate(a), or rate(b) / rate(a). */
@@ -72,6 +118,8 @@ export interface BootstrapResult {
   confidence: number;
   /** The method the bounds actually come from. */
   method: IntervalMethod;
+  /** The resampling actually used: within families, or over the whole pool. */
+  strata: Strata;
   flags: BootstrapFlag[];
 }
 
@@ -80,6 +128,8 @@ export interface PairedBootstrapResult extends BootstrapResult {
   n_pairs: number;
   /** Tasks among the pairs: the resampling clusters. */
   n_clusters: number;
+  /** Strata the tasks were resampled within (1 when unstratified). */
+  n_strata: number;
 }
 
 export interface UnpairedBootstrapResult extends BootstrapResult {
@@ -91,6 +141,9 @@ export interface UnpairedBootstrapResult extends BootstrapResult {
   n_clusters_b: number;
   /** n_clusters_a + n_clusters_b. */
   n_clusters: number;
+  /** Strata within each arm (1 when unstratified). */
+  n_strata_a: number;
+  n_strata_b: number;
 }
 
 /** A statistic of the two arms' totals: successes and trials of a, then of b. */
@@ -128,7 +181,7 @@ function checkOptions(opts: BootstrapOptions): Required<BootstrapOptions> {
   if (!(confidence > 0 && confidence < 1)) {
     throw new RangeError(`bootstrap: confidence must be in (0, 1), got ${confidence}`);
   }
-  return { seed: opts.seed ?? 0, B, confidence, method: opts.method ?? 'percentile' };
+  return { seed: opts.seed ?? 0, B, confidence, method: opts.method ?? 'percentile', strata: opts.strata ?? 'family', agreement: opts.agreement ?? 'point' };
 }
 
 function standardDeviation(values: Float64Array): number {
@@ -145,13 +198,13 @@ function standardDeviation(values: Float64Array): number {
 
 /**
  * Percentile, expanded percentile or BCa bounds from the defined replicates (sorted), the estimate,
- * the number of clusters behind the expansion and the jackknife terms (one array per resampled
- * group: leave-one-cluster-out statistics).
+ * the design behind the expansion (clusters and strata) and the jackknife terms (one array per
+ * independently resampled group, a stratum or an arm: leave-one-cluster-out statistics).
  */
 function bounds(
   sorted: Float64Array,
   estimate: number,
-  clusters: number,
+  design: Design,
   jackknife: number[][],
   confidence: number,
   method: IntervalMethod,
@@ -161,7 +214,7 @@ function bounds(
   const percentile = { lo: quantileSorted(sorted, alpha), hi: quantileSorted(sorted, 1 - alpha), method: 'percentile' as const };
   if (method === 'percentile') return percentile;
   if (method === 'expanded') {
-    const level = expandedLevel(confidence, clusters);
+    const level = expandedLevel(confidence, design.clusters, design.strata);
     return { lo: quantileSorted(sorted, level), hi: quantileSorted(sorted, 1 - level), method: 'expanded' };
   }
 
@@ -184,7 +237,8 @@ function bounds(
   const z0 = normalQuantile(share);
 
   // Acceleration from the jackknife (Efron & Tibshirani 1993, eq. 14.15; for several independently
-  // resampled groups the influence values are scaled by (n_g - 1)/n_g as in Davison & Hinkley 1997, §3.2).
+  // resampled groups, arms or strata, the influence values are centred within each group and scaled
+  // by (n_g - 1)/n_g as in Davison & Hinkley 1997, §3.2 and §3.7).
   let num = 0;
   let den = 0;
   for (const group of jackknife) {
@@ -219,12 +273,12 @@ function bounds(
 
 /**
  * Hesterberg's expanded percentile level: the lower tail probability alpha'/2 at which to read the
- * replicates so that the interval matches a t interval with n - 1 df and the (n - 1)/n variance
- * correction. n >= 2.
+ * replicates so that the interval matches a t interval with n - strata df and the (n - strata)/n
+ * variance correction (n clusters resampled within `strata` strata, default 1). n > strata.
  */
-export function expandedLevel(confidence: number, n: number): number {
-  const t = studentQuantile(1 - (1 - confidence) / 2, n - 1);
-  return normalCdf(-Math.sqrt(n / (n - 1)) * t);
+export function expandedLevel(confidence: number, n: number, strata = 1): number {
+  const t = studentQuantile(1 - (1 - confidence) / 2, n - strata);
+  return normalCdf(-Math.sqrt(n / (n - strata)) * t);
 }
 
 /** Per-task totals. For paired data a and b share n. */
@@ -233,6 +287,15 @@ interface Clusters {
   na: Float64Array;
   sb: Float64Array;
   nb: Float64Array;
+}
+
+/** Cluster indices of each stratum, in a fixed order; one stratum holding every cluster when unstratified. */
+type StrataGroups = number[][];
+
+/** The clusters and strata behind the expanded interval's correction and degrees of freedom. */
+interface Design {
+  clusters: number;
+  strata: number;
 }
 
 function sum(xs: Float64Array): number {
@@ -253,12 +316,18 @@ function emptyResult(confidence: number, method: IntervalMethod, flags: Bootstra
     n_undefined: 0,
     confidence,
     method,
+    strata: 'none',
     flags,
   };
 }
 
-/** Paired: one set of clusters, each holding both arms' totals over the same units. */
-function pairedBootstrap(c: Clusters, stat: Statistic, opts: Required<BootstrapOptions>): BootstrapResult {
+/** The values of `all` (indexed by cluster) split by stratum. */
+function byStratum(all: readonly number[], strata: StrataGroups): number[][] {
+  return strata.map((members) => members.map((k) => all[k]!));
+}
+
+/** Paired: one set of clusters, each holding both arms' totals over the same units, resampled within each stratum. */
+function pairedBootstrap(c: Clusters, strata: StrataGroups, stat: Statistic, opts: Required<BootstrapOptions>): Omit<BootstrapResult, 'strata'> {
   const K = c.sa.length;
   const flags: BootstrapFlag[] = [];
   const SA = sum(c.sa);
@@ -278,21 +347,32 @@ function pairedBootstrap(c: Clusters, stat: Statistic, opts: Required<BootstrapO
     let na = 0;
     let sb = 0;
     let nb = 0;
-    for (let j = 0; j < K; j++) {
-      const k = Math.floor(rng.next() * K);
-      sa += c.sa[k]!;
-      na += c.na[k]!;
-      sb += c.sb[k]!;
-      nb += c.nb[k]!;
+    for (const members of strata) {
+      const m = members.length;
+      for (let j = 0; j < m; j++) {
+        const k = members[Math.floor(rng.next() * m)]!;
+        sa += c.sa[k]!;
+        na += c.na[k]!;
+        sb += c.sb[k]!;
+        nb += c.nb[k]!;
+      }
     }
     const v = stat(sa, na, sb, nb);
     if (!Number.isNaN(v)) reps[defined++] = v;
   }
-  return finish(reps, defined, estimate, rate_a, rate_b, K, () => [jackknifeGroup(c, stat, 'both')], opts, flags);
+  const design = { clusters: K, strata: strata.length };
+  return finish(reps, defined, estimate, rate_a, rate_b, design, () => byStratum(jackknifeGroup(c, stat, 'both'), strata), opts, flags);
 }
 
-/** Unpaired: each arm's clusters resampled separately. */
-function unpairedBootstrap(ca: Clusters, cb: Clusters, stat: Statistic, opts: Required<BootstrapOptions>): BootstrapResult {
+/** Unpaired: each arm's clusters resampled separately, within each of the arm's strata. */
+function unpairedBootstrap(
+  ca: Clusters,
+  cb: Clusters,
+  strataA: StrataGroups,
+  strataB: StrataGroups,
+  stat: Statistic,
+  opts: Required<BootstrapOptions>,
+): Omit<BootstrapResult, 'strata'> {
   const Ka = ca.sa.length;
   const Kb = cb.sb.length;
   const flags: BootstrapFlag[] = [];
@@ -311,21 +391,33 @@ function unpairedBootstrap(ca: Clusters, cb: Clusters, stat: Statistic, opts: Re
     let na = 0;
     let sb = 0;
     let nb = 0;
-    for (let j = 0; j < Ka; j++) {
-      const k = Math.floor(rng.next() * Ka);
-      sa += ca.sa[k]!;
-      na += ca.na[k]!;
+    for (const members of strataA) {
+      const m = members.length;
+      for (let j = 0; j < m; j++) {
+        const k = members[Math.floor(rng.next() * m)]!;
+        sa += ca.sa[k]!;
+        na += ca.na[k]!;
+      }
     }
-    for (let j = 0; j < Kb; j++) {
-      const k = Math.floor(rng.next() * Kb);
-      sb += cb.sb[k]!;
-      nb += cb.nb[k]!;
+    for (const members of strataB) {
+      const m = members.length;
+      for (let j = 0; j < m; j++) {
+        const k = members[Math.floor(rng.next() * m)]!;
+        sb += cb.sb[k]!;
+        nb += cb.nb[k]!;
+      }
     }
     const v = stat(sa, na, sb, nb);
     if (!Number.isNaN(v)) reps[defined++] = v;
   }
-  const jack = () => [jackknifeGroup({ ...ca, sb: cb.sb, nb: cb.nb }, stat, 'a'), jackknifeGroup({ ...cb, sa: ca.sa, na: ca.na }, stat, 'b')];
-  return finish(reps, defined, estimate, SA / NA, SB / NB, Math.min(Ka, Kb), jack, opts, flags);
+  const jack = () => [
+    ...byStratum(jackknifeGroup({ ...ca, sb: cb.sb, nb: cb.nb }, stat, 'a'), strataA),
+    ...byStratum(jackknifeGroup({ ...cb, sa: ca.sa, na: ca.na }, stat, 'b'), strataB),
+  ];
+  // The expansion follows the arm with fewer degrees of freedom (clusters minus strata); without
+  // strata, the arm with fewer clusters.
+  const design = Ka - strataA.length <= Kb - strataB.length ? { clusters: Ka, strata: strataA.length } : { clusters: Kb, strata: strataB.length };
+  return finish(reps, defined, estimate, SA / NA, SB / NB, design, jack, opts, flags);
 }
 
 /**
@@ -361,33 +453,90 @@ function finish(
   estimate: number,
   rate_a: number,
   rate_b: number,
-  clusters: number,
+  design: Design,
   jackknife: () => number[][],
   opts: Required<BootstrapOptions>,
   flags: BootstrapFlag[],
-): BootstrapResult {
+): Omit<BootstrapResult, 'strata'> {
   const values = reps.subarray(0, defined).sort();
   const n_undefined = opts.B - defined;
   if (n_undefined > 0) flags.push('undefined_resamples');
   const base = { estimate, rate_a, rate_b, se: standardDeviation(values), B: opts.B, n_undefined, confidence: opts.confidence };
-  if (clusters < 2) {
+  if (design.clusters < 2) {
     flags.push('single_cluster');
     return { ...base, lo: NaN, hi: NaN, method: 'percentile', flags };
   }
-  const b = bounds(values, estimate, clusters, opts.method === 'bca' ? jackknife() : [], opts.confidence, opts.method, flags);
+  const b = bounds(values, estimate, design, opts.method === 'bca' ? jackknife() : [], opts.confidence, opts.method, flags);
   return { ...base, ...b, flags };
 }
 
+/** How the tasks of one comparison fall into strata. */
+interface StrataPlan {
+  groups: StrataGroups;
+  /**
+   * 'unlabelled': no row carries a family (one stratum, no flag); 'fallback': families present but
+   * not usable (one stratum, flag 'strata_fallback'); 'family': the family strata.
+   */
+  status: 'unlabelled' | 'fallback' | 'family';
+}
+
+/** The stratum of a row: its (suite, family), or undefined without a family. */
+function stratumKey(row: OutcomeRow): string | undefined {
+  return row.family === undefined ? undefined : `${row.suite ?? ''}\u0000${row.family}`;
+}
+
+/**
+ * The strata of `tasks` (cluster k is tasks[k]) from the families of the counted `rows` of those
+ * tasks. Falls back to one stratum ('fallback') when only some rows carry a family, when a task has
+ * two families, or when a stratum has fewer than two tasks. With mode 'none', or fewer than two
+ * tasks (no interval either way), one stratum without a flag.
+ */
+function planStrata(tasks: readonly string[], rows: Iterable<OutcomeRow>, mode: Strata): StrataPlan {
+  const whole = tasks.map((_, k) => k);
+  if (mode === 'none' || tasks.length < 2) return { groups: [whole], status: 'unlabelled' };
+  const index = new Map(tasks.map((t, k) => [t, k]));
+  const keyOf: Array<string | undefined> = new Array<string | undefined>(tasks.length);
+  let labelled = 0;
+  let unlabelled = 0;
+  let conflict = false;
+  for (const row of rows) {
+    if (!counts(row)) continue;
+    const k = index.get(row.task);
+    if (k === undefined) continue;
+    const key = stratumKey(row);
+    if (key === undefined) {
+      unlabelled++;
+      continue;
+    }
+    labelled++;
+    if (keyOf[k] === undefined) keyOf[k] = key;
+    else if (keyOf[k] !== key) conflict = true;
+  }
+  if (labelled === 0) return { groups: [whole], status: 'unlabelled' };
+  if (unlabelled > 0 || conflict) return { groups: [whole], status: 'fallback' };
+  const byKey = new Map<string, number[]>();
+  keyOf.forEach((key, k) => {
+    const list = byKey.get(key!);
+    if (list) list.push(k);
+    else byKey.set(key!, [k]);
+  });
+  const groups = [...byKey.keys()].sort().map((key) => byKey.get(key)!);
+  if (groups.some((g) => g.length < 2)) return { groups: [whole], status: 'fallback' };
+  return { groups, status: 'family' };
+}
+
 /** Per-task totals of paired outcomes, tasks in sorted order (so results do not depend on row order). */
-function pairedClusters(a: readonly OutcomeRow[], b: readonly OutcomeRow[]): { clusters: Clusters; n_pairs: number } {
+function pairedClusters(a: readonly OutcomeRow[], b: readonly OutcomeRow[]): { clusters: Clusters; tasks: string[]; n_pairs: number; discordant: number } {
   const pairs = pairOutcomes(a, b);
   const byTask = new Map<string, [number, number, number]>();
+  let discordant = 0;
   for (const p of pairs) {
     const t = byTask.get(p.task) ?? [0, 0, 0];
     t[0] += p.a ? 1 : 0;
     t[1] += p.b ? 1 : 0;
     t[2] += 1;
     byTask.set(p.task, t);
+    if (p.a !== p.b) discordant++;
   }
   const tasks = [...byTask.keys()].sort();
   const K = tasks.length;
@@ -399,11 +548,11 @@ function pairedClusters(a: readonly OutcomeRow[], b: readonly OutcomeRow[]): { c
     clusters.na[k] = n;
     clusters.nb[k] = n;
   });
-  return { clusters, n_pairs: pairs.length };
+  return { clusters, tasks, n_pairs: pairs.length, discordant };
 }
 
 /** Per-task successes and trials of one arm (infra failures left out), tasks in sorted order. */
-function armClusters(rows: readonly OutcomeRow[]): { s: Float64Array; n: Float64Array; trials: number } {
+function armClusters(rows: readonly OutcomeRow[]): { s: Float64Array; n: Float64Array; tasks: string[]; trials: number } {
   const byTask = new Map<string, [number, number]>();
   let trials = 0;
   for (const row of rows) {
@@ -422,15 +571,38 @@ function armClusters(rows: readonly OutcomeRow[]): { s: Float64Array; n: Float64
     s[k] = succ;
     n[k] = tot;
   });
-  return { s, n, trials };
+  return { s, n, tasks, trials };
 }
 
 function paired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statistic, options: BootstrapOptions): PairedBootstrapResult {
   const opts = checkOptions(options);
-  const { clusters, n_pairs } = pairedClusters(a, b);
+  const { clusters, tasks, n_pairs, discordant } = pairedClusters(a, b);
   const n_clusters = clusters.sa.length;
-  if (n_pairs === 0) return { ...emptyResult(opts.confidence, 'percentile', ['no_data']), n_pairs, n_clusters };
-  return { ...pairedBootstrap(clusters, stat, opts), n_pairs, n_clusters };
+  if (n_pairs === 0) return { ...emptyResult(opts.confidence, 'percentile', ['no_data']), n_pairs, n_clusters, n_strata: 0 };
+  const plan = planStrata(tasks, [...a, ...b], opts.strata);
+  const result: PairedBootstrapResult = {
+    ...pairedBootstrap(clusters, plan.groups, stat, opts),
+    strata: plan.status === 'family' ? 'family' : 'none',
+    n_pairs,
+    n_clusters,
+    n_strata: plan.groups.length,
+  };
+  if (plan.status === 'fallback') result.flags.push('strata_fallback');
+  if (opts.agreement === 'wilson' && discordant === 0) {
+    // Every pair agreed: the resamples all equal the estimate. Widen by the Wilson bound on the share
+    // of pairs that could differ (see the header); for the ratio, that share over the baseline rate.
+    const w = wilsonInterval(0, n_pairs, opts.confidence).hi;
+    if (stat === ratio) {
+      const scale = result.rate_a > 0 ? 1 / result.rate_a : NaN;
+      result.lo = Math.max(0, result.estimate - w * scale);
+      result.hi = result.estimate + w * scale;
+    } else {
+      result.lo = Math.max(-1, result.estimate - w);
+      result.hi = Math.min(1, result.estimate + w);
+    }
+    result.flags.push('all_pairs_agree');
+  }
+  return result;
 }
 
 function unpaired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statistic, options: BootstrapOptions): UnpairedBootstrapResult {
@@ -444,16 +616,29 @@ function unpaired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Stat
     n_clusters_b: cb.s.length,
     n_clusters: ca.s.length + cb.s.length,
   };
-  if (ca.trials === 0 || cb.trials === 0) return { ...emptyResult(opts.confidence, 'percentile', ['no_data']), ...sizes };
+  if (ca.trials === 0 || cb.trials === 0) return { ...emptyResult(opts.confidence, 'percentile', ['no_data']), ...sizes, n_strata_a: 0, n_strata_b: 0 };
+  // Each arm's strata come from its own rows. Both arms are stratified or neither: if one arm's
+  // families are unusable, or only one arm carries families, both are resampled unstratified.
+  let pa = planStrata(ca.tasks, a, opts.strata);
+  let pb = planStrata(cb.tasks, b, opts.strata);
+  let status: StrataPlan['status'] = pa.status === pb.status ? pa.status : 'fallback';
+  // A one-task arm has no interval and no strata to speak of: it does not make the other arm fall back.
+  if (ca.tasks.length < 2 || cb.tasks.length < 2) status = 'unlabelled';
+  if (status !== 'family') {
+    pa = { groups: [ca.tasks.map((_, k) => k)], status };
+    pb = { groups: [cb.tasks.map((_, k) => k)], status };
+  }
   const empty = new Float64Array(0);
-  const result = unpairedBootstrap({ sa: ca.s, na: ca.n, sb: empty, nb: empty }, { sa: empty, na: empty, sb: cb.s, nb: cb.n }, stat, opts);
-  return { ...result, ...sizes };
+  const result = unpairedBootstrap({ sa: ca.s, na: ca.n, sb: empty, nb: empty }, { sa: empty, na: empty, sb: cb.s, nb: cb.n }, pa.groups, pb.groups, stat, opts);
+  if (status === 'fallback') result.flags.push('strata_fallback');
+  return { ...result, strata: status === 'family' ? 'family' : 'none', ...sizes, n_strata_a: pa.groups.length, n_strata_b: pb.groups.length };
 }
 
 /**
  * rate(b) - rate(a) over the units (task, replicate, session, slot) both arms ran, with a bootstrap
- * interval resampling tasks (each with all its pairs). `a` and `b` are the two arms' trial rows;
- * infra failures are left out before pairing. Throws a RangeError on a duplicate unit within an arm.
+ * interval resampling tasks (each with all its pairs), within their family unless `strata: 'none'`.
+ * `a` and `b` are the two arms' trial rows; infra failures are left out before pairing. Throws a
+ * RangeError on a duplicate unit within an arm.
  */
 export function pairedDifference(a: readonly OutcomeRow[], b: readonly OutcomeRow[], options: BootstrapOptions = {}): PairedBootstrapResult {
   return paired(a, b, difference, options);
@@ -471,7 +656,7 @@ export function pairedRatio(a: readonly OutcomeRow[], b: readonly OutcomeRow[], 
 
 /**
  * rate(b) - rate(a) for arms that share no units (e.g. two runs on different task sets): all non-infra
- * trials of each arm, tasks resampled within each arm independently.
+ * trials of each arm, tasks resampled within each arm independently (and within their family).
  */
 export function unpairedDifference(a: readonly OutcomeRow[], b: readonly OutcomeRow[], options: BootstrapOptions = {}): UnpairedBootstrapResult {
   return unpaired(a, b, difference, options);

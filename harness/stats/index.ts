@@ -11,11 +11,13 @@ export {
   quantileSorted,
   unpairedDifference,
   unpairedRatio,
+  type AgreementFallback,
   type BootstrapFlag,
   type BootstrapOptions,
   type BootstrapResult,
   type IntervalMethod,
   type PairedBootstrapResult,
+  type Strata,
   type UnpairedBootstrapResult,
 } from './bootstrap.js';
 export { mcnemarPaired, mcnemarTest, type McNemarPairedResult, type McNemarResult } from './mcnemar.js';

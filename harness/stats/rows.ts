@@ -6,11 +6,14 @@ import type { TrialRecord } from '../core/records.js';
  * One trial's outcome: the fields of a TrialRecord the statistics read. Any TrialRecord is one.
  * `error_class` 'infra' marks a trial the infrastructure spoiled (not the agent): it is left out of
  * every statistic here. `arm` is carried along but not checked by the two-arm functions, which take
- * each arm's rows separately.
+ * each arm's rows separately. `suite` and `family`, when present, are the task's stratum in the
+ * bootstrap (harness/stats/bootstrap.ts: tasks are resampled within their family).
  */
 export type OutcomeRow = Pick<TrialRecord, 'task' | 'replicate' | 'session' | 'slot' | 'success'> & {
   arm?: string;
   error_class?: string;
+  suite?: string;
+  family?: string;
 };
 
 /** A pair of outcomes on the same (task, replicate, session, slot) in two arms. */
