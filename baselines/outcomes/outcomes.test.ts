@@ -43,6 +43,7 @@ function fakeDriver(grader: ModelClient) {
     },
     output: async () => `the fee is $40,000 (revision ${revision})`,
     digest: () => 'digest',
+    selfEvaluate: async () => undefined,
     call: async (role, request, purpose, label) => {
       calls.push({ label, request, role, purpose });
       return grader.create(request, { seedKey: label, purpose });

@@ -15,6 +15,12 @@
 //                    arm's memory as reflections/<task id>.md and given back when the task recurs
 //   max_reflections  reflections kept in context per task, newest last (default 3, the paper's
 //                    bound on the memory's size)
+//   evaluator        what decides that an attempt failed and must be retried: 'checker' (default)
+//                    the deterministic checker's verdict (the environment's binary reward, as in the
+//                    paper's decision-making tasks), or 'self' the suite's self-evaluation the agent
+//                    could run itself, e.g. a coding task's visible tests (as in the paper's
+//                    programming experiments: hidden tests never decide a retry). Suites without a
+//                    self-evaluation fall back to the checker, and the record says so.
 //
 // Faithfulness notes. The reflection is written by the agent's own model (purpose 'reflect'), from
 // its own trajectory (its tool calls), the outcome and the visible feedback; the evaluator never
@@ -71,13 +77,16 @@ function renderStore(taskId: string, entries: readonly StoredReflection[]): stri
 /** What a trial leaves in its record's notes: its reflections, in order. */
 interface TrialNotes {
   reflections: Array<{ attempt: number; text: string }>;
+  /** Set when `evaluator: self` had to use the checker. */
+  evaluator?: string;
 }
 
 const reflexion: ArmFactory = {
   name: 'reflexion',
   description: 'Reflexion: after a failed attempt the agent writes a self-reflection and retries fresh with it (k retries; per-task episodic memory).',
   create(options) {
-    rejectUnknownOptions('reflexion', options, ['k', 'feedback', 'persist', 'max_reflections']);
+    rejectUnknownOptions('reflexion', options, ['k', 'feedback', 'persist', 'max_reflections', 'evaluator']);
+    const evaluator = enumOption('reflexion', options, 'evaluator', ['checker', 'self'] as const, 'checker');
     const k = numberOption('reflexion', options, 'k', 2, 0);
     if (!Number.isInteger(k)) throw new Error(`option "k" of arm reflexion must be a whole number, got ${JSON.stringify(options.k)}`);
     const feedback = enumOption('reflexion', options, 'feedback', FEEDBACK, 'checker');
@@ -88,8 +97,9 @@ const reflexion: ArmFactory = {
 
     const digestOptions = { actions: true, tool_errors: feedback !== 'none', feedback: feedback === 'checker' };
 
-    async function reflect(driver: TrialDriver, earlier: readonly string[], attempt: AttemptOutcome): Promise<string> {
+    async function reflect(driver: TrialDriver, earlier: readonly string[], attempt: AttemptOutcome, evaluation?: string[]): Promise<string> {
       const parts = [driver.digest(digestOptions)];
+      if (evaluation?.length && feedback !== 'none') parts.push('', 'Your own evaluation of the attempt:', ...evaluation.map((line) => `- ${line}`));
       if (driver.memoryText.trim()) parts.push('', driver.memoryText.trim());
       if (earlier.length) parts.push('', reflectionsContext(earlier, 'Your reflections so far'));
       parts.push('', `Attempt ${attempt.attempt} did not complete the task. Reflect, then plan the next attempt.`);
@@ -117,17 +127,29 @@ const reflexion: ArmFactory = {
         const reflections: TrialNotes['reflections'] = [];
         const texts = () => reflections.map((r) => r.text).slice(-window);
         let outcome = await driver.attempt();
+        let fellBack = false;
+        let evaluation: string[] | undefined;
+        // Whether the evaluator calls the attempt a success (the trial's result is always the checker's).
+        const passes = async (attempt: AttemptOutcome): Promise<boolean> => {
+          if (evaluator === 'self') {
+            const own = await driver.selfEvaluate();
+            evaluation = own?.feedback;
+            if (own) return own.success;
+            fellBack = true;
+          }
+          return attempt.check.success;
+        };
         for (let retry = 1; ; retry++) {
-          if (outcome.infra || outcome.check.success) break;
+          if (outcome.infra || (await passes(outcome))) break;
           const another = retry <= k;
           // After the last failure a reflection only helps a later session: write it when it persists.
           if (!another && !persist) break;
-          reflections.push({ attempt: outcome.attempt, text: await reflect(driver, texts(), outcome) });
+          reflections.push({ attempt: outcome.attempt, text: await reflect(driver, texts(), outcome, evaluation) });
           if (!another) break;
           outcome = await driver.attempt(reflectionsContext(texts()));
         }
-        const notes: TrialNotes = { reflections };
-        return reflections.length ? { notes: JSON.stringify(notes) } : {};
+        const notes: TrialNotes = { reflections, ...(fellBack ? { evaluator: 'checker (the suite has no self-evaluation)' } : {}) };
+        return reflections.length || fellBack ? { notes: JSON.stringify(notes) } : {};
       },
 
       async afterSession({ memory, trials }, context) {

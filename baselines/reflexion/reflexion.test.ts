@@ -211,3 +211,41 @@ describe('options', () => {
     expect(() => retryOnly.create({ k: 3 })).not.toThrow();
   });
 });
+
+describe('reflexion with evaluator: self', () => {
+  // A scripted driver: every attempt fails the hidden checker; the self-evaluation decides retries.
+  function scripted(selfPasses: boolean | undefined) {
+    let attempts = 0;
+    const failed = { success: false, score: 0, feedback: ['hidden tests failed'], checks: [] };
+    const driver = {
+      task: { id: 't', suite: 's', family: 'f', title: 't', prompt: '', files: {}, pitfalls: [], rubric: [], expected: {} } as Task,
+      memoryText: '',
+      attempt: async () => ({ attempt: ++attempts, revision: 0, stop: 'submitted', check: failed, turns: 2, tool_calls: 2 }),
+      revise: async () => {
+        throw new Error('unused');
+      },
+      output: async () => '',
+      digest: () => 'digest',
+      selfEvaluate: async () => (selfPasses === undefined ? undefined : { success: selfPasses, feedback: ['2 of 3 visible examples pass'] }),
+      call: async () => ({ model: 'x', content: [{ type: 'text' as const, text: '- try again' }], stop_reason: 'end_turn' as const, usage: { input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0 }, cost_usd: 0 }),
+    };
+    return { driver, attempts: () => attempts };
+  }
+  const context = { arm: 'reflexion', replicate: 1, session: 1, model: undefined as never, seedKey: 'k', options: {} };
+
+  it('does not retry when the visible tests pass, even though the hidden checker fails', async () => {
+    const { driver, attempts } = scripted(true);
+    await reflexion.create({ evaluator: 'self', k: 2 }).runTrial!(driver, context);
+    expect(attempts()).toBe(1);
+  });
+
+  it('retries when its own evaluation fails, and falls back to the checker (and says so) without one', async () => {
+    const failing = scripted(false);
+    await reflexion.create({ evaluator: 'self', k: 2 }).runTrial!(failing.driver, context);
+    expect(failing.attempts()).toBe(3);
+    const none = scripted(undefined);
+    const result = await reflexion.create({ evaluator: 'self', k: 1 }).runTrial!(none.driver, context);
+    expect(none.attempts()).toBe(2);
+    expect(JSON.parse(result.notes!).evaluator).toMatch(/no self-evaluation/);
+  });
+});

@@ -105,6 +105,8 @@ export interface TrialDriver {
   revise(userMessage: string): Promise<AttemptOutcome>;
   /** What the latest attempt produced, as text a grader can read (never the agent's reasoning). */
   output(): Promise<string>;
+  /** The suite's self-evaluation of the latest attempt (e.g. visible tests), or undefined if it has none. */
+  selfEvaluate(): Promise<{ success: boolean; feedback: string[] } | undefined>;
   /**
    * A digest of the latest attempt for a reflection: task, outcome, tool errors, visible feedback.
    * `options` choose what it shows (e.g. Reflexion with only the tool errors visible).

@@ -88,6 +88,12 @@ export interface Environment {
    * Never the agent's reasoning or the checker's expectations.
    */
   output?(): Promise<string>;
+  /**
+   * An evaluation the agent could run on its own work, without the hidden checker (e.g. a coding
+   * task's visible tests). Reflexion's evaluator uses it so that retries are not decided by
+   * ground truth the agent could not have seen.
+   */
+  selfEvaluate?(): Promise<{ success: boolean; feedback: string[] }>;
 }
 
 export interface EnvironmentContext {

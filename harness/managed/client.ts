@@ -9,7 +9,7 @@
 
 import Anthropic, { AnthropicError, APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import { ModelInfraError } from '../core/messages.js';
-import { assertAnthropicCredentials } from '../models/anthropic/anthropic-model.js';
+import { AnthropicCredentialsError } from '../models/anthropic/anthropic-model.js';
 
 /** Beta headers the SDK sets on each family of endpoints (checked by the mock server too). */
 export const MANAGED_AGENTS_BETA = 'managed-agents-2026-04-01';
@@ -34,7 +34,13 @@ export interface ManagedClient {
 
 export function createManagedClient(options: ManagedClientOptions): ManagedClient {
   const env = options.env ?? process.env;
-  const apiKey = assertAnthropicCredentials('<managed agent model>', { ...(options.apiKey ? { apiKey: options.apiKey } : {}), env });
+  const apiKey = options.apiKey?.trim() || env.ANTHROPIC_API_KEY?.trim();
+  if (!apiKey) {
+    throw new AnthropicCredentialsError(
+      'ANTHROPIC_API_KEY is not set: the managed-* arms run on Claude Managed Agents and need an API key with access to its research preview. ' +
+        'Export ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a gateway), or leave the managed arms out.',
+    );
+  }
   const baseURL = nonEmpty(options.baseURL) ?? nonEmpty(env.ANTHROPIC_BASE_URL);
   const sdk = new Anthropic({ apiKey, baseURL: baseURL ?? null, maxRetries: options.maxRetries, timeout: options.timeoutMs });
   const host = describeHost(sdk.baseURL);

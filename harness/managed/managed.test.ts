@@ -26,7 +26,7 @@ import { ManagedRuntime } from './runtime.js';
 import { parseManagedOptions } from './options.js';
 import { exportStore, filesHash, foldWrites, materialize, mergeText } from './stores.js';
 import { createManagedClient } from './client.js';
-import type { DreamChainState } from './dreams.js';
+import { runDreams, type DreamChainState } from './dreams.js';
 import { sourcePath } from '../core/paths.js';
 import { readExperimentFile, validateExperiment } from '../config/load.js';
 import { knownNames } from '../cli/known-names.js';
@@ -309,10 +309,59 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
     expect(second.trials.filter((t) => t.error_class !== 'infra')).toHaveLength(2);
   });
 
+  it('budgets: max_turns and the token budget interrupt the session; the cost budget is the session\'s own', async () => {
+    const mock = await startServer();
+    const budgetRun = async (budgets: Record<string, number>) => {
+      const runDir = join(tempDir(), 'run');
+      const outcome = await run(runDir, { arms: [{ arm: 'managed-stateless', name: 'b', options: FAST }], sessions: 1, tasks_per_session: 2, budgets: { max_turns: 20, max_output_tokens: 4096, ...budgets } });
+      expect(outcome.status).toBe('completed');
+      return outcome.trials.map((t) => ({ record: t, details: detailsOf(runDir, t), session: mock.sessions.get(detailsOf(runDir, t).session_id)! }));
+    };
+    for (const { record, session } of await budgetRun({ max_turns: 2 })) {
+      expect([record.error_class, record.error, record.turns]).toEqual(['budget', 'stopped: max turns', 2]);
+      expect(session.events.some((e) => e.type === 'user.interrupt')).toBe(true);
+    }
+    for (const { record, session } of await budgetRun({ max_tokens_per_trial: 500 })) {
+      expect([record.error_class, record.error]).toEqual(['budget', 'stopped: token budget']);
+      expect(session.events.some((e) => e.type === 'user.interrupt')).toBe(true);
+    }
+    // Half a cent: a budget of 1 cent of list price, enforced by the session itself (budget_reached).
+    for (const { record, details, session } of await budgetRun({ max_cost_per_trial: 0.005 })) {
+      expect(session.object().budget).toEqual({ type: 'limit', max_list_cost: { amount: '1', currency: 'USD' } });
+      expect([record.error_class, record.error, details.stop_detail]).toEqual(['budget', 'stopped: cost budget', 'budget_reached']);
+    }
+  });
+
+  it('every: 2 dreams once over both sessions; a resumed dream chain follows the dream it started', async () => {
+    const mock = await startServer();
+    const runDir = join(tempDir(), 'run');
+    const outcome = await run(runDir, { arms: [{ arm: 'managed-dreaming', name: 'managed-dreaming', options: { ...FAST, every: 2 } }], sessions: 2, tasks_per_session: 2 });
+    expect(outcome.status).toBe('completed');
+    expect(mock.dreams.size).toBe(1);
+    const dream = [...mock.dreams.values()][0]!;
+    const sessionIds = (dream.object.inputs as Array<{ type: string; session_ids?: string[] }>).find((i) => i.type === 'sessions')!.session_ids!;
+    expect(sessionIds).toHaveLength(4);
+    expect(existsSync(join(runDir, 'dreams', 'managed-dreaming', 'r1', 'session-001.json'))).toBe(false);
+    expect(events(runDir).find((e) => e.type === 'session_consolidated' && e.session === 1)!.details).toMatchObject({ dream: 'not scheduled', next_dream_session: 2 });
+
+    // A crash after the dream was created: the state file names it; the chain follows it instead of dreaming again.
+    const client = createManagedClient({ maxRetries: 1, timeoutMs: 10_000, env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: mock.url } });
+    const store = await materialize(client, { 'notes.md': '# Notes\n' }, { arm: 'x', replicate: 1, session: 1, role: 'dream_input' });
+    const started = await client.sdk.beta.dreams.create({ inputs: [{ type: 'memory_store', memory_store_id: store }, { type: 'sessions', session_ids: sessionIds }], model: 'claude-sonnet-4-6' });
+    const artifacts = new Map<string, string>();
+    const store2 = { read: <T>(n: string) => (artifacts.has(n) ? (JSON.parse(artifacts.get(n)!) as T) : undefined), write: (n: string, d: unknown) => void artifacts.set(n, JSON.stringify(d)), path: (n: string) => n };
+    store2.write('state.json', { format: 'dreambench.managed-dream/v1', steps: [{ id: started.id, status: 'pending', input_store: store, output_store: null, sessions: 4, usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 } }] });
+    const before = mock.dreams.size;
+    const chain = await runDreams(client, { inputStoreId: store, sessionIds, model: 'claude-sonnet-4-6', timeoutMs: 5000, poll: { initial_ms: 10, max_ms: 50, factor: 1.5 }, artifacts: store2, stateName: 'state.json' });
+    expect(mock.dreams.size).toBe(before);
+    expect(chain.steps.map((s) => s.id)).toEqual([started.id]);
+    expect(chain.outputStoreId).toBe((mock.dreams.get(started.id)!.object.outputs[0] as { memory_store_id: string }).memory_store_id);
+  });
+
   it('fails before any work without an API key, and names bad options', async () => {
     delete process.env.ANTHROPIC_API_KEY;
     const runDir = join(tempDir(), 'run');
-    await expect(run(runDir, { arms: ['managed-memory'], sessions: 1, tasks_per_session: 1 })).rejects.toThrow(/ANTHROPIC_API_KEY is not set/);
+    await expect(run(runDir, { arms: ['managed-memory'], sessions: 1, tasks_per_session: 1 })).rejects.toThrow(/ANTHROPIC_API_KEY is not set: the managed-\* arms run on Claude Managed Agents/);
     expect(existsSync(join(runDir, 'manifest.json'))).toBe(false);
     process.env.ANTHROPIC_API_KEY = KEY;
     await expect(run(runDir, { arms: [{ arm: 'managed-memory', name: 'm', options: { memory: 'none' } }], sessions: 1, tasks_per_session: 1 })).rejects.toThrow(
@@ -323,6 +372,28 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
     );
     expect(() => parseManagedOptions('memory', 'managed-memory', { toolset: 'none' })).toThrow(/needs the files toolset/);
     expect(() => parseManagedOptions('dreaming', 'managed-dreaming', { review: 'nope.yaml' })).toThrow(/option "review" of arm managed-dreaming must be auto, human or a policy file/);
+  });
+
+  it('named specialists become agents of the multiagent roster; a sim run model is refused with a clear message', async () => {
+    const mock = await startServer();
+    const runDir = join(tempDir(), 'run');
+    const outcome = await run(runDir, {
+      arms: [{ arm: 'managed-multiagent', name: 'team', options: { ...FAST, subagents: [{ name: 'drafter', description: 'drafts and renders' }], inline_agents: false } }],
+      sessions: 1,
+      tasks_per_session: 1,
+    });
+    expect(outcome.status).toBe('completed');
+    const agents = [...mock.agents.values()];
+    const drafter = agents.find((a) => a.object.name === 'drafter')!;
+    const lead = agents.find((a) => a.multiagent !== null)!;
+    expect(lead.multiagent!.subagents).toEqual({ type: 'enabled', inline_agents: { type: 'disabled' }, predefined_agents: [{ id: drafter.object.id, type: 'agent', version: 1 }] });
+    expect(lead.multiagent!.workflows).toEqual({ type: 'disabled' });
+    const details = detailsOf(runDir, outcome.trials[0]!);
+    expect(details.threads!.find((t) => t.parent !== null)!.agent_name).toBe('drafter');
+
+    await expect(executeRun({ runDir: join(tempDir(), 'run'), experiment: smallExperiment({ arms: ['managed-stateless'], sessions: 1, tasks_per_session: 1, replicates: 1 }) })).rejects.toThrow(
+      /a managed agent runs on an Anthropic model: set the experiment's model to anthropic:<model-id>/,
+    );
   });
 
   it('examples/managed.yaml is a valid experiment whose managed arms build', async () => {

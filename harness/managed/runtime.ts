@@ -216,7 +216,8 @@ export class ManagedRuntime implements AgentRuntime {
   }
 
   private async continueSession(input: RuntimeRunInput, modelId: string, previous: ManagedDetails): Promise<AgentRunResult> {
-    const messages: Message[] = [...(input.resume?.messages ?? [])];
+    // A copy: the conversation grows in place, and the previous run's messages must stay as they were.
+    const messages: Message[] = (input.resume?.messages ?? []).map((m) => ({ ...m, content: typeof m.content === 'string' ? m.content : [...m.content] }));
     const text = input.resume?.userMessage ?? '';
     const result = await runSession({
       client: this.client,

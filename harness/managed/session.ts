@@ -478,7 +478,12 @@ class SessionRun {
   private async execute(event: BetaManagedAgentsAgentCustomToolUseEvent): Promise<void> {
     let content: string;
     let isError = false;
-    if (this.input.toolsClosed || this.interruptedFor) {
+    if (this.interruptedFor) {
+      // The session was interrupted (a budget): its pending tool calls end with it; nothing to answer.
+      this.answered.add(event.id);
+      return;
+    }
+    if (this.input.toolsClosed) {
       content = TOOLS_CLOSED_MESSAGE;
       isError = true;
     } else {

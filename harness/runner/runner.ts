@@ -32,7 +32,7 @@ import { isTrain } from '../core/slices.js';
 import { checkResumable, sameConfigOrRefuse } from './resume-checks.js';
 import { recordLeakScan } from '../controls/leak-scan.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
-import { RunDir, repairJsonLines, writeJsonAtomic } from '../storage/run-dir.js';
+import { RunDir, repairJsonLines, writeJsonAtomic, writeJsonAtomicAsync } from '../storage/run-dir.js';
 import { ArmSetupError, localExecutor, prepareRun, type LoadedArm, type RunSetup, type TrialExecutor } from './executor.js';
 import { drainTrialCleanups } from './trial.js';
 import { redactMemory } from '../security/redact.js';
@@ -242,7 +242,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
                 : {}),
             });
             // Transcript first, then the record: a record never points at a missing transcript.
-            writeJsonAtomic(transcriptPath, transcript);
+            await writeJsonAtomicAsync(transcriptPath, transcript);
             dir.appendTrial(record);
             dir.event('trial_finished', { trial: trialId(key), success: record.success, error_class: record.error_class });
             charge(spend, record);

@@ -184,6 +184,12 @@ class Driver implements TrialDriver {
     return environment.output ? environment.output() : '(this suite exposes no text output to graders)';
   }
 
+  async selfEvaluate(): Promise<{ success: boolean; feedback: string[] } | undefined> {
+    const environment = this.latest?.environment;
+    if (!environment) throw new Error('selfEvaluate() needs an attempt first');
+    return environment.selfEvaluate ? environment.selfEvaluate() : undefined;
+  }
+
   digest(options?: DigestOptions): string {
     const attempt = this.latest;
     if (!attempt?.outcome) throw new Error('digest() needs an attempt first');

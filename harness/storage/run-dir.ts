@@ -5,6 +5,7 @@
 // and the values of secret environment variables never reach a run's files.
 
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ArtifactStore, MemoryFiles } from '../core/arm.js';
 import type { TrialKey, TrialRecord } from '../core/records.js';
@@ -23,6 +24,14 @@ export function writeFileAtomic(path: string, contents: string | Uint8Array): vo
 
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, redactedJson(value, 2) + '\n');
+}
+
+/** writeJsonAtomic without blocking the event loop on the disk (the runner writes transcripts with it). */
+export async function writeJsonAtomicAsync(path: string, value: unknown): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = path + tmpSuffix();
+  await writeFile(tmp, redactText(redactedJson(value, 2) + '\n'));
+  await rename(tmp, path);
 }
 
 /** One line, one write(2): a kill leaves either the whole line or (rarely) a torn last line, which readers drop. */

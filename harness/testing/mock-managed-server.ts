@@ -8,7 +8,9 @@
 // checks that matters here: the auth header, anthropic-version, each endpoint family's beta header
 // (managed-agents-2026-04-01; agent-memory-2026-07-22 or managed-agents for memory stores;
 // dreaming-2026-04-21; files-api-2025-04-14), required fields and limits; errors use the API's
-// envelope.
+// envelope. Every object and event it returns is typed with the SDK's own types (BetaManagedAgentsAgent,
+// BetaManagedAgentsSession, BetaManagedAgentsSessionEvent, BetaDream, ...), so the compiler checks
+// its shapes against the SDK.
 //
 // Its agent is the built-in sim (like sim-backed-handler.ts for the Messages mock): each model
 // request of a session is a sim call over the session's conversation, with the suite's tools (the
@@ -36,6 +38,26 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type {
+  BetaManagedAgentsAgent,
+  BetaManagedAgentsAgentToolConfig,
+  BetaManagedAgentsMultiagent20261001,
+  BetaManagedAgentsSessionThreadAgent,
+} from '@anthropic-ai/sdk/resources/beta/agents/agents';
+import type { BetaEnvironment } from '@anthropic-ai/sdk/resources/beta/environments/environments';
+import type { BetaManagedAgentsMemoryStore } from '@anthropic-ai/sdk/resources/beta/memory-stores/memory-stores';
+import type { BetaManagedAgentsMemory, BetaManagedAgentsMemoryListItem } from '@anthropic-ai/sdk/resources/beta/memory-stores/memories';
+import type {
+  BetaManagedAgentsOutcomeEvaluationResource,
+  BetaManagedAgentsSession,
+  BetaManagedAgentsSessionAgent,
+  BetaManagedAgentsSessionMultiagent20261001,
+} from '@anthropic-ai/sdk/resources/beta/sessions/sessions';
+import type { BetaManagedAgentsMemoryStoreResource } from '@anthropic-ai/sdk/resources/beta/sessions/resources';
+import type { BetaManagedAgentsSessionEvent, BetaManagedAgentsSessionStatusIdleEvent, BetaManagedAgentsTextBlock } from '@anthropic-ai/sdk/resources/beta/sessions/events';
+import type { BetaManagedAgentsSessionThread, BetaManagedAgentsSessionThreadUsage } from '@anthropic-ai/sdk/resources/beta/sessions/threads/threads';
+import type { BetaDream } from '@anthropic-ai/sdk/resources/beta/dreams';
+import type { BetaFileMetadata } from '@anthropic-ai/sdk/resources/beta/files';
 import type { ContentBlock, Message, ModelClient, SystemBlock, ToolSpec, Usage } from '../core/messages.js';
 import { textOf } from '../core/messages.js';
 import { memoryBlock } from '../agent/loop.js';
@@ -110,6 +132,10 @@ class HttpError extends Error {
 }
 
 type Json = Record<string, unknown>;
+/** An event as the SDK types it, before the server gives it its id and time (checked at compile time against the SDK). */
+type SessionEvent = BetaManagedAgentsSessionEvent;
+type NewEvent = SessionEvent extends infer E ? (E extends unknown ? Omit<E, 'id' | 'processed_at'> : never) : never;
+type IdleReason = BetaManagedAgentsSessionStatusIdleEvent['stop_reason'];
 
 interface StoredMemory {
   id: string;
@@ -121,14 +147,14 @@ interface StoredMemory {
 }
 
 interface MockStore {
-  object: Json & { id: string; name: string; archived_at: string | null };
+  object: BetaManagedAgentsMemoryStore;
   memories: Map<string, StoredMemory>;
 }
 
 interface MockAgent {
-  object: Json & { id: string; name: string; system: string | null; version: number; model: { id: string } };
+  object: BetaManagedAgentsAgent;
   tools: ToolSpec[];
-  multiagent: Json | null;
+  multiagent: BetaManagedAgentsMultiagent20261001 | null;
 }
 
 interface MockThread {
@@ -141,7 +167,7 @@ interface MockThread {
 }
 
 interface MockDream {
-  object: Json & { id: string; status: string; outputs: Json[]; usage: Json; error: Json | null; ended_at: string | null; session_id: string | null };
+  object: BetaDream;
   index: number;
   inputStore: string;
   sessionIds: string[];
@@ -170,7 +196,7 @@ export class MockManagedServer {
   private counter = 0;
   readonly requests: MockManagedRequest[] = [];
   readonly agents = new Map<string, MockAgent>();
-  readonly environments = new Map<string, Json>();
+  readonly environments = new Map<string, BetaEnvironment>();
   readonly stores = new Map<string, MockStore>();
   readonly sessions = new Map<string, MockSession>();
   readonly dreams = new Map<string, MockDream>();
@@ -392,13 +418,13 @@ export class MockManagedServer {
 
   // ---- agents and environments ------------------------------------------------------------
 
-  private createAgent(b: Json): Json {
+  private createAgent(b: Json): BetaManagedAgentsAgent {
     const name = requireString(b, 'name', 1, 255);
     const modelId = typeof b.model === 'string' ? b.model : isRecord(b.model) && typeof b.model.id === 'string' ? b.model.id : undefined;
     if (!modelId) throw new HttpError(400, 'invalid_request_error', 'model: Field required');
     const tools = b.tools === undefined ? [] : b.tools;
     if (!Array.isArray(tools) || tools.length > 256) throw new HttpError(400, 'invalid_request_error', 'tools: at most 256 tools');
-    const resolved: Json[] = [];
+    const resolved: BetaManagedAgentsAgent['tools'] = [];
     const custom: ToolSpec[] = [];
     const enabled = new Set<string>();
     for (const [i, tool] of tools.entries()) {
@@ -406,13 +432,15 @@ export class MockManagedServer {
       if (tool.type === 'agent_toolset_20260401') {
         const defaults = isRecord(tool.default_config) ? tool.default_config : {};
         const defaultOn = defaults.enabled !== false;
-        const defaultPolicy = isRecord(defaults.permission_policy) ? defaults.permission_policy : { type: 'always_allow' };
+        const defaultPolicy = policyOf(defaults.permission_policy) ?? { type: 'always_allow' as const };
         const configs = Array.isArray(tool.configs) ? tool.configs.filter(isRecord) : [];
-        const resolvedConfigs = BUILTIN.map((name) => {
-          const own = configs.find((c) => c.name === name);
-          const on = own?.enabled ?? defaultOn;
-          if (on) enabled.add(name);
-          return { name, type: name, enabled: on === true, permission_policy: isRecord(own?.permission_policy) ? own.permission_policy : defaultPolicy };
+        for (const c of configs) if (!BUILTIN.includes(String(c.name))) throw new HttpError(400, 'invalid_request_error', `tools.${i}.configs: unknown tool "${String(c.name)}"`);
+        const resolvedConfigs = BUILTIN.map((toolName): BetaManagedAgentsAgentToolConfig => {
+          const own = configs.find((c) => c.name === toolName);
+          const on = typeof own?.enabled === 'boolean' ? own.enabled : defaultOn;
+          if (on) enabled.add(toolName);
+          const base = { name: toolName, type: toolName, enabled: on, permission_policy: policyOf(own?.permission_policy) ?? defaultPolicy };
+          return (toolName === 'web_fetch' ? { ...base, url_sources: null } : base) as BetaManagedAgentsAgentToolConfig;
         });
         resolved.push({ type: 'agent_toolset_20260401', configs: resolvedConfigs, default_config: { enabled: defaultOn, permission_policy: defaultPolicy } });
       } else if (tool.type === 'custom') {
@@ -421,32 +449,42 @@ export class MockManagedServer {
         if (custom.some((t) => t.name === toolName)) throw new HttpError(400, 'invalid_request_error', `tools.${i}.name: duplicate tool name "${toolName}"`);
         if (typeof tool.description !== 'string') throw new HttpError(400, 'invalid_request_error', `tools.${i}.description: Field required`);
         if (!isRecord(tool.input_schema) || tool.input_schema.type !== 'object') throw new HttpError(400, 'invalid_request_error', `tools.${i}.input_schema: type must be "object"`);
-        custom.push({ name: toolName, description: tool.description, input_schema: tool.input_schema as ToolSpec['input_schema'] });
-        resolved.push({ type: 'custom', name: toolName, description: tool.description, input_schema: tool.input_schema });
+        const schema = tool.input_schema as ToolSpec['input_schema'];
+        custom.push({ name: toolName, description: tool.description, input_schema: schema });
+        resolved.push({ type: 'custom', name: toolName, description: tool.description, input_schema: schema });
       } else {
         throw new HttpError(400, 'invalid_request_error', `tools.${i}.type: not supported by the mock (${String(tool.type)})`);
       }
     }
     for (const t of custom) if (enabled.has(t.name)) throw new HttpError(400, 'invalid_request_error', `custom tool "${t.name}" collides with an enabled built-in tool`);
-    let multiagent: Json | null = null;
+    const id = this.id('agent');
+    let multiagent: BetaManagedAgentsMultiagent20261001 | null = null;
     if (isRecord(b.multiagent)) {
       const ma = b.multiagent;
-      if (ma.type !== 'multiagent_20261001' && ma.type !== 'coordinator') throw new HttpError(400, 'invalid_request_error', 'multiagent.type: multiagent_20261001 or coordinator');
+      if (ma.type !== 'multiagent_20261001') throw new HttpError(400, 'invalid_request_error', 'multiagent.type: the mock implements multiagent_20261001');
       const subagents = isRecord(ma.subagents) ? ma.subagents : { type: 'enabled' };
       const predefined = Array.isArray(subagents.predefined_agents) ? subagents.predefined_agents : [];
-      for (const entry of predefined) {
-        if (typeof entry === 'string' && !this.agents.has(entry)) throw new HttpError(400, 'invalid_request_error', `multiagent: agent ${entry} not found`);
-      }
+      if (predefined.length > 20) throw new HttpError(400, 'invalid_request_error', 'multiagent.subagents.predefined_agents: at most 20');
+      const references = predefined.map((entry) => {
+        if (isRecord(entry) && entry.type === 'self') return { id, type: 'agent' as const, version: 1 };
+        const ref = typeof entry === 'string' ? entry : isRecord(entry) && typeof entry.id === 'string' ? entry.id : undefined;
+        const other = ref ? this.agents.get(ref) : undefined;
+        if (!other) throw new HttpError(400, 'invalid_request_error', `multiagent: agent ${String(ref)} not found`);
+        if (other.multiagent) throw new HttpError(400, 'invalid_request_error', `multiagent: agent ${other.object.id} has multiagent itself`);
+        return { id: other.object.id, type: 'agent' as const, version: other.object.version };
+      });
+      const inline = isRecord(subagents.inline_agents) && subagents.inline_agents.type === 'disabled' ? { type: 'disabled' as const } : { type: 'enabled' as const };
+      const advisor = isRecord(ma.advisor) && ma.advisor.type === 'enabled' && typeof ma.advisor.model === 'string' ? { type: 'enabled' as const, model: ma.advisor.model } : { type: 'disabled' as const };
       multiagent = {
         type: 'multiagent_20261001',
-        subagents: { type: subagents.type ?? 'enabled', inline_agents: subagents.inline_agents ?? { type: 'enabled' }, predefined_agents: predefined },
-        workflows: isRecord(ma.workflows) ? ma.workflows : { type: 'enabled' },
-        advisor: isRecord(ma.advisor) ? ma.advisor : { type: 'disabled' },
+        subagents: subagents.type === 'disabled' ? { type: 'disabled' } : { type: 'enabled', inline_agents: inline, predefined_agents: references },
+        workflows: isRecord(ma.workflows) && ma.workflows.type === 'disabled' ? { type: 'disabled' } : { type: 'enabled', inline_agents: { type: 'enabled' }, predefined_agents: [] },
+        advisor,
       };
     }
     const at = now();
-    const object = {
-      id: this.id('agent'),
+    const object: BetaManagedAgentsAgent = {
+      id,
       archived_at: null,
       created_at: at,
       description: typeof b.description === 'string' ? b.description : null,
@@ -467,18 +505,24 @@ export class MockManagedServer {
     return object;
   }
 
+  /** An agent's definition as a session thread sees it. */
+  threadAgent(id: string): BetaManagedAgentsSessionThreadAgent {
+    const { description, execution_identity, mcp_servers, model, name, skills, system, tools, version } = this.agent(id).object;
+    return { id, description, execution_identity, mcp_servers, model, name, skills, system, tools, type: 'agent', version };
+  }
+
   private agent(id: string): MockAgent {
     const agent = this.agents.get(id);
     if (!agent) throw new HttpError(404, 'not_found_error', `agent ${id} not found`);
     return agent;
   }
 
-  private createEnvironment(b: Json): Json {
+  private createEnvironment(b: Json): BetaEnvironment {
     const name = requireString(b, 'name', 1, 256);
     const config = isRecord(b.config) ? b.config : { type: 'cloud' };
     const networking = isRecord(config.networking) ? config.networking : { type: 'unrestricted' };
     const at = now();
-    const env = {
+    const env: BetaEnvironment = {
       id: this.id('env'),
       archived_at: null,
       config:
@@ -504,7 +548,7 @@ export class MockManagedServer {
     return env;
   }
 
-  private environment(id: string): Json {
+  private environment(id: string): BetaEnvironment {
     const env = this.environments.get(id);
     if (!env) throw new HttpError(404, 'not_found_error', `environment ${id} not found`);
     return env;
@@ -512,15 +556,15 @@ export class MockManagedServer {
 
   // ---- memory stores ------------------------------------------------------------------------
 
-  createStore(b: Json): Json {
+  createStore(b: Json): BetaManagedAgentsMemoryStore {
     const name = requireString(b, 'name', 1, 255);
     if (b.description !== undefined && (typeof b.description !== 'string' || b.description.length > 1024)) {
       throw new HttpError(400, 'invalid_request_error', 'description: at most 1,024 characters');
     }
     const at = now();
-    const object = {
+    const object: BetaManagedAgentsMemoryStore = {
       id: this.id('memstore'),
-      archived_at: null as string | null,
+      archived_at: null,
       created_at: at,
       description: typeof b.description === 'string' ? b.description : '',
       metadata: metadataOf(b.metadata),
@@ -538,7 +582,7 @@ export class MockManagedServer {
     return store;
   }
 
-  private createMemory(store: MockStore, b: Json, full: boolean): Json {
+  private createMemory(store: MockStore, b: Json, full: boolean): BetaManagedAgentsMemory {
     if (store.object.archived_at) throw new HttpError(400, 'invalid_request_error', `memory store ${store.object.id} is archived`);
     const path = requireString(b, 'path', 2, 1024);
     checkMemoryPath(path);
@@ -569,12 +613,12 @@ export class MockManagedServer {
     return memory;
   }
 
-  private listMemories(store: MockStore, query: URLSearchParams): Json {
+  private listMemories(store: MockStore, query: URLSearchParams): { data: BetaManagedAgentsMemoryListItem[]; next_page: string | null } {
     const full = query.get('view') === 'full';
     const prefix = query.get('path_prefix');
     if (prefix !== null && !prefix.endsWith('/')) throw new HttpError(400, 'invalid_request_error', 'path_prefix: must end with "/"');
     const depth = Number(query.get('depth') ?? '0');
-    let items: Json[] = [...store.memories.values()]
+    let items: BetaManagedAgentsMemoryListItem[] = [...store.memories.values()]
       .filter((mem) => !prefix || mem.path.startsWith(prefix))
       .sort((a, b) => a.path.localeCompare(b.path))
       .map((mem) => memoryObject(store.object.id, mem, full));
@@ -582,13 +626,13 @@ export class MockManagedServer {
       const base = prefix ?? '/';
       const seen = new Set<string>();
       items = items.flatMap((item) => {
-        const rest = (item.path as string).slice(base.length);
+        const rest = item.path.slice(base.length);
         const slash = rest.indexOf('/');
         if (slash < 0) return [item];
         const dir = base + rest.slice(0, slash + 1);
         if (seen.has(dir)) return [];
         seen.add(dir);
-        return [{ path: dir, type: 'memory_prefix' }];
+        return [{ path: dir, type: 'memory_prefix' as const }];
       });
     }
     return page(items, query, 20, full ? 20 : 100);
@@ -596,7 +640,7 @@ export class MockManagedServer {
 
   // ---- sessions -----------------------------------------------------------------------------
 
-  private createSession(b: Json): Json {
+  private createSession(b: Json): BetaManagedAgentsSession {
     let agentRef = b.agent;
     let version: number | undefined;
     if (isRecord(agentRef)) {
@@ -609,12 +653,12 @@ export class MockManagedServer {
     if (version !== undefined && version !== agent.object.version) throw new HttpError(400, 'invalid_request_error', `agent ${agentRef} has no version ${version}`);
     const envId = requireString(b, 'environment_id', 1, 256);
     this.environment(envId);
-    const resources: Json[] = [];
+    const resources: BetaManagedAgentsMemoryStoreResource[] = [];
     for (const [i, resource] of (Array.isArray(b.resources) ? b.resources : []).entries()) {
       if (!isRecord(resource) || resource.type !== 'memory_store') throw new HttpError(400, 'invalid_request_error', `resources.${i}: the mock supports memory_store resources only`);
       const store = this.store(requireString(resource, 'memory_store_id', 1, 256));
       if (store.object.archived_at) throw new HttpError(400, 'invalid_request_error', `resources.${i}: memory store ${store.object.id} is archived`);
-      const access = resource.access ?? 'read_write';
+      const access = resource.access === undefined || resource.access === null ? 'read_write' : resource.access;
       if (access !== 'read_write' && access !== 'read_only') throw new HttpError(400, 'invalid_request_error', `resources.${i}.access: read_write or read_only`);
       if (typeof resource.instructions === 'string' && resource.instructions.length > 4096) throw new HttpError(400, 'invalid_request_error', `resources.${i}.instructions: at most 4096 characters`);
       resources.push({
@@ -628,12 +672,13 @@ export class MockManagedServer {
       });
     }
     const metadata = metadataOf(b.metadata);
-    let budget: Json | null = null;
+    let budget: BetaManagedAgentsSession['budget'] = null;
     if (b.budget !== undefined) {
-      if (!isRecord(b.budget) || b.budget.type !== 'limit' || !isRecord(b.budget.max_list_cost) || typeof b.budget.max_list_cost.amount !== 'string') {
-        throw new HttpError(400, 'invalid_request_error', 'budget: {type: "limit", max_list_cost: {amount, currency}}');
+      const cost = isRecord(b.budget) && b.budget.type === 'limit' && isRecord(b.budget.max_list_cost) ? b.budget.max_list_cost : undefined;
+      if (!cost || typeof cost.amount !== 'string' || !/^[1-9]\d*$/.test(cost.amount) || cost.currency !== 'USD') {
+        throw new HttpError(400, 'invalid_request_error', 'budget: {type: "limit", max_list_cost: {amount: "<minor units>", currency: "USD"}}');
       }
-      budget = b.budget;
+      budget = { type: 'limit', max_list_cost: { amount: cost.amount, currency: 'USD' } };
     }
     const index = this.sessions.size;
     const session = new MockSession(this, this.id('sesn'), agent, envId, resources, metadata, typeof b.title === 'string' ? b.title : null, budget, index);
@@ -650,7 +695,7 @@ export class MockManagedServer {
 
   // ---- dreams -------------------------------------------------------------------------------
 
-  private createDream(b: Json): Json {
+  private createDream(b: Json): BetaDream {
     const inputs = Array.isArray(b.inputs) ? b.inputs.filter(isRecord) : [];
     const stores = inputs.filter((i) => i.type === 'memory_store');
     const sessions = inputs.filter((i) => i.type === 'sessions');
@@ -665,7 +710,7 @@ export class MockManagedServer {
       throw new HttpError(400, 'invalid_request_error', 'inputs.sessions.session_ids: 1 to 100 ids, no duplicates');
     }
     for (const id of ids as string[]) if (!this.sessions.has(id)) throw new HttpError(400, 'invalid_request_error', `session ${id} not found`);
-    const model = typeof b.model === 'string' ? { id: b.model, speed: 'standard' } : isRecord(b.model) && typeof b.model.id === 'string' ? { id: b.model.id, speed: 'standard' } : undefined;
+    const model = typeof b.model === 'string' ? { id: b.model, speed: 'standard' as const } : isRecord(b.model) && typeof b.model.id === 'string' ? { id: b.model.id, speed: 'standard' as const } : undefined;
     if (!model) throw new HttpError(400, 'invalid_request_error', 'model: Field required');
     if (b.instructions !== undefined && b.instructions !== null && (typeof b.instructions !== 'string' || b.instructions.length < 1 || b.instructions.length > 4096)) {
       throw new HttpError(400, 'invalid_request_error', 'instructions: 1 to 4,096 characters');
@@ -673,12 +718,12 @@ export class MockManagedServer {
     const behavior = isRecord(b.output_behavior) ? b.output_behavior : { type: 'create_new' };
     if (behavior.type !== 'create_new') throw new HttpError(400, 'invalid_request_error', 'output_behavior: the mock implements create_new only');
     const index = this.dreams.size;
-    const object = {
+    const object: BetaDream = {
       id: this.id('drm'),
       archived_at: null,
       created_at: now(),
-      ended_at: null as string | null,
-      error: null as Json | null,
+      ended_at: null,
+      error: null,
       inputs: [
         { type: 'memory_store', memory_store_id: storeId },
         { type: 'sessions', session_ids: [...(ids as string[])].sort() },
@@ -686,8 +731,8 @@ export class MockManagedServer {
       instructions: typeof b.instructions === 'string' ? b.instructions : null,
       model,
       output_behavior: { type: 'create_new' },
-      outputs: [] as Json[],
-      session_id: null as string | null,
+      outputs: [],
+      session_id: null,
       status: 'pending',
       type: 'dream',
       usage: { cache_creation_input_tokens: 0, cache_read_input_tokens: 0, input_tokens: 0, output_tokens: 0 },
@@ -765,7 +810,7 @@ export class MockManagedServer {
     return dream;
   }
 
-  private cancelDream(dream: MockDream): Json {
+  private cancelDream(dream: MockDream): BetaDream {
     const status = dream.object.status;
     if (status === 'completed' || status === 'failed') throw new HttpError(400, 'invalid_request_error', `dream ${dream.object.id} is ${status}`);
     if (status === 'pending' || status === 'running') {
@@ -794,7 +839,7 @@ interface ThreadRun {
 
 class MockSession {
   status: 'idle' | 'running' | 'terminated' = 'idle';
-  readonly events: Json[] = [];
+  readonly events: SessionEvent[] = [];
   private readonly subscribers = new Set<Subscriber>();
   private readonly created_at = now();
   private updated_at = this.created_at;
@@ -802,7 +847,7 @@ class MockSession {
   private readonly primary: ThreadRun;
   private readonly threads: MockThread[] = [];
   /** Each child thread's own event stream (its spans stay there; its custom tool uses are cross-posted). */
-  private readonly threadLogs = new Map<string, Json[]>();
+  private readonly threadLogs = new Map<string, SessionEvent[]>();
   private readonly waiting = new Map<string, { thread: string | null; resolve: (result: { content: string; is_error: boolean } | 'interrupted') => void }>();
   private readonly answered = new Set<string>();
   private readonly queued: string[] = [];
@@ -811,7 +856,7 @@ class MockSession {
   private memoryRead = false;
   private reflectedUpTo = 0;
   private outcome: { id: string; description: string; criteria: string[]; max: number; iteration: number; done: boolean } | undefined;
-  private readonly evaluations: Json[] = [];
+  private readonly evaluations: BetaManagedAgentsOutcomeEvaluationResource[] = [];
   private activeStart = 0;
   private activeSeconds = 0;
 
@@ -820,21 +865,21 @@ class MockSession {
     readonly id: string,
     private readonly agent: MockAgent,
     private readonly environmentId: string,
-    private readonly resources: Json[],
+    private readonly resources: BetaManagedAgentsMemoryStoreResource[],
     private readonly metadata: Record<string, string>,
     private readonly title: string | null,
-    private readonly budget: Json | null,
+    private readonly budget: BetaManagedAgentsSession['budget'],
     readonly index: number,
   ) {
     this.primary = { id: null, agentName: agent.object.name, messages: [], usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 } };
   }
 
-  object(): Json {
+  object(): BetaManagedAgentsSession {
     const listCost = this.server.options.listCost !== false;
     const cents = Math.round(costOf(this.agent.object.model.id, this.usage) * 100);
     return {
       id: this.id,
-      agent: { ...this.agent.object, type: 'agent' },
+      agent: this.agentSnapshot(),
       archived_at: null,
       budget: this.budget,
       created_at: this.created_at,
@@ -859,9 +904,26 @@ class MockSession {
     };
   }
 
-  threadObjects(): Json[] {
-    const agent = { ...this.agent.object };
-    const primary = {
+  /** The agent as resolved on the session: the multiagent roster with full agent definitions. */
+  private agentSnapshot(): BetaManagedAgentsSessionAgent {
+    const { id, description, execution_identity, mcp_servers, model, name, skills, system, tools, version } = this.agent.object;
+    const ma = this.agent.multiagent;
+    let multiagent: BetaManagedAgentsSessionMultiagent20261001 | null = null;
+    if (ma) {
+      const resolve = (ref: { id: string }): BetaManagedAgentsSessionThreadAgent => this.server.threadAgent(ref.id);
+      multiagent = {
+        type: 'multiagent_20261001',
+        advisor: ma.advisor,
+        subagents: ma.subagents.type === 'enabled' ? { type: 'enabled', inline_agents: ma.subagents.inline_agents, predefined_agents: ma.subagents.predefined_agents.map(resolve) } : ma.subagents,
+        workflows: ma.workflows.type === 'enabled' ? { type: 'enabled', inline_agents: ma.workflows.inline_agents, predefined_agents: ma.workflows.predefined_agents.map(resolve) } : ma.workflows,
+      };
+    }
+    return { id, description, execution_identity, mcp_servers, model, multiagent, name, skills, system, tools, type: 'agent', version };
+  }
+
+  threadObjects(): BetaManagedAgentsSessionThread[] {
+    const agent = this.server.threadAgent(this.agent.object.id);
+    const primary: BetaManagedAgentsSessionThread = {
       id: `sthr_primary_${this.id}`,
       agent,
       archived_at: null,
@@ -869,7 +931,7 @@ class MockSession {
       parent_thread_id: null,
       session_id: this.id,
       stats: null,
-      status: this.status === 'terminated' ? 'terminated' : this.status,
+      status: this.status,
       type: 'session_thread',
       updated_at: this.updated_at,
       usage: usageObject(this.primary.usage),
@@ -877,32 +939,35 @@ class MockSession {
     };
     return [
       primary,
-      ...this.threads.map((t) => ({
-        id: t.id,
-        agent: { ...agent, name: t.agent_name },
-        archived_at: null,
-        created_at: t.created_at,
-        parent_thread_id: primary.id,
-        session_id: this.id,
-        stats: null,
-        status: t.status,
-        type: 'session_thread',
-        updated_at: this.updated_at,
-        usage: usageObject(t.usage),
-        workflow_run_id: null,
-      })),
+      ...this.threads.map(
+        (t): BetaManagedAgentsSessionThread => ({
+          id: t.id,
+          agent: { ...agent, name: t.agent_name },
+          archived_at: null,
+          created_at: t.created_at,
+          parent_thread_id: primary.id,
+          session_id: this.id,
+          stats: null,
+          status: t.status,
+          type: 'session_thread',
+          updated_at: this.updated_at,
+          usage: usageObject(t.usage),
+          workflow_run_id: null,
+        }),
+      ),
     ];
   }
 
-  threadEvents(threadId: string): Json[] {
+
+  threadEvents(threadId: string): SessionEvent[] {
     if (threadId === `sthr_primary_${this.id}`) return this.events;
     const log = this.threadLogs.get(threadId);
     if (!log) throw new HttpError(404, 'not_found_error', `thread ${threadId} not found in session ${this.id}`);
     return log;
   }
 
-  private emitOnThread(threadId: string, event: Json): Json {
-    const full: Json & { id: string } = { ...event, id: this.server.id('sevt'), processed_at: now() };
+  private emitOnThread(threadId: string, event: NewEvent): SessionEvent {
+    const full = { ...event, id: this.server.id('sevt'), processed_at: now() } as SessionEvent;
     let log = this.threadLogs.get(threadId);
     if (!log) this.threadLogs.set(threadId, (log = []));
     log.push(full);
@@ -932,8 +997,8 @@ class MockSession {
     this.subscribers.clear();
   }
 
-  private emit(event: Json): Json {
-    const full: Json & { id: string; processed_at: string } = { ...event, id: this.server.id('sevt'), processed_at: now() };
+  private emit(event: NewEvent): SessionEvent {
+    const full = { ...event, id: this.server.id('sevt'), processed_at: now() } as SessionEvent & { processed_at: string };
     this.events.push(full);
     this.updated_at = String(full.processed_at);
     for (const sub of [...this.subscribers]) {
@@ -957,13 +1022,13 @@ class MockSession {
     if (this.status === 'terminated') throw new HttpError(400, 'invalid_request_error', `session ${this.id} is terminated`);
     const events = b.events;
     if (!Array.isArray(events) || events.length === 0) throw new HttpError(400, 'invalid_request_error', 'events: at least one event');
-    const echoes: Json[] = [];
+    const echoes: SessionEvent[] = [];
     for (const [i, event] of events.entries()) {
       if (!isRecord(event)) throw new HttpError(400, 'invalid_request_error', `events.${i}: Input should be an object`);
       switch (event.type) {
         case 'user.message': {
           const content = contentText(event.content, `events.${i}.content`);
-          echoes.push(this.emit({ type: 'user.message', content: event.content }));
+          echoes.push(this.emit({ type: 'user.message', content: event.content as BetaManagedAgentsTextBlock[] }));
           // While the agent works, a message joins its next turn; otherwise it starts one.
           if (this.running) this.queued.push(content);
           else {
@@ -984,7 +1049,7 @@ class MockSession {
             .map((l) => l.replace(/^\s*-\s+/, '').trim())
             .filter(Boolean);
           this.outcome = { id: this.server.id('outc'), description, criteria, max, iteration: 0, done: false };
-          echoes.push(this.emit({ type: 'user.define_outcome', description, max_iterations: max, outcome_id: this.outcome.id, rubric: event.rubric }));
+          echoes.push(this.emit({ type: 'user.define_outcome', description, max_iterations: max, outcome_id: this.outcome.id, rubric: { type: 'text', content: event.rubric.content } }));
           this.evaluations.push({ completed_at: null, description, explanation: null, iteration: 0, outcome_id: this.outcome.id, result: 'pending', type: 'outcome_evaluation' });
           this.primary.messages.push({ role: 'user', content: description });
           this.start();
@@ -1001,7 +1066,7 @@ class MockSession {
             this.emit({
               type: 'user.custom_tool_result',
               custom_tool_use_id: useId,
-              content: event.content ?? [],
+              content: (event.content ?? []) as BetaManagedAgentsTextBlock[],
               is_error: event.is_error === true,
               ...(waiter.thread ? { session_thread_id: waiter.thread } : {}),
             }),
@@ -1071,7 +1136,7 @@ class MockSession {
     this.idle({ type: 'end_turn' });
   }
 
-  private idle(stop_reason: Json): void {
+  private idle(stop_reason: IdleReason): void {
     if (stop_reason.type === 'end_turn') {
       for (const file of this.server.options.filesOnIdle?.(this.index) ?? []) {
         const exists = [...this.server.files.values()].some((f) => f.scope === this.id && f.filename === file.filename);
@@ -1140,7 +1205,8 @@ class MockSession {
           blocks.push({ type: 'text', text: block.text });
         } else if (block.type === 'tool_use') {
           const event = this.emit({ type: 'agent.custom_tool_use', name: block.name, input: block.input, ...(thread.id ? { session_thread_id: thread.id } : {}) });
-          if (thread.id) this.threadLogs.get(thread.id)?.push({ ...event, session_thread_id: null });
+          // On the thread's own stream the event is its own, not a cross-post.
+          if (thread.id) this.threadLogs.get(thread.id)?.push({ type: 'agent.custom_tool_use', id: event.id, processed_at: now(), name: block.name, input: block.input, session_thread_id: null });
           blocks.push({ type: 'tool_use', id: String(event.id), name: block.name, input: block.input });
           uses.push({ id: String(event.id), name: block.name });
         }
@@ -1182,7 +1248,7 @@ class MockSession {
   private async modelRequest<T extends { usage: Usage }>(thread: ThreadRun, call: () => Promise<T>): Promise<T> {
     const spans = this.server.options.spans !== false;
     // A child thread's spans stay on its own stream (threads.events.list), not the session's.
-    const emit = (event: Json): Json => (thread.id === null ? this.emit(event) : this.emitOnThread(thread.id, event));
+    const emit = (event: NewEvent): SessionEvent => (thread.id === null ? this.emit(event) : this.emitOnThread(thread.id, event));
     const start = spans ? emit({ type: 'span.model_request_start' }) : undefined;
     const response = await call();
     addUsage(thread.usage, response.usage);
@@ -1211,9 +1277,9 @@ class MockSession {
 
   /** Multiagent: the primary hands the task to one session thread (its custom tool calls are cross-posted). */
   private async delegate(memory: string): Promise<void> {
-    const predefined = ((this.agent.multiagent?.subagents as Json | undefined)?.predefined_agents as unknown[] | undefined) ?? [];
-    const first = predefined[0];
-    const name = typeof first === 'string' ? (this.server.agents.get(first)?.object.name ?? 'specialist') : `${this.agent.object.name} (subagent)`;
+    const subagents = this.agent.multiagent?.subagents;
+    const first = subagents?.type === 'enabled' ? subagents.predefined_agents[0] : undefined;
+    const name = first && first.id !== this.agent.object.id ? (this.server.agents.get(first.id)?.object.name ?? 'specialist') : `${this.agent.object.name} (subagent)`;
     const thread: MockThread = { id: this.server.id('sthr'), agent_name: name, parent: null, status: 'running', usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 }, created_at: now() };
     this.threads.push(thread);
     this.threadLogs.set(thread.id, []);
@@ -1333,7 +1399,7 @@ function page<T>(items: readonly T[], query: URLSearchParams, defaultLimit: numb
   return { data, next_page: next };
 }
 
-function memoryObject(storeId: string, memory: StoredMemory, full: boolean): Json {
+function memoryObject(storeId: string, memory: StoredMemory, full: boolean): BetaManagedAgentsMemory {
   return {
     id: memory.id,
     content_sha256: createHash('sha256').update(memory.content, 'utf8').digest('hex'),
@@ -1348,7 +1414,7 @@ function memoryObject(storeId: string, memory: StoredMemory, full: boolean): Jso
   };
 }
 
-function fileObject(file: MockFile): Json {
+function fileObject(file: MockFile): BetaFileMetadata {
   return {
     id: file.id,
     created_at: file.created_at,
@@ -1362,7 +1428,7 @@ function fileObject(file: MockFile): Json {
   };
 }
 
-function usageObject(usage: Usage): Json {
+function usageObject(usage: Usage): BetaManagedAgentsSessionThreadUsage {
   return {
     cache_creation: { ephemeral_1h_input_tokens: 0, ephemeral_5m_input_tokens: usage.cache_write_tokens },
     cache_read_input_tokens: usage.cache_read_tokens,
@@ -1461,6 +1527,12 @@ function addUsage(into: Usage, more: Usage): void {
 
 function hashOf(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+function policyOf(value: unknown): { type: 'always_allow' } | { type: 'always_ask' } | { type: 'auto' } | undefined {
+  if (!isRecord(value)) return undefined;
+  if (value.type === 'always_allow' || value.type === 'always_ask' || value.type === 'auto') return { type: value.type };
+  throw new HttpError(400, 'invalid_request_error', 'permission_policy.type: always_allow, always_ask or auto');
 }
 
 function isRecord(value: unknown): value is Json {

@@ -183,6 +183,12 @@ export class CodingEnvironment implements Environment {
     return failed.length === 0 ? { content: `${summary}:\n${lines.join('\n')}${output}` } : error(`run_visible_tests: ${summary}:\n${lines.join('\n')}${output}`);
   }
 
+  /** The visible tests, as the agent could run them: Reflexion's evaluator on coding tasks. */
+  async selfEvaluate(): Promise<{ success: boolean; feedback: string[] }> {
+    const outcome = await this.runVisible();
+    return { success: !outcome.is_error, feedback: [outcome.content] };
+  }
+
   async check(): Promise<CheckResult> {
     const solution = this.written.get(this.solutionFile);
     const reviewPitfall = this.options.review && this.problem.language === 'python' ? this.pitfalls.find((p) => p.id === 'coding-type-hints') : undefined;

@@ -32,7 +32,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     withExecutorFlags(withCacheFlags(y))
       .positional('file', { type: 'string', demandOption: true, describe: 'experiment file (.yaml, .yml or .json)' })
       .option('out', { type: 'string', describe: 'run directory to create (default: runs/<name>-<timestamp>)' })
-      .option('model', { type: 'string', describe: 'agent model, overrides the file: sim:<profile> or anthropic:<model-id>' })
+      .option('model', { type: 'string', describe: 'agent model, overrides the file: sim:<profile>, anthropic:<model-id> or openai:<model>' })
       .option('suites', { type: 'string', describe: 'comma list of suites, overrides the file' })
       .option('arms', { type: 'string', describe: 'comma list of arms, overrides the file' })
       .option('sessions', { type: 'number', describe: 'sessions per (arm, replicate)' })
