@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expandedLevel, pairedDifference, pairedRatio, quantileSorted, unpairedDifference, unpairedRatio } from './bootstrap.js';
+import { expandedLevel, MIN_STRATUM_CLUSTERS, pairedDifference, pairedRatio, quantileSorted, unpairedDifference, unpairedRatio } from './bootstrap.js';
+import { wilsonInterval } from './wilson.js';
 import type { OutcomeRow } from './rows.js';
 import { rngFrom } from '../models/sim/rng.js';
 
@@ -390,5 +391,275 @@ describe('coverage of the 95% intervals on simulated experiments with a known ef
     expect(coveredDiff / runs).toBeLessThan(0.99);
     expect(coveredRatio / runs).toBeGreaterThan(0.91);
     expect(coveredRatio / runs).toBeLessThan(0.99);
+  });
+});
+
+/** Rows for one arm with families: per family, per task, a list of outcomes (replicate 0, session 1, slot i). */
+function familyArm(name: string, families: Record<string, Record<string, boolean[]>>, suite = 's'): OutcomeRow[] {
+  const rows: OutcomeRow[] = [];
+  for (const [family, tasks] of Object.entries(families)) {
+    for (const [task, list] of Object.entries(tasks)) {
+      list.forEach((success, slot) => rows.push({ arm: name, suite, family, task, replicate: 0, session: 1, slot, success }));
+    }
+  }
+  return rows;
+}
+
+/** Plug-in variance of a mean over xs: (1/n^2) sum (x - mean)^2. */
+function pluginVarianceOfMean(xs: number[]): number {
+  const m = xs.reduce((s, x) => s + x, 0) / xs.length;
+  return xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length ** 2;
+}
+
+describe('stratified resampling (strata: family)', () => {
+  /**
+   * Families of 4, 5, 6 and 7 equal-sized tasks (5 units each) whose treatment effect differs by
+   * family, so the stratified and unstratified variances differ. Returns the rows and each task's
+   * difference d_k grouped by family.
+   */
+  function familyData(seed: string): { a: OutcomeRow[]; b: OutcomeRow[]; diffs: number[][] } {
+    const rng = rngFrom(seed);
+    const A: Record<string, Record<string, boolean[]>> = {};
+    const Bo: Record<string, Record<string, boolean[]>> = {};
+    const diffs: number[][] = [];
+    [4, 5, 6, 7].forEach((size, f) => {
+      const fam = `f${f}`;
+      A[fam] = {};
+      Bo[fam] = {};
+      const ds: number[] = [];
+      for (let k = 0; k < size; k++) {
+        const sa = rng.int(3);
+        const sb = Math.min(5, sa + f + rng.int(2)); // the effect grows with the family index
+        A[fam][`${fam}t${k}`] = outcomes(sa, 5);
+        Bo[fam][`${fam}t${k}`] = outcomes(sb, 5);
+        ds.push((sb - sa) / 5);
+      }
+      diffs.push(ds);
+    });
+    return { a: familyArm('a', A), b: familyArm('b', Bo), diffs };
+  }
+
+  it('paired: the bootstrap SE matches the exact stratified bootstrap variance for equal-sized tasks', () => {
+    // With K equal-sized tasks in strata h of K_h tasks, the difference is (1/K) sum_k d_k, and
+    // resampling K_h tasks within each stratum gives the exact variance
+    //   (1/K^2) sum_h sum_{k in h} (d_k - mean_h d)^2
+    // (each stratum's plug-in variance of a sum over K_h draws), against the unstratified
+    //   (1/K^2) sum_k (d_k - mean d)^2.
+    const { a, b, diffs } = familyData('strat-se');
+    const K = diffs.flat().length;
+    const within = diffs.reduce((s, ds) => s + pluginVarianceOfMean(ds) * ds.length ** 2, 0) / K ** 2;
+    const exactStratified = Math.sqrt(within);
+    const exactPooled = Math.sqrt(pluginVarianceOfMean(diffs.flat()));
+    expect(exactPooled / exactStratified).toBeGreaterThan(1.5); // the check below discriminates
+
+    const r = pairedDifference(a, b, { seed: 7, B: 20000 });
+    expect(r).toMatchObject({ strata: 'family', n_strata: 4, n_clusters: 22, flags: [] });
+    expect(r.estimate).toBeCloseTo(diffs.flat().reduce((s, d) => s + d, 0) / K, 12);
+    expect(Math.abs(r.se - exactStratified) / exactStratified).toBeLessThan(0.03);
+
+    const none = pairedDifference(a, b, { seed: 7, B: 20000, strata: 'none' });
+    expect(none).toMatchObject({ strata: 'none', n_strata: 1, flags: [] });
+    expect(none.estimate).toBe(r.estimate);
+    expect(Math.abs(none.se - exactPooled) / exactPooled).toBeLessThan(0.03);
+  });
+
+  it('keeps each stratum: identical tasks within every family give a zero-width interval', () => {
+    // Family x: four tasks each 3/4 vs 1/4 (d = 0.5); family y: four tasks each 2/4 vs 2/4 (d = 0).
+    // Every stratified resample draws four tasks of each family: always 0.25. Unstratified resamples
+    // mix the families in varying proportions.
+    const tasks = (sa: number, sb: number) => ({ a: outcomes(sa, 4), b: outcomes(sb, 4) });
+    const fam = (prefix: string, t: { a: boolean[]; b: boolean[] }) => ({
+      a: Object.fromEntries([0, 1, 2, 3].map((k) => [`${prefix}${k}`, t.a])),
+      b: Object.fromEntries([0, 1, 2, 3].map((k) => [`${prefix}${k}`, t.b])),
+    });
+    const x = fam('x', tasks(1, 3));
+    const y = fam('y', tasks(2, 2));
+    const a = familyArm('a', { x: x.a, y: y.a });
+    const b = familyArm('b', { x: x.b, y: y.b });
+    for (const method of ['percentile', 'expanded', 'bca'] as const) {
+      const r = pairedDifference(a, b, { seed: 1, method });
+      expect([r.estimate, r.lo, r.hi, r.se]).toEqual([0.25, 0.25, 0.25, 0]);
+      expect(r.method).toBe(method);
+    }
+    const none = pairedDifference(a, b, { seed: 1, strata: 'none' });
+    expect(none.lo).toBeLessThan(0.25);
+    expect(none.hi).toBeGreaterThan(0.25);
+  });
+
+  it('unpaired: each arm resampled within its own families; the exact variances add', () => {
+    const rng = rngFrom('strat-unpaired');
+    const A: Record<string, Record<string, boolean[]>> = { p: {}, q: {} };
+    const Bo: Record<string, Record<string, boolean[]>> = { p: {}, q: {}, r: {} };
+    const ra: number[][] = [[], []];
+    const rb: number[][] = [[], [], []];
+    (['p', 'q'] as const).forEach((fam, f) => {
+      for (let k = 0; k < 6 + f; k++) {
+        const s = f === 0 ? rng.int(2) : 3 + rng.int(2);
+        A[fam]![`${fam}a${k}`] = outcomes(s, 4);
+        ra[f]!.push(s / 4);
+      }
+    });
+    (['p', 'q', 'r'] as const).forEach((fam, f) => {
+      for (let k = 0; k < 4 + 2 * f; k++) {
+        const s = Math.min(4, f + rng.int(2));
+        Bo[fam]![`${fam}b${k}`] = outcomes(s, 4);
+        rb[f]!.push(s / 4);
+      }
+    });
+    // Equal-sized tasks: rate = (1/K) sum_k rate_k per arm; each arm's stratified variance as above.
+    const stratified = (groups: number[][]) => {
+      const K = groups.flat().length;
+      return groups.reduce((s, g) => s + pluginVarianceOfMean(g) * g.length ** 2, 0) / K ** 2;
+    };
+    const exact = Math.sqrt(stratified(ra) + stratified(rb));
+    const r = unpairedDifference(familyArm('a', A), familyArm('b', Bo), { seed: 4, B: 20000 });
+    expect(r).toMatchObject({ strata: 'family', n_strata_a: 2, n_strata_b: 3, n_clusters_a: 13, n_clusters_b: 18, flags: [] });
+    expect(Math.abs(r.se - exact) / exact).toBeLessThan(0.03);
+    const pooled = Math.sqrt(pluginVarianceOfMean(ra.flat()) + pluginVarianceOfMean(rb.flat()));
+    expect(pooled / exact).toBeGreaterThan(1.5);
+    const none = unpairedDifference(familyArm('a', A), familyArm('b', Bo), { seed: 4, B: 20000, strata: 'none' });
+    expect(none).toMatchObject({ strata: 'none', n_strata_a: 1, n_strata_b: 1, flags: [] });
+    expect(Math.abs(none.se - pooled) / pooled).toBeLessThan(0.03);
+    expect(unpairedRatio(familyArm('a', A), familyArm('b', Bo), { seed: 4 }).strata).toBe('family');
+  });
+
+  it('expanded: reads the replicates at the stratified level (n - H df, n/(n - H) variance)', () => {
+    // Hand-computed: n = 20, H = 4: t_{16, 0.975} = 2.119905, sqrt(20/16) * 2.119905 = 2.370126,
+    // Phi(-2.370126) = 0.008891. One stratum is Hesterberg's level.
+    expect(expandedLevel(0.95, 20, 4)).toBeCloseTo(0.008891, 5);
+    expect(expandedLevel(0.95, 10, 1)).toBe(expandedLevel(0.95, 10));
+    const { a, b } = familyData('strat-expanded');
+    const K = 22;
+    const e = pairedDifference(a, b, { seed: 3, method: 'expanded' });
+    // The same replicates read at that level by the percentile method.
+    const level = expandedLevel(0.95, K, 4);
+    const p = pairedDifference(a, b, { seed: 3, confidence: 1 - 2 * level });
+    expect(e.method).toBe('expanded');
+    expect([e.lo, e.hi]).toEqual([p.lo, p.hi]);
+    const bca = pairedDifference(a, b, { seed: 3, method: 'bca' });
+    expect(bca.method).toBe('bca');
+    expect(bca.lo).toBeLessThan(bca.estimate);
+    expect(bca.hi).toBeGreaterThan(bca.estimate);
+  });
+
+  it('is reproducible and independent of row order; a family name in two suites is two strata', () => {
+    const { a, b } = familyData('strat-order');
+    const r1 = pairedDifference(a, b, { seed: 5, method: 'bca' });
+    const r2 = pairedDifference([...a].reverse(), [...b].reverse(), { seed: 5, method: 'bca' });
+    expect(r2).toEqual(r1);
+    // Suite t holds a family f0 of its own (four more tasks).
+    const extraA = familyArm('a', { f0: { u0: outcomes(1, 5), u1: outcomes(2, 5), u2: outcomes(0, 5), u3: outcomes(3, 5) } }, 't');
+    const extraB = familyArm('b', { f0: { u0: outcomes(2, 5), u1: outcomes(2, 5), u2: outcomes(1, 5), u3: outcomes(3, 5) } }, 't');
+    expect(pairedDifference([...a, ...extraA], [...b, ...extraB]).n_strata).toBe(5);
+  });
+
+  it('falls back to unstratified resampling, flagged, when a family has fewer than MIN_STRATUM_CLUSTERS tasks', () => {
+    expect(MIN_STRATUM_CLUSTERS).toBe(4);
+    const { a, b } = familyData('strat-fallback');
+    // Drop one task of family f0 (four tasks): three left.
+    const keep = (rows: OutcomeRow[]) => rows.filter((r) => r.task !== 'f0t0');
+    for (const method of ['percentile', 'expanded', 'bca'] as const) {
+      const r = pairedDifference(keep(a), keep(b), { seed: 2, method });
+      const none = pairedDifference(keep(a), keep(b), { seed: 2, method, strata: 'none' });
+      expect(r).toMatchObject({ strata: 'none', n_strata: 1 });
+      expect(r.flags).toContain('strata_fallback');
+      expect([r.lo, r.hi, r.se]).toEqual([none.lo, none.hi, none.se]);
+      const u = unpairedDifference(keep(a), keep(b), { seed: 2, method });
+      expect(u).toMatchObject({ strata: 'none', n_strata_a: 1, n_strata_b: 1 });
+      expect(u.flags).toContain('strata_fallback');
+    }
+  });
+
+  it('falls back when only some rows carry a family or a task has two; rows without families are simply unstratified', () => {
+    const { a, b } = familyData('strat-labels');
+    const unlabelled = (rows: OutcomeRow[]) => rows.map(({ family: _f, ...rest }) => rest);
+    const plain = pairedDifference(unlabelled(a), unlabelled(b), { seed: 1 });
+    expect(plain).toMatchObject({ strata: 'none', n_strata: 1, flags: [] });
+    expect(pairedDifference(a, b, { seed: 1, strata: 'none' })).toEqual(plain);
+
+    const mixed = pairedDifference(unlabelled(a), b, { seed: 1 });
+    expect(mixed.flags).toEqual(['strata_fallback']);
+    expect([mixed.lo, mixed.hi]).toEqual([plain.lo, plain.hi]);
+
+    const twoFamilies = b.map((r) => (r.task === 'f1t0' && r.slot === 0 ? { ...r, family: 'f2' } : r));
+    expect(pairedDifference(a, twoFamilies, { seed: 1 }).flags).toEqual(['strata_fallback']);
+
+    // Unpaired: one arm with families and one without is not stratified either.
+    expect(unpairedDifference(unlabelled(a), b, { seed: 1 }).flags).toEqual(['strata_fallback']);
+    // A single task has no interval at all: no fallback flag on top of single_cluster.
+    expect(pairedDifference(a.filter((r) => r.task === 'f0t0'), b).flags).toEqual(['single_cluster']);
+  });
+
+  it('coverage with family-dependent effects: stratified expanded intervals near 95 percent and narrower', () => {
+    // Five families of eight tasks, each family with its own (fixed) treatment effect; tasks drawn
+    // afresh per experiment, so the family mix is fixed by design, as in the schedule. True
+    // difference: the mean of the family effects. 300 experiments: Monte Carlo SE about 1.3 points.
+    const effects = [0, 0.15, 0.3, 0.45, 0.6];
+    const truth = effects.reduce((s, x) => s + x, 0) / effects.length;
+    let covered = 0;
+    let coveredNone = 0;
+    let width = 0;
+    let widthNone = 0;
+    const runs = 300;
+    for (let i = 0; i < runs; i++) {
+      const rng = rngFrom(`strat-coverage-${i}`);
+      const a: OutcomeRow[] = [];
+      const b: OutcomeRow[] = [];
+      effects.forEach((eff, f) => {
+        for (let t = 0; t < 8; t++) {
+          const p = 0.05 + 0.3 * rng.next();
+          for (let u = 0; u < 6; u++) {
+            const key = { suite: 's', family: `f${f}`, task: `f${f}t${t}`, replicate: 0, session: 1, slot: u };
+            a.push({ ...key, success: rng.chance(p) });
+            b.push({ ...key, success: rng.chance(p + eff) });
+          }
+        }
+      });
+      const r = pairedDifference(a, b, { seed: i, B: 1000, method: 'expanded' });
+      const none = pairedDifference(a, b, { seed: i, B: 1000, method: 'expanded', strata: 'none' });
+      if (r.lo <= truth && truth <= r.hi) covered++;
+      if (none.lo <= truth && truth <= none.hi) coveredNone++;
+      width += r.hi - r.lo;
+      widthNone += none.hi - none.lo;
+    }
+    process.stdout.write(`stratified coverage ${covered}/${runs}, width ${(width / runs).toFixed(3)}; unstratified ${coveredNone}/${runs}, width ${(widthNone / runs).toFixed(3)}\n`);
+    expect(covered / runs).toBeGreaterThan(0.92);
+    expect(covered / runs).toBeLessThan(0.98);
+    expect(coveredNone / runs).toBeGreaterThan(covered / runs);
+    expect(width).toBeLessThan(0.9 * widthNone);
+  });
+});
+
+describe('agreement fallback (every pair agrees)', () => {
+  const a = arm('a', { t1: [true, false, true], t2: [false, false], t3: [true] });
+  const b = arm('b', { t1: [true, false, true], t2: [false, false], t3: [true] });
+
+  it("default 'point': the collapsed interval at the estimate, no flag", () => {
+    const r = pairedDifference(a, b);
+    expect([r.estimate, r.lo, r.hi]).toEqual([0, 0, 0]);
+    expect(r.flags).toEqual([]);
+  });
+
+  it("'wilson': estimate ± the Wilson upper bound of 0 discordant pairs out of n; the ratio scaled by 1 / rate(a)", () => {
+    const w = wilsonInterval(0, 6).hi;
+    const d = pairedDifference(a, b, { agreement: 'wilson', method: 'expanded' });
+    expect([d.estimate, d.lo, d.hi]).toEqual([0, -w, w]);
+    expect(d.flags).toEqual(['all_pairs_agree']);
+    const r = pairedRatio(a, b, { agreement: 'wilson' });
+    expect(r.estimate).toBe(1);
+    expect(r.lo).toBeCloseTo(Math.max(0, 1 - w / 0.5), 15);
+    expect(r.hi).toBeCloseTo(1 + w / 0.5, 15);
+    expect(r.flags).toContain('all_pairs_agree'); // and undefined_resamples: t2 alone is 0/0
+    // At another confidence level, the Wilson bound at that level.
+    expect(pairedDifference(a, b, { agreement: 'wilson', confidence: 0.8 }).hi).toBeCloseTo(wilsonInterval(0, 6, 0.8).hi, 15);
+  });
+
+  it("'wilson' leaves intervals alone when some pair differs, and applies with a single task too", () => {
+    const b2 = arm('b', { t1: [true, true, true], t2: [false, false], t3: [true] });
+    const r = pairedDifference(a, b2, { agreement: 'wilson', seed: 3 });
+    expect(r).toEqual(pairedDifference(a, b2, { seed: 3 }));
+    const one = pairedDifference(arm('a', { t: [true, false] }), arm('b', { t: [true, false] }), { agreement: 'wilson' });
+    expect(one.flags).toEqual(['single_cluster', 'all_pairs_agree']);
+    expect(one.hi).toBeCloseTo(wilsonInterval(0, 2).hi, 15);
   });
 });

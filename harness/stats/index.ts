@@ -6,6 +6,7 @@ export { wilsonInterval, type Proportion } from './wilson.js';
 export { counts, pairOutcomes, unitKey, type OutcomePair, type OutcomeRow } from './rows.js';
 export {
   expandedLevel,
+  MIN_STRATUM_CLUSTERS,
   pairedDifference,
   pairedRatio,
   quantileSorted,

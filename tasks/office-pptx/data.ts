@@ -4,11 +4,10 @@
 // (bullet length), that its pitfalls apply to its family and can bite given the content, and that
 // its difficulty is one of easy, medium, hard.
 
-import { join } from 'node:path';
 import { z } from 'zod';
 import type { Family, Task } from '../../harness/core/suite.js';
-import { pitfallApplies } from '../../harness/core/suite.js';
-import { DataError, DIFFICULTIES, pitfallSchema, Problems, readYaml, slug, taskFiles, text, validate, type Difficulty, type OfficePitfall } from '../_office/data.js';
+import { DataError, DIFFICULTIES, text, validate, type Difficulty, type OfficePitfall } from '../_office/data.js';
+import { loadOfficeData } from '../_office/load.js';
 import { wordCount } from '../_office/text.js';
 import { parseBrief, type DeckPlan } from './brief.js';
 import { CHART_TYPES, PARAM_BY_CHOICE } from './params.js';
@@ -35,10 +34,6 @@ export interface PptxData {
   tasks: Task[];
 }
 
-const FamilySchema = z.strictObject({ id: slug, title: text, description: text });
-const FamiliesFile = z.strictObject({ families: z.array(FamilySchema).min(1, 'at least one family') });
-const PitfallsFile = z.strictObject({ template: text, pitfalls: z.array(pitfallSchema(PARAM_BY_CHOICE)).min(1, 'at least one pitfall') });
-
 const ChartSchema = z.strictObject({
   type: z.enum(CHART_TYPES),
   axis: text,
@@ -60,17 +55,6 @@ const ExpectedSchema = z.strictObject({
   slides: z.array(SlideSchema).min(3, 'at least three slides'),
 });
 
-const TaskSchema = z.strictObject({
-  id: slug,
-  family: slug,
-  title: text,
-  prompt: text,
-  files: z.record(z.string(), z.string()).refine((files) => 'brief.md' in files && 'style-guide.md' in files, 'brief.md and style-guide.md'),
-  pitfalls: z.array(slug),
-  rubric: z.array(text).min(1, 'at least one rubric criterion'),
-  expected: ExpectedSchema,
-});
-const TasksFile = z.strictObject({ family: slug, tasks: z.array(TaskSchema).min(1, 'at least one task') });
 
 const expectedByTask = new WeakMap<Task, PptxExpected>();
 
@@ -102,64 +86,13 @@ export const PITFALL_TRIGGER: Record<string, string> = {
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 export function loadPptxData(dataDir: string): PptxData {
-  const familiesFile = join(dataDir, 'families.yaml');
-  const pitfallsFile = join(dataDir, 'pitfalls.yaml');
-  const families = validate(familiesFile, FamiliesFile, readYaml(familiesFile)).families;
-  const pitfallsData = validate(pitfallsFile, PitfallsFile, readYaml(pitfallsFile));
-  const problems = new Problems(SUITE);
-
-  const familyIds = new Set<string>();
-  families.forEach((f, i) => {
-    if (familyIds.has(f.id)) problems.add(familiesFile, ['families', i, 'id'], `expected a unique family id, "${f.id}" repeats`);
-    familyIds.add(f.id);
-  });
-  const pitfalls: PptxPitfall[] = [];
-  const pitfallIds = new Set<string>();
-  const choices = new Map<string, string>();
-  pitfallsData.pitfalls.forEach((p, i) => {
-    if (pitfallIds.has(p.id)) problems.add(pitfallsFile, ['pitfalls', i, 'id'], `expected a unique pitfall id, "${p.id}" repeats`);
-    pitfallIds.add(p.id);
-    const other = choices.get(p.choice);
-    if (other) problems.add(pitfallsFile, ['pitfalls', i, 'choice'], `expected one pitfall per parameter; ${p.choice} is also ${other}'s`);
-    choices.set(p.choice, p.id);
-    p.families.forEach((f, j) => {
-      if (f !== '*' && !familyIds.has(f)) problems.add(pitfallsFile, ['pitfalls', i, 'families', j], `expected a family id (${[...familyIds].join(', ')}) or '*', got "${f}"`);
-    });
-    const [tool, param] = p.choice.split('.') as [string, string];
-    pitfalls.push({ ...p, tool, param } as PptxPitfall);
-  });
-  problems.throwIfAny();
-  const pitfallById = new Map(pitfalls.map((p) => [p.id, p]));
-
-  const tasks: Task[] = [];
-  const taskIds = new Map<string, string>();
-  for (const file of taskFiles(dataDir)) {
-    const data = validate(file, TasksFile, readYaml(file));
-    if (!familyIds.has(data.family)) problems.add(file, ['family'], `expected a family id (${[...familyIds].join(', ')}), got "${data.family}"`);
-    data.tasks.forEach((t, i) => {
-      const at = (...rest: PropertyKey[]): PropertyKey[] => ['tasks', i, ...rest];
-      const where = taskIds.get(t.id);
-      if (where) problems.add(file, at('id'), `expected a unique task id, "${t.id}" is also in ${where}`);
-      taskIds.set(t.id, file);
-      if (t.family !== data.family) problems.add(file, at('family'), `expected "${data.family}" (the file's family), got "${t.family}"`);
-      const e = t.expected as PptxExpected;
-      const triggers = contentTriggers(e);
-      t.pitfalls.forEach((id, j) => {
-        const pitfall = pitfallById.get(id);
-        if (!pitfall) problems.add(file, at('pitfalls', j), `expected a pitfall id from pitfalls.yaml, got "${id}"`);
-        else if (!pitfallApplies(pitfall, t.family)) problems.add(file, at('pitfalls', j), `expected a pitfall that applies to family ${t.family}; ${id} applies to ${pitfall.families.join(', ')}`);
-        else {
-          const trigger = PITFALL_TRIGGER[pitfall.param];
-          if (trigger && !triggers[trigger]) problems.add(file, at('pitfalls', j), `expected content that lets ${id} bite (${trigger}), found none`);
-        }
-      });
-      if (new Set(t.pitfalls).size !== t.pitfalls.length) problems.add(file, at('pitfalls'), 'expected each pitfall once');
-      for (const p of pitfalls) {
-        const trigger = PITFALL_TRIGGER[p.param];
-        if (pitfallApplies(p, t.family) && (!trigger || triggers[trigger]) && !t.pitfalls.includes(p.id)) {
-          problems.add(file, at('pitfalls'), `expected ${p.id}: it applies to ${t.family} and the content lets it bite`);
-        }
-      }
+  const data = loadOfficeData<PptxExpected>(dataDir, {
+    suite: SUITE,
+    params: PARAM_BY_CHOICE,
+    expected: ExpectedSchema,
+    triggers: contentTriggers,
+    pitfallTrigger: PITFALL_TRIGGER,
+    checkTask(problems, file, at, t, e) {
       e.slides.forEach((s, j) => {
         const kinds = [s.bullets, s.chart, s.picture].filter((x) => x !== undefined).length;
         if (kinds !== 1) problems.add(file, at('expected', 'slides', j), 'expected exactly one of bullets, chart or picture');
@@ -179,11 +112,8 @@ export function loadPptxData(dataDir: string): PptxData {
         const k = plan.slides.findIndex((s, n) => !sameJson(s, parsed.slides[n]));
         problems.add(file, at('expected', 'slides', Math.max(0, k)), `expected the slide brief.md gives (${JSON.stringify(parsed.slides[k] ?? null).slice(0, 120)})`);
       }
-      const task: Task = { id: t.id, suite: SUITE, family: t.family, title: t.title, prompt: t.prompt, files: t.files, pitfalls: t.pitfalls, rubric: t.rubric, expected: e as unknown as Record<string, unknown> };
-      expectedByTask.set(task, e);
-      tasks.push(task);
-    });
-  }
-  problems.throwIfAny();
-  return { dataDir, template: pitfallsData.template, families, pitfalls, tasks };
+    },
+  });
+  for (const { task, expected } of data.tasks) expectedByTask.set(task, expected);
+  return { ...data, tasks: data.tasks.map((t) => t.task) };
 }
