@@ -2,7 +2,7 @@
 // that name the file, schema problems as ValidationIssues with field paths, and checking one loose
 // data file against the rest of a suite's data.
 
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -48,6 +48,25 @@ export function formatIssue(issue: ValidationIssue): string {
 export function formatIssues(issues: readonly ValidationIssue[], max = 20): string {
   const head = issues.slice(0, max).map(formatIssue).join('\n');
   return issues.length > max ? `${head}\n... and ${issues.length - max} more` : head;
+}
+
+/**
+ * The task files of a data dir (tasks/*.yaml and *.yml), sorted, for loaders that stop at the first
+ * problem: `fail` makes the suite's own error (a directory that cannot be listed, or holds none).
+ */
+export function listTaskFiles(dataDir: string, fail: (message: string) => Error): string[] {
+  const tasksDir = join(dataDir, 'tasks');
+  let files: string[];
+  try {
+    files = readdirSync(tasksDir)
+      .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+      .sort()
+      .map((f) => join(tasksDir, f));
+  } catch (error) {
+    throw fail(`${shownPath(tasksDir)}: cannot list task files (${(error as Error).message})`);
+  }
+  if (files.length === 0) throw fail(`${shownPath(tasksDir)}: expected task files (*.yaml), found none`);
+  return files;
 }
 
 /** Bad suite data: the message lists the problems; `issues` holds them one by one. */

@@ -3,12 +3,12 @@
 // `tool.param` whose naive value is the tool's documented default); message templates; difficulty.
 // The folder starts with `_`, so suite discovery skips it.
 
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { fieldPath, listTaskFiles, shownPath } from '../../harness/core/data-files.js';
+import { refinePitfallMessages } from '../../harness/core/pitfall-data.js';
 import { formatDirective } from '../../harness/core/directives.js';
-import { packageRoot } from '../../harness/core/paths.js';
 import type { Pitfall } from '../../harness/core/suite.js';
 import { isAllowedValue, type ToolParam } from './params.js';
 
@@ -25,24 +25,12 @@ export type Difficulty = (typeof DIFFICULTIES)[number];
 export const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug (a-z, 0-9, -)');
 export const text = z.string().trim().min(1, 'a non-empty string');
 
+/** A field path for messages; the whole document is `(top level)`. */
 export function pathText(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else if (typeof part === 'string' && /^[A-Za-z_][\w]*$/.test(part)) out += out ? `.${part}` : part;
-    else out += `[${JSON.stringify(String(part))}]`;
-  }
-  return out || '(top level)';
+  return fieldPath(path) || '(top level)';
 }
 
-export function shown(file: string): string {
-  try {
-    const rel = relative(packageRoot(), file);
-    return rel.startsWith('..') ? file : rel;
-  } catch {
-    return file;
-  }
-}
+export const shown = shownPath;
 
 export function readYaml(file: string): unknown {
   let raw: string;
@@ -83,18 +71,7 @@ export class Problems {
 
 /** The task files of a data dir (tasks/*.yaml), sorted. */
 export function taskFiles(dataDir: string): string[] {
-  const tasksDir = join(dataDir, 'tasks');
-  let files: string[];
-  try {
-    files = readdirSync(tasksDir)
-      .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
-      .sort()
-      .map((f) => join(tasksDir, f));
-  } catch (error) {
-    throw new DataError(`${shown(tasksDir)}: cannot list task files (${(error as Error).message})`);
-  }
-  if (files.length === 0) throw new DataError(`${shown(tasksDir)}: expected task files (*.yaml), found none`);
-  return files;
+  return listTaskFiles(dataDir, (message) => new DataError(message));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -148,19 +125,7 @@ export function pitfallSchema(params: ReadonlyMap<string, ToolParam>) {
           ctx.addIssue({ code: 'custom', path: [...path], message: `expected an allowed value of ${p.choice}, got "${value}"` });
         }
       }
-      if (p.fix === p.naive) ctx.addIssue({ code: 'custom', path: ['fix'], message: 'expected a fix different from the naive value' });
-      if (p.surfaces === 'tool_error' && !p.error) ctx.addIssue({ code: 'custom', path: ['error'], message: 'expected an error message for a tool_error pitfall' });
-      if (p.surfaces === 'review' && !p.feedback) ctx.addIssue({ code: 'custom', path: ['feedback'], message: 'expected reviewer feedback for a review pitfall' });
-      for (const [path, message] of [
-        [['error'], p.error],
-        [['feedback'], p.feedback],
-        [['drift', 'stale_error'], p.drift?.stale_error],
-        [['drift', 'feedback'], p.drift?.feedback],
-      ] as const) {
-        if (message !== undefined && !message.includes('{directive}')) {
-          ctx.addIssue({ code: 'custom', path: [...path], message: 'expected the message to name the fix with {directive}' });
-        }
-      }
+      refinePitfallMessages(p, ctx);
     });
 }
 

@@ -1,5 +1,5 @@
-import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanedWorkdirs } from '../../harness/testing/scratch-data.js';
 import { parseDirectives } from '../../harness/core/directives.js';
 import type { Environment, Task } from '../../harness/core/suite.js';
 import type { TriageRow } from './checker.js';
@@ -10,14 +10,10 @@ import { buildLogsData } from './index.js';
 import { SCHEMES } from './params.js';
 
 const data = buildLogsData();
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const freshDir = cleanedWorkdirs(() => workdir());
 
 async function open(task: Task, drifted: string[] = []): Promise<Environment> {
-  const dir = workdir();
-  dirs.push(dir);
+  const dir = freshDir();
   return createTriageEnvironment(task, { workdir: dir, session: 1, drifted: new Set(drifted) }, data);
 }
 

@@ -1,8 +1,8 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DataValidationError } from '../../harness/core/data-files.js';
+import { editFile as edit, scratchData } from '../../harness/testing/scratch-data.js';
 import { sourcePath } from '../../harness/core/paths.js';
 import { pitfallApplies } from '../../harness/core/suite.js';
 import { BATCH_PITFALLS, expectedOf, loadBuildLogsData, validateBuildLogsData } from './data.js';
@@ -11,23 +11,8 @@ import suite, { buildLogsData } from './index.js';
 import { CATEGORIES, PAGE_LINES } from './params.js';
 
 const dataDir = sourcePath('tasks/build-logs/data');
-const temps: string[] = [];
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function copyOfData(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bl-data-'));
-  temps.push(dir);
-  cpSync(dataDir, dir, { recursive: true });
-  return dir;
-}
-function edit(dir: string, file: string, from: string | RegExp, to: string): void {
-  const path = join(dir, file);
-  const text = readFileSync(path, 'utf8');
-  const next = text.replace(from, to);
-  expect(next, `${file} should contain ${String(from)}`).not.toBe(text);
-  writeFileSync(path, next);
-}
+const scratch = scratchData(dataDir, 'bl-data-');
+const copyOfData = scratch.copy;
 
 describe('build-logs data', () => {
   const data = buildLogsData();
@@ -84,8 +69,7 @@ describe('build-logs data', () => {
   });
 
   it('the committed data is what the seeded generator writes', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bl-gen-'));
-    temps.push(dir);
+    const dir = scratch.tempDir('bl-gen-');
     writeData(dir, generate());
     for (const sub of ['tasks', 'logs']) {
       const files = readdirSync(join(dir, sub), { recursive: true }).map(String).filter((f) => f.includes('.')).sort();

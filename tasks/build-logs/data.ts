@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Family, Pitfall, Task, ValidationIssue } from '../../harness/core/suite.js';
 import { pitfallApplies } from '../../harness/core/suite.js';
 import { DataIssues, issuesOf, validateDataTarget } from '../../harness/core/data-files.js';
+import { crossCheckPitfalls, crossCheckTask, refineTablePitfall } from '../../harness/core/pitfall-data.js';
 import { sourcePath } from '../../harness/core/paths.js';
 import { CATEGORIES, CHOICES, clockOffsetMinutes, ISO_UTC, STEP_END, STEP_START, TIMESTAMP, toUtcIso, type Category } from './params.js';
 
@@ -95,35 +96,8 @@ const PitfallSchema = z
     feedback: text.optional(),
     drift: z.strictObject({ fix: text, note: text, stale_error: text.optional(), feedback: text.optional() }).optional(),
   })
-  .superRefine((p, ctx) => {
-    const choice = CHOICES[p.choice];
-    if (!choice) {
-      ctx.addIssue({ code: 'custom', path: ['choice'], message: `expected one of ${Object.keys(CHOICES).join(', ')}, got "${p.choice}"` });
-      return;
-    }
-    if (p.naive !== choice.naive) ctx.addIssue({ code: 'custom', path: ['naive'], message: `expected "${choice.naive}", what a newcomer does for ${p.choice}` });
-    for (const [path, value] of [
-      [['fix'], p.fix],
-      [['drift', 'fix'], p.drift?.fix],
-    ] as const) {
-      if (value !== undefined && choice.values && !choice.values.includes(value)) {
-        ctx.addIssue({ code: 'custom', path: [...path], message: `expected one of ${choice.values.map((v) => `"${v}"`).join(', ')} for ${p.choice}, got "${value}"` });
-      }
-    }
-    if (p.fix === p.naive) ctx.addIssue({ code: 'custom', path: ['fix'], message: 'expected a fix different from the naive value' });
-    if (p.surfaces === 'tool_error' && !p.error) ctx.addIssue({ code: 'custom', path: ['error'], message: 'expected an error message for a tool_error pitfall' });
-    if (p.surfaces === 'review' && !p.feedback) ctx.addIssue({ code: 'custom', path: ['feedback'], message: 'expected reviewer feedback for a review pitfall' });
-    for (const [path, message] of [
-      [['error'], p.error],
-      [['feedback'], p.feedback],
-      [['drift', 'stale_error'], p.drift?.stale_error],
-      [['drift', 'feedback'], p.drift?.feedback],
-    ] as const) {
-      if (message !== undefined && !message.includes('{directive}')) {
-        ctx.addIssue({ code: 'custom', path: [...path], message: 'expected the message to name the fix with {directive}' });
-      }
-    }
-  });
+  // The choice must be one of the suite's settings; see harness/core/pitfall-data.ts.
+  .superRefine((p, ctx) => refineTablePitfall(CHOICES, p, ctx));
 const PitfallsFile = z.strictObject({ pitfalls: z.array(PitfallSchema).min(1, 'at least one pitfall') });
 
 const LogSchema = z.strictObject({
@@ -200,22 +174,7 @@ export function loadBuildLogsData(dataDir: string): BuildLogsData {
   const families = issues.parse(familiesFile, FamiliesFile, issues.readYaml(familiesFile))?.families ?? [];
   const pitfalls = (issues.parse(pitfallsFile, PitfallsFile, issues.readYaml(pitfallsFile))?.pitfalls ?? []) as LogPitfall[];
 
-  const familyIds = new Set<string>();
-  families.forEach((f, i) => {
-    if (familyIds.has(f.id)) issues.add(familiesFile, ['families', i, 'id'], `expected a unique family id, "${f.id}" repeats`);
-    familyIds.add(f.id);
-  });
-  const pitfallById = new Map<string, LogPitfall>();
-  const choices = new Map<string, string>();
-  pitfalls.forEach((p, i) => {
-    if (pitfallById.has(p.id)) issues.add(pitfallsFile, ['pitfalls', i, 'id'], `expected a unique pitfall id, "${p.id}" repeats`);
-    pitfallById.set(p.id, p);
-    if (choices.has(p.choice)) issues.add(pitfallsFile, ['pitfalls', i, 'choice'], `expected one pitfall per setting; ${p.choice} is also ${choices.get(p.choice)}'s`);
-    choices.set(p.choice, p.id);
-    p.families.forEach((f, j) => {
-      if (f !== '*' && !familyIds.has(f)) issues.add(pitfallsFile, ['pitfalls', i, 'families', j], `expected a family id (${[...familyIds].join(', ')}) or '*', got "${f}"`);
-    });
-  });
+  const { familyIds, pitfallById } = crossCheckPitfalls(issues, familiesFile, families, pitfallsFile, pitfalls);
   for (const id of BATCH_PITFALLS) if (pitfalls.length > 0 && !pitfallById.has(id)) issues.add(pitfallsFile, 'pitfalls', `expected the batch-wide pitfall ${id}`);
 
   // Logs.
@@ -265,16 +224,7 @@ export function loadBuildLogsData(dataDir: string): BuildLogsData {
     if (!familyIds.has(data.family)) issues.add(file, ['family'], `expected a family id (${[...familyIds].join(', ')}), got "${data.family}"`);
     data.tasks.forEach((t, i) => {
       const at = (...rest: PropertyKey[]): PropertyKey[] => ['tasks', i, ...rest];
-      const where = taskIds.get(t.id);
-      if (where) issues.add(file, at('id'), `expected a unique task id, "${t.id}" is also in ${where}`);
-      taskIds.set(t.id, basename(file));
-      if (t.family !== data.family) issues.add(file, at('family'), `expected "${data.family}" (the file's family), got "${t.family}"`);
-      t.pitfalls.forEach((id, j) => {
-        const pitfall = pitfallById.get(id);
-        if (!pitfall) issues.add(file, at('pitfalls', j), `expected a pitfall id from pitfalls.yaml, got "${id}"`);
-        else if (!pitfallApplies(pitfall, t.family)) issues.add(file, at('pitfalls', j), `expected a pitfall that applies to family ${t.family}; ${id} applies to ${pitfall.families.join(', ')}`);
-      });
-      if (new Set(t.pitfalls).size !== t.pitfalls.length) issues.add(file, at('pitfalls'), 'expected each pitfall once');
+      crossCheckTask(issues, file, at, t, data.family, taskIds, pitfallById);
       const batch: BuildLog[] = [];
       const seen = new Set<string>();
       t.expected.logs.forEach((id, j) => {

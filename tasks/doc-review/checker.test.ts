@@ -1,5 +1,5 @@
-import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanedWorkdirs } from '../../harness/testing/scratch-data.js';
 import { parseDirectives } from '../../harness/core/directives.js';
 import type { Environment, Task } from '../../harness/core/suite.js';
 import { expectedOf, type ClaimFacts, type MedicalFacts } from './data.js';
@@ -9,13 +9,9 @@ import { docReviewData } from './index.js';
 import { TOOLS } from './params.js';
 
 const data = docReviewData();
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const freshDir = cleanedWorkdirs(() => workdir());
 async function open(task: Task, drifted: string[] = []): Promise<Environment> {
-  const dir = workdir();
-  dirs.push(dir);
+  const dir = freshDir();
   return createReviewEnvironment(task, { workdir: dir, session: 1, drifted: new Set(drifted) }, data);
 }
 /** Read the key sections from the index, as an efficient reviewer does. */

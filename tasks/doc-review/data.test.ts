@@ -1,8 +1,8 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DataValidationError } from '../../harness/core/data-files.js';
+import { editFile as edit, scratchData } from '../../harness/testing/scratch-data.js';
 import { sourcePath } from '../../harness/core/paths.js';
 import { pitfallApplies } from '../../harness/core/suite.js';
 import { expectedOf, loadDocReviewData, validateDocReviewData } from './data.js';
@@ -10,23 +10,8 @@ import { BANNER, generate, writeData } from './generate-docs.js';
 import suite, { docReviewData } from './index.js';
 
 const dataDir = sourcePath('tasks/doc-review/data');
-const temps: string[] = [];
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function copyOfData(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dr-data-'));
-  temps.push(dir);
-  cpSync(dataDir, dir, { recursive: true });
-  return dir;
-}
-function edit(dir: string, file: string, from: string | RegExp, to: string): void {
-  const path = join(dir, file);
-  const text = readFileSync(path, 'utf8');
-  const next = text.replace(from, to);
-  expect(next, `${file} should contain ${String(from)}`).not.toBe(text);
-  writeFileSync(path, next);
-}
+const scratch = scratchData(dataDir, 'dr-data-');
+const copyOfData = scratch.copy;
 const messages = (dir: string) => validateDocReviewData(dir).map((i) => `${i.file}: ${i.path}: ${i.message}`);
 
 describe('doc-review data', () => {
@@ -69,8 +54,7 @@ describe('doc-review data', () => {
   });
 
   it('the committed data is what the seeded generator writes', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dr-gen-'));
-    temps.push(dir);
+    const dir = scratch.tempDir('dr-gen-');
     writeData(dir, generate());
     for (const sub of ['tasks', 'documents']) {
       const files = readdirSync(join(dir, sub), { recursive: true }).map(String).filter((f) => f.includes('.')).sort();

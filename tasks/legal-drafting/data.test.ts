@@ -1,9 +1,9 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pitfallApplies } from '../../harness/core/suite.js';
 import { sourcePath } from '../../harness/core/paths.js';
+import { scratchData } from '../../harness/testing/scratch-data.js';
 import { DataError, expectedOf, loadLegalData } from './data.js';
 import suite, { legalData } from './index.js';
 import { parseMatter } from './matter.js';
@@ -12,26 +12,8 @@ import { POLICY_RENDER_PARAMS } from './sim-policy.js';
 import { MATTER_KEYS } from './template.js';
 
 const dataDir = sourcePath('tasks/legal-drafting/data');
-const temps: string[] = [];
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
 /** A data dir with the real families and pitfalls and the given task files. */
-function dataDirWith(tasks: Record<string, string>, edit?: { file: string; from: string; to: string }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ld-data-'));
-  temps.push(dir);
-  mkdirSync(join(dir, 'tasks'));
-  for (const f of ['families.yaml', 'pitfalls.yaml']) copyFileSync(join(dataDir, f), join(dir, f));
-  for (const [name, text] of Object.entries(tasks)) writeFileSync(join(dir, 'tasks', name), text);
-  if (edit) {
-    const path = join(dir, edit.file);
-    const text = readFileSync(path, 'utf8');
-    expect(text).toContain(edit.from);
-    writeFileSync(path, text.replace(edit.from, edit.to));
-  }
-  return dir;
-}
+const { withTasks: dataDirWith } = scratchData(dataDir, 'ld-data-');
 
 describe('legal-drafting data', () => {
   const data = legalData();

@@ -1,14 +1,15 @@
 // Loading and validating the suite's data: families.yaml, pitfalls.yaml and tasks/*.yaml. Every
 // error names the file, the field path and what was expected, so a broken edit is fixed in one go.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Family, Pitfall, Task, ValidationIssue } from '../../harness/core/suite.js';
-import { issuesOf, validateDataTarget } from '../../harness/core/data-files.js';
+import { fieldPath, issuesOf, listTaskFiles, shownPath, validateDataTarget } from '../../harness/core/data-files.js';
+import { refinePitfallMessages } from '../../harness/core/pitfall-data.js';
 import { pitfallApplies } from '../../harness/core/suite.js';
-import { packageRoot, sourcePath } from '../../harness/core/paths.js';
+import { sourcePath } from '../../harness/core/paths.js';
 import { findDates, isIsoDate } from './dates.js';
 import { parseMatter } from './matter.js';
 import { isAllowedValue, renderParam } from './params.js';
@@ -119,23 +120,7 @@ const PitfallSchema = z
         ctx.addIssue({ code: 'custom', path: [...path], message: `expected an allowed value of ${p.choice}, got "${value}"` });
       }
     }
-    if (p.fix === p.naive) ctx.addIssue({ code: 'custom', path: ['fix'], message: 'expected a fix different from the naive value' });
-    if (p.surfaces === 'tool_error' && !p.error) {
-      ctx.addIssue({ code: 'custom', path: ['error'], message: 'expected an error message for a tool_error pitfall' });
-    }
-    if (p.surfaces === 'review' && !p.feedback) {
-      ctx.addIssue({ code: 'custom', path: ['feedback'], message: 'expected reviewer feedback for a review pitfall' });
-    }
-    for (const [path, message] of [
-      [['error'], p.error],
-      [['feedback'], p.feedback],
-      [['drift', 'stale_error'], p.drift?.stale_error],
-      [['drift', 'feedback'], p.drift?.feedback],
-    ] as const) {
-      if (message !== undefined && !message.includes('{directive}')) {
-        ctx.addIssue({ code: 'custom', path: [...path], message: 'expected the message to name the fix with {directive}' });
-      }
-    }
+    refinePitfallMessages(p, ctx);
   });
 const PitfallsFile = z.strictObject({ template: text, pitfalls: z.array(PitfallSchema).min(1, 'at least one pitfall') });
 
@@ -165,24 +150,12 @@ const TasksFile = z.strictObject({ family: slug, tasks: z.array(TaskSchema).min(
 // ---------------------------------------------------------------------------------------------
 // Loading
 
+/** A field path for messages; the whole document is `(top level)`. */
 function pathText(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else if (typeof part === 'string' && /^[A-Za-z_][\w]*$/.test(part)) out += out ? `.${part}` : part;
-    else out += `[${JSON.stringify(String(part))}]`;
-  }
-  return out || '(top level)';
+  return fieldPath(path) || '(top level)';
 }
 
-function shown(file: string): string {
-  try {
-    const rel = relative(packageRoot(), file);
-    return rel.startsWith('..') ? file : rel;
-  } catch {
-    return file;
-  }
-}
+const shown = shownPath;
 
 function readYaml(file: string): unknown {
   let raw: string;
@@ -274,17 +247,7 @@ export function loadLegalData(dataDir: string): LegalData {
   });
   problems.throwIfAny();
 
-  const tasksDir = join(dataDir, 'tasks');
-  let taskFiles: string[];
-  try {
-    taskFiles = readdirSync(tasksDir)
-      .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
-      .sort()
-      .map((f) => join(tasksDir, f));
-  } catch (error) {
-    throw new DataError(`${shown(tasksDir)}: cannot list task files (${(error as Error).message})`);
-  }
-  if (taskFiles.length === 0) throw new DataError(`${shown(tasksDir)}: expected task files (*.yaml), found none`);
+  const taskFiles = listTaskFiles(dataDir, (message) => new DataError(message));
 
   const tasks: Task[] = [];
   const taskIds = new Map<string, string>();

@@ -1,6 +1,7 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanedWorkdirs } from '../../harness/testing/scratch-data.js';
 import { parseDirectives } from '../../harness/core/directives.js';
 import type { Task } from '../../harness/core/suite.js';
 import { readDocx } from '../../harness/formats/docx.js';
@@ -12,17 +13,13 @@ import { docxData } from './index.js';
 import { OUTPUT_FILE } from './params.js';
 
 const data = docxData();
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const freshDir = cleanedWorkdirs(() => workdir('office-docx-test-'));
 
 const pitfall = (id: string) => data.pitfalls.find((p) => p.id === id)!;
 const firstTask = (family: string): Task => data.tasks.find((t) => t.family === family)!;
 
 async function open(task: Task, drifted: string[] = []) {
-  const dir = workdir('office-docx-test-');
-  dirs.push(dir);
+  const dir = freshDir();
   const env = await createDocxEnvironment(task, { workdir: dir, session: 1, drifted: new Set(drifted) }, data);
   return { env, dir };
 }

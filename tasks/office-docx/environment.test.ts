@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanedWorkdirs } from '../../harness/testing/scratch-data.js';
 import { parseDirectives } from '../../harness/core/directives.js';
 import type { Task } from '../../harness/core/suite.js';
 import { readDocx } from '../../harness/formats/docx.js';
@@ -13,15 +14,11 @@ import { OUTPUT_FILE, TOOLS } from './params.js';
 import { levelStyle, revisionRuns, styleName } from './renderer.js';
 
 const data = docxData();
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const freshDir = cleanedWorkdirs(() => workdir('office-docx-env-'));
 const firstTask = (family: string): Task => data.tasks.find((t) => t.family === family)!;
 
 async function open(task: Task, drifted: string[] = []) {
-  const dir = workdir('office-docx-env-');
-  dirs.push(dir);
+  const dir = freshDir();
   const env = await createDocxEnvironment(task, { workdir: dir, session: 1, drifted: new Set(drifted) }, data);
   return { env, dir };
 }

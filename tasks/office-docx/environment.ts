@@ -3,12 +3,12 @@
 // build_docx, submit), the checker and the pitfalls hit.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, normalize } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ToolSpec } from '../../harness/core/messages.js';
 import type { CheckResult, Environment, EnvironmentContext, Task, ToolOutcome } from '../../harness/core/suite.js';
-import { currentFix } from '../../harness/core/suite.js';
 import { DocxError, readDocx } from '../../harness/formats/docx.js';
 import { parseSettings } from '../_office/params.js';
+import { readWorkspaceFile, reviewHitsWithoutFile } from '../_office/workspace.js';
 import type { DocBlock } from './brief.js';
 import { checkDocument } from './checker.js';
 import { expectedOf, SUITE, type DocxData, type DocxPitfall } from './data.js';
@@ -68,16 +68,7 @@ export class DocxEnvironment implements Environment {
   }
 
   private readFile(input: Record<string, unknown>): ToolOutcome {
-    const available = Object.keys(this.task.files).sort();
-    if (typeof input.path !== 'string' || !input.path.trim()) return error(`read_file: "path" must be a file name; available files: ${available.join(', ')}`);
-    const path = normalize(input.path.trim()).replace(/^(\.\/|\/)+/, '');
-    if (path === OUTPUT_FILE) return error(`read_file: ${OUTPUT_FILE} is a binary Word document and cannot be shown as text`);
-    if (!(path in this.task.files)) return error(`read_file: no file "${input.path}" in the workspace; available files: ${available.join(', ')}`);
-    try {
-      return { content: readFileSync(join(this.context.workdir, path), 'utf8') };
-    } catch {
-      return { content: this.task.files[path]! };
-    }
+    return readWorkspaceFile(this.task, this.context.workdir, input, (path) => (path === OUTPUT_FILE ? `${OUTPUT_FILE} is a binary Word document and cannot be shown as text` : undefined));
   }
 
   private setPage(input: Record<string, unknown>): ToolOutcome {
@@ -163,12 +154,7 @@ export class DocxEnvironment implements Environment {
     if (result.document) {
       this.reviewHits = result.reviewHits;
     } else {
-      // No document to review: judge the review settings by the agent's last values, and where it
-      // never set one, by the tool's default (what it would have produced).
-      this.reviewHits = this.pitfalls
-        .filter((p) => p.surfaces === 'review')
-        .filter((p) => (this.lastValues.get(p.choice) ?? p.naive) !== currentFix(p, this.context.drifted))
-        .map((p) => p.id);
+      this.reviewHits = reviewHitsWithoutFile(this.pitfalls, this.lastValues, this.context.drifted);
     }
     const { document: _document, reviewHits: _reviewHits, ...checkResult } = result;
     return checkResult;

@@ -1,9 +1,9 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pitfallApplies } from '../../harness/core/suite.js';
 import { sourcePath } from '../../harness/core/paths.js';
+import { scratchData } from '../../harness/testing/scratch-data.js';
 import { wordCount } from '../_office/text.js';
 import { parseBrief } from './brief.js';
 import { contentTriggers, DataError, expectedOf, loadPptxData, MAX_WORDS, PITFALL_TRIGGER } from './data.js';
@@ -12,25 +12,7 @@ import { BUILD_PARAMS, SLIDE_PARAMS } from './params.js';
 import { POLICY_BUILD_PARAMS, POLICY_LAYOUT } from './sim-policy.js';
 
 const dataDir = sourcePath('tasks/office-pptx/data');
-const temps: string[] = [];
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function dataDirWith(tasks: Record<string, string>, edit?: { file: string; from: string; to: string }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'op-data-'));
-  temps.push(dir);
-  mkdirSync(join(dir, 'tasks'));
-  for (const f of ['families.yaml', 'pitfalls.yaml']) copyFileSync(join(dataDir, f), join(dir, f));
-  for (const [name, text] of Object.entries(tasks)) writeFileSync(join(dir, 'tasks', name), text);
-  if (edit) {
-    const path = join(dir, edit.file);
-    const text = readFileSync(path, 'utf8');
-    expect(text).toContain(edit.from);
-    writeFileSync(path, text.replace(edit.from, edit.to));
-  }
-  return dir;
-}
+const { withTasks: dataDirWith } = scratchData(dataDir, 'op-data-');
 const trainingYaml = () => readFileSync(join(dataDir, 'tasks', 'training.yaml'), 'utf8');
 
 describe('office-pptx data', () => {

@@ -11,6 +11,7 @@ import { pngSize } from '../../harness/formats/png.js';
 import { PptxError, pptxText, readPptx } from '../../harness/formats/pptx.js';
 import { templateName, toolErrorMessage } from '../_office/data.js';
 import { parseSettings } from '../_office/params.js';
+import { readWorkspaceFile, reviewHitsWithoutFile } from '../_office/workspace.js';
 import type { ChartPlan } from './brief.js';
 import { checkDeck } from './checker.js';
 import { expectedOf, SUITE, type PptxData, type PptxPitfall } from './data.js';
@@ -65,16 +66,7 @@ export class PptxEnvironment implements Environment {
   }
 
   private readFile(input: Record<string, unknown>): ToolOutcome {
-    const available = Object.keys(this.task.files).sort();
-    if (typeof input.path !== 'string' || !input.path.trim()) return error(`read_file: "path" must be a file name; available files: ${available.join(', ')}`);
-    const path = normalize(input.path.trim()).replace(/^(\.\/|\/)+/, '');
-    if (path === OUTPUT_FILE || path.endsWith('.png')) return error(`read_file: ${path} is a binary file and cannot be shown as text`);
-    if (!(path in this.task.files)) return error(`read_file: no file "${input.path}" in the workspace; available files: ${available.join(', ')}`);
-    try {
-      return { content: readFileSync(join(this.context.workdir, path), 'utf8') };
-    } catch {
-      return { content: this.task.files[path]! };
-    }
+    return readWorkspaceFile(this.task, this.context.workdir, input, (path) => (path === OUTPUT_FILE || path.endsWith('.png') ? `${path} is a binary file and cannot be shown as text` : undefined));
   }
 
   private addTitleSlide(input: Record<string, unknown>): ToolOutcome {
@@ -167,10 +159,7 @@ export class PptxEnvironment implements Environment {
     if (result.document) {
       this.reviewHits = result.reviewHits;
     } else {
-      this.reviewHits = this.pitfalls
-        .filter((p) => p.surfaces === 'review')
-        .filter((p) => (this.lastValues.get(p.choice) ?? p.naive) !== currentFix(p, this.context.drifted))
-        .map((p) => p.id);
+      this.reviewHits = reviewHitsWithoutFile(this.pitfalls, this.lastValues, this.context.drifted);
     }
     const { document: _document, reviewHits: _reviewHits, ...checkResult } = result;
     return checkResult;
