@@ -24,7 +24,7 @@ import {
 } from '../harness/stats/index.js';
 import { computeMemoryMetrics, type MemoryMetrics, type MemoryMetricsRow, type MetricsInput } from '../harness/dreaming/metrics.js';
 import { agreementOf, verdictPairs } from './agreement.js';
-import { concordantHalfWidth, evaluateClaims, claimContext, type Claim, type ClaimResult } from './claims.js';
+import { evaluateClaims, claimContext, type Claim, type ClaimResult } from './claims.js';
 import { armStyle } from './palette.js';
 import { describePowerModel, pairedMde, pairedPowerModel } from './power.js';
 import type { RunData } from './run-data.js';
@@ -38,6 +38,12 @@ export const REPORT_BOOTSTRAP_B = 2000;
  * interval falls short (reports/calibration.test.ts: 93% vs 89% with 10 tasks, 95% vs 94% with 45).
  */
 export const REPORT_INTERVAL = 'expanded' as const;
+/**
+ * Tasks are resampled within their (suite, family), as the schedule deals each session's slots to the
+ * families in turn (harness/stats/bootstrap.ts; unstratified, flagged 'strata_fallback', when a family
+ * has fewer than 4 tasks in the comparison).
+ */
+export const REPORT_STRATA = 'family' as const;
 
 export interface ArmInfo {
   name: string;
@@ -62,7 +68,7 @@ export interface Comparison {
   n_clusters: number;
   rate_baseline: number;
   rate_arm: number;
-  /** flags: the stats library's, plus 'all_pairs_agree' when no pair differed and the interval was widened (claims.ts, concordantHalfWidth). */
+  /** flags: the stats library's, with 'all_pairs_agree' when no pair differed and the interval was widened by the Wilson bound (harness/stats, option agreement). */
   difference: Interval & { se: number; flags: string[] };
   ratio: Interval & { flags: string[] };
   mcnemar: { b: number; c: number; p: number; p_mid: number };
@@ -211,18 +217,11 @@ function comparisons(data: RunData, seed: string, B: number): Comparison[] {
   const a = byArm.get(baseline) ?? [];
   const rows = others.map((arm) => {
     const b = byArm.get(arm) ?? [];
-    const diff = pairedDifference(a, b, { seed: `${seed}:diff:${arm}`, B, method: REPORT_INTERVAL });
-    const ratio = pairedRatio(a, b, { seed: `${seed}:ratio:${arm}`, B, method: REPORT_INTERVAL });
+    // When every pair agreed, the library widens the collapsed interval by the Wilson bound on discordance.
+    const diff = pairedDifference(a, b, { seed: `${seed}:diff:${arm}`, B, method: REPORT_INTERVAL, strata: REPORT_STRATA, agreement: 'wilson' });
+    const ratio = pairedRatio(a, b, { seed: `${seed}:ratio:${arm}`, B, method: REPORT_INTERVAL, strata: REPORT_STRATA });
     const mc = mcnemarPaired(a, b);
-    // Every pair agreed: widen the collapsed interval by the Wilson bound on discordance (claims.ts).
-    const w = concordantHalfWidth(a, b);
-    const difference = {
-      estimate: diff.estimate,
-      lo: w > 0 ? Math.max(-1, diff.estimate - w) : diff.lo,
-      hi: w > 0 ? diff.estimate + w : diff.hi,
-      se: diff.se,
-      flags: w > 0 ? [...diff.flags, 'all_pairs_agree'] : [...diff.flags],
-    };
+    const difference = { estimate: diff.estimate, lo: diff.lo, hi: diff.hi, se: diff.se, flags: [...diff.flags] };
     const model = pairedPowerModel(a, b, diff.se, diff.n_clusters);
     const mde = pairedMde(model);
     return {

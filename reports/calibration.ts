@@ -4,9 +4,9 @@
 // Used by reports/calibration.test.ts (fast: synthetic paired Bernoulli data) and by
 // scripts/calibrate.ts (slow: real sim runs of two profiles whose difference is the truth).
 
-import { pairedDifference, wilsonInterval, type IntervalMethod, type OutcomeRow } from '../harness/stats/index.js';
+import { pairedDifference, wilsonInterval, type AgreementFallback, type IntervalMethod, type OutcomeRow, type Strata } from '../harness/stats/index.js';
 import { rngFrom } from '../harness/models/sim/rng.js';
-import { REPORT_INTERVAL } from './analysis.js';
+import { REPORT_INTERVAL, REPORT_STRATA } from './analysis.js';
 import { verdictFor } from './claims.js';
 
 /** One experiment's two arms (a: baseline, b: treatment), paired on units, with the true difference. */
@@ -27,29 +27,43 @@ export interface SyntheticDesign {
   baseline: [number, number];
   /** Share of units where both arms use one random draw (correlated outcomes, as on the same task). */
   shared: number;
+  /**
+   * Task families with treatment effects of their own, fixed across experiments (as a suite's
+   * families are): task t is in family t mod F and its effect is delta + familyEffects[t mod F].
+   * The rows then carry the family, so the bootstrap resamples tasks within families. Default: none.
+   */
+  familyEffects?: number[];
 }
 
 /**
  * Paired Bernoulli outcomes with a known effect. Tasks are drawn afresh each experiment (the
- * bootstrap treats tasks as a sample), so the truth is exactly `delta`: E[p + delta] - E[p].
+ * bootstrap treats tasks as a sample), so the truth is exactly `delta`: E[p + delta] - E[p] (with
+ * family effects, delta plus the mean family effect over the tasks, fixed by the design).
  */
 export function syntheticExperiment(seed: string, d: SyntheticDesign): CalibrationExperiment {
   const [lo, hi] = d.baseline;
-  if (lo + d.delta < 0 || hi + d.delta > 1) throw new RangeError('syntheticExperiment: baseline + delta leaves [0, 1]');
+  const effects = d.familyEffects ?? [0];
+  if (lo + d.delta + Math.min(...effects) < 0 || hi + d.delta + Math.max(...effects) > 1) {
+    throw new RangeError('syntheticExperiment: baseline + delta leaves [0, 1]');
+  }
   const rng = rngFrom(`calibration\u0000${seed}`);
   const a: OutcomeRow[] = [];
   const b: OutcomeRow[] = [];
+  let truth = 0;
   for (let t = 0; t < d.tasks; t++) {
     const p = lo + (hi - lo) * rng.next();
+    const f = t % effects.length;
+    const effect = d.delta + effects[f]!;
+    truth += effect / d.tasks;
     for (let u = 0; u < d.unitsPerTask; u++) {
-      const key = { task: `t${t}`, replicate: 1, session: u + 1, slot: 0 };
+      const key = { task: `t${t}`, replicate: 1, session: u + 1, slot: 0, ...(d.familyEffects ? { suite: 'synthetic', family: `f${f}` } : {}) };
       const x = rng.next();
       const y = rng.chance(d.shared) ? x : rng.next();
       a.push({ ...key, success: x < p });
-      b.push({ ...key, success: y < p + d.delta });
+      b.push({ ...key, success: y < p + effect });
     }
   }
-  return { a, b, truth: d.delta };
+  return { a, b, truth: d.familyEffects ? truth : d.delta };
 }
 
 export interface CalibrationTally {
@@ -73,6 +87,11 @@ export interface CalibrationTally {
   /** Experiments with no effect (truth 0) where a claim of `null_claim` was judged "supported" (wrong). */
   null_experiments: number;
   null_claim_supported: number;
+  /** Intervals resampled within families; intervals whose families were unusable (flag strata_fallback, e.g. a family with < 4 tasks). */
+  stratified: number;
+  strata_fallback: number;
+  /** Intervals widened because every pair agreed (flag all_pairs_agree). */
+  all_pairs_agree: number;
 }
 
 export interface CalibrationSummary extends CalibrationTally {
@@ -88,6 +107,10 @@ export interface CalibrationSummary extends CalibrationTally {
 export interface TallyOptions {
   /** Interval method (default: the report's, expanded percentile). */
   method?: IntervalMethod;
+  /** Resampling strata (default: the report's, family; rows without families are unstratified). */
+  strata?: Strata;
+  /** When every pair agrees (default: the report's, widen by the Wilson bound). */
+  agreement?: AgreementFallback;
   B?: number;
   /** The exaggerated claim: this many times the truth. Default 3. */
   claimFactor?: number;
@@ -110,12 +133,24 @@ export function emptyTally(): CalibrationTally {
     exaggerated_claim_supported: 0,
     null_experiments: 0,
     null_claim_supported: 0,
+    stratified: 0,
+    strata_fallback: 0,
+    all_pairs_agree: 0,
   };
 }
 
 /** Add one experiment to the tally: its interval, and the verdicts on a true and an exaggerated claim (or, with truth 0, on a false claim). */
 export function tallyExperiment(tally: CalibrationTally, e: CalibrationExperiment, seed: string, options: TallyOptions = {}): void {
-  const r = pairedDifference(e.a, e.b, { seed, B: options.B ?? 1000, method: options.method ?? REPORT_INTERVAL });
+  const r = pairedDifference(e.a, e.b, {
+    seed,
+    B: options.B ?? 1000,
+    method: options.method ?? REPORT_INTERVAL,
+    strata: options.strata ?? REPORT_STRATA,
+    agreement: options.agreement ?? 'wilson',
+  });
+  if (r.strata === 'family') tally.stratified++;
+  if (r.flags.includes('strata_fallback')) tally.strata_fallback++;
+  if (r.flags.includes('all_pairs_agree')) tally.all_pairs_agree++;
   if (e.truth === 0) {
     tally.null_experiments++;
     if (verdictFor('rate_difference', options.nullClaim ?? 0.1, r.lo, r.hi).verdict === 'supported') tally.null_claim_supported++;

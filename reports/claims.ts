@@ -28,7 +28,6 @@ import {
   normalQuantile,
   pairedDifference,
   pairedRatio,
-  pairOutcomes,
   passAtK,
   unitKey,
   wilsonInterval,
@@ -273,19 +272,6 @@ export function verdictFor(metric: ClaimMetric, claimed: number, lo: number, hi:
   return { verdict: 'inconclusive', reason: `the interval [${f(lo)}, ${f(hi)}] holds both no effect (${f(nul)}) and the claimed ${f(claimed)}` };
 }
 
-/**
- * When no pair differs between the arms, every bootstrap resample gives the same difference and the
- * interval collapses to a point, which would claim certainty the data do not have. Then the
- * difference interval is widened to the estimate ± the Wilson 95% upper bound of the discordance
- * rate with 0 discordant pairs out of n (about 3/n for large n: the "rule of three"), and a ratio
- * interval correspondingly around its estimate. Returns the half-width (0 when some pair differs).
- */
-export function concordantHalfWidth(a: readonly OutcomeRow[], b: readonly OutcomeRow[]): number {
-  const pairs = pairOutcomes(a, b);
-  if (pairs.length === 0 || pairs.some((p) => p.a !== p.b)) return 0;
-  return wilsonInterval(0, pairs.length).hi;
-}
-
 /** Context for evaluating claims: the run's trials and what the report knows about arms, suites and memory. */
 export interface ClaimContext {
   trials: readonly TrialRecord[];
@@ -471,17 +457,15 @@ export function evaluateClaim(claim: Claim, ctx: ClaimContext): ClaimResult {
   const extraReasons: string[] = [];
 
   if (claim.metric === 'rate_ratio' || claim.metric === 'rate_difference') {
-    const diff = pairedDifference(rowsA, rowsB, { seed, B, method: 'expanded' });
+    // The report's interval (expanded percentile, tasks resampled within their family: reports/analysis.ts).
+    // When no pair differs, every resample gives the same value and the interval would collapse to a
+    // point; the library widens it by the Wilson bound on how often pairs could differ (flag all_pairs_agree).
+    const options = { seed, B, method: 'expanded', strata: 'family', agreement: 'wilson' } as const;
+    const diff = pairedDifference(rowsA, rowsB, options);
     if (diff.n_pairs === 0) return na(`${a.arm} and ${b.arm} share no (task, replicate, session, slot) units in this scope`);
-    const boot = claim.metric === 'rate_ratio' ? pairedRatio(rowsA, rowsB, { seed, B, method: 'expanded' }) : diff;
-    let lo = boot.lo;
-    let hi = boot.hi;
-    const w = concordantHalfWidth(rowsA, rowsB);
-    if (w > 0) {
-      // Every pair agreed: widen the collapsed interval (see concordantHalfWidth).
-      const scale = claim.metric === 'rate_ratio' ? (diff.rate_a > 0 ? 1 / diff.rate_a : NaN) : 1;
-      lo = claim.metric === 'rate_ratio' ? Math.max(0, boot.estimate - w * scale) : Math.max(-1, boot.estimate - w);
-      hi = boot.estimate + w * scale;
+    const boot = claim.metric === 'rate_ratio' ? pairedRatio(rowsA, rowsB, options) : diff;
+    const { lo, hi } = boot;
+    if (boot.flags.includes('all_pairs_agree')) {
       extraReasons.push(`no pair differed between the arms (${diff.n_pairs} pairs), so the interval is the estimate ± the Wilson bound on how often pairs could differ`);
     }
     measured = {

@@ -3,7 +3,7 @@
 //
 //   npm run build && node dist/scripts/calibrate.js [--experiments 100] [--replicates 2] [--sessions 4]
 //       [--tasks 10] [--arms stateless,learnings-md] [--model sim:default] [--truth-replicates 200]
-//       [--recompute-truth] [--json]
+//       [--recompute-truth] [--strata family|none] [--method expanded|percentile|bca] [--json]
 //
 // The truth. Each experiment compares two arms within one run (paired on task, replicate, session
 // and slot, as every report does). The true effect of the design (model, arms, sessions, tasks per
@@ -15,9 +15,14 @@
 // (from the spread between those runs). Later calls reuse it; --recompute-truth makes it again.
 //
 // Then each experiment is a fresh run with its own seed (so its own schedules and sim draws); the
-// report's paired bootstrap interval (reports/analysis.ts: expanded percentile, tasks resampled) is
-// checked against the truth, and the verdicts on a claim of the true effect and on a claim of three
-// times it are tallied. The sim answers instantly: the figures describe the harness, never a model.
+// report's paired bootstrap interval (reports/analysis.ts: expanded percentile, tasks resampled within
+// their family, Wilson widening when every pair agrees; --strata and --method override) is checked
+// against the truth, and the verdicts on a claim of the true effect and on a claim of three times it
+// are tallied. The sim answers instantly: the figures describe the harness, never a model.
+//
+// Designs with a stored truth (scripts/calibration-truth.json), and the pairs per experiment:
+//   realistic: --sessions 4 --tasks 10 --replicates 2   (80 pairs; 5 families of the suite, 16 pairs each)
+//   tiny:      --sessions 2 --tasks 6 --replicates 1    (12 pairs; 2 to 4 tasks per family: unstratified)
 
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +32,7 @@ import { experimentSchema } from '../harness/config/schema.js';
 import { sourcePath } from '../harness/core/paths.js';
 import type { TrialRecord } from '../harness/core/records.js';
 import { executeRun } from '../harness/runner/runner.js';
-import { pairOutcomes } from '../harness/stats/index.js';
+import { pairOutcomes, type IntervalMethod, type Strata } from '../harness/stats/index.js';
 import { emptyTally, summarizeTally, tallyExperiment } from '../reports/calibration.js';
 
 const { values } = parseArgs({
@@ -41,10 +46,16 @@ const { values } = parseArgs({
     'truth-replicates': { type: 'string', default: '400' },
     'truth-seeds': { type: 'string', default: '20' },
     'recompute-truth': { type: 'boolean', default: false },
+    strata: { type: 'string', default: 'family' },
+    method: { type: 'string', default: 'expanded' },
     json: { type: 'boolean', default: false },
   },
 });
 
+if (values.strata !== 'family' && values.strata !== 'none') throw new Error('--strata takes family or none');
+if (!['expanded', 'percentile', 'bca'].includes(values.method)) throw new Error('--method takes expanded, percentile or bca');
+const strata = values.strata as Strata;
+const method = values.method as IntervalMethod;
 const arms = values.arms.split(',').map((s) => s.trim());
 if (arms.length !== 2) throw new Error('--arms takes two arms: baseline,treatment');
 const [baseline, treatment] = arms as [string, string];
@@ -133,7 +144,7 @@ for (let i = 0; i < experiments; i++) {
     tally,
     { a: trials.filter((t) => t.arm === baseline), b: trials.filter((t) => t.arm === treatment), truth: truth.truth },
     `calibrate:${i}`,
-    { B: 1000 },
+    { B: 1000, strata, method },
   );
   if ((i + 1) % 10 === 0) process.stderr.write(`calibrate: ${i + 1}/${experiments} experiments, coverage so far ${((tally.covered / tally.experiments) * 100).toFixed(1)}%\n`);
 }
@@ -143,6 +154,7 @@ const result = {
   note: 'sim model: these figures describe the harness, not any model',
   truth,
   experiment: { replicates, sessions, tasks_per_session: tasks, pairs: replicates * sessions * tasks },
+  interval: { method, strata, stratified: s.stratified, strata_fallback: s.strata_fallback, all_pairs_agree: s.all_pairs_agree },
   experiments: s.experiments,
   coverage: s.coverage,
   coverage_ci95: [s.coverage_lo, s.coverage_hi],
@@ -164,6 +176,7 @@ else {
       `Calibration (${result.note})`,
       `design        ${design}; ${replicates} replicate(s) per experiment = ${result.experiment.pairs} pairs`,
       `truth         ${(truth.truth * 100).toFixed(2)} pts (se ${(truth.se * 100).toFixed(2)}), from ${truth.pairs} pairs: ${truth.command}`,
+      `interval      ${method}, strata ${strata}: ${s.stratified} of ${s.experiments} resampled within families (${s.strata_fallback} fell back to unstratified); ${s.all_pairs_agree} widened as every pair agreed`,
       `coverage      ${(s.coverage * 100).toFixed(1)}% of ${s.experiments} 95% intervals held the truth [${(s.coverage_lo * 100).toFixed(1)}, ${(s.coverage_hi * 100).toFixed(1)}]; missed low ${s.missed_low}, high ${s.missed_high}`,
       `width         ${(s.mean_width * 100).toFixed(1)} pts on average`,
       `spread        estimates ${(s.mean_estimate * 100).toFixed(2)} pts on average (bias ${((s.mean_estimate - truth.truth) * 100).toFixed(2)}), sd ${(s.sd_estimate * 100).toFixed(2)} pts between experiments vs bootstrap se ${(s.mean_se * 100).toFixed(2)} pts on average`,

@@ -27,6 +27,7 @@ import { runDreams } from './dreams.js';
 import { parseManagedOptions, type ManagedConfig, type ManagedKind } from './options.js';
 import { ManagedRuntime, type ManagedDetails } from './runtime.js';
 import type { OutcomeEvaluation } from './session.js';
+import { writeFileAtomic } from '../storage/run-dir.js';
 import { archiveStore, exportStore, filesHash, foldWrites, materialize, storeUsable, type StoreWrites } from './stores.js';
 
 export interface ManagedArmSpec {
@@ -47,23 +48,23 @@ export function debriefMessage(feedback: readonly string[]): string {
   ].join('\n');
 }
 
-/** The vendor grader's verdicts (span.outcome_evaluation_end) as a dreambench GraderVerdict. */
+/**
+ * The vendor grader's verdict (the last span.outcome_evaluation_end) as a dreambench GraderVerdict.
+ * Only the last evaluation is a round: it graded the final work, the one the checker read; the
+ * earlier ones graded intermediate work the checker never saw (they stay in the transcript,
+ * runtime.outcome_evaluations), so pairing them with the checker would bias the agreement.
+ */
 export function outcomeVerdict(evaluations: readonly OutcomeEvaluation[], attempt: number): GraderVerdict | undefined {
   const last = evaluations.at(-1);
   if (!last) return undefined;
   const passed = last.result === 'satisfied';
+  const failure = last.result === 'failed' || last.result === 'interrupted' ? `the vendor grader gave no verdict (${last.result}): ${last.explanation}` : undefined;
   return {
     success: passed,
     score: passed ? 1 : 0,
-    criteria: [{ criterion: 'the outcome (vendor grader, whole rubric)', score: passed ? 1 : 0, passed, feedback: `${last.result}: ${last.explanation}` }],
-    rounds: evaluations.map((e) => ({
-      attempt,
-      revision: e.iteration,
-      success: e.result === 'satisfied',
-      score: e.result === 'satisfied' ? 1 : 0,
-      ...(e.result === 'failed' || e.result === 'interrupted' ? { failure: `${e.result}: ${e.explanation}` } : {}),
-    })),
-    ...(last.result === 'failed' ? { failure: `the vendor grader could not grade: ${last.explanation}` } : {}),
+    criteria: [{ criterion: `the outcome (vendor grader, whole rubric; ${evaluations.length} evaluation(s))`, score: passed ? 1 : 0, passed, feedback: `${last.result}: ${last.explanation}` }],
+    rounds: [{ attempt, revision: 0, success: passed, score: passed ? 1 : 0, ...(failure ? { failure } : {}) }],
+    ...(failure ? { failure } : {}),
   };
 }
 
@@ -113,6 +114,8 @@ interface QueuedSession {
 }
 
 const queueName = (session: number): string => `queue/session-${pad3(session)}.json`;
+/** Where each dream's output store is exported as plain text: dreams/<arm>/r<rep>/outputs/session-NNN/. */
+export const outputsDir = (session: number): string => `outputs/session-${pad3(session)}`;
 const dreamStateName = (session: number): string => `managed-dream-${pad3(session)}.json`;
 
 function localArtifacts(): ArtifactStore {
@@ -191,6 +194,10 @@ async function consolidate(
     stateName: dreamStateName(session),
   });
   const output = await exportStore(runtime.client, chain.outputStoreId);
+  // The dream's output store as plain text, whatever review later decides (the snapshot is what was applied).
+  if (context.artifacts) {
+    for (const [file, text] of Object.entries(output)) writeFileAtomic(context.artifacts.path(`${outputsDir(session)}/${file}`), text);
+  }
   // The next session's trials reuse the dream's own output store (read_only) when the memory is unchanged by review.
   runtime.registry.set(`${context.arm}/r${context.replicate}`, context.artifacts, filesHash(output), { id: chain.outputStoreId, source: 'dream', session });
 
@@ -233,9 +240,8 @@ function settle(changeset: Changeset, folded: MemoryFiles, artifacts: ArtifactSt
     const pending = changeset.changes.filter((c) => c.status === 'pending').length;
     return { memory: folded, pending: { reason: `${pending} change(s) of vendor dream ${changeset.dream} wait for review (${artifacts.path(name)})` }, details: summary };
   }
-  const alreadyApplied = changeset.status === 'applied';
   const memory = applyChangeset(changeset, folded);
-  if (!alreadyApplied || changeset.applied_at) artifacts.write(name, changeset);
+  artifacts.write(name, changeset);
   return { memory, usage: changeset.usage, details: { ...summary, status: changeset.status } };
 }
 

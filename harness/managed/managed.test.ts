@@ -29,9 +29,8 @@ import { createManagedClient } from './client.js';
 import { runDreams, type DreamChainState } from './dreams.js';
 import { sourcePath } from '../core/paths.js';
 import { readExperimentFile, validateExperiment } from '../config/load.js';
-import { knownNames } from '../cli/known-names.js';
 import { resolveArms } from '../config/schema.js';
-import { createArm, loadArmFactory } from '../registry/arms.js';
+import { armNames, createArm, loadArmFactory } from '../registry/arms.js';
 
 const KEY = 'sk-ant-test-managed-0123456789-do-not-leak';
 const MODEL = 'anthropic:claude-sonnet-4-6';
@@ -165,6 +164,9 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
       const expected = outcome.trials.filter((t) => t.arm === 'managed-dreaming' && t.session === session).map((t) => detailsOf(runDir, t).session_id);
       expect([...sessionIds].sort()).toEqual([...expected].sort());
       expect(dir.readSnapshot('managed-dreaming', 1, session)).toEqual(mock.storeFiles(steps[0]!.output_store));
+      // Every dream's output store is also kept as plain text next to its changeset.
+      const exported = join(runDir, 'dreams', 'managed-dreaming', 'r1', 'outputs', `session-00${session}`);
+      for (const [file, text] of Object.entries(mock.storeFiles(steps[0]!.output_store))) expect(readFileSync(join(exported, file), 'utf8')).toBe(text);
       expect(changeset.usage.input_tokens).toBeGreaterThan(0);
     }
     expect(events(runDir).some((e) => e.type === 'session_consolidated' && e.arm === 'managed-dreaming' && (e.usage as { calls: number }).calls === 1)).toBe(true);
@@ -176,7 +178,7 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
       const task = suites.get('legal-drafting')!.tasks.find((t) => t.id === record.task)!;
       expect(((defined.rubric as { content: string }).content.match(/^- /gm) ?? []).length).toBe(task.rubric.length);
       expect(details.outcome_evaluations!.length).toBeGreaterThan(0);
-      expect(record.grader?.rounds?.length).toBe(details.outcome_evaluations!.length);
+      expect(record.grader?.rounds).toEqual([expect.objectContaining({ attempt: 1, revision: 0 })]);
       expect(record.grader?.success).toBe(details.outcome_evaluations!.at(-1)!.result === 'satisfied');
     }
     // managed-multiagent: a subagent thread did the work; its custom tool calls came cross-posted.
@@ -221,6 +223,22 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
     const polled = outcome.trials.filter((t) => t.arm === 'managed-poll');
     expect(polled).toHaveLength(3);
     expect(mock.requests.filter((r) => r.path.endsWith('/events/stream'))).not.toHaveLength(0);
+  });
+
+  it('without span events, turns are the agent\'s messages and usage is the session\'s', async () => {
+    const mock = await startServer({ spans: false });
+    const runDir = join(tempDir(), 'run');
+    const outcome = await run(runDir, { arms: [{ arm: 'managed-stateless', name: 's', options: FAST }], sessions: 1, tasks_per_session: 2, budgets: { max_turns: 3, max_output_tokens: 4096 } });
+    expect(outcome.status).toBe('completed');
+    for (const record of outcome.trials) {
+      const details = detailsOf(runDir, record);
+      expect(mock.sessions.get(details.session_id)!.events.some((e) => e.type.startsWith('span.'))).toBe(false);
+      expect(record.turns).toBeGreaterThan(0);
+      expect(record.turns).toBeLessThanOrEqual(4);
+      expect(record.input_tokens).toBe(details.vendor_usage.input_tokens);
+      expect(record.input_tokens).toBeGreaterThan(0);
+    }
+    expect(outcome.trials.some((t) => t.error === 'stopped: max turns')).toBe(true);
   });
 
   it('a dream that fails is an infra event: the session boundary is blocked, recorded, and dreamt again on resume', async () => {
@@ -399,7 +417,7 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
   it('examples/managed.yaml is a valid experiment whose managed arms build', async () => {
     process.env.ANTHROPIC_API_KEY = KEY;
     const file = sourcePath('examples', 'managed.yaml');
-    const experiment = validateExperiment(file, readExperimentFile(file), {}, await knownNames());
+    const experiment = validateExperiment(file, readExperimentFile(file), {}, { suites: ['legal-drafting'], arms: armNames() });
     expect(experiment.model).toMatch(/^anthropic:/);
     for (const spec of resolveArms(experiment.arms)) expect((await createArm(await loadArmFactory(spec.arm), spec.options)).name).toBe(spec.arm);
   });

@@ -139,9 +139,15 @@ class SessionRun {
   private deadline: number;
   private sentInitial = false;
   private currentTurn = -1;
+  /** Assistant messages begun (a turn count for when the stream carries no span events). */
+  private assistantTurns = 0;
+
+  /** Messages before this run (a continued session): not this run's turns. */
+  private readonly firstMessage: number;
 
   constructor(private readonly input: SessionRunInput) {
     this.deadline = Date.now() + input.config.session_timeout_s * 1000;
+    this.firstMessage = input.messages.length;
   }
 
   private get sdk() {
@@ -156,12 +162,14 @@ class SessionRun {
     if (this.input.config.events === 'poll') await this.pollLoop();
     else await this.streamLoop();
     const done = this.done!;
+    // No model-request spans seen: one turn per assistant message, without per-turn usage (the totals come from the session).
+    const turns = this.turns.length > 0 ? this.turns : this.fallbackTurns();
     return {
       stop: done.stop,
       ...(done.infra ? { infra_error: done.infra } : {}),
       stop_detail: done.detail,
       messages: this.input.messages,
-      turns: this.turns.map((turn, i) => ({ ...turn, stop_reason: this.turnOfToolUse.includes(i) ? 'tool_use' : turn.stop_reason })),
+      turns: turns.map((turn, i) => ({ ...turn, stop_reason: this.turnOfToolUse.includes(i) ? 'tool_use' : turn.stop_reason })),
       span_usage: this.spanUsage,
       tool_calls: this.toolCalls,
       builtin_tool_calls: this.builtinCalls,
@@ -544,8 +552,27 @@ class SessionRun {
   private assistant(block: ContentBlock): void {
     const messages = this.input.messages;
     const last = messages.at(-1);
-    if (last?.role === 'assistant' && Array.isArray(last.content)) last.content.push(block);
-    else messages.push({ role: 'assistant', content: [block] });
+    if (last?.role === 'assistant' && Array.isArray(last.content)) {
+      last.content.push(block);
+      return;
+    }
+    messages.push({ role: 'assistant', content: [block] });
+    this.assistantTurns++;
+    if (this.turns.length === 0) {
+      // Without spans, the turn budget counts assistant messages.
+      if (this.spanStarts.size === 0) this.currentTurn = this.assistantTurns - 1;
+      if (this.spanStarts.size === 0 && this.assistantTurns > this.input.budgets.max_turns) void this.interrupt('max_turns');
+    }
+  }
+
+  private fallbackTurns(): TranscriptTurn[] {
+    const out: TranscriptTurn[] = [];
+    this.input.messages.forEach((message, index) => {
+      if (message.role === 'assistant' && index >= this.firstMessage) {
+        out.push({ request_messages: index, stop_reason: 'end_turn', usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 }, cost_usd: 0, wall_ms: 0 });
+      }
+    });
+    return out;
   }
 
   private user(block: ContentBlock): void {
