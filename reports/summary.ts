@@ -15,14 +15,13 @@
 //  - Trials are pooled over tasks and replicates. The Wilson interval treats them as independent;
 //    clustered and paired comparisons between arms belong to the comparison statistics.
 
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { TrialRecord } from '../harness/core/records.js';
 import { wilsonInterval } from '../harness/stats/wilson.js';
 import { mainTrials } from '../harness/core/slices.js';
-import { redactText } from '../harness/security/redact.js';
+import { writeFileAtomicAsync } from '../harness/storage/run-dir.js';
 
 /** Confidence level of every interval in the summary. */
 export const SUMMARY_CONFIDENCE = 0.95;
@@ -404,39 +403,8 @@ export function renderSummaryCsv(rows: readonly SummaryRow[]): string {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-/**
- * Write `data` to `path` atomically: write and fsync a temporary file in the same directory, then
- * rename it over `path`. A killed process leaves either the old file or the new one, never half of
- * one; on error the temporary file is removed. Secrets are redacted on the way (harness/security/redact.ts).
- */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const fh = await open(tmp, 'wx');
-    try {
-      await fh.writeFile(redactText(data), 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  // Make the rename itself durable where the platform allows syncing a directory.
-  try {
-    const dh = await open(dir, 'r');
-    try {
-      await dh.sync();
-    } finally {
-      await dh.close();
-    }
-  } catch {
-    // Not supported (e.g. Windows): the rename is still atomic.
-  }
-}
+/** The reports write through the storage module's durable atomic writer (re-exported for report modules). */
+export { writeFileAtomicAsync as writeFileAtomic } from '../harness/storage/run-dir.js';
 
 /**
  * Summarize `trials` and write `<runDir>/report/summary.csv` and `<runDir>/report/summary.md`,
@@ -454,7 +422,7 @@ export async function writeSummary(
   const rows = summarize(main, meta.armOrder);
   const csvPath = join(reportDir, 'summary.csv');
   const mdPath = join(reportDir, 'summary.md');
-  await writeFileAtomic(csvPath, renderSummaryCsv(rows));
-  await writeFileAtomic(mdPath, renderSummaryMarkdown(rows, main.length !== trials.length ? { ...meta, slice: 'train' } : meta));
+  await writeFileAtomicAsync(csvPath, renderSummaryCsv(rows));
+  await writeFileAtomicAsync(mdPath, renderSummaryMarkdown(rows, main.length !== trials.length ? { ...meta, slice: 'train' } : meta));
   return { csvPath, mdPath };
 }

@@ -5,7 +5,7 @@
 // and the values of secret environment variables never reach a run's files.
 
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ArtifactStore, MemoryFiles } from '../core/arm.js';
 import type { TrialKey, TrialRecord } from '../core/records.js';
@@ -26,12 +26,46 @@ export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, redactedJson(value, 2) + '\n');
 }
 
+/**
+ * The asynchronous form of writeFileAtomic. A failed write leaves no temporary file behind. With
+ * `durable` (the default, for reports) the data and the rename are synced to disk; the runner's
+ * per-trial transcripts skip that: a killed process never leaves a partial file either way, and a
+ * sync per trial would cost more than the trial.
+ */
+export async function writeFileAtomicAsync(path: string, contents: string, options: { durable?: boolean } = {}): Promise<void> {
+  const durable = options.durable ?? true;
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const tmp = path + tmpSuffix();
+  try {
+    const file = await open(tmp, 'wx');
+    try {
+      await file.writeFile(redactText(contents), 'utf8');
+      if (durable) await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+  if (!durable) return;
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Directories cannot be synced on every platform (e.g. Windows); the rename is still atomic.
+  }
+}
+
 /** writeJsonAtomic without blocking the event loop on the disk (the runner writes transcripts with it). */
 export async function writeJsonAtomicAsync(path: string, value: unknown): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = path + tmpSuffix();
-  await writeFile(tmp, redactText(redactedJson(value, 2) + '\n'));
-  await rename(tmp, path);
+  await writeFileAtomicAsync(path, redactedJson(value, 2) + '\n', { durable: false });
 }
 
 /** One line, one write(2): a kill leaves either the whole line or (rarely) a torn last line, which readers drop. */
