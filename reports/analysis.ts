@@ -19,6 +19,7 @@ import {
   mcnemarPaired,
   pairedDifference,
   pairedRatio,
+  RUN_DESIGN_OPTIONS,
   type CurvePoint,
   type Interval,
 } from '../harness/stats/index.js';
@@ -28,22 +29,22 @@ import { evaluateClaims, claimContext, type Claim, type ClaimResult } from './cl
 import { armStyle } from './palette.js';
 import { describePowerModel, pairedMde, pairedPowerModel } from './power.js';
 import type { RunData } from './run-data.js';
+import { intervalNotes } from './interval-notes.js';
 import { SIM_NOTE, summarize, type SummaryRow } from './summary.js';
 
 export const REPORT_CONFIDENCE = 0.95;
 export const REPORT_BOOTSTRAP_B = 2000;
 /**
- * The interval method of every comparison and claim: the expanded percentile interval (Hesterberg
- * 2015, harness/stats), which keeps close to 95% coverage with few tasks where the plain percentile
- * interval falls short (reports/calibration.test.ts: 93% vs 89% with 10 tasks, 95% vs 94% with 45).
+ * The bootstrap design of every paired comparison and claim (harness/stats/bootstrap.ts,
+ * RUN_DESIGN_OPTIONS): the expanded percentile interval (Hesterberg 2015), which keeps close to 95%
+ * coverage with few tasks where the plain percentile interval falls short; tasks resampled within
+ * their (suite, family), as the schedule deals each session's slots to the families in turn; sessions
+ * as post-strata, as the schedule fixes each session's size; and the two-way variance over
+ * (replicate, family) blocks, as an arm's memory is shared by the later trials of its replicate.
+ * Calibration: reports/calibration.test.ts and scripts/calibrate.ts.
  */
-export const REPORT_INTERVAL = 'expanded' as const;
-/**
- * Tasks are resampled within their (suite, family), as the schedule deals each session's slots to the
- * families in turn (harness/stats/bootstrap.ts; unstratified, flagged 'strata_fallback', when a family
- * has fewer than 4 tasks in the comparison).
- */
-export const REPORT_STRATA = 'family' as const;
+export const REPORT_PAIRED_OPTIONS = RUN_DESIGN_OPTIONS;
+export const REPORT_INTERVAL = RUN_DESIGN_OPTIONS.method;
 
 export interface ArmInfo {
   name: string;
@@ -68,8 +69,13 @@ export interface Comparison {
   n_clusters: number;
   rate_baseline: number;
   rate_arm: number;
-  /** flags: the stats library's, with 'all_pairs_agree' when no pair differed and the interval was widened by the Wilson bound (harness/stats, option agreement). */
-  difference: Interval & { se: number; flags: string[] };
+  /**
+   * flags: the stats library's, with 'all_pairs_agree' / 'constant_resamples' when the resampling saw
+   * no spread and the interval was widened by the Wilson bound (harness/stats, option agreement).
+   * inflation: the stretch for memory shared within a replicate and family (1: none); notes: what
+   * the flags and the stretch mean, for a reader (reports/interval-notes.ts).
+   */
+  difference: Interval & { se: number; flags: string[]; inflation: number; notes: string[] };
   ratio: Interval & { flags: string[] };
   mcnemar: { b: number; c: number; p: number; p_mid: number };
   /** Holm-adjusted exact McNemar p across the report's comparisons. */
@@ -176,7 +182,15 @@ export interface ReportModel {
   families: string[];
   counts: { trials: number; counted: number; infra: number };
   confidence: number;
-  bootstrap: { B: number; seed: string; cluster: 'task'; interval: typeof REPORT_INTERVAL };
+  bootstrap: {
+    B: number;
+    seed: string;
+    cluster: 'task';
+    interval: typeof REPORT_INTERVAL;
+    strata: typeof RUN_DESIGN_OPTIONS.strata;
+    post_strata: typeof RUN_DESIGN_OPTIONS.postStrata;
+    shared_state: typeof RUN_DESIGN_OPTIONS.sharedState;
+  };
   summary: SummaryRow[];
   curves: CurveSummary[];
   comparisons: Comparison[];
@@ -218,10 +232,10 @@ function comparisons(data: RunData, seed: string, B: number): Comparison[] {
   const rows = others.map((arm) => {
     const b = byArm.get(arm) ?? [];
     // When every pair agreed, the library widens the collapsed interval by the Wilson bound on discordance.
-    const diff = pairedDifference(a, b, { seed: `${seed}:diff:${arm}`, B, method: REPORT_INTERVAL, strata: REPORT_STRATA, agreement: 'wilson' });
-    const ratio = pairedRatio(a, b, { seed: `${seed}:ratio:${arm}`, B, method: REPORT_INTERVAL, strata: REPORT_STRATA });
+    const diff = pairedDifference(a, b, { seed: `${seed}:diff:${arm}`, B, ...REPORT_PAIRED_OPTIONS, agreement: 'wilson' });
+    const ratio = pairedRatio(a, b, { seed: `${seed}:ratio:${arm}`, B, ...REPORT_PAIRED_OPTIONS });
     const mc = mcnemarPaired(a, b);
-    const difference = { estimate: diff.estimate, lo: diff.lo, hi: diff.hi, se: diff.se, flags: [...diff.flags] };
+    const difference = { estimate: diff.estimate, lo: diff.lo, hi: diff.hi, se: diff.se, flags: [...diff.flags], inflation: diff.inflation, notes: intervalNotes(diff) };
     const model = pairedPowerModel(a, b, diff.se, diff.n_clusters);
     const mde = pairedMde(model);
     return {
@@ -460,7 +474,15 @@ export function analyse(data: RunData, options: AnalysisOptions = {}): ReportMod
     families: [...new Set(data.trials.map((t) => t.family))].sort(),
     counts: { trials: data.trials.length, counted: data.trials.length - infra, infra },
     confidence: REPORT_CONFIDENCE,
-    bootstrap: { B, seed, cluster: 'task', interval: REPORT_INTERVAL },
+    bootstrap: {
+      B,
+      seed,
+      cluster: 'task',
+      interval: REPORT_INTERVAL,
+      strata: RUN_DESIGN_OPTIONS.strata,
+      post_strata: RUN_DESIGN_OPTIONS.postStrata,
+      shared_state: RUN_DESIGN_OPTIONS.sharedState,
+    },
     summary,
     curves: curves(curveData, seed, B),
     comparisons: comparisons(main, seed, B),

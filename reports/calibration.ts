@@ -4,9 +4,8 @@
 // Used by reports/calibration.test.ts (fast: synthetic paired Bernoulli data) and by
 // scripts/calibrate.ts (slow: real sim runs of two profiles whose difference is the truth).
 
-import { pairedDifference, wilsonInterval, type AgreementFallback, type IntervalMethod, type OutcomeRow, type Strata } from '../harness/stats/index.js';
-import { rngFrom } from '../harness/models/sim/rng.js';
-import { REPORT_INTERVAL, REPORT_STRATA } from './analysis.js';
+import { pairedDifference, RUN_DESIGN_OPTIONS, wilsonInterval, type AgreementFallback, type IntervalMethod, type OutcomeRow, type PairedBootstrapResult, type PostStrata, type SharedState, type Strata } from '../harness/stats/index.js';
+import { rngFrom, shuffled } from '../harness/models/sim/rng.js';
 import { verdictFor } from './claims.js';
 
 /** One experiment's two arms (a: baseline, b: treatment), paired on units, with the true difference. */
@@ -66,6 +65,69 @@ export function syntheticExperiment(seed: string, d: SyntheticDesign): Calibrati
   return { a, b, truth: d.familyEffects ? truth : d.delta };
 }
 
+/**
+ * A learning arm in a dreambench-shaped design: replicates, sessions, families whose slots the
+ * schedule deals in turn (each session gives every family `slotsPerFamily` slots, its tasks dealt
+ * from a shuffled deck), tasks drawn afresh each experiment. Both arms share one random draw per unit
+ * (as the sim does), so they agree until the treatment learns. In session 1 the treatment knows
+ * nothing (no effect); from session 2 on its effect is `learnt` in a (replicate, family) whose lesson
+ * it learnt in session 1 (chance `learnChance`) and `notLearnt` elsewhere: the memory's luck, shared
+ * by every later trial of that replicate and family, which a bootstrap over tasks alone cannot see.
+ */
+export interface LearningDesign {
+  replicates: number;
+  sessions: number;
+  families: number;
+  tasksPerFamily: number;
+  slotsPerFamily: number;
+  /** Task baseline rates uniform in [lo, hi]; hi + learnt must stay within 1. */
+  baseline: [number, number];
+  learnt: number;
+  notLearnt: number;
+  learnChance: number;
+}
+
+/** The true difference of a LearningDesign: no effect in session 1, the expected effect after it, sessions weighted equally. */
+export function learningTruth(d: LearningDesign): number {
+  return ((d.sessions - 1) / d.sessions) * (d.learnChance * d.learnt + (1 - d.learnChance) * d.notLearnt);
+}
+
+/** One experiment of a LearningDesign (rows carry suite and family, as a run's trials do). */
+export function learningExperiment(seed: string, d: LearningDesign): CalibrationExperiment {
+  if (d.baseline[0] < 0 || d.baseline[1] + Math.max(d.learnt, d.notLearnt) > 1) throw new RangeError('learningExperiment: baseline + effect leaves [0, 1]');
+  const rng = rngFrom(`calibration-learning\u0000${seed}`);
+  const p = Array.from({ length: d.families }, () => Array.from({ length: d.tasksPerFamily }, () => d.baseline[0] + (d.baseline[1] - d.baseline[0]) * rng.next()));
+  const a: OutcomeRow[] = [];
+  const b: OutcomeRow[] = [];
+  for (let r = 1; r <= d.replicates; r++) {
+    const learnt = Array.from({ length: d.families }, () => rng.chance(d.learnChance));
+    const decks: number[][] = Array.from({ length: d.families }, () => []);
+    for (let s = 1; s <= d.sessions; s++) {
+      let slot = 0;
+      for (let f = 0; f < d.families; f++) {
+        for (let j = 0; j < d.slotsPerFamily; j++) {
+          if (decks[f]!.length === 0) decks[f] = shuffled([...Array(d.tasksPerFamily).keys()], rng);
+          const t = decks[f]!.shift()!;
+          const effect = s === 1 ? 0 : learnt[f] ? d.learnt : d.notLearnt;
+          const x = rng.next();
+          const key = { suite: 'synthetic', family: `f${f}`, task: `f${f}t${t}`, replicate: r, session: s, slot: slot++ };
+          a.push({ ...key, success: x < p[f]![t]! });
+          b.push({ ...key, success: x < p[f]![t]! + effect });
+        }
+      }
+    }
+  }
+  return { a, b, truth: learningTruth(d) };
+}
+
+/** Coverage and verdict errors over `runs` experiments of a LearningDesign. */
+export function calibrateLearning(design: LearningDesign, runs: number, options: TallyOptions & { seed?: string } = {}): CalibrationSummary {
+  const tally = emptyTally();
+  const seed = options.seed ?? 'calibration-learning';
+  for (let i = 0; i < runs; i++) tallyExperiment(tally, learningExperiment(`${seed}:${i}`, design), `${seed}:boot:${i}`, options);
+  return summarizeTally(tally);
+}
+
 export interface CalibrationTally {
   experiments: number;
   /** The 95% interval of the difference held the truth. */
@@ -90,8 +152,14 @@ export interface CalibrationTally {
   /** Intervals resampled within families; intervals whose families were unusable (flag strata_fallback, e.g. a family with < 4 tasks). */
   stratified: number;
   strata_fallback: number;
-  /** Intervals widened because every pair agreed (flag all_pairs_agree). */
+  /** Intervals widened because every pair agreed (flag all_pairs_agree), or every resample equalled the estimate (constant_resamples). */
   all_pairs_agree: number;
+  constant_resamples: number;
+  /** Intervals with sessions as post-strata; intervals without replicated memory (flag single_replicate). */
+  post_stratified: number;
+  single_replicate: number;
+  /** Mean stretch of the task bootstrap by the two-way variance (1: none). */
+  mean_inflation: number;
 }
 
 export interface CalibrationSummary extends CalibrationTally {
@@ -109,6 +177,10 @@ export interface TallyOptions {
   method?: IntervalMethod;
   /** Resampling strata (default: the report's, family; rows without families are unstratified). */
   strata?: Strata;
+  /** Sessions as post-strata (default: the report's, session). */
+  postStrata?: PostStrata;
+  /** Two-way variance over (replicate, family) blocks (default: the report's, replicate-family). */
+  sharedState?: SharedState;
   /** When every pair agrees (default: the report's, widen by the Wilson bound). */
   agreement?: AgreementFallback;
   B?: number;
@@ -136,21 +208,30 @@ export function emptyTally(): CalibrationTally {
     stratified: 0,
     strata_fallback: 0,
     all_pairs_agree: 0,
+    constant_resamples: 0,
+    post_stratified: 0,
+    single_replicate: 0,
+    mean_inflation: 0,
   };
 }
 
-/** Add one experiment to the tally: its interval, and the verdicts on a true and an exaggerated claim (or, with truth 0, on a false claim). */
-export function tallyExperiment(tally: CalibrationTally, e: CalibrationExperiment, seed: string, options: TallyOptions = {}): void {
+/** Add one experiment to the tally: its interval, and the verdicts on a true and an exaggerated claim (or, with truth 0, on a false claim). Returns the interval. */
+export function tallyExperiment(tally: CalibrationTally, e: CalibrationExperiment, seed: string, options: TallyOptions = {}): PairedBootstrapResult {
   const r = pairedDifference(e.a, e.b, {
     seed,
     B: options.B ?? 1000,
-    method: options.method ?? REPORT_INTERVAL,
-    strata: options.strata ?? REPORT_STRATA,
+    method: options.method ?? RUN_DESIGN_OPTIONS.method,
+    strata: options.strata ?? RUN_DESIGN_OPTIONS.strata,
+    postStrata: options.postStrata ?? RUN_DESIGN_OPTIONS.postStrata,
+    sharedState: options.sharedState ?? RUN_DESIGN_OPTIONS.sharedState,
     agreement: options.agreement ?? 'wilson',
   });
   if (r.strata === 'family') tally.stratified++;
+  if (r.post_strata === 'session') tally.post_stratified++;
+  if (r.flags.includes('single_replicate')) tally.single_replicate++;
   if (r.flags.includes('strata_fallback')) tally.strata_fallback++;
   if (r.flags.includes('all_pairs_agree')) tally.all_pairs_agree++;
+  if (r.flags.includes('constant_resamples')) tally.constant_resamples++;
   if (e.truth === 0) {
     tally.null_experiments++;
     if (verdictFor('rate_difference', options.nullClaim ?? 0.1, r.lo, r.hi).verdict === 'supported') tally.null_claim_supported++;
@@ -165,12 +246,14 @@ export function tallyExperiment(tally: CalibrationTally, e: CalibrationExperimen
   tally.mean_estimate += delta / tally.experiments;
   tally.sd_estimate += delta * (r.estimate - tally.mean_estimate);
   tally.mean_se += (r.se - tally.mean_se) / tally.experiments;
+  tally.mean_inflation += (r.inflation - tally.mean_inflation) / tally.experiments;
   if (e.truth !== 0) {
     const onTruth = verdictFor('rate_difference', e.truth, r.lo, r.hi).verdict;
     if (onTruth === 'not_supported') tally.true_claim_rejected++;
     if (onTruth === 'supported') tally.true_claim_supported++;
     if (verdictFor('rate_difference', e.truth * (options.claimFactor ?? 3), r.lo, r.hi).verdict === 'supported') tally.exaggerated_claim_supported++;
   }
+  return r;
 }
 
 export function summarizeTally(t: CalibrationTally): CalibrationSummary {

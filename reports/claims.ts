@@ -29,11 +29,13 @@ import {
   pairedDifference,
   pairedRatio,
   passAtK,
+  RUN_DESIGN_OPTIONS,
   unitKey,
   wilsonInterval,
   type OutcomeRow,
   type PairedBootstrapResult,
 } from '../harness/stats/index.js';
+import { intervalNotes } from './interval-notes.js';
 import { clusterBootstrap, meanDifference, relativeChange, type Cluster } from './cluster-bootstrap.js';
 import { describePowerModel, pairedPowerModel, pairsToDetect } from './power.js';
 import type { RunData } from './run-data.js';
@@ -457,17 +459,16 @@ export function evaluateClaim(claim: Claim, ctx: ClaimContext): ClaimResult {
   const extraReasons: string[] = [];
 
   if (claim.metric === 'rate_ratio' || claim.metric === 'rate_difference') {
-    // The report's interval (expanded percentile, tasks resampled within their family: reports/analysis.ts).
-    // When no pair differs, every resample gives the same value and the interval would collapse to a
-    // point; the library widens it by the Wilson bound on how often pairs could differ (flag all_pairs_agree).
-    const options = { seed, B, method: 'expanded', strata: 'family', agreement: 'wilson' } as const;
+    // The report's interval (harness/stats RUN_DESIGN_OPTIONS, as reports/analysis.ts). When the resampling sees no
+    // spread (no pair differs, say), the library widens the collapsed interval by the Wilson bound on
+    // how often pairs could differ; the notes say so, and say when memory shared within a replicate
+    // widened it or could not be estimated.
+    const options = { seed, B, ...RUN_DESIGN_OPTIONS, agreement: 'wilson' } as const;
     const diff = pairedDifference(rowsA, rowsB, options);
     if (diff.n_pairs === 0) return na(`${a.arm} and ${b.arm} share no (task, replicate, session, slot) units in this scope`);
     const boot = claim.metric === 'rate_ratio' ? pairedRatio(rowsA, rowsB, options) : diff;
     const { lo, hi } = boot;
-    if (boot.flags.includes('all_pairs_agree')) {
-      extraReasons.push(`no pair differed between the arms (${diff.n_pairs} pairs), so the interval is the estimate ± the Wilson bound on how often pairs could differ`);
-    }
+    extraReasons.push(...intervalNotes(boot));
     measured = {
       estimate: boot.estimate,
       lo,

@@ -103,7 +103,8 @@ export function renderReportMarkdown(model: ReportModel, charts: readonly ChartF
       ),
       '',
       `Paired on (task, replicate, session, slot): both arms met the same task in the same place of the schedule. ` +
-        `Difference and ratio of completion rates with a ${Math.round(model.confidence * 100)}% bootstrap interval that resamples tasks (expanded percentile, Hesterberg 2015) ` +
+        `Difference and ratio of completion rates with a ${Math.round(model.confidence * 100)}% bootstrap interval that resamples tasks within their family, with sessions as post-strata ` +
+        `and widened for memory shared within a replicate and family (two-way variance; expanded percentile, Hesterberg 2015) ` +
         `(B = ${model.bootstrap.B}, seeded from the run's seed). McNemar: exact two-sided p on the discordant pairs; Holm: adjusted across the ${model.comparisons.length} comparison(s) above. ` +
         'MDE: the smallest difference this comparison detects with 80% power at α = 0.05, from the paired sample-size formula with the outcome correlation and design effect the run shows:',
       '',
@@ -111,7 +112,7 @@ export function renderReportMarkdown(model: ReportModel, charts: readonly ChartF
         (c) =>
           `- ${c.arm}: ${c.power_model}.` +
           (c.n_clusters < FEW_TASKS ? ` Only ${c.n_clusters} tasks: intervals from so few run narrow.` : '') +
-          (c.difference.flags.includes('all_pairs_agree') ? ' No pair differed: the interval is the estimate ± the Wilson bound on how often pairs could differ.' : ''),
+          c.difference.notes.map((n) => ` Interval: ${n}.`).join(''),
       ),
       '',
     );
@@ -153,6 +154,7 @@ export function renderReportMarkdown(model: ReportModel, charts: readonly ChartF
     '- Trials that failed for infrastructure reasons (`error_class` infra) are left out of every rate and comparison, and counted apart.',
     '- Completion is the deterministic checker\'s verdict; rates per arm and session carry Wilson score intervals.',
     '- Every bootstrap resamples tasks (a hard task is hard in every session and replicate), keeps pairs together, and is seeded, so rewriting the report reproduces these numbers.',
+    "- Paired comparisons and claims also follow the schedule's design: tasks are resampled within their family and each session keeps its share of the pairs (the schedule fixes both), and the variance adds what trials of one replicate and family share through the arm's memory (two-way cluster variance over tasks and replicate × family blocks; with one replicate it cannot be estimated, and the report says so).",
     '- Claims: supported when the interval excludes no effect and is consistent with the claimed value; not supported when it lies wholly short of the claimed value; inconclusive otherwise, with the sample size that would detect the claimed effect with 80% power.',
     '- Files beside this one: summary.csv (per arm × session), trials.csv (per trial), report.json (everything here, machine-readable), report.html (interactive, opens offline), charts/*.png.',
     '',

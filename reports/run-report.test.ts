@@ -61,7 +61,12 @@ describe('the report folder', () => {
     expect(json.format).toBe('dreambench.report/v1');
     expect(json.note).toMatch(/describe the harness/);
     expect(json.comparisons.map((c: { arm: string }) => c.arm)).toEqual(['learnings-md', 'dreaming']);
+    // The interval follows the run's design (harness/stats RUN_DESIGN_OPTIONS), and report.json says how.
+    expect(json.bootstrap).toMatchObject({ cluster: 'task', interval: 'expanded', strata: 'family', post_strata: 'session', shared_state: 'replicate-family' });
     for (const c of json.comparisons) {
+      expect(c.difference.inflation).toBeGreaterThanOrEqual(1);
+      expect(Array.isArray(c.difference.notes)).toBe(true);
+      expect(c.difference.flags).not.toContain('single_replicate');
       expect(c.difference.lo).toBeLessThanOrEqual(c.difference.estimate);
       expect(c.p_holm).toBeGreaterThanOrEqual(c.mcnemar.p);
       expect(c.mde.mde).toBeGreaterThan(0);
@@ -115,6 +120,28 @@ describe('the report folder', () => {
     const b = analyse(data, { B: 300, now: new Date(0) });
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
   });
+});
+
+describe('a one-replicate run with a learning arm', () => {
+  it("says under the comparison that the memory's luck was not replicated", async () => {
+    const root = join(tempDir(), 'run');
+    writeSyntheticRun({
+      root,
+      arms: [
+        { name: 'stateless', rate: () => 0.2 },
+        { name: 'learnings-md', rate: (s) => 0.2 + 0.15 * s, memory: 'learnings' },
+      ],
+      sessions: 3,
+      replicates: 1,
+      tasksPerSession: 8,
+      transcripts: false,
+    });
+    await writeRunReport(root, { B: 200 });
+    const json = JSON.parse(readFileSync(join(root, 'report', 'report.json'), 'utf8'));
+    expect(json.comparisons[0].difference.flags).toContain('single_replicate');
+    expect(json.comparisons[0].difference.inflation).toBe(1);
+    expect(readFileSync(join(root, 'report', 'report.md'), 'utf8')).toMatch(/learnings-md: .*Interval: one replicate: how much an arm's memory owes to luck is not replicated/);
+  }, 60_000);
 });
 
 describe('a run with no finished trial yet', () => {

@@ -51,14 +51,61 @@
 // statistic and the interval collapses to the estimate, claiming a certainty the data do not have.
 // Option `agreement: 'wilson'` then widens it to the estimate ± the Wilson upper bound on the share
 // of pairs that could differ, w = wilsonInterval(0, n_pairs, confidence).hi (about 3/n at 95%: the
-// "rule of three"), for a ratio ± w / rate(a); flag 'all_pairs_agree'. The default, 'point', keeps
-// the collapsed interval.
+// "rule of three"), for a ratio ± w / rate(a); flag 'all_pairs_agree'. The same holds, flag
+// 'constant_resamples', when pairs differ but every resample still gives the estimate (with sessions
+// as post-strata: every task of each session shows the same difference, as when the treatment wins
+// every pair of the one session where it differs). The default, 'point', keeps the collapsed interval.
+//
+// Sessions (option `postStrata: 'session'`, paired functions). The schedule also fixes how many
+// pairs each session holds, and an arm that learns differs most between sessions (nothing learnt
+// yet in session 1, a step after it). A task's pairs fall in whichever sessions the schedule dealt
+// it to, so resampling tasks lets each session's share of the pairs vary, and adds the spread
+// between sessions' effects to the standard error. Post-stratification keeps the shares at the
+// design's: each resample's statistic combines per-session rates with the observed session shares,
+//   difference = sum_s w_s (rate_b,s - rate_a,s),   ratio = sum_s w_s rate_b,s / sum_s w_s rate_a,s
+// (Holt & Smith, "Post stratification", JRSS-A 142, 1979; on the data itself it equals the plain
+// statistic, since w_s are the data's shares). Every session needs MIN_STRATUM_CLUSTERS tasks, or
+// the sessions are pooled (flag 'post_strata_fallback'); a resample that misses a session altogether
+// is undefined and left out ('undefined_resamples').
+//
+// Shared memory (option `sharedState: 'replicate-family'`, paired functions). Within a replicate an
+// arm's memory carries over from session to session, so pairs of one replicate are not independent
+// of one another: whether a lesson was learnt early lifts or sinks every later trial it applies to.
+// A bootstrap over tasks cannot see that (a task's pairs come from different replicates), and
+// under-covers by as much as the memory's luck varies. The variance is then two-way cluster-robust
+// (Cameron, Gelbach & Miller, "Robust inference with multiway clustering", JBES 29, 2011; the
+// bootstrap version of their §2.3): V = V_task + V_block - V_task∩block, each term a bootstrap
+// variance (corrected by K/(K - H) for K clusters in H strata), where a block is (replicate,
+// family): what an arm learns from a family's tasks mostly applies to that family (lessons name a
+// pitfall, dreaming keeps a playbook per family). Blocks are resampled within their family (rows
+// without a family: blocks are replicates), the intersection is (task, replicate). When V exceeds
+// V_task the task bootstrap's replicates are stretched about the estimate by sqrt(V / V_task) (so the
+// interval keeps the bootstrap's shape), and never shrunk: V below V_task (noise in a small V_block)
+// leaves the task interval as it is. It needs two replicates in every family; with one replicate the
+// memory's luck is not replicated and cannot be estimated (flag 'single_replicate': the interval
+// leaves it out, so run two or more replicates when an arm learns).
+//
+// Degrees of freedom. The expanded interval's t quantile has tasks minus strata degrees of freedom,
+// or fewer where the variance rests on fewer units of information: with sessions as post-strata,
+// the Satterthwaite effective df of the per-session variances (Cochran 1977, §5.4: all the variance
+// in one session of 5 tasks gives 4 df, however many tasks the others hold); with the two-way
+// variance, the Welch-Satterthwaite df of V_task + V_block - V_task∩block (a V_block from 10 blocks in
+// 5 families has 5 df, and the interval must allow for its noise). The smallest applies, rounded down.
+//
+// Calibration (reports/calibration.test.ts, scripts/calibrate.ts; figures in the README): on sim
+// runs of a learning arm, resampling tasks alone over-covered (its SE above the true spread, as the
+// sessions' shares varied), sessions as post-strata alone under-covered (the memory's luck missed),
+// and both with the two-way variance came to 95%; in a synthetic design with strong memory luck,
+// tasks alone covered 85%.
+//
+// Which combination a dreambench run calls for is RUN_DESIGN_OPTIONS: the options the report, the
+// claims, `compare` and the calibration use.
 
 import { normalCdf, normalQuantile } from './normal.js';
-import { counts, pairOutcomes, type OutcomeRow } from './rows.js';
+import { counts, pairOutcomes, taskTotals, type OutcomePair, type OutcomeRow } from './rows.js';
 import { studentQuantile } from './student.js';
 import { wilsonInterval } from './wilson.js';
-import { rngFrom } from '../models/sim/rng.js';
+import { rngFrom, type Rng } from '../models/sim/rng.js';
 
 export type IntervalMethod = 'percentile' | 'expanded' | 'bca';
 
@@ -85,6 +132,10 @@ export interface BootstrapOptions {
   strata?: Strata;
   /** Paired functions, when every pair agrees: 'point' (default) or 'wilson' (flag 'all_pairs_agree'). Ignored by the unpaired ones. */
   agreement?: AgreementFallback;
+  /** Paired functions: keep each session's share of the pairs fixed in every resample ('session'), or not ('none', default). See the header. */
+  postStrata?: PostStrata;
+  /** Paired functions: add (replicate, family) blocks as a second clustering dimension ('replicate-family'), or not ('none', default). See the header. */
+  sharedState?: SharedState;
 }
 
 export type BootstrapFlag =
@@ -105,7 +156,19 @@ export type BootstrapFlag =
    */
   | 'strata_fallback'
   /** Every pair agreed and option agreement 'wilson' widened the collapsed interval by the Wilson bound. */
-  | 'all_pairs_agree';
+  | 'all_pairs_agree'
+  /**
+   * Pairs differed, but every resample gave the estimate (each session's tasks all showed the same
+   * difference), and option agreement 'wilson' widened the collapsed interval as for all_pairs_agree.
+   */
+  | 'constant_resamples'
+  /** Sessions as post-strata were asked for, but a session has fewer than MIN_STRATUM_CLUSTERS tasks: sessions were pooled. */
+  | 'post_strata_fallback'
+  /**
+   * Shared state was asked for, but some family (or the run) has one replicate: the variance between
+   * memory trajectories cannot be estimated and the interval leaves it out.
+   */
+  | 'single_replicate';
 
 export interface BootstrapResult {
   /** The statistic on the data: rate(b) - rate(a), or rate(b) / rate(a). */
@@ -139,6 +202,17 @@ export interface PairedBootstrapResult extends BootstrapResult {
   n_clusters: number;
   /** Strata the tasks were resampled within (1 when unstratified). */
   n_strata: number;
+  /** Sessions used as post-strata ('none' when not asked for, or pooled after 'post_strata_fallback'). */
+  post_strata: PostStrata;
+  /** Post-strata (sessions) the statistic combined; 1 when pooled. */
+  n_cells: number;
+  /** (replicate, family) blocks of the two-way variance; 0 when it was not computed. */
+  n_blocks: number;
+  /**
+   * How far the two-way variance stretched the task bootstrap's replicates about the estimate:
+   * sqrt(V / V_task), 1 when it did not (not asked for, single replicate, or V <= V_task).
+   */
+  inflation: number;
 }
 
 export interface UnpairedBootstrapResult extends BootstrapResult {
@@ -156,12 +230,53 @@ export interface UnpairedBootstrapResult extends BootstrapResult {
 }
 
 /** A statistic of the two arms' totals: successes and trials of a, then of b. */
-type Statistic = (sa: number, na: number, sb: number, nb: number) => number;
 
-const difference: Statistic = (sa, na, sb, nb) => sb / nb - sa / na;
-const ratio: Statistic = (sa, na, sb, nb) => {
-  if (sa === 0) return sb === 0 ? NaN : Infinity;
-  return sb / nb / (sa / na);
+/** How sessions enter the resampling: as post-strata with the design's shares, or pooled. */
+export type PostStrata = 'session' | 'none';
+
+/** The blocks of trials that share an arm's learned state, added as a second clustering dimension; or none. */
+export type SharedState = 'replicate-family' | 'none';
+
+/**
+ * Per-cluster totals in C cells (the post-strata; C = 1 without them): cluster k's cell c holds
+ * [trials of a, successes of a, trials of b, successes of b] at v[(k * C + c) * 4]. Paired clusters
+ * have equal trials in a and b; an unpaired arm's clusters leave the other arm's two slots at 0.
+ */
+interface Table {
+  K: number;
+  C: number;
+  v: Float64Array;
+}
+
+/**
+ * A statistic of cell totals (length 4C) and the cells' fixed shares w (summing to 1). NaN when
+ * undefined: a cell without trials of an arm, or a ratio 0/0.
+ */
+type Statistic = (tot: Float64Array, w: Float64Array) => number;
+
+const difference: Statistic = (tot, w) => {
+  let d = 0;
+  for (let c = 0; c < w.length; c++) {
+    const na = tot[4 * c]!;
+    const nb = tot[4 * c + 2]!;
+    if (na === 0 || nb === 0) return NaN;
+    d += w[c]! * (tot[4 * c + 3]! / nb - tot[4 * c + 1]! / na);
+  }
+  return d;
+};
+
+const ratio: Statistic = (tot, w) => {
+  let ra = 0;
+  let rb = 0;
+  for (let c = 0; c < w.length; c++) {
+    const na = tot[4 * c]!;
+    const nb = tot[4 * c + 2]!;
+    if (na === 0 || nb === 0) return NaN;
+    ra += w[c]! * (tot[4 * c + 1]! / na);
+    rb += w[c]! * (tot[4 * c + 3]! / nb);
+  }
+  if (ra === 0) return rb === 0 ? NaN : Infinity;
+  return rb / ra;
 };
 
 /**
@@ -183,14 +298,25 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   return x0 + h * (x1 - x0);
 }
 
-function checkOptions(opts: BootstrapOptions): Required<BootstrapOptions> {
+type ResolvedOptions = Required<BootstrapOptions>;
+
+function checkOptions(opts: BootstrapOptions): ResolvedOptions {
   const B = opts.B ?? 2000;
   const confidence = opts.confidence ?? 0.95;
   if (!Number.isInteger(B) || B < 1) throw new RangeError(`bootstrap: B must be a positive integer, got ${B}`);
   if (!(confidence > 0 && confidence < 1)) {
     throw new RangeError(`bootstrap: confidence must be in (0, 1), got ${confidence}`);
   }
-  return { seed: opts.seed ?? 0, B, confidence, method: opts.method ?? 'percentile', strata: opts.strata ?? 'family', agreement: opts.agreement ?? 'point' };
+  return {
+    seed: opts.seed ?? 0,
+    B,
+    confidence,
+    method: opts.method ?? 'percentile',
+    strata: opts.strata ?? 'family',
+    agreement: opts.agreement ?? 'point',
+    postStrata: opts.postStrata ?? 'none',
+    sharedState: opts.sharedState ?? 'none',
+  };
 }
 
 function standardDeviation(values: Float64Array): number {
@@ -223,7 +349,7 @@ function bounds(
   const percentile = { lo: quantileSorted(sorted, alpha), hi: quantileSorted(sorted, 1 - alpha), method: 'percentile' as const };
   if (method === 'percentile') return percentile;
   if (method === 'expanded') {
-    const level = expandedLevel(confidence, design.clusters, design.strata);
+    const level = expandedLevel(confidence, design.clusters, design.strata, design.df);
     return { lo: quantileSorted(sorted, level), hi: quantileSorted(sorted, 1 - level), method: 'expanded' };
   }
 
@@ -285,18 +411,11 @@ function bounds(
  * replicates so that the interval matches a t interval with n - strata df and the (n - strata)/n
  * variance correction (n clusters resampled within `strata` strata, default 1). n > strata.
  */
-export function expandedLevel(confidence: number, n: number, strata = 1): number {
-  const t = studentQuantile(1 - (1 - confidence) / 2, n - strata);
+export function expandedLevel(confidence: number, n: number, strata = 1, df = n - strata): number {
+  const t = studentQuantile(1 - (1 - confidence) / 2, df);
   return normalCdf(-Math.sqrt(n / (n - strata)) * t);
 }
 
-/** Per-task totals. For paired data a and b share n. */
-interface Clusters {
-  sa: Float64Array;
-  na: Float64Array;
-  sb: Float64Array;
-  nb: Float64Array;
-}
 
 /** Cluster indices of each stratum, in a fixed order; one stratum holding every cluster when unstratified. */
 type StrataGroups = number[][];
@@ -305,12 +424,8 @@ type StrataGroups = number[][];
 interface Design {
   clusters: number;
   strata: number;
-}
-
-function sum(xs: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i]!;
-  return s;
+  /** Degrees of freedom of the t quantile, when not clusters - strata (the two-way variance's Satterthwaite df). */
+  df?: number;
 }
 
 function emptyResult(confidence: number, method: IntervalMethod, flags: BootstrapFlag[]): BootstrapResult {
@@ -335,147 +450,97 @@ function byStratum(all: readonly number[], strata: StrataGroups): number[][] {
   return strata.map((members) => members.map((k) => all[k]!));
 }
 
-/** Paired: one set of clusters, each holding both arms' totals over the same units, resampled within each stratum. */
-function pairedBootstrap(c: Clusters, strata: StrataGroups, stat: Statistic, opts: Required<BootstrapOptions>): Omit<BootstrapResult, 'strata'> {
-  const K = c.sa.length;
-  const flags: BootstrapFlag[] = [];
-  const SA = sum(c.sa);
-  const NA = sum(c.na);
-  const SB = sum(c.sb);
-  const NB = sum(c.nb);
-  const estimate = stat(SA, NA, SB, NB);
-  const rate_a = SA / NA;
-  const rate_b = SB / NB;
-  if (stat === ratio && SA === 0) flags.push('zero_baseline');
-
-  const rng = rngFrom(`bootstrap\u0000${String(opts.seed)}`);
-  const reps = new Float64Array(opts.B);
-  let defined = 0;
-  for (let r = 0; r < opts.B; r++) {
-    let sa = 0;
-    let na = 0;
-    let sb = 0;
-    let nb = 0;
-    for (const members of strata) {
-      const m = members.length;
-      for (let j = 0; j < m; j++) {
-        const k = members[Math.floor(rng.next() * m)]!;
-        sa += c.sa[k]!;
-        na += c.na[k]!;
-        sb += c.sb[k]!;
-        nb += c.nb[k]!;
-      }
-    }
-    const v = stat(sa, na, sb, nb);
-    if (!Number.isNaN(v)) reps[defined++] = v;
-  }
-  const design = { clusters: K, strata: strata.length };
-  return finish(reps, defined, estimate, rate_a, rate_b, design, () => byStratum(jackknifeGroup(c, stat, 'both'), strata), opts, flags);
+/** Column sums of a table: the totals over all its clusters (length 4C). */
+function tableTotals(t: Table): Float64Array {
+  const width = 4 * t.C;
+  const tot = new Float64Array(width);
+  for (let k = 0; k < t.K; k++) for (let q = 0; q < width; q++) tot[q]! += t.v[k * width + q]!;
+  return tot;
 }
 
-/** Unpaired: each arm's clusters resampled separately, within each of the arm's strata. */
-function unpairedBootstrap(
-  ca: Clusters,
-  cb: Clusters,
-  strataA: StrataGroups,
-  strataB: StrataGroups,
-  stat: Statistic,
-  opts: Required<BootstrapOptions>,
-): Omit<BootstrapResult, 'strata'> {
-  const Ka = ca.sa.length;
-  const Kb = cb.sb.length;
-  const flags: BootstrapFlag[] = [];
-  const SA = sum(ca.sa);
-  const NA = sum(ca.na);
-  const SB = sum(cb.sb);
-  const NB = sum(cb.nb);
-  const estimate = stat(SA, NA, SB, NB);
-  if (stat === ratio && SA === 0) flags.push('zero_baseline');
-
-  const rng = rngFrom(`bootstrap\u0000${String(opts.seed)}`);
-  const reps = new Float64Array(opts.B);
-  let defined = 0;
-  for (let r = 0; r < opts.B; r++) {
-    let sa = 0;
-    let na = 0;
-    let sb = 0;
-    let nb = 0;
-    for (const members of strataA) {
-      const m = members.length;
-      for (let j = 0; j < m; j++) {
-        const k = members[Math.floor(rng.next() * m)]!;
-        sa += ca.sa[k]!;
-        na += ca.na[k]!;
-      }
+/** Adds to `tot` one resample of the table: within each stratum, as many clusters as it has, with replacement. */
+function resampleInto(tot: Float64Array, t: Table, strata: StrataGroups, rng: Rng): void {
+  const width = 4 * t.C;
+  for (const members of strata) {
+    const m = members.length;
+    for (let j = 0; j < m; j++) {
+      const off = members[Math.floor(rng.next() * m)]! * width;
+      for (let q = 0; q < width; q++) tot[q]! += t.v[off + q]!;
     }
-    for (const members of strataB) {
-      const m = members.length;
-      for (let j = 0; j < m; j++) {
-        const k = members[Math.floor(rng.next() * m)]!;
-        sb += cb.sb[k]!;
-        nb += cb.nb[k]!;
-      }
-    }
-    const v = stat(sa, na, sb, nb);
-    if (!Number.isNaN(v)) reps[defined++] = v;
   }
-  const jack = () => [
-    ...byStratum(jackknifeGroup({ ...ca, sb: cb.sb, nb: cb.nb }, stat, 'a'), strataA),
-    ...byStratum(jackknifeGroup({ ...cb, sa: ca.sa, na: ca.na }, stat, 'b'), strataB),
-  ];
-  // The expansion follows the arm with fewer degrees of freedom (clusters minus strata); without
-  // strata, the arm with fewer clusters.
-  const design = Ka - strataA.length <= Kb - strataB.length ? { clusters: Ka, strata: strataA.length } : { clusters: Kb, strata: strataB.length };
-  return finish(reps, defined, estimate, SA / NA, SB / NB, design, jack, opts, flags);
+}
+
+/** The cells' shares of the trials in `tot` (arm b's trials; a paired table has the same in a). */
+function shares(tot: Float64Array, C: number): Float64Array {
+  const w = new Float64Array(C);
+  let n = 0;
+  for (let c = 0; c < C; c++) n += tot[4 * c + 2]!;
+  for (let c = 0; c < C; c++) w[c] = tot[4 * c + 2]! / n;
+  return w;
 }
 
 /**
- * Leave-one-cluster-out statistics. 'both': the clusters hold both arms (paired). 'a' / 'b': leave
- * out one of that arm's clusters (c.sa/c.na or c.sb/c.nb are the per-cluster arrays of that arm; the
- * other arm's arrays are used only through their totals).
+ * B resamples of the statistic, each drawing clusters within strata from every (table, strata)
+ * source in turn; the defined values (NaN left out), unsorted, and how many there are.
  */
-function jackknifeGroup(c: Clusters, stat: Statistic, which: 'both' | 'a' | 'b'): number[] {
-  const SA = sum(c.sa);
-  const NA = sum(c.na);
-  const SB = sum(c.sb);
-  const NB = sum(c.nb);
-  const K = which === 'b' ? c.sb.length : c.sa.length;
+function resampleStatistic(
+  sources: ReadonlyArray<{ table: Table; strata: StrataGroups }>,
+  width: number,
+  stat: Statistic,
+  w: Float64Array,
+  B: number,
+  rng: Rng,
+): { reps: Float64Array; defined: number } {
+  const reps = new Float64Array(B);
+  const tot = new Float64Array(width);
+  let defined = 0;
+  for (let r = 0; r < B; r++) {
+    tot.fill(0);
+    for (const s of sources) resampleInto(tot, s.table, s.strata, rng);
+    const v = stat(tot, w);
+    if (!Number.isNaN(v)) reps[defined++] = v;
+  }
+  return { reps, defined };
+}
+
+/** Leave-one-cluster-out statistics of a table (the other tables' clusters all kept: `total` is over everything). */
+function jackknife(t: Table, total: Float64Array, stat: Statistic, w: Float64Array): number[] {
+  const width = 4 * t.C;
   const out: number[] = [];
-  for (let k = 0; k < K; k++) {
-    const dropA = which !== 'b';
-    const dropB = which !== 'a';
-    out.push(
-      stat(
-        dropA ? SA - c.sa[k]! : SA,
-        dropA ? NA - c.na[k]! : NA,
-        dropB ? SB - c.sb[k]! : SB,
-        dropB ? NB - c.nb[k]! : NB,
-      ),
-    );
+  const tot = new Float64Array(width);
+  for (let k = 0; k < t.K; k++) {
+    for (let q = 0; q < width; q++) tot[q] = total[q]! - t.v[k * width + q]!;
+    out.push(stat(tot, w));
   }
   return out;
 }
 
+/** Variance of the defined replicates, corrected for the bootstrap's (K - H)/K shrinkage (NaN when K <= H or too few values). */
+function correctedVariance(values: Float64Array, clusters: number, strata: number): number {
+  if (clusters <= strata) return NaN;
+  const sd = standardDeviation(values);
+  return sd * sd * (clusters / (clusters - strata));
+}
+
 function finish(
-  reps: Float64Array,
-  defined: number,
+  values: Float64Array,
   estimate: number,
   rate_a: number,
   rate_b: number,
   design: Design,
-  jackknife: () => number[][],
-  opts: Required<BootstrapOptions>,
+  jackknifeGroups: () => number[][],
+  opts: ResolvedOptions,
   flags: BootstrapFlag[],
 ): Omit<BootstrapResult, 'strata'> {
-  const values = reps.subarray(0, defined).sort();
-  const n_undefined = opts.B - defined;
+  values.sort();
+  const n_undefined = opts.B - values.length;
   if (n_undefined > 0) flags.push('undefined_resamples');
   const base = { estimate, rate_a, rate_b, se: standardDeviation(values), B: opts.B, n_undefined, confidence: opts.confidence };
   if (design.clusters < 2) {
     flags.push('single_cluster');
     return { ...base, lo: NaN, hi: NaN, method: 'percentile', flags };
   }
-  const b = bounds(values, estimate, design, opts.method === 'bca' ? jackknife() : [], opts.confidence, opts.method, flags);
+  const b = bounds(values, estimate, design, opts.method === 'bca' ? jackknifeGroups() : [], opts.confidence, opts.method, flags);
   return { ...base, ...b, flags };
 }
 
@@ -537,114 +602,299 @@ function planStrata(tasks: readonly string[], rows: Iterable<OutcomeRow>, mode: 
   return { groups, status: 'family' };
 }
 
-/** Per-task totals of paired outcomes, tasks in sorted order (so results do not depend on row order). */
-function pairedClusters(a: readonly OutcomeRow[], b: readonly OutcomeRow[]): { clusters: Clusters; tasks: string[]; n_pairs: number; discordant: number } {
-  const pairs = pairOutcomes(a, b);
-  const byTask = new Map<string, [number, number, number]>();
-  let discordant = 0;
-  for (const p of pairs) {
-    const t = byTask.get(p.task) ?? [0, 0, 0];
-    t[0] += p.a ? 1 : 0;
-    t[1] += p.b ? 1 : 0;
-    t[2] += 1;
-    byTask.set(p.task, t);
-    if (p.a !== p.b) discordant++;
+/** Per-unit cluster and cell indices into a table of K clusters and C cells; sums each unit's outcomes in. */
+function buildTable(K: number, C: number, units: ReadonlyArray<{ k: number; c: number; na: number; sa: number; nb: number; sb: number }>): Table {
+  const v = new Float64Array(K * C * 4);
+  for (const u of units) {
+    const off = (u.k * C + u.c) * 4;
+    v[off]! += u.na;
+    v[off + 1]! += u.sa;
+    v[off + 2]! += u.nb;
+    v[off + 3]! += u.sb;
   }
-  const tasks = [...byTask.keys()].sort();
-  const K = tasks.length;
-  const clusters: Clusters = { sa: new Float64Array(K), na: new Float64Array(K), sb: new Float64Array(K), nb: new Float64Array(K) };
-  tasks.forEach((task, k) => {
-    const [sa, sb, n] = byTask.get(task)!;
-    clusters.sa[k] = sa;
-    clusters.sb[k] = sb;
-    clusters.na[k] = n;
-    clusters.nb[k] = n;
-  });
-  return { clusters, tasks, n_pairs: pairs.length, discordant };
+  return { K, C, v };
 }
 
-/** Per-task successes and trials of one arm (infra failures left out), tasks in sorted order. */
-function armClusters(rows: readonly OutcomeRow[]): { s: Float64Array; n: Float64Array; tasks: string[]; trials: number } {
-  const byTask = new Map<string, [number, number]>();
-  let trials = 0;
-  for (const row of rows) {
-    if (!counts(row)) continue;
-    const t = byTask.get(row.task) ?? [0, 0];
-    t[0] += row.success ? 1 : 0;
-    t[1] += 1;
-    byTask.set(row.task, t);
-    trials++;
+/** Indices of `keys` grouped by `groupOf(index)`, groups in sorted key order. */
+function groupIndices(n: number, groupOf: (i: number) => string): StrataGroups {
+  const byKey = new Map<string, number[]>();
+  for (let i = 0; i < n; i++) {
+    const key = groupOf(i);
+    const list = byKey.get(key);
+    if (list) list.push(i);
+    else byKey.set(key, [i]);
   }
-  const tasks = [...byTask.keys()].sort();
-  const s = new Float64Array(tasks.length);
-  const n = new Float64Array(tasks.length);
-  tasks.forEach((task, k) => {
-    const [succ, tot] = byTask.get(task)!;
-    s[k] = succ;
-    n[k] = tot;
+  return [...byKey.keys()].sort().map((key) => byKey.get(key)!);
+}
+
+/** Sessions as post-strata: the cell index of each session, or undefined when pooled (with whether that was a fallback). */
+function planCells(pairs: readonly OutcomePair[], mode: PostStrata): { cellOf: Map<number, number> | undefined; fallback: boolean } {
+  if (mode === 'none') return { cellOf: undefined, fallback: false };
+  const tasksIn = new Map<number, Set<string>>();
+  for (const p of pairs) {
+    const set = tasksIn.get(p.session);
+    if (set) set.add(p.task);
+    else tasksIn.set(p.session, new Set([p.task]));
+  }
+  if (tasksIn.size < 2) return { cellOf: undefined, fallback: false };
+  if ([...tasksIn.values()].some((s) => s.size < MIN_STRATUM_CLUSTERS)) return { cellOf: undefined, fallback: true };
+  const sessions = [...tasksIn.keys()].sort((x, y) => x - y);
+  return { cellOf: new Map(sessions.map((s, c) => [s, c])), fallback: false };
+}
+
+/**
+ * Effective degrees of freedom of a post-stratified mean (Satterthwaite 1946; Cochran, "Sampling
+ * Techniques", 3rd ed. 1977, §5.4): n_e = (sum_c u_c)^2 / sum_c u_c^2 / (K_c - 1), with
+ * u_c = w_c^2 s_c^2 / K_c, K_c the tasks in cell c and s_c^2 the variance of their mean paired
+ * differences. When one session carries the variance (nothing learnt in session 1, say), the interval
+ * rests on that session's tasks alone, and its t quantile must say so. Undefined (no cap) when no
+ * cell varies.
+ */
+function cellDegreesOfFreedom(pairs: readonly OutcomePair[], cellOf: (session: number) => number, w: Float64Array): number | undefined {
+  const byCell = Array.from({ length: w.length }, () => new Map<string, [number, number]>());
+  for (const p of pairs) {
+    const cell = byCell[cellOf(p.session)]!;
+    const t = cell.get(p.task) ?? [0, 0];
+    t[0] += (p.b ? 1 : 0) - (p.a ? 1 : 0);
+    t[1] += 1;
+    cell.set(p.task, t);
+  }
+  let num = 0;
+  let den = 0;
+  byCell.forEach((tasks, c) => {
+    const Kc = tasks.size;
+    if (Kc < 2) return;
+    const means = [...tasks.values()].map(([d, n]) => d / n);
+    const mean = means.reduce((x, y) => x + y, 0) / Kc;
+    const s2 = means.reduce((x, y) => x + (y - mean) ** 2, 0) / (Kc - 1);
+    const u = (w[c]! ** 2 * s2) / Kc;
+    num += u;
+    den += (u * u) / (Kc - 1);
   });
-  return { s, n, tasks, trials };
+  return den > 0 ? (num * num) / den : undefined;
+}
+
+/** Stratum of each task (index into the task strata). */
+function stratumOfTask(K: number, taskStrata: StrataGroups): Int32Array {
+  const out = new Int32Array(K);
+  taskStrata.forEach((members, h) => members.forEach((k) => (out[k] = h)));
+  return out;
+}
+
+/** True when every task stratum has pairs from two or more replicates: the two-way variance can be estimated. */
+function replicatedInEveryStratum(pairs: readonly OutcomePair[], taskIndex: ReadonlyMap<string, number>, taskStratum: Int32Array, H: number): boolean {
+  const seen = Array.from({ length: H }, () => new Set<number>());
+  for (const p of pairs) seen[taskStratum[taskIndex.get(p.task)!]!]!.add(p.replicate);
+  return seen.every((reps) => reps.size >= 2);
+}
+
+/**
+ * The two-way (task, block) variance of the header and the stretch it asks of the task bootstrap:
+ * sqrt(V / V_task) when above 1, else 1. `taskValues` are the task bootstrap's defined replicates.
+ * Call only when replicatedInEveryStratum.
+ */
+function twoWayInflation(
+  pairs: readonly OutcomePair[],
+  taskIndex: ReadonlyMap<string, number>,
+  taskStrata: StrataGroups,
+  taskStratum: Int32Array,
+  cellOf: (session: number) => number,
+  C: number,
+  stat: Statistic,
+  w: Float64Array,
+  taskValues: Float64Array,
+  opts: ResolvedOptions,
+): { inflation: number; n_blocks: number; df: number } {
+  const stratumOf = (p: OutcomePair): number => taskStratum[taskIndex.get(p.task)!]!;
+  const unit = (p: OutcomePair) => ({ c: cellOf(p.session), na: 1, sa: p.a ? 1 : 0, nb: 1, sb: p.b ? 1 : 0 });
+  // Clusters keyed by `keyOf`, each resampled within the stratum of its tasks.
+  const clustering = (keyOf: (p: OutcomePair) => string): { table: Table; strata: StrataGroups } => {
+    const index = new Map<string, number>();
+    const stratum: number[] = [];
+    const units = pairs.map((p) => {
+      const key = keyOf(p);
+      let k = index.get(key);
+      if (k === undefined) {
+        k = index.size;
+        index.set(key, k);
+        stratum.push(stratumOf(p));
+      }
+      return { k, ...unit(p) };
+    });
+    return { table: buildTable(index.size, C, units), strata: groupIndices(index.size, (k) => String(stratum[k]).padStart(9, '0')) };
+  };
+  // Blocks: (replicate, stratum); the intersection with tasks: (task, replicate).
+  const blocks = clustering((p) => `${p.replicate}\u0000${stratumOf(p)}`);
+  const cross = clustering((p) => `${p.task}\u0000${p.replicate}`);
+  const seed = `bootstrap\u0000${String(opts.seed)}`;
+  const variance = ({ table, strata }: { table: Table; strata: StrataGroups }, label: string): number => {
+    const { reps, defined } = resampleStatistic([{ table, strata }], 4 * C, stat, w, opts.B, rngFrom(`${seed}\u0000${label}`));
+    return correctedVariance(reps.subarray(0, defined), table.K, strata.length);
+  };
+  const dfTask = taskIndex.size - taskStrata.length;
+  const dfBlock = blocks.table.K - blocks.strata.length;
+  const dfCross = cross.table.K - cross.strata.length;
+  const vTask = correctedVariance(taskValues, taskIndex.size, taskStrata.length);
+  const vBlock = variance(blocks, 'blocks');
+  const vCross = variance(cross, 'task-replicate');
+  const v = vTask + vBlock - vCross;
+  if (!(Number.isFinite(v) && vTask > 0 && v > vTask)) return { inflation: 1, n_blocks: blocks.table.K, df: dfTask };
+  // Welch-Satterthwaite degrees of freedom of the combined variance: a V_block from few blocks is
+  // itself uncertain, and the t quantile has to allow for it.
+  const df = (v * v) / (vTask ** 2 / dfTask + (dfBlock > 0 ? vBlock ** 2 / dfBlock : 0) + (dfCross > 0 ? vCross ** 2 / dfCross : 0));
+  // Rounded down: the t quantiles here take whole degrees of freedom (rounding down is the cautious side).
+  return { inflation: Math.sqrt(v / vTask), n_blocks: blocks.table.K, df: Math.max(1, Math.min(dfTask, Math.floor(df))) };
 }
 
 function paired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statistic, options: BootstrapOptions): PairedBootstrapResult {
   const opts = checkOptions(options);
-  const { clusters, tasks, n_pairs, discordant } = pairedClusters(a, b);
-  const n_clusters = clusters.sa.length;
-  if (n_pairs === 0) return { ...emptyResult(opts.confidence, 'percentile', ['no_data']), n_pairs, n_clusters, n_strata: 0 };
+  const pairs = pairOutcomes(a, b);
+  // Tasks in sorted order, so results do not depend on row order.
+  const tasks = [...new Set(pairs.map((p) => p.task))].sort();
+  const n_pairs = pairs.length;
+  const K = tasks.length;
+  const none = { n_pairs, n_clusters: K, post_strata: 'none' as const, n_cells: 0, n_blocks: 0, inflation: 1 };
+  if (n_pairs === 0) return { ...emptyResult(opts.confidence, 'percentile', ['no_data']), ...none, n_strata: 0 };
+
+  const flags: BootstrapFlag[] = [];
   const plan = planStrata(tasks, [...a, ...b], opts.strata);
+  const taskIndex = new Map(tasks.map((t, k) => [t, k]));
+  const taskStratum = stratumOfTask(K, plan.groups);
+  const twoWay = opts.sharedState === 'replicate-family' && K >= 2;
+  const replicated = twoWay && replicatedInEveryStratum(pairs, taskIndex, taskStratum, plan.groups.length);
+  const cells = planCells(pairs, opts.postStrata);
+  const C = cells.cellOf?.size ?? 1;
+  const cellOf = (session: number): number => cells.cellOf?.get(session) ?? 0;
+  const table = buildTable(
+    K,
+    C,
+    pairs.map((p) => ({ k: taskIndex.get(p.task)!, c: cellOf(p.session), na: 1, sa: p.a ? 1 : 0, nb: 1, sb: p.b ? 1 : 0 })),
+  );
+  const total = tableTotals(table);
+  const w = shares(total, C);
+  // The statistic on the data, from the pooled totals (post-stratification with the data's own
+  // shares gives the same value, up to rounding).
+  const pooled = new Float64Array(4);
+  for (let q = 0; q < total.length; q++) pooled[q % 4]! += total[q]!;
+  const estimate = stat(pooled, ONE_CELL);
+  if (stat === ratio && pooled[1] === 0) flags.push('zero_baseline');
+
+  const main = resampleStatistic([{ table, strata: plan.groups }], 4 * C, stat, w, opts.B, rngFrom(`bootstrap\u0000${String(opts.seed)}`));
+  const values = main.reps.subarray(0, main.defined);
+  let shared: { inflation: number; n_blocks: number; df?: number } = { inflation: 1, n_blocks: 0 };
+  if (replicated) {
+    shared = twoWayInflation(pairs, taskIndex, plan.groups, taskStratum, cellOf, C, stat, w, values, opts);
+    if (shared.inflation > 1 && Number.isFinite(estimate)) {
+      for (let i = 0; i < values.length; i++) values[i] = estimate + shared.inflation * (values[i]! - estimate);
+    }
+  }
+  // The t quantile's degrees of freedom: tasks minus strata, or fewer when the variance rests on few
+  // tasks of one session (post-strata) or on few blocks (two-way); rounded down, at least 1.
+  const dfCap = Math.min(shared.df ?? Infinity, cells.cellOf ? (cellDegreesOfFreedom(pairs, cellOf, w) ?? Infinity) : Infinity);
+  const design: Design = { clusters: K, strata: plan.groups.length, ...(dfCap < K - plan.groups.length ? { df: Math.max(1, Math.floor(dfCap)) } : {}) };
+  const jack = () => byStratum(jackknife(table, total, stat, w), plan.groups);
   const result: PairedBootstrapResult = {
-    ...pairedBootstrap(clusters, plan.groups, stat, opts),
+    ...finish(values, estimate, pooled[1]! / pooled[0]!, pooled[3]! / pooled[2]!, design, jack, opts, flags),
     strata: plan.status === 'family' ? 'family' : 'none',
     n_pairs,
-    n_clusters,
+    n_clusters: K,
     n_strata: plan.groups.length,
+    post_strata: cells.cellOf ? 'session' : 'none',
+    n_cells: C,
+    n_blocks: shared.n_blocks,
+    inflation: shared.inflation,
   };
   if (plan.status === 'fallback') result.flags.push('strata_fallback');
-  if (opts.agreement === 'wilson' && discordant === 0) {
-    // Every pair agreed: the resamples all equal the estimate. Widen by the Wilson bound on the share
-    // of pairs that could differ (see the header); for the ratio, that share over the baseline rate.
-    const w = wilsonInterval(0, n_pairs, opts.confidence).hi;
+  if (cells.fallback) result.flags.push('post_strata_fallback');
+  if (twoWay && !replicated) result.flags.push('single_replicate');
+  const discordant = pairs.filter((p) => p.a !== p.b).length;
+  // Every pair agreed, or (two or more tasks) every resample gave the estimate all the same, as when
+  // every task of each session shows the same difference: the resampling has seen no spread.
+  const constant = K >= 2 && result.se === 0 && Number.isFinite(result.estimate);
+  if (opts.agreement === 'wilson' && (discordant === 0 || constant)) {
+    // Widen by the Wilson bound on the share of pairs that could have come out otherwise (see the
+    // header); for the ratio, that share over the baseline rate.
+    const wb = wilsonInterval(0, n_pairs, opts.confidence).hi;
     if (stat === ratio) {
       const scale = result.rate_a > 0 ? 1 / result.rate_a : NaN;
-      result.lo = Math.max(0, result.estimate - w * scale);
-      result.hi = result.estimate + w * scale;
+      result.lo = Math.max(0, result.estimate - wb * scale);
+      result.hi = result.estimate + wb * scale;
     } else {
-      result.lo = Math.max(-1, result.estimate - w);
-      result.hi = Math.min(1, result.estimate + w);
+      result.lo = Math.max(-1, result.estimate - wb);
+      result.hi = Math.min(1, result.estimate + wb);
     }
-    result.flags.push('all_pairs_agree');
+    result.flags.push(discordant === 0 ? 'all_pairs_agree' : 'constant_resamples');
   }
   return result;
 }
 
+/** One arm's trials as a table of its tasks (infra failures left out), tasks in sorted order; `side` says which arm's slots it fills. */
+function armTable(rows: readonly OutcomeRow[], side: 'a' | 'b'): { table: Table; tasks: string[]; trials: number } {
+  const byTask = taskTotals(rows);
+  let trials = 0;
+  for (const [n] of byTask.values()) trials += n;
+  const tasks = [...byTask.keys()].sort();
+  const units = tasks.map((task, k) => {
+    const [n, s] = byTask.get(task)!;
+    return side === 'a' ? { k, c: 0, na: n, sa: s, nb: 0, sb: 0 } : { k, c: 0, na: 0, sa: 0, nb: n, sb: s };
+  });
+  return { table: buildTable(tasks.length, 1, units), tasks, trials };
+}
+
 function unpaired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statistic, options: BootstrapOptions): UnpairedBootstrapResult {
   const opts = checkOptions(options);
-  const ca = armClusters(a);
-  const cb = armClusters(b);
-  const sizes = {
-    n_a: ca.trials,
-    n_b: cb.trials,
-    n_clusters_a: ca.s.length,
-    n_clusters_b: cb.s.length,
-    n_clusters: ca.s.length + cb.s.length,
-  };
-  if (ca.trials === 0 || cb.trials === 0) return { ...emptyResult(opts.confidence, 'percentile', ['no_data']), ...sizes, n_strata_a: 0, n_strata_b: 0 };
+  const ta = armTable(a, 'a');
+  const tb = armTable(b, 'b');
+  const Ka = ta.tasks.length;
+  const Kb = tb.tasks.length;
+  const sizes = { n_a: ta.trials, n_b: tb.trials, n_clusters_a: Ka, n_clusters_b: Kb, n_clusters: Ka + Kb };
+  if (ta.trials === 0 || tb.trials === 0) return { ...emptyResult(opts.confidence, 'percentile', ['no_data']), ...sizes, n_strata_a: 0, n_strata_b: 0 };
   // Each arm's strata come from its own rows. Both arms are stratified or neither: if one arm's
   // families are unusable, or only one arm carries families, both are resampled unstratified.
-  let pa = planStrata(ca.tasks, a, opts.strata);
-  let pb = planStrata(cb.tasks, b, opts.strata);
+  let pa = planStrata(ta.tasks, a, opts.strata);
+  let pb = planStrata(tb.tasks, b, opts.strata);
   let status: StrataPlan['status'] = pa.status === pb.status ? pa.status : 'fallback';
   // A one-task arm has no interval and no strata to speak of: it does not make the other arm fall back.
-  if (ca.tasks.length < 2 || cb.tasks.length < 2) status = 'unlabelled';
+  if (Ka < 2 || Kb < 2) status = 'unlabelled';
   if (status !== 'family') {
-    pa = { groups: [ca.tasks.map((_, k) => k)], status };
-    pb = { groups: [cb.tasks.map((_, k) => k)], status };
+    pa = { groups: [ta.tasks.map((_, k) => k)], status };
+    pb = { groups: [tb.tasks.map((_, k) => k)], status };
   }
-  const empty = new Float64Array(0);
-  const result = unpairedBootstrap({ sa: ca.s, na: ca.n, sb: empty, nb: empty }, { sa: empty, na: empty, sb: cb.s, nb: cb.n }, pa.groups, pb.groups, stat, opts);
+  const flags: BootstrapFlag[] = [];
+  const total = tableTotals(ta.table);
+  const totalB = tableTotals(tb.table);
+  for (let q = 0; q < 4; q++) total[q]! += totalB[q]!;
+  const estimate = stat(total, ONE_CELL);
+  if (stat === ratio && total[1] === 0) flags.push('zero_baseline');
+
+  const sources = [
+    { table: ta.table, strata: pa.groups },
+    { table: tb.table, strata: pb.groups },
+  ];
+  const { reps, defined } = resampleStatistic(sources, 4, stat, ONE_CELL, opts.B, rngFrom(`bootstrap\u0000${String(opts.seed)}`));
+  const jack = () => [...byStratum(jackknife(ta.table, total, stat, ONE_CELL), pa.groups), ...byStratum(jackknife(tb.table, total, stat, ONE_CELL), pb.groups)];
+  // The expansion follows the arm with fewer degrees of freedom (clusters minus strata); without
+  // strata, the arm with fewer clusters.
+  const design = Ka - pa.groups.length <= Kb - pb.groups.length ? { clusters: Ka, strata: pa.groups.length } : { clusters: Kb, strata: pb.groups.length };
+  const result = finish(reps.subarray(0, defined), estimate, total[1]! / total[0]!, total[3]! / total[2]!, design, jack, opts, flags);
   if (status === 'fallback') result.flags.push('strata_fallback');
   return { ...result, strata: status === 'family' ? 'family' : 'none', ...sizes, n_strata_a: pa.groups.length, n_strata_b: pb.groups.length };
 }
+
+/** The shares of a single cell. */
+const ONE_CELL = new Float64Array([1]);
+
+/**
+ * The options that match a dreambench run's design, used by the report, the claims, `compare` and
+ * the calibration: the expanded percentile interval, tasks resampled within their family, sessions
+ * as post-strata, and the two-way variance over (replicate, family) blocks (see the header).
+ */
+export const RUN_DESIGN_OPTIONS = {
+  method: 'expanded',
+  strata: 'family',
+  postStrata: 'session',
+  sharedState: 'replicate-family',
+} as const satisfies BootstrapOptions;
 
 /**
  * rate(b) - rate(a) over the units (task, replicate, session, slot) both arms ran, with a bootstrap
@@ -669,6 +919,7 @@ export function pairedRatio(a: readonly OutcomeRow[], b: readonly OutcomeRow[], 
 /**
  * rate(b) - rate(a) for arms that share no units (e.g. two runs on different task sets): all non-infra
  * trials of each arm, tasks resampled within each arm independently (and within their family).
+ * The session and shared-state options apply to paired comparisons only.
  */
 export function unpairedDifference(a: readonly OutcomeRow[], b: readonly OutcomeRow[], options: BootstrapOptions = {}): UnpairedBootstrapResult {
   return unpaired(a, b, difference, options);

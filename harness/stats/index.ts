@@ -10,6 +10,7 @@ export {
   pairedDifference,
   pairedRatio,
   quantileSorted,
+  RUN_DESIGN_OPTIONS,
   unpairedDifference,
   unpairedRatio,
   type AgreementFallback,
@@ -18,6 +19,8 @@ export {
   type BootstrapResult,
   type IntervalMethod,
   type PairedBootstrapResult,
+  type PostStrata,
+  type SharedState,
   type Strata,
   type UnpairedBootstrapResult,
 } from './bootstrap.js';

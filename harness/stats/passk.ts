@@ -10,7 +10,7 @@
 // Yao et al., "tau-bench" (arXiv:2406.12045, 2024) to measure reliability; computed as
 // prod_{i=0}^{k-1} (c - i) / (n - i).
 
-import { counts, type OutcomeRow } from './rows.js';
+import { taskTotals, type OutcomeRow } from './rows.js';
 
 function check(fn: string, n: number, c: number, k: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`${fn}: n must be a positive integer, got ${n}`);
@@ -52,14 +52,7 @@ export interface PassKSummary {
  */
 export function passKFromRows(rows: readonly OutcomeRow[], k: number, kind: 'at' | 'hat' = 'at'): PassKSummary {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`passKFromRows: k must be a positive integer, got ${k}`);
-  const byTask = new Map<string, [number, number]>();
-  for (const row of rows) {
-    if (!counts(row)) continue;
-    const t = byTask.get(row.task) ?? [0, 0];
-    t[0] += 1;
-    t[1] += row.success ? 1 : 0;
-    byTask.set(row.task, t);
-  }
+  const byTask = taskTotals(rows);
   const skipped: string[] = [];
   let sum = 0;
   let n_tasks = 0;

@@ -33,6 +33,19 @@ export function counts(row: OutcomeRow): boolean {
   return row.error_class !== 'infra';
 }
 
+/** Per task: [counted trials, successes] (infra failures left out), in first-seen order. */
+export function taskTotals(rows: Iterable<OutcomeRow>): Map<string, [number, number]> {
+  const byTask = new Map<string, [number, number]>();
+  for (const row of rows) {
+    if (!counts(row)) continue;
+    const t = byTask.get(row.task) ?? [0, 0];
+    t[0] += 1;
+    t[1] += row.success ? 1 : 0;
+    byTask.set(row.task, t);
+  }
+  return byTask;
+}
+
 /** The pairing key (task, replicate, session, slot). */
 export function unitKey(row: Pick<OutcomeRow, 'task' | 'replicate' | 'session' | 'slot'>): string {
   return `${row.task}\u0000${row.replicate}\u0000${row.session}\u0000${row.slot}`;

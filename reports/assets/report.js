@@ -200,7 +200,7 @@
     }
 
     append(s, el('h2', { text: 'Comparisons with ' + (M.comparisons[0] ? M.comparisons[0].baseline : 'the first arm') }));
-    append(s, el('p', { class: 'note', text: 'Over the whole run (the filters do not apply): paired on (task, replicate, session, slot); difference and ratio with a 95% bootstrap interval resampling tasks (' + M.bootstrap.interval + ' percentile, B = ' + M.bootstrap.B + ', seeded); exact McNemar p on the paired outcomes; Holm-adjusted across these comparisons; MDE = smallest difference detectable with 80% power at α = 0.05 for this comparison\'s size.' }));
+    append(s, el('p', { class: 'note', text: 'Over the whole run (the filters do not apply): paired on (task, replicate, session, slot); difference and ratio with a 95% bootstrap interval resampling tasks within their family, sessions as post-strata, widened for memory shared within a replicate and family (' + M.bootstrap.interval + ' percentile, B = ' + M.bootstrap.B + ', seeded); exact McNemar p on the paired outcomes; Holm-adjusted across these comparisons; MDE = smallest difference detectable with 80% power at α = 0.05 for this comparison\'s size.' }));
     if (M.comparisons.length === 0) append(s, el('p', { text: 'One arm only: nothing to compare.' }));
     else append(s, el('div', { id: 'comparisons' }, table(['Arm', 'Pairs', 'Tasks', 'Baseline', 'Arm rate', 'Difference [95% CI]', 'Ratio [95% CI]', 'McNemar p', 'Holm p', 'MDE'], M.comparisons.map(function (c) {
       return [c.arm, int(c.n_pairs), int(c.n_clusters), pct(c.rate_baseline), pct(c.rate_arm),
@@ -208,6 +208,9 @@
         fixed(c.ratio.estimate, 2) + 'x [' + fixed(c.ratio.lo, 2) + ', ' + fixed(c.ratio.hi, 2) + ']',
         pval(c.mcnemar.p), pval(c.p_holm), isFinite(num(c.mde.mde)) ? '±' + (num(c.mde.mde) * 100).toFixed(1) + ' pts' : 'not reachable'];
     }))));
+    M.comparisons.forEach(function (c) {
+      (c.difference.notes || []).forEach(function (n) { append(s, el('p', { class: 'note interval-note', text: c.arm + ': ' + n + '.' })); });
+    });
 
     append(s, el('h2', { text: 'Learning curves' }));
     append(s, el('p', { class: 'note', text: 'Slope: change in completion rate per session (least squares over trials). AUC: mean completion rate over the session span (trapezoids). 95% intervals from a bootstrap resampling tasks. Whole run.' }));
