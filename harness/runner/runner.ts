@@ -80,7 +80,8 @@ export class RunSetupError extends Error {
 export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const dir = new RunDir(options.runDir);
   const progress = options.progress ?? silentProgress;
-  let manifest: Manifest;
+  /** The resumed run's manifest (undefined for a new run, whose manifest is made once the setup has passed). */
+  let stored: Manifest | undefined;
   let experiment: Experiment;
   const warnings: string[] = [];
 
@@ -93,20 +94,19 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
 
   if (resume) {
     if (!dir.exists()) throw new RunSetupError(`${options.runDir}: not a run directory (no manifest.json)`);
-    manifest = JSON.parse(readFileSync(dir.manifestPath, 'utf8')) as Manifest;
+    stored = JSON.parse(readFileSync(dir.manifestPath, 'utf8')) as Manifest;
     // `run` on its own run: the file's settings that never change a trial (concurrency, run budgets, ci, rate limits) apply.
     const given = options.resume ? undefined : options.experiment;
     experiment = {
-      ...manifest.experiment,
+      ...stored.experiment,
       ...(given ? unhashedSettings(given) : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     };
-    experiment.budgets = { ...manifest.experiment.budgets, ...(given ? runBudgetsOf(given) : {}), ...options.runBudgets };
-    manifest.experiment = experiment;
+    experiment.budgets = { ...stored.experiment.budgets, ...(given ? runBudgetsOf(given) : {}), ...options.runBudgets };
+    stored.experiment = experiment;
   } else {
     if (!options.experiment) throw new RunSetupError('executeRun needs an experiment for a new run');
     experiment = options.experiment;
-    manifest = undefined as unknown as Manifest;
   }
 
   // Everything that can fail on bad input fails here, before anything is written.
@@ -117,7 +117,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     throw error instanceof SuiteOptionsError ? new RunSetupError(error.message) : error;
   }
   checkUniqueTaskIds(suites);
-  const cache = options.cache ?? (resume ? manifest.cache : undefined);
+  const cache = options.cache ?? stored?.cache;
   let plan: RunPlan;
   try {
     plan = buildRunPlan([...suites.values()], experiment);
@@ -136,7 +136,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   }
   const { arms, graderModel } = setup;
 
-  if (resume) {
+  let manifest: Manifest;
+  if (stored) {
+    manifest = stored;
     for (const [name, suite] of suites) {
       const recorded = manifest.suites[name]?.hash;
       const now = suiteHash(suite);
