@@ -10,6 +10,7 @@ import { sourcePath } from '../../harness/core/paths.js';
 import { CODING_FAMILIES } from './classify.js';
 import { formatIssues, shown, CodingDataError } from './errors.js';
 import type { Language } from './source.js';
+import { pitfallKind, pitfallSurface, text } from '../../harness/core/data-schema.js';
 
 export const PITFALL_IDS = ['coding-stdlib-only', 'coding-single-file', 'coding-no-stdin', 'coding-type-hints'] as const;
 export type CodingPitfallId = (typeof PITFALL_IDS)[number];
@@ -22,17 +23,16 @@ export interface CodingPitfall extends Pitfall {
   drift?: { fix: string; note: string; feedback?: string; error?: string };
 }
 
-const text = z.string().trim().min(1, 'a non-empty string');
 const message = text.refine((m) => m.includes('{directive}'), 'a message that names the fix with {directive}');
 
 const PitfallSchema = z
   .strictObject({
     id: z.enum(PITFALL_IDS),
-    kind: z.enum(['format_quirk', 'tool_workaround', 'preference', 'rule']),
+    kind: pitfallKind,
     families: z.array(z.enum(['*', ...CODING_FAMILIES])).min(1, "at least one family, or ['*']"),
     languages: z.array(z.enum(['python', 'javascript'])).min(1, 'at least one language'),
     description: text,
-    surfaces: z.enum(['tool_error', 'review']),
+    surfaces: pitfallSurface,
     choice: z.string().regex(/^write_solution\.[a-z_]+$/, 'a setting as write_solution.<name>'),
     naive: text,
     fix: text,

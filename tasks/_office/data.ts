@@ -9,8 +9,9 @@ import { z } from 'zod';
 import { fieldPath, listTaskFiles, shownPath } from '../../harness/core/data-files.js';
 import { refinePitfallMessages } from '../../harness/core/pitfall-data.js';
 import { formatDirective } from '../../harness/core/directives.js';
-import type { Pitfall } from '../../harness/core/suite.js';
+import { currentFix, type Pitfall } from '../../harness/core/suite.js';
 import { isAllowedValue, type ToolParam } from './params.js';
+import { pitfallKind, pitfallSurface, slug, text } from '../../harness/core/data-schema.js';
 
 export class DataError extends Error {
   constructor(message: string) {
@@ -21,9 +22,6 @@ export class DataError extends Error {
 
 export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
 export type Difficulty = (typeof DIFFICULTIES)[number];
-
-export const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug (a-z, 0-9, -)');
-export const text = z.string().trim().min(1, 'a non-empty string');
 
 /** A field path for messages; the whole document is `(top level)`. */
 export function pathText(path: ReadonlyArray<PropertyKey>): string {
@@ -97,10 +95,10 @@ export function pitfallSchema(params: ReadonlyMap<string, ToolParam>) {
   return z
     .strictObject({
       id: slug,
-      kind: z.enum(['format_quirk', 'tool_workaround', 'preference', 'rule']),
+      kind: pitfallKind,
       families: z.array(text).min(1, "at least one family id, or ['*']"),
       description: text,
-      surfaces: z.enum(['tool_error', 'review']),
+      surfaces: pitfallSurface,
       choice: z.string().regex(/^[a-z_]+\.[a-z_]+$/, 'a tool parameter as <tool>.<param>'),
       naive: text,
       fix: text,
@@ -156,6 +154,33 @@ export function toolErrorMessage(pitfall: OfficePitfall, value: string, fix: str
 export function reviewMessage(pitfall: OfficePitfall, fix: string, drifted: ReadonlySet<string>, template: string, detail?: string): string {
   const message = (drifted.has(pitfall.id) && pitfall.drift?.feedback) || pitfall.feedback!;
   return fillMessage(message, pitfall, { fix, template, ...(detail !== undefined ? { detail } : {}) });
+}
+
+/**
+ * Why a build tool refuses: every tool_error pitfall of `tool` that can bite in this draft and whose
+ * setting is not the fix in force, one message each. `error` is undefined when the build may go ahead;
+ * `template` is the house template in force.
+ */
+export function buildRefusal(
+  tool: string,
+  settings: Readonly<Record<string, string>>,
+  context: { pitfalls: readonly OfficePitfall[]; drifted: ReadonlySet<string>; template: string },
+  canBite: (pitfall: OfficePitfall) => boolean,
+): { template: string; hits: string[]; error?: string } {
+  const template = templateName(context.pitfalls, context.drifted, context.template);
+  const problems: string[] = [];
+  const hits: string[] = [];
+  for (const pitfall of context.pitfalls) {
+    if (pitfall.tool !== tool || pitfall.surfaces !== 'tool_error' || !canBite(pitfall)) continue;
+    const value = settings[pitfall.param]!;
+    const fix = currentFix(pitfall, context.drifted);
+    if (value === fix) continue;
+    hits.push(pitfall.id);
+    problems.push(toolErrorMessage(pitfall, value, fix, context.drifted, template));
+  }
+  if (problems.length === 1) return { template, hits, error: `${tool} failed: ${problems[0]}` };
+  if (problems.length > 1) return { template, hits, error: `${tool} failed with ${problems.length} problems:\n${problems.map((m) => `- ${m}`).join('\n')}` };
+  return { template, hits };
 }
 
 /** Difficulty from how many pitfalls can bite and how much content there is. */

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Family, Task } from '../../harness/core/suite.js';
 import { pitfallApplies } from '../../harness/core/suite.js';
-import { pitfallSchema, Problems, readYaml, slug, taskFiles, text, validate, type OfficePitfall } from './data.js';
+import { pitfallSchema, Problems, readYaml, taskFiles, validate, type OfficePitfall } from './data.js';
+import { slug, text } from '../../harness/core/data-schema.js';
 import type { ToolParam } from './params.js';
 
 /** Where in a tasks file a problem is: `at('pitfalls', 0)` is `tasks[i].pitfalls[0]`. */
@@ -28,6 +29,16 @@ export interface OfficeSuiteSpec<E> {
   checkTask(problems: Problems, file: string, at: TaskPath, task: { files: Record<string, string> }, expected: E): void;
 }
 
+/** A suite's loaded data, as its environments and tests see it (tasks without typed expectations). */
+export interface OfficeSuiteData {
+  dataDir: string;
+  /** The house template in force before any drift. */
+  template: string;
+  families: Family[];
+  pitfalls: OfficePitfall[];
+  tasks: Task[];
+}
+
 export interface OfficeData<E> {
   dataDir: string;
   /** The house template in force before any drift. */
@@ -36,6 +47,55 @@ export interface OfficeData<E> {
   pitfalls: OfficePitfall[];
   /** Each task with its typed expectations (the suite keeps them for expectedOf). */
   tasks: Array<{ task: Task; expected: E }>;
+}
+
+/**
+ * The typed expectations of a suite's tasks: kept when the data loads, and validated (once) for a
+ * task object that did not come from the loader.
+ */
+export class TaskExpectations<E> {
+  private readonly byTask = new WeakMap<Task, E>();
+  constructor(private readonly schema: z.ZodTypeAny) {}
+
+  of(task: Task): E {
+    const cached = this.byTask.get(task);
+    if (cached) return cached;
+    const parsed = validate(`task ${task.id}`, this.schema, task.expected) as E;
+    this.byTask.set(task, parsed);
+    return parsed;
+  }
+
+  /** Keep the loaded tasks' expectations; the suite's data with plain tasks. */
+  keep(data: OfficeData<E>): OfficeSuiteData {
+    for (const { task, expected } of data.tasks) this.byTask.set(task, expected);
+    return { ...data, tasks: data.tasks.map((t) => t.task) };
+  }
+}
+
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * A task's expectations must be what its brief.md says: each of `fields`, and the `list` of content
+ * items (blocks, slides), where the first item that differs is named.
+ */
+export function checkAgainstBrief<P>(
+  problems: Problems,
+  file: string,
+  at: TaskPath,
+  fromBrief: P,
+  expected: P,
+  fields: ReadonlyArray<keyof P & string>,
+  list: { key: keyof P & string; item: string },
+): void {
+  for (const key of fields) {
+    if (!sameJson(fromBrief[key], expected[key])) problems.add(file, at('expected', key), `expected what brief.md says (${JSON.stringify(fromBrief[key])}), got ${JSON.stringify(expected[key])}`);
+  }
+  const want = fromBrief[list.key] as unknown[];
+  const got = expected[list.key] as unknown[];
+  if (!sameJson(want, got)) {
+    const k = got.findIndex((x, n) => !sameJson(x, want[n]));
+    problems.add(file, at('expected', list.key, Math.max(0, k)), `expected the ${list.item} brief.md gives (${JSON.stringify(want[k] ?? null).slice(0, 120)})`);
+  }
 }
 
 const FamilySchema = z.strictObject({ id: slug, title: text, description: text });

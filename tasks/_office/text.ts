@@ -1,4 +1,4 @@
-// Text helpers shared by the office suites' renderers, checkers and sim policies.
+// Text helpers shared by the office suites' briefs, renderers, checkers and sim policies.
 
 /** Text compared loosely: straight quotes, plain dashes and spaces, lower case. */
 export function normText(text: string): string {
@@ -38,3 +38,14 @@ export function titleCase(text: string): string {
 
 /** A file name a tool might use as alt text: "team-photo.png". */
 export const looksLikeFileName = (text: string): boolean => /^[\w.\- ]+\.(png|jpe?g|gif|svg|emf|wmf)$/i.test(text.trim());
+
+/** The cells of a Markdown table row: "| a | b |" gives a, b. */
+export const tableRowCells = (line: string): string[] => {
+  const cells = line.split('|').map((c) => c.trim());
+  if (cells[0] === '') cells.shift();
+  if (cells[cells.length - 1] === '') cells.pop();
+  return cells;
+};
+
+/** A Markdown table's rule under the heading row: "|---|:---:|". */
+export const isTableRule = (line: string): boolean => /^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$/.test(line);

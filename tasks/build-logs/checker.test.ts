@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cleanedWorkdirs } from '../../harness/testing/scratch-data.js';
 import { parseDirectives } from '../../harness/core/directives.js';
 import type { Environment, Task } from '../../harness/core/suite.js';
+import { environmentOpener } from '../_triage/testing.js';
 import type { TriageRow } from './checker.js';
 import { expectedOf, type BuildLog } from './data.js';
 import { createTriageEnvironment } from './environment.js';
@@ -10,12 +10,7 @@ import { buildLogsData } from './index.js';
 import { SCHEMES } from './params.js';
 
 const data = buildLogsData();
-const freshDir = cleanedWorkdirs(() => workdir());
-
-async function open(task: Task, drifted: string[] = []): Promise<Environment> {
-  const dir = freshDir();
-  return createTriageEnvironment(task, { workdir: dir, session: 1, drifted: new Set(drifted) }, data);
-}
+const open = environmentOpener(createTriageEnvironment, data, workdir);
 
 /** Show the agent every line of every log of the batch (as a thorough reader would have seen them). */
 async function readAll(env: Environment, task: Task): Promise<void> {

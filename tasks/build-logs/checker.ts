@@ -3,9 +3,9 @@
 // one check per pitfall the batch can trigger. Review pitfalls produce the reviewer's feedback, which
 // names the fix in the directive convention.
 
-import { formatDirective } from '../../harness/core/directives.js';
 import type { CheckResult } from '../../harness/core/suite.js';
 import { currentFix } from '../../harness/core/suite.js';
+import { feedbackTemplate, fillMessage as fillPitfallMessage } from '../_triage/messages.js';
 import type { BuildLog, LogPitfall, TriageExpected } from './data.js';
 import { categoryOfLabel, DEFAULT_SCHEME, INFRA_CATEGORIES, type Category, type SchemeName } from './params.js';
 
@@ -81,13 +81,9 @@ export function judgeRow(log: BuildLog, row: TriageRow | undefined, scheme: Sche
 
 const listed = (ids: string[]): string => (ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`);
 
+/** A build-logs pitfall message: {value} the row's value, {logs} the logs it is wrong for, {example} the right form. */
 export function fillMessage(template: string, pitfall: LogPitfall, values: { fix: string; value?: string; logs?: string[]; example?: string }): string {
-  return template
-    .replaceAll('{directive}', formatDirective(pitfall.choice, values.fix))
-    .replaceAll('{fix}', values.fix)
-    .replaceAll('{value}', values.value ?? '')
-    .replaceAll('{logs}', listed(values.logs ?? []))
-    .replaceAll('{example}', values.example ?? '');
+  return fillPitfallMessage(template, pitfall, values.fix, { value: values.value ?? '', logs: listed(values.logs ?? []), example: values.example ?? '' });
 }
 
 export function checkTriage(input: CheckInput): TriageCheck {
@@ -169,7 +165,7 @@ export function checkTriage(input: CheckInput): TriageCheck {
     checks.push({ id: `pitfall:${pitfall.id}`, passed: !hit, ...(hit ? { detail: hitLogs.length ? `wrong for ${hitLogs.join(', ')}` : `not ${fix}` } : {}) });
     if (!hit) continue;
     reviewHits.push(pitfall.id);
-    const template = (drifted.has(pitfall.id) && pitfall.drift?.feedback) || pitfall.feedback;
+    const template = feedbackTemplate(pitfall, drifted);
     if (template && submitted) feedback.push(fillMessage(template, pitfall, { fix, logs: hitLogs }));
   }
 

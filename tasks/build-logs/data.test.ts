@@ -1,10 +1,11 @@
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataValidationError } from '../../harness/core/data-files.js';
 import { editFile as edit, scratchData } from '../../harness/testing/scratch-data.js';
 import { sourcePath } from '../../harness/core/paths.js';
 import { pitfallApplies } from '../../harness/core/suite.js';
+import { expectSameGeneratedFiles } from '../_triage/testing.js';
 import { BATCH_PITFALLS, expectedOf, loadBuildLogsData, validateBuildLogsData } from './data.js';
 import { generate, writeData } from './generate-logs.js';
 import suite, { buildLogsData } from './index.js';
@@ -71,11 +72,7 @@ describe('build-logs data', () => {
   it('the committed data is what the seeded generator writes', () => {
     const dir = scratch.tempDir('bl-gen-');
     writeData(dir, generate());
-    for (const sub of ['tasks', 'logs']) {
-      const files = readdirSync(join(dir, sub), { recursive: true }).map(String).filter((f) => f.includes('.')).sort();
-      expect(files).toEqual(readdirSync(join(dataDir, sub), { recursive: true }).map(String).filter((f) => f.includes('.')).sort());
-      for (const f of files) expect(readFileSync(join(dir, sub, f), 'utf8'), f).toBe(readFileSync(join(dataDir, sub, f), 'utf8'));
-    }
+    expectSameGeneratedFiles(dir, dataDir, ['tasks', 'logs']);
   });
 
   it('the suite module exposes the data and validates its own folder', () => {

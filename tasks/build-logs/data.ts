@@ -2,23 +2,20 @@
 // log's known root cause) with the logs themselves, and tasks/<family>.yaml (triage batches). Every
 // problem names the file, the field path and what was expected; all of them are reported at once.
 
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
-import type { Family, Pitfall, Task, ValidationIssue } from '../../harness/core/suite.js';
+import type { Family, Task, ValidationIssue } from '../../harness/core/suite.js';
 import { pitfallApplies } from '../../harness/core/suite.js';
-import { DataIssues, issuesOf, validateDataTarget } from '../../harness/core/data-files.js';
-import { crossCheckPitfalls, crossCheckTask, refineTablePitfall } from '../../harness/core/pitfall-data.js';
+import { DataIssues } from '../../harness/core/data-files.js';
 import { sourcePath } from '../../harness/core/paths.js';
+import { loadFamiliesAndPitfalls, loadTaskFiles, pitfallsFileSchema, TaskExpectations, tasksFileSchema, validateTriageData, yamlFiles, type TriagePitfall } from '../_triage/data.js';
+import { slug, text } from '../../harness/core/data-schema.js';
 import { CATEGORIES, CHOICES, clockOffsetMinutes, ISO_UTC, STEP_END, STEP_START, TIMESTAMP, toUtcIso, type Category } from './params.js';
 
 export const SUITE = 'build-logs';
 
-export interface LogPitfall extends Pitfall {
-  error?: string;
-  feedback?: string;
-  drift?: { fix: string; note: string; stale_error?: string; feedback?: string };
-}
+export type LogPitfall = TriagePitfall;
 
 export interface LogStep {
   id: string;
@@ -74,31 +71,9 @@ export interface BuildLogsData {
 // ---------------------------------------------------------------------------------------------
 // Schemas
 
-const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug (a-z, 0-9, -)');
-const text = z.string().trim().min(1, 'a non-empty string');
 const team = z.string().regex(/^@[a-z0-9-]+$/, 'a team handle such as @payments');
 
-const FamiliesFile = z.strictObject({
-  families: z.array(z.strictObject({ id: slug, title: text, description: text })).min(1, 'at least one family'),
-});
-
-const PitfallSchema = z
-  .strictObject({
-    id: slug,
-    kind: z.enum(['format_quirk', 'tool_workaround', 'preference', 'rule']),
-    families: z.array(text).min(1, "at least one family id, or ['*']"),
-    description: text,
-    surfaces: z.enum(['tool_error', 'review']),
-    choice: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'a setting as tool.param'),
-    naive: text,
-    fix: text,
-    error: text.optional(),
-    feedback: text.optional(),
-    drift: z.strictObject({ fix: text, note: text, stale_error: text.optional(), feedback: text.optional() }).optional(),
-  })
-  // The choice must be one of the suite's settings; see harness/core/pitfall-data.ts.
-  .superRefine((p, ctx) => refineTablePitfall(CHOICES, p, ctx));
-const PitfallsFile = z.strictObject({ pitfalls: z.array(PitfallSchema).min(1, 'at least one pitfall') });
+const PitfallsFile = pitfallsFileSchema(CHOICES, {});
 
 const LogSchema = z.strictObject({
   id: z.string().regex(/^ci-\d{7}$/, 'a log id such as ci-4821337'),
@@ -127,17 +102,7 @@ const ExpectedSchema = z.strictObject({
   logs: z.array(z.string().regex(/^ci-\d{7}$/, 'a log id such as ci-4821337')).min(1, 'at least one log'),
 });
 
-const TaskSchema = z.strictObject({
-  id: slug,
-  family: slug,
-  title: text,
-  prompt: text,
-  files: z.record(z.string(), z.string()).default({}),
-  pitfalls: z.array(slug),
-  rubric: z.array(text).min(1, 'at least one rubric criterion'),
-  expected: ExpectedSchema,
-});
-const TasksFile = z.strictObject({ family: slug, tasks: z.array(TaskSchema).min(1, 'at least one task') });
+const TasksFile = tasksFileSchema(ExpectedSchema);
 
 /** Pitfalls every batch can trigger, whatever its logs. */
 export const BATCH_PITFALLS = ['bl-category-scheme', 'bl-timestamps-utc', 'bl-step-id'];
@@ -145,42 +110,23 @@ export const BATCH_PITFALLS = ['bl-category-scheme', 'bl-timestamps-utc', 'bl-st
 // ---------------------------------------------------------------------------------------------
 // Loading
 
-const expectedByTask = new WeakMap<Task, TriageExpected>();
+const expectations = new TaskExpectations<TriageExpected>(SUITE);
 
 /** The typed checker expectations of a task loaded by this module. */
 export function expectedOf(task: Task): TriageExpected {
-  const expected = expectedByTask.get(task);
-  if (!expected) throw new Error(`build-logs: task ${task.id} was not loaded by the build-logs loader`);
-  return expected;
-}
-
-function yamlFiles(issues: DataIssues, dir: string): string[] {
-  try {
-    return readdirSync(dir)
-      .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
-      .sort()
-      .map((f) => join(dir, f));
-  } catch {
-    issues.add(dir, '', 'expected a directory of YAML files');
-    return [];
-  }
+  return expectations.of(task);
 }
 
 /** Load and check everything; on any problem throw a DataValidationError listing all of them. */
 export function loadBuildLogsData(dataDir: string): BuildLogsData {
   const issues = new DataIssues();
-  const familiesFile = join(dataDir, 'families.yaml');
-  const pitfallsFile = join(dataDir, 'pitfalls.yaml');
-  const families = issues.parse(familiesFile, FamiliesFile, issues.readYaml(familiesFile))?.families ?? [];
-  const pitfalls = (issues.parse(pitfallsFile, PitfallsFile, issues.readYaml(pitfallsFile))?.pitfalls ?? []) as LogPitfall[];
-
-  const { familyIds, pitfallById } = crossCheckPitfalls(issues, familiesFile, families, pitfallsFile, pitfalls);
+  const { families, pitfalls, familyIds, pitfallById, pitfallsFile } = loadFamiliesAndPitfalls<LogPitfall>(issues, dataDir, PitfallsFile);
   for (const id of BATCH_PITFALLS) if (pitfalls.length > 0 && !pitfallById.has(id)) issues.add(pitfallsFile, 'pitfalls', `expected the batch-wide pitfall ${id}`);
 
   // Logs.
   const logs = new Map<string, BuildLog>();
   const logsDir = join(dataDir, 'logs');
-  for (const file of yamlFiles(issues, logsDir)) {
+  for (const file of yamlFiles(issues, logsDir, 'YAML files')) {
     const data = issues.parse(file, LogsFile, issues.readYaml(file));
     if (!data) continue;
     if (!familyIds.has(data.family)) issues.add(file, ['family'], `expected a family id (${[...familyIds].join(', ')}), got "${data.family}"`);
@@ -216,15 +162,15 @@ export function loadBuildLogsData(dataDir: string): BuildLogsData {
   if (logs.size === 0 && existsSync(logsDir)) issues.add(logsDir, '', 'expected log index files (logs/<family>.yaml)');
 
   // Tasks.
-  const tasks: Task[] = [];
-  const taskIds = new Map<string, string>();
-  for (const file of yamlFiles(issues, join(dataDir, 'tasks'))) {
-    const data = issues.parse(file, TasksFile, issues.readYaml(file));
-    if (!data) continue;
-    if (!familyIds.has(data.family)) issues.add(file, ['family'], `expected a family id (${[...familyIds].join(', ')}), got "${data.family}"`);
-    data.tasks.forEach((t, i) => {
-      const at = (...rest: PropertyKey[]): PropertyKey[] => ['tasks', i, ...rest];
-      crossCheckTask(issues, file, at, t, data.family, taskIds, pitfallById);
+  const tasks = loadTaskFiles(issues, {
+    suite: SUITE,
+    tasksDir: join(dataDir, 'tasks'),
+    tasksDirWhat: 'YAML files',
+    schema: TasksFile,
+    familyIds,
+    pitfallById,
+    expectations,
+    expect: (t, at, file) => {
       const batch: BuildLog[] = [];
       const seen = new Set<string>();
       t.expected.logs.forEach((id, j) => {
@@ -250,17 +196,13 @@ export function loadBuildLogsData(dataDir: string): BuildLogsData {
           issues.add(file, at('prompt'), `expected the owners table to route ${log.component} to ${log.truth.owner} (log ${log.id})`);
         }
       }
-      const task: Task = { id: t.id, suite: SUITE, family: t.family, title: t.title, prompt: t.prompt, files: t.files, pitfalls: t.pitfalls, rubric: t.rubric, expected: t.expected };
-      expectedByTask.set(task, { min_accuracy: t.expected.min_accuracy, logs: batch });
-      tasks.push(task);
-    });
-  }
-  if (tasks.length === 0 && issues.ok) issues.add(join(dataDir, 'tasks'), '', 'expected task files (tasks/*.yaml), found none');
+      return { min_accuracy: t.expected.min_accuracy, logs: batch };
+    },
+  });
   issues.throwIfAny('build-logs data is invalid');
   return { dataDir, families, pitfalls, logs, tasks };
 }
 
-/** What is wrong with a log's index entry, checked against the log's own text. */
 /** The steps of a log as it prints them: `==> [k/n] Name (id)` and `<== [k/n] id: status`. */
 export function stepsOf(lines: readonly string[]): LogStep[] {
   const steps = new Map<string, LogStep>();
@@ -304,15 +246,11 @@ function logProblems(log: z.infer<typeof LogSchema>, lines: string[]): Array<[Pr
 
 /** `Suite.validateData`: a data directory, a suite folder, or one data file in its place among the suite's data. */
 export function validateBuildLogsData(target: string): ValidationIssue[] {
-  return validateDataTarget(target, {
+  return validateTriageData(target, {
     dataDir: sourcePath('tasks/build-logs/data'),
-    isDataDir: (dir) => existsSync(join(dir, 'families.yaml')) && existsSync(join(dir, 'pitfalls.yaml')) && existsSync(join(dir, 'logs')),
-    placeFile: (file) => {
-      const name = basename(file);
-      if (name === 'families.yaml' || name === 'pitfalls.yaml') return name;
-      if (name.endsWith('.log')) return join('logs', basename(dirname(file)), name);
-      return join(basename(dirname(file)) === 'logs' ? 'logs' : 'tasks', name);
-    },
-    validateDir: (dir) => issuesOf(() => loadBuildLogsData(dir)),
+    artefacts: 'logs',
+    artefactExtension: '.log',
+    artefactIndexes: true,
+    load: loadBuildLogsData,
   });
 }

@@ -1,6 +1,5 @@
-import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Environment, Task } from '../../harness/core/suite.js';
+import { describe, expect, it } from 'vitest';
+import { environmentOpener } from '../_triage/testing.js';
 import { expectedOf } from './data.js';
 import { createTriageEnvironment } from './environment.js';
 import { goodRows, workdir } from './fixtures/support.js';
@@ -8,15 +7,7 @@ import { buildLogsData } from './index.js';
 import { PAGE_LINES, TOOLS } from './params.js';
 
 const data = buildLogsData();
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-async function open(task: Task): Promise<Environment> {
-  const dir = workdir();
-  dirs.push(dir);
-  return createTriageEnvironment(task, { workdir: dir, session: 1, drifted: new Set() }, data);
-}
+const open = environmentOpener(createTriageEnvironment, data, workdir);
 const task = data.tasks.find((t) => expectedOf(t).logs.some((l) => l.lines > 400))!;
 const long = expectedOf(task).logs.find((l) => l.lines > 400)!;
 

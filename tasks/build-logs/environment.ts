@@ -5,14 +5,14 @@
 import type { ToolSpec } from '../../harness/core/messages.js';
 import type { CheckResult, Environment, EnvironmentContext, Task, ToolOutcome } from '../../harness/core/suite.js';
 import { currentFix } from '../../harness/core/suite.js';
+import { callTool, PitfallHits, rejection, toolError as error, type ToolHandlers } from '../_triage/environment.js';
+import { toolErrorTemplate } from '../_triage/messages.js';
 import { checkTriage, fillMessage, stepIdOf, type TriageRow } from './checker.js';
 import { expectedOf, type BuildLog, type BuildLogsData, type LogPitfall } from './data.js';
 import { categoryOfLabel, DEFAULT_SCHEME, ISO_UTC, MAX_PAGE_LINES, PAGE_LINES, ROW_FIELD_NAMES, SCHEME_NAMES, SCHEMES, TOOLS, type SchemeName } from './params.js';
 
 const MAX_GREP_HITS = 100;
 const MAX_ROWS = 500;
-
-const error = (content: string): ToolOutcome => ({ content, is_error: true });
 
 /** A log line as read_log and grep_log show it. */
 export const numbered = (n: number, text: string): string => `${String(n).padStart(5)} | ${text}`;
@@ -25,8 +25,7 @@ export class TriageEnvironment implements Environment {
   private rows: Map<string, TriageRow> | undefined;
   private scheme: SchemeName | undefined;
   private readonly shown = new Map<string, Set<number>>();
-  private readonly toolErrorHits = new Set<string>();
-  private reviewHits: string[] = [];
+  private readonly hits: PitfallHits;
 
   constructor(
     private readonly task: Task,
@@ -36,21 +35,18 @@ export class TriageEnvironment implements Environment {
     this.batch = expectedOf(task).logs;
     this.byId = new Map(this.batch.map((l) => [l.id, l]));
     this.pitfalls = data.pitfalls.filter((p) => task.pitfalls.includes(p.id));
+    this.hits = new PitfallHits(this.pitfalls);
   }
 
+  private readonly handlers: ToolHandlers = {
+    list_logs: () => this.listLogs(),
+    read_log: (input) => this.readLog(input),
+    grep_log: (input) => this.grepLog(input),
+    submit_triage: (input) => this.submit(input),
+  };
+
   async call(name: string, input: Record<string, unknown>): Promise<ToolOutcome> {
-    switch (name) {
-      case 'list_logs':
-        return this.listLogs();
-      case 'read_log':
-        return this.readLog(input ?? {});
-      case 'grep_log':
-        return this.grepLog(input ?? {});
-      case 'submit_triage':
-        return this.submit(input ?? {});
-      default:
-        return error(`unknown tool "${name}"; available tools: ${this.tools.map((t) => t.name).join(', ')}`);
-    }
+    return callTool(this.tools, this.handlers, name, input);
   }
 
   private listLogs(): ToolOutcome {
@@ -138,15 +134,14 @@ export class TriageEnvironment implements Environment {
     if (rows.length > MAX_ROWS) return error(`submit_triage: at most ${MAX_ROWS} rows per call`);
 
     const problems: string[] = [];
-    const pitfallProblems = new Map<string, { pitfall: LogPitfall; stale: boolean; values: string[]; logs: string[]; examples: string[] }>();
+    const pitfallProblems = new Map<string, { pitfall: LogPitfall; values: string[]; logs: string[]; examples: string[] }>();
     const flag = (id: string, value: string, log: BuildLog, example: string): void => {
       const pitfall = this.pitfalls.find((p) => p.id === id);
       if (!pitfall) return;
-      const entry = pitfallProblems.get(id) ?? { pitfall, stale: false, values: [], logs: [], examples: [] };
+      const entry = pitfallProblems.get(id) ?? { pitfall, values: [], logs: [], examples: [] };
       entry.values.push(value);
       entry.logs.push(log.id);
       entry.examples.push(example);
-      if (this.context.drifted.has(id)) entry.stale = true;
       pitfallProblems.set(id, entry);
     };
     const accepted = new Map<string, TriageRow>();
@@ -198,15 +193,12 @@ export class TriageEnvironment implements Environment {
 
     // Each pitfall once, naming its fix.
     for (const [id, entry] of pitfallProblems) {
-      this.toolErrorHits.add(id);
-      const template = entry.stale && entry.pitfall.drift?.stale_error ? entry.pitfall.drift.stale_error : entry.pitfall.error!;
+      this.hits.toolErrors.add(id);
+      const template = toolErrorTemplate(entry.pitfall, this.context.drifted);
       const message = fillMessage(template, entry.pitfall, { fix: currentFix(entry.pitfall, this.context.drifted), value: entry.values[0]!, logs: entry.logs, example: entry.examples[0]! });
       problems.push(entry.logs.length > 1 ? `${message} (${entry.logs.length} rows)` : message);
     }
-    if (problems.length) {
-      const head = problems.length === 1 ? `submit_triage rejected the report: ${problems[0]}` : `submit_triage rejected the report (${problems.length} problems):\n${problems.map((p) => `- ${p}`).join('\n')}`;
-      return error(head);
-    }
+    if (problems.length) return rejection('submit_triage', 'the report', problems);
     this.rows ??= new Map();
     for (const [id, row] of accepted) this.rows.set(id, row);
     this.scheme = scheme as SchemeName;
@@ -241,11 +233,9 @@ export class TriageEnvironment implements Environment {
       pitfalls: this.pitfalls,
       drifted: this.context.drifted,
       shown: this.shown,
-      toolErrorHits: this.toolErrorHits,
+      toolErrorHits: this.hits.toolErrors,
     });
-    this.reviewHits = result.reviewHits;
-    const { reviewHits: _hits, ...check } = result;
-    return check;
+    return this.hits.reviewed(result);
   }
 
   /** The report as submitted, for an independent grader. */
@@ -257,8 +247,7 @@ export class TriageEnvironment implements Environment {
   }
 
   pitfallsHit(): string[] {
-    const hit = new Set([...this.toolErrorHits, ...this.reviewHits]);
-    return this.pitfalls.filter((p) => hit.has(p.id)).map((p) => p.id);
+    return this.hits.ids();
   }
 }
 

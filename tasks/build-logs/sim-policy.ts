@@ -9,6 +9,7 @@
 
 import type { ContentBlock } from '../../harness/core/messages.js';
 import type { SimPolicy, SimView } from '../../harness/models/sim/policy.js';
+import { submitRound } from '../_triage/sim.js';
 import { clockOffsetMinutes, INFRA_CATEGORIES, SCHEMES, STEP_END, STEP_START, TIMESTAMP, toUtcIso, type Category, type SchemeName } from './params.js';
 
 /** Rejected submissions after which the triager gives up. */
@@ -288,9 +289,8 @@ function submitBlocks(view: SimView, ids: string[], owners: Map<string, string>)
 
 export const triagePolicy: SimPolicy = {
   act(view: SimView): ContentBlock[] {
-    const round = view.sinceRevision ?? view.history;
-    const submits = round.filter((h) => h.use.name === 'submit_triage');
-    if (submits.some((h) => h.result && !h.result.is_error)) return [{ type: 'text', text: 'The triage report is submitted.' }];
+    const round = submitRound(view, 'submit_triage');
+    if (round.accepted) return [{ type: 'text', text: 'The triage report is submitted.' }];
     const owners = parseOwners(view.prompt);
 
     // 1. The batch.
@@ -301,7 +301,7 @@ export const triagePolicy: SimPolicy = {
     // 2. Read every log of my share (tail first if that is the habit).
     const from = view.choose('read_log.from', 'head').value;
     const unread = mine.filter((id) => !wasRead(view.history, id, from));
-    if (unread.length > 0 && submits.length === 0) {
+    if (unread.length > 0 && round.submits.length === 0) {
       return [
         { type: 'text', text: `Reading ${unread.length} log${unread.length === 1 ? '' : 's'}.` },
         ...unread.map((id) => view.toolUse('read_log', from === 'tail' ? { id, from: 'tail' } : { id })),
@@ -309,8 +309,7 @@ export const triagePolicy: SimPolicy = {
     }
 
     // 3. Submit; after a rejection, submit again with what the error said, up to a limit.
-    const failed = submits.filter((h) => h.result?.is_error).length;
-    if (failed >= MAX_FAILED_SUBMITS) return [{ type: 'text', text: 'submit_triage keeps rejecting the report; stopping here.' }];
+    if (round.rejected >= MAX_FAILED_SUBMITS) return [{ type: 'text', text: 'submit_triage keeps rejecting the report; stopping here.' }];
     return submitBlocks(view, mine, owners);
   },
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cleanedWorkdirs } from '../../harness/testing/scratch-data.js';
 import { parseDirectives } from '../../harness/core/directives.js';
 import type { Environment, Task } from '../../harness/core/suite.js';
+import { environmentOpener } from '../_triage/testing.js';
 import { expectedOf, type ClaimFacts, type MedicalFacts } from './data.js';
 import { createReviewEnvironment } from './environment.js';
 import { goodSummary, goodTemplate, workdir } from './fixtures/support.js';
@@ -9,11 +9,7 @@ import { docReviewData } from './index.js';
 import { TOOLS } from './params.js';
 
 const data = docReviewData();
-const freshDir = cleanedWorkdirs(() => workdir());
-async function open(task: Task, drifted: string[] = []): Promise<Environment> {
-  const dir = freshDir();
-  return createReviewEnvironment(task, { workdir: dir, session: 1, drifted: new Set(drifted) }, data);
-}
+const open = environmentOpener(createReviewEnvironment, data, workdir);
 /** Read the key sections from the index, as an efficient reviewer does. */
 async function readKey(env: Environment, task: Task): Promise<void> {
   await env.call('read_document', { page: 1 });

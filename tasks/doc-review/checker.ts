@@ -3,9 +3,9 @@
 // naming the fix in the directive convention. dr-reading (pages read against the page budget) is
 // reported and fed back but is not blocking: it measures time, not correctness.
 
-import { formatDirective } from '../../harness/core/directives.js';
 import type { CheckResult } from '../../harness/core/suite.js';
 import { currentFix } from '../../harness/core/suite.js';
+import { feedbackTemplate, fillMessage as fillPitfallMessage } from '../_triage/messages.js';
 import type { ClaimFacts, DocPitfall, MedicalFacts, ReviewExpected } from './data.js';
 import { DEFAULT_TEMPLATE, MG_DOSE } from './params.js';
 
@@ -104,14 +104,9 @@ function claimFields(f: ClaimFacts, s: Record<string, unknown>, e: ReviewExpecte
   return out;
 }
 
+/** A doc-review pitfall message: {value} and {field} what was submitted where, {pages} how much was read, {sections} where the data lives. */
 export function fillMessage(template: string, pitfall: DocPitfall, values: { fix: string; value?: string; field?: string; pages?: string; sections?: string }): string {
-  return template
-    .replaceAll('{directive}', formatDirective(pitfall.choice, values.fix))
-    .replaceAll('{fix}', values.fix)
-    .replaceAll('{value}', values.value ?? '')
-    .replaceAll('{field}', values.field ?? 'a field')
-    .replaceAll('{pages}', values.pages ?? '')
-    .replaceAll('{sections}', values.sections ?? '');
+  return fillPitfallMessage(template, pitfall, values.fix, { value: values.value ?? '', field: values.field ?? 'a field', pages: values.pages ?? '', sections: values.sections ?? '' });
 }
 
 export function checkSummary(input: CheckInput): ReviewCheck {
@@ -189,7 +184,7 @@ export function checkSummary(input: CheckInput): ReviewCheck {
     checks.push({ id: `pitfall:${pitfall.id}`, passed: !hit, ...(hit ? { detail: pitfall.id === 'dr-reading' ? `${input.pagesRead} pages read, budget ${e.page_budget}` : (what ?? `not ${fix}`) } : {}) });
     if (!hit) continue;
     reviewHits.push(pitfall.id);
-    const template = (drifted.has(pitfall.id) && pitfall.drift?.feedback) || pitfall.feedback;
+    const template = feedbackTemplate(pitfall, drifted);
     if (template && (submitted || pitfall.id === 'dr-reading')) {
       feedback.push(fillMessage(template, pitfall, { fix, field: what ?? '', pages: `${input.pagesRead} of ${e.pages}`, sections: keySectionsText(e) }));
     }

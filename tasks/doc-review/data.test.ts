@@ -1,10 +1,11 @@
-import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataValidationError } from '../../harness/core/data-files.js';
 import { editFile as edit, scratchData } from '../../harness/testing/scratch-data.js';
 import { sourcePath } from '../../harness/core/paths.js';
 import { pitfallApplies } from '../../harness/core/suite.js';
+import { expectSameGeneratedFiles } from '../_triage/testing.js';
 import { expectedOf, loadDocReviewData, validateDocReviewData } from './data.js';
 import { BANNER, generate, writeData } from './generate-docs.js';
 import suite, { docReviewData } from './index.js';
@@ -56,11 +57,7 @@ describe('doc-review data', () => {
   it('the committed data is what the seeded generator writes', () => {
     const dir = scratch.tempDir('dr-gen-');
     writeData(dir, generate());
-    for (const sub of ['tasks', 'documents']) {
-      const files = readdirSync(join(dir, sub), { recursive: true }).map(String).filter((f) => f.includes('.')).sort();
-      expect(files).toEqual(readdirSync(join(dataDir, sub), { recursive: true }).map(String).filter((f) => f.includes('.')).sort());
-      for (const f of files) expect(readFileSync(join(dir, sub, f), 'utf8'), f).toBe(readFileSync(join(dataDir, sub, f), 'utf8'));
-    }
+    expectSameGeneratedFiles(dir, dataDir, ['tasks', 'documents']);
   });
 
   it('the suite module exposes the data and validates its own folder', () => {

@@ -2,23 +2,20 @@
 // known facts of each file) and documents/<family>/<task>.txt (the files, paginated). Every problem
 // names the file, the field path and what was expected; all of them are reported at once.
 
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
-import type { Family, Pitfall, Task, ValidationIssue } from '../../harness/core/suite.js';
-import { DataIssues, issuesOf, validateDataTarget } from '../../harness/core/data-files.js';
-import { crossCheckPitfalls, crossCheckTask, refineTablePitfall } from '../../harness/core/pitfall-data.js';
+import type { Family, Task, ValidationIssue } from '../../harness/core/suite.js';
+import { DataIssues } from '../../harness/core/data-files.js';
 import { sourcePath } from '../../harness/core/paths.js';
+import { loadFamiliesAndPitfalls, loadTaskFiles, pitfallsFileSchema, TaskExpectations, tasksFileSchema, validateTriageData, type TriagePitfall } from '../_triage/data.js';
+import { text } from '../../harness/core/data-schema.js';
 import { CHOICES, DECISIONS, INDEX_LINE, ISO_DATE, PAGE_NUMBER, SECTION_HEAD, type DocKind } from './params.js';
 
 export const SUITE = 'doc-review';
 
-export interface DocPitfall extends Pitfall {
+export interface DocPitfall extends TriagePitfall {
   /** false: costs time, not correctness (reported and fed back, but the task can still succeed). */
   blocking: boolean;
-  error?: string;
-  feedback?: string;
-  drift?: { fix: string; note: string; stale_error?: string; feedback?: string };
 }
 
 export interface DocSection {
@@ -87,32 +84,9 @@ export interface DocReviewData {
 // ---------------------------------------------------------------------------------------------
 // Schemas
 
-const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug (a-z, 0-9, -)');
-const text = z.string().trim().min(1, 'a non-empty string');
 const isoDate = z.string().regex(ISO_DATE, 'a date as YYYY-MM-DD');
 
-const FamiliesFile = z.strictObject({
-  families: z.array(z.strictObject({ id: slug, title: text, description: text })).min(1, 'at least one family'),
-});
-
-const PitfallSchema = z
-  .strictObject({
-    id: slug,
-    kind: z.enum(['format_quirk', 'tool_workaround', 'preference', 'rule']),
-    families: z.array(text).min(1, "at least one family id, or ['*']"),
-    description: text,
-    surfaces: z.enum(['tool_error', 'review']),
-    blocking: z.boolean().default(true),
-    choice: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'a setting as tool.param'),
-    naive: text,
-    fix: text,
-    error: text.optional(),
-    feedback: text.optional(),
-    drift: z.strictObject({ fix: text, note: text, stale_error: text.optional(), feedback: text.optional() }).optional(),
-  })
-  // The choice must be one of the suite's settings; see harness/core/pitfall-data.ts.
-  .superRefine((p, ctx) => refineTablePitfall(CHOICES, p, ctx));
-const PitfallsFile = z.strictObject({ pitfalls: z.array(PitfallSchema).min(1, 'at least one pitfall') });
+const PitfallsFile = pitfallsFileSchema(CHOICES, { blocking: z.boolean().default(true) });
 
 const TrapsSchema = z.strictObject({
   superseded_diagnoses: z.array(text).optional(),
@@ -162,17 +136,7 @@ const ClaimExpected = z.strictObject({
 });
 const ExpectedSchema = z.discriminatedUnion('kind', [MedicalExpected, ClaimExpected]);
 
-const TaskSchema = z.strictObject({
-  id: slug,
-  family: slug,
-  title: text,
-  prompt: text,
-  files: z.record(z.string(), z.string()).default({}),
-  pitfalls: z.array(slug),
-  rubric: z.array(text).min(1, 'at least one rubric criterion'),
-  expected: ExpectedSchema,
-});
-const TasksFile = z.strictObject({ family: slug, tasks: z.array(TaskSchema).min(1, 'at least one task') });
+const TasksFile = tasksFileSchema(ExpectedSchema);
 
 // ---------------------------------------------------------------------------------------------
 // Documents
@@ -218,13 +182,11 @@ export function sectionText(doc: ReviewDocument, title: string): string {
 // ---------------------------------------------------------------------------------------------
 // Loading
 
-const expectedByTask = new WeakMap<Task, ReviewExpected>();
+const expectations = new TaskExpectations<ReviewExpected>(SUITE);
 
 /** The typed checker expectations of a task loaded by this module. */
 export function expectedOf(task: Task): ReviewExpected {
-  const expected = expectedByTask.get(task);
-  if (!expected) throw new Error(`doc-review: task ${task.id} was not loaded by the doc-review loader`);
-  return expected;
+  return expectations.of(task);
 }
 
 /** Every way a date could be printed in these files. */
@@ -237,28 +199,17 @@ function printedForms(isoDay: string): string[] {
 
 export function loadDocReviewData(dataDir: string): DocReviewData {
   const issues = new DataIssues();
-  const familiesFile = join(dataDir, 'families.yaml');
-  const pitfallsFile = join(dataDir, 'pitfalls.yaml');
-  const families = issues.parse(familiesFile, FamiliesFile, issues.readYaml(familiesFile))?.families ?? [];
-  const pitfalls = (issues.parse(pitfallsFile, PitfallsFile, issues.readYaml(pitfallsFile))?.pitfalls ?? []) as DocPitfall[];
-  const { familyIds, pitfallById } = crossCheckPitfalls(issues, familiesFile, families, pitfallsFile, pitfalls);
+  const { families, pitfalls, familyIds, pitfallById } = loadFamiliesAndPitfalls<DocPitfall>(issues, dataDir, PitfallsFile);
 
-  const tasks: Task[] = [];
-  const taskIds = new Map<string, string>();
-  const tasksDir = join(dataDir, 'tasks');
-  let files: string[] = [];
-  try {
-    files = readdirSync(tasksDir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(tasksDir, f));
-  } catch {
-    issues.add(tasksDir, '', 'expected a directory of task files (tasks/*.yaml)');
-  }
-  for (const file of files) {
-    const data = issues.parse(file, TasksFile, issues.readYaml(file));
-    if (!data) continue;
-    if (!familyIds.has(data.family)) issues.add(file, ['family'], `expected a family id (${[...familyIds].join(', ')}), got "${data.family}"`);
-    data.tasks.forEach((t, i) => {
-      const at = (...rest: PropertyKey[]): PropertyKey[] => ['tasks', i, ...rest];
-      crossCheckTask(issues, file, at, t, data.family, taskIds, pitfallById);
+  const tasks = loadTaskFiles(issues, {
+    suite: SUITE,
+    tasksDir: join(dataDir, 'tasks'),
+    tasksDirWhat: 'task files (tasks/*.yaml)',
+    schema: TasksFile,
+    familyIds,
+    pitfallById,
+    expectations,
+    expect: (t, at, file) => {
       const e = t.expected;
       const raw = issues.readText(join(dataDir, 'documents', e.document));
       if (raw === undefined) return;
@@ -323,27 +274,20 @@ export function loadDocReviewData(dataDir: string): DocReviewData {
         needs('dr-policy-suffix', true, 'every claim file');
         needs('dr-loss-date', Boolean(traps.system_incident_date), 'the face sheet shows another incident date');
       }
-      const task: Task = { id: t.id, suite: SUITE, family: t.family, title: t.title, prompt: t.prompt, files: t.files, pitfalls: t.pitfalls, rubric: t.rubric, expected: t.expected };
-      expectedByTask.set(task, { ...(e as Omit<ReviewExpected, 'document'>), document: doc } as ReviewExpected);
-      tasks.push(task);
-    });
-  }
-  if (tasks.length === 0 && issues.ok) issues.add(tasksDir, '', 'expected task files (tasks/*.yaml), found none');
+      return { ...(e as Omit<ReviewExpected, 'document'>), document: doc } as ReviewExpected;
+    },
+  });
   issues.throwIfAny('doc-review data is invalid');
   return { dataDir, families, pitfalls, tasks };
 }
 
 /** `Suite.validateData`: a data directory, a suite folder, or one data file in its place among the suite's data. */
 export function validateDocReviewData(target: string): ValidationIssue[] {
-  return validateDataTarget(target, {
+  return validateTriageData(target, {
     dataDir: sourcePath('tasks/doc-review/data'),
-    isDataDir: (dir) => existsSync(join(dir, 'families.yaml')) && existsSync(join(dir, 'pitfalls.yaml')) && existsSync(join(dir, 'documents')),
-    placeFile: (file) => {
-      const name = basename(file);
-      if (name === 'families.yaml' || name === 'pitfalls.yaml') return name;
-      if (name.endsWith('.txt')) return join('documents', basename(dirname(file)), name);
-      return join('tasks', name);
-    },
-    validateDir: (dir) => issuesOf(() => loadDocReviewData(dir)),
+    artefacts: 'documents',
+    artefactExtension: '.txt',
+    artefactIndexes: false,
+    load: loadDocReviewData,
   });
 }

@@ -4,11 +4,11 @@
 import type { ToolSpec } from '../../harness/core/messages.js';
 import type { CheckResult, Environment, EnvironmentContext, Task, ToolOutcome } from '../../harness/core/suite.js';
 import { currentFix } from '../../harness/core/suite.js';
+import { callTool, PitfallHits, rejection, toolError as error, type ToolHandlers } from '../_triage/environment.js';
+import { toolErrorTemplate } from '../_triage/messages.js';
 import { checkSummary, fillMessage } from './checker.js';
 import { expectedOf, type DocPitfall, type DocReviewData, type ReviewExpected } from './data.js';
 import { CLAIM_FIELDS, DECISIONS, DEFAULT_TEMPLATE, ISO_DATE, MAX_SEARCH_HITS, MAX_SECTION_PAGES, MEDICAL_FIELDS, MG_DOSE, TEMPLATES, TOOLS } from './params.js';
-
-const error = (content: string): ToolOutcome => ({ content, is_error: true });
 
 export class ReviewEnvironment implements Environment {
   readonly tools: ToolSpec[] = TOOLS;
@@ -17,8 +17,7 @@ export class ReviewEnvironment implements Environment {
   private readonly shown = new Set<number>();
   private summary: Record<string, unknown> | undefined;
   private template: string | undefined;
-  private readonly toolErrorHits = new Set<string>();
-  private reviewHits: string[] = [];
+  private readonly hits: PitfallHits;
 
   constructor(
     task: Task,
@@ -27,6 +26,7 @@ export class ReviewEnvironment implements Environment {
   ) {
     this.expected = expectedOf(task);
     this.pitfalls = data.pitfalls.filter((p) => task.pitfalls.includes(p.id));
+    this.hits = new PitfallHits(this.pitfalls);
   }
 
   /** Distinct pages shown so far. */
@@ -34,17 +34,14 @@ export class ReviewEnvironment implements Environment {
     return this.shown.size;
   }
 
+  private readonly handlers: ToolHandlers = {
+    read_document: (input) => this.read(input),
+    search_document: (input) => this.search(input),
+    submit_summary: (input) => this.submit(input),
+  };
+
   async call(name: string, input: Record<string, unknown>): Promise<ToolOutcome> {
-    switch (name) {
-      case 'read_document':
-        return this.read(input ?? {});
-      case 'search_document':
-        return this.search(input ?? {});
-      case 'submit_summary':
-        return this.submit(input ?? {});
-      default:
-        return error(`unknown tool "${name}"; available tools: ${this.tools.map((t) => t.name).join(', ')}`);
-    }
+    return callTool(this.tools, this.handlers, name, input);
   }
 
   private read(input: Record<string, unknown>): ToolOutcome {
@@ -154,13 +151,10 @@ export class ReviewEnvironment implements Environment {
     }
     for (const [id, { field, value }] of flagged) {
       const pitfall = this.pitfall(id)!;
-      this.toolErrorHits.add(id);
-      const tmpl = this.context.drifted.has(id) && pitfall.drift?.stale_error ? pitfall.drift.stale_error : pitfall.error!;
-      problems.push(fillMessage(tmpl, pitfall, { fix: currentFix(pitfall, this.context.drifted), field, value }));
+      this.hits.toolErrors.add(id);
+      problems.push(fillMessage(toolErrorTemplate(pitfall, this.context.drifted), pitfall, { fix: currentFix(pitfall, this.context.drifted), field, value }));
     }
-    if (problems.length) {
-      return error(problems.length === 1 ? `submit_summary rejected the summary: ${problems[0]}` : `submit_summary rejected the summary (${problems.length} problems):\n${problems.map((p) => `- ${p}`).join('\n')}`);
-    }
+    if (problems.length) return rejection('submit_summary', 'the summary', problems);
     this.summary = summary;
     this.template = template;
     return { content: `Summary accepted (template ${template}).`, submitted: true };
@@ -168,9 +162,7 @@ export class ReviewEnvironment implements Environment {
 
   async check(): Promise<CheckResult> {
     const result = checkSummary({ expected: this.expected, summary: this.summary, template: this.template, pitfalls: this.pitfalls, drifted: this.context.drifted, pagesRead: this.shown.size });
-    this.reviewHits = result.reviewHits;
-    const { reviewHits: _hits, ...check } = result;
-    return check;
+    return this.hits.reviewed(result);
   }
 
   /** The summary as submitted, for an independent grader. */
@@ -180,8 +172,7 @@ export class ReviewEnvironment implements Environment {
   }
 
   pitfallsHit(): string[] {
-    const hit = new Set([...this.toolErrorHits, ...this.reviewHits]);
-    return this.pitfalls.filter((p) => hit.has(p.id)).map((p) => p.id);
+    return this.hits.ids();
   }
 }
 

@@ -1,7 +1,6 @@
-import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ToolUseBlock } from '../../harness/core/messages.js';
-import type { Task } from '../../harness/core/suite.js';
+import { environmentOpener } from '../_triage/testing.js';
 import { expectedOf } from './data.js';
 import { createReviewEnvironment, ReviewEnvironment } from './environment.js';
 import { allLessons, fakeView, runPolicy, workdir, type HistoryEntry } from './fixtures/support.js';
@@ -10,15 +9,7 @@ import { CHOICES } from './params.js';
 import { PAGES_PER_TURN, reviewPolicy, writeDate, writeDose } from './sim-policy.js';
 
 const data = docReviewData();
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-async function open(task: Task, drifted: string[] = []) {
-  const dir = workdir();
-  dirs.push(dir);
-  return createReviewEnvironment(task, { workdir: dir, session: 1, drifted: new Set(drifted) }, data);
-}
+const open = environmentOpener(createReviewEnvironment, data, workdir);
 const uses = (blocks: ReturnType<typeof reviewPolicy.act>) => blocks.filter((b): b is ToolUseBlock => b.type === 'tool_use');
 const pagesRead = (env: unknown) => (env as ReviewEnvironment).pagesRead;
 

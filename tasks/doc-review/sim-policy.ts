@@ -8,6 +8,7 @@
 
 import type { ContentBlock } from '../../harness/core/messages.js';
 import type { SimPolicy, SimView } from '../../harness/models/sim/policy.js';
+import { submitRound } from '../_triage/sim.js';
 import { INDEX_LINE, PAGE_NUMBER, SECTION_HEAD } from './params.js';
 
 /** Rejected submissions after which the reviewer gives up. */
@@ -229,9 +230,8 @@ function knobs(view: SimView): Knobs {
 
 export const reviewPolicy: SimPolicy = {
   act(view: SimView): ContentBlock[] {
-    const round = view.sinceRevision ?? view.history;
-    const submits = round.filter((h) => h.use.name === 'submit_summary');
-    if (submits.some((h) => h.result && !h.result.is_error)) return [{ type: 'text', text: 'The summary is submitted.' }];
+    const round = submitRound(view, 'submit_summary');
+    if (round.accepted) return [{ type: 'text', text: 'The summary is submitted.' }];
     const pages = pagesRead(view.history);
 
     // 1. Page 1: the face sheet and the document index.
@@ -243,7 +243,7 @@ export const reviewPolicy: SimPolicy = {
     });
 
     // 2. Read: from the index to the key sections, or every page in order.
-    if (submits.length === 0) {
+    if (round.submits.length === 0) {
       const bySection = view.history.some((h) => h.use.name === 'read_document' && h.use.input.section !== undefined);
       const mode = bySection ? 'index-first' : view.choose('review.reading', 'cover-to-cover').value;
       if (mode === 'index-first' && index.length > 0) {
@@ -261,8 +261,7 @@ export const reviewPolicy: SimPolicy = {
     }
 
     // 3. Submit; after a rejection, submit again with what the error said, up to a limit.
-    const failed = submits.filter((h) => h.result?.is_error).length;
-    if (failed >= MAX_FAILED_SUBMITS) return [{ type: 'text', text: 'submit_summary keeps rejecting the summary; stopping here.' }];
+    if (round.rejected >= MAX_FAILED_SUBMITS) return [{ type: 'text', text: 'submit_summary keeps rejecting the summary; stopping here.' }];
     const doc = assemble(pages);
     const k = knobs(view);
     const sloppy = !view.competent('extract');

@@ -14,6 +14,7 @@ import { findDates, isIsoDate } from './dates.js';
 import { parseMatter } from './matter.js';
 import { isAllowedValue, renderParam } from './params.js';
 import { MATTER_KEYS } from './template.js';
+import { pitfallKind, pitfallSurface, slug, text } from '../../harness/core/data-schema.js';
 
 export const SUITE = 'legal-drafting';
 
@@ -68,8 +69,6 @@ export class DataError extends Error {
 // ---------------------------------------------------------------------------------------------
 // Schemas
 
-const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug (a-z, 0-9, -)');
-const text = z.string().trim().min(1, 'a non-empty string');
 const isoDate = z.string().refine(isIsoDate, 'a date as YYYY-MM-DD');
 
 const FamilySchema = z.strictObject({
@@ -84,10 +83,10 @@ const FamiliesFile = z.strictObject({ families: z.array(FamilySchema).min(1, 'at
 const PitfallSchema = z
   .strictObject({
     id: slug,
-    kind: z.enum(['format_quirk', 'tool_workaround', 'preference', 'rule']),
+    kind: pitfallKind,
     families: z.array(text).min(1, "at least one family id, or ['*']"),
     description: text,
-    surfaces: z.enum(['tool_error', 'review']),
+    surfaces: pitfallSurface,
     choice: z.string().regex(/^render_docx\.[a-z_]+$/, 'a render_docx parameter as render_docx.<param>'),
     naive: text,
     fix: text,

@@ -15,6 +15,7 @@ import { fieldPath, issuesOf, shownPath, validateDataTarget } from '../../harnes
 import { sourcePath } from '../../harness/core/paths.js';
 import { expectedOf, loadLegalData, type LegalData, type LegalExpected, type LegalFamily, type LegalPitfall } from '../legal-drafting/data.js';
 import { GOALS, PLACEMENTS, STYLES, type Campaign, type Goal, type Placement, type Style } from './attacks.js';
+import { slug, text } from '../../harness/core/data-schema.js';
 
 export const SUITE = 'memory-poisoning';
 
@@ -56,8 +57,6 @@ export class DataError extends Error {
   }
 }
 
-const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug (a-z, 0-9, -)');
-const text = z.string().trim().min(1, 'a non-empty string');
 
 const FamiliesFile = z.strictObject({
   legal_families: z.array(slug).min(1),

@@ -15,6 +15,8 @@
 // The loader checks that every task's brief reads back as its expected content, and the sim reads
 // it the way a person would.
 
+import { isTableRule, tableRowCells } from '../_office/text.js';
+
 export type DocBlock =
   | { kind: 'heading'; text: string; level: 1 | 2 }
   | { kind: 'paragraph'; text: string; replaces?: string }
@@ -30,14 +32,6 @@ export interface DocPlan {
 }
 
 const REVISED = /\s*\[revised; was: "([^"]+)"\]\s*$/;
-
-const cellsOf = (line: string): string[] => {
-  const cells = line.split('|').map((c) => c.trim());
-  if (cells[0] === '') cells.shift();
-  if (cells[cells.length - 1] === '') cells.pop();
-  return cells;
-};
-const isRule = (line: string): boolean => /^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$/.test(line);
 
 export function parseBrief(text: string): DocPlan {
   const plan: DocPlan = { title: '', page_numbers: false, blocks: [] };
@@ -76,9 +70,9 @@ export function parseBrief(text: string): DocPlan {
       continue;
     }
     if (line.startsWith('|')) {
-      if (isRule(line)) continue;
-      if (last?.kind === 'table') last.rows.push(cellsOf(line));
-      else plan.blocks.push({ kind: 'table', rows: [cellsOf(line)] });
+      if (isTableRule(line)) continue;
+      if (last?.kind === 'table') last.rows.push(tableRowCells(line));
+      else plan.blocks.push({ kind: 'table', rows: [tableRowCells(line)] });
       continue;
     }
     const revised = REVISED.exec(line);

@@ -1,11 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanedWorkdirs } from '../../harness/testing/scratch-data.js';
 import { parseDirectives } from '../../harness/core/directives.js';
-import type { Task } from '../../harness/core/suite.js';
 import { readDocx } from '../../harness/formats/docx.js';
-import { workdir } from '../_office/testing.js';
+import { everyTaskPassesTest, expectReviewPitfallCaught } from '../_office/shared-tests.js';
+import { environmentOpener, firstTaskOf, toolSettings } from '../_office/testing.js';
 import { expectedOf } from './data.js';
 import { createDocxEnvironment } from './environment.js';
 import { fixes, produce } from './fixtures/support.js';
@@ -13,16 +12,10 @@ import { docxData } from './index.js';
 import { OUTPUT_FILE } from './params.js';
 
 const data = docxData();
-const freshDir = cleanedWorkdirs(() => workdir('office-docx-test-'));
+const open = environmentOpener(createDocxEnvironment, data, 'office-docx-test-');
 
 const pitfall = (id: string) => data.pitfalls.find((p) => p.id === id)!;
-const firstTask = (family: string): Task => data.tasks.find((t) => t.family === family)!;
-
-async function open(task: Task, drifted: string[] = []) {
-  const dir = freshDir();
-  const env = await createDocxEnvironment(task, { workdir: dir, session: 1, drifted: new Set(drifted) }, data);
-  return { env, dir };
-}
+const firstTask = firstTaskOf(data);
 
 describe('checker: known-good documents', () => {
   it.each(data.families.map((f) => f.id))('accepts a document with all the content, built with every fix (%s)', async (family) => {
@@ -42,16 +35,7 @@ describe('checker: known-good documents', () => {
     expect(await env.output()).toContain(expectedOf(task).title);
   });
 
-  it('every task of the suite passes with the brief\'s content and all fixes', async () => {
-    for (const task of data.tasks) {
-      const { env } = await open(task);
-      const build = await produce(env, task, fixes(data, task));
-      expect(build.is_error, `${task.id}: ${build.content}`).toBeFalsy();
-      const result = await env.check();
-      expect(result.feedback, task.id).toEqual([]);
-      expect(result.success, task.id).toBe(true);
-    }
-  });
+  everyTaskPassesTest({ data, open, produce });
 });
 
 describe('checker: one known-bad document per pitfall', () => {
@@ -69,21 +53,13 @@ describe('checker: one known-bad document per pitfall', () => {
       expect(env.pitfallsHit()).toEqual([id]);
       // Recovering gives a good document, but the pitfall stays hit.
       const e = expectedOf(task);
-      const settings = Object.fromEntries(Object.entries(fixes(data, task)).filter(([c]) => c.startsWith('build_docx.')).map(([c, v]) => [c.slice(11), v]));
-      const second = await env.call('build_docx', { title: e.title, ...settings });
+      const second = await env.call('build_docx', { title: e.title, ...toolSettings(fixes(data, task), 'build_docx') });
       expect(second.is_error, second.content).toBeFalsy();
       expect((await env.check()).success).toBe(true);
       expect(env.pitfallsHit()).toEqual([id]);
     } else {
       expect(first.is_error, first.content).toBeFalsy();
-      const result = await env.check();
-      expect(result.success).toBe(false);
-      expect(result.checks.filter((c) => !c.passed).map((c) => c.id)).toEqual([`pitfall:${id}`]);
-      expect(result.score).toBeLessThan(1);
-      expect(result.feedback).toHaveLength(1);
-      expect(result.feedback[0]).toMatch(/^Reviewer \(/);
-      expect(parseDirectives(result.feedback[0]!)).toEqual([{ choice: p.choice, value: p.fix }]);
-      expect(env.pitfallsHit()).toEqual([id]);
+      expectReviewPitfallCaught(await env.check(), env, p);
     }
   });
 
@@ -125,8 +101,7 @@ describe('checker: one known-bad document per pitfall', () => {
       else if (block.kind === 'table') for (const row of block.rows) await env.call('add_block', { kind: 'paragraph', text: row.join(' ') });
       else await env.call('add_block', block.kind === 'heading' ? { kind: 'heading', text: block.text, level: block.level } : { kind: 'paragraph', text: block.text });
     }
-    const settings = Object.fromEntries(Object.entries(fixes(data, task)).filter(([c]) => c.startsWith('build_docx.')).map(([c, v]) => [c.slice(11), v]));
-    await env.call('build_docx', { title: e.title, ...settings });
+    await env.call('build_docx', { title: e.title, ...toolSettings(fixes(data, task), 'build_docx') });
     const result = await env.check();
     expect(result.checks.filter((c) => c.id.startsWith('list:')).every((c) => !c.passed)).toBe(true);
     expect(result.checks.find((c) => c.id.startsWith('table:'))?.passed).toBe(false);

@@ -6,10 +6,8 @@
 // which names the fix in the directive convention.
 
 import { existsSync, readFileSync } from 'node:fs';
-import type { CheckResult } from '../../harness/core/suite.js';
-import { currentFix } from '../../harness/core/suite.js';
 import { DocxError, effectiveFont, readDocx, type DocxContent, type DocxReadParagraph, type DocxReadTable } from '../../harness/formats/docx.js';
-import { reviewMessage, templateName } from '../_office/data.js';
+import { checkPitfalls, failAllChecks, fileCheckResult, short, type Check, type OfficeFileCheck } from '../_office/checking.js';
 import { normText } from '../_office/text.js';
 import type { DocBlock } from './brief.js';
 import type { DocxExpected, DocxPitfall } from './data.js';
@@ -24,16 +22,8 @@ export interface CheckInput {
   template: string;
 }
 
-export interface DocumentCheck extends CheckResult {
-  /** Whether document.docx exists and is a valid Word document. */
-  document: boolean;
-  /** Review pitfalls the document fails. */
-  reviewHits: string[];
-}
-
-type Check = { id: string; passed: boolean; detail?: string };
-
-const short = (text: string, n = 40): string => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+/** `document`: whether document.docx exists and is a valid Word document. */
+export type DocumentCheck = OfficeFileCheck;
 
 export function blockCheckId(block: DocBlock, index: number): string {
   if (block.kind === 'heading') return `heading:${block.text}`;
@@ -53,8 +43,7 @@ function checkIds(input: CheckInput): string[] {
 }
 
 function failAll(input: CheckInput, reason: string, feedback: string): DocumentCheck {
-  const checks = checkIds(input).map((id) => ({ id, passed: false, detail: id === 'docx' ? reason : 'no valid document' }));
-  return { success: false, score: 0, feedback: [feedback], checks, document: false, reviewHits: [] };
+  return failAllChecks(checkIds(input), 'docx', reason, 'no valid document', feedback);
 }
 
 /** Where each expected block is in the document body (paragraph index or table), or undefined. */
@@ -154,22 +143,8 @@ export function checkDocument(input: CheckInput): DocumentCheck {
     if (!passed) feedback.push('the footer needs page numbers');
   }
 
-  const template = templateName(input.pitfalls, input.drifted, input.template);
-  for (const pitfall of input.pitfalls) {
-    const fix = currentFix(pitfall, input.drifted);
-    const detail = formatProblem(pitfall, fix, doc, located);
-    checks.push({ id: `pitfall:${pitfall.id}`, passed: detail === undefined, ...(detail !== undefined ? { detail } : {}) });
-    if (detail === undefined) continue;
-    if (pitfall.surfaces === 'review') {
-      reviewHits.push(pitfall.id);
-      feedback.push(reviewMessage(pitfall, fix, input.drifted, template, detail));
-    } else {
-      feedback.push(`the document does not meet the house template's requirements: ${detail}`);
-    }
-  }
-
-  const passed = checks.filter((c) => c.passed).length;
-  return { success: passed === checks.length, score: passed / checks.length, feedback, checks, document: true, reviewHits };
+  checkPitfalls(input, (pitfall, fix) => formatProblem(pitfall, fix, doc, located), 'the document', { checks, feedback, reviewHits });
+  return fileCheckResult(checks, feedback, reviewHits);
 }
 
 const A4 = PAGE_SIZES.A4!;

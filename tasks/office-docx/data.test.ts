@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pitfallApplies } from '../../harness/core/suite.js';
 import { sourcePath } from '../../harness/core/paths.js';
 import { scratchData } from '../../harness/testing/scratch-data.js';
+import { officeDataTests } from '../_office/shared-tests.js';
 import { parseBrief } from './brief.js';
 import { contentTriggers, DataError, expectedOf, loadDocxData, PITFALL_TRIGGER } from './data.js';
 import suite, { docxData } from './index.js';
@@ -18,28 +18,15 @@ const memoYaml = () => readFileSync(join(dataDir, 'tasks', 'memo.yaml'), 'utf8')
 describe('office-docx data', () => {
   const data = docxData();
 
-  it('has 5 families and 35 tasks, 7 per family', () => {
-    expect(data.families.map((f) => f.id)).toEqual(['status-report', 'memo', 'intake-form', 'proposal', 'policy-update']);
-    expect(data.tasks).toHaveLength(35);
-    for (const family of data.families) expect(data.tasks.filter((t) => t.family === family.id), family.id).toHaveLength(7);
-  });
-
-  it('has unique task ids, and every task pitfall exists, applies to its family and can bite', () => {
-    const ids = data.tasks.map((t) => t.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    const byId = new Map(data.pitfalls.map((p) => [p.id, p]));
-    for (const task of data.tasks) {
-      expect(task.suite).toBe('office-docx');
-      expect(task.pitfalls.length, task.id).toBeGreaterThanOrEqual(2);
-      const triggers = contentTriggers(expectedOf(task));
-      for (const id of task.pitfalls) {
-        const pitfall = byId.get(id)!;
-        expect(pitfall, `${task.id}: ${id}`).toBeDefined();
-        expect(pitfallApplies(pitfall, task.family), `${task.id}: ${id}`).toBe(true);
-        const trigger = PITFALL_TRIGGER[pitfall.param];
-        if (trigger) expect(triggers[trigger], `${task.id}: ${id} needs ${trigger}`).toBe(true);
-      }
-    }
+  officeDataTests({
+    name: 'office-docx',
+    suite,
+    data,
+    families: ['status-report', 'memo', 'intake-form', 'proposal', 'policy-update'],
+    contentTriggers: (task) => contentTriggers(expectedOf(task)),
+    pitfallTrigger: PITFALL_TRIGGER,
+    buildTool: 'build_docx',
+    minPitfallsPerTask: 2,
   });
 
   it('marks every task easy, medium or hard, with hard tasks in several families', () => {
@@ -96,15 +83,6 @@ describe('office-docx data', () => {
 
   it('the sim policy sets exactly the build_docx settings, with the documented defaults', () => {
     expect(POLICY_BUILD_PARAMS.map(([name, naive]) => ({ name, naive }))).toEqual(BUILD_PARAMS.map((p) => ({ name: p.name, naive: p.default })));
-  });
-
-  it('the suite module exposes the data and its name matches its folder', () => {
-    expect(suite.name).toBe('office-docx');
-    expect(suite.tasks).toBe(data.tasks);
-    expect(suite.pitfalls).toBe(data.pitfalls);
-    expect(suite.families).toBe(data.families);
-    expect(suite.dataDir).toBe(sourcePath('tasks/office-docx'));
-    expect(suite.systemPrompt).toContain('build_docx');
   });
 });
 

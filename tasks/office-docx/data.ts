@@ -5,8 +5,9 @@
 
 import { z } from 'zod';
 import type { Family, Task } from '../../harness/core/suite.js';
-import { DataError, DIFFICULTIES, text, validate, type Difficulty, type OfficePitfall } from '../_office/data.js';
-import { loadOfficeData } from '../_office/load.js';
+import { DataError, DIFFICULTIES, type Difficulty, type OfficePitfall } from '../_office/data.js';
+import { text } from '../../harness/core/data-schema.js';
+import { checkAgainstBrief, loadOfficeData, TaskExpectations, type OfficeSuiteData } from '../_office/load.js';
 import { parseBrief, type DocBlock, type DocPlan } from './brief.js';
 import { PARAM_BY_CHOICE } from './params.js';
 
@@ -22,14 +23,7 @@ export interface DocxExpected extends DocPlan {
   date: string;
 }
 
-export interface DocxData {
-  dataDir: string;
-  /** The house template in force before any drift. */
-  template: string;
-  families: DocxFamily[];
-  pitfalls: DocxPitfall[];
-  tasks: Task[];
-}
+export type DocxData = OfficeSuiteData;
 
 const BlockSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('heading'), text, level: z.union([z.literal(1), z.literal(2)]) }),
@@ -49,15 +43,11 @@ const ExpectedSchema = z.strictObject({
 });
 
 
-const expectedByTask = new WeakMap<Task, DocxExpected>();
+const expectations = new TaskExpectations<DocxExpected>(ExpectedSchema);
 
 /** The typed checker expectations of a task (validated at load; parsed again for foreign objects). */
 export function expectedOf(task: Task): DocxExpected {
-  const cached = expectedByTask.get(task);
-  if (cached) return cached;
-  const parsed = validate(`task ${task.id}`, ExpectedSchema, task.expected) as DocxExpected;
-  expectedByTask.set(task, parsed);
-  return parsed;
+  return expectations.of(task);
 }
 
 /** What in a document's content lets each pitfall bite (a table style needs a table, ...). */
@@ -86,8 +76,6 @@ export const PITFALL_TRIGGER: Record<string, string> = {
   revisions: 'revisions',
 };
 
-const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
 export function loadDocxData(dataDir: string): DocxData {
   const data = loadOfficeData<DocxExpected>(dataDir, {
     suite: SUITE,
@@ -98,16 +86,9 @@ export function loadDocxData(dataDir: string): DocxData {
     checkTask(problems, file, at, t, e) {
       const parsed = parseBrief(t.files['brief.md'] ?? '');
       const { difficulty: _d, date: _date, ...plan } = e;
-      for (const key of ['title', 'header', 'footer', 'page_numbers'] as const) {
-        if (!sameJson(parsed[key], plan[key])) problems.add(file, at('expected', key), `expected what brief.md says (${JSON.stringify(parsed[key])}), got ${JSON.stringify(plan[key])}`);
-      }
-      if (!sameJson(parsed.blocks, plan.blocks)) {
-        const k = plan.blocks.findIndex((b, n) => !sameJson(b, parsed.blocks[n]));
-        problems.add(file, at('expected', 'blocks', Math.max(0, k)), `expected the block brief.md gives (${JSON.stringify(parsed.blocks[k] ?? null).slice(0, 120)})`);
-      }
+      checkAgainstBrief<DocPlan>(problems, file, at, parsed, plan, ['title', 'header', 'footer', 'page_numbers'], { key: 'blocks', item: 'block' });
       if (!e.blocks.some((b) => b.kind === 'heading')) problems.add(file, at('expected', 'blocks'), 'expected at least one heading');
     },
   });
-  for (const { task, expected } of data.tasks) expectedByTask.set(task, expected);
-  return { ...data, tasks: data.tasks.map((t) => t.task) };
+  return expectations.keep(data);
 }

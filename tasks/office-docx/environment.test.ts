@@ -1,11 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanedWorkdirs } from '../../harness/testing/scratch-data.js';
 import { parseDirectives } from '../../harness/core/directives.js';
-import type { Task } from '../../harness/core/suite.js';
 import { readDocx } from '../../harness/formats/docx.js';
-import { workdir } from '../_office/testing.js';
+import { environmentOpener, firstTaskOf } from '../_office/testing.js';
 import { parseBrief } from './brief.js';
 import { expectedOf } from './data.js';
 import { createDocxEnvironment } from './environment.js';
@@ -14,14 +12,8 @@ import { OUTPUT_FILE, TOOLS } from './params.js';
 import { levelStyle, revisionRuns, styleName } from './renderer.js';
 
 const data = docxData();
-const freshDir = cleanedWorkdirs(() => workdir('office-docx-env-'));
-const firstTask = (family: string): Task => data.tasks.find((t) => t.family === family)!;
-
-async function open(task: Task, drifted: string[] = []) {
-  const dir = freshDir();
-  const env = await createDocxEnvironment(task, { workdir: dir, session: 1, drifted: new Set(drifted) }, data);
-  return { env, dir };
-}
+const open = environmentOpener(createDocxEnvironment, data, 'office-docx-env-');
+const firstTask = firstTaskOf(data);
 
 describe('workspace and read_file', () => {
   it('places the task files in the workspace and reads them back', async () => {

@@ -2,16 +2,18 @@
 // setup, header, footer, blocks), the tools (read_file, set_page, set_header, set_footer, add_block,
 // build_docx, submit), the checker and the pitfalls hit.
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ToolSpec } from '../../harness/core/messages.js';
-import type { CheckResult, Environment, EnvironmentContext, Task, ToolOutcome } from '../../harness/core/suite.js';
+import type { EnvironmentContext, Task, ToolOutcome } from '../../harness/core/suite.js';
 import { DocxError, readDocx } from '../../harness/formats/docx.js';
+import type { OfficeFileCheck } from '../_office/checking.js';
+import { isStrings, OfficeEnvironment, placeTaskFiles, toolError as error } from '../_office/environment.js';
 import { parseSettings } from '../_office/params.js';
-import { readWorkspaceFile, reviewHitsWithoutFile } from '../_office/workspace.js';
+import { readWorkspaceFile } from '../_office/workspace.js';
 import type { DocBlock } from './brief.js';
 import { checkDocument } from './checker.js';
-import { expectedOf, SUITE, type DocxData, type DocxPitfall } from './data.js';
+import { expectedOf, SUITE, type DocxData } from './data.js';
 import { FOOTER_PARAMS, HEADER_PARAMS, OUTPUT_FILE, PAGE_PARAMS, TOOLS } from './params.js';
 import { buildDocument, type BuildSettings, type DraftState } from './renderer.js';
 
@@ -19,26 +21,12 @@ const MAX_TEXT = 4000;
 const MAX_BLOCKS = 200;
 const MAX_CELLS = 400;
 
-const error = (content: string): ToolOutcome => ({ content, is_error: true });
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
-
-export class DocxEnvironment implements Environment {
+export class DocxEnvironment extends OfficeEnvironment {
   readonly tools: ToolSpec[] = TOOLS;
   private readonly state: DraftState = { page: { size: 'Letter', orientation: 'portrait' }, blocks: [] };
-  private readonly toolErrorHits = new Set<string>();
-  private reviewHits: string[] = [];
-  /** The last value the agent gave each pitfall's parameter (judges review pitfalls when no document exists). */
-  private readonly lastValues = new Map<string, string>();
-  private built = false;
-  private readonly pitfalls: DocxPitfall[];
 
-  constructor(
-    private readonly task: Task,
-    private readonly data: DocxData,
-    private readonly context: EnvironmentContext,
-  ) {
-    if (!data.families.some((f) => f.id === task.family)) throw new Error(`${SUITE}: task ${task.id} has an unknown family "${task.family}"`);
-    this.pitfalls = data.pitfalls.filter((p) => task.pitfalls.includes(p.id));
+  constructor(task: Task, data: DocxData, context: EnvironmentContext) {
+    super(SUITE, task, data, context);
   }
 
   async call(name: string, input: Record<string, unknown>): Promise<ToolOutcome> {
@@ -61,10 +49,6 @@ export class DocxEnvironment implements Environment {
       default:
         return error(`unknown tool "${name}"; available tools: ${this.tools.map((t) => t.name).join(', ')}`);
     }
-  }
-
-  private remember(tool: string, settings: Record<string, string>): void {
-    for (const [param, value] of Object.entries(settings)) this.lastValues.set(`${tool}.${param}`, value);
   }
 
   private readFile(input: Record<string, unknown>): ToolOutcome {
@@ -143,26 +127,14 @@ export class DocxEnvironment implements Environment {
     return { content: `Built ${OUTPUT_FILE} on the house template ${result.template}: ${result.summary}, ${result.bytes.length.toLocaleString('en-US')} bytes.` };
   }
 
-  async check(): Promise<CheckResult> {
-    const result = checkDocument({
+  protected checkFile(): OfficeFileCheck {
+    return checkDocument({
       docxPath: join(this.context.workdir, OUTPUT_FILE),
       expected: expectedOf(this.task),
       pitfalls: this.pitfalls,
       drifted: this.context.drifted,
       template: this.data.template,
     });
-    if (result.document) {
-      this.reviewHits = result.reviewHits;
-    } else {
-      this.reviewHits = reviewHitsWithoutFile(this.pitfalls, this.lastValues, this.context.drifted);
-    }
-    const { document: _document, reviewHits: _reviewHits, ...checkResult } = result;
-    return checkResult;
-  }
-
-  pitfallsHit(): string[] {
-    const hit = new Set([...this.toolErrorHits, ...this.reviewHits]);
-    return this.pitfalls.filter((p) => hit.has(p.id)).map((p) => p.id);
   }
 
   /** The document as a reader sees it: header, title and body text, footer. */
@@ -193,10 +165,6 @@ export class DocxEnvironment implements Environment {
 
 /** Place the task's files in the workspace and open the environment. */
 export async function createDocxEnvironment(task: Task, context: EnvironmentContext, data: DocxData): Promise<DocxEnvironment> {
-  for (const [path, content] of Object.entries(task.files)) {
-    const target = join(context.workdir, path);
-    if (path.includes('/')) mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, content);
-  }
+  placeTaskFiles(task, context.workdir);
   return new DocxEnvironment(task, data, context);
 }

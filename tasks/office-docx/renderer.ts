@@ -3,9 +3,8 @@
 // title, headings, paragraphs (tracked revisions if asked), numbered and bulleted lists with their
 // numbering definitions, tables, header and footer, page size.
 
-import { currentFix } from '../../harness/core/suite.js';
 import { writeDocx, type DocxBlock, type DocxDocument, type DocxNumbering, type DocxParagraph, type DocxRun, type DocxStyle } from '../../harness/formats/docx.js';
-import { templateName, toolErrorMessage } from '../_office/data.js';
+import { buildRefusal } from '../_office/data.js';
 import { parseSettings } from '../_office/params.js';
 import type { DocBlock } from './brief.js';
 import type { DocxPitfall } from './data.js';
@@ -186,19 +185,8 @@ export function buildDocument(input: Record<string, unknown>, state: DraftState,
   const title = typeof input.title === 'string' ? input.title.trim() : '';
   if (!title) return { ok: false, error: 'build_docx: "title" must be the document title (a non-empty string)', hits: [], settings };
   if (state.blocks.length === 0) return { ok: false, error: 'build_docx: the document has no content; add blocks with add_block first', hits: [], settings };
-  const template = templateName(context.pitfalls, context.drifted, context.template);
-  const problems: string[] = [];
-  const hits: string[] = [];
-  for (const pitfall of context.pitfalls) {
-    if (pitfall.tool !== 'build_docx' || pitfall.surfaces !== 'tool_error' || !pitfallActive(pitfall, state.blocks)) continue;
-    const value = settings[pitfall.param as keyof BuildSettings];
-    const fix = currentFix(pitfall, context.drifted);
-    if (value === fix) continue;
-    hits.push(pitfall.id);
-    problems.push(toolErrorMessage(pitfall, value, fix, context.drifted, template));
-  }
-  if (problems.length === 1) return { ok: false, error: `build_docx failed: ${problems[0]}`, hits, settings };
-  if (problems.length > 1) return { ok: false, error: `build_docx failed with ${problems.length} problems:\n${problems.map((m) => `- ${m}`).join('\n')}`, hits, settings };
+  const { template, hits, error } = buildRefusal('build_docx', settings, context, (pitfall) => pitfallActive(pitfall, state.blocks));
+  if (error !== undefined) return { ok: false, error, hits, settings };
   const doc = layout(title, state, settings, context.date);
   const bytes = writeDocx(doc);
   const count = (kind: DocBlock['kind']) => state.blocks.filter((b) => b.kind === kind).length;

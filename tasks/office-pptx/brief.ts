@@ -17,6 +17,8 @@
 // The loader checks that each task's brief reads back as its expected deck, and the sim reads it
 // the way a person would.
 
+import { isTableRule, tableRowCells } from '../_office/text.js';
+
 export type ChartType = 'column' | 'bar' | 'line' | 'pie';
 
 export interface ChartPlan {
@@ -41,14 +43,6 @@ export interface DeckPlan {
   title_notes?: string;
   slides: SlidePlan[];
 }
-
-const cellsOf = (line: string): string[] => {
-  const cells = line.split('|').map((c) => c.trim());
-  if (cells[0] === '') cells.shift();
-  if (cells[cells.length - 1] === '') cells.pop();
-  return cells;
-};
-const isRule = (line: string): boolean => /^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$/.test(line);
 
 export function parseBrief(text: string): DeckPlan {
   const plan: DeckPlan = { title: '', subtitle: '', slides: [] };
@@ -95,7 +89,7 @@ export function parseBrief(text: string): DeckPlan {
     }
     if (!slide) continue;
     if (line.startsWith('|')) {
-      if (!isRule(line) && chartType) (table ??= []).push(cellsOf(line));
+      if (!isTableRule(line) && chartType) (table ??= []).push(tableRowCells(line));
       continue;
     }
     closeChart();

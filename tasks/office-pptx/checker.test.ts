@@ -1,11 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanedWorkdirs } from '../../harness/testing/scratch-data.js';
 import { parseDirectives } from '../../harness/core/directives.js';
-import type { Task } from '../../harness/core/suite.js';
 import { readPptx } from '../../harness/formats/pptx.js';
-import { workdir } from '../_office/testing.js';
+import { everyTaskPassesTest, expectReviewPitfallCaught } from '../_office/shared-tests.js';
+import { environmentOpener, firstTaskOf } from '../_office/testing.js';
 import { slideTitle } from './checker.js';
 import { expectedOf } from './data.js';
 import { createPptxEnvironment } from './environment.js';
@@ -14,16 +13,10 @@ import { pptxData } from './index.js';
 import { OUTPUT_FILE } from './params.js';
 
 const data = pptxData();
-const freshDir = cleanedWorkdirs(() => workdir('office-pptx-test-'));
+const open = environmentOpener(createPptxEnvironment, data, 'office-pptx-test-');
 
 const pitfall = (id: string) => data.pitfalls.find((p) => p.id === id)!;
-const firstTask = (family: string): Task => data.tasks.find((t) => t.family === family)!;
-
-async function open(task: Task, drifted: string[] = []) {
-  const dir = freshDir();
-  const env = await createPptxEnvironment(task, { workdir: dir, session: 1, drifted: new Set(drifted) }, data);
-  return { env, dir };
-}
+const firstTask = firstTaskOf(data);
 
 describe('checker: known-good decks', () => {
   it.each(data.families.map((f) => f.id))('accepts a deck with all the content, built with every fix (%s)', async (family) => {
@@ -44,16 +37,7 @@ describe('checker: known-good decks', () => {
     expect((await env.output()).toLowerCase()).toContain(expectedOf(task).slides[0]!.title.toLowerCase());
   });
 
-  it('every task of the suite passes with the brief\'s content and all fixes', async () => {
-    for (const task of data.tasks) {
-      const { env } = await open(task);
-      const build = await produce(env, task, fixes(data, task));
-      expect(build.is_error, `${task.id}: ${build.content}`).toBeFalsy();
-      const result = await env.check();
-      expect(result.feedback, task.id).toEqual([]);
-      expect(result.success, task.id).toBe(true);
-    }
-  });
+  everyTaskPassesTest({ data, open, produce });
 });
 
 describe('checker: one known-bad deck per pitfall', () => {
@@ -82,14 +66,7 @@ describe('checker: one known-bad deck per pitfall', () => {
       }
     } else {
       expect(first.is_error, first.content).toBeFalsy();
-      const result = await env.check();
-      expect(result.success).toBe(false);
-      expect(result.checks.filter((c) => !c.passed).map((c) => c.id)).toEqual([`pitfall:${id}`]);
-      expect(result.score).toBeLessThan(1);
-      expect(result.feedback).toHaveLength(1);
-      expect(result.feedback[0]).toMatch(/^Reviewer \(/);
-      expect(parseDirectives(result.feedback[0]!)).toEqual([{ choice: p.choice, value: p.fix }]);
-      expect(env.pitfallsHit()).toEqual([id]);
+      expectReviewPitfallCaught(await env.check(), env, p);
     }
   });
 

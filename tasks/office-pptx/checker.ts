@@ -6,10 +6,8 @@
 // pitfalls produce the reviewer's feedback, which names the fix in the directive convention.
 
 import { existsSync, readFileSync } from 'node:fs';
-import type { CheckResult } from '../../harness/core/suite.js';
-import { currentFix } from '../../harness/core/suite.js';
 import { effectiveSizePt, PptxError, readPptx, SLIDE_SIZES, type PptxContent, type PptxReadShape, type PptxReadSlide } from '../../harness/formats/pptx.js';
-import { reviewMessage, templateName } from '../_office/data.js';
+import { checkPitfalls, failAllChecks, fileCheckResult, short, type Check, type OfficeFileCheck } from '../_office/checking.js';
 import { looksLikeFileName, normText, titleCase, wordCount } from '../_office/text.js';
 import type { SlidePlan } from './brief.js';
 import { MAX_BULLETS, MAX_WORDS, type PptxExpected, type PptxPitfall } from './data.js';
@@ -23,14 +21,8 @@ export interface CheckInput {
   template: string;
 }
 
-export interface DeckCheck extends CheckResult {
-  document: boolean;
-  reviewHits: string[];
-}
+export type DeckCheck = OfficeFileCheck;
 
-type Check = { id: string; passed: boolean; detail?: string };
-
-const short = (text: string, n = 40): string => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
 const FURNITURE = new Set(['sldNum', 'dt', 'ftr']);
 
 /** The slide's title as a reader finds it: the title placeholder, else the first text box (a title drawn as a box). */
@@ -64,8 +56,7 @@ function checkIds(e: PptxExpected, pitfalls: readonly PptxPitfall[]): string[] {
 }
 
 function failAll(input: CheckInput, reason: string, feedback: string): DeckCheck {
-  const checks = checkIds(input.expected, input.pitfalls).map((id) => ({ id, passed: false, detail: id === 'pptx' ? reason : 'no valid deck' }));
-  return { success: false, score: 0, feedback: [feedback], checks, document: false, reviewHits: [] };
+  return failAllChecks(checkIds(input.expected, input.pitfalls), 'pptx', reason, 'no valid deck', feedback);
 }
 
 interface Group {
@@ -164,21 +155,8 @@ export function checkDeck(input: CheckInput): DeckCheck {
   const long = allBullets.filter((b) => wordCount(b) > MAX_WORDS);
   add('bullet-words', long.length === 0, `${long.length} bullet(s) over ${MAX_WORDS} words`, `bullets are at most ${MAX_WORDS} words: "${short(long[0] ?? '', 60)}" is longer`);
 
-  const template = templateName(input.pitfalls, input.drifted, input.template);
-  for (const pitfall of input.pitfalls) {
-    const fix = currentFix(pitfall, input.drifted);
-    const detail = formatProblem(pitfall, fix, deck, e, groups);
-    checks.push({ id: `pitfall:${pitfall.id}`, passed: detail === undefined, ...(detail !== undefined ? { detail } : {}) });
-    if (detail === undefined) continue;
-    if (pitfall.surfaces === 'review') {
-      reviewHits.push(pitfall.id);
-      feedback.push(reviewMessage(pitfall, fix, input.drifted, template, detail));
-    } else {
-      feedback.push(`the deck does not meet the house template's requirements: ${detail}`);
-    }
-  }
-  const passed = checks.filter((c) => c.passed).length;
-  return { success: passed === checks.length, score: passed / checks.length, feedback, checks, document: true, reviewHits };
+  checkPitfalls(input, (pitfall, fix) => formatProblem(pitfall, fix, deck, e, groups), 'the deck', { checks, feedback, reviewHits });
+  return fileCheckResult(checks, feedback, reviewHits);
 }
 
 const slideList = (numbers: number[]): string => (numbers.length > 4 ? `slides ${numbers.slice(0, 4).join(', ')}, …` : `slide${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')}`);

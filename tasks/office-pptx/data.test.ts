@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pitfallApplies } from '../../harness/core/suite.js';
 import { sourcePath } from '../../harness/core/paths.js';
 import { scratchData } from '../../harness/testing/scratch-data.js';
+import { officeDataTests } from '../_office/shared-tests.js';
 import { wordCount } from '../_office/text.js';
 import { parseBrief } from './brief.js';
 import { contentTriggers, DataError, expectedOf, loadPptxData, MAX_WORDS, PITFALL_TRIGGER } from './data.js';
@@ -18,27 +18,14 @@ const trainingYaml = () => readFileSync(join(dataDir, 'tasks', 'training.yaml'),
 describe('office-pptx data', () => {
   const data = pptxData();
 
-  it('has 5 families and 35 tasks, 7 per family', () => {
-    expect(data.families.map((f) => f.id)).toEqual(['pitch-deck', 'quarterly-review', 'training', 'project-kickoff', 'board-update']);
-    expect(data.tasks).toHaveLength(35);
-    for (const family of data.families) expect(data.tasks.filter((t) => t.family === family.id), family.id).toHaveLength(7);
-  });
-
-  it('has unique task ids, and every task pitfall exists, applies to its family and can bite', () => {
-    const ids = data.tasks.map((t) => t.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    const byId = new Map(data.pitfalls.map((p) => [p.id, p]));
-    for (const task of data.tasks) {
-      expect(task.suite).toBe('office-pptx');
-      const triggers = contentTriggers(expectedOf(task));
-      for (const id of task.pitfalls) {
-        const pitfall = byId.get(id)!;
-        expect(pitfall, `${task.id}: ${id}`).toBeDefined();
-        expect(pitfallApplies(pitfall, task.family), `${task.id}: ${id}`).toBe(true);
-        const trigger = PITFALL_TRIGGER[pitfall.param];
-        if (trigger) expect(triggers[trigger], `${task.id}: ${id} needs ${trigger}`).toBe(true);
-      }
-    }
+  officeDataTests({
+    name: 'office-pptx',
+    suite,
+    data,
+    families: ['pitch-deck', 'quarterly-review', 'training', 'project-kickoff', 'board-update'],
+    contentTriggers: (task) => contentTriggers(expectedOf(task)),
+    pitfallTrigger: PITFALL_TRIGGER,
+    buildTool: 'build_pptx',
   });
 
   it('marks every task easy, medium or hard, harder tasks having more pitfalls', () => {
@@ -95,15 +82,6 @@ describe('office-pptx data', () => {
   it('the sim policy sets exactly the tool settings, with the documented defaults', () => {
     expect(POLICY_BUILD_PARAMS.map(([name, naive]) => ({ name, naive }))).toEqual(BUILD_PARAMS.map((p) => ({ name: p.name, naive: p.default })));
     expect(POLICY_LAYOUT).toEqual([SLIDE_PARAMS[0]!.choice, SLIDE_PARAMS[0]!.default]);
-  });
-
-  it('the suite module exposes the data and its name matches its folder', () => {
-    expect(suite.name).toBe('office-pptx');
-    expect(suite.tasks).toBe(data.tasks);
-    expect(suite.pitfalls).toBe(data.pitfalls);
-    expect(suite.families).toBe(data.families);
-    expect(suite.dataDir).toBe(sourcePath('tasks/office-pptx'));
-    expect(suite.systemPrompt).toContain('build_pptx');
   });
 });
 

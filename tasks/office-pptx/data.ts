@@ -6,8 +6,9 @@
 
 import { z } from 'zod';
 import type { Family, Task } from '../../harness/core/suite.js';
-import { DataError, DIFFICULTIES, text, validate, type Difficulty, type OfficePitfall } from '../_office/data.js';
-import { loadOfficeData } from '../_office/load.js';
+import { DataError, DIFFICULTIES, type Difficulty, type OfficePitfall } from '../_office/data.js';
+import { text } from '../../harness/core/data-schema.js';
+import { checkAgainstBrief, loadOfficeData, TaskExpectations, type OfficeSuiteData } from '../_office/load.js';
 import { wordCount } from '../_office/text.js';
 import { parseBrief, type DeckPlan } from './brief.js';
 import { CHART_TYPES, PARAM_BY_CHOICE } from './params.js';
@@ -26,13 +27,7 @@ export interface PptxExpected extends DeckPlan {
   difficulty: Difficulty;
 }
 
-export interface PptxData {
-  dataDir: string;
-  template: string;
-  families: PptxFamily[];
-  pitfalls: PptxPitfall[];
-  tasks: Task[];
-}
+export type PptxData = OfficeSuiteData;
 
 const ChartSchema = z.strictObject({
   type: z.enum(CHART_TYPES),
@@ -56,14 +51,10 @@ const ExpectedSchema = z.strictObject({
 });
 
 
-const expectedByTask = new WeakMap<Task, PptxExpected>();
+const expectations = new TaskExpectations<PptxExpected>(ExpectedSchema);
 
 export function expectedOf(task: Task): PptxExpected {
-  const cached = expectedByTask.get(task);
-  if (cached) return cached;
-  const parsed = validate(`task ${task.id}`, ExpectedSchema, task.expected) as PptxExpected;
-  expectedByTask.set(task, parsed);
-  return parsed;
+  return expectations.of(task);
 }
 
 /** What in a deck lets each content-triggered pitfall bite. */
@@ -82,8 +73,6 @@ export const PITFALL_TRIGGER: Record<string, string> = {
   notes: 'notes',
   bullet_overflow: 'overflow',
 };
-
-const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 export function loadPptxData(dataDir: string): PptxData {
   const data = loadOfficeData<PptxExpected>(dataDir, {
@@ -105,15 +94,8 @@ export function loadPptxData(dataDir: string): PptxData {
       });
       const parsed = parseBrief(t.files['brief.md'] ?? '');
       const { difficulty: _d, ...plan } = e;
-      for (const key of ['title', 'subtitle', 'title_notes'] as const) {
-        if (!sameJson(parsed[key], plan[key])) problems.add(file, at('expected', key), `expected what brief.md says (${JSON.stringify(parsed[key])}), got ${JSON.stringify(plan[key])}`);
-      }
-      if (!sameJson(parsed.slides, plan.slides)) {
-        const k = plan.slides.findIndex((s, n) => !sameJson(s, parsed.slides[n]));
-        problems.add(file, at('expected', 'slides', Math.max(0, k)), `expected the slide brief.md gives (${JSON.stringify(parsed.slides[k] ?? null).slice(0, 120)})`);
-      }
+      checkAgainstBrief<DeckPlan>(problems, file, at, parsed, plan, ['title', 'subtitle', 'title_notes'], { key: 'slides', item: 'slide' });
     },
   });
-  for (const { task, expected } of data.tasks) expectedByTask.set(task, expected);
-  return { ...data, tasks: data.tasks.map((t) => t.task) };
+  return expectations.keep(data);
 }

@@ -1,13 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanedWorkdirs } from '../../harness/testing/scratch-data.js';
 import { parseDirectives } from '../../harness/core/directives.js';
-import type { Task } from '../../harness/core/suite.js';
 import { pngSize } from '../../harness/formats/png.js';
 import { readPptx } from '../../harness/formats/pptx.js';
 import { titleCase } from '../_office/text.js';
-import { workdir } from '../_office/testing.js';
+import { environmentOpener, firstTaskOf } from '../_office/testing.js';
 import { parseBrief } from './brief.js';
 import { expectedOf } from './data.js';
 import { createPptxEnvironment, picturesOf } from './environment.js';
@@ -15,14 +13,8 @@ import { pptxData } from './index.js';
 import { OUTPUT_FILE, TOOLS } from './params.js';
 
 const data = pptxData();
-const freshDir = cleanedWorkdirs(() => workdir('office-pptx-env-'));
-const firstTask = (family: string): Task => data.tasks.find((t) => t.family === family)!;
-
-async function open(task: Task, drifted: string[] = []) {
-  const dir = freshDir();
-  const env = await createPptxEnvironment(task, { workdir: dir, session: 1, drifted: new Set(drifted) }, data);
-  return { env, dir };
-}
+const open = environmentOpener(createPptxEnvironment, data, 'office-pptx-env-');
+const firstTask = firstTaskOf(data);
 
 describe('workspace', () => {
   it('places the brief, the style guide and the pictures the brief names', async () => {

@@ -2,26 +2,26 @@
 // pictures it names), the slides being assembled, the tools (read_file, add_title_slide, add_slide,
 // build_pptx, submit), the checker and the pitfalls hit.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, normalize } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, normalize } from 'node:path';
 import type { ToolSpec } from '../../harness/core/messages.js';
-import type { CheckResult, Environment, EnvironmentContext, Task, ToolOutcome } from '../../harness/core/suite.js';
+import type { EnvironmentContext, Task, ToolOutcome } from '../../harness/core/suite.js';
 import { currentFix } from '../../harness/core/suite.js';
 import { pngSize } from '../../harness/formats/png.js';
 import { PptxError, pptxText, readPptx } from '../../harness/formats/pptx.js';
 import { templateName, toolErrorMessage } from '../_office/data.js';
+import type { OfficeFileCheck } from '../_office/checking.js';
+import { isStrings, OfficeEnvironment, placeTaskFiles, toolError as error } from '../_office/environment.js';
 import { parseSettings } from '../_office/params.js';
-import { readWorkspaceFile, reviewHitsWithoutFile } from '../_office/workspace.js';
+import { readWorkspaceFile } from '../_office/workspace.js';
 import type { ChartPlan } from './brief.js';
 import { checkDeck } from './checker.js';
-import { expectedOf, SUITE, type PptxData, type PptxPitfall } from './data.js';
+import { expectedOf, SUITE, type PptxData } from './data.js';
 import { CHART_TYPES, OUTPUT_FILE, SLIDE_PARAMS, TOOLS } from './params.js';
 import { buildDeck, pictureFor, type DeckState, type SlideState } from './renderer.js';
 
 const MAX_TEXT = 2000;
 const MAX_SLIDES = 60;
-const error = (content: string): ToolOutcome => ({ content, is_error: true });
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const clean = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 /** The pictures a task's brief names ("Picture: file.png — caption"). */
@@ -29,22 +29,12 @@ export function picturesOf(task: Task): string[] {
   return [...(task.files['brief.md'] ?? '').matchAll(/^Picture:\s*(\S+\.png)\b/gim)].map((m) => m[1]!);
 }
 
-export class PptxEnvironment implements Environment {
+export class PptxEnvironment extends OfficeEnvironment {
   readonly tools: ToolSpec[] = TOOLS;
   private readonly state: DeckState = { slides: [] };
-  private readonly toolErrorHits = new Set<string>();
-  private reviewHits: string[] = [];
-  private readonly lastValues = new Map<string, string>();
-  private built = false;
-  private readonly pitfalls: PptxPitfall[];
 
-  constructor(
-    private readonly task: Task,
-    private readonly data: PptxData,
-    private readonly context: EnvironmentContext,
-  ) {
-    if (!data.families.some((f) => f.id === task.family)) throw new Error(`${SUITE}: task ${task.id} has an unknown family "${task.family}"`);
-    this.pitfalls = data.pitfalls.filter((p) => task.pitfalls.includes(p.id));
+  constructor(task: Task, data: PptxData, context: EnvironmentContext) {
+    super(SUITE, task, data, context);
   }
 
   async call(name: string, input: Record<string, unknown>): Promise<ToolOutcome> {
@@ -144,7 +134,7 @@ export class PptxEnvironment implements Environment {
 
   private build(input: Record<string, unknown>): ToolOutcome {
     const result = buildDeck(input, this.state, { pitfalls: this.pitfalls, drifted: this.context.drifted, template: this.data.template });
-    if (result.settings) for (const [k, v] of Object.entries(result.settings)) this.lastValues.set(`build_pptx.${k}`, v);
+    if (result.settings) this.remember('build_pptx', result.settings);
     if (!result.ok) {
       for (const id of result.hits) this.toolErrorHits.add(id);
       return error(result.error);
@@ -154,20 +144,8 @@ export class PptxEnvironment implements Environment {
     return { content: `Built ${OUTPUT_FILE} on the house template ${result.template}: ${result.slides} slides, ${result.bytes.length.toLocaleString('en-US')} bytes.` };
   }
 
-  async check(): Promise<CheckResult> {
-    const result = checkDeck({ pptxPath: join(this.context.workdir, OUTPUT_FILE), expected: expectedOf(this.task), pitfalls: this.pitfalls, drifted: this.context.drifted, template: this.data.template });
-    if (result.document) {
-      this.reviewHits = result.reviewHits;
-    } else {
-      this.reviewHits = reviewHitsWithoutFile(this.pitfalls, this.lastValues, this.context.drifted);
-    }
-    const { document: _document, reviewHits: _reviewHits, ...checkResult } = result;
-    return checkResult;
-  }
-
-  pitfallsHit(): string[] {
-    const hit = new Set([...this.toolErrorHits, ...this.reviewHits]);
-    return this.pitfalls.filter((p) => hit.has(p.id)).map((p) => p.id);
+  protected checkFile(): OfficeFileCheck {
+    return checkDeck({ pptxPath: join(this.context.workdir, OUTPUT_FILE), expected: expectedOf(this.task), pitfalls: this.pitfalls, drifted: this.context.drifted, template: this.data.template });
   }
 
   /** The deck as a reader sees it: slide by slide, with charts, alt text and notes. */
@@ -183,11 +161,7 @@ export class PptxEnvironment implements Environment {
 
 /** Place the task's files (and the pictures its brief names) in the workspace and open the environment. */
 export async function createPptxEnvironment(task: Task, context: EnvironmentContext, data: PptxData): Promise<PptxEnvironment> {
-  for (const [path, content] of Object.entries(task.files)) {
-    const target = join(context.workdir, path);
-    if (path.includes('/')) mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, content);
-  }
+  placeTaskFiles(task, context.workdir);
   for (const file of picturesOf(task)) writeFileSync(join(context.workdir, file), pictureFor(file));
   return new PptxEnvironment(task, data, context);
 }

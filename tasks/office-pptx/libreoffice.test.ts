@@ -4,14 +4,14 @@
 // a timeout, and (when pdfinfo is installed) the PDF has one page per slide. Skipped, with the
 // reason, only when LibreOffice is not installed (.ci/run installs it, with Impress and pdfinfo).
 
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPptx } from '../../harness/formats/pptx.js';
 import { convertToPdf, libreOfficeSkipReason, pdfPages } from '../../harness/testing/libreoffice.js';
+import { buildSampleFiles } from '../_office/shared-tests.js';
 import { workdir } from '../_office/testing.js';
 import { createPptxEnvironment } from './environment.js';
-import { fixes, produce } from './fixtures/support.js';
+import { produce } from './fixtures/support.js';
 import { pptxData } from './index.js';
 import { OUTPUT_FILE } from './params.js';
 
@@ -27,28 +27,25 @@ describe('office-pptx decks open in LibreOffice', () => {
   it.skipIf(skip !== undefined)(`converts a sample of produced .pptx files to PDF, one page per slide${skip ? ` (skipped: ${skip})` : ''}`, async () => {
     const out = workdir('office-pptx-lo-');
     dirs.push(out);
-    const files = new Map<string, number>();
-    for (const family of data.families) {
+    const built = await buildSampleFiles({
+      data,
       // A task with a chart or a picture where the family has one, so both kinds are opened.
-      const tasks = data.tasks.filter((t) => t.family === family.id);
-      const task = tasks.find((t) => t.pitfalls.includes('op-image-alt')) ?? tasks.find((t) => t.pitfalls.includes('op-chart-data')) ?? tasks[0]!;
-      const good = fixes(data, task);
-      const naive = { ...good };
-      for (const p of data.pitfalls) if (p.surfaces === 'review' && task.pitfalls.includes(p.id)) naive[p.choice] = p.naive;
-      for (const [variant, settings] of [
-        ['fixed', good],
-        ['naive', naive],
-      ] as const) {
+      tasks: data.families.map((family) => {
+        const tasks = data.tasks.filter((t) => t.family === family.id);
+        return tasks.find((t) => t.pitfalls.includes('op-image-alt')) ?? tasks.find((t) => t.pitfalls.includes('op-chart-data')) ?? tasks[0]!;
+      }),
+      create: createPptxEnvironment,
+      produce,
+      workdir: () => {
         const dir = workdir('office-pptx-lo-task-');
         dirs.push(dir);
-        const env = await createPptxEnvironment(task, { workdir: dir, session: 1, drifted: new Set() }, data);
-        const build = await produce(env, task, settings);
-        expect(build.is_error, build.content).toBeFalsy();
-        const file = join(out, `${task.id}-${variant}.pptx`);
-        copyFileSync(join(dir, OUTPUT_FILE), file);
-        files.set(file, readPptx(readFileSync(file)).slides.length);
-      }
-    }
+        return dir;
+      },
+      outputFile: OUTPUT_FILE,
+      ext: 'pptx',
+      out,
+    });
+    const files = new Map(built.map((file) => [file, readPptx(readFileSync(file)).slides.length]));
     const conversion = convertToPdf([...files.keys()], out);
     for (const [file, slides] of files) {
       const pdf = conversion.pdfs.get(file);

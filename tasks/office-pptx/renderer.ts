@@ -3,10 +3,9 @@
 // the title slide, content slides with title and body placeholders (or title text boxes), bullets,
 // charts, pictures, speaker notes, continuation slides, slide numbers, slide size.
 
-import { currentFix } from '../../harness/core/suite.js';
 import { placeholderPng } from '../../harness/formats/png.js';
 import { defaultLayouts, SLIDE_SIZES, writePptx, type Box, type PptxDeck, type PptxLayout, type PptxParagraph, type PptxShape, type PptxSlide } from '../../harness/formats/pptx.js';
-import { templateName, toolErrorMessage } from '../_office/data.js';
+import { buildRefusal } from '../_office/data.js';
 import { parseSettings } from '../_office/params.js';
 import { titleCase } from '../_office/text.js';
 import type { ChartPlan } from './brief.js';
@@ -138,20 +137,9 @@ export function buildDeck(input: Record<string, unknown>, state: DeckState, cont
   if ('error' in parsed) return { ok: false, error: parsed.error, hits: [] };
   const settings = parsed.settings as BuildSettings;
   if (!state.titleSlide && state.slides.length === 0) return { ok: false, error: 'build_pptx: the deck has no slides; add them with add_title_slide and add_slide first', hits: [], settings };
-  const template = templateName(context.pitfalls, context.drifted, context.template);
-  const problems: string[] = [];
-  const hits: string[] = [];
-  for (const pitfall of context.pitfalls) {
-    if (pitfall.tool !== 'build_pptx' || pitfall.surfaces !== 'tool_error') continue;
-    if (pitfall.param === 'chart_data' && !state.slides.some((s) => s.chart)) continue;
-    const value = settings[pitfall.param as keyof BuildSettings];
-    const fix = currentFix(pitfall, context.drifted);
-    if (value === fix) continue;
-    hits.push(pitfall.id);
-    problems.push(toolErrorMessage(pitfall, value, fix, context.drifted, template));
-  }
-  if (problems.length === 1) return { ok: false, error: `build_pptx failed: ${problems[0]}`, hits, settings };
-  if (problems.length > 1) return { ok: false, error: `build_pptx failed with ${problems.length} problems:\n${problems.map((m) => `- ${m}`).join('\n')}`, hits, settings };
+  // Without a chart there is no chart data to get wrong.
+  const { template, hits, error } = buildRefusal('build_pptx', settings, context, (pitfall) => pitfall.param !== 'chart_data' || state.slides.some((s) => s.chart));
+  if (error !== undefined) return { ok: false, error, hits, settings };
   const deck = layoutDeck(state, settings);
   return { ok: true, bytes: writePptx(deck), settings, template, slides: deck.slides.length };
 }

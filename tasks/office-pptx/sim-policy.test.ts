@@ -1,28 +1,18 @@
-import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ToolUseBlock } from '../../harness/core/messages.js';
 import type { Task } from '../../harness/core/suite.js';
-import { currentFix } from '../../harness/core/suite.js';
-import { fakeView, runPolicy, toolUses, workdir, type HistoryEntry } from '../_office/testing.js';
+import { everyLessonSucceedsTest, incompetentAgentTest } from '../_office/shared-tests.js';
+import { allLessons as lessonsOf, environmentOpener, fakeView, firstTaskOf, runPolicy, toolNames as names, toolUses, type HistoryEntry } from '../_office/testing.js';
 import { expectedOf } from './data.js';
 import { createPptxEnvironment } from './environment.js';
 import { pptxData } from './index.js';
 import { POLICY_BUILD_PARAMS, pptxPolicy, slideInput } from './sim-policy.js';
 
 const data = pptxData();
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-const firstTask = (family: string): Task => data.tasks.find((t) => t.family === family)!;
-
-async function open(task: Task, drifted: string[] = []) {
-  const dir = workdir('office-pptx-sim-');
-  dirs.push(dir);
-  return createPptxEnvironment(task, { workdir: dir, session: 1, drifted: new Set(drifted) }, data);
-}
-const allLessons = (drifted: string[] = []) => Object.fromEntries(data.pitfalls.map((p) => [p.choice, currentFix(p, new Set(drifted))]));
-const names = (history: HistoryEntry[]) => history.map((h) => h.use.name);
+const openWithDir = environmentOpener(createPptxEnvironment, data, 'office-pptx-sim-');
+const open = async (task: Task, drifted: string[] = []) => (await openWithDir(task, drifted)).env;
+const firstTask = firstTaskOf(data);
+const allLessons = (drifted: string[] = []) => lessonsOf(data, drifted);
 
 describe('the sim pptx policy (fake view)', () => {
   it('reads, adds the title slide and every slide through choose(layout), retries refused slides, builds with every setting through choose(), and submits', () => {
@@ -127,17 +117,7 @@ describe('the sim pptx policy end to end (fake view, real environment)', () => {
     expect(env.pitfallsHit()).toEqual(['op-layout-id']);
   });
 
-  it.each(data.families.map((f) => f.id))('an agent with every lesson succeeds first time (%s)', async (family) => {
-    for (const task of data.tasks.filter((t) => t.family === family)) {
-      const env = await open(task);
-      const history = await runPolicy(pptxPolicy, env, task, { lessons: allLessons() });
-      expect(names(history).filter((n) => n === 'build_pptx'), task.id).toHaveLength(1);
-      const result = await env.check();
-      expect(result.feedback, task.id).toEqual([]);
-      expect(result.success, task.id).toBe(true);
-      expect(env.pitfallsHit(), task.id).toEqual([]);
-    }
-  });
+  everyLessonSucceedsTest({ data, open: openWithDir, policy: pptxPolicy, buildTool: 'build_pptx' });
 
   it('under drift, the old layout lesson fails and the new one works', async () => {
     const task = firstTask('pitch-deck');
@@ -151,14 +131,5 @@ describe('the sim pptx policy end to end (fake view, real environment)', () => {
     expect((await fresh.check()).success).toBe(true);
   });
 
-  it('an agent that is not competent fails a substantive check only', async () => {
-    const task = firstTask('board-update');
-    const env = await open(task);
-    await runPolicy(pptxPolicy, env, task, { lessons: allLessons(), competent: false });
-    const result = await env.check();
-    expect(result.success).toBe(false);
-    expect(result.feedback).toHaveLength(1);
-    expect(result.feedback[0]).toMatch(/^missing bullet on /);
-    expect(env.pitfallsHit()).toEqual([]);
-  });
+  incompetentAgentTest({ data, open: openWithDir, policy: pptxPolicy, family: 'board-update', missing: /^missing bullet on / });
 });
