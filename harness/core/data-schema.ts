@@ -14,3 +14,15 @@ export const pitfallKind = z.enum(['format_quirk', 'tool_workaround', 'preferenc
 
 /** Where a pitfall shows itself: as a tool error during the task, or in review after it. */
 export const pitfallSurface = z.enum(['tool_error', 'review']);
+
+/**
+ * The fields every pitfalls.yaml entry opens with, in this order (a suite adds its own after them:
+ * `choice`, the messages, drift).
+ */
+export const pitfallHeader = {
+  id: slug,
+  kind: pitfallKind,
+  families: z.array(text).min(1, "at least one family id, or ['*']"),
+  description: text,
+  surfaces: pitfallSurface,
+};

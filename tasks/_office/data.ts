@@ -11,7 +11,7 @@ import { refinePitfallMessages } from '../../harness/core/pitfall-data.js';
 import { formatDirective } from '../../harness/core/directives.js';
 import { currentFix, type Pitfall } from '../../harness/core/suite.js';
 import { isAllowedValue, type ToolParam } from './params.js';
-import { pitfallKind, pitfallSurface, slug, text } from '../../harness/core/data-schema.js';
+import { pitfallHeader, slug, text } from '../../harness/core/data-schema.js';
 
 export class DataError extends Error {
   constructor(message: string) {
@@ -94,11 +94,7 @@ export interface OfficePitfall extends Pitfall {
 export function pitfallSchema(params: ReadonlyMap<string, ToolParam>) {
   return z
     .strictObject({
-      id: slug,
-      kind: pitfallKind,
-      families: z.array(text).min(1, "at least one family id, or ['*']"),
-      description: text,
-      surfaces: pitfallSurface,
+      ...pitfallHeader,
       choice: z.string().regex(/^[a-z_]+\.[a-z_]+$/, 'a tool parameter as <tool>.<param>'),
       naive: text,
       fix: text,

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { Family, Pitfall, Task, ValidationIssue } from '../../harness/core/suite.js';
 import { DataIssues, issuesOf, validateDataTarget } from '../../harness/core/data-files.js';
 import { crossCheckPitfalls, crossCheckTask, refineTablePitfall, type ChoiceTable } from '../../harness/core/pitfall-data.js';
-import { pitfallKind, pitfallSurface, slug, text } from '../../harness/core/data-schema.js';
+import { pitfallHeader, slug, text } from '../../harness/core/data-schema.js';
 
 /** A pitfall with the messages the suite's tools and reviewer give, and what drift changes in them. */
 export interface TriagePitfall extends Pitfall {
@@ -34,11 +34,7 @@ const FamiliesFile = z.strictObject({
 export function pitfallsFileSchema<Extra extends z.ZodRawShape>(choices: ChoiceTable, extra: Extra) {
   const PitfallSchema = z
     .strictObject({
-      id: slug,
-      kind: pitfallKind,
-      families: z.array(text).min(1, "at least one family id, or ['*']"),
-      description: text,
-      surfaces: pitfallSurface,
+      ...pitfallHeader,
       ...extra,
       choice: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'a setting as tool.param'),
       naive: text,
@@ -67,17 +63,8 @@ export function tasksFileSchema<Expected extends z.ZodType>(expected: Expected) 
   return z.strictObject({ family: slug, tasks: z.array(TaskSchema).min(1, 'at least one task') });
 }
 
-/** One task as its task file declares it. */
-export interface TaskEntry<Expected> {
-  id: string;
-  family: string;
-  title: string;
-  prompt: string;
-  files: Record<string, string>;
-  pitfalls: string[];
-  rubric: string[];
-  expected: Expected;
-}
+/** One task as its task file declares it: a Task before it knows its suite, with typed expectations. */
+export type TaskEntry<Expected> = Omit<Task, 'suite' | 'expected'> & { expected: Expected };
 
 // ---------------------------------------------------------------------------------------------
 // Loading

@@ -14,7 +14,7 @@ import { findDates, isIsoDate } from './dates.js';
 import { parseMatter } from './matter.js';
 import { isAllowedValue, renderParam } from './params.js';
 import { MATTER_KEYS } from './template.js';
-import { pitfallKind, pitfallSurface, slug, text } from '../../harness/core/data-schema.js';
+import { pitfallHeader, slug, text } from '../../harness/core/data-schema.js';
 
 export const SUITE = 'legal-drafting';
 
@@ -82,11 +82,7 @@ const FamiliesFile = z.strictObject({ families: z.array(FamilySchema).min(1, 'at
 
 const PitfallSchema = z
   .strictObject({
-    id: slug,
-    kind: pitfallKind,
-    families: z.array(text).min(1, "at least one family id, or ['*']"),
-    description: text,
-    surfaces: pitfallSurface,
+    ...pitfallHeader,
     choice: z.string().regex(/^render_docx\.[a-z_]+$/, 'a render_docx parameter as render_docx.<param>'),
     naive: text,
     fix: text,

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify } from 'yaml';
 import { sourcePath } from '../../harness/core/paths.js';
+import type { Task } from '../../harness/core/suite.js';
 import { findDates, formatDate, isIsoDate, type DateFormat } from './dates.js';
 
 type Value = string | string[];
@@ -1843,16 +1844,8 @@ function promptText(spec: Spec): string {
   return lines.join('\n');
 }
 
-interface TaskOut {
-  id: string;
-  family: string;
-  title: string;
-  prompt: string;
-  files: Record<string, string>;
-  pitfalls: string[];
-  rubric: string[];
-  expected: Record<string, unknown>;
-}
+/** A task as the task file stores it: a Task without its suite (the loader adds it). */
+type TaskOut = Omit<Task, 'suite'>;
 
 /** What generate() knows of the suite's data: the pitfall table and the family's legend. */
 interface SuiteFacts {
