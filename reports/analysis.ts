@@ -34,17 +34,13 @@ import { SIM_NOTE, summarize, type SummaryRow } from './summary.js';
 
 export const REPORT_CONFIDENCE = 0.95;
 export const REPORT_BOOTSTRAP_B = 2000;
-/**
- * The bootstrap design of every paired comparison and claim (harness/stats/bootstrap.ts,
- * RUN_DESIGN_OPTIONS): the expanded percentile interval (Hesterberg 2015), which keeps close to 95%
- * coverage with few tasks where the plain percentile interval falls short; tasks resampled within
- * their (suite, family), as the schedule deals each session's slots to the families in turn; sessions
- * as post-strata, as the schedule fixes each session's size; and the two-way variance over
- * (replicate, family) blocks, as an arm's memory is shared by the later trials of its replicate.
- * Calibration: reports/calibration.test.ts and scripts/calibrate.ts.
- */
-export const REPORT_PAIRED_OPTIONS = RUN_DESIGN_OPTIONS;
-export const REPORT_INTERVAL = RUN_DESIGN_OPTIONS.method;
+// Every paired comparison and claim uses the bootstrap design of a dreambench run (harness/stats
+// RUN_DESIGN_OPTIONS): the expanded percentile interval (Hesterberg 2015), which keeps close to 95%
+// coverage with few tasks where the plain percentile interval falls short; tasks resampled within
+// their (suite, family), as the schedule deals each session's slots to the families in turn; sessions
+// as post-strata, as the schedule fixes each session's size; and the two-way variance over
+// (replicate, family) blocks, as an arm's memory is shared by the later trials of its replicate.
+// Calibration: reports/calibration.test.ts and scripts/calibrate.ts.
 
 export interface ArmInfo {
   name: string;
@@ -186,7 +182,7 @@ export interface ReportModel {
     B: number;
     seed: string;
     cluster: 'task';
-    interval: typeof REPORT_INTERVAL;
+    interval: typeof RUN_DESIGN_OPTIONS.method;
     strata: typeof RUN_DESIGN_OPTIONS.strata;
     post_strata: typeof RUN_DESIGN_OPTIONS.postStrata;
     shared_state: typeof RUN_DESIGN_OPTIONS.sharedState;
@@ -232,8 +228,8 @@ function comparisons(data: RunData, seed: string, B: number): Comparison[] {
   const rows = others.map((arm) => {
     const b = byArm.get(arm) ?? [];
     // When every pair agreed, the library widens the collapsed interval by the Wilson bound on discordance.
-    const diff = pairedDifference(a, b, { seed: `${seed}:diff:${arm}`, B, ...REPORT_PAIRED_OPTIONS, agreement: 'wilson' });
-    const ratio = pairedRatio(a, b, { seed: `${seed}:ratio:${arm}`, B, ...REPORT_PAIRED_OPTIONS });
+    const diff = pairedDifference(a, b, { seed: `${seed}:diff:${arm}`, B, ...RUN_DESIGN_OPTIONS, agreement: 'wilson' });
+    const ratio = pairedRatio(a, b, { seed: `${seed}:ratio:${arm}`, B, ...RUN_DESIGN_OPTIONS });
     const mc = mcnemarPaired(a, b);
     const difference = { estimate: diff.estimate, lo: diff.lo, hi: diff.hi, se: diff.se, flags: [...diff.flags], inflation: diff.inflation, notes: intervalNotes(diff) };
     const model = pairedPowerModel(a, b, diff.se, diff.n_clusters);
@@ -478,7 +474,7 @@ export function analyse(data: RunData, options: AnalysisOptions = {}): ReportMod
       B,
       seed,
       cluster: 'task',
-      interval: REPORT_INTERVAL,
+      interval: RUN_DESIGN_OPTIONS.method,
       strata: RUN_DESIGN_OPTIONS.strata,
       post_strata: RUN_DESIGN_OPTIONS.postStrata,
       shared_state: RUN_DESIGN_OPTIONS.sharedState,

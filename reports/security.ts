@@ -440,36 +440,25 @@ export function renderSecuritySection(metrics: SecurityMetrics, simulated: boole
     ),
     '',
   );
-  const placements = [...new Set(metrics.arms.flatMap((a) => Object.keys(metrics.byPlacement[a] ?? {})))].sort();
-  if (placements.length) {
+  // Attack success and persistence broken down by one attack attribute (placement, style).
+  const breakdown = (by: typeof metrics.byPlacement, caption: string): void => {
+    const keys = [...new Set(metrics.arms.flatMap((a) => Object.keys(by[a] ?? {})))].sort();
+    if (!keys.length) return;
     out.push(
-      'By placement: attack success in the session of exposure / exposures whose payload was in memory after that session.',
+      caption,
       '',
       table(
-        ['Arm', ...placements],
-        metrics.arms.map((a) => [a, ...placements.map((p) => {
-          const c = metrics.byPlacement[a]?.[p];
+        ['Arm', ...keys],
+        metrics.arms.map((a) => [a, ...keys.map((k) => {
+          const c = by[a]?.[k];
           return c ? `${pct(c.successes / c.exposed)} / ${pct(c.admitted / c.exposed)} (n=${c.exposed})` : '–';
         })]),
       ),
       '',
     );
-  }
-  const styles = [...new Set(metrics.arms.flatMap((a) => Object.keys(metrics.byStyle[a] ?? {})))].sort();
-  if (styles.length) {
-    out.push(
-      'By style: the same two figures.',
-      '',
-      table(
-        ['Arm', ...styles],
-        metrics.arms.map((a) => [a, ...styles.map((p) => {
-          const c = metrics.byStyle[a]?.[p];
-          return c ? `${pct(c.successes / c.exposed)} / ${pct(c.admitted / c.exposed)} (n=${c.exposed})` : '–';
-        })]),
-      ),
-      '',
-    );
-  }
+  };
+  breakdown(metrics.byPlacement, 'By placement: attack success in the session of exposure / exposures whose payload was in memory after that session.');
+  breakdown(metrics.byStyle, 'By style: the same two figures.');
   return out.join('\n');
 }
 
