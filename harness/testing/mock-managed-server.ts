@@ -362,6 +362,8 @@ export class MockManagedServer {
             if (!memory) throw new HttpError(404, 'not_found_error', `memory ${subId} not found`);
             return { json: memoryObject(store.object.id, memory, view !== 'basic') };
           }
+          if (m === 'POST' && subId && !action) return { json: this.updateMemory(store, subId, body(r), view === 'full') };
+          if (m === 'DELETE' && subId && !action) return { json: this.deleteMemory(store, subId) };
         }
         break;
       }
@@ -596,6 +598,32 @@ export class MockManagedServer {
     }
     const memory = this.writeMemory(store, path, content);
     return memoryObject(store.object.id, memory, full);
+  }
+
+  /** memories.update: new content and/or a new path (a rename keeps the id). */
+  private updateMemory(store: MockStore, id: string, b: Json, full: boolean): BetaManagedAgentsMemory {
+    const memory = [...store.memories.values()].find((x) => x.id === id);
+    if (!memory) throw new HttpError(404, 'not_found_error', `memory ${id} not found`);
+    if (b.content !== undefined && b.content !== null && typeof b.content !== 'string') throw new HttpError(400, 'invalid_request_error', 'content: Input should be a valid string');
+    if (typeof b.content === 'string' && Buffer.byteLength(b.content) > 102_400) throw new HttpError(400, 'invalid_request_error', 'content: at most 100 kB');
+    if (typeof b.path === 'string' && b.path !== memory.path) {
+      checkMemoryPath(b.path);
+      store.memories.delete(memory.path);
+      memory.path = b.path;
+      store.memories.set(memory.path, memory);
+    }
+    if (typeof b.content === 'string') memory.content = b.content;
+    memory.updated_at = now();
+    memory.version++;
+    return memoryObject(store.object.id, memory, full);
+  }
+
+  /** memories.delete */
+  private deleteMemory(store: MockStore, id: string): { id: string; type: 'memory_deleted' } {
+    const memory = [...store.memories.values()].find((x) => x.id === id);
+    if (!memory) throw new HttpError(404, 'not_found_error', `memory ${id} not found`);
+    store.memories.delete(memory.path);
+    return { id, type: 'memory_deleted' };
   }
 
   /** Create or overwrite a memory (the agent's `write`, a dream's output). */
