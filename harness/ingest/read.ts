@@ -60,10 +60,13 @@ export function parseRecords(file: string): LogRecord[] {
   if (/\.eval(\.gz)?$/i.test(file)) return inspectArchiveRecords(bytes, file);
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (!text.trim()) throw new LogFormatError(file, 'the file is empty');
-  try {
-    return [{ line: 0, value: JSON.parse(text) as unknown }];
-  } catch {
-    // Not one JSON document: read it as JSON Lines.
+  // A .jsonl file is read line by line even when it has one line, so errors can name the line.
+  if (!/\.(jsonl|ndjson)(\.gz)?$/i.test(file)) {
+    try {
+      return [{ line: 0, value: JSON.parse(text) as unknown }];
+    } catch {
+      // Not one JSON document: read it as JSON Lines.
+    }
   }
   const records: LogRecord[] = [];
   text.split('\n').forEach((raw, index) => {
