@@ -61,11 +61,12 @@ export function parseRecords(file: string): LogRecord[] {
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (!text.trim()) throw new LogFormatError(file, 'the file is empty');
   // A .jsonl file is read line by line even when it has one line, so errors can name the line.
+  let documentError: Error | undefined;
   if (!/\.(jsonl|ndjson)(\.gz)?$/i.test(file)) {
     try {
       return [{ line: 0, value: JSON.parse(text) as unknown }];
-    } catch {
-      // Not one JSON document: read it as JSON Lines.
+    } catch (error) {
+      documentError = error as Error; // perhaps JSON Lines after all
     }
   }
   const records: LogRecord[] = [];
@@ -74,6 +75,8 @@ export function parseRecords(file: string): LogRecord[] {
     try {
       records.push({ line: index + 1, value: JSON.parse(raw) as unknown });
     } catch (error) {
+      // A .json file that is neither one document nor JSON Lines: the document's own error says more.
+      if (documentError) throw new LogFormatError(file, `not valid JSON (${documentError.message})`);
       throw new LogFormatError(file, `not valid JSON (${(error as Error).message})`, index + 1);
     }
   });
@@ -102,10 +105,14 @@ export function readLogs(roots: readonly string[], format: LogFormat | 'auto' = 
   for (const root of roots) {
     const list = listFiles(root);
     if (list.length === 0) throw new LogFormatError(root, 'no log files found (*.json, *.jsonl, *.ndjson, *.eval, optionally .gz)');
-    for (const file of list) {
+    // A file whose format cannot be told (often a broken one) is read as its neighbours are, so its
+    // error names the field that is wrong rather than just "unknown format".
+    const parsed = list.map((file) => ({ file, records: parseRecords(file) }));
+    const detections = parsed.map(({ file, records }) => (format === 'auto' ? detectFormat(records, file) : format));
+    const neighbours = mostCommon(detections.filter((d): d is LogFormat => d !== undefined));
+    for (const [index, { file, records }] of parsed.entries()) {
       files++;
-      const records = parseRecords(file);
-      const detected = format === 'auto' ? detectFormat(records, file) : format;
+      const detected = detections[index] ?? neighbours;
       if (!detected) {
         throw new LogFormatError(file, `unknown log format; expected one of ${READERS.map((r) => r.format).join(', ')} (name it with --format)`, records[0]?.line || undefined, '(first record)');
       }
@@ -123,6 +130,12 @@ export function readLogs(roots: readonly string[], format: LogFormat | 'auto' = 
   // Timestamps order the history only when every transcript has one; otherwise path order holds.
   if (all.every((t) => t.startedAt)) all.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.order - b.order);
   return { transcripts: all.map(({ order: _order, ...t }) => t), found, files };
+}
+
+function mostCommon(formats: readonly LogFormat[]): LogFormat | undefined {
+  const counts = new Map<LogFormat, number>();
+  for (const f of formats) counts.set(f, (counts.get(f) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
 /** "found 3 claude-code files, 1 inspect file" */

@@ -58,7 +58,10 @@ export const dreambenchReader: LogReader = {
   sniff(records) {
     if (records.length !== 1 || records[0]!.line !== 0) return false;
     const value = records[0]!.value;
-    if (!isObject(value) || !Array.isArray(value.messages)) return false;
+    if (!isObject(value)) return false;
+    // A transcript dreambench wrote says so; it is read (and its errors reported) as one even when broken.
+    if (typeof value.format === 'string' && value.format.startsWith('dreambench.transcript')) return true;
+    if (!Array.isArray(value.messages)) return false;
     // OpenAI chat logs also carry `messages`: theirs have system/tool roles or tool_calls.
     return value.messages.every((m) => isObject(m) && (m.role === 'user' || m.role === 'assistant') && !('tool_calls' in m));
   },
