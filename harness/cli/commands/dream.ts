@@ -100,7 +100,7 @@ export const dreamCommand: CommandModule<object, DreamArgs> = {
       process.stdout.write(`${result.message}\n`);
       if (result.changesetPath) process.stdout.write(`Changeset: ${result.changesetPath}\n`);
       for (const line of result.targets) process.stdout.write(`${line}\n`);
-      if (args['dry-run'] && result.changeset) process.stdout.write(JSON.stringify(result.changeset.changes, null, 2) + '\n');
+      if (args['dry-run'] && result.changeset) process.stdout.write(JSON.stringify({ inputs: result.changeset.inputs, changes: result.changeset.changes }, null, 2) + '\n');
       if (result.status === 'failed') process.exitCode = EXIT.failed;
       if (result.status === 'pending') process.exitCode = EXIT.resumable;
     } catch (error) {
