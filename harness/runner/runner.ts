@@ -61,6 +61,12 @@ export interface RunOptions {
   rateLimiters?: RateLimiterRegistry;
   /** Resume under another harness version (`resume --allow-harness-change`): recorded in the manifest. */
   allowHarnessChange?: boolean;
+  /**
+   * A pilot (`dreambench plan`): run only the first `sessions` sessions of the first `replicates`
+   * replicates, then stop resumable. The run directory is the full experiment's, so a later run or
+   * resume of it completes the rest without paying for the pilot's trials again.
+   */
+  pilot?: { sessions: number; replicates: number };
 }
 
 export interface RunOutcome {
@@ -205,7 +211,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     if (dir.hasSnapshot(spec.name, replicate, 0)) memory = dir.readSnapshot(spec.name, replicate, 0);
     else dir.writeSnapshot(spec.name, replicate, 0, memory);
 
-    for (let session = 1; session <= experiment.sessions; session++) {
+    const lastSession = options.pilot ? Math.min(experiment.sessions, options.pilot.sessions) : experiment.sessions;
+    if (options.pilot && replicate > options.pilot.replicates) return;
+    for (let session = 1; session <= lastSession; session++) {
       if (dir.hasSnapshot(spec.name, replicate, session)) {
         memory = dir.readSnapshot(spec.name, replicate, session);
         continue;
@@ -335,7 +343,11 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
 
   const trials = dir.trials();
   let message: string | undefined;
-  if (stopReason) {
+  const pilotStopped = options.pilot !== undefined && trials.length < total;
+  if (pilotStopped && !stopReason && pendingReview === 0 && infraBlocked === 0 && consolidationsBlocked === 0) {
+    manifest.status = 'stopped_budget';
+    message = `pilot done (${trials.length} of ${total} trials); \`dreambench resume ${options.runDir}\` runs the rest without repeating them`;
+  } else if (stopReason) {
     manifest.status = 'stopped_budget';
     message = `${stopReason}; raise the budget and resume to continue`;
   } else if (pendingReview > 0) {
