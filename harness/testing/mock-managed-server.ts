@@ -575,7 +575,13 @@ export class MockManagedServer {
       execution_identity: { type: 'service_account' },
       mcp_servers: [],
       metadata: metadataOf(b.metadata),
-      model: { id: modelId, effort: { type: 'high' }, speed: 'standard' },
+      // Model settings as given; unset effort resolves to a per-model default (the SDK: "resolved to the per-model default at save time").
+      model: {
+        id: modelId,
+        effort: { type: isRecord(b.model) && typeof b.model.effort === 'string' ? (b.model.effort as 'low' | 'medium' | 'high' | 'xhigh' | 'max') : 'high' },
+        speed: isRecord(b.model) && b.model.speed === 'fast' ? 'fast' : 'standard',
+        ...(isRecord(b.model) && typeof b.model.inference_geo === 'string' ? { inference_geo: b.model.inference_geo } : {}),
+      },
       multiagent,
       name,
       skills: [],
