@@ -70,7 +70,13 @@ function detailsOf(runDir: string, record: TrialRecord): ManagedDetails {
 }
 
 /** One attempt of the first legal-drafting task on the runtime, in a fresh workspace. */
-async function oneAttempt(mock: MockManagedServer, kind: 'stateless' | 'outcomes' | 'multiagent', options: Record<string, unknown> = {}, budgets = { max_turns: 30, max_output_tokens: 4096 }) {
+async function oneAttempt(
+  mock: MockManagedServer,
+  kind: 'stateless' | 'memory' | 'outcomes' | 'multiagent',
+  options: Record<string, unknown> = {},
+  budgets = { max_turns: 30, max_output_tokens: 4096 },
+  memoryFiles: Record<string, string> = {},
+) {
   const config = parseManagedOptions(kind, `managed-${kind}`, { ...FAST, ...options });
   const runtime = new ManagedRuntime(config, { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: mock.url });
   const suite = suites.get('legal-drafting')!;
@@ -89,7 +95,7 @@ async function oneAttempt(mock: MockManagedServer, kind: 'stateless' | 'outcomes
     trialId: `managed-${kind}/r1/s001/000-x`,
     attempt: 1,
     workdir,
-    memoryFiles: {},
+    memoryFiles,
     revision: 0,
   });
   return { result, details: result.runtime as unknown as ManagedDetails, workdir };
@@ -157,7 +163,8 @@ describe('events and usage', () => {
     expect(usageOfApi({ input_tokens: 5, cache_creation: { ephemeral_5m_input_tokens: 7, ephemeral_1h_input_tokens: 3 } }).cache_write_tokens).toBe(10);
     expect(usageOfApi({ input_tokens: 5, cache_creation_input_tokens: 9 }).cache_write_tokens).toBe(9);
     const mock = await startServer({ flatCacheCreation: true });
-    const { details } = await oneAttempt(mock, 'stateless');
+    // A memory store makes the sim's requests write a cached prefix.
+    const { details } = await oneAttempt(mock, 'memory', {}, undefined, { 'lessons.md': '# Lessons\n\n- Set render_docx.heading_style="LegalHeading1".\n' });
     const written = mock.sessions.get(details.session_id)!.usage.cache_write_tokens;
     expect(written).toBeGreaterThan(0);
     expect(details.vendor_usage.cache_write_tokens).toBe(written);
