@@ -155,6 +155,8 @@ export interface MockManagedOptions {
   vendorLimitSession?: (index: number) => 'tool_use_limit_reached_error' | 'compaction_limit_reached_error' | undefined;
   /** Model requests (per session, 0-based) whose span ends with is_error: true. */
   errorSpans?: (request: number) => boolean;
+  /** Paths the account has no access to (a research preview it is not in): 403 permission_error. */
+  forbidPaths?: RegExp[];
 }
 
 export const DOCUMENTED_DREAM_MODELS = ['claude-opus-4-7', 'claude-sonnet-4-6'] as const;
@@ -341,6 +343,9 @@ export class MockManagedServer {
     try {
       this.checkCommon(record);
       this.checkRate();
+      if (this.options.forbidPaths?.some((p) => p.test(record.path))) {
+        throw new HttpError(403, 'permission_error', 'Your organization does not have access to this research preview.');
+      }
       for (const pattern of this.options.rateLimitFirst ?? []) {
         const key = pattern.source;
         if (pattern.test(record.path) && !this.limited.has(key)) {
@@ -417,11 +422,21 @@ export class MockManagedServer {
         this.beta(r, [BETA.managedAgents]);
         if (m === 'POST' && !id) return { json: this.createAgent(body(r)) };
         if (m === 'GET' && id && !sub) return { json: this.agent(id).object };
+        if (m === 'POST' && id && sub === 'archive') {
+          const agent = this.agent(id).object;
+          agent.archived_at ??= now();
+          return { json: agent };
+        }
         break;
       case 'environments':
         this.beta(r, [BETA.managedAgents]);
         if (m === 'POST' && !id) return { json: this.createEnvironment(body(r)) };
         if (m === 'GET' && id && !sub) return { json: this.environment(id) };
+        if (m === 'POST' && id && sub === 'archive') {
+          const env = this.environment(id);
+          env.archived_at ??= now();
+          return { json: env };
+        }
         break;
       case 'memory_stores': {
         this.beta(r, [BETA.agentMemory, BETA.managedAgents]);
@@ -453,6 +468,10 @@ export class MockManagedServer {
         if (!id) break;
         const session = this.session(id);
         if (m === 'GET' && !sub) return { json: session.object() };
+        if (m === 'POST' && sub === 'archive') {
+          session.archivedAt ??= now();
+          return { json: session.object() };
+        }
         if (sub === 'events' && !subId) {
           if (m === 'GET') return { json: session.listEvents(r.query) };
           if (m === 'POST') return { json: session.receive(body(r)) };
@@ -467,6 +486,11 @@ export class MockManagedServer {
         if (!id) break;
         if (m === 'GET' && !sub) return { json: this.dream(id).object };
         if (m === 'POST' && sub === 'cancel') return { json: this.cancelDream(this.dream(id)) };
+        if (m === 'POST' && sub === 'archive') {
+          const dream = this.dream(id).object;
+          dream.archived_at ??= now();
+          return { json: dream };
+        }
         break;
       case 'files':
         if (m === 'GET' && !id) {
@@ -979,6 +1003,7 @@ class MockSession {
   /** What sessions.retrieve shows: status and usage reach it statusLagMs after they change. */
   private visible: { status: MockSession['status']; usage: Usage; activeSeconds: number } = { status: 'idle', usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 }, activeSeconds: 0 };
   private modelRequests = 0;
+  archivedAt: string | null = null;
 
   constructor(
     private readonly server: MockManagedServer,
@@ -1026,7 +1051,7 @@ class MockSession {
     return {
       id: this.id,
       agent: this.agentSnapshot(),
-      archived_at: null,
+      archived_at: this.archivedAt,
       budget: this.budget,
       created_at: this.created_at,
       environment_id: this.environmentId,
