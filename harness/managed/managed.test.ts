@@ -126,6 +126,7 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
       expect(record.cost_usd).toBeCloseTo(details.token_cost_usd, 10);
       expect(details.runtime_cost_source).toBe('active_seconds x documented rate');
       expect(details.runtime_cost_usd!).toBeGreaterThan(0);
+      expect(record.runtime_cost_usd).toBeCloseTo(details.runtime_cost_usd!, 10);
       expect(details.list_cost_usd!).toBeCloseTo(details.token_cost_usd + details.runtime_cost_usd!, 6);
       expect(details.usage_settled).toBe(true);
       expect(record.tool_calls).toBeGreaterThan(0);

@@ -392,6 +392,7 @@ export class ManagedRuntime implements AgentRuntime {
       usage,
       // Arms are compared on token cost (priced as for the open arms); the runtime cost is in the details.
       cost_usd: cost.token_cost_usd,
+      ...(cost.runtime_cost_usd !== undefined ? { runtime_cost_usd: cost.runtime_cost_usd } : {}),
       tool_calls: result.tool_calls,
       ...(result.infra_error ? { infra_error: result.infra_error } : {}),
       runtime: details as unknown as Record<string, unknown>,
