@@ -291,7 +291,8 @@ export class ManagedRuntime implements AgentRuntime {
     const { session, settled } = await settledSession(this.client, base.session_id, {
       initialMs: Math.min(250, this.config.poll.initial_ms),
       maxMs: this.config.poll.max_ms,
-      timeoutMs: this.config.settle_timeout_ms,
+      // An infra stop (e.g. a session still running at its timeout) has nothing to wait for: one read.
+      timeoutMs: result.stop === 'infra' ? 0 : this.config.settle_timeout_ms,
       ...(input.signal ? { signal: input.signal } : {}),
     });
     const totals = totalsOf(session);

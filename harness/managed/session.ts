@@ -368,6 +368,8 @@ class SessionRun {
     for await (const event of this.sdk.beta.sessions.events.list(this.input.sessionId, { limit: 100, ...(cursor ? { 'created_at[gt]': cursor } : {}) })) {
       if (this.done) break;
       if (this.seen.has(event.id)) continue;
+      // Still queued and already noted: nothing new until it is processed.
+      if ((event as { processed_at?: string | null }).processed_at === null && this.queued.has(event.id)) continue;
       fresh++;
       await this.process(event);
     }
@@ -599,7 +601,7 @@ class SessionRun {
         for await (const event of this.sdk.beta.sessions.threads.events.list(thread.id, query)) {
           if (typeof event.processed_at !== 'string' || this.threadSeen.has(event.id)) continue;
           this.threadSeen.add(event.id);
-          if (!newest || event.processed_at > (this.threadNewest.get(thread.id) ?? '')) this.threadNewest.set(thread.id, event.processed_at);
+          if (event.processed_at > (this.threadNewest.get(thread.id) ?? '')) this.threadNewest.set(thread.id, event.processed_at);
           if (event.type !== 'span.model_request_end') continue;
           const usage = usageOfSpan(event.model_usage);
           addInto(this.threadUsage, usage);
