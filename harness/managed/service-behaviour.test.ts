@@ -152,7 +152,7 @@ describe('events and usage', () => {
     const first = await oneAttempt(mock, 'stateless');
     expect(first.result.stop).toBe('end_turn');
     expect(first.details.vendor_limit).toBe('tool_use_limit_reached_error');
-    expect(first.details.stop_detail).toBe('vendor limit: tool_use_limit_reached_error');
+    expect(first.details.stop_detail).toBe("vendor limit: tool_use_limit_reached_error (the service's limit on tool calls in a session was reached)");
     expect(first.details.model_request_errors).toBe(1);
     expect(first.result.turns.every((t) => t.stop_reason !== 'max_tokens')).toBe(true);
     const second = await oneAttempt(mock, 'stateless');

@@ -493,7 +493,7 @@ class SessionRun {
         this.errors.push({ type: event.error.type, message: event.error.message, retry_status: event.error.retry_status.type });
         if (VENDOR_LIMITS[event.error.type]) this.vendorLimit = event.error.type;
         if (event.error.retry_status.type === 'terminal' && VENDOR_LIMITS[event.error.type]) {
-          this.finish(this.submitted ? 'submitted' : 'end_turn', `vendor limit: ${event.error.type}`);
+          this.finish(this.submitted ? 'submitted' : 'end_turn', `vendor limit: ${event.error.type} (${VENDOR_LIMITS[event.error.type]})`);
         } else if (event.error.retry_status.type === 'terminal') {
           this.finish('infra', event.error.type, `session ${this.input.sessionId}: ${event.error.type}: ${event.error.message}`);
         }
@@ -545,7 +545,7 @@ class SessionRun {
       case 'retries_exhausted': {
         const type = this.lastError?.type ?? 'unknown_error';
         // The service's own limits: the agent's work ended unfinished (not a harness budget, not an outage).
-        if (VENDOR_LIMITS[type]) return this.finish(this.submitted ? 'submitted' : 'end_turn', `vendor limit: ${type}`);
+        if (VENDOR_LIMITS[type]) return this.finish(this.submitted ? 'submitted' : 'end_turn', `vendor limit: ${type} (${VENDOR_LIMITS[type]})`);
         return this.finish('infra', type, `session ${this.input.sessionId}: ${type}: ${this.lastError?.message ?? 'retries exhausted'}`);
       }
       default:
