@@ -19,6 +19,7 @@ import { tasksCommand } from './commands/tasks.js';
 import { auditMemoryCommand } from './commands/audit-memory.js';
 import { leakScanCommand } from './commands/leak-scan.js';
 import { planCommand } from './commands/plan.js';
+import { managedCommand } from './commands/managed.js';
 import { EXIT, failWith } from './exit.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -40,6 +41,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(auditMemoryCommand)
     .command(leakScanCommand)
     .command(planCommand)
+    .command(managedCommand)
     .demandCommand(1, 'Name a command: run, resume, report, list, schema, memory, dream, compare, history or worker.')
     .strict()
     .recommendCommands()

@@ -119,6 +119,7 @@ export async function prepareRun(experiment: Experiment, suites: Map<string, Sui
     try {
       const arm = await createArm(factory, spec.options);
       for (const modelSpec of arm.orchestration?.models ?? []) modelFor(modelSpec);
+      arm.checkRun?.({ model, graderModel });
       arms.push({ spec, arm, artifactsFolder: arm.artifactsFolder ?? factory.artifactsFolder ?? factory.name });
     } catch (error) {
       throw new ArmSetupError(`arm "${spec.name}": ${(error as Error).message}`);
