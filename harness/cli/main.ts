@@ -18,6 +18,7 @@ import { workerCommand } from './commands/worker.js';
 import { tasksCommand } from './commands/tasks.js';
 import { auditMemoryCommand } from './commands/audit-memory.js';
 import { leakScanCommand } from './commands/leak-scan.js';
+import { viewCommand } from './commands/view.js';
 import { EXIT, failWith } from './exit.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -38,6 +39,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(tasksCommand)
     .command(auditMemoryCommand)
     .command(leakScanCommand)
+    .command(viewCommand)
     .demandCommand(1, 'Name a command: run, resume, report, list, schema, memory, dream, compare, history or worker.')
     .strict()
     .recommendCommands()
