@@ -29,7 +29,7 @@ async function comparePage(params: URLSearchParams): Promise<void> {
   const [left, right] = await Promise.all([findTrial(a, armA, rep, session, slot), findTrial(b, armB, rep, session, slot)]);
   const column = (runId: string, arm: string, d: TrialDetail | undefined, side: string): HTMLElement =>
     h('div', { id: `side-${side}` },
-      h('h2', {}, d ? h('a', { href: `#/run/${runId}/trial/${encodeURIComponent(d.id)}` }, `${runId}: ${d.id}`) : `${runId}: ${arm}`),
+      h('h2', { class: 'side-title' }, d ? h('a', { href: `#/run/${runId}/trial/${encodeURIComponent(d.id)}` }, `${runId}: ${d.id}`) : `${runId}: ${arm}`),
       d ? trialBody(runId, d) : h('p', { class: 'muted' }, 'No trial at this slot.'));
   show(
     h('h1', {}, 'Side by side'),

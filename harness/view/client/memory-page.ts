@@ -99,7 +99,7 @@ async function memoryPage(runId: string, params: URLSearchParams): Promise<void>
   const sessions = m.snapshots.map((s) => s.session);
   const chosen = Number(params.get('session') ?? sessions[sessions.length - 1] ?? 0);
   const snap = m.snapshots.find((s) => s.session === chosen) ?? m.snapshots[m.snapshots.length - 1];
-  const pendingSessions = m.changesets.filter((c) => c.status === 'pending' || c.status === 'reviewed').map((c) => c.session).filter((s) => !sessions.includes(s));
+  const pendingSessions = m.changesets.filter((c) => (c.status === 'pending' || c.status === 'reviewed') && c.proposed).map((c) => c.session).filter((s) => !sessions.includes(s));
   const targets = [...sessions, ...pendingSessions];
   const from = params.get('from') ?? String(sessions.length > 1 ? sessions[sessions.length - 2] : sessions[0] ?? 0);
   const to = params.get('to') ?? String(targets[targets.length - 1] ?? 0);
@@ -108,7 +108,8 @@ async function memoryPage(runId: string, params: URLSearchParams): Promise<void>
     next.set(k, v);
     location.hash = `#/run/${runId}/memory?${next.toString()}`;
   };
-  const reload = (): void => void memoryPage(runId, params).catch((error: unknown) => show(errorBox(error)));
+  // After a decision: render the page again through the router (app.ts), which reports when it is done.
+  const reload = (): void => void render();
   const diffBox = h('div', { id: 'entry-diff' }, h('p', { class: 'muted' }, 'Loading the diff…'));
   const replicas = detail.memory.flatMap((x) => x.replicates.map((r) => `${x.arm} r${r.rep}`));
   show(

@@ -46,6 +46,7 @@ interface Changeset {
   dream: string; session: number; status: string; review_mode: string; created_at: string; changes: Change[];
   replay: { trials: number }; analysis: { mode: string; findings: number; error?: string }; dropped_findings: Array<{ text: string; reason: string; evidence: string[] }>;
   memory_tokens: { before: number; after?: number; cap: number | null };
+  proposed?: Record<string, string>;
 }
 interface EntryEdit { dream: string; session: number; n: number; kind: string; status: string; reason: string; evidence: string[]; before?: string; after?: string }
 interface MemoryTimeline { arm: string; rep: number; snapshots: SnapshotView[]; changesets: Changeset[]; edits: Record<string, EntryEdit[]> }
