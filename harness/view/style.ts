@@ -50,5 +50,7 @@ details.unknown { background: #fff3e0; padding: 4px 8px; border-radius: 4px; }
 .actions textarea { width: 100%; min-height: 50px; }
 .error-box { background: var(--del); padding: 8px; border-radius: 4px; }
 .tabs a { margin-right: 12px; }
+td.chosen { background: #eef3ff; }
+td.entry-label { max-width: 640px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 iframe.preview { width: 100%; height: 600px; border: 1px solid var(--line); }
 `;

@@ -79,10 +79,31 @@ function changesetView(runId: string, m: MemoryTimeline, c: Changeset, reload: (
     h('summary', {}, `Dream after session ${c.session} (${c.dream}): `, h('span', { class: `pill ${c.status}` }, c.status),
       ` ${c.changes.length} changes (${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}), ${c.replay.trials} trials replayed, review ${c.review_mode}`),
     c.analysis.error ? h('p', { class: 'bad' }, `analysis failed: ${c.analysis.error}`) : null,
+    c.status === 'reviewed' ? h('p', { class: 'reviewed-note' }, 'Every change is decided. Continue the run with `dreambench resume <run-dir>`: it applies the approved changes and writes the memory after this session.') : null,
     pending ? h('div', { class: 'actions' }, h('button', { class: 'approve-all', onclick: () => all('approve-all') }, 'approve all pending'), h('button', { class: 'reject-all', onclick: () => all('reject-all') }, 'reject all pending'), status) : null,
     c.changes.map((ch) => changeView(runId, m, c, ch, reload)),
     c.dropped_findings.length > 0 ? h('details', {}, h('summary', {}, `${c.dropped_findings.length} findings not turned into changes`), h('ul', {}, c.dropped_findings.map((f) => h('li', {}, `${f.text} — ${f.reason}`)))) : null,
   );
+}
+
+/** Entries over sessions: one row per entry (by identity), one column per snapshot; ● present, ✎ text changed since the previous snapshot. */
+function entryMatrix(m: MemoryTimeline, chosen: number | undefined, onPick: (session: number) => void): HTMLElement {
+  const MAX_ROWS = 300;
+  const order: string[] = [];
+  const label = new Map<string, string>();
+  for (const snap of m.snapshots) for (const e of snap.entries) if (!label.has(e.key)) { order.push(e.key); label.set(e.key, e.text); }
+  const textAt = m.snapshots.map((snap) => new Map(snap.entries.map((e) => [e.key, e.text])));
+  const rows = order.slice(0, MAX_ROWS).map((key) =>
+    h('tr', {}, h('td', { class: 'entry-label', title: label.get(key) ?? '' }, (label.get(key) ?? '').slice(0, 90)),
+      m.snapshots.map((snap, i) => {
+        const text = textAt[i]!.get(key);
+        const previous = i > 0 ? textAt[i - 1]!.get(key) : undefined;
+        const mark = text === undefined ? '' : previous !== undefined && previous !== text ? '✎' : '●';
+        return h('td', { class: `num${snap.session === chosen ? ' chosen' : ''}` }, mark);
+      })));
+  return h('details', { class: 'card', id: 'entry-matrix', open: order.length <= 40 },
+    h('summary', {}, `Entries over sessions (${order.length} entries${order.length > MAX_ROWS ? `, first ${MAX_ROWS} shown` : ''})`),
+    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'entry'), m.snapshots.map((snap) => h('th', { class: 'num sortable', onclick: () => onPick(snap.session) }, `s${snap.session}`)))), h('tbody', {}, rows)));
 }
 
 function tokenBox(): HTMLElement | null {
@@ -121,6 +142,7 @@ async function memoryPage(runId: string, params: URLSearchParams): Promise<void>
       })),
       h('label', {}, 'snapshot after session', select('mem-session', sessions, String(snap?.session ?? ''), undefined, (v) => set('session', v))),
     ),
+    m.snapshots.length > 1 ? entryMatrix(m, snap?.session, (session) => set('session', String(session))) : null,
     snap
       ? h('div', { class: 'grid2' },
           h('div', {}, h('h2', { id: 'mem-title' }, `After session ${snap.session}: ${snap.entries.length} entries, ~${num(snap.tokens)} tokens`),
