@@ -22,6 +22,11 @@ export function findLibreOffice(): string | undefined {
   return undefined;
 }
 
+/** No preview for this file (its kind, or LibreOffice is absent or failed): the file itself can still be downloaded. */
+export class PreviewUnavailable extends Error {
+  override name = 'PreviewUnavailable';
+}
+
 const inFlight = new Map<string, Promise<string>>();
 
 function cacheDir(): string {
@@ -32,9 +37,9 @@ function cacheDir(): string {
 
 /** The PDF preview of `file` (converting it once), or a rejection saying why there is none. */
 export function pdfPreview(file: string, timeoutMs = 120_000): Promise<string> {
-  if (!PREVIEWABLE.test(file)) return Promise.reject(new Error(`${basename(file)}: no preview for this kind of file`));
+  if (!PREVIEWABLE.test(file)) return Promise.reject(new PreviewUnavailable(`${basename(file)}: no preview for this kind of file`));
   const soffice = findLibreOffice();
-  if (!soffice) return Promise.reject(new Error('LibreOffice is not installed, so there is no PDF preview (the file itself can be downloaded)'));
+  if (!soffice) return Promise.reject(new PreviewUnavailable('LibreOffice is not installed, so there is no PDF preview (the file itself can be downloaded)'));
   const stat = statSync(file);
   const key = createHash('sha256').update(`${file}\0${stat.size}\0${stat.mtimeMs}`).digest('hex').slice(0, 24);
   const cached = join(cacheDir(), `${key}.pdf`);
@@ -55,7 +60,7 @@ export function pdfPreview(file: string, timeoutMs = 120_000): Promise<string> {
             renameSync(pdf, cached);
             resolvePdf(cached);
           } else {
-            reject(new Error(`LibreOffice made no PDF of ${basename(file)}${error ? ` (${error.message.split('\n')[0]})` : ''}`));
+            reject(new PreviewUnavailable(`LibreOffice made no PDF of ${basename(file)}${error ? ` (${error.message.split('\n')[0]})` : ''}`));
           }
         } finally {
           rmSync(work, { recursive: true, force: true });

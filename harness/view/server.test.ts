@@ -12,6 +12,7 @@ import { executeRun } from '../runner/runner.js';
 import { RunDir } from '../storage/run-dir.js';
 import { compiledViewClient, SECRET, writeViewFixture, type ViewFixture } from '../testing/view-fixtures.js';
 import { startViewServer, type ViewServer } from './server.js';
+import { findLibreOffice } from './preview.js';
 
 interface Reply {
   status: number;
@@ -108,6 +109,16 @@ describe('dreambench view server', () => {
     expect(download.headers['content-disposition']).toMatch(/attachment; filename="draft.docx"/);
     expect((await raw('/api/run/review-run/trial?id=nope')).status).toBe(404);
   });
+
+  it.skipIf(!findLibreOffice())('previews a produced .docx as PDF through LibreOffice, and caches it', async () => {
+    const path = `/api/run/review-run/preview?path=${encodeURIComponent(fx.artifacts[0]!)}`;
+    const first = await raw(path);
+    expect(first.status, first.body.slice(0, 200)).toBe(200);
+    expect(first.headers['content-type']).toBe('application/pdf');
+    expect(first.body.startsWith('%PDF-')).toBe(true);
+    expect((await raw(path)).body.length).toBe(first.body.length);
+    expect((await raw(`/api/run/review-run/preview?path=${encodeURIComponent(fx.artifacts[1]!)}`)).status).toBe(404);
+  }, 180_000);
 
   it('never serves a file outside the run directories, however the path is written', async () => {
     const attempts = [

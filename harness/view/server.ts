@@ -16,6 +16,7 @@ import { assetNames, checkAssets, indexHtml, STYLE_FILE, trialQueryScript } from
 import { discoverRuns, type ServedRun } from './run-index.js';
 import { eventsSize, readEventsFrom } from './run-reader.js';
 import { PathRefused } from './safe-path.js';
+import { PreviewUnavailable } from './preview.js';
 import { parseDecision, reviewInRun, ReviewRefused } from './review-actions.js';
 import { VIEW_CSS } from './style.js';
 import { ReviewTargetError } from '../dreaming/review-targets.js';
@@ -61,7 +62,7 @@ const sendJson = (res: ServerResponse, status: number, value: unknown): void => 
 
 function statusOf(error: unknown): number {
   if (error instanceof PathRefused) return 403;
-  if (error instanceof NotFound || error instanceof MemoryNotFound) return 404;
+  if (error instanceof NotFound || error instanceof MemoryNotFound || error instanceof PreviewUnavailable) return 404;
   if (error instanceof ReviewRefused || error instanceof ReviewTargetError) return 400;
   return 500;
 }
