@@ -46,7 +46,7 @@ function followLive(): void {
     const showing = parts.length === 0 || (parts[0] === 'run' && parts[1] === update.run && parts[2] !== 'trial');
     if (!showing) return;
     window.clearTimeout(timer);
-    timer = window.setTimeout(() => void render(), 300);
+    timer = window.setTimeout(() => void render(), 1000);
   };
 }
 
