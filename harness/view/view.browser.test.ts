@@ -196,6 +196,22 @@ describe.skipIf(!hasChromium)(hasChromium ? 'dreambench view in chromium' : `dre
     expect(errors).toEqual([]);
   }, 180_000);
 
+  it('updates the runs page live while a run writes trials', async () => {
+    await visit('#/');
+    const cell = page.locator('tr[data-run="auto-run"] td.trials');
+    const before = Number(await cell.textContent());
+    const record = new RunDir(fx.other).trials()[0]!;
+    const dir = new RunDir(fx.other);
+    // What a running run does: a trial record, then its journal line.
+    await settle(async () => {
+      dir.appendTrial({ ...record, slot: 99 });
+      dir.event('trial_finished', { trial: `${record.arm}/r1/s001/099-${record.task}`, success: record.success });
+    });
+    await expect(cell.textContent()).resolves.toBe(String(before + 1));
+    await expect(page.locator('#live').textContent()).resolves.toMatch(/auto-run: 1 new event/);
+    expect(errors).toEqual([]);
+  });
+
   it('exports a static copy that works from file:// with no server', async () => {
     const out = join(tempDir('dreambench-view-export-'), 'share');
     const summary = await exportStatic({ paths: [join(fx.base, 'runs')], out, assetsDir: compiledViewClient() });
