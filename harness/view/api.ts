@@ -117,7 +117,18 @@ export function createApi(runs: () => ServedRun[]): Api {
   return {
     runs,
     async get(path, params) {
-      if (path === '/api/runs') return json({ runs: runs().map(summarizeRun) });
+      if (path === '/api/runs') {
+        // One unreadable run (e.g. a manifest cut short by a full disk) must not hide the others.
+        return json({
+          runs: runs().map((run) => {
+            try {
+              return summarizeRun(run);
+            } catch (error) {
+              return { id: run.id, name: run.id, model: '?', arms: [], status: 'unreadable', created_at: '', updated_at: '', trials: 0, cost_usd: 0, simulated: false, invalid: (error as Error).message, per_arm: [] };
+            }
+          }),
+        });
+      }
       const m = /^\/api\/run\/([A-Za-z0-9._-]+)(?:\/([a-z-]+))?$/.exec(path);
       const name = m?.[2] ?? '';
       const route = m && Object.hasOwn(routes, name) ? routes[name] : undefined;

@@ -2,7 +2,7 @@
 // encoded and double-encoded traversal, absolute paths, symlinks out of the run), the Host check,
 // and review actions (token, Origin, JSON) with the same effect as `dreambench memory review`.
 
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,25 @@ describe('dreambench view server', () => {
       const mine = trials.filter((t) => t.arm === arm.arm);
       expect(arm.trials).toBe(mine.length);
       expect(arm.successes).toBe(mine.filter((t) => t.success).length);
+    }
+  });
+
+  it('still lists the other runs when one run\'s manifest cannot be read', async () => {
+    const broken = join(fx.base, 'runs', 'broken-run');
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, 'manifest.json'), '{"format": "dreambench.run/v1", "name": ');
+    try {
+      const solo = await startViewServer({ paths: [join(fx.base, 'runs')], port: 0, assetsDir: compiledViewClient() });
+      try {
+        const res = await fetch(new URL('/api/runs', solo.url));
+        const { runs } = (await res.json()) as { runs: Array<{ id: string; status: string; invalid?: string }> };
+        expect(runs.map((r) => [r.id, r.status])).toEqual([['auto-run', 'completed'], ['broken-run', 'unreadable'], ['review-run', 'awaiting_review']]);
+        expect(runs.find((r) => r.id === 'broken-run')!.invalid).toMatch(/JSON/);
+      } finally {
+        await solo.close();
+      }
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
     }
   });
 
