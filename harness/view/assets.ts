@@ -50,6 +50,8 @@ export function indexHtml(mode: 'server' | 'static', prefix = 'assets/'): string
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<title>dreambench view</title>',
+    // No favicon request (it would be a 404 in the console).
+    '<link rel="icon" href="data:,">',
     `<link rel="stylesheet" href="${prefix}${STYLE_FILE}">`,
     '</head>',
     `<body data-mode="${mode}">`,

@@ -168,6 +168,9 @@ describe.skipIf(!hasChromium)(hasChromium ? 'dreambench view in chromium' : `dre
     const id = await link.getAttribute('data-trial');
     await settle(() => page.evaluate(`document.querySelector('#mem-entries .provenance a.trial-link').click()`));
     await expect(page.locator('#trial-title').textContent()).resolves.toBe(id);
+    const session = Number(/\/s(\d+)\//.exec(id!)![1]);
+    await settle(() => page.click('#memory-read'));
+    await expect(page.locator('#mem-title').textContent()).resolves.toMatch(new RegExp(`^After session ${session - 1}:`));
     expect(errors).toEqual([]);
   });
 

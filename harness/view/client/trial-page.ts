@@ -66,7 +66,10 @@ async function trialPage(runId: string, id: string): Promise<void> {
   const r = d.record;
   show(
     h('h1', { id: 'trial-title' }, d.id),
-    h('p', {}, h('a', { href: `#/compare?a=${runId}&b=${runId}&arm=${encodeURIComponent(r.arm)}&rep=${r.replicate}&session=${r.session}&slot=${r.slot}` }, 'side by side with another arm on this slot')),
+    h('p', {},
+      h('a', { href: `#/compare?a=${runId}&b=${runId}&arm=${encodeURIComponent(r.arm)}&rep=${r.replicate}&session=${r.session}&slot=${r.slot}` }, 'side by side with another arm on this slot'),
+      ' · ',
+      h('a', { id: 'memory-read', href: `#/run/${runId}/memory?arm=${encodeURIComponent(r.arm)}&rep=${r.replicate}&session=${r.session - 1}` }, `the memory it read (${r.arm} r${r.replicate} after session ${r.session - 1})`)),
     trialBody(runId, d),
   );
 }
