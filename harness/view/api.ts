@@ -109,7 +109,7 @@ export function createApi(runs: () => ServedRun[]): Api {
     },
     memory: (run, params) => json(memoryTimeline(run.root, params.arm ?? '', int(params, 'rep'))),
     'memory-diff': (run, params) => json(entryDiff(run.root, params.arm ?? '', int(params, 'rep'), int(params, 'from'), int(params, 'to'))),
-    events: (run, params) => json(readEventsFrom(run.root, Number(params.since) || 0)),
+    events: (run, params) => json(readEventsFrom(run.root, Math.max(0, Math.floor(Number(params.since)) || 0))),
     file: (run, params) => ({ kind: 'file', path: runFile(run.root, params.path ?? ''), ...contentType(params.path ?? '') }),
     preview: async (run, params) => ({ kind: 'file', path: await pdfPreview(runFile(run.root, params.path ?? '')), type: 'application/pdf', download: false }),
   };
