@@ -244,5 +244,12 @@ describe('dreambench view server', () => {
       setTimeout(() => new RunDir(fx.other).event('viewer_test', { n: 1 }), 200);
     });
     expect(events.join('')).toMatch(/"run":"auto-run"/);
+    // The same journal by polling: everything from offset 0, then nothing new from the returned offset.
+    const all = await json<{ events: Array<{ type: string }>; offset: number }>('/api/run/auto-run/events?since=0');
+    expect(all.events[0]!.type).toBe('run_started');
+    expect(all.events.at(-1)!.type).toBe('viewer_test');
+    expect(all.offset).toBe(readFileSync(join(fx.other, 'events.jsonl')).length);
+    expect((await json<{ events: unknown[] }>(`/api/run/auto-run/events?since=${all.offset}`)).events).toEqual([]);
+    expect((await json<{ events: unknown[] }>('/api/run/auto-run/events?since=-40')).events.length).toBe(all.events.length);
   });
 });
