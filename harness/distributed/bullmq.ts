@@ -174,18 +174,21 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Tr
     entry.busy = true;
     entry.again = false;
     try {
-      const job: Job<TrialJobData, TrialResult> | undefined = await queue.getJob(entry.jobId);
-      const state = job ? await job.getState() : 'unknown';
-      if (!job || state === 'unknown') {
+      // The state first, then the job: a job read before its state turned completed has no return value yet.
+      const state = await queue.getJobState(entry.jobId);
+      if (state === 'unknown') {
         const lost = entry.added;
         await add(entry);
         return lost ? 'lost' : 'ok';
       }
       if (!entry.added) stats.adopted++;
       entry.added = true;
-      if (state === 'completed') await settle(entry, { result: job.returnvalue });
-      else if (state === 'failed') {
-        if (job.attemptsMade >= (job.opts.attempts ?? 1)) await settle(entry, { error: new Error(`trial ${trialId(entry.data.job.key)} failed on a worker: ${job.failedReason}`) });
+      if (state !== 'completed' && state !== 'failed') return 'ok';
+      const job: Job<TrialJobData, TrialResult> | undefined = await queue.getJob(entry.jobId);
+      if (!job) return 'ok'; // gone in between: the next check enqueues it again
+      if (state === 'completed' && job.returnvalue) await settle(entry, { result: job.returnvalue });
+      else if (state === 'failed' && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+        await settle(entry, { error: new Error(`trial ${trialId(entry.data.job.key)} failed on a worker: ${job.failedReason}`) });
       }
       return 'ok';
     } catch (error) {
