@@ -4,7 +4,7 @@
 // job came for that long (a fleet that scales down by itself).
 
 import type { CommandModule } from 'yargs';
-import { startWorker, DEFAULT_QUEUE } from '../../distributed/bullmq.js';
+import { startWorker, DEFAULT_QUEUE, type RunningWorker } from '../../distributed/bullmq.js';
 import { describeRedis, redisUrlOf } from '../executor-flags.js';
 import { UsageError } from '../exit.js';
 
@@ -46,8 +46,30 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
     const verbose = args.verbose ?? false;
     const graceMs = Math.max(0, (args['stop-grace'] ?? 5) * 1000);
     const say = (line: string): void => void process.stdout.write(`${line}\n`);
-    let stop: (why: string) => void = () => undefined;
-    const running = await startWorker({
+    // Signal handlers go in before anything else (and before "worker ready" is printed): a SIGTERM
+    // that arrives while the worker is still connecting stops it as well.
+    let running: RunningWorker | undefined;
+    let stopping = false;
+    let stopped: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (stopped = resolve));
+    const stop = (why: string): void => {
+      if (stopping) {
+        say('worker: second stop request, exiting now (trials in flight go back to the queue when their lock expires)');
+        process.exit(0);
+      }
+      stopping = true;
+      say(`worker stopping (${why}): ${running?.inFlight() ?? 0} trial(s) in flight get up to ${graceMs / 1000} s to finish, then go back to the queue`);
+      // Whatever Redis does, the process is gone a few seconds after the grace.
+      setTimeout(() => {
+        say('worker: Redis did not answer while stopping; exiting');
+        process.exit(0);
+      }, graceMs + 8_000).unref();
+      if (running) void running.close().then(stopped);
+      else stopped();
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    running = await startWorker({
       redisUrl,
       ...(args.queue ? { queue: args.queue } : {}),
       concurrency: args.concurrency ?? 4,
@@ -59,27 +81,10 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
         if (verbose || !/^(start|done|released) /.test(line)) say(line);
       },
     });
+    if (stopping) void running.close().then(stopped);
     const limits = share === undefined ? 'rate limits shared through Redis' : `rate limits at ${share} of the experiment's, in this process`;
     say(`worker ready: queue "${args.queue ?? DEFAULT_QUEUE}" at ${describeRedis(redisUrl)}, concurrency ${args.concurrency ?? 4}, ${limits} (pid ${process.pid})`);
-    await new Promise<void>((resolve) => {
-      let stopping = false;
-      stop = (why) => {
-        if (stopping) {
-          say('worker: second stop request, exiting now (trials in flight go back to the queue when their lock expires)');
-          process.exit(0);
-        }
-        stopping = true;
-        say(`worker stopping (${why}): ${running.inFlight()} trial(s) in flight get up to ${graceMs / 1000} s to finish, then go back to the queue`);
-        // Whatever Redis does, the process is gone a few seconds after the grace.
-        setTimeout(() => {
-          say('worker: Redis did not answer while stopping; exiting');
-          process.exit(0);
-        }, graceMs + 8_000).unref();
-        void running.close().then(resolve);
-      };
-      process.on('SIGINT', () => stop('SIGINT'));
-      process.on('SIGTERM', () => stop('SIGTERM'));
-    });
+    await finished;
     say('worker stopped');
     process.exit(0);
   },
