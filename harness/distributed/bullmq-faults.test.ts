@@ -120,6 +120,26 @@ describe.skipIf(!available)('distributed runs under Redis faults', () => {
     expect(worker!.output).toContain('no trial for 1 s');
   });
 
+  it('a worker stopped by SIGTERM in the middle of a trial hands it back, and another worker runs it', async () => {
+    const redis = await redisServer();
+    const queue = `release-${Date.now()}`;
+    const [leaving] = await workers(redis, queue, 1, ['--stop-grace', '0']);
+    let released: Promise<unknown> | undefined;
+    const run = distributedRun(redis, queue, 2, () => {
+      leaving!.child.kill('SIGTERM');
+      released = leaving!.exited(EXIT_CEILING_MS);
+    });
+    // The second worker joins after the first is gone, so every trial it held must come back to the queue.
+    await leaving!.waitFor(/^worker stopping/, 120_000);
+    expect(await released).toEqual({ code: 0, signal: null });
+    await workers(redis, queue, 1);
+    const { outcome } = await run;
+    expect(leaving!.output).toMatch(/^released /m);
+    expect(outcome.status).toBe('completed');
+    expect(outcome.trials).toHaveLength(local.trials.length);
+    expect(comparable(outcome.trials)).toEqual(comparable(local.trials));
+  });
+
   it('Redis restarted empty mid-run: the lost jobs are enqueued again and the trials are a local run’s, none twice', async () => {
     const redis = await redisServer();
     const queue = `restart-${Date.now()}`;

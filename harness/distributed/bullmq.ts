@@ -122,8 +122,16 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Tr
   const connection = bullmqConnection(options.redisUrl);
   const queue = new Queue<TrialJobData, TrialResult>(name, { connection });
   const events = new QueueEvents(name, { connection });
-  queue.on('error', () => undefined); // reported once by the link
-  events.on('error', () => undefined);
+  // Connection errors repeat on every retry: the link reports an outage once. Others once a minute each.
+  const reported = new Map<string, number>();
+  const onError = (error: Error): void => {
+    if (isConnectionError(error) || !link.up) return;
+    if (Date.now() - (reported.get(error.message) ?? 0) < 60_000) return;
+    reported.set(error.message, Date.now());
+    log(`Redis error: ${error.message}`);
+  };
+  queue.on('error', onError);
+  events.on('error', onError);
   events.on('stalled', ({ jobId }) => {
     stats.stalled++;
     stats.stalledJobs.push(jobId);
