@@ -121,6 +121,12 @@ export interface SharedBuckets {
   /** Hold every process's requests back until `untilMs` (epoch ms), e.g. after a 429. */
   pause(untilMs: number): Promise<void>;
 }
+/**
+ * The arrival-jitter margin of a fleet sharing buckets in Redis: a request is paced when Redis runs
+ * the take, then travels back to its process, through that process's event loop and over the
+ * network; 1 s of a minute (1.7%) covers that on a loaded machine (scripts/bench-scale-out.ts).
+ */
+const SHARED_MARGIN_MS = 1_000;
 /** How much future refill a request may borrow (ms at the limit's rate); the rate leaves room for it. */
 const BORROW_MS = 25;
 const SPEC_KEY: Record<Dimension, keyof RateLimitSpec> = { requests: 'rpm', input: 'itpm', output: 'otpm', tokens: 'tpm' };
@@ -136,7 +142,7 @@ class Bucket {
     public limit: number,
     private readonly periodMs: number,
     private readonly burstMs: number,
-    private readonly marginMs: number,
+    public marginMs: number,
     now: number,
   ) {
     this.updatedAt = now;
@@ -227,7 +233,7 @@ export class RateLimiter {
   private readonly configured: RateLimitSpec;
   private readonly periodMs: number;
   private readonly burstMs: number;
-  private readonly marginMs: number;
+  private marginMs: number;
   private readonly adaptive: boolean;
   private readonly maxPauseMs: number;
   private readonly now: () => number;
@@ -274,8 +280,17 @@ export class RateLimiter {
    * Keep the buckets' state in a store shared with other processes from now on (the limits stay
    * this limiter's). Requests are then served in order by one loop that asks the store.
    */
-  useShared(store: SharedBuckets): void {
+  useShared(store: SharedBuckets, marginMs = SHARED_MARGIN_MS): void {
     this.shared = store;
+    // Requests of several processes reach the server with more spread than one process's.
+    if (marginMs > this.marginMs) {
+      this.marginMs = marginMs;
+      const now = this.now();
+      for (const bucket of this.buckets.values()) {
+        bucket.marginMs = marginMs;
+        bucket.setLimit(bucket.limit, now);
+      }
+    }
   }
 
   /** Wait for room for one request needing `need`, then take it. Rejects with the signal's reason on abort. */
