@@ -6,8 +6,8 @@
 // (a realistic model latency) and enforces a per-minute request limit with a sliding 60 s window.
 // The fleet shares one rate limiter in Redis; no worker is given a --rate-share.
 //
-//   npm run build && npm run bench:scale-out             # 75 s measured per fleet size, about 7 minutes
-//   npm run build && npm run bench:scale-out -- --quick  # 30 s measured per fleet size, about 3.5 minutes
+//   npm run build && npm run bench:scale-out             # 75 s measured per fleet size (plus process start-up)
+//   npm run build && npm run bench:scale-out -- --quick  # 30 s measured per fleet size
 //   options: --seconds N  --rpm N (default 600)  --workers 1,2,4,8  --concurrency N (trials per worker, default 4)
 //
 // Per fleet size: requests per minute served over the measured span (`seconds` after a 5 s ramp from the first request), the
