@@ -165,6 +165,46 @@ describe.skipIf(!available)('distributed runs under Redis faults', () => {
     expect(comparable(outcome.trials)).toEqual(comparable(local.trials));
   });
 
+  it('a coordinator whose Redis stays unreachable stops the run as resumable, and resume completes it', async () => {
+    const redis = await redisServer();
+    const queue = `gone-${Date.now()}`;
+    const runDir = join(tempDir(), 'run');
+    const lines: string[] = [];
+    const stopped = await executeRun({
+      runDir,
+      experiment: smallExperiment(INPUT),
+      executor: async (setup, { manifest }) => {
+        const executor = await bullmqExecutor({
+          redisUrl: redis.url,
+          queue,
+          runKey: `${manifest.run_id}@${manifest.created_at}`,
+          experiment: setup.experiment,
+          reconcileMs: 500,
+          giveUpMs: 2_000,
+          log: (line) => lines.push(line),
+        });
+        await redis.kill();
+        return executor;
+      },
+    });
+    // Status failed with a message: the CLI exits with 3 (stopped, resumable) and prints the message.
+    expect(stopped.status).toBe('failed');
+    expect(stopped.message).toMatch(/unreachable .*dreambench resume/);
+    expect(lines.filter((line) => /unreachable/.test(line))).toHaveLength(1);
+
+    await redis.restartEmpty();
+    await workers(redis, queue, 2);
+    const resumed = await executeRun({
+      runDir,
+      resume: true,
+      executor: async (setup, { manifest }) =>
+        bullmqExecutor({ redisUrl: redis.url, queue, runKey: `${manifest.run_id}@${manifest.created_at}`, experiment: setup.experiment, reconcileMs: 500 }),
+    });
+    expect(resumed.status).toBe('completed');
+    expect(resumed.trials).toHaveLength(local.trials.length);
+    expect(comparable(resumed.trials)).toEqual(comparable(local.trials));
+  });
+
   it('a coordinator SIGKILLed mid-run, resumed with the same workers attached, gives the trials of an uninterrupted run', async () => {
     const redis = await redisServer();
     const queue = `coordinator-${Date.now()}`;
