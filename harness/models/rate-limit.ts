@@ -122,11 +122,12 @@ export interface SharedBuckets {
   pause(untilMs: number): Promise<void>;
 }
 /**
- * The arrival-jitter margin of a fleet sharing buckets in Redis: a request is paced when Redis runs
- * the take, then travels back to its process, through that process's event loop and over the
- * network; 1 s of a minute (1.7%) covers that on a loaded machine (scripts/bench-scale-out.ts).
+ * The arrival-jitter margin of a fleet sharing buckets in Redis, as a fraction of the period: a
+ * request is paced when Redis runs the take, then travels back to its process, through that
+ * process's event loop and over the network; 1 s of a minute covers that on a loaded machine
+ * (scripts/bench-scale-out.ts).
  */
-const SHARED_MARGIN_MS = 1_000;
+const SHARED_MARGIN_OF_PERIOD = 1 / 60;
 /** How much future refill a request may borrow (ms at the limit's rate); the rate leaves room for it. */
 const BORROW_MS = 25;
 const SPEC_KEY: Record<Dimension, keyof RateLimitSpec> = { requests: 'rpm', input: 'itpm', output: 'otpm', tokens: 'tpm' };
@@ -280,7 +281,7 @@ export class RateLimiter {
    * Keep the buckets' state in a store shared with other processes from now on (the limits stay
    * this limiter's). Requests are then served in order by one loop that asks the store.
    */
-  useShared(store: SharedBuckets, marginMs = SHARED_MARGIN_MS): void {
+  useShared(store: SharedBuckets, marginMs = this.periodMs * SHARED_MARGIN_OF_PERIOD): void {
     this.shared = store;
     // Requests of several processes reach the server with more spread than one process's.
     if (marginMs > this.marginMs) {
