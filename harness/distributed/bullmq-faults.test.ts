@@ -1,9 +1,10 @@
 // Distributed runs under Redis faults, as a user running workers meets them: Debian's redis-server
 // on loopback, worker processes of the compiled bin, the coordinator in this process (or as a CLI
-// process, to SIGKILL it). What must hold: a worker stops on SIGTERM whatever Redis is doing; a run
-// whose Redis restarted empty or was flushed re-enqueues what was lost and ends with the trials of a
-// local run, none twice; a coordinator killed mid-run and resumed with the same workers attached
-// gives the trials of an uninterrupted run. No timing assertion is tight: exits are awaited with a
+// process, to SIGKILL it). What must hold: a worker stops on SIGTERM whatever Redis is doing, and
+// hands back the trials it holds; a run whose Redis restarted empty or was flushed re-enqueues what
+// was lost and ends with the trials of a local run, none twice; a coordinator whose Redis stays down
+// stops as resumable; a coordinator killed mid-run and resumed with the same workers attached gives
+// the trials of an uninterrupted run. No timing assertion is tight: exits are awaited with a
 // generous ceiling, and the machine may be loaded.
 
 import { writeFileSync } from 'node:fs';
