@@ -79,6 +79,14 @@ export interface PrepareOptions {
   rateLimiters?: RateLimiterRegistry;
 }
 
+/**
+ * An executor could not go on (e.g. its queue's Redis stayed unreachable) but nothing was lost: the
+ * run stops as resumable (exit 3) instead of failing.
+ */
+export class RunInterrupted extends Error {
+  override name = 'RunInterrupted';
+}
+
 /** Thrown for a bad arm or option while preparing (bad input). */
 export class ArmSetupError extends Error {
   override name = 'ArmSetupError';

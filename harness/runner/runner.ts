@@ -33,7 +33,7 @@ import { checkResumable, sameConfigOrRefuse } from './resume-checks.js';
 import { recordLeakScan } from '../controls/leak-scan.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
 import { RunDir, repairJsonLines, writeJsonAtomic, writeJsonAtomicAsync } from '../storage/run-dir.js';
-import { ArmSetupError, localExecutor, prepareRun, type LoadedArm, type RunSetup, type TrialExecutor } from './executor.js';
+import { ArmSetupError, RunInterrupted, localExecutor, prepareRun, type LoadedArm, type RunSetup, type TrialExecutor } from './executor.js';
 import { drainTrialCleanups } from './trial.js';
 import { redactMemory } from '../security/redact.js';
 import type { ProgressSink } from './progress.js';
@@ -329,6 +329,16 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     await executor.close().catch(() => undefined);
     setup.close();
     await drainTrialCleanups();
+    if (error instanceof RunInterrupted) {
+      // Nothing was lost: what finished is in trials.jsonl, the rest runs on resume.
+      const message = `${error.message}. Run \`dreambench resume ${options.runDir}\` to continue.`;
+      manifest.status = 'failed';
+      manifest.stop_reason = message;
+      manifest.updated_at = new Date().toISOString();
+      writeJsonAtomic(dir.manifestPath, manifest);
+      dir.event('run_interrupted', { reason: error.message });
+      return { status: manifest.status, runDir: options.runDir, manifest, trials: dir.trials(), message, ...(warnings.length ? { warnings } : {}) };
+    }
     manifest.status = 'failed';
     manifest.stop_reason = (error as Error).message;
     manifest.updated_at = new Date().toISOString();
