@@ -154,3 +154,12 @@ export function lifecycleWarning(modelId: string, today: string = new Date().toI
   }
   return `model ${model} is deprecated and retires on ${facts.retires} (${MODEL_FACTS_PATH}); plan a move to a current model`;
 }
+
+/** The options for a model spec from `model_options`, keyed by a spec or a prefix of one (longest wins). */
+export function modelOptionsFor(spec: string, table: Readonly<Record<string, ModelOptions>> | undefined): ModelOptions | undefined {
+  if (!table) return undefined;
+  const key = Object.keys(table)
+    .filter((k) => spec.startsWith(k))
+    .sort((a, b) => b.length - a.length)[0];
+  return key === undefined ? undefined : table[key];
+}
