@@ -32,9 +32,9 @@ const positiveInt = z.number().int().positive();
 export const budgetsSchema = z
   .object({
     max_turns: positiveInt.default(20).describe('agent turns per trial (per attempt)'),
-    max_tokens_per_trial: positiveInt.optional().describe('input+output tokens per trial'),
+    max_tokens_per_trial: positiveInt.optional().describe('tokens per trial, all four kinds (input, output, cache reads, cache writes)'),
     max_cost_per_trial: z.number().positive().optional().describe('USD per trial'),
-    max_tokens_per_run: positiveInt.optional().describe('input+output tokens for the whole run'),
+    max_tokens_per_run: positiveInt.optional().describe('tokens for the whole run, all four kinds (input, output, cache reads, cache writes), failed attempts and consolidations included'),
     max_cost_per_run: z.number().positive().optional().describe('USD for the whole run; the run stops cleanly when reached'),
     max_output_tokens: positiveInt.default(4096).describe('max_tokens sent with each model request'),
   })
