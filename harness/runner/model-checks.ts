@@ -24,7 +24,12 @@ export function runModelSpecs(experiment: Experiment, extra: readonly string[] =
   return { agents, all };
 }
 
-export function checkRunModels(experiment: Experiment, specs: { agents: readonly string[]; all: readonly string[] }, env: NodeJS.ProcessEnv = process.env): ModelCheckResult {
+export function checkRunModels(
+  experiment: Experiment,
+  specs: { agents: readonly string[]; all: readonly string[] },
+  env: NodeJS.ProcessEnv = process.env,
+  today?: string,
+): ModelCheckResult {
   const problems: string[] = [];
   const warnings: string[] = [];
   const unpriced: string[] = [];
@@ -48,7 +53,7 @@ export function checkRunModels(experiment: Experiment, specs: { agents: readonly
             'or set a lower effort in model_options',
         );
       }
-      const lifecycle = lifecycleWarning(name);
+      const lifecycle = lifecycleWarning(name, today);
       if (lifecycle) warnings.push(lifecycle);
     }
     const local = provider === 'openai' && isLoopback(env.OPENAI_BASE_URL);

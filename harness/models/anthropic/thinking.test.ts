@@ -2,7 +2,7 @@
 // API does: thinking round trips (a missing or changed block is a 400), per-model request settings,
 // errors that never heal, empty content, every stop reason, and prompt caching with minimum lengths.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { ModelPermanentError, replyThenUser, type ContentBlock, type Message, type ModelRequest } from '../../core/messages.js';
 import type { Environment, Task } from '../../core/suite.js';
@@ -10,6 +10,8 @@ import { runAgent } from '../../agent/loop.js';
 import { MockMessagesServer, mockReply } from '../../testing/mock-messages-server.js';
 import { createAnthropicModel, type AnthropicModelOptions } from './anthropic-model.js';
 import { resolveModelSettings, lifecycleWarning } from './model-facts.js';
+import { checkRunModels, runModelSpecs } from '../../runner/model-checks.js';
+import { smallExperiment } from '../../testing/run-helpers.js';
 
 const KEY = 'sk-ant-test-thinking';
 const RULES = {
@@ -97,6 +99,27 @@ describe('thinking models', () => {
     expect(lifecycleWarning('claude-sonnet-4-5-20250929', '2026-12-06')).toMatch(/retired/);
     expect(lifecycleWarning('claude-opus-4-5', '2026-12-06')).toMatch(/retires on 2027-01-22/);
     expect(lifecycleWarning('claude-opus-5-5', '2026-12-06')).toBeUndefined();
+  });
+});
+
+describe('deprecated and retired models', () => {
+  it('no SDK deprecation warning on every request; one warning per model at the start of a run', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const deprecated = createAnthropicModel('claude-opus-4-5', { apiKey: KEY, baseURL: server.url, env: {} });
+      server.setHandler(() => mockReply.text('ok'));
+      await deprecated.create({ system: [], messages: [{ role: 'user', content: 'a' }], max_tokens: 10 }, context).catch(() => undefined);
+      await deprecated.create({ system: [], messages: [{ role: 'user', content: 'b' }], max_tokens: 10 }, context).catch(() => undefined);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+    const experiment = smallExperiment({ model: 'anthropic:claude-sonnet-4-5', grader_model: 'anthropic:claude-opus-4-5' });
+    const { warnings, problems } = checkRunModels(experiment, runModelSpecs(experiment), {}, '2026-12-06');
+    expect(problems).toEqual([]);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/claude-sonnet-4-5 is retired/);
+    expect(warnings[1]).toMatch(/claude-opus-4-5 is deprecated and retires on 2027-01-22/);
   });
 });
 
