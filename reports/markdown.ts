@@ -4,6 +4,7 @@
 
 import { FEW_TASKS, formatLevel, formatMetric, formatSampleSize } from './claims.js';
 import type { ReportModel } from './analysis.js';
+import { renderModelBehaviour } from './model-behaviour.js';
 import type { ChartFile } from './charts.js';
 import { formatNumber, formatPercent, formatRateCell, formatUsd, mdTable } from './summary.js';
 
@@ -47,6 +48,8 @@ export function renderReportMarkdown(model: ReportModel, charts: readonly ChartF
     'Completion: share of counted trials the deterministic checker passed, Wilson 95% interval. Total cost includes what the arm spent after tasks and on consolidation (dreams).',
     '',
   );
+
+  if (model.behaviour) out.push(...renderModelBehaviour(model.behaviour));
 
   out.push('## Learning curves', '');
   // Runs with slices (issue 11): say which slice the curves and the other figures use (reports/controls.ts).

@@ -15,6 +15,7 @@
 //  - Trials are pooled over tasks and replicates. The Wilson interval treats them as independent;
 //    clustered and paired comparisons between arms belong to the comparison statistics.
 
+import { UNCOUNTED_CLASSES } from '../harness/core/records.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -129,7 +130,8 @@ function summarizeGroup(arm: string, session: SessionKey, group: readonly TrialR
       armTokens += u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_tokens;
       armCost += u.cost_usd;
     }
-    if (t.error_class === 'infra') {
+    // Infrastructure and permanent provider failures do not measure the agent: counted apart.
+    if (UNCOUNTED_CLASSES.has(t.error_class)) {
       infra++;
       continue;
     }

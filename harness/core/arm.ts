@@ -87,6 +87,8 @@ export interface AttemptOutcome {
   tool_calls: number;
   /** An infrastructure failure (provider or environment) ended the attempt: stop the loop. */
   infra?: string;
+  /** Set with `infra` when the provider's error will not heal by retrying (ModelPermanentError). */
+  permanent?: boolean;
   /** What the arm's runtime reported for this run (Arm.runtime; e.g. a managed session's ids and outcome evaluations). */
   runtime?: Record<string, unknown>;
 }

@@ -17,6 +17,7 @@ import { resolveArms, type Experiment, type ResolvedArm } from '../config/schema
 import { createModel } from '../models/registry.js';
 import { withResponseCache, type CacheOptions } from '../models/cache.js';
 import { RateLimiterRegistry } from '../models/rate-limit.js';
+import { pricingTable, withPricingRows } from '../models/pricing.js';
 import type { BatchOptions } from '../models/anthropic/batcher.js';
 import { createArm, loadArmFactory } from '../registry/arms.js';
 import { loadSuites } from '../registry/suites.js';
@@ -108,8 +109,17 @@ export function batchOptionsOf(experiment: Experiment): BatchOptions | undefined
 export async function prepareRun(experiment: Experiment, suites: Map<string, Suite>, options: PrepareOptions = {}): Promise<RunSetup> {
   const rateLimiters = options.rateLimiters ?? new RateLimiterRegistry(experiment.rate_limits);
   const batch = batchOptionsOf(experiment);
+  const pricing = withPricingRows(pricingTable(), experiment.pricing);
   const baseFactory: ModelFactory =
-    options.modelFactory ?? ((spec, s) => createModel(spec, { suites: s, rateLimiters, ...(batch ? { batch } : {}) }));
+    options.modelFactory ??
+    ((spec, s) =>
+      createModel(spec, {
+        suites: s,
+        rateLimiters,
+        pricing,
+        ...(batch ? { batch } : {}),
+        ...(experiment.model_options ? { modelOptions: experiment.model_options } : {}),
+      }));
   const makeModel = options.cache ? withResponseCache(baseFactory, options.cache) : baseFactory;
   const model = makeModel(experiment.model, suites);
   const graderModel = experiment.grader_model ? makeModel(experiment.grader_model, suites) : model;

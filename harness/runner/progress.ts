@@ -1,6 +1,7 @@
 // Progress: a live bar on a terminal (trials done, success so far, tokens, cost, ETA), plain log
 // lines elsewhere (CI logs), nothing in tests.
 
+import { UNCOUNTED_CLASSES } from '../core/records.js';
 import cliProgress from 'cli-progress';
 import type { TrialRecord } from '../core/records.js';
 
@@ -21,7 +22,7 @@ class Tally {
   cost = 0;
   add(record: TrialRecord): void {
     this.done++;
-    if (record.error_class !== 'infra') {
+    if (!UNCOUNTED_CLASSES.has(record.error_class)) {
       this.counted++;
       if (record.success) this.successes++;
     }

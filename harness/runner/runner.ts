@@ -4,14 +4,21 @@
 //
 // Resume: trials.jsonl says which trials are done and memory/ says which session boundaries were
 // crossed. A resumed run redoes only what is missing (and trials that failed for infrastructure
-// reasons), so its trials are identical to those of an uninterrupted run with the same seed.
+// reasons), so its trials are identical to those of an uninterrupted run with the same seed. Trials
+// that failed with a permanent provider error (a bad key, a mistyped model) are not re-run, so a
+// resume does not re-bill work that cannot succeed, unless `retryPermanent` says the cause is fixed.
+// A re-run trial keeps the failed attempt's transcript, renamed <task>.failed-N.json (journalled).
+//
+// Before anything is written, the run's models are checked (model-checks.ts): options they would
+// reject, a max_tokens too small for thinking, missing prices, retired models; then, for real
+// providers, one minimal request per model (the preflight).
 //
 // Where a trial runs is the executor's business (executor.ts): in this process, or on workers
 // (harness/distributed/bullmq.ts). The engine stays here either way: session order per (arm,
 // replicate), memory frozen within a session, consolidation between sessions, and the run directory
 // (the executor hands back each trial's record and transcript; only this process writes them).
 
-import { mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, existsSync, readFileSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Transcript } from '../agent/transcript.js';
 import pLimit from 'p-limit';
@@ -32,9 +39,11 @@ import { isTrain } from '../core/slices.js';
 import { checkResumable, sameConfigOrRefuse } from './resume-checks.js';
 import { recordLeakScan } from '../controls/leak-scan.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
-import { RunDir, repairJsonLines, writeJsonAtomic, writeJsonAtomicAsync } from '../storage/run-dir.js';
+import { RunDir, readJsonLines, repairJsonLines, writeJsonAtomic, writeJsonAtomicAsync } from '../storage/run-dir.js';
 import { ArmSetupError, RunInterrupted, localExecutor, prepareRun, type LoadedArm, type RunSetup, type TrialExecutor } from './executor.js';
 import { drainTrialCleanups } from './trial.js';
+import { checkRunModels, preflightModels, runModelSpecs } from './model-checks.js';
+import { charge, chargeUsage, spendSoFar } from './spend.js';
 import { redactMemory } from '../security/redact.js';
 import type { ProgressSink } from './progress.js';
 import { silentProgress } from './progress.js';
@@ -67,6 +76,10 @@ export interface RunOptions {
    * resume of it completes the rest without paying for the pilot's trials again.
    */
   pilot?: { sessions: number; replicates: number };
+  /** Re-run trials that failed with a permanent provider error (after the cause is fixed). */
+  retryPermanent?: boolean;
+  /** Send one minimal request per model before the first trial. Default: on, unless `modelFactory` is given (tests). */
+  preflight?: boolean;
 }
 
 export interface RunOutcome {
@@ -142,6 +155,20 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   }
   const { arms, graderModel } = setup;
 
+  // The run's models: options they would reject, thinking budgets, prices, lifecycle; then the preflight.
+  const orchestrated = arms.flatMap((loaded) => loaded.arm.orchestration?.models ?? []);
+  const checked = checkRunModels(experiment, runModelSpecs(experiment, orchestrated));
+  let preflight: Awaited<ReturnType<typeof preflightModels>> | undefined;
+  if (checked.problems.length === 0 && (options.preflight ?? !options.modelFactory)) {
+    preflight = await preflightModels([setup.model, graderModel, ...orchestrated.map((spec) => setup.modelFor(spec))]);
+  }
+  const problems = [...checked.problems, ...(preflight?.problems ?? [])];
+  if (problems.length > 0) {
+    setup.close();
+    throw new RunSetupError(`${resume ? options.runDir : 'experiment'}: ${problems.join('\n  ')}`);
+  }
+  warnings.push(...checked.warnings, ...(preflight?.warnings ?? []));
+
   let manifest: Manifest;
   if (stored) {
     manifest = stored;
@@ -166,6 +193,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     manifest = newManifest(basename(options.runDir), experiment, suites, isSimulated(experiment.model));
     dir.event('run_started', { name: experiment.name, config_hash: manifest.config_hash });
   }
+  if (checked.unpriced.length > 0) manifest.cost_incomplete = [...new Set([...(manifest.cost_incomplete ?? []), ...checked.unpriced])];
+  if (preflight && preflight.usage.input_tokens + preflight.usage.output_tokens > 0) dir.event('preflight', { usage: preflight.usage });
+  if (checked.warnings.length > 0) dir.event('model_warnings', { warnings: checked.warnings });
   if (cache) {
     manifest.cache = { dir: cache.dir, mode: cache.mode };
     dir.event('response_cache', manifest.cache);
@@ -183,14 +213,20 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   if (executor.name !== 'local') dir.event('executor', { name: executor.name });
 
   const done = new Map<string, TrialRecord>();
-  for (const record of dir.trials()) if (record.error_class !== 'infra') done.set(trialId(record), record);
+  for (const record of dir.trials()) {
+    if (record.error_class === 'infra' || (record.error_class === 'permanent' && options.retryPermanent)) continue;
+    done.set(trialId(record), record);
+  }
+  // Earlier attempts per trial (failed ones): a re-run keeps their transcripts (renamed <task>.failed-N.json).
+  const attemptsSoFar = new Map<string, number>();
+  for (const record of readAllTrialLines(dir)) attemptsSoFar.set(trialId(record), (attemptsSoFar.get(trialId(record)) ?? 0) + 1);
 
   // Chains (replicate x order) and their sessions: train, eval and retest slots (harness/schedule/plan.ts).
   const chains = new Map(plan.chains.map((c) => [c.replicate, c]));
 
   const total = arms.length * plannedTrials(plan);
-  const spend = { cost: 0, tokens: 0 };
-  for (const record of done.values()) charge(spend, record);
+  // What the run has spent so far, as billed: every attempt (failed ones too), consolidations, preflights.
+  const spend = spendSoFar(dir);
   progress.start({ total, alreadyDone: done.size, doneRecords: [...done.values()] });
 
   const limit = pLimit(experiment.concurrency);
@@ -202,6 +238,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     return undefined;
   };
   let infraBlocked = 0;
+  let permanentBlocked = 0;
+  const permanentErrors = new Set<string>();
   let consolidationsBlocked = 0;
 
   let pendingReview = 0;
@@ -232,6 +270,13 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
             if (stopReason) return undefined;
             const seedKey = `${experiment.seed}:r${replicate}:s${session}:${slot}:${task.id}`;
             const transcriptPath = dir.transcriptPath(key);
+            // A re-run (after an infra or permanent failure) keeps the failed attempt's transcript, moved aside.
+            const earlier = attemptsSoFar.get(trialId(key)) ?? 0;
+            if (earlier > 0 && existsSync(transcriptPath)) {
+              const kept = transcriptPath.replace(/\.json$/, `.failed-${earlier}.json`);
+              renameSync(transcriptPath, kept);
+              dir.event('transcript_kept', { trial: trialId(key), failed_attempt: earlier, transcript: dir.relative(kept) });
+            }
             const { record, transcript } = await executor.runTrial({
               key,
               memoryText: arm.contextFor(task, sessionMemory),
@@ -264,10 +309,13 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       if (records.some((r) => r === undefined)) return; // stopped by the run budget
       const finished = records as TrialRecord[];
       const infra = finished.filter((r) => r.error_class === 'infra').length;
-      if (infra > 0) {
+      const permanent = finished.filter((r) => r.error_class === 'permanent');
+      if (infra > 0 || permanent.length > 0) {
         // The arm must not consolidate from a partial session: stop this chain here; resume retries.
         infraBlocked += infra;
-        dir.event('session_blocked', { arm: spec.name, replicate, session, infra_trials: infra });
+        permanentBlocked += permanent.length;
+        for (const r of permanent) if (r.error) permanentErrors.add(r.error);
+        dir.event('session_blocked', { arm: spec.name, replicate, session, infra_trials: infra, ...(permanent.length ? { permanent_trials: permanent.length } : {}) });
         return;
       }
       if (arm.afterSession) {
@@ -300,10 +348,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         }
         // Secrets never reach memory: not the snapshot, nor what the next session's agent reads.
         memory = redactMemory(consolidated.memory);
-        if (consolidated.usage) {
-          spend.cost += consolidated.usage.cost_usd;
-          spend.tokens += consolidated.usage.input_tokens + consolidated.usage.output_tokens;
-        }
+        if (consolidated.usage) chargeUsage(spend, consolidated.usage);
         dir.writeSnapshot(spec.name, replicate, session, memory);
         dir.event('session_consolidated', {
           arm: spec.name,
@@ -363,6 +408,13 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   } else if (pendingReview > 0) {
     manifest.status = 'awaiting_review';
     message = `${pendingReview} consolidation(s) wait for review: run \`dreambench memory review ${options.runDir}\`, then \`dreambench resume ${options.runDir}\``;
+  } else if (permanentBlocked > 0) {
+    manifest.status = 'failed';
+    const examples = [...permanentErrors].slice(0, 2).join(' | ');
+    message =
+      `${permanentBlocked} trial(s) failed with a provider error that retrying will not fix (${examples}). ` +
+      `Resume does not re-run them: fix the cause (key, model id, request), then run \`dreambench resume ${options.runDir} --retry-permanent\`.` +
+      (infraBlocked > 0 ? ` ${infraBlocked} other trial(s) failed for transient infrastructure reasons; resume retries those.` : '');
   } else if (infraBlocked > 0) {
     manifest.status = 'failed';
     message = `${infraBlocked} trial(s) failed for infrastructure reasons (provider or environment); their sessions were not consolidated. Run \`dreambench resume ${options.runDir}\` to retry them.`;
@@ -397,10 +449,8 @@ function runBudgetsOf(experiment: Experiment): { max_cost_per_run?: number; max_
   return { ...(max_cost_per_run !== undefined ? { max_cost_per_run } : {}), ...(max_tokens_per_run !== undefined ? { max_tokens_per_run } : {}) };
 }
 
-function charge(spend: { cost: number; tokens: number }, record: TrialRecord): void {
-  spend.cost += record.cost_usd + (record.arm_usage?.cost_usd ?? 0);
-  spend.tokens +=
-    record.input_tokens + record.output_tokens + (record.arm_usage ? record.arm_usage.input_tokens + record.arm_usage.output_tokens : 0);
+function readAllTrialLines(dir: RunDir): TrialRecord[] {
+  return existsSync(dir.trialsPath) ? readJsonLines<TrialRecord>(dir.trialsPath) : [];
 }
 
 function checkUniqueTaskIds(suites: ReadonlyMap<string, Suite>): void {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ArmUsage } from '../core/arm.js';
 import type { Message, ModelClient, ModelRequest } from '../core/messages.js';
-import { addUsage, textOf } from '../core/messages.js';
+import { addUsage, replyThenUser, textOf } from '../core/messages.js';
 
 /** How the system prompt begins (servers that answer like the sim recognise a classify request by it). */
 export const CLASSIFY_SYSTEM_START = "You screen entries before they are written to an AI agent's long-term memory";
@@ -94,11 +94,12 @@ export async function classifyTexts(model: ModelClient, texts: readonly string[]
   let parsed = parseVerdicts(first, texts.length);
   if (parsed.ok) return { verdicts: parsed.verdicts, calls: 1 };
   const firstError = parsed.error;
-  const messages: Message[] = [
-    ...request.messages,
-    { role: 'assistant', content: first },
-    { role: 'user', content: `Your reply could not be used: ${firstError}\nReply again with only the verdicts JSON, one verdict per candidate.` },
-  ];
+  // An empty first reply is not sent back as an empty assistant turn (the API rejects it).
+  const messages: Message[] = replyThenUser(
+    request.messages,
+    first,
+    `Your reply could not be used: ${firstError}\nReply again with only the verdicts JSON, one verdict per candidate.`,
+  );
   const second = await call({ ...request, messages }, 1);
   parsed = parseVerdicts(second, texts.length);
   if (parsed.ok) return { verdicts: parsed.verdicts, calls: 2 };

@@ -120,6 +120,8 @@ function simulatedUsage(request: ModelRequest, output: ContentBlock[]): Usage {
 function blockText(block: ContentBlock): string {
   if (block.type === 'text') return block.text;
   if (block.type === 'tool_result') return block.content;
+  if (block.type === 'thinking') return block.thinking;
+  if (block.type === 'redacted_thinking') return '';
   return `${block.name} ${JSON.stringify(block.input)}`;
 }
 
