@@ -33,7 +33,7 @@ for (let seed = 1; seed <= seeds; seed++) {
     const own = trials.filter((t) => t.arm === arm.arm);
     const consolidation = events.filter((e) => e.type === 'session_consolidated' && e.arm === arm.arm).reduce((a, e) => a + (e.usage?.cost_usd ?? 0), 0);
     const actual: Record<string, number> = { cost_usd: own.reduce((a, t) => a + t.cost_usd + (t.arm_usage?.cost_usd ?? 0), 0) + consolidation };
-    for (const k of TOKEN_KINDS) actual[k] = own.reduce((a, t) => a + t[k], 0);
+    for (const k of TOKEN_KINDS) actual[k] = own.reduce((a, t) => a + (t[k] ?? 0), 0);
     const forecasts: Record<string, { lo: number; hi: number; estimate: number }> = { ...arm.tokens, cost_usd: arm.cost_usd };
     for (const [metric, interval] of Object.entries(forecasts)) {
       if (actual[metric] === 0 && interval.hi === 0) continue;

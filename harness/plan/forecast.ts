@@ -9,7 +9,8 @@ import { trialId } from '../core/records.js';
 import type { RunPlan } from '../schedule/plan.js';
 import { type Interval, type Observation, predictTotal } from './predict.js';
 
-export const TOKEN_KINDS = ['input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens'] as const;
+/** Token kinds forecast; thinking tokens are part of output tokens (billed as output), shown apart. */
+export const TOKEN_KINDS = ['input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'thinking_tokens'] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 export interface Consolidation {
@@ -91,7 +92,7 @@ export function forecast(input: ForecastInput): Forecast {
     const future = futureSessions(input.plan, arm, done);
     const obs = (value: (t: TrialRecord) => number): Observation[] => trials.map((t) => ({ session: t.session, value: value(t) }));
     const predict = (value: (t: TrialRecord) => number) => predictTotal(obs(value), future, level);
-    const tokens = Object.fromEntries(TOKEN_KINDS.map((k) => [k, predict((t) => t[k])])) as Record<TokenKind, Interval & { model: 'flat' | 'flat+trend' }>;
+    const tokens = Object.fromEntries(TOKEN_KINDS.map((k) => [k, predict((t) => t[k] ?? 0)])) as Record<TokenKind, Interval & { model: 'flat' | 'flat+trend' }>;
     const trialCost = predict((t) => t.cost_usd);
     const armCost = predict((t) => t.arm_usage?.cost_usd ?? 0);
     const own = input.consolidations.filter((c) => c.arm === arm);
@@ -137,7 +138,8 @@ export function forecast(input: ForecastInput): Forecast {
   let wall = byPace;
   let basis = `the pilot's pace (${pace.toFixed(3)} s per trial at the run's concurrency), +25%/-20%`;
   if (input.tokensPerMinute) {
-    const all = TOKEN_KINDS.map((k) => tokens[k]);
+    // Thinking tokens are already inside output tokens: count each token once against the limit.
+    const all = TOKEN_KINDS.filter((k) => k !== 'thinking_tokens').map((k) => tokens[k]);
     const byLimit = sumIntervals(all.map((i) => ({ estimate: (i.estimate / input.tokensPerMinute!) * 60, lo: (i.lo / input.tokensPerMinute!) * 60, hi: (i.hi / input.tokensPerMinute!) * 60 })));
     if (byLimit.estimate > byPace.estimate) {
       wall = byLimit;

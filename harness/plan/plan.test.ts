@@ -20,7 +20,7 @@ function totals(runDir: string, arm: string): Record<string, number> {
   const events = readJsonLines<{ type: string; arm?: string; usage?: { cost_usd: number } }>(join(runDir, 'events.jsonl'));
   const consolidation = events.filter((e) => e.type === 'session_consolidated' && e.arm === arm).reduce((a, e) => a + (e.usage?.cost_usd ?? 0), 0);
   const out: Record<string, number> = {};
-  for (const k of TOKEN_KINDS) out[k] = trials.reduce((a, t) => a + t[k], 0);
+  for (const k of TOKEN_KINDS) out[k] = trials.reduce((a, t) => a + (t[k] ?? 0), 0);
   out.cost_usd = trials.reduce((a, t) => a + t.cost_usd + (t.arm_usage?.cost_usd ?? 0), 0) + consolidation;
   return out;
 }

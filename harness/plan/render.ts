@@ -20,7 +20,7 @@ export function renderPlan(result: PlanResult): string {
   ];
   for (const a of f.arms) {
     lines.push(
-      `  ${a.arm}: cost ${dollars(a.cost_usd)}; input ${tokens(a.tokens.input_tokens)}, output ${tokens(a.tokens.output_tokens)}, cache read ${tokens(a.tokens.cache_read_tokens)}, cache write ${tokens(a.tokens.cache_write_tokens)} tokens` +
+      `  ${a.arm}: cost ${dollars(a.cost_usd)}; input ${tokens(a.tokens.input_tokens)}, output ${tokens(a.tokens.output_tokens)}, cache read ${tokens(a.tokens.cache_read_tokens)}, cache write ${tokens(a.tokens.cache_write_tokens)}${a.tokens.thinking_tokens.hi > 0 ? `, of which thinking ${tokens(a.tokens.thinking_tokens)}` : ''} tokens` +
         (a.consolidations.planned ? `; consolidation ${dollars(a.consolidation_cost_usd)} over ${a.consolidations.planned} session boundaries` : '') +
         (a.arm_cost_usd.hi > 0 ? `; around trials ${dollars(a.arm_cost_usd)}` : ''),
     );
