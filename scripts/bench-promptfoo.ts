@@ -8,7 +8,7 @@
 // is pinned in scripts/bench-promptfoo/package.json and its lock file. Install it first with
 //
 //   npm ci --prefix scripts/bench-promptfoo
-//   npm run build && node dist/scripts/bench-promptfoo.js [--cases 500] [--concurrency 4,16] [--rounds 2]
+//   npm run build:dev && node dist-dev/scripts/bench-promptfoo.js [--cases 500] [--concurrency 4,16] [--rounds 2]
 //
 // A dreambench case is a whole trial: schedule slot, fresh workspace and suite environment, agent
 // loop (one model call: the mock answers with text, so the agent stops after one turn), the suite's

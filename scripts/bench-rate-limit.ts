@@ -5,7 +5,7 @@
 // (harness/models/registry.ts), with the SDK's retries switched OFF: a single 429 would fail a
 // trial as `infra`, so "no trial failed by a 429" is checked, not assumed.
 //
-//   npm run build && node dist/scripts/bench-rate-limit.js [--seconds 75] [--rpm 600] [--itpm 60000] [--concurrency 16]
+//   npm run build:dev && node dist-dev/scripts/bench-rate-limit.js [--seconds 75] [--rpm 600] [--itpm 60000] [--concurrency 16]
 //
 // Two scenarios: requests-bound (rpm) and input-tokens-bound (itpm, with the rpm set high).
 // Reports achieved requests (or tokens) per minute against the allowance over the steady state

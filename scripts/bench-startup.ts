@@ -4,7 +4,7 @@
 // CPU time is read from this process's children totals in /proc/self/stat (Linux), which count each
 // child once it has been waited for; wall time on a loaded machine would measure the other jobs.
 //
-//   npm run build && node dist/scripts/bench-startup.js [--runs 20]
+//   npm run build && npm run build:dev && node dist-dev/scripts/bench-startup.js [--runs 20]
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

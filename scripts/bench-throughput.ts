@@ -4,7 +4,7 @@
 // work, plus HTTP). Each configuration runs in its own child process (a clean peak RSS); the mock
 // server runs in this parent process, so its CPU is not charged to the harness's memory.
 //
-//   npm run build && node dist/scripts/bench-throughput.js [--trials 200] [--concurrency 1,4,16] [--modes sim,mock]
+//   npm run build:dev && node dist-dev/scripts/bench-throughput.js [--trials 200] [--concurrency 1,4,16] [--modes sim,mock]
 //
 // The sim answers instantly: these figures measure the harness, never a model.
 

@@ -4,7 +4,7 @@
 // (triage batches). families.yaml and pitfalls.yaml are written by hand. The output is committed and
 // is the source of truth; re-running with the same seed rewrites it identically.
 //
-//   npm run build && node dist/tasks/build-logs/generate-logs.js [--out <data dir>]
+//   npm run build:dev && node dist-dev/tasks/build-logs/generate-logs.js [--out <data dir>]
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
