@@ -482,7 +482,7 @@ export function withControls(summaryMd: string, controls: { markdown: string; ba
 export function leakHeadline(runDir: string): string | undefined {
   try {
     const model = JSON.parse(readFileSync(join(runDir, 'report', 'controls.json'), 'utf8')) as ControlsModel;
-    return model.leak_scan && model.leak_scan.headline.startsWith('RUN INVALID') ? model.leak_scan.headline : undefined;
+    return model.leak_scan?.headline.startsWith('RUN INVALID') ? model.leak_scan.headline : undefined;
   } catch {
     return undefined;
   }

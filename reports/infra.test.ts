@@ -15,7 +15,6 @@ import { cellsOf, loadRunDir, unitsOf } from '../harness/compare/run-summary.js'
 import { compareRuns } from '../harness/compare/compare.js';
 import { writeSyntheticRun } from './synthetic-run.js';
 import { writeRunReport } from './run-report.js';
-import { loadClaims } from './claims.js';
 import { controlsModel } from './controls.js';
 import type { ReportModel } from './analysis.js';
 

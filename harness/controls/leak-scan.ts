@@ -196,7 +196,11 @@ class MarkerIndex {
     for (let i = 0; i + ANCHOR <= norm.length; i++) {
       const list = this.byAnchor.get(norm.slice(i, i + ANCHOR));
       if (!list) continue;
-      for (const m of list) if (!seen.has(m) && norm.startsWith(m.text, i)) (seen.add(m), out.push({ marker: m, at: i }));
+      for (const m of list) {
+        if (seen.has(m) || !norm.startsWith(m.text, i)) continue;
+        seen.add(m);
+        out.push({ marker: m, at: i });
+      }
     }
     return out;
   }

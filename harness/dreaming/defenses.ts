@@ -56,7 +56,7 @@ export interface DefenseRecord {
 /** The source document of a trial: its task (from the replay, else from a run's trial id), else the trial itself. */
 export function sourceOf(id: string, trials?: ReadonlyMap<string, ReplayedTrial>): string {
   const replayed = trials?.get(id);
-  if (replayed && replayed.task && replayed.task !== id) return replayed.task;
+  if (replayed?.task && replayed.task !== id) return replayed.task;
   const m = /\/s\d{3,}\/\d{3,}-(.+)$/.exec(id);
   return m ? m[1]! : id;
 }

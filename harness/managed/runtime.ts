@@ -430,7 +430,7 @@ function totalTokens(u: Usage): number {
 
 /** A BetaMonetaryAmount (minor units as a decimal string) in USD. */
 function cents(amount: { amount: string; currency: string } | null | undefined): number | undefined {
-  if (!amount || amount.currency !== 'USD') return undefined;
+  if (amount?.currency !== 'USD') return undefined;
   const value = Number(amount.amount);
   return Number.isFinite(value) ? value / 100 : undefined;
 }

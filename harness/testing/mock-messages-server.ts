@@ -550,7 +550,7 @@ export class MockMessagesServer {
       this.sendError(res, status, type, message);
     };
     if (this.options.requireAuth) {
-      const auth = record.headers['authorization'];
+      const auth = record.headers.authorization;
       const token = auth?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? record.headers['x-api-key'];
       if (!token || (this.options.apiKey !== undefined && token !== this.options.apiKey)) {
         fail(401, 'authentication_error', 'invalid x-api-key');
@@ -688,7 +688,7 @@ export class MockMessagesServer {
       return { status: 405, type: 'invalid_request_error', message: `Method ${record.method} not allowed on /v1/messages` };
     }
     if (this.options.requireAuth) {
-      const auth = record.headers['authorization'];
+      const auth = record.headers.authorization;
       const bearer = auth?.match(/^Bearer\s+(\S+)$/i)?.[1];
       const token = bearer ?? record.headers['x-api-key'];
       if (!token) {

@@ -144,7 +144,7 @@ export class AnthropicModel implements ModelClient {
 
   async create(request: ModelRequest, context: CallContext): Promise<ModelResponse> {
     const params = toApiRequest(this.model, request);
-    const batched = this.batcher !== undefined && this.batcher.purposes.has(context.purpose);
+    const batched = this.batcher?.purposes.has(context.purpose);
     let message: ApiMessage;
     try {
       message = batched
