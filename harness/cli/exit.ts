@@ -10,7 +10,7 @@ export class UsageError extends Error {
 }
 
 // The other bad-input errors are known by their class names (ConfigError in config/load.ts,
-// RunSetupError in runner/runner.ts, AnthropicCredentialsError in models/anthropic): importing those
+// RunSetupError in runner/setup-error.ts, AnthropicCredentialsError in models/anthropic): importing those
 // modules here would load the engine and the SDK for every command, `--help` included.
 const BAD_INPUT_CLASSES = new Set(['UsageError', 'ConfigError', 'RunSetupError', 'AnthropicCredentialsError']);
 

@@ -13,7 +13,7 @@ import type { Experiment } from '../config/schema.js';
 import { gitSha, configHash, type Manifest } from '../storage/manifest.js';
 import { harnessVersion } from '../core/paths.js';
 import { describeDifferences, diffExperiments } from '../storage/config-diff.js';
-import { RunSetupError } from './runner.js';
+import { RunSetupError } from './setup-error.js';
 
 /** Throws a RunSetupError listing the differing fields unless `experiment` has the run's config hash. */
 export function sameConfigOrRefuse(runDir: string, manifest: Manifest, experiment: Experiment): void {

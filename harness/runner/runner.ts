@@ -30,6 +30,7 @@ import { driftedIn } from '../schedule/schedule.js';
 import { buildRunPlan, PlanError, plannedTrials, type RunPlan } from '../schedule/plan.js';
 import { isTrain } from '../core/slices.js';
 import { checkResumable, sameConfigOrRefuse } from './resume-checks.js';
+import { RunSetupError } from './setup-error.js';
 import { recordLeakScan } from '../controls/leak-scan.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
 import { RunDir, repairJsonLines, writeJsonAtomic, writeJsonAtomicAsync } from '../storage/run-dir.js';
@@ -73,9 +74,7 @@ export interface RunOutcome {
   warnings?: string[];
 }
 
-export class RunSetupError extends Error {
-  override name = 'RunSetupError';
-}
+export { RunSetupError } from './setup-error.js';
 
 export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const dir = new RunDir(options.runDir);

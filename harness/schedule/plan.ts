@@ -27,7 +27,7 @@
 import type { Experiment } from '../config/schema.js';
 import type { TrialSlice } from '../core/records.js';
 import type { Suite, Task } from '../core/suite.js';
-import { rngFrom, shuffled, type Rng } from '../models/sim/rng.js';
+import { rngFrom, shuffled, type Rng } from '../core/rng.js';
 import { buildSchedule, firstSessionOf, type ScheduledTask } from './schedule.js';
 
 export interface PlannedTrial extends ScheduledTask {

@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { sourcePath } from '../../harness/core/paths.js';
-import { rngFrom, shuffled, type Rng } from '../../harness/models/sim/rng.js';
+import { rngFrom, shuffled, type Rng } from '../../harness/core/rng.js';
 import type { TaskEntry } from '../_triage/data.js';
 import { clearGenerated, generatedHeader, whenRunAsScript, writeTaskFile } from '../_triage/generate.js';
 import { allowedLintFailure, benignDecoy, cascade, failure, fillerLine, int, okLines, type Ctx, type Entry, type Failure } from './generate/content.js';
