@@ -1,4 +1,4 @@
-// Experimental controls in the report (issue 11): a section of summary.md ("Experimental controls")
+// Experimental controls in the report: a section of summary.md ("Experimental controls")
 // and report/controls.json, from the run's files alone.
 //
 //   Slices           completion per arm x session for each slice (train, eval, retest), and which

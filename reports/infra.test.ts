@@ -1,4 +1,4 @@
-// Infrastructure failures are excluded from every rate and counted apart, everywhere (issue 11): the
+// Infrastructure failures are excluded from every rate and counted apart, everywhere: the
 // summary, report.json (summary, curves, comparisons, time, pitfalls), claims, compare and history
 // cells, the controls section (pass@k, pass^k, orders), the stats helpers, and trials.csv keeps them.
 // The planted infra records all say success: true, so any output that counted one would show it.

@@ -1,4 +1,4 @@
-// The memory-security part of a run's report (issue 8): report/security.csv (per arm x session) and a
+// The memory-security part of a run's report: report/security.csv (per arm x session) and a
 // "Memory security" section of summary.md (per arm, with what each defense avoided and cost). Only
 // written for runs whose trials carry attack checks, i.e. a suite with injected tasks such as
 // memory-poisoning. The conventions it reads, whatever the suite:

@@ -1,4 +1,4 @@
-// Dreaming benchmark (issue 3): one dream over 1,000 sim transcripts, model time excluded.
+// Dreaming benchmark: one dream over 1,000 sim transcripts, model time excluded.
 //
 //   npm run build:dev && node dist-dev/scripts/bench-dream.js [--trials 1000] [--repeat 3] [--transcripts DIR]
 //

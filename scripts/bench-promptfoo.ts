@@ -1,4 +1,4 @@
-// dreambench vs promptfoo, side by side in one run (issue 9): the same number of single-turn cases,
+// dreambench vs promptfoo, side by side in one run: the same number of single-turn cases,
 // each one request to the same local zero-latency mock Messages server (through each tool's own
 // Anthropic client) and one deterministic check, at the same concurrency. Reported: wall time and
 // milliseconds per case for each, and the ratio (promptfoo's time per case / dreambench's; above 1

@@ -1,4 +1,4 @@
-// Rate-limit benchmark (issue 9): a whole experiment with `anthropic:<model>` through the real SDK
+// Rate-limit benchmark: a whole experiment with `anthropic:<model>` through the real SDK
 // against the local mock Messages server enforcing a per-minute limit with a sliding 60 s window
 // (429 + retry-after + anthropic-ratelimit-* headers), the model answering like the sim agent.
 // The limits come from the experiment's `rate_limits`, through the same code path as a real run

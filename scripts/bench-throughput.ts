@@ -1,4 +1,4 @@
-// Harness throughput benchmark (issue 9): trials per second and peak memory at concurrency 1, 4
+// Harness throughput benchmark: trials per second and peak memory at concurrency 1, 4
 // and 16, with the built-in sim model, and with `anthropic:<model>` through the real SDK against a
 // zero-latency local mock Messages server that answers like the sim (so the trials are the same
 // work, plus HTTP). Each configuration runs in its own child process (a clean peak RSS); the mock

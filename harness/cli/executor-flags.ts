@@ -1,4 +1,4 @@
-// `--executor local|bullmq`, `--redis URL` and `--queue NAME` for run and resume (issue 9).
+// `--executor local|bullmq`, `--redis URL` and `--queue NAME` for run and resume.
 
 import type { Argv } from 'yargs';
 import type { RunOptions } from '../runner/runner.js';

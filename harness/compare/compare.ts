@@ -4,7 +4,7 @@
 // trial, with task-clustered intervals, paired where the runs share tasks, seeds and schedule and
 // unpaired otherwise (cluster-stats.ts).
 //
-// The regression rule (README, "CI regression tracking"):
+// The regression rule (docs/ci.md):
 //   For each suite x arm in the gate range (default: all common sessions), delta = candidate rate -
 //   baseline rate. Its one-sided p-value (H0: delta >= 0 against H1: delta < 0; Student t on the
 //   task-clustered standard error) is Holm-adjusted over the suite x arm comparisons of the gate

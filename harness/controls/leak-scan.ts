@@ -1,4 +1,4 @@
-// Leak scan (issue 11): memory must never hold gold answers, hidden tests or checker internals.
+// Leak scan: memory must never hold gold answers, hidden tests or checker internals.
 //
 // Markers, per task of the run's suites:
 //   - the suite's own (Suite.leakMarkers: e.g. a coding task's canonical solution and hidden tests),

@@ -1,4 +1,4 @@
-// Distributed execution (issue 9): a coordinator in this process, Redis on loopback, two worker
+// Distributed execution: a coordinator in this process, Redis on loopback, two worker
 // processes of the compiled bin. The same experiment run locally and on the workers gives identical
 // trials (all fields but wall_ms), and a worker SIGKILLed in the middle of trials loses nothing:
 // its jobs go back to the queue when their lock expires and the other worker runs them.

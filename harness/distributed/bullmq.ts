@@ -1,4 +1,4 @@
-// Distributed execution on BullMQ + Redis (issue 9).
+// Distributed execution on BullMQ + Redis.
 //
 //   dreambench run exp.yaml --executor bullmq --redis redis://host:6379   # the coordinator
 //   dreambench worker --redis redis://host:6379                           # on any number of machines

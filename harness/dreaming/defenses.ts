@@ -1,4 +1,4 @@
-// Memory-poisoning defenses of a dream, run after curation and before review (issue 8). Each is an
+// Memory-poisoning defenses of a dream, run after curation and before review. Each is an
 // option of the dreaming arm (and of standalone dreaming), off by default:
 //
 //   classifier: true          a model call (purpose 'classify') screens every text the dream would

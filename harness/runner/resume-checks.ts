@@ -1,4 +1,4 @@
-// What a resume checks before it touches a run (issue 11, "resume refuses a changed config"):
+// What a resume checks before it touches a run (a changed configuration is refused):
 //
 //  - `dreambench run FILE --out DIR` on a directory that already holds a run: the same config hash
 //    resumes it (the run is idempotent, as a CI job re-run wants); another config is refused with the

@@ -353,7 +353,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   else delete manifest.stop_reason;
   manifest.updated_at = new Date().toISOString();
   manifest.totals = { trials: trials.length, cost_usd: spend.cost };
-  // Leak scan (issue 11): memory must never hold gold answers, hidden tests or checker internals; a leak marks the run invalid.
+  // Leak scan: memory must never hold gold answers, hidden tests or checker internals; a leak marks the run invalid.
   recordLeakScan(options.runDir, manifest, suites, trials);
   writeJsonAtomic(dir.manifestPath, manifest);
   dir.event('run_finished', { status: manifest.status, trials: trials.length });

@@ -1,4 +1,4 @@
-// The run plan: every chain's sessions, with the experimental controls of issue 11.
+// The run plan: every chain's sessions, with the experimental controls (eval slice, orders, re-tests).
 //
 // A chain is one (replicate, order): one memory that lives through the sessions in order. Without
 // controls there is one chain per replicate and its sessions are buildSchedule's, unchanged.

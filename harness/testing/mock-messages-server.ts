@@ -8,7 +8,7 @@
 // finally a plain text answer. A scripted reply can be a message, an API error with a status and
 // headers (e.g. `retry-after`), a raw body, a dropped connection or a request that never answers.
 //
-// Beyond scripted replies (issue 9):
+// Beyond scripted replies:
 // - `rateLimit`: enforces requests / input tokens / output tokens per window (a sliding window,
 //   60 s by default) like the API: a 429 rate_limit_error with retry-after once a limit is reached,
 //   and the anthropic-ratelimit-* headers (limit, remaining, reset) on every answer. Input tokens

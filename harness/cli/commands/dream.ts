@@ -20,7 +20,7 @@ export const dreamCommand: CommandModule<object, DreamArgs> = {
   describe: "Dream over any agent's transcripts: consolidate them into a memory folder (notes.md, playbooks/<family>.md)",
   builder: (y) =>
     y
-      .option('transcripts', { type: 'string', demandOption: true, describe: 'folder of transcript JSON files (format: README, "Standalone dreaming")' })
+      .option('transcripts', { type: 'string', demandOption: true, describe: 'folder of transcript JSON files (format: docs/dreaming.md, "Standalone dreaming")' })
       .option('memory', { type: 'string', demandOption: true, describe: 'the memory folder to read and update (created if missing)' })
       .option('model', { type: 'string', demandOption: true, describe: 'model for the analysis: sim:<profile> or anthropic:<model-id>' })
       .option('review', { type: 'string', describe: 'auto (default), human (then `dreambench memory review <memory>`), or a policy file' })

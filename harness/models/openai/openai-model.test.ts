@@ -1,4 +1,4 @@
-// `openai:<model>` against a local mock OpenAI-compatible server (issue 9): the mapping of our
+// `openai:<model>` against a local mock OpenAI-compatible server: the mapping of our
 // Messages-shaped requests to chat completions and back (tool calls, tool results, usage), retries,
 // optional keys, and a whole experiment run over HTTP against a sim-backed chat server.
 
