@@ -201,7 +201,7 @@ export interface ReportModel {
   /** null when no trial carries a grader verdict. */
   grader: GraderRow[] | null;
   claims: ClaimResult[];
-  /** Runs with an eval slice or a re-test (issue 11): the slice of the main figures and of the learning curves (reports/controls.ts has every slice). */
+  /** Runs with an eval slice or a re-test: the slice of the main figures and of the learning curves (reports/controls.ts has every slice). */
   slices?: { main: 'train'; curves: TrialSlice; present: TrialSlice[] };
 }
 
@@ -442,7 +442,7 @@ export function analyse(data: RunData, options: AnalysisOptions = {}): ReportMod
   } catch {
     // arms named only by the trials
   }
-  // Slices (issue 11, harness/core/slices.ts): the main figures use the train slice, learning curves
+  // Slices (harness/core/slices.ts): the main figures use the train slice, learning curves
   // the eval slice when the run has one, cost and counts every trial. Runs without slices: all trials.
   const main: RunData = { ...data, trials: mainTrials(data.trials) };
   const curveData: RunData = { ...data, trials: curveTrials(data.trials) };

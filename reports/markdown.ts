@@ -52,7 +52,7 @@ export function renderReportMarkdown(model: ReportModel, charts: readonly ChartF
   if (model.behaviour) out.push(...renderModelBehaviour(model.behaviour));
 
   out.push('## Learning curves', '');
-  // Runs with slices (issue 11): say which slice the curves and the other figures use (reports/controls.ts).
+  // Runs with slices: say which slice the curves and the other figures use (reports/controls.ts).
   if (model.slices) {
     out.push(
       `Slice: ${model.slices.curves === 'eval' ? 'the eval slice (held-apart tasks re-run every session, read-only: test-then-update)' : 'the train slice'}. ` +

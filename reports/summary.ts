@@ -304,7 +304,7 @@ export interface SummaryMeta {
   simulated: boolean;
   /** Arms in report order (others follow in order of first appearance). */
   armOrder?: string[];
-  /** Set when the run has other slices than train (issue 11): the tables cover the train slice only, and say so. */
+  /** Set when the run has other slices than train: the tables cover the train slice only, and say so. */
   slice?: 'train';
 }
 
@@ -419,7 +419,7 @@ export async function writeSummary(
 ): Promise<{ csvPath: string; mdPath: string }> {
   const reportDir = join(runDir, 'report');
   await mkdir(reportDir, { recursive: true });
-  // The train slice when the run has others (issue 11, harness/core/slices.ts); every trial otherwise.
+  // The train slice when the run has others (harness/core/slices.ts); every trial otherwise.
   const main = mainTrials(trials);
   const rows = summarize(main, meta.armOrder);
   const csvPath = join(reportDir, 'summary.csv');

@@ -12,7 +12,7 @@ import type { Changeset } from '../harness/dreaming/changeset.js';
 import { experimentSchema } from '../harness/config/schema.js';
 import type { Manifest } from '../harness/storage/manifest.js';
 import { RunDir, appendJsonLine, writeJsonAtomic } from '../harness/storage/run-dir.js';
-import { rngFrom } from '../harness/models/sim/rng.js';
+import { rngFrom } from '../harness/core/rng.js';
 
 export interface SyntheticArm {
   name: string;

@@ -206,7 +206,7 @@ export function loadRunDir(path: string): LoadedRun {
   let trials: TrialRecord[];
   let events: ConsolidationEvent[];
   try {
-    // The train slice when the run has an eval slice or re-tests (issue 11, harness/core/slices.ts), as in the report's main figures.
+    // The train slice when the run has an eval slice or re-tests (harness/core/slices.ts), as in the report's main figures.
     trials = mainTrials(dir.trials());
     events = readJsonLines<ConsolidationEvent>(dir.eventsPath);
   } catch (error) {

@@ -87,7 +87,7 @@ export const scheduleSchema = z
       )
       .default([])
       .describe("events where a pitfall's fix changes from a session on, so an old lesson becomes wrong"),
-    // Experimental controls (issue 11; harness/schedule/plan.ts). Optional with no default, so an
+    // Experimental controls (harness/schedule/plan.ts). Optional with no default, so an
     // experiment that sets none of them keeps its config hash and its schedule.
     eval: evalSliceSchema.optional().describe('a fixed read-only eval slice, re-run every session (test-then-update scoring; never feeds memory)'),
     orders: positiveInt
@@ -112,7 +112,7 @@ export const ciSchema = z
   })
   .strict();
 
-/** Per-model request and token limits (issue 9): harness/models/rate-limit.ts. Never part of the config hash. */
+/** Per-model request and token limits: harness/models/rate-limit.ts. Never part of the config hash. */
 export const rateLimitSchema = z
   .object({
     rpm: positiveInt.optional().describe('requests per minute'),
@@ -124,7 +124,7 @@ export const rateLimitSchema = z
 
 const CALL_PURPOSES = ['grade', 'dream', 'reflect', 'skill', 'classify'] as const;
 
-/** Message Batches for anthropic models (issue 9): harness/models/anthropic/batcher.ts. */
+/** Message Batches for anthropic models: harness/models/anthropic/batcher.ts. */
 export const batchSchema = z.union([
   z.boolean(),
   z

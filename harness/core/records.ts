@@ -24,7 +24,7 @@ export interface TrialKey {
 }
 
 /**
- * Which slice of the schedule a trial belongs to (issue 11; harness/schedule/plan.ts):
+ * Which slice of the schedule a trial belongs to (harness/schedule/plan.ts):
  *  - train: the schedule's tasks; they may write memory (the default: a record without `slice` is train);
  *  - eval: a fixed, held-apart set re-run every session, read-only (never fed to afterTrial or afterSession);
  *  - retest: a task first met early, re-run late, read-only (forgetting).

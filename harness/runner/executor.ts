@@ -36,7 +36,7 @@ export interface TrialJob {
   budgets: AgentBudgets;
   seedKey: string;
   transcriptRef: string;
-  /** Slice, order and task set of the trial (issue 11: harness/schedule/plan.ts); eval and retest trials are read-only. */
+  /** Slice, order and task set of the trial (harness/schedule/plan.ts); eval and retest trials are read-only. */
   labels?: TrialLabels;
 }
 

@@ -41,7 +41,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: ' {bar} {value}/{total} trials | success {rate} | {tokens} tokens | ${cost} | ETA {eta_formatted}',
+      format: ` {bar} {value}/{total} trials | success {rate} | {tokens} tokens | \${cost} | ETA {eta_formatted}`,
       hideCursor: true,
       etaBuffer: 200,
       fps: 5,

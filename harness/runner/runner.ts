@@ -37,6 +37,7 @@ import { driftedIn } from '../schedule/schedule.js';
 import { buildRunPlan, PlanError, plannedTrials, type RunPlan } from '../schedule/plan.js';
 import { isTrain } from '../core/slices.js';
 import { checkResumable, sameConfigOrRefuse } from './resume-checks.js';
+import { RunSetupError } from './setup-error.js';
 import { recordLeakScan } from '../controls/leak-scan.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
 import { RunDir, readJsonLines, repairJsonLines, writeJsonAtomic, writeJsonAtomicAsync } from '../storage/run-dir.js';
@@ -92,9 +93,7 @@ export interface RunOutcome {
   warnings?: string[];
 }
 
-export class RunSetupError extends Error {
-  override name = 'RunSetupError';
-}
+export { RunSetupError } from './setup-error.js';
 
 export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const dir = new RunDir(options.runDir);
@@ -428,7 +427,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   else delete manifest.stop_reason;
   manifest.updated_at = new Date().toISOString();
   manifest.totals = { trials: trials.length, cost_usd: spend.cost };
-  // Leak scan (issue 11): memory must never hold gold answers, hidden tests or checker internals; a leak marks the run invalid.
+  // Leak scan: memory must never hold gold answers, hidden tests or checker internals; a leak marks the run invalid.
   recordLeakScan(options.runDir, manifest, suites, trials);
   writeJsonAtomic(dir.manifestPath, manifest);
   dir.event('run_finished', { status: manifest.status, trials: trials.length });

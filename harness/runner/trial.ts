@@ -37,7 +37,7 @@ export interface TrialInput {
   memoryStats?: Record<string, number>;
   /** The session's frozen memory (what contextFor was given); an arm's runtime (Arm.runtime) gets it. */
   memory?: MemoryFiles;
-  /** Slice, order and task set (issue 11), stored in the record. Eval and retest trials are read-only: the arm's afterTrial is not called. */
+  /** Slice, order and task set, stored in the record. Eval and retest trials are read-only: the arm's afterTrial is not called. */
   labels?: TrialLabels;
 }
 

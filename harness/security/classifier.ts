@@ -65,7 +65,7 @@ export function parseVerdicts(text: string, count: number): { ok: true; verdicts
   if (!parsed.success) return { ok: false, error: `verdicts: ${parsed.error.issues[0]!.message}` };
   const out: Array<Verdict | undefined> = new Array(count).fill(undefined);
   for (const v of parsed.data.verdicts) if (v.n <= count) out[v.n - 1] = { injected: v.injected, reason: v.reason ?? '' };
-  const missing = out.findIndex((v) => v === undefined);
+  const missing = out.indexOf(undefined);
   if (missing >= 0) return { ok: false, error: `no verdict for candidate ${missing + 1} of ${count}` };
   return { ok: true, verdicts: out as Verdict[] };
 }

@@ -377,7 +377,7 @@ export class MockManagedServer {
   }
 
   private checkCommon(record: MockManagedRequest): void {
-    const auth = record.headers['authorization'];
+    const auth = record.headers.authorization;
     const token = auth?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? record.headers['x-api-key'];
     if (!token) throw new HttpError(401, 'authentication_error', 'Missing authentication: send an "Authorization: Bearer <API key>" header');
     if (this.options.apiKey !== undefined && token !== this.options.apiKey) throw new HttpError(401, 'authentication_error', 'invalid API key');
@@ -1740,7 +1740,7 @@ function body(r: MockManagedRequest): Json {
 
 function lastToolResult(messages: readonly Message[]): { content: string } | undefined {
   const last = messages.at(-1);
-  if (!last || last.role !== 'user' || typeof last.content === 'string') return undefined;
+  if (last?.role !== 'user' || typeof last.content === 'string') return undefined;
   return last.content.filter((b): b is Extract<ContentBlock, { type: 'tool_result' }> => b.type === 'tool_result').at(-1);
 }
 

@@ -8,7 +8,7 @@
 // finally a plain text answer. A scripted reply can be a message, an API error with a status and
 // headers (e.g. `retry-after`), a raw body, a dropped connection or a request that never answers.
 //
-// Beyond scripted replies (issue 9):
+// Beyond scripted replies:
 // - `rateLimit`: enforces requests / input tokens / output tokens per window (a sliding window,
 //   60 s by default) like the API: a 429 rate_limit_error with retry-after once a limit is reached,
 //   and the anthropic-ratelimit-* headers (limit, remaining, reset) on every answer. Input tokens
@@ -575,7 +575,7 @@ export class MockMessagesServer {
       this.sendError(res, status, type, message);
     };
     if (this.options.requireAuth) {
-      const auth = record.headers['authorization'];
+      const auth = record.headers.authorization;
       const token = auth?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? record.headers['x-api-key'];
       if (!token || (this.options.apiKey !== undefined && token !== this.options.apiKey)) {
         fail(401, 'authentication_error', 'invalid x-api-key');
@@ -713,7 +713,7 @@ export class MockMessagesServer {
       return { status: 405, type: 'invalid_request_error', message: `Method ${record.method} not allowed on /v1/messages` };
     }
     if (this.options.requireAuth) {
-      const auth = record.headers['authorization'];
+      const auth = record.headers.authorization;
       const bearer = auth?.match(/^Bearer\s+(\S+)$/i)?.[1];
       const token = bearer ?? record.headers['x-api-key'];
       if (!token) {

@@ -150,7 +150,7 @@ export class MockOpenAIServer {
     };
     if (!/^(\/v1)?\/chat\/completions$/.test(path)) return fail(404, `Unknown route ${req.method} ${path}`, 'not_found');
     if (req.method !== 'POST') return fail(405, `Method ${req.method} not allowed`);
-    if (this.apiKey !== undefined && headers['authorization'] !== `Bearer ${this.apiKey}`) return fail(401, 'Incorrect API key provided', 'authentication_error');
+    if (this.apiKey !== undefined && headers.authorization !== `Bearer ${this.apiKey}`) return fail(401, 'Incorrect API key provided', 'authentication_error');
     const problem = validate(body);
     if (problem) return fail(400, problem);
     const request = body as ChatRequest;
@@ -163,7 +163,11 @@ export class MockOpenAIServer {
     }
     if (reply.kind === 'completion' && reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
     if (res.destroyed) return;
-    if (reply.kind === 'error') return void ((record.status = reply.status), this.json(res, reply.status, { error: { message: reply.message ?? 'error', type: 'server_error' } }, reply.headers));
+    if (reply.kind === 'error') {
+      record.status = reply.status;
+      this.json(res, reply.status, { error: { message: reply.message ?? 'error', type: 'server_error' } }, reply.headers);
+      return;
+    }
     if (reply.kind === 'raw') {
       record.status = reply.status;
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });

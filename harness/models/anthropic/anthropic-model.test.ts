@@ -103,7 +103,7 @@ describe('anthropic model: request and response mapping', () => {
     const sent = server.requests[0]!;
     expect(sent.method).toBe('POST');
     expect(sent.path).toBe('/v1/messages');
-    expect(sent.headers['authorization']).toBe(`Bearer ${API_KEY}`);
+    expect(sent.headers.authorization).toBe(`Bearer ${API_KEY}`);
     expect(sent.headers['anthropic-version']).toBeTruthy();
     expect(sent.body).toEqual({
       model: 'claude-sonnet-4-6',
@@ -338,7 +338,7 @@ describe('anthropic model: credentials and environment', () => {
     const response = await client.create(simpleRequest, context);
     expect(response.content).toEqual([{ type: 'text', text: 'from the env-configured server' }]);
     expect(server.requests).toHaveLength(1);
-    expect(server.requests[0]!.headers['authorization']).toBe(`Bearer ${API_KEY}`);
+    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`);
     expect((server.requests[0]!.body as { model: string }).model).toBe('claude-haiku-4-5');
   });
 

@@ -23,7 +23,7 @@ import type { Suite } from '../../core/suite.js';
 import { costOf } from '../pricing.js';
 import type { Choice, SimView } from './policy.js';
 import { parseSimProfile, type SimProfile } from './profiles.js';
-import { rngFrom, type Rng } from './rng.js';
+import { rngFrom, type Rng } from '../../core/rng.js';
 import { writeLessons } from './lessons.js';
 import { dreamReply } from './dream-reply.js';
 import { gradeReply } from './grader-reply.js';
