@@ -13,12 +13,10 @@ import type { TrialRecord, TrialSlice } from '../harness/core/records.js';
 import { curveSlice, curveTrials, mainTrials, slicesPresent } from '../harness/core/slices.js';
 import { resolveArms } from '../harness/config/schema.js';
 import {
+  compareArms,
   holmAdjust,
   learningCurve,
   learningCurveTrend,
-  mcnemarPaired,
-  pairedDifference,
-  pairedRatio,
   RUN_DESIGN_OPTIONS,
   type CurvePoint,
   type Interval,
@@ -30,6 +28,7 @@ import { armStyle } from './palette.js';
 import { describePowerModel, pairedMde, pairedPowerModel } from './power.js';
 import type { RunData } from './run-data.js';
 import { intervalNotes } from './interval-notes.js';
+import { carriesMemory } from './arm-memory.js';
 import { SIM_NOTE, summarize, type SummaryRow } from './summary.js';
 
 export const REPORT_CONFIDENCE = 0.95;
@@ -71,7 +70,7 @@ export interface Comparison {
    * inflation: the stretch for memory shared within a replicate and family (1: none); notes: what
    * the flags and the stretch mean, for a reader (reports/interval-notes.ts).
    */
-  difference: Interval & { se: number; flags: string[]; inflation: number; notes: string[] };
+  difference: Interval & { se: number; flags: string[]; inflation: number; shared_state: string; df: number; notes: string[] };
   ratio: Interval & { flags: string[] };
   mcnemar: { b: number; c: number; p: number; p_mid: number };
   /** Holm-adjusted exact McNemar p across the report's comparisons. */
@@ -220,6 +219,11 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   return out;
 }
 
+/** True when any of `arms` carries memory across trials (its declaration, else its snapshots). */
+export function armsCarryMemory(data: Pick<RunData, 'arm_memory' | 'snapshots'>, arms: readonly string[]): boolean {
+  return arms.some((arm) => carriesMemory(arm, data.arm_memory, data.snapshots));
+}
+
 function comparisons(data: RunData, seed: string, B: number): Comparison[] {
   const [baseline, ...others] = data.arms;
   if (!baseline || others.length === 0) return [];
@@ -227,11 +231,21 @@ function comparisons(data: RunData, seed: string, B: number): Comparison[] {
   const a = byArm.get(baseline) ?? [];
   const rows = others.map((arm) => {
     const b = byArm.get(arm) ?? [];
-    // When every pair agreed, the library widens the collapsed interval by the Wilson bound on discordance.
-    const diff = pairedDifference(a, b, { seed: `${seed}:diff:${arm}`, B, ...RUN_DESIGN_OPTIONS, agreement: 'wilson' });
-    const ratio = pairedRatio(a, b, { seed: `${seed}:ratio:${arm}`, B, ...RUN_DESIGN_OPTIONS });
-    const mc = mcnemarPaired(a, b);
-    const difference = { estimate: diff.estimate, lo: diff.lo, hi: diff.hi, se: diff.se, flags: [...diff.flags], inflation: diff.inflation, notes: intervalNotes(diff) };
+    // One engine for the report, the claims and compare (harness/stats/run-design.ts); the memory's
+    // luck enters only when one of the two arms carries memory across trials.
+    const memory = armsCarryMemory(data, [baseline, arm]);
+    const { difference: diff, ratio, mcnemar: mc } = compareArms(a, b, { seed: `${seed}:${arm}`, B, carriesMemory: memory });
+    const difference = {
+      estimate: diff.estimate,
+      lo: diff.lo,
+      hi: diff.hi,
+      se: diff.se,
+      flags: [...diff.flags],
+      inflation: diff.inflation,
+      shared_state: diff.shared_state,
+      df: diff.df,
+      notes: intervalNotes(diff, memory),
+    };
     const model = pairedPowerModel(a, b, diff.se, diff.n_clusters);
     const mde = pairedMde(model);
     return {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { rngFrom } from '../harness/models/sim/rng.js';
 import { calibrateLearning, calibrateSynthetic, learningTruth, type LearningDesign } from './calibration.js';
-import { clusterBootstrap, relativeChange, type Cluster } from './cluster-bootstrap.js';
+import { clusterBootstrap, relativeChange, type Cluster } from '../harness/stats/cluster-bootstrap.js';
 
 describe('calibration of the paired difference (the comparisons and rate claims)', () => {
   // Tasks and units like a quick-start run (45 tasks) and a small one (20 tasks).

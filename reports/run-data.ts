@@ -2,6 +2,7 @@
 // consolidation usage, memory snapshots, dream changesets, and (when the suites load) task and
 // pitfall metadata. The run's files are the only source: a report can be rewritten at any time.
 
+import { declaredArmMemory } from './arm-memory.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MemoryFiles } from '../harness/core/arm.js';
@@ -57,6 +58,8 @@ export interface RunData {
   snapshots: MemorySnapshot[];
   dreams: DreamRecord[];
   suites: Record<string, SuiteMeta>;
+  /** Arm name -> whether the arm declares that it carries memory across trials (reports/arm-memory.ts); undefined when unknown. */
+  arm_memory?: Record<string, boolean | undefined>;
 }
 
 /** Entries and tokens of a memory store, counted as memory.csv counts them (harness/dreaming/store.ts). */
@@ -176,5 +179,6 @@ export async function loadRunData(root: string, options: LoadOptions = {}): Prom
     snapshots: readSnapshots(root),
     dreams: readDreams(root),
     suites: options.suites === false ? {} : await loadSuiteMeta(suiteNames),
+    arm_memory: await declaredArmMemory(manifest),
   };
 }

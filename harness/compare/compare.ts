@@ -2,7 +2,7 @@
 //
 // Per suite x arm x session range: the change in completion rate, cost, tokens and wall time per
 // trial, with task-clustered intervals, paired where the runs share tasks, seeds and schedule and
-// unpaired otherwise (cluster-stats.ts).
+// unpaired otherwise (harness/stats/cluster-t.ts).
 //
 // The regression rule (README, "CI regression tracking"):
 //   For each suite x arm in the gate range (default: all common sessions), delta = candidate rate -
@@ -28,7 +28,7 @@ import {
   type ClusterTotal,
   type DifferenceEstimate,
   type PairedClusterTotal,
-} from './cluster-stats.js';
+} from '../stats/cluster-t.js';
 import { CompareInputError, type Cell, type LoadedRun, type RunMeta, type Unit } from './run-summary.js';
 
 export const COMPARE_FORMAT = 'dreambench.compare/v1';

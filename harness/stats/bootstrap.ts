@@ -208,6 +208,15 @@ export interface PairedBootstrapResult extends BootstrapResult {
   n_cells: number;
   /** (replicate, family) blocks of the two-way variance; 0 when it was not computed. */
   n_blocks: number;
+  /** Whether the memory's luck entered the variance: 'replicate-family' when it was asked for and could be estimated. */
+  shared_state: SharedState;
+  /**
+   * The (replicate, family) blocks were resampled over the whole run rather than within their family
+   * (as the tasks were, when some family had fewer than MIN_STRATUM_CLUSTERS tasks).
+   */
+  blocks_pooled: boolean;
+  /** Degrees of freedom of the t quantile behind the expanded interval (NaN for other methods or without an interval). */
+  df: number;
   /**
    * How far the two-way variance stretched the task bootstrap's replicates about the estimate:
    * sqrt(V / V_task), 1 when it did not (not asked for, single replicate, or V <= V_task).
@@ -348,10 +357,7 @@ function bounds(
   const alpha = (1 - confidence) / 2;
   const percentile = { lo: quantileSorted(sorted, alpha), hi: quantileSorted(sorted, 1 - alpha), method: 'percentile' as const };
   if (method === 'percentile') return percentile;
-  if (method === 'expanded') {
-    const level = expandedLevel(confidence, design.clusters, design.strata, design.df);
-    return { lo: quantileSorted(sorted, level), hi: quantileSorted(sorted, 1 - level), method: 'expanded' };
-  }
+  if (method === 'expanded') return expandedBounds(sorted, estimate, design, confidence);
 
   const fallback = () => {
     flags.push('bca_fallback');
@@ -416,6 +422,34 @@ export function expandedLevel(confidence: number, n: number, strata = 1, df = n 
   return normalCdf(-Math.sqrt(n / (n - strata)) * t);
 }
 
+
+/**
+ * The shallowest tail the expanded interval reads the replicates at. Hesterberg's level falls fast
+ * with few degrees of freedom (1 df: about 1e-40), and a quantile that deep is just the smallest or
+ * largest of the B replicates, so the interval would widen as B grows. Below this level the interval
+ * is read here and stretched about the estimate to the width the t quantile asks for (see docs/statistics.md).
+ */
+export const EXPANDED_LEVEL_FLOOR = 0.005;
+
+/**
+ * Hesterberg's expanded percentile interval, read at max(level, EXPANDED_LEVEL_FLOOR); when the
+ * level lies deeper, the bounds read at the floor are stretched about the estimate by
+ * (sqrt(n/(n-H)) t_df) / z_floor, the ratio of the width asked for to the width read: the same
+ * expansion carried out on the bootstrap's spread instead of its extreme tails, which converges as
+ * B grows.
+ */
+function expandedBounds(sorted: Float64Array, estimate: number, design: Design, confidence: number): { lo: number; hi: number; method: 'expanded' } {
+  const n = design.clusters;
+  const k = Math.sqrt(n / (n - design.strata)) * studentQuantile(1 - (1 - confidence) / 2, design.df ?? n - design.strata);
+  const level = normalCdf(-k);
+  if (!(level < EXPANDED_LEVEL_FLOOR) || !Number.isFinite(estimate)) {
+    return { lo: quantileSorted(sorted, level), hi: quantileSorted(sorted, 1 - level), method: 'expanded' };
+  }
+  const stretch = k / normalQuantile(1 - EXPANDED_LEVEL_FLOOR);
+  const lo = quantileSorted(sorted, EXPANDED_LEVEL_FLOOR);
+  const hi = quantileSorted(sorted, 1 - EXPANDED_LEVEL_FLOOR);
+  return { lo: estimate - stretch * (estimate - lo), hi: estimate + stretch * (hi - estimate), method: 'expanded' };
+}
 
 /** Cluster indices of each stratum, in a fixed order; one stratum holding every cluster when unstratified. */
 type StrataGroups = number[][];
@@ -681,23 +715,89 @@ function stratumOfTask(K: number, taskStrata: StrataGroups): Int32Array {
   return out;
 }
 
-/** True when every task stratum has pairs from two or more replicates: the two-way variance can be estimated. */
-function replicatedInEveryStratum(pairs: readonly OutcomePair[], taskIndex: ReadonlyMap<string, number>, taskStratum: Int32Array, H: number): boolean {
-  const seen = Array.from({ length: H }, () => new Set<number>());
-  for (const p of pairs) seen[taskStratum[taskIndex.get(p.task)!]!]!.add(p.replicate);
-  return seen.every((reps) => reps.size >= 2);
+/**
+ * The (suite, family) of each task from the counted rows ('' when a task has none, or two). Blocks of
+ * the two-way variance are (replicate, family) whether or not the tasks could be stratified by family:
+ * a family of 2 tasks is too small a stratum to resample tasks within, but still a block of trials
+ * that share what the memory learnt about it.
+ */
+function familyOfTasks(tasks: readonly string[], rows: Iterable<OutcomeRow>): string[] {
+  const index = new Map(tasks.map((t, k) => [t, k]));
+  const out: Array<string | undefined> = new Array<string | undefined>(tasks.length);
+  const conflict = new Set<number>();
+  for (const row of rows) {
+    if (!counts(row)) continue;
+    const k = index.get(row.task);
+    if (k === undefined) continue;
+    const key = stratumKey(row) ?? '';
+    if (out[k] === undefined) out[k] = key;
+    else if (out[k] !== key) conflict.add(k);
+  }
+  return tasks.map((_, k) => (conflict.has(k) ? '' : (out[k] ?? '')));
+}
+
+/** How the blocks of the two-way variance were formed and resampled. */
+interface BlockPlan {
+  /** Block key of a pair: its replicate and its task's family. */
+  keyOf: (p: OutcomePair) => string;
+  /** Stratum of a block (its family when tasks are stratified by family; one stratum when pooled). */
+  stratumOf: (p: OutcomePair) => string;
+  pooled: boolean;
 }
 
 /**
- * The two-way (task, block) variance of the header and the stretch it asks of the task bootstrap:
- * sqrt(V / V_task) when above 1, else 1. `taskValues` are the task bootstrap's defined replicates.
- * Call only when replicatedInEveryStratum.
+ * True when the memory's luck can be estimated: two or more replicates in every block stratum (every
+ * family when blocks are resampled within families; the run when pooled).
+ */
+function replicatedInEveryStratum(pairs: readonly OutcomePair[], plan: BlockPlan): boolean {
+  const seen = new Map<string, Set<number>>();
+  for (const p of pairs) {
+    const key = plan.stratumOf(p);
+    const reps = seen.get(key);
+    if (reps) reps.add(p.replicate);
+    else seen.set(key, new Set([p.replicate]));
+  }
+  return [...seen.values()].every((reps) => reps.size >= 2);
+}
+
+/** Builds a table of clusters keyed by `keyOf`, numbered in sorted key order so that row order never matters. */
+function clusterTable(
+  pairs: readonly OutcomePair[],
+  keyOf: (p: OutcomePair) => string,
+  stratumOf: (p: OutcomePair) => string,
+  cellOf: (session: number) => number,
+  C: number,
+): { table: Table; strata: StrataGroups } {
+  const stratumByKey = new Map<string, string>();
+  for (const p of pairs) stratumByKey.set(keyOf(p), stratumOf(p));
+  const keys = [...stratumByKey.keys()].sort();
+  const index = new Map(keys.map((key, k) => [key, k]));
+  const units = pairs.map((p) => ({ k: index.get(keyOf(p))!, c: cellOf(p.session), na: 1, sa: p.a ? 1 : 0, nb: 1, sb: p.b ? 1 : 0 }));
+  return { table: buildTable(keys.length, C, units), strata: groupIndices(keys.length, (k) => stratumByKey.get(keys[k]!)!) };
+}
+
+/**
+ * The two-way (task, block) variance of docs/statistics.md and the stretch it asks of the task
+ * bootstrap: sqrt(V / V_task) when above 1, else 1. `taskValues` are the task bootstrap's defined
+ * replicates. Call only when replicatedInEveryStratum.
+ *
+ * Degrees of freedom. V = V_task + (V_block - V_cross): the block term beyond what the (task,
+ * replicate) cells already explain is the memory's luck, estimated from the blocks. Satterthwaite's
+ * formula is unreliable for a combination with a negative coefficient (Gaylor & Hopper,
+ * "Estimating the degrees of freedom for linear combinations of mean squares by Satterthwaite's
+ * formula", Technometrics 11, 1969), which is what V_task + V_block - V_cross is: counting V_block
+ * and V_cross separately gave 1 df whenever there were 2 blocks, even with no memory luck at all. So
+ * the df combine the two components that are estimated independently, V_task on tasks minus strata
+ * and the excess E = V_block - V_cross on blocks minus block strata:
+ *   df = V^2 / (V_task^2 / df_task + E^2 / df_block).
+ * A small E leaves df near df_task; an E that dominates, from few blocks, brings df down to df_block.
  */
 function twoWayInflation(
   pairs: readonly OutcomePair[],
   taskIndex: ReadonlyMap<string, number>,
   taskStrata: StrataGroups,
   taskStratum: Int32Array,
+  blocksPlan: BlockPlan,
   cellOf: (session: number) => number,
   C: number,
   stat: Statistic,
@@ -705,27 +805,10 @@ function twoWayInflation(
   taskValues: Float64Array,
   opts: ResolvedOptions,
 ): { inflation: number; n_blocks: number; df: number } {
-  const stratumOf = (p: OutcomePair): number => taskStratum[taskIndex.get(p.task)!]!;
-  const unit = (p: OutcomePair) => ({ c: cellOf(p.session), na: 1, sa: p.a ? 1 : 0, nb: 1, sb: p.b ? 1 : 0 });
-  // Clusters keyed by `keyOf`, each resampled within the stratum of its tasks.
-  const clustering = (keyOf: (p: OutcomePair) => string): { table: Table; strata: StrataGroups } => {
-    const index = new Map<string, number>();
-    const stratum: number[] = [];
-    const units = pairs.map((p) => {
-      const key = keyOf(p);
-      let k = index.get(key);
-      if (k === undefined) {
-        k = index.size;
-        index.set(key, k);
-        stratum.push(stratumOf(p));
-      }
-      return { k, ...unit(p) };
-    });
-    return { table: buildTable(index.size, C, units), strata: groupIndices(index.size, (k) => String(stratum[k]).padStart(9, '0')) };
-  };
-  // Blocks: (replicate, stratum); the intersection with tasks: (task, replicate).
-  const blocks = clustering((p) => `${p.replicate}\u0000${stratumOf(p)}`);
-  const cross = clustering((p) => `${p.task}\u0000${p.replicate}`);
+  const taskStratumOf = (p: OutcomePair): string => String(taskStratum[taskIndex.get(p.task)!]!).padStart(9, '0');
+  // Blocks: (replicate, family); the intersection with tasks: (task, replicate), within the task's stratum.
+  const blocks = clusterTable(pairs, blocksPlan.keyOf, blocksPlan.stratumOf, cellOf, C);
+  const cross = clusterTable(pairs, (p) => `${p.task}\u0000${p.replicate}`, taskStratumOf, cellOf, C);
   const seed = `bootstrap\u0000${String(opts.seed)}`;
   const variance = ({ table, strata }: { table: Table; strata: StrataGroups }, label: string): number => {
     const { reps, defined } = resampleStatistic([{ table, strata }], 4 * C, stat, w, opts.B, rngFrom(`${seed}\u0000${label}`));
@@ -733,15 +816,11 @@ function twoWayInflation(
   };
   const dfTask = taskIndex.size - taskStrata.length;
   const dfBlock = blocks.table.K - blocks.strata.length;
-  const dfCross = cross.table.K - cross.strata.length;
   const vTask = correctedVariance(taskValues, taskIndex.size, taskStrata.length);
-  const vBlock = variance(blocks, 'blocks');
-  const vCross = variance(cross, 'task-replicate');
-  const v = vTask + vBlock - vCross;
-  if (!(Number.isFinite(v) && vTask > 0 && v > vTask)) return { inflation: 1, n_blocks: blocks.table.K, df: dfTask };
-  // Welch-Satterthwaite degrees of freedom of the combined variance: a V_block from few blocks is
-  // itself uncertain, and the t quantile has to allow for it.
-  const df = (v * v) / (vTask ** 2 / dfTask + (dfBlock > 0 ? vBlock ** 2 / dfBlock : 0) + (dfCross > 0 ? vCross ** 2 / dfCross : 0));
+  const excess = variance(blocks, 'blocks') - variance(cross, 'task-replicate');
+  const v = vTask + excess;
+  if (!(Number.isFinite(v) && vTask > 0 && v > vTask && dfBlock > 0)) return { inflation: 1, n_blocks: blocks.table.K, df: dfTask };
+  const df = (v * v) / (vTask ** 2 / dfTask + excess ** 2 / dfBlock);
   // Rounded down: the t quantiles here take whole degrees of freedom (rounding down is the cautious side).
   return { inflation: Math.sqrt(v / vTask), n_blocks: blocks.table.K, df: Math.max(1, Math.min(dfTask, Math.floor(df))) };
 }
@@ -753,7 +832,7 @@ function paired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statis
   const tasks = [...new Set(pairs.map((p) => p.task))].sort();
   const n_pairs = pairs.length;
   const K = tasks.length;
-  const none = { n_pairs, n_clusters: K, post_strata: 'none' as const, n_cells: 0, n_blocks: 0, inflation: 1 };
+  const none = { n_pairs, n_clusters: K, post_strata: 'none' as const, n_cells: 0, n_blocks: 0, inflation: 1, shared_state: 'none' as const, blocks_pooled: false, df: NaN };
   if (n_pairs === 0) return { ...emptyResult(opts.confidence, 'percentile', ['no_data']), ...none, n_strata: 0 };
 
   const flags: BootstrapFlag[] = [];
@@ -761,7 +840,14 @@ function paired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statis
   const taskIndex = new Map(tasks.map((t, k) => [t, k]));
   const taskStratum = stratumOfTask(K, plan.groups);
   const twoWay = opts.sharedState === 'replicate-family' && K >= 2;
-  const replicated = twoWay && replicatedInEveryStratum(pairs, taskIndex, taskStratum, plan.groups.length);
+  const family = familyOfTasks(tasks, [...a, ...b]);
+  const familyOf = (p: OutcomePair): string => family[taskIndex.get(p.task)!]!;
+  const blocksPlan: BlockPlan = {
+    keyOf: (p) => `${familyOf(p)}\u0000${String(p.replicate).padStart(9, '0')}`,
+    stratumOf: plan.status === 'family' ? familyOf : () => '',
+    pooled: plan.status !== 'family',
+  };
+  const replicated = twoWay && replicatedInEveryStratum(pairs, blocksPlan);
   const cells = planCells(pairs, opts.postStrata);
   const C = cells.cellOf?.size ?? 1;
   const cellOf = (session: number): number => cells.cellOf?.get(session) ?? 0;
@@ -783,7 +869,7 @@ function paired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statis
   const values = main.reps.subarray(0, main.defined);
   let shared: { inflation: number; n_blocks: number; df?: number } = { inflation: 1, n_blocks: 0 };
   if (replicated) {
-    shared = twoWayInflation(pairs, taskIndex, plan.groups, taskStratum, cellOf, C, stat, w, values, opts);
+    shared = twoWayInflation(pairs, taskIndex, plan.groups, taskStratum, blocksPlan, cellOf, C, stat, w, values, opts);
     if (shared.inflation > 1 && Number.isFinite(estimate)) {
       for (let i = 0; i < values.length; i++) values[i] = estimate + shared.inflation * (values[i]! - estimate);
     }
@@ -803,6 +889,9 @@ function paired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statis
     n_cells: C,
     n_blocks: shared.n_blocks,
     inflation: shared.inflation,
+    shared_state: replicated ? 'replicate-family' : 'none',
+    blocks_pooled: replicated && blocksPlan.pooled,
+    df: opts.method === 'expanded' && K >= 2 ? (design.df ?? K - plan.groups.length) : NaN,
   };
   if (plan.status === 'fallback') result.flags.push('strata_fallback');
   if (cells.fallback) result.flags.push('post_strata_fallback');
@@ -825,7 +914,26 @@ function paired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statis
     }
     result.flags.push(discordant === 0 ? 'all_pairs_agree' : 'constant_resamples');
   }
-  return result;
+  if (stat === ratio && result.rate_a === 0 && result.rate_b > 0) {
+    // Zero baseline: every resample's ratio is infinite, yet the data bound it from below: the
+    // treatment's lowest plausible rate over the baseline's highest (Wilson bounds on the pairs).
+    const hiA = wilsonInterval(0, n_pairs, opts.confidence).hi;
+    const loB = wilsonInterval(Math.round(result.rate_b * n_pairs), n_pairs, opts.confidence).lo;
+    result.lo = loB / hiA;
+    result.hi = Infinity;
+  }
+  return clampBounds(result, stat === ratio);
+}
+
+/** A difference of rates lies in [-1, 1] and a ratio in [0, ∞): stretched or widened bounds are clamped there. */
+function clampBounds<T extends Pick<BootstrapResult, 'lo' | 'hi'>>(r: T, isRatio: boolean): T {
+  if (isRatio) {
+    if (r.lo < 0) r.lo = 0;
+  } else {
+    if (r.lo < -1) r.lo = -1;
+    if (r.hi > 1) r.hi = 1;
+  }
+  return r;
 }
 
 /** One arm's trials as a table of its tasks (infra failures left out), tasks in sorted order; `side` says which arm's slots it fills. */
@@ -878,6 +986,7 @@ function unpaired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Stat
   const design = Ka - pa.groups.length <= Kb - pb.groups.length ? { clusters: Ka, strata: pa.groups.length } : { clusters: Kb, strata: pb.groups.length };
   const result = finish(reps.subarray(0, defined), estimate, total[1]! / total[0]!, total[3]! / total[2]!, design, jack, opts, flags);
   if (status === 'fallback') result.flags.push('strata_fallback');
+  clampBounds(result, stat === ratio);
   return { ...result, strata: status === 'family' ? 'family' : 'none', ...sizes, n_strata_a: pa.groups.length, n_strata_b: pb.groups.length };
 }
 
