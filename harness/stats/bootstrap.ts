@@ -750,6 +750,9 @@ interface BlockPlan {
  * family when blocks are resampled within families; the run when pooled).
  */
 function replicatedInEveryStratum(pairs: readonly OutcomePair[], plan: BlockPlan): boolean {
+  // Pooled blocks need two of them: two replicates, or (one replicate) two families, whose blocks then
+  // carry what that replicate's memory learnt about each family.
+  if (plan.pooled) return new Set(pairs.map(plan.keyOf)).size >= 2;
   const seen = new Map<string, Set<number>>();
   for (const p of pairs) {
     const key = plan.stratumOf(p);
@@ -781,16 +784,12 @@ function clusterTable(
  * bootstrap: sqrt(V / V_task) when above 1, else 1. `taskValues` are the task bootstrap's defined
  * replicates. Call only when replicatedInEveryStratum.
  *
- * Degrees of freedom. V = V_task + (V_block - V_cross): the block term beyond what the (task,
- * replicate) cells already explain is the memory's luck, estimated from the blocks. Satterthwaite's
- * formula is unreliable for a combination with a negative coefficient (Gaylor & Hopper,
- * "Estimating the degrees of freedom for linear combinations of mean squares by Satterthwaite's
- * formula", Technometrics 11, 1969), which is what V_task + V_block - V_cross is: counting V_block
- * and V_cross separately gave 1 df whenever there were 2 blocks, even with no memory luck at all. So
- * the df combine the two components that are estimated independently, V_task on tasks minus strata
- * and the excess E = V_block - V_cross on blocks minus block strata:
- *   df = V^2 / (V_task^2 / df_task + E^2 / df_block).
- * A small E leaves df near df_task; an E that dominates, from few blocks, brings df down to df_block.
+ * Degrees of freedom: Welch-Satterthwaite over the three estimated terms, each counted with its own
+ * df (clusters minus strata), df = V^2 / (V_task^2/df_task + V_block^2/df_block + V_cross^2/df_cross).
+ * Counting the subtracted term's noise too leans to the cautious side (Satterthwaite is not exact for
+ * a combination with a negative coefficient: Gaylor & Hopper, Technometrics 11, 1969); it calibrated
+ * at 93-97% (docs/statistics.md). Blocks are (replicate, family) even when families pool, so the block
+ * term rests on replicates x families blocks, not on 2 replicates.
  */
 function twoWayInflation(
   pairs: readonly OutcomePair[],
@@ -816,11 +815,13 @@ function twoWayInflation(
   };
   const dfTask = taskIndex.size - taskStrata.length;
   const dfBlock = blocks.table.K - blocks.strata.length;
+  const dfCross = cross.table.K - cross.strata.length;
   const vTask = correctedVariance(taskValues, taskIndex.size, taskStrata.length);
-  const excess = variance(blocks, 'blocks') - variance(cross, 'task-replicate');
-  const v = vTask + excess;
+  const vBlock = variance(blocks, 'blocks');
+  const vCross = variance(cross, 'task-replicate');
+  const v = vTask + vBlock - vCross;
   if (!(Number.isFinite(v) && vTask > 0 && v > vTask && dfBlock > 0)) return { inflation: 1, n_blocks: blocks.table.K, df: dfTask };
-  const df = (v * v) / (vTask ** 2 / dfTask + excess ** 2 / dfBlock);
+  const df = (v * v) / (vTask ** 2 / dfTask + vBlock ** 2 / dfBlock + (dfCross > 0 ? vCross ** 2 / dfCross : 0));
   // Rounded down: the t quantiles here take whole degrees of freedom (rounding down is the cautious side).
   return { inflation: Math.sqrt(v / vTask), n_blocks: blocks.table.K, df: Math.max(1, Math.min(dfTask, Math.floor(df))) };
 }
@@ -842,10 +843,13 @@ function paired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statis
   const twoWay = opts.sharedState === 'replicate-family' && K >= 2;
   const family = familyOfTasks(tasks, [...a, ...b]);
   const familyOf = (p: OutcomePair): string => family[taskIndex.get(p.task)!]!;
+  // Blocks are resampled within their family when the tasks are and every family has two or more
+  // replicates; otherwise over the whole run (families pooled).
+  const withinFamily = plan.status === 'family' && replicatedInEveryStratum(pairs, { keyOf: () => '', stratumOf: familyOf, pooled: false });
   const blocksPlan: BlockPlan = {
     keyOf: (p) => `${familyOf(p)}\u0000${String(p.replicate).padStart(9, '0')}`,
-    stratumOf: plan.status === 'family' ? familyOf : () => '',
-    pooled: plan.status !== 'family',
+    stratumOf: withinFamily ? familyOf : () => '',
+    pooled: !withinFamily,
   };
   const replicated = twoWay && replicatedInEveryStratum(pairs, blocksPlan);
   const cells = planCells(pairs, opts.postStrata);
