@@ -843,9 +843,11 @@ function paired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statis
   const twoWay = opts.sharedState === 'replicate-family' && K >= 2;
   const family = familyOfTasks(tasks, [...a, ...b]);
   const familyOf = (p: OutcomePair): string => family[taskIndex.get(p.task)!]!;
-  // Blocks are resampled within their family when the tasks are and every family has two or more
-  // replicates; otherwise over the whole run (families pooled).
-  const withinFamily = plan.status === 'family' && replicatedInEveryStratum(pairs, { keyOf: () => '', stratumOf: familyOf, pooled: false });
+  // Blocks are resampled within their family when the tasks are; otherwise (families too small, and
+  // so pooled for the tasks too) over the whole run, where one replicate's blocks are its families.
+  // Family-stratified tasks with one replicate leave the memory's luck out (single_replicate): pooling
+  // their blocks would count the families' fixed differences as luck.
+  const withinFamily = plan.status === 'family';
   const blocksPlan: BlockPlan = {
     keyOf: (p) => `${familyOf(p)}\u0000${String(p.replicate).padStart(9, '0')}`,
     stratumOf: withinFamily ? familyOf : () => '',
