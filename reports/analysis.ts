@@ -461,7 +461,8 @@ export function analyse(data: RunData, options: AnalysisOptions = {}): ReportMod
   const infra = data.trials.filter((t) => t.error_class === 'infra').length;
   return {
     format: 'dreambench.report/v1',
-    generated_at: (options.now ?? new Date()).toISOString(),
+    // The run's own last update, not the clock: rewriting the report of the same run gives the same bytes.
+    generated_at: (options.now ?? new Date(m.updated_at ?? m.created_at ?? 0)).toISOString(),
     run: {
       id: m.run_id,
       name: m.name,
