@@ -18,6 +18,7 @@ import {
   learningCurve,
   learningCurveTrend,
   RUN_DESIGN_OPTIONS,
+  studentQuantile,
   type CurvePoint,
   type Interval,
 } from '../harness/stats/index.js';
@@ -88,6 +89,10 @@ export interface TimeRow {
   turns: number;
   tokens: number;
   wall_ms: number;
+  /** 95% t intervals of each mean over the completed trials ([NaN, NaN] with fewer than two). */
+  turns_ci: [number, number];
+  tokens_ci: [number, number];
+  wall_ms_ci: [number, number];
 }
 
 export interface CostRow {
@@ -289,7 +294,25 @@ function timeRows(data: RunData): TimeRow[] {
       const g = groups.get(`${arm}\u0000${session}`) ?? [];
       const n = g.length;
       const mean = (f: (t: TrialRecord) => number) => (n ? g.reduce((s, t) => s + f(t), 0) / n : NaN);
-      out.push({ arm, session, completed: n, turns: mean((t) => t.turns), tokens: mean(tokensOf), wall_ms: mean((t) => t.wall_ms) });
+      // A t interval of the mean over the session's completed trials (Student, n - 1 df).
+      const ci = (f: (t: TrialRecord) => number): [number, number] => {
+        if (n < 2) return [NaN, NaN];
+        const m = mean(f);
+        const sd = Math.sqrt(g.reduce((s, t) => s + (f(t) - m) ** 2, 0) / (n - 1));
+        const h = studentQuantile(0.975, n - 1) * (sd / Math.sqrt(n));
+        return [m - h, m + h];
+      };
+      out.push({
+        arm,
+        session,
+        completed: n,
+        turns: mean((t) => t.turns),
+        tokens: mean(tokensOf),
+        wall_ms: mean((t) => t.wall_ms),
+        turns_ci: ci((t) => t.turns),
+        tokens_ci: ci(tokensOf),
+        wall_ms_ci: ci((t) => t.wall_ms),
+      });
     }
   }
   return out;
