@@ -31,6 +31,7 @@ import { buildRunPlan, PlanError, plannedTrials, type RunPlan } from '../schedul
 import { isTrain } from '../core/slices.js';
 import { checkResumable, sameConfigOrRefuse } from './resume-checks.js';
 import { recordLeakScan } from '../controls/leak-scan.js';
+import { scheduleWarnings } from '../schedule/schedule-warnings.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
 import { RunDir, repairJsonLines, writeJsonAtomic, writeJsonAtomicAsync } from '../storage/run-dir.js';
 import { ArmSetupError, localExecutor, prepareRun, type LoadedArm, type RunSetup, type TrialExecutor } from './executor.js';
@@ -158,7 +159,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   } else {
     mkdirSync(options.runDir, { recursive: true });
     manifest = newManifest(basename(options.runDir), experiment, suites, isSimulated(experiment.model));
-    dir.event('run_started', { name: experiment.name, config_hash: manifest.config_hash });
+    warnings.push(...scheduleWarnings(experiment));
+    dir.event('run_started', { name: experiment.name, config_hash: manifest.config_hash, ...(warnings.length ? { warnings } : {}) });
   }
   if (cache) {
     manifest.cache = { dir: cache.dir, mode: cache.mode };
