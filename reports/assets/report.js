@@ -100,6 +100,9 @@
       return state.arms[t.arm] && (!state.suite || t.suite === state.suite) && (!state.family || t.family === state.family);
     });
   }
+  // A trial's outcome in words: the error classes are the harness's terms, not a reader's.
+  var OUTCOME_WORDS = { agent: 'not completed (the agent failed the checks)', infra: 'infrastructure failure (not counted)', budget: 'stopped at its budget' };
+  function outcomeText(t) { return t.success ? 'completed' : (OUTCOME_WORDS[t.error_class] || 'not completed'); }
   function counted(list) { return list.filter(function (t) { return t.error_class !== 'infra'; }); }
   function activeArms() { return ARMS.filter(function (a) { return state.arms[a]; }); }
   function sessionsOf(list) { return uniq(list.map(function (t) { return t.session; })).sort(function (a, b) { return a - b; }); }
@@ -512,12 +515,12 @@
       el('button', { class: 'small', text: '▶', disabled: state.page >= pages - 1, onclick: function () { state.page++; renderTrials(filtered()); } })));
     var pageRows = rows.slice(state.page * PAGE, (state.page + 1) * PAGE);
     append(s, el('div', { class: 'scroll' }, el('table', { id: 'trial-table' },
-      el('thead', null, el('tr', null, ['Trial', 'Arm', 'Rep', 'Session', 'Task', 'Family', 'Result', 'Score', 'Turns', 'Tokens', 'Wall (s)', 'Pitfalls hit', 'Transcript'].map(function (h, i) { return el('th', { class: i === 0 || i === 4 || i === 5 || i === 11 ? 'l' : null, text: h }); }))),
+      el('thead', null, el('tr', null, ['Trial', 'Arm', 'Rep', 'Session', 'Task', 'Family', 'Outcome', 'Score', 'Turns', 'Tokens', 'Wall (s)', 'Pitfalls hit', 'Transcript'].map(function (h, i) { return el('th', { class: i === 0 || i === 4 || i === 5 || i === 11 ? 'l' : null, text: h }); }))),
       el('tbody', null, pageRows.map(function (t) {
         return el('tr', { class: 'clickable', 'data-trial': t.id, onclick: function () { openTranscript(t.id); } },
           el('td', { class: 'l', style: 'font-family:var(--mono);font-size:12px', text: t.id }), el('td', { text: t.arm }), el('td', { text: t.replicate }), el('td', { text: t.session }),
           el('td', { class: 'l', text: t.task }), el('td', { class: 'l', text: t.family }),
-          el('td', { class: t.success ? 'ok' : 'bad', text: t.success ? 'completed' : t.error_class }), el('td', { text: fixed(t.score, 2) }), el('td', { text: t.turns }),
+          el('td', { class: t.success ? 'ok' : 'bad', text: outcomeText(t) }), el('td', { text: fixed(t.score, 2) }), el('td', { text: t.turns }),
           el('td', { text: int(t.tokens) }), el('td', { text: fixed(t.wall_ms / 1000, 1) }), el('td', { class: 'l', text: t.pitfalls_hit.join(', ') }),
           el('td', { text: D.transcripts[t.id] ? 'embedded' : 'file' }));
       })))));
@@ -537,7 +540,7 @@
       append(body, el('div', { class: 'kv' },
         el('div', { text: 'arm / replicate / session / slot' }), el('div', { text: t.arm + ' / ' + t.replicate + ' / ' + t.session + ' / ' + t.slot }),
         el('div', { text: 'task' }), el('div', { text: t.task + ' (' + t.suite + ', ' + t.family + ')' }),
-        el('div', { text: 'outcome' }), el('div', { class: t.success ? 'ok' : 'bad', text: (t.success ? 'completed' : 'not completed (' + t.error_class + ')') + ', score ' + fixed(t.score, 2) }),
+        el('div', { text: 'outcome' }), el('div', { class: t.success ? 'ok' : 'bad', text: outcomeText(t) + ', score ' + fixed(t.score, 2) }),
         el('div', { text: 'effort' }), el('div', { text: t.turns + ' turns, ' + t.tool_calls + ' tool calls, ' + int(t.tokens) + ' tokens, ' + usd(t.cost_usd) + ', ' + fixed(t.wall_ms / 1000, 1) + ' s' }),
         el('div', { text: 'pitfalls hit' }), el('div', { text: t.pitfalls_hit.join(', ') || 'none' }),
         el('div', { text: 'pitfalls avoided' }), el('div', { text: t.pitfalls_avoided.join(', ') || 'none' }),
