@@ -38,6 +38,8 @@ export interface AgentRunResult {
   turns: TranscriptTurn[];
   usage: Usage;
   cost_usd: number;
+  /** A runtime's infrastructure cost apart from tokens (a managed session's active time), for this run. */
+  runtime_cost_usd?: number;
   tool_calls: number;
   /** Set when stop is 'infra': what failed (provider or environment), never a secret. */
   infra_error?: string;

@@ -18,6 +18,9 @@ import { workerCommand } from './commands/worker.js';
 import { tasksCommand } from './commands/tasks.js';
 import { auditMemoryCommand } from './commands/audit-memory.js';
 import { leakScanCommand } from './commands/leak-scan.js';
+import { planCommand } from './commands/plan.js';
+import { managedCommand } from './commands/managed.js';
+import { viewCommand } from './commands/view.js';
 import { EXIT, failWith } from './exit.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -38,6 +41,9 @@ export async function main(argv: string[]): Promise<void> {
     .command(tasksCommand)
     .command(auditMemoryCommand)
     .command(leakScanCommand)
+    .command(planCommand)
+    .command(managedCommand)
+    .command(viewCommand)
     .demandCommand(1, 'Name a command: run, resume, report, list, schema, memory, dream, compare, history or worker.')
     .strict()
     .recommendCommands()

@@ -259,6 +259,11 @@ export interface Arm {
   /** Folder under the run directory for this arm's artifacts, when it differs from the factory's (compose). */
   readonly artifactsFolder?: string;
   /**
+   * Checks that need the run's models (e.g. a model the arm's vendor feature must support), before
+   * anything is written; throw an Error naming the option or model: the run stops as bad input.
+   */
+  checkRun?(run: { model: ModelClient; graderModel: ModelClient }): void;
+  /**
    * The arm's own in-task loop. Without it a trial is one attempt. The loop must call
    * `driver.attempt()` at least once.
    */

@@ -40,7 +40,10 @@ export interface TrialRecord extends TrialKey {
   output_tokens: number;
   cache_read_tokens: number;
   cache_write_tokens: number;
+  /** Token cost (list prices): what arms are compared on. */
   cost_usd: number;
+  /** A runtime's infrastructure cost apart from tokens (a managed session's active time), when it has one. */
+  runtime_cost_usd?: number;
   wall_ms: number;
   error_class: ErrorClass;
   error?: string;

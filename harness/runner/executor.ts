@@ -79,6 +79,14 @@ export interface PrepareOptions {
   rateLimiters?: RateLimiterRegistry;
 }
 
+/**
+ * An executor could not go on (e.g. its queue's Redis stayed unreachable) but nothing was lost: the
+ * run stops as resumable (exit 3) instead of failing.
+ */
+export class RunInterrupted extends Error {
+  override name = 'RunInterrupted';
+}
+
 /** Thrown for a bad arm or option while preparing (bad input). */
 export class ArmSetupError extends Error {
   override name = 'ArmSetupError';
@@ -119,6 +127,7 @@ export async function prepareRun(experiment: Experiment, suites: Map<string, Sui
     try {
       const arm = await createArm(factory, spec.options);
       for (const modelSpec of arm.orchestration?.models ?? []) modelFor(modelSpec);
+      arm.checkRun?.({ model, graderModel });
       arms.push({ spec, arm, artifactsFolder: arm.artifactsFolder ?? factory.artifactsFolder ?? factory.name });
     } catch (error) {
       throw new ArmSetupError(`arm "${spec.name}": ${(error as Error).message}`);

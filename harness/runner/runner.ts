@@ -34,7 +34,7 @@ import { recordLeakScan } from '../controls/leak-scan.js';
 import { scheduleWarnings } from '../schedule/schedule-warnings.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
 import { RunDir, repairJsonLines, writeJsonAtomic, writeJsonAtomicAsync } from '../storage/run-dir.js';
-import { ArmSetupError, localExecutor, prepareRun, type LoadedArm, type RunSetup, type TrialExecutor } from './executor.js';
+import { ArmSetupError, RunInterrupted, localExecutor, prepareRun, type LoadedArm, type RunSetup, type TrialExecutor } from './executor.js';
 import { drainTrialCleanups } from './trial.js';
 import { redactMemory } from '../security/redact.js';
 import type { ProgressSink } from './progress.js';
@@ -62,6 +62,12 @@ export interface RunOptions {
   rateLimiters?: RateLimiterRegistry;
   /** Resume under another harness version (`resume --allow-harness-change`): recorded in the manifest. */
   allowHarnessChange?: boolean;
+  /**
+   * A pilot (`dreambench plan`): run only the first `sessions` sessions of the first `replicates`
+   * replicates, then stop resumable. The run directory is the full experiment's, so a later run or
+   * resume of it completes the rest without paying for the pilot's trials again.
+   */
+  pilot?: { sessions: number; replicates: number };
 }
 
 export interface RunOutcome {
@@ -207,7 +213,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     if (dir.hasSnapshot(spec.name, replicate, 0)) memory = dir.readSnapshot(spec.name, replicate, 0);
     else dir.writeSnapshot(spec.name, replicate, 0, memory);
 
-    for (let session = 1; session <= experiment.sessions; session++) {
+    const lastSession = options.pilot ? Math.min(experiment.sessions, options.pilot.sessions) : experiment.sessions;
+    if (options.pilot && replicate > options.pilot.replicates) return;
+    for (let session = 1; session <= lastSession; session++) {
       if (dir.hasSnapshot(spec.name, replicate, session)) {
         memory = dir.readSnapshot(spec.name, replicate, session);
         continue;
@@ -323,6 +331,16 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     await executor.close().catch(() => undefined);
     setup.close();
     await drainTrialCleanups();
+    if (error instanceof RunInterrupted) {
+      // Nothing was lost: what finished is in trials.jsonl, the rest runs on resume.
+      const message = `${error.message}. Run \`dreambench resume ${options.runDir}\` to continue.`;
+      manifest.status = 'failed';
+      manifest.stop_reason = message;
+      manifest.updated_at = new Date().toISOString();
+      writeJsonAtomic(dir.manifestPath, manifest);
+      dir.event('run_interrupted', { reason: error.message });
+      return { status: manifest.status, runDir: options.runDir, manifest, trials: dir.trials(), message, ...(warnings.length ? { warnings } : {}) };
+    }
     manifest.status = 'failed';
     manifest.stop_reason = (error as Error).message;
     manifest.updated_at = new Date().toISOString();
@@ -337,7 +355,11 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
 
   const trials = dir.trials();
   let message: string | undefined;
-  if (stopReason) {
+  const pilotStopped = options.pilot !== undefined && trials.length < total;
+  if (pilotStopped && !stopReason && pendingReview === 0 && infraBlocked === 0 && consolidationsBlocked === 0) {
+    manifest.status = 'stopped_budget';
+    message = `pilot done (${trials.length} of ${total} trials); \`dreambench resume ${options.runDir}\` runs the rest without repeating them`;
+  } else if (stopReason) {
     manifest.status = 'stopped_budget';
     message = `${stopReason}; raise the budget and resume to continue`;
   } else if (pendingReview > 0) {

@@ -68,6 +68,8 @@ class Driver implements TrialDriver {
   readonly outcomes: AttemptOutcome[] = [];
   readonly usage: Usage = emptyUsage();
   cost = 0;
+  /** A runtime's infrastructure cost apart from tokens (e.g. a managed session's active time). */
+  runtimeCost = 0;
   toolCalls = 0;
   readonly armUsage: Usage = emptyUsage();
   armCost = 0;
@@ -153,6 +155,7 @@ class Driver implements TrialDriver {
     attempt.lastRun = run;
     addUsage(this.usage, run.usage);
     this.cost += run.cost_usd;
+    this.runtimeCost += run.runtime_cost_usd ?? 0;
     this.toolCalls += run.tool_calls;
     // Specialists ran inside this run (their usage is already charged): their turns count in its outcome.
     const sub = this.subTotals(attempt);
@@ -347,6 +350,7 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
       cache_read_tokens: driver.usage.cache_read_tokens,
       cache_write_tokens: driver.usage.cache_write_tokens,
       cost_usd: driver.cost,
+      ...(driver.runtimeCost > 0 ? { runtime_cost_usd: driver.runtimeCost } : {}),
       wall_ms: 0,
       error_class: errorClass,
       ...(error ? { error } : {}),
