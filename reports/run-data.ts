@@ -178,7 +178,8 @@ export async function loadRunData(root: string, options: LoadOptions = {}): Prom
     declared = [];
   }
   const suiteNames = [...new Set([...(manifest.experiment.suites ?? []), ...raw.map((t) => t.suite)])];
-  const arms = orderArms(raw, declared);
+  // Declared arms first, in their order; any others by name, never by which finished first.
+  const arms = orderArms(raw, [...declared, ...[...new Set(raw.map((t) => t.arm))].sort()]);
   const trials = sortTrials(raw, arms);
   return {
     root,

@@ -181,8 +181,7 @@ export function orderArms(trials: readonly TrialRecord[], armOrder: readonly str
   const present = new Set(trials.map((t) => t.arm));
   const out: string[] = [];
   const seen = new Set<string>();
-  // Declared arms first, in their order; any others by name (never by which finished first).
-  for (const arm of [...armOrder, ...[...present].sort()]) {
+  for (const arm of [...armOrder, ...trials.map((t) => t.arm)]) {
     if (!present.has(arm) || seen.has(arm)) continue;
     seen.add(arm);
     out.push(arm);
