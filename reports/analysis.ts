@@ -15,13 +15,12 @@ import type { TrialRecord, TrialSlice } from '../harness/core/records.js';
 import { curveSlice, curveTrials, mainTrials, slicesPresent } from '../harness/core/slices.js';
 import { resolveArms } from '../harness/config/schema.js';
 import {
+  compareArms,
   holmAdjust,
   learningCurve,
   learningCurveTrend,
-  mcnemarPaired,
-  pairedDifference,
-  pairedRatio,
   RUN_DESIGN_OPTIONS,
+  studentQuantile,
   type CurvePoint,
   type Interval,
 } from '../harness/stats/index.js';
@@ -32,6 +31,7 @@ import { armStyle } from './palette.js';
 import { describePowerModel, pairedMde, pairedPowerModel } from './power.js';
 import type { RunData } from './run-data.js';
 import { intervalNotes } from './interval-notes.js';
+import { carriesMemory } from './arm-memory.js';
 import { SIM_NOTE, summarize, type SummaryRow } from './summary.js';
 
 export const REPORT_CONFIDENCE = 0.95;
@@ -73,7 +73,7 @@ export interface Comparison {
    * inflation: the stretch for memory shared within a replicate and family (1: none); notes: what
    * the flags and the stretch mean, for a reader (reports/interval-notes.ts).
    */
-  difference: Interval & { se: number; flags: string[]; inflation: number; notes: string[] };
+  difference: Interval & { se: number; flags: string[]; inflation: number; shared_state: string; df: number; notes: string[] };
   ratio: Interval & { flags: string[] };
   mcnemar: { b: number; c: number; p: number; p_mid: number };
   /** Holm-adjusted exact McNemar p across the report's comparisons. */
@@ -91,6 +91,10 @@ export interface TimeRow {
   turns: number;
   tokens: number;
   wall_ms: number;
+  /** 95% t intervals of each mean over the completed trials ([NaN, NaN] with fewer than two). */
+  turns_ci: [number, number];
+  tokens_ci: [number, number];
+  wall_ms_ci: [number, number];
 }
 
 export interface CostRow {
@@ -224,6 +228,11 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   return out;
 }
 
+/** True when any of `arms` carries memory across trials (its declaration, else its snapshots). */
+export function armsCarryMemory(data: Pick<RunData, 'arm_memory' | 'snapshots'>, arms: readonly string[]): boolean {
+  return arms.some((arm) => carriesMemory(arm, data.arm_memory, data.snapshots));
+}
+
 function comparisons(data: RunData, seed: string, B: number): Comparison[] {
   const [baseline, ...others] = data.arms;
   if (!baseline || others.length === 0) return [];
@@ -231,11 +240,21 @@ function comparisons(data: RunData, seed: string, B: number): Comparison[] {
   const a = byArm.get(baseline) ?? [];
   const rows = others.map((arm) => {
     const b = byArm.get(arm) ?? [];
-    // When every pair agreed, the library widens the collapsed interval by the Wilson bound on discordance.
-    const diff = pairedDifference(a, b, { seed: `${seed}:diff:${arm}`, B, ...RUN_DESIGN_OPTIONS, agreement: 'wilson' });
-    const ratio = pairedRatio(a, b, { seed: `${seed}:ratio:${arm}`, B, ...RUN_DESIGN_OPTIONS });
-    const mc = mcnemarPaired(a, b);
-    const difference = { estimate: diff.estimate, lo: diff.lo, hi: diff.hi, se: diff.se, flags: [...diff.flags], inflation: diff.inflation, notes: intervalNotes(diff) };
+    // One engine for the report, the claims and compare (harness/stats/run-design.ts); the memory's
+    // luck enters only when one of the two arms carries memory across trials.
+    const memory = armsCarryMemory(data, [baseline, arm]);
+    const { difference: diff, ratio, mcnemar: mc } = compareArms(a, b, { seed: `${seed}:${arm}`, B, carriesMemory: memory });
+    const difference = {
+      estimate: diff.estimate,
+      lo: diff.lo,
+      hi: diff.hi,
+      se: diff.se,
+      flags: [...diff.flags],
+      inflation: diff.inflation,
+      shared_state: diff.shared_state,
+      df: diff.df,
+      notes: intervalNotes(diff, memory),
+    };
     const model = pairedPowerModel(a, b, diff.se, diff.n_clusters);
     const mde = pairedMde(model);
     return {
@@ -279,7 +298,25 @@ function timeRows(data: RunData): TimeRow[] {
       const g = groups.get(`${arm}\u0000${session}`) ?? [];
       const n = g.length;
       const mean = (f: (t: TrialRecord) => number) => (n ? g.reduce((s, t) => s + f(t), 0) / n : NaN);
-      out.push({ arm, session, completed: n, turns: mean((t) => t.turns), tokens: mean(tokensOf), wall_ms: mean((t) => t.wall_ms) });
+      // A t interval of the mean over the session's completed trials (Student, n - 1 df).
+      const ci = (f: (t: TrialRecord) => number): [number, number] => {
+        if (n < 2) return [NaN, NaN];
+        const m = mean(f);
+        const sd = Math.sqrt(g.reduce((s, t) => s + (f(t) - m) ** 2, 0) / (n - 1));
+        const h = studentQuantile(0.975, n - 1) * (sd / Math.sqrt(n));
+        return [m - h, m + h];
+      };
+      out.push({
+        arm,
+        session,
+        completed: n,
+        turns: mean((t) => t.turns),
+        tokens: mean(tokensOf),
+        wall_ms: mean((t) => t.wall_ms),
+        turns_ci: ci((t) => t.turns),
+        tokens_ci: ci(tokensOf),
+        wall_ms_ci: ci((t) => t.wall_ms),
+      });
     }
   }
   return out;
@@ -451,7 +488,8 @@ export function analyse(data: RunData, options: AnalysisOptions = {}): ReportMod
   const infra = data.trials.filter((t) => UNCOUNTED_CLASSES.has(t.error_class)).length;
   return {
     format: 'dreambench.report/v1',
-    generated_at: (options.now ?? new Date()).toISOString(),
+    // The run's own last update, not the clock: rewriting the report of the same run gives the same bytes.
+    generated_at: (options.now ?? new Date(m.updated_at ?? m.created_at ?? 0)).toISOString(),
     run: {
       id: m.run_id,
       name: m.name,

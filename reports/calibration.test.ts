@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { rngFrom } from '../harness/core/rng.js';
 import { calibrateLearning, calibrateSynthetic, learningTruth, type LearningDesign } from './calibration.js';
-import { clusterBootstrap, relativeChange, type Cluster } from './cluster-bootstrap.js';
+import { clusterBootstrap, relativeChange, type Cluster } from '../harness/stats/cluster-bootstrap.js';
 
 describe('calibration of the paired difference (the comparisons and rate claims)', () => {
   // Tasks and units like a quick-start run (45 tasks) and a small one (20 tasks).
@@ -68,6 +68,23 @@ describe('calibration with a learning arm: sessions as post-strata and memory sh
     expect(s.coverage).toBeLessThanOrEqual(0.97);
     expect(s.true_claim_rejected_rate).toBeLessThanOrEqual(0.05);
     expect(tasksOnly.coverage).toBeLessThan(0.9);
+  });
+});
+
+describe('calibration across replicates and small families', () => {
+  // Families of 3 tasks (too few to resample within: tasks pool, blocks are (replicate, family) over
+  // the whole run), with 1, 2 and 4 replicates; one replicate's blocks are its families.
+  it.each([1, 2, 4])('%i replicate(s), families of 3 tasks: coverage 93 to 97 percent', (replicates) => {
+    const design: LearningDesign = { replicates, sessions: 4, families: 5, tasksPerFamily: 3, slotsPerFamily: 2, baseline: [0.1, 0.4], learnt: 0.5, notLearnt: 0.1, learnChance: 0.5 };
+    const s = calibrateLearning(design, 400, { B: 500, seed: `cal-small-${replicates}` });
+    process.stdout.write(
+      `calibration ${replicates} replicate(s), families of 3: coverage ${(s.coverage * 100).toFixed(1)}% [${(s.coverage_lo * 100).toFixed(1)}, ${(s.coverage_hi * 100).toFixed(1)}], ` +
+        `width ${(s.mean_width * 100).toFixed(1)} pts, mean stretch ${s.mean_inflation.toFixed(2)}\n`,
+    );
+    expect(s.strata_fallback).toBe(s.experiments);
+    expect(s.single_replicate).toBe(0);
+    expect(s.coverage).toBeGreaterThanOrEqual(0.93);
+    expect(s.coverage).toBeLessThanOrEqual(0.97);
   });
 });
 

@@ -171,7 +171,7 @@ const KIND_COLOURS = ['#0072B2', '#56B4E9', '#009E73', '#A6D8C5', '#E69F00', '#C
 function costChart(model: ReportModel): Buffer {
   const arms = model.cost.map((c) => c.arm);
   const per = (f: (c: ReportModel['cost'][number]) => number) => model.cost.map((c) => (c.trials > 0 ? f(c) / c.trials : 0));
-  const tokenKinds: Array<[string, number[]]> = [
+  const allTokenKinds: Array<[string, number[]]> = [
     ['input', per((c) => c.input_tokens)],
     ['output', per((c) => c.output_tokens)],
     ['cache read', per((c) => c.cache_read_tokens)],
@@ -179,12 +179,14 @@ function costChart(model: ReportModel): Buffer {
     ['arm, after tasks', per((c) => c.arm_tokens)],
     ['consolidation (dreams)', per((c) => c.consolidation_tokens)],
   ];
+  // Kinds that are zero for every arm say nothing; each kind keeps its colour.
+  const tokenKinds = allTokenKinds.map(([label, data], i) => ({ label, data, colour: KIND_COLOURS[i] })).filter((k) => k.data.some((v) => v > 0));
   const tokens = render(
     {
       type: 'bar',
       data: {
         labels: arms,
-        datasets: tokenKinds.map(([label, data], i) => ({ label, data, backgroundColor: KIND_COLOURS[i], stack: 'tokens' })),
+        datasets: tokenKinds.map(({ label, data, colour }) => ({ label, data, backgroundColor: colour, stack: 'tokens' })),
       },
       options: {
         plugins: { title: { display: true, text: 'Tokens per trial, by kind', font: { size: 16 } }, legend: barLegend },
@@ -199,13 +201,15 @@ function costChart(model: ReportModel): Buffer {
     ['arm, after tasks', model.cost.map((c) => c.arm_cost_usd)],
     ['consolidation (dreams)', model.cost.map((c) => c.consolidation_cost_usd)],
   ];
+  // Series that are zero for every arm say nothing; the colours stay tied to their kind.
+  const costShown = costKinds.map((k, i) => [k, i] as const).filter(([[, data]]) => data.some((v) => v > 0));
   const totalCost = model.cost.reduce((s, c) => s + c.total_cost_usd, 0);
   const cost = render(
     {
       type: 'bar',
       data: {
         labels: arms,
-        datasets: costKinds.map(([label, data], i) => ({ label, data, backgroundColor: [KIND_COLOURS[0], KIND_COLOURS[4], KIND_COLOURS[5]][i], stack: 'cost' })),
+        datasets: costShown.map(([[label, data], i]) => ({ label, data, backgroundColor: [KIND_COLOURS[0], KIND_COLOURS[4], KIND_COLOURS[5]][i], stack: 'cost' })),
       },
       options: {
         plugins: {
@@ -224,37 +228,38 @@ function costChart(model: ReportModel): Buffer {
   return compose([tokens, cost], 620, 520, 2, 'Cost and tokens per arm', footnoteFor(model));
 }
 
-/** Mean turns, tokens and wall time of completed trials, per session per arm. */
+/**
+ * Mean turns, tokens and wall time of completed trials, per session per arm, each with a shaded 95%
+ * t interval. A sim run's wall time is the harness's own speed, so its panel is left out (the
+ * caption says so).
+ */
 function timeChart(model: ReportModel): Buffer {
-  const panel = (field: 'turns' | 'tokens' | 'wall_ms', title: string, axis: string, scale = 1) =>
-    render(
+  const panel = (field: 'turns' | 'tokens' | 'wall_ms', title: string, axis: string, scale = 1) => {
+    const datasets: ChartDataset<'line', Array<{ x: number; y: number | null }>>[] = [];
+    for (const a of model.arms) {
+      const rows = model.time.filter((r) => r.arm === a.name && r.completed > 1);
+      const ci = (r: ReportModel['time'][number]) => r[`${field}_ci`];
+      const colour = armStyle(armIndex(model, a.name)).colour;
+      datasets.push({ label: `${a.name} 95% interval (upper)`, data: rows.map((r) => ({ x: r.session, y: ci(r)[1] / scale })), borderColor: 'transparent', backgroundColor: 'transparent', pointRadius: 0, fill: false });
+      datasets.push({ label: `${a.name} 95% interval`, data: rows.map((r) => ({ x: r.session, y: Math.max(0, ci(r)[0]) / scale })), borderColor: 'transparent', backgroundColor: withAlpha(colour, 0.14), pointRadius: 0, fill: '-1' });
+      datasets.push(lineDataset(model, a.name, model.time.filter((r) => r.arm === a.name).map((r) => ({ x: r.session, y: r.completed > 0 ? r[field] / scale : null }))));
+    }
+    return render(
       {
         type: 'line',
-        data: {
-          datasets: model.arms.map((a) =>
-            lineDataset(
-              model,
-              a.name,
-              model.time.filter((r) => r.arm === a.name).map((r) => ({ x: r.session, y: r.completed > 0 ? r[field] / scale : null })),
-            ),
-          ),
-        },
+        data: { datasets },
         options: {
-          plugins: { title: { display: true, text: title, font: { size: 16 } }, legend },
+          plugins: { title: { display: true, text: `${title} (shaded: 95% interval)`, font: { size: 16 } }, legend: { ...legend, labels: { ...legend.labels, filter: (item) => !item.text.includes('interval') } } },
           scales: { x: sessionAxis(model), y: { beginAtZero: true, title: { display: true, text: axis } } },
         },
       },
       560,
       460,
     );
-  return compose(
-    [panel('turns', 'Turns', 'Mean turns per completed trial'), panel('tokens', 'Tokens', 'Mean tokens per completed trial'), panel('wall_ms', 'Wall time', 'Mean wall time per completed trial (s)', 1000)],
-    560,
-    460,
-    3,
-    'Time to completion per session (completed trials only)',
-    footnoteFor(model),
-  );
+  };
+  const panels = [panel('turns', 'Turns', 'Mean turns per completed trial'), panel('tokens', 'Tokens', 'Mean tokens per completed trial')];
+  if (!model.run.simulated) panels.push(panel('wall_ms', 'Wall time', 'Mean wall time per completed trial (s)', 1000));
+  return compose(panels, 560, 460, panels.length, 'Time to completion per session (completed trials only)', footnoteFor(model));
 }
 
 /** Memory entries and tokens after each session, mean over replicates. */
@@ -436,7 +441,14 @@ export function writeCharts(model: ReportModel, dir: string): ChartFile[] {
   if (model.counts.trials === 0) return out;
   put('completion.png', 'Completion rate per session', 'Completion rate per session and arm, with Wilson 95% interval bands (infrastructure failures excluded).', completionChart(model));
   put('cost-tokens.png', 'Cost and tokens per arm', 'Tokens per trial by kind, and total cost by source (trials, the arm after tasks, consolidation), per arm.', costChart(model));
-  put('time.png', 'Time to completion', 'Mean turns, tokens and wall time of completed trials, per session and arm.', timeChart(model));
+  put(
+    'time.png',
+    'Time to completion',
+    model.run.simulated
+      ? 'Mean turns and tokens of completed trials, per session and arm, with 95% t intervals. Wall time is left out: in a sim run it measures the harness, not an agent.'
+      : 'Mean turns, tokens and wall time of completed trials, per session and arm, with 95% t intervals.',
+    timeChart(model),
+  );
   put('memory.png', 'Memory size and quality', 'Memory entries and tokens after each session, and lesson precision and recall when the pitfall tables are known; mean over replicates.', memoryChart(model));
   put('pitfalls.png', 'Pitfalls hit per session', 'Heat map: for each arm, session and pitfall, the share of trials exposed to the pitfall that hit it.', pitfallChart(model));
   put('grader-agreement.png', 'Grader vs checker', "The grader's verdict against the deterministic checker's, per arm, with Cohen's kappa.", graderChart(model));

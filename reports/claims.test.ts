@@ -212,7 +212,7 @@ describe('evaluating claims on a run', () => {
         error_class: 'none',
         ...(stats ? { memory_stats: stats(i) } : {}),
       }) as unknown as TrialRecord);
-    const base: ClaimContext = { trials: [], arms: ['stateless', 'dreaming'], armTypes: {}, difficulty: {}, memoryEntries: new Map(), simulated: false, seed: 1, B: 300 };
+    const base: ClaimContext = { trials: [], arms: ['stateless', 'dreaming'], armTypes: {}, difficulty: {}, memoryEntries: new Map(), simulated: false, seed: 1, B: 300, carriesMemory: () => true };
     // Every pair agrees (both fail): the bootstrap interval is [0, 0]; 40 pairs cannot rule out +8.4 pts.
     const agree = { ...base, trials: [...rows('stateless', () => false), ...rows('dreaming', () => false)] };
     const r = evaluateClaim(claim({ metric: 'rate_difference', claimed: 0.084 }), agree);
@@ -223,12 +223,67 @@ describe('evaluating claims on a run', () => {
     // A baseline that never completes: the ratio is unbounded, whatever the treatment does.
     const zero = { ...base, trials: [...rows('stateless', () => false), ...rows('dreaming', (i) => i % 2 === 0)] };
     const z = evaluateClaim(claim({ metric: 'rate_ratio', claimed: 6 }), zero);
-    expect(z.verdict).toBe('inconclusive');
-    expect(z.reason).toMatch(/ratio is unbounded[\s\S]*none of 40 did/);
+    // The ratio has no upper bound, but the data bound it from below: the treatment's lowest plausible
+    // rate over the baseline's highest (Wilson), about 0.34 / 0.088, never [∞, ∞].
+    expect(z.measured!.hi).toBe(Infinity);
+    expect(z.measured!.lo).toBeGreaterThan(1);
+    expect(Number.isFinite(z.measured!.lo)).toBe(true);
+    expect(z.reason).toMatch(/none of 40 did/);
     expect(z.sample_size).toBeUndefined();
     // memory_entries_min reads the arm's own memory_stats (a skill library's size) when trials carry it.
     const skills = { ...base, trials: [...rows('stateless', () => false), ...rows('dreaming', (i) => i % 2 === 0, (i) => ({ library_size: i }))] };
     expect(evaluateClaim(claim({ metric: 'rate_difference', claimed: 0.3, filter: { memory_entries_min: 30 } }), skills).measured!.n).toBe(10);
   });
-});
 
+  const unitRows = (arm: string, n: number, success: (i: number) => boolean, extra: (i: number) => Partial<TrialRecord> = () => ({})): TrialRecord[] =>
+    Array.from({ length: n }, (_, i) => ({
+      arm,
+      replicate: 1,
+      session: 1,
+      slot: i,
+      task: `t${i}`,
+      suite: 'demo',
+      family: 'f',
+      success: success(i),
+      error_class: 'none',
+      ...extra(i),
+    }) as unknown as TrialRecord);
+  const emptyCtx = (trials: TrialRecord[]): ClaimContext => ({
+    trials,
+    arms: ['stateless', 'reflexion'],
+    armTypes: {},
+    difficulty: {},
+    memoryEntries: new Map(),
+    simulated: false,
+    seed: 1,
+    B: 300,
+    carriesMemory: () => false,
+  });
+
+  it('never supports a claim on a zero-width interval: three tasks that all gain widen by the Wilson bound', () => {
+    const trials = [...unitRows('stateless', 3, () => false), ...unitRows('reflexion', 3, () => true)];
+    const r = evaluateClaim(claim({ metric: 'passk_difference', k: 1, claimed: 0.11, arms: { baseline: 'stateless', treatment: 'reflexion' } }), emptyCtx(trials));
+    expect(r.measured!.estimate).toBe(1);
+    // Wilson upper bound of 0/3 at 95% is 0.56: the interval is [+44 pts, +100 pts], clamped at +100.
+    expect(r.measured!.lo).toBeCloseTo(1 - 0.5615, 3);
+    expect(r.measured!.hi).toBe(1);
+    expect(r.reason).toMatch(/Wilson bound over 3 tasks/);
+  });
+
+  it('says when the run\'s baseline lies far from the baseline the claim started from', () => {
+    const trials = [...unitRows('stateless', 30, (i) => i < 1), ...unitRows('reflexion', 30, (i) => i < 20)];
+    const far = evaluateClaim(claim({ metric: 'passk_difference', k: 1, claimed: 0.11, claimed_baseline: 0.8, arms: { baseline: 'stateless', treatment: 'reflexion' } }), emptyCtx(trials));
+    expect(far.reason).toMatch(/; the claim starts from a baseline of 80%; this run's baseline is 3\.3%/);
+    const near = evaluateClaim(claim({ metric: 'passk_difference', k: 1, claimed: 0.11, claimed_baseline: 0.05, arms: { baseline: 'stateless', treatment: 'reflexion' } }), emptyCtx(trials));
+    expect(near.reason).not.toMatch(/starts from a baseline/);
+  });
+
+  it('measures the main slice, as the report does: eval and retest trials are left out', () => {
+    const train = [...unitRows('stateless', 20, (i) => i < 4), ...unitRows('reflexion', 20, (i) => i < 12)];
+    const evalRows = [...unitRows('stateless', 20, () => true, () => ({ slice: 'eval' })), ...unitRows('reflexion', 20, () => false, () => ({ slice: 'eval' }))].map((t) => ({ ...t, session: 2 }));
+    const data = { manifest: { experiment: { arms: ['stateless', 'reflexion'], seed: 1 } }, trials: [...train, ...evalRows], arms: ['stateless', 'reflexion'], snapshots: [], suites: {}, simulated: false } as unknown as Parameters<typeof claimContext>[0];
+    const r = evaluateClaim(claim({ metric: 'rate_difference', claimed: 0.4, arms: { baseline: 'stateless', treatment: 'reflexion' } }), claimContext(data, 300));
+    expect(r.measured!.n).toBe(20);
+    expect(r.measured!.estimate).toBeCloseTo(0.4, 10);
+  });
+});

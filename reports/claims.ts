@@ -24,21 +24,24 @@ import type { TrialRecord } from '../harness/core/records.js';
 import { ConfigError } from '../harness/config/load.js';
 import { resolveArms } from '../harness/config/schema.js';
 import {
+  clusterBootstrap,
+  compareArms,
   counts,
+  meanDifference,
   normalQuantile,
-  pairedDifference,
-  pairedRatio,
   passAtK,
-  RUN_DESIGN_OPTIONS,
+  relativeChange,
   unitKey,
   wilsonInterval,
   type OutcomeRow,
+  type Cluster,
   type PairedBootstrapResult,
 } from '../harness/stats/index.js';
 import { intervalNotes } from './interval-notes.js';
-import { clusterBootstrap, meanDifference, relativeChange, type Cluster } from './cluster-bootstrap.js';
 import { describePowerModel, pairedPowerModel, pairsToDetect } from './power.js';
 import type { RunData } from './run-data.js';
+import { carriesMemory } from './arm-memory.js';
+import { mainTrials } from '../harness/core/slices.js';
 
 export const METRICS = ['rate_ratio', 'rate_difference', 'time_change', 'passk_difference'] as const;
 export type ClaimMetric = (typeof METRICS)[number];
@@ -82,6 +85,12 @@ export const claimSchema = z
       .default({}),
     claimed: z.number().refine(Number.isFinite, 'a finite number').describe('the claimed value of the metric'),
     claimed_text: z.string().optional().describe('the claimed value as stated (e.g. "6x", "80% to 91%")'),
+    claimed_baseline: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe("the baseline's completion rate (or pass@k) in the claim's source, e.g. 0.8 for \"80% to 91%\": the verdict says when the run's baseline lies far from it"),
     measure: z.enum(TIME_MEASURES).default('wall_ms').describe('time_change: what is timed'),
     over: z.enum(['completed', 'all']).default('completed').describe('time_change: units both arms completed (default), or all units'),
     k: z.number().int().positive().default(1).describe('passk_difference: k of pass@k'),
@@ -287,8 +296,14 @@ export interface ClaimContext {
   simulated: boolean;
   seed: string | number;
   B?: number;
+  /** Whether an arm carries memory across trials (the memory's luck enters its intervals only then). */
+  carriesMemory: (arm: string) => boolean;
 }
 
+/**
+ * The context of a run's claims: the main slice of its trials (harness/core/slices.ts: train, or every
+ * trial of a run without slices), so that `dreambench claims` and the report measure the same units.
+ */
 export function claimContext(data: RunData, B?: number): ClaimContext {
   const armTypes: Record<string, string> = {};
   try {
@@ -297,9 +312,10 @@ export function claimContext(data: RunData, B?: number): ClaimContext {
     // An old manifest: arms are matched by name only.
   }
   return {
-    trials: data.trials,
+    trials: mainTrials(data.trials),
     arms: data.arms,
     armTypes,
+    carriesMemory: (arm) => carriesMemory(arm, data.arm_memory, data.snapshots),
     difficulty: Object.fromEntries(Object.entries(data.suites).map(([s, m]) => [s, m.difficulty])),
     memoryEntries: new Map(data.snapshots.map((s) => [`${s.arm}\u0000${s.replicate}\u0000${s.session}`, s.entries])),
     simulated: data.simulated,
@@ -385,6 +401,206 @@ function scaledNeed(nNow: number, clusters: number, se: number, effect: number, 
   };
 }
 
+/** The arms and units a claim compares, after its scope and filter. */
+interface ClaimScope {
+  claim: Claim;
+  ctx: ClaimContext;
+  a: string;
+  b: string;
+  rowsA: TrialRecord[];
+  rowsB: TrialRecord[];
+  seed: string;
+  B: number;
+}
+
+/** What a metric's handler measured: the interval, the sample size that would decide, and any notes. */
+interface Measured {
+  measured: ClaimMeasurement;
+  sampleSize: SampleSizeNeeded;
+  notes: string[];
+}
+
+/** A metric's handler: measure the claim on its scope, or say why it cannot (not applicable). */
+type MetricHandler = (s: ClaimScope) => Measured | { notApplicable: string };
+
+/** rate_ratio and rate_difference: the run's paired comparison (harness/stats compareArms), as the report's. */
+const rateHandler: MetricHandler = ({ claim, ctx, a, b, rowsA, rowsB, seed, B }) => {
+  const { difference: diff, ratio } = compareArms(rowsA, rowsB, { seed, B, carriesMemory: ctx.carriesMemory(a) || ctx.carriesMemory(b) });
+  if (diff.n_pairs === 0) return { notApplicable: `${a} and ${b} share no (task, replicate, session, slot) units in this scope` };
+  const boot = claim.metric === 'rate_ratio' ? ratio : diff;
+  const notes = intervalNotes(boot, ctx.carriesMemory(a) || ctx.carriesMemory(b));
+  const p0 = diff.rate_a;
+  const p1 = claim.metric === 'rate_ratio' ? p0 * claim.claimed : p0 + claim.claimed;
+  if (p1 > 1 || p1 < 0) notes.push(`the claimed ${defaultClaimedText(claim)} is impossible from this baseline rate of ${pct(p0)}`);
+  return {
+    measured: {
+      estimate: boot.estimate,
+      lo: boot.lo,
+      hi: boot.hi,
+      confidence: boot.confidence,
+      n: diff.n_pairs,
+      unit: 'pairs',
+      n_clusters: diff.n_clusters,
+      baseline_value: diff.rate_a,
+      treatment_value: diff.rate_b,
+    },
+    sampleSize: pairsNeeded(rowsA, rowsB, p1, diff),
+    notes,
+  };
+};
+
+/** time_change: the relative change of the mean measure over paired units, task-clustered bootstrap. */
+const timeHandler: MetricHandler = ({ claim, ctx, a, b, rowsA, rowsB, seed, B }) => {
+  const byUnit = new Map(rowsA.map((t) => [unitKey(t), t]));
+  const perTask = new Map<string, Cluster>();
+  let n = 0;
+  for (const tb of rowsB) {
+    const ta = byUnit.get(unitKey(tb));
+    if (!ta) continue;
+    if (claim.over === 'completed' && !(ta.success && tb.success)) continue;
+    const c = perTask.get(tb.task) ?? { a: 0, b: 0, w: 0 };
+    c.a += measureOf(ta, claim.measure);
+    c.b += measureOf(tb, claim.measure);
+    c.w += 1;
+    perTask.set(tb.task, c);
+    n++;
+  }
+  if (n === 0) return { notApplicable: `no units that both ${a} and ${b} ${claim.over === 'completed' ? 'completed' : 'ran'} in this scope` };
+  const clusters = [...perTask.keys()].sort().map((k) => perTask.get(k)!);
+  const r = clusterBootstrap(clusters, relativeChange, { seed, B, bounds: [-1, Infinity] });
+  const W = clusters.reduce((s, c) => s + c.w, 0);
+  const notes: string[] = [];
+  if (ctx.simulated && claim.measure === 'wall_ms') notes.push('wall time of a sim run measures the harness\'s own speed, not an agent\'s: read this claim\'s verdict as a check of the machinery only');
+  if (r.widened) notes.push(`every resample gave the estimate, so the interval is the estimate ± the Wilson bound over ${r.n_clusters} tasks`);
+  return {
+    measured: {
+      estimate: r.estimate,
+      lo: r.lo,
+      hi: r.hi,
+      confidence: 0.95,
+      n,
+      unit: 'pairs',
+      n_clusters: r.n_clusters,
+      baseline_value: clusters.reduce((s, c) => s + c.a, 0) / W,
+      treatment_value: clusters.reduce((s, c) => s + c.b, 0) / W,
+    },
+    sampleSize: scaledNeed(n, r.n_clusters, r.se, claim.claimed, 'pairs', `of the relative change in ${claim.measure}`),
+    notes,
+  };
+};
+
+/** passk_difference: the mean over tasks of pass@k(treatment) - pass@k(baseline), task bootstrap. */
+const passkHandler: MetricHandler = ({ claim, a, b, rowsA, rowsB, seed, B }) => {
+  const k = claim.k;
+  const tally = (list: readonly TrialRecord[]) => {
+    const m = new Map<string, [number, number]>();
+    for (const t of list) {
+      const v = m.get(t.task) ?? [0, 0];
+      v[0]++;
+      if (t.success) v[1]++;
+      m.set(t.task, v);
+    }
+    return m;
+  };
+  const ta = tally(rowsA);
+  const tb = tally(rowsB);
+  const clusters: Cluster[] = [];
+  for (const task of [...tb.keys()].sort()) {
+    const x = ta.get(task);
+    const y = tb.get(task)!;
+    if (!x || x[0] < k || y[0] < k) continue;
+    clusters.push({ a: passAtK(x[0], x[1], k), b: passAtK(y[0], y[1], k), w: 1 });
+  }
+  if (clusters.length === 0) return { notApplicable: `no task has ${k} or more attempts in both ${a} and ${b}` };
+  const r = clusterBootstrap(clusters, meanDifference, { seed, B, bounds: [-1, 1] });
+  const notes = r.widened ? [`every task showed the same difference, so the bootstrap saw no spread and the interval is the estimate ± the Wilson bound over ${r.n_clusters} tasks`] : [];
+  return {
+    measured: {
+      estimate: r.estimate,
+      lo: r.lo,
+      hi: r.hi,
+      confidence: 0.95,
+      n: clusters.length,
+      unit: 'tasks',
+      n_clusters: clusters.length,
+      baseline_value: clusters.reduce((s, c) => s + c.a, 0) / clusters.length,
+      treatment_value: clusters.reduce((s, c) => s + c.b, 0) / clusters.length,
+    },
+    sampleSize: scaledNeed(clusters.length, clusters.length, r.se, claim.claimed, 'tasks', `of the pass@${k} difference over tasks`),
+    notes,
+  };
+};
+
+const HANDLERS: Record<ClaimMetric, MetricHandler> = {
+  rate_ratio: rateHandler,
+  rate_difference: rateHandler,
+  time_change: timeHandler,
+  passk_difference: passkHandler,
+};
+
+/** The claim's rows after its suite and filter, or why none are left. */
+function scopeRows(claim: Claim, ctx: ClaimContext, a: string, b: string): { rowsA: TrialRecord[]; rowsB: TrialRecord[] } | { notApplicable: string } {
+  let rows = ctx.trials.filter((t) => counts(t) && (t.arm === a || t.arm === b));
+  if (claim.suite) {
+    const suites = [...new Set(rows.map((t) => t.suite))];
+    rows = rows.filter((t) => t.suite === claim.suite);
+    if (rows.length === 0) return { notApplicable: `the run has no trials of suite "${claim.suite}" (suites: ${suites.join(', ') || 'none'})` };
+  }
+  const f = claim.filter;
+  if (f.families) {
+    const keep = new Set(f.families);
+    rows = rows.filter((t) => keep.has(t.family));
+    if (rows.length === 0) return { notApplicable: `no trials of famil${f.families.length === 1 ? 'y' : 'ies'} ${f.families.join(', ')}` };
+  }
+  if (f.difficulty) {
+    const suites = [...new Set(rows.map((t) => t.suite))];
+    const unlabelled = suites.filter((s) => Object.keys(ctx.difficulty[s] ?? {}).length === 0);
+    if (unlabelled.length === suites.length) return { notApplicable: `suite${suites.length === 1 ? '' : 's'} ${suites.join(', ')} declare${suites.length === 1 ? 's' : ''} no task difficulty` };
+    const keep = new Set(f.difficulty);
+    rows = rows.filter((t) => keep.has(ctx.difficulty[t.suite]?.[t.task] ?? ''));
+    if (rows.length === 0) return { notApplicable: `no trials of tasks with difficulty ${f.difficulty.join(', ')}` };
+  }
+  if (f.tasks) {
+    const keep = new Set(f.tasks);
+    rows = rows.filter((t) => keep.has(t.task));
+    if (rows.length === 0) return { notApplicable: `no trials of the listed tasks` };
+  }
+  if (f.sessions) {
+    const from = f.sessions.from ?? 1;
+    const to = f.sessions.to ?? Infinity;
+    rows = rows.filter((t) => t.session >= from && t.session <= to);
+    if (rows.length === 0) return { notApplicable: `no trials in sessions ${from}–${f.sessions.to ?? 'end'}` };
+  }
+  let rowsA = rows.filter((t) => t.arm === a);
+  let rowsB = rows.filter((t) => t.arm === b);
+  if (f.memory_entries_min !== undefined) {
+    const min = f.memory_entries_min;
+    rowsB = rowsB.filter((t) => memoryAtTrial(t, ctx) >= min);
+    if (rowsB.length === 0) return { notApplicable: `the ${b} arm's memory never held ${min} or more entries before a trial` };
+    const units = new Set(rowsB.map(unitKey));
+    rowsA = rowsA.filter((t) => units.has(unitKey(t)));
+  }
+  if (rowsA.length === 0) return { notApplicable: `no ${a} trials in this scope` };
+  if (rowsB.length === 0) return { notApplicable: `no ${b} trials in this scope` };
+  return { rowsA, rowsB };
+}
+
+/**
+ * When the claim states the baseline it started from (claimed_baseline) and this run's baseline lies
+ * far from it (the Wilson interval of the measured baseline excludes it), the verdict says so: the
+ * effect is measured at another level of difficulty than the claim's.
+ */
+function baselineNote(claim: Claim, m: ClaimMeasurement): string | undefined {
+  if (claim.claimed_baseline === undefined || claim.metric === 'time_change') return undefined;
+  const successes = Math.round(m.baseline_value * m.n);
+  const w = wilsonInterval(successes, m.n);
+  if (claim.claimed_baseline >= w.lo && claim.claimed_baseline <= w.hi) return undefined;
+  return (
+    `the claim starts from a baseline of ${pct(claim.claimed_baseline, 0)}; this run's baseline is ${pct(m.baseline_value)} ` +
+    `[${pct(w.lo)}, ${pct(w.hi)}], so the effect is measured at another level than the claim's and the comparison says little about it`
+  );
+}
+
 export function evaluateClaim(claim: Claim, ctx: ClaimContext): ClaimResult {
   const base = {
     id: claim.id,
@@ -408,155 +624,20 @@ export function evaluateClaim(claim: Claim, ctx: ClaimContext): ClaimResult {
   if (missing.length) return na(missing.join('; '));
   base.baseline = a.arm!;
   base.treatment = b.arm!;
+  const scoped = scopeRows(claim, ctx, a.arm!, b.arm!);
+  if ('notApplicable' in scoped) return na(scoped.notApplicable);
 
-  let rows = ctx.trials.filter((t) => counts(t) && (t.arm === a.arm || t.arm === b.arm));
-  if (claim.suite) {
-    const suites = [...new Set(rows.map((t) => t.suite))];
-    rows = rows.filter((t) => t.suite === claim.suite);
-    if (rows.length === 0) return na(`the run has no trials of suite "${claim.suite}" (suites: ${suites.join(', ') || 'none'})`);
-  }
-  const f = claim.filter;
-  if (f.families) {
-    const keep = new Set(f.families);
-    rows = rows.filter((t) => keep.has(t.family));
-    if (rows.length === 0) return na(`no trials of famil${f.families.length === 1 ? 'y' : 'ies'} ${f.families.join(', ')}`);
-  }
-  if (f.difficulty) {
-    const suites = [...new Set(rows.map((t) => t.suite))];
-    const unlabelled = suites.filter((s) => Object.keys(ctx.difficulty[s] ?? {}).length === 0);
-    if (unlabelled.length === suites.length) return na(`suite${suites.length === 1 ? '' : 's'} ${suites.join(', ')} declare${suites.length === 1 ? 's' : ''} no task difficulty`);
-    const keep = new Set(f.difficulty);
-    rows = rows.filter((t) => keep.has(ctx.difficulty[t.suite]?.[t.task] ?? ''));
-    if (rows.length === 0) return na(`no trials of tasks with difficulty ${f.difficulty.join(', ')}`);
-  }
-  if (f.tasks) {
-    const keep = new Set(f.tasks);
-    rows = rows.filter((t) => keep.has(t.task));
-    if (rows.length === 0) return na(`no trials of the listed tasks`);
-  }
-  if (f.sessions) {
-    const from = f.sessions.from ?? 1;
-    const to = f.sessions.to ?? Infinity;
-    rows = rows.filter((t) => t.session >= from && t.session <= to);
-    if (rows.length === 0) return na(`no trials in sessions ${from}–${f.sessions.to ?? 'end'}`);
-  }
-  let rowsA = rows.filter((t) => t.arm === a.arm);
-  let rowsB = rows.filter((t) => t.arm === b.arm);
-  if (f.memory_entries_min !== undefined) {
-    const min = f.memory_entries_min;
-    rowsB = rowsB.filter((t) => memoryAtTrial(t, ctx) >= min);
-    if (rowsB.length === 0) return na(`the ${b.arm} arm's memory never held ${min} or more entries before a trial`);
-    const units = new Set(rowsB.map(unitKey));
-    rowsA = rowsA.filter((t) => units.has(unitKey(t)));
-  }
-  if (rowsA.length === 0) return na(`no ${a.arm} trials in this scope`);
-  if (rowsB.length === 0) return na(`no ${b.arm} trials in this scope`);
-
-  const seed = `${ctx.seed}:claim:${claim.id}`;
-  const B = ctx.B ?? 2000;
-  let measured: ClaimMeasurement;
-  let sampleSize: SampleSizeNeeded;
-  const extraReasons: string[] = [];
-
-  if (claim.metric === 'rate_ratio' || claim.metric === 'rate_difference') {
-    // The report's interval (harness/stats RUN_DESIGN_OPTIONS, as reports/analysis.ts). When the resampling sees no
-    // spread (no pair differs, say), the library widens the collapsed interval by the Wilson bound on
-    // how often pairs could differ; the notes say so, and say when memory shared within a replicate
-    // widened it or could not be estimated.
-    const options = { seed, B, ...RUN_DESIGN_OPTIONS, agreement: 'wilson' } as const;
-    const diff = pairedDifference(rowsA, rowsB, options);
-    if (diff.n_pairs === 0) return na(`${a.arm} and ${b.arm} share no (task, replicate, session, slot) units in this scope`);
-    const boot = claim.metric === 'rate_ratio' ? pairedRatio(rowsA, rowsB, options) : diff;
-    const { lo, hi } = boot;
-    extraReasons.push(...intervalNotes(boot));
-    measured = {
-      estimate: boot.estimate,
-      lo,
-      hi,
-      confidence: boot.confidence,
-      n: diff.n_pairs,
-      unit: 'pairs',
-      n_clusters: diff.n_clusters,
-      baseline_value: diff.rate_a,
-      treatment_value: diff.rate_b,
-    };
-    const p0 = diff.rate_a;
-    const p1 = claim.metric === 'rate_ratio' ? p0 * claim.claimed : p0 + claim.claimed;
-    if (p1 > 1 || p1 < 0) {
-      extraReasons.push(`the claimed ${defaultClaimedText(claim)} is impossible from this baseline rate of ${pct(p0)}`);
-    }
-    sampleSize = pairsNeeded(rowsA, rowsB, p1, diff);
-  } else if (claim.metric === 'time_change') {
-    const byUnit = new Map(rowsA.map((t) => [unitKey(t), t]));
-    const perTask = new Map<string, Cluster>();
-    let n = 0;
-    for (const tb of rowsB) {
-      const ta = byUnit.get(unitKey(tb));
-      if (!ta) continue;
-      if (claim.over === 'completed' && !(ta.success && tb.success)) continue;
-      const c = perTask.get(tb.task) ?? { a: 0, b: 0, w: 0 };
-      c.a += measureOf(ta, claim.measure);
-      c.b += measureOf(tb, claim.measure);
-      c.w += 1;
-      perTask.set(tb.task, c);
-      n++;
-    }
-    if (n === 0) return na(`no units that both ${a.arm} and ${b.arm} ${claim.over === 'completed' ? 'completed' : 'ran'} in this scope`);
-    const clusters = [...perTask.keys()].sort().map((k) => perTask.get(k)!);
-    const r = clusterBootstrap(clusters, relativeChange, { seed, B });
-    const W = clusters.reduce((s, c) => s + c.w, 0);
-    measured = {
-      estimate: r.estimate,
-      lo: r.lo,
-      hi: r.hi,
-      confidence: 0.95,
-      n,
-      unit: 'pairs',
-      n_clusters: r.n_clusters,
-      baseline_value: clusters.reduce((s, c) => s + c.a, 0) / W,
-      treatment_value: clusters.reduce((s, c) => s + c.b, 0) / W,
-    };
-    sampleSize = scaledNeed(n, r.n_clusters, r.se, claim.claimed, 'pairs', `of the relative change in ${claim.measure}`);
-  } else {
-    const k = claim.k;
-    const tally = (list: readonly TrialRecord[]) => {
-      const m = new Map<string, [number, number]>();
-      for (const t of list) {
-        const v = m.get(t.task) ?? [0, 0];
-        v[0]++;
-        if (t.success) v[1]++;
-        m.set(t.task, v);
-      }
-      return m;
-    };
-    const ta = tally(rowsA);
-    const tb = tally(rowsB);
-    const clusters: Cluster[] = [];
-    for (const task of [...tb.keys()].sort()) {
-      const x = ta.get(task);
-      const y = tb.get(task)!;
-      if (!x || x[0] < k || y[0] < k) continue;
-      clusters.push({ a: passAtK(x[0], x[1], k), b: passAtK(y[0], y[1], k), w: 1 });
-    }
-    if (clusters.length === 0) return na(`no task has ${k} or more attempts in both ${a.arm} and ${b.arm}`);
-    const r = clusterBootstrap(clusters, meanDifference, { seed, B });
-    measured = {
-      estimate: r.estimate,
-      lo: r.lo,
-      hi: r.hi,
-      confidence: 0.95,
-      n: clusters.length,
-      unit: 'tasks',
-      n_clusters: clusters.length,
-      baseline_value: clusters.reduce((s, c) => s + c.a, 0) / clusters.length,
-      treatment_value: clusters.reduce((s, c) => s + c.b, 0) / clusters.length,
-    };
-    sampleSize = scaledNeed(clusters.length, clusters.length, r.se, claim.claimed, 'tasks', `of the pass@${k} difference over tasks`);
-  }
-
+  const out = HANDLERS[claim.metric]({ claim, ctx, a: a.arm!, b: b.arm!, ...scoped, seed: `${ctx.seed}:claim:${claim.id}`, B: ctx.B ?? 2000 });
+  if ('notApplicable' in out) return na(out.notApplicable);
+  const { measured, sampleSize } = out;
+  const extraReasons = [...out.notes];
+  const far = baselineNote(claim, measured);
+  if (far) extraReasons.unshift(far);
   if (measured.n_clusters < FEW_TASKS) {
-    extraReasons.push(`only ${measured.n_clusters} task${measured.n_clusters === 1 ? '' : 's'}: intervals from so few run narrow (see README, Calibration)`);
+    extraReasons.push(`only ${measured.n_clusters} task${measured.n_clusters === 1 ? '' : 's'}: intervals from so few run narrow (see docs/statistics.md)`);
   }
+  // Every verdict reads the interval as widened (Wilson bound when the resampling saw no spread,
+  // stretched for the memory's luck, clamped to the metric's range): never a zero-width interval.
   const { verdict, reason } = verdictFor(claim.metric, claim.claimed, measured.lo, measured.hi);
   if (claim.metric === 'rate_ratio' && measured.baseline_value === 0) {
     // No sample size decides a ratio over a baseline of zero: only a baseline that completes some tasks does.

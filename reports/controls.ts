@@ -311,15 +311,24 @@ function sliceGrid(s: SliceSummary): string {
   return mdTable(header, body, header.map((_, i) => (i === 0 ? 'l' : 'r')));
 }
 
+/** What the leak scan's line means, for a reader who meets it first in summary.md. */
+const LEAK_CAPTION =
+  '_The leak scan reads every memory snapshot for secret markers: strings only the checker and the gold answers hold ' +
+  '(hidden tests, expected values, checker internals). A marker found in memory that the agent never saw in a task means ' +
+  'the memory learnt the answers, not the skill, and the run is invalid._';
+
 /** The "Experimental controls" section of summary.md ('' for a run with nothing to show). */
 export function renderControlsMarkdown(model: ControlsModel): string {
   const out: string[] = [];
   const hasSlices = model.slices.some((s) => s.slice !== 'train');
   if (!hasSlices && model.orders.length === 0 && model.pass_k.length === 0 && !model.forgetting && model.leak_scan?.status !== 'leak') {
-    return model.leak_scan ? `## Experimental controls\n\n${model.leak_scan.headline}\n` : '';
+    return model.leak_scan ? `## Experimental controls\n\n${model.leak_scan.headline}\n\n${LEAK_CAPTION}\n` : '';
   }
   out.push('## Experimental controls', '');
-  if (model.leak_scan) out.push(model.leak_scan.status === 'leak' ? `**${model.leak_scan.headline}**` : model.leak_scan.headline, '');
+  if (model.leak_scan) {
+    out.push(model.leak_scan.status === 'leak' ? `**${model.leak_scan.headline}**` : model.leak_scan.headline, '');
+    out.push(LEAK_CAPTION, '');
+  }
   if (model.leak_scan && 'leaks' in model.leak_scan && model.leak_scan.leaks.length) {
     const leaks = model.leak_scan.leaks;
     out.push(
@@ -359,6 +368,10 @@ export function renderControlsMarkdown(model: ControlsModel): string {
       `Each chain is one memory run through the sessions: ${o.task_sets} task set(s) x ${o.orders} order(s) = ${o.chains} chains per arm. ` +
         `Rates on the ${o.slice} slice; final session ${o.final_session}. The chains' rates split into task set, order (beyond trial noise) and trial noise ` +
         '(method of moments; order and trial noise are pooled within task sets, so they need two or more orders).',
+      '',
+      '_Columns: "SD across orders" and "SD across task sets" are the spread of a chain\'s final-session rate; "set / order / noise" ' +
+        'are the shares of the chains\' variance due to the task set, to the order beyond trial noise, and to trial noise. A "–" ' +
+        'means the run cannot separate that share (one task set, or one order per set): with one chain per arm, everything is noise._',
       '',
     );
     const header = ['Arm', 'Chains', 'Final-session rate (mean)', 'SD across orders', 'SD across task sets', 'Final: set / order / noise', 'All sessions: set / order / noise'];

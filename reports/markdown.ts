@@ -6,7 +6,7 @@ import { FEW_TASKS, formatLevel, formatMetric, formatSampleSize } from './claims
 import type { ReportModel } from './analysis.js';
 import { renderModelBehaviour } from './model-behaviour.js';
 import type { ChartFile } from './charts.js';
-import { formatNumber, formatPercent, formatRateCell, formatUsd, mdTable } from './summary.js';
+import { formatNumber, formatPercent, formatRateCell, formatUsd, mdTable, SIM_COST_NOTE } from './summary.js';
 
 const pts = (x: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} pts` : '–');
 const ratio = (x: number): string => (x === Infinity ? '∞' : Number.isFinite(x) ? `${x.toFixed(2)}x` : '–');
@@ -45,7 +45,8 @@ export function renderReportMarkdown(model: ReportModel, charts: readonly ChartF
       align(8),
     ),
     '',
-    'Completion: share of counted trials the deterministic checker passed, Wilson 95% interval. Total cost includes what the arm spent after tasks and on consolidation (dreams).',
+    'Completion: share of counted trials the deterministic checker passed, Wilson 95% interval. Total cost includes what the arm spent after tasks and on consolidation (dreams).' +
+      (model.run.simulated ? ` ${SIM_COST_NOTE}` : ''),
     '',
   );
 

@@ -131,11 +131,16 @@ describe.skipIf(!hasChromium)(hasChromium ? 'report.html in chromium' : `report.
   it('steps the memory viewer through sessions and follows a dream\'s evidence to its transcript', async () => {
     await page.click('#tab-memory');
     await page.selectOption('#mem-arm', 'dreaming');
+    // It opens on the first snapshot that holds something, never on an empty "before session 1".
+    await expect(page.locator('#mem-session').textContent()).resolves.not.toMatch(/initial memory/);
     await expect(page.locator('#mem-session').textContent()).resolves.toMatch(/^after session 1 \(1 of 6\)/);
     await page.click('#mem-next');
     await page.click('#mem-next');
     await expect(page.locator('#mem-session').textContent()).resolves.toMatch(/^after session 3 \(3 of 6\)/);
     await expect(page.locator('#mem-files .added').count()).resolves.toBeGreaterThan(0);
+    // Entries are shown and diffed without their provenance comments, which sit behind a toggle.
+    await expect(page.locator('#mem-files pre').first().textContent()).resolves.not.toMatch(/<!--/);
+    await expect(page.locator('#mem-provenance').isChecked()).resolves.toBe(false);
     await expect(page.locator('#mem-dream').textContent()).resolves.toMatch(/Dream after session 3/);
     await page.click('#mem-prev');
     await expect(page.locator('#mem-session').textContent()).resolves.toMatch(/^after session 2/);

@@ -2,6 +2,7 @@
 // consolidation usage, memory snapshots, dream changesets, and (when the suites load) task and
 // pitfall metadata. The run's files are the only source: a report can be rewritten at any time.
 
+import { declaredArmMemory } from './arm-memory.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MemoryFiles } from '../harness/core/arm.js';
@@ -57,6 +58,8 @@ export interface RunData {
   snapshots: MemorySnapshot[];
   dreams: DreamRecord[];
   suites: Record<string, SuiteMeta>;
+  /** Arm name -> whether the arm declares that it carries memory across trials (reports/arm-memory.ts); undefined when unknown. */
+  arm_memory?: Record<string, boolean | undefined>;
 }
 
 /** Entries and tokens of a memory store, counted as memory.csv counts them (harness/dreaming/store.ts). */
@@ -154,18 +157,30 @@ export interface LoadOptions {
   suites?: boolean;
 }
 
+/** Trials sorted by arm (in `arms` order, then by name), replicate, session, slot and task (a new array). */
+export function sortTrials<T extends Pick<TrialRecord, 'arm' | 'replicate' | 'session' | 'slot' | 'task'>>(trials: readonly T[], arms: readonly string[] = []): T[] {
+  const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+  const rank = new Map(arms.map((a, i) => [a, i]));
+  const armCmp = (x: string, y: string): number => (rank.get(x) ?? arms.length) - (rank.get(y) ?? arms.length) || cmp(x, y);
+  return [...trials].sort((a, b) => armCmp(a.arm, b.arm) || a.replicate - b.replicate || a.session - b.session || a.slot - b.slot || cmp(a.task, b.task));
+}
+
 export async function loadRunData(root: string, options: LoadOptions = {}): Promise<RunData> {
   const dir = new RunDir(root);
   const manifest = JSON.parse(readFileSync(dir.manifestPath, 'utf8')) as Manifest;
-  const trials = dir.trials();
+  // Trials in a canonical order (arm, replicate, session, slot, task), not the order they finished in:
+  // the same trials give the same report, byte for byte, whatever the concurrency or a resume did.
+  const raw = dir.trials();
   let declared: string[] = [];
   try {
     declared = resolveArms(manifest.experiment.arms).map((a) => a.name);
   } catch {
     declared = [];
   }
-  const suiteNames = [...new Set([...(manifest.experiment.suites ?? []), ...trials.map((t) => t.suite)])];
-  const arms = orderArms(trials, declared);
+  const suiteNames = [...new Set([...(manifest.experiment.suites ?? []), ...raw.map((t) => t.suite)])];
+  // Declared arms first, in their order; any others by name, never by which finished first.
+  const arms = orderArms(raw, [...declared, ...[...new Set(raw.map((t) => t.arm))].sort()]);
+  const trials = sortTrials(raw, arms);
   return {
     root,
     manifest,
@@ -176,5 +191,6 @@ export async function loadRunData(root: string, options: LoadOptions = {}): Prom
     snapshots: readSnapshots(root),
     dreams: readDreams(root),
     suites: options.suites === false ? {} : await loadSuiteMeta(suiteNames),
+    arm_memory: await declaredArmMemory(manifest),
   };
 }

@@ -312,6 +312,10 @@ export interface SummaryMeta {
 export const SIM_NOTE =
   'Note: these results come from the built-in `sim` model. They describe the harness, not any real model.';
 
+/** Said beside every dollar figure of a sim run. */
+export const SIM_COST_NOTE =
+  'Dollar costs of a sim run are nominal: the sim\'s token counts priced as if a real model had used them; no money was spent, and the wall times measure the harness.';
+
 /** The Markdown summary: optional sim note, title, run line, completion table, per-arm effort table. */
 export function renderSummaryMarkdown(rows: readonly SummaryRow[], meta: SummaryMeta): string {
   const pooled = rows.filter((r) => r.session === 'all');
@@ -347,7 +351,8 @@ export function renderSummaryMarkdown(rows: readonly SummaryRow[], meta: Summary
     out.push('## Effort and cost per arm', '');
     out.push(
       'Token and cost totals cover all trials, infrastructure failures included; means cover counted trials. ' +
-        'Arm cost is what the arm spent after tasks (reflections, lessons).',
+        'Arm cost is what the arm spent after tasks (reflections, lessons).' +
+        (meta.simulated ? ` ${SIM_COST_NOTE}` : ''),
       '',
     );
     const effortHeader = [

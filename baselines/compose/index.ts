@@ -262,6 +262,16 @@ const compose: ArmFactory = {
     const spec = parseComposeOptions(options);
     return [spec.memory, spec.loop, spec.orchestration].filter((p): p is string => p !== undefined);
   },
+  // Memory carries when any part carries it (the memory part, or a loop that keeps its own, such as reflexion with persist).
+  carriesMemory(options, parts = {}) {
+    const spec = parseComposeOptions(options);
+    const carries = (name: string | undefined, opts: Record<string, unknown>): boolean => {
+      if (name === undefined) return false;
+      const f = parts[name];
+      return f?.carriesMemory ? f.carriesMemory(opts) : true;
+    };
+    return carries(spec.memory, spec.memory_options) || carries(spec.loop, spec.loop_options) || carries(spec.orchestration, spec.orchestration_options);
+  },
   create(options, parts = {}) {
     return build(parseComposeOptions(options), parts);
   },

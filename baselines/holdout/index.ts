@@ -67,6 +67,8 @@ const holdout: ArmFactory = {
     const { memory } = parse(options);
     return memory === DEFAULT_MEMORY ? [] : [memory];
   },
+  // The consolidation runs, but the agent never sees its memory: nothing carries from trial to trial.
+  carriesMemory: () => false,
   create(options, parts = {}) {
     const spec = parse(options);
     const factory = spec.memory === DEFAULT_MEMORY ? dreaming : parts[spec.memory];

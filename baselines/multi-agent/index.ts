@@ -182,6 +182,7 @@ export function multiAgentOrchestration(config: MultiAgentConfig): Orchestration
 const multiAgent: ArmFactory = {
   name: ARM,
   description: 'A lead delegates subtasks to specialists (own model, prompt, tools, context) in a shared workspace; no memory of its own.',
+  carriesMemory: () => false,
   create(options) {
     const config = parseMultiAgentOptions(options);
     return { name: ARM, contextFor: () => '', orchestration: multiAgentOrchestration(config) };

@@ -84,6 +84,8 @@ interface TrialNotes {
 const reflexion: ArmFactory = {
   name: 'reflexion',
   description: 'Reflexion: after a failed attempt the agent writes a self-reflection and retries fresh with it (k retries; per-task episodic memory).',
+  // Reflections carry to the task's later trials only with `persist`.
+  carriesMemory: (options) => options.persist === true,
   create(options) {
     rejectUnknownOptions('reflexion', options, ['k', 'feedback', 'persist', 'max_reflections', 'evaluator']);
     const evaluator = enumOption('reflexion', options, 'evaluator', ['checker', 'self'] as const, 'checker');

@@ -16,6 +16,7 @@ import { numberOption, rejectUnknownOptions } from '../../harness/core/options.j
 const retryOnly: ArmFactory = {
   name: 'retry-only',
   description: 'Control for in-task loops: retry a failed attempt fresh up to k times, with no memory, reflection or feedback text.',
+  carriesMemory: () => false,
   create(options) {
     rejectUnknownOptions('retry-only', options, ['k']);
     const k = numberOption('retry-only', options, 'k', 2, 0);

@@ -8,7 +8,7 @@
 // Only completed trials (error_class none) yield skills: a failed trial teaches no procedure that
 // worked. The library's size is recorded per trial (record.memory_stats.library_size, with
 // skills_retrieved) and per session (the session_consolidated event's details), so "faster after 20+
-// skills" can be checked (reports/skills.ts).
+// skills" can be checked (a claim with filter memory_entries_min, reports/claims.ts).
 //
 // Options:
 //   top_k           skills given per task (default 3)

@@ -6,6 +6,7 @@ import { rejectUnknownOptions } from '../../harness/core/options.js';
 const stateless: ArmFactory = {
   name: 'stateless',
   description: 'No memory: every task starts blank (the control).',
+  carriesMemory: () => false,
   create(options) {
     rejectUnknownOptions('stateless', options, []);
     return { name: 'stateless', contextFor: () => '' };

@@ -39,6 +39,25 @@ describe('compareRuns', () => {
     expect(result.regressions).toEqual([{ suite: 'suite-a', arm: 'memory', kind: 'completion', reason: memory.reason }]);
   });
 
+  it('with few discordant pairs, decides by the exact sign test over tasks: three lost pairs are not a significant drop', () => {
+    const arms = { stateless: flat(0.6) };
+    const baseline = syntheticSide({ run_id: 'base', scheduleSeed: 1, outcomeSeed: 'x', arms, replicates: 2 });
+    const candidate = syntheticSide({ run_id: 'cand', scheduleSeed: 1, outcomeSeed: 'x', arms, replicates: 2 });
+    // The same draws, but three successes of three different tasks lost in the candidate.
+    const lost = new Set<string>();
+    candidate.units = candidate.units!.map((u) => {
+      if (!u.success || lost.has(u.task) || lost.size === 3) return u;
+      lost.add(u.task);
+      return { ...u, success: false };
+    });
+    // Paired runs are compared on their units (the cells are for unpaired comparisons).
+    const result = compareRuns(baseline, candidate, { maxDrop: 0 });
+    const c = result.comparisons.find((x) => x.gate && x.arm === 'stateless')!;
+    expect(c.completion.test).toBe('sign');
+    expect(c.completion.p_one_sided).toBeCloseTo(0.125, 12);
+    expect(c.status).not.toBe('regression');
+  });
+
   it('uses unpaired statistics when the seeds differ, and says why', () => {
     const arms = { stateless: flat(0.5) };
     const result = compareRuns(

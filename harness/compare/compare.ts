@@ -2,7 +2,7 @@
 //
 // Per suite x arm x session range: the change in completion rate, cost, tokens and wall time per
 // trial, with task-clustered intervals, paired where the runs share tasks, seeds and schedule and
-// unpaired otherwise (cluster-stats.ts).
+// unpaired otherwise (harness/stats/cluster-t.ts).
 //
 // The regression rule (docs/ci.md):
 //   For each suite x arm in the gate range (default: all common sessions), delta = candidate rate -
@@ -18,7 +18,8 @@
 // small to matter from failing a build when the runs are large.
 
 import { canonicalJson } from '../storage/manifest.js';
-import { holmAdjust, pairedDifference, unpairedDifference, wilsonInterval, type OutcomeRow } from '../stats/index.js';
+import { holmAdjust, pairedDifference, runDesignOptions, signTestLower, taskSignCounts, unpairedDifference, wilsonInterval, type OutcomeRow } from '../stats/index.js';
+import type { TaskSigns } from '../stats/sign-test.js';
 import {
   clusterMean,
   pairedClusterDifference,
@@ -28,7 +29,7 @@ import {
   type ClusterTotal,
   type DifferenceEstimate,
   type PairedClusterTotal,
-} from './cluster-stats.js';
+} from '../stats/cluster-t.js';
 import { CompareInputError, type Cell, type LoadedRun, type RunMeta, type Unit } from './run-summary.js';
 
 export const COMPARE_FORMAT = 'dreambench.compare/v1';
@@ -95,6 +96,11 @@ export interface CompletionChange {
   df: number;
   /** One-sided p for "the candidate is lower", and its Holm adjustment within the range's family. */
   p_one_sided: number;
+  /**
+   * The test behind p_one_sided: the task-clustered t test, or (paired runs with fewer than
+   * FEW_DISCORDANT discordant pairs) the exact sign test over tasks, which holds its level there.
+   */
+  test: 'cluster-t' | 'sign';
   p_holm: number;
   /** The clustered bootstrap (harness/stats, expanded percentile) interval, as a cross-check. */
   bootstrap?: { lo_points: number; hi_points: number; method: string };
@@ -274,6 +280,8 @@ interface RawComparison {
   successes: [number, number];
   tasks: number;
   bootstrap?: { lo: number; hi: number; method: string };
+  /** Paired runs: tasks by the sign of their summed completion difference (the exact sign test's counts). */
+  signs?: TaskSigns;
 }
 
 function pairedCompare(base: Unit[], cand: Unit[], bootstrapB: number, confidence: number): RawComparison {
@@ -295,15 +303,17 @@ function pairedCompare(base: Unit[], cand: Unit[], bootstrapB: number, confidenc
     }
     diffs[m] = pairedClusterDifference([...byTask.values()]);
   }
+  const signs = taskSignCounts(pairs.map(([b, c]) => ({ task: c.task, a: b.success, b: c.success })));
   const sa = pairs.filter(([b]) => b.success).length;
   const sb = pairs.filter(([, c]) => c.success).length;
   let bootstrap: RawComparison['bootstrap'];
   if (bootstrapB > 0 && pairs.length > 0) {
     const rows = (side: 0 | 1): OutcomeRow[] => pairs.map((p) => ({ task: p[side].task, replicate: p[side].replicate, session: p[side].session, slot: p[side].slot, success: p[side].success }));
-    const r = pairedDifference(rows(0), rows(1), { method: 'expanded', confidence, B: bootstrapB, seed: 'compare' });
+    // The run design's bootstrap, as the report's (the runs' arms may carry memory: the cautious side).
+    const r = pairedDifference(rows(0), rows(1), { ...runDesignOptions(true), confidence, B: bootstrapB, seed: 'compare' });
     bootstrap = { lo: r.lo, hi: r.hi, method: r.method };
   }
-  return { diffs, n_baseline: pairs.length, n_candidate: pairs.length, successes: [sa, sb], tasks: diffs.success.k, ...(bootstrap ? { bootstrap } : {}) };
+  return { diffs, n_baseline: pairs.length, n_candidate: pairs.length, successes: [sa, sb], tasks: diffs.success.k, signs, ...(bootstrap ? { bootstrap } : {}) };
 }
 
 function unpairedCompare(base: Cell[], cand: Cell[], bootstrapB: number, confidence: number): RawComparison {
@@ -338,6 +348,19 @@ function unpairedCompare(base: Cell[], cand: Cell[], bootstrapB: number, confide
     tasks: diffs.success.k,
     ...(bootstrap ? { bootstrap } : {}),
   };
+}
+
+/**
+ * Below this many discordant pairs the task-clustered t test cannot estimate its spread (three
+ * discordant pairs gave p = 0.037 where the exact sign test gives 0.125), so the exact sign test over
+ * tasks decides (harness/stats/sign-test.ts). scripts/measure-compare-fpr.ts measures the level.
+ */
+export const FEW_DISCORDANT = 30;
+
+/** The one-sided p for "the candidate is lower": the t test's, or with few discordant pairs the exact sign test's. */
+function oneSidedP(d: DifferenceEstimate, signs: TaskSigns | undefined): { p_one_sided: number; test: 'cluster-t' | 'sign' } {
+  if (signs && signs.discordant < FEW_DISCORDANT) return { p_one_sided: signTestLower(signs), test: 'sign' };
+  return { p_one_sided: pLower(d), test: 'cluster-t' };
 }
 
 const points = (x: number): number => x * 100;
@@ -417,7 +440,7 @@ export function compareRuns(baseline: LoadedRun, candidate: LoadedRun, options: 
             upper_one_sided_points: points(upper),
             se_points: points(d.se),
             df: d.df,
-            p_one_sided: pLower(d),
+            ...oneSidedP(d, raw.signs),
             p_holm: NaN,
             ...(raw.bootstrap ? { bootstrap: { lo_points: points(raw.bootstrap.lo), hi_points: points(raw.bootstrap.hi), method: raw.bootstrap.method } } : {}),
           },

@@ -24,7 +24,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { wilsonInterval } from '../stats/index.js';
-import { clusterMean, type ClusterTotal } from './cluster-stats.js';
+import { clusterMean, type ClusterTotal } from '../stats/cluster-t.js';
 import { CompareInputError, loadRunDir, type Cell, type LoadedRun, type RunMeta } from './run-summary.js';
 
 export const DEFAULT_HISTORY_PATH = '.dreambench/history.sqlite';

@@ -130,7 +130,7 @@ function details(x: Comparison): string {
   return [
     `suite ${x.suite}, arm ${x.arm}, sessions ${x.sessions[0]}-${x.sessions[1]}, ${x.pairing}`,
     `completion: baseline ${pct(c.baseline)} (n=${x.n_baseline}), candidate ${pct(c.candidate)} (n=${x.n_candidate}), delta ${signed(c.delta_points)} points ${interval(c.lo_points, c.hi_points)}`,
-    `one-sided p ${fmtP(c.p_one_sided)}, Holm-adjusted ${fmtP(c.p_holm)}`,
+    `one-sided p ${fmtP(c.p_one_sided)} (${c.test === 'sign' ? 'exact sign test over tasks: few discordant pairs' : 'task-clustered t'}), Holm-adjusted ${fmtP(c.p_holm)}`,
     `cost per trial: ${x.cost_per_trial.baseline} -> ${x.cost_per_trial.candidate} USD (${relative(x.cost_per_trial)})`,
     `tokens per trial: ${Math.round(x.tokens_per_trial.baseline)} -> ${Math.round(x.tokens_per_trial.candidate)} (${relative(x.tokens_per_trial)})`,
     x.reason,

@@ -288,6 +288,14 @@ export interface ArmFactory {
    * The engine loads their factories and passes them to `create` (createArm in harness/registry/arms.ts).
    */
   parts?(options: Record<string, unknown>): string[];
+  /**
+   * Whether the arm carries learnt state from trial to trial (notes, lessons, a skill library, a
+   * memory store), so that what one replicate happened to learn early moves its later trials. The
+   * report's intervals add that "memory luck" only for arms that carry memory (docs/statistics.md).
+   * Undefined counts as true, the cautious side; stateless controls and in-task loops without
+   * memory (retries, a grader's revise loop) return false. `parts`: as for `create`.
+   */
+  carriesMemory?(options: Record<string, unknown>, parts?: Readonly<Record<string, ArmFactory>>): boolean;
   /** Validate options and build the arm; throw an Error naming the bad option. `parts`: the factories `parts()` named. */
   create(options: Record<string, unknown>, parts?: Readonly<Record<string, ArmFactory>>): Arm;
 }

@@ -75,6 +75,7 @@ export function managedArmFactory(spec: ManagedArmSpec): ArmFactory {
     description: spec.description,
     // managed-dreaming's changesets live where `dreambench memory review` and the report look for them.
     artifactsFolder: spec.kind === 'dreaming' ? 'dreams' : 'managed',
+    carriesMemory: (options) => parseManagedOptions(spec.kind, spec.name, options).memory !== 'none',
     create(options) {
       const config = parseManagedOptions(spec.kind, spec.name, options);
       const runtime = new ManagedRuntime(config, spec.env);

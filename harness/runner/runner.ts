@@ -39,6 +39,7 @@ import { isTrain } from '../core/slices.js';
 import { checkResumable, sameConfigOrRefuse } from './resume-checks.js';
 import { RunSetupError } from './setup-error.js';
 import { recordLeakScan } from '../controls/leak-scan.js';
+import { scheduleWarnings } from '../schedule/schedule-warnings.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
 import { RunDir, readJsonLines, repairJsonLines, writeJsonAtomic, writeJsonAtomicAsync } from '../storage/run-dir.js';
 import { ArmSetupError, RunInterrupted, localExecutor, prepareRun, type LoadedArm, type RunSetup, type TrialExecutor } from './executor.js';
@@ -190,7 +191,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   } else {
     mkdirSync(options.runDir, { recursive: true });
     manifest = newManifest(basename(options.runDir), experiment, suites, isSimulated(experiment.model));
-    dir.event('run_started', { name: experiment.name, config_hash: manifest.config_hash });
+    warnings.push(...scheduleWarnings(experiment));
+    dir.event('run_started', { name: experiment.name, config_hash: manifest.config_hash, ...(warnings.length ? { warnings } : {}) });
   }
   if (checked.unpriced.length > 0) manifest.cost_incomplete = [...new Set([...(manifest.cost_incomplete ?? []), ...checked.unpriced])];
   if (preflight && preflight.usage.input_tokens + preflight.usage.output_tokens > 0) dir.event('preflight', { usage: preflight.usage });

@@ -2,7 +2,7 @@
 // (replicate, family) blocks, and the widening when the resampling sees no spread.
 
 import { describe, expect, it } from 'vitest';
-import { expandedLevel, MIN_STRATUM_CLUSTERS, pairedDifference, pairedRatio, RUN_DESIGN_OPTIONS } from './bootstrap.js';
+import { EXPANDED_LEVEL_FLOOR, expandedLevel, MIN_STRATUM_CLUSTERS, pairedDifference, pairedRatio, RUN_DESIGN_OPTIONS } from './bootstrap.js';
 import type { OutcomeRow } from './rows.js';
 import { wilsonInterval } from './wilson.js';
 import { rngFrom } from '../core/rng.js';
@@ -105,11 +105,13 @@ describe('sessions as post-strata (postStrata: session)', () => {
     }
     const { a, b } = rowsOf(units);
     const expanded = pairedDifference(a, b, { seed: 5, postStrata: 'session', method: 'expanded' });
-    // The expanded interval reads the same resamples at level Phi(-sqrt(K/(K-H)) t_df): the percentile
-    // interval at confidence 1 - 2 * level, same seed, reads exactly those quantiles.
+    expect(expanded.df).toBe(4);
+    // With 29 df the expanded level lies above the floor, and the interval reads the same resamples
+    // at Phi(-sqrt(K/(K-H)) t_29): the percentile interval at confidence 1 - 2 * level, same seed.
     const at = (df: number) => pairedDifference(a, b, { seed: 5, postStrata: 'session', confidence: 1 - 2 * expandedLevel(0.95, 30, 1, df) });
-    expect([expanded.lo, expanded.hi]).toEqual([at(4).lo, at(4).hi]);
-    expect([expanded.lo, expanded.hi]).not.toEqual([at(29).lo, at(29).hi]);
+    expect(expandedLevel(0.95, 30, 1, 29)).toBeGreaterThan(EXPANDED_LEVEL_FLOOR);
+    // 4 df asks for t = 2.78 instead of 2.05: a wider interval than the one 29 df would give.
+    expect(expanded.hi - expanded.lo).toBeGreaterThan(at(29).hi - at(29).lo);
   });
 });
 
@@ -146,13 +148,20 @@ describe('two-way variance over (replicate, family) blocks (sharedState: replica
     expect(steady).toBeGreaterThanOrEqual(1);
   });
 
-  it('with one replicate: flag single_replicate and the task interval unchanged', () => {
+  it('with one replicate: small families are its blocks, pooled; stratified families or none flag single_replicate and leave the task interval', () => {
+    const smallOne = learningExperiment('single', { ...design, replicates: 1, tasksPerFamily: 3 });
+    const r = pairedDifference(smallOne.a, smallOne.b, { seed: 1, ...RUN_DESIGN_OPTIONS });
+    expect(r.flags).not.toContain('single_replicate');
+    expect(r).toMatchObject({ n_blocks: 5, blocks_pooled: true, shared_state: 'replicate-family' });
     const one = learningExperiment('single', { ...design, replicates: 1 });
-    const r = pairedDifference(one.a, one.b, { seed: 1, ...RUN_DESIGN_OPTIONS });
-    const tasksOnly = pairedDifference(one.a, one.b, { seed: 1, ...RUN_DESIGN_OPTIONS, sharedState: 'none' });
-    expect(r.flags).toContain('single_replicate');
-    expect(r).toMatchObject({ inflation: 1, n_blocks: 0 });
-    expect([r.lo, r.hi, r.se]).toEqual([tasksOnly.lo, tasksOnly.hi, tasksOnly.se]);
+    const stratified = pairedDifference(one.a, one.b, { seed: 1, ...RUN_DESIGN_OPTIONS });
+    expect(stratified.flags).toContain('single_replicate');
+    const bare = (rows: OutcomeRow[]): OutcomeRow[] => rows.map(({ family: _f, suite: _s, ...rest }) => rest);
+    const plain = pairedDifference(bare(one.a), bare(one.b), { seed: 1, ...RUN_DESIGN_OPTIONS });
+    const tasksOnly = pairedDifference(bare(one.a), bare(one.b), { seed: 1, ...RUN_DESIGN_OPTIONS, sharedState: 'none' });
+    expect(plain.flags).toContain('single_replicate');
+    expect(plain).toMatchObject({ inflation: 1, n_blocks: 0, shared_state: 'none' });
+    expect([plain.lo, plain.hi, plain.se]).toEqual([tasksOnly.lo, tasksOnly.hi, tasksOnly.se]);
   });
 
   it('is off by default, and seeded: the same seed gives the same interval', () => {
@@ -181,3 +190,77 @@ describe('constant resamples (agreement: wilson)', () => {
     expect(r.hi).toBeCloseTo(0.5 + w, 12);
   });
 });
+
+describe('small families, two replicates, and arms without memory', () => {
+  // Families of 3 tasks (too few to resample within), 2 replicates, a learning arm whose luck is shared
+  // within a (replicate, family): the case where blocks used to be the 2 replicates, with 1 df.
+  const small: LearningDesign = { replicates: 2, sessions: 4, families: 5, tasksPerFamily: 3, slotsPerFamily: 2, baseline: [0.1, 0.4], learnt: 0.5, notLearnt: 0.1, learnChance: 0.5 };
+
+  it('converges as B grows: the interval at B = 32,000 is the one at B = 2,000, not the range of more replicates', () => {
+    const e = learningExperiment('converge', small);
+    const at = (B: number) => pairedDifference(e.a, e.b, { seed: 3, B, ...RUN_DESIGN_OPTIONS });
+    const few = at(2000);
+    const many = at(32000);
+    expect(few.flags).toContain('strata_fallback');
+    // Blocks are (replicate, family) although the tasks pooled: 10 blocks, not 2 replicates.
+    expect(few).toMatchObject({ n_blocks: 10, blocks_pooled: true, shared_state: 'replicate-family' });
+    expect(few.df).toBeGreaterThan(2);
+    const width = few.hi - few.lo;
+    expect(Math.abs(many.lo - few.lo)).toBeLessThan(0.1 * width);
+    expect(Math.abs(many.hi - few.hi)).toBeLessThan(0.1 * width);
+    // Not the range of the replicates: well inside what a difference of rates can be.
+    expect(many.hi - many.lo).toBeLessThan(0.6);
+  });
+
+  it('agrees in direction with the exact McNemar test on the same pairs (b = 0, c = 12 of 120)', () => {
+    // 30 tasks in families of 2, 2 replicates x 2 sessions; 12 pairs where only the treatment succeeds.
+    const units: Unit[] = [];
+    for (let t = 0; t < 30; t++) {
+      for (let r = 1; r <= 2; r++) {
+        for (let s = 1; s <= 2; s++) {
+          units.push({ task: `t${t}`, family: `f${t % 15}`, replicate: r, session: s, a: t % 3 === 0, b: t % 3 === 0 || (t % 3 !== 0 && r === 1 && s === 1 && t < 18) });
+        }
+      }
+    }
+    const { a, b } = rowsOf(units);
+    const c = units.filter((u) => u.b && !u.a).length;
+    expect(c).toBe(12);
+    for (const sharedState of ['none', 'replicate-family'] as const) {
+      const r = pairedDifference(a, b, { seed: 1, ...RUN_DESIGN_OPTIONS, sharedState, agreement: 'wilson' });
+      expect(r.estimate).toBeCloseTo(0.1, 12);
+      expect(r.lo, sharedState).toBeGreaterThan(0);
+      expect(r.hi).toBeLessThan(0.25);
+    }
+  });
+
+  it('gives the same interval whatever the order of the rows', () => {
+    const e = learningExperiment('order', small);
+    const rng = rngFrom('shuffle');
+    const shuffle = <T>(xs: T[]): T[] => {
+      const out = [...xs];
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [out[i], out[j]] = [out[j]!, out[i]!];
+      }
+      return out;
+    };
+    const first = pairedDifference(e.a, e.b, { seed: 9, B: 500, ...RUN_DESIGN_OPTIONS });
+    const again = pairedDifference(shuffle(e.a), shuffle(e.b), { seed: 9, B: 500, ...RUN_DESIGN_OPTIONS });
+    expect(again).toEqual(first);
+  });
+
+  it('keeps a difference within [-100, +100] points and bounds a zero-baseline ratio from below', () => {
+    // 4 tasks, b wins almost everything, few pairs: the stretched interval would pass +100 points.
+    const units: Unit[] = [];
+    for (let t = 0; t < 5; t++) for (let u = 0; u < 2; u++) units.push({ task: `t${t}`, session: 1, a: false, b: t > 0 || u === 0 });
+    const { a, b } = rowsOf(units);
+    const d = pairedDifference(a, b, { seed: 1, ...RUN_DESIGN_OPTIONS });
+    expect(d.hi).toBeLessThanOrEqual(1);
+    expect(d.lo).toBeGreaterThanOrEqual(-1);
+    const r = pairedRatio(a, b, { seed: 1, ...RUN_DESIGN_OPTIONS });
+    expect(r.estimate).toBe(Infinity);
+    expect(r.hi).toBe(Infinity);
+    expect(Number.isFinite(r.lo) && r.lo > 1).toBe(true);
+  });
+});
+

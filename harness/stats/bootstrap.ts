@@ -1,105 +1,8 @@
-// Differences and ratios between two arms' completion rates, with bootstrap intervals clustered by task.
-//
-// Trials of one task are correlated (a hard task is hard in every session and replicate), so the
-// resampling unit is the task, not the trial: each resample draws as many tasks as there are, with
-// replacement, and takes every trial of each drawn task (Davison & Hinkley, "Bootstrap Methods and
-// their Application", 1997, §3.8; Field & Welsh, "Bootstrapping clustered data", JRSS-B 69, 2007).
-// The paired version compares the arms on the same (task, replicate, session, slot) units, and a
-// drawn task brings both arms' outcomes along, which keeps the pairing.
-//
-// Each task's successes and trials are summed once, so a resample costs O(tasks), not O(trials).
-//
-// Strata. The schedule (harness/schedule/schedule.ts) deals every session's slots to the task
-// families in turn, so each family's share of the trials is fixed by design, not sampled. Resampling
-// tasks across the whole pool lets that share vary from resample to resample and adds the spread
-// between families' effects to the standard error. So by default (option `strata: 'family'`) tasks
-// are resampled with replacement within their family, each family keeping its number of tasks (the
-// stratified bootstrap: Davison & Hinkley 1997, §3.2 and §3.7). The stratum is
-// the rows' (suite, family); rows without a family are resampled unstratified. This narrows the
-// interval only as far as the treatment effect differs between families (baseline difficulty cancels
-// in a paired difference).
-//
-// Stratification needs enough tasks in every stratum. A stratum of m tasks has m^m equally likely
-// resamples, so with m = 2 or 3 the bootstrap distribution is coarse and bounded, and its variance is
-// (m - 1)/m of the unbiased one. In simulations with family-dependent effects (5 families, fixed
-// effects, tasks drawn afresh; expanded intervals) stratified coverage of nominal 95% was 86% with
-// 2 tasks per family, 94% with 3 and 95-96% with 4 to 10. So when a stratum has fewer than
-// MIN_STRATUM_CLUSTERS (4) tasks, or a task carries two families, or only some rows carry a family,
-// the whole comparison falls back to unstratified resampling (flag 'strata_fallback'). The
-// percentile and BCa intervals do not correct the (m - 1)/m shrinkage; the expanded one does (below),
-// which is why the reports use it.
-//
-// Intervals:
-// - 'percentile' (default): the alpha/2 and 1 - alpha/2 quantiles of the replicates.
-// - 'expanded': the expanded percentile interval of Hesterberg, "What teachers should know about the
-//   bootstrap", The American Statistician 69 (2015) 371-386: the percentile interval taken at
-//   the levels alpha'/2 = Phi(-sqrt(n/(n-1)) t_{n-1, 1-alpha/2}), with n the number of clusters
-//   (paired) or the smaller arm's (unpaired). It corrects the percentile interval's narrowness with
-//   few clusters (the bootstrap variance is (n-1)/n of the usual one, and z is not t), which is where
-//   plain percentile intervals under-cover (about 91% nominal 95% with 10 tasks in our simulations).
-//   With H strata the expansion uses the stratified analogues: n/(n - H) for the variance and
-//   n - H degrees of freedom (the usual "clusters minus strata" of stratified cluster sampling; exact
-//   when the strata have equal numbers of clusters), n the clusters of all strata (unpaired: of the
-//   arm with fewer degrees of freedom).
-// - 'bca' (Efron, "Better bootstrap confidence intervals", JASA 82, 1987; Efron & Tibshirani, "An
-//   Introduction to the Bootstrap", 1993, ch. 14) with the acceleration from the leave-one-task-out
-//   jackknife. BCa falls back to percentile (flag 'bca_fallback') where its corrections are undefined
-//   (every resample on one side of the estimate, a non-finite jackknife value). With strata the
-//   jackknife influence values are centred within each stratum, as for several samples.
-//
-// When every pair agrees (paired functions, no pair with a != b), every resample gives the same
-// statistic and the interval collapses to the estimate, claiming a certainty the data do not have.
-// Option `agreement: 'wilson'` then widens it to the estimate ± the Wilson upper bound on the share
-// of pairs that could differ, w = wilsonInterval(0, n_pairs, confidence).hi (about 3/n at 95%: the
-// "rule of three"), for a ratio ± w / rate(a); flag 'all_pairs_agree'. The same holds, flag
-// 'constant_resamples', when pairs differ but every resample still gives the estimate (with sessions
-// as post-strata: every task of each session shows the same difference, as when the treatment wins
-// every pair of the one session where it differs). The default, 'point', keeps the collapsed interval.
-//
-// Sessions (option `postStrata: 'session'`, paired functions). The schedule also fixes how many
-// pairs each session holds, and an arm that learns differs most between sessions (nothing learnt
-// yet in session 1, a step after it). A task's pairs fall in whichever sessions the schedule dealt
-// it to, so resampling tasks lets each session's share of the pairs vary, and adds the spread
-// between sessions' effects to the standard error. Post-stratification keeps the shares at the
-// design's: each resample's statistic combines per-session rates with the observed session shares,
-//   difference = sum_s w_s (rate_b,s - rate_a,s),   ratio = sum_s w_s rate_b,s / sum_s w_s rate_a,s
-// (Holt & Smith, "Post stratification", JRSS-A 142, 1979; on the data itself it equals the plain
-// statistic, since w_s are the data's shares). Every session needs MIN_STRATUM_CLUSTERS tasks, or
-// the sessions are pooled (flag 'post_strata_fallback'); a resample that misses a session altogether
-// is undefined and left out ('undefined_resamples').
-//
-// Shared memory (option `sharedState: 'replicate-family'`, paired functions). Within a replicate an
-// arm's memory carries over from session to session, so pairs of one replicate are not independent
-// of one another: whether a lesson was learnt early lifts or sinks every later trial it applies to.
-// A bootstrap over tasks cannot see that (a task's pairs come from different replicates), and
-// under-covers by as much as the memory's luck varies. The variance is then two-way cluster-robust
-// (Cameron, Gelbach & Miller, "Robust inference with multiway clustering", JBES 29, 2011; the
-// bootstrap version of their §2.3): V = V_task + V_block - V_task∩block, each term a bootstrap
-// variance (corrected by K/(K - H) for K clusters in H strata), where a block is (replicate,
-// family): what an arm learns from a family's tasks mostly applies to that family (lessons name a
-// pitfall, dreaming keeps a playbook per family). Blocks are resampled within their family (rows
-// without a family: blocks are replicates), the intersection is (task, replicate). When V exceeds
-// V_task the task bootstrap's replicates are stretched about the estimate by sqrt(V / V_task) (so the
-// interval keeps the bootstrap's shape), and never shrunk: V below V_task (noise in a small V_block)
-// leaves the task interval as it is. It needs two replicates in every family; with one replicate the
-// memory's luck is not replicated and cannot be estimated (flag 'single_replicate': the interval
-// leaves it out, so run two or more replicates when an arm learns).
-//
-// Degrees of freedom. The expanded interval's t quantile has tasks minus strata degrees of freedom,
-// or fewer where the variance rests on fewer units of information: with sessions as post-strata,
-// the Satterthwaite effective df of the per-session variances (Cochran 1977, §5.4: all the variance
-// in one session of 5 tasks gives 4 df, however many tasks the others hold); with the two-way
-// variance, the Welch-Satterthwaite df of V_task + V_block - V_task∩block (a V_block from 10 blocks in
-// 5 families has 5 df, and the interval must allow for its noise). The smallest applies, rounded down.
-//
-// Calibration (reports/calibration.test.ts, scripts/calibrate.ts; figures in the README): on sim
-// runs of a learning arm, resampling tasks alone over-covered (its SE above the true spread, as the
-// sessions' shares varied), sessions as post-strata alone under-covered (the memory's luck missed),
-// and both with the two-way variance came to 95%; in a synthetic design with strong memory luck,
-// tasks alone covered 85%.
-//
-// Which combination a dreambench run calls for is RUN_DESIGN_OPTIONS: the options the report, the
-// claims, `compare` and the calibration use.
+// Differences and ratios between two arms' completion rates, with bootstrap intervals clustered by
+// task: tasks resampled within their (suite, family), sessions as post-strata, the two-way variance
+// over (replicate, family) blocks for the memory's luck, and Hesterberg's expanded percentile
+// interval. What each option does, why, its sources and its calibration: docs/statistics.md.
+// RUN_DESIGN_OPTIONS is the combination a dreambench run calls for (harness/stats/run-design.ts).
 
 import { normalCdf, normalQuantile } from './normal.js';
 import { counts, pairOutcomes, taskTotals, type OutcomePair, type OutcomeRow } from './rows.js';
@@ -208,6 +111,15 @@ export interface PairedBootstrapResult extends BootstrapResult {
   n_cells: number;
   /** (replicate, family) blocks of the two-way variance; 0 when it was not computed. */
   n_blocks: number;
+  /** Whether the memory's luck entered the variance: 'replicate-family' when it was asked for and could be estimated. */
+  shared_state: SharedState;
+  /**
+   * The (replicate, family) blocks were resampled over the whole run rather than within their family
+   * (as the tasks were, when some family had fewer than MIN_STRATUM_CLUSTERS tasks).
+   */
+  blocks_pooled: boolean;
+  /** Degrees of freedom of the t quantile behind the expanded interval (NaN for other methods or without an interval). */
+  df: number;
   /**
    * How far the two-way variance stretched the task bootstrap's replicates about the estimate:
    * sqrt(V / V_task), 1 when it did not (not asked for, single replicate, or V <= V_task).
@@ -348,10 +260,7 @@ function bounds(
   const alpha = (1 - confidence) / 2;
   const percentile = { lo: quantileSorted(sorted, alpha), hi: quantileSorted(sorted, 1 - alpha), method: 'percentile' as const };
   if (method === 'percentile') return percentile;
-  if (method === 'expanded') {
-    const level = expandedLevel(confidence, design.clusters, design.strata, design.df);
-    return { lo: quantileSorted(sorted, level), hi: quantileSorted(sorted, 1 - level), method: 'expanded' };
-  }
+  if (method === 'expanded') return expandedBounds(sorted, estimate, design, confidence);
 
   const fallback = () => {
     flags.push('bca_fallback');
@@ -416,6 +325,34 @@ export function expandedLevel(confidence: number, n: number, strata = 1, df = n 
   return normalCdf(-Math.sqrt(n / (n - strata)) * t);
 }
 
+
+/**
+ * The shallowest tail the expanded interval reads the replicates at. Hesterberg's level falls fast
+ * with few degrees of freedom (1 df: about 1e-40), and a quantile that deep is just the smallest or
+ * largest of the B replicates, so the interval would widen as B grows. Below this level the interval
+ * is read here and stretched about the estimate to the width the t quantile asks for (see docs/statistics.md).
+ */
+export const EXPANDED_LEVEL_FLOOR = 0.005;
+
+/**
+ * Hesterberg's expanded percentile interval, read at max(level, EXPANDED_LEVEL_FLOOR); when the
+ * level lies deeper, the bounds read at the floor are stretched about the estimate by
+ * (sqrt(n/(n-H)) t_df) / z_floor, the ratio of the width asked for to the width read: the same
+ * expansion carried out on the bootstrap's spread instead of its extreme tails, which converges as
+ * B grows.
+ */
+function expandedBounds(sorted: Float64Array, estimate: number, design: Design, confidence: number): { lo: number; hi: number; method: 'expanded' } {
+  const n = design.clusters;
+  const k = Math.sqrt(n / (n - design.strata)) * studentQuantile(1 - (1 - confidence) / 2, design.df ?? n - design.strata);
+  const level = normalCdf(-k);
+  if (!(level < EXPANDED_LEVEL_FLOOR) || !Number.isFinite(estimate)) {
+    return { lo: quantileSorted(sorted, level), hi: quantileSorted(sorted, 1 - level), method: 'expanded' };
+  }
+  const stretch = k / normalQuantile(1 - EXPANDED_LEVEL_FLOOR);
+  const lo = quantileSorted(sorted, EXPANDED_LEVEL_FLOOR);
+  const hi = quantileSorted(sorted, 1 - EXPANDED_LEVEL_FLOOR);
+  return { lo: estimate - stretch * (estimate - lo), hi: estimate + stretch * (hi - estimate), method: 'expanded' };
+}
 
 /** Cluster indices of each stratum, in a fixed order; one stratum holding every cluster when unstratified. */
 type StrataGroups = number[][];
@@ -681,23 +618,88 @@ function stratumOfTask(K: number, taskStrata: StrataGroups): Int32Array {
   return out;
 }
 
-/** True when every task stratum has pairs from two or more replicates: the two-way variance can be estimated. */
-function replicatedInEveryStratum(pairs: readonly OutcomePair[], taskIndex: ReadonlyMap<string, number>, taskStratum: Int32Array, H: number): boolean {
-  const seen = Array.from({ length: H }, () => new Set<number>());
-  for (const p of pairs) seen[taskStratum[taskIndex.get(p.task)!]!]!.add(p.replicate);
-  return seen.every((reps) => reps.size >= 2);
+/**
+ * The (suite, family) of each task from the counted rows ('' when a task has none, or two). Blocks of
+ * the two-way variance are (replicate, family) whether or not the tasks could be stratified by family:
+ * a family of 2 tasks is too small a stratum to resample tasks within, but still a block of trials
+ * that share what the memory learnt about it.
+ */
+function familyOfTasks(tasks: readonly string[], rows: Iterable<OutcomeRow>): string[] {
+  const index = new Map(tasks.map((t, k) => [t, k]));
+  const out: Array<string | undefined> = new Array<string | undefined>(tasks.length);
+  const conflict = new Set<number>();
+  for (const row of rows) {
+    if (!counts(row)) continue;
+    const k = index.get(row.task);
+    if (k === undefined) continue;
+    const key = stratumKey(row) ?? '';
+    if (out[k] === undefined) out[k] = key;
+    else if (out[k] !== key) conflict.add(k);
+  }
+  return tasks.map((_, k) => (conflict.has(k) ? '' : (out[k] ?? '')));
+}
+
+/** How the blocks of the two-way variance were formed and resampled. */
+interface BlockPlan {
+  /** Block key of a pair: its replicate and its task's family. */
+  keyOf: (p: OutcomePair) => string;
+  /** Stratum of a block (its family when tasks are stratified by family; one stratum when pooled). */
+  stratumOf: (p: OutcomePair) => string;
+  pooled: boolean;
 }
 
 /**
- * The two-way (task, block) variance of the header and the stretch it asks of the task bootstrap:
- * sqrt(V / V_task) when above 1, else 1. `taskValues` are the task bootstrap's defined replicates.
- * Call only when replicatedInEveryStratum.
+ * True when the memory's luck can be estimated: two or more replicates in every block stratum (every
+ * family when blocks are resampled within families; the run when pooled).
+ */
+function replicatedInEveryStratum(pairs: readonly OutcomePair[], plan: BlockPlan): boolean {
+  // Pooled blocks need two of them: two replicates, or (one replicate) two families, whose blocks then
+  // carry what that replicate's memory learnt about each family.
+  if (plan.pooled) return new Set(pairs.map(plan.keyOf)).size >= 2;
+  const seen = new Map<string, Set<number>>();
+  for (const p of pairs) {
+    const key = plan.stratumOf(p);
+    const reps = seen.get(key);
+    if (reps) reps.add(p.replicate);
+    else seen.set(key, new Set([p.replicate]));
+  }
+  return [...seen.values()].every((reps) => reps.size >= 2);
+}
+
+/** Builds a table of clusters keyed by `keyOf`, numbered in sorted key order so that row order never matters. */
+function clusterTable(
+  pairs: readonly OutcomePair[],
+  keyOf: (p: OutcomePair) => string,
+  stratumOf: (p: OutcomePair) => string,
+  cellOf: (session: number) => number,
+  C: number,
+): { table: Table; strata: StrataGroups } {
+  const stratumByKey = new Map<string, string>();
+  for (const p of pairs) stratumByKey.set(keyOf(p), stratumOf(p));
+  const keys = [...stratumByKey.keys()].sort();
+  const index = new Map(keys.map((key, k) => [key, k]));
+  const units = pairs.map((p) => ({ k: index.get(keyOf(p))!, c: cellOf(p.session), na: 1, sa: p.a ? 1 : 0, nb: 1, sb: p.b ? 1 : 0 }));
+  return { table: buildTable(keys.length, C, units), strata: groupIndices(keys.length, (k) => stratumByKey.get(keys[k]!)!) };
+}
+
+/**
+ * The two-way (task, block) variance of docs/statistics.md and the stretch it asks of the task
+ * bootstrap: sqrt(V / V_task) when above 1, else 1. `taskValues` are the task bootstrap's defined
+ * replicates. Call only when replicatedInEveryStratum.
+ *
+ * Degrees of freedom: Welch-Satterthwaite over the three estimated terms, each counted with its own
+ * df (clusters minus strata), df = V^2 / (V_task^2/df_task + V_block^2/df_block + V_cross^2/df_cross).
+ * Counting the subtracted term's noise too leans to the cautious side (Satterthwaite is not exact for
+ * a combination with a negative coefficient: Gaylor & Hopper, Technometrics 11, 1969); it calibrated
+ * at 93-97% (docs/statistics.md). Blocks are (replicate, family) even when families pool, so the block
+ * term rests on replicates x families blocks, not on 2 replicates.
  */
 function twoWayInflation(
   pairs: readonly OutcomePair[],
   taskIndex: ReadonlyMap<string, number>,
   taskStrata: StrataGroups,
   taskStratum: Int32Array,
+  blocksPlan: BlockPlan,
   cellOf: (session: number) => number,
   C: number,
   stat: Statistic,
@@ -705,27 +707,10 @@ function twoWayInflation(
   taskValues: Float64Array,
   opts: ResolvedOptions,
 ): { inflation: number; n_blocks: number; df: number } {
-  const stratumOf = (p: OutcomePair): number => taskStratum[taskIndex.get(p.task)!]!;
-  const unit = (p: OutcomePair) => ({ c: cellOf(p.session), na: 1, sa: p.a ? 1 : 0, nb: 1, sb: p.b ? 1 : 0 });
-  // Clusters keyed by `keyOf`, each resampled within the stratum of its tasks.
-  const clustering = (keyOf: (p: OutcomePair) => string): { table: Table; strata: StrataGroups } => {
-    const index = new Map<string, number>();
-    const stratum: number[] = [];
-    const units = pairs.map((p) => {
-      const key = keyOf(p);
-      let k = index.get(key);
-      if (k === undefined) {
-        k = index.size;
-        index.set(key, k);
-        stratum.push(stratumOf(p));
-      }
-      return { k, ...unit(p) };
-    });
-    return { table: buildTable(index.size, C, units), strata: groupIndices(index.size, (k) => String(stratum[k]).padStart(9, '0')) };
-  };
-  // Blocks: (replicate, stratum); the intersection with tasks: (task, replicate).
-  const blocks = clustering((p) => `${p.replicate}\u0000${stratumOf(p)}`);
-  const cross = clustering((p) => `${p.task}\u0000${p.replicate}`);
+  const taskStratumOf = (p: OutcomePair): string => String(taskStratum[taskIndex.get(p.task)!]!).padStart(9, '0');
+  // Blocks: (replicate, family); the intersection with tasks: (task, replicate), within the task's stratum.
+  const blocks = clusterTable(pairs, blocksPlan.keyOf, blocksPlan.stratumOf, cellOf, C);
+  const cross = clusterTable(pairs, (p) => `${p.task}\u0000${p.replicate}`, taskStratumOf, cellOf, C);
   const seed = `bootstrap\u0000${String(opts.seed)}`;
   const variance = ({ table, strata }: { table: Table; strata: StrataGroups }, label: string): number => {
     const { reps, defined } = resampleStatistic([{ table, strata }], 4 * C, stat, w, opts.B, rngFrom(`${seed}\u0000${label}`));
@@ -738,10 +723,8 @@ function twoWayInflation(
   const vBlock = variance(blocks, 'blocks');
   const vCross = variance(cross, 'task-replicate');
   const v = vTask + vBlock - vCross;
-  if (!(Number.isFinite(v) && vTask > 0 && v > vTask)) return { inflation: 1, n_blocks: blocks.table.K, df: dfTask };
-  // Welch-Satterthwaite degrees of freedom of the combined variance: a V_block from few blocks is
-  // itself uncertain, and the t quantile has to allow for it.
-  const df = (v * v) / (vTask ** 2 / dfTask + (dfBlock > 0 ? vBlock ** 2 / dfBlock : 0) + (dfCross > 0 ? vCross ** 2 / dfCross : 0));
+  if (!(Number.isFinite(v) && vTask > 0 && v > vTask && dfBlock > 0)) return { inflation: 1, n_blocks: blocks.table.K, df: dfTask };
+  const df = (v * v) / (vTask ** 2 / dfTask + vBlock ** 2 / dfBlock + (dfCross > 0 ? vCross ** 2 / dfCross : 0));
   // Rounded down: the t quantiles here take whole degrees of freedom (rounding down is the cautious side).
   return { inflation: Math.sqrt(v / vTask), n_blocks: blocks.table.K, df: Math.max(1, Math.min(dfTask, Math.floor(df))) };
 }
@@ -753,7 +736,7 @@ function paired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statis
   const tasks = [...new Set(pairs.map((p) => p.task))].sort();
   const n_pairs = pairs.length;
   const K = tasks.length;
-  const none = { n_pairs, n_clusters: K, post_strata: 'none' as const, n_cells: 0, n_blocks: 0, inflation: 1 };
+  const none = { n_pairs, n_clusters: K, post_strata: 'none' as const, n_cells: 0, n_blocks: 0, inflation: 1, shared_state: 'none' as const, blocks_pooled: false, df: NaN };
   if (n_pairs === 0) return { ...emptyResult(opts.confidence, 'percentile', ['no_data']), ...none, n_strata: 0 };
 
   const flags: BootstrapFlag[] = [];
@@ -761,7 +744,19 @@ function paired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statis
   const taskIndex = new Map(tasks.map((t, k) => [t, k]));
   const taskStratum = stratumOfTask(K, plan.groups);
   const twoWay = opts.sharedState === 'replicate-family' && K >= 2;
-  const replicated = twoWay && replicatedInEveryStratum(pairs, taskIndex, taskStratum, plan.groups.length);
+  const family = familyOfTasks(tasks, [...a, ...b]);
+  const familyOf = (p: OutcomePair): string => family[taskIndex.get(p.task)!]!;
+  // Blocks are resampled within their family when the tasks are; otherwise (families too small, and
+  // so pooled for the tasks too) over the whole run, where one replicate's blocks are its families.
+  // Family-stratified tasks with one replicate leave the memory's luck out (single_replicate): pooling
+  // their blocks would count the families' fixed differences as luck.
+  const withinFamily = plan.status === 'family';
+  const blocksPlan: BlockPlan = {
+    keyOf: (p) => `${familyOf(p)}\u0000${String(p.replicate).padStart(9, '0')}`,
+    stratumOf: withinFamily ? familyOf : () => '',
+    pooled: !withinFamily,
+  };
+  const replicated = twoWay && replicatedInEveryStratum(pairs, blocksPlan);
   const cells = planCells(pairs, opts.postStrata);
   const C = cells.cellOf?.size ?? 1;
   const cellOf = (session: number): number => cells.cellOf?.get(session) ?? 0;
@@ -783,7 +778,7 @@ function paired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statis
   const values = main.reps.subarray(0, main.defined);
   let shared: { inflation: number; n_blocks: number; df?: number } = { inflation: 1, n_blocks: 0 };
   if (replicated) {
-    shared = twoWayInflation(pairs, taskIndex, plan.groups, taskStratum, cellOf, C, stat, w, values, opts);
+    shared = twoWayInflation(pairs, taskIndex, plan.groups, taskStratum, blocksPlan, cellOf, C, stat, w, values, opts);
     if (shared.inflation > 1 && Number.isFinite(estimate)) {
       for (let i = 0; i < values.length; i++) values[i] = estimate + shared.inflation * (values[i]! - estimate);
     }
@@ -803,6 +798,9 @@ function paired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statis
     n_cells: C,
     n_blocks: shared.n_blocks,
     inflation: shared.inflation,
+    shared_state: replicated ? 'replicate-family' : 'none',
+    blocks_pooled: replicated && blocksPlan.pooled,
+    df: opts.method === 'expanded' && K >= 2 ? (design.df ?? K - plan.groups.length) : NaN,
   };
   if (plan.status === 'fallback') result.flags.push('strata_fallback');
   if (cells.fallback) result.flags.push('post_strata_fallback');
@@ -825,7 +823,26 @@ function paired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statis
     }
     result.flags.push(discordant === 0 ? 'all_pairs_agree' : 'constant_resamples');
   }
-  return result;
+  if (stat === ratio && result.rate_a === 0 && result.rate_b > 0) {
+    // Zero baseline: every resample's ratio is infinite, yet the data bound it from below: the
+    // treatment's lowest plausible rate over the baseline's highest (Wilson bounds on the pairs).
+    const hiA = wilsonInterval(0, n_pairs, opts.confidence).hi;
+    const loB = wilsonInterval(Math.round(result.rate_b * n_pairs), n_pairs, opts.confidence).lo;
+    result.lo = loB / hiA;
+    result.hi = Infinity;
+  }
+  return clampBounds(result, stat === ratio);
+}
+
+/** A difference of rates lies in [-1, 1] and a ratio in [0, ∞): stretched or widened bounds are clamped there. */
+function clampBounds<T extends Pick<BootstrapResult, 'lo' | 'hi'>>(r: T, isRatio: boolean): T {
+  if (isRatio) {
+    if (r.lo < 0) r.lo = 0;
+  } else {
+    if (r.lo < -1) r.lo = -1;
+    if (r.hi > 1) r.hi = 1;
+  }
+  return r;
 }
 
 /** One arm's trials as a table of its tasks (infra failures left out), tasks in sorted order; `side` says which arm's slots it fills. */
@@ -878,6 +895,7 @@ function unpaired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Stat
   const design = Ka - pa.groups.length <= Kb - pb.groups.length ? { clusters: Ka, strata: pa.groups.length } : { clusters: Kb, strata: pb.groups.length };
   const result = finish(reps.subarray(0, defined), estimate, total[1]! / total[0]!, total[3]! / total[2]!, design, jack, opts, flags);
   if (status === 'fallback') result.flags.push('strata_fallback');
+  clampBounds(result, stat === ratio);
   return { ...result, strata: status === 'family' ? 'family' : 'none', ...sizes, n_strata_a: pa.groups.length, n_strata_b: pb.groups.length };
 }
 

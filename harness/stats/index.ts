@@ -5,6 +5,7 @@ export { studentCdf, studentQuantile } from './student.js';
 export { wilsonInterval, type Proportion } from './wilson.js';
 export { counts, pairOutcomes, unitKey, type OutcomePair, type OutcomeRow } from './rows.js';
 export {
+  EXPANDED_LEVEL_FLOOR,
   expandedLevel,
   MIN_STRATUM_CLUSTERS,
   pairedDifference,
@@ -48,3 +49,17 @@ export {
   type LearningCurve,
 } from './curves.js';
 export { passAtK, passHatK, passKFromRows, type PassKSummary } from './passk.js';
+export { clusterBootstrap, meanDifference, relativeChange, type Cluster, type ClusterInterval, type ClusterStatistic } from './cluster-bootstrap.js';
+export {
+  clusterMean,
+  pairedClusterDifference,
+  pLower,
+  tInterval,
+  unpairedClusterDifference,
+  type ClusterTotal,
+  type DifferenceEstimate,
+  type MeanEstimate,
+  type PairedClusterTotal,
+} from './cluster-t.js';
+export { compareArms, runDesignOptions, type ArmComparison, type ArmComparisonOptions } from './run-design.js';
+export { signTestLower, taskSignCounts } from './sign-test.js';

@@ -62,6 +62,15 @@ function binomialHalfLowerTail(n: number, k: number): { cdf: number; pmf: number
   return { cdf, pmf };
 }
 
+/** P(X <= k) for X ~ Binomial(n, 1/2), any integer k (0 below 0, 1 from n up). */
+export function binomialHalfCdf(n: number, k: number): number {
+  if (k < 0) return 0;
+  if (k >= n) return 1;
+  if (2 * k <= n) return binomialHalfLowerTail(n, k).cdf;
+  // By symmetry P(X <= k) = 1 - P(X >= k + 1) = 1 - P(X <= n - k - 1).
+  return 1 - binomialHalfLowerTail(n, n - k - 1).cdf;
+}
+
 /** McNemar's test from the discordant counts b and c (non-negative integers). */
 export function mcnemarTest(b: number, c: number): McNemarResult {
   for (const [name, v] of [['b', b], ['c', c]] as const) {

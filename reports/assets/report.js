@@ -92,7 +92,7 @@
   var DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [1, 3], [10, 4], [3, 6]];
   M.arms.forEach(function (a, i) { COLOUR[a.name] = a.colour; POINT[a.name] = POINTS[i % 8]; DASH[a.name] = DASHES[i % 8]; });
   var SUITES = uniq(TRIALS.map(function (t) { return t.suite; })).sort();
-  var state = { suite: '', family: '', arms: {}, tab: 'summary', page: 0, search: '', failures: false, memArm: null, memRep: null, memIdx: 0, timeMeasure: 'turns' };
+  var state = { suite: '', family: '', arms: {}, tab: 'summary', page: 0, search: '', failures: false, memArm: null, memRep: null, memIdx: 0, memMoved: false, memProv: false, timeMeasure: 'turns' };
   ARMS.forEach(function (a) { state.arms[a] = true; });
 
   function filtered() {
@@ -100,6 +100,9 @@
       return state.arms[t.arm] && (!state.suite || t.suite === state.suite) && (!state.family || t.family === state.family);
     });
   }
+  // A trial's outcome in words: the error classes are the harness's terms, not a reader's.
+  var OUTCOME_WORDS = { agent: 'not completed (the agent failed the checks)', infra: 'infrastructure failure (not counted)', budget: 'stopped at its budget' };
+  function outcomeText(t) { return t.success ? 'completed' : (OUTCOME_WORDS[t.error_class] || 'not completed'); }
   function counted(list) { return list.filter(function (t) { return t.error_class !== 'infra'; }); }
   function activeArms() { return ARMS.filter(function (a) { return state.arms[a]; }); }
   function sessionsOf(list) { return uniq(list.map(function (t) { return t.session; })).sort(function (a, b) { return a - b; }); }
@@ -420,21 +423,26 @@
     var reps = uniq(MEM.snapshots.filter(function (x) { return x.arm === state.memArm; }).map(function (x) { return x.replicate; })).sort(function (a, b) { return a - b; });
     if (reps.indexOf(state.memRep) < 0) { state.memRep = reps[0]; state.memIdx = 0; }
     var series = memSeries();
+    // Open on the first snapshot that holds something, not on an empty "before session 1".
+    if (state.memIdx === 0 && !state.memMoved) {
+      var first = series.findIndex(function (x) { return x.entries > 0; });
+      if (first > 0) state.memIdx = first;
+    }
     if (state.memIdx >= series.length) state.memIdx = series.length - 1;
     if (state.memIdx < 0) state.memIdx = 0;
     var snap = series[state.memIdx];
     var prev = series[state.memIdx - 1];
     append(s, el('p', { class: 'note', text: 'The memory after each session, as the next session reads it, and the consolidation (dream) that produced it. Added lines are highlighted; removed lines are listed below each file. Evidence links open the transcript.' + (MEM.note ? ' ' + MEM.note : '') }));
-    var armSel = el('select', { id: 'mem-arm', 'aria-label': 'Arm', onchange: function (e) { state.memArm = e.target.value; state.memRep = null; state.memIdx = 0; renderMemory(); } },
+    var armSel = el('select', { id: 'mem-arm', 'aria-label': 'Arm', onchange: function (e) { state.memArm = e.target.value; state.memRep = null; state.memIdx = 0; state.memMoved = false; renderMemory(); } },
       arms.map(function (a) { return el('option', { value: a, text: a, selected: a === state.memArm }); }));
-    var repSel = el('select', { id: 'mem-rep', 'aria-label': 'Replicate', onchange: function (e) { state.memRep = Number(e.target.value); state.memIdx = 0; renderMemory(); } },
+    var repSel = el('select', { id: 'mem-rep', 'aria-label': 'Replicate', onchange: function (e) { state.memRep = Number(e.target.value); state.memIdx = 0; state.memMoved = false; renderMemory(); } },
       reps.map(function (r) { return el('option', { value: r, text: 'replicate ' + r, selected: r === state.memRep }); }));
-    var slider = el('input', { type: 'range', id: 'mem-slider', min: 0, max: series.length - 1, value: state.memIdx, 'aria-label': 'Session', oninput: function (e) { state.memIdx = Number(e.target.value); renderMemory(); } });
+    var slider = el('input', { type: 'range', id: 'mem-slider', min: 0, max: series.length - 1, value: state.memIdx, 'aria-label': 'Session', oninput: function (e) { state.memIdx = Number(e.target.value); state.memMoved = true; renderMemory(); } });
     append(s, el('div', { class: 'mem-controls' },
       el('label', null, 'Arm ', armSel), el('label', null, 'Replicate ', repSel),
-      el('button', { class: 'small', id: 'mem-prev', text: '◀ previous', disabled: state.memIdx === 0, onclick: function () { state.memIdx--; renderMemory(); } }),
+      el('button', { class: 'small', id: 'mem-prev', text: '◀ previous', disabled: state.memIdx === 0, onclick: function () { state.memIdx--; state.memMoved = true; renderMemory(); } }),
       slider,
-      el('button', { class: 'small', id: 'mem-next', text: 'next ▶', disabled: state.memIdx >= series.length - 1, onclick: function () { state.memIdx++; renderMemory(); } }),
+      el('button', { class: 'small', id: 'mem-next', text: 'next ▶', disabled: state.memIdx >= series.length - 1, onclick: function () { state.memIdx++; state.memMoved = true; renderMemory(); } }),
       el('strong', { id: 'mem-session', text: (snap.session === 0 ? 'initial memory, before session 1' : 'after session ' + snap.session) + ' (' + (state.memIdx + 1) + ' of ' + series.length + ')' }),
       el('span', { class: 'note', text: snap.entries + ' entries · ≈' + snap.tokens + ' tokens' + (prev ? ' (' + (snap.entries - prev.entries >= 0 ? '+' : '') + (snap.entries - prev.entries) + ' entries)' : '') })));
 
@@ -443,22 +451,30 @@
     append(s, el('div', { class: 'mem-layout' }, left, right));
     var paths = Object.keys(snap.files).sort();
     if (!paths.length) append(left, el('p', { text: 'The memory is empty after this session.' }));
+    // Diff by entry, as `dreambench memory diff` does: an entry's provenance comment (which trials
+    // support it) changes whenever it is confirmed, and is not a change of what the agent reads. It
+    // is hidden unless asked for, and never counts as an added or removed line.
+    append(left, el('label', { class: 'note' }, el('input', { type: 'checkbox', id: 'mem-provenance', checked: state.memProv, onchange: function (e) { state.memProv = e.target.checked; renderMemory(); } }), ' show provenance comments'));
+    var bare = function (i) { return (MEM.lines[i] || '').replace(/\s*<!--[\s\S]*?-->/g, ''); };
+    var shown = function (i) { return state.memProv ? MEM.lines[i] || ' ' : bare(i) || ' '; };
+    var visible = function (i) { return state.memProv || bare(i).trim() !== '' || (MEM.lines[i] || '').trim() === ''; };
     paths.forEach(function (p) {
-      var ids = snap.files[p];
-      var before = prev && prev.files[p] ? prev.files[p] : [];
-      var had = {}; before.forEach(function (i) { had[i] = (had[i] || 0) + 1; });
-      var has = {}; ids.forEach(function (i) { has[i] = (has[i] || 0) + 1; });
+      var ids = snap.files[p].filter(visible);
+      var before = (prev && prev.files[p] ? prev.files[p] : []).filter(visible);
+      var had = {}; before.forEach(function (i) { had[bare(i)] = (had[bare(i)] || 0) + 1; });
+      var has = {}; ids.forEach(function (i) { has[bare(i)] = (has[bare(i)] || 0) + 1; });
       var pre = el('pre', { class: 'memory' });
       var seen = {};
       ids.forEach(function (i) {
-        seen[i] = (seen[i] || 0) + 1;
-        var isNew = prev !== undefined && seen[i] > (had[i] || 0);
-        append(pre, el('span', { class: isNew ? 'added line' : 'line', text: MEM.lines[i] || ' ' }));
+        var k = bare(i);
+        seen[k] = (seen[k] || 0) + 1;
+        var isNew = prev !== undefined && seen[k] > (had[k] || 0);
+        append(pre, el('span', { class: isNew ? 'added line' : 'line', text: shown(i) }));
       });
       append(left, el('h3', { text: p }));
       append(left, pre);
-      var removed = before.filter(function (i) { if (has[i]) { has[i]--; return false; } return MEM.lines[i].trim() !== ''; });
-      if (removed.length) append(left, el('div', null, el('div', { class: 'note', text: 'Removed since the previous session:' }), removed.map(function (i) { return el('span', { class: 'removed', text: MEM.lines[i] }); })));
+      var removed = before.filter(function (i) { var k = bare(i); if (has[k]) { has[k]--; return false; } return k.trim() !== ''; });
+      if (removed.length) append(left, el('div', null, el('div', { class: 'note', text: 'Removed since the previous session:' }), removed.map(function (i) { return el('span', { class: 'removed', text: shown(i) }); })));
     });
     if (prev) Object.keys(prev.files).filter(function (p) { return !snap.files[p]; }).forEach(function (p) { append(left, el('p', { class: 'note', text: 'File removed: ' + p })); });
 
@@ -512,12 +528,12 @@
       el('button', { class: 'small', text: '▶', disabled: state.page >= pages - 1, onclick: function () { state.page++; renderTrials(filtered()); } })));
     var pageRows = rows.slice(state.page * PAGE, (state.page + 1) * PAGE);
     append(s, el('div', { class: 'scroll' }, el('table', { id: 'trial-table' },
-      el('thead', null, el('tr', null, ['Trial', 'Arm', 'Rep', 'Session', 'Task', 'Family', 'Result', 'Score', 'Turns', 'Tokens', 'Wall (s)', 'Pitfalls hit', 'Transcript'].map(function (h, i) { return el('th', { class: i === 0 || i === 4 || i === 5 || i === 11 ? 'l' : null, text: h }); }))),
+      el('thead', null, el('tr', null, ['Trial', 'Arm', 'Rep', 'Session', 'Task', 'Family', 'Outcome', 'Score', 'Turns', 'Tokens', 'Wall (s)', 'Pitfalls hit', 'Transcript'].map(function (h, i) { return el('th', { class: i === 0 || i === 4 || i === 5 || i === 11 ? 'l' : null, text: h }); }))),
       el('tbody', null, pageRows.map(function (t) {
         return el('tr', { class: 'clickable', 'data-trial': t.id, onclick: function () { openTranscript(t.id); } },
           el('td', { class: 'l', style: 'font-family:var(--mono);font-size:12px', text: t.id }), el('td', { text: t.arm }), el('td', { text: t.replicate }), el('td', { text: t.session }),
           el('td', { class: 'l', text: t.task }), el('td', { class: 'l', text: t.family }),
-          el('td', { class: t.success ? 'ok' : 'bad', text: t.success ? 'completed' : t.error_class }), el('td', { text: fixed(t.score, 2) }), el('td', { text: t.turns }),
+          el('td', { class: t.success ? 'ok' : 'bad', text: outcomeText(t) }), el('td', { text: fixed(t.score, 2) }), el('td', { text: t.turns }),
           el('td', { text: int(t.tokens) }), el('td', { text: fixed(t.wall_ms / 1000, 1) }), el('td', { class: 'l', text: t.pitfalls_hit.join(', ') }),
           el('td', { text: D.transcripts[t.id] ? 'embedded' : 'file' }));
       })))));
@@ -537,7 +553,7 @@
       append(body, el('div', { class: 'kv' },
         el('div', { text: 'arm / replicate / session / slot' }), el('div', { text: t.arm + ' / ' + t.replicate + ' / ' + t.session + ' / ' + t.slot }),
         el('div', { text: 'task' }), el('div', { text: t.task + ' (' + t.suite + ', ' + t.family + ')' }),
-        el('div', { text: 'outcome' }), el('div', { class: t.success ? 'ok' : 'bad', text: (t.success ? 'completed' : 'not completed (' + t.error_class + ')') + ', score ' + fixed(t.score, 2) }),
+        el('div', { text: 'outcome' }), el('div', { class: t.success ? 'ok' : 'bad', text: outcomeText(t) + ', score ' + fixed(t.score, 2) }),
         el('div', { text: 'effort' }), el('div', { text: t.turns + ' turns, ' + t.tool_calls + ' tool calls, ' + int(t.tokens) + ' tokens, ' + usd(t.cost_usd) + ', ' + fixed(t.wall_ms / 1000, 1) + ' s' }),
         el('div', { text: 'pitfalls hit' }), el('div', { text: t.pitfalls_hit.join(', ') || 'none' }),
         el('div', { text: 'pitfalls avoided' }), el('div', { text: t.pitfalls_avoided.join(', ') || 'none' }),

@@ -3,7 +3,7 @@
 // built to match a t interval on n - 1 degrees of freedom). `dreambench compare` needs one-sided
 // p-values for a Holm correction, for many comparisons and fast (CI, and the false-positive check
 // over hundreds of run pairs), so it uses these; the bootstrap interval is computed alongside as a
-// cross-check (compare.ts) and the two agree closely (cluster-stats.test.ts).
+// cross-check (compare.ts) and the two agree closely (cluster-t.test.ts).
 //
 // A measure is a ratio of totals over tasks (clusters) k = 1..K: rate = sum y_k / sum n_k, with y_k
 // the task's successes (or cost, tokens, milliseconds) and n_k its trials. Trials of one task are
@@ -19,7 +19,7 @@
 // units of (candidate - baseline); delta = sum d_k / N, same variance formula on d_k. Unpaired: the
 // two runs' variances add, with Welch-Satterthwaite degrees of freedom from each side's K - 1.
 
-import { studentCdf, studentQuantile } from '../stats/index.js';
+import { studentCdf, studentQuantile } from './student.js';
 
 /** One task's totals on one side. */
 export interface ClusterTotal {

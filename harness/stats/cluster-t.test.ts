@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { pairedDifference, unpairedDifference, type OutcomeRow } from '../stats/index.js';
+import { pairedDifference, unpairedDifference, type OutcomeRow } from './index.js';
 import { rngFrom } from '../core/rng.js';
-import { clusterMean, pairedClusterDifference, pLower, tInterval, unpairedClusterDifference } from './cluster-stats.js';
+import { clusterMean, pairedClusterDifference, pLower, tInterval, unpairedClusterDifference } from './cluster-t.js';
 
 describe('cluster-robust estimates', () => {
   it('computes the CR1 standard error of a mean over clusters by hand', () => {

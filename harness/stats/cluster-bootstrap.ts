@@ -3,9 +3,12 @@
 // mean pass@k over tasks. The completion-rate comparisons use harness/stats (pairedDifference,
 // pairedRatio); this follows the same design (resample tasks with all their pairs, the expanded
 // percentile interval of harness/stats, seeded) for statistics harness/stats does not cover.
+// When every resample gives the estimate (every task shows the same difference), the interval is
+// widened as the paired bootstrap's is: the estimate ± the Wilson bound over the tasks, never a point.
 
-import { expandedLevel, quantileSorted } from '../harness/stats/index.js';
-import { rngFrom } from '../harness/core/rng.js';
+import { expandedLevel, quantileSorted } from './bootstrap.js';
+import { rngFrom } from '../core/rng.js';
+import { wilsonInterval } from './wilson.js';
 
 /** One cluster (task): its totals in arm a and arm b, and its weight (pairs, or 1 per task). */
 export interface Cluster {
@@ -22,12 +25,16 @@ export interface ClusterInterval {
   se: number;
   n_clusters: number;
   B: number;
+  /** The resampling saw no spread and the interval was widened by the Wilson bound over the tasks. */
+  widened: boolean;
 }
 
 export interface ClusterBootstrapOptions {
   seed?: string | number;
   B?: number;
   confidence?: number;
+  /** The range the statistic can take (e.g. [-1, 1] for a difference of rates): bounds are clamped to it. */
+  bounds?: readonly [number, number];
 }
 
 /** stat(sum of a, sum of b, sum of weights) over the clusters drawn. */
@@ -51,7 +58,7 @@ export function clusterBootstrap(clusters: readonly Cluster[], stat: ClusterStat
     W += c.w;
   }
   const estimate = K > 0 ? stat(A, Bs, W) : NaN;
-  if (K < 2) return { estimate, lo: NaN, hi: NaN, se: NaN, n_clusters: K, B: 0 };
+  if (K < 2) return { estimate, lo: NaN, hi: NaN, se: NaN, n_clusters: K, B: 0, widened: false };
   const rng = rngFrom(`cluster-bootstrap\u0000${String(options.seed ?? 0)}`);
   const values = new Float64Array(B);
   let defined = 0;
@@ -76,12 +83,15 @@ export function clusterBootstrap(clusters: readonly Cluster[], stat: ClusterStat
   mean /= Math.max(1, defined);
   let ss = 0;
   for (const v of sorted) ss += (v - mean) ** 2;
-  return {
-    estimate,
-    lo: quantileSorted(sorted, alpha),
-    hi: quantileSorted(sorted, 1 - alpha),
-    se: defined > 1 ? Math.sqrt(ss / (defined - 1)) : NaN,
-    n_clusters: K,
-    B,
-  };
+  const se = defined > 1 ? Math.sqrt(ss / (defined - 1)) : NaN;
+  let lo = quantileSorted(sorted, alpha);
+  let hi = quantileSorted(sorted, 1 - alpha);
+  const widened = se === 0 && Number.isFinite(estimate);
+  if (widened) {
+    const w = wilsonInterval(0, K, confidence).hi;
+    lo = estimate - w;
+    hi = estimate + w;
+  }
+  const [min, max] = options.bounds ?? [-Infinity, Infinity];
+  return { estimate, lo: Math.max(min, lo), hi: Math.min(max, hi), se, n_clusters: K, B, widened };
 }
