@@ -23,6 +23,7 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, chmodSync, chownSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, constants as osConstants, tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { Duplex } from 'node:stream';
 import { execa } from 'execa';
 import pLimit from 'p-limit';
 
@@ -377,7 +378,48 @@ export function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
   return slots(() => runNow(request));
 }
 
-async function runNow(request: SandboxRequest): Promise<SandboxResult> {
+/** A two-way byte channel on file descriptor 3 of a sandboxed program, and a way to stop it early. */
+interface Link {
+  onChannel(stream: Duplex): void;
+  stop: AbortSignal;
+}
+
+/**
+ * Two programs in two separate sandboxes, side by side, whose file descriptors 3 are joined: what
+ * one writes there the other reads. Neither sees the other's files, memory or processes. When the
+ * first (the driver) ends, the second (the worker) gets end-of-file, then is stopped after
+ * `graceMs`. Used to judge code from outside its own process (tasks/_coding/isolated.ts).
+ */
+export function runConnected(driver: SandboxRequest, worker: SandboxRequest, graceMs = 2000): Promise<{ driver: SandboxResult; worker: SandboxResult }> {
+  return slots(async () => {
+    const stopWorker = new AbortController();
+    const stopDriver = new AbortController();
+    let driverStream: Duplex | undefined;
+    let workerStream: Duplex | undefined;
+    const connect = (): void => {
+      if (!driverStream || !workerStream) return;
+      driverStream.pipe(workerStream);
+      workerStream.pipe(driverStream);
+    };
+    const swallow = (stream: Duplex): Duplex => stream.on('error', () => undefined);
+    const workerRun = runNow(worker, { onChannel: (s) => ((workerStream = swallow(s)), connect()), stop: stopWorker.signal });
+    const driverRun = runNow(driver, { onChannel: (s) => ((driverStream = swallow(s)), connect()), stop: stopDriver.signal });
+    // A worker that cannot start at all must not leave the driver waiting for it.
+    workerRun.catch(() => stopDriver.abort());
+    let driverResult: SandboxResult;
+    try {
+      driverResult = await driverRun;
+    } finally {
+      workerStream?.end();
+      const timer = setTimeout(() => stopWorker.abort(), graceMs);
+      await workerRun.catch(() => undefined);
+      clearTimeout(timer);
+    }
+    return { driver: driverResult, worker: await workerRun };
+  });
+}
+
+async function runNow(request: SandboxRequest, link?: Link): Promise<SandboxResult> {
   if (request.command.length === 0 || !isAbsolute(request.command[0]!)) {
     throw new SandboxError('sandbox command must start with an absolute interpreter path (see findInterpreter)');
   }
@@ -418,8 +460,16 @@ async function runNow(request: SandboxRequest): Promise<SandboxResult> {
       stripFinalNewline: false,
       encoding: 'utf8',
       maxBuffer: maxOutput,
-      ...(request.stdin !== undefined ? { input: request.stdin } : { stdin: 'ignore' as const }),
+      ...(link
+        ? { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] as const, buffer: { stdout: true, stderr: true, fd3: false } }
+        : request.stdin !== undefined
+          ? { input: request.stdin }
+          : { stdin: 'ignore' as const }),
     });
+    if (link) {
+      const channel: unknown = child.stdio[3];
+      if (channel instanceof Duplex) link.onChannel(channel);
+    }
     let timedOut = false;
     const killGroup = (): void => {
       if (child.pid === undefined) return;
@@ -433,6 +483,7 @@ async function runNow(request: SandboxRequest): Promise<SandboxResult> {
       timedOut = true;
       killGroup();
     }, timeoutMs);
+    link?.stop.addEventListener('abort', killGroup, { once: true });
     let result;
     try {
       result = await child;
