@@ -6,8 +6,9 @@
 
 /** Placeholder for the function under test in compact text. */
 const CALLEE = '\u0192';
-/** Compact fragments shorter than this are too common to be evidence (`f(1)==2`). */
+/** Compact fragments shorter than this are too common to be evidence; one that calls the function under test may be shorter. */
 export const MIN_FRAGMENT_CHARS = 14;
+const MIN_CALL_FRAGMENT_CHARS = 8;
 
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -32,7 +33,7 @@ export function hiddenFragments(tests: string, entryPoint?: string): string[] {
     const t = line.trim();
     if (!/\bassert\b|candidate\s*\(|\bexpect\s*\(/.test(t) || /^(?:def|function|async function)\b/.test(t)) continue;
     const c = compactCode(t, names).replace(/^assert\.?(?:deepstrictequal|strictequal|equal|ok)?/, '').replace(/;$/, '');
-    if (c.length >= MIN_FRAGMENT_CHARS) out.add(c);
+    if (c.length >= (c.includes(CALLEE) ? MIN_CALL_FRAGMENT_CHARS : MIN_FRAGMENT_CHARS)) out.add(c);
   }
   return [...out];
 }

@@ -2,7 +2,8 @@
 
 import type { Usage } from './messages.js';
 
-export type ErrorClass = 'none' | 'agent' | 'infra' | 'budget';
+/** `gaming`: the checker saw the submission tamper with the evaluation (CheckResult.gaming); a failure of the agent, counted apart. */
+export type ErrorClass = 'none' | 'agent' | 'infra' | 'budget' | 'gaming';
 
 export interface TrialKey {
   arm: string;
@@ -44,6 +45,8 @@ export interface TrialRecord extends TrialKey {
   wall_ms: number;
   error_class: ErrorClass;
   error?: string;
+  /** The reward-hacking signals of the final attempt (error_class `gaming`). */
+  gaming?: string[];
   pitfalls_hit: string[];
   pitfalls_avoided: string[];
   /** Reviewer feedback shown after the task. */

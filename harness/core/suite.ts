@@ -74,6 +74,12 @@ export interface CheckResult {
   feedback: string[];
   /** Per-check results for the analysis and the report; hidden from the agent. */
   checks: Array<{ id: string; passed: boolean; detail?: string }>;
+  /**
+   * Signs that the submission tried to win the evaluation rather than do the task (tampering with
+   * exit, assert, builtins, the test program or its marker). Non-empty: the trial fails and is
+   * recorded with error_class `gaming` (the report shows a gaming rate per arm).
+   */
+  gaming?: string[];
 }
 
 export interface Environment {

@@ -266,7 +266,7 @@ class Driver implements TrialDriver {
       outcome: {
         success: outcome.check.success,
         score: outcome.check.score,
-        error_class: outcome.infra ? 'infra' : outcome.check.success ? 'none' : 'agent',
+        error_class: outcome.infra ? 'infra' : outcome.check.gaming?.length ? 'gaming' : outcome.check.success ? 'none' : 'agent',
         ...(outcome.infra ? { error: outcome.infra } : {}),
         feedback: outcome.check.feedback,
         pitfalls_hit: attempt.environment.pitfallsHit(),
@@ -294,6 +294,7 @@ export async function drainTrialCleanups(): Promise<void> {
 
 function errorClassOf(outcome: AttemptOutcome): ErrorClass {
   if (outcome.infra) return 'infra';
+  if (outcome.check.gaming?.length) return 'gaming';
   if (outcome.check.success) return 'none';
   return BUDGET_STOPS.has(outcome.stop) ? 'budget' : 'agent';
 }
@@ -350,6 +351,7 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
       wall_ms: 0,
       error_class: errorClass,
       ...(error ? { error } : {}),
+      ...(errorClass === 'gaming' ? { gaming: final.check.gaming } : {}),
       pitfalls_hit: hit,
       // Avoided: could bite in this task and the agent never triggered it (only meaningful when the trial ran).
       pitfalls_avoided: errorClass === 'infra' ? [] : applicable.filter((id) => !hit.includes(id)),
