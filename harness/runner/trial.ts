@@ -3,6 +3,7 @@
 // through a TrialDriver; otherwise a trial is one attempt. Returns the record and the transcript;
 // writing them is the runner's job.
 
+import { withCappedReplies } from '../core/tool-reply-cap.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,7 +92,7 @@ class Driver implements TrialDriver {
   async attempt(extraContext?: string): Promise<AttemptOutcome> {
     const { task, suite, key } = this.input;
     const workdir = await mkdtemp(join(tmpdir(), 'dreambench-trial-'));
-    const environment = await suite.createEnvironment(task, { workdir, session: key.session, drifted: this.input.drifted });
+    const environment = withCappedReplies(await suite.createEnvironment(task, { workdir, session: key.session, drifted: this.input.drifted }));
     const attempt: Attempt = { workdir, environment, system: [], messages: [], turns: [], subagents: [], reported: { turns: 0, tool_calls: 0 } };
     this.attempts.push(attempt);
     const memory = [this.input.memoryText, extraContext ?? ''].filter((t) => t.trim()).join('\n\n');
