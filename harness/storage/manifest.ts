@@ -36,7 +36,7 @@ export interface Manifest {
    * run and by `dreambench leak-scan`. status 'leak': memory held gold answers, hidden tests or checker
    * internals the agent never saw, and the run is invalid (see `invalid`).
    */
-  leak_scan?: { status: 'clean' | 'leak'; at: string; snapshots: number; markers: number; leaks: number; seen: number };
+  leak_scan?: { status: 'clean' | 'leak'; at: string; snapshots: number; markers: number; leaks: number; seen: number; gaming?: number };
   /** Set when the run's results must not be used, with the reason (e.g. a memory leak). */
   invalid?: string;
   /** Resumes under another harness version or commit (`resume --allow-harness-change`), oldest first. */
