@@ -160,6 +160,17 @@ export const experimentSchema = z
       .record(z.string().min(1), rateLimitSchema)
       .optional()
       .describe('request and token limits per model, keyed by a model spec or a prefix of one (e.g. "anthropic:" or "anthropic:claude-sonnet-4-6"); shared by every trial of the run'),
+    sandbox: z
+      .object({
+        isolation: z.enum(['auto', 'bwrap', 'unshare', 'none']).default('auto').describe('how untrusted code (solutions, tests) is isolated; auto: bwrap, or a weaker level only when accepted below'),
+        accept: z
+          .array(z.enum(['unshare', 'none']))
+          .default([])
+          .describe('weaker levels `auto` may fall back to when bwrap is missing (named on purpose: they isolate less; see docs/sandbox.md)'),
+      })
+      .strict()
+      .optional()
+      .describe('the sandbox for suites that run code (docs/sandbox.md); the level used is recorded in the manifest'),
     batch: batchSchema
       .optional()
       .describe('send grader and dreaming calls of anthropic models through the Message Batches API (half price, higher latency): true or {purposes, max_wait_ms, max_requests, poll_ms}'),

@@ -155,6 +155,12 @@ export interface Suite {
    * texts the agent is shown (prompt, files, rubric, system prompt) are not secrets and are dropped.
    */
   leakMarkers?(task: Task): Array<string | LeakMarkerSpec>;
+  /**
+   * The suite runs untrusted code in the sandbox (harness/sandbox): a run that holds it chooses the
+   * sandbox level before anything is written (the experiment's `sandbox`), records it in the
+   * manifest and prints it.
+   */
+  usesSandbox?: boolean;
 }
 
 /** A secret text of a task, for the leak scan (Suite.leakMarkers). */

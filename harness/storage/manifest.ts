@@ -36,6 +36,8 @@ export interface Manifest {
    * run and by `dreambench leak-scan`. status 'leak': memory held gold answers, hidden tests or checker
    * internals the agent never saw, and the run is invalid (see `invalid`).
    */
+  /** The sandbox level of a run whose suites run code (harness/sandbox): what was asked for and what ran. */
+  sandbox?: { requested: string; level: string; accepted: string[] };
   leak_scan?: { status: 'clean' | 'leak'; at: string; snapshots: number; markers: number; leaks: number; seen: number; gaming?: number };
   /** Set when the run's results must not be used, with the reason (e.g. a memory leak). */
   invalid?: string;
