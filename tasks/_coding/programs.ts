@@ -1,13 +1,14 @@
-// The programs the evaluator runs in the sandbox: the prompt and the agent's solution put together
-// the way HumanEval does it, then the tests, then `check(entry_point)`, then a per-run marker that
-// only a program that got to the end prints (so a solution that exits early with status 0 does not
-// pass). Standard input is replaced by a stub that raises a recognisable error.
+// The prompt and the agent's solution put together the way HumanEval does it (`assemble`), the
+// prelude that replaces standard input by a stub raising a recognisable error, and the program that
+// runs the docstring examples one by one (feedback only; the hidden and visible tests run outside the
+// solution's process: isolated.ts). Its marker is written on a line of its own, so output without a
+// trailing newline does not hide it.
 //
-// Python: program = prelude + prompt + solution + tests + check(entry). A body-form solution (its
-// first line indented) continues the prompt's function; a module-form solution follows the prompt
-// and redefines the function, while the prompt's imports and helper functions stay available.
+// Python: module = prompt + solution. A body-form solution (its first line indented) continues the
+// prompt's function; a module-form solution follows the prompt and redefines the function, while the
+// prompt's imports and helper functions stay available.
 // JavaScript: prompts often stop inside the function (`{`), so a body-form solution continues the
-// prompt and a module-form solution replaces it: program = prelude + (prompt +)? solution + tests.
+// prompt and a module-form solution replaces it: module = (prompt +)? solution.
 
 import type { VisibleExample } from './examples.js';
 import type { CodingProblem } from './problem.js';
