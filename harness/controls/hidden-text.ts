@@ -24,9 +24,10 @@ export function compactCode(text: string, names: readonly string[] = []): string
 /**
  * The compact fragments of a test program that must stay hidden: each line that calls the function
  * under test or asserts (without the `assert` keyword, so a restated expectation matches too), at
- * least MIN_FRAGMENT_CHARS long. `def check(candidate):` and similar scaffolding are left out.
+ * least MIN_FRAGMENT_CHARS long. `def check(candidate):` and similar scaffolding are left out, and so
+ * is any fragment the agent is shown anyway (`shown`: texts such as the prompt or its examples).
  */
-export function hiddenFragments(tests: string, entryPoint?: string): string[] {
+export function hiddenFragments(tests: string, entryPoint?: string, shown: readonly string[] = []): string[] {
   const names = entryPoint ? [entryPoint] : [];
   const out = new Set<string>();
   for (const line of tests.split('\n')) {
@@ -35,7 +36,8 @@ export function hiddenFragments(tests: string, entryPoint?: string): string[] {
     const c = compactCode(t, names).replace(/^assert\.?(?:deepstrictequal|strictequal|equal|ok)?/, '').replace(/;$/, '');
     if (c.length >= (c.includes(CALLEE) ? MIN_CALL_FRAGMENT_CHARS : MIN_FRAGMENT_CHARS)) out.add(c);
   }
-  return [...out];
+  const visible = shown.map((s) => compactCode(s, names));
+  return [...out].filter((f) => !visible.some((v) => v.includes(f)));
 }
 
 /** Whether one line of output quotes hidden test text (holds a fragment, or is a long piece of one). */

@@ -8,7 +8,7 @@ import { hiddenFragments, redactHidden } from '../../harness/controls/hidden-tex
 import type { ToolSpec } from '../../harness/core/messages.js';
 import type { CheckResult, Environment, EnvironmentContext, Task, ToolOutcome } from '../../harness/core/suite.js';
 import { currentFix } from '../../harness/core/suite.js';
-import { errorSummary, runHiddenTests, runVisibleTests, type Diagnosis, type RunReport } from './evaluate.js';
+import { errorSummary, runHiddenTests, runVisibleTests, shownText, type Diagnosis, type RunReport } from './evaluate.js';
 import { pitfallMessage, type CodingPitfall } from './pitfalls.js';
 import { EXTENSION, PROBLEM_FILE, problemOf, RUNTIME, SOLUTION_FILE, type CodingProblem } from './problem.js';
 import { assemble } from './programs.js';
@@ -88,7 +88,7 @@ export class CodingEnvironment implements Environment {
     this.problem = problemOf(task);
     this.tools = codingTools(this.problem);
     this.pitfalls = options.pitfalls.filter((p) => task.pitfalls.includes(p.id));
-    this.hiddenFragments = hiddenFragments(this.problem.tests, this.problem.entry_point);
+    this.hiddenFragments = hiddenFragments(this.problem.tests, this.problem.entry_point, shownText(this.problem));
   }
 
   private get solutionFile(): string {

@@ -117,6 +117,11 @@ function examplesReport(result: SandboxResult, program: Program, problem: Coding
   };
 }
 
+/** What the agent is shown of a problem: its prompt and its examples as `call == expected` (no secret, never redacted). */
+export function shownText(problem: Pick<CodingProblem, 'prompt' | 'examples'>): string[] {
+  return [problem.prompt, ...problem.examples.map((e) => `${e.call} == ${e.expected}`)];
+}
+
 /** The worker's messages come last when it is the one that failed (it did not load, or it died). */
 const workerFailed = (verdictStderr: string): boolean => /the solution did not load|the solution's process ended/.test(verdictStderr);
 
@@ -130,7 +135,7 @@ async function runIsolated(problem: CodingProblem, solution: string, tests: stri
   const verdict = driver.stderr;
   const gaming = [...new Set([...staticGamingSignals(problem.language, solution), ...dynamicGamingSignals({ stdout: worker.stdout, stderr: worker.stderr, exitCode: worker.exitCode, verdictStderr: verdict })])];
   // What the solution printed, and the tests' complaint; never a line that quotes the tests.
-  const fragments = hiddenFragments(tests, problem.entry_point);
+  const fragments = hiddenFragments(tests, problem.entry_point, shownText(problem));
   const stdout = redactHidden(worker.stdout.split(marker).join(''), fragments, problem.entry_point);
   const joined = workerFailed(verdict) ? [verdict, worker.stderr] : [worker.stderr, verdict];
   const stderr = redactHidden(

@@ -149,7 +149,8 @@ def add(a, b):
     const visible = await environment.call('run_visible_tests', {});
     const told = [...check.feedback, ...check.checks.map((c) => c.detail ?? ''), visible.content].join('\n');
     expect(check.success).toBe(false);
-    for (const line of PY_TESTS.split('\n').filter((l) => l.includes('assert'))) {
+    // add(1, 2) == 3 is a docstring example the agent is shown anyway: only the others are secret.
+    for (const line of PY_TESTS.split('\n').filter((l) => l.includes('assert') && !l.includes('candidate(1, 2)'))) {
       expect(told.replace(/\s+/g, '')).not.toContain(line.trim().replace(/^assert/, '').replace(/\s+/g, ''));
     }
   });
