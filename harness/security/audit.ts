@@ -235,7 +235,10 @@ export function auditMemory(path: string): AuditResult {
 
 /** The findings as a person reads them. */
 export function renderAudit(result: AuditResult): string {
-  if (result.findings.length === 0) return `No suspicious entries: ${result.entries} entries in ${result.files} file${result.files === 1 ? '' : 's'} scanned.\n`;
+  const byModel = result.model
+    ? `Verdicts by ${result.model.spec} (${result.model.calls} call${result.model.calls === 1 ? '' : 's'}), rule hits as evidence.${result.model.error ? ` ${result.model.error}` : ''}`
+    : '';
+  if (result.findings.length === 0) return `No suspicious entries: ${result.entries} entries in ${result.files} file${result.files === 1 ? '' : 's'} scanned.${byModel ? `\n${byModel}` : ''}\n`;
   const out: string[] = [];
   for (const f of result.findings) {
     out.push(`${f.file}:${f.line}: ${f.model ? `model: ${f.model.injected ? 'injected' : 'not injected'}: ${f.model.reason || '(no reason given)'}` : f.reason}`);
@@ -249,7 +252,7 @@ export function renderAudit(result: AuditResult): string {
     out.push('');
   }
   out.push(`${result.findings.length} suspicious entr${result.findings.length === 1 ? 'y' : 'ies'} of ${result.entries} in ${result.files} file${result.files === 1 ? '' : 's'}.`);
-  if (result.model) out.push(`Verdicts by ${result.model.spec} (${result.model.calls} call${result.model.calls === 1 ? '' : 's'}), rule hits as evidence.${result.model.error ? ` ${result.model.error}` : ''}`);
+  if (byModel) out.push(byModel);
   return out.join('\n') + '\n';
 }
 
