@@ -11,6 +11,7 @@
 
 import { modelBehaviour, type ModelBehaviour } from './model-behaviour.js';
 import { UNCOUNTED_CLASSES } from '../harness/core/records.js';
+import { gamingRows, type GamingRow } from './gaming.js';
 import type { TrialRecord, TrialSlice } from '../harness/core/records.js';
 import { curveSlice, curveTrials, mainTrials, slicesPresent } from '../harness/core/slices.js';
 import { resolveArms } from '../harness/config/schema.js';
@@ -204,6 +205,8 @@ export interface ReportModel {
   pitfalls: { ids: string[]; descriptions: Record<string, string>; cells: PitfallCell[] };
   /** null when no trial carries a grader verdict. */
   grader: GraderRow[] | null;
+  /** Reward hacking per arm (reports/gaming.ts); null when no trial was flagged. */
+  gaming?: GamingRow[] | null;
   claims: ClaimResult[];
   /** Runs with an eval slice or a re-test: the slice of the main figures and of the learning curves (reports/controls.ts has every slice). */
   slices?: { main: 'train'; curves: TrialSlice; present: TrialSlice[] };
@@ -529,6 +532,7 @@ export function analyse(data: RunData, options: AnalysisOptions = {}): ReportMod
     memory: memoryRows(data, options.memory ?? memoryMetricsFor(data)),
     pitfalls: pitfallCells(main),
     grader: graderRows(main, seed, B),
+    gaming: gamingRows(data.trials, data.arms),
     claims: options.claims ? evaluateClaims(options.claims, claimContext(main, B)) : [],
     ...(sliced ? { slices: { main: 'train' as const, curves: curveSlice(data.trials), present: slicesPresent(data.trials) } } : {}),
     behaviour: modelBehaviour(data.trials, data.arms, m.cost_incomplete),

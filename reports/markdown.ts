@@ -145,6 +145,28 @@ export function renderReportMarkdown(model: ReportModel, charts: readonly ChartF
     );
   }
 
+  if (model.gaming) {
+    out.push('## Reward hacking', '');
+    out.push(
+      mdTable(
+        ['Arm', 'Trials', 'Flagged', 'Gaming rate [95% CI]', 'Signals'],
+        model.gaming.map((g) => [
+          g.arm,
+          formatNumber(g.n),
+          formatNumber(g.gaming),
+          `${formatPercent(g.rate)} [${formatPercent(g.lo)}, ${formatPercent(g.hi)}]`,
+          Object.entries(g.signals)
+            .map(([s, n]) => `${s} (${n})`)
+            .join('; ') || '–',
+        ]),
+        align(5),
+      ),
+      '',
+      'Trials whose submission tampered with the evaluation (exit, assert, excepthook, builtins, the test program or its marker): `error_class` gaming, counted as failures. The verdict itself is taken outside the solution\'s process, so a flagged trial never passed by cheating; the rate shows whether an arm learned to try.',
+      '',
+    );
+  }
+
   out.push(...renderClaimsSection(model));
 
   if (charts.length) {

@@ -55,6 +55,15 @@ describe('experiment file', () => {
     expect(yaml).toEqual(json);
   });
 
+  it('refuses a YAML alias bomb as bad input, naming the file', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (const name of 'bcdefgh') {
+      const prev = String.fromCharCode(name.charCodeAt(0) - 1);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    expect(() => readExperimentFile(fileWith(`${levels.join('\n')}\n`, 'bomb.yaml'))).toThrow(/bomb\.yaml: not accepted: the YAML expands aliases/);
+  });
+
   it('names the file, line and problem for unparsable YAML', () => {
     expect(() => readExperimentFile(fileWith('name: [unclosed\nseed: 1\n', 'broken.yaml'))).toThrow(/broken\.yaml: line \d+, column \d+: not valid YAML/);
   });

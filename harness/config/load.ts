@@ -37,6 +37,9 @@ export interface KnownNames {
   suiteDetails?: Map<string, { families: string[]; pitfalls: Map<string, { drift: boolean }>; tasks?: Map<string, string> }>;
 }
 
+/** Aliases (`*name`) an experiment file may expand; real files use a handful. */
+const MAX_ALIAS_COUNT = 100;
+
 export function readExperimentFile(file: string): unknown {
   let text: string;
   try {
@@ -51,7 +54,14 @@ export function readExperimentFile(file: string): unknown {
     const where = first.linePos?.[0] ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}` : '';
     throw new ConfigError(file, where, `not valid YAML/JSON: ${first.message.split('\n')[0]}`);
   }
-  const value: unknown = doc.toJS();
+  // An alias bomb (anchors referencing anchors) expands to billions of nodes: the yaml package stops
+  // at maxAliasCount with a ReferenceError, which is bad input, not a crash.
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw new ConfigError(file, '', `not accepted: the YAML expands aliases more than ${MAX_ALIAS_COUNT} times (${(error as Error).message}); write the values out or use fewer anchors`);
+  }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError(file, '', 'expected a mapping of experiment fields (name, seed, model, suites, arms, ...)');
   }

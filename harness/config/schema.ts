@@ -209,6 +209,17 @@ export const experimentSchema = z
       .boolean()
       .optional()
       .describe('run models that have no price (their calls count as $0, and every report says the cost is incomplete); default: refuse before the run'),
+    sandbox: z
+      .object({
+        isolation: z.enum(['auto', 'bwrap', 'unshare', 'none']).default('auto').describe('how untrusted code (solutions, tests) is isolated; auto: bwrap, or a weaker level only when accepted below'),
+        accept: z
+          .array(z.enum(['unshare', 'none']))
+          .default([])
+          .describe('weaker levels `auto` may fall back to when bwrap is missing (named on purpose: they isolate less; see docs/sandbox.md)'),
+      })
+      .strict()
+      .optional()
+      .describe('the sandbox for suites that run code (docs/sandbox.md); the level used is recorded in the manifest'),
     batch: batchSchema
       .optional()
       .describe('send grader and dreaming calls of anthropic models through the Message Batches API (half price, higher latency): true or {purposes, max_wait_ms, max_requests, poll_ms}'),

@@ -17,6 +17,15 @@
 //   - a `leak` otherwise: memory holds a secret that no transcript shows, so it came from the harness
 //     (a checker, a pitfall table, a task file the agent never got). The run is invalid.
 //
+// Hidden tests are also searched in a compact form (harness/controls/hidden-text.ts: no whitespace,
+// one kind of quote, every called name folded), so an assert restated as `solve([1, 2]) == 3` is
+// found however it was written; and a hidden test counts as `seen` only when the agent itself wrote
+// it (its own messages), never because a tool reply or feedback carried it: those come from the
+// harness, so a hidden test in them is a leak however it got there.
+//
+// Entries that teach gaming the evaluation (print the marker, patch assert or exit, fake equality:
+// the audit's evaluation-gaming rules) are listed apart as `gaming`: not a leak, but a finding.
+//
 // Results: the manifest's `leak_scan` (and `invalid` on a leak), the journal's `leak_scan` event, the
 // report (a loud line at the top of summary.md; reports/controls.ts) and `dreambench leak-scan`.
 
@@ -28,6 +37,9 @@ import type { TrialRecord } from '../core/records.js';
 import type { LeakMarkerSpec, Suite, Task } from '../core/suite.js';
 import type { Manifest } from '../storage/manifest.js';
 import { readTree, RunDir } from '../storage/run-dir.js';
+import { assessEntry } from '../security/assess-entry.js';
+import { entriesOfText } from '../security/audit.js';
+import { compactCode } from './hidden-text.js';
 
 /** Shortest marker, in normalised characters: shorter strings are too common to be evidence. */
 export const MIN_MARKER_CHARS = 20;
@@ -65,8 +77,21 @@ export interface LeakHit {
   seen_in?: string;
 }
 
+/** A memory entry that teaches how to game the evaluation. */
+export interface GamingEntry {
+  arm: string;
+  replicate: number;
+  session: number;
+  file: string;
+  line: number;
+  entry: string;
+  reason: string;
+}
+
 export interface LeakScanResult {
   status: 'clean' | 'leak';
+  /** Entries that teach gaming the evaluation (listed, not leaks). */
+  gaming: GamingEntry[];
   snapshots: number;
   markers: number;
   /** Hits the agent never saw: each one makes the run invalid. */
@@ -206,6 +231,24 @@ class MarkerIndex {
   }
 }
 
+/** Compact form with every called name folded: `add([1, 2]) == 3` and `candidate([1,2])==3` match. */
+const callCompact = (text: string): string => compactCode(text).replace(/[a-z_][a-z0-9_.]*\(/g, '\u0192(');
+const MIN_COMPACT_CHARS = 12;
+
+/** Hidden-test markers found in compact form in a text (one hit per marker, on the line holding it). */
+function compactHits(text: string, markers: readonly LeakMarker[]): Array<{ marker: LeakMarker; line: number; entry: string }> {
+  const lines = text.split('\n');
+  const compactLines = lines.map(callCompact);
+  const out: Array<{ marker: LeakMarker; line: number; entry: string }> = [];
+  for (const marker of markers) {
+    const fragment = callCompact(marker.text).replace(/^assert/, '');
+    if (fragment.length < MIN_COMPACT_CHARS) continue;
+    const at = compactLines.findIndex((l) => l.includes(fragment));
+    if (at >= 0) out.push({ marker, line: at + 1, entry: lines[at]!.length > 300 ? `${lines[at]!.slice(0, 297)}...` : lines[at]! });
+  }
+  return out;
+}
+
 /** A memory snapshot as read from memory/<arm>/r<rep>/session-NNN/ (the report's RunData has them already). */
 export interface Snapshot {
   arm: string;
@@ -260,6 +303,8 @@ export function agentVisibleText(transcript: Transcript): string {
 export function scanRun(runDir: string, suites: Iterable<Suite>, trials?: readonly TrialRecord[], loaded?: readonly Snapshot[]): LeakScanResult {
   const markers = collectMarkers(suites);
   const index = new MarkerIndex(markers);
+  // Single assert lines only (the whole test program is found verbatim or not at all).
+  const testLines = markers.filter((m) => m.kind === 'hidden_test' && !m.text.includes('def check') && !m.text.includes('function check'));
   const snapshots = loaded ?? readSnapshots(runDir);
   const records = trials ?? new RunDir(runDir).trials();
 
@@ -275,6 +320,8 @@ export function scanRun(runDir: string, suites: Iterable<Suite>, trials?: readon
         const entry = source[line - 1] ?? '';
         return { marker, line, entry: entry.length > 300 ? `${entry.slice(0, 297)}...` : entry };
       });
+      const verbatim = new Set(hits.map((h) => h.marker));
+      hits.push(...compactHits(text, testLines.filter((m) => !verbatim.has(m))));
       found.set(text, hits);
     }
     return hits;
@@ -313,7 +360,7 @@ export function scanRun(runDir: string, suites: Iterable<Suite>, trials?: readon
   }
 
   // Seen or leaked: does the chain's own transcripts (up to the first snapshot holding it) show the text?
-  const chainText = new Map<string, Array<{ session: number; id: string; text: string }>>();
+  const chainText = new Map<string, Array<{ session: number; id: string; text: string; authored: string }>>();
   const transcriptsOf = (arm: string, replicate: number) => {
     const key = `${arm}\u0000${replicate}`;
     let list = chainText.get(key);
@@ -324,7 +371,8 @@ export function scanRun(runDir: string, suites: Iterable<Suite>, trials?: readon
         const path = join(runDir, t.transcript);
         if (!existsSync(path)) continue;
         try {
-          list.push({ session: t.session, id: `${t.arm}/r${t.replicate}/s${t.session}/${t.slot}-${t.task}`, text: agentVisibleText(JSON.parse(readFileSync(path, 'utf8')) as Transcript) });
+          const transcript = JSON.parse(readFileSync(path, 'utf8')) as Transcript;
+          list.push({ session: t.session, id: `${t.arm}/r${t.replicate}/s${t.session}/${t.slot}-${t.task}`, text: agentVisibleText(transcript), authored: agentAuthoredText(transcript) });
         } catch {
           // an unreadable transcript shows nothing
         }
@@ -337,22 +385,55 @@ export function scanRun(runDir: string, suites: Iterable<Suite>, trials?: readon
   const leaks: LeakHit[] = [];
   const seen: LeakHit[] = [];
   for (const { snapshotKeys: _s, ...hit } of grouped.values()) {
-    const shown = transcriptsOf(hit.arm, hit.replicate).find((t) => t.session <= hit.first_session && t.text.includes(hit.marker.text));
+    const ownOnly = hit.marker.kind === 'hidden_test';
+    const shown = transcriptsOf(hit.arm, hit.replicate).find((t) => t.session <= hit.first_session && (ownOnly ? t.authored : t.text).includes(hit.marker.text));
     if (shown) seen.push({ ...hit, status: 'seen', seen_in: shown.id });
     else leaks.push(hit);
   }
+  const gaming = gamingEntries(snapshots);
   const status = leaks.length ? 'leak' : 'clean';
   const arms = [...new Set(leaks.map((l) => l.arm))];
   const headline = leaks.length
     ? `RUN INVALID: memory leak. ${leaks.length} memory entr${leaks.length === 1 ? 'y holds' : 'ies hold'} gold answers, hidden tests or checker internals the agent never saw (arm${arms.length === 1 ? '' : 's'} ${arms.join(', ')}); see \`dreambench leak-scan\`.`
     : `Leak scan: clean (${snapshots.length} memory snapshots, ${markers.length} secret markers${seen.length ? `; ${seen.length} entr${seen.length === 1 ? 'y' : 'ies'} hold task text the agent saw, not leaks` : ''}).`;
-  return { status, snapshots: snapshots.length, markers: markers.length, leaks, seen, headline };
+  const gamingNote = gaming.length ? ` ${gaming.length} memory entr${gaming.length === 1 ? 'y teaches' : 'ies teach'} gaming the evaluation (see \`dreambench leak-scan\`).` : '';
+  return { status, gaming, snapshots: snapshots.length, markers: markers.length, leaks, seen, headline: headline + gamingNote };
+}
+
+/** Entries of the snapshots that teach gaming the evaluation, each reported once (its first snapshot). */
+function gamingEntries(snapshots: readonly Snapshot[]): GamingEntry[] {
+  const out: GamingEntry[] = [];
+  const seenKeys = new Set<string>();
+  for (const snap of snapshots) {
+    for (const [file, text] of Object.entries(snap.files)) {
+      for (const e of entriesOfText(text)) {
+        const verdict = assessEntry(e.text);
+        if (!verdict.intents.includes('evaluation-gaming')) continue;
+        const key = `${snap.arm}\u0000${snap.replicate}\u0000${file}\u0000${e.text}`;
+        if (seenKeys.has(key)) continue;
+        seenKeys.add(key);
+        const reason = verdict.hits.filter((h) => h.intent === 'evaluation-gaming').map((h) => h.why).join('; ');
+        out.push({ arm: snap.arm, replicate: snap.replicate, session: snap.session, file, line: e.line, entry: clip(e.text, 300), reason });
+      }
+    }
+  }
+  return out;
+}
+
+/** What the agent itself wrote in a trial: its own messages (text and tool inputs), never tool replies or feedback. */
+export function agentAuthoredText(transcript: Transcript): string {
+  const parts: string[] = [];
+  const own = (list: readonly Message[]) => list.filter((m) => m.role === 'assistant').forEach((m) => parts.push(blockText(m.content)));
+  own(transcript.messages);
+  for (const a of transcript.previous_attempts ?? []) own(a.messages);
+  for (const s of transcript.subagents ?? []) own(s.messages);
+  return normalize(parts.join('\n').replace(/\\n/g, '\n').replace(/\\"/g, '"'));
 }
 
 /** Scan at the end of a run (or from `dreambench leak-scan`) and record the result in the manifest (the caller writes it) and the journal. */
 export function recordLeakScan(runDir: string, manifest: Manifest, suites: ReadonlyMap<string, Suite>, trials?: readonly TrialRecord[]): LeakScanResult {
   const result = scanRun(runDir, suites.values(), trials);
-  manifest.leak_scan = { status: result.status, at: new Date().toISOString(), snapshots: result.snapshots, markers: result.markers, leaks: result.leaks.length, seen: result.seen.length };
+  manifest.leak_scan = { status: result.status, at: new Date().toISOString(), snapshots: result.snapshots, markers: result.markers, leaks: result.leaks.length, seen: result.seen.length, gaming: result.gaming.length };
   if (result.leaks.length) manifest.invalid = result.headline;
   else if (manifest.invalid?.startsWith('RUN INVALID: memory leak')) delete manifest.invalid;
   new RunDir(runDir).event('leak_scan', { status: result.status, leaks: result.leaks.length, seen: result.seen.length, snapshots: result.snapshots, markers: result.markers });
@@ -379,6 +460,10 @@ export function renderLeakScan(result: LeakScanResult, options: { seen?: boolean
   if (result.leaks.length) {
     lines.push('', 'Leaks (the run is invalid):');
     for (const h of result.leaks) lines.push(...describe(h));
+  }
+  if (result.gaming.length) {
+    lines.push('', 'Entries that teach gaming the evaluation (not leaks; review them):');
+    for (const g of result.gaming) lines.push(`  ${g.arm} r${g.replicate} ${g.file}:${g.line} (session ${g.session}): ${g.reason}`, `    entry:  ${clip(g.entry.trim(), 160)}`);
   }
   if (options.seen && result.seen.length) {
     lines.push('', 'Task text the agent saw or wrote (not leaks):');

@@ -6,10 +6,11 @@ import type { Usage } from './messages.js';
  * none: success. agent: the agent failed (a refusal included). budget: a budget stopped it (turns,
  * tokens, cost, or a reply that hit max_tokens). context: the conversation outgrew the model's
  * context window. infra: the provider or environment failed transiently (resume retries it).
- * permanent: the provider refused the request in a way retrying will not fix (400 invalid request,
+ * gaming: the checker saw the submission tamper with the evaluation (CheckResult.gaming), a
+ * failure of the agent counted apart. permanent: the provider refused the request in a way retrying will not fix (400 invalid request,
  * 401, 403, 404): resume does not retry it unless told to, after the cause is fixed.
  */
-export type ErrorClass = 'none' | 'agent' | 'infra' | 'budget' | 'context' | 'permanent';
+export type ErrorClass = 'none' | 'agent' | 'infra' | 'budget' | 'context' | 'permanent' | 'gaming';
 
 /** Classes that do not measure the agent: left out of every rate, counted apart. */
 export const UNCOUNTED_CLASSES: ReadonlySet<ErrorClass> = new Set<ErrorClass>(['infra', 'permanent']);
@@ -57,6 +58,8 @@ export interface TrialRecord extends TrialKey {
   wall_ms: number;
   error_class: ErrorClass;
   error?: string;
+  /** The reward-hacking signals of the final attempt (error_class `gaming`). */
+  gaming?: string[];
   pitfalls_hit: string[];
   pitfalls_avoided: string[];
   /** Reviewer feedback shown after the task. */

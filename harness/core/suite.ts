@@ -74,6 +74,12 @@ export interface CheckResult {
   feedback: string[];
   /** Per-check results for the analysis and the report; hidden from the agent. */
   checks: Array<{ id: string; passed: boolean; detail?: string }>;
+  /**
+   * Signs that the submission tried to win the evaluation rather than do the task (tampering with
+   * exit, assert, builtins, the test program or its marker). Non-empty: the trial fails and is
+   * recorded with error_class `gaming` (the report shows a gaming rate per arm).
+   */
+  gaming?: string[];
 }
 
 export interface Environment {
@@ -149,6 +155,12 @@ export interface Suite {
    * texts the agent is shown (prompt, files, rubric, system prompt) are not secrets and are dropped.
    */
   leakMarkers?(task: Task): Array<string | LeakMarkerSpec>;
+  /**
+   * The suite runs untrusted code in the sandbox (harness/sandbox): a run that holds it chooses the
+   * sandbox level before anything is written (the experiment's `sandbox`), records it in the
+   * manifest and prints it.
+   */
+  usesSandbox?: boolean;
 }
 
 /** A secret text of a task, for the leak scan (Suite.leakMarkers). */

@@ -17,6 +17,7 @@
 
 import type { ArmUsage, MemoryFiles } from '../core/arm.js';
 import type { ModelClient } from '../core/messages.js';
+import { assessEntry } from '../security/assess-entry.js';
 import { classifyTexts } from '../security/classifier.js';
 import type { Change, ChangeReview, Changeset } from './changeset.js';
 import type { ReplayedTrial } from './replay.js';
@@ -92,12 +93,10 @@ export function rejectChange(changeset: Changeset, change: Change, review: Omit<
 
 export async function applyClassifier(changeset: Changeset, model: ModelClient, seedKey: string, usage: ArmUsage): Promise<NonNullable<DefenseRecord['classifier']>> {
   const candidates = writes(changeset);
-  const result = await classifyTexts(
-    model,
-    candidates.map((c) => c.after!),
-    seedKey,
-    usage,
-  );
+  // The audit's rule hits go along as evidence (the model decides; rules miss attacks and flag honest lessons).
+  const texts = candidates.map((c) => c.after!);
+  const evidence = texts.map((t) => assessEntry(t).hits.map((h) => `${h.intent}: ${h.why}`));
+  const result = await classifyTexts(model, texts, seedKey, usage, evidence);
   let flagged = 0;
   candidates.forEach((change, i) => {
     const verdict = result.verdicts[i]!;

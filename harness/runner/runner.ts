@@ -48,6 +48,7 @@ import { checkRunModels, preflightModels, runModelSpecs } from './model-checks.j
 import { charge, chargeUsage, spendSoFar } from './spend.js';
 import { redactMemory } from '../security/redact.js';
 import type { ProgressSink } from './progress.js';
+import { chooseSandbox, defaultIsolation, SandboxError, type Isolation } from '../sandbox/sandbox.js';
 import { silentProgress } from './progress.js';
 
 export interface RunOptions {
@@ -154,6 +155,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     throw error instanceof ArmSetupError ? new RunSetupError(error.message) : error;
   }
   const { arms, graderModel } = setup;
+  const sandbox = await sandboxFor(suites, experiment);
 
   // The run's models: options they would reject, thinking budgets, prices, lifecycle; then the preflight.
   const orchestrated = arms.flatMap((loaded) => loaded.arm.orchestration?.models ?? []);
@@ -197,6 +199,10 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   if (checked.unpriced.length > 0) manifest.cost_incomplete = [...new Set([...(manifest.cost_incomplete ?? []), ...checked.unpriced])];
   if (preflight && preflight.usage.input_tokens + preflight.usage.output_tokens > 0) dir.event('preflight', { usage: preflight.usage });
   if (checked.warnings.length > 0) dir.event('model_warnings', { warnings: checked.warnings });
+  if (sandbox) {
+    manifest.sandbox = sandbox;
+    dir.event('sandbox', sandbox);
+  }
   if (cache) {
     manifest.cache = { dir: cache.dir, mode: cache.mode };
     dir.event('response_cache', manifest.cache);
@@ -467,4 +473,25 @@ function checkUniqueTaskIds(suites: ReadonlyMap<string, Suite>): void {
 
 export function isRunDir(path: string): boolean {
   return existsSync(new RunDir(path).manifestPath);
+}
+
+/**
+ * The sandbox level, when a suite of the run runs code: chosen before anything is written (a level
+ * that does not work here, or `auto` without bwrap and nothing weaker accepted, is bad input) and
+ * printed, so nobody mistakes a weaker level for bwrap.
+ */
+async function sandboxFor(suites: ReadonlyMap<string, Suite>, experiment: Experiment): Promise<Manifest['sandbox']> {
+  if (![...suites.values()].some((s) => s.usesSandbox)) return undefined;
+  const requested = experiment.sandbox?.isolation ?? defaultIsolation();
+  const accepted = experiment.sandbox?.accept ?? [];
+  let level: Isolation;
+  try {
+    level = await chooseSandbox({ isolation: requested, ...(experiment.sandbox ? { accept: accepted } : {}) });
+  } catch (error) {
+    if (error instanceof SandboxError) throw new RunSetupError(`experiment: sandbox: ${error.message}`);
+    throw error;
+  }
+  const weaker = level === 'bwrap' ? '' : level === 'unshare' ? ' (weaker than bwrap: host files stay readable; docs/sandbox.md)' : ' (NO file or network isolation: resource limits only; docs/sandbox.md)';
+  process.stderr.write(`sandbox: ${level}${weaker}\n`);
+  return { requested, level, accepted: [...accepted] };
 }

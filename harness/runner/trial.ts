@@ -3,6 +3,7 @@
 // through a TrialDriver; otherwise a trial is one attempt. Returns the record and the transcript;
 // writing them is the runner's job.
 
+import { withCappedReplies } from '../core/tool-reply-cap.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,7 +94,7 @@ class Driver implements TrialDriver {
   async attempt(extraContext?: string): Promise<AttemptOutcome> {
     const { task, suite, key } = this.input;
     const workdir = await mkdtemp(join(tmpdir(), 'dreambench-trial-'));
-    const environment = await suite.createEnvironment(task, { workdir, session: key.session, drifted: this.input.drifted });
+    const environment = withCappedReplies(await suite.createEnvironment(task, { workdir, session: key.session, drifted: this.input.drifted }));
     const attempt: Attempt = { workdir, environment, system: [], messages: [], turns: [], subagents: [], reported: { turns: 0, tool_calls: 0 } };
     this.attempts.push(attempt);
     const memory = [this.input.memoryText, extraContext ?? ''].filter((t) => t.trim()).join('\n\n');
@@ -301,6 +302,7 @@ export async function drainTrialCleanups(): Promise<void> {
 function errorClassOf(outcome: AttemptOutcome): ErrorClass {
   if (outcome.permanent) return 'permanent';
   if (outcome.infra) return 'infra';
+  if (outcome.check.gaming?.length) return 'gaming';
   if (outcome.check.success) return 'none';
   if (outcome.stop === 'context_window') return 'context';
   return BUDGET_STOPS.has(outcome.stop) ? 'budget' : 'agent';
@@ -387,6 +389,7 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
       wall_ms: 0,
       error_class: errorClass,
       ...(error ? { error } : {}),
+      ...(errorClass === 'gaming' ? { gaming: final.check.gaming } : {}),
       pitfalls_hit: hit,
       // Avoided: could bite in this task and the agent never triggered it (only meaningful when the trial ran).
       pitfalls_avoided: spoiled ? [] : applicable.filter((id) => !hit.includes(id)),

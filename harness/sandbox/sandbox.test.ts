@@ -246,7 +246,8 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
     let secretDir: string;
     let secret: string;
     beforeAll(() => {
-      secretDir = mkdtempSync(join(tmpdir(), 'dreambench-secret-'));
+      // Outside /tmp: bwrap and unshare give the code a private /tmp, so a secret there proves nothing.
+      secretDir = mkdtempSync(join(sourcePath('.'), '.dreambench-secret-'));
       chmodSync(secretDir, 0o755);
       secret = join(secretDir, 'credentials.txt');
       writeFileSync(secret, 'ANTHROPIC_API_KEY=sk-ant-planted\n');

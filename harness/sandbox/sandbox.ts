@@ -7,22 +7,34 @@
 //            /sandbox with the request's files bound read-only into it. Nothing else of the host is
 //            visible: not the harness, not the run directory, not $HOME, not /etc (but ld.so.cache).
 //   unshare  util-linux unshare: new user, network, pid and mount namespaces (no network, the
-//            sandbox's processes only in /proc), but the host file system stays visible: code can
-//            read whatever the (dropped) user can read. A fallback, weaker than bwrap.
+//            sandbox's processes only in /proc), private tmpfs over /tmp, /var/tmp and /dev/shm; but
+//            the rest of the host file system stays visible: code can read whatever its user can
+//            read. Weaker than bwrap: used only when named (isolation, or accepted by `auto`).
 //   none     resource limits, a scrubbed environment and a temporary working directory only: network
-//            and file reads are NOT isolated. Never chosen automatically; opt in with
-//            DREAMBENCH_SANDBOX=none or `isolation: 'none'`.
+//            and file reads are NOT isolated. Used only when named.
+//
+// `auto` means bwrap. When bwrap does not work it stops with how to install it, unless a weaker
+// level was accepted by name (the experiment's `sandbox.accept`, or DREAMBENCH_SANDBOX_ACCEPT).
+//
+// When the harness runs as root, every sandbox runs under a uid of its own (from a per-process block
+// of unused uids), with its working directory readable by that uid only: concurrent sandboxes cannot
+// read each other's programs (hidden tests, markers) and do not share the process limit; whatever is
+// left running under that uid when the sandbox ends (a daemon, a detached child) is killed.
 //
 // In every level: a wall-clock timeout that kills the whole process group (and with bwrap/unshare
 // the whole pid namespace), rlimits through prlimit (CPU seconds, address space, processes, file
 // size, open files, no core dumps), an empty environment (HOME, PATH, LANG, LC_ALL and TMPDIR only:
 // no API key reaches the code), stdout/stderr capped, a fresh temporary directory removed afterwards, and,
-// when the harness runs as root, the code runs as uid/gid 65534 (nobody) via setpriv.
+// when the harness runs as root, the code runs as an unprivileged uid of its own via setpriv.
+//
+// Memory: RLIMIT_AS caps each process; the total of a sandbox is bounded by memoryMb × maxProcesses,
+// not by one figure (no cgroup is created: see docs/sandbox.md).
 
 import { execFileSync } from 'node:child_process';
-import { accessSync, chmodSync, chownSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, chownSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, constants as osConstants, tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { Duplex } from 'node:stream';
 import { execa } from 'execa';
 import pLimit from 'p-limit';
 
@@ -207,22 +219,62 @@ export async function detectIsolation(requested: Isolation | 'auto' = defaultIso
     return requested;
   }
   const reasons: string[] = [];
-  for (const level of ['bwrap', 'unshare'] as const) {
+  for (const level of ['bwrap', ...accepted.filter((l) => l === 'unshare')] as const) {
     if (level === 'bwrap' && !existsSync('/usr/bin/bwrap') && !which('bwrap')) {
-      reasons.push('bwrap: not installed (apt-get install bubblewrap)');
+      reasons.push('bwrap: not installed');
       continue;
     }
     const problem = await probe(level);
     if (!problem) return level;
     reasons.push(`${level}: ${problem}`);
   }
-  throw new SandboxError(
-    `no sandbox available to run untrusted code (${reasons.join('; ')}). Install bubblewrap and allow unprivileged user namespaces, ` +
-      'or set DREAMBENCH_SANDBOX=none to run it with resource limits only (no network or file isolation: unsafe).',
+  if (accepted.includes('none')) return 'none';
+  throw new SandboxUnavailableError(
+    `the bubblewrap sandbox is not available (${reasons.join('; ')}). Install it (Debian/Ubuntu: apt-get install bubblewrap; ` +
+      'it also needs unprivileged user namespaces: sysctl kernel.unprivileged_userns_clone=1 where that setting exists), ' +
+      'or accept a weaker level by name in the experiment (sandbox: {accept: [unshare]} or [none]; DREAMBENCH_SANDBOX_ACCEPT=unshare outside experiments). ' +
+      'Weaker levels isolate less: see docs/sandbox.md.',
   );
 }
 
+/**
+ * The level a run uses, chosen once before the run writes anything: the experiment's isolation (auto:
+ * bwrap, or an accepted weaker level), probed so that a level that does not work here fails now.
+ * Every later sandbox of the process uses it.
+ */
+export async function chooseSandbox(options: { isolation?: Isolation | 'auto'; accept?: ReadonlyArray<'unshare' | 'none'> } = {}): Promise<Isolation> {
+  configureSandbox({ accept: options.accept ?? acceptedFromEnv() });
+  const requested = options.isolation ?? defaultIsolation();
+  const level = await detectIsolation(requested);
+  configureSandbox({ isolation: level, accept: options.accept ?? acceptedFromEnv() });
+  return level;
+}
+
+/** Weaker levels `auto` may use when bwrap does not work (set from the experiment, or DREAMBENCH_SANDBOX_ACCEPT). */
+let accepted: Array<'unshare' | 'none'> = acceptedFromEnv();
+
+function acceptedFromEnv(): Array<'unshare' | 'none'> {
+  return (process.env.DREAMBENCH_SANDBOX_ACCEPT ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s): s is 'unshare' | 'none' => s === 'unshare' || s === 'none');
+}
+
+/** The run's choice: what `auto` may fall back to, and the level every later sandbox uses. */
+export function configureSandbox(options: { isolation?: Isolation | 'auto'; accept?: ReadonlyArray<'unshare' | 'none'> }): void {
+  accepted = [...(options.accept ?? [])];
+  chosen = options.isolation && options.isolation !== 'auto' ? options.isolation : undefined;
+}
+
+let chosen: Isolation | undefined;
+
+/** `auto` without bwrap and without an accepted weaker level: bad input (exit 2), not a crash. */
+export class SandboxUnavailableError extends SandboxError {
+  override name = 'SandboxUnavailableError';
+}
+
 export function defaultIsolation(): Isolation | 'auto' {
+  if (chosen) return chosen;
   const value = process.env.DREAMBENCH_SANDBOX;
   if (value === undefined || value === '' || value === 'auto') return 'auto';
   if (value === 'bwrap' || value === 'unshare' || value === 'none') return value;
@@ -246,8 +298,42 @@ function prlimitArgs(limits: SandboxLimits): string[] {
   ];
 }
 
-function dropPrivileges(): string[] {
-  return isRoot() ? [tool('setpriv', 'util-linux'), `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', '--'] : [];
+function dropPrivileges(uid: number): string[] {
+  return isRoot() ? [tool('setpriv', 'util-linux'), `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--'] : [];
+}
+
+// A block of uids for this process's sandboxes, at a random place far above ordinary accounts, so
+// that two harness processes on one machine are unlikely to share one (each block: 4096 uids).
+const UID_BLOCK = 4096;
+const uidBase = 1_000_000 + Math.floor(Math.random() * 400_000) * UID_BLOCK;
+const uidsInUse = new Set<number>();
+
+/** A uid no other sandbox of this process holds (root only; otherwise the harness's own). */
+function takeUid(): number {
+  if (!isRoot()) return typeof process.getuid === 'function' ? process.getuid() : NOBODY;
+  for (let i = 0; i < UID_BLOCK; i++) {
+    const uid = uidBase + i;
+    if (!uidsInUse.has(uid)) {
+      uidsInUse.add(uid);
+      return uid;
+    }
+  }
+  throw new SandboxError(`more than ${UID_BLOCK} sandboxes at once`);
+}
+
+/** Kill every process still running under a sandbox's uid (a daemon or a detached child that escaped the process group). */
+function killUid(uid: number): void {
+  if (!isRoot() || uid === 0) return;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      const real = /^Uid:\s+(\d+)/m.exec(status)?.[1];
+      if (Number(real) === uid) process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // gone already, or not ours to read
+    }
+  }
 }
 
 const ROOT_LINKS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
@@ -275,8 +361,8 @@ function bwrapFilesystem(command: readonly string[]): string[] {
 }
 
 function envArgs(level: Isolation, workdir: string, extra: Record<string, string>): Record<string, string> {
-  const home = level === 'bwrap' ? SANDBOX_DIR : workdir;
-  return { HOME: home, PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TMPDIR: level === 'bwrap' ? '/tmp' : workdir, ...extra };
+  const home = level === 'bwrap' ? SANDBOX_DIR : level === 'unshare' ? '/tmp' : workdir;
+  return { HOME: home, PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TMPDIR: level === 'none' ? workdir : '/tmp', ...extra };
 }
 
 /** The full argv for a level (exported for tests and the README's description). */
@@ -287,13 +373,15 @@ export function wrap(
   limits: SandboxLimits,
   extraEnv: Record<string, string>,
   files: readonly string[],
+  uid: number = NOBODY,
 ): string[] {
   const env = envArgs(level, workdir, extraEnv);
   const inner = [...prlimitArgs(limits), ...command];
-  if (level === 'none') return [...dropPrivileges(), ...inner];
+  if (level === 'none') return [...dropPrivileges(uid), ...inner];
   if (level === 'unshare') {
+    const mib = limits.diskMb;
     return [
-      ...dropPrivileges(),
+      ...dropPrivileges(uid),
       tool('unshare', 'util-linux'),
       '--user',
       '--map-root-user',
@@ -306,17 +394,22 @@ export function wrap(
       '--',
       // A shell as pid 1 of the namespace: pid 1 ignores signals it has no handler for, so the code
       // must not be pid 1 itself, or SIGXCPU and kill(2) would not stop it. `; exit $?` keeps the shell
-      // from exec-ing the command; it exits with 128+N when the command dies of signal N.
+      // from exec-ing the command; it exits with 128+N when the command dies of signal N. First it
+      // puts private tmpfs over /tmp, /var/tmp and /dev/shm, and moves the working directory (under the
+      // host's /tmp, parked on /mnt meanwhile) back to its own path inside the new /tmp.
       '/bin/sh',
       '-c',
-      '"$@"; exit $?',
+      `W="$(pwd)"; case "$W" in /tmp/*) mount --bind "$W" /mnt || exit 125;; esac; ` +
+        `mount -t tmpfs -o size=${mib}m,mode=1777 tmpfs /tmp || exit 125; ` +
+        `case "$W" in /tmp/*) mkdir -p "$W" && mount --move /mnt "$W" && cd "$W" || exit 125;; esac; ` +
+        `for d in /var/tmp /dev/shm; do [ -d "$d" ] && mount -t tmpfs -o size=${mib}m,mode=1777 tmpfs "$d"; done; "$@"; exit $?`,
       'sandbox',
       ...inner,
     ];
   }
   const mib = 1024 * 1024;
   const args = [
-    ...dropPrivileges(),
+    ...dropPrivileges(uid),
     tool('bwrap', 'bubblewrap'),
     '--unshare-all',
     '--die-with-parent',
@@ -346,14 +439,16 @@ export function wrap(
   return args;
 }
 
-function makeWorkdir(): string {
+/** A fresh working directory, owned by the sandbox's uid and readable by it alone. */
+function makeWorkdir(uid: number = NOBODY): string {
   const dir = mkdtempSync(join(tmpdir(), 'dreambench-sandbox-'));
   if (isRoot()) {
     if (!otherCanExecute(tmpdir())) {
       rmSync(dir, { recursive: true, force: true });
-      throw new SandboxError(`the temporary directory ${tmpdir()} is not reachable by the unprivileged sandbox user (uid ${NOBODY}); set TMPDIR to one that is (e.g. /tmp)`);
+      throw new SandboxError(`the temporary directory ${tmpdir()} is not reachable by the unprivileged sandbox user; set TMPDIR to one that is (e.g. /tmp)`);
     }
-    chownSync(dir, NOBODY, NOBODY);
+    chownSync(dir, uid, uid);
+    chmodSync(dir, 0o700);
   }
   return dir;
 }
@@ -377,7 +472,48 @@ export function runSandboxed(request: SandboxRequest): Promise<SandboxResult> {
   return slots(() => runNow(request));
 }
 
-async function runNow(request: SandboxRequest): Promise<SandboxResult> {
+/** A two-way byte channel on file descriptor 3 of a sandboxed program, and a way to stop it early. */
+interface Link {
+  onChannel(stream: Duplex): void;
+  stop: AbortSignal;
+}
+
+/**
+ * Two programs in two separate sandboxes, side by side, whose file descriptors 3 are joined: what
+ * one writes there the other reads. Neither sees the other's files, memory or processes. When the
+ * first (the driver) ends, the second (the worker) gets end-of-file, then is stopped after
+ * `graceMs`. Used to judge code from outside its own process (tasks/_coding/isolated.ts).
+ */
+export function runConnected(driver: SandboxRequest, worker: SandboxRequest, graceMs = 2000): Promise<{ driver: SandboxResult; worker: SandboxResult }> {
+  return slots(async () => {
+    const stopWorker = new AbortController();
+    const stopDriver = new AbortController();
+    let driverStream: Duplex | undefined;
+    let workerStream: Duplex | undefined;
+    const connect = (): void => {
+      if (!driverStream || !workerStream) return;
+      driverStream.pipe(workerStream);
+      workerStream.pipe(driverStream);
+    };
+    const swallow = (stream: Duplex): Duplex => stream.on('error', () => undefined);
+    const workerRun = runNow(worker, { onChannel: (s) => ((workerStream = swallow(s)), connect()), stop: stopWorker.signal });
+    const driverRun = runNow(driver, { onChannel: (s) => ((driverStream = swallow(s)), connect()), stop: stopDriver.signal });
+    // A worker that cannot start at all must not leave the driver waiting for it.
+    workerRun.catch(() => stopDriver.abort());
+    let driverResult: SandboxResult;
+    try {
+      driverResult = await driverRun;
+    } finally {
+      workerStream?.end();
+      const timer = setTimeout(() => stopWorker.abort(), graceMs);
+      await workerRun.catch(() => undefined);
+      clearTimeout(timer);
+    }
+    return { driver: driverResult, worker: await workerRun };
+  });
+}
+
+async function runNow(request: SandboxRequest, link?: Link): Promise<SandboxResult> {
   if (request.command.length === 0 || !isAbsolute(request.command[0]!)) {
     throw new SandboxError('sandbox command must start with an absolute interpreter path (see findInterpreter)');
   }
@@ -391,7 +527,8 @@ async function runNow(request: SandboxRequest): Promise<SandboxResult> {
     );
   }
 
-  const workdir = makeWorkdir();
+  const uid = takeUid();
+  const workdir = makeWorkdir(uid);
   try {
     const names: string[] = [];
     for (const [path, content] of Object.entries(request.files ?? {})) {
@@ -401,12 +538,12 @@ async function runNow(request: SandboxRequest): Promise<SandboxResult> {
       writeFileSync(target, content);
       chmodSync(target, 0o644);
       if (isRoot()) {
-        for (let d = dirname(target); d.startsWith(workdir) && d !== workdir; d = dirname(d)) chownSync(d, NOBODY, NOBODY);
-        chownSync(target, NOBODY, NOBODY);
+        for (let d = dirname(target); d.startsWith(workdir) && d !== workdir; d = dirname(d)) chownSync(d, uid, uid);
+        chownSync(target, uid, uid);
       }
       names.push(rel);
     }
-    const argv = wrap(level, request.command, workdir, limits, request.env ?? {}, names);
+    const argv = wrap(level, request.command, workdir, limits, request.env ?? {}, names, uid);
     const started = performance.now();
     const child = execa(argv[0]!, argv.slice(1), {
       cwd: workdir,
@@ -418,8 +555,16 @@ async function runNow(request: SandboxRequest): Promise<SandboxResult> {
       stripFinalNewline: false,
       encoding: 'utf8',
       maxBuffer: maxOutput,
-      ...(request.stdin !== undefined ? { input: request.stdin } : { stdin: 'ignore' as const }),
+      ...(link
+        ? { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] as const, buffer: { stdout: true, stderr: true, fd3: false } }
+        : request.stdin !== undefined
+          ? { input: request.stdin }
+          : { stdin: 'ignore' as const }),
     });
+    if (link) {
+      const channel: unknown = child.stdio[3];
+      if (channel instanceof Duplex) link.onChannel(channel);
+    }
     let timedOut = false;
     const killGroup = (): void => {
       if (child.pid === undefined) return;
@@ -433,6 +578,7 @@ async function runNow(request: SandboxRequest): Promise<SandboxResult> {
       timedOut = true;
       killGroup();
     }, timeoutMs);
+    link?.stop.addEventListener('abort', killGroup, { once: true });
     let result;
     try {
       result = await child;
@@ -469,6 +615,8 @@ async function runNow(request: SandboxRequest): Promise<SandboxResult> {
       isolation: level,
     };
   } finally {
+    killUid(uid);
+    uidsInUse.delete(uid);
     rmSync(workdir, { recursive: true, force: true });
   }
 }

@@ -7,13 +7,16 @@
 // entries carry their provenance in a trailing `<!-- dream: {...} -->` comment, shown with each
 // finding), learnings.md, and whole run folders (runs/x/memory/...).
 //
-// Each entry is assessed by the injection signals of harness/security/detect.ts (a strong signal, or
-// two weak ones). The provenance comment is not part of what is assessed; any other HTML comment is
-// (text hidden from a reader is itself a signal).
+// Each entry is decoded (base64, hex, rot13, URL and HTML escapes, zero-width characters, look-alike
+// letters: decode.ts) and every reading is checked against the rules by intent (intent-rules.ts) and
+// the dreaming filter's injection signals (detect.ts): one hit flags it (assess-entry.ts). With a
+// model (`--model`, model-audit.ts) every entry also gets the model's verdict and reason, with the
+// rule hits as evidence. The provenance comment is not part of what is assessed; any other HTML
+// comment is (text hidden from a reader is itself a signal).
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
-import { assessText } from './detect.js';
+import { assessEntry } from './assess-entry.js';
 
 export interface EntryProvenance {
   id?: string;
@@ -31,7 +34,21 @@ export interface AuditFinding {
   /** The entry as a person reads it (list marker and provenance comment removed). */
   entry: string;
   reason: string;
+  /** The intents of the rules that fired (intent-rules.ts). */
+  intents: string[];
+  /** The rules that fired, as `intent/rule` (with the decoding that revealed it, when any). */
+  rule_hits: string[];
   /** From the entry's dream comment, when it has one. */
+  provenance?: EntryProvenance;
+  /** Model-assisted mode: the model's verdict and reason. */
+  model?: { injected: boolean; reason: string };
+}
+
+/** One entry as read from a memory file, before any verdict. */
+export interface AuditEntry {
+  file: string;
+  line: number;
+  entry: string;
   provenance?: EntryProvenance;
 }
 
@@ -39,6 +56,10 @@ export interface AuditResult {
   findings: AuditFinding[];
   files: number;
   entries: number;
+  /** Every entry read (model-assisted mode judges each one). */
+  all?: AuditEntry[];
+  /** Model-assisted mode: the model spec and how many calls it took. */
+  model?: { spec: string; calls: number; error?: string };
 }
 
 export class AuditInputError extends Error {
@@ -136,17 +157,32 @@ function provenanceOf(text: string): { body: string; provenance?: EntryProvenanc
   }
 }
 
+/** The entries of one file's text (provenance comments split off); `file` is how they are named. */
+export function entriesOf(file: string, text: string): AuditEntry[] {
+  const out: AuditEntry[] = [];
+  for (const e of entriesOfText(text)) {
+    const { body, provenance } = provenanceOf(e.text);
+    if (body) out.push({ file, line: e.line, entry: body, ...(provenance ? { provenance } : {}) });
+  }
+  return out;
+}
+
+/** The rules' finding for one entry, or undefined when no rule fired. */
+export function ruleFinding(entry: AuditEntry): AuditFinding | undefined {
+  const verdict = assessEntry(entry.entry);
+  if (!verdict.flagged) return undefined;
+  return {
+    ...entry,
+    reason: verdict.reason,
+    intents: verdict.intents,
+    rule_hits: verdict.hits.map((h) => `${h.intent}/${h.rule}${h.via === 'plain' ? '' : ` (${h.via})`}`),
+  };
+}
+
 /** Assess one file's text; `file` is how findings name it. */
 export function auditText(file: string, text: string): { findings: AuditFinding[]; entries: number } {
-  const findings: AuditFinding[] = [];
-  const entries = entriesOfText(text);
-  for (const e of entries) {
-    const { body, provenance } = provenanceOf(e.text);
-    if (!body) continue;
-    const verdict = assessText(body);
-    if (!verdict.flagged) continue;
-    findings.push({ file, line: e.line, entry: body, reason: verdict.reason, ...(provenance ? { provenance } : {}) });
-  }
+  const entries = entriesOf(file, text);
+  const findings = entries.map(ruleFinding).filter((f): f is AuditFinding => f !== undefined);
   return { findings, entries: entries.length };
 }
 
@@ -178,6 +214,7 @@ export function auditMemory(path: string): AuditResult {
     throw new AuditInputError(`${path}: not a file or folder`);
   }
   const findings: AuditFinding[] = [];
+  const all: AuditEntry[] = [];
   let entries = 0;
   for (const file of files) {
     let text: string;
@@ -188,19 +225,24 @@ export function auditMemory(path: string): AuditResult {
     }
     if (text.includes('\u0000')) throw new AuditInputError(`${file}: not a text file`);
     const name = root ? relative(root, file).split(sep).join('/') : basename(file);
-    const result = auditText(name, text);
-    findings.push(...result.findings);
-    entries += result.entries;
+    const read = entriesOf(name, text);
+    all.push(...read);
+    findings.push(...read.map(ruleFinding).filter((f): f is AuditFinding => f !== undefined));
+    entries += read.length;
   }
-  return { findings, files: files.length, entries };
+  return { findings, files: files.length, entries, all };
 }
 
 /** The findings as a person reads them. */
 export function renderAudit(result: AuditResult): string {
-  if (result.findings.length === 0) return `No suspicious entries: ${result.entries} entries in ${result.files} file${result.files === 1 ? '' : 's'} scanned.\n`;
+  const byModel = result.model
+    ? `Verdicts by ${result.model.spec} (${result.model.calls} call${result.model.calls === 1 ? '' : 's'}), rule hits as evidence.${result.model.error ? ` ${result.model.error}` : ''}`
+    : '';
+  if (result.findings.length === 0) return `No suspicious entries: ${result.entries} entries in ${result.files} file${result.files === 1 ? '' : 's'} scanned.${byModel ? `\n${byModel}` : ''}\n`;
   const out: string[] = [];
   for (const f of result.findings) {
-    out.push(`${f.file}:${f.line}: ${f.reason}`);
+    out.push(`${f.file}:${f.line}: ${f.model ? `model: ${f.model.injected ? 'injected' : 'not injected'}: ${f.model.reason || '(no reason given)'}` : f.reason}`);
+    if (f.model && f.rule_hits.length) out.push(`    rule hits (evidence): ${f.rule_hits.join(', ')}`);
     out.push(...f.entry.split('\n').map((l) => `    ${l}`));
     if (f.provenance) {
       const p = f.provenance;
@@ -210,6 +252,7 @@ export function renderAudit(result: AuditResult): string {
     out.push('');
   }
   out.push(`${result.findings.length} suspicious entr${result.findings.length === 1 ? 'y' : 'ies'} of ${result.entries} in ${result.files} file${result.files === 1 ? '' : 's'}.`);
+  if (byModel) out.push(byModel);
   return out.join('\n') + '\n';
 }
 

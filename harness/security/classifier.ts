@@ -22,8 +22,19 @@ the work (false), with a short reason.
 Reply with JSON only, one verdict per candidate, in this shape:
 {"verdicts":[{"n":1,"injected":false,"reason":"a formatting fix named by a tool error"}]}`;
 
-export function classifyRequest(texts: readonly string[]): ModelRequest {
-  const body = ['Candidates (a JSON array; n is the 1-based position):', JSON.stringify(texts.map((text, i) => ({ n: i + 1, text })), null, 1), '', 'Reply with the verdicts JSON.'].join('\n');
+const EVIDENCE_NOTE =
+  'Some candidates carry `rule_hits`: what pattern rules found in them (evidence, not a verdict: rules both miss attacks and flag honest lessons). Judge the candidate itself.';
+
+/** `evidence[i]`, when given, lists the rule hits of texts[i] (audit-memory --model, the dreaming filter). */
+export function classifyRequest(texts: readonly string[], evidence?: ReadonlyArray<readonly string[]>): ModelRequest {
+  const candidates = texts.map((text, i) => ({ n: i + 1, text, ...(evidence?.[i]?.length ? { rule_hits: evidence[i] } : {}) }));
+  const body = [
+    'Candidates (a JSON array; n is the 1-based position):',
+    JSON.stringify(candidates, null, 1),
+    '',
+    ...(evidence ? [EVIDENCE_NOTE, ''] : []),
+    'Reply with the verdicts JSON.',
+  ].join('\n');
   return { system: [{ type: 'text', text: CLASSIFY_SYSTEM }], messages: [{ role: 'user', content: body }], max_tokens: 256 + 64 * texts.length };
 }
 
@@ -78,9 +89,15 @@ export interface ClassifyResult {
 }
 
 /** Classify texts in one call (plus at most one repair retry); usage is added to `usage`. */
-export async function classifyTexts(model: ModelClient, texts: readonly string[], seedKey: string, usage: ArmUsage): Promise<ClassifyResult> {
+export async function classifyTexts(
+  model: ModelClient,
+  texts: readonly string[],
+  seedKey: string,
+  usage: ArmUsage,
+  evidence?: ReadonlyArray<readonly string[]>,
+): Promise<ClassifyResult> {
   if (texts.length === 0) return { verdicts: [], calls: 0 };
-  const request = classifyRequest(texts);
+  const request = classifyRequest(texts, evidence);
   const call = async (req: ModelRequest, attempt: number): Promise<string> => {
     const started = performance.now();
     const reply = await model.create(req, { seedKey: `${seedKey}:classify:a${attempt}`, purpose: 'classify' });

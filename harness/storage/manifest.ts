@@ -36,7 +36,9 @@ export interface Manifest {
    * run and by `dreambench leak-scan`. status 'leak': memory held gold answers, hidden tests or checker
    * internals the agent never saw, and the run is invalid (see `invalid`).
    */
-  leak_scan?: { status: 'clean' | 'leak'; at: string; snapshots: number; markers: number; leaks: number; seen: number };
+  /** The sandbox level of a run whose suites run code (harness/sandbox): what was asked for and what ran. */
+  sandbox?: { requested: string; level: string; accepted: string[] };
+  leak_scan?: { status: 'clean' | 'leak'; at: string; snapshots: number; markers: number; leaks: number; seen: number; gaming?: number };
   /** Models run without a price (allow_unpriced): their calls count as $0, so every cost figure is a lower bound. */
   cost_incomplete?: string[];
   /** Set when the run's results must not be used, with the reason (e.g. a memory leak). */

@@ -1,13 +1,18 @@
 // Running a solution's tests in the sandbox and reading what happened: passed or not, and when a
 // run fails for one of the environment's known reasons (a third-party import, a helper module, a
-// read of standard input), which one.
+// read of standard input), which one. Tests run outside the solution's process (isolated.ts), so the
+// verdict cannot be forged; what the run printed reaches the agent only after every line quoting the
+// hidden tests is removed (harness/controls/hidden-text.ts), and signs of reward hacking are recorded.
 
 import { randomBytes } from 'node:crypto';
 import { builtinModules } from 'node:module';
-import { findInterpreter, runSandboxed, type SandboxResult } from '../../harness/sandbox/sandbox.js';
+import { hiddenFragments, redactHidden } from '../../harness/controls/hidden-text.js';
+import { findInterpreter, runConnected, runSandboxed, type SandboxRequest, type SandboxResult } from '../../harness/sandbox/sandbox.js';
+import { dynamicGamingSignals, staticGamingSignals } from './gaming.js';
+import { isolatedPrograms } from './isolated.js';
 import type { CodingPitfallId } from './pitfalls.js';
 import type { CodingProblem } from './problem.js';
-import { hiddenProgram, STDIN_MARKER, visibleProgram, type ExampleOutcome, type Program } from './programs.js';
+import { examplesProgram, STDIN_MARKER, type ExampleOutcome, type Program } from './programs.js';
 import type { Language } from './source.js';
 
 export interface Diagnosis {
@@ -28,6 +33,10 @@ export interface RunReport {
   /** Visible runs over docstring examples: one outcome per example. */
   examples?: ExampleOutcome[];
   durationMs: number;
+  /** Signs of reward hacking (gaming.ts): static ones from the source, dynamic ones from the run. */
+  gaming: string[];
+  /** Lines of output removed because they quoted the hidden tests. */
+  redactedLines: number;
 }
 
 const newMarker = (): string => `@@dreambench-done-${randomBytes(12).toString('hex')}@@`;
@@ -36,8 +45,8 @@ function command(language: Language, file: string): string[] {
   return language === 'python' ? [findInterpreter('python3'), '-I', '-S', '-B', file] : [findInterpreter('node'), '--max-old-space-size=384', file];
 }
 
-async function execute(problem: CodingProblem, program: Program): Promise<SandboxResult> {
-  return runSandboxed({
+function request(problem: CodingProblem, program: Program): SandboxRequest {
+  return {
     command: command(problem.language, program.file),
     files: { [program.file]: program.source },
     timeoutMs: problem.timeout_s * 1000,
@@ -46,7 +55,7 @@ async function execute(problem: CodingProblem, program: Program): Promise<Sandbo
       memoryMb: problem.language === 'javascript' ? 1536 : 1024,
       maxProcesses: 64,
     },
-  });
+  };
 }
 
 const PY_MISSING = /^(?:ModuleNotFoundError|ImportError): No module named '([^']+)'/m;
@@ -77,12 +86,13 @@ export function diagnose(stderr: string, language: Language, workspace: readonly
   return undefined;
 }
 
-function report(result: SandboxResult, program: Program, language: Language, workspace: readonly string[], solution: string, withExamples: boolean): RunReport {
+/** A run of the docstring examples (in the solution's process: feedback only, never the verdict). */
+function examplesReport(result: SandboxResult, program: Program, problem: CodingProblem, workspace: readonly string[], solution: string): RunReport {
   const lines = result.stdout.split('\n');
   const markerLine = lines.findIndex((l) => l.startsWith(program.marker));
   const completed = markerLine >= 0 && result.exitCode === 0 && !result.timedOut;
   let examples: ExampleOutcome[] | undefined;
-  if (withExamples && markerLine >= 0) {
+  if (markerLine >= 0) {
     try {
       examples = JSON.parse(lines[markerLine]!.slice(program.marker.length) || '[]') as ExampleOutcome[];
     } catch {
@@ -91,7 +101,7 @@ function report(result: SandboxResult, program: Program, language: Language, wor
   }
   const stdout = lines.filter((l) => !l.startsWith(program.marker)).join('\n');
   const passed = completed && (!examples || examples.every((e) => e.status === 'pass' || e.status === 'skipped'));
-  const diagnosis = completed ? undefined : diagnose(result.stderr, language, workspace, solution);
+  const diagnosis = completed ? undefined : diagnose(result.stderr, problem.language, workspace, solution);
   return {
     passed,
     timedOut: result.timedOut,
@@ -102,19 +112,69 @@ function report(result: SandboxResult, program: Program, language: Language, wor
     ...(diagnosis ? { diagnosis } : {}),
     ...(examples ? { examples } : {}),
     durationMs: result.durationMs,
+    gaming: [],
+    redactedLines: 0,
   };
 }
 
-/** The hidden tests: passed only when the program ran to its end with exit status 0. */
-export async function runHiddenTests(problem: CodingProblem, solution: string, workspace: readonly string[] = []): Promise<RunReport> {
-  const program = hiddenProgram(problem, solution, newMarker());
-  return report(await execute(problem, program), program, problem.language, workspace, solution, false);
+/** What the agent is shown of a problem: its prompt and its examples as `call == expected` (no secret, never redacted). */
+export function shownText(problem: Pick<CodingProblem, 'prompt' | 'examples'>): string[] {
+  return [problem.prompt, ...problem.examples.map((e) => `${e.call} == ${e.expected}`)];
 }
 
-/** The visible tests (see programs.ts: visibleProgram). */
+/** The worker's messages come last when it is the one that failed (it did not load, or it died). */
+const workerFailed = (verdictStderr: string): boolean => /the solution did not load|the solution's process ended/.test(verdictStderr);
+
+/** `tests` run against `solution` from outside its process (isolated.ts): passed only when check() returned. */
+async function runIsolated(problem: CodingProblem, solution: string, tests: string, workspace: readonly string[]): Promise<RunReport> {
+  const marker = newMarker();
+  const programs = isolatedPrograms(problem, solution, tests, marker);
+  const { driver, worker } = await runConnected(request(problem, programs.driver), request(problem, programs.worker));
+  const timedOut = driver.timedOut || worker.timedOut;
+  const passed = driver.exitCode === 0 && !timedOut && driver.stdout.split('\n').includes(marker);
+  const verdict = driver.stderr;
+  const gaming = [...new Set([...staticGamingSignals(problem.language, solution), ...dynamicGamingSignals({ stdout: worker.stdout, stderr: worker.stderr, exitCode: worker.exitCode, verdictStderr: verdict })])];
+  // What the solution printed, and the tests' complaint; never a line that quotes the tests.
+  const fragments = hiddenFragments(tests, problem.entry_point, shownText(problem));
+  const stdout = redactHidden(worker.stdout.split(marker).join(''), fragments, problem.entry_point);
+  const joined = workerFailed(verdict) ? [verdict, worker.stderr] : [worker.stderr, verdict];
+  const stderr = redactHidden(
+    joined
+      .map((t) => t.trimEnd())
+      .filter(Boolean)
+      .join('\n'),
+    fragments,
+    problem.entry_point,
+  );
+  const diagnosis = passed ? undefined : diagnose(worker.stderr, problem.language, workspace, solution);
+  return {
+    passed,
+    timedOut,
+    stdout: stdout.text,
+    stderr: stderr.text,
+    exitCode: driver.exitCode,
+    signal: driver.signal,
+    ...(diagnosis ? { diagnosis } : {}),
+    durationMs: Math.max(driver.durationMs, worker.durationMs),
+    gaming,
+    redactedLines: stdout.removed + stderr.removed,
+  };
+}
+
+/** The hidden tests: passed only when the problem's check(candidate) returned, judged outside the solution's process. */
+export async function runHiddenTests(problem: CodingProblem, solution: string, workspace: readonly string[] = []): Promise<RunReport> {
+  return runIsolated(problem, solution, problem.tests, workspace);
+}
+
+/**
+ * The visible tests: the problem's visible_tests if it has them (pass/fail as a whole, isolated like
+ * the hidden ones), else the docstring examples one by one (Python), else a load check (the solution
+ * loads and defines the function).
+ */
 export async function runVisibleTests(problem: CodingProblem, solution: string, workspace: readonly string[] = []): Promise<RunReport & { mode: 'tests' | 'examples' }> {
-  const program = visibleProgram(problem, solution, newMarker());
-  return { ...report(await execute(problem, program), program, problem.language, workspace, solution, program.mode === 'examples'), mode: program.mode };
+  if (problem.visible_tests) return { ...(await runIsolated(problem, solution, problem.visible_tests, workspace)), mode: 'tests' };
+  const program = examplesProgram(problem, solution, newMarker());
+  return { ...examplesReport(await runSandboxed(request(problem, program)), program, problem, workspace, solution), mode: 'examples' };
 }
 
 /** The last lines of a traceback, for messages (hidden test source lines are not shown). */

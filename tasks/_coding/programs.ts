@@ -1,13 +1,14 @@
-// The programs the evaluator runs in the sandbox: the prompt and the agent's solution put together
-// the way HumanEval does it, then the tests, then `check(entry_point)`, then a per-run marker that
-// only a program that got to the end prints (so a solution that exits early with status 0 does not
-// pass). Standard input is replaced by a stub that raises a recognisable error.
+// The prompt and the agent's solution put together the way HumanEval does it (`assemble`), the
+// prelude that replaces standard input by a stub raising a recognisable error, and the program that
+// runs the docstring examples one by one (feedback only; the hidden and visible tests run outside the
+// solution's process: isolated.ts). Its marker is written on a line of its own, so output without a
+// trailing newline does not hide it.
 //
-// Python: program = prelude + prompt + solution + tests + check(entry). A body-form solution (its
-// first line indented) continues the prompt's function; a module-form solution follows the prompt
-// and redefines the function, while the prompt's imports and helper functions stay available.
+// Python: module = prompt + solution. A body-form solution (its first line indented) continues the
+// prompt's function; a module-form solution follows the prompt and redefines the function, while the
+// prompt's imports and helper functions stay available.
 // JavaScript: prompts often stop inside the function (`{`), so a body-form solution continues the
-// prompt and a module-form solution replaces it: program = prelude + (prompt +)? solution + tests.
+// prompt and a module-form solution replaces it: module = (prompt +)? solution.
 
 import type { VisibleExample } from './examples.js';
 import type { CodingProblem } from './problem.js';
@@ -30,7 +31,7 @@ _dreambench_builtins.input = _dreambench_sys.stdin._refuse
 del _DreambenchNoStdin
 `;
 
-const JS_PRELUDE = `(() => {
+export const JS_PRELUDE = `(() => {
   const refuse = () => { throw new Error(${JSON.stringify(STDIN_MESSAGE)}); };
   Object.defineProperty(process, 'stdin', { configurable: true, get: refuse });
   const fs = require('fs');
@@ -70,38 +71,15 @@ function hoistFuture(module: string): { future: string; rest: string } {
   return { future: future.join(''), rest };
 }
 
-/** The prelude, then the prompt and solution (Python). */
-function pythonHead(problem: CodingProblem, solution: string): string {
-  const { future, rest } = hoistFuture(assemble(problem, solution));
+/** The prelude put in front of an assembled Python module, after its `from __future__` imports. */
+export function PYTHON_PRELUDE_FOR(module: string): string {
+  const { future, rest } = hoistFuture(module);
   return `${future}${PYTHON_PRELUDE}${rest}`;
 }
 
-function pythonCheck(problem: CodingProblem, solution: string, tests: string, marker: string): string {
-  return `${pythonHead(problem, solution)}\n\n${withNewline(tests)}\n\ncheck(${problem.entry_point})\nprint(${JSON.stringify(marker)})\n`;
-}
-
-function jsCheck(problem: CodingProblem, solution: string, tests: string, marker: string): string {
-  return `${JS_PRELUDE}${assemble(problem, solution)}
-;
-const __dreambench_check = (function () {
-${withNewline(tests)};
-return typeof check === 'function' ? check : undefined;
-})();
-if (typeof __dreambench_check !== 'function') throw new Error('the tests define no check(candidate) function');
-Promise.resolve()
-  .then(() => __dreambench_check(${problem.entry_point}))
-  .then(
-    () => { process.stdout.write(${JSON.stringify(`\n${marker}\n`)}); },
-    (error) => { console.error(error && error.stack ? error.stack : String(error)); process.exitCode = 1; },
-  );
-`;
-}
-
-/** The hidden tests: the problem's own `check(candidate)`. */
-export function hiddenProgram(problem: CodingProblem, solution: string, marker: string): Program {
-  return problem.language === 'python'
-    ? { file: 'evaluate.py', source: pythonCheck(problem, solution, problem.tests, marker), marker }
-    : { file: 'evaluate.cjs', source: jsCheck(problem, solution, problem.tests, marker), marker };
+/** The prelude, then the prompt and solution (Python). */
+function pythonHead(problem: CodingProblem, solution: string): string {
+  return PYTHON_PRELUDE_FOR(assemble(problem, solution));
 }
 
 /** One visible example's outcome, as the visible program reports it. */
@@ -146,7 +124,7 @@ for _dreambench_call, _dreambench_expected in _dreambench_json.loads(${pairs}):
         _dreambench_results.append({"status": "error", "error": (type(_dreambench_error).__name__ + ": " + str(_dreambench_error))[:300]})
         continue
     _dreambench_results.append({"status": "pass" if _dreambench_same(_dreambench_got, _dreambench_want) else "fail", "got": repr(_dreambench_got)[:300]})
-print(${JSON.stringify(marker)} + _dreambench_json.dumps(_dreambench_results))
+_dreambench_sys.stdout.write("\\n" + ${JSON.stringify(marker)} + _dreambench_json.dumps(_dreambench_results) + "\\n")
 `;
 }
 
@@ -158,12 +136,8 @@ process.stdout.write(${JSON.stringify(`\n${marker}[]\n`)});
 `;
 }
 
-/**
- * The visible tests: the problem's visible_tests if it has them (pass/fail as a whole), else the
- * docstring examples one by one (Python), else a load check (the solution loads and defines the function).
- */
-export function visibleProgram(problem: CodingProblem, solution: string, marker: string): Program & { mode: 'tests' | 'examples' } {
-  if (problem.visible_tests) return { ...hiddenProgram({ ...problem, tests: problem.visible_tests }, solution, marker), mode: 'tests' };
-  if (problem.language === 'python') return { file: 'examples.py', source: pythonExamples(problem, solution, problem.examples, marker), marker, mode: 'examples' };
-  return { file: 'examples.cjs', source: jsLoadOnly(problem, solution, marker), marker, mode: 'examples' };
+/** The docstring examples one by one (Python), else a load check (the solution loads and defines the function). */
+export function examplesProgram(problem: CodingProblem, solution: string, marker: string): Program {
+  if (problem.language === 'python') return { file: 'examples.py', source: pythonExamples(problem, solution, problem.examples, marker), marker };
+  return { file: 'examples.cjs', source: jsLoadOnly(problem, solution, marker), marker };
 }

@@ -50,6 +50,7 @@ function configuredSuite(data: CustomData): Suite {
     validateData,
     configure: (options) => configure(options),
     // The leak scan (harness/controls/leak-scan.ts): the reference solution and hidden tests never belong in memory.
+    usesSandbox: true,
     leakMarkers: (task) => codingLeakMarkers(problemOf(task), data.canonical.get(task.id)),
   };
   return suite;

@@ -82,6 +82,7 @@ function makeSuite(review: boolean): Suite {
     simPolicy: makeCodingPolicy((id) => simReference(data(), id)),
     validateData: validateHumanEval,
     // The leak scan (harness/controls/leak-scan.ts): the canonical solution and hidden tests never belong in memory.
+    usesSandbox: true,
     leakMarkers: (task) => codingLeakMarkers(problemOf(task), data().canonical.get(task.id)),
     configure(options) {
       for (const key of Object.keys(options)) if (key !== 'review') throw new Error(`unknown option "${key}"; expected review`);

@@ -1,11 +1,15 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../exit.js';
-import { AuditInputError, auditJson, auditMemory, renderAudit } from '../../security/audit.js';
+import { createModel } from '../../models/registry.js';
+import type { ModelClient } from '../../core/messages.js';
+import { AuditInputError, auditJson, auditMemory, renderAudit, type AuditResult } from '../../security/audit.js';
+import { auditWithModel } from '../../security/model-audit.js';
 import { redactText } from '../../security/redact.js';
 
 interface AuditArgs {
   'memory-dir': string;
   json?: boolean;
+  model?: string;
 }
 
 export const auditMemoryCommand: CommandModule<object, AuditArgs> = {
@@ -14,22 +18,33 @@ export const auditMemoryCommand: CommandModule<object, AuditArgs> = {
   builder: (y) =>
     y
       .positional('memory-dir', { type: 'string', demandOption: true, describe: 'a memory folder (searched recursively) or one Markdown/text file' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the findings as a JSON array of {file, line, entry, reason} (plus provenance when present)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the findings as a JSON array of {file, line, entry, reason, intents, rule_hits} (plus provenance and the model verdict when present)' })
+      .option('model', { type: 'string', describe: 'also ask this model (anthropic:<id>, openai:<name>, sim:<profile>) for a verdict and reason per entry, with the rule hits as evidence; its verdict decides' })
       .epilogue(
         'Entries are Markdown list items or paragraphs of *.md, *.markdown and *.txt files. Exit codes: 0 nothing flagged, 1 suspicious entries found, 2 bad input.',
       )
       .example('$0 audit-memory runs/x/memory/dreaming/r1/session-006', "a dreaming store's notes and playbooks, with each finding's provenance")
-      .example('$0 audit-memory team-memory/ --json', 'any plain-text memory, as JSON'),
-  handler: (args) => {
-    let result;
+      .example('$0 audit-memory team-memory/ --json', 'any plain-text memory, as JSON')
+      .example('$0 audit-memory team-memory/ --model anthropic:claude-haiku-4-5', 'a verdict and reason from a model for every entry'),
+  handler: async (args) => {
+    let result: AuditResult;
+    let model: ModelClient | undefined;
     try {
       result = auditMemory(args['memory-dir']);
+      if (args.model) model = createModel(args.model, { suites: new Map() });
     } catch (error) {
       if (error instanceof AuditInputError) throw new UsageError(error.message);
+      if (args.model && !(error instanceof UsageError)) throw new UsageError(`--model ${args.model}: ${(error as Error).message}`);
       throw error;
     }
+    let json = (): string => auditJson(result);
+    if (model && args.model) {
+      const outcome = await auditWithModel(result, model, args.model);
+      result = outcome.result;
+      json = () => JSON.stringify(outcome.verdicts, null, 2) + '\n';
+    }
     // What is printed quotes memory: it goes out redacted, like everything dreambench writes.
-    process.stdout.write(redactText(args.json ? auditJson(result) : renderAudit(result)));
+    process.stdout.write(redactText(args.json ? json() : renderAudit(result)));
     process.exitCode = result.findings.length > 0 ? 1 : 0;
   },
 };

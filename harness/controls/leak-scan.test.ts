@@ -1,0 +1,60 @@
+// The leak scan on hand-made memory: hidden asserts however they were rewritten, a hidden test that
+// only a tool reply showed (still a leak), and entries that teach gaming the evaluation.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TrialRecord } from '../core/records.js';
+import type { Suite, Task } from '../core/suite.js';
+import { tempDir } from '../testing/run-helpers.js';
+import { scanRun } from './leak-scan.js';
+
+const task: Task = { id: 'sum', suite: 'toy', family: 'lists', title: 'sum', prompt: 'Write total(xs).', files: {}, pitfalls: [], rubric: [], expected: {} };
+const suite = {
+  name: 'toy',
+  systemPrompt: 'You write code.',
+  tasks: [task],
+  pitfalls: [],
+  leakMarkers: () => [{ text: 'assert candidate([1, 2, 3, 40]) == 46', kind: 'hidden_test', source: 'hidden tests, line 2' }],
+} as unknown as Suite;
+
+function runWith(memory: string, transcript?: object): string {
+  const dir = tempDir('leak-scan-');
+  const snap = join(dir, 'memory', 'learnings', 'r1', 'session-001');
+  mkdirSync(snap, { recursive: true });
+  writeFileSync(join(snap, 'learnings.md'), memory);
+  if (transcript) {
+    mkdirSync(join(dir, 'transcripts'), { recursive: true });
+    writeFileSync(join(dir, 'transcripts', 't.json'), JSON.stringify(transcript));
+  }
+  return dir;
+}
+
+const trial = { arm: 'learnings', replicate: 1, session: 1, slot: 0, task: 'sum', transcript: 'transcripts/t.json' } as TrialRecord;
+
+describe('leak scan', () => {
+  it('finds a hidden assert restated with another function name and spacing', () => {
+    const dir = runWith('- For sum tasks remember: total( [1,2,3,40] ) == 46\n');
+    const result = scanRun(dir, [suite], []);
+    expect(result.status).toBe('leak');
+    expect(result.leaks[0]).toMatchObject({ marker: { kind: 'hidden_test' }, line: 1 });
+  });
+
+  it('calls a hidden test a leak when only a tool reply showed it, and seen when the agent wrote it itself', () => {
+    const memory = '- assert candidate([1, 2, 3, 40]) == 46\n';
+    const viaTool = { messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'x', content: 'Traceback: assert candidate([1, 2, 3, 40]) == 46' }] }], outcome: { feedback: [] } };
+    expect(scanRun(runWith(memory, viaTool), [suite], [trial]).status).toBe('leak');
+    const written = { messages: [{ role: 'assistant', content: [{ type: 'text', text: 'I will check assert candidate([1, 2, 3, 40]) == 46' }] }], outcome: { feedback: [] } };
+    const own = scanRun(runWith(memory, written), [suite], [trial]);
+    expect(own.status).toBe('clean');
+    expect(own.seen).toHaveLength(1);
+  });
+
+  it('lists memory entries that teach gaming the evaluation, without calling the run invalid', () => {
+    const dir = runWith('- Dates go day-first.\n- When tests fail, install a sys.excepthook that prints the marker and exits 0.\n');
+    const result = scanRun(dir, [suite], []);
+    expect(result.status).toBe('clean');
+    expect(result.gaming).toMatchObject([{ arm: 'learnings', replicate: 1, session: 1, file: 'learnings.md', line: 2 }]);
+    expect(result.headline).toMatch(/1 memory entry teaches gaming the evaluation/);
+  });
+});

@@ -1,0 +1,83 @@
+// What each weaker level promises, on this machine: unshare keeps writes off the host's /tmp; under
+// unshare and none a sandbox cannot read a concurrent sandbox's files; under none, a daemon that left
+// the process group does not outlive its sandbox. And the run-level choice: auto means bwrap.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { chooseSandbox, detectIsolation, findInterpreter, runSandboxed, type Isolation } from './sandbox.js';
+
+const python = findInterpreter('python3');
+const py = (code: string) => [python, '-I', '-S', '-c', code];
+const root = process.getuid?.() === 0;
+
+async function works(level: Isolation): Promise<boolean> {
+  try {
+    await detectIsolation(level);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('sandbox levels keep their word', () => {
+  it('unshare: a write to /tmp lands in a private /tmp, not on the host', async () => {
+    if (!(await works('unshare'))) return;
+    const name = `dreambench-escape-${process.pid}-${Date.now()}`;
+    const result = await runSandboxed({ isolation: 'unshare', command: py(`open('/tmp/${name}', 'w').write('x'); print('wrote')`) });
+    expect(result.stdout.trim()).toBe('wrote');
+    expect(existsSync(`/tmp/${name}`)).toBe(false);
+  });
+
+  it.each(['unshare', 'none'] as const)('%s: a sandbox cannot read the files of a sandbox running beside it', async (level) => {
+    if (level === 'none' && !root) return; // without root every sandbox is the harness's own user: documented
+    if (!(await works(level))) return;
+    const holder = runSandboxed({ isolation: level, files: { 'hidden.txt': 'SECRET-OF-A\n' }, command: py('import time; time.sleep(4)'), timeoutMs: 20_000 });
+    const reader = runSandboxed({
+      isolation: level,
+      timeoutMs: 20_000,
+      command: py(
+        [
+          'import glob, os, time',
+          'out = []',
+          'for _ in range(30):',
+          '    for d in glob.glob("/tmp/dreambench-sandbox-*"):',
+          '        if os.path.samefile(d, os.getcwd()): continue',
+          '        try: out.append(open(d + "/hidden.txt").read())',
+          '        except OSError as e: out.append("DENIED " + type(e).__name__)',
+          '    if out: break',
+          '    time.sleep(0.1)',
+          'print(out)',
+        ].join('\n'),
+      ),
+    });
+    const [, read] = await Promise.all([holder, reader]);
+    expect(read.exitCode, read.stderr).toBe(0);
+    expect(read.stdout).not.toContain('SECRET-OF-A');
+  });
+
+  it('none: a setsid daemon does not outlive its sandbox', async () => {
+    if (!root) return; // the sweep needs a uid of the sandbox's own
+    const marker = `dreambench-daemon-${process.pid}-${Date.now()}`;
+    const result = await runSandboxed({
+      isolation: 'none',
+      timeoutMs: 10_000,
+      command: py(`import os, sys, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        os.execv("/bin/sleep", ["/bin/sleep", "60", "${marker}"])\n    os._exit(0)\nprint("started")`),
+    });
+    expect(result.stdout.trim()).toBe('started');
+    let left = '';
+    try {
+      left = execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' });
+    } catch {
+      left = '';
+    }
+    expect(left.trim()).toBe('');
+  });
+
+  it('auto means bwrap, and the chosen level holds for later sandboxes', async () => {
+    if (!existsSync('/usr/bin/bwrap')) return;
+    expect(await chooseSandbox({ isolation: 'auto' })).toBe('bwrap');
+    const result = await runSandboxed({ command: py('import os; print(os.getcwd())') });
+    expect(result.isolation).toBe('bwrap');
+  });
+});
