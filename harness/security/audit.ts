@@ -26,7 +26,17 @@ export interface EntryProvenance {
   dream?: string;
 }
 
+/** A provenance trial found in the logs the memory was dreamt from (`audit-memory --logs`). */
+export interface FindingSource {
+  trial: string;
+  file: string;
+  format: string;
+  request: string;
+}
+
 export interface AuditFinding {
+  /** With `--logs`: the log files holding the trials in the entry's provenance. */
+  sources?: FindingSource[];
   /** Relative to the audited folder (the file name when a single file was given), with / separators. */
   file: string;
   /** 1-based line where the entry starts. */
@@ -249,6 +259,7 @@ export function renderAudit(result: AuditResult): string {
       const bits = [p.id, p.support !== undefined ? `support ${p.support}` : undefined, p.written ? `written in session ${p.written}` : undefined, p.dream ? `by ${p.dream}` : undefined].filter(Boolean);
       out.push(`    provenance: ${bits.join(', ')}${p.trials.length ? `; trials: ${p.trials.join(', ')}` : ''}`);
     }
+    for (const s of f.sources ?? []) out.push(`    source: ${s.trial} in ${s.file} (${s.format})${s.request ? `: "${s.request}"` : ''}`);
     out.push('');
   }
   out.push(`${result.findings.length} suspicious entr${result.findings.length === 1 ? 'y' : 'ies'} of ${result.entries} in ${result.files} file${result.files === 1 ? '' : 's'}.`);
