@@ -1,6 +1,7 @@
 // The contract between the engine and a task suite. A suite is a folder under tasks/ whose index
 // module default-exports a `Suite`; the engine never names a suite in its own code.
 
+import type { ZodType } from 'zod';
 import type { ToolSpec } from './messages.js';
 import type { SimPolicy } from '../models/sim/policy.js';
 
@@ -124,8 +125,17 @@ export interface Suite {
   pitfalls: Pitfall[];
   tasks: Task[];
   createEnvironment(task: Task, context: EnvironmentContext): Promise<Environment>;
-  /** How the built-in `sim` model does this suite's tasks (without knowing the pitfalls). */
-  simPolicy: SimPolicy;
+  /**
+   * How the built-in `sim` model does this suite's tasks (without knowing the pitfalls). Optional: a
+   * suite without one runs on real models only, and a run of it on a sim model is refused up front.
+   */
+  simPolicy?: SimPolicy;
+  /**
+   * The options it takes (`suite_options.<suite>`), as a zod schema: the engine validates them with it
+   * (errors name the experiment file and the field), passes the parsed value (defaults filled in) to
+   * `configure`, and merges it into the experiment's JSON Schema (`dreambench schema --experiment FILE`).
+   */
+  options?: ZodType;
   /**
    * Optional: check data files against the suite's schemas without running anything (`dreambench
    * tasks validate`). `target` is a data directory (the suite's own folder, its data/ folder, or a
@@ -138,7 +148,7 @@ export interface Suite {
    * configured with them. The runner calls it for every suite of a run that has it, with `{}` when
    * the experiment sets none, and it throws an Error naming the option when they are wrong or missing.
    */
-  configure?(options: Record<string, unknown>): Suite;
+  configure?(options: Record<string, unknown>, context?: ConfigureContext): Suite;
   /** Files or folders outside `dataDir` that also define the suite's version (hashed into the manifest), e.g. shared code or a user's task file. */
   hashPaths?: string[];
   /**
@@ -149,6 +159,12 @@ export interface Suite {
    * texts the agent is shown (prompt, files, rubric, system prompt) are not secrets and are dropped.
    */
   leakMarkers?(task: Task): Array<string | LeakMarkerSpec>;
+}
+
+/** Where the experiment that configures a suite lives. */
+export interface ConfigureContext {
+  /** The folder of the experiment file (relative paths in options resolve against it); the working directory when there is no file. */
+  baseDir: string;
 }
 
 /** A secret text of a task, for the leak scan (Suite.leakMarkers). */

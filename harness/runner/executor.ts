@@ -19,7 +19,8 @@ import { withResponseCache, type CacheOptions } from '../models/cache.js';
 import { RateLimiterRegistry } from '../models/rate-limit.js';
 import type { BatchOptions } from '../models/anthropic/batcher.js';
 import { createArm, loadArmFactory } from '../registry/arms.js';
-import { loadSuites } from '../registry/suites.js';
+import { loadExperimentSuites } from '../registry/suites.js';
+import { OptionsError } from '../core/options.js';
 import { runTrial } from './trial.js';
 
 /** Everything one trial needs beyond the run's shared parts. JSON-serialisable. */
@@ -114,14 +115,16 @@ export async function prepareRun(experiment: Experiment, suites: Map<string, Sui
     return client;
   };
   const arms: LoadedArm[] = [];
+  const baseDir = experiment.base_dir ?? process.cwd();
   for (const spec of resolveArms(experiment.arms)) {
-    const factory = await loadArmFactory(spec.arm);
     try {
-      const arm = await createArm(factory, spec.options);
+      const factory = await loadArmFactory(spec.arm, baseDir);
+      const arm = await createArm(factory, spec.options, baseDir);
       for (const modelSpec of arm.orchestration?.models ?? []) modelFor(modelSpec);
       arms.push({ spec, arm, artifactsFolder: arm.artifactsFolder ?? factory.artifactsFolder ?? factory.name });
     } catch (error) {
-      throw new ArmSetupError(`arm "${spec.name}": ${(error as Error).message}`);
+      const field = error instanceof OptionsError ? `options${error.field ? `.${error.field}` : ''}: ` : '';
+      throw new ArmSetupError(`arm "${spec.name}": ${field}${error instanceof OptionsError ? error.expected : (error as Error).message}`);
     }
   }
   return {
@@ -141,7 +144,7 @@ export async function prepareRun(experiment: Experiment, suites: Map<string, Sui
 
 /** Loads the suites of an experiment with its suite options. */
 export function loadRunSuites(experiment: Experiment): Promise<Map<string, Suite>> {
-  return loadSuites(experiment.suites, experiment.suite_options ?? {});
+  return loadExperimentSuites(experiment);
 }
 
 /** Finds a scheduled task by id across the run's suites. */

@@ -25,7 +25,7 @@ import type { Experiment } from '../config/schema.js';
 import { isSimulated } from '../models/registry.js';
 import type { CacheOptions } from '../models/cache.js';
 import type { RateLimiterRegistry } from '../models/rate-limit.js';
-import { loadSuites, SuiteOptionsError } from '../registry/suites.js';
+import { loadExperimentSuites, SuiteOptionsError } from '../registry/suites.js';
 import { driftedIn } from '../schedule/schedule.js';
 import { buildRunPlan, PlanError, plannedTrials, type RunPlan } from '../schedule/plan.js';
 import { isTrain } from '../core/slices.js';
@@ -112,11 +112,12 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   // Everything that can fail on bad input fails here, before anything is written.
   let suites: Map<string, Suite>;
   try {
-    suites = await loadSuites(experiment.suites, experiment.suite_options ?? {});
+    suites = await loadExperimentSuites(experiment);
   } catch (error) {
     throw error instanceof SuiteOptionsError ? new RunSetupError(error.message) : error;
   }
   checkUniqueTaskIds(suites);
+  refuseSimWithoutPolicy(experiment, suites);
   const cache = options.cache ?? stored?.cache;
   let plan: RunPlan;
   try {
@@ -379,6 +380,17 @@ function charge(spend: { cost: number; tokens: number }, record: TrialRecord): v
   spend.cost += record.cost_usd + (record.arm_usage?.cost_usd ?? 0);
   spend.tokens +=
     record.input_tokens + record.output_tokens + (record.arm_usage ? record.arm_usage.input_tokens + record.arm_usage.output_tokens : 0);
+}
+
+/** A suite without a sim policy runs on real models only: a sim run of it is refused before anything is written. */
+function refuseSimWithoutPolicy(experiment: Experiment, suites: ReadonlyMap<string, Suite>): void {
+  if (!isSimulated(experiment.model)) return;
+  const without = [...suites.values()].filter((s) => !s.simPolicy).map((s) => s.name);
+  if (without.length === 0) return;
+  throw new RunSetupError(
+    `suite${without.length > 1 ? 's' : ''} ${without.join(', ')} ${without.length > 1 ? 'have' : 'has'} no sim policy: the sim model (${experiment.model}) cannot do ${without.length > 1 ? 'their' : 'its'} tasks. ` +
+      'Run with a real model (model: anthropic:<model-id> or openai:<model>), or give the suite a simPolicy.',
+  );
 }
 
 function checkUniqueTaskIds(suites: ReadonlyMap<string, Suite>): void {

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import { absoluteRef } from '../../registry/external.js';
 import type { CommandModule } from 'yargs';
 import { readExperimentFile, validateExperiment, type ExperimentOverrides } from '../../config/load.js';
-import { knownNames, requestedSuites } from '../known-names.js';
+import { baseDirOf, knownNames, requestedArms, requestedSuites } from '../known-names.js';
 import { executeRun, isRunDir } from '../../runner/runner.js';
 import { finishRun } from '../finish.js';
 import { progressFor } from '../progress-choice.js';
@@ -22,8 +23,9 @@ interface RunArgs extends CacheArgs, ExecutorArgs {
   progress?: 'auto' | 'bar' | 'lines' | 'none';
 }
 
+// Paths given on the command line (--suites ./my-suite) are relative to the working directory.
 const list = (value: string | undefined): string[] | undefined =>
-  value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
+  value === undefined ? undefined : value.split(',').map((s) => absoluteRef(s.trim(), process.cwd())).filter(Boolean);
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <file>',
@@ -59,7 +61,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const cache = cacheOptionsFrom(args);
     const executor = executorFrom(args);
     const raw = readExperimentFile(args.file);
-    const experiment = validateExperiment(args.file, raw, overrides, await knownNames(requestedSuites(raw, overrides.suites)));
+    const known = await knownNames(requestedSuites(raw, overrides.suites), requestedArms(raw, overrides.arms), baseDirOf(raw));
+    const experiment = validateExperiment(args.file, raw, overrides, known);
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
     const runDir = args.out ?? join('runs', `${experiment.name}-${stamp}`);
     // An existing run is resumed when this file has its configuration, and refused (nothing changed) otherwise.
