@@ -58,7 +58,10 @@ export function parseOptions(schema: ZodType | undefined, options: Record<string
     return fail(path ? `${path}.${key}` : key, `unknown option${known.length ? `; expected one of ${known.join(', ')}` : ''}`);
   }
   const received = valueAt(options, issue.path);
-  return fail(path, received === undefined && issue.code === 'invalid_type' ? `required option missing: ${issue.message}` : `${issue.message}${received !== undefined ? `, got ${JSON.stringify(received)}` : ''}`);
+  // zod's own wording starts "Invalid input"; a schema's custom message (e.g. "path is required: ...") says it better.
+  const own = !issue.message.startsWith('Invalid input');
+  if (received === undefined && issue.code === 'invalid_type') return fail(path, own ? issue.message : `required option missing: expected ${issue.expected}`);
+  return fail(path, `${issue.message}${received !== undefined ? `, got ${JSON.stringify(received)}` : ''}`);
 }
 
 function fail(field: string, expected: string): never {

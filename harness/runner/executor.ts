@@ -12,6 +12,7 @@ import type { Arm, ArtifactStore, MemoryFiles } from '../core/arm.js';
 import type { ModelClient } from '../core/messages.js';
 import type { TrialKey, TrialRecord } from '../core/records.js';
 import type { TrialLabels } from './trial.js';
+import type { ArtifactsTarget } from './artifacts.js';
 import type { Suite, Task } from '../core/suite.js';
 import { resolveArms, type Experiment, type ResolvedArm } from '../config/schema.js';
 import { createModel } from '../models/registry.js';
@@ -38,6 +39,8 @@ export interface TrialJob {
   transcriptRef: string;
   /** Slice, order and task set of the trial (issue 11: harness/schedule/plan.ts); eval and retest trials are read-only. */
   labels?: TrialLabels;
+  /** Where to keep what the trial produced (an absolute folder: on a worker, a path on the worker's disk). */
+  artifacts?: ArtifactsTarget;
 }
 
 export interface TrialResult {
@@ -191,6 +194,7 @@ export function localExecutor(setup: RunSetup, artifacts?: (arm: LoadedArm, repl
         seedKey: job.seedKey,
         transcriptRef: job.transcriptRef,
         ...(job.labels ? { labels: job.labels } : {}),
+        ...(job.artifacts ? { artifacts: job.artifacts } : {}),
       });
     },
     close: async () => {},

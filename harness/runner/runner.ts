@@ -35,6 +35,7 @@ import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storag
 import { RunDir, repairJsonLines, writeJsonAtomic, writeJsonAtomicAsync } from '../storage/run-dir.js';
 import { ArmSetupError, localExecutor, prepareRun, type LoadedArm, type RunSetup, type TrialExecutor } from './executor.js';
 import { drainTrialCleanups } from './trial.js';
+import { DEFAULT_ARTIFACTS_MAX_BYTES, type ArtifactsTarget, type KeepArtifacts } from './artifacts.js';
 import { redactMemory } from '../security/redact.js';
 import type { ProgressSink } from './progress.js';
 import { silentProgress } from './progress.js';
@@ -61,6 +62,8 @@ export interface RunOptions {
   rateLimiters?: RateLimiterRegistry;
   /** Resume under another harness version (`resume --allow-harness-change`): recorded in the manifest. */
   allowHarnessChange?: boolean;
+  /** What to keep of each trial's output files (`--keep-artifacts`, `--artifacts-max-mb`); a resume keeps the run's unless given. */
+  artifacts?: { keep?: KeepArtifacts; maxBytes?: number };
 }
 
 export interface RunOutcome {
@@ -161,6 +164,13 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     manifest = newManifest(basename(options.runDir), experiment, suites, isSimulated(experiment.model));
     dir.event('run_started', { name: experiment.name, config_hash: manifest.config_hash });
   }
+  manifest.artifacts = {
+    ...(manifest.artifacts ?? { keep: 'all', max_bytes: DEFAULT_ARTIFACTS_MAX_BYTES }),
+    ...(options.artifacts?.keep ? { keep: options.artifacts.keep } : {}),
+    ...(options.artifacts?.maxBytes !== undefined ? { max_bytes: options.artifacts.maxBytes } : {}),
+  };
+  // A resume that raises the cap lets later trials keep their files again.
+  if (manifest.artifacts.cap_reached_at && options.artifacts?.maxBytes !== undefined) delete manifest.artifacts.cap_reached_at;
   if (cache) {
     manifest.cache = { dir: cache.dir, mode: cache.mode };
     dir.event('response_cache', manifest.cache);
@@ -179,6 +189,21 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
 
   const done = new Map<string, TrialRecord>();
   for (const record of dir.trials()) if (record.error_class !== 'infra') done.set(trialId(record), record);
+  const artifactsPolicy = manifest.artifacts;
+  let keptBytes = [...done.values()].reduce((sum, r) => sum + (r.artifacts?.bytes ?? 0), 0);
+  /** Where a trial keeps its output files, with what is left of the run's cap; undefined when nothing is kept. */
+  const artifactsFor = (key: TrialKey): ArtifactsTarget | undefined => {
+    if (artifactsPolicy.keep === 'none' || artifactsPolicy.cap_reached_at || keptBytes >= artifactsPolicy.max_bytes) return undefined;
+    const ref = dir.artifactsRef(key);
+    return { dir: join(options.runDir, ref), ref, keep: artifactsPolicy.keep, max_bytes: artifactsPolicy.max_bytes - keptBytes };
+  };
+  const countArtifacts = (record: TrialRecord): void => {
+    keptBytes += record.artifacts?.bytes ?? 0;
+    if ((record.artifacts?.capped || keptBytes >= artifactsPolicy.max_bytes) && !artifactsPolicy.cap_reached_at) {
+      artifactsPolicy.cap_reached_at = trialId(record);
+      dir.event('artifacts_cap_reached', { max_bytes: artifactsPolicy.max_bytes, kept_bytes: keptBytes, at_trial: trialId(record) });
+    }
+  };
 
   // Chains (replicate x order) and their sessions: train, eval and retest slots (harness/schedule/plan.ts).
   const chains = new Map(plan.chains.map((c) => [c.replicate, c]));
@@ -225,7 +250,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
             if (stopReason) return undefined;
             const seedKey = `${experiment.seed}:r${replicate}:s${session}:${slot}:${task.id}`;
             const transcriptPath = dir.transcriptPath(key);
+            const artifacts = artifactsFor(key);
             const { record, transcript } = await executor.runTrial({
+              ...(artifacts ? { artifacts } : {}),
               key,
               memoryText: arm.contextFor(task, sessionMemory),
               ...(arm.memoryStats ? { memoryStats: arm.memoryStats(task, sessionMemory) } : {}),
@@ -248,6 +275,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
             await writeJsonAtomicAsync(transcriptPath, transcript);
             dir.appendTrial(record);
             dir.event('trial_finished', { trial: trialId(key), success: record.success, error_class: record.error_class });
+            countArtifacts(record);
             charge(spend, record);
             progress.trialDone(record);
             return record;
@@ -350,6 +378,11 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     message = `${consolidationsBlocked} consolidation(s) failed for infrastructure reasons (provider); their sessions were not consolidated. Run \`dreambench resume ${options.runDir}\` to retry them.`;
   } else {
     manifest.status = 'completed';
+  }
+  if (artifactsPolicy.cap_reached_at) {
+    warnings.push(
+      `kept artifacts reached the run's cap of ${(artifactsPolicy.max_bytes / 1024 ** 2).toFixed(0)} MB at trial ${artifactsPolicy.cap_reached_at}: later trials keep none (raise it with --artifacts-max-mb)`,
+    );
   }
   if (message) manifest.stop_reason = message;
   else delete manifest.stop_reason;

@@ -37,6 +37,8 @@ export interface Manifest {
    * internals the agent never saw, and the run is invalid (see `invalid`).
    */
   leak_scan?: { status: 'clean' | 'leak'; at: string; snapshots: number; markers: number; leaks: number; seen: number };
+  /** What the run keeps of each trial's output files (harness/runner/artifacts.ts), and when its size cap was reached. */
+  artifacts?: { keep: 'all' | 'failed' | 'none'; max_bytes: number; cap_reached_at?: string };
   /** Set when the run's results must not be used, with the reason (e.g. a memory leak). */
   invalid?: string;
   /** Resumes under another harness version or commit (`resume --allow-harness-change`), oldest first. */

@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { ConfigureContext, Suite, ValidationIssue } from '../../harness/core/suite.js';
 import { sourcePath } from '../../harness/core/paths.js';
+import { parseOptions } from '../../harness/core/options.js';
 import { createCodingEnvironment } from '../_coding/environment.js';
 import { codingPitfalls } from '../_coding/pitfalls.js';
 import { problemOf } from '../_coding/problem.js';
@@ -65,7 +66,7 @@ function configuredSuite(data: CustomData): Suite {
 
 /** Options arrive validated by `options` (the engine parses them); the path resolves against the experiment file's folder. */
 function configure(raw: Record<string, unknown>, context?: ConfigureContext): Suite {
-  const { path } = options.parse(raw);
+  const { path } = parseOptions(options, raw) as z.output<typeof options>;
   const baseDir = context?.baseDir ?? process.cwd();
   const file = resolve(baseDir, path);
   if (!existsSync(file)) throw new Error(`path: ${file} does not exist (paths in suite_options are relative to the experiment file, in ${baseDir})`);

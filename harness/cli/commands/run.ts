@@ -8,8 +8,9 @@ import { finishRun } from '../finish.js';
 import { progressFor } from '../progress-choice.js';
 import { cacheOptionsFrom, describeCache, withCacheFlags, type CacheArgs } from '../cache-flags.js';
 import { executorFrom, withExecutorFlags, type ExecutorArgs } from '../executor-flags.js';
+import { artifactsOptionsFrom, withArtifactsFlags, type ArtifactsArgs } from '../artifacts-flags.js';
 
-interface RunArgs extends CacheArgs, ExecutorArgs {
+interface RunArgs extends CacheArgs, ExecutorArgs, ArtifactsArgs {
   file: string;
   out?: string;
   model?: string;
@@ -31,7 +32,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <file>',
   describe: 'Run an experiment file (YAML or JSON) and write a run directory with a report',
   builder: (y) =>
-    withExecutorFlags(withCacheFlags(y))
+    withArtifactsFlags(withExecutorFlags(withCacheFlags(y)))
       .positional('file', { type: 'string', demandOption: true, describe: 'experiment file (.yaml, .yml or .json)' })
       .option('out', { type: 'string', describe: 'run directory to create (default: runs/<name>-<timestamp>)' })
       .option('model', { type: 'string', describe: 'agent model, overrides the file: sim:<profile>, anthropic:<model-id> or openai:<model>' })
@@ -71,6 +72,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       runDir,
       experiment,
       progress: progressFor(args.progress ?? 'auto'),
+      artifacts: artifactsOptionsFrom(args),
       ...(cache ? { cache } : {}),
       ...(executor ? { executor } : {}),
     });
