@@ -2,7 +2,7 @@
 // module default-exports a `Suite`; the engine never names a suite in its own code.
 
 import type { ZodType } from 'zod';
-import type { ToolSpec } from './messages.js';
+import type { ModelRequest, ModelResponse, ToolSpec } from './messages.js';
 import type { SimPolicy } from '../models/sim/policy.js';
 
 export interface Family {
@@ -103,6 +103,11 @@ export interface EnvironmentContext {
   session: number;
   /** Pitfall ids whose drift is active in this session. */
   drifted: ReadonlySet<string>;
+  /**
+   * A call to the run's grader model, for checkers that grade with a model (a rubric). Recorded in
+   * the transcript and charged to the trial. Absent where no model is at hand (e.g. `tasks check`).
+   */
+  grade?(request: ModelRequest): Promise<ModelResponse>;
 }
 
 /** One problem in a suite's data files: which file, where in it, and what was expected. */

@@ -94,7 +94,12 @@ class Driver implements TrialDriver {
   async attempt(extraContext?: string): Promise<AttemptOutcome> {
     const { task, suite, key } = this.input;
     const workdir = await mkdtemp(join(tmpdir(), 'dreambench-trial-'));
-    const environment = await suite.createEnvironment(task, { workdir, session: key.session, drifted: this.input.drifted });
+    const environment = await suite.createEnvironment(task, {
+      workdir,
+      session: key.session,
+      drifted: this.input.drifted,
+      grade: (request) => this.call('grader', request, 'grade', 'checker'),
+    });
     const attempt: Attempt = { workdir, environment, system: [], messages: [], turns: [], subagents: [], reported: { turns: 0, tool_calls: 0 } };
     this.attempts.push(attempt);
     const memory = [this.input.memoryText, extraContext ?? ''].filter((t) => t.trim()).join('\n\n');

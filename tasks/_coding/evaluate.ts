@@ -2,6 +2,7 @@
 // run fails for one of the environment's known reasons (a third-party import, a helper module, a
 // read of standard input), which one.
 
+import { reportsFailedAssertion } from './assertions.js';
 import { randomBytes } from 'node:crypto';
 import { builtinModules } from 'node:module';
 import { findInterpreter, runSandboxed, type SandboxResult } from '../../harness/sandbox/sandbox.js';
@@ -80,7 +81,8 @@ export function diagnose(stderr: string, language: Language, workspace: readonly
 function report(result: SandboxResult, program: Program, language: Language, workspace: readonly string[], solution: string, withExamples: boolean): RunReport {
   const lines = result.stdout.split('\n');
   const markerLine = lines.findIndex((l) => l.startsWith(program.marker));
-  const completed = markerLine >= 0 && result.exitCode === 0 && !result.timedOut;
+  // A printed failed assertion (console.assert only prints) fails the run even with exit status 0.
+  const completed = markerLine >= 0 && result.exitCode === 0 && !result.timedOut && !reportsFailedAssertion(result.stdout, result.stderr);
   let examples: ExampleOutcome[] | undefined;
   if (withExamples && markerLine >= 0) {
     try {
