@@ -154,6 +154,12 @@ export interface Suite {
    * the experiment sets none, and it throws an Error naming the option when they are wrong or missing.
    */
   configure?(options: Record<string, unknown>, context?: ConfigureContext): Suite;
+  /**
+   * Optional: check that the tasks can tell right from wrong (`dreambench tasks check`): a reference
+   * solution or output must pass its checker, and a stub or an empty output must fail it. Returns one
+   * verdict per task; a task that cannot be checked (no reference) says so in `skipped`.
+   */
+  checkTasks?(): Promise<TaskCheck[]>;
   /** Files or folders outside `dataDir` that also define the suite's version (hashed into the manifest), e.g. shared code or a user's task file. */
   hashPaths?: string[];
   /**
@@ -164,6 +170,15 @@ export interface Suite {
    * texts the agent is shown (prompt, files, rubric, system prompt) are not secrets and are dropped.
    */
   leakMarkers?(task: Task): Array<string | LeakMarkerSpec>;
+}
+
+/** One task's verdict from `dreambench tasks check` (Suite.checkTasks). */
+export interface TaskCheck {
+  task: string;
+  /** Every problem found (e.g. "the canonical solution fails: ..."); empty when the task is sound. */
+  problems: string[];
+  /** Why the task could not be checked (e.g. no reference output). */
+  skipped?: string;
 }
 
 /** Where the experiment that configures a suite lives. */

@@ -21,6 +21,7 @@ import { CODING_SYSTEM_PROMPT } from '../_coding/prompt.js';
 import { makeCodingPolicy } from '../_coding/sim-policy.js';
 import { loadCodingTasks, SUITE, validateCodingTasks, type CustomData } from './data.js';
 import { codingLeakMarkers } from '../_coding/leak-markers.js';
+import { checkCodingTasks } from '../_coding/check-tasks.js';
 
 const options = z.strictObject({
   path: z
@@ -60,6 +61,7 @@ function configuredSuite(data: CustomData): Suite {
     configure,
     // The leak scan (harness/controls/leak-scan.ts): the reference solution and hidden tests never belong in memory.
     leakMarkers: (task) => codingLeakMarkers(problemOf(task), data.canonical.get(task.id)),
+    checkTasks: () => checkCodingTasks(data.tasks, data.canonical),
   };
   return suite;
 }

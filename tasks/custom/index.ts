@@ -17,6 +17,7 @@ import { parseOptions } from '../../harness/core/options.js';
 import { loadCustomTasks, SUITE, validateCustomTasks, type CustomData } from './data.js';
 import { createCustomEnvironment } from './environment.js';
 import { makeCustomPolicy } from './sim-policy.js';
+import { checkCustomTasks } from './check-tasks.js';
 
 const SYSTEM_PROMPT = `You do tasks for a team in a workspace of files. Read the instructions and the files you are given, use the tools to do the work, and finish with submit. Do exactly what is asked; keep answers to the form the instructions ask for.`;
 
@@ -46,6 +47,7 @@ function configuredSuite(data: CustomData): Suite {
     tasks: data.tasks,
     createEnvironment: (task, context) => createCustomEnvironment(task, data.specs.get(task.id)!, context),
     simPolicy: makeCustomPolicy((prompt) => byPrompt.get(prompt) ?? [...byPrompt].find(([p]) => prompt.includes(p))?.[1]),
+    checkTasks: () => checkCustomTasks(data),
     // The reference output is what a grader compares with: it never belongs in memory.
     leakMarkers: (task) => {
       const spec = data.specs.get(task.id);
