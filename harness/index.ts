@@ -17,6 +17,7 @@ export type {
   Pitfall,
   Suite,
   Task,
+  TaskCheck,
   ToolOutcome,
   ValidationIssue,
 } from './core/suite.js';
