@@ -12,6 +12,7 @@ import { formatIssue, shownPath } from '../../core/data-files.js';
 import { loadAllSuites } from '../../registry/suites.js';
 import { EXIT, UsageError } from '../exit.js';
 import { tasksCheckCommand } from './tasks-check.js';
+import { tasksImportCommand } from './tasks-import.js';
 
 interface ListArgs {
   suite?: string;
@@ -210,6 +211,7 @@ export const tasksCommand: CommandModule<object, object> = {
         handler: (args) => validate(args),
       })
       .command(tasksCheckCommand)
-      .demandCommand(1, 'Name a tasks command: list, validate or check.'),
+      .command(tasksImportCommand)
+      .demandCommand(1, 'Name a tasks command: list, validate, check or import.'),
   handler: () => undefined,
 };
