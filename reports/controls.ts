@@ -22,7 +22,7 @@ import { passKFromRows } from '../harness/stats/passk.js';
 import { nestedVariance, rateNoise, type NestedVariance } from '../harness/stats/variance.js';
 import type { LeakScanResult } from '../harness/controls/leak-scan.js';
 import { scanRun } from '../harness/controls/leak-scan.js';
-import { loadSuites } from '../harness/registry/suites.js';
+import { loadExperimentSuites } from '../harness/registry/suites.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunData } from './run-data.js';
@@ -470,7 +470,7 @@ export { mainTrials, curveTrials, curveSlice };
 export async function writeControlsReport(data: RunData): Promise<{ model: ControlsModel; markdown: string; banner: string; jsonPath: string }> {
   let leak: LeakScanResult | { status: 'unknown'; headline: string } | null = null;
   try {
-    const suites = await loadSuites(data.manifest.experiment.suites, data.manifest.experiment.suite_options ?? {});
+    const suites = await loadExperimentSuites(data.manifest.experiment);
     leak = scanRun(data.root, suites.values(), data.trials, data.snapshots);
   } catch (error) {
     const recorded = data.manifest.leak_scan;

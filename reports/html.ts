@@ -56,6 +56,7 @@ export const TRIAL_COLUMNS = [
   'pitfalls_avoided',
   'transcript',
   'grader',
+  'artifacts',
 ] as const;
 
 /** A text, or the index of a long text in the payload's shared pool (transcripts repeat the system prompt, the memory and the task files). */
@@ -258,6 +259,7 @@ function trialRows(trials: readonly TrialRecord[]): unknown[][] {
     t.pitfalls_avoided,
     t.transcript,
     graderVerdictOf(t) === undefined ? null : graderVerdictOf(t) ? 1 : 0,
+    t.artifacts ? t.artifacts.dir : null,
   ]);
 }
 

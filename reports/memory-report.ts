@@ -40,7 +40,7 @@ function readSnapshots(runDir: string): Map<string, Map<number, Map<number, Memo
 export async function memoryMetricsForRun(runDir: string, manifest: Manifest, trials: readonly TrialRecord[]): Promise<MemoryMetrics> {
   let pitfalls: Pitfall[] = [];
   try {
-    pitfalls = [...(await loadSuites(manifest.experiment.suites)).values()].flatMap((s) => s.pitfalls);
+    pitfalls = [...(await loadSuites(manifest.experiment.suites, undefined, manifest.experiment.base_dir)).values()].flatMap((s) => s.pitfalls);
   } catch {
     // A suite no longer installed: sizes and churn are still reported; precision and recall need the table.
   }

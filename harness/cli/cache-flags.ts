@@ -1,5 +1,6 @@
 // --cache DIR and --replay, shared by `run` and `resume` (see harness/models/cache.ts).
 
+import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { newCacheStats, type CacheOptions } from '../models/cache.js';
 import { UsageError } from './exit.js';
@@ -25,7 +26,8 @@ export function withCacheFlags<T>(y: Argv<T>): Argv<T & CacheArgs> {
 export function cacheOptionsFrom(args: CacheArgs): CacheOptions | undefined {
   if (args.replay && !args.cache) throw new UsageError('--replay needs --cache DIR: the folder to replay the replies from');
   if (!args.cache) return undefined;
-  return { dir: args.cache, mode: args.replay ? 'replay' : 'record', stats: newCacheStats() };
+  // Absolute, so that a resume from another directory finds the same cache (the manifest records it).
+  return { dir: resolve(args.cache), mode: args.replay ? 'replay' : 'record', stats: newCacheStats() };
 }
 
 export function describeCache(options: CacheOptions | undefined): string {

@@ -3,9 +3,12 @@
 // names the file, the field path and what was expected.
 
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type { z, ZodType } from 'zod';
 import { experimentSchema, resolveArms, type Experiment } from './schema.js';
+import { absoluteRef } from '../registry/external.js';
+import { OptionsError, parseOptions } from '../core/options.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -31,8 +34,15 @@ export interface ExperimentOverrides {
 }
 
 export interface KnownNames {
+  /** Suite references that load: built-in names, and the experiment's external suites (absolute paths, package names). */
   suites: string[];
   arms: string[];
+  /** External references (and built-ins) by reference: the suite's own name, and its options schema when it declares one. */
+  suiteRefs?: Map<string, { name: string; options?: ZodType; configurable: boolean }>;
+  /** Options schemas of the arms an experiment names, by reference. */
+  armOptions?: Map<string, ZodType>;
+  /** References that failed to load, with why (reported against the field that names them). */
+  loadErrors?: Map<string, string>;
   /** suite -> families and pitfall ids (with whether they declare a drift), and task ids with their family when known. */
   suiteDetails?: Map<string, { families: string[]; pitfalls: Map<string, { drift: boolean }>; tasks?: Map<string, string> }>;
 }
@@ -65,7 +75,34 @@ export function readExperimentFile(file: string): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError(file, '', 'expected a mapping of experiment fields (name, seed, model, suites, arms, ...)');
   }
-  return value;
+  return anchorPaths(value as Record<string, unknown>, dirname(resolve(file)));
+}
+
+/**
+ * Paths in an experiment are relative to its file: suite and arm paths are made absolute here, and
+ * `base_dir` records the file's folder (suite options such as a task file resolve against it), so
+ * the manifest finds every input again from any working directory.
+ */
+export function anchorPaths(raw: Record<string, unknown>, baseDir: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw, base_dir: baseDir };
+  if (Array.isArray(raw.suites)) out.suites = raw.suites.map((s) => (typeof s === 'string' ? absoluteRef(s, baseDir) : s));
+  if (Array.isArray(raw.arms)) {
+    out.arms = raw.arms.map((entry) => {
+      if (typeof entry === 'string') return absoluteRef(entry, baseDir);
+      if (entry && typeof entry === 'object' && typeof (entry as { arm?: unknown }).arm === 'string') {
+        const arm = (entry as { arm: string }).arm;
+        const anchored = absoluteRef(arm, baseDir);
+        // A path's default name is its last part: keep the name it had as written.
+        return anchored === arm ? entry : { name: defaultName(arm), ...(entry as object), arm: anchored };
+      }
+      return entry;
+    });
+  }
+  return out;
+}
+
+function defaultName(ref: string): string {
+  return resolveArms([ref])[0]!.name;
 }
 
 export function applyOverrides(raw: unknown, overrides: ExperimentOverrides): Record<string, unknown> {
@@ -185,16 +222,35 @@ export function validateExperiment(
   };
 
   experiment.suites.forEach((suite, i) => {
-    if (!known.suites.includes(suite)) fail(`suites[${i}]`, `unknown suite "${suite}"; expected one of ${known.suites.join(', ')}`);
+    const loadError = known.loadErrors?.get(suite);
+    if (loadError) fail(`suites[${i}]`, loadError);
+    if (!known.suites.includes(suite)) fail(`suites[${i}]`, `unknown suite "${suite}"; expected one of ${known.suites.join(', ')}, a path (./my-suite) or an installed npm package`);
   });
   if (new Set(experiment.suites).size !== experiment.suites.length) fail('suites', 'each suite at most once');
-  for (const name of Object.keys(experiment.suite_options ?? {})) {
-    if (!experiment.suites.includes(name)) fail(`suite_options.${name}`, `options for a suite the experiment does not run; expected one of ${experiment.suites.join(', ')}`);
+  const suiteName = (ref: string): string => known.suiteRefs?.get(ref)?.name ?? ref;
+  const runNames = experiment.suites.map(suiteName);
+  for (const [name, options] of Object.entries(experiment.suite_options ?? {})) {
+    const ref = experiment.suites.find((r) => r === name || suiteName(r) === name);
+    if (ref === undefined) fail(`suite_options.${name}`, `options for a suite the experiment does not run; expected one of ${runNames.join(', ')}`);
+    const info = known.suiteRefs?.get(ref!);
+    if (info && !info.configurable) fail(`suite_options.${name}`, `suite "${name}" takes no options`);
+    if (info?.options) checkOptions(info.options, options, `suite_options.${name}`, fail);
+  }
+  // A suite with a schema and a required option must be given one even when suite_options omits it.
+  for (const ref of experiment.suites) {
+    const info = known.suiteRefs?.get(ref);
+    if (info?.options && info.configurable && !(info.name in (experiment.suite_options ?? {})) && !(ref in (experiment.suite_options ?? {}))) {
+      checkOptions(info.options, {}, `suite_options.${info.name}`, fail);
+    }
   }
 
   const arms = resolveArms(experiment.arms);
   const seen = new Set<string>();
   arms.forEach((arm, i) => {
+    const loadError = known.loadErrors?.get(arm.arm);
+    if (loadError) fail(typeof experiment.arms[i] === 'string' ? `arms[${i}]` : `arms[${i}].arm`, loadError);
+    const schema = known.armOptions?.get(arm.arm);
+    if (schema) checkOptions(schema, arm.options, typeof experiment.arms[i] === 'string' ? `arms[${i}]` : `arms[${i}].options`, fail);
     if (!known.arms.includes(arm.arm)) {
       const hint = closest(arm.arm, known.arms);
       fail(`arms[${i}]`, `unknown arm "${arm.arm}"${hint ? ` (did you mean "${hint}"?)` : ''}; expected one of ${known.arms.join(', ')}`);
@@ -233,6 +289,16 @@ export function validateExperiment(
     checkControls(experiment, undefined, known, fail);
   }
   return experiment;
+}
+
+/** Options against a suite's or an arm's schema; a problem fails at `field` plus the option's own path. */
+function checkOptions(schema: ZodType, options: Record<string, unknown>, field: string, fail: (field: string, expected: string) => never): void {
+  try {
+    parseOptions(schema, options);
+  } catch (error) {
+    if (!(error instanceof OptionsError)) throw error;
+    fail(error.field ? `${field}.${error.field}` : field, error.expected);
+  }
 }
 
 /**

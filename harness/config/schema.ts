@@ -13,10 +13,10 @@ export const modelSpec = z
   .describe('sim:<profile>[?param=value&...], anthropic:<model-id> or openai:<model> (an OpenAI-compatible server at OPENAI_BASE_URL)');
 
 export const armEntry = z.union([
-  z.string().min(1).describe('an arm folder name under baselines/, e.g. stateless'),
+  z.string().min(1).describe('an arm folder name under baselines/ (e.g. stateless), a path to an arm of your own (./my-arm, relative to this file) or an installed npm package'),
   z
     .object({
-      arm: z.string().min(1).describe('the arm folder name under baselines/'),
+      arm: z.string().min(1).describe('the arm folder name under baselines/, a path (./my-arm, relative to this file) or an installed npm package name'),
       name: z
         .string()
         .regex(/^[A-Za-z0-9._+-]+$/, 'letters, digits, dot, dash, underscore or plus (e.g. dreaming+outcomes)')
@@ -180,7 +180,10 @@ export const experimentSchema = z
     seed: z.number().int().nonnegative().describe('master seed: schedule and sim draws derive from it'),
     model: modelSpec.describe('the agent model'),
     grader_model: modelSpec.optional().describe('model for graders and dreaming (default: model)'),
-    suites: z.array(z.string().min(1)).min(1).describe('suite folder names under tasks/'),
+    suites: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('suite folder names under tasks/, paths to suites of your own (./my-suite, relative to this file) or installed npm package names'),
     arms: z.array(armEntry).min(1).describe('arms to compare; the first is the reference arm'),
     sessions: positiveInt.max(1000).describe('sessions per (arm, replicate)'),
     tasks_per_session: positiveInt.max(10000),
@@ -191,7 +194,11 @@ export const experimentSchema = z
     suite_options: z
       .record(z.string().min(1), z.record(z.string(), z.unknown()))
       .optional()
-      .describe('options per suite, by suite name, for suites that take options (e.g. coding-custom: {path: my-tasks.jsonl})'),
+      .describe('options per suite, by suite name, for suites that take options (e.g. coding-custom: {path: my-tasks.jsonl}); relative paths resolve against this file'),
+    base_dir: z
+      .string()
+      .optional()
+      .describe('set by dreambench, not by you: the absolute folder of the experiment file, against which relative paths resolve (so a run resumes from any directory)'),
     ci: ciSchema.optional().describe('thresholds for `dreambench compare` in CI (flags override them)'),
     rate_limits: z
       .record(z.string().min(1), rateLimitSchema)
@@ -237,10 +244,19 @@ export interface ResolvedArm {
   options: Record<string, unknown>;
 }
 
+/** The name an arm entry gets without an explicit `name`: a built-in arm's folder, or the last part of a path or package name (./arms/my-arm -> my-arm). */
+export function defaultArmName(ref: string): string {
+  if (!/[/\\]/.test(ref)) return ref;
+  const parts = ref.replace(/\\/g, '/').split('/').filter((p) => p && p !== '.' && p !== '..');
+  let last = parts.at(-1) ?? ref;
+  if (/^index\.[cm]?[jt]s$/.test(last) && parts.length > 1) last = parts.at(-2)!;
+  return last.replace(/\.[cm]?[jt]s$/, '');
+}
+
 export function resolveArms(entries: readonly ArmEntry[]): ResolvedArm[] {
   return entries.map((entry) =>
     typeof entry === 'string'
-      ? { name: entry, arm: entry, options: {} }
-      : { name: entry.name ?? entry.arm, arm: entry.arm, options: entry.options },
+      ? { name: defaultArmName(entry), arm: entry, options: {} }
+      : { name: entry.name ?? defaultArmName(entry.arm), arm: entry.arm, options: entry.options },
   );
 }

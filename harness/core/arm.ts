@@ -5,6 +5,7 @@
 // was after session s-1, and what the arm learns from them is folded in at the session's end, in
 // schedule order. That makes results independent of concurrency and lets a killed run resume exactly.
 
+import type { ZodType } from 'zod';
 import type { CallPurpose, ModelClient, ModelRequest, ModelResponse, Usage } from './messages.js';
 import type { CheckResult, Environment, Task } from './suite.js';
 import type { TrialRecord } from './records.js';
@@ -283,6 +284,13 @@ export interface ArmFactory {
   description: string;
   /** Folder under the run directory for this arm's artifacts (default: the arm name). */
   artifactsFolder?: string;
+  /**
+   * The options it takes (an experiment's `arms[i].options`), as a zod schema: the engine validates
+   * them with it (errors name the experiment file and the field), passes the parsed value (defaults
+   * filled in) to `create` and `parts`, and merges it into the experiment's JSON Schema. Without it,
+   * `create` gets the options as written and checks them itself.
+   */
+  options?: ZodType;
   /**
    * Arms this arm is built from (e.g. compose's memory, loop and orchestration parts), by folder name.
    * The engine loads their factories and passes them to `create` (createArm in harness/registry/arms.ts).

@@ -96,6 +96,19 @@ export interface TrialRecord extends TrialKey {
   /** Orchestrated trials (a lead with specialists): tokens, cost and turns per agent role, over all attempts. */
   agents?: AgentAccount[];
   transcript: string;
+  /** What the trial produced, kept in the run directory (harness/runner/artifacts.ts); absent when nothing was kept. */
+  artifacts?: KeptArtifacts;
+}
+
+/** A trial's kept output files: artifacts/<arm>/r<rep>/s<session>/<slot>-<task>/ in the run directory. */
+export interface KeptArtifacts {
+  /** The folder, relative to the run directory. */
+  dir: string;
+  files: number;
+  bytes: number;
+  /** The run's size cap was reached: `skipped` produced files were not kept. */
+  capped?: true;
+  skipped?: number;
 }
 
 export interface AgentAccount {

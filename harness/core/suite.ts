@@ -1,7 +1,8 @@
 // The contract between the engine and a task suite. A suite is a folder under tasks/ whose index
 // module default-exports a `Suite`; the engine never names a suite in its own code.
 
-import type { ToolSpec } from './messages.js';
+import type { ZodType } from 'zod';
+import type { ModelRequest, ModelResponse, ToolSpec } from './messages.js';
 import type { SimPolicy } from '../models/sim/policy.js';
 
 export interface Family {
@@ -108,6 +109,11 @@ export interface EnvironmentContext {
   session: number;
   /** Pitfall ids whose drift is active in this session. */
   drifted: ReadonlySet<string>;
+  /**
+   * A call to the run's grader model, for checkers that grade with a model (a rubric). Recorded in
+   * the transcript and charged to the trial. Absent where no model is at hand (e.g. `tasks check`).
+   */
+  grade?(request: ModelRequest): Promise<ModelResponse>;
 }
 
 /** One problem in a suite's data files: which file, where in it, and what was expected. */
@@ -130,8 +136,17 @@ export interface Suite {
   pitfalls: Pitfall[];
   tasks: Task[];
   createEnvironment(task: Task, context: EnvironmentContext): Promise<Environment>;
-  /** How the built-in `sim` model does this suite's tasks (without knowing the pitfalls). */
-  simPolicy: SimPolicy;
+  /**
+   * How the built-in `sim` model does this suite's tasks (without knowing the pitfalls). Optional: a
+   * suite without one runs on real models only, and a run of it on a sim model is refused up front.
+   */
+  simPolicy?: SimPolicy;
+  /**
+   * The options it takes (`suite_options.<suite>`), as a zod schema: the engine validates them with it
+   * (errors name the experiment file and the field), passes the parsed value (defaults filled in) to
+   * `configure`, and merges it into the experiment's JSON Schema (`dreambench schema --experiment FILE`).
+   */
+  options?: ZodType;
   /**
    * Optional: check data files against the suite's schemas without running anything (`dreambench
    * tasks validate`). `target` is a data directory (the suite's own folder, its data/ folder, or a
@@ -144,7 +159,13 @@ export interface Suite {
    * configured with them. The runner calls it for every suite of a run that has it, with `{}` when
    * the experiment sets none, and it throws an Error naming the option when they are wrong or missing.
    */
-  configure?(options: Record<string, unknown>): Suite;
+  configure?(options: Record<string, unknown>, context?: ConfigureContext): Suite;
+  /**
+   * Optional: check that the tasks can tell right from wrong (`dreambench tasks check`): a reference
+   * solution or output must pass its checker, and a stub or an empty output must fail it. Returns one
+   * verdict per task; a task that cannot be checked (no reference) says so in `skipped`.
+   */
+  checkTasks?(): Promise<TaskCheck[]>;
   /** Files or folders outside `dataDir` that also define the suite's version (hashed into the manifest), e.g. shared code or a user's task file. */
   hashPaths?: string[];
   /**
@@ -161,6 +182,21 @@ export interface Suite {
    * manifest and prints it.
    */
   usesSandbox?: boolean;
+}
+
+/** One task's verdict from `dreambench tasks check` (Suite.checkTasks). */
+export interface TaskCheck {
+  task: string;
+  /** Every problem found (e.g. "the canonical solution fails: ..."); empty when the task is sound. */
+  problems: string[];
+  /** Why the task could not be checked (e.g. no reference output). */
+  skipped?: string;
+}
+
+/** Where the experiment that configures a suite lives. */
+export interface ConfigureContext {
+  /** The folder of the experiment file (relative paths in options resolve against it); the working directory when there is no file. */
+  baseDir: string;
 }
 
 /** A secret text of a task, for the leak scan (Suite.leakMarkers). */

@@ -12,6 +12,7 @@ import type { Arm, ArtifactStore, MemoryFiles } from '../core/arm.js';
 import type { ModelClient } from '../core/messages.js';
 import type { TrialKey, TrialRecord } from '../core/records.js';
 import type { TrialLabels } from './trial.js';
+import type { ArtifactsTarget } from './artifacts.js';
 import type { Suite, Task } from '../core/suite.js';
 import { resolveArms, type Experiment, type ResolvedArm } from '../config/schema.js';
 import { createModel } from '../models/registry.js';
@@ -20,7 +21,8 @@ import { RateLimiterRegistry } from '../models/rate-limit.js';
 import { pricingTable, withPricingRows } from '../models/pricing.js';
 import type { BatchOptions } from '../models/anthropic/batcher.js';
 import { createArm, loadArmFactory } from '../registry/arms.js';
-import { loadSuites } from '../registry/suites.js';
+import { loadExperimentSuites } from '../registry/suites.js';
+import { OptionsError } from '../core/options.js';
 import { runTrial } from './trial.js';
 
 /** Everything one trial needs beyond the run's shared parts. JSON-serialisable. */
@@ -38,6 +40,8 @@ export interface TrialJob {
   transcriptRef: string;
   /** Slice, order and task set of the trial (harness/schedule/plan.ts); eval and retest trials are read-only. */
   labels?: TrialLabels;
+  /** Where to keep what the trial produced (an absolute folder: on a worker, a path on the worker's disk). */
+  artifacts?: ArtifactsTarget;
 }
 
 export interface TrialResult {
@@ -132,15 +136,17 @@ export async function prepareRun(experiment: Experiment, suites: Map<string, Sui
     return client;
   };
   const arms: LoadedArm[] = [];
+  const baseDir = experiment.base_dir ?? process.cwd();
   for (const spec of resolveArms(experiment.arms)) {
-    const factory = await loadArmFactory(spec.arm);
     try {
-      const arm = await createArm(factory, spec.options);
+      const factory = await loadArmFactory(spec.arm, baseDir);
+      const arm = await createArm(factory, spec.options, baseDir);
       for (const modelSpec of arm.orchestration?.models ?? []) modelFor(modelSpec);
       arm.checkRun?.({ model, graderModel });
       arms.push({ spec, arm, artifactsFolder: arm.artifactsFolder ?? factory.artifactsFolder ?? factory.name });
     } catch (error) {
-      throw new ArmSetupError(`arm "${spec.name}": ${(error as Error).message}`);
+      const field = error instanceof OptionsError ? `options${error.field ? `.${error.field}` : ''}: ` : '';
+      throw new ArmSetupError(`arm "${spec.name}": ${field}${error instanceof OptionsError ? error.expected : (error as Error).message}`);
     }
   }
   return {
@@ -160,7 +166,7 @@ export async function prepareRun(experiment: Experiment, suites: Map<string, Sui
 
 /** Loads the suites of an experiment with its suite options. */
 export function loadRunSuites(experiment: Experiment): Promise<Map<string, Suite>> {
-  return loadSuites(experiment.suites, experiment.suite_options ?? {});
+  return loadExperimentSuites(experiment);
 }
 
 /** Finds a scheduled task by id across the run's suites. */
@@ -207,6 +213,7 @@ export function localExecutor(setup: RunSetup, artifacts?: (arm: LoadedArm, repl
         seedKey: job.seedKey,
         transcriptRef: job.transcriptRef,
         ...(job.labels ? { labels: job.labels } : {}),
+        ...(job.artifacts ? { artifacts: job.artifacts } : {}),
       });
     },
     close: async () => {},

@@ -32,7 +32,7 @@ import type { Experiment } from '../config/schema.js';
 import { isSimulated } from '../models/registry.js';
 import type { CacheOptions } from '../models/cache.js';
 import type { RateLimiterRegistry } from '../models/rate-limit.js';
-import { loadSuites, SuiteOptionsError } from '../registry/suites.js';
+import { loadExperimentSuites, SuiteOptionsError } from '../registry/suites.js';
 import { driftedIn } from '../schedule/schedule.js';
 import { buildRunPlan, PlanError, plannedTrials, type RunPlan } from '../schedule/plan.js';
 import { isTrain } from '../core/slices.js';
@@ -46,6 +46,7 @@ import { ArmSetupError, RunInterrupted, localExecutor, prepareRun, type LoadedAr
 import { drainTrialCleanups } from './trial.js';
 import { checkRunModels, preflightModels, runModelSpecs } from './model-checks.js';
 import { charge, chargeUsage, spendSoFar } from './spend.js';
+import { DEFAULT_ARTIFACTS_MAX_BYTES, type ArtifactsTarget, type KeepArtifacts } from './artifacts.js';
 import { redactMemory } from '../security/redact.js';
 import type { ProgressSink } from './progress.js';
 import { chooseSandbox, defaultIsolation, SandboxError, type Isolation } from '../sandbox/sandbox.js';
@@ -83,6 +84,8 @@ export interface RunOptions {
   retryPermanent?: boolean;
   /** Send one minimal request per model before the first trial. Default: on, unless `modelFactory` is given (tests). */
   preflight?: boolean;
+  /** What to keep of each trial's output files (`--keep-artifacts`, `--artifacts-max-mb`); a resume keeps the run's unless given. */
+  artifacts?: { keep?: KeepArtifacts; maxBytes?: number };
 }
 
 export interface RunOutcome {
@@ -132,11 +135,12 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   // Everything that can fail on bad input fails here, before anything is written.
   let suites: Map<string, Suite>;
   try {
-    suites = await loadSuites(experiment.suites, experiment.suite_options ?? {});
+    suites = await loadExperimentSuites(experiment);
   } catch (error) {
     throw error instanceof SuiteOptionsError ? new RunSetupError(error.message) : error;
   }
   checkUniqueTaskIds(suites);
+  refuseSimWithoutPolicy(experiment, suites);
   const cache = options.cache ?? stored?.cache;
   let plan: RunPlan;
   try {
@@ -203,6 +207,13 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     manifest.sandbox = sandbox;
     dir.event('sandbox', sandbox);
   }
+  manifest.artifacts = {
+    ...(manifest.artifacts ?? { keep: 'all', max_bytes: DEFAULT_ARTIFACTS_MAX_BYTES }),
+    ...(options.artifacts?.keep ? { keep: options.artifacts.keep } : {}),
+    ...(options.artifacts?.maxBytes !== undefined ? { max_bytes: options.artifacts.maxBytes } : {}),
+  };
+  // A resume that raises the cap lets later trials keep their files again.
+  if (manifest.artifacts.cap_reached_at && options.artifacts?.maxBytes !== undefined) delete manifest.artifacts.cap_reached_at;
   if (cache) {
     manifest.cache = { dir: cache.dir, mode: cache.mode };
     dir.event('response_cache', manifest.cache);
@@ -227,6 +238,21 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   // Earlier attempts per trial (failed ones): a re-run keeps their transcripts (renamed <task>.failed-N.json).
   const attemptsSoFar = new Map<string, number>();
   for (const record of readAllTrialLines(dir)) attemptsSoFar.set(trialId(record), (attemptsSoFar.get(trialId(record)) ?? 0) + 1);
+  const artifactsPolicy = manifest.artifacts;
+  let keptBytes = [...done.values()].reduce((sum, r) => sum + (r.artifacts?.bytes ?? 0), 0);
+  /** Where a trial keeps its output files, with what is left of the run's cap; undefined when nothing is kept. */
+  const artifactsFor = (key: TrialKey): ArtifactsTarget | undefined => {
+    if (artifactsPolicy.keep === 'none' || artifactsPolicy.cap_reached_at || keptBytes >= artifactsPolicy.max_bytes) return undefined;
+    const ref = dir.artifactsRef(key);
+    return { dir: join(options.runDir, ref), ref, keep: artifactsPolicy.keep, max_bytes: artifactsPolicy.max_bytes - keptBytes };
+  };
+  const countArtifacts = (record: TrialRecord): void => {
+    keptBytes += record.artifacts?.bytes ?? 0;
+    if ((record.artifacts?.capped || keptBytes >= artifactsPolicy.max_bytes) && !artifactsPolicy.cap_reached_at) {
+      artifactsPolicy.cap_reached_at = trialId(record);
+      dir.event('artifacts_cap_reached', { max_bytes: artifactsPolicy.max_bytes, kept_bytes: keptBytes, at_trial: trialId(record) });
+    }
+  };
 
   // Chains (replicate x order) and their sessions: train, eval and retest slots (harness/schedule/plan.ts).
   const chains = new Map(plan.chains.map((c) => [c.replicate, c]));
@@ -284,7 +310,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
               renameSync(transcriptPath, kept);
               dir.event('transcript_kept', { trial: trialId(key), failed_attempt: earlier, transcript: dir.relative(kept) });
             }
+            const artifacts = artifactsFor(key);
             const { record, transcript } = await executor.runTrial({
+              ...(artifacts ? { artifacts } : {}),
               key,
               memoryText: arm.contextFor(task, sessionMemory),
               ...(arm.memoryStats ? { memoryStats: arm.memoryStats(task, sessionMemory) } : {}),
@@ -307,6 +335,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
             await writeJsonAtomicAsync(transcriptPath, transcript);
             dir.appendTrial(record);
             dir.event('trial_finished', { trial: trialId(key), success: record.success, error_class: record.error_class });
+            countArtifacts(record);
             charge(spend, record);
             progress.trialDone(record);
             return record;
@@ -431,6 +460,11 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   } else {
     manifest.status = 'completed';
   }
+  if (artifactsPolicy.cap_reached_at) {
+    warnings.push(
+      `kept artifacts reached the run's cap of ${(artifactsPolicy.max_bytes / 1024 ** 2).toFixed(0)} MB at trial ${artifactsPolicy.cap_reached_at}: later trials keep none (raise it with --artifacts-max-mb)`,
+    );
+  }
   if (message) manifest.stop_reason = message;
   else delete manifest.stop_reason;
   manifest.updated_at = new Date().toISOString();
@@ -458,6 +492,17 @@ function runBudgetsOf(experiment: Experiment): { max_cost_per_run?: number; max_
 
 function readAllTrialLines(dir: RunDir): TrialRecord[] {
   return existsSync(dir.trialsPath) ? readJsonLines<TrialRecord>(dir.trialsPath) : [];
+}
+
+/** A suite without a sim policy runs on real models only: a sim run of it is refused before anything is written. */
+function refuseSimWithoutPolicy(experiment: Experiment, suites: ReadonlyMap<string, Suite>): void {
+  if (!isSimulated(experiment.model)) return;
+  const without = [...suites.values()].filter((s) => !s.simPolicy).map((s) => s.name);
+  if (without.length === 0) return;
+  throw new RunSetupError(
+    `suite${without.length > 1 ? 's' : ''} ${without.join(', ')} ${without.length > 1 ? 'have' : 'has'} no sim policy: the sim model (${experiment.model}) cannot do ${without.length > 1 ? 'their' : 'its'} tasks. ` +
+      'Run with a real model (model: anthropic:<model-id> or openai:<model>), or give the suite a simPolicy.',
+  );
 }
 
 function checkUniqueTaskIds(suites: ReadonlyMap<string, Suite>): void {

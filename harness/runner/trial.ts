@@ -18,6 +18,7 @@ import { runAgent, type AgentBudgets, type AgentRunInput, type AgentRunResult } 
 import type { SubagentTranscript, Transcript, TranscriptTurn } from '../agent/transcript.js';
 import { trialDigest, type DigestOptions } from '../agent/digest.js';
 import { AgentLedger, setUpLead, type Lead } from './team.js';
+import { keepArtifacts, type ArtifactsTarget } from './artifacts.js';
 
 export interface TrialInput {
   key: TrialKey;
@@ -40,6 +41,8 @@ export interface TrialInput {
   memory?: MemoryFiles;
   /** Slice, order and task set, stored in the record. Eval and retest trials are read-only: the arm's afterTrial is not called. */
   labels?: TrialLabels;
+  /** Where to keep what the trial produced (harness/runner/artifacts.ts); absent: nothing is kept. */
+  artifacts?: ArtifactsTarget;
 }
 
 /** What a trial record says about its place in the experimental design (harness/schedule/plan.ts). */
@@ -94,7 +97,14 @@ class Driver implements TrialDriver {
   async attempt(extraContext?: string): Promise<AttemptOutcome> {
     const { task, suite, key } = this.input;
     const workdir = await mkdtemp(join(tmpdir(), 'dreambench-trial-'));
-    const environment = withCappedReplies(await suite.createEnvironment(task, { workdir, session: key.session, drifted: this.input.drifted }));
+    const environment = withCappedReplies(
+      await suite.createEnvironment(task, {
+        workdir,
+        session: key.session,
+        drifted: this.input.drifted,
+        grade: (request) => this.call('grader', request, 'grade', 'checker'),
+      }),
+    );
     const attempt: Attempt = { workdir, environment, system: [], messages: [], turns: [], subagents: [], reported: { turns: 0, tool_calls: 0 } };
     this.attempts.push(attempt);
     const memory = [this.input.memoryText, extraContext ?? ''].filter((t) => t.trim()).join('\n\n');
@@ -455,6 +465,10 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
       if (spent.input_tokens + spent.output_tokens + spent.cache_read_tokens + spent.cache_write_tokens > 0 || driver.armCost > 0) {
         record.arm_usage = { ...spent, cost_usd: driver.armCost };
       }
+    }
+    if (input.artifacts) {
+      const kept = await keepArtifacts(finalAttempt.workdir, task.files, record.success, input.artifacts);
+      if (kept) record.artifacts = kept;
     }
     record.wall_ms = Math.round(performance.now() - started);
     return { record, transcript };

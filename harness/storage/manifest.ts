@@ -41,6 +41,8 @@ export interface Manifest {
   leak_scan?: { status: 'clean' | 'leak'; at: string; snapshots: number; markers: number; leaks: number; seen: number; gaming?: number };
   /** Models run without a price (allow_unpriced): their calls count as $0, so every cost figure is a lower bound. */
   cost_incomplete?: string[];
+  /** What the run keeps of each trial's output files (harness/runner/artifacts.ts), and when its size cap was reached. */
+  artifacts?: { keep: 'all' | 'failed' | 'none'; max_bytes: number; cap_reached_at?: string };
   /** Set when the run's results must not be used, with the reason (e.g. a memory leak). */
   invalid?: string;
   /** Resumes under another harness version or commit (`resume --allow-harness-change`), oldest first. */
@@ -64,7 +66,8 @@ export function hashedFields(experiment: Experiment): Record<string, unknown> {
   // Neither how many trials run at once nor where the run stops changes any trial's result.
   // Nor do the CI thresholds (the `ci:` block), which only `dreambench compare` reads, nor the
   // client-side rate limits, which only pace requests.
-  const { concurrency: _c, budgets, ci: _ci, rate_limits: _rl, ...rest } = experiment;
+  // Nor where the experiment file lives (base_dir): the suites' hashes cover what its paths point at.
+  const { concurrency: _c, budgets, ci: _ci, rate_limits: _rl, base_dir: _bd, ...rest } = experiment;
   const { max_cost_per_run: _mc, max_tokens_per_run: _mt, ...trialBudgets } = budgets;
   return { ...rest, budgets: trialBudgets };
 }

@@ -126,6 +126,11 @@ export class RunDir {
     return join(this.root, 'transcripts', key.arm, `r${key.replicate}`, `s${pad3(key.session)}`, `${pad3(key.slot)}-${key.task}.json`);
   }
 
+  /** Where a trial's produced files are kept, relative to the run dir (harness/runner/artifacts.ts). */
+  artifactsRef(key: TrialKey): string {
+    return ['artifacts', key.arm, `r${key.replicate}`, `s${pad3(key.session)}`, `${pad3(key.slot)}-${key.task}`].join('/');
+  }
+
   /** Relative to the run dir, as stored in trial records. */
   relative(path: string): string {
     return relative(this.root, path).split(sep).join('/');

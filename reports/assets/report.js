@@ -557,7 +557,8 @@
         el('div', { text: 'effort' }), el('div', { text: t.turns + ' turns, ' + t.tool_calls + ' tool calls, ' + int(t.tokens) + ' tokens, ' + usd(t.cost_usd) + ', ' + fixed(t.wall_ms / 1000, 1) + ' s' }),
         el('div', { text: 'pitfalls hit' }), el('div', { text: t.pitfalls_hit.join(', ') || 'none' }),
         el('div', { text: 'pitfalls avoided' }), el('div', { text: t.pitfalls_avoided.join(', ') || 'none' }),
-        t.grader !== null && t.grader !== undefined ? el('div', { text: 'grader verdict' }) : null, t.grader !== null && t.grader !== undefined ? el('div', { text: t.grader ? 'pass' : 'fail' }) : null));
+        t.grader !== null && t.grader !== undefined ? el('div', { text: 'grader verdict' }) : null, t.grader !== null && t.grader !== undefined ? el('div', { text: t.grader ? 'pass' : 'fail' }) : null,
+        t.artifacts ? el('div', { text: 'artifacts' }) : null, t.artifacts ? el('div', null, el('a', { href: '../' + t.artifacts + '/', text: t.artifacts + '/' })) : null));
       if (!tr) {
         append(body, el('p', { class: 'note' }, 'This transcript is not embedded in the report (see the note on the Trials tab). Open it from the run directory: ',
           el('a', { href: '../' + t.transcript, text: t.transcript }), '.'));

@@ -4,6 +4,7 @@
 // verdict cannot be forged; what the run printed reaches the agent only after every line quoting the
 // hidden tests is removed (harness/controls/hidden-text.ts), and signs of reward hacking are recorded.
 
+import { reportsFailedAssertion } from './assertions.js';
 import { randomBytes } from 'node:crypto';
 import { builtinModules } from 'node:module';
 import { hiddenFragments, redactHidden } from '../../harness/controls/hidden-text.js';
@@ -90,7 +91,8 @@ export function diagnose(stderr: string, language: Language, workspace: readonly
 function examplesReport(result: SandboxResult, program: Program, problem: CodingProblem, workspace: readonly string[], solution: string): RunReport {
   const lines = result.stdout.split('\n');
   const markerLine = lines.findIndex((l) => l.startsWith(program.marker));
-  const completed = markerLine >= 0 && result.exitCode === 0 && !result.timedOut;
+  // A printed failed assertion (console.assert only prints) fails the run even with exit status 0.
+  const completed = markerLine >= 0 && result.exitCode === 0 && !result.timedOut && !reportsFailedAssertion(result.stdout, result.stderr);
   let examples: ExampleOutcome[] | undefined;
   if (markerLine >= 0) {
     try {

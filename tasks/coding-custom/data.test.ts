@@ -96,8 +96,8 @@ describe('the coding-custom suite and its option', () => {
   it('has no tasks until an experiment names a file', () => {
     expect(suite.tasks).toEqual([]);
     expect(() => suite.configure!({})).toThrow('path is required: the JSONL file of your coding tasks');
-    expect(() => suite.configure!({ path: 3 })).toThrow('path must be a file path, got 3');
-    expect(() => suite.configure!({ path: EXAMPLE, paths: [] })).toThrow('unknown option "paths"; expected path');
+    expect(() => suite.configure!({ path: 3 })).toThrow(/^path: path is required: .*, got 3$/);
+    expect(() => suite.configure!({ path: EXAMPLE, paths: [] })).toThrow('paths: unknown option; expected one of path');
     const configured = suite.configure!({ path: EXAMPLE });
     expect(configured.tasks).toHaveLength(6);
     expect(configured.hashPaths).toContain(EXAMPLE);

@@ -4,14 +4,16 @@
 //
 //   suites: [coding-custom]
 //   suite_options:
-//     coding-custom: { path: examples/coding-tasks.jsonl }   # relative to the current directory
+//     coding-custom: { path: coding-tasks.jsonl }   # relative to the experiment file
 //
 // The file's contents are hashed into the run's manifest, so a resume refuses a changed file.
 
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Suite, ValidationIssue } from '../../harness/core/suite.js';
+import { z } from 'zod';
+import type { ConfigureContext, Suite, ValidationIssue } from '../../harness/core/suite.js';
 import { sourcePath } from '../../harness/core/paths.js';
+import { parseOptions } from '../../harness/core/options.js';
 import { createCodingEnvironment } from '../_coding/environment.js';
 import { codingPitfalls } from '../_coding/pitfalls.js';
 import { problemOf } from '../_coding/problem.js';
@@ -19,8 +21,15 @@ import { CODING_SYSTEM_PROMPT } from '../_coding/prompt.js';
 import { makeCodingPolicy } from '../_coding/sim-policy.js';
 import { loadCodingTasks, SUITE, validateCodingTasks, type CustomData } from './data.js';
 import { codingLeakMarkers } from '../_coding/leak-markers.js';
+import { checkCodingTasks } from '../_coding/check-tasks.js';
 
-const OPTIONS = ['path'];
+const options = z.strictObject({
+  path: z
+    .string({ error: 'path is required: the JSONL file of your coding tasks (see docs/custom-suite.md)' })
+    .trim()
+    .min(1, 'expected a file path')
+    .describe('the JSONL file (or .jsonl.gz) of your coding tasks, relative to the experiment file'),
+});
 
 function validateData(target: string): ValidationIssue[] {
   if (existsSync(target) && statSync(target).isDirectory()) {
@@ -48,19 +57,23 @@ function configuredSuite(data: CustomData): Suite {
       return { language: problem.language, prompt: problem.prompt, entry_point: problem.entry_point, ...(canonical ? { canonical } : {}) };
     }),
     validateData,
-    configure: (options) => configure(options),
+    options,
+    configure,
     // The leak scan (harness/controls/leak-scan.ts): the reference solution and hidden tests never belong in memory.
     usesSandbox: true,
     leakMarkers: (task) => codingLeakMarkers(problemOf(task), data.canonical.get(task.id)),
+    checkTasks: () => checkCodingTasks(data.tasks, data.canonical),
   };
   return suite;
 }
 
-function configure(options: Record<string, unknown>): Suite {
-  for (const key of Object.keys(options)) if (!OPTIONS.includes(key)) throw new Error(`unknown option "${key}"; expected ${OPTIONS.join(', ')}`);
-  if (options.path === undefined) throw new Error('path is required: the JSONL file of your coding tasks (see docs/custom-suite.md)');
-  if (typeof options.path !== 'string' || !options.path.trim()) throw new Error(`path must be a file path, got ${JSON.stringify(options.path)}`);
-  return configuredSuite(loadCodingTasks(resolve(options.path)));
+/** Options arrive validated by `options` (the engine parses them); the path resolves against the experiment file's folder. */
+function configure(raw: Record<string, unknown>, context?: ConfigureContext): Suite {
+  const { path } = parseOptions(options, raw) as z.output<typeof options>;
+  const baseDir = context?.baseDir ?? process.cwd();
+  const file = resolve(baseDir, path);
+  if (!existsSync(file)) throw new Error(`path: ${file} does not exist (paths in suite_options are relative to the experiment file, in ${baseDir})`);
+  return configuredSuite(loadCodingTasks(file));
 }
 
 /** The suite as discovered: no tasks until an experiment names a file (suite_options.coding-custom.path). */
@@ -80,6 +93,7 @@ const suite: Suite = {
   createEnvironment: () => Promise.reject(new Error('coding-custom: no task file configured (suite_options.coding-custom.path)')),
   simPolicy: makeCodingPolicy(() => undefined),
   validateData,
+  options,
   configure,
 };
 

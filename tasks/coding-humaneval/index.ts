@@ -6,6 +6,7 @@
 // Option (suite_options.coding-humaneval): `review: false` drops the house-style review, so that
 // success is exactly "the hidden tests pass" (plain HumanEval pass@1).
 
+import { checkCodingTasks } from '../_coding/check-tasks.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Suite, ValidationIssue } from '../../harness/core/suite.js';
@@ -84,6 +85,7 @@ function makeSuite(review: boolean): Suite {
     // The leak scan (harness/controls/leak-scan.ts): the canonical solution and hidden tests never belong in memory.
     usesSandbox: true,
     leakMarkers: (task) => codingLeakMarkers(problemOf(task), data().canonical.get(task.id)),
+    checkTasks: () => checkCodingTasks(data().tasks, data().canonical),
     configure(options) {
       for (const key of Object.keys(options)) if (key !== 'review') throw new Error(`unknown option "${key}"; expected review`);
       if (options.review !== undefined && typeof options.review !== 'boolean') throw new Error(`review must be true or false, got ${JSON.stringify(options.review)}`);

@@ -10,7 +10,7 @@ import { runPolicy, workdir, type HistoryEntry } from '../_coding/testing.js';
 import suite, { humanEvalData } from './index.js';
 
 const data = humanEvalData();
-const policy = suite.simPolicy;
+const policy = suite.simPolicy!;
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../exit.js';
 import { isRunDir } from '../../runner/runner.js';
-import { loadSuites } from '../../registry/suites.js';
+import { loadExperimentSuites } from '../../registry/suites.js';
 import { recordLeakScan, renderLeakScan, scanRun } from '../../controls/leak-scan.js';
 import type { Manifest } from '../../storage/manifest.js';
 import { RunDir, writeJsonAtomic } from '../../storage/run-dir.js';
@@ -36,7 +36,7 @@ export const leakScanCommand: CommandModule<object, LeakScanArgs> = {
     const manifest = JSON.parse(readFileSync(dir.manifestPath, 'utf8')) as Manifest;
     let suites;
     try {
-      suites = await loadSuites(manifest.experiment.suites, manifest.experiment.suite_options ?? {});
+      suites = await loadExperimentSuites(manifest.experiment);
     } catch (error) {
       throw new UsageError(`${runDir}: cannot load the run's suites to build the markers (${(error as Error).message})`);
     }

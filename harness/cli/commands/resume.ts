@@ -4,8 +4,9 @@ import { finishRun } from '../finish.js';
 import { progressFor } from '../progress-choice.js';
 import { cacheOptionsFrom, describeCache, withCacheFlags, type CacheArgs } from '../cache-flags.js';
 import { executorFrom, withExecutorFlags, type ExecutorArgs } from '../executor-flags.js';
+import { artifactsOptionsFrom, withArtifactsFlags, type ArtifactsArgs } from '../artifacts-flags.js';
 
-interface ResumeArgs extends CacheArgs, ExecutorArgs {
+interface ResumeArgs extends CacheArgs, ExecutorArgs, ArtifactsArgs {
   'run-dir': string;
   concurrency?: number;
   'max-cost-per-run'?: number;
@@ -19,7 +20,7 @@ export const resumeCommand: CommandModule<object, ResumeArgs> = {
   command: 'resume <run-dir>',
   describe: 'Continue a killed or stopped run: redo only what is missing; nothing is counted twice',
   builder: (y) =>
-    withExecutorFlags(withCacheFlags(y))
+    withArtifactsFlags(withExecutorFlags(withCacheFlags(y)))
       .positional('run-dir', { type: 'string', demandOption: true, describe: 'the run directory' })
       .option('concurrency', { type: 'number', describe: 'trials in flight at once (the only setting a resume may change)' })
       .option('max-cost-per-run', { type: 'number', describe: 'raise (or set) the run cost budget in USD, e.g. after the run stopped at it' })
@@ -48,6 +49,7 @@ export const resumeCommand: CommandModule<object, ResumeArgs> = {
         ...(args['max-tokens-per-run'] !== undefined ? { max_tokens_per_run: args['max-tokens-per-run'] } : {}),
       },
       progress: progressFor(args.progress ?? 'auto'),
+      artifacts: artifactsOptionsFrom(args),
       ...(cache ? { cache } : {}),
       ...(args['allow-harness-change'] ? { allowHarnessChange: true } : {}),
       ...(args['retry-permanent'] ? { retryPermanent: true } : {}),

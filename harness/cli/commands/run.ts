@@ -1,14 +1,16 @@
 import { join } from 'node:path';
+import { absoluteRef } from '../../registry/external.js';
 import type { CommandModule } from 'yargs';
 import { readExperimentFile, validateExperiment, type ExperimentOverrides } from '../../config/load.js';
-import { knownNames, requestedSuites } from '../known-names.js';
+import { baseDirOf, knownNames, requestedArms, requestedSuites } from '../known-names.js';
 import { executeRun, isRunDir } from '../../runner/runner.js';
 import { finishRun } from '../finish.js';
 import { progressFor } from '../progress-choice.js';
 import { cacheOptionsFrom, describeCache, withCacheFlags, type CacheArgs } from '../cache-flags.js';
 import { executorFrom, withExecutorFlags, type ExecutorArgs } from '../executor-flags.js';
+import { artifactsOptionsFrom, withArtifactsFlags, type ArtifactsArgs } from '../artifacts-flags.js';
 
-interface RunArgs extends CacheArgs, ExecutorArgs {
+interface RunArgs extends CacheArgs, ExecutorArgs, ArtifactsArgs {
   file: string;
   out?: string;
   model?: string;
@@ -22,14 +24,15 @@ interface RunArgs extends CacheArgs, ExecutorArgs {
   progress?: 'auto' | 'bar' | 'lines' | 'none';
 }
 
+// Paths given on the command line (--suites ./my-suite) are relative to the working directory.
 const list = (value: string | undefined): string[] | undefined =>
-  value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
+  value === undefined ? undefined : value.split(',').map((s) => absoluteRef(s.trim(), process.cwd())).filter(Boolean);
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <file>',
   describe: 'Run an experiment file (YAML or JSON) and write a run directory with a report',
   builder: (y) =>
-    withExecutorFlags(withCacheFlags(y))
+    withArtifactsFlags(withExecutorFlags(withCacheFlags(y)))
       .positional('file', { type: 'string', demandOption: true, describe: 'experiment file (.yaml, .yml or .json)' })
       .option('out', { type: 'string', describe: 'run directory to create (default: runs/<name>-<timestamp>)' })
       .option('model', { type: 'string', describe: 'agent model, overrides the file: sim:<profile>, anthropic:<model-id> or openai:<model>' })
@@ -59,7 +62,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const cache = cacheOptionsFrom(args);
     const executor = executorFrom(args);
     const raw = readExperimentFile(args.file);
-    const experiment = validateExperiment(args.file, raw, overrides, await knownNames(requestedSuites(raw, overrides.suites)));
+    const known = await knownNames(requestedSuites(raw, overrides.suites), requestedArms(raw, overrides.arms), baseDirOf(raw));
+    const experiment = validateExperiment(args.file, raw, overrides, known);
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
     const runDir = args.out ?? join('runs', `${experiment.name}-${stamp}`);
     // An existing run is resumed when this file has its configuration, and refused (nothing changed) otherwise.
@@ -68,6 +72,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       runDir,
       experiment,
       progress: progressFor(args.progress ?? 'auto'),
+      artifacts: artifactsOptionsFrom(args),
       ...(cache ? { cache } : {}),
       ...(executor ? { executor } : {}),
     });

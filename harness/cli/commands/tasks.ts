@@ -11,6 +11,8 @@ import { pitfallApplies } from '../../core/suite.js';
 import { formatIssue, shownPath } from '../../core/data-files.js';
 import { loadAllSuites } from '../../registry/suites.js';
 import { EXIT, UsageError } from '../exit.js';
+import { tasksCheckCommand } from './tasks-check.js';
+import { tasksImportCommand } from './tasks-import.js';
 
 interface ListArgs {
   suite?: string;
@@ -208,6 +210,8 @@ export const tasksCommand: CommandModule<object, object> = {
             .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
         handler: (args) => validate(args),
       })
-      .demandCommand(1, 'Name a tasks command: list or validate.'),
+      .command(tasksCheckCommand)
+      .command(tasksImportCommand)
+      .demandCommand(1, 'Name a tasks command: list, validate, check or import.'),
   handler: () => undefined,
 };

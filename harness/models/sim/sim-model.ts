@@ -87,6 +87,7 @@ export class SimModel implements ModelClient {
       // A real model would improvise; the sim only knows the suites it was given.
       return [{ type: 'text', text: `I do not know how to do tasks of suite "${suiteName ?? '?'}".` }];
     }
+    if (!suite.simPolicy) return [{ type: 'text', text: `Suite "${suite.name}" has no sim policy: the sim model cannot do its tasks.` }];
     const view = buildView(request, this.profile, rng);
     const blocks = offeredToolsOnly(suite.simPolicy.act(view), request);
     // A revision request the policy does not act on: submit again rather than stop without an answer.
