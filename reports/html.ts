@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Transcript } from '../harness/agent/transcript.js';
+import { tryReadTranscript } from '../harness/storage/transcripts.js';
 import type { ContentBlock } from '../harness/core/messages.js';
 import type { TrialRecord } from '../harness/core/records.js';
 import { trialId } from '../harness/core/records.js';
@@ -160,12 +161,8 @@ function embedTranscripts(data: RunData): { transcripts: Record<string, CompactT
   let size = 0;
   let budgetReached = false;
   for (const t of picked) {
-    let transcript: Transcript;
-    try {
-      transcript = JSON.parse(readFileSync(join(data.root, t.transcript), 'utf8')) as Transcript;
-    } catch {
-      continue;
-    }
+    const transcript = tryReadTranscript(data.root, t.transcript);
+    if (!transcript) continue;
     if (size + pool.chars > TRANSCRIPT_BUDGET) {
       budgetReached = true;
       break;

@@ -28,6 +28,7 @@ export interface ExperimentOverrides {
   replicates?: number;
   seed?: number;
   concurrency?: number;
+  transcripts?: 'all' | 'failed' | 'none';
 }
 
 export interface KnownNames {
@@ -75,6 +76,7 @@ const FLAG_FOR: Record<string, string> = {
   replicates: '--replicates',
   seed: '--seed',
   concurrency: '--concurrency',
+  transcripts: '--transcripts',
 };
 
 function fieldPath(path: readonly PropertyKey[]): string {

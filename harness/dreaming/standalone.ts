@@ -1,11 +1,11 @@
 // Standalone dreaming: `dreambench dream --transcripts DIR --memory DIR --model M` consolidates
 // transcripts written by any agent into a memory folder (notes.md, playbooks/<family>.md).
 //
-// Transcript format: one JSON file per trial (any *.json under DIR, sorted by path), in the shape
+// Transcript format: one JSON file per trial (any *.json or gzip *.json.gz under DIR, sorted by path), in the shape
 // of harness/agent/transcript.ts. Required: `messages`, a non-empty array of Messages API messages
 // ({role: "user"|"assistant", content: string | blocks}); tool_use blocks need id, name and input,
 // tool_result blocks need tool_use_id and content (a string or text blocks). Optional: `trial_id`
-// (default: the file's path under DIR without .json), `family` (default "general": notes.md only),
+// (default: the file's path under DIR without .json or .json.gz), `family` (default "general": notes.md only),
 // `task`, `session` (a number that orders transcripts, oldest first; default: path order),
 // `outcome.success` (boolean) and `outcome.feedback` (strings: what a reviewer said after the task).
 // Every other field (system, tools, turns, usage, ...) is accepted and ignored.
@@ -20,6 +20,7 @@ import { z } from 'zod';
 import type { MemoryFiles } from '../core/arm.js';
 import type { ModelClient } from '../core/messages.js';
 import { readTree, writeFileAtomic, writeJsonAtomic } from '../storage/run-dir.js';
+import { isTranscriptFileName, transcriptJsonText } from '../storage/transcripts.js';
 import { pad3, summarizeChangeset, type Changeset } from './changeset.js';
 import type { DreamConfig } from './options.js';
 import { dream, settleDream } from './pipeline.js';
@@ -100,7 +101,7 @@ function listJson(dir: string): string[] {
       if (entry.name.startsWith('.')) continue;
       const path = join(current, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.json')) out.push(path);
+      else if (isTranscriptFileName(entry.name)) out.push(path);
     }
   };
   walk(dir);
@@ -117,13 +118,13 @@ function describeZodIssue(issue: z.core.$ZodIssue): string {
 export function loadTranscripts(dir: string): LoadedTranscript[] {
   if (!existsSync(dir)) throw new TranscriptFormatError(`${dir}: no such directory`);
   const files = listJson(dir);
-  if (files.length === 0) throw new TranscriptFormatError(`${dir}: no *.json transcripts found`);
+  if (files.length === 0) throw new TranscriptFormatError(`${dir}: no *.json or *.json.gz transcripts found`);
   const loaded: Array<LoadedTranscript & { session: number }> = [];
   const ids = new Map<string, string>();
   files.forEach((file, index) => {
     let value: unknown;
     try {
-      value = JSON.parse(readFileSync(file, 'utf8'));
+      value = JSON.parse(transcriptJsonText(readFileSync(file), file));
     } catch (error) {
       throw new TranscriptFormatError(`${file}: not valid JSON (${(error as Error).message})`);
     }
@@ -131,7 +132,7 @@ export function loadTranscripts(dir: string): LoadedTranscript[] {
     const parsed = transcriptSchema.safeParse(value);
     if (!parsed.success) throw new TranscriptFormatError(`${file}: ${describeZodIssue(parsed.error.issues[0]!)}`);
     const t = parsed.data;
-    const id = t.trial_id ?? relative(dir, file).split(sep).join('/').replace(/\.json$/, '');
+    const id = t.trial_id ?? relative(dir, file).split(sep).join('/').replace(/\.json(\.gz)?$/, '');
     const other = ids.get(id);
     if (other) throw new TranscriptFormatError(`${file}: trial_id "${id}" is also used by ${other}`);
     ids.set(id, file);

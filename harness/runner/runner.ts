@@ -12,7 +12,7 @@
 // (the executor hands back each trial's record and transcript; only this process writes them).
 
 import { mkdirSync, existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Transcript } from '../agent/transcript.js';
 import pLimit from 'p-limit';
 import type { ArmContext, MemoryFiles } from '../core/arm.js';
@@ -32,7 +32,8 @@ import { isTrain } from '../core/slices.js';
 import { checkResumable, sameConfigOrRefuse } from './resume-checks.js';
 import { recordLeakScan } from '../controls/leak-scan.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
-import { RunDir, repairJsonLines, writeJsonAtomic, writeJsonAtomicAsync } from '../storage/run-dir.js';
+import { RunDir, repairJsonLines, writeJsonAtomic } from '../storage/run-dir.js';
+import { keepsTranscript, readTranscript, removeTranscript, writeTranscript } from '../storage/transcripts.js';
 import { ArmSetupError, localExecutor, prepareRun, type LoadedArm, type RunSetup, type TrialExecutor } from './executor.js';
 import { drainTrialCleanups } from './trial.js';
 import { redactMemory } from '../security/redact.js';
@@ -243,8 +244,12 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
                   }
                 : {}),
             });
-            // Transcript first, then the record: a record never points at a missing transcript.
-            await writeJsonAtomicAsync(transcriptPath, transcript);
+            // Transcript first, then the record: a record never points at a missing transcript. A
+            // transcript the run does not keep (--transcripts failed|none) is still written when the
+            // arm consolidates from it, and removed once the session's snapshot is safe.
+            const kept = keepsTranscript(experiment.transcripts, record);
+            if (kept || arm.afterSession) await writeTranscript(transcriptPath, transcript);
+            if (!kept) record.transcript = '';
             dir.appendTrial(record);
             dir.event('trial_finished', { trial: trialId(key), success: record.success, error_class: record.error_class });
             charge(spend, record);
@@ -272,7 +277,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
           options: spec.options,
           artifacts,
         };
-        const transcript = (record: TrialRecord): Transcript => JSON.parse(readFileSync(join(options.runDir, record.transcript), 'utf8')) as Transcript;
+        const transcript = (record: TrialRecord): Transcript => readTranscript(options.runDir, record.transcript || dir.relative(dir.transcriptPath(record)));
         // Test-then-update: only train trials feed consolidation; eval and retest trials read memory, never write it.
         let consolidated;
         try {
@@ -297,6 +302,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
           spend.tokens += consolidated.usage.input_tokens + consolidated.usage.output_tokens;
         }
         dir.writeSnapshot(spec.name, replicate, session, memory);
+        for (const r of finished) if (!r.transcript) removeTranscript(options.runDir, dir.relative(dir.transcriptPath(r)));
         dir.event('session_consolidated', {
           arm: spec.name,
           replicate,
@@ -306,6 +312,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         });
       } else {
         dir.writeSnapshot(spec.name, replicate, session, memory);
+        for (const r of finished) if (!r.transcript) removeTranscript(options.runDir, dir.relative(dir.transcriptPath(r)));
         dir.event('session_consolidated', { arm: spec.name, replicate, session });
       }
       progress.sessionDone?.(spec.name, replicate, session);

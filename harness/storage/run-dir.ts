@@ -122,8 +122,9 @@ export class RunDir {
     return existsSync(this.manifestPath);
   }
 
+  /** Where a trial's gzip transcript goes (harness/storage/transcripts.ts writes and reads it). */
   transcriptPath(key: TrialKey): string {
-    return join(this.root, 'transcripts', key.arm, `r${key.replicate}`, `s${pad3(key.session)}`, `${pad3(key.slot)}-${key.task}.json`);
+    return join(this.root, 'transcripts', key.arm, `r${key.replicate}`, `s${pad3(key.session)}`, `${pad3(key.slot)}-${key.task}.json.gz`);
   }
 
   /** Relative to the run dir, as stored in trial records. */
