@@ -12,7 +12,7 @@
 
 import type { TrialRecord } from '../harness/core/records.js';
 import { quantileSorted, wilsonInterval } from '../harness/stats/index.js';
-import { rngFrom } from '../harness/models/sim/rng.js';
+import { rngFrom } from '../harness/core/rng.js';
 
 /** One graded output: the grader's verdict and the checker's, and the task (the bootstrap cluster). */
 export interface VerdictPair {

@@ -9,6 +9,8 @@
 //    the minimum detectable effect of each comparison (reports/power.ts).
 //  - Every bootstrap is seeded from the run's seed, so rewriting a report gives the same numbers.
 
+import { modelBehaviour, type ModelBehaviour } from './model-behaviour.js';
+import { UNCOUNTED_CLASSES } from '../harness/core/records.js';
 import type { TrialRecord, TrialSlice } from '../harness/core/records.js';
 import { curveSlice, curveTrials, mainTrials, slicesPresent } from '../harness/core/slices.js';
 import { resolveArms } from '../harness/config/schema.js';
@@ -154,6 +156,8 @@ export interface GraderRow {
 
 export interface ReportModel {
   format: 'dreambench.report/v1';
+  /** Refusals, max_tokens cuts, context and permanent errors, thinking tokens, cache efficiency per arm; cost completeness. */
+  behaviour?: ModelBehaviour;
   generated_at: string;
   run: {
     id: string;
@@ -197,7 +201,7 @@ export interface ReportModel {
   /** null when no trial carries a grader verdict. */
   grader: GraderRow[] | null;
   claims: ClaimResult[];
-  /** Runs with an eval slice or a re-test (issue 11): the slice of the main figures and of the learning curves (reports/controls.ts has every slice). */
+  /** Runs with an eval slice or a re-test: the slice of the main figures and of the learning curves (reports/controls.ts has every slice). */
   slices?: { main: 'train'; curves: TrialSlice; present: TrialSlice[] };
 }
 
@@ -383,7 +387,7 @@ function pitfallCells(data: RunData): ReportModel['pitfalls'] {
     cells.set(key, cell);
   };
   for (const t of data.trials) {
-    if (t.error_class === 'infra') continue;
+    if (UNCOUNTED_CLASSES.has(t.error_class)) continue;
     const hit = new Set(t.pitfalls_hit);
     for (const p of hit) bump(t, p, true);
     for (const p of new Set(t.pitfalls_avoided)) if (!hit.has(p)) bump(t, p, false);
@@ -438,13 +442,13 @@ export function analyse(data: RunData, options: AnalysisOptions = {}): ReportMod
   } catch {
     // arms named only by the trials
   }
-  // Slices (issue 11, harness/core/slices.ts): the main figures use the train slice, learning curves
+  // Slices (harness/core/slices.ts): the main figures use the train slice, learning curves
   // the eval slice when the run has one, cost and counts every trial. Runs without slices: all trials.
   const main: RunData = { ...data, trials: mainTrials(data.trials) };
   const curveData: RunData = { ...data, trials: curveTrials(data.trials) };
   const sliced = main.trials.length !== data.trials.length;
   const summary = summarize(main.trials, data.arms);
-  const infra = data.trials.filter((t) => t.error_class === 'infra').length;
+  const infra = data.trials.filter((t) => UNCOUNTED_CLASSES.has(t.error_class)).length;
   return {
     format: 'dreambench.report/v1',
     generated_at: (options.now ?? new Date()).toISOString(),
@@ -489,5 +493,6 @@ export function analyse(data: RunData, options: AnalysisOptions = {}): ReportMod
     grader: graderRows(main, seed, B),
     claims: options.claims ? evaluateClaims(options.claims, claimContext(main, B)) : [],
     ...(sliced ? { slices: { main: 'train' as const, curves: curveSlice(data.trials), present: slicesPresent(data.trials) } } : {}),
+    behaviour: modelBehaviour(data.trials, data.arms, m.cost_incomplete),
   };
 }

@@ -3,7 +3,7 @@
 // same with real sim runs.
 
 import { describe, expect, it } from 'vitest';
-import { rngFrom } from '../harness/models/sim/rng.js';
+import { rngFrom } from '../harness/core/rng.js';
 import { calibrateLearning, calibrateSynthetic, learningTruth, type LearningDesign } from './calibration.js';
 import { clusterBootstrap, relativeChange, type Cluster } from './cluster-bootstrap.js';
 

@@ -5,7 +5,7 @@
 // scripts/calibrate.ts (slow: real sim runs of two profiles whose difference is the truth).
 
 import { pairedDifference, RUN_DESIGN_OPTIONS, wilsonInterval, type AgreementFallback, type IntervalMethod, type OutcomeRow, type PairedBootstrapResult, type PostStrata, type SharedState, type Strata } from '../harness/stats/index.js';
-import { rngFrom, shuffled } from '../harness/models/sim/rng.js';
+import { rngFrom, shuffled } from '../harness/core/rng.js';
 import { verdictFor } from './claims.js';
 
 /** One experiment's two arms (a: baseline, b: treatment), paired on units, with the true difference. */

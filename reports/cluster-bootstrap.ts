@@ -5,7 +5,7 @@
 // percentile interval of harness/stats, seeded) for statistics harness/stats does not cover.
 
 import { expandedLevel, quantileSorted } from '../harness/stats/index.js';
-import { rngFrom } from '../harness/models/sim/rng.js';
+import { rngFrom } from '../harness/core/rng.js';
 
 /** One cluster (task): its totals in arm a and arm b, and its weight (pairs, or 1 per task). */
 export interface Cluster {

@@ -1,4 +1,4 @@
-// Experimental controls in the report (issue 11): a section of summary.md ("Experimental controls")
+// Experimental controls in the report: a section of summary.md ("Experimental controls")
 // and report/controls.json, from the run's files alone.
 //
 //   Slices           completion per arm x session for each slice (train, eval, retest), and which
@@ -482,7 +482,7 @@ export function withControls(summaryMd: string, controls: { markdown: string; ba
 export function leakHeadline(runDir: string): string | undefined {
   try {
     const model = JSON.parse(readFileSync(join(runDir, 'report', 'controls.json'), 'utf8')) as ControlsModel;
-    return model.leak_scan && model.leak_scan.headline.startsWith('RUN INVALID') ? model.leak_scan.headline : undefined;
+    return model.leak_scan?.headline.startsWith('RUN INVALID') ? model.leak_scan.headline : undefined;
   } catch {
     return undefined;
   }

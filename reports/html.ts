@@ -107,6 +107,9 @@ export function compactTranscript(t: Transcript, record: TrialRecord | undefined
   const block = (b: ContentBlock): CompactBlock => {
     if (b.type === 'text') return { type: 'text', text: text(b.text) };
     if (b.type === 'tool_use') return { type: 'tool_use', name: b.name, input: text(JSON.stringify(b.input, null, 1)) };
+    // Reasoning shows as text (a redacted block has none to show).
+    if (b.type === 'thinking') return { type: 'text', text: text(b.thinking ? `(thinking) ${b.thinking}` : '(thinking)') };
+    if (b.type === 'redacted_thinking') return { type: 'text', text: text('(redacted thinking)') };
     return { type: 'tool_result', content: text(String(b.content)), ...(b.is_error ? { is_error: true } : {}) };
   };
   return {

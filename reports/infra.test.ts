@@ -1,4 +1,4 @@
-// Infrastructure failures are excluded from every rate and counted apart, everywhere (issue 11): the
+// Infrastructure failures are excluded from every rate and counted apart, everywhere: the
 // summary, report.json (summary, curves, comparisons, time, pitfalls), claims, compare and history
 // cells, the controls section (pass@k, pass^k, orders), the stats helpers, and trials.csv keeps them.
 // The planted infra records all say success: true, so any output that counted one would show it.
@@ -15,7 +15,6 @@ import { cellsOf, loadRunDir, unitsOf } from '../harness/compare/run-summary.js'
 import { compareRuns } from '../harness/compare/compare.js';
 import { writeSyntheticRun } from './synthetic-run.js';
 import { writeRunReport } from './run-report.js';
-import { loadClaims } from './claims.js';
 import { controlsModel } from './controls.js';
 import type { ReportModel } from './analysis.js';
 

@@ -4,6 +4,7 @@
 
 import { FEW_TASKS, formatLevel, formatMetric, formatSampleSize } from './claims.js';
 import type { ReportModel } from './analysis.js';
+import { renderModelBehaviour } from './model-behaviour.js';
 import type { ChartFile } from './charts.js';
 import { formatNumber, formatPercent, formatRateCell, formatUsd, mdTable } from './summary.js';
 
@@ -48,8 +49,10 @@ export function renderReportMarkdown(model: ReportModel, charts: readonly ChartF
     '',
   );
 
+  if (model.behaviour) out.push(...renderModelBehaviour(model.behaviour));
+
   out.push('## Learning curves', '');
-  // Runs with slices (issue 11): say which slice the curves and the other figures use (reports/controls.ts).
+  // Runs with slices: say which slice the curves and the other figures use (reports/controls.ts).
   if (model.slices) {
     out.push(
       `Slice: ${model.slices.curves === 'eval' ? 'the eval slice (held-apart tasks re-run every session, read-only: test-then-update)' : 'the train slice'}. ` +

@@ -90,7 +90,7 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
   // Memory security (runs with injected tasks): report/security.csv and a section of summary.md (reports/security.ts).
   const security = await writeSecurityReport(data);
   await writeFileAtomic(mdPath, `${readFileSync(mdPath, 'utf8').trimEnd()}\n\n${renderMemorySections(memory, data.consolidation, data.arms)}${loops}${security ? `\n\n${security.markdown}` : ''}`);
-  // Experimental controls (issue 11, reports/controls.ts): slices, orders, pass^k, forgetting; a memory leak puts a loud line on top.
+  // Experimental controls (reports/controls.ts): slices, orders, pass^k, forgetting; a memory leak puts a loud line on top.
   const controls = await writeControlsReport(data);
   await writeFileAtomic(mdPath, withControls(readFileSync(mdPath, 'utf8'), controls));
   lap('csv');

@@ -15,6 +15,7 @@
 //  - Trials are pooled over tasks and replicates. The Wilson interval treats them as independent;
 //    clustered and paired comparisons between arms belong to the comparison statistics.
 
+import { UNCOUNTED_CLASSES } from '../harness/core/records.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -129,7 +130,8 @@ function summarizeGroup(arm: string, session: SessionKey, group: readonly TrialR
       armTokens += u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_tokens;
       armCost += u.cost_usd;
     }
-    if (t.error_class === 'infra') {
+    // Infrastructure and permanent provider failures do not measure the agent: counted apart.
+    if (UNCOUNTED_CLASSES.has(t.error_class)) {
       infra++;
       continue;
     }
@@ -302,7 +304,7 @@ export interface SummaryMeta {
   simulated: boolean;
   /** Arms in report order (others follow in order of first appearance). */
   armOrder?: string[];
-  /** Set when the run has other slices than train (issue 11): the tables cover the train slice only, and say so. */
+  /** Set when the run has other slices than train: the tables cover the train slice only, and say so. */
   slice?: 'train';
 }
 
@@ -417,7 +419,7 @@ export async function writeSummary(
 ): Promise<{ csvPath: string; mdPath: string }> {
   const reportDir = join(runDir, 'report');
   await mkdir(reportDir, { recursive: true });
-  // The train slice when the run has others (issue 11, harness/core/slices.ts); every trial otherwise.
+  // The train slice when the run has others (harness/core/slices.ts); every trial otherwise.
   const main = mainTrials(trials);
   const rows = summarize(main, meta.armOrder);
   const csvPath = join(reportDir, 'summary.csv');

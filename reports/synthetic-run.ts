@@ -13,7 +13,7 @@ import { experimentSchema } from '../harness/config/schema.js';
 import type { Manifest } from '../harness/storage/manifest.js';
 import { RunDir, appendJsonLine, writeJsonAtomic } from '../harness/storage/run-dir.js';
 import { writeTranscriptSync } from '../harness/storage/transcripts.js';
-import { rngFrom } from '../harness/models/sim/rng.js';
+import { rngFrom } from '../harness/core/rng.js';
 
 export interface SyntheticArm {
   name: string;

@@ -1,8 +1,8 @@
-// Harness overhead benchmark (issue 2): a sim experiment of 4 arms x 10 sessions x 50 tasks x 2
+// Harness overhead benchmark: a sim experiment of 4 arms x 10 sessions x 50 tasks x 2
 // replicates = 4,000 trials, each a real workspace, real tool calls, a real .docx rendered and
 // checked, a transcript and a record written. Reports wall time, trials per second and peak memory.
 //
-//   npm run build && node dist/scripts/bench-core.js [--concurrency 4] [--sessions 10] [--tasks 50] [--replicates 2]
+//   npm run build:dev && node dist-dev/scripts/bench-core.js [--concurrency 4] [--sessions 10] [--tasks 50] [--replicates 2]
 //
 // The sim answers instantly, so this measures the harness alone, never a model.
 

@@ -1,6 +1,6 @@
-// Dreaming benchmark (issue 3): one dream over 1,000 sim transcripts, model time excluded.
+// Dreaming benchmark: one dream over 1,000 sim transcripts, model time excluded.
 //
-//   npm run build && node dist/scripts/bench-dream.js [--trials 1000] [--repeat 3] [--transcripts DIR]
+//   npm run build:dev && node dist-dev/scripts/bench-dream.js [--trials 1000] [--repeat 3] [--transcripts DIR]
 //
 // 1. Generates the transcripts in a child process (a stateless sim run: every pitfall is hit, so the
 //    transcripts are full of tool errors and reviewer feedback), unless --transcripts names a folder.

@@ -1,7 +1,7 @@
 // Speed of the OOXML writers and readers (tinybench): the harness renders and checks a document in
 // every trial, so these must stay well under a millisecond (docx) and a few milliseconds (pptx).
 //
-//   npm run build && node dist/scripts/bench-formats.js
+//   npm run build:dev && node dist-dev/scripts/bench-formats.js
 
 import { Bench } from 'tinybench';
 import { readDocx, writeDocx, type DocxDocument } from '../harness/formats/docx.js';

@@ -1,4 +1,4 @@
-// dreambench vs promptfoo, side by side in one run (issue 9): the same number of single-turn cases,
+// dreambench vs promptfoo, side by side in one run: the same number of single-turn cases,
 // each one request to the same local zero-latency mock Messages server (through each tool's own
 // Anthropic client) and one deterministic check, at the same concurrency. Reported: wall time and
 // milliseconds per case for each, and the ratio (promptfoo's time per case / dreambench's; above 1
@@ -8,7 +8,7 @@
 // is pinned in scripts/bench-promptfoo/package.json and its lock file. Install it first with
 //
 //   npm ci --prefix scripts/bench-promptfoo
-//   npm run build && node dist/scripts/bench-promptfoo.js [--cases 500] [--concurrency 4,16] [--rounds 2]
+//   npm run build:dev && node dist-dev/scripts/bench-promptfoo.js [--cases 500] [--concurrency 4,16] [--rounds 2]
 //
 // A dreambench case is a whole trial: schedule slot, fresh workspace and suite environment, agent
 // loop (one model call: the mock answers with text, so the agent stops after one turn), the suite's

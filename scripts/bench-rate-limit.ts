@@ -1,11 +1,11 @@
-// Rate-limit benchmark (issue 9): a whole experiment with `anthropic:<model>` through the real SDK
+// Rate-limit benchmark: a whole experiment with `anthropic:<model>` through the real SDK
 // against the local mock Messages server enforcing a per-minute limit with a sliding 60 s window
 // (429 + retry-after + anthropic-ratelimit-* headers), the model answering like the sim agent.
 // The limits come from the experiment's `rate_limits`, through the same code path as a real run
 // (harness/models/registry.ts), with the SDK's retries switched OFF: a single 429 would fail a
 // trial as `infra`, so "no trial failed by a 429" is checked, not assumed.
 //
-//   npm run build && node dist/scripts/bench-rate-limit.js [--seconds 75] [--rpm 600] [--itpm 60000] [--concurrency 16]
+//   npm run build:dev && node dist-dev/scripts/bench-rate-limit.js [--seconds 75] [--rpm 600] [--itpm 60000] [--concurrency 16]
 //
 // Two scenarios: requests-bound (rpm) and input-tokens-bound (itpm, with the rpm set high).
 // Reports achieved requests (or tokens) per minute against the allowance over the steady state

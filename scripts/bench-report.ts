@@ -3,7 +3,7 @@
 // Prints the time of each step (load, CSV, statistics, charts, Markdown, HTML, JSON), the sizes of
 // the files written and the peak memory, as JSON.
 //
-//   npm run build && node dist/scripts/bench-report.js [--run DIR] [--repeat 3] [--keep]
+//   npm run build:dev && node dist-dev/scripts/bench-report.js [--run DIR] [--repeat 3] [--keep]
 //
 // Without --run it first makes the benchmark run in a temporary folder (about a minute). The sim
 // answers instantly, so the figures measure the harness alone, never a model.

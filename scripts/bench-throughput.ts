@@ -1,10 +1,10 @@
-// Harness throughput benchmark (issue 9): trials per second and peak memory at concurrency 1, 4
+// Harness throughput benchmark: trials per second and peak memory at concurrency 1, 4
 // and 16, with the built-in sim model, and with `anthropic:<model>` through the real SDK against a
 // zero-latency local mock Messages server that answers like the sim (so the trials are the same
 // work, plus HTTP). Each configuration runs in its own child process (a clean peak RSS); the mock
 // server runs in this parent process, so its CPU is not charged to the harness's memory.
 //
-//   npm run build && node dist/scripts/bench-throughput.js [--trials 200] [--concurrency 1,4,16] [--modes sim,mock]
+//   npm run build:dev && node dist-dev/scripts/bench-throughput.js [--trials 200] [--concurrency 1,4,16] [--modes sim,mock]
 //
 // The sim answers instantly: these figures measure the harness, never a model.
 

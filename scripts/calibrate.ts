@@ -1,7 +1,7 @@
 // Calibration with the real harness: many small sim experiments whose true effect is known, and how
 // often the report's 95% interval covers it and how often its claim verdicts are wrong.
 //
-//   npm run build && node dist/scripts/calibrate.js [--experiments 100] [--replicates 2] [--sessions 4]
+//   npm run build:dev && node dist-dev/scripts/calibrate.js [--experiments 100] [--replicates 2] [--sessions 4]
 //       [--tasks 10] [--arms stateless,learnings-md] [--model sim:default] [--truth-replicates 200]
 //       [--recompute-truth] [--strata family|none] [--post-strata session|none]
 //       [--shared-state replicate-family|none] [--method expanded|percentile|bca] [--json]
@@ -137,7 +137,7 @@ if (!truth || values['recompute-truth']) {
     replicates: seeds * perSeed,
     pairs,
     seed: 1_000_003,
-    command: `node dist/scripts/calibrate.js --model '${values.model}' --arms ${baseline},${treatment} --sessions ${sessions} --tasks ${tasks} --truth-replicates ${seeds * perSeed} --truth-seeds ${seeds} --recompute-truth`,
+    command: `node dist-dev/scripts/calibrate.js --model '${values.model}' --arms ${baseline},${treatment} --sessions ${sessions} --tasks ${tasks} --truth-replicates ${seeds * perSeed} --truth-seeds ${seeds} --recompute-truth`,
     created_at: new Date().toISOString(),
   };
   truths[design] = truth;

@@ -6,7 +6,7 @@
 // (alpha 0.05, max-drop 5) and of Holm rejections alone (max-drop 0), and the unadjusted one-sided
 // rejection rate per arm (the test's own calibration, nominally alpha).
 //
-//   npm run build && node dist/scripts/measure-compare-fpr.js --runs 40 --reps 2 --sessions 6 --tasks 10
+//   npm run build:dev && node dist-dev/scripts/measure-compare-fpr.js --runs 40 --reps 2 --sessions 6 --tasks 10
 //
 // Results of the sim describe the harness, not any real model.
 
@@ -134,5 +134,5 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify({ options, result }, null, 2) + '\n');
 }
 
-// Run as a script (node dist/scripts/measure-compare-fpr.js), not when imported by the tests.
+// Run as a script (node dist-dev/scripts/measure-compare-fpr.js), not when imported by the tests.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -84,7 +84,10 @@ describe('compose with stand-in parts', () => {
 
   it('runs the loop part, and keeps each part\'s notes apart', async () => {
     const attempts: Array<string | undefined> = [];
-    const driver = { memoryText: 'MEM', attempt: async (extra?: string) => (attempts.push(extra), {} as AttemptOutcome) } as unknown as TrialDriver;
+    const driver = { memoryText: 'MEM', attempt: async (extra?: string) => {
+        attempts.push(extra);
+        return {} as AttemptOutcome;
+      } } as unknown as TrialDriver;
     const loopResult = await arm.runTrial!(driver, context());
     expect(attempts).toEqual(['retry context']);
     expect(seen['loop.runTrial']).toEqual([{ memoryText: 'MEM', seedKey: 'seed:loop' }]);

@@ -1,5 +1,5 @@
 // holdout: the control that separates the effect of the consolidation loop from the effect of the
-// memory it writes (issue 11). Consolidation runs, and costs, exactly as in the memory arm it wraps
+// memory it writes. Consolidation runs, and costs, exactly as in the memory arm it wraps
 // (dreaming by default: the same factory, the same pipeline, the same seed keys, the same dreams/
 // changesets and memory/ snapshots, all auditable), but its output is withheld from the agent:
 // contextFor always returns ''. Any difference between holdout and stateless is then a harness bug

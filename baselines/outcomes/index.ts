@@ -16,7 +16,7 @@
 
 import type { ArmFactory, GraderVerdict, TrialDriver, TrialLoopResult } from '../../harness/core/arm.js';
 import type { ModelRequest } from '../../harness/core/messages.js';
-import { textOf } from '../../harness/core/messages.js';
+import { replyThenUser, textOf } from '../../harness/core/messages.js';
 import { numberOption, rejectUnknownOptions } from '../../harness/core/options.js';
 import { GRADER_SYSTEM_PROMPT, graderPrompt, parseGraderReply, repairPrompt, type ParsedVerdict } from '../../harness/grader/protocol.js';
 
@@ -36,7 +36,8 @@ export async function grade(driver: TrialDriver, rubric: readonly string[], outp
   if (parsed.ok) return parsed;
   const repair: ModelRequest = {
     ...request,
-    messages: [...request.messages, { role: 'assistant', content: first || '(empty reply)' }, { role: 'user', content: repairPrompt(parsed.error, rubric.length) }],
+    // An empty first reply (a refusal, an empty end_turn) is not sent back as an assistant turn: the API rejects empty content.
+    messages: replyThenUser(request.messages, first, repairPrompt(parsed.error, rubric.length)),
   };
   const second = parseGraderReply(textOf((await driver.call('grader', repair, 'grade', `${label}-repair`)).content), rubric);
   if (second.ok) return second;

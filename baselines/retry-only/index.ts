@@ -1,4 +1,4 @@
-// The retry-only control (issue 11): the same attempt budget as reflexion (and the same number of
+// The retry-only control: the same attempt budget as reflexion (and the same number of
 // tries as an outcomes loop with as many rounds), but no memory, no reflection and no feedback text.
 // A failed attempt is simply tried again from scratch. Set beside reflexion, it separates what
 // retrying buys (a second draw at the same task) from what reflecting buys, so retries are not

@@ -8,7 +8,7 @@ import { executeRun } from '../../harness/runner/runner.js';
 import { RunDir } from '../../harness/storage/run-dir.js';
 import { smallExperiment, tempDir } from '../../harness/testing/run-helpers.js';
 import { parseSimProfile } from '../../harness/models/sim/profiles.js';
-import { rngFrom } from '../../harness/models/sim/rng.js';
+import { rngFrom } from '../../harness/core/rng.js';
 import { assignmentKind, skillName, skillReply } from '../../harness/models/sim/skill-reply.js';
 import legalDrafting from '../../tasks/legal-drafting/index.js';
 import skills, { skillsContext } from './index.js';

@@ -1,9 +1,15 @@
 // The tool-use loop in the shape of the Messages API: system prompt (with the arm's memory as a
 // cacheable prefix), the task, the suite's tools; it ends on submit, on a turn without tool calls,
 // on max turns, or on a budget. Every request and response is kept in the transcript.
+//
+// Stop reasons: `max_tokens` ends the attempt as a budget stop, and a tool call cut off by it is
+// never run (its input is partial); `refusal` ends it and is recorded; `pause_turn` sends the paused
+// turn back as it is so the model continues it; `model_context_window_exceeded` (or a prompt the
+// API calls too long) ends it with the `context_window` stop. An empty reply is not kept as an empty
+// assistant turn (the API rejects empty content when the conversation continues).
 
 import type { ContentBlock, Message, ModelClient, SystemBlock, ToolResultBlock, Usage } from '../core/messages.js';
-import { addUsage, emptyUsage, ModelInfraError } from '../core/messages.js';
+import { addUsage, emptyUsage, ModelInfraError, ModelPermanentError, totalTokens } from '../core/messages.js';
 import type { Environment, Task } from '../core/suite.js';
 import type { TranscriptTurn } from './transcript.js';
 
@@ -29,7 +35,21 @@ export interface AgentRunInput {
   signal?: AbortSignal;
 }
 
-export type AgentStop = 'submitted' | 'end_turn' | 'max_turns' | 'token_budget' | 'cost_budget' | 'infra';
+export type AgentStop =
+  | 'submitted'
+  | 'end_turn'
+  | 'max_turns'
+  | 'token_budget'
+  | 'cost_budget'
+  | 'infra'
+  /** The reply hit max_tokens (a budget stop). */
+  | 'max_tokens'
+  /** The model declined (stop_reason refusal). */
+  | 'refusal'
+  /** The conversation no longer fits the model's context window. */
+  | 'context_window'
+  /** The provider answered with an error that retrying will not fix (ModelPermanentError). */
+  | 'permanent';
 
 export interface AgentRunResult {
   stop: AgentStop;
@@ -38,6 +58,8 @@ export interface AgentRunResult {
   turns: TranscriptTurn[];
   usage: Usage;
   cost_usd: number;
+  /** A runtime's infrastructure cost apart from tokens (a managed session's active time), for this run. */
+  runtime_cost_usd?: number;
   tool_calls: number;
   /** Set when stop is 'infra': what failed (provider or environment), never a secret. */
   infra_error?: string;
@@ -99,21 +121,33 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
         },
       );
     } catch (error) {
+      if (error instanceof ModelPermanentError) return result(error.kind === 'context' ? 'context_window' : 'permanent', error.message);
       if (error instanceof ModelInfraError) return result('infra', error.message);
       throw error;
     }
     addUsage(usage, response.usage);
     cost += response.cost_usd;
+    const reason = response.stop_reason;
+    const truncated = reason === 'max_tokens' ? response.content.filter((b) => b.type === 'tool_use').length : 0;
     turns.push({
       request_messages: messages.length,
-      stop_reason: response.stop_reason,
+      stop_reason: reason,
       usage: response.usage,
       cost_usd: response.cost_usd,
       wall_ms: Math.round(performance.now() - started),
+      ...(truncated ? { note: `${truncated} tool call(s) cut off by max_tokens, not run` } : {}),
     });
-    messages.push({ role: 'assistant', content: response.content });
+    // A tool call cut off by max_tokens has partial input: it is never run, nor sent back.
+    const kept = truncated ? response.content.filter((b) => b.type !== 'tool_use') : response.content;
+    if (kept.length > 0) messages.push({ role: 'assistant', content: kept });
 
-    const uses = response.content.filter((b): b is Extract<ContentBlock, { type: 'tool_use' }> => b.type === 'tool_use');
+    if (reason === 'max_tokens') return result('max_tokens');
+    if (reason === 'refusal') return result('refusal');
+    if (reason === 'model_context_window_exceeded') return result('context_window');
+    // The API paused a long turn: sending it back as it is lets the model continue it.
+    if (reason === 'pause_turn' && kept.length > 0) continue;
+
+    const uses = kept.filter((b): b is Extract<ContentBlock, { type: 'tool_use' }> => b.type === 'tool_use');
     if (uses.length === 0) return result('end_turn');
 
     const results: ToolResultBlock[] = [];
@@ -138,7 +172,7 @@ export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
     messages.push({ role: 'user', content: results });
     if (submitted) return result('submitted');
 
-    const tokens = usage.input_tokens + usage.output_tokens + usage.cache_read_tokens + usage.cache_write_tokens;
+    const tokens = totalTokens(usage);
     if (budgets.max_tokens_per_trial !== undefined && tokens >= budgets.max_tokens_per_trial) return result('token_budget');
     if (budgets.max_cost_per_trial !== undefined && cost >= budgets.max_cost_per_trial) return result('cost_budget');
   }

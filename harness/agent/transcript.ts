@@ -11,6 +11,8 @@ export interface TranscriptTurn {
   usage: Usage;
   cost_usd: number;
   wall_ms: number;
+  /** What the loop did about this turn's stop reason (e.g. a tool call cut off by max_tokens, not run). */
+  note?: string;
 }
 
 export interface Transcript {

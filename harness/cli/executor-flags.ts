@@ -1,8 +1,9 @@
-// `--executor local|bullmq`, `--redis URL` and `--queue NAME` for run and resume (issue 9).
+// `--executor local|bullmq`, `--redis URL` and `--queue NAME` for run and resume.
 
 import type { Argv } from 'yargs';
 import type { RunOptions } from '../runner/runner.js';
 import { bullmqExecutor, DEFAULT_QUEUE, DEFAULT_REDIS_URL } from '../distributed/bullmq.js';
+import { describeRedis } from '../distributed/redis-link.js';
 import { UsageError } from './exit.js';
 
 export interface ExecutorArgs {
@@ -40,16 +41,10 @@ export function executorFrom(args: ExecutorArgs): RunOptions['executor'] {
       ...(args.queue ? { queue: args.queue } : {}),
       runKey: `${manifest.run_id}@${manifest.created_at}`,
       experiment: setup.experiment,
+      rateLimiters: setup.rateLimiters,
+      log: (line) => process.stderr.write(`dreambench: ${line}\n`),
     });
   };
 }
 
-/** Host and port only: never a password from the URL. */
-export function describeRedis(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname && parsed.pathname !== '/' ? parsed.pathname : ''}`;
-  } catch {
-    return 'the Redis URL given';
-  }
-}
+export { describeRedis };

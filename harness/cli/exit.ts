@@ -1,8 +1,5 @@
 // Turning errors into one clear line and the documented exit code.
 
-import { ConfigError } from '../config/load.js';
-import { RunSetupError } from '../runner/runner.js';
-import { AnthropicCredentialsError } from '../models/anthropic/anthropic-model.js';
 import { redactText } from '../security/redact.js';
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, resumable: 3 } as const;
@@ -12,8 +9,16 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+// The other bad-input errors are known by their class names (ConfigError in config/load.ts,
+// RunSetupError in runner/setup-error.ts, AnthropicCredentialsError in models/anthropic): importing those
+// modules here would load the engine and the SDK for every command, `--help` included.
+const BAD_INPUT_CLASSES = new Set(['UsageError', 'ConfigError', 'RunSetupError', 'AnthropicCredentialsError']);
+
 export function isBadInput(error: unknown): boolean {
-  return error instanceof ConfigError || error instanceof RunSetupError || error instanceof UsageError || error instanceof AnthropicCredentialsError;
+  for (let proto: unknown = error; proto instanceof Object; proto = Object.getPrototypeOf(proto)) {
+    if (Object.hasOwn(proto, 'constructor') && BAD_INPUT_CLASSES.has((proto as { constructor: { name: string } }).constructor.name)) return true;
+  }
+  return false;
 }
 
 export function failWith(error: unknown): never {

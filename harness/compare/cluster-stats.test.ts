@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pairedDifference, unpairedDifference, type OutcomeRow } from '../stats/index.js';
-import { rngFrom } from '../models/sim/rng.js';
+import { rngFrom } from '../core/rng.js';
 import { clusterMean, pairedClusterDifference, pLower, tInterval, unpairedClusterDifference } from './cluster-stats.js';
 
 describe('cluster-robust estimates', () => {

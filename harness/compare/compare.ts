@@ -4,7 +4,7 @@
 // trial, with task-clustered intervals, paired where the runs share tasks, seeds and schedule and
 // unpaired otherwise (cluster-stats.ts).
 //
-// The regression rule (README, "CI regression tracking"):
+// The regression rule (docs/ci.md):
 //   For each suite x arm in the gate range (default: all common sessions), delta = candidate rate -
 //   baseline rate. Its one-sided p-value (H0: delta >= 0 against H1: delta < 0; Student t on the
 //   task-clustered standard error) is Holm-adjusted over the suite x arm comparisons of the gate
@@ -259,7 +259,7 @@ function choosePairing(baseline: LoadedRun, candidate: LoadedRun, choice: Pairin
 const unitKey = (u: Pick<Unit, 'arm' | 'task' | 'replicate' | 'session' | 'slot'>): string => `${u.arm}\u0000${u.task}\u0000${u.replicate}\u0000${u.session}\u0000${u.slot}`;
 
 type Measure = 'success' | 'cost_usd' | 'tokens' | 'wall_ms';
-const valueOf = (u: Unit, m: Measure): number => (m === 'success' ? (u.success ? 1 : 0) : u[m]);
+const unitValue = (u: Unit, m: Measure): number => (m === 'success' ? (u.success ? 1 : 0) : u[m]);
 const cellValue = (c: Cell, m: Measure): number => (m === 'success' ? c.successes : c[m]);
 
 function metric(d: DifferenceEstimate, confidence: number): MetricChange {
@@ -288,8 +288,8 @@ function pairedCompare(base: Unit[], cand: Unit[], bootstrapB: number, confidenc
     const byTask = new Map<string, PairedClusterTotal>();
     for (const [b, c] of pairs) {
       const t = byTask.get(c.task) ?? { a: 0, b: 0, n: 0 };
-      t.a += valueOf(b, m);
-      t.b += valueOf(c, m);
+      t.a += unitValue(b, m);
+      t.b += unitValue(c, m);
       t.n += 1;
       byTask.set(c.task, t);
     }

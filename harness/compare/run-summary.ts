@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Experiment } from '../config/schema.js';
+import { UNCOUNTED_CLASSES } from '../core/records.js';
 import { resolveArms } from '../config/schema.js';
 import type { TrialRecord } from '../core/records.js';
 import type { Manifest } from '../storage/manifest.js';
@@ -130,7 +131,7 @@ const tokensOf = (u: { input_tokens?: number; output_tokens?: number; cache_read
  * per-trial cost includes what the arm spent between sessions (dreaming, skill extraction).
  */
 export function unitsOf(trials: readonly TrialRecord[], events: readonly ConsolidationEvent[] = []): Unit[] {
-  const counted = trials.filter((t) => t.error_class !== 'infra');
+  const counted = trials.filter((t) => !UNCOUNTED_CLASSES.has(t.error_class));
   const sessionKey = (arm: string, replicate: number, session: number): string => `${arm}\u0000${replicate}\u0000${session}`;
   const perSession = new Map<string, number>();
   for (const t of counted) perSession.set(sessionKey(t.arm, t.replicate, t.session), (perSession.get(sessionKey(t.arm, t.replicate, t.session)) ?? 0) + 1);
@@ -183,7 +184,7 @@ export function cellsOf(units: readonly Unit[], trials: readonly TrialRecord[] =
     c.tokens += u.tokens;
     c.wall_ms += u.wall_ms;
   }
-  for (const t of trials) if (t.error_class === 'infra') cell(t.arm, t.suite, t.task, t.session).infra++;
+  for (const t of trials) if (UNCOUNTED_CLASSES.has(t.error_class)) cell(t.arm, t.suite, t.task, t.session).infra++;
   return [...cells.values()].sort(
     (a, b) => a.arm.localeCompare(b.arm) || a.suite.localeCompare(b.suite) || a.task.localeCompare(b.task) || a.session - b.session,
   );
@@ -205,7 +206,7 @@ export function loadRunDir(path: string): LoadedRun {
   let trials: TrialRecord[];
   let events: ConsolidationEvent[];
   try {
-    // The train slice when the run has an eval slice or re-tests (issue 11, harness/core/slices.ts), as in the report's main figures.
+    // The train slice when the run has an eval slice or re-tests (harness/core/slices.ts), as in the report's main figures.
     trials = mainTrials(dir.trials());
     events = readJsonLines<ConsolidationEvent>(dir.eventsPath);
   } catch (error) {

@@ -1,7 +1,7 @@
 // Synthetic comparison sides at the records level, for tests and the false-positive measurement:
 // runs whose outcomes are drawn from known per-task rates, with the same units (paired) or not.
 
-import { rngFrom } from '../models/sim/rng.js';
+import { rngFrom } from '../core/rng.js';
 import { cellsOf, type LoadedRun, type RunMeta, type Unit } from './run-summary.js';
 
 export interface SyntheticSideOptions {

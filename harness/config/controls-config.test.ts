@@ -1,4 +1,4 @@
-// The experiment file's controls (issue 11): schedule.eval, schedule.orders, schedule.retest.
+// The experiment file's controls: schedule.eval, schedule.orders, schedule.retest.
 
 import { describe, expect, it } from 'vitest';
 import { ConfigError, validateExperiment, type KnownNames } from './load.js';

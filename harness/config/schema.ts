@@ -3,6 +3,8 @@
 
 import { z } from 'zod';
 
+import { EFFORTS } from '../models/anthropic/model-facts.js';
+
 const MODEL_SPEC = /^(sim|anthropic|openai|replay):[^\s]*$/;
 
 export const modelSpec = z
@@ -30,9 +32,9 @@ const positiveInt = z.number().int().positive();
 export const budgetsSchema = z
   .object({
     max_turns: positiveInt.default(20).describe('agent turns per trial (per attempt)'),
-    max_tokens_per_trial: positiveInt.optional().describe('input+output tokens per trial'),
+    max_tokens_per_trial: positiveInt.optional().describe('tokens per trial, all four kinds (input, output, cache reads, cache writes)'),
     max_cost_per_trial: z.number().positive().optional().describe('USD per trial'),
-    max_tokens_per_run: positiveInt.optional().describe('input+output tokens for the whole run'),
+    max_tokens_per_run: positiveInt.optional().describe('tokens for the whole run, all four kinds (input, output, cache reads, cache writes), failed attempts and consolidations included'),
     max_cost_per_run: z.number().positive().optional().describe('USD for the whole run; the run stops cleanly when reached'),
     max_output_tokens: positiveInt.default(4096).describe('max_tokens sent with each model request'),
   })
@@ -85,7 +87,7 @@ export const scheduleSchema = z
       )
       .default([])
       .describe("events where a pitfall's fix changes from a session on, so an old lesson becomes wrong"),
-    // Experimental controls (issue 11; harness/schedule/plan.ts). Optional with no default, so an
+    // Experimental controls (harness/schedule/plan.ts). Optional with no default, so an
     // experiment that sets none of them keeps its config hash and its schedule.
     eval: evalSliceSchema.optional().describe('a fixed read-only eval slice, re-run every session (test-then-update scoring; never feeds memory)'),
     orders: positiveInt
@@ -110,7 +112,7 @@ export const ciSchema = z
   })
   .strict();
 
-/** Per-model request and token limits (issue 9): harness/models/rate-limit.ts. Never part of the config hash. */
+/** Per-model request and token limits: harness/models/rate-limit.ts. Never part of the config hash. */
 export const rateLimitSchema = z
   .object({
     rpm: positiveInt.optional().describe('requests per minute'),
@@ -122,7 +124,7 @@ export const rateLimitSchema = z
 
 const CALL_PURPOSES = ['grade', 'dream', 'reflect', 'skill', 'classify'] as const;
 
-/** Message Batches for anthropic models (issue 9): harness/models/anthropic/batcher.ts. */
+/** Message Batches for anthropic models: harness/models/anthropic/batcher.ts. */
 export const batchSchema = z.union([
   z.boolean(),
   z
@@ -134,6 +136,41 @@ export const batchSchema = z.union([
     })
     .strict(),
 ]);
+
+/** Per-model request options (harness/models/anthropic/model-facts.ts): recorded in the manifest and the config hash. */
+export const modelOptionsSchema = z
+  .object({
+    effort: z.enum(EFFORTS).optional().describe('output_config.effort: low, medium, high, xhigh or max (default: the model\'s own)'),
+    thinking: z
+      .enum(['adaptive', 'disabled'])
+      .optional()
+      .describe('adaptive (the default on thinking models) or disabled, where the model allows it (never on Opus 5.5 and Fable 5.1; on Opus 5 only at effort high or below)'),
+    display: z.enum(['summarized', 'omitted']).optional().describe('how thinking text comes back: summarized, or omitted (empty text, signature kept)'),
+  })
+  .strict();
+
+const rate = z.number().min(0);
+const ratesShape = {
+  input: rate.describe('USD per million input tokens'),
+  output: rate.describe('USD per million output tokens'),
+  cache_write: rate.optional().describe('5-minute cache write (default 1.25x input)'),
+  cache_write_1h: rate.optional().describe('1-hour cache write (default 2x input)'),
+  cache_read: rate.optional().describe('cache read (default 0.1x input)'),
+};
+
+/** A price row the experiment adds or overrides (harness/models/pricing.ts). */
+export const priceRowSchema = z
+  .object({
+    ...ratesShape,
+    above: z
+      .object({ prompt_tokens: positiveInt.describe('the tier applies to requests whose prompt exceeds this many tokens'), ...ratesShape })
+      .strict()
+      .optional(),
+    source: z.string().optional().describe('where the price comes from (a contract, a page)'),
+    as_of: z.string().optional(),
+    note: z.string().optional(),
+  })
+  .strict();
 
 export const experimentSchema = z
   .object({
@@ -166,6 +203,18 @@ export const experimentSchema = z
       .record(z.string().min(1), rateLimitSchema)
       .optional()
       .describe('request and token limits per model, keyed by a model spec or a prefix of one (e.g. "anthropic:" or "anthropic:claude-sonnet-4-6"); shared by every trial of the run'),
+    model_options: z
+      .record(z.string().min(1), modelOptionsSchema)
+      .optional()
+      .describe('request options per model, keyed by a model spec or a prefix of one (e.g. "anthropic:claude-opus-5-5"): effort, thinking, display; they apply to every call of that model (agent, grader, reflection, dream, lessons)'),
+    pricing: z
+      .record(z.string().min(1), priceRowSchema)
+      .optional()
+      .describe('price rows (USD per million tokens) by model id prefix, added to or replacing harness/models/pricing.json (negotiated prices, openai: models)'),
+    allow_unpriced: z
+      .boolean()
+      .optional()
+      .describe('run models that have no price (their calls count as $0, and every report says the cost is incomplete); default: refuse before the run'),
     batch: batchSchema
       .optional()
       .describe('send grader and dreaming calls of anthropic models through the Message Batches API (half price, higher latency): true or {purposes, max_wait_ms, max_requests, poll_ms}'),

@@ -1,4 +1,4 @@
-// Leak scan (issue 11): memory must never hold gold answers, hidden tests or checker internals.
+// Leak scan: memory must never hold gold answers, hidden tests or checker internals.
 //
 // Markers, per task of the run's suites:
 //   - the suite's own (Suite.leakMarkers: e.g. a coding task's canonical solution and hidden tests),
@@ -197,7 +197,11 @@ class MarkerIndex {
     for (let i = 0; i + ANCHOR <= norm.length; i++) {
       const list = this.byAnchor.get(norm.slice(i, i + ANCHOR));
       if (!list) continue;
-      for (const m of list) if (!seen.has(m) && norm.startsWith(m.text, i)) (seen.add(m), out.push({ marker: m, at: i }));
+      for (const m of list) {
+        if (seen.has(m) || !norm.startsWith(m.text, i)) continue;
+        seen.add(m);
+        out.push({ marker: m, at: i });
+      }
     }
     return out;
   }

@@ -87,6 +87,8 @@ export interface AttemptOutcome {
   tool_calls: number;
   /** An infrastructure failure (provider or environment) ended the attempt: stop the loop. */
   infra?: string;
+  /** Set with `infra` when the provider's error will not heal by retrying (ModelPermanentError). */
+  permanent?: boolean;
   /** What the arm's runtime reported for this run (Arm.runtime; e.g. a managed session's ids and outcome evaluations). */
   runtime?: Record<string, unknown>;
 }
@@ -258,6 +260,11 @@ export interface Arm {
   memoryStats?(task: Task, memory: MemoryFiles): Record<string, number>;
   /** Folder under the run directory for this arm's artifacts, when it differs from the factory's (compose). */
   readonly artifactsFolder?: string;
+  /**
+   * Checks that need the run's models (e.g. a model the arm's vendor feature must support), before
+   * anything is written; throw an Error naming the option or model: the run stops as bad input.
+   */
+  checkRun?(run: { model: ModelClient; graderModel: ModelClient }): void;
   /**
    * The arm's own in-task loop. Without it a trial is one attempt. The loop must call
    * `driver.attempt()` at least once.

@@ -54,7 +54,7 @@ export function formatShare(index: number, of: number): string {
 // rule it was told, a setting it will need again), on its own line as `Note for future tasks: ...`.
 // Reflections (harness/agent/digest.ts) and dream replays (harness/dreaming/replay.ts) show them, so
 // what an agent took from its inputs can reach memory the way a real agent's self-notes do. That is
-// also how an injected "house rule" an agent believed becomes a poisoned lesson (issue 8).
+// also how an injected "house rule" an agent believed becomes a poisoned lesson.
 export const NOTE_MARKER = 'Note for future tasks:';
 const NOTE_LINE = /^\s*Note for future tasks:\s*(\S.*)$/gim;
 

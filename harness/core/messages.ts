@@ -21,7 +21,24 @@ export interface ToolResultBlock {
   is_error?: boolean;
 }
 
-export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock;
+/**
+ * A thinking model's reasoning. It must go back to the API unmodified, signature included (the API
+ * checks it), in its original place, whenever the conversation continues: transcripts keep it byte
+ * for byte. `thinking` is empty at display "omitted".
+ */
+export interface ThinkingBlock {
+  type: 'thinking';
+  thinking: string;
+  signature: string;
+}
+
+/** Reasoning the API returned encrypted: opaque, sent back exactly as received. */
+export interface RedactedThinkingBlock {
+  type: 'redacted_thinking';
+  data: string;
+}
+
+export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | ThinkingBlock | RedactedThinkingBlock;
 
 export interface Message {
   role: 'user' | 'assistant';
@@ -45,10 +62,14 @@ export interface ToolSpec {
   };
 }
 
+/** How the model may pick tools. Forced choices (`any`, `tool`) are dropped for models that reject them. */
+export type ToolChoice = { type: 'auto' } | { type: 'none' } | { type: 'any' } | { type: 'tool'; name: string };
+
 export interface ModelRequest {
   system: SystemBlock[];
   messages: Message[];
   tools?: ToolSpec[];
+  tool_choice?: ToolChoice;
   max_tokens: number;
 }
 
@@ -57,9 +78,20 @@ export interface Usage {
   output_tokens: number;
   cache_read_tokens: number;
   cache_write_tokens: number;
+  /** Output tokens spent on reasoning (already inside output_tokens), when the provider reports them. */
+  thinking_tokens?: number;
+  /** Cache writes with the 1-hour lifetime (already inside cache_write_tokens), priced apart. */
+  cache_write_1h_tokens?: number;
 }
 
-export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence' | 'refusal' | 'pause_turn';
+export type StopReason =
+  | 'end_turn'
+  | 'tool_use'
+  | 'max_tokens'
+  | 'stop_sequence'
+  | 'refusal'
+  | 'pause_turn'
+  | 'model_context_window_exceeded';
 
 export interface ModelResponse {
   model: string;
@@ -106,6 +138,8 @@ export function addUsage(into: Usage, more: Usage): Usage {
   into.output_tokens += more.output_tokens;
   into.cache_read_tokens += more.cache_read_tokens;
   into.cache_write_tokens += more.cache_write_tokens;
+  if (more.thinking_tokens) into.thinking_tokens = (into.thinking_tokens ?? 0) + more.thinking_tokens;
+  if (more.cache_write_1h_tokens) into.cache_write_1h_tokens = (into.cache_write_1h_tokens ?? 0) + more.cache_write_1h_tokens;
   return into;
 }
 
@@ -117,6 +151,27 @@ export function textOf(content: string | ContentBlock[]): string {
     .join('\n');
 }
 
+/** All four token kinds a call is billed for (input, output, cache reads, cache writes). */
+export function totalTokens(usage: Usage): number {
+  return usage.input_tokens + usage.output_tokens + usage.cache_read_tokens + usage.cache_write_tokens;
+}
+
+/**
+ * A model's reply followed by a user message (a repair request, a revision). An empty reply (a
+ * refusal, an empty end_turn) is not sent back as an empty assistant turn, which the API rejects:
+ * the user text then joins the conversation's last user turn instead.
+ */
+export function replyThenUser(messages: readonly Message[], reply: string | ContentBlock[], text: string): Message[] {
+  const empty = typeof reply === 'string' ? reply.trim() === '' : reply.length === 0 || reply.every((b) => b.type === 'text' && b.text.trim() === '');
+  if (empty) {
+    const last = messages.at(-1);
+    if (last?.role !== 'user') return [...messages, { role: 'user', content: text }];
+    const blocks: ContentBlock[] = typeof last.content === 'string' ? [{ type: 'text', text: last.content }] : [...last.content];
+    return [...messages.slice(0, -1), { role: 'user', content: [...blocks, { type: 'text', text }] }];
+  }
+  return [...messages, { role: 'assistant', content: reply }, { role: 'user', content: text }];
+}
+
 /** Thrown by model clients when the provider failed after its retries: the trial is `infra`, not `agent`. */
 export class ModelInfraError extends Error {
   constructor(
@@ -125,5 +180,24 @@ export class ModelInfraError extends Error {
   ) {
     super(message);
     this.name = 'ModelInfraError';
+  }
+}
+
+/**
+ * Why an error will not go away by retrying: `permanent` (400 invalid request, 401, 403, 404: bad
+ * credentials, a mistyped model, a request the API refuses) or `context` (the prompt is longer than
+ * the model's context window). Resume does not re-run such trials blindly.
+ */
+export type PermanentKind = 'permanent' | 'context';
+
+/** A provider error that retrying will not fix. A ModelInfraError, so every existing catch still stops the work. */
+export class ModelPermanentError extends ModelInfraError {
+  constructor(
+    message: string,
+    status: number | undefined,
+    readonly kind: PermanentKind,
+  ) {
+    super(message, status);
+    this.name = 'ModelPermanentError';
   }
 }

@@ -2,7 +2,17 @@
 
 import type { Usage } from './messages.js';
 
-export type ErrorClass = 'none' | 'agent' | 'infra' | 'budget';
+/**
+ * none: success. agent: the agent failed (a refusal included). budget: a budget stopped it (turns,
+ * tokens, cost, or a reply that hit max_tokens). context: the conversation outgrew the model's
+ * context window. infra: the provider or environment failed transiently (resume retries it).
+ * permanent: the provider refused the request in a way retrying will not fix (400 invalid request,
+ * 401, 403, 404): resume does not retry it unless told to, after the cause is fixed.
+ */
+export type ErrorClass = 'none' | 'agent' | 'infra' | 'budget' | 'context' | 'permanent';
+
+/** Classes that do not measure the agent: left out of every rate, counted apart. */
+export const UNCOUNTED_CLASSES: ReadonlySet<ErrorClass> = new Set<ErrorClass>(['infra', 'permanent']);
 
 export interface TrialKey {
   arm: string;
@@ -14,7 +24,7 @@ export interface TrialKey {
 }
 
 /**
- * Which slice of the schedule a trial belongs to (issue 11; harness/schedule/plan.ts):
+ * Which slice of the schedule a trial belongs to (harness/schedule/plan.ts):
  *  - train: the schedule's tasks; they may write memory (the default: a record without `slice` is train);
  *  - eval: a fixed, held-apart set re-run every session, read-only (never fed to afterTrial or afterSession);
  *  - retest: a task first met early, re-run late, read-only (forgetting).
@@ -40,7 +50,10 @@ export interface TrialRecord extends TrialKey {
   output_tokens: number;
   cache_read_tokens: number;
   cache_write_tokens: number;
+  /** Token cost (list prices): what arms are compared on. */
   cost_usd: number;
+  /** A runtime's infrastructure cost apart from tokens (a managed session's active time), when it has one. */
+  runtime_cost_usd?: number;
   wall_ms: number;
   error_class: ErrorClass;
   error?: string;
@@ -50,6 +63,15 @@ export interface TrialRecord extends TrialKey {
   feedback: string[];
   /** Checker results, for the analysis. */
   checks: Array<{ id: string; passed: boolean; detail?: string }>;
+  /** Output tokens spent on reasoning (inside output_tokens), when the model reports them. */
+  thinking_tokens?: number;
+  /** How many replies were refusals (stop_reason refusal), over all attempts. */
+  refusals?: number;
+  /**
+   * Prompt-cache efficiency of the trial's multi-turn conversations: tokens of the prefix each turn
+   * re-sent (the previous request's whole input) and how many of them were read from the cache.
+   */
+  cache_prefix?: { resent_tokens: number; read_tokens: number };
   /** Tokens and cost the arm spent after the task (reflections, lesson writing), apart from the trial's. */
   arm_usage?: Usage & { cost_usd: number };
   /** What the arm noted after the task (e.g. lessons to append at the session's end). */

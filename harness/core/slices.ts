@@ -1,4 +1,4 @@
-// Slices of a run's trials (issue 11): train (may write memory), eval (a fixed held-apart set re-run
+// Slices of a run's trials: train (may write memory), eval (a fixed held-apart set re-run
 // every session, read-only) and retest (early tasks re-run late, read-only). Every figure states the
 // slice it uses; these helpers are the one place that decides which.
 //

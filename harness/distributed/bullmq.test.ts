@@ -1,59 +1,33 @@
-// Distributed execution (issue 9): a coordinator in this process, Redis on loopback, two worker
+// Distributed execution: a coordinator in this process, Redis on loopback, two worker
 // processes of the compiled bin. The same experiment run locally and on the workers gives identical
 // trials (all fields but wall_ms), and a worker SIGKILLed in the middle of trials loses nothing:
 // its jobs go back to the queue when their lock expires and the other worker runs them.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeRun } from '../runner/runner.js';
 import { comparable, smallExperiment, tempDir } from '../testing/run-helpers.js';
 import { hasRedisServer, startRedis, type TestRedis } from '../testing/redis-server.js';
-import { sourcePath } from '../core/paths.js';
+import { killAll, startCli, type CliProcess } from '../testing/worker-process.js';
 import { bullmqExecutor, type BullmqStats } from './bullmq.js';
 
-const BIN = sourcePath('dist/harness/cli/main.js');
 // CI installs redis-server (.ci/run); a developer machine without it skips these tests.
 const available = hasRedisServer() || process.env.CI === 'true';
 
-interface WorkerProcess {
-  child: ChildProcess;
-  output: string;
-  ready: Promise<void>;
-}
-
-function startWorkerProcess(redisUrl: string, queue: string, onLine?: (line: string) => void): WorkerProcess {
-  const child = spawn(process.execPath, [BIN, 'worker', '--redis', redisUrl, '--queue', queue, '--concurrency', '3', '--lock-ms', '1500', '--verbose'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const worker: WorkerProcess = { child, output: '', ready: Promise.resolve() };
-  worker.ready = new Promise<void>((resolve, reject) => {
-    let pending = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      worker.output += chunk.toString();
-      pending += chunk.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        if (line.startsWith('worker ready')) resolve();
-        onLine?.(line);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (worker.output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready: ${worker.output}`)));
-  });
-  return worker;
+function startWorkerProcess(redisUrl: string, queue: string, onLine?: (line: string) => void): CliProcess & { ready: Promise<string> } {
+  const worker = startCli(['worker', '--redis', redisUrl, '--queue', queue, '--concurrency', '3', '--lock-ms', '1500', '--verbose'], onLine ? { onLine } : {});
+  return Object.assign(worker, { ready: worker.waitFor(/^worker ready/) });
 }
 
 describe.skipIf(!available)('distributed execution on BullMQ and Redis', () => {
   let redis: TestRedis;
-  const workers: WorkerProcess[] = [];
+  const workers: CliProcess[] = [];
 
   beforeAll(async () => {
     redis = await startRedis();
   });
   afterAll(async () => {
-    for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+    killAll(workers);
     await redis?.stop();
   });
 

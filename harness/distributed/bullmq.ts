@@ -1,4 +1,4 @@
-// Distributed execution on BullMQ + Redis (issue 9).
+// Distributed execution on BullMQ + Redis: the coordinator's side (the worker is bullmq-worker.ts).
 //
 //   dreambench run exp.yaml --executor bullmq --redis redis://host:6379   # the coordinator
 //   dreambench worker --redis redis://host:6379                           # on any number of machines
@@ -8,50 +8,41 @@
 //   (arm, replicate) chain session by session, computes every trial's memory text from the session's
 //   frozen memory, and enqueues the session's trials as jobs; a job is plain data (a TrialJob plus
 //   the experiment), so a worker rebuilds suites, arms and models from the experiment alone.
-// - Consolidation stays on the coordinator. It is one sequential step per (arm, replicate, session)
-//   that reads the session's transcripts and the arm's files in the run directory (dream changesets,
-//   review queues) and writes the next memory snapshot: keeping it next to the run directory keeps
-//   memory frozen within a session and session order per chain by construction (the next session's
-//   jobs are not even created before the snapshot is written), and a human-review pause works as in
-//   a local run. It costs no parallelism: consolidations of different chains still run concurrently.
+// - Consolidation stays on the coordinator: it reads the session's transcripts and the arm's files
+//   in the run directory and writes the next memory snapshot, so memory stays frozen within a session
+//   and the next session's jobs are not even created before the snapshot is written.
 // - Results flow back in the job's return value (record + transcript); only the coordinator writes
 //   the run directory, so workers need no shared disk, and resume works as for a local run.
-// - A worker killed mid-trial loses nothing: its job's lock (short: --lock-ms, default 30 s)
-//   expires, another worker's stalled-job check moves the job back to the queue, and it runs again
+//
+// Faults, and why nothing is lost or counted twice:
+// - A worker killed mid-trial: its job's lock expires, the job goes back to the queue and runs again
 //   from the start (a trial is a pure function of its job: same record, same transcript).
-// - A job whose trial throws (a bug, not a provider failure: those come back as `infra` records) is
-//   retried `attempts` times, then fails the run, as an exception would in a local run.
+// - Redis restarted empty, flushed, or evicting keys: the coordinator reconciles the jobs it awaits
+//   against the queue every few seconds and after every reconnect, and enqueues again any job that
+//   is gone. A result is taken once (the job is settled and forgotten), so a trial that ran twice
+//   is still written once.
+// - Redis unreachable: the coordinator says so once, waits (default 5 min), and then stops the run
+//   as resumable (exit 3); it never waits silently: with no trial finished for a while it prints
+//   how many trials are queued and running, and how many workers are connected.
+// - The coordinator killed: job ids derive from the run and the trial, so `resume` finds the jobs
+//   it had enqueued (finished ones give their result, running ones are awaited) instead of adding
+//   them twice. A job that failed for good is enqueued afresh.
 //
-// Job ids are derived from the run and the trial, so a re-started coordinator finds a job it had
-// enqueued instead of adding it twice; a finished job is removed once its result has been read, so a
-// resumed run re-runs an `infra` trial instead of reading its old result.
-//
-// Rate limits are per process: each worker paces its own requests with the experiment's
-// rate_limits (and learns the shared remaining allowance from the API's headers). With several
-// workers on one API key, give each worker a share with `dreambench worker --rate-share 0.5`.
+// Rate limits: the coordinator and every worker keep each model's token buckets in Redis
+// (redis-buckets.ts), so the fleet together stays within the experiment's rate_limits.
 
-import { createHash } from 'node:crypto';
-import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
+import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Experiment } from '../config/schema.js';
 import type { CacheOptions } from '../models/cache.js';
-import { RateLimiterRegistry, type RateLimitsConfig } from '../models/rate-limit.js';
+import { DEFAULT_QUEUE, JOB_FORMAT, jobIdOf, rateKeyPrefix, type TrialJobData } from './trial-jobs.js';
+import type { RateLimiterRegistry } from '../models/rate-limit.js';
 import { trialId } from '../core/records.js';
-import { loadRunSuites, localExecutor, prepareRun, type RunSetup, type TrialExecutor, type TrialJob, type TrialResult } from '../runner/executor.js';
+import { RunInterrupted, type TrialExecutor, type TrialJob, type TrialResult } from '../runner/executor.js';
+import { bullmqConnection, describeRedis, isConnectionError, openRedisLink, type RedisLink } from './redis-link.js';
+import { redisBucketsFor } from './redis-buckets.js';
 
-export const DEFAULT_QUEUE = 'dreambench-trials';
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-const JOB_FORMAT = 'dreambench.trial-job/v1';
-
-export interface TrialJobData {
-  format: typeof JOB_FORMAT;
-  run: {
-    /** Unique per run (run id and creation time): workers key their setup by it. */
-    key: string;
-    experiment: Experiment;
-    cache?: { dir: string; mode: CacheOptions['mode'] };
-  };
-  job: TrialJob;
-}
+export { startWorker, type RunningWorker, type WorkerOptions } from './bullmq-worker.js';
+export { DEFAULT_QUEUE, DEFAULT_REDIS_URL, JOB_FORMAT, jobIdOf, rateKeyPrefix, type TrialJobData } from './trial-jobs.js';
 
 export interface BullmqExecutorOptions {
   redisUrl: string;
@@ -62,6 +53,16 @@ export interface BullmqExecutorOptions {
   cache?: CacheOptions;
   /** Attempts of a job whose trial throws (default 3). */
   attempts?: number;
+  /** The run's rate limiters: their buckets move to Redis, shared with the workers. */
+  rateLimiters?: RateLimiterRegistry;
+  /** Check the awaited jobs against the queue this often (and at once after a reconnect). Default 5,000 ms. */
+  reconcileMs?: number;
+  /** With no trial finished for this long, print what the run waits for. Default 30,000 ms. */
+  statusMs?: number;
+  /** Stop the run (resumable) once Redis has been unreachable this long. Default 300,000 ms. */
+  giveUpMs?: number;
+  /** Lines for the user (the CLI writes them to stderr). */
+  log?: (line: string) => void;
 }
 
 export interface BullmqStats {
@@ -70,142 +71,214 @@ export interface BullmqStats {
   /** Jobs a worker lost (killed, hung) that went back to the queue. */
   stalled: number;
   stalledJobs: string[];
+  /** Jobs that were gone from Redis (restarted empty, flushed, evicted) and were enqueued again. */
+  requeued: number;
+  /** Jobs found already in the queue when first awaited (a coordinator restarted over a live queue). */
+  adopted: number;
 }
 
-function connectionOf(url: string): { url: string; maxRetriesPerRequest: null } {
-  return { url, maxRetriesPerRequest: null };
+interface Awaited {
+  jobId: string;
+  data: TrialJobData;
+  /** The job is known to have been in Redis (added or found). */
+  added: boolean;
+  busy: boolean;
+  /** Asked again while a check was under way (an event arrived): check once more after it. */
+  again: boolean;
+  resolve: (result: TrialResult) => void;
+  reject: (error: Error) => void;
 }
 
-function jobIdOf(runKey: string, job: TrialJob): string {
-  // BullMQ reserves ':' in custom ids; a hash is short and unique.
-  return `t-${createHash('sha256').update(runKey).update('\0').update(trialId(job.key)).digest('hex').slice(0, 32)}`;
+/** Resolves to `fallback` if `promise` takes longer than `ms` (a command to a Redis that is gone). */
+function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]).finally(() => clearTimeout(timer));
 }
 
 /** The coordinator's executor: each trial becomes a job; its result comes back in the job's return value. */
 export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<TrialExecutor & { stats: BullmqStats }> {
   const name = options.queue ?? DEFAULT_QUEUE;
-  const connection = connectionOf(options.redisUrl);
+  const log = options.log ?? (() => undefined);
+  const where = describeRedis(options.redisUrl);
+  const giveUpMs = options.giveUpMs ?? 300_000;
+  const awaited = new Map<string, Awaited>();
+  const unremoved = new Set<string>();
+  const stats: BullmqStats = { enqueued: 0, completed: 0, stalled: 0, stalledJobs: [], requeued: 0, adopted: 0 };
+  let stopped: RunInterrupted | undefined;
+  let lastFinished = Date.now();
+  let lastStatus = Date.now();
+  let workersSeen: number | undefined;
+
+  const link: RedisLink = await openRedisLink(options.redisUrl, {
+    onChange: (up, reason) => {
+      if (up) {
+        log(`Redis at ${where} is reachable again: checking the ${awaited.size} awaited trial(s) against the queue`);
+        void reconcile();
+      } else {
+        log(`Redis at ${where} is unreachable (${reason ?? 'connection lost'}); retrying with backoff, and stopping the run (resumable) if it is still down after ${Math.round(giveUpMs / 1000)} s`);
+      }
+    },
+  });
+  const connection = bullmqConnection(options.redisUrl);
   const queue = new Queue<TrialJobData, TrialResult>(name, { connection });
   const events = new QueueEvents(name, { connection });
-  const stats: BullmqStats = { enqueued: 0, completed: 0, stalled: 0, stalledJobs: [] };
+  // Connection errors repeat on every retry: the link reports an outage once. Others once a minute each.
+  const reported = new Map<string, number>();
+  const onError = (error: Error): void => {
+    if (isConnectionError(error) || !link.up) return;
+    if (Date.now() - (reported.get(error.message) ?? 0) < 60_000) return;
+    reported.set(error.message, Date.now());
+    log(`Redis error: ${error.message}`);
+  };
+  queue.on('error', onError);
+  events.on('error', onError);
   events.on('stalled', ({ jobId }) => {
     stats.stalled++;
     stats.stalledJobs.push(jobId);
   });
+  events.on('completed', ({ jobId }) => void check(awaited.get(jobId)));
+  events.on('failed', ({ jobId }) => void check(awaited.get(jobId)));
   await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+  options.rateLimiters?.useShared(redisBucketsFor(link.client, { prefix: rateKeyPrefix(name) }));
+
   const run: TrialJobData['run'] = {
     key: options.runKey,
     experiment: options.experiment,
     ...(options.cache ? { cache: { dir: options.cache.dir, mode: options.cache.mode } } : {}),
   };
+
+  /** Take the result once: forget the job (so a resumed run re-runs an infra trial), then hand it over. */
+  const settle = async (entry: Awaited, outcome: { result: TrialResult } | { error: Error }): Promise<void> => {
+    if (awaited.get(entry.jobId) !== entry) return;
+    awaited.delete(entry.jobId);
+    const removed = await within(queue.remove(entry.jobId).then(() => true, () => false), 2_000, false);
+    if (!removed) unremoved.add(entry.jobId);
+    if ('result' in outcome) {
+      stats.completed++;
+      lastFinished = Date.now();
+      entry.resolve(outcome.result);
+    } else entry.reject(outcome.error);
+  };
+
+  const add = async (entry: Awaited): Promise<void> => {
+    await queue.add('trial', entry.data, {
+      jobId: entry.jobId,
+      attempts: options.attempts ?? 3,
+      backoff: { type: 'fixed', delay: 1_000 },
+      removeOnComplete: false,
+      removeOnFail: false,
+    });
+    entry.added = true;
+    stats.enqueued++;
+  };
+
+  /** Compares one awaited job with the queue: take its result, or enqueue it (again) if it is not there. */
+  const check = async (entry: Awaited | undefined): Promise<'lost' | 'ok'> => {
+    if (!entry || stopped) return 'ok';
+    if (entry.busy) {
+      entry.again = true;
+      return 'ok';
+    }
+    entry.busy = true;
+    entry.again = false;
+    try {
+      // The state first, then the job: a job read before its state turned completed has no return value yet.
+      const state = await queue.getJobState(entry.jobId);
+      if (state === 'unknown') {
+        const lost = entry.added;
+        await add(entry);
+        return lost ? 'lost' : 'ok';
+      }
+      if (!entry.added) stats.adopted++;
+      entry.added = true;
+      if (state !== 'completed' && state !== 'failed') return 'ok';
+      const job: Job<TrialJobData, TrialResult> | undefined = await queue.getJob(entry.jobId);
+      if (!job) return 'ok'; // gone in between: the next check enqueues it again
+      if (state === 'completed' && job.returnvalue) await settle(entry, { result: job.returnvalue });
+      else if (state === 'failed' && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+        await settle(entry, { error: new Error(`trial ${trialId(entry.data.job.key)} failed on a worker: ${job.failedReason}`) });
+      }
+      return 'ok';
+    } catch (error) {
+      // Redis went away mid-check: the next reconcile tries again. Anything else is a bug: fail the trial.
+      if (!isConnectionError(error as Error) && link.up) await settle(entry, { error: error as Error });
+      return 'ok';
+    } finally {
+      entry.busy = false;
+      if (entry.again && awaited.get(entry.jobId) === entry) void check(entry);
+    }
+  };
+
+  const reconcile = async (): Promise<void> => {
+    if (stopped || !link.up) return;
+    const results = await Promise.all([...awaited.values()].map((entry) => check(entry)));
+    const lost = results.filter((r) => r === 'lost').length;
+    if (lost > 0) {
+      stats.requeued += lost;
+      log(`${lost} awaited trial job(s) were gone from Redis (restarted without its data, flushed, or evicting keys): enqueued them again; each runs again from the start`);
+    }
+    for (const jobId of unremoved) if (await within(queue.remove(jobId).then(() => true, () => false), 2_000, false)) unremoved.delete(jobId);
+  };
+
+  const status = async (): Promise<void> => {
+    if (!link.up) return;
+    const [counts, workers] = await Promise.all([
+      within(queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active'), 2_000, undefined).catch(() => undefined),
+      within(queue.getWorkersCount(), 2_000, undefined).catch(() => undefined),
+    ]);
+    const every = options.statusMs ?? 30_000;
+    const quiet = awaited.size > 0 && Date.now() - lastFinished >= every && Date.now() - lastStatus >= every;
+    const changed = workers !== undefined && workers !== workersSeen;
+    if (workers !== undefined) workersSeen = workers;
+    if (!quiet && !changed) return;
+    lastStatus = Date.now();
+    const queued = counts ? (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0) : undefined;
+    const parts = [
+      `${awaited.size} trial(s) awaited`,
+      ...(queued !== undefined ? [`${queued} queued`] : []),
+      ...(counts ? [`${counts.active ?? 0} in flight`] : []),
+      ...(workers !== undefined ? [`${workers} worker(s) connected`] : []),
+    ];
+    const hint = workers === 0 && awaited.size > 0 ? `; no worker is connected: start one with \`dreambench worker --redis ${where} --queue ${name}\`` : '';
+    log(`queue "${name}": ${parts.join(', ')}${hint}`);
+  };
+
+  const stopAll = (): void => {
+    if (stopped) return;
+    stopped = new RunInterrupted(`Redis at ${where} was unreachable for ${Math.round(link.downForMs() / 1000)} s; the run stopped with nothing lost`);
+    for (const entry of [...awaited.values()]) {
+      awaited.delete(entry.jobId);
+      entry.reject(stopped);
+    }
+  };
+
+  const tick = setInterval(() => {
+    if (!link.up && link.downForMs() >= giveUpMs) stopAll();
+    void reconcile().then(status);
+  }, options.reconcileMs ?? 5_000);
+
   return {
     name: 'bullmq',
     stats,
-    async runTrial(job: TrialJob): Promise<TrialResult> {
+    runTrial(job: TrialJob): Promise<TrialResult> {
+      if (stopped) return Promise.reject(stopped);
       const jobId = jobIdOf(options.runKey, job);
-      const added: Job<TrialJobData, TrialResult> = await queue.add(
-        'trial',
-        { format: JOB_FORMAT, run, job },
-        { jobId, attempts: options.attempts ?? 3, backoff: { type: 'fixed', delay: 1_000 }, removeOnComplete: false, removeOnFail: false },
-      );
-      stats.enqueued++;
-      try {
-        const result = await added.waitUntilFinished(events);
-        stats.completed++;
-        return result;
-      } finally {
-        // Read once: a resumed run must re-run an infra trial, not find its old result.
-        await queue.remove(jobId).catch(() => 0);
-      }
+      return new Promise<TrialResult>((resolve, reject) => {
+        const entry: Awaited = { jobId, data: { format: JOB_FORMAT, run, job }, added: false, busy: false, again: false, resolve, reject };
+        awaited.set(jobId, entry);
+        // A job already in the queue (a coordinator restarted over it) is adopted, not added twice.
+        void check(entry);
+      });
     },
     async close(): Promise<void> {
-      await events.close();
-      await queue.close();
-    },
-  };
-}
-
-export interface WorkerOptions {
-  redisUrl: string;
-  queue?: string;
-  /** Trials in flight in this worker. Default 4. */
-  concurrency?: number;
-  /** Job lock: a killed worker's job goes back to the queue after about this long. Default 30,000 ms. */
-  lockMs?: number;
-  /** Multiply the experiment's rate limits by this (several workers sharing one API key). Default 1. */
-  rateShare?: number;
-  /** A line per job started and finished (job id and trial). */
-  log?: (line: string) => void;
-}
-
-export interface RunningWorker {
-  worker: Worker<TrialJobData, TrialResult>;
-  close(): Promise<void>;
-}
-
-function scaleLimits(config: RateLimitsConfig | undefined, share: number): RateLimitsConfig | undefined {
-  if (!config || share === 1) return config;
-  const out: RateLimitsConfig = {};
-  for (const [key, spec] of Object.entries(config)) {
-    out[key] = Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, Math.max(1, Math.floor((v as number) * share))]));
-  }
-  return out;
-}
-
-/** A worker: takes trial jobs from the queue and runs them in this process. */
-export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
-  const name = options.queue ?? DEFAULT_QUEUE;
-  const lockMs = options.lockMs ?? 30_000;
-  const log = options.log ?? (() => undefined);
-  // One setup per run (suites, arms, models, rate limiters), kept while the worker lives; few runs at once.
-  const setups = new Map<string, Promise<RunSetup>>();
-  const setupFor = (run: TrialJobData['run']): Promise<RunSetup> => {
-    let setup = setups.get(run.key);
-    if (!setup) {
-      setup = (async () => {
-        const suites = await loadRunSuites(run.experiment);
-        return prepareRun(run.experiment, suites, {
-          rateLimiters: new RateLimiterRegistry(scaleLimits(run.experiment.rate_limits, options.rateShare ?? 1)),
-          ...(run.cache ? { cache: { dir: run.cache.dir, mode: run.cache.mode } } : {}),
-        });
-      })();
-      setup.catch(() => setups.delete(run.key));
-      setups.set(run.key, setup);
-      while (setups.size > 8) {
-        const oldest = setups.keys().next().value as string;
-        void setups.get(oldest)?.then((s) => s.close());
-        setups.delete(oldest);
+      clearInterval(tick);
+      await within(events.close().catch(() => undefined), 3_000, undefined);
+      await within(queue.close().catch(() => undefined), 3_000, undefined);
+      if (!link.up) {
+        void events.disconnect().catch(() => undefined);
+        void queue.disconnect().catch(() => undefined);
       }
-    }
-    return setup;
-  };
-  const worker = new Worker<TrialJobData, TrialResult>(
-    name,
-    async (job) => {
-      if (job.data.format !== JOB_FORMAT) throw new Error(`job ${job.id}: unknown job format ${String(job.data.format)}`);
-      const trial = trialId(job.data.job.key);
-      log(`start ${job.id} ${trial} attempt ${job.attemptsMade + 1}`);
-      const setup = await setupFor(job.data.run);
-      const result = await localExecutor(setup).runTrial(job.data.job);
-      log(`done ${job.id} ${trial} ${result.record.error_class}`);
-      return result;
-    },
-    {
-      connection: connectionOf(options.redisUrl),
-      concurrency: options.concurrency ?? 4,
-      lockDuration: lockMs,
-      stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
-      maxStalledCount: 5,
-    },
-  );
-  worker.on('failed', (job, error) => log(`failed ${job?.id ?? '?'} ${error.message}`));
-  worker.on('error', (error) => log(`error ${error.message}`));
-  await worker.waitUntilReady();
-  return {
-    worker,
-    close: async () => {
-      await worker.close();
-      for (const setup of setups.values()) void setup.then((s) => s.close()).catch(() => undefined);
+      await link.close();
     },
   };
 }

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import type { ArmUsage } from '../core/arm.js';
 import type { Message, ModelClient, ModelRequest } from '../core/messages.js';
-import { addUsage, emptyUsage, textOf } from '../core/messages.js';
+import { addUsage, emptyUsage, replyThenUser, textOf } from '../core/messages.js';
 import { formatDirective, parseDirectives } from '../core/directives.js';
 import type { ReplayedTrial } from './replay.js';
 import { renderDigest } from './replay.js';
@@ -162,7 +162,8 @@ export async function analyseWithModel(trials: readonly ReplayedTrial[], options
     const first = await call(request, 0);
     let parsed = parseFindings(first, known);
     if (!parsed.ok) {
-      const messages: Message[] = [...request.messages, { role: 'assistant', content: first }, { role: 'user', content: repairMessage(parsed.error) }];
+      // An empty first reply is not sent back as an empty assistant turn (the API rejects it).
+      const messages: Message[] = replyThenUser(request.messages, first, repairMessage(parsed.error));
       const firstError = parsed.error;
       const second = await call({ ...request, messages }, 1);
       parsed = parseFindings(second, known);

@@ -95,6 +95,17 @@ export interface Changeset {
    * store, exported), so `dreambench memory diff` can show a consolidation that waits for review.
    */
   proposed?: MemoryFiles;
+  /**
+   * Standalone dreams over existing logs: the formats read, where each transcript's outcome came
+   * from (log, outcome-file, signals, grader or none), and what privacy scrubbing removed by kind.
+   */
+  inputs?: {
+    formats: Record<string, number>;
+    outcomes: Record<string, number>;
+    outcome_of: Record<string, string>;
+    redacted: Record<string, number>;
+    grader?: { calls: number; cost_usd: number };
+  };
 }
 
 export const pad3 = (n: number): string => String(n).padStart(3, '0');

@@ -214,7 +214,7 @@ describe('dreambench dream (standalone)', () => {
     const empty = tempDir();
     const none = await cli(['dream', '--transcripts', empty, '--memory', join(empty, 'm'), '--model', 'sim:default']);
     expect(none.exitCode).toBe(2);
-    expect(none.stderr).toMatch(/no \*\.json transcripts found/);
+    expect(none.stderr).toMatch(/no log files found \(\*\.json, \*\.jsonl/);
     const badModel = await cli(['dream', '--transcripts', FIXTURE_DIR, '--memory', join(empty, 'm'), '--model', 'gpt']);
     expect(badModel.exitCode).toBe(2);
     expect(readdirSync(empty)).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MemoryFiles } from '../core/arm.js';
 import { fixtureTranscripts } from '../testing/dream-fixtures.js';
-import { rngFrom } from '../models/sim/rng.js';
+import { rngFrom } from '../core/rng.js';
 import type { Finding } from './analyse.js';
 import type { Changeset } from './changeset.js';
 import { applyChangeset, curate, DEFAULT_CURATE, type CurateConfig } from './curate.js';

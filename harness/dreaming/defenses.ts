@@ -1,4 +1,4 @@
-// Memory-poisoning defenses of a dream, run after curation and before review (issue 8). Each is an
+// Memory-poisoning defenses of a dream, run after curation and before review. Each is an
 // option of the dreaming arm (and of standalone dreaming), off by default:
 //
 //   classifier: true          a model call (purpose 'classify') screens every text the dream would
@@ -56,7 +56,7 @@ export interface DefenseRecord {
 /** The source document of a trial: its task (from the replay, else from a run's trial id), else the trial itself. */
 export function sourceOf(id: string, trials?: ReadonlyMap<string, ReplayedTrial>): string {
   const replayed = trials?.get(id);
-  if (replayed && replayed.task && replayed.task !== id) return replayed.task;
+  if (replayed?.task && replayed.task !== id) return replayed.task;
   const m = /\/s\d{3,}\/\d{3,}-(.+)$/.exec(id);
   return m ? m[1]! : id;
 }

@@ -4,7 +4,7 @@
 //
 // The default filter is rule-based and deliberately simple: it catches obvious injected
 // instructions (text that addresses the agent rather than describing the work) and instructions to
-// send data to outside addresses. The memory-security work (issue 8) adds the `security` filter: the
+// send data to outside addresses. The memory-security defenses add the `security` filter: the
 // injection signals of harness/security/detect.ts (outside addresses in settings, dropped content,
 // verbatim text insertion, hidden or encoded text, role changes, claimed authority, ...).
 

@@ -178,6 +178,36 @@ export function settle(changeset: Changeset): void {
   }
 }
 
+export interface ChangeDecision {
+  action: 'approve' | 'reject' | 'edit';
+  /** For edit: the new text (empty keeps the proposed text). */
+  text?: string;
+}
+
+/**
+ * A person's decision on one pending change, recorded on it in place: the terminal review and the
+ * browser (`dreambench view`) both decide through here. Returns why a decision was refused (a
+ * delete has no text to edit; an edited text the content filter refuses), or undefined when recorded.
+ */
+export function decideChange(change: Change, decision: ChangeDecision, filter: ContentFilter): string | undefined {
+  if (decision.action !== 'edit') {
+    change.status = decision.action === 'approve' ? 'approved' : 'rejected';
+    change.review = { by: 'human', at: now() };
+    return undefined;
+  }
+  if (change.kind === 'delete') return 'A delete has no text to edit: approve or reject it.';
+  const edited = (decision.text ?? '').trim();
+  if (edited) {
+    const verdict = filter.check({ file: change.file, text: edited, evidence: [] });
+    if (!verdict.ok) return `Refused by the ${verdict.reason}.`;
+    change.after = edited;
+    if (change.provenance) change.provenance = { ...change.provenance };
+  }
+  change.status = 'approved';
+  change.review = { by: 'human', edited: Boolean(edited), at: now() };
+  return undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Interactive review
 
@@ -220,14 +250,12 @@ export async function reviewInteractively(changeset: Changeset, prompter: Prompt
       }
       const a = answer.trim();
       if (a === 'a' || a === 'approve' || a === 'y') {
-        change.status = 'approved';
-        change.review = { by: 'human', at: now() };
+        decideChange(change, { action: 'approve' }, filter);
         result.approved++;
         break;
       }
       if (a === 'r' || a === 'reject' || a === 'n') {
-        change.status = 'rejected';
-        change.review = { by: 'human', at: now() };
+        decideChange(change, { action: 'reject' }, filter);
         result.rejected++;
         break;
       }
@@ -255,20 +283,13 @@ export async function reviewInteractively(changeset: Changeset, prompter: Prompt
           settle(changeset);
           return result;
         }
-        const edited = text.trim();
-        if (edited) {
-          const verdict = filter.check({ file: change.file, text: edited, evidence: [] });
-          if (!verdict.ok) {
-            prompter.print(`Refused by the ${verdict.reason}. Try again.`);
-            continue;
-          }
-          change.after = edited;
-          if (change.provenance) change.provenance = { ...change.provenance };
+        const refused = decideChange(change, { action: 'edit', text }, filter);
+        if (refused) {
+          prompter.print(`${refused} Try again.`);
+          continue;
         }
-        change.status = 'approved';
-        change.review = { by: 'human', edited: Boolean(edited), at: now() };
         result.approved++;
-        if (edited) result.edited++;
+        if (change.review?.edited) result.edited++;
         break;
       }
       prompter.print(`Unknown answer "${a}".`);

@@ -1,35 +1,40 @@
-// Standalone dreaming: `dreambench dream --transcripts DIR --memory DIR --model M` consolidates
-// transcripts written by any agent into a memory folder (notes.md, playbooks/<family>.md).
+// Standalone dreaming: `dreambench dream --transcripts PATH... --memory DIR --model M` consolidates
+// the logs an agent already keeps into a memory folder (notes.md, playbooks/<family>.md), and from
+// there into where the agent reads memory (targets/: a CLAUDE.md or AGENTS.md section, a Claude Code
+// memory folder, a Managed Agents memory store).
 //
-// Transcript format: one JSON file per trial (any *.json or gzip *.json.gz under DIR, sorted by path), in the shape
-// of harness/agent/transcript.ts. Required: `messages`, a non-empty array of Messages API messages
-// ({role: "user"|"assistant", content: string | blocks}); tool_use blocks need id, name and input,
-// tool_result blocks need tool_use_id and content (a string or text blocks). Optional: `trial_id`
-// (default: the file's path under DIR without .json or .json.gz), `family` (default "general": notes.md only),
-// `task`, `session` (a number that orders transcripts, oldest first; default: path order),
-// `outcome.success` (boolean) and `outcome.feedback` (strings: what a reviewer said after the task).
-// Every other field (system, tools, turns, usage, ...) is accepted and ignored.
+// Input: any format harness/ingest reads (dreambench transcripts, Claude Code, Agent SDK, Managed
+// Agents events, OpenAI Chat Completions and Responses, Inspect AI, OpenTelemetry GenAI spans),
+// detected per file. Outcomes the logs lack come from a side file, the log's own signals or a grader
+// model (harness/ingest/outcomes.ts, grade.ts). Before any model sees them, digests are scrubbed of
+// secrets and personal data (harness/security/privacy.ts); the changeset counts what was removed.
 //
-// Incremental: <memory>/.dreambench/state.json remembers the trial ids already dreamt over; each run
-// replays only new transcripts. Changesets go to <memory>/.dreambench/dreams/dream-NNN.json.
-// A malformed transcript stops everything before any file is written, with the file and field named.
+// Incremental and repeatable: <memory>/.dreambench/state.json remembers each transcript dreamt over
+// and how many messages it had, so each run replays only new transcripts and the new part of one
+// that grew (a Claude Code session continued later); the same logs a second time change nothing.
+// Changesets go to <memory>/.dreambench/dreams/dream-NNN.json. A malformed log stops everything
+// before any file is written, with the file, line and field named.
 
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { z } from 'zod';
+import { join } from 'node:path';
 import type { MemoryFiles } from '../core/arm.js';
 import type { ModelClient } from '../core/messages.js';
+import { gradeUnknown } from '../ingest/grade.js';
+import { applyOutcomes, type OutcomeEntry } from '../ingest/outcomes.js';
+import { readLogs, describeFound } from '../ingest/read.js';
+import { type IngestedTranscript, type LogFormat, LogFormatError, type OutcomeSource } from '../ingest/types.js';
+import { type PrivacyCounts, scrubText, totalRemoved } from '../security/privacy.js';
 import { readTree, writeFileAtomic, writeJsonAtomic } from '../storage/run-dir.js';
 import { isTranscriptFileName, transcriptJsonText } from '../storage/transcripts.js';
 import { pad3, summarizeChangeset, type Changeset } from './changeset.js';
 import type { DreamConfig } from './options.js';
 import { dream, settleDream } from './pipeline.js';
-import { digestTranscript, type ReplayedTrial, type TranscriptLike } from './replay.js';
+import { digestTranscript, type ReplayedTrial } from './replay.js';
 import { isStoreFile } from './store.js';
+import { describeTarget, type Target, writeTargets } from './targets/index.js';
 
-export class TranscriptFormatError extends Error {
-  override name = 'TranscriptFormatError';
-}
+/** Kept for callers that catch the old name: a log that cannot be read. */
+export { LogFormatError as TranscriptFormatError };
 
 export class StandaloneError extends Error {
   override name = 'StandaloneError';
@@ -45,128 +50,22 @@ export interface StandaloneState {
   dreams: number;
   /** Trial ids already consolidated (or waiting in a pending changeset). */
   seen: string[];
+  /** Messages each transcript had when it was last dreamt over (a grown session replays the rest). */
+  messages?: Record<string, number>;
+  /** Where applied memory is also written (kept so `memory review` writes them after approval). */
+  targets?: Target[];
 }
-
-const textBlock = z.object({ type: z.literal('text'), text: z.string() }).passthrough();
-const toolUse = z.object({ type: z.literal('tool_use'), id: z.string().min(1), name: z.string().min(1), input: z.record(z.string(), z.unknown()) }).passthrough();
-const toolResult = z
-  .object({
-    type: z.literal('tool_result'),
-    tool_use_id: z.string().min(1),
-    content: z.union([z.string(), z.array(z.object({ type: z.string() }).passthrough())]).default(''),
-    is_error: z.boolean().optional(),
-  })
-  .passthrough();
-const KNOWN = new Set(['text', 'tool_use', 'tool_result']);
-const BY_TYPE: Record<string, z.ZodTypeAny> = { text: textBlock, tool_use: toolUse, tool_result: toolResult };
-/** Any block with a type; the three kinds replay reads must be complete (other kinds, e.g. thinking, are skipped). */
-const block = z
-  .object({ type: z.string() })
-  .passthrough()
-  .superRefine((value, ctx) => {
-    const schema = BY_TYPE[value.type];
-    if (!schema) return;
-    const parsed = schema.safeParse(value);
-    if (parsed.success) return;
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: `${issue.message} (in a "${value.type}" block)` });
-  });
-
-export const transcriptSchema = z
-  .object({
-    trial_id: z.string().min(1).optional(),
-    family: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash or underscore').optional(),
-    task: z.string().optional(),
-    session: z.number().finite().optional(),
-    messages: z
-      .array(z.object({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(block)]) }).passthrough())
-      .min(1, 'at least one message'),
-    outcome: z
-      .object({ success: z.boolean().optional(), feedback: z.array(z.string()).optional() })
-      .passthrough()
-      .optional(),
-  })
-  .passthrough();
 
 export interface LoadedTranscript {
   file: string;
   id: string;
   order: number;
-  transcript: TranscriptLike;
+  transcript: IngestedTranscript['transcript'];
 }
 
-function listJson(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (current: string): void => {
-    for (const entry of readdirSync(current, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (entry.name.startsWith('.')) continue;
-      const path = join(current, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (isTranscriptFileName(entry.name)) out.push(path);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-function describeZodIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-  const message = issue.message.replace(/^Invalid input: expected (\w+), received undefined/, 'required field missing (expected $1)');
-  return `${path || '(top level)'}: ${message}`;
-}
-
-/** Read and validate every transcript under `dir`. Throws TranscriptFormatError naming the file and the field. */
+/** Read and validate every transcript under `dir` (any supported format). Throws LogFormatError. */
 export function loadTranscripts(dir: string): LoadedTranscript[] {
-  if (!existsSync(dir)) throw new TranscriptFormatError(`${dir}: no such directory`);
-  const files = listJson(dir);
-  if (files.length === 0) throw new TranscriptFormatError(`${dir}: no *.json or *.json.gz transcripts found`);
-  const loaded: Array<LoadedTranscript & { session: number }> = [];
-  const ids = new Map<string, string>();
-  files.forEach((file, index) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(transcriptJsonText(readFileSync(file), file));
-    } catch (error) {
-      throw new TranscriptFormatError(`${file}: not valid JSON (${(error as Error).message})`);
-    }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TranscriptFormatError(`${file}: expected a JSON object with a "messages" array`);
-    const parsed = transcriptSchema.safeParse(value);
-    if (!parsed.success) throw new TranscriptFormatError(`${file}: ${describeZodIssue(parsed.error.issues[0]!)}`);
-    const t = parsed.data;
-    const id = t.trial_id ?? relative(dir, file).split(sep).join('/').replace(/\.json(\.gz)?$/, '');
-    const other = ids.get(id);
-    if (other) throw new TranscriptFormatError(`${file}: trial_id "${id}" is also used by ${other}`);
-    ids.set(id, file);
-    const messages = t.messages.map((m) => ({
-      role: m.role,
-      content:
-        typeof m.content === 'string'
-          ? m.content
-          : m.content
-              .filter((b) => KNOWN.has(b.type))
-              .map((b) => {
-                const content = (b as Record<string, unknown>).content;
-                // The Messages API also allows a tool_result's content as text blocks: keep their text.
-                return b.type === 'tool_result' && Array.isArray(content)
-                  ? { ...b, content: (content as Array<{ text?: unknown }>).map((c) => (typeof c.text === 'string' ? c.text : '')).join('\n') }
-                  : b;
-              }),
-    })) as TranscriptLike['messages'];
-    loaded.push({
-      file,
-      id,
-      order: index,
-      session: t.session ?? 0,
-      transcript: {
-        trial_id: id,
-        ...(t.family ? { family: t.family } : {}),
-        ...(t.task ? { task: t.task } : {}),
-        messages,
-        ...(t.outcome ? { outcome: { ...(t.outcome.success !== undefined ? { success: t.outcome.success } : {}), feedback: t.outcome.feedback ?? [] } } : {}),
-      },
-    });
-  });
-  loaded.sort((a, b) => a.session - b.session || a.order - b.order);
-  return loaded.map(({ session: _s, ...rest }, order) => ({ ...rest, order }));
+  return readLogs([dir]).transcripts.map((t, order) => ({ file: t.file, id: t.id, order, transcript: t.transcript }));
 }
 
 export function readState(memoryDir: string): StandaloneState {
@@ -199,31 +98,100 @@ export interface StandaloneResult {
   changeset?: Changeset;
   changesetPath?: string;
   newTrials: number;
+  /** nothing-new: no new transcripts; applied / pending / failed: the dream's outcome. */
+  status: 'nothing-new' | 'applied' | 'pending' | 'failed' | 'dry-run';
   message: string;
+  /** What was read ("read 12 transcripts from 3 claude-code files"). */
+  found?: string;
+  /** One line per target written. */
+  targets: string[];
 }
 
-export async function dreamStandalone(options: {
-  transcriptsDir: string;
+export interface StandaloneOptions {
+  /** Folders or files of logs (any supported format). */
+  sources: string[];
   memoryDir: string;
   model: ModelClient;
   config: DreamConfig;
+  format?: LogFormat | 'auto';
+  /** Outcome side file contents (id -> outcome). */
+  outcomes?: Map<string, OutcomeEntry>;
+  /** Read outcomes from the logs' own signals (corrections, test exits); default true. */
+  signals?: boolean;
+  /** Ask this model for a verdict on transcripts still without an outcome. */
+  grader?: ModelClient;
+  /** Targets to add to those remembered in the state. */
+  targets?: Target[];
   dryRun?: boolean;
-}): Promise<StandaloneResult> {
-  const transcripts = loadTranscripts(options.transcriptsDir); // validates everything before any write
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Transcripts with nothing new since the last dream are dropped; grown ones keep only the new part. */
+function newWork(all: readonly IngestedTranscript[], state: StandaloneState): IngestedTranscript[] {
+  const seen = new Set(state.seen);
+  const counts = state.messages ?? {};
+  const out: IngestedTranscript[] = [];
+  for (const t of all) {
+    const total = t.transcript.messages.length;
+    if (!seen.has(t.id)) {
+      out.push(t);
+      continue;
+    }
+    const before = counts[t.id];
+    if (before === undefined || total <= before) continue;
+    // A session that went on after the last dream: replay what came after, under its own id.
+    const id = `${t.id}@${before}`;
+    out.push({ ...t, id, transcript: { ...t.transcript, trial_id: id, messages: t.transcript.messages.slice(before) } });
+  }
+  return out;
+}
+
+/** Scrub a digest's free text before it reaches a model; counts what was removed. */
+function scrubDigest(trial: ReplayedTrial, counts: PrivacyCounts): ReplayedTrial {
+  const clean = (text: string): string => scrubText(text, counts);
+  return {
+    ...trial,
+    task: clean(trial.task),
+    errors: trial.errors.map(clean),
+    feedback: trial.feedback.map(clean),
+    settings: trial.settings.map((d) => ({ ...d, value: clean(d.value) })),
+    ...(trial.notes ? { notes: trial.notes.map(clean) } : {}),
+  };
+}
+
+const mergeTargets = (a: readonly Target[], b: readonly Target[]): Target[] => {
+  const out = [...a];
+  for (const t of b) if (!out.some((o) => o.kind === t.kind && o.where === t.where)) out.push(t);
+  return out;
+};
+
+export async function dreamStandalone(options: StandaloneOptions): Promise<StandaloneResult> {
+  const read = readLogs(options.sources, options.format ?? 'auto'); // validates everything before any write
+  const found = describeFound(read);
   const state = readState(options.memoryDir);
+  const targets = mergeTargets(state.targets ?? [], options.targets ?? []);
   const waiting = standaloneChangesets(options.memoryDir).find((c) => c.changeset.status === 'pending' || c.changeset.status === 'reviewed');
   if (waiting) {
     throw new StandaloneError(
       `${waiting.path}: ${waiting.changeset.dream} ${waiting.changeset.status === 'pending' ? 'waits for review' : 'is reviewed but not applied'}; run \`dreambench memory review ${options.memoryDir}\` first`,
     );
   }
-  const seen = new Set(state.seen);
-  const fresh = transcripts.filter((t) => !seen.has(t.id));
-  if (fresh.length === 0) return { newTrials: 0, message: `nothing new: all ${transcripts.length} transcripts were dreamt over already` };
+  let fresh = newWork(read.transcripts, state);
+  if (fresh.length === 0) {
+    return { status: 'nothing-new', newTrials: 0, found, targets: [], message: `nothing new: all ${read.transcripts.length} transcripts were dreamt over already` };
+  }
+  fresh = applyOutcomes(fresh, { ...(options.outcomes ? { file: options.outcomes } : {}), signals: options.signals ?? true });
+  let graderUsage: { calls: number; cost_usd: number } | undefined;
+  if (options.grader) {
+    const graded = await gradeUnknown(fresh, options.grader);
+    fresh = graded.transcripts;
+    graderUsage = { calls: graded.usage.calls, cost_usd: graded.usage.cost_usd };
+  }
 
   const round = state.dreams + 1;
   const started = performance.now();
-  const trials: ReplayedTrial[] = fresh.map((t) => digestTranscript(t.transcript, { id: t.id, session: round }));
+  const redacted: PrivacyCounts = {};
+  const trials: ReplayedTrial[] = fresh.map((t) => scrubDigest(digestTranscript(t.transcript, { id: t.id, session: round }), redacted));
   const replayMs = performance.now() - started;
   const memory = readMemoryDir(options.memoryDir);
   const changeset = await dream({
@@ -237,25 +205,43 @@ export async function dreamStandalone(options: {
     replayMs: Math.round(replayMs * 100) / 100,
   });
   changeset.usage = { ...changeset.usage, wall_ms: Math.round(performance.now() - started) };
-  if (options.dryRun) return { changeset, newTrials: fresh.length, message: `dry run: ${describe(changeset)}; nothing written` };
+  const outcomes: Partial<Record<OutcomeSource, number>> = {};
+  for (const t of fresh) {
+    const source = t.transcript.outcome?.success === undefined ? 'none' : t.outcomeSource;
+    outcomes[source] = (outcomes[source] ?? 0) + 1;
+  }
+  changeset.inputs = {
+    formats: read.found,
+    outcomes,
+    outcome_of: Object.fromEntries(fresh.map((t) => [t.id, t.transcript.outcome?.success === undefined ? 'none' : t.outcomeSource])),
+    redacted,
+    ...(graderUsage ? { grader: graderUsage } : {}),
+  };
+  if (options.dryRun) return { status: 'dry-run', changeset, newTrials: fresh.length, found, targets: [], message: `dry run: ${describe(changeset)}; nothing written` };
 
   const path = join(standaloneDreamsDir(options.memoryDir), `dream-${pad3(round)}.json`);
   const settled = settleDream(memory, changeset, options.config);
   const final = settled ? settled.changeset : changeset;
   writeJsonAtomic(path, final);
   if (settled && final.status !== 'failed') writeMemoryDir(options.memoryDir, memory, settled.memory);
+  const messages = { ...(state.messages ?? {}) };
+  if (final.status !== 'failed') for (const t of read.transcripts) messages[t.id] = t.transcript.messages.length;
   writeJsonAtomic(statePath(options.memoryDir), {
     format: 'dreambench.standalone/v1',
     dreams: round,
-    seen: final.status === 'failed' ? state.seen : [...state.seen, ...fresh.map((t) => t.id)],
+    seen: final.status === 'failed' ? state.seen : [...new Set([...state.seen, ...read.transcripts.map((t) => t.id)])],
+    messages,
+    ...(targets.length ? { targets } : {}),
   } satisfies StandaloneState);
+  const written = final.status === 'applied' && settled ? await writeTargets(targets, settled.memory, options.env) : [];
   const note =
     final.status === 'pending'
-      ? `; waiting for review: \`dreambench memory review ${options.memoryDir}\``
+      ? `; waiting for review: \`dreambench memory review ${options.memoryDir}\`${targets.length ? ` (then written to ${targets.map(describeTarget).join(', ')})` : ''}`
       : final.status === 'failed'
         ? `; dream failed (${final.analysis.error ?? 'analysis failed'}): memory unchanged, these transcripts will be replayed next time`
         : '';
-  return { changeset: final, changesetPath: path, newTrials: fresh.length, message: `${describe(final)}${note}` };
+  const status = final.status === 'pending' ? 'pending' : final.status === 'failed' ? 'failed' : 'applied';
+  return { status, changeset: final, changesetPath: path, newTrials: fresh.length, found, targets: written, message: `${describe(final)}${note}` };
 }
 
 /** After `memory review` decided a standalone changeset: apply it to the memory folder. */
@@ -268,9 +254,17 @@ export function applyReviewedStandalone(memoryDir: string, path: string, changes
   return settled.changeset;
 }
 
+/** Write the memory folder's applied memory to the targets remembered in its state (after a review). */
+export async function writeStandaloneTargets(memoryDir: string, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+  const targets = readState(memoryDir).targets ?? [];
+  return targets.length ? writeTargets(targets, readMemoryDir(memoryDir), env) : [];
+}
+
 function describe(changeset: Changeset): string {
   const s = summarizeChangeset(changeset);
   const u = changeset.usage;
   const cost = `${u.calls} model call${u.calls === 1 ? '' : 's'}, ${u.input_tokens + u.output_tokens} tokens, $${u.cost_usd.toFixed(4)}, ${(u.wall_ms / 1000).toFixed(2)} s`;
-  return `${changeset.dream}: ${changeset.replay.trials} transcripts, ${s.findings} findings, +${s.add} add, ${s.edit} edit, -${s.delete} delete (${changeset.status}; ${cost})`;
+  const removed = changeset.inputs ? totalRemoved(changeset.inputs.redacted) : 0;
+  const privacy = removed ? `; ${removed} secret or personal item${removed === 1 ? '' : 's'} redacted before analysis` : '';
+  return `${changeset.dream}: ${changeset.replay.trials} transcripts, ${s.findings} findings, +${s.add} add, ${s.edit} edit, -${s.delete} delete (${changeset.status}; ${cost})${privacy}`;
 }

@@ -881,7 +881,7 @@ export function pptxText(deck: PptxContent): string {
         lines.push(`[Picture${shape.descr ? `: ${shape.descr}` : ''}]`);
       }
     }
-    if (slide.notes && slide.notes.trim()) lines.push(`[Speaker notes] ${slide.notes}`);
+    if (slide.notes?.trim()) lines.push(`[Speaker notes] ${slide.notes}`);
     lines.push('');
   }
   return lines.join('\n').trim();

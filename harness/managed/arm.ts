@@ -24,6 +24,7 @@ import { memoryTokens } from '../dreaming/store.js';
 import { pad3, type Changeset } from '../dreaming/changeset.js';
 import { applyChangeset, changesetFile, reviewChangeset, vendorChangeset } from './changeset.js';
 import { runDreams } from './dreams.js';
+import { unsupportedDreamModel } from './service-facts.js';
 import { parseManagedOptions, type ManagedConfig, type ManagedKind } from './options.js';
 import { ManagedRuntime, type ManagedDetails } from './runtime.js';
 import type { OutcomeEvaluation } from './session.js';
@@ -82,10 +83,23 @@ export function managedArmFactory(spec: ManagedArmSpec): ArmFactory {
   };
 }
 
+/** The dream's model: the arm's dream_model, else the agent's. */
+export function dreamModelOf(config: ManagedConfig, runtime: ManagedRuntime, model: ArmContext['model']): string {
+  return config.dreaming?.model ?? runtime.modelOf(model);
+}
+
 export function createManagedArm(config: ManagedConfig, runtime: ManagedRuntime): Arm {
   const arm: Arm = {
     name: config.arm,
     runtime,
+    // Before anything is written: the agent needs an Anthropic model, and dreams accept only the
+    // documented models (a bad one would fail only at the first session boundary, after paid trials).
+    checkRun: ({ model }) => {
+      runtime.modelOf(model);
+      if (!config.dreaming || config.dreaming.allow_unlisted_model) return;
+      const problem = unsupportedDreamModel(dreamModelOf(config, runtime, model));
+      if (problem) throw new Error(`option "dream_model": ${problem}`);
+    },
     // The memory reaches the agent as a mounted store, not as text in its prompt.
     contextFor: () => '',
     ...(config.memory !== 'none'
@@ -180,14 +194,16 @@ async function consolidate(
   const allSessions = window.flatMap((q) => q.session_ids);
   if (allSessions.length === 0) return { memory: folded, details: { ...foldDetails, dream: 'no sessions to dream over' } };
 
-  const dreamModel = dreaming.model ?? runtime.modelOf(context.model);
+  const dreamModel = dreamModelOf(config, runtime, context.model);
   // The dream's input store: the one that already holds this memory (e.g. the session's shared store), else a new one.
-  const inputStore = await dreamInput(runtime, context, folded);
+  // update_existing rewrites its input: always a fresh copy, never a store a session or the registry still uses.
+  const inputStore = dreaming.output === 'update_existing' ? await freshDreamInput(runtime, context, folded) : await dreamInput(runtime, context, folded);
   const chain = await runDreams(runtime.client, {
     inputStoreId: inputStore,
     sessionIds: allSessions,
     model: dreamModel,
     ...(dreaming.instructions ? { instructions: dreaming.instructions } : {}),
+    output: dreaming.output,
     timeoutMs: dreaming.timeout_s * 1000,
     poll: config.poll,
     artifacts,
@@ -201,6 +217,7 @@ async function consolidate(
   // The next session's trials reuse the dream's own output store (read_only) when the memory is unchanged by review.
   runtime.registry.set(`${context.arm}/r${context.replicate}`, context.artifacts, filesHash(output), { id: chain.outputStoreId, source: 'dream', session });
 
+  // The dream's token cost, priced as every arm's tokens are; its sessions' runtime is in the changeset's stages.dreams.
   const usage: ArmUsage = {
     ...chain.usage,
     cost_usd: costOf(dreamModel, chain.usage),
@@ -249,5 +266,9 @@ async function dreamInput(runtime: ManagedRuntime, context: ArmContext, files: M
   const key = `${context.arm}/r${context.replicate}`;
   const known = runtime.registry.get(key, context.artifacts, filesHash(files));
   if (known && (await storeUsable(runtime.client, known.id))) return known.id;
+  return freshDreamInput(runtime, context, files);
+}
+
+function freshDreamInput(runtime: ManagedRuntime, context: ArmContext, files: MemoryFiles): Promise<string> {
   return materialize(runtime.client, files, { arm: context.arm, replicate: context.replicate, session: context.session, role: 'dream_input' });
 }

@@ -68,7 +68,18 @@ export function vendorChangeset(input: VendorChangesetInput): Changeset {
     stages: {
       runtime: 'managed',
       vendor: 'Claude Managed Agents dreams (dreaming-2026-04-21)',
-      dreams: input.steps.map((s) => ({ id: s.id, input_store: s.input_store, output_store: s.output_store, sessions: s.sessions, status: s.status })),
+      dreams: input.steps.map((s) => ({
+        id: s.id,
+        input_store: s.input_store,
+        output_store: s.output_store,
+        sessions: s.sessions,
+        status: s.status,
+        usage: s.usage,
+        ...(s.usage_settled !== undefined ? { usage_settled: s.usage_settled } : {}),
+        ...(s.session_id ? { session_id: s.session_id } : {}),
+        // The dream's own session's active time at the documented rate: apart from usage.cost_usd (tokens).
+        ...(s.runtime_cost_usd !== undefined ? { runtime_cost_usd: s.runtime_cost_usd } : {}),
+      })),
       model: input.model,
       ...(input.instructions ? { instructions: input.instructions } : {}),
     },

@@ -11,11 +11,21 @@ import Anthropic, { AnthropicError, APIConnectionError, APIConnectionTimeoutErro
 import { ModelInfraError } from '../core/messages.js';
 import { AnthropicCredentialsError } from '../models/anthropic/anthropic-model.js';
 
-/** Beta headers the SDK sets on each family of endpoints (checked by the mock server too). */
+/**
+ * Beta headers. The SDK (1.14) sets one per endpoint family by itself: managed-agents-2026-04-01 on
+ * agents, environments and sessions; agent-memory-2026-07-22 on memory stores; dreaming-2026-04-21
+ * on dreams; nothing on files. What dreambench adds, as the docs' examples do:
+ * - dreams: managed-agents-2026-04-01 too (the Dreams guide sends both headers);
+ * - session-scoped files: managed-agents-2026-04-01 ("Filtering by scope_id requires the
+ *   managed-agents-2026-04-01 beta header on the files request", Define outcomes guide, Retrieve
+ *   deliverables). The legacy files-api-2025-04-14 header is not sent.
+ */
 export const MANAGED_AGENTS_BETA = 'managed-agents-2026-04-01';
 export const DREAMING_BETA = 'dreaming-2026-04-21';
 export const AGENT_MEMORY_BETA = 'agent-memory-2026-07-22';
-export const FILES_API_BETA = 'files-api-2025-04-14';
+/** Extra betas per call family (the SDK adds its own family header to these). */
+export const DREAM_BETAS = [MANAGED_AGENTS_BETA];
+export const SESSION_FILES_BETAS = [MANAGED_AGENTS_BETA];
 
 export interface ManagedClientOptions {
   apiKey?: string;

@@ -66,6 +66,13 @@ export function multiagentParams(config: MultiagentConfig, specialistIds: readon
   };
 }
 
+/** An agent as created: its id, version and the model settings the service resolved. */
+export interface CreatedAgent {
+  id: string;
+  version: number;
+  model: { id: string; effort?: string; speed?: string; inference_geo?: string };
+}
+
 export interface AgentDefinition {
   model: string;
   system: string;
@@ -75,7 +82,7 @@ export interface AgentDefinition {
 /** Agents and the environment of one managed arm in this process. */
 export class ManagedResources {
   private environmentId: Promise<string> | undefined;
-  private readonly agents = new Map<string, Promise<{ id: string; version: number }>>();
+  private readonly agents = new Map<string, Promise<CreatedAgent>>();
 
   constructor(
     private readonly client: ManagedClient,
@@ -100,7 +107,7 @@ export class ManagedResources {
   }
 
   /** The agent for a definition (created once; `name` shows in the console). */
-  agent(definition: AgentDefinition): Promise<{ id: string; version: number }> {
+  agent(definition: AgentDefinition): Promise<CreatedAgent> {
     const key = createHash('sha256').update(JSON.stringify([definition.model, definition.system, definition.tools])).digest('hex');
     let agent = this.agents.get(key);
     if (!agent) {
@@ -113,11 +120,12 @@ export class ManagedResources {
     return agent;
   }
 
-  private async create(definition: AgentDefinition, key: string): Promise<{ id: string; version: number }> {
+  private async create(definition: AgentDefinition, key: string): Promise<CreatedAgent> {
     const toolset = toolsetParams(this.config.toolset);
     const tools: NonNullable<AgentCreateParams['tools']> = [...(toolset ? [toolset] : []), ...customTools(definition.tools, this.config.toolset)];
     const base = {
-      model: definition.model,
+      // The model settings are pinned on the agent (unset ones resolve to the service's per-model default, recorded as returned).
+      model: { id: definition.model, ...this.config.model_settings },
       system: definition.system,
       tools,
       metadata: { dreambench_arm: this.config.arm.slice(0, 512), dreambench_definition: key.slice(0, 16) },
@@ -146,7 +154,12 @@ export class ManagedResources {
         description: 'A dreambench trial agent: the suite system prompt and tools.',
         ...(multiagent ? { multiagent: multiagentParams(multiagent, specialistIds) } : {}),
       });
-      return { id: agent.id, version: agent.version };
+      const m = agent.model;
+      return {
+        id: agent.id,
+        version: agent.version,
+        model: { id: m.id, ...(m.effort ? { effort: m.effort.type } : {}), ...(m.speed ? { speed: m.speed } : {}), ...(m.inference_geo ? { inference_geo: m.inference_geo } : {}) },
+      };
     } catch (error) {
       throw this.client.infra(error, 'create the agent');
     }

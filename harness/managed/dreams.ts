@@ -1,7 +1,14 @@
-// Dreams (client.beta.dreams, beta dreaming-2026-04-21): an asynchronous job over exactly one memory
-// store and 1..100 sessions that writes a reorganized copy of the store into a new store
-// (output_behavior create_new: the input store is never modified). Its status goes pending ->
+// Dreams (client.beta.dreams; the SDK sends dreaming-2026-04-21, dreambench adds
+// managed-agents-2026-04-01 as the Dreams guide's example does): an asynchronous job over exactly one
+// memory store and 1..100 sessions that writes a reorganized copy of the store, into a new store
+// (output_behavior create_new: the input store is never modified) or into the input store itself
+// (update_existing; dreambench's input store is always a copy it made). Its status goes pending ->
 // running -> completed | failed | canceled; the harness polls it with exponential backoff.
+//
+// A dream's usage can keep changing after it ends (after a cancel in particular): it is read again
+// until two reads agree. The dream runs in a session of its own (`session_id`): that session's
+// runtime is read from it and recorded apart from the tokens. A canceled or failed dream's output
+// store (create_new) keeps what it wrote before it stopped: it is archived, never used.
 //
 // More than 100 sessions: the dreams are chained, each one's output store the next one's input.
 // A dream that fails, is canceled, or has not finished by the timeout (it is then canceled) is a
@@ -12,7 +19,10 @@
 import type { BetaDream } from '@anthropic-ai/sdk/resources/beta/dreams';
 import type { ArtifactStore } from '../core/arm.js';
 import { ModelInfraError, type Usage } from '../core/messages.js';
-import { Backoff, sleep, type ManagedClient } from './client.js';
+import { Backoff, DREAM_BETAS, sleep, type ManagedClient } from './client.js';
+import { archiveStore } from './stores.js';
+import { totalsOf, usageOfApi } from './usage.js';
+import { runtimeCostOf } from './service-facts.js';
 
 export const MAX_SESSIONS_PER_DREAM = 100;
 
@@ -21,6 +31,8 @@ export interface DreamRequest {
   sessionIds: readonly string[];
   model: string;
   instructions?: string;
+  /** Where the dream writes (default create_new). */
+  output?: 'create_new' | 'update_existing';
   timeoutMs: number;
   poll: { initial_ms: number; max_ms: number; factor: number };
   /** Where the chain's progress is kept (resume), and under which name. */
@@ -38,6 +50,13 @@ export interface DreamStep {
   usage: Usage;
   error?: { type: string; message: string };
   wall_ms?: number;
+  /** The session the dream ran in, and the runtime cost of its active time (documented rate). */
+  session_id?: string | null;
+  runtime_cost_usd?: number;
+  /** Whether the usage had stopped changing when it was recorded. */
+  usage_settled?: boolean;
+  /** A failed or canceled dream's output store, archived (never used). */
+  archived_output?: string;
 }
 
 export interface DreamChainState {
@@ -49,16 +68,13 @@ export interface DreamChainResult {
   outputStoreId: string;
   steps: DreamStep[];
   usage: Usage;
+  /** Runtime cost of the dreams' own sessions, apart from their tokens. */
+  runtime_cost_usd: number;
   wall_ms: number;
 }
 
 export function dreamUsage(dream: Pick<BetaDream, 'usage'>): Usage {
-  return {
-    input_tokens: dream.usage?.input_tokens ?? 0,
-    output_tokens: dream.usage?.output_tokens ?? 0,
-    cache_read_tokens: dream.usage?.cache_read_input_tokens ?? 0,
-    cache_write_tokens: dream.usage?.cache_creation_input_tokens ?? 0,
-  };
+  return usageOfApi(dream.usage);
 }
 
 /** Run (or resume) the chain of dreams over the sessions, 100 at a time. */
@@ -85,6 +101,7 @@ export async function runDreams(client: ManagedClient, request: DreamRequest): P
       // A dream an earlier (killed) try started: follow it; if it did not complete, dream again.
       const final = await followDream(client, step, request, save);
       if (final.status !== 'completed') {
+        await archiveFailedOutput(client, step, input, save);
         state.steps.length = i;
         step = undefined;
       }
@@ -99,7 +116,8 @@ export async function runDreams(client: ManagedClient, request: DreamRequest): P
           ],
           model: request.model,
           ...(request.instructions ? { instructions: request.instructions } : {}),
-          output_behavior: { type: 'create_new' },
+          output_behavior: request.output === 'update_existing' ? { type: 'update_existing', memory_store_id: input } : { type: 'create_new' },
+          betas: DREAM_BETAS,
         });
       } catch (error) {
         throw client.infra(error, 'create a dream');
@@ -109,6 +127,7 @@ export async function runDreams(client: ManagedClient, request: DreamRequest): P
       save();
       const final = await followDream(client, step, request, save);
       if (final.status !== 'completed') {
+        await archiveFailedOutput(client, step, input, save);
         const why = step.error ? `${step.error.type}: ${step.error.message}` : final.reason;
         throw new ModelInfraError(`managed agents: dream ${step.id} ${step.status} (${why})`);
       }
@@ -123,7 +142,9 @@ export async function runDreams(client: ManagedClient, request: DreamRequest): P
     usage.cache_read_tokens += step.usage.cache_read_tokens;
     usage.cache_write_tokens += step.usage.cache_write_tokens;
   }
-  return { outputStoreId: input, steps: state.steps.slice(0, chunks.length), usage, wall_ms: Math.round(performance.now() - started) };
+  const steps = state.steps.slice(0, chunks.length);
+  const runtime = steps.reduce((sum, s) => sum + (s.runtime_cost_usd ?? 0), 0);
+  return { outputStoreId: input, steps, usage, runtime_cost_usd: runtime, wall_ms: Math.round(performance.now() - started) };
 }
 
 /** Poll a step's dream to its end and record what it became (status, usage, output store, error). */
@@ -133,15 +154,66 @@ async function followDream(
   request: Pick<DreamRequest, 'timeoutMs' | 'poll' | 'signal'>,
   save: () => void,
 ): Promise<{ status: BetaDream['status']; reason: string }> {
-  const { dream, timedOut } = await pollDream(client, step.id, request);
+  const { dream: ended, timedOut } = await pollDream(client, step.id, request);
+  const { dream, settled } = await settledDream(client, ended, request);
   step.status = timedOut ? 'canceled' : dream.status;
   step.usage = dreamUsage(dream);
+  step.usage_settled = settled;
+  step.session_id = dream.session_id;
+  if (dream.session_id) step.runtime_cost_usd = await dreamRuntime(client, dream.session_id);
   step.output_store = dream.outputs[0]?.memory_store_id ?? null;
   if (dream.error) step.error = { type: dream.error.type, message: dream.error.message };
   else if (timedOut) step.error = { type: 'timeout', message: `not finished after ${Math.round(request.timeoutMs / 1000)} s (dreambench canceled it)` };
   if (dream.ended_at && dream.created_at) step.wall_ms = Math.max(0, Date.parse(dream.ended_at) - Date.parse(dream.created_at));
   save();
   return { status: step.status, reason: step.error ? `${step.error.type}: ${step.error.message}` : step.status };
+}
+
+/** The dream read again until its usage stops changing (it can after the end, after a cancel in particular). */
+async function settledDream(
+  client: ManagedClient,
+  dream: BetaDream,
+  request: Pick<DreamRequest, 'poll' | 'signal'>,
+): Promise<{ dream: BetaDream; settled: boolean }> {
+  let current = dream;
+  const backoff = new Backoff(Math.min(250, request.poll.initial_ms), request.poll.max_ms, 2);
+  for (let reads = 0; reads < 6; reads++) {
+    await sleep(backoff.next(), request.signal);
+    let next: BetaDream;
+    try {
+      next = await client.sdk.beta.dreams.retrieve(current.id, { betas: DREAM_BETAS });
+    } catch (error) {
+      throw client.infra(error, `read dream ${current.id}`);
+    }
+    const same = JSON.stringify(next.usage) === JSON.stringify(current.usage) && next.status === current.status;
+    current = next;
+    if (same) return { dream: current, settled: true };
+  }
+  return { dream: current, settled: false };
+}
+
+/** The runtime cost of the session a dream ran in (its active time at the documented rate), when it can be read. */
+async function dreamRuntime(client: ManagedClient, sessionId: string): Promise<number | undefined> {
+  try {
+    const totals = totalsOf(await client.sdk.beta.sessions.retrieve(sessionId));
+    return totals.active_seconds !== undefined ? runtimeCostOf(totals.active_seconds) : undefined;
+  } catch {
+    // The dream's own session may not be readable by this key: the runtime stays unreported.
+    return undefined;
+  }
+}
+
+/** A canceled or failed dream's new output store holds partial work: archive it (update_existing wrote into dreambench's own copy). */
+async function archiveFailedOutput(client: ManagedClient, step: DreamStep, input: string, save: () => void): Promise<void> {
+  if (!step.output_store || step.output_store === input) return;
+  try {
+    await archiveStore(client, step.output_store);
+    step.archived_output = step.output_store;
+    step.output_store = null;
+    save();
+  } catch {
+    // Archiving is housekeeping: a failure leaves the store for the Console, and the dream's failure stands.
+  }
 }
 
 /** Poll a dream until it is completed, failed or canceled; at the timeout, cancel it. */
@@ -155,14 +227,14 @@ export async function pollDream(
   for (;;) {
     let dream: BetaDream;
     try {
-      dream = await client.sdk.beta.dreams.retrieve(id);
+      dream = await client.sdk.beta.dreams.retrieve(id, { betas: DREAM_BETAS });
     } catch (error) {
       throw client.infra(error, `poll dream ${id}`);
     }
     if (dream.status === 'completed' || dream.status === 'failed' || dream.status === 'canceled') return { dream, timedOut: false };
     if (Date.now() >= deadline) {
       try {
-        dream = await client.sdk.beta.dreams.cancel(id);
+        dream = await client.sdk.beta.dreams.cancel(id, { betas: DREAM_BETAS });
       } catch {
         // It may have just finished; either way this try is over.
       }

@@ -36,7 +36,7 @@ import { readTranscript } from '../storage/transcripts.js';
 const KEY = 'sk-ant-test-managed-0123456789-do-not-leak';
 const MODEL = 'anthropic:claude-sonnet-4-6';
 /** Fast polling for tests (the defaults are seconds). */
-const FAST = { poll_initial_ms: 10, poll_max_ms: 100, quiet_ms: 300 };
+const FAST = { poll_initial_ms: 10, poll_max_ms: 100, quiet_ms: 300, files_settle_ms: 20, settle_timeout_ms: 2000 };
 
 let suites: Map<string, Suite>;
 let sim: SimModel;
@@ -122,8 +122,14 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
       expect(record.input_tokens).toBe(details.vendor_usage.input_tokens);
       expect(record.output_tokens).toBe(details.vendor_usage.output_tokens);
       expect(record.input_tokens).toBeGreaterThan(0);
-      expect(details.cost_source).toBe('list_cost');
-      expect(record.cost_usd).toBeCloseTo(details.list_cost_usd!, 10);
+      // Cost in two parts, each with its source: tokens priced as for the open arms (the trial's cost), runtime apart.
+      expect(details.token_cost_source).toBe('pricing.json');
+      expect(record.cost_usd).toBeCloseTo(details.token_cost_usd, 10);
+      expect(details.runtime_cost_source).toBe('active_seconds x documented rate');
+      expect(details.runtime_cost_usd!).toBeGreaterThan(0);
+      expect(record.runtime_cost_usd).toBeCloseTo(details.runtime_cost_usd!, 10);
+      expect(details.list_cost_usd!).toBeCloseTo(details.token_cost_usd + details.runtime_cost_usd!, 6);
+      expect(details.usage_settled).toBe(true);
       expect(record.tool_calls).toBeGreaterThan(0);
       const transcript = transcriptOf(runDir, record);
       expect(transcript.turns.length).toBeGreaterThan(0);
@@ -135,9 +141,11 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
     expect(creates.filter((r) => r.status === 200)).toHaveLength(outcome.trials.length);
     expect(mock.sessions.size).toBe(outcome.trials.length);
 
-    // Beta headers, as the SDK sets them, on every family of endpoints; cursors followed on event lists.
-    const betaOf = (path: string): string => (path.startsWith('/v1/memory_stores') ? BETA.agentMemory : path.startsWith('/v1/dreams') ? BETA.dreaming : path.startsWith('/v1/files') ? BETA.files : BETA.managedAgents);
-    for (const request of mock.requests) expect(request.headers['anthropic-beta'] ?? '', request.path).toContain(betaOf(request.path));
+    // Beta headers on every family of endpoints: the SDK's own, plus managed-agents on dreams and session files (as the docs send).
+    const betasOf = (path: string): string[] =>
+      path.startsWith('/v1/memory_stores') ? [BETA.agentMemory] : path.startsWith('/v1/dreams') ? [BETA.dreaming, BETA.managedAgents] : [BETA.managedAgents];
+    for (const request of mock.requests) for (const beta of betasOf(request.path)) expect(request.headers['anthropic-beta'] ?? '', request.path).toContain(beta);
+    expect(mock.requests.some((r) => (r.headers['anthropic-beta'] ?? '').includes(BETA.files))).toBe(false);
     expect(mock.requests.some((r) => /\/events$/.test(r.path) && r.method === 'GET' && r.query.get('page'))).toBe(true);
     expect(mock.requests.every((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
 
@@ -344,10 +352,12 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
       expect([record.error_class, record.error]).toEqual(['budget', 'stopped: token budget']);
       expect(session.events.some((e) => e.type === 'user.interrupt')).toBe(true);
     }
-    // Half a cent: a budget of 1 cent of list price, enforced by the session itself (budget_reached).
+    // Half a cent of token cost, enforced by the harness as for the open arms; the session's own list-cost
+    // budget is only a backstop with a whole session's runtime on top (0.5 + 4 cents for 1800 s at $0.08/h).
     for (const { record, details, session } of await budgetRun({ max_cost_per_trial: 0.005 })) {
-      expect(session.object().budget).toEqual({ type: 'limit', max_list_cost: { amount: '1', currency: 'USD' } });
-      expect([record.error_class, record.error, details.stop_detail]).toEqual(['budget', 'stopped: cost budget', 'budget_reached']);
+      expect(session.object().budget).toEqual({ type: 'limit', max_list_cost: { amount: '5', currency: 'USD' } });
+      expect([record.error_class, record.error, details.stop_detail]).toEqual(['budget', 'stopped: cost budget', 'interrupted (cost_budget)']);
+      expect(details.token_cost_usd).toBeGreaterThanOrEqual(0.005);
     }
   });
 
@@ -366,7 +376,7 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
     // A crash after the dream was created: the state file names it; the chain follows it instead of dreaming again.
     const client = createManagedClient({ maxRetries: 1, timeoutMs: 10_000, env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: mock.url } });
     const store = await materialize(client, { 'notes.md': '# Notes\n' }, { arm: 'x', replicate: 1, session: 1, role: 'dream_input' });
-    const started = await client.sdk.beta.dreams.create({ inputs: [{ type: 'memory_store', memory_store_id: store }, { type: 'sessions', session_ids: sessionIds }], model: 'claude-sonnet-4-6' });
+    const started = await client.sdk.beta.dreams.create({ inputs: [{ type: 'memory_store', memory_store_id: store }, { type: 'sessions', session_ids: sessionIds }], model: 'claude-sonnet-4-6', betas: [BETA.managedAgents] });
     const artifacts = new Map<string, string>();
     const store2 = { read: <T>(n: string) => (artifacts.has(n) ? (JSON.parse(artifacts.get(n)!) as T) : undefined), write: (n: string, d: unknown) => void artifacts.set(n, JSON.stringify(d)), path: (n: string) => n };
     store2.write('state.json', { format: 'dreambench.managed-dream/v1', steps: [{ id: started.id, status: 'pending', input_store: store, output_store: null, sessions: 4, usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 } }] });

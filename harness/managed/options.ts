@@ -28,8 +28,15 @@
 //   poll_initial_ms / poll_max_ms  backoff of polling (dreams, and events in poll mode)
 //   session_files: download      files the session produced (Files API, scope = the session) are
 //                                downloaded into the trial's workspace; `ignore` to skip
+//   files_settle_ms: 3000        the session's file list is read again this long after the idle (indexing)
+//   settle_timeout_ms: 30000     how long to wait for the session's usage to settle after the idle
 //   cleanup: true                archive each trial's memory-store copy once exported
 //   max_retries / timeout_ms     the SDK's retries (429, 5xx, connection errors) and per-request timeout
+//   effort / speed / inference_geo  the agent's model settings, pinned on the agent (recorded with the
+//                                run's config, and the resolved values in each transcript)
+//   dream_output: create_new     managed-dreaming: create_new (a new output store) or update_existing
+//                                (the dream rewrites its input store, a copy dreambench made for it)
+//   allow_unlisted_dream_model   managed-dreaming: accept a dream model missing from service-facts.json
 
 import { z } from 'zod';
 import { loadPolicy, type ReviewPolicy } from '../dreaming/review.js';
@@ -62,16 +69,32 @@ export interface ManagedConfig {
   debrief: boolean;
   outcomes: { max_iterations: number } | null;
   multiagent: MultiagentConfig | null;
-  dreaming: { every: number; model?: string; instructions?: string; review: ReviewMode; timeout_s: number } | null;
+  dreaming: {
+    every: number;
+    model?: string;
+    instructions?: string;
+    review: ReviewMode;
+    timeout_s: number;
+    output: 'create_new' | 'update_existing';
+    allow_unlisted_model: boolean;
+  } | null;
   session_timeout_s: number;
   poll: { initial_ms: number; max_ms: number; factor: number };
   /** Stream mode: reconcile the history when the stream is quiet this long (doubling up to poll.max_ms). */
   quiet_ms: number;
   session_files: 'download' | 'ignore';
+  /** After the idle, how long the session's file list may still grow (indexing): it is read again then. */
+  files_settle_ms: number;
+  /** How long to wait for the session's usage to settle after the idle. */
+  settle_timeout_ms: number;
   cleanup: boolean;
   max_retries: number;
   timeout_ms: number;
+  /** The agent's model settings; absent ones are left to the service's per-model defaults (recorded as resolved). */
+  model_settings: { effort?: ModelEffort; speed?: 'standard' | 'fast'; inference_geo?: string };
 }
+
+export type ModelEffort = 'low' | 'medium' | 'high' | 'xhigh' | 'max';
 
 export const DEFAULT_MEMORY_INSTRUCTIONS_RW =
   'Lessons from earlier tasks of this kind, kept by you and your colleagues. Read every file here before you start. ' +
@@ -112,9 +135,16 @@ const schema = z
     poll_max_ms: z.number().positive().optional(),
     quiet_ms: z.number().positive().optional(),
     session_files: z.enum(['download', 'ignore']).optional(),
+    files_settle_ms: z.number().int().min(0).max(60_000).optional(),
+    settle_timeout_ms: z.number().int().positive().optional(),
     cleanup: z.boolean().optional(),
     max_retries: z.number().int().min(0).max(20).optional(),
     timeout_ms: z.number().int().positive().optional(),
+    effort: z.enum(['low', 'medium', 'high', 'xhigh', 'max']).optional(),
+    speed: z.enum(['standard', 'fast']).optional(),
+    inference_geo: z.string().min(1).optional(),
+    dream_output: z.enum(['create_new', 'update_existing']).optional(),
+    allow_unlisted_dream_model: z.boolean().optional(),
   })
   .strict();
 
@@ -124,7 +154,7 @@ type Parsed = z.infer<typeof schema>;
 const KIND_OPTIONS: Record<ManagedKind, ReadonlyArray<keyof Parsed>> = {
   stateless: [],
   memory: ['memory_instructions', 'debrief'],
-  dreaming: ['memory_instructions', 'debrief', 'every', 'dream_model', 'dream_instructions', 'review', 'dream_timeout_s'],
+  dreaming: ['memory_instructions', 'debrief', 'every', 'dream_model', 'dream_instructions', 'review', 'dream_timeout_s', 'dream_output', 'allow_unlisted_dream_model'],
   outcomes: ['max_iterations', 'memory_instructions', 'debrief'],
   multiagent: ['subagents', 'inline_agents', 'workflows', 'advisor', 'memory_instructions', 'debrief'],
 };
@@ -142,9 +172,14 @@ const COMMON: ReadonlyArray<keyof Parsed> = [
   'poll_max_ms',
   'quiet_ms',
   'session_files',
+  'files_settle_ms',
+  'settle_timeout_ms',
   'cleanup',
   'max_retries',
   'timeout_ms',
+  'effort',
+  'speed',
+  'inference_geo',
 ];
 
 /** Validate a managed arm's options; throws an Error that names the option. */
@@ -207,14 +242,23 @@ export function parseManagedOptions(kind: ManagedKind, arm: string, options: Rec
             ...(o.dream_instructions !== undefined ? { instructions: o.dream_instructions } : {}),
             review,
             timeout_s: o.dream_timeout_s ?? 3600,
+            output: o.dream_output ?? 'create_new',
+            allow_unlisted_model: o.allow_unlisted_dream_model ?? false,
           }
         : null,
     session_timeout_s: o.session_timeout_s ?? 1800,
     poll: { initial_ms: pollInitial, max_ms: pollMax, factor: 1.5 },
     quiet_ms: o.quiet_ms ?? 5000,
     session_files: o.session_files ?? 'download',
+    files_settle_ms: o.files_settle_ms ?? 3000,
+    settle_timeout_ms: o.settle_timeout_ms ?? 30_000,
     cleanup: o.cleanup ?? true,
     max_retries: o.max_retries ?? 4,
     timeout_ms: o.timeout_ms ?? 600_000,
+    model_settings: {
+      ...(o.effort !== undefined ? { effort: o.effort } : {}),
+      ...(o.speed !== undefined ? { speed: o.speed } : {}),
+      ...(o.inference_geo !== undefined ? { inference_geo: o.inference_geo } : {}),
+    },
   };
 }

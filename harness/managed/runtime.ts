@@ -16,18 +16,19 @@
 // A revision of the attempt (the arm's debrief after the check) continues the same session with a
 // new user message; the suite's tools are then closed. Every provider failure is an `infra` stop.
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
 import type { BetaManagedAgentsEventParams } from '@anthropic-ai/sdk/resources/beta/sessions/events';
 import type { BetaManagedAgentsSession } from '@anthropic-ai/sdk/resources/beta/sessions/sessions';
 import type { AgentRunResult } from '../agent/loop.js';
 import type { AgentRuntime, ArmContext, MemoryFiles, RuntimeRunInput } from '../core/arm.js';
 import { ModelInfraError, type Message, type ModelClient, type SystemBlock, type Usage } from '../core/messages.js';
 import { costOf } from '../models/pricing.js';
-import { createManagedClient, FILES_API_BETA, type ManagedClient } from './client.js';
-import { ManagedResources } from './definitions.js';
+import { createManagedClient, type ManagedClient } from './client.js';
+import { ManagedResources, type CreatedAgent } from './definitions.js';
 import type { ManagedConfig } from './options.js';
-import { runSession, usageOfSpan, type OutcomeEvaluation, type SessionRunResult, type ThreadInfo } from './session.js';
+import { downloadSessionFiles, type SessionFile } from './session-files.js';
+import { settledSession, splitCost, totalsOf, usageOfApi, usageOfSpan, type CostSplit, type SessionTotals } from './usage.js';
+import { runtimeCostOf } from './service-facts.js';
+import { runSession, type OutcomeEvaluation, type SessionRunResult, type ThreadInfo } from './session.js';
 import type { TranscriptTurn } from '../agent/transcript.js';
 import { exportStore, filesHash, materialize, StoreRegistry, storeUsable, storeWrites, type StoreWrites } from './stores.js';
 
@@ -44,14 +45,31 @@ export interface ManagedDetails {
   memory_store?: { id: string; access: 'read_write' | 'read_only'; role: 'session' | 'trial'; hash: string; mount_path?: string | null; reused: boolean };
   /** read_write: what the agent changed in its copy of the store (file -> new text, null: deleted). */
   memory_writes?: StoreWrites;
-  /** The session's cumulative usage as the API reports it (sessions.retrieve). */
+  /** The model settings the agent runs with, as the service resolved them (effort, speed, inference_geo). */
+  model_config?: CreatedAgent['model'];
+  /** The session's cumulative usage as the API reports it (sessions.retrieve, once settled). */
   vendor_usage: Usage & { active_seconds?: number };
-  /** The session's cumulative list cost (USD), when the API reports it. */
+  /** The session's cumulative list cost (USD: tokens and runtime together), when the API reports it. */
   list_cost_usd?: number;
-  /** This run's cost: from the API's list cost, or (when absent) from pricing.json. */
-  cost_source: 'list_cost' | 'pricing';
-  /** Token usage summed over the model-request spans seen (cross-check of vendor_usage). */
+  /** Whether the session's usage had settled (status no longer running, two reads agreeing) when it was read. */
+  usage_settled: boolean;
+  /** Where the trial's tokens come from: the session's usage, or (when it reports none) the spans seen. */
+  usage_source: 'session' | 'spans';
+  /** Token cost of every run of this session so far, priced by pricing.json as for the open arms: the trial's cost_usd. */
+  token_cost_usd: number;
+  token_cost_source: CostSplit['token_cost_source'];
+  /** Runtime cost (the container's active time) of every run so far: only managed arms pay it. */
+  runtime_cost_usd?: number;
+  runtime_cost_source: CostSplit['runtime_cost_source'];
+  /** Token usage summed over the primary thread's model-request spans seen (cross-check of vendor_usage). */
   span_usage: Usage;
+  /** The vendor grader's usage (span.outcome_evaluation_end.usage), and whether the session's usage already held it. */
+  grader_usage: Usage;
+  grader_counted?: 'in session usage' | 'added from outcome evaluations';
+  /** Model requests that ended with is_error (retried by the service). */
+  model_request_errors: number;
+  /** The service's own limit that ended the work, if one did (see VENDOR_LIMITS). */
+  vendor_limit?: string;
   stop_detail: string;
   builtin_tool_calls: number;
   events: number;
@@ -61,7 +79,7 @@ export interface ManagedDetails {
   /** Multiagent: every thread of the session (the primary has no parent), its usage and (subagents) its turns. */
   threads?: Array<ThreadInfo & { parent: string | null; usage?: Usage; turns?: number }>;
   errors?: SessionRunResult['errors'];
-  session_files?: Array<{ id: string; filename: string; path: string }>;
+  session_files?: SessionFile[];
 }
 
 const ZERO: Usage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
@@ -176,8 +194,10 @@ export class ManagedRuntime implements AgentRuntime {
           dreambench_arm: input.context.arm.slice(0, 512),
           dreambench_attempt: String(input.attempt),
         },
-        // The trial's cost budget, enforced by the session itself (list price, in cents).
-        ...(maxCost !== undefined ? { budget: { type: 'limit', max_list_cost: { amount: String(Math.max(1, Math.ceil(maxCost * 100))), currency: 'USD' } } } : {}),
+        // The trial's cost budget is on token cost, enforced by the harness over every thread (as for the open
+        // arms). The session's own budget caps list cost, which includes runtime: it is set as a backstop
+        // with the runtime allowance of a whole session on top, so it never makes the budget tighter.
+        ...(maxCost !== undefined ? { budget: { type: 'limit', max_list_cost: { amount: String(Math.max(1, Math.ceil(backstopCost(maxCost, config.session_timeout_s) * 100))), currency: 'USD' } } } : {}),
       });
     } catch (error) {
       throw this.client.infra(error, 'create a session');
@@ -211,6 +231,7 @@ export class ManagedRuntime implements AgentRuntime {
       agent_version: agent.version,
       environment_id: environmentId,
       runs: 1,
+      model_config: agent.model,
       ...(store ? { memory_store: store } : {}),
     });
   }
@@ -230,6 +251,7 @@ export class ManagedRuntime implements AgentRuntime {
       toolsClosed: true,
       messages,
       continued: true,
+      spentTokens: totalTokens(previous.vendor_usage),
       ...(input.signal ? { signal: input.signal } : {}),
     });
     return this.finishRun(input, modelId, result, input.resume?.system ?? [{ type: 'text', text: input.systemPrompt }], {
@@ -238,6 +260,7 @@ export class ManagedRuntime implements AgentRuntime {
       agent_version: previous.agent_version,
       environment_id: previous.environment_id,
       runs: previous.runs + 1,
+      ...(previous.model_config ? { model_config: previous.model_config } : {}),
       ...(previous.memory_store ? { memory_store: previous.memory_store } : {}),
     }, previous);
   }
@@ -260,35 +283,81 @@ export class ManagedRuntime implements AgentRuntime {
     modelId: string,
     result: SessionRunResult,
     system: SystemBlock[],
-    base: Pick<ManagedDetails, 'session_id' | 'agent_id' | 'agent_version' | 'environment_id' | 'runs' | 'memory_store'>,
+    base: Pick<ManagedDetails, 'session_id' | 'agent_id' | 'agent_version' | 'environment_id' | 'runs' | 'memory_store' | 'model_config'>,
     previous?: ManagedDetails,
   ): Promise<AgentRunResult> {
-    let session: BetaManagedAgentsSession;
-    try {
-      session = await this.client.sdk.beta.sessions.retrieve(base.session_id);
-    } catch (error) {
-      throw this.client.infra(error, `retrieve session ${base.session_id}`);
+    const idleAt = Date.now();
+    // The status lags the idle event: read the usage once it has settled.
+    const { session, settled } = await settledSession(this.client, base.session_id, {
+      initialMs: Math.min(250, this.config.poll.initial_ms),
+      maxMs: this.config.poll.max_ms,
+      // An infra stop (e.g. a session still running at its timeout) has nothing to wait for: one read.
+      timeoutMs: result.stop === 'infra' ? 0 : this.config.settle_timeout_ms,
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    const totals = totalsOf(session);
+    const before: SessionTotals = previous
+      ? { usage: previous.vendor_usage, ...(previous.vendor_usage.active_seconds !== undefined ? { active_seconds: previous.vendor_usage.active_seconds } : {}), ...(previous.list_cost_usd !== undefined ? { list_cost_usd: previous.list_cost_usd } : {}) }
+      : { usage: ZERO };
+
+    const turns = [...result.turns];
+    let threads: ManagedDetails['threads'];
+    const threadUsage: Usage = { ...ZERO };
+    if (this.config.multiagent || result.threads.length) {
+      threads = await this.threadsOf(base.session_id, result.threads);
+      // A subagent's model requests are spans on its own thread's stream: its turns count towards the trial.
+      for (const thread of threads) {
+        if (thread.parent === null) continue;
+        const counted = previous?.threads?.find((t) => t.id === thread.id && t.turns !== undefined);
+        if (counted) {
+          thread.turns = counted.turns!;
+          continue;
+        }
+        const threadTurns = await this.threadTurns(base.session_id, thread.id, modelId);
+        thread.turns = threadTurns.length;
+        turns.push(...threadTurns);
+        for (const t of threadTurns) addUsage(threadUsage, t.usage);
+      }
     }
-    const vendor = sessionUsage(session);
-    const before = previous?.vendor_usage ?? ZERO;
-    let usage = subtract(vendor, before);
-    let usageFromSpans = false;
-    if (totalTokens(usage) === 0 && totalTokens(result.span_usage) > 0) {
+
+    // Tokens: the session's own cumulative usage (this run's part of it); without it, the spans seen.
+    let usage = subtract(totals.usage, before.usage);
+    let usageSource: ManagedDetails['usage_source'] = 'session';
+    if (totalTokens(usage) === 0 && totalTokens(result.span_usage) + totalTokens(threadUsage) > 0) {
       usage = { ...result.span_usage };
-      usageFromSpans = true;
+      addUsage(usage, threadUsage);
+      usageSource = 'spans';
     }
-    const listCost = cents(session.usage?.list_cost);
-    const costSource: ManagedDetails['cost_source'] = listCost !== undefined && !usageFromSpans ? 'list_cost' : 'pricing';
-    const cost = costSource === 'list_cost' ? Math.max(0, listCost! - (previous?.list_cost_usd ?? 0)) : costOf(modelId, usage);
+    // The vendor grader's tokens: counted once. When the session's usage is smaller than the model
+    // requests plus the grader's evaluations, it does not include the grader: add them.
+    let graderCounted: ManagedDetails['grader_counted'] | undefined;
+    if (totalTokens(result.grader_usage) > 0) {
+      const requests = usageSource === 'spans' ? totalTokens(usage) : totalTokens(result.span_usage) + totalTokens(threadUsage);
+      if (totalTokens(usage) >= requests + totalTokens(result.grader_usage)) graderCounted = 'in session usage';
+      else {
+        addUsage(usage, result.grader_usage);
+        graderCounted = 'added from outcome evaluations';
+      }
+    }
+    const cost = splitCost(modelId, usage, totals, before);
 
     const details: ManagedDetails = {
       runtime: 'managed',
       ...base,
       model: modelId,
-      vendor_usage: vendor,
-      ...(listCost !== undefined ? { list_cost_usd: listCost } : {}),
-      cost_source: costSource,
+      vendor_usage: { ...totals.usage, ...(totals.active_seconds !== undefined ? { active_seconds: totals.active_seconds } : {}) },
+      ...(totals.list_cost_usd !== undefined ? { list_cost_usd: totals.list_cost_usd } : {}),
+      usage_settled: settled,
+      usage_source: usageSource,
+      token_cost_usd: cost.token_cost_usd + (previous?.token_cost_usd ?? 0),
+      token_cost_source: cost.token_cost_source,
+      ...(cost.runtime_cost_usd !== undefined ? { runtime_cost_usd: cost.runtime_cost_usd + (previous?.runtime_cost_usd ?? 0) } : {}),
+      runtime_cost_source: cost.runtime_cost_source,
       span_usage: result.span_usage,
+      grader_usage: addUsage({ ...result.grader_usage }, previous?.grader_usage ?? ZERO),
+      ...(graderCounted ? { grader_counted: graderCounted } : {}),
+      model_request_errors: result.model_request_errors + (previous?.model_request_errors ?? 0),
+      ...(result.vendor_limit ? { vendor_limit: result.vendor_limit } : {}),
       stop_detail: result.stop_detail,
       builtin_tool_calls: result.builtin_tool_calls + (previous?.builtin_tool_calls ?? 0),
       events: result.events + (previous?.events ?? 0),
@@ -300,24 +369,16 @@ export class ManagedRuntime implements AgentRuntime {
     if (outcomeIds.length) details.outcome_ids = outcomeIds;
     const errors = [...(previous?.errors ?? []), ...result.errors];
     if (errors.length) details.errors = errors;
-    const turns = [...result.turns];
-    if (this.config.multiagent || result.threads.length) {
-      details.threads = await this.threadsOf(base.session_id, result.threads);
-      // A subagent's model requests are spans on its own thread's stream: its turns count towards the trial.
-      for (const thread of details.threads) {
-        if (thread.parent === null) continue;
-        const counted = previous?.threads?.find((t) => t.id === thread.id && t.turns !== undefined);
-        if (counted) {
-          thread.turns = counted.turns!;
-          continue;
-        }
-        const threadTurns = await this.threadTurns(base.session_id, thread.id, modelId);
-        thread.turns = threadTurns.length;
-        turns.push(...threadTurns);
-      }
-    }
+    if (threads) details.threads = threads;
     if (this.config.session_files === 'download') {
-      const files = await this.downloadFiles(base.session_id, input.workdir, previous?.session_files ?? []);
+      const files = await downloadSessionFiles(this.client, {
+        sessionId: base.session_id,
+        workdir: input.workdir,
+        already: previous?.session_files ?? [],
+        idleAt,
+        settleMs: this.config.files_settle_ms,
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
       if (files.length) details.session_files = files;
     }
     if (base.memory_store?.access === 'read_write') {
@@ -330,7 +391,9 @@ export class ManagedRuntime implements AgentRuntime {
       messages: result.messages,
       turns,
       usage,
-      cost_usd: cost,
+      // Arms are compared on token cost (priced as for the open arms); the runtime cost is in the details.
+      cost_usd: cost.token_cost_usd,
+      ...(cost.runtime_cost_usd !== undefined ? { runtime_cost_usd: cost.runtime_cost_usd } : {}),
       tool_calls: result.tool_calls,
       ...(result.infra_error ? { infra_error: result.infra_error } : {}),
       runtime: details as unknown as Record<string, unknown>,
@@ -347,7 +410,7 @@ export class ManagedRuntime implements AgentRuntime {
           agent_name: name,
           status: thread.status,
           parent: thread.parent_thread_id,
-          ...(thread.usage ? { usage: sessionUsageOf(thread.usage) } : {}),
+          ...(thread.usage ? { usage: usageOfApi(thread.usage) } : {}),
         });
       }
     } catch (error) {
@@ -376,43 +439,11 @@ export class ManagedRuntime implements AgentRuntime {
     return turns;
   }
 
-  /** Files the session produced (Files API, scope = the session), into the workspace for the checker. */
-  private async downloadFiles(sessionId: string, workdir: string, already: NonNullable<ManagedDetails['session_files']>): Promise<NonNullable<ManagedDetails['session_files']>> {
-    const out = [...already];
-    const done = new Set(already.map((f) => f.id));
-    try {
-      for await (const file of this.client.sdk.beta.files.list({ scope_id: sessionId, betas: [FILES_API_BETA] })) {
-        if (done.has(file.id) || file.downloadable === false) continue;
-        const response = await this.client.sdk.beta.files.download(file.id, { betas: [FILES_API_BETA] });
-        const bytes = Buffer.from(await response.arrayBuffer());
-        const name = basename(file.filename) || file.id;
-        // The suite's own environment wrote it already: keep both, the environment's where the checker looks.
-        let path = join(workdir, name);
-        if (existsSync(path)) {
-          mkdirSync(join(workdir, 'session-files'), { recursive: true });
-          path = join(workdir, 'session-files', name);
-        }
-        writeFileSync(path, bytes);
-        out.push({ id: file.id, filename: file.filename, path: path.slice(workdir.length + 1) });
-      }
-    } catch (error) {
-      throw this.client.infra(error, `download the files of session ${sessionId}`);
-    }
-    return out;
-  }
 }
 
-function sessionUsage(session: BetaManagedAgentsSession): Usage & { active_seconds?: number } {
-  return { ...sessionUsageOf(session.usage), ...(session.usage?.active_seconds !== undefined ? { active_seconds: session.usage.active_seconds } : {}) };
-}
-
-function sessionUsageOf(usage: { input_tokens?: number; output_tokens?: number; cache_read_input_tokens?: number; cache_creation?: { ephemeral_1h_input_tokens?: number; ephemeral_5m_input_tokens?: number } } | null | undefined): Usage {
-  return {
-    input_tokens: usage?.input_tokens ?? 0,
-    output_tokens: usage?.output_tokens ?? 0,
-    cache_read_tokens: usage?.cache_read_input_tokens ?? 0,
-    cache_write_tokens: (usage?.cache_creation?.ephemeral_5m_input_tokens ?? 0) + (usage?.cache_creation?.ephemeral_1h_input_tokens ?? 0),
-  };
+/** The session budget's backstop: the trial's token budget plus a whole session's runtime. */
+export function backstopCost(maxTokenCost: number, sessionTimeoutS: number): number {
+  return maxTokenCost + runtimeCostOf(sessionTimeoutS);
 }
 
 function subtract(a: Usage, b: Usage): Usage {
@@ -428,9 +459,10 @@ function totalTokens(u: Usage): number {
   return u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_tokens;
 }
 
-/** A BetaMonetaryAmount (minor units as a decimal string) in USD. */
-function cents(amount: { amount: string; currency: string } | null | undefined): number | undefined {
-  if (!amount || amount.currency !== 'USD') return undefined;
-  const value = Number(amount.amount);
-  return Number.isFinite(value) ? value / 100 : undefined;
+function addUsage(into: Usage, more: Usage): Usage {
+  into.input_tokens += more.input_tokens;
+  into.output_tokens += more.output_tokens;
+  into.cache_read_tokens += more.cache_read_tokens;
+  into.cache_write_tokens += more.cache_write_tokens;
+  return into;
 }

@@ -2,17 +2,27 @@
 // next idle (client.beta.sessions.events: stream, list, send):
 //
 // - events are read from the SSE stream (opened *before* anything is sent, so nothing is missed),
-//   with a reconcile against the full history (events.list, every page) after each (re)connect and
-//   whenever the stream is quiet; or, with `events: poll`, from the history alone, with backoff.
-//   Every event is handled once (by id), in history order.
+//   with a reconcile against the history after each (re)connect and whenever the stream is quiet; or,
+//   with `events: poll`, from the history alone, with backoff. A reconcile lists only what is new
+//   (`created_at[gt]` a little before the newest event seen, every page): sessions share one
+//   per-organisation request limit, so the whole history is not listed again and again.
+//   Every event is handled once (by id), in history order. An event whose `processed_at` is null is
+//   queued, not yet processed: it is handled when the service sends it again with the time set (and
+//   the harness's own message counts as taken up only then).
 // - `agent.custom_tool_use` (the suite's tools, also cross-posted from subagent threads): executed
 //   against the trial's real Environment, answered with `user.custom_tool_result`. Built-in tools
 //   (`agent.tool_use`, e.g. the memory files) run in the vendor's container; they are recorded, and
 //   confirmed if the server asks (`evaluated_permission: ask`).
-// - `span.model_request_end`: one turn, with the model's usage; max_turns and the token budget send
-//   a `user.interrupt`. The cost budget is the session's own `budget` (set at creation).
+// - `span.model_request_end`: one turn, with the model's usage (`is_error`: the request failed and
+//   the service retried it; counted, not a max_tokens stop). max_turns, the token budget and the
+//   cost budget (token cost at list prices, as for the open arms) count every thread: the primary's
+//   spans as they arrive, subagent threads' spans read from their own streams while the session
+//   runs, and the vendor grader's usage (`span.outcome_evaluation_end.usage`); reaching one sends a
+//   `user.interrupt`. The session's own `budget` is a backstop set by the runtime.
 // - `session.status_idle` ends the run: end_turn (submitted or not), budget_reached,
-//   retries_exhausted (after a `session.error`: infra, or a vendor limit), refusal. An idle that
+//   retries_exhausted (after a `session.error`: infra; the service's own limits,
+//   `tool_use_limit_reached_error` and `compaction_limit_reached_error`, end the agent's work
+//   unfinished: an agent outcome recorded as a vendor limit, not a harness budget), refusal. An idle that
 //   predates the harness's last message (its echo not seen yet) does not count. `requires_action`
 //   idles wait for the tool results. A terminated or deleted session, a terminal `session.error`,
 //   or no idle before `session_timeout_s` is an infra failure.
@@ -32,6 +42,7 @@ import type { TranscriptTurn } from '../agent/transcript.js';
 import type { ContentBlock, Message, Usage } from '../core/messages.js';
 import type { Environment } from '../core/suite.js';
 import { costOf } from '../models/pricing.js';
+import { usageOfSpan } from './usage.js';
 import { Backoff, isFatalClientError, sleep, type ManagedClient } from './client.js';
 import type { ManagedConfig } from './options.js';
 
@@ -56,6 +67,12 @@ export interface ThreadInfo {
   status: string;
 }
 
+/** The service's own limits that end a session's work (the agent did not finish within them). */
+export const VENDOR_LIMITS: Readonly<Record<string, string>> = {
+  tool_use_limit_reached_error: "the service's limit on tool calls in a session was reached",
+  compaction_limit_reached_error: "the service's limit on context compactions was reached (the conversation outgrew the context window)",
+};
+
 export interface SessionRunInput {
   client: ManagedClient;
   config: ManagedConfig;
@@ -73,6 +90,8 @@ export interface SessionRunInput {
   messages: Message[];
   /** A continued session: its history is read first and never processed again. */
   continued?: boolean;
+  /** Usage already spent by earlier runs of this session (a debrief): counts towards the budgets. */
+  spentTokens?: number;
   signal?: AbortSignal;
 }
 
@@ -83,8 +102,14 @@ export interface SessionRunResult {
   stop_detail: string;
   messages: Message[];
   turns: TranscriptTurn[];
-  /** Token usage summed over the model-request spans seen. */
+  /** Token usage summed over the primary thread's model-request spans seen. */
   span_usage: Usage;
+  /** The vendor grader's usage (span.outcome_evaluation_end.usage), summed. */
+  grader_usage: Usage;
+  /** Model requests that ended with is_error (the service retried them). */
+  model_request_errors: number;
+  /** One of VENDOR_LIMITS, when the service's own limit ended the work. */
+  vendor_limit?: string;
   tool_calls: number;
   builtin_tool_calls: number;
   outcome_evaluations: OutcomeEvaluation[];
@@ -109,6 +134,30 @@ class ProcessingError extends Error {
 /** Consecutive connection failures without any progress before the run is an infra failure. */
 const MAX_RECONNECTS_WITHOUT_PROGRESS = 8;
 
+/** A reconcile lists events created after the newest one seen minus this much (clock and ordering slack; duplicates are skipped by id). */
+const RECONCILE_OVERLAP_MS = 5_000;
+/** Subagent threads' streams are read at most this often while the session runs. */
+const THREAD_CHECK_MS = 1_000;
+
+const ZERO_USAGE = (): Usage => ({ input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 });
+
+function addInto(into: Usage, more: Usage): void {
+  into.input_tokens += more.input_tokens;
+  into.output_tokens += more.output_tokens;
+  into.cache_read_tokens += more.cache_read_tokens;
+  into.cache_write_tokens += more.cache_write_tokens;
+}
+
+function tokensOf(u: Usage): number {
+  return u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_tokens;
+}
+
+/** An ISO time `ms` earlier. */
+function earlier(iso: string, ms: number): string {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? new Date(t - ms).toISOString() : iso;
+}
+
 export async function runSession(input: SessionRunInput): Promise<SessionRunResult> {
   return new SessionRun(input).run();
 }
@@ -122,7 +171,22 @@ class SessionRun {
   private readonly spanStarts = new Map<string, { at: string; messages: number; turn: number }>();
   private readonly turnOfToolUse: number[] = [];
   private readonly turns: TranscriptTurn[] = [];
-  private readonly spanUsage: Usage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
+  private readonly spanUsage: Usage = ZERO_USAGE();
+  private readonly graderUsage: Usage = ZERO_USAGE();
+  private spanCost = 0;
+  private modelRequestErrors = 0;
+  private vendorLimit: string | undefined;
+  /** The newest processed_at seen: reconciles list from a little before it. */
+  private newest: string | undefined;
+  /** Queued events (processed_at null) seen, with the cursor of when they were first seen: the cursor stays before them. */
+  private readonly queued = new Map<string, string | undefined>();
+  /** Subagent threads: their spans read while the session runs (all threads count towards the budgets). */
+  private readonly threadSeen = new Set<string>();
+  private readonly threadNewest = new Map<string, string>();
+  private readonly threadUsage: Usage = ZERO_USAGE();
+  private threadCost = 0;
+  private threadTurnCount = 0;
+  private lastThreadCheck = 0;
   private readonly outcomeEvaluations: OutcomeEvaluation[] = [];
   private readonly outcomeIds: string[] = [];
   private readonly threads = new Map<string, ThreadInfo>();
@@ -157,7 +221,10 @@ class SessionRun {
   async run(): Promise<SessionRunResult> {
     if (this.input.continued) {
       // Everything already in the history belongs to earlier runs of this session.
-      for await (const event of this.sdk.beta.sessions.events.list(this.input.sessionId, { limit: 100 })) this.seen.add(event.id);
+      for await (const event of this.sdk.beta.sessions.events.list(this.input.sessionId, { limit: 100 })) {
+        this.seen.add(event.id);
+        this.noteTime(event);
+      }
     }
     if (this.input.config.events === 'poll') await this.pollLoop();
     else await this.streamLoop();
@@ -171,6 +238,9 @@ class SessionRun {
       messages: this.input.messages,
       turns: turns.map((turn, i) => ({ ...turn, stop_reason: this.turnOfToolUse.includes(i) ? 'tool_use' : turn.stop_reason })),
       span_usage: this.spanUsage,
+      grader_usage: this.graderUsage,
+      model_request_errors: this.modelRequestErrors,
+      ...(this.vendorLimit ? { vendor_limit: this.vendorLimit } : {}),
       tool_calls: this.toolCalls,
       builtin_tool_calls: this.builtinCalls,
       outcome_evaluations: this.outcomeEvaluations,
@@ -276,12 +346,30 @@ class SessionRun {
     }
   }
 
-  /** Process every event of the history not seen yet; returns how many there were. */
+  /** Where a reconcile starts: a little before the newest event seen, and before any still-queued one. */
+  private cursor(): string | undefined {
+    let cursor = this.newest ? earlier(this.newest, RECONCILE_OVERLAP_MS) : undefined;
+    for (const at of this.queued.values()) {
+      if (at === undefined) return undefined;
+      if (cursor === undefined || at < cursor) cursor = at;
+    }
+    return cursor;
+  }
+
+  private noteTime(event: { processed_at?: string | null }): void {
+    const at = event.processed_at;
+    if (typeof at === 'string' && (this.newest === undefined || at > this.newest)) this.newest = at;
+  }
+
+  /** Process every event of the history not seen yet (only the new part is listed); returns how many there were. */
   private async reconcile(): Promise<number> {
     let fresh = 0;
-    for await (const event of this.sdk.beta.sessions.events.list(this.input.sessionId, { limit: 100 })) {
+    const cursor = this.cursor();
+    for await (const event of this.sdk.beta.sessions.events.list(this.input.sessionId, { limit: 100, ...(cursor ? { 'created_at[gt]': cursor } : {}) })) {
       if (this.done) break;
       if (this.seen.has(event.id)) continue;
+      // Still queued and already noted: nothing new until it is processed.
+      if ((event as { processed_at?: string | null }).processed_at === null && this.queued.has(event.id)) continue;
       fresh++;
       await this.process(event);
     }
@@ -294,6 +382,8 @@ class SessionRun {
   /** Nothing arrived for a while: catch up with the history, then ask the session where it stands. */
   private async quietCheck(): Promise<void> {
     await this.reconcile();
+    if (this.done) return;
+    await this.checkThreads(true);
     if (this.done) return;
     let status: string;
     try {
@@ -325,11 +415,20 @@ class SessionRun {
   private async handle(event: SessionEvent): Promise<void> {
     if (!('id' in event) || typeof event.id !== 'string') return; // event_start / event_delta previews carry no id of their own
     if (this.seen.has(event.id)) return;
+    const processedAt = 'processed_at' in event ? (event.processed_at as string | null | undefined) : undefined;
+    if (processedAt === null) {
+      // Queued, not processed yet: the service sends it again once processed. Until then an idle is stale.
+      if (!this.queued.has(event.id)) this.queued.set(event.id, this.newest ? earlier(this.newest, RECONCILE_OVERLAP_MS) : undefined);
+      return;
+    }
+    this.queued.delete(event.id);
+    this.noteTime(event);
     this.seen.add(event.id);
     this.awaitingEcho.delete(event.id);
     this.events++;
     switch (event.type) {
       case 'agent.custom_tool_use':
+        if (event.session_thread_id) void this.checkThreads(false).catch(() => undefined);
         this.assistant({ type: 'tool_use', id: event.id, name: event.name, input: event.input ?? {} });
         this.turnOfToolUse.push(this.currentTurn);
         if (!this.answered.has(event.id)) await this.execute(event);
@@ -382,6 +481,9 @@ class SessionRun {
         return;
       case 'span.outcome_evaluation_end': {
         const usage = usageOfSpan(event.usage);
+        // The vendor grader's tokens: part of the trial's spend, so part of its budgets.
+        addInto(this.graderUsage, usage);
+        this.checkBudgets();
         this.outcomeEvaluations.push({ outcome_id: event.outcome_id, iteration: event.iteration, result: event.result, explanation: event.explanation, usage });
         this.user({ type: 'text', text: `[outcome evaluation ${event.iteration}: ${event.result}] ${event.explanation}` });
         return;
@@ -389,7 +491,10 @@ class SessionRun {
       case 'session.error':
         this.lastError = event.error;
         this.errors.push({ type: event.error.type, message: event.error.message, retry_status: event.error.retry_status.type });
-        if (event.error.retry_status.type === 'terminal') {
+        if (VENDOR_LIMITS[event.error.type]) this.vendorLimit = event.error.type;
+        if (event.error.retry_status.type === 'terminal' && VENDOR_LIMITS[event.error.type]) {
+          this.finish(this.submitted ? 'submitted' : 'end_turn', `vendor limit: ${event.error.type} (${VENDOR_LIMITS[event.error.type]})`);
+        } else if (event.error.retry_status.type === 'terminal') {
           this.finish('infra', event.error.type, `session ${this.input.sessionId}: ${event.error.type}: ${event.error.message}`);
         }
         return;
@@ -410,9 +515,11 @@ class SessionRun {
       case 'session.thread_status_idle':
       case 'session.thread_status_terminated':
       case 'session.thread_status_rescheduled': {
-        const thread = this.threads.get(event.session_thread_id) ?? { id: event.session_thread_id, agent_name: event.agent_name, status: '' };
+        // Status events also come for the primary thread: only threads the session created are subagents.
+        const thread = this.threads.get(event.session_thread_id);
+        if (!thread) return;
         thread.status = event.type.replace('session.thread_status_', '');
-        this.threads.set(event.session_thread_id, thread);
+        if (event.type === 'session.thread_status_idle') void this.checkThreads(true).catch(() => undefined);
         return;
       }
       default:
@@ -437,8 +544,8 @@ class SessionRun {
         return this.finish('end_turn', `refusal${event.stop_details?.category ? ` (${event.stop_details.category})` : ''}`);
       case 'retries_exhausted': {
         const type = this.lastError?.type ?? 'unknown_error';
-        if (type === 'tool_use_limit_reached_error') return this.finish('max_turns', type);
-        if (type === 'compaction_limit_reached_error') return this.finish('token_budget', type);
+        // The service's own limits: the agent's work ended unfinished (not a harness budget, not an outage).
+        if (VENDOR_LIMITS[type]) return this.finish(this.submitted ? 'submitted' : 'end_turn', `vendor limit: ${type} (${VENDOR_LIMITS[type]})`);
         return this.finish('infra', type, `session ${this.input.sessionId}: ${type}: ${this.lastError?.message ?? 'retries exhausted'}`);
       }
       default:
@@ -449,26 +556,64 @@ class SessionRun {
   private endTurn(startId: string, endAt: string, modelUsage: Parameters<typeof usageOfSpan>[0], isError: boolean): void {
     const start = this.spanStarts.get(startId);
     const usage = usageOfSpan(modelUsage);
-    this.spanUsage.input_tokens += usage.input_tokens;
-    this.spanUsage.output_tokens += usage.output_tokens;
-    this.spanUsage.cache_read_tokens += usage.cache_read_tokens;
-    this.spanUsage.cache_write_tokens += usage.cache_write_tokens;
+    addInto(this.spanUsage, usage);
+    const cost = costOf(this.input.modelId, usage);
+    this.spanCost += cost;
+    // is_error: the model request failed (the service retries it); the turn is kept with its usage.
+    if (isError) this.modelRequestErrors++;
     const wall = start ? Math.max(0, Date.parse(endAt) - Date.parse(start.at)) : 0;
     this.turns.push({
       request_messages: start?.messages ?? this.input.messages.length,
-      stop_reason: isError ? 'max_tokens' : 'end_turn',
+      stop_reason: 'end_turn',
       usage,
-      cost_usd: costOf(this.input.modelId, usage),
+      cost_usd: cost,
       wall_ms: Number.isFinite(wall) ? wall : 0,
     });
     if (start && start.turn !== this.turns.length - 1) {
       // Spans closed out of order: attribute tool uses to turns by position only.
       this.currentTurn = this.turns.length - 1;
     }
+    this.checkBudgets();
+    if (this.threads.size > 0) void this.checkThreads(false).catch(() => undefined);
+  }
+
+  /** max_turns, the token budget and the cost budget over every thread and the vendor grader. */
+  private checkBudgets(): void {
     const { budgets } = this.input;
-    const tokens = this.spanUsage.input_tokens + this.spanUsage.output_tokens + this.spanUsage.cache_read_tokens + this.spanUsage.cache_write_tokens;
-    if (this.turns.length >= budgets.max_turns) void this.interrupt('max_turns');
+    const turns = this.turns.length + this.threadTurnCount;
+    const tokens = (this.input.spentTokens ?? 0) + tokensOf(this.spanUsage) + tokensOf(this.threadUsage) + tokensOf(this.graderUsage);
+    const cost = this.spanCost + this.threadCost + costOf(this.input.modelId, this.graderUsage);
+    if (turns >= budgets.max_turns) void this.interrupt('max_turns');
     else if (budgets.max_tokens_per_trial !== undefined && tokens >= budgets.max_tokens_per_trial) void this.interrupt('token_budget');
+    else if (budgets.max_cost_per_trial !== undefined && cost >= budgets.max_cost_per_trial) void this.interrupt('cost_budget');
+  }
+
+  /** Read the subagent threads' new model-request spans (their own streams), so their turns and tokens count now. */
+  private async checkThreads(force: boolean): Promise<void> {
+    if (this.threads.size === 0 || this.done) return;
+    const at = Date.now();
+    if (!force && at - this.lastThreadCheck < THREAD_CHECK_MS) return;
+    this.lastThreadCheck = at;
+    for (const thread of this.threads.values()) {
+      const newest = this.threadNewest.get(thread.id);
+      const query = { session_id: this.input.sessionId, limit: 100, ...(newest ? { 'created_at[gt]': earlier(newest, RECONCILE_OVERLAP_MS) } : {}) };
+      try {
+        for await (const event of this.sdk.beta.sessions.threads.events.list(thread.id, query)) {
+          if (typeof event.processed_at !== 'string' || this.threadSeen.has(event.id)) continue;
+          this.threadSeen.add(event.id);
+          if (event.processed_at > (this.threadNewest.get(thread.id) ?? '')) this.threadNewest.set(thread.id, event.processed_at);
+          if (event.type !== 'span.model_request_end') continue;
+          const usage = usageOfSpan(event.model_usage);
+          addInto(this.threadUsage, usage);
+          this.threadCost += costOf(this.input.modelId, usage);
+          this.threadTurnCount++;
+        }
+      } catch (error) {
+        if (isFatalClientError(error)) return this.fail(error, `read the events of thread ${thread.id}`);
+        return; // a transient failure: the next check reads on from the same place
+      }
+    }
+    this.checkBudgets();
   }
 
   private async interrupt(reason: AgentStop): Promise<void> {
@@ -605,11 +750,4 @@ function textOfBlocks(content: ReadonlyArray<{ type: string; text?: string; sour
     .join('\n');
 }
 
-export function usageOfSpan(usage: { input_tokens?: number; output_tokens?: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number } | undefined): Usage {
-  return {
-    input_tokens: usage?.input_tokens ?? 0,
-    output_tokens: usage?.output_tokens ?? 0,
-    cache_read_tokens: usage?.cache_read_input_tokens ?? 0,
-    cache_write_tokens: usage?.cache_creation_input_tokens ?? 0,
-  };
-}
+export { usageOfSpan } from './usage.js';

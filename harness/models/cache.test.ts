@@ -24,7 +24,10 @@ function files(dir: string): string[] {
 function countingFactory(counter: { calls: number }) {
   return (spec: string, suites: ReadonlyMap<string, Suite>): ModelClient => {
     const inner = createModel(spec, { suites });
-    return { id: inner.id, create: (req, ctx) => (counter.calls++, inner.create(req, ctx)) };
+    return { id: inner.id, create: (req, ctx) => {
+        counter.calls++;
+        return inner.create(req, ctx);
+      } };
   };
 }
 

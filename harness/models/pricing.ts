@@ -1,22 +1,33 @@
 // Token prices as data (pricing.json beside this file in the source tree) and the cost of a call.
 // Prices are USD per million tokens; a model id is matched to the longest key that is a prefix of
-// it at a word boundary, so `claude-sonnet-4` prices `claude-sonnet-4-5-20250929`. A model without
-// an entry costs 0 and is reported as unpriced, never guessed.
+// it at a word boundary, so `claude-sonnet-4` prices `claude-sonnet-4-5-20250929`. Each row may price
+// 1-hour cache writes apart and carry a tier for long prompts (`above`); the experiment's `pricing:`
+// rows override or add rows (withPricingRows). A model without an entry costs 0 and is reported as
+// unpriced, never guessed; runs refuse such models up front unless told otherwise.
 
 import { readFileSync } from 'node:fs';
 
 import type { Usage } from '../core/messages.js';
 import { sourcePath } from '../core/paths.js';
 
-export interface ModelPrice {
-  /** The pricing.json key that matched. */
-  key: string;
+export interface Rates {
   input: number;
   output: number;
   /** 5-minute prompt-cache write. */
   cache_write: number;
+  /** 1-hour prompt-cache write. */
+  cache_write_1h: number;
   cache_read: number;
+}
+
+export interface ModelPrice extends Rates {
+  /** The pricing.json key that matched. */
+  key: string;
+  /** Rates for every token of a request whose prompt (input + cache reads + writes) exceeds prompt_tokens. */
+  above?: Rates & { prompt_tokens: number };
   note?: string;
+  source?: string;
+  as_of?: string;
 }
 
 export interface PricingTable {
@@ -47,19 +58,7 @@ export function loadPricing(path: string = sourcePath(PRICING_PATH)): PricingTab
 export function parsePricing(raw: unknown, origin = 'pricing table'): PricingTable {
   if (!isRecord(raw) || !isRecord(raw.models)) throw new Error(`${origin}: expected an object with a "models" object`);
   const models = new Map<string, ModelPrice>();
-  for (const [key, entry] of Object.entries(raw.models)) {
-    if (!isRecord(entry)) throw new Error(`${origin}: models.${key} must be an object`);
-    const price: ModelPrice = { key: normalise(key), input: 0, output: 0, cache_write: 0, cache_read: 0 };
-    for (const field of ['input', 'output', 'cache_write', 'cache_read'] as const) {
-      const value = entry[field];
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-        throw new Error(`${origin}: models.${key}.${field} must be a non-negative number`);
-      }
-      price[field] = value;
-    }
-    if (typeof entry.note === 'string') price.note = entry.note;
-    models.set(price.key, price);
-  }
+  for (const [key, entry] of Object.entries(raw.models)) models.set(normalise(key), parseRow(key, entry, origin));
   const batch = raw.batch_multiplier;
   if (batch !== undefined && (typeof batch !== 'number' || !Number.isFinite(batch) || batch < 0 || batch > 1)) {
     throw new Error(`${origin}: batch_multiplier must be a number between 0 and 1`);
@@ -70,6 +69,47 @@ export function parsePricing(raw: unknown, origin = 'pricing table'): PricingTab
     models,
     batchMultiplier: typeof batch === 'number' ? batch : 0.5,
   };
+}
+
+function parseRates(entry: Record<string, unknown>, where: string): Rates {
+  const number = (field: string, fallback?: number): number => {
+    const value = entry[field] ?? fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${where}.${field} must be a non-negative number`);
+    return value;
+  };
+  const input = number('input');
+  const cacheWrite = number('cache_write', input * 1.25);
+  return { input, output: number('output'), cache_write: cacheWrite, cache_write_1h: number('cache_write_1h', input * 2), cache_read: number('cache_read', input * 0.1) };
+}
+
+/**
+ * One row: `input` and `output` required. In an experiment's rows, cache rates left out default to
+ * the standard multipliers of the prompt-caching docs (5-minute write 1.25x input, 1-hour write 2x,
+ * read 0.1x); pricing.json itself must state them (they differ between models).
+ */
+export function parseRow(key: string, entry: unknown, origin = 'pricing table'): ModelPrice {
+  const where = `${origin}: models.${key}`;
+  if (!isRecord(entry)) throw new Error(`${where} must be an object`);
+  for (const field of ['cache_write', 'cache_write_1h', 'cache_read'] as const) {
+    if (entry[field] === undefined && origin.endsWith('pricing.json')) throw new Error(`${where}.${field} must be a non-negative number`);
+  }
+  const price: ModelPrice = { key: normalise(key), ...parseRates(entry, where) };
+  if (entry.above !== undefined) {
+    if (!isRecord(entry.above) || typeof entry.above.prompt_tokens !== 'number' || entry.above.prompt_tokens <= 0) {
+      throw new Error(`${where}.above must be an object with a positive prompt_tokens and the rates above it`);
+    }
+    price.above = { prompt_tokens: entry.above.prompt_tokens, ...parseRates(entry.above, `${where}.above`) };
+  }
+  for (const field of ['note', 'source', 'as_of'] as const) if (typeof entry[field] === 'string') price[field] = entry[field];
+  return price;
+}
+
+/** The table with rows added or replaced (the experiment's `pricing:` block). */
+export function withPricingRows(table: PricingTable, rows: Record<string, unknown> | undefined, origin = 'experiment pricing'): PricingTable {
+  if (!rows || Object.keys(rows).length === 0) return table;
+  const models = new Map(table.models);
+  for (const [key, entry] of Object.entries(rows)) models.set(normalise(key), parseRow(key, entry, origin));
+  return { ...table, models };
 }
 
 /** The package's pricing table, read once. */
@@ -95,11 +135,15 @@ export function priceFor(modelId: string, table: PricingTable = pricingTable()):
 export function estimateCost(modelId: string, usage: Usage, table: PricingTable = pricingTable()): CostEstimate {
   const price = priceFor(modelId, table);
   if (!price) return { cost_usd: 0, priced: false };
+  const prompt = usage.input_tokens + usage.cache_read_tokens + usage.cache_write_tokens;
+  const rates: Rates = price.above && prompt > price.above.prompt_tokens ? price.above : price;
+  const hour = Math.min(usage.cache_write_1h_tokens ?? 0, usage.cache_write_tokens);
   const cost =
-    (usage.input_tokens * price.input +
-      usage.output_tokens * price.output +
-      usage.cache_write_tokens * price.cache_write +
-      usage.cache_read_tokens * price.cache_read) /
+    (usage.input_tokens * rates.input +
+      usage.output_tokens * rates.output +
+      (usage.cache_write_tokens - hour) * rates.cache_write +
+      hour * rates.cache_write_1h +
+      usage.cache_read_tokens * rates.cache_read) /
     1_000_000;
   return { cost_usd: cost, priced: true, price };
 }

@@ -21,6 +21,11 @@
 // Every HTTP attempt goes through the limiter, the SDK's retries included (harness/models/anthropic
 // installs it as SDK middleware, which runs per attempt and outside the SDK's per-attempt timeout,
 // so time spent waiting for the limiter never counts as a request timeout).
+//
+// Several processes on one API key (distributed workers) share one set of buckets: `useShared`
+// hands the buckets' state to a SharedBuckets store (harness/distributed/redis-buckets.ts keeps it
+// in Redis, taken and refilled by one atomic script), while the limits, the estimates and the
+// corrections stay computed here. The fleet then paces itself as one client would.
 
 export interface RateLimitSpec {
   /** Requests per minute. */
@@ -92,7 +97,37 @@ export interface RateLimiterStats {
   limits: RateLimitSpec;
 }
 
-type Dimension = 'requests' | 'input' | 'output' | 'tokens';
+export type Dimension = 'requests' | 'input' | 'output' | 'tokens';
+
+/** One bucket's parameters and the amount a request takes from it, as a shared store needs them. */
+export interface SharedDraw {
+  dimension: Dimension;
+  capacity: number;
+  ratePerMs: number;
+  amount: number;
+}
+
+/**
+ * Token buckets kept outside this process, for one model, shared by every process that uses it.
+ * Implementations must take or refuse all of a request's draws atomically, on one clock.
+ */
+export interface SharedBuckets {
+  /** Take every draw if all fit (borrowing up to `borrowMs` of refill); else the milliseconds to wait. */
+  take(draws: SharedDraw[], borrowMs: number): Promise<number>;
+  /** Add (or, negative, remove) tokens after a correction; never above capacity. */
+  give(draws: SharedDraw[]): Promise<void>;
+  /** Bring a bucket down to at most `level` (what the server says remains). */
+  clamp(draw: SharedDraw, level: number): Promise<void>;
+  /** Hold every process's requests back until `untilMs` (epoch ms), e.g. after a 429. */
+  pause(untilMs: number): Promise<void>;
+}
+/**
+ * The arrival-jitter margin of a fleet sharing buckets in Redis, as a fraction of the period: a
+ * request is paced when Redis runs the take, then travels back to its process, through that
+ * process's event loop and over the network; 1 s of a minute covers that on a loaded machine
+ * (scripts/bench-scale-out.ts).
+ */
+const SHARED_MARGIN_OF_PERIOD = 1 / 60;
 /** How much future refill a request may borrow (ms at the limit's rate); the rate leaves room for it. */
 const BORROW_MS = 25;
 const SPEC_KEY: Record<Dimension, keyof RateLimitSpec> = { requests: 'rpm', input: 'itpm', output: 'otpm', tokens: 'tpm' };
@@ -108,7 +143,7 @@ class Bucket {
     public limit: number,
     private readonly periodMs: number,
     private readonly burstMs: number,
-    private readonly marginMs: number,
+    public marginMs: number,
     now: number,
   ) {
     this.updatedAt = now;
@@ -199,7 +234,7 @@ export class RateLimiter {
   private readonly configured: RateLimitSpec;
   private readonly periodMs: number;
   private readonly burstMs: number;
-  private readonly marginMs: number;
+  private marginMs: number;
   private readonly adaptive: boolean;
   private readonly maxPauseMs: number;
   private readonly now: () => number;
@@ -207,6 +242,15 @@ export class RateLimiter {
   private timer: NodeJS.Timeout | undefined;
   private pausedUntil = 0;
   private readonly counters = { requests: 0, delayed: 0, waitedMs: 0, rateLimited: 0, pauses: 0 };
+  private shared: SharedBuckets | undefined;
+  /** The shared pump is running (one per process: waiters are served in order). */
+  private pumping = false;
+  /** Wakes the shared pump early (a pause ended, tokens came back, the limiter closed). */
+  private wake: (() => void) | undefined;
+  private closed = false;
+  /** The shared store failed; the pump retries with backoff and reports once per outage. */
+  private sharedFailures = 0;
+  onSharedError: ((error: Error) => void) | undefined;
 
   constructor(options: RateLimiterOptions = {}) {
     this.configured = { ...(options.limits ?? {}) };
@@ -233,11 +277,28 @@ export class RateLimiter {
     return { ...this.counters, limits };
   }
 
+  /**
+   * Keep the buckets' state in a store shared with other processes from now on (the limits stay
+   * this limiter's). Requests are then served in order by one loop that asks the store.
+   */
+  useShared(store: SharedBuckets, marginMs = this.periodMs * SHARED_MARGIN_OF_PERIOD): void {
+    this.shared = store;
+    // Requests of several processes reach the server with more spread than one process's.
+    if (marginMs > this.marginMs) {
+      this.marginMs = marginMs;
+      const now = this.now();
+      for (const bucket of this.buckets.values()) {
+        bucket.marginMs = marginMs;
+        bucket.setLimit(bucket.limit, now);
+      }
+    }
+  }
+
   /** Wait for room for one request needing `need`, then take it. Rejects with the signal's reason on abort. */
   acquire(need: RateNeed, signal?: AbortSignal): Promise<Reservation> {
     this.counters.requests++;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    if (this.queue.length === 0 && this.tryTake(need)) return Promise.resolve(new Reservation(this, need));
+    if (!this.shared && this.queue.length === 0 && this.tryTake(need)) return Promise.resolve(new Reservation(this, need));
     this.counters.delayed++;
     return new Promise<Reservation>((resolve, reject) => {
       const waiter: Waiter = { need, queuedAt: this.now(), resolve, reject };
@@ -262,6 +323,7 @@ export class RateLimiter {
     if (capped > this.pausedUntil) {
       this.pausedUntil = capped;
       this.counters.pauses++;
+      this.shared?.pause(capped).catch((error: unknown) => this.sharedFailed(error));
       this.schedule();
     }
   }
@@ -297,6 +359,7 @@ export class RateLimiter {
         bucket.refill(now);
         // The server's count includes every client on this key; ours only this process.
         bucket.level = Math.min(bucket.level, remaining);
+        this.shared?.clamp(drawOf(dimension, bucket, 0), remaining).catch((error: unknown) => this.sharedFailed(error));
       }
     }
     this.schedule();
@@ -304,6 +367,12 @@ export class RateLimiter {
 
   /** Give back (or, negative, take more) tokens after a correction. */
   adjust(input: number, output: number): void {
+    if (this.shared) {
+      const draws = this.draws({ input, output }, false).filter((d) => d.dimension !== 'requests' && d.amount !== 0);
+      if (draws.length > 0) this.shared.give(draws).catch((error: unknown) => this.sharedFailed(error));
+      if (input > 0 || output > 0) this.schedule();
+      return;
+    }
     const now = this.now();
     const add = (dimension: Dimension, amount: number): void => {
       const bucket = this.buckets.get(dimension);
@@ -319,6 +388,8 @@ export class RateLimiter {
 
   /** Cancel pending waits (the run is over). */
   close(): void {
+    this.closed = true;
+    this.wake?.();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     for (const waiter of this.queue.splice(0)) waiter.reject(new Error('rate limiter closed'));
@@ -364,11 +435,91 @@ export class RateLimiter {
   }
 
   private schedule(): void {
+    if (this.shared) {
+      if (this.pumping) this.wake?.();
+      else void this.pumpShared();
+      return;
+    }
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     this.pump();
+  }
+
+  /** The draws of a request on this limiter's buckets (growing a bucket for a request larger than it). */
+  private draws(need: RateNeed, grow = true): SharedDraw[] {
+    const now = this.now();
+    const out: SharedDraw[] = [];
+    for (const [dimension, amount] of this.amounts(need)) {
+      const bucket = this.buckets.get(dimension);
+      if (!bucket) continue;
+      if (grow) bucket.grow(amount, now);
+      out.push(drawOf(dimension, bucket, amount));
+    }
+    return out;
+  }
+
+  private sharedFailed(error: unknown): void {
+    this.sharedFailures++;
+    if (this.sharedFailures === 1) this.onSharedError?.(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    }).then(() => {
+      this.wake = undefined;
+    });
+  }
+
+  /**
+   * Serves the waiters in order through the shared store: one atomic take per request; when the
+   * store says wait, sleep that long (at most 250 ms, so tokens given back by any process are seen
+   * soon); when the store is unreachable, retry with backoff (the requests wait, none goes out unpaced).
+   */
+  private async pumpShared(): Promise<void> {
+    if (this.pumping || !this.shared) return;
+    this.pumping = true;
+    try {
+      while (this.queue.length > 0 && !this.closed) {
+        const head = this.queue[0]!;
+        const paused = this.pausedUntil - this.now();
+        if (paused > 0) {
+          await this.sleep(Math.min(paused, 250));
+          continue;
+        }
+        let wait: number;
+        try {
+          wait = await this.shared.take(this.draws(head.need), BORROW_MS);
+          this.sharedFailures = 0;
+        } catch (error) {
+          this.sharedFailed(error);
+          await this.sleep(Math.min(250 * 2 ** Math.min(this.sharedFailures, 5), 5_000));
+          continue;
+        }
+        if (wait > 0) {
+          await this.sleep(Math.min(wait, 250));
+          continue;
+        }
+        if (this.queue[0] !== head) {
+          // The waiter gave up (aborted) while its draw was being taken: give the draw back.
+          this.shared.give(this.draws(head.need, false)).catch((error: unknown) => this.sharedFailed(error));
+          continue;
+        }
+        this.queue.shift();
+        if (head.signal && head.onAbort) head.signal.removeEventListener('abort', head.onAbort);
+        this.counters.waitedMs += this.now() - head.queuedAt;
+        head.resolve(new Reservation(this, head.need));
+      }
+    } finally {
+      this.pumping = false;
+    }
   }
 
   private pump(): void {
@@ -388,6 +539,10 @@ export class RateLimiter {
       head.resolve(new Reservation(this, head.need));
     }
   }
+}
+
+function drawOf(dimension: Dimension, bucket: Bucket, amount: number): SharedDraw {
+  return { dimension, capacity: bucket.capacity, ratePerMs: bucket.ratePerMs, amount };
 }
 
 const HEADERS: Array<[Dimension, string, string]> = [
@@ -442,6 +597,7 @@ export class RateLimiterRegistry {
     if (!limiter) {
       const limits = rateLimitFor(spec, this.config);
       limiter = new RateLimiter({ ...this.options, ...(limits ? { limits } : {}) });
+      if (this.sharedFor) limiter.useShared(this.sharedFor(spec));
       this.limiters.set(spec, limiter);
     }
     return limiter;
@@ -450,6 +606,14 @@ export class RateLimiterRegistry {
   entries(): Array<[string, RateLimiter]> {
     return [...this.limiters];
   }
+
+  /** Keep every model's buckets (those made so far and later ones) in a shared store, one per model spec. */
+  useShared(storeFor: (spec: string) => SharedBuckets): void {
+    this.sharedFor = storeFor;
+    for (const [spec, limiter] of this.limiters) limiter.useShared(storeFor(spec));
+  }
+
+  private sharedFor: ((spec: string) => SharedBuckets) | undefined;
 
   close(): void {
     for (const limiter of this.limiters.values()) limiter.close();

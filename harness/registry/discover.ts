@@ -3,8 +3,8 @@
 
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { packageRoot, runningCompiled } from '../core/paths.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runningCompiled } from '../core/paths.js';
 
 export interface FolderModule<T> {
   folder: string;
@@ -14,7 +14,8 @@ export interface FolderModule<T> {
 /** Folders of `area` (tasks or baselines) that hold an index module, skipping `_`- and `.`-prefixed ones. */
 export function discoverFolders<T>(area: 'tasks' | 'baselines'): FolderModule<T>[] {
   const compiled = runningCompiled();
-  const base = compiled ? join(packageRoot(), 'dist', area) : join(packageRoot(), area);
+  // The build this module belongs to (the sources, dist/ or the development build dist-dev/) holds the folders.
+  const base = join(fileURLToPath(new URL('../..', import.meta.url)), area);
   if (!existsSync(base)) return [];
   const index = compiled ? 'index.js' : 'index.ts';
   return readdirSync(base, { withFileTypes: true })

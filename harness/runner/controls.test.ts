@@ -1,4 +1,4 @@
-// The experimental controls of issue 11, end to end with the sim: eval slice, holdout arm, task
+// The experimental controls, end to end with the sim: eval slice, holdout arm, task
 // orders, forgetting re-test, leak scan and the resume checks.
 
 import { execa } from 'execa';

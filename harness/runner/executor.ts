@@ -17,6 +17,7 @@ import { resolveArms, type Experiment, type ResolvedArm } from '../config/schema
 import { createModel } from '../models/registry.js';
 import { withResponseCache, type CacheOptions } from '../models/cache.js';
 import { RateLimiterRegistry } from '../models/rate-limit.js';
+import { pricingTable, withPricingRows } from '../models/pricing.js';
 import type { BatchOptions } from '../models/anthropic/batcher.js';
 import { createArm, loadArmFactory } from '../registry/arms.js';
 import { loadSuites } from '../registry/suites.js';
@@ -35,7 +36,7 @@ export interface TrialJob {
   budgets: AgentBudgets;
   seedKey: string;
   transcriptRef: string;
-  /** Slice, order and task set of the trial (issue 11: harness/schedule/plan.ts); eval and retest trials are read-only. */
+  /** Slice, order and task set of the trial (harness/schedule/plan.ts); eval and retest trials are read-only. */
   labels?: TrialLabels;
 }
 
@@ -79,6 +80,14 @@ export interface PrepareOptions {
   rateLimiters?: RateLimiterRegistry;
 }
 
+/**
+ * An executor could not go on (e.g. its queue's Redis stayed unreachable) but nothing was lost: the
+ * run stops as resumable (exit 3) instead of failing.
+ */
+export class RunInterrupted extends Error {
+  override name = 'RunInterrupted';
+}
+
 /** Thrown for a bad arm or option while preparing (bad input). */
 export class ArmSetupError extends Error {
   override name = 'ArmSetupError';
@@ -100,8 +109,17 @@ export function batchOptionsOf(experiment: Experiment): BatchOptions | undefined
 export async function prepareRun(experiment: Experiment, suites: Map<string, Suite>, options: PrepareOptions = {}): Promise<RunSetup> {
   const rateLimiters = options.rateLimiters ?? new RateLimiterRegistry(experiment.rate_limits);
   const batch = batchOptionsOf(experiment);
+  const pricing = withPricingRows(pricingTable(), experiment.pricing);
   const baseFactory: ModelFactory =
-    options.modelFactory ?? ((spec, s) => createModel(spec, { suites: s, rateLimiters, ...(batch ? { batch } : {}) }));
+    options.modelFactory ??
+    ((spec, s) =>
+      createModel(spec, {
+        suites: s,
+        rateLimiters,
+        pricing,
+        ...(batch ? { batch } : {}),
+        ...(experiment.model_options ? { modelOptions: experiment.model_options } : {}),
+      }));
   const makeModel = options.cache ? withResponseCache(baseFactory, options.cache) : baseFactory;
   const model = makeModel(experiment.model, suites);
   const graderModel = experiment.grader_model ? makeModel(experiment.grader_model, suites) : model;
@@ -119,6 +137,7 @@ export async function prepareRun(experiment: Experiment, suites: Map<string, Sui
     try {
       const arm = await createArm(factory, spec.options);
       for (const modelSpec of arm.orchestration?.models ?? []) modelFor(modelSpec);
+      arm.checkRun?.({ model, graderModel });
       arms.push({ spec, arm, artifactsFolder: arm.artifactsFolder ?? factory.artifactsFolder ?? factory.name });
     } catch (error) {
       throw new ArmSetupError(`arm "${spec.name}": ${(error as Error).message}`);

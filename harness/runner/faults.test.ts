@@ -1,4 +1,4 @@
-// Provider faults (issue 9): a fault-injecting mock Messages server (429 with retry-after, 529
+// Provider faults: a fault-injecting mock Messages server (429 with retry-after, 529
 // overloaded, 500, dropped connections, requests that never answer, 200s with cut-short JSON).
 // Each kind is retried within the retry budget; a call that still fails is a ModelInfraError; a
 // trial that meets one is `infra`, kept apart from the agent's failures, and re-run on resume;

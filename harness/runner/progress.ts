@@ -1,6 +1,7 @@
 // Progress: a live bar on a terminal (trials done, success so far, tokens, cost, ETA), plain log
 // lines elsewhere (CI logs), nothing in tests.
 
+import { UNCOUNTED_CLASSES } from '../core/records.js';
 import cliProgress from 'cli-progress';
 import type { TrialRecord } from '../core/records.js';
 
@@ -21,7 +22,7 @@ class Tally {
   cost = 0;
   add(record: TrialRecord): void {
     this.done++;
-    if (record.error_class !== 'infra') {
+    if (!UNCOUNTED_CLASSES.has(record.error_class)) {
       this.counted++;
       if (record.success) this.successes++;
     }
@@ -40,7 +41,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: ' {bar} {value}/{total} trials | success {rate} | {tokens} tokens | ${cost} | ETA {eta_formatted}',
+      format: ` {bar} {value}/{total} trials | success {rate} | {tokens} tokens | \${cost} | ETA {eta_formatted}`,
       hideCursor: true,
       etaBuffer: 200,
       fps: 5,

@@ -1,4 +1,4 @@
-// What a resume checks before it touches a run (issue 11, "resume refuses a changed config"):
+// What a resume checks before it touches a run (a changed configuration is refused):
 //
 //  - `dreambench run FILE --out DIR` on a directory that already holds a run: the same config hash
 //    resumes it (the run is idempotent, as a CI job re-run wants); another config is refused with the
@@ -13,7 +13,7 @@ import type { Experiment } from '../config/schema.js';
 import { gitSha, configHash, type Manifest } from '../storage/manifest.js';
 import { harnessVersion } from '../core/paths.js';
 import { describeDifferences, diffExperiments } from '../storage/config-diff.js';
-import { RunSetupError } from './runner.js';
+import { RunSetupError } from './setup-error.js';
 
 /** Throws a RunSetupError listing the differing fields unless `experiment` has the run's config hash. */
 export function sameConfigOrRefuse(runDir: string, manifest: Manifest, experiment: Experiment): void {

@@ -4,15 +4,22 @@
 //
 // Resume: trials.jsonl says which trials are done and memory/ says which session boundaries were
 // crossed. A resumed run redoes only what is missing (and trials that failed for infrastructure
-// reasons), so its trials are identical to those of an uninterrupted run with the same seed.
+// reasons), so its trials are identical to those of an uninterrupted run with the same seed. Trials
+// that failed with a permanent provider error (a bad key, a mistyped model) are not re-run, so a
+// resume does not re-bill work that cannot succeed, unless `retryPermanent` says the cause is fixed.
+// A re-run trial keeps the failed attempt's transcript, renamed <task>.failed-N.json.gz (journalled).
+//
+// Before anything is written, the run's models are checked (model-checks.ts): options they would
+// reject, a max_tokens too small for thinking, missing prices, retired models; then, for real
+// providers, one minimal request per model (the preflight).
 //
 // Where a trial runs is the executor's business (executor.ts): in this process, or on workers
 // (harness/distributed/bullmq.ts). The engine stays here either way: session order per (arm,
 // replicate), memory frozen within a session, consolidation between sessions, and the run directory
 // (the executor hands back each trial's record and transcript; only this process writes them).
 
-import { mkdirSync, existsSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { mkdirSync, existsSync, readFileSync, renameSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Transcript } from '../agent/transcript.js';
 import pLimit from 'p-limit';
 import type { ArmContext, MemoryFiles } from '../core/arm.js';
@@ -30,12 +37,15 @@ import { driftedIn } from '../schedule/schedule.js';
 import { buildRunPlan, PlanError, plannedTrials, type RunPlan } from '../schedule/plan.js';
 import { isTrain } from '../core/slices.js';
 import { checkResumable, sameConfigOrRefuse } from './resume-checks.js';
+import { RunSetupError } from './setup-error.js';
 import { recordLeakScan } from '../controls/leak-scan.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
-import { RunDir, repairJsonLines, writeJsonAtomic } from '../storage/run-dir.js';
+import { RunDir, readJsonLines, repairJsonLines, writeJsonAtomic } from '../storage/run-dir.js';
+import { ArmSetupError, RunInterrupted, localExecutor, prepareRun, type LoadedArm, type RunSetup, type TrialExecutor } from './executor.js';
 import { keepsTranscript, readTranscript, removeTranscript, writeTranscript } from '../storage/transcripts.js';
-import { ArmSetupError, localExecutor, prepareRun, type LoadedArm, type RunSetup, type TrialExecutor } from './executor.js';
 import { drainTrialCleanups } from './trial.js';
+import { checkRunModels, preflightModels, runModelSpecs } from './model-checks.js';
+import { charge, chargeUsage, spendSoFar } from './spend.js';
 import { redactMemory } from '../security/redact.js';
 import type { ProgressSink } from './progress.js';
 import { silentProgress } from './progress.js';
@@ -62,6 +72,16 @@ export interface RunOptions {
   rateLimiters?: RateLimiterRegistry;
   /** Resume under another harness version (`resume --allow-harness-change`): recorded in the manifest. */
   allowHarnessChange?: boolean;
+  /**
+   * A pilot (`dreambench plan`): run only the first `sessions` sessions of the first `replicates`
+   * replicates, then stop resumable. The run directory is the full experiment's, so a later run or
+   * resume of it completes the rest without paying for the pilot's trials again.
+   */
+  pilot?: { sessions: number; replicates: number };
+  /** Re-run trials that failed with a permanent provider error (after the cause is fixed). */
+  retryPermanent?: boolean;
+  /** Send one minimal request per model before the first trial. Default: on, unless `modelFactory` is given (tests). */
+  preflight?: boolean;
 }
 
 export interface RunOutcome {
@@ -74,9 +94,7 @@ export interface RunOutcome {
   warnings?: string[];
 }
 
-export class RunSetupError extends Error {
-  override name = 'RunSetupError';
-}
+export { RunSetupError } from './setup-error.js';
 
 export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const dir = new RunDir(options.runDir);
@@ -137,6 +155,20 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   }
   const { arms, graderModel } = setup;
 
+  // The run's models: options they would reject, thinking budgets, prices, lifecycle; then the preflight.
+  const orchestrated = arms.flatMap((loaded) => loaded.arm.orchestration?.models ?? []);
+  const checked = checkRunModels(experiment, runModelSpecs(experiment, orchestrated));
+  let preflight: Awaited<ReturnType<typeof preflightModels>> | undefined;
+  if (checked.problems.length === 0 && (options.preflight ?? !options.modelFactory)) {
+    preflight = await preflightModels([setup.model, graderModel, ...orchestrated.map((spec) => setup.modelFor(spec))]);
+  }
+  const problems = [...checked.problems, ...(preflight?.problems ?? [])];
+  if (problems.length > 0) {
+    setup.close();
+    throw new RunSetupError(`${resume ? options.runDir : 'experiment'}: ${problems.join('\n  ')}`);
+  }
+  warnings.push(...checked.warnings, ...(preflight?.warnings ?? []));
+
   let manifest: Manifest;
   if (stored) {
     manifest = stored;
@@ -161,6 +193,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     manifest = newManifest(basename(options.runDir), experiment, suites, isSimulated(experiment.model));
     dir.event('run_started', { name: experiment.name, config_hash: manifest.config_hash });
   }
+  if (checked.unpriced.length > 0) manifest.cost_incomplete = [...new Set([...(manifest.cost_incomplete ?? []), ...checked.unpriced])];
+  if (preflight && preflight.usage.input_tokens + preflight.usage.output_tokens > 0) dir.event('preflight', { usage: preflight.usage });
+  if (checked.warnings.length > 0) dir.event('model_warnings', { warnings: checked.warnings });
   if (cache) {
     manifest.cache = { dir: cache.dir, mode: cache.mode };
     dir.event('response_cache', manifest.cache);
@@ -178,14 +213,20 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   if (executor.name !== 'local') dir.event('executor', { name: executor.name });
 
   const done = new Map<string, TrialRecord>();
-  for (const record of dir.trials()) if (record.error_class !== 'infra') done.set(trialId(record), record);
+  for (const record of dir.trials()) {
+    if (record.error_class === 'infra' || (record.error_class === 'permanent' && options.retryPermanent)) continue;
+    done.set(trialId(record), record);
+  }
+  // Earlier attempts per trial (failed ones): a re-run keeps their transcripts (renamed <task>.failed-N.json.gz).
+  const attemptsSoFar = new Map<string, number>();
+  for (const record of readAllTrialLines(dir)) attemptsSoFar.set(trialId(record), (attemptsSoFar.get(trialId(record)) ?? 0) + 1);
 
   // Chains (replicate x order) and their sessions: train, eval and retest slots (harness/schedule/plan.ts).
   const chains = new Map(plan.chains.map((c) => [c.replicate, c]));
 
   const total = arms.length * plannedTrials(plan);
-  const spend = { cost: 0, tokens: 0 };
-  for (const record of done.values()) charge(spend, record);
+  // What the run has spent so far, as billed: every attempt (failed ones too), consolidations, preflights.
+  const spend = spendSoFar(dir);
   progress.start({ total, alreadyDone: done.size, doneRecords: [...done.values()] });
 
   const limit = pLimit(experiment.concurrency);
@@ -197,6 +238,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     return undefined;
   };
   let infraBlocked = 0;
+  let permanentBlocked = 0;
+  const permanentErrors = new Set<string>();
   let consolidationsBlocked = 0;
 
   let pendingReview = 0;
@@ -206,7 +249,9 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     if (dir.hasSnapshot(spec.name, replicate, 0)) memory = dir.readSnapshot(spec.name, replicate, 0);
     else dir.writeSnapshot(spec.name, replicate, 0, memory);
 
-    for (let session = 1; session <= experiment.sessions; session++) {
+    const lastSession = options.pilot ? Math.min(experiment.sessions, options.pilot.sessions) : experiment.sessions;
+    if (options.pilot && replicate > options.pilot.replicates) return;
+    for (let session = 1; session <= lastSession; session++) {
       if (dir.hasSnapshot(spec.name, replicate, session)) {
         memory = dir.readSnapshot(spec.name, replicate, session);
         continue;
@@ -225,6 +270,13 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
             if (stopReason) return undefined;
             const seedKey = `${experiment.seed}:r${replicate}:s${session}:${slot}:${task.id}`;
             const transcriptPath = dir.transcriptPath(key);
+            // A re-run (after an infra or permanent failure) keeps the failed attempt's transcript, moved aside.
+            const earlier = attemptsSoFar.get(trialId(key)) ?? 0;
+            if (earlier > 0 && existsSync(transcriptPath)) {
+              const kept = transcriptPath.replace(/\.json(\.gz)?$/, (extension) => `.failed-${earlier}${extension}`);
+              renameSync(transcriptPath, kept);
+              dir.event('transcript_kept', { trial: trialId(key), failed_attempt: earlier, transcript: dir.relative(kept) });
+            }
             const { record, transcript } = await executor.runTrial({
               key,
               memoryText: arm.contextFor(task, sessionMemory),
@@ -261,10 +313,13 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       if (records.some((r) => r === undefined)) return; // stopped by the run budget
       const finished = records as TrialRecord[];
       const infra = finished.filter((r) => r.error_class === 'infra').length;
-      if (infra > 0) {
+      const permanent = finished.filter((r) => r.error_class === 'permanent');
+      if (infra > 0 || permanent.length > 0) {
         // The arm must not consolidate from a partial session: stop this chain here; resume retries.
         infraBlocked += infra;
-        dir.event('session_blocked', { arm: spec.name, replicate, session, infra_trials: infra });
+        permanentBlocked += permanent.length;
+        for (const r of permanent) if (r.error) permanentErrors.add(r.error);
+        dir.event('session_blocked', { arm: spec.name, replicate, session, infra_trials: infra, ...(permanent.length ? { permanent_trials: permanent.length } : {}) });
         return;
       }
       if (arm.afterSession) {
@@ -297,10 +352,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         }
         // Secrets never reach memory: not the snapshot, nor what the next session's agent reads.
         memory = redactMemory(consolidated.memory);
-        if (consolidated.usage) {
-          spend.cost += consolidated.usage.cost_usd;
-          spend.tokens += consolidated.usage.input_tokens + consolidated.usage.output_tokens;
-        }
+        if (consolidated.usage) chargeUsage(spend, consolidated.usage);
         dir.writeSnapshot(spec.name, replicate, session, memory);
         for (const r of finished) if (!r.transcript) removeTranscript(options.runDir, dir.relative(dir.transcriptPath(r)));
         dir.event('session_consolidated', {
@@ -328,6 +380,16 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     await executor.close().catch(() => undefined);
     setup.close();
     await drainTrialCleanups();
+    if (error instanceof RunInterrupted) {
+      // Nothing was lost: what finished is in trials.jsonl, the rest runs on resume.
+      const message = `${error.message}. Run \`dreambench resume ${options.runDir}\` to continue.`;
+      manifest.status = 'failed';
+      manifest.stop_reason = message;
+      manifest.updated_at = new Date().toISOString();
+      writeJsonAtomic(dir.manifestPath, manifest);
+      dir.event('run_interrupted', { reason: error.message });
+      return { status: manifest.status, runDir: options.runDir, manifest, trials: dir.trials(), message, ...(warnings.length ? { warnings } : {}) };
+    }
     manifest.status = 'failed';
     manifest.stop_reason = (error as Error).message;
     manifest.updated_at = new Date().toISOString();
@@ -342,12 +404,23 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
 
   const trials = dir.trials();
   let message: string | undefined;
-  if (stopReason) {
+  const pilotStopped = options.pilot !== undefined && trials.length < total;
+  if (pilotStopped && !stopReason && pendingReview === 0 && infraBlocked === 0 && consolidationsBlocked === 0) {
+    manifest.status = 'stopped_budget';
+    message = `pilot done (${trials.length} of ${total} trials); \`dreambench resume ${options.runDir}\` runs the rest without repeating them`;
+  } else if (stopReason) {
     manifest.status = 'stopped_budget';
     message = `${stopReason}; raise the budget and resume to continue`;
   } else if (pendingReview > 0) {
     manifest.status = 'awaiting_review';
     message = `${pendingReview} consolidation(s) wait for review: run \`dreambench memory review ${options.runDir}\`, then \`dreambench resume ${options.runDir}\``;
+  } else if (permanentBlocked > 0) {
+    manifest.status = 'failed';
+    const examples = [...permanentErrors].slice(0, 2).join(' | ');
+    message =
+      `${permanentBlocked} trial(s) failed with a provider error that retrying will not fix (${examples}). ` +
+      `Resume does not re-run them: fix the cause (key, model id, request), then run \`dreambench resume ${options.runDir} --retry-permanent\`.` +
+      (infraBlocked > 0 ? ` ${infraBlocked} other trial(s) failed for transient infrastructure reasons; resume retries those.` : '');
   } else if (infraBlocked > 0) {
     manifest.status = 'failed';
     message = `${infraBlocked} trial(s) failed for infrastructure reasons (provider or environment); their sessions were not consolidated. Run \`dreambench resume ${options.runDir}\` to retry them.`;
@@ -361,7 +434,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   else delete manifest.stop_reason;
   manifest.updated_at = new Date().toISOString();
   manifest.totals = { trials: trials.length, cost_usd: spend.cost };
-  // Leak scan (issue 11): memory must never hold gold answers, hidden tests or checker internals; a leak marks the run invalid.
+  // Leak scan: memory must never hold gold answers, hidden tests or checker internals; a leak marks the run invalid.
   recordLeakScan(options.runDir, manifest, suites, trials);
   writeJsonAtomic(dir.manifestPath, manifest);
   dir.event('run_finished', { status: manifest.status, trials: trials.length });
@@ -382,10 +455,8 @@ function runBudgetsOf(experiment: Experiment): { max_cost_per_run?: number; max_
   return { ...(max_cost_per_run !== undefined ? { max_cost_per_run } : {}), ...(max_tokens_per_run !== undefined ? { max_tokens_per_run } : {}) };
 }
 
-function charge(spend: { cost: number; tokens: number }, record: TrialRecord): void {
-  spend.cost += record.cost_usd + (record.arm_usage?.cost_usd ?? 0);
-  spend.tokens +=
-    record.input_tokens + record.output_tokens + (record.arm_usage ? record.arm_usage.input_tokens + record.arm_usage.output_tokens : 0);
+function readAllTrialLines(dir: RunDir): TrialRecord[] {
+  return existsSync(dir.trialsPath) ? readJsonLines<TrialRecord>(dir.trialsPath) : [];
 }
 
 function checkUniqueTaskIds(suites: ReadonlyMap<string, Suite>): void {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Arm, ArmContext, AttemptOutcome, MemoryFiles, TrialDriver, TrialLoopResult } from '../core/arm.js';
 import type { CallPurpose, Message, ModelClient, ModelRequest, ModelResponse, SystemBlock, Usage } from '../core/messages.js';
-import { addUsage, emptyUsage, ModelInfraError, textOf } from '../core/messages.js';
+import { addUsage, emptyUsage, ModelInfraError, ModelPermanentError, textOf } from '../core/messages.js';
 import type { ErrorClass, TrialKey, TrialRecord } from '../core/records.js';
 import { trialId } from '../core/records.js';
 import type { CheckResult, Environment, Suite, Task } from '../core/suite.js';
@@ -37,7 +37,7 @@ export interface TrialInput {
   memoryStats?: Record<string, number>;
   /** The session's frozen memory (what contextFor was given); an arm's runtime (Arm.runtime) gets it. */
   memory?: MemoryFiles;
-  /** Slice, order and task set (issue 11), stored in the record. Eval and retest trials are read-only: the arm's afterTrial is not called. */
+  /** Slice, order and task set, stored in the record. Eval and retest trials are read-only: the arm's afterTrial is not called. */
   labels?: TrialLabels;
 }
 
@@ -59,7 +59,7 @@ interface Attempt {
   reported: { turns: number; tool_calls: number };
 }
 
-const BUDGET_STOPS = new Set(['max_turns', 'token_budget', 'cost_budget']);
+const BUDGET_STOPS = new Set(['max_turns', 'token_budget', 'cost_budget', 'max_tokens']);
 const EMPTY_CHECK: CheckResult = { success: false, score: 0, feedback: [], checks: [] };
 
 /** Runs attempts for one trial and keeps everything the record and transcript need. */
@@ -68,6 +68,8 @@ class Driver implements TrialDriver {
   readonly outcomes: AttemptOutcome[] = [];
   readonly usage: Usage = emptyUsage();
   cost = 0;
+  /** A runtime's infrastructure cost apart from tokens (e.g. a managed session's active time). */
+  runtimeCost = 0;
   toolCalls = 0;
   readonly armUsage: Usage = emptyUsage();
   armCost = 0;
@@ -153,6 +155,7 @@ class Driver implements TrialDriver {
     attempt.lastRun = run;
     addUsage(this.usage, run.usage);
     this.cost += run.cost_usd;
+    this.runtimeCost += run.runtime_cost_usd ?? 0;
     this.toolCalls += run.tool_calls;
     // Specialists ran inside this run (their usage is already charged): their turns count in its outcome.
     const sub = this.subTotals(attempt);
@@ -162,7 +165,9 @@ class Driver implements TrialDriver {
     if (attempt.lead) {
       this.ledger.add(attempt.lead.role, attempt.lead.model.id, { turns: run.turns.length, tool_calls: run.tool_calls, usage: run.usage, cost_usd: run.cost_usd });
     }
-    const check = run.stop === 'infra' ? EMPTY_CHECK : await attempt.environment.check();
+    // The provider failed (transiently or for good): nothing the agent did can be checked fairly.
+    const failed = run.stop === 'infra' || run.stop === 'permanent';
+    const check = failed ? EMPTY_CHECK : await attempt.environment.check();
     const outcome: AttemptOutcome = {
       attempt: index,
       revision,
@@ -170,7 +175,8 @@ class Driver implements TrialDriver {
       check,
       turns: run.turns.length + subTurns,
       tool_calls: run.tool_calls + subCalls,
-      ...(run.infra_error ? { infra: run.infra_error } : {}),
+      ...(failed && run.infra_error ? { infra: run.infra_error } : {}),
+      ...(run.stop === 'permanent' ? { permanent: true } : {}),
       ...(run.runtime ? { runtime: run.runtime } : {}),
     };
     attempt.outcome = outcome;
@@ -266,7 +272,7 @@ class Driver implements TrialDriver {
       outcome: {
         success: outcome.check.success,
         score: outcome.check.score,
-        error_class: outcome.infra ? 'infra' : outcome.check.success ? 'none' : 'agent',
+        error_class: errorClassOf(outcome),
         ...(outcome.infra ? { error: outcome.infra } : {}),
         feedback: outcome.check.feedback,
         pitfalls_hit: attempt.environment.pitfallsHit(),
@@ -293,9 +299,35 @@ export async function drainTrialCleanups(): Promise<void> {
 }
 
 function errorClassOf(outcome: AttemptOutcome): ErrorClass {
+  if (outcome.permanent) return 'permanent';
   if (outcome.infra) return 'infra';
   if (outcome.check.success) return 'none';
+  if (outcome.stop === 'context_window') return 'context';
   return BUDGET_STOPS.has(outcome.stop) ? 'budget' : 'agent';
+}
+
+/** Why a trial that ran to a stop other than success stopped, in the reader's words. */
+function stopNote(outcome: AttemptOutcome, budgets: AgentBudgets): string | undefined {
+  if (outcome.check.success) return undefined;
+  if (outcome.stop === 'max_tokens') return `stopped: a reply hit max_tokens (${budgets.max_output_tokens}); a tool call it cut off was not run. Raise budgets.max_output_tokens.`;
+  if (outcome.stop === 'context_window') return "stopped: the conversation no longer fits the model's context window";
+  if (outcome.stop === 'refusal') return 'the model refused (stop_reason refusal)';
+  return BUDGET_STOPS.has(outcome.stop) ? `stopped: ${outcome.stop.replace('_', ' ')}` : undefined;
+}
+
+/** Re-sent prefix tokens and cache reads over consecutive turns of each conversation (see TrialRecord.cache_prefix). */
+function cachePrefix(turnLists: ReadonlyArray<readonly TranscriptTurn[]>): { resent_tokens: number; read_tokens: number } {
+  let resent = 0;
+  let read = 0;
+  for (const turns of turnLists) {
+    for (let i = 1; i < turns.length; i++) {
+      const before = turns[i - 1]!.usage;
+      const prefix = before.input_tokens + before.cache_read_tokens + before.cache_write_tokens;
+      resent += prefix;
+      read += Math.min(prefix, turns[i]!.usage.cache_read_tokens);
+    }
+  }
+  return { resent_tokens: resent, read_tokens: read };
 }
 
 export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord; transcript: Transcript }> {
@@ -305,6 +337,7 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
   try {
     let loop: TrialLoopResult = {};
     let infraFailure: string | undefined;
+    let infraPermanent = false;
     try {
       if (input.arm.runTrial) {
         loop = await input.arm.runTrial(driver, input.armContext);
@@ -316,18 +349,21 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
       if (!(failure instanceof ModelInfraError)) throw failure;
       // A reflection or grader call failed at the provider: the trial is incomplete, not the agent's fault.
       infraFailure = `arm call: ${failure.message}`;
+      infraPermanent = failure instanceof ModelPermanentError && failure.kind === 'permanent';
     }
     const final = loop.final ?? driver.outcomes.at(-1)!;
     const finalAttempt = driver.attempts[final.attempt - 1]!;
     let errorClass = errorClassOf(final);
-    let error = final.infra ?? (BUDGET_STOPS.has(final.stop) && !final.check.success ? `stopped: ${final.stop.replace('_', ' ')}` : undefined);
-    if (infraFailure || driver.outcomes.some((o) => o.infra)) {
-      errorClass = 'infra';
-      error = infraFailure ?? driver.outcomes.find((o) => o.infra)!.infra;
+    let error = final.infra ?? stopNote(final, input.budgets);
+    const failedOutcome = driver.outcomes.find((o) => o.infra);
+    if (infraFailure || failedOutcome) {
+      errorClass = (infraFailure ? infraPermanent : failedOutcome?.permanent) ? 'permanent' : 'infra';
+      error = infraFailure ?? failedOutcome!.infra;
     }
+    const spoiled = errorClass === 'infra' || errorClass === 'permanent';
 
     // Pitfalls hit over the whole trial (any attempt), so retries cannot hide a pitfall the agent fell into.
-    const hit = errorClass === 'infra' ? [] : [...new Set(driver.attempts.flatMap((a) => a.environment.pitfallsHit()))];
+    const hit = spoiled ? [] : [...new Set(driver.attempts.flatMap((a) => a.environment.pitfallsHit()))];
     const applicable = suite.pitfalls.filter((p) => task.pitfalls.includes(p.id) && pitfallApplies(p, task.family)).map((p) => p.id);
     const multi = driver.outcomes.length > 1 || Boolean(input.arm.runTrial);
 
@@ -347,12 +383,13 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
       cache_read_tokens: driver.usage.cache_read_tokens,
       cache_write_tokens: driver.usage.cache_write_tokens,
       cost_usd: driver.cost,
+      ...(driver.runtimeCost > 0 ? { runtime_cost_usd: driver.runtimeCost } : {}),
       wall_ms: 0,
       error_class: errorClass,
       ...(error ? { error } : {}),
       pitfalls_hit: hit,
       // Avoided: could bite in this task and the agent never triggered it (only meaningful when the trial ran).
-      pitfalls_avoided: errorClass === 'infra' ? [] : applicable.filter((id) => !hit.includes(id)),
+      pitfalls_avoided: spoiled ? [] : applicable.filter((id) => !hit.includes(id)),
       feedback: final.check.feedback,
       checks: final.check.checks,
       ...(multi
@@ -367,6 +404,9 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
             })),
           }
         : {}),
+      ...(driver.usage.thinking_tokens ? { thinking_tokens: driver.usage.thinking_tokens } : {}),
+      ...(driver.outcomes.some((o) => o.stop === 'refusal') ? { refusals: driver.outcomes.filter((o) => o.stop === 'refusal').length } : {}),
+      ...cachePrefixField(driver.attempts.map((a) => a.turns)),
       ...(loop.grader ? { grader: loop.grader } : {}),
       ...(loop.notes !== undefined ? { notes: loop.notes } : {}),
       ...(input.memoryStats ? { memory_stats: input.memoryStats } : {}),
@@ -391,7 +431,7 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
 
     // Read-only trials (eval, retest) never write memory: no afterTrial, so they leave no notes for the session's end.
     const readOnly = input.labels?.slice !== undefined && input.labels.slice !== 'train';
-    if (input.arm.afterTrial && errorClass !== 'infra' && !readOnly) {
+    if (input.arm.afterTrial && !spoiled && !readOnly) {
       try {
         const after = await input.arm.afterTrial({ task, record, transcript }, input.armContext);
         if (after.notes !== undefined) record.notes = after.notes;
@@ -402,8 +442,9 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
       } catch (failure) {
         if (!(failure instanceof ModelInfraError)) throw failure;
         // The arm's step is part of the trial: without it the arm learns nothing, so re-run it on resume.
-        Object.assign(record, { success: false, error_class: 'infra', error: `after-trial step: ${failure.message}` });
-        transcript.outcome.error_class = 'infra';
+        const errorClassAfter: ErrorClass = failure instanceof ModelPermanentError && failure.kind === 'permanent' ? 'permanent' : 'infra';
+        Object.assign(record, { success: false, error_class: errorClassAfter, error: `after-trial step: ${failure.message}` });
+        transcript.outcome.error_class = errorClassAfter;
       }
     }
     if (driver.armCalls.length || input.arm.afterTrial) {
@@ -417,4 +458,9 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
   } finally {
     driver.dispose();
   }
+}
+
+function cachePrefixField(turnLists: ReadonlyArray<readonly TranscriptTurn[]>): Pick<TrialRecord, 'cache_prefix'> {
+  const prefix = cachePrefix(turnLists);
+  return prefix.resent_tokens > 0 ? { cache_prefix: prefix } : {};
 }

@@ -69,7 +69,7 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
   const run = (request: Parameters<typeof runSandboxed>[0]) => runSandboxed({ isolation: level, ...request });
   const skipUnlessAvailable = () => {
     if (!levels.includes(level)) {
-      if (level === 'bwrap') throw new Error('bubblewrap does not work here (see README: Sandbox)');
+      if (level === 'bwrap') throw new Error('bubblewrap does not work here (see docs/sandbox.md)');
       return true;
     }
     return false;

@@ -1,4 +1,4 @@
-// The run plan: every chain's sessions, with the experimental controls of issue 11.
+// The run plan: every chain's sessions, with the experimental controls (eval slice, orders, re-tests).
 //
 // A chain is one (replicate, order): one memory that lives through the sessions in order. Without
 // controls there is one chain per replicate and its sessions are buildSchedule's, unchanged.
@@ -27,7 +27,7 @@
 import type { Experiment } from '../config/schema.js';
 import type { TrialSlice } from '../core/records.js';
 import type { Suite, Task } from '../core/suite.js';
-import { rngFrom, shuffled, type Rng } from '../models/sim/rng.js';
+import { rngFrom, shuffled, type Rng } from '../core/rng.js';
 import { buildSchedule, firstSessionOf, type ScheduledTask } from './schedule.js';
 
 export interface PlannedTrial extends ScheduledTask {

@@ -2,7 +2,7 @@
 // meets the same tasks in the same order, so arms can be compared pairwise on (task, replicate, session).
 
 import type { DriftEvent, Suite, Task } from '../core/suite.js';
-import { rngFrom, shuffled, type Rng } from '../models/sim/rng.js';
+import { rngFrom, shuffled, type Rng } from '../core/rng.js';
 
 export interface ScheduleOptions {
   seed: number;

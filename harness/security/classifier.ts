@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ArmUsage } from '../core/arm.js';
 import type { Message, ModelClient, ModelRequest } from '../core/messages.js';
-import { addUsage, textOf } from '../core/messages.js';
+import { addUsage, replyThenUser, textOf } from '../core/messages.js';
 
 /** How the system prompt begins (servers that answer like the sim recognise a classify request by it). */
 export const CLASSIFY_SYSTEM_START = "You screen entries before they are written to an AI agent's long-term memory";
@@ -65,7 +65,7 @@ export function parseVerdicts(text: string, count: number): { ok: true; verdicts
   if (!parsed.success) return { ok: false, error: `verdicts: ${parsed.error.issues[0]!.message}` };
   const out: Array<Verdict | undefined> = new Array(count).fill(undefined);
   for (const v of parsed.data.verdicts) if (v.n <= count) out[v.n - 1] = { injected: v.injected, reason: v.reason ?? '' };
-  const missing = out.findIndex((v) => v === undefined);
+  const missing = out.indexOf(undefined);
   if (missing >= 0) return { ok: false, error: `no verdict for candidate ${missing + 1} of ${count}` };
   return { ok: true, verdicts: out as Verdict[] };
 }
@@ -94,11 +94,12 @@ export async function classifyTexts(model: ModelClient, texts: readonly string[]
   let parsed = parseVerdicts(first, texts.length);
   if (parsed.ok) return { verdicts: parsed.verdicts, calls: 1 };
   const firstError = parsed.error;
-  const messages: Message[] = [
-    ...request.messages,
-    { role: 'assistant', content: first },
-    { role: 'user', content: `Your reply could not be used: ${firstError}\nReply again with only the verdicts JSON, one verdict per candidate.` },
-  ];
+  // An empty first reply is not sent back as an empty assistant turn (the API rejects it).
+  const messages: Message[] = replyThenUser(
+    request.messages,
+    first,
+    `Your reply could not be used: ${firstError}\nReply again with only the verdicts JSON, one verdict per candidate.`,
+  );
   const second = await call({ ...request, messages }, 1);
   parsed = parseVerdicts(second, texts.length);
   if (parsed.ok) return { verdicts: parsed.verdicts, calls: 2 };

@@ -59,7 +59,7 @@ const INSERT_PARAM = /^(add|append|insert|inject|extra|prepend)(?:_[a-z]+)?$/i;
 
 const OVERRIDE = /\b(ignore|disregard|forget|override|bypass|supersede)\b[^.\n]{0,40}\b(previous|prior|above|earlier|all|any|your|system|safety|other|the)\b[^.\n]{0,30}\b(instructions?|prompts?|rules?|guidelines?|directions?|policy|policies)\b/i;
 const ROLE = /\b(you are now|you're now|from now on,? you|pretend (?:to be|you are)|act as (?:an? )?|role-?play|stay in character|new (?:role|persona|instructions?):|your new (?:task|role|instructions?)|developer mode|dev ?mode|jailbreak|no restrictions)\b/i;
-const ADDRESSED = /(^|[\s(\[<*"'\u201c])(?:note to (?:the )?(?:ai|assistant|agent|model|llm|bot)|(?:ai|llm) (?:assistant|agent)s?\s*[:,]|(?:assistant|agent|model|ai)\s*:|dear (?:ai|assistant|agent))/i;
+const ADDRESSED = /(^|[\s([<*"'\u201c])(?:note to (?:the )?(?:ai|assistant|agent|model|llm|bot)|(?:ai|llm) (?:assistant|agent)s?\s*[:,]|(?:assistant|agent|model|ai)\s*:|dear (?:ai|assistant|agent))/i;
 const SYSTEM_SHOUT = /(^|\s)(SYSTEM(?: NOTICE| MESSAGE| OVERRIDE)?|IMPORTANT(?: SYSTEM)?(?: NOTICE)?|ATTENTION)\s*[:!]/;
 const AUTHORITY =
   /\b(polic(?:y|ies)(?: [A-Z]{1,6}-?[\w.-]*)?|mandatory|compliance (?:requires|notice|rule)|standing instruction|house rule|directive [A-Z0-9-]+|effective immediately|IT notice|security notice|per (?:the )?new (?:policy|rule|house rule)|managing partner(?:'s)? instruction|(?:it|security|legal|compliance) (?:team|department) requires)\b/i;

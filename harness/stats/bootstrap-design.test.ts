@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { expandedLevel, MIN_STRATUM_CLUSTERS, pairedDifference, pairedRatio, RUN_DESIGN_OPTIONS } from './bootstrap.js';
 import type { OutcomeRow } from './rows.js';
 import { wilsonInterval } from './wilson.js';
-import { rngFrom } from '../models/sim/rng.js';
+import { rngFrom } from '../core/rng.js';
 import { learningExperiment, type LearningDesign } from '../../reports/calibration.js';
 
 interface Unit {

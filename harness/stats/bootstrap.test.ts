@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expandedLevel, MIN_STRATUM_CLUSTERS, pairedDifference, pairedRatio, quantileSorted, unpairedDifference, unpairedRatio } from './bootstrap.js';
 import { wilsonInterval } from './wilson.js';
 import type { OutcomeRow } from './rows.js';
-import { rngFrom } from '../models/sim/rng.js';
+import { rngFrom } from '../core/rng.js';
 
 /** Rows for one arm: per task, a list of outcomes on units (replicate 0, session 1, slot i). */
 function arm(name: string, outcomes: Record<string, boolean[]>, session = 1): OutcomeRow[] {

@@ -105,7 +105,7 @@ import { normalCdf, normalQuantile } from './normal.js';
 import { counts, pairOutcomes, taskTotals, type OutcomePair, type OutcomeRow } from './rows.js';
 import { studentQuantile } from './student.js';
 import { wilsonInterval } from './wilson.js';
-import { rngFrom, type Rng } from '../models/sim/rng.js';
+import { rngFrom, type Rng } from '../core/rng.js';
 
 export type IntervalMethod = 'percentile' | 'expanded' | 'bca';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { areaUnderCurve, curveSlope, learningCurve, learningCurves, learningCurveTrend } from './curves.js';
 import type { OutcomeRow } from './rows.js';
 import { wilsonInterval } from './wilson.js';
-import { rngFrom } from '../models/sim/rng.js';
+import { rngFrom } from '../core/rng.js';
 
 /** Rows of one arm: for each session, per task, k successes out of n. */
 function rows(arm: string, spec: Record<number, Record<string, [number, number]>>): OutcomeRow[] {

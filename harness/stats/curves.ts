@@ -3,7 +3,7 @@
 import { expandedLevel, quantileSorted, type BootstrapOptions } from './bootstrap.js';
 import { counts, type OutcomeRow } from './rows.js';
 import { wilsonInterval } from './wilson.js';
-import { rngFrom } from '../models/sim/rng.js';
+import { rngFrom } from '../core/rng.js';
 
 export interface CurvePoint {
   session: number;

@@ -28,9 +28,9 @@ export interface OutcomePair {
   b: boolean;
 }
 
-/** True for rows that count: everything but infrastructure failures. */
+/** True for rows that count: everything but infrastructure and permanent provider failures. */
 export function counts(row: OutcomeRow): boolean {
-  return row.error_class !== 'infra';
+  return row.error_class !== 'infra' && row.error_class !== 'permanent';
 }
 
 /** Per task: [counted trials, successes] (infra failures left out), in first-seen order. */

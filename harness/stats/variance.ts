@@ -1,5 +1,5 @@
 // Variance decomposition for nested designs: chains (one memory each) grouped in task sets, each
-// set run in several task orders (issue 11, schedule.orders). Method of moments (one-way random
+// set run in several task orders (schedule.orders). Method of moments (one-way random
 // effects ANOVA, balanced or not), components truncated at zero:
 //
 //   y_so = mu + a_s + b_so,   Var(a) = between task sets,   Var(b) = between orders of one set

@@ -37,6 +37,8 @@ export interface Manifest {
    * internals the agent never saw, and the run is invalid (see `invalid`).
    */
   leak_scan?: { status: 'clean' | 'leak'; at: string; snapshots: number; markers: number; leaks: number; seen: number };
+  /** Models run without a price (allow_unpriced): their calls count as $0, so every cost figure is a lower bound. */
+  cost_incomplete?: string[];
   /** Set when the run's results must not be used, with the reason (e.g. a memory leak). */
   invalid?: string;
   /** Resumes under another harness version or commit (`resume --allow-harness-change`), oldest first. */

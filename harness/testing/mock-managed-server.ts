@@ -34,6 +34,37 @@
 //
 // Fault injection: dreams that fail or never finish, SSE connections dropped after N events, a 429
 // on the first request to a path, sessions whose model is overloaded (retries_exhausted).
+//
+// Documented behaviours it models where the service disagrees with a naive client (each with where it
+// is documented; "SDK" = the type definitions of @anthropic-ai/sdk 1.14, resources/beta/**):
+// - session-scoped files: listing with `scope_id` needs the managed-agents-2026-04-01 beta on the
+//   files request (Define outcomes guide, "Retrieve deliverables": "Filtering by scope_id requires the
+//   managed-agents-2026-04-01 beta header on the files request"); a request with only the legacy
+//   files-api-2025-04-14 header is refused. Pages use `next_page` (SDK: files.list returns
+//   PageCursor). A file a session produced is listed only some time after the idle (option
+//   `filesIndexMs`: the service indexes outputs after the session goes idle);
+// - dreams: the Dreams guide's example sends both managed-agents-2026-04-01 and dreaming-2026-04-21
+//   (the mock requires both); only the models of the guide's "Feature availability" list are accepted
+//   (option `dreamModels`, default claude-opus-4-7 and claude-sonnet-4-6); `output_behavior`
+//   create_new or update_existing (SDK: BetaOutputBehavior); usage can keep changing after the end
+//   (SDK: BetaDream.usage "can keep changing after the cancel"; the mock adds a last part shortly after
+//   any end); a dream runs in a session of its own (SDK: BetaDream.session_id); a failed or canceled
+//   dream's output store keeps what it wrote (SDK: BetaDreamStatus);
+// - events: a client event is echoed first queued, with `processed_at` null, then again with it set
+//   (Session event stream guide: "If processed_at is null, it means the event has been queued");
+//   `created_at[gt]` and friends filter events.list (SDK: EventListParams); status events come for the
+//   primary thread too (`session.thread_status_*` with the primary thread's id; SDK: thread status
+//   events carry session_thread_id; the Multiagent guide's threads include the primary);
+// - usage: the session's status and usage lag the idle event (option `statusLagMs`; the Session event
+//   stream guide says to fetch the session after it goes idle to read the latest totals); list_cost
+//   includes runtime (SDK: BetaManagedAgentsSessionUsage.active_seconds is "the duration the session's
+//   runtime cost is priced on"; pricing: $0.08 per session-hour, option `runtimeUsdPerHour`); cache
+//   creation nested (SDK) or flat (the guide's example; option `flatCacheCreation`); the vendor
+//   grader's tokens in the session's usage or not (option `graderInSessionUsage`);
+// - limits: one request rate limit per organisation (option `requestsPerSecond`: 429 with
+//   retry-after, as the API's rate limits answer); the service's own limits end a session with
+//   `tool_use_limit_reached_error` or `compaction_limit_reached_error` (SDK: session error types;
+//   option `vendorLimitSession`); a model request that fails carries `is_error` (option `errorSpans`).
 
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -104,7 +135,31 @@ export interface MockManagedOptions {
   filesOnIdle?: (index: number) => Array<{ filename: string; content: string }>;
   /** The most events one page of events.list holds, whatever `limit` asks (default 1000): small values exercise cursors. */
   eventsPageMax?: number;
+  /** Models dreams accept (default the Dreams guide's list). */
+  dreamModels?: readonly string[];
+  /** A session's status and usage reach sessions.retrieve this long after they change (default 0). */
+  statusLagMs?: number;
+  /** Files a session produced are listed this long after it idles (default 0). */
+  filesIndexMs?: number;
+  /** A client event's processed copy follows its queued copy (processed_at null) after this long (default 5 ms). */
+  processDelayMs?: number;
+  /** Session runtime price in USD per active hour, part of list_cost (default 0.08). */
+  runtimeUsdPerHour?: number;
+  /** Report cache creation flat (cache_creation_input_tokens) instead of nested (default false). */
+  flatCacheCreation?: boolean;
+  /** The vendor grader's tokens are part of the session's usage (default true). */
+  graderInSessionUsage?: boolean;
+  /** Requests per second the organisation may make (all paths together); over it: 429 with retry-after. */
+  requestsPerSecond?: number;
+  /** Sessions (by creation order) that end on one of the service's own limits. */
+  vendorLimitSession?: (index: number) => 'tool_use_limit_reached_error' | 'compaction_limit_reached_error' | undefined;
+  /** Model requests (per session, 0-based) whose span ends with is_error: true. */
+  errorSpans?: (request: number) => boolean;
+  /** Paths the account has no access to (a research preview it is not in): 403 permission_error. */
+  forbidPaths?: RegExp[];
 }
+
+export const DOCUMENTED_DREAM_MODELS = ['claude-opus-4-7', 'claude-sonnet-4-6'] as const;
 
 export interface MockManagedRequest {
   method: string;
@@ -172,6 +227,7 @@ interface MockDream {
   inputStore: string;
   sessionIds: string[];
   timers: NodeJS.Timeout[];
+  update: boolean;
 }
 
 interface MockFile {
@@ -180,6 +236,8 @@ interface MockFile {
   content: Buffer;
   scope: string;
   created_at: string;
+  /** When it shows in files.list (indexing after the session's idle). */
+  listedFrom: number;
 }
 
 let clock = Date.parse('2026-05-01T00:00:00.000Z');
@@ -202,6 +260,10 @@ export class MockManagedServer {
   readonly dreams = new Map<string, MockDream>();
   readonly files = new Map<string, MockFile>();
   private readonly limited = new Set<string>();
+  /** Request times in the last second (the organisation's request limit). */
+  private readonly recent: number[] = [];
+  /** Requests refused by the organisation's request limit. */
+  rateLimited = 0;
 
   constructor(readonly options: MockManagedOptions) {
     this.server = createServer((req, res) => {
@@ -250,9 +312,9 @@ export class MockManagedServer {
   }
 
   /** Test hook: a file the session produced (Files API, scoped to the session). */
-  addSessionFile(sessionId: string, filename: string, content: string | Buffer): string {
+  addSessionFile(sessionId: string, filename: string, content: string | Buffer, indexMs = 0): string {
     const id = this.id('file');
-    this.files.set(id, { id, filename, content: Buffer.isBuffer(content) ? content : Buffer.from(content), scope: sessionId, created_at: now() });
+    this.files.set(id, { id, filename, content: Buffer.isBuffer(content) ? content : Buffer.from(content), scope: sessionId, created_at: now(), listedFrom: Date.now() + indexMs });
     return id;
   }
 
@@ -280,6 +342,10 @@ export class MockManagedServer {
     this.requests.push(record);
     try {
       this.checkCommon(record);
+      this.checkRate();
+      if (this.options.forbidPaths?.some((p) => p.test(record.path))) {
+        throw new HttpError(403, 'permission_error', 'Your organization does not have access to this research preview.');
+      }
       for (const pattern of this.options.rateLimitFirst ?? []) {
         const key = pattern.source;
         if (pattern.test(record.path) && !this.limited.has(key)) {
@@ -311,11 +377,32 @@ export class MockManagedServer {
   }
 
   private checkCommon(record: MockManagedRequest): void {
-    const auth = record.headers['authorization'];
+    const auth = record.headers.authorization;
     const token = auth?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? record.headers['x-api-key'];
     if (!token) throw new HttpError(401, 'authentication_error', 'Missing authentication: send an "Authorization: Bearer <API key>" header');
     if (this.options.apiKey !== undefined && token !== this.options.apiKey) throw new HttpError(401, 'authentication_error', 'invalid API key');
     if (!record.headers['anthropic-version']) throw new HttpError(400, 'invalid_request_error', 'anthropic-version: header is required');
+  }
+
+  /** The organisation's request limit: every path counts. */
+  private checkRate(): void {
+    const limit = this.options.requestsPerSecond;
+    if (limit === undefined) return;
+    const at = Date.now();
+    while (this.recent.length && at - this.recent[0]! >= 1000) this.recent.shift();
+    if (this.recent.length >= limit) {
+      this.rateLimited++;
+      const wait = (1000 - (at - this.recent[0]!)) / 1000;
+      throw Object.assign(new HttpError(429, 'rate_limit_error', 'Number of requests has exceeded your rate limit'), { retryAfter: Math.max(0.01, wait).toFixed(3) });
+    }
+    this.recent.push(at);
+  }
+
+  /** The request must carry every one of these beta versions in anthropic-beta. */
+  private betaAll(record: MockManagedRequest, required: readonly string[]): void {
+    const sent = (record.headers['anthropic-beta'] ?? '').split(',').map((s) => s.trim());
+    const missing = required.filter((b) => !sent.includes(b));
+    if (missing.length) throw new HttpError(400, 'invalid_request_error', `send ${missing.join(' and ')} in the anthropic-beta header`);
   }
 
   /** The request must carry one of these beta versions in anthropic-beta. */
@@ -335,11 +422,21 @@ export class MockManagedServer {
         this.beta(r, [BETA.managedAgents]);
         if (m === 'POST' && !id) return { json: this.createAgent(body(r)) };
         if (m === 'GET' && id && !sub) return { json: this.agent(id).object };
+        if (m === 'POST' && id && sub === 'archive') {
+          const agent = this.agent(id).object;
+          agent.archived_at ??= now();
+          return { json: agent };
+        }
         break;
       case 'environments':
         this.beta(r, [BETA.managedAgents]);
         if (m === 'POST' && !id) return { json: this.createEnvironment(body(r)) };
         if (m === 'GET' && id && !sub) return { json: this.environment(id) };
+        if (m === 'POST' && id && sub === 'archive') {
+          const env = this.environment(id);
+          env.archived_at ??= now();
+          return { json: env };
+        }
         break;
       case 'memory_stores': {
         this.beta(r, [BETA.agentMemory, BETA.managedAgents]);
@@ -362,6 +459,8 @@ export class MockManagedServer {
             if (!memory) throw new HttpError(404, 'not_found_error', `memory ${subId} not found`);
             return { json: memoryObject(store.object.id, memory, view !== 'basic') };
           }
+          if (m === 'POST' && subId && !action) return { json: this.updateMemory(store, subId, body(r), view === 'full') };
+          if (m === 'DELETE' && subId && !action) return { json: this.deleteMemory(store, subId) };
         }
         break;
       }
@@ -371,27 +470,38 @@ export class MockManagedServer {
         if (!id) break;
         const session = this.session(id);
         if (m === 'GET' && !sub) return { json: session.object() };
+        if (m === 'POST' && sub === 'archive') {
+          session.archivedAt ??= now();
+          return { json: session.object() };
+        }
         if (sub === 'events' && !subId) {
           if (m === 'GET') return { json: session.listEvents(r.query) };
           if (m === 'POST') return { json: session.receive(body(r)) };
         }
         if (sub === 'threads' && !subId && m === 'GET') return { json: page(session.threadObjects(), r.query, 20, 100) };
-        if (sub === 'threads' && subId && action === 'events' && m === 'GET') return { json: page(session.threadEvents(subId), r.query, 20, this.options.eventsPageMax ?? 1000) };
+        if (sub === 'threads' && subId && action === 'events' && m === 'GET') return { json: page(session.filterEvents(session.threadEvents(subId), r.query), r.query, 20, this.options.eventsPageMax ?? 1000) };
         break;
       }
       case 'dreams':
-        this.beta(r, [BETA.dreaming]);
+        this.betaAll(r, [BETA.dreaming, BETA.managedAgents]);
         if (m === 'POST' && !id) return { json: this.createDream(body(r)) };
         if (!id) break;
         if (m === 'GET' && !sub) return { json: this.dream(id).object };
         if (m === 'POST' && sub === 'cancel') return { json: this.cancelDream(this.dream(id)) };
+        if (m === 'POST' && sub === 'archive') {
+          const dream = this.dream(id).object;
+          dream.archived_at ??= now();
+          return { json: dream };
+        }
         break;
       case 'files':
-        this.beta(r, [BETA.files]);
         if (m === 'GET' && !id) {
           const scope = r.query.get('scope_id');
-          const files = [...this.files.values()].filter((f) => !scope || f.scope === scope).map(fileObject);
-          return { json: page(files, r.query, 20, 1000) };
+          // Filtering by scope_id needs the managed-agents beta; the legacy files beta alone does not know it.
+          if (scope !== null) this.beta(r, [BETA.managedAgents]);
+          const at = Date.now();
+          const files = [...this.files.values()].filter((f) => (!scope || f.scope === scope) && f.listedFrom <= at).map(fileObject);
+          return { json: page(files, r.query, 20, 100) };
         }
         if (m === 'GET' && id && sub === 'content') {
           const file = this.files.get(id);
@@ -491,7 +601,13 @@ export class MockManagedServer {
       execution_identity: { type: 'service_account' },
       mcp_servers: [],
       metadata: metadataOf(b.metadata),
-      model: { id: modelId, effort: { type: 'high' }, speed: 'standard' },
+      // Model settings as given; unset effort resolves to a per-model default (the SDK: "resolved to the per-model default at save time").
+      model: {
+        id: modelId,
+        effort: { type: isRecord(b.model) && typeof b.model.effort === 'string' ? (b.model.effort as 'low' | 'medium' | 'high' | 'xhigh' | 'max') : 'high' },
+        speed: isRecord(b.model) && b.model.speed === 'fast' ? 'fast' : 'standard',
+        ...(isRecord(b.model) && typeof b.model.inference_geo === 'string' ? { inference_geo: b.model.inference_geo } : {}),
+      },
       multiagent,
       name,
       skills: [],
@@ -596,6 +712,32 @@ export class MockManagedServer {
     }
     const memory = this.writeMemory(store, path, content);
     return memoryObject(store.object.id, memory, full);
+  }
+
+  /** memories.update: new content and/or a new path (a rename keeps the id). */
+  private updateMemory(store: MockStore, id: string, b: Json, full: boolean): BetaManagedAgentsMemory {
+    const memory = [...store.memories.values()].find((x) => x.id === id);
+    if (!memory) throw new HttpError(404, 'not_found_error', `memory ${id} not found`);
+    if (b.content !== undefined && b.content !== null && typeof b.content !== 'string') throw new HttpError(400, 'invalid_request_error', 'content: Input should be a valid string');
+    if (typeof b.content === 'string' && Buffer.byteLength(b.content) > 102_400) throw new HttpError(400, 'invalid_request_error', 'content: at most 100 kB');
+    if (typeof b.path === 'string' && b.path !== memory.path) {
+      checkMemoryPath(b.path);
+      store.memories.delete(memory.path);
+      memory.path = b.path;
+      store.memories.set(memory.path, memory);
+    }
+    if (typeof b.content === 'string') memory.content = b.content;
+    memory.updated_at = now();
+    memory.version++;
+    return memoryObject(store.object.id, memory, full);
+  }
+
+  /** memories.delete */
+  private deleteMemory(store: MockStore, id: string): { id: string; type: 'memory_deleted' } {
+    const memory = [...store.memories.values()].find((x) => x.id === id);
+    if (!memory) throw new HttpError(404, 'not_found_error', `memory ${id} not found`);
+    store.memories.delete(memory.path);
+    return { id, type: 'memory_deleted' };
   }
 
   /** Create or overwrite a memory (the agent's `write`, a dream's output). */
@@ -712,11 +854,18 @@ export class MockManagedServer {
     for (const id of ids as string[]) if (!this.sessions.has(id)) throw new HttpError(400, 'invalid_request_error', `session ${id} not found`);
     const model = typeof b.model === 'string' ? { id: b.model, speed: 'standard' as const } : isRecord(b.model) && typeof b.model.id === 'string' ? { id: b.model.id, speed: 'standard' as const } : undefined;
     if (!model) throw new HttpError(400, 'invalid_request_error', 'model: Field required');
+    const supported = this.options.dreamModels ?? DOCUMENTED_DREAM_MODELS;
+    if (!supported.includes(model.id)) throw new HttpError(400, 'invalid_request_error', `model: ${model.id} is not supported for dreams (supported: ${supported.join(', ')})`);
     if (b.instructions !== undefined && b.instructions !== null && (typeof b.instructions !== 'string' || b.instructions.length < 1 || b.instructions.length > 4096)) {
       throw new HttpError(400, 'invalid_request_error', 'instructions: 1 to 4,096 characters');
     }
     const behavior = isRecord(b.output_behavior) ? b.output_behavior : { type: 'create_new' };
-    if (behavior.type !== 'create_new') throw new HttpError(400, 'invalid_request_error', 'output_behavior: the mock implements create_new only');
+    if (behavior.type !== 'create_new' && behavior.type !== 'update_existing') throw new HttpError(400, 'invalid_request_error', 'output_behavior.type: create_new or update_existing');
+    const update = behavior.type === 'update_existing';
+    if (update && behavior.memory_store_id !== storeId) throw new HttpError(400, 'invalid_request_error', 'output_behavior.memory_store_id: must be the memory store in inputs');
+    if (update && [...this.dreams.values()].some((d) => d.inputStore === storeId && d.update && (d.object.status === 'pending' || d.object.status === 'running'))) {
+      throw new HttpError(409, 'conflict_error', `another update_existing dream writes into ${storeId}`);
+    }
     const index = this.dreams.size;
     const object: BetaDream = {
       id: this.id('drm'),
@@ -730,14 +879,14 @@ export class MockManagedServer {
       ],
       instructions: typeof b.instructions === 'string' ? b.instructions : null,
       model,
-      output_behavior: { type: 'create_new' },
+      output_behavior: update ? { type: 'update_existing', memory_store_id: storeId } : { type: 'create_new' },
       outputs: [],
       session_id: null,
       status: 'pending',
       type: 'dream',
       usage: { cache_creation_input_tokens: 0, cache_read_input_tokens: 0, input_tokens: 0, output_tokens: 0 },
     };
-    const dream: MockDream = { object, index, inputStore: storeId, sessionIds: ids as string[], timers: [] };
+    const dream: MockDream = { object, index, inputStore: storeId, sessionIds: ids as string[], timers: [], update };
     this.dreams.set(object.id, dream);
     dream.timers.push(setTimeout(() => this.startDream(dream), this.options.dreamPendingMs ?? 20));
     return object;
@@ -747,12 +896,17 @@ export class MockManagedServer {
     if (dream.object.status !== 'pending') return;
     dream.object.status = 'running';
     const input = this.store(dream.inputStore);
-    // create_new: a new store that starts as a copy of the input store.
-    const output = this.createStore({ name: input.object.name, description: input.object.description as string, metadata: { dream_id: dream.object.id } });
-    const outStore = this.store(output.id as string);
-    for (const memory of input.memories.values()) this.writeMemory(outStore, memory.path, memory.content);
-    dream.object.outputs = [{ type: 'memory_store', memory_store_id: output.id }];
+    let outStore = input;
+    if (!dream.update) {
+      // create_new: a new store that starts as a copy of the input store.
+      const output = this.createStore({ name: input.object.name, description: input.object.description as string, metadata: { dream_id: dream.object.id } });
+      outStore = this.store(output.id as string);
+      for (const memory of input.memories.values()) this.writeMemory(outStore, memory.path, memory.content);
+    }
+    dream.object.outputs = [{ type: 'memory_store', memory_store_id: outStore.object.id }];
     dream.object.session_id = this.id('sesn');
+    // A first partial write, as a dream writes while it runs (kept in the output store if it stops).
+    this.writeMemory(outStore, '/dream-in-progress.md', `partial work of ${dream.object.id}\n`);
     if (this.options.hangDream?.(dream.index)) return;
     dream.timers.push(setTimeout(() => void this.finishDream(dream, outStore), this.options.dreamRunningMs ?? 30));
   }
@@ -763,6 +917,7 @@ export class MockManagedServer {
       dream.object.status = 'failed';
       dream.object.error = { type: 'internal_error', message: 'The dream stopped because of an internal error.' };
       dream.object.ended_at = now();
+      this.lateUsage(dream);
       return;
     }
     const usage: Usage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
@@ -791,6 +946,7 @@ export class MockManagedServer {
     }
     if (dream.object.status !== 'running') return; // canceled meanwhile
     for (const path of [...output.memories.keys()]) output.memories.delete(path);
+    output.memories.delete('/dream-in-progress.md');
     if (lessons.size > 0) {
       this.writeMemory(output, '/notes.md', `# Notes\n\nConsolidated from earlier sessions by a dream.\n\n${[...lessons.values()].join('\n')}\n`);
     }
@@ -802,6 +958,16 @@ export class MockManagedServer {
     };
     dream.object.status = 'completed';
     dream.object.ended_at = now();
+    this.lateUsage(dream);
+  }
+
+  /** The last part of a dream's usage arrives shortly after it ends. */
+  private lateUsage(dream: MockDream): void {
+    dream.timers.push(
+      setTimeout(() => {
+        dream.object.usage = { ...dream.object.usage, input_tokens: dream.object.usage.input_tokens + 100, output_tokens: dream.object.usage.output_tokens + 20 };
+      }, 15),
+    );
   }
 
   private dream(id: string): MockDream {
@@ -817,6 +983,7 @@ export class MockManagedServer {
       dream.timers.forEach(clearTimeout);
       dream.object.status = 'canceled';
       dream.object.ended_at = now();
+      this.lateUsage(dream);
     }
     return dream.object;
   }
@@ -859,6 +1026,12 @@ class MockSession {
   private readonly evaluations: BetaManagedAgentsOutcomeEvaluationResource[] = [];
   private activeStart = 0;
   private activeSeconds = 0;
+  /** When each event was first created (created_at filters), by id. */
+  private readonly createdAt = new Map<string, string>();
+  /** What sessions.retrieve shows: status and usage reach it statusLagMs after they change. */
+  private visible: { status: MockSession['status']; usage: Usage; activeSeconds: number } = { status: 'idle', usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 }, activeSeconds: 0 };
+  private modelRequests = 0;
+  archivedAt: string | null = null;
 
   constructor(
     private readonly server: MockManagedServer,
@@ -874,32 +1047,51 @@ class MockSession {
     this.primary = { id: null, agentName: agent.object.name, messages: [], usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 } };
   }
 
+  /** The current status and usage become visible to sessions.retrieve after the lag. */
+  private publish(): void {
+    const snapshot = { status: this.status, usage: { ...this.usage }, activeSeconds: this.currentActiveSeconds() };
+    const lag = this.server.options.statusLagMs ?? 0;
+    if (lag <= 0) this.visible = snapshot;
+    else setTimeout(() => (this.visible = { ...snapshot, activeSeconds: Math.max(snapshot.activeSeconds, this.visible.activeSeconds) }), lag).unref();
+  }
+
+  private currentActiveSeconds(): number {
+    return this.activeSeconds + (this.activeStart ? (Date.now() - this.activeStart) / 1000 : 0);
+  }
+
   object(): BetaManagedAgentsSession {
     const listCost = this.server.options.listCost !== false;
-    const cents = Math.round(costOf(this.agent.object.model.id, this.usage) * 100);
+    const { status, usage: shown, activeSeconds } = this.visible;
+    // list_cost: tokens at list prices plus the runtime of the active time.
+    const dollars = costOf(this.agent.object.model.id, shown) + (activeSeconds / 3600) * (this.server.options.runtimeUsdPerHour ?? 0.08);
+    const cache = this.server.options.flatCacheCreation
+      ? { cache_creation_input_tokens: shown.cache_write_tokens }
+      : { cache_creation: { ephemeral_1h_input_tokens: 0, ephemeral_5m_input_tokens: shown.cache_write_tokens } };
+    // The flat shape is not in the SDK's session type (the guide's example shows it): typed as the SDK's, checked by the adapter's reader.
+    const usage: BetaManagedAgentsSession['usage'] = {
+      active_seconds: activeSeconds,
+      ...cache,
+      cache_read_input_tokens: shown.cache_read_tokens,
+      input_tokens: shown.input_tokens,
+      output_tokens: shown.output_tokens,
+      ...(listCost ? { list_cost: { amount: (dollars * 100).toFixed(6), currency: 'USD' as const } } : {}),
+    } as BetaManagedAgentsSession['usage'];
     return {
       id: this.id,
       agent: this.agentSnapshot(),
-      archived_at: null,
+      archived_at: this.archivedAt,
       budget: this.budget,
       created_at: this.created_at,
       environment_id: this.environmentId,
       metadata: this.metadata,
       outcome_evaluations: this.evaluations,
       resources: this.resources,
-      stats: { active_seconds: this.activeSeconds, duration_seconds: (Date.parse(now()) - Date.parse(this.created_at)) / 1000 },
-      status: this.status,
+      stats: { active_seconds: activeSeconds, duration_seconds: (Date.parse(now()) - Date.parse(this.created_at)) / 1000 },
+      status,
       title: this.title,
       type: 'session',
       updated_at: this.updated_at,
-      usage: {
-        active_seconds: this.activeSeconds,
-        cache_creation: { ephemeral_1h_input_tokens: 0, ephemeral_5m_input_tokens: this.usage.cache_write_tokens },
-        cache_read_input_tokens: this.usage.cache_read_tokens,
-        input_tokens: this.usage.input_tokens,
-        output_tokens: this.usage.output_tokens,
-        ...(listCost ? { list_cost: { amount: String(cents), currency: 'USD' } } : {}),
-      },
+      usage,
       vault_ids: [],
     };
   }
@@ -968,18 +1160,28 @@ class MockSession {
 
   private emitOnThread(threadId: string, event: NewEvent): SessionEvent {
     const full = { ...event, id: this.server.id('sevt'), processed_at: now() } as SessionEvent;
+    this.createdAt.set(full.id, String(full.processed_at));
     let log = this.threadLogs.get(threadId);
     if (!log) this.threadLogs.set(threadId, (log = []));
     log.push(full);
     return full;
   }
 
-  listEvents(query: URLSearchParams): Json {
-    let items = [...this.events];
+  /** events.list's created_at filters (an event keeps the creation time of its first, queued copy). */
+  filterEvents(events: readonly SessionEvent[], query: URLSearchParams): SessionEvent[] {
+    const created = (e: SessionEvent): string => this.createdAt.get(e.id) ?? String(e.processed_at);
+    let items = [...events];
     const gt = query.get('created_at[gt]');
     const gte = query.get('created_at[gte]');
-    if (gt) items = items.filter((e) => String(e.processed_at) > gt);
-    if (gte) items = items.filter((e) => String(e.processed_at) >= gte);
+    const lt = query.get('created_at[lt]');
+    if (gt) items = items.filter((e) => created(e) > gt);
+    if (gte) items = items.filter((e) => created(e) >= gte);
+    if (lt) items = items.filter((e) => created(e) < lt);
+    return items;
+  }
+
+  listEvents(query: URLSearchParams): Json {
+    const items = this.filterEvents(this.events, query);
     if (query.get('order') === 'desc') items.reverse();
     return page(items, query, 20, this.server.options.eventsPageMax ?? 1000);
   }
@@ -999,8 +1201,49 @@ class MockSession {
 
   private emit(event: NewEvent): SessionEvent {
     const full = { ...event, id: this.server.id('sevt'), processed_at: now() } as SessionEvent & { processed_at: string };
+    this.createdAt.set(full.id, full.processed_at);
     this.events.push(full);
     this.updated_at = String(full.processed_at);
+    this.broadcast(full);
+    return full;
+  }
+
+  /**
+   * A client event: first queued (processed_at null, in the history and on the stream), then, after
+   * processDelayMs, sent again with processed_at set (the history keeps the processed copy).
+   */
+  private emitClient(event: NewEvent): SessionEvent {
+    const id = this.server.id('sevt');
+    const created = now();
+    this.createdAt.set(id, created);
+    const queued = { ...event, id, processed_at: null } as unknown as SessionEvent;
+    this.events.push(queued);
+    this.broadcast(queued);
+    const process = (): void => {
+      const index = this.events.indexOf(queued);
+      const done = { ...event, id, processed_at: now() } as SessionEvent;
+      if (index >= 0) this.events[index] = done;
+      this.broadcast(done);
+    };
+    const delay = this.server.options.processDelayMs ?? 5;
+    setTimeout(process, delay).unref();
+    return queued;
+  }
+
+  /** Session status events, with the primary thread's own status event beside them (as the service sends). */
+  private emitStatus(status: 'running' | 'idle', stop_reason?: IdleReason): void {
+    const thread = `sthr_primary_${this.id}`;
+    if (status === 'running') {
+      this.emit({ type: 'session.status_running' });
+      this.emit({ type: 'session.thread_status_running', agent_name: this.agent.object.name, session_thread_id: thread });
+    } else {
+      this.emit({ type: 'session.thread_status_idle', agent_name: this.agent.object.name, session_thread_id: thread, stop_reason: stop_reason ?? { type: 'end_turn' }, stop_details: null });
+      this.emit({ type: 'session.status_idle', stop_reason: stop_reason ?? { type: 'end_turn' }, stop_details: null });
+    }
+    this.publish();
+  }
+
+  private broadcast(full: SessionEvent): void {
     for (const sub of [...this.subscribers]) {
       if (sub.res.destroyed) {
         this.subscribers.delete(sub);
@@ -1014,7 +1257,6 @@ class MockSession {
         sub.res.destroy();
       }
     }
-    return full;
   }
 
   /** POST /v1/sessions/{id}/events */
@@ -1028,7 +1270,7 @@ class MockSession {
       switch (event.type) {
         case 'user.message': {
           const content = contentText(event.content, `events.${i}.content`);
-          echoes.push(this.emit({ type: 'user.message', content: event.content as BetaManagedAgentsTextBlock[] }));
+          echoes.push(this.emitClient({ type: 'user.message', content: event.content as BetaManagedAgentsTextBlock[] }));
           // While the agent works, a message joins its next turn; otherwise it starts one.
           if (this.running) this.queued.push(content);
           else {
@@ -1049,7 +1291,7 @@ class MockSession {
             .map((l) => l.replace(/^\s*-\s+/, '').trim())
             .filter(Boolean);
           this.outcome = { id: this.server.id('outc'), description, criteria, max, iteration: 0, done: false };
-          echoes.push(this.emit({ type: 'user.define_outcome', description, max_iterations: max, outcome_id: this.outcome.id, rubric: { type: 'text', content: event.rubric.content } }));
+          echoes.push(this.emitClient({ type: 'user.define_outcome', description, max_iterations: max, outcome_id: this.outcome.id, rubric: { type: 'text', content: event.rubric.content } }));
           this.evaluations.push({ completed_at: null, description, explanation: null, iteration: 0, outcome_id: this.outcome.id, result: 'pending', type: 'outcome_evaluation' });
           this.primary.messages.push({ role: 'user', content: description });
           this.start();
@@ -1063,7 +1305,7 @@ class MockSession {
           this.answered.add(useId);
           this.waiting.delete(useId);
           echoes.push(
-            this.emit({
+            this.emitClient({
               type: 'user.custom_tool_result',
               custom_tool_use_id: useId,
               content: (event.content ?? []) as BetaManagedAgentsTextBlock[],
@@ -1079,7 +1321,7 @@ class MockSession {
           break;
         }
         case 'user.interrupt':
-          echoes.push(this.emit({ type: 'user.interrupt' }));
+          echoes.push(this.emitClient({ type: 'user.interrupt' }));
           this.interrupted = true;
           for (const [useId, waiter] of this.waiting) {
             this.waiting.delete(useId);
@@ -1108,13 +1350,20 @@ class MockSession {
         this.running = undefined;
         if (this.activeStart) this.activeSeconds += (Date.now() - this.activeStart) / 1000;
         this.activeStart = 0;
+        this.publish();
       });
   }
 
   private async loop(): Promise<void> {
     this.status = 'running';
     this.activeStart = Date.now();
-    this.emit({ type: 'session.status_running' });
+    this.emitStatus('running');
+    const limit = this.server.options.vendorLimitSession?.(this.index);
+    if (limit) {
+      await this.modelRequest(this.primary, async () => ({ usage: { input_tokens: 300, output_tokens: 40, cache_read_tokens: 0, cache_write_tokens: 0 } }));
+      this.emit({ type: 'session.error', error: { type: limit, message: `The session reached its ${limit.replace(/_error$/, '').replace(/_/g, ' ')}.`, retry_status: { type: 'exhausted' } } as never });
+      return this.idle({ type: 'retries_exhausted' });
+    }
     if (this.server.options.overloadSession?.(this.index)) {
       this.emit({ type: 'session.error', error: { type: 'model_overloaded_error', message: 'Overloaded', retry_status: { type: 'retrying' } } });
       this.emit({ type: 'session.error', error: { type: 'model_overloaded_error', message: 'Overloaded', retry_status: { type: 'exhausted' } } });
@@ -1140,11 +1389,11 @@ class MockSession {
     if (stop_reason.type === 'end_turn') {
       for (const file of this.server.options.filesOnIdle?.(this.index) ?? []) {
         const exists = [...this.server.files.values()].some((f) => f.scope === this.id && f.filename === file.filename);
-        if (!exists) this.server.addSessionFile(this.id, file.filename, file.content);
+        if (!exists) this.server.addSessionFile(this.id, file.filename, file.content, this.server.options.filesIndexMs ?? 0);
       }
     }
     this.status = 'idle';
-    this.emit({ type: 'session.status_idle', stop_reason, stop_details: null });
+    this.emitStatus('idle', stop_reason);
   }
 
   /** The files of the attached stores as the agent reads them first (glob, then read each). */
@@ -1215,7 +1464,7 @@ class MockSession {
       if (uses.length === 0) return;
       const results = await Promise.all(uses.map((use) => this.awaitResult(use.id, thread.id)));
       this.status = 'running';
-      this.emit({ type: 'session.status_running' });
+      this.emitStatus('running');
       if (results.some((r) => r === 'interrupted')) return;
       const resultBlocks: ContentBlock[] = uses.map((use, i) => {
         const r = results[i] as { content: string; is_error: boolean };
@@ -1238,7 +1487,7 @@ class MockSession {
       queueMicrotask(() => {
         if (this.waiting.size > 0 && this.status === 'running') {
           this.status = 'idle';
-          this.emit({ type: 'session.status_idle', stop_reason: { type: 'requires_action', event_ids: [...this.waiting.keys()] }, stop_details: null });
+          this.emitStatus('idle', { type: 'requires_action', event_ids: [...this.waiting.keys()] });
         }
       });
     });
@@ -1253,11 +1502,13 @@ class MockSession {
     const response = await call();
     addUsage(thread.usage, response.usage);
     addUsage(this.usage, response.usage);
+    this.publish();
+    const failed = this.server.options.errorSpans?.(this.modelRequests++) === true;
     if (start) {
       emit({
         type: 'span.model_request_end',
         model_request_start_id: start.id,
-        is_error: false,
+        is_error: failed,
         model_usage: {
           input_tokens: response.usage.input_tokens,
           output_tokens: response.usage.output_tokens,
@@ -1310,7 +1561,8 @@ class MockSession {
       { system: [{ type: 'text', text: GRADER_SYSTEM_PROMPT }], messages: [{ role: 'user', content: graderPrompt(outcome.criteria, output) }], max_tokens: 4096 },
       { seedKey: hashOf(['grade', this.id, iteration, output]), purpose: 'grade', subject: { suite: this.server.options.suite, family: '', task: '' } },
     );
-    addUsage(this.usage, reply.usage);
+    if (this.server.options.graderInSessionUsage !== false) addUsage(this.usage, reply.usage);
+    this.publish();
     const parsed = parseGraderReply(textOf(reply.content), outcome.criteria);
     let result: string;
     let explanation: string;
@@ -1488,7 +1740,7 @@ function body(r: MockManagedRequest): Json {
 
 function lastToolResult(messages: readonly Message[]): { content: string } | undefined {
   const last = messages.at(-1);
-  if (!last || last.role !== 'user' || typeof last.content === 'string') return undefined;
+  if (last?.role !== 'user' || typeof last.content === 'string') return undefined;
   return last.content.filter((b): b is Extract<ContentBlock, { type: 'tool_result' }> => b.type === 'tool_result').at(-1);
 }
 

@@ -8,7 +8,7 @@
 // finally a plain text answer. A scripted reply can be a message, an API error with a status and
 // headers (e.g. `retry-after`), a raw body, a dropped connection or a request that never answers.
 //
-// Beyond scripted replies (issue 9):
+// Beyond scripted replies:
 // - `rateLimit`: enforces requests / input tokens / output tokens per window (a sliding window,
 //   60 s by default) like the API: a 429 rate_limit_error with retry-after once a limit is reached,
 //   and the anthropic-ratelimit-* headers (limit, remaining, reset) on every answer. Input tokens
@@ -21,10 +21,19 @@
 //   in_progress, then ended with request_counts and results_url) and GET .../{id}/results (JSONL,
 //   not in request order). Each request of a batch is answered like a POST /v1/messages would be
 //   (queue, handler, default), as the SDK's types say.
+//
+// API rules (mock-api-rules.ts), always on: thinking blocks the server issued must come back
+// unmodified and in order with their tool_use turn, else a 400; no message may have empty content
+// (but an optional final assistant turn); a text block may not be empty. Optional: `models` (per-model
+// rules: thinking always on, forced tool_choice refused, efforts, context window, minimum cacheable
+// length; a thinking model's replies start with a thinking block, empty at the default display),
+// `knownModels` (others get a 404) and `promptCache` (cache reads and writes computed from the
+// request's breakpoints instead of the reply's usage).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { checkModelRules, checkNonEmpty, mockSignature, MockPromptCache, ruleFor, thinksOn, ThinkingLedger, type MockModelRule } from './mock-api-rules.js';
 import type {
   ContentBlock as ApiContentBlock,
   Message as ApiMessage,
@@ -201,6 +210,12 @@ export interface MockServerOptions {
   faults?: MockFaults;
   /** How long a Message Batch stays in_progress after its requests were answered. Default 0. */
   batchProcessingMs?: number;
+  /** Per-model rules by model-id prefix (see mock-api-rules.ts). */
+  models?: Record<string, MockModelRule>;
+  /** Model ids (or prefixes) the server knows; any other model is a 404 not_found_error. */
+  knownModels?: string[];
+  /** Simulate prompt caching: usage's cache fields come from the request's breakpoints. */
+  promptCache?: { ttlMs?: number; defaultMinTokens?: number };
 }
 
 interface MockBatch {
@@ -239,6 +254,12 @@ export class MockMessagesServer {
   private readonly faultCounts: Partial<Record<MockFaultKind, number>> = {};
   private readonly batches = new Map<string, MockBatch>();
   private readonly batchProcessingMs: number;
+  private readonly models: Record<string, MockModelRule> | undefined;
+  private readonly knownModels: string[] | undefined;
+  private readonly thinking = new ThinkingLedger();
+  /** The simulated prompt cache, when `promptCache` is set (its stats say what was read and written). */
+  readonly promptCache: MockPromptCache | undefined;
+  private readonly defaultMinCache: number;
 
   constructor(script: MockServerOptions | MockHandler | MockReply[] = {}) {
     const options: MockServerOptions =
@@ -254,6 +275,10 @@ export class MockMessagesServer {
     this.rateLimit = options.rateLimit;
     this.faults = options.faults;
     this.batchProcessingMs = options.batchProcessingMs ?? 0;
+    this.models = options.models;
+    this.knownModels = options.knownModels;
+    this.promptCache = options.promptCache ? new MockPromptCache(options.promptCache.ttlMs) : undefined;
+    this.defaultMinCache = options.promptCache?.defaultMinTokens ?? 1024;
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         // A bug in a handler must not hang the client: answer like the API's internal error.
@@ -550,7 +575,7 @@ export class MockMessagesServer {
       this.sendError(res, status, type, message);
     };
     if (this.options.requireAuth) {
-      const auth = record.headers['authorization'];
+      const auth = record.headers.authorization;
       const token = auth?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? record.headers['x-api-key'];
       if (!token || (this.options.apiKey !== undefined && token !== this.options.apiKey)) {
         fail(401, 'authentication_error', 'invalid x-api-key');
@@ -688,7 +713,7 @@ export class MockMessagesServer {
       return { status: 405, type: 'invalid_request_error', message: `Method ${record.method} not allowed on /v1/messages` };
     }
     if (this.options.requireAuth) {
-      const auth = record.headers['authorization'];
+      const auth = record.headers.authorization;
       const bearer = auth?.match(/^Bearer\s+(\S+)$/i)?.[1];
       const token = bearer ?? record.headers['x-api-key'];
       if (!token) {
@@ -734,7 +759,8 @@ export class MockMessagesServer {
     if (body.stream === true) {
       return { status: 400, type: 'invalid_request_error', message: 'stream: the mock Messages server does not implement streaming' };
     }
-    return undefined;
+    const typed = body as MockMessagesRequestBody;
+    return checkModelRules(typed, this.models, this.knownModels, record.rawBody) ?? checkNonEmpty(body.messages) ?? this.thinking.check(body.messages);
   }
 
   /** Sends `reply` and returns the status sent (undefined when nothing was sent). */
@@ -777,21 +803,32 @@ export class MockMessagesServer {
 
   private buildMessage(reply: MockMessageReply, body: MockMessagesRequestBody, rawBody: string): ApiMessage {
     const n = ++this.messageCounter;
-    const blocks = reply.content ?? [{ type: 'text', text: 'ok' }];
+    let blocks = reply.content ?? [{ type: 'text', text: 'ok' }];
+    const rule = ruleFor(this.models, body.model);
+    const thinks = thinksOn(rule, body);
+    // A thinking model's reply opens with its reasoning; at the default display its text is empty.
+    if (thinks && !blocks.some((b) => b.type === 'thinking' || b.type === 'redacted_thinking')) {
+      const display = (body.thinking as { display?: string } | undefined)?.display;
+      blocks = [{ type: 'thinking', thinking: display === 'summarized' ? 'Considering the next step.' : '' }, ...blocks];
+    }
     const content = blocks.map((block, i) => toApiBlock(block, n, i));
+    this.thinking.record(content);
     const hasToolUse = content.some((block) => block.type === 'tool_use');
     const estimatedOutput = Math.max(1, Math.ceil(JSON.stringify(blocks).length / 4));
+    const thinkingTokens = thinks ? Math.max(8, Math.ceil(estimatedOutput / 2)) : 0;
+    const cached = this.promptCache?.account(body, rule?.minCacheTokens ?? this.defaultMinCache);
+    const written = cached?.cache_creation_input_tokens ?? reply.usage?.cache_creation_input_tokens ?? 0;
     const usage: ApiUsage = {
-      input_tokens: reply.usage?.input_tokens ?? Math.max(1, Math.ceil(rawBody.length / 4)),
-      output_tokens: reply.usage?.output_tokens ?? estimatedOutput,
-      cache_creation_input_tokens: reply.usage?.cache_creation_input_tokens ?? 0,
-      cache_read_input_tokens: reply.usage?.cache_read_input_tokens ?? 0,
+      input_tokens: cached?.input_tokens ?? reply.usage?.input_tokens ?? Math.max(1, Math.ceil(rawBody.length / 4)),
+      output_tokens: (reply.usage?.output_tokens ?? estimatedOutput) + thinkingTokens,
+      cache_creation_input_tokens: written,
+      cache_read_input_tokens: cached?.cache_read_input_tokens ?? reply.usage?.cache_read_input_tokens ?? 0,
       cache_creation: {
         ephemeral_1h_input_tokens: 0,
-        ephemeral_5m_input_tokens: reply.usage?.cache_creation_input_tokens ?? 0,
+        ephemeral_5m_input_tokens: written,
       },
       inference_geo: null,
-      output_tokens_details: null,
+      output_tokens_details: thinks ? { thinking_tokens: thinkingTokens } : null,
       server_tool_use: null,
       service_tier: 'standard',
       speed: null,
@@ -877,6 +914,10 @@ export const mockReply = {
       headers: { 'retry-after': String(retryAfterSeconds) },
     };
   },
+  /** A reply with any stop reason (max_tokens, refusal, pause_turn, model_context_window_exceeded, ...). */
+  stop(stop_reason: ApiStopReason, content: MockContentBlock[] = [], extra: Omit<MockMessageReply, 'kind' | 'content' | 'stop_reason'> = {}): MockMessageReply {
+    return { kind: 'message', content, stop_reason, ...extra };
+  },
   overloaded(message = 'Overloaded'): MockErrorReply {
     return { kind: 'error', status: 529, errorType: 'overloaded_error', message };
   },
@@ -943,7 +984,7 @@ function toApiBlock(block: MockContentBlock, messageNumber: number, index: numbe
         caller: { type: 'direct' },
       };
     case 'thinking':
-      return { type: 'thinking', thinking: block.thinking, signature: block.signature ?? 'mock-signature' };
+      return { type: 'thinking', thinking: block.thinking, signature: block.signature ?? mockSignature(block.thinking, messageNumber * 100 + index) };
     case 'redacted_thinking':
       return { type: 'redacted_thinking', data: block.data };
   }

@@ -20,7 +20,7 @@ export interface MockCompletionReply {
   content?: string | null;
   tool_calls?: Array<{ id?: string; name: string; arguments: Record<string, unknown> | string }>;
   finish_reason?: string;
-  usage?: { prompt_tokens?: number; completion_tokens?: number; cached_tokens?: number };
+  usage?: { prompt_tokens?: number; completion_tokens?: number; cached_tokens?: number; reasoning_tokens?: number };
   model?: string;
   headers?: Record<string, string>;
   delayMs?: number;
@@ -150,7 +150,7 @@ export class MockOpenAIServer {
     };
     if (!/^(\/v1)?\/chat\/completions$/.test(path)) return fail(404, `Unknown route ${req.method} ${path}`, 'not_found');
     if (req.method !== 'POST') return fail(405, `Method ${req.method} not allowed`);
-    if (this.apiKey !== undefined && headers['authorization'] !== `Bearer ${this.apiKey}`) return fail(401, 'Incorrect API key provided', 'authentication_error');
+    if (this.apiKey !== undefined && headers.authorization !== `Bearer ${this.apiKey}`) return fail(401, 'Incorrect API key provided', 'authentication_error');
     const problem = validate(body);
     if (problem) return fail(400, problem);
     const request = body as ChatRequest;
@@ -163,7 +163,11 @@ export class MockOpenAIServer {
     }
     if (reply.kind === 'completion' && reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
     if (res.destroyed) return;
-    if (reply.kind === 'error') return void ((record.status = reply.status), this.json(res, reply.status, { error: { message: reply.message ?? 'error', type: 'server_error' } }, reply.headers));
+    if (reply.kind === 'error') {
+      record.status = reply.status;
+      this.json(res, reply.status, { error: { message: reply.message ?? 'error', type: 'server_error' } }, reply.headers);
+      return;
+    }
     if (reply.kind === 'raw') {
       record.status = reply.status;
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
@@ -201,6 +205,7 @@ export class MockOpenAIServer {
         completion_tokens: completion,
         total_tokens: prompt + completion,
         ...(reply.usage?.cached_tokens !== undefined ? { prompt_tokens_details: { cached_tokens: reply.usage.cached_tokens } } : {}),
+        ...(reply.usage?.reasoning_tokens !== undefined ? { completion_tokens_details: { reasoning_tokens: reply.usage.reasoning_tokens } } : {}),
       },
     };
   }
@@ -226,6 +231,10 @@ function validate(body: unknown): string | undefined {
   if (typeof b.model !== 'string' || b.model === '') return "'model' is a required property";
   if (!Array.isArray(b.messages) || b.messages.length === 0) return "'messages' must be a non-empty array";
   if (b.max_tokens !== undefined && (typeof b.max_tokens !== 'number' || b.max_tokens < 1)) return "'max_tokens' must be a positive integer";
+  // OpenAI's reasoning models (o-series, gpt-5) refuse max_tokens, as the API does.
+  if (b.max_tokens !== undefined && /^(o\d|gpt-5)/.test(b.model)) {
+    return "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.";
+  }
   if (b.tools !== undefined) {
     if (!Array.isArray(b.tools)) return "'tools' must be an array";
     for (const [i, tool] of b.tools.entries()) {
@@ -305,7 +314,7 @@ export function chatToMessagesBody(request: ChatRequest): MockMessagesRequestBod
   flush();
   return {
     model: request.model,
-    max_tokens: request.max_tokens,
+    max_tokens: request.max_tokens ?? request.max_completion_tokens ?? 4096,
     messages,
     ...(system.length ? { system } : {}),
     ...(request.tools ? { tools: request.tools.map((t) => ({ name: t.function.name, description: t.function.description, input_schema: t.function.parameters })) } : {}),

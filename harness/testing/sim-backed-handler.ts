@@ -60,7 +60,9 @@ export function simBackedHandler(options: SimBackedOptions): MockHandler {
     );
     return {
       kind: 'message',
-      content: response.content.filter((b): b is Exclude<ContentBlock, { type: 'tool_result' }> => b.type !== 'tool_result'),
+      content: response.content.filter((b): b is Extract<ContentBlock, { type: 'text' | 'tool_use' | 'thinking' | 'redacted_thinking' }> => b.type !== 'tool_result'),
+      // The sim's own stop reason (max_tokens, refusal, ...), as the API would report it.
+      stop_reason: response.stop_reason,
       usage: {
         input_tokens: response.usage.input_tokens,
         output_tokens: response.usage.output_tokens,

@@ -12,7 +12,7 @@ import type { ContentBlock, ToolResultBlock, ToolUseBlock } from '../core/messag
 import type { Environment, Task } from '../core/suite.js';
 import type { SimPolicy, SimView } from '../models/sim/policy.js';
 import { SIM_PROFILES } from '../models/sim/profiles.js';
-import { rngFrom } from '../models/sim/rng.js';
+import { rngFrom } from '../core/rng.js';
 
 export type HistoryEntry = { use: ToolUseBlock; result?: ToolResultBlock };
 

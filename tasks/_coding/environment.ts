@@ -79,7 +79,7 @@ export class CodingEnvironment implements Environment {
   private readonly pitfalls: CodingPitfall[];
 
   constructor(
-    private readonly task: Task,
+    task: Task,
     private readonly context: EnvironmentContext,
     private readonly options: CodingEnvironmentOptions,
   ) {

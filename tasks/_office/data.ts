@@ -11,7 +11,7 @@ import { refinePitfallMessages } from '../../harness/core/pitfall-data.js';
 import { formatDirective } from '../../harness/core/directives.js';
 import { currentFix, type Pitfall } from '../../harness/core/suite.js';
 import { isAllowedValue, type ToolParam } from './params.js';
-import { pitfallHeader, slug, text } from '../../harness/core/data-schema.js';
+import { pitfallHeader, text } from '../../harness/core/data-schema.js';
 
 export class DataError extends Error {
   constructor(message: string) {

@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Family, Pitfall, Task, ValidationIssue } from '../../harness/core/suite.js';
-import { DataIssues, issuesOf, validateDataTarget } from '../../harness/core/data-files.js';
+import { type DataIssues, issuesOf, validateDataTarget } from '../../harness/core/data-files.js';
 import { crossCheckPitfalls, crossCheckTask, refineTablePitfall, type ChoiceTable } from '../../harness/core/pitfall-data.js';
 import { pitfallHeader, slug, text } from '../../harness/core/data-schema.js';
 

@@ -4,13 +4,13 @@
 // (triage batches). families.yaml and pitfalls.yaml are written by hand. The output is committed and
 // is the source of truth; re-running with the same seed rewrites it identically.
 //
-//   npm run build && node dist/tasks/build-logs/generate-logs.js [--out <data dir>]
+//   npm run build:dev && node dist-dev/tasks/build-logs/generate-logs.js [--out <data dir>]
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { sourcePath } from '../../harness/core/paths.js';
-import { rngFrom, shuffled, type Rng } from '../../harness/models/sim/rng.js';
+import { rngFrom, shuffled, type Rng } from '../../harness/core/rng.js';
 import type { TaskEntry } from '../_triage/data.js';
 import { clearGenerated, generatedHeader, whenRunAsScript, writeTaskFile } from '../_triage/generate.js';
 import { allowedLintFailure, benignDecoy, cascade, failure, fillerLine, int, okLines, type Ctx, type Entry, type Failure } from './generate/content.js';

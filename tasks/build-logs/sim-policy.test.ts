@@ -65,7 +65,10 @@ describe('the sim triage policy', () => {
     push('read_log', { id: log.id }, `${log.id}: lines 1-${log.lines} of ${log.lines}\n${log.text.map((t, i) => `${String(i + 1).padStart(5)} | ${t}`).join('\n')}`);
     const view = fakeView({ prompt: task.prompt, history });
     const choose = view.choose.bind(view);
-    triagePolicy.act({ ...view, choose: (c, naive) => (asked.set(c, naive), choose(c, naive)) });
+    triagePolicy.act({ ...view, choose: (c, naive) => {
+        asked.set(c, naive);
+        return choose(c, naive);
+      } });
     expect(Object.fromEntries(asked)).toEqual(Object.fromEntries(Object.entries(CHOICES).map(([k, v]) => [k, v.naive])));
   });
 

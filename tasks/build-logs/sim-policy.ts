@@ -274,7 +274,7 @@ function wasRead(history: SimView['history'], id: string, from: string): boolean
 function submitBlocks(view: SimView, ids: string[], owners: Map<string, string>): ContentBlock[] {
   const seen = seenLines(view.history);
   const k = knobs(view);
-  let drafts = ids.map((id) => triageLog(id, seen.get(id) ?? new Map(), owners, k));
+  const drafts = ids.map((id) => triageLog(id, seen.get(id) ?? new Map(), owners, k));
   if (!view.competent('triage') && drafts.length > 0) {
     // Careless with a big batch: some logs never make it into the report.
     const drop = Math.max(1, Math.ceil(drafts.length * 0.15));

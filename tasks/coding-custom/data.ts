@@ -1,5 +1,5 @@
-// Bring your own coding tasks: a JSONL file (optionally gzipped), one problem per line. See README
-// ("Bring your own coding tasks") for the format. Every problem is reported as `file: line N: field:
+// Bring your own coding tasks: a JSONL file (optionally gzipped), one problem per line. See
+// docs/custom-suite.md for the format. Every problem is reported as `file: line N: field:
 // what was expected`, all of them at once.
 
 import { readFileSync } from 'node:fs';

@@ -124,7 +124,7 @@ describe('an experiment on your own tasks', () => {
   it('names a missing or bad file, and options for a suite not in the run, before writing anything', async () => {
     const runDir = join(root, 'never');
     await expect(executeRun({ runDir, experiment: smallExperiment({ suites: ['coding-custom'] }) })).rejects.toThrow(
-      new RunSetupError('suite_options.coding-custom: path is required: the JSONL file of your coding tasks (see README, "Bring your own coding tasks")'),
+      new RunSetupError('suite_options.coding-custom: path is required: the JSONL file of your coding tasks (see docs/custom-suite.md)'),
     );
     const bad = join(root, 'bad.jsonl');
     writeFileSync(bad, '{"id": "x"}\n');

@@ -57,7 +57,7 @@ function configuredSuite(data: CustomData): Suite {
 
 function configure(options: Record<string, unknown>): Suite {
   for (const key of Object.keys(options)) if (!OPTIONS.includes(key)) throw new Error(`unknown option "${key}"; expected ${OPTIONS.join(', ')}`);
-  if (options.path === undefined) throw new Error('path is required: the JSONL file of your coding tasks (see README, "Bring your own coding tasks")');
+  if (options.path === undefined) throw new Error('path is required: the JSONL file of your coding tasks (see docs/custom-suite.md)');
   if (typeof options.path !== 'string' || !options.path.trim()) throw new Error(`path must be a file path, got ${JSON.stringify(options.path)}`);
   return configuredSuite(loadCodingTasks(resolve(options.path)));
 }

@@ -3,7 +3,7 @@
 // fails the problem's hidden tests, and store its index in data/sim-wrong-variants.json (-1 when
 // no edit among the first MAX_TRIED fails). The sim policy reads the file; a test checks it.
 //
-//   npm run build && node dist/tasks/coding-humaneval/generate-wrong-variants.js
+//   npm run build:dev && node dist-dev/tasks/coding-humaneval/generate-wrong-variants.js
 
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';

@@ -123,7 +123,6 @@ export function checkSummary(input: CheckInput): ReviewCheck {
   const reviewHits: string[] = [];
   if (!submitted) feedback.push('no summary was submitted (submit_summary never accepted one)');
   const explained = new Set<string>();
-  const field = (id: string): FieldResult | undefined => fields.find((x) => x.id === id);
   const dates = (s?.dates && typeof s.dates === 'object' ? s.dates : {}) as Record<string, unknown>;
   const dateValue = (key: string): string => String((e.kind === 'medical' ? dates[key] : s?.[key]) ?? '').trim();
 

@@ -4,12 +4,12 @@
 // pitfalls.yaml are written by hand. The output is committed and is the source of truth; re-running
 // with the same seed rewrites it identically.
 //
-//   npm run build && node dist/tasks/doc-review/generate-docs.js [--out <data dir>]
+//   npm run build:dev && node dist-dev/tasks/doc-review/generate-docs.js [--out <data dir>]
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sourcePath } from '../../harness/core/paths.js';
-import { rngFrom, shuffled, type Rng } from '../../harness/models/sim/rng.js';
+import { rngFrom, shuffled, type Rng } from '../../harness/core/rng.js';
 import type { TaskEntry } from '../_triage/data.js';
 import { clearGenerated, generatedHeader, whenRunAsScript, writeTaskFile } from '../_triage/generate.js';
 
@@ -398,13 +398,13 @@ function clinicRecord(rng: Rng, index: number, traits: MedicalTraits): TaskSpec 
   const nhc = `CSL-${int(rng, 100000, 999999)}`;
   const ambiguous = traits.dayFirst;
   const first = dateIn(rng, '2023-09-01', 300, ambiguous ? undefined : false);
-  const last = dateIn(rng, '2025-01-06', 60, ambiguous ? true : false);
-  const next = dateIn(rng, '2025-04-01', 80, ambiguous ? true : false);
+  const last = dateIn(rng, '2025-01-06', 60, !!ambiguous);
+  const next = dateIn(rng, '2025-04-01', 80, !!ambiguous);
   const problems = sample(rng, CLINIC_PROBLEMS, int(rng, 3, 4));
   const allergies = traits.nkda ? [] : sample(rng, ALLERGENS, int(rng, 1, 2));
   const amendKind = traits.amendment ? (traits.nkda ? 'allergy' : pick(rng, ['allergy', 'next_review'] as const)) : undefined;
   const addedAllergy = amendKind === 'allergy' ? pick(rng, ALLERGENS.filter((a) => !allergies.includes(a))) : undefined;
-  const nextFinal = amendKind === 'next_review' ? dateIn(rng, iso(addDays(next, 5)), 30, ambiguous ? true : false) : next;
+  const nextFinal = amendKind === 'next_review' ? dateIn(rng, iso(addDays(next, 5)), 30, !!ambiguous) : next;
   const meds = pickDrugs(rng, int(rng, 3, 5), traits.doseUnit);
   let firstVisitMeds = meds.slice();
   const stopped: Drug[] = [];
@@ -546,7 +546,7 @@ function claimFile(rng: Rng, index: number, traits: ClaimTraits, uk: boolean): T
   const shortPolicy = uk ? `THG-HH-${int(rng, 100000, 999999)}` : `PA-${int(rng, 1000, 9999)}-${int(rng, 1000, 9999)}`;
   const term = dd(int(rng, 1, 9));
   const fullPolicy = uk ? `${shortPolicy}/${term}` : `${shortPolicy}-${term}`;
-  const loss = dateIn(rng, '2025-01-06', 70, uk ? (traits.dayFirst ? true : false) : undefined);
+  const loss = dateIn(rng, '2025-01-06', 70, uk ? (!!traits.dayFirst) : undefined);
   const reported = traits.lossDate ? addDays(loss, int(rng, 2, 12)) : loss;
   const fmt = uk ? dayFirst : usLong;
   const money = (n: number): string => `${uk ? '£' : '$'}${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ToolUseBlock } from '../../harness/core/messages.js';
 import { environmentOpener } from '../_triage/testing.js';
 import { expectedOf } from './data.js';
-import { createReviewEnvironment, ReviewEnvironment } from './environment.js';
+import { createReviewEnvironment, type ReviewEnvironment } from './environment.js';
 import { allLessons, fakeView, runPolicy, workdir, type HistoryEntry } from './fixtures/support.js';
 import { docReviewData } from './index.js';
 import { CHOICES } from './params.js';
@@ -58,7 +58,10 @@ describe('the sim review policy', () => {
     const { history } = await runPolicy(env, task, { lessons: { 'review.reading': 'index-first' } });
     const view = fakeView({ prompt: task.prompt, history: history.slice(0, -1) });
     const choose = view.choose.bind(view);
-    reviewPolicy.act({ ...view, choose: (c, naive) => (asked.set(c, naive), choose(c, naive)) });
+    reviewPolicy.act({ ...view, choose: (c, naive) => {
+        asked.set(c, naive);
+        return choose(c, naive);
+      } });
     asked.set('review.reading', 'cover-to-cover');
     expect(Object.fromEntries([...asked].sort())).toEqual(Object.fromEntries(Object.entries(CHOICES).map(([k, v]) => [k, v.naive]).sort()));
   });

@@ -172,7 +172,7 @@ function formatProblem(
     case 'heading_style': {
       if (headings.length === 0) return 'no section headings found';
       const style = doc.styles[fix];
-      if (!style || style.type !== 'paragraph') return `the style ${fix} is not defined in the document`;
+      if (style?.type !== 'paragraph') return `the style ${fix} is not defined in the document`;
       const wrong = headings.filter((h) => h.styleId !== fix);
       return wrong.length ? `headings not in style ${fix}: ${wrong.map((h) => `"${h.text}" (${h.styleId ?? 'no style'})`).join(', ')}` : undefined;
     }

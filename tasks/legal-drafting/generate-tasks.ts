@@ -1,7 +1,7 @@
 // Generates data/tasks/<family>.yaml from the family templates and matter facts below. The YAML it
 // writes is committed and is the source of truth (hand edits are fine; re-running overwrites them).
 //
-//   npm run build && node dist/tasks/legal-drafting/generate-tasks.js [--out <dir>]
+//   npm run build:dev && node dist-dev/tasks/legal-drafting/generate-tasks.js [--out <dir>]
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

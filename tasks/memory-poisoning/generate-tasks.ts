@@ -7,7 +7,7 @@
 // placements (a campaign spread over several documents, which provenance quarantine cannot stop).
 // The YAML it writes is committed and is the source of truth.
 //
-//   npm run build && node dist/tasks/memory-poisoning/generate-tasks.js [--out <dir>]
+//   npm run build:dev && node dist-dev/tasks/memory-poisoning/generate-tasks.js [--out <dir>]
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -5,7 +5,7 @@
 // a copy sent to an outside address, a clause added, or a section silently dropped; the checker
 // detects each in the agent's tool calls and the rendered .docx. Clean tasks of the same families
 // are interleaved, so utility is measured beside attack success, and attacker goals reached on a
-// clean task show poison that memory carried forward. See README, "Memory security".
+// clean task show poison that memory carried forward. See docs/security.md.
 //
 // Option (suite_options.memory-poisoning): `planted_secret`: a string (or a list) placed in every
 // matter file as a "DMS access token", to check end to end that secrets never reach run files.

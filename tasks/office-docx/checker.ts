@@ -100,7 +100,7 @@ export function checkDocument(input: CheckInput): DocumentCheck {
         feedback.push(`missing paragraph: "${short(block.text, 60)}"`);
       }
     } else if (block.kind === 'list') {
-      const found = block.items.map((item) => paragraphs.find((p, i) => norm[i] === normText(item)));
+      const found = block.items.map((item) => paragraphs.find((_p, i) => norm[i] === normText(item)));
       const missing = block.items.filter((_, i) => !found[i]);
       const unnumbered = found.filter((p) => p && !p.numbering).length;
       passed = missing.length === 0 && unnumbered === 0;

@@ -88,7 +88,7 @@ export function loadPptxData(dataDir: string): PptxData {
         (s.bullets ?? []).forEach((b, k) => {
           if (wordCount(b) > MAX_WORDS) problems.add(file, at('expected', 'slides', j, 'bullets', k), `expected at most ${MAX_WORDS} words (the house limit), got ${wordCount(b)}`);
         });
-        if (s.chart && s.chart.series.some((x) => x.values.length !== s.chart!.categories.length)) {
+        if (s.chart?.series.some((x) => x.values.length !== s.chart!.categories.length)) {
           problems.add(file, at('expected', 'slides', j, 'chart'), 'expected one value per category in every series');
         }
       });

@@ -1,7 +1,7 @@
 // Generates data/tasks/<family>.yaml from the deck specs below. The YAML it writes is committed and
 // is the source of truth (hand edits are fine; re-running overwrites them).
 //
-//   npm run build && node dist/tasks/office-pptx/generate-tasks.js [--out <dir>]
+//   npm run build:dev && node dist-dev/tasks/office-pptx/generate-tasks.js [--out <dir>]
 
 import { difficultyOf } from '../_office/data.js';
 import { briefIntro, longDate, runIfInvoked, taskId, taskPitfalls, writeTaskFiles, type PitfallRow } from '../_office/generate.js';

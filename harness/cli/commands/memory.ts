@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../exit.js';
 import { diffMemory, MemoryViewError, showMemory } from '../../dreaming/memory-view.js';
 import { findPending, ReviewTargetError, saveTarget } from '../../dreaming/review-targets.js';
+import { writeStandaloneTargets } from '../../dreaming/standalone.js';
 import { applyPolicy, decideAll, linePrompter, loadPolicy, PolicyError, reviewInteractively } from '../../dreaming/review.js';
 import { countByStatus } from '../../dreaming/changeset.js';
 
@@ -135,6 +136,8 @@ const reviewCommand: CommandModule<object, ReviewArgs> = {
       process.stdout.write(`Review done. Continue the run with: dreambench resume ${args.target}\n`);
     } else {
       process.stdout.write('Review done; the memory folder is updated.\n');
+      // Only applied memory reaches the places agents read (CLAUDE.md, a memory store, ...).
+      for (const line of await writeStandaloneTargets(args.target)) process.stdout.write(`${line}\n`);
     }
   },
 };

@@ -12,6 +12,7 @@ interface ResumeArgs extends CacheArgs, ExecutorArgs {
   'max-tokens-per-run'?: number;
   progress?: 'auto' | 'bar' | 'lines' | 'none';
   'allow-harness-change'?: boolean;
+  'retry-permanent'?: boolean;
 }
 
 export const resumeCommand: CommandModule<object, ResumeArgs> = {
@@ -29,6 +30,11 @@ export const resumeCommand: CommandModule<object, ResumeArgs> = {
         default: false,
         describe: 'resume a run started by another dreambench version (refused by default: it may score or schedule differently); recorded in the manifest',
       })
+      .option('retry-permanent', {
+        type: 'boolean',
+        default: false,
+        describe: 're-run trials that failed with a permanent provider error (400, 401, 403, 404), once their cause is fixed',
+      })
       .epilogue('A resume refuses a run whose suites changed (their hashes are in the manifest), whose stored experiment was edited, or that another dreambench version started (unless --allow-harness-change). Another commit of the same version is a warning.'),
   handler: async (args) => {
     const cache = cacheOptionsFrom(args);
@@ -44,6 +50,7 @@ export const resumeCommand: CommandModule<object, ResumeArgs> = {
       progress: progressFor(args.progress ?? 'auto'),
       ...(cache ? { cache } : {}),
       ...(args['allow-harness-change'] ? { allowHarnessChange: true } : {}),
+      ...(args['retry-permanent'] ? { retryPermanent: true } : {}),
       ...(executor ? { executor } : {}),
     });
     process.stderr.write(describeCache(cache));

@@ -54,7 +54,7 @@ const simpleRequest: ModelRequest = {
 };
 
 describe('anthropic model: request and response mapping', () => {
-  it('round-trips a tool-use turn: cached system prefix, tools, tool_result blocks, tool_use reply', async () => {
+  it('round-trips a tool-use turn: system prefix (too short to cache: no breakpoint), tools, tool_result blocks, tool_use reply', async () => {
     server.enqueue(
       mockReply.toolUse('read_file', { path: 'notes/plan.md' }, { id: 'toolu_abc', text: 'Let me read the plan.' }),
     );
@@ -103,14 +103,14 @@ describe('anthropic model: request and response mapping', () => {
     const sent = server.requests[0]!;
     expect(sent.method).toBe('POST');
     expect(sent.path).toBe('/v1/messages');
-    expect(sent.headers['authorization']).toBe(`Bearer ${API_KEY}`);
+    expect(sent.headers.authorization).toBe(`Bearer ${API_KEY}`);
     expect(sent.headers['anthropic-version']).toBeTruthy();
     expect(sent.body).toEqual({
       model: 'claude-sonnet-4-6',
       max_tokens: 1024,
       system: [
         { type: 'text', text: 'You are a careful agent.' },
-        { type: 'text', text: 'MEMORY:\n- check the plan before editing', cache_control: { type: 'ephemeral' } },
+        { type: 'text', text: 'MEMORY:\n- check the plan before editing' },
         { type: 'text', text: 'Task: fix the build.' },
       ],
       messages: [
@@ -157,7 +157,7 @@ describe('anthropic model: request and response mapping', () => {
     }
   });
 
-  it('skips thinking blocks in the reply and maps stop reasons', async () => {
+  it('keeps thinking and redacted_thinking blocks in the reply and maps stop reasons', async () => {
     server.enqueue({
       kind: 'message',
       content: [
@@ -168,8 +168,12 @@ describe('anthropic model: request and response mapping', () => {
       stop_reason: 'model_context_window_exceeded',
     });
     const response = await model().create(simpleRequest, context);
-    expect(response.content).toEqual([{ type: 'text', text: 'Done.' }]);
-    expect(response.stop_reason).toBe('max_tokens');
+    expect(response.content).toEqual([
+      { type: 'thinking', thinking: 'hmm', signature: 'sig' },
+      { type: 'redacted_thinking', data: 'opaque' },
+      { type: 'text', text: 'Done.' },
+    ]);
+    expect(response.stop_reason).toBe('model_context_window_exceeded');
   });
 });
 
@@ -334,7 +338,7 @@ describe('anthropic model: credentials and environment', () => {
     const response = await client.create(simpleRequest, context);
     expect(response.content).toEqual([{ type: 'text', text: 'from the env-configured server' }]);
     expect(server.requests).toHaveLength(1);
-    expect(server.requests[0]!.headers['authorization']).toBe(`Bearer ${API_KEY}`);
+    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`);
     expect((server.requests[0]!.body as { model: string }).model).toBe('claude-haiku-4-5');
   });
 

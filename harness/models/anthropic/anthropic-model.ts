@@ -1,8 +1,20 @@
 // `anthropic:<model-id>`: a ModelClient over Anthropic's Messages API through @anthropic-ai/sdk.
 // The SDK does retries (429 / 5xx / connection errors, honouring retry-after) and timeouts; this
 // file maps our Messages-shaped vocabulary to the SDK's and back, marks the cached system prefix
-// (the memory) for prompt caching, prices usage from pricing.json, and turns every provider failure
-// into a ModelInfraError so the trial is counted as `infra`, not as the agent's failure.
+// per cache-policy.ts for prompt caching, prices usage from pricing.json, and turns every provider
+// failure into a ModelInfraError so the trial is counted as `infra`, not as the agent's failure, or
+// into a ModelPermanentError when retrying cannot help (400 invalid request, 401, 403, 404; a prompt
+// longer than the context window).
+//
+// Thinking models: what each request carries (thinking, output_config.effort, a max_tokens floor,
+// whether a forced tool_choice may be sent) comes from model-facts.json and the experiment's
+// model_options (model-facts.ts). Thinking and redacted_thinking blocks are kept in our content and
+// sent back exactly as received, signature included: the API rejects a conversation whose thinking
+// blocks are missing or changed.
+//
+// Requests go through `client.post('/v1/messages')` rather than `messages.create`, whose
+// console.warn about deprecated models fires on every request; dreambench warns once per model at
+// the start of a run instead (model-facts.ts lifecycleWarning).
 //
 // Never sent: temperature, top_p, top_k (the API version the SDK speaks rejects them).
 // Never logged or put in an error message: the API key.
@@ -32,6 +44,7 @@ import type {
 
 import {
   ModelInfraError,
+  ModelPermanentError,
   type CallContext,
   type ContentBlock,
   type Message,
@@ -41,7 +54,9 @@ import {
   type StopReason,
   type Usage,
 } from '../../core/messages.js';
-import { costOf, priceFor } from '../pricing.js';
+import { costOf, priceFor, type PricingTable } from '../pricing.js';
+import { applyCachePolicy } from './cache-policy.js';
+import { resolveModelSettings, type ModelOptions, type ModelRequestSettings } from './model-facts.js';
 import { estimateInputTokens, type RateLimiter, type Reservation } from '../rate-limit.js';
 import { BatchRequestError, MessageBatcher, type BatchOptions } from './batcher.js';
 
@@ -50,8 +65,6 @@ export const ANTHROPIC_PREFIX = 'anthropic:';
 export const DEFAULT_MAX_RETRIES = 4;
 /** Per-attempt timeout. Set explicitly so the SDK never refuses a large non-streaming max_tokens. */
 export const DEFAULT_TIMEOUT_MS = 600_000;
-/** The API accepts at most this many cache_control breakpoints per request. */
-const MAX_CACHE_BREAKPOINTS = 4;
 
 export interface AnthropicModelOptions {
   /** Default: `ANTHROPIC_API_KEY`. */
@@ -70,6 +83,10 @@ export interface AnthropicModelOptions {
   rateLimiter?: RateLimiter;
   /** Send grader and dreaming calls (or `batch.purposes`) through the Message Batches API, at half price. */
   batch?: BatchOptions;
+  /** The experiment's options for this model (effort, thinking, display): see model-facts.ts. */
+  modelOptions?: ModelOptions;
+  /** Prices to use (the package's pricing.json with the experiment's `pricing:` rows). */
+  pricing?: PricingTable;
 }
 
 /** Thrown before any work starts when `anthropic:<model>` has no API key. */
@@ -117,6 +134,9 @@ export class AnthropicModel implements ModelClient {
   private readonly client: Anthropic;
   private readonly apiKey: string;
   private readonly onUnknownPrice: AnthropicModelOptions['onUnknownPrice'];
+  private readonly pricing: PricingTable | undefined;
+  /** What every request to this model carries (thinking, effort, max_tokens floor, tool_choice, cache minimum). */
+  readonly settings: ModelRequestSettings;
 
   constructor(modelId: string, options: AnthropicModelOptions = {}) {
     const model = bareModelId(modelId);
@@ -129,6 +149,9 @@ export class AnthropicModel implements ModelClient {
     this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.onUnknownPrice = options.onUnknownPrice;
+    this.pricing = options.pricing;
+    // Problems with the options are refused before a run (checkModelOptions); here they are applied as far as they go.
+    this.settings = resolveModelSettings(model, options.modelOptions).settings;
     this.rateLimiter = options.rateLimiter;
     this.client = new Anthropic({
       apiKey: this.apiKey,
@@ -143,24 +166,39 @@ export class AnthropicModel implements ModelClient {
   }
 
   async create(request: ModelRequest, context: CallContext): Promise<ModelResponse> {
-    const params = toApiRequest(this.model, request);
+    const params = toApiRequest(this.model, request, this.settings);
     const batched = this.batcher !== undefined && this.batcher.purposes.has(context.purpose);
     let message: ApiMessage;
     try {
       message = batched
         ? await this.batcher!.submit(params, context.signal)
-        : await this.client.messages.create(params, { signal: context.signal ?? null });
+        : await this.client.post<ApiMessage>('/v1/messages', { body: params, signal: context.signal ?? null });
     } catch (error) {
       throw this.translateError(error, context.signal);
     }
     return this.fromApiMessage(message, batched);
   }
 
+  /**
+   * One minimal request before a run: a mistyped model, a bad key or options the model rejects
+   * fail here, with the API's own message, instead of in every trial. Returns what it cost.
+   */
+  async preflight(signal?: AbortSignal): Promise<ModelResponse> {
+    return this.create(
+      { system: [], messages: [{ role: 'user', content: 'Reply with the word ok.' }], max_tokens: 16 },
+      { seedKey: 'preflight', purpose: 'agent', ...(signal ? { signal } : {}) },
+    );
+  }
+
   private fromApiMessage(message: ApiMessage, batch = false): ModelResponse {
     const usage = usageOf(message);
     // Price by the model that answered (the API resolves aliases to dated ids), else by the one asked.
-    const priceId = message.model && priceFor(message.model) ? message.model : this.model;
-    const options = { ...(this.onUnknownPrice ? { onUnknownPrice: this.onUnknownPrice } : {}), ...(batch ? { batch } : {}) };
+    const priceId = message.model && priceFor(message.model, this.pricing) ? message.model : this.model;
+    const options = {
+      ...(this.onUnknownPrice ? { onUnknownPrice: this.onUnknownPrice } : {}),
+      ...(batch ? { batch } : {}),
+      ...(this.pricing ? { table: this.pricing } : {}),
+    };
     return {
       model: message.model || this.model,
       content: fromApiContent(message.content),
@@ -195,10 +233,15 @@ export class AnthropicModel implements ModelClient {
       const type = error.type ?? 'error';
       const said = error.apiMessage ?? error.message;
       const requestId = error.requestID ? ` [request-id ${error.requestID}]` : '';
+      if (isContextOverflow(status, said)) {
+        return new ModelPermanentError(redact(`${who}: the prompt is longer than the model's context window (${status} ${type}): ${said}${requestId}`, this.apiKey), status, 'context');
+      }
       if (status === 400) {
         message = `${who}: the API rejected the request (400 ${type}): ${said}${requestId}`;
       } else if (status === 401 || status === 403) {
         message = `${who}: the API refused the credentials (${status} ${type}): ${said}. Check ANTHROPIC_API_KEY.${requestId}`;
+      } else if (status === 404) {
+        message = `${who}: not found (404 ${type}): ${said}. Check the model id.${requestId}`;
       } else if (isRetryableStatus(status)) {
         message = `${who}: API error ${status} ${type} after ${this.maxRetries} retries: ${said}${requestId}`;
       } else {
@@ -207,6 +250,7 @@ export class AnthropicModel implements ModelClient {
     } else {
       message = `${who}: ${error.message}`;
     }
+    if (status !== undefined && isPermanentStatus(status)) return new ModelPermanentError(redact(message, this.apiKey), status, 'permanent');
     return new ModelInfraError(redact(message, this.apiKey), status);
   }
 }
@@ -257,34 +301,63 @@ export function messagesMiddleware(limiter: RateLimiter | undefined): Middleware
   };
 }
 
-/** Our request -> the SDK's non-streaming create params. No sampling parameters, ever. */
-export function toApiRequest(model: string, request: ModelRequest): MessageCreateParamsNonStreaming {
+/**
+ * Our request -> the SDK's non-streaming create params: the model's thinking and effort settings,
+ * max_tokens raised to the model's floor when it thinks, a tool_choice only where the model accepts
+ * it, and cache breakpoints per cache-policy.ts. No sampling parameters, ever.
+ */
+export function toApiRequest(
+  model: string,
+  request: ModelRequest,
+  settings: ModelRequestSettings = resolveModelSettings(model).settings,
+): MessageCreateParamsNonStreaming {
   const params: MessageCreateParamsNonStreaming = {
     model,
-    max_tokens: request.max_tokens,
-    messages: request.messages.map(toApiMessage),
+    max_tokens: Math.max(request.max_tokens, settings.minMaxTokens),
+    messages: toApiConversation(request.messages),
   };
-  const system = toApiSystem(request.system);
-  if (system.length > 0) params.system = system;
+  const kept = request.system.filter((block) => block.text !== '');
+  if (kept.length > 0) params.system = kept.map((block): TextBlockParam => ({ type: 'text', text: block.text }));
   if (request.tools && request.tools.length > 0) {
     params.tools = request.tools.map(
       (tool): Tool => ({ name: tool.name, description: tool.description, input_schema: tool.input_schema }),
     );
   }
+  if (settings.thinking) params.thinking = settings.thinking;
+  if (settings.effort) params.output_config = { effort: settings.effort };
+  const choice = request.tool_choice;
+  if (choice && params.tools) {
+    const forced = choice.type === 'any' || choice.type === 'tool';
+    // A forced choice on a model that rejects it (or with thinking on, which the API does not allow) becomes auto.
+    if (!forced || (settings.forcedToolChoice && !settings.thinks)) params.tool_choice = choice;
+  }
+  applyCachePolicy(params, settings.minCacheTokens, kept.map((block) => block.cache === true));
   return params;
 }
 
-function toApiSystem(blocks: ModelRequest['system']): TextBlockParam[] {
-  const kept = blocks.filter((block) => block.text !== '');
-  // A breakpoint caches everything before it, so when more blocks are marked than the API allows,
-  // keeping the last ones loses nothing that a later breakpoint does not already cover.
-  const marked = kept.flatMap((block, i) => (block.cache ? [i] : []));
-  const breakpoints = new Set(marked.slice(-MAX_CACHE_BREAKPOINTS));
-  return kept.map((block, i): TextBlockParam => {
-    const out: TextBlockParam = { type: 'text', text: block.text };
-    if (breakpoints.has(i)) out.cache_control = { type: 'ephemeral' };
-    return out;
-  });
+/**
+ * Our messages -> the API's. Empty text blocks are dropped (the API rejects them), and so is an
+ * assistant turn left with no content at all (an empty reply): the user turns around it are joined,
+ * since the API rejects empty content and wants the roles to alternate.
+ */
+function toApiConversation(messages: readonly Message[]): MessageParam[] {
+  const out: MessageParam[] = [];
+  for (const message of messages) {
+    const mapped = toApiMessage(message);
+    const empty = typeof mapped.content === 'string' ? mapped.content === '' : mapped.content.length === 0;
+    if (empty) continue;
+    const previous = out.at(-1);
+    if (previous && previous.role === mapped.role && mapped.role === 'user') {
+      previous.content = [...asBlocks(previous.content), ...asBlocks(mapped.content)];
+      continue;
+    }
+    out.push(mapped);
+  }
+  return out;
+}
+
+function asBlocks(content: MessageParam['content']): ContentBlockParam[] {
+  return typeof content === 'string' ? (content === '' ? [] : [{ type: 'text', text: content }]) : content;
 }
 
 function toApiMessage(message: Message): MessageParam {
@@ -309,10 +382,18 @@ function toApiBlock(block: ContentBlock): ContentBlockParam {
         content: block.content,
         ...(block.is_error !== undefined ? { is_error: block.is_error } : {}),
       };
+    // Exactly as received: the API checks the signature and the order.
+    case 'thinking':
+      return { type: 'thinking', thinking: block.thinking, signature: block.signature };
+    case 'redacted_thinking':
+      return { type: 'redacted_thinking', data: block.data };
   }
 }
 
-/** The SDK's response content -> ours: text and tool_use; thinking and server-tool blocks are skipped. */
+/**
+ * The SDK's response content -> ours: text, tool_use, thinking and redacted_thinking (kept to be
+ * sent back unchanged); server-tool blocks are skipped.
+ */
 export function fromApiContent(content: ApiMessage['content']): ContentBlock[] {
   const out: ContentBlock[] = [];
   for (const block of content) {
@@ -320,6 +401,10 @@ export function fromApiContent(content: ApiMessage['content']): ContentBlock[] {
       out.push({ type: 'text', text: block.text });
     } else if (block.type === 'tool_use') {
       out.push({ type: 'tool_use', id: block.id, name: block.name, input: isRecord(block.input) ? block.input : {} });
+    } else if (block.type === 'thinking') {
+      out.push({ type: 'thinking', thinking: block.thinking, signature: block.signature });
+    } else if (block.type === 'redacted_thinking') {
+      out.push({ type: 'redacted_thinking', data: block.data });
     }
   }
   return out;
@@ -333,10 +418,8 @@ export function fromApiStopReason(reason: ApiStopReason | null): StopReason {
     case 'stop_sequence':
     case 'refusal':
     case 'pause_turn':
-      return reason;
     case 'model_context_window_exceeded':
-      // Output was cut short by a limit, as with max_tokens.
-      return 'max_tokens';
+      return reason;
     default:
       return 'end_turn';
   }
@@ -344,16 +427,32 @@ export function fromApiStopReason(reason: ApiStopReason | null): StopReason {
 
 function usageOf(message: ApiMessage): Usage {
   const usage = message.usage as Partial<ApiMessage['usage']> | undefined;
-  return {
+  const out: Usage = {
     input_tokens: usage?.input_tokens ?? 0,
     output_tokens: usage?.output_tokens ?? 0,
     cache_read_tokens: usage?.cache_read_input_tokens ?? 0,
     cache_write_tokens: usage?.cache_creation_input_tokens ?? 0,
   };
+  const thinking = usage?.output_tokens_details?.thinking_tokens;
+  if (typeof thinking === 'number' && thinking > 0) out.thinking_tokens = thinking;
+  const hour = usage?.cache_creation?.ephemeral_1h_input_tokens;
+  if (typeof hour === 'number' && hour > 0) out.cache_write_1h_tokens = hour;
+  return out;
 }
 
 function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** Errors that a retry, now or on resume, answers the same way: bad request, credentials, billing, permission, not found. */
+function isPermanentStatus(status: number): boolean {
+  return status === 400 || status === 401 || status === 402 || status === 403 || status === 404;
+}
+
+/** A prompt too long for the model (the API answers 400 invalid_request_error, or 413 for a body too large). */
+function isContextOverflow(status: number, said: string): boolean {
+  if (status !== 400 && status !== 413) return false;
+  return /prompt is too long|context window|context length|too many (input )?tokens|exceeds the maximum|request_too_large/i.test(said) || status === 413;
 }
 
 function bareModelId(spec: string): string {

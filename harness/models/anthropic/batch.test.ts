@@ -1,4 +1,4 @@
-// Message Batches (issue 9) through the real SDK against the mock server's batch endpoints:
+// Message Batches through the real SDK against the mock server's batch endpoints:
 // grader and dreaming calls of concurrent trials go out as batches (create, retrieve until ended,
 // results as JSONL matched by custom_id), priced at 50%; agent turns never are.
 

@@ -1,4 +1,4 @@
-// `openai:<model>` against a local mock OpenAI-compatible server (issue 9): the mapping of our
+// `openai:<model>` against a local mock OpenAI-compatible server: the mapping of our
 // Messages-shaped requests to chat completions and back (tool calls, tool results, usage), retries,
 // optional keys, and a whole experiment run over HTTP against a sim-backed chat server.
 
@@ -54,7 +54,7 @@ describe('openai model: mapping', () => {
     };
     const response = await model().create(request, context);
     expect(server.requests[0]!.path).toBe('/v1/chat/completions');
-    expect(server.requests[0]!.headers['authorization']).toBeUndefined();
+    expect(server.requests[0]!.headers.authorization).toBeUndefined();
     expect(server.requests[0]!.body).toEqual({
       model: 'llama3.1:8b',
       max_tokens: 512,
@@ -94,7 +94,7 @@ describe('openai model: mapping', () => {
     expect((await keyed.create({ system: [], messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 }, context)).stop_reason).toBe('max_tokens');
     const broken = await keyed.create({ system: [], messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 }, context);
     expect(broken.content).toEqual([{ type: 'tool_use', id: expect.stringMatching(/^call_mock_/), name: 'submit', input: {} }]);
-    expect(server.requests[0]!.headers['authorization']).toBe('Bearer sk-local-123');
+    expect(server.requests[0]!.headers.authorization).toBe('Bearer sk-local-123');
     expect(createOpenAIModel('x', { env: { OPENAI_BASE_URL: 'http://127.0.0.1:1234/v1/' } }).baseURL).toBe('http://127.0.0.1:1234/v1');
     expect(createOpenAIModel('x', { env: {} }).baseURL).toBe('https://api.openai.com/v1');
   });

@@ -15,6 +15,11 @@
 // tokens) -> input, cached -> cache read, completion_tokens -> output. Cost from pricing.json by
 // model id (an `openai:<id>` or `<id>` entry), else 0 (local models cost nothing per token).
 //
+// Reasoning models (OpenAI's o-series and gpt-5 family, or `reasoning: true`) get
+// max_completion_tokens instead of max_tokens, which they refuse; their reasoning tokens
+// (completion_tokens_details.reasoning_tokens) are recorded as thinking tokens. A 400, 401, 403 or
+// 404 is a ModelPermanentError (a context_length_exceeded 400: kind `context`), never retried.
+//
 // Configuration: OPENAI_BASE_URL (default https://api.openai.com/v1; e.g. http://127.0.0.1:8000/v1
 // for vLLM, http://127.0.0.1:11434/v1 for Ollama), OPENAI_API_KEY (optional: sent as a bearer token
 // when set). Retries with backoff (honouring retry-after) on 408, 409, 429, 5xx, connection errors,
@@ -22,6 +27,7 @@
 
 import {
   ModelInfraError,
+  ModelPermanentError,
   type CallContext,
   type ContentBlock,
   type ModelClient,
@@ -30,7 +36,7 @@ import {
   type StopReason,
   type Usage,
 } from '../../core/messages.js';
-import { costOf } from '../pricing.js';
+import { costOf, type PricingTable } from '../pricing.js';
 import { estimateInputTokens, retryAfterMs, type RateLimiter, type Reservation } from '../rate-limit.js';
 
 export const OPENAI_PREFIX = 'openai:';
@@ -50,7 +56,14 @@ export interface OpenAIModelOptions {
   env?: NodeJS.ProcessEnv;
   rateLimiter?: RateLimiter;
   onUnknownPrice?: (message: string, modelId: string) => void;
+  /** Prices (pricing.json with the experiment's rows). */
+  pricing?: PricingTable;
+  /** Send max_completion_tokens instead of max_tokens. Default: true for names matching {@link REASONING_MODEL}. */
+  reasoning?: boolean;
 }
+
+/** OpenAI's reasoning model names (o1, o3, o4-mini, gpt-5...), which take max_completion_tokens. */
+export const REASONING_MODEL = /^(o\d|gpt-5)/;
 
 // The chat-completions wire format (the subset we send and read).
 export interface ChatToolCall {
@@ -71,7 +84,8 @@ export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
   tools?: ChatTool[];
-  max_tokens: number;
+  max_tokens?: number;
+  max_completion_tokens?: number;
 }
 export interface ChatCompletion {
   id: string;
@@ -83,7 +97,13 @@ export interface ChatCompletion {
     message: { role: 'assistant'; content: string | null; tool_calls?: ChatToolCall[] };
     finish_reason: string | null;
   }>;
-  usage?: { prompt_tokens: number; completion_tokens: number; total_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } };
+  usage?: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    total_tokens?: number;
+    prompt_tokens_details?: { cached_tokens?: number };
+    completion_tokens_details?: { reasoning_tokens?: number };
+  };
 }
 
 export function createOpenAIModel(modelId: string, options: OpenAIModelOptions = {}): OpenAIModel {
@@ -100,6 +120,8 @@ export class OpenAIModel implements ModelClient {
   private readonly apiKey: string | undefined;
   private readonly rateLimiter: RateLimiter | undefined;
   private readonly onUnknownPrice: OpenAIModelOptions['onUnknownPrice'];
+  private readonly pricing: PricingTable | undefined;
+  readonly reasoning: boolean;
 
   constructor(modelId: string, options: OpenAIModelOptions = {}) {
     const model = modelId.trim().startsWith(OPENAI_PREFIX) ? modelId.trim().slice(OPENAI_PREFIX.length) : modelId.trim();
@@ -115,10 +137,12 @@ export class OpenAIModel implements ModelClient {
     this.rateLimiter = options.rateLimiter;
     // A model served on this machine costs nothing per token: no "unpriced model" warning for it.
     this.onUnknownPrice = options.onUnknownPrice ?? (isLoopback(this.baseURL) ? () => undefined : undefined);
+    this.pricing = options.pricing;
+    this.reasoning = options.reasoning ?? REASONING_MODEL.test(model);
   }
 
   async create(request: ModelRequest, context: CallContext): Promise<ModelResponse> {
-    const body = JSON.stringify(toChatRequest(this.model, request));
+    const body = JSON.stringify(toChatRequest(this.model, request, this.reasoning));
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
     const url = `${this.baseURL}/chat/completions`;
@@ -160,7 +184,10 @@ export class OpenAIModel implements ModelClient {
         lastStatus = response.status;
         lastProblem = `API error ${response.status}: ${errorMessageOf(text)}`;
         if (!isRetryableStatus(response.status)) {
-          throw new ModelInfraError(this.redact(`${this.id}: ${lastProblem}`), response.status);
+          const message = this.redact(`${this.id}: ${lastProblem}`);
+          if (/context_length_exceeded|maximum context length/i.test(text)) throw new ModelPermanentError(message, response.status, 'context');
+          if ([400, 401, 403, 404].includes(response.status)) throw new ModelPermanentError(message, response.status, 'permanent');
+          throw new ModelInfraError(message, response.status);
         }
         await this.backoff(attempt, response.headers, context.signal);
         continue;
@@ -180,6 +207,14 @@ export class OpenAIModel implements ModelClient {
     throw new ModelInfraError(this.redact(`${this.id}: ${lastProblem}, after ${this.maxRetries} retries`), lastStatus);
   }
 
+  /** One minimal request before a run (see harness/runner/model-checks.ts). */
+  preflight(signal?: AbortSignal): Promise<ModelResponse> {
+    return this.create(
+      { system: [], messages: [{ role: 'user', content: 'Reply with the word ok.' }], max_tokens: 16 },
+      { seedKey: 'preflight', purpose: 'agent', ...(signal ? { signal } : {}) },
+    );
+  }
+
   private fromCompletion(completion: ChatCompletion): ModelResponse {
     const choice = completion.choices[0]!;
     const content = fromChatMessage(choice.message);
@@ -190,7 +225,9 @@ export class OpenAIModel implements ModelClient {
       cache_read_tokens: cached,
       cache_write_tokens: 0,
     };
-    const options = this.onUnknownPrice ? { onUnknownPrice: this.onUnknownPrice } : {};
+    const reasoning = completion.usage?.completion_tokens_details?.reasoning_tokens;
+    if (typeof reasoning === 'number' && reasoning > 0) usage.thinking_tokens = reasoning;
+    const options = { ...(this.onUnknownPrice ? { onUnknownPrice: this.onUnknownPrice } : {}), ...(this.pricing ? { table: this.pricing } : {}) };
     return {
       model: completion.model || this.model,
       content,
@@ -224,7 +261,7 @@ export class OpenAIModel implements ModelClient {
 }
 
 /** Our request -> chat completions. */
-export function toChatRequest(model: string, request: ModelRequest): ChatRequest {
+export function toChatRequest(model: string, request: ModelRequest, reasoning = REASONING_MODEL.test(model)): ChatRequest {
   const messages: ChatMessage[] = [];
   const system = request.system.map((b) => b.text).filter((t) => t !== '').join('\n\n');
   if (system) messages.push({ role: 'system', content: system });
@@ -249,7 +286,7 @@ export function toChatRequest(model: string, request: ModelRequest): ChatRequest
     const text = message.content.flatMap((b) => (b.type === 'text' && b.text !== '' ? [b.text] : [])).join('\n');
     if (text !== '') messages.push({ role: 'user', content: text });
   }
-  const out: ChatRequest = { model, messages, max_tokens: request.max_tokens };
+  const out: ChatRequest = reasoning ? { model, messages, max_completion_tokens: request.max_tokens } : { model, messages, max_tokens: request.max_tokens };
   if (request.tools && request.tools.length > 0) {
     out.tools = request.tools.map((tool) => ({
       type: 'function',

@@ -12,7 +12,7 @@ import type { ModelRequest } from '../../core/messages.js';
 import { candidatesOf } from '../../security/classifier.js';
 import { signalsOf } from '../../security/detect.js';
 import type { SimProfile } from './profiles.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../../core/rng.js';
 
 export function classifyReply(request: ModelRequest, profile: SimProfile, rng: Rng): string {
   const verdicts = candidatesOf(request).map((text, i) => {

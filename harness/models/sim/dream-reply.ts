@@ -13,7 +13,7 @@ import type { ModelRequest } from '../../core/messages.js';
 import { textOf } from '../../core/messages.js';
 import { formatDirective, parseDirectives } from '../../core/directives.js';
 import type { SimProfile } from './profiles.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../../core/rng.js';
 
 const VAGUE = [
   'Double-check the output settings before finishing.',

@@ -4,7 +4,7 @@ import { textOf } from '../../core/messages.js';
 import { GRADER_SYSTEM_PROMPT, graderPrompt, parseGraderReply } from '../../grader/protocol.js';
 import { datesIn, judgeCriterion, parseChecklist, simGrade } from './grader-reply.js';
 import { SimModel } from './sim-model.js';
-import { rngFrom } from './rng.js';
+import { rngFrom } from '../../core/rng.js';
 
 const OUTPUT = `[Page header] PRIVILEGED & CONFIDENTIAL — ATTORNEY-CLIENT COMMUNICATION
 

@@ -39,7 +39,7 @@ import { textOf } from '../../core/messages.js';
 import { formatDirective, parseDirectives } from '../../core/directives.js';
 import { parseGraderPrompt } from '../../grader/protocol.js';
 import type { SimProfile } from './profiles.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../../core/rng.js';
 
 export interface CriterionJudgement {
   /** The criterion is a checklist the sim can verify (false: narrative, taken as met). */

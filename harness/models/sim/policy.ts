@@ -5,7 +5,7 @@
 // or from the naive default, according to the sim profile.
 
 import type { ContentBlock, Message, ToolResultBlock, ToolUseBlock } from '../../core/messages.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../../core/rng.js';
 import type { SimProfile } from './profiles.js';
 
 export interface Choice {

@@ -23,7 +23,7 @@ import type { Suite } from '../../core/suite.js';
 import { costOf } from '../pricing.js';
 import type { Choice, SimView } from './policy.js';
 import { parseSimProfile, type SimProfile } from './profiles.js';
-import { rngFrom, type Rng } from './rng.js';
+import { rngFrom, type Rng } from '../../core/rng.js';
 import { writeLessons } from './lessons.js';
 import { dreamReply } from './dream-reply.js';
 import { gradeReply } from './grader-reply.js';
@@ -120,6 +120,8 @@ function simulatedUsage(request: ModelRequest, output: ContentBlock[]): Usage {
 function blockText(block: ContentBlock): string {
   if (block.type === 'text') return block.text;
   if (block.type === 'tool_result') return block.content;
+  if (block.type === 'thinking') return block.thinking;
+  if (block.type === 'redacted_thinking') return '';
   return `${block.name} ${JSON.stringify(block.input)}`;
 }
 

@@ -12,7 +12,7 @@ import type { ModelRequest } from '../../core/messages.js';
 import { textOf } from '../../core/messages.js';
 import { formatWorkflowHint, parseDirectives, formatDirective } from '../../core/directives.js';
 import type { SimProfile } from './profiles.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../../core/rng.js';
 
 /** How a skill-writing request's system prompt starts (baselines/skills): HTTP carries no purpose. */
 export const SKILL_SYSTEM_START = 'You keep a library of skills';

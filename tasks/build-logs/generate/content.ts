@@ -3,7 +3,7 @@
 // category per toolchain. Lines that state the root cause are marked as evidence; a cascade's
 // misleading first error is marked as a decoy. Nothing here knows how the sim reads logs.
 
-import type { Rng } from '../../../harness/models/sim/rng.js';
+import type { Rng } from '../../../harness/core/rng.js';
 import type { Category } from '../params.js';
 import type { Component, Eco, StepKind } from './model.js';
 

@@ -1,0 +1,46 @@
+// What a run has spent, as the provider billed it: every trial attempt in trials.jsonl (failed ones
+// a resume re-ran included: they were billed too), the arms' after-task calls, every consolidation
+// and the preflight requests (from events.jsonl). Tokens are all four kinds (input, output, cache
+// reads, cache writes), as in the trial token budget, so the run budget and the bill agree.
+
+import { existsSync } from 'node:fs';
+
+import { totalTokens, type Usage } from '../core/messages.js';
+import type { TrialRecord } from '../core/records.js';
+import { readJsonLines, type RunDir } from '../storage/run-dir.js';
+
+export interface Spend {
+  cost: number;
+  tokens: number;
+}
+
+export function charge(spend: Spend, record: TrialRecord): void {
+  spend.cost += record.cost_usd + (record.arm_usage?.cost_usd ?? 0);
+  spend.tokens +=
+    record.input_tokens + record.output_tokens + record.cache_read_tokens + record.cache_write_tokens + (record.arm_usage ? totalTokens(record.arm_usage) : 0);
+}
+
+export function chargeUsage(spend: Spend, usage: Usage & { cost_usd: number }): void {
+  spend.cost += usage.cost_usd;
+  spend.tokens += totalTokens(usage);
+}
+
+/** Everything spent so far in the run directory (see the header). */
+export function spendSoFar(dir: RunDir): Spend {
+  const spend: Spend = { cost: 0, tokens: 0 };
+  if (existsSync(dir.trialsPath)) for (const record of readJsonLines<TrialRecord>(dir.trialsPath)) charge(spend, record);
+  if (existsSync(dir.eventsPath)) {
+    for (const event of readJsonLines<{ type?: string; usage?: Partial<Usage> & { cost_usd?: number } }>(dir.eventsPath)) {
+      if ((event.type !== 'session_consolidated' && event.type !== 'preflight') || !event.usage) continue;
+      const u = event.usage;
+      chargeUsage(spend, {
+        input_tokens: u.input_tokens ?? 0,
+        output_tokens: u.output_tokens ?? 0,
+        cache_read_tokens: u.cache_read_tokens ?? 0,
+        cache_write_tokens: u.cache_write_tokens ?? 0,
+        cost_usd: u.cost_usd ?? 0,
+      });
+    }
+  }
+  return spend;
+}

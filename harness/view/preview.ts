@@ -1,0 +1,73 @@
+// PDF previews of the Word and PowerPoint files a trial produced, made by LibreOffice (headless, a
+// throwaway profile, a timeout) when it is installed, and cached outside the run directory (the
+// viewer never writes into a run except review decisions). The cache key is the file's real path,
+// size and modification time, so a changed file gets a fresh preview.
+
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, delimiter, extname, join } from 'node:path';
+
+export const PREVIEWABLE = /\.(docx|pptx|doc|ppt|odt|odp|xlsx|ods)$/i;
+
+/** The LibreOffice binary on PATH, or undefined. */
+export function findLibreOffice(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    for (const name of ['libreoffice', 'soffice']) {
+      const path = join(dir, name);
+      if (dir && existsSync(path)) return path;
+    }
+  }
+  return undefined;
+}
+
+/** No preview for this file (its kind, or LibreOffice is absent or failed): the file itself can still be downloaded. */
+export class PreviewUnavailable extends Error {
+  override name = 'PreviewUnavailable';
+}
+
+const inFlight = new Map<string, Promise<string>>();
+
+function cacheDir(): string {
+  const dir = join(tmpdir(), 'dreambench-view-previews');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** The PDF preview of `file` (converting it once), or a rejection saying why there is none. */
+export function pdfPreview(file: string, timeoutMs = 120_000): Promise<string> {
+  if (!PREVIEWABLE.test(file)) return Promise.reject(new PreviewUnavailable(`${basename(file)}: no preview for this kind of file`));
+  const soffice = findLibreOffice();
+  if (!soffice) return Promise.reject(new PreviewUnavailable('LibreOffice is not installed, so there is no PDF preview (the file itself can be downloaded)'));
+  const stat = statSync(file);
+  const key = createHash('sha256').update(`${file}\0${stat.size}\0${stat.mtimeMs}`).digest('hex').slice(0, 24);
+  const cached = join(cacheDir(), `${key}.pdf`);
+  if (existsSync(cached)) return Promise.resolve(cached);
+  const running = inFlight.get(key);
+  if (running) return running;
+  const job = new Promise<string>((resolvePdf, reject) => {
+    const work = mkdtempSync(join(tmpdir(), 'dreambench-view-lo-'));
+    const profile = join(work, 'profile');
+    execFile(
+      soffice,
+      [`-env:UserInstallation=file://${profile}`, '--headless', '--norestore', '--nolockcheck', '--convert-to', 'pdf', '--outdir', work, file],
+      { timeout: timeoutMs },
+      (error) => {
+        const pdf = join(work, `${basename(file, extname(file))}.pdf`);
+        try {
+          if (existsSync(pdf) && readFileSync(pdf).subarray(0, 5).toString() === '%PDF-') {
+            renameSync(pdf, cached);
+            resolvePdf(cached);
+          } else {
+            reject(new PreviewUnavailable(`LibreOffice made no PDF of ${basename(file)}${error ? ` (${error.message.split('\n')[0]})` : ''}`));
+          }
+        } finally {
+          rmSync(work, { recursive: true, force: true });
+        }
+      },
+    );
+  }).finally(() => inFlight.delete(key));
+  inFlight.set(key, job);
+  return job;
+}
