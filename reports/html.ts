@@ -34,9 +34,10 @@ export const ALL_TRANSCRIPTS_UP_TO = 400;
 export const MAX_EVIDENCE_TRANSCRIPTS = 200;
 export const MAX_FAILURE_TRANSCRIPTS = 300;
 export const MAX_SUCCESS_TRANSCRIPTS = 100;
-export const TRANSCRIPT_BUDGET = 6_000_000;
+// The budgets keep report.html under 5 MB whatever the run's size, with the packed trial rows.
+export const TRANSCRIPT_BUDGET = 1_500_000;
 export const TEXT_CAP = 4_000;
-export const MEMORY_BUDGET = 6_000_000;
+export const MEMORY_BUDGET = 1_000_000;
 
 export const TRIAL_COLUMNS = [
   'id',

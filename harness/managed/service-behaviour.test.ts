@@ -16,7 +16,6 @@ import { SimModel } from '../models/sim/sim-model.js';
 import { loadSuites } from '../registry/suites.js';
 import type { ModelClient } from '../core/messages.js';
 import type { Suite } from '../core/suite.js';
-import type { Transcript } from '../agent/transcript.js';
 import type { TrialRecord } from '../core/records.js';
 import type { ExperimentInput } from '../config/schema.js';
 import type { Changeset } from '../dreaming/changeset.js';

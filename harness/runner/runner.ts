@@ -19,7 +19,7 @@
 // (the executor hands back each trial's record and transcript; only this process writes them).
 
 import { mkdirSync, existsSync, readFileSync, renameSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Transcript } from '../agent/transcript.js';
 import pLimit from 'p-limit';
 import type { ArmContext, MemoryFiles } from '../core/arm.js';
