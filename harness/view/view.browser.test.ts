@@ -4,7 +4,7 @@
 // turns (thinking collapsed, an unknown block as JSON), and an approval in the browser changes the
 // memory store once the run resumes. Skips (saying why) only when /usr/bin/chromium is absent.
 
-import { existsSync, mkdirSync, readFileSync, } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
