@@ -2,18 +2,20 @@
 // the sim experiment of the scale docs (4 arms: stateless, learnings-md, dreaming, skills; 10
 // sessions of 25 tasks; replicates = trials / 1,000) in a child process, then `report` in another,
 // and prints one JSON line per size: run wall, run peak RSS, run-directory size (all and
-// transcripts), report.html size, report wall and report peak RSS.
+// transcripts, and what the transcripts would take uncompressed), report.html size, report wall and
+// report peak RSS.
 //
 //   npm run build && npm run bench:scale -- --trials 5000,20000 [--transcripts all|failed|none] [--keep]
 //
 // The sim answers instantly, so the figures measure the harness alone, never a model.
 
 import { execFileSync } from 'node:child_process';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { experimentSchema } from '../harness/config/schema.js';
 import { executeRun } from '../harness/runner/runner.js';
 import { writeRunReport } from '../reports/run-report.js';
@@ -30,6 +32,17 @@ const { values } = parseArgs({
 });
 
 const peakMiB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+
+/** Bytes the transcripts would take as the pretty-printed JSON files runs wrote before compression. */
+function uncompressedSize(path: string): number {
+  let total = 0;
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const full = join(path, entry.name);
+    if (entry.isDirectory()) total += uncompressedSize(full);
+    else total += Buffer.byteLength(JSON.stringify(JSON.parse(gunzipSync(readFileSync(full)).toString('utf8')), null, 2) + '\n');
+  }
+  return total;
+}
 
 function duSize(path: string): number {
   let total = 0;
@@ -71,6 +84,7 @@ if (values.phase === 'run') {
     const run = child(['--phase', 'run', '--dir', dir, '--trials', String(size), '--transcripts', values.transcripts]);
     const runBytes = duSize(dir);
     const transcriptBytes = duSize(join(dir, 'transcripts'));
+    const uncompressedBytes = uncompressedSize(join(dir, 'transcripts'));
     const report = child(['--phase', 'report', '--dir', dir]);
     const html = statSync(join(dir, 'report', 'report.html')).size;
     const mb = (n: number): number => Math.round(n / 1e5) / 10;
@@ -83,6 +97,7 @@ if (values.phase === 'run') {
         run_dir_mb: mb(runBytes),
         transcripts_mb: mb(transcriptBytes),
         transcript_kb_per_trial: Math.round((transcriptBytes / run.trials!) / 100) / 10,
+        uncompressed_kb_per_trial: Math.round((uncompressedBytes / run.trials!) / 100) / 10,
         report_html_mb: mb(html),
         report_wall_s: report.wall_s,
         report_peak_rss_mib: report.peak_rss_mib,
