@@ -2,7 +2,8 @@
 // UMD build, the page's script and style, and the data, all inline.
 //
 // What is embedded, and the bounds that keep the file small for large runs:
-//  - every trial as a compact row (for the summary, the filters and the trial table);
+//  - every trial as a compact row (for the summary, the filters and the trial table); from
+//    PACK_TRIALS_FROM trials on, gzip-compressed column by column (see packedTrials);
 //  - the report model (comparisons, curves, claims, memory sizes, pitfalls, grader agreement);
 //  - memory snapshots of every arm, replicate and session, as line numbers into one shared table of
 //    distinct lines (memory grows by appending, so most lines repeat from session to session); past
@@ -17,7 +18,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Transcript } from '../harness/agent/transcript.js';
+import { tryReadTranscript } from '../harness/storage/transcripts.js';
 import type { ContentBlock } from '../harness/core/messages.js';
 import type { TrialRecord } from '../harness/core/records.js';
 import { trialId } from '../harness/core/records.js';
@@ -31,9 +34,10 @@ export const ALL_TRANSCRIPTS_UP_TO = 400;
 export const MAX_EVIDENCE_TRANSCRIPTS = 200;
 export const MAX_FAILURE_TRANSCRIPTS = 300;
 export const MAX_SUCCESS_TRANSCRIPTS = 100;
-export const TRANSCRIPT_BUDGET = 6_000_000;
+// The budgets keep report.html under 5 MB whatever the run's size, with the packed trial rows.
+export const TRANSCRIPT_BUDGET = 1_500_000;
 export const TEXT_CAP = 4_000;
-export const MEMORY_BUDGET = 6_000_000;
+export const MEMORY_BUDGET = 1_000_000;
 
 export const TRIAL_COLUMNS = [
   'id',
@@ -164,12 +168,8 @@ function embedTranscripts(data: RunData): { transcripts: Record<string, CompactT
   let size = 0;
   let budgetReached = false;
   for (const t of picked) {
-    let transcript: Transcript;
-    try {
-      transcript = JSON.parse(readFileSync(join(data.root, t.transcript), 'utf8')) as Transcript;
-    } catch {
-      continue;
-    }
+    const transcript = tryReadTranscript(data.root, t.transcript);
+    if (!transcript) continue;
     if (size + pool.chars > TRANSCRIPT_BUDGET) {
       budgetReached = true;
       break;
@@ -307,7 +307,23 @@ export function buildHtmlPayload(data: RunData, model: ReportModel, charts: Char
   };
 }
 
+/**
+ * Trial rows of a large run go into the page gzip-compressed and column by column (a column of
+ * arms or sessions compresses to almost nothing), base64 in a script element of their own; the page
+ * script inflates them with the browser's DecompressionStream before it draws anything, so the file
+ * still opens offline. Small runs keep plain rows (readable in the HTML source as they are).
+ */
+export const PACK_TRIALS_FROM = 2_000;
+
+function packedTrials(rows: readonly unknown[][], width: number): string {
+  const columns = Array.from({ length: width }, (_, i) => rows.map((r) => r[i]));
+  return gzipSync(Buffer.from(scriptSafeJson(columns), 'utf8'), { level: 9 }).toString('base64');
+}
+
 export function renderHtml(payload: HtmlPayload): string {
+  const pack = payload.trials.rows.length >= PACK_TRIALS_FROM;
+  const data = pack ? { ...payload, trials: { columns: payload.trials.columns, rows: [], packed: 'gzip-base64-columns' } } : payload;
+  const packedElement = pack ? `\n<script type="application/octet-stream" id="report-trials">${packedTrials(payload.trials.rows, payload.trials.columns.length)}</script>` : '';
   const css = readFileSync(sourcePath('reports/assets/report.css'), 'utf8');
   const js = readFileSync(sourcePath('reports/assets/report.js'), 'utf8');
   const title = `dreambench report: ${payload.model.run.name}`;
@@ -325,7 +341,7 @@ ${css}
 <body>
 <noscript><p>This report needs JavaScript to draw its tables and charts. The same figures are in report.md, report.json and charts/*.png beside this file.</p></noscript>
 <div id="app"></div>
-<script type="application/json" id="report-data">${scriptSafeJson(payload)}</script>
+<script type="application/json" id="report-data">${scriptSafeJson(data)}</script>${packedElement}
 <script>
 ${chartJs()}
 </script>

@@ -12,6 +12,7 @@ import type { Changeset } from '../harness/dreaming/changeset.js';
 import { experimentSchema } from '../harness/config/schema.js';
 import type { Manifest } from '../harness/storage/manifest.js';
 import { RunDir, appendJsonLine, writeJsonAtomic } from '../harness/storage/run-dir.js';
+import { writeTranscriptSync } from '../harness/storage/transcripts.js';
 import { rngFrom } from '../harness/core/rng.js';
 
 export interface SyntheticArm {
@@ -127,7 +128,7 @@ export function writeSyntheticRun(options: SyntheticRunOptions): { root: string;
             record.grader = { success: verdict, score: verdict ? 0.9 : 0.3, criteria: [] };
           }
           sessionTrials.push(record);
-          if (options.transcripts !== false) writeJsonAtomic(join(options.root, transcriptRel), transcriptFor(record, memory, options.transcriptMessages ?? 8));
+          if (options.transcripts !== false) writeTranscriptSync(join(options.root, transcriptRel), transcriptFor(record, memory, options.transcriptMessages ?? 8));
         });
         for (const t of sessionTrials) lines.push(JSON.stringify(t));
         all.push(...sessionTrials);

@@ -13,7 +13,7 @@
 // The sim answers at once (latency 0); its reply computation counts as model time, not harness time.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,7 @@ import { digestTranscript } from '../harness/dreaming/replay.js';
 import { loadTranscripts, writeMemoryDir } from '../harness/dreaming/standalone.js';
 import dreaming from '../baselines/dreaming/index.js';
 import type { Transcript } from '../harness/agent/transcript.js';
+import { readTranscript } from '../harness/storage/transcripts.js';
 
 const { values } = parseArgs({
   options: {
@@ -144,7 +145,7 @@ async function armPath(): Promise<Measure | undefined> {
   const artifacts = new RunDir(scratch).artifacts('dreams', 'dreaming', 1);
   const arm = dreaming.create({ every: SESSIONS });
   const model = timed(new SimModel('default', new Map()));
-  const transcript = (record: TrialRecord): Transcript => JSON.parse(readFileSync(join(runDir!, record.transcript), 'utf8')) as Transcript;
+  const transcript = (record: TrialRecord): Transcript => readTranscript(runDir!, record.transcript);
   let memory = {};
   let total = 0;
   for (let session = 1; session <= SESSIONS; session++) {

@@ -2,10 +2,8 @@
 // Messages server that answers like the sim: the lead's delegate calls, the specialists (one on its
 // own model), the skill-writing calls, and the accounting per agent.
 
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Transcript } from '../../harness/agent/transcript.js';
 import { executeRun } from '../../harness/runner/runner.js';
 import { smallExperiment, tempDir } from '../../harness/testing/run-helpers.js';
 import { MockMessagesServer } from '../../harness/testing/mock-messages-server.js';
@@ -15,6 +13,7 @@ import { createAnthropicModel } from '../../harness/models/anthropic/anthropic-m
 import { loadSuites } from '../../harness/registry/suites.js';
 import { RunDir } from '../../harness/storage/run-dir.js';
 import { readLibrary } from '../skills/library.js';
+import { readTranscript } from '../../harness/storage/transcripts.js';
 
 const KEY = 'sk-ant-test-compose-do-not-leak';
 let server: MockMessagesServer;
@@ -52,7 +51,7 @@ describe('skills + multi-agent over the Messages API', () => {
       expect(trial.error_class).not.toBe('infra');
       expect(trial.agents?.find((a) => a.role === 'renderer')?.model).toBe('anthropic:claude-haiku-4-5');
       expect(trial.agents?.find((a) => a.role === 'lead')?.model).toBe('anthropic:claude-sonnet-4-6');
-      const transcript = JSON.parse(readFileSync(join(runDir, trial.transcript), 'utf8')) as Transcript;
+      const transcript = readTranscript(runDir, trial.transcript);
       expect(transcript.subagents?.length).toBeGreaterThanOrEqual(2);
     }
     const models = server.messageRequests.map((r) => (r.body as { model: string }).model);

@@ -13,6 +13,7 @@ import { readExperimentFile, validateExperiment } from '../../harness/config/loa
 import { resolveArms } from '../../harness/config/schema.js';
 import { sourcePath } from '../../harness/core/paths.js';
 import compose, { decodeNotes, encodeNotes } from './index.js';
+import { readTranscript } from '../../harness/storage/transcripts.js';
 
 // ---- parts that record what they were given -------------------------------------------------------
 
@@ -172,7 +173,7 @@ describe('compose through the registry, end to end with sim', () => {
     expect(Object.keys(snapshot).some((p) => p.startsWith('reflexion/reflections/'))).toBe(true);
     // Context: learnings.md first, then the loop's stored reflections when a task recurs.
     const late = combo.filter((t) => t.session === 3);
-    const transcript = JSON.parse(readFileSync(join(runDir, late[0]!.transcript), 'utf8')) as Transcript;
+    const transcript = readTranscript(runDir, late[0]!.transcript);
     expect(transcript.system.find((b) => b.cache)?.text).toMatch(/# Learnings/);
   });
 
@@ -192,7 +193,7 @@ describe('compose through the registry, end to end with sim', () => {
     expect(trials.every((t) => typeof t.memory_stats?.library_size === 'number')).toBe(true);
     const grown = trials.filter((t) => t.session === 3 && (t.memory_stats?.library_size ?? 0) > 0);
     expect(grown.length).toBeGreaterThan(0);
-    const transcript = JSON.parse(readFileSync(join(runDir, grown[0]!.transcript), 'utf8')) as Transcript;
+    const transcript = readTranscript(runDir, grown[0]!.transcript);
     const renderer = transcript.subagents!.find((s) => s.role === 'renderer')!;
     expect(renderer.system.find((b) => b.cache)?.text).toMatch(/## Skill: /);
   });
@@ -244,7 +245,7 @@ describe('compose through the registry, end to end with sim', () => {
     const revised = trials.filter((t) => t.attempts!.some((a) => a.revision > 0));
     expect(revised.length).toBeGreaterThan(0);
     for (const record of revised) {
-      const transcript = JSON.parse(readFileSync(join(runDir, record.transcript), 'utf8')) as Transcript;
+      const transcript = readTranscript(runDir, record.transcript);
       // The team ran again after the feedback: more specialist runs than roles, the later ones told what to fix.
       expect(transcript.subagents!.length).toBeGreaterThan(roles.length);
       expect(JSON.stringify(transcript.subagents!.at(-1)!.messages[0])).toMatch(/address this feedback/);

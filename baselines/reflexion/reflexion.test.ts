@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Transcript } from '../../harness/agent/transcript.js';
 import type { ContentBlock, Message } from '../../harness/core/messages.js';
 import { parseDirectives } from '../../harness/core/directives.js';
 import type { TrialRecord } from '../../harness/core/records.js';
@@ -13,6 +12,7 @@ import { smallExperiment, tempDir } from '../../harness/testing/run-helpers.js';
 import { successAfterTry, tryCurves } from '../../reports/attempts.js';
 import retryOnly from '../retry-only/index.js';
 import reflexion, { reflectionsFile, storedReflections } from './index.js';
+import { readTranscript } from '../../harness/storage/transcripts.js';
 
 const key = (t: TrialRecord) => `${t.replicate}/${t.session}/${t.slot}`;
 const rate = (ts: TrialRecord[]) => ts.filter((t) => t.success).length / ts.length;
@@ -30,7 +30,7 @@ describe('reflexion and retry-only on legal-drafting (sim)', () => {
   let runDir: string;
   let trials: TrialRecord[];
   const arm = (name: string) => trials.filter((t) => t.arm === name);
-  const transcriptOf = (t: TrialRecord) => JSON.parse(readFileSync(join(runDir, t.transcript), 'utf8')) as Transcript;
+  const transcriptOf = (t: TrialRecord) => readTranscript(runDir, t.transcript);
 
   beforeAll(async () => {
     runDir = join(tempDir(), 'run');
@@ -189,13 +189,13 @@ describe('reflexion with persist', () => {
     const failed = trials.filter((t) => !t.success);
     expect(failed.length).toBeGreaterThan(0);
     for (const t of failed) {
-      const reflections = (JSON.parse(readFileSync(join(runDir, t.transcript), 'utf8')) as Transcript).arm_calls!.filter((c) => c.purpose === 'reflect');
+      const reflections = readTranscript(runDir, t.transcript).arm_calls!.filter((c) => c.purpose === 'reflect');
       expect(reflections).toHaveLength(1); // k = 0: no retry, one reflection kept for later sessions
     }
     // A task that failed in an earlier session and recurs (45 tasks, 60 slots).
     const recurring = trials.find((t) => trials.some((e) => e.task === t.task && e.session < t.session && !e.success));
     expect(recurring).toBeDefined();
-    const transcript = JSON.parse(readFileSync(join(runDir, recurring!.transcript), 'utf8')) as Transcript;
+    const transcript = readTranscript(runDir, recurring!.transcript);
     expect(transcript.system.filter((b) => b.cache).map((b) => b.text).join('')).toContain('Reflections from earlier sessions on this task');
   });
 });

@@ -31,6 +31,7 @@ export interface ExperimentOverrides {
   replicates?: number;
   seed?: number;
   concurrency?: number;
+  transcripts?: 'all' | 'failed' | 'none';
 }
 
 export interface KnownNames {
@@ -122,6 +123,7 @@ const FLAG_FOR: Record<string, string> = {
   replicates: '--replicates',
   seed: '--seed',
   concurrency: '--concurrency',
+  transcripts: '--transcripts',
 };
 
 function fieldPath(path: readonly PropertyKey[]): string {

@@ -189,6 +189,12 @@ export const experimentSchema = z
     tasks_per_session: positiveInt.max(10000),
     replicates: positiveInt.max(1000).default(1),
     concurrency: positiveInt.max(256).default(4).describe('trials in flight at once'),
+    // Optional with no default, so an experiment that never sets it keeps its parsed form; never part of
+    // the config hash (which transcripts are kept changes no trial's result).
+    transcripts: z
+      .enum(['all', 'failed', 'none'])
+      .optional()
+      .describe('which trial transcripts the run keeps on disk (gzip): all (default), failed (those of failed trials only) or none'),
     budgets: budgetsSchema.default(() => budgetsSchema.parse({})),
     schedule: scheduleSchema.default(() => scheduleSchema.parse({})),
     suite_options: z

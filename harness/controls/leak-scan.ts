@@ -29,9 +29,10 @@
 // Results: the manifest's `leak_scan` (and `invalid` on a leak), the journal's `leak_scan` event, the
 // report (a loud line at the top of summary.md; reports/controls.ts) and `dreambench leak-scan`.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Transcript } from '../agent/transcript.js';
+import { tryReadTranscript } from '../storage/transcripts.js';
 import type { ContentBlock, Message } from '../core/messages.js';
 import type { TrialRecord } from '../core/records.js';
 import type { LeakMarkerSpec, Suite, Task } from '../core/suite.js';
@@ -368,14 +369,9 @@ export function scanRun(runDir: string, suites: Iterable<Suite>, trials?: readon
       list = [];
       for (const t of records) {
         if (t.arm !== arm || t.replicate !== replicate || !t.transcript) continue;
-        const path = join(runDir, t.transcript);
-        if (!existsSync(path)) continue;
-        try {
-          const transcript = JSON.parse(readFileSync(path, 'utf8')) as Transcript;
-          list.push({ session: t.session, id: `${t.arm}/r${t.replicate}/s${t.session}/${t.slot}-${t.task}`, text: agentVisibleText(transcript), authored: agentAuthoredText(transcript) });
-        } catch {
-          // an unreadable transcript shows nothing
-        }
+        // A missing or unreadable transcript shows nothing.
+        const transcript = tryReadTranscript(runDir, t.transcript);
+        if (transcript) list.push({ session: t.session, id: `${t.arm}/r${t.replicate}/s${t.session}/${t.slot}-${t.task}`, text: agentVisibleText(transcript), authored: agentAuthoredText(transcript) });
       }
       list.sort((a, b) => a.session - b.session);
       chainText.set(key, list);

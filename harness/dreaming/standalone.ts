@@ -25,6 +25,7 @@ import { readLogs, describeFound } from '../ingest/read.js';
 import { type IngestedTranscript, type LogFormat, LogFormatError, type OutcomeSource } from '../ingest/types.js';
 import { type PrivacyCounts, scrubText, totalRemoved } from '../security/privacy.js';
 import { readTree, writeFileAtomic, writeJsonAtomic } from '../storage/run-dir.js';
+import { isTranscriptFileName, transcriptJsonText } from '../storage/transcripts.js';
 import { pad3, summarizeChangeset, type Changeset } from './changeset.js';
 import type { DreamConfig } from './options.js';
 import { dream, settleDream } from './pipeline.js';

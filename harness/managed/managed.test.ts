@@ -31,6 +31,7 @@ import { sourcePath } from '../core/paths.js';
 import { readExperimentFile, validateExperiment } from '../config/load.js';
 import { resolveArms } from '../config/schema.js';
 import { armNames, createArm, loadArmFactory } from '../registry/arms.js';
+import { readTranscript } from '../storage/transcripts.js';
 
 const KEY = 'sk-ant-test-managed-0123456789-do-not-leak';
 const MODEL = 'anthropic:claude-sonnet-4-6';
@@ -78,7 +79,7 @@ function run(runDir: string, overrides: Partial<ExperimentInput>, resume = false
 }
 
 function transcriptOf(runDir: string, record: TrialRecord): Transcript {
-  return JSON.parse(readFileSync(join(runDir, record.transcript), 'utf8')) as Transcript;
+  return readTranscript(runDir, record.transcript);
 }
 
 function detailsOf(runDir: string, record: TrialRecord): ManagedDetails {

@@ -16,7 +16,6 @@ import { SimModel } from '../models/sim/sim-model.js';
 import { loadSuites } from '../registry/suites.js';
 import type { ModelClient } from '../core/messages.js';
 import type { Suite } from '../core/suite.js';
-import type { Transcript } from '../agent/transcript.js';
 import type { TrialRecord } from '../core/records.js';
 import type { ExperimentInput } from '../config/schema.js';
 import type { Changeset } from '../dreaming/changeset.js';
@@ -27,6 +26,7 @@ import { materialize } from './stores.js';
 import { runDreams } from './dreams.js';
 import { usageOfApi } from './usage.js';
 import { serviceFacts } from './service-facts.js';
+import { readTranscript } from '../storage/transcripts.js';
 
 const KEY = 'sk-ant-test-managed-behaviour-0123456789';
 const MODEL = 'anthropic:claude-sonnet-4-6';
@@ -66,7 +66,7 @@ function run(runDir: string, overrides: Partial<ExperimentInput>) {
 }
 
 function detailsOf(runDir: string, record: TrialRecord): ManagedDetails {
-  return (JSON.parse(readFileSync(join(runDir, record.transcript), 'utf8')) as Transcript).runtime as unknown as ManagedDetails;
+  return readTranscript(runDir, record.transcript).runtime as unknown as ManagedDetails;
 }
 
 /** One attempt of the first legal-drafting task on the runtime, in a fresh workspace. */

@@ -12,6 +12,7 @@ import { SimModel } from '../models/sim/sim-model.js';
 import { createAnthropicModel } from '../models/anthropic/anthropic-model.js';
 import { loadSuites } from '../registry/suites.js';
 import { costOf } from '../models/pricing.js';
+import { readTranscript } from '../storage/transcripts.js';
 
 const KEY = 'sk-ant-test-0123456789-do-not-leak';
 let server: MockMessagesServer;
@@ -65,7 +66,7 @@ describe('a run with the anthropic model against a mock Messages server', () => 
     expect(cached.length).toBeGreaterThan(0);
 
     const everything = ['trials.jsonl', 'events.jsonl', 'manifest.json'].map((f) => readFileSync(join(runDir, f), 'utf8')).join('\n');
-    const transcripts = outcome.trials.map((t) => readFileSync(join(runDir, t.transcript), 'utf8')).join('\n');
+    const transcripts = outcome.trials.map((t) => JSON.stringify(readTranscript(runDir, t.transcript))).join('\n');
     expect(everything + transcripts).not.toContain(KEY);
   });
 });

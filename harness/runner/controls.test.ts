@@ -9,7 +9,6 @@ import { executeRun } from './runner.js';
 import { comparable, smallExperiment, tempDir } from '../testing/run-helpers.js';
 import { RunDir, readJsonLines, readTree } from '../storage/run-dir.js';
 import type { Manifest } from '../storage/manifest.js';
-import type { Transcript } from '../agent/transcript.js';
 import type { TrialRecord } from '../core/records.js';
 import { sliceOf } from '../core/slices.js';
 import { scanRun } from '../controls/leak-scan.js';
@@ -18,6 +17,7 @@ import { packageRoot } from '../core/paths.js';
 import { problemOf } from '../../tasks/_coding/problem.js';
 import { controlsModel, renderControlsMarkdown } from '../../reports/controls.js';
 import { writeRunReport } from '../../reports/run-report.js';
+import { readTranscript } from '../storage/transcripts.js';
 
 const snapshots = (runDir: string, arm: string, replicate: number): Record<string, Record<string, string>> => {
   const base = join(runDir, 'memory', arm, `r${replicate}`);
@@ -42,7 +42,7 @@ describe('eval slice (test-then-update)', () => {
     // Memory was written (the comparison is not vacuous) and eval trials read it.
     expect(readFileSync(join(new RunDir(withEval.runDir).memoryDir('learnings-md', 1, 3), 'learnings.md'), 'utf8')).toMatch(/render_docx\./);
     const late = evalTrials.find((t) => t.arm === 'learnings-md' && t.session === 4)!;
-    const transcript = JSON.parse(readFileSync(join(withEval.runDir, late.transcript), 'utf8')) as Transcript;
+    const transcript = readTranscript(withEval.runDir, late.transcript);
     expect(transcript.system.map((b) => b.text).join('\n')).toMatch(/# Memory from earlier sessions/);
     // No afterTrial for read-only trials: no lesson notes, no arm spending.
     for (const t of evalTrials) {
@@ -91,7 +91,7 @@ describe('holdout arm', () => {
     const holdout = trials.filter((t) => t.arm === 'holdout');
     expect(holdout).toHaveLength(32);
     for (const t of holdout) {
-      const transcript = JSON.parse(readFileSync(join(runDir, t.transcript), 'utf8')) as Transcript;
+      const transcript = readTranscript(runDir, t.transcript);
       expect(transcript.system).toHaveLength(1);
       expect(JSON.stringify(transcript.system)).not.toMatch(/Memory from earlier sessions/);
       const s = stateless.get(key(t))!;

@@ -5,7 +5,7 @@ import { executeRun } from './runner.js';
 import { comparable, smallExperiment, tempDir } from '../testing/run-helpers.js';
 import { RunDir } from '../storage/run-dir.js';
 import type { Manifest } from '../storage/manifest.js';
-import type { Transcript } from '../agent/transcript.js';
+import { readTranscript } from '../storage/transcripts.js';
 
 const REQUIRED_FIELDS = [
   'arm', 'replicate', 'session', 'task', 'family', 'success', 'score', 'turns', 'tool_calls', 'input_tokens', 'output_tokens',
@@ -29,7 +29,7 @@ describe('runner, end to end with sim', () => {
     for (const record of outcome.trials) {
       for (const field of REQUIRED_FIELDS) expect(record).toHaveProperty(field);
       expect(['none', 'agent', 'budget']).toContain(record.error_class);
-      const transcript = JSON.parse(readFileSync(join(runDir, record.transcript), 'utf8')) as Transcript;
+      const transcript = readTranscript(runDir, record.transcript);
       expect(transcript.format).toBe('dreambench.transcript/v1');
       expect(transcript.turns).toHaveLength(record.turns);
       // The transcript keeps every request: each turn's request is a prefix of the messages.

@@ -7,7 +7,7 @@
 // reasons), so its trials are identical to those of an uninterrupted run with the same seed. Trials
 // that failed with a permanent provider error (a bad key, a mistyped model) are not re-run, so a
 // resume does not re-bill work that cannot succeed, unless `retryPermanent` says the cause is fixed.
-// A re-run trial keeps the failed attempt's transcript, renamed <task>.failed-N.json (journalled).
+// A re-run trial keeps the failed attempt's transcript, renamed <task>.failed-N.json.gz (journalled).
 //
 // Before anything is written, the run's models are checked (model-checks.ts): options they would
 // reject, a max_tokens too small for thinking, missing prices, retired models; then, for real
@@ -41,8 +41,9 @@ import { RunSetupError } from './setup-error.js';
 import { recordLeakScan } from '../controls/leak-scan.js';
 import { scheduleWarnings } from '../schedule/schedule-warnings.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
-import { RunDir, readJsonLines, repairJsonLines, writeJsonAtomic, writeJsonAtomicAsync } from '../storage/run-dir.js';
+import { RunDir, readJsonLines, repairJsonLines, writeJsonAtomic } from '../storage/run-dir.js';
 import { ArmSetupError, RunInterrupted, localExecutor, prepareRun, type LoadedArm, type RunSetup, type TrialExecutor } from './executor.js';
+import { keepsTranscript, readTranscript, removeTranscript, writeTranscript } from '../storage/transcripts.js';
 import { drainTrialCleanups } from './trial.js';
 import { checkRunModels, preflightModels, runModelSpecs } from './model-checks.js';
 import { charge, chargeUsage, spendSoFar } from './spend.js';
@@ -235,7 +236,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     if (record.error_class === 'infra' || (record.error_class === 'permanent' && options.retryPermanent)) continue;
     done.set(trialId(record), record);
   }
-  // Earlier attempts per trial (failed ones): a re-run keeps their transcripts (renamed <task>.failed-N.json).
+  // Earlier attempts per trial (failed ones): a re-run keeps their transcripts (renamed <task>.failed-N.json.gz).
   const attemptsSoFar = new Map<string, number>();
   for (const record of readAllTrialLines(dir)) attemptsSoFar.set(trialId(record), (attemptsSoFar.get(trialId(record)) ?? 0) + 1);
   const artifactsPolicy = manifest.artifacts;
@@ -306,7 +307,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
             // A re-run (after an infra or permanent failure) keeps the failed attempt's transcript, moved aside.
             const earlier = attemptsSoFar.get(trialId(key)) ?? 0;
             if (earlier > 0 && existsSync(transcriptPath)) {
-              const kept = transcriptPath.replace(/\.json$/, `.failed-${earlier}.json`);
+              const kept = transcriptPath.replace(/\.json(\.gz)?$/, (extension) => `.failed-${earlier}${extension}`);
               renameSync(transcriptPath, kept);
               dir.event('transcript_kept', { trial: trialId(key), failed_attempt: earlier, transcript: dir.relative(kept) });
             }
@@ -331,8 +332,12 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
                   }
                 : {}),
             });
-            // Transcript first, then the record: a record never points at a missing transcript.
-            await writeJsonAtomicAsync(transcriptPath, transcript);
+            // Transcript first, then the record: a record never points at a missing transcript. A
+            // transcript the run does not keep (--transcripts failed|none) is still written when the
+            // arm consolidates from it, and removed once the session's snapshot is safe.
+            const kept = keepsTranscript(experiment.transcripts, record);
+            if (kept || arm.afterSession) await writeTranscript(transcriptPath, transcript);
+            if (!kept) record.transcript = '';
             dir.appendTrial(record);
             dir.event('trial_finished', { trial: trialId(key), success: record.success, error_class: record.error_class });
             countArtifacts(record);
@@ -364,7 +369,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
           options: spec.options,
           artifacts,
         };
-        const transcript = (record: TrialRecord): Transcript => JSON.parse(readFileSync(join(options.runDir, record.transcript), 'utf8')) as Transcript;
+        const transcript = (record: TrialRecord): Transcript => readTranscript(options.runDir, record.transcript || dir.relative(dir.transcriptPath(record)));
         // Test-then-update: only train trials feed consolidation; eval and retest trials read memory, never write it.
         let consolidated;
         try {
@@ -386,6 +391,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         memory = redactMemory(consolidated.memory);
         if (consolidated.usage) chargeUsage(spend, consolidated.usage);
         dir.writeSnapshot(spec.name, replicate, session, memory);
+        for (const r of finished) if (!r.transcript) removeTranscript(options.runDir, dir.relative(dir.transcriptPath(r)));
         dir.event('session_consolidated', {
           arm: spec.name,
           replicate,
@@ -395,6 +401,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         });
       } else {
         dir.writeSnapshot(spec.name, replicate, session, memory);
+        for (const r of finished) if (!r.transcript) removeTranscript(options.runDir, dir.relative(dir.transcriptPath(r)));
         dir.event('session_consolidated', { arm: spec.name, replicate, session });
       }
       progress.sessionDone?.(spec.name, replicate, session);

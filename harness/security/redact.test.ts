@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { environmentSecrets, hasSecret, redactDeep, redactMemory, redactText } from './redact.js';
 import { RunDir, appendJsonLine, writeJsonAtomic } from '../storage/run-dir.js';
@@ -8,6 +9,7 @@ import { ResponseCache, CACHE_FORMAT } from '../models/cache.js';
 import { executeRun } from '../runner/runner.js';
 import { smallExperiment, tempDir } from '../testing/run-helpers.js';
 import { writeRunReport } from '../../reports/run-report.js';
+import { readTranscript } from '../storage/transcripts.js';
 
 const base62 = (n: number): string => {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -21,7 +23,8 @@ function everyFile(dir: string): Array<[string, string]> {
     for (const name of readdirSync(d)) {
       const path = join(d, name);
       if (statSync(path).isDirectory()) walk(path);
-      else out.push([path, readFileSync(path).toString('latin1')]);
+      // Transcripts are gzip: read what they hold, not their compressed bytes.
+      else out.push([path, path.endsWith('.gz') ? gunzipSync(readFileSync(path)).toString('latin1') : readFileSync(path).toString('latin1')]);
     }
   };
   walk(dir);
@@ -139,7 +142,7 @@ describe('redaction', () => {
     expect(outcome.status).toBe('completed');
     await writeRunReport(runDir, { charts: false });
     // The agent did read them (the transcripts show the redacted line where the matter file had them).
-    const transcript = readFileSync(join(runDir, outcome.trials[0]!.transcript), 'utf8');
+    const transcript = JSON.stringify(readTranscript(runDir, outcome.trials[0]!.transcript));
     expect(transcript).toContain('DMS access token: [REDACTED:anthropic-key]');
     expect(transcript).toContain('DMS access token: [REDACTED:env:OPENAI_API_KEY]');
     const files = [...everyFile(runDir), ...everyFile(cacheDir)];

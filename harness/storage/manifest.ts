@@ -66,8 +66,9 @@ export function hashedFields(experiment: Experiment): Record<string, unknown> {
   // Neither how many trials run at once nor where the run stops changes any trial's result.
   // Nor do the CI thresholds (the `ci:` block), which only `dreambench compare` reads, nor the
   // client-side rate limits, which only pace requests.
-  // Nor where the experiment file lives (base_dir): the suites' hashes cover what its paths point at.
-  const { concurrency: _c, budgets, ci: _ci, rate_limits: _rl, base_dir: _bd, ...rest } = experiment;
+  // Nor where the experiment file lives (base_dir): the suites' hashes cover what its paths point at;
+  // nor which transcripts are kept on disk.
+  const { concurrency: _c, budgets, ci: _ci, rate_limits: _rl, base_dir: _bd, transcripts: _t, ...rest } = experiment;
   const { max_cost_per_run: _mc, max_tokens_per_run: _mt, ...trialBudgets } = budgets;
   return { ...rest, budgets: trialBudgets };
 }

@@ -4,9 +4,10 @@
 // Every text written here passes through the secrets redaction (harness/security/redact.ts): API keys
 // and the values of secret environment variables never reach a run's files.
 
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import type { ArtifactStore, MemoryFiles } from '../core/arm.js';
 import type { TrialKey, TrialRecord } from '../core/records.js';
 import { trialId } from '../core/records.js';
@@ -73,21 +74,64 @@ export function appendJsonLine(path: string, value: unknown): void {
   appendFileSync(path, redactedJson(value) + '\n');
 }
 
+/**
+ * Visit each line of a text file, reading it in 1 MiB chunks: memory holds one chunk and one line,
+ * never the whole file and an array of its lines (trials.jsonl of a large run is hundreds of MB).
+ */
+export function forEachLine(path: string, visit: (line: string, index: number, last: boolean) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    const decoder = new StringDecoder('utf8');
+    let carry = '';
+    let index = 0;
+    for (;;) {
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      const text = carry + decoder.write(chunk.subarray(0, n));
+      let start = 0;
+      for (let end = text.indexOf('\n', start); end >= 0; end = text.indexOf('\n', start)) {
+        visit(text.slice(start, end), index++, false);
+        start = end + 1;
+      }
+      carry = text.slice(start);
+    }
+    carry += decoder.end();
+    // The text after the last newline: a torn final line, or '' when the file ends with a newline.
+    visit(carry, index, true);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Visit each record of a JSON-lines file in order, dropping a torn final line (the mark of a killed writer). */
+export function forEachJsonLine<T>(path: string, visit: (value: T) => void): void {
+  if (!existsSync(path)) return;
+  let pending: { line: string; index: number } | undefined;
+  const parse = (line: string, index: number, last: boolean): void => {
+    try {
+      visit(JSON.parse(line) as T);
+    } catch (error) {
+      if (!last) throw new Error(`${path}: line ${index + 1} is not valid JSON (${(error as Error).message})`);
+    }
+  };
+  // A line is parsed once the next one is seen, so the final non-empty line is known as such.
+  forEachLine(path, (line, index, last) => {
+    if (last && !line.trim()) {
+      if (pending) parse(pending.line, pending.index, true);
+      pending = undefined;
+      return;
+    }
+    if (pending) parse(pending.line, pending.index, false);
+    pending = line.trim() ? { line, index } : undefined;
+    if (last && pending) parse(pending.line, pending.index, true);
+  });
+}
+
 /** Parse a JSON-lines file, dropping a torn final line (the mark of a killed writer). */
 export function readJsonLines<T>(path: string): T[] {
-  if (!existsSync(path)) return [];
-  const text = readFileSync(path, 'utf8');
-  const lines = text.split('\n');
   const out: T[] = [];
-  lines.forEach((line, i) => {
-    if (!line.trim()) return;
-    try {
-      out.push(JSON.parse(line) as T);
-    } catch (error) {
-      const isLast = i === lines.length - 1 || (i === lines.length - 2 && lines[lines.length - 1] === '');
-      if (!isLast) throw new Error(`${path}: line ${i + 1} is not valid JSON (${(error as Error).message})`);
-    }
-  });
+  forEachJsonLine<T>(path, (value) => out.push(value));
   return out;
 }
 
@@ -122,8 +166,9 @@ export class RunDir {
     return existsSync(this.manifestPath);
   }
 
+  /** Where a trial's gzip transcript goes (harness/storage/transcripts.ts writes and reads it). */
   transcriptPath(key: TrialKey): string {
-    return join(this.root, 'transcripts', key.arm, `r${key.replicate}`, `s${pad3(key.session)}`, `${pad3(key.slot)}-${key.task}.json`);
+    return join(this.root, 'transcripts', key.arm, `r${key.replicate}`, `s${pad3(key.session)}`, `${pad3(key.slot)}-${key.task}.json.gz`);
   }
 
   /** Where a trial's produced files are kept, relative to the run dir (harness/runner/artifacts.ts). */
@@ -165,11 +210,11 @@ export class RunDir {
   /** Every trial, deduplicated by trial id with the latest record winning (a re-run infra trial replaces its failure). */
   trials(): TrialRecord[] {
     const byId = new Map<string, TrialRecord>();
-    for (const record of readJsonLines<TrialRecord>(this.trialsPath)) {
+    forEachJsonLine<TrialRecord>(this.trialsPath, (record) => {
       const id = trialId(record);
       byId.delete(id);
       byId.set(id, record);
-    }
+    });
     return [...byId.values()];
   }
 

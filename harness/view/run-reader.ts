@@ -12,6 +12,7 @@ import { memoryArms, snapshotSessions } from '../dreaming/memory-view.js';
 import type { Manifest } from '../storage/manifest.js';
 import { readTree, RunDir } from '../storage/run-dir.js';
 import { findInside, PathRefused, resolveInside } from './safe-path.js';
+import { transcriptJsonText } from '../storage/transcripts.js';
 
 const pad3 = (n: number): string => String(n).padStart(3, '0');
 
@@ -75,9 +76,10 @@ export function readEventsFrom(root: string, offset: number): { events: Array<Re
   return { events, offset: offset + Buffer.byteLength(text.slice(0, end + 1)) };
 }
 
-/** A transcript named by a trial record's `transcript` field (relative to the run), parsed. */
+/** A transcript named by a trial record's `transcript` field (relative to the run), parsed: gzip or, from older runs, plain JSON. */
 export function readTranscript(root: string, relPath: string): unknown {
-  return JSON.parse(readFileSync(resolveInside(root, relPath), 'utf8')) as unknown;
+  const path = resolveInside(root, relPath);
+  return JSON.parse(transcriptJsonText(readFileSync(path), path)) as unknown;
 }
 
 export interface MemoryIndex {

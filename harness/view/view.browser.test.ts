@@ -4,7 +4,7 @@
 // turns (thinking collapsed, an unknown block as JSON), and an approval in the browser changes the
 // memory store once the run resumes. Skips (saying why) only when /usr/bin/chromium is absent.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,8 @@ import { tempDir } from '../testing/run-helpers.js';
 import { compiledViewClient, writeViewFixture, type ViewFixture } from '../testing/view-fixtures.js';
 import { exportStatic } from './export.js';
 import { startViewServer, type ViewServer } from './server.js';
+import type { Transcript } from '../agent/transcript.js';
+import { readTranscript, writeTranscript } from '../storage/transcripts.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -47,14 +49,14 @@ describe.skipIf(!hasChromium)(hasChromium ? 'dreambench view in chromium' : `dre
     const trial = new RunDir(fx.other).trials().find((t) => t.arm === 'stateless')!;
     thinkingTrial = `${trial.arm}/r${trial.replicate}/s${String(trial.session).padStart(3, '0')}/${String(trial.slot).padStart(3, '0')}-${trial.task}`;
     const path = join(fx.other, trial.transcript);
-    const transcript = JSON.parse(readFileSync(path, 'utf8')) as { messages: Array<{ role: string; content: unknown }> };
+    const transcript = readTranscript(fx.other, trial.transcript) as { messages: Array<{ role: string; content: unknown }> };
     const reply = transcript.messages.find((m) => m.role === 'assistant' && Array.isArray(m.content))!;
     (reply.content as unknown[]).unshift(
       { type: 'thinking', thinking: 'The matter file first, then the guidelines.', signature: 'sig' },
       { type: 'redacted_thinking', data: 'ZW5jcnlwdGVk' },
       { type: 'server_tool_use', id: 'srv_1', name: 'web_search', input: { query: 'firm template' } },
     );
-    writeFileSync(path, JSON.stringify(transcript, null, 2));
+    await writeTranscript(path, transcript as Transcript);
 
     server = await startViewServer({ paths: [join(fx.base, 'runs')], port: 0, assetsDir: compiledViewClient(), pollMs: 100 });
     const { chromium } = await import('playwright-core');

@@ -1,10 +1,9 @@
 // report.html's page script: plain browser JavaScript, no network, no dependencies but the inlined
 // chart.js (window.Chart). It reads the JSON embedded in #report-data and draws the summary, the
 // charts, the claim verdicts, the memory evolution viewer, the trial table and the transcript viewer.
-(function () {
+function dreambenchReportMain(D) {
   'use strict';
 
-  var D = JSON.parse(document.getElementById('report-data').textContent);
   var M = D.model;
   var Z95 = 1.959963984540054;
 
@@ -603,4 +602,31 @@
   }
   window.dreambenchReport = { showTab: showTab, openTranscript: openTranscript, state: state };
   refresh();
+}
+
+// The trial rows of a large run come gzip-compressed, column by column, in #report-trials (see
+// reports/html.ts packedTrials): inflate them offline with DecompressionStream, then draw.
+(function () {
+  'use strict';
+  var D = JSON.parse(document.getElementById('report-data').textContent);
+  var packed = document.getElementById('report-trials');
+  if (!packed) { dreambenchReportMain(D); return; }
+  var binary = atob(packed.textContent.trim());
+  var bytes = new Uint8Array(binary.length);
+  for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  new Response(stream).text().then(function (text) {
+    var columns = JSON.parse(text);
+    var n = columns.length ? columns[0].length : 0;
+    var rows = new Array(n);
+    for (var r = 0; r < n; r++) {
+      var row = new Array(columns.length);
+      for (var c = 0; c < columns.length; c++) row[c] = columns[c][r];
+      rows[r] = row;
+    }
+    D.trials.rows = rows;
+    dreambenchReportMain(D);
+  }, function (error) {
+    document.getElementById('app').textContent = 'This browser could not unpack the trial table (' + error + '); report.md and trials.csv beside this file hold the same figures.';
+  });
 })();

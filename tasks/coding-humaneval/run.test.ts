@@ -3,10 +3,10 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Transcript } from '../../harness/agent/transcript.js';
 import { executeRun } from '../../harness/runner/runner.js';
 import { comparable, smallExperiment, tempDir } from '../../harness/testing/run-helpers.js';
 import { codingPassK, formatCodingPassK } from '../_coding/passk.js';
+import { readTranscript } from '../../harness/storage/transcripts.js';
 
 const root = tempDir('humaneval-run-');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -31,7 +31,7 @@ describe('coding-humaneval with the sim, end to end', () => {
     // A transcript holds the real tool traffic, with the sandbox's output.
     const failed = outcome.trials.find((t) => t.pitfalls_hit.includes('coding-stdlib-only'));
     if (failed) {
-      const transcript = JSON.parse(readFileSync(join(runDir, failed.transcript), 'utf8')) as Transcript;
+      const transcript = readTranscript(runDir, failed.transcript);
       expect(JSON.stringify(transcript.messages)).toContain("No module named 'numpy'");
     }
 

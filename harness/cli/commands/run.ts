@@ -21,6 +21,7 @@ interface RunArgs extends CacheArgs, ExecutorArgs, ArtifactsArgs {
   replicates?: number;
   seed?: number;
   concurrency?: number;
+  transcripts?: 'all' | 'failed' | 'none';
   progress?: 'auto' | 'bar' | 'lines' | 'none';
 }
 
@@ -43,6 +44,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('replicates', { type: 'number', describe: 'independent replicates (each with its own task order)' })
       .option('seed', { type: 'number', describe: 'master seed' })
       .option('concurrency', { type: 'number', describe: 'trials in flight at once' })
+      .option('transcripts', { choices: ['all', 'failed', 'none'] as const, describe: 'which trial transcripts to keep on disk (gzip), overrides the file (default all)' })
       .option('progress', { choices: ['auto', 'bar', 'lines', 'none'] as const, default: 'auto' as const, describe: 'progress display (auto: a bar on a terminal, lines otherwise)' })
       .example('$0 run examples/quickstart.yaml', 'run the quick start with the built-in sim model')
       .example('$0 run exp.yaml --arms stateless,learnings-md --sessions 10 --out runs/ablation', 'override the file')
@@ -58,6 +60,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       replicates: args.replicates,
       seed: args.seed,
       concurrency: args.concurrency,
+      transcripts: args.transcripts,
     };
     const cache = cacheOptionsFrom(args);
     const executor = executorFrom(args);

@@ -1,0 +1,83 @@
+// report.html of a large run: the trial rows travel gzip-packed (reports/html.ts packedTrials), the
+// file stays under 5 MB, and Debian's chromium unpacks them offline from file:// with every other
+// request refused. Skips (saying why) only when /usr/bin/chromium is absent.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { tempDir } from '../harness/testing/run-helpers.js';
+import { PACK_TRIALS_FROM } from './html.js';
+import { writeRunReport } from './run-report.js';
+import { writeSyntheticRun } from './synthetic-run.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const TRIALS = 3 * 10 * 4 * 30; // arms x sessions x replicates x tasks per session
+
+describe('report.html of a large run', () => {
+  let root: string;
+
+  beforeAll(async () => {
+    root = join(tempDir(), 'run');
+    writeSyntheticRun({
+      root,
+      arms: [
+        { name: 'stateless', rate: () => 0.25 },
+        { name: 'learnings-md', rate: (s) => 0.25 + 0.04 * s, memory: 'learnings' },
+        { name: 'dreaming', rate: (s) => 0.25 + 0.05 * s, memory: 'dreaming' },
+      ],
+      sessions: 10,
+      replicates: 4,
+      tasksPerSession: 30,
+      transcriptMessages: 4,
+    });
+    await writeRunReport(root, { B: 200, charts: false });
+  }, 300_000);
+
+  it('packs every trial row, gzip column by column, and stays under 5 MB', () => {
+    expect(TRIALS).toBeGreaterThanOrEqual(PACK_TRIALS_FROM);
+    const html = readFileSync(join(root, 'report', 'report.html'), 'utf8');
+    expect(statSync(join(root, 'report', 'report.html')).size).toBeLessThan(5e6);
+    const packed = /<script type="application\/octet-stream" id="report-trials">([A-Za-z0-9+/=]+)<\/script>/.exec(html);
+    expect(packed).not.toBeNull();
+    const columns = JSON.parse(gunzipSync(Buffer.from(packed![1]!, 'base64')).toString('utf8')) as unknown[][];
+    expect(columns[0]).toHaveLength(TRIALS);
+    expect(new Set(columns[0]).size).toBe(TRIALS); // the id column: every trial once
+  });
+
+  describe.skipIf(!hasChromium)(hasChromium ? 'in chromium' : `in chromium (skipped: ${CHROMIUM} is absent)`, () => {
+    let browser: Browser;
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it('unpacks the trials offline and draws the summary, the filters and the trial table', async () => {
+      const { chromium } = await import('playwright-core');
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      const external: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+        external.push(url);
+        return route.abort();
+      });
+      await page.goto(pathToFileURL(join(root, 'report', 'report.html')).href);
+      await page.waitForSelector('#filter-count');
+      await expect(page.locator('#filter-count').textContent()).resolves.toBe(`${TRIALS} of ${TRIALS} trials`);
+      await page.click('#tab-trials');
+      await expect(page.locator('#trial-count').textContent()).resolves.toMatch(new RegExp(`^${TRIALS} trials`));
+      expect(await page.locator('#trial-table tbody tr').count()).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+      expect(external).toEqual([]);
+    }, 120_000);
+  });
+});

@@ -1,0 +1,109 @@
+// Scale benchmark: how a run and its report grow with the number of trials. For each size it runs
+// the sim experiment of the scale docs (4 arms: stateless, learnings-md, dreaming, skills; 10
+// sessions of 25 tasks; replicates = trials / 1,000) in a child process, then `report` in another,
+// and prints one JSON line per size: run wall, run peak RSS, run-directory size (all and
+// transcripts, and what the transcripts would take uncompressed), report.html size, report wall and
+// report peak RSS.
+//
+//   npm run build && npm run bench:scale -- --trials 5000,20000 [--transcripts all|failed|none] [--keep]
+//
+// The sim answers instantly, so the figures measure the harness alone, never a model.
+
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { experimentSchema } from '../harness/config/schema.js';
+import { executeRun } from '../harness/runner/runner.js';
+import { writeRunReport } from '../reports/run-report.js';
+
+const { values } = parseArgs({
+  options: {
+    trials: { type: 'string', default: '5000,20000' },
+    transcripts: { type: 'string', default: 'all' },
+    keep: { type: 'boolean', default: false },
+    // Internal: the child processes.
+    phase: { type: 'string' },
+    dir: { type: 'string' },
+  },
+});
+
+const peakMiB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+
+/** Bytes the transcripts would take as the pretty-printed JSON files runs wrote before compression. */
+function uncompressedSize(path: string): number {
+  let total = 0;
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const full = join(path, entry.name);
+    if (entry.isDirectory()) total += uncompressedSize(full);
+    else total += Buffer.byteLength(JSON.stringify(JSON.parse(gunzipSync(readFileSync(full)).toString('utf8')), null, 2) + '\n');
+  }
+  return total;
+}
+
+function duSize(path: string): number {
+  let total = 0;
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const full = join(path, entry.name);
+    total += entry.isDirectory() ? duSize(full) : statSync(full).size;
+  }
+  return total;
+}
+
+if (values.phase === 'run') {
+  const trials = Number(values.trials);
+  const replicates = Math.max(1, Math.round(trials / 1000));
+  const experiment = experimentSchema.parse({
+    name: 'bench-scale',
+    seed: 1,
+    model: 'sim:default',
+    suites: ['legal-drafting'],
+    arms: ['stateless', 'learnings-md', 'dreaming', 'skills'],
+    sessions: 10,
+    tasks_per_session: 25,
+    replicates,
+    concurrency: 8,
+    transcripts: values.transcripts,
+  });
+  const t = performance.now();
+  const outcome = await executeRun({ runDir: values.dir!, experiment });
+  process.stdout.write(JSON.stringify({ trials: outcome.trials.length, wall_s: Math.round((performance.now() - t) / 100) / 10, peak_rss_mib: peakMiB() }) + '\n');
+} else if (values.phase === 'report') {
+  const t = performance.now();
+  await writeRunReport(values.dir!, { charts: true });
+  process.stdout.write(JSON.stringify({ wall_s: Math.round((performance.now() - t) / 100) / 10, peak_rss_mib: peakMiB() }) + '\n');
+} else {
+  const self = fileURLToPath(import.meta.url);
+  const child = (args: string[]): Record<string, number> => JSON.parse(execFileSync(process.execPath, [self, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 }).trim().split('\n').at(-1)!) as Record<string, number>;
+  for (const size of values.trials.split(',').map(Number)) {
+    const dir = join(tmpdir(), `dreambench-bench-scale-${size}-${process.pid}`);
+    rmSync(dir, { recursive: true, force: true });
+    const run = child(['--phase', 'run', '--dir', dir, '--trials', String(size), '--transcripts', values.transcripts]);
+    const runBytes = duSize(dir);
+    const transcriptBytes = duSize(join(dir, 'transcripts'));
+    const uncompressedBytes = uncompressedSize(join(dir, 'transcripts'));
+    const report = child(['--phase', 'report', '--dir', dir]);
+    const html = statSync(join(dir, 'report', 'report.html')).size;
+    const mb = (n: number): number => Math.round(n / 1e5) / 10;
+    process.stdout.write(
+      JSON.stringify({
+        trials: run.trials,
+        transcripts: values.transcripts,
+        run_wall_s: run.wall_s,
+        run_peak_rss_mib: run.peak_rss_mib,
+        run_dir_mb: mb(runBytes),
+        transcripts_mb: mb(transcriptBytes),
+        transcript_kb_per_trial: Math.round((transcriptBytes / run.trials!) / 100) / 10,
+        uncompressed_kb_per_trial: Math.round((uncompressedBytes / run.trials!) / 100) / 10,
+        report_html_mb: mb(html),
+        report_wall_s: report.wall_s,
+        report_peak_rss_mib: report.peak_rss_mib,
+      }) + '\n',
+    );
+    if (!values.keep) rmSync(dir, { recursive: true, force: true });
+    else process.stderr.write(`bench-scale: kept ${dir}\n`);
+  }
+}
