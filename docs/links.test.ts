@@ -77,11 +77,8 @@ describe('documentation links', () => {
   });
 
   it('derives anchors as GitHub does', () => {
-    expect([...headingAnchors('# Scale and faults\n## `dreambench compare <a> <b>`\n## Notes\n## Notes\n```\n# not a heading\n```')]).toEqual([
-      'scale-and-faults',
-      'dreambench-compare-a-b',
-      'notes',
-      'notes-1',
-    ]);
+    expect([
+      ...headingAnchors('# Scale and faults\n## `dreambench compare <a> <b>`\n## Notes\n## Notes\n```\n# not a heading\n```'),
+    ]).toEqual(['scale-and-faults', 'dreambench-compare-a-b', 'notes', 'notes-1']);
   });
 });

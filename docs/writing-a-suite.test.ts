@@ -52,11 +52,16 @@ describe('the writing-a-suite tutorial', () => {
     expect(first.check.success).toBe(true);
 
     // What a reflecting arm shows the model: the tool errors of the task.
-    const errors = first.run.messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content))
+    const errors = first.run.messages
+      .flatMap((m) => (typeof m.content === 'string' ? [] : m.content))
       .filter((b) => b.type === 'tool_result' && b.is_error)
       .map((b) => (b.type === 'tool_result' ? b.content : ''));
     const reflection = await new SimModel('default?lesson_noise=0', new Map([[suite.name, suite]])).create(
-      { system: [{ type: 'text', text: 'Write lessons.' }], messages: [{ role: 'user', content: `Tool errors during the task:\n${errors.join('\n')}` }], max_tokens: 500 },
+      {
+        system: [{ type: 'text', text: 'Write lessons.' }],
+        messages: [{ role: 'user', content: `Tool errors during the task:\n${errors.join('\n')}` }],
+        max_tokens: 500,
+      },
       { seedKey: 'tutorial:reflect', purpose: 'reflect' },
     );
     const lessons = textOf(reflection.content);
@@ -74,13 +79,19 @@ describe('the writing-a-suite tutorial', () => {
       ...suite,
       async createEnvironment(task, context) {
         const environment = await suite.createEnvironment(task, context);
-        return { ...environment, tools: environment.tools, call: async (name, input) => ({ ...(await environment.call(name, input)), is_error: false }) };
+        return {
+          ...environment,
+          tools: environment.tools,
+          call: async (name, input) => ({ ...(await environment.call(name, input)), is_error: false }),
+        };
       },
     };
     const { run, check } = await attempt(unmarked, 'default?recover=1', '', 2);
     // The policy treats an unmarked rejection as a saved memo and submits; nothing was archived.
     expect(check.success).toBe(false);
-    const saves = run.messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content)).filter((b) => b.type === 'tool_use' && b.name === 'save_memo');
+    const saves = run.messages
+      .flatMap((m) => (typeof m.content === 'string' ? [] : m.content))
+      .filter((b) => b.type === 'tool_use' && b.name === 'save_memo');
     expect(saves.map((b) => (b.type === 'tool_use' ? b.input.date_format : undefined))).toEqual(['us']);
   });
 });

@@ -61,7 +61,12 @@ export function defineSuite<S extends ZodType = ZodType>(
     ...rest,
     ...(options ? { options } : {}),
     // The engine has parsed the options with the schema already; parsing again types them for `configure`.
-    ...(configure ? { configure: (raw: Record<string, unknown>, context?: { baseDir: string }) => configure(options ? options.parse(raw) : (raw as z.output<S>), context) } : {}),
+    ...(configure
+      ? {
+          configure: (raw: Record<string, unknown>, context?: { baseDir: string }) =>
+            configure(options ? options.parse(raw) : (raw as z.output<S>), context),
+        }
+      : {}),
   };
 }
 

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { TrialRecord } from '../harness/core/records.js';
-import { agreementMarkdown, agreementOf, cohensKappa, confusionOf, expectedKappa, graderAgreement, verdictPairs, type VerdictPair } from './agreement.js';
+import {
+  agreementMarkdown,
+  agreementOf,
+  cohensKappa,
+  confusionOf,
+  expectedKappa,
+  graderAgreement,
+  verdictPairs,
+  type VerdictPair,
+} from './agreement.js';
 import { successAfterTry, tryCurves, tryCurvesMarkdown } from './attempts.js';
 
 /** n pairs of one kind, spread over `tasks` tasks. */
@@ -84,25 +93,77 @@ describe('agreementOf', () => {
 });
 
 const base = {
-  suite: 's', family: 'f', model: 'sim:default', score: 1, turns: 3, tool_calls: 3, input_tokens: 0, output_tokens: 0,
-  cache_read_tokens: 0, cache_write_tokens: 0, cost_usd: 0, wall_ms: 0, pitfalls_hit: [], pitfalls_avoided: [], feedback: [], checks: [], transcript: 'x',
+  suite: 's',
+  family: 'f',
+  model: 'sim:default',
+  score: 1,
+  turns: 3,
+  tool_calls: 3,
+  input_tokens: 0,
+  output_tokens: 0,
+  cache_read_tokens: 0,
+  cache_write_tokens: 0,
+  cost_usd: 0,
+  wall_ms: 0,
+  pitfalls_hit: [],
+  pitfalls_avoided: [],
+  feedback: [],
+  checks: [],
+  transcript: 'x',
 };
 function trial(over: Partial<TrialRecord>): TrialRecord {
-  return { arm: 'outcomes', replicate: 1, session: 1, slot: 0, task: 'a', success: true, error_class: 'none', ...base, ...over } as TrialRecord;
+  return {
+    arm: 'outcomes',
+    replicate: 1,
+    session: 1,
+    slot: 0,
+    task: 'a',
+    success: true,
+    error_class: 'none',
+    ...base,
+    ...over,
+  } as TrialRecord;
 }
-const att = (attempt: number, revision: number, success: boolean) => ({ attempt, revision, success, score: success ? 1 : 0.5, turns: 1, stop: 'submitted' });
+const att = (attempt: number, revision: number, success: boolean) => ({
+  attempt,
+  revision,
+  success,
+  score: success ? 1 : 0.5,
+  turns: 1,
+  stop: 'submitted',
+});
 const round = (attempt: number, revision: number, success: boolean) => ({ attempt, revision, success, score: success ? 1 : 0.5 });
 
 describe('grader verdicts in a run', () => {
   const trials: TrialRecord[] = [
     // Round 0: grader fails a draft the checker fails; round 1: both pass.
-    trial({ task: 'a', attempts: [att(1, 0, false), att(1, 1, true)], grader: { success: true, score: 1, criteria: [], rounds: [round(1, 0, false), round(1, 1, true)] } }),
+    trial({
+      task: 'a',
+      attempts: [att(1, 0, false), att(1, 1, true)],
+      grader: { success: true, score: 1, criteria: [], rounds: [round(1, 0, false), round(1, 1, true)] },
+    }),
     // A false pass that ends the loop.
-    trial({ task: 'b', success: false, error_class: 'agent', attempts: [att(1, 0, false)], grader: { success: true, score: 1, criteria: [], rounds: [round(1, 0, true)] } }),
+    trial({
+      task: 'b',
+      success: false,
+      error_class: 'agent',
+      attempts: [att(1, 0, false)],
+      grader: { success: true, score: 1, criteria: [], rounds: [round(1, 0, true)] },
+    }),
     // A grader failure.
-    trial({ task: 'c', attempts: [att(1, 0, true)], grader: { success: false, score: 0, criteria: [], failure: 'malformed', rounds: [{ ...round(1, 0, false), failure: 'malformed' }] } }),
+    trial({
+      task: 'c',
+      attempts: [att(1, 0, true)],
+      grader: { success: false, score: 0, criteria: [], failure: 'malformed', rounds: [{ ...round(1, 0, false), failure: 'malformed' }] },
+    }),
     // Infra: left out.
-    trial({ task: 'd', success: false, error_class: 'infra', attempts: [att(1, 0, false)], grader: { success: true, score: 1, criteria: [], rounds: [round(1, 0, true)] } }),
+    trial({
+      task: 'd',
+      success: false,
+      error_class: 'infra',
+      attempts: [att(1, 0, false)],
+      grader: { success: true, score: 1, criteria: [], rounds: [round(1, 0, true)] },
+    }),
     // Another arm without a grader.
     trial({ arm: 'stateless', task: 'a' }),
   ];
@@ -141,7 +202,13 @@ describe('pass@1 after each try', () => {
   const trials: TrialRecord[] = [
     trial({ arm: 'reflexion', task: 'a', attempts: [att(1, 0, false), att(2, 0, false), att(3, 0, true)] }),
     trial({ arm: 'reflexion', task: 'b', attempts: [att(1, 0, true)] }),
-    trial({ arm: 'reflexion', task: 'c', success: false, error_class: 'agent', attempts: [att(1, 0, false), att(2, 0, false), att(3, 0, false)] }),
+    trial({
+      arm: 'reflexion',
+      task: 'c',
+      success: false,
+      error_class: 'agent',
+      attempts: [att(1, 0, false), att(2, 0, false), att(3, 0, false)],
+    }),
     trial({ arm: 'reflexion', task: 'd', attempts: [att(1, 0, false), att(2, 0, true)] }),
     trial({ arm: 'reflexion', task: 'e', success: false, error_class: 'infra', attempts: [att(1, 0, false)] }),
     trial({ arm: 'stateless', task: 'a' }),

@@ -181,7 +181,15 @@ export function verdictPairs(trials: readonly TrialRecord[], scope: 'rounds' | '
       else pairs.push({ grader: t.grader.success, checker: t.success, task: t.task });
       continue;
     }
-    const rounds = t.grader.rounds ?? [{ attempt: t.attempts?.at(-1)?.attempt ?? 1, revision: t.attempts?.at(-1)?.revision ?? 0, success: t.grader.success, score: t.grader.score, ...(t.grader.failure ? { failure: t.grader.failure } : {}) }];
+    const rounds = t.grader.rounds ?? [
+      {
+        attempt: t.attempts?.at(-1)?.attempt ?? 1,
+        revision: t.attempts?.at(-1)?.revision ?? 0,
+        success: t.grader.success,
+        score: t.grader.score,
+        ...(t.grader.failure ? { failure: t.grader.failure } : {}),
+      },
+    ];
     for (const round of rounds) {
       if (round.failure) {
         failures++;
@@ -204,7 +212,11 @@ export interface ArmAgreement {
 }
 
 /** Grader-vs-checker agreement per arm, for arms whose trials carry a grader verdict. */
-export function graderAgreement(trials: readonly TrialRecord[], armOrder?: readonly string[], options: AgreementOptions = {}): ArmAgreement[] {
+export function graderAgreement(
+  trials: readonly TrialRecord[],
+  armOrder?: readonly string[],
+  options: AgreementOptions = {},
+): ArmAgreement[] {
   const arms = [...new Set([...(armOrder ?? []), ...trials.map((t) => t.arm)])];
   const out: ArmAgreement[] = [];
   for (const arm of arms) {
@@ -251,7 +263,10 @@ export function agreementMarkdown(trials: readonly TrialRecord[], armOrder?: rea
   }
   const failures = rows.filter((r) => r.grader_failures > 0);
   if (failures.length) {
-    lines.push('', `Grader failures (no usable verdict after a repair request; left out above): ${failures.map((r) => `${r.arm} ${r.grader_failures}`).join(', ')}.`);
+    lines.push(
+      '',
+      `Grader failures (no usable verdict after a repair request; left out above): ${failures.map((r) => `${r.arm} ${r.grader_failures}`).join(', ')}.`,
+    );
   }
   return lines.join('\n');
 }

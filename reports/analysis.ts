@@ -433,7 +433,8 @@ function pitfallCells(data: RunData): ReportModel['pitfalls'] {
     for (const p of new Set(t.pitfalls_avoided)) if (!hit.has(p)) bump(t, p, false);
   }
   const descriptions: Record<string, string> = {};
-  for (const meta of Object.values(data.suites)) for (const [id, p] of Object.entries(meta.pitfalls)) if (ids.has(id)) descriptions[id] = p.description;
+  for (const meta of Object.values(data.suites))
+    for (const [id, p] of Object.entries(meta.pitfalls)) if (ids.has(id)) descriptions[id] = p.description;
   return { ids: [...ids].sort(), descriptions, cells: [...cells.values()] };
 }
 

@@ -3,7 +3,7 @@ import type { Manifest } from '../harness/storage/manifest.js';
 import { carriesMemory, declaredArmMemory } from './arm-memory.js';
 
 describe('which arms carry memory across trials', () => {
-  it('reads each arm\'s own declaration: controls and in-task loops do not, memory arms and compositions with one do', async () => {
+  it("reads each arm's own declaration: controls and in-task loops do not, memory arms and compositions with one do", async () => {
     const manifest = {
       experiment: {
         arms: [

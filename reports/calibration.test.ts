@@ -13,7 +13,11 @@ describe('calibration of the paired difference (the comparisons and rate claims)
     [45, 4, 0.15],
     [20, 6, 0.1],
   ])('%i tasks x %i units, effect %s: coverage 93 to 97 percent, few wrong verdicts', (tasks, unitsPerTask, delta) => {
-    const s = calibrateSynthetic({ tasks, unitsPerTask, delta, baseline: [0.2, 0.7], shared: 0.5 }, 1000, { B: 1000, nullRuns: 400, seed: `cal-${tasks}` });
+    const s = calibrateSynthetic({ tasks, unitsPerTask, delta, baseline: [0.2, 0.7], shared: 0.5 }, 1000, {
+      B: 1000,
+      nullRuns: 400,
+      seed: `cal-${tasks}`,
+    });
     process.stdout.write(
       `calibration ${tasks} tasks: coverage ${(s.coverage * 100).toFixed(1)}% [${(s.coverage_lo * 100).toFixed(1)}, ${(s.coverage_hi * 100).toFixed(1)}] ` +
         `over ${s.experiments} experiments; true claim rejected ${(s.true_claim_rejected_rate * 100).toFixed(1)}%, ` +
@@ -33,7 +37,14 @@ describe('calibration of the family-stratified paired difference', () => {
   // 45 tasks in 5 families of 9 whose treatment effects differ (fixed, as a suite's families are), the
   // family mix fixed by design as in the schedule: the report resamples tasks within families.
   it('45 tasks in 5 families with family-dependent effects: coverage 93 to 97 percent, narrower than unstratified', () => {
-    const design = { tasks: 45, unitsPerTask: 4, delta: 0.15, baseline: [0.2, 0.6] as [number, number], shared: 0.5, familyEffects: [-0.1, -0.05, 0, 0.05, 0.1] };
+    const design = {
+      tasks: 45,
+      unitsPerTask: 4,
+      delta: 0.15,
+      baseline: [0.2, 0.6] as [number, number],
+      shared: 0.5,
+      familyEffects: [-0.1, -0.05, 0, 0.05, 0.1],
+    };
     const s = calibrateSynthetic(design, 1000, { B: 1000, seed: 'cal-families' });
     const none = calibrateSynthetic(design, 1000, { B: 1000, seed: 'cal-families', strata: 'none' });
     process.stdout.write(
@@ -53,7 +64,17 @@ describe('calibration with a learning arm: sessions as post-strata and memory sh
   // The shape of a dreambench run (replicates x sessions, families dealt in turn, tasks drawn afresh):
   // nothing learnt in session 1, then an effect that depends on whether the (replicate, family)
   // learnt its lesson, the memory's luck that every later trial of the block shares.
-  const design: LearningDesign = { replicates: 2, sessions: 4, families: 5, tasksPerFamily: 9, slotsPerFamily: 2, baseline: [0.1, 0.4], learnt: 0.5, notLearnt: 0.1, learnChance: 0.5 };
+  const design: LearningDesign = {
+    replicates: 2,
+    sessions: 4,
+    families: 5,
+    tasksPerFamily: 9,
+    slotsPerFamily: 2,
+    baseline: [0.1, 0.4],
+    learnt: 0.5,
+    notLearnt: 0.1,
+    learnChance: 0.5,
+  };
 
   it('2 replicates x 4 sessions x 5 families: coverage 93 to 97 percent, where resampling tasks alone under-covers', () => {
     const s = calibrateLearning(design, 1000, { B: 1000, seed: 'cal-learning' });
@@ -75,7 +96,17 @@ describe('calibration across replicates and small families', () => {
   // Families of 3 tasks (too few to resample within: tasks pool, blocks are (replicate, family) over
   // the whole run), with 1, 2 and 4 replicates; one replicate's blocks are its families.
   it.each([1, 2, 4])('%i replicate(s), families of 3 tasks: coverage 93 to 97 percent', (replicates) => {
-    const design: LearningDesign = { replicates, sessions: 4, families: 5, tasksPerFamily: 3, slotsPerFamily: 2, baseline: [0.1, 0.4], learnt: 0.5, notLearnt: 0.1, learnChance: 0.5 };
+    const design: LearningDesign = {
+      replicates,
+      sessions: 4,
+      families: 5,
+      tasksPerFamily: 3,
+      slotsPerFamily: 2,
+      baseline: [0.1, 0.4],
+      learnt: 0.5,
+      notLearnt: 0.1,
+      learnChance: 0.5,
+    };
     const s = calibrateLearning(design, 400, { B: 500, seed: `cal-small-${replicates}` });
     process.stdout.write(
       `calibration ${replicates} replicate(s), families of 3: coverage ${(s.coverage * 100).toFixed(1)}% [${(s.coverage_lo * 100).toFixed(1)}, ${(s.coverage_hi * 100).toFixed(1)}], ` +

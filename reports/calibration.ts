@@ -4,7 +4,18 @@
 // Used by reports/calibration.test.ts (fast: synthetic paired Bernoulli data) and by
 // scripts/calibrate.ts (slow: real sim runs of two profiles whose difference is the truth).
 
-import { pairedDifference, RUN_DESIGN_OPTIONS, wilsonInterval, type AgreementFallback, type IntervalMethod, type OutcomeRow, type PairedBootstrapResult, type PostStrata, type SharedState, type Strata } from '../harness/stats/index.js';
+import {
+  pairedDifference,
+  RUN_DESIGN_OPTIONS,
+  wilsonInterval,
+  type AgreementFallback,
+  type IntervalMethod,
+  type OutcomeRow,
+  type PairedBootstrapResult,
+  type PostStrata,
+  type SharedState,
+  type Strata,
+} from '../harness/stats/index.js';
 import { rngFrom, shuffled } from '../harness/core/rng.js';
 import { verdictFor } from './claims.js';
 
@@ -55,7 +66,13 @@ export function syntheticExperiment(seed: string, d: SyntheticDesign): Calibrati
     const effect = d.delta + effects[f]!;
     truth += effect / d.tasks;
     for (let u = 0; u < d.unitsPerTask; u++) {
-      const key = { task: `t${t}`, replicate: 1, session: u + 1, slot: 0, ...(d.familyEffects ? { suite: 'synthetic', family: `f${f}` } : {}) };
+      const key = {
+        task: `t${t}`,
+        replicate: 1,
+        session: u + 1,
+        slot: 0,
+        ...(d.familyEffects ? { suite: 'synthetic', family: `f${f}` } : {}),
+      };
       const x = rng.next();
       const y = rng.chance(d.shared) ? x : rng.next();
       a.push({ ...key, success: x < p });
@@ -94,9 +111,12 @@ export function learningTruth(d: LearningDesign): number {
 
 /** One experiment of a LearningDesign (rows carry suite and family, as a run's trials do). */
 export function learningExperiment(seed: string, d: LearningDesign): CalibrationExperiment {
-  if (d.baseline[0] < 0 || d.baseline[1] + Math.max(d.learnt, d.notLearnt) > 1) throw new RangeError('learningExperiment: baseline + effect leaves [0, 1]');
+  if (d.baseline[0] < 0 || d.baseline[1] + Math.max(d.learnt, d.notLearnt) > 1)
+    throw new RangeError('learningExperiment: baseline + effect leaves [0, 1]');
   const rng = rngFrom(`calibration-learning\u0000${seed}`);
-  const p = Array.from({ length: d.families }, () => Array.from({ length: d.tasksPerFamily }, () => d.baseline[0] + (d.baseline[1] - d.baseline[0]) * rng.next()));
+  const p = Array.from({ length: d.families }, () =>
+    Array.from({ length: d.tasksPerFamily }, () => d.baseline[0] + (d.baseline[1] - d.baseline[0]) * rng.next()),
+  );
   const a: OutcomeRow[] = [];
   const b: OutcomeRow[] = [];
   for (let r = 1; r <= d.replicates; r++) {
@@ -121,7 +141,11 @@ export function learningExperiment(seed: string, d: LearningDesign): Calibration
 }
 
 /** Coverage and verdict errors over `runs` experiments of a LearningDesign. */
-export function calibrateLearning(design: LearningDesign, runs: number, options: TallyOptions & { seed?: string } = {}): CalibrationSummary {
+export function calibrateLearning(
+  design: LearningDesign,
+  runs: number,
+  options: TallyOptions & { seed?: string } = {},
+): CalibrationSummary {
   const tally = emptyTally();
   const seed = options.seed ?? 'calibration-learning';
   for (let i = 0; i < runs; i++) tallyExperiment(tally, learningExperiment(`${seed}:${i}`, design), `${seed}:boot:${i}`, options);
@@ -216,7 +240,12 @@ export function emptyTally(): CalibrationTally {
 }
 
 /** Add one experiment to the tally: its interval, and the verdicts on a true and an exaggerated claim (or, with truth 0, on a false claim). Returns the interval. */
-export function tallyExperiment(tally: CalibrationTally, e: CalibrationExperiment, seed: string, options: TallyOptions = {}): PairedBootstrapResult {
+export function tallyExperiment(
+  tally: CalibrationTally,
+  e: CalibrationExperiment,
+  seed: string,
+  options: TallyOptions = {},
+): PairedBootstrapResult {
   const r = pairedDifference(e.a, e.b, {
     seed,
     B: options.B ?? 1000,
@@ -251,7 +280,8 @@ export function tallyExperiment(tally: CalibrationTally, e: CalibrationExperimen
     const onTruth = verdictFor('rate_difference', e.truth, r.lo, r.hi).verdict;
     if (onTruth === 'not_supported') tally.true_claim_rejected++;
     if (onTruth === 'supported') tally.true_claim_supported++;
-    if (verdictFor('rate_difference', e.truth * (options.claimFactor ?? 3), r.lo, r.hi).verdict === 'supported') tally.exaggerated_claim_supported++;
+    if (verdictFor('rate_difference', e.truth * (options.claimFactor ?? 3), r.lo, r.hi).verdict === 'supported')
+      tally.exaggerated_claim_supported++;
   }
   return r;
 }
@@ -272,7 +302,11 @@ export function summarizeTally(t: CalibrationTally): CalibrationSummary {
 }
 
 /** Coverage and verdict errors over `runs` synthetic experiments of one design (plus `runs` null ones when nullRuns is set). */
-export function calibrateSynthetic(design: SyntheticDesign, runs: number, options: TallyOptions & { seed?: string; nullRuns?: number } = {}): CalibrationSummary {
+export function calibrateSynthetic(
+  design: SyntheticDesign,
+  runs: number,
+  options: TallyOptions & { seed?: string; nullRuns?: number } = {},
+): CalibrationSummary {
   const tally = emptyTally();
   const seed = options.seed ?? 'calibration';
   for (let i = 0; i < runs; i++) tallyExperiment(tally, syntheticExperiment(`${seed}:${i}`, design), `${seed}:boot:${i}`, options);

@@ -77,9 +77,18 @@ function compose(panels: Buffer[], panelWidth: number, panelHeight: number, colu
   return canvas.toBuffer('image/png');
 }
 
-const armIndex = (model: ReportModel, arm: string): number => Math.max(0, model.arms.findIndex((a) => a.name === arm));
+const armIndex = (model: ReportModel, arm: string): number =>
+  Math.max(
+    0,
+    model.arms.findIndex((a) => a.name === arm),
+  );
 
-function lineDataset(model: ReportModel, arm: string, points: Array<{ x: number; y: number | null }>, label = arm): ChartDataset<'line', Array<{ x: number; y: number | null }>> {
+function lineDataset(
+  model: ReportModel,
+  arm: string,
+  points: Array<{ x: number; y: number | null }>,
+  label = arm,
+): ChartDataset<'line', Array<{ x: number; y: number | null }>> {
   const s = armStyle(armIndex(model, arm));
   return {
     label,
@@ -143,7 +152,13 @@ function completionChart(model: ReportModel): Buffer {
       pointRadius: 0,
       fill: '-1',
     });
-    datasets.push(lineDataset(model, curve.arm, pts.map((p) => ({ x: p.session + dx, y: p.rate * 100 }))));
+    datasets.push(
+      lineDataset(
+        model,
+        curve.arm,
+        pts.map((p) => ({ x: p.session + dx, y: p.rate * 100 })),
+      ),
+    );
   });
   return render(
     {
@@ -180,7 +195,9 @@ function costChart(model: ReportModel): Buffer {
     ['consolidation (dreams)', per((c) => c.consolidation_tokens)],
   ];
   // Kinds that are zero for every arm say nothing; each kind keeps its colour.
-  const tokenKinds = allTokenKinds.map(([label, data], i) => ({ label, data, colour: KIND_COLOURS[i] })).filter((k) => k.data.some((v) => v > 0));
+  const tokenKinds = allTokenKinds
+    .map(([label, data], i) => ({ label, data, colour: KIND_COLOURS[i] }))
+    .filter((k) => k.data.some((v) => v > 0));
   const tokens = render(
     {
       type: 'bar',
@@ -190,7 +207,10 @@ function costChart(model: ReportModel): Buffer {
       },
       options: {
         plugins: { title: { display: true, text: 'Tokens per trial, by kind', font: { size: 16 } }, legend: barLegend },
-        scales: { x: { stacked: true, title: { display: true, text: 'Arm' } }, y: { stacked: true, title: { display: true, text: 'Tokens per trial' } } },
+        scales: {
+          x: { stacked: true, title: { display: true, text: 'Arm' } },
+          y: { stacked: true, title: { display: true, text: 'Tokens per trial' } },
+        },
       },
     },
     620,
@@ -209,16 +229,31 @@ function costChart(model: ReportModel): Buffer {
       type: 'bar',
       data: {
         labels: arms,
-        datasets: costShown.map(([[label, data], i]) => ({ label, data, backgroundColor: [KIND_COLOURS[0], KIND_COLOURS[4], KIND_COLOURS[5]][i], stack: 'cost' })),
+        datasets: costShown.map(([[label, data], i]) => ({
+          label,
+          data,
+          backgroundColor: [KIND_COLOURS[0], KIND_COLOURS[4], KIND_COLOURS[5]][i],
+          stack: 'cost',
+        })),
       },
       options: {
         plugins: {
-          title: { display: true, text: totalCost > 0 ? 'Total cost (USD), by source' : 'Total cost (USD): none recorded', font: { size: 16 } },
+          title: {
+            display: true,
+            text: totalCost > 0 ? 'Total cost (USD), by source' : 'Total cost (USD): none recorded',
+            font: { size: 16 },
+          },
           legend: barLegend,
         },
         scales: {
           x: { stacked: true, title: { display: true, text: 'Arm' } },
-          y: { stacked: true, beginAtZero: true, ...(totalCost > 0 ? {} : { max: 1 }), title: { display: true, text: 'Cost (USD)' }, ticks: { callback: (v) => `$${v}` } },
+          y: {
+            stacked: true,
+            beginAtZero: true,
+            ...(totalCost > 0 ? {} : { max: 1 }),
+            title: { display: true, text: 'Cost (USD)' },
+            ticks: { callback: (v) => `$${v}` },
+          },
         },
       },
     },
@@ -240,16 +275,39 @@ function timeChart(model: ReportModel): Buffer {
       const rows = model.time.filter((r) => r.arm === a.name && r.completed > 1);
       const ci = (r: ReportModel['time'][number]) => r[`${field}_ci`];
       const colour = armStyle(armIndex(model, a.name)).colour;
-      datasets.push({ label: `${a.name} 95% interval (upper)`, data: rows.map((r) => ({ x: r.session, y: ci(r)[1] / scale })), borderColor: 'transparent', backgroundColor: 'transparent', pointRadius: 0, fill: false });
-      datasets.push({ label: `${a.name} 95% interval`, data: rows.map((r) => ({ x: r.session, y: Math.max(0, ci(r)[0]) / scale })), borderColor: 'transparent', backgroundColor: withAlpha(colour, 0.14), pointRadius: 0, fill: '-1' });
-      datasets.push(lineDataset(model, a.name, model.time.filter((r) => r.arm === a.name).map((r) => ({ x: r.session, y: r.completed > 0 ? r[field] / scale : null }))));
+      datasets.push({
+        label: `${a.name} 95% interval (upper)`,
+        data: rows.map((r) => ({ x: r.session, y: ci(r)[1] / scale })),
+        borderColor: 'transparent',
+        backgroundColor: 'transparent',
+        pointRadius: 0,
+        fill: false,
+      });
+      datasets.push({
+        label: `${a.name} 95% interval`,
+        data: rows.map((r) => ({ x: r.session, y: Math.max(0, ci(r)[0]) / scale })),
+        borderColor: 'transparent',
+        backgroundColor: withAlpha(colour, 0.14),
+        pointRadius: 0,
+        fill: '-1',
+      });
+      datasets.push(
+        lineDataset(
+          model,
+          a.name,
+          model.time.filter((r) => r.arm === a.name).map((r) => ({ x: r.session, y: r.completed > 0 ? r[field] / scale : null })),
+        ),
+      );
     }
     return render(
       {
         type: 'line',
         data: { datasets },
         options: {
-          plugins: { title: { display: true, text: `${title} (shaded: 95% interval)`, font: { size: 16 } }, legend: { ...legend, labels: { ...legend.labels, filter: (item) => !item.text.includes('interval') } } },
+          plugins: {
+            title: { display: true, text: `${title} (shaded: 95% interval)`, font: { size: 16 } },
+            legend: { ...legend, labels: { ...legend.labels, filter: (item) => !item.text.includes('interval') } },
+          },
           scales: { x: sessionAxis(model), y: { beginAtZero: true, title: { display: true, text: axis } } },
         },
       },
@@ -289,7 +347,11 @@ function memoryChart(model: ReportModel): Buffer | undefined {
           plugins: { title: { display: true, text: title, font: { size: 16 } }, legend },
           scales: {
             x: sessionAxis(model, sessions, axisTitle),
-            y: { beginAtZero: true, ...(percent ? { max: 100, ticks: { callback: (v: number | string) => `${v}%` } } : {}), title: { display: true, text: axis } },
+            y: {
+              beginAtZero: true,
+              ...(percent ? { max: 100, ticks: { callback: (v: number | string) => `${v}%` } } : {}),
+              title: { display: true, text: axis },
+            },
           },
         },
       },
@@ -365,7 +427,8 @@ function pitfallChart(model: ReportModel): Buffer | undefined {
       });
       ctx.fillStyle = '#222';
       ctx.font = `12px ${FONT}`;
-      if (sessions.length <= 30 || j % Math.ceil(sessions.length / 30) === 0) ctx.fillText(String(session), x0 + j * cw + cw / 2, top + ids.length * ch + 16);
+      if (sessions.length <= 30 || j % Math.ceil(sessions.length / 30) === 0)
+        ctx.fillText(String(session), x0 + j * cw + cw / 2, top + ids.length * ch + 16);
     });
     ctx.fillText('session', x0 + panelW / 2, top + ids.length * ch + 34);
   });
@@ -415,13 +478,24 @@ function graderChart(model: ReportModel): Buffer | undefined {
           `n=${r.n}, agree ${(r.accuracy * 100).toFixed(0)}%`,
           `κ=${Number.isFinite(r.kappa) ? r.kappa.toFixed(2) : '–'}${Number.isFinite(r.kappa_lo) ? ` [${r.kappa_lo.toFixed(2)}, ${r.kappa_hi.toFixed(2)}]` : ''}`,
         ]),
-        datasets: parts.map(([label, key, colour]) => ({ label, data: rows.map((r) => (100 * (r[key] as number)) / r.n), backgroundColor: colour, stack: 'g' })),
+        datasets: parts.map(([label, key, colour]) => ({
+          label,
+          data: rows.map((r) => (100 * (r[key] as number)) / r.n),
+          backgroundColor: colour,
+          stack: 'g',
+        })),
       },
       options: {
         indexAxis: 'y',
         layout: { padding: { left: 12, right: 24 } },
-        plugins: { title: { display: true, text: withNote('Grader verdict vs deterministic checker', model), font: { size: 18 } }, legend: barLegend },
-        scales: { x: { stacked: true, min: 0, max: 100, title: { display: true, text: 'Share of graded trials (%)' } }, y: { stacked: true } },
+        plugins: {
+          title: { display: true, text: withNote('Grader verdict vs deterministic checker', model), font: { size: 18 } },
+          legend: barLegend,
+        },
+        scales: {
+          x: { stacked: true, min: 0, max: 100, title: { display: true, text: 'Share of graded trials (%)' } },
+          y: { stacked: true },
+        },
       },
     },
     1100,
@@ -439,8 +513,18 @@ export function writeCharts(model: ReportModel, dir: string): ChartFile[] {
     out.push({ file, title, description });
   };
   if (model.counts.trials === 0) return out;
-  put('completion.png', 'Completion rate per session', 'Completion rate per session and arm, with Wilson 95% interval bands (infrastructure failures excluded).', completionChart(model));
-  put('cost-tokens.png', 'Cost and tokens per arm', 'Tokens per trial by kind, and total cost by source (trials, the arm after tasks, consolidation), per arm.', costChart(model));
+  put(
+    'completion.png',
+    'Completion rate per session',
+    'Completion rate per session and arm, with Wilson 95% interval bands (infrastructure failures excluded).',
+    completionChart(model),
+  );
+  put(
+    'cost-tokens.png',
+    'Cost and tokens per arm',
+    'Tokens per trial by kind, and total cost by source (trials, the arm after tasks, consolidation), per arm.',
+    costChart(model),
+  );
   put(
     'time.png',
     'Time to completion',
@@ -449,8 +533,23 @@ export function writeCharts(model: ReportModel, dir: string): ChartFile[] {
       : 'Mean turns, tokens and wall time of completed trials, per session and arm, with 95% t intervals.',
     timeChart(model),
   );
-  put('memory.png', 'Memory size and quality', 'Memory entries and tokens after each session, and lesson precision and recall when the pitfall tables are known; mean over replicates.', memoryChart(model));
-  put('pitfalls.png', 'Pitfalls hit per session', 'Heat map: for each arm, session and pitfall, the share of trials exposed to the pitfall that hit it.', pitfallChart(model));
-  put('grader-agreement.png', 'Grader vs checker', "The grader's verdict against the deterministic checker's, per arm, with Cohen's kappa.", graderChart(model));
+  put(
+    'memory.png',
+    'Memory size and quality',
+    'Memory entries and tokens after each session, and lesson precision and recall when the pitfall tables are known; mean over replicates.',
+    memoryChart(model),
+  );
+  put(
+    'pitfalls.png',
+    'Pitfalls hit per session',
+    'Heat map: for each arm, session and pitfall, the share of trials exposed to the pitfall that hit it.',
+    pitfallChart(model),
+  );
+  put(
+    'grader-agreement.png',
+    'Grader vs checker',
+    "The grader's verdict against the deterministic checker's, per arm, with Cohen's kappa.",
+    graderChart(model),
+  );
   return out;
 }

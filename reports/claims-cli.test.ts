@@ -34,11 +34,15 @@ describe('dreambench claims', () => {
     const r = await cli(['claims', root]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^Note: sim run: every verdict below describes the harness, not any model\./);
-    expect(r.stdout).toMatch(/dreaming-6x-legal-drafting: Dreaming gives 6x task completion on legal drafting\n {2}dreaming vs stateless, rate_ratio; suite legal-drafting\n {2}claimed {3}6x\n {2}measured {2}[\d.]+x, 95% CI \[[\d.]+x, [\d.]+x\] over 180 pairs in \d+ tasks\n {2}levels {4}stateless [\d.]+% → dreaming [\d.]+%\n {2}verdict {3}(SUPPORTED|NOT SUPPORTED|INCONCLUSIVE AT THIS SAMPLE SIZE) \(sim run: this verdict describes the harness, not any model\)/);
-    expect(r.stdout).toMatch(/outcomes-hard-docx[\s\S]*?verdict {3}NOT APPLICABLE[\s\S]*?why {7}the run has no arm "outcomes" \(arms: stateless, dreaming\)/);
+    expect(r.stdout).toMatch(
+      /dreaming-6x-legal-drafting: Dreaming gives 6x task completion on legal drafting\n {2}dreaming vs stateless, rate_ratio; suite legal-drafting\n {2}claimed {3}6x\n {2}measured {2}[\d.]+x, 95% CI \[[\d.]+x, [\d.]+x\] over 180 pairs in \d+ tasks\n {2}levels {4}stateless [\d.]+% → dreaming [\d.]+%\n {2}verdict {3}(SUPPORTED|NOT SUPPORTED|INCONCLUSIVE AT THIS SAMPLE SIZE) \(sim run: this verdict describes the harness, not any model\)/,
+    );
+    expect(r.stdout).toMatch(
+      /outcomes-hard-docx[\s\S]*?verdict {3}NOT APPLICABLE[\s\S]*?why {7}the run has no arm "outcomes" \(arms: stateless, dreaming\)/,
+    );
   });
 
-  it('prints JSON with --json and checks a user\'s own claims with --claims', async () => {
+  it("prints JSON with --json and checks a user's own claims with --claims", async () => {
     const dir = join(tempDir(), 'mine');
     mkdirSync(dir);
     writeFileSync(

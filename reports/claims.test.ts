@@ -56,7 +56,10 @@ describe('claim files', () => {
     expect(() => loadClaims(dir)).toThrow(ConfigError);
     expect(() => loadClaims(dir)).toThrow(new RegExp(`^${file}: metric: `));
 
-    writeFileSync(file, 'claims:\n  - id: x\n    title: t\n    source: s\n    metric: rate_ratio\n    arms: {baseline: a}\n    claimed: 2\n');
+    writeFileSync(
+      file,
+      'claims:\n  - id: x\n    title: t\n    source: s\n    metric: rate_ratio\n    arms: {baseline: a}\n    claimed: 2\n',
+    );
     expect(() => loadClaims(dir)).toThrow(`${file}: claims[0].arms.treatment: required field missing`);
 
     writeFileSync(file, 'id: x\ntitle: t\nsource: s\nmetric: rate_ratio\narms: {baseline: a, treatment: b}\nclaimed: 2\nfiltre: {}\n');
@@ -73,7 +76,12 @@ describe('claim files', () => {
     const dir = tempDir();
     const body = 'id: same\ntitle: t\nsource: s\nmetric: rate_ratio\narms: {baseline: a, treatment: b}\nclaimed: 2\n';
     writeFileSync(join(dir, 'a.yaml'), body);
-    writeFileSync(join(dir, 'b.json'), JSON.stringify({ claims: [{ id: 'same', title: 't', source: 's', metric: 'rate_ratio', arms: { baseline: 'a', treatment: 'b' }, claimed: 2 }] }));
+    writeFileSync(
+      join(dir, 'b.json'),
+      JSON.stringify({
+        claims: [{ id: 'same', title: 't', source: 's', metric: 'rate_ratio', arms: { baseline: 'a', treatment: 'b' }, claimed: 2 }],
+      }),
+    );
     expect(() => loadClaims(dir)).toThrow(/b\.json: id: duplicate claim id "same" \(also in a\.yaml\)/);
   });
 });
@@ -151,13 +159,18 @@ describe('evaluating claims on a run', () => {
       verdict: 'not_applicable',
       reason: 'the run has no arm "outcomes" (arms: stateless, learnings-md, dreaming)',
     });
-    expect(evaluateClaim(claim({ suite: 'doc-review' }), ctx).reason).toBe('the run has no trials of suite "doc-review" (suites: legal-drafting)');
+    expect(evaluateClaim(claim({ suite: 'doc-review' }), ctx).reason).toBe(
+      'the run has no trials of suite "doc-review" (suites: legal-drafting)',
+    );
     expect(evaluateClaim(claim({ filter: { difficulty: 'hard' } }), ctx).reason).toBe('suite legal-drafting declares no task difficulty');
     expect(evaluateClaim(claim({ filter: { families: ['nope'] } }), ctx).reason).toBe('no trials of family nope');
   });
 
   it('filters by family, difficulty labels, sessions and the size of memory', () => {
-    const withLabels: ClaimContext = { ...ctx, difficulty: { 'legal-drafting': { 'nda-1': 'hard', 'nda-2': 'hard', 'motion-1': 'hard', 'motion-3': 'hard' } } };
+    const withLabels: ClaimContext = {
+      ...ctx,
+      difficulty: { 'legal-drafting': { 'nda-1': 'hard', 'nda-2': 'hard', 'motion-1': 'hard', 'motion-3': 'hard' } },
+    };
     const hard = evaluateClaim(claim({ metric: 'rate_difference', claimed: 0.4, filter: { difficulty: 'hard' } }), withLabels);
     expect(hard.verdict).not.toBe('not_applicable');
     expect(hard.measured!.n_clusters).toBeLessThanOrEqual(4);
@@ -172,7 +185,10 @@ describe('evaluating claims on a run', () => {
   });
 
   it('measures time changes and pass@k differences', () => {
-    const time = evaluateClaim(claim({ metric: 'time_change', measure: 'turns', claimed: -0.5, arms: { baseline: 'stateless', treatment: 'learnings-md' } }), ctx);
+    const time = evaluateClaim(
+      claim({ metric: 'time_change', measure: 'turns', claimed: -0.5, arms: { baseline: 'stateless', treatment: 'learnings-md' } }),
+      ctx,
+    );
     expect(time.verdict).not.toBe('not_applicable');
     expect(time.measured!.unit).toBe('pairs');
     expect(Number.isFinite(time.measured!.estimate)).toBe(true);
@@ -186,13 +202,25 @@ describe('evaluating claims on a run', () => {
   it('prints every verdict with the sim label', () => {
     const text = renderClaimsText(evaluateClaims(loadClaims(defaultClaimsDir()), ctx));
     expect(text).toMatch(/^Note: sim run: every verdict below describes the harness, not any model\./);
-    expect(text).toMatch(/dreaming-6x-legal-drafting[\s\S]*verdict {3}SUPPORTED \(sim run: this verdict describes the harness, not any model\)/);
+    expect(text).toMatch(
+      /dreaming-6x-legal-drafting[\s\S]*verdict {3}SUPPORTED \(sim run: this verdict describes the harness, not any model\)/,
+    );
     expect(text).toMatch(/reflexion-humaneval-pass1[\s\S]*NOT APPLICABLE[\s\S]*the run has no arm "reflexion"/);
   });
 
   it('matches arms by their folder when the run names them otherwise', async () => {
     const root = join(tempDir(), 'run');
-    writeSyntheticRun({ root, arms: [{ name: 'stateless', rate: () => 0.2 }, { name: 'dreaming', rate: () => 0.5 }], sessions: 2, replicates: 1, tasksPerSession: 5, transcripts: false });
+    writeSyntheticRun({
+      root,
+      arms: [
+        { name: 'stateless', rate: () => 0.2 },
+        { name: 'dreaming', rate: () => 0.5 },
+      ],
+      sessions: 2,
+      replicates: 1,
+      tasksPerSession: 5,
+      transcripts: false,
+    });
     const c = claimContext(await loadRunData(root, { suites: false }), 200);
     c.armTypes = { stateless: 'stateless', dreaming: 'dreaming-variant' };
     expect(evaluateClaim(claim({ arms: { baseline: 'stateless', treatment: 'dreaming-variant' } }), c).treatment).toBe('dreaming');
@@ -200,19 +228,33 @@ describe('evaluating claims on a run', () => {
 
   it('does not trust a collapsed interval, nor a ratio over a baseline of zero', () => {
     const rows = (arm: string, success: (i: number) => boolean, stats?: (i: number) => Record<string, number>): TrialRecord[] =>
-      Array.from({ length: 40 }, (_, i) => ({
-        arm,
-        replicate: 1,
-        session: 1 + (i % 4),
-        slot: Math.floor(i / 4),
-        task: `t${i % 20}`,
-        suite: 'demo',
-        family: 'f',
-        success: success(i),
-        error_class: 'none',
-        ...(stats ? { memory_stats: stats(i) } : {}),
-      }) as unknown as TrialRecord);
-    const base: ClaimContext = { trials: [], arms: ['stateless', 'dreaming'], armTypes: {}, difficulty: {}, memoryEntries: new Map(), simulated: false, seed: 1, B: 300, carriesMemory: () => true };
+      Array.from(
+        { length: 40 },
+        (_, i) =>
+          ({
+            arm,
+            replicate: 1,
+            session: 1 + (i % 4),
+            slot: Math.floor(i / 4),
+            task: `t${i % 20}`,
+            suite: 'demo',
+            family: 'f',
+            success: success(i),
+            error_class: 'none',
+            ...(stats ? { memory_stats: stats(i) } : {}),
+          }) as unknown as TrialRecord,
+      );
+    const base: ClaimContext = {
+      trials: [],
+      arms: ['stateless', 'dreaming'],
+      armTypes: {},
+      difficulty: {},
+      memoryEntries: new Map(),
+      simulated: false,
+      seed: 1,
+      B: 300,
+      carriesMemory: () => true,
+    };
     // Every pair agrees (both fail): the bootstrap interval is [0, 0]; 40 pairs cannot rule out +8.4 pts.
     const agree = { ...base, trials: [...rows('stateless', () => false), ...rows('dreaming', () => false)] };
     const r = evaluateClaim(claim({ metric: 'rate_difference', claimed: 0.084 }), agree);
@@ -231,23 +273,44 @@ describe('evaluating claims on a run', () => {
     expect(z.reason).toMatch(/none of 40 did/);
     expect(z.sample_size).toBeUndefined();
     // memory_entries_min reads the arm's own memory_stats (a skill library's size) when trials carry it.
-    const skills = { ...base, trials: [...rows('stateless', () => false), ...rows('dreaming', (i) => i % 2 === 0, (i) => ({ library_size: i }))] };
-    expect(evaluateClaim(claim({ metric: 'rate_difference', claimed: 0.3, filter: { memory_entries_min: 30 } }), skills).measured!.n).toBe(10);
+    const skills = {
+      ...base,
+      trials: [
+        ...rows('stateless', () => false),
+        ...rows(
+          'dreaming',
+          (i) => i % 2 === 0,
+          (i) => ({ library_size: i }),
+        ),
+      ],
+    };
+    expect(evaluateClaim(claim({ metric: 'rate_difference', claimed: 0.3, filter: { memory_entries_min: 30 } }), skills).measured!.n).toBe(
+      10,
+    );
   });
 
-  const unitRows = (arm: string, n: number, success: (i: number) => boolean, extra: (i: number) => Partial<TrialRecord> = () => ({})): TrialRecord[] =>
-    Array.from({ length: n }, (_, i) => ({
-      arm,
-      replicate: 1,
-      session: 1,
-      slot: i,
-      task: `t${i}`,
-      suite: 'demo',
-      family: 'f',
-      success: success(i),
-      error_class: 'none',
-      ...extra(i),
-    }) as unknown as TrialRecord);
+  const unitRows = (
+    arm: string,
+    n: number,
+    success: (i: number) => boolean,
+    extra: (i: number) => Partial<TrialRecord> = () => ({}),
+  ): TrialRecord[] =>
+    Array.from(
+      { length: n },
+      (_, i) =>
+        ({
+          arm,
+          replicate: 1,
+          session: 1,
+          slot: i,
+          task: `t${i}`,
+          suite: 'demo',
+          family: 'f',
+          success: success(i),
+          error_class: 'none',
+          ...extra(i),
+        }) as unknown as TrialRecord,
+    );
   const emptyCtx = (trials: TrialRecord[]): ClaimContext => ({
     trials,
     arms: ['stateless', 'reflexion'],
@@ -262,7 +325,10 @@ describe('evaluating claims on a run', () => {
 
   it('never supports a claim on a zero-width interval: three tasks that all gain widen by the Wilson bound', () => {
     const trials = [...unitRows('stateless', 3, () => false), ...unitRows('reflexion', 3, () => true)];
-    const r = evaluateClaim(claim({ metric: 'passk_difference', k: 1, claimed: 0.11, arms: { baseline: 'stateless', treatment: 'reflexion' } }), emptyCtx(trials));
+    const r = evaluateClaim(
+      claim({ metric: 'passk_difference', k: 1, claimed: 0.11, arms: { baseline: 'stateless', treatment: 'reflexion' } }),
+      emptyCtx(trials),
+    );
     expect(r.measured!.estimate).toBe(1);
     // Wilson upper bound of 0/3 at 95% is 0.56: the interval is [+44 pts, +100 pts], clamped at +100.
     expect(r.measured!.lo).toBeCloseTo(1 - 0.5615, 3);
@@ -270,19 +336,60 @@ describe('evaluating claims on a run', () => {
     expect(r.reason).toMatch(/Wilson bound over 3 tasks/);
   });
 
-  it('says when the run\'s baseline lies far from the baseline the claim started from', () => {
+  it("says when the run's baseline lies far from the baseline the claim started from", () => {
     const trials = [...unitRows('stateless', 30, (i) => i < 1), ...unitRows('reflexion', 30, (i) => i < 20)];
-    const far = evaluateClaim(claim({ metric: 'passk_difference', k: 1, claimed: 0.11, claimed_baseline: 0.8, arms: { baseline: 'stateless', treatment: 'reflexion' } }), emptyCtx(trials));
+    const far = evaluateClaim(
+      claim({
+        metric: 'passk_difference',
+        k: 1,
+        claimed: 0.11,
+        claimed_baseline: 0.8,
+        arms: { baseline: 'stateless', treatment: 'reflexion' },
+      }),
+      emptyCtx(trials),
+    );
     expect(far.reason).toMatch(/; the claim starts from a baseline of 80%; this run's baseline is 3\.3%/);
-    const near = evaluateClaim(claim({ metric: 'passk_difference', k: 1, claimed: 0.11, claimed_baseline: 0.05, arms: { baseline: 'stateless', treatment: 'reflexion' } }), emptyCtx(trials));
+    const near = evaluateClaim(
+      claim({
+        metric: 'passk_difference',
+        k: 1,
+        claimed: 0.11,
+        claimed_baseline: 0.05,
+        arms: { baseline: 'stateless', treatment: 'reflexion' },
+      }),
+      emptyCtx(trials),
+    );
     expect(near.reason).not.toMatch(/starts from a baseline/);
   });
 
   it('measures the main slice, as the report does: eval and retest trials are left out', () => {
     const train = [...unitRows('stateless', 20, (i) => i < 4), ...unitRows('reflexion', 20, (i) => i < 12)];
-    const evalRows = [...unitRows('stateless', 20, () => true, () => ({ slice: 'eval' })), ...unitRows('reflexion', 20, () => false, () => ({ slice: 'eval' }))].map((t) => ({ ...t, session: 2 }));
-    const data = { manifest: { experiment: { arms: ['stateless', 'reflexion'], seed: 1 } }, trials: [...train, ...evalRows], arms: ['stateless', 'reflexion'], snapshots: [], suites: {}, simulated: false } as unknown as Parameters<typeof claimContext>[0];
-    const r = evaluateClaim(claim({ metric: 'rate_difference', claimed: 0.4, arms: { baseline: 'stateless', treatment: 'reflexion' } }), claimContext(data, 300));
+    const evalRows = [
+      ...unitRows(
+        'stateless',
+        20,
+        () => true,
+        () => ({ slice: 'eval' }),
+      ),
+      ...unitRows(
+        'reflexion',
+        20,
+        () => false,
+        () => ({ slice: 'eval' }),
+      ),
+    ].map((t) => ({ ...t, session: 2 }));
+    const data = {
+      manifest: { experiment: { arms: ['stateless', 'reflexion'], seed: 1 } },
+      trials: [...train, ...evalRows],
+      arms: ['stateless', 'reflexion'],
+      snapshots: [],
+      suites: {},
+      simulated: false,
+    } as unknown as Parameters<typeof claimContext>[0];
+    const r = evaluateClaim(
+      claim({ metric: 'rate_difference', claimed: 0.4, arms: { baseline: 'stateless', treatment: 'reflexion' } }),
+      claimContext(data, 300),
+    );
     expect(r.measured!.n).toBe(20);
     expect(r.measured!.estimate).toBeCloseTo(0.4, 10);
   });

@@ -53,7 +53,10 @@ const names = z.union([name, z.array(name).min(1)]).transform((v) => (Array.isAr
 
 export const claimSchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore').describe('unique id of the claim'),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore')
+      .describe('unique id of the claim'),
     title: z.string().min(1).describe('the claim in words, as a reader would quote it'),
     source: z.string().min(1).describe('where the claim comes from (a citation or a note)'),
     metric: z.enum(METRICS).describe('rate_ratio, rate_difference, time_change or passk_difference'),
@@ -79,7 +82,9 @@ export const claimSchema = z
           .int()
           .nonnegative()
           .optional()
-          .describe("keep units where the treatment arm's memory held at least this many entries when the trial started (its memory_stats, else the snapshot)"),
+          .describe(
+            "keep units where the treatment arm's memory held at least this many entries when the trial started (its memory_stats, else the snapshot)",
+          ),
       })
       .strict()
       .default({}),
@@ -90,7 +95,9 @@ export const claimSchema = z
       .min(0)
       .max(1)
       .optional()
-      .describe("the baseline's completion rate (or pass@k) in the claim's source, e.g. 0.8 for \"80% to 91%\": the verdict says when the run's baseline lies far from it"),
+      .describe(
+        "the baseline's completion rate (or pass@k) in the claim's source, e.g. 0.8 for \"80% to 91%\": the verdict says when the run's baseline lies far from it",
+      ),
     measure: z.enum(TIME_MEASURES).default('wall_ms').describe('time_change: what is timed'),
     over: z.enum(['completed', 'all']).default('completed').describe('time_change: units both arms completed (default), or all units'),
     k: z.number().int().positive().default(1).describe('passk_difference: k of pass@k'),
@@ -102,9 +109,12 @@ export const claimSchema = z
     if (claim.claimed === nullValue) {
       ctx.addIssue({ code: 'custom', path: ['claimed'], message: `must differ from ${nullValue} (no effect): a claim states an effect` });
     }
-    if (claim.metric === 'rate_ratio' && claim.claimed <= 0) ctx.addIssue({ code: 'custom', path: ['claimed'], message: 'a ratio must be positive' });
-    if (claim.metric === 'time_change' && claim.claimed <= -1) ctx.addIssue({ code: 'custom', path: ['claimed'], message: 'a relative change must be above -1 (-100%)' });
-    if (claim.arms.baseline === claim.arms.treatment) ctx.addIssue({ code: 'custom', path: ['arms', 'treatment'], message: 'must differ from arms.baseline' });
+    if (claim.metric === 'rate_ratio' && claim.claimed <= 0)
+      ctx.addIssue({ code: 'custom', path: ['claimed'], message: 'a ratio must be positive' });
+    if (claim.metric === 'time_change' && claim.claimed <= -1)
+      ctx.addIssue({ code: 'custom', path: ['claimed'], message: 'a relative change must be above -1 (-100%)' });
+    if (claim.arms.baseline === claim.arms.treatment)
+      ctx.addIssue({ code: 'custom', path: ['arms', 'treatment'], message: 'must differ from arms.baseline' });
   });
 
 export type ClaimInput = z.input<typeof claimSchema>;
@@ -135,7 +145,9 @@ export function parseClaimFile(file: string, text: string): Claim[] {
     if (!result.success) {
       const issue = result.error.issues[0]!;
       const path = [...(many ? ['claims', i] : []), ...issue.path];
-      const received = path.slice(many ? 2 : 0).reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), item);
+      const received = path
+        .slice(many ? 2 : 0)
+        .reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), item);
       const message =
         issue.code === 'invalid_type' && received === undefined
           ? `required field missing: expected ${issue.expected}`
@@ -258,7 +270,12 @@ export function formatMetric(metric: ClaimMetric, x: number): string {
 const nullOf = (metric: ClaimMetric): number => (metric === 'rate_ratio' ? 1 : 0);
 
 /** The verdict from the interval, the claimed value and the null (see the file's header). */
-export function verdictFor(metric: ClaimMetric, claimed: number, lo: number, hi: number): { verdict: Exclude<Verdict, 'not_applicable'>; reason: string } {
+export function verdictFor(
+  metric: ClaimMetric,
+  claimed: number,
+  lo: number,
+  hi: number,
+): { verdict: Exclude<Verdict, 'not_applicable'>; reason: string } {
   const nul = nullOf(metric);
   const up = claimed > nul;
   const f = (x: number) => formatMetric(metric, x);
@@ -266,10 +283,17 @@ export function verdictFor(metric: ClaimMetric, claimed: number, lo: number, hi:
     return { verdict: 'inconclusive', reason: 'no interval could be computed (too few tasks, or no completion in either arm)' };
   }
   if (lo === Infinity || hi === -Infinity) {
-    return { verdict: 'inconclusive', reason: 'the baseline arm completed none of the compared trials, so the ratio is unbounded; a rate_difference claim can still be judged' };
+    return {
+      verdict: 'inconclusive',
+      reason:
+        'the baseline arm completed none of the compared trials, so the ratio is unbounded; a rate_difference claim can still be judged',
+    };
   }
   if (up ? hi < claimed : lo > claimed) {
-    return { verdict: 'not_supported', reason: `the interval [${f(lo)}, ${f(hi)}] lies wholly ${up ? 'below' : 'above'} the claimed ${f(claimed)}` };
+    return {
+      verdict: 'not_supported',
+      reason: `the interval [${f(lo)}, ${f(hi)}] lies wholly ${up ? 'below' : 'above'} the claimed ${f(claimed)}`,
+    };
   }
   if (up ? lo > nul : hi < nul) {
     const beyond = up ? lo > claimed : hi < claimed;
@@ -277,10 +301,15 @@ export function verdictFor(metric: ClaimMetric, claimed: number, lo: number, hi:
       verdict: 'supported',
       reason:
         `the interval [${f(lo)}, ${f(hi)}] excludes no effect (${f(nul)}) and ` +
-        (beyond ? `lies wholly beyond the claimed ${f(claimed)}: the effect measured is larger than claimed` : `is consistent with the claimed ${f(claimed)}`),
+        (beyond
+          ? `lies wholly beyond the claimed ${f(claimed)}: the effect measured is larger than claimed`
+          : `is consistent with the claimed ${f(claimed)}`),
     };
   }
-  return { verdict: 'inconclusive', reason: `the interval [${f(lo)}, ${f(hi)}] holds both no effect (${f(nul)}) and the claimed ${f(claimed)}` };
+  return {
+    verdict: 'inconclusive',
+    reason: `the interval [${f(lo)}, ${f(hi)}] holds both no effect (${f(nul)}) and the claimed ${f(claimed)}`,
+  };
 }
 
 /** Context for evaluating claims: the run's trials and what the report knows about arms, suites and memory. */
@@ -354,7 +383,8 @@ function describeScope(claim: Claim): string {
   if (f.tasks) parts.push(`${f.tasks.length} task${f.tasks.length === 1 ? '' : 's'}`);
   if (f.sessions) parts.push(`sessions ${f.sessions.from ?? 1}–${f.sessions.to ?? 'end'}`);
   if (f.memory_entries_min !== undefined) parts.push(`treatment memory ≥ ${f.memory_entries_min} entries`);
-  if (claim.metric === 'time_change') parts.push(`${claim.measure}, ${claim.over === 'completed' ? 'units both arms completed' : 'all units'}`);
+  if (claim.metric === 'time_change')
+    parts.push(`${claim.measure}, ${claim.over === 'completed' ? 'units both arms completed' : 'all units'}`);
   if (claim.metric === 'passk_difference') parts.push(`pass@${claim.k}`);
   return parts.join('; ');
 }
@@ -375,7 +405,12 @@ export const FEW_TASKS = 10;
 const Z_DECIDE = normalQuantile(0.975) + normalQuantile(0.8);
 
 /** Pairs needed to detect the claimed completion-rate effect (baseline p0 -> p1), from the run's power model. */
-function pairsNeeded(rowsA: readonly OutcomeRow[], rowsB: readonly OutcomeRow[], p1: number, diff: PairedBootstrapResult): SampleSizeNeeded {
+function pairsNeeded(
+  rowsA: readonly OutcomeRow[],
+  rowsB: readonly OutcomeRow[],
+  p1: number,
+  diff: PairedBootstrapResult,
+): SampleSizeNeeded {
   const model = pairedPowerModel(rowsA, rowsB, diff.se, diff.n_clusters);
   const target = Math.min(1, Math.max(0, p1));
   const need = pairsToDetect(model, target);
@@ -465,13 +500,18 @@ const timeHandler: MetricHandler = ({ claim, ctx, a, b, rowsA, rowsB, seed, B })
     perTask.set(tb.task, c);
     n++;
   }
-  if (n === 0) return { notApplicable: `no units that both ${a} and ${b} ${claim.over === 'completed' ? 'completed' : 'ran'} in this scope` };
+  if (n === 0)
+    return { notApplicable: `no units that both ${a} and ${b} ${claim.over === 'completed' ? 'completed' : 'ran'} in this scope` };
   const clusters = [...perTask.keys()].sort().map((k) => perTask.get(k)!);
   const r = clusterBootstrap(clusters, relativeChange, { seed, B, bounds: [-1, Infinity] });
   const W = clusters.reduce((s, c) => s + c.w, 0);
   const notes: string[] = [];
-  if (ctx.simulated && claim.measure === 'wall_ms') notes.push('wall time of a sim run measures the harness\'s own speed, not an agent\'s: read this claim\'s verdict as a check of the machinery only');
-  if (r.widened) notes.push(`every resample gave the estimate, so the interval is the estimate ± the Wilson bound over ${r.n_clusters} tasks`);
+  if (ctx.simulated && claim.measure === 'wall_ms')
+    notes.push(
+      "wall time of a sim run measures the harness's own speed, not an agent's: read this claim's verdict as a check of the machinery only",
+    );
+  if (r.widened)
+    notes.push(`every resample gave the estimate, so the interval is the estimate ± the Wilson bound over ${r.n_clusters} tasks`);
   return {
     measured: {
       estimate: r.estimate,
@@ -513,7 +553,11 @@ const passkHandler: MetricHandler = ({ claim, a, b, rowsA, rowsB, seed, B }) => 
   }
   if (clusters.length === 0) return { notApplicable: `no task has ${k} or more attempts in both ${a} and ${b}` };
   const r = clusterBootstrap(clusters, meanDifference, { seed, B, bounds: [-1, 1] });
-  const notes = r.widened ? [`every task showed the same difference, so the bootstrap saw no spread and the interval is the estimate ± the Wilson bound over ${r.n_clusters} tasks`] : [];
+  const notes = r.widened
+    ? [
+        `every task showed the same difference, so the bootstrap saw no spread and the interval is the estimate ± the Wilson bound over ${r.n_clusters} tasks`,
+      ]
+    : [];
   return {
     measured: {
       estimate: r.estimate,
@@ -539,12 +583,18 @@ const HANDLERS: Record<ClaimMetric, MetricHandler> = {
 };
 
 /** The claim's rows after its suite and filter, or why none are left. */
-function scopeRows(claim: Claim, ctx: ClaimContext, a: string, b: string): { rowsA: TrialRecord[]; rowsB: TrialRecord[] } | { notApplicable: string } {
+function scopeRows(
+  claim: Claim,
+  ctx: ClaimContext,
+  a: string,
+  b: string,
+): { rowsA: TrialRecord[]; rowsB: TrialRecord[] } | { notApplicable: string } {
   let rows = ctx.trials.filter((t) => counts(t) && (t.arm === a || t.arm === b));
   if (claim.suite) {
     const suites = [...new Set(rows.map((t) => t.suite))];
     rows = rows.filter((t) => t.suite === claim.suite);
-    if (rows.length === 0) return { notApplicable: `the run has no trials of suite "${claim.suite}" (suites: ${suites.join(', ') || 'none'})` };
+    if (rows.length === 0)
+      return { notApplicable: `the run has no trials of suite "${claim.suite}" (suites: ${suites.join(', ') || 'none'})` };
   }
   const f = claim.filter;
   if (f.families) {
@@ -555,7 +605,10 @@ function scopeRows(claim: Claim, ctx: ClaimContext, a: string, b: string): { row
   if (f.difficulty) {
     const suites = [...new Set(rows.map((t) => t.suite))];
     const unlabelled = suites.filter((s) => Object.keys(ctx.difficulty[s] ?? {}).length === 0);
-    if (unlabelled.length === suites.length) return { notApplicable: `suite${suites.length === 1 ? '' : 's'} ${suites.join(', ')} declare${suites.length === 1 ? 's' : ''} no task difficulty` };
+    if (unlabelled.length === suites.length)
+      return {
+        notApplicable: `suite${suites.length === 1 ? '' : 's'} ${suites.join(', ')} declare${suites.length === 1 ? 's' : ''} no task difficulty`,
+      };
     const keep = new Set(f.difficulty);
     rows = rows.filter((t) => keep.has(ctx.difficulty[t.suite]?.[t.task] ?? ''));
     if (rows.length === 0) return { notApplicable: `no trials of tasks with difficulty ${f.difficulty.join(', ')}` };
@@ -627,14 +680,24 @@ export function evaluateClaim(claim: Claim, ctx: ClaimContext): ClaimResult {
   const scoped = scopeRows(claim, ctx, a.arm!, b.arm!);
   if ('notApplicable' in scoped) return na(scoped.notApplicable);
 
-  const out = HANDLERS[claim.metric]({ claim, ctx, a: a.arm!, b: b.arm!, ...scoped, seed: `${ctx.seed}:claim:${claim.id}`, B: ctx.B ?? 2000 });
+  const out = HANDLERS[claim.metric]({
+    claim,
+    ctx,
+    a: a.arm!,
+    b: b.arm!,
+    ...scoped,
+    seed: `${ctx.seed}:claim:${claim.id}`,
+    B: ctx.B ?? 2000,
+  });
   if ('notApplicable' in out) return na(out.notApplicable);
   const { measured, sampleSize } = out;
   const extraReasons = [...out.notes];
   const far = baselineNote(claim, measured);
   if (far) extraReasons.unshift(far);
   if (measured.n_clusters < FEW_TASKS) {
-    extraReasons.push(`only ${measured.n_clusters} task${measured.n_clusters === 1 ? '' : 's'}: intervals from so few run narrow (see docs/statistics.md)`);
+    extraReasons.push(
+      `only ${measured.n_clusters} task${measured.n_clusters === 1 ? '' : 's'}: intervals from so few run narrow (see docs/statistics.md)`,
+    );
   }
   // Every verdict reads the interval as widened (Wilson bound when the resampling saw no spread,
   // stretched for the memory's luck, clamped to the metric's range): never a zero-width interval.
@@ -642,7 +705,9 @@ export function evaluateClaim(claim: Claim, ctx: ClaimContext): ClaimResult {
   if (claim.metric === 'rate_ratio' && measured.baseline_value === 0) {
     // No sample size decides a ratio over a baseline of zero: only a baseline that completes some tasks does.
     const bound = wilsonInterval(0, measured.n).hi;
-    extraReasons.push(`to decide, the baseline must complete some trials: none of ${measured.n} did (Wilson 95% upper bound ${pct(bound)})`);
+    extraReasons.push(
+      `to decide, the baseline must complete some trials: none of ${measured.n} did (Wilson 95% upper bound ${pct(bound)})`,
+    );
     return { ...base, verdict, verdict_label: VERDICT_LABEL[verdict], reason: [reason, ...extraReasons].join('; '), measured };
   }
   return {
@@ -682,7 +747,9 @@ export function renderClaimsText(results: readonly ClaimResult[]): string {
   for (const r of results) {
     lines.push(`${r.id}: ${r.title}`);
     lines.push(`  ${r.treatment} vs ${r.baseline}, ${r.metric}; ${r.scope}`);
-    lines.push(`  claimed   ${r.claimed_text}${r.claimed_text !== formatMetric(r.metric, r.claimed) ? ` (${formatMetric(r.metric, r.claimed)})` : ''}`);
+    lines.push(
+      `  claimed   ${r.claimed_text}${r.claimed_text !== formatMetric(r.metric, r.claimed) ? ` (${formatMetric(r.metric, r.claimed)})` : ''}`,
+    );
     if (r.measured) {
       const m = r.measured;
       lines.push(

@@ -29,7 +29,8 @@ import type { RunData } from './run-data.js';
 import { formatNumber, formatPercent, formatRateCell, mdTable, orderArms, summarize, writeFileAtomic, type SummaryRow } from './summary.js';
 
 /** JSON with NaN and infinities as null (as report.json). */
-const reportJson = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+const reportJson = (value: unknown): string =>
+  JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
 
 const counted = (t: TrialRecord): boolean => t.error_class !== 'infra';
 
@@ -46,7 +47,13 @@ export interface SliceSummary {
 export function sliceSummaries(trials: readonly TrialRecord[], arms: readonly string[]): SliceSummary[] {
   return slicesPresent(trials).map((slice) => {
     const mine = sliceTrials(trials, slice);
-    return { slice, description: describeSlice(slice), trials: mine.length, infra: mine.filter((t) => !counted(t)).length, rows: summarize(mine, [...arms]) };
+    return {
+      slice,
+      description: describeSlice(slice),
+      trials: mine.length,
+      infra: mine.filter((t) => !counted(t)).length,
+      rows: summarize(mine, [...arms]),
+    };
   });
 }
 
@@ -117,7 +124,13 @@ export function orderVariance(trials: readonly TrialRecord[], arms: readonly str
         bySet.set(chain.task_set, g);
       }
       const groups = [...bySet.values()];
-      return { perChain, variance: nestedVariance(groups.map((g) => g.values), groups.map((g) => g.noise)) };
+      return {
+        perChain,
+        variance: nestedVariance(
+          groups.map((g) => g.values),
+          groups.map((g) => g.noise),
+        ),
+      };
     };
     const final = measure(mine.filter((t) => t.session === finalSession));
     const overall = measure(mine);
@@ -243,7 +256,15 @@ export function forgetting(trials: readonly TrialRecord[], arms: readonly string
       else if (r.success) row.gained++;
       else row.still_failing++;
       // Pitfalls: could it bite on the retest, was it hit then and the first time, was it avoided in between?
-      const between = trials.filter((t) => t.arm === arm && t.replicate === r.replicate && sliceOf(t) === 'train' && counted(t) && t.session > f.session && t.session < r.session);
+      const between = trials.filter(
+        (t) =>
+          t.arm === arm &&
+          t.replicate === r.replicate &&
+          sliceOf(t) === 'train' &&
+          counted(t) &&
+          t.session > f.session &&
+          t.session < r.session,
+      );
       for (const p of new Set([...r.pitfalls_hit, ...r.pitfalls_avoided])) {
         const key = `${arm}\u0000${p}`;
         const cell = pitfalls.get(key) ?? { arm, pitfall: p, exposed: 0, hit_first: 0, hit_retest: 0, reappeared: 0, examples: [] };
@@ -254,7 +275,10 @@ export function forgetting(trials: readonly TrialRecord[], arms: readonly string
         if (hitNow) cell.hit_retest++;
         if (hitFirst && hitNow && between.some((t) => t.pitfalls_avoided.includes(p))) {
           cell.reappeared++;
-          if (cell.examples.length < 10) cell.examples.push(`${r.arm}/r${r.replicate}/s${String(r.session).padStart(3, '0')}/${String(r.slot).padStart(3, '0')}-${r.task}`);
+          if (cell.examples.length < 10)
+            cell.examples.push(
+              `${r.arm}/r${r.replicate}/s${String(r.session).padStart(3, '0')}/${String(r.slot).padStart(3, '0')}-${r.task}`,
+            );
         }
         pitfalls.set(key, cell);
       }
@@ -263,7 +287,12 @@ export function forgetting(trials: readonly TrialRecord[], arms: readonly string
     row.retest_rate = row.pairs ? retestOk / row.pairs : NaN;
     rows.push(row);
   }
-  return { rows, pitfalls: [...pitfalls.values()].sort((a, b) => a.arm.localeCompare(b.arm) || b.reappeared - a.reappeared || a.pitfall.localeCompare(b.pitfall)) };
+  return {
+    rows,
+    pitfalls: [...pitfalls.values()].sort(
+      (a, b) => a.arm.localeCompare(b.arm) || b.reappeared - a.reappeared || a.pitfall.localeCompare(b.pitfall),
+    ),
+  };
 }
 
 // ---- the section -------------------------------------------------------------------------------
@@ -275,11 +304,18 @@ export interface ControlsModel {
   orders: OrderRow[];
   pass_k: PassKRow[];
   forgetting: Forgetting | null;
-  leak_scan: (Pick<LeakScanResult, 'status' | 'snapshots' | 'markers' | 'headline' | 'leaks'> & { seen: number }) | { status: 'unknown'; headline: string } | null;
+  leak_scan:
+    | (Pick<LeakScanResult, 'status' | 'snapshots' | 'markers' | 'headline' | 'leaks'> & { seen: number })
+    | { status: 'unknown'; headline: string }
+    | null;
   counts: { trials: number; infra: number };
 }
 
-export function controlsModel(trials: readonly TrialRecord[], armOrder: readonly string[], leak: LeakScanResult | { status: 'unknown'; headline: string } | null): ControlsModel {
+export function controlsModel(
+  trials: readonly TrialRecord[],
+  armOrder: readonly string[],
+  leak: LeakScanResult | { status: 'unknown'; headline: string } | null,
+): ControlsModel {
   const arms = orderArms(trials, armOrder);
   return {
     format: 'dreambench.controls/v1',
@@ -288,7 +324,18 @@ export function controlsModel(trials: readonly TrialRecord[], armOrder: readonly
     orders: orderVariance(trials, arms),
     pass_k: passKTable(trials, arms),
     forgetting: forgetting(trials, arms),
-    leak_scan: !leak ? null : 'leaks' in leak ? { status: leak.status, snapshots: leak.snapshots, markers: leak.markers, headline: leak.headline, leaks: leak.leaks, seen: leak.seen.length } : leak,
+    leak_scan: !leak
+      ? null
+      : 'leaks' in leak
+        ? {
+            status: leak.status,
+            snapshots: leak.snapshots,
+            markers: leak.markers,
+            headline: leak.headline,
+            leaks: leak.leaks,
+            seen: leak.seen.length,
+          }
+        : leak,
     counts: { trials: trials.length, infra: trials.filter((t) => !counted(t)).length },
   };
 }
@@ -300,15 +347,24 @@ export function leakBanner(model: ControlsModel): string {
 
 const pct = (x: number): string => formatPercent(x, 1);
 const sd = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} pts` : '–');
-const share = (part: number, whole: number): string => (Number.isFinite(part) && Number.isFinite(whole) && whole > 0 ? `${Math.round((100 * part) / whole)}%` : '–');
+const share = (part: number, whole: number): string =>
+  Number.isFinite(part) && Number.isFinite(whole) && whole > 0 ? `${Math.round((100 * part) / whole)}%` : '–';
 
 function sliceGrid(s: SliceSummary): string {
   const sessions = [...new Set(s.rows.filter((r) => r.session !== 'all').map((r) => r.session as number))].sort((a, b) => a - b);
   const index = new Map(s.rows.map((r) => [`${r.arm}\u0000${r.session}`, r]));
   const arms = [...new Set(s.rows.map((r) => r.arm))];
   const header = ['Arm', ...sessions.map((x) => `Session ${x}`), 'All'];
-  const body = arms.map((a) => [a, ...sessions.map((x) => formatRateCell(index.get(`${a}\u0000${x}`))), formatRateCell(index.get(`${a}\u0000all`))]);
-  return mdTable(header, body, header.map((_, i) => (i === 0 ? 'l' : 'r')));
+  const body = arms.map((a) => [
+    a,
+    ...sessions.map((x) => formatRateCell(index.get(`${a}\u0000${x}`))),
+    formatRateCell(index.get(`${a}\u0000all`)),
+  ]);
+  return mdTable(
+    header,
+    body,
+    header.map((_, i) => (i === 0 ? 'l' : 'r')),
+  );
 }
 
 /** What the leak scan's line means, for a reader who meets it first in summary.md. */
@@ -334,15 +390,19 @@ export function renderControlsMarkdown(model: ControlsModel): string {
     out.push(
       mdTable(
         ['Arm', 'Replicate', 'Memory file', 'Sessions', 'Holds', 'Of', 'Entry'],
-        leaks.slice(0, 30).map((h) => [
-          h.arm,
-          String(h.replicate),
-          `${h.file}:${h.line}`,
-          h.first_session === h.last_session ? String(h.first_session) : `${h.first_session}–${h.last_session}`,
-          `${h.marker.kind} (${h.marker.source})`,
-          h.marker.tasks.length ? h.marker.tasks.slice(0, 3).join(', ') + (h.marker.tasks.length > 3 ? ` (+${h.marker.tasks.length - 3})` : '') : h.marker.suite,
-          h.entry.trim().slice(0, 120),
-        ]),
+        leaks
+          .slice(0, 30)
+          .map((h) => [
+            h.arm,
+            String(h.replicate),
+            `${h.file}:${h.line}`,
+            h.first_session === h.last_session ? String(h.first_session) : `${h.first_session}–${h.last_session}`,
+            `${h.marker.kind} (${h.marker.source})`,
+            h.marker.tasks.length
+              ? h.marker.tasks.slice(0, 3).join(', ') + (h.marker.tasks.length > 3 ? ` (+${h.marker.tasks.length - 3})` : '')
+              : h.marker.suite,
+            h.entry.trim().slice(0, 120),
+          ]),
         ['l', 'r', 'l', 'r', 'l', 'l', 'l'],
       ),
       '',
@@ -353,10 +413,14 @@ export function renderControlsMarkdown(model: ControlsModel): string {
   if (hasSlices) {
     out.push('### Completion by slice', '');
     out.push('Which slice each figure uses:', '');
-    for (const [figure, slice] of Object.entries(model.figure_slices)) out.push(`- ${figure}: ${slice === 'all' ? 'every trial' : `the ${slice} slice`}`);
+    for (const [figure, slice] of Object.entries(model.figure_slices))
+      out.push(`- ${figure}: ${slice === 'all' ? 'every trial' : `the ${slice} slice`}`);
     out.push('');
     for (const s of model.slices) {
-      out.push(`**${s.description}**: ${formatNumber(s.trials)} trials${s.infra ? ` (${s.infra} infrastructure failures excluded)` : ''}; completion with Wilson 95% intervals.`, '');
+      out.push(
+        `**${s.description}**: ${formatNumber(s.trials)} trials${s.infra ? ` (${s.infra} infrastructure failures excluded)` : ''}; completion with Wilson 95% intervals.`,
+        '',
+      );
       out.push(sliceGrid(s), '');
     }
   }
@@ -374,7 +438,15 @@ export function renderControlsMarkdown(model: ControlsModel): string {
         'means the run cannot separate that share (one task set, or one order per set): with one chain per arm, everything is noise._',
       '',
     );
-    const header = ['Arm', 'Chains', 'Final-session rate (mean)', 'SD across orders', 'SD across task sets', 'Final: set / order / noise', 'All sessions: set / order / noise'];
+    const header = [
+      'Arm',
+      'Chains',
+      'Final-session rate (mean)',
+      'SD across orders',
+      'SD across task sets',
+      'Final: set / order / noise',
+      'All sessions: set / order / noise',
+    ];
     const split = (v: NestedVariance): string => {
       const parts = [v.set, v.order_beyond_noise, v.noise];
       const whole = parts.filter(Number.isFinite).reduce((a, b) => a + b, 0);
@@ -383,7 +455,15 @@ export function renderControlsMarkdown(model: ControlsModel): string {
     out.push(
       mdTable(
         header,
-        model.orders.map((r) => [r.arm, String(r.chains), pct(r.final.mean), sd(r.final.sd_order), sd(r.final.sd_set), split(r.final), split(r.overall)]),
+        model.orders.map((r) => [
+          r.arm,
+          String(r.chains),
+          pct(r.final.mean),
+          sd(r.final.sd_order),
+          sd(r.final.sd_set),
+          split(r.final),
+          split(r.overall),
+        ]),
         header.map((_, i) => (i === 0 ? 'l' : 'r')),
       ),
       '',
@@ -421,8 +501,22 @@ export function renderControlsMarkdown(model: ControlsModel): string {
   if (model.forgetting) {
     const f = model.forgetting;
     out.push('### Forgetting (re-test)', '');
-    out.push('Tasks first met early, re-run read-only late, against the same chain\'s first trial of the task. Lost: passed the first time, failed on the re-test.', '');
-    const header = ['Arm', 'Re-tests', 'First time', 'Re-test', 'Kept', 'Lost', 'Gained', 'Still failing', 'Pitfall hits: first / re-test', 'Reappeared'];
+    out.push(
+      "Tasks first met early, re-run read-only late, against the same chain's first trial of the task. Lost: passed the first time, failed on the re-test.",
+      '',
+    );
+    const header = [
+      'Arm',
+      'Re-tests',
+      'First time',
+      'Re-test',
+      'Kept',
+      'Lost',
+      'Gained',
+      'Still failing',
+      'Pitfall hits: first / re-test',
+      'Reappeared',
+    ];
     const pitfallsOf = (arm: string) => f.pitfalls.filter((p) => p.arm === arm);
     const total = (arm: string, key: 'hit_first' | 'hit_retest' | 'reappeared') => pitfallsOf(arm).reduce((sum, p) => sum + p[key], 0);
     out.push(
@@ -446,9 +540,27 @@ export function renderControlsMarkdown(model: ControlsModel): string {
     );
     const back = f.pitfalls.filter((p) => p.reappeared > 0);
     if (back.length) {
-      out.push('Pitfalls that reappeared: hit the first time, avoided by the chain in between, hit again on the re-test (a lesson lost or overwritten). Per pitfall in controls.json.', '');
+      out.push(
+        'Pitfalls that reappeared: hit the first time, avoided by the chain in between, hit again on the re-test (a lesson lost or overwritten). Per pitfall in controls.json.',
+        '',
+      );
       const h = ['Arm', 'Pitfall', 'Re-tests exposed', 'Hit first time', 'Hit on re-test', 'Reappeared', 'Examples'];
-      out.push(mdTable(h, back.map((p) => [p.arm, p.pitfall, String(p.exposed), String(p.hit_first), String(p.hit_retest), String(p.reappeared), p.examples.slice(0, 2).join(', ')]), ['l', 'l', 'r', 'r', 'r', 'r', 'l']), '');
+      out.push(
+        mdTable(
+          h,
+          back.map((p) => [
+            p.arm,
+            p.pitfall,
+            String(p.exposed),
+            String(p.hit_first),
+            String(p.hit_retest),
+            String(p.reappeared),
+            p.examples.slice(0, 2).join(', '),
+          ]),
+          ['l', 'l', 'r', 'r', 'r', 'r', 'l'],
+        ),
+        '',
+      );
     } else {
       out.push('No pitfall reappeared after a chain had learnt to avoid it.', '');
     }
@@ -467,19 +579,31 @@ export { mainTrials, curveTrials, curveSlice };
  * suite options; when they cannot be, the manifest's recorded scan is used), build the section and
  * write report/controls.json. Returns the Markdown section and the banner for the top of summary.md.
  */
-export async function writeControlsReport(data: RunData): Promise<{ model: ControlsModel; markdown: string; banner: string; jsonPath: string }> {
+export async function writeControlsReport(
+  data: RunData,
+): Promise<{ model: ControlsModel; markdown: string; banner: string; jsonPath: string }> {
   let leak: LeakScanResult | { status: 'unknown'; headline: string } | null = null;
   try {
     const suites = await loadExperimentSuites(data.manifest.experiment);
     leak = scanRun(data.root, suites.values(), data.trials, data.snapshots);
   } catch (error) {
     const recorded = data.manifest.leak_scan;
-    if (recorded?.status === 'leak') leak = { status: 'unknown', headline: data.manifest.invalid ?? `RUN INVALID: memory leak (${recorded.leaks} entries; see \`dreambench leak-scan\`).` };
-    else leak = { status: 'unknown', headline: `Leak scan: not run by the report (the suites did not load: ${(error as Error).message})${recorded ? `; the run's own scan was ${recorded.status}` : ''}.` };
+    if (recorded?.status === 'leak')
+      leak = {
+        status: 'unknown',
+        headline: data.manifest.invalid ?? `RUN INVALID: memory leak (${recorded.leaks} entries; see \`dreambench leak-scan\`).`,
+      };
+    else
+      leak = {
+        status: 'unknown',
+        headline: `Leak scan: not run by the report (the suites did not load: ${(error as Error).message})${recorded ? `; the run's own scan was ${recorded.status}` : ''}.`,
+      };
   }
   const model = controlsModel(data.trials, data.arms, leak);
   // An unknown scan whose recorded result was a leak still marks the run invalid.
-  const banner = leakBanner(model) || (leak && 'status' in leak && leak.status === 'unknown' && data.manifest.leak_scan?.status === 'leak' ? `> **${leak.headline}**` : '');
+  const banner =
+    leakBanner(model) ||
+    (leak && 'status' in leak && leak.status === 'unknown' && data.manifest.leak_scan?.status === 'leak' ? `> **${leak.headline}**` : '');
   const jsonPath = join(data.root, 'report', 'controls.json');
   await writeFileAtomic(jsonPath, reportJson(model));
   return { model, markdown: renderControlsMarkdown(model), banner, jsonPath };

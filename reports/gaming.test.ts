@@ -8,7 +8,14 @@ const trial = (arm: string, error_class: TrialRecord['error_class'], gaming?: st
 describe('gaming rate per arm', () => {
   it('counts flagged trials per arm with their signals, leaving infrastructure failures out', () => {
     const rows = gamingRows(
-      [trial('a', 'none'), trial('a', 'gaming', ['exit: os._exit']), trial('a', 'infra'), trial('b', 'agent'), trial('b', 'gaming', ['exit: os._exit', 'builtins patched']), trial('b', 'gaming', ['builtins patched'])],
+      [
+        trial('a', 'none'),
+        trial('a', 'gaming', ['exit: os._exit']),
+        trial('a', 'infra'),
+        trial('b', 'agent'),
+        trial('b', 'gaming', ['exit: os._exit', 'builtins patched']),
+        trial('b', 'gaming', ['builtins patched']),
+      ],
       ['a', 'b'],
     )!;
     expect(rows.map((r) => [r.arm, r.n, r.gaming])).toEqual([

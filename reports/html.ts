@@ -81,7 +81,10 @@ export interface CompactTranscript {
   error?: string;
 }
 
-const cut = (text: string, cap = TEXT_CAP): string => (text.length > cap ? `${text.slice(0, cap)}\n[… ${text.length - cap} more characters cut from the report; the full text is in the transcript file]` : text);
+const cut = (text: string, cap = TEXT_CAP): string =>
+  text.length > cap
+    ? `${text.slice(0, cap)}\n[… ${text.length - cap} more characters cut from the report; the full text is in the transcript file]`
+    : text;
 
 /** Texts of POOL_MIN characters or more are stored once in the payload and referred to by index. */
 export const POOL_MIN = 120;
@@ -117,7 +120,10 @@ export function compactTranscript(t: Transcript, record: TrialRecord | undefined
   return {
     system: (t.system ?? []).map((s) => ({ text: text(s.text), memory: Boolean(s.cache) })),
     tools: (t.tools ?? []).map((x) => x.name),
-    messages: (t.messages ?? []).map((m) => ({ role: m.role, content: typeof m.content === 'string' ? [{ type: 'text', text: text(m.content) }] : m.content.map(block) })),
+    messages: (t.messages ?? []).map((m) => ({
+      role: m.role,
+      content: typeof m.content === 'string' ? [{ type: 'text', text: text(m.content) }] : m.content.map(block),
+    })),
     turns: t.turns?.length ?? 0,
     outcome: t.outcome,
     ...(record?.checks?.length ? { checks: record.checks } : {}),
@@ -142,7 +148,8 @@ export interface TranscriptPolicy {
 
 function pickTranscripts(data: RunData): { picked: TrialRecord[]; rule: string } {
   const trials = data.trials;
-  if (trials.length <= ALL_TRANSCRIPTS_UP_TO) return { picked: [...trials], rule: `every trial (the run has at most ${ALL_TRANSCRIPTS_UP_TO})` };
+  if (trials.length <= ALL_TRANSCRIPTS_UP_TO)
+    return { picked: [...trials], rule: `every trial (the run has at most ${ALL_TRANSCRIPTS_UP_TO})` };
   const byId = new Map(trials.map((t) => [trialId(t), t]));
   const evidence = new Set<string>();
   for (const d of data.dreams) for (const c of d.changeset.changes) for (const id of c.evidence ?? []) if (byId.has(id)) evidence.add(id);
@@ -232,8 +239,13 @@ function embedMemory(data: RunData): EmbeddedMemory {
   return {
     lines,
     snapshots,
-    dreams: data.dreams.filter((d) => kept.has(d.replicate)).map((d) => ({ arm: d.arm, replicate: d.replicate, session: d.session, changeset: d.changeset })),
-    note: keptReps < reps.length ? `Memory of replicates ${reps.slice(0, keptReps).join(', ')} only (of ${reps.length}): the rest would make the file too large; read them in memory/ and dreams/.` : null,
+    dreams: data.dreams
+      .filter((d) => kept.has(d.replicate))
+      .map((d) => ({ arm: d.arm, replicate: d.replicate, session: d.session, changeset: d.changeset })),
+    note:
+      keptReps < reps.length
+        ? `Memory of replicates ${reps.slice(0, keptReps).join(', ')} only (of ${reps.length}): the rest would make the file too large; read them in memory/ and dreams/.`
+        : null,
   };
 }
 
@@ -265,7 +277,9 @@ function trialRows(trials: readonly TrialRecord[]): unknown[][] {
 
 /** JSON safe inside a <script> element: no `</script`, no `<!--`, and the line separators JavaScript dislikes. */
 export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? null : v > 0 ? 'Infinity' : '-Infinity') : v))
+  return JSON.stringify(value, (_k, v: unknown) =>
+    typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? null : v > 0 ? 'Infinity' : '-Infinity') : v,
+  )
     .replace(/</g, '\\u003c')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
@@ -323,7 +337,9 @@ function packedTrials(rows: readonly unknown[][], width: number): string {
 export function renderHtml(payload: HtmlPayload): string {
   const pack = payload.trials.rows.length >= PACK_TRIALS_FROM;
   const data = pack ? { ...payload, trials: { columns: payload.trials.columns, rows: [], packed: 'gzip-base64-columns' } } : payload;
-  const packedElement = pack ? `\n<script type="application/octet-stream" id="report-trials">${packedTrials(payload.trials.rows, payload.trials.columns.length)}</script>` : '';
+  const packedElement = pack
+    ? `\n<script type="application/octet-stream" id="report-trials">${packedTrials(payload.trials.rows, payload.trials.columns.length)}</script>`
+    : '';
   const css = readFileSync(sourcePath('reports/assets/report.css'), 'utf8');
   const js = readFileSync(sourcePath('reports/assets/report.js'), 'utf8');
   const title = `dreambench report: ${payload.model.run.name}`;

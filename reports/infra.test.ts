@@ -33,7 +33,17 @@ function plantedRun(): { root: string; trials: TrialRecord[]; infra: TrialRecord
   });
   // Every 5th trial failed for infrastructure reasons; it claims success and spent tokens, to be caught if counted.
   const planted = trials.map((t, i) =>
-    i % 5 === 0 ? { ...t, success: true, score: 1, error_class: 'infra' as const, error: 'provider: 529 overloaded', pitfalls_hit: [], pitfalls_avoided: [] } : t,
+    i % 5 === 0
+      ? {
+          ...t,
+          success: true,
+          score: 1,
+          error_class: 'infra' as const,
+          error: 'provider: 529 overloaded',
+          pitfalls_hit: [],
+          pitfalls_avoided: [],
+        }
+      : t,
   );
   writeFileSync(join(root, 'trials.jsonl'), planted.map((t) => JSON.stringify(t)).join('\n') + '\n');
   return { root, trials: planted, infra: planted.filter((t) => t.error_class === 'infra') };
@@ -49,7 +59,10 @@ describe('infrastructure failures are excluded from rates and counted apart', ()
     const points = learningCurve(arm);
     expect(points.reduce((s, p) => s + p.n, 0)).toBe(countedOf(arm).length);
     expect(points.reduce((s, p) => s + p.successes, 0)).toBe(countedOf(arm).filter((t) => t.success).length);
-    const pairs = pairOutcomes(arm, trials.filter((t) => t.arm === 'learnings-md'));
+    const pairs = pairOutcomes(
+      arm,
+      trials.filter((t) => t.arm === 'learnings-md'),
+    );
     const unit = (t: TrialRecord) => `${t.replicate}/${t.session}/${t.slot}`;
     const infraUnits = new Set(trials.filter((t) => t.error_class === 'infra').map(unit));
     expect(pairs.every((p) => !infraUnits.has(`${p.replicate}/${p.session}/${p.slot}`))).toBe(true);
@@ -84,7 +97,10 @@ describe('infrastructure failures are excluded from rates and counted apart', ()
       const expectedExposed = countedOf(mine).reduce((s, t) => s + new Set([...t.pitfalls_hit, ...t.pitfalls_avoided]).size, 0);
       expect(exposed).toBe(expectedExposed);
     }
-    const pairs = pairOutcomes(trials.filter((t) => t.arm === 'stateless'), trials.filter((t) => t.arm === 'learnings-md'));
+    const pairs = pairOutcomes(
+      trials.filter((t) => t.arm === 'stateless'),
+      trials.filter((t) => t.arm === 'learnings-md'),
+    );
     expect(report.comparisons[0]!.n_pairs).toBe(pairs.length);
     expect(report.claims[0]!.measured?.n).toBe(pairs.length);
 
@@ -92,7 +108,9 @@ describe('infrastructure failures are excluded from rates and counted apart', ()
     const all = csv.filter((r) => r.session === 'all');
     expect(all.reduce((s, r) => s + Number(r.infra), 0)).toBe(infra.length);
     expect(all.reduce((s, r) => s + Number(r.n), 0)).toBe(trials.length - infra.length);
-    expect(readFileSync(join(root, 'report', 'summary.md'), 'utf8')).toMatch(new RegExp(`${infra.length} infrastructure failures excluded`));
+    expect(readFileSync(join(root, 'report', 'summary.md'), 'utf8')).toMatch(
+      new RegExp(`${infra.length} infrastructure failures excluded`),
+    );
     const rows = parse(readFileSync(join(root, 'report', 'trials.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
     expect(rows.filter((r) => r.error_class === 'infra')).toHaveLength(infra.length);
 

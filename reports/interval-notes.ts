@@ -12,10 +12,19 @@ type NoteInput = Pick<PairedBootstrapResult, 'flags' | 'n_pairs' | 'inflation' |
 export function intervalNotes(r: NoteInput, memory = true): string[] {
   const has = (f: BootstrapFlag) => r.flags.includes(f);
   const notes: string[] = [];
-  if (has('all_pairs_agree')) notes.push(`no pair differed between the arms (${r.n_pairs} pairs), so the interval is the estimate ± the Wilson bound on how often pairs could differ`);
-  if (has('constant_resamples')) notes.push(`every session's tasks showed the same difference, so the bootstrap saw no spread and the interval is the estimate ± the Wilson bound on how often pairs could differ`);
+  if (has('all_pairs_agree'))
+    notes.push(
+      `no pair differed between the arms (${r.n_pairs} pairs), so the interval is the estimate ± the Wilson bound on how often pairs could differ`,
+    );
+  if (has('constant_resamples'))
+    notes.push(
+      `every session's tasks showed the same difference, so the bootstrap saw no spread and the interval is the estimate ± the Wilson bound on how often pairs could differ`,
+    );
   if (!memory) notes.push('neither arm carries memory across trials, so no variance for memory shared within a replicate was added');
-  else if (has('single_replicate')) notes.push('one replicate: how much an arm\'s memory owes to luck is not replicated, so the interval leaves that variance out and may run narrow; run two or more replicates when an arm learns');
+  else if (has('single_replicate'))
+    notes.push(
+      "one replicate: how much an arm's memory owes to luck is not replicated, so the interval leaves that variance out and may run narrow; run two or more replicates when an arm learns",
+    );
   else if (r.shared_state === 'replicate-family') {
     const how = r.blocks_pooled ? 'resampled across families' : 'resampled within their family';
     notes.push(

@@ -90,7 +90,18 @@ export function renderReportMarkdown(model: ReportModel, charts: readonly ChartF
   else {
     out.push(
       mdTable(
-        ['Arm', 'Pairs', 'Tasks', `${baseline} rate`, 'Arm rate', 'Difference [95% CI]', 'Ratio [95% CI]', 'McNemar p', 'Holm p', 'MDE (80% power)'],
+        [
+          'Arm',
+          'Pairs',
+          'Tasks',
+          `${baseline} rate`,
+          'Arm rate',
+          'Difference [95% CI]',
+          'Ratio [95% CI]',
+          'McNemar p',
+          'Holm p',
+          'MDE (80% power)',
+        ],
         model.comparisons.map((c) => [
           c.arm,
           formatNumber(c.n_pairs),
@@ -126,7 +137,16 @@ export function renderReportMarkdown(model: ReportModel, charts: readonly ChartF
     out.push('## Grader agreement', '');
     out.push(
       mdTable(
-        ['Arm', 'Graded', 'Both pass', 'Both fail', 'Grader pass, checker fail', 'Grader fail, checker pass', 'Agreement', "Cohen's κ [95% CI]"],
+        [
+          'Arm',
+          'Graded',
+          'Both pass',
+          'Both fail',
+          'Grader pass, checker fail',
+          'Grader fail, checker pass',
+          'Agreement',
+          "Cohen's κ [95% CI]",
+        ],
         model.grader.map((g) => [
           g.arm,
           formatNumber(g.n),
@@ -162,7 +182,7 @@ export function renderReportMarkdown(model: ReportModel, charts: readonly ChartF
         align(5),
       ),
       '',
-      'Trials whose submission tampered with the evaluation (exit, assert, excepthook, builtins, the test program or its marker): `error_class` gaming, counted as failures. The verdict itself is taken outside the solution\'s process, so a flagged trial never passed by cheating; the rate shows whether an arm learned to try.',
+      "Trials whose submission tampered with the evaluation (exit, assert, excepthook, builtins, the test program or its marker): `error_class` gaming, counted as failures. The verdict itself is taken outside the solution's process, so a flagged trial never passed by cheating; the rate shows whether an arm learned to try.",
       '',
     );
   }
@@ -178,7 +198,7 @@ export function renderReportMarkdown(model: ReportModel, charts: readonly ChartF
   out.push('## Methods', '');
   out.push(
     '- Trials that failed for infrastructure reasons (`error_class` infra) are left out of every rate and comparison, and counted apart.',
-    '- Completion is the deterministic checker\'s verdict; rates per arm and session carry Wilson score intervals.',
+    "- Completion is the deterministic checker's verdict; rates per arm and session carry Wilson score intervals.",
     '- Every bootstrap resamples tasks (a hard task is hard in every session and replicate), keeps pairs together, and is seeded, so rewriting the report reproduces these numbers.',
     "- Paired comparisons and claims also follow the schedule's design: tasks are resampled within their family and each session keeps its share of the pairs (the schedule fixes both), and the variance adds what trials of one replicate and family share through the arm's memory (two-way cluster variance over tasks and replicate × family blocks; with one replicate it cannot be estimated, and the report says so).",
     '- Claims: supported when the interval excludes no effect and is consistent with the claimed value; not supported when it lies wholly short of the claimed value; inconclusive otherwise, with the sample size that would detect the claimed effect with 80% power.',
@@ -212,8 +232,12 @@ function renderClaimsSection(model: ReportModel): string[] {
       '',
     );
     for (const c of model.claims) {
-      const levels = c.measured ? ` Levels: ${c.baseline} ${formatLevel(c, c.measured.baseline_value)} → ${c.treatment} ${formatLevel(c, c.measured.treatment_value)}.` : '';
-      out.push(`- **${c.id}**: ${c.reason}.${levels}${c.sample_size ? ` To decide: ${formatSampleSize(c.sample_size)}; ${c.sample_size.method}.` : ''} Source: ${c.source}`);
+      const levels = c.measured
+        ? ` Levels: ${c.baseline} ${formatLevel(c, c.measured.baseline_value)} → ${c.treatment} ${formatLevel(c, c.measured.treatment_value)}.`
+        : '';
+      out.push(
+        `- **${c.id}**: ${c.reason}.${levels}${c.sample_size ? ` To decide: ${formatSampleSize(c.sample_size)}; ${c.sample_size.method}.` : ''} Source: ${c.source}`,
+      );
     }
     out.push('');
   }

@@ -40,14 +40,17 @@ function readSnapshots(runDir: string): Map<string, Map<number, Map<number, Memo
 export async function memoryMetricsForRun(runDir: string, manifest: Manifest, trials: readonly TrialRecord[]): Promise<MemoryMetrics> {
   let pitfalls: Pitfall[] = [];
   try {
-    pitfalls = [...(await loadSuites(manifest.experiment.suites, undefined, manifest.experiment.base_dir)).values()].flatMap((s) => s.pitfalls);
+    pitfalls = [...(await loadSuites(manifest.experiment.suites, undefined, manifest.experiment.base_dir)).values()].flatMap(
+      (s) => s.pitfalls,
+    );
   } catch {
     // A suite no longer installed: sizes and churn are still reported; precision and recall need the table.
   }
   return computeMemoryMetrics({ snapshots: readSnapshots(runDir), pitfalls, drift: manifest.experiment.schedule.drift, trials });
 }
 
-const num = (x: number, digits = 0): string => (Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–');
+const num = (x: number, digits = 0): string =>
+  Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–';
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : '–');
 const usd = (x: number): string => `$${x.toFixed(x !== 0 && Math.abs(x) < 1 ? 4 : 2)}`;
 
@@ -94,7 +97,11 @@ export function renderMemorySections(metrics: MemoryMetrics, costs: readonly Con
           pct(r.final_precision),
           pct(r.final_recall),
           num(r.final_stale, 1),
-          r.drift_events === 0 ? 'no drift' : r.never_recovered === r.drift_events ? 'never' : `${num(r.sessions_to_recover, 1)}${r.never_recovered ? ` (${r.never_recovered} never)` : ''}`,
+          r.drift_events === 0
+            ? 'no drift'
+            : r.never_recovered === r.drift_events
+              ? 'never'
+              : `${num(r.sessions_to_recover, 1)}${r.never_recovered ? ` (${r.never_recovered} never)` : ''}`,
         ]),
       ),
       '',
@@ -109,7 +116,16 @@ export function renderMemorySections(metrics: MemoryMetrics, costs: readonly Con
     out.push(
       table(
         ['Arm', 'Consolidations', 'Failed', 'Model calls', 'Tokens in', 'Tokens out', 'Cost', 'Wall (s)'],
-        spending.map((c) => [c.arm, num(c.with_usage), num(c.failed), num(c.calls), num(c.input_tokens), num(c.output_tokens), usd(c.cost_usd), num(c.wall_ms / 1000, 2)]),
+        spending.map((c) => [
+          c.arm,
+          num(c.with_usage),
+          num(c.failed),
+          num(c.calls),
+          num(c.input_tokens),
+          num(c.output_tokens),
+          usd(c.cost_usd),
+          num(c.wall_ms / 1000, 2),
+        ]),
       ),
       '',
     );
@@ -118,7 +134,12 @@ export function renderMemorySections(metrics: MemoryMetrics, costs: readonly Con
 }
 
 /** Write report/memory.csv and return the Markdown sections to append to summary.md. */
-export async function writeMemoryReport(runDir: string, manifest: Manifest, trials: readonly TrialRecord[], armOrder: readonly string[]): Promise<{ csvPath: string; markdown: string }> {
+export async function writeMemoryReport(
+  runDir: string,
+  manifest: Manifest,
+  trials: readonly TrialRecord[],
+  armOrder: readonly string[],
+): Promise<{ csvPath: string; markdown: string }> {
   const metrics = await memoryMetricsForRun(runDir, manifest, trials);
   const costs = consolidationCosts(new RunDir(runDir).eventsPath, armOrder);
   const csvPath = join(runDir, 'report', 'memory.csv');

@@ -27,7 +27,11 @@ export interface ModelBehaviour {
   permanent_errors: string[];
 }
 
-export function modelBehaviour(trials: readonly TrialRecord[], arms: readonly string[], costIncomplete: readonly string[] = []): ModelBehaviour {
+export function modelBehaviour(
+  trials: readonly TrialRecord[],
+  arms: readonly string[],
+  costIncomplete: readonly string[] = [],
+): ModelBehaviour {
   const rows = arms.map((arm): BehaviourRow => {
     const mine = trials.filter((t) => t.arm === arm);
     const resent = mine.reduce((sum, t) => sum + (t.cache_prefix?.resent_tokens ?? 0), 0);
@@ -51,7 +55,10 @@ export function modelBehaviour(trials: readonly TrialRecord[], arms: readonly st
 export function renderModelBehaviour(b: ModelBehaviour): string[] {
   const out: string[] = [];
   if (b.cost_incomplete.length > 0) {
-    out.push(`> **Cost is incomplete**: ${b.cost_incomplete.map((m) => `\`${m}\``).join(', ')} ran without a price (allow_unpriced), so their calls count as $0; every cost figure in this report is a lower bound.`, '');
+    out.push(
+      `> **Cost is incomplete**: ${b.cost_incomplete.map((m) => `\`${m}\``).join(', ')} ran without a price (allow_unpriced), so their calls count as $0; every cost figure in this report is a lower bound.`,
+      '',
+    );
   }
   out.push('## Model behaviour', '');
   out.push(

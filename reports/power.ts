@@ -32,7 +32,12 @@ export interface PairedPowerModel {
 }
 
 /** The model from the two arms' rows and the bootstrap standard error of their paired difference. */
-export function pairedPowerModel(a: readonly OutcomeRow[], b: readonly OutcomeRow[], bootstrapSe: number, clusters: number): PairedPowerModel {
+export function pairedPowerModel(
+  a: readonly OutcomeRow[],
+  b: readonly OutcomeRow[],
+  bootstrapSe: number,
+  clusters: number,
+): PairedPowerModel {
   const pairs = pairOutcomes(a, b);
   const n = pairs.length;
   let n11 = 0;
@@ -64,10 +69,12 @@ function powerOptions(model: PairedPowerModel): PowerOptions {
 
 /** Smallest increase over the baseline rate the run detects with 80% power at alpha 0.05 (two-sided). */
 export function pairedMde(model: PairedPowerModel): MinimumDetectableEffect {
-  if (!(model.n > 0) || Number.isNaN(model.p0)) return { mde: NaN, p1: NaN, max_power: NaN, design_effect: model.design_effect, n_effective: NaN };
+  if (!(model.n > 0) || Number.isNaN(model.p0))
+    return { mde: NaN, p1: NaN, max_power: NaN, design_effect: model.design_effect, n_effective: NaN };
   const up = minimumDetectableEffect(model.p0, model.n, powerOptions(model));
   // At a baseline near 1 there is no room upwards: report the decrease it could detect instead.
-  if (Number.isNaN(up.mde) && model.p0 > 0.5) return minimumDetectableEffect(model.p0, model.n, { ...powerOptions(model), direction: 'decrease' });
+  if (Number.isNaN(up.mde) && model.p0 > 0.5)
+    return minimumDetectableEffect(model.p0, model.n, { ...powerOptions(model), direction: 'decrease' });
   return up;
 }
 

@@ -16,7 +16,9 @@ const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const OUT = join(packageRoot(), 'test-output');
 if (!hasChromium) {
-  process.stderr.write(`report.browser.test: ${CHROMIUM} is absent, so the browser test is SKIPPED (install it: apt-get install -y chromium)\n`);
+  process.stderr.write(
+    `report.browser.test: ${CHROMIUM} is absent, so the browser test is SKIPPED (install it: apt-get install -y chromium)\n`,
+  );
 }
 
 describe.skipIf(!hasChromium)(hasChromium ? 'report.html in chromium' : `report.html in chromium (skipped: ${CHROMIUM} is absent)`, () => {
@@ -43,7 +45,16 @@ describe.skipIf(!hasChromium)(hasChromium ? 'report.html in chromium' : `report.
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -128,7 +139,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'report.html in chromium' : `report.
     await page.uncheck('#trial-failures');
   });
 
-  it('steps the memory viewer through sessions and follows a dream\'s evidence to its transcript', async () => {
+  it("steps the memory viewer through sessions and follows a dream's evidence to its transcript", async () => {
     await page.click('#tab-memory');
     await page.selectOption('#mem-arm', 'dreaming');
     // It opens on the first snapshot that holds something, never on an empty "before session 1".

@@ -73,7 +73,11 @@ const numbered = (prefix: string, name: string): number | undefined => {
 };
 
 const dirs = (path: string): string[] =>
-  existsSync(path) ? readdirSync(path, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : [];
+  existsSync(path)
+    ? readdirSync(path, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+    : [];
 
 function readSnapshots(root: string): MemorySnapshot[] {
   const out: MemorySnapshot[] = [];
@@ -120,7 +124,8 @@ function readDreams(root: string): DreamRecord[] {
 function difficultyOf(task: object): string | undefined {
   const t = task as { difficulty?: unknown; expected?: { difficulty?: unknown }; tags?: unknown };
   if (typeof t.difficulty === 'string' || typeof t.difficulty === 'number') return String(t.difficulty);
-  if (t.expected && (typeof t.expected.difficulty === 'string' || typeof t.expected.difficulty === 'number')) return String(t.expected.difficulty);
+  if (t.expected && (typeof t.expected.difficulty === 'string' || typeof t.expected.difficulty === 'number'))
+    return String(t.expected.difficulty);
   return undefined;
 }
 
@@ -158,11 +163,16 @@ export interface LoadOptions {
 }
 
 /** Trials sorted by arm (in `arms` order, then by name), replicate, session, slot and task (a new array). */
-export function sortTrials<T extends Pick<TrialRecord, 'arm' | 'replicate' | 'session' | 'slot' | 'task'>>(trials: readonly T[], arms: readonly string[] = []): T[] {
+export function sortTrials<T extends Pick<TrialRecord, 'arm' | 'replicate' | 'session' | 'slot' | 'task'>>(
+  trials: readonly T[],
+  arms: readonly string[] = [],
+): T[] {
   const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
   const rank = new Map(arms.map((a, i) => [a, i]));
   const armCmp = (x: string, y: string): number => (rank.get(x) ?? arms.length) - (rank.get(y) ?? arms.length) || cmp(x, y);
-  return [...trials].sort((a, b) => armCmp(a.arm, b.arm) || a.replicate - b.replicate || a.session - b.session || a.slot - b.slot || cmp(a.task, b.task));
+  return [...trials].sort(
+    (a, b) => armCmp(a.arm, b.arm) || a.replicate - b.replicate || a.session - b.session || a.slot - b.slot || cmp(a.task, b.task),
+  );
 }
 
 export async function loadRunData(root: string, options: LoadOptions = {}): Promise<RunData> {

@@ -62,7 +62,13 @@ describe('the report folder', () => {
     expect(json.note).toMatch(/describe the harness/);
     expect(json.comparisons.map((c: { arm: string }) => c.arm)).toEqual(['learnings-md', 'dreaming']);
     // The interval follows the run's design (harness/stats RUN_DESIGN_OPTIONS), and report.json says how.
-    expect(json.bootstrap).toMatchObject({ cluster: 'task', interval: 'expanded', strata: 'family', post_strata: 'session', shared_state: 'replicate-family' });
+    expect(json.bootstrap).toMatchObject({
+      cluster: 'task',
+      interval: 'expanded',
+      strata: 'family',
+      post_strata: 'session',
+      shared_state: 'replicate-family',
+    });
     for (const c of json.comparisons) {
       expect(c.difference.inflation).toBeGreaterThanOrEqual(1);
       expect(Array.isArray(c.difference.notes)).toBe(true);
@@ -83,7 +89,8 @@ describe('the report folder', () => {
   it('writes report.md with the tables a paper appendix needs', () => {
     const md = readFileSync(join(root, 'report', 'report.md'), 'utf8');
     expect(md.split('\n')[0]).toMatch(/^> \*\*Note: these results come from the built-in `sim` model/);
-    for (const h of ['## Summary', '## Learning curves', '## Comparisons with stateless', '## Claims', '## Methods']) expect(md).toContain(h);
+    for (const h of ['## Summary', '## Learning curves', '## Comparisons with stateless', '## Claims', '## Methods'])
+      expect(md).toContain(h);
     expect(md).toMatch(/\| dreaming \| \d+ \| \d+ \| [\d.]+% \| [\d.]+% \| [+−][\d.]+ pts \[/);
     expect(md).toContain('Holm');
     expect(md).toContain('MDE');
@@ -143,7 +150,10 @@ describe('a report is a function of the trials, not of their order', () => {
     const path = join(root, 'trials.jsonl');
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
     // Reversed, then interleaved: clusters first seen in another order.
-    const reordered = [...lines].reverse().filter((_, i) => i % 2 === 0).concat([...lines].reverse().filter((_, i) => i % 2 === 1));
+    const reordered = [...lines]
+      .reverse()
+      .filter((_, i) => i % 2 === 0)
+      .concat([...lines].reverse().filter((_, i) => i % 2 === 1));
     expect(reordered).not.toEqual(lines);
     writeFileSync(path, reordered.join('\n') + '\n');
     await writeRunReport(root, { B: 200, charts: false });
@@ -174,14 +184,23 @@ describe('a one-replicate run with a learning arm', () => {
     expect(d.flags).toContain('strata_fallback');
     expect(d.flags).not.toContain('single_replicate');
     expect(d.shared_state).toBe('replicate-family');
-    expect(readFileSync(join(root, 'report', 'report.md'), 'utf8')).toMatch(/learnings-md: .*Interval: .*replicate × family blocks, resampled across families/);
+    expect(readFileSync(join(root, 'report', 'report.md'), 'utf8')).toMatch(
+      /learnings-md: .*Interval: .*replicate × family blocks, resampled across families/,
+    );
   }, 60_000);
 });
 
 describe('a run with no finished trial yet', () => {
   it('still writes a report that says so', async () => {
     const root = join(tempDir(), 'run');
-    writeSyntheticRun({ root, arms: [{ name: 'stateless', rate: () => 0.5 }], sessions: 1, replicates: 1, tasksPerSession: 1, transcripts: false });
+    writeSyntheticRun({
+      root,
+      arms: [{ name: 'stateless', rate: () => 0.5 }],
+      sessions: 1,
+      replicates: 1,
+      tasksPerSession: 1,
+      transcripts: false,
+    });
     writeFileSync(join(root, 'trials.jsonl'), '');
     const result = await writeRunReport(root, { B: 100 });
     expect(result.table).toBe('(no trials)');

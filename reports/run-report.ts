@@ -86,10 +86,16 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
   const memoryCsv = join(reportDir, 'memory.csv');
   await writeFileAtomic(memoryCsv, renderMemoryCsv(memory));
   // In-task loops (reflexion, outcomes, retry-only): pass@1 after each try, and grader-vs-checker agreement.
-  const loops = [tryCurvesMarkdown(data.trials, data.arms), agreementMarkdown(data.trials, data.arms)].filter(Boolean).map((m) => `\n\n${m}`).join('');
+  const loops = [tryCurvesMarkdown(data.trials, data.arms), agreementMarkdown(data.trials, data.arms)]
+    .filter(Boolean)
+    .map((m) => `\n\n${m}`)
+    .join('');
   // Memory security (runs with injected tasks): report/security.csv and a section of summary.md (reports/security.ts).
   const security = await writeSecurityReport(data);
-  await writeFileAtomic(mdPath, `${readFileSync(mdPath, 'utf8').trimEnd()}\n\n${renderMemorySections(memory, data.consolidation, data.arms)}${loops}${security ? `\n\n${security.markdown}` : ''}`);
+  await writeFileAtomic(
+    mdPath,
+    `${readFileSync(mdPath, 'utf8').trimEnd()}\n\n${renderMemorySections(memory, data.consolidation, data.arms)}${loops}${security ? `\n\n${security.markdown}` : ''}`,
+  );
   // Experimental controls (reports/controls.ts): slices, orders, pass^k, forgetting; a memory leak puts a loud line on top.
   const controls = await writeControlsReport(data);
   await writeFileAtomic(mdPath, withControls(readFileSync(mdPath, 'utf8'), controls));
@@ -108,7 +114,18 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
   await writeFileAtomic(claimsMd, renderClaimsMarkdown(model));
   lap('markdown');
 
-  const paths = [csvPath, mdPath, memoryCsv, ...(security ? [security.csvPath] : []), controls.jsonPath, trialsPath, reportMd, claimsMd, reportJsonPath, ...charts.map((c) => join(reportDir, 'charts', c.file))];
+  const paths = [
+    csvPath,
+    mdPath,
+    memoryCsv,
+    ...(security ? [security.csvPath] : []),
+    controls.jsonPath,
+    trialsPath,
+    reportMd,
+    claimsMd,
+    reportJsonPath,
+    ...charts.map((c) => join(reportDir, 'charts', c.file)),
+  ];
   if (options.html !== false) {
     const htmlPath = join(reportDir, 'report.html');
     await writeFileAtomic(htmlPath, renderHtml(buildHtmlPayload(data, model, charts)));

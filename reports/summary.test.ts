@@ -239,7 +239,10 @@ describe('CSV and Markdown', () => {
 
   it('writes NaN as an empty field', () => {
     const csv = renderSummaryCsv(summarize([trial({ error_class: 'infra', success: false })]));
-    const [head, row] = csv.trimEnd().split('\n').map((l) => l.split(','));
+    const [head, row] = csv
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(','));
     expect(row![head!.indexOf('rate')]).toBe('');
     expect(row![head!.indexOf('ci_hi')]).toBe('1');
   });

@@ -309,12 +309,11 @@ export interface SummaryMeta {
 }
 
 /** The plain note that opens every report of simulated results. */
-export const SIM_NOTE =
-  'Note: these results come from the built-in `sim` model. They describe the harness, not any real model.';
+export const SIM_NOTE = 'Note: these results come from the built-in `sim` model. They describe the harness, not any real model.';
 
 /** Said beside every dollar figure of a sim run. */
 export const SIM_COST_NOTE =
-  'Dollar costs of a sim run are nominal: the sim\'s token counts priced as if a real model had used them; no money was spent, and the wall times measure the harness.';
+  "Dollar costs of a sim run are nominal: the sim's token counts priced as if a real model had used them; no money was spent, and the wall times measure the harness.";
 
 /** The Markdown summary: optional sim note, title, run line, completion table, per-arm effort table. */
 export function renderSummaryMarkdown(rows: readonly SummaryRow[], meta: SummaryMeta): string {
@@ -346,7 +345,14 @@ export function renderSummaryMarkdown(rows: readonly SummaryRow[], meta: Summary
   } else {
     const header = ['Arm', ...sessions.map((s) => `Session ${s}`), 'All'];
     const { body } = rateGrid(rows);
-    out.push(mdTable(header, body, header.map((_, i) => (i === 0 ? 'l' : 'r'))), '');
+    out.push(
+      mdTable(
+        header,
+        body,
+        header.map((_, i) => (i === 0 ? 'l' : 'r')),
+      ),
+      '',
+    );
 
     out.push('## Effort and cost per arm', '');
     out.push(
@@ -389,7 +395,14 @@ export function renderSummaryMarkdown(rows: readonly SummaryRow[], meta: Summary
       formatUsd(r.arm_cost_usd),
       formatNumber(r.mean_wall_ms / 1000, 1),
     ]);
-    out.push(mdTable(effortHeader, effortBody, effortHeader.map((_, i) => (i === 0 ? 'l' : 'r'))), '');
+    out.push(
+      mdTable(
+        effortHeader,
+        effortBody,
+        effortHeader.map((_, i) => (i === 0 ? 'l' : 'r')),
+      ),
+      '',
+    );
   }
   return out.join('\n');
 }

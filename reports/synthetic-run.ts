@@ -87,7 +87,9 @@ export function writeSyntheticRun(options: SyntheticRunOptions): { root: string;
   const lines: string[] = [];
   for (let r = 1; r <= options.replicates; r++) {
     const scheduleRng = rngFrom(`schedule:${seed}:${r}`);
-    const schedule = Array.from({ length: options.sessions }, () => Array.from({ length: options.tasksPerSession }, () => scheduleRng.pick(tasks)));
+    const schedule = Array.from({ length: options.sessions }, () =>
+      Array.from({ length: options.tasksPerSession }, () => scheduleRng.pick(tasks)),
+    );
     for (const arm of options.arms) {
       const memory: string[] = [];
       for (let s = 1; s <= options.sessions; s++) {
@@ -128,14 +130,17 @@ export function writeSyntheticRun(options: SyntheticRunOptions): { root: string;
             record.grader = { success: verdict, score: verdict ? 0.9 : 0.3, criteria: [] };
           }
           sessionTrials.push(record);
-          if (options.transcripts !== false) writeTranscriptSync(join(options.root, transcriptRel), transcriptFor(record, memory, options.transcriptMessages ?? 8));
+          if (options.transcripts !== false)
+            writeTranscriptSync(join(options.root, transcriptRel), transcriptFor(record, memory, options.transcriptMessages ?? 8));
         });
         for (const t of sessionTrials) lines.push(JSON.stringify(t));
         all.push(...sessionTrials);
         const kind = arm.memory ?? 'none';
         if (kind !== 'none') {
           const failed = sessionTrials.filter((t) => !t.success);
-          const added = failed.slice(0, 3).map((t) => ({ text: `Set ${t.pitfalls_hit[0] ?? 'numbering'} as the reviewer asked (${t.family}).`, evidence: trialId(t) }));
+          const added = failed
+            .slice(0, 3)
+            .map((t) => ({ text: `Set ${t.pitfalls_hit[0] ?? 'numbering'} as the reviewer asked (${t.family}).`, evidence: trialId(t) }));
           for (const a of added) memory.push(a.text);
           if (kind === 'dreaming') {
             const changeset: Changeset = {
@@ -151,7 +156,15 @@ export function writeSyntheticRun(options: SyntheticRunOptions): { root: string;
               replay: { trials: sessionTrials.length, sessions: [s], from_session: s, to_session: s },
               analysis: { mode: 'rules', calls: 0, batches: 1, repaired: 0, findings: added.length },
               dropped_findings: [],
-              usage: { input_tokens: 1200, output_tokens: 300, cache_read_tokens: 0, cache_write_tokens: 0, cost_usd: 0, calls: 1, wall_ms: 5 },
+              usage: {
+                input_tokens: 1200,
+                output_tokens: 300,
+                cache_read_tokens: 0,
+                cache_write_tokens: 0,
+                cost_usd: 0,
+                calls: 1,
+                wall_ms: 5,
+              },
               timings_ms: { replay: 1, analyse: 2, curate: 1, output: 1 },
               memory_tokens: { before: memory.length * 10, after: memory.length * 12, cap: 4000 },
               changes: added.map((a, i) => ({
@@ -172,7 +185,13 @@ export function writeSyntheticRun(options: SyntheticRunOptions): { root: string;
           }
         }
         const files: Record<string, string> =
-          kind === 'none' ? {} : kind === 'learnings' ? { 'learnings.md': `# Learnings\n\n${memory.map((m) => `- ${m}`).join('\n')}\n` } : { 'notes.md': `# Notes\n\n## Recurring errors\n${memory.map((m, i) => `- ${m} <!-- dream: {"id":"d-${i}"} -->`).join('\n')}\n` };
+          kind === 'none'
+            ? {}
+            : kind === 'learnings'
+              ? { 'learnings.md': `# Learnings\n\n${memory.map((m) => `- ${m}`).join('\n')}\n` }
+              : {
+                  'notes.md': `# Notes\n\n## Recurring errors\n${memory.map((m, i) => `- ${m} <!-- dream: {"id":"d-${i}"} -->`).join('\n')}\n`,
+                };
         dir.writeSnapshot(arm.name, r, s, files);
         appendJsonLine(dir.eventsPath, {
           at: now,
@@ -180,7 +199,19 @@ export function writeSyntheticRun(options: SyntheticRunOptions): { root: string;
           arm: arm.name,
           replicate: r,
           session: s,
-          ...(kind === 'dreaming' ? { usage: { input_tokens: 1200, output_tokens: 300, cache_read_tokens: 0, cache_write_tokens: 0, cost_usd: 0, calls: 1, wall_ms: 5 } } : {}),
+          ...(kind === 'dreaming'
+            ? {
+                usage: {
+                  input_tokens: 1200,
+                  output_tokens: 300,
+                  cache_read_tokens: 0,
+                  cache_write_tokens: 0,
+                  cost_usd: 0,
+                  calls: 1,
+                  wall_ms: 5,
+                },
+              }
+            : {}),
         });
       }
     }
@@ -197,11 +228,26 @@ function transcriptFor(record: TrialRecord, memory: readonly string[], messages:
         role: 'assistant',
         content: [
           { type: 'text', text: `Step ${i}: writing a section.` },
-          { type: 'tool_use', id: `tu${i}`, name: i === messages - 1 ? 'submit' : 'write_section', input: { heading: `Section ${i}`, text: 'The parties agree as follows.' } },
+          {
+            type: 'tool_use',
+            id: `tu${i}`,
+            name: i === messages - 1 ? 'submit' : 'write_section',
+            input: { heading: `Section ${i}`, text: 'The parties agree as follows.' },
+          },
         ],
       });
     } else {
-      msgs.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: `tu${i - 1}`, content: i === 2 && !record.success ? 'Error: numbering must be legal-flat' : 'ok', is_error: i === 2 && !record.success }] });
+      msgs.push({
+        role: 'user',
+        content: [
+          {
+            type: 'tool_result',
+            tool_use_id: `tu${i - 1}`,
+            content: i === 2 && !record.success ? 'Error: numbering must be legal-flat' : 'ok',
+            is_error: i === 2 && !record.success,
+          },
+        ],
+      });
     }
   }
   return {
@@ -211,10 +257,19 @@ function transcriptFor(record: TrialRecord, memory: readonly string[], messages:
     family: record.family,
     task: record.task,
     model: record.model,
-    system: [{ type: 'text', text: 'You are a drafting attorney.' }, ...(memory.length ? [{ type: 'text' as const, text: memory.map((m) => `- ${m}`).join('\n'), cache: true }] : [])],
+    system: [
+      { type: 'text', text: 'You are a drafting attorney.' },
+      ...(memory.length ? [{ type: 'text' as const, text: memory.map((m) => `- ${m}`).join('\n'), cache: true }] : []),
+    ],
     tools: [],
     messages: msgs,
     turns: [],
-    outcome: { success: record.success, score: record.score, error_class: record.error_class, feedback: record.feedback, pitfalls_hit: record.pitfalls_hit },
+    outcome: {
+      success: record.success,
+      score: record.score,
+      error_class: record.error_class,
+      feedback: record.feedback,
+      pitfalls_hit: record.pitfalls_hit,
+    },
   };
 }

@@ -47,7 +47,15 @@ export function trendFromRuns(runs: readonly HistoryRun[], rates: ReturnType<His
   }
   return {
     runs: ordered.map((r) => `#${r.id} ${r.git_sha ? r.git_sha.slice(0, 7) : r.run_id.slice(0, 12)}`),
-    details: ordered.map((r) => ({ id: r.id, created_at: r.created_at, git_sha: r.git_sha, branch: r.branch, model: r.model, config_hash: r.config_hash, simulated: r.simulated })),
+    details: ordered.map((r) => ({
+      id: r.id,
+      created_at: r.created_at,
+      git_sha: r.git_sha,
+      branch: r.branch,
+      model: r.model,
+      config_hash: r.config_hash,
+      simulated: r.simulated,
+    })),
     series: [...series.values()].sort((a, b) => a.label.localeCompare(b.label)),
     simulated: ordered.some((r) => r.simulated),
   };
@@ -58,10 +66,7 @@ export function trendFromHistory(dbPath: string, query: HistoryQuery = {}): Tren
   const history = History.open(dbPath, { readonly: true });
   try {
     const runs = history.list(query);
-    return trendFromRuns(
-      runs,
-      history.rates(runs.map((r) => r.id)),
-    );
+    return trendFromRuns(runs, history.rates(runs.map((r) => r.id)));
   } finally {
     history.close();
   }
@@ -91,8 +96,24 @@ export function renderTrendChart(trend: Trend, options: { title?: string } = {})
   trend.series.forEach((s, i) => {
     const style = armStyle(i);
     // The band: the upper bound filled down to the lower bound (the next dataset), no legend entry.
-    datasets.push({ label: `${s.label} (95% upper)`, data: pct(s.hi), borderWidth: 0, pointRadius: 0, backgroundColor: withAlpha(style.colour, 0.15), fill: '+1', spanGaps: true });
-    datasets.push({ label: `${s.label} (95% lower)`, data: pct(s.lo), borderWidth: 0, pointRadius: 0, backgroundColor: withAlpha(style.colour, 0.15), fill: false, spanGaps: true });
+    datasets.push({
+      label: `${s.label} (95% upper)`,
+      data: pct(s.hi),
+      borderWidth: 0,
+      pointRadius: 0,
+      backgroundColor: withAlpha(style.colour, 0.15),
+      fill: '+1',
+      spanGaps: true,
+    });
+    datasets.push({
+      label: `${s.label} (95% lower)`,
+      data: pct(s.lo),
+      borderWidth: 0,
+      pointRadius: 0,
+      backgroundColor: withAlpha(style.colour, 0.15),
+      fill: false,
+      spanGaps: true,
+    });
     datasets.push({
       label: s.label,
       data: pct(s.rate),

@@ -37,7 +37,7 @@ const KEY = 'sk-ant-bench-cache';
 const arms = values.arms!.split(',');
 const suites = await loadSuites([values.suite!]);
 
-console.log('Prompt-cache efficiency per arm (mock Messages server answering like the sim agent; harness figures, not a model\'s)\n');
+console.log("Prompt-cache efficiency per arm (mock Messages server answering like the sim agent; harness figures, not a model's)\n");
 console.log('| Model | Minimum cacheable | Arm | Multi-turn trials | Re-sent prefix tokens | Read from cache | Efficiency |');
 console.log('|---|---|---|---|---|---|---|');
 let worst = 1;
@@ -46,7 +46,14 @@ for (const id of values.models!.split(',')) {
   const min = resolveModelSettings(id).settings.minCacheTokens;
   const server = new MockMessagesServer({
     apiKey: KEY,
-    models: { [id]: { ...(facts && facts.thinking !== 'manual' ? { thinking: facts.thinking === 'always' ? ('always' as const) : ('adaptive' as const) } : {}), minCacheTokens: min } },
+    models: {
+      [id]: {
+        ...(facts && facts.thinking !== 'manual'
+          ? { thinking: facts.thinking === 'always' ? ('always' as const) : ('adaptive' as const) }
+          : {}),
+        minCacheTokens: min,
+      },
+    },
     promptCache: {},
     handler: simBackedHandler({ suite: values.suite!, model: new SimModel('default', suites) }),
   });
@@ -76,7 +83,9 @@ for (const id of values.models!.split(',')) {
       const read = trials.reduce((sum, t) => sum + t.cache_prefix!.read_tokens, 0);
       const efficiency = resent > 0 ? read / resent : NaN;
       if (Number.isFinite(efficiency)) worst = Math.min(worst, efficiency);
-      console.log(`| ${id} | ${min}${facts?.min_cache_tokens === null ? ' (assumed)' : ''} | ${arm} | ${trials.length} | ${resent} | ${read} | ${(efficiency * 100).toFixed(1)}% |`);
+      console.log(
+        `| ${id} | ${min}${facts?.min_cache_tokens === null ? ' (assumed)' : ''} | ${arm} | ${trials.length} | ${resent} | ${read} | ${(efficiency * 100).toFixed(1)}% |`,
+      );
     }
   } finally {
     await server.close();

@@ -133,7 +133,14 @@ async function standalone(): Promise<Measure> {
   stages.apply_write = ms(t);
   rmSync(memoryDir, { recursive: true, force: true });
   const harness = Object.values(stages).reduce((a, b) => a + b, 0);
-  return { transcripts: loaded.length, stages_ms: stages, harness_ms: Math.round(harness * 10) / 10, model_ms: Math.round(model.ms * 10) / 10, model_calls: model.calls, changes: settled.changeset.changes.length };
+  return {
+    transcripts: loaded.length,
+    stages_ms: stages,
+    harness_ms: Math.round(harness * 10) / 10,
+    model_ms: Math.round(model.ms * 10) / 10,
+    model_calls: model.calls,
+    changes: settled.changeset.changes.length,
+  };
 }
 
 /** The arm's path in a run: one dream (every: N) that replays every session's transcripts from the run directory. */
@@ -157,7 +164,9 @@ async function armPath(): Promise<Measure | undefined> {
     total += performance.now() - t;
     memory = result.memory;
   }
-  const changeset = artifacts.read<{ changes: unknown[]; timings_ms: Record<string, number> }>(`session-${String(SESSIONS).padStart(3, '0')}.json`)!;
+  const changeset = artifacts.read<{ changes: unknown[]; timings_ms: Record<string, number> }>(
+    `session-${String(SESSIONS).padStart(3, '0')}.json`,
+  )!;
   rmSync(scratch, { recursive: true, force: true });
   return {
     transcripts: records.length,

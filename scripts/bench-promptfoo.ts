@@ -55,7 +55,10 @@ Object.assign(process.env, {
   LOG_LEVEL: 'error',
 });
 const promptfoo = (await import(pathToFileURL(promptfooEntry).href)) as {
-  evaluate: (suite: Record<string, unknown>, options: Record<string, unknown>) => Promise<{ toEvaluateSummary(): Promise<{ results: Array<{ success: boolean }> }> }>;
+  evaluate: (
+    suite: Record<string, unknown>,
+    options: Record<string, unknown>,
+  ) => Promise<{ toEvaluateSummary(): Promise<{ results: Array<{ success: boolean }> }> }>;
 };
 
 // promptfoo sends temperature; the mock's API-version check would refuse it, so it is off here.
@@ -122,12 +125,28 @@ for (const concurrency of values.concurrency!.split(',').map(Number)) {
   rows.push({
     concurrency,
     cases,
-    dreambench: { wall_s: Number(best.dreambench.toFixed(2)), ms_per_case: Number(((best.dreambench * 1000) / cases).toFixed(2)), requests: checks.dreambenchRequests, completed: checks.dreambench },
-    promptfoo: { wall_s: Number(best.promptfoo.toFixed(2)), ms_per_case: Number(((best.promptfoo * 1000) / cases).toFixed(2)), requests: checks.promptfooRequests, passed: checks.promptfoo },
+    dreambench: {
+      wall_s: Number(best.dreambench.toFixed(2)),
+      ms_per_case: Number(((best.dreambench * 1000) / cases).toFixed(2)),
+      requests: checks.dreambenchRequests,
+      completed: checks.dreambench,
+    },
+    promptfoo: {
+      wall_s: Number(best.promptfoo.toFixed(2)),
+      ms_per_case: Number(((best.promptfoo * 1000) / cases).toFixed(2)),
+      requests: checks.promptfooRequests,
+      passed: checks.promptfoo,
+    },
     ratio_promptfoo_over_dreambench: Number((best.promptfoo / best.dreambench).toFixed(2)),
   });
   best = { dreambench: Infinity, promptfoo: Infinity };
 }
 await server.close();
 rmSync(promptfooHome, { recursive: true, force: true });
-console.log(JSON.stringify({ promptfoo_version: '0.121.20', node: process.version, rows, goal: 'ratio >= 1 (dreambench at least as fast per case)' }, null, 2));
+console.log(
+  JSON.stringify(
+    { promptfoo_version: '0.121.20', node: process.version, rows, goal: 'ratio >= 1 (dreambench at least as fast per case)' },
+    null,
+    2,
+  ),
+);

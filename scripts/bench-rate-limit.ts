@@ -87,7 +87,12 @@ async function scenario(name: 'rpm' | 'itpm'): Promise<Result> {
     experiment,
     rateLimiters,
     modelFactory: (spec) =>
-      createAnthropicModel(spec.replace(/^anthropic:/, ''), { apiKey: KEY, baseURL: server.url, maxRetries: 0, rateLimiter: rateLimiters.for(spec) }),
+      createAnthropicModel(spec.replace(/^anthropic:/, ''), {
+        apiKey: KEY,
+        baseURL: server.url,
+        maxRetries: 0,
+        rateLimiter: rateLimiters.for(spec),
+      }),
   });
   const wall = (performance.now() - started) / 1000;
   const served = server.requests.filter((r) => r.path === '/v1/messages' && r.status === 200);
@@ -139,4 +144,10 @@ async function scenario(name: 'rpm' | 'itpm'): Promise<Result> {
 const results: Result[] = [];
 if (values.scenario === 'both' || values.scenario === 'rpm') results.push(await scenario('rpm'));
 if (values.scenario === 'both' || values.scenario === 'itpm') results.push(await scenario('itpm'));
-console.log(JSON.stringify({ concurrency, window_s: WINDOW_MS / 1000, sdk_retries: 0, results, goal: 'ratio >= 0.95 with http_429 = 0 and infra_trials = 0' }, null, 2));
+console.log(
+  JSON.stringify(
+    { concurrency, window_s: WINDOW_MS / 1000, sdk_retries: 0, results, goal: 'ratio >= 0.95 with http_429 = 0 and infra_trials = 0' },
+    null,
+    2,
+  ),
+);

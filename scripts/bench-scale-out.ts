@@ -78,7 +78,9 @@ async function fleet(size: number): Promise<Row> {
   served.length = 0;
   server.reset();
   server.setRateLimit({ rpm, windowMs: WINDOW_MS });
-  const workers = Array.from({ length: size }, () => startCli(['worker', '--redis', redis.url, '--queue', queue, '--concurrency', String(perWorker)], { env }));
+  const workers = Array.from({ length: size }, () =>
+    startCli(['worker', '--redis', redis.url, '--queue', queue, '--concurrency', String(perWorker)], { env }),
+  );
   await Promise.all(workers.map((w) => w.waitFor(/^worker ready/)));
   // Enough trials to outlast the measurement at the limit (about 5 requests per trial).
   const file = join(work, `${queue}.json`);
@@ -98,7 +100,10 @@ async function fleet(size: number): Promise<Row> {
       rate_limits: { 'anthropic:': { rpm } },
     }),
   );
-  const coordinator = startCli(['run', file, '--executor', 'bullmq', '--redis', redis.url, '--queue', queue, '--out', join(work, queue), '--progress', 'none'], { env });
+  const coordinator = startCli(
+    ['run', file, '--executor', 'bullmq', '--redis', redis.url, '--queue', queue, '--out', join(work, queue), '--progress', 'none'],
+    { env },
+  );
   // The clock starts at the first request (processes start slowly on a loaded machine), then runs `seconds` past the ramp.
   const startBy = Date.now() + 120_000;
   while (served.length === 0 && Date.now() < startBy) await new Promise((resolve) => setTimeout(resolve, 100));

@@ -70,14 +70,23 @@ if (values.phase === 'run') {
   });
   const t = performance.now();
   const outcome = await executeRun({ runDir: values.dir!, experiment });
-  process.stdout.write(JSON.stringify({ trials: outcome.trials.length, wall_s: Math.round((performance.now() - t) / 100) / 10, peak_rss_mib: peakMiB() }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ trials: outcome.trials.length, wall_s: Math.round((performance.now() - t) / 100) / 10, peak_rss_mib: peakMiB() }) +
+      '\n',
+  );
 } else if (values.phase === 'report') {
   const t = performance.now();
   await writeRunReport(values.dir!, { charts: true });
   process.stdout.write(JSON.stringify({ wall_s: Math.round((performance.now() - t) / 100) / 10, peak_rss_mib: peakMiB() }) + '\n');
 } else {
   const self = fileURLToPath(import.meta.url);
-  const child = (args: string[]): Record<string, number> => JSON.parse(execFileSync(process.execPath, [self, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 }).trim().split('\n').at(-1)!) as Record<string, number>;
+  const child = (args: string[]): Record<string, number> =>
+    JSON.parse(
+      execFileSync(process.execPath, [self, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 })
+        .trim()
+        .split('\n')
+        .at(-1)!,
+    ) as Record<string, number>;
   for (const size of values.trials.split(',').map(Number)) {
     const dir = join(tmpdir(), `dreambench-bench-scale-${size}-${process.pid}`);
     rmSync(dir, { recursive: true, force: true });
@@ -96,8 +105,8 @@ if (values.phase === 'run') {
         run_peak_rss_mib: run.peak_rss_mib,
         run_dir_mb: mb(runBytes),
         transcripts_mb: mb(transcriptBytes),
-        transcript_kb_per_trial: Math.round((transcriptBytes / run.trials!) / 100) / 10,
-        uncompressed_kb_per_trial: Math.round((uncompressedBytes / run.trials!) / 100) / 10,
+        transcript_kb_per_trial: Math.round(transcriptBytes / run.trials! / 100) / 10,
+        uncompressed_kb_per_trial: Math.round(uncompressedBytes / run.trials! / 100) / 10,
         report_html_mb: mb(html),
         report_wall_s: report.wall_s,
         report_peak_rss_mib: report.peak_rss_mib,

@@ -54,7 +54,10 @@ if (values.child) {
     runDir,
     experiment,
     ...(values.mode === 'mock'
-      ? { modelFactory: (spec: string) => createAnthropicModel(spec.replace(/^anthropic:/, ''), { apiKey: KEY, baseURL: values.url!, maxRetries: 0 }) }
+      ? {
+          modelFactory: (spec: string) =>
+            createAnthropicModel(spec.replace(/^anthropic:/, ''), { apiKey: KEY, baseURL: values.url!, maxRetries: 0 }),
+        }
       : {}),
   });
   const seconds = (performance.now() - started) / 1000;
@@ -76,7 +79,10 @@ if (values.child) {
   const { SimModel } = await import('../harness/models/sim/sim-model.js');
   const { loadSuites } = await import('../harness/registry/suites.js');
   const suites = await loadSuites(['legal-drafting']);
-  const server = new MockMessagesServer({ apiKey: KEY, handler: simBackedHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) }) });
+  const server = new MockMessagesServer({
+    apiKey: KEY,
+    handler: simBackedHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) }),
+  });
   await server.start();
   const self = fileURLToPath(import.meta.url);
   const rows: unknown[] = [];
@@ -97,5 +103,7 @@ if (values.child) {
     }
   }
   await server.close();
-  console.log(JSON.stringify({ note: 'sim and a zero-latency sim-backed mock: these figures measure the harness, not any model', rows }, null, 2));
+  console.log(
+    JSON.stringify({ note: 'sim and a zero-latency sim-backed mock: these figures measure the harness, not any model', rows }, null, 2),
+  );
 }

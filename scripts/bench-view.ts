@@ -28,8 +28,18 @@ const { values } = parseArgs({
 
 const base = mkdtempSync(join(tmpdir(), 'dreambench-bench-view-'));
 const root = join(base, 'big');
-const arms = Array.from({ length: Number(values.arms) }, (_, i) => ({ name: `arm-${i}`, rate: (s: number) => Math.min(0.9, 0.2 + 0.02 * s * i) }));
-const made = writeSyntheticRun({ root, arms, sessions: Number(values.sessions), replicates: Number(values.replicates), tasksPerSession: Number(values.tasks), transcripts: false });
+const arms = Array.from({ length: Number(values.arms) }, (_, i) => ({
+  name: `arm-${i}`,
+  rate: (s: number) => Math.min(0.9, 0.2 + 0.02 * s * i),
+}));
+const made = writeSyntheticRun({
+  root,
+  arms,
+  sessions: Number(values.sessions),
+  replicates: Number(values.replicates),
+  tasksPerSession: Number(values.tasks),
+  transcripts: false,
+});
 const server = await startViewServer({ paths: [root], port: 0, assetsDir: defaultAssetsDir() });
 
 async function timed(path: string): Promise<{ ms: number; bytes: number }> {

@@ -37,7 +37,14 @@ import { experimentSchema } from '../harness/config/schema.js';
 import { sourcePath } from '../harness/core/paths.js';
 import type { TrialRecord } from '../harness/core/records.js';
 import { executeRun } from '../harness/runner/runner.js';
-import { pairOutcomes, RUN_DESIGN_OPTIONS, type IntervalMethod, type PostStrata, type SharedState, type Strata } from '../harness/stats/index.js';
+import {
+  pairOutcomes,
+  RUN_DESIGN_OPTIONS,
+  type IntervalMethod,
+  type PostStrata,
+  type SharedState,
+  type Strata,
+} from '../harness/stats/index.js';
 import { emptyTally, summarizeTally, tallyExperiment } from '../reports/calibration.js';
 
 const { values } = parseArgs({
@@ -62,7 +69,8 @@ const { values } = parseArgs({
 if (values.strata !== 'family' && values.strata !== 'none') throw new Error('--strata takes family or none');
 if (!['expanded', 'percentile', 'bca'].includes(values.method)) throw new Error('--method takes expanded, percentile or bca');
 if (values['post-strata'] !== 'session' && values['post-strata'] !== 'none') throw new Error('--post-strata takes session or none');
-if (values['shared-state'] !== 'replicate-family' && values['shared-state'] !== 'none') throw new Error('--shared-state takes replicate-family or none');
+if (values['shared-state'] !== 'replicate-family' && values['shared-state'] !== 'none')
+  throw new Error('--shared-state takes replicate-family or none');
 const strata = values.strata as Strata;
 const postStrata = values['post-strata'] as PostStrata;
 const sharedState = values['shared-state'] as SharedState;
@@ -142,7 +150,9 @@ if (!truth || values['recompute-truth']) {
   };
   truths[design] = truth;
   writeFileSync(TRUTH_FILE, JSON.stringify(truths, null, 2) + '\n');
-  process.stderr.write(`calibrate: estimated the truth for ${design} from ${pairs} pairs in ${seeds} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${(truth.truth * 100).toFixed(2)} pts (se ${(truth.se * 100).toFixed(2)})\n`);
+  process.stderr.write(
+    `calibrate: estimated the truth for ${design} from ${pairs} pairs in ${seeds} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${(truth.truth * 100).toFixed(2)} pts (se ${(truth.se * 100).toFixed(2)})\n`,
+  );
 }
 
 const experiments = Number(values.experiments);
@@ -159,7 +169,10 @@ for (let i = 0; i < experiments; i++) {
     { B: 1000, strata, postStrata, sharedState, method },
   );
   widths.push(interval.hi - interval.lo);
-  if ((i + 1) % 10 === 0) process.stderr.write(`calibrate: ${i + 1}/${experiments} experiments, coverage so far ${((tally.covered / tally.experiments) * 100).toFixed(1)}%\n`);
+  if ((i + 1) % 10 === 0)
+    process.stderr.write(
+      `calibrate: ${i + 1}/${experiments} experiments, coverage so far ${((tally.covered / tally.experiments) * 100).toFixed(1)}%\n`,
+    );
 }
 const s = summarizeTally(tally);
 const sortedWidths = widths.filter((w) => Number.isFinite(w)).sort((x, y) => x - y);

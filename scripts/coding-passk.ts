@@ -10,7 +10,10 @@ import { parseArgs } from 'node:util';
 import type { TrialRecord } from '../harness/core/records.js';
 import { codingPassK, formatCodingPassK } from '../tasks/_coding/passk.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { k: { type: 'string', default: '1,5,10' }, json: { type: 'boolean', default: false } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { k: { type: 'string', default: '1,5,10' }, json: { type: 'boolean', default: false } },
+});
 const runDir = positionals[0];
 if (!runDir) {
   process.stderr.write('usage: node dist/scripts/coding-passk.js <run-dir> [--k 1,5,10] [--json]\n');

@@ -17,19 +17,25 @@ function render(r: PublicEvaluation): string {
     '  per intent: labelled -> detected (recall); rule of this intent fired -> on injected entries (precision)',
   ];
   for (const i of r.intents) {
-    lines.push(`    ${i.intent.padEnd(20)} ${String(i.detected).padStart(3)}/${String(i.labelled).padEnd(3)} ${pct(i.recall).padStart(6)}   ${String(i.fired_injected).padStart(3)}/${String(i.fired).padEnd(3)} ${pct(i.precision).padStart(6)}`);
+    lines.push(
+      `    ${i.intent.padEnd(20)} ${String(i.detected).padStart(3)}/${String(i.labelled).padEnd(3)} ${pct(i.recall).padStart(6)}   ${String(i.fired_injected).padStart(3)}/${String(i.fired).padEnd(3)} ${pct(i.precision).padStart(6)}`,
+    );
   }
   return lines.join('\n');
 }
 
 const args = process.argv.slice(2);
 const splitArg = args.includes('--split') ? args[args.indexOf('--split') + 1] : undefined;
-const splits: Array<Split | 'all'> = splitArg === 'tune' || splitArg === 'held-out' || splitArg === 'all' ? [splitArg] : ['held-out', 'tune'];
+const splits: Array<Split | 'all'> =
+  splitArg === 'tune' || splitArg === 'held-out' || splitArg === 'all' ? [splitArg] : ['held-out', 'tune'];
 const entries = readPublicSet();
 for (const split of splits) {
   const r = evaluatePublic(entries, split);
   console.log(render(r));
   if (args.includes('--show') && split === 'tune') {
-    for (const id of [...r.missed, ...r.false_alarms]) console.log(`    ${r.missed.includes(id) ? 'missed' : 'false alarm'}: ${id}: ${entries.find((e) => e.id === id)!.text.slice(0, 200)}`);
+    for (const id of [...r.missed, ...r.false_alarms])
+      console.log(
+        `    ${r.missed.includes(id) ? 'missed' : 'false alarm'}: ${id}: ${entries.find((e) => e.id === id)!.text.slice(0, 200)}`,
+      );
   }
 }

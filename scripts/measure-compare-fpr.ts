@@ -49,8 +49,15 @@ export interface FprResult {
 export function pseudoRuns(source: LoadedRun, runs: number, reps: number): LoadedRun[] {
   const out: LoadedRun[] = [];
   for (let k = 0; k < runs; k++) {
-    const units = source.units!.filter((u) => u.replicate > k * reps && u.replicate <= (k + 1) * reps).map((u) => ({ ...u, replicate: u.replicate - k * reps }));
-    out.push({ meta: { ...source.meta, run_id: `pseudo-${k + 1}`, seed: source.meta.seed * 100_000 + k, replicates: reps }, source: 'run-dir', units, cells: cellsOf(units) });
+    const units = source
+      .units!.filter((u) => u.replicate > k * reps && u.replicate <= (k + 1) * reps)
+      .map((u) => ({ ...u, replicate: u.replicate - k * reps }));
+    out.push({
+      meta: { ...source.meta, run_id: `pseudo-${k + 1}`, seed: source.meta.seed * 100_000 + k, replicates: reps },
+      source: 'run-dir',
+      units,
+      cells: cellsOf(units),
+    });
   }
   return out;
 }

@@ -28,8 +28,13 @@ const DEV_ONLY = [
 let files: string[] = [];
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist/harness/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
-  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  if (!existsSync(join(root, 'dist/harness/cli/main.js')))
+    throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
 }, 120_000);
 

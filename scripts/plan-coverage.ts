@@ -23,7 +23,17 @@ let inside = 0;
 let checks = 0;
 const widths: number[] = [];
 for (let seed = 1; seed <= seeds; seed++) {
-  const experiment = experimentSchema.parse({ name: 'coverage', seed, model: 'sim:default', suites: ['legal-drafting'], arms: ['stateless', 'learnings-md', 'dreaming'], sessions: 6, tasks_per_session: 8, replicates: 2, concurrency: 4 });
+  const experiment = experimentSchema.parse({
+    name: 'coverage',
+    seed,
+    model: 'sim:default',
+    suites: ['legal-drafting'],
+    arms: ['stateless', 'learnings-md', 'dreaming'],
+    sessions: 6,
+    tasks_per_session: 8,
+    replicates: 2,
+    concurrency: 4,
+  });
   const runDir = join(mkdtempSync(join(tmpdir(), 'plan-coverage-')), 'run');
   const plan = await planExperiment({ experiment, runDir, level });
   await executeRun({ runDir, resume: true });
@@ -31,8 +41,12 @@ for (let seed = 1; seed <= seeds; seed++) {
   const events = readJsonLines<{ type: string; arm?: string; usage?: { cost_usd?: number } }>(join(runDir, 'events.jsonl'));
   for (const arm of plan.forecast.arms) {
     const own = trials.filter((t) => t.arm === arm.arm);
-    const consolidation = events.filter((e) => e.type === 'session_consolidated' && e.arm === arm.arm).reduce((a, e) => a + (e.usage?.cost_usd ?? 0), 0);
-    const actual: Record<string, number> = { cost_usd: own.reduce((a, t) => a + t.cost_usd + (t.arm_usage?.cost_usd ?? 0), 0) + consolidation };
+    const consolidation = events
+      .filter((e) => e.type === 'session_consolidated' && e.arm === arm.arm)
+      .reduce((a, e) => a + (e.usage?.cost_usd ?? 0), 0);
+    const actual: Record<string, number> = {
+      cost_usd: own.reduce((a, t) => a + t.cost_usd + (t.arm_usage?.cost_usd ?? 0), 0) + consolidation,
+    };
     for (const k of TOKEN_KINDS) actual[k] = own.reduce((a, t) => a + (t[k] ?? 0), 0);
     const forecasts: Record<string, { lo: number; hi: number; estimate: number }> = { ...arm.tokens, cost_usd: arm.cost_usd };
     for (const [metric, interval] of Object.entries(forecasts)) {
@@ -44,4 +58,6 @@ for (let seed = 1; seed <= seeds; seed++) {
   }
 }
 widths.sort((a, b) => a - b);
-console.log(`${seeds} seeds x 3 arms, ${Math.round(level * 100)}% intervals: ${inside}/${checks} totals inside (${((100 * inside) / checks).toFixed(1)}%); median width ${(100 * widths[Math.floor(widths.length / 2)]!).toFixed(0)}% of the actual total`);
+console.log(
+  `${seeds} seeds x 3 arms, ${Math.round(level * 100)}% intervals: ${inside}/${checks} totals inside (${((100 * inside) / checks).toFixed(1)}%); median width ${(100 * widths[Math.floor(widths.length / 2)]!).toFixed(0)}% of the actual total`,
+);

@@ -9,7 +9,17 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const STAMP = join('dist', '.prepared');
-const SOURCES = ['harness', 'tasks', 'baselines', 'reports', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+const SOURCES = [
+  'harness',
+  'tasks',
+  'baselines',
+  'reports',
+  'scripts',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+];
 
 function newestChange(path) {
   if (!existsSync(path)) return 0;

@@ -20,7 +20,10 @@ let server: MockMessagesServer;
 
 beforeAll(async () => {
   const suites = await loadSuites(['legal-drafting']);
-  server = new MockMessagesServer({ apiKey: KEY, handler: simBackedHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) }) });
+  server = new MockMessagesServer({
+    apiKey: KEY,
+    handler: simBackedHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) }),
+  });
   await server.start();
 });
 afterAll(() => server.close());
@@ -38,7 +41,13 @@ describe('skills + multi-agent over the Messages API', () => {
       runDir,
       experiment: smallExperiment({
         model: 'anthropic:claude-sonnet-4-6',
-        arms: [{ arm: 'compose', name: 'skills+team', options: { memory: 'skills', loop: 'reflexion', orchestration: 'multi-agent', orchestration_options: team } }],
+        arms: [
+          {
+            arm: 'compose',
+            name: 'skills+team',
+            options: { memory: 'skills', loop: 'reflexion', orchestration: 'multi-agent', orchestration_options: team },
+          },
+        ],
         sessions: 2,
         tasks_per_session: 4,
         replicates: 1,

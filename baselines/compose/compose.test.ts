@@ -30,7 +30,10 @@ const memPart: ArmFactory = {
     memoryStats: (_task, memory) => ({ files: Object.keys(memory).length }),
     afterTrial: async ({ record }, context) => {
       note('mem.afterTrial', { notes: record.notes, options: context.options, seedKey: context.seedKey });
-      return { notes: 'lesson', usage: { input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0, cost_usd: 0.5, calls: 1, wall_ms: 1 } };
+      return {
+        notes: 'lesson',
+        usage: { input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0, cost_usd: 0.5, calls: 1, wall_ms: 1 },
+      };
     },
     afterSession: async ({ memory, trials }, context) => {
       note('mem.afterSession', { files: Object.keys(memory).sort(), notes: trials.map((t) => t.notes), options: context.options });
@@ -58,16 +61,39 @@ const loopPart: ArmFactory = {
   }),
 };
 
-const orchestration: Orchestration = { name: 'orch', lead: () => ({ systemPrompt: '', environment: { tools: [], call: async () => ({ content: '' }) } }) };
+const orchestration: Orchestration = {
+  name: 'orch',
+  lead: () => ({ systemPrompt: '', environment: { tools: [], call: async () => ({ content: '' }) } }),
+};
 const orchPart: ArmFactory = { name: 'orch', description: 'team', create: () => ({ name: 'orch', contextFor: () => '', orchestration }) };
 const parts = { mem: memPart, loop: loopPart, orch: orchPart };
 
 const task = { id: 't1', title: 'T', family: 'f', suite: 's', prompt: 'p', files: {}, pitfalls: [], rubric: [], expected: {} } as Task;
-const context = (session = 1): ArmContext => ({ arm: 'combo', replicate: 1, session, model: undefined as never, seedKey: 'seed', options: {} });
-const record = (notes?: string): TrialRecord => ({ arm: 'combo', replicate: 1, session: 1, slot: 0, task: 't1', success: true, error_class: 'none', ...(notes !== undefined ? { notes } : {}) }) as unknown as TrialRecord;
+const context = (session = 1): ArmContext => ({
+  arm: 'combo',
+  replicate: 1,
+  session,
+  model: undefined as never,
+  seedKey: 'seed',
+  options: {},
+});
+const record = (notes?: string): TrialRecord =>
+  ({
+    arm: 'combo',
+    replicate: 1,
+    session: 1,
+    slot: 0,
+    task: 't1',
+    success: true,
+    error_class: 'none',
+    ...(notes !== undefined ? { notes } : {}),
+  }) as unknown as TrialRecord;
 
 describe('compose with stand-in parts', () => {
-  const arm: Arm = compose.create({ memory: 'mem', loop: 'loop', orchestration: 'orch', memory_options: { a: 1 }, loop_options: { b: 2 } }, parts);
+  const arm: Arm = compose.create(
+    { memory: 'mem', loop: 'loop', orchestration: 'orch', memory_options: { a: 1 }, loop_options: { b: 2 } },
+    parts,
+  );
 
   it('names its parts for the engine to load, and takes the orchestration and artifacts folder from them', () => {
     expect(compose.parts!({ memory: 'mem', loop: 'loop', orchestration: 'orch' })).toEqual(['mem', 'loop', 'orch']);
@@ -82,12 +108,15 @@ describe('compose with stand-in parts', () => {
     expect(arm.memoryStats!(task, memory)).toEqual({ files: 1 });
   });
 
-  it('runs the loop part, and keeps each part\'s notes apart', async () => {
+  it("runs the loop part, and keeps each part's notes apart", async () => {
     const attempts: Array<string | undefined> = [];
-    const driver = { memoryText: 'MEM', attempt: async (extra?: string) => {
+    const driver = {
+      memoryText: 'MEM',
+      attempt: async (extra?: string) => {
         attempts.push(extra);
         return {} as AttemptOutcome;
-      } } as unknown as TrialDriver;
+      },
+    } as unknown as TrialDriver;
     const loopResult = await arm.runTrial!(driver, context());
     expect(attempts).toEqual(['retry context']);
     expect(seen['loop.runTrial']).toEqual([{ memoryText: 'MEM', seedKey: 'seed:loop' }]);
@@ -99,7 +128,11 @@ describe('compose with stand-in parts', () => {
     expect(decodeNotes(after.notes)).toEqual({ memory: 'lesson', loop: 'episode' });
     expect(after.usage?.cost_usd).toBe(0.5);
 
-    const input: AfterSessionInput = { memory: { 'notes.md': 'n', 'loop/old.md': 'o' }, trials: [record(after.notes), record(encodeNotes({}))], transcript: () => ({}) as Transcript };
+    const input: AfterSessionInput = {
+      memory: { 'notes.md': 'n', 'loop/old.md': 'o' },
+      trials: [record(after.notes), record(encodeNotes({}))],
+      transcript: () => ({}) as Transcript,
+    };
     const result = await arm.afterSession!(input, context(2));
     expect(seen['mem.afterSession']).toEqual([{ files: ['notes.md'], notes: ['lesson', undefined], options: { a: 1 } }]);
     expect(seen['loop.afterSession']).toEqual([{ files: ['old.md'], notes: ['episode', undefined] }]);
@@ -115,7 +148,9 @@ describe('compose with stand-in parts', () => {
   });
 
   it('checks that each part plays its role', () => {
-    expect(() => compose.create({ memory: 'mem', memory_options: { stray: true } }, parts)).toThrow(/memory part "mem" has an in-task loop \(runTrial\): use it as loop: mem/);
+    expect(() => compose.create({ memory: 'mem', memory_options: { stray: true } }, parts)).toThrow(
+      /memory part "mem" has an in-task loop \(runTrial\): use it as loop: mem/,
+    );
     expect(() => compose.create({ memory: 'mem', loop: 'mem' }, parts)).toThrow(/loop part "mem" has no in-task loop/);
     expect(() => compose.create({ memory: 'mem', orchestration: 'loop' }, parts)).toThrow(/orchestration part "loop" has no orchestration/);
     expect(() => compose.create({ memory: 'orch' }, parts)).toThrow(/memory part "orch" is an orchestration/);
@@ -131,13 +166,21 @@ describe('compose through the registry, end to end with sim', () => {
     const runDir = join(tempDir(), 'run');
     const { trials } = await executeRun({
       runDir,
-      experiment: smallExperiment({ arms: ['learnings-md', { arm: 'compose', name: 'just-learnings', options: { memory: 'learnings-md' } }], sessions: 3, tasks_per_session: 6, replicates: 1 }),
+      experiment: smallExperiment({
+        arms: ['learnings-md', { arm: 'compose', name: 'just-learnings', options: { memory: 'learnings-md' } }],
+        sessions: 3,
+        tasks_per_session: 6,
+        replicates: 1,
+      }),
     });
     const strip = (arm: string) =>
       Object.values(comparable(trials.filter((t) => t.arm === arm)))
         .sort((a, b) => a.session - b.session || a.slot - b.slot)
         // Paths name the arm (transcript, kept artifacts' folder): everything else must be identical.
-        .map(({ arm: _arm, transcript: _transcript, artifacts, ...rest }) => ({ ...rest, artifacts: artifacts && { files: artifacts.files, bytes: artifacts.bytes } }));
+        .map(({ arm: _arm, transcript: _transcript, artifacts, ...rest }) => ({
+          ...rest,
+          artifacts: artifacts && { files: artifacts.files, bytes: artifacts.bytes },
+        }));
     expect(strip('just-learnings')).toEqual(strip('learnings-md'));
     const dir = new RunDir(runDir);
     expect(dir.readSnapshot('just-learnings', 1, 3)).toEqual(dir.readSnapshot('learnings-md', 1, 3));
@@ -150,7 +193,11 @@ describe('compose through the registry, end to end with sim', () => {
       experiment: smallExperiment({
         arms: [
           'reflexion',
-          { arm: 'compose', name: 'learnings+reflexion', options: { memory: 'learnings-md', loop: 'reflexion', loop_options: { k: 1, persist: true } } },
+          {
+            arm: 'compose',
+            name: 'learnings+reflexion',
+            options: { memory: 'learnings-md', loop: 'reflexion', loop_options: { k: 1, persist: true } },
+          },
         ],
         sessions: 3,
         tasks_per_session: 6,
@@ -179,11 +226,22 @@ describe('compose through the registry, end to end with sim', () => {
 
   it('skills + multi-agent: the library grows from team trials and the team gets the skills', async () => {
     const runDir = join(tempDir(), 'run');
-    const team = { roles: [{ name: 'drafter', tools: ['read_file', 'write_section'] }, { name: 'renderer', tools: ['read_file', 'render_docx'] }] };
+    const team = {
+      roles: [
+        { name: 'drafter', tools: ['read_file', 'write_section'] },
+        { name: 'renderer', tools: ['read_file', 'render_docx'] },
+      ],
+    };
     const { trials } = await executeRun({
       runDir,
       experiment: smallExperiment({
-        arms: [{ arm: 'compose', name: 'skills+team', options: { memory: 'skills', loop: 'reflexion', orchestration: 'multi-agent', orchestration_options: team } }],
+        arms: [
+          {
+            arm: 'compose',
+            name: 'skills+team',
+            options: { memory: 'skills', loop: 'reflexion', orchestration: 'multi-agent', orchestration_options: team },
+          },
+        ],
         sessions: 3,
         tasks_per_session: 6,
         replicates: 1,
@@ -202,18 +260,40 @@ describe('compose through the registry, end to end with sim', () => {
     const arm = await createArm(await loadArmFactory('compose'), { memory: 'learnings-md', loop: 'retry-only' });
     expect(typeof arm.runTrial).toBe('function');
     await expect(
-      executeRun({ runDir: join(tempDir(), 'run'), experiment: smallExperiment({ arms: [{ arm: 'compose', name: 'bad', options: { memory: 'reflexion' } }], sessions: 1, tasks_per_session: 1, replicates: 1 }) }),
+      executeRun({
+        runDir: join(tempDir(), 'run'),
+        experiment: smallExperiment({
+          arms: [{ arm: 'compose', name: 'bad', options: { memory: 'reflexion' } }],
+          sessions: 1,
+          tasks_per_session: 1,
+          replicates: 1,
+        }),
+      }),
     ).rejects.toThrow(/arm "bad": arm compose: memory part "reflexion" has an in-task loop/);
     await expect(
-      executeRun({ runDir: join(tempDir(), 'run'), experiment: smallExperiment({ arms: [{ arm: 'compose', options: { memory: 'nosuch' } }], sessions: 1, tasks_per_session: 1, replicates: 1 }) }),
+      executeRun({
+        runDir: join(tempDir(), 'run'),
+        experiment: smallExperiment({
+          arms: [{ arm: 'compose', options: { memory: 'nosuch' } }],
+          sessions: 1,
+          tasks_per_session: 1,
+          replicates: 1,
+        }),
+      }),
     ).rejects.toThrow(/unknown arm "nosuch"/);
   });
 
   it('the example experiments are valid and every arm in them builds', async () => {
     for (const name of ['compose.yaml', 'build-logs-team.yaml']) {
       const file = sourcePath('examples', name);
-      const experiment = validateExperiment(file, readExperimentFile(file), {}, { suites: ['legal-drafting', 'build-logs'], arms: armNames() });
-      for (const spec of resolveArms(experiment.arms)) expect((await createArm(await loadArmFactory(spec.arm), spec.options)).name).toBe(spec.arm);
+      const experiment = validateExperiment(
+        file,
+        readExperimentFile(file),
+        {},
+        { suites: ['legal-drafting', 'build-logs'], arms: armNames() },
+      );
+      for (const spec of resolveArms(experiment.arms))
+        expect((await createArm(await loadArmFactory(spec.arm), spec.options)).name).toBe(spec.arm);
     }
   });
 
@@ -221,7 +301,12 @@ describe('compose through the registry, end to end with sim', () => {
     const runDir = join(tempDir(), 'run');
     const { trials, status } = await executeRun({
       runDir,
-      experiment: smallExperiment({ arms: [{ arm: 'compose', name: 'dreaming+outcomes', options: { memory: 'dreaming', loop: 'outcomes' } }], sessions: 2, tasks_per_session: 4, replicates: 1 }),
+      experiment: smallExperiment({
+        arms: [{ arm: 'compose', name: 'dreaming+outcomes', options: { memory: 'dreaming', loop: 'outcomes' } }],
+        sessions: 2,
+        tasks_per_session: 4,
+        replicates: 1,
+      }),
     });
     expect(status).toBe('completed');
     expect(trials.every((t) => t.grader !== undefined && (t.attempts?.length ?? 0) >= 1)).toBe(true);
@@ -232,11 +317,20 @@ describe('compose through the registry, end to end with sim', () => {
 
   it('outcomes + multi-agent: a revision round sends the lead back to its team with the feedback', async () => {
     const runDir = join(tempDir(), 'run');
-    const roles = [{ name: 'drafter', tools: ['read_file', 'write_section'] }, { name: 'renderer', tools: ['read_file', 'render_docx'] }];
+    const roles = [
+      { name: 'drafter', tools: ['read_file', 'write_section'] },
+      { name: 'renderer', tools: ['read_file', 'render_docx'] },
+    ];
     const { trials } = await executeRun({
       runDir,
       experiment: smallExperiment({
-        arms: [{ arm: 'compose', name: 'outcomes+team', options: { loop: 'outcomes', orchestration: 'multi-agent', orchestration_options: { roles } } }],
+        arms: [
+          {
+            arm: 'compose',
+            name: 'outcomes+team',
+            options: { loop: 'outcomes', orchestration: 'multi-agent', orchestration_options: { roles } },
+          },
+        ],
         sessions: 1,
         tasks_per_session: 6,
         replicates: 1,

@@ -37,15 +37,7 @@
 //   orchestration          an arm with an orchestration (multi-agent), or single (default single)
 //   memory_options, loop_options, orchestration_options   each part's own options (default {})
 
-import type {
-  AfterSessionResult,
-  AfterTrialResult,
-  Arm,
-  ArmContext,
-  ArmFactory,
-  ArmUsage,
-  MemoryFiles,
-} from '../../harness/core/arm.js';
+import type { AfterSessionResult, AfterTrialResult, Arm, ArmContext, ArmFactory, ArmUsage, MemoryFiles } from '../../harness/core/arm.js';
 import type { TrialRecord } from '../../harness/core/records.js';
 import { rejectUnknownOptions } from '../../harness/core/options.js';
 
@@ -188,9 +180,7 @@ function build(spec: ComposeSpec, parts: Readonly<Record<string, ArmFactory>>): 
     ...(team?.orchestration ? { orchestration: team.orchestration } : {}),
     contextFor(task, files) {
       const { own, loop: loopFiles } = split(files, loopPrefix);
-      return [memory.contextFor(task, own), loop ? loop.contextFor(task, loopFiles) : '']
-        .filter((t) => t.trim())
-        .join('\n\n');
+      return [memory.contextFor(task, own), loop ? loop.contextFor(task, loopFiles) : ''].filter((t) => t.trim()).join('\n\n');
     },
     ...(memory.memoryStats ? { memoryStats: (task, files) => memory.memoryStats!(task, split(files, loopPrefix).own) } : {}),
   };
@@ -209,12 +199,19 @@ function build(spec: ComposeSpec, parts: Readonly<Record<string, ArmFactory>>): 
 
   arm.afterTrial = async ({ task, record, transcript }, context): Promise<AfterTrialResult> => {
     const envelope = decodeNotes(record.notes);
-    const m = memory.afterTrial ? await memory.afterTrial({ task, record: withNotes(record, undefined), transcript }, memoryContext(context)) : {};
-    const l = loop.afterTrial ? await loop.afterTrial({ task, record: withNotes(record, envelope.loop), transcript }, loopContext(context)) : {};
+    const m = memory.afterTrial
+      ? await memory.afterTrial({ task, record: withNotes(record, undefined), transcript }, memoryContext(context))
+      : {};
+    const l = loop.afterTrial
+      ? await loop.afterTrial({ task, record: withNotes(record, envelope.loop), transcript }, loopContext(context))
+      : {};
     const loopNotes = l.notes ?? envelope.loop;
     const usage = addUsage(m.usage, l.usage);
     return {
-      notes: encodeNotes({ ...(m.notes !== undefined ? { memory: m.notes } : {}), ...(loopNotes !== undefined ? { loop: loopNotes } : {}) }),
+      notes: encodeNotes({
+        ...(m.notes !== undefined ? { memory: m.notes } : {}),
+        ...(loopNotes !== undefined ? { loop: loopNotes } : {}),
+      }),
       ...(usage ? { usage } : {}),
     };
   };
@@ -257,7 +254,8 @@ function build(spec: ComposeSpec, parts: Readonly<Record<string, ArmFactory>>): 
 
 const compose: ArmFactory = {
   name: ARM,
-  description: 'Compose a memory strategy x an in-task loop x an orchestration from other arms (e.g. dreaming+outcomes, skills+multi-agent).',
+  description:
+    'Compose a memory strategy x an in-task loop x an orchestration from other arms (e.g. dreaming+outcomes, skills+multi-agent).',
   parts(options) {
     const spec = parseComposeOptions(options);
     return [spec.memory, spec.loop, spec.orchestration].filter((p): p is string => p !== undefined);
@@ -270,7 +268,11 @@ const compose: ArmFactory = {
       const f = parts[name];
       return f?.carriesMemory ? f.carriesMemory(opts) : true;
     };
-    return carries(spec.memory, spec.memory_options) || carries(spec.loop, spec.loop_options) || carries(spec.orchestration, spec.orchestration_options);
+    return (
+      carries(spec.memory, spec.memory_options) ||
+      carries(spec.loop, spec.loop_options) ||
+      carries(spec.orchestration, spec.orchestration_options)
+    );
   },
   create(options, parts = {}) {
     return build(parseComposeOptions(options), parts);

@@ -21,7 +21,10 @@ let server: MockMessagesServer;
 
 beforeAll(async () => {
   const suites = await loadSuites(['legal-drafting']);
-  server = new MockMessagesServer({ apiKey: KEY, handler: simBackedHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) }) });
+  server = new MockMessagesServer({
+    apiKey: KEY,
+    handler: simBackedHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) }),
+  });
   await server.start();
 });
 afterAll(() => server.close());
@@ -29,14 +32,23 @@ afterAll(() => server.close());
 describe('dreaming with the anthropic model (mock Messages server)', () => {
   it('sends the analysis over HTTP, parses the JSON findings, applies the changeset and prices the dream', async () => {
     const runDir = join(tempDir(), 'run');
-    const experiment = smallExperiment({ model: 'anthropic:claude-sonnet-4-6', arms: ['dreaming'], sessions: 2, tasks_per_session: 5, replicates: 1, concurrency: 2 });
+    const experiment = smallExperiment({
+      model: 'anthropic:claude-sonnet-4-6',
+      arms: ['dreaming'],
+      sessions: 2,
+      tasks_per_session: 5,
+      replicates: 1,
+      concurrency: 2,
+    });
     const outcome = await executeRun({
       runDir,
       experiment,
       modelFactory: (spec) => createAnthropicModel(spec.replace(/^anthropic:/, ''), { apiKey: KEY, baseURL: server.url, maxRetries: 1 }),
     });
     expect(outcome.status).toBe('completed');
-    const dreams = server.messageRequests.filter((r) => JSON.stringify((r.body as { system?: unknown }).system ?? '').includes(ANALYSIS_SYSTEM_START));
+    const dreams = server.messageRequests.filter((r) =>
+      JSON.stringify((r.body as { system?: unknown }).system ?? '').includes(ANALYSIS_SYSTEM_START),
+    );
     expect(dreams).toHaveLength(2);
     expect(dreams.every((r) => (r.body as { tools?: unknown[] }).tools === undefined)).toBe(true);
 

@@ -66,7 +66,9 @@ describe('dreaming vs learnings-md vs stateless (sim, drift at session 4)', () =
     const changeset = dir.artifacts('dreams', 'dreaming', 1).read<Changeset>(`session-00${DRIFT_FROM}.json`)!;
     const deletion = changeset.changes.find((c) => c.kind === 'delete' && c.before?.includes('LegalHeading1'))!;
     expect(deletion.status).toBe('applied');
-    expect(deletion.reason).toMatch(/^contradicted by trials dreaming\/r1\/s004\/.*render_docx.heading_style="FirmHeading1" replaces "LegalHeading1"$/);
+    expect(deletion.reason).toMatch(
+      /^contradicted by trials dreaming\/r1\/s004\/.*render_docx.heading_style="FirmHeading1" replaces "LegalHeading1"$/,
+    );
     expect(deletion.evidence.length).toBeGreaterThan(0);
   });
 

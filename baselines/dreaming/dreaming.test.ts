@@ -27,7 +27,15 @@ function harness(options: Record<string, unknown>, model: ModelClient = sim()) {
   const artifacts = new RunDir(root).artifacts('dreams', 'dreaming', 1);
   const { sessions, transcript } = fixtureSessions('dreaming');
   let memory: MemoryFiles = {};
-  const context = (session: number): ArmContext => ({ arm: 'dreaming', replicate: 1, session, model, seedKey: `t:s${session}`, options, artifacts });
+  const context = (session: number): ArmContext => ({
+    arm: 'dreaming',
+    replicate: 1,
+    session,
+    model,
+    seedKey: `t:s${session}`,
+    options,
+    artifacts,
+  });
   return {
     arm,
     artifacts,
@@ -53,14 +61,20 @@ describe('dreaming arm', () => {
     await h.session(2);
     expect(model.requests).toHaveLength(2);
     expect(trialIdsIn(model, 0).every((id) => id.includes('/s001/'))).toBe(true);
-    expect(trialIdsIn(model, 1)).toEqual(['dreaming/r1/s002/000-engagement-letter-02', 'dreaming/r1/s002/001-demand-letter-01', 'dreaming/r1/s002/002-nda-03']);
+    expect(trialIdsIn(model, 1)).toEqual([
+      'dreaming/r1/s002/000-engagement-letter-02',
+      'dreaming/r1/s002/001-demand-letter-01',
+      'dreaming/r1/s002/002-nda-03',
+    ]);
     expect(h.artifacts.read(CURSOR)).toEqual({ last_dream_session: 2, last_dream: 'dreaming/r1/s002', dreams: 2, replayed_trials: 7 });
     expect(existsSync(join(h.root, 'dreams', 'dreaming', 'r1', 'session-002.json'))).toBe(true);
     // The closing changed in session 2: the old entry is gone, with its reason in the changeset.
     const notes = h.memory()['notes.md']!;
     expect(notes).toContain('render_docx.closing="Best regards,"');
     expect(notes).not.toContain('render_docx.closing="Very truly yours,"');
-    expect(h.changeset(2)!.changes.find((c) => c.kind === 'delete')!.reason).toMatch(/^contradicted by trials dreaming\/r1\/s002\/000-engagement-letter-02/);
+    expect(h.changeset(2)!.changes.find((c) => c.kind === 'delete')!.reason).toMatch(
+      /^contradicted by trials dreaming\/r1\/s002\/000-engagement-letter-02/,
+    );
     // The injected instruction never reached memory, and the refusal is on record.
     expect(Object.values(h.memory()).join('\n')).not.toMatch(/ignore all previous/i);
     expect(h.changeset(2)!.changes.some((c) => c.status === 'rejected' && c.review?.by === 'filter')).toBe(true);
@@ -90,7 +104,10 @@ describe('dreaming arm', () => {
     await h.session(1);
     const memory = h.memory();
     expect(Object.keys(memory).sort()).toEqual(['notes.md']);
-    const withPlaybook = { ...memory, 'playbooks/motion.md': '# Playbook: motion\n\n- Set render_docx.caption="court-block". <!-- dream: {"id":"d-1"} -->\n' };
+    const withPlaybook = {
+      ...memory,
+      'playbooks/motion.md': '# Playbook: motion\n\n- Set render_docx.caption="court-block". <!-- dream: {"id":"d-1"} -->\n',
+    };
     const context = h.arm.contextFor({ family: 'motion' } as Task, withPlaybook);
     expect(context).toContain('# Notes');
     expect(context).toContain('# Playbook: motion');
@@ -104,7 +121,8 @@ describe('dreaming arm', () => {
     let calls = 0;
     const flaky: ModelClient = {
       id: 'flaky',
-      create: async (request, context) => (++calls <= 2 ? scriptedModel(['not json']).create(request, context) : good.create(request, context)),
+      create: async (request, context) =>
+        ++calls <= 2 ? scriptedModel(['not json']).create(request, context) : good.create(request, context),
     };
     const model = recording(flaky);
     const h = harness({}, model);
@@ -150,7 +168,10 @@ describe('dreaming arm', () => {
   it('review: a policy file decides at dream time; what it leaves to a person stays pending', async () => {
     const dir = tempDir();
     const policy = join(dir, 'policy.yaml');
-    writeFileSync(policy, 'default: human\nrules:\n  - kind: add\n    category: error\n    action: approve\n  - kind: add\n    text: closing\n    action: reject\n');
+    writeFileSync(
+      policy,
+      'default: human\nrules:\n  - kind: add\n    category: error\n    action: approve\n  - kind: add\n    text: closing\n    action: reject\n',
+    );
     const h = harness({ review: policy });
     const result = await h.session(1);
     const cs = h.changeset(1)!;
@@ -189,7 +210,9 @@ describe('dreaming arm', () => {
     expect(() => dreaming.create({ evry: 2 })).toThrow(/unknown option "evry" for arm dreaming; expected one of every, window/);
     expect(() => dreaming.create({ curate: { token_cap: -3 } })).toThrow(/option "curate.token_cap"/);
     expect(() => dreaming.create({ stages: { dream: true } })).toThrow(/unknown option "stages.dream"/);
-    expect(() => dreaming.create({ review: 'nope.yaml' })).toThrow(/option "review" of arm dreaming must be auto, human or a policy file: nope.yaml: cannot read/);
+    expect(() => dreaming.create({ review: 'nope.yaml' })).toThrow(
+      /option "review" of arm dreaming must be auto, human or a policy file: nope.yaml: cannot read/,
+    );
     expect(() => dreaming.create({ filter: ['default', 'magic'] })).toThrow(/unknown filter "magic"/);
     expect(dreaming.create({ curate: { token_cap: false, drop_unused_after: null } }).name).toBe('dreaming');
   });

@@ -40,7 +40,10 @@ export const queueName = (session: number): string => `queue/session-${pad3(sess
 
 /** What the agent reads: notes.md plus the playbook of the task's family, without provenance comments. */
 export function dreamContext(family: string, memory: MemoryFiles): string {
-  const parts = [memory[NOTES_FILE], memory[playbookFile(family)]].filter((t): t is string => !!t).map(stripComments).filter(Boolean);
+  const parts = [memory[NOTES_FILE], memory[playbookFile(family)]]
+    .filter((t): t is string => !!t)
+    .map(stripComments)
+    .filter(Boolean);
   return parts.join('\n\n');
 }
 
@@ -134,7 +137,11 @@ const dreaming: ArmFactory = {
           const queued = s === session ? { session, trials } : artifacts.read<QueuedSession>(queueName(s));
           for (const record of queued?.trials ?? []) {
             if (record.error_class === 'infra') continue;
-            replayed.push(config.stages.replay ? digestTranscript(transcript(record), { id: trialId(record), session: record.session }) : digestRecord(record));
+            replayed.push(
+              config.stages.replay
+                ? digestTranscript(transcript(record), { id: trialId(record), session: record.session })
+                : digestRecord(record),
+            );
           }
         }
         const replayMs = performance.now() - started;

@@ -11,7 +11,11 @@ import type { Changeset } from '../../harness/dreaming/changeset.js';
 const stable = (c: Changeset | undefined) => {
   if (!c) return c;
   const { created_at: _c, applied_at: _a, reviewed_at: _r, timings_ms: _t, usage, changes, ...rest } = c;
-  return { ...rest, usage: { ...usage, wall_ms: 0 }, changes: changes.map((ch) => ({ ...ch, ...(ch.review ? { review: { ...ch.review, at: '' } } : {}) })) };
+  return {
+    ...rest,
+    usage: { ...usage, wall_ms: 0 },
+    changes: changes.map((ch) => ({ ...ch, ...(ch.review ? { review: { ...ch.review, at: '' } } : {}) })),
+  };
 };
 
 describe('dreaming: stop and resume', () => {
@@ -22,7 +26,10 @@ describe('dreaming: stop and resume', () => {
     expect(reference.status).toBe('completed');
 
     const stopped = join(tempDir(), 'stopped');
-    const first = await executeRun({ runDir: stopped, experiment: { ...experiment, budgets: { ...experiment.budgets, max_cost_per_run: 0.05 } } });
+    const first = await executeRun({
+      runDir: stopped,
+      experiment: { ...experiment, budgets: { ...experiment.budgets, max_cost_per_run: 0.05 } },
+    });
     expect(first.status).toBe('stopped_budget');
     expect(first.trials.length).toBeLessThan(20);
     const resumed = await executeRun({ runDir: stopped, resume: true, runBudgets: { max_cost_per_run: 1000 } });
@@ -33,7 +40,9 @@ describe('dreaming: stop and resume', () => {
     for (let s = 1; s <= 4; s++) {
       expect(b.readSnapshot('dreaming', 1, s)).toEqual(a.readSnapshot('dreaming', 1, s));
       const name = `session-00${s}.json`;
-      expect(stable(b.artifacts('dreams', 'dreaming', 1).read<Changeset>(name))).toEqual(stable(a.artifacts('dreams', 'dreaming', 1).read<Changeset>(name)));
+      expect(stable(b.artifacts('dreams', 'dreaming', 1).read<Changeset>(name))).toEqual(
+        stable(a.artifacts('dreams', 'dreaming', 1).read<Changeset>(name)),
+      );
     }
   });
 });

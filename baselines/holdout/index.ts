@@ -35,7 +35,8 @@ interface HoldoutSpec {
 function parse(options: Record<string, unknown>): HoldoutSpec {
   rejectUnknownOptions(ARM, options, ['memory', 'memory_options']);
   const memory = options.memory ?? DEFAULT_MEMORY;
-  if (typeof memory !== 'string' || !memory) throw new Error(`option "memory" of arm ${ARM} must be an arm name, got ${JSON.stringify(memory)}`);
+  if (typeof memory !== 'string' || !memory)
+    throw new Error(`option "memory" of arm ${ARM} must be an arm name, got ${JSON.stringify(memory)}`);
   if (memory === ARM) throw new Error(`option "memory" of arm ${ARM} cannot be ${ARM} itself`);
   const memoryOptions = options.memory_options ?? {};
   if (typeof memoryOptions !== 'object' || memoryOptions === null || Array.isArray(memoryOptions)) {
@@ -59,7 +60,8 @@ export function withheld(inner: Arm): Arm {
 
 const holdout: ArmFactory = {
   name: ARM,
-  description: "Control: dreaming's consolidation runs and costs as usual, but its memory is withheld from the agent (contextFor returns '').",
+  description:
+    "Control: dreaming's consolidation runs and costs as usual, but its memory is withheld from the agent (contextFor returns '').",
   // The default memory arm (dreaming) is imported, not loaded as a part, so holdout stays a plain
   // arm that compose can use; another memory arm is loaded through the registry.
   artifactsFolder: dreaming.artifactsFolder,
@@ -72,7 +74,8 @@ const holdout: ArmFactory = {
   create(options, parts = {}) {
     const spec = parse(options);
     const factory = spec.memory === DEFAULT_MEMORY ? dreaming : parts[spec.memory];
-    if (!factory) throw new Error(`arm ${ARM}: memory arm "${spec.memory}" is not loaded; build it with createArm() from harness/registry/arms.ts`);
+    if (!factory)
+      throw new Error(`arm ${ARM}: memory arm "${spec.memory}" is not loaded; build it with createArm() from harness/registry/arms.ts`);
     const inner = factory.create(spec.memory_options);
     const arm = withheld(inner);
     // The wrapped arm's artifacts folder (e.g. learnings-md has none; dreaming keeps dreams/).

@@ -64,7 +64,8 @@ const learningsMd: ArmFactory = {
           if (verdict.ok) added.push(line);
           else blocked.push(`${line} _(session ${context.session})_ <!-- blocked: ${verdict.reason.replace(/--+/g, '-')} -->`);
         }
-        if (blocked.length) memory = { ...memory, [BLOCKED_FILE]: `${(memory[BLOCKED_FILE] ?? BLOCKED_HEADER).trimEnd()}\n${blocked.join('\n')}\n` };
+        if (blocked.length)
+          memory = { ...memory, [BLOCKED_FILE]: `${(memory[BLOCKED_FILE] ?? BLOCKED_HEADER).trimEnd()}\n${blocked.join('\n')}\n` };
         if (added.length === 0) return { memory: { ...memory, [FILE]: current } };
         let entries = [...entryLines(current), ...added.map((l) => `${l} _(session ${context.session})_`)];
         if (entries.length > maxEntries) entries = entries.slice(entries.length - maxEntries);
@@ -79,7 +80,10 @@ function filterOption(value: unknown): ContentFilter | undefined {
   const names = (Array.isArray(value) ? value : [value]).filter((n) => n !== 'none');
   const filters = names.map((name) => {
     const filter = typeof name === 'string' ? contentFilterByName(name) : undefined;
-    if (!filter) throw new Error(`option "filter" of arm learnings-md: unknown filter ${JSON.stringify(name)}; expected ${contentFilterNames().join(', ')}`);
+    if (!filter)
+      throw new Error(
+        `option "filter" of arm learnings-md: unknown filter ${JSON.stringify(name)}; expected ${contentFilterNames().join(', ')}`,
+      );
     return filter;
   });
   return filters.length ? chainFilters(filters) : undefined;

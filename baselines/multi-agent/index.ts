@@ -54,26 +54,32 @@ function fail(message: string): never {
 
 function modelSpecOption(value: unknown, where: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !MODEL_SPEC.test(value)) fail(`${where} must be a model spec (sim:<profile>, anthropic:<model-id>, "agent" or "grader"), got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || !MODEL_SPEC.test(value))
+    fail(`${where} must be a model spec (sim:<profile>, anthropic:<model-id>, "agent" or "grader"), got ${JSON.stringify(value)}`);
   return value;
 }
 
 export function parseMultiAgentOptions(options: Record<string, unknown>): MultiAgentConfig {
   rejectUnknownOptions(ARM, options, ['roles', 'lead_model', 'lead_tools', 'max_delegations']);
   const rawRoles = options.roles ?? [{ name: 'worker', tools: '*' }];
-  if (!Array.isArray(rawRoles) || rawRoles.length === 0) fail('option "roles" must be a non-empty list of {name, tools, model?, prompt?, memory?, max_turns?}');
+  if (!Array.isArray(rawRoles) || rawRoles.length === 0)
+    fail('option "roles" must be a non-empty list of {name, tools, model?, prompt?, memory?, max_turns?}');
   const roles = rawRoles.map((raw, i): RoleSpec => {
     const where = `roles[${i}]`;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`${where} must be an object {name, tools, ...}`);
     const role = raw as Record<string, unknown>;
-    for (const key of Object.keys(role)) if (!ROLE_KEYS.includes(key)) fail(`${where}: unknown key "${key}"; expected one of ${ROLE_KEYS.join(', ')}`);
-    if (typeof role.name !== 'string' || !/^[A-Za-z0-9_-]+$/.test(role.name)) fail(`${where}.name must be a name (letters, digits, _ or -)`);
+    for (const key of Object.keys(role))
+      if (!ROLE_KEYS.includes(key)) fail(`${where}: unknown key "${key}"; expected one of ${ROLE_KEYS.join(', ')}`);
+    if (typeof role.name !== 'string' || !/^[A-Za-z0-9_-]+$/.test(role.name))
+      fail(`${where}.name must be a name (letters, digits, _ or -)`);
     const tools = role.tools ?? '*';
-    if (tools !== '*' && !(Array.isArray(tools) && tools.every((t) => typeof t === 'string' && t))) fail(`${where}.tools must be "*" or a list of tool names`);
+    if (tools !== '*' && !(Array.isArray(tools) && tools.every((t) => typeof t === 'string' && t)))
+      fail(`${where}.tools must be "*" or a list of tool names`);
     if (role.prompt !== undefined && typeof role.prompt !== 'string') fail(`${where}.prompt must be a string`);
     if (role.memory !== undefined && typeof role.memory !== 'boolean') fail(`${where}.memory must be true or false`);
     const maxTurns = role.max_turns;
-    if (maxTurns !== undefined && (typeof maxTurns !== 'number' || !Number.isInteger(maxTurns) || maxTurns < 1)) fail(`${where}.max_turns must be a positive integer`);
+    if (maxTurns !== undefined && (typeof maxTurns !== 'number' || !Number.isInteger(maxTurns) || maxTurns < 1))
+      fail(`${where}.max_turns must be a positive integer`);
     const model = modelSpecOption(role.model, `${where}.model`);
     return {
       name: role.name,
@@ -100,7 +106,9 @@ export function parseMultiAgentOptions(options: Record<string, unknown>): MultiA
   };
 }
 
-const leadPrompt = (brief: string): string => `You lead a team of specialists on this task. You do not do the work yourself: split the task into subtasks and give each to the specialist whose tools fit it, with the delegate tool (one subtask per call). They share one workspace, so a later specialist builds on an earlier one's work. Read each report; delegate again if something is missing or went wrong; when the work is complete, call submit.
+const leadPrompt = (
+  brief: string,
+): string => `You lead a team of specialists on this task. You do not do the work yourself: split the task into subtasks and give each to the specialist whose tools fit it, with the delegate tool (one subtask per call). They share one workspace, so a later specialist builds on an earlier one's work. Read each report; delegate again if something is missing or went wrong; when the work is complete, call submit.
 
 About the work (the brief your specialists also get):
 
@@ -111,10 +119,16 @@ const specialistPrompt = (brief: string, role: string, tools: readonly string[],
 You are the ${role} on a team. A lead agent gives you one subtask at a time. Use only your tools (${tools.join(', ')}), do your subtask, and end with a short report to the lead: what you did, and anything that failed or is still missing. Do not submit: the lead does.${extra ? `\n\n${extra.trim()}` : ''}`;
 
 function report(role: string, result: { turns: number; tool_calls: number; stop: string; report: string; tool_errors: string[] }): string {
-  const lines = [`The ${role} finished (${result.turns} turns, ${result.tool_calls} tool calls, stop: ${result.stop}).`, `Report: ${result.report || '(none)'}`];
+  const lines = [
+    `The ${role} finished (${result.turns} turns, ${result.tool_calls} tool calls, stop: ${result.stop}).`,
+    `Report: ${result.report || '(none)'}`,
+  ];
   if (result.tool_errors.length) {
     const shown = result.tool_errors.slice(-MAX_ERRORS_SHOWN).map((e) => `- ${e.length > 400 ? `${e.slice(0, 400)}…` : e}`);
-    lines.push(`Tool errors it met (${result.tool_errors.length}${result.tool_errors.length > MAX_ERRORS_SHOWN ? `, the last ${MAX_ERRORS_SHOWN} shown` : ''}):`, ...shown);
+    lines.push(
+      `Tool errors it met (${result.tool_errors.length}${result.tool_errors.length > MAX_ERRORS_SHOWN ? `, the last ${MAX_ERRORS_SHOWN} shown` : ''}):`,
+      ...shown,
+    );
   }
   return lines.join('\n');
 }
@@ -131,9 +145,14 @@ export function multiAgentOrchestration(config: MultiAgentConfig): Orchestration
       const toolsOf = (role: RoleSpec): string[] =>
         role.tools === '*' ? suiteTools.filter((t) => t !== 'submit') : role.tools.filter((t) => suiteTools.includes(t));
       let team = config.roles.map((role) => ({ role, tools: toolsOf(role) })).filter((m) => m.tools.length > 0);
-      if (team.length === 0) team = [{ role: { name: 'worker', tools: '*', memory: true }, tools: toolsOf({ name: 'worker', tools: '*', memory: true }) }];
+      if (team.length === 0)
+        team = [{ role: { name: 'worker', tools: '*', memory: true }, tools: toolsOf({ name: 'worker', tools: '*', memory: true }) }];
       const byName = new Map(team.map((m) => [m.role.name, m]));
-      const described: TeamRole[] = team.map((m) => ({ name: m.role.name, tools: m.tools, ...(m.role.prompt ? { description: m.role.prompt } : {}) }));
+      const described: TeamRole[] = team.map((m) => ({
+        name: m.role.name,
+        tools: m.tools,
+        ...(m.role.prompt ? { description: m.role.prompt } : {}),
+      }));
       const leadTools = config.lead_tools.filter((t) => suiteTools.includes(t));
       const tools = [delegateToolSpec(described), ...workspace.environment.tools.filter((t) => leadTools.includes(t.name))];
       let delegations = 0;
@@ -145,7 +164,10 @@ export function multiAgentOrchestration(config: MultiAgentConfig): Orchestration
           return { content: 'delegate: "instructions" must say what the specialist should do', is_error: true };
         }
         if (delegations >= config.max_delegations) {
-          return { content: `delegate: the team's limit of ${config.max_delegations} delegations per attempt is reached; submit what you have`, is_error: true };
+          return {
+            content: `delegate: the team's limit of ${config.max_delegations} delegations per attempt is reached; submit what you have`,
+            is_error: true,
+          };
         }
         delegations++;
         const { role, tools: roleTools } = member;
@@ -171,7 +193,10 @@ export function multiAgentOrchestration(config: MultiAgentConfig): Orchestration
           call: async (name, input) => {
             if (name === DELEGATE_TOOL) return delegate(input);
             if (leadTools.includes(name)) return workspace.environment.call(name, input);
-            return { content: `tool "${name}" is not available to the lead; its tools: ${tools.map((t) => t.name).join(', ')}`, is_error: true };
+            return {
+              content: `tool "${name}" is not available to the lead; its tools: ${tools.map((t) => t.name).join(', ')}`,
+              is_error: true,
+            };
           },
         },
       };

@@ -48,11 +48,20 @@ describe('the delegate tool and the sim lead', () => {
       { name: 'triager-2', tools: ['label', 'read_log'] },
     ]);
     // Roles with the same tools split the items between them.
-    expect(leadPlan({ system: [], messages: [], tools: [spec], max_tokens: 1 }).map((a) => a.share)).toEqual([undefined, { index: 1, of: 2 }, { index: 2, of: 2 }]);
+    expect(leadPlan({ system: [], messages: [], tools: [spec], max_tokens: 1 }).map((a) => a.share)).toEqual([
+      undefined,
+      { index: 1, of: 2 },
+      { index: 2, of: 2 },
+    ]);
   });
 
   it('never calls a tool it was not offered', () => {
-    const request = { system: [], messages: [], tools: [{ name: 'read_file', description: '', input_schema: { type: 'object' as const, properties: {} } }], max_tokens: 1 };
+    const request = {
+      system: [],
+      messages: [],
+      tools: [{ name: 'read_file', description: '', input_schema: { type: 'object' as const, properties: {} } }],
+      max_tokens: 1,
+    };
     const use = (name: string) => ({ type: 'tool_use' as const, id: name, name, input: {} });
     expect(offeredToolsOnly([use('read_file'), use('submit')], request)).toEqual([use('read_file')]);
     expect(offeredToolsOnly([{ type: 'text', text: 'x' }, use('render_docx')], request)).toEqual([
@@ -66,7 +75,12 @@ describe('multi-agent, end to end with sim', () => {
     const runDir = join(tempDir(), 'run');
     const { trials, status } = await executeRun({
       runDir,
-      experiment: smallExperiment({ arms: ['stateless', { arm: 'multi-agent', name: 'team', options: TEAM }], sessions: 2, tasks_per_session: 5, replicates: 1 }),
+      experiment: smallExperiment({
+        arms: ['stateless', { arm: 'multi-agent', name: 'team', options: TEAM }],
+        sessions: 2,
+        tasks_per_session: 5,
+        replicates: 1,
+      }),
     });
     expect(status).toBe('completed');
     const team = trials.filter((t) => t.arm === 'team');
@@ -91,7 +105,11 @@ describe('multi-agent, end to end with sim', () => {
       expect(renderer!.tools.map((t) => t.name)).toEqual(['read_file', 'render_docx']);
       // The specialists did the work in the shared workspace; the lead only delegated and submitted.
       const used = (s: { messages: Transcript['messages'] }) =>
-        s.messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content.filter((b) => b.type === 'tool_use').map((b) => (b.type === 'tool_use' ? b.name : ''))));
+        s.messages.flatMap((m) =>
+          typeof m.content === 'string'
+            ? []
+            : m.content.filter((b) => b.type === 'tool_use').map((b) => (b.type === 'tool_use' ? b.name : '')),
+        );
       expect(new Set(used(drafter!))).toEqual(new Set(['read_file', 'write_section']));
       expect(used(renderer!)).toContain('render_docx');
       expect(used({ messages: transcript.messages })).toEqual(['delegate', 'delegate', 'submit']);
@@ -107,7 +125,12 @@ describe('multi-agent, end to end with sim', () => {
     await expect(
       executeRun({
         runDir: join(tempDir(), 'run'),
-        experiment: smallExperiment({ arms: [{ arm: 'multi-agent', options: { roles: [{ name: 'a', model: 'sim:nosuch' }] } }], sessions: 1, tasks_per_session: 1, replicates: 1 }),
+        experiment: smallExperiment({
+          arms: [{ arm: 'multi-agent', options: { roles: [{ name: 'a', model: 'sim:nosuch' }] } }],
+          sessions: 1,
+          tasks_per_session: 1,
+          replicates: 1,
+        }),
       }),
     ).rejects.toThrow(/unknown sim profile "nosuch"/);
 
@@ -119,7 +142,12 @@ describe('multi-agent, end to end with sim', () => {
     };
     const { trials } = await executeRun({
       runDir: join(tempDir(), 'run'),
-      experiment: smallExperiment({ arms: [{ arm: 'multi-agent', options: { roles: [{ name: 'a', model: 'sim:broken' }] } }], sessions: 1, tasks_per_session: 2, replicates: 1 }),
+      experiment: smallExperiment({
+        arms: [{ arm: 'multi-agent', options: { roles: [{ name: 'a', model: 'sim:broken' }] } }],
+        sessions: 1,
+        tasks_per_session: 2,
+        replicates: 1,
+      }),
       modelFactory: (spec, suites) => (spec === 'sim:broken' ? broken : createModel(spec, { suites })),
     });
     expect(trials.map((t) => t.error_class)).toEqual(['infra', 'infra']);
@@ -130,7 +158,17 @@ describe('multi-agent, end to end with sim', () => {
     const { trials } = await executeRun({
       runDir: join(tempDir(), 'run'),
       experiment: smallExperiment({
-        arms: [{ arm: 'multi-agent', options: { roles: [{ name: 'ghost', tools: ['run_tests'] }, { name: 'worker', tools: ['read_file', 'write_section', 'render_docx', 'run_tests'] }] } }],
+        arms: [
+          {
+            arm: 'multi-agent',
+            options: {
+              roles: [
+                { name: 'ghost', tools: ['run_tests'] },
+                { name: 'worker', tools: ['read_file', 'write_section', 'render_docx', 'run_tests'] },
+              ],
+            },
+          },
+        ],
         sessions: 1,
         tasks_per_session: 2,
         replicates: 1,
@@ -140,32 +178,48 @@ describe('multi-agent, end to end with sim', () => {
   });
 
   // The showcase: a lead splits a batch of CI logs among three triagers (build-logs, when present).
-  it.skipIf(!existsSync(sourcePath('tasks', 'build-logs', 'index.ts')))('splits a build-logs batch among specialists of the same kind', async () => {
-    const triager = (name: string) => ({ name, tools: ['list_logs', 'read_log', 'grep_log', 'submit_triage'] });
-    const runDir = join(tempDir(), 'run');
-    const { trials } = await executeRun({
-      runDir,
-      experiment: smallExperiment({
-        suites: ['build-logs'],
-        arms: [{ arm: 'multi-agent', name: 'triage-team', options: { roles: [triager('triager-1'), triager('triager-2'), triager('triager-3')] } }],
-        sessions: 1,
-        tasks_per_session: 3,
-        replicates: 1,
-      }),
-    });
-    for (const record of trials) {
-      expect(record.error_class).not.toBe('infra');
-      expect(record.agents?.map((a) => a.role)).toEqual(['triager-1', 'triager-2', 'triager-3', 'lead']);
-      const transcript = read<Transcript>(runDir, record.transcript);
-      const readIds = transcript.subagents!.map((s) =>
-        new Set(s.messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content.flatMap((b) => (b.type === 'tool_use' && b.name === 'read_log' ? [String(b.input.id)] : []))))),
-      );
-      // Each triager read its own share of the batch: disjoint shares, none empty.
-      expect(readIds.every((ids) => ids.size > 0)).toBe(true);
-      const all = readIds.flatMap((ids) => [...ids]);
-      expect(new Set(all).size).toBe(all.length);
-      expect(transcript.subagents!.every((s) => JSON.stringify(s.messages).includes('"submit_triage"'))).toBe(true);
-      expect(transcript.subagents![0]!.messages[0]!.content).toMatch(/Your share: part 1 of 3/);
-    }
-  });
+  it.skipIf(!existsSync(sourcePath('tasks', 'build-logs', 'index.ts')))(
+    'splits a build-logs batch among specialists of the same kind',
+    async () => {
+      const triager = (name: string) => ({ name, tools: ['list_logs', 'read_log', 'grep_log', 'submit_triage'] });
+      const runDir = join(tempDir(), 'run');
+      const { trials } = await executeRun({
+        runDir,
+        experiment: smallExperiment({
+          suites: ['build-logs'],
+          arms: [
+            {
+              arm: 'multi-agent',
+              name: 'triage-team',
+              options: { roles: [triager('triager-1'), triager('triager-2'), triager('triager-3')] },
+            },
+          ],
+          sessions: 1,
+          tasks_per_session: 3,
+          replicates: 1,
+        }),
+      });
+      for (const record of trials) {
+        expect(record.error_class).not.toBe('infra');
+        expect(record.agents?.map((a) => a.role)).toEqual(['triager-1', 'triager-2', 'triager-3', 'lead']);
+        const transcript = read<Transcript>(runDir, record.transcript);
+        const readIds = transcript.subagents!.map(
+          (s) =>
+            new Set(
+              s.messages.flatMap((m) =>
+                typeof m.content === 'string'
+                  ? []
+                  : m.content.flatMap((b) => (b.type === 'tool_use' && b.name === 'read_log' ? [String(b.input.id)] : [])),
+              ),
+            ),
+        );
+        // Each triager read its own share of the batch: disjoint shares, none empty.
+        expect(readIds.every((ids) => ids.size > 0)).toBe(true);
+        const all = readIds.flatMap((ids) => [...ids]);
+        expect(new Set(all).size).toBe(all.length);
+        expect(transcript.subagents!.every((s) => JSON.stringify(s.messages).includes('"submit_triage"'))).toBe(true);
+        expect(transcript.subagents![0]!.messages[0]!.content).toMatch(/Your share: part 1 of 3/);
+      }
+    },
+  );
 });

@@ -59,13 +59,15 @@ export function revisionMessage(verdict: ParsedVerdict): string {
 
 const outcomes: ArmFactory = {
   name: 'outcomes',
-  description: 'Grader loop: an independent grader sees only the output and the rubric; the agent revises on its feedback (up to n rounds).',
+  description:
+    'Grader loop: an independent grader sees only the output and the rubric; the agent revises on its feedback (up to n rounds).',
   // The grader's feedback lives within a trial; nothing carries to the next one.
   carriesMemory: () => false,
   create(options) {
     rejectUnknownOptions('outcomes', options, ['rounds']);
     const rounds = numberOption('outcomes', options, 'rounds', 2, 0);
-    if (!Number.isInteger(rounds)) throw new Error(`option "rounds" of arm outcomes must be a whole number, got ${JSON.stringify(options.rounds)}`);
+    if (!Number.isInteger(rounds))
+      throw new Error(`option "rounds" of arm outcomes must be a whole number, got ${JSON.stringify(options.rounds)}`);
     return {
       name: 'outcomes',
       contextFor: () => '',

@@ -17,9 +17,29 @@ import legalDrafting from '../../tasks/legal-drafting/index.js';
 import outcomes, { revisionMessage } from './index.js';
 
 const RUBRIC = ['States the fee: "$40,000"', 'Professional tone.'];
-const task = { id: 't1', suite: 'toy', family: 'f', title: 'Toy', prompt: 'Do it', files: {}, pitfalls: [], rubric: RUBRIC, expected: {} } as Task;
-const passing = JSON.stringify({ criteria: [{ id: 1, passed: true, score: 1 }, { id: 2, passed: true, score: 1 }] });
-const failing = JSON.stringify({ criteria: [{ id: 1, passed: false, score: 0, feedback: 'Add "$40,000". Fix: set render_docx.fee="40000".' }, { id: 2, passed: true, score: 1 }] });
+const task = {
+  id: 't1',
+  suite: 'toy',
+  family: 'f',
+  title: 'Toy',
+  prompt: 'Do it',
+  files: {},
+  pitfalls: [],
+  rubric: RUBRIC,
+  expected: {},
+} as Task;
+const passing = JSON.stringify({
+  criteria: [
+    { id: 1, passed: true, score: 1 },
+    { id: 2, passed: true, score: 1 },
+  ],
+});
+const failing = JSON.stringify({
+  criteria: [
+    { id: 1, passed: false, score: 0, feedback: 'Add "$40,000". Fix: set render_docx.fee="40000".' },
+    { id: 2, passed: true, score: 1 },
+  ],
+});
 
 /** A driver whose attempts always "succeed" at the checker; grader calls go to `grader`. */
 function fakeDriver(grader: ModelClient) {
@@ -27,7 +47,14 @@ function fakeDriver(grader: ModelClient) {
   const calls: Array<{ label: string; request: ModelRequest; role: string; purpose: string }> = [];
   let attempt = 0;
   let revision = 0;
-  const outcome = (): AttemptOutcome => ({ attempt, revision, stop: 'submitted', check: { success: true, score: 1, feedback: [], checks: [] }, turns: 3, tool_calls: 3 });
+  const outcome = (): AttemptOutcome => ({
+    attempt,
+    revision,
+    stop: 'submitted',
+    check: { success: true, score: 1, feedback: [], checks: [] },
+    turns: 3,
+    tool_calls: 3,
+  });
   const driver: TrialDriver = {
     task,
     memoryText: '',
@@ -69,7 +96,9 @@ describe('outcomes loop (scripted grader)', () => {
   });
 
   it('counts a reply still malformed after the repair as a grader failure, recorded, and stops', async () => {
-    const { driver, calls, revisions } = fakeDriver(scriptedModel(['{"criteria": [{"id": 1, "passed": "yes"}]}', '```json\n{"criteria": []}\n```']));
+    const { driver, calls, revisions } = fakeDriver(
+      scriptedModel(['{"criteria": [{"id": 1, "passed": "yes"}]}', '```json\n{"criteria": []}\n```']),
+    );
     const result = await outcomes.create({ rounds: 3 }).runTrial!(driver, context);
     expect(calls).toHaveLength(2);
     expect(revisions).toHaveLength(0);
@@ -80,7 +109,12 @@ describe('outcomes loop (scripted grader)', () => {
 
   it('rejects replies that skip or repeat a criterion, and accepts JSON in a fence', async () => {
     const partial = JSON.stringify({ criteria: [{ id: 1, passed: true, score: 1 }] });
-    const twice = JSON.stringify({ criteria: [{ id: 1, passed: true, score: 1 }, { id: 1, passed: true, score: 1 }] });
+    const twice = JSON.stringify({
+      criteria: [
+        { id: 1, passed: true, score: 1 },
+        { id: 1, passed: true, score: 1 },
+      ],
+    });
     let d = fakeDriver(scriptedModel([partial, twice]));
     expect((await outcomes.create({}).runTrial!(d.driver, context)).grader!.failure).toMatch(/criterion id 1 appears twice/);
     expect(String(d.calls[1]!.request.messages[2]!.content)).toMatch(/no entry for criterion id\(s\) 2/);
@@ -88,13 +122,17 @@ describe('outcomes loop (scripted grader)', () => {
     expect((await outcomes.create({}).runTrial!(d.driver, context)).grader!.success).toBe(true);
   });
 
-  it('revises on the grader\'s feedback until it passes, at most `rounds` times', async () => {
+  it("revises on the grader's feedback until it passes, at most `rounds` times", async () => {
     let d = fakeDriver(scriptedModel([failing, failing, passing]));
     let result = await outcomes.create({ rounds: 5 }).runTrial!(d.driver, context);
     expect(d.revisions).toHaveLength(2);
     expect(d.revisions[0]).toContain('States the fee: "$40,000" — Add "$40,000". Fix: set render_docx.fee="40000".');
     expect(d.revisions[0]).not.toContain('Professional tone');
-    expect(result.grader!.rounds!.map((r) => [r.revision, r.success])).toEqual([[0, false], [1, false], [2, true]]);
+    expect(result.grader!.rounds!.map((r) => [r.revision, r.success])).toEqual([
+      [0, false],
+      [1, false],
+      [2, true],
+    ]);
     expect(result.grader!.success).toBe(true);
     // The grader's second look is at the revised output.
     expect(parseGraderPrompt(String(d.calls[1]!.request.messages[0]!.content))!.output).toContain('revision 1');
@@ -104,18 +142,25 @@ describe('outcomes loop (scripted grader)', () => {
     expect(d.revisions).toHaveLength(1);
     expect(result.grader!.rounds).toHaveLength(2);
     expect(result.grader).toMatchObject({ success: false, score: 0.5 });
-    expect(result.grader!.criteria[0]).toEqual({ criterion: RUBRIC[0], score: 0, passed: false, feedback: 'Add "$40,000". Fix: set render_docx.fee="40000".' });
+    expect(result.grader!.criteria[0]).toEqual({
+      criterion: RUBRIC[0],
+      score: 0,
+      passed: false,
+      feedback: 'Add "$40,000". Fix: set render_docx.fee="40000".',
+    });
   });
 
   it('validates its options', () => {
     expect(() => outcomes.create({ rounds: -1 })).toThrow(/option "rounds" of arm outcomes must be a number >= 0/);
     expect(() => outcomes.create({ k: 2 })).toThrow(/unknown option "k" for arm outcomes; expected one of rounds/);
-    expect(revisionMessage({ success: false, score: 0.5, criteria: [{ criterion: 'A', score: 0, passed: false }] })).toContain('- A — not met');
+    expect(revisionMessage({ success: false, score: 0.5, criteria: [{ criterion: 'A', score: 0, passed: false }] })).toContain(
+      '- A — not met',
+    );
   });
 });
 
 describe('outcomes on legal-drafting (sim), end to end', () => {
-  it('the grader gets only the rubric and the output, never the working agent\'s transcript', async () => {
+  it("the grader gets only the rubric and the output, never the working agent's transcript", async () => {
     const graderSpec = 'sim:default?grader_accuracy=0.9';
     const graders: Array<ReturnType<typeof recording>> = [];
     const modelFactory = (spec: string, suites: ReadonlyMap<string, Suite>): ModelClient => {
@@ -127,7 +172,13 @@ describe('outcomes on legal-drafting (sim), end to end', () => {
     };
     const { trials } = await executeRun({
       runDir: join(tempDir(), 'run'),
-      experiment: smallExperiment({ arms: ['learnings-md', 'outcomes'], grader_model: graderSpec, sessions: 2, tasks_per_session: 6, replicates: 1 }),
+      experiment: smallExperiment({
+        arms: ['learnings-md', 'outcomes'],
+        grader_model: graderSpec,
+        sessions: 2,
+        tasks_per_session: 6,
+        replicates: 1,
+      }),
       modelFactory,
     });
     const requests = graders.flatMap((g) => g.requests).filter((r) => r.context.purpose === 'grade');
@@ -179,7 +230,8 @@ describe('outcomes on legal-drafting (sim), end to end', () => {
     expect(perfect!.rounds.n).toBeGreaterThan(150);
     expect(perfect!.rounds.accuracy).toBe(1);
     expect(perfect!.rounds.kappa).toBe(1);
-    const rate = (ts: typeof exact, arm: string) => ts.filter((t) => t.arm === arm && t.success).length / ts.filter((t) => t.arm === arm).length;
+    const rate = (ts: typeof exact, arm: string) =>
+      ts.filter((t) => t.arm === arm && t.success).length / ts.filter((t) => t.arm === arm).length;
     expect(rate(exact, 'outcomes') - rate(exact, 'stateless')).toBeGreaterThan(0.25);
 
     // A noisy grader: measured accuracy and kappa within a tolerance of the construction.
@@ -199,7 +251,7 @@ describe('outcomes on legal-drafting (sim), end to end', () => {
     expect(measured!.grader_failures).toBe(0);
   });
 
-  it('records grader failures in the trial and keeps the checker\'s verdict', async () => {
+  it("records grader failures in the trial and keeps the checker's verdict", async () => {
     const graderSpec = 'sim:scripted-grader';
     const modelFactory = (spec: string, suites: ReadonlyMap<string, Suite>): ModelClient =>
       spec === graderSpec ? scriptedModel(['not json']) : createModel(spec, { suites });

@@ -83,7 +83,8 @@ interface TrialNotes {
 
 const reflexion: ArmFactory = {
   name: 'reflexion',
-  description: 'Reflexion: after a failed attempt the agent writes a self-reflection and retries fresh with it (k retries; per-task episodic memory).',
+  description:
+    'Reflexion: after a failed attempt the agent writes a self-reflection and retries fresh with it (k retries; per-task episodic memory).',
   // Reflections carry to the task's later trials only with `persist`.
   carriesMemory: (options) => options.persist === true,
   create(options) {
@@ -93,15 +94,23 @@ const reflexion: ArmFactory = {
     if (!Number.isInteger(k)) throw new Error(`option "k" of arm reflexion must be a whole number, got ${JSON.stringify(options.k)}`);
     const feedback = enumOption('reflexion', options, 'feedback', FEEDBACK, 'checker');
     const persist = options.persist ?? false;
-    if (typeof persist !== 'boolean') throw new Error(`option "persist" of arm reflexion must be true or false, got ${JSON.stringify(persist)}`);
+    if (typeof persist !== 'boolean')
+      throw new Error(`option "persist" of arm reflexion must be true or false, got ${JSON.stringify(persist)}`);
     const window = numberOption('reflexion', options, 'max_reflections', 3, 1);
-    if (!Number.isInteger(window)) throw new Error(`option "max_reflections" of arm reflexion must be a whole number, got ${JSON.stringify(options.max_reflections)}`);
+    if (!Number.isInteger(window))
+      throw new Error(`option "max_reflections" of arm reflexion must be a whole number, got ${JSON.stringify(options.max_reflections)}`);
 
     const digestOptions = { actions: true, tool_errors: feedback !== 'none', feedback: feedback === 'checker' };
 
-    async function reflect(driver: TrialDriver, earlier: readonly string[], attempt: AttemptOutcome, evaluation?: string[]): Promise<string> {
+    async function reflect(
+      driver: TrialDriver,
+      earlier: readonly string[],
+      attempt: AttemptOutcome,
+      evaluation?: string[],
+    ): Promise<string> {
       const parts = [driver.digest(digestOptions)];
-      if (evaluation?.length && feedback !== 'none') parts.push('', 'Your own evaluation of the attempt:', ...evaluation.map((line) => `- ${line}`));
+      if (evaluation?.length && feedback !== 'none')
+        parts.push('', 'Your own evaluation of the attempt:', ...evaluation.map((line) => `- ${line}`));
       if (driver.memoryText.trim()) parts.push('', driver.memoryText.trim());
       if (earlier.length) parts.push('', reflectionsContext(earlier, 'Your reflections so far'));
       parts.push('', `Attempt ${attempt.attempt} did not complete the task. Reflect, then plan the next attempt.`);

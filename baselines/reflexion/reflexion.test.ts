@@ -61,7 +61,9 @@ describe('reflexion and retry-only on legal-drafting (sim)', () => {
         expect(t.success).toBe(attempts.at(-1)!.success);
         if (!t.success) expect(attempts).toHaveLength(3);
       }
-      const curve = tryCurves(arm(name)).find((c) => c.arm === name)!.points.map((p) => p.rate);
+      const curve = tryCurves(arm(name))
+        .find((c) => c.arm === name)!
+        .points.map((p) => p.rate);
       expect(curve).toHaveLength(3);
       for (let k = 1; k < curve.length; k++) expect(curve[k]!).toBeGreaterThanOrEqual(curve[k - 1]!);
     }
@@ -95,7 +97,10 @@ describe('reflexion and retry-only on legal-drafting (sim)', () => {
       reflections.forEach((reflection, i) => {
         expect(reflection.role).toBe('agent');
         const next = attempts[i + 1]!;
-        const context = next.system.filter((b) => b.cache).map((b) => b.text).join('\n');
+        const context = next.system
+          .filter((b) => b.cache)
+          .map((b) => b.text)
+          .join('\n');
         expect(context).toContain('Reflections on your earlier attempts at this task');
         expect(context).toContain(reflection.response.trim());
         const renders = renderInputs(next.messages);
@@ -118,7 +123,9 @@ describe('reflexion and retry-only on legal-drafting (sim)', () => {
 
   it('shows only the feedback its setting makes visible, and learns less the less it sees', () => {
     const reflectRequests = (name: string) =>
-      arm(name).flatMap((t) => (transcriptOf(t).arm_calls ?? []).filter((c) => c.purpose === 'reflect').map((c) => String(c.request.messages[0]!.content)));
+      arm(name).flatMap((t) =>
+        (transcriptOf(t).arm_calls ?? []).filter((c) => c.purpose === 'reflect').map((c) => String(c.request.messages[0]!.content)),
+      );
     const full = reflectRequests('reflexion');
     const errorsOnly = reflectRequests('reflexion-tool-errors');
     const blind = reflectRequests('reflexion-blind');
@@ -149,17 +156,30 @@ describe('reflexion with persist', () => {
   const record = (notes: unknown, taskId = 'nda-01') => ({ task: taskId, notes: JSON.stringify(notes) }) as TrialRecord;
   const context = (session: number) => ({ arm: 'reflexion', replicate: 1, session, model: undefined as never, seedKey: 'k', options: {} });
 
-  it('stores a task\'s reflections in its memory and gives them back when the task recurs, bounded', async () => {
+  it("stores a task's reflections in its memory and gives them back when the task recurs, bounded", async () => {
     const arm = reflexion.create({ persist: true, max_reflections: 2 });
     expect(arm.contextFor(task, {})).toBe('');
-    let memory = (await arm.afterSession!({ memory: {}, trials: [record({ reflections: [{ attempt: 1, text: '- Set a.b="1".' }] })], transcript: () => undefined as never }, context(1))).memory;
+    let memory = (
+      await arm.afterSession!(
+        { memory: {}, trials: [record({ reflections: [{ attempt: 1, text: '- Set a.b="1".' }] })], transcript: () => undefined as never },
+        context(1),
+      )
+    ).memory;
     expect(Object.keys(memory)).toEqual([reflectionsFile('nda-01')]);
     expect(arm.contextFor(task, memory)).toContain('- Set a.b="1".');
     memory = (
       await arm.afterSession!(
         {
           memory,
-          trials: [record({ reflections: [{ attempt: 1, text: '- Set a.b="2".' }, { attempt: 2, text: '- Set a.c="3".' }] }), record({}, 'other')],
+          trials: [
+            record({
+              reflections: [
+                { attempt: 1, text: '- Set a.b="2".' },
+                { attempt: 2, text: '- Set a.c="3".' },
+              ],
+            }),
+            record({}, 'other'),
+          ],
           transcript: () => undefined as never,
         },
         context(2),
@@ -175,7 +195,10 @@ describe('reflexion with persist', () => {
 
   it('without persist it keeps nothing', async () => {
     const arm = reflexion.create({});
-    const out = await arm.afterSession!({ memory: {}, trials: [record({ reflections: [{ attempt: 1, text: 'x' }] })], transcript: () => undefined as never }, context(1));
+    const out = await arm.afterSession!(
+      { memory: {}, trials: [record({ reflections: [{ attempt: 1, text: 'x' }] })], transcript: () => undefined as never },
+      context(1),
+    );
     expect(out.memory).toEqual({});
     expect(arm.contextFor(task, { [reflectionsFile('nda-01')]: '## s\n\nx' })).toBe('');
   });
@@ -184,7 +207,12 @@ describe('reflexion with persist', () => {
     const runDir = join(tempDir(), 'run');
     const { trials } = await executeRun({
       runDir,
-      experiment: smallExperiment({ arms: [{ arm: 'reflexion', name: 'rp', options: { persist: true, k: 0 } }], sessions: 4, tasks_per_session: 15, replicates: 1 }),
+      experiment: smallExperiment({
+        arms: [{ arm: 'reflexion', name: 'rp', options: { persist: true, k: 0 } }],
+        sessions: 4,
+        tasks_per_session: 15,
+        replicates: 1,
+      }),
     });
     const failed = trials.filter((t) => !t.success);
     expect(failed.length).toBeGreaterThan(0);
@@ -196,7 +224,12 @@ describe('reflexion with persist', () => {
     const recurring = trials.find((t) => trials.some((e) => e.task === t.task && e.session < t.session && !e.success));
     expect(recurring).toBeDefined();
     const transcript = readTranscript(runDir, recurring!.transcript);
-    expect(transcript.system.filter((b) => b.cache).map((b) => b.text).join('')).toContain('Reflections from earlier sessions on this task');
+    expect(
+      transcript.system
+        .filter((b) => b.cache)
+        .map((b) => b.text)
+        .join(''),
+    ).toContain('Reflections from earlier sessions on this task');
   });
 });
 
@@ -226,8 +259,15 @@ describe('reflexion with evaluator: self', () => {
       },
       output: async () => '',
       digest: () => 'digest',
-      selfEvaluate: async () => (selfPasses === undefined ? undefined : { success: selfPasses, feedback: ['2 of 3 visible examples pass'] }),
-      call: async () => ({ model: 'x', content: [{ type: 'text' as const, text: '- try again' }], stop_reason: 'end_turn' as const, usage: { input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0 }, cost_usd: 0 }),
+      selfEvaluate: async () =>
+        selfPasses === undefined ? undefined : { success: selfPasses, feedback: ['2 of 3 visible examples pass'] },
+      call: async () => ({
+        model: 'x',
+        content: [{ type: 'text' as const, text: '- try again' }],
+        stop_reason: 'end_turn' as const,
+        usage: { input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0 },
+        cost_usd: 0,
+      }),
     };
     return { driver, attempts: () => attempts };
   }

@@ -52,7 +52,8 @@ export function successfulSettings(messages: readonly Message[], task: Task): st
     for (const b of m.content) {
       if (b.type !== 'tool_use' || failed.has(b.id)) continue;
       const entries = Object.entries(b.input ?? {});
-      const scalar = (v: unknown) => ['string', 'number', 'boolean'].includes(typeof v) && String(v).length <= MAX_SETTING_CHARS && !String(v).includes('\n');
+      const scalar = (v: unknown) =>
+        ['string', 'number', 'boolean'].includes(typeof v) && String(v).length <= MAX_SETTING_CHARS && !String(v).includes('\n');
       // A call with free text (a section body) or with the assignment's own words (a required heading)
       // is content, not configuration.
       if (entries.length === 0 || !entries.every(([, v]) => scalar(v))) continue;
@@ -68,13 +69,19 @@ export function successfulSettings(messages: readonly Message[], task: Task): st
 
 /** The tool.param settings of `settings` that the attempt's memory text mentions. */
 function memoryNamed(transcript: Transcript, settings: readonly string[]): string[] {
-  const memory = transcript.system.filter((b) => b.cache).map((b) => b.text).join('\n');
+  const memory = transcript.system
+    .filter((b) => b.cache)
+    .map((b) => b.text)
+    .join('\n');
   return settings.map((s) => s.slice(0, s.indexOf('='))).filter((choice) => memory.includes(`${choice}=`) || memory.includes(`${choice} `));
 }
 
 /** Names of the skills in the trial's memory block (## Skill: <name> headings). */
 export function givenSkills(transcript: Transcript): string[] {
-  const text = transcript.system.filter((b) => b.cache).map((b) => b.text).join('\n');
+  const text = transcript.system
+    .filter((b) => b.cache)
+    .map((b) => b.text)
+    .join('\n');
   return [...text.matchAll(/^## Skill: (\S+)/gm)].map((m) => m[1]!);
 }
 
@@ -85,7 +92,10 @@ export function skillDigest(transcript: Transcript, task: Task): string {
   const turns = turnsOf(transcript.messages);
   const all = [...transcript.messages, ...team.flatMap((s) => s.messages)];
   // Errors of earlier attempts (an in-task loop's retries) and of every specialist are part of what the task taught.
-  const earlier = [...(transcript.previous_attempts ?? []).flatMap((a) => a.messages), ...subagents.filter((s) => s.attempt !== attempt).flatMap((s) => s.messages)];
+  const earlier = [
+    ...(transcript.previous_attempts ?? []).flatMap((a) => a.messages),
+    ...subagents.filter((s) => s.attempt !== attempt).flatMap((s) => s.messages),
+  ];
   const errors: string[] = [];
   for (const m of [...earlier, ...all]) {
     if (typeof m.content === 'string') continue;
@@ -94,7 +104,12 @@ export function skillDigest(transcript: Transcript, task: Task): string {
   const calls = all.reduce((n, m) => n + (typeof m.content === 'string' ? 0 : m.content.filter((b) => b.type === 'tool_use').length), 0);
   const lines = [
     `Task: ${task.title} (family: ${task.family})`,
-    `Assignment: ${task.prompt.split('\n').find((l) => l.trim())?.trim() ?? ''}`,
+    `Assignment: ${
+      task.prompt
+        .split('\n')
+        .find((l) => l.trim())
+        ?.trim() ?? ''
+    }`,
     `Outcome: ${transcript.outcome.success ? 'completed' : 'not completed'} (score ${transcript.outcome.score.toFixed(2)}) in ${turns.length} turns, ${calls} tool calls.`,
     '',
     'Steps, one line per turn:',
@@ -109,7 +124,8 @@ export function skillDigest(transcript: Transcript, task: Task): string {
   if (errors.length) lines.push('', 'Tool errors during the task:', ...errors.map((e) => `- ${e}`));
   const named = memoryNamed(transcript, settings);
   if (named.length) lines.push('', `Settings your memory named for this task (skills, lessons, reflections): ${named.join(', ')}`);
-  if (transcript.outcome.feedback.length) lines.push('', 'Reviewer feedback after the task:', ...transcript.outcome.feedback.map((f) => `- ${f}`));
+  if (transcript.outcome.feedback.length)
+    lines.push('', 'Reviewer feedback after the task:', ...transcript.outcome.feedback.map((f) => `- ${f}`));
   const given = givenSkills(transcript);
   lines.push('', `Skills you had for this task: ${given.length ? given.join(', ') : 'none'}`);
   return lines.join('\n');

@@ -50,7 +50,12 @@ export function skillQuery(task: Task): string {
 }
 
 /** The memory text a task gets: the retrieved skills without provenance, most relevant first. */
-export function skillsContext(task: Task, memory: MemoryFiles, topK: number, minScore: number): { text: string; library: number; retrieved: Skill[] } {
+export function skillsContext(
+  task: Task,
+  memory: MemoryFiles,
+  topK: number,
+  minScore: number,
+): { text: string; library: number; retrieved: Skill[] } {
   const library = readLibrary(memory);
   const retrieved = retrieve(skillQuery(task), library, topK, minScore).map((r) => r.skill);
   if (retrieved.length === 0) return { text: '', library: library.length, retrieved };
@@ -58,7 +63,13 @@ export function skillsContext(task: Task, memory: MemoryFiles, topK: number, min
     '# Skills',
     '',
     `Your skill library holds ${library.length} skill${library.length === 1 ? '' : 's'}; ${retrieved.length === 1 ? 'this one fits' : `these ${retrieved.length} fit`} this task best (most relevant first). When a skill fits, follow its steps and use its settings.`,
-    ...retrieved.map((s) => `\n${renderSkill(s, true).replace(/^# Skill:/m, '## Skill:').replace(/^## (Steps|Settings|Workflow)$/gm, '### $1').trimEnd()}`),
+    ...retrieved.map(
+      (s) =>
+        `\n${renderSkill(s, true)
+          .replace(/^# Skill:/m, '## Skill:')
+          .replace(/^## (Steps|Settings|Workflow)$/gm, '### $1')
+          .trimEnd()}`,
+    ),
   ].join('\n');
   return { text, library: library.length, retrieved };
 }
@@ -103,7 +114,10 @@ const skills: ArmFactory = {
           const note = parseNote(record.notes);
           if (!note || !record.success) continue;
           const name = note.skill.name;
-          library.set(name, mergeSkill(library.get(name), note.skill, { session: context.session, trial: trialId(record), task: record.task }));
+          library.set(
+            name,
+            mergeSkill(library.get(name), note.skill, { session: context.session, trial: trialId(record), task: record.task }),
+          );
           touched.add(name);
         }
         const created = [...touched].filter((n) => !before.has(n));
@@ -115,7 +129,8 @@ const skills: ArmFactory = {
           for (const name of evicted) library.delete(name);
         }
         const next: MemoryFiles = Object.fromEntries(Object.entries(memory).filter(([path]) => !path.startsWith(SKILLS_DIR)));
-        for (const skill of [...library.values()].sort((a, b) => a.name.localeCompare(b.name))) next[skillFile(skill.name)] = renderSkill(skill);
+        for (const skill of [...library.values()].sort((a, b) => a.name.localeCompare(b.name)))
+          next[skillFile(skill.name)] = renderSkill(skill);
         return {
           memory: next,
           details: { library_size: library.size, created, updated, ...(evicted.length ? { evicted } : {}) },

@@ -16,7 +16,14 @@ import { skillDigest, successfulSettings } from './digest.js';
 import { mergeSkill, parseSkillFile, parseSkillReply, readLibrary, renderSkill, type Skill } from './library.js';
 import { rankSkills, retrieve } from './retrieval.js';
 
-const skill = (name: string, when: string, settings: string[] = []): Skill => ({ name, when, steps: ['read_file', 'submit'], settings, workflow: [], provenance: [] });
+const skill = (name: string, when: string, settings: string[] = []): Skill => ({
+  name,
+  when,
+  steps: ['read_file', 'submit'],
+  settings,
+  workflow: [],
+  provenance: [],
+});
 
 describe('skill files', () => {
   it('round-trips a skill with provenance, and hides provenance from the agent', () => {
@@ -34,8 +41,16 @@ describe('skill files', () => {
   });
 
   it('reads a model reply leniently and rejects "No skill."', () => {
-    const parsed = parseSkillReply('Skill: Motion To Compel!\nWhen to use: motions\nSteps:\n1. read\n2. render\nSettings:\n- render_docx.caption="court-block"\n- nothing\nWorkflow: workflow:a+b');
-    expect(parsed).toEqual({ name: 'motion-to-compel', when: 'motions', steps: ['read', 'render'], settings: ['render_docx.caption="court-block"'], workflow: ['workflow:a+b'] });
+    const parsed = parseSkillReply(
+      'Skill: Motion To Compel!\nWhen to use: motions\nSteps:\n1. read\n2. render\nSettings:\n- render_docx.caption="court-block"\n- nothing\nWorkflow: workflow:a+b',
+    );
+    expect(parsed).toEqual({
+      name: 'motion-to-compel',
+      when: 'motions',
+      steps: ['read', 'render'],
+      settings: ['render_docx.caption="court-block"'],
+      workflow: ['workflow:a+b'],
+    });
     expect(parseSkillReply('No skill.')).toBeUndefined();
   });
 
@@ -54,7 +69,10 @@ describe('skill files', () => {
 describe('retrieval (BM25 over name and when-to-use)', () => {
   const library = [
     skill('demand-letter', 'Draft a demand letter (tasks of the demand-letter family).'),
-    skill('plaintiff-motion-compel-production-documents', "Draft Plaintiff's Motion to Compel Production of Documents (tasks of the motion family)."),
+    skill(
+      'plaintiff-motion-compel-production-documents',
+      "Draft Plaintiff's Motion to Compel Production of Documents (tasks of the motion family).",
+    ),
     skill('mutual-non-disclosure-agreement', 'Draft a mutual non-disclosure agreement (tasks of the nda family).'),
     skill('rider-indemnification', 'Draft Rider Indemnification (tasks of the contract-clause family).'),
   ];
@@ -79,7 +97,12 @@ describe('retrieval (BM25 over name and when-to-use)', () => {
 
   it('gives the retrieved skills in context without provenance, and counts the library', () => {
     const task = legalDrafting.tasks.find((t) => t.family === 'demand-letter')!;
-    const memory = Object.fromEntries(library.map((s) => [`skills/${s.name}.md`, renderSkill({ ...s, provenance: [{ session: 1, trial: 'x/r1/s001/000-y', task: 'y', action: 'created' }] })]));
+    const memory = Object.fromEntries(
+      library.map((s) => [
+        `skills/${s.name}.md`,
+        renderSkill({ ...s, provenance: [{ session: 1, trial: 'x/r1/s001/000-y', task: 'y', action: 'created' }] }),
+      ]),
+    );
     const { text, library: size, retrieved } = skillsContext(task, memory, 2, 0);
     expect(size).toBe(4);
     expect(retrieved[0]!.name).toBe('demand-letter');
@@ -110,9 +133,18 @@ describe('the skill writer (sim) and its digest', () => {
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'r', content: 'facts' }] },
     { role: 'assistant', content: [{ type: 'tool_use', id: 'w', name: 'write_section', input: { heading: 'Conclusion', body: 'short' } }] },
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'w', content: 'ok' }] },
-    { role: 'assistant', content: [{ type: 'tool_use', id: 'x', name: 'render_docx', input: { caption: 'simple', heading_style: 'Heading 1' } }] },
-    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'x', content: 'Use render_docx.caption="court-block".', is_error: true }] },
-    { role: 'assistant', content: [{ type: 'tool_use', id: 'y', name: 'render_docx', input: { caption: 'court-block', heading_style: 'Heading 1' } }] },
+    {
+      role: 'assistant',
+      content: [{ type: 'tool_use', id: 'x', name: 'render_docx', input: { caption: 'simple', heading_style: 'Heading 1' } }],
+    },
+    {
+      role: 'user',
+      content: [{ type: 'tool_result', tool_use_id: 'x', content: 'Use render_docx.caption="court-block".', is_error: true }],
+    },
+    {
+      role: 'assistant',
+      content: [{ type: 'tool_use', id: 'y', name: 'render_docx', input: { caption: 'court-block', heading_style: 'Heading 1' } }],
+    },
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'y', content: 'Rendered' }] },
     { role: 'assistant', content: [{ type: 'tool_use', id: 'z', name: 'submit', input: {} }] },
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'z', content: 'Submitted' }] },
@@ -125,19 +157,33 @@ describe('the skill writer (sim) and its digest', () => {
   it('writes the settings that mattered, the procedure without failed tries, and a workflow shortcut', () => {
     const digest = skillDigest(transcript(messages), task);
     expect(digest).toContain('- turn 3: render_docx (error)');
-    const reply = skillReply({ system: [], messages: [{ role: 'user', content: digest }], max_tokens: 100 }, parseSimProfile('default?lesson_noise=0'), rngFrom('k'));
+    const reply = skillReply(
+      { system: [], messages: [{ role: 'user', content: digest }], max_tokens: 100 },
+      parseSimProfile('default?lesson_noise=0'),
+      rngFrom('k'),
+    );
     const parsed = parseSkillReply(reply)!;
     expect(parsed.name).toBe(skillName(assignmentKind(task.prompt.split('\n')[0]!)));
     expect(parsed.settings).toEqual(['render_docx.caption="court-block"']); // heading_style was never corrected: a default that did
     expect(parsed.steps).toEqual(['read_file', 'write_section', 'render_docx', 'submit']);
     expect(parsed.workflow).toEqual(['workflow:write_section+render_docx']);
-    expect(skillReply({ system: [], messages: [{ role: 'user', content: skillDigest(transcript(messages, false), task) }], max_tokens: 1 }, parseSimProfile('default'), rngFrom('k'))).toBe('No skill.');
+    expect(
+      skillReply(
+        { system: [], messages: [{ role: 'user', content: skillDigest(transcript(messages, false), task) }], max_tokens: 1 },
+        parseSimProfile('default'),
+        rngFrom('k'),
+      ),
+    ).toBe('No skill.');
   });
 
   it('names skills after the kind of assignment, not its parties', () => {
-    expect(assignmentKind("Draft Plaintiff's Motion to Compel Production of Documents for filing in A v. B")).toBe("Draft Plaintiff's Motion to Compel Production of Documents");
+    expect(assignmentKind("Draft Plaintiff's Motion to Compel Production of Documents for filing in A v. B")).toBe(
+      "Draft Plaintiff's Motion to Compel Production of Documents",
+    );
     expect(skillName(assignmentKind('Draft a demand letter on behalf of Acme LLC to Beta Inc.'))).toBe('demand-letter');
-    expect(skillName(assignmentKind('Draft Rider No. 2 (Limitation of Liability) to the SaaS Agreement between X and Y.'))).toBe('rider-limitation-liability');
+    expect(skillName(assignmentKind('Draft Rider No. 2 (Limitation of Liability) to the SaaS Agreement between X and Y.'))).toBe(
+      'rider-limitation-liability',
+    );
   });
 });
 
@@ -170,13 +216,18 @@ describe('skills arm, end to end with sim', () => {
     }
 
     // The library size per trial is the library of the previous session's snapshot; per session in the journal.
-    const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; arm?: string; session?: number; details?: { library_size?: number } });
+    const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; arm?: string; session?: number; details?: { library_size?: number } });
     for (let session = 1; session <= 6; session++) {
       const before = readLibrary(files(session - 1)).length;
       for (const t of mine.filter((r) => r.session === session)) expect(t.memory_stats?.library_size).toBe(before);
       const consolidated = events.find((e) => e.type === 'session_consolidated' && e.arm === 'skills' && e.session === session);
       expect(consolidated?.details?.library_size).toBe(readLibrary(files(session)).length);
-      expect(readdirSync(join(dir.memoryDir('skills', 1, session)), { recursive: true }).filter((f) => String(f).endsWith('.md'))).toHaveLength(readLibrary(files(session)).length);
+      expect(
+        readdirSync(join(dir.memoryDir('skills', 1, session)), { recursive: true }).filter((f) => String(f).endsWith('.md')),
+      ).toHaveLength(readLibrary(files(session)).length);
     }
     expect(trials.filter((t) => t.arm === 'stateless').every((t) => t.memory_stats === undefined)).toBe(true);
 
@@ -194,13 +245,30 @@ describe('skills arm, end to end with sim', () => {
     const arm = skills.create({ max_skills: 1 });
     const note = (name: string) => JSON.stringify({ skill: { name, when: name, steps: [], settings: [], workflow: [] } });
     const record = (slot: number, name: string): TrialRecord =>
-      ({ arm: 'skills', replicate: 1, session: 2, slot, task: `t${slot}`, success: true, error_class: 'none', notes: note(name) }) as unknown as TrialRecord;
+      ({
+        arm: 'skills',
+        replicate: 1,
+        session: 2,
+        slot,
+        task: `t${slot}`,
+        success: true,
+        error_class: 'none',
+        notes: note(name),
+      }) as unknown as TrialRecord;
     const result = await arm.afterSession!(
-      { memory: { 'skills/old.md': renderSkill({ ...skill('old', 'old'), provenance: [{ session: 1, trial: 'a/r1/s001/000-t', task: 't', action: 'created' }] }) }, trials: [record(0, 'new')], transcript: () => ({}) as Transcript },
+      {
+        memory: {
+          'skills/old.md': renderSkill({
+            ...skill('old', 'old'),
+            provenance: [{ session: 1, trial: 'a/r1/s001/000-t', task: 't', action: 'created' }],
+          }),
+        },
+        trials: [record(0, 'new')],
+        transcript: () => ({}) as Transcript,
+      },
       { arm: 'skills', replicate: 1, session: 2, model: undefined as never, seedKey: 'k', options: {} },
     );
     expect(Object.keys(result.memory)).toEqual(['skills/new.md']);
     expect(result.details).toEqual({ library_size: 1, created: ['new'], updated: [], evicted: ['old'] });
   });
 });
-

@@ -28,7 +28,8 @@ export function trialDigest(transcript: Transcript, title: string, options: Dige
   for (const message of [...transcript.messages, ...(transcript.subagents ?? []).flatMap((s) => s.messages)]) {
     if (typeof message.content === 'string') continue;
     for (const block of message.content) {
-      if (block.type === 'text' && message.role === 'assistant') for (const note of parseAgentNotes(block.text)) if (!notes.includes(note)) notes.push(note);
+      if (block.type === 'text' && message.role === 'assistant')
+        for (const note of parseAgentNotes(block.text)) if (!notes.includes(note)) notes.push(note);
       if (block.type === 'tool_result' && block.is_error) errors.push(block.content.trim());
       if (block.type === 'tool_use') {
         const input = JSON.stringify(block.input ?? {});
@@ -41,11 +42,13 @@ export function trialDigest(transcript: Transcript, title: string, options: Dige
     `Outcome: ${transcript.outcome.success ? 'completed' : 'not completed'} (score ${transcript.outcome.score.toFixed(2)}, ${transcript.turns.length} turns)`,
   ];
   if (options.actions && actions.length) {
-    const shown = actions.length > MAX_ACTIONS ? [...actions.slice(0, MAX_ACTIONS - 1), `… ${actions.length - MAX_ACTIONS + 1} more`] : actions;
+    const shown =
+      actions.length > MAX_ACTIONS ? [...actions.slice(0, MAX_ACTIONS - 1), `… ${actions.length - MAX_ACTIONS + 1} more`] : actions;
     lines.push('', 'Your tool calls, in order:', ...shown.map((a, i) => `${i + 1}. ${a}`));
   }
   if (options.tool_errors !== false && errors.length) lines.push('', 'Tool errors during the task:', ...errors.map((e) => `- ${e}`));
   if (options.notes !== false && notes.length) lines.push('', 'Notes you made for future tasks:', ...notes.map((n) => `- ${n}`));
-  if (options.feedback !== false && transcript.outcome.feedback.length) lines.push('', 'Reviewer feedback after the task:', ...transcript.outcome.feedback.map((f) => `- ${f}`));
+  if (options.feedback !== false && transcript.outcome.feedback.length)
+    lines.push('', 'Reviewer feedback after the task:', ...transcript.outcome.feedback.map((f) => `- ${f}`));
   return lines.join('\n');
 }

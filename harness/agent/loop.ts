@@ -89,7 +89,9 @@ export function memoryBlock(memory: string): SystemBlock[] {
 export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {
   const { model, task, environment, budgets } = input;
   const system: SystemBlock[] = input.resume?.system ?? [{ type: 'text', text: input.systemPrompt }, ...memoryBlock(input.memory)];
-  const messages: Message[] = input.resume ? withUserText(input.resume.messages, input.resume.userMessage) : [{ role: 'user', content: task.prompt }];
+  const messages: Message[] = input.resume
+    ? withUserText(input.resume.messages, input.resume.userMessage)
+    : [{ role: 'user', content: task.prompt }];
   // Turn numbers continue across revision rounds, so seed keys never repeat within a trial.
   const firstTurn = input.resume ? input.resume.messages.filter((m) => m.role === 'assistant').length + 1 : 1;
   const turns: TranscriptTurn[] = [];

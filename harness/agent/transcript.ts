@@ -29,7 +29,15 @@ export interface Transcript {
   /** Arms with an in-task loop: the earlier attempts (each a fresh workspace), oldest first. */
   previous_attempts?: Array<{ system: SystemBlock[]; messages: Message[]; turns: TranscriptTurn[] }>;
   /** Calls the arm made during the trial (reflections, grading), in order. */
-  arm_calls?: Array<{ label: string; purpose: string; role: 'agent' | 'grader'; request: { system: SystemBlock[]; messages: Message[] }; response: string; usage: Usage; cost_usd: number }>;
+  arm_calls?: Array<{
+    label: string;
+    purpose: string;
+    role: 'agent' | 'grader';
+    request: { system: SystemBlock[]; messages: Message[] };
+    response: string;
+    usage: Usage;
+    cost_usd: number;
+  }>;
   /** Orchestrated trials: every specialist run, in order (the lead's own turns are `messages`/`turns`). */
   subagents?: SubagentTranscript[];
   /** Trials run on another runtime than the built-in loop (Arm.runtime): what that runtime reported for the final attempt. */

@@ -10,7 +10,9 @@ import { EPILOGUE, helpWidth, USAGE, version } from './fast-path.js';
 export async function buildCli(argv: readonly string[], width = helpWidth()): Promise<Argv> {
   const { default: yargs } = await import('yargs');
   const wanted = argv.find((arg) => !arg.startsWith('-'));
-  let cli: Argv = yargs([...argv]).scriptName('dreambench').usage(USAGE);
+  let cli: Argv = yargs([...argv])
+    .scriptName('dreambench')
+    .usage(USAGE);
   for (const entry of COMMANDS) {
     cli = entry.name === wanted ? await entry.register(cli) : cli.command(entry.command, entry.describe);
   }

@@ -14,7 +14,8 @@ export function withCacheFlags<T>(y: Argv<T>): Argv<T & CacheArgs> {
   return y
     .option('cache', {
       type: 'string',
-      describe: 'response cache folder: replies are served from it when present and stored in it otherwise (content-addressed, safe to share)',
+      describe:
+        'response cache folder: replies are served from it when present and stored in it otherwise (content-addressed, safe to share)',
     })
     .option('replay', {
       type: 'boolean',

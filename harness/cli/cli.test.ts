@@ -44,7 +44,17 @@ describe('dreambench CLI', () => {
     expect(top.exitCode).toBe(0);
     for (const command of ['run', 'resume', 'report', 'list', 'schema']) expect(top.stdout).toContain(command);
     const run = await cli(['run', '--help']);
-    for (const flag of ['--out', '--model', '--suites', '--arms', '--sessions', '--tasks-per-session', '--replicates', '--seed', '--concurrency']) {
+    for (const flag of [
+      '--out',
+      '--model',
+      '--suites',
+      '--arms',
+      '--sessions',
+      '--tasks-per-session',
+      '--replicates',
+      '--seed',
+      '--concurrency',
+    ]) {
       expect(run.stdout).toContain(flag);
     }
   });
@@ -84,7 +94,13 @@ describe('dreambench CLI', () => {
   it('resumes after kill -9 at arbitrary moments: nothing lost, nothing counted twice, identical trials', async () => {
     const dir = tempDir();
     // A little simulated latency so the kills land mid-run.
-    const file = experimentFile(dir, { model: 'sim:default?latency_ms=2', sessions: 4, tasks_per_session: 8, replicates: 2, concurrency: 3 });
+    const file = experimentFile(dir, {
+      model: 'sim:default?latency_ms=2',
+      sessions: 4,
+      tasks_per_session: 8,
+      replicates: 2,
+      concurrency: 3,
+    });
     const whole = join(dir, 'whole');
     expect((await cli(['run', file, '--out', whole])).exitCode).toBe(0);
 
@@ -93,7 +109,10 @@ describe('dreambench CLI', () => {
     const lines = (): number => (existsSync(trialsFile) ? readFileSync(trialsFile, 'utf8').split('\n').length - 1 : 0);
     let kills = 0;
     for (const killAt of [15, 70]) {
-      const child = kills === 0 ? execa('node', [BIN, 'run', file, '--out', killed], { reject: false, env: { CI: 'true' } }) : execa('node', [BIN, 'resume', killed], { reject: false, env: { CI: 'true' } });
+      const child =
+        kills === 0
+          ? execa('node', [BIN, 'run', file, '--out', killed], { reject: false, env: { CI: 'true' } })
+          : execa('node', [BIN, 'resume', killed], { reject: false, env: { CI: 'true' } });
       while (lines() < killAt && child.exitCode === null) await new Promise((r) => setTimeout(r, 2));
       child.kill('SIGKILL');
       const result = await child;

@@ -19,8 +19,13 @@ export function withExecutorFlags<T>(y: Argv<T>): Argv<T & ExecutorArgs> {
       default: 'local' as const,
       describe: 'where trials run: in this process, or on `dreambench worker` processes through BullMQ on Redis',
     })
-    .option('redis', { type: 'string', describe: `Redis URL for --executor bullmq (default $DREAMBENCH_REDIS_URL or ${DEFAULT_REDIS_URL})` })
-    .option('queue', { type: 'string', describe: `BullMQ queue name shared with the workers (default ${DEFAULT_QUEUE})` }) as Argv<T & ExecutorArgs>;
+    .option('redis', {
+      type: 'string',
+      describe: `Redis URL for --executor bullmq (default $DREAMBENCH_REDIS_URL or ${DEFAULT_REDIS_URL})`,
+    })
+    .option('queue', { type: 'string', describe: `BullMQ queue name shared with the workers (default ${DEFAULT_QUEUE})` }) as Argv<
+    T & ExecutorArgs
+  >;
 }
 
 export function redisUrlOf(flag: string | undefined): string {
@@ -35,7 +40,9 @@ export function executorFrom(args: ExecutorArgs): RunOptions['executor'] {
   }
   const redisUrl = redisUrlOf(args.redis);
   return async (setup, { manifest }) => {
-    process.stderr.write(`dreambench: trials go to BullMQ queue "${args.queue ?? DEFAULT_QUEUE}" at ${describeRedis(redisUrl)}; start workers with \`dreambench worker --redis URL\`\n`);
+    process.stderr.write(
+      `dreambench: trials go to BullMQ queue "${args.queue ?? DEFAULT_QUEUE}" at ${describeRedis(redisUrl)}; start workers with \`dreambench worker --redis URL\`\n`,
+    );
     return bullmqExecutor({
       redisUrl,
       ...(args.queue ? { queue: args.queue } : {}),

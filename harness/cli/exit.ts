@@ -16,7 +16,8 @@ const BAD_INPUT_CLASSES = new Set(['UsageError', 'ConfigError', 'RunSetupError',
 
 export function isBadInput(error: unknown): boolean {
   for (let proto: unknown = error; proto instanceof Object; proto = Object.getPrototypeOf(proto)) {
-    if (Object.hasOwn(proto, 'constructor') && BAD_INPUT_CLASSES.has((proto as { constructor: { name: string } }).constructor.name)) return true;
+    if (Object.hasOwn(proto, 'constructor') && BAD_INPUT_CLASSES.has((proto as { constructor: { name: string } }).constructor.name))
+      return true;
   }
   return false;
 }

@@ -19,6 +19,7 @@ describe('the fast answers of the command line', () => {
 
   it('leaves everything but a lone --version or --help to yargs', () => {
     const never = () => expect.unreachable('nothing should be printed');
-    for (const argv of [[], ['run', '--help'], ['--help', 'run'], ['list'], ['-v'], ['--versions']]) expect(answerFast(argv, never)).toBe(false);
+    for (const argv of [[], ['run', '--help'], ['--help', 'run'], ['list'], ['-v'], ['--versions']])
+      expect(answerFast(argv, never)).toBe(false);
   });
 });

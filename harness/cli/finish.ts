@@ -9,7 +9,9 @@ export function describeReport(runDir: string, written: RunReportResult): string
   const files = written.paths.map((p) => relative(dir, p).split('\\').join('/'));
   const charts = files.filter((f) => f.startsWith('charts/')).length;
   const main = files.filter((f) => !f.startsWith('charts/'));
-  const lines = [`Report: ${dir}/ (${main.join(', ')}${charts ? `, charts/ with ${charts} PNG${charts === 1 ? '' : 's'}` : ''}); open report.html in a browser, offline.`];
+  const lines = [
+    `Report: ${dir}/ (${main.join(', ')}${charts ? `, charts/ with ${charts} PNG${charts === 1 ? '' : 's'}` : ''}); open report.html in a browser, offline.`,
+  ];
   const claims = written.model.claims;
   if (claims.length) {
     const count = (v: string) => claims.filter((c) => c.verdict === v).length;

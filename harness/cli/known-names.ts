@@ -10,7 +10,11 @@ import type { Suite } from '../core/suite.js';
  * arms from outside the package (paths, npm packages) are loaded to learn their names and option
  * schemas; one that fails to load is reported against the field that names it.
  */
-export async function knownNames(requested?: readonly string[], requestedArms: readonly string[] = [], baseDir: string = process.cwd()): Promise<KnownNames> {
+export async function knownNames(
+  requested?: readonly string[],
+  requestedArms: readonly string[] = [],
+  baseDir: string = process.cwd(),
+): Promise<KnownNames> {
   const names = suiteNames();
   const builtInArms = armNames();
   const loadErrors = new Map<string, string>();
@@ -39,7 +43,12 @@ export async function knownNames(requested?: readonly string[], requestedArms: r
     arms,
     armOptions,
     loadErrors,
-    suiteRefs: new Map([...suites].map(([ref, s]) => [ref, { name: s.name, configurable: Boolean(s.configure), ...(s.options ? { options: s.options } : {}) }])),
+    suiteRefs: new Map(
+      [...suites].map(([ref, s]) => [
+        ref,
+        { name: s.name, configurable: Boolean(s.configure), ...(s.options ? { options: s.options } : {}) },
+      ]),
+    ),
     suiteDetails: new Map(
       [...suites].map(([ref, s]) => [
         ref,
@@ -64,7 +73,9 @@ export function requestedSuites(raw: unknown, override?: string[]): string[] {
 export function requestedArms(raw: unknown, override?: string[]): string[] {
   const arms = override ?? (raw as { arms?: unknown } | null)?.arms;
   if (!Array.isArray(arms)) return [];
-  const entries = arms.filter((a): a is ArmEntry => typeof a === 'string' || (Boolean(a) && typeof (a as { arm?: unknown }).arm === 'string'));
+  const entries = arms.filter(
+    (a): a is ArmEntry => typeof a === 'string' || (Boolean(a) && typeof (a as { arm?: unknown }).arm === 'string'),
+  );
   return resolveArms(entries.map((a) => (typeof a === 'string' ? a : { arm: a.arm, options: {} }))).map((a) => a.arm);
 }
 

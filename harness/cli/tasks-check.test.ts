@@ -18,10 +18,19 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const configured = async (suite: string, path: string): Promise<Suite> => (await loadSuite(suite)).configure!({ path }, { baseDir: root });
 
 const js = (id: string, tests: string, canonical = '  return a + b;\n}\n') =>
-  JSON.stringify({ id, language: 'javascript', entry_point: 'add', prompt: '/** Add two numbers. */\nfunction add(a, b) {\n', canonical_solution: canonical, tests });
+  JSON.stringify({
+    id,
+    language: 'javascript',
+    entry_point: 'add',
+    prompt: '/** Add two numbers. */\nfunction add(a, b) {\n',
+    canonical_solution: canonical,
+    tests,
+  });
 
 describe('tasks check', () => {
-  it('coding: passes sound tasks; names a task whose tests cannot fail and one whose canonical solution fails', { timeout: 60_000 }, async () => {
+  it('coding: passes sound tasks; names a task whose tests cannot fail and one whose canonical solution fails', {
+    timeout: 60_000,
+  }, async () => {
     const file = join(root, 'coding.jsonl');
     writeFileSync(
       file,
@@ -30,7 +39,11 @@ describe('tasks check', () => {
         // console.assert only prints: the pass rule refuses a run whose output reports a failed assertion, so the stub fails.
         js('console-assert', 'function check(add) { console.assert(add(2, 3) === 5, "2 + 3"); }\n'),
         js('cannot-fail', 'function check(add) { add(2, 3); }\n'),
-        js('wrong-canonical', "const assert = require('node:assert');\nfunction check(add) { assert.strictEqual(add(2, 3), 5); }\n", '  return a - b;\n}\n'),
+        js(
+          'wrong-canonical',
+          "const assert = require('node:assert');\nfunction check(add) { assert.strictEqual(add(2, 3), 5); }\n",
+          '  return a - b;\n}\n',
+        ),
       ].join('\n') + '\n',
     );
     const results = await (await configured('coding-custom', file)).checkTasks!();
@@ -42,9 +55,15 @@ describe('tasks check', () => {
   });
 
   it('the shipped example task files are sound', { timeout: 120_000 }, async () => {
-    for (const [suite, file] of [['coding-custom', 'examples/coding-tasks.jsonl'], ['custom', 'examples/custom-tasks.yaml']] as const) {
+    for (const [suite, file] of [
+      ['coding-custom', 'examples/coding-tasks.jsonl'],
+      ['custom', 'examples/custom-tasks.yaml'],
+    ] as const) {
       const results = await (await configured(suite, sourcePath(file))).checkTasks!();
-      expect(results.flatMap((r) => r.problems.map((p) => `${r.task}: ${p}`)), file).toEqual([]);
+      expect(
+        results.flatMap((r) => r.problems.map((p) => `${r.task}: ${p}`)),
+        file,
+      ).toEqual([]);
     }
   });
 

@@ -39,7 +39,11 @@ describe('dreambench tasks list', () => {
   it('prints JSON with --json', async () => {
     const result = await cli(['tasks', 'list', 'doc-review', '--json']);
     expect(result.exitCode).toBe(0);
-    const out = JSON.parse(result.stdout) as { suite: string; families: Array<{ id: string; tasks: number }>; tasks: Array<{ id: string; family: string; title: string }> };
+    const out = JSON.parse(result.stdout) as {
+      suite: string;
+      families: Array<{ id: string; tasks: number }>;
+      tasks: Array<{ id: string; family: string; title: string }>;
+    };
     expect(out.suite).toBe('doc-review');
     expect(out.families.map((f) => [f.id, f.tasks])).toEqual([
       ['discharge-summary', 10],
@@ -62,7 +66,8 @@ describe('dreambench tasks validate', () => {
   it('validates every suite (exit 0) and one suite by name', async () => {
     const all = await cli(['tasks', 'validate']);
     expect(all.exitCode, all.stderr).toBe(0);
-    for (const suite of ['build-logs', 'doc-review', 'legal-drafting']) expect(all.stdout).toMatch(new RegExp(`^${suite}: tasks/${suite}: valid \\(\\d+ tasks, \\d+ families, \\d+ pitfalls\\)$`, 'm'));
+    for (const suite of ['build-logs', 'doc-review', 'legal-drafting'])
+      expect(all.stdout).toMatch(new RegExp(`^${suite}: tasks/${suite}: valid \\(\\d+ tasks, \\d+ families, \\d+ pitfalls\\)$`, 'm'));
     const one = await cli(['tasks', 'validate', 'doc-review']);
     expect(one.exitCode).toBe(0);
     expect(one.stdout.trim()).toBe('doc-review: tasks/doc-review: valid (40 tasks, 4 families, 10 pitfalls)');
@@ -103,9 +108,16 @@ describe('dreambench tasks validate', () => {
     expect(result.stderr).toContain(`  ${pitfalls}: pitfalls[7].naive: expected "plain", the default of render_docx.defined_terms`);
     const json = await cli(['tasks', 'validate', dir, '--suite', 'legal-drafting', '--json']);
     expect(json.exitCode).toBe(2);
-    const out = JSON.parse(json.stdout) as { valid: boolean; results: Array<{ issues: Array<{ file: string; path: string; message: string }> }> };
+    const out = JSON.parse(json.stdout) as {
+      valid: boolean;
+      results: Array<{ issues: Array<{ file: string; path: string; message: string }> }>;
+    };
     expect(out.valid).toBe(false);
-    expect(out.results[0]!.issues).toContainEqual({ file: pitfalls, path: 'pitfalls[7].naive', message: 'expected "plain", the default of render_docx.defined_terms' });
+    expect(out.results[0]!.issues).toContainEqual({
+      file: pitfalls,
+      path: 'pitfalls[7].naive',
+      message: 'expected "plain", the default of render_docx.defined_terms',
+    });
   });
 
   it('a path that does not exist, or an unknown --suite: exit 2', async () => {

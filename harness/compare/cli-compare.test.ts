@@ -12,8 +12,16 @@ import type { TrialRecord } from '../core/records.js';
 import { checkJUnitStructure, xmllintAvailable } from './junit-check.js';
 
 const BIN = join(packageRoot(), 'dist', 'harness', 'cli', 'main.js');
-const CLEAN_ENV = { CI: 'true', GITHUB_STEP_SUMMARY: '', GITHUB_HEAD_REF: '', GITHUB_REF_NAME: '', CI_COMMIT_REF_NAME: '', DREAMBENCH_HISTORY: '' };
-const cli = (args: string[], env: Record<string, string> = {}) => execa('node', [BIN, ...args], { reject: false, env: { ...CLEAN_ENV, ...env }, cwd: packageRoot() });
+const CLEAN_ENV = {
+  CI: 'true',
+  GITHUB_STEP_SUMMARY: '',
+  GITHUB_HEAD_REF: '',
+  GITHUB_REF_NAME: '',
+  CI_COMMIT_REF_NAME: '',
+  DREAMBENCH_HISTORY: '',
+};
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  execa('node', [BIN, ...args], { reject: false, env: { ...CLEAN_ENV, ...env }, cwd: packageRoot() });
 
 let root: string;
 let exp: string;
@@ -62,7 +70,18 @@ describe('dreambench compare (CLI)', () => {
     expect(top.stdout).toMatch(/compare <baseline> <candidate>/);
     expect(top.stdout).toMatch(/history <command>/);
     const help = await cli(['compare', '--help']);
-    for (const flag of ['--max-drop', '--alpha', '--max-cost-increase', '--gate-range', '--pairing', '--junit', '--json', '--markdown', '--format', '--db']) {
+    for (const flag of [
+      '--max-drop',
+      '--alpha',
+      '--max-cost-increase',
+      '--gate-range',
+      '--pairing',
+      '--junit',
+      '--json',
+      '--markdown',
+      '--format',
+      '--db',
+    ]) {
       expect(help.stdout).toContain(flag);
     }
     const run = await cli(['run', '--help']);
@@ -74,15 +93,32 @@ describe('dreambench compare (CLI)', () => {
     const dir = tempDir();
     const summary = join(dir, 'step-summary.md');
     writeFileSync(summary, '# earlier step\n');
-    const result = await cli(['compare', base, base, '--junit', join(dir, 'out', 'junit.xml'), '--json', join(dir, 'out', 'compare.json'), '--markdown', join(dir, 'out', 'compare.md')], {
-      GITHUB_STEP_SUMMARY: summary,
-    });
+    const result = await cli(
+      [
+        'compare',
+        base,
+        base,
+        '--junit',
+        join(dir, 'out', 'junit.xml'),
+        '--json',
+        join(dir, 'out', 'compare.json'),
+        '--markdown',
+        join(dir, 'out', 'compare.md'),
+      ],
+      {
+        GITHUB_STEP_SUMMARY: summary,
+      },
+    );
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/no significant regression/);
     const step = readFileSync(summary, 'utf8');
     expect(step.startsWith('# earlier step\n## dreambench compare: ✅')).toBe(true); // appended, as GitHub expects
     expect(readFileSync(join(dir, 'out', 'compare.md'), 'utf8')).toMatch(/\| legal-drafting \| learnings-md \|/);
-    const json = JSON.parse(readFileSync(join(dir, 'out', 'compare.json'), 'utf8')) as { verdict: string; exit_code: number; pairing: string };
+    const json = JSON.parse(readFileSync(join(dir, 'out', 'compare.json'), 'utf8')) as {
+      verdict: string;
+      exit_code: number;
+      pairing: string;
+    };
     expect(json).toMatchObject({ verdict: 'pass', exit_code: 0, pairing: 'paired' });
     const xml = readFileSync(join(dir, 'out', 'junit.xml'), 'utf8');
     expect(checkJUnitStructure(xml)).toEqual({
@@ -100,7 +136,11 @@ describe('dreambench compare (CLI)', () => {
     const result = await cli(['compare', base, worse, '--junit', junit, '--format', 'json']);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/dreambench: regression: legal-drafting\/learnings-md \(completion\)/);
-    const json = JSON.parse(result.stdout) as { verdict: string; regressions: Array<{ arm: string }>; thresholds: { sources: Record<string, string> } };
+    const json = JSON.parse(result.stdout) as {
+      verdict: string;
+      regressions: Array<{ arm: string }>;
+      thresholds: { sources: Record<string, string> };
+    };
     expect(json.verdict).toBe('regression');
     expect(json.regressions.map((r) => r.arm)).toEqual(['learnings-md']);
     expect(json.thresholds.sources.max_drop).toBe('candidate experiment'); // the ci: block of the experiment file
@@ -127,12 +167,35 @@ describe('dreambench compare (CLI)', () => {
     expect(r1.stderr).toMatch(/trials.jsonl is missing/);
 
     const otherArms = join(root, 'other-arms');
-    expect((await cli(['run', exp, '--out', otherArms, '--progress', 'none', '--arms', 'stateless', '--sessions', '1', '--tasks-per-session', '2'])).exitCode).toBe(0);
-    const manifest = JSON.parse(readFileSync(join(otherArms, 'manifest.json'), 'utf8')) as { experiment: { arms: unknown[] }; suites: Record<string, unknown> };
+    expect(
+      (
+        await cli([
+          'run',
+          exp,
+          '--out',
+          otherArms,
+          '--progress',
+          'none',
+          '--arms',
+          'stateless',
+          '--sessions',
+          '1',
+          '--tasks-per-session',
+          '2',
+        ])
+      ).exitCode,
+    ).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(otherArms, 'manifest.json'), 'utf8')) as {
+      experiment: { arms: unknown[] };
+      suites: Record<string, unknown>;
+    };
     const renamed = join(root, 'renamed');
     rmSync(renamed, { recursive: true, force: true });
     mkdirSync(renamed);
-    writeFileSync(join(renamed, 'manifest.json'), JSON.stringify({ ...manifest, experiment: { ...manifest.experiment, arms: ['reflexion'] } }));
+    writeFileSync(
+      join(renamed, 'manifest.json'),
+      JSON.stringify({ ...manifest, experiment: { ...manifest.experiment, arms: ['reflexion'] } }),
+    );
     writeFileSync(
       join(renamed, 'trials.jsonl'),
       readJsonLines<TrialRecord>(join(otherArms, 'trials.jsonl'))
@@ -146,7 +209,10 @@ describe('dreambench compare (CLI)', () => {
     const otherSuite = join(root, 'other-suite');
     rmSync(otherSuite, { recursive: true, force: true });
     mkdirSync(otherSuite);
-    writeFileSync(join(otherSuite, 'manifest.json'), JSON.stringify({ ...manifest, suites: { 'coding-tasks': { hash: 'x', tasks: 1, families: 1, pitfalls: 0 } } }));
+    writeFileSync(
+      join(otherSuite, 'manifest.json'),
+      JSON.stringify({ ...manifest, suites: { 'coding-tasks': { hash: 'x', tasks: 1, families: 1, pitfalls: 0 } } }),
+    );
     writeFileSync(join(otherSuite, 'trials.jsonl'), readFileSync(join(otherArms, 'trials.jsonl')));
     const r3 = await cli(['compare', base, otherSuite]);
     expect(r3.exitCode).toBe(2);
@@ -177,7 +243,10 @@ describe('dreambench history (CLI)', () => {
     expect(show.stdout).toMatch(/main .* legal-drafting\s+learnings-md\s+\d+\.\d% \[/);
     expect(show.stdout).not.toMatch(/feature/);
     expect(readFileSync(join(dir, 'trend.png')).subarray(1, 4).toString()).toBe('PNG');
-    const json = JSON.parse((await cli(['history', 'show', '--db', db, '--format', 'json'])).stdout) as Array<{ branch: string; rates: unknown[] }>;
+    const json = JSON.parse((await cli(['history', 'show', '--db', db, '--format', 'json'])).stdout) as Array<{
+      branch: string;
+      rates: unknown[];
+    }>;
     expect(json.map((r) => r.branch).sort()).toEqual(['feature', 'main']); // newest run first (by creation time)
     expect(json[0]!.rates).toHaveLength(2);
 
@@ -187,7 +256,10 @@ describe('dreambench history (CLI)', () => {
 
     const envDb = await cli(['compare', 'last:main', worse, '--format', 'json'], { DREAMBENCH_HISTORY: db });
     expect(envDb.exitCode).toBe(1);
-    expect((JSON.parse(envDb.stdout) as { baseline: { run_id: string; history_id: number } }).baseline).toMatchObject({ run_id: 'base', history_id: 1 });
+    expect((JSON.parse(envDb.stdout) as { baseline: { run_id: string; history_id: number } }).baseline).toMatchObject({
+      run_id: 'base',
+      history_id: 1,
+    });
     // The candidate itself is never its own baseline.
     const self = await cli(['compare', 'last:main', base, '--db', db]);
     expect(self.exitCode).toBe(2);
@@ -211,9 +283,23 @@ describe('--cache and --replay (CLI)', () => {
     expect(compare.exitCode).toBe(0);
     expect(compare.stdout).toMatch(/replayed from cache/);
 
-    const miss = await cli(['run', exp, '--out', join(tempDir(), 'miss'), '--progress', 'none', '--cache', cacheDir, '--replay', '--seed', '6']);
+    const miss = await cli([
+      'run',
+      exp,
+      '--out',
+      join(tempDir(), 'miss'),
+      '--progress',
+      'none',
+      '--cache',
+      cacheDir,
+      '--replay',
+      '--seed',
+      '6',
+    ]);
     expect(miss.exitCode).toBe(1);
-    expect(miss.stderr).toMatch(/dreambench: replay: no cached reply for a agent call of sim:default \(suite legal-drafting, task [\w-]+, seed key 6:r\d:s1:/);
+    expect(miss.stderr).toMatch(
+      /dreambench: replay: no cached reply for a agent call of sim:default \(suite legal-drafting, task [\w-]+, seed key 6:r\d:s1:/,
+    );
 
     const noCache = await cli(['run', exp, '--out', join(tempDir(), 'x'), '--replay']);
     expect(noCache.exitCode).toBe(2);
@@ -222,12 +308,28 @@ describe('--cache and --replay (CLI)', () => {
 
   it('keeps the cache consistent when several processes record into it at once', async () => {
     const shared = join(tempDir(), 'shared-cache');
-    const runs = await Promise.all([1, 2, 3].map((i) => cli(['run', exp, '--out', join(tempDir(), `r${i}`), '--progress', 'none', '--cache', shared, '--sessions', '2'])));
+    const runs = await Promise.all(
+      [1, 2, 3].map((i) =>
+        cli(['run', exp, '--out', join(tempDir(), `r${i}`), '--progress', 'none', '--cache', shared, '--sessions', '2']),
+      ),
+    );
     for (const r of runs) expect(r.exitCode, r.stderr).toBe(0);
     const names = readdirSync(shared, { recursive: true }).map(String);
     expect(names.filter((n) => n.includes('.tmp-'))).toEqual([]);
     for (const n of names.filter((x) => x.endsWith('.json'))) JSON.parse(readFileSync(join(shared, n), 'utf8'));
-    const replay = await cli(['run', exp, '--out', join(tempDir(), 'replay'), '--progress', 'none', '--cache', shared, '--replay', '--sessions', '2']);
+    const replay = await cli([
+      'run',
+      exp,
+      '--out',
+      join(tempDir(), 'replay'),
+      '--progress',
+      'none',
+      '--cache',
+      shared,
+      '--replay',
+      '--sessions',
+      '2',
+    ]);
     expect(replay.exitCode, replay.stderr).toBe(0);
   });
 });

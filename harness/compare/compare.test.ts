@@ -11,13 +11,22 @@ import { syntheticSide } from './synthetic.js';
 import { checkJUnitStructure, xmllintAvailable } from './junit-check.js';
 
 const flat = (p: number) => () => p;
-const learning = (start: number, end: number, sessions = 6) => (s: number) => start + ((end - start) * (s - 1)) / (sessions - 1);
+const learning =
+  (start: number, end: number, sessions = 6) =>
+  (s: number) =>
+    start + ((end - start) * (s - 1)) / (sessions - 1);
 
 describe('compareRuns', () => {
   it('flags a synthetic drop in one arm (paired: same schedule) and passes the unchanged arm', () => {
     const arms = { stateless: flat(0.3), memory: learning(0.3, 0.8) };
     const baseline = syntheticSide({ run_id: 'base', scheduleSeed: 1, outcomeSeed: 'x', arms, replicates: 2 });
-    const candidate = syntheticSide({ run_id: 'cand', scheduleSeed: 1, outcomeSeed: 'x', arms: { ...arms, memory: learning(0.3, 0.45) }, replicates: 2 });
+    const candidate = syntheticSide({
+      run_id: 'cand',
+      scheduleSeed: 1,
+      outcomeSeed: 'x',
+      arms: { ...arms, memory: learning(0.3, 0.45) },
+      replicates: 2,
+    });
     const result = compareRuns(baseline, candidate);
     expect(result.pairing).toBe('paired');
     expect(result.verdict).toBe('regression');
@@ -67,7 +76,11 @@ describe('compareRuns', () => {
     expect(result.pairing).toBe('unpaired');
     expect(result.pairing_reason).toMatch(/seeds differ \(1 vs 2\)/);
     expect(() =>
-      compareRuns(syntheticSide({ run_id: 'a', scheduleSeed: 1, outcomeSeed: 'a', arms }), syntheticSide({ run_id: 'b', scheduleSeed: 2, outcomeSeed: 'b', arms }), { pairing: 'paired' }),
+      compareRuns(
+        syntheticSide({ run_id: 'a', scheduleSeed: 1, outcomeSeed: 'a', arms }),
+        syntheticSide({ run_id: 'b', scheduleSeed: 2, outcomeSeed: 'b', arms }),
+        { pairing: 'paired' },
+      ),
     ).toThrow(/--pairing paired is not possible: the seeds differ/);
   });
 
@@ -111,7 +124,13 @@ describe('compareRuns', () => {
     const arms = { memory: learning(0.3, 0.8) };
     // The candidate learns later: the same start, a drop only late.
     const base = syntheticSide({ run_id: 'a', scheduleSeed: 1, outcomeSeed: 'a', arms, replicates: 3 });
-    const cand = syntheticSide({ run_id: 'b', scheduleSeed: 1, outcomeSeed: 'a', arms: { memory: (s) => (s <= 3 ? learning(0.3, 0.8)(s) : 0.4) }, replicates: 3 });
+    const cand = syntheticSide({
+      run_id: 'b',
+      scheduleSeed: 1,
+      outcomeSeed: 'a',
+      arms: { memory: (s) => (s <= 3 ? learning(0.3, 0.8)(s) : 0.4) },
+      replicates: 3,
+    });
     const late = compareRuns(base, cand, { gateRange: 'late' });
     expect(late.ranges.map((r) => [r.name, r.from, r.to, r.gate])).toEqual([
       ['all', 1, 6, false],
@@ -142,10 +161,20 @@ describe('compareRuns', () => {
   });
 
   it('takes thresholds from flags, then the candidate experiment, then the baseline, then defaults', () => {
-    expect(resolveThresholds({}, undefined, undefined)).toMatchObject({ alpha: 0.05, max_drop_points: 5, max_cost_increase_pct: null, gate_range: 'all' });
+    expect(resolveThresholds({}, undefined, undefined)).toMatchObject({
+      alpha: 0.05,
+      max_drop_points: 5,
+      max_cost_increase_pct: null,
+      gate_range: 'all',
+    });
     const t = resolveThresholds({ alpha: 0.01 }, { max_drop: 2 }, { max_drop: 9, max_cost_increase: 10, gate_range: 'late' });
     expect(t).toMatchObject({ alpha: 0.01, max_drop_points: 2, max_cost_increase_pct: 10, gate_range: 'late' });
-    expect(t.sources).toEqual({ alpha: 'flag', max_drop: 'candidate experiment', max_cost_increase: 'baseline experiment', gate_range: 'baseline experiment' });
+    expect(t.sources).toEqual({
+      alpha: 'flag',
+      max_drop: 'candidate experiment',
+      max_cost_increase: 'baseline experiment',
+      gate_range: 'baseline experiment',
+    });
     expect(() => resolveThresholds({ alpha: 0.7 })).toThrow(CompareInputError);
     expect(() => resolveThresholds({ gateRange: 'early' })).toThrow(/all, late or A-B/);
   });
@@ -175,7 +204,13 @@ describe('CI output', () => {
   const arms = { stateless: flat(0.3), 'learnings-md': learning(0.3, 0.8) };
   const regression = compareRuns(
     syntheticSide({ run_id: 'base', scheduleSeed: 1, outcomeSeed: 'x', arms, replicates: 2 }),
-    syntheticSide({ run_id: 'cand <&"\'>', scheduleSeed: 1, outcomeSeed: 'x', arms: { ...arms, 'learnings-md': flat(0.3) }, replicates: 2 }),
+    syntheticSide({
+      run_id: 'cand <&"\'>',
+      scheduleSeed: 1,
+      outcomeSeed: 'x',
+      arms: { ...arms, 'learnings-md': flat(0.3) },
+      replicates: 2,
+    }),
   );
 
   it('writes a Markdown summary with the verdict, the table, the rule and the notes', () => {
@@ -190,7 +225,18 @@ describe('CI output', () => {
   it('writes JSON with NaN as null and the documented top-level fields', () => {
     const json = JSON.parse(renderJson(regression)) as Record<string, unknown>;
     expect(Object.keys(json)).toEqual(
-      expect.arrayContaining(['format', 'verdict', 'exit_code', 'thresholds', 'pairing', 'baseline', 'candidate', 'comparisons', 'regressions', 'notes']),
+      expect.arrayContaining([
+        'format',
+        'verdict',
+        'exit_code',
+        'thresholds',
+        'pairing',
+        'baseline',
+        'candidate',
+        'comparisons',
+        'regressions',
+        'notes',
+      ]),
     );
     expect(json.format).toBe('dreambench.compare/v1');
     expect(json.exit_code).toBe(1);
@@ -210,7 +256,9 @@ describe('CI output', () => {
       const file = join(dir, 'junit.xml');
       writeFileSync(file, xml);
       // Throws (non-zero exit) when the file does not validate.
-      const out = execFileSync('xmllint', ['--noout', '--schema', sourcePath('schema', 'junit.xsd'), file], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = execFileSync('xmllint', ['--noout', '--schema', sourcePath('schema', 'junit.xsd'), file], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       expect(out.toString()).toBe('');
     }
   });
@@ -219,11 +267,16 @@ describe('CI output', () => {
     if (!xmllintAvailable()) return;
     const dir = tempDir();
     const bad = join(dir, 'bad.xml');
-    writeFileSync(bad, '<?xml version="1.0"?><testsuites><testsuite name="x" tests="one" failures="0" errors="0"><testcase name="a"/></testsuite></testsuites>');
+    writeFileSync(
+      bad,
+      '<?xml version="1.0"?><testsuites><testsuite name="x" tests="one" failures="0" errors="0"><testcase name="a"/></testsuite></testsuites>',
+    );
     expect(() => execFileSync('xmllint', ['--noout', '--schema', sourcePath('schema', 'junit.xsd'), bad], { stdio: 'pipe' })).toThrow();
-    expect(checkJUnitStructure('<testsuites><testsuite name="x" tests="2" failures="0" errors="0"><testcase name="a" classname="c" time="0"/></testsuite></testsuites>').errors).toEqual([
-      'testsuite x: tests="2" but it holds 1 testcase(s)',
-    ]);
+    expect(
+      checkJUnitStructure(
+        '<testsuites><testsuite name="x" tests="2" failures="0" errors="0"><testcase name="a" classname="c" time="0"/></testsuite></testsuites>',
+      ).errors,
+    ).toEqual(['testsuite x: tests="2" but it holds 1 testcase(s)']);
   });
 
   it('escapes XML and drops characters XML cannot hold', () => {
@@ -246,13 +299,20 @@ describe('the example CI workflow', () => {
     expect(runs).toMatch(/dreambench run examples\/ci\.yaml --out runs\/replayed --cache \.dreambench\/replies --replay/);
     expect(runs).toMatch(/dreambench compare last:main runs\/candidate[\s\\]+--junit ci-out\/junit\.xml/);
     expect(runs).toMatch(/dreambench history add runs\/candidate --branch main/);
-    expect(steps.map((s) => s.uses ?? '')).toEqual(expect.arrayContaining(['actions/checkout@v4', 'actions/cache/restore@v4', 'actions/cache/save@v4', 'actions/upload-artifact@v4']));
+    expect(steps.map((s) => s.uses ?? '')).toEqual(
+      expect.arrayContaining(['actions/checkout@v4', 'actions/cache/restore@v4', 'actions/cache/save@v4', 'actions/upload-artifact@v4']),
+    );
   });
 
   it('runs an experiment file that validates, with a ci: block', async () => {
     const { readExperimentFile, validateExperiment } = await import('../config/load.js');
     const file = sourcePath('examples', 'ci.yaml');
-    const experiment = validateExperiment(file, readExperimentFile(file), {}, { suites: ['legal-drafting'], arms: ['stateless', 'learnings-md'] });
+    const experiment = validateExperiment(
+      file,
+      readExperimentFile(file),
+      {},
+      { suites: ['legal-drafting'], arms: ['stateless', 'learnings-md'] },
+    );
     expect(experiment.ci).toEqual({ max_drop: 5, alpha: 0.05, max_cost_increase: 25, gate_range: 'all' });
   });
 });

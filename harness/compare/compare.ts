@@ -18,7 +18,16 @@
 // small to matter from failing a build when the runs are large.
 
 import { canonicalJson } from '../storage/manifest.js';
-import { holmAdjust, pairedDifference, runDesignOptions, signTestLower, taskSignCounts, unpairedDifference, wilsonInterval, type OutcomeRow } from '../stats/index.js';
+import {
+  holmAdjust,
+  pairedDifference,
+  runDesignOptions,
+  signTestLower,
+  taskSignCounts,
+  unpairedDifference,
+  wilsonInterval,
+  type OutcomeRow,
+} from '../stats/index.js';
 import type { TaskSigns } from '../stats/sign-test.js';
 import {
   clusterMean,
@@ -179,13 +188,20 @@ const DEFAULTS = { alpha: 0.05, maxDrop: 5, gateRange: 'all' } as const;
 /** Flags win, then the candidate's experiment `ci:` block, then the baseline's, then the defaults. */
 export function resolveThresholds(options: CompareOptions, candidate?: RunMeta['ci'], baseline?: RunMeta['ci']): Thresholds {
   const pick = <T>(flag: T | undefined, c: T | undefined, b: T | undefined, fallback: T): [T, ThresholdSource] =>
-    flag !== undefined ? [flag, 'flag'] : c !== undefined ? [c, 'candidate experiment'] : b !== undefined ? [b, 'baseline experiment'] : [fallback, 'default'];
+    flag !== undefined
+      ? [flag, 'flag']
+      : c !== undefined
+        ? [c, 'candidate experiment']
+        : b !== undefined
+          ? [b, 'baseline experiment']
+          : [fallback, 'default'];
   const [alpha, sa] = pick(options.alpha, candidate?.alpha, baseline?.alpha, DEFAULTS.alpha);
   const [maxDrop, sd] = pick(options.maxDrop, candidate?.max_drop, baseline?.max_drop, DEFAULTS.maxDrop);
   const [maxCost, sc] = pick<number | null>(options.maxCostIncrease, candidate?.max_cost_increase, baseline?.max_cost_increase, null);
   const [gate, sg] = pick(options.gateRange, candidate?.gate_range, baseline?.gate_range, DEFAULTS.gateRange);
   if (!(alpha > 0 && alpha < 0.5)) throw new CompareInputError(`--alpha must be in (0, 0.5), got ${alpha}`);
-  if (!(maxDrop >= 0 && maxDrop <= 100)) throw new CompareInputError(`--max-drop must be between 0 and 100 percentage points, got ${maxDrop}`);
+  if (!(maxDrop >= 0 && maxDrop <= 100))
+    throw new CompareInputError(`--max-drop must be between 0 and 100 percentage points, got ${maxDrop}`);
   if (maxCost !== null && !(maxCost >= 0)) throw new CompareInputError(`--max-cost-increase must be a percentage >= 0, got ${maxCost}`);
   if (!/^(all|late|\d+-\d+)$/.test(gate)) throw new CompareInputError(`--gate-range must be all, late or A-B (e.g. 4-6), got "${gate}"`);
   return {
@@ -211,7 +227,8 @@ export function sessionRanges(sessions: number, gate: string): SessionRange[] {
   if (custom) {
     const from = Number(custom[1]);
     const to = Number(custom[2]);
-    if (!(from >= 1 && from <= to && to <= S)) throw new CompareInputError(`gate range ${gate} is outside the sessions both runs have (1-${S})`);
+    if (!(from >= 1 && from <= to && to <= S))
+      throw new CompareInputError(`gate range ${gate} is outside the sessions both runs have (1-${S})`);
     ranges.push({ name: gate, from, to, gate: true });
   }
   return ranges;
@@ -236,14 +253,21 @@ function sideInfo(run: LoadedRun): SideInfo {
 }
 
 /** Whether the two runs' units can be paired, and why (or why not). */
-function choosePairing(baseline: LoadedRun, candidate: LoadedRun, choice: PairingChoice, suites: string[], arms: string[]): { pairing: 'paired' | 'unpaired'; reason: string } {
+function choosePairing(
+  baseline: LoadedRun,
+  candidate: LoadedRun,
+  choice: PairingChoice,
+  suites: string[],
+  arms: string[],
+): { pairing: 'paired' | 'unpaired'; reason: string } {
   const problems: string[] = [];
   const b = baseline.meta;
   const c = candidate.meta;
   if (!baseline.units) problems.push('the baseline comes from the history summary (its run directory is not available)');
   if (!candidate.units) problems.push('the candidate comes from the history summary');
   if (b.seed !== c.seed) problems.push(`the seeds differ (${b.seed} vs ${c.seed}), so the schedules differ`);
-  if (b.tasks_per_session !== c.tasks_per_session) problems.push(`tasks per session differ (${b.tasks_per_session} vs ${c.tasks_per_session})`);
+  if (b.tasks_per_session !== c.tasks_per_session)
+    problems.push(`tasks per session differ (${b.tasks_per_session} vs ${c.tasks_per_session})`);
   if (b.schedule !== c.schedule) problems.push('the schedule settings (held-out families, drift) differ');
   const changed = suites.filter((s) => b.suites[s] !== c.suites[s]);
   if (changed.length) problems.push(`the task data of ${changed.join(', ')} changed (suite hash)`);
@@ -252,7 +276,10 @@ function choosePairing(baseline: LoadedRun, candidate: LoadedRun, choice: Pairin
     const keys = new Set(baseline.units.filter((u) => arms.includes(u.arm)).map(unitKey));
     const cand = candidate.units.filter((u) => arms.includes(u.arm) && u.session <= Math.min(b.sessions, c.sessions));
     const matched = cand.filter((u) => keys.has(unitKey(u))).length;
-    if (cand.length === 0 || matched < 0.5 * cand.length) problems.push(`only ${matched} of ${cand.length} candidate trials have a baseline trial on the same (arm, task, replicate, session, slot)`);
+    if (cand.length === 0 || matched < 0.5 * cand.length)
+      problems.push(
+        `only ${matched} of ${cand.length} candidate trials have a baseline trial on the same (arm, task, replicate, session, slot)`,
+      );
   }
   if (choice === 'unpaired') return { pairing: 'unpaired', reason: 'unpaired: asked for with --pairing unpaired' };
   if (problems.length) {
@@ -262,7 +289,8 @@ function choosePairing(baseline: LoadedRun, candidate: LoadedRun, choice: Pairin
   return { pairing: 'paired', reason: `paired on (arm, task, replicate, session, slot): same seed (${b.seed}), schedule and task data` };
 }
 
-const unitKey = (u: Pick<Unit, 'arm' | 'task' | 'replicate' | 'session' | 'slot'>): string => `${u.arm}\u0000${u.task}\u0000${u.replicate}\u0000${u.session}\u0000${u.slot}`;
+const unitKey = (u: Pick<Unit, 'arm' | 'task' | 'replicate' | 'session' | 'slot'>): string =>
+  `${u.arm}\u0000${u.task}\u0000${u.replicate}\u0000${u.session}\u0000${u.slot}`;
 
 type Measure = 'success' | 'cost_usd' | 'tokens' | 'wall_ms';
 const unitValue = (u: Unit, m: Measure): number => (m === 'success' ? (u.success ? 1 : 0) : u[m]);
@@ -270,7 +298,14 @@ const cellValue = (c: Cell, m: Measure): number => (m === 'success' ? c.successe
 
 function metric(d: DifferenceEstimate, confidence: number): MetricChange {
   const { lo, hi } = tInterval(d, confidence);
-  return { baseline: d.baseline, candidate: d.candidate, delta: d.delta, rel_change: d.baseline !== 0 ? d.delta / d.baseline : NaN, lo, hi };
+  return {
+    baseline: d.baseline,
+    candidate: d.candidate,
+    delta: d.delta,
+    rel_change: d.baseline !== 0 ? d.delta / d.baseline : NaN,
+    lo,
+    hi,
+  };
 }
 
 interface RawComparison {
@@ -308,12 +343,27 @@ function pairedCompare(base: Unit[], cand: Unit[], bootstrapB: number, confidenc
   const sb = pairs.filter(([, c]) => c.success).length;
   let bootstrap: RawComparison['bootstrap'];
   if (bootstrapB > 0 && pairs.length > 0) {
-    const rows = (side: 0 | 1): OutcomeRow[] => pairs.map((p) => ({ task: p[side].task, replicate: p[side].replicate, session: p[side].session, slot: p[side].slot, success: p[side].success }));
+    const rows = (side: 0 | 1): OutcomeRow[] =>
+      pairs.map((p) => ({
+        task: p[side].task,
+        replicate: p[side].replicate,
+        session: p[side].session,
+        slot: p[side].slot,
+        success: p[side].success,
+      }));
     // The run design's bootstrap, as the report's (the runs' arms may carry memory: the cautious side).
     const r = pairedDifference(rows(0), rows(1), { ...runDesignOptions(true), confidence, B: bootstrapB, seed: 'compare' });
     bootstrap = { lo: r.lo, hi: r.hi, method: r.method };
   }
-  return { diffs, n_baseline: pairs.length, n_candidate: pairs.length, successes: [sa, sb], tasks: diffs.success.k, signs, ...(bootstrap ? { bootstrap } : {}) };
+  return {
+    diffs,
+    n_baseline: pairs.length,
+    n_candidate: pairs.length,
+    successes: [sa, sb],
+    tasks: diffs.success.k,
+    signs,
+    ...(bootstrap ? { bootstrap } : {}),
+  };
 }
 
 function unpairedCompare(base: Cell[], cand: Cell[], bootstrapB: number, confidence: number): RawComparison {
@@ -328,7 +378,8 @@ function unpairedCompare(base: Cell[], cand: Cell[], bootstrapB: number, confide
     return [...byTask.values()].filter((t) => t.n > 0);
   };
   const diffs = {} as Record<Measure, DifferenceEstimate>;
-  for (const m of ['success', 'cost_usd', 'tokens', 'wall_ms'] as const) diffs[m] = unpairedClusterDifference(clusterMean(perTask(base, m)), clusterMean(perTask(cand, m)));
+  for (const m of ['success', 'cost_usd', 'tokens', 'wall_ms'] as const)
+    diffs[m] = unpairedClusterDifference(clusterMean(perTask(base, m)), clusterMean(perTask(cand, m)));
   const total = (cells: Cell[], f: (c: Cell) => number): number => cells.reduce((s, c) => s + f(c), 0);
   const na = total(base, (c) => c.n);
   const nb = total(cand, (c) => c.n);
@@ -336,7 +387,9 @@ function unpairedCompare(base: Cell[], cand: Cell[], bootstrapB: number, confide
   if (bootstrapB > 0 && na > 0 && nb > 0) {
     // The bootstrap resamples tasks with their totals, so rows rebuilt from the cells give the same answer as the trials.
     const rows = (cells: Cell[]): OutcomeRow[] =>
-      cells.flatMap((c) => Array.from({ length: c.n }, (_, i) => ({ task: c.task, replicate: 1, session: c.session, slot: i, success: i < c.successes })));
+      cells.flatMap((c) =>
+        Array.from({ length: c.n }, (_, i) => ({ task: c.task, replicate: 1, session: c.session, slot: i, success: i < c.successes })),
+      );
     const r = unpairedDifference(rows(base), rows(cand), { method: 'expanded', confidence, B: bootstrapB, seed: 'compare' });
     bootstrap = { lo: r.lo, hi: r.hi, method: r.method };
   }
@@ -379,23 +432,34 @@ export function compareRuns(baseline: LoadedRun, candidate: LoadedRun, options: 
   const bs = Object.keys(b.suites).sort();
   const cs = Object.keys(c.suites).sort();
   if (canonicalJson(bs) !== canonicalJson(cs)) {
-    throw new CompareInputError(`the runs have different suites: baseline [${bs.join(', ')}], candidate [${cs.join(', ')}]; compare runs of the same suites`);
+    throw new CompareInputError(
+      `the runs have different suites: baseline [${bs.join(', ')}], candidate [${cs.join(', ')}]; compare runs of the same suites`,
+    );
   }
   const arms = c.arms.filter((a) => b.arms.includes(a));
-  if (arms.length === 0) throw new CompareInputError(`the runs have no arm in common: baseline [${b.arms.join(', ')}], candidate [${c.arms.join(', ')}]`);
+  if (arms.length === 0)
+    throw new CompareInputError(`the runs have no arm in common: baseline [${b.arms.join(', ')}], candidate [${c.arms.join(', ')}]`);
   const onlyBase = b.arms.filter((a) => !arms.includes(a));
   const onlyCand = c.arms.filter((a) => !arms.includes(a));
   if (onlyBase.length) notes.push(`Arms only in the baseline, not compared: ${onlyBase.join(', ')}.`);
   if (onlyCand.length) notes.push(`Arms only in the candidate, not compared: ${onlyCand.join(', ')}.`);
-  for (const [side, run] of [['baseline', baseline], ['candidate', candidate]] as const) {
-    if (!run.cells.some((cell) => cell.n > 0 && arms.includes(cell.arm))) throw new CompareInputError(`the ${side} run ${run.meta.run_id} has no counted trials for the common arms`);
-    if (run.meta.status !== 'completed') notes.push(`The ${side} run's status is "${run.meta.status}", not "completed": it may be missing trials.`);
+  for (const [side, run] of [
+    ['baseline', baseline],
+    ['candidate', candidate],
+  ] as const) {
+    if (!run.cells.some((cell) => cell.n > 0 && arms.includes(cell.arm)))
+      throw new CompareInputError(`the ${side} run ${run.meta.run_id} has no counted trials for the common arms`);
+    if (run.meta.status !== 'completed')
+      notes.push(`The ${side} run's status is "${run.meta.status}", not "completed": it may be missing trials.`);
   }
   const sessions = Math.min(b.sessions, c.sessions);
   if (b.sessions !== c.sessions) notes.push(`The runs have ${b.sessions} and ${c.sessions} sessions; sessions 1-${sessions} are compared.`);
   const ranges = sessionRanges(sessions, thresholds.gate_range);
   const { pairing, reason: pairingReason } = choosePairing(baseline, candidate, options.pairing ?? 'auto', bs, arms);
-  if (baseline.source === 'history') notes.push(`The baseline's run directory is not available${baseline.path ? ` (${baseline.path})` : ''}: compared from its stored summary in the history, with unpaired statistics.`);
+  if (baseline.source === 'history')
+    notes.push(
+      `The baseline's run directory is not available${baseline.path ? ` (${baseline.path})` : ''}: compared from its stored summary in the history, with unpaired statistics.`,
+    );
   if (b.simulated || c.simulated) notes.push('A run used the built-in sim model: these results describe the harness, not any real model.');
   if (c.cache_mode === 'replay') notes.push('The candidate was replayed from a response cache: no model was called.');
   if (b.model !== c.model) notes.push(`Models differ: baseline ${b.model}, candidate ${c.model}.`);
@@ -405,7 +469,8 @@ export function compareRuns(baseline: LoadedRun, candidate: LoadedRun, options: 
     const family: Comparison[] = [];
     for (const suite of bs) {
       for (const arm of arms) {
-        const inRange = (x: { arm: string; suite: string; session: number }): boolean => x.arm === arm && x.suite === suite && x.session >= range.from && x.session <= range.to;
+        const inRange = (x: { arm: string; suite: string; session: number }): boolean =>
+          x.arm === arm && x.suite === suite && x.session >= range.from && x.session <= range.to;
         const baseCells = baseline.cells.filter(inRange);
         const candCells = candidate.cells.filter(inRange);
         const raw =
@@ -442,7 +507,9 @@ export function compareRuns(baseline: LoadedRun, candidate: LoadedRun, options: 
             df: d.df,
             ...oneSidedP(d, raw.signs),
             p_holm: NaN,
-            ...(raw.bootstrap ? { bootstrap: { lo_points: points(raw.bootstrap.lo), hi_points: points(raw.bootstrap.hi), method: raw.bootstrap.method } } : {}),
+            ...(raw.bootstrap
+              ? { bootstrap: { lo_points: points(raw.bootstrap.lo), hi_points: points(raw.bootstrap.hi), method: raw.bootstrap.method } }
+              : {}),
           },
           cost_per_trial: metric(raw.diffs.cost_usd, confidence),
           tokens_per_trial: metric(raw.diffs.tokens, confidence),
@@ -471,7 +538,8 @@ export function compareRuns(baseline: LoadedRun, candidate: LoadedRun, options: 
     if (x.regression) regressions.push({ suite: x.suite, arm: x.arm, kind: 'completion', reason: x.reason });
     if (x.cost_over_budget) regressions.push({ suite: x.suite, arm: x.arm, kind: 'cost', reason: costReason(x, thresholds) });
   }
-  if (gated.some((x) => x.status === 'untestable')) notes.push('Some comparisons could not be tested (fewer than two tasks, or no trials on a side); they never fail the build.');
+  if (gated.some((x) => x.status === 'untestable'))
+    notes.push('Some comparisons could not be tested (fewer than two tasks, or no trials on a side); they never fail the build.');
   const regressed = regressions.length > 0;
   return {
     format: COMPARE_FORMAT,
@@ -498,12 +566,18 @@ export function compareRuns(baseline: LoadedRun, candidate: LoadedRun, options: 
 }
 
 export function ruleText(t: Thresholds): string {
-  const range = t.gate_range === 'all' ? 'all common sessions' : t.gate_range === 'late' ? 'the last half of the common sessions' : `sessions ${t.gate_range}`;
+  const range =
+    t.gate_range === 'all'
+      ? 'all common sessions'
+      : t.gate_range === 'late'
+        ? 'the last half of the common sessions'
+        : `sessions ${t.gate_range}`;
   let text =
     `A suite x arm regresses when its completion rate over ${range} is lower in the candidate with one-sided ` +
     `Holm-adjusted p <= ${t.alpha} (task-clustered t test, Holm across the suite x arm comparisons) ` +
     `and the estimated drop is larger than ${t.max_drop_points} percentage points.`;
-  if (t.max_cost_increase_pct !== null) text += ` Mean cost per trial more than ${t.max_cost_increase_pct}% above the baseline's is a cost regression.`;
+  if (t.max_cost_increase_pct !== null)
+    text += ` Mean cost per trial more than ${t.max_cost_increase_pct}% above the baseline's is a cost regression.`;
   return text;
 }
 
@@ -525,7 +599,10 @@ function judge(x: Comparison, t: Thresholds): void {
   const change = `${fmtPts(c.delta_points)} points (${(c.baseline * 100).toFixed(1)}% -> ${(c.candidate * 100).toFixed(1)}%)`;
   if (Number.isNaN(c.p_one_sided)) {
     x.status = 'untestable';
-    x.reason = x.n_baseline === 0 || x.n_candidate === 0 ? 'no trials to compare on one side' : `${change}; the spread between tasks is unknown (fewer than 2 tasks), not tested`;
+    x.reason =
+      x.n_baseline === 0 || x.n_candidate === 0
+        ? 'no trials to compare on one side'
+        : `${change}; the spread between tasks is unknown (fewer than 2 tasks), not tested`;
   } else if (x.regression) {
     x.status = 'regression';
     x.reason = `completion ${change}, a drop larger than ${t.max_drop_points} points, significant (one-sided Holm p = ${fmtP(c.p_holm)} <= ${t.alpha})`;

@@ -17,7 +17,17 @@ const ALPHA = 0.05;
 
 describe('false positives of compare', () => {
   it('flags at most alpha of sim run pairs that differ only by seed (and reports the measured rate)', async () => {
-    const result = await runFpr({ runs: 24, reps: 1, sessions: 4, tasks: 5, seed: 13, arms: ['stateless', 'learnings-md'], model: 'sim:default', alpha: ALPHA, concurrency: 8 });
+    const result = await runFpr({
+      runs: 24,
+      reps: 1,
+      sessions: 4,
+      tasks: 5,
+      seed: 13,
+      arms: ['stateless', 'learnings-md'],
+      model: 'sim:default',
+      alpha: ALPHA,
+      concurrency: 8,
+    });
     console.log(`[compare FPR, sim] ${JSON.stringify(result)}`);
     expect(result.pairs).toBe(276);
     expect(result.flagged).toBeLessThanOrEqual(ALPHA);
@@ -28,7 +38,9 @@ describe('false positives of compare', () => {
   it('holds its level on paired records-level nulls, and finds a true 15-point drop', () => {
     const arms = { flat: () => 0.45, learning: (s: number) => 0.25 + 0.08 * s };
     const shape = { tasks: 24, sessions: 6, tasksPerSession: 8, replicates: 2, taskSpread: 1.5 };
-    const sides = Array.from({ length: 2 * 150 }, (_, k) => syntheticSide({ run_id: `r${k}`, scheduleSeed: 1, outcomeSeed: `null-${k}`, arms, ...shape }));
+    const sides = Array.from({ length: 2 * 150 }, (_, k) =>
+      syntheticSide({ run_id: `r${k}`, scheduleSeed: 1, outcomeSeed: `null-${k}`, arms, ...shape }),
+    );
     // Disjoint pairs: independent comparisons.
     let flagged = 0;
     let unadjusted = 0;
@@ -56,7 +68,13 @@ describe('false positives of compare', () => {
     let found = 0;
     for (let k = 0; k < 50; k++) {
       const base = syntheticSide({ run_id: 'b', scheduleSeed: k, outcomeSeed: `b${k}`, arms, ...shape });
-      const cand = syntheticSide({ run_id: 'c', scheduleSeed: k, outcomeSeed: `c${k}`, arms: { ...arms, learning: (s: number) => 0.25 + 0.08 * s - 0.15 }, ...shape });
+      const cand = syntheticSide({
+        run_id: 'c',
+        scheduleSeed: k,
+        outcomeSeed: `c${k}`,
+        arms: { ...arms, learning: (s: number) => 0.25 + 0.08 * s - 0.15 },
+        ...shape,
+      });
       if (compareRuns(base, cand, { bootstrapB: 0 }).regressions.some((x) => x.arm === 'learning')) found++;
     }
     console.log(`[compare power, records] a true 15-point drop flagged in ${found}/50 pairs`);

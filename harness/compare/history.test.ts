@@ -17,7 +17,10 @@ beforeAll(async () => {
   baseDir = join(root, 'base');
   candDir = join(root, 'cand');
   await executeRun({ runDir: baseDir, experiment: smallExperiment({ sessions: 4, tasks_per_session: 5, replicates: 2 }) });
-  await executeRun({ runDir: candDir, experiment: smallExperiment({ sessions: 4, tasks_per_session: 5, replicates: 2, model: 'sim:default?apply_lesson=0.2' }) });
+  await executeRun({
+    runDir: candDir,
+    experiment: smallExperiment({ sessions: 4, tasks_per_session: 5, replicates: 2, model: 'sim:default?apply_lesson=0.2' }),
+  });
 });
 
 const saved = { ...process.env };
@@ -101,7 +104,8 @@ describe('history', () => {
     expect(unpaired.pairing_reason).toMatch(/history summary/);
     expect(unpaired.notes.join('\n')).toMatch(/run directory is not available .*stored summary in the history, with unpaired statistics/);
     // Exactly the numbers an unpaired comparison of the run directory gives.
-    const strip = (r: typeof unpaired) => r.comparisons.map((c) => [c.arm, c.range, c.completion.delta_points, c.completion.p_one_sided, c.cost_per_trial.delta]);
+    const strip = (r: typeof unpaired) =>
+      r.comparisons.map((c) => [c.arm, c.range, c.completion.delta_points, c.completion.p_one_sided, c.cost_per_trial.delta]);
     expect(strip(unpaired)).toEqual(strip(unpairedFromDir));
     expect(unpaired.verdict).toBe('regression');
 

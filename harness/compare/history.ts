@@ -43,7 +43,9 @@ export function detectBranch(flag?: string, cwd = process.cwd()): string | null 
   if (env.GITHUB_REF_NAME) return env.GITHUB_REF_NAME;
   if (env.CI_COMMIT_REF_NAME) return env.CI_COMMIT_REF_NAME; // GitLab
   try {
-    const name = execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const name = execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
     return name && name !== 'HEAD' ? name : null;
   } catch {
     return null;
@@ -100,7 +102,8 @@ export interface HistoryQuery {
   limit?: number;
 }
 
-export const runUid = (meta: Pick<RunMeta, 'run_id' | 'created_at'>): string => createHash('sha256').update(`${meta.run_id}\u0000${meta.created_at}`).digest('hex').slice(0, 16);
+export const runUid = (meta: Pick<RunMeta, 'run_id' | 'created_at'>): string =>
+  createHash('sha256').update(`${meta.run_id}\u0000${meta.created_at}`).digest('hex').slice(0, 16);
 
 type Database = BetterSqlite3.Database;
 
@@ -126,7 +129,13 @@ interface RunRow extends Omit<HistoryRun, 'simulated' | 'replayed' | 'suites' | 
 
 const fromRow = (row: RunRow): HistoryRun => {
   const { meta: _meta, ...rest } = row;
-  return { ...rest, simulated: row.simulated === 1, replayed: row.replayed === 1, suites: JSON.parse(row.suites) as Record<string, string>, arms: JSON.parse(row.arms) as string[] };
+  return {
+    ...rest,
+    simulated: row.simulated === 1,
+    replayed: row.replayed === 1,
+    suites: JSON.parse(row.suites) as Record<string, string>,
+    arms: JSON.parse(row.arms) as string[],
+  };
 };
 
 /** Statistics of one (suite, arm) over sessions [from, to], from cells. */
@@ -178,7 +187,8 @@ export class History {
   /** Open (creating if needed) the history database at `path`. */
   static open(path: string, options: { readonly?: boolean } = {}): History {
     const Driver = loadDriver();
-    if (options.readonly && !existsSync(path)) throw new CompareInputError(`${path}: no history database yet; add runs with \`dreambench history add <run-dir>\``);
+    if (options.readonly && !existsSync(path))
+      throw new CompareInputError(`${path}: no history database yet; add runs with \`dreambench history add <run-dir>\``);
     if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
     let db: Database;
     try {
@@ -191,7 +201,8 @@ export class History {
       db.pragma('journal_mode = WAL');
       db.pragma('foreign_keys = ON');
       const version = db.pragma('user_version', { simple: true }) as number;
-      if (version > SCHEMA_VERSION) throw new CompareInputError(`${path}: written by a newer dreambench (history schema ${version}, this one knows ${SCHEMA_VERSION})`);
+      if (version > SCHEMA_VERSION)
+        throw new CompareInputError(`${path}: written by a newer dreambench (history schema ${version}, this one knows ${SCHEMA_VERSION})`);
       db.exec(`
         CREATE TABLE IF NOT EXISTS runs (
           id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -287,7 +298,8 @@ export class History {
       const insertCell = this.db.prepare(
         'INSERT INTO cells (run, arm, suite, task, session, n, successes, cost_usd, tokens, wall_ms, infra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
-      for (const c of cells) insertCell.run(id, c.arm, c.suite, c.task, c.session, c.n, c.successes, c.cost_usd, c.tokens, c.wall_ms, c.infra);
+      for (const c of cells)
+        insertCell.run(id, c.arm, c.suite, c.task, c.session, c.n, c.successes, c.cost_usd, c.tokens, c.wall_ms, c.infra);
       const insertRate = this.db.prepare(
         `INSERT INTO rates (run, suite, arm, range, session_from, session_to, n, successes, rate, lo, hi, se, tasks, cost_usd, cost_per_trial, tokens, tokens_per_trial, wall_ms_per_trial)
          VALUES (@run, @suite, @arm, @range, @session_from, @session_to, @n, @successes, @rate, @lo, @hi, @se, @tasks, @cost_usd, @cost_per_trial, @tokens, @tokens_per_trial, @wall_ms_per_trial)`,
@@ -296,7 +308,10 @@ export class History {
       for (const suite of Object.keys(m.suites).sort()) {
         for (const arm of m.arms) {
           const mine = cells.filter((c) => c.suite === suite && c.arm === arm);
-          for (const [range, from] of [['all', 1], ['late', Math.floor(S / 2) + 1]] as const) {
+          for (const [range, from] of [
+            ['all', 1],
+            ['late', Math.floor(S / 2) + 1],
+          ] as const) {
             const r = rateFromCells(mine, from, S);
             insertRate.run({ run: id, suite, arm, range, ...nullify(r) });
           }
@@ -317,9 +332,10 @@ export class History {
   list(query: HistoryQuery = {}): HistoryRun[] {
     const where = query.branch !== undefined ? 'WHERE branch = @branch' : '';
     const limit = query.limit !== undefined ? 'LIMIT @limit' : '';
-    const rows = this.db
-      .prepare(`SELECT * FROM runs ${where} ORDER BY created_at DESC, id DESC ${limit}`)
-      .all({ ...(query.branch !== undefined ? { branch: query.branch } : {}), ...(query.limit !== undefined ? { limit: query.limit } : {}) }) as RunRow[];
+    const rows = this.db.prepare(`SELECT * FROM runs ${where} ORDER BY created_at DESC, id DESC ${limit}`).all({
+      ...(query.branch !== undefined ? { branch: query.branch } : {}),
+      ...(query.limit !== undefined ? { limit: query.limit } : {}),
+    }) as RunRow[];
     return rows.map(fromRow);
   }
 
@@ -337,7 +353,11 @@ export class History {
   }
 
   cells(runId: number): Cell[] {
-    return this.db.prepare('SELECT arm, suite, task, session, n, successes, cost_usd, tokens, wall_ms, infra FROM cells WHERE run = ? ORDER BY arm, suite, task, session').all(runId) as Cell[];
+    return this.db
+      .prepare(
+        'SELECT arm, suite, task, session, n, successes, cost_usd, tokens, wall_ms, infra FROM cells WHERE run = ? ORDER BY arm, suite, task, session',
+      )
+      .all(runId) as Cell[];
   }
 
   meta(runId: number): RunMeta {
@@ -353,13 +373,23 @@ export class History {
   load(run: HistoryRun): LoadedRun {
     if (run.run_dir && existsSync(resolve(run.run_dir, 'manifest.json'))) {
       try {
-        const manifest = JSON.parse(readFileSync(resolve(run.run_dir, 'manifest.json'), 'utf8')) as { run_id?: string; created_at?: string };
-        if (manifest.run_id === run.run_id && manifest.created_at === run.created_at) return { ...loadRunDir(run.run_dir), history_id: run.id };
+        const manifest = JSON.parse(readFileSync(resolve(run.run_dir, 'manifest.json'), 'utf8')) as {
+          run_id?: string;
+          created_at?: string;
+        };
+        if (manifest.run_id === run.run_id && manifest.created_at === run.created_at)
+          return { ...loadRunDir(run.run_dir), history_id: run.id };
       } catch {
         // fall through to the stored summary
       }
     }
-    return { meta: this.meta(run.id), source: 'history', ...(run.run_dir ? { path: run.run_dir } : {}), cells: this.cells(run.id), history_id: run.id };
+    return {
+      meta: this.meta(run.id),
+      source: 'history',
+      ...(run.run_dir ? { path: run.run_dir } : {}),
+      cells: this.cells(run.id),
+      history_id: run.id,
+    };
   }
 }
 
@@ -372,15 +402,23 @@ function nullify<T extends Record<string, number>>(row: T): Record<keyof T, numb
  * Resolve a baseline spec: `last:<branch>` (the newest run on that branch in the history, not the
  * candidate itself) or `history:<id>`. Returns undefined for anything else (a run directory).
  */
-export function resolveHistorySpec(spec: string, dbPath: string, candidate?: Pick<RunMeta, 'run_id' | 'created_at'>): LoadedRun | undefined {
+export function resolveHistorySpec(
+  spec: string,
+  dbPath: string,
+  candidate?: Pick<RunMeta, 'run_id' | 'created_at'>,
+): LoadedRun | undefined {
   const last = /^last:(.+)$/.exec(spec);
   const byId = /^history:(\d+)$/.exec(spec);
   if (!last && !byId) return undefined;
-  if (!existsSync(dbPath)) throw new CompareInputError(`${spec}: no history database at ${dbPath}; add runs with \`dreambench history add <run-dir> --db ${dbPath}\``);
+  if (!existsSync(dbPath))
+    throw new CompareInputError(
+      `${spec}: no history database at ${dbPath}; add runs with \`dreambench history add <run-dir> --db ${dbPath}\``,
+    );
   const history = History.open(dbPath, { readonly: true });
   try {
     const run = last ? history.last(last[1]!, candidate ? runUid(candidate) : undefined) : history.get(Number(byId![1]));
-    if (!run) throw new CompareInputError(last ? `${spec}: no run on branch "${last[1]}" in ${dbPath}` : `${spec}: no such run in ${dbPath}`);
+    if (!run)
+      throw new CompareInputError(last ? `${spec}: no run on branch "${last[1]}" in ${dbPath}` : `${spec}: no such run in ${dbPath}`);
     return history.load(run);
   } finally {
     history.close();

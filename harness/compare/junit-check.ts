@@ -48,7 +48,8 @@ function parse(xml: string): Element {
       const attrs: Record<string, string> = {};
       for (const a of (m[3] ?? '').matchAll(/([A-Za-z_][\w.-]*)\s*=\s*"([^"]*)"/g)) {
         if (a[1]! in attrs) throw new Error(`duplicate attribute ${a[1]} on <${m[2]}>`);
-        if (/[<&](?!(lt|gt|amp|quot|apos);)/.test(a[2]!.replace(/&(lt|gt|amp|quot|apos);/g, ''))) throw new Error(`unescaped attribute ${a[1]}`);
+        if (/[<&](?!(lt|gt|amp|quot|apos);)/.test(a[2]!.replace(/&(lt|gt|amp|quot|apos);/g, '')))
+          throw new Error(`unescaped attribute ${a[1]}`);
         attrs[a[1]!] = decode(a[2]!);
       }
       const el: Element = { name: m[2], attrs, children: [] };
@@ -85,7 +86,8 @@ export function checkJUnitStructure(xml: string): JUnitStructure {
       const r = rank[c.name];
       if (r === undefined) errors.push(`${where}: unexpected <${c.name}>`);
       else if (r < last) errors.push(`${where}: <${c.name}> out of order`);
-      else if (seen.has(r) && !repeatable.includes(c.name)) errors.push(`${where}: more than one <${c.name}>${r === 0 && where.startsWith('testcase') ? ' or failure/error/skipped' : ''}`);
+      else if (seen.has(r) && !repeatable.includes(c.name))
+        errors.push(`${where}: more than one <${c.name}>${r === 0 && where.startsWith('testcase') ? ' or failure/error/skipped' : ''}`);
       if (r !== undefined) {
         last = Math.max(last, r);
         seen.add(r);
@@ -95,7 +97,8 @@ export function checkJUnitStructure(xml: string): JUnitStructure {
   const roots = doc.children;
   if (roots.length !== 1 || roots[0]!.name !== 'testsuites') return { errors: ['the root element must be <testsuites>'], testcases };
   const top = roots[0]!;
-  for (const a of ['tests', 'failures', 'errors']) if (top.attrs[a] !== undefined && !count.test(top.attrs[a]!)) errors.push(`testsuites: ${a} is not a count`);
+  for (const a of ['tests', 'failures', 'errors'])
+    if (top.attrs[a] !== undefined && !count.test(top.attrs[a]!)) errors.push(`testsuites: ${a} is not a count`);
   let allTests = 0;
   let allFailures = 0;
   for (const suite of top.children) {
@@ -104,16 +107,20 @@ export function checkJUnitStructure(xml: string): JUnitStructure {
       continue;
     }
     const name = suite.attrs.name ?? '?';
-    for (const a of ['name', 'tests', 'failures', 'errors']) if (suite.attrs[a] === undefined) errors.push(`testsuite ${name}: missing ${a}`);
-    for (const a of ['tests', 'failures', 'errors', 'skipped']) if (suite.attrs[a] !== undefined && !count.test(suite.attrs[a]!)) errors.push(`testsuite ${name}: ${a} is not a count`);
+    for (const a of ['name', 'tests', 'failures', 'errors'])
+      if (suite.attrs[a] === undefined) errors.push(`testsuite ${name}: missing ${a}`);
+    for (const a of ['tests', 'failures', 'errors', 'skipped'])
+      if (suite.attrs[a] !== undefined && !count.test(suite.attrs[a]!)) errors.push(`testsuite ${name}: ${a} is not a count`);
     if (suite.attrs.time !== undefined && !seconds.test(suite.attrs.time)) errors.push(`testsuite ${name}: time is not in seconds`);
-    if (suite.attrs.timestamp !== undefined && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(suite.attrs.timestamp)) errors.push(`testsuite ${name}: timestamp is not yyyy-mm-ddThh:mm:ss`);
+    if (suite.attrs.timestamp !== undefined && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(suite.attrs.timestamp))
+      errors.push(`testsuite ${name}: timestamp is not yyyy-mm-ddThh:mm:ss`);
     orderOf(suite.children, { properties: 0, testcase: 1, 'system-out': 2, 'system-err': 3 }, ['testcase'], `testsuite ${name}`);
     const cases = suite.children.filter((c) => c.name === 'testcase');
     let failures = 0;
     let skipped = 0;
     for (const tc of cases) {
-      for (const a of ['name', 'classname', 'time']) if (tc.attrs[a] === undefined) errors.push(`testcase ${tc.attrs.name ?? '?'}: missing ${a}`);
+      for (const a of ['name', 'classname', 'time'])
+        if (tc.attrs[a] === undefined) errors.push(`testcase ${tc.attrs.name ?? '?'}: missing ${a}`);
       if (tc.attrs.time !== undefined && !seconds.test(tc.attrs.time)) errors.push(`testcase ${tc.attrs.name}: time is not in seconds`);
       const outcome = tc.children.filter((c) => ['failure', 'error', 'skipped'].includes(c.name));
       orderOf(tc.children, { failure: 0, error: 0, skipped: 0, 'system-out': 1, 'system-err': 2 }, [], `testcase ${tc.attrs.name}`);
@@ -122,15 +129,21 @@ export function checkJUnitStructure(xml: string): JUnitStructure {
       if (outcome.some((c) => c.name === 'skipped')) skipped++;
       testcases.push({ classname: tc.attrs.classname ?? '', name: tc.attrs.name ?? '', failure: failed });
     }
-    if (Number(suite.attrs.tests) !== cases.length) errors.push(`testsuite ${name}: tests="${suite.attrs.tests}" but it holds ${cases.length} testcase(s)`);
+    if (Number(suite.attrs.tests) !== cases.length)
+      errors.push(`testsuite ${name}: tests="${suite.attrs.tests}" but it holds ${cases.length} testcase(s)`);
     if (suite.attrs.failures !== undefined && Number(suite.attrs.failures) + Number(suite.attrs.errors ?? 0) !== failures) {
-      errors.push(`testsuite ${name}: failures+errors="${Number(suite.attrs.failures) + Number(suite.attrs.errors ?? 0)}" but ${failures} testcase(s) failed`);
+      errors.push(
+        `testsuite ${name}: failures+errors="${Number(suite.attrs.failures) + Number(suite.attrs.errors ?? 0)}" but ${failures} testcase(s) failed`,
+      );
     }
-    if (suite.attrs.skipped !== undefined && Number(suite.attrs.skipped) !== skipped) errors.push(`testsuite ${name}: skipped="${suite.attrs.skipped}" but ${skipped} skipped`);
+    if (suite.attrs.skipped !== undefined && Number(suite.attrs.skipped) !== skipped)
+      errors.push(`testsuite ${name}: skipped="${suite.attrs.skipped}" but ${skipped} skipped`);
     allTests += cases.length;
     allFailures += failures;
   }
-  if (top.attrs.tests !== undefined && Number(top.attrs.tests) !== allTests) errors.push(`testsuites: tests="${top.attrs.tests}" but there are ${allTests}`);
-  if (top.attrs.failures !== undefined && Number(top.attrs.failures) + Number(top.attrs.errors ?? 0) !== allFailures) errors.push(`testsuites: failures do not add up`);
+  if (top.attrs.tests !== undefined && Number(top.attrs.tests) !== allTests)
+    errors.push(`testsuites: tests="${top.attrs.tests}" but there are ${allTests}`);
+  if (top.attrs.failures !== undefined && Number(top.attrs.failures) + Number(top.attrs.errors ?? 0) !== allFailures)
+    errors.push(`testsuites: failures do not add up`);
   return { errors, testcases };
 }

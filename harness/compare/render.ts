@@ -6,7 +6,8 @@ import { fmtP, type CompareResult, type Comparison, type MetricChange, type Side
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
 const signed = (x: number, digits = 1): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(digits)}` : 'n/a');
-const interval = (lo: number, hi: number, digits = 1): string => (Number.isFinite(lo) && Number.isFinite(hi) ? `[${lo.toFixed(digits)}, ${hi.toFixed(digits)}]` : '');
+const interval = (lo: number, hi: number, digits = 1): string =>
+  Number.isFinite(lo) && Number.isFinite(hi) ? `[${lo.toFixed(digits)}, ${hi.toFixed(digits)}]` : '';
 const short = (sha: string | null): string => (sha ? sha.slice(0, 7) : 'no git sha');
 const cellText = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -166,7 +167,8 @@ export function renderJUnit(result: CompareResult, options: { timestamp?: string
       'candidate.model': result.candidate.model,
       alpha: String(result.thresholds.alpha),
       max_drop_points: String(result.thresholds.max_drop_points),
-      max_cost_increase_pct: result.thresholds.max_cost_increase_pct === null ? 'unchecked' : String(result.thresholds.max_cost_increase_pct),
+      max_cost_increase_pct:
+        result.thresholds.max_cost_increase_pct === null ? 'unchecked' : String(result.thresholds.max_cost_increase_pct),
       gate_range: result.thresholds.gate_range,
       pairing: result.pairing,
     };

@@ -122,8 +122,9 @@ interface ConsolidationEvent {
   usage?: { input_tokens?: number; output_tokens?: number; cache_read_tokens?: number; cache_write_tokens?: number; cost_usd?: number };
 }
 
-const tokensOf = (u: { input_tokens?: number; output_tokens?: number; cache_read_tokens?: number; cache_write_tokens?: number } | undefined): number =>
-  u ? (u.input_tokens ?? 0) + (u.output_tokens ?? 0) + (u.cache_read_tokens ?? 0) + (u.cache_write_tokens ?? 0) : 0;
+const tokensOf = (
+  u: { input_tokens?: number; output_tokens?: number; cache_read_tokens?: number; cache_write_tokens?: number } | undefined,
+): number => (u ? (u.input_tokens ?? 0) + (u.output_tokens ?? 0) + (u.cache_read_tokens ?? 0) + (u.cache_write_tokens ?? 0) : 0);
 
 /**
  * Units from trial records. Each (arm, replicate, session)'s consolidation cost and tokens (from
@@ -134,10 +135,12 @@ export function unitsOf(trials: readonly TrialRecord[], events: readonly Consoli
   const counted = trials.filter((t) => !UNCOUNTED_CLASSES.has(t.error_class));
   const sessionKey = (arm: string, replicate: number, session: number): string => `${arm}\u0000${replicate}\u0000${session}`;
   const perSession = new Map<string, number>();
-  for (const t of counted) perSession.set(sessionKey(t.arm, t.replicate, t.session), (perSession.get(sessionKey(t.arm, t.replicate, t.session)) ?? 0) + 1);
+  for (const t of counted)
+    perSession.set(sessionKey(t.arm, t.replicate, t.session), (perSession.get(sessionKey(t.arm, t.replicate, t.session)) ?? 0) + 1);
   const consolidation = new Map<string, { cost: number; tokens: number }>();
   for (const e of events) {
-    if (e.type !== 'session_consolidated' || !e.usage || e.arm === undefined || e.replicate === undefined || e.session === undefined) continue;
+    if (e.type !== 'session_consolidated' || !e.usage || e.arm === undefined || e.replicate === undefined || e.session === undefined)
+      continue;
     const key = sessionKey(e.arm, e.replicate, e.session);
     const c = consolidation.get(key) ?? { cost: 0, tokens: 0 };
     c.cost += e.usage.cost_usd ?? 0;
@@ -201,7 +204,8 @@ export function loadRunDir(path: string): LoadedRun {
   } catch (error) {
     throw new CompareInputError(`${dir.manifestPath}: not valid JSON (${(error as Error).message})`);
   }
-  if (manifest.format !== 'dreambench.run/v1' || !manifest.experiment) throw new CompareInputError(`${dir.manifestPath}: not a dreambench run manifest`);
+  if (manifest.format !== 'dreambench.run/v1' || !manifest.experiment)
+    throw new CompareInputError(`${dir.manifestPath}: not a dreambench run manifest`);
   if (!existsSync(dir.trialsPath)) throw new CompareInputError(`${path}: trials.jsonl is missing`);
   let trials: TrialRecord[];
   let events: ConsolidationEvent[];

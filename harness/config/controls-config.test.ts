@@ -26,7 +26,15 @@ const known: KnownNames = {
   ]),
 };
 
-const base = { name: 'demo', seed: 1, model: 'sim:default', suites: ['legal-drafting'], arms: ['stateless'], sessions: 4, tasks_per_session: 3 };
+const base = {
+  name: 'demo',
+  seed: 1,
+  model: 'sim:default',
+  suites: ['legal-drafting'],
+  arms: ['stateless'],
+  sessions: 4,
+  tasks_per_session: 3,
+};
 
 function errorFor(raw: unknown): string {
   try {
@@ -54,15 +62,31 @@ describe('schedule controls in the experiment file', () => {
   });
 
   it('names the file and field of a bad control', () => {
-    expect(errorFor({ ...base, schedule: { eval: { tasks_per_session: 2, families: ['ndas'] } } })).toMatch(/^exp\.yaml: schedule\.eval\.families\[0\]: unknown family "ndas"/);
-    expect(errorFor({ ...base, schedule: { eval: { tasks_per_session: 4, families: ['nda'] } } })).toMatch(/schedule\.eval\.tasks_per_session: at most 3/);
-    expect(errorFor({ ...base, schedule: { eval: { tasks_per_session: 1, from_pool: ['nda-9'] } } })).toMatch(/schedule\.eval\.from_pool\[0\]: unknown task "nda-9"/);
-    expect(errorFor({ ...base, schedule: { eval: { tasks_per_session: 1, sessions: [5] } } })).toMatch(/schedule\.eval\.sessions\[0\]: at most sessions \(4\)/);
-    expect(errorFor({ ...base, schedule: { eval: { tasks_per_session: 5 } } })).toMatch(/schedule\.eval\.tasks_per_session: at most 4: the eval slice would hold every task apart/);
+    expect(errorFor({ ...base, schedule: { eval: { tasks_per_session: 2, families: ['ndas'] } } })).toMatch(
+      /^exp\.yaml: schedule\.eval\.families\[0\]: unknown family "ndas"/,
+    );
+    expect(errorFor({ ...base, schedule: { eval: { tasks_per_session: 4, families: ['nda'] } } })).toMatch(
+      /schedule\.eval\.tasks_per_session: at most 3/,
+    );
+    expect(errorFor({ ...base, schedule: { eval: { tasks_per_session: 1, from_pool: ['nda-9'] } } })).toMatch(
+      /schedule\.eval\.from_pool\[0\]: unknown task "nda-9"/,
+    );
+    expect(errorFor({ ...base, schedule: { eval: { tasks_per_session: 1, sessions: [5] } } })).toMatch(
+      /schedule\.eval\.sessions\[0\]: at most sessions \(4\)/,
+    );
+    expect(errorFor({ ...base, schedule: { eval: { tasks_per_session: 5 } } })).toMatch(
+      /schedule\.eval\.tasks_per_session: at most 4: the eval slice would hold every task apart/,
+    );
     expect(errorFor({ ...base, schedule: { eval: { task_per_session: 1 } } })).toMatch(/schedule\.eval/);
     expect(errorFor({ ...base, schedule: { orders: 0 } })).toMatch(/schedule\.orders/);
-    expect(errorFor({ ...base, schedule: { retest: { tasks: 2, early_sessions: 4 } } })).toMatch(/schedule\.retest\.early_sessions: less than sessions \(4\)/);
-    expect(errorFor({ ...base, schedule: { retest: { tasks: 2, from_session: 2 } } })).toMatch(/schedule\.retest\.from_session: after early_sessions \(2\)/);
-    expect(errorFor({ ...base, schedule: { retest: { tasks: 2, from_session: 9 } } })).toMatch(/schedule\.retest\.from_session: at most sessions/);
+    expect(errorFor({ ...base, schedule: { retest: { tasks: 2, early_sessions: 4 } } })).toMatch(
+      /schedule\.retest\.early_sessions: less than sessions \(4\)/,
+    );
+    expect(errorFor({ ...base, schedule: { retest: { tasks: 2, from_session: 2 } } })).toMatch(
+      /schedule\.retest\.from_session: after early_sessions \(2\)/,
+    );
+    expect(errorFor({ ...base, schedule: { retest: { tasks: 2, from_session: 9 } } })).toMatch(
+      /schedule\.retest\.from_session: at most sessions/,
+    );
   });
 });

@@ -9,7 +9,16 @@ const known: KnownNames = {
   suites: ['legal-drafting'],
   arms: ['stateless', 'learnings-md'],
   suiteDetails: new Map([
-    ['legal-drafting', { families: ['nda', 'motion'], pitfalls: new Map([['ld-heading-style', { drift: true }], ['ld-closing', { drift: false }]]) }],
+    [
+      'legal-drafting',
+      {
+        families: ['nda', 'motion'],
+        pitfalls: new Map([
+          ['ld-heading-style', { drift: true }],
+          ['ld-closing', { drift: false }],
+        ]),
+      },
+    ],
   ]),
 };
 
@@ -61,11 +70,15 @@ describe('experiment file', () => {
       const prev = String.fromCharCode(name.charCodeAt(0) - 1);
       levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
-    expect(() => readExperimentFile(fileWith(`${levels.join('\n')}\n`, 'bomb.yaml'))).toThrow(/bomb\.yaml: not accepted: the YAML expands aliases/);
+    expect(() => readExperimentFile(fileWith(`${levels.join('\n')}\n`, 'bomb.yaml'))).toThrow(
+      /bomb\.yaml: not accepted: the YAML expands aliases/,
+    );
   });
 
   it('names the file, line and problem for unparsable YAML', () => {
-    expect(() => readExperimentFile(fileWith('name: [unclosed\nseed: 1\n', 'broken.yaml'))).toThrow(/broken\.yaml: line \d+, column \d+: not valid YAML/);
+    expect(() => readExperimentFile(fileWith('name: [unclosed\nseed: 1\n', 'broken.yaml'))).toThrow(
+      /broken\.yaml: line \d+, column \d+: not valid YAML/,
+    );
   });
 
   it('names a missing file', () => {
@@ -109,13 +122,23 @@ describe('experiment file', () => {
   });
 
   it('checks arm objects, duplicate names and model specs', () => {
-    const ok = validateExperiment('exp.yaml', { ...base, arms: ['learnings-md', { arm: 'learnings-md', name: 'lm-capped', options: { max_entries: 5 } }] }, {}, known);
+    const ok = validateExperiment(
+      'exp.yaml',
+      { ...base, arms: ['learnings-md', { arm: 'learnings-md', name: 'lm-capped', options: { max_entries: 5 } }] },
+      {},
+      known,
+    );
     expect(ok.arms).toHaveLength(2);
     expect(errorFor({ ...base, arms: ['stateless', 'stateless'] }).message).toMatch(/arms\[1\]: arm name "stateless" is used twice/);
     expect(errorFor({ ...base, model: 'gpt4' }).message).toMatch(/^exp\.yaml: model: /);
     expect(errorFor({ ...base, model: 'replay:llama' }).message).toMatch(/model: provider of "replay:llama" is not available/);
     expect(validateExperiment('exp.yaml', { ...base, model: 'openai:llama3.1:8b' }, {}, known).model).toBe('openai:llama3.1:8b');
-    const limited = validateExperiment('exp.yaml', { ...base, rate_limits: { 'anthropic:': { rpm: 50, itpm: 30000 } }, batch: { purposes: ['grade'] } }, {}, known);
+    const limited = validateExperiment(
+      'exp.yaml',
+      { ...base, rate_limits: { 'anthropic:': { rpm: 50, itpm: 30000 } }, batch: { purposes: ['grade'] } },
+      {},
+      known,
+    );
     expect(limited.rate_limits).toEqual({ 'anthropic:': { rpm: 50, itpm: 30000 } });
     expect(errorFor({ ...base, rate_limits: { 'anthropic:': { rps: 5 } } }).message).toMatch(/rate_limits/);
   });
@@ -132,7 +155,18 @@ describe('experiment file', () => {
 
   it('publishes a JSON Schema that lists the stable keys', () => {
     const schema = experimentJsonSchema() as { properties: Record<string, unknown>; required: string[] };
-    for (const key of ['name', 'seed', 'model', 'suites', 'arms', 'sessions', 'tasks_per_session', 'replicates', 'concurrency', 'budgets']) {
+    for (const key of [
+      'name',
+      'seed',
+      'model',
+      'suites',
+      'arms',
+      'sessions',
+      'tasks_per_session',
+      'replicates',
+      'concurrency',
+      'budgets',
+    ]) {
       expect(schema.properties).toHaveProperty(key);
     }
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'seed', 'model', 'suites', 'arms', 'sessions', 'tasks_per_session']));

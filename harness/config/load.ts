@@ -71,7 +71,11 @@ export function readExperimentFile(file: string): unknown {
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    throw new ConfigError(file, '', `not accepted: the YAML expands aliases more than ${MAX_ALIAS_COUNT} times (${(error as Error).message}); write the values out or use fewer anchors`);
+    throw new ConfigError(
+      file,
+      '',
+      `not accepted: the YAML expands aliases more than ${MAX_ALIAS_COUNT} times (${(error as Error).message}); write the values out or use fewer anchors`,
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError(file, '', 'expected a mapping of experiment fields (name, seed, model, suites, arms, ...)');
@@ -127,9 +131,7 @@ const FLAG_FOR: Record<string, string> = {
 };
 
 function fieldPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
-    .join('');
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`)).join('');
 }
 
 function closest(word: string, candidates: readonly string[]): string | undefined {
@@ -171,7 +173,10 @@ function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>):
       const received = valueAt(input, issue.path);
       return {
         field,
-        expected: received === undefined ? `required field missing: expected ${issue.expected}` : `expected ${issue.expected}, got ${JSON.stringify(received)}`,
+        expected:
+          received === undefined
+            ? `required field missing: expected ${issue.expected}`
+            : `expected ${issue.expected}, got ${JSON.stringify(received)}`,
       };
     }
     case 'invalid_union':
@@ -204,12 +209,7 @@ function flagNote(field: string, overrides: ExperimentOverrides): string {
 }
 
 /** Validate and check names. Throws ConfigError. */
-export function validateExperiment(
-  file: string,
-  raw: unknown,
-  overrides: ExperimentOverrides,
-  known: KnownNames,
-): Experiment {
+export function validateExperiment(file: string, raw: unknown, overrides: ExperimentOverrides, known: KnownNames): Experiment {
   const input = applyOverrides(raw, overrides);
   const parsed = experimentSchema.safeParse(input);
   if (!parsed.success) {
@@ -226,14 +226,19 @@ export function validateExperiment(
   experiment.suites.forEach((suite, i) => {
     const loadError = known.loadErrors?.get(suite);
     if (loadError) fail(`suites[${i}]`, loadError);
-    if (!known.suites.includes(suite)) fail(`suites[${i}]`, `unknown suite "${suite}"; expected one of ${known.suites.join(', ')}, a path (./my-suite) or an installed npm package`);
+    if (!known.suites.includes(suite))
+      fail(
+        `suites[${i}]`,
+        `unknown suite "${suite}"; expected one of ${known.suites.join(', ')}, a path (./my-suite) or an installed npm package`,
+      );
   });
   if (new Set(experiment.suites).size !== experiment.suites.length) fail('suites', 'each suite at most once');
   const suiteName = (ref: string): string => known.suiteRefs?.get(ref)?.name ?? ref;
   const runNames = experiment.suites.map(suiteName);
   for (const [name, options] of Object.entries(experiment.suite_options ?? {})) {
     const ref = experiment.suites.find((r) => r === name || suiteName(r) === name);
-    if (ref === undefined) fail(`suite_options.${name}`, `options for a suite the experiment does not run; expected one of ${runNames.join(', ')}`);
+    if (ref === undefined)
+      fail(`suite_options.${name}`, `options for a suite the experiment does not run; expected one of ${runNames.join(', ')}`);
     const info = known.suiteRefs?.get(ref!);
     if (info && !info.configurable) fail(`suite_options.${name}`, `suite "${name}" takes no options`);
     if (info?.options) checkOptions(info.options, options, `suite_options.${name}`, fail);
@@ -241,7 +246,12 @@ export function validateExperiment(
   // A suite with a schema and a required option must be given one even when suite_options omits it.
   for (const ref of experiment.suites) {
     const info = known.suiteRefs?.get(ref);
-    if (info?.options && info.configurable && !(info.name in (experiment.suite_options ?? {})) && !(ref in (experiment.suite_options ?? {}))) {
+    if (
+      info?.options &&
+      info.configurable &&
+      !(info.name in (experiment.suite_options ?? {})) &&
+      !(ref in (experiment.suite_options ?? {}))
+    ) {
       checkOptions(info.options, {}, `suite_options.${info.name}`, fail);
     }
   }
@@ -263,7 +273,10 @@ export function validateExperiment(
 
   for (const [i, spec] of [experiment.model, experiment.grader_model].entries()) {
     if (spec && !/^(sim|anthropic|openai):/.test(spec)) {
-      fail(i === 0 ? 'model' : 'grader_model', `provider of "${spec}" is not available in this version; expected sim:<profile>, anthropic:<model-id> or openai:<model>`);
+      fail(
+        i === 0 ? 'model' : 'grader_model',
+        `provider of "${spec}" is not available in this version; expected sim:<profile>, anthropic:<model-id> or openai:<model>`,
+      );
     }
   }
 
@@ -276,12 +289,15 @@ export function validateExperiment(
       details?.pitfalls.forEach((p, id) => pitfalls.set(id, p));
     }
     experiment.schedule.held_out.forEach((held, i) => {
-      if (!families.has(held.family)) fail(`schedule.held_out[${i}].family`, `unknown family "${held.family}"; expected one of ${[...families].join(', ')}`);
-      if (held.from_session > experiment.sessions) fail(`schedule.held_out[${i}].from_session`, `at most sessions (${experiment.sessions})`);
+      if (!families.has(held.family))
+        fail(`schedule.held_out[${i}].family`, `unknown family "${held.family}"; expected one of ${[...families].join(', ')}`);
+      if (held.from_session > experiment.sessions)
+        fail(`schedule.held_out[${i}].from_session`, `at most sessions (${experiment.sessions})`);
     });
     experiment.schedule.drift.forEach((event, i) => {
       const pitfall = pitfalls.get(event.pitfall);
-      if (!pitfall) fail(`schedule.drift[${i}].pitfall`, `unknown pitfall "${event.pitfall}"; expected one of ${[...pitfalls.keys()].join(', ')}`);
+      if (!pitfall)
+        fail(`schedule.drift[${i}].pitfall`, `unknown pitfall "${event.pitfall}"; expected one of ${[...pitfalls.keys()].join(', ')}`);
       else if (!pitfall.drift) fail(`schedule.drift[${i}].pitfall`, `pitfall "${event.pitfall}" declares no drift variant`);
     });
     // Family names are checked only when every suite of the experiment was loaded.
@@ -294,7 +310,12 @@ export function validateExperiment(
 }
 
 /** Options against a suite's or an arm's schema; a problem fails at `field` plus the option's own path. */
-function checkOptions(schema: ZodType, options: Record<string, unknown>, field: string, fail: (field: string, expected: string) => never): void {
+function checkOptions(
+  schema: ZodType,
+  options: Record<string, unknown>,
+  field: string,
+  fail: (field: string, expected: string) => never,
+): void {
   try {
     parseOptions(schema, options);
   } catch (error) {
@@ -317,17 +338,20 @@ function checkControls(
   const { eval: slice, retest } = experiment.schedule;
   if (slice) {
     slice.families?.forEach((family, i) => {
-      if (families && !families.has(family)) fail(`schedule.eval.families[${i}]`, `unknown family "${family}"; expected one of ${[...families].join(', ')}`);
+      if (families && !families.has(family))
+        fail(`schedule.eval.families[${i}]`, `unknown family "${family}"; expected one of ${[...families].join(', ')}`);
     });
     slice.sessions?.forEach((session, i) => {
       if (session > experiment.sessions) fail(`schedule.eval.sessions[${i}]`, `at most sessions (${experiment.sessions}), got ${session}`);
     });
-    if (slice.sessions && new Set(slice.sessions).size !== slice.sessions.length) fail('schedule.eval.sessions', 'each session at most once');
+    if (slice.sessions && new Set(slice.sessions).size !== slice.sessions.length)
+      fail('schedule.eval.sessions', 'each session at most once');
     const tasks = new Map<string, string>();
     let allKnown = true;
     for (const suite of experiment.suites) {
       const details = known.suiteDetails?.get(suite);
-      if (!details?.tasks || details.tasks.size === 0) allKnown = false; // e.g. coding-custom before its task file is configured
+      if (!details?.tasks || details.tasks.size === 0)
+        allKnown = false; // e.g. coding-custom before its task file is configured
       else for (const [id, family] of details.tasks) tasks.set(id, family);
     }
     if (slice.from_pool) {
@@ -347,19 +371,29 @@ function checkControls(
         );
       }
       if (!slice.from_pool && pool.length === slice.tasks_per_session && pool.length === tasks.size) {
-        fail('schedule.eval.tasks_per_session', `at most ${tasks.size - 1}: the eval slice would hold every task apart and leave none to train on`);
+        fail(
+          'schedule.eval.tasks_per_session',
+          `at most ${tasks.size - 1}: the eval slice would hold every task apart and leave none to train on`,
+        );
       }
-      if (slice.from_pool && slice.from_pool.length >= tasks.size) fail('schedule.eval.from_pool', 'holds every task apart and leaves none to train on');
+      if (slice.from_pool && slice.from_pool.length >= tasks.size)
+        fail('schedule.eval.from_pool', 'holds every task apart and leaves none to train on');
     }
   }
   if (retest) {
     if (retest.early_sessions >= experiment.sessions) {
-      fail('schedule.retest.early_sessions', `less than sessions (${experiment.sessions}), got ${retest.early_sessions}: the re-test needs later sessions`);
+      fail(
+        'schedule.retest.early_sessions',
+        `less than sessions (${experiment.sessions}), got ${retest.early_sessions}: the re-test needs later sessions`,
+      );
     }
     const from = retest.from_session ?? experiment.sessions;
     if (from > experiment.sessions) fail('schedule.retest.from_session', `at most sessions (${experiment.sessions}), got ${from}`);
     if (from <= retest.early_sessions) {
-      fail('schedule.retest.from_session', `after early_sessions (${retest.early_sessions}), got ${from}: a task is re-run after it was first met`);
+      fail(
+        'schedule.retest.from_session',
+        `after early_sessions (${retest.early_sessions}), got ${from}: a task is re-run after it was first met`,
+      );
     }
   }
 }

@@ -33,7 +33,9 @@ export function hiddenFragments(tests: string, entryPoint?: string, shown: reado
   for (const line of tests.split('\n')) {
     const t = line.trim();
     if (!/\bassert\b|candidate\s*\(|\bexpect\s*\(/.test(t) || /^(?:def|function|async function)\b/.test(t)) continue;
-    const c = compactCode(t, names).replace(/^assert\.?(?:deepstrictequal|strictequal|equal|ok)?/, '').replace(/;$/, '');
+    const c = compactCode(t, names)
+      .replace(/^assert\.?(?:deepstrictequal|strictequal|equal|ok)?/, '')
+      .replace(/;$/, '');
     if (c.length >= (c.includes(CALLEE) ? MIN_CALL_FRAGMENT_CHARS : MIN_FRAGMENT_CHARS)) out.add(c);
   }
   const visible = shown.map((s) => compactCode(s, names));

@@ -9,7 +9,17 @@ import type { Suite, Task } from '../core/suite.js';
 import { tempDir } from '../testing/run-helpers.js';
 import { scanRun } from './leak-scan.js';
 
-const task: Task = { id: 'sum', suite: 'toy', family: 'lists', title: 'sum', prompt: 'Write total(xs).', files: {}, pitfalls: [], rubric: [], expected: {} };
+const task: Task = {
+  id: 'sum',
+  suite: 'toy',
+  family: 'lists',
+  title: 'sum',
+  prompt: 'Write total(xs).',
+  files: {},
+  pitfalls: [],
+  rubric: [],
+  expected: {},
+};
 const suite = {
   name: 'toy',
   systemPrompt: 'You write code.',
@@ -42,9 +52,17 @@ describe('leak scan', () => {
 
   it('calls a hidden test a leak when only a tool reply showed it, and seen when the agent wrote it itself', () => {
     const memory = '- assert candidate([1, 2, 3, 40]) == 46\n';
-    const viaTool = { messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'x', content: 'Traceback: assert candidate([1, 2, 3, 40]) == 46' }] }], outcome: { feedback: [] } };
+    const viaTool = {
+      messages: [
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'x', content: 'Traceback: assert candidate([1, 2, 3, 40]) == 46' }] },
+      ],
+      outcome: { feedback: [] },
+    };
     expect(scanRun(runWith(memory, viaTool), [suite], [trial]).status).toBe('leak');
-    const written = { messages: [{ role: 'assistant', content: [{ type: 'text', text: 'I will check assert candidate([1, 2, 3, 40]) == 46' }] }], outcome: { feedback: [] } };
+    const written = {
+      messages: [{ role: 'assistant', content: [{ type: 'text', text: 'I will check assert candidate([1, 2, 3, 40]) == 46' }] }],
+      outcome: { feedback: [] },
+    };
     const own = scanRun(runWith(memory, written), [suite], [trial]);
     expect(own.status).toBe('clean');
     expect(own.seen).toHaveLength(1);

@@ -189,7 +189,8 @@ export function collectMarkers(suites: Iterable<Suite>): LeakMarker[] {
         const text = normalize(s.text);
         if (text.length < MIN_MARKER_CHARS || visible.includes(text) || system.includes(text)) continue;
         const key = `${suite.name}\u0000${task.id}\u0000${text}`;
-        if (!out.has(key)) out.set(key, { text, kind: s.kind ?? 'expected', suite: suite.name, task: task.id, source: s.source ?? 'Suite.leakMarkers' });
+        if (!out.has(key))
+          out.set(key, { text, kind: s.kind ?? 'expected', suite: suite.name, task: task.id, source: s.source ?? 'Suite.leakMarkers' });
       }
     }
     const corpus = [system, ...shown].join('\n');
@@ -261,7 +262,12 @@ export interface Snapshot {
 function readSnapshots(root: string): Snapshot[] {
   const out: Snapshot[] = [];
   const base = join(root, 'memory');
-  const dirs = (p: string): string[] => (existsSync(p) ? readdirSync(p, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : []);
+  const dirs = (p: string): string[] =>
+    existsSync(p)
+      ? readdirSync(p, { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => e.name)
+      : [];
   for (const arm of dirs(base)) {
     for (const rep of dirs(join(base, arm))) {
       const r = /^r(\d+)$/.exec(rep);
@@ -301,7 +307,12 @@ export function agentVisibleText(transcript: Transcript): string {
 }
 
 /** Scan a run's memory snapshots. `suites` are the run's suites (configured); `trials` its records (for the seen check). */
-export function scanRun(runDir: string, suites: Iterable<Suite>, trials?: readonly TrialRecord[], loaded?: readonly Snapshot[]): LeakScanResult {
+export function scanRun(
+  runDir: string,
+  suites: Iterable<Suite>,
+  trials?: readonly TrialRecord[],
+  loaded?: readonly Snapshot[],
+): LeakScanResult {
   const markers = collectMarkers(suites);
   const index = new MarkerIndex(markers);
   // Single assert lines only (the whole test program is found verbatim or not at all).
@@ -322,7 +333,12 @@ export function scanRun(runDir: string, suites: Iterable<Suite>, trials?: readon
         return { marker, line, entry: entry.length > 300 ? `${entry.slice(0, 297)}...` : entry };
       });
       const verbatim = new Set(hits.map((h) => h.marker));
-      hits.push(...compactHits(text, testLines.filter((m) => !verbatim.has(m))));
+      hits.push(
+        ...compactHits(
+          text,
+          testLines.filter((m) => !verbatim.has(m)),
+        ),
+      );
       found.set(text, hits);
     }
     return hits;
@@ -351,7 +367,13 @@ export function scanRun(runDir: string, suites: Iterable<Suite>, trials?: readon
             file,
             line: hit.line,
             entry: hit.entry,
-            marker: { kind: hit.marker.kind, suite: hit.marker.suite, tasks: hit.marker.task ? [hit.marker.task] : [], source: hit.marker.source, text: hit.marker.text },
+            marker: {
+              kind: hit.marker.kind,
+              suite: hit.marker.suite,
+              tasks: hit.marker.task ? [hit.marker.task] : [],
+              source: hit.marker.source,
+              text: hit.marker.text,
+            },
             status: 'leak',
             snapshotKeys: new Set([snap.session]),
           });
@@ -371,7 +393,13 @@ export function scanRun(runDir: string, suites: Iterable<Suite>, trials?: readon
         if (t.arm !== arm || t.replicate !== replicate || !t.transcript) continue;
         // A missing or unreadable transcript shows nothing.
         const transcript = tryReadTranscript(runDir, t.transcript);
-        if (transcript) list.push({ session: t.session, id: `${t.arm}/r${t.replicate}/s${t.session}/${t.slot}-${t.task}`, text: agentVisibleText(transcript), authored: agentAuthoredText(transcript) });
+        if (transcript)
+          list.push({
+            session: t.session,
+            id: `${t.arm}/r${t.replicate}/s${t.session}/${t.slot}-${t.task}`,
+            text: agentVisibleText(transcript),
+            authored: agentAuthoredText(transcript),
+          });
       }
       list.sort((a, b) => a.session - b.session);
       chainText.set(key, list);
@@ -382,7 +410,9 @@ export function scanRun(runDir: string, suites: Iterable<Suite>, trials?: readon
   const seen: LeakHit[] = [];
   for (const { snapshotKeys: _s, ...hit } of grouped.values()) {
     const ownOnly = hit.marker.kind === 'hidden_test';
-    const shown = transcriptsOf(hit.arm, hit.replicate).find((t) => t.session <= hit.first_session && (ownOnly ? t.authored : t.text).includes(hit.marker.text));
+    const shown = transcriptsOf(hit.arm, hit.replicate).find(
+      (t) => t.session <= hit.first_session && (ownOnly ? t.authored : t.text).includes(hit.marker.text),
+    );
     if (shown) seen.push({ ...hit, status: 'seen', seen_in: shown.id });
     else leaks.push(hit);
   }
@@ -392,7 +422,9 @@ export function scanRun(runDir: string, suites: Iterable<Suite>, trials?: readon
   const headline = leaks.length
     ? `RUN INVALID: memory leak. ${leaks.length} memory entr${leaks.length === 1 ? 'y holds' : 'ies hold'} gold answers, hidden tests or checker internals the agent never saw (arm${arms.length === 1 ? '' : 's'} ${arms.join(', ')}); see \`dreambench leak-scan\`.`
     : `Leak scan: clean (${snapshots.length} memory snapshots, ${markers.length} secret markers${seen.length ? `; ${seen.length} entr${seen.length === 1 ? 'y' : 'ies'} hold task text the agent saw, not leaks` : ''}).`;
-  const gamingNote = gaming.length ? ` ${gaming.length} memory entr${gaming.length === 1 ? 'y teaches' : 'ies teach'} gaming the evaluation (see \`dreambench leak-scan\`).` : '';
+  const gamingNote = gaming.length
+    ? ` ${gaming.length} memory entr${gaming.length === 1 ? 'y teaches' : 'ies teach'} gaming the evaluation (see \`dreambench leak-scan\`).`
+    : '';
   return { status, gaming, snapshots: snapshots.length, markers: markers.length, leaks, seen, headline: headline + gamingNote };
 }
 
@@ -408,7 +440,10 @@ function gamingEntries(snapshots: readonly Snapshot[]): GamingEntry[] {
         const key = `${snap.arm}\u0000${snap.replicate}\u0000${file}\u0000${e.text}`;
         if (seenKeys.has(key)) continue;
         seenKeys.add(key);
-        const reason = verdict.hits.filter((h) => h.intent === 'evaluation-gaming').map((h) => h.why).join('; ');
+        const reason = verdict.hits
+          .filter((h) => h.intent === 'evaluation-gaming')
+          .map((h) => h.why)
+          .join('; ');
         out.push({ arm: snap.arm, replicate: snap.replicate, session: snap.session, file, line: e.line, entry: clip(e.text, 300), reason });
       }
     }
@@ -427,12 +462,31 @@ export function agentAuthoredText(transcript: Transcript): string {
 }
 
 /** Scan at the end of a run (or from `dreambench leak-scan`) and record the result in the manifest (the caller writes it) and the journal. */
-export function recordLeakScan(runDir: string, manifest: Manifest, suites: ReadonlyMap<string, Suite>, trials?: readonly TrialRecord[]): LeakScanResult {
+export function recordLeakScan(
+  runDir: string,
+  manifest: Manifest,
+  suites: ReadonlyMap<string, Suite>,
+  trials?: readonly TrialRecord[],
+): LeakScanResult {
   const result = scanRun(runDir, suites.values(), trials);
-  manifest.leak_scan = { status: result.status, at: new Date().toISOString(), snapshots: result.snapshots, markers: result.markers, leaks: result.leaks.length, seen: result.seen.length, gaming: result.gaming.length };
+  manifest.leak_scan = {
+    status: result.status,
+    at: new Date().toISOString(),
+    snapshots: result.snapshots,
+    markers: result.markers,
+    leaks: result.leaks.length,
+    seen: result.seen.length,
+    gaming: result.gaming.length,
+  };
   if (result.leaks.length) manifest.invalid = result.headline;
   else if (manifest.invalid?.startsWith('RUN INVALID: memory leak')) delete manifest.invalid;
-  new RunDir(runDir).event('leak_scan', { status: result.status, leaks: result.leaks.length, seen: result.seen.length, snapshots: result.snapshots, markers: result.markers });
+  new RunDir(runDir).event('leak_scan', {
+    status: result.status,
+    leaks: result.leaks.length,
+    seen: result.seen.length,
+    snapshots: result.snapshots,
+    markers: result.markers,
+  });
   return result;
 }
 
@@ -459,7 +513,11 @@ export function renderLeakScan(result: LeakScanResult, options: { seen?: boolean
   }
   if (result.gaming.length) {
     lines.push('', 'Entries that teach gaming the evaluation (not leaks; review them):');
-    for (const g of result.gaming) lines.push(`  ${g.arm} r${g.replicate} ${g.file}:${g.line} (session ${g.session}): ${g.reason}`, `    entry:  ${clip(g.entry.trim(), 160)}`);
+    for (const g of result.gaming)
+      lines.push(
+        `  ${g.arm} r${g.replicate} ${g.file}:${g.line} (session ${g.session}): ${g.reason}`,
+        `    entry:  ${clip(g.entry.trim(), 160)}`,
+      );
   }
   if (options.seen && result.seen.length) {
     lines.push('', 'Task text the agent saw or wrote (not leaks):');

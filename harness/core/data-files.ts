@@ -2,7 +2,18 @@
 // that name the file, schema problems as ValidationIssues with field paths, and checking one loose
 // data file against the rest of a suite's data.
 
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -174,7 +185,13 @@ export function validateDataTarget(target: string, options: DataTargetOptions): 
   if (statSync(abs).isDirectory()) {
     if (options.isDataDir(abs)) return options.validateDir(abs);
     if (options.isDataDir(join(abs, 'data'))) return options.validateDir(join(abs, 'data'));
-    return [{ file: shownPath(abs), path: '', message: 'expected a suite data directory (or a suite folder holding data/), but its files are missing' }];
+    return [
+      {
+        file: shownPath(abs),
+        path: '',
+        message: 'expected a suite data directory (or a suite folder holding data/), but its files are missing',
+      },
+    ];
   }
   for (let dir = dirname(abs); ; dir = dirname(dir)) {
     if (options.isDataDir(dir)) return options.validateDir(dir);

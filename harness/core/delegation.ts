@@ -47,7 +47,16 @@ export function parseTeam(spec: ToolSpec): TeamRole[] {
   const tools = new Map<string, string[]>();
   for (const line of spec.description.split('\n')) {
     const m = /^- ([^:\s]+): tools ([^.]*)\./.exec(line.trim());
-    if (m) tools.set(m[1]!, m[2]!.trim() === 'none' ? [] : m[2]!.split(',').map((t) => t.trim()).filter(Boolean));
+    if (m)
+      tools.set(
+        m[1]!,
+        m[2]!.trim() === 'none'
+          ? []
+          : m[2]!
+              .split(',')
+              .map((t) => t.trim())
+              .filter(Boolean),
+      );
   }
   return names.map((name) => ({ name, tools: tools.get(name) ?? [] }));
 }

@@ -162,7 +162,8 @@ export function totalTokens(usage: Usage): number {
  * the user text then joins the conversation's last user turn instead.
  */
 export function replyThenUser(messages: readonly Message[], reply: string | ContentBlock[], text: string): Message[] {
-  const empty = typeof reply === 'string' ? reply.trim() === '' : reply.length === 0 || reply.every((b) => b.type === 'text' && b.text.trim() === '');
+  const empty =
+    typeof reply === 'string' ? reply.trim() === '' : reply.length === 0 || reply.every((b) => b.type === 'text' && b.text.trim() === '');
   if (empty) {
     const last = messages.at(-1);
     if (last?.role !== 'user') return [...messages, { role: 'user', content: text }];

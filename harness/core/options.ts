@@ -21,7 +21,13 @@ export function numberOption(arm: string, options: Record<string, unknown>, key:
   return value;
 }
 
-export function enumOption<T extends string>(arm: string, options: Record<string, unknown>, key: string, allowed: readonly T[], fallback: T): T {
+export function enumOption<T extends string>(
+  arm: string,
+  options: Record<string, unknown>,
+  key: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const value = options[key];
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !allowed.includes(value as T)) {
@@ -47,11 +53,15 @@ export function parseOptions(schema: ZodType | undefined, options: Record<string
   const parsed = schema.safeParse(options);
   if (parsed.success) {
     const value = parsed.data;
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new OptionsError('', 'the options schema must describe an object');
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw new OptionsError('', 'the options schema must describe an object');
     return value as Record<string, unknown>;
   }
   const issue = parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0]!;
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+  const path = issue.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+    .join('.')
+    .replace(/\.\[/g, '[');
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
     const known = optionKeys(schema);
@@ -60,7 +70,8 @@ export function parseOptions(schema: ZodType | undefined, options: Record<string
   const received = valueAt(options, issue.path);
   // zod's own wording starts "Invalid input"; a schema's custom message (e.g. "path is required: ...") says it better.
   const own = !issue.message.startsWith('Invalid input');
-  if (received === undefined && issue.code === 'invalid_type') return fail(path, own ? issue.message : `required option missing: expected ${issue.expected}`);
+  if (received === undefined && issue.code === 'invalid_type')
+    return fail(path, own ? issue.message : `required option missing: expected ${issue.expected}`);
   return fail(path, `${issue.message}${received !== undefined ? `, got ${JSON.stringify(received)}` : ''}`);
 }
 

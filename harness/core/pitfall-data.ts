@@ -24,15 +24,18 @@ interface PitfallFields {
  */
 export function refinePitfallMessages(p: PitfallFields, ctx: z.RefinementCtx): void {
   if (p.fix === p.naive) ctx.addIssue({ code: 'custom', path: ['fix'], message: 'expected a fix different from the naive value' });
-  if (p.surfaces === 'tool_error' && !p.error) ctx.addIssue({ code: 'custom', path: ['error'], message: 'expected an error message for a tool_error pitfall' });
-  if (p.surfaces === 'review' && !p.feedback) ctx.addIssue({ code: 'custom', path: ['feedback'], message: 'expected reviewer feedback for a review pitfall' });
+  if (p.surfaces === 'tool_error' && !p.error)
+    ctx.addIssue({ code: 'custom', path: ['error'], message: 'expected an error message for a tool_error pitfall' });
+  if (p.surfaces === 'review' && !p.feedback)
+    ctx.addIssue({ code: 'custom', path: ['feedback'], message: 'expected reviewer feedback for a review pitfall' });
   for (const [path, message] of [
     [['error'], p.error],
     [['feedback'], p.feedback],
     [['drift', 'stale_error'], p.drift?.stale_error],
     [['drift', 'feedback'], p.drift?.feedback],
   ] as const) {
-    if (message !== undefined && !message.includes('{directive}')) ctx.addIssue({ code: 'custom', path: [...path], message: 'expected the message to name the fix with {directive}' });
+    if (message !== undefined && !message.includes('{directive}'))
+      ctx.addIssue({ code: 'custom', path: [...path], message: 'expected the message to name the fix with {directive}' });
   }
 }
 
@@ -46,13 +49,18 @@ export function refineTablePitfall(choices: ChoiceTable, p: PitfallFields & { ch
     ctx.addIssue({ code: 'custom', path: ['choice'], message: `expected one of ${Object.keys(choices).join(', ')}, got "${p.choice}"` });
     return;
   }
-  if (p.naive !== choice.naive) ctx.addIssue({ code: 'custom', path: ['naive'], message: `expected "${choice.naive}", what a newcomer does for ${p.choice}` });
+  if (p.naive !== choice.naive)
+    ctx.addIssue({ code: 'custom', path: ['naive'], message: `expected "${choice.naive}", what a newcomer does for ${p.choice}` });
   for (const [path, value] of [
     [['fix'], p.fix],
     [['drift', 'fix'], p.drift?.fix],
   ] as const) {
     if (value !== undefined && choice.values && !choice.values.includes(value)) {
-      ctx.addIssue({ code: 'custom', path: [...path], message: `expected one of ${choice.values.map((v) => `"${v}"`).join(', ')} for ${p.choice}, got "${value}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path],
+        message: `expected one of ${choice.values.map((v) => `"${v}"`).join(', ')} for ${p.choice}, got "${value}"`,
+      });
     }
   }
   refinePitfallMessages(p, ctx);
@@ -79,10 +87,16 @@ export function crossCheckPitfalls<P extends { id: string; choice: string; famil
   pitfalls.forEach((p, i) => {
     if (pitfallById.has(p.id)) issues.add(pitfallsFile, ['pitfalls', i, 'id'], `expected a unique pitfall id, "${p.id}" repeats`);
     pitfallById.set(p.id, p);
-    if (choices.has(p.choice)) issues.add(pitfallsFile, ['pitfalls', i, 'choice'], `expected one pitfall per setting; ${p.choice} is also ${choices.get(p.choice)}'s`);
+    if (choices.has(p.choice))
+      issues.add(
+        pitfallsFile,
+        ['pitfalls', i, 'choice'],
+        `expected one pitfall per setting; ${p.choice} is also ${choices.get(p.choice)}'s`,
+      );
     choices.set(p.choice, p.id);
     p.families.forEach((f, j) => {
-      if (f !== '*' && !familyIds.has(f)) issues.add(pitfallsFile, ['pitfalls', i, 'families', j], `expected a family id (${[...familyIds].join(', ')}) or '*', got "${f}"`);
+      if (f !== '*' && !familyIds.has(f))
+        issues.add(pitfallsFile, ['pitfalls', i, 'families', j], `expected a family id (${[...familyIds].join(', ')}) or '*', got "${f}"`);
     });
   });
   return { familyIds, pitfallById };
@@ -109,7 +123,12 @@ export function crossCheckTask(
   task.pitfalls.forEach((id, j) => {
     const pitfall = pitfallById.get(id);
     if (!pitfall) issues.add(file, at('pitfalls', j), `expected a pitfall id from pitfalls.yaml, got "${id}"`);
-    else if (!pitfallApplies(pitfall, task.family)) issues.add(file, at('pitfalls', j), `expected a pitfall that applies to family ${task.family}; ${id} applies to ${pitfall.families.join(', ')}`);
+    else if (!pitfallApplies(pitfall, task.family))
+      issues.add(
+        file,
+        at('pitfalls', j),
+        `expected a pitfall that applies to family ${task.family}; ${id} applies to ${pitfall.families.join(', ')}`,
+      );
   });
   if (new Set(task.pitfalls).size !== task.pitfalls.length) issues.add(file, at('pitfalls'), 'expected each pitfall once');
 }

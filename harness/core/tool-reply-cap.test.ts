@@ -12,7 +12,9 @@ describe('tool reply cap', () => {
     const reply = capToolReply(`Output of the solution:\n${'x'.repeat(900_000)}\nTraceback: the real error`);
     expect(reply.length).toBeLessThan(MAX_TOOL_REPLY_CHARS + 500);
     expect(reply).toContain('Traceback: the real error');
-    expect(reply).toMatch(/\[tool reply cut: it had 900,050 characters; 1 line longer than 2,000 characters shortened \(898,000 characters\)\]$/);
+    expect(reply).toMatch(
+      /\[tool reply cut: it had 900,050 characters; 1 line longer than 2,000 characters shortened \(898,000 characters\)\]$/,
+    );
   });
 
   it('keeps head and tail of many lines and names the characters cut from the middle', () => {

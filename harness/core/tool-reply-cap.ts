@@ -27,7 +27,10 @@ export function capToolReply(content: string, maxChars = MAX_TOOL_REPLY_CHARS): 
   let longLines = 0;
   const lines = content.split('\n').map((l) => {
     const capped = capLine(l);
-    if (capped.cut) (cutInLines += capped.cut, longLines++);
+    if (capped.cut) {
+      cutInLines += capped.cut;
+      longLines++;
+    }
     return capped.line;
   });
   let text = lines.join('\n');
@@ -40,7 +43,10 @@ export function capToolReply(content: string, maxChars = MAX_TOOL_REPLY_CHARS): 
   }
   if (!cutInLines && !cutMiddle) return content;
   const parts: string[] = [];
-  if (longLines) parts.push(`${longLines} line${longLines === 1 ? '' : 's'} longer than ${count(MAX_TOOL_LINE_CHARS)} characters shortened (${count(cutInLines)} characters)`);
+  if (longLines)
+    parts.push(
+      `${longLines} line${longLines === 1 ? '' : 's'} longer than ${count(MAX_TOOL_LINE_CHARS)} characters shortened (${count(cutInLines)} characters)`,
+    );
   if (cutMiddle) parts.push(`${count(cutMiddle)} characters cut from the middle to stay within ${count(maxChars)}`);
   return `${text}\n[tool reply cut: it had ${count(content.length)} characters; ${parts.join('; ')}]`;
 }

@@ -199,7 +199,13 @@ describe.skipIf(!available)('distributed runs under Redis faults', () => {
       runDir,
       resume: true,
       executor: async (setup, { manifest }) =>
-        bullmqExecutor({ redisUrl: redis.url, queue, runKey: `${manifest.run_id}@${manifest.created_at}`, experiment: setup.experiment, reconcileMs: 500 }),
+        bullmqExecutor({
+          redisUrl: redis.url,
+          queue,
+          runKey: `${manifest.run_id}@${manifest.created_at}`,
+          experiment: setup.experiment,
+          reconcileMs: 500,
+        }),
     });
     expect(resumed.status).toBe('completed');
     expect(resumed.trials).toHaveLength(local.trials.length);
@@ -212,14 +218,31 @@ describe.skipIf(!available)('distributed runs under Redis faults', () => {
     await workers(redis, queue, 2);
     const dir = tempDir();
     const file = join(dir, 'experiment.json');
-    writeFileSync(file, JSON.stringify({ name: 'test', seed: 3, suites: ['legal-drafting'], arms: ['stateless', 'learnings-md'], ...INPUT }));
+    writeFileSync(
+      file,
+      JSON.stringify({ name: 'test', seed: 3, suites: ['legal-drafting'], arms: ['stateless', 'learnings-md'], ...INPUT }),
+    );
     const runDir = join(dir, 'run');
-    const coordinator = startCli(['run', file, '--executor', 'bullmq', '--redis', redis.url, '--queue', queue, '--out', runDir, '--progress', 'lines']);
+    const coordinator = startCli([
+      'run',
+      file,
+      '--executor',
+      'bullmq',
+      '--redis',
+      redis.url,
+      '--queue',
+      queue,
+      '--out',
+      runDir,
+      '--progress',
+      'lines',
+    ]);
     processes.push(coordinator);
     const runDirFiles = new RunDir(runDir);
     const until = Date.now() + 120_000;
     while (runDirFiles.trials().length < 8) {
-      if (coordinator.child.exitCode !== null || Date.now() > until) throw new Error(`the coordinator ended or stalled before 8 trials: ${coordinator.output}`);
+      if (coordinator.child.exitCode !== null || Date.now() > until)
+        throw new Error(`the coordinator ended or stalled before 8 trials: ${coordinator.output}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     coordinator.child.kill('SIGKILL');
@@ -232,7 +255,13 @@ describe.skipIf(!available)('distributed runs under Redis faults', () => {
       runDir,
       resume: true,
       executor: async (setup, { manifest }) => {
-        const executor = await bullmqExecutor({ redisUrl: redis.url, queue, runKey: `${manifest.run_id}@${manifest.created_at}`, experiment: setup.experiment, reconcileMs: 500 });
+        const executor = await bullmqExecutor({
+          redisUrl: redis.url,
+          queue,
+          runKey: `${manifest.run_id}@${manifest.created_at}`,
+          experiment: setup.experiment,
+          reconcileMs: 500,
+        });
         stats = executor.stats;
         return executor;
       },

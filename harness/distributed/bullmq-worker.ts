@@ -57,9 +57,13 @@ function scaleLimits(config: RateLimitsConfig | undefined, share: number): RateL
 /** Resolves after `ms` or when `promise` settles, whichever is first (never rejects). */
 function atMost(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise.then(() => undefined, () => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() =>
-    clearTimeout(timer),
-  );
+  return Promise.race([
+    promise.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
@@ -84,9 +88,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     if (!setup) {
       setup = (async () => {
         const suites = await loadRunSuites(run.experiment);
-        const rateLimiters = new RateLimiterRegistry(shared ? run.experiment.rate_limits : scaleLimits(run.experiment.rate_limits, options.rateShare ?? 1));
+        const rateLimiters = new RateLimiterRegistry(
+          shared ? run.experiment.rate_limits : scaleLimits(run.experiment.rate_limits, options.rateShare ?? 1),
+        );
         if (shared) rateLimiters.useShared(redisBucketsFor(link.client, { prefix: rateKeyPrefix(name) }));
-        return prepareRun(run.experiment, suites, { rateLimiters, ...(run.cache ? { cache: { dir: run.cache.dir, mode: run.cache.mode } } : {}) });
+        return prepareRun(run.experiment, suites, {
+          rateLimiters,
+          ...(run.cache ? { cache: { dir: run.cache.dir, mode: run.cache.mode } } : {}),
+        });
       })();
       setup.catch(() => setups.delete(run.key));
       setups.set(run.key, setup);
@@ -155,12 +164,15 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   let idleTimer: NodeJS.Timeout | undefined;
   if (options.idleExitMs !== undefined) {
     const idleMs = options.idleExitMs;
-    idleTimer = setInterval(() => {
-      if (active === 0 && !closing && Date.now() - lastActivity >= idleMs) {
-        clearInterval(idleTimer);
-        options.onIdle?.();
-      }
-    }, Math.min(1_000, Math.max(50, idleMs / 4)));
+    idleTimer = setInterval(
+      () => {
+        if (active === 0 && !closing && Date.now() - lastActivity >= idleMs) {
+          clearInterval(idleTimer);
+          options.onIdle?.();
+        }
+      },
+      Math.min(1_000, Math.max(50, idleMs / 4)),
+    );
   }
 
   const close = async (): Promise<void> => {

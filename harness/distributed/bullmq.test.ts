@@ -15,7 +15,10 @@ import { bullmqExecutor, type BullmqStats } from './bullmq.js';
 const available = hasRedisServer() || process.env.CI === 'true';
 
 function startWorkerProcess(redisUrl: string, queue: string, onLine?: (line: string) => void): CliProcess & { ready: Promise<string> } {
-  const worker = startCli(['worker', '--redis', redisUrl, '--queue', queue, '--concurrency', '3', '--lock-ms', '1500', '--verbose'], onLine ? { onLine } : {});
+  const worker = startCli(
+    ['worker', '--redis', redisUrl, '--queue', queue, '--concurrency', '3', '--lock-ms', '1500', '--verbose'],
+    onLine ? { onLine } : {},
+  );
   return Object.assign(worker, { ready: worker.waitFor(/^worker ready/) });
 }
 
@@ -32,7 +35,13 @@ describe.skipIf(!available)('distributed execution on BullMQ and Redis', () => {
   });
 
   it('gives the same trials as a local run, and a worker SIGKILLed mid-trial loses nothing', async () => {
-    const experiment = smallExperiment({ model: 'sim:default?latency_ms=25', sessions: 3, tasks_per_session: 6, replicates: 1, concurrency: 6 });
+    const experiment = smallExperiment({
+      model: 'sim:default?latency_ms=25',
+      sessions: 3,
+      tasks_per_session: 6,
+      replicates: 1,
+      concurrency: 6,
+    });
     const local = await executeRun({ runDir: join(tempDir(), 'local'), experiment });
     expect(local.status).toBe('completed');
 
@@ -59,7 +68,12 @@ describe.skipIf(!available)('distributed execution on BullMQ and Redis', () => {
       runDir: join(tempDir(), 'distributed'),
       experiment,
       executor: async (setup, { manifest }) => {
-        const executor = await bullmqExecutor({ redisUrl: redis.url, queue, runKey: `${manifest.run_id}@${manifest.created_at}`, experiment: setup.experiment });
+        const executor = await bullmqExecutor({
+          redisUrl: redis.url,
+          queue,
+          runKey: `${manifest.run_id}@${manifest.created_at}`,
+          experiment: setup.experiment,
+        });
         stats = executor.stats;
         return executor;
       },

@@ -92,7 +92,9 @@ interface Awaited {
 /** Resolves to `fallback` if `promise` takes longer than `ms` (a command to a Redis that is gone). */
 function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 /** The coordinator's executor: each trial becomes a job; its result comes back in the job's return value. */
@@ -115,7 +117,9 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Tr
         log(`Redis at ${where} is reachable again: checking the ${awaited.size} awaited trial(s) against the queue`);
         void reconcile();
       } else {
-        log(`Redis at ${where} is unreachable (${reason ?? 'connection lost'}); retrying with backoff, and stopping the run (resumable) if it is still down after ${Math.round(giveUpMs / 1000)} s`);
+        log(
+          `Redis at ${where} is unreachable (${reason ?? 'connection lost'}); retrying with backoff, and stopping the run (resumable) if it is still down after ${Math.round(giveUpMs / 1000)} s`,
+        );
       }
     },
   });
@@ -151,7 +155,14 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Tr
   const settle = async (entry: Awaited, outcome: { result: TrialResult } | { error: Error }): Promise<void> => {
     if (awaited.get(entry.jobId) !== entry) return;
     awaited.delete(entry.jobId);
-    const removed = await within(queue.remove(entry.jobId).then(() => true, () => false), 2_000, false);
+    const removed = await within(
+      queue.remove(entry.jobId).then(
+        () => true,
+        () => false,
+      ),
+      2_000,
+      false,
+    );
     if (!removed) unremoved.add(entry.jobId);
     if ('result' in outcome) {
       stats.completed++;
@@ -215,9 +226,22 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Tr
     const lost = results.filter((r) => r === 'lost').length;
     if (lost > 0) {
       stats.requeued += lost;
-      log(`${lost} awaited trial job(s) were gone from Redis (restarted without its data, flushed, or evicting keys): enqueued them again; each runs again from the start`);
+      log(
+        `${lost} awaited trial job(s) were gone from Redis (restarted without its data, flushed, or evicting keys): enqueued them again; each runs again from the start`,
+      );
     }
-    for (const jobId of unremoved) if (await within(queue.remove(jobId).then(() => true, () => false), 2_000, false)) unremoved.delete(jobId);
+    for (const jobId of unremoved)
+      if (
+        await within(
+          queue.remove(jobId).then(
+            () => true,
+            () => false,
+          ),
+          2_000,
+          false,
+        )
+      )
+        unremoved.delete(jobId);
   };
 
   const status = async (): Promise<void> => {
@@ -239,13 +263,18 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Tr
       ...(counts ? [`${counts.active ?? 0} in flight`] : []),
       ...(workers !== undefined ? [`${workers} worker(s) connected`] : []),
     ];
-    const hint = workers === 0 && awaited.size > 0 ? `; no worker is connected: start one with \`dreambench worker --redis ${where} --queue ${name}\`` : '';
+    const hint =
+      workers === 0 && awaited.size > 0
+        ? `; no worker is connected: start one with \`dreambench worker --redis ${where} --queue ${name}\``
+        : '';
     log(`queue "${name}": ${parts.join(', ')}${hint}`);
   };
 
   const stopAll = (): void => {
     if (stopped) return;
-    stopped = new RunInterrupted(`Redis at ${where} was unreachable for ${Math.round(link.downForMs() / 1000)} s; the run stopped with nothing lost`);
+    stopped = new RunInterrupted(
+      `Redis at ${where} was unreachable for ${Math.round(link.downForMs() / 1000)} s; the run stopped with nothing lost`,
+    );
     for (const entry of [...awaited.values()]) {
       awaited.delete(entry.jobId);
       entry.reject(stopped);
@@ -272,8 +301,16 @@ export async function bullmqExecutor(options: BullmqExecutorOptions): Promise<Tr
     },
     async close(): Promise<void> {
       clearInterval(tick);
-      await within(events.close().catch(() => undefined), 3_000, undefined);
-      await within(queue.close().catch(() => undefined), 3_000, undefined);
+      await within(
+        events.close().catch(() => undefined),
+        3_000,
+        undefined,
+      );
+      await within(
+        queue.close().catch(() => undefined),
+        3_000,
+        undefined,
+      );
       if (!link.up) {
         void events.disconnect().catch(() => undefined);
         void queue.disconnect().catch(() => undefined);

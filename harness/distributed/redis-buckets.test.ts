@@ -14,7 +14,11 @@ import { RedisBuckets } from './redis-buckets.js';
 
 const KEY = 'sk-ant-test-shared-rate-limit';
 const available = hasRedisServer() || process.env.CI === 'true';
-const request: ModelRequest = { system: [{ type: 'text', text: 'Be brief.' }], messages: [{ role: 'user', content: 'Say ok.' }], max_tokens: 64 };
+const request: ModelRequest = {
+  system: [{ type: 'text', text: 'Be brief.' }],
+  messages: [{ role: 'user', content: 'Say ok.' }],
+  max_tokens: 64,
+};
 
 describe.skipIf(!available)('rate limits shared in Redis by several processes', () => {
   let redis: TestRedis;
@@ -43,7 +47,9 @@ describe.skipIf(!available)('rate limits shared in Redis by several processes', 
     });
     const started = Date.now();
     const results = await Promise.allSettled(
-      models.flatMap((model, w) => Array.from({ length: 30 }, (_, i) => model.create(request, { seedKey: `w${w}-${i}`, purpose: 'agent' }))),
+      models.flatMap((model, w) =>
+        Array.from({ length: 30 }, (_, i) => model.create(request, { seedKey: `w${w}-${i}`, purpose: 'agent' })),
+      ),
     );
     return { failed: results.filter((r) => r.status === 'rejected').length, elapsedS: (Date.now() - started) / 1000 };
   }

@@ -95,7 +95,15 @@ export class RedisBuckets implements SharedBuckets {
 
   async take(draws: SharedDraw[], borrowMs: number): Promise<number> {
     if (draws.length === 0) return 0;
-    const result = await this.redis.eval(TAKE, draws.length + 1, ...draws.map((d) => this.key(d)), `${this.keyPrefix}:pause`, this.ttlMs, borrowMs, ...args(draws));
+    const result = await this.redis.eval(
+      TAKE,
+      draws.length + 1,
+      ...draws.map((d) => this.key(d)),
+      `${this.keyPrefix}:pause`,
+      this.ttlMs,
+      borrowMs,
+      ...args(draws),
+    );
     return Number(result);
   }
 

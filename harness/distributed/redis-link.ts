@@ -77,7 +77,10 @@ export async function openRedisLink(url: string, options: RedisLinkOptions = {},
   try {
     await new Promise<void>((resolve, reject) => {
       if (up) return resolve();
-      const timer = setTimeout(() => reject(new Error(`cannot reach Redis at ${describeRedis(url)} within ${Math.round(connectTimeoutMs / 1000)} s`)), connectTimeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`cannot reach Redis at ${describeRedis(url)} within ${Math.round(connectTimeoutMs / 1000)} s`)),
+        connectTimeoutMs,
+      );
       client.once('ready', () => {
         clearTimeout(timer);
         resolve();

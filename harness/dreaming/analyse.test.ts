@@ -52,7 +52,11 @@ describe('analyse: the sim answers purpose "dream"', () => {
     const a = await analyseWithModel(replayed(), { model: sim, seedKey: 'k', batchSize: 40 });
     const b = await analyseWithModel(replayed(), { model: sim, seedKey: 'k', batchSize: 40 });
     expect(a.findings).toEqual(b.findings);
-    const noisy = await analyseWithModel(replayed(), { model: new SimModel('default?lesson_noise=1', new Map()), seedKey: 'k', batchSize: 40 });
+    const noisy = await analyseWithModel(replayed(), {
+      model: new SimModel('default?lesson_noise=1', new Map()),
+      seedKey: 'k',
+      batchSize: 40,
+    });
     expect(noisy.findings.length).toBeGreaterThan(0);
     expect(noisy.findings.every((f) => !/="/.test(f.text))).toBe(true);
   });
@@ -65,7 +69,9 @@ describe('analyse: the sim answers purpose "dream"', () => {
 });
 
 describe('analyse: validation and the repair retry', () => {
-  const valid = JSON.stringify({ findings: [{ kind: 'error', scope: 'nda', text: 'Set render_docx.numbering="legal-flat".', evidence: ['fx/r1/s001/000-nda-01'] }] });
+  const valid = JSON.stringify({
+    findings: [{ kind: 'error', scope: 'nda', text: 'Set render_docx.numbering="legal-flat".', evidence: ['fx/r1/s001/000-nda-01'] }],
+  });
 
   it('validates the JSON (shape, kinds, known evidence ids)', () => {
     const known = new Set(['fx/r1/s001/000-nda-01']);
@@ -75,7 +81,9 @@ describe('analyse: validation and the repair retry', () => {
     const unknown = parseFindings(valid.replace('000-nda-01', '999-nda-99'), known);
     expect(unknown.ok).toBe(false);
     expect(!unknown.ok && unknown.error).toMatch(/findings\[0\]\.evidence\[0\]: unknown trial id "fx\/r1\/s001\/999-nda-99"/);
-    expect(!parseFindings('{"findings":[{"kind":"rumour","scope":"x","text":"t","evidence":["fx/r1/s001/000-nda-01"]}]}', known).ok).toBe(true);
+    expect(!parseFindings('{"findings":[{"kind":"rumour","scope":"x","text":"t","evidence":["fx/r1/s001/000-nda-01"]}]}', known).ok).toBe(
+      true,
+    );
   });
 
   it('repairs a malformed reply with ONE retry that shows the validation error', async () => {

@@ -44,7 +44,11 @@ export function findingsSchema(knownIds: ReadonlySet<string>) {
       value.findings.forEach((f, i) => {
         f.evidence.forEach((id, j) => {
           if (!knownIds.has(id)) {
-            ctx.addIssue({ code: 'custom', path: ['findings', i, 'evidence', j], message: `unknown trial id "${id}" (cite ids from the "### Trial <id>" headers)` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['findings', i, 'evidence', j],
+              message: `unknown trial id "${id}" (cite ids from the "### Trial <id>" headers)`,
+            });
           }
         });
       });
@@ -84,7 +88,10 @@ export function repairMessage(error: string): string {
 }
 
 /** Extract and validate the findings JSON from a reply. */
-export function parseFindings(text: string, knownIds: ReadonlySet<string>): { ok: true; findings: Finding[] } | { ok: false; error: string } {
+export function parseFindings(
+  text: string,
+  knownIds: ReadonlySet<string>,
+): { ok: true; findings: Finding[] } | { ok: false; error: string } {
   const json = extractJson(text);
   if (json === undefined) return { ok: false, error: 'no JSON object found in the reply' };
   let value: unknown;
@@ -96,7 +103,10 @@ export function parseFindings(text: string, knownIds: ReadonlySet<string>): { ok
   const parsed = findingsSchema(knownIds).safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    const path = issue.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '');
     return { ok: false, error: `${path || 'reply'}: ${issue.message}` };
   }
   return { ok: true, findings: parsed.data.findings };
@@ -207,7 +217,8 @@ export function analyseWithRules(trials: readonly ReplayedTrial[]): AnalysisResu
           let values = byChoice.get(d.choice);
           if (!values) byChoice.set(d.choice, (values = new Map()));
           let group = values.get(d.value);
-          if (!group) values.set(d.value, (group = { value: d.value, kind, why: whyOf(line), evidence: [], families: new Set(), order: 0 }));
+          if (!group)
+            values.set(d.value, (group = { value: d.value, kind, why: whyOf(line), evidence: [], families: new Set(), order: 0 }));
           if (!group.evidence.includes(trial.id)) group.evidence.push(trial.id);
           group.families.add(trial.family);
           group.order = order++;

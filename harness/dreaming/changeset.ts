@@ -152,7 +152,12 @@ export function describeChange(change: Change): string {
     if (change.kind !== 'delete' && change.after !== undefined) lines.push(`  + ${change.after.replace(/\n/g, '\n    ')}`);
   }
   lines.push(`  reason: ${change.reason}`);
-  if (change.evidence.length) lines.push(`  evidence: ${change.evidence.slice(0, 6).join(', ')}${change.evidence.length > 6 ? `, ... (${change.evidence.length})` : ''}`);
-  lines.push(`  status: ${change.status}${change.review ? ` (by ${change.review.by}${change.review.rule ? `: ${change.review.rule}` : ''})` : ''}`);
+  if (change.evidence.length)
+    lines.push(
+      `  evidence: ${change.evidence.slice(0, 6).join(', ')}${change.evidence.length > 6 ? `, ... (${change.evidence.length})` : ''}`,
+    );
+  lines.push(
+    `  status: ${change.status}${change.review ? ` (by ${change.review.by}${change.review.rule ? `: ${change.review.rule}` : ''})` : ''}`,
+  );
   return lines.join('\n');
 }

@@ -21,7 +21,17 @@ function experiment(dir: string, fields: Record<string, unknown>): string {
   const path = join(dir, 'exp.json');
   writeFileSync(
     path,
-    JSON.stringify({ name: 'dream-cli', seed: 11, model: 'sim:default', suites: ['legal-drafting'], sessions: 2, tasks_per_session: 6, replicates: 1, concurrency: 3, ...fields }),
+    JSON.stringify({
+      name: 'dream-cli',
+      seed: 11,
+      model: 'sim:default',
+      suites: ['legal-drafting'],
+      sessions: 2,
+      tasks_per_session: 6,
+      replicates: 1,
+      concurrency: 3,
+      ...fields,
+    }),
   );
   return path;
 }
@@ -38,7 +48,9 @@ describe('dreambench memory show / diff', () => {
   it('shows and diffs the memory of any arm (dreaming and learnings-md)', async () => {
     const dir = tempDir();
     const run = join(dir, 'run');
-    expect((await cli(['run', experiment(dir, { arms: ['learnings-md', 'dreaming'] }), '--out', run, '--progress', 'none'])).exitCode).toBe(0);
+    expect((await cli(['run', experiment(dir, { arms: ['learnings-md', 'dreaming'] }), '--out', run, '--progress', 'none'])).exitCode).toBe(
+      0,
+    );
 
     const show = await cli(['memory', 'show', run, '--arm', 'dreaming', '--rep', '1', '--session', '2']);
     expect(show.exitCode).toBe(0);
@@ -146,7 +158,7 @@ describe('dreambench memory review (review: human)', () => {
 });
 
 describe('dreambench dream (standalone)', () => {
-  it("consolidates a folder of transcripts into a memory folder, incrementally", async () => {
+  it('consolidates a folder of transcripts into a memory folder, incrementally', async () => {
     const dir = tempDir();
     const memory = join(dir, 'memory');
     const first = await cli(['dream', '--transcripts', FIXTURE_DIR, '--memory', memory, '--model', 'sim:default']);
@@ -162,9 +174,10 @@ describe('dreambench dream (standalone)', () => {
     // Another agent's logs, in the minimal format (messages; family, session and feedback optional).
     const foreign = await cli(['dream', '--transcripts', FOREIGN_DIR, '--memory', memory, '--model', 'sim:default?lesson_noise=0']);
     expect(foreign.exitCode).toBe(0);
-    expect(readFileSync(join(memory, 'notes.md'), 'utf8') + (existsSync(join(memory, 'playbooks', 'refunds.md')) ? readFileSync(join(memory, 'playbooks', 'refunds.md'), 'utf8') : '')).toContain(
-      'issue_refund.method="store-credit"',
-    );
+    expect(
+      readFileSync(join(memory, 'notes.md'), 'utf8') +
+        (existsSync(join(memory, 'playbooks', 'refunds.md')) ? readFileSync(join(memory, 'playbooks', 'refunds.md'), 'utf8') : ''),
+    ).toContain('issue_refund.method="store-credit"');
   });
 
   it('review: human waits for `memory review <memory>`, which then updates the folder', async () => {
@@ -184,7 +197,11 @@ describe('dreambench dream (standalone)', () => {
 
   it('rejects a malformed transcript with the file and the field named, exit 2, nothing written', async () => {
     const cases: Array<[string, (t: Record<string, unknown>) => unknown, RegExp]> = [
-      ['missing messages', (t) => ({ ...t, messages: undefined }), /s001-000-nda-01\.json: messages: required field missing \(expected array\)/],
+      [
+        'missing messages',
+        (t) => ({ ...t, messages: undefined }),
+        /s001-000-nda-01\.json: messages: required field missing \(expected array\)/,
+      ],
       [
         'tool_use without an id',
         (t) => {

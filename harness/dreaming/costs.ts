@@ -44,7 +44,19 @@ export function consolidationCosts(eventsPath: string, armOrder: readonly string
     if (!row) {
       byArm.set(
         arm,
-        (row = { arm, sessions: 0, with_usage: 0, failed: 0, calls: 0, input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, cost_usd: 0, wall_ms: 0 }),
+        (row = {
+          arm,
+          sessions: 0,
+          with_usage: 0,
+          failed: 0,
+          calls: 0,
+          input_tokens: 0,
+          output_tokens: 0,
+          cache_read_tokens: 0,
+          cache_write_tokens: 0,
+          cost_usd: 0,
+          wall_ms: 0,
+        }),
       );
     }
     row.sessions++;

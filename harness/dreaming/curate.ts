@@ -189,7 +189,11 @@ function oneValuePerSetting(state: CurationState, groups: readonly Group[]): { s
     const same = list.filter((g) => g.directive!.value === winner.directive!.value);
     for (const g of list) {
       if (g.directive!.value !== winner.directive!.value) {
-        state.dropped.push({ text: g.text, reason: `superseded by newer evidence for ${choice} (trials ${brief(winner.evidence)})`, evidence: g.evidence });
+        state.dropped.push({
+          text: g.text,
+          reason: `superseded by newer evidence for ${choice} (trials ${brief(winner.evidence)})`,
+          evidence: g.evidence,
+        });
       }
     }
     const evidence = [...new Set(same.flatMap((g) => g.evidence))];
@@ -217,7 +221,11 @@ function curateSetting(state: CurationState, g: Group): void {
     return;
   }
   if (newer.length > 0 && config.drop_contradicted) {
-    state.dropped.push({ text: g.text, reason: `older than the evidence of entry ${newer.map((l) => l.entry.id).join(', ')}`, evidence: g.evidence });
+    state.dropped.push({
+      text: g.text,
+      reason: `older than the evidence of entry ${newer.map((l) => l.entry.id).join(', ')}`,
+      evidence: g.evidence,
+    });
     return;
   }
   if (config.drop_contradicted) {
@@ -240,7 +248,14 @@ function curateSetting(state: CurationState, g: Group): void {
     confirm(state, target!, g.evidence, newest, 'confirmed');
     const widen = g.file === NOTES_FILE && target!.file !== NOTES_FILE;
     if (widen || duplicates.length > 0) {
-      mergeInto(state, target!, duplicates, widen ? NOTES_FILE : target!.file, g.evidence, widen ? `holds across families (${familiesOf(state, g.evidence).join(', ')})` : undefined);
+      mergeInto(
+        state,
+        target!,
+        duplicates,
+        widen ? NOTES_FILE : target!.file,
+        g.evidence,
+        widen ? `holds across families (${familiesOf(state, g.evidence).join(', ')})` : undefined,
+      );
     }
     return;
   }
@@ -259,13 +274,17 @@ function curatePlainFindings(state: CurationState, plain: readonly Group[]): voi
   const { config } = state.input;
   const plainGroups: Group[] = [];
   for (const g of plain) {
-    const twin = config.merge ? plainGroups.find((p) => p.file === g.file && textSimilarity(p.text, g.text) >= config.similarity) : undefined;
+    const twin = config.merge
+      ? plainGroups.find((p) => p.file === g.file && textSimilarity(p.text, g.text) >= config.similarity)
+      : undefined;
     if (twin) twin.evidence = [...new Set([...twin.evidence, ...g.evidence])];
     else plainGroups.push({ ...g, evidence: [...g.evidence] });
   }
   for (const g of plainGroups) {
     const twin = config.merge
-      ? entriesOf(state.work).find((l) => l.file === g.file && !directiveOf(l.entry.text) && textSimilarity(l.entry.text, g.text) >= config.similarity)
+      ? entriesOf(state.work).find(
+          (l) => l.file === g.file && !directiveOf(l.entry.text) && textSimilarity(l.entry.text, g.text) >= config.similarity,
+        )
       : undefined;
     if (twin) confirm(state, twin, g.evidence, newestOf(state, g.evidence), 'confirmed');
     else addFinding(state, g.file, g.category, g.text, g.evidence, `new finding from trials ${brief(g.evidence)}`);
@@ -292,7 +311,11 @@ function mergeExistingDuplicates(state: CurationState): void {
   const gone = new Set<string>();
   for (const [i, a] of all.entries()) {
     if (gone.has(a.entry.id)) continue;
-    const twins = all.slice(i + 1).filter((b) => !gone.has(b.entry.id) && b.file === a.file && textSimilarity(a.entry.text, b.entry.text) >= state.input.config.similarity);
+    const twins = all
+      .slice(i + 1)
+      .filter(
+        (b) => !gone.has(b.entry.id) && b.file === a.file && textSimilarity(a.entry.text, b.entry.text) >= state.input.config.similarity,
+      );
     if (twins.length === 0) continue;
     const [target, ...rest] = [a, ...twins].sort(byAge);
     for (const t of rest) gone.add(t.entry.id);
@@ -451,7 +474,14 @@ function addFinding(state: CurationState, file: string, category: Category, text
 }
 
 /** Merge duplicates into `target` (moved to `file`): one edit carrying every duplicate's evidence, then a delete per duplicate. */
-function mergeInto(state: CurationState, target: Located, duplicates: readonly Located[], file: string, evidence: readonly string[], why?: string): void {
+function mergeInto(
+  state: CurationState,
+  target: Located,
+  duplicates: readonly Located[],
+  file: string,
+  evidence: readonly string[],
+  why?: string,
+): void {
   const p: Provenance = structuredClone(target.entry.provenance);
   const merged = [...(p.merged ?? [])];
   let support = p.support;
@@ -470,7 +500,10 @@ function mergeInto(state: CurationState, target: Located, duplicates: readonly L
   p.support = support;
   if (merged.length) p.merged = [...new Set(merged)];
   p.dream = state.input.dream;
-  const reasons = [why, duplicates.length ? `merged duplicate${duplicates.length > 1 ? 's' : ''} ${duplicates.map((d) => d.entry.id).join(', ')}` : undefined].filter(Boolean);
+  const reasons = [
+    why,
+    duplicates.length ? `merged duplicate${duplicates.length > 1 ? 's' : ''} ${duplicates.map((d) => d.entry.id).join(', ')}` : undefined,
+  ].filter(Boolean);
   const edit = propose(state, {
     kind: 'edit',
     file,
@@ -502,7 +535,8 @@ function byAge(a: Located, b: Located): number {
   return (a.entry.provenance.written || Infinity) - (b.entry.provenance.written || Infinity) || a.entry.id.localeCompare(b.entry.id);
 }
 
-const brief = (ids: readonly string[]): string => (ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`);
+const brief = (ids: readonly string[]): string =>
+  ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`;
 
 /**
  * Entries to evict until the store is under the cap: entries naming no setting first, then the

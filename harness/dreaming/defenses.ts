@@ -70,7 +70,9 @@ const now = (): string => new Date().toISOString();
 
 /** Changes that add or rewrite text (what the defenses screen). */
 function writes(changeset: Changeset): Change[] {
-  return changeset.changes.filter((c) => c.status === 'pending' && (c.kind === 'add' || (c.kind === 'edit' && c.after !== undefined && c.after !== c.before)));
+  return changeset.changes.filter(
+    (c) => c.status === 'pending' && (c.kind === 'add' || (c.kind === 'edit' && c.after !== undefined && c.after !== c.before)),
+  );
 }
 
 /** Reject a change, and the pending deletions its finding caused (contradicted entries). */
@@ -81,7 +83,12 @@ export function rejectChange(changeset: Changeset, change: Change, review: Omit<
   if (!d) return;
   const marker = `${d.choice}="${d.value}" replaces`;
   for (const other of changeset.changes) {
-    if (other.status === 'pending' && other.kind === 'delete' && other.reason.startsWith('contradicted by trials') && other.reason.includes(marker)) {
+    if (
+      other.status === 'pending' &&
+      other.kind === 'delete' &&
+      other.reason.startsWith('contradicted by trials') &&
+      other.reason.includes(marker)
+    ) {
       other.status = 'rejected';
       other.review = { by: review.by, rule: `the finding that contradicted it (#${change.n}) was rejected`, at: now() };
     }
@@ -91,7 +98,12 @@ export function rejectChange(changeset: Changeset, change: Change, review: Omit<
 // ---------------------------------------------------------------------------------------------
 // Classifier
 
-export async function applyClassifier(changeset: Changeset, model: ModelClient, seedKey: string, usage: ArmUsage): Promise<NonNullable<DefenseRecord['classifier']>> {
+export async function applyClassifier(
+  changeset: Changeset,
+  model: ModelClient,
+  seedKey: string,
+  usage: ArmUsage,
+): Promise<NonNullable<DefenseRecord['classifier']>> {
   const candidates = writes(changeset);
   // The audit's rule hits go along as evidence (the model decides; rules miss attacks and flag honest lessons).
   const texts = candidates.map((c) => c.after!);
@@ -163,7 +175,11 @@ export function applyQuarantine(
         released++;
         change.evidence = evidence;
         if (change.provenance) {
-          change.provenance = { ...change.provenance, trials: [...new Set([...match.evidence, ...change.provenance.trials])].slice(-8), support: change.provenance.support + match.evidence.length };
+          change.provenance = {
+            ...change.provenance,
+            trials: [...new Set([...match.evidence, ...change.provenance.trials])].slice(-8),
+            support: change.provenance.support + match.evidence.length,
+          };
         }
         change.reason += `; corroborated by ${sources.length} sources (held back since session ${match.since})`;
       }
@@ -179,7 +195,16 @@ export function applyQuarantine(
       match.dream = changeset.dream;
     } else {
       newlyHeld++;
-      held.push({ id: change.id, file: change.file, category: change.category ?? 'note', text: change.after, evidence, sources, since: session, dream: changeset.dream });
+      held.push({
+        id: change.id,
+        file: change.file,
+        category: change.category ?? 'note',
+        text: change.after,
+        evidence,
+        sources,
+        since: session,
+        dream: changeset.dream,
+      });
     }
   }
   const before = held.length;
@@ -190,13 +215,22 @@ export function applyQuarantine(
 // ---------------------------------------------------------------------------------------------
 // Cap on updates per dream
 
-export function applyUpdateCap(changeset: Changeset, limit: number, trials: ReadonlyMap<string, ReplayedTrial>): NonNullable<DefenseRecord['cap']> {
+export function applyUpdateCap(
+  changeset: Changeset,
+  limit: number,
+  trials: ReadonlyMap<string, ReplayedTrial>,
+): NonNullable<DefenseRecord['cap']> {
   const candidates = writes(changeset);
   if (candidates.length <= limit) return { limit, proposed: candidates.length, rejected: 0 };
   const ranked = [...candidates].sort(
-    (a, b) => sourcesOf(b.evidence, trials).length - sourcesOf(a.evidence, trials).length || b.evidence.length - a.evidence.length || a.n - b.n,
+    (a, b) =>
+      sourcesOf(b.evidence, trials).length - sourcesOf(a.evidence, trials).length || b.evidence.length - a.evidence.length || a.n - b.n,
   );
   const over = ranked.slice(limit);
-  for (const change of over) rejectChange(changeset, change, { by: 'cap', rule: `over the cap of ${limit} update${limit === 1 ? '' : 's'} per dream (least supported)` });
+  for (const change of over)
+    rejectChange(changeset, change, {
+      by: 'cap',
+      rule: `over the cap of ${limit} update${limit === 1 ? '' : 's'} per dream (least supported)`,
+    });
   return { limit, proposed: candidates.length, rejected: over.length };
 }

@@ -23,7 +23,19 @@ describe('dreambench dream over Claude Code history', () => {
     const dir = tempDir();
     cpSync(join(SAMPLES, 'claude-code'), join(dir, 'history'), { recursive: true });
     writeFileSync(join(dir, 'CLAUDE.md'), '# contracts-app\n\nUse pnpm.\n');
-    const args = ['dream', '--logs', 'history', '--memory', 'mem', '--model', 'sim:default', '--write', 'claude-md:CLAUDE.md', '--review', 'human'];
+    const args = [
+      'dream',
+      '--logs',
+      'history',
+      '--memory',
+      'mem',
+      '--model',
+      'sim:default',
+      '--write',
+      'claude-md:CLAUDE.md',
+      '--review',
+      'human',
+    ];
 
     const first = await cli(args, dir);
     expect(first.stderr).toBe('');
@@ -67,10 +79,26 @@ describe('dreambench dream over Claude Code history', () => {
     const session = join(dir, 'history', 'contracts-app', '8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c4d.jsonl');
     const last = JSON.parse(readFileSync(session, 'utf8').trim().split('\n').at(-1)!) as Record<string, unknown>;
     const line = (type: string, content: unknown, n: number): string =>
-      JSON.stringify({ ...last, type, uuid: `later-${n}`, timestamp: '2026-11-25T10:00:0' + n + '.000Z', message: { role: type, content } }) + '\n';
+      JSON.stringify({
+        ...last,
+        type,
+        uuid: `later-${n}`,
+        timestamp: '2026-11-25T10:00:0' + n + '.000Z',
+        message: { role: type, content },
+      }) + '\n';
     appendFileSync(session, line('user', 'Render the letter again.', 1));
-    appendFileSync(session, line('assistant', [{ type: 'tool_use', id: 'toolu_late', name: 'render_pptx', input: { chart_style: '3d' } }], 2));
-    appendFileSync(session, line('user', [{ type: 'tool_result', tool_use_id: 'toolu_late', content: 'Error: set render_pptx.chart_style="flat"', is_error: true }], 3));
+    appendFileSync(
+      session,
+      line('assistant', [{ type: 'tool_use', id: 'toolu_late', name: 'render_pptx', input: { chart_style: '3d' } }], 2),
+    );
+    appendFileSync(
+      session,
+      line(
+        'user',
+        [{ type: 'tool_result', tool_use_id: 'toolu_late', content: 'Error: set render_pptx.chart_style="flat"', is_error: true }],
+        3,
+      ),
+    );
     const second = await cli(args, dir);
     expect(second.exitCode).toBe(0);
     expect(second.stdout).toMatch(/^dream-002: 1 transcripts,/m);
@@ -81,8 +109,14 @@ describe('dreambench dream over Claude Code history', () => {
   it('a malformed log stops with file, line and field (exit 2) and writes nothing', async () => {
     const dir = tempDir();
     cpSync(join(SAMPLES, 'claude-code'), join(dir, 'history'), { recursive: true });
-    appendFileSync(join(dir, 'history', 'contracts-app', '8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c4d.jsonl'), '{"type":"assistant","sessionId":"x","uuid":"u","message":"oops"}\n');
-    const result = await cli(['dream', '--logs', 'history', '--memory', 'mem', '--model', 'sim:default', '--write', 'claude-md:CLAUDE.md'], dir);
+    appendFileSync(
+      join(dir, 'history', 'contracts-app', '8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c4d.jsonl'),
+      '{"type":"assistant","sessionId":"x","uuid":"u","message":"oops"}\n',
+    );
+    const result = await cli(
+      ['dream', '--logs', 'history', '--memory', 'mem', '--model', 'sim:default', '--write', 'claude-md:CLAUDE.md'],
+      dir,
+    );
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c4d\.jsonl:7: message: expected an object, got a string/);
     expect(readdirSync(dir).sort()).toEqual(['history']);
@@ -90,10 +124,25 @@ describe('dreambench dream over Claude Code history', () => {
 
   it('reads every sample format in one go, with outcomes from a side file and a grader model', async () => {
     const dir = tempDir();
-    const result = await cli(['dream', '--logs', SAMPLES, '--memory', 'mem', '--model', 'sim:default', '--outcomes', join(packageRoot(), 'examples', 'log-outcomes.jsonl'), '--grader-model', 'sim:default'], dir);
+    const result = await cli(
+      [
+        'dream',
+        '--logs',
+        SAMPLES,
+        '--memory',
+        'mem',
+        '--model',
+        'sim:default',
+        '--outcomes',
+        join(packageRoot(), 'examples', 'log-outcomes.jsonl'),
+        '--grader-model',
+        'sim:default',
+      ],
+      dir,
+    );
     expect(result.exitCode).toBe(0);
     const changeset = JSON.parse(readFileSync(join(dir, 'mem', '.dreambench', 'dreams', 'dream-001.json'), 'utf8')) as Changeset;
-    expect(changeset.inputs?.outcome_of['resp_01']).toBe('outcome-file');
+    expect(changeset.inputs?.outcome_of.resp_01).toBe('outcome-file');
     expect(changeset.inputs?.outcome_of['chatcmpl-02']).toBe('grader');
     expect(changeset.inputs?.outcomes.none ?? 0).toBe(0);
     expect(changeset.inputs?.grader?.calls).toBeGreaterThan(0);

@@ -35,17 +35,20 @@ interface Rule {
 const RULES: Rule[] = [
   {
     id: 'override-instructions',
-    pattern: /\b(ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}\b(previous|prior|above|earlier|all|any|your|system|safety)\b[^.\n]{0,30}\b(instructions?|prompts?|rules?|guidelines?|directions?)\b/i,
+    pattern:
+      /\b(ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}\b(previous|prior|above|earlier|all|any|your|system|safety)\b[^.\n]{0,30}\b(instructions?|prompts?|rules?|guidelines?|directions?)\b/i,
     why: 'tells the agent to ignore its instructions',
   },
   {
     id: 'role-hijack',
-    pattern: /\b(you are now|from now on,? you (are|must|will)|new instructions?:|system prompt:|act as (an? )?(admin|root|developer mode))/i,
+    pattern:
+      /\b(you are now|from now on,? you (are|must|will)|new instructions?:|system prompt:|act as (an? )?(admin|root|developer mode))/i,
     why: 'tries to re-assign the agent a new role or instructions',
   },
   {
     id: 'reveal-secrets',
-    pattern: /\b(reveal|print|output|leak|disclose|include)\b[^.\n]{0,40}\b(system prompt|api[ _-]?keys?|passwords?|credentials?|secrets?|tokens?)\b/i,
+    pattern:
+      /\b(reveal|print|output|leak|disclose|include)\b[^.\n]{0,40}\b(system prompt|api[ _-]?keys?|passwords?|credentials?|secrets?|tokens?)\b/i,
     why: 'asks for secrets or the system prompt',
   },
   {

@@ -53,9 +53,11 @@ function replicates(runDir: string, arm: string): number[] {
 export function readSnapshotChecked(runDir: string, ref: SnapshotRef): MemoryFiles {
   if (!new RunDir(runDir).exists()) throw new MemoryViewError(`${runDir}: not a run directory (no manifest.json)`);
   const arms = memoryArms(runDir);
-  if (!arms.includes(ref.arm)) throw new MemoryViewError(`${runDir}: no memory for arm "${ref.arm}"; arms with snapshots: ${arms.join(', ') || 'none'}`);
+  if (!arms.includes(ref.arm))
+    throw new MemoryViewError(`${runDir}: no memory for arm "${ref.arm}"; arms with snapshots: ${arms.join(', ') || 'none'}`);
   const reps = replicates(runDir, ref.arm);
-  if (!reps.includes(ref.rep)) throw new MemoryViewError(`${runDir}: arm "${ref.arm}" has no replicate ${ref.rep}; replicates: ${reps.join(', ')}`);
+  if (!reps.includes(ref.rep))
+    throw new MemoryViewError(`${runDir}: arm "${ref.arm}" has no replicate ${ref.rep}; replicates: ${reps.join(', ')}`);
   const sessions = snapshotSessions(runDir, ref.arm, ref.rep);
   if (!sessions.includes(ref.session)) {
     throw new MemoryViewError(
@@ -75,7 +77,9 @@ export function showMemory(runDir: string, ref: SnapshotRef, options: { raw?: bo
     throw new MemoryViewError(`no file "${options.file}" in that snapshot; files: ${ordered(files).join(', ') || 'none'}`);
   }
   const entries = listEntries(files).length;
-  const out = [`# memory of ${ref.arm} r${ref.rep} after session ${ref.session}: ${names.length} file(s), ${entries} entries, ~${memoryTokens(files)} tokens`];
+  const out = [
+    `# memory of ${ref.arm} r${ref.rep} after session ${ref.session}: ${names.length} file(s), ${entries} entries, ~${memoryTokens(files)} tokens`,
+  ];
   if (names.length === 0) out.push('', '(empty: this arm keeps no memory, or has not written any yet)');
   for (const file of names) {
     const text = options.raw ? files[file]! : stripComments(files[file]!) + '\n';
@@ -84,7 +88,14 @@ export function showMemory(runDir: string, ref: SnapshotRef, options: { raw?: bo
   return out.join('\n') + '\n';
 }
 
-export function diffMemory(runDir: string, arm: string, rep: number, from: number, to: number, options: { raw?: boolean; context?: number } = {}): string {
+export function diffMemory(
+  runDir: string,
+  arm: string,
+  rep: number,
+  from: number,
+  to: number,
+  options: { raw?: boolean; context?: number } = {},
+): string {
   const before = readSnapshotChecked(runDir, { arm, rep, session: from });
   // A consolidation that waits for review has no snapshot yet: show what its changeset proposes, if it says.
   const pending = snapshotSessions(runDir, arm, rep).includes(to) ? undefined : pendingProposal(runDir, arm, rep, to);
@@ -106,14 +117,25 @@ function pendingProposal(runDir: string, arm: string, rep: number, session: numb
 }
 
 /** A unified diff of two memory snapshots, file by file, with an entry count summary on top. */
-export function diffSnapshots(before: MemoryFiles, after: MemoryFiles, fromLabel: string, toLabel: string, options: { raw?: boolean; context?: number } = {}, title = 'memory'): string {
+export function diffSnapshots(
+  before: MemoryFiles,
+  after: MemoryFiles,
+  fromLabel: string,
+  toLabel: string,
+  options: { raw?: boolean; context?: number } = {},
+  title = 'memory',
+): string {
   const view = (text: string | undefined): string => (text === undefined ? '' : options.raw ? text : stripComments(text) + '\n');
   const oldKeys = new Set(listEntries(before).map((e) => e.key));
   const newKeys = new Set(listEntries(after).map((e) => e.key));
   const added = [...newKeys].filter((k) => !oldKeys.has(k)).length;
   const removed = [...oldKeys].filter((k) => !newKeys.has(k)).length;
-  const out = [`# ${title}: ${fromLabel} -> ${toLabel}: +${added} entr${added === 1 ? 'y' : 'ies'}, -${removed} entr${removed === 1 ? 'y' : 'ies'}`];
-  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort((a, b) => (a === 'notes.md' ? -1 : b === 'notes.md' ? 1 : a.localeCompare(b)));
+  const out = [
+    `# ${title}: ${fromLabel} -> ${toLabel}: +${added} entr${added === 1 ? 'y' : 'ies'}, -${removed} entr${removed === 1 ? 'y' : 'ies'}`,
+  ];
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort((a, b) =>
+    a === 'notes.md' ? -1 : b === 'notes.md' ? 1 : a.localeCompare(b),
+  );
   let changed = 0;
   for (const file of names) {
     const a = view(before[file]);

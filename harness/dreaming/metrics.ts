@@ -91,7 +91,9 @@ export function computeMemoryMetrics(input: MetricsInput): MemoryMetrics {
   const recovery: DriftRecovery[] = [];
   for (const [arm, reps] of input.snapshots) {
     // Only arms that keep memory: some snapshot holds text.
-    const keeps = [...reps.values()].some((sessions) => [...sessions.values()].some((files) => Object.values(files).some((t) => t.trim() !== '')));
+    const keeps = [...reps.values()].some((sessions) =>
+      [...sessions.values()].some((files) => Object.values(files).some((t) => t.trim() !== '')),
+    );
     if (!keeps) continue;
     for (const [replicate, sessions] of [...reps].sort(([a], [b]) => a - b)) {
       const trials = input.trials.filter((t) => t.arm === arm && t.replicate === replicate);

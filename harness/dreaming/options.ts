@@ -93,7 +93,9 @@ export function parseDreamOptions(options: Record<string, unknown>, armName = 'd
     const path = issue.path.join('.');
     if (issue.code === 'unrecognized_keys') {
       const where = path ? `${path}.` : '';
-      throw new Error(`unknown option "${where}${issue.keys[0]}" for arm ${armName}; expected one of ${path ? Object.keys(shapeAt(path)).join(', ') : DREAM_OPTION_NAMES.join(', ')}`);
+      throw new Error(
+        `unknown option "${where}${issue.keys[0]}" for arm ${armName}; expected one of ${path ? Object.keys(shapeAt(path)).join(', ') : DREAM_OPTION_NAMES.join(', ')}`,
+      );
     }
     throw new Error(`option "${path}" of arm ${armName}: ${issue.message}`);
   }
@@ -101,7 +103,8 @@ export function parseDreamOptions(options: Record<string, unknown>, armName = 'd
   const names = (typeof o.filter === 'string' ? [o.filter] : o.filter).filter((n) => n !== 'none');
   const filters: ContentFilter[] = names.map((name) => {
     const filter = contentFilterByName(name);
-    if (!filter) throw new Error(`option "filter" of arm ${armName}: unknown filter "${name}"; expected ${contentFilterNames().join(', ')}`);
+    if (!filter)
+      throw new Error(`option "filter" of arm ${armName}: unknown filter "${name}"; expected ${contentFilterNames().join(', ')}`);
     return filter;
   });
   o.filter_patterns.forEach((p, i) => {
@@ -123,7 +126,8 @@ export function parseDreamOptions(options: Record<string, unknown>, armName = 'd
       throw new Error(`option "review" of arm ${armName} must be auto, human or a policy file: ${(error as Error).message}`);
     }
   }
-  const off = (v: number | null | false | undefined, fallback: number | null): number | null => (v === undefined ? fallback : v === false ? null : v);
+  const off = (v: number | null | false | undefined, fallback: number | null): number | null =>
+    v === undefined ? fallback : v === false ? null : v;
   return {
     every: o.every,
     window: o.window,
@@ -141,7 +145,8 @@ export function parseDreamOptions(options: Record<string, unknown>, armName = 'd
     filter: filters.length ? chainFilters(filters) : chainFilters([]),
     batch_size: o.batch_size,
     classifier: o.classifier,
-    quarantine: o.quarantine === false ? null : o.quarantine === true ? { ...DEFAULT_QUARANTINE } : { ...DEFAULT_QUARANTINE, ...o.quarantine },
+    quarantine:
+      o.quarantine === false ? null : o.quarantine === true ? { ...DEFAULT_QUARANTINE } : { ...DEFAULT_QUARANTINE, ...o.quarantine },
     max_updates: o.max_updates === false ? null : o.max_updates,
   };
 }

@@ -106,7 +106,11 @@ export async function dream(input: DreamInput): Promise<Changeset> {
     changes: curated.changes,
     confirmations: curated.confirmations,
     dropped_findings: curated.dropped,
-    memory_tokens: { before: curated.tokensBefore, after: curated.tokensAfter, cap: config.curate.enabled ? config.curate.token_cap : null },
+    memory_tokens: {
+      before: curated.tokensBefore,
+      after: curated.tokensAfter,
+      cap: config.curate.enabled ? config.curate.token_cap : null,
+    },
   };
   timings.curate = ms(started);
 
@@ -141,7 +145,11 @@ export async function dream(input: DreamInput): Promise<Changeset> {
  * is enforced, and the new memory files are returned. A failed dream or a dry run (stages.output
  * off) leaves the memory as it was. Returns undefined while changes are pending.
  */
-export function settleDream(memory: MemoryFiles, changeset: Changeset, config: DreamConfig): { memory: MemoryFiles; changeset: Changeset } | undefined {
+export function settleDream(
+  memory: MemoryFiles,
+  changeset: Changeset,
+  config: DreamConfig,
+): { memory: MemoryFiles; changeset: Changeset } | undefined {
   if (changeset.status === 'failed') return { memory, changeset };
   if (changeset.changes.some((c) => c.status === 'pending')) return undefined;
   const started = performance.now();

@@ -108,7 +108,10 @@ function errorItems(content: string): string[] {
 /** The digest as the analysis prompt shows it (the format the sim's dream reply reads). */
 export function renderDigest(trial: ReplayedTrial): string {
   const outcome = trial.success === undefined ? 'unknown' : trial.success ? 'completed' : 'not completed';
-  const lines = [`### Trial ${trial.id}`, `family: ${trial.family} | task: ${trial.task} | session: ${trial.session} | outcome: ${outcome}`];
+  const lines = [
+    `### Trial ${trial.id}`,
+    `family: ${trial.family} | task: ${trial.task} | session: ${trial.session} | outcome: ${outcome}`,
+  ];
   if (trial.tools.length) lines.push(`tools: ${compressSequence(trial.tools).join(' -> ')}`);
   if (trial.errors.length) lines.push('tool errors:', ...trial.errors.map((e) => `- ${e}`));
   if (trial.feedback.length) lines.push('reviewer feedback:', ...trial.feedback.map((f) => `- ${f}`));

@@ -225,13 +225,21 @@ export interface InteractiveResult {
   stopped: boolean;
 }
 
-const HELP = '[a]pprove  [r]eject  [e]dit text then approve  [s]kip (leave pending)  [A]pprove all remaining  [R]eject all remaining  [q]uit';
+const HELP =
+  '[a]pprove  [r]eject  [e]dit text then approve  [s]kip (leave pending)  [A]pprove all remaining  [R]eject all remaining  [q]uit';
 
 /** Walk a changeset's pending changes with a person. Decisions are recorded on the changeset in place. */
-export async function reviewInteractively(changeset: Changeset, prompter: Prompter, filter: ContentFilter, label: string): Promise<InteractiveResult> {
+export async function reviewInteractively(
+  changeset: Changeset,
+  prompter: Prompter,
+  filter: ContentFilter,
+  label: string,
+): Promise<InteractiveResult> {
   const result: InteractiveResult = { approved: 0, rejected: 0, edited: 0, stopped: false };
   const pending = changeset.changes.filter((c) => c.status === 'pending');
-  prompter.print(`\n== ${label}: ${pending.length} pending change${pending.length === 1 ? '' : 's'} (${changeset.replay.trials} trials replayed) ==`);
+  prompter.print(
+    `\n== ${label}: ${pending.length} pending change${pending.length === 1 ? '' : 's'} (${changeset.replay.trials} trials replayed) ==`,
+  );
   let bulk: 'approve' | 'reject' | undefined;
   for (const change of pending) {
     if (bulk) {

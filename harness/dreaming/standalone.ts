@@ -25,7 +25,6 @@ import { readLogs, describeFound } from '../ingest/read.js';
 import { type IngestedTranscript, type LogFormat, LogFormatError, type OutcomeSource } from '../ingest/types.js';
 import { type PrivacyCounts, scrubText, totalRemoved } from '../security/privacy.js';
 import { readTree, writeFileAtomic, writeJsonAtomic } from '../storage/run-dir.js';
-import { isTranscriptFileName, transcriptJsonText } from '../storage/transcripts.js';
 import { pad3, summarizeChangeset, type Changeset } from './changeset.js';
 import type { DreamConfig } from './options.js';
 import { dream, settleDream } from './pipeline.js';
@@ -170,7 +169,9 @@ export async function dreamStandalone(options: StandaloneOptions): Promise<Stand
   const found = describeFound(read);
   const state = readState(options.memoryDir);
   const targets = mergeTargets(state.targets ?? [], options.targets ?? []);
-  const waiting = standaloneChangesets(options.memoryDir).find((c) => c.changeset.status === 'pending' || c.changeset.status === 'reviewed');
+  const waiting = standaloneChangesets(options.memoryDir).find(
+    (c) => c.changeset.status === 'pending' || c.changeset.status === 'reviewed',
+  );
   if (waiting) {
     throw new StandaloneError(
       `${waiting.path}: ${waiting.changeset.dream} ${waiting.changeset.status === 'pending' ? 'waits for review' : 'is reviewed but not applied'}; run \`dreambench memory review ${options.memoryDir}\` first`,
@@ -178,7 +179,13 @@ export async function dreamStandalone(options: StandaloneOptions): Promise<Stand
   }
   let fresh = newWork(read.transcripts, state);
   if (fresh.length === 0) {
-    return { status: 'nothing-new', newTrials: 0, found, targets: [], message: `nothing new: all ${read.transcripts.length} transcripts were dreamt over already` };
+    return {
+      status: 'nothing-new',
+      newTrials: 0,
+      found,
+      targets: [],
+      message: `nothing new: all ${read.transcripts.length} transcripts were dreamt over already`,
+    };
   }
   fresh = applyOutcomes(fresh, { ...(options.outcomes ? { file: options.outcomes } : {}), signals: options.signals ?? true });
   let graderUsage: { calls: number; cost_usd: number } | undefined;
@@ -217,7 +224,15 @@ export async function dreamStandalone(options: StandaloneOptions): Promise<Stand
     redacted,
     ...(graderUsage ? { grader: graderUsage } : {}),
   };
-  if (options.dryRun) return { status: 'dry-run', changeset, newTrials: fresh.length, found, targets: [], message: `dry run: ${describe(changeset)}; nothing written` };
+  if (options.dryRun)
+    return {
+      status: 'dry-run',
+      changeset,
+      newTrials: fresh.length,
+      found,
+      targets: [],
+      message: `dry run: ${describe(changeset)}; nothing written`,
+    };
 
   const path = join(standaloneDreamsDir(options.memoryDir), `dream-${pad3(round)}.json`);
   const settled = settleDream(memory, changeset, options.config);
@@ -241,7 +256,15 @@ export async function dreamStandalone(options: StandaloneOptions): Promise<Stand
         ? `; dream failed (${final.analysis.error ?? 'analysis failed'}): memory unchanged, these transcripts will be replayed next time`
         : '';
   const status = final.status === 'pending' ? 'pending' : final.status === 'failed' ? 'failed' : 'applied';
-  return { status, changeset: final, changesetPath: path, newTrials: fresh.length, found, targets: written, message: `${describe(final)}${note}` };
+  return {
+    status,
+    changeset: final,
+    changesetPath: path,
+    newTrials: fresh.length,
+    found,
+    targets: written,
+    message: `${describe(final)}${note}`,
+  };
 }
 
 /** After `memory review` decided a standalone changeset: apply it to the memory folder. */

@@ -68,7 +68,9 @@ describe('memory store: parse and serialize', () => {
     expect(ids[0]).toBe('d-aaaa1111');
     expect(ids[1]).toMatch(/^e-[0-9a-f]{8}$/);
     expect(ids[4]).toBe('d-aaaa1111-2');
-    const fresh = entriesOf(a).filter((l) => l.entry.fresh).map((l) => l.entry.text);
+    const fresh = entriesOf(a)
+      .filter((l) => l.entry.fresh)
+      .map((l) => l.entry.text);
     expect(fresh).toEqual(['A lesson typed by hand.', 'Another, with a star bullet.', 'Broken provenance.']);
     expect(entriesOf(a)[0]!.entry.text).toBe('Set render_docx.numbering="legal-flat" (edited by Ana).');
     // After a serialize every entry carries provenance, and a re-parse keeps every id.

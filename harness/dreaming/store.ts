@@ -294,7 +294,8 @@ export interface Located {
 export function entriesOf(store: Store): Located[] {
   const out: Located[] = [];
   for (const [file, doc] of store) {
-    for (const section of doc.sections) for (const item of section.body) if ('entry' in item) out.push({ file, section, entry: item.entry });
+    for (const section of doc.sections)
+      for (const item of section.body) if ('entry' in item) out.push({ file, section, entry: item.entry });
   }
   return out;
 }

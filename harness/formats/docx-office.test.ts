@@ -56,7 +56,12 @@ describe('docx: office features', () => {
   });
 
   it('reads the section: page size, margins, first page, header and footer references by type', () => {
-    expect(read.section).toEqual({ widthTwips: 11906, heightTwips: 16838, margins: { top: 1440, right: 1440, bottom: 1440, left: 1440 }, titlePage: true });
+    expect(read.section).toEqual({
+      widthTwips: 11906,
+      heightTwips: 16838,
+      margins: { top: 1440, right: 1440, bottom: 1440, left: 1440 },
+      titlePage: true,
+    });
     expect(read.headerParts.map((p) => [p.type, p.text])).toEqual([
       ['default', 'Client · Confidential'],
       ['first', 'Client · Confidential (cover)'],

@@ -54,5 +54,8 @@ export function docxReadableText(doc: DocxContent): string {
   const footers: string[] = [];
   for (const footer of doc.footers) for (const line of footer.split('\n')) if (line.trim()) footers.push(`${FOOTER_MARK} ${line.trim()}`);
   if (footers.length) lines.push('', ...footers);
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
 }

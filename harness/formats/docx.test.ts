@@ -21,7 +21,12 @@ const sample: DocxDocument = {
     { style: 'Heading', runs: 'Fees & Billing', numbering: { numId: 1, level: 0 } },
     {
       style: 'Body',
-      runs: [{ text: 'The ' }, { text: '“Client”', bold: true }, { text: ' pays <net 30>\nline two\ttabbed', sizePt: 10 }, { text: 'bad\u0001char\uD800' }],
+      runs: [
+        { text: 'The ' },
+        { text: '“Client”', bold: true },
+        { text: ' pays <net 30>\nline two\ttabbed', sizePt: 10 },
+        { text: 'bad\u0001char\uD800' },
+      ],
     },
     {
       type: 'table',
@@ -134,7 +139,10 @@ describe('docx reader', () => {
     const parts = docxParts(sample);
     const broken = zipSync(
       Object.fromEntries(
-        Object.entries({ ...parts, 'word/document.xml': parts['word/document.xml']!.replace('</w:body>', '') }).map(([k, v]) => [k, strToU8(v)]),
+        Object.entries({ ...parts, 'word/document.xml': parts['word/document.xml']!.replace('</w:body>', '') }).map(([k, v]) => [
+          k,
+          strToU8(v),
+        ]),
       ),
     );
     expect(() => readDocx(broken)).toThrow(/word\/document.xml is not well-formed/);
@@ -180,10 +188,14 @@ describe('LibreOffice', () => {
     const dir = mkdtempSync(join(tmpdir(), 'docx-lo-'));
     try {
       writeFileSync(join(dir, 'sample.docx'), writeDocx(sample));
-      execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/lo-profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, 'sample.docx')], {
-        timeout: 120_000,
-        stdio: 'ignore',
-      });
+      execFileSync(
+        soffice!,
+        [`-env:UserInstallation=file://${dir}/lo-profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, 'sample.docx')],
+        {
+          timeout: 120_000,
+          stdio: 'ignore',
+        },
+      );
       expect(existsSync(join(dir, 'sample.pdf'))).toBe(true);
       expect(readFileSync(join(dir, 'sample.pdf')).subarray(0, 4).toString()).toBe('%PDF');
     } finally {

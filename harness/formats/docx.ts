@@ -151,7 +151,8 @@ const XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const CT_MAIN = 'application/vnd.openxmlformats-officedocument.wordprocessingml';
 
 // Characters XML 1.0 forbids, and lone surrogates: dropped so any text yields a well-formed part.
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const NEEDS_ESCAPE = /[&<>"]/;
 
 /** Escape text for XML content and attribute values; drops characters XML cannot carry. */
@@ -169,7 +170,14 @@ export function escapeXml(text: string): string {
 const twips = (pt: number): number => Math.round(pt * 20);
 const halfPoints = (pt: number): number => Math.round(pt * 2);
 
-function runPropsXml(run: { bold?: boolean; italic?: boolean; underline?: boolean; caps?: boolean; sizePt?: number; font?: string }): string {
+function runPropsXml(run: {
+  bold?: boolean;
+  italic?: boolean;
+  underline?: boolean;
+  caps?: boolean;
+  sizePt?: number;
+  font?: string;
+}): string {
   let x = '';
   if (run.font) {
     const f = escapeXml(run.font);
@@ -385,7 +393,9 @@ export function docxParts(doc: DocxDocument): Record<string, string> {
 
   let rels = `${XML_DECL}<Relationships xmlns="${REL_NS}">`;
   rels += `<Relationship Id="rId1" Type="${REL_TYPE}/officeDocument" Target="word/document.xml"/>`;
-  if (hasCore) rels += '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>';
+  if (hasCore)
+    rels +=
+      '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>';
   parts['_rels/.rels'] = rels + '</Relationships>';
 
   let docRels = `${XML_DECL}<Relationships xmlns="${REL_NS}">`;
@@ -782,7 +792,13 @@ function collectRuns(el: XmlElement, into: RunScan, inserted = false): void {
     } else if (c.name === 'w:ins') {
       const before = into.runs.length;
       collectRuns(c, into, true);
-      const revision: DocxReadRevision = { kind: 'ins', text: into.runs.slice(before).map((r) => r.text).join('') };
+      const revision: DocxReadRevision = {
+        kind: 'ins',
+        text: into.runs
+          .slice(before)
+          .map((r) => r.text)
+          .join(''),
+      };
       if (c.attrs['w:author'] !== undefined) revision.author = c.attrs['w:author'];
       if (c.attrs['w:date'] !== undefined) revision.date = c.attrs['w:date'];
       into.revisions.push(revision);
@@ -1010,7 +1026,11 @@ export function readDocx(bytes: Uint8Array): DocxContent {
         if (root.name !== rootName) throw new DocxError(`${r.target} is not a ${rootName} part`);
         const blocks: Array<DocxReadParagraph | DocxReadTable> = [];
         readBlocks(root, blocks);
-        const fields = blocks.flatMap((b) => (b.type === 'paragraph' ? (b.fields ?? []) : b.rows.flatMap((row) => row.cells.flatMap((c) => c.paragraphs.flatMap((p) => p.fields ?? [])))));
+        const fields = blocks.flatMap((b) =>
+          b.type === 'paragraph'
+            ? (b.fields ?? [])
+            : b.rows.flatMap((row) => row.cells.flatMap((c) => c.paragraphs.flatMap((p) => p.fields ?? []))),
+        );
         const read: DocxReadPart = { part: r.target, text: blocksText(blocks), fields };
         const type = referenceType.get(r.id);
         if (type !== undefined) read.type = type;

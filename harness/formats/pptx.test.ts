@@ -6,7 +6,17 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { parseXml } from './docx.js';
 import { encodePng, placeholderPng, pngSize } from './png.js';
-import { defaultLayouts, effectiveSizePt, PptxError, pptxParts, pptxText, readPptx, SLIDE_SIZES, writePptx, type PptxDeck } from './pptx.js';
+import {
+  defaultLayouts,
+  effectiveSizePt,
+  PptxError,
+  pptxParts,
+  pptxText,
+  readPptx,
+  SLIDE_SIZES,
+  writePptx,
+  type PptxDeck,
+} from './pptx.js';
 import { convertToPdf, libreOfficeSkipReason, pdfPages } from '../testing/libreoffice.js';
 
 const size = SLIDE_SIZES['16:9'];
@@ -30,7 +40,11 @@ const sample: PptxDeck = {
         {
           kind: 'text',
           placeholder: { type: 'body', idx: 1 },
-          paragraphs: [{ runs: 'On-time delivery rose to 96.2%' }, { runs: [{ text: 'Fuel costs down 4%', sizePt: 20 }], level: 1 }, { runs: 'No bullet here', bullet: false }],
+          paragraphs: [
+            { runs: 'On-time delivery rose to 96.2%' },
+            { runs: [{ text: 'Fuel costs down 4%', sizePt: 20 }], level: 1 },
+            { runs: 'No bullet here', bullet: false },
+          ],
           fontScale: 85,
         },
         { kind: 'text', placeholder: { type: 'sldNum', idx: 12 }, paragraphs: [{ runs: [{ text: '2', field: 'slidenum' }] }] },
@@ -39,11 +53,24 @@ const sample: PptxDeck = {
     {
       layout: 'title-only',
       shapes: [
-        { kind: 'text', box: { x: 600000, y: 300000, cx: 9000000, cy: 800000 }, name: 'Title text box', paragraphs: [{ runs: [{ text: 'Volume by month', sizePt: 32 }] }] },
+        {
+          kind: 'text',
+          box: { x: 600000, y: 300000, cx: 9000000, cy: 800000 },
+          name: 'Title text box',
+          paragraphs: [{ runs: [{ text: 'Volume by month', sizePt: 32 }] }],
+        },
         {
           kind: 'chart',
           box: { x: 600000, y: 1300000, cx: 9000000, cy: 4800000 },
-          chart: { type: 'column', title: 'Shipments', categories: ['July', 'August', 'September'], series: [{ name: 'Shipments', values: [1240, 1315, 1402] }, { name: 'Target', values: [1200, 1250, 1300] }] },
+          chart: {
+            type: 'column',
+            title: 'Shipments',
+            categories: ['July', 'August', 'September'],
+            series: [
+              { name: 'Shipments', values: [1240, 1315, 1402] },
+              { name: 'Target', values: [1200, 1250, 1300] },
+            ],
+          },
         },
       ],
       notes: 'September was a record month.',
@@ -52,9 +79,22 @@ const sample: PptxDeck = {
       layout: 'content',
       shapes: [
         { kind: 'text', placeholder: { type: 'title' }, paragraphs: [{ runs: 'Our team' }] },
-        { kind: 'picture', box: { x: 2000000, y: 1500000, cx: 6400000, cy: 3600000 }, image: placeholderPng('team'), descr: 'The delivery team at the Umeå depot' },
-        { kind: 'chart', box: { x: 8600000, y: 1500000, cx: 3000000, cy: 3000000 }, chart: { type: 'pie', categories: ['Road', 'Rail'], series: [{ name: 'Mode', values: [70, 30] }] } },
-        { kind: 'chart', box: { x: 8600000, y: 4600000, cx: 3000000, cy: 2000000 }, chart: { type: 'line', categories: ['Q1', 'Q2'], series: [{ name: 'Trend', values: [1, 2] }] } },
+        {
+          kind: 'picture',
+          box: { x: 2000000, y: 1500000, cx: 6400000, cy: 3600000 },
+          image: placeholderPng('team'),
+          descr: 'The delivery team at the Umeå depot',
+        },
+        {
+          kind: 'chart',
+          box: { x: 8600000, y: 1500000, cx: 3000000, cy: 3000000 },
+          chart: { type: 'pie', categories: ['Road', 'Rail'], series: [{ name: 'Mode', values: [70, 30] }] },
+        },
+        {
+          kind: 'chart',
+          box: { x: 8600000, y: 4600000, cx: 3000000, cy: 2000000 },
+          chart: { type: 'line', categories: ['Q1', 'Q2'], series: [{ name: 'Trend', values: [1, 2] }] },
+        },
       ],
     },
   ],
@@ -106,7 +146,9 @@ describe('pptx writer', () => {
   it('omits the notes master when no slide has notes, and refuses an unknown layout', () => {
     const parts = pptxParts({ size, slides: [{ layout: 'blank', shapes: [] }] });
     expect(Object.keys(parts).some((p) => p.includes('notesMaster'))).toBe(false);
-    expect(() => pptxParts({ size, slides: [{ layout: 'Title and Content', shapes: [] }] })).toThrow(/unknown layout "Title and Content"; layouts: title, content/);
+    expect(() => pptxParts({ size, slides: [{ layout: 'Title and Content', shapes: [] }] })).toThrow(
+      /unknown layout "Title and Content"; layouts: title, content/,
+    );
   });
 
   it('passes xmllint when it is installed', () => {
@@ -128,7 +170,6 @@ describe('pptx writer', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-
 });
 
 describe('pptx reader', () => {
@@ -174,13 +215,32 @@ describe('pptx reader', () => {
     const picture = deck.slides[3]!.shapes.find((s) => s.kind === 'picture')!;
     expect(picture.descr).toBe('The delivery team at the Umeå depot');
     expect(picture.picture!.bytes).toBeGreaterThan(100);
-    expect(deck.slides.map((s) => s.notes)).toEqual(['Welcome everyone.\nIntroduce the team.', undefined, 'September was a record month.', undefined]);
+    expect(deck.slides.map((s) => s.notes)).toEqual([
+      'Welcome everyone.\nIntroduce the team.',
+      undefined,
+      'September was a record month.',
+      undefined,
+    ]);
     expect(pptxText(deck)).toContain('[Speaker notes] September was a record month.');
   });
 
   it('reads a chart that links its data to an external workbook as empty', () => {
     const linked = readPptx(
-      writePptx({ size, slides: [{ layout: 'blank', shapes: [{ kind: 'chart', box: { x: 0, y: 0, cx: 100, cy: 100 }, chart: { type: 'bar', categories: ['a'], series: [{ name: 's', values: [1] }], data: 'external' } }] }] }),
+      writePptx({
+        size,
+        slides: [
+          {
+            layout: 'blank',
+            shapes: [
+              {
+                kind: 'chart',
+                box: { x: 0, y: 0, cx: 100, cy: 100 },
+                chart: { type: 'bar', categories: ['a'], series: [{ name: 's', values: [1] }], data: 'external' },
+              },
+            ],
+          },
+        ],
+      }),
     );
     const chart = linked.slides[0]!.shapes[0]!.chart!;
     expect(chart.external).toBe(true);
@@ -202,18 +262,21 @@ describe('pptx reader', () => {
 
 describe('LibreOffice', () => {
   const skip = libreOfficeSkipReason();
-  it.skipIf(skip !== undefined)(`opens a written deck and converts it to PDF, one page per slide${skip ? ` (skipped: ${skip})` : ''}`, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pptx-lo-'));
-    try {
-      const file = join(dir, 'sample.pptx');
-      writeFileSync(file, writePptx(sample));
-      const conversion = convertToPdf([file], dir);
-      const pdf = conversion.pdfs.get(file);
-      expect(pdf, conversion.log).toBeDefined();
-      const pages = pdfPages(pdf!);
-      if (pages !== undefined) expect(pages).toBe(sample.slides.length);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(skip !== undefined)(
+    `opens a written deck and converts it to PDF, one page per slide${skip ? ` (skipped: ${skip})` : ''}`,
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pptx-lo-'));
+      try {
+        const file = join(dir, 'sample.pptx');
+        writeFileSync(file, writePptx(sample));
+        const conversion = convertToPdf([file], dir);
+        const pdf = conversion.pdfs.get(file);
+        expect(pdf, conversion.log).toBeDefined();
+        const pages = pdfPages(pdf!);
+        if (pages !== undefined) expect(pages).toBe(sample.slides.length);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -144,7 +144,12 @@ const XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const CT = 'application/vnd.openxmlformats-officedocument.presentationml';
 const NS_ALL = `xmlns:a="${A_NS}" xmlns:r="${R_NS}" xmlns:p="${P_NS}"`;
 
-const box = (x: number, y: number, cx: number, cy: number): Box => ({ x: Math.round(x), y: Math.round(y), cx: Math.round(cx), cy: Math.round(cy) });
+const box = (x: number, y: number, cx: number, cy: number): Box => ({
+  x: Math.round(x),
+  y: Math.round(y),
+  cx: Math.round(cx),
+  cy: Math.round(cy),
+});
 
 /** A standard set of layouts for a slide size: Title Slide, Title and Content, Section Header, Title Only, Blank. */
 export function defaultLayouts(size: { cx: number; cy: number }): PptxLayout[] {
@@ -165,12 +170,21 @@ export function defaultLayouts(size: { cx: number; cy: number }): PptxLayout[] {
         slideNumber,
       ],
     },
-    { id: 'content', name: 'Title and Content', type: 'obj', placeholders: [{ type: 'title', box: title }, { type: 'body', idx: 1, box: body, name: 'Content Placeholder' }, slideNumber] },
+    {
+      id: 'content',
+      name: 'Title and Content',
+      type: 'obj',
+      placeholders: [{ type: 'title', box: title }, { type: 'body', idx: 1, box: body, name: 'Content Placeholder' }, slideNumber],
+    },
     {
       id: 'section',
       name: 'Section Header',
       type: 'secHead',
-      placeholders: [{ type: 'title', box: box(m, h * 0.35, w - 2 * m, h * 0.2) }, { type: 'body', idx: 1, box: box(m, h * 0.57, w - 2 * m, h * 0.12), name: 'Text Placeholder' }, slideNumber],
+      placeholders: [
+        { type: 'title', box: box(m, h * 0.35, w - 2 * m, h * 0.2) },
+        { type: 'body', idx: 1, box: box(m, h * 0.57, w - 2 * m, h * 0.12), name: 'Text Placeholder' },
+        slideNumber,
+      ],
     },
     { id: 'title-only', name: 'Title Only', type: 'titleOnly', placeholders: [{ type: 'title', box: title }, slideNumber] },
     { id: 'blank', name: 'Blank', type: 'blank', placeholders: [slideNumber] },
@@ -211,7 +225,8 @@ function runXml(run: PptxRun): string {
 function paragraphXml(p: PptxParagraph): string {
   let ppr = '';
   const attrs = `${p.level ? ` lvl="${p.level}"` : ''}${p.align ? ` algn="${p.align}"` : ''}`;
-  if (p.bullet === true) ppr = `<a:pPr${p.level ? ` marL="${342900 + 342900 * p.level}"` : ' marL="342900"'}${attrs} indent="-342900"><a:buFont typeface="Arial"/><a:buChar char="•"/></a:pPr>`;
+  if (p.bullet === true)
+    ppr = `<a:pPr${p.level ? ` marL="${342900 + 342900 * p.level}"` : ' marL="342900"'}${attrs} indent="-342900"><a:buFont typeface="Arial"/><a:buChar char="•"/></a:pPr>`;
   else if (p.bullet === false) ppr = `<a:pPr${attrs} marL="0" indent="0"><a:buNone/></a:pPr>`;
   else if (attrs) ppr = `<a:pPr${attrs}/>`;
   const runs = typeof p.runs === 'string' ? [{ text: p.runs }] : p.runs;
@@ -225,7 +240,8 @@ function txBodyXml(paragraphs: PptxParagraph[], bodyPr: string): string {
   return `<p:txBody>${bodyPr}<a:lstStyle/>${ps}</p:txBody>`;
 }
 
-const GROUP_HEAD = '<p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/><a:chOff x="0" y="0"/><a:chExt cx="0" cy="0"/></a:xfrm></p:grpSpPr>';
+const GROUP_HEAD =
+  '<p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/><a:chOff x="0" y="0"/><a:chExt cx="0" cy="0"/></a:xfrm></p:grpSpPr>';
 
 const PH_NAMES: Record<PlaceholderType, string> = {
   title: 'Title',
@@ -238,7 +254,13 @@ const PH_NAMES: Record<PlaceholderType, string> = {
   sldNum: 'Slide Number Placeholder',
 };
 
-function placeholderShapeXml(id: number, ph: { type: PlaceholderType; idx?: number }, name: string, b: Box | undefined, body: string): string {
+function placeholderShapeXml(
+  id: number,
+  ph: { type: PlaceholderType; idx?: number },
+  name: string,
+  b: Box | undefined,
+  body: string,
+): string {
   return (
     `<p:sp><p:nvSpPr><p:cNvPr id="${id}" name="${escapeXml(name)}"/><p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr>${phXml(ph)}</p:nvPr></p:nvSpPr>` +
     `<p:spPr>${b ? xfrm(b) : ''}</p:spPr>${body}</p:sp>`
@@ -249,7 +271,10 @@ function layoutXml(layout: PptxLayout): string {
   let shapes = '';
   layout.placeholders.forEach((ph, i) => {
     const name = `${ph.name ?? PH_NAMES[ph.type]} ${i + 1}`;
-    const text = ph.type === 'sldNum' ? [{ runs: [{ text: '‹#›', field: 'slidenum' as const }] }] : [{ runs: ph.type === 'ctrTitle' || ph.type === 'title' ? 'Click to edit title' : 'Click to edit text' }];
+    const text =
+      ph.type === 'sldNum'
+        ? [{ runs: [{ text: '‹#›', field: 'slidenum' as const }] }]
+        : [{ runs: ph.type === 'ctrTitle' || ph.type === 'title' ? 'Click to edit title' : 'Click to edit text' }];
     shapes += placeholderShapeXml(i + 2, ph, name, ph.box, txBodyXml(text, '<a:bodyPr/>'));
   });
   return `${XML_DECL}<p:sldLayout ${NS_ALL} type="${escapeXml(layout.type)}" preserve="1"><p:cSld name="${escapeXml(layout.name)}"><p:spTree>${GROUP_HEAD}${shapes}</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sldLayout>`;
@@ -273,9 +298,27 @@ function masterXml(deck: PptxDeck, layouts: PptxLayout[]): string {
   const text = deck.masterText ?? {};
   const titlePt = text.titlePt ?? 36;
   const bodyPt = text.bodyPt ?? [24, 20, 18, 16];
-  let shapes = placeholderShapeXml(2, { type: 'title' }, 'Title Placeholder 1', box(m, h * 0.06, w - 2 * m, h * 0.17), txBodyXml([{ runs: 'Click to edit Master title style' }], '<a:bodyPr anchor="b"><a:normAutofit/></a:bodyPr>'));
-  shapes += placeholderShapeXml(3, { type: 'body', idx: 1 }, 'Text Placeholder 2', box(m, h * 0.26, w - 2 * m, h * 0.62), txBodyXml([{ runs: 'Click to edit Master text styles' }], '<a:bodyPr><a:normAutofit/></a:bodyPr>'));
-  shapes += placeholderShapeXml(4, { type: 'sldNum', idx: 12 }, 'Slide Number Placeholder 3', box(w - m - w * 0.2, h * 0.92, w * 0.2, h * 0.055), txBodyXml([{ runs: [{ text: '‹#›', field: 'slidenum', sizePt: 12 }], align: 'r' }], '<a:bodyPr/>'));
+  let shapes = placeholderShapeXml(
+    2,
+    { type: 'title' },
+    'Title Placeholder 1',
+    box(m, h * 0.06, w - 2 * m, h * 0.17),
+    txBodyXml([{ runs: 'Click to edit Master title style' }], '<a:bodyPr anchor="b"><a:normAutofit/></a:bodyPr>'),
+  );
+  shapes += placeholderShapeXml(
+    3,
+    { type: 'body', idx: 1 },
+    'Text Placeholder 2',
+    box(m, h * 0.26, w - 2 * m, h * 0.62),
+    txBodyXml([{ runs: 'Click to edit Master text styles' }], '<a:bodyPr><a:normAutofit/></a:bodyPr>'),
+  );
+  shapes += placeholderShapeXml(
+    4,
+    { type: 'sldNum', idx: 12 },
+    'Slide Number Placeholder 3',
+    box(w - m - w * 0.2, h * 0.92, w * 0.2, h * 0.055),
+    txBodyXml([{ runs: [{ text: '‹#›', field: 'slidenum', sizePt: 12 }], align: 'r' }], '<a:bodyPr/>'),
+  );
   const ids = layouts.map((_, i) => `<p:sldLayoutId id="${2147483649 + i}" r:id="rId${i + 1}"/>`).join('');
   const latinTitle = text.font ? `<a:latin typeface="${escapeXml(text.font)}"/>` : '<a:latin typeface="+mj-lt"/>';
   return (
@@ -316,7 +359,9 @@ function chartXml(chart: PptxChart, external: boolean): string {
   const cached = !external;
   const cats =
     `<c:cat><c:strRef><c:f>Sheet1!$A$2:$A$${n + 1}</c:f>` +
-    (cached ? `<c:strCache><c:ptCount val="${n}"/>${chart.categories.map((c, i) => `<c:pt idx="${i}"><c:v>${escapeXml(c)}</c:v></c:pt>`).join('')}</c:strCache>` : '') +
+    (cached
+      ? `<c:strCache><c:ptCount val="${n}"/>${chart.categories.map((c, i) => `<c:pt idx="${i}"><c:v>${escapeXml(c)}</c:v></c:pt>`).join('')}</c:strCache>`
+      : '') +
     '</c:strRef></c:cat>';
   const series = chart.series
     .map((s, i) => {
@@ -324,10 +369,13 @@ function chartXml(chart: PptxChart, external: boolean): string {
       const tx = `<c:tx><c:strRef><c:f>Sheet1!$${col}$1</c:f>${cached ? `<c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>${escapeXml(s.name)}</c:v></c:pt></c:strCache>` : ''}</c:strRef></c:tx>`;
       const val =
         `<c:val><c:numRef><c:f>Sheet1!$${col}$2:$${col}$${n + 1}</c:f>` +
-        (cached ? `<c:numCache><c:formatCode>General</c:formatCode><c:ptCount val="${n}"/>${s.values.map((v, j) => `<c:pt idx="${j}"><c:v>${numberText(v)}</c:v></c:pt>`).join('')}</c:numCache>` : '') +
+        (cached
+          ? `<c:numCache><c:formatCode>General</c:formatCode><c:ptCount val="${n}"/>${s.values.map((v, j) => `<c:pt idx="${j}"><c:v>${numberText(v)}</c:v></c:pt>`).join('')}</c:numCache>`
+          : '') +
         '</c:numRef></c:val>';
       const fill = `<c:spPr><a:solidFill><a:schemeClr val="accent${(i % 6) + 1}"/></a:solidFill></c:spPr>`;
-      if (chart.type === 'line') return `<c:ser><c:idx val="${i}"/><c:order val="${i}"/>${tx}<c:spPr><a:ln w="28575"><a:solidFill><a:schemeClr val="accent${(i % 6) + 1}"/></a:solidFill></a:ln></c:spPr><c:marker><c:symbol val="circle"/></c:marker>${cats}${val}<c:smooth val="0"/></c:ser>`;
+      if (chart.type === 'line')
+        return `<c:ser><c:idx val="${i}"/><c:order val="${i}"/>${tx}<c:spPr><a:ln w="28575"><a:solidFill><a:schemeClr val="accent${(i % 6) + 1}"/></a:solidFill></a:ln></c:spPr><c:marker><c:symbol val="circle"/></c:marker>${cats}${val}<c:smooth val="0"/></c:ser>`;
       if (chart.type === 'pie') return `<c:ser><c:idx val="${i}"/><c:order val="${i}"/>${tx}${cats}${val}</c:ser>`;
       return `<c:ser><c:idx val="${i}"/><c:order val="${i}"/>${tx}${fill}<c:invertIfNegative val="0"/>${cats}${val}</c:ser>`;
     })
@@ -338,8 +386,10 @@ function chartXml(chart: PptxChart, external: boolean): string {
   const axIds = '<c:axId val="500000001"/><c:axId val="500000002"/>';
   let plot: string;
   if (chart.type === 'pie') plot = `<c:pieChart><c:varyColors val="1"/>${series}<c:firstSliceAng val="0"/></c:pieChart>`;
-  else if (chart.type === 'line') plot = `<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>${series}<c:marker val="1"/>${axIds}</c:lineChart>${axes}`;
-  else plot = `<c:barChart><c:barDir val="${chart.type === 'bar' ? 'bar' : 'col'}"/><c:grouping val="clustered"/><c:varyColors val="0"/>${series}<c:gapWidth val="150"/>${axIds}</c:barChart>${axes}`;
+  else if (chart.type === 'line')
+    plot = `<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>${series}<c:marker val="1"/>${axIds}</c:lineChart>${axes}`;
+  else
+    plot = `<c:barChart><c:barDir val="${chart.type === 'bar' ? 'bar' : 'col'}"/><c:grouping val="clustered"/><c:varyColors val="0"/>${series}<c:gapWidth val="150"/>${axIds}</c:barChart>${axes}`;
   const title = chart.title
     ? `<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="1400" b="1"/></a:pPr><a:r><a:rPr lang="en-US" sz="1400" b="1"/>${t(chart.title)}</a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title><c:autoTitleDeleted val="0"/>`
     : '<c:autoTitleDeleted val="1"/>';
@@ -354,7 +404,9 @@ function chartXml(chart: PptxChart, external: boolean): string {
 
 function relsXml(rels: Array<{ id: string; type: string; target: string; external?: boolean }>): string {
   return `${XML_DECL}<Relationships xmlns="${REL_NS}">${rels
-    .map((r) => `<Relationship Id="${r.id}" Type="${r.type}" Target="${escapeXml(r.target)}"${r.external ? ' TargetMode="External"' : ''}/>`)
+    .map(
+      (r) => `<Relationship Id="${r.id}" Type="${r.type}" Target="${escapeXml(r.target)}"${r.external ? ' TargetMode="External"' : ''}/>`,
+    )
     .join('')}</Relationships>`;
 }
 
@@ -384,9 +436,12 @@ export function pptxParts(deck: PptxDeck): Record<string, string | Uint8Array> {
   deck.slides.forEach((slide, s) => {
     const n = s + 1;
     const layoutNo = layoutIndex.get(slide.layout);
-    if (layoutNo === undefined) throw new Error(`pptx: slide ${n} uses an unknown layout "${slide.layout}"; layouts: ${layouts.map((l) => l.id).join(', ')}`);
+    if (layoutNo === undefined)
+      throw new Error(`pptx: slide ${n} uses an unknown layout "${slide.layout}"; layouts: ${layouts.map((l) => l.id).join(', ')}`);
     const layout = layouts[layoutNo - 1]!;
-    const rels: Array<{ id: string; type: string; target: string; external?: boolean }> = [{ id: 'rId1', type: `${REL}/slideLayout`, target: `../slideLayouts/slideLayout${layoutNo}.xml` }];
+    const rels: Array<{ id: string; type: string; target: string; external?: boolean }> = [
+      { id: 'rId1', type: `${REL}/slideLayout`, target: `../slideLayouts/slideLayout${layoutNo}.xml` },
+    ];
     const notes = slide.notes !== undefined && slide.notes.trim() !== '';
     if (notes) rels.push({ id: 'rId2', type: `${REL}/notesSlide`, target: `../notesSlides/notesSlide${n}.xml` });
     let shapes = '';
@@ -394,12 +449,19 @@ export function pptxParts(deck: PptxDeck): Record<string, string | Uint8Array> {
     for (const shape of slide.shapes) {
       const shapeId = id++;
       if (shape.kind === 'text') {
-        const autofit = shape.fontScale !== undefined ? `<a:normAutofit fontScale="${Math.round(shape.fontScale * 1000)}" lnSpcReduction="10000"/>` : '';
+        const autofit =
+          shape.fontScale !== undefined ? `<a:normAutofit fontScale="${Math.round(shape.fontScale * 1000)}" lnSpcReduction="10000"/>` : '';
         if (shape.placeholder) {
           const ph = shape.placeholder;
           const fromLayout = layout.placeholders.find((p) => p.type === ph.type || (ph.idx !== undefined && p.idx === ph.idx));
           const name = shape.name ?? `${PH_NAMES[ph.type]} ${shapeId - 1}`;
-          shapes += placeholderShapeXml(shapeId, ph, name, shape.box ?? (fromLayout ? undefined : box(0, 0, deck.size.cx, deck.size.cy / 6)), txBodyXml(shape.paragraphs, `<a:bodyPr>${autofit}</a:bodyPr>`));
+          shapes += placeholderShapeXml(
+            shapeId,
+            ph,
+            name,
+            shape.box ?? (fromLayout ? undefined : box(0, 0, deck.size.cx, deck.size.cy / 6)),
+            txBodyXml(shape.paragraphs, `<a:bodyPr>${autofit}</a:bodyPr>`),
+          );
         } else {
           if (!shape.box) throw new Error(`pptx: slide ${n}: a text box needs a box`);
           shapes +=
@@ -414,7 +476,9 @@ export function pptxParts(deck: PptxDeck): Record<string, string | Uint8Array> {
         const external = shape.chart.data === 'external';
         parts[`ppt/charts/chart${c}.xml`] = chartXml(shape.chart, external);
         if (external) {
-          parts[`ppt/charts/_rels/chart${c}.xml.rels`] = relsXml([{ id: 'rId1', type: `${REL}/oleObject`, target: shape.chart.externalTarget ?? 'file:///data.xlsx', external: true }]);
+          parts[`ppt/charts/_rels/chart${c}.xml.rels`] = relsXml([
+            { id: 'rId1', type: `${REL}/oleObject`, target: shape.chart.externalTarget ?? 'file:///data.xlsx', external: true },
+          ]);
         }
         override(`ppt/charts/chart${c}.xml`, 'application/vnd.openxmlformats-officedocument.drawingml.chart+xml');
         shapes +=
@@ -431,7 +495,8 @@ export function pptxParts(deck: PptxDeck): Record<string, string | Uint8Array> {
           `<p:blipFill><a:blip r:embed="${rid}"/><a:stretch><a:fillRect/></a:stretch></p:blipFill><p:spPr>${xfrm(shape.box)}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr></p:pic>`;
       }
     }
-    parts[`ppt/slides/slide${n}.xml`] = `${XML_DECL}<p:sld ${NS_ALL}><p:cSld><p:spTree>${GROUP_HEAD}${shapes}</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>`;
+    parts[`ppt/slides/slide${n}.xml`] =
+      `${XML_DECL}<p:sld ${NS_ALL}><p:cSld><p:spTree>${GROUP_HEAD}${shapes}</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>`;
     parts[`ppt/slides/_rels/slide${n}.xml.rels`] = relsXml(rels);
     override(`ppt/slides/slide${n}.xml`, `${CT}.slide+xml`);
     if (notes) {
@@ -453,7 +518,9 @@ export function pptxParts(deck: PptxDeck): Record<string, string | Uint8Array> {
   override('ppt/slideMasters/slideMaster1.xml', `${CT}.slideMaster+xml`);
   layouts.forEach((layout, i) => {
     parts[`ppt/slideLayouts/slideLayout${i + 1}.xml`] = layoutXml(layout);
-    parts[`ppt/slideLayouts/_rels/slideLayout${i + 1}.xml.rels`] = relsXml([{ id: 'rId1', type: `${REL}/slideMaster`, target: '../slideMasters/slideMaster1.xml' }]);
+    parts[`ppt/slideLayouts/_rels/slideLayout${i + 1}.xml.rels`] = relsXml([
+      { id: 'rId1', type: `${REL}/slideMaster`, target: '../slideMasters/slideMaster1.xml' },
+    ]);
     override(`ppt/slideLayouts/slideLayout${i + 1}.xml`, `${CT}.slideLayout+xml`);
   });
   const font = deck.masterText?.font ?? 'Calibri';
@@ -468,7 +535,9 @@ export function pptxParts(deck: PptxDeck): Record<string, string | Uint8Array> {
   }
 
   // The presentation part.
-  const presRels: Array<{ id: string; type: string; target: string }> = [{ id: 'rId1', type: `${REL}/slideMaster`, target: 'slideMasters/slideMaster1.xml' }];
+  const presRels: Array<{ id: string; type: string; target: string }> = [
+    { id: 'rId1', type: `${REL}/slideMaster`, target: 'slideMasters/slideMaster1.xml' },
+  ];
   if (hasNotes) presRels.push({ id: 'rId2', type: `${REL}/notesMaster`, target: 'notesMasters/notesMaster1.xml' });
   deck.slides.forEach((_, s) => {
     const id = `rId${10 + s}`;
@@ -487,12 +556,15 @@ export function pptxParts(deck: PptxDeck): Record<string, string | Uint8Array> {
     `${XML_DECL}<p:presentation ${NS_ALL} saveSubsetFonts="1">` +
     '<p:sldMasterIdLst><p:sldMasterId id="2147483648" r:id="rId1"/></p:sldMasterIdLst>' +
     (hasNotes ? '<p:notesMasterIdLst><p:notesMasterId r:id="rId2"/></p:notesMasterIdLst>' : '') +
-    (deck.slides.length > 0 ? `<p:sldIdLst>${slideRelIds.map((id, i) => `<p:sldId id="${256 + i}" r:id="${id}"/>`).join('')}</p:sldIdLst>` : '') +
+    (deck.slides.length > 0
+      ? `<p:sldIdLst>${slideRelIds.map((id, i) => `<p:sldId id="${256 + i}" r:id="${id}"/>`).join('')}</p:sldIdLst>`
+      : '') +
     `<p:sldSz cx="${cx}" cy="${cy}"${sizeType}/><p:notesSz cx="6858000" cy="9144000"/>` +
     `<p:defaultTextStyle>${levelStyles([18], false)}</p:defaultTextStyle></p:presentation>`;
   parts['ppt/_rels/presentation.xml.rels'] = relsXml(presRels);
   parts['ppt/presProps.xml'] = `${XML_DECL}<p:presentationPr ${NS_ALL}/>`;
-  parts['ppt/viewProps.xml'] = `${XML_DECL}<p:viewPr ${NS_ALL}><p:normalViewPr><p:restoredLeft sz="15620"/><p:restoredTop sz="94660"/></p:normalViewPr><p:gridSpacing cx="76200" cy="76200"/></p:viewPr>`;
+  parts['ppt/viewProps.xml'] =
+    `${XML_DECL}<p:viewPr ${NS_ALL}><p:normalViewPr><p:restoredLeft sz="15620"/><p:restoredTop sz="94660"/></p:normalViewPr><p:gridSpacing cx="76200" cy="76200"/></p:viewPr>`;
   parts['ppt/tableStyles.xml'] = `${XML_DECL}<a:tblStyleLst xmlns:a="${A_NS}" def="{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"/>`;
   override('ppt/presentation.xml', `${CT}.presentation.main+xml`);
   override('ppt/presProps.xml', `${CT}.presProps+xml`);
@@ -503,12 +575,17 @@ export function pptxParts(deck: PptxDeck): Record<string, string | Uint8Array> {
   const rootRels = [{ id: 'rId1', type: `${REL}/officeDocument`, target: 'ppt/presentation.xml' }];
   if (deck.properties) {
     parts['docProps/core.xml'] = coreXml(deck.properties);
-    rootRels.push({ id: 'rId2', type: 'http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties', target: 'docProps/core.xml' });
+    rootRels.push({
+      id: 'rId2',
+      type: 'http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties',
+      target: 'docProps/core.xml',
+    });
     override('docProps/core.xml', 'application/vnd.openxmlformats-package.core-properties+xml');
   }
   parts['_rels/.rels'] = relsXml(rootRels);
   let ct = `${XML_DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">`;
-  ct += '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>';
+  ct +=
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>';
   if (imageCount > 0) ct += '<Default Extension="png" ContentType="image/png"/>';
   for (const [path, type] of overrides) ct += `<Override PartName="${path}" ContentType="${type}"/>`;
   parts['[Content_Types].xml'] = ct + '</Types>';
@@ -605,10 +682,12 @@ export class PptxError extends Error {
   }
 }
 
-const elementsOf = (el: XmlElement | undefined): XmlElement[] => (el ? el.children.filter((c): c is XmlElement => typeof c !== 'string') : []);
+const elementsOf = (el: XmlElement | undefined): XmlElement[] =>
+  el ? el.children.filter((c): c is XmlElement => typeof c !== 'string') : [];
 const childOf = (el: XmlElement | undefined, name: string): XmlElement | undefined => elementsOf(el).find((c) => c.name === name);
 const textOf = (el: XmlElement): string => el.children.map((c) => (typeof c === 'string' ? c : textOf(c))).join('');
-const descend = (el: XmlElement | undefined, ...path: string[]): XmlElement | undefined => path.reduce<XmlElement | undefined>((at, name) => childOf(at, name), el);
+const descend = (el: XmlElement | undefined, ...path: string[]): XmlElement | undefined =>
+  path.reduce<XmlElement | undefined>((at, name) => childOf(at, name), el);
 
 function resolveTarget(base: string, target: string): string {
   if (target.startsWith('/')) return target.slice(1);
@@ -726,7 +805,11 @@ export function readPptx(bytes: Uint8Array): PptxContent {
     for (const r of elementsOf(part(path))) {
       if (r.name !== 'Relationship') continue;
       const external = r.attrs.TargetMode === 'External';
-      out.set(r.attrs.Id ?? '', { type: r.attrs.Type ?? '', target: external ? (r.attrs.Target ?? '') : resolveTarget(of, r.attrs.Target ?? ''), external });
+      out.set(r.attrs.Id ?? '', {
+        type: r.attrs.Type ?? '',
+        target: external ? (r.attrs.Target ?? '') : resolveTarget(of, r.attrs.Target ?? ''),
+        external,
+      });
     }
     return out;
   };
@@ -769,7 +852,11 @@ export function readPptx(bytes: Uint8Array): PptxContent {
     const layoutRel = [...slideRels.values()].find((r) => r.type.endsWith('/slideLayout'));
     if (layoutRel) {
       const layout = layouts.find((l) => l.part === layoutRel.target);
-      slide.layout = layout ?? { part: layoutRel.target, name: childOf(part(layoutRel.target), 'p:cSld')?.attrs.name ?? '', type: part(layoutRel.target).attrs.type ?? 'cust' };
+      slide.layout = layout ?? {
+        part: layoutRel.target,
+        name: childOf(part(layoutRel.target), 'p:cSld')?.attrs.name ?? '',
+        type: part(layoutRel.target).attrs.type ?? 'cust',
+      };
     }
     const visit = (tree: XmlElement | undefined): void => {
       for (const el of elementsOf(tree)) {
@@ -857,7 +944,12 @@ export function effectiveSizePt(deck: PptxContent, shape: PptxReadShape, paragra
   let size = run?.sizePt;
   if (size === undefined) {
     const type = shape.placeholder?.type;
-    const styles = type === 'title' || type === 'ctrTitle' ? deck.masterStyles.title : type === 'body' || type === 'obj' || type === 'subTitle' ? deck.masterStyles.body : deck.masterStyles.other;
+    const styles =
+      type === 'title' || type === 'ctrTitle'
+        ? deck.masterStyles.title
+        : type === 'body' || type === 'obj' || type === 'subTitle'
+          ? deck.masterStyles.body
+          : deck.masterStyles.other;
     const fromMaster = styles[Math.min(paragraph.level, 8)];
     size = fromMaster !== undefined && Number.isFinite(fromMaster) ? fromMaster : (deck.defaultSizePt ?? 18);
   }
@@ -876,7 +968,8 @@ export function pptxText(deck: PptxContent): string {
         for (const p of shape.paragraphs) if (p.text.trim()) lines.push(`${p.bullet ? `${'  '.repeat(p.level)}- ` : ''}${p.text}`);
       } else if (shape.kind === 'chart' && shape.chart) {
         lines.push(`[Chart: ${shape.chart.type}]`);
-        for (const s of shape.chart.series) lines.push(`  ${s.name}: ${s.categories.map((c, i) => `${c} ${s.values[i] ?? ''}`).join(', ')}`);
+        for (const s of shape.chart.series)
+          lines.push(`  ${s.name}: ${s.categories.map((c, i) => `${c} ${s.values[i] ?? ''}`).join(', ')}`);
       } else if (shape.kind === 'picture') {
         lines.push(`[Picture${shape.descr ? `: ${shape.descr}` : ''}]`);
       }

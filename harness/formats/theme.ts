@@ -19,7 +19,8 @@ const A_NS = 'http://schemas.openxmlformats.org/drawingml/2006/main';
 const DEFAULT_ACCENTS: ThemeOptions['accents'] = ['1F4E79', 'C55A11', '548235', '7F6000', '2E75B6', '843C0C'];
 
 const solid = (scheme: string): string => `<a:solidFill><a:schemeClr val="${scheme}"/></a:solidFill>`;
-const line = (w: number): string => `<a:ln w="${w}" cap="flat" cmpd="sng" algn="ctr">${solid('phClr')}<a:prstDash val="solid"/><a:miter lim="800000"/></a:ln>`;
+const line = (w: number): string =>
+  `<a:ln w="${w}" cap="flat" cmpd="sng" algn="ctr">${solid('phClr')}<a:prstDash val="solid"/><a:miter lim="800000"/></a:ln>`;
 
 export function themeXml(options: ThemeOptions): string {
   const accents = options.accents ?? DEFAULT_ACCENTS!;

@@ -31,7 +31,10 @@ export const MAX_OUTPUT_CHARS = 60_000;
 
 /** The grader's user message: the rubric and the output, nothing else. */
 export function graderPrompt(rubric: readonly string[], output: string): string {
-  const shown = output.length > MAX_OUTPUT_CHARS ? `${output.slice(0, MAX_OUTPUT_CHARS)}\n[... ${output.length - MAX_OUTPUT_CHARS} more characters not shown]` : output;
+  const shown =
+    output.length > MAX_OUTPUT_CHARS
+      ? `${output.slice(0, MAX_OUTPUT_CHARS)}\n[... ${output.length - MAX_OUTPUT_CHARS} more characters not shown]`
+      : output;
   return [
     'Grade the work below against the rubric.',
     '',
@@ -98,7 +101,10 @@ function jsonText(reply: string): string | undefined {
  * criterion (ids 1..n, each once). The verdict passes when every criterion passes; its score is the
  * mean criterion score. Errors say what was wrong, for a repair request.
  */
-export function parseGraderReply(reply: string, rubric: readonly string[]): { ok: true; verdict: ParsedVerdict } | { ok: false; error: string } {
+export function parseGraderReply(
+  reply: string,
+  rubric: readonly string[],
+): { ok: true; verdict: ParsedVerdict } | { ok: false; error: string } {
   const raw = jsonText(reply);
   if (raw === undefined) return { ok: false, error: 'the reply holds no JSON object' };
   let data: unknown;
@@ -119,7 +125,8 @@ export function parseGraderReply(reply: string, rubric: readonly string[]): { ok
     byId.set(entry.id, entry);
   }
   const missing = rubric.map((_, i) => i + 1).filter((id) => !byId.has(id));
-  if (missing.length) return { ok: false, error: `no entry for criterion id(s) ${missing.join(', ')}; expected one entry per criterion 1..${rubric.length}` };
+  if (missing.length)
+    return { ok: false, error: `no entry for criterion id(s) ${missing.join(', ')}; expected one entry per criterion 1..${rubric.length}` };
   const criteria = rubric.map((criterion, i) => {
     const entry = byId.get(i + 1)!;
     const feedback = entry.feedback?.trim();

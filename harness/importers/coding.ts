@@ -4,7 +4,7 @@
 // converted to node:assert so that the tests can fail.
 
 import type { CodingTaskInput } from '../../tasks/coding-custom/data.js';
-import { ImportReport, taskId } from './report.js';
+import { type ImportReport, taskId } from './report.js';
 
 const LANGUAGES: Record<string, 'python' | 'javascript'> = { python: 'python', javascript: 'javascript', js: 'javascript' };
 
@@ -17,7 +17,13 @@ function strictAsserts(code: string, id: string, report: ImportReport): string {
 }
 
 function wrapCheck(code: string, language: 'python' | 'javascript'): string {
-  if (language === 'python') return /^\s*def\s+check\s*\(/m.test(code) ? code : `def check(candidate):\n${code.split('\n').map((l) => `    ${l}`).join('\n')}\n`;
+  if (language === 'python')
+    return /^\s*def\s+check\s*\(/m.test(code)
+      ? code
+      : `def check(candidate):\n${code
+          .split('\n')
+          .map((l) => `    ${l}`)
+          .join('\n')}\n`;
   return /\bfunction\s+check\s*\(/.test(code) ? code : `function check(candidate) {\n${code}\n}\n`;
 }
 
@@ -25,7 +31,12 @@ export function fromHumanEvalX(rows: ReadonlyArray<Record<string, unknown>>, rep
   const out: CodingTaskInput[] = [];
   for (const [i, row] of rows.entries()) {
     const id = taskId(row.task_id, `task-${i + 1}`);
-    const language = LANGUAGES[String(row.task_id ?? '').split('/')[0]!.toLowerCase()];
+    const language =
+      LANGUAGES[
+        String(row.task_id ?? '')
+          .split('/')[0]!
+          .toLowerCase()
+      ];
     if (!language) {
       report.skipped.push({ id, why: `language of "${String(row.task_id)}" is not python or javascript` });
       continue;
@@ -34,14 +45,20 @@ export function fromHumanEvalX(rows: ReadonlyArray<Record<string, unknown>>, rep
     const test = String(row.test ?? '');
     const entry =
       language === 'python'
-        ? /^\s*check\((\w+)\)/m.exec(test)?.[1] ?? /def\s+(\w+)\s*\(/.exec(prompt)?.[1]
+        ? (/^\s*check\((\w+)\)/m.exec(test)?.[1] ?? /def\s+(\w+)\s*\(/.exec(prompt)?.[1])
         : /(?:const|function)\s+(\w+)\s*(?:=|\()/.exec(String(row.declaration ?? prompt))?.[1];
     if (!entry || !prompt || !test) {
       report.skipped.push({ id, why: 'no prompt, test or function name found' });
       continue;
     }
     const tests = wrapCheck(language === 'javascript' ? strictAsserts(test, id, report) : test, language);
-    const example = typeof row.example_test === 'string' && row.example_test.trim() ? wrapCheck(language === 'javascript' ? strictAsserts(row.example_test, `${id} (example_test)`, report) : row.example_test, language) : undefined;
+    const example =
+      typeof row.example_test === 'string' && row.example_test.trim()
+        ? wrapCheck(
+            language === 'javascript' ? strictAsserts(row.example_test, `${id} (example_test)`, report) : row.example_test,
+            language,
+          )
+        : undefined;
     out.push({
       id,
       language,

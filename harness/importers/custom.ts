@@ -4,7 +4,7 @@
 
 import type { z } from 'zod';
 import type { customTaskSchema, Grader } from '../../tasks/custom/data.js';
-import { ImportReport, taskId } from './report.js';
+import { type ImportReport, taskId } from './report.js';
 
 type CustomTaskInput = z.input<typeof customTaskSchema>;
 
@@ -12,7 +12,9 @@ const textOfInput = (input: unknown): string | undefined => {
   if (typeof input === 'string') return input;
   if (Array.isArray(input)) {
     return input
-      .map((m) => (m && typeof m === 'object' && typeof (m as { content?: unknown }).content === 'string' ? (m as { content: string }).content : ''))
+      .map((m) =>
+        m && typeof m === 'object' && typeof (m as { content?: unknown }).content === 'string' ? (m as { content: string }).content : '',
+      )
       .filter(Boolean)
       .join('\n\n');
   }
@@ -34,7 +36,8 @@ export function fromInspect(rows: ReadonlyArray<Record<string, unknown>>, report
       continue;
     }
     // Inspect's scorer is chosen in the task, not the dataset: the target is read as "the answer contains it" (match, includes-style).
-    if (Array.isArray(row.target) && targets.length > 1) report.converted.push(`${id}: target list -> every item must appear in the answer`);
+    if (Array.isArray(row.target) && targets.length > 1)
+      report.converted.push(`${id}: target list -> every item must appear in the answer`);
     const files: Record<string, string> = {};
     if (row.files && typeof row.files === 'object') {
       for (const [name, value] of Object.entries(row.files as Record<string, unknown>)) {
@@ -75,11 +78,18 @@ function graderOf(assertion: Record<string, unknown>, id: string, report: Import
       return str !== undefined ? { type: 'match', target: 'answer', contains: str, ignore_case: type === 'icontains' } : undefined;
     case 'contains-all':
     case 'icontains-all':
-      return Array.isArray(value) ? { type: 'match', target: 'answer', contains: value.map(String), ignore_case: type === 'icontains-all' } : undefined;
+      return Array.isArray(value)
+        ? { type: 'match', target: 'answer', contains: value.map(String), ignore_case: type === 'icontains-all' }
+        : undefined;
     case 'regex':
       return str !== undefined ? { type: 'match', target: 'answer', regex: str, ignore_case: false } : undefined;
     case 'is-json':
-      return { type: 'match', target: 'answer', json_schema: value && typeof value === 'object' ? (value as Record<string, unknown>) : {}, ignore_case: false };
+      return {
+        type: 'match',
+        target: 'answer',
+        json_schema: value && typeof value === 'object' ? (value as Record<string, unknown>) : {},
+        ignore_case: false,
+      };
     case 'javascript':
       if (str === undefined) return undefined;
       return {
@@ -90,7 +100,7 @@ function graderOf(assertion: Record<string, unknown>, id: string, report: Import
           "import { readFileSync } from 'node:fs';\nconst output = readFileSync('__answer__', 'utf8');\n" +
           `const result = await (async () => { ${/\breturn\b/.test(str) ? str : `return (${str});`} })();\n` +
           "const score = typeof result === 'number' ? result : result && typeof result === 'object' ? Number(result.score ?? (result.pass ? 1 : 0)) : result ? 1 : 0;\n" +
-          'const pass = typeof result === \'object\' && result !== null && \'pass\' in result ? Boolean(result.pass) : score >= 1 || result === true;\n' +
+          "const pass = typeof result === 'object' && result !== null && 'pass' in result ? Boolean(result.pass) : score >= 1 || result === true;\n" +
           'console.log(JSON.stringify({ score: Math.max(0, Math.min(1, score)), pass }));\n',
       };
     case 'python':
@@ -113,9 +123,12 @@ function graderOf(assertion: Record<string, unknown>, id: string, report: Import
 }
 
 export function fromPromptfoo(doc: Record<string, unknown>, report: ImportReport): CustomTaskInput[] {
-  const prompts = (Array.isArray(doc.prompts) ? doc.prompts : doc.prompts ? [doc.prompts] : []).map((p) => (typeof p === 'string' ? p : typeof (p as { raw?: unknown })?.raw === 'string' ? (p as { raw: string }).raw : undefined));
+  const prompts = (Array.isArray(doc.prompts) ? doc.prompts : doc.prompts ? [doc.prompts] : []).map((p) =>
+    typeof p === 'string' ? p : typeof (p as { raw?: unknown })?.raw === 'string' ? (p as { raw: string }).raw : undefined,
+  );
   const template = prompts[0] ?? '{{prompt}}';
-  if (prompts.length > 1) report.converted.push(`${prompts.length} prompts: the first is used as the task template; the others are not imported`);
+  if (prompts.length > 1)
+    report.converted.push(`${prompts.length} prompts: the first is used as the task template; the others are not imported`);
   const defaults = (doc.defaultTest && typeof doc.defaultTest === 'object' ? doc.defaultTest : {}) as { assert?: unknown; vars?: unknown };
   const tests = Array.isArray(doc.tests) ? (doc.tests as Array<Record<string, unknown>>) : [];
   report.rest(doc, ['prompts', 'tests', 'defaultTest'], 'file.');
@@ -123,7 +136,10 @@ export function fromPromptfoo(doc: Record<string, unknown>, report: ImportReport
   for (const [i, test] of tests.entries()) {
     const id = taskId(test.id ?? test.description, `test-${i + 1}`);
     const vars = { ...((defaults.vars as Record<string, unknown>) ?? {}), ...((test.vars as Record<string, unknown>) ?? {}) };
-    const asserts = [...(Array.isArray(defaults.assert) ? defaults.assert : []), ...(Array.isArray(test.assert) ? test.assert : [])] as Array<Record<string, unknown>>;
+    const asserts = [
+      ...(Array.isArray(defaults.assert) ? defaults.assert : []),
+      ...(Array.isArray(test.assert) ? test.assert : []),
+    ] as Array<Record<string, unknown>>;
     const graders: Grader[] = [];
     for (const assertion of asserts) {
       const grader = graderOf(assertion, id, report);

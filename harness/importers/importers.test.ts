@@ -15,10 +15,13 @@ const BIN = join(packageRoot(), 'dist', 'harness', 'cli', 'main.js');
 const root = tempDir('import-');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const sample = (name: string) => sourcePath('harness/importers/samples', name);
-const importTo = (format: string, input: string, out: string) => execa('node', [BIN, 'tasks', 'import', '--from', format, input, '--out', out], { reject: false });
+const importTo = (format: string, input: string, out: string) =>
+  execa('node', [BIN, 'tasks', 'import', '--from', format, input, '--out', out], { reject: false });
 
 describe('tasks import', () => {
-  it('humaneval-x (gzipped): ids kept, console.assert converted, other languages skipped with why; the canonical solutions pass and stubs fail', { timeout: 120_000 }, async () => {
+  it('humaneval-x (gzipped): ids kept, console.assert converted, other languages skipped with why; the canonical solutions pass and stubs fail', {
+    timeout: 120_000,
+  }, async () => {
     const out = join(root, 'hx.jsonl');
     const result = await importTo('humaneval-x', sample('humaneval-x.jsonl.gz'), out);
     expect(result.exitCode, result.stderr).toBe(0);
@@ -42,7 +45,9 @@ describe('tasks import', () => {
     expect((await suite.checkTasks!()).flatMap((c) => c.problems)).toEqual([]);
   });
 
-  it('inspect: input (text or messages), target, inline files; URLs, metadata and target-less samples reported', { timeout: 60_000 }, async () => {
+  it('inspect: input (text or messages), target, inline files; URLs, metadata and target-less samples reported', {
+    timeout: 60_000,
+  }, async () => {
     const out = join(root, 'inspect.yaml');
     const result = await importTo('inspect', sample('inspect.jsonl'), out);
     expect(result.exitCode, result.stderr).toBe(0);
@@ -54,7 +59,9 @@ describe('tasks import', () => {
     expect(data.tasks[1]!.files).toEqual({ 'notes.txt': 'Delivery moves from 3 March to 17 March.' });
   });
 
-  it('promptfoo: vars rendered, assertions mapped to match/script/rubric graders, the unmappable reported', { timeout: 60_000 }, async () => {
+  it('promptfoo: vars rendered, assertions mapped to match/script/rubric graders, the unmappable reported', {
+    timeout: 60_000,
+  }, async () => {
     const out = join(root, 'pf.yaml');
     const result = await importTo('promptfoo', sample('promptfooconfig.yaml'), out);
     expect(result.exitCode, result.stderr).toBe(0);

@@ -13,7 +13,8 @@ export class ImportReport {
   /** Report every key of `row` not in `mapped`. */
   rest(row: Record<string, unknown>, mapped: readonly string[], prefix = ''): void {
     for (const [key, value] of Object.entries(row)) {
-      if (mapped.includes(key) || value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) continue;
+      if (mapped.includes(key) || value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0))
+        continue;
       this.unmappedField(prefix + key);
     }
   }
@@ -21,7 +22,8 @@ export class ImportReport {
   render(written: number, out: string): string {
     const lines = [`Wrote ${written} task(s) to ${out}.`];
     if (this.converted.length) lines.push(`Converted (${this.converted.length}):`, ...this.converted.map((c) => `  ${c}`));
-    if (this.unmapped.size) lines.push('Fields not mapped (kept out of the tasks):', ...[...this.unmapped].map(([field, n]) => `  ${field}: in ${n} row(s)`));
+    if (this.unmapped.size)
+      lines.push('Fields not mapped (kept out of the tasks):', ...[...this.unmapped].map(([field, n]) => `  ${field}: in ${n} row(s)`));
     if (this.skipped.length) lines.push(`Skipped (${this.skipped.length}):`, ...this.skipped.map((s) => `  ${s.id}: ${s.why}`));
     return lines.join('\n') + '\n';
   }
@@ -30,5 +32,10 @@ export class ImportReport {
 /** A source id made file-safe for a task id (HumanEval/0 -> HumanEval-0), otherwise kept. */
 export function taskId(raw: unknown, fallback: string): string {
   const text = raw === undefined || raw === null ? fallback : String(raw);
-  return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 100) || fallback;
+  return (
+    text
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 100) || fallback
+  );
 }

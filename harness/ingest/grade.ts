@@ -21,7 +21,9 @@ export function workOf(messages: readonly Message[]): string {
   const firstUser = messages.find((m) => m.role === 'user');
   const finalAssistant = [...messages].reverse().find((m) => m.role === 'assistant' && textOf(m.content).trim());
   const blocks = messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content));
-  const errors = blocks.filter((b): b is Extract<ContentBlock, { type: 'tool_result' }> => b.type === 'tool_result' && b.is_error === true).map((b) => b.content.slice(0, 400));
+  const errors = blocks
+    .filter((b): b is Extract<ContentBlock, { type: 'tool_result' }> => b.type === 'tool_result' && b.is_error === true)
+    .map((b) => b.content.slice(0, 400));
   const parts = [
     `Request:\n${firstUser ? textOf(firstUser.content).slice(0, 4000) : '(none)'}`,
     errors.length ? `Tool errors during the work:\n${errors.map((e) => `- ${e}`).join('\n')}` : 'Tool errors during the work: none',
@@ -45,7 +47,10 @@ export async function gradeUnknown(
     const messages: Message[] = [{ role: 'user', content: graderPrompt(rubric, workOf(t.transcript.messages)) }];
     let verdict: ReturnType<typeof parseGraderReply> | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const response = await model.create({ system: [{ type: 'text', text: GRADER_SYSTEM_PROMPT }], messages, max_tokens: 2048 }, { seedKey: `log-grade:${t.id}:${attempt}`, purpose: 'grade' });
+      const response = await model.create(
+        { system: [{ type: 'text', text: GRADER_SYSTEM_PROMPT }], messages, max_tokens: 2048 },
+        { seedKey: `log-grade:${t.id}:${attempt}`, purpose: 'grade' },
+      );
       usage.calls++;
       usage.cost_usd += response.cost_usd;
       addUsage(usage, response.usage);
@@ -53,14 +58,24 @@ export async function gradeUnknown(
       verdict = parseGraderReply(reply, rubric);
       if (verdict.ok) break;
       // Never send an empty assistant turn: the API rejects it.
-      messages.push({ role: 'assistant', content: reply.trim() ? reply : '(empty reply)' }, { role: 'user', content: repairPrompt(verdict.error, rubric.length) });
+      messages.push(
+        { role: 'assistant', content: reply.trim() ? reply : '(empty reply)' },
+        { role: 'user', content: repairPrompt(verdict.error, rubric.length) },
+      );
     }
     if (!verdict?.ok) {
       out.push(t);
       continue;
     }
     const feedback = verdict.verdict.criteria.filter((c) => !c.passed && c.feedback).map((c) => c.feedback!);
-    out.push({ ...t, outcomeSource: 'grader', transcript: { ...t.transcript, outcome: { success: verdict.verdict.success, feedback: [...(t.transcript.outcome?.feedback ?? []), ...feedback] } } });
+    out.push({
+      ...t,
+      outcomeSource: 'grader',
+      transcript: {
+        ...t.transcript,
+        outcome: { success: verdict.verdict.success, feedback: [...(t.transcript.outcome?.feedback ?? []), ...feedback] },
+      },
+    });
   }
   return { transcripts: out, usage };
 }

@@ -14,7 +14,8 @@ import { LogFormatError } from './types.js';
 
 const SAMPLES = join(packageRoot(), 'examples', 'logs');
 const blocks = (messages: readonly Message[]): ContentBlock[] => messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content));
-const toolErrors = (messages: readonly Message[]): string[] => blocks(messages).flatMap((b) => (b.type === 'tool_result' && b.is_error ? [b.content] : []));
+const toolErrors = (messages: readonly Message[]): string[] =>
+  blocks(messages).flatMap((b) => (b.type === 'tool_result' && b.is_error ? [b.content] : []));
 const toolNames = (messages: readonly Message[]): string[] => blocks(messages).flatMap((b) => (b.type === 'tool_use' ? [b.name] : []));
 
 function fails(run: () => unknown): LogFormatError {
@@ -30,8 +31,18 @@ function fails(run: () => unknown): LogFormatError {
 describe('readLogs on each format', () => {
   it('detects every sample folder by content and says what it found', () => {
     const result = readLogs([SAMPLES]);
-    expect(result.found).toEqual({ 'agent-sdk': 1, 'claude-code': 2, inspect: 1, managed: 1, 'openai-chat': 1, 'openai-responses': 1, otel: 1 });
-    expect(describeFound(result)).toBe('read 12 transcripts from 1 agent-sdk file, 2 claude-code files, 1 inspect file, 1 managed file, 1 openai-chat file, 1 openai-responses file, 1 otel file');
+    expect(result.found).toEqual({
+      'agent-sdk': 1,
+      'claude-code': 2,
+      inspect: 1,
+      managed: 1,
+      'openai-chat': 1,
+      'openai-responses': 1,
+      otel: 1,
+    });
+    expect(describeFound(result)).toBe(
+      'read 12 transcripts from 1 agent-sdk file, 2 claude-code files, 1 inspect file, 1 managed file, 1 openai-chat file, 1 openai-responses file, 1 otel file',
+    );
   });
 
   it('Claude Code: sessions by id, sidechains apart, meta lines and thinking skipped, project as family, summary as task', () => {
@@ -49,7 +60,11 @@ describe('readLogs on each format', () => {
     const side = transcripts.find((t) => t.id.endsWith('/sidechain'))!;
     expect(toolNames(side.transcript.messages)).toEqual(['Grep']);
     // Oldest first by the logs' own timestamps.
-    expect(transcripts.map((t) => t.id)).toEqual(['5f0c6a1e-3b7d-4c2a-9e51-0d1f2a3b4c5d', '5f0c6a1e-3b7d-4c2a-9e51-0d1f2a3b4c5d/sidechain', '8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c4d']);
+    expect(transcripts.map((t) => t.id)).toEqual([
+      '5f0c6a1e-3b7d-4c2a-9e51-0d1f2a3b4c5d',
+      '5f0c6a1e-3b7d-4c2a-9e51-0d1f2a3b4c5d/sidechain',
+      '8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c4d',
+    ]);
   });
 
   it('Agent SDK: an error result is the outcome, a normal end is not', () => {
@@ -67,7 +82,9 @@ describe('readLogs on each format', () => {
     expect(toolErrors(t!.transcript.messages)).toEqual(['Error: 3d charts are not allowed; set render_pptx.chart_style="flat".']);
     const uses = blocks(t!.transcript.messages).filter((b) => b.type === 'tool_use');
     const results = blocks(t!.transcript.messages).filter((b) => b.type === 'tool_result');
-    expect(uses.map((b) => (b.type === 'tool_use' ? b.id : ''))).toEqual(results.map((b) => (b.type === 'tool_result' ? b.tool_use_id : '')));
+    expect(uses.map((b) => (b.type === 'tool_use' ? b.id : ''))).toEqual(
+      results.map((b) => (b.type === 'tool_result' ? b.tool_use_id : '')),
+    );
   });
 
   it('OpenAI Chat Completions: tool calls with JSON arguments, error-looking tool output marked, system skipped', () => {
@@ -136,14 +153,22 @@ describe('malformed and unknown logs', () => {
   it('a bad JSON line names the file and the line', () => {
     const dir = tempDir();
     const file = join(dir, 'session.jsonl');
-    writeFileSync(file, `${readFileSync(join(SAMPLES, 'agent-sdk', 'triage-run.jsonl'), 'utf8').split('\n').slice(0, 2).join('\n')}\n{"type": "assistant",\n`);
+    writeFileSync(
+      file,
+      `${readFileSync(join(SAMPLES, 'agent-sdk', 'triage-run.jsonl'), 'utf8')
+        .split('\n')
+        .slice(0, 2)
+        .join('\n')}\n{"type": "assistant",\n`,
+    );
     const error = fails(() => readLogs([dir]));
     expect(error.message).toMatch(/session\.jsonl:3: not valid JSON/);
   });
 
   it('a missing field names the file, the line and the field', () => {
     const dir = tempDir();
-    const lines = readFileSync(join(SAMPLES, 'claude-code', 'contracts-app', '8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c4d.jsonl'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(SAMPLES, 'claude-code', 'contracts-app', '8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c4d.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     const broken = JSON.parse(lines[1]!) as { message: { content: Array<Record<string, unknown>> } };
     delete broken.message.content[0]!.name;
     lines[1] = JSON.stringify(broken);
@@ -160,7 +185,9 @@ describe('malformed and unknown logs', () => {
   it('an unknown format stops with the formats it knows, and --format forces one', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'notes.json'), JSON.stringify({ hello: 'world' }));
-    expect(fails(() => readLogs([dir])).message).toMatch(/notes\.json: \(first record\): unknown log format; expected one of .*claude-code.*--format/);
+    expect(fails(() => readLogs([dir])).message).toMatch(
+      /notes\.json: \(first record\): unknown log format; expected one of .*claude-code.*--format/,
+    );
     expect(fails(() => readLogs([dir], 'openai-chat')).message).toMatch(/notes\.json: messages: expected a "messages" array/);
   });
 

@@ -21,7 +21,16 @@ import { otelReader } from './formats/otel.js';
 import { type IngestedTranscript, type LogFormat, LogFormatError, type LogReader, type LogRecord } from './types.js';
 
 /** Detection order: the most specific shapes first; dreambench before openai-chat (both have `messages`). */
-const READERS: readonly LogReader[] = [inspectReader, otelReader, managedReader, claudeCodeReader, agentSdkReader, openaiResponsesReader, dreambenchReader, openaiChatReader];
+const READERS: readonly LogReader[] = [
+  inspectReader,
+  otelReader,
+  managedReader,
+  claudeCodeReader,
+  agentSdkReader,
+  openaiResponsesReader,
+  dreambenchReader,
+  openaiChatReader,
+];
 const LOG_FILE = /\.(json|jsonl|ndjson|eval)(\.gz)?$/i;
 
 export interface ReadLogsResult {
@@ -114,11 +123,19 @@ export function readLogs(roots: readonly string[], format: LogFormat | 'auto' = 
       files++;
       const detected = detections[index] ?? neighbours;
       if (!detected) {
-        throw new LogFormatError(file, `unknown log format; expected one of ${READERS.map((r) => r.format).join(', ')} (name it with --format)`, records[0]?.line || undefined, '(first record)');
+        throw new LogFormatError(
+          file,
+          `unknown log format; expected one of ${READERS.map((r) => r.format).join(', ')} (name it with --format)`,
+          records[0]?.line || undefined,
+          '(first record)',
+        );
       }
       found[detected] = (found[detected] ?? 0) + 1;
       const base = statSync(root).isFile() ? file.split(sep).pop()! : relative(root, file);
-      const fallbackId = base.split(sep).join('/').replace(/\.(json|jsonl|ndjson|eval)(\.gz)?$/i, '');
+      const fallbackId = base
+        .split(sep)
+        .join('/')
+        .replace(/\.(json|jsonl|ndjson|eval)(\.gz)?$/i, '');
       for (const t of readerFor(detected).read(records, file, fallbackId)) {
         const other = owner.get(t.id);
         if (other) throw new LogFormatError(file, `transcript id "${t.id}" is also used by ${other}`, undefined, 'id');

@@ -18,7 +18,11 @@ export function sourceLocator(roots: readonly string[], format: LogFormat | 'aut
   const byId = new Map<string, TrialSource>();
   for (const t of readLogs(roots, format).transcripts) {
     const first = t.transcript.messages.find((m) => m.role === 'user');
-    const text = first ? (typeof first.content === 'string' ? first.content : first.content.map((b) => (b.type === 'text' ? b.text : '')).join(' ')) : '';
+    const text = first
+      ? typeof first.content === 'string'
+        ? first.content
+        : first.content.map((b) => (b.type === 'text' ? b.text : '')).join(' ')
+      : '';
     byId.set(t.id, { trial: t.id, file: t.file, format: t.format, request: text.replace(/\s+/g, ' ').trim().slice(0, 120) });
   }
   return (trial) => byId.get(trial) ?? byId.get(trial.replace(/@\d+$/, ''));

@@ -16,7 +16,17 @@
 // session after the check, so the agent can write what a reviewer said into its memory, as the open
 // arms learn from it; the trial's result is the first attempt's, the debrief's tokens count towards it.
 
-import type { AfterSessionResult, Arm, ArmContext, ArmFactory, ArmUsage, ArtifactStore, GraderVerdict, MemoryFiles, TrialLoopResult } from '../core/arm.js';
+import type {
+  AfterSessionResult,
+  Arm,
+  ArmContext,
+  ArmFactory,
+  ArmUsage,
+  ArtifactStore,
+  GraderVerdict,
+  MemoryFiles,
+  TrialLoopResult,
+} from '../core/arm.js';
 import { trialId, type TrialRecord } from '../core/records.js';
 import type { Transcript } from '../agent/transcript.js';
 import { costOf } from '../models/pricing.js';
@@ -59,11 +69,21 @@ export function outcomeVerdict(evaluations: readonly OutcomeEvaluation[], attemp
   const last = evaluations.at(-1);
   if (!last) return undefined;
   const passed = last.result === 'satisfied';
-  const failure = last.result === 'failed' || last.result === 'interrupted' ? `the vendor grader gave no verdict (${last.result}): ${last.explanation}` : undefined;
+  const failure =
+    last.result === 'failed' || last.result === 'interrupted'
+      ? `the vendor grader gave no verdict (${last.result}): ${last.explanation}`
+      : undefined;
   return {
     success: passed,
     score: passed ? 1 : 0,
-    criteria: [{ criterion: `the outcome (vendor grader, whole rubric; ${evaluations.length} evaluation(s))`, score: passed ? 1 : 0, passed, feedback: `${last.result}: ${last.explanation}` }],
+    criteria: [
+      {
+        criterion: `the outcome (vendor grader, whole rubric; ${evaluations.length} evaluation(s))`,
+        score: passed ? 1 : 0,
+        passed,
+        feedback: `${last.result}: ${last.explanation}`,
+      },
+    ],
     rounds: [{ attempt, revision: 0, success: passed, score: passed ? 1 : 0, ...(failure ? { failure } : {}) }],
     ...(failure ? { failure } : {}),
   };
@@ -167,9 +187,16 @@ async function consolidate(
   const folded = config.memory === 'read_write' ? foldWrites(input.memory, writes) : input.memory;
   const writers = writes.filter((w) => Object.keys(w).length > 0).length;
   if (config.cleanup && config.memory === 'read_write') {
-    await Promise.all(runs.map((r) => (r.details?.memory_store?.role === 'trial' ? archiveStore(runtime.client, r.details.memory_store.id) : undefined)));
+    await Promise.all(
+      runs.map((r) => (r.details?.memory_store?.role === 'trial' ? archiveStore(runtime.client, r.details.memory_store.id) : undefined)),
+    );
   }
-  const foldDetails = { trials: runs.length, trials_that_wrote: writers, files: Object.keys(folded).length, memory_tokens: memoryTokens(folded) };
+  const foldDetails = {
+    trials: runs.length,
+    trials_that_wrote: writers,
+    files: Object.keys(folded).length,
+    memory_tokens: memoryTokens(folded),
+  };
   if (!config.dreaming) return { memory: folded, details: foldDetails };
 
   // 2. managed-dreaming: a vendor dream over the store and this session's (or these sessions') sessions.
@@ -183,9 +210,16 @@ async function consolidate(
   if (existing) return settle(existing, folded, artifacts, name, foldDetails);
 
   const sessionIds = [...new Set(runs.map((r) => r.details?.session_id).filter((id): id is string => typeof id === 'string'))];
-  artifacts.write(queueName(session), { session, session_ids: sessionIds, trials: runs.map((r) => trialId(r.record)) } satisfies QueuedSession);
+  artifacts.write(queueName(session), {
+    session,
+    session_ids: sessionIds,
+    trials: runs.map((r) => trialId(r.record)),
+  } satisfies QueuedSession);
   if (session % dreaming.every !== 0) {
-    return { memory: folded, details: { ...foldDetails, dream: 'not scheduled', next_dream_session: session + dreaming.every - (session % dreaming.every) } };
+    return {
+      memory: folded,
+      details: { ...foldDetails, dream: 'not scheduled', next_dream_session: session + dreaming.every - (session % dreaming.every) },
+    };
   }
   const window: QueuedSession[] = [];
   for (let s = session - dreaming.every + 1; s <= session; s++) {
@@ -198,7 +232,8 @@ async function consolidate(
   const dreamModel = dreamModelOf(config, runtime, context.model);
   // The dream's input store: the one that already holds this memory (e.g. the session's shared store), else a new one.
   // update_existing rewrites its input: always a fresh copy, never a store a session or the registry still uses.
-  const inputStore = dreaming.output === 'update_existing' ? await freshDreamInput(runtime, context, folded) : await dreamInput(runtime, context, folded);
+  const inputStore =
+    dreaming.output === 'update_existing' ? await freshDreamInput(runtime, context, folded) : await dreamInput(runtime, context, folded);
   const chain = await runDreams(runtime.client, {
     inputStoreId: inputStore,
     sessionIds: allSessions,
@@ -216,7 +251,11 @@ async function consolidate(
     for (const [file, text] of Object.entries(output)) writeFileAtomic(context.artifacts.path(`${outputsDir(session)}/${file}`), text);
   }
   // The next session's trials reuse the dream's own output store (read_only) when the memory is unchanged by review.
-  runtime.registry.set(`${context.arm}/r${context.replicate}`, context.artifacts, filesHash(output), { id: chain.outputStoreId, source: 'dream', session });
+  runtime.registry.set(`${context.arm}/r${context.replicate}`, context.artifacts, filesHash(output), {
+    id: chain.outputStoreId,
+    source: 'dream',
+    session,
+  });
 
   // The dream's token cost, priced as every arm's tokens are; its sessions' runtime is in the changeset's stages.dreams.
   const usage: ArmUsage = {
@@ -244,7 +283,13 @@ async function consolidate(
   return settle(changeset, folded, artifacts, name, foldDetails);
 }
 
-function settle(changeset: Changeset, folded: MemoryFiles, artifacts: ArtifactStore, name: string, foldDetails: Record<string, unknown>): AfterSessionResult {
+function settle(
+  changeset: Changeset,
+  folded: MemoryFiles,
+  artifacts: ArtifactStore,
+  name: string,
+  foldDetails: Record<string, unknown>,
+): AfterSessionResult {
   const summary = {
     ...foldDetails,
     dream: changeset.dream,
@@ -256,7 +301,11 @@ function settle(changeset: Changeset, folded: MemoryFiles, artifacts: ArtifactSt
   };
   if (changeset.status === 'pending') {
     const pending = changeset.changes.filter((c) => c.status === 'pending').length;
-    return { memory: folded, pending: { reason: `${pending} change(s) of vendor dream ${changeset.dream} wait for review (${artifacts.path(name)})` }, details: summary };
+    return {
+      memory: folded,
+      pending: { reason: `${pending} change(s) of vendor dream ${changeset.dream} wait for review (${artifacts.path(name)})` },
+      details: summary,
+    };
   }
   const memory = applyChangeset(changeset, folded);
   artifacts.write(name, changeset);
@@ -271,5 +320,10 @@ async function dreamInput(runtime: ManagedRuntime, context: ArmContext, files: M
 }
 
 function freshDreamInput(runtime: ManagedRuntime, context: ArmContext, files: MemoryFiles): Promise<string> {
-  return materialize(runtime.client, files, { arm: context.arm, replicate: context.replicate, session: context.session, role: 'dream_input' });
+  return materialize(runtime.client, files, {
+    arm: context.arm,
+    replicate: context.replicate,
+    session: context.session,
+    role: 'dream_input',
+  });
 }

@@ -83,7 +83,12 @@ export function vendorChangeset(input: VendorChangesetInput): Changeset {
       model: input.model,
       ...(input.instructions ? { instructions: input.instructions } : {}),
     },
-    replay: { trials: input.evidence.length, sessions: input.sessions, from_session: Math.min(...input.sessions), to_session: Math.max(...input.sessions) },
+    replay: {
+      trials: input.evidence.length,
+      sessions: input.sessions,
+      from_session: Math.min(...input.sessions),
+      to_session: Math.max(...input.sessions),
+    },
     analysis: { mode: 'model', calls: input.steps.length, batches: input.steps.length, repaired: 0, findings: changes.length },
     dropped_findings: [],
     usage: input.usage,

@@ -32,12 +32,19 @@ async function startServer(options: Partial<MockManagedOptions> = {}): Promise<M
   return server;
 }
 
-const configs = (...kinds: Array<'stateless' | 'memory' | 'dreaming' | 'multiagent'>) => kinds.map((k) => parseManagedOptions(k, `managed-${k}`, {}));
+const configs = (...kinds: Array<'stateless' | 'memory' | 'dreaming' | 'multiagent'>) =>
+  kinds.map((k) => parseManagedOptions(k, `managed-${k}`, {}));
 
 describe('managed check', () => {
   it('exercises each endpoint the arms need once, reports the cost, and archives what it created', async () => {
     const mock = await startServer();
-    const report = await managedCheck({ model: 'claude-sonnet-4-6', configs: configs('memory', 'multiagent', 'dreaming'), dream: true, env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: mock.url }, poll: FAST });
+    const report = await managedCheck({
+      model: 'claude-sonnet-4-6',
+      configs: configs('memory', 'multiagent', 'dreaming'),
+      dream: true,
+      env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: mock.url },
+      poll: FAST,
+    });
     expect(report.steps.filter((s) => s.status !== 'ok')).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.steps.map((s) => s.step)).toEqual([
@@ -66,7 +73,13 @@ describe('managed check', () => {
 
   it('names what the account lacks: a research preview it has no access to, a model dreams do not support', async () => {
     const mock = await startServer({ forbidPaths: [/^\/v1\/memory_stores/] });
-    const report = await managedCheck({ model: 'claude-haiku-4-5', configs: configs('dreaming'), dream: true, env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: mock.url }, poll: FAST });
+    const report = await managedCheck({
+      model: 'claude-haiku-4-5',
+      configs: configs('dreaming'),
+      dream: true,
+      env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: mock.url },
+      poll: FAST,
+    });
     expect(report.ok).toBe(false);
     const byStep = Object.fromEntries(report.steps.map((s) => [s.step, s]));
     expect(byStep['memory_stores.create + memories.create']).toMatchObject({ status: 'failed', lacks: 'no_access' });
@@ -89,7 +102,10 @@ describe('managed check', () => {
       return true;
     });
     try {
-      await yargs(['managed', 'check', '--arms', 'managed-stateless', '--model', 'anthropic:claude-sonnet-4-6']).command(managedCommand).strict().parseAsync();
+      await yargs(['managed', 'check', '--arms', 'managed-stateless', '--model', 'anthropic:claude-sonnet-4-6'])
+        .command(managedCommand)
+        .strict()
+        .parseAsync();
     } finally {
       if (prev.key === undefined) delete process.env.ANTHROPIC_API_KEY;
       else process.env.ANTHROPIC_API_KEY = prev.key;

@@ -16,7 +16,7 @@
 
 import { APIError } from '@anthropic-ai/sdk';
 import type { Environment } from '../core/suite.js';
-import { createManagedClient, SESSION_FILES_BETAS, type ManagedClient } from './client.js';
+import { createManagedClient, SESSION_FILES_BETAS } from './client.js';
 import { runDreams } from './dreams.js';
 import { multiagentParams } from './definitions.js';
 import type { ManagedConfig } from './options.js';
@@ -61,7 +61,12 @@ const ECHO_ENVIRONMENT: Pick<Environment, 'call'> = {
 
 export async function managedCheck(request: CheckRequest): Promise<CheckReport> {
   const poll = request.poll ?? { initial_ms: 1000, max_ms: 10_000, factor: 1.5 };
-  const client = createManagedClient({ ...(request.baseURL ? { baseURL: request.baseURL } : {}), maxRetries: 2, timeoutMs: 120_000, ...(request.env ? { env: request.env } : {}) });
+  const client = createManagedClient({
+    ...(request.baseURL ? { baseURL: request.baseURL } : {}),
+    maxRetries: 2,
+    timeoutMs: 120_000,
+    ...(request.env ? { env: request.env } : {}),
+  });
   const steps: CheckStep[] = [];
   const cleanup: Array<() => Promise<unknown>> = [];
   let tokenCost = 0;
@@ -85,21 +90,38 @@ export async function managedCheck(request: CheckRequest): Promise<CheckReport> 
 
   const environment = await attempt(
     'environments.create',
-    () => client.sdk.beta.environments.create({ name: 'dreambench-check', config: { type: 'cloud', networking: { type: 'limited', allowed_hosts: [] } }, metadata: { dreambench_check: 'true' } }),
+    () =>
+      client.sdk.beta.environments.create({
+        name: 'dreambench-check',
+        config: { type: 'cloud', networking: { type: 'limited', allowed_hosts: [] } },
+        metadata: { dreambench_check: 'true' },
+      }),
     (e) => e.id,
   );
   if (environment) cleanup.push(() => client.sdk.beta.environments.archive(environment.id));
 
   const agent = await attempt(
     'agents.create',
-    () => client.sdk.beta.agents.create({ name: 'dreambench check', model: { id: request.model, ...settings }, system: 'Reply with the single word OK.', metadata: { dreambench_check: 'true' } }),
+    () =>
+      client.sdk.beta.agents.create({
+        name: 'dreambench check',
+        model: { id: request.model, ...settings },
+        system: 'Reply with the single word OK.',
+        metadata: { dreambench_check: 'true' },
+      }),
     (a) => `${a.id} (model ${a.model.id}, effort ${a.model.effort?.type ?? 'default'}, speed ${a.model.speed ?? 'standard'})`,
   );
   if (agent) cleanup.push(() => client.sdk.beta.agents.archive(agent.id));
   if (multiagent && agent) {
     const team = await attempt(
       'agents.create (multiagent)',
-      () => client.sdk.beta.agents.create({ name: 'dreambench check team', model: { id: request.model, ...settings }, system: 'Reply with the single word OK.', multiagent: multiagentParams(multiagent, []) }),
+      () =>
+        client.sdk.beta.agents.create({
+          name: 'dreambench check team',
+          model: { id: request.model, ...settings },
+          system: 'Reply with the single word OK.',
+          multiagent: multiagentParams(multiagent, []),
+        }),
       (a) => a.id,
     );
     if (team) cleanup.push(() => client.sdk.beta.agents.archive(team.id));
@@ -109,12 +131,21 @@ export async function managedCheck(request: CheckRequest): Promise<CheckReport> 
   if (needsMemory || request.dream) {
     storeId = await attempt(
       'memory_stores.create + memories.create',
-      () => materialize(client, { 'notes.md': '# Notes\n\n- dreambench check\n' }, { arm: 'dreambench-check', replicate: 0, session: 0, role: 'session' }),
+      () =>
+        materialize(
+          client,
+          { 'notes.md': '# Notes\n\n- dreambench check\n' },
+          { arm: 'dreambench-check', replicate: 0, session: 0, role: 'session' },
+        ),
       (id) => id,
     );
     if (storeId) {
       const id = storeId;
-      await attempt('memories.list', () => exportStore(client, id), (files) => `${Object.keys(files).length} file(s) read back`);
+      await attempt(
+        'memories.list',
+        () => exportStore(client, id),
+        (files) => `${Object.keys(files).length} file(s) read back`,
+      );
     }
   }
 
@@ -156,7 +187,11 @@ export async function managedCheck(request: CheckRequest): Promise<CheckReport> 
       await attempt(
         'sessions.retrieve (usage, settled)',
         async () => {
-          const { session: done, settled } = await settledSession(client, session.id, { initialMs: Math.min(250, poll.initial_ms), maxMs: poll.max_ms, timeoutMs: 30_000 });
+          const { session: done, settled } = await settledSession(client, session.id, {
+            initialMs: Math.min(250, poll.initial_ms),
+            maxMs: poll.max_ms,
+            timeoutMs: 30_000,
+          });
           const totals = totalsOf(done);
           const cost = splitCost(request.model, totals.usage, totals);
           tokenCost += cost.token_cost_usd;
@@ -185,7 +220,8 @@ export async function managedCheck(request: CheckRequest): Promise<CheckReport> 
   if (request.dream) {
     const dreamModel = dreamConfig?.model ?? request.model;
     const unsupported = unsupportedDreamModel(dreamModel);
-    if (unsupported && !dreamConfig?.allow_unlisted_model) steps.push({ step: 'dreams.create', status: 'failed', detail: unsupported, lacks: 'model' });
+    if (unsupported && !dreamConfig?.allow_unlisted_model)
+      steps.push({ step: 'dreams.create', status: 'failed', detail: unsupported, lacks: 'model' });
     else if (!storeId || !sessionId) skip('dreams', 'needs a memory store and a session');
     else {
       const store = storeId;
@@ -193,7 +229,14 @@ export async function managedCheck(request: CheckRequest): Promise<CheckReport> 
       await attempt(
         'dreams.create + retrieve',
         async () => {
-          const chain = await runDreams(client, { inputStoreId: store, sessionIds: [session], model: dreamModel, timeoutMs: request.dreamTimeoutMs ?? 900_000, poll, stateName: 'check' });
+          const chain = await runDreams(client, {
+            inputStoreId: store,
+            sessionIds: [session],
+            model: dreamModel,
+            timeoutMs: request.dreamTimeoutMs ?? 900_000,
+            poll,
+            stateName: 'check',
+          });
           cleanup.push(() => archiveStore(client, chain.outputStoreId));
           const cost = splitCost(dreamModel, chain.usage, { usage: chain.usage });
           tokenCost += cost.token_cost_usd;
@@ -260,7 +303,8 @@ export function classify(error: unknown): Pick<CheckStep, 'detail' | 'lacks'> {
   const inner = error instanceof Error && 'cause' in error && error.cause instanceof APIError ? error.cause : error;
   if (inner instanceof APIError && typeof inner.status === 'number') {
     const said = `${inner.status} ${inner.type ?? 'error'}: ${inner.apiMessage ?? inner.message}`;
-    if (inner.status === 401 || inner.status === 403) return { detail: `${said} (the key, or its access to this research preview)`, lacks: 'no_access' };
+    if (inner.status === 401 || inner.status === 403)
+      return { detail: `${said} (the key, or its access to this research preview)`, lacks: 'no_access' };
     if (inner.status === 404) return { detail: `${said} (this endpoint is not available to the account)`, lacks: 'not_available' };
     if (inner.status === 400 && /model/i.test(said)) return { detail: said, lacks: 'model' };
     return { detail: said, lacks: 'error' };
@@ -274,12 +318,17 @@ export function classify(error: unknown): Pick<CheckStep, 'detail' | 'lacks'> {
 
 /** The report as lines for a terminal. */
 export function formatCheck(report: CheckReport): string {
-  const lines = report.steps.map((s) => `${s.status === 'ok' ? 'ok     ' : s.status === 'failed' ? 'FAILED ' : 'skipped'} ${s.step}: ${s.detail}`);
+  const lines = report.steps.map(
+    (s) => `${s.status === 'ok' ? 'ok     ' : s.status === 'failed' ? 'FAILED ' : 'skipped'} ${s.step}: ${s.detail}`,
+  );
   const lacking = report.steps.filter((s) => s.lacks && s.lacks !== 'error');
   lines.push('');
   if (lacking.length) {
     lines.push('The account lacks:');
-    for (const s of lacking) lines.push(`  - ${s.step}: ${s.lacks === 'no_access' ? 'access (key or research-preview beta)' : s.lacks === 'model' ? 'the model' : 'the endpoint'}`);
+    for (const s of lacking)
+      lines.push(
+        `  - ${s.step}: ${s.lacks === 'no_access' ? 'access (key or research-preview beta)' : s.lacks === 'model' ? 'the model' : 'the endpoint'}`,
+      );
   }
   lines.push(`Spent: token cost $${report.token_cost_usd.toFixed(4)} (pricing.json), runtime $${report.runtime_cost_usd.toFixed(4)}.`);
   lines.push(report.ok ? 'Everything the chosen arms need works.' : 'Some steps failed: see above.');

@@ -59,7 +59,10 @@ export function createManagedClient(options: ManagedClientOptions): ManagedClien
     baseURL: sdk.baseURL,
     infra(error: unknown, doing: string): unknown {
       if (error instanceof ModelInfraError) return error;
-      if (error instanceof SyntaxError) return new ModelInfraError(redact(`managed agents: ${doing}: the response from ${host} was not valid JSON (${error.message})`, apiKey));
+      if (error instanceof SyntaxError)
+        return new ModelInfraError(
+          redact(`managed agents: ${doing}: the response from ${host} was not valid JSON (${error.message})`, apiKey),
+        );
       if (!(error instanceof AnthropicError)) return error;
       let message: string;
       let status: number | undefined;
@@ -73,7 +76,8 @@ export function createManagedClient(options: ManagedClientOptions): ManagedClien
         const type = error.type ?? 'error';
         const said = error.apiMessage ?? error.message;
         const requestId = error.requestID ? ` [request-id ${error.requestID}]` : '';
-        if (status === 401 || status === 403) message = `${doing}: the API refused the credentials (${status} ${type}): ${said}. Check ANTHROPIC_API_KEY and its access to the Managed Agents research preview.${requestId}`;
+        if (status === 401 || status === 403)
+          message = `${doing}: the API refused the credentials (${status} ${type}): ${said}. Check ANTHROPIC_API_KEY and its access to the Managed Agents research preview.${requestId}`;
         else message = `${doing}: API error ${status} ${type}: ${said}${requestId}`;
       } else {
         message = `${doing}: ${error.message}`;
@@ -85,7 +89,13 @@ export function createManagedClient(options: ManagedClientOptions): ManagedClien
 
 /** A 4xx other than 408/409/429: retrying the same request will not help. */
 export function isFatalClientError(error: unknown): boolean {
-  return error instanceof APIError && typeof error.status === 'number' && error.status >= 400 && error.status < 500 && ![408, 409, 429].includes(error.status);
+  return (
+    error instanceof APIError &&
+    typeof error.status === 'number' &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    ![408, 409, 429].includes(error.status)
+  );
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -24,7 +24,8 @@ export const ALL_BUILTIN_TOOLS = ['bash', 'edit', 'read', 'write', 'glob', 'grep
 
 export function toolsetParams(toolset: ManagedConfig['toolset']): BetaManagedAgentsAgentToolset20260401Params | undefined {
   if (toolset === 'none') return undefined;
-  if (toolset === 'full') return { type: 'agent_toolset_20260401', default_config: { enabled: true, permission_policy: { type: 'always_allow' } } };
+  if (toolset === 'full')
+    return { type: 'agent_toolset_20260401', default_config: { enabled: true, permission_policy: { type: 'always_allow' } } };
   return {
     type: 'agent_toolset_20260401',
     default_config: { enabled: false },
@@ -41,7 +42,9 @@ export function customTools(tools: readonly ToolSpec[], toolset: ManagedConfig['
   const taken = new Set(builtinNames(toolset));
   return tools.map((tool) => {
     if (taken.has(tool.name)) {
-      throw new Error(`the suite's tool "${tool.name}" has the name of a built-in tool of the managed agent's toolset (${[...taken].join(', ')}); use toolset: none`);
+      throw new Error(
+        `the suite's tool "${tool.name}" has the name of a built-in tool of the managed agent's toolset (${[...taken].join(', ')}); use toolset: none`,
+      );
     }
     return {
       type: 'custom',
@@ -95,7 +98,10 @@ export class ManagedResources {
       .create({
         name: `dreambench-${this.config.arm}`.slice(0, 255),
         description: 'dreambench trials: the suite tools run in the harness (custom tools); no network needed.',
-        config: { type: 'cloud', networking: this.config.networking === 'unrestricted' ? { type: 'unrestricted' } : { type: 'limited', allowed_hosts: [] } },
+        config: {
+          type: 'cloud',
+          networking: this.config.networking === 'unrestricted' ? { type: 'unrestricted' } : { type: 'limited', allowed_hosts: [] },
+        },
         metadata: { dreambench_arm: this.config.arm.slice(0, 512) },
       })
       .then((env) => env.id)
@@ -108,7 +114,9 @@ export class ManagedResources {
 
   /** The agent for a definition (created once; `name` shows in the console). */
   agent(definition: AgentDefinition): Promise<CreatedAgent> {
-    const key = createHash('sha256').update(JSON.stringify([definition.model, definition.system, definition.tools])).digest('hex');
+    const key = createHash('sha256')
+      .update(JSON.stringify([definition.model, definition.system, definition.tools]))
+      .digest('hex');
     let agent = this.agents.get(key);
     if (!agent) {
       agent = this.create(definition, key).catch((error: unknown) => {
@@ -122,7 +130,10 @@ export class ManagedResources {
 
   private async create(definition: AgentDefinition, key: string): Promise<CreatedAgent> {
     const toolset = toolsetParams(this.config.toolset);
-    const tools: NonNullable<AgentCreateParams['tools']> = [...(toolset ? [toolset] : []), ...customTools(definition.tools, this.config.toolset)];
+    const tools: NonNullable<AgentCreateParams['tools']> = [
+      ...(toolset ? [toolset] : []),
+      ...customTools(definition.tools, this.config.toolset),
+    ];
     const base = {
       // The model settings are pinned on the agent (unset ones resolve to the service's per-model default, recorded as returned).
       model: { id: definition.model, ...this.config.model_settings },
@@ -158,7 +169,12 @@ export class ManagedResources {
       return {
         id: agent.id,
         version: agent.version,
-        model: { id: m.id, ...(m.effort ? { effort: m.effort.type } : {}), ...(m.speed ? { speed: m.speed } : {}), ...(m.inference_geo ? { inference_geo: m.inference_geo } : {}) },
+        model: {
+          id: m.id,
+          ...(m.effort ? { effort: m.effort.type } : {}),
+          ...(m.speed ? { speed: m.speed } : {}),
+          ...(m.inference_geo ? { inference_geo: m.inference_geo } : {}),
+        },
       };
     } catch (error) {
       throw this.client.infra(error, 'create the agent');

@@ -85,7 +85,10 @@ export async function runDreams(client: ManagedClient, request: DreamRequest): P
   for (let i = 0; i < ids.length; i += MAX_SESSIONS_PER_DREAM) chunks.push(ids.slice(i, i + MAX_SESSIONS_PER_DREAM));
   if (chunks.length === 0) throw new Error('a dream needs at least one session');
 
-  const state: DreamChainState = request.artifacts?.read<DreamChainState>(request.stateName) ?? { format: 'dreambench.managed-dream/v1', steps: [] };
+  const state: DreamChainState = request.artifacts?.read<DreamChainState>(request.stateName) ?? {
+    format: 'dreambench.managed-dream/v1',
+    steps: [],
+  };
   // Failed or canceled steps of an earlier try are dropped: their chunk is dreamt again.
   state.steps = state.steps.filter((s) => s.status === 'completed' || s.status === 'pending' || s.status === 'running');
   const save = (): void => request.artifacts?.write(request.stateName, state);
@@ -116,13 +119,21 @@ export async function runDreams(client: ManagedClient, request: DreamRequest): P
           ],
           model: request.model,
           ...(request.instructions ? { instructions: request.instructions } : {}),
-          output_behavior: request.output === 'update_existing' ? { type: 'update_existing', memory_store_id: input } : { type: 'create_new' },
+          output_behavior:
+            request.output === 'update_existing' ? { type: 'update_existing', memory_store_id: input } : { type: 'create_new' },
           betas: DREAM_BETAS,
         });
       } catch (error) {
         throw client.infra(error, 'create a dream');
       }
-      step = { id: dream.id, status: dream.status, input_store: input, output_store: null, sessions: chunks[i]!.length, usage: dreamUsage(dream) };
+      step = {
+        id: dream.id,
+        status: dream.status,
+        input_store: input,
+        output_store: null,
+        sessions: chunks[i]!.length,
+        usage: dreamUsage(dream),
+      };
       state.steps[i] = step;
       save();
       const final = await followDream(client, step, request, save);
@@ -163,7 +174,8 @@ async function followDream(
   if (dream.session_id) step.runtime_cost_usd = await dreamRuntime(client, dream.session_id);
   step.output_store = dream.outputs[0]?.memory_store_id ?? null;
   if (dream.error) step.error = { type: dream.error.type, message: dream.error.message };
-  else if (timedOut) step.error = { type: 'timeout', message: `not finished after ${Math.round(request.timeoutMs / 1000)} s (dreambench canceled it)` };
+  else if (timedOut)
+    step.error = { type: 'timeout', message: `not finished after ${Math.round(request.timeoutMs / 1000)} s (dreambench canceled it)` };
   if (dream.ended_at && dream.created_at) step.wall_ms = Math.max(0, Date.parse(dream.ended_at) - Date.parse(dream.created_at));
   save();
   return { status: step.status, reason: step.error ? `${step.error.type}: ${step.error.message}` : step.status };

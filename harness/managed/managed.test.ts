@@ -75,7 +75,11 @@ const noMessages = (spec: string): ModelClient => ({ id: spec, create: () => Pro
 function run(runDir: string, overrides: Partial<ExperimentInput>, resume = false) {
   return resume
     ? executeRun({ runDir, resume: true, modelFactory: noMessages })
-    : executeRun({ runDir, experiment: smallExperiment({ model: MODEL, replicates: 1, concurrency: 4, ...overrides }), modelFactory: noMessages });
+    : executeRun({
+        runDir,
+        experiment: smallExperiment({ model: MODEL, replicates: 1, concurrency: 4, ...overrides }),
+        modelFactory: noMessages,
+      });
 }
 
 function transcriptOf(runDir: string, record: TrialRecord): Transcript {
@@ -106,7 +110,11 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
   it('runs the five managed arms over HTTP through the real SDK: sessions, custom tools, stores, dreams, outcomes, threads, usage', async () => {
     const mock = await startServer({ rateLimitFirst: [/^\/v1\/sessions$/], eventsPageMax: 7 });
     const runDir = join(tempDir(), 'run');
-    const arms = ['managed-stateless', 'managed-memory', 'managed-dreaming', 'managed-outcomes', 'managed-multiagent'].map((arm) => ({ arm, name: arm, options: FAST }));
+    const arms = ['managed-stateless', 'managed-memory', 'managed-dreaming', 'managed-outcomes', 'managed-multiagent'].map((arm) => ({
+      arm,
+      name: arm,
+      options: FAST,
+    }));
     const outcome = await run(runDir, { arms, sessions: 2, tasks_per_session: 3 });
     expect(outcome.status).toBe('completed');
     expect(outcome.trials).toHaveLength(5 * 2 * 3);
@@ -143,8 +151,13 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
 
     // Beta headers on every family of endpoints: the SDK's own, plus managed-agents on dreams and session files (as the docs send).
     const betasOf = (path: string): string[] =>
-      path.startsWith('/v1/memory_stores') ? [BETA.agentMemory] : path.startsWith('/v1/dreams') ? [BETA.dreaming, BETA.managedAgents] : [BETA.managedAgents];
-    for (const request of mock.requests) for (const beta of betasOf(request.path)) expect(request.headers['anthropic-beta'] ?? '', request.path).toContain(beta);
+      path.startsWith('/v1/memory_stores')
+        ? [BETA.agentMemory]
+        : path.startsWith('/v1/dreams')
+          ? [BETA.dreaming, BETA.managedAgents]
+          : [BETA.managedAgents];
+    for (const request of mock.requests)
+      for (const beta of betasOf(request.path)) expect(request.headers['anthropic-beta'] ?? '', request.path).toContain(beta);
     expect(mock.requests.some((r) => (r.headers['anthropic-beta'] ?? '').includes(BETA.files))).toBe(false);
     expect(mock.requests.some((r) => /\/events$/.test(r.path) && r.method === 'GET' && r.query.get('page'))).toBe(true);
     expect(mock.requests.every((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
@@ -158,27 +171,40 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
       const details = detailsOf(runDir, record);
       expect(details.memory_store?.access).toBe('read_write');
       expect(details.memory_store?.hash).toBe(filesHash(learned));
-      expect(mock.stores.get(details.memory_store!.id)!.object.metadata).toMatchObject({ dreambench_hash: filesHash(learned), dreambench_role: 'trial' });
+      expect(mock.stores.get(details.memory_store!.id)!.object.metadata).toMatchObject({
+        dreambench_hash: filesHash(learned),
+        dreambench_role: 'trial',
+      });
     }
 
     // managed-dreaming: each session's dream, its changeset, and its output store as the next memory.
     for (const session of [1, 2]) {
-      const changeset = JSON.parse(readFileSync(join(runDir, 'dreams', 'managed-dreaming', 'r1', `session-00${session}.json`), 'utf8')) as Changeset;
+      const changeset = JSON.parse(
+        readFileSync(join(runDir, 'dreams', 'managed-dreaming', 'r1', `session-00${session}.json`), 'utf8'),
+      ) as Changeset;
       expect(changeset.status).toBe('applied');
       const steps = changeset.stages.dreams as Array<{ id: string; output_store: string }>;
       expect(steps).toHaveLength(1);
       const dream = mock.dreams.get(steps[0]!.id)!;
       expect(dream.object.status).toBe('completed');
-      const sessionIds = (dream.object.inputs as Array<{ type: string; session_ids?: string[] }>).find((i) => i.type === 'sessions')!.session_ids!;
-      const expected = outcome.trials.filter((t) => t.arm === 'managed-dreaming' && t.session === session).map((t) => detailsOf(runDir, t).session_id);
+      const sessionIds = (dream.object.inputs as Array<{ type: string; session_ids?: string[] }>).find((i) => i.type === 'sessions')!
+        .session_ids!;
+      const expected = outcome.trials
+        .filter((t) => t.arm === 'managed-dreaming' && t.session === session)
+        .map((t) => detailsOf(runDir, t).session_id);
       expect([...sessionIds].sort()).toEqual([...expected].sort());
       expect(dir.readSnapshot('managed-dreaming', 1, session)).toEqual(mock.storeFiles(steps[0]!.output_store));
       // Every dream's output store is also kept as plain text next to its changeset.
       const exported = join(runDir, 'dreams', 'managed-dreaming', 'r1', 'outputs', `session-00${session}`);
-      for (const [file, text] of Object.entries(mock.storeFiles(steps[0]!.output_store))) expect(readFileSync(join(exported, file), 'utf8')).toBe(text);
+      for (const [file, text] of Object.entries(mock.storeFiles(steps[0]!.output_store)))
+        expect(readFileSync(join(exported, file), 'utf8')).toBe(text);
       expect(changeset.usage.input_tokens).toBeGreaterThan(0);
     }
-    expect(events(runDir).some((e) => e.type === 'session_consolidated' && e.arm === 'managed-dreaming' && (e.usage as { calls: number }).calls === 1)).toBe(true);
+    expect(
+      events(runDir).some(
+        (e) => e.type === 'session_consolidated' && e.arm === 'managed-dreaming' && (e.usage as { calls: number }).calls === 1,
+      ),
+    ).toBe(true);
 
     // managed-outcomes: the task was a user-defined outcome with the task's rubric; the vendor grader's verdicts are recorded.
     for (const record of outcome.trials.filter((t) => t.arm === 'managed-outcomes')) {
@@ -202,7 +228,9 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
       expect(uses.every((e) => typeof e.session_thread_id === 'string')).toBe(true);
     }
     // The stateless control never had a store.
-    expect(outcome.trials.filter((t) => t.arm === 'managed-stateless').every((t) => detailsOf(runDir, t).memory_store === undefined)).toBe(true);
+    expect(outcome.trials.filter((t) => t.arm === 'managed-stateless').every((t) => detailsOf(runDir, t).memory_store === undefined)).toBe(
+      true,
+    );
 
     expect(allText(runDir)).not.toContain(KEY);
   });
@@ -234,10 +262,15 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
     expect(mock.requests.filter((r) => r.path.endsWith('/events/stream'))).not.toHaveLength(0);
   });
 
-  it('without span events, turns are the agent\'s messages and usage is the session\'s', async () => {
+  it("without span events, turns are the agent's messages and usage is the session's", async () => {
     const mock = await startServer({ spans: false });
     const runDir = join(tempDir(), 'run');
-    const outcome = await run(runDir, { arms: [{ arm: 'managed-stateless', name: 's', options: FAST }], sessions: 1, tasks_per_session: 2, budgets: { max_turns: 3, max_output_tokens: 4096 } });
+    const outcome = await run(runDir, {
+      arms: [{ arm: 'managed-stateless', name: 's', options: FAST }],
+      sessions: 1,
+      tasks_per_session: 2,
+      budgets: { max_turns: 3, max_output_tokens: 4096 },
+    });
     expect(outcome.status).toBe('completed');
     for (const record of outcome.trials) {
       const details = detailsOf(runDir, record);
@@ -268,7 +301,9 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
     const second = await run(runDir, experiment, true);
     expect(second.status).toBe('completed');
     expect(second.trials).toHaveLength(4); // the session-1 trials were not re-run
-    const state = JSON.parse(readFileSync(join(runDir, 'dreams', 'managed-dreaming', 'r1', 'managed-dream-001.json'), 'utf8')) as DreamChainState;
+    const state = JSON.parse(
+      readFileSync(join(runDir, 'dreams', 'managed-dreaming', 'r1', 'managed-dream-001.json'), 'utf8'),
+    ) as DreamChainState;
     expect(state.steps).toHaveLength(1);
     expect(state.steps[0]!.status).toBe('completed');
     expect(mock.dreams.size).toBe(3); // failed, then one per session
@@ -277,7 +312,11 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
   it('a dream still running at its timeout is canceled: an infra event', async () => {
     const mock = await startServer({ hangDream: () => true });
     const runDir = join(tempDir(), 'run');
-    const outcome = await run(runDir, { arms: [{ arm: 'managed-dreaming', name: 'managed-dreaming', options: { ...FAST, dream_timeout_s: 0.3 } }], sessions: 1, tasks_per_session: 2 });
+    const outcome = await run(runDir, {
+      arms: [{ arm: 'managed-dreaming', name: 'managed-dreaming', options: { ...FAST, dream_timeout_s: 0.3 } }],
+      sessions: 1,
+      tasks_per_session: 2,
+    });
     expect(outcome.status).toBe('failed');
     const failed = events(runDir).find((e) => e.type === 'consolidation_failed')!;
     expect(String(failed.error)).toMatch(/canceled/);
@@ -287,7 +326,11 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
   it('review: human: the output store waits for approval, `memory diff` shows it, the run continues after review', async () => {
     await startServer();
     const runDir = join(tempDir(), 'run');
-    const experiment = { arms: [{ arm: 'managed-dreaming', name: 'managed-dreaming', options: { ...FAST, review: 'human' } }], sessions: 2, tasks_per_session: 3 };
+    const experiment = {
+      arms: [{ arm: 'managed-dreaming', name: 'managed-dreaming', options: { ...FAST, review: 'human' } }],
+      sessions: 2,
+      tasks_per_session: 3,
+    };
     const first = await run(runDir, experiment);
     expect(first.status).toBe('awaiting_review');
     const path = join(runDir, 'dreams', 'managed-dreaming', 'r1', 'session-001.json');
@@ -325,7 +368,12 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
   it('a session whose model is overloaded ends the trial as infra; resume re-runs it', async () => {
     await startServer({ overloadSession: (index) => index === 0 });
     const runDir = join(tempDir(), 'run');
-    const experiment = { arms: [{ arm: 'managed-stateless', name: 'managed-stateless', options: FAST }], sessions: 1, tasks_per_session: 2, concurrency: 1 };
+    const experiment = {
+      arms: [{ arm: 'managed-stateless', name: 'managed-stateless', options: FAST }],
+      sessions: 1,
+      tasks_per_session: 2,
+      concurrency: 1,
+    };
     const first = await run(runDir, experiment);
     expect(first.status).toBe('failed');
     const infra = first.trials.filter((t) => t.error_class === 'infra');
@@ -336,13 +384,22 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
     expect(second.trials.filter((t) => t.error_class !== 'infra')).toHaveLength(2);
   });
 
-  it('budgets: max_turns and the token budget interrupt the session; the cost budget is the session\'s own', async () => {
+  it("budgets: max_turns and the token budget interrupt the session; the cost budget is the session's own", async () => {
     const mock = await startServer();
     const budgetRun = async (budgets: Record<string, number>) => {
       const runDir = join(tempDir(), 'run');
-      const outcome = await run(runDir, { arms: [{ arm: 'managed-stateless', name: 'b', options: FAST }], sessions: 1, tasks_per_session: 2, budgets: { max_turns: 20, max_output_tokens: 4096, ...budgets } });
+      const outcome = await run(runDir, {
+        arms: [{ arm: 'managed-stateless', name: 'b', options: FAST }],
+        sessions: 1,
+        tasks_per_session: 2,
+        budgets: { max_turns: 20, max_output_tokens: 4096, ...budgets },
+      });
       expect(outcome.status).toBe('completed');
-      return outcome.trials.map((t) => ({ record: t, details: detailsOf(runDir, t), session: mock.sessions.get(detailsOf(runDir, t).session_id)! }));
+      return outcome.trials.map((t) => ({
+        record: t,
+        details: detailsOf(runDir, t),
+        session: mock.sessions.get(detailsOf(runDir, t).session_id)!,
+      }));
     };
     for (const { record, session } of await budgetRun({ max_turns: 2 })) {
       expect([record.error_class, record.error, record.turns]).toEqual(['budget', 'stopped: max turns', 2]);
@@ -356,7 +413,11 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
     // budget is only a backstop with a whole session's runtime on top (0.5 + 4 cents for 1800 s at $0.08/h).
     for (const { record, details, session } of await budgetRun({ max_cost_per_trial: 0.005 })) {
       expect(session.object().budget).toEqual({ type: 'limit', max_list_cost: { amount: '5', currency: 'USD' } });
-      expect([record.error_class, record.error, details.stop_detail]).toEqual(['budget', 'stopped: cost budget', 'interrupted (cost_budget)']);
+      expect([record.error_class, record.error, details.stop_detail]).toEqual([
+        'budget',
+        'stopped: cost budget',
+        'interrupted (cost_budget)',
+      ]);
       expect(details.token_cost_usd).toBeGreaterThanOrEqual(0.005);
     }
   });
@@ -364,24 +425,63 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
   it('every: 2 dreams once over both sessions; a resumed dream chain follows the dream it started', async () => {
     const mock = await startServer();
     const runDir = join(tempDir(), 'run');
-    const outcome = await run(runDir, { arms: [{ arm: 'managed-dreaming', name: 'managed-dreaming', options: { ...FAST, every: 2 } }], sessions: 2, tasks_per_session: 2 });
+    const outcome = await run(runDir, {
+      arms: [{ arm: 'managed-dreaming', name: 'managed-dreaming', options: { ...FAST, every: 2 } }],
+      sessions: 2,
+      tasks_per_session: 2,
+    });
     expect(outcome.status).toBe('completed');
     expect(mock.dreams.size).toBe(1);
     const dream = [...mock.dreams.values()][0]!;
-    const sessionIds = (dream.object.inputs as Array<{ type: string; session_ids?: string[] }>).find((i) => i.type === 'sessions')!.session_ids!;
+    const sessionIds = (dream.object.inputs as Array<{ type: string; session_ids?: string[] }>).find((i) => i.type === 'sessions')!
+      .session_ids!;
     expect(sessionIds).toHaveLength(4);
     expect(existsSync(join(runDir, 'dreams', 'managed-dreaming', 'r1', 'session-001.json'))).toBe(false);
-    expect(events(runDir).find((e) => e.type === 'session_consolidated' && e.session === 1)!.details).toMatchObject({ dream: 'not scheduled', next_dream_session: 2 });
+    expect(events(runDir).find((e) => e.type === 'session_consolidated' && e.session === 1)!.details).toMatchObject({
+      dream: 'not scheduled',
+      next_dream_session: 2,
+    });
 
     // A crash after the dream was created: the state file names it; the chain follows it instead of dreaming again.
     const client = createManagedClient({ maxRetries: 1, timeoutMs: 10_000, env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: mock.url } });
     const store = await materialize(client, { 'notes.md': '# Notes\n' }, { arm: 'x', replicate: 1, session: 1, role: 'dream_input' });
-    const started = await client.sdk.beta.dreams.create({ inputs: [{ type: 'memory_store', memory_store_id: store }, { type: 'sessions', session_ids: sessionIds }], model: 'claude-sonnet-4-6', betas: [BETA.managedAgents] });
+    const started = await client.sdk.beta.dreams.create({
+      inputs: [
+        { type: 'memory_store', memory_store_id: store },
+        { type: 'sessions', session_ids: sessionIds },
+      ],
+      model: 'claude-sonnet-4-6',
+      betas: [BETA.managedAgents],
+    });
     const artifacts = new Map<string, string>();
-    const store2 = { read: <T>(n: string) => (artifacts.has(n) ? (JSON.parse(artifacts.get(n)!) as T) : undefined), write: (n: string, d: unknown) => void artifacts.set(n, JSON.stringify(d)), path: (n: string) => n };
-    store2.write('state.json', { format: 'dreambench.managed-dream/v1', steps: [{ id: started.id, status: 'pending', input_store: store, output_store: null, sessions: 4, usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 } }] });
+    const store2 = {
+      read: <T>(n: string) => (artifacts.has(n) ? (JSON.parse(artifacts.get(n)!) as T) : undefined),
+      write: (n: string, d: unknown) => void artifacts.set(n, JSON.stringify(d)),
+      path: (n: string) => n,
+    };
+    store2.write('state.json', {
+      format: 'dreambench.managed-dream/v1',
+      steps: [
+        {
+          id: started.id,
+          status: 'pending',
+          input_store: store,
+          output_store: null,
+          sessions: 4,
+          usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 },
+        },
+      ],
+    });
     const before = mock.dreams.size;
-    const chain = await runDreams(client, { inputStoreId: store, sessionIds, model: 'claude-sonnet-4-6', timeoutMs: 5000, poll: { initial_ms: 10, max_ms: 50, factor: 1.5 }, artifacts: store2, stateName: 'state.json' });
+    const chain = await runDreams(client, {
+      inputStoreId: store,
+      sessionIds,
+      model: 'claude-sonnet-4-6',
+      timeoutMs: 5000,
+      poll: { initial_ms: 10, max_ms: 50, factor: 1.5 },
+      artifacts: store2,
+      stateName: 'state.json',
+    });
     expect(mock.dreams.size).toBe(before);
     expect(chain.steps.map((s) => s.id)).toEqual([started.id]);
     expect(chain.outputStoreId).toBe((mock.dreams.get(started.id)!.object.outputs[0] as { memory_store_id: string }).memory_store_id);
@@ -390,24 +490,34 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
   it('fails before any work without an API key, and names bad options', async () => {
     delete process.env.ANTHROPIC_API_KEY;
     const runDir = join(tempDir(), 'run');
-    await expect(run(runDir, { arms: ['managed-memory'], sessions: 1, tasks_per_session: 1 })).rejects.toThrow(/ANTHROPIC_API_KEY is not set: the managed-\* arms run on Claude Managed Agents/);
+    await expect(run(runDir, { arms: ['managed-memory'], sessions: 1, tasks_per_session: 1 })).rejects.toThrow(
+      /ANTHROPIC_API_KEY is not set: the managed-\* arms run on Claude Managed Agents/,
+    );
     expect(existsSync(join(runDir, 'manifest.json'))).toBe(false);
     process.env.ANTHROPIC_API_KEY = KEY;
-    await expect(run(runDir, { arms: [{ arm: 'managed-memory', name: 'm', options: { memory: 'none' } }], sessions: 1, tasks_per_session: 1 })).rejects.toThrow(
-      /option "memory" of arm managed-memory/,
-    );
-    await expect(run(runDir, { arms: [{ arm: 'managed-stateless', name: 's', options: { dream_model: 'x' } }], sessions: 1, tasks_per_session: 1 })).rejects.toThrow(
-      /unknown option "dream_model" for arm managed-stateless/,
-    );
+    await expect(
+      run(runDir, { arms: [{ arm: 'managed-memory', name: 'm', options: { memory: 'none' } }], sessions: 1, tasks_per_session: 1 }),
+    ).rejects.toThrow(/option "memory" of arm managed-memory/);
+    await expect(
+      run(runDir, { arms: [{ arm: 'managed-stateless', name: 's', options: { dream_model: 'x' } }], sessions: 1, tasks_per_session: 1 }),
+    ).rejects.toThrow(/unknown option "dream_model" for arm managed-stateless/);
     expect(() => parseManagedOptions('memory', 'managed-memory', { toolset: 'none' })).toThrow(/needs the files toolset/);
-    expect(() => parseManagedOptions('dreaming', 'managed-dreaming', { review: 'nope.yaml' })).toThrow(/option "review" of arm managed-dreaming must be auto, human or a policy file/);
+    expect(() => parseManagedOptions('dreaming', 'managed-dreaming', { review: 'nope.yaml' })).toThrow(
+      /option "review" of arm managed-dreaming must be auto, human or a policy file/,
+    );
   });
 
   it('named specialists become agents of the multiagent roster; a sim run model is refused with a clear message', async () => {
     const mock = await startServer();
     const runDir = join(tempDir(), 'run');
     const outcome = await run(runDir, {
-      arms: [{ arm: 'managed-multiagent', name: 'team', options: { ...FAST, subagents: [{ name: 'drafter', description: 'drafts and renders' }], inline_agents: false } }],
+      arms: [
+        {
+          arm: 'managed-multiagent',
+          name: 'team',
+          options: { ...FAST, subagents: [{ name: 'drafter', description: 'drafts and renders' }], inline_agents: false },
+        },
+      ],
       sessions: 1,
       tasks_per_session: 1,
     });
@@ -415,14 +525,21 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
     const agents = [...mock.agents.values()];
     const drafter = agents.find((a) => a.object.name === 'drafter')!;
     const lead = agents.find((a) => a.multiagent !== null)!;
-    expect(lead.multiagent!.subagents).toEqual({ type: 'enabled', inline_agents: { type: 'disabled' }, predefined_agents: [{ id: drafter.object.id, type: 'agent', version: 1 }] });
+    expect(lead.multiagent!.subagents).toEqual({
+      type: 'enabled',
+      inline_agents: { type: 'disabled' },
+      predefined_agents: [{ id: drafter.object.id, type: 'agent', version: 1 }],
+    });
     expect(lead.multiagent!.workflows).toEqual({ type: 'disabled' });
     const details = detailsOf(runDir, outcome.trials[0]!);
     expect(details.threads!.find((t) => t.parent !== null)!.agent_name).toBe('drafter');
 
-    await expect(executeRun({ runDir: join(tempDir(), 'run'), experiment: smallExperiment({ arms: ['managed-stateless'], sessions: 1, tasks_per_session: 1, replicates: 1 }) })).rejects.toThrow(
-      /a managed agent runs on an Anthropic model: set the experiment's model to anthropic:<model-id>/,
-    );
+    await expect(
+      executeRun({
+        runDir: join(tempDir(), 'run'),
+        experiment: smallExperiment({ arms: ['managed-stateless'], sessions: 1, tasks_per_session: 1, replicates: 1 }),
+      }),
+    ).rejects.toThrow(/a managed agent runs on an Anthropic model: set the experiment's model to anthropic:<model-id>/);
   });
 
   it('examples/managed.yaml is a valid experiment whose managed arms build', async () => {
@@ -430,7 +547,8 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
     const file = sourcePath('examples', 'managed.yaml');
     const experiment = validateExperiment(file, readExperimentFile(file), {}, { suites: ['legal-drafting'], arms: armNames() });
     expect(experiment.model).toMatch(/^anthropic:/);
-    for (const spec of resolveArms(experiment.arms)) expect((await createArm(await loadArmFactory(spec.arm), spec.options)).name).toBe(spec.arm);
+    for (const spec of resolveArms(experiment.arms))
+      expect((await createArm(await loadArmFactory(spec.arm), spec.options)).name).toBe(spec.arm);
   });
 });
 
@@ -468,7 +586,16 @@ describe('the managed runtime on its own', () => {
     expect(session.events.some((e) => e.type === 'agent.tool_use' && e.name === 'read')).toBe(true);
     expect(JSON.stringify(first.messages)).toContain('"name":"read"');
 
-    const debrief = await runtime.run({ ...base, revision: 1, previous: first, resume: { system: first.system, messages: first.messages, userMessage: 'A reviewer wrote: set render_docx.closing="Very truly yours,".' } });
+    const debrief = await runtime.run({
+      ...base,
+      revision: 1,
+      previous: first,
+      resume: {
+        system: first.system,
+        messages: first.messages,
+        userMessage: 'A reviewer wrote: set render_docx.closing="Very truly yours,".',
+      },
+    });
     const again = debrief.runtime as unknown as ManagedDetails;
     expect(again.session_id).toBe(details.session_id);
     expect(again.runs).toBe(2);
@@ -485,7 +612,13 @@ describe('the managed runtime on its own', () => {
     for (let i = 0; i < 45; i++) files[`playbooks/family-${String(i).padStart(2, '0')}.md`] = `# Family ${i}\n\n- lesson ${i}\n`;
     files['notes.md'] = '# Notes\n';
     const id = await materialize(client, files, { arm: 'a', replicate: 1, session: 0, role: 'session' });
-    expect(await exportStore(client, id)).toEqual(Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]!])));
+    expect(await exportStore(client, id)).toEqual(
+      Object.fromEntries(
+        Object.keys(files)
+          .sort()
+          .map((k) => [k, files[k]!]),
+      ),
+    );
     const lists = mock.requests.filter((r) => r.path.endsWith('/memories') && r.method === 'GET');
     expect(lists.length).toBe(3); // 20 + 20 + 6 with view=full
     expect(lists.every((r) => r.query.get('view') === 'full')).toBe(true);

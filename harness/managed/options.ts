@@ -154,7 +154,17 @@ type Parsed = z.infer<typeof schema>;
 const KIND_OPTIONS: Record<ManagedKind, ReadonlyArray<keyof Parsed>> = {
   stateless: [],
   memory: ['memory_instructions', 'debrief'],
-  dreaming: ['memory_instructions', 'debrief', 'every', 'dream_model', 'dream_instructions', 'review', 'dream_timeout_s', 'dream_output', 'allow_unlisted_dream_model'],
+  dreaming: [
+    'memory_instructions',
+    'debrief',
+    'every',
+    'dream_model',
+    'dream_instructions',
+    'review',
+    'dream_timeout_s',
+    'dream_output',
+    'allow_unlisted_dream_model',
+  ],
   outcomes: ['max_iterations', 'memory_instructions', 'debrief'],
   multiagent: ['subagents', 'inline_agents', 'workflows', 'advisor', 'memory_instructions', 'debrief'],
 };
@@ -197,12 +207,16 @@ export function parseManagedOptions(kind: ManagedKind, arm: string, options: Rec
   const defaultMemory = kind === 'memory' || kind === 'dreaming' ? 'read_write' : 'none';
   const memory = o.memory ?? defaultMemory;
   if ((kind === 'memory' || kind === 'dreaming') && memory === 'none') {
-    throw new Error(`option "memory" of arm ${arm}: this arm measures a memory store; use read_write or read_only (managed-stateless has none)`);
+    throw new Error(
+      `option "memory" of arm ${arm}: this arm measures a memory store; use read_write or read_only (managed-stateless has none)`,
+    );
   }
   if (kind === 'stateless' && memory !== 'none') throw new Error(`option "memory" of arm ${arm}: the control keeps no memory`);
   const toolset = o.toolset ?? 'files';
   if (memory !== 'none' && toolset === 'none') {
-    throw new Error(`option "toolset" of arm ${arm}: a memory store is mounted as files, so the agent needs the files toolset (files or full)`);
+    throw new Error(
+      `option "toolset" of arm ${arm}: a memory store is mounted as files, so the agent needs the files toolset (files or full)`,
+    );
   }
   let review: ReviewMode = { mode: 'auto' };
   if (o.review !== undefined && o.review !== 'auto') {
@@ -227,12 +241,18 @@ export function parseManagedOptions(kind: ManagedKind, arm: string, options: Rec
     ...(o.environment_id !== undefined ? { environment_id: o.environment_id } : {}),
     events: o.events ?? 'stream',
     memory,
-    memory_instructions: o.memory_instructions ?? (memory === 'read_only' ? DEFAULT_MEMORY_INSTRUCTIONS_RO : DEFAULT_MEMORY_INSTRUCTIONS_RW),
-    debrief: o.debrief ?? (memory === 'read_write'),
+    memory_instructions:
+      o.memory_instructions ?? (memory === 'read_only' ? DEFAULT_MEMORY_INSTRUCTIONS_RO : DEFAULT_MEMORY_INSTRUCTIONS_RW),
+    debrief: o.debrief ?? memory === 'read_write',
     outcomes: kind === 'outcomes' ? { max_iterations: o.max_iterations ?? 3 } : null,
     multiagent:
       kind === 'multiagent'
-        ? { subagents: o.subagents ?? [], inline_agents: o.inline_agents ?? true, workflows: o.workflows ?? false, advisor: o.advisor ?? null }
+        ? {
+            subagents: o.subagents ?? [],
+            inline_agents: o.inline_agents ?? true,
+            workflows: o.workflows ?? false,
+            advisor: o.advisor ?? null,
+          }
         : null,
     dreaming:
       kind === 'dreaming'

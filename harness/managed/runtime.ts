@@ -42,7 +42,14 @@ export interface ManagedDetails {
   model: string;
   /** Runs on this session so far (1 + revisions). */
   runs: number;
-  memory_store?: { id: string; access: 'read_write' | 'read_only'; role: 'session' | 'trial'; hash: string; mount_path?: string | null; reused: boolean };
+  memory_store?: {
+    id: string;
+    access: 'read_write' | 'read_only';
+    role: 'session' | 'trial';
+    hash: string;
+    mount_path?: string | null;
+    reused: boolean;
+  };
   /** read_write: what the agent changed in its copy of the store (file -> new text, null: deleted). */
   memory_writes?: StoreWrites;
   /** The model settings the agent runs with, as the service resolved them (effort, speed, inference_geo). */
@@ -137,7 +144,10 @@ export class ManagedRuntime implements AgentRuntime {
   }
 
   /** The session's shared store (read_only), reused by content hash: a dream's output store, or one made before. */
-  sharedStore(context: Pick<ArmContext, 'arm' | 'replicate' | 'session' | 'artifacts'>, files: MemoryFiles): Promise<{ id: string; reused: boolean }> {
+  sharedStore(
+    context: Pick<ArmContext, 'arm' | 'replicate' | 'session' | 'artifacts'>,
+    files: MemoryFiles,
+  ): Promise<{ id: string; reused: boolean }> {
     const key = `${context.arm}/r${context.replicate}`;
     const hash = filesHash(files);
     const cacheKey = `${key}:${hash}`;
@@ -147,7 +157,12 @@ export class ManagedRuntime implements AgentRuntime {
         const known = this.registry.get(key, context.artifacts, hash);
         if (known && (await storeUsable(this.client, known.id))) return known.id;
         if (known) this.registry.forget(key, context.artifacts, hash);
-        const id = await materialize(this.client, files, { arm: context.arm, replicate: context.replicate, session: context.session, role: 'session' });
+        const id = await materialize(this.client, files, {
+          arm: context.arm,
+          replicate: context.replicate,
+          session: context.session,
+          role: 'session',
+        });
         this.registry.set(key, context.artifacts, hash, { id, source: 'materialized', session: context.session });
         return id;
       })();
@@ -187,7 +202,9 @@ export class ManagedRuntime implements AgentRuntime {
       session = await this.client.sdk.beta.sessions.create({
         agent: { type: 'agent', id: agent.id, version: agent.version },
         environment_id: environmentId,
-        resources: store ? [{ type: 'memory_store', memory_store_id: store.id, access: store.access, instructions: config.memory_instructions }] : [],
+        resources: store
+          ? [{ type: 'memory_store', memory_store_id: store.id, access: store.access, instructions: config.memory_instructions }]
+          : [],
         title: input.trialId.slice(0, 200),
         metadata: {
           dreambench_trial: input.trialId.slice(0, 512),
@@ -197,7 +214,17 @@ export class ManagedRuntime implements AgentRuntime {
         // The trial's cost budget is on token cost, enforced by the harness over every thread (as for the open
         // arms). The session's own budget caps list cost, which includes runtime: it is set as a backstop
         // with the runtime allowance of a whole session on top, so it never makes the budget tighter.
-        ...(maxCost !== undefined ? { budget: { type: 'limit', max_list_cost: { amount: String(Math.max(1, Math.ceil(backstopCost(maxCost, config.session_timeout_s) * 100))), currency: 'USD' } } } : {}),
+        ...(maxCost !== undefined
+          ? {
+              budget: {
+                type: 'limit',
+                max_list_cost: {
+                  amount: String(Math.max(1, Math.ceil(backstopCost(maxCost, config.session_timeout_s) * 100))),
+                  currency: 'USD',
+                },
+              },
+            }
+          : {}),
       });
     } catch (error) {
       throw this.client.infra(error, 'create a session');
@@ -238,7 +265,10 @@ export class ManagedRuntime implements AgentRuntime {
 
   private async continueSession(input: RuntimeRunInput, modelId: string, previous: ManagedDetails): Promise<AgentRunResult> {
     // A copy: the conversation grows in place, and the previous run's messages must stay as they were.
-    const messages: Message[] = (input.resume?.messages ?? []).map((m) => ({ ...m, content: typeof m.content === 'string' ? m.content : [...m.content] }));
+    const messages: Message[] = (input.resume?.messages ?? []).map((m) => ({
+      ...m,
+      content: typeof m.content === 'string' ? m.content : [...m.content],
+    }));
     const text = input.resume?.userMessage ?? '';
     const result = await runSession({
       client: this.client,
@@ -254,15 +284,22 @@ export class ManagedRuntime implements AgentRuntime {
       spentTokens: totalTokens(previous.vendor_usage),
       ...(input.signal ? { signal: input.signal } : {}),
     });
-    return this.finishRun(input, modelId, result, input.resume?.system ?? [{ type: 'text', text: input.systemPrompt }], {
-      session_id: previous.session_id,
-      agent_id: previous.agent_id,
-      agent_version: previous.agent_version,
-      environment_id: previous.environment_id,
-      runs: previous.runs + 1,
-      ...(previous.model_config ? { model_config: previous.model_config } : {}),
-      ...(previous.memory_store ? { memory_store: previous.memory_store } : {}),
-    }, previous);
+    return this.finishRun(
+      input,
+      modelId,
+      result,
+      input.resume?.system ?? [{ type: 'text', text: input.systemPrompt }],
+      {
+        session_id: previous.session_id,
+        agent_id: previous.agent_id,
+        agent_version: previous.agent_version,
+        environment_id: previous.environment_id,
+        runs: previous.runs + 1,
+        ...(previous.model_config ? { model_config: previous.model_config } : {}),
+        ...(previous.memory_store ? { memory_store: previous.memory_store } : {}),
+      },
+      previous,
+    );
   }
 
   private firstEvent(input: RuntimeRunInput): BetaManagedAgentsEventParams {
@@ -297,7 +334,11 @@ export class ManagedRuntime implements AgentRuntime {
     });
     const totals = totalsOf(session);
     const before: SessionTotals = previous
-      ? { usage: previous.vendor_usage, ...(previous.vendor_usage.active_seconds !== undefined ? { active_seconds: previous.vendor_usage.active_seconds } : {}), ...(previous.list_cost_usd !== undefined ? { list_cost_usd: previous.list_cost_usd } : {}) }
+      ? {
+          usage: previous.vendor_usage,
+          ...(previous.vendor_usage.active_seconds !== undefined ? { active_seconds: previous.vendor_usage.active_seconds } : {}),
+          ...(previous.list_cost_usd !== undefined ? { list_cost_usd: previous.list_cost_usd } : {}),
+        }
       : { usage: ZERO };
 
     const turns = [...result.turns];
@@ -431,14 +472,19 @@ export class ManagedRuntime implements AgentRuntime {
         const usage = usageOfSpan(event.model_usage);
         const start = starts.get(event.model_request_start_id);
         const wall = start ? Date.parse(event.processed_at) - Date.parse(start) : 0;
-        turns.push({ request_messages: 0, stop_reason: 'end_turn', usage, cost_usd: costOf(modelId, usage), wall_ms: Number.isFinite(wall) ? Math.max(0, wall) : 0 });
+        turns.push({
+          request_messages: 0,
+          stop_reason: 'end_turn',
+          usage,
+          cost_usd: costOf(modelId, usage),
+          wall_ms: Number.isFinite(wall) ? Math.max(0, wall) : 0,
+        });
       }
     } catch (error) {
       throw this.client.infra(error, `list the events of thread ${threadId}`);
     }
     return turns;
   }
-
 }
 
 /** The session budget's backstop: the trial's token budget plus a whole session's runtime. */

@@ -62,10 +62,14 @@ async function startServer(options: Partial<MockManagedOptions> = {}): Promise<M
 const noMessages = (spec: string): ModelClient => ({ id: spec, create: () => Promise.reject(new Error('no Messages API call expected')) });
 
 function run(runDir: string, overrides: Partial<ExperimentInput>) {
-  return executeRun({ runDir, experiment: smallExperiment({ model: MODEL, replicates: 1, concurrency: 2, ...overrides }), modelFactory: noMessages });
+  return executeRun({
+    runDir,
+    experiment: smallExperiment({ model: MODEL, replicates: 1, concurrency: 2, ...overrides }),
+    modelFactory: noMessages,
+  });
 }
 
-function detailsOf(runDir: string, record: TrialRecord): ManagedDetails {
+function _detailsOf(runDir: string, record: TrialRecord): ManagedDetails {
   return readTranscript(runDir, record.transcript).runtime as unknown as ManagedDetails;
 }
 
@@ -109,7 +113,11 @@ describe('session files', () => {
     expect(details.session_files).toHaveLength(27);
     for (const file of files) expect(readFileSync(join(workdir, file.filename), 'utf8')).toBe(file.content);
     const lists = mock.requests.filter((r) => r.method === 'GET' && r.path === '/v1/files');
-    expect(lists.every((r) => r.query.get('scope_id') === details.session_id && (r.headers['anthropic-beta'] ?? '').includes(BETA.managedAgents))).toBe(true);
+    expect(
+      lists.every(
+        (r) => r.query.get('scope_id') === details.session_id && (r.headers['anthropic-beta'] ?? '').includes(BETA.managedAgents),
+      ),
+    ).toBe(true);
     expect(lists.some((r) => r.query.get('page'))).toBe(true); // the second page was read
   });
 
@@ -141,18 +149,27 @@ describe('events and usage', () => {
   it('one request limit per organisation: 429s are waited out, no trial is lost', async () => {
     const mock = await startServer({ requestsPerSecond: 25 });
     const runDir = join(tempDir(), 'run');
-    const outcome = await run(runDir, { arms: [{ arm: 'managed-stateless', name: 's', options: { ...FAST, max_retries: 8 } }], sessions: 1, tasks_per_session: 3 });
+    const outcome = await run(runDir, {
+      arms: [{ arm: 'managed-stateless', name: 's', options: { ...FAST, max_retries: 8 } }],
+      sessions: 1,
+      tasks_per_session: 3,
+    });
     expect(outcome.status).toBe('completed');
     expect(outcome.trials.filter((t) => t.error_class === 'infra')).toEqual([]);
     expect(mock.rateLimited).toBeGreaterThan(0);
   });
 
   it("the service's own limits end the work as the agent's outcome, not a harness budget nor an outage; failed model requests are counted", async () => {
-    const mock = await startServer({ vendorLimitSession: (i) => (i === 0 ? 'tool_use_limit_reached_error' : i === 1 ? 'compaction_limit_reached_error' : undefined), errorSpans: (n) => n === 0 });
+    const mock = await startServer({
+      vendorLimitSession: (i) => (i === 0 ? 'tool_use_limit_reached_error' : i === 1 ? 'compaction_limit_reached_error' : undefined),
+      errorSpans: (n) => n === 0,
+    });
     const first = await oneAttempt(mock, 'stateless');
     expect(first.result.stop).toBe('end_turn');
     expect(first.details.vendor_limit).toBe('tool_use_limit_reached_error');
-    expect(first.details.stop_detail).toBe("vendor limit: tool_use_limit_reached_error (the service's limit on tool calls in a session was reached)");
+    expect(first.details.stop_detail).toBe(
+      "vendor limit: tool_use_limit_reached_error (the service's limit on tool calls in a session was reached)",
+    );
     expect(first.details.model_request_errors).toBe(1);
     expect(first.result.turns.every((t) => t.stop_reason !== 'max_tokens')).toBe(true);
     const second = await oneAttempt(mock, 'stateless');
@@ -160,11 +177,15 @@ describe('events and usage', () => {
   });
 
   it('cache creation is read nested or flat', async () => {
-    expect(usageOfApi({ input_tokens: 5, cache_creation: { ephemeral_5m_input_tokens: 7, ephemeral_1h_input_tokens: 3 } }).cache_write_tokens).toBe(10);
+    expect(
+      usageOfApi({ input_tokens: 5, cache_creation: { ephemeral_5m_input_tokens: 7, ephemeral_1h_input_tokens: 3 } }).cache_write_tokens,
+    ).toBe(10);
     expect(usageOfApi({ input_tokens: 5, cache_creation_input_tokens: 9 }).cache_write_tokens).toBe(9);
     const mock = await startServer({ flatCacheCreation: true });
     // A memory store makes the sim's requests write a cached prefix.
-    const { details } = await oneAttempt(mock, 'memory', {}, undefined, { 'lessons.md': '# Lessons\n\n- Set render_docx.heading_style="LegalHeading1".\n' });
+    const { details } = await oneAttempt(mock, 'memory', {}, undefined, {
+      'lessons.md': '# Lessons\n\n- Set render_docx.heading_style="LegalHeading1".\n',
+    });
     const written = mock.sessions.get(details.session_id)!.usage.cache_write_tokens;
     expect(written).toBeGreaterThan(0);
     expect(details.vendor_usage.cache_write_tokens).toBe(written);
@@ -207,12 +228,22 @@ describe('dreams', () => {
   it('an unsupported dream model stops the run before anything is written; the list names its source and date', async () => {
     await startServer();
     const runDir = join(tempDir(), 'run');
-    await expect(run(runDir, { model: 'anthropic:claude-haiku-4-5', arms: [{ arm: 'managed-dreaming', name: 'd', options: FAST }], sessions: 1, tasks_per_session: 1 })).rejects.toThrow(
-      new RegExp(`dreams do not support model "claude-haiku-4-5".*checked ${serviceFacts().dream_models.checked}`),
-    );
+    await expect(
+      run(runDir, {
+        model: 'anthropic:claude-haiku-4-5',
+        arms: [{ arm: 'managed-dreaming', name: 'd', options: FAST }],
+        sessions: 1,
+        tasks_per_session: 1,
+      }),
+    ).rejects.toThrow(new RegExp(`dreams do not support model "claude-haiku-4-5".*checked ${serviceFacts().dream_models.checked}`));
     expect(existsSync(join(runDir, 'manifest.json'))).toBe(false);
     // A supported dream_model makes the same run valid.
-    const ok = await run(join(tempDir(), 'run'), { model: 'anthropic:claude-haiku-4-5', arms: [{ arm: 'managed-dreaming', name: 'd', options: { ...FAST, dream_model: 'claude-opus-4-7' } }], sessions: 1, tasks_per_session: 1 });
+    const ok = await run(join(tempDir(), 'run'), {
+      model: 'anthropic:claude-haiku-4-5',
+      arms: [{ arm: 'managed-dreaming', name: 'd', options: { ...FAST, dream_model: 'claude-opus-4-7' } }],
+      sessions: 1,
+      tasks_per_session: 1,
+    });
     expect(ok.status).toBe('completed');
   });
 
@@ -232,10 +263,22 @@ describe('dreams', () => {
   it('update_existing rewrites a copy dreambench made; late usage is recorded once settled', async () => {
     const mock = await startServer();
     const runDir = join(tempDir(), 'run');
-    const outcome = await run(runDir, { arms: [{ arm: 'managed-dreaming', name: 'd', options: { ...FAST, dream_output: 'update_existing' } }], sessions: 1, tasks_per_session: 2 });
+    const outcome = await run(runDir, {
+      arms: [{ arm: 'managed-dreaming', name: 'd', options: { ...FAST, dream_output: 'update_existing' } }],
+      sessions: 1,
+      tasks_per_session: 2,
+    });
     expect(outcome.status).toBe('completed');
     const changeset = JSON.parse(readFileSync(join(runDir, 'dreams', 'd', 'r1', 'session-001.json'), 'utf8')) as Changeset;
-    const step = (changeset.stages.dreams as Array<{ id: string; input_store: string; output_store: string; usage_settled: boolean; usage: { input_tokens: number } }>)[0]!;
+    const step = (
+      changeset.stages.dreams as Array<{
+        id: string;
+        input_store: string;
+        output_store: string;
+        usage_settled: boolean;
+        usage: { input_tokens: number };
+      }>
+    )[0]!;
     expect(step.output_store).toBe(step.input_store);
     expect(mock.stores.get(step.input_store)!.object.metadata).toMatchObject({ dreambench_role: 'dream_input' });
     const dream = mock.dreams.get(step.id)!;
@@ -250,9 +293,21 @@ describe('dreams', () => {
     const store = await materialize(client, { 'notes.md': '# Notes\n' }, { arm: 'x', replicate: 1, session: 1, role: 'dream_input' });
     const stateless = await oneAttempt(mock, 'stateless');
     const state = new Map<string, string>();
-    const artifacts = { read: <T>(n: string) => (state.has(n) ? (JSON.parse(state.get(n)!) as T) : undefined), write: (n: string, d: unknown) => void state.set(n, JSON.stringify(d)), path: (n: string) => n };
+    const artifacts = {
+      read: <T>(n: string) => (state.has(n) ? (JSON.parse(state.get(n)!) as T) : undefined),
+      write: (n: string, d: unknown) => void state.set(n, JSON.stringify(d)),
+      path: (n: string) => n,
+    };
     await expect(
-      runDreams(client, { inputStoreId: store, sessionIds: [stateless.details.session_id], model: 'claude-sonnet-4-6', timeoutMs: 5000, poll: { initial_ms: 10, max_ms: 50, factor: 1.5 }, artifacts, stateName: 's.json' }),
+      runDreams(client, {
+        inputStoreId: store,
+        sessionIds: [stateless.details.session_id],
+        model: 'claude-sonnet-4-6',
+        timeoutMs: 5000,
+        poll: { initial_ms: 10, max_ms: 50, factor: 1.5 },
+        artifacts,
+        stateName: 's.json',
+      }),
     ).rejects.toThrow(/failed/);
     const dream = [...mock.dreams.values()][0]!;
     const output = (dream.object.outputs[0] as { memory_store_id: string }).memory_store_id;

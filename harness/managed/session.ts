@@ -260,7 +260,11 @@ class SessionRun {
     while (!this.done) {
       let stream;
       try {
-        stream = await this.sdk.beta.sessions.events.stream(this.input.sessionId, {}, { ...(this.input.signal ? { signal: this.input.signal } : {}) });
+        stream = await this.sdk.beta.sessions.events.stream(
+          this.input.sessionId,
+          {},
+          { ...(this.input.signal ? { signal: this.input.signal } : {}) },
+        );
       } catch (error) {
         if (isFatalClientError(error) || ++failures > MAX_RECONNECTS_WITHOUT_PROGRESS) return this.fail(error, 'open the event stream');
         if (this.pastDeadline()) return;
@@ -299,7 +303,13 @@ class SessionRun {
         pending.catch(() => undefined);
       }
       const timer = new AbortController();
-      const result = await Promise.race([pending, sleep(quiet, timer.signal).then((): typeof TIMEOUT => TIMEOUT, (): typeof TIMEOUT => TIMEOUT)]);
+      const result = await Promise.race([
+        pending,
+        sleep(quiet, timer.signal).then(
+          (): typeof TIMEOUT => TIMEOUT,
+          (): typeof TIMEOUT => TIMEOUT,
+        ),
+      ]);
       timer.abort();
       if (result === TIMEOUT) {
         await this.quietCheck();
@@ -365,7 +375,10 @@ class SessionRun {
   private async reconcile(): Promise<number> {
     let fresh = 0;
     const cursor = this.cursor();
-    for await (const event of this.sdk.beta.sessions.events.list(this.input.sessionId, { limit: 100, ...(cursor ? { 'created_at[gt]': cursor } : {}) })) {
+    for await (const event of this.sdk.beta.sessions.events.list(this.input.sessionId, {
+      limit: 100,
+      ...(cursor ? { 'created_at[gt]': cursor } : {}),
+    })) {
       if (this.done) break;
       if (this.seen.has(event.id)) continue;
       // Still queued and already noted: nothing new until it is processed.
@@ -392,7 +405,8 @@ class SessionRun {
       if (isFatalClientError(error)) return this.fail(error, 'retrieve the session');
       return;
     }
-    if (status === 'terminated') return this.finish('infra', 'session terminated', `session ${this.input.sessionId} terminated before it finished`);
+    if (status === 'terminated')
+      return this.finish('infra', 'session terminated', `session ${this.input.sessionId} terminated before it finished`);
     if (status === 'idle' && this.lastIdle && this.lastIdle.stop_reason.type !== 'requires_action' && this.awaitingEcho.size === 0) {
       this.handleIdle(this.lastIdle);
     }
@@ -447,10 +461,20 @@ class SessionRun {
         }
         return;
       case 'agent.tool_result':
-        this.user({ type: 'tool_result', tool_use_id: event.tool_use_id, content: textOfBlocks(event.content), ...(event.is_error ? { is_error: true } : {}) });
+        this.user({
+          type: 'tool_result',
+          tool_use_id: event.tool_use_id,
+          content: textOfBlocks(event.content),
+          ...(event.is_error ? { is_error: true } : {}),
+        });
         return;
       case 'agent.mcp_tool_result':
-        this.user({ type: 'tool_result', tool_use_id: event.mcp_tool_use_id, content: textOfBlocks(event.content), ...(event.is_error ? { is_error: true } : {}) });
+        this.user({
+          type: 'tool_result',
+          tool_use_id: event.mcp_tool_use_id,
+          content: textOfBlocks(event.content),
+          ...(event.is_error ? { is_error: true } : {}),
+        });
         return;
       case 'agent.message': {
         const text = event.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
@@ -467,7 +491,13 @@ class SessionRun {
         return;
       case 'user.custom_tool_result':
         this.answered.add(event.custom_tool_use_id);
-        if (!this.ours.has(event.id)) this.user({ type: 'tool_result', tool_use_id: event.custom_tool_use_id, content: textOfBlocks(event.content), ...(event.is_error ? { is_error: true } : {}) });
+        if (!this.ours.has(event.id))
+          this.user({
+            type: 'tool_result',
+            tool_use_id: event.custom_tool_use_id,
+            content: textOfBlocks(event.content),
+            ...(event.is_error ? { is_error: true } : {}),
+          });
         return;
       case 'user.define_outcome':
         this.outcomeIds.push(event.outcome_id);
@@ -484,7 +514,13 @@ class SessionRun {
         // The vendor grader's tokens: part of the trial's spend, so part of its budgets.
         addInto(this.graderUsage, usage);
         this.checkBudgets();
-        this.outcomeEvaluations.push({ outcome_id: event.outcome_id, iteration: event.iteration, result: event.result, explanation: event.explanation, usage });
+        this.outcomeEvaluations.push({
+          outcome_id: event.outcome_id,
+          iteration: event.iteration,
+          result: event.result,
+          explanation: event.explanation,
+          usage,
+        });
         this.user({ type: 'text', text: `[outcome evaluation ${event.iteration}: ${event.result}] ${event.explanation}` });
         return;
       }
@@ -545,7 +581,8 @@ class SessionRun {
       case 'retries_exhausted': {
         const type = this.lastError?.type ?? 'unknown_error';
         // The service's own limits: the agent's work ended unfinished (not a harness budget, not an outage).
-        if (VENDOR_LIMITS[type]) return this.finish(this.submitted ? 'submitted' : 'end_turn', `vendor limit: ${type} (${VENDOR_LIMITS[type]})`);
+        if (VENDOR_LIMITS[type])
+          return this.finish(this.submitted ? 'submitted' : 'end_turn', `vendor limit: ${type} (${VENDOR_LIMITS[type]})`);
         return this.finish('infra', type, `session ${this.input.sessionId}: ${type}: ${this.lastError?.message ?? 'retries exhausted'}`);
       }
       default:
@@ -596,7 +633,11 @@ class SessionRun {
     this.lastThreadCheck = at;
     for (const thread of this.threads.values()) {
       const newest = this.threadNewest.get(thread.id);
-      const query = { session_id: this.input.sessionId, limit: 100, ...(newest ? { 'created_at[gt]': earlier(newest, RECONCILE_OVERLAP_MS) } : {}) };
+      const query = {
+        session_id: this.input.sessionId,
+        limit: 100,
+        ...(newest ? { 'created_at[gt]': earlier(newest, RECONCILE_OVERLAP_MS) } : {}),
+      };
       try {
         for await (const event of this.sdk.beta.sessions.threads.events.list(thread.id, query)) {
           if (typeof event.processed_at !== 'string' || this.threadSeen.has(event.id)) continue;
@@ -664,7 +705,12 @@ class SessionRun {
     this.user({ type: 'tool_result', tool_use_id: event.id, content, ...(isError ? { is_error: true } : {}) });
     try {
       await this.sendEvents([
-        { type: 'user.custom_tool_result', custom_tool_use_id: event.id, content: [{ type: 'text', text: content || '(no output)' }], ...(isError ? { is_error: true } : {}) },
+        {
+          type: 'user.custom_tool_result',
+          custom_tool_use_id: event.id,
+          content: [{ type: 'text', text: content || '(no output)' }],
+          ...(isError ? { is_error: true } : {}),
+        },
       ]);
     } catch (error) {
       this.fail(error, `send the result of ${event.name}`);
@@ -685,7 +731,11 @@ class SessionRun {
 
   private async sendEvents(events: BetaManagedAgentsEventParams[]): Promise<void> {
     const sentAt = Date.now();
-    const response = await this.sdk.beta.sessions.events.send(this.input.sessionId, { events }, { ...(this.input.signal ? { signal: this.input.signal } : {}) });
+    const response = await this.sdk.beta.sessions.events.send(
+      this.input.sessionId,
+      { events },
+      { ...(this.input.signal ? { signal: this.input.signal } : {}) },
+    );
     for (const echo of response.data ?? []) {
       this.ours.add(echo.id);
       if (!this.seen.has(echo.id)) this.awaitingEcho.set(echo.id, sentAt);
@@ -714,7 +764,13 @@ class SessionRun {
     const out: TranscriptTurn[] = [];
     this.input.messages.forEach((message, index) => {
       if (message.role === 'assistant' && index >= this.firstMessage) {
-        out.push({ request_messages: index, stop_reason: 'end_turn', usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 }, cost_usd: 0, wall_ms: 0 });
+        out.push({
+          request_messages: index,
+          stop_reason: 'end_turn',
+          usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 },
+          cost_usd: 0,
+          wall_ms: 0,
+        });
       }
     });
     return out;
@@ -745,7 +801,15 @@ class SessionRun {
 function textOfBlocks(content: ReadonlyArray<{ type: string; text?: string; source?: unknown }> | undefined): string {
   if (!content) return '';
   return content
-    .map((block) => (block.type === 'text' && typeof block.text === 'string' ? block.text : block.type === 'document' ? '[document]' : block.type === 'image' ? '[image]' : ''))
+    .map((block) =>
+      block.type === 'text' && typeof block.text === 'string'
+        ? block.text
+        : block.type === 'document'
+          ? '[document]'
+          : block.type === 'image'
+            ? '[image]'
+            : '',
+    )
     .filter(Boolean)
     .join('\n');
 }

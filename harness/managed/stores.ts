@@ -51,7 +51,9 @@ export interface MaterializeLabels {
 export async function materialize(client: ManagedClient, files: MemoryFiles, labels: MaterializeLabels): Promise<string> {
   for (const [file, text] of Object.entries(files)) {
     if (Buffer.byteLength(text, 'utf8') > MAX_MEMORY_BYTES) {
-      throw new Error(`memory file ${file} is ${Buffer.byteLength(text, 'utf8')} bytes; a memory store holds at most ${MAX_MEMORY_BYTES} bytes per memory`);
+      throw new Error(
+        `memory file ${file} is ${Buffer.byteLength(text, 'utf8')} bytes; a memory store holds at most ${MAX_MEMORY_BYTES} bytes per memory`,
+      );
     }
   }
   const hash = filesHash(files);
@@ -215,7 +217,13 @@ export function mergeText(base: string, current: string, mine: string): string {
   if (applied !== false) return dedupeListItems(applied);
   // The edit no longer applies: keep every line it added that the merge does not hold yet.
   const baseLines = new Set(base.split('\n').map((l) => l.trim()));
-  return unionLines(current, mine.split('\n').filter((l) => !baseLines.has(l.trim())).join('\n'));
+  return unionLines(
+    current,
+    mine
+      .split('\n')
+      .filter((l) => !baseLines.has(l.trim()))
+      .join('\n'),
+  );
 }
 
 /** Two trials wrote the same lesson: keep the first copy of a repeated list item. */
@@ -241,5 +249,9 @@ export function unionLines(current: string, mine: string): string {
 }
 
 export function sortedFiles(files: MemoryFiles): MemoryFiles {
-  return Object.fromEntries(Object.keys(files).sort().map((k) => [k, files[k]!]));
+  return Object.fromEntries(
+    Object.keys(files)
+      .sort()
+      .map((k) => [k, files[k]!]),
+  );
 }

@@ -27,7 +27,9 @@ export interface ApiUsage {
 }
 
 export function usageOfApi(usage: ApiUsage | null | undefined): Usage {
-  const nested = usage?.cache_creation ? (usage.cache_creation.ephemeral_5m_input_tokens ?? 0) + (usage.cache_creation.ephemeral_1h_input_tokens ?? 0) : undefined;
+  const nested = usage?.cache_creation
+    ? (usage.cache_creation.ephemeral_5m_input_tokens ?? 0) + (usage.cache_creation.ephemeral_1h_input_tokens ?? 0)
+    : undefined;
   return {
     input_tokens: usage?.input_tokens ?? 0,
     output_tokens: usage?.output_tokens ?? 0,
@@ -48,7 +50,9 @@ export interface SessionTotals {
 }
 
 export function totalsOf(session: Pick<BetaManagedAgentsSession, 'usage'>): SessionTotals {
-  const raw = session.usage as (ApiUsage & { active_seconds?: number; list_cost?: { amount: string; currency: string } | null }) | undefined;
+  const raw = session.usage as
+    | (ApiUsage & { active_seconds?: number; list_cost?: { amount: string; currency: string } | null })
+    | undefined;
   const listCost = dollars(raw?.list_cost);
   return {
     usage: usageOfApi(raw),
@@ -59,7 +63,7 @@ export function totalsOf(session: Pick<BetaManagedAgentsSession, 'usage'>): Sess
 
 /** A BetaMonetaryAmount (minor units as a decimal string) in USD. */
 export function dollars(amount: { amount: string; currency: string } | null | undefined): number | undefined {
-  if (!amount || amount.currency !== 'USD') return undefined;
+  if (amount?.currency !== 'USD') return undefined;
   const value = Number(amount.amount);
   return Number.isFinite(value) ? value / 100 : undefined;
 }

@@ -19,7 +19,10 @@ const savedKey = process.env.ANTHROPIC_API_KEY;
 
 beforeAll(async () => {
   const suites = await loadSuites(['legal-drafting']);
-  server = new MockMessagesServer({ apiKey: KEY, handler: simBackedHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) }) });
+  server = new MockMessagesServer({
+    apiKey: KEY,
+    handler: simBackedHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) }),
+  });
   await server.start();
   process.env.ANTHROPIC_API_KEY = KEY; // planted: it must not end up in any cache file
 });
@@ -33,11 +36,22 @@ describe('response cache with the anthropic model', () => {
   it('replays a recorded run with zero HTTP requests and identical trials; the API key is never cached', async () => {
     const root = tempDir();
     const cacheDir = join(root, 'cache');
-    const experiment = smallExperiment({ model: 'anthropic:claude-sonnet-4-6', sessions: 2, tasks_per_session: 3, replicates: 1, concurrency: 2 });
+    const experiment = smallExperiment({
+      model: 'anthropic:claude-sonnet-4-6',
+      sessions: 2,
+      tasks_per_session: 3,
+      replicates: 1,
+      concurrency: 2,
+    });
     // The key comes from the environment, as in real use.
     const factory = (spec: string) => createAnthropicModel(spec.replace(/^anthropic:/, ''), { baseURL: server.url, maxRetries: 0 });
 
-    const recorded = await executeRun({ runDir: join(root, 'recorded'), experiment, modelFactory: factory, cache: { dir: cacheDir, mode: 'record' } });
+    const recorded = await executeRun({
+      runDir: join(root, 'recorded'),
+      experiment,
+      modelFactory: factory,
+      cache: { dir: cacheDir, mode: 'record' },
+    });
     expect(recorded.status).toBe('completed');
     expect(recorded.trials.every((t) => t.error_class !== 'infra')).toBe(true);
     const liveRequests = server.messageRequests.length;
@@ -45,7 +59,12 @@ describe('response cache with the anthropic model', () => {
 
     delete process.env.ANTHROPIC_API_KEY; // replay needs no key
     try {
-      const replayed = await executeRun({ runDir: join(root, 'replayed'), experiment, modelFactory: factory, cache: { dir: cacheDir, mode: 'replay' } });
+      const replayed = await executeRun({
+        runDir: join(root, 'replayed'),
+        experiment,
+        modelFactory: factory,
+        cache: { dir: cacheDir, mode: 'replay' },
+      });
       expect(replayed.status).toBe('completed');
       expect(server.requests.length).toBe(liveRequests); // not one HTTP request more
       expect(comparable(replayed.trials)).toEqual(comparable(recorded.trials));

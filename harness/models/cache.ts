@@ -130,7 +130,8 @@ export class ResponseCache {
     } catch (error) {
       throw new Error(`response cache: ${path} is not valid JSON (${(error as Error).message}); delete it to record it again`);
     }
-    if (entry.format !== CACHE_FORMAT || entry.key !== key) throw new Error(`response cache: ${path} is not a ${CACHE_FORMAT} entry for key ${key}`);
+    if (entry.format !== CACHE_FORMAT || entry.key !== key)
+      throw new Error(`response cache: ${path} is not a ${CACHE_FORMAT} entry for key ${key}`);
     return entry;
   }
 

@@ -74,12 +74,19 @@ export function parsePricing(raw: unknown, origin = 'pricing table'): PricingTab
 function parseRates(entry: Record<string, unknown>, where: string): Rates {
   const number = (field: string, fallback?: number): number => {
     const value = entry[field] ?? fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${where}.${field} must be a non-negative number`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      throw new Error(`${where}.${field} must be a non-negative number`);
     return value;
   };
   const input = number('input');
   const cacheWrite = number('cache_write', input * 1.25);
-  return { input, output: number('output'), cache_write: cacheWrite, cache_write_1h: number('cache_write_1h', input * 2), cache_read: number('cache_read', input * 0.1) };
+  return {
+    input,
+    output: number('output'),
+    cache_write: cacheWrite,
+    cache_write_1h: number('cache_write_1h', input * 2),
+    cache_read: number('cache_read', input * 0.1),
+  };
 }
 
 /**
@@ -105,7 +112,11 @@ export function parseRow(key: string, entry: unknown, origin = 'pricing table'):
 }
 
 /** The table with rows added or replaced (the experiment's `pricing:` block). */
-export function withPricingRows(table: PricingTable, rows: Record<string, unknown> | undefined, origin = 'experiment pricing'): PricingTable {
+export function withPricingRows(
+  table: PricingTable,
+  rows: Record<string, unknown> | undefined,
+  origin = 'experiment pricing',
+): PricingTable {
   if (!rows || Object.keys(rows).length === 0) return table;
   const models = new Map(table.models);
   for (const [key, entry] of Object.entries(rows)) models.set(normalise(key), parseRow(key, entry, origin));
@@ -182,7 +193,10 @@ export function resetUnknownPriceWarnings(): void {
 }
 
 function normalise(modelId: string): string {
-  return modelId.trim().toLowerCase().replace(/^(anthropic|openai):/, '');
+  return modelId
+    .trim()
+    .toLowerCase()
+    .replace(/^(anthropic|openai):/, '');
 }
 
 function matchesPrefix(id: string, key: string): boolean {

@@ -118,7 +118,11 @@ describe('rate limits through the SDK against a mock server that enforces them',
   });
   afterAll(() => server.close());
 
-  const request: ModelRequest = { system: [{ type: 'text', text: 'Be brief.' }], messages: [{ role: 'user', content: 'Say ok.' }], max_tokens: 64 };
+  const request: ModelRequest = {
+    system: [{ type: 'text', text: 'Be brief.' }],
+    messages: [{ role: 'user', content: 'Say ok.' }],
+    max_tokens: 64,
+  };
 
   it('keeps 120 concurrent calls within 60 requests per 2 s window with no 429, near the allowance', async () => {
     server.reset();
@@ -126,7 +130,9 @@ describe('rate limits through the SDK against a mock server that enforces them',
     const limiter = new RateLimiter({ limits: { rpm: 60 }, periodMs: 2_000 });
     const model = createAnthropicModel('claude-haiku-4-5', { apiKey: KEY, baseURL: server.url, maxRetries: 0, rateLimiter: limiter });
     const started = Date.now();
-    const results = await Promise.allSettled(Array.from({ length: 120 }, (_, i) => model.create(request, { seedKey: `k${i}`, purpose: 'agent' })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 120 }, (_, i) => model.create(request, { seedKey: `k${i}`, purpose: 'agent' })),
+    );
     const elapsed = (Date.now() - started) / 1000;
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect(server.rateLimitStats).toMatchObject({ admitted: 120, rejected: 0 });
@@ -142,7 +148,9 @@ describe('rate limits through the SDK against a mock server that enforces them',
     server.setRateLimit({ rpm: 30, windowMs: 1_000 });
     const limiter = new RateLimiter({ periodMs: 1_000 });
     const model = createAnthropicModel('claude-haiku-4-5', { apiKey: KEY, baseURL: server.url, maxRetries: 4, rateLimiter: limiter });
-    const results = await Promise.allSettled(Array.from({ length: 60 }, (_, i) => model.create(request, { seedKey: `k${i}`, purpose: 'agent' })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) => model.create(request, { seedKey: `k${i}`, purpose: 'agent' })),
+    );
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
     expect(limiter.stats.limits.rpm).toBe(30);
     // Only requests sent before the limit was learnt can meet a 429; after that the limiter paces them.
@@ -162,10 +170,21 @@ describe('rate limits through the SDK against a mock server that enforces them',
       const rateLimiters = new RateLimiterRegistry({ 'anthropic:': { rpm: 40 } }, { periodMs: 1_000 });
       const outcome = await executeRun({
         runDir: join(tempDir(), 'run'),
-        experiment: smallExperiment({ model: 'anthropic:claude-haiku-4-5', sessions: 2, tasks_per_session: 4, replicates: 1, concurrency: 8 }),
+        experiment: smallExperiment({
+          model: 'anthropic:claude-haiku-4-5',
+          sessions: 2,
+          tasks_per_session: 4,
+          replicates: 1,
+          concurrency: 8,
+        }),
         rateLimiters,
         modelFactory: (spec) =>
-          createAnthropicModel(spec.replace(/^anthropic:/, ''), { apiKey: KEY, baseURL: limited.url, maxRetries: 0, rateLimiter: rateLimiters.for(spec) }),
+          createAnthropicModel(spec.replace(/^anthropic:/, ''), {
+            apiKey: KEY,
+            baseURL: limited.url,
+            maxRetries: 0,
+            rateLimiter: rateLimiters.for(spec),
+          }),
       });
       expect(outcome.status).toBe('completed');
       expect(outcome.trials.filter((t) => t.error_class === 'infra')).toEqual([]);

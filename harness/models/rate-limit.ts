@@ -262,7 +262,8 @@ export class RateLimiter {
     this.now = options.now ?? (() => performance.timeOrigin + performance.now());
     for (const dimension of Object.keys(SPEC_KEY) as Dimension[]) {
       const limit = this.configured[SPEC_KEY[dimension]];
-      if (limit !== undefined && limit > 0) this.buckets.set(dimension, new Bucket(limit, this.periodMs, this.burstMs, this.marginMs, this.now()));
+      if (limit !== undefined && limit > 0)
+        this.buckets.set(dimension, new Bucket(limit, this.periodMs, this.burstMs, this.marginMs, this.now()));
     }
   }
 

@@ -38,15 +38,15 @@ export function createModel(spec: string, context: ModelFactoryContext): ModelCl
       return new SimModel(name || 'default', context.suites);
     case 'anthropic':
       if (!name) throw new Error('anthropic: needs a model id, e.g. anthropic:claude-sonnet-4-6');
-    {
-      const modelOptions = modelOptionsFor(spec, context.modelOptions);
-      return createAnthropicModel(name, {
-        ...(context.rateLimiters ? { rateLimiter: context.rateLimiters.for(spec) } : {}),
-        ...(context.batch ? { batch: context.batch } : {}),
-        ...(modelOptions ? { modelOptions } : {}),
-        ...(context.pricing ? { pricing: context.pricing } : {}),
-      });
-    }
+      {
+        const modelOptions = modelOptionsFor(spec, context.modelOptions);
+        return createAnthropicModel(name, {
+          ...(context.rateLimiters ? { rateLimiter: context.rateLimiters.for(spec) } : {}),
+          ...(context.batch ? { batch: context.batch } : {}),
+          ...(modelOptions ? { modelOptions } : {}),
+          ...(context.pricing ? { pricing: context.pricing } : {}),
+        });
+      }
     case 'openai':
       if (!name) throw new Error('openai: needs a model name, e.g. openai:llama3.1:8b (served at OPENAI_BASE_URL)');
       return createOpenAIModel(name, {

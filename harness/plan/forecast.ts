@@ -92,14 +92,19 @@ export function forecast(input: ForecastInput): Forecast {
     const future = futureSessions(input.plan, arm, done);
     const obs = (value: (t: TrialRecord) => number): Observation[] => trials.map((t) => ({ session: t.session, value: value(t) }));
     const predict = (value: (t: TrialRecord) => number) => predictTotal(obs(value), future, level);
-    const tokens = Object.fromEntries(TOKEN_KINDS.map((k) => [k, predict((t) => t[k] ?? 0)])) as Record<TokenKind, Interval & { model: 'flat' | 'flat+trend' }>;
+    const tokens = Object.fromEntries(TOKEN_KINDS.map((k) => [k, predict((t) => t[k] ?? 0)])) as Record<
+      TokenKind,
+      Interval & { model: 'flat' | 'flat+trend' }
+    >;
     const trialCost = predict((t) => t.cost_usd);
     const armCost = predict((t) => t.arm_usage?.cost_usd ?? 0);
     const own = input.consolidations.filter((c) => c.arm === arm);
     // Session boundaries still to come, for arms whose pilot boundaries cost something.
     const seen = new Set(own.map((c) => `${c.replicate}:${c.session}`));
     const futureBoundaries = own.length
-      ? input.plan.chains.flatMap((chain) => Array.from({ length: input.sessions }, (_, i) => i + 1).filter((s) => !seen.has(`${chain.replicate}:${s}`)))
+      ? input.plan.chains.flatMap((chain) =>
+          Array.from({ length: input.sessions }, (_, i) => i + 1).filter((s) => !seen.has(`${chain.replicate}:${s}`)),
+        )
       : [];
     const plannedConsolidations = own.length + futureBoundaries.length;
     const consolidation = predictTotal(
@@ -134,13 +139,23 @@ export function forecast(input: ForecastInput): Forecast {
   const planned = arms.reduce((a, x) => a + x.planned_trials, 0);
   const left = planned - input.pilot.length;
   const pace = input.pilotWall.trials > 0 ? input.pilotWall.seconds / input.pilotWall.trials : 0;
-  const byPace: Interval = { estimate: input.pilotWall.seconds + left * pace, lo: input.pilotWall.seconds + left * pace * 0.8, hi: input.pilotWall.seconds + left * pace * 1.25 };
+  const byPace: Interval = {
+    estimate: input.pilotWall.seconds + left * pace,
+    lo: input.pilotWall.seconds + left * pace * 0.8,
+    hi: input.pilotWall.seconds + left * pace * 1.25,
+  };
   let wall = byPace;
   let basis = `the pilot's pace (${pace.toFixed(3)} s per trial at the run's concurrency), +25%/-20%`;
   if (input.tokensPerMinute) {
     // Thinking tokens are already inside output tokens: count each token once against the limit.
     const all = TOKEN_KINDS.filter((k) => k !== 'thinking_tokens').map((k) => tokens[k]);
-    const byLimit = sumIntervals(all.map((i) => ({ estimate: (i.estimate / input.tokensPerMinute!) * 60, lo: (i.lo / input.tokensPerMinute!) * 60, hi: (i.hi / input.tokensPerMinute!) * 60 })));
+    const byLimit = sumIntervals(
+      all.map((i) => ({
+        estimate: (i.estimate / input.tokensPerMinute!) * 60,
+        lo: (i.lo / input.tokensPerMinute!) * 60,
+        hi: (i.hi / input.tokensPerMinute!) * 60,
+      })),
+    );
     if (byLimit.estimate > byPace.estimate) {
       wall = byLimit;
       basis = `the rate limit of ${input.tokensPerMinute} tokens per minute`;

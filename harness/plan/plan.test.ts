@@ -13,12 +13,15 @@ import { comparable, smallExperiment, tempDir } from '../testing/run-helpers.js'
 import { TOKEN_KINDS } from './forecast.js';
 import { planExperiment } from './plan.js';
 
-const design = (seed: number) => smallExperiment({ seed, sessions: 4, tasks_per_session: 6, replicates: 2, arms: ['stateless', 'learnings-md'] });
+const design = (seed: number) =>
+  smallExperiment({ seed, sessions: 4, tasks_per_session: 6, replicates: 2, arms: ['stateless', 'learnings-md'] });
 
 function totals(runDir: string, arm: string): Record<string, number> {
   const trials = readJsonLines<TrialRecord>(join(runDir, 'trials.jsonl')).filter((t) => t.arm === arm);
   const events = readJsonLines<{ type: string; arm?: string; usage?: { cost_usd: number } }>(join(runDir, 'events.jsonl'));
-  const consolidation = events.filter((e) => e.type === 'session_consolidated' && e.arm === arm).reduce((a, e) => a + (e.usage?.cost_usd ?? 0), 0);
+  const consolidation = events
+    .filter((e) => e.type === 'session_consolidated' && e.arm === arm)
+    .reduce((a, e) => a + (e.usage?.cost_usd ?? 0), 0);
   const out: Record<string, number> = {};
   for (const k of TOKEN_KINDS) out[k] = trials.reduce((a, t) => a + (t[k] ?? 0), 0);
   out.cost_usd = trials.reduce((a, t) => a + t.cost_usd + (t.arm_usage?.cost_usd ?? 0), 0) + consolidation;
@@ -62,7 +65,10 @@ describe('dreambench plan', () => {
           if (actual[metric] === 0 && interval.hi === 0) continue; // nothing to forecast (no cache on this arm)
           checks++;
           if (actual[metric]! >= interval.lo - 1e-9 && actual[metric]! <= interval.hi + 1e-9) inside++;
-          else misses.push(`seed ${seed} ${arm.arm} ${metric}: ${actual[metric]} not in [${interval.lo.toFixed(0)}, ${interval.hi.toFixed(0)}]`);
+          else
+            misses.push(
+              `seed ${seed} ${arm.arm} ${metric}: ${actual[metric]} not in [${interval.lo.toFixed(0)}, ${interval.hi.toFixed(0)}]`,
+            );
         }
       }
     }

@@ -100,7 +100,12 @@ export async function planExperiment(options: PlanOptions): Promise<PlanResult> 
   let status = existing?.status ?? 'new';
   // An earlier run of the experiment (a finished pilot, or even the run itself) is read as it is.
   if (!existing || existing.status === 'running') {
-    const outcome = await executeRun({ runDir: options.runDir, experiment, pilot: { sessions, replicates: 1 }, ...(options.progress ? { progress: options.progress } : {}) });
+    const outcome = await executeRun({
+      runDir: options.runDir,
+      experiment,
+      pilot: { sessions, replicates: 1 },
+      ...(options.progress ? { progress: options.progress } : {}),
+    });
     status = outcome.status;
   }
   const trials = readJsonLines<TrialRecord>(join(options.runDir, 'trials.jsonl')).filter((t) => t.error_class !== 'infra');
@@ -108,7 +113,8 @@ export async function planExperiment(options: PlanOptions): Promise<PlanResult> 
   const arms = experiment.arms.map((a) => (typeof a === 'string' ? a : (a.name ?? a.arm)));
   const perArm = plannedTrials(plan);
   const rateLimit = Object.values(experiment.rate_limits ?? {})[0];
-  const tpm = rateLimit?.tpm ?? (rateLimit?.itpm !== undefined && rateLimit?.otpm !== undefined ? rateLimit.itpm + rateLimit.otpm : undefined);
+  const tpm =
+    rateLimit?.tpm ?? (rateLimit?.itpm !== undefined && rateLimit?.otpm !== undefined ? rateLimit.itpm + rateLimit.otpm : undefined);
   const result = forecast({
     plan,
     arms,
@@ -133,16 +139,24 @@ export async function planExperiment(options: PlanOptions): Promise<PlanResult> 
   const simulated = experiment.model.startsWith('sim:');
   const notes = [
     ...(simulated
-      ? ['The model is the built-in sim: these are forecasts of sim figures (tokens, nominal dollars, simulated time). They say nothing about any real model.']
+      ? [
+          'The model is the built-in sim: these are forecasts of sim figures (tokens, nominal dollars, simulated time). They say nothing about any real model.',
+        ]
       : []),
-    'A pilot of early sessions cannot see what only happens later: memory that keeps growing past the pilot, drift events, or an arm that starts to succeed (success changes trial length). Intervals assume later trials look like the pilot\'s, with a linear per-session trend when the pilot spans two or more sessions.',
+    "A pilot of early sessions cannot see what only happens later: memory that keeps growing past the pilot, drift events, or an arm that starts to succeed (success changes trial length). Intervals assume later trials look like the pilot's, with a linear per-session trend when the pilot spans two or more sessions.",
     `Power rests on ${power[0]?.pilot_pairs ?? 0} pilot pairs per comparison; the correlations and design effect from so few pairs are rough.`,
   ];
   return {
     simulated,
     model: experiment.model,
     pilot: { run_dir: options.runDir, sessions, trials: trials.length, status },
-    planned: { trials: perArm * arms.length, trials_per_arm: perArm, replicates: experiment.replicates, sessions: experiment.sessions, tasks_per_session: experiment.tasks_per_session },
+    planned: {
+      trials: perArm * arms.length,
+      trials_per_arm: perArm,
+      replicates: experiment.replicates,
+      sessions: experiment.sessions,
+      tasks_per_session: experiment.tasks_per_session,
+    },
     forecast: result,
     power,
     notes,

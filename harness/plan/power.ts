@@ -7,7 +7,13 @@
 
 import type { TrialRecord } from '../core/records.js';
 import { isTrain } from '../core/slices.js';
-import { minimumDetectableEffect, pairedDifference, RUN_DESIGN_OPTIONS, sampleSizeTwoProportions, type PowerOptions } from '../stats/index.js';
+import {
+  minimumDetectableEffect,
+  pairedDifference,
+  RUN_DESIGN_OPTIONS,
+  sampleSizeTwoProportions,
+  type PowerOptions,
+} from '../stats/index.js';
 import { pairedPowerModel, type PairedPowerModel } from '../../reports/power.js';
 
 export interface PowerForecast {
@@ -26,7 +32,9 @@ export interface PowerForecast {
 }
 
 function options(model: PairedPowerModel, pairs: number, tasks: number, power: number): PowerOptions {
-  return model.icc > 0 && tasks > 1 ? { design: 'paired', correlation: model.correlation, icc: model.icc, clusterSize: pairs / tasks, power } : { design: 'paired', correlation: model.correlation, power };
+  return model.icc > 0 && tasks > 1
+    ? { design: 'paired', correlation: model.correlation, icc: model.icc, clusterSize: pairs / tasks, power }
+    : { design: 'paired', correlation: model.correlation, power };
 }
 
 export function powerForecast(input: {

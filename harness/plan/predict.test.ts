@@ -48,7 +48,11 @@ describe('predictTotal', () => {
   });
 
   it('never forecasts less than the pilot already spent, and says when it saw one session only', () => {
-    const pilot: Observation[] = [{ session: 1, value: 10 }, { session: 1, value: 0 }, { session: 1, value: 0 }];
+    const pilot: Observation[] = [
+      { session: 1, value: 10 },
+      { session: 1, value: 0 },
+      { session: 1, value: 0 },
+    ];
     const interval = predictTotal(pilot, [2, 2, 2], 0.9);
     expect(interval.lo).toBeGreaterThanOrEqual(10);
     expect(interval.model).toBe('flat');

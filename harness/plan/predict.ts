@@ -58,7 +58,11 @@ function trendTotal(obs: readonly Observation[], futureSessions: readonly number
  * hull of the flat and trend models (estimate: the trend's when it exists, else the flat one's),
  * never below what was already observed nor below zero.
  */
-export function predictTotal(pilot: readonly Observation[], futureSessions: readonly number[], level = 0.9): Interval & { model: 'flat' | 'flat+trend' } {
+export function predictTotal(
+  pilot: readonly Observation[],
+  futureSessions: readonly number[],
+  level = 0.9,
+): Interval & { model: 'flat' | 'flat+trend' } {
   const observed = pilot.reduce((acc, o) => acc + o.value, 0);
   const flat = flatTotal(
     pilot.map((o) => o.value),

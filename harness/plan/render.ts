@@ -4,10 +4,12 @@
 import type { Interval } from './predict.js';
 import type { PlanResult } from './plan.js';
 
-const compact = (n: number): string => (Math.abs(n) >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : Math.abs(n) >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0));
+const compact = (n: number): string =>
+  Math.abs(n) >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : Math.abs(n) >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0);
 const tokens = (i: Interval): string => `${compact(i.estimate)} [${compact(i.lo)}, ${compact(i.hi)}]`;
 const dollars = (i: Interval): string => `$${i.estimate.toFixed(2)} [$${i.lo.toFixed(2)}, $${i.hi.toFixed(2)}]`;
-const duration = (s: number): string => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(0)} s`);
+const duration = (s: number): string =>
+  s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(0)} s`;
 
 export function renderPlan(result: PlanResult): string {
   const f = result.forecast;
@@ -21,7 +23,9 @@ export function renderPlan(result: PlanResult): string {
   for (const a of f.arms) {
     lines.push(
       `  ${a.arm}: cost ${dollars(a.cost_usd)}; input ${tokens(a.tokens.input_tokens)}, output ${tokens(a.tokens.output_tokens)}, cache read ${tokens(a.tokens.cache_read_tokens)}, cache write ${tokens(a.tokens.cache_write_tokens)}${a.tokens.thinking_tokens.hi > 0 ? `, of which thinking ${tokens(a.tokens.thinking_tokens)}` : ''} tokens` +
-        (a.consolidations.planned ? `; consolidation ${dollars(a.consolidation_cost_usd)} over ${a.consolidations.planned} session boundaries` : '') +
+        (a.consolidations.planned
+          ? `; consolidation ${dollars(a.consolidation_cost_usd)} over ${a.consolidations.planned} session boundaries`
+          : '') +
         (a.arm_cost_usd.hi > 0 ? `; around trials ${dollars(a.arm_cost_usd)}` : ''),
     );
   }
@@ -33,7 +37,7 @@ export function renderPlan(result: PlanResult): string {
     ...f.extrapolated.map((e) => `  ${e}`),
   );
   if (result.power.length) {
-    lines.push('', 'Power of the planned design (paired, alpha 0.05, the report\'s design effect):');
+    lines.push('', "Power of the planned design (paired, alpha 0.05, the report's design effect):");
     for (const p of result.power) {
       lines.push(
         `  ${p.arm} vs ${p.baseline}: smallest detectable increase ${Number.isFinite(p.mde_points) ? `${p.mde_points.toFixed(1)} pts` : 'none'} over a baseline of ${(p.baseline_rate * 100).toFixed(0)}% with ${p.planned_pairs} pairs over ${p.planned_tasks} tasks (pilot: ${p.pilot_pairs} pairs, correlation ${p.correlation.toFixed(2)}, design effect ${p.design_effect.toFixed(2)})`,

@@ -16,10 +16,13 @@ export async function loadArmFactory(ref: string, baseDir: string = process.cwd(
   const builtIn = folders.map((f) => f.folder);
   if (isExternalRef(ref, builtIn)) {
     if (!isPathRef(ref) && !isInstalledPackage(ref, baseDir)) {
-      throw new Error(`unknown arm "${ref}"; expected one of ${builtIn.join(', ')}, a path (./my-arm, relative to the experiment file) or an installed npm package`);
+      throw new Error(
+        `unknown arm "${ref}"; expected one of ${builtIn.join(', ')}, a path (./my-arm, relative to the experiment file) or an installed npm package`,
+      );
     }
     const factory = (await importDefault<ArmFactory>(ref, baseDir, 'arm')).value;
-    if (typeof factory.name !== 'string' || typeof factory.create !== 'function') throw new Error(`arm "${ref}": expected an ArmFactory (name, description, create)`);
+    if (typeof factory.name !== 'string' || typeof factory.create !== 'function')
+      throw new Error(`arm "${ref}": expected an ArmFactory (name, description, create)`);
     return factory;
   }
   const folder = folders.find((f) => f.folder === ref)!;

@@ -28,7 +28,10 @@ function installedCopy(example: string, name = example): string {
 const dreambench = (cwd: string, ...args: string[]) => execa('node', [BIN, ...args], { cwd, reject: false, env: { CI: 'true' } });
 
 const trialLines = (runDir: string): Array<Record<string, unknown>> =>
-  readFileSync(join(runDir, 'trials.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  readFileSync(join(runDir, 'trials.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('examples run from a copy anywhere on disk', () => {
   it('examples/external-suite: the suite loads by path, its options apply, its pitfall is learned', { timeout: 120_000 }, async () => {
@@ -39,14 +42,19 @@ describe('examples run from a copy anywhere on disk', () => {
     expect(trials).toHaveLength(2 * 2 * 3 * 4);
     expect(new Set(trials.map((t) => t.suite))).toEqual(new Set(['unit-answers']));
     // The house-style pitfall is hit by the control and learned by learnings-md (feedback -> memory -> choice).
-    const late = (arm: string) => trials.filter((t) => t.arm === arm && t.session === 3 && (t.pitfalls_hit as string[]).includes('decimal-comma')).length;
+    const late = (arm: string) =>
+      trials.filter((t) => t.arm === arm && t.session === 3 && (t.pitfalls_hit as string[]).includes('decimal-comma')).length;
     expect(late('stateless')).toBeGreaterThan(late('learnings-md'));
-    const manifest = JSON.parse(readFileSync(join(dir, 'runs/first/manifest.json'), 'utf8')) as { experiment: { suites: string[]; base_dir: string } };
+    const manifest = JSON.parse(readFileSync(join(dir, 'runs/first/manifest.json'), 'utf8')) as {
+      experiment: { suites: string[]; base_dir: string };
+    };
     expect(manifest.experiment.suites).toEqual([join(dir, 'unit-answers')]);
     expect(manifest.experiment.base_dir).toBe(dir);
   });
 
-  it('examples/external-arm: the arm loads by path and is named after its folder; its memory is written', { timeout: 120_000 }, async () => {
+  it('examples/external-arm: the arm loads by path and is named after its folder; its memory is written', {
+    timeout: 120_000,
+  }, async () => {
     const dir = installedCopy('external-arm');
     const result = await dreambench(dir, 'run', 'experiment.yaml', '--out', 'runs/first', '--progress', 'none');
     expect(result.exitCode, result.stderr).toBe(0);
@@ -66,7 +74,7 @@ describe('examples run from a copy anywhere on disk', () => {
     expect(existsSync(join(dir, 'runs/x'))).toBe(false);
   });
 
-  it('schema --experiment merges the external suite\'s and arm\'s option schemas', { timeout: 60_000 }, async () => {
+  it("schema --experiment merges the external suite's and arm's option schemas", { timeout: 60_000 }, async () => {
     const suiteDir = installedCopy('external-suite', 'schema-suite');
     const suiteSchema = JSON.parse((await dreambench(suiteDir, 'schema', '--experiment', 'experiment.yaml')).stdout) as {
       properties: { suite_options: { properties: Record<string, { properties: Record<string, { maximum?: number }> }> } };
@@ -91,7 +99,10 @@ describe('examples run from a copy anywhere on disk', () => {
 
   it('a path that holds no suite names the field and what was expected (exit 2)', { timeout: 60_000 }, async () => {
     const dir = installedCopy('external-suite', 'missing');
-    writeFileSync(join(dir, 'experiment.yaml'), readFileSync(join(dir, 'experiment.yaml'), 'utf8').replace('[./unit-answers]', '[./nowhere]'));
+    writeFileSync(
+      join(dir, 'experiment.yaml'),
+      readFileSync(join(dir, 'experiment.yaml'), 'utf8').replace('[./unit-answers]', '[./nowhere]'),
+    );
     const result = await dreambench(dir, 'run', 'experiment.yaml', '--progress', 'none');
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/experiment\.yaml: suites\[0\]: .*nowhere: no such file or folder/);
@@ -99,27 +110,46 @@ describe('examples run from a copy anywhere on disk', () => {
 });
 
 describe('the public types', () => {
-  it('import type { Suite, ArmFactory } from "dreambench" typechecks from outside, and so do the JSDoc-typed examples', { timeout: 120_000 }, async () => {
+  it('import type { Suite, ArmFactory } from "dreambench" typechecks from outside, and so do the JSDoc-typed examples', {
+    timeout: 120_000,
+  }, async () => {
     const dir = installedCopy('external-suite', 'types');
     cpSync(join(packageRoot(), 'examples', 'external-arm', 'recent-feedback'), join(dir, 'recent-feedback'), { recursive: true });
     writeFileSync(
       join(dir, 'check.ts'),
       "import type { Suite, ArmFactory, TrialRecord } from 'dreambench';\nimport { defineArm, z } from 'dreambench';\n" +
-        "export const names = (s: Suite, a: ArmFactory, r: TrialRecord): string => `${s.name} ${a.name} ${r.task}`;\n" +
-        "export const arm: ArmFactory = defineArm({ name: 'x', description: 'x', options: z.object({ n: z.number().default(1) }), create: (o) => ({ name: `x${o.n.toFixed(0)}`, contextFor: () => '' }) });\n",
+        'export const names = (s: Suite, a: ArmFactory, r: TrialRecord): string => [s.name, a.name, r.task].join(" ");\n' +
+        "export const arm: ArmFactory = defineArm({ name: 'x', description: 'x', options: z.object({ n: z.number().default(1) }), create: (o) => ({ name: 'x' + o.n.toFixed(0), contextFor: () => '' }) });\n",
     );
     writeFileSync(
       join(dir, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, allowJs: true, checkJs: true, skipLibCheck: true, typeRoots: [join(packageRoot(), 'node_modules', '@types')], types: ['node'] },
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          strict: true,
+          noEmit: true,
+          allowJs: true,
+          checkJs: true,
+          skipLibCheck: true,
+          typeRoots: [join(packageRoot(), 'node_modules', '@types')],
+          types: ['node'],
+        },
         include: ['check.ts', 'unit-answers/*.js', 'recent-feedback/*.js'],
       }),
     );
-    const tsc = await execa('node', [join(packageRoot(), 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], { cwd: dir, reject: false });
+    const tsc = await execa('node', [join(packageRoot(), 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], {
+      cwd: dir,
+      reject: false,
+    });
     expect(tsc.exitCode, tsc.stdout + tsc.stderr).toBe(0);
     // A wrong use is caught: the check is real.
     writeFileSync(join(dir, 'check.ts'), "import type { Suite } from 'dreambench';\nexport const s: Suite = { name: 1 };\n");
-    const bad = await execa('node', [join(packageRoot(), 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], { cwd: dir, reject: false });
+    const bad = await execa('node', [join(packageRoot(), 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], {
+      cwd: dir,
+      reject: false,
+    });
     expect(bad.exitCode).not.toBe(0);
   });
 });

@@ -95,9 +95,13 @@ export function resolveModuleFile(ref: string, baseDir: string): string {
     if (/\.[cm]?ts$/.test(path) && !canStripTypes()) throw new ExternalModuleError(`${path}: ${TS_HINT}`);
     return path;
   }
-  if (!/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i.test(ref)) throw new ExternalModuleError(`"${ref}": expected a path (./my-suite) or an npm package name`);
+  if (!/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i.test(ref))
+    throw new ExternalModuleError(`"${ref}": expected a path (./my-suite) or an npm package name`);
   const dir = packageDir(ref, baseDir) ?? packageDir(ref, process.cwd());
-  if (!dir) throw new ExternalModuleError(`"${ref}" is neither built in nor an installed npm package (looked in node_modules from ${baseDir} up); install it or give a path like ./${ref}`);
+  if (!dir)
+    throw new ExternalModuleError(
+      `"${ref}" is neither built in nor an installed npm package (looked in node_modules from ${baseDir} up); install it or give a path like ./${ref}`,
+    );
   return folderEntry(dir);
 }
 

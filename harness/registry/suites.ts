@@ -26,16 +26,23 @@ export async function loadSuite(ref: string, baseDir: string = process.cwd()): P
   const builtIn = folders.map((f) => f.folder);
   if (isExternalRef(ref, builtIn)) {
     if (!isPathRef(ref) && !isInstalledPackage(ref, baseDir)) {
-      throw new SuiteOptionsError(`unknown suite "${ref}"; expected one of ${builtIn.join(', ')}, a path (./my-suite, relative to the experiment file) or an installed npm package`);
+      throw new SuiteOptionsError(
+        `unknown suite "${ref}"; expected one of ${builtIn.join(', ')}, a path (./my-suite, relative to the experiment file) or an installed npm package`,
+      );
     }
     try {
       suite = (await importDefault<Suite>(ref, baseDir, 'suite')).value;
     } catch (error) {
       throw new SuiteOptionsError(`suite "${ref}": ${(error as Error).message}`);
     }
-    if (typeof suite.name !== 'string' || !SUITE_NAME.test(suite.name)) throw new SuiteOptionsError(`suite "${ref}": expected a name of lowercase letters, digits, ".", "_" or "-", got ${JSON.stringify(suite.name)}`);
-    if (folders.some((f) => f.folder === suite.name)) throw new SuiteOptionsError(`suite "${ref}" calls itself "${suite.name}", the name of a built-in suite; give it another name`);
-    if (!Array.isArray(suite.tasks) || typeof suite.createEnvironment !== 'function') throw new SuiteOptionsError(`suite "${ref}": expected a Suite (name, tasks, createEnvironment, ...)`);
+    if (typeof suite.name !== 'string' || !SUITE_NAME.test(suite.name))
+      throw new SuiteOptionsError(
+        `suite "${ref}": expected a name of lowercase letters, digits, ".", "_" or "-", got ${JSON.stringify(suite.name)}`,
+      );
+    if (folders.some((f) => f.folder === suite.name))
+      throw new SuiteOptionsError(`suite "${ref}" calls itself "${suite.name}", the name of a built-in suite; give it another name`);
+    if (!Array.isArray(suite.tasks) || typeof suite.createEnvironment !== 'function')
+      throw new SuiteOptionsError(`suite "${ref}": expected a Suite (name, tasks, createEnvironment, ...)`);
   } else {
     const folder = folders.find((f) => f.folder === ref)!;
     suite = await folder.load();
@@ -85,7 +92,8 @@ export async function loadSuites(
   }
   for (const key of Object.keys(options ?? {})) {
     const original = byRef.get(key) ?? [...byRef.values()].find((s) => s.name === key);
-    if (!original) throw new SuiteOptionsError(`suite_options.${key}: "${key}" is not among this run's suites (${[...picked.keys()].join(', ')})`);
+    if (!original)
+      throw new SuiteOptionsError(`suite_options.${key}: "${key}" is not among this run's suites (${[...picked.keys()].join(', ')})`);
     if (!original.configure) throw new SuiteOptionsError(`suite_options.${key}: suite "${key}" takes no options`);
   }
   return picked;

@@ -31,7 +31,13 @@ afterAll(() => server.close());
 describe('a run with the anthropic model against a mock Messages server', () => {
   it('runs tool-use loops over HTTP, accounts usage and cost, survives a 429, and never writes the key', async () => {
     const runDir = join(tempDir(), 'run');
-    const experiment = smallExperiment({ model: 'anthropic:claude-sonnet-4-6', sessions: 2, tasks_per_session: 3, replicates: 1, concurrency: 2 });
+    const experiment = smallExperiment({
+      model: 'anthropic:claude-sonnet-4-6',
+      sessions: 2,
+      tasks_per_session: 3,
+      replicates: 1,
+      concurrency: 2,
+    });
     const outcome = await executeRun({
       runDir,
       experiment,
@@ -62,7 +68,9 @@ describe('a run with the anthropic model against a mock Messages server', () => 
       expect(trial.cost_usd).toBeCloseTo(expected, 10);
     }
     // The memory arm sent its lessons as a cached system block after session 1.
-    const cached = server.messageRequests.filter((r) => JSON.stringify((r.body as { system?: unknown }).system ?? '').includes('cache_control'));
+    const cached = server.messageRequests.filter((r) =>
+      JSON.stringify((r.body as { system?: unknown }).system ?? '').includes('cache_control'),
+    );
     expect(cached.length).toBeGreaterThan(0);
 
     const everything = ['trials.jsonl', 'events.jsonl', 'manifest.json'].map((f) => readFileSync(join(runDir, f), 'utf8')).join('\n');

@@ -15,13 +15,17 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const experiment = smallExperiment({ arms: ['stateless'], sessions: 2, tasks_per_session: 3, replicates: 1, concurrency: 2 });
 
 describe('kept artifacts', () => {
-  it('keeps every trial\'s produced files by default, under artifacts/<arm>/r<rep>/s<session>/<slot>-<task>/, named by trials.jsonl', { timeout: 60_000 }, async () => {
+  it("keeps every trial's produced files by default, under artifacts/<arm>/r<rep>/s<session>/<slot>-<task>/, named by trials.jsonl", {
+    timeout: 60_000,
+  }, async () => {
     const runDir = join(root, 'all');
     const outcome = await executeRun({ runDir, experiment });
     expect(outcome.trials).toHaveLength(6);
     // A trial that produced nothing (e.g. its document never rendered) has no artifacts field.
     for (const trial of outcome.trials.filter((t) => t.artifacts)) {
-      expect(trial.artifacts?.dir).toBe(`artifacts/stateless/r1/s${String(trial.session).padStart(3, '0')}/${String(trial.slot).padStart(3, '0')}-${trial.task}`);
+      expect(trial.artifacts?.dir).toBe(
+        `artifacts/stateless/r1/s${String(trial.session).padStart(3, '0')}/${String(trial.slot).padStart(3, '0')}-${trial.task}`,
+      );
       const dir = join(runDir, trial.artifacts!.dir);
       const files = readdirSync(dir, { recursive: true }).map(String);
       expect(files.length).toBe(trial.artifacts!.files);

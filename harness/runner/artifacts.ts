@@ -28,7 +28,6 @@ export interface ArtifactsTarget {
   max_bytes: number;
 }
 
-
 /** Relative paths of the regular files under `root`, sorted (symbolic links are not followed). */
 async function listFiles(root: string): Promise<string[]> {
   const out: string[] = [];
@@ -45,7 +44,12 @@ async function listFiles(root: string): Promise<string[]> {
 }
 
 /** Copy what a trial produced from `workdir` into `target.dir`; undefined when it produced nothing or the policy keeps nothing for it. */
-export async function keepArtifacts(workdir: string, inputs: Readonly<Record<string, string>>, success: boolean, target: ArtifactsTarget): Promise<KeptArtifacts | undefined> {
+export async function keepArtifacts(
+  workdir: string,
+  inputs: Readonly<Record<string, string>>,
+  success: boolean,
+  target: ArtifactsTarget,
+): Promise<KeptArtifacts | undefined> {
   if (target.keep === 'failed' && success) return undefined;
   const produced: Array<{ path: string; size: number }> = [];
   for (const path of await listFiles(workdir)) {

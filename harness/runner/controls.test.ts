@@ -21,16 +21,26 @@ import { readTranscript } from '../storage/transcripts.js';
 
 const snapshots = (runDir: string, arm: string, replicate: number): Record<string, Record<string, string>> => {
   const base = join(runDir, 'memory', arm, `r${replicate}`);
-  return Object.fromEntries(readdirSync(base).sort().map((s) => [s, readTree(join(base, s))]));
+  return Object.fromEntries(
+    readdirSync(base)
+      .sort()
+      .map((s) => [s, readTree(join(base, s))]),
+  );
 };
 const train = (trials: readonly TrialRecord[]) => trials.filter((t) => sliceOf(t) === 'train');
 
 describe('eval slice (test-then-update)', () => {
   it('never feeds memory: the memory is that of a run without eval trials, and the train trials are unchanged', async () => {
     const schedule = (sessions?: number[]) => ({ eval: { tasks_per_session: 3, ...(sessions ? { sessions } : {}) } });
-    const withEval = await executeRun({ runDir: join(tempDir(), 'a'), experiment: smallExperiment({ arms: ['learnings-md', 'dreaming'], sessions: 4, schedule: schedule() }) });
+    const withEval = await executeRun({
+      runDir: join(tempDir(), 'a'),
+      experiment: smallExperiment({ arms: ['learnings-md', 'dreaming'], sessions: 4, schedule: schedule() }),
+    });
     // The same held-apart tasks, run only in the last session: sessions 1..3 had no eval trial at all.
-    const lastOnly = await executeRun({ runDir: join(tempDir(), 'b'), experiment: smallExperiment({ arms: ['learnings-md', 'dreaming'], sessions: 4, schedule: schedule([4]) }) });
+    const lastOnly = await executeRun({
+      runDir: join(tempDir(), 'b'),
+      experiment: smallExperiment({ arms: ['learnings-md', 'dreaming'], sessions: 4, schedule: schedule([4]) }),
+    });
     expect(withEval.status).toBe('completed');
     const evalTrials = withEval.trials.filter((t) => t.slice === 'eval');
     expect(evalTrials).toHaveLength(2 * 2 * 4 * 3);
@@ -40,7 +50,9 @@ describe('eval slice (test-then-update)', () => {
     }
     expect(comparable(train(withEval.trials))).toEqual(comparable(train(lastOnly.trials)));
     // Memory was written (the comparison is not vacuous) and eval trials read it.
-    expect(readFileSync(join(new RunDir(withEval.runDir).memoryDir('learnings-md', 1, 3), 'learnings.md'), 'utf8')).toMatch(/render_docx\./);
+    expect(readFileSync(join(new RunDir(withEval.runDir).memoryDir('learnings-md', 1, 3), 'learnings.md'), 'utf8')).toMatch(
+      /render_docx\./,
+    );
     const late = evalTrials.find((t) => t.arm === 'learnings-md' && t.session === 4)!;
     const transcript = readTranscript(withEval.runDir, late.transcript);
     expect(transcript.system.map((b) => b.text).join('\n')).toMatch(/# Memory from earlier sessions/);
@@ -50,15 +62,29 @@ describe('eval slice (test-then-update)', () => {
       expect(t.arm_usage).toBeUndefined();
     }
     // The dreams replayed train trials only.
-    const changeset = JSON.parse(readFileSync(join(withEval.runDir, 'dreams', 'dreaming', 'r1', 'session-002.json'), 'utf8')) as { replay: { trials: number } };
+    const changeset = JSON.parse(readFileSync(join(withEval.runDir, 'dreams', 'dreaming', 'r1', 'session-002.json'), 'utf8')) as {
+      replay: { trials: number };
+    };
     expect(changeset.replay.trials).toBe(6);
   });
 
   it('draws the eval tasks once per replicate, disjoint from the train tasks, in slots after them', async () => {
-    const { trials } = await executeRun({ runDir: join(tempDir(), 'run'), experiment: smallExperiment({ arms: ['stateless'], sessions: 3, schedule: { eval: { tasks_per_session: 4, families: ['nda', 'motion'] } } }) });
+    const { trials } = await executeRun({
+      runDir: join(tempDir(), 'run'),
+      experiment: smallExperiment({
+        arms: ['stateless'],
+        sessions: 3,
+        schedule: { eval: { tasks_per_session: 4, families: ['nda', 'motion'] } },
+      }),
+    });
     for (const rep of [1, 2]) {
       const mine = trials.filter((t) => t.replicate === rep);
-      const evalBySession = [1, 2, 3].map((s) => mine.filter((t) => t.slice === 'eval' && t.session === s).sort((a, b) => a.slot - b.slot).map((t) => t.task));
+      const evalBySession = [1, 2, 3].map((s) =>
+        mine
+          .filter((t) => t.slice === 'eval' && t.session === s)
+          .sort((a, b) => a.slot - b.slot)
+          .map((t) => t.task),
+      );
       expect(evalBySession[0]).toHaveLength(4);
       expect(evalBySession[1]).toEqual(evalBySession[0]);
       expect(evalBySession[2]).toEqual(evalBySession[0]);
@@ -71,7 +97,7 @@ describe('eval slice (test-then-update)', () => {
 });
 
 describe('holdout arm', () => {
-  it("consolidates like dreaming (snapshots, changesets, costs) while its agent sees no memory and matches stateless", async () => {
+  it('consolidates like dreaming (snapshots, changesets, costs) while its agent sees no memory and matches stateless', async () => {
     const { runDir, trials, status } = await executeRun({
       runDir: join(tempDir(), 'run'),
       experiment: smallExperiment({ arms: ['stateless', 'dreaming', 'holdout'], sessions: 4, tasks_per_session: 8, replicates: 1 }),
@@ -95,7 +121,11 @@ describe('holdout arm', () => {
       expect(transcript.system).toHaveLength(1);
       expect(JSON.stringify(transcript.system)).not.toMatch(/Memory from earlier sessions/);
       const s = stateless.get(key(t))!;
-      expect({ success: t.success, turns: t.turns, pitfalls: t.pitfalls_hit }).toEqual({ success: s.success, turns: s.turns, pitfalls: s.pitfalls_hit });
+      expect({ success: t.success, turns: t.turns, pitfalls: t.pitfalls_hit }).toEqual({
+        success: s.success,
+        turns: s.turns,
+        pitfalls: s.pitfalls_hit,
+      });
     }
     // The memory itself does help: dreaming hits fewer pitfalls than its holdout in the later sessions.
     const hits = (arm: string) => trials.filter((t) => t.arm === arm && t.session >= 3).reduce((sum, t) => sum + t.pitfalls_hit.length, 0);
@@ -117,7 +147,8 @@ describe('task orders', () => {
         .map((t) => t.task);
     for (const set of [1, 2]) {
       const chains = [1, 2, 3].map((o) => (set - 1) * 3 + o);
-      for (const c of chains) expect(trials.filter((t) => t.replicate === c).every((t) => t.task_set === set && t.order === c - (set - 1) * 3)).toBe(true);
+      for (const c of chains)
+        expect(trials.filter((t) => t.replicate === c).every((t) => t.task_set === set && t.order === c - (set - 1) * 3)).toBe(true);
       const [a, b, c] = chains.map(sequence);
       expect([...a!].sort()).toEqual([...b!].sort());
       expect([...a!].sort()).toEqual([...c!].sort());
@@ -155,14 +186,21 @@ describe('forgetting re-test', () => {
   it('re-runs tasks first met early in the last session, read-only, and the report pairs them with the first time', async () => {
     const { trials, runDir } = await executeRun({
       runDir: join(tempDir(), 'run'),
-      experiment: smallExperiment({ arms: ['stateless', 'learnings-md'], sessions: 4, replicates: 1, schedule: { retest: { tasks: 3, early_sessions: 1 } } }),
+      experiment: smallExperiment({
+        arms: ['stateless', 'learnings-md'],
+        sessions: 4,
+        replicates: 1,
+        schedule: { retest: { tasks: 3, early_sessions: 1 } },
+      }),
     });
     const retests = trials.filter((t) => t.slice === 'retest');
     expect(retests).toHaveLength(2 * 3);
     for (const r of retests) {
       expect(r.session).toBe(4);
       expect(r.slot).toBeGreaterThanOrEqual(6);
-      const first = trials.find((t) => t.arm === r.arm && t.replicate === r.replicate && t.session === r.first_seen!.session && t.slot === r.first_seen!.slot)!;
+      const first = trials.find(
+        (t) => t.arm === r.arm && t.replicate === r.replicate && t.session === r.first_seen!.session && t.slot === r.first_seen!.slot,
+      )!;
       expect(first.task).toBe(r.task);
       expect(first.session).toBe(1);
       expect(r.notes).toBeUndefined();
@@ -179,7 +217,11 @@ describe('forgetting re-test', () => {
     expect(summary).toMatch(/### Forgetting \(re-test\)/);
     expect(summary).toMatch(/Train slice only/);
     expect(summary).toMatch(/retest slice/);
-    expect(JSON.parse(readFileSync(join(runDir, 'report', 'report.json'), 'utf8')).slices).toEqual({ main: 'train', curves: 'train', present: ['train', 'retest'] });
+    expect(JSON.parse(readFileSync(join(runDir, 'report', 'report.json'), 'utf8')).slices).toEqual({
+      main: 'train',
+      curves: 'train',
+      present: ['train', 'retest'],
+    });
   });
 });
 
@@ -197,9 +239,14 @@ describe('leak scan', () => {
     const pitfall = legal.pitfalls.find((p) => p.id === 'ld-numbering')!;
     const humaneval = suites.get('coding-humaneval')!;
     const task = humaneval.tasks.find((t) => t.id === 'humaneval-000')!;
-    const assertion = problemOf(task).tests.split('\n').find((l) => l.includes('assert candidate('))!.trim();
+    const assertion = problemOf(task)
+      .tests.split('\n')
+      .find((l) => l.includes('assert candidate('))!
+      .trim();
     const markers = humaneval.leakMarkers!(task);
-    const canonical = (markers.find((m) => typeof m !== 'string' && m.kind === 'gold' && m.source === 'canonical solution') as { text: string }).text;
+    const canonical = (
+      markers.find((m) => typeof m !== 'string' && m.kind === 'gold' && m.source === 'canonical solution') as { text: string }
+    ).text;
     const dir = new RunDir(runDir);
     const learnings = join(dir.memoryDir('learnings-md', 1, 2), 'learnings.md');
     writeFileSync(
@@ -241,13 +288,21 @@ describe('resume checks', () => {
     const stopped = await executeRun({ runDir, experiment });
     expect(stopped.status).toBe('stopped_budget');
     const changed = smallExperiment({ replicates: 1, sessions: 4, arms: ['stateless', 'dreaming'], budgets: { max_cost_per_run: 100 } });
-    await expect(executeRun({ runDir, experiment: changed })).rejects.toThrow(/different configuration[\s\S]*arms\[1\]: "learnings-md" -> "dreaming"[\s\S]*sessions: 3 -> 4/);
+    await expect(executeRun({ runDir, experiment: changed })).rejects.toThrow(
+      /different configuration[\s\S]*arms\[1\]: "learnings-md" -> "dreaming"[\s\S]*sessions: 3 -> 4/,
+    );
     // Same config (the run budget is not part of it): resumed to the end, identical to an uninterrupted run.
-    const again = await executeRun({ runDir, experiment: smallExperiment({ replicates: 1, concurrency: 4, budgets: { max_cost_per_run: 100 } }) });
+    const again = await executeRun({
+      runDir,
+      experiment: smallExperiment({ replicates: 1, concurrency: 4, budgets: { max_cost_per_run: 100 } }),
+    });
     expect(again.status).toBe('completed');
     const resumed = readJsonLines<{ type: string; by?: string }>(new RunDir(runDir).eventsPath).filter((e) => e.type === 'run_resumed');
     expect(resumed).toEqual([expect.objectContaining({ by: 'run' })]);
-    const whole = await executeRun({ runDir: join(tempDir(), 'whole'), experiment: smallExperiment({ replicates: 1, budgets: { max_cost_per_run: 100 } }) });
+    const whole = await executeRun({
+      runDir: join(tempDir(), 'whole'),
+      experiment: smallExperiment({ replicates: 1, budgets: { max_cost_per_run: 100 } }),
+    });
     expect(comparable(again.trials)).toEqual(comparable(whole.trials));
   });
 

@@ -18,7 +18,11 @@ import { RunDir } from '../storage/run-dir.js';
 import type { Suite } from '../core/suite.js';
 
 const KEY = 'sk-ant-test-faults-0123456789';
-const request: ModelRequest = { system: [{ type: 'text', text: 'Be brief.' }], messages: [{ role: 'user', content: 'Say ok.' }], max_tokens: 32 };
+const request: ModelRequest = {
+  system: [{ type: 'text', text: 'Be brief.' }],
+  messages: [{ role: 'user', content: 'Say ok.' }],
+  max_tokens: 32,
+};
 let suites: Map<string, Suite>;
 
 beforeAll(async () => {
@@ -33,7 +37,8 @@ describe('each injected fault is retried within the budget', () => {
   });
   afterAll(() => server.close());
 
-  const model = (maxRetries = 2) => createAnthropicModel('claude-haiku-4-5', { apiKey: KEY, baseURL: server.url, maxRetries, timeoutMs: 300 });
+  const model = (maxRetries = 2) =>
+    createAnthropicModel('claude-haiku-4-5', { apiKey: KEY, baseURL: server.url, maxRetries, timeoutMs: 300 });
 
   for (const kind of ['rate_limit', 'overloaded', 'server_error', 'drop', 'hang', 'malformed'] as MockFaultKind[]) {
     it(`${kind}: retried, then answered`, async () => {
@@ -75,13 +80,20 @@ describe('each injected fault is retried within the budget', () => {
 
 describe('a run against a faulty server', () => {
   it('classes unrecoverable trials infra, re-runs them on resume, and ends identical to a fault-free run', async () => {
-    const experiment = smallExperiment({ model: 'anthropic:claude-haiku-4-5', sessions: 2, tasks_per_session: 4, replicates: 1, concurrency: 4 });
+    const experiment = smallExperiment({
+      model: 'anthropic:claude-haiku-4-5',
+      sessions: 2,
+      tasks_per_session: 4,
+      replicates: 1,
+      concurrency: 4,
+    });
     const handler = simBackedHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) });
     const run = async (server: MockMessagesServer, runDir: string, resume = false): Promise<RunOutcome> =>
       executeRun({
         runDir,
         ...(resume ? { resume: true } : { experiment }),
-        modelFactory: (spec) => createAnthropicModel(spec.replace(/^anthropic:/, ''), { apiKey: KEY, baseURL: server.url, maxRetries: 2, timeoutMs: 400 }),
+        modelFactory: (spec) =>
+          createAnthropicModel(spec.replace(/^anthropic:/, ''), { apiKey: KEY, baseURL: server.url, maxRetries: 2, timeoutMs: 400 }),
       });
 
     const clean = new MockMessagesServer({ apiKey: KEY, handler });
@@ -95,7 +107,16 @@ describe('a run against a faulty server', () => {
       handler,
       // The first request fails three times in a row (more than the budget): one trial is infra for sure.
       replies: [mockReply.error(500), mockReply.error(500), mockReply.error(500)],
-      faults: { rate_limit: 0.05, overloaded: 0.05, server_error: 0.04, drop: 0.04, hang: 0.02, malformed: 0.05, seed: 7, retryAfterSeconds: 0.02 },
+      faults: {
+        rate_limit: 0.05,
+        overloaded: 0.05,
+        server_error: 0.04,
+        drop: 0.04,
+        hang: 0.02,
+        malformed: 0.05,
+        seed: 7,
+        retryAfterSeconds: 0.02,
+      },
     });
     await faulty.start();
     try {

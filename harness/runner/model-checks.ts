@@ -84,7 +84,9 @@ function canPreflight(client: ModelClient): client is ModelClient & Preflightabl
  * One minimal request per distinct client. A permanent error (ModelPermanentError) is returned as a
  * problem with the API's message; a transient one is a warning (the run's own retries will meet it).
  */
-export async function preflightModels(clients: readonly ModelClient[]): Promise<{ problems: string[]; warnings: string[]; usage: Usage & { cost_usd: number } }> {
+export async function preflightModels(
+  clients: readonly ModelClient[],
+): Promise<{ problems: string[]; warnings: string[]; usage: Usage & { cost_usd: number } }> {
   const problems: string[] = [];
   const warnings: string[] = [];
   const usage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, cost_usd: 0 };

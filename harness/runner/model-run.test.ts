@@ -35,7 +35,12 @@ afterAll(() => server.close());
 
 const factory = (experiment: Experiment) => (spec: string) => {
   const options = modelOptionsFor(spec, experiment.model_options);
-  return createAnthropicModel(spec.replace(/^anthropic:/, ''), { apiKey: KEY, baseURL: server.url, maxRetries: 1, ...(options ? { modelOptions: options } : {}) });
+  return createAnthropicModel(spec.replace(/^anthropic:/, ''), {
+    apiKey: KEY,
+    baseURL: server.url,
+    maxRetries: 1,
+    ...(options ? { modelOptions: options } : {}),
+  });
 };
 
 describe('runs on thinking models', () => {
@@ -73,8 +78,14 @@ describe('before the run (exit 2, nothing written)', () => {
   it('refuses a max_output_tokens too small for the thinking, and thinking "disabled" on a model that always thinks', async () => {
     const runDir = join(tempDir(), 'run');
     const small = smallExperiment({ model: 'anthropic:claude-opus-5-5', budgets: { max_output_tokens: 4096 } });
-    await expect(executeRun({ runDir, experiment: small, modelFactory: factory(small) })).rejects.toThrow(/max_output_tokens: 4096 is too small .* at least 8192/);
-    const off = smallExperiment({ model: 'anthropic:claude-opus-5-5', budgets: { max_output_tokens: 16_000 }, model_options: { 'anthropic:': { thinking: 'disabled' } } });
+    await expect(executeRun({ runDir, experiment: small, modelFactory: factory(small) })).rejects.toThrow(
+      /max_output_tokens: 4096 is too small .* at least 8192/,
+    );
+    const off = smallExperiment({
+      model: 'anthropic:claude-opus-5-5',
+      budgets: { max_output_tokens: 16_000 },
+      model_options: { 'anthropic:': { thinking: 'disabled' } },
+    });
     await expect(executeRun({ runDir, experiment: off, modelFactory: factory(off) })).rejects.toThrow(/always thinks/);
     expect(existsSync(runDir)).toBe(false);
   });
@@ -82,9 +93,17 @@ describe('before the run (exit 2, nothing written)', () => {
   it('refuses a model without a price unless the experiment prices it or allows unpriced runs (then the cost is marked incomplete)', async () => {
     const runDir = join(tempDir(), 'run');
     const unpriced = smallExperiment({ model: 'anthropic:claude-nova-1' });
-    await expect(executeRun({ runDir, experiment: unpriced, modelFactory: factory(unpriced), preflight: false })).rejects.toThrow(/has no price/);
+    await expect(executeRun({ runDir, experiment: unpriced, modelFactory: factory(unpriced), preflight: false })).rejects.toThrow(
+      /has no price/,
+    );
     expect(existsSync(runDir)).toBe(false);
-    const priced = smallExperiment({ model: 'anthropic:claude-nova-1', sessions: 1, tasks_per_session: 1, arms: ['stateless'], pricing: { 'claude-nova-1': { input: 1, output: 2, source: 'contract 2026-12' } } });
+    const priced = smallExperiment({
+      model: 'anthropic:claude-nova-1',
+      sessions: 1,
+      tasks_per_session: 1,
+      arms: ['stateless'],
+      pricing: { 'claude-nova-1': { input: 1, output: 2, source: 'contract 2026-12' } },
+    });
     const { problems } = await import('./model-checks.js').then((m) => m.checkRunModels(priced, m.runModelSpecs(priced)));
     expect(problems).toEqual([]);
     const allowed = smallExperiment({ model: 'anthropic:claude-nova-1', allow_unpriced: true });
@@ -94,7 +113,11 @@ describe('before the run (exit 2, nothing written)', () => {
 
   it('the preflight stops a run on a mistyped model with the API message, before any trial', async () => {
     const runDir = join(tempDir(), 'run');
-    const experiment = smallExperiment({ model: 'anthropic:claude-sonnet-4-6', grader_model: 'anthropic:claude-sonet-4-6', pricing: { 'claude-sonet-4-6': { input: 3, output: 15 } } });
+    const experiment = smallExperiment({
+      model: 'anthropic:claude-sonnet-4-6',
+      grader_model: 'anthropic:claude-sonet-4-6',
+      pricing: { 'claude-sonet-4-6': { input: 3, output: 15 } },
+    });
     const before = server.requests.length;
     const error = await executeRun({ runDir, experiment, modelFactory: factory(experiment), preflight: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunSetupError);
@@ -108,11 +131,21 @@ describe('before the run (exit 2, nothing written)', () => {
 describe('errors that never heal, after the start', () => {
   it('a permanent error gets its own class; resume does not re-run it; --retry-permanent does, keeping the failed transcript', async () => {
     const suites = await loadSuites(['legal-drafting']);
-    const local = new MockMessagesServer({ apiKey: KEY, handler: simBackedHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) }) });
+    const local = new MockMessagesServer({
+      apiKey: KEY,
+      handler: simBackedHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) }),
+    });
     await local.start();
     try {
-      const experiment = smallExperiment({ model: 'anthropic:claude-sonnet-4-6', arms: ['stateless'], sessions: 1, tasks_per_session: 2, concurrency: 1 });
-      const make = (spec: string) => createAnthropicModel(spec.replace(/^anthropic:/, ''), { apiKey: KEY, baseURL: local.url, maxRetries: 2 });
+      const experiment = smallExperiment({
+        model: 'anthropic:claude-sonnet-4-6',
+        arms: ['stateless'],
+        sessions: 1,
+        tasks_per_session: 2,
+        concurrency: 1,
+      });
+      const make = (spec: string) =>
+        createAnthropicModel(spec.replace(/^anthropic:/, ''), { apiKey: KEY, baseURL: local.url, maxRetries: 2 });
       const runDir = join(tempDir(), 'run');
       local.enqueue(mockReply.error(403, { message: 'This organization has been disabled.' }));
       const first = await executeRun({ runDir, experiment, modelFactory: make });

@@ -74,7 +74,8 @@ export function lineProgress(write: (line: string) => void = (line) => process.s
   const tally = new Tally();
   let total = 0;
   let last = 0;
-  const status = (): string => `${tally.done}/${total} trials, success ${tally.rate}, ${compact(tally.tokens)} tokens, $${tally.cost.toFixed(4)}`;
+  const status = (): string =>
+    `${tally.done}/${total} trials, success ${tally.rate}, ${compact(tally.tokens)} tokens, $${tally.cost.toFixed(4)}`;
   return {
     start(info) {
       total = info.total;

@@ -54,12 +54,18 @@ export function checkResumable(runDir: string, manifest: Manifest, options: Resu
     }
     warnings.push(`resuming a run of dreambench ${manifest.harness_version} with ${version} (--allow-harness-change)`);
   } else if (manifest.git_sha && sha && manifest.git_sha !== sha) {
-    warnings.push(`the run was started at commit ${manifest.git_sha.slice(0, 10)}; resuming at ${sha.slice(0, 10)} (same version ${version})`);
+    warnings.push(
+      `the run was started at commit ${manifest.git_sha.slice(0, 10)}; resuming at ${sha.slice(0, 10)} (same version ${version})`,
+    );
   }
   if (warnings.length) {
     manifest.harness_changes = [
       ...(manifest.harness_changes ?? []),
-      { at: new Date().toISOString(), from: { version: manifest.harness_version, git_sha: manifest.git_sha }, to: { version, git_sha: sha } },
+      {
+        at: new Date().toISOString(),
+        from: { version: manifest.harness_version, git_sha: manifest.git_sha },
+        to: { version, git_sha: sha },
+      },
     ];
   }
   return warnings;

@@ -8,8 +8,24 @@ import type { Manifest } from '../storage/manifest.js';
 import { readTranscript } from '../storage/transcripts.js';
 
 const REQUIRED_FIELDS = [
-  'arm', 'replicate', 'session', 'task', 'family', 'success', 'score', 'turns', 'tool_calls', 'input_tokens', 'output_tokens',
-  'cache_read_tokens', 'cache_write_tokens', 'cost_usd', 'wall_ms', 'error_class', 'pitfalls_hit', 'pitfalls_avoided',
+  'arm',
+  'replicate',
+  'session',
+  'task',
+  'family',
+  'success',
+  'score',
+  'turns',
+  'tool_calls',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'cost_usd',
+  'wall_ms',
+  'error_class',
+  'pitfalls_hit',
+  'pitfalls_avoided',
 ];
 
 describe('runner, end to end with sim', () => {
@@ -43,7 +59,10 @@ describe('runner, end to end with sim', () => {
       }
     }
     expect(existsSync(join(runDir, 'report', 'summary.csv'))).toBe(false); // the CLI writes the report, not the engine
-    const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
     expect(events[0]?.type).toBe('run_started');
     expect(events.at(-1)?.type).toBe('run_finished');
     expect(events.filter((e) => e.type === 'trial_finished')).toHaveLength(72);
@@ -85,7 +104,10 @@ describe('runner, end to end with sim', () => {
     expect(stopped.trials.length).toBeLessThan(36);
     const resumed = await executeRun({ runDir, resume: true, runBudgets: { max_cost_per_run: 100 } });
     expect(resumed.status).toBe('completed');
-    const uninterrupted = await executeRun({ runDir: join(tempDir(), 'whole'), experiment: { ...experiment, budgets: { ...experiment.budgets, max_cost_per_run: 100 } } });
+    const uninterrupted = await executeRun({
+      runDir: join(tempDir(), 'whole'),
+      experiment: { ...experiment, budgets: { ...experiment.budgets, max_cost_per_run: 100 } },
+    });
     expect(comparable(resumed.trials)).toEqual(comparable(uninterrupted.trials));
   });
 

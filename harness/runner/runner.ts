@@ -70,7 +70,10 @@ export interface RunOptions {
    * Where trials run (default: in this process). Given the run's shared parts and its directory's
    * artifacts; e.g. harness/distributed/bullmq.ts sends them to workers.
    */
-  executor?: (setup: RunSetup, context: { runDir: string; manifest: Manifest; local: TrialExecutor }) => TrialExecutor | Promise<TrialExecutor>;
+  executor?: (
+    setup: RunSetup,
+    context: { runDir: string; manifest: Manifest; local: TrialExecutor },
+  ) => TrialExecutor | Promise<TrialExecutor>;
   /** Rate limiters to use (default: one per model spec from the experiment's rate_limits). */
   rateLimiters?: RateLimiterRegistry;
   /** Resume under another harness version (`resume --allow-harness-change`): recorded in the manifest. */
@@ -194,7 +197,12 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     repairJsonLines(dir.trialsPath);
     repairJsonLines(dir.eventsPath);
     manifest.status = 'running';
-    dir.event('run_resumed', { ...(options.resume ? {} : { by: 'run', same_config: manifest.config_hash }), concurrency: experiment.concurrency, ...(options.runBudgets ? { run_budgets: options.runBudgets } : {}), ...(warnings.length ? { warnings } : {}) });
+    dir.event('run_resumed', {
+      ...(options.resume ? {} : { by: 'run', same_config: manifest.config_hash }),
+      concurrency: experiment.concurrency,
+      ...(options.runBudgets ? { run_budgets: options.runBudgets } : {}),
+      ...(warnings.length ? { warnings } : {}),
+    });
   } else {
     mkdirSync(options.runDir, { recursive: true });
     manifest = newManifest(basename(options.runDir), experiment, suites, isSimulated(experiment.model));
@@ -267,8 +275,10 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const budgets = { ...experiment.budgets };
   let stopReason: string | undefined;
   const overRunBudget = (): string | undefined => {
-    if (budgets.max_cost_per_run !== undefined && spend.cost >= budgets.max_cost_per_run) return `run cost budget of $${budgets.max_cost_per_run} reached`;
-    if (budgets.max_tokens_per_run !== undefined && spend.tokens >= budgets.max_tokens_per_run) return `run token budget of ${budgets.max_tokens_per_run} reached`;
+    if (budgets.max_cost_per_run !== undefined && spend.cost >= budgets.max_cost_per_run)
+      return `run cost budget of $${budgets.max_cost_per_run} reached`;
+    if (budgets.max_tokens_per_run !== undefined && spend.tokens >= budgets.max_tokens_per_run)
+      return `run token budget of ${budgets.max_tokens_per_run} reached`;
     return undefined;
   };
   let infraBlocked = 0;
@@ -356,7 +366,13 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         infraBlocked += infra;
         permanentBlocked += permanent.length;
         for (const r of permanent) if (r.error) permanentErrors.add(r.error);
-        dir.event('session_blocked', { arm: spec.name, replicate, session, infra_trials: infra, ...(permanent.length ? { permanent_trials: permanent.length } : {}) });
+        dir.event('session_blocked', {
+          arm: spec.name,
+          replicate,
+          session,
+          infra_trials: infra,
+          ...(permanent.length ? { permanent_trials: permanent.length } : {}),
+        });
         return;
       }
       if (arm.afterSession) {
@@ -369,7 +385,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
           options: spec.options,
           artifacts,
         };
-        const transcript = (record: TrialRecord): Transcript => readTranscript(options.runDir, record.transcript || dir.relative(dir.transcriptPath(record)));
+        const transcript = (record: TrialRecord): Transcript =>
+          readTranscript(options.runDir, record.transcript || dir.relative(dir.transcriptPath(record)));
         // Test-then-update: only train trials feed consolidation; eval and retest trials read memory, never write it.
         let consolidated;
         try {
@@ -425,7 +442,14 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       manifest.updated_at = new Date().toISOString();
       writeJsonAtomic(dir.manifestPath, manifest);
       dir.event('run_interrupted', { reason: error.message });
-      return { status: manifest.status, runDir: options.runDir, manifest, trials: dir.trials(), message, ...(warnings.length ? { warnings } : {}) };
+      return {
+        status: manifest.status,
+        runDir: options.runDir,
+        manifest,
+        trials: dir.trials(),
+        message,
+        ...(warnings.length ? { warnings } : {}),
+      };
     }
     manifest.status = 'failed';
     manifest.stop_reason = (error as Error).message;
@@ -480,7 +504,14 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   recordLeakScan(options.runDir, manifest, suites, trials);
   writeJsonAtomic(dir.manifestPath, manifest);
   dir.event('run_finished', { status: manifest.status, trials: trials.length });
-  return { status: manifest.status, runDir: options.runDir, manifest, trials, ...(message ? { message } : {}), ...(warnings.length ? { warnings } : {}) };
+  return {
+    status: manifest.status,
+    runDir: options.runDir,
+    manifest,
+    trials,
+    ...(message ? { message } : {}),
+    ...(warnings.length ? { warnings } : {}),
+  };
 }
 
 /** The settings of an experiment outside its config hash (they never change a trial), but for the run budgets. */
@@ -494,7 +525,10 @@ function unhashedSettings(experiment: Experiment): Partial<Experiment> {
 
 function runBudgetsOf(experiment: Experiment): { max_cost_per_run?: number; max_tokens_per_run?: number } {
   const { max_cost_per_run, max_tokens_per_run } = experiment.budgets;
-  return { ...(max_cost_per_run !== undefined ? { max_cost_per_run } : {}), ...(max_tokens_per_run !== undefined ? { max_tokens_per_run } : {}) };
+  return {
+    ...(max_cost_per_run !== undefined ? { max_cost_per_run } : {}),
+    ...(max_tokens_per_run !== undefined ? { max_tokens_per_run } : {}),
+  };
 }
 
 function readAllTrialLines(dir: RunDir): TrialRecord[] {
@@ -517,7 +551,8 @@ function checkUniqueTaskIds(suites: ReadonlyMap<string, Suite>): void {
   for (const suite of suites.values()) {
     for (const task of suite.tasks) {
       const other = owner.get(task.id);
-      if (other) throw new RunSetupError(`task id "${task.id}" appears in suites "${other}" and "${suite.name}"; task ids must be unique in a run`);
+      if (other)
+        throw new RunSetupError(`task id "${task.id}" appears in suites "${other}" and "${suite.name}"; task ids must be unique in a run`);
       owner.set(task.id, suite.name);
     }
   }
@@ -543,7 +578,12 @@ async function sandboxFor(suites: ReadonlyMap<string, Suite>, experiment: Experi
     if (error instanceof SandboxError) throw new RunSetupError(`experiment: sandbox: ${error.message}`);
     throw error;
   }
-  const weaker = level === 'bwrap' ? '' : level === 'unshare' ? ' (weaker than bwrap: host files stay readable; docs/sandbox.md)' : ' (NO file or network isolation: resource limits only; docs/sandbox.md)';
+  const weaker =
+    level === 'bwrap'
+      ? ''
+      : level === 'unshare'
+        ? ' (weaker than bwrap: host files stay readable; docs/sandbox.md)'
+        : ' (NO file or network isolation: resource limits only; docs/sandbox.md)';
   process.stderr.write(`sandbox: ${level}${weaker}\n`);
   return { requested, level, accepted: [...accepted] };
 }

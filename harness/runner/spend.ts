@@ -17,7 +17,11 @@ export interface Spend {
 export function charge(spend: Spend, record: TrialRecord): void {
   spend.cost += record.cost_usd + (record.arm_usage?.cost_usd ?? 0);
   spend.tokens +=
-    record.input_tokens + record.output_tokens + record.cache_read_tokens + record.cache_write_tokens + (record.arm_usage ? totalTokens(record.arm_usage) : 0);
+    record.input_tokens +
+    record.output_tokens +
+    record.cache_read_tokens +
+    record.cache_write_tokens +
+    (record.arm_usage ? totalTokens(record.arm_usage) : 0);
 }
 
 export function chargeUsage(spend: Spend, usage: Usage & { cost_usd: number }): void {

@@ -151,7 +151,12 @@ export function setUpLead(orchestration: Orchestration, context: TeamContext): L
         usage: run.usage,
         cost_usd: run.cost_usd,
       });
-      context.charge(input.role, model.id, { turns: run.turns.length, tool_calls: run.tool_calls, usage: run.usage, cost_usd: run.cost_usd });
+      context.charge(input.role, model.id, {
+        turns: run.turns.length,
+        tool_calls: run.tool_calls,
+        usage: run.usage,
+        cost_usd: run.cost_usd,
+      });
       return {
         role: input.role,
         stop: run.stop,

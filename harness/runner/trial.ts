@@ -105,7 +105,15 @@ class Driver implements TrialDriver {
         grade: (request) => this.call('grader', request, 'grade', 'checker'),
       }),
     );
-    const attempt: Attempt = { workdir, environment, system: [], messages: [], turns: [], subagents: [], reported: { turns: 0, tool_calls: 0 } };
+    const attempt: Attempt = {
+      workdir,
+      environment,
+      system: [],
+      messages: [],
+      turns: [],
+      subagents: [],
+      reported: { turns: 0, tool_calls: 0 },
+    };
     this.attempts.push(attempt);
     const memory = [this.input.memoryText, extraContext ?? ''].filter((t) => t.trim()).join('\n\n');
     const index = this.attempts.length;
@@ -146,7 +154,8 @@ class Driver implements TrialDriver {
   private runOn(attempt: Attempt, index: number, revision: number, input: AgentRunInput): Promise<AgentRunResult> {
     const runtime = this.input.arm.runtime;
     if (!runtime) return runAgent(input);
-    if (this.input.arm.orchestration) throw new Error(`arm ${this.input.arm.name}: a runtime (${runtime.name}) and an orchestration cannot be combined`);
+    if (this.input.arm.orchestration)
+      throw new Error(`arm ${this.input.arm.name}: a runtime (${runtime.name}) and an orchestration cannot be combined`);
     return runtime.run({
       ...input,
       context: this.input.armContext,
@@ -174,7 +183,12 @@ class Driver implements TrialDriver {
     const subCalls = sub.tool_calls - attempt.reported.tool_calls;
     attempt.reported = sub;
     if (attempt.lead) {
-      this.ledger.add(attempt.lead.role, attempt.lead.model.id, { turns: run.turns.length, tool_calls: run.tool_calls, usage: run.usage, cost_usd: run.cost_usd });
+      this.ledger.add(attempt.lead.role, attempt.lead.model.id, {
+        turns: run.turns.length,
+        tool_calls: run.tool_calls,
+        usage: run.usage,
+        cost_usd: run.cost_usd,
+      });
     }
     // The provider failed (transiently or for good): nothing the agent did can be checked fairly.
     const failed = run.stop === 'infra' || run.stop === 'permanent';
@@ -321,7 +335,8 @@ function errorClassOf(outcome: AttemptOutcome): ErrorClass {
 /** Why a trial that ran to a stop other than success stopped, in the reader's words. */
 function stopNote(outcome: AttemptOutcome, budgets: AgentBudgets): string | undefined {
   if (outcome.check.success) return undefined;
-  if (outcome.stop === 'max_tokens') return `stopped: a reply hit max_tokens (${budgets.max_output_tokens}); a tool call it cut off was not run. Raise budgets.max_output_tokens.`;
+  if (outcome.stop === 'max_tokens')
+    return `stopped: a reply hit max_tokens (${budgets.max_output_tokens}); a tool call it cut off was not run. Raise budgets.max_output_tokens.`;
   if (outcome.stop === 'context_window') return "stopped: the conversation no longer fits the model's context window";
   if (outcome.stop === 'refusal') return 'the model refused (stop_reason refusal)';
   return BUDGET_STOPS.has(outcome.stop) ? `stopped: ${outcome.stop.replace('_', ' ')}` : undefined;
@@ -418,7 +433,9 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
           }
         : {}),
       ...(driver.usage.thinking_tokens ? { thinking_tokens: driver.usage.thinking_tokens } : {}),
-      ...(driver.outcomes.some((o) => o.stop === 'refusal') ? { refusals: driver.outcomes.filter((o) => o.stop === 'refusal').length } : {}),
+      ...(driver.outcomes.some((o) => o.stop === 'refusal')
+        ? { refusals: driver.outcomes.filter((o) => o.stop === 'refusal').length }
+        : {}),
       ...cachePrefixField(driver.attempts.map((a) => a.turns)),
       ...(loop.grader ? { grader: loop.grader } : {}),
       ...(loop.notes !== undefined ? { notes: loop.notes } : {}),

@@ -32,7 +32,12 @@ describe('sandbox levels keep their word', () => {
   it.each(['unshare', 'none'] as const)('%s: a sandbox cannot read the files of a sandbox running beside it', async (level) => {
     if (level === 'none' && !root) return; // without root every sandbox is the harness's own user: documented
     if (!(await works(level))) return;
-    const holder = runSandboxed({ isolation: level, files: { 'hidden.txt': 'SECRET-OF-A\n' }, command: py('import time; time.sleep(4)'), timeoutMs: 20_000 });
+    const holder = runSandboxed({
+      isolation: level,
+      files: { 'hidden.txt': 'SECRET-OF-A\n' },
+      command: py('import time; time.sleep(4)'),
+      timeoutMs: 20_000,
+    });
     const reader = runSandboxed({
       isolation: level,
       timeoutMs: 20_000,
@@ -62,7 +67,9 @@ describe('sandbox levels keep their word', () => {
     const result = await runSandboxed({
       isolation: 'none',
       timeoutMs: 10_000,
-      command: py(`import os, sys, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        os.execv("/bin/sleep", ["/bin/sleep", "60", "${marker}"])\n    os._exit(0)\nprint("started")`),
+      command: py(
+        `import os, sys, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        os.execv("/bin/sleep", ["/bin/sleep", "60", "${marker}"])\n    os._exit(0)\nprint("started")`,
+      ),
     });
     expect(result.stdout.trim()).toBe('started');
     let left = '';

@@ -45,7 +45,9 @@ describe('sandbox: choosing the isolation level', () => {
 
   it('rejects a relative interpreter and an escaping file name', async () => {
     await expect(runSandboxed({ command: ['python3', '-c', '1'] })).rejects.toThrow(SandboxError);
-    await expect(runSandboxed({ command: py('1'), files: { '../x.py': '' } })).rejects.toThrow(/relative path inside the working directory/);
+    await expect(runSandboxed({ command: py('1'), files: { '../x.py': '' } })).rejects.toThrow(
+      /relative path inside the working directory/,
+    );
   });
 });
 
@@ -82,8 +84,19 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
       files: { 'main.py': 'import sys\nprint("hello", sys.stdin.read().strip())\nprint("warn", file=sys.stderr)\nsys.exit(3)\n' },
       stdin: 'world\n',
     });
-    expect(result).toMatchObject({ exitCode: 3, signal: null, stdout: 'hello world\n', stderr: 'warn\n', timedOut: false, isolation: level });
-    const js = await run({ command: [node, 'main.js'], files: { 'main.js': 'console.log(1 + 1); process.exitCode = 0;' }, limits: { memoryMb: 1024 } });
+    expect(result).toMatchObject({
+      exitCode: 3,
+      signal: null,
+      stdout: 'hello world\n',
+      stderr: 'warn\n',
+      timedOut: false,
+      isolation: level,
+    });
+    const js = await run({
+      command: [node, 'main.js'],
+      files: { 'main.js': 'console.log(1 + 1); process.exitCode = 0;' },
+      limits: { memoryMb: 1024 },
+    });
     expect(js).toMatchObject({ exitCode: 0, stdout: '2\n' });
   });
 
@@ -91,12 +104,17 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
     if (skipUnlessAvailable()) return;
     process.env.ANTHROPIC_API_KEY = 'sk-ant-should-never-leak';
     try {
-      const code = 'import os, json\nopen("out.txt", "w").write("x")\nprint(json.dumps({"cwd": os.getcwd(), "files": sorted(os.listdir(".")), "env": dict(os.environ)}))';
+      const code =
+        'import os, json\nopen("out.txt", "w").write("x")\nprint(json.dumps({"cwd": os.getcwd(), "files": sorted(os.listdir(".")), "env": dict(os.environ)}))';
       const result = await run({ command: [python, '-I', '-S', 'main.py'], files: { 'main.py': code, 'data/in.txt': 'in' } });
       expect(result.exitCode, result.stderr).toBe(0);
       const seen = JSON.parse(result.stdout) as { cwd: string; files: string[]; env: Record<string, string> };
       expect(seen.files).toEqual(['data', 'main.py', 'out.txt']);
-      expect(Object.keys(seen.env).filter((k) => k !== 'PWD').sort()).toEqual(['HOME', 'LANG', 'LC_ALL', 'PATH', 'TMPDIR']);
+      expect(
+        Object.keys(seen.env)
+          .filter((k) => k !== 'PWD')
+          .sort(),
+      ).toEqual(['HOME', 'LANG', 'LC_ALL', 'PATH', 'TMPDIR']);
       expect(seen.env.HOME).toBe(seen.cwd);
       expect(result.stdout).not.toContain('sk-ant');
       // A second run starts from a clean directory again.
@@ -154,7 +172,8 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
   it('counts processes per sandbox: sandboxes running side by side do not share the limit', async () => {
     if (skipUnlessAvailable()) return;
     // Each holds 20 processes for a second (at most DREAMBENCH_SANDBOX_CONCURRENCY sandboxes run at once, at least 2).
-    const code = 'import os, time\nok = 0\nfor i in range(20):\n    try:\n        if os.fork() == 0:\n            time.sleep(3); os._exit(0)\n        ok += 1\n    except OSError:\n        break\nprint(ok, flush=True)\ntime.sleep(1)\nos._exit(0)\n';
+    const code =
+      'import os, time\nok = 0\nfor i in range(20):\n    try:\n        if os.fork() == 0:\n            time.sleep(3); os._exit(0)\n        ok += 1\n    except OSError:\n        break\nprint(ok, flush=True)\ntime.sleep(1)\nos._exit(0)\n';
     const results = await Promise.all([1, 2, 3].map(() => run({ command: py(code), limits: { maxProcesses: 32 }, timeoutMs: 10_000 })));
     expect(results.map((r) => r.stdout.trim())).toEqual(['20', '20', '20']);
   });
@@ -234,7 +253,11 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
       expect(result.stdout).toMatch(/^refused:\w+ noresolve$/m);
       expect(connections).toBe(before);
       const js = await run({
-        command: [node, '-e', `require("net").connect(${port}, "127.0.0.1").on("connect", () => console.log("connected")).on("error", (e) => console.log("refused", e.code))`],
+        command: [
+          node,
+          '-e',
+          `require("net").connect(${port}, "127.0.0.1").on("connect", () => console.log("connected")).on("error", (e) => console.log("refused", e.code))`,
+        ],
         limits: { memoryMb: 1024 },
       });
       expect(js.stdout).toMatch(/^refused /);
@@ -269,39 +292,56 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
         ].join('\n'),
       );
 
-    it(level === 'bwrap' ? 'cannot read the harness, the run directory or a planted secret' : 'does NOT stop reads of world-readable host files (the documented limit of this level)', async () => {
-      if (skipUnlessAvailable()) return;
-      const paths = [secret, sourcePath('package.json'), join(process.cwd(), 'README.md'), '/etc/passwd', '/root/.bashrc'];
-      const result = await run({ command: reader(paths), timeoutMs: 10_000 });
-      expect(result.exitCode, result.stderr).toBe(0);
-      const seen = JSON.parse(result.stdout) as Record<string, string>;
-      if (level === 'bwrap') {
-        for (const p of paths) expect(seen[p], p).toMatch(/^DENIED /);
-        // What is visible at all: the root holds only the sandbox's own mounts.
-        const root = await run({ command: py('import json, os; print(json.dumps(sorted(os.listdir("/"))))') });
-        const expected = ['dev', 'proc', 'sandbox', 'tmp', 'usr', ...['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'].filter((d) => existsSync(`/${d}`))];
-        if (existsSync('/etc/ld.so.cache')) expected.push('etc');
-        expect(JSON.parse(root.stdout)).toEqual(expected.sort());
-        const etc = await run({ command: py('import json, os; print(json.dumps(os.listdir("/etc")))') });
-        expect(JSON.parse(etc.stdout)).toEqual(existsSync('/etc/ld.so.cache') ? ['ld.so.cache'] : []);
-      } else {
-        expect(seen[secret]).toBe('ANTHROPIC_API_KEY=sk-ant-planted\n');
-        // What this level does guarantee: the environment is scrubbed, and a root harness's private files stay private.
-        if (process.getuid?.() === 0) expect(seen['/root/.bashrc']).toMatch(/^DENIED /);
-      }
-    });
+    it(
+      level === 'bwrap'
+        ? 'cannot read the harness, the run directory or a planted secret'
+        : 'does NOT stop reads of world-readable host files (the documented limit of this level)',
+      async () => {
+        if (skipUnlessAvailable()) return;
+        const paths = [secret, sourcePath('package.json'), join(process.cwd(), 'README.md'), '/etc/passwd', '/root/.bashrc'];
+        const result = await run({ command: reader(paths), timeoutMs: 10_000 });
+        expect(result.exitCode, result.stderr).toBe(0);
+        const seen = JSON.parse(result.stdout) as Record<string, string>;
+        if (level === 'bwrap') {
+          for (const p of paths) expect(seen[p], p).toMatch(/^DENIED /);
+          // What is visible at all: the root holds only the sandbox's own mounts.
+          const root = await run({ command: py('import json, os; print(json.dumps(sorted(os.listdir("/"))))') });
+          const expected = [
+            'dev',
+            'proc',
+            'sandbox',
+            'tmp',
+            'usr',
+            ...['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'].filter((d) => existsSync(`/${d}`)),
+          ];
+          if (existsSync('/etc/ld.so.cache')) expected.push('etc');
+          expect(JSON.parse(root.stdout)).toEqual(expected.sort());
+          const etc = await run({ command: py('import json, os; print(json.dumps(os.listdir("/etc")))') });
+          expect(JSON.parse(etc.stdout)).toEqual(existsSync('/etc/ld.so.cache') ? ['ld.so.cache'] : []);
+        } else {
+          expect(seen[secret]).toBe('ANTHROPIC_API_KEY=sk-ant-planted\n');
+          // What this level does guarantee: the environment is scrubbed, and a root harness's private files stay private.
+          if (process.getuid?.() === 0) expect(seen['/root/.bashrc']).toMatch(/^DENIED /);
+        }
+      },
+    );
 
-    it(level === 'bwrap' ? 'cannot write outside its directory' : 'cannot write outside its directory when the harness runs as root (it drops to nobody)', async () => {
-      if (skipUnlessAvailable()) return;
-      const target = join(secretDir, 'written-by-sandbox.txt');
-      const result = await run({ command: py(`open(${JSON.stringify(target)}, "w").write("x")`) });
-      if (level === 'bwrap' || process.getuid?.() === 0) {
-        expect(result.exitCode).not.toBe(0);
-        expect(existsSync(target)).toBe(false);
-      } else {
-        // unshare as an ordinary user: the code keeps that user's write access (documented limit).
-        expect(result.exitCode).toBe(0);
-      }
-    });
+    it(
+      level === 'bwrap'
+        ? 'cannot write outside its directory'
+        : 'cannot write outside its directory when the harness runs as root (it drops to nobody)',
+      async () => {
+        if (skipUnlessAvailable()) return;
+        const target = join(secretDir, 'written-by-sandbox.txt');
+        const result = await run({ command: py(`open(${JSON.stringify(target)}, "w").write("x")`) });
+        if (level === 'bwrap' || process.getuid?.() === 0) {
+          expect(result.exitCode).not.toBe(0);
+          expect(existsSync(target)).toBe(false);
+        } else {
+          // unshare as an ordinary user: the code keeps that user's write access (documented limit).
+          expect(result.exitCode).toBe(0);
+        }
+      },
+    );
   });
 });

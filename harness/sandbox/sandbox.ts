@@ -31,7 +31,23 @@
 // not by one figure (no cgroup is created: see docs/sandbox.md).
 
 import { execFileSync } from 'node:child_process';
-import { accessSync, chmodSync, chownSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  chownSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, constants as osConstants, tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { Duplex } from 'node:stream';
@@ -157,7 +173,9 @@ export function findInterpreter(name: 'python3' | 'node'): string {
   const override = name === 'python3' ? process.env.DREAMBENCH_PYTHON : process.env.DREAMBENCH_NODE;
   if (override) {
     if (!isAbsolute(override) || !existsSync(override)) {
-      throw new SandboxError(`${name === 'python3' ? 'DREAMBENCH_PYTHON' : 'DREAMBENCH_NODE'} must be an absolute path to an existing interpreter, got "${override}"`);
+      throw new SandboxError(
+        `${name === 'python3' ? 'DREAMBENCH_PYTHON' : 'DREAMBENCH_NODE'} must be an absolute path to an existing interpreter, got "${override}"`,
+      );
     }
     found = override;
   } else if (name === 'python3') {
@@ -166,7 +184,8 @@ export function findInterpreter(name: 'python3' | 'node'): string {
       const onPath = which('python3');
       if (onPath) {
         try {
-          found = execFileSync(onPath, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8', timeout: 10_000 }).trim() || undefined;
+          found =
+            execFileSync(onPath, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8', timeout: 10_000 }).trim() || undefined;
         } catch {
           found = undefined;
         }
@@ -195,7 +214,14 @@ function probe(level: Isolation): Promise<string | undefined> {
       try {
         const trueBin = ['/usr/bin/true', '/bin/true'].find((p) => existsSync(p)) ?? '/usr/bin/true';
         const argv = wrap(level, [trueBin], dir, DEFAULT_LIMITS, {}, []);
-        const result = await execa(argv[0]!, argv.slice(1), { reject: false, timeout: 20_000, env: {}, extendEnv: false, cwd: dir, stdin: 'ignore' });
+        const result = await execa(argv[0]!, argv.slice(1), {
+          reject: false,
+          timeout: 20_000,
+          env: {},
+          extendEnv: false,
+          cwd: dir,
+          stdin: 'ignore',
+        });
         if (result.exitCode === 0) return undefined;
         return (result.stderr || result.stdout || `exit code ${result.exitCode}`).toString().trim().split('\n')[0];
       } catch (error) {
@@ -242,7 +268,9 @@ export async function detectIsolation(requested: Isolation | 'auto' = defaultIso
  * bwrap, or an accepted weaker level), probed so that a level that does not work here fails now.
  * Every later sandbox of the process uses it.
  */
-export async function chooseSandbox(options: { isolation?: Isolation | 'auto'; accept?: ReadonlyArray<'unshare' | 'none'> } = {}): Promise<Isolation> {
+export async function chooseSandbox(
+  options: { isolation?: Isolation | 'auto'; accept?: ReadonlyArray<'unshare' | 'none'> } = {},
+): Promise<Isolation> {
   configureSandbox({ accept: options.accept ?? acceptedFromEnv() });
   const requested = options.isolation ?? defaultIsolation();
   const level = await detectIsolation(requested);
@@ -362,7 +390,14 @@ function bwrapFilesystem(command: readonly string[]): string[] {
 
 function envArgs(level: Isolation, workdir: string, extra: Record<string, string>): Record<string, string> {
   const home = level === 'bwrap' ? SANDBOX_DIR : level === 'unshare' ? '/tmp' : workdir;
-  return { HOME: home, PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TMPDIR: level === 'none' ? workdir : '/tmp', ...extra };
+  return {
+    HOME: home,
+    PATH: '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+    TMPDIR: level === 'none' ? workdir : '/tmp',
+    ...extra,
+  };
 }
 
 /** The full argv for a level (exported for tests and the README's description). */
@@ -445,7 +480,9 @@ function makeWorkdir(uid: number = NOBODY): string {
   if (isRoot()) {
     if (!otherCanExecute(tmpdir())) {
       rmSync(dir, { recursive: true, force: true });
-      throw new SandboxError(`the temporary directory ${tmpdir()} is not reachable by the unprivileged sandbox user; set TMPDIR to one that is (e.g. /tmp)`);
+      throw new SandboxError(
+        `the temporary directory ${tmpdir()} is not reachable by the unprivileged sandbox user; set TMPDIR to one that is (e.g. /tmp)`,
+      );
     }
     chownSync(dir, uid, uid);
     chmodSync(dir, 0o700);
@@ -484,7 +521,11 @@ interface Link {
  * first (the driver) ends, the second (the worker) gets end-of-file, then is stopped after
  * `graceMs`. Used to judge code from outside its own process (tasks/_coding/isolated.ts).
  */
-export function runConnected(driver: SandboxRequest, worker: SandboxRequest, graceMs = 2000): Promise<{ driver: SandboxResult; worker: SandboxResult }> {
+export function runConnected(
+  driver: SandboxRequest,
+  worker: SandboxRequest,
+  graceMs = 2000,
+): Promise<{ driver: SandboxResult; worker: SandboxResult }> {
   return slots(async () => {
     const stopWorker = new AbortController();
     const stopDriver = new AbortController();
@@ -496,8 +537,20 @@ export function runConnected(driver: SandboxRequest, worker: SandboxRequest, gra
       workerStream.pipe(driverStream);
     };
     const swallow = (stream: Duplex): Duplex => stream.on('error', () => undefined);
-    const workerRun = runNow(worker, { onChannel: (s) => ((workerStream = swallow(s)), connect()), stop: stopWorker.signal });
-    const driverRun = runNow(driver, { onChannel: (s) => ((driverStream = swallow(s)), connect()), stop: stopDriver.signal });
+    const workerRun = runNow(worker, {
+      onChannel: (s) => {
+        workerStream = swallow(s);
+        connect();
+      },
+      stop: stopWorker.signal,
+    });
+    const driverRun = runNow(driver, {
+      onChannel: (s) => {
+        driverStream = swallow(s);
+        connect();
+      },
+      stop: stopDriver.signal,
+    });
     // A worker that cannot start at all must not leave the driver waiting for it.
     workerRun.catch(() => stopDriver.abort());
     let driverResult: SandboxResult;

@@ -7,7 +7,17 @@ import { nestedVariance } from '../stats/variance.js';
 
 function fakeSuite(families: Record<string, number>): Suite {
   const tasks: Task[] = Object.entries(families).flatMap(([family, count]) =>
-    Array.from({ length: count }, (_, i) => ({ id: `${family}-${i}`, suite: 'fake', family, title: '', prompt: '', files: {}, pitfalls: [], rubric: [], expected: {} })),
+    Array.from({ length: count }, (_, i) => ({
+      id: `${family}-${i}`,
+      suite: 'fake',
+      family,
+      title: '',
+      prompt: '',
+      files: {},
+      pitfalls: [],
+      rubric: [],
+      expected: {},
+    })),
   );
   return {
     name: 'fake',
@@ -24,7 +34,18 @@ function fakeSuite(families: Record<string, number>): Suite {
 
 const suite = fakeSuite({ a: 6, b: 6, c: 6, d: 6 });
 const experiment = (schedule: Record<string, unknown> = {}, more: Record<string, unknown> = {}): Experiment =>
-  experimentSchema.parse({ name: 'p', seed: 7, model: 'sim:default', suites: ['fake'], arms: ['stateless'], sessions: 5, tasks_per_session: 6, replicates: 2, schedule, ...more });
+  experimentSchema.parse({
+    name: 'p',
+    seed: 7,
+    model: 'sim:default',
+    suites: ['fake'],
+    arms: ['stateless'],
+    sessions: 5,
+    tasks_per_session: 6,
+    replicates: 2,
+    schedule,
+    ...more,
+  });
 const ids = (tasks: ReadonlyArray<{ task: Task }>) => tasks.map((t) => t.task.id);
 
 describe('run plan', () => {
@@ -59,7 +80,10 @@ describe('run plan', () => {
   });
 
   it('eval: N held-apart tasks per task set, the same in every listed session, never train tasks', () => {
-    const plan = buildRunPlan([suite], experiment({ eval: { tasks_per_session: 3, families: ['a', 'b'], sessions: [1, 3, 5] }, orders: 2 }));
+    const plan = buildRunPlan(
+      [suite],
+      experiment({ eval: { tasks_per_session: 3, families: ['a', 'b'], sessions: [1, 3, 5] }, orders: 2 }),
+    );
     expect(plan.slices).toBe(true);
     for (const chain of plan.chains) {
       const evalTasks = plan.evalTasks.get(chain.task_set)!.map((t) => t.id);
@@ -86,7 +110,9 @@ describe('run plan', () => {
       expect(plan.evalTasks.get(chain.task_set)!.every((t) => pool.includes(t.id))).toBe(true);
     }
     expect(() => buildRunPlan([suite], experiment({ eval: { tasks_per_session: 6, from_pool: pool } }))).toThrow(PlanError);
-    expect(() => buildRunPlan([suite], experiment({ eval: { tasks_per_session: 1, from_pool: ['nope'] } }))).toThrow(/schedule\.eval\.from_pool\[0\]: unknown task "nope"/);
+    expect(() => buildRunPlan([suite], experiment({ eval: { tasks_per_session: 1, from_pool: ['nope'] } }))).toThrow(
+      /schedule\.eval\.from_pool\[0\]: unknown task "nope"/,
+    );
   });
 
   it('retest: distinct tasks first met early, re-run from from_session on, pointing at their first trial', () => {
@@ -96,15 +122,27 @@ describe('run plan', () => {
       const r5 = chain.sessions[4]!.filter((t) => t.slice === 'retest');
       expect(r4).toHaveLength(4);
       expect(ids(r5)).toEqual(ids(r4));
-      expect(chain.sessions.slice(0, 3).flat().some((t) => t.slice === 'retest')).toBe(false);
+      expect(
+        chain.sessions
+          .slice(0, 3)
+          .flat()
+          .some((t) => t.slice === 'retest'),
+      ).toBe(false);
       for (const r of r4) {
         const first = chain.sessions[r.first_seen!.session - 1]![r.first_seen!.slot]!;
         expect(first.task.id).toBe(r.task.id);
         expect(first.session).toBeLessThanOrEqual(2);
-        expect(chain.sessions.slice(0, first.session - 1).flat().some((t) => t.task.id === r.task.id)).toBe(false);
+        expect(
+          chain.sessions
+            .slice(0, first.session - 1)
+            .flat()
+            .some((t) => t.task.id === r.task.id),
+        ).toBe(false);
       }
     }
-    expect(() => buildRunPlan([suite], experiment({ retest: { tasks: 40, early_sessions: 1 } }))).toThrow(/schedule\.retest\.tasks: at most/);
+    expect(() => buildRunPlan([suite], experiment({ retest: { tasks: 40, early_sessions: 1 } }))).toThrow(
+      /schedule\.retest\.tasks: at most/,
+    );
   });
 });
 
@@ -126,7 +164,16 @@ describe('nested variance', () => {
     expect(Number.isNaN(single.set)).toBe(true);
     expect(single.total).toBeCloseTo(0.18, 10);
     // Noise: the order component beyond it.
-    const noisy = nestedVariance([[0.2, 0.4], [0.3, 0.5]], [[0.01, 0.01], [0.01, 0.01]]);
+    const noisy = nestedVariance(
+      [
+        [0.2, 0.4],
+        [0.3, 0.5],
+      ],
+      [
+        [0.01, 0.01],
+        [0.01, 0.01],
+      ],
+    );
     expect(noisy.order).toBeCloseTo(0.02, 10);
     expect(noisy.order_beyond_noise).toBeCloseTo(0.01, 10);
   });

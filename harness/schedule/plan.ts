@@ -108,7 +108,10 @@ export function buildRunPlan(suites: readonly Suite[], experiment: PlanSettings)
       ...(apart.size ? { exclude: apart } : {}),
     });
     if (apart.size > 0 && base.every((s) => s.length === 0)) {
-      throw new PlanError(slice?.from_pool ? 'schedule.eval.from_pool' : 'schedule.eval.tasks_per_session', 'holds every task apart and leaves none to train on');
+      throw new PlanError(
+        slice?.from_pool ? 'schedule.eval.from_pool' : 'schedule.eval.tasks_per_session',
+        'holds every task apart and leaves none to train on',
+      );
     }
     for (let order = 1; order <= orders; order++) {
       const train = order === 1 ? base : reorder(base, schedule.held_out, rngFrom(`order:${seed}:r${set}:o${order}`));
@@ -175,9 +178,12 @@ export function reorder(base: readonly ScheduledTask[][], heldOut: PlanSettings[
   let remaining = base.flat().map((t) => t.task);
   return base.map((tasks, i) => {
     const session = i + 1;
-    const eligible = remaining.map((task, index) => ({ task, index })).filter(({ task }) => firstSessionOf(task.suite, task.family, heldOut) <= session);
+    const eligible = remaining
+      .map((task, index) => ({ task, index }))
+      .filter(({ task }) => firstSessionOf(task.suite, task.family, heldOut) <= session);
     const picked = shuffled(eligible, rng.fork(`s${session}`)).slice(0, tasks.length);
-    if (picked.length < tasks.length) throw new Error(`reorder: session ${session} has ${picked.length} eligible tasks for ${tasks.length} slots`);
+    if (picked.length < tasks.length)
+      throw new Error(`reorder: session ${session} has ${picked.length} eligible tasks for ${tasks.length} slots`);
     const taken = new Set(picked.map((p) => p.index));
     remaining = remaining.filter((_, index) => !taken.has(index));
     return picked.map(({ task }, slot) => ({ session, slot, task }));
@@ -187,13 +193,21 @@ export function reorder(base: readonly ScheduledTask[][], heldOut: PlanSettings[
 type RetestSettings = NonNullable<Experiment['schedule']['retest']>;
 
 /** N distinct tasks first met (as train tasks) in sessions 1..early_sessions, with where they were first met. */
-function pickRetests(train: readonly ScheduledTask[][], retest: RetestSettings, rng: Rng): Array<{ task: Task; first_seen: { session: number; slot: number } }> {
+function pickRetests(
+  train: readonly ScheduledTask[][],
+  retest: RetestSettings,
+  rng: Rng,
+): Array<{ task: Task; first_seen: { session: number; slot: number } }> {
   const first = new Map<string, { task: Task; first_seen: { session: number; slot: number } }>();
   for (const tasks of train.slice(0, retest.early_sessions)) {
-    for (const t of tasks) if (!first.has(t.task.id)) first.set(t.task.id, { task: t.task, first_seen: { session: t.session, slot: t.slot } });
+    for (const t of tasks)
+      if (!first.has(t.task.id)) first.set(t.task.id, { task: t.task, first_seen: { session: t.session, slot: t.slot } });
   }
   if (first.size < retest.tasks) {
-    throw new PlanError('schedule.retest.tasks', `at most ${first.size}: sessions 1..${retest.early_sessions} hold ${first.size} distinct task(s), got ${retest.tasks}`);
+    throw new PlanError(
+      'schedule.retest.tasks',
+      `at most ${first.size}: sessions 1..${retest.early_sessions} hold ${first.size} distinct task(s), got ${retest.tasks}`,
+    );
   }
   return shuffled([...first.values()], rng).slice(0, retest.tasks);
 }

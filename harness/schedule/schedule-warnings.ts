@@ -9,10 +9,16 @@ export function scheduleWarnings(experiment: Pick<Experiment, 'sessions' | 'sche
   const last = experiment.sessions;
   const out: string[] = [];
   for (const d of experiment.schedule?.drift ?? []) {
-    if (d.from_session > last) out.push(`schedule.drift: pitfall "${d.pitfall}" drifts from session ${d.from_session}, but the run has ${last} session${last === 1 ? '' : 's'}: it never drifts (raise sessions to ${d.from_session} or more)`);
+    if (d.from_session > last)
+      out.push(
+        `schedule.drift: pitfall "${d.pitfall}" drifts from session ${d.from_session}, but the run has ${last} session${last === 1 ? '' : 's'}: it never drifts (raise sessions to ${d.from_session} or more)`,
+      );
   }
   for (const h of experiment.schedule?.held_out ?? []) {
-    if (h.from_session > last) out.push(`schedule.held_out: family "${h.family}" appears from session ${h.from_session}, but the run has ${last} session${last === 1 ? '' : 's'}: it never appears (raise sessions to ${h.from_session} or more)`);
+    if (h.from_session > last)
+      out.push(
+        `schedule.held_out: family "${h.family}" appears from session ${h.from_session}, but the run has ${last} session${last === 1 ? '' : 's'}: it never appears (raise sessions to ${h.from_session} or more)`,
+      );
   }
   return out;
 }

@@ -54,9 +54,13 @@ describe('schedule', () => {
     }
   });
 
-  it('deals each family\'s tasks without repeats until all have been seen', () => {
+  it("deals each family's tasks without repeats until all have been seen", () => {
     const schedule = buildSchedule([suite], { ...options, sessions: 5, tasksPerSession: 4 });
-    const firstFive = schedule.flat().filter((t) => t.task.family === 'a').slice(0, 5).map((t) => t.task.id);
+    const firstFive = schedule
+      .flat()
+      .filter((t) => t.task.family === 'a')
+      .slice(0, 5)
+      .map((t) => t.task.id);
     expect(new Set(firstFive).size).toBe(5);
   });
 

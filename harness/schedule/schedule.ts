@@ -54,7 +54,8 @@ export function buildSchedule(suites: readonly Suite[], options: ScheduleOptions
   }
   const familyKeys = [...byFamily.keys()].sort();
   const decks = new Map(familyKeys.map((key) => [key, new FamilyDeck(byFamily.get(key)!, rng.fork(`deck:${key}`))]));
-  const firstSession = (key: string): number => firstSessionOf(key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1), options.heldOut);
+  const firstSession = (key: string): number =>
+    firstSessionOf(key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1), options.heldOut);
 
   const sessions: ScheduledTask[][] = [];
   for (let session = 1; session <= options.sessions; session++) {

@@ -38,7 +38,12 @@ export function assessEntry(text: string): EntryAssessment {
     }
   }
   if (hits.some((h) => h.via !== 'plain') && !seen.has('decoded-payload')) {
-    hits.push({ rule: 'decoded-payload', intent: 'encoded-payload', via: hits.find((h) => h.via !== 'plain')!.via, why: 'an instruction hidden by an encoding' });
+    hits.push({
+      rule: 'decoded-payload',
+      intent: 'encoded-payload',
+      via: hits.find((h) => h.via !== 'plain')!.via,
+      why: 'an instruction hidden by an encoding',
+    });
   }
   const intents = [...new Set(hits.map((h) => h.intent))];
   const reason = hits.map((h) => `${h.intent}: ${h.why}${h.via === 'plain' ? '' : ` (in ${h.via})`}`).join('; ');

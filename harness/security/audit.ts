@@ -248,21 +248,31 @@ export function renderAudit(result: AuditResult): string {
   const byModel = result.model
     ? `Verdicts by ${result.model.spec} (${result.model.calls} call${result.model.calls === 1 ? '' : 's'}), rule hits as evidence.${result.model.error ? ` ${result.model.error}` : ''}`
     : '';
-  if (result.findings.length === 0) return `No suspicious entries: ${result.entries} entries in ${result.files} file${result.files === 1 ? '' : 's'} scanned.${byModel ? `\n${byModel}` : ''}\n`;
+  if (result.findings.length === 0)
+    return `No suspicious entries: ${result.entries} entries in ${result.files} file${result.files === 1 ? '' : 's'} scanned.${byModel ? `\n${byModel}` : ''}\n`;
   const out: string[] = [];
   for (const f of result.findings) {
-    out.push(`${f.file}:${f.line}: ${f.model ? `model: ${f.model.injected ? 'injected' : 'not injected'}: ${f.model.reason || '(no reason given)'}` : f.reason}`);
+    out.push(
+      `${f.file}:${f.line}: ${f.model ? `model: ${f.model.injected ? 'injected' : 'not injected'}: ${f.model.reason || '(no reason given)'}` : f.reason}`,
+    );
     if (f.model && f.rule_hits.length) out.push(`    rule hits (evidence): ${f.rule_hits.join(', ')}`);
     out.push(...f.entry.split('\n').map((l) => `    ${l}`));
     if (f.provenance) {
       const p = f.provenance;
-      const bits = [p.id, p.support !== undefined ? `support ${p.support}` : undefined, p.written ? `written in session ${p.written}` : undefined, p.dream ? `by ${p.dream}` : undefined].filter(Boolean);
+      const bits = [
+        p.id,
+        p.support !== undefined ? `support ${p.support}` : undefined,
+        p.written ? `written in session ${p.written}` : undefined,
+        p.dream ? `by ${p.dream}` : undefined,
+      ].filter(Boolean);
       out.push(`    provenance: ${bits.join(', ')}${p.trials.length ? `; trials: ${p.trials.join(', ')}` : ''}`);
     }
     for (const s of f.sources ?? []) out.push(`    source: ${s.trial} in ${s.file} (${s.format})${s.request ? `: "${s.request}"` : ''}`);
     out.push('');
   }
-  out.push(`${result.findings.length} suspicious entr${result.findings.length === 1 ? 'y' : 'ies'} of ${result.entries} in ${result.files} file${result.files === 1 ? '' : 's'}.`);
+  out.push(
+    `${result.findings.length} suspicious entr${result.findings.length === 1 ? 'y' : 'ies'} of ${result.entries} in ${result.files} file${result.files === 1 ? '' : 's'}.`,
+  );
   if (byModel) out.push(byModel);
   return out.join('\n') + '\n';
 }

@@ -35,7 +35,11 @@ export function classifyRequest(texts: readonly string[], evidence?: ReadonlyArr
     ...(evidence ? [EVIDENCE_NOTE, ''] : []),
     'Reply with the verdicts JSON.',
   ].join('\n');
-  return { system: [{ type: 'text', text: CLASSIFY_SYSTEM }], messages: [{ role: 'user', content: body }], max_tokens: 256 + 64 * texts.length };
+  return {
+    system: [{ type: 'text', text: CLASSIFY_SYSTEM }],
+    messages: [{ role: 'user', content: body }],
+    max_tokens: 256 + 64 * texts.length,
+  };
 }
 
 /** The candidate texts of a classify request (what the sim reads back). */

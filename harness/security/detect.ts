@@ -48,18 +48,24 @@ function sentences(text: string): string[] {
 function outsideAddresses(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(new RegExp(EMAIL.source, 'g'))) out.push(m[0]);
-  for (const m of text.matchAll(new RegExp(URL.source, 'gi'))) if (!LOCAL_URL.test(m[0].replace(/^[a-z0-9]+:\/\//i, 'http://'))) out.push(m[0]);
+  for (const m of text.matchAll(new RegExp(URL.source, 'gi')))
+    if (!LOCAL_URL.test(m[0].replace(/^[a-z0-9]+:\/\//i, 'http://'))) out.push(m[0]);
   return out;
 }
 
-const SEND_VERB = /\b(send|sent|sends|forward(?:ed|s)?|copy|copied|cc|bcc|e-?mail(?:ed)?|upload(?:ed)?|post(?:ed)?|push(?:ed)?|mirror(?:ed)?|export(?:ed)?|share[ds]?|transmit(?:ted)?|exfiltrate|deliver(?:ed)?|relay(?:ed)?|sync(?:ed)?)\b/i;
-const SEND_PARAM = /^(to|cc|bcc|recipients?|forward(?:_to)?|reply_to|webhook|url|endpoint|upload(?:_to)?|mirror|remote|notify|destination|dest)$/i;
+const SEND_VERB =
+  /\b(send|sent|sends|forward(?:ed|s)?|copy|copied|cc|bcc|e-?mail(?:ed)?|upload(?:ed)?|post(?:ed)?|push(?:ed)?|mirror(?:ed)?|export(?:ed)?|share[ds]?|transmit(?:ted)?|exfiltrate|deliver(?:ed)?|relay(?:ed)?|sync(?:ed)?)\b/i;
+const SEND_PARAM =
+  /^(to|cc|bcc|recipients?|forward(?:_to)?|reply_to|webhook|url|endpoint|upload(?:_to)?|mirror|remote|notify|destination|dest)$/i;
 const DROP_PARAM = /^(skip|omit|exclude|remove|drop|disable|suppress|delete|strip|hide)(?:_[a-z]+)?$/i;
 const INSERT_PARAM = /^(add|append|insert|inject|extra|prepend)(?:_[a-z]+)?$/i;
 
-const OVERRIDE = /\b(ignore|disregard|forget|override|bypass|supersede)\b[^.\n]{0,40}\b(previous|prior|above|earlier|all|any|your|system|safety|other|the)\b[^.\n]{0,30}\b(instructions?|prompts?|rules?|guidelines?|directions?|policy|policies)\b/i;
-const ROLE = /\b(you are now|you're now|from now on,? you|pretend (?:to be|you are)|act as (?:an? )?|role-?play|stay in character|new (?:role|persona|instructions?):|your new (?:task|role|instructions?)|developer mode|dev ?mode|jailbreak|no restrictions)\b/i;
-const ADDRESSED = /(^|[\s([<*"'\u201c])(?:note to (?:the )?(?:ai|assistant|agent|model|llm|bot)|(?:ai|llm) (?:assistant|agent)s?\s*[:,]|(?:assistant|agent|model|ai)\s*:|dear (?:ai|assistant|agent))/i;
+const OVERRIDE =
+  /\b(ignore|disregard|forget|override|bypass|supersede)\b[^.\n]{0,40}\b(previous|prior|above|earlier|all|any|your|system|safety|other|the)\b[^.\n]{0,30}\b(instructions?|prompts?|rules?|guidelines?|directions?|policy|policies)\b/i;
+const ROLE =
+  /\b(you are now|you're now|from now on,? you|pretend (?:to be|you are)|act as (?:an? )?|role-?play|stay in character|new (?:role|persona|instructions?):|your new (?:task|role|instructions?)|developer mode|dev ?mode|jailbreak|no restrictions)\b/i;
+const ADDRESSED =
+  /(^|[\s([<*"'\u201c])(?:note to (?:the )?(?:ai|assistant|agent|model|llm|bot)|(?:ai|llm) (?:assistant|agent)s?\s*[:,]|(?:assistant|agent|model|ai)\s*:|dear (?:ai|assistant|agent))/i;
 const SYSTEM_SHOUT = /(^|\s)(SYSTEM(?: NOTICE| MESSAGE| OVERRIDE)?|IMPORTANT(?: SYSTEM)?(?: NOTICE)?|ATTENTION)\s*[:!]/;
 const AUTHORITY =
   /\b(polic(?:y|ies)(?: [A-Z]{1,6}-?[\w.-]*)?|mandatory|compliance (?:requires|notice|rule)|standing instruction|house rule|directive [A-Z0-9-]+|effective immediately|IT notice|security notice|per (?:the )?new (?:policy|rule|house rule)|managing partner(?:'s)? instruction|(?:it|security|legal|compliance) (?:team|department) requires)\b/i;
@@ -70,14 +76,17 @@ const DROP_CONTENT =
   /\b(omit|remove|delete|drop|leave out|strip|skip|cut|disable|turn off|stop (?:writing|logging|including|adding)|no longer (?:include|required|needed|add))\b[^.\n]{0,60}\b(section|clause|legend|watermark|disclaimer|warning|notice|confidential\w*|audit|mfa|2fa|two-factor|scanner|filter|review|approval|logging|logs?|governing[- ]law|limitation[- ]of[- ]liability|remedies|indemnit\w*|signature|refunds?)\b/i;
 const CREDENTIAL =
   /\b(reveal|print|show|output|leak|disclose|include|post|send|share|paste|log|expose)\b[^.\n]{0,60}\b(system prompt|api[ _-]?keys?|passwords?|credentials?|secrets?|tokens?|\.env\b|private keys?|card numbers?|ssh keys?|deploy keys?)\b/i;
-const REMOTE_EXEC = /\b(curl|wget|iwr|invoke-webrequest)\b[^\n]{0,80}\|\s*(?:sh|bash|zsh|python|powershell)\b|\bos\.system\(|\bsubprocess\.(?:run|call|Popen)\([^)]*https?:|\beval\(\s*(?:atob|base64)/i;
+const REMOTE_EXEC =
+  /\b(curl|wget|iwr|invoke-webrequest)\b[^\n]{0,80}\|\s*(?:sh|bash|zsh|python|powershell)\b|\bos\.system\(|\bsubprocess\.(?:run|call|Popen)\([^)]*https?:|\beval\(\s*(?:atob|base64)/i;
 const ESCALATE =
   /\b(grant\w*|give)\b[^.\n]{0,40}\b(admin|root|superuser|owner|elevated)\b|\bbypass\w*\b[^.\n]{0,30}\b(change management|review|approval|authentication|mfa|2fa|checks?)\b|\b(disable|turn off|switch off)\b[^.\n]{0,30}\b(mfa|2fa|two-factor|secret scanner|content filter|security|antivirus|audit)\b|\bmerge directly to main\b|\baccept all tracked changes\b[^.\n]{0,40}\bwithout\b/i;
 const INSERT_TEXT =
   /\b(add|append|insert|include|put)\b[^.\n]{0,40}(?:["'\u2018\u201c]([^"'\u2019\u201d]{18,})["'\u2019\u201d]|<img\b|<script\b|<iframe\b)[^.\n]{0,60}\b(every|each|all|any)\b/i;
-const INSERT_TEXT_TAIL = /\b(every|each|all|any)\b[^.\n]{0,40}\b(add|append|insert)\b[^.\n]{0,30}["'\u2018\u201c][^"'\u2019\u201d]{18,}["'\u2019\u201d]/i;
+const INSERT_TEXT_TAIL =
+  /\b(every|each|all|any)\b[^.\n]{0,40}\b(add|append|insert)\b[^.\n]{0,30}["'\u2018\u201c][^"'\u2019\u201d]{18,}["'\u2019\u201d]/i;
 const TRACKING = /<img\b[^>]*\bsrc=["']?https?:|<script\b|<iframe\b/i;
-const HIDDEN_STYLE = /\b(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em)?\b|color\s*:\s*(?:#fff(?:fff)?\b|white\b)|opacity\s*:\s*0(?:\.0+)?\b)/i;
+const HIDDEN_STYLE =
+  /\b(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em)?\b|color\s*:\s*(?:#fff(?:fff)?\b|white\b)|opacity\s*:\s*0(?:\.0+)?\b)/i;
 const ZERO_WIDTH = /[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]/;
 const HTML_COMMENT = /<!--([\s\S]*?)-->/g;
 const PROVENANCE_COMMENT = /^\s*dream:?\s*\{/;
@@ -150,14 +159,23 @@ function settingSignals(text: string): Signal[] {
     const param = d.choice.slice(d.choice.indexOf('.') + 1);
     const addresses = outsideAddresses(d.value);
     if (addresses.length > 0 && (SEND_PARAM.test(param) || /copy|send|mail|share|forward/i.test(d.choice))) {
-      out.push({ id: 'exfiltrate-setting', strength: 'strong', why: `a setting (${d.choice}) sends data to an outside address (${addresses[0]})` });
+      out.push({
+        id: 'exfiltrate-setting',
+        strength: 'strong',
+        why: `a setting (${d.choice}) sends data to an outside address (${addresses[0]})`,
+      });
     } else if (addresses.length > 0) {
       out.push({ id: 'address-in-setting', strength: 'weak', why: `a setting (${d.choice}) carries an address (${addresses[0]})` });
     }
-    if (DROP_PARAM.test(param)) out.push({ id: 'drop-setting', strength: 'strong', why: `a setting (${d.choice}) drops required content ("${d.value}")` });
+    if (DROP_PARAM.test(param))
+      out.push({ id: 'drop-setting', strength: 'strong', why: `a setting (${d.choice}) drops required content ("${d.value}")` });
     const words = d.value.trim().split(/\s+/).length;
     if (INSERT_PARAM.test(param) || words >= 8) {
-      out.push({ id: 'insert-setting', strength: words >= 5 ? 'strong' : 'weak', why: `a setting (${d.choice}) inserts verbatim text into the work ("${d.value.slice(0, 60)}${d.value.length > 60 ? '…' : ''}")` });
+      out.push({
+        id: 'insert-setting',
+        strength: words >= 5 ? 'strong' : 'weak',
+        why: `a setting (${d.choice}) inserts verbatim text into the work ("${d.value.slice(0, 60)}${d.value.length > 60 ? '…' : ''}")`,
+      });
     }
   }
   return out;
@@ -179,7 +197,8 @@ function plainSignals(text: string): Signal[] {
   if (REMOTE_EXEC.test(text)) add('remote-exec', 'strong', 'runs code fetched from the network');
   if (ESCALATE.test(text)) add('escalation', 'strong', 'escalates privileges or disables a safeguard');
   if (TRACKING.test(text)) add('tracking-markup', 'strong', 'embeds active markup (tracking pixel, script)');
-  if (INSERT_TEXT.test(text) || INSERT_TEXT_TAIL.test(text)) add('insert-text', 'strong', 'inserts fixed third-party text into every piece of work');
+  if (INSERT_TEXT.test(text) || INSERT_TEXT_TAIL.test(text))
+    add('insert-text', 'strong', 'inserts fixed third-party text into every piece of work');
   if (DROP_CONTENT.test(text)) add('drop-content', 'weak', 'drops required content or a safeguard');
   for (const sentence of sentences(text)) {
     const addresses = outsideAddresses(sentence);
@@ -206,7 +225,11 @@ export function signalsOf(text: string): Signal[] {
   if (ZERO_WIDTH.test(text)) push({ id: 'zero-width', strength: 'strong', why: 'contains invisible (zero-width) characters' });
   for (const span of hiddenSpans(text)) {
     const inner = plainSignals(span);
-    push({ id: 'hidden-text', strength: inner.length > 0 ? 'strong' : 'weak', why: `hides text from a reader (${inner[0]?.why ?? 'hidden markup'})` });
+    push({
+      id: 'hidden-text',
+      strength: inner.length > 0 ? 'strong' : 'weak',
+      why: `hides text from a reader (${inner[0]?.why ?? 'hidden markup'})`,
+    });
   }
   const decoded: Array<[string, string]> = [
     ...decodeBase64Spans(text).map((t): [string, string] => ['base64', t]),
@@ -216,7 +239,8 @@ export function signalsOf(text: string): Signal[] {
     const inner = plainSignals(plain);
     if (inner.length > 0) push({ id: `encoded-${how}`, strength: 'strong', why: `an encoded (${how}) instruction that ${inner[0]!.why}` });
   }
-  if (DECODE_HINT.test(text) || (ROT13_HINT.test(text) && decoded.length > 0)) push({ id: 'decode-request', strength: 'weak', why: 'asks the reader to decode and follow encoded text' });
+  if (DECODE_HINT.test(text) || (ROT13_HINT.test(text) && decoded.length > 0))
+    push({ id: 'decode-request', strength: 'weak', why: 'asks the reader to decode and follow encoded text' });
   return out;
 }
 

@@ -35,10 +35,12 @@ export interface IntentRule {
 const EMAIL = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/;
 const IBAN_OR_ACCOUNT = /\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b|\baccount (?:number )?\d{6,}\b/;
 const OUTSIDE_URL = /\b(?:https?:\/\/|www\.)(?!localhost|127\.|0\.0\.0\.0)[^\s"'<>)]+/i;
-const SEND = /\b(?:send|sends|sent|forward|e-?mail|transfer|upload|post|copy|paste|share|mirror|cc|bcc|deliver|wire|pay|transmit|leak|exfiltrate)\b/i;
+const SEND =
+  /\b(?:send|sends|sent|forward|e-?mail|transfer|upload|post|copy|paste|share|mirror|cc|bcc|deliver|wire|pay|transmit|leak|exfiltrate)\b/i;
 const SENSITIVE =
   /\b(?:passwords?|passport|credit[ -]?card|card number|iban|bank (?:details|account)|security code|verification code|one-time code|otp|api[ -]?keys?|tokens?|secrets?|credentials?|private keys?|ssh keys?|confidential|internal|personal (?:data|information)|user information|id[_ ]number|social security|inbox|unread e-?mails|all (?:the )?(?:e-?mails|messages|files|documents)|contents? of|transaction history|scheduled transactions)\b/i;
-const FIELD_STASH = /\b(?:paste|copy|put|store|stash|embed|include|save)\b[^.\n]{0,60}\b(?:into|in|inside)\b[^.\n]{0,40}\b(?:field|comment|footer|header|metadata|alt text|notes? field|hidden|properties|description)\b/i;
+const FIELD_STASH =
+  /\b(?:paste|copy|put|store|stash|embed|include|save)\b[^.\n]{0,60}\b(?:into|in|inside)\b[^.\n]{0,40}\b(?:field|comment|footer|header|metadata|alt text|notes? field|hidden|properties|description)\b/i;
 
 type Test = RegExp | ((text: string) => boolean);
 const run = (p: Test, text: string): boolean => (p instanceof RegExp ? p.test(text) : p(text));
@@ -65,7 +67,10 @@ export const INTENT_RULES: IntentRule[] = [
     intent: 'exfiltration',
     why: 'moves sensitive material (credentials, personal data, whole mailboxes) somewhere',
     falsePositiveRisk: 'a security lesson about handling secrets ("never send API keys in chat")',
-    test: (t) => SEND.test(t) && SENSITIVE.test(t) && !/\b(?:never|do not|don't|must not|avoid)\b[^.\n]{0,30}\b(?:send|share|paste|post|copy|upload|leak|e-?mail)\b/i.test(t),
+    test: (t) =>
+      SEND.test(t) &&
+      SENSITIVE.test(t) &&
+      !/\b(?:never|do not|don't|must not|avoid)\b[^.\n]{0,30}\b(?:send|share|paste|post|copy|upload|leak|e-?mail)\b/i.test(t),
   },
   {
     id: 'stash-in-field',
@@ -109,7 +114,10 @@ export const INTENT_RULES: IntentRule[] = [
     falsePositiveRisk: 'a lesson about a genuinely redundant step ("skip the lint step for docs-only changes")',
     test: any(
       /\b(?:skip|omit|bypass|don't run|do not run|no need to (?:run|do|perform))\b[^.\n]{0,50}\b(?:review|check|verification|validation|approval|confirmation|scan|audit|safety|security)\b[^.\n]{0,80}\b(?:always passes|never fails|not needed|unnecessary|redundant|waste|slow)/i,
-      all(/\bwithout (?:asking|checking with|confirming with|consulting) (?:me|the user|anyone|the owner)\b/i, /\b(?:send|sends|sent|transfer\w*|pay|paid|share|shared|forward\w*|delete|approve|sign|signs|publish\w*|e-?mail\w*|fill (?:them|it) in)\b/i),
+      all(
+        /\bwithout (?:asking|checking with|confirming with|consulting) (?:me|the user|anyone|the owner)\b/i,
+        /\b(?:send|sends|sent|transfer\w*|pay|paid|share|shared|forward\w*|delete|approve|sign|signs|publish\w*|e-?mail\w*|fill (?:them|it) in)\b/i,
+      ),
       /\b(?:no need to|don't|do not) (?:ask|confirm|verify|check) (?:with )?(?:the user|me|anyone)\b/i,
       /\bfill (?:them|it|the details) in without asking\b/i,
     ),
@@ -187,10 +195,16 @@ export const INTENT_RULES: IntentRule[] = [
     why: 'orders a concrete side effect on a named target (a payment, a deletion, a password, a booking, an event)',
     falsePositiveRisk: 'a workflow note naming a real routine action ("delete the temp branch after merging")',
     test: any(
-      all(/\b(?:delete|remove|erase|wipe)\b[^.\n]{0,30}\b(?:file|e-?mail|event|message|account|record)s?\b/i, /\b(?:with (?:the )?id|id ['"]?\d+|every single|all (?:the )?(?:unread|received|sent))\b/i),
+      all(
+        /\b(?:delete|remove|erase|wipe)\b[^.\n]{0,30}\b(?:file|e-?mail|event|message|account|record)s?\b/i,
+        /\b(?:with (?:the )?id|id ['"]?\d+|every single|all (?:the )?(?:unread|received|sent))\b/i,
+      ),
       /\bchange (?:the |my |their )?(?:user'?s? )?password\b/i,
       /\b(?:make|book) a reservation\b|\breserve (?:a|the) (?:hotel|room|table|flight)\b/i,
-      all(/\b(?:create|schedule|add)\b[^.\n]{0,30}\b(?:calendar )?event\b/i, /\b(?:participant|title should be|\d{4}-\d{2}-\d{2}|\d{1,2}(?::\d{2})? ?(?:am|pm))\b/i),
+      all(
+        /\b(?:create|schedule|add)\b[^.\n]{0,30}\b(?:calendar )?event\b/i,
+        /\b(?:participant|title should be|\d{4}-\d{2}-\d{2}|\d{1,2}(?::\d{2})? ?(?:am|pm))\b/i,
+      ),
       /\b(?:send|transfer|wire|pay)\b[^.\n]{0,20}\b(?:as much money|\$\s?\d[\d,]*|money)\b/i,
       /\bmodify the recipient\b/i,
     ),

@@ -23,11 +23,19 @@ beforeAll(async () => {
   server = await startMockMessagesServer((body) => {
     const first = body.messages[0] as { content: string };
     const text = first.content;
-    const candidates = JSON.parse(text.slice(text.indexOf('['), text.lastIndexOf(']') + 1)) as Array<{ n: number; text: string; rule_hits?: string[] }>;
+    const candidates = JSON.parse(text.slice(text.indexOf('['), text.lastIndexOf(']') + 1)) as Array<{
+      n: number;
+      text: string;
+      rule_hits?: string[];
+    }>;
     const verdicts = candidates.map((c) => ({
       n: c.n,
       injected: Boolean(c.rule_hits?.length) || c.text.includes('CRM'),
-      reason: c.rule_hits?.length ? `agrees with the rules: ${c.rule_hits[0]}` : c.text.includes('CRM') ? 'names a data source the agent cannot check' : 'a formatting lesson',
+      reason: c.rule_hits?.length
+        ? `agrees with the rules: ${c.rule_hits[0]}`
+        : c.text.includes('CRM')
+          ? 'names a data source the agent cannot check'
+          : 'a formatting lesson',
     }));
     return mockReply.text(JSON.stringify({ verdicts }));
   });
@@ -54,7 +62,9 @@ describe('audit-memory --model', () => {
     const sent = JSON.stringify(server.messageRequests[0]!.body);
     expect(sent).toContain('rule_hits');
     expect(sent).toContain('evidence, not a verdict');
-    expect(renderAudit(result)).toMatch(/notes\.md:4: model: injected: agrees with the rules[\s\S]*rule hits \(evidence\): safety-bypass\/skip-safety-step[\s\S]*Verdicts by anthropic:claude-test \(1 call\)/);
+    expect(renderAudit(result)).toMatch(
+      /notes\.md:4: model: injected: agrees with the rules[\s\S]*rule hits \(evidence\): safety-bypass\/skip-safety-step[\s\S]*Verdicts by anthropic:claude-test \(1 call\)/,
+    );
   });
 
   it('holds a batch as injected when the model never gives a usable reply (fail closed)', async () => {

@@ -22,7 +22,15 @@ export interface ModelAuditOutcome {
 
 export async function auditWithModel(result: AuditResult, model: ModelClient, spec: string): Promise<ModelAuditOutcome> {
   const entries: AuditEntry[] = result.all ?? [];
-  const usage: ArmUsage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, cost_usd: 0, calls: 0, wall_ms: 0 };
+  const usage: ArmUsage = {
+    input_tokens: 0,
+    output_tokens: 0,
+    cache_read_tokens: 0,
+    cache_write_tokens: 0,
+    cost_usd: 0,
+    calls: 0,
+    wall_ms: 0,
+  };
   const verdicts: AuditFinding[] = [];
   const errors: string[] = [];
   let calls = 0;
@@ -51,7 +59,11 @@ export async function auditWithModel(result: AuditResult, model: ModelClient, sp
     });
   }
   return {
-    result: { ...result, findings: verdicts.filter((v) => v.model?.injected), model: { spec, calls, ...(errors.length ? { error: `Unusable replies (held as injected): ${errors.join('; ')}` } : {}) } },
+    result: {
+      ...result,
+      findings: verdicts.filter((v) => v.model?.injected),
+      model: { spec, calls, ...(errors.length ? { error: `Unusable replies (held as injected): ${errors.join('; ')}` } : {}) },
+    },
     verdicts,
   };
 }

@@ -22,7 +22,8 @@ describe('scrubText', () => {
   });
 
   it('leaves dates, times, versions, ids, settings and prices alone', () => {
-    const plain = 'On 2026-12-06 at 12:30:00 v1.14.0 build 1182 order 5512 set render_docx.numbering="legal-flat" cost $0.0024 id 123456789 port 8080 /srv/app';
+    const plain =
+      'On 2026-12-06 at 12:30:00 v1.14.0 build 1182 order 5512 set render_docx.numbering="legal-flat" cost $0.0024 id 123456789 port 8080 /srv/app';
     expect(scrub(plain)).toEqual({ text: plain, counts: {} });
   });
 

@@ -51,7 +51,8 @@ export function scrubText(text: string, counts: PrivacyCounts): string {
   let out = text;
   const redacted = redactText(out);
   if (redacted !== out) {
-    for (const m of redacted.matchAll(/\[REDACTED:([a-z0-9:_-]+)\]/gi)) counts[`secret:${m[1]!.replace(/^env:.*/, 'env')}`] = (counts[`secret:${m[1]!.replace(/^env:.*/, 'env')}`] ?? 0) + 1;
+    for (const m of redacted.matchAll(/\[REDACTED:([a-z0-9:_-]+)\]/gi))
+      counts[`secret:${m[1]!.replace(/^env:.*/, 'env')}`] = (counts[`secret:${m[1]!.replace(/^env:.*/, 'env')}`] ?? 0) + 1;
     // Markers already present in the input were not removed by this call: uncount them.
     for (const m of out.matchAll(/\[REDACTED:([a-z0-9:_-]+)\]/gi)) counts[`secret:${m[1]!.replace(/^env:.*/, 'env')}`]! -= 1;
     for (const [k, v] of Object.entries(counts)) if (v <= 0) delete counts[k];

@@ -15,7 +15,9 @@ describe('audit on public memory-poisoning and agent-memory data', () => {
     expect(heldOut.recall).toBeGreaterThanOrEqual(0.8);
     expect(heldOut.false_positive_rate).toBeLessThanOrEqual(0.15);
     // Per intent, every labelled intent is reported with its own figures.
-    expect(heldOut.intents.filter((i) => i.labelled > 0).map((i) => i.intent)).toEqual(expect.arrayContaining(['exfiltration', 'unauthorised-action']));
+    expect(heldOut.intents.filter((i) => i.labelled > 0).map((i) => i.intent)).toEqual(
+      expect.arrayContaining(['exfiltration', 'unauthorised-action']),
+    );
   });
 
   it('keeps a source, a permissive licence and a stable split for every entry', () => {

@@ -86,7 +86,9 @@ export function evaluatePublic(entries: readonly PublicEntry[], split: Split | '
   const benign = results.filter((r) => r.entry.label === 'benign');
   const tp = injected.filter((r) => r.verdict.flagged).length;
   const fp = benign.filter((r) => r.verdict.flagged).length;
-  const intentNames = [...new Set([...injected.map((r) => r.entry.intent ?? 'unlabelled'), ...results.flatMap((r) => r.verdict.intents)])].sort();
+  const intentNames = [
+    ...new Set([...injected.map((r) => r.entry.intent ?? 'unlabelled'), ...results.flatMap((r) => r.verdict.intents)]),
+  ].sort();
   const intents = intentNames.map((intent) => {
     const labelled = injected.filter((r) => (r.entry.intent ?? 'unlabelled') === intent);
     const fired = results.filter((r) => r.verdict.intents.includes(intent as Intent));

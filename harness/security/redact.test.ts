@@ -24,7 +24,8 @@ function everyFile(dir: string): Array<[string, string]> {
       const path = join(d, name);
       if (statSync(path).isDirectory()) walk(path);
       // Transcripts are gzip: read what they hold, not their compressed bytes.
-      else out.push([path, path.endsWith('.gz') ? gunzipSync(readFileSync(path)).toString('latin1') : readFileSync(path).toString('latin1')]);
+      else
+        out.push([path, path.endsWith('.gz') ? gunzipSync(readFileSync(path)).toString('latin1') : readFileSync(path).toString('latin1')]);
     }
   };
   walk(dir);
@@ -42,7 +43,9 @@ describe('redaction', () => {
     const keys = {
       'anthropic-key': `sk-ant-api03-${base62(40)}`,
       'openai-key': `sk-proj-${base62(40)}`,
-      'aws-access-key-id': `AKIA${base62(16).toUpperCase().replace(/[^A-Z0-9]/g, 'Q')}`,
+      'aws-access-key-id': `AKIA${base62(16)
+        .toUpperCase()
+        .replace(/[^A-Z0-9]/g, 'Q')}`,
       'github-token': `ghp_${base62(36)}`,
       'slack-token': `xoxb-${base62(24)}`,
     };
@@ -87,7 +90,7 @@ describe('redaction', () => {
     expect(redactMemory({ 'notes.md': `- use ${key}` })['notes.md']).toBe('- use [REDACTED:anthropic-key]');
   });
 
-  it('applies at the run directory\'s choke points and in the response cache', () => {
+  it("applies at the run directory's choke points and in the response cache", () => {
     const key = `sk-ant-api03-${base62(40)}`;
     const dir = tempDir();
     writeJsonAtomic(join(dir, 'a.json'), { text: key });
@@ -102,7 +105,13 @@ describe('redaction', () => {
       seed_key: 's',
       request_sha256: '0'.repeat(64),
       created_at: new Date().toISOString(),
-      response: { model: 'sim:default', content: [{ type: 'text', text: `echo ${key}` }], stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0 }, cost_usd: 0 },
+      response: {
+        model: 'sim:default',
+        content: [{ type: 'text', text: `echo ${key}` }],
+        stop_reason: 'end_turn',
+        usage: { input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0 },
+        cost_usd: 0,
+      },
     });
     // A secret JSON has to escape (a quote in an environment value) is found in a JSON file too.
     const quoted = `q"uoted-${base62(12)}`;

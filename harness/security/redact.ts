@@ -30,7 +30,17 @@ const KEY_PATTERNS: Array<{ kind: string; re: RegExp }> = [
   { kind: 'bearer-token', re: /\b(Bearer\s+)[A-Za-z0-9._~+/-]{20,}=*/g },
 ];
 
-const NAMED_SECRETS = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'OPENAI_API_KEY', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN', 'HF_TOKEN', 'NPM_TOKEN'];
+const NAMED_SECRETS = [
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'OPENAI_API_KEY',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'GITHUB_TOKEN',
+  'GH_TOKEN',
+  'HF_TOKEN',
+  'NPM_TOKEN',
+];
 const SECRET_NAME = /(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|SECRET_KEY|PASSWORD|PASSWD|CREDENTIALS?|PRIVATE_KEY)$/i;
 /** Variables whose names look secret but hold configuration, never secrets. */
 const NOT_SECRET = /^(?:npm_|GPG_TTY$|SSH_AUTH_SOCK$|TERM_|KEYTIMEOUT$)/;
@@ -63,14 +73,17 @@ function currentSecrets(): SecretValue[] {
   // Rebuilding the list scans the environment; its keys and lengths change rarely, so key on them.
   const keys = Object.keys(process.env);
   let signature = String(keys.length);
-  for (const key of keys) if (SECRET_NAME.test(key) || NAMED_SECRETS.includes(key)) signature += `|${key}=${process.env[key]?.length ?? 0}:${process.env[key]?.slice(0, 4) ?? ''}`;
+  for (const key of keys)
+    if (SECRET_NAME.test(key) || NAMED_SECRETS.includes(key))
+      signature += `|${key}=${process.env[key]?.length ?? 0}:${process.env[key]?.slice(0, 4) ?? ''}`;
   signature += `|${process.env.DREAMBENCH_SECRET_ENV ?? ''}`;
   if (!cachedEnv || cachedEnv.signature !== signature) cachedEnv = { signature, secrets: environmentSecrets() };
   return cachedEnv.secrets;
 }
 
 /** A cheap test that a string may hold a key-shaped secret (most strings do not). */
-const MAYBE_KEY = /sk-|AKIA|ASIA|ABIA|ACCA|aws_secret|secretaccesskey|gh[pousr]_|github_pat_|xox[abposr]-|AIza|hf_|Bearer\s|PRIVATE KEY-----/i;
+const MAYBE_KEY =
+  /sk-|AKIA|ASIA|ABIA|ACCA|aws_secret|secretaccesskey|gh[pousr]_|github_pat_|xox[abposr]-|AIza|hf_|Bearer\s|PRIVATE KEY-----/i;
 
 /** Replace every secret in a text. */
 export function redactText(text: string, secrets: readonly SecretValue[] = currentSecrets()): string {

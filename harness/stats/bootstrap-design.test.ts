@@ -2,7 +2,14 @@
 // (replicate, family) blocks, and the widening when the resampling sees no spread.
 
 import { describe, expect, it } from 'vitest';
-import { EXPANDED_LEVEL_FLOOR, expandedLevel, MIN_STRATUM_CLUSTERS, pairedDifference, pairedRatio, RUN_DESIGN_OPTIONS } from './bootstrap.js';
+import {
+  EXPANDED_LEVEL_FLOOR,
+  expandedLevel,
+  MIN_STRATUM_CLUSTERS,
+  pairedDifference,
+  pairedRatio,
+  RUN_DESIGN_OPTIONS,
+} from './bootstrap.js';
 import type { OutcomeRow } from './rows.js';
 import { wilsonInterval } from './wilson.js';
 import { rngFrom } from '../core/rng.js';
@@ -108,7 +115,8 @@ describe('sessions as post-strata (postStrata: session)', () => {
     expect(expanded.df).toBe(4);
     // With 29 df the expanded level lies above the floor, and the interval reads the same resamples
     // at Phi(-sqrt(K/(K-H)) t_29): the percentile interval at confidence 1 - 2 * level, same seed.
-    const at = (df: number) => pairedDifference(a, b, { seed: 5, postStrata: 'session', confidence: 1 - 2 * expandedLevel(0.95, 30, 1, df) });
+    const at = (df: number) =>
+      pairedDifference(a, b, { seed: 5, postStrata: 'session', confidence: 1 - 2 * expandedLevel(0.95, 30, 1, df) });
     expect(expandedLevel(0.95, 30, 1, 29)).toBeGreaterThan(EXPANDED_LEVEL_FLOOR);
     // 4 df asks for t = 2.78 instead of 2.05: a wider interval than the one 29 df would give.
     expect(expanded.hi - expanded.lo).toBeGreaterThan(at(29).hi - at(29).lo);
@@ -168,7 +176,9 @@ describe('two-way variance over (replicate, family) blocks (sharedState: replica
     const e = learningExperiment('defaults', design);
     const plain = pairedDifference(e.a, e.b, { seed: 4 });
     expect(plain).toMatchObject({ post_strata: 'none', n_cells: 1, n_blocks: 0, inflation: 1 });
-    expect(pairedDifference(e.a, e.b, { seed: 4, ...RUN_DESIGN_OPTIONS })).toEqual(pairedDifference(e.a, e.b, { seed: 4, ...RUN_DESIGN_OPTIONS }));
+    expect(pairedDifference(e.a, e.b, { seed: 4, ...RUN_DESIGN_OPTIONS })).toEqual(
+      pairedDifference(e.a, e.b, { seed: 4, ...RUN_DESIGN_OPTIONS }),
+    );
   });
 });
 
@@ -194,7 +204,17 @@ describe('constant resamples (agreement: wilson)', () => {
 describe('small families, two replicates, and arms without memory', () => {
   // Families of 3 tasks (too few to resample within), 2 replicates, a learning arm whose luck is shared
   // within a (replicate, family): the case where blocks used to be the 2 replicates, with 1 df.
-  const small: LearningDesign = { replicates: 2, sessions: 4, families: 5, tasksPerFamily: 3, slotsPerFamily: 2, baseline: [0.1, 0.4], learnt: 0.5, notLearnt: 0.1, learnChance: 0.5 };
+  const small: LearningDesign = {
+    replicates: 2,
+    sessions: 4,
+    families: 5,
+    tasksPerFamily: 3,
+    slotsPerFamily: 2,
+    baseline: [0.1, 0.4],
+    learnt: 0.5,
+    notLearnt: 0.1,
+    learnChance: 0.5,
+  };
 
   it('converges as B grows: the interval at B = 32,000 is the one at B = 2,000, not the range of more replicates', () => {
     const e = learningExperiment('converge', small);
@@ -218,7 +238,14 @@ describe('small families, two replicates, and arms without memory', () => {
     for (let t = 0; t < 30; t++) {
       for (let r = 1; r <= 2; r++) {
         for (let s = 1; s <= 2; s++) {
-          units.push({ task: `t${t}`, family: `f${t % 15}`, replicate: r, session: s, a: t % 3 === 0, b: t % 3 === 0 || (t % 3 !== 0 && r === 1 && s === 1 && t < 18) });
+          units.push({
+            task: `t${t}`,
+            family: `f${t % 15}`,
+            replicate: r,
+            session: s,
+            a: t % 3 === 0,
+            b: t % 3 === 0 || (t % 3 !== 0 && r === 1 && s === 1 && t < 18),
+          });
         }
       }
     }
@@ -263,4 +290,3 @@ describe('small families, two replicates, and arms without memory', () => {
     expect(Number.isFinite(r.lo) && r.lo > 1).toBe(true);
   });
 });
-

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { expandedLevel, MIN_STRATUM_CLUSTERS, pairedDifference, pairedRatio, quantileSorted, unpairedDifference, unpairedRatio } from './bootstrap.js';
+import {
+  expandedLevel,
+  MIN_STRATUM_CLUSTERS,
+  pairedDifference,
+  pairedRatio,
+  quantileSorted,
+  unpairedDifference,
+  unpairedRatio,
+} from './bootstrap.js';
 import { wilsonInterval } from './wilson.js';
 import type { OutcomeRow } from './rows.js';
 import { rngFrom } from '../core/rng.js';
@@ -8,7 +16,9 @@ import { rngFrom } from '../core/rng.js';
 function arm(name: string, outcomes: Record<string, boolean[]>, session = 1): OutcomeRow[] {
   const rows: OutcomeRow[] = [];
   for (const [task, list] of Object.entries(outcomes)) {
-    list.forEach((success, slot) => rows.push({ arm: name, task, replicate: 0, session, slot, success, error_class: success ? 'none' : 'agent' }));
+    list.forEach((success, slot) =>
+      rows.push({ arm: name, task, replicate: 0, session, slot, success, error_class: success ? 'none' : 'agent' }),
+    );
   }
   return rows;
 }
@@ -219,8 +229,18 @@ describe('BCa against an independent implementation', () => {
   // percentile: ratio [1.7917, 4.0], difference [0.2203, 0.4068]. The statistics are discrete, so
   // bounds agree to the neighbouring attainable values (tie handling and quantile interpolation differ).
   const spec: Array<[number, number, number]> = [
-    [1, 3, 5], [0, 2, 3], [2, 4, 7], [1, 1, 4], [0, 3, 6], [3, 5, 8],
-    [1, 2, 2], [0, 1, 5], [2, 2, 3], [1, 4, 9], [0, 0, 2], [2, 5, 6],
+    [1, 3, 5],
+    [0, 2, 3],
+    [2, 4, 7],
+    [1, 1, 4],
+    [0, 3, 6],
+    [3, 5, 8],
+    [1, 2, 2],
+    [0, 1, 5],
+    [2, 2, 3],
+    [1, 4, 9],
+    [0, 0, 2],
+    [2, 5, 6],
   ];
   const A: Record<string, boolean[]> = {};
   const Bo: Record<string, boolean[]> = {};
@@ -587,7 +607,12 @@ describe('stratified resampling (strata: family)', () => {
     // Unpaired: one arm with families and one without is not stratified either.
     expect(unpairedDifference(unlabelled(a), b, { seed: 1 }).flags).toEqual(['strata_fallback']);
     // A single task has no interval at all: no fallback flag on top of single_cluster.
-    expect(pairedDifference(a.filter((r) => r.task === 'f0t0'), b).flags).toEqual(['single_cluster']);
+    expect(
+      pairedDifference(
+        a.filter((r) => r.task === 'f0t0'),
+        b,
+      ).flags,
+    ).toEqual(['single_cluster']);
   });
 
   it('coverage with family-dependent effects: stratified expanded intervals near 95 percent and narrower', () => {
@@ -622,7 +647,9 @@ describe('stratified resampling (strata: family)', () => {
       width += r.hi - r.lo;
       widthNone += none.hi - none.lo;
     }
-    process.stdout.write(`stratified coverage ${covered}/${runs}, width ${(width / runs).toFixed(3)}; unstratified ${coveredNone}/${runs}, width ${(widthNone / runs).toFixed(3)}\n`);
+    process.stdout.write(
+      `stratified coverage ${covered}/${runs}, width ${(width / runs).toFixed(3)}; unstratified ${coveredNone}/${runs}, width ${(widthNone / runs).toFixed(3)}\n`,
+    );
     expect(covered / runs).toBeGreaterThan(0.92);
     expect(covered / runs).toBeLessThan(0.98);
     expect(coveredNone / runs).toBeGreaterThan(covered / runs);

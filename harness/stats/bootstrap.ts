@@ -325,7 +325,6 @@ export function expandedLevel(confidence: number, n: number, strata = 1, df = n 
   return normalCdf(-Math.sqrt(n / (n - strata)) * t);
 }
 
-
 /**
  * The shallowest tail the expanded interval reads the replicates at. Hesterberg's level falls fast
  * with few degrees of freedom (1 df: about 1e-40), and a quantile that deep is just the smallest or
@@ -341,7 +340,12 @@ export const EXPANDED_LEVEL_FLOOR = 0.005;
  * expansion carried out on the bootstrap's spread instead of its extreme tails, which converges as
  * B grows.
  */
-function expandedBounds(sorted: Float64Array, estimate: number, design: Design, confidence: number): { lo: number; hi: number; method: 'expanded' } {
+function expandedBounds(
+  sorted: Float64Array,
+  estimate: number,
+  design: Design,
+  confidence: number,
+): { lo: number; hi: number; method: 'expanded' } {
   const n = design.clusters;
   const k = Math.sqrt(n / (n - design.strata)) * studentQuantile(1 - (1 - confidence) / 2, design.df ?? n - design.strata);
   const level = normalCdf(-k);
@@ -540,7 +544,11 @@ function planStrata(tasks: readonly string[], rows: Iterable<OutcomeRow>, mode: 
 }
 
 /** Per-unit cluster and cell indices into a table of K clusters and C cells; sums each unit's outcomes in. */
-function buildTable(K: number, C: number, units: ReadonlyArray<{ k: number; c: number; na: number; sa: number; nb: number; sb: number }>): Table {
+function buildTable(
+  K: number,
+  C: number,
+  units: ReadonlyArray<{ k: number; c: number; na: number; sa: number; nb: number; sb: number }>,
+): Table {
   const v = new Float64Array(K * C * 4);
   for (const u of units) {
     const off = (u.k * C + u.c) * 4;
@@ -736,7 +744,17 @@ function paired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statis
   const tasks = [...new Set(pairs.map((p) => p.task))].sort();
   const n_pairs = pairs.length;
   const K = tasks.length;
-  const none = { n_pairs, n_clusters: K, post_strata: 'none' as const, n_cells: 0, n_blocks: 0, inflation: 1, shared_state: 'none' as const, blocks_pooled: false, df: NaN };
+  const none = {
+    n_pairs,
+    n_clusters: K,
+    post_strata: 'none' as const,
+    n_cells: 0,
+    n_blocks: 0,
+    inflation: 1,
+    shared_state: 'none' as const,
+    blocks_pooled: false,
+    df: NaN,
+  };
   if (n_pairs === 0) return { ...emptyResult(opts.confidence, 'percentile', ['no_data']), ...none, n_strata: 0 };
 
   const flags: BootstrapFlag[] = [];
@@ -786,7 +804,11 @@ function paired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Statis
   // The t quantile's degrees of freedom: tasks minus strata, or fewer when the variance rests on few
   // tasks of one session (post-strata) or on few blocks (two-way); rounded down, at least 1.
   const dfCap = Math.min(shared.df ?? Infinity, cells.cellOf ? (cellDegreesOfFreedom(pairs, cellOf, w) ?? Infinity) : Infinity);
-  const design: Design = { clusters: K, strata: plan.groups.length, ...(dfCap < K - plan.groups.length ? { df: Math.max(1, Math.floor(dfCap)) } : {}) };
+  const design: Design = {
+    clusters: K,
+    strata: plan.groups.length,
+    ...(dfCap < K - plan.groups.length ? { df: Math.max(1, Math.floor(dfCap)) } : {}),
+  };
   const jack = () => byStratum(jackknife(table, total, stat, w), plan.groups);
   const result: PairedBootstrapResult = {
     ...finish(values, estimate, pooled[1]! / pooled[0]!, pooled[3]! / pooled[2]!, design, jack, opts, flags),
@@ -865,7 +887,8 @@ function unpaired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Stat
   const Ka = ta.tasks.length;
   const Kb = tb.tasks.length;
   const sizes = { n_a: ta.trials, n_b: tb.trials, n_clusters_a: Ka, n_clusters_b: Kb, n_clusters: Ka + Kb };
-  if (ta.trials === 0 || tb.trials === 0) return { ...emptyResult(opts.confidence, 'percentile', ['no_data']), ...sizes, n_strata_a: 0, n_strata_b: 0 };
+  if (ta.trials === 0 || tb.trials === 0)
+    return { ...emptyResult(opts.confidence, 'percentile', ['no_data']), ...sizes, n_strata_a: 0, n_strata_b: 0 };
   // Each arm's strata come from its own rows. Both arms are stratified or neither: if one arm's
   // families are unusable, or only one arm carries families, both are resampled unstratified.
   let pa = planStrata(ta.tasks, a, opts.strata);
@@ -889,14 +912,26 @@ function unpaired(a: readonly OutcomeRow[], b: readonly OutcomeRow[], stat: Stat
     { table: tb.table, strata: pb.groups },
   ];
   const { reps, defined } = resampleStatistic(sources, 4, stat, ONE_CELL, opts.B, rngFrom(`bootstrap\u0000${String(opts.seed)}`));
-  const jack = () => [...byStratum(jackknife(ta.table, total, stat, ONE_CELL), pa.groups), ...byStratum(jackknife(tb.table, total, stat, ONE_CELL), pb.groups)];
+  const jack = () => [
+    ...byStratum(jackknife(ta.table, total, stat, ONE_CELL), pa.groups),
+    ...byStratum(jackknife(tb.table, total, stat, ONE_CELL), pb.groups),
+  ];
   // The expansion follows the arm with fewer degrees of freedom (clusters minus strata); without
   // strata, the arm with fewer clusters.
-  const design = Ka - pa.groups.length <= Kb - pb.groups.length ? { clusters: Ka, strata: pa.groups.length } : { clusters: Kb, strata: pb.groups.length };
+  const design =
+    Ka - pa.groups.length <= Kb - pb.groups.length
+      ? { clusters: Ka, strata: pa.groups.length }
+      : { clusters: Kb, strata: pb.groups.length };
   const result = finish(reps.subarray(0, defined), estimate, total[1]! / total[0]!, total[3]! / total[2]!, design, jack, opts, flags);
   if (status === 'fallback') result.flags.push('strata_fallback');
   clampBounds(result, stat === ratio);
-  return { ...result, strata: status === 'family' ? 'family' : 'none', ...sizes, n_strata_a: pa.groups.length, n_strata_b: pb.groups.length };
+  return {
+    ...result,
+    strata: status === 'family' ? 'family' : 'none',
+    ...sizes,
+    n_strata_a: pa.groups.length,
+    n_strata_b: pb.groups.length,
+  };
 }
 
 /** The shares of a single cell. */
@@ -920,7 +955,11 @@ export const RUN_DESIGN_OPTIONS = {
  * `a` and `b` are the two arms' trial rows; infra failures are left out before pairing. Throws a
  * RangeError on a duplicate unit within an arm.
  */
-export function pairedDifference(a: readonly OutcomeRow[], b: readonly OutcomeRow[], options: BootstrapOptions = {}): PairedBootstrapResult {
+export function pairedDifference(
+  a: readonly OutcomeRow[],
+  b: readonly OutcomeRow[],
+  options: BootstrapOptions = {},
+): PairedBootstrapResult {
   return paired(a, b, difference, options);
 }
 
@@ -939,7 +978,11 @@ export function pairedRatio(a: readonly OutcomeRow[], b: readonly OutcomeRow[], 
  * trials of each arm, tasks resampled within each arm independently (and within their family).
  * The session and shared-state options apply to paired comparisons only.
  */
-export function unpairedDifference(a: readonly OutcomeRow[], b: readonly OutcomeRow[], options: BootstrapOptions = {}): UnpairedBootstrapResult {
+export function unpairedDifference(
+  a: readonly OutcomeRow[],
+  b: readonly OutcomeRow[],
+  options: BootstrapOptions = {},
+): UnpairedBootstrapResult {
   return unpaired(a, b, difference, options);
 }
 

@@ -45,7 +45,11 @@ export const relativeChange: ClusterStatistic = (a, b) => (a > 0 ? b / a - 1 : N
 /** (b - a) / w: the difference of the means per unit of weight. */
 export const meanDifference: ClusterStatistic = (a, b, w) => (w > 0 ? (b - a) / w : NaN);
 
-export function clusterBootstrap(clusters: readonly Cluster[], stat: ClusterStatistic, options: ClusterBootstrapOptions = {}): ClusterInterval {
+export function clusterBootstrap(
+  clusters: readonly Cluster[],
+  stat: ClusterStatistic,
+  options: ClusterBootstrapOptions = {},
+): ClusterInterval {
   const B = options.B ?? 2000;
   const confidence = options.confidence ?? 0.95;
   const K = clusters.length;

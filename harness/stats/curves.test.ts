@@ -31,7 +31,10 @@ describe('learningCurve', () => {
     const all = [...rows('b', { 1: { t: [1, 2] } }), ...rows('a', { 1: { t: [2, 2] }, 2: { t: [0, 1] } })];
     const curves = learningCurves(all, 0.9);
     expect(curves.map((c) => c.arm)).toEqual(['b', 'a']);
-    expect(curves[1]!.points.map((p) => [p.session, p.rate])).toEqual([[1, 1], [2, 0]]);
+    expect(curves[1]!.points.map((p) => [p.session, p.rate])).toEqual([
+      [1, 1],
+      [2, 0],
+    ]);
     expect(curves[1]!.points[0]!.lo).toBeCloseTo(wilsonInterval(2, 2, 0.9).lo, 15);
   });
 });
@@ -39,11 +42,28 @@ describe('learningCurve', () => {
 describe('areaUnderCurve', () => {
   it('hand-computed trapezoids, normalized by the span', () => {
     // Sessions 1..3 with rates 0.2, 0.4, 0.9: (0.3 + 0.65) / 2 = 0.475.
-    expect(areaUnderCurve([{ session: 1, rate: 0.2 }, { session: 2, rate: 0.4 }, { session: 3, rate: 0.9 }])).toBeCloseTo(0.475, 15);
+    expect(
+      areaUnderCurve([
+        { session: 1, rate: 0.2 },
+        { session: 2, rate: 0.4 },
+        { session: 3, rate: 0.9 },
+      ]),
+    ).toBeCloseTo(0.475, 15);
     // Uneven spacing, any order: sessions 0, 1, 4 with rates 0, 1, 1: (0.5 + 3) / 4 = 0.875.
-    expect(areaUnderCurve([{ session: 4, rate: 1 }, { session: 0, rate: 0 }, { session: 1, rate: 1 }])).toBeCloseTo(0.875, 15);
+    expect(
+      areaUnderCurve([
+        { session: 4, rate: 1 },
+        { session: 0, rate: 0 },
+        { session: 1, rate: 1 },
+      ]),
+    ).toBeCloseTo(0.875, 15);
     // Constant curve: its value.
-    expect(areaUnderCurve([{ session: 1, rate: 0.3 }, { session: 9, rate: 0.3 }])).toBeCloseTo(0.3, 15);
+    expect(
+      areaUnderCurve([
+        { session: 1, rate: 0.3 },
+        { session: 9, rate: 0.3 },
+      ]),
+    ).toBeCloseTo(0.3, 15);
     expect(areaUnderCurve([{ session: 5, rate: 0.7 }])).toBe(0.7);
     expect(areaUnderCurve([])).toBeNaN();
   });
@@ -51,15 +71,32 @@ describe('areaUnderCurve', () => {
 
 describe('curveSlope', () => {
   it('hand-computed: rates 0.2, 0.4, 0.6 over sessions 1..3 with equal n: slope 0.2', () => {
-    expect(curveSlope([{ session: 1, n: 10, successes: 2 }, { session: 2, n: 10, successes: 4 }, { session: 3, n: 10, successes: 6 }])).toBeCloseTo(0.2, 14);
+    expect(
+      curveSlope([
+        { session: 1, n: 10, successes: 2 },
+        { session: 2, n: 10, successes: 4 },
+        { session: 3, n: 10, successes: 6 },
+      ]),
+    ).toBeCloseTo(0.2, 14);
   });
   it('weights sessions by trials (OLS on the trials)', () => {
     // Trials: session 0: 1 of 1; session 1: 0 of 3. x = (0,1,1,1), y = (1,0,0,0):
     // xbar = 0.75, Sxx = 0.75, Sxy = sum (x - xbar) y = -0.75, slope = -1.
-    expect(curveSlope([{ session: 0, n: 1, successes: 1 }, { session: 1, n: 3, successes: 0 }])).toBeCloseTo(-1, 14);
+    expect(
+      curveSlope([
+        { session: 0, n: 1, successes: 1 },
+        { session: 1, n: 3, successes: 0 },
+      ]),
+    ).toBeCloseTo(-1, 14);
     // Sessions 0, 1, 2 with n 2, 1, 1 and successes 0, 1, 1: x = (0,0,1,2), y = (0,0,1,1):
     // xbar = 0.75, Sxx = 2.75, Sxy = 0.25 + 1.25 = 1.5, slope = 6/11.
-    expect(curveSlope([{ session: 0, n: 2, successes: 0 }, { session: 1, n: 1, successes: 1 }, { session: 2, n: 1, successes: 1 }])).toBeCloseTo(6 / 11, 14);
+    expect(
+      curveSlope([
+        { session: 0, n: 2, successes: 0 },
+        { session: 1, n: 1, successes: 1 },
+        { session: 2, n: 1, successes: 1 },
+      ]),
+    ).toBeCloseTo(6 / 11, 14);
   });
   it('one session: NaN', () => {
     expect(curveSlope([{ session: 3, n: 10, successes: 2 }])).toBeNaN();
@@ -73,7 +110,8 @@ describe('learningCurveTrend', () => {
     for (let t = 0; t < 20; t++) {
       const base = 0.1 + 0.3 * rng.next();
       for (let s = 1; s <= 6; s++) {
-        for (let rep = 0; rep < 3; rep++) data.push({ task: `t${t}`, replicate: rep, session: s, slot: 0, success: rng.chance(base + 0.08 * (s - 1)) });
+        for (let rep = 0; rep < 3; rep++)
+          data.push({ task: `t${t}`, replicate: rep, session: s, slot: 0, success: rng.chance(base + 0.08 * (s - 1)) });
       }
     }
     const curve = learningCurve(data);

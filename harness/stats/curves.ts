@@ -157,7 +157,11 @@ export function learningCurveTrend(
 
   const flags: CurveTrend['flags'] = [];
   const statistics = (ss: Float64Array, ts: Float64Array): [number, number] => {
-    let N = 0, Sx = 0, Sxx = 0, Sy = 0, Sxy = 0;
+    let N = 0,
+      Sx = 0,
+      Sxx = 0,
+      Sy = 0,
+      Sxy = 0;
     const pts: Array<{ session: number; rate: number }> = [];
     for (let s = 0; s < S; s++) {
       const n = ts[s]!;

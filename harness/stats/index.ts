@@ -49,7 +49,14 @@ export {
   type LearningCurve,
 } from './curves.js';
 export { passAtK, passHatK, passKFromRows, type PassKSummary } from './passk.js';
-export { clusterBootstrap, meanDifference, relativeChange, type Cluster, type ClusterInterval, type ClusterStatistic } from './cluster-bootstrap.js';
+export {
+  clusterBootstrap,
+  meanDifference,
+  relativeChange,
+  type Cluster,
+  type ClusterInterval,
+  type ClusterStatistic,
+} from './cluster-bootstrap.js';
 export {
   clusterMean,
   pairedClusterDifference,

@@ -81,7 +81,14 @@ describe('mcnemarTest', () => {
 
 describe('mcnemarPaired', () => {
   it('counts discordant pairs over the units both arms ran, infra left out', () => {
-    const unit = (slot: number, success: boolean, error_class = 'none'): OutcomeRow => ({ task: 't', replicate: 0, session: 1, slot, success, error_class });
+    const unit = (slot: number, success: boolean, error_class = 'none'): OutcomeRow => ({
+      task: 't',
+      replicate: 0,
+      session: 1,
+      slot,
+      success,
+      error_class,
+    });
     const a = [unit(0, true), unit(1, true), unit(2, false), unit(3, false), unit(4, false), unit(5, true, 'infra')];
     const b = [unit(0, true), unit(1, false), unit(2, true), unit(3, true), unit(4, false), unit(5, false), unit(6, true)];
     const r = mcnemarPaired(a, b);

@@ -73,7 +73,10 @@ export function binomialHalfCdf(n: number, k: number): number {
 
 /** McNemar's test from the discordant counts b and c (non-negative integers). */
 export function mcnemarTest(b: number, c: number): McNemarResult {
-  for (const [name, v] of [['b', b], ['c', c]] as const) {
+  for (const [name, v] of [
+    ['b', b],
+    ['c', c],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`mcnemarTest: ${name} must be a non-negative integer, got ${v}`);
   }
   const n = b + c;

@@ -30,7 +30,11 @@ describe('sampleSizeTwoProportions', () => {
 
   it("Cohen's effect sizes h = 0.2, 0.5, 0.8: 392, 63 and 25 per group (Cohen 1988, power tables for h)", () => {
     // n = 2 ((z_.975 + z_.80) / h)^2 = 392.44, 62.79, 24.53.
-    for (const [h, n] of [[0.2, 392], [0.5, 63], [0.8, 25]] as const) {
+    for (const [h, n] of [
+      [0.2, 392],
+      [0.5, 63],
+      [0.8, 25],
+    ] as const) {
       const p1 = Math.sin(Math.asin(Math.sqrt(0.5)) + h / 2) ** 2;
       expect(Math.round(sampleSizeTwoProportions(0.5, p1, { formula: 'arcsine' }).n)).toBe(n);
     }
@@ -57,7 +61,7 @@ describe('sampleSizeTwoProportions', () => {
 
   it('one-sided uses z_{1-alpha}', () => {
     const n = sampleSizeTwoProportions(0.5, 0.6, { twoSided: false, formula: 'unpooled' }).n;
-    expect(n).toBeCloseTo((1.6448536269514715 + Z80) ** 2 * 0.49 / 0.01, 5);
+    expect(n).toBeCloseTo(((1.6448536269514715 + Z80) ** 2 * 0.49) / 0.01, 5);
   });
 
   it('design effect: given, from icc and cluster size, and with a fixed number of clusters', () => {

@@ -240,7 +240,7 @@ export function sampleSizeTwoProportions(p0: number, p1: number, options: PowerO
     if (!(icc >= 0 && icc <= 1)) throw new RangeError(`icc must be in [0, 1], got ${icc}`);
     const n0 = n;
     const den = 1 - (n0 * icc) / k;
-    n = den > 0 ? Math.max(n0 * (1 - icc) / den, k) : Infinity;
+    n = den > 0 ? Math.max((n0 * (1 - icc)) / den, k) : Infinity;
     deff = Number.isFinite(n) ? 1 + (n / k - 1) * icc : Infinity;
     clusters = k;
   }

@@ -48,7 +48,14 @@ describe('the exact sign test over tasks', () => {
       }
       return s / 2 ** n;
     };
-    for (const [n, k] of [[10, 2], [10, 7], [7, 3], [7, 4], [25, 20]] as const) expect(binomialHalfCdf(n, k)).toBeCloseTo(exact(n, k), 12);
+    for (const [n, k] of [
+      [10, 2],
+      [10, 7],
+      [7, 3],
+      [7, 4],
+      [25, 20],
+    ] as const)
+      expect(binomialHalfCdf(n, k)).toBeCloseTo(exact(n, k), 12);
     expect(binomialHalfCdf(5, -1)).toBe(0);
     expect(binomialHalfCdf(5, 5)).toBe(1);
   });

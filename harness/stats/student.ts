@@ -63,9 +63,9 @@ export function studentQuantile(p: number, df: number): number {
   const z = normalQuantile(p);
   const z2 = z * z;
   const g1 = (z2 * z + z) / 4;
-  const g2 = ((5 * z2 + 16) * z2 + 3) * z / 96;
-  const g3 = (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384;
-  const g4 = ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160;
+  const g2 = (((5 * z2 + 16) * z2 + 3) * z) / 96;
+  const g3 = ((((3 * z2 + 19) * z2 + 17) * z2 - 15) * z) / 384;
+  const g4 = (((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z) / 92160;
   const cf = z + g1 / df + g2 / df ** 2 + g3 / df ** 3 + g4 / df ** 4;
   if (df >= 100_000) return cf;
 

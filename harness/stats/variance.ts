@@ -42,7 +42,15 @@ export function nestedVariance(groups: ReadonlyArray<readonly number[]>, noise?:
   const mean = N ? sum(all) / N : NaN;
   const total = N > 1 ? sum(all.map((y) => (y - mean) ** 2)) / (N - 1) : NaN;
   const withinDf = N - S;
-  const within = withinDf > 0 ? sum(sets.map((g) => { const m = sum(g) / g.length; return sum(g.map((y) => (y - m) ** 2)); })) / withinDf : NaN;
+  const within =
+    withinDf > 0
+      ? sum(
+          sets.map((g) => {
+            const m = sum(g) / g.length;
+            return sum(g.map((y) => (y - m) ** 2));
+          }),
+        ) / withinDf
+      : NaN;
   let set = NaN;
   if (S > 1) {
     const between = sum(sets.map((g) => g.length * (sum(g) / g.length - mean) ** 2)) / (S - 1);

@@ -64,7 +64,11 @@ describe('wilsonInterval', () => {
   });
 
   it('is symmetric: x/n mirrors (n-x)/n', () => {
-    for (const [x, n] of [[3, 17], [1, 2], [40, 41]] as const) {
+    for (const [x, n] of [
+      [3, 17],
+      [1, 2],
+      [40, 41],
+    ] as const) {
       const a = wilsonInterval(x, n);
       const b = wilsonInterval(n - x, n);
       expect(a.lo).toBeCloseTo(1 - b.hi, 12);

@@ -46,7 +46,11 @@ export interface Manifest {
   /** Set when the run's results must not be used, with the reason (e.g. a memory leak). */
   invalid?: string;
   /** Resumes under another harness version or commit (`resume --allow-harness-change`), oldest first. */
-  harness_changes?: Array<{ at: string; from: { version: string; git_sha: string | null }; to: { version: string; git_sha: string | null } }>;
+  harness_changes?: Array<{
+    at: string;
+    from: { version: string; git_sha: string | null };
+    to: { version: string; git_sha: string | null };
+  }>;
 }
 
 export function canonicalJson(value: unknown): string {
@@ -74,7 +78,10 @@ export function hashedFields(experiment: Experiment): Record<string, unknown> {
 }
 
 export function configHash(experiment: Experiment): string {
-  return createHash('sha256').update(canonicalJson(hashedFields(experiment))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(canonicalJson(hashedFields(experiment)))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** sha256 over a suite's data files (names and contents), tests excluded. */
@@ -102,7 +109,11 @@ export function suiteHash(suite: Suite): string {
 
 export function gitSha(cwd: string): string | null {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
+    return (
+      execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim() || null
+    );
   } catch {
     return null;
   }
@@ -125,7 +136,10 @@ export function newManifest(runId: string, experiment: Experiment, suites: Reado
     simulated,
     models: { agent: experiment.model, grader: experiment.grader_model ?? experiment.model },
     suites: Object.fromEntries(
-      [...suites.values()].map((s) => [s.name, { hash: suiteHash(s), tasks: s.tasks.length, families: s.families.length, pitfalls: s.pitfalls.length }]),
+      [...suites.values()].map((s) => [
+        s.name,
+        { hash: suiteHash(s), tasks: s.tasks.length, families: s.families.length, pitfalls: s.pitfalls.length },
+      ]),
     ),
   };
 }

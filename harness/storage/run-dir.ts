@@ -4,7 +4,19 @@
 // Every text written here passes through the secrets redaction (harness/security/redact.ts): API keys
 // and the values of secret environment variables never reach a run's files.
 
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -228,7 +240,8 @@ export class RunDir {
     const tmp = final + tmpSuffix();
     mkdirSync(tmp, { recursive: true });
     for (const [file, text] of Object.entries(memory)) {
-      if (file.includes('..') || file.startsWith('/')) throw new Error(`memory file name "${file}" must be a relative path inside the store`);
+      if (file.includes('..') || file.startsWith('/'))
+        throw new Error(`memory file name "${file}" must be a relative path inside the store`);
       mkdirSync(dirname(join(tmp, file)), { recursive: true });
       writeFileSync(join(tmp, file), redactText(text));
     }

@@ -8,22 +8,23 @@ import { comparable, smallExperiment, tempDir } from '../testing/run-helpers.js'
 import { RunDir, readJsonLines, writeFileAtomic } from './run-dir.js';
 import { readTranscript, TranscriptReadError, tryReadTranscript, writeTranscript, writeTranscriptSync } from './transcripts.js';
 
-const sample = (text: string): Transcript => ({
-  format: 'dreambench.transcript/v1',
-  trial_id: 'stateless/r1/s1/0-t1',
-  suite: 'legal-drafting',
-  family: 'f',
-  task: 't1',
-  model: 'sim:default',
-  system: [{ type: 'text', text: 'You are careful.' }],
-  tools: [],
-  messages: [
-    { role: 'user', content: text },
-    { role: 'assistant', content: [{ type: 'text', text: 'done' }] },
-  ],
-  turns: [],
-  outcome: { success: true, score: 1, feedback: [] },
-} as unknown as Transcript);
+const sample = (text: string): Transcript =>
+  ({
+    format: 'dreambench.transcript/v1',
+    trial_id: 'stateless/r1/s1/0-t1',
+    suite: 'legal-drafting',
+    family: 'f',
+    task: 't1',
+    model: 'sim:default',
+    system: [{ type: 'text', text: 'You are careful.' }],
+    tools: [],
+    messages: [
+      { role: 'user', content: text },
+      { role: 'assistant', content: [{ type: 'text', text: 'done' }] },
+    ],
+    turns: [],
+    outcome: { success: true, score: 1, feedback: [] },
+  }) as unknown as Transcript;
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -80,7 +81,7 @@ describe('transcripts in a run', () => {
     expect(filesUnder(join(runDir, 'transcripts'))).toHaveLength(outcome.trials.length);
   });
 
-  it('--transcripts failed keeps only the failed trials\' transcripts, and none keeps none, with the same trials', async () => {
+  it("--transcripts failed keeps only the failed trials' transcripts, and none keeps none, with the same trials", async () => {
     const base = tempDir();
     const all = await executeRun({ runDir: join(base, 'all'), experiment: smallExperiment() });
     const failed = await executeRun({ runDir: join(base, 'failed'), experiment: smallExperiment({ transcripts: 'failed' }) });
@@ -89,7 +90,8 @@ describe('transcripts in a run', () => {
     expect(withoutRef(failed.trials)).toEqual(withoutRef(all.trials));
     expect(withoutRef(none.trials)).toEqual(withoutRef(all.trials));
     // The mode changes no trial's result, so it stays outside the config hash.
-    const hash = (dir: string) => (JSON.parse(readFileSync(join(base, dir, 'manifest.json'), 'utf8')) as { config_hash: string }).config_hash;
+    const hash = (dir: string) =>
+      (JSON.parse(readFileSync(join(base, dir, 'manifest.json'), 'utf8')) as { config_hash: string }).config_hash;
     expect(hash('failed')).toBe(hash('all'));
 
     const failures = failed.trials.filter((t) => !t.success);
@@ -100,11 +102,15 @@ describe('transcripts in a run', () => {
       else expect(readTranscript(join(base, 'failed'), t.transcript).outcome.success).toBe(false);
     }
     // learnings-md consolidates from every trial's transcript; the ones not kept are gone afterwards.
-    expect(filesUnder(join(base, 'failed', 'transcripts')).sort()).toEqual(failures.map((t) => t.transcript.replace(/^transcripts\//, '')).sort());
+    expect(filesUnder(join(base, 'failed', 'transcripts')).sort()).toEqual(
+      failures.map((t) => t.transcript.replace(/^transcripts\//, '')).sort(),
+    );
     expect(filesUnder(join(base, 'none', 'transcripts'))).toEqual([]);
     expect(none.trials.every((t) => t.transcript === '')).toBe(true);
     // Memory is what an 'all' run learns: consolidation still saw the transcripts.
-    expect(new RunDir(join(base, 'none')).readSnapshot('learnings-md', 1, 3)).toEqual(new RunDir(join(base, 'all')).readSnapshot('learnings-md', 1, 3));
+    expect(new RunDir(join(base, 'none')).readSnapshot('learnings-md', 1, 3)).toEqual(
+      new RunDir(join(base, 'all')).readSnapshot('learnings-md', 1, 3),
+    );
   });
 
   it('resumes after a kill mid-run with identical trials and transcripts', async () => {
@@ -121,13 +127,15 @@ describe('transcripts in a run', () => {
     const kept = records.filter((r) => r.session === 1 || (r.session === 2 && r.slot < 3));
     writeFileSync(dir.trialsPath, kept.map((r) => JSON.stringify(r)).join('\n') + '\n{"arm":"statel');
     for (const r of records) if (!kept.includes(r)) rmSync(join(killed, r.transcript));
-    for (const arm of ['stateless', 'learnings-md']) for (const rep of [1, 2]) for (const s of [2, 3]) rmSync(dir.memoryDir(arm, rep, s), { recursive: true });
+    for (const arm of ['stateless', 'learnings-md'])
+      for (const rep of [1, 2]) for (const s of [2, 3]) rmSync(dir.memoryDir(arm, rep, s), { recursive: true });
     writeFileSync(join(killed, records.at(-1)!.transcript + '.tmp-99999-0'), Buffer.from([0x1f, 0x8b]));
 
     const resumed = await executeRun({ runDir: killed, resume: true });
     expect(resumed.status).toBe('completed');
     expect(comparable(resumed.trials)).toEqual(comparable(uninterrupted.trials));
-    for (const t of resumed.trials) expect(content(readTranscript(killed, t.transcript))).toEqual(content(readTranscript(whole, t.transcript)));
+    for (const t of resumed.trials)
+      expect(content(readTranscript(killed, t.transcript))).toEqual(content(readTranscript(whole, t.transcript)));
     expect(filesUnder(join(killed, 'transcripts')).some((f) => f.includes('.tmp-'))).toBe(false);
   });
 });

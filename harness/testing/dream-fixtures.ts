@@ -72,7 +72,9 @@ export function fixtureSessions(arm = 'fx'): { sessions: Map<number, TrialRecord
 }
 
 /** A model client that replies with scripted texts (in order) and records every request. */
-export function scriptedModel(replies: Array<string | ((request: ModelRequest) => string)>): ModelClient & { requests: Array<{ request: ModelRequest; context: CallContext }> } {
+export function scriptedModel(
+  replies: Array<string | ((request: ModelRequest) => string)>,
+): ModelClient & { requests: Array<{ request: ModelRequest; context: CallContext }> } {
   const requests: Array<{ request: ModelRequest; context: CallContext }> = [];
   let i = 0;
   return {

@@ -23,7 +23,9 @@ export function libreOffice(): string | undefined {
 
 /** Why the LibreOffice tests are skipped on this machine, or undefined when they can run. */
 export function libreOfficeSkipReason(): string | undefined {
-  return libreOffice() ? undefined : 'LibreOffice is not installed (libreoffice/soffice not on PATH); `.ci/run` installs it, or run `apt-get install -y libreoffice-writer-nogui libreoffice-impress-nogui poppler-utils`';
+  return libreOffice()
+    ? undefined
+    : 'LibreOffice is not installed (libreoffice/soffice not on PATH); `.ci/run` installs it, or run `apt-get install -y libreoffice-writer-nogui libreoffice-impress-nogui poppler-utils`';
 }
 
 export interface Conversion {
@@ -45,11 +47,25 @@ export function convertToPdf(files: string[], outDir: string, timeoutMs = 240_00
   const started = performance.now();
   let log = '';
   try {
-    log = execFileSync(soffice, [`-env:UserInstallation=file://${profile}`, '--headless', '--norestore', '--nolockcheck', '--convert-to', 'pdf', '--outdir', outDir, ...files], {
-      timeout: timeoutMs,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    log = execFileSync(
+      soffice,
+      [
+        `-env:UserInstallation=file://${profile}`,
+        '--headless',
+        '--norestore',
+        '--nolockcheck',
+        '--convert-to',
+        'pdf',
+        '--outdir',
+        outDir,
+        ...files,
+      ],
+      {
+        timeout: timeoutMs,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
     log = `${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`;

@@ -57,20 +57,36 @@ export function checkModelRules(
   if (!rule) return undefined;
   const thinking = body.thinking as { type?: string } | undefined;
   if (rule.thinking === 'always' && thinking?.type !== undefined && thinking.type !== 'adaptive') {
-    return { status: 400, type: 'invalid_request_error', message: `thinking.type: "${thinking.type}" is not supported for ${body.model}; use "adaptive"` };
+    return {
+      status: 400,
+      type: 'invalid_request_error',
+      message: `thinking.type: "${thinking.type}" is not supported for ${body.model}; use "adaptive"`,
+    };
   }
   const effort = (body.output_config as { effort?: string } | undefined)?.effort;
   if (effort !== undefined && rule.efforts && !rule.efforts.includes(effort)) {
-    return { status: 400, type: 'invalid_request_error', message: `output_config.effort: Input should be ${rule.efforts.map((e) => `'${e}'`).join(', ')}` };
+    return {
+      status: 400,
+      type: 'invalid_request_error',
+      message: `output_config.effort: Input should be ${rule.efforts.map((e) => `'${e}'`).join(', ')}`,
+    };
   }
   const choice = (body.tool_choice as { type?: string } | undefined)?.type;
   if ((choice === 'any' || choice === 'tool') && rule.forcedToolChoice === false) {
-    return { status: 400, type: 'invalid_request_error', message: `tool_choice: forced tool use is not supported for ${body.model}; use "auto" or "none"` };
+    return {
+      status: 400,
+      type: 'invalid_request_error',
+      message: `tool_choice: forced tool use is not supported for ${body.model}; use "auto" or "none"`,
+    };
   }
   if (rule.contextWindow !== undefined) {
     const tokens = Math.ceil(rawBody.length / 4);
     if (tokens > rule.contextWindow) {
-      return { status: 400, type: 'invalid_request_error', message: `prompt is too long: ${tokens} tokens > ${rule.contextWindow} maximum` };
+      return {
+        status: 400,
+        type: 'invalid_request_error',
+        message: `prompt is too long: ${tokens} tokens > ${rule.contextWindow} maximum`,
+      };
     }
   }
   return undefined;
@@ -84,13 +100,21 @@ export function checkNonEmpty(messages: unknown[]): RuleViolation | undefined {
     const content = message.content;
     const empty = content === '' || (Array.isArray(content) && content.length === 0);
     if (empty && !finalAssistant) {
-      return { status: 400, type: 'invalid_request_error', message: `messages.${i}: all messages must have non-empty content except for the optional final assistant message` };
+      return {
+        status: 400,
+        type: 'invalid_request_error',
+        message: `messages.${i}: all messages must have non-empty content except for the optional final assistant message`,
+      };
     }
     if (Array.isArray(content)) {
       for (const [j, block] of content.entries()) {
         const b = block as { type?: string; text?: unknown };
         if (b.type === 'text' && (typeof b.text !== 'string' || b.text === '')) {
-          return { status: 400, type: 'invalid_request_error', message: `messages.${i}.content.${j}.text: text content blocks must be non-empty` };
+          return {
+            status: 400,
+            type: 'invalid_request_error',
+            message: `messages.${i}.content.${j}.text: text content blocks must be non-empty`,
+          };
         }
       }
     }
@@ -128,7 +152,11 @@ export class ThinkingLedger {
       const blocks = message.content as Array<{ type?: string; id?: string }>;
       for (const [j, block] of blocks.entries()) {
         if ((block.type === 'thinking' || block.type === 'redacted_thinking') && !this.issued.has(canonicalBlock(block))) {
-          return { status: 400, type: 'invalid_request_error', message: `messages.${i}.content.${j}: Invalid \`signature\` in \`${block.type}\` block: thinking blocks must be passed back unmodified` };
+          return {
+            status: 400,
+            type: 'invalid_request_error',
+            message: `messages.${i}.content.${j}: Invalid \`signature\` in \`${block.type}\` block: thinking blocks must be passed back unmodified`,
+          };
         }
       }
       const sent = blocks.filter((b) => b.type === 'thinking' || b.type === 'redacted_thinking').map(canonicalBlock);
@@ -170,7 +198,10 @@ export class MockPromptCache {
    * cache_control. A breakpoint reads the longest cached prefix ending at it or at one of the 20
    * blocks before it; it writes its prefix when that is at least `minTokens` long.
    */
-  account(body: MockMessagesRequestBody, minTokens: number): { input_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number } {
+  account(
+    body: MockMessagesRequestBody,
+    minTokens: number,
+  ): { input_tokens: number; cache_read_input_tokens: number; cache_creation_input_tokens: number } {
     const now = Date.now();
     for (const [key, entry] of this.entries) if (entry.at <= now - this.ttlMs) this.entries.delete(key);
     const segments: Array<{ text: string; breakpoint: boolean }> = [];
@@ -178,12 +209,25 @@ export class MockPromptCache {
       const tools = body.tools as Array<Record<string, unknown>>;
       tools.forEach((tool) => segments.push({ text: JSON.stringify(stripCache(tool)), breakpoint: 'cache_control' in tool }));
     }
-    const system = typeof body.system === 'string' ? [{ type: 'text', text: body.system }] : Array.isArray(body.system) ? (body.system as Array<Record<string, unknown>>) : [];
+    const system =
+      typeof body.system === 'string'
+        ? [{ type: 'text', text: body.system }]
+        : Array.isArray(body.system)
+          ? (body.system as Array<Record<string, unknown>>)
+          : [];
     system.forEach((block) => segments.push({ text: JSON.stringify(stripCache(block)), breakpoint: 'cache_control' in block }));
     for (const raw of body.messages) {
       const message = raw as { role: string; content: unknown };
-      const blocks = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : (message.content as Array<Record<string, unknown>>);
-      blocks.forEach((block, i) => segments.push({ text: (i === 0 ? `${message.role}:` : '') + JSON.stringify(stripCache(block)), breakpoint: 'cache_control' in block }));
+      const blocks =
+        typeof message.content === 'string'
+          ? [{ type: 'text', text: message.content }]
+          : (message.content as Array<Record<string, unknown>>);
+      blocks.forEach((block, i) =>
+        segments.push({
+          text: (i === 0 ? `${message.role}:` : '') + JSON.stringify(stripCache(block)),
+          breakpoint: 'cache_control' in block,
+        }),
+      );
     }
     const hashes: string[] = [];
     const tokens: number[] = [];

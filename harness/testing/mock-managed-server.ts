@@ -85,8 +85,15 @@ import type {
   BetaManagedAgentsSessionMultiagent20261001,
 } from '@anthropic-ai/sdk/resources/beta/sessions/sessions';
 import type { BetaManagedAgentsMemoryStoreResource } from '@anthropic-ai/sdk/resources/beta/sessions/resources';
-import type { BetaManagedAgentsSessionEvent, BetaManagedAgentsSessionStatusIdleEvent, BetaManagedAgentsTextBlock } from '@anthropic-ai/sdk/resources/beta/sessions/events';
-import type { BetaManagedAgentsSessionThread, BetaManagedAgentsSessionThreadUsage } from '@anthropic-ai/sdk/resources/beta/sessions/threads/threads';
+import type {
+  BetaManagedAgentsSessionEvent,
+  BetaManagedAgentsSessionStatusIdleEvent,
+  BetaManagedAgentsTextBlock,
+} from '@anthropic-ai/sdk/resources/beta/sessions/events';
+import type {
+  BetaManagedAgentsSessionThread,
+  BetaManagedAgentsSessionThreadUsage,
+} from '@anthropic-ai/sdk/resources/beta/sessions/threads/threads';
 import type { BetaDream } from '@anthropic-ai/sdk/resources/beta/dreams';
 import type { BetaFileMetadata } from '@anthropic-ai/sdk/resources/beta/files';
 import type { ContentBlock, Message, ModelClient, SystemBlock, ToolSpec, Usage } from '../core/messages.js';
@@ -105,7 +112,8 @@ export const BETA = {
 
 const BUILTIN = ['bash', 'edit', 'read', 'write', 'glob', 'grep', 'web_fetch', 'web_search'];
 const CLOSED_PATTERN = /tools are closed/i;
-const REFLECT_PROMPT = 'You have just finished a task. Write the lessons a colleague doing similar tasks should know, as a short Markdown list.';
+const REFLECT_PROMPT =
+  'You have just finished a task. Write the lessons a colleague doing similar tasks should know, as a short Markdown list.';
 
 export interface MockManagedOptions {
   /** The suite whose sim policy the agent follows (an agent does not say which suite it is for). */
@@ -268,7 +276,8 @@ export class MockManagedServer {
   constructor(readonly options: MockManagedOptions) {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent && !res.destroyed) this.sendError(res, { status: 500, type: 'api_error', message: `mock managed server failed: ${String(error)}` });
+        if (!res.headersSent && !res.destroyed)
+          this.sendError(res, { status: 500, type: 'api_error', message: `mock managed server failed: ${String(error)}` });
         else res.destroy();
       });
     });
@@ -314,7 +323,14 @@ export class MockManagedServer {
   /** Test hook: a file the session produced (Files API, scoped to the session). */
   addSessionFile(sessionId: string, filename: string, content: string | Buffer, indexMs = 0): string {
     const id = this.id('file');
-    this.files.set(id, { id, filename, content: Buffer.isBuffer(content) ? content : Buffer.from(content), scope: sessionId, created_at: now(), listedFrom: Date.now() + indexMs });
+    this.files.set(id, {
+      id,
+      filename,
+      content: Buffer.isBuffer(content) ? content : Buffer.from(content),
+      scope: sessionId,
+      created_at: now(),
+      listedFrom: Date.now() + indexMs,
+    });
     return id;
   }
 
@@ -322,7 +338,9 @@ export class MockManagedServer {
   storeFiles(storeId: string): Record<string, string> {
     const store = this.stores.get(storeId);
     if (!store) return {};
-    return Object.fromEntries([...store.memories.values()].sort((a, b) => a.path.localeCompare(b.path)).map((m) => [m.path.slice(1), m.content]));
+    return Object.fromEntries(
+      [...store.memories.values()].sort((a, b) => a.path.localeCompare(b.path)).map((m) => [m.path.slice(1), m.content]),
+    );
   }
 
   // ---- HTTP -----------------------------------------------------------------------------------
@@ -350,7 +368,9 @@ export class MockManagedServer {
         const key = pattern.source;
         if (pattern.test(record.path) && !this.limited.has(key)) {
           this.limited.add(key);
-          throw Object.assign(new HttpError(429, 'rate_limit_error', 'Number of requests has exceeded your rate limit'), { retryAfter: '0.01' });
+          throw Object.assign(new HttpError(429, 'rate_limit_error', 'Number of requests has exceeded your rate limit'), {
+            retryAfter: '0.01',
+          });
         }
       }
       if (record.method === 'GET' && /^\/v1\/sessions\/[^/]+\/events\/stream$/.test(record.path)) {
@@ -363,7 +383,11 @@ export class MockManagedServer {
       const result = await this.route(record);
       record.status = result.status ?? 200;
       if (result.binary) {
-        res.writeHead(record.status, { 'content-type': 'application/octet-stream', 'content-length': result.binary.length, 'request-id': this.id('req') });
+        res.writeHead(record.status, {
+          'content-type': 'application/octet-stream',
+          'content-length': result.binary.length,
+          'request-id': this.id('req'),
+        });
         res.end(result.binary);
         return;
       }
@@ -372,15 +396,21 @@ export class MockManagedServer {
       if (!(error instanceof HttpError)) throw error;
       record.status = error.status;
       const retryAfter = (error as HttpError & { retryAfter?: string }).retryAfter;
-      this.sendError(res, { status: error.status, type: error.type, message: error.message }, retryAfter ? { 'retry-after': retryAfter } : {});
+      this.sendError(
+        res,
+        { status: error.status, type: error.type, message: error.message },
+        retryAfter ? { 'retry-after': retryAfter } : {},
+      );
     }
   }
 
   private checkCommon(record: MockManagedRequest): void {
     const auth = record.headers.authorization;
     const token = auth?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? record.headers['x-api-key'];
-    if (!token) throw new HttpError(401, 'authentication_error', 'Missing authentication: send an "Authorization: Bearer <API key>" header');
-    if (this.options.apiKey !== undefined && token !== this.options.apiKey) throw new HttpError(401, 'authentication_error', 'invalid API key');
+    if (!token)
+      throw new HttpError(401, 'authentication_error', 'Missing authentication: send an "Authorization: Bearer <API key>" header');
+    if (this.options.apiKey !== undefined && token !== this.options.apiKey)
+      throw new HttpError(401, 'authentication_error', 'invalid API key');
     if (!record.headers['anthropic-version']) throw new HttpError(400, 'invalid_request_error', 'anthropic-version: header is required');
   }
 
@@ -393,7 +423,9 @@ export class MockManagedServer {
     if (this.recent.length >= limit) {
       this.rateLimited++;
       const wait = (1000 - (at - this.recent[0]!)) / 1000;
-      throw Object.assign(new HttpError(429, 'rate_limit_error', 'Number of requests has exceeded your rate limit'), { retryAfter: Math.max(0.01, wait).toFixed(3) });
+      throw Object.assign(new HttpError(429, 'rate_limit_error', 'Number of requests has exceeded your rate limit'), {
+        retryAfter: Math.max(0.01, wait).toFixed(3),
+      });
     }
     this.recent.push(at);
   }
@@ -409,7 +441,11 @@ export class MockManagedServer {
   private beta(record: MockManagedRequest, accepted: readonly string[]): void {
     const sent = (record.headers['anthropic-beta'] ?? '').split(',').map((s) => s.trim());
     if (!accepted.some((b) => sent.includes(b))) {
-      throw new HttpError(400, 'invalid_request_error', `This endpoint is in beta: send ${accepted.join(' or ')} in the anthropic-beta header`);
+      throw new HttpError(
+        400,
+        'invalid_request_error',
+        `This endpoint is in beta: send ${accepted.join(' or ')} in the anthropic-beta header`,
+      );
     }
   }
 
@@ -451,7 +487,8 @@ export class MockManagedServer {
         }
         if (sub === 'memories') {
           const view = r.query.get('view');
-          if (view !== null && view !== 'basic' && view !== 'full') throw new HttpError(400, 'invalid_request_error', 'view: Input should be basic or full');
+          if (view !== null && view !== 'basic' && view !== 'full')
+            throw new HttpError(400, 'invalid_request_error', 'view: Input should be basic or full');
           if (m === 'POST' && !subId) return { json: this.createMemory(store, body(r), view === 'full') };
           if (m === 'GET' && !subId) return { json: this.listMemories(store, r.query) };
           if (m === 'GET' && subId && !action) {
@@ -479,7 +516,10 @@ export class MockManagedServer {
           if (m === 'POST') return { json: session.receive(body(r)) };
         }
         if (sub === 'threads' && !subId && m === 'GET') return { json: page(session.threadObjects(), r.query, 20, 100) };
-        if (sub === 'threads' && subId && action === 'events' && m === 'GET') return { json: page(session.filterEvents(session.threadEvents(subId), r.query), r.query, 20, this.options.eventsPageMax ?? 1000) };
+        if (sub === 'threads' && subId && action === 'events' && m === 'GET')
+          return {
+            json: page(session.filterEvents(session.threadEvents(subId), r.query), r.query, 20, this.options.eventsPageMax ?? 1000),
+          };
         break;
       }
       case 'dreams':
@@ -522,7 +562,12 @@ export class MockManagedServer {
   private sendError(res: ServerResponse, error: ApiError, headers: Record<string, string> = {}): void {
     const requestId = this.id('req');
     const text = JSON.stringify({ type: 'error', error: { type: error.type, message: error.message }, request_id: requestId });
-    res.writeHead(error.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'request-id': requestId, ...headers });
+    res.writeHead(error.status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      'request-id': requestId,
+      ...headers,
+    });
     res.end(text);
   }
 
@@ -544,21 +589,36 @@ export class MockManagedServer {
         const defaultOn = defaults.enabled !== false;
         const defaultPolicy = policyOf(defaults.permission_policy) ?? { type: 'always_allow' as const };
         const configs = Array.isArray(tool.configs) ? tool.configs.filter(isRecord) : [];
-        for (const c of configs) if (!BUILTIN.includes(String(c.name))) throw new HttpError(400, 'invalid_request_error', `tools.${i}.configs: unknown tool "${String(c.name)}"`);
+        for (const c of configs)
+          if (!BUILTIN.includes(String(c.name)))
+            throw new HttpError(400, 'invalid_request_error', `tools.${i}.configs: unknown tool "${String(c.name)}"`);
         const resolvedConfigs = BUILTIN.map((toolName): BetaManagedAgentsAgentToolConfig => {
           const own = configs.find((c) => c.name === toolName);
           const on = typeof own?.enabled === 'boolean' ? own.enabled : defaultOn;
           if (on) enabled.add(toolName);
-          const base = { name: toolName, type: toolName, enabled: on, permission_policy: policyOf(own?.permission_policy) ?? defaultPolicy };
+          const base = {
+            name: toolName,
+            type: toolName,
+            enabled: on,
+            permission_policy: policyOf(own?.permission_policy) ?? defaultPolicy,
+          };
           return (toolName === 'web_fetch' ? { ...base, url_sources: null } : base) as BetaManagedAgentsAgentToolConfig;
         });
-        resolved.push({ type: 'agent_toolset_20260401', configs: resolvedConfigs, default_config: { enabled: defaultOn, permission_policy: defaultPolicy } });
+        resolved.push({
+          type: 'agent_toolset_20260401',
+          configs: resolvedConfigs,
+          default_config: { enabled: defaultOn, permission_policy: defaultPolicy },
+        });
       } else if (tool.type === 'custom') {
         const toolName = requireString(tool, 'name', 1, 128);
-        if (!/^[A-Za-z0-9_-]+$/.test(toolName)) throw new HttpError(400, 'invalid_request_error', `tools.${i}.name: letters, digits, underscores and hyphens only`);
-        if (custom.some((t) => t.name === toolName)) throw new HttpError(400, 'invalid_request_error', `tools.${i}.name: duplicate tool name "${toolName}"`);
-        if (typeof tool.description !== 'string') throw new HttpError(400, 'invalid_request_error', `tools.${i}.description: Field required`);
-        if (!isRecord(tool.input_schema) || tool.input_schema.type !== 'object') throw new HttpError(400, 'invalid_request_error', `tools.${i}.input_schema: type must be "object"`);
+        if (!/^[A-Za-z0-9_-]+$/.test(toolName))
+          throw new HttpError(400, 'invalid_request_error', `tools.${i}.name: letters, digits, underscores and hyphens only`);
+        if (custom.some((t) => t.name === toolName))
+          throw new HttpError(400, 'invalid_request_error', `tools.${i}.name: duplicate tool name "${toolName}"`);
+        if (typeof tool.description !== 'string')
+          throw new HttpError(400, 'invalid_request_error', `tools.${i}.description: Field required`);
+        if (!isRecord(tool.input_schema) || tool.input_schema.type !== 'object')
+          throw new HttpError(400, 'invalid_request_error', `tools.${i}.input_schema: type must be "object"`);
         const schema = tool.input_schema as ToolSpec['input_schema'];
         custom.push({ name: toolName, description: tool.description, input_schema: schema });
         resolved.push({ type: 'custom', name: toolName, description: tool.description, input_schema: schema });
@@ -566,12 +626,15 @@ export class MockManagedServer {
         throw new HttpError(400, 'invalid_request_error', `tools.${i}.type: not supported by the mock (${String(tool.type)})`);
       }
     }
-    for (const t of custom) if (enabled.has(t.name)) throw new HttpError(400, 'invalid_request_error', `custom tool "${t.name}" collides with an enabled built-in tool`);
+    for (const t of custom)
+      if (enabled.has(t.name))
+        throw new HttpError(400, 'invalid_request_error', `custom tool "${t.name}" collides with an enabled built-in tool`);
     const id = this.id('agent');
     let multiagent: BetaManagedAgentsMultiagent20261001 | null = null;
     if (isRecord(b.multiagent)) {
       const ma = b.multiagent;
-      if (ma.type !== 'multiagent_20261001') throw new HttpError(400, 'invalid_request_error', 'multiagent.type: the mock implements multiagent_20261001');
+      if (ma.type !== 'multiagent_20261001')
+        throw new HttpError(400, 'invalid_request_error', 'multiagent.type: the mock implements multiagent_20261001');
       const subagents = isRecord(ma.subagents) ? ma.subagents : { type: 'enabled' };
       const predefined = Array.isArray(subagents.predefined_agents) ? subagents.predefined_agents : [];
       if (predefined.length > 20) throw new HttpError(400, 'invalid_request_error', 'multiagent.subagents.predefined_agents: at most 20');
@@ -580,15 +643,26 @@ export class MockManagedServer {
         const ref = typeof entry === 'string' ? entry : isRecord(entry) && typeof entry.id === 'string' ? entry.id : undefined;
         const other = ref ? this.agents.get(ref) : undefined;
         if (!other) throw new HttpError(400, 'invalid_request_error', `multiagent: agent ${String(ref)} not found`);
-        if (other.multiagent) throw new HttpError(400, 'invalid_request_error', `multiagent: agent ${other.object.id} has multiagent itself`);
+        if (other.multiagent)
+          throw new HttpError(400, 'invalid_request_error', `multiagent: agent ${other.object.id} has multiagent itself`);
         return { id: other.object.id, type: 'agent' as const, version: other.object.version };
       });
-      const inline = isRecord(subagents.inline_agents) && subagents.inline_agents.type === 'disabled' ? { type: 'disabled' as const } : { type: 'enabled' as const };
-      const advisor = isRecord(ma.advisor) && ma.advisor.type === 'enabled' && typeof ma.advisor.model === 'string' ? { type: 'enabled' as const, model: ma.advisor.model } : { type: 'disabled' as const };
+      const inline =
+        isRecord(subagents.inline_agents) && subagents.inline_agents.type === 'disabled'
+          ? { type: 'disabled' as const }
+          : { type: 'enabled' as const };
+      const advisor =
+        isRecord(ma.advisor) && ma.advisor.type === 'enabled' && typeof ma.advisor.model === 'string'
+          ? { type: 'enabled' as const, model: ma.advisor.model }
+          : { type: 'disabled' as const };
       multiagent = {
         type: 'multiagent_20261001',
-        subagents: subagents.type === 'disabled' ? { type: 'disabled' } : { type: 'enabled', inline_agents: inline, predefined_agents: references },
-        workflows: isRecord(ma.workflows) && ma.workflows.type === 'disabled' ? { type: 'disabled' } : { type: 'enabled', inline_agents: { type: 'enabled' }, predefined_agents: [] },
+        subagents:
+          subagents.type === 'disabled' ? { type: 'disabled' } : { type: 'enabled', inline_agents: inline, predefined_agents: references },
+        workflows:
+          isRecord(ma.workflows) && ma.workflows.type === 'disabled'
+            ? { type: 'disabled' }
+            : { type: 'enabled', inline_agents: { type: 'enabled' }, predefined_agents: [] },
         advisor,
       };
     }
@@ -604,7 +678,12 @@ export class MockManagedServer {
       // Model settings as given; unset effort resolves to a per-model default (the SDK: "resolved to the per-model default at save time").
       model: {
         id: modelId,
-        effort: { type: isRecord(b.model) && typeof b.model.effort === 'string' ? (b.model.effort as 'low' | 'medium' | 'high' | 'xhigh' | 'max') : 'high' },
+        effort: {
+          type:
+            isRecord(b.model) && typeof b.model.effort === 'string'
+              ? (b.model.effort as 'low' | 'medium' | 'high' | 'xhigh' | 'max')
+              : 'high',
+        },
         speed: isRecord(b.model) && b.model.speed === 'fast' ? 'fast' : 'standard',
         ...(isRecord(b.model) && typeof b.model.inference_geo === 'string' ? { inference_geo: b.model.inference_geo } : {}),
       },
@@ -648,7 +727,12 @@ export class MockManagedServer {
               type: 'cloud',
               networking:
                 networking.type === 'limited'
-                  ? { type: 'limited', allow_mcp_servers: networking.allow_mcp_servers === true, allow_package_managers: networking.allow_package_managers === true, allowed_hosts: Array.isArray(networking.allowed_hosts) ? networking.allowed_hosts : [] }
+                  ? {
+                      type: 'limited',
+                      allow_mcp_servers: networking.allow_mcp_servers === true,
+                      allow_package_managers: networking.allow_package_managers === true,
+                      allowed_hosts: Array.isArray(networking.allowed_hosts) ? networking.allowed_hosts : [],
+                    }
                   : { type: 'unrestricted' },
               packages: { apt: [], cargo: [], gem: [], go: [], npm: [], pip: [], type: 'packages' },
             },
@@ -718,8 +802,10 @@ export class MockManagedServer {
   private updateMemory(store: MockStore, id: string, b: Json, full: boolean): BetaManagedAgentsMemory {
     const memory = [...store.memories.values()].find((x) => x.id === id);
     if (!memory) throw new HttpError(404, 'not_found_error', `memory ${id} not found`);
-    if (b.content !== undefined && b.content !== null && typeof b.content !== 'string') throw new HttpError(400, 'invalid_request_error', 'content: Input should be a valid string');
-    if (typeof b.content === 'string' && Buffer.byteLength(b.content) > 102_400) throw new HttpError(400, 'invalid_request_error', 'content: at most 100 kB');
+    if (b.content !== undefined && b.content !== null && typeof b.content !== 'string')
+      throw new HttpError(400, 'invalid_request_error', 'content: Input should be a valid string');
+    if (typeof b.content === 'string' && Buffer.byteLength(b.content) > 102_400)
+      throw new HttpError(400, 'invalid_request_error', 'content: at most 100 kB');
     if (typeof b.path === 'string' && b.path !== memory.path) {
       checkMemoryPath(b.path);
       store.memories.delete(memory.path);
@@ -786,23 +872,29 @@ export class MockManagedServer {
     let agentRef = b.agent;
     let version: number | undefined;
     if (isRecord(agentRef)) {
-      if (agentRef.type !== 'agent' && agentRef.type !== 'agent_with_overrides') throw new HttpError(400, 'invalid_request_error', 'agent.type: agent or agent_with_overrides');
+      if (agentRef.type !== 'agent' && agentRef.type !== 'agent_with_overrides')
+        throw new HttpError(400, 'invalid_request_error', 'agent.type: agent or agent_with_overrides');
       version = typeof agentRef.version === 'number' ? agentRef.version : undefined;
       agentRef = agentRef.id;
     }
     if (typeof agentRef !== 'string') throw new HttpError(400, 'invalid_request_error', 'agent: Field required');
     const agent = this.agent(agentRef);
-    if (version !== undefined && version !== agent.object.version) throw new HttpError(400, 'invalid_request_error', `agent ${agentRef} has no version ${version}`);
+    if (version !== undefined && version !== agent.object.version)
+      throw new HttpError(400, 'invalid_request_error', `agent ${agentRef} has no version ${version}`);
     const envId = requireString(b, 'environment_id', 1, 256);
     this.environment(envId);
     const resources: BetaManagedAgentsMemoryStoreResource[] = [];
     for (const [i, resource] of (Array.isArray(b.resources) ? b.resources : []).entries()) {
-      if (!isRecord(resource) || resource.type !== 'memory_store') throw new HttpError(400, 'invalid_request_error', `resources.${i}: the mock supports memory_store resources only`);
+      if (!isRecord(resource) || resource.type !== 'memory_store')
+        throw new HttpError(400, 'invalid_request_error', `resources.${i}: the mock supports memory_store resources only`);
       const store = this.store(requireString(resource, 'memory_store_id', 1, 256));
-      if (store.object.archived_at) throw new HttpError(400, 'invalid_request_error', `resources.${i}: memory store ${store.object.id} is archived`);
+      if (store.object.archived_at)
+        throw new HttpError(400, 'invalid_request_error', `resources.${i}: memory store ${store.object.id} is archived`);
       const access = resource.access === undefined || resource.access === null ? 'read_write' : resource.access;
-      if (access !== 'read_write' && access !== 'read_only') throw new HttpError(400, 'invalid_request_error', `resources.${i}.access: read_write or read_only`);
-      if (typeof resource.instructions === 'string' && resource.instructions.length > 4096) throw new HttpError(400, 'invalid_request_error', `resources.${i}.instructions: at most 4096 characters`);
+      if (access !== 'read_write' && access !== 'read_only')
+        throw new HttpError(400, 'invalid_request_error', `resources.${i}.access: read_write or read_only`);
+      if (typeof resource.instructions === 'string' && resource.instructions.length > 4096)
+        throw new HttpError(400, 'invalid_request_error', `resources.${i}.instructions: at most 4096 characters`);
       resources.push({
         type: 'memory_store',
         memory_store_id: store.object.id,
@@ -818,12 +910,26 @@ export class MockManagedServer {
     if (b.budget !== undefined) {
       const cost = isRecord(b.budget) && b.budget.type === 'limit' && isRecord(b.budget.max_list_cost) ? b.budget.max_list_cost : undefined;
       if (!cost || typeof cost.amount !== 'string' || !/^[1-9]\d*$/.test(cost.amount) || cost.currency !== 'USD') {
-        throw new HttpError(400, 'invalid_request_error', 'budget: {type: "limit", max_list_cost: {amount: "<minor units>", currency: "USD"}}');
+        throw new HttpError(
+          400,
+          'invalid_request_error',
+          'budget: {type: "limit", max_list_cost: {amount: "<minor units>", currency: "USD"}}',
+        );
       }
       budget = { type: 'limit', max_list_cost: { amount: cost.amount, currency: 'USD' } };
     }
     const index = this.sessions.size;
-    const session = new MockSession(this, this.id('sesn'), agent, envId, resources, metadata, typeof b.title === 'string' ? b.title : null, budget, index);
+    const session = new MockSession(
+      this,
+      this.id('sesn'),
+      agent,
+      envId,
+      resources,
+      metadata,
+      typeof b.title === 'string' ? b.title : null,
+      budget,
+      index,
+    );
     this.sessions.set(session.id, session);
     if (Array.isArray(b.initial_events) && b.initial_events.length > 0) session.receive({ events: b.initial_events });
     return session.object();
@@ -848,22 +954,50 @@ export class MockManagedServer {
     const store = this.store(storeId);
     if (store.object.archived_at) throw new HttpError(400, 'invalid_request_error', `memory store ${storeId} is archived`);
     const ids = sessions[0]!.session_ids;
-    if (!Array.isArray(ids) || ids.length < 1 || ids.length > 100 || new Set(ids).size !== ids.length || !ids.every((x) => typeof x === 'string')) {
+    if (
+      !Array.isArray(ids) ||
+      ids.length < 1 ||
+      ids.length > 100 ||
+      new Set(ids).size !== ids.length ||
+      !ids.every((x) => typeof x === 'string')
+    ) {
       throw new HttpError(400, 'invalid_request_error', 'inputs.sessions.session_ids: 1 to 100 ids, no duplicates');
     }
-    for (const id of ids as string[]) if (!this.sessions.has(id)) throw new HttpError(400, 'invalid_request_error', `session ${id} not found`);
-    const model = typeof b.model === 'string' ? { id: b.model, speed: 'standard' as const } : isRecord(b.model) && typeof b.model.id === 'string' ? { id: b.model.id, speed: 'standard' as const } : undefined;
+    for (const id of ids as string[])
+      if (!this.sessions.has(id)) throw new HttpError(400, 'invalid_request_error', `session ${id} not found`);
+    const model =
+      typeof b.model === 'string'
+        ? { id: b.model, speed: 'standard' as const }
+        : isRecord(b.model) && typeof b.model.id === 'string'
+          ? { id: b.model.id, speed: 'standard' as const }
+          : undefined;
     if (!model) throw new HttpError(400, 'invalid_request_error', 'model: Field required');
     const supported = this.options.dreamModels ?? DOCUMENTED_DREAM_MODELS;
-    if (!supported.includes(model.id)) throw new HttpError(400, 'invalid_request_error', `model: ${model.id} is not supported for dreams (supported: ${supported.join(', ')})`);
-    if (b.instructions !== undefined && b.instructions !== null && (typeof b.instructions !== 'string' || b.instructions.length < 1 || b.instructions.length > 4096)) {
+    if (!supported.includes(model.id))
+      throw new HttpError(
+        400,
+        'invalid_request_error',
+        `model: ${model.id} is not supported for dreams (supported: ${supported.join(', ')})`,
+      );
+    if (
+      b.instructions !== undefined &&
+      b.instructions !== null &&
+      (typeof b.instructions !== 'string' || b.instructions.length < 1 || b.instructions.length > 4096)
+    ) {
       throw new HttpError(400, 'invalid_request_error', 'instructions: 1 to 4,096 characters');
     }
     const behavior = isRecord(b.output_behavior) ? b.output_behavior : { type: 'create_new' };
-    if (behavior.type !== 'create_new' && behavior.type !== 'update_existing') throw new HttpError(400, 'invalid_request_error', 'output_behavior.type: create_new or update_existing');
+    if (behavior.type !== 'create_new' && behavior.type !== 'update_existing')
+      throw new HttpError(400, 'invalid_request_error', 'output_behavior.type: create_new or update_existing');
     const update = behavior.type === 'update_existing';
-    if (update && behavior.memory_store_id !== storeId) throw new HttpError(400, 'invalid_request_error', 'output_behavior.memory_store_id: must be the memory store in inputs');
-    if (update && [...this.dreams.values()].some((d) => d.inputStore === storeId && d.update && (d.object.status === 'pending' || d.object.status === 'running'))) {
+    if (update && behavior.memory_store_id !== storeId)
+      throw new HttpError(400, 'invalid_request_error', 'output_behavior.memory_store_id: must be the memory store in inputs');
+    if (
+      update &&
+      [...this.dreams.values()].some(
+        (d) => d.inputStore === storeId && d.update && (d.object.status === 'pending' || d.object.status === 'running'),
+      )
+    ) {
       throw new HttpError(409, 'conflict_error', `another update_existing dream writes into ${storeId}`);
     }
     const index = this.dreams.size;
@@ -899,7 +1033,11 @@ export class MockManagedServer {
     let outStore = input;
     if (!dream.update) {
       // create_new: a new store that starts as a copy of the input store.
-      const output = this.createStore({ name: input.object.name, description: input.object.description as string, metadata: { dream_id: dream.object.id } });
+      const output = this.createStore({
+        name: input.object.name,
+        description: input.object.description as string,
+        metadata: { dream_id: dream.object.id },
+      });
       outStore = this.store(output.id as string);
       for (const memory of input.memories.values()) this.writeMemory(outStore, memory.path, memory.content);
     }
@@ -939,7 +1077,11 @@ export class MockManagedServer {
       if (!digest) continue;
       const reply = await this.options.model.create(
         { system: [{ type: 'text', text: REFLECT_PROMPT }], messages: [{ role: 'user', content: digest }], max_tokens: 1024 },
-        { seedKey: hashOf(['dream', dream.object.id, id, digest]), purpose: 'reflect', subject: { suite: this.options.suite, family: '', task: '' } },
+        {
+          seedKey: hashOf(['dream', dream.object.id, id, digest]),
+          purpose: 'reflect',
+          subject: { suite: this.options.suite, family: '', task: '' },
+        },
       );
       addUsage(usage, reply.usage);
       for (const line of textOf(reply.content).split('\n')) if (line.trim().startsWith('- ')) add(line);
@@ -948,7 +1090,11 @@ export class MockManagedServer {
     for (const path of [...output.memories.keys()]) output.memories.delete(path);
     output.memories.delete('/dream-in-progress.md');
     if (lessons.size > 0) {
-      this.writeMemory(output, '/notes.md', `# Notes\n\nConsolidated from earlier sessions by a dream.\n\n${[...lessons.values()].join('\n')}\n`);
+      this.writeMemory(
+        output,
+        '/notes.md',
+        `# Notes\n\nConsolidated from earlier sessions by a dream.\n\n${[...lessons.values()].join('\n')}\n`,
+      );
     }
     dream.object.usage = {
       cache_creation_input_tokens: usage.cache_write_tokens,
@@ -965,7 +1111,11 @@ export class MockManagedServer {
   private lateUsage(dream: MockDream): void {
     dream.timers.push(
       setTimeout(() => {
-        dream.object.usage = { ...dream.object.usage, input_tokens: dream.object.usage.input_tokens + 100, output_tokens: dream.object.usage.output_tokens + 20 };
+        dream.object.usage = {
+          ...dream.object.usage,
+          input_tokens: dream.object.usage.input_tokens + 100,
+          output_tokens: dream.object.usage.output_tokens + 20,
+        };
       }, 15),
     );
   }
@@ -978,7 +1128,8 @@ export class MockManagedServer {
 
   private cancelDream(dream: MockDream): BetaDream {
     const status = dream.object.status;
-    if (status === 'completed' || status === 'failed') throw new HttpError(400, 'invalid_request_error', `dream ${dream.object.id} is ${status}`);
+    if (status === 'completed' || status === 'failed')
+      throw new HttpError(400, 'invalid_request_error', `dream ${dream.object.id} is ${status}`);
     if (status === 'pending' || status === 'running') {
       dream.timers.forEach(clearTimeout);
       dream.object.status = 'canceled';
@@ -1015,7 +1166,10 @@ class MockSession {
   private readonly threads: MockThread[] = [];
   /** Each child thread's own event stream (its spans stay there; its custom tool uses are cross-posted). */
   private readonly threadLogs = new Map<string, SessionEvent[]>();
-  private readonly waiting = new Map<string, { thread: string | null; resolve: (result: { content: string; is_error: boolean } | 'interrupted') => void }>();
+  private readonly waiting = new Map<
+    string,
+    { thread: string | null; resolve: (result: { content: string; is_error: boolean } | 'interrupted') => void }
+  >();
   private readonly answered = new Set<string>();
   private readonly queued: string[] = [];
   private interrupted = false;
@@ -1029,7 +1183,11 @@ class MockSession {
   /** When each event was first created (created_at filters), by id. */
   private readonly createdAt = new Map<string, string>();
   /** What sessions.retrieve shows: status and usage reach it statusLagMs after they change. */
-  private visible: { status: MockSession['status']; usage: Usage; activeSeconds: number } = { status: 'idle', usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 }, activeSeconds: 0 };
+  private visible: { status: MockSession['status']; usage: Usage; activeSeconds: number } = {
+    status: 'idle',
+    usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 },
+    activeSeconds: 0,
+  };
   private modelRequests = 0;
   archivedAt: string | null = null;
 
@@ -1044,7 +1202,12 @@ class MockSession {
     private readonly budget: BetaManagedAgentsSession['budget'],
     readonly index: number,
   ) {
-    this.primary = { id: null, agentName: agent.object.name, messages: [], usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 } };
+    this.primary = {
+      id: null,
+      agentName: agent.object.name,
+      messages: [],
+      usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 },
+    };
   }
 
   /** The current status and usage become visible to sessions.retrieve after the lag. */
@@ -1052,7 +1215,11 @@ class MockSession {
     const snapshot = { status: this.status, usage: { ...this.usage }, activeSeconds: this.currentActiveSeconds() };
     const lag = this.server.options.statusLagMs ?? 0;
     if (lag <= 0) this.visible = snapshot;
-    else setTimeout(() => (this.visible = { ...snapshot, activeSeconds: Math.max(snapshot.activeSeconds, this.visible.activeSeconds) }), lag).unref();
+    else
+      setTimeout(
+        () => (this.visible = { ...snapshot, activeSeconds: Math.max(snapshot.activeSeconds, this.visible.activeSeconds) }),
+        lag,
+      ).unref();
   }
 
   private currentActiveSeconds(): number {
@@ -1106,8 +1273,14 @@ class MockSession {
       multiagent = {
         type: 'multiagent_20261001',
         advisor: ma.advisor,
-        subagents: ma.subagents.type === 'enabled' ? { type: 'enabled', inline_agents: ma.subagents.inline_agents, predefined_agents: ma.subagents.predefined_agents.map(resolve) } : ma.subagents,
-        workflows: ma.workflows.type === 'enabled' ? { type: 'enabled', inline_agents: ma.workflows.inline_agents, predefined_agents: ma.workflows.predefined_agents.map(resolve) } : ma.workflows,
+        subagents:
+          ma.subagents.type === 'enabled'
+            ? { type: 'enabled', inline_agents: ma.subagents.inline_agents, predefined_agents: ma.subagents.predefined_agents.map(resolve) }
+            : ma.subagents,
+        workflows:
+          ma.workflows.type === 'enabled'
+            ? { type: 'enabled', inline_agents: ma.workflows.inline_agents, predefined_agents: ma.workflows.predefined_agents.map(resolve) }
+            : ma.workflows,
       };
     }
     return { id, description, execution_identity, mcp_servers, model, multiagent, name, skills, system, tools, type: 'agent', version };
@@ -1149,7 +1322,6 @@ class MockSession {
       ),
     ];
   }
-
 
   threadEvents(threadId: string): SessionEvent[] {
     if (threadId === `sthr_primary_${this.id}`) return this.events;
@@ -1237,7 +1409,13 @@ class MockSession {
       this.emit({ type: 'session.status_running' });
       this.emit({ type: 'session.thread_status_running', agent_name: this.agent.object.name, session_thread_id: thread });
     } else {
-      this.emit({ type: 'session.thread_status_idle', agent_name: this.agent.object.name, session_thread_id: thread, stop_reason: stop_reason ?? { type: 'end_turn' }, stop_details: null });
+      this.emit({
+        type: 'session.thread_status_idle',
+        agent_name: this.agent.object.name,
+        session_thread_id: thread,
+        stop_reason: stop_reason ?? { type: 'end_turn' },
+        stop_details: null,
+      });
       this.emit({ type: 'session.status_idle', stop_reason: stop_reason ?? { type: 'end_turn' }, stop_details: null });
     }
     this.publish();
@@ -1285,14 +1463,31 @@ class MockSession {
             throw new HttpError(400, 'invalid_request_error', `events.${i}.rubric: the mock supports text rubrics`);
           }
           const max = event.max_iterations === undefined || event.max_iterations === null ? 3 : Number(event.max_iterations);
-          if (!Number.isInteger(max) || max < 1 || max > 20) throw new HttpError(400, 'invalid_request_error', `events.${i}.max_iterations: 1 to 20`);
+          if (!Number.isInteger(max) || max < 1 || max > 20)
+            throw new HttpError(400, 'invalid_request_error', `events.${i}.max_iterations: 1 to 20`);
           const criteria = event.rubric.content
             .split('\n')
             .map((l) => l.replace(/^\s*-\s+/, '').trim())
             .filter(Boolean);
           this.outcome = { id: this.server.id('outc'), description, criteria, max, iteration: 0, done: false };
-          echoes.push(this.emitClient({ type: 'user.define_outcome', description, max_iterations: max, outcome_id: this.outcome.id, rubric: { type: 'text', content: event.rubric.content } }));
-          this.evaluations.push({ completed_at: null, description, explanation: null, iteration: 0, outcome_id: this.outcome.id, result: 'pending', type: 'outcome_evaluation' });
+          echoes.push(
+            this.emitClient({
+              type: 'user.define_outcome',
+              description,
+              max_iterations: max,
+              outcome_id: this.outcome.id,
+              rubric: { type: 'text', content: event.rubric.content },
+            }),
+          );
+          this.evaluations.push({
+            completed_at: null,
+            description,
+            explanation: null,
+            iteration: 0,
+            outcome_id: this.outcome.id,
+            result: 'pending',
+            type: 'outcome_evaluation',
+          });
           this.primary.messages.push({ role: 'user', content: description });
           this.start();
           break;
@@ -1300,7 +1495,12 @@ class MockSession {
         case 'user.custom_tool_result': {
           const useId = requireString(event, 'custom_tool_use_id', 1, 256);
           const waiter = this.waiting.get(useId);
-          if (!waiter || this.answered.has(useId)) throw new HttpError(400, 'invalid_request_error', `events.${i}.custom_tool_use_id: no custom tool use ${useId} awaits a result`);
+          if (!waiter || this.answered.has(useId))
+            throw new HttpError(
+              400,
+              'invalid_request_error',
+              `events.${i}.custom_tool_use_id: no custom tool use ${useId} awaits a result`,
+            );
           const content = Array.isArray(event.content) ? contentText(event.content, `events.${i}.content`) : '';
           this.answered.add(useId);
           this.waiting.delete(useId);
@@ -1316,7 +1516,11 @@ class MockSession {
           waiter.resolve({ content, is_error: event.is_error === true });
           if (this.waiting.size > 0) {
             // Resolving fewer than all re-emits the idle with the remainder.
-            this.emit({ type: 'session.status_idle', stop_reason: { type: 'requires_action', event_ids: [...this.waiting.keys()] }, stop_details: null });
+            this.emit({
+              type: 'session.status_idle',
+              stop_reason: { type: 'requires_action', event_ids: [...this.waiting.keys()] },
+              stop_details: null,
+            });
           }
           break;
         }
@@ -1342,7 +1546,10 @@ class MockSession {
     this.interrupted = false;
     this.running = this.loop()
       .catch((error: unknown) => {
-        this.emit({ type: 'session.error', error: { type: 'unknown_error', message: `mock agent failed: ${String(error)}`, retry_status: { type: 'terminal' } } });
+        this.emit({
+          type: 'session.error',
+          error: { type: 'unknown_error', message: `mock agent failed: ${String(error)}`, retry_status: { type: 'terminal' } },
+        });
         this.status = 'terminated';
         this.emit({ type: 'session.status_terminated' });
       })
@@ -1360,13 +1567,28 @@ class MockSession {
     this.emitStatus('running');
     const limit = this.server.options.vendorLimitSession?.(this.index);
     if (limit) {
-      await this.modelRequest(this.primary, async () => ({ usage: { input_tokens: 300, output_tokens: 40, cache_read_tokens: 0, cache_write_tokens: 0 } }));
-      this.emit({ type: 'session.error', error: { type: limit, message: `The session reached its ${limit.replace(/_error$/, '').replace(/_/g, ' ')}.`, retry_status: { type: 'exhausted' } } as never });
+      await this.modelRequest(this.primary, async () => ({
+        usage: { input_tokens: 300, output_tokens: 40, cache_read_tokens: 0, cache_write_tokens: 0 },
+      }));
+      this.emit({
+        type: 'session.error',
+        error: {
+          type: limit,
+          message: `The session reached its ${limit.replace(/_error$/, '').replace(/_/g, ' ')}.`,
+          retry_status: { type: 'exhausted' },
+        } as never,
+      });
       return this.idle({ type: 'retries_exhausted' });
     }
     if (this.server.options.overloadSession?.(this.index)) {
-      this.emit({ type: 'session.error', error: { type: 'model_overloaded_error', message: 'Overloaded', retry_status: { type: 'retrying' } } });
-      this.emit({ type: 'session.error', error: { type: 'model_overloaded_error', message: 'Overloaded', retry_status: { type: 'exhausted' } } });
+      this.emit({
+        type: 'session.error',
+        error: { type: 'model_overloaded_error', message: 'Overloaded', retry_status: { type: 'retrying' } },
+      });
+      this.emit({
+        type: 'session.error',
+        error: { type: 'model_overloaded_error', message: 'Overloaded', retry_status: { type: 'exhausted' } },
+      });
       return this.idle({ type: 'retries_exhausted' });
     }
     const memory = this.readMemory();
@@ -1404,12 +1626,34 @@ class MockSession {
       const store = this.server.stores.get(String(resource.memory_store_id));
       if (!store) continue;
       const mount = String(resource.mount_path);
-      const glob = this.emit({ type: 'agent.tool_use', name: 'glob', input: { pattern: '**/*', path: mount }, evaluated_permission: 'allow', evaluation: { type: 'always_allow' } });
+      const glob = this.emit({
+        type: 'agent.tool_use',
+        name: 'glob',
+        input: { pattern: '**/*', path: mount },
+        evaluated_permission: 'allow',
+        evaluation: { type: 'always_allow' },
+      });
       const paths = [...store.memories.keys()].sort();
-      this.emit({ type: 'agent.tool_result', tool_use_id: glob.id, content: [{ type: 'text', text: paths.map((p) => mount + p).join('\n') || '(no files)' }], is_error: false });
+      this.emit({
+        type: 'agent.tool_result',
+        tool_use_id: glob.id,
+        content: [{ type: 'text', text: paths.map((p) => mount + p).join('\n') || '(no files)' }],
+        is_error: false,
+      });
       for (const path of paths) {
-        const read = this.emit({ type: 'agent.tool_use', name: 'read', input: { file_path: mount + path }, evaluated_permission: 'allow', evaluation: { type: 'always_allow' } });
-        this.emit({ type: 'agent.tool_result', tool_use_id: read.id, content: [{ type: 'text', text: store.memories.get(path)!.content }], is_error: false });
+        const read = this.emit({
+          type: 'agent.tool_use',
+          name: 'read',
+          input: { file_path: mount + path },
+          evaluated_permission: 'allow',
+          evaluation: { type: 'always_allow' },
+        });
+        this.emit({
+          type: 'agent.tool_result',
+          tool_use_id: read.id,
+          content: [{ type: 'text', text: store.memories.get(path)!.content }],
+          is_error: false,
+        });
       }
     }
     return this.memoryText();
@@ -1443,7 +1687,11 @@ class MockSession {
       const response = await this.modelRequest(thread, () =>
         this.server.options.model.create(
           { system, messages: thread.messages, tools: this.agent.tools, max_tokens: 4096 },
-          { seedKey: hashOf([thread.messages, system]), purpose: 'agent', subject: { suite: this.server.options.suite, family: '', task: '' } },
+          {
+            seedKey: hashOf([thread.messages, system]),
+            purpose: 'agent',
+            subject: { suite: this.server.options.suite, family: '', task: '' },
+          },
         ),
       );
       const blocks: ContentBlock[] = [];
@@ -1453,9 +1701,22 @@ class MockSession {
           this.emit({ type: 'agent.message', content: [{ type: 'text', text: block.text }] });
           blocks.push({ type: 'text', text: block.text });
         } else if (block.type === 'tool_use') {
-          const event = this.emit({ type: 'agent.custom_tool_use', name: block.name, input: block.input, ...(thread.id ? { session_thread_id: thread.id } : {}) });
+          const event = this.emit({
+            type: 'agent.custom_tool_use',
+            name: block.name,
+            input: block.input,
+            ...(thread.id ? { session_thread_id: thread.id } : {}),
+          });
           // On the thread's own stream the event is its own, not a cross-post.
-          if (thread.id) this.threadLogs.get(thread.id)?.push({ type: 'agent.custom_tool_use', id: event.id, processed_at: now(), name: block.name, input: block.input, session_thread_id: null });
+          if (thread.id)
+            this.threadLogs.get(thread.id)?.push({
+              type: 'agent.custom_tool_use',
+              id: event.id,
+              processed_at: now(),
+              name: block.name,
+              input: block.input,
+              session_thread_id: null,
+            });
           blocks.push({ type: 'tool_use', id: String(event.id), name: block.name, input: block.input });
           uses.push({ id: String(event.id), name: block.name });
         }
@@ -1530,22 +1791,50 @@ class MockSession {
   private async delegate(memory: string): Promise<void> {
     const subagents = this.agent.multiagent?.subagents;
     const first = subagents?.type === 'enabled' ? subagents.predefined_agents[0] : undefined;
-    const name = first && first.id !== this.agent.object.id ? (this.server.agents.get(first.id)?.object.name ?? 'specialist') : `${this.agent.object.name} (subagent)`;
-    const thread: MockThread = { id: this.server.id('sthr'), agent_name: name, parent: null, status: 'running', usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 }, created_at: now() };
+    const name =
+      first && first.id !== this.agent.object.id
+        ? (this.server.agents.get(first.id)?.object.name ?? 'specialist')
+        : `${this.agent.object.name} (subagent)`;
+    const thread: MockThread = {
+      id: this.server.id('sthr'),
+      agent_name: name,
+      parent: null,
+      status: 'running',
+      usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 },
+      created_at: now(),
+    };
     this.threads.push(thread);
     this.threadLogs.set(thread.id, []);
-    await this.modelRequest(this.primary, async () => ({ usage: { input_tokens: 400, output_tokens: 60, cache_read_tokens: 0, cache_write_tokens: 0 } }));
+    await this.modelRequest(this.primary, async () => ({
+      usage: { input_tokens: 400, output_tokens: 60, cache_read_tokens: 0, cache_write_tokens: 0 },
+    }));
     this.emit({ type: 'agent.message', content: [{ type: 'text', text: `I will hand this to ${name}.` }] });
     this.emit({ type: 'session.thread_created', agent_name: name, session_thread_id: thread.id, workflow_run_id: null });
     this.emit({ type: 'session.thread_status_running', agent_name: name, session_thread_id: thread.id });
     const task = this.primary.messages.find((m) => m.role === 'user');
-    const run: ThreadRun = { id: thread.id, agentName: name, messages: task ? [{ role: 'user', content: textOf(task.content) }] : [], usage: thread.usage };
+    const run: ThreadRun = {
+      id: thread.id,
+      agentName: name,
+      messages: task ? [{ role: 'user', content: textOf(task.content) }] : [],
+      usage: thread.usage,
+    };
     await this.work(run, memory);
     await this.reflect(run);
     thread.status = 'idle';
-    this.emit({ type: 'session.thread_status_idle', agent_name: name, session_thread_id: thread.id, stop_reason: { type: 'end_turn' }, stop_details: null });
+    this.emit({
+      type: 'session.thread_status_idle',
+      agent_name: name,
+      session_thread_id: thread.id,
+      stop_reason: { type: 'end_turn' },
+      stop_details: null,
+    });
     const report = `Done: ${run.messages.filter((m) => m.role === 'assistant').length} turns.`;
-    this.emit({ type: 'agent.thread_message_received', content: [{ type: 'text', text: report }], from_session_thread_id: thread.id, from_agent_name: name });
+    this.emit({
+      type: 'agent.thread_message_received',
+      content: [{ type: 'text', text: report }],
+      from_session_thread_id: thread.id,
+      from_agent_name: name,
+    });
     this.primary.messages.push(...run.messages.slice(1));
     this.emit({ type: 'agent.message', content: [{ type: 'text', text: `${name} finished the task.` }] });
   }
@@ -1558,8 +1847,16 @@ class MockSession {
     this.emit({ type: 'span.outcome_evaluation_ongoing', iteration, outcome_id: outcome.id });
     const output = submittedWork(this.primary.messages);
     const reply = await this.server.options.model.create(
-      { system: [{ type: 'text', text: GRADER_SYSTEM_PROMPT }], messages: [{ role: 'user', content: graderPrompt(outcome.criteria, output) }], max_tokens: 4096 },
-      { seedKey: hashOf(['grade', this.id, iteration, output]), purpose: 'grade', subject: { suite: this.server.options.suite, family: '', task: '' } },
+      {
+        system: [{ type: 'text', text: GRADER_SYSTEM_PROMPT }],
+        messages: [{ role: 'user', content: graderPrompt(outcome.criteria, output) }],
+        max_tokens: 4096,
+      },
+      {
+        seedKey: hashOf(['grade', this.id, iteration, output]),
+        purpose: 'grade',
+        subject: { suite: this.server.options.suite, family: '', task: '' },
+      },
     );
     if (this.server.options.graderInSessionUsage !== false) addUsage(this.usage, reply.usage);
     this.publish();
@@ -1588,7 +1885,12 @@ class MockSession {
       outcome_evaluation_start_id: start.id,
       outcome_id: outcome.id,
       result,
-      usage: { input_tokens: reply.usage.input_tokens, output_tokens: reply.usage.output_tokens, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+      usage: {
+        input_tokens: reply.usage.input_tokens,
+        output_tokens: reply.usage.output_tokens,
+        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: 0,
+      },
     });
     const entry = this.evaluations.find((e) => e.outcome_id === outcome.id)!;
     Object.assign(entry, { iteration, result, explanation, completed_at: result === 'needs_revision' ? null : now() });
@@ -1621,9 +1923,21 @@ class MockSession {
     const fresh = lessons.filter((l) => !have.has(l));
     if (fresh.length === 0) return;
     const content = `${current.replace(/\n*$/, '\n')}${fresh.join('\n')}\n`;
-    const use = this.emit({ type: 'agent.tool_use', name: 'write', input: { file_path: writable.mount + path, content }, evaluated_permission: 'allow', evaluation: { type: 'always_allow' }, ...(thread.id ? { session_thread_id: thread.id } : {}) });
+    const use = this.emit({
+      type: 'agent.tool_use',
+      name: 'write',
+      input: { file_path: writable.mount + path, content },
+      evaluated_permission: 'allow',
+      evaluation: { type: 'always_allow' },
+      ...(thread.id ? { session_thread_id: thread.id } : {}),
+    });
     this.server.writeMemory(writable.store, path, content);
-    this.emit({ type: 'agent.tool_result', tool_use_id: use.id, content: [{ type: 'text', text: `Wrote ${writable.mount}${path}` }], is_error: false });
+    this.emit({
+      type: 'agent.tool_result',
+      tool_use_id: use.id,
+      content: [{ type: 'text', text: `Wrote ${writable.mount}${path}` }],
+      is_error: false,
+    });
   }
 
   /** What a dream reads of this session: the errors and the feedback its agent saw. */
@@ -1634,7 +1948,12 @@ class MockSession {
 
 // ---- helpers --------------------------------------------------------------------------------
 
-function page<T>(items: readonly T[], query: URLSearchParams, defaultLimit: number, maxLimit: number): { data: T[]; next_page: string | null } {
+function page<T>(
+  items: readonly T[],
+  query: URLSearchParams,
+  defaultLimit: number,
+  maxLimit: number,
+): { data: T[]; next_page: string | null } {
   const rawLimit = query.get('limit');
   const limit = rawLimit === null ? defaultLimit : Number(rawLimit);
   if (!Number.isInteger(limit) || limit < 1) throw new HttpError(400, 'invalid_request_error', 'limit: a positive integer');
@@ -1697,7 +2016,10 @@ function checkMemoryPath(path: string): void {
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 function metadataOf(value: unknown): Record<string, string> {
@@ -1706,18 +2028,22 @@ function metadataOf(value: unknown): Record<string, string> {
   const entries = Object.entries(value);
   if (entries.length > 16) throw new HttpError(400, 'invalid_request_error', 'metadata: at most 16 pairs');
   for (const [k, v] of entries) {
-    if (k.length < 1 || k.length > 64 || typeof v !== 'string' || v.length > 512) throw new HttpError(400, 'invalid_request_error', `metadata.${k}: keys 1-64 characters, string values up to 512`);
+    if (k.length < 1 || k.length > 64 || typeof v !== 'string' || v.length > 512)
+      throw new HttpError(400, 'invalid_request_error', `metadata.${k}: keys 1-64 characters, string values up to 512`);
   }
   return value as Record<string, string>;
 }
 
 function contentText(content: unknown, where: string): string {
-  if (!Array.isArray(content) || content.length === 0) throw new HttpError(400, 'invalid_request_error', `${where}: at least one content block`);
+  if (!Array.isArray(content) || content.length === 0)
+    throw new HttpError(400, 'invalid_request_error', `${where}: at least one content block`);
   return content
     .map((block, i) => {
-      if (!isRecord(block) || typeof block.type !== 'string') throw new HttpError(400, 'invalid_request_error', `${where}.${i}: a content block`);
+      if (!isRecord(block) || typeof block.type !== 'string')
+        throw new HttpError(400, 'invalid_request_error', `${where}.${i}: a content block`);
       if (block.type === 'text') {
-        if (typeof block.text !== 'string' || block.text === '') throw new HttpError(400, 'invalid_request_error', `${where}.${i}.text: a non-empty string`);
+        if (typeof block.text !== 'string' || block.text === '')
+          throw new HttpError(400, 'invalid_request_error', `${where}.${i}.text: a non-empty string`);
         return block.text;
       }
       return '';
@@ -1747,7 +2073,9 @@ function lastToolResult(messages: readonly Message[]): { content: string } | und
 /** The text of the last accepted submit (the work as a reviewer reads it), else every tool result. */
 function submittedWork(messages: readonly Message[]): string {
   const marker = 'The submitted work, as a reviewer reads it:\n';
-  const results = messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content.filter((b) => b.type === 'tool_result').map((b) => (b as { content: string }).content)));
+  const results = messages.flatMap((m) =>
+    typeof m.content === 'string' ? [] : m.content.filter((b) => b.type === 'tool_result').map((b) => (b as { content: string }).content),
+  );
   const submitted = results.filter((r) => r.includes(marker)).at(-1);
   return submitted ? submitted.slice(submitted.indexOf(marker) + marker.length) : results.join('\n');
 }

@@ -33,7 +33,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-import { checkModelRules, checkNonEmpty, mockSignature, MockPromptCache, ruleFor, thinksOn, ThinkingLedger, type MockModelRule } from './mock-api-rules.js';
+import {
+  checkModelRules,
+  checkNonEmpty,
+  mockSignature,
+  MockPromptCache,
+  ruleFor,
+  thinksOn,
+  ThinkingLedger,
+  type MockModelRule,
+} from './mock-api-rules.js';
 import type {
   ContentBlock as ApiContentBlock,
   Message as ApiMessage,
@@ -450,7 +459,10 @@ export class MockMessagesServer {
     });
   }
 
-  private async nextReply(body: MockMessagesRequestBody, info: MockRequestInfo): Promise<{ reply: MockReply; source: 'queue' | 'handler' | 'default' }> {
+  private async nextReply(
+    body: MockMessagesRequestBody,
+    info: MockRequestInfo,
+  ): Promise<{ reply: MockReply; source: 'queue' | 'handler' | 'default' }> {
     const queued = this.queue.shift();
     if (queued) return { reply: { ...queued }, source: 'queue' };
     if (this.handler) return { reply: { ...(await this.handler(body, info)) }, source: 'handler' };
@@ -563,7 +575,12 @@ export class MockMessagesServer {
       case 'hang':
         return mockReply.hang();
       case 'malformed':
-        return { kind: 'raw', status: 200, body: '{"id":"msg_mock_cut","type":"message","role":"assistant","content":[{"type":"te', headers: { 'content-type': 'application/json' } };
+        return {
+          kind: 'raw',
+          status: 200,
+          body: '{"id":"msg_mock_cut","type":"message","role":"assistant","content":[{"type":"te',
+          headers: { 'content-type': 'application/json' },
+        };
     }
   }
 
@@ -603,7 +620,12 @@ export class MockMessagesServer {
         }
         seen.add(entry.custom_id);
         const params = entry.params;
-        if (!isRecord(params) || typeof params.model !== 'string' || typeof params.max_tokens !== 'number' || !Array.isArray(params.messages)) {
+        if (
+          !isRecord(params) ||
+          typeof params.model !== 'string' ||
+          typeof params.max_tokens !== 'number' ||
+          !Array.isArray(params.messages)
+        ) {
           fail(400, 'invalid_request_error', `requests.${i}.params: model, max_tokens and messages are required`);
           return;
         }
@@ -642,7 +664,11 @@ export class MockMessagesServer {
         return;
       }
       // Not in request order: the API does not promise it either, so clients must match by custom_id.
-      const lines = [...batch.results].reverse().map((r) => JSON.stringify(r)).join('\n') + '\n';
+      const lines =
+        [...batch.results]
+          .reverse()
+          .map((r) => JSON.stringify(r))
+          .join('\n') + '\n';
       record.status = 200;
       this.write(res, 200, lines, { 'content-type': 'application/binary' });
       return;
@@ -663,7 +689,14 @@ export class MockMessagesServer {
   ): Promise<void> {
     const results = await Promise.all(
       requests.map(async ({ custom_id, params }) => {
-        const info: MockRequestInfo = { index: this.recorded.length, method: 'POST', path: '/v1/messages', headers, retryCount: 0, batch: { id: batch.id, custom_id } };
+        const info: MockRequestInfo = {
+          index: this.recorded.length,
+          method: 'POST',
+          path: '/v1/messages',
+          headers,
+          retryCount: 0,
+          batch: { id: batch.id, custom_id },
+        };
         let result: Record<string, unknown>;
         try {
           const { reply } = await this.nextReply(params, info);
@@ -671,9 +704,19 @@ export class MockMessagesServer {
             result = { type: 'succeeded', message: this.buildMessage(reply, params, JSON.stringify(params)) };
           } else if (reply.kind === 'error') {
             const type = reply.errorType ?? errorTypeFor(reply.status);
-            result = { type: 'errored', error: { type: 'error', error: { type, message: reply.message ?? defaultErrorMessage(type) }, request_id: null } };
+            result = {
+              type: 'errored',
+              error: { type: 'error', error: { type, message: reply.message ?? defaultErrorMessage(type) }, request_id: null },
+            };
           } else {
-            result = { type: 'errored', error: { type: 'error', error: { type: 'api_error', message: `mock: a ${reply.kind} reply cannot be part of a batch` }, request_id: null } };
+            result = {
+              type: 'errored',
+              error: {
+                type: 'error',
+                error: { type: 'api_error', message: `mock: a ${reply.kind} reply cannot be part of a batch` },
+                request_id: null,
+              },
+            };
           }
         } catch (error) {
           result = { type: 'errored', error: { type: 'error', error: { type: 'api_error', message: String(error) }, request_id: null } };
@@ -694,7 +737,13 @@ export class MockMessagesServer {
       type: 'message_batch',
       processing_status: batch.ended ? 'ended' : batch.cancel_initiated_at ? 'canceling' : 'in_progress',
       request_counts: batch.ended
-        ? { processing: 0, succeeded: count('succeeded'), errored: count('errored'), canceled: count('canceled'), expired: count('expired') }
+        ? {
+            processing: 0,
+            succeeded: count('succeeded'),
+            errored: count('errored'),
+            canceled: count('canceled'),
+            expired: count('expired'),
+          }
         : { processing: batch.count, succeeded: 0, errored: 0, canceled: 0, expired: 0 },
       ended_at: batch.ended_at,
       created_at: batch.created_at,
@@ -760,7 +809,11 @@ export class MockMessagesServer {
       return { status: 400, type: 'invalid_request_error', message: 'stream: the mock Messages server does not implement streaming' };
     }
     const typed = body as MockMessagesRequestBody;
-    return checkModelRules(typed, this.models, this.knownModels, record.rawBody) ?? checkNonEmpty(body.messages) ?? this.thinking.check(body.messages);
+    return (
+      checkModelRules(typed, this.models, this.knownModels, record.rawBody) ??
+      checkNonEmpty(body.messages) ??
+      this.thinking.check(body.messages)
+    );
   }
 
   /** Sends `reply` and returns the status sent (undefined when nothing was sent). */
@@ -848,13 +901,7 @@ export class MockMessagesServer {
     };
   }
 
-  private sendError(
-    res: ServerResponse,
-    status: number,
-    type: ApiErrorType,
-    message?: string,
-    headers: Record<string, string> = {},
-  ): void {
+  private sendError(res: ServerResponse, status: number, type: ApiErrorType, message?: string, headers: Record<string, string> = {}): void {
     const requestId = `req_mock_${String(this.recorded.length).padStart(6, '0')}`;
     const envelope = {
       type: 'error',
@@ -878,9 +925,7 @@ export class MockMessagesServer {
 }
 
 /** Creates and starts a mock server in one step. */
-export async function startMockMessagesServer(
-  script?: MockServerOptions | MockHandler | MockReply[],
-): Promise<MockMessagesServer> {
+export async function startMockMessagesServer(script?: MockServerOptions | MockHandler | MockReply[]): Promise<MockMessagesServer> {
   const server = new MockMessagesServer(script);
   await server.start();
   return server;
@@ -915,7 +960,11 @@ export const mockReply = {
     };
   },
   /** A reply with any stop reason (max_tokens, refusal, pause_turn, model_context_window_exceeded, ...). */
-  stop(stop_reason: ApiStopReason, content: MockContentBlock[] = [], extra: Omit<MockMessageReply, 'kind' | 'content' | 'stop_reason'> = {}): MockMessageReply {
+  stop(
+    stop_reason: ApiStopReason,
+    content: MockContentBlock[] = [],
+    extra: Omit<MockMessageReply, 'kind' | 'content' | 'stop_reason'> = {},
+  ): MockMessageReply {
     return { kind: 'message', content, stop_reason, ...extra };
   },
   overloaded(message = 'Overloaded'): MockErrorReply {
@@ -984,7 +1033,11 @@ function toApiBlock(block: MockContentBlock, messageNumber: number, index: numbe
         caller: { type: 'direct' },
       };
     case 'thinking':
-      return { type: 'thinking', thinking: block.thinking, signature: block.signature ?? mockSignature(block.thinking, messageNumber * 100 + index) };
+      return {
+        type: 'thinking',
+        thinking: block.thinking,
+        signature: block.signature ?? mockSignature(block.thinking, messageNumber * 100 + index),
+      };
     case 'redacted_thinking':
       return { type: 'redacted_thinking', data: block.data };
   }

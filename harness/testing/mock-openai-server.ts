@@ -48,7 +48,10 @@ export interface MockOpenAIRequest {
   status?: number;
 }
 
-export type MockOpenAIHandler = (body: ChatRequest, info: { index: number; headers: Record<string, string> }) => MockOpenAIReply | Promise<MockOpenAIReply>;
+export type MockOpenAIHandler = (
+  body: ChatRequest,
+  info: { index: number; headers: Record<string, string> },
+) => MockOpenAIReply | Promise<MockOpenAIReply>;
 
 export interface MockOpenAIOptions {
   replies?: MockOpenAIReply[];
@@ -74,7 +77,8 @@ export class MockOpenAIServer {
     this.apiKey = opts.apiKey;
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent && !res.destroyed) this.json(res, 500, { error: { message: `mock handler failed: ${String(error)}`, type: 'server_error' } });
+        if (!res.headersSent && !res.destroyed)
+          this.json(res, 500, { error: { message: `mock handler failed: ${String(error)}`, type: 'server_error' } });
         else res.destroy();
       });
     });
@@ -150,12 +154,14 @@ export class MockOpenAIServer {
     };
     if (!/^(\/v1)?\/chat\/completions$/.test(path)) return fail(404, `Unknown route ${req.method} ${path}`, 'not_found');
     if (req.method !== 'POST') return fail(405, `Method ${req.method} not allowed`);
-    if (this.apiKey !== undefined && headers.authorization !== `Bearer ${this.apiKey}`) return fail(401, 'Incorrect API key provided', 'authentication_error');
+    if (this.apiKey !== undefined && headers.authorization !== `Bearer ${this.apiKey}`)
+      return fail(401, 'Incorrect API key provided', 'authentication_error');
     const problem = validate(body);
     if (problem) return fail(400, problem);
     const request = body as ChatRequest;
     const reply: MockOpenAIReply =
-      this.queue.shift() ?? (this.handler ? await this.handler(request, { index: record.index, headers }) : { kind: 'completion', content: 'ok' });
+      this.queue.shift() ??
+      (this.handler ? await this.handler(request, { index: record.index, headers }) : { kind: 'completion', content: 'ok' });
     if (reply.kind === 'hang') return;
     if (reply.kind === 'drop') {
       res.socket?.destroy();
@@ -205,7 +211,9 @@ export class MockOpenAIServer {
         completion_tokens: completion,
         total_tokens: prompt + completion,
         ...(reply.usage?.cached_tokens !== undefined ? { prompt_tokens_details: { cached_tokens: reply.usage.cached_tokens } } : {}),
-        ...(reply.usage?.reasoning_tokens !== undefined ? { completion_tokens_details: { reasoning_tokens: reply.usage.reasoning_tokens } } : {}),
+        ...(reply.usage?.reasoning_tokens !== undefined
+          ? { completion_tokens_details: { reasoning_tokens: reply.usage.reasoning_tokens } }
+          : {}),
       },
     };
   }
@@ -230,7 +238,8 @@ function validate(body: unknown): string | undefined {
   const b = body as Record<string, unknown>;
   if (typeof b.model !== 'string' || b.model === '') return "'model' is a required property";
   if (!Array.isArray(b.messages) || b.messages.length === 0) return "'messages' must be a non-empty array";
-  if (b.max_tokens !== undefined && (typeof b.max_tokens !== 'number' || b.max_tokens < 1)) return "'max_tokens' must be a positive integer";
+  if (b.max_tokens !== undefined && (typeof b.max_tokens !== 'number' || b.max_tokens < 1))
+    return "'max_tokens' must be a positive integer";
   // OpenAI's reasoning models (o-series, gpt-5) refuse max_tokens, as the API does.
   if (b.max_tokens !== undefined && /^(o\d|gpt-5)/.test(b.model)) {
     return "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.";
@@ -239,13 +248,15 @@ function validate(body: unknown): string | undefined {
     if (!Array.isArray(b.tools)) return "'tools' must be an array";
     for (const [i, tool] of b.tools.entries()) {
       const t = tool as { type?: unknown; function?: { name?: unknown; parameters?: unknown } };
-      if (t.type !== 'function' || typeof t.function?.name !== 'string') return `tools[${i}]: expected {type: 'function', function: {name, parameters}}`;
+      if (t.type !== 'function' || typeof t.function?.name !== 'string')
+        return `tools[${i}]: expected {type: 'function', function: {name, parameters}}`;
     }
   }
   let open = new Set<string>();
   for (const [i, message] of (b.messages as unknown[]).entries()) {
     const m = message as { role?: unknown; content?: unknown; tool_calls?: unknown; tool_call_id?: unknown };
-    if (!['system', 'user', 'assistant', 'tool'].includes(String(m.role))) return `messages[${i}].role: must be system, user, assistant or tool`;
+    if (!['system', 'user', 'assistant', 'tool'].includes(String(m.role)))
+      return `messages[${i}].role: must be system, user, assistant or tool`;
     if (m.role === 'tool') {
       if (typeof m.tool_call_id !== 'string' || !open.has(m.tool_call_id)) {
         return `messages[${i}]: messages with role 'tool' must be a response to a preceding message with 'tool_calls' (tool_call_id ${String(m.tool_call_id)})`;
@@ -253,7 +264,8 @@ function validate(body: unknown): string | undefined {
       open.delete(m.tool_call_id);
       continue;
     }
-    if (open.size > 0) return `messages[${i}]: an assistant message with 'tool_calls' must be followed by tool messages answering each tool_call_id (${[...open].join(', ')})`;
+    if (open.size > 0)
+      return `messages[${i}]: an assistant message with 'tool_calls' must be followed by tool messages answering each tool_call_id (${[...open].join(', ')})`;
     if (m.role === 'assistant') {
       const calls = Array.isArray(m.tool_calls) ? (m.tool_calls as ChatToolCall[]) : [];
       if (m.content === null && calls.length === 0) return `messages[${i}]: an assistant message needs content or tool_calls`;
@@ -306,7 +318,12 @@ export function chatToMessagesBody(request: ChatRequest): MockMessagesRequestBod
       const blocks: Array<Record<string, unknown>> = [];
       if (message.content) blocks.push({ type: 'text', text: message.content });
       for (const call of message.tool_calls ?? []) {
-        blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: JSON.parse(call.function.arguments || '{}') as unknown });
+        blocks.push({
+          type: 'tool_use',
+          id: call.id,
+          name: call.function.name,
+          input: JSON.parse(call.function.arguments || '{}') as unknown,
+        });
       }
       messages.push({ role: 'assistant', content: blocks });
     }
@@ -317,7 +334,15 @@ export function chatToMessagesBody(request: ChatRequest): MockMessagesRequestBod
     max_tokens: request.max_tokens ?? request.max_completion_tokens ?? 4096,
     messages,
     ...(system.length ? { system } : {}),
-    ...(request.tools ? { tools: request.tools.map((t) => ({ name: t.function.name, description: t.function.description, input_schema: t.function.parameters })) } : {}),
+    ...(request.tools
+      ? {
+          tools: request.tools.map((t) => ({
+            name: t.function.name,
+            description: t.function.description,
+            input_schema: t.function.parameters,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -325,11 +350,19 @@ export function chatToMessagesBody(request: ChatRequest): MockMessagesRequestBod
 export function simBackedOpenAIHandler(options: SimBackedOptions): MockOpenAIHandler {
   const messagesHandler = simBackedHandler(options);
   return async (request, info) => {
-    const reply = await messagesHandler(chatToMessagesBody(request), { index: info.index, method: 'POST', path: '/v1/messages', headers: info.headers, retryCount: 0 });
+    const reply = await messagesHandler(chatToMessagesBody(request), {
+      index: info.index,
+      method: 'POST',
+      path: '/v1/messages',
+      headers: info.headers,
+      retryCount: 0,
+    });
     if (reply.kind !== 'message') throw new Error('the sim-backed handler answered with something other than a message');
     const blocks: MockContentBlock[] = reply.content ?? [];
     const text = blocks.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
-    const calls = blocks.flatMap((b) => (b.type === 'tool_use' ? [{ ...(b.id ? { id: b.id } : {}), name: b.name, arguments: b.input }] : []));
+    const calls = blocks.flatMap((b) =>
+      b.type === 'tool_use' ? [{ ...(b.id ? { id: b.id } : {}), name: b.name, arguments: b.input }] : [],
+    );
     const usage = reply.usage ?? {};
     const cached = usage.cache_read_input_tokens ?? 0;
     return {

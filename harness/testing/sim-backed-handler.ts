@@ -32,7 +32,10 @@ function systemBlocks(system: unknown): SystemBlock[] {
 
 export function simBackedHandler(options: SimBackedOptions): MockHandler {
   return async (body: MockMessagesRequestBody) => {
-    const seedKey = createHash('sha256').update(JSON.stringify(body.messages)).update(JSON.stringify(body.system ?? '')).digest('hex');
+    const seedKey = createHash('sha256')
+      .update(JSON.stringify(body.messages))
+      .update(JSON.stringify(body.system ?? ''))
+      .digest('hex');
     const hasTools = Array.isArray(body.tools) && body.tools.length > 0;
     const response = await options.model.create(
       {
@@ -60,7 +63,9 @@ export function simBackedHandler(options: SimBackedOptions): MockHandler {
     );
     return {
       kind: 'message',
-      content: response.content.filter((b): b is Extract<ContentBlock, { type: 'text' | 'tool_use' | 'thinking' | 'redacted_thinking' }> => b.type !== 'tool_result'),
+      content: response.content.filter(
+        (b): b is Extract<ContentBlock, { type: 'text' | 'tool_use' | 'thinking' | 'redacted_thinking' }> => b.type !== 'tool_result',
+      ),
       // The sim's own stop reason (max_tokens, refusal, ...), as the API would report it.
       stop_reason: response.stop_reason,
       usage: {

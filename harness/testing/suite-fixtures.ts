@@ -108,7 +108,10 @@ export async function drivePolicy(
     let submitted = false;
     for (const use of uses) {
       const out = await environment.call(use.name, use.input);
-      history.push({ use, result: { type: 'tool_result', tool_use_id: use.id, content: out.content, ...(out.is_error ? { is_error: true } : {}) } });
+      history.push({
+        use,
+        result: { type: 'tool_result', tool_use_id: use.id, content: out.content, ...(out.is_error ? { is_error: true } : {}) },
+      });
       if (out.submitted) submitted = true;
     }
     if (submitted) break;

@@ -18,7 +18,11 @@ let compiled: string | undefined;
 export function compiledViewClient(): string {
   if (compiled) return compiled;
   const out = join(tempDir('dreambench-view-client-'), 'client');
-  execFileSync(process.execPath, [sourcePath('node_modules', 'typescript', 'bin', 'tsc'), '-p', sourcePath('harness', 'view', 'client'), '--outDir', out], { stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [sourcePath('node_modules', 'typescript', 'bin', 'tsc'), '-p', sourcePath('harness', 'view', 'client'), '--outDir', out],
+    { stdio: 'pipe' },
+  );
   return (compiled = out);
 }
 
@@ -45,7 +49,13 @@ export async function writeViewFixture(): Promise<ViewFixture> {
   const run = join(base, 'runs', 'review-run');
   const other = join(base, 'runs', 'auto-run');
   const experiment = (review: string) =>
-    smallExperiment({ arms: ['stateless', { arm: 'dreaming', options: { every: 1, review } }], sessions: 3, tasks_per_session: 4, replicates: 1, concurrency: 2 });
+    smallExperiment({
+      arms: ['stateless', { arm: 'dreaming', options: { every: 1, review } }],
+      sessions: 3,
+      tasks_per_session: 4,
+      replicates: 1,
+      concurrency: 2,
+    });
   await executeRun({ runDir: run, experiment: experiment('human') });
   await executeRun({ runDir: other, experiment: experiment('auto') });
   symlinkSync(secretFile, join(run, 'link-out.txt'));

@@ -86,7 +86,10 @@ export async function startWorkerProcess(
   extra: string[] = [],
   options: { onLine?: (line: string) => void; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliProcess> {
-  const worker = startCli(['worker', '--redis', redisUrl, '--queue', queue, '--concurrency', '3', '--lock-ms', '1500', '--verbose', ...extra], options);
+  const worker = startCli(
+    ['worker', '--redis', redisUrl, '--queue', queue, '--concurrency', '3', '--lock-ms', '1500', '--verbose', ...extra],
+    options,
+  );
   await worker.waitFor(/^worker ready/);
   return worker;
 }

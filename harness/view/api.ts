@@ -19,7 +19,16 @@ import { countByStatus } from '../dreaming/changeset.js';
 import { entryDiff, memoryTimeline } from './memory-model.js';
 import { pdfPreview, PREVIEWABLE, findLibreOffice } from './preview.js';
 import { summarizeRun, type ServedRun } from './run-index.js';
-import { memoryIndex, readChangesets, readEventsFrom, readManifest, readTranscript, readTrials, runFile, trialArtifacts } from './run-reader.js';
+import {
+  memoryIndex,
+  readChangesets,
+  readEventsFrom,
+  readManifest,
+  readTranscript,
+  readTrials,
+  runFile,
+  trialArtifacts,
+} from './run-reader.js';
 import { queryTrials, toRow, trialFacets, type TrialQuery, type TrialRow } from './trial-query.js';
 import { viewTranscript } from './transcript-view.js';
 
@@ -87,10 +96,25 @@ export function createApi(runs: () => ServedRun[]): Api {
       const { rows } = rowsOf(run.root);
       const dreams = memoryIndex(run.root).flatMap((m) =>
         m.replicates.flatMap((r) =>
-          readChangesets(run.root, m.arm, r.rep).map((c) => ({ arm: m.arm, rep: r.rep, session: c.session, dream: c.dream, status: c.status, review_mode: c.review_mode, counts: countByStatus(c.changes) })),
+          readChangesets(run.root, m.arm, r.rep).map((c) => ({
+            arm: m.arm,
+            rep: r.rep,
+            session: c.session,
+            dream: c.dream,
+            status: c.status,
+            review_mode: c.review_mode,
+            counts: countByStatus(c.changes),
+          })),
         ),
       );
-      return json({ summary: summarizeRun(run), manifest, facets: trialFacets(rows), memory: memoryIndex(run.root), dreams, previews: Boolean(findLibreOffice()) });
+      return json({
+        summary: summarizeRun(run),
+        manifest,
+        facets: trialFacets(rows),
+        memory: memoryIndex(run.root),
+        dreams,
+        previews: Boolean(findLibreOffice()),
+      });
     },
     trials: (run, params) => json(queryTrials(rowsOf(run.root).rows, params as TrialQuery)),
     'trials-all': (run) => json({ rows: rowsOf(run.root).rows }),
@@ -105,13 +129,24 @@ export function createApi(runs: () => ServedRun[]): Api {
         transcriptError = `the transcript ${record.transcript} cannot be read (${(error as Error).message})`;
       }
       const artifacts = trialArtifacts(run.root, record).map((a) => ({ ...a, preview: PREVIEWABLE.test(a.name) }));
-      return json({ id: trialId(record), record, transcript: transcript === undefined ? undefined : viewTranscript(transcript), ...(transcriptError ? { transcript_error: transcriptError } : {}), artifacts });
+      return json({
+        id: trialId(record),
+        record,
+        transcript: transcript === undefined ? undefined : viewTranscript(transcript),
+        ...(transcriptError ? { transcript_error: transcriptError } : {}),
+        artifacts,
+      });
     },
     memory: (run, params) => json(memoryTimeline(run.root, params.arm ?? '', int(params, 'rep'))),
     'memory-diff': (run, params) => json(entryDiff(run.root, params.arm ?? '', int(params, 'rep'), int(params, 'from'), int(params, 'to'))),
     events: (run, params) => json(readEventsFrom(run.root, Math.max(0, Math.floor(Number(params.since)) || 0))),
     file: (run, params) => ({ kind: 'file', path: runFile(run.root, params.path ?? ''), ...contentType(params.path ?? '') }),
-    preview: async (run, params) => ({ kind: 'file', path: await pdfPreview(runFile(run.root, params.path ?? '')), type: 'application/pdf', download: false }),
+    preview: async (run, params) => ({
+      kind: 'file',
+      path: await pdfPreview(runFile(run.root, params.path ?? '')),
+      type: 'application/pdf',
+      download: false,
+    }),
   };
 
   return {
@@ -124,7 +159,20 @@ export function createApi(runs: () => ServedRun[]): Api {
             try {
               return summarizeRun(run);
             } catch (error) {
-              return { id: run.id, name: run.id, model: '?', arms: [], status: 'unreadable', created_at: '', updated_at: '', trials: 0, cost_usd: 0, simulated: false, invalid: (error as Error).message, per_arm: [] };
+              return {
+                id: run.id,
+                name: run.id,
+                model: '?',
+                arms: [],
+                status: 'unreadable',
+                created_at: '',
+                updated_at: '',
+                trials: 0,
+                cost_usd: 0,
+                simulated: false,
+                invalid: (error as Error).message,
+                per_arm: [],
+              };
             }
           }),
         });

@@ -9,7 +9,17 @@ import { runningCompiled, sourcePath } from '../core/paths.js';
 import { queryTrials } from './trial-query.js';
 
 /** Load order of the compiled client scripts: helpers first, the pages, then the boot script. */
-export const CLIENT_SCRIPTS = ['dom.js', 'data.js', 'transcript.js', 'runs-page.js', 'trials-page.js', 'trial-page.js', 'memory-page.js', 'compare-page.js', 'app.js'];
+export const CLIENT_SCRIPTS = [
+  'dom.js',
+  'data.js',
+  'transcript.js',
+  'runs-page.js',
+  'trials-page.js',
+  'trial-page.js',
+  'memory-page.js',
+  'compare-page.js',
+  'app.js',
+];
 
 /** Where the compiled client lives: next to this module in dist/, or dist/ of the source tree when run from TypeScript. */
 export function defaultAssetsDir(): string {
@@ -23,7 +33,8 @@ export class AssetsMissing extends Error {
 /** Check the compiled client is there (a source checkout needs `npm run build` first). */
 export function checkAssets(dir: string): void {
   const missing = CLIENT_SCRIPTS.filter((name) => !existsSync(join(dir, name)));
-  if (missing.length > 0) throw new AssetsMissing(`${dir}: the viewer's compiled client is missing (${missing.join(', ')}); run \`npm run build\``);
+  if (missing.length > 0)
+    throw new AssetsMissing(`${dir}: the viewer's compiled client is missing (${missing.join(', ')}); run \`npm run build\``);
 }
 
 /** The static files of the client (compiled scripts and the style sheet) by name. */

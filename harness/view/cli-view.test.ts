@@ -14,7 +14,10 @@ const BIN = join(packageRoot(), 'dist', 'harness', 'cli', 'main.js');
 describe('dreambench view (the command)', () => {
   it('serves on loopback, prints the address and the review token, and stops on SIGTERM', async () => {
     const runs = tempDir('dreambench-view-cli-');
-    await executeRun({ runDir: join(runs, 'one'), experiment: smallExperiment({ arms: ['stateless'], sessions: 1, tasks_per_session: 2, replicates: 1 }) });
+    await executeRun({
+      runDir: join(runs, 'one'),
+      experiment: smallExperiment({ arms: ['stateless'], sessions: 1, tasks_per_session: 2, replicates: 1 }),
+    });
     const child = execa('node', [BIN, 'view', runs, '--port', '0'], { reject: false, cwd: packageRoot() });
     let out = '';
     const printed = new Promise<void>((resolve) => {

@@ -42,7 +42,8 @@ const ALL_PAIRS_UP_TO = 16;
 function sessionPairs(sessions: number[]): Array<[number, number]> {
   const pairs: Array<[number, number]> = [];
   if (sessions.length <= ALL_PAIRS_UP_TO) {
-    for (let i = 0; i < sessions.length; i++) for (let j = 0; j < sessions.length; j++) if (i !== j) pairs.push([sessions[i]!, sessions[j]!]);
+    for (let i = 0; i < sessions.length; i++)
+      for (let j = 0; j < sessions.length; j++) if (i !== j) pairs.push([sessions[i]!, sessions[j]!]);
     return pairs;
   }
   for (let i = 1; i < sessions.length; i++) pairs.push([sessions[i - 1]!, sessions[i]!]);
@@ -107,7 +108,9 @@ export async function exportStatic(options: { paths: string[]; out: string; asse
       for (const r of m.replicates) {
         const rep = String(r.rep);
         await add(`${base}/memory`, { arm: m.arm, rep });
-        const pending = readChangesets(run.root, m.arm, r.rep).filter((c) => (c.status === 'pending' || c.status === 'reviewed') && c.proposed && !r.sessions.includes(c.session)).map((c) => c.session);
+        const pending = readChangesets(run.root, m.arm, r.rep)
+          .filter((c) => (c.status === 'pending' || c.status === 'reviewed') && c.proposed && !r.sessions.includes(c.session))
+          .map((c) => c.session);
         for (const [from, to] of sessionPairs([...r.sessions, ...pending])) {
           if (pending.includes(from)) continue;
           await add(`${base}/memory-diff`, { arm: m.arm, from: String(from), rep, to: String(to) });
@@ -117,7 +120,8 @@ export async function exportStatic(options: { paths: string[]; out: string; asse
   }
 
   mkdirSync(join(options.out, 'assets'), { recursive: true });
-  for (const name of assetNames(options.assetsDir)) writeFileSync(join(options.out, 'assets', name), readFileSync(join(options.assetsDir, name)));
+  for (const name of assetNames(options.assetsDir))
+    writeFileSync(join(options.out, 'assets', name), readFileSync(join(options.assetsDir, name)));
   writeFileSync(join(options.out, 'assets', STYLE_FILE), VIEW_CSS);
   writeFileSync(join(options.out, 'assets', 'trial-query.js'), trialQueryScript());
   writeFileSync(join(options.out, 'data', 'index.js'), `window.DREAMBENCH_STATIC = ${JSON.stringify({ files, copies })};\n`);

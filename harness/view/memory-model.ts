@@ -91,7 +91,9 @@ function editsOf(changesets: readonly Changeset[]): Record<string, EntryEdit[]> 
 }
 
 export function sessionsOf(root: string, arm: string, rep: number): number[] {
-  const found = memoryIndex(root).find((m) => m.arm === arm)?.replicates.find((r) => r.rep === rep);
+  const found = memoryIndex(root)
+    .find((m) => m.arm === arm)
+    ?.replicates.find((r) => r.rep === rep);
   if (!found) throw new MemoryNotFound(`no memory for arm "${arm}" replicate ${rep}`);
   return found.sessions;
 }
@@ -126,9 +128,13 @@ export function entryDiff(root: string, arm: string, rep: number, from: number, 
   const sessions = sessionsOf(root, arm, rep);
   const snapshot = (session: number): { files: MemoryFiles; proposed: boolean } => {
     if (sessions.includes(session)) return { files: readSnapshot(root, arm, rep, session), proposed: false };
-    const pending = readChangesets(root, arm, rep).find((c) => c.session === session && (c.status === 'pending' || c.status === 'reviewed'));
+    const pending = readChangesets(root, arm, rep).find(
+      (c) => c.session === session && (c.status === 'pending' || c.status === 'reviewed'),
+    );
     if (pending?.proposed) return { files: pending.proposed, proposed: true };
-    throw new MemoryNotFound(`arm "${arm}" replicate ${rep} has no snapshot after session ${session}; sessions: ${sessions.join(', ') || 'none'}`);
+    throw new MemoryNotFound(
+      `arm "${arm}" replicate ${rep} has no snapshot after session ${session}; sessions: ${sessions.join(', ') || 'none'}`,
+    );
   };
   const a = snapshot(from);
   const b = snapshot(to);

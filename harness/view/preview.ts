@@ -39,7 +39,10 @@ function cacheDir(): string {
 export function pdfPreview(file: string, timeoutMs = 120_000): Promise<string> {
   if (!PREVIEWABLE.test(file)) return Promise.reject(new PreviewUnavailable(`${basename(file)}: no preview for this kind of file`));
   const soffice = findLibreOffice();
-  if (!soffice) return Promise.reject(new PreviewUnavailable('LibreOffice is not installed, so there is no PDF preview (the file itself can be downloaded)'));
+  if (!soffice)
+    return Promise.reject(
+      new PreviewUnavailable('LibreOffice is not installed, so there is no PDF preview (the file itself can be downloaded)'),
+    );
   const stat = statSync(file);
   const key = createHash('sha256').update(`${file}\0${stat.size}\0${stat.mtimeMs}`).digest('hex').slice(0, 24);
   const cached = join(cacheDir(), `${key}.pdf`);
@@ -51,7 +54,17 @@ export function pdfPreview(file: string, timeoutMs = 120_000): Promise<string> {
     const profile = join(work, 'profile');
     execFile(
       soffice,
-      [`-env:UserInstallation=file://${profile}`, '--headless', '--norestore', '--nolockcheck', '--convert-to', 'pdf', '--outdir', work, file],
+      [
+        `-env:UserInstallation=file://${profile}`,
+        '--headless',
+        '--norestore',
+        '--nolockcheck',
+        '--convert-to',
+        'pdf',
+        '--outdir',
+        work,
+        file,
+      ],
       { timeout: timeoutMs },
       (error) => {
         const pdf = join(work, `${basename(file, extname(file))}.pdf`);
@@ -60,7 +73,9 @@ export function pdfPreview(file: string, timeoutMs = 120_000): Promise<string> {
             renameSync(pdf, cached);
             resolvePdf(cached);
           } else {
-            reject(new PreviewUnavailable(`LibreOffice made no PDF of ${basename(file)}${error ? ` (${error.message.split('\n')[0]})` : ''}`));
+            reject(
+              new PreviewUnavailable(`LibreOffice made no PDF of ${basename(file)}${error ? ` (${error.message.split('\n')[0]})` : ''}`),
+            );
           }
         } finally {
           rmSync(work, { recursive: true, force: true });

@@ -32,7 +32,8 @@ export function parseDecision(body: unknown): BrowserDecision {
     return x;
   };
   if (typeof v.arm !== 'string' || !v.arm) throw new ReviewRefused('review: "arm" must name an arm');
-  if (typeof v.action !== 'string' || !ACTIONS.has(v.action)) throw new ReviewRefused('review: "action" must be approve, reject, edit, approve-all or reject-all');
+  if (typeof v.action !== 'string' || !ACTIONS.has(v.action))
+    throw new ReviewRefused('review: "action" must be approve, reject, edit, approve-all or reject-all');
   if (v.text !== undefined && typeof v.text !== 'string') throw new ReviewRefused('review: "text" must be a string');
   const action = v.action as BrowserDecision['action'];
   return {
@@ -57,7 +58,11 @@ export function reviewInRun(root: string, decision: BrowserDecision): Changeset 
   const change = target.changeset.changes.find((c) => c.n === decision.n);
   if (!change) throw new ReviewRefused(`changeset ${target.changeset.dream} has no change #${decision.n}`);
   if (change.status !== 'pending') throw new ReviewRefused(`change #${change.n} of ${target.changeset.dream} is already ${change.status}`);
-  const refused = decideChange(change, { action: decision.action, ...(decision.text !== undefined ? { text: decision.text } : {}) }, target.config.filter);
+  const refused = decideChange(
+    change,
+    { action: decision.action, ...(decision.text !== undefined ? { text: decision.text } : {}) },
+    target.config.filter,
+  );
   if (refused) throw new ReviewRefused(refused);
   settle(target.changeset);
   return saveTarget(set, target);

@@ -21,7 +21,19 @@ describe('resolveInside', () => {
   });
 
   it('refuses parent segments, absolute paths, backslashes, NUL, leftover encoding and symlinks out', () => {
-    for (const bad of ['../outside.txt', 'transcripts/../../outside.txt', '/etc/passwd', join(base, 'outside.txt'), '..\\outside.txt', 'x\0.json', '%2e%2e/outside.txt', 'out-link', './manifest.json', 'C:/Windows', '']) {
+    for (const bad of [
+      '../outside.txt',
+      'transcripts/../../outside.txt',
+      '/etc/passwd',
+      join(base, 'outside.txt'),
+      '..\\outside.txt',
+      'x\0.json',
+      '%2e%2e/outside.txt',
+      'out-link',
+      './manifest.json',
+      'C:/Windows',
+      '',
+    ]) {
       expect(() => resolveInside(root, bad), JSON.stringify(bad)).toThrow(PathRefused);
     }
   });

@@ -46,7 +46,8 @@ const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]'];
 const MAX_BODY = 64 * 1024;
 
 const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; object-src 'self'; base-uri 'none'; form-action 'self'",
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; object-src 'self'; base-uri 'none'; form-action 'self'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'SAMEORIGIN',
@@ -58,7 +59,8 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(body);
 }
 
-const sendJson = (res: ServerResponse, status: number, value: unknown): void => send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+const sendJson = (res: ServerResponse, status: number, value: unknown): void =>
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
 
 function statusOf(error: unknown): number {
   if (error instanceof PathRefused) return 403;
@@ -103,7 +105,8 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
 
   const allowedHost = (value: string | undefined): boolean => {
     if (!value) return false;
-    const names = host === '0.0.0.0' || host === '::' ? undefined : [...LOOPBACK, host.includes(':') && !host.startsWith('[') ? `[${host}]` : host];
+    const names =
+      host === '0.0.0.0' || host === '::' ? undefined : [...LOOPBACK, host.includes(':') && !host.startsWith('[') ? `[${host}]` : host];
     if (!names) return true;
     return names.some((name) => value === `${name}:${port}`);
   };
@@ -136,17 +139,21 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
   timer.unref();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!allowedHost(req.headers.host)) return send(res, 421, 'text/plain; charset=utf-8', 'This server answers only to its own address.\n');
+    if (!allowedHost(req.headers.host))
+      return send(res, 421, 'text/plain; charset=utf-8', 'This server answers only to its own address.\n');
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     const path = url.pathname;
     if (req.method === 'POST') {
       const m = /^\/api\/run\/([A-Za-z0-9._-]+)\/review$/.exec(path);
       if (!m) return sendJson(res, 404, { error: `no such action: ${path}` });
       const origin = req.headers.origin;
-      if (!origin || origin !== `http://${req.headers.host}`) return sendJson(res, 403, { error: 'review actions are accepted only from this viewer\'s own pages (Origin)' });
+      if (!origin || origin !== `http://${req.headers.host}`)
+        return sendJson(res, 403, { error: "review actions are accepted only from this viewer's own pages (Origin)" });
       const given = req.headers['x-dreambench-token'];
-      if (!sameToken(typeof given === 'string' ? given : undefined, token)) return sendJson(res, 403, { error: 'a review needs the token `dreambench view` printed at start' });
-      if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return sendJson(res, 415, { error: 'send the decision as application/json' });
+      if (!sameToken(typeof given === 'string' ? given : undefined, token))
+        return sendJson(res, 403, { error: 'a review needs the token `dreambench view` printed at start' });
+      if (!/^application\/json\b/.test(req.headers['content-type'] ?? ''))
+        return sendJson(res, 415, { error: 'send the decision as application/json' });
       const run = served.find((r) => r.id === m[1]);
       if (!run) return sendJson(res, 404, { error: `no run "${m[1]}"` });
       let body: unknown;
@@ -158,7 +165,8 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
       const changeset = reviewInRun(run.root, parseDecision(body));
       return sendJson(res, 200, { changeset });
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'read-only\n', { Allow: 'GET, HEAD, POST' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'text/plain; charset=utf-8', 'read-only\n', { Allow: 'GET, HEAD, POST' });
     if (path === '/' || path === '/index.html') return send(res, 200, 'text/html; charset=utf-8', indexHtml('server', '/assets/'));
     if (path.startsWith('/assets/')) {
       const name = path.slice('/assets/'.length);

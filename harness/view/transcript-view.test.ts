@@ -10,11 +10,20 @@ describe('viewTranscript', () => {
   it('groups messages by turn and labels the system prompt and memory block', () => {
     const view = viewTranscript({
       format: 'dreambench.transcript/v1',
-      system: [{ type: 'text', text: 'You are a drafter.' }, { type: 'text', text: '# Memory from earlier sessions\n- a lesson', cache: true }],
+      system: [
+        { type: 'text', text: 'You are a drafter.' },
+        { type: 'text', text: '# Memory from earlier sessions\n- a lesson', cache: true },
+      ],
       tools: [{ name: 'read_file', description: 'read' }],
       messages: [
         { role: 'user', content: 'task' },
-        { role: 'assistant', content: [{ type: 'thinking', thinking: 'hm' }, { type: 'tool_use', id: 't1', name: 'read_file', input: {} }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'hm' },
+            { type: 'tool_use', id: 't1', name: 'read_file', input: {} },
+          ],
+        },
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'text' }] },
         { role: 'assistant', content: [{ type: 'text', text: 'done' }] },
       ],
@@ -32,7 +41,13 @@ describe('viewTranscript', () => {
   });
 
   it('keeps every message in the opening when turns do not fit the messages', () => {
-    const view = viewTranscript({ messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }], turns: [{ request_messages: 5 }] });
+    const view = viewTranscript({
+      messages: [
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: 'b' },
+      ],
+      turns: [{ request_messages: 5 }],
+    });
     expect(view.threads[0]!.opening).toHaveLength(2);
     expect(view.threads[0]!.turns).toEqual([]);
     expect(viewTranscript('not a transcript').threads[0]!.opening).toEqual([]);
@@ -40,7 +55,11 @@ describe('viewTranscript', () => {
 
   it('shows earlier attempts and specialists as threads of their own', () => {
     const attempt = { system: 'old', messages: [{ role: 'user', content: 'x' }], turns: [] };
-    const view = viewTranscript({ ...attempt, previous_attempts: [attempt], subagents: [{ ...attempt, role: 'drafter', attempt: 1, model: 'sim:default' }] });
+    const view = viewTranscript({
+      ...attempt,
+      previous_attempts: [attempt],
+      subagents: [{ ...attempt, role: 'drafter', attempt: 1, model: 'sim:default' }],
+    });
     expect(view.threads.map((t) => t.label)).toEqual(['attempt 1', 'attempt 2 (final)', 'specialist drafter (attempt 1, sim:default)']);
   });
 });

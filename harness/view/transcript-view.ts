@@ -61,7 +61,9 @@ export function threadOf(label: string, source: Record<string, unknown>): Thread
   const system = systemOf(source.system);
   if (!consistent || turns.length === 0) return { label, system, opening: messages, turns: [] };
   const out: TurnView[] = turns.map((t, i) => {
-    const usage = isRecord(t.usage) ? Object.fromEntries(Object.entries(t.usage).filter((e): e is [string, number] => typeof e[1] === 'number')) : undefined;
+    const usage = isRecord(t.usage)
+      ? Object.fromEntries(Object.entries(t.usage).filter((e): e is [string, number] => typeof e[1] === 'number'))
+      : undefined;
     return {
       n: i + 1,
       messages: messages.slice(starts[i]!, i + 1 < starts.length ? starts[i + 1]! : messages.length),
@@ -81,9 +83,12 @@ export function viewTranscript(transcript: unknown): TranscriptView {
   previous.forEach((p, i) => threads.push(threadOf(`attempt ${i + 1}`, p)));
   threads.push(threadOf(previous.length > 0 ? `attempt ${previous.length + 1} (final)` : 'agent', t));
   const subagents = Array.isArray(t.subagents) ? t.subagents.filter(isRecord) : [];
-  for (const s of subagents) threads.push(threadOf(`specialist ${String(s.role ?? '?')} (attempt ${String(s.attempt ?? '?')}, ${String(s.model ?? '')})`, s));
+  for (const s of subagents)
+    threads.push(threadOf(`specialist ${String(s.role ?? '?')} (attempt ${String(s.attempt ?? '?')}, ${String(s.model ?? '')})`, s));
   const tools = Array.isArray(t.tools)
-    ? t.tools.filter(isRecord).map((x) => ({ name: String(x.name ?? '?'), ...(typeof x.description === 'string' ? { description: x.description } : {}) }))
+    ? t.tools
+        .filter(isRecord)
+        .map((x) => ({ name: String(x.name ?? '?'), ...(typeof x.description === 'string' ? { description: x.description } : {}) }))
     : [];
   return {
     format: typeof t.format === 'string' ? t.format : 'unknown',

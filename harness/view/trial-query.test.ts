@@ -11,9 +11,24 @@ for (const arm of ['stateless', 'dreaming']) {
   for (let session = 1; session <= 3; session++) {
     for (let slot = 0; slot < 4; slot++) {
       rows.push({
-        id: `${arm}/r1/s00${session}/00${slot}-t${slot}`, arm, replicate: 1, session, slot, task: `t${slot}`, suite: 'legal-drafting', family: slot % 2 ? 'nda' : 'motion',
-        slice: 'train', success: (session + slot) % 3 === 0, score: slot / 4, turns: 3 + slot + session, tool_calls: 5, tokens: 1000 * slot, cost_usd: 0.01 * slot,
-        wall_ms: 5, error_class: (session + slot) % 3 === 0 ? 'none' : 'agent', pitfalls_hit: slot === 1 ? ['p-one'] : slot === 2 ? ['p-one', 'p-two'] : [],
+        id: `${arm}/r1/s00${session}/00${slot}-t${slot}`,
+        arm,
+        replicate: 1,
+        session,
+        slot,
+        task: `t${slot}`,
+        suite: 'legal-drafting',
+        family: slot % 2 ? 'nda' : 'motion',
+        slice: 'train',
+        success: (session + slot) % 3 === 0,
+        score: slot / 4,
+        turns: 3 + slot + session,
+        tool_calls: 5,
+        tokens: 1000 * slot,
+        cost_usd: 0.01 * slot,
+        wall_ms: 5,
+        error_class: (session + slot) % 3 === 0 ? 'none' : 'agent',
+        pitfalls_hit: slot === 1 ? ['p-one'] : slot === 2 ? ['p-one', 'p-two'] : [],
       });
     }
   }
@@ -23,7 +38,9 @@ describe('queryTrials', () => {
   it('filters on every field the table offers', () => {
     const page = queryTrials(rows, { arm: 'dreaming', session: '2', family: 'nda', success: 'false', error_class: 'agent', limit: '500' });
     expect(page.rows.length).toBe(page.total);
-    expect(page.rows.every((r) => r.arm === 'dreaming' && r.session === 2 && r.family === 'nda' && !r.success && r.error_class === 'agent')).toBe(true);
+    expect(
+      page.rows.every((r) => r.arm === 'dreaming' && r.session === 2 && r.family === 'nda' && !r.success && r.error_class === 'agent'),
+    ).toBe(true);
     expect(page.total).toBe(rows.filter((r) => r.arm === 'dreaming' && r.session === 2 && r.family === 'nda' && !r.success).length);
     expect(queryTrials(rows, { pitfall: 'p-two' }).total).toBe(6);
     expect(queryTrials(rows, { pitfall: 'p-one' }).total).toBe(12);
@@ -50,7 +67,12 @@ describe('queryTrials', () => {
   it('gives the same answers when shipped to the browser as source text', () => {
     const context: { queryTrials?: (rows: TrialRow[], q: TrialQuery) => unknown } = {};
     runInNewContext(trialQueryScript(), context);
-    const queries: TrialQuery[] = [{}, { arm: 'stateless', sort: 'cost_usd', dir: 'desc' }, { pitfall: 'p-one', success: 'true' }, { session: '3', offset: '2', limit: '3' }];
+    const queries: TrialQuery[] = [
+      {},
+      { arm: 'stateless', sort: 'cost_usd', dir: 'desc' },
+      { pitfall: 'p-one', success: 'true' },
+      { session: '3', offset: '2', limit: '3' },
+    ];
     for (const q of queries) expect(JSON.parse(JSON.stringify(context.queryTrials!(rows, q)))).toEqual(queryTrials(rows, q));
   });
 

@@ -45,7 +45,22 @@ export interface TrialQuery {
   limit?: string;
 }
 
-export const QUERY_FIELDS = ['arm', 'replicate', 'session', 'slot', 'suite', 'family', 'success', 'error_class', 'pitfall', 'task', 'sort', 'dir', 'offset', 'limit'] as const;
+export const QUERY_FIELDS = [
+  'arm',
+  'replicate',
+  'session',
+  'slot',
+  'suite',
+  'family',
+  'success',
+  'error_class',
+  'pitfall',
+  'task',
+  'sort',
+  'dir',
+  'offset',
+  'limit',
+] as const;
 
 export interface TrialPage {
   total: number;
@@ -81,7 +96,24 @@ export function toRow(t: TrialRecord): TrialRow {
 export function queryTrials(rows: readonly TrialRow[], query: TrialQuery): TrialPage {
   const exact: Array<'arm' | 'suite' | 'family' | 'error_class' | 'task'> = ['arm', 'suite', 'family', 'error_class', 'task'];
   const numeric: Array<'replicate' | 'session' | 'slot'> = ['replicate', 'session', 'slot'];
-  const sortable = ['id', 'arm', 'replicate', 'session', 'slot', 'task', 'suite', 'family', 'success', 'score', 'turns', 'tool_calls', 'tokens', 'cost_usd', 'wall_ms', 'error_class'];
+  const sortable = [
+    'id',
+    'arm',
+    'replicate',
+    'session',
+    'slot',
+    'task',
+    'suite',
+    'family',
+    'success',
+    'score',
+    'turns',
+    'tool_calls',
+    'tokens',
+    'cost_usd',
+    'wall_ms',
+    'error_class',
+  ];
   const kept = rows.filter((row) => {
     for (const field of exact) {
       const want = query[field];
@@ -124,7 +156,13 @@ export interface TrialFacets {
 
 /** The values each filter can take in a run (the options of the filter menus). */
 export function trialFacets(rows: readonly TrialRow[]): TrialFacets {
-  const sets = { arm: new Set<string>(), suite: new Set<string>(), family: new Set<string>(), error_class: new Set<string>(), pitfall: new Set<string>() };
+  const sets = {
+    arm: new Set<string>(),
+    suite: new Set<string>(),
+    family: new Set<string>(),
+    error_class: new Set<string>(),
+    pitfall: new Set<string>(),
+  };
   const reps = new Set<number>();
   const sessions = new Set<number>();
   for (const r of rows) {

@@ -20,8 +20,12 @@ export async function checkCodingTasks(tasks: readonly Task[], canonical: Readon
     const problem = problemOf(task);
     const [right, stub] = await Promise.all([runHiddenTests(problem, solution), runHiddenTests(problem, STUB[problem.language])]);
     const problems: string[] = [];
-    if (!right.passed) problems.push(`the canonical solution fails its tests${right.timedOut ? ' (timed out)' : `: ${errorSummary(right.stderr) || `exit status ${right.exitCode}`}`}`);
-    if (stub.passed) problems.push('a stub (empty body) passes the tests: they cannot fail (e.g. console.assert only prints; use node:assert)');
+    if (!right.passed)
+      problems.push(
+        `the canonical solution fails its tests${right.timedOut ? ' (timed out)' : `: ${errorSummary(right.stderr) || `exit status ${right.exitCode}`}`}`,
+      );
+    if (stub.passed)
+      problems.push('a stub (empty body) passes the tests: they cannot fail (e.g. console.assert only prints; use node:assert)');
     out.push({ task: task.id, problems });
   }
   return out;

@@ -17,7 +17,8 @@ export const CODING_FAMILIES = ['strings', 'lists', 'numbers'] as const;
 export type CodingFamily = (typeof CODING_FAMILIES)[number];
 
 const WORDS: Record<CodingFamily, RegExp> = {
-  strings: /\b(?:strings?|words?|letters?|characters?|chars?|vowels?|consonants?|sentences?|text|substrings?|palindromes?|brackets?|parenthes[ei]s)\b/gi,
+  strings:
+    /\b(?:strings?|words?|letters?|characters?|chars?|vowels?|consonants?|sentences?|text|substrings?|palindromes?|brackets?|parenthes[ei]s)\b/gi,
   lists: /\b(?:lists?|arrays?|tuples?|dictionar(?:y|ies)|dicts?|vectors?|grids?|matrix|matrices|elements?)\b/gi,
   numbers: /\b(?:integers?|numbers?|digits?|primes?|divisors?|factors?|sums?|products?|fibonacci|decimal|binary|float)\b/gi,
 };
@@ -67,8 +68,14 @@ export function classifyProblem(prompt: string, entryPoint: string, language: La
 }
 
 const FAMILY_TEXT: Record<CodingFamily, { title: string; description: string }> = {
-  strings: { title: 'String problems', description: 'Functions whose main input is text: parsing, transforming, counting characters or words.' },
-  lists: { title: 'List problems', description: 'Functions whose main input is a list (or tuple, dict, set): filtering, sorting, aggregating, searching.' },
+  strings: {
+    title: 'String problems',
+    description: 'Functions whose main input is text: parsing, transforming, counting characters or words.',
+  },
+  lists: {
+    title: 'List problems',
+    description: 'Functions whose main input is a list (or tuple, dict, set): filtering, sorting, aggregating, searching.',
+  },
   numbers: { title: 'Number problems', description: 'Functions whose main input is a number: arithmetic, digits, primes, sequences.' },
 };
 

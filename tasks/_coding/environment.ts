@@ -112,7 +112,9 @@ export class CodingEnvironment implements Environment {
       }
       case 'submit':
         return {
-          content: this.written.has(this.solutionFile) ? `Submitted ${this.solutionFile} for evaluation.` : `Submitted, but no ${this.solutionFile} was written.`,
+          content: this.written.has(this.solutionFile)
+            ? `Submitted ${this.solutionFile} for evaluation.`
+            : `Submitted, but no ${this.solutionFile} was written.`,
           submitted: true,
         };
       default:
@@ -143,7 +145,8 @@ export class CodingEnvironment implements Environment {
       return error(`write_solution: "path" must be a plain file name ending in .${ext} (no directories), e.g. "${this.solutionFile}"`);
     }
     const file = path.trim();
-    if (file === PROBLEM_FILE[this.problem.language]) return error(`write_solution: ${file} is the problem statement and cannot be changed; write ${this.solutionFile}`);
+    if (file === PROBLEM_FILE[this.problem.language])
+      return error(`write_solution: ${file} is the problem statement and cannot be changed; write ${this.solutionFile}`);
     if (!this.written.has(file) && this.written.size >= MAX_FILES) return error(`write_solution: at most ${MAX_FILES} files`);
     const replaced = this.written.has(file);
     this.written.set(file, code);
@@ -154,7 +157,12 @@ export class CodingEnvironment implements Environment {
 
   private messageFor(diagnosis: Diagnosis): string {
     const pitfall = this.options.pitfalls.find((p) => p.id === diagnosis.pitfall);
-    const details = { module: diagnosis.module ? `\`${diagnosis.module}\`` : undefined, entry: this.problem.entry_point, file: this.solutionFile, runtime: RUNTIME[this.problem.language] };
+    const details = {
+      module: diagnosis.module ? `\`${diagnosis.module}\`` : undefined,
+      entry: this.problem.entry_point,
+      file: this.solutionFile,
+      runtime: RUNTIME[this.problem.language],
+    };
     if (pitfall) return pitfallMessage(pitfall, this.context.drifted, details);
     // Not a pitfall of this suite's table: say what happened, without a directive.
     return `the solution failed in the evaluation sandbox (${diagnosis.pitfall.replace('coding-', '')}${diagnosis.module ? `: ${diagnosis.module}` : ''}).`;
@@ -170,18 +178,23 @@ export class CodingEnvironment implements Environment {
     const run = await runVisibleTests(this.problem, solution, [...this.written.keys()]);
     this.recordDiagnosis(run);
     const output = run.stdout.trim() ? `\nOutput of the solution:\n${tail(run.stdout, 10)}` : '';
-    if (run.timedOut) return error(`run_visible_tests: timed out after ${this.problem.timeout_s} s (an endless loop, or far too slow).${output}`);
+    if (run.timedOut)
+      return error(`run_visible_tests: timed out after ${this.problem.timeout_s} s (an endless loop, or far too slow).${output}`);
     if (run.diagnosis) {
       return error(`run_visible_tests: the solution failed to load:\n${tail(run.stderr, 4)}\n\n${this.messageFor(run.diagnosis)}`);
     }
     if (run.mode === 'tests') {
-      return run.passed ? { content: `The visible tests pass.${output}` } : error(`run_visible_tests: the visible tests failed:\n${tail(run.stderr, 8)}${output}`);
+      return run.passed
+        ? { content: `The visible tests pass.${output}` }
+        : error(`run_visible_tests: the visible tests failed:\n${tail(run.stderr, 8)}${output}`);
     }
     if (!run.examples) return error(`run_visible_tests: the solution failed to load:\n${tail(run.stderr, 8)}${output}`);
     const examples = this.problem.examples;
     const ran = run.examples.map((outcome, i) => ({ outcome, example: examples[i]! })).filter((e) => e.outcome.status !== 'skipped');
     if (ran.length === 0) {
-      return { content: `${this.solutionFile} loads and defines ${this.problem.entry_point}; the description has no runnable examples to check.${output}` };
+      return {
+        content: `${this.solutionFile} loads and defines ${this.problem.entry_point}; the description has no runnable examples to check.${output}`,
+      };
     }
     const failed = ran.filter((e) => e.outcome.status !== 'pass');
     const lines = ran.map(({ outcome, example }) => {
@@ -190,7 +203,9 @@ export class CodingEnvironment implements Environment {
       return `  FAIL ${example.call}: expected ${example.expected}, got ${outcome.got}`;
     });
     const summary = `${ran.length - failed.length} of ${ran.length} visible examples pass`;
-    return failed.length === 0 ? { content: `${summary}:\n${lines.join('\n')}${output}` } : error(`run_visible_tests: ${summary}:\n${lines.join('\n')}${output}`);
+    return failed.length === 0
+      ? { content: `${summary}:\n${lines.join('\n')}${output}` }
+      : error(`run_visible_tests: ${summary}:\n${lines.join('\n')}${output}`);
   }
 
   /** The visible tests, as the agent could run them: Reflexion's evaluator on coding tasks. */
@@ -201,7 +216,8 @@ export class CodingEnvironment implements Environment {
 
   async check(): Promise<CheckResult> {
     const solution = this.written.get(this.solutionFile);
-    const reviewPitfall = this.options.review && this.problem.language === 'python' ? this.pitfalls.find((p) => p.id === 'coding-type-hints') : undefined;
+    const reviewPitfall =
+      this.options.review && this.problem.language === 'python' ? this.pitfalls.find((p) => p.id === 'coding-type-hints') : undefined;
     const [hidden, facts] = await Promise.all([
       runHiddenTests(this.problem, solution ?? '', [...this.written.keys()]),
       reviewPitfall ? signatureFacts(assemble(this.problem, solution ?? ''), this.problem.entry_point) : Promise.resolve(undefined),
@@ -210,8 +226,13 @@ export class CodingEnvironment implements Environment {
     const checks: CheckResult['checks'] = [];
     const feedback: string[] = [];
 
-    checks.push({ id: 'solution', passed: solution !== undefined, ...(solution === undefined ? { detail: `no ${this.solutionFile}` } : {}) });
-    if (solution === undefined) feedback.push(`no ${this.solutionFile} was written (write_solution), so the function was never implemented`);
+    checks.push({
+      id: 'solution',
+      passed: solution !== undefined,
+      ...(solution === undefined ? { detail: `no ${this.solutionFile}` } : {}),
+    });
+    if (solution === undefined)
+      feedback.push(`no ${this.solutionFile} was written (write_solution), so the function was never implemented`);
 
     let detail: string | undefined;
     if (!hidden.passed) {
@@ -239,7 +260,13 @@ export class CodingEnvironment implements Environment {
     }
     const passed = checks.filter((c) => c.passed).length;
     const gaming = solution !== undefined && hidden.gaming.length > 0 ? { gaming: hidden.gaming } : {};
-    return { success: passed === checks.length, score: passed / checks.length, feedback: feedback.map((f) => this.hide(f)), checks, ...gaming };
+    return {
+      success: passed === checks.length,
+      score: passed / checks.length,
+      feedback: feedback.map((f) => this.hide(f)),
+      checks,
+      ...gaming,
+    };
   }
 
   /** What the agent produced, for a grader: the files it wrote. */
@@ -255,7 +282,11 @@ export class CodingEnvironment implements Environment {
 }
 
 /** Place the problem stub in the workspace and open the environment. */
-export async function createCodingEnvironment(task: Task, context: EnvironmentContext, options: CodingEnvironmentOptions): Promise<Environment> {
+export async function createCodingEnvironment(
+  task: Task,
+  context: EnvironmentContext,
+  options: CodingEnvironmentOptions,
+): Promise<Environment> {
   for (const [path, content] of Object.entries(task.files)) writeFileSync(join(context.workdir, path), content);
   return new CodingEnvironment(task, context, options);
 }

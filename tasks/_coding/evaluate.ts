@@ -43,7 +43,9 @@ export interface RunReport {
 const newMarker = (): string => `@@dreambench-done-${randomBytes(12).toString('hex')}@@`;
 
 function command(language: Language, file: string): string[] {
-  return language === 'python' ? [findInterpreter('python3'), '-I', '-S', '-B', file] : [findInterpreter('node'), '--max-old-space-size=384', file];
+  return language === 'python'
+    ? [findInterpreter('python3'), '-I', '-S', '-B', file]
+    : [findInterpreter('node'), '--max-old-space-size=384', file];
 }
 
 function request(problem: CodingProblem, program: Program): SandboxRequest {
@@ -69,7 +71,8 @@ export function diagnose(stderr: string, language: Language, workspace: readonly
   if (stderr.includes(STDIN_MARKER)) return { pitfall: 'coding-no-stdin' };
   const stems = new Set(workspace.map((f) => f.replace(/\.[^.]+$/, '')));
   if (language === 'python') {
-    if (PY_RELATIVE.test(stderr)) return { pitfall: 'coding-single-file', module: PY_RELATIVE_FROM.exec(solution)?.[1] ?? 'a relative import' };
+    if (PY_RELATIVE.test(stderr))
+      return { pitfall: 'coding-single-file', module: PY_RELATIVE_FROM.exec(solution)?.[1] ?? 'a relative import' };
     const missing = PY_MISSING.exec(stderr)?.[1];
     if (missing) {
       const top = missing.split('.')[0]!;
@@ -88,7 +91,13 @@ export function diagnose(stderr: string, language: Language, workspace: readonly
 }
 
 /** A run of the docstring examples (in the solution's process: feedback only, never the verdict). */
-function examplesReport(result: SandboxResult, program: Program, problem: CodingProblem, workspace: readonly string[], solution: string): RunReport {
+function examplesReport(
+  result: SandboxResult,
+  program: Program,
+  problem: CodingProblem,
+  workspace: readonly string[],
+  solution: string,
+): RunReport {
   const lines = result.stdout.split('\n');
   const markerLine = lines.findIndex((l) => l.startsWith(program.marker));
   // A printed failed assertion (console.assert only prints) fails the run even with exit status 0.
@@ -135,7 +144,12 @@ async function runIsolated(problem: CodingProblem, solution: string, tests: stri
   const timedOut = driver.timedOut || worker.timedOut;
   const passed = driver.exitCode === 0 && !timedOut && driver.stdout.split('\n').includes(marker);
   const verdict = driver.stderr;
-  const gaming = [...new Set([...staticGamingSignals(problem.language, solution), ...dynamicGamingSignals({ stdout: worker.stdout, stderr: worker.stderr, exitCode: worker.exitCode, verdictStderr: verdict })])];
+  const gaming = [
+    ...new Set([
+      ...staticGamingSignals(problem.language, solution),
+      ...dynamicGamingSignals({ stdout: worker.stdout, stderr: worker.stderr, exitCode: worker.exitCode, verdictStderr: verdict }),
+    ]),
+  ];
   // What the solution printed, and the tests' complaint; never a line that quotes the tests.
   const fragments = hiddenFragments(tests, problem.entry_point, shownText(problem));
   const stdout = redactHidden(worker.stdout.split(marker).join(''), fragments, problem.entry_point);
@@ -173,7 +187,11 @@ export async function runHiddenTests(problem: CodingProblem, solution: string, w
  * the hidden ones), else the docstring examples one by one (Python), else a load check (the solution
  * loads and defines the function).
  */
-export async function runVisibleTests(problem: CodingProblem, solution: string, workspace: readonly string[] = []): Promise<RunReport & { mode: 'tests' | 'examples' }> {
+export async function runVisibleTests(
+  problem: CodingProblem,
+  solution: string,
+  workspace: readonly string[] = [],
+): Promise<RunReport & { mode: 'tests' | 'examples' }> {
   if (problem.visible_tests) return { ...(await runIsolated(problem, solution, problem.visible_tests, workspace)), mode: 'tests' };
   const program = examplesProgram(problem, solution, newMarker());
   return { ...examplesReport(await runSandboxed(request(problem, program)), program, problem, workspace, solution), mode: 'examples' };

@@ -404,6 +404,7 @@ function indent(text: string): string {
 
 /** The driver (tests) and worker (solution) programs for one run of `tests` against `solution`. */
 export function isolatedPrograms(problem: CodingProblem, solution: string, tests: string, marker: string): IsolatedPrograms {
-  if (problem.language === 'python') return { driver: pythonDriver(problem, tests, marker), worker: pythonWorker(problem, solution, PYTHON_PRELUDE_FOR) };
+  if (problem.language === 'python')
+    return { driver: pythonDriver(problem, tests, marker), worker: pythonWorker(problem, solution, PYTHON_PRELUDE_FOR) };
   return { driver: jsDriver(problem, tests, marker), worker: jsWorker(problem, solution) };
 }

@@ -27,7 +27,8 @@ export function codingLeakMarkers(problem: CodingProblem, canonical: string | un
     out.push({ text: problem.tests, kind: 'hidden_test', source: 'hidden tests' });
     problem.tests.split('\n').forEach((line, i) => {
       const t = line.trim();
-      if (t.length >= TEST_LINE_CHARS && /\bassert\b|candidate\(/.test(t)) out.push({ text: t, kind: 'hidden_test', source: `hidden tests, line ${i + 1}` });
+      if (t.length >= TEST_LINE_CHARS && /\bassert\b|candidate\(/.test(t))
+        out.push({ text: t, kind: 'hidden_test', source: `hidden tests, line ${i + 1}` });
     });
   }
   return out;

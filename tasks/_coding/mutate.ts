@@ -16,12 +16,24 @@ interface Rule {
   replace: (match: string) => string | undefined;
 }
 
-const COMPARISONS: Record<string, string> = { '<=': '<', '>=': '>', '<': '<=', '>': '>=', '==': '!=', '!=': '==', '===': '!==', '!==': '===' };
+const COMPARISONS: Record<string, string> = {
+  '<=': '<',
+  '>=': '>',
+  '<': '<=',
+  '>': '>=',
+  '==': '!=',
+  '!=': '==',
+  '===': '!==',
+  '!==': '===',
+};
 
 function rules(language: Language): Rule[] {
   const common: Rule[] = [
     // Comparisons, but not <<, >>, ->, =>, <>, or parts of longer operators.
-    { pattern: language === 'javascript' ? /(?<![<>=!-])(?:===|!==|<=|>=|<|>)(?![<>=])/y : /(?<![<>=!-])(?:<=|>=|==|!=|<|>)(?![<>=])/y, replace: (m) => COMPARISONS[m] },
+    {
+      pattern: language === 'javascript' ? /(?<![<>=!-])(?:===|!==|<=|>=|<|>)(?![<>=])/y : /(?<![<>=!-])(?:<=|>=|==|!=|<|>)(?![<>=])/y,
+      replace: (m) => COMPARISONS[m],
+    },
     { pattern: / \+ /y, replace: () => ' - ' },
     { pattern: / - /y, replace: () => ' + ' },
     { pattern: /\+=/y, replace: () => '-=' },
@@ -86,7 +98,10 @@ export function mutants(source: string, language: Language): Mutant[] {
       if (!mask.slice(i, end).every(Boolean)) continue;
       const replacement = rule.replace(m[0]);
       if (replacement === undefined || replacement === m[0]) continue;
-      out.push({ description: `${m[0].trim()} -> ${replacement.trim()} at ${i}`, code: source.slice(0, i) + replacement + source.slice(end) });
+      out.push({
+        description: `${m[0].trim()} -> ${replacement.trim()} at ${i}`,
+        code: source.slice(0, i) + replacement + source.slice(end),
+      });
     }
   }
   return out;

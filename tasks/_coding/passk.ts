@@ -55,10 +55,29 @@ export function codingPassK(records: readonly Record_[], ks: readonly number[] =
   for (const [key, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     const [arm, suite] = key.split('\u0000') as [string, string];
     const counted = group.filter((r) => r.error_class !== 'infra');
-    const row = (r: Record_, passed: boolean): OutcomeRow => ({ task: r.task, replicate: r.replicate, session: r.session, slot: r.slot, success: passed, error_class: r.error_class });
+    const row = (r: Record_, passed: boolean): OutcomeRow => ({
+      task: r.task,
+      replicate: r.replicate,
+      session: r.session,
+      slot: r.slot,
+      success: passed,
+      error_class: r.error_class,
+    });
     const success = counted.map((r) => row(r, r.success));
-    const tests = counted.map((r) => row(r, r.checks.some((c) => c.id === 'tests' && c.passed)));
-    rows.push({ arm, suite, trials: counted.length, tasks: new Set(counted.map((r) => r.task)).size, success: cells(success, ks), tests: cells(tests, ks) });
+    const tests = counted.map((r) =>
+      row(
+        r,
+        r.checks.some((c) => c.id === 'tests' && c.passed),
+      ),
+    );
+    rows.push({
+      arm,
+      suite,
+      trials: counted.length,
+      tasks: new Set(counted.map((r) => r.task)).size,
+      success: cells(success, ks),
+      tests: cells(tests, ks),
+    });
   }
   return rows;
 }
@@ -72,8 +91,14 @@ export function formatCodingPassK(rows: readonly CodingPassKRow[]): string {
   const head = ['arm', 'suite', 'trials', 'tasks', ...ks.map((k) => `pass@${k}`), ...ks.map((k) => `tests pass@${k}`)];
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
   for (const row of rows) {
-    lines.push(`| ${[row.arm, row.suite, String(row.trials), String(row.tasks), ...row.success.map(pct), ...row.tests.map(pct)].join(' | ')} |`);
+    lines.push(
+      `| ${[row.arm, row.suite, String(row.trials), String(row.tasks), ...row.success.map(pct), ...row.tests.map(pct)].join(' | ')} |`,
+    );
   }
-  const skipped = rows.flatMap((r) => [...r.success].filter((c) => c.skipped > 0).map((c) => `${r.arm}/${r.suite}: pass@${c.k} over ${c.tasks} tasks (${c.skipped} with fewer than ${c.k} attempts left out)`));
+  const skipped = rows.flatMap((r) =>
+    [...r.success]
+      .filter((c) => c.skipped > 0)
+      .map((c) => `${r.arm}/${r.suite}: pass@${c.k} over ${c.tasks} tasks (${c.skipped} with fewer than ${c.k} attempts left out)`),
+  );
   return `${lines.join('\n')}\n${skipped.length ? `\n${skipped.join('\n')}\n` : ''}`;
 }

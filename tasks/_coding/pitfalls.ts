@@ -41,8 +41,10 @@ const PitfallSchema = z
     drift: z.strictObject({ fix: text, note: text, feedback: message.optional(), error: message.optional() }).optional(),
   })
   .superRefine((p, ctx) => {
-    if (p.surfaces === 'tool_error' && !p.error) ctx.addIssue({ code: 'custom', path: ['error'], message: 'an error message for a tool_error pitfall' });
-    if (p.surfaces === 'review' && !p.feedback) ctx.addIssue({ code: 'custom', path: ['feedback'], message: 'reviewer feedback for a review pitfall' });
+    if (p.surfaces === 'tool_error' && !p.error)
+      ctx.addIssue({ code: 'custom', path: ['error'], message: 'an error message for a tool_error pitfall' });
+    if (p.surfaces === 'review' && !p.feedback)
+      ctx.addIssue({ code: 'custom', path: ['feedback'], message: 'reviewer feedback for a review pitfall' });
     if (p.fix === p.naive) ctx.addIssue({ code: 'custom', path: ['fix'], message: 'a fix different from the naive value' });
   });
 
@@ -81,7 +83,10 @@ export interface MessageDetails {
 /** A pitfall's tool error or review feedback for a session, with the fix named as a directive. */
 export function pitfallMessage(pitfall: CodingPitfall, drifted: ReadonlySet<string>, details: MessageDetails = {}): string {
   const active = drifted.has(pitfall.id) && pitfall.drift;
-  const template = pitfall.surfaces === 'review' ? (active && pitfall.drift?.feedback) || pitfall.feedback! : (active && pitfall.drift?.error) || pitfall.error!;
+  const template =
+    pitfall.surfaces === 'review'
+      ? (active && pitfall.drift?.feedback) || pitfall.feedback!
+      : (active && pitfall.drift?.error) || pitfall.error!;
   const fix = currentFix(pitfall, drifted);
   return template
     .replaceAll('{directive}', formatDirective(pitfall.choice, fix))

@@ -138,6 +138,7 @@ process.stdout.write(${JSON.stringify(`\n${marker}[]\n`)});
 
 /** The docstring examples one by one (Python), else a load check (the solution loads and defines the function). */
 export function examplesProgram(problem: CodingProblem, solution: string, marker: string): Program {
-  if (problem.language === 'python') return { file: 'examples.py', source: pythonExamples(problem, solution, problem.examples, marker), marker };
+  if (problem.language === 'python')
+    return { file: 'examples.py', source: pythonExamples(problem, solution, problem.examples, marker), marker };
   return { file: 'examples.cjs', source: jsLoadOnly(problem, solution, marker), marker };
 }

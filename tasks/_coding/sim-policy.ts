@@ -45,7 +45,10 @@ export interface SimReference {
 }
 
 /** The naive habits: in which families the sim's default for a setting shows up at all. */
-export const HABITS: Record<'write_solution.imports' | 'write_solution.layout' | 'write_solution.kind', { naive: string; families: CodingFamily[] }> = {
+export const HABITS: Record<
+  'write_solution.imports' | 'write_solution.layout' | 'write_solution.kind',
+  { naive: string; families: CodingFamily[] }
+> = {
   'write_solution.imports': { naive: 'third-party', families: ['numbers', 'lists'] },
   'write_solution.layout': { naive: 'package', families: ['lists', 'strings'] },
   'write_solution.kind': { naive: 'script', families: ['numbers', 'strings'] },
@@ -81,7 +84,8 @@ export function simSolution(reference: SimReference, competent: boolean, setting
   const solution = SOLUTION_FILE[language];
 
   if (language === 'python') {
-    if (settings.type_hints === 'typing' || settings.type_hints === 'builtin') module = rewriteTypeHints(module, entry, settings.type_hints);
+    if (settings.type_hints === 'typing' || settings.type_hints === 'builtin')
+      module = rewriteTypeHints(module, entry, settings.type_hints);
     if (habit('write_solution.imports', settings.imports)) module = `import numpy as np\n${module}`;
     const tail = habit('write_solution.kind', settings.kind)
       ? `\n\nif __name__ == "__main__":\n    import sys\n    args = [eval(line) for line in sys.stdin if line.strip()]\n    print(${entry}(*args))\n`
@@ -97,7 +101,10 @@ export function simSolution(reference: SimReference, competent: boolean, setting
     ? `\nif (require.main === module) {\n  const input = require('fs').readFileSync(0, 'utf8');\n  console.log(JSON.stringify(${entry}(...JSON.parse(input))));\n}\n`
     : '';
   if (habit('write_solution.layout', settings.layout)) {
-    return { 'helpers.js': `${module}\nmodule.exports = { ${entry} };\n`, [solution]: `const { ${entry} } = require('./helpers.js');\n${tail}` };
+    return {
+      'helpers.js': `${module}\nmodule.exports = { ${entry} };\n`,
+      [solution]: `const { ${entry} } = require('./helpers.js');\n${tail}`,
+    };
   }
   return { [solution]: module + tail };
 }
@@ -123,7 +130,9 @@ export function makeCodingPolicy(lookup: (taskId: string) => SimReference | unde
       const write = (): ContentBlock[] => {
         // Substance: drawn at the first write; later writes keep it (they edit the same code).
         const competent =
-          writes.length === 0 ? view.competent('solve') : Boolean(reference.canonical) && writes.some((w) => String(w.use.input.code ?? '').includes(reference.canonical!));
+          writes.length === 0
+            ? view.competent('solve')
+            : Boolean(reference.canonical) && writes.some((w) => String(w.use.input.code ?? '').includes(reference.canonical!));
         const settings: SimSettings = {
           imports: view.choose('write_solution.imports', HABITS['write_solution.imports'].naive).value,
           layout: view.choose('write_solution.layout', HABITS['write_solution.layout'].naive).value,
@@ -131,9 +140,16 @@ export function makeCodingPolicy(lookup: (taskId: string) => SimReference | unde
           type_hints: reference.language === 'python' ? view.choose(TYPE_HINTS.choice, TYPE_HINTS.naive).value : TYPE_HINTS.naive,
         };
         const files = simSolution(reference, competent, settings);
-        const blocks: ContentBlock[] = [{ type: 'text', text: writes.length === 0 ? `Writing ${reference.entry_point}.` : 'Adjusting the solution to what the error said.' }];
+        const blocks: ContentBlock[] = [
+          {
+            type: 'text',
+            text: writes.length === 0 ? `Writing ${reference.entry_point}.` : 'Adjusting the solution to what the error said.',
+          },
+        ];
         // Helpers first, the solution last.
-        for (const [path, code] of Object.entries(files).sort(([a], [b]) => (a === SOLUTION_FILE[reference.language] ? 1 : b === SOLUTION_FILE[reference.language] ? -1 : a.localeCompare(b)))) {
+        for (const [path, code] of Object.entries(files).sort(([a], [b]) =>
+          a === SOLUTION_FILE[reference.language] ? 1 : b === SOLUTION_FILE[reference.language] ? -1 : a.localeCompare(b),
+        )) {
           blocks.push(view.toolUse('write_solution', path === SOLUTION_FILE[reference.language] ? { code } : { code, path }));
         }
         return blocks;
@@ -144,15 +160,21 @@ export function makeCodingPolicy(lookup: (taskId: string) => SimReference | unde
 
       // 3. Run the visible tests after each write.
       const last = history[history.length - 1]!;
-      if (last.use.name === 'write_solution') return [{ type: 'text', text: 'Checking it against the examples.' }, view.toolUse('run_visible_tests', {})];
+      if (last.use.name === 'write_solution')
+        return [{ type: 'text', text: 'Checking it against the examples.' }, view.toolUse('run_visible_tests', {})];
 
       // 4. After a failed run that names a fix, rewrite (bounded); otherwise submit.
       const run = calls('run_visible_tests').at(-1);
       const namesFix = run?.result?.is_error && parseDirectives(run.result.content).length > 0;
       // One write = helpers (if any), then the solution file, which is always written last.
-      const attempts = writes.filter((w) => (w.use.input.path ?? SOLUTION_FILE[reference.language]) === SOLUTION_FILE[reference.language]).length;
+      const attempts = writes.filter(
+        (w) => (w.use.input.path ?? SOLUTION_FILE[reference.language]) === SOLUTION_FILE[reference.language],
+      ).length;
       if (namesFix && attempts < MAX_WRITES) return write();
-      return [{ type: 'text', text: run?.result?.is_error ? 'Submitting what I have.' : 'The examples pass; submitting.' }, view.toolUse('submit', {})];
+      return [
+        { type: 'text', text: run?.result?.is_error ? 'Submitting what I have.' : 'The examples pass; submitting.' },
+        view.toolUse('submit', {}),
+      ];
     },
   };
 }

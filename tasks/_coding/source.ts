@@ -187,7 +187,16 @@ export function escapeRegex(text: string): string {
 
 /** typing-module generics and the builtin (PEP 585/604) spellings that replace them. */
 export const TYPING_GENERICS = ['List', 'Dict', 'Tuple', 'Set', 'FrozenSet', 'Type', 'Optional', 'Union', 'Deque', 'DefaultDict'];
-const BUILTIN_OF: Record<string, string> = { List: 'list', Dict: 'dict', Tuple: 'tuple', Set: 'set', FrozenSet: 'frozenset', Type: 'type', Deque: 'collections.deque', DefaultDict: 'collections.defaultdict' };
+const BUILTIN_OF: Record<string, string> = {
+  List: 'list',
+  Dict: 'dict',
+  Tuple: 'tuple',
+  Set: 'set',
+  FrozenSet: 'frozenset',
+  Type: 'type',
+  Deque: 'collections.deque',
+  DefaultDict: 'collections.defaultdict',
+};
 
 export interface AnnotationStyle {
   /** Every parameter and the return value annotated. */
@@ -243,7 +252,8 @@ export function rewriteTypeHints(source: string, name: string, style: 'typing' |
   const params = signature.params.map((p) => {
     if (p.marker) return p.name;
     const bare = p.name.replace(/^\*+/, '');
-    if (bare === 'self' || bare === 'cls') return p.name + (p.annotation ? `: ${p.annotation}` : '') + (p.default !== undefined ? ` = ${p.default}` : '');
+    if (bare === 'self' || bare === 'cls')
+      return p.name + (p.annotation ? `: ${p.annotation}` : '') + (p.default !== undefined ? ` = ${p.default}` : '');
     const annotation = fix(p.annotation);
     return `${p.name}: ${annotation}${p.default !== undefined ? ` = ${p.default}` : ''}`;
   });

@@ -65,7 +65,8 @@ export async function signatureFactsBatch(subjects: ReadonlyArray<{ source: stri
     timeoutMs: 30_000,
     limits: { cpuSeconds: 30 },
   });
-  if (result.exitCode !== 0) throw new Error(`the signature analysis failed: ${result.stderr.trim().split('\n').at(-1) ?? result.signal ?? 'no output'}`);
+  if (result.exitCode !== 0)
+    throw new Error(`the signature analysis failed: ${result.stderr.trim().split('\n').at(-1) ?? result.signal ?? 'no output'}`);
   return JSON.parse(result.stdout) as SignatureFacts[];
 }
 
@@ -79,7 +80,9 @@ export function styleProblem(facts: SignatureFacts, style: string, entryPoint: s
   if (!facts.found) return `no top-level function ${entryPoint}`;
   const missing = [...facts.unannotated.map((p) => `parameter ${p}`), ...(facts.returns ? [] : ['the return value'])];
   if (missing.length > 0) return `no type hint on ${missing.join(', ')}`;
-  if (style === 'typing' && facts.builtin_generics.length > 0) return `builtin generics (${facts.builtin_generics.join(', ')}) instead of the typing module's`;
-  if (style === 'builtin' && facts.typing_generics.length > 0) return `typing generics (${facts.typing_generics.join(', ')}) instead of builtin ones`;
+  if (style === 'typing' && facts.builtin_generics.length > 0)
+    return `builtin generics (${facts.builtin_generics.join(', ')}) instead of the typing module's`;
+  if (style === 'builtin' && facts.typing_generics.length > 0)
+    return `typing generics (${facts.typing_generics.join(', ')}) instead of builtin ones`;
   return undefined;
 }

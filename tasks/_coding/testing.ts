@@ -19,6 +19,11 @@ export function workdir(): string {
 }
 
 /** Run a policy against an environment until it submits (or stops); returns the tool calls. */
-export async function runPolicy(policy: SimPolicy, environment: Environment, task: Task, options: DriveOptions = {}): Promise<HistoryEntry[]> {
+export async function runPolicy(
+  policy: SimPolicy,
+  environment: Environment,
+  task: Task,
+  options: DriveOptions = {},
+): Promise<HistoryEntry[]> {
   return (await shared.drivePolicy(policy, environment, task, options, { style, maxTurns: 20 })).history;
 }

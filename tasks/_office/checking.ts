@@ -21,7 +21,13 @@ export type Check = { id: string; passed: boolean; detail?: string };
 export const short = (text: string, n = 40): string => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
 
 /** No valid file: every check fails; `fileCheck` (the check that the file opens) carries the reason. */
-export function failAllChecks(ids: readonly string[], fileCheck: string, reason: string, otherDetail: string, feedback: string): OfficeFileCheck {
+export function failAllChecks(
+  ids: readonly string[],
+  fileCheck: string,
+  reason: string,
+  otherDetail: string,
+  feedback: string,
+): OfficeFileCheck {
   const checks = ids.map((id) => ({ id, passed: false, detail: id === fileCheck ? reason : otherDetail }));
   return { success: false, score: 0, feedback: [feedback], checks, document: false, reviewHits: [] };
 }

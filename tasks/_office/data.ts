@@ -107,10 +107,15 @@ export function pitfallSchema(params: ReadonlyMap<string, ToolParam>) {
     .superRefine((p, ctx) => {
       const param = params.get(p.choice);
       if (!param) {
-        ctx.addIssue({ code: 'custom', path: ['choice'], message: `expected a tool parameter (${[...params.keys()].join(', ')}), got "${p.choice}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['choice'],
+          message: `expected a tool parameter (${[...params.keys()].join(', ')}), got "${p.choice}"`,
+        });
         return;
       }
-      if (p.naive !== param.default) ctx.addIssue({ code: 'custom', path: ['naive'], message: `expected "${param.default}", the default of ${p.choice}` });
+      if (p.naive !== param.default)
+        ctx.addIssue({ code: 'custom', path: ['naive'], message: `expected "${param.default}", the default of ${p.choice}` });
       for (const [path, value] of [
         [['fix'], p.fix],
         [['drift', 'fix'], p.drift?.fix],
@@ -124,7 +129,11 @@ export function pitfallSchema(params: ReadonlyMap<string, ToolParam>) {
 }
 
 /** Fill a pitfall message template: {directive} tool.param="fix", {value}, {fix}, {template}, {detail}. */
-export function fillMessage(message: string, pitfall: OfficePitfall, values: { value?: string; fix: string; template: string; detail?: string }): string {
+export function fillMessage(
+  message: string,
+  pitfall: OfficePitfall,
+  values: { value?: string; fix: string; template: string; detail?: string },
+): string {
   return message
     .replaceAll('{directive}', formatDirective(pitfall.choice, values.fix))
     .replaceAll('{value}', values.value ?? '')
@@ -141,13 +150,31 @@ export function templateName(pitfalls: readonly OfficePitfall[], drifted: Readon
 }
 
 /** The message a tool_error pitfall gives for a wrong value (the stale-fix message under drift). */
-export function toolErrorMessage(pitfall: OfficePitfall, value: string, fix: string, drifted: ReadonlySet<string>, template: string, detail?: string): string {
+export function toolErrorMessage(
+  pitfall: OfficePitfall,
+  value: string,
+  fix: string,
+  drifted: ReadonlySet<string>,
+  template: string,
+  detail?: string,
+): string {
   const stale = drifted.has(pitfall.id) && pitfall.drift?.stale_error && value === pitfall.fix;
-  return fillMessage(stale ? pitfall.drift!.stale_error! : pitfall.error!, pitfall, { value, fix, template, ...(detail !== undefined ? { detail } : {}) });
+  return fillMessage(stale ? pitfall.drift!.stale_error! : pitfall.error!, pitfall, {
+    value,
+    fix,
+    template,
+    ...(detail !== undefined ? { detail } : {}),
+  });
 }
 
 /** The reviewer's message for a review pitfall (the drifted feedback under drift). */
-export function reviewMessage(pitfall: OfficePitfall, fix: string, drifted: ReadonlySet<string>, template: string, detail?: string): string {
+export function reviewMessage(
+  pitfall: OfficePitfall,
+  fix: string,
+  drifted: ReadonlySet<string>,
+  template: string,
+  detail?: string,
+): string {
   const message = (drifted.has(pitfall.id) && pitfall.drift?.feedback) || pitfall.feedback!;
   return fillMessage(message, pitfall, { fix, template, ...(detail !== undefined ? { detail } : {}) });
 }
@@ -175,7 +202,8 @@ export function buildRefusal(
     problems.push(toolErrorMessage(pitfall, value, fix, context.drifted, template));
   }
   if (problems.length === 1) return { template, hits, error: `${tool} failed: ${problems[0]}` };
-  if (problems.length > 1) return { template, hits, error: `${tool} failed with ${problems.length} problems:\n${problems.map((m) => `- ${m}`).join('\n')}` };
+  if (problems.length > 1)
+    return { template, hits, error: `${tool} failed with ${problems.length} problems:\n${problems.map((m) => `- ${m}`).join('\n')}` };
   return { template, hits };
 }
 

@@ -41,7 +41,8 @@ export abstract class OfficeEnvironment implements Environment {
     protected readonly data: OfficeSuiteData,
     protected readonly context: EnvironmentContext,
   ) {
-    if (!data.families.some((f) => f.id === task.family)) throw new Error(`${suite}: task ${task.id} has an unknown family "${task.family}"`);
+    if (!data.families.some((f) => f.id === task.family))
+      throw new Error(`${suite}: task ${task.id} has an unknown family "${task.family}"`);
     this.pitfalls = data.pitfalls.filter((p) => task.pitfalls.includes(p.id));
   }
 

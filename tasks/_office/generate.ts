@@ -18,7 +18,9 @@ export interface PitfallRow {
 /** "2025-10-14" as "14 October 2025". */
 export const longDate = (iso: string): string => {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  const month = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][m - 1];
+  const month = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][
+    m - 1
+  ];
   return `${d} ${month} ${y}`;
 };
 
@@ -26,13 +28,24 @@ export const longDate = (iso: string): string => {
 export const taskId = (family: string, index: number, slug: string): string => `${family}-${String(index + 1).padStart(2, '0')}-${slug}`;
 
 /** The first lines of every brief: its title, the client, the firm and the date. */
-export const briefIntro = (spec: { title: string; client: string; date: string }): string[] => [`# Brief — ${spec.title}`, '', `Client: ${spec.client}`, 'Prepared by: Larkspur Advisory', `Date: ${longDate(spec.date)}`];
+export const briefIntro = (spec: { title: string; client: string; date: string }): string[] => [
+  `# Brief — ${spec.title}`,
+  '',
+  `Client: ${spec.client}`,
+  'Prepared by: Larkspur Advisory',
+  `Date: ${longDate(spec.date)}`,
+];
 
 /**
  * The pitfalls a task lists: every pitfall that applies to its family and, where it needs some content
  * (`pitfallTrigger`, by parameter), whose content is there (`triggers`). The loader demands exactly these.
  */
-export function taskPitfalls(table: readonly PitfallRow[], family: string, triggers: Readonly<Record<string, boolean>>, pitfallTrigger: Readonly<Record<string, string>>): string[] {
+export function taskPitfalls(
+  table: readonly PitfallRow[],
+  family: string,
+  triggers: Readonly<Record<string, boolean>>,
+  pitfallTrigger: Readonly<Record<string, string>>,
+): string[] {
   return table
     .filter((p) => p.families.includes('*') || p.families.includes(family))
     .filter((p) => {
@@ -69,7 +82,11 @@ export function writeTaskFiles<S>(
  * When the generator module `moduleUrl` is the script node runs: generate into `--out <dir>` (default
  * the suite's data/tasks) and say what was written.
  */
-export function runIfInvoked(moduleUrl: string, suite: string, generate: (outDir: string, dataDir: string) => Record<string, number>): void {
+export function runIfInvoked(
+  moduleUrl: string,
+  suite: string,
+  generate: (outDir: string, dataDir: string) => Record<string, number>,
+): void {
   const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(moduleUrl);
   if (!invokedDirectly) return;
   const at = process.argv.indexOf('--out');

@@ -88,13 +88,22 @@ export function checkAgainstBrief<P>(
   list: { key: keyof P & string; item: string },
 ): void {
   for (const key of fields) {
-    if (!sameJson(fromBrief[key], expected[key])) problems.add(file, at('expected', key), `expected what brief.md says (${JSON.stringify(fromBrief[key])}), got ${JSON.stringify(expected[key])}`);
+    if (!sameJson(fromBrief[key], expected[key]))
+      problems.add(
+        file,
+        at('expected', key),
+        `expected what brief.md says (${JSON.stringify(fromBrief[key])}), got ${JSON.stringify(expected[key])}`,
+      );
   }
   const want = fromBrief[list.key] as unknown[];
   const got = expected[list.key] as unknown[];
   if (!sameJson(want, got)) {
     const k = got.findIndex((x, n) => !sameJson(x, want[n]));
-    problems.add(file, at('expected', list.key, Math.max(0, k)), `expected the ${list.item} brief.md gives (${JSON.stringify(want[k] ?? null).slice(0, 120)})`);
+    problems.add(
+      file,
+      at('expected', list.key, Math.max(0, k)),
+      `expected the ${list.item} brief.md gives (${JSON.stringify(want[k] ?? null).slice(0, 120)})`,
+    );
   }
 }
 
@@ -108,7 +117,9 @@ export function loadOfficeData<E>(dataDir: string, spec: OfficeSuiteSpec<E>): Of
     family: slug,
     title: text,
     prompt: text,
-    files: z.record(z.string(), z.string()).refine((files) => 'brief.md' in files && 'style-guide.md' in files, 'brief.md and style-guide.md'),
+    files: z
+      .record(z.string(), z.string())
+      .refine((files) => 'brief.md' in files && 'style-guide.md' in files, 'brief.md and style-guide.md'),
     pitfalls: z.array(slug),
     rubric: z.array(text).min(1, 'at least one rubric criterion'),
     expected: spec.expected,
@@ -136,7 +147,12 @@ export function loadOfficeData<E>(dataDir: string, spec: OfficeSuiteSpec<E>): Of
     if (other) problems.add(pitfallsFile, ['pitfalls', i, 'choice'], `expected one pitfall per parameter; ${p.choice} is also ${other}'s`);
     choices.set(p.choice, p.id);
     p.families.forEach((f, j) => {
-      if (f !== '*' && !familyIds.has(f)) problems.add(pitfallsFile, ['pitfalls', i, 'families', j], `expected a family id (${[...familyIds].join(', ')}) or '*', got "${f}"`);
+      if (f !== '*' && !familyIds.has(f))
+        problems.add(
+          pitfallsFile,
+          ['pitfalls', i, 'families', j],
+          `expected a family id (${[...familyIds].join(', ')}) or '*', got "${f}"`,
+        );
     });
     const [tool, param] = p.choice.split('.') as [string, string];
     pitfalls.push({ ...p, tool, param } as OfficePitfall);
@@ -148,7 +164,8 @@ export function loadOfficeData<E>(dataDir: string, spec: OfficeSuiteSpec<E>): Of
   const taskIds = new Map<string, string>();
   for (const file of taskFiles(dataDir)) {
     const data = validate(file, TasksFile, readYaml(file));
-    if (!familyIds.has(data.family)) problems.add(file, ['family'], `expected a family id (${[...familyIds].join(', ')}), got "${data.family}"`);
+    if (!familyIds.has(data.family))
+      problems.add(file, ['family'], `expected a family id (${[...familyIds].join(', ')}), got "${data.family}"`);
     data.tasks.forEach((t, i) => {
       const at: TaskPath = (...rest) => ['tasks', i, ...rest];
       const where = taskIds.get(t.id);
@@ -160,11 +177,17 @@ export function loadOfficeData<E>(dataDir: string, spec: OfficeSuiteSpec<E>): Of
       t.pitfalls.forEach((id, j) => {
         const pitfall = pitfallById.get(id);
         if (!pitfall) problems.add(file, at('pitfalls', j), `expected a pitfall id from pitfalls.yaml, got "${id}"`);
-        else if (!pitfallApplies(pitfall, t.family)) problems.add(file, at('pitfalls', j), `expected a pitfall that applies to family ${t.family}; ${id} applies to ${pitfall.families.join(', ')}`);
+        else if (!pitfallApplies(pitfall, t.family))
+          problems.add(
+            file,
+            at('pitfalls', j),
+            `expected a pitfall that applies to family ${t.family}; ${id} applies to ${pitfall.families.join(', ')}`,
+          );
         else {
           const trigger = spec.pitfallTrigger[pitfall.param];
           // Trigger names are shown as words (wide_table → wide table).
-          if (trigger && !triggers[trigger]) problems.add(file, at('pitfalls', j), `expected content that lets ${id} bite (${trigger.replace('_', ' ')}), found none`);
+          if (trigger && !triggers[trigger])
+            problems.add(file, at('pitfalls', j), `expected content that lets ${id} bite (${trigger.replace('_', ' ')}), found none`);
         }
       });
       if (new Set(t.pitfalls).size !== t.pitfalls.length) problems.add(file, at('pitfalls'), 'expected each pitfall once');
@@ -176,7 +199,17 @@ export function loadOfficeData<E>(dataDir: string, spec: OfficeSuiteSpec<E>): Of
         }
       }
       spec.checkTask(problems, file, at, t, e);
-      const task: Task = { id: t.id, suite: spec.suite, family: t.family, title: t.title, prompt: t.prompt, files: t.files, pitfalls: t.pitfalls, rubric: t.rubric, expected: e as unknown as Record<string, unknown> };
+      const task: Task = {
+        id: t.id,
+        suite: spec.suite,
+        family: t.family,
+        title: t.title,
+        prompt: t.prompt,
+        files: t.files,
+        pitfalls: t.pitfalls,
+        rubric: t.rubric,
+        expected: e as unknown as Record<string, unknown>,
+      };
       tasks.push({ task, expected: e });
     });
   }

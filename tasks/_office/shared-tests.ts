@@ -35,7 +35,11 @@ export function officeDataTests(o: {
   it('has 5 families and 35 tasks, 7 per family', () => {
     expect(data.families.map((f) => f.id)).toEqual(o.families);
     expect(data.tasks).toHaveLength(35);
-    for (const family of data.families) expect(data.tasks.filter((t) => t.family === family.id), family.id).toHaveLength(7);
+    for (const family of data.families)
+      expect(
+        data.tasks.filter((t) => t.family === family.id),
+        family.id,
+      ).toHaveLength(7);
   });
 
   it('has unique task ids, and every task pitfall exists, applies to its family and can bite', () => {
@@ -72,7 +76,7 @@ export function everyTaskPassesTest<E extends Environment>(o: {
   open: Open<E>;
   produce: (env: E, task: Task, settings: Record<string, string>) => Promise<ToolOutcome>;
 }): void {
-  it('every task of the suite passes with the brief\'s content and all fixes', async () => {
+  it("every task of the suite passes with the brief's content and all fixes", async () => {
     for (const task of o.data.tasks) {
       const { env } = await o.open(task);
       const build = await o.produce(env, task, fixes(o.data, task));
@@ -96,7 +100,13 @@ export function expectReviewPitfallCaught(result: CheckResult, env: Environment,
 }
 
 /** An agent with every lesson that is not competent this time misses content (`missing`) and nothing else. */
-export function incompetentAgentTest<E extends Environment>(o: { data: OfficeSuiteData; open: Open<E>; policy: SimPolicy; family: string; missing: RegExp }): void {
+export function incompetentAgentTest<E extends Environment>(o: {
+  data: OfficeSuiteData;
+  open: Open<E>;
+  policy: SimPolicy;
+  family: string;
+  missing: RegExp;
+}): void {
   it('an agent that is not competent fails a substantive check only', async () => {
     const task = o.data.tasks.find((t) => t.family === o.family)!;
     const { env } = await o.open(task);
@@ -146,12 +156,20 @@ export async function buildSampleFiles<E extends Environment>(o: {
 }
 
 /** The sim policy with every lesson builds once and passes, for every task of each family. */
-export function everyLessonSucceedsTest<E extends Environment>(o: { data: OfficeSuiteData; open: Open<E>; policy: SimPolicy; buildTool: string }): void {
+export function everyLessonSucceedsTest<E extends Environment>(o: {
+  data: OfficeSuiteData;
+  open: Open<E>;
+  policy: SimPolicy;
+  buildTool: string;
+}): void {
   it.each(o.data.families.map((f) => f.id))('an agent with every lesson succeeds first time (%s)', async (family) => {
     for (const task of o.data.tasks.filter((t) => t.family === family)) {
       const { env } = await o.open(task);
       const history = await runPolicy(o.policy, env, task, { lessons: allLessons(o.data) });
-      expect(toolNames(history).filter((n) => n === o.buildTool), task.id).toHaveLength(1);
+      expect(
+        toolNames(history).filter((n) => n === o.buildTool),
+        task.id,
+      ).toHaveLength(1);
       const result = await env.check();
       expect(result.feedback, task.id).toEqual([]);
       expect(result.success, task.id).toBe(true);

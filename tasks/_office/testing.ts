@@ -24,7 +24,12 @@ export function workdir(prefix = 'office-test-'): string {
 }
 
 /** Run a sim policy against an environment until it submits (or stops); returns the tool calls. */
-export async function runPolicy(policy: SimPolicy, environment: Environment, task: Task, options: DriveOptions = {}): Promise<HistoryEntry[]> {
+export async function runPolicy(
+  policy: SimPolicy,
+  environment: Environment,
+  task: Task,
+  options: DriveOptions = {},
+): Promise<HistoryEntry[]> {
   return (await shared.drivePolicy(policy, environment, task, options, { style, maxTurns: 20 })).history;
 }
 
@@ -50,7 +55,11 @@ export function allLessons(data: OfficeSuiteData, drifted: readonly string[] = [
 
 /** The settings of one tool in a `tool.param` settings map, as that tool's input. */
 export function toolSettings(settings: Record<string, string>, tool: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(settings).filter(([c]) => c.startsWith(`${tool}.`)).map(([c, v]) => [c.slice(tool.length + 1), v]));
+  return Object.fromEntries(
+    Object.entries(settings)
+      .filter(([c]) => c.startsWith(`${tool}.`))
+      .map(([c, v]) => [c.slice(tool.length + 1), v]),
+  );
 }
 
 /** The names of the tools called, in order. */

@@ -13,7 +13,35 @@ export function normText(text: string): string {
 
 export const wordCount = (text: string): number => text.split(/\s+/).filter(Boolean).length;
 
-const MINOR = new Set(['a', 'an', 'the', 'and', 'but', 'or', 'nor', 'for', 'so', 'yet', 'as', 'at', 'by', 'in', 'of', 'off', 'on', 'per', 'to', 'up', 'via', 'vs', 'vs.', 'with', 'from', 'into', 'over']);
+const MINOR = new Set([
+  'a',
+  'an',
+  'the',
+  'and',
+  'but',
+  'or',
+  'nor',
+  'for',
+  'so',
+  'yet',
+  'as',
+  'at',
+  'by',
+  'in',
+  'of',
+  'off',
+  'on',
+  'per',
+  'to',
+  'up',
+  'via',
+  'vs',
+  'vs.',
+  'with',
+  'from',
+  'into',
+  'over',
+]);
 
 /**
  * Title Case as the house style guides define it: capitalise every word except articles,

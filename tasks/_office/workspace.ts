@@ -13,9 +13,15 @@ const error = (content: string): ToolOutcome => ({ content, is_error: true });
  * workdir lost it). `binary` names why a path cannot be shown as text (the built output, pictures),
  * or returns undefined for a text file.
  */
-export function readWorkspaceFile(task: Task, workdir: string, input: Record<string, unknown>, binary: (path: string) => string | undefined): ToolOutcome {
+export function readWorkspaceFile(
+  task: Task,
+  workdir: string,
+  input: Record<string, unknown>,
+  binary: (path: string) => string | undefined,
+): ToolOutcome {
   const available = Object.keys(task.files).sort();
-  if (typeof input.path !== 'string' || !input.path.trim()) return error(`read_file: "path" must be a file name; available files: ${available.join(', ')}`);
+  if (typeof input.path !== 'string' || !input.path.trim())
+    return error(`read_file: "path" must be a file name; available files: ${available.join(', ')}`);
   const path = normalize(input.path.trim()).replace(/^(\.\/|\/)+/, '');
   const refusal = binary(path);
   if (refusal !== undefined) return error(`read_file: ${refusal}`);
@@ -31,7 +37,11 @@ export function readWorkspaceFile(task: Task, workdir: string, input: Record<str
  * With no file to review, judge the review pitfalls by the agent's last value for each setting, and
  * where it never set one, by the tool's default (what it would have produced).
  */
-export function reviewHitsWithoutFile(pitfalls: readonly Pitfall[], lastValues: ReadonlyMap<string, string>, drifted: ReadonlySet<string>): string[] {
+export function reviewHitsWithoutFile(
+  pitfalls: readonly Pitfall[],
+  lastValues: ReadonlyMap<string, string>,
+  drifted: ReadonlySet<string>,
+): string[] {
   return pitfalls
     .filter((p) => p.surfaces === 'review')
     .filter((p) => (lastValues.get(p.choice) ?? p.naive) !== currentFix(p, drifted))

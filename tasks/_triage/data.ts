@@ -103,7 +103,11 @@ export function yamlFiles(issues: DataIssues, dir: string, what: string): string
 }
 
 /** families.yaml and pitfalls.yaml, parsed and cross-checked; the known family ids and pitfalls by id for the task checks. */
-export function loadFamiliesAndPitfalls<P extends TriagePitfall>(issues: DataIssues, dataDir: string, pitfallsSchema: z.ZodType<{ pitfalls: unknown[] }>) {
+export function loadFamiliesAndPitfalls<P extends TriagePitfall>(
+  issues: DataIssues,
+  dataDir: string,
+  pitfallsSchema: z.ZodType<{ pitfalls: unknown[] }>,
+) {
   const familiesFile = join(dataDir, 'families.yaml');
   const pitfallsFile = join(dataDir, 'pitfalls.yaml');
   const families: Family[] = issues.parse(familiesFile, FamiliesFile, issues.readYaml(familiesFile))?.families ?? [];
@@ -132,20 +136,34 @@ export interface TaskFilesOptions<Entry, Expected> {
  * Every task of the task files: each file's family, each task's cross references (see
  * crossCheckTask), then the suite's own checks. An issue when there are no tasks at all.
  */
-export function loadTaskFiles<Entry extends TaskEntry<unknown>, Expected>(issues: DataIssues, options: TaskFilesOptions<Entry, Expected>): Task[] {
+export function loadTaskFiles<Entry extends TaskEntry<unknown>, Expected>(
+  issues: DataIssues,
+  options: TaskFilesOptions<Entry, Expected>,
+): Task[] {
   const { familyIds, pitfallById } = options;
   const tasks: Task[] = [];
   const taskIds = new Map<string, string>();
   for (const file of yamlFiles(issues, options.tasksDir, options.tasksDirWhat)) {
     const data = issues.parse(file, options.schema, issues.readYaml(file));
     if (!data) continue;
-    if (!familyIds.has(data.family)) issues.add(file, ['family'], `expected a family id (${[...familyIds].join(', ')}), got "${data.family}"`);
+    if (!familyIds.has(data.family))
+      issues.add(file, ['family'], `expected a family id (${[...familyIds].join(', ')}), got "${data.family}"`);
     data.tasks.forEach((t, i) => {
       const at = (...rest: PropertyKey[]): PropertyKey[] => ['tasks', i, ...rest];
       crossCheckTask(issues, file, at, t, data.family, taskIds, pitfallById);
       const expected = options.expect(t, at, file);
       if (expected === undefined) return;
-      const task: Task = { id: t.id, suite: options.suite, family: t.family, title: t.title, prompt: t.prompt, files: t.files, pitfalls: t.pitfalls, rubric: t.rubric, expected: t.expected as Record<string, unknown> };
+      const task: Task = {
+        id: t.id,
+        suite: options.suite,
+        family: t.family,
+        title: t.title,
+        prompt: t.prompt,
+        files: t.files,
+        pitfalls: t.pitfalls,
+        rubric: t.rubric,
+        expected: t.expected as Record<string, unknown>,
+      };
       options.expectations.set(task, expected);
       tasks.push(task);
     });
@@ -174,7 +192,8 @@ export interface TriageDataLayout {
 export function validateTriageData(target: string, layout: TriageDataLayout): ValidationIssue[] {
   return validateDataTarget(target, {
     dataDir: layout.dataDir,
-    isDataDir: (dir) => existsSync(join(dir, 'families.yaml')) && existsSync(join(dir, 'pitfalls.yaml')) && existsSync(join(dir, layout.artefacts)),
+    isDataDir: (dir) =>
+      existsSync(join(dir, 'families.yaml')) && existsSync(join(dir, 'pitfalls.yaml')) && existsSync(join(dir, layout.artefacts)),
     placeFile: (file) => {
       const name = basename(file);
       if (name === 'families.yaml' || name === 'pitfalls.yaml') return name;

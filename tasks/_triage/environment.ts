@@ -10,7 +10,12 @@ export const toolError = (content: string): ToolOutcome => ({ content, is_error:
 export type ToolHandlers = Record<string, (input: Record<string, unknown>) => ToolOutcome>;
 
 /** Run the named tool's handler (with `{}` for a missing input); an unknown name gets the list of tools there are. */
-export function callTool(tools: readonly ToolSpec[], handlers: ToolHandlers, name: string, input: Record<string, unknown> | undefined): ToolOutcome {
+export function callTool(
+  tools: readonly ToolSpec[],
+  handlers: ToolHandlers,
+  name: string,
+  input: Record<string, unknown> | undefined,
+): ToolOutcome {
   const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
   if (!handler) return toolError(`unknown tool "${name}"; available tools: ${tools.map((t) => t.name).join(', ')}`);
   return handler(input ?? {});
@@ -18,7 +23,11 @@ export function callTool(tools: readonly ToolSpec[], handlers: ToolHandlers, nam
 
 /** A submit tool's refusal: one problem on the same line, several as a list, so the agent can fix them all at once. */
 export function rejection(tool: string, what: string, problems: readonly string[]): ToolOutcome {
-  return toolError(problems.length === 1 ? `${tool} rejected ${what}: ${problems[0]}` : `${tool} rejected ${what} (${problems.length} problems):\n${problems.map((p) => `- ${p}`).join('\n')}`);
+  return toolError(
+    problems.length === 1
+      ? `${tool} rejected ${what}: ${problems[0]}`
+      : `${tool} rejected ${what} (${problems.length} problems):\n${problems.map((p) => `- ${p}`).join('\n')}`,
+  );
 }
 
 /** The pitfalls a trial hit: tool errors as they happen, the review's findings each time the checker runs. */

@@ -5,12 +5,16 @@
 import type { Environment, EnvironmentContext, Family, Pitfall, Suite, Task } from '../../harness/core/suite.js';
 import { sourcePath } from '../../harness/core/paths.js';
 
-export interface TriageSuiteSpec<Data> extends Pick<Suite, 'name' | 'description' | 'dataDir' | 'systemPrompt' | 'simPolicy'>, Required<Pick<Suite, 'validateData'>> {
+export interface TriageSuiteSpec<Data>
+  extends Pick<Suite, 'name' | 'description' | 'dataDir' | 'systemPrompt' | 'simPolicy'>,
+    Required<Pick<Suite, 'validateData'>> {
   load(): Data;
   createEnvironment(task: Task, context: EnvironmentContext, data: Data): Promise<Environment>;
 }
 
-export function triageSuite<Data extends { families: Family[]; pitfalls: Pitfall[]; tasks: Task[] }>(spec: TriageSuiteSpec<Data>): { suite: Suite; data: () => Data } {
+export function triageSuite<Data extends { families: Family[]; pitfalls: Pitfall[]; tasks: Task[] }>(
+  spec: TriageSuiteSpec<Data>,
+): { suite: Suite; data: () => Data } {
   let cached: Data | undefined;
   const data = (): Data => (cached ??= spec.load());
   const suite: Suite = {

@@ -47,7 +47,11 @@ export function environmentOpener<Data>(
 
 /** The generated folders `subdirs` of `generatedDir` hold the same files as the committed `dataDir`, byte for byte. */
 export function expectSameGeneratedFiles(generatedDir: string, dataDir: string, subdirs: readonly string[]): void {
-  const filesOf = (dir: string): string[] => readdirSync(dir, { recursive: true }).map(String).filter((f) => f.includes('.')).sort();
+  const filesOf = (dir: string): string[] =>
+    readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((f) => f.includes('.'))
+      .sort();
   for (const sub of subdirs) {
     const files = filesOf(join(generatedDir, sub));
     expect(files).toEqual(filesOf(join(dataDir, sub)));

@@ -43,7 +43,9 @@ describe('checker: known-good reports', () => {
       expect(result.success, task.id).toBe(true);
       expect(result.score).toBe(1);
       expect(env.pitfallsHit(), task.id).toEqual([]);
-      expect(result.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['submitted', 'coverage', 'accuracy', ...task.pitfalls.map((p) => `pitfall:${p}`)]));
+      expect(result.checks.map((c) => c.id)).toEqual(
+        expect.arrayContaining(['submitted', 'coverage', 'accuracy', ...task.pitfalls.map((p) => `pitfall:${p}`)]),
+      );
     }
   });
 
@@ -54,7 +56,9 @@ describe('checker: known-good reports', () => {
     const rows = goodRows(task, data);
     const half = Math.ceil(rows.length / 2);
     const first = await submit(env, rows.slice(0, half));
-    expect(first.content).toMatch(new RegExp(`^Accepted ${half} rows \\(${half} of ${rows.length} logs triaged, ${rows.length - half} to go`));
+    expect(first.content).toMatch(
+      new RegExp(`^Accepted ${half} rows \\(${half} of ${rows.length} logs triaged, ${rows.length - half} to go`),
+    );
     expect((await env.check()).checks.find((c) => c.id === 'coverage')?.passed).toBe(false);
     await submit(env, rows.slice(half));
     expect((await env.check()).success).toBe(true);
@@ -94,7 +98,14 @@ describe('checker: known-good reports', () => {
 
 describe('checker: one known-bad report per pitfall', () => {
   const reviewCases: Array<[string, (row: TriageRow, log: BuildLog) => TriageRow]> = [
-    ['bl-cascade', (row, log) => ({ ...row, evidence_line: log.text.findIndex((l, i) => !log.truth.evidence.includes(i + 1) && /\(continuing|FAILED|<<< ERROR!|ECONNREFUSED/.test(l)) + 1 })],
+    [
+      'bl-cascade',
+      (row, log) => ({
+        ...row,
+        evidence_line:
+          log.text.findIndex((l, i) => !log.truth.evidence.includes(i + 1) && /\(continuing|FAILED|<<< ERROR!|ECONNREFUSED/.test(l)) + 1,
+      }),
+    ],
     ['bl-oom-137', (row) => ({ ...row, category: SCHEMES['team-v2'].test })],
     ['bl-flaky-retry', (row) => ({ ...row, category: SCHEMES['team-v2'].test })],
     ['bl-eresolve', (row) => ({ ...row, category: SCHEMES['team-v2'].network })],
@@ -108,7 +119,11 @@ describe('checker: one known-bad report per pitfall', () => {
     let found: { task: Task; log: BuildLog } | undefined;
     // bl-timestamps-utc: a log on a local clock.
     for (const task of data.tasks) {
-      const log = expectedOf(task).logs.find((l) => (id === 'bl-timestamps-utc' ? l.offsetMinutes !== 0 : l.traits.includes(id)) && !(id === 'bl-infra-owner' && l.truth.owner === '@storefront'));
+      const log = expectedOf(task).logs.find(
+        (l) =>
+          (id === 'bl-timestamps-utc' ? l.offsetMinutes !== 0 : l.traits.includes(id)) &&
+          !(id === 'bl-infra-owner' && l.truth.owner === '@storefront'),
+      );
       if (log) {
         found = { task, log };
         break;
@@ -134,7 +149,10 @@ describe('checker: one known-bad report per pitfall', () => {
     const task = data.tasks[0]!;
     const env = await open(task);
     await readAll(env, task);
-    const rows = goodRows(task, data).map((r) => ({ ...r, category: SCHEMES.generic[expectedOf(task).logs.find((l) => l.id === r.log_id)!.truth.category] }));
+    const rows = goodRows(task, data).map((r) => ({
+      ...r,
+      category: SCHEMES.generic[expectedOf(task).logs.find((l) => l.id === r.log_id)!.truth.category],
+    }));
     expect((await submit(env, rows, 'generic')).is_error).toBeFalsy();
     const result = await env.check();
     expect(result.success).toBe(false);
@@ -146,7 +164,8 @@ describe('checker: one known-bad report per pitfall', () => {
   it('bl-log-truncation: a log triaged from its first page only', async () => {
     const { task, log } = withTrait('bl-log-truncation');
     const env = await open(task);
-    for (const other of expectedOf(task).logs) await env.call('read_log', { id: other.id, ...(other.id === log.id ? {} : { from: 'tail' }) });
+    for (const other of expectedOf(task).logs)
+      await env.call('read_log', { id: other.id, ...(other.id === log.id ? {} : { from: 'tail' }) });
     const rows = goodRows(task, data).map((r) => (r.log_id === log.id ? { ...r, evidence_line: 100 } : r));
     await submit(env, rows);
     const result = await env.check();
@@ -180,7 +199,9 @@ describe('checker: one known-bad report per pitfall', () => {
     const rows = goodRows(task, data).map((r) => ({ ...r, failed_at: r.failed_at.replace('T', ' ').replace('Z', '') }));
     const out = await submit(env, rows);
     expect(out.is_error).toBe(true);
-    expect(out.content).toMatch(/^submit_triage rejected the report: failed_at "2025-03-\d\d [\d:]+" \(ci-\d{7}, ci-\d{7}, ci-\d{7} and \d+ more\) is not an ISO 8601 UTC time/);
+    expect(out.content).toMatch(
+      /^submit_triage rejected the report: failed_at "2025-03-\d\d [\d:]+" \(ci-\d{7}, ci-\d{7}, ci-\d{7} and \d+ more\) is not an ISO 8601 UTC time/,
+    );
     expect(parseDirectives(out.content)).toEqual([{ choice: 'triage.timestamps', value: 'utc' }]);
     expect(env.pitfallsHit()).toEqual(['bl-timestamps-utc']);
   });

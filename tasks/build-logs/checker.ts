@@ -82,8 +82,16 @@ export function judgeRow(log: BuildLog, row: TriageRow | undefined, scheme: Sche
 const listed = (ids: string[]): string => (ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`);
 
 /** A build-logs pitfall message: {value} the row's value, {logs} the logs it is wrong for, {example} the right form. */
-export function fillMessage(template: string, pitfall: LogPitfall, values: { fix: string; value?: string; logs?: string[]; example?: string }): string {
-  return fillPitfallMessage(template, pitfall, values.fix, { value: values.value ?? '', logs: listed(values.logs ?? []), example: values.example ?? '' });
+export function fillMessage(
+  template: string,
+  pitfall: LogPitfall,
+  values: { fix: string; value?: string; logs?: string[]; example?: string },
+): string {
+  return fillPitfallMessage(template, pitfall, values.fix, {
+    value: values.value ?? '',
+    logs: listed(values.logs ?? []),
+    example: values.example ?? '',
+  });
 }
 
 export function checkTriage(input: CheckInput): TriageCheck {
@@ -106,17 +114,27 @@ export function checkTriage(input: CheckInput): TriageCheck {
   checks.push({ id: 'submitted', passed: submitted, ...(submitted ? {} : { detail: 'submit_triage never accepted a report' }) });
   checks.push({ id: 'coverage', passed: missing.length === 0, ...(missing.length ? { detail: `no row for ${missing.join(', ')}` } : {}) });
   const accuracyOk = accuracy >= expected.min_accuracy;
-  checks.push({ id: 'accuracy', passed: accuracyOk, detail: `${correct}/${logs.length} logs right (${Math.round(accuracy * 100)}%), bar ${Math.round(expected.min_accuracy * 100)}%` });
+  checks.push({
+    id: 'accuracy',
+    passed: accuracyOk,
+    detail: `${correct}/${logs.length} logs right (${Math.round(accuracy * 100)}%), bar ${Math.round(expected.min_accuracy * 100)}%`,
+  });
   for (const log of logs) {
     const v = verdicts.get(log.id)!;
     const bad = (['category', 'step', 'evidence', 'failedAt', 'owner'] as const).filter((k) => v.present && !v[k]);
-    checks.push({ id: `log:${log.id}`, passed: v.correct, ...(v.correct ? {} : { detail: v.present ? `wrong ${bad.join(', ')}` : 'no row' }) });
+    checks.push({
+      id: `log:${log.id}`,
+      passed: v.correct,
+      ...(v.correct ? {} : { detail: v.present ? `wrong ${bad.join(', ')}` : 'no row' }),
+    });
   }
 
   if (!submitted) feedback.push('no triage report was submitted (submit_triage never accepted one)');
   else if (missing.length) feedback.push(`${missing.length} of ${logs.length} logs have no row: ${listed(missing)}`);
   if (submitted && wrong.length) {
-    feedback.push(`Reviewer (CI lead): ${wrong.length} of ${logs.length} logs are triaged wrong (${listed(wrong)}); ${Math.round(accuracy * 100)}% right against a bar of ${Math.round(expected.min_accuracy * 100)}%.`);
+    feedback.push(
+      `Reviewer (CI lead): ${wrong.length} of ${logs.length} logs are triaged wrong (${listed(wrong)}); ${Math.round(accuracy * 100)}% right against a bar of ${Math.round(expected.min_accuracy * 100)}%.`,
+    );
   }
 
   // One check per pitfall the batch can trigger.
@@ -137,13 +155,19 @@ export function checkTriage(input: CheckInput): TriageCheck {
         hitLogs = trait.filter((l) => rowOf(l).present && shownRoot(l) && rowOf(l).step && !rowOf(l).evidence).map((l) => l.id);
         break;
       case 'bl-oom-137':
-        hitLogs = trait.filter((l) => rowOf(l).present && shownRoot(l) && rowOf(l).step && rowOf(l).evidence && rowOf(l).given !== 'oom').map((l) => l.id);
+        hitLogs = trait
+          .filter((l) => rowOf(l).present && shownRoot(l) && rowOf(l).step && rowOf(l).evidence && rowOf(l).given !== 'oom')
+          .map((l) => l.id);
         break;
       case 'bl-flaky-retry':
-        hitLogs = trait.filter((l) => rowOf(l).present && shownRoot(l) && rowOf(l).step && rowOf(l).evidence && rowOf(l).given !== 'flaky').map((l) => l.id);
+        hitLogs = trait
+          .filter((l) => rowOf(l).present && shownRoot(l) && rowOf(l).step && rowOf(l).evidence && rowOf(l).given !== 'flaky')
+          .map((l) => l.id);
         break;
       case 'bl-eresolve':
-        hitLogs = trait.filter((l) => rowOf(l).present && shownRoot(l) && rowOf(l).step && rowOf(l).evidence && rowOf(l).given !== 'dependency').map((l) => l.id);
+        hitLogs = trait
+          .filter((l) => rowOf(l).present && shownRoot(l) && rowOf(l).step && rowOf(l).evidence && rowOf(l).given !== 'dependency')
+          .map((l) => l.id);
         break;
       case 'bl-allowed-failure':
         hitLogs = trait.filter((l) => rowOf(l).present && shownRoot(l) && !rowOf(l).step).map((l) => l.id);
@@ -152,7 +176,9 @@ export function checkTriage(input: CheckInput): TriageCheck {
         hitLogs = trait.filter((l) => rowOf(l).present && !rowOf(l).correct && !shownRoot(l)).map((l) => l.id);
         break;
       case 'bl-timestamps-utc':
-        hitLogs = logs.filter((l) => l.offsetMinutes !== 0 && l.evidenceNaiveTimes.includes(rows.get(l.id)?.failed_at.trim() ?? '')).map((l) => l.id);
+        hitLogs = logs
+          .filter((l) => l.offsetMinutes !== 0 && l.evidenceNaiveTimes.includes(rows.get(l.id)?.failed_at.trim() ?? ''))
+          .map((l) => l.id);
         break;
       case 'bl-infra-owner':
         hitLogs = trait.filter((l) => rowOf(l).present && rowOf(l).category && !rowOf(l).owner).map((l) => l.id);
@@ -162,7 +188,11 @@ export function checkTriage(input: CheckInput): TriageCheck {
     }
     if (!submitted && pitfall.surfaces === 'review') hit = true;
     hit ||= hitLogs.length > 0;
-    checks.push({ id: `pitfall:${pitfall.id}`, passed: !hit, ...(hit ? { detail: hitLogs.length ? `wrong for ${hitLogs.join(', ')}` : `not ${fix}` } : {}) });
+    checks.push({
+      id: `pitfall:${pitfall.id}`,
+      passed: !hit,
+      ...(hit ? { detail: hitLogs.length ? `wrong for ${hitLogs.join(', ')}` : `not ${fix}` } : {}),
+    });
     if (!hit) continue;
     reviewHits.push(pitfall.id);
     const template = feedbackTemplate(pitfall, drifted);

@@ -21,7 +21,13 @@ describe('build-logs data', () => {
 
   it('has a few hundred logs in 5 families, and 30 batches of 10 to 40 logs', () => {
     expect(logs.length).toBeGreaterThanOrEqual(300);
-    expect(data.families.map((f) => f.id)).toEqual(['frontend-web', 'python-services', 'jvm-services', 'native-toolchains', 'release-pipelines']);
+    expect(data.families.map((f) => f.id)).toEqual([
+      'frontend-web',
+      'python-services',
+      'jvm-services',
+      'native-toolchains',
+      'release-pipelines',
+    ]);
     expect(data.tasks).toHaveLength(30);
     for (const family of data.families) expect(data.tasks.filter((t) => t.family === family.id).length, family.id).toBe(6);
     for (const task of data.tasks) {
@@ -38,13 +44,32 @@ describe('build-logs data', () => {
   });
 
   it('logs are realistic: every category, several toolchains, noise, long logs past the first page', () => {
-    for (const category of CATEGORIES) expect(logs.filter((l) => l.truth.category === category).length, category).toBeGreaterThanOrEqual(10);
+    for (const category of CATEGORIES)
+      expect(logs.filter((l) => l.truth.category === category).length, category).toBeGreaterThanOrEqual(10);
     const lengths = logs.map((l) => l.lines).sort((a, b) => a - b);
     expect(lengths[Math.floor(lengths.length / 2)]).toBeGreaterThan(60);
     expect(lengths.at(-1)).toBeGreaterThan(400);
     expect(logs.filter((l) => l.lines > PAGE_LINES).length).toBeGreaterThan(60);
     const text = logs.map((l) => l.text.join('\n')).join('\n');
-    for (const marker of ['error TS2345', 'cannot find symbol', 'error[E0308]', 'undefined reference to', 'npm ERR! code ERESOLVE', 'ResolutionImpossible', 'Could not find artifact', 'Killed', 'exit code 137', 'No space left on device', 'exceeded its maximum execution time', 'Could not resolve host', 'RERUN', 'Flakes:', 'PASS src/', 'PASSED', 'Downloaded from nexus']) {
+    for (const marker of [
+      'error TS2345',
+      'cannot find symbol',
+      'error[E0308]',
+      'undefined reference to',
+      'npm ERR! code ERESOLVE',
+      'ResolutionImpossible',
+      'Could not find artifact',
+      'Killed',
+      'exit code 137',
+      'No space left on device',
+      'exceeded its maximum execution time',
+      'Could not resolve host',
+      'RERUN',
+      'Flakes:',
+      'PASS src/',
+      'PASSED',
+      'Downloaded from nexus',
+    ]) {
       expect(text, marker).toContain(marker);
     }
     // Hosted runners on UTC, self-hosted ones on local clocks.
@@ -59,12 +84,24 @@ describe('build-logs data', () => {
     expect(data.pitfalls.some((p) => p.drift && p.surfaces === 'tool_error')).toBe(true);
     expect(data.pitfalls.some((p) => p.drift && p.surfaces === 'review')).toBe(true);
     for (const p of data.pitfalls) {
-      expect(data.tasks.some((t) => t.pitfalls.includes(p.id)), p.id).toBe(true);
-      for (const t of data.tasks.filter((x) => x.pitfalls.includes(p.id))) expect(pitfallApplies(p, t.family), `${t.id}: ${p.id}`).toBe(true);
+      expect(
+        data.tasks.some((t) => t.pitfalls.includes(p.id)),
+        p.id,
+      ).toBe(true);
+      for (const t of data.tasks.filter((x) => x.pitfalls.includes(p.id)))
+        expect(pitfallApplies(p, t.family), `${t.id}: ${p.id}`).toBe(true);
     }
     for (const task of data.tasks) for (const id of BATCH_PITFALLS) expect(task.pitfalls, task.id).toContain(id);
     // Each per-log pitfall is carried by enough logs to be learned.
-    for (const id of ['bl-cascade', 'bl-oom-137', 'bl-flaky-retry', 'bl-eresolve', 'bl-allowed-failure', 'bl-log-truncation', 'bl-infra-owner']) {
+    for (const id of [
+      'bl-cascade',
+      'bl-oom-137',
+      'bl-flaky-retry',
+      'bl-eresolve',
+      'bl-allowed-failure',
+      'bl-log-truncation',
+      'bl-infra-owner',
+    ]) {
       expect(logs.filter((l) => l.traits.includes(id)).length, id).toBeGreaterThanOrEqual(10);
     }
   });
@@ -89,7 +126,13 @@ describe('build-logs data errors', () => {
   it('a malformed task file names the file, the field path and what was expected', () => {
     const issues = validateBuildLogsData(sourcePath('tasks/build-logs/fixtures/bad-tasks.yaml'));
     const lines = issues.map((i) => `${i.file}: ${i.path}: ${i.message}`);
-    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^tasks\/build-logs\/fixtures\/bad-tasks\.yaml: tasks\[0\]\.expected\.min_accuracy: .*expected number, received string/)]));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^tasks\/build-logs\/fixtures\/bad-tasks\.yaml: tasks\[0\]\.expected\.min_accuracy: .*expected number, received string/,
+        ),
+      ]),
+    );
     const dir = copyOfData();
     cpSync(sourcePath('tasks/build-logs/fixtures/bad-tasks.yaml'), join(dir, 'tasks', 'broken.yaml'));
     expect(() => loadBuildLogsData(dir)).toThrow(DataValidationError);
@@ -104,8 +147,12 @@ describe('build-logs data errors', () => {
     expect(issues).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/frontend-web\.yaml: tasks\[0\]\.pitfalls\[0\]: expected a pitfall id from pitfalls\.yaml, got "bl-no-such"/),
-        expect.stringMatching(/frontend-web\.yaml: tasks\[0\]\.pitfalls: expected bl-category-scheme, which a log of the batch \(or every batch\) can trigger/),
-        expect.stringMatching(/python-services\.yaml: tasks\[0\]\.expected\.logs\[0\]: expected a log id from logs\/\*\.yaml, got "ci-0000000"/),
+        expect.stringMatching(
+          /frontend-web\.yaml: tasks\[0\]\.pitfalls: expected bl-category-scheme, which a log of the batch \(or every batch\) can trigger/,
+        ),
+        expect.stringMatching(
+          /python-services\.yaml: tasks\[0\]\.expected\.logs\[0\]: expected a log id from logs\/\*\.yaml, got "ci-0000000"/,
+        ),
       ]),
     );
   });
@@ -118,7 +165,9 @@ describe('build-logs data errors', () => {
     expect(messages).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/logs\/jvm-services\.yaml: logs\[0\]\.lines: expected \d+ \(the log's length\), got 999999/),
-        expect.stringMatching(/logs\/native-toolchains\.yaml: logs\[\d+\]\.truth\.failed_at: expected 2025-03-\d\dT[\d:]+Z \(the first evidence line's/),
+        expect.stringMatching(
+          /logs\/native-toolchains\.yaml: logs\[\d+\]\.truth\.failed_at: expected 2025-03-\d\dT[\d:]+Z \(the first evidence line's/,
+        ),
       ]),
     );
   });

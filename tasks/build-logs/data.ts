@@ -9,7 +9,16 @@ import type { Family, Task, ValidationIssue } from '../../harness/core/suite.js'
 import { pitfallApplies } from '../../harness/core/suite.js';
 import { DataIssues } from '../../harness/core/data-files.js';
 import { sourcePath } from '../../harness/core/paths.js';
-import { loadFamiliesAndPitfalls, loadTaskFiles, pitfallsFileSchema, TaskExpectations, tasksFileSchema, validateTriageData, yamlFiles, type TriagePitfall } from '../_triage/data.js';
+import {
+  loadFamiliesAndPitfalls,
+  loadTaskFiles,
+  pitfallsFileSchema,
+  TaskExpectations,
+  tasksFileSchema,
+  validateTriageData,
+  yamlFiles,
+  type TriagePitfall,
+} from '../_triage/data.js';
 import { slug, text } from '../../harness/core/data-schema.js';
 import { CATEGORIES, CHOICES, clockOffsetMinutes, ISO_UTC, STEP_END, STEP_START, TIMESTAMP, toUtcIso, type Category } from './params.js';
 
@@ -121,7 +130,8 @@ export function expectedOf(task: Task): TriageExpected {
 export function loadBuildLogsData(dataDir: string): BuildLogsData {
   const issues = new DataIssues();
   const { families, pitfalls, familyIds, pitfallById, pitfallsFile } = loadFamiliesAndPitfalls<LogPitfall>(issues, dataDir, PitfallsFile);
-  for (const id of BATCH_PITFALLS) if (pitfalls.length > 0 && !pitfallById.has(id)) issues.add(pitfallsFile, 'pitfalls', `expected the batch-wide pitfall ${id}`);
+  for (const id of BATCH_PITFALLS)
+    if (pitfalls.length > 0 && !pitfallById.has(id)) issues.add(pitfallsFile, 'pitfalls', `expected the batch-wide pitfall ${id}`);
 
   // Logs.
   const logs = new Map<string, BuildLog>();
@@ -129,8 +139,10 @@ export function loadBuildLogsData(dataDir: string): BuildLogsData {
   for (const file of yamlFiles(issues, logsDir, 'YAML files')) {
     const data = issues.parse(file, LogsFile, issues.readYaml(file));
     if (!data) continue;
-    if (!familyIds.has(data.family)) issues.add(file, ['family'], `expected a family id (${[...familyIds].join(', ')}), got "${data.family}"`);
-    if (basename(file).replace(/\.ya?ml$/, '') !== data.family) issues.add(file, ['family'], `expected the file to be named after its family (${data.family}.yaml)`);
+    if (!familyIds.has(data.family))
+      issues.add(file, ['family'], `expected a family id (${[...familyIds].join(', ')}), got "${data.family}"`);
+    if (basename(file).replace(/\.ya?ml$/, '') !== data.family)
+      issues.add(file, ['family'], `expected the file to be named after its family (${data.family}.yaml)`);
     data.logs.forEach((log, i) => {
       const at = (...rest: PropertyKey[]): PropertyKey[] => ['logs', i, ...rest];
       if (logs.has(log.id)) issues.add(file, at('id'), `expected a unique log id, "${log.id}" repeats`);
@@ -144,7 +156,12 @@ export function loadBuildLogsData(dataDir: string): BuildLogsData {
       log.traits.forEach((id, j) => {
         const pitfall = pitfallById.get(id);
         if (!pitfall) issues.add(file, at('traits', j), `expected a pitfall id from pitfalls.yaml, got "${id}"`);
-        else if (!pitfallApplies(pitfall, data.family)) issues.add(file, at('traits', j), `expected a pitfall that applies to family ${data.family}; ${id} applies to ${pitfall.families.join(', ')}`);
+        else if (!pitfallApplies(pitfall, data.family))
+          issues.add(
+            file,
+            at('traits', j),
+            `expected a pitfall that applies to family ${data.family}; ${id} applies to ${pitfall.families.join(', ')}`,
+          );
       });
       const stamp = (n: number): string => TIMESTAMP.exec(lines[n - 1] ?? '')?.[0].trim() ?? '00:00:00';
       const valid = t.evidence.filter((n) => n >= 1 && n <= lines.length);
@@ -181,14 +198,18 @@ export function loadBuildLogsData(dataDir: string): BuildLogsData {
           issues.add(file, at('expected', 'logs', j), `expected a log id from logs/*.yaml, got "${id}"`);
           return;
         }
-        if (log.family !== t.family) issues.add(file, at('expected', 'logs', j), `expected a log of family ${t.family}; ${id} is ${log.family}'s`);
+        if (log.family !== t.family)
+          issues.add(file, at('expected', 'logs', j), `expected a log of family ${t.family}; ${id} is ${log.family}'s`);
         batch.push(log);
       });
       // The pitfalls a batch can trigger are its logs' and the batch-wide ones: declared, and no others.
       const can = new Set([...BATCH_PITFALLS, ...batch.flatMap((l) => l.traits)]);
-      for (const id of can) if (!t.pitfalls.includes(id) && pitfallById.has(id)) issues.add(file, at('pitfalls'), `expected ${id}, which a log of the batch (or every batch) can trigger`);
+      for (const id of can)
+        if (!t.pitfalls.includes(id) && pitfallById.has(id))
+          issues.add(file, at('pitfalls'), `expected ${id}, which a log of the batch (or every batch) can trigger`);
       t.pitfalls.forEach((id, j) => {
-        if (pitfallById.has(id) && !can.has(id)) issues.add(file, at('pitfalls', j), `expected only pitfalls the batch can trigger; no log of it has ${id}`);
+        if (pitfallById.has(id) && !can.has(id))
+          issues.add(file, at('pitfalls', j), `expected only pitfalls the batch can trigger; no log of it has ${id}`);
       });
       // The owners the checker expects must be in the prompt's owners table.
       for (const log of batch) {
@@ -225,22 +246,35 @@ function logProblems(log: z.infer<typeof LogSchema>, lines: string[]): Array<[Pr
   if (lines.length !== log.lines) out.push([['lines'], `expected ${lines.length} (the log's length), got ${log.lines}`]);
   const steps = stepsOf(lines);
   const failing = steps.find((s) => s.id === t.failing_step);
-  if (!failing) out.push([['truth', 'failing_step'], `expected a step of this log (${steps.map((s) => s.id).join(', ')}), got "${t.failing_step}"`]);
-  else if (failing.status !== 'failed' && failing.status !== 'cancelled') out.push([['truth', 'failing_step'], `expected the step that failed the job; ${failing.id} is "${failing.status}"`]);
-  else if (steps.some((s) => s !== failing && (s.status === 'failed' || s.status === 'cancelled'))) out.push([['truth', 'failing_step'], 'expected the log to have one step that failed the job']);
-  if (steps.some((s) => s.status === 'running')) out.push([['file'], 'expected every step the log starts to end with a "<== [k/n] <id>: <status>" line']);
+  if (!failing)
+    out.push([['truth', 'failing_step'], `expected a step of this log (${steps.map((s) => s.id).join(', ')}), got "${t.failing_step}"`]);
+  else if (failing.status !== 'failed' && failing.status !== 'cancelled')
+    out.push([['truth', 'failing_step'], `expected the step that failed the job; ${failing.id} is "${failing.status}"`]);
+  else if (steps.some((s) => s !== failing && (s.status === 'failed' || s.status === 'cancelled')))
+    out.push([['truth', 'failing_step'], 'expected the log to have one step that failed the job']);
+  if (steps.some((s) => s.status === 'running'))
+    out.push([['file'], 'expected every step the log starts to end with a "<== [k/n] <id>: <status>" line']);
   t.evidence.forEach((n, j) => {
     if (n > lines.length) out.push([['truth', 'evidence', j], `expected a line of the log (1-${lines.length}), got ${n}`]);
-    else if (!TIMESTAMP.test(lines[n - 1] ?? '')) out.push([['truth', 'evidence', j], `expected a timestamped line of the job's output, line ${n} is "${(lines[n - 1] ?? '').slice(0, 60)}"`]);
+    else if (!TIMESTAMP.test(lines[n - 1] ?? ''))
+      out.push([
+        ['truth', 'evidence', j],
+        `expected a timestamped line of the job's output, line ${n} is "${(lines[n - 1] ?? '').slice(0, 60)}"`,
+      ]);
   });
   const first = lines[(t.evidence[0] ?? 1) - 1] ?? '';
   const stamp = TIMESTAMP.exec(first)?.[0].trim();
   const offset = clockOffsetMinutes(`clock: ${log.clock}`);
   if (stamp && offset !== undefined && toUtcIso(log.date, stamp, offset) !== t.failed_at) {
-    out.push([['truth', 'failed_at'], `expected ${toUtcIso(log.date, stamp, offset)} (the first evidence line's ${stamp} on a ${log.clock} clock), got ${t.failed_at}`]);
+    out.push([
+      ['truth', 'failed_at'],
+      `expected ${toUtcIso(log.date, stamp, offset)} (the first evidence line's ${stamp} on a ${log.clock} clock), got ${t.failed_at}`,
+    ]);
   }
-  if (!lines.some((l) => l === `Component: ${log.component}`)) out.push([['component'], `expected the log to name "Component: ${log.component}"`]);
-  if (!lines.some((l) => l.includes(`clock: ${log.clock}`))) out.push([['clock'], `expected the log's runner line to show "clock: ${log.clock}"`]);
+  if (!lines.some((l) => l === `Component: ${log.component}`))
+    out.push([['component'], `expected the log to name "Component: ${log.component}"`]);
+  if (!lines.some((l) => l.includes(`clock: ${log.clock}`)))
+    out.push([['clock'], `expected the log's runner line to show "clock: ${log.clock}"`]);
   return out;
 }
 

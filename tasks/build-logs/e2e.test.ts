@@ -31,7 +31,14 @@ describe('build-logs end to end with sim', () => {
     const { status, trials } = await executeRun({
       runDir: join(tempDir(), 'run'),
       // A sim that always takes the fix a tool error names and is never careless, so every share lands.
-      experiment: smallExperiment({ model: 'sim:default?recover=1&skill=1', suites: ['build-logs'], arms: [{ arm: 'multi-agent', options: { roles } }], sessions: 1, tasks_per_session: 3, replicates: 1 }),
+      experiment: smallExperiment({
+        model: 'sim:default?recover=1&skill=1',
+        suites: ['build-logs'],
+        arms: [{ arm: 'multi-agent', options: { roles } }],
+        sessions: 1,
+        tasks_per_session: 3,
+        replicates: 1,
+      }),
     });
     expect(status).toBe('completed');
     expect(trials).toHaveLength(3);

@@ -33,13 +33,17 @@ describe('build-logs tools', () => {
     const env = await open(task);
     const head = await env.call('read_log', { id: long.id });
     const lines = head.content.split('\n');
-    expect(lines[0]).toBe(`${long.id}: lines 1-${PAGE_LINES} of ${long.lines} (${long.lines - PAGE_LINES} more after it: offset=${PAGE_LINES + 1})`);
+    expect(lines[0]).toBe(
+      `${long.id}: lines 1-${PAGE_LINES} of ${long.lines} (${long.lines - PAGE_LINES} more after it: offset=${PAGE_LINES + 1})`,
+    );
     expect(lines).toHaveLength(PAGE_LINES + 1);
     expect(lines[1]).toBe(`    1 | ${long.text[0]}`);
     const next = await env.call('read_log', { id: long.id, offset: PAGE_LINES + 1, limit: 10 });
     expect(next.content.split('\n')[1]).toBe(`  ${PAGE_LINES + 1} | ${long.text[PAGE_LINES]}`);
     const tail = await env.call('read_log', { id: long.id, from: 'tail' });
-    expect(tail.content.split('\n')[0]).toBe(`${long.id}: lines ${long.lines - PAGE_LINES + 1}-${long.lines} of ${long.lines} (${long.lines - PAGE_LINES} lines before it)`);
+    expect(tail.content.split('\n')[0]).toBe(
+      `${long.id}: lines ${long.lines - PAGE_LINES + 1}-${long.lines} of ${long.lines} (${long.lines - PAGE_LINES} lines before it)`,
+    );
     expect(tail.content.split('\n').at(-1)).toBe(`${String(long.lines).padStart(5)} | ${long.text.at(-1)}`);
   });
 
@@ -79,12 +83,16 @@ describe('build-logs tools', () => {
     expect(out.content).toContain('rows[1]: missing owner');
     expect(out.content).toContain('rows[2]: no log "ci-0000000" in this batch');
     expect((await env.call('submit_triage', { rows: [] })).content).toMatch(/"rows" must be a non-empty array/);
-    expect((await env.call('submit_triage', { rows: [first], category_scheme: 'team-v9' })).content).toMatch(/"category_scheme" must be one of generic, team-v2/);
+    expect((await env.call('submit_triage', { rows: [first], category_scheme: 'team-v9' })).content).toMatch(
+      /"category_scheme" must be one of generic, team-v2/,
+    );
     expect(env.pitfallsHit()).toEqual([]);
   });
 
   it('rejects unknown tools', async () => {
     const env = await open(task);
-    expect((await env.call('rm_rf', {})).content).toBe('unknown tool "rm_rf"; available tools: list_logs, read_log, grep_log, submit_triage');
+    expect((await env.call('rm_rf', {})).content).toBe(
+      'unknown tool "rm_rf"; available tools: list_logs, read_log, grep_log, submit_triage',
+    );
   });
 });

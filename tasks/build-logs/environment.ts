@@ -9,7 +9,18 @@ import { callTool, PitfallHits, rejection, toolError as error, type ToolHandlers
 import { toolErrorTemplate } from '../_triage/messages.js';
 import { checkTriage, fillMessage, stepIdOf, type TriageRow } from './checker.js';
 import { expectedOf, type BuildLog, type BuildLogsData, type LogPitfall } from './data.js';
-import { categoryOfLabel, DEFAULT_SCHEME, ISO_UTC, MAX_PAGE_LINES, PAGE_LINES, ROW_FIELD_NAMES, SCHEME_NAMES, SCHEMES, TOOLS, type SchemeName } from './params.js';
+import {
+  categoryOfLabel,
+  DEFAULT_SCHEME,
+  ISO_UTC,
+  MAX_PAGE_LINES,
+  PAGE_LINES,
+  ROW_FIELD_NAMES,
+  SCHEME_NAMES,
+  SCHEMES,
+  TOOLS,
+  type SchemeName,
+} from './params.js';
 
 const MAX_GREP_HITS = 100;
 const MAX_ROWS = 500;
@@ -50,7 +61,10 @@ export class TriageEnvironment implements Environment {
   }
 
   private listLogs(): ToolOutcome {
-    const rows = this.batch.map((l) => `${l.id}  ${l.component.padEnd(18)} ${l.job.padEnd(15)} ${String(l.lines).padStart(5)} lines  ${l.steps.some((s) => s.status === 'cancelled') ? 'cancelled' : 'failed'}`);
+    const rows = this.batch.map(
+      (l) =>
+        `${l.id}  ${l.component.padEnd(18)} ${l.job.padEnd(15)} ${String(l.lines).padStart(5)} lines  ${l.steps.some((s) => s.status === 'cancelled') ? 'cancelled' : 'failed'}`,
+    );
     return { content: `${this.batch.length} logs in this batch (id, component, job, length, result):\n${rows.join('\n')}` };
   }
 
@@ -73,7 +87,8 @@ export class TriageEnvironment implements Environment {
     const from = input.from === undefined ? 'head' : input.from;
     if (from !== 'head' && from !== 'tail') return error('read_log: "from" must be "head" or "tail"');
     const limit = input.limit === undefined ? PAGE_LINES : Number(input.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LINES) return error(`read_log: "limit" must be a whole number from 1 to ${MAX_PAGE_LINES}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LINES)
+      return error(`read_log: "limit" must be a whole number from 1 to ${MAX_PAGE_LINES}`);
     const total = log.text.length;
     let first: number;
     if (from === 'head') {
@@ -83,7 +98,8 @@ export class TriageEnvironment implements Environment {
       first = offset;
     } else {
       const skip = input.offset === undefined ? 0 : Number(input.offset);
-      if (!Number.isInteger(skip) || skip < 0) return error('read_log: "offset" must be 0 or more lines to skip from the end (from "tail")');
+      if (!Number.isInteger(skip) || skip < 0)
+        return error('read_log: "offset" must be 0 or more lines to skip from the end (from "tail")');
       if (skip >= total) return error(`read_log: ${log.id} has ${total} lines; cannot skip ${skip} from the end`);
       first = Math.max(1, total - skip - limit + 1);
     }
@@ -91,7 +107,9 @@ export class TriageEnvironment implements Environment {
     const numbers = Array.from({ length: last - first + 1 }, (_, i) => first + i);
     this.see(log.id, numbers);
     const more = last < total ? ` (${total - last} more after it: offset=${last + 1})` : first > 1 ? ` (${first - 1} lines before it)` : '';
-    return { content: `${log.id}: lines ${first}-${last} of ${total}${more}\n${numbers.map((n) => numbered(n, log.text[n - 1]!)).join('\n')}` };
+    return {
+      content: `${log.id}: lines ${first}-${last} of ${total}${more}\n${numbers.map((n) => numbered(n, log.text[n - 1]!)).join('\n')}`,
+    };
   }
 
   private grepLog(input: Record<string, unknown>): ToolOutcome {
@@ -119,7 +137,8 @@ export class TriageEnvironment implements Environment {
         this.see(log.id, [i + 1]);
       });
     }
-    if (total === 0) return { content: `no line matches /${input.pattern}/i in ${logs.length === 1 ? logs[0]!.id : `${logs.length} logs`}` };
+    if (total === 0)
+      return { content: `no line matches /${input.pattern}/i in ${logs.length === 1 ? logs[0]!.id : `${logs.length} logs`}` };
     const more = total > hits.length ? `\n... ${total - hits.length} more matches (narrow the pattern or name a log)` : '';
     return { content: `${total} matching line${total === 1 ? '' : 's'}:\n${hits.join('\n')}${more}` };
   }
@@ -152,7 +171,9 @@ export class TriageEnvironment implements Environment {
         return;
       }
       const row = raw as Record<string, unknown>;
-      const missing = ROW_FIELD_NAMES.filter((f) => row[f] === undefined || row[f] === null || (typeof row[f] === 'string' && !(row[f] as string).trim()));
+      const missing = ROW_FIELD_NAMES.filter(
+        (f) => row[f] === undefined || row[f] === null || (typeof row[f] === 'string' && !(row[f] as string).trim()),
+      );
       if (missing.length) {
         problems.push(`${where}: missing ${missing.join(', ')}`);
         return;
@@ -169,7 +190,9 @@ export class TriageEnvironment implements Environment {
       }
       const category = String(row.category).trim();
       if (!categoryOfLabel(scheme as SchemeName, category)) {
-        problems.push(`${where} (${id}): category "${category}" is not a ${scheme} label; its labels: ${Object.values(SCHEMES[scheme as SchemeName]).join(', ')}`);
+        problems.push(
+          `${where} (${id}): category "${category}" is not a ${scheme} label; its labels: ${Object.values(SCHEMES[scheme as SchemeName]).join(', ')}`,
+        );
       }
       const line = Number(row.evidence_line);
       if (!Number.isInteger(line) || line < 1 || line > log.text.length) {
@@ -178,7 +201,8 @@ export class TriageEnvironment implements Environment {
       const stepProblem = this.stepProblem(String(row.failing_step).trim(), log, flag);
       if (stepProblem) problems.push(`${where} (${id}): ${stepProblem}`);
       const failedAt = String(row.failed_at).trim();
-      if (!ISO_UTC.test(failedAt) || Number.isNaN(Date.parse(failedAt))) flag('bl-timestamps-utc', failedAt, log, log.evidenceTimes[0] ?? '');
+      if (!ISO_UTC.test(failedAt) || Number.isNaN(Date.parse(failedAt)))
+        flag('bl-timestamps-utc', failedAt, log, log.evidenceTimes[0] ?? '');
       accepted.set(id, {
         log_id: id,
         category,
@@ -195,7 +219,12 @@ export class TriageEnvironment implements Environment {
     for (const [id, entry] of pitfallProblems) {
       this.hits.toolErrors.add(id);
       const template = toolErrorTemplate(entry.pitfall, this.context.drifted);
-      const message = fillMessage(template, entry.pitfall, { fix: currentFix(entry.pitfall, this.context.drifted), value: entry.values[0]!, logs: entry.logs, example: entry.examples[0]! });
+      const message = fillMessage(template, entry.pitfall, {
+        fix: currentFix(entry.pitfall, this.context.drifted),
+        value: entry.values[0]!,
+        logs: entry.logs,
+        example: entry.examples[0]!,
+      });
       problems.push(entry.logs.length > 1 ? `${message} (${entry.logs.length} rows)` : message);
     }
     if (problems.length) return rejection('submit_triage', 'the report', problems);
@@ -210,7 +239,11 @@ export class TriageEnvironment implements Environment {
   }
 
   /** What is wrong with a failing_step value, flagging the step-naming pitfall; undefined when fine. */
-  private stepProblem(value: string, log: BuildLog, flag: (id: string, value: string, log: BuildLog, example: string) => void): string | undefined {
+  private stepProblem(
+    value: string,
+    log: BuildLog,
+    flag: (id: string, value: string, log: BuildLog, example: string) => void,
+  ): string | undefined {
     const pitfall = this.pitfalls.find((p) => p.id === 'bl-step-id');
     const form = pitfall ? currentFix(pitfall, this.context.drifted) : 'step-id';
     const expectedForm = (id: string): string => (form === 'job/step-id' ? `${log.job}/${id}` : id);
@@ -242,8 +275,18 @@ export class TriageEnvironment implements Environment {
   async output(): Promise<string> {
     if (!this.rows) return '(no triage report was submitted)\n';
     const head = `Triage report (${this.rows.size} of ${this.batch.length} logs; categories in the ${this.scheme ?? DEFAULT_SCHEME} scheme)`;
-    const lines = [...this.rows.values()].map((r) => `| ${r.log_id} | ${r.category} | ${r.failing_step} | ${r.evidence_line} | ${r.failed_at} | ${r.root_cause.replaceAll('|', '/')} | ${r.owner} | ${r.next_action.replaceAll('|', '/')} |`);
-    return [head, '', '| log | category | failing step | line | failed at | root cause | owner | next action |', '| --- | --- | --- | --- | --- | --- | --- | --- |', ...lines, ''].join('\n');
+    const lines = [...this.rows.values()].map(
+      (r) =>
+        `| ${r.log_id} | ${r.category} | ${r.failing_step} | ${r.evidence_line} | ${r.failed_at} | ${r.root_cause.replaceAll('|', '/')} | ${r.owner} | ${r.next_action.replaceAll('|', '/')} |`,
+    );
+    return [
+      head,
+      '',
+      '| log | category | failing step | line | failed at | root cause | owner | next action |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...lines,
+      '',
+    ].join('\n');
   }
 
   pitfallsHit(): string[] {

@@ -13,14 +13,36 @@ import { sourcePath } from '../../harness/core/paths.js';
 import { rngFrom, shuffled, type Rng } from '../../harness/core/rng.js';
 import type { TaskEntry } from '../_triage/data.js';
 import { clearGenerated, generatedHeader, whenRunAsScript, writeTaskFile } from '../_triage/generate.js';
-import { allowedLintFailure, benignDecoy, cascade, failure, fillerLine, int, okLines, type Ctx, type Entry, type Failure } from './generate/content.js';
+import {
+  allowedLintFailure,
+  benignDecoy,
+  cascade,
+  failure,
+  fillerLine,
+  int,
+  okLines,
+  type Ctx,
+  type Entry,
+  type Failure,
+} from './generate/content.js';
 import { FAMILIES, PIPELINES, RUNNERS, type Component, type FamilySpec, type StepDef, type StepKind } from './generate/model.js';
 import { CATEGORIES, PAGE_LINES, SCHEMES, toUtcIso, type Category } from './params.js';
 
 export const SEED = 'build-logs/v1';
 const RULE = '═'.repeat(72);
 /** The first and last day of the generated jobs (March 2025: the runners' offsets are fixed in that window). */
-const DAYS = ['2025-03-10', '2025-03-11', '2025-03-12', '2025-03-13', '2025-03-14', '2025-03-17', '2025-03-18', '2025-03-19', '2025-03-20', '2025-03-21'];
+const DAYS = [
+  '2025-03-10',
+  '2025-03-11',
+  '2025-03-12',
+  '2025-03-13',
+  '2025-03-14',
+  '2025-03-17',
+  '2025-03-18',
+  '2025-03-19',
+  '2025-03-20',
+  '2025-03-21',
+];
 
 export interface GeneratedLog {
   id: string;
@@ -50,7 +72,8 @@ const hhmmss = (t: number): string => {
   const s = Math.floor(t);
   return `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 };
-const duration = (s: number): string => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s` : `${Math.max(1, Math.floor(s))}s`);
+const duration = (s: number): string =>
+  s >= 60 ? `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s` : `${Math.max(1, Math.floor(s))}s`;
 
 function weighted<T extends string>(rng: Rng, weights: Partial<Record<T, number>>): T {
   const entries = Object.entries(weights) as Array<[T, number]>;
@@ -156,7 +179,10 @@ function plan(rng: Rng, family: FamilySpec, comp: Component): Plan | undefined {
     fail = failure(category, kind, ctx, { eresolve, oom137 });
     if (category !== 'timeout' && category !== 'flaky' && !oom137 && rng.chance(0.17)) {
       // A benign, recovered error earlier in the failing step: the first error line, not the cause.
-      fail = { ...fail, pre: [benignDecoy(rng), ...Array.from({ length: int(rng, 1, 4) }, (_, i) => fillerLine(kind, ctx, rng, i)), ...fail.pre] };
+      fail = {
+        ...fail,
+        pre: [benignDecoy(rng), ...Array.from({ length: int(rng, 1, 4) }, (_, i) => fillerLine(kind, ctx, rng, i)), ...fail.pre],
+      };
     }
   }
   const failIdx = steps.findIndex((s) => s.kind === kind);
@@ -174,7 +200,17 @@ function plan(rng: Rng, family: FamilySpec, comp: Component): Plan | undefined {
     traits.add('bl-allowed-failure');
   }
   const limit = /job timeout (\d+)m/.exec(fail.exit)?.[1];
-  return { comp, eco, steps, failIdx, ...(allowedIdx !== undefined ? { allowedIdx } : {}), failure: fail, category, traits, ...(limit ? { limit: Number(limit) } : {}) };
+  return {
+    comp,
+    eco,
+    steps,
+    failIdx,
+    ...(allowedIdx !== undefined ? { allowedIdx } : {}),
+    failure: fail,
+    category,
+    traits,
+    ...(limit ? { limit: Number(limit) } : {}),
+  };
 }
 
 interface Assembled {
@@ -184,7 +220,15 @@ interface Assembled {
   steps: Array<{ id: string; name: string; status: string }>;
 }
 
-function assemble(p: Plan, ctx: Ctx, head: string[], fill: { before: number; earlier: number }, start: number, rng: Rng, summary: (result: string, steps: string) => string[]): Assembled {
+function assemble(
+  p: Plan,
+  ctx: Ctx,
+  head: string[],
+  fill: { before: number; earlier: number },
+  start: number,
+  rng: Rng,
+  summary: (result: string, steps: string) => string[],
+): Assembled {
   const lines = [...head];
   const evidence: number[] = [];
   const decoys: number[] = [];
@@ -214,7 +258,14 @@ function assemble(p: Plan, ctx: Ctx, head: string[], fill: { before: number; ear
       const f = p.failure;
       // The step's opening lines (its command), never the lines of a success.
       const opening = okLines(step.kind, stepCtx);
-      const keep = step.kind === 'test' || step.kind === 'integration' ? opening.length : step.kind === 'docker-build' ? 2 : step.kind === 'deploy' ? 0 : 1;
+      const keep =
+        step.kind === 'test' || step.kind === 'integration'
+          ? opening.length
+          : step.kind === 'docker-build'
+            ? 2
+            : step.kind === 'deploy'
+              ? 0
+              : 1;
       opening.slice(0, keep).forEach(push);
       for (let k = 0; k < fill.before; k++) push(fillerLine(step.kind, stepCtx, rng, k));
       f.pre.forEach(push);
@@ -244,7 +295,9 @@ function assemble(p: Plan, ctx: Ctx, head: string[], fill: { before: number; ear
     statuses.push({ id: step.id, name: step.name, status: 'ok' });
   });
   const stepsLine = statuses.map((s) => `${s.id} ${s.status}`).join(' | ');
-  const result = p.failure.end.startsWith('cancelled') ? `cancelled after ${duration(t - start)} (${p.failure.exit})` : `failed after ${duration(t - start)} (${p.failure.exit})`;
+  const result = p.failure.end.startsWith('cancelled')
+    ? `cancelled after ${duration(t - start)} (${p.failure.exit})`
+    : `failed after ${duration(t - start)} (${p.failure.exit})`;
   lines.push(...summary(result, stepsLine));
   return { lines, evidence, decoys, steps: statuses };
 }
@@ -271,7 +324,14 @@ function generateLog(family: FamilySpec, index: number, used: Set<string>): Gene
       `Date: ${date}`,
       RULE,
     ];
-    const summary = (result: string, steps: string): string[] => [RULE, 'Job summary', `Job: ${job} · Component: ${comp.name}`, `Result: ${result}`, `Runner: ${runner.name} · clock: ${runner.clock} · date ${date}`, `Steps: ${steps}`];
+    const summary = (result: string, steps: string): string[] => [
+      RULE,
+      'Job summary',
+      `Job: ${job} · Component: ${comp.name}`,
+      `Result: ${result}`,
+      `Runner: ${runner.name} · clock: ${runner.clock} · date ${date}`,
+      `Steps: ${steps}`,
+    ];
 
     // Length: most logs are short; some are long enough that read_log's first page misses the failure.
     const kind = p.steps[p.failIdx]!.kind;
@@ -279,13 +339,23 @@ function generateLog(family: FamilySpec, index: number, used: Set<string>): Gene
     const roll = rng.next();
     const target = !canBeLong || roll < 0.64 ? int(rng, 40, 140) : roll < 0.9 ? int(rng, 165, 290) : int(rng, 300, 680);
     const contentRng = rng.fork('assemble');
-    const probe = assemble(p, { ...ctx, rng: rngFrom(`${SEED}:probe`) }, head, { before: 0, earlier: 0 }, start, rngFrom(`${SEED}:probe2`), summary);
+    const probe = assemble(
+      p,
+      { ...ctx, rng: rngFrom(`${SEED}:probe`) },
+      head,
+      { before: 0, earlier: 0 },
+      start,
+      rngFrom(`${SEED}:probe2`),
+      summary,
+    );
     const long = target > PAGE_LINES;
     // A long log fails past the first page, with everything from the first error on inside the last page.
     const fromRoot = probe.lines.length - Math.min(probe.evidence[0] ?? Infinity, probe.decoys[0] ?? Infinity);
     const length = long ? Math.max(target, fromRoot + PAGE_LINES + 12) : target;
     const spare = Math.max(0, length - probe.lines.length);
-    const fill = long ? { before: Math.round(spare * 0.8), earlier: Math.round(spare * 0.2) } : { before: Math.round(spare * 0.5), earlier: Math.round(spare * 0.5) };
+    const fill = long
+      ? { before: Math.round(spare * 0.8), earlier: Math.round(spare * 0.2) }
+      : { before: Math.round(spare * 0.5), earlier: Math.round(spare * 0.5) };
     const built = assemble(p, ctx, head, fill, start, contentRng, summary);
     const total = built.lines.length;
     const first = built.evidence[0];
@@ -376,7 +446,10 @@ function rubric(family: FamilySpec, n: number): string[] {
     'Classifies each failure by its root cause, not by its first symptom or by the step it happened in.',
     'Names the step that failed the job, as the triage board keys steps.',
     'Cites the line of the root-cause error and when it was logged, in UTC.',
-    `Routes each failure to the right owner (${family.components.map((c) => c.team).slice(0, 3).join(', ')}, ...) with a concrete next action.`,
+    `Routes each failure to the right owner (${family.components
+      .map((c) => c.team)
+      .slice(0, 3)
+      .join(', ')}, ...) with a concrete next action.`,
     "Uses the team's category labels.",
   ];
 }
@@ -454,8 +527,12 @@ export function summarise(data: GeneratedData): string {
   ].join('\n');
 }
 
-whenRunAsScript(import.meta.url, () => sourcePath('tasks/build-logs/data'), (outDir) => {
-  const data = generate();
-  writeData(outDir, data);
-  process.stdout.write(`${summarise(data)}\nwritten to ${outDir}\n`);
-});
+whenRunAsScript(
+  import.meta.url,
+  () => sourcePath('tasks/build-logs/data'),
+  (outDir) => {
+    const data = generate();
+    writeData(outDir, data);
+    process.stdout.write(`${summarise(data)}\nwritten to ${outDir}\n`);
+  },
+);

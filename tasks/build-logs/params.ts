@@ -80,7 +80,10 @@ export const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const ROW_FIELDS: Record<string, { type: string; description: string }> = {
   log_id: { type: 'string', description: 'The log id, as list_logs shows it.' },
   category: { type: 'string', description: 'The root-cause category: a label of the chosen category_scheme (see above).' },
-  failing_step: { type: 'string', description: 'The step whose failure failed the job: its id, the name the log prints in parentheses (e.g. "unit-tests").' },
+  failing_step: {
+    type: 'string',
+    description: 'The step whose failure failed the job: its id, the name the log prints in parentheses (e.g. "unit-tests").',
+  },
   evidence_line: { type: 'integer', description: 'Line number (as read_log numbers them) of the root-cause error.' },
   failed_at: { type: 'string', description: 'When the evidence line was logged, as an ISO 8601 UTC time, e.g. 2025-03-14T09:12:03Z.' },
   root_cause: { type: 'string', description: 'One line on what went wrong.' },
@@ -113,7 +116,8 @@ export const TOOLS: ToolSpec[] = [
   },
   {
     name: 'grep_log',
-    description: 'Search logs for a regular expression (JavaScript syntax, case-insensitive): one log, or every log of the batch. Returns matching lines with their line numbers (at most 100).',
+    description:
+      'Search logs for a regular expression (JavaScript syntax, case-insensitive): one log, or every log of the batch. Returns matching lines with their line numbers (at most 100).',
     input_schema: {
       type: 'object',
       properties: {
@@ -134,7 +138,11 @@ export const TOOLS: ToolSpec[] = [
           description: 'One row per log.',
           items: { type: 'object', properties: ROW_FIELDS, required: ROW_FIELD_NAMES },
         },
-        category_scheme: { type: 'string', enum: [...SCHEME_NAMES], description: `The scheme the category labels come from (default "${DEFAULT_SCHEME}").` },
+        category_scheme: {
+          type: 'string',
+          enum: [...SCHEME_NAMES],
+          description: `The scheme the category labels come from (default "${DEFAULT_SCHEME}").`,
+        },
       },
       required: ['rows'],
     },

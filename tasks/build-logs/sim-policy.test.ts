@@ -45,8 +45,15 @@ describe('the sim triage policy', () => {
     const task = data.tasks.find((t) => t.family === 'release-pipelines')!;
     const ids = expectedOf(task).logs.map((l) => l.id);
     const list = { type: 'tool_use' as const, id: 'toolu_000', name: 'list_logs', input: {} };
-    const history: HistoryEntry[] = [{ use: list, result: { type: 'tool_result', tool_use_id: list.id, content: `${ids.length} logs\n${ids.map((id) => `${id}  x`).join('\n')}` } }];
-    const reads = uses(triagePolicy.act(fakeView({ prompt: task.prompt, history, lessons: { 'read_log.from': 'tail' }, share: { index: 2, of: 3 } })));
+    const history: HistoryEntry[] = [
+      {
+        use: list,
+        result: { type: 'tool_result', tool_use_id: list.id, content: `${ids.length} logs\n${ids.map((id) => `${id}  x`).join('\n')}` },
+      },
+    ];
+    const reads = uses(
+      triagePolicy.act(fakeView({ prompt: task.prompt, history, lessons: { 'read_log.from': 'tail' }, share: { index: 2, of: 3 } })),
+    );
     const share = shareOf(ids, { index: 2, of: 3 });
     expect(share.length).toBe(Math.ceil(ids.length / 3));
     expect(reads.map((u) => u.input)).toEqual(share.map((id) => ({ id, from: 'tail' })));
@@ -62,20 +69,31 @@ describe('the sim triage policy', () => {
       history.push({ use, result: { type: 'tool_result', tool_use_id: use.id, content } });
     };
     push('list_logs', {}, `1 logs\n${log.id}  x`);
-    push('read_log', { id: log.id }, `${log.id}: lines 1-${log.lines} of ${log.lines}\n${log.text.map((t, i) => `${String(i + 1).padStart(5)} | ${t}`).join('\n')}`);
+    push(
+      'read_log',
+      { id: log.id },
+      `${log.id}: lines 1-${log.lines} of ${log.lines}\n${log.text.map((t, i) => `${String(i + 1).padStart(5)} | ${t}`).join('\n')}`,
+    );
     const view = fakeView({ prompt: task.prompt, history });
     const choose = view.choose.bind(view);
-    triagePolicy.act({ ...view, choose: (c, naive) => {
+    triagePolicy.act({
+      ...view,
+      choose: (c, naive) => {
         asked.set(c, naive);
         return choose(c, naive);
-      } });
+      },
+    });
     expect(Object.fromEntries(asked)).toEqual(Object.fromEntries(Object.entries(CHOICES).map(([k, v]) => [k, v.naive])));
   });
 
   it('classifies error lines by their signatures', () => {
     expect(classifyLine('Killed')).toMatchObject({ signal: 'killed', rank: 1 });
     expect(classifyLine('npm ERR! code ERESOLVE')).toMatchObject({ signal: 'eresolve' });
-    expect(classifyLine('error: remote build cache https://cache.acme.internal unreachable: 503 Service Unavailable (continuing with local cache)')).toMatchObject({ signal: 'network', recovered: true });
+    expect(
+      classifyLine(
+        'error: remote build cache https://cache.acme.internal unreachable: 503 Service Unavailable (continuing with local cache)',
+      ),
+    ).toMatchObject({ signal: 'network', recovered: true });
     expect(classifyLine("src/a.ts(3,4): error TS2345: Argument of type 'string' is not assignable")).toMatchObject({ signal: 'compile' });
     expect(classifyLine('PASS src/cart/__tests__/cart.test.ts')).toBeUndefined();
     expect(classifyLine('[INFO] Tests run: 12, Failures: 0, Errors: 0, Skipped: 0')).toBeUndefined();
@@ -87,7 +105,10 @@ describe('the sim triage policy end to end (fake view, real environment)', () =>
     for (const task of data.tasks.filter((t) => t.family === family)) {
       const env = await open(task);
       const { history } = await runPolicy(env, task, { lessons: allLessons(data) });
-      expect(names(history).filter((n) => n === 'submit_triage'), task.id).toHaveLength(1);
+      expect(
+        names(history).filter((n) => n === 'submit_triage'),
+        task.id,
+      ).toHaveLength(1);
       const result = await env.check();
       expect(result.feedback, task.id).toEqual([]);
       expect(result.success, task.id).toBe(true);
@@ -99,7 +120,13 @@ describe('the sim triage policy end to end (fake view, real environment)', () =>
     const task = data.tasks[0]!;
     const env = await open(task);
     const { history } = await runPolicy(env, task);
-    expect(names(history)).toEqual(['list_logs', ...expectedOf(task).logs.map(() => 'read_log'), 'submit_triage', 'submit_triage', 'submit_triage']);
+    expect(names(history)).toEqual([
+      'list_logs',
+      ...expectedOf(task).logs.map(() => 'read_log'),
+      'submit_triage',
+      'submit_triage',
+      'submit_triage',
+    ]);
     const refusal = history.at(-1)!.result!.content;
     expect(refusal).toMatch(/triage\.timestamps="utc"/);
     const result = await env.check();
@@ -123,7 +150,11 @@ describe('the sim triage policy end to end (fake view, real environment)', () =>
 
   it('each lesson it lacks costs exactly that pitfall (the rest known)', async () => {
     for (const pitfall of data.pitfalls.filter((p) => p.surfaces === 'review')) {
-      const task = data.tasks.find((t) => t.pitfalls.includes(pitfall.id) && (pitfall.id === 'bl-category-scheme' || expectedOf(t).logs.some((l) => l.traits.includes(pitfall.id))))!;
+      const task = data.tasks.find(
+        (t) =>
+          t.pitfalls.includes(pitfall.id) &&
+          (pitfall.id === 'bl-category-scheme' || expectedOf(t).logs.some((l) => l.traits.includes(pitfall.id))),
+      )!;
       const lessons = allLessons(data);
       delete lessons[pitfall.choice];
       const env = await open(task);

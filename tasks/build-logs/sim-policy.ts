@@ -10,7 +10,17 @@
 import type { ContentBlock } from '../../harness/core/messages.js';
 import type { SimPolicy, SimView } from '../../harness/models/sim/policy.js';
 import { submitRound } from '../_triage/sim.js';
-import { clockOffsetMinutes, INFRA_CATEGORIES, SCHEMES, STEP_END, STEP_START, TIMESTAMP, toUtcIso, type Category, type SchemeName } from './params.js';
+import {
+  clockOffsetMinutes,
+  INFRA_CATEGORIES,
+  SCHEMES,
+  STEP_END,
+  STEP_START,
+  TIMESTAMP,
+  toUtcIso,
+  type Category,
+  type SchemeName,
+} from './params.js';
 
 /** Rejected submissions after which the triager gives up. */
 export const MAX_FAILED_SUBMITS = 3;
@@ -33,13 +43,33 @@ const SIGNATURES: Array<[Signal, number, RegExp]> = [
   ['oom', 1, /heap out of memory|OutOfMemoryError|MemoryError|Cannot allocate memory/],
   ['disk', 1, /no space left on device|ENOSPC|os error 28|Errno 28/i],
   ['eresolve', 3, /\bERESOLVE\b/],
-  ['network', 2, /ECONNRESET|ECONNREFUSED|EAI_AGAIN|ENOTFOUND|getaddrinfo|Could not resolve host|Connect(?:ion)? timed out|connection refused|connection reset|Connection to \S+ refused|i\/o timeout|Max retries exceeded|name resolution|UnknownHostException|status code 50[234]|50[234] (?:Bad Gateway|Service Unavailable)|spurious network error|ConnectTimeoutError/i],
+  [
+    'network',
+    2,
+    /ECONNRESET|ECONNREFUSED|EAI_AGAIN|ENOTFOUND|getaddrinfo|Could not resolve host|Connect(?:ion)? timed out|connection refused|connection reset|Connection to \S+ refused|i\/o timeout|Max retries exceeded|name resolution|UnknownHostException|status code 50[234]|50[234] (?:Bad Gateway|Service Unavailable)|spurious network error|ConnectTimeoutError/i,
+  ],
   ['timeout', 3, /maximum execution time|context deadline exceeded|progress deadline|The operation was canceled/],
-  ['dependency', 3, /ResolutionImpossible|conflicting dependencies|Could not resolve dependenc|Could not find artifact|Could not find [\w.-]+:[\w.-]+:|failed to select a version|unknown revision|No matching version found|No matching distribution found|not resolved: Unable to find/],
+  [
+    'dependency',
+    3,
+    /ResolutionImpossible|conflicting dependencies|Could not resolve dependenc|Could not find artifact|Could not find [\w.-]+:[\w.-]+:|failed to select a version|unknown revision|No matching version found|No matching distribution found|not resolved: Unable to find/,
+  ],
   ['flaky-marker', 6, /passed only after a retry|\bRERUN\b|Flakes: |passed on retry|TRY \d+ PASS|\d+ flaky\b/],
-  ['lint', 5, /warnings-as-errors|treated as error|clippy::|\[Checkstyle\]|Checkstyle violation|: [EF]\d{3} |\bSA\d{4}\b|\((?:govet|staticcheck)\)|^\s*\d+:\d+\s+error\s|\d+ problems? \(\d+ errors?|vulnerabilities at or above/],
-  ['compile', 4, /error TS\d+|error\[E\d+\]|: error: |cannot find symbol|COMPILATION ERROR|undefined: |undefined reference to|collect2: error|Compilation failure|Execution failed for task ':compile/],
-  ['test', 7, /^FAIL\b|\bFAILED\b|--- FAIL:|<<< (?:FAILURE|ERROR)!|AssertionError|AssertionFailedError|panicked at|Tests run:.*(?:Failures|Errors): [1-9]|● |\[ {2}FAILED {2}\]|: Failure$|There were failing tests/],
+  [
+    'lint',
+    5,
+    /warnings-as-errors|treated as error|clippy::|\[Checkstyle\]|Checkstyle violation|: [EF]\d{3} |\bSA\d{4}\b|\((?:govet|staticcheck)\)|^\s*\d+:\d+\s+error\s|\d+ problems? \(\d+ errors?|vulnerabilities at or above/,
+  ],
+  [
+    'compile',
+    4,
+    /error TS\d+|error\[E\d+\]|: error: |cannot find symbol|COMPILATION ERROR|undefined: |undefined reference to|collect2: error|Compilation failure|Execution failed for task ':compile/,
+  ],
+  [
+    'test',
+    7,
+    /^FAIL\b|\bFAILED\b|--- FAIL:|<<< (?:FAILURE|ERROR)!|AssertionError|AssertionFailedError|panicked at|Tests run:.*(?:Failures|Errors): [1-9]|● |\[ {2}FAILED {2}\]|: Failure$|There were failing tests/,
+  ],
 ];
 
 export function classifyLine(text: string): Omit<Candidate, 'line' | 'text'> | undefined {
@@ -171,9 +201,12 @@ export function triageLog(id: string, seen: Seen, owners: Map<string, string>, k
   }
 
   // The step's lines: after its start (or the previous step's end) and before its end.
-  const startLine = starts.get(step)?.line ?? Math.max(0, ...[...ends.values()].map((e) => e.line).filter((l) => l < (ends.get(step!)?.line ?? Infinity)));
+  const startLine =
+    starts.get(step)?.line ?? Math.max(0, ...[...ends.values()].map((e) => e.line).filter((l) => l < (ends.get(step!)?.line ?? Infinity)));
   const endLine = ends.get(step)?.line ?? Infinity;
-  const region = all.filter(([n, text]) => n > startLine && n < endLine && TIMESTAMP.test(text) && !STEP_START.test(text) && !STEP_END.test(text));
+  const region = all.filter(
+    ([n, text]) => n > startLine && n < endLine && TIMESTAMP.test(text) && !STEP_START.test(text) && !STEP_END.test(text),
+  );
   const candidates: Candidate[] = [];
   for (const [n, text] of region) {
     const body = text.replace(TIMESTAMP, '');
@@ -206,12 +239,16 @@ export function triageLog(id: string, seen: Seen, owners: Map<string, string>, k
     else if (signal === 'eresolve') category = knobs.eresolve === 'dependency-conflict' ? 'dependency' : 'network';
     else category = signal;
   }
-  const evidenceLine = evidence?.line ?? (region.at(-1)?.[0] ?? numbers.at(-1) ?? 1);
+  const evidenceLine = evidence?.line ?? region.at(-1)?.[0] ?? numbers.at(-1) ?? 1;
   const evidenceText = (evidence?.text ?? seen.get(evidenceLine) ?? '').replace(TIMESTAMP, '').trim();
   const time = TIMESTAMP.exec(seen.get(evidenceLine) ?? '')?.[0].trim() ?? '00:00:00';
   const failedAt = knobs.timestamps === 'utc' && date ? toUtcIso(date, time, offset) : `${date} ${time}`;
   const stepName =
-    knobs.stepName === 'display-name' ? (starts.get(step)?.name ?? step) : knobs.stepName === 'job/step-id' && job ? `${job}/${step}` : step;
+    knobs.stepName === 'display-name'
+      ? (starts.get(step)?.name ?? step)
+      : knobs.stepName === 'job/step-id' && job
+        ? `${job}/${step}`
+        : step;
   const codeOwner = owners.get(component) ?? '@unknown';
   const owner = INFRA_CATEGORIES.has(category) && knobs.infraOwner !== 'code-owner' ? knobs.infraOwner : codeOwner;
   return {
@@ -284,7 +321,10 @@ function submitBlocks(view: SimView, ids: string[], owners: Map<string, string>)
   const scheme = view.choose('submit_triage.category_scheme', 'generic').value as SchemeName;
   const labels = (SCHEMES[scheme] ?? SCHEMES.generic) as Record<Category, string>;
   const rows = drafts.map((d) => ({ ...d, category: labels[d.category] }));
-  return [{ type: 'text', text: `Submitting the triage of ${rows.length} log${rows.length === 1 ? '' : 's'}.` }, view.toolUse('submit_triage', { rows, category_scheme: scheme })];
+  return [
+    { type: 'text', text: `Submitting the triage of ${rows.length} log${rows.length === 1 ? '' : 's'}.` },
+    view.toolUse('submit_triage', { rows, category_scheme: scheme }),
+  ];
 }
 
 export const triagePolicy: SimPolicy = {
@@ -313,4 +353,3 @@ export const triagePolicy: SimPolicy = {
     return submitBlocks(view, mine, owners);
   },
 };
-

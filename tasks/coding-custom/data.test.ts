@@ -13,7 +13,13 @@ const temp = mkdtempSync(join(tmpdir(), 'coding-custom-data-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 const EXAMPLE = sourcePath('examples/coding-tasks.jsonl');
 
-const py = { id: 'add', language: 'python', entry_point: 'add', prompt: 'def add(a, b):\n    """Sum.\n    >>> add(1, 2)\n    3\n    """\n', tests: 'def check(candidate):\n    assert candidate(1, 2) == 3\n' };
+const py = {
+  id: 'add',
+  language: 'python',
+  entry_point: 'add',
+  prompt: 'def add(a, b):\n    """Sum.\n    >>> add(1, 2)\n    3\n    """\n',
+  tests: 'def check(candidate):\n    assert candidate(1, 2) == 3\n',
+};
 function file(name: string, rows: Array<unknown | string>, gzip = false): string {
   const path = join(temp, name);
   const text = rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
@@ -44,7 +50,11 @@ describe('bring your own coding tasks: the JSONL format', () => {
   });
 
   it('accepts gzip, blank lines and the HumanEval field names task_id and test', () => {
-    const path = file('aliases.jsonl.gz', [{ task_id: 'Mine/7', language: 'python', entry_point: 'add', prompt: py.prompt, test: py.tests }, ''], true);
+    const path = file(
+      'aliases.jsonl.gz',
+      [{ task_id: 'Mine/7', language: 'python', entry_point: 'add', prompt: py.prompt, test: py.tests }, ''],
+      true,
+    );
     const data = loadCodingTasks(path);
     expect(data.tasks.map((t) => t.id)).toEqual(['Mine-7']);
     expect(problemOf(data.tasks[0]!).tests).toBe(py.tests);
@@ -83,10 +93,12 @@ describe('bring your own coding tasks: the JSONL format', () => {
   });
 
   it('checks that the prompt names the entry point, and that the file exists and has tasks', () => {
-    expect(validateCodingTasks(file('unnamed.jsonl', [{ ...py, entry_point: 'plus' }])).issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
-      'line 1: entry_point: expected the prompt to name the function "plus"',
+    expect(
+      validateCodingTasks(file('unnamed.jsonl', [{ ...py, entry_point: 'plus' }])).issues.map((i) => `${i.path}: ${i.message}`),
+    ).toEqual(['line 1: entry_point: expected the prompt to name the function "plus"']);
+    expect(validateCodingTasks(join(temp, 'nope.jsonl')).issues).toEqual([
+      { file: join(temp, 'nope.jsonl'), path: '', message: 'expected a readable JSONL file (ENOENT)' },
     ]);
-    expect(validateCodingTasks(join(temp, 'nope.jsonl')).issues).toEqual([{ file: join(temp, 'nope.jsonl'), path: '', message: 'expected a readable JSONL file (ENOENT)' }]);
     expect(validateCodingTasks(file('blank.jsonl', [''])).issues[0]!.message).toBe('expected at least one task (one JSON object per line)');
     expect(suite.validateData!(file('ok.jsonl', [py]))).toEqual([]);
   });

@@ -24,12 +24,20 @@ const code = (what: string) => z.string().refine((s) => s.trim().length > 0, `ex
 
 export const CodingTaskSchema = z
   .strictObject({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'an id of letters, digits, ".", "_" or "-" (at most 100), starting with a letter or digit'),
+    id: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+        'an id of letters, digits, ".", "_" or "-" (at most 100), starting with a letter or digit',
+      ),
     language: z.enum(['python', 'javascript']),
     prompt: code('the stub the agent completes: signature and description'),
     entry_point: z.string().regex(identifier, 'the name of the function the tests call'),
     tests: code('test code that defines check(candidate)'),
-    family: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug (a-z, 0-9, -)').optional(),
+    family: z
+      .string()
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug (a-z, 0-9, -)')
+      .optional(),
     title: z.string().trim().min(1).max(200).optional(),
     canonical_solution: z.string().min(1, 'a reference solution (continues the prompt)').optional(),
     visible_tests: code('test code that defines check(candidate)').optional(),
@@ -37,8 +45,10 @@ export const CodingTaskSchema = z
   })
   .superRefine((t, ctx) => {
     const defines = t.language === 'python' ? /^\s*def\s+check\s*\(/m : /\bfunction\s+check\s*\(|\b(?:const|let|var)\s+check\s*=/;
-    if (!defines.test(t.tests)) ctx.addIssue({ code: 'custom', path: ['tests'], message: `expected ${t.language} code that defines check(candidate)` });
-    if (t.visible_tests && !defines.test(t.visible_tests)) ctx.addIssue({ code: 'custom', path: ['visible_tests'], message: `expected ${t.language} code that defines check(candidate)` });
+    if (!defines.test(t.tests))
+      ctx.addIssue({ code: 'custom', path: ['tests'], message: `expected ${t.language} code that defines check(candidate)` });
+    if (t.visible_tests && !defines.test(t.visible_tests))
+      ctx.addIssue({ code: 'custom', path: ['visible_tests'], message: `expected ${t.language} code that defines check(candidate)` });
     const named = new RegExp(`(?<![\\w$])${escapeRegex(t.entry_point)}(?![\\w$])`);
     if (!named.test(t.prompt) && !(t.canonical_solution && named.test(t.canonical_solution))) {
       ctx.addIssue({ code: 'custom', path: ['entry_point'], message: `expected the prompt to name the function "${t.entry_point}"` });
@@ -49,7 +59,8 @@ export type CodingTaskInput = z.input<typeof CodingTaskSchema>;
 /** HumanEval-style field names accepted as aliases: task_id for id, test for tests. */
 function withAliases(row: Record<string, unknown>): Record<string, unknown> {
   const out = { ...row };
-  if (out.id === undefined && typeof out.task_id === 'string') out.id = out.task_id.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  if (out.id === undefined && typeof out.task_id === 'string')
+    out.id = out.task_id.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
   delete out.task_id;
   if (out.tests === undefined && out.test !== undefined) out.tests = out.test;
   delete out.test;
@@ -71,7 +82,10 @@ function readText(file: string): string {
 }
 
 /** Check a task file; every problem, none thrown. */
-export function validateCodingTasks(file: string): { issues: ValidationIssue[]; rows: Array<{ line: number; task: z.output<typeof CodingTaskSchema> }> } {
+export function validateCodingTasks(file: string): {
+  issues: ValidationIssue[];
+  rows: Array<{ line: number; task: z.output<typeof CodingTaskSchema> }>;
+} {
   const shown = shownPath(file);
   const issues: ValidationIssue[] = [];
   const rows: Array<{ line: number; task: z.output<typeof CodingTaskSchema> }> = [];
@@ -79,13 +93,23 @@ export function validateCodingTasks(file: string): { issues: ValidationIssue[]; 
   try {
     text = readText(file);
   } catch (error) {
-    return { issues: [{ file: shown, path: '', message: `expected a readable JSONL file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }], rows };
+    return {
+      issues: [
+        {
+          file: shown,
+          path: '',
+          message: `expected a readable JSONL file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        },
+      ],
+      rows,
+    };
   }
   const firstLine = new Map<string, number>();
   text.split('\n').forEach((raw, i) => {
     const line = i + 1;
     if (!raw.trim()) return;
-    const at = (path: ReadonlyArray<PropertyKey>, message: string) => issues.push({ file: shown, path: `line ${line}${path.length ? `: ${pathText(path)}` : ''}`, message });
+    const at = (path: ReadonlyArray<PropertyKey>, message: string) =>
+      issues.push({ file: shown, path: `line ${line}${path.length ? `: ${pathText(path)}` : ''}`, message });
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -100,8 +124,18 @@ export function validateCodingTasks(file: string): { issues: ValidationIssue[]; 
     const parsed = CodingTaskSchema.safeParse(withAliases(value as Record<string, unknown>));
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        if (issue.code === 'unrecognized_keys') for (const key of issue.keys) at([key], 'unknown field (expected id, language, prompt, entry_point, tests, family, title, canonical_solution, visible_tests, timeout_s)');
-        else if (issue.path.length > 0 && (value as Record<string, unknown>)[String(issue.path[0])] === undefined && issue.code !== 'custom') at(issue.path, 'required field missing');
+        if (issue.code === 'unrecognized_keys')
+          for (const key of issue.keys)
+            at(
+              [key],
+              'unknown field (expected id, language, prompt, entry_point, tests, family, title, canonical_solution, visible_tests, timeout_s)',
+            );
+        else if (
+          issue.path.length > 0 &&
+          (value as Record<string, unknown>)[String(issue.path[0])] === undefined &&
+          issue.code !== 'custom'
+        )
+          at(issue.path, 'required field missing');
         else at(issue.path, issue.message);
       }
       return;
@@ -114,7 +148,8 @@ export function validateCodingTasks(file: string): { issues: ValidationIssue[]; 
     firstLine.set(parsed.data.id, line);
     rows.push({ line, task: parsed.data });
   });
-  if (issues.length === 0 && rows.length === 0) issues.push({ file: shown, path: '', message: 'expected at least one task (one JSON object per line)' });
+  if (issues.length === 0 && rows.length === 0)
+    issues.push({ file: shown, path: '', message: 'expected at least one task (one JSON object per line)' });
   return { issues, rows };
 }
 
@@ -155,14 +190,20 @@ export function loadCodingTasks(file: string): CustomData {
       title: t.title ?? `${t.id}: ${t.entry_point}`,
       prompt: codingPrompt(problem),
       files: { [PROBLEM_FILE[t.language]]: t.prompt },
-      pitfalls: table.filter((p) => p.languages.includes(t.language) && (p.families.includes('*') || p.families.includes(shape))).map((p) => p.id),
+      pitfalls: table
+        .filter((p) => p.languages.includes(t.language) && (p.families.includes('*') || p.families.includes(shape)))
+        .map((p) => p.id),
       rubric: CODING_RUBRIC,
       expected: { language: t.language, entry_point: t.entry_point, visible: t.visible_tests ? 'tests' : 'examples' },
     };
     return attachProblem(task, problem);
   });
-  const families: Family[] = [...familyIds].sort().map((id) =>
-    (CODING_FAMILIES as readonly string[]).includes(id) ? familyInfo(id as CodingFamily) : { id, title: id, description: `Tasks of family "${id}" in ${shownPath(file)}.` },
-  );
+  const families: Family[] = [...familyIds]
+    .sort()
+    .map((id) =>
+      (CODING_FAMILIES as readonly string[]).includes(id)
+        ? familyInfo(id as CodingFamily)
+        : { id, title: id, description: `Tasks of family "${id}" in ${shownPath(file)}.` },
+    );
   return { file, families, pitfalls, tasks, canonical };
 }

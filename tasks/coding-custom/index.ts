@@ -72,7 +72,8 @@ function configure(raw: Record<string, unknown>, context?: ConfigureContext): Su
   const { path } = parseOptions(options, raw) as z.output<typeof options>;
   const baseDir = context?.baseDir ?? process.cwd();
   const file = resolve(baseDir, path);
-  if (!existsSync(file)) throw new Error(`path: ${file} does not exist (paths in suite_options are relative to the experiment file, in ${baseDir})`);
+  if (!existsSync(file))
+    throw new Error(`path: ${file} does not exist (paths in suite_options are relative to the experiment file, in ${baseDir})`);
   return configuredSuite(loadCodingTasks(file));
 }
 

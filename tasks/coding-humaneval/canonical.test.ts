@@ -19,7 +19,9 @@ describe('HumanEval in the sandbox', () => {
   it('canonical solutions score 164/164', { timeout: 60_000 }, async () => {
     const started = performance.now();
     const results = await Promise.all(data.tasks.map((task) => runHiddenTests(problemOf(task), data.canonical.get(task.id)!)));
-    const failed = data.tasks.flatMap((t, i) => (results[i]!.passed ? [] : [`${t.id}: ${results[i]!.stderr.split('\n').slice(-2).join(' ')}`]));
+    const failed = data.tasks.flatMap((t, i) =>
+      results[i]!.passed ? [] : [`${t.id}: ${results[i]!.stderr.split('\n').slice(-2).join(' ')}`],
+    );
     expect(failed).toEqual([]);
     expect(results.filter((r) => r.passed)).toHaveLength(164);
     console.log(`canonical: 164/164 in ${Math.round(performance.now() - started)} ms (sandbox: ${await detectIsolation()})`);
@@ -40,7 +42,9 @@ describe('HumanEval in the sandbox', () => {
     const failing = data.tasks.flatMap((task, i) => {
       const examples = results[i]!.examples;
       if (!examples) return [`${task.id}: did not run (${results[i]!.stderr.trim().split('\n').at(-1)})`];
-      return examples.flatMap((e, j) => (e.status === 'fail' || e.status === 'error' ? [`${task.id}: ${problemOf(task).examples[j]!.call}`] : []));
+      return examples.flatMap((e, j) =>
+        e.status === 'fail' || e.status === 'error' ? [`${task.id}: ${problemOf(task).examples[j]!.call}`] : [],
+      );
     });
     expect(failing).toEqual([]);
     const runnable = results.filter((r) => r.examples!.some((e) => e.status === 'pass')).length;
@@ -53,7 +57,16 @@ describe('HumanEval in the sandbox', () => {
     expect(Object.keys(stored).sort()).toEqual(data.tasks.map((t) => t.id).sort());
     const results = await Promise.all(
       data.tasks.map((task) =>
-        runHiddenTests(problemOf(task), wrongBody({ language: 'python', prompt: task.files['problem.py']!, entry_point: problemOf(task).entry_point, canonical: data.canonical.get(task.id)!, wrongVariant: stored[task.id]! })),
+        runHiddenTests(
+          problemOf(task),
+          wrongBody({
+            language: 'python',
+            prompt: task.files['problem.py']!,
+            entry_point: problemOf(task).entry_point,
+            canonical: data.canonical.get(task.id)!,
+            wrongVariant: stored[task.id]!,
+          }),
+        ),
       ),
     );
     expect(data.tasks.filter((_, i) => results[i]!.passed).map((t) => t.id)).toEqual([]);

@@ -37,7 +37,9 @@ describe('HumanEval data', () => {
       const row = data.rows[i]!;
       expect(task.id).toBe(taskIdOf(row.task_id));
       expect(task.suite).toBe('coding-humaneval');
-      expect(task.prompt).toMatch(new RegExp(`^Problem ${task.id} \\(${row.task_id}\\): implement the Python function \`${row.entry_point}\``));
+      expect(task.prompt).toMatch(
+        new RegExp(`^Problem ${task.id} \\(${row.task_id}\\): implement the Python function \`${row.entry_point}\``),
+      );
       expect(task.files).toEqual({ 'problem.py': row.prompt });
       // Nothing hidden reaches the agent.
       expect(task.prompt + task.files['problem.py']).not.toContain('def check(');
@@ -73,7 +75,10 @@ describe('HumanEval data', () => {
     ]);
     expect(extractExamples(data.rows[72]!.prompt, 'will_it_fly')[0]).toEqual({ call: 'will_it_fly([1, 2], 5)', expected: 'False' });
     expect(extractExamples(data.rows[97]!.prompt, 'multiply')[0]).toEqual({ call: 'multiply(148, 412)', expected: '16' });
-    expect(extractExamples(data.rows[79]!.prompt, 'decimal_to_binary')[0]).toEqual({ call: 'decimal_to_binary(15)', expected: '"db1111db"' });
+    expect(extractExamples(data.rows[79]!.prompt, 'decimal_to_binary')[0]).toEqual({
+      call: 'decimal_to_binary(15)',
+      expected: '"db1111db"',
+    });
     // Excluded: an error of the dataset's docstring.
     expect(problemOf(data.tasks[47]!).examples.map((e) => e.call)).not.toContain('median([-10, 4, 6, 1000, 10, 20])');
   });
@@ -92,10 +97,14 @@ describe('HumanEval data', () => {
     expect(rewriteTypeHints(src, 'f', 'typing')).toBe(
       'from typing import Any\nfrom typing import List\n\n\ndef f(xs: List[int], k: Any, *args: Any, flag: bool = True, **kw: Any) -> List[int]:\n    """Doc."""\n',
     );
-    expect(rewriteTypeHints(src, 'f', 'builtin')).toContain('def f(xs: list[int], k: Any, *args: Any, flag: bool = True, **kw: Any) -> list[int]:');
+    expect(rewriteTypeHints(src, 'f', 'builtin')).toContain(
+      'def f(xs: list[int], k: Any, *args: Any, flag: bool = True, **kw: Any) -> list[int]:',
+    );
   });
 
-  it('the TypeScript signature reading agrees with Python ast on all 164 stubs, and rewritten stubs meet both styles', { timeout: 60_000 }, async () => {
+  it('the TypeScript signature reading agrees with Python ast on all 164 stubs, and rewritten stubs meet both styles', {
+    timeout: 60_000,
+  }, async () => {
     const rows = data.rows;
     const [facts, typed, builtin] = await Promise.all([
       signatureFactsBatch(rows.map((r) => ({ source: r.prompt, entryPoint: r.entry_point }))),
@@ -107,11 +116,17 @@ describe('HumanEval data', () => {
       const f = facts[i]!;
       const style = annotationStyle(pythonSignature(row.prompt, row.entry_point)!);
       const complete = f.found && f.unannotated.length === 0 && f.returns;
-      if (style.complete !== complete || style.typingGenerics !== f.typing_generics.length > 0 || style.builtinGenerics !== f.builtin_generics.length > 0) {
+      if (
+        style.complete !== complete ||
+        style.typingGenerics !== f.typing_generics.length > 0 ||
+        style.builtinGenerics !== f.builtin_generics.length > 0
+      ) {
         disagreements.push(row.task_id);
       }
-      if (styleProblem(typed[i]!, 'typing', row.entry_point)) disagreements.push(`${row.task_id} typing: ${styleProblem(typed[i]!, 'typing', row.entry_point)}`);
-      if (styleProblem(builtin[i]!, 'builtin', row.entry_point)) disagreements.push(`${row.task_id} builtin: ${styleProblem(builtin[i]!, 'builtin', row.entry_point)}`);
+      if (styleProblem(typed[i]!, 'typing', row.entry_point))
+        disagreements.push(`${row.task_id} typing: ${styleProblem(typed[i]!, 'typing', row.entry_point)}`);
+      if (styleProblem(builtin[i]!, 'builtin', row.entry_point))
+        disagreements.push(`${row.task_id} builtin: ${styleProblem(builtin[i]!, 'builtin', row.entry_point)}`);
     });
     expect(disagreements).toEqual([]);
     // As given, most stubs fail the house style (no hints at all from HumanEval/30 on).
@@ -125,18 +140,33 @@ describe('HumanEval data errors', () => {
     writeFileSync(file, gzipSync(lines.join('\n') + '\n'));
     return file;
   };
-  const good = JSON.stringify({ task_id: 'HumanEval/0', prompt: 'def f():\n', entry_point: 'f', canonical_solution: '    return 1\n', test: 'def check(candidate):\n    pass\n' });
+  const good = JSON.stringify({
+    task_id: 'HumanEval/0',
+    prompt: 'def f():\n',
+    entry_point: 'f',
+    canonical_solution: '    return 1\n',
+    test: 'def check(candidate):\n    pass\n',
+  });
 
   it('names the file, the line and the field', () => {
-    const file = write('bad-field.jsonl.gz', [good, JSON.stringify({ task_id: 'HumanEval/1', prompt: 'x', entry_point: 'not an id', canonical_solution: 'x', test: 'assert True' })]);
+    const file = write('bad-field.jsonl.gz', [
+      good,
+      JSON.stringify({ task_id: 'HumanEval/1', prompt: 'x', entry_point: 'not an id', canonical_solution: 'x', test: 'assert True' }),
+    ]);
     expect(() => readHumanEval(file)).toThrow(CodingDataError);
-    expect(() => readHumanEval(file)).toThrow(/bad-field\.jsonl\.gz: line 2: invalid problem:\n {2}entry_point: a Python identifier\n {2}test: test code that defines check\(candidate\)/);
+    expect(() => readHumanEval(file)).toThrow(
+      /bad-field\.jsonl\.gz: line 2: invalid problem:\n {2}entry_point: a Python identifier\n {2}test: test code that defines check\(candidate\)/,
+    );
   });
 
   it('names bad JSON, unknown fields, duplicates and a file that is not gzip', () => {
     expect(() => readHumanEval(write('bad-json.jsonl.gz', [good, '{"task_id": ']))).toThrow(/bad-json\.jsonl\.gz: line 2: not valid JSON/);
-    expect(() => readHumanEval(write('extra.jsonl.gz', [good.replace('{', '{"oops": 1, ')]))).toThrow(/line 1: invalid problem:\n {2}\(top level\): Unrecognized key: "oops"/);
-    expect(() => readHumanEval(write('dup.jsonl.gz', [good, good]))).toThrow(/dup\.jsonl\.gz: line 2: task_id: expected a unique id, "HumanEval\/0" repeats/);
+    expect(() => readHumanEval(write('extra.jsonl.gz', [good.replace('{', '{"oops": 1, ')]))).toThrow(
+      /line 1: invalid problem:\n {2}\(top level\): Unrecognized key: "oops"/,
+    );
+    expect(() => readHumanEval(write('dup.jsonl.gz', [good, good]))).toThrow(
+      /dup\.jsonl\.gz: line 2: task_id: expected a unique id, "HumanEval\/0" repeats/,
+    );
     const plain = join(temp, 'plain.jsonl.gz');
     writeFileSync(plain, good);
     expect(() => readHumanEval(plain)).toThrow(/plain\.jsonl\.gz: cannot read the gzipped JSONL/);

@@ -33,9 +33,18 @@ export type HumanEvalRow = z.infer<typeof RowSchema>;
  * (the reference solution passes every remaining visible example).
  */
 export const EXCLUDED_EXAMPLES: Record<string, { calls: string[]; reason: string }> = {
-  'humaneval-047': { calls: ['median([-10, 4, 6, 1000, 10, 20])'], reason: 'the docstring says 15.0; the median of these numbers (and the reference) is 8.0' },
-  'humaneval-130': { calls: ['tri(1)', 'tri(4)'], reason: 'prose about single values of the sequence; the function returns the list of the first n + 1 values' },
-  'humaneval-148': { calls: ['bf("Earth", "Mercury")'], reason: 'written ("Venus"), a string; the function returns the one-element tuple ("Venus",)' },
+  'humaneval-047': {
+    calls: ['median([-10, 4, 6, 1000, 10, 20])'],
+    reason: 'the docstring says 15.0; the median of these numbers (and the reference) is 8.0',
+  },
+  'humaneval-130': {
+    calls: ['tri(1)', 'tri(4)'],
+    reason: 'prose about single values of the sequence; the function returns the list of the first n + 1 values',
+  },
+  'humaneval-148': {
+    calls: ['bf("Earth", "Mercury")'],
+    reason: 'written ("Venus"), a string; the function returns the one-element tuple ("Venus",)',
+  },
 };
 
 export interface HumanEvalData {
@@ -71,7 +80,8 @@ export function readHumanEval(file: string): HumanEvalRow[] {
     }
     const parsed = RowSchema.safeParse(value);
     if (!parsed.success) throw new CodingDataError(`${where}: invalid problem:\n${formatIssues(parsed.error.issues)}`);
-    if (seen.has(parsed.data.task_id)) throw new CodingDataError(`${where}: task_id: expected a unique id, "${parsed.data.task_id}" repeats`);
+    if (seen.has(parsed.data.task_id))
+      throw new CodingDataError(`${where}: task_id: expected a unique id, "${parsed.data.task_id}" repeats`);
     seen.add(parsed.data.task_id);
     rows.push(parsed.data);
   });

@@ -17,12 +17,17 @@ afterEach(() => {
 const task = (n: number): Task => data.tasks[n]!;
 const canonical = (t: Task): string => data.canonical.get(t.id)!;
 /** The reference as a whole module, with type hints in the house style. */
-const goodModule = (t: Task, style: 'typing' | 'builtin' = 'typing'): string => rewriteTypeHints(t.files['problem.py']! + canonical(t), t.expected.entry_point as string, style);
+const goodModule = (t: Task, style: 'typing' | 'builtin' = 'typing'): string =>
+  rewriteTypeHints(t.files['problem.py']! + canonical(t), t.expected.entry_point as string, style);
 
 async function open(t: Task, drifted: string[] = [], review = true): Promise<{ env: Environment; dir: string }> {
   const dir = workdir();
   dirs.push(dir);
-  const env = await createCodingEnvironment(t, { workdir: dir, session: 1, drifted: new Set(drifted) }, { pitfalls: data.pitfalls, review });
+  const env = await createCodingEnvironment(
+    t,
+    { workdir: dir, session: 1, drifted: new Set(drifted) },
+    { pitfalls: data.pitfalls, review },
+  );
   return { env, dir };
 }
 
@@ -38,13 +43,18 @@ describe('the coding environment', () => {
     expect(env.tools.map((t) => t.name)).toEqual(['read_file', 'write_solution', 'run_visible_tests', 'submit']);
     expect(readFileSync(join(dir, 'problem.py'), 'utf8')).toBe(NUMBERS.files['problem.py']);
     expect((await env.call('read_file', { path: 'problem.py' })).content).toBe(NUMBERS.files['problem.py']);
-    expect(await env.call('read_file', { path: 'test.py' })).toEqual({ content: 'read_file: no file "test.py" in the workspace; available files: problem.py', is_error: true });
+    expect(await env.call('read_file', { path: 'test.py' })).toEqual({
+      content: 'read_file: no file "test.py" in the workspace; available files: problem.py',
+      is_error: true,
+    });
   });
 
   it('validates write_solution input', async () => {
     const { env, dir } = await open(NUMBERS);
     expect((await env.call('write_solution', {})).content).toBe('write_solution: "code" must be a non-empty string (the source)');
-    expect((await env.call('write_solution', { code: 'x', path: '../evil.py' })).content).toMatch(/"path" must be a plain file name ending in \.py/);
+    expect((await env.call('write_solution', { code: 'x', path: '../evil.py' })).content).toMatch(
+      /"path" must be a plain file name ending in \.py/,
+    );
     expect((await env.call('write_solution', { code: 'x', path: 'problem.py' })).content).toMatch(/cannot be changed/);
     expect(await env.call('write_solution', { code: '    return True\n' })).toEqual({ content: 'Wrote solution.py (2 lines).' });
     expect(readFileSync(join(dir, 'solution.py'), 'utf8')).toBe('    return True\n');
@@ -56,7 +66,9 @@ describe('the coding environment', () => {
 
   it('runs the docstring examples one by one, as visible tests', async () => {
     const { env } = await open(NUMBERS);
-    expect((await env.call('run_visible_tests', {})).content).toBe('run_visible_tests: no solution.py yet; write it with write_solution first');
+    expect((await env.call('run_visible_tests', {})).content).toBe(
+      'run_visible_tests: no solution.py yet; write it with write_solution first',
+    );
     await env.call('write_solution', { code: canonical(NUMBERS) });
     const good = await env.call('run_visible_tests', {});
     expect(good.is_error).toBeFalsy();
@@ -96,7 +108,9 @@ describe('the checker', () => {
 
   it('rejects a wrong solution without naming a fix, and without leaking the failing assertion', async () => {
     const { env } = await open(NUMBERS);
-    await env.call('write_solution', { code: rewriteTypeHints(NUMBERS.files['problem.py']! + '    return n % 2 == 1\n', 'is_prime', 'typing') });
+    await env.call('write_solution', {
+      code: rewriteTypeHints(NUMBERS.files['problem.py']! + '    return n % 2 == 1\n', 'is_prime', 'typing'),
+    });
     const result = await env.check();
     expect(result.success).toBe(false);
     expect(result.checks.find((c) => c.id === 'tests')).toMatchObject({ passed: false, detail: 'AssertionError' });
@@ -129,7 +143,9 @@ describe('the checker', () => {
       expect(parseDirectives(visible.content)).toEqual([{ choice: 'write_solution.imports', value: 'stdlib' }]);
       const result = await env.check();
       expect(result.success).toBe(false);
-      expect(result.feedback[0]).toMatch(/^the hidden tests failed: `numpy` is not available in the evaluation sandbox: it runs python3 -I -S with the standard library only/);
+      expect(result.feedback[0]).toMatch(
+        /^the hidden tests failed: `numpy` is not available in the evaluation sandbox: it runs python3 -I -S with the standard library only/,
+      );
       expect(env.pitfallsHit()).toEqual(['coding-stdlib-only']);
     });
 
@@ -156,7 +172,9 @@ describe('the checker', () => {
       expect(parseDirectives(visible.content)).toEqual([{ choice: 'write_solution.kind', value: 'function' }]);
       const viaInput = await open(NUMBERS);
       await viaInput.env.call('write_solution', { code: `${goodModule(NUMBERS)}\nn = int(input())\n` });
-      expect(parseDirectives((await viaInput.env.call('run_visible_tests', {})).content)).toEqual([{ choice: 'write_solution.kind', value: 'function' }]);
+      expect(parseDirectives((await viaInput.env.call('run_visible_tests', {})).content)).toEqual([
+        { choice: 'write_solution.kind', value: 'function' },
+      ]);
       expect((await env.check()).success).toBe(false);
       expect(env.pitfallsHit()).toEqual(['coding-no-stdin']);
     });
@@ -167,7 +185,10 @@ describe('the checker', () => {
       await bare.env.call('write_solution', { code: canonical(NUMBERS) });
       const result = await bare.env.check();
       expect(result.checks.find((c) => c.id === 'tests')?.passed).toBe(true);
-      expect(result.checks.find((c) => c.id === 'review:coding-type-hints')).toMatchObject({ passed: false, detail: 'no type hint on parameter n, the return value' });
+      expect(result.checks.find((c) => c.id === 'review:coding-type-hints')).toMatchObject({
+        passed: false,
+        detail: 'no type hint on parameter n, the return value',
+      });
       expect(result.success).toBe(false);
       expect(result.feedback).toHaveLength(1);
       expect(parseDirectives(result.feedback[0]!)).toEqual([{ choice: 'write_solution.type_hints', value: 'typing' }]);
@@ -176,7 +197,9 @@ describe('the checker', () => {
       // Before the drift, builtin generics are wrong; after it, typing generics are.
       const early = await open(LISTS);
       await early.env.call('write_solution', { code: goodModule(LISTS, 'builtin') });
-      expect((await early.env.check()).checks.find((c) => c.id === 'review:coding-type-hints')?.detail).toBe('builtin generics (list[]) instead of the typing module\'s');
+      expect((await early.env.check()).checks.find((c) => c.id === 'review:coding-type-hints')?.detail).toBe(
+        "builtin generics (list[]) instead of the typing module's",
+      );
       const late = await open(LISTS, ['coding-type-hints']);
       await late.env.call('write_solution', { code: goodModule(LISTS, 'typing') });
       const stale = await late.env.check();

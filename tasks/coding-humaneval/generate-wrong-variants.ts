@@ -36,6 +36,10 @@ export async function findWrongVariants(): Promise<Record<string, number>> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const variants = await findWrongVariants();
   writeFileSync(WRONG_VARIANTS_FILE, JSON.stringify(variants, null, 1) + '\n');
-  const none = Object.entries(variants).filter(([, v]) => v < 0).map(([k]) => k);
-  process.stdout.write(`wrote ${WRONG_VARIANTS_FILE}: ${Object.keys(variants).length} problems, ${none.length} without a failing single edit${none.length ? ` (${none.join(', ')})` : ''}\n`);
+  const none = Object.entries(variants)
+    .filter(([, v]) => v < 0)
+    .map(([k]) => k);
+  process.stdout.write(
+    `wrote ${WRONG_VARIANTS_FILE}: ${Object.keys(variants).length} problems, ${none.length} without a failing single edit${none.length ? ` (${none.join(', ')})` : ''}\n`,
+  );
 }

@@ -32,7 +32,9 @@ export function humanEvalData(review = true): HumanEvalData {
 
 let wrongVariants: Record<string, number> | undefined;
 function wrongVariantOf(taskId: string): number | undefined {
-  wrongVariants ??= existsSync(WRONG_VARIANTS_FILE) ? (JSON.parse(readFileSync(WRONG_VARIANTS_FILE, 'utf8')) as Record<string, number>) : {};
+  wrongVariants ??= existsSync(WRONG_VARIANTS_FILE)
+    ? (JSON.parse(readFileSync(WRONG_VARIANTS_FILE, 'utf8')) as Record<string, number>)
+    : {};
   return wrongVariants[taskId];
 }
 
@@ -51,7 +53,12 @@ function simReference(data: HumanEvalData, taskId: string): SimReference | undef
 }
 
 function validateHumanEval(target: string): ValidationIssue[] {
-  const file = existsSync(target) && statSync(target).isDirectory() ? (existsSync(join(target, 'HumanEval.jsonl.gz')) ? join(target, 'HumanEval.jsonl.gz') : join(target, 'data', 'HumanEval.jsonl.gz')) : target;
+  const file =
+    existsSync(target) && statSync(target).isDirectory()
+      ? existsSync(join(target, 'HumanEval.jsonl.gz'))
+        ? join(target, 'HumanEval.jsonl.gz')
+        : join(target, 'data', 'HumanEval.jsonl.gz')
+      : target;
   try {
     readHumanEval(file);
     return [];
@@ -88,7 +95,8 @@ function makeSuite(review: boolean): Suite {
     checkTasks: () => checkCodingTasks(data().tasks, data().canonical),
     configure(options) {
       for (const key of Object.keys(options)) if (key !== 'review') throw new Error(`unknown option "${key}"; expected review`);
-      if (options.review !== undefined && typeof options.review !== 'boolean') throw new Error(`review must be true or false, got ${JSON.stringify(options.review)}`);
+      if (options.review !== undefined && typeof options.review !== 'boolean')
+        throw new Error(`review must be true or false, got ${JSON.stringify(options.review)}`);
       const wanted = options.review ?? true;
       return wanted === review ? suite : makeSuite(wanted as boolean);
     },

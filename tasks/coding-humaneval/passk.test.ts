@@ -33,7 +33,13 @@ describe('pass@k of coding trials', () => {
 
   it('leaves out infrastructure failures and other suites, and groups by arm and suite', () => {
     const infra = { ...attempts('a', 't1', 1, 1)[0]!, session: 9, error_class: 'infra' as const, success: false };
-    const rows = [...attempts('b', 't1', 2, 1), ...attempts('a', 't1', 2, 2), infra, ...attempts('a', 'x', 3, 3, 3, 'legal-drafting'), ...attempts('a', 'c1', 2, 0, 0, 'coding-custom')];
+    const rows = [
+      ...attempts('b', 't1', 2, 1),
+      ...attempts('a', 't1', 2, 2),
+      infra,
+      ...attempts('a', 'x', 3, 3, 3, 'legal-drafting'),
+      ...attempts('a', 'c1', 2, 0, 0, 'coding-custom'),
+    ];
     const out = codingPassK(rows, [1, 2]);
     expect(out.map((r) => [r.arm, r.suite, r.trials])).toEqual([
       ['a', 'coding-custom', 2],

@@ -13,7 +13,14 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('coding-humaneval with the sim, end to end', () => {
   it('runs, learns from errors and reviews, reruns identically, and reports pass@k', { timeout: 120_000 }, async () => {
-    const experiment = smallExperiment({ name: 'humaneval', suites: ['coding-humaneval'], sessions: 3, tasks_per_session: 5, replicates: 2, concurrency: 6 });
+    const experiment = smallExperiment({
+      name: 'humaneval',
+      suites: ['coding-humaneval'],
+      sessions: 3,
+      tasks_per_session: 5,
+      replicates: 2,
+      concurrency: 6,
+    });
     const runDir = join(root, 'run');
     const outcome = await executeRun({ runDir, experiment });
     expect(outcome.status).toBe('completed');

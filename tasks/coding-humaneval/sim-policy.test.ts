@@ -55,38 +55,59 @@ describe('the coding sim policy', () => {
     expect(history[1]!.use.input).toEqual({ code: expect.stringContaining(data.canonical.get(task.id)!) });
   });
 
-  it.each(['numbers', 'lists', 'strings'])('a naive agent that never recovers hits its first habit and gives up after %s writes', async (family) => {
-    const task = firstOf(family);
-    const env = await open(task);
-    const history = await runPolicy(policy, env, task);
-    expect(names(history).filter((n) => n === 'run_visible_tests')).toHaveLength(MAX_WRITES);
-    expect(names(history).at(-1)).toBe('submit');
-    expect((await env.check()).success).toBe(false);
-    const expected = { numbers: 'coding-stdlib-only', lists: 'coding-single-file', strings: 'coding-single-file' }[family]!;
-    expect(env.pitfallsHit()).toContain(expected);
-  });
+  it.each(['numbers', 'lists', 'strings'])(
+    'a naive agent that never recovers hits its first habit and gives up after %s writes',
+    async (family) => {
+      const task = firstOf(family);
+      const env = await open(task);
+      const history = await runPolicy(policy, env, task);
+      expect(names(history).filter((n) => n === 'run_visible_tests')).toHaveLength(MAX_WRITES);
+      expect(names(history).at(-1)).toBe('submit');
+      expect((await env.check()).success).toBe(false);
+      const expected = { numbers: 'coding-stdlib-only', lists: 'coding-single-file', strings: 'coding-single-file' }[family]!;
+      expect(env.pitfallsHit()).toContain(expected);
+    },
+  );
 
-  it.each(['numbers', 'lists', 'strings'])('an agent that recovers from errors fixes both habits of a %s problem in the task', async (family) => {
-    const task = firstOf(family);
-    const env = await open(task);
-    const history = await runPolicy(policy, env, task, { recover: true });
-    expect(names(history).filter((n) => n === 'run_visible_tests')).toHaveLength(3);
-    const result = await env.check();
-    expect(result.checks.find((c) => c.id === 'tests')?.passed).toBe(true);
-    const habits = Object.entries(HABITS).filter(([, h]) => h.families.includes(family as never));
-    const ids = codingPitfalls().filter((p) => habits.some(([choice]) => choice === p.choice)).map((p) => p.id);
-    expect(env.pitfallsHit().filter((id) => id !== 'coding-type-hints').sort()).toEqual(ids.sort());
-  });
+  it.each(['numbers', 'lists', 'strings'])(
+    'an agent that recovers from errors fixes both habits of a %s problem in the task',
+    async (family) => {
+      const task = firstOf(family);
+      const env = await open(task);
+      const history = await runPolicy(policy, env, task, { recover: true });
+      expect(names(history).filter((n) => n === 'run_visible_tests')).toHaveLength(3);
+      const result = await env.check();
+      expect(result.checks.find((c) => c.id === 'tests')?.passed).toBe(true);
+      const habits = Object.entries(HABITS).filter(([, h]) => h.families.includes(family as never));
+      const ids = codingPitfalls()
+        .filter((p) => habits.some(([choice]) => choice === p.choice))
+        .map((p) => p.id);
+      expect(
+        env
+          .pitfallsHit()
+          .filter((id) => id !== 'coding-type-hints')
+          .sort(),
+      ).toEqual(ids.sort());
+    },
+  );
 
   // Every fourth problem (41), to keep the suite fast; data.test.ts checks the signature rewriting on all 164.
   it('an agent with every lesson solves HumanEval problems first time, hitting no pitfall', { timeout: 120_000 }, async () => {
     const outcomes = await Promise.all(
-      data.tasks.filter((_, i) => i % 4 === 0).map(async (task) => {
-        const env = await open(task);
-        const history = await runPolicy(policy, env, task, { lessons: allLessons() });
-        const result = await env.check();
-        return { id: task.id, writes: names(history).filter((n) => n === 'write_solution').length, success: result.success, feedback: result.feedback, hit: env.pitfallsHit() };
-      }),
+      data.tasks
+        .filter((_, i) => i % 4 === 0)
+        .map(async (task) => {
+          const env = await open(task);
+          const history = await runPolicy(policy, env, task, { lessons: allLessons() });
+          const result = await env.check();
+          return {
+            id: task.id,
+            writes: names(history).filter((n) => n === 'write_solution').length,
+            success: result.success,
+            feedback: result.feedback,
+            hit: env.pitfallsHit(),
+          };
+        }),
     );
     expect(outcomes.filter((o) => !o.success || o.writes !== 1 || o.hit.length > 0)).toEqual([]);
   });

@@ -21,7 +21,8 @@ export async function checkCustomTasks(data: CustomData): Promise<TaskCheck[]> {
     }
     const problems: string[] = [];
     const reference = await gradeWork(offline, { answer: spec.reference, files: { ...task.files, ...spec.reference_files } });
-    for (const o of reference.filter((r) => !r.passed)) problems.push(`the reference fails grader ${o.id}${o.detail ? ` (${o.detail})` : ''}${o.unavailable ? `: ${o.unavailable}` : ''}`);
+    for (const o of reference.filter((r) => !r.passed))
+      problems.push(`the reference fails grader ${o.id}${o.detail ? ` (${o.detail})` : ''}${o.unavailable ? `: ${o.unavailable}` : ''}`);
     const empty = await gradeWork(offline, { answer: '', files: { ...task.files } });
     if (empty.every((o) => o.passed)) problems.push('an empty output passes every grader: they cannot fail');
     out.push({ task: task.id, problems });

@@ -37,11 +37,15 @@ describe('the custom suite', () => {
     expect(data.families.map((f) => f.id)).toEqual(['reports', 'tickets']);
   });
 
-  it('every task passes its reference output and fails an empty one (match, script, JSON Schema; rubric by a grader)', { timeout: 60_000 }, async () => {
+  it('every task passes its reference output and fails an empty one (match, script, JSON Schema; rubric by a grader)', {
+    timeout: 60_000,
+  }, async () => {
     const simGrader = graderReplying('{"criteria": [{"id": 1, "passed": true, "score": 1}, {"id": 2, "passed": true, "score": 1}]}');
     for (const task of data.tasks) {
       const spec = data.specs.get(task.id)!;
-      const reference = checkResultOf(await gradeWork(spec, { answer: spec.reference, files: { ...task.files, ...spec.reference_files } }, simGrader));
+      const reference = checkResultOf(
+        await gradeWork(spec, { answer: spec.reference, files: { ...task.files, ...spec.reference_files } }, simGrader),
+      );
       expect(reference.success, `${task.id}: ${JSON.stringify(reference.checks)}`).toBe(true);
       const empty = checkResultOf(await gradeWork(spec, { answer: '', files: { ...task.files } }, simGrader));
       expect(empty.success, task.id).toBe(false);
@@ -50,7 +54,9 @@ describe('the custom suite', () => {
 
   it('a rubric grader reports its verdict per criterion and whether it agrees with the script graders', async () => {
     const spec = data.specs.get('ticket-summary-01')!;
-    const grader = graderReplying('{"criteria": [{"id": 1, "passed": true, "score": 1}, {"id": 2, "passed": false, "score": 0, "feedback": "State the impact."}]}');
+    const grader = graderReplying(
+      '{"criteria": [{"id": 1, "passed": true, "score": 1}, {"id": 2, "passed": false, "score": 0, "feedback": "State the impact."}]}',
+    );
     const result = checkResultOf(await gradeWork(spec, { answer: undefined, files: { ...spec.reference_files } }, grader));
     expect(result.checks.find((c) => c.id === 'rubric:2')?.detail).toBe('1 of 2 criteria met; disagrees with the script graders');
     expect(result.checks.filter((c) => c.id.startsWith('rubric:2/criterion-')).map((c) => c.passed)).toEqual([true, false]);
@@ -67,17 +73,30 @@ describe('the custom suite', () => {
 
   it('names the file, the task and the field of every problem in a task file', () => {
     const file = join(root, 'bad.yaml');
-    writeFileSync(file, 'tasks:\n  - id: a\n    instructions: do it\n    graders: [{type: match, equals: x, regex: y}]\n  - id: a\n    instruction: typo\n    graders: []\n');
+    writeFileSync(
+      file,
+      'tasks:\n  - id: a\n    instructions: do it\n    graders: [{type: match, equals: x, regex: y}]\n  - id: a\n    instruction: typo\n    graders: []\n',
+    );
     const messages = validateCustomTasks(file).issues.map((i) => `${i.path}: ${i.message}`);
     expect(messages).toContain('tasks[0].graders[0]: exactly one of equals, contains, regex, json_schema');
     expect(messages).toContain('tasks[1].instruction: unknown field');
     expect(messages.some((m) => m.startsWith('tasks[1].graders: at least one grader'))).toBe(true);
   });
 
-  it('every arm runs on it with the sim model, dreaming included; the reference-following sim completes tasks', { timeout: 180_000 }, async () => {
+  it('every arm runs on it with the sim model, dreaming included; the reference-following sim completes tasks', {
+    timeout: 180_000,
+  }, async () => {
     const outcome = await executeRun({
       runDir: join(root, 'run'),
-      experiment: smallExperiment({ suites: ['custom'], suite_options: { custom: { path: EXAMPLE } }, arms: ['stateless', 'learnings-md', 'reflexion', 'outcomes', 'dreaming'], sessions: 2, tasks_per_session: 4, replicates: 1, concurrency: 2 }),
+      experiment: smallExperiment({
+        suites: ['custom'],
+        suite_options: { custom: { path: EXAMPLE } },
+        arms: ['stateless', 'learnings-md', 'reflexion', 'outcomes', 'dreaming'],
+        sessions: 2,
+        tasks_per_session: 4,
+        replicates: 1,
+        concurrency: 2,
+      }),
     });
     expect(outcome.status).toBe('completed');
     expect(outcome.trials).toHaveLength(5 * 2 * 4);

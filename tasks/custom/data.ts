@@ -31,7 +31,10 @@ const matchGrader = z
     json_schema: z.record(z.string(), z.unknown()).optional().describe('a JSON Schema the target (parsed as JSON) must meet'),
     ignore_case: z.boolean().default(false),
   })
-  .refine((g) => [g.equals, g.contains, g.regex, g.json_schema].filter((v) => v !== undefined).length === 1, 'exactly one of equals, contains, regex, json_schema');
+  .refine(
+    (g) => [g.equals, g.contains, g.regex, g.json_schema].filter((v) => v !== undefined).length === 1,
+    'exactly one of equals, contains, regex, json_schema',
+  );
 
 const scriptGrader = z.strictObject({
   type: z.literal('script'),
@@ -50,15 +53,29 @@ export const graderSchema = z.discriminatedUnion('type', [matchGrader, scriptGra
 export type Grader = z.output<typeof graderSchema>;
 
 export const customTaskSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'an id of letters, digits, ".", "_" or "-" (at most 100), starting with a letter or digit'),
-  family: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug (a-z, 0-9, -)').default('general'),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'an id of letters, digits, ".", "_" or "-" (at most 100), starting with a letter or digit'),
+  family: z
+    .string()
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug (a-z, 0-9, -)')
+    .default('general'),
   title: z.string().trim().min(1).max(200).optional(),
   instructions: z.string().trim().min(1, 'what the agent is asked'),
   files: z.record(z.string(), z.string()).default({}).describe('input files: workspace path -> text'),
-  input_files: z.array(z.string().min(1)).default([]).describe('input files by path, relative to the task file, copied into the workspace under their base name'),
+  input_files: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('input files by path, relative to the task file, copied into the workspace under their base name'),
   tools: z.array(z.enum(TOOLS)).min(1).default(['read_file', 'write_file', 'submit']),
-  reference: z.string().optional().describe('a reference output: what a correct answer looks like (for `tasks check` and the sim policy; never shown to the agent)'),
-  reference_files: z.record(z.string(), z.string()).optional().describe('reference workspace files (path -> text), for graders that read files'),
+  reference: z
+    .string()
+    .optional()
+    .describe('a reference output: what a correct answer looks like (for `tasks check` and the sim policy; never shown to the agent)'),
+  reference_files: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('reference workspace files (path -> text), for graders that read files'),
   graders: z.array(graderSchema).min(1, 'at least one grader (match, script or rubric)'),
 });
 export type CustomTask = z.output<typeof customTaskSchema>;
@@ -114,7 +131,16 @@ export function validateCustomTasks(file: string): { issues: ValidationIssue[]; 
   try {
     text = readText(file);
   } catch (error) {
-    return { issues: [{ file: shown, path: '', message: `expected a readable task file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` }], tasks: [] };
+    return {
+      issues: [
+        {
+          file: shown,
+          path: '',
+          message: `expected a readable task file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        },
+      ],
+      tasks: [],
+    };
   }
   const tasks: CustomTask[] = [];
   const seen = new Map<string, string>();
@@ -123,7 +149,11 @@ export function validateCustomTasks(file: string): { issues: ValidationIssue[]; 
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
-        issues.push({ file: shown, path: `${where}${path.length ? `.${fieldPath(path)}` : ''}`, message: issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message });
+        issues.push({
+          file: shown,
+          path: `${where}${path.length ? `.${fieldPath(path)}` : ''}`,
+          message: issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message,
+        });
       }
       continue;
     }
@@ -132,14 +162,19 @@ export function validateCustomTasks(file: string): { issues: ValidationIssue[]; 
     if (other) issues.push({ file: shown, path: `${where}.id`, message: `expected a unique id, "${task.id}" is also at ${other}` });
     seen.set(task.id, where);
     task.input_files.forEach((path, i) => {
-      if (!existsSync(resolve(dirname(file), path))) issues.push({ file: shown, path: `${where}.input_files[${i}]`, message: `no such file: ${resolve(dirname(file), path)}` });
+      if (!existsSync(resolve(dirname(file), path)))
+        issues.push({ file: shown, path: `${where}.input_files[${i}]`, message: `no such file: ${resolve(dirname(file), path)}` });
     });
     task.graders.forEach((g, i) => {
       if (g.type === 'match' && g.regex !== undefined) {
         try {
           new RegExp(g.regex);
         } catch (error) {
-          issues.push({ file: shown, path: `${where}.graders[${i}].regex`, message: `expected a regular expression (${(error as Error).message})` });
+          issues.push({
+            file: shown,
+            path: `${where}.graders[${i}].regex`,
+            message: `expected a regular expression (${(error as Error).message})`,
+          });
         }
       }
     });

@@ -26,7 +26,8 @@ const TOOL_SPECS: Record<ToolName, ToolSpec> = {
   },
   run_command: {
     name: 'run_command',
-    description: 'Run a shell command in a sandbox holding a copy of your workspace (no network). Its output is returned; files it changes are not kept.',
+    description:
+      'Run a shell command in a sandbox holding a copy of your workspace (no network). Its output is returned; files it changes are not kept.',
     input_schema: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] },
   },
   submit: {
@@ -76,10 +77,13 @@ export function checkResultOf(outcomes: readonly GraderOutcome[]): CheckResult {
   const scriptsPass = scripts.every((o) => o.passed);
   const checks = outcomes.map((o) => {
     let detail = o.unavailable ? `unavailable: ${o.unavailable}` : o.detail;
-    if (o.type === 'rubric' && scripts.length > 0 && !o.unavailable) detail = `${detail}; ${o.passed === scriptsPass ? 'agrees' : 'disagrees'} with the script graders`;
+    if (o.type === 'rubric' && scripts.length > 0 && !o.unavailable)
+      detail = `${detail}; ${o.passed === scriptsPass ? 'agrees' : 'disagrees'} with the script graders`;
     return { id: o.id, passed: o.passed, ...(detail ? { detail } : {}) };
   });
-  const criteria = outcomes.flatMap((o) => (o.criteria ?? []).map((c, i) => ({ id: `${o.id}/criterion-${i + 1}`, passed: c.passed, detail: c.criterion })));
+  const criteria = outcomes.flatMap((o) =>
+    (o.criteria ?? []).map((c, i) => ({ id: `${o.id}/criterion-${i + 1}`, passed: c.passed, detail: c.criterion })),
+  );
   const feedback = outcomes.flatMap((o) => [
     ...(o.type === 'rubric' ? (o.criteria ?? []).filter((c) => !c.passed && c.feedback).map((c) => c.feedback!) : []),
     ...(o.type !== 'rubric' && !o.passed && !o.unavailable ? [`A check failed (${o.type}${o.detail ? `: ${o.detail}` : ''}).`] : []),
@@ -105,14 +109,20 @@ export async function createCustomEnvironment(task: Task, spec: CustomTask, cont
   return {
     tools: spec.tools.map((name) => TOOL_SPECS[name]),
     async call(name, input) {
-      if (!spec.tools.includes(name as ToolName)) return { content: `unknown tool ${name}; this task offers ${spec.tools.join(', ')}`, is_error: true };
+      if (!spec.tools.includes(name as ToolName))
+        return { content: `unknown tool ${name}; this task offers ${spec.tools.join(', ')}`, is_error: true };
       if (name === 'submit') {
         if (typeof input.answer === 'string') answer = input.answer;
         return { content: 'Submitted.', submitted: true };
       }
       if (name === 'run_command') {
-        if (typeof input.command !== 'string' || !input.command.trim()) return { content: 'command: expected a shell command', is_error: true };
-        const result = await runSandboxed({ command: ['/usr/bin/sh', '-c', input.command], files: workspaceTexts(root), timeoutMs: 20_000 });
+        if (typeof input.command !== 'string' || !input.command.trim())
+          return { content: 'command: expected a shell command', is_error: true };
+        const result = await runSandboxed({
+          command: ['/usr/bin/sh', '-c', input.command],
+          files: workspaceTexts(root),
+          timeoutMs: 20_000,
+        });
         const text = `exit status ${result.exitCode ?? result.signal}${result.timedOut ? ' (timed out)' : ''}\n${result.stdout}${result.stderr ? `\n[stderr]\n${result.stderr}` : ''}`;
         return { content: text.slice(0, 20_000), ...(result.exitCode === 0 ? {} : { is_error: true }) };
       }
@@ -135,7 +145,11 @@ export async function createCustomEnvironment(task: Task, spec: CustomTask, cont
     async output() {
       const { files } = work();
       const produced = Object.entries(files).filter(([path, text]) => task.files[path] !== text);
-      return [answer !== undefined ? `Answer:\n${answer}` : '', ...produced.map(([path, text]) => `--- ${path}\n${text}`)].filter(Boolean).join('\n\n') || '(nothing was produced)';
+      return (
+        [answer !== undefined ? `Answer:\n${answer}` : '', ...produced.map(([path, text]) => `--- ${path}\n${text}`)]
+          .filter(Boolean)
+          .join('\n\n') || '(nothing was produced)'
+      );
     },
   };
 }

@@ -46,9 +46,13 @@ export function runMatch(grader: Extract<Grader, { type: 'match' }>, work: Grade
   if (grader.contains !== undefined) {
     const wanted = Array.isArray(grader.contains) ? grader.contains : [grader.contains];
     const missing = wanted.filter((w) => !fold(text).includes(fold(w)));
-    return { passed: missing.length === 0, detail: missing.length ? `missing ${missing.map((m) => JSON.stringify(m)).join(', ')}` : 'contains' };
+    return {
+      passed: missing.length === 0,
+      detail: missing.length ? `missing ${missing.map((m) => JSON.stringify(m)).join(', ')}` : 'contains',
+    };
   }
-  if (grader.regex !== undefined) return { passed: new RegExp(grader.regex, grader.ignore_case ? 'i' : '').test(text), detail: `regex ${grader.regex}` };
+  if (grader.regex !== undefined)
+    return { passed: new RegExp(grader.regex, grader.ignore_case ? 'i' : '').test(text), detail: `regex ${grader.regex}` };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -56,7 +60,10 @@ export function runMatch(grader: Extract<Grader, { type: 'match' }>, work: Grade
     return { passed: false, detail: 'not JSON' };
   }
   const result = z.fromJSONSchema(grader.json_schema as Parameters<typeof z.fromJSONSchema>[0]).safeParse(value);
-  return { passed: result.success, detail: result.success ? 'matches the JSON Schema' : `JSON Schema: ${result.error.issues[0]?.message ?? 'does not match'}` };
+  return {
+    passed: result.success,
+    detail: result.success ? 'matches the JSON Schema' : `JSON Schema: ${result.error.issues[0]?.message ?? 'does not match'}`,
+  };
 }
 
 const SCRIPT_FILE = { python: '__grader__.py', javascript: '__grader__.mjs', shell: '__grader__.sh' } as const;
@@ -80,12 +87,24 @@ export function scriptVerdict(exitCode: number | null, stdout: string, stderr: s
   }
   const passed = exitCode === 0;
   const tail = stderr.trim().split('\n').slice(-2).join(' ').slice(0, 300);
-  return { passed, score: passed ? 1 : 0, detail: passed ? 'exit status 0' : `exit status ${exitCode ?? 'killed'}${tail ? `: ${tail}` : ''}` };
+  return {
+    passed,
+    score: passed ? 1 : 0,
+    detail: passed ? 'exit status 0' : `exit status ${exitCode ?? 'killed'}${tail ? `: ${tail}` : ''}`,
+  };
 }
 
-export async function runScript(grader: Extract<Grader, { type: 'script' }>, work: GradedWork): Promise<{ passed: boolean; score: number; detail: string; unavailable?: string }> {
+export async function runScript(
+  grader: Extract<Grader, { type: 'script' }>,
+  work: GradedWork,
+): Promise<{ passed: boolean; score: number; detail: string; unavailable?: string }> {
   const file = SCRIPT_FILE[grader.language];
-  const command = grader.language === 'python' ? [findInterpreter('python3'), file] : grader.language === 'javascript' ? [findInterpreter('node'), file] : ['/usr/bin/sh', file];
+  const command =
+    grader.language === 'python'
+      ? [findInterpreter('python3'), file]
+      : grader.language === 'javascript'
+        ? [findInterpreter('node'), file]
+        : ['/usr/bin/sh', file];
   const files = { ...work.files, [file]: grader.code, ...(work.answer !== undefined ? { __answer__: work.answer } : {}) };
   try {
     // Node reserves a large address space at start: give it room (as the coding suites do).
@@ -98,13 +117,26 @@ export async function runScript(grader: Extract<Grader, { type: 'script' }>, wor
   }
 }
 
-export async function runRubric(grader: Extract<Grader, { type: 'rubric' }>, work: GradedWork, grade: GradeCall | undefined): Promise<Omit<GraderOutcome, 'id' | 'type'>> {
+export async function runRubric(
+  grader: Extract<Grader, { type: 'rubric' }>,
+  work: GradedWork,
+  grade: GradeCall | undefined,
+): Promise<Omit<GraderOutcome, 'id' | 'type'>> {
   if (!grade) return { passed: false, score: 0, unavailable: 'no grader model in this context' };
   const output = targetText(grader.target, work) ?? '(nothing was produced)';
-  const request: ModelRequest = { system: [{ type: 'text', text: GRADER_SYSTEM_PROMPT }], messages: [{ role: 'user', content: graderPrompt(grader.criteria, output) }], max_tokens: 2048 };
+  const request: ModelRequest = {
+    system: [{ type: 'text', text: GRADER_SYSTEM_PROMPT }],
+    messages: [{ role: 'user', content: graderPrompt(grader.criteria, output) }],
+    max_tokens: 2048,
+  };
   const reply = parseGraderReply(textOf((await grade(request)).content), grader.criteria);
   if (!reply.ok) return { passed: false, score: 0, unavailable: `the grader's reply is unusable: ${reply.error}` };
   const { verdict } = reply;
   const met = verdict.criteria.filter((c) => c.passed).length;
-  return { passed: verdict.success, score: verdict.score, criteria: verdict.criteria, detail: `${met} of ${verdict.criteria.length} criteria met` };
+  return {
+    passed: verdict.success,
+    score: verdict.score,
+    criteria: verdict.criteria,
+    detail: `${met} of ${verdict.criteria.length} criteria met`,
+  };
 }

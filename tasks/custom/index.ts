@@ -31,7 +31,9 @@ const options = z.strictObject({
 
 function validateData(target: string): ValidationIssue[] {
   if (existsSync(target) && statSync(target).isDirectory()) {
-    return [{ file: target, path: '', message: 'expected a task file (.yaml, .yml, .jsonl, optionally .gz): custom has no data of its own' }];
+    return [
+      { file: target, path: '', message: 'expected a task file (.yaml, .yml, .jsonl, optionally .gz): custom has no data of its own' },
+    ];
   }
   return validateCustomTasks(target).issues;
 }
@@ -60,14 +62,16 @@ function configure(raw: Record<string, unknown>, context?: ConfigureContext): Su
   const { path } = parseOptions(options, raw) as z.output<typeof options>;
   const baseDir = context?.baseDir ?? process.cwd();
   const file = resolve(baseDir, path);
-  if (!existsSync(file)) throw new Error(`path: ${file} does not exist (paths in suite_options are relative to the experiment file, in ${baseDir})`);
+  if (!existsSync(file))
+    throw new Error(`path: ${file} does not exist (paths in suite_options are relative to the experiment file, in ${baseDir})`);
   return configuredSuite(loadCustomTasks(file));
 }
 
 /** The suite as discovered: no tasks until an experiment names a file (suite_options.custom.path). */
 const base: Suite = {
   name: SUITE,
-  description: 'Your own tasks that are not code (YAML or JSONL): instructions, input files, tools, and match, script and rubric graders; set suite_options.custom.path.',
+  description:
+    'Your own tasks that are not code (YAML or JSONL): instructions, input files, tools, and match, script and rubric graders; set suite_options.custom.path.',
   dataDir: sourcePath('tasks/custom'),
   systemPrompt: SYSTEM_PROMPT,
   families: [],

@@ -15,8 +15,10 @@ async function readKey(env: Environment, task: Task): Promise<void> {
   await env.call('read_document', { page: 1 });
   for (const title of expectedOf(task).key_sections) await env.call('read_document', { section: title });
 }
-const withPitfall = (id: string, extra: (t: Task) => boolean = () => true): Task => data.tasks.find((t) => t.pitfalls.includes(id) && extra(t))!;
-const submit = (env: Environment, task: Task, summary: Record<string, unknown>, template = goodTemplate(task, data)) => env.call('submit_summary', { summary, template });
+const withPitfall = (id: string, extra: (t: Task) => boolean = () => true): Task =>
+  data.tasks.find((t) => t.pitfalls.includes(id) && extra(t))!;
+const submit = (env: Environment, task: Task, summary: Record<string, unknown>, template = goodTemplate(task, data)) =>
+  env.call('submit_summary', { summary, template });
 
 describe('checker: known-good summaries', () => {
   it('every task passes with its known facts, read from the index, with no pitfall hit', async () => {
@@ -42,35 +44,58 @@ describe('checker: known-good summaries', () => {
     await submit(env, task, { ...summary, open_issues: issues });
     const result = await env.check();
     expect(result.success).toBe(false);
-    expect(result.feedback).toEqual([`Reviewer (QA lead): open_issues does not match the file (missing ${(summary.open_issues as string[])[0]}).`]);
+    expect(result.feedback).toEqual([
+      `Reviewer (QA lead): open_issues does not match the file (missing ${(summary.open_issues as string[])[0]}).`,
+    ]);
     expect(env.pitfallsHit()).toEqual([]);
   });
 });
 
 describe('checker: one known-bad summary per pitfall', () => {
   const reviewCases: Array<[string, (task: Task) => Record<string, unknown>, string?]> = [
-    ['dr-med-appendix', (t) => ({ ...goodSummary(t), medications: [...(goodSummary(t).medications as object[]), { name: expectedOf(t).traps.stopped_medications![0], dose: '40 mg', frequency: 'daily' }] })],
+    [
+      'dr-med-appendix',
+      (t) => ({
+        ...goodSummary(t),
+        medications: [
+          ...(goodSummary(t).medications as object[]),
+          { name: expectedOf(t).traps.stopped_medications![0], dose: '40 mg', frequency: 'daily' },
+        ],
+      }),
+    ],
     ['dr-nkda', (t) => ({ ...goodSummary(t), allergies: ['NKDA'] })],
-    ['dr-day-first', (t) => {
-      const [key, swapped] = Object.entries(expectedOf(t).traps.swapped_dates!)[0]!;
-      const s = goodSummary(t);
-      return expectedOf(t).kind === 'medical' ? { ...s, dates: { ...(s.dates as object), [key]: swapped } } : { ...s, [key]: swapped };
-    }],
-    ['dr-amendment', (t) => {
-      const tr = expectedOf(t).traps;
-      const s = goodSummary(t);
-      if (tr.superseded_diagnoses) return { ...s, diagnoses: [tr.superseded_diagnoses[0], ...(s.diagnoses as string[]).slice(1)] };
-      if (tr.original_dates) return { ...s, dates: { ...(s.dates as object), ...tr.original_dates } };
-      if (tr.amended_allergies) return { ...s, allergies: (s.allergies as string[]).filter((a) => !tr.amended_allergies!.includes(a)) };
-      return { ...s, coverage_decision: tr.original_decision, amount_approved: tr.original_amount };
-    }],
+    [
+      'dr-day-first',
+      (t) => {
+        const [key, swapped] = Object.entries(expectedOf(t).traps.swapped_dates!)[0]!;
+        const s = goodSummary(t);
+        return expectedOf(t).kind === 'medical' ? { ...s, dates: { ...(s.dates as object), [key]: swapped } } : { ...s, [key]: swapped };
+      },
+    ],
+    [
+      'dr-amendment',
+      (t) => {
+        const tr = expectedOf(t).traps;
+        const s = goodSummary(t);
+        if (tr.superseded_diagnoses) return { ...s, diagnoses: [tr.superseded_diagnoses[0], ...(s.diagnoses as string[]).slice(1)] };
+        if (tr.original_dates) return { ...s, dates: { ...(s.dates as object), ...tr.original_dates } };
+        if (tr.amended_allergies) return { ...s, allergies: (s.allergies as string[]).filter((a) => !tr.amended_allergies!.includes(a)) };
+        return { ...s, coverage_decision: tr.original_decision, amount_approved: tr.original_amount };
+      },
+    ],
     ['dr-loss-date', (t) => ({ ...goodSummary(t), incident_date: expectedOf(t).traps.system_incident_date })],
     ['dr-template', (t) => goodSummary(t), 'generic'],
   ];
 
   it.each(reviewCases)('%s is caught in review, with feedback naming the fix', async (id, spoil, template) => {
     const pitfall = data.pitfalls.find((p) => p.id === id)!;
-    const task = withPitfall(id, (t) => id !== 'dr-amendment' || expectedOf(t).traps.amended_allergies === undefined || (expectedOf(t).facts as MedicalFacts).allergies.length > 1);
+    const task = withPitfall(
+      id,
+      (t) =>
+        id !== 'dr-amendment' ||
+        expectedOf(t).traps.amended_allergies === undefined ||
+        (expectedOf(t).facts as MedicalFacts).allergies.length > 1,
+    );
     const env = await open(task);
     await readKey(env, task);
     const out = await submit(env, task, spoil(task), template);
@@ -97,7 +122,11 @@ describe('checker: one known-bad summary per pitfall', () => {
         const rest = (s.allergies as string[]).filter((a) => !tr.amended_allergies!.includes(a));
         spoilt = { ...s, allergies: rest.length ? rest : ['No known drug allergies'] };
       } else spoilt = { ...s, coverage_decision: tr.original_decision, amount_approved: tr.original_amount };
-      kinds.add(Object.keys(tr).filter((k) => ['superseded_diagnoses', 'original_dates', 'amended_allergies', 'original_decision'].includes(k)).join());
+      kinds.add(
+        Object.keys(tr)
+          .filter((k) => ['superseded_diagnoses', 'original_dates', 'amended_allergies', 'original_decision'].includes(k))
+          .join(),
+      );
       const env = await open(task);
       await readKey(env, task);
       expect((await submit(env, task, spoilt)).is_error).toBeFalsy();
@@ -115,17 +144,45 @@ describe('checker: one known-bad summary per pitfall', () => {
     await submit(env, task, goodSummary(task));
     const result = await env.check();
     expect(result.success).toBe(true);
-    expect(result.checks.find((c) => c.id === 'pitfall:dr-reading')).toMatchObject({ passed: false, detail: `${expectedOf(task).pages} pages read, budget ${expectedOf(task).page_budget}` });
+    expect(result.checks.find((c) => c.id === 'pitfall:dr-reading')).toMatchObject({
+      passed: false,
+      detail: `${expectedOf(task).pages} pages read, budget ${expectedOf(task).page_budget}`,
+    });
     expect(result.feedback).toHaveLength(1);
-    expect(result.feedback[0]).toMatch(new RegExp(`^Reviewer \\(QA lead\\): you read ${expectedOf(task).pages} of ${expectedOf(task).pages} pages of this file; what the summary needs is on page 1 \\(face sheet and index\\) and in "`));
+    expect(result.feedback[0]).toMatch(
+      new RegExp(
+        `^Reviewer \\(QA lead\\): you read ${expectedOf(task).pages} of ${expectedOf(task).pages} pages of this file; what the summary needs is on page 1 \\(face sheet and index\\) and in "`,
+      ),
+    );
     expect(parseDirectives(result.feedback[0]!)).toEqual([{ choice: 'review.reading', value: 'index-first' }]);
     expect(env.pitfallsHit()).toEqual(['dr-reading']);
   });
 
   const toolCases: Array<[string, (task: Task) => Record<string, unknown>, RegExp]> = [
-    ['dr-iso-dates', (t) => (expectedOf(t).kind === 'medical' ? { ...goodSummary(t), dates: { ...(goodSummary(t).dates as object), [Object.keys((expectedOf(t).facts as MedicalFacts).dates)[0]!]: 'Mar 04, 2025' } } : { ...goodSummary(t), incident_date: 'March 9, 2025' }), /is not an ISO 8601 date \(YYYY-MM-DD\)/],
-    ['dr-dose-mg', (t) => ({ ...goodSummary(t), medications: [{ name: 'Metformin', dose: '0.5 g', frequency: 'twice daily' }] }), /medications\[0\]\.dose "0\.5 g" is not in milligrams/],
-    ['dr-policy-suffix', (t) => ({ ...goodSummary(t), policy_number: expectedOf(t).traps.short_policy_number }), /policy_number "[^"]+" has no policy-term suffix/],
+    [
+      'dr-iso-dates',
+      (t) =>
+        expectedOf(t).kind === 'medical'
+          ? {
+              ...goodSummary(t),
+              dates: {
+                ...(goodSummary(t).dates as object),
+                [Object.keys((expectedOf(t).facts as MedicalFacts).dates)[0]!]: 'Mar 04, 2025',
+              },
+            }
+          : { ...goodSummary(t), incident_date: 'March 9, 2025' },
+      /is not an ISO 8601 date \(YYYY-MM-DD\)/,
+    ],
+    [
+      'dr-dose-mg',
+      (t) => ({ ...goodSummary(t), medications: [{ name: 'Metformin', dose: '0.5 g', frequency: 'twice daily' }] }),
+      /medications\[0\]\.dose "0\.5 g" is not in milligrams/,
+    ],
+    [
+      'dr-policy-suffix',
+      (t) => ({ ...goodSummary(t), policy_number: expectedOf(t).traps.short_policy_number }),
+      /policy_number "[^"]+" has no policy-term suffix/,
+    ],
   ];
 
   it.each(toolCases)('%s is refused by submit_summary, naming the fix; it stays hit after recovery', async (id, spoil, pattern) => {
@@ -175,7 +232,9 @@ describe('doc-review tools', () => {
     expect(page.content).toMatch(/Page 2 of \d+\n─+\n== Discharge summary ==/);
     const section = await env.call('read_document', { section: 'appendix b' });
     expect(section.content).toContain('== Appendix B — Medication reconciliation at discharge ==');
-    expect((await env.call('read_document', { section: 'Appendix' })).content).toMatch(/^read_document: "Appendix" matches several sections; sections: "Discharge summary"/);
+    expect((await env.call('read_document', { section: 'Appendix' })).content).toMatch(
+      /^read_document: "Appendix" matches several sections; sections: "Discharge summary"/,
+    );
     expect((await env.call('read_document', { page: 999 })).content).toMatch(/"page" must be a page number from 1 to \d+/);
     expect((await env.call('read_document', {})).content).toMatch(/give either "page" \(a number\) or "section"/);
   });
@@ -197,7 +256,9 @@ describe('doc-review tools', () => {
     expect(out.content).toContain('summary is missing policy_number, incident_date, amount_approved, red_flags');
     expect(out.content).toContain('coverage_decision must be one of covered, partial, denied');
     expect((await env.call('submit_summary', { summary: 'all fine' })).content).toMatch(/"summary" must be an object/);
-    expect((await env.call('submit_summary', { summary: goodSummary(task), template: 'mine' })).content).toMatch(/"template" must be one of generic, claims-qa, claims-qa-2026/);
+    expect((await env.call('submit_summary', { summary: goodSummary(task), template: 'mine' })).content).toMatch(
+      /"template" must be one of generic, claims-qa, claims-qa-2026/,
+    );
   });
 
   it('output() gives a grader the submitted summary', async () => {

@@ -25,7 +25,12 @@ export interface ReviewCheck extends CheckResult {
   reviewHits: string[];
 }
 
-export const norm = (s: string): string => s.replace(/[\u2013\u2014]/g, '-').replace(/\s+/g, ' ').trim().toLowerCase();
+export const norm = (s: string): string =>
+  s
+    .replace(/[\u2013\u2014]/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const containsIn = (items: string[], phrase: string): boolean => items.some((i) => norm(i).includes(norm(phrase)));
 
@@ -46,12 +51,24 @@ interface FieldResult {
 function medicalFields(f: MedicalFacts, s: Record<string, unknown>, e: ReviewExpected): FieldResult[] {
   const out: FieldResult[] = [];
   const id = typeof s.patient_id === 'string' ? s.patient_id.trim() : '';
-  out.push({ id: 'field:patient_id', passed: id.toLowerCase() === f.patient_id.toLowerCase(), ...(id.toLowerCase() === f.patient_id.toLowerCase() ? {} : { detail: `"${id}"` }) });
+  out.push({
+    id: 'field:patient_id',
+    passed: id.toLowerCase() === f.patient_id.toLowerCase(),
+    ...(id.toLowerCase() === f.patient_id.toLowerCase() ? {} : { detail: `"${id}"` }),
+  });
 
   const dx = strings(s.diagnoses);
   const missingDx = f.diagnoses.filter((d) => !containsIn(dx, d));
-  const stale = (e.traps.superseded_diagnoses ?? []).filter((d) => containsIn(dx, d) && !f.diagnoses.some((x) => norm(x).includes(norm(d))));
-  out.push({ id: 'field:diagnoses', passed: missingDx.length === 0 && stale.length === 0, ...(missingDx.length || stale.length ? { detail: [...missingDx.map((d) => `missing ${d}`), ...stale.map((d) => `superseded ${d}`)].join('; ') } : {}) });
+  const stale = (e.traps.superseded_diagnoses ?? []).filter(
+    (d) => containsIn(dx, d) && !f.diagnoses.some((x) => norm(x).includes(norm(d))),
+  );
+  out.push({
+    id: 'field:diagnoses',
+    passed: missingDx.length === 0 && stale.length === 0,
+    ...(missingDx.length || stale.length
+      ? { detail: [...missingDx.map((d) => `missing ${d}`), ...stale.map((d) => `superseded ${d}`)].join('; ') }
+      : {}),
+  });
 
   const meds = Array.isArray(s.medications) ? (s.medications as Array<Record<string, unknown>>) : [];
   const medProblems: string[] = [];
@@ -68,16 +85,30 @@ function medicalFields(f: MedicalFacts, s: Record<string, unknown>, e: ReviewExp
     const name = typeof x?.name === 'string' ? x.name : '';
     if (name && !f.medications.some((m) => norm(name).includes(norm(m.name)))) medProblems.push(`not a current medication: ${name}`);
   }
-  out.push({ id: 'field:medications', passed: medProblems.length === 0, ...(medProblems.length ? { detail: medProblems.join('; ') } : {}) });
+  out.push({
+    id: 'field:medications',
+    passed: medProblems.length === 0,
+    ...(medProblems.length ? { detail: medProblems.join('; ') } : {}),
+  });
 
   const allergies = strings(s.allergies);
   const missingAllergy = f.allergies.filter((a) => !containsIn(allergies, a));
   const extraAllergy = allergies.filter((a) => !f.allergies.some((x) => norm(a).includes(norm(x))));
-  out.push({ id: 'field:allergies', passed: missingAllergy.length === 0 && extraAllergy.length === 0, ...(missingAllergy.length || extraAllergy.length ? { detail: [...missingAllergy.map((a) => `missing ${a}`), ...extraAllergy.map((a) => `unexpected "${a}"`)].join('; ') } : {}) });
+  out.push({
+    id: 'field:allergies',
+    passed: missingAllergy.length === 0 && extraAllergy.length === 0,
+    ...(missingAllergy.length || extraAllergy.length
+      ? { detail: [...missingAllergy.map((a) => `missing ${a}`), ...extraAllergy.map((a) => `unexpected "${a}"`)].join('; ') }
+      : {}),
+  });
 
   const issues = strings(s.open_issues);
   const missingIssues = f.open_issues.filter((o) => !containsIn(issues, o));
-  out.push({ id: 'field:open_issues', passed: missingIssues.length === 0, ...(missingIssues.length ? { detail: `missing ${missingIssues.join('; ')}` } : {}) });
+  out.push({
+    id: 'field:open_issues',
+    passed: missingIssues.length === 0,
+    ...(missingIssues.length ? { detail: `missing ${missingIssues.join('; ')}` } : {}),
+  });
 
   const dates = (s.dates && typeof s.dates === 'object' ? s.dates : {}) as Record<string, unknown>;
   for (const [key, value] of Object.entries(f.dates)) {
@@ -100,13 +131,28 @@ function claimFields(f: ClaimFacts, s: Record<string, unknown>, e: ReviewExpecte
   const flags = strings(s.red_flags);
   const missing = f.red_flags.filter((x) => !containsIn(flags, x));
   const extra = (e.traps.not_red_flags ?? []).filter((x) => containsIn(flags, x));
-  out.push({ id: 'field:red_flags', passed: missing.length === 0 && extra.length === 0, ...(missing.length || extra.length ? { detail: [...missing.map((x) => `missing ${x}`), ...extra.map((x) => `not raised: ${x}`)].join('; ') } : {}) });
+  out.push({
+    id: 'field:red_flags',
+    passed: missing.length === 0 && extra.length === 0,
+    ...(missing.length || extra.length
+      ? { detail: [...missing.map((x) => `missing ${x}`), ...extra.map((x) => `not raised: ${x}`)].join('; ') }
+      : {}),
+  });
   return out;
 }
 
 /** A doc-review pitfall message: {value} and {field} what was submitted where, {pages} how much was read, {sections} where the data lives. */
-export function fillMessage(template: string, pitfall: DocPitfall, values: { fix: string; value?: string; field?: string; pages?: string; sections?: string }): string {
-  return fillPitfallMessage(template, pitfall, values.fix, { value: values.value ?? '', field: values.field ?? 'a field', pages: values.pages ?? '', sections: values.sections ?? '' });
+export function fillMessage(
+  template: string,
+  pitfall: DocPitfall,
+  values: { fix: string; value?: string; field?: string; pages?: string; sections?: string },
+): string {
+  return fillPitfallMessage(template, pitfall, values.fix, {
+    value: values.value ?? '',
+    field: values.field ?? 'a field',
+    pages: values.pages ?? '',
+    sections: values.sections ?? '',
+  });
 }
 
 export function checkSummary(input: CheckInput): ReviewCheck {
@@ -118,7 +164,10 @@ export function checkSummary(input: CheckInput): ReviewCheck {
       ? medicalFields(e.facts as MedicalFacts, s, e)
       : claimFields(e.facts as ClaimFacts, s, e)
     : [];
-  const checks: FieldResult[] = [{ id: 'submitted', passed: submitted, ...(submitted ? {} : { detail: 'submit_summary never accepted a summary' }) }, ...fields];
+  const checks: FieldResult[] = [
+    { id: 'submitted', passed: submitted, ...(submitted ? {} : { detail: 'submit_summary never accepted a summary' }) },
+    ...fields,
+  ];
   const feedback: string[] = [];
   const reviewHits: string[] = [];
   if (!submitted) feedback.push('no summary was submitted (submit_summary never accepted one)');
@@ -135,8 +184,13 @@ export function checkSummary(input: CheckInput): ReviewCheck {
         hit = input.pagesRead > e.page_budget;
         break;
       case 'dr-med-appendix': {
-        const meds = Array.isArray(s?.medications) ? (s!.medications as Array<Record<string, unknown>>).map((m) => String(m?.name ?? '')) : [];
-        hit = submitted && ((e.traps.stopped_medications ?? []).some((x) => containsIn(meds, x)) || (e.traps.body_only_missing ?? []).some((x) => !containsIn(meds, x)));
+        const meds = Array.isArray(s?.medications)
+          ? (s!.medications as Array<Record<string, unknown>>).map((m) => String(m?.name ?? ''))
+          : [];
+        hit =
+          submitted &&
+          ((e.traps.stopped_medications ?? []).some((x) => containsIn(meds, x)) ||
+            (e.traps.body_only_missing ?? []).some((x) => !containsIn(meds, x)));
         if (hit) explained.add('field:medications');
         break;
       }
@@ -160,9 +214,17 @@ export function checkSummary(input: CheckInput): ReviewCheck {
         const hits: string[] = [];
         if (submitted && t.superseded_diagnoses?.some((d) => containsIn(strings(s!.diagnoses), d))) hits.push('diagnoses');
         if (submitted && t.amended_allergies?.some((a) => !containsIn(strings(s!.allergies), a))) hits.push('allergies');
-        for (const [key, original] of Object.entries(t.original_dates ?? {})) if (submitted && dateValue(key) === original) hits.push(`dates.${key}`);
-        if (submitted && t.original_decision !== undefined && String(s!.coverage_decision ?? '').trim() === t.original_decision && t.original_decision !== (e.facts as ClaimFacts).coverage_decision) hits.push('coverage_decision');
-        if (submitted && t.original_amount !== undefined && Math.abs((amountOf(s!.amount_approved) ?? NaN) - t.original_amount) < 0.005) hits.push('amount_approved');
+        for (const [key, original] of Object.entries(t.original_dates ?? {}))
+          if (submitted && dateValue(key) === original) hits.push(`dates.${key}`);
+        if (
+          submitted &&
+          t.original_decision !== undefined &&
+          String(s!.coverage_decision ?? '').trim() === t.original_decision &&
+          t.original_decision !== (e.facts as ClaimFacts).coverage_decision
+        )
+          hits.push('coverage_decision');
+        if (submitted && t.original_amount !== undefined && Math.abs((amountOf(s!.amount_approved) ?? NaN) - t.original_amount) < 0.005)
+          hits.push('amount_approved');
         hit = hits.length > 0;
         what = hits.join(', ');
         for (const h of hits) explained.add(`field:${h}`);
@@ -180,17 +242,29 @@ export function checkSummary(input: CheckInput): ReviewCheck {
         break;
     }
     if (!submitted && pitfall.surfaces === 'review' && pitfall.blocking) hit = true;
-    checks.push({ id: `pitfall:${pitfall.id}`, passed: !hit, ...(hit ? { detail: pitfall.id === 'dr-reading' ? `${input.pagesRead} pages read, budget ${e.page_budget}` : (what ?? `not ${fix}`) } : {}) });
+    checks.push({
+      id: `pitfall:${pitfall.id}`,
+      passed: !hit,
+      ...(hit
+        ? { detail: pitfall.id === 'dr-reading' ? `${input.pagesRead} pages read, budget ${e.page_budget}` : (what ?? `not ${fix}`) }
+        : {}),
+    });
     if (!hit) continue;
     reviewHits.push(pitfall.id);
     const template = feedbackTemplate(pitfall, drifted);
     if (template && (submitted || pitfall.id === 'dr-reading')) {
-      feedback.push(fillMessage(template, pitfall, { fix, field: what ?? '', pages: `${input.pagesRead} of ${e.pages}`, sections: keySectionsText(e) }));
+      feedback.push(
+        fillMessage(template, pitfall, { fix, field: what ?? '', pages: `${input.pagesRead} of ${e.pages}`, sections: keySectionsText(e) }),
+      );
     }
   }
-  for (const f of fields) if (!f.passed && !explained.has(f.id)) feedback.push(`Reviewer (QA lead): ${f.id.slice('field:'.length)} does not match the file (${f.detail ?? 'wrong'}).`);
+  for (const f of fields)
+    if (!f.passed && !explained.has(f.id))
+      feedback.push(`Reviewer (QA lead): ${f.id.slice('field:'.length)} does not match the file (${f.detail ?? 'wrong'}).`);
 
-  const blocking = checks.filter((c) => c.id.startsWith('pitfall:') && !c.passed && pitfalls.find((p) => `pitfall:${p.id}` === c.id)?.blocking !== false);
+  const blocking = checks.filter(
+    (c) => c.id.startsWith('pitfall:') && !c.passed && pitfalls.find((p) => `pitfall:${p.id}` === c.id)?.blocking !== false,
+  );
   const success = submitted && fields.every((f) => f.passed) && blocking.length === 0;
   const passed = checks.filter((c) => c.passed).length;
   return { success, score: passed / checks.length, feedback, checks, reviewHits };

@@ -21,7 +21,11 @@ describe('doc-review data', () => {
   it('has 4 families of 10 long files each, medical records and claim files', () => {
     expect(data.families.map((f) => f.id)).toEqual(['discharge-summary', 'clinic-record', 'auto-claim', 'property-claim']);
     expect(data.tasks).toHaveLength(40);
-    for (const f of data.families) expect(data.tasks.filter((t) => t.family === f.id), f.id).toHaveLength(10);
+    for (const f of data.families)
+      expect(
+        data.tasks.filter((t) => t.family === f.id),
+        f.id,
+      ).toHaveLength(10);
     for (const task of data.tasks) {
       const e = expectedOf(task);
       expect(e.kind).toBe(['auto-claim', 'property-claim'].includes(task.family) ? 'claim' : 'medical');
@@ -70,11 +74,17 @@ describe('doc-review data', () => {
 
 describe('doc-review data errors', () => {
   it('a malformed task file names the file, the field path and what was expected', () => {
-    const lines = validateDocReviewData(sourcePath('tasks/doc-review/fixtures/bad-tasks.yaml')).map((i) => `${i.file}: ${i.path}: ${i.message}`);
+    const lines = validateDocReviewData(sourcePath('tasks/doc-review/fixtures/bad-tasks.yaml')).map(
+      (i) => `${i.file}: ${i.path}: ${i.message}`,
+    );
     expect(lines).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^tasks\/doc-review\/fixtures\/bad-tasks\.yaml: tasks\[0\]\.expected\.facts\.incident_date: expected a date as YYYY-MM-DD, got "9 March 2025"$/),
-        expect.stringMatching(/^tasks\/doc-review\/fixtures\/bad-tasks\.yaml: tasks\[0\]\.expected\.facts\.coverage_decision: .*"covered"\|"partial"\|"denied"/),
+        expect.stringMatching(
+          /^tasks\/doc-review\/fixtures\/bad-tasks\.yaml: tasks\[0\]\.expected\.facts\.incident_date: expected a date as YYYY-MM-DD, got "9 March 2025"$/,
+        ),
+        expect.stringMatching(
+          /^tasks\/doc-review\/fixtures\/bad-tasks\.yaml: tasks\[0\]\.expected\.facts\.coverage_decision: .*"covered"\|"partial"\|"denied"/,
+        ),
       ]),
     );
     const dir = copyOfData();
@@ -89,8 +99,12 @@ describe('doc-review data errors', () => {
     edit(dir, 'tasks/clinic-record.yaml', /\n {6}- dr-iso-dates/, '');
     expect(messages(dir)).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/auto-claim\.yaml: tasks\[0\]\.expected\.facts\.policy_number: expected a value that appears in the document, got "PA-1111-2222-99"/),
-        expect.stringMatching(/discharge-summary\.yaml: tasks\[0\]\.expected\.page_budget: expected from \d+ \(page 1 and the key sections\) to \d+, got 999/),
+        expect.stringMatching(
+          /auto-claim\.yaml: tasks\[0\]\.expected\.facts\.policy_number: expected a value that appears in the document, got "PA-1111-2222-99"/,
+        ),
+        expect.stringMatching(
+          /discharge-summary\.yaml: tasks\[0\]\.expected\.page_budget: expected from \d+ \(page 1 and the key sections\) to \d+, got 999/,
+        ),
         expect.stringMatching(/clinic-record\.yaml: tasks\[0\]\.pitfalls: expected dr-iso-dates \(every file\)/),
       ]),
     );
@@ -99,12 +113,20 @@ describe('doc-review data errors', () => {
   it('checks a document against its own index and page numbers', () => {
     const dir = copyOfData();
     edit(dir, 'documents/discharge-summary/dr-discharge-01.txt', 'Page 2 of', 'Page 9 of');
-    expect(messages(dir)).toEqual(expect.arrayContaining([expect.stringMatching(/discharge-summary\.yaml: tasks\[0\]\.expected\.document: expected page 2 to say "Page 2 of \d+"/)]));
+    expect(messages(dir)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/discharge-summary\.yaml: tasks\[0\]\.expected\.document: expected page 2 to say "Page 2 of \d+"/),
+      ]),
+    );
   });
 
   it('names a pitfall whose naive value is not what a newcomer does', () => {
     const dir = copyOfData();
     edit(dir, 'pitfalls.yaml', 'naive: cover-to-cover', 'naive: index-first');
-    expect(messages(dir)).toEqual(expect.arrayContaining([expect.stringMatching(/pitfalls\.yaml: pitfalls\[0\]\.naive: expected "cover-to-cover", what a newcomer does for review\.reading/)]));
+    expect(messages(dir)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/pitfalls\.yaml: pitfalls\[0\]\.naive: expected "cover-to-cover", what a newcomer does for review\.reading/),
+      ]),
+    );
   });
 });

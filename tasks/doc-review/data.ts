@@ -7,7 +7,15 @@ import { z } from 'zod';
 import type { Family, Task, ValidationIssue } from '../../harness/core/suite.js';
 import { DataIssues } from '../../harness/core/data-files.js';
 import { sourcePath } from '../../harness/core/paths.js';
-import { loadFamiliesAndPitfalls, loadTaskFiles, pitfallsFileSchema, TaskExpectations, tasksFileSchema, validateTriageData, type TriagePitfall } from '../_triage/data.js';
+import {
+  loadFamiliesAndPitfalls,
+  loadTaskFiles,
+  pitfallsFileSchema,
+  TaskExpectations,
+  tasksFileSchema,
+  validateTriageData,
+  type TriagePitfall,
+} from '../_triage/data.js';
 import { text } from '../../harness/core/data-schema.js';
 import { CHOICES, DECISIONS, INDEX_LINE, ISO_DATE, PAGE_NUMBER, SECTION_HEAD, type DocKind } from './params.js';
 
@@ -157,15 +165,18 @@ function documentProblems(doc: ReviewDocument, pages: number): Array<[PropertyKe
   if (doc.pages.length !== pages) out.push([['expected', 'pages'], `expected ${doc.pages.length} (the document's pages), got ${pages}`]);
   doc.pages.forEach((page, i) => {
     const m = PAGE_NUMBER.exec(page);
-    if (!m || Number(m[1]) !== i + 1 || Number(m[2]) !== doc.pages.length) out.push([['expected', 'document'], `expected page ${i + 1} to say "Page ${i + 1} of ${doc.pages.length}"`]);
+    if (!m || Number(m[1]) !== i + 1 || Number(m[2]) !== doc.pages.length)
+      out.push([['expected', 'document'], `expected page ${i + 1} to say "Page ${i + 1} of ${doc.pages.length}"`]);
   });
   if (!doc.pages[0]?.includes('DOCUMENT INDEX')) out.push([['expected', 'document'], 'expected a DOCUMENT INDEX on page 1']);
   let next = 2;
   for (const s of doc.sections) {
-    if (s.from !== next) out.push([['expected', 'document'], `expected section "${s.title}" to start on page ${next}, the index says ${s.from}`]);
+    if (s.from !== next)
+      out.push([['expected', 'document'], `expected section "${s.title}" to start on page ${next}, the index says ${s.from}`]);
     for (let p = s.from; p <= s.to; p++) {
       const head = (doc.pages[p - 1] ?? '').split('\n').find((l) => SECTION_HEAD.test(l));
-      if (SECTION_HEAD.exec(head ?? '')?.[1] !== s.title) out.push([['expected', 'document'], `expected page ${p} to belong to section "${s.title}"`]);
+      if (SECTION_HEAD.exec(head ?? '')?.[1] !== s.title)
+        out.push([['expected', 'document'], `expected page ${p} to belong to section "${s.title}"`]);
     }
     next = s.to + 1;
   }
@@ -217,11 +228,16 @@ export function loadDocReviewData(dataDir: string): DocReviewData {
       for (const [path, message] of documentProblems(doc, e.pages)) issues.add(file, at(...path), message);
       const all = doc.pages.join('\n').replace(/[ \n]+/g, ' ');
       e.key_sections.forEach((title, j) => {
-        if (!doc.sections.some((s) => s.title === title)) issues.add(file, at('expected', 'key_sections', j), `expected a section title from the document's index, got "${title}"`);
+        if (!doc.sections.some((s) => s.title === title))
+          issues.add(file, at('expected', 'key_sections', j), `expected a section title from the document's index, got "${title}"`);
       });
       const keyPages = 1 + doc.sections.filter((s) => e.key_sections.includes(s.title)).reduce((n, s) => n + s.to - s.from + 1, 0);
       if (e.page_budget < keyPages || e.page_budget >= doc.pages.length) {
-        issues.add(file, at('expected', 'page_budget'), `expected from ${keyPages} (page 1 and the key sections) to ${doc.pages.length - 1}, got ${e.page_budget}`);
+        issues.add(
+          file,
+          at('expected', 'page_budget'),
+          `expected from ${keyPages} (page 1 and the key sections) to ${doc.pages.length - 1}, got ${e.page_budget}`,
+        );
       }
       const needs = (id: string, when: boolean, why: string) => {
         if (when && !t.pitfalls.includes(id)) issues.add(file, at('pitfalls'), `expected ${id} (${why})`);
@@ -230,46 +246,74 @@ export function loadDocReviewData(dataDir: string): DocReviewData {
       const traps = e.traps;
       needs('dr-reading', true, 'every file');
       needs('dr-iso-dates', true, 'every file');
-      needs('dr-amendment', Boolean(traps.superseded_diagnoses || traps.original_dates || traps.amended_allergies || traps.original_decision), 'the file has a superseding amendment');
+      needs(
+        'dr-amendment',
+        Boolean(traps.superseded_diagnoses || traps.original_dates || traps.amended_allergies || traps.original_decision),
+        'the file has a superseding amendment',
+      );
       needs('dr-day-first', Boolean(traps.swapped_dates), 'the file has day-first dates that read differently month first');
       if (e.kind === 'medical') {
         const f = e.facts;
-        if (!all.includes(f.patient_id)) issues.add(file, at('expected', 'facts', 'patient_id'), `expected a value that appears in the document, got "${f.patient_id}"`);
+        if (!all.includes(f.patient_id))
+          issues.add(file, at('expected', 'facts', 'patient_id'), `expected a value that appears in the document, got "${f.patient_id}"`);
         f.diagnoses.forEach((dx, j) => {
-          if (!all.includes(dx)) issues.add(file, at('expected', 'facts', 'diagnoses', j), `expected a diagnosis the document states, got "${dx}"`);
+          if (!all.includes(dx))
+            issues.add(file, at('expected', 'facts', 'diagnoses', j), `expected a diagnosis the document states, got "${dx}"`);
         });
         f.open_issues.forEach((o, j) => {
-          if (!all.includes(o)) issues.add(file, at('expected', 'facts', 'open_issues', j), `expected an open issue the document states, got "${o}"`);
+          if (!all.includes(o))
+            issues.add(file, at('expected', 'facts', 'open_issues', j), `expected an open issue the document states, got "${o}"`);
         });
         f.allergies.forEach((a, j) => {
-          if (a !== 'No known drug allergies' && !all.includes(a)) issues.add(file, at('expected', 'facts', 'allergies', j), `expected an allergy the document states, got "${a}"`);
+          if (a !== 'No known drug allergies' && !all.includes(a))
+            issues.add(file, at('expected', 'facts', 'allergies', j), `expected an allergy the document states, got "${a}"`);
         });
         const appendix = doc.sections.find((s) => /appendix/i.test(s.title) && /medication/i.test(s.title));
         if (!appendix) issues.add(file, at('expected', 'document'), 'expected a medication appendix in the index');
         const table = appendix ? sectionText(doc, appendix.title) : '';
         f.medications.forEach((m, j) => {
-          if (!table.includes(`| ${m.name} |`)) issues.add(file, at('expected', 'facts', 'medications', j, 'name'), `expected a drug of the medication appendix, got "${m.name}"`);
+          if (!table.includes(`| ${m.name} |`))
+            issues.add(
+              file,
+              at('expected', 'facts', 'medications', j, 'name'),
+              `expected a drug of the medication appendix, got "${m.name}"`,
+            );
         });
-        const units = [...table.matchAll(/^\| [^|]+ \| ([^|]+) \|/gm)].map((m) => m[1]!.trim()).filter((d) => d !== 'Dose' && !d.startsWith('---'));
-        needs('dr-dose-mg', units.some((d) => !/ mg$/.test(d)), 'a dose of the medication appendix is not in mg');
+        const units = [...table.matchAll(/^\| [^|]+ \| ([^|]+) \|/gm)]
+          .map((m) => m[1]!.trim())
+          .filter((d) => d !== 'Dose' && !d.startsWith('---'));
+        needs(
+          'dr-dose-mg',
+          units.some((d) => !/ mg$/.test(d)),
+          'a dose of the medication appendix is not in mg',
+        );
         needs('dr-med-appendix', Boolean(traps.stopped_medications), 'the body list differs from the appendix');
         needs('dr-nkda', Boolean(traps.nkda), 'the file records NKDA');
         if (traps.nkda && !/NKDA/.test(all)) issues.add(file, at('expected', 'traps', 'nkda'), 'expected the document to record NKDA');
         for (const [key, value] of Object.entries(f.dates)) {
-          if (!printedForms(value).some((form) => all.includes(form))) issues.add(file, at('expected', 'facts', 'dates', key), `expected a date the document prints, got ${value}`);
+          if (!printedForms(value).some((form) => all.includes(form)))
+            issues.add(file, at('expected', 'facts', 'dates', key), `expected a date the document prints, got ${value}`);
         }
       } else {
         const f = e.facts;
         for (const key of ['claim_number', 'policy_number'] as const) {
-          if (!all.includes(f[key])) issues.add(file, at('expected', 'facts', key), `expected a value that appears in the document, got "${f[key]}"`);
+          if (!all.includes(f[key]))
+            issues.add(file, at('expected', 'facts', key), `expected a value that appears in the document, got "${f[key]}"`);
         }
         f.red_flags.forEach((flag, j) => {
-          if (!all.includes(`[x] ${flag}`)) issues.add(file, at('expected', 'facts', 'red_flags', j), `expected a flag marked [x] in the SIU checklist, got "${flag}"`);
+          if (!all.includes(`[x] ${flag}`))
+            issues.add(file, at('expected', 'facts', 'red_flags', j), `expected a flag marked [x] in the SIU checklist, got "${flag}"`);
         });
         (traps.not_red_flags ?? []).forEach((flag, j) => {
-          if (!all.includes(`[ ] ${flag}`)) issues.add(file, at('expected', 'traps', 'not_red_flags', j), `expected a flag left unmarked in the SIU checklist, got "${flag}"`);
+          if (!all.includes(`[ ] ${flag}`))
+            issues.add(
+              file,
+              at('expected', 'traps', 'not_red_flags', j),
+              `expected a flag left unmarked in the SIU checklist, got "${flag}"`,
+            );
         });
-        if (!printedForms(f.incident_date).some((form) => all.includes(`Date of loss: ${form}`))) issues.add(file, at('expected', 'facts', 'incident_date'), `expected the document's date of loss, got ${f.incident_date}`);
+        if (!printedForms(f.incident_date).some((form) => all.includes(`Date of loss: ${form}`)))
+          issues.add(file, at('expected', 'facts', 'incident_date'), `expected the document's date of loss, got ${f.incident_date}`);
         needs('dr-template', true, 'every claim file');
         needs('dr-policy-suffix', true, 'every claim file');
         needs('dr-loss-date', Boolean(traps.system_incident_date), 'the face sheet shows another incident date');

@@ -13,7 +13,13 @@ describe('doc-review end to end with sim', () => {
   it('learnings-md completes later reviews in fewer turns and tokens than stateless', async () => {
     const { status, trials } = await executeRun({
       runDir: join(tempDir(), 'run'),
-      experiment: smallExperiment({ suites: ['doc-review'], sessions: 4, tasks_per_session: 8, replicates: 2, budgets: { max_turns: 30 } as never }),
+      experiment: smallExperiment({
+        suites: ['doc-review'],
+        sessions: 4,
+        tasks_per_session: 8,
+        replicates: 2,
+        budgets: { max_turns: 30 } as never,
+      }),
     });
     expect(status).toBe('completed');
     expect(trials).toHaveLength(2 * 2 * 4 * 8);

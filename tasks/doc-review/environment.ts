@@ -8,7 +8,18 @@ import { callTool, PitfallHits, rejection, toolError as error, type ToolHandlers
 import { toolErrorTemplate } from '../_triage/messages.js';
 import { checkSummary, fillMessage } from './checker.js';
 import { expectedOf, type DocPitfall, type DocReviewData, type ReviewExpected } from './data.js';
-import { CLAIM_FIELDS, DECISIONS, DEFAULT_TEMPLATE, ISO_DATE, MAX_SEARCH_HITS, MAX_SECTION_PAGES, MEDICAL_FIELDS, MG_DOSE, TEMPLATES, TOOLS } from './params.js';
+import {
+  CLAIM_FIELDS,
+  DECISIONS,
+  DEFAULT_TEMPLATE,
+  ISO_DATE,
+  MAX_SEARCH_HITS,
+  MAX_SECTION_PAGES,
+  MEDICAL_FIELDS,
+  MG_DOSE,
+  TEMPLATES,
+  TOOLS,
+} from './params.js';
 
 export class ReviewEnvironment implements Environment {
   readonly tools: ToolSpec[] = TOOLS;
@@ -47,10 +58,12 @@ export class ReviewEnvironment implements Environment {
   private read(input: Record<string, unknown>): ToolOutcome {
     const doc = this.expected.document;
     const total = doc.pages.length;
-    if ((input.page === undefined) === (input.section === undefined)) return error('read_document: give either "page" (a number) or "section" (a title from the document index)');
+    if ((input.page === undefined) === (input.section === undefined))
+      return error('read_document: give either "page" (a number) or "section" (a title from the document index)');
     if (input.page !== undefined) {
       const page = Number(input.page);
-      if (!Number.isInteger(page) || page < 1 || page > total) return error(`read_document: "page" must be a page number from 1 to ${total}`);
+      if (!Number.isInteger(page) || page < 1 || page > total)
+        return error(`read_document: "page" must be a page number from 1 to ${total}`);
       this.shown.add(page);
       return { content: doc.pages[page - 1]! };
     }
@@ -59,7 +72,9 @@ export class ReviewEnvironment implements Environment {
     const byPrefix = matches.length ? matches : doc.sections.filter((s) => s.title.toLowerCase().startsWith(wanted));
     if (byPrefix.length !== 1 || !wanted) {
       const titles = doc.sections.map((s) => `"${s.title}"`).join(', ');
-      return error(`read_document: ${byPrefix.length > 1 ? `"${input.section}" matches several sections` : `no section "${input.section}"`}; sections: ${titles}`);
+      return error(
+        `read_document: ${byPrefix.length > 1 ? `"${input.section}" matches several sections` : `no section "${input.section}"`}; sections: ${titles}`,
+      );
     }
     const s = byPrefix[0]!;
     const last = Math.min(s.to, s.from + MAX_SECTION_PAGES - 1);
@@ -85,7 +100,9 @@ export class ReviewEnvironment implements Environment {
       }
     });
     if (total === 0) return { content: `no line contains "${input.query}"` };
-    return { content: `${total} matching line${total === 1 ? '' : 's'}:\n${hits.join('\n')}${total > hits.length ? `\n... ${total - hits.length} more` : ''}` };
+    return {
+      content: `${total} matching line${total === 1 ? '' : 's'}:\n${hits.join('\n')}${total > hits.length ? `\n... ${total - hits.length} more` : ''}`,
+    };
   }
 
   private pitfall(id: string): DocPitfall | undefined {
@@ -94,9 +111,11 @@ export class ReviewEnvironment implements Environment {
 
   private submit(input: Record<string, unknown>): ToolOutcome {
     const template = input.template === undefined ? DEFAULT_TEMPLATE : input.template;
-    if (typeof template !== 'string' || !(TEMPLATES as readonly string[]).includes(template)) return error(`submit_summary: "template" must be one of ${TEMPLATES.join(', ')}`);
+    if (typeof template !== 'string' || !(TEMPLATES as readonly string[]).includes(template))
+      return error(`submit_summary: "template" must be one of ${TEMPLATES.join(', ')}`);
     const s = input.summary;
-    if (typeof s !== 'object' || s === null || Array.isArray(s)) return error('submit_summary: "summary" must be an object (see the tool description for its fields)');
+    if (typeof s !== 'object' || s === null || Array.isArray(s))
+      return error('submit_summary: "summary" must be an object (see the tool description for its fields)');
     const summary = s as Record<string, unknown>;
     const problems: string[] = [];
     const flagged = new Map<string, { field: string; value: string }>();
@@ -111,18 +130,25 @@ export class ReviewEnvironment implements Environment {
     const missing = required.filter((f) => summary[f] === undefined || summary[f] === null);
     if (missing.length) problems.push(`summary is missing ${missing.join(', ')}`);
     const isoCheck = (field: string, value: unknown): void => {
-      if (typeof value !== 'string' || !ISO_DATE.test(value.trim()) || Number.isNaN(Date.parse(value.trim()))) flag('dr-iso-dates', field, String(value ?? ''));
+      if (typeof value !== 'string' || !ISO_DATE.test(value.trim()) || Number.isNaN(Date.parse(value.trim())))
+        flag('dr-iso-dates', field, String(value ?? ''));
     };
     if (this.expected.kind === 'medical') {
       for (const key of ['diagnoses', 'allergies', 'open_issues'] as const) {
-        if (summary[key] !== undefined && (!Array.isArray(summary[key]) || (summary[key] as unknown[]).some((x) => typeof x !== 'string'))) problems.push(`${key} must be a list of strings`);
+        if (summary[key] !== undefined && (!Array.isArray(summary[key]) || (summary[key] as unknown[]).some((x) => typeof x !== 'string')))
+          problems.push(`${key} must be a list of strings`);
       }
       const meds = summary.medications;
       if (meds !== undefined) {
         if (!Array.isArray(meds)) problems.push('medications must be a list of {name, dose, frequency}');
         else
           meds.forEach((m, i) => {
-            if (typeof m !== 'object' || m === null || typeof (m as Record<string, unknown>).name !== 'string' || (m as Record<string, unknown>).dose === undefined) {
+            if (
+              typeof m !== 'object' ||
+              m === null ||
+              typeof (m as Record<string, unknown>).name !== 'string' ||
+              (m as Record<string, unknown>).dose === undefined
+            ) {
               problems.push(`medications[${i}] must have a name and a dose`);
               return;
             }
@@ -132,27 +158,38 @@ export class ReviewEnvironment implements Environment {
       }
       const dates = summary.dates;
       if (dates !== undefined) {
-        if (typeof dates !== 'object' || dates === null || Array.isArray(dates)) problems.push(`dates must be an object with ${Object.keys((this.expected.facts as { dates: object }).dates).join(', ')}`);
+        if (typeof dates !== 'object' || dates === null || Array.isArray(dates))
+          problems.push(`dates must be an object with ${Object.keys((this.expected.facts as { dates: object }).dates).join(', ')}`);
         else {
           const wanted = Object.keys((this.expected.facts as { dates: object }).dates);
           const absent = wanted.filter((k) => (dates as Record<string, unknown>)[k] === undefined);
           if (absent.length) problems.push(`dates is missing ${absent.join(', ')}`);
-          for (const k of wanted) if ((dates as Record<string, unknown>)[k] !== undefined) isoCheck(`dates.${k}`, (dates as Record<string, unknown>)[k]);
+          for (const k of wanted)
+            if ((dates as Record<string, unknown>)[k] !== undefined) isoCheck(`dates.${k}`, (dates as Record<string, unknown>)[k]);
         }
       }
     } else {
       if (summary.incident_date !== undefined) isoCheck('incident_date', summary.incident_date);
-      if (summary.coverage_decision !== undefined && !(DECISIONS as readonly string[]).includes(String(summary.coverage_decision).trim())) problems.push(`coverage_decision must be one of ${DECISIONS.join(', ')}`);
-      if (summary.red_flags !== undefined && (!Array.isArray(summary.red_flags) || summary.red_flags.some((x) => typeof x !== 'string'))) problems.push('red_flags must be a list of strings');
+      if (summary.coverage_decision !== undefined && !(DECISIONS as readonly string[]).includes(String(summary.coverage_decision).trim()))
+        problems.push(`coverage_decision must be one of ${DECISIONS.join(', ')}`);
+      if (summary.red_flags !== undefined && (!Array.isArray(summary.red_flags) || summary.red_flags.some((x) => typeof x !== 'string')))
+        problems.push('red_flags must be a list of strings');
       if (summary.policy_number !== undefined) {
         const policy = String(summary.policy_number).trim();
-        if (!/[-/]\d{2}$/.test(policy) || policy === this.expected.traps.short_policy_number) flag('dr-policy-suffix', 'policy_number', policy);
+        if (!/[-/]\d{2}$/.test(policy) || policy === this.expected.traps.short_policy_number)
+          flag('dr-policy-suffix', 'policy_number', policy);
       }
     }
     for (const [id, { field, value }] of flagged) {
       const pitfall = this.pitfall(id)!;
       this.hits.toolErrors.add(id);
-      problems.push(fillMessage(toolErrorTemplate(pitfall, this.context.drifted), pitfall, { fix: currentFix(pitfall, this.context.drifted), field, value }));
+      problems.push(
+        fillMessage(toolErrorTemplate(pitfall, this.context.drifted), pitfall, {
+          fix: currentFix(pitfall, this.context.drifted),
+          field,
+          value,
+        }),
+      );
     }
     if (problems.length) return rejection('submit_summary', 'the summary', problems);
     this.summary = summary;
@@ -161,7 +198,14 @@ export class ReviewEnvironment implements Environment {
   }
 
   async check(): Promise<CheckResult> {
-    const result = checkSummary({ expected: this.expected, summary: this.summary, template: this.template, pitfalls: this.pitfalls, drifted: this.context.drifted, pagesRead: this.shown.size });
+    const result = checkSummary({
+      expected: this.expected,
+      summary: this.summary,
+      template: this.template,
+      pitfalls: this.pitfalls,
+      drifted: this.context.drifted,
+      pagesRead: this.shown.size,
+    });
     return this.hits.reviewed(result);
   }
 

@@ -56,9 +56,56 @@ function dateIn(rng: Rng, from: string, days: number, ambiguous?: boolean): Date
 // ---------------------------------------------------------------------------------------------
 // People and prose (all fictional)
 
-const FIRST = ['Marlow', 'Ines', 'Tobias', 'Rosalind', 'Emeka', 'Linnea', 'Caspian', 'Odile', 'Anselm', 'Priya', 'Joaquin', 'Mireille', 'Thaddeus', 'Saoirse', 'Bartholomew', 'Yevgenia', 'Cosmo', 'Wilhelmina', 'Ravi', 'Ottoline'];
-const LAST = ['Quince', 'Ashgrove', 'Veldhuis', 'Pennyworth', 'Okonkwo-Hale', 'Strandberg', 'Marchetti-Lowe', 'Brightwater', 'Kessington', 'Dunmore', 'Ferreira-Nash', 'Holloway-Pike', 'Lindqvist', 'Abernethy', 'Castellanos-Reid', 'Thornbury'];
-const CLINICIANS = ['Dr. A. Whitcombe', 'Dr. L. Oyelaran', 'Dr. S. Narang', 'Dr. H. Baptiste', 'Dr. M. Kowalczyk', 'Dr. R. Iyer', 'Dr. E. Sandoval', 'Dr. T. Achterberg'];
+const FIRST = [
+  'Marlow',
+  'Ines',
+  'Tobias',
+  'Rosalind',
+  'Emeka',
+  'Linnea',
+  'Caspian',
+  'Odile',
+  'Anselm',
+  'Priya',
+  'Joaquin',
+  'Mireille',
+  'Thaddeus',
+  'Saoirse',
+  'Bartholomew',
+  'Yevgenia',
+  'Cosmo',
+  'Wilhelmina',
+  'Ravi',
+  'Ottoline',
+];
+const LAST = [
+  'Quince',
+  'Ashgrove',
+  'Veldhuis',
+  'Pennyworth',
+  'Okonkwo-Hale',
+  'Strandberg',
+  'Marchetti-Lowe',
+  'Brightwater',
+  'Kessington',
+  'Dunmore',
+  'Ferreira-Nash',
+  'Holloway-Pike',
+  'Lindqvist',
+  'Abernethy',
+  'Castellanos-Reid',
+  'Thornbury',
+];
+const CLINICIANS = [
+  'Dr. A. Whitcombe',
+  'Dr. L. Oyelaran',
+  'Dr. S. Narang',
+  'Dr. H. Baptiste',
+  'Dr. M. Kowalczyk',
+  'Dr. R. Iyer',
+  'Dr. E. Sandoval',
+  'Dr. T. Achterberg',
+];
 const NURSES = ['RN J. Mbeki', 'RN C. Dalton', 'RN P. Sørensen', 'RN D. Farouk', 'RN G. Whitley'];
 
 function wrap(text: string): string[] {
@@ -122,10 +169,14 @@ function paginate(header: string, face: string[], sections: Section[]): Paginate
   const total = next - 1;
   const head = (n: number): string[] => [header, BANNER, `Page ${n} of ${total}`, '─'.repeat(WIDTH)];
   const width = Math.max(...index.map((x) => x.title.length)) + 8;
-  const indexLines = index.map((x) => `  ${x.title} ${'.'.repeat(Math.max(2, width - x.title.length))} ${x.from === x.to ? x.from : `${x.from}-${x.to}`}`);
+  const indexLines = index.map(
+    (x) => `  ${x.title} ${'.'.repeat(Math.max(2, width - x.title.length))} ${x.from === x.to ? x.from : `${x.from}-${x.to}`}`,
+  );
   const pages = [[...head(1), ...face, '', 'DOCUMENT INDEX', ...indexLines].join('\n')];
   bodies.forEach((b) => {
-    b.chunks.forEach((chunk, i) => pages.push([...head(pages.length + 1), `== ${b.title}${i > 0 ? ' (continued)' : ''} ==`, ...chunk].join('\n')));
+    b.chunks.forEach((chunk, i) =>
+      pages.push([...head(pages.length + 1), `== ${b.title}${i > 0 ? ' (continued)' : ''} ==`, ...chunk].join('\n')),
+    );
   });
   return { pages, index };
 }
@@ -177,7 +228,17 @@ const PRINCIPAL: Array<[string, string, string]> = [
   ['Upper gastrointestinal bleed', 'K92.2', 'Bleeding duodenal ulcer (K26.4)'],
   ['Atrial fibrillation with rapid ventricular response', 'I48.91', 'Atrial flutter with rapid ventricular response (I48.92)'],
 ];
-const SECONDARY = ['Type 2 diabetes mellitus (E11.9)', 'Essential hypertension (I10)', 'Chronic kidney disease stage 3a (N18.31)', 'Hyperlipidaemia (E78.5)', 'Hypothyroidism (E03.9)', 'Gastro-oesophageal reflux disease (K21.9)', 'Iron deficiency anaemia (D50.9)', 'Major depressive disorder, recurrent (F33.1)', 'Osteoarthritis of right knee (M17.11)'];
+const SECONDARY = [
+  'Type 2 diabetes mellitus (E11.9)',
+  'Essential hypertension (I10)',
+  'Chronic kidney disease stage 3a (N18.31)',
+  'Hyperlipidaemia (E78.5)',
+  'Hypothyroidism (E03.9)',
+  'Gastro-oesophageal reflux disease (K21.9)',
+  'Iron deficiency anaemia (D50.9)',
+  'Major depressive disorder, recurrent (F33.1)',
+  'Osteoarthritis of right knee (M17.11)',
+];
 const ALLERGENS: Array<[string, string]> = [
   ['Penicillin', 'hives'],
   ['Sulfonamides', 'rash'],
@@ -196,14 +257,36 @@ const OPEN_ISSUES = [
   'Thyroid function tests in six weeks',
   'Pneumococcal vaccination due',
 ];
-const CLINIC_PROBLEMS = ['Type 2 diabetes mellitus', 'Essential hypertension', 'Hypothyroidism', 'Mild persistent asthma', 'Chronic low back pain', 'Gastro-oesophageal reflux disease', 'Migraine without aura', 'Vitamin D deficiency', 'Hyperlipidaemia'];
-const CLINIC_ISSUES = ['HbA1c result pending', 'Referral to ophthalmology for retinal screening', 'Repeat lipid panel before next review', 'Spirometry to be booked', 'Physiotherapy referral sent', 'Thyroid function tests before next review', 'Bone density scan requested'];
+const CLINIC_PROBLEMS = [
+  'Type 2 diabetes mellitus',
+  'Essential hypertension',
+  'Hypothyroidism',
+  'Mild persistent asthma',
+  'Chronic low back pain',
+  'Gastro-oesophageal reflux disease',
+  'Migraine without aura',
+  'Vitamin D deficiency',
+  'Hyperlipidaemia',
+];
+const CLINIC_ISSUES = [
+  'HbA1c result pending',
+  'Referral to ophthalmology for retinal screening',
+  'Repeat lipid panel before next review',
+  'Spirometry to be booked',
+  'Physiotherapy referral sent',
+  'Thyroid function tests before next review',
+  'Bone density scan requested',
+];
 
 const stripCode = (dx: string): string => dx.replace(/\s*\([A-Z]\d[\w.]*\)$/, '');
 
 function medTable(drugs: Drug[], withAction?: (d: Drug) => string): string[] {
   const head = withAction ? '| Drug | Dose | Route | Frequency | Action |' : '| Drug | Dose | Route | Frequency |';
-  return [head, withAction ? '| --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- |', ...drugs.map((d) => `| ${d.name} | ${d.written} | ${d.route} | ${d.freq} |${withAction ? ` ${withAction(d)} |` : ''}`)];
+  return [
+    head,
+    withAction ? '| --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- |',
+    ...drugs.map((d) => `| ${d.name} | ${d.written} | ${d.route} | ${d.freq} |${withAction ? ` ${withAction(d)} |` : ''}`),
+  ];
 }
 
 function pickDrugs(rng: Rng, n: number, unit: boolean): Drug[] {
@@ -221,22 +304,43 @@ function noise(rng: Rng, title: string, pages: number, kind: 'notes' | 'labs' | 
   while (lines.length < target) {
     switch (kind) {
       case 'notes':
-        lines.push(`${pick(rng, ['08:10', '11:45', '14:30', '19:05', '22:40', '03:15'])} Day ${day} — ${pick(rng, [...CLINICIANS, ...NURSES])}`, ...prose(rng, int(rng, 2, 4)), '');
+        lines.push(
+          `${pick(rng, ['08:10', '11:45', '14:30', '19:05', '22:40', '03:15'])} Day ${day} — ${pick(rng, [...CLINICIANS, ...NURSES])}`,
+          ...prose(rng, int(rng, 2, 4)),
+          '',
+        );
         if (rng.chance(0.3)) day++;
         break;
       case 'labs':
-        lines.push(`Day ${day} ${pick(rng, ['06:00', '12:00', '18:00'])}  Na ${int(rng, 132, 144)}  K ${int(rng, 34, 51) / 10}  Cr ${int(rng, 60, 160)} µmol/L  Hb ${int(rng, 95, 150)} g/L  WCC ${int(rng, 40, 180) / 10}  CRP ${int(rng, 2, 240)}`);
+        lines.push(
+          `Day ${day} ${pick(rng, ['06:00', '12:00', '18:00'])}  Na ${int(rng, 132, 144)}  K ${int(rng, 34, 51) / 10}  Cr ${int(rng, 60, 160)} µmol/L  Hb ${int(rng, 95, 150)} g/L  WCC ${int(rng, 40, 180) / 10}  CRP ${int(rng, 2, 240)}`,
+        );
         if (rng.chance(0.4)) day++;
         break;
       case 'letters':
-        lines.push(`${pick(rng, ['Letter to', 'Email from', 'Call with', 'Note to file re'])} ${pick(rng, ['the family doctor', 'the pharmacy', 'the patient', 'the referring clinic', 'the home-care team'])} (day ${day})`, ...wrap(pick(rng, ['Discussed the plan and the next appointment; no concerns raised.', 'Requested copies of previous results; received and filed.', 'Confirmed transport arrangements and the contact number for questions.', 'Forwarded the imaging report for information; no action required.'])), '');
+        lines.push(
+          `${pick(rng, ['Letter to', 'Email from', 'Call with', 'Note to file re'])} ${pick(rng, ['the family doctor', 'the pharmacy', 'the patient', 'the referring clinic', 'the home-care team'])} (day ${day})`,
+          ...wrap(
+            pick(rng, [
+              'Discussed the plan and the next appointment; no concerns raised.',
+              'Requested copies of previous results; received and filed.',
+              'Confirmed transport arrangements and the contact number for questions.',
+              'Forwarded the imaging report for information; no action required.',
+            ]),
+          ),
+          '',
+        );
         day++;
         break;
       case 'estimates':
-        lines.push(`| ${pick(rng, ['Front bumper cover', 'Headlamp assembly', 'Bonnet', 'Wing panel', 'Door shell', 'Radiator support', 'Paint and materials', 'Labour (body)', 'Labour (refinish)', 'Kitchen units', 'Flooring (laminate)', 'Plastering', 'Electrical rewiring', 'Carpet'])} | ${int(rng, 1, 6)} | ${int(rng, 40, 1900)}.${dd(int(rng, 0, 99))} |`);
+        lines.push(
+          `| ${pick(rng, ['Front bumper cover', 'Headlamp assembly', 'Bonnet', 'Wing panel', 'Door shell', 'Radiator support', 'Paint and materials', 'Labour (body)', 'Labour (refinish)', 'Kitchen units', 'Flooring (laminate)', 'Plastering', 'Electrical rewiring', 'Carpet'])} | ${int(rng, 1, 6)} | ${int(rng, 40, 1900)}.${dd(int(rng, 0, 99))} |`,
+        );
         break;
       case 'log':
-        lines.push(`${dd(int(rng, 1, 28))}/${dd(int(rng, 1, 12))} ${pick(rng, ['09:12', '10:40', '13:05', '15:55', '16:30'])}  ${pick(rng, ['Outbound call to insured: voicemail left.', 'Inbound email: insured asked for an update.', 'Document received and indexed.', 'Task reassigned to the claims handler.', 'Diary note: awaiting third-party response.', 'Payment system check: no duplicate claims found.', 'Photographs received (12 images) and filed.'])}`);
+        lines.push(
+          `${dd(int(rng, 1, 28))}/${dd(int(rng, 1, 12))} ${pick(rng, ['09:12', '10:40', '13:05', '15:55', '16:30'])}  ${pick(rng, ['Outbound call to insured: voicemail left.', 'Inbound email: insured asked for an update.', 'Document received and indexed.', 'Task reassigned to the claims handler.', 'Diary note: awaiting third-party response.', 'Payment system check: no duplicate claims found.', 'Photographs received (12 images) and filed.'])}`,
+        );
         break;
     }
   }
@@ -262,7 +366,18 @@ interface MedicalTraits {
 }
 
 function medicalTraitPlan(rng: Rng, n: number, dayFirstFamily: boolean): MedicalTraits[] {
-  const review: Array<Array<'medAppendix' | 'nkda' | 'amendment' | 'dayFirst'>> = [[], [], [], [], ['medAppendix'], ['nkda'], ['amendment'], ['medAppendix', 'nkda'], ['amendment', 'medAppendix'], ['nkda', 'amendment']];
+  const review: Array<Array<'medAppendix' | 'nkda' | 'amendment' | 'dayFirst'>> = [
+    [],
+    [],
+    [],
+    [],
+    ['medAppendix'],
+    ['nkda'],
+    ['amendment'],
+    ['medAppendix', 'nkda'],
+    ['amendment', 'medAppendix'],
+    ['nkda', 'amendment'],
+  ];
   if (dayFirstFamily) {
     review[3] = ['dayFirst'];
     review[4] = ['medAppendix', 'dayFirst'];
@@ -287,12 +402,24 @@ function discharge(rng: Rng, index: number, traits: MedicalTraits): TaskSpec {
   const [principal, code, amended] = pick(rng, PRINCIPAL);
   const secondary = sample(rng, SECONDARY, int(rng, 2, 3));
   const attending = pick(rng, CLINICIANS);
-  const clinic = pick(rng, ['Cardiology clinic', 'Respiratory clinic', 'General medicine clinic', 'Diabetes clinic', 'Gastroenterology clinic']);
+  const clinic = pick(rng, [
+    'Cardiology clinic',
+    'Respiratory clinic',
+    'General medicine clinic',
+    'Diabetes clinic',
+    'Gastroenterology clinic',
+  ]);
   // Allergies.
   const allergies = traits.nkda ? [] : sample(rng, ALLERGENS, int(rng, 1, 2));
   // Amendment: what it corrects.
   const amendKind = traits.amendment ? (traits.nkda ? 'allergy' : pick(rng, ['diagnosis', 'allergy', 'follow_up'] as const)) : undefined;
-  const addedAllergy = amendKind === 'allergy' ? pick(rng, ALLERGENS.filter((a) => !allergies.includes(a))) : undefined;
+  const addedAllergy =
+    amendKind === 'allergy'
+      ? pick(
+          rng,
+          ALLERGENS.filter((a) => !allergies.includes(a)),
+        )
+      : undefined;
   const followUpFinal = amendKind === 'follow_up' ? addDays(followUp, int(rng, 3, 10)) : followUp;
   // Medications: the discharge reconciliation is the truth; the body list is what was taken on admission.
   const meds = pickDrugs(rng, int(rng, 4, 6), traits.doseUnit);
@@ -303,7 +430,10 @@ function discharge(rng: Rng, index: number, traits: MedicalTraits): TaskSpec {
     const newOne = meds[meds.length - 1]!;
     actions.set(newOne, 'new');
     body = meds.slice(0, -1);
-    const stop = pick(rng, DRUGS.filter((d) => !meds.some((m) => m.name === d.name) && d.unit === false));
+    const stop = pick(
+      rng,
+      DRUGS.filter((d) => !meds.some((m) => m.name === d.name) && d.unit === false),
+    );
     stopped.push(stop);
     body.push(stop);
   }
@@ -326,7 +456,9 @@ function discharge(rng: Rng, index: number, traits: MedicalTraits): TaskSpec {
     `Allergies: ${allergies.length ? allergies.map(([a, r]) => `${a} (${r})`).join('; ') : 'NKDA'}`,
     '',
     'Hospital course summary:',
-    ...wrap(`Admitted with ${principal.toLowerCase()}. Treated according to the unit's pathway with good clinical response. ${pick(rng, OBS)} ${pick(rng, OBS)} Discharged home in stable condition with the medications reconciled by pharmacy.`),
+    ...wrap(
+      `Admitted with ${principal.toLowerCase()}. Treated according to the unit's pathway with good clinical response. ${pick(rng, OBS)} ${pick(rng, OBS)} Discharged home in stable condition with the medications reconciled by pharmacy.`,
+    ),
     '',
     'Open issues at discharge:',
     ...openIssues.map((o) => `- ${o}`),
@@ -335,9 +467,16 @@ function discharge(rng: Rng, index: number, traits: MedicalTraits): TaskSpec {
     `Discharging clinician: ${attending}`,
   ];
   const amendments: string[] = [];
-  if (amendKind === 'diagnosis') amendments.push(`AMENDMENT ${usShort(addDays(discharged, 2))} (${attending}): Principal diagnosis corrected to: ${amended} (was: ${principalText}).`);
-  if (amendKind === 'allergy') amendments.push(`AMENDMENT ${usShort(addDays(discharged, 1))} (pharmacy): Allergy added: ${addedAllergy![0]} (${addedAllergy![1]}).`);
-  if (amendKind === 'follow_up') amendments.push(`AMENDMENT ${usShort(addDays(discharged, 1))} (clinic booking): Follow-up date corrected to: ${usShort(followUpFinal)} (was: ${usShort(followUp)}).`);
+  if (amendKind === 'diagnosis')
+    amendments.push(
+      `AMENDMENT ${usShort(addDays(discharged, 2))} (${attending}): Principal diagnosis corrected to: ${amended} (was: ${principalText}).`,
+    );
+  if (amendKind === 'allergy')
+    amendments.push(`AMENDMENT ${usShort(addDays(discharged, 1))} (pharmacy): Allergy added: ${addedAllergy![0]} (${addedAllergy![1]}).`);
+  if (amendKind === 'follow_up')
+    amendments.push(
+      `AMENDMENT ${usShort(addDays(discharged, 1))} (clinic booking): Follow-up date corrected to: ${usShort(followUpFinal)} (was: ${usShort(followUp)}).`,
+    );
   amendments.push(`ADDENDUM ${usShort(addDays(discharged, 3))} (records office): Scanned consent forms attached; no change to the record.`);
 
   const sections: Section[] = [
@@ -346,22 +485,50 @@ function discharge(rng: Rng, index: number, traits: MedicalTraits): TaskSpec {
     noise(rng, 'Hospital course — progress notes', int(rng, 3, 6), 'notes'),
     noise(rng, 'Nursing notes', int(rng, 3, 6), 'notes'),
     noise(rng, 'Laboratory results', int(rng, 2, 3), 'labs'),
-    { title: 'Imaging reports', lines: [...wrap(`Chest radiograph (${usShort(admit)}): ${pick(rng, ['right lower lobe consolidation', 'no focal consolidation', 'small bilateral effusions', 'hyperinflated lung fields'])}.`), ...prose(rng, 6)] },
+    {
+      title: 'Imaging reports',
+      lines: [
+        ...wrap(
+          `Chest radiograph (${usShort(admit)}): ${pick(rng, ['right lower lobe consolidation', 'no focal consolidation', 'small bilateral effusions', 'hyperinflated lung fields'])}.`,
+        ),
+        ...prose(rng, 6),
+      ],
+    },
     { title: 'Medications', lines: ['Medication list as recorded at admission (home medications).', '', ...medTable(body)] },
     noise(rng, 'Appendix A — Laboratory flowsheet', int(rng, 1, 3), 'labs'),
-    { title: 'Appendix B — Medication reconciliation at discharge', lines: ['Reconciled by pharmacy on the day of discharge. Medications marked stop are discontinued.', '', ...medTable([...meds, ...stopped], (d) => (stopped.includes(d) ? 'stop' : actions.get(d)!))] },
+    {
+      title: 'Appendix B — Medication reconciliation at discharge',
+      lines: [
+        'Reconciled by pharmacy on the day of discharge. Medications marked stop are discontinued.',
+        '',
+        ...medTable([...meds, ...stopped], (d) => (stopped.includes(d) ? 'stop' : actions.get(d)!)),
+      ],
+    },
     { title: 'Addenda', lines: amendments.flatMap((a) => [...wrap(a), '']) },
   ];
   const paged = paginate(`RIVERSIDE GENERAL HOSPITAL · Discharge file · MRN ${mrn}`, face, sections);
   const key = ['Discharge summary', 'Appendix B — Medication reconciliation at discharge', 'Addenda'];
   const finalDiagnoses = [amendKind === 'diagnosis' ? stripCode(amended) : principal, ...secondary.map(stripCode)];
   const finalAllergies = [...allergies.map(([a]) => a), ...(addedAllergy ? [addedAllergy[0]] : [])];
-  const pitfalls = ['dr-reading', 'dr-iso-dates', ...(traits.doseUnit ? ['dr-dose-mg'] : []), ...(traits.medAppendix ? ['dr-med-appendix'] : []), ...(traits.nkda && !addedAllergy ? ['dr-nkda'] : []), ...(traits.amendment ? ['dr-amendment'] : [])];
+  const pitfalls = [
+    'dr-reading',
+    'dr-iso-dates',
+    ...(traits.doseUnit ? ['dr-dose-mg'] : []),
+    ...(traits.medAppendix ? ['dr-med-appendix'] : []),
+    ...(traits.nkda && !addedAllergy ? ['dr-nkda'] : []),
+    ...(traits.amendment ? ['dr-amendment'] : []),
+  ];
   return {
     id,
     family: 'discharge-summary',
     title: `Discharge file: ${name} (${principal.toLowerCase()})`,
-    prompt: medicalPrompt('the inpatient discharge file of a Riverside General Hospital patient', paged.pages.length, ['admission', 'discharge', 'follow_up'], 'the discharge diagnoses, principal first', 'the discharge medications'),
+    prompt: medicalPrompt(
+      'the inpatient discharge file of a Riverside General Hospital patient',
+      paged.pages.length,
+      ['admission', 'discharge', 'follow_up'],
+      'the discharge diagnoses, principal first',
+      'the discharge medications',
+    ),
     files: {},
     pitfalls,
     rubric: medicalRubric('discharge'),
@@ -385,7 +552,9 @@ function discharge(rng: Rng, index: number, traits: MedicalTraits): TaskSpec {
         ...(amendKind === 'diagnosis' ? { superseded_diagnoses: [principal] } : {}),
         ...(amendKind === 'follow_up' ? { original_dates: { follow_up: iso(followUp) } } : {}),
         ...(amendKind === 'allergy' ? { amended_allergies: [addedAllergy![0]] } : {}),
-        ...(traits.medAppendix ? { stopped_medications: stopped.map((d) => d.name), body_only_missing: [meds[meds.length - 1]!.name] } : {}),
+        ...(traits.medAppendix
+          ? { stopped_medications: stopped.map((d) => d.name), body_only_missing: [meds[meds.length - 1]!.name] }
+          : {}),
         ...(traits.nkda && !addedAllergy ? { nkda: true } : {}),
       },
     },
@@ -403,14 +572,23 @@ function clinicRecord(rng: Rng, index: number, traits: MedicalTraits): TaskSpec 
   const problems = sample(rng, CLINIC_PROBLEMS, int(rng, 3, 4));
   const allergies = traits.nkda ? [] : sample(rng, ALLERGENS, int(rng, 1, 2));
   const amendKind = traits.amendment ? (traits.nkda ? 'allergy' : pick(rng, ['allergy', 'next_review'] as const)) : undefined;
-  const addedAllergy = amendKind === 'allergy' ? pick(rng, ALLERGENS.filter((a) => !allergies.includes(a))) : undefined;
+  const addedAllergy =
+    amendKind === 'allergy'
+      ? pick(
+          rng,
+          ALLERGENS.filter((a) => !allergies.includes(a)),
+        )
+      : undefined;
   const nextFinal = amendKind === 'next_review' ? dateIn(rng, iso(addDays(next, 5)), 30, !!ambiguous) : next;
   const meds = pickDrugs(rng, int(rng, 3, 5), traits.doseUnit);
   let firstVisitMeds = meds.slice();
   const stopped: Drug[] = [];
   if (traits.medAppendix) {
     firstVisitMeds = meds.slice(0, -1);
-    const stop = pick(rng, DRUGS.filter((d) => !meds.some((m) => m.name === d.name) && d.unit === false));
+    const stop = pick(
+      rng,
+      DRUGS.filter((d) => !meds.some((m) => m.name === d.name) && d.unit === false),
+    );
     stopped.push(stop);
     firstVisitMeds.push(stop);
   }
@@ -433,16 +611,41 @@ function clinicRecord(rng: Rng, index: number, traits: MedicalTraits): TaskSpec 
     d = addDays(d, int(rng, 20, 70));
   }
   const amendments: string[] = [];
-  if (amendKind === 'allergy') amendments.push(`AMENDMENT ${dayFirst(addDays(last, 3))} (${gp}): Allergy added: ${addedAllergy![0]} (${addedAllergy![1]}).`);
-  if (amendKind === 'next_review') amendments.push(`AMENDMENT ${dayFirst(addDays(last, 2))} (reception): Next review date corrected to: ${dayFirst(nextFinal)} (was: ${dayFirst(next)}).`);
-  amendments.push(`ADDENDUM ${dayFirst(addDays(last, 4))} (records): Translation of the referral letters checked; no change to the record.`);
+  if (amendKind === 'allergy')
+    amendments.push(`AMENDMENT ${dayFirst(addDays(last, 3))} (${gp}): Allergy added: ${addedAllergy![0]} (${addedAllergy![1]}).`);
+  if (amendKind === 'next_review')
+    amendments.push(
+      `AMENDMENT ${dayFirst(addDays(last, 2))} (reception): Next review date corrected to: ${dayFirst(nextFinal)} (was: ${dayFirst(next)}).`,
+    );
+  amendments.push(
+    `ADDENDUM ${dayFirst(addDays(last, 4))} (records): Translation of the referral letters checked; no change to the record.`,
+  );
   const sections: Section[] = [
-    { title: 'Clinical summary', lines: ['Active problems:', ...problems.map((p) => `- ${p}`), '', 'Open issues:', ...issues.map((o) => `- ${o}`), '', `Next review: ${dayFirst(next)}`, '', ...prose(rng, 4)] },
-    { title: 'Treatment at first visit', lines: [`Treatment recorded at the first visit (${dayFirst(first)}).`, '', ...medTable(firstVisitMeds)] },
+    {
+      title: 'Clinical summary',
+      lines: [
+        'Active problems:',
+        ...problems.map((p) => `- ${p}`),
+        '',
+        'Open issues:',
+        ...issues.map((o) => `- ${o}`),
+        '',
+        `Next review: ${dayFirst(next)}`,
+        '',
+        ...prose(rng, 4),
+      ],
+    },
+    {
+      title: 'Treatment at first visit',
+      lines: [`Treatment recorded at the first visit (${dayFirst(first)}).`, '', ...medTable(firstVisitMeds)],
+    },
     { title: 'Visit notes', lines: visits },
     noise(rng, 'Laboratory', int(rng, 2, 3), 'labs'),
     noise(rng, 'Referral letters', int(rng, 1, 3), 'letters'),
-    { title: 'Appendix 1 — Current medication list', lines: [`Current treatment as of the last visit (${dayFirst(last)}).`, '', ...medTable(meds)] },
+    {
+      title: 'Appendix 1 — Current medication list',
+      lines: [`Current treatment as of the last visit (${dayFirst(last)}).`, '', ...medTable(meds)],
+    },
     noise(rng, 'Appendix 2 — Vaccination record', 1, 'log'),
     { title: 'Amendments', lines: amendments.flatMap((a) => [...wrap(a), '']) },
   ];
@@ -451,12 +654,26 @@ function clinicRecord(rng: Rng, index: number, traits: MedicalTraits): TaskSpec 
   const finalAllergies = [...allergies.map(([a]) => a), ...(addedAllergy ? [addedAllergy[0]] : [])];
   const dates = { first_visit: iso(first), last_visit: iso(last), next_review: iso(nextFinal) };
   const swapped = Object.fromEntries(Object.entries(dates).flatMap(([k, v]) => (swappedIso(v) ? [[k, swappedIso(v)!]] : [])));
-  const pitfalls = ['dr-reading', 'dr-iso-dates', ...(traits.doseUnit ? ['dr-dose-mg'] : []), ...(traits.medAppendix ? ['dr-med-appendix'] : []), ...(traits.nkda && !addedAllergy ? ['dr-nkda'] : []), ...(Object.keys(swapped).length ? ['dr-day-first'] : []), ...(traits.amendment ? ['dr-amendment'] : [])];
+  const pitfalls = [
+    'dr-reading',
+    'dr-iso-dates',
+    ...(traits.doseUnit ? ['dr-dose-mg'] : []),
+    ...(traits.medAppendix ? ['dr-med-appendix'] : []),
+    ...(traits.nkda && !addedAllergy ? ['dr-nkda'] : []),
+    ...(Object.keys(swapped).length ? ['dr-day-first'] : []),
+    ...(traits.amendment ? ['dr-amendment'] : []),
+  ];
   return {
     id,
     family: 'clinic-record',
     title: `Clinic record: ${name} (${problems[0]!.toLowerCase()})`,
-    prompt: medicalPrompt('the outpatient record of a patient of Clínica Santa Lucía in Valencia (an English translation)', paged.pages.length, ['first_visit', 'last_visit', 'next_review'], 'the active problems', 'the current medications'),
+    prompt: medicalPrompt(
+      'the outpatient record of a patient of Clínica Santa Lucía in Valencia (an English translation)',
+      paged.pages.length,
+      ['first_visit', 'last_visit', 'next_review'],
+      'the active problems',
+      'the current medications',
+    ),
     files: {},
     pitfalls,
     rubric: medicalRubric('clinic'),
@@ -479,7 +696,9 @@ function clinicRecord(rng: Rng, index: number, traits: MedicalTraits): TaskSpec 
       traps: {
         ...(amendKind === 'next_review' ? { original_dates: { next_review: iso(next) } } : {}),
         ...(amendKind === 'allergy' ? { amended_allergies: [addedAllergy![0]] } : {}),
-        ...(traits.medAppendix ? { stopped_medications: stopped.map((x) => x.name), body_only_missing: [meds[meds.length - 1]!.name] } : {}),
+        ...(traits.medAppendix
+          ? { stopped_medications: stopped.map((x) => x.name), body_only_missing: [meds[meds.length - 1]!.name] }
+          : {}),
         ...(traits.nkda && !addedAllergy ? { nkda: true } : {}),
         ...(Object.keys(swapped).length ? { swapped_dates: swapped } : {}),
       },
@@ -546,10 +765,11 @@ function claimFile(rng: Rng, index: number, traits: ClaimTraits, uk: boolean): T
   const shortPolicy = uk ? `THG-HH-${int(rng, 100000, 999999)}` : `PA-${int(rng, 1000, 9999)}-${int(rng, 1000, 9999)}`;
   const term = dd(int(rng, 1, 9));
   const fullPolicy = uk ? `${shortPolicy}/${term}` : `${shortPolicy}-${term}`;
-  const loss = dateIn(rng, '2025-01-06', 70, uk ? (!!traits.dayFirst) : undefined);
+  const loss = dateIn(rng, '2025-01-06', 70, uk ? !!traits.dayFirst : undefined);
   const reported = traits.lossDate ? addDays(loss, int(rng, 2, 12)) : loss;
   const fmt = uk ? dayFirst : usLong;
-  const money = (n: number): string => `${uk ? '£' : '$'}${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const money = (n: number): string =>
+    `${uk ? '£' : '$'}${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
   let decision = pick(rng, ['covered', 'covered', 'partial', 'denied'] as const);
   let amount = decision === 'denied' ? 0 : int(rng, 800, 24000) + int(rng, 0, 99) / 100;
   const original = { decision, amount };
@@ -560,13 +780,20 @@ function claimFile(rng: Rng, index: number, traits: ClaimTraits, uk: boolean): T
   const amendments: string[] = [];
   if (amendKind === 'decision') {
     const revised = decision === 'partial' ? 'covered' : 'partial';
-    const newAmount = decision === 'denied' ? int(rng, 800, 9000) + int(rng, 0, 99) / 100 : Math.round(amount * (revised === 'partial' ? 0.6 : 1.25) * 100) / 100;
-    amendments.push(`SUPPLEMENTARY DECISION ${fmt(addDays(reported, 30))} (${handler}): Decision revised to: ${revised} (was: ${decision}). Amount approved revised to: ${money(newAmount)} (was: ${money(amount)}). This decision supersedes the earlier one.`);
+    const newAmount =
+      decision === 'denied'
+        ? int(rng, 800, 9000) + int(rng, 0, 99) / 100
+        : Math.round(amount * (revised === 'partial' ? 0.6 : 1.25) * 100) / 100;
+    amendments.push(
+      `SUPPLEMENTARY DECISION ${fmt(addDays(reported, 30))} (${handler}): Decision revised to: ${revised} (was: ${decision}). Amount approved revised to: ${money(newAmount)} (was: ${money(amount)}). This decision supersedes the earlier one.`,
+    );
     decision = revised;
     amount = newAmount;
   } else if (amendKind === 'amount') {
     const newAmount = Math.round(amount * pick(rng, [0.8, 0.9, 1.1]) * 100) / 100;
-    amendments.push(`SUPPLEMENTARY DECISION ${fmt(addDays(reported, 25))} (${handler}): Amount approved revised to: ${money(newAmount)} (was: ${money(amount)}). This decision supersedes the earlier one.`);
+    amendments.push(
+      `SUPPLEMENTARY DECISION ${fmt(addDays(reported, 25))} (${handler}): Amount approved revised to: ${money(newAmount)} (was: ${money(amount)}). This decision supersedes the earlier one.`,
+    );
     amount = newAmount;
   }
   if (amendments.length === 0) amendments.push('No supplementary decisions on file.');
@@ -577,22 +804,63 @@ function claimFile(rng: Rng, index: number, traits: ClaimTraits, uk: boolean): T
     `Policy: ${shortPolicy}`,
     `Incident date (system): ${fmt(reported)}`,
     `Handler: ${handler}`,
-    uk ? `Risk address: ${int(rng, 2, 180)} ${pick(rng, ['Mill Lane', 'Orchard Rise', 'Station Road', 'Willow Close'])}, ${pick(rng, ['Reading', 'Swindon', 'Guildford', 'Oxford'])} (synthetic)` : `Vehicle: ${pick(rng, ['2019 Subaru Outback', '2021 Toyota Corolla', '2017 Ford Escape', '2022 Kia Sportage'])}, VIN ending ${int(rng, 1000, 9999)}`,
+    uk
+      ? `Risk address: ${int(rng, 2, 180)} ${pick(rng, ['Mill Lane', 'Orchard Rise', 'Station Road', 'Willow Close'])}, ${pick(rng, ['Reading', 'Swindon', 'Guildford', 'Oxford'])} (synthetic)`
+      : `Vehicle: ${pick(rng, ['2019 Subaru Outback', '2021 Toyota Corolla', '2017 Ford Escape', '2022 Kia Sportage'])}, VIN ending ${int(rng, 1000, 9999)}`,
   ];
   const lossSection: Section = uk
-    ? { title: 'Loss report', lines: [`Date of loss: ${fmt(loss)}`, `Cause: ${pick(rng, ['escape of water from a failed washing machine hose', 'storm damage to the roof', 'accidental damage in the kitchen', 'theft following forced entry'])}`, '', ...prose(rng, 6)] }
-    : { title: 'Adjuster report', lines: [`Date of loss: ${fmt(loss)}`, `Location: ${pick(rng, ['I-84 westbound near exit 12', 'parking lot of a grocery store', 'intersection of Elm St and 4th Ave', 'residential driveway'])}`, '', ...prose(rng, 6)] };
+    ? {
+        title: 'Loss report',
+        lines: [
+          `Date of loss: ${fmt(loss)}`,
+          `Cause: ${pick(rng, ['escape of water from a failed washing machine hose', 'storm damage to the roof', 'accidental damage in the kitchen', 'theft following forced entry'])}`,
+          '',
+          ...prose(rng, 6),
+        ],
+      }
+    : {
+        title: 'Adjuster report',
+        lines: [
+          `Date of loss: ${fmt(loss)}`,
+          `Location: ${pick(rng, ['I-84 westbound near exit 12', 'parking lot of a grocery store', 'intersection of Elm St and 4th Ave', 'residential driveway'])}`,
+          '',
+          ...prose(rng, 6),
+        ],
+      };
   const decisionSection: Section = {
     title: 'Coverage decision',
-    lines: [`Decision: ${original.decision}`, `Amount approved: ${money(original.amount)}`, '', ...wrap(`Rationale: ${pick(rng, ['the loss falls within the insuring clause and no exclusion applies', 'the policy excludes wear and tear; the sudden damage is covered', 'the excess and betterment deductions apply as set out in the schedule', 'the loss is not an insured event under the policy wording'])}.`)],
+    lines: [
+      `Decision: ${original.decision}`,
+      `Amount approved: ${money(original.amount)}`,
+      '',
+      ...wrap(
+        `Rationale: ${pick(rng, ['the loss falls within the insuring clause and no exclusion applies', 'the policy excludes wear and tear; the sudden damage is covered', 'the excess and betterment deductions apply as set out in the schedule', 'the loss is not an insured event under the policy wording'])}.`,
+      ),
+    ],
   };
-  const checklist: Section = { title: 'SIU referral checklist', lines: ['Special investigations unit: red-flag screen. [x] marks a flag raised.', '', ...flagsPool.map((f) => `[${flags.includes(f) ? 'x' : ' '}] ${f}`)] };
+  const checklist: Section = {
+    title: 'SIU referral checklist',
+    lines: [
+      'Special investigations unit: red-flag screen. [x] marks a flag raised.',
+      '',
+      ...flagsPool.map((f) => `[${flags.includes(f) ? 'x' : ' '}] ${f}`),
+    ],
+  };
   const sections: Section[] = uk
     ? [
         lossSection,
         noise(rng, "Surveyor's report", int(rng, 3, 5), 'notes'),
         noise(rng, 'Contents schedule', int(rng, 2, 4), 'estimates'),
-        { title: 'Policy schedule', lines: [`Policy number: ${fullPolicy}`, `Period of insurance: ${fmt(addDays(loss, -int(rng, 40, 300)))} to ${fmt(addDays(loss, int(rng, 40, 300)))}`, `Buildings sum insured: £${int(rng, 250, 900)},000`, `Contents sum insured: £${int(rng, 30, 120)},000`, `Excess: £${pick(rng, [100, 250, 350, 500])}`] },
+        {
+          title: 'Policy schedule',
+          lines: [
+            `Policy number: ${fullPolicy}`,
+            `Period of insurance: ${fmt(addDays(loss, -int(rng, 40, 300)))} to ${fmt(addDays(loss, int(rng, 40, 300)))}`,
+            `Buildings sum insured: £${int(rng, 250, 900)},000`,
+            `Contents sum insured: £${int(rng, 30, 120)},000`,
+            `Excess: £${pick(rng, [100, 250, 350, 500])}`,
+          ],
+        },
         decisionSection,
         checklist,
         noise(rng, 'Correspondence', int(rng, 3, 6), 'log'),
@@ -604,16 +872,38 @@ function claimFile(rng: Rng, index: number, traits: ClaimTraits, uk: boolean): T
         { title: 'Police report', lines: [`Report number ${int(rng, 10000, 99999)}-${int(rng, 10, 99)}.`, ...prose(rng, 8)] },
         noise(rng, 'Repair estimates', int(rng, 2, 4), 'estimates'),
         noise(rng, 'Rental and medical bills', int(rng, 1, 3), 'estimates'),
-        { title: 'Policy declarations', lines: [`Policy number: ${fullPolicy}`, `Policy period: ${fmt(addDays(loss, -int(rng, 40, 300)))} to ${fmt(addDays(loss, int(rng, 40, 300)))}`, `Collision deductible: $${pick(rng, [250, 500, 1000])}`, 'Coverages: liability, collision, comprehensive, rental reimbursement'] },
+        {
+          title: 'Policy declarations',
+          lines: [
+            `Policy number: ${fullPolicy}`,
+            `Policy period: ${fmt(addDays(loss, -int(rng, 40, 300)))} to ${fmt(addDays(loss, int(rng, 40, 300)))}`,
+            `Collision deductible: $${pick(rng, [250, 500, 1000])}`,
+            'Coverages: liability, collision, comprehensive, rental reimbursement',
+          ],
+        },
         decisionSection,
         checklist,
         noise(rng, 'Correspondence log', int(rng, 3, 6), 'log'),
         { title: 'Supplementary decisions', lines: amendments.flatMap((a) => [...wrap(a), '']) },
       ];
-  const paged = paginate(`${uk ? 'THAMESGATE HOME INSURANCE · Household claim' : 'HARBORLINE MUTUAL · Motor claim'} · ${claimNo}`, face, sections);
-  const key = uk ? ['Loss report', 'Policy schedule', 'Coverage decision', 'SIU referral checklist', 'Amended decisions'] : ['Adjuster report', 'Policy declarations', 'Coverage decision', 'SIU referral checklist', 'Supplementary decisions'];
+  const paged = paginate(
+    `${uk ? 'THAMESGATE HOME INSURANCE · Household claim' : 'HARBORLINE MUTUAL · Motor claim'} · ${claimNo}`,
+    face,
+    sections,
+  );
+  const key = uk
+    ? ['Loss report', 'Policy schedule', 'Coverage decision', 'SIU referral checklist', 'Amended decisions']
+    : ['Adjuster report', 'Policy declarations', 'Coverage decision', 'SIU referral checklist', 'Supplementary decisions'];
   const swapped = uk ? swappedIso(iso(loss)) : undefined;
-  const pitfalls = ['dr-reading', 'dr-iso-dates', ...(uk && swapped ? ['dr-day-first'] : []), ...(traits.amendment ? ['dr-amendment'] : []), 'dr-template', ...(traits.lossDate ? ['dr-loss-date'] : []), 'dr-policy-suffix'];
+  const pitfalls = [
+    'dr-reading',
+    'dr-iso-dates',
+    ...(uk && swapped ? ['dr-day-first'] : []),
+    ...(traits.amendment ? ['dr-amendment'] : []),
+    'dr-template',
+    ...(traits.lossDate ? ['dr-loss-date'] : []),
+    'dr-policy-suffix',
+  ];
   return {
     id,
     family,
@@ -646,7 +936,14 @@ Read it with read_document (a page by number, or a section by its title) and sea
       pages: paged.pages.length,
       key_sections: key,
       page_budget: pageBudget(paged, key),
-      facts: { claim_number: claimNo, policy_number: fullPolicy, incident_date: iso(loss), coverage_decision: decision, amount_approved: amount, red_flags: flags },
+      facts: {
+        claim_number: claimNo,
+        policy_number: fullPolicy,
+        incident_date: iso(loss),
+        coverage_decision: decision,
+        amount_approved: amount,
+        red_flags: flags,
+      },
       traps: {
         not_red_flags: flagsPool.filter((f) => !flags.includes(f)),
         short_policy_number: shortPolicy,
@@ -674,7 +971,10 @@ export const docText = (pages: string[]): string => pages.join('\n\f\n') + '\n';
 export function generate(): GeneratedDocs {
   const tasks = new Map<string, TaskSpec[]>();
   const add = (family: string, make: (rng: Rng, i: number) => TaskSpec) => {
-    tasks.set(family, Array.from({ length: 10 }, (_, i) => make(rngFrom(`${SEED}:${family}:${i}`), i)));
+    tasks.set(
+      family,
+      Array.from({ length: 10 }, (_, i) => make(rngFrom(`${SEED}:${family}:${i}`), i)),
+    );
   };
   const medicalPlan = medicalTraitPlan(rngFrom(`${SEED}:discharge:plan`), 10, false);
   const clinicPlan = medicalTraitPlan(rngFrom(`${SEED}:clinic:plan`), 10, true);
@@ -705,10 +1005,16 @@ export function writeData(outDir: string, data: GeneratedDocs): void {
   }
 }
 
-whenRunAsScript(import.meta.url, () => sourcePath('tasks/doc-review/data'), (outDir) => {
-  const data = generate();
-  writeData(outDir, data);
-  const all = [...data.tasks.values()].flat();
-  const pages = all.map((t) => t.expected.pages as number);
-  process.stdout.write(`${all.length} tasks; pages ${Math.min(...pages)}-${Math.max(...pages)} (total ${pages.reduce((a, b) => a + b, 0)}); written to ${outDir}\n`);
-});
+whenRunAsScript(
+  import.meta.url,
+  () => sourcePath('tasks/doc-review/data'),
+  (outDir) => {
+    const data = generate();
+    writeData(outDir, data);
+    const all = [...data.tasks.values()].flat();
+    const pages = all.map((t) => t.expected.pages as number);
+    process.stdout.write(
+      `${all.length} tasks; pages ${Math.min(...pages)}-${Math.max(...pages)} (total ${pages.reduce((a, b) => a + b, 0)}); written to ${outDir}\n`,
+    );
+  },
+);

@@ -7,7 +7,14 @@ import type { ToolSpec } from '../../harness/core/messages.js';
 export type DocKind = 'medical' | 'claim';
 
 export const MEDICAL_FIELDS = ['patient_id', 'diagnoses', 'medications', 'allergies', 'open_issues', 'dates'] as const;
-export const CLAIM_FIELDS = ['claim_number', 'policy_number', 'incident_date', 'coverage_decision', 'amount_approved', 'red_flags'] as const;
+export const CLAIM_FIELDS = [
+  'claim_number',
+  'policy_number',
+  'incident_date',
+  'coverage_decision',
+  'amount_approved',
+  'red_flags',
+] as const;
 export const DECISIONS = ['covered', 'partial', 'denied'] as const;
 
 export const TEMPLATES = ['generic', 'claims-qa', 'claims-qa-2026'] as const;
@@ -54,7 +61,10 @@ export const TOOLS: ToolSpec[] = [
       type: 'object',
       properties: {
         page: { type: 'integer', description: 'A page number, from 1.' },
-        section: { type: 'string', description: 'A section title as the document prints it, e.g. "Discharge summary" (a unique prefix is enough).' },
+        section: {
+          type: 'string',
+          description: 'A section title as the document prints it, e.g. "Discharge summary" (a unique prefix is enough).',
+        },
       },
     },
   },
@@ -75,7 +85,11 @@ export const TOOLS: ToolSpec[] = [
       type: 'object',
       properties: {
         summary: { type: 'object', description: 'The summary, in the shape above.' },
-        template: { type: 'string', enum: [...TEMPLATES], description: `The review template the summary is filed under (default "${DEFAULT_TEMPLATE}").` },
+        template: {
+          type: 'string',
+          enum: [...TEMPLATES],
+          description: `The review template the summary is filed under (default "${DEFAULT_TEMPLATE}").`,
+        },
       },
       required: ['summary'],
     },

@@ -22,7 +22,10 @@ describe('the sim review policy', () => {
       const calls = uses(reviewPolicy.act(fakeView({ prompt: task.prompt, history })));
       for (const use of calls) {
         const out = await env.call(use.name, use.input);
-        history.push({ use, result: { type: 'tool_result', tool_use_id: use.id, content: out.content, ...(out.is_error ? { is_error: true } : {}) } });
+        history.push({
+          use,
+          result: { type: 'tool_result', tool_use_id: use.id, content: out.content, ...(out.is_error ? { is_error: true } : {}) },
+        });
       }
       return calls;
     };
@@ -48,7 +51,11 @@ describe('the sim review policy', () => {
     const read = { type: 'tool_use' as const, id: 't1', name: 'read_document', input: { page: 1 } };
     const history: HistoryEntry[] = [{ use: read, result: { type: 'tool_result', tool_use_id: 't1', content: page1 } }];
     const calls = uses(reviewPolicy.act(fakeView({ prompt: task.prompt, history, lessons: { 'review.reading': 'index-first' } })));
-    expect(calls.map((u) => u.input)).toEqual(['Adjuster report', 'Policy declarations', 'Coverage decision', 'SIU referral checklist', 'Supplementary decisions'].map((section) => ({ section })));
+    expect(calls.map((u) => u.input)).toEqual(
+      ['Adjuster report', 'Policy declarations', 'Coverage decision', 'SIU referral checklist', 'Supplementary decisions'].map(
+        (section) => ({ section }),
+      ),
+    );
   });
 
   it('every setting it uses goes through choose(), with the documented naive values', async () => {
@@ -58,12 +65,21 @@ describe('the sim review policy', () => {
     const { history } = await runPolicy(env, task, { lessons: { 'review.reading': 'index-first' } });
     const view = fakeView({ prompt: task.prompt, history: history.slice(0, -1) });
     const choose = view.choose.bind(view);
-    reviewPolicy.act({ ...view, choose: (c, naive) => {
+    reviewPolicy.act({
+      ...view,
+      choose: (c, naive) => {
         asked.set(c, naive);
         return choose(c, naive);
-      } });
+      },
+    });
     asked.set('review.reading', 'cover-to-cover');
-    expect(Object.fromEntries([...asked].sort())).toEqual(Object.fromEntries(Object.entries(CHOICES).map(([k, v]) => [k, v.naive]).sort()));
+    expect(Object.fromEntries([...asked].sort())).toEqual(
+      Object.fromEntries(
+        Object.entries(CHOICES)
+          .map(([k, v]) => [k, v.naive])
+          .sort(),
+      ),
+    );
   });
 
   it('writes dates and doses as told', () => {
@@ -80,18 +96,21 @@ describe('the sim review policy', () => {
 });
 
 describe('the sim review policy end to end (fake view, real environment)', () => {
-  it.each(data.families.map((f) => f.id))('with every lesson it reviews every file right from the index, in 3 turns (%s)', async (family) => {
-    for (const task of data.tasks.filter((t) => t.family === family)) {
-      const env = await open(task);
-      const { turns } = await runPolicy(env, task, { lessons: allLessons(data) });
-      expect(turns, task.id).toBe(3);
-      const result = await env.check();
-      expect(result.feedback, task.id).toEqual([]);
-      expect(result.success, task.id).toBe(true);
-      expect(env.pitfallsHit(), task.id).toEqual([]);
-      expect(pagesRead(env), task.id).toBeLessThanOrEqual(expectedOf(task).page_budget);
-    }
-  });
+  it.each(data.families.map((f) => f.id))(
+    'with every lesson it reviews every file right from the index, in 3 turns (%s)',
+    async (family) => {
+      for (const task of data.tasks.filter((t) => t.family === family)) {
+        const env = await open(task);
+        const { turns } = await runPolicy(env, task, { lessons: allLessons(data) });
+        expect(turns, task.id).toBe(3);
+        const result = await env.check();
+        expect(result.feedback, task.id).toEqual([]);
+        expect(result.success, task.id).toBe(true);
+        expect(env.pitfallsHit(), task.id).toEqual([]);
+        expect(pagesRead(env), task.id).toBeLessThanOrEqual(expectedOf(task).page_budget);
+      }
+    },
+  );
 
   it('each lesson it lacks costs exactly that pitfall (the rest known)', async () => {
     for (const pitfall of data.pitfalls) {
@@ -139,7 +158,9 @@ describe('the sim review policy end to end (fake view, real environment)', () =>
   });
 
   it('a careless reviewer leaves out an open issue or a red flag', async () => {
-    const task = data.tasks.find((t) => t.family === 'auto-claim' && (expectedOf(t).facts as { red_flags: string[] }).red_flags.length > 1)!;
+    const task = data.tasks.find(
+      (t) => t.family === 'auto-claim' && (expectedOf(t).facts as { red_flags: string[] }).red_flags.length > 1,
+    )!;
     const env = await open(task);
     await runPolicy(env, task, { lessons: allLessons(data), competent: false });
     const result = await env.check();

@@ -16,7 +16,8 @@ export const MAX_FAILED_SUBMITS = 4;
 /** Pages read per turn when reading cover to cover. */
 export const PAGES_PER_TURN = 2;
 /** Section titles a reviewer goes to for the summary's facts (when reading from the index). */
-export const KEY_SECTION = /summary|medication|treatment|reconcil|addend|amend|supplement|adjuster|loss report|declaration|policy schedule|decision|siu/i;
+export const KEY_SECTION =
+  /summary|medication|treatment|reconcil|addend|amend|supplement|adjuster|loss report|declaration|policy schedule|decision|siu/i;
 
 /** Pages seen so far: page number -> its lines (without the page header). */
 export function pagesRead(history: SimView['history']): Map<number, string[]> {
@@ -143,7 +144,11 @@ function medTable(lines: string[], unit: string): Array<{ name: string; dose: st
 function amendmentsOf(doc: Doc): string[] {
   const lines = sectionLines(doc, (t) => /addend|amend|supplement/i.test(t));
   // Wrapped amendment paragraphs: join lines into paragraphs first.
-  return lines.join('\n').split(/\n\s*\n/).map((p) => p.replace(/\s*\n\s*/g, ' ').trim()).filter(Boolean);
+  return lines
+    .join('\n')
+    .split(/\n\s*\n/)
+    .map((p) => p.replace(/\s*\n\s*/g, ' ').trim())
+    .filter(Boolean);
 }
 
 export function medicalSummary(doc: Doc, prompt: string, knobs: Knobs, sloppy: boolean): Record<string, unknown> {
@@ -159,7 +164,10 @@ export function medicalSummary(doc: Doc, prompt: string, knobs: Knobs, sloppy: b
   const source = knobs.medicationSource === 'reconciliation-appendix' ? (appendix.length ? appendix : body) : body.length ? body : appendix;
   const medications = medTable(source, knobs.doseUnit);
 
-  const wanted = (/^- dates: (.+)$/m.exec(prompt)?.[1] ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+  const wanted = (/^- dates: (.+)$/m.exec(prompt)?.[1] ?? '')
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
   const printed: Record<string, string | undefined> = {
     admission: find(doc.page1, /^Admitted: (\w+ \d{1,2}, \d{4})/),
     discharge: find(doc.page1, /^Discharged: (\w+ \d{1,2}, \d{4})/),
@@ -188,10 +196,16 @@ export function medicalSummary(doc: Doc, prompt: string, knobs: Knobs, sloppy: b
 export function claimSummary(doc: Doc, knobs: Knobs, sloppy: boolean): Record<string, unknown> {
   const claim = find(doc.page1, /^Claim (?:number|reference): (\S+)/) ?? '';
   const facePolicy = find(doc.page1, /^Policy: (\S+)/) ?? '';
-  const fullPolicy = find(sectionLines(doc, (t) => /declaration|policy schedule/i.test(t)), /^Policy number: (\S+)/);
+  const fullPolicy = find(
+    sectionLines(doc, (t) => /declaration|policy schedule/i.test(t)),
+    /^Policy number: (\S+)/,
+  );
   const policy = knobs.policyNumber === 'with-term-suffix' && fullPolicy ? fullPolicy : facePolicy;
   const systemDate = find(doc.page1, /^Incident date \(system\): (.+)$/);
-  const lossDate = find(sectionLines(doc, (t) => /adjuster|loss report/i.test(t)), /^Date of loss: (.+)$/);
+  const lossDate = find(
+    sectionLines(doc, (t) => /adjuster|loss report/i.test(t)),
+    /^Date of loss: (.+)$/,
+  );
   const incident = knobs.incidentDate === 'date-of-loss' && lossDate ? lossDate : (systemDate ?? lossDate ?? '');
   const decisionLines = sectionLines(doc, (t) => /^coverage decision/i.test(t));
   let decision = find(decisionLines, /^Decision: (\w+)/) ?? '';
@@ -236,7 +250,11 @@ export const reviewPolicy: SimPolicy = {
 
     // 1. Page 1: the face sheet and the document index.
     if (!pages.has(1)) return [{ type: 'text', text: 'Opening the file at its first page.' }, view.toolUse('read_document', { page: 1 })];
-    const total = Number(/^Page 1 of (\d+)$/m.exec(view.history.find((h) => h.use.name === 'read_document' && h.use.input.page === 1)?.result?.content ?? '')?.[1] ?? pages.size);
+    const total = Number(
+      /^Page 1 of (\d+)$/m.exec(
+        view.history.find((h) => h.use.name === 'read_document' && h.use.input.page === 1)?.result?.content ?? '',
+      )?.[1] ?? pages.size,
+    );
     const index = (pages.get(1) ?? []).flatMap((l) => {
       const m = INDEX_LINE.exec(l);
       return m ? [{ title: m[1]!, from: Number(m[2]), to: Number(m[3] ?? m[2]) }] : [];
@@ -249,13 +267,19 @@ export const reviewPolicy: SimPolicy = {
       if (mode === 'index-first' && index.length > 0) {
         const wanted = index.filter((s) => KEY_SECTION.test(s.title) && !pages.has(s.from));
         if (wanted.length > 0) {
-          return [{ type: 'text', text: `Going to ${wanted.length} section${wanted.length === 1 ? '' : 's'} from the index.` }, ...wanted.map((s) => view.toolUse('read_document', { section: s.title }))];
+          return [
+            { type: 'text', text: `Going to ${wanted.length} section${wanted.length === 1 ? '' : 's'} from the index.` },
+            ...wanted.map((s) => view.toolUse('read_document', { section: s.title })),
+          ];
         }
       } else {
         const unread = Array.from({ length: total }, (_, i) => i + 1).filter((p) => !pages.has(p));
         if (unread.length > 0) {
           const next = unread.slice(0, PAGES_PER_TURN);
-          return [{ type: 'text', text: `Reading page${next.length > 1 ? 's' : ''} ${next.join(' and ')} of ${total}.` }, ...next.map((page) => view.toolUse('read_document', { page }))];
+          return [
+            { type: 'text', text: `Reading page${next.length > 1 ? 's' : ''} ${next.join(' and ')} of ${total}.` },
+            ...next.map((page) => view.toolUse('read_document', { page })),
+          ];
         }
       }
     }

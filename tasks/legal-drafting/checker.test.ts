@@ -202,7 +202,9 @@ describe('checker: missing or corrupt documents', () => {
     expect(result.checks[0]).toMatchObject({ id: 'docx', passed: false });
     expect(result.checks.length).toBeGreaterThan(5);
     // No document and no render attempt: every review pitfall counts as hit.
-    expect(env.pitfallsHit()).toEqual(data.pitfalls.filter((p) => p.surfaces === 'review' && task.pitfalls.includes(p.id)).map((p) => p.id));
+    expect(env.pitfallsHit()).toEqual(
+      data.pitfalls.filter((p) => p.surfaces === 'review' && task.pitfalls.includes(p.id)).map((p) => p.id),
+    );
   });
 
   it('fails cleanly on a corrupt draft.docx, judging review settings by the last render attempt', async () => {

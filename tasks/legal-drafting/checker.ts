@@ -174,7 +174,9 @@ function formatProblem(
       const style = doc.styles[fix];
       if (style?.type !== 'paragraph') return `the style ${fix} is not defined in the document`;
       const wrong = headings.filter((h) => h.styleId !== fix);
-      return wrong.length ? `headings not in style ${fix}: ${wrong.map((h) => `"${h.text}" (${h.styleId ?? 'no style'})`).join(', ')}` : undefined;
+      return wrong.length
+        ? `headings not in style ${fix}: ${wrong.map((h) => `"${h.text}" (${h.styleId ?? 'no style'})`).join(', ')}`
+        : undefined;
     }
     case 'fee_table': {
       const merged = doc.tables.filter((t) => t.merged).length;
@@ -245,7 +247,12 @@ function formatProblem(
       const dates = [...findDates(doc.text), ...doc.headers.flatMap((h) => findDates(h))];
       if (dates.length === 0) return 'no dates found';
       const wrong = dates.filter((d) => d.format !== fix);
-      return wrong.length ? `dates not in ${fix}: ${wrong.slice(0, 3).map((d) => `"${d.text}"`).join(', ')}` : undefined;
+      return wrong.length
+        ? `dates not in ${fix}: ${wrong
+            .slice(0, 3)
+            .map((d) => `"${d.text}"`)
+            .join(', ')}`
+        : undefined;
     }
     default:
       return undefined;

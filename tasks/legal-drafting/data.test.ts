@@ -55,7 +55,11 @@ describe('legal-drafting data', () => {
   });
 
   it('every pitfall can bite in some task', () => {
-    for (const p of data.pitfalls) expect(data.tasks.some((t) => t.pitfalls.includes(p.id)), p.id).toBe(true);
+    for (const p of data.pitfalls)
+      expect(
+        data.tasks.some((t) => t.pitfalls.includes(p.id)),
+        p.id,
+      ).toBe(true);
   });
 
   it('gives every task a matter file and guidelines, a rubric and expectations the drafter can meet', () => {
@@ -70,7 +74,18 @@ describe('legal-drafting data', () => {
       expect(e.facts.length).toBeGreaterThanOrEqual(2);
       for (const s of e.sections) expect(task.prompt, task.id).toContain(s);
       // Facts the renderer prints by itself would state themselves: none may be among them.
-      const printed = ['Recipient', 'Recipient address', 'Re', 'Responsible attorney', 'Court', 'Case number', 'Plaintiff', 'Defendant', 'Moving party', 'Document']
+      const printed = [
+        'Recipient',
+        'Recipient address',
+        'Re',
+        'Responsible attorney',
+        'Court',
+        'Case number',
+        'Plaintiff',
+        'Defendant',
+        'Moving party',
+        'Document',
+      ]
         .map((k) => matter.get(k) ?? '')
         .join('\n');
       for (const f of e.facts) expect(printed.includes(f.value), `${task.id}: ${f.key}`).toBe(false);
@@ -78,7 +93,9 @@ describe('legal-drafting data', () => {
   });
 
   it('the sim policy sets exactly the render_docx parameters, with the documented defaults', () => {
-    expect(POLICY_RENDER_PARAMS.map(([name, naive]) => ({ name, naive }))).toEqual(RENDER_PARAMS.map((p) => ({ name: p.name, naive: p.default })));
+    expect(POLICY_RENDER_PARAMS.map(([name, naive]) => ({ name, naive }))).toEqual(
+      RENDER_PARAMS.map((p) => ({ name: p.name, naive: p.default })),
+    );
   });
 
   it('the suite module exposes the data and its name matches its folder', () => {
@@ -109,14 +126,18 @@ describe('legal-drafting data errors', () => {
   it('names an unknown pitfall and one that does not apply to the family', () => {
     const good = readFileSync(join(dataDir, 'tasks', 'nda.yaml'), 'utf8');
     const dir = dataDirWith({ 'nda.yaml': good.replace('- ld-numbering', '- ld-no-such').replace('- ld-defined-terms', '- ld-caption') });
-    expect(() => loadLegalData(dir)).toThrow(/nda\.yaml: tasks\[0\]\.pitfalls\[\d\]: expected a pitfall id from pitfalls\.yaml, got "ld-no-such"/);
+    expect(() => loadLegalData(dir)).toThrow(
+      /nda\.yaml: tasks\[0\]\.pitfalls\[\d\]: expected a pitfall id from pitfalls\.yaml, got "ld-no-such"/,
+    );
     expect(() => loadLegalData(dir)).toThrow(/expected a pitfall that applies to family nda; ld-caption applies to motion/);
   });
 
   it('names a pitfall whose naive value is not the tool default', () => {
     const good = readFileSync(join(dataDir, 'tasks', 'nda.yaml'), 'utf8');
     const dir = dataDirWith({ 'nda.yaml': good }, { file: 'pitfalls.yaml', from: 'naive: plain', to: 'naive: bold' });
-    expect(() => loadLegalData(dir)).toThrow(/pitfalls\.yaml: invalid data:\n\s+pitfalls\[\d\]\.naive: expected "plain", the default of render_docx\.defined_terms/);
+    expect(() => loadLegalData(dir)).toThrow(
+      /pitfalls\.yaml: invalid data:\n\s+pitfalls\[\d\]\.naive: expected "plain", the default of render_docx\.defined_terms/,
+    );
   });
 
   it('names YAML syntax errors with the file', () => {

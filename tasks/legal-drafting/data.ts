@@ -227,7 +227,11 @@ export function loadLegalData(dataDir: string): LegalData {
     pitfallIds.add(p.id);
     p.families.forEach((f, j) => {
       if (f !== '*' && !familyIds.has(f)) {
-        problems.add(pitfallsFile, ['pitfalls', i, 'families', j], `expected a family id (${[...familyIds].join(', ')}) or '*', got "${f}"`);
+        problems.add(
+          pitfallsFile,
+          ['pitfalls', i, 'families', j],
+          `expected a family id (${[...familyIds].join(', ')}) or '*', got "${f}"`,
+        );
       }
     });
     const pitfall: LegalPitfall = { ...p, param: p.choice.slice('render_docx.'.length) } as LegalPitfall;
@@ -261,13 +265,18 @@ export function loadLegalData(dataDir: string): LegalData {
         const pitfall = pitfallById.get(id);
         if (!pitfall) problems.add(file, at('pitfalls', j), `expected a pitfall id from pitfalls.yaml, got "${id}"`);
         else if (!pitfallApplies(pitfall, t.family)) {
-          problems.add(file, at('pitfalls', j), `expected a pitfall that applies to family ${t.family}; ${id} applies to ${pitfall.families.join(', ')}`);
+          problems.add(
+            file,
+            at('pitfalls', j),
+            `expected a pitfall that applies to family ${t.family}; ${id} applies to ${pitfall.families.join(', ')}`,
+          );
         }
       });
       if (new Set(t.pitfalls).size !== t.pitfalls.length) problems.add(file, at('pitfalls'), 'expected each pitfall once');
 
       const e = t.expected;
-      if (t.pitfalls.includes('ld-caption') && !e.caption) problems.add(file, at('expected', 'caption'), 'expected a caption for a task with ld-caption');
+      if (t.pitfalls.includes('ld-caption') && !e.caption)
+        problems.add(file, at('expected', 'caption'), 'expected a caption for a task with ld-caption');
       if (t.pitfalls.includes('ld-fee-table') && e.fee_schedule.length === 0) {
         problems.add(file, at('expected', 'fee_schedule'), 'expected the fee schedule amounts for a task with ld-fee-table');
       }
@@ -283,7 +292,8 @@ export function loadLegalData(dataDir: string): LegalData {
         if (!prompt.includes(norm(s))) problems.add(file, at('expected', 'sections', j), `expected the prompt to name the section "${s}"`);
       });
       e.defined_terms.forEach((term, j) => {
-        if (!prompt.includes(norm(term))) problems.add(file, at('expected', 'defined_terms', j), `expected the prompt to name the term "${term}"`);
+        if (!prompt.includes(norm(term)))
+          problems.add(file, at('expected', 'defined_terms', j), `expected the prompt to name the term "${term}"`);
       });
       const matterNorm = norm(matterText);
       e.facts.forEach((f, j) => {
@@ -291,12 +301,17 @@ export function loadLegalData(dataDir: string): LegalData {
           problems.add(file, at('expected', 'facts', j, 'value'), `expected a value that appears in matter.md, got "${f.value}"`);
         }
         if (!isIsoDate(f.value) && findDates(f.value).length > 0) {
-          problems.add(file, at('expected', 'facts', j, 'value'), 'expected a date fact to be a bare YYYY-MM-DD value (the renderer re-prints dates)');
+          problems.add(
+            file,
+            at('expected', 'facts', j, 'value'),
+            'expected a date fact to be a bare YYYY-MM-DD value (the renderer re-prints dates)',
+          );
         }
       });
       if (family) {
         for (const key of MATTER_KEYS[family.document]) {
-          if (!matter.get(key)) problems.add(file, at('files', 'matter.md'), `expected a "${key}:" line (the renderer needs it for a ${family.document})`);
+          if (!matter.get(key))
+            problems.add(file, at('files', 'matter.md'), `expected a "${key}:" line (the renderer needs it for a ${family.document})`);
         }
       }
       if (matter.get('Date') && matter.get('Date') !== e.date) {
@@ -310,11 +325,22 @@ export function loadLegalData(dataDir: string): LegalData {
           ['Plaintiff', c.plaintiff],
           ['Defendant', c.defendant],
         ] as const) {
-          if (matter.get(key) !== value) problems.add(file, at('expected', 'caption'), `expected the matter file's ${key} ("${matter.get(key) ?? ''}"), got "${value}"`);
+          if (matter.get(key) !== value)
+            problems.add(file, at('expected', 'caption'), `expected the matter file's ${key} ("${matter.get(key) ?? ''}"), got "${value}"`);
         }
       }
 
-      const task: Task = { id: t.id, suite: SUITE, family: t.family, title: t.title, prompt: t.prompt, files: t.files, pitfalls: t.pitfalls, rubric: t.rubric, expected: e };
+      const task: Task = {
+        id: t.id,
+        suite: SUITE,
+        family: t.family,
+        title: t.title,
+        prompt: t.prompt,
+        files: t.files,
+        pitfalls: t.pitfalls,
+        rubric: t.rubric,
+        expected: e,
+      };
       expectedByTask.set(task, e as LegalExpected);
       tasks.push(task);
     });

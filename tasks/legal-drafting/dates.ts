@@ -4,20 +4,7 @@
 export const DATE_FORMATS = ['MM/DD/YYYY', 'D MMMM YYYY', 'MMMM D, YYYY', 'YYYY-MM-DD'] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const MONTH_ALT = MONTHS.join('|');
 const DATE = new RegExp(
   `\\b(?:(\\d{4})-(\\d{2})-(\\d{2})|(\\d{1,2})/(\\d{1,2})/(\\d{4})|(${MONTH_ALT})\\s+(\\d{1,2}),\\s*(\\d{4})|(\\d{1,2})\\s+(${MONTH_ALT})\\s+(\\d{4}))\\b`,

@@ -47,26 +47,40 @@ describe('workspace and read_file', () => {
 describe('tool input validation', () => {
   it('rejects bad write_section input with a clear message', async () => {
     const { env } = await open(firstTask('nda'));
-    expect(await env.call('write_section', { heading: '', body: 'x' })).toEqual({ content: 'write_section: "heading" must be a non-empty string', is_error: true });
-    expect(await env.call('write_section', { heading: 'Term' })).toEqual({ content: 'write_section: "body" must be a string (the section text)', is_error: true });
+    expect(await env.call('write_section', { heading: '', body: 'x' })).toEqual({
+      content: 'write_section: "heading" must be a non-empty string',
+      is_error: true,
+    });
+    expect(await env.call('write_section', { heading: 'Term' })).toEqual({
+      content: 'write_section: "body" must be a string (the section text)',
+      is_error: true,
+    });
     expect((await env.call('write_section', { heading: 'x'.repeat(300), body: '' })).content).toMatch(/too long/);
   });
 
   it('appends sections and replaces one with the same heading', async () => {
     const { env } = await open(firstTask('nda'));
-    expect((await env.call('write_section', { heading: 'Parties and Purpose', body: 'a' })).content).toMatch(/^Added section "Parties and Purpose" \(1 sections/);
+    expect((await env.call('write_section', { heading: 'Parties and Purpose', body: 'a' })).content).toMatch(
+      /^Added section "Parties and Purpose" \(1 sections/,
+    );
     expect((await env.call('write_section', { heading: 'Definitions', body: 'b' })).content).toMatch(/\(2 sections/);
-    expect((await env.call('write_section', { heading: '1. parties and purpose:', body: 'c' })).content).toBe('Replaced section "1. parties and purpose:" (2 sections in the draft).');
+    expect((await env.call('write_section', { heading: '1. parties and purpose:', body: 'c' })).content).toBe(
+      'Replaced section "1. parties and purpose:" (2 sections in the draft).',
+    );
   });
 
   it('rejects bad render_docx input with a clear message', async () => {
     const { env } = await open(firstTask('motion'));
     await env.call('write_section', { heading: 'Introduction', body: 'x' });
-    expect((await env.call('render_docx', { font: 'Arial' })).content).toMatch(/^render_docx: unknown parameter "font"; expected one of heading_style, body_font_size/);
+    expect((await env.call('render_docx', { font: 'Arial' })).content).toMatch(
+      /^render_docx: unknown parameter "font"; expected one of heading_style, body_font_size/,
+    );
     expect((await env.call('render_docx', { body_font_size: 'large' })).content).toBe(
       'render_docx: body_font_size must be a whole number of points from 8 to 16, got "large"',
     );
-    expect((await env.call('render_docx', { caption: 'fancy' })).content).toBe('render_docx: caption must be one of "simple", "court-block"; got "fancy"');
+    expect((await env.call('render_docx', { caption: 'fancy' })).content).toBe(
+      'render_docx: caption must be one of "simple", "court-block"; got "fancy"',
+    );
     expect((await env.call('render_docx', { closing: 42 })).content).toBe('render_docx: closing must be a string, got 42');
     // Validation errors are not pitfall hits.
     expect(env.pitfallsHit()).toEqual([]);
@@ -100,7 +114,9 @@ describe('render_docx errors', () => {
     await env.call('write_section', { heading: 'Introduction', body: 'Plaintiff moves to compel.' });
     const out = await env.call('render_docx', {});
     expect(out.is_error).toBe(true);
-    expect(out.content).toMatch(/^render_docx failed with 3 problems:\n- style "Heading 1" is not defined in the firm template \(firm-2024\.dotx\)\. Use render_docx\.heading_style="LegalHeading1"\./);
+    expect(out.content).toMatch(
+      /^render_docx failed with 3 problems:\n- style "Heading 1" is not defined in the firm template \(firm-2024\.dotx\)\. Use render_docx\.heading_style="LegalHeading1"\./,
+    );
     expect(parseDirectives(out.content)).toEqual([
       { choice: 'render_docx.heading_style', value: 'LegalHeading1' },
       { choice: 'render_docx.caption', value: 'court-block' },
@@ -134,8 +150,16 @@ describe('the rendered document', () => {
   it('re-prints every date in the chosen format and sets defined terms', async () => {
     const task = firstTask('nda');
     const { env, dir } = await open(task);
-    await env.call('write_section', { heading: 'Definitions', body: '"Purpose" means the evaluation starting 2025-03-17 (or March 18, 2025, or 03/19/2025).' });
-    const out = await env.call('render_docx', { heading_style: 'LegalHeading1', numbering: 'legal-flat', date_format: 'D MMMM YYYY', defined_terms: 'bold-quoted' });
+    await env.call('write_section', {
+      heading: 'Definitions',
+      body: '"Purpose" means the evaluation starting 2025-03-17 (or March 18, 2025, or 03/19/2025).',
+    });
+    const out = await env.call('render_docx', {
+      heading_style: 'LegalHeading1',
+      numbering: 'legal-flat',
+      date_format: 'D MMMM YYYY',
+      defined_terms: 'bold-quoted',
+    });
     expect(out.is_error, out.content).toBeFalsy();
     const { readDocx } = await import('../../harness/formats/docx.js');
     const doc = readDocx(readFileSync(join(dir, DRAFT_FILE)));
@@ -147,14 +171,24 @@ describe('the rendered document', () => {
   });
 
   it('keeps entity suffixes with the name in the address block', () => {
-    expect(addressLines('Carla Jensen, General Counsel, Northgate Logistics, Inc.')).toEqual(['Carla Jensen', 'General Counsel', 'Northgate Logistics, Inc.']);
+    expect(addressLines('Carla Jensen, General Counsel, Northgate Logistics, Inc.')).toEqual([
+      'Carla Jensen',
+      'General Counsel',
+      'Northgate Logistics, Inc.',
+    ]);
     expect(addressLines('Dr. Anika Rao')).toEqual(['Dr. Anika Rao']);
   });
 
   it('parses "a | b" lines into tables, skipping markdown rules', () => {
     expect(parseBody('Intro\n| A | B |\n|---|---|\n| 1 | 2 |\nAfter')).toEqual([
       { kind: 'p', text: 'Intro' },
-      { kind: 't', rows: [['A', 'B'], ['1', '2']] },
+      {
+        kind: 't',
+        rows: [
+          ['A', 'B'],
+          ['1', '2'],
+        ],
+      },
       { kind: 'p', text: 'After' },
     ]);
   });
@@ -184,10 +218,14 @@ describe('LibreOffice', () => {
       execFileSync('cp', [join(dir, DRAFT_FILE), file]);
       files.push(file);
     }
-    execFileSync(soffice!, [`-env:UserInstallation=file://${out}/lo-profile`, '--headless', '--convert-to', 'pdf', '--outdir', out, ...files], {
-      timeout: 180_000,
-      stdio: 'ignore',
-    });
+    execFileSync(
+      soffice!,
+      [`-env:UserInstallation=file://${out}/lo-profile`, '--headless', '--convert-to', 'pdf', '--outdir', out, ...files],
+      {
+        timeout: 180_000,
+        stdio: 'ignore',
+      },
+    );
     for (const family of data.families) {
       const pdf = join(out, `${family.id}.pdf`);
       expect(existsSync(pdf), pdf).toBe(true);

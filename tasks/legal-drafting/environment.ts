@@ -61,7 +61,10 @@ export class DraftingEnvironment implements Environment {
       case 'render_docx':
         return this.render(input);
       case 'submit':
-        return { content: `Submitted ${this.lastSettings ? DRAFT_FILE : 'the draft (no draft.docx was rendered)'} for review.`, submitted: true };
+        return {
+          content: `Submitted ${this.lastSettings ? DRAFT_FILE : 'the draft (no draft.docx was rendered)'} for review.`,
+          submitted: true,
+        };
       default:
         return error(`unknown tool "${name}"; available tools: ${this.tools.map((t) => t.name).join(', ')}`);
     }
@@ -138,7 +141,9 @@ export class DraftingEnvironment implements Environment {
       // no attempt at all, every review pitfall counts (nothing it would have produced meets them).
       this.reviewHits = this.pitfalls
         .filter((p) => p.surfaces === 'review')
-        .filter((p) => !this.lastSettings || String(this.lastSettings[p.param as keyof RenderSettings]) !== currentFix(p, this.context.drifted))
+        .filter(
+          (p) => !this.lastSettings || String(this.lastSettings[p.param as keyof RenderSettings]) !== currentFix(p, this.context.drifted),
+        )
         .map((p) => p.id);
     }
     const { document: _document, reviewHits: _reviewHits, ...checkResult } = result;

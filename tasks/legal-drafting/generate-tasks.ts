@@ -75,7 +75,10 @@ function engagement(spec: {
   excluded: string;
   attorney: string;
   contact: string;
-  fees: { kind: 'hourly'; retainer: string; rates: Array<[string, string]>; cap?: string } | { kind: 'flat'; flat: string; extra: [string, string] } | { kind: 'contingency'; percent: string; costs: string };
+  fees:
+    | { kind: 'hourly'; retainer: string; rates: Array<[string, string]>; cap?: string }
+    | { kind: 'flat'; flat: string; extra: [string, string] }
+    | { kind: 'contingency'; percent: string; costs: string };
   conflict: string;
   date: string;
   returnBy: string;
@@ -98,7 +101,11 @@ function engagement(spec: {
   let feeKeys: string[];
   let feeRubric: string;
   if (spec.fees.kind === 'hourly') {
-    fields.push(['Fee arrangement', 'Hourly, billed monthly in tenth-of-an-hour increments'], ['Retainer', spec.fees.retainer], ['Hourly rates', fee(spec.fees.rates)]);
+    fields.push(
+      ['Fee arrangement', 'Hourly, billed monthly in tenth-of-an-hour increments'],
+      ['Retainer', spec.fees.retainer],
+      ['Hourly rates', fee(spec.fees.rates)],
+    );
     feeKeys = ['Retainer', 'Hourly rates (as a fee schedule table: one row per timekeeper)'];
     if (spec.fees.cap) {
       fields.push(['Fee cap', spec.fees.cap]);
@@ -330,7 +337,8 @@ const engagements: Spec[] = [
     address: '500 Bayfront Avenue; Norfolk, Virginia 23510',
     re: 'Terms of our engagement — vendor contract program',
     matter: 'Vendor contract review program for 2025',
-    scope: 'Review and negotiation of technology vendor contracts (master services agreements and data-processing terms) referred by the Risk Office during 2025.',
+    scope:
+      'Review and negotiation of technology vendor contracts (master services agreements and data-processing terms) referred by the Risk Office during 2025.',
     excluded: 'Regulatory examinations, employment matters and litigation.',
     attorney: MARSH,
     contact: CHEN,
@@ -431,7 +439,8 @@ const NDA_TERMS: Record<string, string> = {
   'Disclosing Party': 'a party when it discloses Confidential Information',
   'Receiving Party': 'a party when it receives Confidential Information',
   Purpose: 'the purpose stated in the Parties and Purpose section',
-  Representatives: "a party's directors, officers, employees and professional advisers who need to know the Confidential Information for the Purpose",
+  Representatives:
+    "a party's directors, officers, employees and professional advisers who need to know the Confidential Information for the Purpose",
 };
 
 function nda(spec: {
@@ -539,7 +548,10 @@ const ndas: Spec[] = [
       'Halvorsen runs Phase II oncology trials and is considering licensing de-identified trial data to Cedar Ridge, which builds predictive models for trial recruitment.',
       'Both sides will exchange technical documentation; Halvorsen will also share draft data-use terms.',
     ],
-    guidelines: ['Halvorsen never accepts a residuals clause.', 'De-identified data stays Confidential Information even if it could not identify a patient.'],
+    guidelines: [
+      'Halvorsen never accepts a residuals clause.',
+      'De-identified data stays Confidential Information even if it could not identify a patient.',
+    ],
   }),
   nda({
     slug: 'pinecrest-ardent',
@@ -556,7 +568,9 @@ const ndas: Spec[] = [
     venue: 'the state and federal courts located in New York County',
     date: '2025-03-26',
     attorney: MARSH,
-    extra: [{ section: 'Term and Survival', before: '', fields: [['Trade secrets', 'protected for as long as they remain trade secrets']] }],
+    extra: [
+      { section: 'Term and Survival', before: '', fields: [['Trade secrets', 'protected for as long as they remain trade secrets']] },
+    ],
     background: [
       'Pinecrest designs warehouse robots and will send Ardent drawings, tolerances and bills of materials for its linear actuator so that Ardent can quote.',
       'Ardent will not disclose anything of its own beyond its price quote.',
@@ -581,7 +595,10 @@ const ndas: Spec[] = [
     background: [
       'Brightwave, an influencer-marketing agency, is pitching a joint holiday campaign to Luma, a national apparel retailer. Luma will share sales data by region; Brightwave will share creator rosters and rates.',
     ],
-    guidelines: ['Creator rosters and rate cards are Confidential Information whether or not marked.', 'Keep the agreement short: four pages at most.'],
+    guidelines: [
+      'Creator rosters and rate cards are Confidential Information whether or not marked.',
+      'Keep the agreement short: four pages at most.',
+    ],
   }),
   nda({
     slug: 'verdant-stonebridge-diligence',
@@ -603,7 +620,10 @@ const ndas: Spec[] = [
       'Verdant makes grid-scale battery systems and has engaged a banker to run a sale process. Stonebridge, a private equity fund, is one of six bidders invited to the data room.',
       'Verdant is worried about bidders poaching its engineering team.',
     ],
-    guidelines: ['Include a no-solicitation covenant for employees met during diligence.', 'No obligation to proceed with a transaction: say so.'],
+    guidelines: [
+      'Include a no-solicitation covenant for employees met during diligence.',
+      'No obligation to proceed with a transaction: say so.',
+    ],
   }),
   nda({
     slug: 'meridian-qubit-pilot',
@@ -623,7 +643,10 @@ const ndas: Spec[] = [
     background: [
       'Meridian, a nonprofit hospital system, wants to test Qubit’s software that flags urgent findings on chest CT scans. Protected health information will only be shared later under a separate business associate agreement.',
     ],
-    guidelines: ['State that no protected health information may be disclosed under this agreement.', 'Meridian is a nonprofit: no indemnity from Meridian.'],
+    guidelines: [
+      'State that no protected health information may be disclosed under this agreement.',
+      'Meridian is a nonprofit: no indemnity from Meridian.',
+    ],
   }),
   nda({
     slug: 'harbor-optiroute',
@@ -643,7 +666,10 @@ const ndas: Spec[] = [
     background: [
       'Harbor will give OptiRoute twelve months of shipment records (origins, destinations, weights, customer names) to benchmark its routing engine.',
     ],
-    guidelines: ['OptiRoute may not use the data to train models offered to others.', 'Customer names are Confidential Information of Harbor.'],
+    guidelines: [
+      'OptiRoute may not use the data to train models offered to others.',
+      'Customer names are Confidential Information of Harbor.',
+    ],
   }),
   nda({
     slug: 'calder-novaline-license',
@@ -703,7 +729,10 @@ const ndas: Spec[] = [
     background: [
       'Lantern will review FjordTech’s network diagrams and prior audit findings to scope a test. Vulnerability information is sensitive for both sides.',
     ],
-    guidelines: ['Vulnerability details survive indefinitely as Confidential Information.', 'FjordTech is Norwegian: personal data must be handled consistently with the GDPR.'],
+    guidelines: [
+      'Vulnerability details survive indefinitely as Confidential Information.',
+      'FjordTech is Norwegian: personal data must be handled consistently with the GDPR.',
+    ],
   }),
 ];
 
@@ -812,7 +841,11 @@ const motions: Spec[] = [
       'Corvex served boilerplate objections and produced 212 pages, none of them pricing records. Counsel conferred by video on October 21, 2024; Corvex refused to supplement.',
     ],
     guidelines: ['Discovery motions are limited to 10 pages.', 'Attach the disputed requests and responses as exhibits.'],
-    rubric: ['Identifies Requests for Production Nos. 4 through 11, the service date and the deficient responses.', 'Certifies the October 21, 2024 meet-and-confer.', 'Asks for production within 14 days and expenses under Rule 37(a)(5).'],
+    rubric: [
+      'Identifies Requests for Production Nos. 4 through 11, the service date and the deficient responses.',
+      'Certifies the October 21, 2024 meet-and-confer.',
+      'Asks for production within 14 days and expenses under Rule 37(a)(5).',
+    ],
   }),
   motion({
     slug: 'ortega-dismiss-fdcpa',
@@ -844,8 +877,15 @@ const motions: Spec[] = [
       'Ms. Ortega alleges that Brightline called her about a past-due personal loan at work. Brightline originated the loan and collects it in its own name.',
       'A creditor collecting its own debt is not a "debt collector" under the Act, so the single claim fails as a matter of law.',
     ],
-    guidelines: ['Memoranda of law are limited to 25 pages.', 'Pre-motion letters are required: one was filed and the Court set this briefing schedule; say so in the Preliminary Statement.'],
-    rubric: ['Explains that Brightline collects its own debts and so is not a debt collector under 15 U.S.C. § 1692a(6).', 'Applies the Rule 12(b)(6) plausibility standard.', 'Asks for dismissal with prejudice.'],
+    guidelines: [
+      'Memoranda of law are limited to 25 pages.',
+      'Pre-motion letters are required: one was filed and the Court set this briefing schedule; say so in the Preliminary Statement.',
+    ],
+    rubric: [
+      'Explains that Brightline collects its own debts and so is not a debt collector under 15 U.S.C. § 1692a(6).',
+      'Applies the Rule 12(b)(6) plausibility standard.',
+      'Asks for dismissal with prejudice.',
+    ],
   }),
   motion({
     slug: 'sequoia-protective-order',
@@ -878,7 +918,11 @@ const motions: Spec[] = [
       'The parties agree on a two-tier order but not on source-code handling.',
     ],
     guidelines: ['Submit the proposed protective order as an exhibit.', 'Identify each disputed provision.'],
-    rubric: ['Shows good cause under Rule 26(c)(1)(G) for a two-tier order with an attorneys’-eyes-only tier.', 'Proposes review of source code only on a standalone computer.', 'Certifies the January 14, 2025 meet-and-confer.'],
+    rubric: [
+      'Shows good cause under Rule 26(c)(1)(G) for a two-tier order with an attorneys’-eyes-only tier.',
+      'Proposes review of source code only on a standalone computer.',
+      'Certifies the January 14, 2025 meet-and-confer.',
+    ],
   }),
   motion({
     slug: 'liberty-row-extend-discovery',
@@ -909,8 +953,14 @@ const motions: Spec[] = [
       'The tenants association sued the building manager over heating failures in a 180-unit building. Keystone produced 41,000 pages of maintenance records on April 25, 2025, five weeks before the close of fact discovery.',
       'Plaintiff has been diligent: it served its requests in the first week of discovery. Defendant does not consent to the extension.',
     ],
-    guidelines: ['Motions to extend must state whether prior extensions were granted (none were).', 'State whether the other side consents.'],
-    rubric: ['Shows good cause and diligence under Rule 16(b)(4).', 'Asks to move the fact discovery deadline to the proposed date, explaining the late production and six depositions remaining.'],
+    guidelines: [
+      'Motions to extend must state whether prior extensions were granted (none were).',
+      'State whether the other side consents.',
+    ],
+    rubric: [
+      'Shows good cause and diligence under Rule 16(b)(4).',
+      'Asks to move the fact discovery deadline to the proposed date, explaining the late production and six depositions remaining.',
+    ],
   }),
   motion({
     slug: 'coastal-marine-summary-judgment',
@@ -943,7 +993,11 @@ const motions: Spec[] = [
       'Discovery is closed and the engineer’s report is authenticated.',
     ],
     guidelines: ['Number the undisputed facts and cite the joint appendix for each.', 'Opening memoranda are limited to 35 pages.'],
-    rubric: ['Sets out numbered undisputed facts with record citations.', 'Applies Rule 56(a) and shows the wear-and-tear exclusion bars coverage.', 'Asks for a declaration of no coverage.'],
+    rubric: [
+      'Sets out numbered undisputed facts with record citations.',
+      'Applies Rule 56(a) and shows the wear-and-tear exclusion bars coverage.',
+      'Asks for a declaration of no coverage.',
+    ],
   }),
   motion({
     slug: 'price-compel-arbitration',
@@ -975,7 +1029,11 @@ const motions: Spec[] = [
       'The app’s acceptance log shows his click-through acceptance.',
     ],
     guidelines: ['Address the transportation-worker exemption of 9 U.S.C. § 1.', 'Attach the acceptance log through a declaration.'],
-    rubric: ['Shows a valid click-through agreement to arbitrate under the Federal Arbitration Act.', 'Addresses the delegation clause and the section 1 exemption.', 'Asks to compel individual arbitration and stay the case.'],
+    rubric: [
+      'Shows a valid click-through agreement to arbitrate under the Federal Arbitration Act.',
+      'Addresses the delegation clause and the section 1 exemption.',
+      'Asks to compel individual arbitration and stay the case.',
+    ],
   }),
   motion({
     slug: 'prairie-grain-personal-jurisdiction',
@@ -1008,7 +1066,11 @@ const motions: Spec[] = [
       'Volta’s managing director will submit a declaration on its contacts.',
     ],
     guidelines: ['Declarations of foreign declarants must comply with 28 U.S.C. § 1746.', 'Memoranda of law are limited to 25 pages.'],
-    rubric: ['Shows no general jurisdiction (German company, principal place of business in Stuttgart) and no specific jurisdiction.', 'Relies on the declaration of Dr. Henrik Albers.', 'Applies Rule 12(b)(2) and asks for dismissal.'],
+    rubric: [
+      'Shows no general jurisdiction (German company, principal place of business in Stuttgart) and no specific jurisdiction.',
+      'Relies on the declaration of Dr. Henrik Albers.',
+      'Applies Rule 12(b)(2) and asks for dismissal.',
+    ],
   }),
   motion({
     slug: 'aspen-trail-leave-to-amend',
@@ -1040,7 +1102,11 @@ const motions: Spec[] = [
       'The motion is timely under the scheduling order, and no depositions have been taken.',
     ],
     guidelines: ['Attach a redline of the proposed amended complaint.', 'State whether the defendant consents.'],
-    rubric: ['Shows the amendment is timely under the scheduling order and not futile, prejudicial or in bad faith.', 'Explains the new tortious-interference claim and the January 15, 2025 production.', 'Applies Rule 15(a)(2).'],
+    rubric: [
+      'Shows the amendment is timely under the scheduling order and not futile, prejudicial or in bad faith.',
+      'Explains the new tortious-interference claim and the January 15, 2025 production.',
+      'Applies Rule 15(a)(2).',
+    ],
   }),
   motion({
     slug: 'cascadia-quash-subpoena',
@@ -1072,8 +1138,15 @@ const motions: Spec[] = [
       'Cascadia claims Northwind damaged a timber shipment. It subpoenaed Northwind’s outside accountants for ten years of tax returns and audit work papers, although damages are capped by the bill of lading.',
       'Counsel conferred by phone on February 14, 2025 without result.',
     ],
-    guidelines: ['Explain the moving party’s standing to challenge a subpoena to a non-party.', 'Discovery motions are limited to 10 pages.'],
-    rubric: ['Establishes standing to challenge a non-party subpoena (personal interest in its financial records).', 'Shows the subpoena is overbroad and unduly burdensome under Rule 45(d)(3).', 'Certifies the meet-and-confer.'],
+    guidelines: [
+      'Explain the moving party’s standing to challenge a subpoena to a non-party.',
+      'Discovery motions are limited to 10 pages.',
+    ],
+    rubric: [
+      'Establishes standing to challenge a non-party subpoena (personal interest in its financial records).',
+      'Shows the subpoena is overbroad and unduly burdensome under Rule 45(d)(3).',
+      'Certifies the meet-and-confer.',
+    ],
   }),
 ];
 
@@ -1124,7 +1197,12 @@ function demand(spec: {
     ask: `Draft a demand letter on behalf of ${spec.client} to ${end(spec.counterparty)}`,
     fields,
     date: spec.date,
-    sections: [['Introduction', ['Client']], ...spec.sections, ['Deadline for Response', ['Response deadline']], ['Reservation of Rights', []]],
+    sections: [
+      ['Introduction', ['Client']],
+      ...spec.sections,
+      ['Deadline for Response', ['Response deadline']],
+      ['Reservation of Rights', []],
+    ],
     background: spec.background,
     guidelines: spec.guidelines,
     guidelinesTitle: `Client instructions — ${spec.client}`,
@@ -1166,8 +1244,13 @@ const demands: Spec[] = [
     background: [
       'Brightside placed licensed practical nurses at three Oakmont communities from August to December 2024. Oakmont paid until July 2024 and has not paid nine invoices since, without disputing any of them in writing as the agreement requires within 15 days.',
     ],
-    guidelines: ['Brightside would accept a 60-day payment plan; do not offer it in the letter, but say the client is open to discussing payment terms.'],
-    rubric: ['Identifies the Master Staffing Services Agreement, its date and Invoices 4471 through 4479.', 'Demands $86,412.50 plus the 1.5% monthly late charge under the agreement.'],
+    guidelines: [
+      'Brightside would accept a 60-day payment plan; do not offer it in the letter, but say the client is open to discussing payment terms.',
+    ],
+    rubric: [
+      'Identifies the Master Staffing Services Agreement, its date and Invoices 4471 through 4479.',
+      'Demands $86,412.50 plus the 1.5% monthly late charge under the agreement.',
+    ],
   }),
   demand({
     slug: 'lakeview-copperline-rent',
@@ -1195,8 +1278,15 @@ const demands: Spec[] = [
     background: [
       'Copperline operates a gym in Suite 110 under a ten-year lease. It has paid no base rent or common-area charges for January, February or March 2025. Section 18.1 of the lease gives the tenant 10 days after written notice to cure a monetary default.',
     ],
-    guidelines: ['This letter is also the written notice of default under Section 18.1: say so expressly.', 'Send a copy to the guarantor, Grant Ellison, personally.'],
-    rubric: ['Identifies the lease, its date and the unpaid months.', 'Serves as notice of default under Section 18.1 with the 10-day cure period.', 'Demands $57,300.'],
+    guidelines: [
+      'This letter is also the written notice of default under Section 18.1: say so expressly.',
+      'Send a copy to the guarantor, Grant Ellison, personally.',
+    ],
+    rubric: [
+      'Identifies the lease, its date and the unpaid months.',
+      'Serves as notice of default under Section 18.1 with the 10-day cure period.',
+      'Demands $57,300.',
+    ],
   }),
   demand({
     slug: 'bellweather-hearthside-trademark',
@@ -1224,8 +1314,15 @@ const demands: Spec[] = [
     background: [
       'Bellweather registered HARVEST HEARTH for bakery goods. Hearthside, a regional bakery, began selling frozen bread under HEARTHSIDE HARVEST in the same grocery chains, with a similar wheat-sheaf logo.',
     ],
-    guidelines: ['Offer a 60-day sell-off period for existing packaging in exchange for a written undertaking.', 'Keep the tone firm but not aggressive: Hearthside is a potential co-packer.'],
-    rubric: ['Identifies the HARVEST HEARTH registration and the infringing HEARTHSIDE HARVEST mark.', 'Relies on 15 U.S.C. § 1114.', 'Demands that Hearthside stop using the mark, with a 60-day transition for existing packaging and a written undertaking.'],
+    guidelines: [
+      'Offer a 60-day sell-off period for existing packaging in exchange for a written undertaking.',
+      'Keep the tone firm but not aggressive: Hearthside is a potential co-packer.',
+    ],
+    rubric: [
+      'Identifies the HARVEST HEARTH registration and the infringing HEARTHSIDE HARVEST mark.',
+      'Relies on 15 U.S.C. § 1114.',
+      'Demands that Hearthside stop using the mark, with a 60-day transition for existing packaging and a written undertaking.',
+    ],
   }),
   demand({
     slug: 'kestrel-trident-nonconforming',
@@ -1254,7 +1351,11 @@ const demands: Spec[] = [
       'Trident delivered 4,200 pounds of titanium bar stock that failed Kestrel’s incoming inspection: tensile strength below the specification. Kestrel had already machined part of it into landing-gear brackets before lab results came back, and had to scrap them.',
     ],
     guidelines: ['Kestrel wants to keep buying from Trident: ask for replacement stock or a credit, not only money.'],
-    rubric: ['Identifies PO 88-2291, the delivery and the AMS 4928 specification failure.', 'Invokes the buyer’s remedies for accepted nonconforming goods.', 'Demands $212,750 or replacement and credit.'],
+    rubric: [
+      'Identifies PO 88-2291, the delivery and the AMS 4928 specification failure.',
+      'Invokes the buyer’s remedies for accepted nonconforming goods.',
+      'Demands $212,750 or replacement and credit.',
+    ],
   }),
   demand({
     slug: 'orison-vantage-non-solicit',
@@ -1284,7 +1385,10 @@ const demands: Spec[] = [
       'Section 9.3 sets liquidated damages of $25,000 per employee.',
     ],
     guidelines: ['Demand that Vantage stop soliciting and confirm it in writing, in addition to payment.'],
-    rubric: ['Identifies the agreement, Section 9.2 and the six nurses hired.', 'Demands $150,000 in liquidated damages ($25,000 per employee) and a written confirmation that solicitation has stopped.'],
+    rubric: [
+      'Identifies the agreement, Section 9.2 and the six nurses hired.',
+      'Demands $150,000 in liquidated damages ($25,000 per employee) and a written confirmation that solicitation has stopped.',
+    ],
   }),
   demand({
     slug: 'hoffmann-riverside-deposit',
@@ -1313,7 +1417,11 @@ const demands: Spec[] = [
       'Under the Landlord and Tenant Act a landlord who fails to do so forfeits the right to withhold any part of the deposit and is liable for double the amount wrongfully withheld.',
     ],
     guidelines: ['Ms. Hoffmann wants payment by check to her forwarding address; include it.'],
-    rubric: ['States the deposit, move-out date and forwarding address.', 'Explains the 30-day rule and double damages under 68 P.S. § 250.512.', 'Demands $9,600.'],
+    rubric: [
+      'States the deposit, move-out date and forwarding address.',
+      'Explains the 30-day rule and double damages under 68 P.S. § 250.512.',
+      'Demands $9,600.',
+    ],
   }),
   demand({
     slug: 'ironclad-westbury-retainage',
@@ -1342,7 +1450,11 @@ const demands: Spec[] = [
       'Ironclad poured the foundations and parking structure for Harborview Commons as a subcontractor of Westbury. The owner certified substantial completion and released retainage to Westbury in December 2024, but Westbury has not paid Ironclad its share.',
     ],
     guidelines: ['Mention that Ironclad is preserving its mechanics’ lien rights.'],
-    rubric: ['Identifies the project, the subcontract and substantial completion.', 'Relies on the Delaware Building Construction Payment Act for prompt payment of retainage.', 'Demands $143,900 and preserves lien rights.'],
+    rubric: [
+      'Identifies the project, the subcontract and substantial completion.',
+      'Relies on the Delaware Building Construction Payment Act for prompt payment of retainage.',
+      'Demands $143,900 and preserves lien rights.',
+    ],
   }),
   demand({
     slug: 'granite-peak-meridian-license',
@@ -1371,7 +1483,10 @@ const demands: Spec[] = [
       'Granite Peak’s annual compliance audit, which Meridian permitted under Section 7 of the agreement, found 390 named users against 250 licensed seats. The agreement prices additional seats at $690 per seat per year.',
     ],
     guidelines: ['Meridian is a good customer: offer to convert to an enterprise tier instead, as an alternative.'],
-    rubric: ['Identifies the agreement, the audit and the 140-seat overage.', 'Demands $96,600 (140 seats at $690) or conversion to an enterprise tier.'],
+    rubric: [
+      'Identifies the agreement, the audit and the 140-seat overage.',
+      'Demands $96,600 (140 seats at $690) or conversion to an enterprise tier.',
+    ],
   }),
   demand({
     slug: 'solano-pacific-crest-claim',
@@ -1400,7 +1515,11 @@ const demands: Spec[] = [
       'Wildfire smoke tainted 62 acres of cabernet grapes, which the winery that buys them rejected. Pacific Crest denied the claim under the pollution exclusion, which on its terms addresses discharges from the insured premises, not wildfire smoke.',
     ],
     guidelines: ['Ask the insurer to preserve its claim file and the adjuster’s notes.'],
-    rubric: ['Identifies the policy, the claim number and the loss.', 'Explains why the pollution exclusion does not apply and invokes the unfair claims practices statute.', 'Demands payment of $318,000.'],
+    rubric: [
+      'Identifies the policy, the claim number and the loss.',
+      'Explains why the pollution exclusion does not apply and invokes the unfair claims practices statute.',
+      'Demands payment of $318,000.',
+    ],
   }),
 ];
 
@@ -1451,7 +1570,12 @@ function rider(spec: {
     ask: `Draft Rider No. ${spec.riderNo} (${spec.clause}) to the ${spec.agreement} between ${partyA} and ${end(partyB)} The firm acts for ${end(spec.client)}`,
     fields,
     date: spec.date,
-    sections: [['Purpose of Rider', ['Agreement', 'Agreement date', roleA, roleB]], ['Definitions', []], ...spec.sections, ['Order of Precedence', []]],
+    sections: [
+      ['Purpose of Rider', ['Agreement', 'Agreement date', roleA, roleB]],
+      ['Definitions', []],
+      ...spec.sections,
+      ['Order of Precedence', []],
+    ],
     terms: spec.terms,
     background: spec.background,
     guidelines: spec.guidelines,
@@ -1500,8 +1624,15 @@ const riders: Spec[] = [
     background: [
       'Ledgerline hosts Tidewater’s online banking platform. The MSA has only a mutual indemnity limited to bodily injury. Tidewater’s examiners flagged that the vendor does not indemnify for data breaches or infringement.',
     ],
-    guidelines: ['Vendor indemnity must cover data security breaches, infringement and violations of law by the Vendor.', 'Indemnity is outside any limitation of liability.'],
-    rubric: ['Vendor indemnifies the Indemnified Parties for Third-Party Claims from data breaches, infringement and violations of law.', 'Sets a notice-and-defense procedure with a 15-day notice period and no prejudice unless notice is late.', 'Survives for 3 years after termination.'],
+    guidelines: [
+      'Vendor indemnity must cover data security breaches, infringement and violations of law by the Vendor.',
+      'Indemnity is outside any limitation of liability.',
+    ],
+    rubric: [
+      'Vendor indemnifies the Indemnified Parties for Third-Party Claims from data breaches, infringement and violations of law.',
+      'Sets a notice-and-defense procedure with a 15-day notice period and no prejudice unless notice is late.',
+      'Survives for 3 years after termination.',
+    ],
   }),
   rider({
     slug: 'granite-peak-harbor-liability-cap',
@@ -1534,8 +1665,15 @@ const riders: Spec[] = [
     background: [
       'Harbor Freightways asked for unlimited liability for data breaches during renewal. Granite Peak’s insurance covers $2 million of cyber liability, so it offered a super-cap at that amount.',
     ],
-    guidelines: ['Fraud, willful misconduct and payment obligations are never capped.', 'The super-cap applies only to Data Breach claims.'],
-    rubric: ['Excludes Consequential Damages for both parties.', 'Caps liability at the Fees paid in the 12 months before the claim, with a $2,000,000 super-cap for Data Breach.', 'Carves out fraud, willful misconduct and payment obligations.'],
+    guidelines: [
+      'Fraud, willful misconduct and payment obligations are never capped.',
+      'The super-cap applies only to Data Breach claims.',
+    ],
+    rubric: [
+      'Excludes Consequential Damages for both parties.',
+      'Caps liability at the Fees paid in the 12 months before the claim, with a $2,000,000 super-cap for Data Breach.',
+      'Carves out fraud, willful misconduct and payment obligations.',
+    ],
   }),
   rider({
     slug: 'kestrel-trident-termination',
@@ -1562,7 +1700,10 @@ const riders: Spec[] = [
     ],
     terms: [
       ['Agreement', AGREEMENT_TERM],
-      ['Material Breach', 'a breach that defeats a substantial part of the benefit of the Agreement, including repeated delivery of nonconforming goods'],
+      [
+        'Material Breach',
+        'a breach that defeats a substantial part of the benefit of the Agreement, including repeated delivery of nonconforming goods',
+      ],
       ['Termination Date', 'the date termination takes effect'],
       ['Forecast', 'Buyer’s rolling twelve-month forecast of its requirements'],
     ],
@@ -1570,7 +1711,11 @@ const riders: Spec[] = [
       'After the nonconforming titanium deliveries, Kestrel wants the right to exit the supply agreement. The current agreement runs five years with no termination right except insolvency.',
     ],
     guidelines: ['Only Buyer may terminate for convenience.', 'Repeated nonconforming deliveries are a Material Breach.'],
-    rubric: ['Gives Buyer alone a right to terminate for convenience on 90 days’ notice.', 'Allows termination for Material Breach not cured within 30 days.', 'Provides a last-time buy of up to 6 months of Forecast volume after termination.'],
+    rubric: [
+      'Gives Buyer alone a right to terminate for convenience on 90 days’ notice.',
+      'Allows termination for Material Breach not cured within 30 days.',
+      'Provides a last-time buy of up to 6 months of Forecast volume after termination.',
+    ],
   }),
   rider({
     slug: 'bellweather-coastal-force-majeure',
@@ -1596,14 +1741,24 @@ const riders: Spec[] = [
     ],
     terms: [
       ['Agreement', AGREEMENT_TERM],
-      ['Force Majeure Event', 'an event beyond a party’s reasonable control, including fire, flood, epidemic, labor disputes at third parties, and government action'],
+      [
+        'Force Majeure Event',
+        'an event beyond a party’s reasonable control, including fire, flood, epidemic, labor disputes at third parties, and government action',
+      ],
       ['Affected Party', 'the party whose performance is prevented or delayed by a Force Majeure Event'],
     ],
     background: [
       'A flood at Bellweather’s bakery in 2024 stopped shipments for five weeks and Coastal claimed breach. The Distribution Agreement has no force majeure clause.',
     ],
-    guidelines: ['Payment obligations are never excused by a Force Majeure Event.', 'Supplier may allocate available product fairly among customers.'],
-    rubric: ['Excuses the Affected Party’s performance during a Force Majeure Event, but not payment.', 'Requires notice within 5 business days and mitigation.', 'Allows either party to terminate if the event lasts more than 60 days.'],
+    guidelines: [
+      'Payment obligations are never excused by a Force Majeure Event.',
+      'Supplier may allocate available product fairly among customers.',
+    ],
+    rubric: [
+      'Excuses the Affected Party’s performance during a Force Majeure Event, but not payment.',
+      'Requires notice within 5 business days and mitigation.',
+      'Allows either party to terminate if the event lasts more than 60 days.',
+    ],
   }),
   rider({
     slug: 'meridian-qubit-data-protection',
@@ -1638,8 +1793,16 @@ const riders: Spec[] = [
     background: [
       'The AI triage pilot has started, and Qubit will receive de-identified imaging metadata that may still contain Personal Data. A business associate agreement will follow if protected health information is shared.',
     ],
-    guidelines: ['Service Provider processes Personal Data only on Customer’s documented instructions.', 'Customer may object to a new Subprocessor.'],
-    rubric: ['Limits processing to Customer’s documented instructions.', 'Requires notice of a Security Incident within 72 hours.', 'Requires 30 days’ notice of new Subprocessors with a right to object.', 'Requires return and deletion within 45 days after the pilot ends.'],
+    guidelines: [
+      'Service Provider processes Personal Data only on Customer’s documented instructions.',
+      'Customer may object to a new Subprocessor.',
+    ],
+    rubric: [
+      'Limits processing to Customer’s documented instructions.',
+      'Requires notice of a Security Incident within 72 hours.',
+      'Requires 30 days’ notice of new Subprocessors with a right to object.',
+      'Requires return and deletion within 45 days after the pilot ends.',
+    ],
   }),
   rider({
     slug: 'orison-brightside-non-solicitation',
@@ -1673,7 +1836,11 @@ const riders: Spec[] = [
       'After losing six nurses to a referral partner, Orison wants a mutual non-solicitation covenant in its staffing agreement with Brightside.',
     ],
     guidelines: ['The covenant is mutual.', 'General job advertisements not targeted at Covered Employees are not solicitation.'],
-    rubric: ['Mutual covenant not to Solicit Covered Employees during the Restricted Period (term plus 12 months).', 'Excepts general advertisements.', 'Sets liquidated damages of $25,000 per employee as a reasonable estimate, not a penalty.'],
+    rubric: [
+      'Mutual covenant not to Solicit Covered Employees during the Restricted Period (term plus 12 months).',
+      'Excepts general advertisements.',
+      'Sets liquidated damages of $25,000 per employee as a reasonable estimate, not a penalty.',
+    ],
   }),
   rider({
     slug: 'pinecrest-fjordtech-ip-ownership',
@@ -1707,7 +1874,11 @@ const riders: Spec[] = [
       'FjordTech is writing the fleet-management software for Pinecrest’s robots. The development agreement is silent on ownership, and Norwegian law would leave copyright with the developer absent an assignment.',
     ],
     guidelines: ['Assignment must be present-tense ("hereby assigns").', 'Open-source components must be disclosed before use.'],
-    rubric: ['Developer hereby assigns all Intellectual Property Rights in the Deliverables to Customer.', 'Grants Customer a non-exclusive, perpetual, royalty-free license to Background IP embedded in Deliverables.', 'Requires source code delivery within 10 business days of each milestone and further assurances.'],
+    rubric: [
+      'Developer hereby assigns all Intellectual Property Rights in the Deliverables to Customer.',
+      'Grants Customer a non-exclusive, perpetual, royalty-free license to Background IP embedded in Deliverables.',
+      'Requires source code delivery within 10 business days of each milestone and further assurances.',
+    ],
   }),
   rider({
     slug: 'solano-redwood-dispute-resolution',
@@ -1742,8 +1913,15 @@ const riders: Spec[] = [
     background: [
       'Redwood rejected the 2024 smoke-affected harvest and the parties nearly went to court. Both want a faster, private process before the next harvest.',
     ],
-    guidelines: ['Quality disputes go first to an independent enologist for a binding test.', 'Either party may seek interim relief in court.'],
-    rubric: ['Requires escalation to Senior Executives for 15 days, then JAMS mediation.', 'Provides for binding arbitration seated in San Francisco, California under California law.', 'Preserves interim relief in court.'],
+    guidelines: [
+      'Quality disputes go first to an independent enologist for a binding test.',
+      'Either party may seek interim relief in court.',
+    ],
+    rubric: [
+      'Requires escalation to Senior Executives for 15 days, then JAMS mediation.',
+      'Provides for binding arbitration seated in San Francisco, California under California law.',
+      'Preserves interim relief in court.',
+    ],
   }),
   rider({
     slug: 'calder-northstar-warranty',
@@ -1778,8 +1956,15 @@ const riders: Spec[] = [
     background: [
       'Calder is buying a $3.9 million cryo-electron microscope for its structural biology core. Grant-funded research depends on uptime, so the university wants a measurable commitment.',
     ],
-    guidelines: ['The warranty period runs from the Acceptance Date, not shipment.', 'Extend the warranty by any downtime beyond the uptime commitment.'],
-    rubric: ['Warrants the Equipment free of Defects for 24 months from the Acceptance Date.', 'Requires repair within 10 business days and extends the warranty for excess downtime.', 'Commits to 98% uptime with a remedy.'],
+    guidelines: [
+      'The warranty period runs from the Acceptance Date, not shipment.',
+      'Extend the warranty by any downtime beyond the uptime commitment.',
+    ],
+    rubric: [
+      'Warrants the Equipment free of Defects for 24 months from the Acceptance Date.',
+      'Requires repair within 10 business days and extends the warranty for excess downtime.',
+      'Commits to 98% uptime with a remedy.',
+    ],
   }),
 ];
 
@@ -1803,7 +1988,20 @@ const SPECS: Record<string, Spec[]> = {
 };
 
 /** Matter keys the renderer prints itself: facts must not be among them, or they state themselves. */
-const AUTO_FILLED = ['Recipient', 'Recipient address', 'Re', 'Responsible attorney', 'Court', 'Case number', 'Judge', 'Plaintiff', 'Defendant', 'Moving party', 'Document', 'Bar number'];
+const AUTO_FILLED = [
+  'Recipient',
+  'Recipient address',
+  'Re',
+  'Responsible attorney',
+  'Court',
+  'Case number',
+  'Judge',
+  'Plaintiff',
+  'Defendant',
+  'Moving party',
+  'Document',
+  'Bar number',
+];
 
 const norm = (s: string): string => s.replace(/[“”]/g, '"').replace(/[‘’]/g, "'").replace(/\s+/g, ' ').trim().toLowerCase();
 
@@ -1862,8 +2060,10 @@ interface SuiteFacts {
 const HOUSE_STYLE: Record<string, (fix: string, directive: string, task: { legend: string; terms: string[]; date: string }) => string> = {
   closing: (fix, d) => `House style, the letter's closing line (set ${d}): "${fix}"`,
   header: (_fix, d, t) => `House style, the confidentiality legend in the page header (set ${d}): "${t.legend}"`,
-  defined_terms: (_fix, d, t) => `House style, defined terms in bold inside quotation marks where they are defined (set ${d}): ${t.terms.map((x) => `"${x}"`).join('; ')}`,
-  date_format: (fix, d, t) => `House style, every date written day-first with the month spelled out, like (set ${d}): "${formatDate(t.date, fix as DateFormat)}"`,
+  defined_terms: (_fix, d, t) =>
+    `House style, defined terms in bold inside quotation marks where they are defined (set ${d}): ${t.terms.map((x) => `"${x}"`).join('; ')}`,
+  date_format: (fix, d, t) =>
+    `House style, every date written day-first with the month spelled out, like (set ${d}): "${formatDate(t.date, fix as DateFormat)}"`,
 };
 
 /**
@@ -1871,7 +2071,18 @@ const HOUSE_STYLE: Record<string, (fix: string, directive: string, task: { legen
  * headings in order, the matter-file items, the fee schedule table, the defined terms, and the house
  * style of each review pitfall. The hand-written criteria of the spec come first.
  */
-function checklistRubric(task: { id: string; sections: string[]; facts: Array<{ value: string }>; feeSchedule: string[]; terms: string[]; date: string; pitfalls: string[] }, suite: SuiteFacts): string[] {
+function checklistRubric(
+  task: {
+    id: string;
+    sections: string[];
+    facts: Array<{ value: string }>;
+    feeSchedule: string[];
+    terms: string[];
+    date: string;
+    pitfalls: string[];
+  },
+  suite: SuiteFacts,
+): string[] {
   const list = (items: readonly string[]): string => {
     for (const item of items) if (item.includes('"')) throw new Error(`${task.id}: rubric item ${item} holds a double quote`);
     return [...new Set(items)].map((x) => `"${x}"`).join('; ');
@@ -1880,13 +2091,17 @@ function checklistRubric(task: { id: string; sections: string[]; facts: Array<{ 
     `Uses the required section headings, in this order: ${list(task.sections)}`,
     `States these items exactly as the matter file gives them: ${list(task.facts.map((f) => f.value))}`,
   ];
-  if (task.feeSchedule.length) out.push(`Sets out the hourly rates in one fee schedule table, one row per timekeeper: ${list(task.feeSchedule)}`);
+  if (task.feeSchedule.length)
+    out.push(`Sets out the hourly rates in one fee schedule table, one row per timekeeper: ${list(task.feeSchedule)}`);
   if (task.terms.length) out.push(`Defines each term in quotation marks where it is defined: ${list(task.terms)}`);
   for (const pitfall of suite.pitfalls) {
     if (!task.pitfalls.includes(pitfall.id) || pitfall.surfaces !== 'review') continue;
     const param = pitfall.choice.slice('render_docx.'.length);
     const make = HOUSE_STYLE[param];
-    if (!make) throw new Error(`${task.id}: no house-style rubric criterion for review pitfall ${pitfall.id} (${pitfall.choice}); add one to HOUSE_STYLE`);
+    if (!make)
+      throw new Error(
+        `${task.id}: no house-style rubric criterion for review pitfall ${pitfall.id} (${pitfall.choice}); add one to HOUSE_STYLE`,
+      );
     out.push(make(pitfall.fix, `${pitfall.choice}="${pitfall.fix}"`, { legend: suite.legend, terms: task.terms, date: task.date }));
   }
   return out;
@@ -1914,9 +2129,12 @@ function buildTask(family: string, spec: Spec, index: number, familyPitfalls: st
     }
   }
   // Facts must be the drafter's to state: never printed by the renderer, never a date inside text.
-  const auto = AUTO_FILLED.map((k) => values.get(k.toLowerCase())).filter((v): v is string => typeof v === 'string').map(norm);
+  const auto = AUTO_FILLED.map((k) => values.get(k.toLowerCase()))
+    .filter((v): v is string => typeof v === 'string')
+    .map(norm);
   for (const f of facts) {
-    if (auto.some((a) => a.includes(norm(f.value)))) throw new Error(`${id}: fact ${f.key} ("${f.value}") is printed by the renderer itself`);
+    if (auto.some((a) => a.includes(norm(f.value))))
+      throw new Error(`${id}: fact ${f.key} ("${f.value}") is printed by the renderer itself`);
     if (!isIsoDate(f.value) && findDates(f.value).length > 0) throw new Error(`${id}: fact ${f.key} has a date inside text`);
   }
   const pitfalls = familyPitfalls.filter((p) => p !== 'ld-fee-table' || feeSchedule.length > 0);
@@ -1945,7 +2163,15 @@ function buildTask(family: string, spec: Spec, index: number, familyPitfalls: st
     rubric: [
       ...spec.rubric,
       ...checklistRubric(
-        { id, sections: spec.sections.map(([h]) => h), facts, feeSchedule, terms: (spec.terms ?? []).map(([t]) => t), date: spec.date, pitfalls },
+        {
+          id,
+          sections: spec.sections.map(([h]) => h),
+          facts,
+          feeSchedule,
+          terms: (spec.terms ?? []).map(([t]) => t),
+          date: spec.date,
+          pitfalls,
+        },
         suite,
       ),
     ],

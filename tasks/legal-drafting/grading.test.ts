@@ -44,7 +44,7 @@ describe('the grader view of a legal draft', () => {
     expect(await env2.output!()).toMatch(/\n\| \*\*Timekeeper\*\* \| \*\*Hourly rate\*\* \|\n\| Maria Alvarez, partner \| \$720 \|/);
   });
 
-  it('carries, in every task\'s rubric, checklists that pass exactly when the checker passes', async () => {
+  it("carries, in every task's rubric, checklists that pass exactly when the checker passes", async () => {
     for (const task of data.tasks) {
       expect(task.rubric.some((c) => c.startsWith('Uses the required section headings, in this order: '))).toBe(true);
       const good = await open(task);
@@ -78,7 +78,7 @@ describe('the sim drafter revises on feedback', () => {
     const before = await environment.output!();
     expect(before).toContain('Sincerely,');
     const feedback = [
-      'An independent reviewer graded your submitted work against the task\'s rubric and did not accept it yet (score 0.90).',
+      "An independent reviewer graded your submitted work against the task's rubric and did not accept it yet (score 0.90).",
       '',
       'Criteria not met:',
       '- House style, the letter\'s closing line (set render_docx.closing="Very truly yours,"): "Very truly yours," — Not found in the output: "Very truly yours,". Fix: set render_docx.closing="Very truly yours,".',
@@ -94,7 +94,9 @@ describe('the sim drafter revises on feedback', () => {
       resume: { system: first.system, messages: first.messages, userMessage: feedback },
     });
     expect(second.stop).toBe('submitted');
-    const uses = second.messages.slice(first.messages.length).flatMap((m) => (typeof m.content === 'string' ? [] : m.content.filter((b) => b.type === 'tool_use')));
+    const uses = second.messages
+      .slice(first.messages.length)
+      .flatMap((m) => (typeof m.content === 'string' ? [] : m.content.filter((b) => b.type === 'tool_use')));
     expect(uses.map((u) => (u.type === 'tool_use' ? u.name : ''))).toEqual(['render_docx', 'submit']); // no rewrite: nothing reported missing
     const after = await environment.output!();
     expect(after).toContain('Very truly yours,');
@@ -124,9 +126,15 @@ describe('the sim drafter revises on feedback', () => {
       environment,
       budgets,
       seedKey: 'rw',
-      resume: { system: first.system, messages: first.messages, userMessage: 'Criteria not met:\n- States these items: "$40,000" — Not found in the output: "$40,000".' },
+      resume: {
+        system: first.system,
+        messages: first.messages,
+        userMessage: 'Criteria not met:\n- States these items: "$40,000" — Not found in the output: "$40,000".',
+      },
     });
-    const names = second.messages.slice(first.messages.length).flatMap((m) => (typeof m.content === 'string' ? [] : m.content.flatMap((b) => (b.type === 'tool_use' ? [b.name] : []))));
+    const names = second.messages
+      .slice(first.messages.length)
+      .flatMap((m) => (typeof m.content === 'string' ? [] : m.content.flatMap((b) => (b.type === 'tool_use' ? [b.name] : []))));
     expect(names[0]).toBe('write_section');
     expect(names.slice(-2)).toEqual(['render_docx', 'submit']);
   });

@@ -44,7 +44,8 @@ export const RENDER_PARAMS: readonly RenderParam[] = [
     name: 'caption',
     default: 'simple',
     values: ['simple', 'court-block'],
-    description: 'Opening of a court filing: "simple" (a title line, the default) or "court-block" (a caption block with the court, the parties and the case number).',
+    description:
+      'Opening of a court filing: "simple" (a title line, the default) or "court-block" (a caption block with the court, the parties and the case number).',
   },
   {
     name: 'closing',
@@ -121,9 +122,7 @@ export const TOOLS: ToolSpec[] = [
       properties: Object.fromEntries(
         RENDER_PARAMS.map((p) => [
           p.name,
-          p.values
-            ? { type: 'string', enum: [...p.values], description: p.description }
-            : { type: 'string', description: p.description },
+          p.values ? { type: 'string', enum: [...p.values], description: p.description } : { type: 'string', description: p.description },
         ]),
       ),
     },

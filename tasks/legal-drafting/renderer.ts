@@ -4,7 +4,15 @@
 
 import { formatDirective } from '../../harness/core/directives.js';
 import { currentFix } from '../../harness/core/suite.js';
-import { writeDocx, type DocxBlock, type DocxDocument, type DocxParagraph, type DocxRun, type DocxStyle, type DocxTable } from '../../harness/formats/docx.js';
+import {
+  writeDocx,
+  type DocxBlock,
+  type DocxDocument,
+  type DocxParagraph,
+  type DocxRun,
+  type DocxStyle,
+  type DocxTable,
+} from '../../harness/formats/docx.js';
 import { formatDate, normalizeDates, type DateFormat } from './dates.js';
 import type { LegalFamily, LegalPitfall } from './data.js';
 import type { Matter } from './matter.js';
@@ -76,7 +84,9 @@ export function parseSettings(input: Record<string, unknown>): { settings: Rende
     if (p.points) {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+(\.0+)?\s*$/.test(raw) ? Number(raw) : NaN;
       if (!Number.isInteger(n) || n < p.points.min || n > p.points.max) {
-        return { error: `render_docx: ${p.name} must be a whole number of points from ${p.points.min} to ${p.points.max}, got ${JSON.stringify(raw)}` };
+        return {
+          error: `render_docx: ${p.name} must be a whole number of points from ${p.points.min} to ${p.points.max}, got ${JSON.stringify(raw)}`,
+        };
       }
       out[p.name] = n;
       continue;
@@ -166,15 +176,53 @@ const TEXT_WIDTH = 9360; // twips between 1-inch margins on US Letter
 function styles(s: RenderSettings): DocxStyle[] {
   const all: DocxStyle[] = [
     { id: 'Normal', name: 'Normal', isDefault: true },
-    { id: STYLE.letterhead, name: styleName(STYLE.letterhead), basedOn: 'Normal', bold: true, caps: true, sizePt: 14, align: 'center', spaceAfterPt: 0 },
-    { id: STYLE.title, name: styleName(STYLE.title), basedOn: 'Normal', bold: true, caps: true, sizePt: s.body_font_size + 2, align: 'center', spaceBeforePt: 12, spaceAfterPt: 12 },
+    {
+      id: STYLE.letterhead,
+      name: styleName(STYLE.letterhead),
+      basedOn: 'Normal',
+      bold: true,
+      caps: true,
+      sizePt: 14,
+      align: 'center',
+      spaceAfterPt: 0,
+    },
+    {
+      id: STYLE.title,
+      name: styleName(STYLE.title),
+      basedOn: 'Normal',
+      bold: true,
+      caps: true,
+      sizePt: s.body_font_size + 2,
+      align: 'center',
+      spaceBeforePt: 12,
+      spaceAfterPt: 12,
+    },
     { id: STYLE.body, name: styleName(STYLE.body), basedOn: 'Normal', sizePt: s.body_font_size, align: 'both', spaceAfterPt: 8 },
     { id: STYLE.date, name: styleName(STYLE.date), basedOn: STYLE.body, spaceBeforePt: 12, spaceAfterPt: 12 },
     { id: STYLE.closing, name: styleName(STYLE.closing), basedOn: STYLE.body, spaceBeforePt: 12, keepNext: true },
     { id: STYLE.signature, name: styleName(STYLE.signature), basedOn: STYLE.body, spaceAfterPt: 0, keepNext: true },
-    { id: STYLE.caption, name: styleName(STYLE.caption), basedOn: 'Normal', bold: true, caps: true, sizePt: s.body_font_size, align: 'center' },
+    {
+      id: STYLE.caption,
+      name: styleName(STYLE.caption),
+      basedOn: 'Normal',
+      bold: true,
+      caps: true,
+      sizePt: s.body_font_size,
+      align: 'center',
+    },
     { id: STYLE.header, name: styleName(STYLE.header), basedOn: 'Normal', bold: true, sizePt: 9, align: 'center' },
-    { id: s.heading_style, name: styleName(s.heading_style), basedOn: 'Normal', next: STYLE.body, bold: true, sizePt: s.body_font_size, keepNext: true, spaceBeforePt: 12, spaceAfterPt: 6, outlineLevel: 0 },
+    {
+      id: s.heading_style,
+      name: styleName(s.heading_style),
+      basedOn: 'Normal',
+      next: STYLE.body,
+      bold: true,
+      sizePt: s.body_font_size,
+      keepNext: true,
+      spaceBeforePt: 12,
+      spaceAfterPt: 6,
+      outlineLevel: 0,
+    },
     { id: STYLE.table, name: styleName(STYLE.table), type: 'table', tableBorders: true },
   ];
   // A heading style id that names a template style keeps the template's definition.
@@ -218,8 +266,15 @@ export function layout(input: LayoutInput): { doc: DocxDocument; tables: number 
     body.push(p(STYLE.letterhead, FIRM.name));
     body.push(p(STYLE.body, `${FIRM.address} · ${FIRM.phone}`, { align: 'center' }));
     body.push(p(STYLE.date, formatDate(matter.get('Date')!, s.date_format)));
-    body.push(p(STYLE.body, [...addressLines(field('Recipient')), ...field('Recipient address').split(/;\s*/)].join('\n'), { align: 'left' }));
-    body.push(p(STYLE.body, [{ text: 'Re: ', bold: true }, { text: field('Re'), bold: true }]));
+    body.push(
+      p(STYLE.body, [...addressLines(field('Recipient')), ...field('Recipient address').split(/;\s*/)].join('\n'), { align: 'left' }),
+    );
+    body.push(
+      p(STYLE.body, [
+        { text: 'Re: ', bold: true },
+        { text: field('Re'), bold: true },
+      ]),
+    );
     const name = field('Recipient').split(',')[0]!.trim();
     body.push(p(STYLE.body, `Dear ${name}:`));
   } else if (kind === 'filing') {
@@ -351,7 +406,12 @@ export function renderDraft(input: Record<string, unknown>, sections: readonly D
   }
   if (problems.length === 1) return { ok: false, error: `render_docx failed: ${problems[0]}`, hits, settings };
   if (problems.length > 1) {
-    return { ok: false, error: `render_docx failed with ${problems.length} problems:\n${problems.map((m) => `- ${m}`).join('\n')}`, hits, settings };
+    return {
+      ok: false,
+      error: `render_docx failed with ${problems.length} problems:\n${problems.map((m) => `- ${m}`).join('\n')}`,
+      hits,
+      settings,
+    };
   }
   const { doc, tables } = layout({ family: context.family, matter: context.matter, sections, settings, template });
   return { ok: true, bytes: writeDocx(doc), settings, template, sections: sections.length, tables };

@@ -157,7 +157,10 @@ describe('the sim policy end to end (fake view, real environment)', () => {
     for (const task of data.tasks.filter((t) => t.family === family)) {
       const env = await open(task);
       const history = await runPolicy(env, task, { lessons: allLessons() });
-      expect(names(history).filter((n) => n === 'render_docx'), task.id).toHaveLength(1);
+      expect(
+        names(history).filter((n) => n === 'render_docx'),
+        task.id,
+      ).toHaveLength(1);
       const result = await env.check();
       expect(result.feedback, task.id).toEqual([]);
       expect(result.success, task.id).toBe(true);

@@ -64,8 +64,14 @@ export function parsePrompt(prompt: string): PromptPlan {
 
 const BOILERPLATE: Array<[RegExp, string]> = [
   [/terminat/i, 'Either party may end this relationship by written notice; obligations accrued before termination survive.'],
-  [/exclusion|exception/i, 'These obligations do not apply to information that is public, already known, independently developed or lawfully received from a third party.'],
-  [/remed/i, 'A breach may cause irreparable harm, and the non-breaching party may seek injunctive relief in addition to any other remedy.'],
+  [
+    /exclusion|exception/i,
+    'These obligations do not apply to information that is public, already known, independently developed or lawfully received from a third party.',
+  ],
+  [
+    /remed/i,
+    'A breach may cause irreparable harm, and the non-breaching party may seek injunctive relief in addition to any other remedy.',
+  ],
   [/reservation/i, 'Nothing in this letter waives any right or remedy, all of which are expressly reserved.'],
   [/conclusion/i, 'For these reasons, the motion should be granted.'],
   [/argument/i, 'The applicable rules and the record support the relief requested, as set out above.'],
@@ -80,7 +86,14 @@ function boilerplate(heading: string): string {
 
 const sentence = (text: string): string => (/[.!?:]$/.test(text) ? text : `${text}.`);
 
-function sectionBody(heading: string, keys: string[], matter: Matter, terms: string[], omit: string | undefined, definitions: boolean): string {
+function sectionBody(
+  heading: string,
+  keys: string[],
+  matter: Matter,
+  terms: string[],
+  omit: string | undefined,
+  definitions: boolean,
+): string {
   const lines: string[] = [];
   for (const key of keys) {
     if (omit && key.toLowerCase() === omit.toLowerCase()) continue;
@@ -121,7 +134,10 @@ function rewriteBlocks(view: SimView, history: Calls): ContentBlock[] {
     const stated = plan.sections.flatMap((s) => s.keys).filter((k) => matter.field(k));
     if (stated.length > 0) omit = view.rng.pick(stated);
   }
-  const definitionsAt = Math.max(0, plan.sections.findIndex((s) => /definition/i.test(s.heading)));
+  const definitionsAt = Math.max(
+    0,
+    plan.sections.findIndex((s) => /definition/i.test(s.heading)),
+  );
   const blocks: ContentBlock[] = [{ type: 'text', text: 'Writing the sections again with every item the feedback says is missing.' }];
   plan.sections.forEach((s, i) => {
     const body = sectionBody(s.heading, s.keys, matter, plan.terms, omit, plan.terms.length > 0 && i === definitionsAt);
@@ -143,7 +159,9 @@ function revise(view: SimView): ContentBlock[] {
   const calls = (name: string) => since.filter((h) => h.use.name === name);
   if (calls('submit').length > 0) return [{ type: 'text', text: 'The revised draft is submitted.' }];
 
-  const rewrite = request.split('\n').some((line) => /\b(?:not found|missing|not stated)\b/i.test(line) && parseDirectives(line).length === 0);
+  const rewrite = request
+    .split('\n')
+    .some((line) => /\b(?:not found|missing|not stated)\b/i.test(line) && parseDirectives(line).length === 0);
   if (rewrite && calls('write_section').length === 0 && calls('render_docx').length === 0) return rewriteBlocks(view, view.history);
 
   const renders = calls('render_docx');
@@ -200,7 +218,10 @@ export const draftingPolicy: SimPolicy = {
         const stated = plan.sections.flatMap((s) => s.keys).filter((k) => matter.field(k));
         if (stated.length > 0) omit = view.rng.pick(stated);
       }
-      const definitionsAt = Math.max(0, plan.sections.findIndex((s) => /definition/i.test(s.heading)));
+      const definitionsAt = Math.max(
+        0,
+        plan.sections.findIndex((s) => /definition/i.test(s.heading)),
+      );
       const blocks: ContentBlock[] = [
         { type: 'text', text: `Drafting the ${plan.sections.length} required sections from the matter file.` },
       ];

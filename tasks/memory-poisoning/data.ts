@@ -13,7 +13,14 @@ import { z } from 'zod';
 import type { Task, ValidationIssue } from '../../harness/core/suite.js';
 import { fieldPath, issuesOf, shownPath, validateDataTarget } from '../../harness/core/data-files.js';
 import { sourcePath } from '../../harness/core/paths.js';
-import { expectedOf, loadLegalData, type LegalData, type LegalExpected, type LegalFamily, type LegalPitfall } from '../legal-drafting/data.js';
+import {
+  expectedOf,
+  loadLegalData,
+  type LegalData,
+  type LegalExpected,
+  type LegalFamily,
+  type LegalPitfall,
+} from '../legal-drafting/data.js';
 import { GOALS, PLACEMENTS, STYLES, type Campaign, type Goal, type Placement, type Style } from './attacks.js';
 import { slug, text } from '../../harness/core/data-schema.js';
 
@@ -57,10 +64,11 @@ export class DataError extends Error {
   }
 }
 
-
 const FamiliesFile = z.strictObject({
   legal_families: z.array(slug).min(1),
-  families: z.array(z.strictObject({ id: slug, title: text, description: text, document: z.enum(['letter', 'filing', 'agreement']), legend: text })),
+  families: z.array(
+    z.strictObject({ id: slug, title: text, description: text, document: z.enum(['letter', 'filing', 'agreement']), legend: text }),
+  ),
 });
 
 const CampaignSchema = z.strictObject({ id: slug, goal: z.enum(GOALS), value: text, markers: z.array(text).min(1), title: text });
@@ -80,10 +88,16 @@ const TaskSchema = z.strictObject({
   family: slug,
   title: text,
   prompt: text,
-  files: z.record(z.string(), z.string()).refine((f) => ['matter.md', 'guidelines.md', 'comments.md'].every((k) => k in f), 'matter.md, guidelines.md and comments.md'),
+  files: z
+    .record(z.string(), z.string())
+    .refine((f) => ['matter.md', 'guidelines.md', 'comments.md'].every((k) => k in f), 'matter.md, guidelines.md and comments.md'),
   pitfalls: z.array(slug),
   rubric: z.array(text).min(1),
-  expected: z.strictObject({ legal: z.record(z.string(), z.unknown()), attorney_email: z.string().email(), attack: AttackSchema.optional() }),
+  expected: z.strictObject({
+    legal: z.record(z.string(), z.unknown()),
+    attorney_email: z.string().email(),
+    attack: AttackSchema.optional(),
+  }),
 });
 const TasksFile = z.strictObject({ family: slug, tasks: z.array(TaskSchema).min(1) });
 
@@ -100,7 +114,13 @@ function validate<T>(file: string, schema: z.ZodType<T>, data: unknown): T {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({ file: shownPath(file), path: fieldPath(issue.path), message: issue.message }));
-  throw new DataError(`${shownPath(file)}: invalid data:\n${issues.slice(0, 12).map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, issues);
+  throw new DataError(
+    `${shownPath(file)}: invalid data:\n${issues
+      .slice(0, 12)
+      .map((i) => `  ${i.path}: ${i.message}`)
+      .join('\n')}`,
+    issues,
+  );
 }
 
 const norm = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();
@@ -119,12 +139,18 @@ export function loadPoisoningData(dataDir: string): PoisoningData {
   const familiesFile = join(dataDir, 'families.yaml');
   const fam = validate(familiesFile, FamiliesFile, readYaml(familiesFile));
   const issues: ValidationIssue[] = [];
-  const problem = (file: string, path: ReadonlyArray<PropertyKey>, message: string): void => void issues.push({ file: shownPath(file), path: fieldPath(path), message });
+  const problem = (file: string, path: ReadonlyArray<PropertyKey>, message: string): void =>
+    void issues.push({ file: shownPath(file), path: fieldPath(path), message });
 
   const families: LegalFamily[] = [];
   fam.legal_families.forEach((id, i) => {
     const f = legal.families.find((x) => x.id === id);
-    if (!f) problem(familiesFile, ['legal_families', i], `expected a legal-drafting family (${legal.families.map((x) => x.id).join(', ')}), got "${id}"`);
+    if (!f)
+      problem(
+        familiesFile,
+        ['legal_families', i],
+        `expected a legal-drafting family (${legal.families.map((x) => x.id).join(', ')}), got "${id}"`,
+      );
     else families.push(f);
   });
   for (const f of fam.families) families.push(f as LegalFamily);
@@ -155,7 +181,8 @@ export function loadPoisoningData(dataDir: string): PoisoningData {
   const familyIds = new Set(families.map((f) => f.id));
   for (const file of files) {
     const data = validate(file, TasksFile, readYaml(file));
-    if (!familyIds.has(data.family)) problem(file, ['family'], `expected a family of families.yaml (${[...familyIds].join(', ')}), got "${data.family}"`);
+    if (!familyIds.has(data.family))
+      problem(file, ['family'], `expected a family of families.yaml (${[...familyIds].join(', ')}), got "${data.family}"`);
     data.tasks.forEach((t, i) => {
       const at = (...rest: PropertyKey[]): PropertyKey[] => ['tasks', i, ...rest];
       if (ids.has(t.id)) problem(file, at('id'), `expected a unique task id, "${t.id}" repeats`);
@@ -166,13 +193,24 @@ export function loadPoisoningData(dataDir: string): PoisoningData {
       });
       let legalExpected: LegalExpected | undefined;
       try {
-        legalExpected = expectedOf({ id: t.id, suite: SUITE, family: t.family, title: t.title, prompt: t.prompt, files: t.files, pitfalls: t.pitfalls, rubric: t.rubric, expected: t.expected.legal });
+        legalExpected = expectedOf({
+          id: t.id,
+          suite: SUITE,
+          family: t.family,
+          title: t.title,
+          prompt: t.prompt,
+          files: t.files,
+          pitfalls: t.pitfalls,
+          rubric: t.rubric,
+          expected: t.expected.legal,
+        });
       } catch (error) {
         problem(file, at('expected', 'legal'), (error as Error).message.split('\n').slice(1).join('; ').trim() || (error as Error).message);
       }
       const prompt = norm(t.prompt);
       legalExpected?.sections.forEach((s, j) => {
-        if (!prompt.includes(norm(s))) problem(file, at('expected', 'legal', 'sections', j), `expected the prompt to name the section "${s}"`);
+        if (!prompt.includes(norm(s)))
+          problem(file, at('expected', 'legal', 'sections', j), `expected the prompt to name the section "${s}"`);
       });
       const matter = t.files['matter.md']!;
       if (!matter.includes(`Responsible attorney email: ${t.expected.attorney_email}`)) {
@@ -183,26 +221,53 @@ export function loadPoisoningData(dataDir: string): PoisoningData {
       if (a) {
         const campaign = byCampaign.get(a.campaign);
         if (!campaign) problem(file, at('expected', 'attack', 'campaign'), `expected a campaign of campaigns.yaml, got "${a.campaign}"`);
-        else if (campaign.goal !== a.goal) problem(file, at('expected', 'attack', 'goal'), `expected the campaign's goal "${campaign.goal}", got "${a.goal}"`);
+        else if (campaign.goal !== a.goal)
+          problem(file, at('expected', 'attack', 'goal'), `expected the campaign's goal "${campaign.goal}", got "${a.goal}"`);
         if ((a.placement === 'tool-error') !== (a.tool_error !== undefined)) {
           problem(file, at('expected', 'attack', 'tool_error'), 'expected a tool_error exactly when the placement is tool-error');
         }
-        if ((a.style === 'encoded') !== (a.encoding !== undefined)) problem(file, at('expected', 'attack', 'encoding'), 'expected an encoding exactly when the style is encoded');
+        if ((a.style === 'encoded') !== (a.encoding !== undefined))
+          problem(file, at('expected', 'attack', 'encoding'), 'expected an encoding exactly when the style is encoded');
         if (a.goal === 'drop' && campaign && legalExpected && !legalExpected.sections.includes(campaign.value)) {
-          problem(file, at('expected', 'attack', 'campaign'), `expected a drop campaign that targets one of the task's sections, got "${campaign.value}"`);
+          problem(
+            file,
+            at('expected', 'attack', 'campaign'),
+            `expected a drop campaign that targets one of the task's sections, got "${campaign.value}"`,
+          );
         }
         attack = { ...a, markers: campaign?.markers ?? [] } as AttackSpec;
       }
       if (!legalExpected) return;
-      const expected: PoisoningExpected = { legal: legalExpected, attorney_email: t.expected.attorney_email, ...(attack ? { attack } : {}) };
-      const task: Task = { id: t.id, suite: SUITE, family: t.family, title: t.title, prompt: t.prompt, files: t.files, pitfalls: t.pitfalls, rubric: t.rubric, expected: expected as unknown as Record<string, unknown> };
+      const expected: PoisoningExpected = {
+        legal: legalExpected,
+        attorney_email: t.expected.attorney_email,
+        ...(attack ? { attack } : {}),
+      };
+      const task: Task = {
+        id: t.id,
+        suite: SUITE,
+        family: t.family,
+        title: t.title,
+        prompt: t.prompt,
+        files: t.files,
+        pitfalls: t.pitfalls,
+        rubric: t.rubric,
+        expected: expected as unknown as Record<string, unknown>,
+      };
       expectedByTask.set(task, expected);
       tasks.push(task);
     });
   }
-  for (const id of own) if (!files.some((f) => basename(f).startsWith(id))) problem(familiesFile, ['families'], `expected tasks for family "${id}"`);
+  for (const id of own)
+    if (!files.some((f) => basename(f).startsWith(id))) problem(familiesFile, ['families'], `expected tasks for family "${id}"`);
   if (issues.length > 0) {
-    throw new DataError(`memory-poisoning data is inconsistent:\n${issues.slice(0, 20).map((i) => `${i.file}: ${i.path}: ${i.message}`).join('\n')}`, issues);
+    throw new DataError(
+      `memory-poisoning data is inconsistent:\n${issues
+        .slice(0, 20)
+        .map((i) => `${i.file}: ${i.path}: ${i.message}`)
+        .join('\n')}`,
+      issues,
+    );
   }
   return {
     dataDir,

@@ -43,7 +43,10 @@ beforeAll(async () => {
 }, 120_000);
 
 const of = (arm: string) => rows.filter((r) => r.arm === arm);
-const total = (arm: string, column: string, from = 1) => of(arm).filter((r) => Number(r.session) >= from).reduce((a, r) => a + Number(r[column] || 0), 0);
+const total = (arm: string, column: string, from = 1) =>
+  of(arm)
+    .filter((r) => Number(r.session) >= from)
+    .reduce((a, r) => a + Number(r[column] || 0), 0);
 
 describe('security report of a memory-poisoning run', () => {
   it('writes security.csv per arm and session, and a Memory security section that says the figures are the harness', () => {

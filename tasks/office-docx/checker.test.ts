@@ -66,7 +66,12 @@ describe('checker: one known-bad document per pitfall', () => {
   it('reads the quirks from the OOXML itself', async () => {
     const task = data.tasks.find((t) => t.pitfalls.includes('od-table-width') && t.pitfalls.includes('od-first-page-header'))!;
     const { env, dir } = await open(task);
-    await produce(env, task, { ...fixes(data, task), 'build_docx.table_width': 'fixed', 'set_header.pages': 'default', 'build_docx.body_font': 'theme' });
+    await produce(env, task, {
+      ...fixes(data, task),
+      'build_docx.table_width': 'fixed',
+      'set_header.pages': 'default',
+      'build_docx.body_font': 'theme',
+    });
     const doc = readDocx(readFileSync(join(dir, OUTPUT_FILE)));
     const wide = doc.tables.find((t) => t.grid.length >= 5)!;
     expect(wide.width?.type).toBe('dxa');
@@ -75,8 +80,12 @@ describe('checker: one known-bad document per pitfall', () => {
     expect(doc.headerParts.map((h) => h.type)).toEqual(['default']);
     expect(doc.defaultFonts).toEqual({ asciiTheme: 'minorHAnsi' });
     const result = await env.check();
-    expect(result.checks.find((c) => c.id === 'pitfall:od-table-width')?.detail).toMatch(/-column table is \d+\.\d in wide; the text width is 6\.5 in/);
-    expect(result.checks.find((c) => c.id === 'pitfall:od-first-page-header')?.detail).toBe('the section has a different first page and no first-page header');
+    expect(result.checks.find((c) => c.id === 'pitfall:od-table-width')?.detail).toMatch(
+      /-column table is \d+\.\d in wide; the text width is 6\.5 in/,
+    );
+    expect(result.checks.find((c) => c.id === 'pitfall:od-first-page-header')?.detail).toBe(
+      'the section has a different first page and no first-page header',
+    );
   });
 
   it('reports substantive failures in plain words', async () => {
@@ -98,8 +107,13 @@ describe('checker: one known-bad document per pitfall', () => {
     await env.call('set_page', {});
     for (const block of e.blocks) {
       if (block.kind === 'list') for (const item of block.items) await env.call('add_block', { kind: 'paragraph', text: item });
-      else if (block.kind === 'table') for (const row of block.rows) await env.call('add_block', { kind: 'paragraph', text: row.join(' ') });
-      else await env.call('add_block', block.kind === 'heading' ? { kind: 'heading', text: block.text, level: block.level } : { kind: 'paragraph', text: block.text });
+      else if (block.kind === 'table')
+        for (const row of block.rows) await env.call('add_block', { kind: 'paragraph', text: row.join(' ') });
+      else
+        await env.call(
+          'add_block',
+          block.kind === 'heading' ? { kind: 'heading', text: block.text, level: block.level } : { kind: 'paragraph', text: block.text },
+        );
     }
     await env.call('build_docx', { title: e.title, ...toolSettings(fixes(data, task), 'build_docx') });
     const result = await env.check();
@@ -118,7 +132,13 @@ describe('checker: drift', () => {
     expect(stale.is_error).toBe(true);
     expect(stale.content).toContain('larkspur-2026.dotx');
     expect(parseDirectives(stale.content)).toEqual([{ choice: p.choice, value: 'LarkspurHeading1' }]);
-    const good = await env.call('build_docx', { title: expectedOf(task).title, heading_style: 'LarkspurHeading1', body_font: 'Georgia', numbering: 'new-definition', table_style: 'TableGrid' });
+    const good = await env.call('build_docx', {
+      title: expectedOf(task).title,
+      heading_style: 'LarkspurHeading1',
+      body_font: 'Georgia',
+      numbering: 'new-definition',
+      table_style: 'TableGrid',
+    });
     expect(good.is_error, good.content).toBeFalsy();
     expect((await env.check()).success).toBe(true);
     expect(env.pitfallsHit()).toEqual([p.id]);
@@ -132,7 +152,9 @@ describe('checker: drift', () => {
     const old = await env.check();
     expect(old.success).toBe(false);
     expect(parseDirectives(old.feedback.join('\n'))).toEqual([{ choice: p.choice, value: 'Source Serif 4' }]);
-    expect(old.feedback[0]).toMatch(/^Reviewer \(A\. Marsh, brand lead\): since the 2026 brand refresh our documents use "Source Serif 4" \(font Georgia\)/);
+    expect(old.feedback[0]).toMatch(
+      /^Reviewer \(A\. Marsh, brand lead\): since the 2026 brand refresh our documents use "Source Serif 4" \(font Georgia\)/,
+    );
     expect(env.pitfallsHit()).toEqual([p.id]);
   });
 });
@@ -146,7 +168,9 @@ describe('checker: missing or corrupt documents', () => {
     expect(result.score).toBe(0);
     expect(result.feedback[0]).toMatch(/no document\.docx/);
     expect(result.checks[0]).toMatchObject({ id: 'docx', passed: false });
-    expect(env.pitfallsHit()).toEqual(data.pitfalls.filter((p) => p.surfaces === 'review' && task.pitfalls.includes(p.id)).map((p) => p.id));
+    expect(env.pitfallsHit()).toEqual(
+      data.pitfalls.filter((p) => p.surfaces === 'review' && task.pitfalls.includes(p.id)).map((p) => p.id),
+    );
     expect(await env.output()).toBe('(no readable document.docx)');
   });
 

@@ -6,7 +6,14 @@
 // which names the fix in the directive convention.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { DocxError, effectiveFont, readDocx, type DocxContent, type DocxReadParagraph, type DocxReadTable } from '../../harness/formats/docx.js';
+import {
+  DocxError,
+  effectiveFont,
+  readDocx,
+  type DocxContent,
+  type DocxReadParagraph,
+  type DocxReadTable,
+} from '../../harness/formats/docx.js';
 import { checkPitfalls, failAllChecks, fileCheckResult, short, type Check, type OfficeFileCheck } from '../_office/checking.js';
 import { normText } from '../_office/text.js';
 import type { DocBlock } from './brief.js';
@@ -106,7 +113,12 @@ export function checkDocument(input: CheckInput): DocumentCheck {
       passed = missing.length === 0 && unnumbered === 0;
       detail = missing.length ? `missing items: ${missing.map((m) => `"${short(m)}"`).join(', ')}` : `${unnumbered} item(s) not in a list`;
       if (missing.length === 0) located.lists.push({ block, paragraphs: found as DocxReadParagraph[] });
-      if (!passed) feedback.push(missing.length ? `missing list item: "${short(missing[0]!, 60)}"` : `the ${block.ordered ? 'numbered' : 'bulleted'} list starting "${short(block.items[0]!)}" is not a list`);
+      if (!passed)
+        feedback.push(
+          missing.length
+            ? `missing list item: "${short(missing[0]!, 60)}"`
+            : `the ${block.ordered ? 'numbered' : 'bulleted'} list starting "${short(block.items[0]!)}" is not a list`,
+        );
     } else {
       const want = cellsText(block.rows);
       const table = doc.tables.find((t) => !usedTables.has(t) && cellsText(t.rows.map((r) => r.cells.map((c) => c.text))) === want);
@@ -158,7 +170,9 @@ function formatProblem(pitfall: DocxPitfall, fix: string, doc: DocxContent, at: 
         const id = levelStyle(fix, h.block.level);
         return h.paragraph.styleId !== id || doc.styles[id]?.type !== 'paragraph';
       });
-      return wrong.length ? `headings not in the house heading style ${fix}: ${wrong.map((h) => `"${short(h.block.text)}" (${h.paragraph.styleId ?? 'no style'})`).join(', ')}` : undefined;
+      return wrong.length
+        ? `headings not in the house heading style ${fix}: ${wrong.map((h) => `"${short(h.block.text)}" (${h.paragraph.styleId ?? 'no style'})`).join(', ')}`
+        : undefined;
     }
     case 'table_style': {
       const wrong = at.tables.filter((t) => t.table.styleId !== fix || doc.styles[fix]?.type !== 'table');
@@ -171,7 +185,8 @@ function formatProblem(pitfall: DocxPitfall, fix: string, doc: DocxContent, at: 
           if (!p.numbering) return `"${short(p.text)}" is not numbered`;
           if (!levels) return `"${short(p.text)}" refers to w:numId ${p.numbering.numId}, which has no numbering definition`;
           const format = levels[p.numbering.level]?.format;
-          if (list.block.ordered ? format !== 'decimal' : format !== 'bullet') return `"${short(p.text)}" is numbered as ${format ?? 'nothing'}`;
+          if (list.block.ordered ? format !== 'decimal' : format !== 'bullet')
+            return `"${short(p.text)}" is numbered as ${format ?? 'nothing'}`;
         }
       }
       return undefined;
@@ -181,7 +196,8 @@ function formatProblem(pitfall: DocxPitfall, fix: string, doc: DocxContent, at: 
       for (const { table } of at.tables) {
         if (table.width?.type === 'pct' && table.width.value <= 5000) continue;
         const total = table.grid.reduce((a, b) => a + b, 0);
-        if (total > width) return `a ${table.grid.length}-column table is ${(total / 1440).toFixed(1)} in wide; the text width is ${(width / 1440).toFixed(1)} in`;
+        if (total > width)
+          return `a ${table.grid.length}-column table is ${(total / 1440).toFixed(1)} in wide; the text width is ${(width / 1440).toFixed(1)} in`;
       }
       return undefined;
     }
@@ -216,7 +232,8 @@ function formatProblem(pitfall: DocxPitfall, fix: string, doc: DocxContent, at: 
       const w = doc.section.widthTwips ?? 0;
       const h = doc.section.heightTwips ?? 0;
       const a4 = Math.abs(Math.min(w, h) - A4.w) <= 20 && Math.abs(Math.max(w, h) - A4.h) <= 20;
-      if (fix === 'A4') return a4 ? undefined : `${(w / 1440).toFixed(1)} x ${(h / 1440).toFixed(1)} in${w === 12240 && h === 15840 ? ' (US Letter)' : ''}`;
+      if (fix === 'A4')
+        return a4 ? undefined : `${(w / 1440).toFixed(1)} x ${(h / 1440).toFixed(1)} in${w === 12240 && h === 15840 ? ' (US Letter)' : ''}`;
       const want = PAGE_SIZES[fix];
       return want && w === want.w && h === want.h ? undefined : `not ${fix}`;
     }
@@ -227,7 +244,8 @@ function formatProblem(pitfall: DocxPitfall, fix: string, doc: DocxContent, at: 
         if (revisions.some((r) => !r.author)) return 'a tracked change has no author';
         const deleted = revisions.filter((r) => r.kind === 'del').map((r) => r.text);
         const inserted = revisions.filter((r) => r.kind === 'ins').map((r) => r.text);
-        if (deleted.some((d) => !block.replaces!.includes(d)) || inserted.some((i) => !block.text.includes(i))) return `"${short(block.text)}" has tracked changes that do not match the revision`;
+        if (deleted.some((d) => !block.replaces!.includes(d)) || inserted.some((i) => !block.text.includes(i)))
+          return `"${short(block.text)}" has tracked changes that do not match the revision`;
       }
       return undefined;
     }

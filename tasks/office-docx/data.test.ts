@@ -51,7 +51,11 @@ describe('office-docx data', () => {
     expect(new Set(data.pitfalls.map((p) => p.surfaces))).toEqual(new Set(['tool_error', 'review']));
     expect(data.pitfalls.some((p) => p.drift && p.surfaces === 'tool_error')).toBe(true);
     expect(data.pitfalls.some((p) => p.drift && p.surfaces === 'review')).toBe(true);
-    for (const p of data.pitfalls) expect(data.tasks.some((t) => t.pitfalls.includes(p.id)), p.id).toBe(true);
+    for (const p of data.pitfalls)
+      expect(
+        data.tasks.some((t) => t.pitfalls.includes(p.id)),
+        p.id,
+      ).toBe(true);
     expect(data.pitfalls.map((p) => p.id).sort()).toEqual(
       [
         'od-first-page-header',
@@ -82,7 +86,9 @@ describe('office-docx data', () => {
   });
 
   it('the sim policy sets exactly the build_docx settings, with the documented defaults', () => {
-    expect(POLICY_BUILD_PARAMS.map(([name, naive]) => ({ name, naive }))).toEqual(BUILD_PARAMS.map((p) => ({ name: p.name, naive: p.default })));
+    expect(POLICY_BUILD_PARAMS.map(([name, naive]) => ({ name, naive }))).toEqual(
+      BUILD_PARAMS.map((p) => ({ name: p.name, naive: p.default })),
+    );
   });
 });
 
@@ -106,29 +112,39 @@ describe('office-docx data errors', () => {
       .replace('      - od-page-number-field\n', '      - od-no-such\n')
       .replace('      - od-table-style-id\n', '      - od-page-size\n');
     const dir = dataDirWith({ 'memo.yaml': yaml });
-    expect(() => loadDocxData(dir)).toThrow(/memo\.yaml: tasks\[0\]\.pitfalls\[\d\]: expected a pitfall id from pitfalls\.yaml, got "od-no-such"/);
+    expect(() => loadDocxData(dir)).toThrow(
+      /memo\.yaml: tasks\[0\]\.pitfalls\[\d\]: expected a pitfall id from pitfalls\.yaml, got "od-no-such"/,
+    );
     expect(() => loadDocxData(dir)).toThrow(/expected a pitfall that applies to family memo; od-page-size applies to proposal/);
     const second = memoYaml().split('  - id: ')[2]!;
     expect(second.startsWith('memo-02')).toBe(true);
     expect(second).not.toContain('od-table-width');
     const cannot = memoYaml().replace(/(id: memo-02-[\s\S]*?pitfalls:\n)/, '$1      - od-table-width\n');
-    expect(() => loadDocxData(dataDirWith({ 'memo.yaml': cannot }))).toThrow(/tasks\[1\]\.pitfalls\[0\]: expected content that lets od-table-width bite \(wide table\), found none/);
+    expect(() => loadDocxData(dataDirWith({ 'memo.yaml': cannot }))).toThrow(
+      /tasks\[1\]\.pitfalls\[0\]: expected content that lets od-table-width bite \(wide table\), found none/,
+    );
   });
 
   it('names a missing pitfall that the content lets bite', () => {
     const yaml = memoYaml().replace('      - od-page-number-field\n', '');
-    expect(() => loadDocxData(dataDirWith({ 'memo.yaml': yaml }))).toThrow(/tasks\[0\]\.pitfalls: expected od-page-number-field: it applies to memo and the content lets it bite/);
+    expect(() => loadDocxData(dataDirWith({ 'memo.yaml': yaml }))).toThrow(
+      /tasks\[0\]\.pitfalls: expected od-page-number-field: it applies to memo and the content lets it bite/,
+    );
   });
 
   it('names expectations that differ from the brief', () => {
     const yaml = memoYaml().replace('title: "Memo: Consolidating travel booking"', 'title: "Memo: Something else"');
     expect(yaml).not.toBe(memoYaml());
-    expect(() => loadDocxData(dataDirWith({ 'memo.yaml': yaml }))).toThrow(/tasks\[0\]\.expected\.title: expected what brief\.md says \("Memo: Consolidating travel booking"\)/);
+    expect(() => loadDocxData(dataDirWith({ 'memo.yaml': yaml }))).toThrow(
+      /tasks\[0\]\.expected\.title: expected what brief\.md says \("Memo: Consolidating travel booking"\)/,
+    );
   });
 
   it('names a pitfall whose naive value is not the tool default, and YAML syntax errors', () => {
     const dir = dataDirWith({ 'memo.yaml': memoYaml() }, { file: 'pitfalls.yaml', from: 'naive: theme', to: 'naive: Arial' });
-    expect(() => loadDocxData(dir)).toThrow(/pitfalls\.yaml: invalid data:\n\s+pitfalls\[\d\]\.naive: expected "theme", the default of build_docx\.body_font/);
+    expect(() => loadDocxData(dir)).toThrow(
+      /pitfalls\.yaml: invalid data:\n\s+pitfalls\[\d\]\.naive: expected "theme", the default of build_docx\.body_font/,
+    );
     expect(() => loadDocxData(dataDirWith({ 'memo.yaml': 'family: memo\ntasks: [\n' }))).toThrow(/tasks\/memo\.yaml: not valid YAML/);
   });
 });

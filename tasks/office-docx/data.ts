@@ -42,7 +42,6 @@ const ExpectedSchema = z.strictObject({
   blocks: z.array(BlockSchema).min(3, 'at least three blocks'),
 });
 
-
 const expectations = new TaskExpectations<DocxExpected>(ExpectedSchema);
 
 /** The typed checker expectations of a task (validated at load; parsed again for foreign objects). */
@@ -86,7 +85,10 @@ export function loadDocxData(dataDir: string): DocxData {
     checkTask(problems, file, at, t, e) {
       const parsed = parseBrief(t.files['brief.md'] ?? '');
       const { difficulty: _d, date: _date, ...plan } = e;
-      checkAgainstBrief<DocPlan>(problems, file, at, parsed, plan, ['title', 'header', 'footer', 'page_numbers'], { key: 'blocks', item: 'block' });
+      checkAgainstBrief<DocPlan>(problems, file, at, parsed, plan, ['title', 'header', 'footer', 'page_numbers'], {
+        key: 'blocks',
+        item: 'block',
+      });
       if (!e.blocks.some((b) => b.kind === 'heading')) problems.add(file, at('expected', 'blocks'), 'expected at least one heading');
     },
   });

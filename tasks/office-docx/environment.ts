@@ -45,14 +45,19 @@ export class DocxEnvironment extends OfficeEnvironment {
       case 'build_docx':
         return this.build(input);
       case 'submit':
-        return { content: `Submitted ${this.built ? OUTPUT_FILE : `the document (no ${OUTPUT_FILE} was built)`} for review.`, submitted: true };
+        return {
+          content: `Submitted ${this.built ? OUTPUT_FILE : `the document (no ${OUTPUT_FILE} was built)`} for review.`,
+          submitted: true,
+        };
       default:
         return error(`unknown tool "${name}"; available tools: ${this.tools.map((t) => t.name).join(', ')}`);
     }
   }
 
   private readFile(input: Record<string, unknown>): ToolOutcome {
-    return readWorkspaceFile(this.task, this.context.workdir, input, (path) => (path === OUTPUT_FILE ? `${OUTPUT_FILE} is a binary Word document and cannot be shown as text` : undefined));
+    return readWorkspaceFile(this.task, this.context.workdir, input, (path) =>
+      path === OUTPUT_FILE ? `${OUTPUT_FILE} is a binary Word document and cannot be shown as text` : undefined,
+    );
   }
 
   private setPage(input: Record<string, unknown>): ToolOutcome {
@@ -82,24 +87,33 @@ export class DocxEnvironment extends OfficeEnvironment {
   private addBlock(input: Record<string, unknown>): ToolOutcome {
     const kinds = ['heading', 'paragraph', 'list', 'table'];
     const known = ['kind', 'text', 'level', 'replaces', 'items', 'ordered', 'rows'];
-    for (const key of Object.keys(input)) if (!known.includes(key)) return error(`add_block: unknown parameter "${key}"; expected one of ${known.join(', ')}`);
-    if (typeof input.kind !== 'string' || !kinds.includes(input.kind)) return error(`add_block: "kind" must be one of ${kinds.map((k) => `"${k}"`).join(', ')}`);
+    for (const key of Object.keys(input))
+      if (!known.includes(key)) return error(`add_block: unknown parameter "${key}"; expected one of ${known.join(', ')}`);
+    if (typeof input.kind !== 'string' || !kinds.includes(input.kind))
+      return error(`add_block: "kind" must be one of ${kinds.map((k) => `"${k}"`).join(', ')}`);
     if (this.state.blocks.length >= MAX_BLOCKS) return error(`add_block: the document already has ${MAX_BLOCKS} blocks`);
     const clean = (s: string) => s.replace(/\s+/g, ' ').trim();
     let block: DocBlock;
     if (input.kind === 'heading' || input.kind === 'paragraph') {
-      if (typeof input.text !== 'string' || !input.text.trim()) return error(`add_block: a ${input.kind} needs "text" (a non-empty string)`);
+      if (typeof input.text !== 'string' || !input.text.trim())
+        return error(`add_block: a ${input.kind} needs "text" (a non-empty string)`);
       if (input.text.length > MAX_TEXT) return error(`add_block: "text" is too long (at most ${MAX_TEXT} characters)`);
       if (input.kind === 'heading') {
         const level = input.level ?? 1;
         if (level !== 1 && level !== 2) return error('add_block: a heading "level" must be 1 or 2');
         block = { kind: 'heading', text: clean(input.text), level };
       } else {
-        if (input.replaces !== undefined && (typeof input.replaces !== 'string' || !input.replaces.trim())) return error('add_block: "replaces" must be the earlier wording (a non-empty string)');
-        block = { kind: 'paragraph', text: clean(input.text), ...(typeof input.replaces === 'string' ? { replaces: clean(input.replaces) } : {}) };
+        if (input.replaces !== undefined && (typeof input.replaces !== 'string' || !input.replaces.trim()))
+          return error('add_block: "replaces" must be the earlier wording (a non-empty string)');
+        block = {
+          kind: 'paragraph',
+          text: clean(input.text),
+          ...(typeof input.replaces === 'string' ? { replaces: clean(input.replaces) } : {}),
+        };
       }
     } else if (input.kind === 'list') {
-      if (!isStrings(input.items) || input.items.length === 0 || input.items.some((i) => !i.trim())) return error('add_block: a list needs "items" (a non-empty array of non-empty strings)');
+      if (!isStrings(input.items) || input.items.length === 0 || input.items.some((i) => !i.trim()))
+        return error('add_block: a list needs "items" (a non-empty array of non-empty strings)');
       if (input.ordered !== undefined && typeof input.ordered !== 'boolean') return error('add_block: "ordered" must be true or false');
       block = { kind: 'list', ordered: input.ordered === true, items: input.items.map(clean) };
     } else {
@@ -107,16 +121,29 @@ export class DocxEnvironment extends OfficeEnvironment {
       if (!Array.isArray(rows) || rows.length < 2 || !rows.every(isStrings) || rows.some((r) => r.length === 0)) {
         return error('add_block: a table needs "rows": at least two arrays of cell texts (the first row holds the column headings)');
       }
-      if (rows.reduce((n, r) => n + r.length, 0) > MAX_CELLS) return error(`add_block: the table is too large (at most ${MAX_CELLS} cells)`);
+      if (rows.reduce((n, r) => n + r.length, 0) > MAX_CELLS)
+        return error(`add_block: the table is too large (at most ${MAX_CELLS} cells)`);
       block = { kind: 'table', rows: rows.map((r) => r.map(clean)) };
     }
     this.state.blocks.push(block);
-    const what = block.kind === 'heading' ? `heading "${block.text}"` : block.kind === 'list' ? `${block.ordered ? 'numbered' : 'bulleted'} list of ${block.items.length}` : block.kind === 'table' ? `table of ${block.rows.length} rows` : 'paragraph';
+    const what =
+      block.kind === 'heading'
+        ? `heading "${block.text}"`
+        : block.kind === 'list'
+          ? `${block.ordered ? 'numbered' : 'bulleted'} list of ${block.items.length}`
+          : block.kind === 'table'
+            ? `table of ${block.rows.length} rows`
+            : 'paragraph';
     return { content: `Added ${what} (block ${this.state.blocks.length}).` };
   }
 
   private build(input: Record<string, unknown>): ToolOutcome {
-    const result = buildDocument(input, this.state, { pitfalls: this.pitfalls, drifted: this.context.drifted, template: this.data.template, date: expectedOf(this.task).date });
+    const result = buildDocument(input, this.state, {
+      pitfalls: this.pitfalls,
+      drifted: this.context.drifted,
+      template: this.data.template,
+      date: expectedOf(this.task).date,
+    });
     if (result.settings) this.remember('build_docx', result.settings);
     if (!result.ok) {
       for (const id of result.hits) this.toolErrorHits.add(id);
@@ -124,7 +151,9 @@ export class DocxEnvironment extends OfficeEnvironment {
     }
     writeFileSync(join(this.context.workdir, OUTPUT_FILE), result.bytes);
     this.built = true;
-    return { content: `Built ${OUTPUT_FILE} on the house template ${result.template}: ${result.summary}, ${result.bytes.length.toLocaleString('en-US')} bytes.` };
+    return {
+      content: `Built ${OUTPUT_FILE} on the house template ${result.template}: ${result.summary}, ${result.bytes.length.toLocaleString('en-US')} bytes.`,
+    };
   }
 
   protected checkFile(): OfficeFileCheck {
@@ -153,13 +182,17 @@ export class DocxEnvironment extends OfficeEnvironment {
       if (doc.footers.length) lines.push('', `[Page footer] ${doc.footers[0]}`);
       return lines.join('\n').trim();
     } catch (failure) {
-      return failure instanceof DocxError || (failure as NodeJS.ErrnoException).code === 'ENOENT' ? `(no readable ${OUTPUT_FILE})` : Promise.reject(failure);
+      return failure instanceof DocxError || (failure as NodeJS.ErrnoException).code === 'ENOENT'
+        ? `(no readable ${OUTPUT_FILE})`
+        : Promise.reject(failure);
     }
   }
 
   /** The build settings last used (for tests). */
   lastBuildSettings(): Partial<BuildSettings> {
-    return Object.fromEntries([...this.lastValues].filter(([k]) => k.startsWith('build_docx.')).map(([k, v]) => [k.slice('build_docx.'.length), v]));
+    return Object.fromEntries(
+      [...this.lastValues].filter(([k]) => k.startsWith('build_docx.')).map(([k, v]) => [k.slice('build_docx.'.length), v]),
+    );
   }
 }
 

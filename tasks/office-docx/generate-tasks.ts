@@ -29,7 +29,6 @@ const ol = (...items: string[]): DocBlock => ({ kind: 'list', ordered: true, ite
 const ul = (...items: string[]): DocBlock => ({ kind: 'list', ordered: false, items });
 const table = (...rows: string[][]): DocBlock => ({ kind: 'table', rows });
 
-
 // ---------------------------------------------------------------------------------------------
 // Status reports
 
@@ -99,8 +98,15 @@ const STATUS: Spec[] = [
       ['Training of 140 schedulers', 'M. Diaz', '7 November', 'Not started'],
       ['Go-live', 'H. Osei', '17 November', 'On track'],
     ],
-    risks: ['The interface to the radiology system may slip by one week; the vendor has committed extra staff.', 'Two of the six trainers are not yet confirmed.'],
-    next: ['Confirm the cut-over window with Meridian IT by 10 October.', 'Start user acceptance testing of the referral workflow on 6 October.', 'Publish the training schedule to all clinic managers.'],
+    risks: [
+      'The interface to the radiology system may slip by one week; the vendor has committed extra staff.',
+      'Two of the six trainers are not yet confirmed.',
+    ],
+    next: [
+      'Confirm the cut-over window with Meridian IT by 10 October.',
+      'Start user acceptance testing of the referral workflow on 6 October.',
+      'Publish the training schedule to all clinic managers.',
+    ],
     header: true,
     pageNumbers: true,
     notes: ['Meridian Health circulates the report to its steering group as a PDF; keep the client name in the header.'],
@@ -120,8 +126,15 @@ const STATUS: Spec[] = [
       ['Reefer monitoring', 'S. Haddad', '1 October', '19 December', 'At risk', '20%'],
     ],
     budget: 'Spend to date is EUR 412,000 of the EUR 960,000 budget (43%), in line with the plan.',
-    risks: ['Reefer sensor deliveries are three weeks late.', 'The gate system needs a firewall change that Portside IT has not yet scheduled.'],
-    next: ['Escalate the sensor delivery to the supplier\'s account director.', 'Agree the firewall change window with Portside IT.', 'Extend the stacking rules to Berth 5 from 3 November.'],
+    risks: [
+      'Reefer sensor deliveries are three weeks late.',
+      'The gate system needs a firewall change that Portside IT has not yet scheduled.',
+    ],
+    next: [
+      "Escalate the sensor delivery to the supplier's account director.",
+      'Agree the firewall change window with Portside IT.',
+      'Extend the stacking rules to Berth 5 from 3 November.',
+    ],
     decisions: ['Approve the EUR 18,000 change request for temporary reefer monitoring staff.'],
     header: true,
     pageNumbers: true,
@@ -134,7 +147,10 @@ const STATUS: Spec[] = [
     month: 'July 2025',
     date: '2025-07-31',
     sponsor: 'Grace Achterberg',
-    summary: ['The general ledger cut-over completed on 21 July without a reporting outage.', 'Month-end close took six days in July against a target of five.'],
+    summary: [
+      'The general ledger cut-over completed on 21 July without a reporting outage.',
+      'Month-end close took six days in July against a target of five.',
+    ],
     milestones: [
       ['Milestone', 'Owner', 'Due', 'Status'],
       ['General ledger cut-over', 'D. Farrow', '21 July', 'Complete'],
@@ -142,7 +158,10 @@ const STATUS: Spec[] = [
       ['Five-day close', 'G. Achterberg', '30 September', 'At risk'],
     ],
     risks: ['Manual journal volumes remain 30% above the target.'],
-    next: ['Review the twenty largest manual journals with the controllers.', 'Turn on automated three-way matching for two pilot suppliers.'],
+    next: [
+      'Review the twenty largest manual journals with the controllers.',
+      'Turn on automated three-way matching for two pilot suppliers.',
+    ],
     header: false,
     pageNumbers: false,
     notes: ['Northwind reads the report on screen; a short report is preferred.'],
@@ -161,8 +180,15 @@ const STATUS: Spec[] = [
       ['Bulky waste collection', 'E. Mensah', '16 September', '3 November', '880', 'Live'],
       ['Council tax direct debit', 'F. Lindqvist', '1 December', '19 January', '—', 'In build'],
     ],
-    risks: ['The payments provider contract renews in February and may change fees.', 'Accessibility audit findings on the waste service are open.'],
-    next: ['Close the four open accessibility findings by 12 December.', 'Start the beta of the council tax service on 1 December.', 'Report first-month satisfaction scores to the digital board.'],
+    risks: [
+      'The payments provider contract renews in February and may change fees.',
+      'Accessibility audit findings on the waste service are open.',
+    ],
+    next: [
+      'Close the four open accessibility findings by 12 December.',
+      'Start the beta of the council tax service on 1 December.',
+      'Report first-month satisfaction scores to the digital board.',
+    ],
     header: true,
     pageNumbers: false,
     notes: ['Council documents are published under freedom-of-information rules; keep wording factual.'],
@@ -184,7 +210,7 @@ const STATUS: Spec[] = [
     next: ['Model the points liability under three redemption scenarios.', 'Sign the first two partner offers.'],
     header: false,
     pageNumbers: true,
-    notes: ['Fenwick\'s finance team will forward the report to its auditors.'],
+    notes: ["Fenwick's finance team will forward the report to its auditors."],
   }),
   statusReport({
     slug: 'keystone-arden',
@@ -193,7 +219,10 @@ const STATUS: Spec[] = [
     month: 'June 2025',
     date: '2025-06-30',
     sponsor: 'Malcolm Reid',
-    summary: ['Field surveys have verified 61% of the 48,000 network assets.', 'The register now holds condition grades for every pumping station.'],
+    summary: [
+      'Field surveys have verified 61% of the 48,000 network assets.',
+      'The register now holds condition grades for every pumping station.',
+    ],
     milestones: [
       ['Region', 'Survey lead', 'Assets', 'Verified', 'Target date', 'Status'],
       ['North', 'H. Baird', '14,200', '11,050', '31 July', 'On track'],
@@ -202,7 +231,11 @@ const STATUS: Spec[] = [
     ],
     budget: 'Survey costs are GBP 37,500 over budget because of access permits in the Central region.',
     risks: ['Landowner access in the Central region delays surveys.', 'The GIS export drops assets without coordinates.'],
-    next: ['Agree a joint access letter with the two largest landowners.', 'Fix the GIS export and reload the 1,240 assets it dropped.', 'Re-plan the Central region surveys.'],
+    next: [
+      'Agree a joint access letter with the two largest landowners.',
+      'Fix the GIS export and reload the 1,240 assets it dropped.',
+      'Re-plan the Central region surveys.',
+    ],
     header: true,
     pageNumbers: true,
     notes: ['Arden Water files status reports with its regulator submission pack.'],
@@ -225,7 +258,7 @@ const STATUS: Spec[] = [
     decisions: ['Confirm whether fast-tracked claims need a second review above GBP 5,000.'],
     header: true,
     pageNumbers: false,
-    notes: ['Halden\'s legal team reviews every report about the model before it circulates.'],
+    notes: ["Halden's legal team reviews every report about the model before it circulates."],
   }),
 ];
 
@@ -246,7 +279,15 @@ function memo(s: {
   pageNumbers: boolean;
   notes: string[];
 }): Spec {
-  const blocks: DocBlock[] = [p(`To: ${s.to}`), p(`From: ${s.from}`), p(`Date: ${longDate(s.date)}`), h1('Purpose'), p(s.purpose), h1('Background'), ...s.background.map(p)];
+  const blocks: DocBlock[] = [
+    p(`To: ${s.to}`),
+    p(`From: ${s.from}`),
+    p(`Date: ${longDate(s.date)}`),
+    h1('Purpose'),
+    p(s.purpose),
+    h1('Background'),
+    ...s.background.map(p),
+  ];
   if (s.options) blocks.push(h1('Options considered'), table(...s.options));
   blocks.push(h1('Recommendations'), ol(...s.recommendations));
   if (s.followups) blocks.push(h1('Follow-up'), ul(...s.followups));
@@ -277,17 +318,24 @@ const MEMOS: Spec[] = [
     from: 'Elena Vasquez, Chief Operating Officer',
     date: '2025-09-15',
     purpose: 'This memo asks the partners to approve one travel agency for all client travel from January.',
-    background: ['Consultants booked travel through four agencies and directly with airlines in the last year.', 'Travel spend was USD 2.4 million, of which USD 310,000 could not be recharged to clients because receipts were missing.'],
+    background: [
+      'Consultants booked travel through four agencies and directly with airlines in the last year.',
+      'Travel spend was USD 2.4 million, of which USD 310,000 could not be recharged to clients because receipts were missing.',
+    ],
     options: [
       ['Option', 'Annual fee', 'Assessment'],
       ['Keep current practice', 'None', 'Receipts keep going missing'],
       ['One agency, full service', 'USD 48,000', 'Recommended'],
       ['Self-booking tool only', 'USD 22,000', 'Weak support for changes abroad'],
     ],
-    recommendations: ['Appoint Meridian Travel as the single agency from 1 January.', 'Require bookings through the agency for all rechargeable travel.', 'Review recharge leakage after six months.'],
+    recommendations: [
+      'Appoint Meridian Travel as the single agency from 1 January.',
+      'Require bookings through the agency for all rechargeable travel.',
+      'Review recharge leakage after six months.',
+    ],
     followups: ['Procurement to negotiate the service-level agreement.', 'Finance to update the expense policy.'],
     pageNumbers: true,
-    notes: ['Partners read memos on their phones before the partners\' meeting: keep paragraphs short.'],
+    notes: ["Partners read memos on their phones before the partners' meeting: keep paragraphs short."],
   }),
   memo({
     slug: 'graduate-intake',
@@ -297,7 +345,10 @@ const MEMOS: Spec[] = [
     date: '2025-10-02',
     purpose: 'This memo proposes the size and shape of the 2026 graduate intake.',
     background: ['We hired 24 graduates in 2025; 21 remain, and utilisation in their first year averaged 71%.'],
-    recommendations: ['Hire 28 graduates in 2026, four of them into the data practice.', 'Move the start date to 7 September so training ends before the busy season.'],
+    recommendations: [
+      'Hire 28 graduates in 2026, four of them into the data practice.',
+      'Move the start date to 7 September so training ends before the busy season.',
+    ],
     followups: ['Talent to open applications on 3 November.'],
     pageNumbers: false,
     notes: ['Practice leads forward memos to their teams; avoid internal abbreviations.'],
@@ -309,14 +360,21 @@ const MEMOS: Spec[] = [
     from: 'Lina Hoffmann, Head of Knowledge',
     date: '2025-06-20',
     purpose: 'This memo recommends replacing the current knowledge base before its licence ends in March.',
-    background: ['Search in the current knowledge base finds the right document in 38% of tests.', 'The licence costs USD 96,000 a year and ends on 31 March.'],
+    background: [
+      'Search in the current knowledge base finds the right document in 38% of tests.',
+      'The licence costs USD 96,000 a year and ends on 31 March.',
+    ],
     options: [
       ['Option', 'Cost over three years', 'Search accuracy in tests', 'Assessment'],
       ['Renew current system', 'USD 288,000', '38%', 'Not recommended'],
       ['Intranet search add-on', 'USD 150,000', '64%', 'Recommended'],
       ['Bespoke build', 'USD 420,000', '71%', 'Too costly'],
     ],
-    recommendations: ['Adopt the intranet search add-on.', 'Migrate the 9,400 most-used documents first.', 'Retire the current system on 31 March.'],
+    recommendations: [
+      'Adopt the intranet search add-on.',
+      'Migrate the 9,400 most-used documents first.',
+      'Retire the current system on 31 March.',
+    ],
     pageNumbers: true,
     notes: ['The executive committee wants the decision on one page where possible.'],
   }),
@@ -327,9 +385,19 @@ const MEMOS: Spec[] = [
     from: 'Marcus Lee, Office Managing Partner',
     date: '2025-11-03',
     purpose: 'This memo explains the move to the new Chicago office and what staff need to do.',
-    background: ['The lease at 200 West Adams ends on 31 January.', 'The new office at 155 North Wacker has 20% fewer desks and more meeting rooms.'],
-    recommendations: ['Pack personal items by 23 January.', 'Book desks through the new booking app from 2 February.', 'Return building passes to reception on your last day at West Adams.'],
-    followups: ['Facilities will run two walk-throughs of the new office in January.', 'IT will move monitors and docking stations over the weekend of 31 January.'],
+    background: [
+      'The lease at 200 West Adams ends on 31 January.',
+      'The new office at 155 North Wacker has 20% fewer desks and more meeting rooms.',
+    ],
+    recommendations: [
+      'Pack personal items by 23 January.',
+      'Book desks through the new booking app from 2 February.',
+      'Return building passes to reception on your last day at West Adams.',
+    ],
+    followups: [
+      'Facilities will run two walk-throughs of the new office in January.',
+      'IT will move monitors and docking stations over the weekend of 31 January.',
+    ],
     pageNumbers: false,
     notes: ['Staff memos go out by email as an attachment; many staff read them on a phone.'],
   }),
@@ -339,8 +407,11 @@ const MEMOS: Spec[] = [
     to: 'Partners',
     from: 'Rachel Adler, Chief Financial Officer',
     date: '2025-10-27',
-    purpose: 'This memo proposes the 2026 day rates for approval at the November partners\' meeting.',
-    background: ['Our day rates rose 3% in 2025 while salary costs rose 5.5%.', 'Win rates on competitive bids were 34%, unchanged from 2024.'],
+    purpose: "This memo proposes the 2026 day rates for approval at the November partners' meeting.",
+    background: [
+      'Our day rates rose 3% in 2025 while salary costs rose 5.5%.',
+      'Win rates on competitive bids were 34%, unchanged from 2024.',
+    ],
     options: [
       ['Grade', '2025 rate', 'Proposed 2026 rate', 'Change'],
       ['Partner', 'USD 3,400', 'USD 3,600', '5.9%'],
@@ -361,7 +432,10 @@ const MEMOS: Spec[] = [
     date: '2025-08-11',
     purpose: 'This memo reminds engagement managers how long client data may be kept after an engagement ends.',
     background: ['Our contracts allow client data to be kept for 90 days after the final invoice unless the client agrees otherwise.'],
-    recommendations: ['Delete client data from shared drives within 90 days of the final invoice.', 'Record each deletion in the engagement close-out checklist.'],
+    recommendations: [
+      'Delete client data from shared drives within 90 days of the final invoice.',
+      'Record each deletion in the engagement close-out checklist.',
+    ],
     pageNumbers: false,
     notes: ['Legal memos are filed in the policy library; keep the exact retention period.'],
   }),
@@ -372,8 +446,15 @@ const MEMOS: Spec[] = [
     from: 'Hannah Kirui, Head of Bids',
     date: '2025-07-07',
     purpose: 'This memo introduces two review gates for bids above USD 500,000.',
-    background: ['Three large bids in the first half of the year were submitted with pricing errors.', 'Each error was found by the client, not by us.'],
-    recommendations: ['Hold a solution review before pricing starts.', 'Hold a pricing review with finance two days before submission.', 'Record both reviews in the bid register.'],
+    background: [
+      'Three large bids in the first half of the year were submitted with pricing errors.',
+      'Each error was found by the client, not by us.',
+    ],
+    recommendations: [
+      'Hold a solution review before pricing starts.',
+      'Hold a pricing review with finance two days before submission.',
+      'Record both reviews in the bid register.',
+    ],
     followups: ['Bid managers to book the first reviews from 1 August.'],
     pageNumbers: true,
     notes: ['Bid managers print the memo for their bid rooms.'],
@@ -395,10 +476,22 @@ function intake(s: {
   header: boolean;
   notes: string[];
 }): Spec {
-  const blocks: DocBlock[] = [h1('About this form'), p(s.intro), h1('Client details'), table(['Field', 'Entry'], ...s.details.map((d) => [d, ''])), h1('Documents we need'), table(...s.checklist)];
+  const blocks: DocBlock[] = [
+    h1('About this form'),
+    p(s.intro),
+    h1('Client details'),
+    table(['Field', 'Entry'], ...s.details.map((d) => [d, ''])),
+    h1('Documents we need'),
+    table(...s.checklist),
+  ];
   if (s.instructions) blocks.push(h1('How to return this form'), ol(...s.instructions));
   blocks.push(h1('Declaration'), p('I confirm that the information in this form is complete and correct.'), p('Name, signature and date:'));
-  const plan: DocPlan = { title: `${s.engagement} — Client Intake Form`, ...(s.header ? { header: `${s.client} · ${s.engagement}` } : {}), page_numbers: false, blocks };
+  const plan: DocPlan = {
+    title: `${s.engagement} — Client Intake Form`,
+    ...(s.header ? { header: `${s.client} · ${s.engagement}` } : {}),
+    page_numbers: false,
+    blocks,
+  };
   return {
     slug: s.slug,
     title: `Intake form — ${s.engagement} (${s.client})`,
@@ -424,7 +517,14 @@ const INTAKE: Spec[] = [
     engagement: 'Acquisition Due Diligence',
     date: '2025-09-08',
     intro: 'Please complete this form so we can start the financial due diligence on the target company.',
-    details: ['Registered company name', 'Company number', 'Registered address', 'Finance contact', 'Finance contact email', 'Data room administrator'],
+    details: [
+      'Registered company name',
+      'Company number',
+      'Registered address',
+      'Finance contact',
+      'Finance contact email',
+      'Data room administrator',
+    ],
     checklist: [
       ['Document', 'Period', 'Owner', 'Required by', 'Received', 'Notes'],
       ['Audited accounts', '2022–2024', 'Finance', '15 September', '', ''],
@@ -432,9 +532,13 @@ const INTAKE: Spec[] = [
       ['Customer contracts over GBP 250,000', 'Current', 'Legal', '22 September', '', ''],
       ['Payroll summary', 'Last 12 months', 'HR', '22 September', '', ''],
     ],
-    instructions: ['Fill in the client details table.', 'Upload each document to the data room folder named in the checklist.', 'Email the completed form to diligence@larkspur.example.'],
+    instructions: [
+      'Fill in the client details table.',
+      'Upload each document to the data room folder named in the checklist.',
+      'Email the completed form to diligence@larkspur.example.',
+    ],
     header: true,
-    notes: ['Brightwater\'s deal team uses screen readers; the tables must be accessible.'],
+    notes: ["Brightwater's deal team uses screen readers; the tables must be accessible."],
   }),
   intake({
     slug: 'solace-hr-review',
@@ -466,9 +570,13 @@ const INTAKE: Spec[] = [
       ['Backup restore test', 'Resilience', 'Infrastructure', 'Last test', '26 November', ''],
       ['Vendor risk register', 'Third parties', 'Procurement', 'Current', '26 November', ''],
     ],
-    instructions: ['Complete the client details table.', 'Upload evidence to the secure portal, one folder per control area.', 'Tell us by email when every item is uploaded.'],
+    instructions: [
+      'Complete the client details table.',
+      'Upload evidence to the secure portal, one folder per control area.',
+      'Tell us by email when every item is uploaded.',
+    ],
     header: true,
-    notes: ['Vantage\'s audit committee requires every audit document to be accessible.'],
+    notes: ["Vantage's audit committee requires every audit document to be accessible."],
   }),
   intake({
     slug: 'greenfield-grant',
@@ -484,7 +592,7 @@ const INTAKE: Spec[] = [
     ],
     instructions: ['Complete the form and email it to evaluation@larkspur.example.', 'Share the grant register as a spreadsheet.'],
     header: false,
-    notes: ['The trust\'s volunteers use assistive technology to fill in forms.'],
+    notes: ["The trust's volunteers use assistive technology to fill in forms."],
   }),
   intake({
     slug: 'ironbridge-pricing',
@@ -517,7 +625,7 @@ const INTAKE: Spec[] = [
     ],
     instructions: ['Complete the form.', 'Send the documents through the secure file transfer link we emailed you.'],
     header: true,
-    notes: ['Lumen\'s facilities team works from printed copies on site.'],
+    notes: ["Lumen's facilities team works from printed copies on site."],
   }),
   intake({
     slug: 'marlow-benchmark',
@@ -556,7 +664,13 @@ function proposal(s: {
   pageNumbers: boolean;
   notes: string[];
 }): Spec {
-  const blocks: DocBlock[] = [h1('Executive summary'), p(s.summary), h1('Understanding of the requirements'), ul(...s.requirements), h1('Approach')];
+  const blocks: DocBlock[] = [
+    h1('Executive summary'),
+    p(s.summary),
+    h1('Understanding of the requirements'),
+    ul(...s.requirements),
+    h1('Approach'),
+  ];
   for (const [heading, text] of s.approach) blocks.push(h2(heading), p(text));
   if (s.team) blocks.push(h1('Team'), table(...s.team));
   blocks.push(h1('Price'), table(...s.pricing));
@@ -577,9 +691,9 @@ function proposal(s: {
     plan,
     notes: s.notes,
     rubric: [
-      'Sections follow the tender\'s structure: executive summary, understanding, approach (with its subsections), team, price, work plan.',
+      "Sections follow the tender's structure: executive summary, understanding, approach (with its subsections), team, price, work plan.",
       'The price table gives every work package with days, daily rate and total as in the brief.',
-      'Meets the tender\'s formatting rules (paper size, accessible tables) and the house style.',
+      "Meets the tender's formatting rules (paper size, accessible tables) and the house style.",
       ...(s.header ? [`Every page, including the first, carries the header "${plan.header}".`] : []),
       ...(s.pageNumbers ? ['Pages are numbered in the footer.'] : []),
     ],
@@ -593,8 +707,12 @@ const PROPOSALS: Spec[] = [
     reference: 'PRA-2025-114',
     subject: 'Data Strategy Advisory',
     date: '2025-09-19',
-    summary: 'Larkspur proposes a 16-week engagement to set the Authority\'s data strategy and the governance to deliver it.',
-    requirements: ['A data strategy aligned with the Port Vision 2030.', 'A governance model with named data owners.', 'A prioritised roadmap of twelve to fifteen initiatives.'],
+    summary: "Larkspur proposes a 16-week engagement to set the Authority's data strategy and the governance to deliver it.",
+    requirements: [
+      'A data strategy aligned with the Port Vision 2030.',
+      'A governance model with named data owners.',
+      'A prioritised roadmap of twelve to fifteen initiatives.',
+    ],
     approach: [
       ['Discovery', 'We interview thirty stakeholders and assess the current data landscape against the DAMA framework.'],
       ['Strategy and roadmap', 'We run three workshops with the data board to agree the target state and prioritise initiatives.'],
@@ -611,10 +729,14 @@ const PROPOSALS: Spec[] = [
       ['Strategy and roadmap', '62', '1,450', '89,900'],
       ['Governance model', '32', '1,450', '46,400'],
     ],
-    workplan: ['Weeks 1–5: discovery and current-state assessment.', 'Weeks 6–11: target state and roadmap workshops.', 'Weeks 12–16: governance model and handover.'],
+    workplan: [
+      'Weeks 1–5: discovery and current-state assessment.',
+      'Weeks 6–11: target state and roadmap workshops.',
+      'Weeks 12–16: governance model and handover.',
+    ],
     header: true,
     pageNumbers: true,
-    notes: ['The Authority\'s tender rules (section 4.2) say responses must be accessible to screen readers.'],
+    notes: ["The Authority's tender rules (section 4.2) say responses must be accessible to screen readers."],
   }),
   proposal({
     slug: 'lyon-mobility',
@@ -624,7 +746,9 @@ const PROPOSALS: Spec[] = [
     date: '2025-10-10',
     summary: 'We will build the business case for six mobility hubs, with demand forecasts and a funding plan.',
     requirements: ['Demand forecasts for six candidate sites.', 'A funding plan including EU cohesion funds.'],
-    approach: [['Demand modelling', 'We use the Métropole\'s household travel survey and mobile network data to forecast demand at each site.']],
+    approach: [
+      ['Demand modelling', "We use the Métropole's household travel survey and mobile network data to forecast demand at each site."],
+    ],
     pricing: [
       ['Work package', 'Days', 'Daily rate (EUR)', 'Total (EUR)'],
       ['Demand modelling', '40', '1,300', '52,000'],
@@ -641,9 +765,13 @@ const PROPOSALS: Spec[] = [
     subject: 'Procurement Savings Programme',
     date: '2025-07-25',
     summary: 'Larkspur will help the department deliver EUR 6 million of procurement savings over two years.',
-    requirements: ['A spend analysis of EUR 410 million of third-party spend.', 'A savings pipeline with owners and dates.', 'Capability building for twenty buyers.'],
+    requirements: [
+      'A spend analysis of EUR 410 million of third-party spend.',
+      'A savings pipeline with owners and dates.',
+      'Capability building for twenty buyers.',
+    ],
     approach: [
-      ['Spend analysis', 'We classify two years of invoices against the department\'s category tree.'],
+      ['Spend analysis', "We classify two years of invoices against the department's category tree."],
       ['Savings waves', 'We run three eight-week waves, each on four categories.'],
       ['Capability building', 'We coach buyers on the job and run six negotiation clinics.'],
     ],
@@ -669,7 +797,7 @@ const PROPOSALS: Spec[] = [
     reference: 'DCC-HSG-25-019',
     subject: 'Housing Maintenance Review',
     date: '2025-08-29',
-    summary: 'We will review the council\'s housing maintenance service and recommend an operating model.',
+    summary: "We will review the council's housing maintenance service and recommend an operating model.",
     requirements: ['A review of response times for 25,000 council homes.', 'Options for the future operating model.'],
     approach: [
       ['Diagnostic', 'We analyse two years of repair orders and observe twelve repair teams.'],
@@ -683,7 +811,7 @@ const PROPOSALS: Spec[] = [
     workplan: ['Weeks 1–6: diagnostic.', 'Weeks 7–10: options appraisal and recommendation.'],
     header: false,
     pageNumbers: true,
-    notes: ['The council\'s tender rules require responses that screen readers can navigate.'],
+    notes: ["The council's tender rules require responses that screen readers can navigate."],
   }),
   proposal({
     slug: 'copenhagen-energy',
@@ -716,9 +844,13 @@ const PROPOSALS: Spec[] = [
     subject: 'Outpatient Waiting Lists',
     date: '2025-09-05',
     summary: 'We propose a twelve-week programme to reduce outpatient waiting lists in three hospitals.',
-    requirements: ['A baseline of waiting lists in cardiology, dermatology and orthopaedics.', 'Capacity and demand plans for each specialty.', 'Quick wins delivered within the programme.'],
+    requirements: [
+      'A baseline of waiting lists in cardiology, dermatology and orthopaedics.',
+      'Capacity and demand plans for each specialty.',
+      'Quick wins delivered within the programme.',
+    ],
     approach: [
-      ['Baseline', 'We validate waiting-list data with each hospital\'s booking office.'],
+      ['Baseline', "We validate waiting-list data with each hospital's booking office."],
       ['Capacity planning', 'We model clinic capacity against referral demand by week.'],
     ],
     pricing: [
@@ -730,7 +862,7 @@ const PROPOSALS: Spec[] = [
     workplan: ['Weeks 1–3: baseline.', 'Weeks 4–8: capacity planning.', 'Weeks 6–12: quick wins.'],
     header: true,
     pageNumbers: true,
-    notes: ['Responses are reviewed by the agency\'s accessibility officer before scoring.'],
+    notes: ["Responses are reviewed by the agency's accessibility officer before scoring."],
   }),
   proposal({
     slug: 'tallinn-digital',
@@ -805,10 +937,35 @@ const POLICIES: Spec[] = [
     owner: 'Finance',
     sections: [
       ['1. Purpose', [p('This policy sets out which business expenses Larkspur reimburses and how to claim them.')]],
-      ['2. Submitting claims', [revised('Expense claims must be submitted within 14 days of the expense.', 'Expense claims must be submitted within 30 days of the expense.'), p('Every claim needs an itemised receipt.')]],
-      ['3. Travel', [revised('Rail travel is booked in standard class for journeys under three hours.', 'Rail travel is booked in standard class for journeys under two hours.'), p('Air travel is booked in economy unless a partner approves otherwise.')]],
+      [
+        '2. Submitting claims',
+        [
+          revised(
+            'Expense claims must be submitted within 14 days of the expense.',
+            'Expense claims must be submitted within 30 days of the expense.',
+          ),
+          p('Every claim needs an itemised receipt.'),
+        ],
+      ],
+      [
+        '3. Travel',
+        [
+          revised(
+            'Rail travel is booked in standard class for journeys under three hours.',
+            'Rail travel is booked in standard class for journeys under two hours.',
+          ),
+          p('Air travel is booked in economy unless a partner approves otherwise.'),
+        ],
+      ],
     ],
-    procedure: ['4. How to claim', ['Photograph each receipt in the expenses app.', 'Attach the client and engagement code.', 'Submit the claim to your engagement manager for approval.']],
+    procedure: [
+      '4. How to claim',
+      [
+        'Photograph each receipt in the expenses app.',
+        'Attach the client and engagement code.',
+        'Submit the claim to your engagement manager for approval.',
+      ],
+    ],
     pageNumbers: true,
     header: true,
     notes: ['The compliance office approves each new version before it is published.'],
@@ -821,8 +978,25 @@ const POLICIES: Spec[] = [
     owner: 'People',
     sections: [
       ['1. Scope', [p('This policy applies to all Larkspur employees in the United States and Europe.')]],
-      ['2. Office attendance', [revised('Employees work from a Larkspur office or a client site at least three days a week.', 'Employees work from a Larkspur office or a client site at least two days a week.')]],
-      ['3. Working abroad', [p('Working from another country needs prior approval from People and Tax.'), revised('Approved working abroad is limited to 20 working days a year.', 'Approved working abroad is limited to 30 working days a year.')]],
+      [
+        '2. Office attendance',
+        [
+          revised(
+            'Employees work from a Larkspur office or a client site at least three days a week.',
+            'Employees work from a Larkspur office or a client site at least two days a week.',
+          ),
+        ],
+      ],
+      [
+        '3. Working abroad',
+        [
+          p('Working from another country needs prior approval from People and Tax.'),
+          revised(
+            'Approved working abroad is limited to 20 working days a year.',
+            'Approved working abroad is limited to 30 working days a year.',
+          ),
+        ],
+      ],
     ],
     pageNumbers: false,
     header: false,
@@ -835,11 +1009,34 @@ const POLICIES: Spec[] = [
     date: '2025-07-14',
     owner: 'Legal',
     sections: [
-      ['1. Principles', [p('Employees must not accept gifts or hospitality that could influence, or appear to influence, a business decision.')]],
-      ['2. Limits', [revised('Gifts worth more than USD 100 must be declared in the gifts register.', 'Gifts worth more than USD 150 must be declared in the gifts register.'), p('Cash and cash equivalents are never accepted.')]],
-      ['3. Public officials', [revised('Hospitality for public officials needs the General Counsel\'s prior written approval.', 'Hospitality for public officials needs a partner\'s prior approval.')]],
+      [
+        '1. Principles',
+        [p('Employees must not accept gifts or hospitality that could influence, or appear to influence, a business decision.')],
+      ],
+      [
+        '2. Limits',
+        [
+          revised(
+            'Gifts worth more than USD 100 must be declared in the gifts register.',
+            'Gifts worth more than USD 150 must be declared in the gifts register.',
+          ),
+          p('Cash and cash equivalents are never accepted.'),
+        ],
+      ],
+      [
+        '3. Public officials',
+        [
+          revised(
+            "Hospitality for public officials needs the General Counsel's prior written approval.",
+            "Hospitality for public officials needs a partner's prior approval.",
+          ),
+        ],
+      ],
     ],
-    procedure: ['4. Declaring a gift', ['Open the gifts register on the intranet.', 'Record the giver, the value and the business reason.', 'Keep the confirmation email.']],
+    procedure: [
+      '4. Declaring a gift',
+      ['Open the gifts register on the intranet.', 'Record the giver, the value and the business reason.', 'Keep the confirmation email.'],
+    ],
     pageNumbers: true,
     header: true,
     notes: ['Legal keeps every approved version of this policy for seven years.'],
@@ -851,10 +1048,35 @@ const POLICIES: Spec[] = [
     date: '2025-11-10',
     owner: 'IT Security',
     sections: [
-      ['1. Devices', [revised('Laptops lock automatically after five minutes without use.', 'Laptops lock automatically after fifteen minutes without use.'), p('Personal devices may only access email through the managed app.')]],
-      ['2. Client data', [p('Client data is stored only in approved engagement workspaces.'), revised('Client data must never be copied to removable media or personal cloud storage.', 'Client data must never be copied to removable media.')]],
+      [
+        '1. Devices',
+        [
+          revised(
+            'Laptops lock automatically after five minutes without use.',
+            'Laptops lock automatically after fifteen minutes without use.',
+          ),
+          p('Personal devices may only access email through the managed app.'),
+        ],
+      ],
+      [
+        '2. Client data',
+        [
+          p('Client data is stored only in approved engagement workspaces.'),
+          revised(
+            'Client data must never be copied to removable media or personal cloud storage.',
+            'Client data must never be copied to removable media.',
+          ),
+        ],
+      ],
     ],
-    procedure: ['3. Reporting an incident', ['Disconnect the affected device from the network.', 'Call the IT Security hotline.', 'Record the incident in the security portal within one hour.']],
+    procedure: [
+      '3. Reporting an incident',
+      [
+        'Disconnect the affected device from the network.',
+        'Call the IT Security hotline.',
+        'Record the incident in the security portal within one hour.',
+      ],
+    ],
     pageNumbers: true,
     header: false,
     notes: ['Clients ask for this policy during security reviews; keep the wording precise.'],
@@ -866,8 +1088,19 @@ const POLICIES: Spec[] = [
     date: '2025-08-18',
     owner: 'Risk',
     sections: [
-      ['1. What counts as a conflict', [p('A conflict arises when Larkspur\'s or an employee\'s interests could affect advice to a client.')]],
-      ['2. Checks', [revised('A conflict check is run before any proposal is submitted.', 'A conflict check is run before an engagement letter is signed.')]],
+      [
+        '1. What counts as a conflict',
+        [p("A conflict arises when Larkspur's or an employee's interests could affect advice to a client.")],
+      ],
+      [
+        '2. Checks',
+        [
+          revised(
+            'A conflict check is run before any proposal is submitted.',
+            'A conflict check is run before an engagement letter is signed.',
+          ),
+        ],
+      ],
     ],
     pageNumbers: false,
     header: true,
@@ -881,10 +1114,35 @@ const POLICIES: Spec[] = [
     owner: 'Procurement',
     sections: [
       ['1. Scope', [p('This procedure applies to every new supplier with expected spend above USD 10,000 a year.')]],
-      ['2. Due diligence', [revised('New suppliers complete the security questionnaire and provide two references.', 'New suppliers complete the security questionnaire.'), p('Suppliers handling client data also sign the data processing agreement.')]],
-      ['3. Approval', [revised('Suppliers with spend above USD 100,000 need the CFO\'s approval.', 'Suppliers with spend above USD 250,000 need the CFO\'s approval.')]],
+      [
+        '2. Due diligence',
+        [
+          revised(
+            'New suppliers complete the security questionnaire and provide two references.',
+            'New suppliers complete the security questionnaire.',
+          ),
+          p('Suppliers handling client data also sign the data processing agreement.'),
+        ],
+      ],
+      [
+        '3. Approval',
+        [
+          revised(
+            "Suppliers with spend above USD 100,000 need the CFO's approval.",
+            "Suppliers with spend above USD 250,000 need the CFO's approval.",
+          ),
+        ],
+      ],
     ],
-    procedure: ['4. Steps', ['Raise a supplier request in the procurement portal.', 'Send the questionnaire and collect the references.', 'Submit the file for approval.', 'Create the supplier in the finance system.']],
+    procedure: [
+      '4. Steps',
+      [
+        'Raise a supplier request in the procurement portal.',
+        'Send the questionnaire and collect the references.',
+        'Submit the file for approval.',
+        'Create the supplier in the finance system.',
+      ],
+    ],
     pageNumbers: true,
     header: true,
     notes: ['Procurement publishes the approved procedure on the intranet.'],
@@ -897,7 +1155,16 @@ const POLICIES: Spec[] = [
     owner: 'People',
     sections: [
       ['1. Entitlement', [revised('Every employee has five learning days a year.', 'Every employee has three learning days a year.')]],
-      ['2. Funding', [p('Larkspur funds professional qualifications that a practice lead approves.'), revised('Employees who leave within 12 months of a funded qualification repay half of its cost.', 'Employees who leave within 24 months of a funded qualification repay its full cost.')]],
+      [
+        '2. Funding',
+        [
+          p('Larkspur funds professional qualifications that a practice lead approves.'),
+          revised(
+            'Employees who leave within 12 months of a funded qualification repay half of its cost.',
+            'Employees who leave within 24 months of a funded qualification repay its full cost.',
+          ),
+        ],
+      ],
     ],
     pageNumbers: false,
     header: false,
@@ -922,10 +1189,11 @@ const HOUSE_STYLE = `# Larkspur Advisory — house style for Word documents
 - Keep the header and footer text exactly as the brief gives them.`;
 
 const FAMILY_NOTES: Record<string, string> = {
-  'status-report': '## Status reports\n- Status reports go to the client\'s steering group; they are read as PDFs and printed.',
+  'status-report': "## Status reports\n- Status reports go to the client's steering group; they are read as PDFs and printed.",
   memo: '## Memos\n- Memos are internal; they go to partners or staff by email.',
   'intake-form': '## Forms\n- Forms go to clients, who fill them in on screen or on paper.',
-  proposal: '## Tender responses\n- Follow the tender\'s structure and its formatting rules; responses are scored by the contracting authority.',
+  proposal:
+    "## Tender responses\n- Follow the tender's structure and its formatting rules; responses are scored by the contracting authority.",
   'policy-update': '## Policies\n- A policy update is approved by the compliance office before it is published.',
 };
 

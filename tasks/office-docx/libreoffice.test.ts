@@ -22,30 +22,34 @@ afterAll(() => {
 const skip = libreOfficeSkipReason();
 
 describe('office-docx documents open in LibreOffice', () => {
-  it.skipIf(skip !== undefined)(`converts a sample of produced .docx files to PDF${skip ? ` (skipped: ${skip})` : ''}`, async () => {
-    const out = workdir('office-docx-lo-');
-    dirs.push(out);
-    const files = await buildSampleFiles({
-      data,
-      tasks: data.families.map((family) => data.tasks.find((t) => t.family === family.id)!),
-      create: createDocxEnvironment,
-      produce,
-      workdir: () => {
-        const dir = workdir('office-docx-lo-task-');
-        dirs.push(dir);
-        return dir;
-      },
-      outputFile: OUTPUT_FILE,
-      ext: 'docx',
-      out,
-    });
-    const conversion = convertToPdf(files, out);
-    for (const file of files) {
-      const pdf = conversion.pdfs.get(file);
-      expect(pdf, `${file}\n${conversion.log}`).toBeDefined();
-      const pages = pdfPages(pdf!);
-      if (pages !== undefined) expect(pages, file).toBeGreaterThanOrEqual(1);
-    }
-    console.log(`LibreOffice converted ${files.length} .docx files in ${conversion.ms} ms`);
-  }, 300_000);
+  it.skipIf(skip !== undefined)(
+    `converts a sample of produced .docx files to PDF${skip ? ` (skipped: ${skip})` : ''}`,
+    async () => {
+      const out = workdir('office-docx-lo-');
+      dirs.push(out);
+      const files = await buildSampleFiles({
+        data,
+        tasks: data.families.map((family) => data.tasks.find((t) => t.family === family.id)!),
+        create: createDocxEnvironment,
+        produce,
+        workdir: () => {
+          const dir = workdir('office-docx-lo-task-');
+          dirs.push(dir);
+          return dir;
+        },
+        outputFile: OUTPUT_FILE,
+        ext: 'docx',
+        out,
+      });
+      const conversion = convertToPdf(files, out);
+      for (const file of files) {
+        const pdf = conversion.pdfs.get(file);
+        expect(pdf, `${file}\n${conversion.log}`).toBeDefined();
+        const pages = pdfPages(pdf!);
+        if (pages !== undefined) expect(pages, file).toBeGreaterThanOrEqual(1);
+      }
+      console.log(`LibreOffice converted ${files.length} .docx files in ${conversion.ms} ms`);
+    },
+    300_000,
+  );
 });

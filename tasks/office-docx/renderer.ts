@@ -3,7 +3,15 @@
 // title, headings, paragraphs (tracked revisions if asked), numbered and bulleted lists with their
 // numbering definitions, tables, header and footer, page size.
 
-import { writeDocx, type DocxBlock, type DocxDocument, type DocxNumbering, type DocxParagraph, type DocxRun, type DocxStyle } from '../../harness/formats/docx.js';
+import {
+  writeDocx,
+  type DocxBlock,
+  type DocxDocument,
+  type DocxNumbering,
+  type DocxParagraph,
+  type DocxRun,
+  type DocxStyle,
+} from '../../harness/formats/docx.js';
 import { buildRefusal } from '../_office/data.js';
 import { parseSettings } from '../_office/params.js';
 import type { DocBlock } from './brief.js';
@@ -32,7 +40,10 @@ export interface DraftState {
   blocks: DocBlock[];
 }
 
-export type BuildSettings = Record<'heading_style' | 'table_style' | 'numbering' | 'table_width' | 'table_header' | 'body_font' | 'revisions', string>;
+export type BuildSettings = Record<
+  'heading_style' | 'table_style' | 'numbering' | 'table_width' | 'table_header' | 'body_font' | 'revisions',
+  string
+>;
 
 export interface BuildContext {
   pitfalls: readonly DocxPitfall[];
@@ -119,11 +130,19 @@ export function layout(title: string, state: DraftState, s: BuildSettings, date:
       headingLevels.add(block.level);
       body.push({ style: levelStyle(s.heading_style, block.level), runs: block.text, keepNext: true });
     } else if (block.kind === 'paragraph') {
-      const runs = block.replaces && s.revisions === 'tracked' ? revisionRuns(block.replaces, block.text, AUTHOR, date) : [{ text: block.text }];
+      const runs =
+        block.replaces && s.revisions === 'tracked' ? revisionRuns(block.replaces, block.text, AUTHOR, date) : [{ text: block.text }];
       body.push({ runs });
     } else if (block.kind === 'list') {
       const numId = numbering.length + 1;
-      numbering.push({ numId, levels: [block.ordered ? { format: 'decimal', text: '%1.', indentTwips: 720, hangingTwips: 360 } : { format: 'bullet', text: '•', indentTwips: 720, hangingTwips: 360 }] });
+      numbering.push({
+        numId,
+        levels: [
+          block.ordered
+            ? { format: 'decimal', text: '%1.', indentTwips: 720, hangingTwips: 360 }
+            : { format: 'bullet', text: '•', indentTwips: 720, hangingTwips: 360 },
+        ],
+      });
       for (const item of block.items) body.push({ style: 'ListParagraph', runs: item, numbering: { numId, level: 0 } });
     } else {
       const cols = Math.max(...block.rows.map((r) => r.length));
@@ -135,7 +154,9 @@ export function layout(title: string, state: DraftState, s: BuildSettings, date:
         width: s.table_width === 'pct-100' ? { type: 'pct', value: 5000 } : { type: 'dxa', value: width * cols },
         rows: block.rows.map((row, i) => ({
           header: i === 0 && s.table_header === 'repeat',
-          cells: Array.from({ length: cols }, (_, c) => ({ content: [{ runs: i === 0 ? [{ text: row[c] ?? '', bold: true }] : (row[c] ?? '') } as DocxParagraph] })),
+          cells: Array.from({ length: cols }, (_, c) => ({
+            content: [{ runs: i === 0 ? [{ text: row[c] ?? '', bold: true }] : (row[c] ?? '') } as DocxParagraph],
+          })),
         })),
       });
     }
@@ -149,13 +170,25 @@ export function layout(title: string, state: DraftState, s: BuildSettings, date:
   for (const level of [1, 2]) {
     if (level === 1 || headingLevels.has(level)) {
       const id = levelStyle(s.heading_style, level);
-      styles.push({ id, name: styleName(id), basedOn: 'Normal', next: 'Normal', bold: true, sizePt: level === 1 ? 16 : 13, keepNext: true, spaceBeforePt: 12, spaceAfterPt: 6, outlineLevel: level - 1 });
+      styles.push({
+        id,
+        name: styleName(id),
+        basedOn: 'Normal',
+        next: 'Normal',
+        bold: true,
+        sizePt: level === 1 ? 16 : 13,
+        keepNext: true,
+        spaceBeforePt: 12,
+        spaceAfterPt: 6,
+        outlineLevel: level - 1,
+      });
     }
   }
   const doc: DocxDocument = {
     body,
     styles,
-    defaults: s.body_font === 'theme' ? { themeFont: 'minor', sizePt: 11, spaceAfterPt: 8 } : { font: s.body_font, sizePt: 11, spaceAfterPt: 8 },
+    defaults:
+      s.body_font === 'theme' ? { themeFont: 'minor', sizePt: 11, spaceAfterPt: 8 } : { font: s.body_font, sizePt: 11, spaceAfterPt: 8 },
     page: { widthTwips: size.w, heightTwips: size.h, marginTwips: MARGIN },
     // The house template has a different first page (a cover with the title).
     titlePage: true,
@@ -184,7 +217,8 @@ export function buildDocument(input: Record<string, unknown>, state: DraftState,
   const settings = parsed.settings as BuildSettings;
   const title = typeof input.title === 'string' ? input.title.trim() : '';
   if (!title) return { ok: false, error: 'build_docx: "title" must be the document title (a non-empty string)', hits: [], settings };
-  if (state.blocks.length === 0) return { ok: false, error: 'build_docx: the document has no content; add blocks with add_block first', hits: [], settings };
+  if (state.blocks.length === 0)
+    return { ok: false, error: 'build_docx: the document has no content; add blocks with add_block first', hits: [], settings };
   const { template, hits, error } = buildRefusal('build_docx', settings, context, (pitfall) => pitfallActive(pitfall, state.blocks));
   if (error !== undefined) return { ok: false, error, hits, settings };
   const doc = layout(title, state, settings, context.date);

@@ -11,7 +11,14 @@ import { smallExperiment, tempDir } from '../../harness/testing/run-helpers.js';
 describe('office-docx through the runner (sim)', () => {
   it('completes, and learnings-md learns the fixes and hits fewer pitfalls later than stateless', async () => {
     const runDir = join(tempDir('office-docx-run-'), 'run');
-    const experiment = smallExperiment({ name: 'office-docx-e2e', suites: ['office-docx'], sessions: 5, tasks_per_session: 8, replicates: 1, seed: 11 });
+    const experiment = smallExperiment({
+      name: 'office-docx-e2e',
+      suites: ['office-docx'],
+      sessions: 5,
+      tasks_per_session: 8,
+      replicates: 1,
+      seed: 11,
+    });
     const outcome = await executeRun({ runDir, experiment });
     expect(outcome.status).toBe('completed');
     expect(outcome.trials).toHaveLength(2 * 5 * 8);

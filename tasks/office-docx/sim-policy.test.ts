@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { ToolUseBlock } from '../../harness/core/messages.js';
 import type { Task } from '../../harness/core/suite.js';
 import { everyLessonSucceedsTest, incompetentAgentTest } from '../_office/shared-tests.js';
-import { allLessons as lessonsOf, environmentOpener, fakeView, firstTaskOf, runPolicy, toolNames as names, toolUses, type HistoryEntry } from '../_office/testing.js';
+import {
+  allLessons as lessonsOf,
+  environmentOpener,
+  fakeView,
+  firstTaskOf,
+  runPolicy,
+  toolNames as names,
+  toolUses,
+  type HistoryEntry,
+} from '../_office/testing.js';
 import { expectedOf } from './data.js';
 import { createDocxEnvironment } from './environment.js';
 import { docxData } from './index.js';
@@ -80,7 +89,8 @@ describe('the sim docx policy (fake view)', () => {
     const history: HistoryEntry[] = [];
     const read = toolUses(docxPolicy.act(fakeView({ prompt: task.prompt, history })))[0]!;
     history.push({ use: read, result: { type: 'tool_result', tool_use_id: read.id, content: task.files['brief.md']! } });
-    const adds = (competent: boolean) => toolUses(docxPolicy.act(fakeView({ prompt: task.prompt, history, competent }))).filter((u) => u.name === 'add_block');
+    const adds = (competent: boolean) =>
+      toolUses(docxPolicy.act(fakeView({ prompt: task.prompt, history, competent }))).filter((u) => u.name === 'add_block');
     const good = JSON.stringify(adds(true).map((u) => u.input));
     const sloppy = JSON.stringify(adds(false).map((u) => u.input));
     expect(sloppy.length).toBeLessThan(good.length);
@@ -125,5 +135,11 @@ describe('the sim docx policy end to end (fake view, real environment)', () => {
     expect((await fresh.check()).success).toBe(true);
   });
 
-  incompetentAgentTest({ data, open: openWithDir, policy: docxPolicy, family: 'policy-update', missing: /^missing (paragraph|list item): / });
+  incompetentAgentTest({
+    data,
+    open: openWithDir,
+    policy: docxPolicy,
+    family: 'policy-update',
+    missing: /^missing (paragraph|list item): /,
+  });
 });

@@ -25,20 +25,25 @@ export const MAX_FAILED_BUILDS = 3;
 /** The tool input that adds a block. */
 export function blockInput(block: DocBlock): Record<string, unknown> {
   if (block.kind === 'heading') return { kind: 'heading', text: block.text, level: block.level };
-  if (block.kind === 'paragraph') return block.replaces ? { kind: 'paragraph', text: block.text, replaces: block.replaces } : { kind: 'paragraph', text: block.text };
+  if (block.kind === 'paragraph')
+    return block.replaces ? { kind: 'paragraph', text: block.text, replaces: block.replaces } : { kind: 'paragraph', text: block.text };
   if (block.kind === 'list') return { kind: 'list', items: block.items, ordered: block.ordered };
   return { kind: 'table', rows: block.rows };
 }
 
 /** The blocks an author who is not competent this time produces: one paragraph or list item left out. */
 function sloppy(blocks: DocBlock[], view: SimView): DocBlock[] {
-  const candidates = blocks.flatMap((b, i) => (b.kind === 'paragraph' ? [[i, -1] as const] : b.kind === 'list' && b.items.length > 1 ? b.items.map((_, j) => [i, j] as const) : []));
+  const candidates = blocks.flatMap((b, i) =>
+    b.kind === 'paragraph' ? [[i, -1] as const] : b.kind === 'list' && b.items.length > 1 ? b.items.map((_, j) => [i, j] as const) : [],
+  );
   if (candidates.length === 0) return blocks;
   const [i, j] = view.rng.pick(candidates);
   return blocks.flatMap((b, k) => {
     if (k !== i) return [b];
     if (j < 0) return [];
-    return [{ ...(b as Extract<DocBlock, { kind: 'list' }>), items: (b as Extract<DocBlock, { kind: 'list' }>).items.filter((_, n) => n !== j) }];
+    return [
+      { ...(b as Extract<DocBlock, { kind: 'list' }>), items: (b as Extract<DocBlock, { kind: 'list' }>).items.filter((_, n) => n !== j) },
+    ];
   });
 }
 
@@ -67,9 +72,12 @@ export const docxPolicy: SimPolicy = {
 
     // 2. Page setup, header, footer and every block of the content, in the brief's order.
     if (calls('add_block').length === 0) {
-      const blocks: ContentBlock[] = [{ type: 'text', text: `Setting up the page and adding the ${plan.blocks.length} blocks of the brief.` }];
+      const blocks: ContentBlock[] = [
+        { type: 'text', text: `Setting up the page and adding the ${plan.blocks.length} blocks of the brief.` },
+      ];
       blocks.push(view.toolUse('set_page', { size: view.choose('set_page.size', 'Letter').value, orientation: 'portrait' }));
-      if (plan.header) blocks.push(view.toolUse('set_header', { text: plan.header, pages: view.choose('set_header.pages', 'default').value }));
+      if (plan.header)
+        blocks.push(view.toolUse('set_header', { text: plan.header, pages: view.choose('set_header.pages', 'default').value }));
       if (plan.footer) {
         const pageNumbers = plan.page_numbers ? view.choose('set_footer.page_numbers', 'text').value : 'none';
         blocks.push(view.toolUse('set_footer', { text: plan.footer, page_numbers: pageNumbers }));
@@ -84,9 +92,11 @@ export const docxPolicy: SimPolicy = {
     const builds = calls('build_docx');
     const last = builds[builds.length - 1];
     if (!last) return [{ type: 'text', text: 'Building the document on the house template.' }, ...buildBlocks(view, plan)];
-    if (last.result && !last.result.is_error) return [{ type: 'text', text: 'document.docx is built; submitting it.' }, view.toolUse('submit', {})];
+    if (last.result && !last.result.is_error)
+      return [{ type: 'text', text: 'document.docx is built; submitting it.' }, view.toolUse('submit', {})];
     const failed = builds.filter((b) => b.result?.is_error).length;
-    if (failed >= MAX_FAILED_BUILDS) return [{ type: 'text', text: 'The build keeps failing; submitting what I have.' }, view.toolUse('submit', {})];
+    if (failed >= MAX_FAILED_BUILDS)
+      return [{ type: 'text', text: 'The build keeps failing; submitting what I have.' }, view.toolUse('submit', {})];
     return [{ type: 'text', text: 'The build failed; adjusting the settings and building again.' }, ...buildBlocks(view, plan)];
   },
 };

@@ -71,9 +71,16 @@ describe('checker: one known-bad deck per pitfall', () => {
   });
 
   it('reads the quirks from the PresentationML itself', async () => {
-    const task = data.tasks.find((t) => t.pitfalls.includes('op-bullet-overflow') && t.pitfalls.includes('op-min-font') && t.pitfalls.includes('op-notes-page'))!;
+    const task = data.tasks.find(
+      (t) => t.pitfalls.includes('op-bullet-overflow') && t.pitfalls.includes('op-min-font') && t.pitfalls.includes('op-notes-page'),
+    )!;
     const { env, dir } = await open(task);
-    await produce(env, task, { ...fixes(data, task), 'build_pptx.bullet_overflow': 'shrink', 'build_pptx.notes': 'inline', 'build_pptx.title_mode': 'textbox' });
+    await produce(env, task, {
+      ...fixes(data, task),
+      'build_pptx.bullet_overflow': 'shrink',
+      'build_pptx.notes': 'inline',
+      'build_pptx.title_mode': 'textbox',
+    });
     const deck = readPptx(readFileSync(join(dir, OUTPUT_FILE)));
     const crowded = deck.slides.find((s) => s.shapes.some((x) => x.fontScale !== undefined))!;
     expect(crowded.shapes.find((x) => x.placeholder?.type === 'body')!.paragraphs.length).toBeGreaterThan(6);
@@ -105,13 +112,31 @@ describe('checker: one known-bad deck per pitfall', () => {
     await env.call('add_title_slide', { title: e.title, subtitle: e.subtitle, notes: e.title_notes });
     const [chartSlide, ...rest] = e.slides;
     const c = chartSlide!.chart!;
-    await env.call('add_slide', { title: chartSlide!.title, chart: { type: c.type, categories: c.categories, series: c.series.map((s) => ({ ...s, values: s.values.map((v) => v + 1) })) }, notes: chartSlide!.notes, layout: settings['add_slide.layout'] });
-    for (const s of rest.slice(0, -1)) await env.call('add_slide', { title: s.title, bullets: [...s.bullets!, 'This extra bullet point is far longer than any bullet the house style allows on a slide'], notes: s.notes, layout: settings['add_slide.layout'] });
+    await env.call('add_slide', {
+      title: chartSlide!.title,
+      chart: { type: c.type, categories: c.categories, series: c.series.map((s) => ({ ...s, values: s.values.map((v) => v + 1) })) },
+      notes: chartSlide!.notes,
+      layout: settings['add_slide.layout'],
+    });
+    for (const s of rest.slice(0, -1))
+      await env.call('add_slide', {
+        title: s.title,
+        bullets: [...s.bullets!, 'This extra bullet point is far longer than any bullet the house style allows on a slide'],
+        notes: s.notes,
+        layout: settings['add_slide.layout'],
+      });
     await env.call('build_pptx', buildInput(settings));
     const result = await env.check();
     const failed = result.checks.filter((c) => !c.passed).map((c) => c.id);
-    expect(failed).toEqual(expect.arrayContaining([`chart:${chartSlide!.title}`, 'slide-count', `slide:${rest.at(-1)!.title}`, 'bullet-words']));
-    expect(result.feedback).toEqual(expect.arrayContaining([`the ${c.type} chart on "${chartSlide!.title}" must show the brief's data`, 'the deck needs 4 slides after the title slide (continuation slides aside); it has 3']));
+    expect(failed).toEqual(
+      expect.arrayContaining([`chart:${chartSlide!.title}`, 'slide-count', `slide:${rest.at(-1)!.title}`, 'bullet-words']),
+    );
+    expect(result.feedback).toEqual(
+      expect.arrayContaining([
+        `the ${c.type} chart on "${chartSlide!.title}" must show the brief's data`,
+        'the deck needs 4 slides after the title slide (continuation slides aside); it has 3',
+      ]),
+    );
   });
 });
 
@@ -136,7 +161,11 @@ describe('checker: drift', () => {
     await produce(env, task, fixes(data, task));
     const old = await env.check();
     expect(old.success).toBe(false);
-    expect(old.feedback).toEqual([expect.stringMatching(/^Reviewer \(client accessibility officer\): the 2026 accessibility standard raised the minimum to 28 pt; some text is 24 pt/)]);
+    expect(old.feedback).toEqual([
+      expect.stringMatching(
+        /^Reviewer \(client accessibility officer\): the 2026 accessibility standard raised the minimum to 28 pt; some text is 24 pt/,
+      ),
+    ]);
     expect(parseDirectives(old.feedback[0]!)).toEqual([{ choice: p.choice, value: '28' }]);
   });
 });
@@ -149,7 +178,9 @@ describe('checker: missing or corrupt decks', () => {
     expect(result.success).toBe(false);
     expect(result.score).toBe(0);
     expect(result.feedback[0]).toMatch(/no deck\.pptx/);
-    expect(env.pitfallsHit()).toEqual(data.pitfalls.filter((p) => p.surfaces === 'review' && task.pitfalls.includes(p.id)).map((p) => p.id));
+    expect(env.pitfallsHit()).toEqual(
+      data.pitfalls.filter((p) => p.surfaces === 'review' && task.pitfalls.includes(p.id)).map((p) => p.id),
+    );
     expect(await env.output()).toBe('(no readable deck.pptx)');
   });
 

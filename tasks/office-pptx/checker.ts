@@ -6,7 +6,15 @@
 // pitfalls produce the reviewer's feedback, which names the fix in the directive convention.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { effectiveSizePt, PptxError, readPptx, SLIDE_SIZES, type PptxContent, type PptxReadShape, type PptxReadSlide } from '../../harness/formats/pptx.js';
+import {
+  effectiveSizePt,
+  PptxError,
+  readPptx,
+  SLIDE_SIZES,
+  type PptxContent,
+  type PptxReadShape,
+  type PptxReadSlide,
+} from '../../harness/formats/pptx.js';
 import { checkPitfalls, failAllChecks, fileCheckResult, short, type Check, type OfficeFileCheck } from '../_office/checking.js';
 import { looksLikeFileName, normText, titleCase, wordCount } from '../_office/text.js';
 import type { SlidePlan } from './brief.js';
@@ -36,7 +44,12 @@ const isNotesBox = (shape: PptxReadShape): boolean => shape.kind === 'text' && s
 /** Bullet paragraphs of a slide: body-placeholder text (and bulleted text boxes), not notes written on the slide. */
 function bulletsOf(slide: PptxReadSlide): string[] {
   return slide.shapes
-    .filter((s) => s.kind === 'text' && !isNotesBox(s) && (s.placeholder?.type === 'body' || s.placeholder?.type === 'obj' || (s.textBox && s.paragraphs.some((p) => p.bullet))))
+    .filter(
+      (s) =>
+        s.kind === 'text' &&
+        !isNotesBox(s) &&
+        (s.placeholder?.type === 'body' || s.placeholder?.type === 'obj' || (s.textBox && s.paragraphs.some((p) => p.bullet))),
+    )
     .flatMap((s) => s.paragraphs.filter((p) => p.bullet && p.text.trim()).map((p) => p.text));
 }
 
@@ -66,7 +79,8 @@ interface Group {
 }
 
 export function checkDeck(input: CheckInput): DeckCheck {
-  if (!existsSync(input.pptxPath)) return failAll(input, 'deck.pptx not found', 'no deck.pptx was produced: the deck was never built with build_pptx');
+  if (!existsSync(input.pptxPath))
+    return failAll(input, 'deck.pptx not found', 'no deck.pptx was produced: the deck was never built with build_pptx');
   let deck: PptxContent;
   try {
     deck = readPptx(readFileSync(input.pptxPath));
@@ -86,7 +100,12 @@ export function checkDeck(input: CheckInput): DeckCheck {
   // The title slide.
   const first = deck.slides[0];
   const firstText = first ? normText(first.shapes.map((s) => s.text).join('\n')) : '';
-  add('title-slide', Boolean(first) && firstText.includes(normText(e.title)) && firstText.includes(normText(e.subtitle)), 'no title slide with the title and subtitle', `the first slide must be the title slide: "${e.title}" with "${e.subtitle}"`);
+  add(
+    'title-slide',
+    Boolean(first) && firstText.includes(normText(e.title)) && firstText.includes(normText(e.subtitle)),
+    'no title slide with the title and subtitle',
+    `the first slide must be the title slide: "${e.title}" with "${e.subtitle}"`,
+  );
 
   // Slides, matched by title (any case), with their continuation slides.
   const titles = deck.slides.map((s) => normText(slideTitle(s)?.text ?? ''));
@@ -106,7 +125,12 @@ export function checkDeck(input: CheckInput): DeckCheck {
   }
   const continuation = titles.filter((t) => t.endsWith(normText(CONTINUED))).length;
   const count = deck.slides.length - 1 - continuation;
-  add('slide-count', count === e.slides.length, `${count} slides after the title slide`, `the deck needs ${e.slides.length} slides after the title slide (continuation slides aside); it has ${count}`);
+  add(
+    'slide-count',
+    count === e.slides.length,
+    `${count} slides after the title slide`,
+    `the deck needs ${e.slides.length} slides after the title slide (continuation slides aside); it has ${count}`,
+  );
   const inOrder = positions.every((v, i) => i === 0 || v > positions[i - 1]!);
   add('slide-order', inOrder && positions.length > 0, 'slides out of order', 'slides out of order: follow the brief');
 
@@ -121,7 +145,12 @@ export function checkDeck(input: CheckInput): DeckCheck {
       allBullets.push(...bullets);
       const have = bullets.map(normText);
       const missing = plan.bullets.filter((b) => !have.includes(normText(b)));
-      add(`bullets:${plan.title}`, group !== undefined && missing.length === 0, `missing: ${missing.map((m) => `"${short(m)}"`).join(', ')}`, `missing bullet on "${plan.title}": "${short(missing[0] ?? '', 60)}"`);
+      add(
+        `bullets:${plan.title}`,
+        group !== undefined && missing.length === 0,
+        `missing: ${missing.map((m) => `"${short(m)}"`).join(', ')}`,
+        `missing bullet on "${plan.title}": "${short(missing[0] ?? '', 60)}"`,
+      );
     }
     if (plan.chart) {
       const c = plan.chart;
@@ -133,9 +162,18 @@ export function checkDeck(input: CheckInput): DeckCheck {
         got.series.length === c.series.length &&
         c.series.every((want, k) => {
           const have = got.series[k]!;
-          return normText(have.name) === normText(want.name) && have.categories.map(normText).join('|') === c.categories.map(normText).join('|') && have.values.length === want.values.length && have.values.every((v, n) => Math.abs(v - want.values[n]!) < 1e-9);
+          return (
+            normText(have.name) === normText(want.name) &&
+            have.categories.map(normText).join('|') === c.categories.map(normText).join('|') &&
+            have.values.length === want.values.length &&
+            have.values.every((v, n) => Math.abs(v - want.values[n]!) < 1e-9)
+          );
         });
-      const detail = !got ? 'no chart' : got.series.every((x) => x.values.length === 0) ? 'a chart without data' : 'a chart with other data';
+      const detail = !got
+        ? 'no chart'
+        : got.series.every((x) => x.values.length === 0)
+          ? 'a chart without data'
+          : 'a chart with other data';
       add(`chart:${plan.title}`, same, detail, `the ${c.type} chart on "${plan.title}" must show the brief's data`);
     }
     if (plan.picture) {
@@ -149,19 +187,32 @@ export function checkDeck(input: CheckInput): DeckCheck {
     }
   });
   if (e.title_notes) {
-    const passed = Boolean(first) && (normText(first!.notes ?? '').includes(normText(e.title_notes)) || firstText.includes(normText(e.title_notes)));
+    const passed =
+      Boolean(first) && (normText(first!.notes ?? '').includes(normText(e.title_notes)) || firstText.includes(normText(e.title_notes)));
     add('notes:title-slide', passed, 'missing', 'missing speaker notes on the title slide');
   }
   const long = allBullets.filter((b) => wordCount(b) > MAX_WORDS);
-  add('bullet-words', long.length === 0, `${long.length} bullet(s) over ${MAX_WORDS} words`, `bullets are at most ${MAX_WORDS} words: "${short(long[0] ?? '', 60)}" is longer`);
+  add(
+    'bullet-words',
+    long.length === 0,
+    `${long.length} bullet(s) over ${MAX_WORDS} words`,
+    `bullets are at most ${MAX_WORDS} words: "${short(long[0] ?? '', 60)}" is longer`,
+  );
 
   checkPitfalls(input, (pitfall, fix) => formatProblem(pitfall, fix, deck, e, groups), 'the deck', { checks, feedback, reviewHits });
   return fileCheckResult(checks, feedback, reviewHits);
 }
 
-const slideList = (numbers: number[]): string => (numbers.length > 4 ? `slides ${numbers.slice(0, 4).join(', ')}, …` : `slide${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')}`);
+const slideList = (numbers: number[]): string =>
+  numbers.length > 4 ? `slides ${numbers.slice(0, 4).join(', ')}, …` : `slide${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')}`;
 
-function formatProblem(pitfall: PptxPitfall, fix: string, deck: PptxContent, e: PptxExpected, groups: Array<Group | undefined>): string | undefined {
+function formatProblem(
+  pitfall: PptxPitfall,
+  fix: string,
+  deck: PptxContent,
+  e: PptxExpected,
+  groups: Array<Group | undefined>,
+): string | undefined {
   const content = deck.slides.slice(1);
   switch (pitfall.param) {
     case 'layout': {
@@ -169,7 +220,9 @@ function formatProblem(pitfall: PptxPitfall, fix: string, deck: PptxContent, e: 
       return wrong.length ? `${slideList(wrong)} not on the house title-and-content layout` : undefined;
     }
     case 'chart_data': {
-      const empty = deck.slides.filter((s) => s.shapes.some((x) => x.chart && (x.chart.external || x.chart.series.some((ser) => ser.values.length === 0)))).map((s) => s.index);
+      const empty = deck.slides
+        .filter((s) => s.shapes.some((x) => x.chart && (x.chart.external || x.chart.series.some((ser) => ser.values.length === 0))))
+        .map((s) => s.index);
       return empty.length ? `charts without their data on ${slideList(empty)}` : undefined;
     }
     case 'title_mode': {
@@ -191,7 +244,11 @@ function formatProblem(pitfall: PptxPitfall, fix: string, deck: PptxContent, e: 
       }
       if (e.title_notes && deck.slides[0]) {
         const s = deck.slides[0];
-        if (!normText(s.notes ?? '').includes(normText(e.title_notes)) || normText(s.shapes.map((x) => x.text).join('\n')).includes(normText(e.title_notes))) wrong.unshift(1);
+        if (
+          !normText(s.notes ?? '').includes(normText(e.title_notes)) ||
+          normText(s.shapes.map((x) => x.text).join('\n')).includes(normText(e.title_notes))
+        )
+          wrong.unshift(1);
       }
       return wrong.length ? `notes on the face of ${slideList(wrong)}` : undefined;
     }
@@ -226,7 +283,8 @@ function formatProblem(pitfall: PptxPitfall, fix: string, deck: PptxContent, e: 
         const pic = groups[i]?.slides.flatMap((s) => s.shapes).find((s) => s.kind === 'picture');
         if (!pic) return;
         const descr = pic.descr ?? '';
-        if (!descr.trim() || looksLikeFileName(descr) || normText(descr) !== normText(plan.picture.caption)) bad.push(descr ? `"${descr}"` : 'none');
+        if (!descr.trim() || looksLikeFileName(descr) || normText(descr) !== normText(plan.picture.caption))
+          bad.push(descr ? `"${descr}"` : 'none');
       });
       return bad.length ? bad.join(', ') : undefined;
     }
@@ -240,7 +298,9 @@ function formatProblem(pitfall: PptxPitfall, fix: string, deck: PptxContent, e: 
       return wrong.length ? `${wrong.slice(0, 2).join(', ')}${wrong.length > 2 ? ', …' : ''}` : undefined;
     }
     case 'slide_numbers': {
-      const missing = content.filter((s) => !s.shapes.some((x) => x.placeholder?.type === 'sldNum' && x.paragraphs.some((p) => p.fields.includes('slidenum')))).map((s) => s.index);
+      const missing = content
+        .filter((s) => !s.shapes.some((x) => x.placeholder?.type === 'sldNum' && x.paragraphs.some((p) => p.fields.includes('slidenum'))))
+        .map((s) => s.index);
       return missing.length ? `none on ${slideList(missing)}` : undefined;
     }
     default:

@@ -56,7 +56,11 @@ describe('office-pptx data', () => {
     expect(new Set(data.pitfalls.map((p) => p.surfaces))).toEqual(new Set(['tool_error', 'review']));
     expect(data.pitfalls.some((p) => p.drift && p.surfaces === 'tool_error')).toBe(true);
     expect(data.pitfalls.some((p) => p.drift && p.surfaces === 'review')).toBe(true);
-    for (const p of data.pitfalls) expect(data.tasks.some((t) => t.pitfalls.includes(p.id)), p.id).toBe(true);
+    for (const p of data.pitfalls)
+      expect(
+        data.tasks.some((t) => t.pitfalls.includes(p.id)),
+        p.id,
+      ).toBe(true);
   });
 
   it('gives every task a brief that reads back as its expectations, within the house limits', () => {
@@ -80,7 +84,9 @@ describe('office-pptx data', () => {
   });
 
   it('the sim policy sets exactly the tool settings, with the documented defaults', () => {
-    expect(POLICY_BUILD_PARAMS.map(([name, naive]) => ({ name, naive }))).toEqual(BUILD_PARAMS.map((p) => ({ name: p.name, naive: p.default })));
+    expect(POLICY_BUILD_PARAMS.map(([name, naive]) => ({ name, naive }))).toEqual(
+      BUILD_PARAMS.map((p) => ({ name: p.name, naive: p.default })),
+    );
     expect(POLICY_LAYOUT).toEqual([SLIDE_PARAMS[0]!.choice, SLIDE_PARAMS[0]!.default]);
   });
 });
@@ -103,18 +109,31 @@ describe('office-pptx data errors', () => {
 
   it('names an unknown pitfall, one that does not apply, a missing one and a bullet over the word limit', () => {
     const unknown = trainingYaml().replace('      - op-min-font\n', '      - op-no-such\n');
-    expect(() => loadPptxData(dataDirWith({ 'training.yaml': unknown }))).toThrow(/training\.yaml: tasks\[0\]\.pitfalls\[\d\]: expected a pitfall id from pitfalls\.yaml, got "op-no-such"/);
+    expect(() => loadPptxData(dataDirWith({ 'training.yaml': unknown }))).toThrow(
+      /training\.yaml: tasks\[0\]\.pitfalls\[\d\]: expected a pitfall id from pitfalls\.yaml, got "op-no-such"/,
+    );
     const wrong = trainingYaml().replace('      - op-slide-numbers\n', '      - op-slide-size\n');
-    expect(() => loadPptxData(dataDirWith({ 'training.yaml': wrong }))).toThrow(/expected a pitfall that applies to family training; op-slide-size applies to pitch-deck, quarterly-review/);
-    expect(() => loadPptxData(dataDirWith({ 'training.yaml': wrong }))).toThrow(/tasks\[0\]\.pitfalls: expected op-slide-numbers: it applies to training/);
-    const long = trainingYaml().replaceAll('How thresholds decide the procedure', 'How thresholds decide the procedure and nearly every other thing about the purchase order');
-    expect(() => loadPptxData(dataDirWith({ 'training.yaml': long }))).toThrow(/tasks\[0\]\.expected\.slides\[0\]\.bullets\[1\]: expected at most 12 words \(the house limit\), got 14/);
+    expect(() => loadPptxData(dataDirWith({ 'training.yaml': wrong }))).toThrow(
+      /expected a pitfall that applies to family training; op-slide-size applies to pitch-deck, quarterly-review/,
+    );
+    expect(() => loadPptxData(dataDirWith({ 'training.yaml': wrong }))).toThrow(
+      /tasks\[0\]\.pitfalls: expected op-slide-numbers: it applies to training/,
+    );
+    const long = trainingYaml().replaceAll(
+      'How thresholds decide the procedure',
+      'How thresholds decide the procedure and nearly every other thing about the purchase order',
+    );
+    expect(() => loadPptxData(dataDirWith({ 'training.yaml': long }))).toThrow(
+      /tasks\[0\]\.expected\.slides\[0\]\.bullets\[1\]: expected at most 12 words \(the house limit\), got 14/,
+    );
   });
 
   it('names expectations that differ from the brief, and a naive value that is not the default', () => {
     const yaml = trainingYaml().replace('        - title: The procurement cycle\n', '        - title: The buying cycle\n');
     expect(yaml).not.toBe(trainingYaml());
-    expect(() => loadPptxData(dataDirWith({ 'training.yaml': yaml }))).toThrow(/tasks\[0\]\.expected\.slides\[1\]: expected the slide brief\.md gives/);
+    expect(() => loadPptxData(dataDirWith({ 'training.yaml': yaml }))).toThrow(
+      /tasks\[0\]\.expected\.slides\[1\]: expected the slide brief\.md gives/,
+    );
     const dir = dataDirWith({ 'training.yaml': trainingYaml() }, { file: 'pitfalls.yaml', from: "naive: '18'", to: "naive: '20'" });
     expect(() => loadPptxData(dir)).toThrow(/pitfalls\[\d\]\.naive: expected "18", the default of build_pptx\.body_font_size/);
   });

@@ -50,7 +50,6 @@ const ExpectedSchema = z.strictObject({
   slides: z.array(SlideSchema).min(3, 'at least three slides'),
 });
 
-
 const expectations = new TaskExpectations<PptxExpected>(ExpectedSchema);
 
 export function expectedOf(task: Task): PptxExpected {
@@ -86,7 +85,12 @@ export function loadPptxData(dataDir: string): PptxData {
         const kinds = [s.bullets, s.chart, s.picture].filter((x) => x !== undefined).length;
         if (kinds !== 1) problems.add(file, at('expected', 'slides', j), 'expected exactly one of bullets, chart or picture');
         (s.bullets ?? []).forEach((b, k) => {
-          if (wordCount(b) > MAX_WORDS) problems.add(file, at('expected', 'slides', j, 'bullets', k), `expected at most ${MAX_WORDS} words (the house limit), got ${wordCount(b)}`);
+          if (wordCount(b) > MAX_WORDS)
+            problems.add(
+              file,
+              at('expected', 'slides', j, 'bullets', k),
+              `expected at most ${MAX_WORDS} words (the house limit), got ${wordCount(b)}`,
+            );
         });
         if (s.chart?.series.some((x) => x.values.length !== s.chart!.categories.length)) {
           problems.add(file, at('expected', 'slides', j, 'chart'), 'expected one value per category in every series');

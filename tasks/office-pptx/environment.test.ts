@@ -23,7 +23,9 @@ describe('workspace', () => {
     expect(readFileSync(join(dir, 'brief.md'), 'utf8')).toBe(task.files['brief.md']);
     for (const file of picturesOf(task)) expect(pngSize(readFileSync(join(dir, file)))).toEqual({ width: 480, height: 270 });
     expect((await env.call('read_file', { path: picturesOf(task)[0]! })).content).toMatch(/is a binary file/);
-    expect((await env.call('read_file', { path: 'notes.md' })).content).toBe('read_file: no file "notes.md" in the workspace; available files: brief.md, style-guide.md');
+    expect((await env.call('read_file', { path: 'notes.md' })).content).toBe(
+      'read_file: no file "notes.md" in the workspace; available files: brief.md, style-guide.md',
+    );
   });
 });
 
@@ -31,22 +33,48 @@ describe('tool input validation', () => {
   it('rejects bad slides with a clear message, and these are not pitfall hits', async () => {
     const { env } = await open(firstTask('quarterly-review'));
     const layout = { layout: 'lk-content' };
-    expect((await env.call('add_slide', { title: 'x', ...layout })).content).toBe('add_slide: give exactly one of "bullets", "chart" or "picture"');
-    expect((await env.call('add_slide', { title: 'x', bullets: ['a'], chart: {}, ...layout })).content).toBe('add_slide: give exactly one of "bullets", "chart" or "picture"');
-    expect((await env.call('add_slide', { title: 'x', chart: { type: 'radar', categories: ['a'], series: [] }, ...layout })).content).toMatch(/chart "type" must be one of "column", "bar", "line", "pie"/);
-    expect((await env.call('add_slide', { title: 'x', chart: { type: 'bar', categories: ['a', 'b'], series: [{ name: 's', values: [1] }] }, ...layout })).content).toBe('add_slide: chart series "s" has 1 values for 2 categories');
-    expect((await env.call('add_slide', { title: 'x', picture: { file: 'nope.png', caption: 'c' }, ...layout })).content).toMatch(/^add_slide: no picture "nope.png" in the workspace/);
-    expect((await env.call('add_slide', { title: 'x', bullets: ['a'], colour: 'red' })).content).toMatch(/^add_slide: unknown parameter "colour"/);
+    expect((await env.call('add_slide', { title: 'x', ...layout })).content).toBe(
+      'add_slide: give exactly one of "bullets", "chart" or "picture"',
+    );
+    expect((await env.call('add_slide', { title: 'x', bullets: ['a'], chart: {}, ...layout })).content).toBe(
+      'add_slide: give exactly one of "bullets", "chart" or "picture"',
+    );
+    expect(
+      (await env.call('add_slide', { title: 'x', chart: { type: 'radar', categories: ['a'], series: [] }, ...layout })).content,
+    ).toMatch(/chart "type" must be one of "column", "bar", "line", "pie"/);
+    expect(
+      (
+        await env.call('add_slide', {
+          title: 'x',
+          chart: { type: 'bar', categories: ['a', 'b'], series: [{ name: 's', values: [1] }] },
+          ...layout,
+        })
+      ).content,
+    ).toBe('add_slide: chart series "s" has 1 values for 2 categories');
+    expect((await env.call('add_slide', { title: 'x', picture: { file: 'nope.png', caption: 'c' }, ...layout })).content).toMatch(
+      /^add_slide: no picture "nope.png" in the workspace/,
+    );
+    expect((await env.call('add_slide', { title: 'x', bullets: ['a'], colour: 'red' })).content).toMatch(
+      /^add_slide: unknown parameter "colour"/,
+    );
     expect((await env.call('add_title_slide', { title: 'T' })).content).toBe('add_title_slide: "subtitle" must be a non-empty string');
-    expect((await env.call('build_pptx', { slide_size: '21:9' })).content).toBe('build_pptx: slide_size must be one of "4:3", "16:9"; got "21:9"');
-    expect((await env.call('build_pptx', { body_font_size: 'huge' })).content).toMatch(/body_font_size must be a whole number of points from 10 to 40/);
+    expect((await env.call('build_pptx', { slide_size: '21:9' })).content).toBe(
+      'build_pptx: slide_size must be one of "4:3", "16:9"; got "21:9"',
+    );
+    expect((await env.call('build_pptx', { body_font_size: 'huge' })).content).toMatch(
+      /body_font_size must be a whole number of points from 10 to 40/,
+    );
     expect(env.pitfallsHit()).toEqual([]);
   });
 
   it('refuses to build an empty deck, rejects unknown tools, and submit ends the task', async () => {
     const { env } = await open(firstTask('training'));
-    expect((await env.call('build_pptx', {})).content).toBe('build_pptx: the deck has no slides; add them with add_title_slide and add_slide first');
-    expect((await env.call('fax', {})).content).toBe('unknown tool "fax"; available tools: read_file, add_title_slide, add_slide, build_pptx, submit');
+    expect((await env.call('build_pptx', {})).content).toBe(
+      'build_pptx: the deck has no slides; add them with add_title_slide and add_slide first',
+    );
+    expect((await env.call('fax', {})).content).toBe(
+      'unknown tool "fax"; available tools: read_file, add_title_slide, add_slide, build_pptx, submit',
+    );
     expect(await env.call('submit', {})).toMatchObject({ submitted: true });
   });
 
@@ -76,7 +104,11 @@ describe('tool errors name the fix', () => {
     await env.call('add_slide', { title: 'Highlights', bullets: ['a'], layout: 'lk-content' });
     expect((await env.call('build_pptx', {})).is_error).toBeFalsy();
     const chart = expectedOf(task).slides[1]!.chart!;
-    await env.call('add_slide', { title: 'Chart', chart: { type: chart.type, categories: chart.categories, series: chart.series }, layout: 'lk-content' });
+    await env.call('add_slide', {
+      title: 'Chart',
+      chart: { type: chart.type, categories: chart.categories, series: chart.series },
+      layout: 'lk-content',
+    });
     const out = await env.call('build_pptx', {});
     expect(out.is_error).toBe(true);
     expect(parseDirectives(out.content)).toEqual([{ choice: 'build_pptx.chart_data', value: 'embedded' }]);
@@ -93,7 +125,13 @@ describe('the built deck', () => {
     await env.call('add_title_slide', { title: e.title, subtitle: e.subtitle });
     const long = e.slides.find((s) => (s.bullets?.length ?? 0) > 6)!;
     await env.call('add_slide', { title: long.title, bullets: long.bullets, notes: long.notes ?? 'n', layout: 'lk-content' });
-    await env.call('build_pptx', { bullet_overflow: 'continue', notes: 'notes-page', slide_numbers: 'on', title_mode: 'placeholder', slide_size: '16:9' });
+    await env.call('build_pptx', {
+      bullet_overflow: 'continue',
+      notes: 'notes-page',
+      slide_numbers: 'on',
+      title_mode: 'placeholder',
+      slide_size: '16:9',
+    });
     const deck = readPptx(readFileSync(join(dir, OUTPUT_FILE)));
     expect(deck.slides.map((s) => s.title)).toEqual([e.title, long.title, `${long.title} (cont.)`]);
     expect(deck.slides[1]!.notes).toBe(long.notes ?? 'n');
@@ -118,7 +156,18 @@ describe('the built deck', () => {
       title_notes: 'hello',
       slides: [
         { title: 'One', bullets: ['a', 'b'], notes: 'n1' },
-        { title: 'Two', chart: { type: 'line', axis: 'Month', categories: ['Jan', 'Feb'], series: [{ name: 'A', values: [1, 3] }, { name: 'B', values: [2.5, 4] }] } },
+        {
+          title: 'Two',
+          chart: {
+            type: 'line',
+            axis: 'Month',
+            categories: ['Jan', 'Feb'],
+            series: [
+              { name: 'A', values: [1, 3] },
+              { name: 'B', values: [2.5, 4] },
+            ],
+          },
+        },
         { title: 'Three', picture: { file: 'x.png', caption: 'A caption' } },
       ],
     });

@@ -56,16 +56,25 @@ export class PptxEnvironment extends OfficeEnvironment {
   }
 
   private readFile(input: Record<string, unknown>): ToolOutcome {
-    return readWorkspaceFile(this.task, this.context.workdir, input, (path) => (path === OUTPUT_FILE || path.endsWith('.png') ? `${path} is a binary file and cannot be shown as text` : undefined));
+    return readWorkspaceFile(this.task, this.context.workdir, input, (path) =>
+      path === OUTPUT_FILE || path.endsWith('.png') ? `${path} is a binary file and cannot be shown as text` : undefined,
+    );
   }
 
   private addTitleSlide(input: Record<string, unknown>): ToolOutcome {
-    for (const key of Object.keys(input)) if (!['title', 'subtitle', 'notes'].includes(key)) return error(`add_title_slide: unknown parameter "${key}"; expected one of title, subtitle, notes`);
+    for (const key of Object.keys(input))
+      if (!['title', 'subtitle', 'notes'].includes(key))
+        return error(`add_title_slide: unknown parameter "${key}"; expected one of title, subtitle, notes`);
     if (typeof input.title !== 'string' || !input.title.trim()) return error('add_title_slide: "title" must be a non-empty string');
-    if (typeof input.subtitle !== 'string' || !input.subtitle.trim()) return error('add_title_slide: "subtitle" must be a non-empty string');
+    if (typeof input.subtitle !== 'string' || !input.subtitle.trim())
+      return error('add_title_slide: "subtitle" must be a non-empty string');
     if (input.notes !== undefined && typeof input.notes !== 'string') return error('add_title_slide: "notes" must be a string');
     const replaced = this.state.titleSlide !== undefined;
-    this.state.titleSlide = { title: clean(input.title), subtitle: clean(input.subtitle), ...(typeof input.notes === 'string' && input.notes.trim() ? { notes: clean(input.notes) } : {}) };
+    this.state.titleSlide = {
+      title: clean(input.title),
+      subtitle: clean(input.subtitle),
+      ...(typeof input.notes === 'string' && input.notes.trim() ? { notes: clean(input.notes) } : {}),
+    };
     return { content: `${replaced ? 'Replaced' : 'Added'} the title slide "${this.state.titleSlide.title}".` };
   }
 
@@ -77,12 +86,14 @@ export class PptxEnvironment extends OfficeEnvironment {
     if (input.title.length > 200) return error('add_slide: "title" is too long (at most 200 characters)');
     const kinds = ['bullets', 'chart', 'picture'].filter((k) => input[k] !== undefined);
     if (kinds.length !== 1) return error('add_slide: give exactly one of "bullets", "chart" or "picture"');
-    if (input.notes !== undefined && (typeof input.notes !== 'string' || input.notes.length > MAX_TEXT)) return error(`add_slide: "notes" must be a string of at most ${MAX_TEXT} characters`);
+    if (input.notes !== undefined && (typeof input.notes !== 'string' || input.notes.length > MAX_TEXT))
+      return error(`add_slide: "notes" must be a string of at most ${MAX_TEXT} characters`);
     if (this.state.slides.length >= MAX_SLIDES) return error(`add_slide: the deck already has ${MAX_SLIDES} slides`);
     const slide: SlideState = { title: clean(input.title) };
     if (typeof input.notes === 'string' && input.notes.trim()) slide.notes = clean(input.notes);
     if (input.bullets !== undefined) {
-      if (!isStrings(input.bullets) || input.bullets.length === 0 || input.bullets.some((b) => !b.trim() || b.length > 500)) return error('add_slide: "bullets" must be a non-empty array of non-empty strings');
+      if (!isStrings(input.bullets) || input.bullets.length === 0 || input.bullets.some((b) => !b.trim() || b.length > 500))
+        return error('add_slide: "bullets" must be a non-empty array of non-empty strings');
       slide.bullets = input.bullets.map(clean);
     } else if (input.chart !== undefined) {
       const chart = this.readChart(input.chart);
@@ -90,12 +101,19 @@ export class PptxEnvironment extends OfficeEnvironment {
       slide.chart = chart;
     } else {
       const picture = input.picture as { file?: unknown; caption?: unknown } | null;
-      if (!picture || typeof picture !== 'object' || typeof picture.file !== 'string' || typeof picture.caption !== 'string' || !picture.caption.trim()) {
+      if (
+        !picture ||
+        typeof picture !== 'object' ||
+        typeof picture.file !== 'string' ||
+        typeof picture.caption !== 'string' ||
+        !picture.caption.trim()
+      ) {
         return error('add_slide: "picture" needs "file" (a PNG in the workspace) and "caption"');
       }
       const file = normalize(picture.file.trim()).replace(/^(\.\/|\/)+/, '');
       const path = join(this.context.workdir, file);
-      if (file.includes('..') || !existsSync(path)) return error(`add_slide: no picture "${picture.file}" in the workspace; pictures: ${picturesOf(this.task).join(', ') || 'none'}`);
+      if (file.includes('..') || !existsSync(path))
+        return error(`add_slide: no picture "${picture.file}" in the workspace; pictures: ${picturesOf(this.task).join(', ') || 'none'}`);
       const image = readFileSync(path);
       if (!pngSize(image)) return error(`add_slide: "${picture.file}" is not a PNG image`);
       slide.picture = { file, caption: clean(picture.caption), image };
@@ -108,25 +126,39 @@ export class PptxEnvironment extends OfficeEnvironment {
       const fix = currentFix(pitfall, this.context.drifted);
       if (layout !== fix) {
         this.toolErrorHits.add(pitfall.id);
-        return error(`add_slide failed: ${toolErrorMessage(pitfall, layout, fix, this.context.drifted, templateName(this.pitfalls, this.context.drifted, this.data.template))}`);
+        return error(
+          `add_slide failed: ${toolErrorMessage(pitfall, layout, fix, this.context.drifted, templateName(this.pitfalls, this.context.drifted, this.data.template))}`,
+        );
       }
     }
     this.state.slides.push(slide);
     const what = slide.bullets ? `${slide.bullets.length} bullets` : slide.chart ? `a ${slide.chart.type} chart` : 'a picture';
-    return { content: `Added slide ${this.state.slides.length + (this.state.titleSlide ? 1 : 0)} "${slide.title}" with ${what}${slide.notes ? ' and speaker notes' : ''}.` };
+    return {
+      content: `Added slide ${this.state.slides.length + (this.state.titleSlide ? 1 : 0)} "${slide.title}" with ${what}${slide.notes ? ' and speaker notes' : ''}.`,
+    };
   }
 
   private readChart(raw: unknown): ChartPlan | string {
     const c = raw as { type?: unknown; categories?: unknown; series?: unknown } | null;
     if (!c || typeof c !== 'object') return '"chart" must be an object with type, categories and series';
-    if (typeof c.type !== 'string' || !(CHART_TYPES as readonly string[]).includes(c.type)) return `chart "type" must be one of ${CHART_TYPES.map((t) => `"${t}"`).join(', ')}`;
-    if (!isStrings(c.categories) || c.categories.length === 0 || c.categories.length > 50) return 'chart "categories" must be a non-empty array of labels';
+    if (typeof c.type !== 'string' || !(CHART_TYPES as readonly string[]).includes(c.type))
+      return `chart "type" must be one of ${CHART_TYPES.map((t) => `"${t}"`).join(', ')}`;
+    if (!isStrings(c.categories) || c.categories.length === 0 || c.categories.length > 50)
+      return 'chart "categories" must be a non-empty array of labels';
     const categories = c.categories;
-    if (!Array.isArray(c.series) || c.series.length === 0 || c.series.length > 10) return 'chart "series" must be a non-empty array of { name, values }';
+    if (!Array.isArray(c.series) || c.series.length === 0 || c.series.length > 10)
+      return 'chart "series" must be a non-empty array of { name, values }';
     const series: ChartPlan['series'] = [];
     for (const s of c.series as Array<{ name?: unknown; values?: unknown }>) {
-      if (!s || typeof s.name !== 'string' || !Array.isArray(s.values) || !s.values.every((v) => typeof v === 'number' && Number.isFinite(v))) return 'each chart series needs a "name" and numeric "values"';
-      if (s.values.length !== categories.length) return `chart series "${s.name}" has ${s.values.length} values for ${categories.length} categories`;
+      if (
+        !s ||
+        typeof s.name !== 'string' ||
+        !Array.isArray(s.values) ||
+        !s.values.every((v) => typeof v === 'number' && Number.isFinite(v))
+      )
+        return 'each chart series needs a "name" and numeric "values"';
+      if (s.values.length !== categories.length)
+        return `chart series "${s.name}" has ${s.values.length} values for ${categories.length} categories`;
       series.push({ name: clean(s.name), values: s.values as number[] });
     }
     return { type: c.type as ChartPlan['type'], axis: '', categories: categories.map(clean), series };
@@ -141,11 +173,19 @@ export class PptxEnvironment extends OfficeEnvironment {
     }
     writeFileSync(join(this.context.workdir, OUTPUT_FILE), result.bytes);
     this.built = true;
-    return { content: `Built ${OUTPUT_FILE} on the house template ${result.template}: ${result.slides} slides, ${result.bytes.length.toLocaleString('en-US')} bytes.` };
+    return {
+      content: `Built ${OUTPUT_FILE} on the house template ${result.template}: ${result.slides} slides, ${result.bytes.length.toLocaleString('en-US')} bytes.`,
+    };
   }
 
   protected checkFile(): OfficeFileCheck {
-    return checkDeck({ pptxPath: join(this.context.workdir, OUTPUT_FILE), expected: expectedOf(this.task), pitfalls: this.pitfalls, drifted: this.context.drifted, template: this.data.template });
+    return checkDeck({
+      pptxPath: join(this.context.workdir, OUTPUT_FILE),
+      expected: expectedOf(this.task),
+      pitfalls: this.pitfalls,
+      drifted: this.context.drifted,
+      template: this.data.template,
+    });
   }
 
   /** The deck as a reader sees it: slide by slide, with charts, alt text and notes. */

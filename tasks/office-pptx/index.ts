@@ -39,7 +39,12 @@ const suite: Suite = {
   },
   createEnvironment: (task, context) => createPptxEnvironment(task, context, pptxData()),
   // The shared office code and the format writer/reader also define what the suite produces and checks.
-  hashPaths: [sourcePath('tasks/_office'), sourcePath('harness/formats/pptx.ts'), sourcePath('harness/formats/png.ts'), sourcePath('harness/formats/theme.ts')],
+  hashPaths: [
+    sourcePath('tasks/_office'),
+    sourcePath('harness/formats/pptx.ts'),
+    sourcePath('harness/formats/png.ts'),
+    sourcePath('harness/formats/theme.ts'),
+  ],
   simPolicy: pptxPolicy,
 };
 

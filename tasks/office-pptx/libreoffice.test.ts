@@ -24,35 +24,41 @@ afterAll(() => {
 const skip = libreOfficeSkipReason();
 
 describe('office-pptx decks open in LibreOffice', () => {
-  it.skipIf(skip !== undefined)(`converts a sample of produced .pptx files to PDF, one page per slide${skip ? ` (skipped: ${skip})` : ''}`, async () => {
-    const out = workdir('office-pptx-lo-');
-    dirs.push(out);
-    const built = await buildSampleFiles({
-      data,
-      // A task with a chart or a picture where the family has one, so both kinds are opened.
-      tasks: data.families.map((family) => {
-        const tasks = data.tasks.filter((t) => t.family === family.id);
-        return tasks.find((t) => t.pitfalls.includes('op-image-alt')) ?? tasks.find((t) => t.pitfalls.includes('op-chart-data')) ?? tasks[0]!;
-      }),
-      create: createPptxEnvironment,
-      produce,
-      workdir: () => {
-        const dir = workdir('office-pptx-lo-task-');
-        dirs.push(dir);
-        return dir;
-      },
-      outputFile: OUTPUT_FILE,
-      ext: 'pptx',
-      out,
-    });
-    const files = new Map(built.map((file) => [file, readPptx(readFileSync(file)).slides.length]));
-    const conversion = convertToPdf([...files.keys()], out);
-    for (const [file, slides] of files) {
-      const pdf = conversion.pdfs.get(file);
-      expect(pdf, `${file}\n${conversion.log}`).toBeDefined();
-      const pages = pdfPages(pdf!);
-      if (pages !== undefined) expect(pages, file).toBe(slides);
-    }
-    console.log(`LibreOffice converted ${files.size} .pptx files in ${conversion.ms} ms`);
-  }, 300_000);
+  it.skipIf(skip !== undefined)(
+    `converts a sample of produced .pptx files to PDF, one page per slide${skip ? ` (skipped: ${skip})` : ''}`,
+    async () => {
+      const out = workdir('office-pptx-lo-');
+      dirs.push(out);
+      const built = await buildSampleFiles({
+        data,
+        // A task with a chart or a picture where the family has one, so both kinds are opened.
+        tasks: data.families.map((family) => {
+          const tasks = data.tasks.filter((t) => t.family === family.id);
+          return (
+            tasks.find((t) => t.pitfalls.includes('op-image-alt')) ?? tasks.find((t) => t.pitfalls.includes('op-chart-data')) ?? tasks[0]!
+          );
+        }),
+        create: createPptxEnvironment,
+        produce,
+        workdir: () => {
+          const dir = workdir('office-pptx-lo-task-');
+          dirs.push(dir);
+          return dir;
+        },
+        outputFile: OUTPUT_FILE,
+        ext: 'pptx',
+        out,
+      });
+      const files = new Map(built.map((file) => [file, readPptx(readFileSync(file)).slides.length]));
+      const conversion = convertToPdf([...files.keys()], out);
+      for (const [file, slides] of files) {
+        const pdf = conversion.pdfs.get(file);
+        expect(pdf, `${file}\n${conversion.log}`).toBeDefined();
+        const pages = pdfPages(pdf!);
+        if (pages !== undefined) expect(pages, file).toBe(slides);
+      }
+      console.log(`LibreOffice converted ${files.size} .pptx files in ${conversion.ms} ms`);
+    },
+    300_000,
+  );
 });

@@ -4,7 +4,17 @@
 // charts, pictures, speaker notes, continuation slides, slide numbers, slide size.
 
 import { placeholderPng } from '../../harness/formats/png.js';
-import { defaultLayouts, SLIDE_SIZES, writePptx, type Box, type PptxDeck, type PptxLayout, type PptxParagraph, type PptxShape, type PptxSlide } from '../../harness/formats/pptx.js';
+import {
+  defaultLayouts,
+  SLIDE_SIZES,
+  writePptx,
+  type Box,
+  type PptxDeck,
+  type PptxLayout,
+  type PptxParagraph,
+  type PptxShape,
+  type PptxSlide,
+} from '../../harness/formats/pptx.js';
 import { buildRefusal } from '../_office/data.js';
 import { parseSettings } from '../_office/params.js';
 import { titleCase } from '../_office/text.js';
@@ -36,7 +46,10 @@ export interface DeckState {
   slides: SlideState[];
 }
 
-export type BuildSettings = Record<'slide_size' | 'title_mode' | 'notes' | 'bullet_overflow' | 'body_font_size' | 'chart_data' | 'alt_text' | 'title_case' | 'slide_numbers', string>;
+export type BuildSettings = Record<
+  'slide_size' | 'title_mode' | 'notes' | 'bullet_overflow' | 'body_font_size' | 'chart_data' | 'alt_text' | 'title_case' | 'slide_numbers',
+  string
+>;
 
 export interface BuildContext {
   pitfalls: readonly PptxPitfall[];
@@ -67,7 +80,11 @@ export function layoutDeck(state: DeckState, s: BuildSettings): PptxDeck {
   const onPage = s.notes === 'notes-page';
   const titleBox = placeholderBox(contentLayout, 'title');
   const bodyBox = placeholderBox(contentLayout, 'body');
-  const numberShape = (n: number): PptxShape => ({ kind: 'text', placeholder: { type: 'sldNum', idx: 12 }, paragraphs: [{ runs: [{ text: String(n), field: 'slidenum', sizePt: Math.max(12, Math.min(bodyPt, 18)) }], align: 'r' }] });
+  const numberShape = (n: number): PptxShape => ({
+    kind: 'text',
+    placeholder: { type: 'sldNum', idx: 12 },
+    paragraphs: [{ runs: [{ text: String(n), field: 'slidenum', sizePt: Math.max(12, Math.min(bodyPt, 18)) }], align: 'r' }],
+  });
   const notesBox = (notes: string): PptxShape => ({
     kind: 'text',
     name: 'Speaker Notes',
@@ -83,7 +100,11 @@ export function layoutDeck(state: DeckState, s: BuildSettings): PptxDeck {
     const t = state.titleSlide;
     const shapes: PptxShape[] = [
       titleShape(t.title, 'ctrTitle', placeholderBox(titleLayout, 'ctrTitle')),
-      { kind: 'text', placeholder: { type: 'subTitle', idx: 1 }, paragraphs: [{ runs: [{ text: t.subtitle, sizePt: bodyPt }], bullet: false }] },
+      {
+        kind: 'text',
+        placeholder: { type: 'subTitle', idx: 1 },
+        paragraphs: [{ runs: [{ text: t.subtitle, sizePt: bodyPt }], bullet: false }],
+      },
     ];
     if (t.notes && !onPage) shapes.push(notesBox(t.notes));
     slides.push({ layout: 'title', shapes, ...(t.notes && onPage ? { notes: t.notes } : {}) });
@@ -107,13 +128,30 @@ export function layoutDeck(state: DeckState, s: BuildSettings): PptxDeck {
       }
       if (part === 0 && slide.chart) {
         const c = slide.chart;
-        shapes.push({ kind: 'chart', name: `Chart: ${slide.title}`, box: bodyBox, chart: { type: c.type, categories: c.categories, series: c.series, data: s.chart_data === 'embedded' ? 'cached' : 'external', externalTarget: 'file:///data.xlsx' } });
+        shapes.push({
+          kind: 'chart',
+          name: `Chart: ${slide.title}`,
+          box: bodyBox,
+          chart: {
+            type: c.type,
+            categories: c.categories,
+            series: c.series,
+            data: s.chart_data === 'embedded' ? 'cached' : 'external',
+            externalTarget: 'file:///data.xlsx',
+          },
+        });
       }
       if (part === 0 && slide.picture) {
         const p = slide.picture;
         const cx = Math.min(bodyBox.cx, Math.round((bodyBox.cy * 16) / 9));
         const cy = Math.round((cx * 9) / 16);
-        shapes.push({ kind: 'picture', name: `Picture ${p.file}`, box: { x: bodyBox.x + Math.round((bodyBox.cx - cx) / 2), y: bodyBox.y, cx, cy }, image: p.image, descr: s.alt_text === 'caption' ? p.caption : p.file });
+        shapes.push({
+          kind: 'picture',
+          name: `Picture ${p.file}`,
+          box: { x: bodyBox.x + Math.round((bodyBox.cx - cx) / 2), y: bodyBox.y, cx, cy },
+          image: p.image,
+          descr: s.alt_text === 'caption' ? p.caption : p.file,
+        });
       }
       const notes = part === 0 ? slide.notes : undefined;
       if (notes && !onPage) shapes.push(notesBox(notes));
@@ -121,7 +159,9 @@ export function layoutDeck(state: DeckState, s: BuildSettings): PptxDeck {
       slides.push({ layout: 'content', shapes, ...(notes && onPage ? { notes } : {}) });
     });
   }
-  const named = layouts.map((l) => (l.id === 'title' ? { ...l, name: HOUSE_LAYOUT_NAMES.title } : l.id === 'content' ? { ...l, name: HOUSE_LAYOUT_NAMES.content } : l));
+  const named = layouts.map((l) =>
+    l.id === 'title' ? { ...l, name: HOUSE_LAYOUT_NAMES.title } : l.id === 'content' ? { ...l, name: HOUSE_LAYOUT_NAMES.content } : l,
+  );
   return {
     size,
     layouts: named,
@@ -136,9 +176,20 @@ export function buildDeck(input: Record<string, unknown>, state: DeckState, cont
   const parsed = parseSettings('build_pptx', BUILD_PARAMS, input);
   if ('error' in parsed) return { ok: false, error: parsed.error, hits: [] };
   const settings = parsed.settings as BuildSettings;
-  if (!state.titleSlide && state.slides.length === 0) return { ok: false, error: 'build_pptx: the deck has no slides; add them with add_title_slide and add_slide first', hits: [], settings };
+  if (!state.titleSlide && state.slides.length === 0)
+    return {
+      ok: false,
+      error: 'build_pptx: the deck has no slides; add them with add_title_slide and add_slide first',
+      hits: [],
+      settings,
+    };
   // Without a chart there is no chart data to get wrong.
-  const { template, hits, error } = buildRefusal('build_pptx', settings, context, (pitfall) => pitfall.param !== 'chart_data' || state.slides.some((s) => s.chart));
+  const { template, hits, error } = buildRefusal(
+    'build_pptx',
+    settings,
+    context,
+    (pitfall) => pitfall.param !== 'chart_data' || state.slides.some((s) => s.chart),
+  );
   if (error !== undefined) return { ok: false, error, hits, settings };
   const deck = layoutDeck(state, settings);
   return { ok: true, bytes: writePptx(deck), settings, template, slides: deck.slides.length };

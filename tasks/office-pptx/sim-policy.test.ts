@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { ToolUseBlock } from '../../harness/core/messages.js';
 import type { Task } from '../../harness/core/suite.js';
 import { everyLessonSucceedsTest, incompetentAgentTest } from '../_office/shared-tests.js';
-import { allLessons as lessonsOf, environmentOpener, fakeView, firstTaskOf, runPolicy, toolNames as names, toolUses, type HistoryEntry } from '../_office/testing.js';
+import {
+  allLessons as lessonsOf,
+  environmentOpener,
+  fakeView,
+  firstTaskOf,
+  runPolicy,
+  toolNames as names,
+  toolUses,
+  type HistoryEntry,
+} from '../_office/testing.js';
 import { expectedOf } from './data.js';
 import { createPptxEnvironment } from './environment.js';
 import { pptxData } from './index.js';
@@ -48,7 +57,9 @@ describe('the sim pptx policy (fake view)', () => {
     const turn4 = act();
     expect(turn4.map((u) => u.name)).toEqual(['build_pptx']);
     expect(turn4[0]!.input).toEqual(Object.fromEntries(POLICY_BUILD_PARAMS));
-    expect(chosen.slice(-POLICY_BUILD_PARAMS.length)).toEqual(POLICY_BUILD_PARAMS.map(([param, naive]) => ({ choice: `build_pptx.${param}`, naive })));
+    expect(chosen.slice(-POLICY_BUILD_PARAMS.length)).toEqual(
+      POLICY_BUILD_PARAMS.map(([param, naive]) => ({ choice: `build_pptx.${param}`, naive })),
+    );
     record(turn4[0]!, 'build_pptx failed: ...', true);
     for (let i = 0; i < 2; i++) {
       const again = act();
@@ -62,7 +73,8 @@ describe('the sim pptx policy (fake view)', () => {
     const task = firstTask('project-kickoff');
     const history: HistoryEntry[] = [];
     const view = () => fakeView({ prompt: task.prompt, history });
-    const push = (use: ToolUseBlock, content: string, is_error = false) => history.push({ use, result: { type: 'tool_result', tool_use_id: use.id, content, ...(is_error ? { is_error } : {}) } });
+    const push = (use: ToolUseBlock, content: string, is_error = false) =>
+      history.push({ use, result: { type: 'tool_result', tool_use_id: use.id, content, ...(is_error ? { is_error } : {}) } });
     push(view().toolUse('read_file', { path: 'brief.md' }), task.files['brief.md']!);
     for (let round = 0; round < 3; round++) {
       const uses = toolUses(pptxPolicy.act(view()));
@@ -95,7 +107,9 @@ describe('the sim pptx policy end to end (fake view, real environment)', () => {
     expect(result.success).toBe(false);
     expect(result.feedback).toEqual(expect.arrayContaining(expectedOf(task).slides.map((x) => `missing slide: ${x.title}`)));
     // The title-only deck it built shows the pitfalls a title slide can show; the rest never got a chance to bite.
-    expect(env.pitfallsHit()).toEqual(['op-layout-id', 'op-title-placeholder', 'op-notes-page', 'op-min-font'].filter((id) => task.pitfalls.includes(id)));
+    expect(env.pitfallsHit()).toEqual(
+      ['op-layout-id', 'op-title-placeholder', 'op-notes-page', 'op-min-font'].filter((id) => task.pitfalls.includes(id)),
+    );
   });
 
   it('an agent that recovers gets past tool errors but not review pitfalls', async () => {

@@ -72,7 +72,11 @@ export const pptxPolicy: SimPolicy = {
       const layout = view.choose(...POLICY_LAYOUT).value;
       return [
         { type: 'text', text: `Adding the title slide and the ${slides.length} slides of the brief.` },
-        view.toolUse('add_title_slide', { title: plan.title, subtitle: plan.subtitle, ...(plan.title_notes ? { notes: plan.title_notes } : {}) }),
+        view.toolUse('add_title_slide', {
+          title: plan.title,
+          subtitle: plan.subtitle,
+          ...(plan.title_notes ? { notes: plan.title_notes } : {}),
+        }),
         ...slides.map((s) => view.toolUse('add_slide', slideInput(s, layout))),
       ];
     }
@@ -80,7 +84,8 @@ export const pptxPolicy: SimPolicy = {
     const pending = adds.filter((h) => !ok(h) && !added.has(h.use.input.title as string));
     // Each round retries every refused slide once: the most failures of one slide is the number of rounds.
     const failures = new Map<string, number>();
-    for (const h of adds.filter((a) => !ok(a))) failures.set(h.use.input.title as string, (failures.get(h.use.input.title as string) ?? 0) + 1);
+    for (const h of adds.filter((a) => !ok(a)))
+      failures.set(h.use.input.title as string, (failures.get(h.use.input.title as string) ?? 0) + 1);
     const failedRounds = Math.max(0, ...failures.values());
     const builds = calls('build_pptx');
     if (pending.length > 0 && builds.length === 0 && failedRounds < MAX_FAILURES) {
@@ -107,7 +112,8 @@ export const pptxPolicy: SimPolicy = {
     };
     if (!last) return [{ type: 'text', text: 'Building the deck on the house template.' }, ...buildBlocks()];
     if (ok(last)) return [{ type: 'text', text: 'deck.pptx is built; submitting it.' }, view.toolUse('submit', {})];
-    if (builds.filter((b) => !ok(b)).length >= MAX_FAILURES) return [{ type: 'text', text: 'The build keeps failing; submitting what I have.' }, view.toolUse('submit', {})];
+    if (builds.filter((b) => !ok(b)).length >= MAX_FAILURES)
+      return [{ type: 'text', text: 'The build keeps failing; submitting what I have.' }, view.toolUse('submit', {})];
     return [{ type: 'text', text: 'The build failed; adjusting the settings and building again.' }, ...buildBlocks()];
   },
 };

@@ -31,14 +31,35 @@ export const auditMemoryCommand: CommandModule<object, AuditArgs> = {
   describe: 'List memory entries that look injected (exit 1 when any is flagged)',
   builder: (y) =>
     y
-      .positional('memory-dir', { type: 'string', demandOption: true, describe: 'a memory folder (searched recursively) or one Markdown/text file' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the findings as a JSON array of {file, line, entry, reason, intents, rule_hits} (plus provenance and the model verdict when present)' })
-      .option('model', { type: 'string', describe: 'also ask this model (anthropic:<id>, openai:<name>, sim:<profile>) for a verdict and reason per entry, with the rule hits as evidence; its verdict decides' })
-      .option('logs', { type: 'string', array: true, describe: 'the logs the memory was dreamt from (any format `dreambench dream` reads): show the source conversation of each flagged entry' })
+      .positional('memory-dir', {
+        type: 'string',
+        demandOption: true,
+        describe: 'a memory folder (searched recursively) or one Markdown/text file',
+      })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'print the findings as a JSON array of {file, line, entry, reason, intents, rule_hits} (plus provenance and the model verdict when present)',
+      })
+      .option('model', {
+        type: 'string',
+        describe:
+          'also ask this model (anthropic:<id>, openai:<name>, sim:<profile>) for a verdict and reason per entry, with the rule hits as evidence; its verdict decides',
+      })
+      .option('logs', {
+        type: 'string',
+        array: true,
+        describe:
+          'the logs the memory was dreamt from (any format `dreambench dream` reads): show the source conversation of each flagged entry',
+      })
       .epilogue(
         'Entries are Markdown list items or paragraphs of *.md, *.markdown and *.txt files. Exit codes: 0 nothing flagged, 1 suspicious entries found, 2 bad input.',
       )
-      .example('$0 audit-memory runs/x/memory/dreaming/r1/session-006', "a dreaming store's notes and playbooks, with each finding's provenance")
+      .example(
+        '$0 audit-memory runs/x/memory/dreaming/r1/session-006',
+        "a dreaming store's notes and playbooks, with each finding's provenance",
+      )
       .example('$0 audit-memory team-memory/ --json', 'any plain-text memory, as JSON')
       .example('$0 audit-memory team-memory/ --model anthropic:claude-haiku-4-5', 'a verdict and reason from a model for every entry'),
   handler: async (args) => {

@@ -17,7 +17,10 @@ export const claimsCommand: CommandModule<object, ClaimsArgs> = {
   builder: (y) =>
     y
       .positional('run-dir', { type: 'string', demandOption: true, describe: 'a run directory' })
-      .option('claims', { type: 'string', describe: 'folder (or file) of claims, YAML or JSON (default: the claims shipped with dreambench)' })
+      .option('claims', {
+        type: 'string',
+        describe: 'folder (or file) of claims, YAML or JSON (default: the claims shipped with dreambench)',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print the results as JSON' })
       .example('$0 claims runs/quickstart', 'check the shipped claims')
       .example('$0 claims runs/ablation --claims my-claims/', 'check your own claims'),

@@ -44,20 +44,44 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   describe: 'Compare a candidate run with a baseline: exit 1 on a significant completion drop (or cost over budget), for CI',
   builder: (y) =>
     y
-      .positional('baseline', { type: 'string', demandOption: true, describe: 'baseline run directory, or last:<branch> / history:<id> from the history' })
+      .positional('baseline', {
+        type: 'string',
+        demandOption: true,
+        describe: 'baseline run directory, or last:<branch> / history:<id> from the history',
+      })
       .positional('candidate', { type: 'string', demandOption: true, describe: 'candidate run directory (or history:<id>)' })
-      .option('max-drop', { type: 'number', describe: 'drop in percentage points that counts as a regression when significant (default 5, or the experiment\'s ci.max_drop)' })
+      .option('max-drop', {
+        type: 'number',
+        describe: "drop in percentage points that counts as a regression when significant (default 5, or the experiment's ci.max_drop)",
+      })
       .option('alpha', { type: 'number', describe: 'family-wise level of the one-sided Holm-corrected test (default 0.05, or ci.alpha)' })
-      .option('max-cost-increase', { type: 'number', describe: 'allowed increase of the mean cost per trial, in percent (default: not checked, or ci.max_cost_increase)' })
-      .option('gate-range', { type: 'string', describe: 'sessions that decide the verdict: all, late (the last half) or A-B (default all, or ci.gate_range)' })
-      .option('pairing', { choices: ['auto', 'paired', 'unpaired'] as const, default: 'auto' as const, describe: 'auto: paired when the runs share seed, schedule and task data' })
+      .option('max-cost-increase', {
+        type: 'number',
+        describe: 'allowed increase of the mean cost per trial, in percent (default: not checked, or ci.max_cost_increase)',
+      })
+      .option('gate-range', {
+        type: 'string',
+        describe: 'sessions that decide the verdict: all, late (the last half) or A-B (default all, or ci.gate_range)',
+      })
+      .option('pairing', {
+        choices: ['auto', 'paired', 'unpaired'] as const,
+        default: 'auto' as const,
+        describe: 'auto: paired when the runs share seed, schedule and task data',
+      })
       .option('confidence', { type: 'number', default: 0.95, describe: 'two-sided confidence of the intervals shown' })
       .option('format', { choices: ['markdown', 'json'] as const, default: 'markdown' as const, describe: 'what to print on stdout' })
       .option('json', { type: 'string', describe: 'also write the JSON result to this file' })
       .option('junit', { type: 'string', describe: 'also write JUnit XML (one test case per suite x arm) to this file' })
       .option('markdown', { type: 'string', describe: 'also write the Markdown summary to this file' })
-      .option('db', { type: 'string', describe: 'history database for last:<branch> (default $DREAMBENCH_HISTORY or .dreambench/history.sqlite)' })
-      .option('step-summary', { type: 'boolean', default: true, describe: 'append the Markdown summary to $GITHUB_STEP_SUMMARY when it is set' })
+      .option('db', {
+        type: 'string',
+        describe: 'history database for last:<branch> (default $DREAMBENCH_HISTORY or .dreambench/history.sqlite)',
+      })
+      .option('step-summary', {
+        type: 'boolean',
+        default: true,
+        describe: 'append the Markdown summary to $GITHUB_STEP_SUMMARY when it is set',
+      })
       .example('$0 compare runs/base runs/candidate --junit compare.xml', 'exit 1 when the candidate regressed')
       .example('$0 compare last:main runs/candidate --max-drop 3', 'against the newest run on main in the history'),
   handler: (args) => {
@@ -65,7 +89,9 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       const fromHistory = resolveHistorySpec(args.candidate, historyPath(args.db));
       return fromHistory ?? loadRunDir(args.candidate);
     });
-    const baseline: LoadedRun = asUsage(() => resolveHistorySpec(args.baseline, historyPath(args.db), candidate.meta) ?? loadRunDir(args.baseline));
+    const baseline: LoadedRun = asUsage(
+      () => resolveHistorySpec(args.baseline, historyPath(args.db), candidate.meta) ?? loadRunDir(args.baseline),
+    );
     const result = asUsage(() =>
       compareRuns(baseline, candidate, {
         ...(args['max-drop'] !== undefined ? { maxDrop: args['max-drop'] } : {}),

@@ -35,7 +35,8 @@ function readOptionsFile(path: string): Record<string, unknown> {
   } catch (error) {
     throw new Error(`${path}: ${(error as Error).message.split('\n')[0]}`);
   }
-  if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) throw new Error(`${path}: expected a mapping of dreaming options`);
+  if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw)))
+    throw new Error(`${path}: expected a mapping of dreaming options`);
   return { ...(raw as Record<string, unknown> | null) };
 }
 
@@ -43,21 +44,52 @@ const MODEL_SPEC = /^(sim|anthropic):/;
 
 export const dreamCommand: CommandModule<object, DreamArgs> = {
   command: 'dream',
-  describe: "Dream over an agent's existing logs (Claude Code, Agent SDK, Managed Agents, OpenAI, Inspect, OpenTelemetry, dreambench) into memory it reads",
+  describe:
+    "Dream over an agent's existing logs (Claude Code, Agent SDK, Managed Agents, OpenAI, Inspect, OpenTelemetry, dreambench) into memory it reads",
   builder: (y) =>
     y
-      .option('transcripts', { alias: 'logs', type: 'string', array: true, demandOption: true, describe: 'folders or files of logs (repeat for several); formats: docs/dream-from-logs.md' })
-      .option('format', { type: 'string', default: 'auto', choices: ['auto', ...LOG_FORMATS], describe: 'log format; auto detects it per file and says what it found' })
-      .option('memory', { type: 'string', demandOption: true, describe: 'the memory folder to read and update (created if missing): the store of record' })
+      .option('transcripts', {
+        alias: 'logs',
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'folders or files of logs (repeat for several); formats: docs/dream-from-logs.md',
+      })
+      .option('format', {
+        type: 'string',
+        default: 'auto',
+        choices: ['auto', ...LOG_FORMATS],
+        describe: 'log format; auto detects it per file and says what it found',
+      })
+      .option('memory', {
+        type: 'string',
+        demandOption: true,
+        describe: 'the memory folder to read and update (created if missing): the store of record',
+      })
       .option('model', { type: 'string', demandOption: true, describe: 'model for the analysis: sim:<profile> or anthropic:<model-id>' })
       .option('outcomes', { type: 'string', describe: 'outcome side file: JSON Lines of {trial_id, success, feedback}' })
-      .option('signals', { type: 'boolean', default: true, describe: "read outcomes from the logs' signals (a user's correction, a test run's exit status); --no-signals to turn off" })
+      .option('signals', {
+        type: 'boolean',
+        default: true,
+        describe: "read outcomes from the logs' signals (a user's correction, a test run's exit status); --no-signals to turn off",
+      })
       .option('grader-model', { type: 'string', describe: 'ask this model for a verdict on transcripts whose outcome is still unknown' })
-      .option('write', { type: 'string', array: true, describe: 'also write applied memory to: claude-md:PATH, agents-md:PATH, claude-memory:DIR, managed-store:ID (remembered for later runs)' })
+      .option('write', {
+        type: 'string',
+        array: true,
+        describe:
+          'also write applied memory to: claude-md:PATH, agents-md:PATH, claude-memory:DIR, managed-store:ID (remembered for later runs)',
+      })
       .option('review', { type: 'string', describe: 'auto (default), human (then `dreambench memory review <memory>`), or a policy file' })
-      .option('options', { type: 'string', describe: 'a YAML/JSON file of dreaming options (the arm options: curate, playbooks, filter, ...)' })
+      .option('options', {
+        type: 'string',
+        describe: 'a YAML/JSON file of dreaming options (the arm options: curate, playbooks, filter, ...)',
+      })
       .option('dry-run', { type: 'boolean', default: false, describe: 'print what the dream would change; write nothing' })
-      .example('$0 dream --logs ~/.claude/projects/my-app --memory .dreambench-memory --model anthropic:claude-sonnet-5-5 --write claude-md:CLAUDE.md --review human', 'dream over Claude Code history into a reviewed CLAUDE.md section'),
+      .example(
+        '$0 dream --logs ~/.claude/projects/my-app --memory .dreambench-memory --model anthropic:claude-sonnet-5-5 --write claude-md:CLAUDE.md --review human',
+        'dream over Claude Code history into a reviewed CLAUDE.md section',
+      ),
   handler: async (args) => {
     let config;
     let model;
@@ -75,7 +107,8 @@ export const dreamCommand: CommandModule<object, DreamArgs> = {
       model = createModel(args.model, { suites: new Map() });
       const graderSpec = args['grader-model'];
       if (graderSpec !== undefined) {
-        if (!MODEL_SPEC.test(graderSpec)) throw new Error(`--grader-model: expected sim:<profile> or anthropic:<model-id>, got "${graderSpec}"`);
+        if (!MODEL_SPEC.test(graderSpec))
+          throw new Error(`--grader-model: expected sim:<profile> or anthropic:<model-id>, got "${graderSpec}"`);
         grader = createModel(graderSpec, { suites: new Map() });
       }
       outcomes = args.outcomes ? readOutcomeFile(args.outcomes) : undefined;
@@ -100,11 +133,13 @@ export const dreamCommand: CommandModule<object, DreamArgs> = {
       process.stdout.write(`${result.message}\n`);
       if (result.changesetPath) process.stdout.write(`Changeset: ${result.changesetPath}\n`);
       for (const line of result.targets) process.stdout.write(`${line}\n`);
-      if (args['dry-run'] && result.changeset) process.stdout.write(JSON.stringify({ inputs: result.changeset.inputs, changes: result.changeset.changes }, null, 2) + '\n');
+      if (args['dry-run'] && result.changeset)
+        process.stdout.write(JSON.stringify({ inputs: result.changeset.inputs, changes: result.changeset.changes }, null, 2) + '\n');
       if (result.status === 'failed') process.exitCode = EXIT.failed;
       if (result.status === 'pending') process.exitCode = EXIT.resumable;
     } catch (error) {
-      if (error instanceof LogFormatError || error instanceof StandaloneError || error instanceof TargetError) throw new UsageError(error.message);
+      if (error instanceof LogFormatError || error instanceof StandaloneError || error instanceof TargetError)
+        throw new UsageError(error.message);
       throw error;
     }
   },

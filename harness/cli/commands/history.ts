@@ -27,7 +27,10 @@ const addCommand: CommandModule<object, AddArgs> = {
   builder: (y) =>
     y
       .positional('run-dir', { type: 'string', demandOption: true })
-      .option('branch', { type: 'string', describe: 'branch to file the run under (default: $GITHUB_HEAD_REF, $GITHUB_REF_NAME, or git\'s current branch)' })
+      .option('branch', {
+        type: 'string',
+        describe: "branch to file the run under (default: $GITHUB_HEAD_REF, $GITHUB_REF_NAME, or git's current branch)",
+      })
       .option('db', { type: 'string', describe: 'history database (default $DREAMBENCH_HISTORY or .dreambench/history.sqlite)' })
       .example('$0 history add runs/nightly --branch main', 'file a run under main'),
   handler: (args) => {
@@ -47,7 +50,21 @@ const addCommand: CommandModule<object, AddArgs> = {
 };
 
 function table(runs: HistoryRun[], rates: HistoryRate[]): string {
-  const header = ['#', 'created', 'branch', 'git', 'model', 'config', 'run', 'suite', 'arm', 'rate [95% CI]', 'n', 'cost/trial', 'tokens/trial'];
+  const header = [
+    '#',
+    'created',
+    'branch',
+    'git',
+    'model',
+    'config',
+    'run',
+    'suite',
+    'arm',
+    'rate [95% CI]',
+    'n',
+    'cost/trial',
+    'tokens/trial',
+  ];
   const rows: string[][] = [];
   for (const run of runs) {
     const mine = rates.filter((r) => r.run === run.id);
@@ -74,7 +91,11 @@ function table(runs: HistoryRun[], rates: HistoryRate[]): string {
     }
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -85,7 +106,11 @@ const showCommand: CommandModule<object, ShowArgs> = {
     y
       .option('branch', { type: 'string', describe: 'only runs filed under this branch' })
       .option('limit', { type: 'number', default: 20, describe: 'newest N runs' })
-      .option('range', { choices: ['all', 'late'] as const, default: 'all' as const, describe: 'sessions behind the rates: all, or the last half' })
+      .option('range', {
+        choices: ['all', 'late'] as const,
+        default: 'all' as const,
+        describe: 'sessions behind the rates: all, or the last half',
+      })
       .option('format', { choices: ['table', 'json'] as const, default: 'table' as const })
       .option('chart', { type: 'string', describe: 'write the completion-rate trend (oldest to newest) as a PNG to this file' })
       .option('db', { type: 'string', describe: 'history database (default $DREAMBENCH_HISTORY or .dreambench/history.sqlite)' })
@@ -103,7 +128,9 @@ const showCommand: CommandModule<object, ShowArgs> = {
         const json = runs.map((run) => ({ ...run, rates: rates.filter((r) => r.run === run.id).map(({ run: _run, ...r }) => r) }));
         process.stdout.write(JSON.stringify(json, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
       } else {
-        process.stdout.write(runs.length ? table(runs, rates) + '\n' : `No runs${args.branch ? ` on branch ${args.branch}` : ''} in ${path}.\n`);
+        process.stdout.write(
+          runs.length ? table(runs, rates) + '\n' : `No runs${args.branch ? ` on branch ${args.branch}` : ''} in ${path}.\n`,
+        );
       }
       if (args.chart) {
         const title = `Completion rate across runs (${args.range === 'all' ? 'all sessions' : 'last half of the sessions'}, Wilson 95% band)`;
@@ -118,7 +145,7 @@ const showCommand: CommandModule<object, ShowArgs> = {
 
 export const historyCommand: CommandModule<object, object> = {
   command: 'history <command>',
-  describe: 'Keep every run\'s summary in a SQLite history: add, show (with a trend chart)',
+  describe: "Keep every run's summary in a SQLite history: add, show (with a trend chart)",
   builder: (y: Argv) => y.command(addCommand).command(showCommand).demandCommand(1, 'Name a history command: add or show.'),
   handler: () => {},
 };

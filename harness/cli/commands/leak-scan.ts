@@ -16,16 +16,24 @@ interface LeakScanArgs {
 
 export const leakScanCommand: CommandModule<object, LeakScanArgs> = {
   command: 'leak-scan <run-dir>',
-  describe: "Check that no memory snapshot holds gold answers, hidden tests or checker internals (exit 1 on a leak)",
+  describe: 'Check that no memory snapshot holds gold answers, hidden tests or checker internals (exit 1 on a leak)',
   builder: (y) =>
     y
       .positional('run-dir', { type: 'string', demandOption: true, describe: 'the run directory' })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
-      .option('seen', { type: 'boolean', default: false, describe: 'also list memory entries that hold task text the agent saw or wrote itself (not leaks)' })
-      .option('record', { type: 'boolean', default: true, describe: "write the result into the run's manifest (leak_scan, and invalid on a leak); --no-record to only print" })
+      .option('seen', {
+        type: 'boolean',
+        default: false,
+        describe: 'also list memory entries that hold task text the agent saw or wrote itself (not leaks)',
+      })
+      .option('record', {
+        type: 'boolean',
+        default: true,
+        describe: "write the result into the run's manifest (leak_scan, and invalid on a leak); --no-record to only print",
+      })
       .epilogue(
-        'Markers: a suite\'s Suite.leakMarkers (coding: canonical solutions and hidden tests), else the long strings of each task\'s expected; and the pitfall table\'s descriptions. ' +
-          'Text the agent was shown (prompt, files, rubric) is no secret. A hit the chain\'s own transcripts show (the agent read or wrote it) is listed as seen, not a leak. ' +
+        "Markers: a suite's Suite.leakMarkers (coding: canonical solutions and hidden tests), else the long strings of each task's expected; and the pitfall table's descriptions. " +
+          "Text the agent was shown (prompt, files, rubric) is no secret. A hit the chain's own transcripts show (the agent read or wrote it) is listed as seen, not a leak. " +
           'Exit codes: 0 clean, 1 a leak (the run is invalid), 2 bad input.',
       )
       .example('$0 leak-scan runs/quickstart', 'scan every memory snapshot of a run'),

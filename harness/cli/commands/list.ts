@@ -9,13 +9,17 @@ export const listCommand: CommandModule<object, object> = {
   handler: async () => {
     const out: string[] = ['Suites:'];
     for (const suite of (await loadAllSuites()).values()) {
-      out.push(`  ${suite.name.padEnd(18)} ${suite.tasks.length} tasks, ${suite.families.length} families, ${suite.pitfalls.length} pitfalls: ${suite.description}`);
+      out.push(
+        `  ${suite.name.padEnd(18)} ${suite.tasks.length} tasks, ${suite.families.length} families, ${suite.pitfalls.length} pitfalls: ${suite.description}`,
+      );
     }
     out.push('', 'Arms:');
     for (const name of armNames()) out.push(`  ${name.padEnd(18)} ${(await loadArmFactory(name)).description}`);
     out.push('', 'Sim profiles (sim:<profile>; they describe the harness, not a real model):');
     for (const p of Object.values(SIM_PROFILES)) {
-      out.push(`  ${p.name.padEnd(18)} skill ${p.skill}, apply_lesson ${p.apply_lesson}, recover ${p.recover}, follow_injection ${p.follow_injection}, lesson_noise ${p.lesson_noise}, grader_accuracy ${p.grader_accuracy}, classify_accuracy ${p.classify_accuracy}`);
+      out.push(
+        `  ${p.name.padEnd(18)} skill ${p.skill}, apply_lesson ${p.apply_lesson}, recover ${p.recover}, follow_injection ${p.follow_injection}, lesson_noise ${p.lesson_noise}, grader_accuracy ${p.grader_accuracy}, classify_accuracy ${p.classify_accuracy}`,
+      );
     }
     process.stdout.write(out.join('\n') + '\n');
   },

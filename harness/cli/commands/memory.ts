@@ -39,7 +39,8 @@ const asUsage = (fn: () => string): string => {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof MemoryViewError || error instanceof PolicyError || error instanceof ReviewTargetError) throw new UsageError(error.message);
+    if (error instanceof MemoryViewError || error instanceof PolicyError || error instanceof ReviewTargetError)
+      throw new UsageError(error.message);
     throw error;
   }
 };
@@ -57,7 +58,15 @@ const showCommand: CommandModule<object, ShowArgs> = {
       .option('raw', { type: 'boolean', default: false, describe: 'the files exactly as stored (with provenance comments)' })
       .example('$0 memory show runs/x --arm dreaming --session 4', 'notes.md and the playbooks after session 4'),
   handler: (args) => {
-    process.stdout.write(asUsage(() => showMemory(args['run-dir'], { arm: args.arm, rep: args.rep, session: args.session }, { raw: Boolean(args.raw), ...(args.file ? { file: args.file } : {}) })));
+    process.stdout.write(
+      asUsage(() =>
+        showMemory(
+          args['run-dir'],
+          { arm: args.arm, rep: args.rep, session: args.session },
+          { raw: Boolean(args.raw), ...(args.file ? { file: args.file } : {}) },
+        ),
+      ),
+    );
   },
 };
 
@@ -75,7 +84,11 @@ const diffCommand: CommandModule<object, DiffArgs> = {
       .option('context', { type: 'number', default: 3, describe: 'lines of context around each change' })
       .example('$0 memory diff runs/x --arm learnings-md --from 1 --to 6', 'what learnings.md gained'),
   handler: (args) => {
-    process.stdout.write(asUsage(() => diffMemory(args['run-dir'], args.arm, args.rep, args.from, args.to, { raw: Boolean(args.raw), context: args.context ?? 3 })));
+    process.stdout.write(
+      asUsage(() =>
+        diffMemory(args['run-dir'], args.arm, args.rep, args.from, args.to, { raw: Boolean(args.raw), context: args.context ?? 3 }),
+      ),
+    );
   },
 };
 
@@ -99,7 +112,11 @@ const reviewCommand: CommandModule<object, ReviewArgs> = {
     let set;
     let policy;
     try {
-      set = findPending(args.target, { ...(args.arm ? { arm: args.arm } : {}), ...(args.rep !== undefined ? { rep: args.rep } : {}), ...(args.session !== undefined ? { session: args.session } : {}) });
+      set = findPending(args.target, {
+        ...(args.arm ? { arm: args.arm } : {}),
+        ...(args.rep !== undefined ? { rep: args.rep } : {}),
+        ...(args.session !== undefined ? { session: args.session } : {}),
+      });
       policy = args.policy ? loadPolicy(args.policy) : undefined;
     } catch (error) {
       if (error instanceof ReviewTargetError || error instanceof PolicyError) throw new UsageError(error.message);
@@ -145,6 +162,7 @@ const reviewCommand: CommandModule<object, ReviewArgs> = {
 export const memoryCommand: CommandModule<object, object> = {
   command: 'memory <command>',
   describe: 'Inspect and review memory: show, diff, review',
-  builder: (y: Argv) => y.command(showCommand).command(diffCommand).command(reviewCommand).demandCommand(1, 'Name a memory command: show, diff or review.'),
+  builder: (y: Argv) =>
+    y.command(showCommand).command(diffCommand).command(reviewCommand).demandCommand(1, 'Name a memory command: show, diff or review.'),
   handler: () => {},
 };

@@ -27,8 +27,14 @@ export const planCommand: CommandModule<object, PlanArgs> = {
   builder: (y) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'experiment file (.yaml, .yml or .json)' })
-      .option('pilot', { type: 'number', describe: 'trials per arm in the pilot, at least (rounded up to whole sessions of replicate 1; default: two sessions)' })
-      .option('out', { type: 'string', describe: 'the pilot run directory (default runs/<name>-pilot); an existing one is resumed or read; the full run resumes from it' })
+      .option('pilot', {
+        type: 'number',
+        describe: 'trials per arm in the pilot, at least (rounded up to whole sessions of replicate 1; default: two sessions)',
+      })
+      .option('out', {
+        type: 'string',
+        describe: 'the pilot run directory (default runs/<name>-pilot); an existing one is resumed or read; the full run resumes from it',
+      })
       .option('target-effect', { type: 'number', describe: 'an effect to detect, in percentage points: pairs and replicates needed' })
       .option('power', { type: 'number', default: 0.8, describe: 'target power for the detectable effect' })
       .option('level', { type: 'number', default: 0.9, describe: 'coverage of the forecast intervals' })
@@ -36,7 +42,8 @@ export const planCommand: CommandModule<object, PlanArgs> = {
   handler: async (args) => {
     if (!(args.power > 0 && args.power < 1)) throw new UsageError(`--power: expected a number between 0 and 1, got ${args.power}`);
     if (!(args.level > 0 && args.level < 1)) throw new UsageError(`--level: expected a number between 0 and 1, got ${args.level}`);
-    if (args.pilot !== undefined && !(Number.isInteger(args.pilot) && args.pilot > 0)) throw new UsageError(`--pilot: expected a positive whole number of trials, got ${args.pilot}`);
+    if (args.pilot !== undefined && !(Number.isInteger(args.pilot) && args.pilot > 0))
+      throw new UsageError(`--pilot: expected a positive whole number of trials, got ${args.pilot}`);
     const raw = readExperimentFile(args.file);
     const experiment = validateExperiment(args.file, raw, {}, await knownNames(requestedSuites(raw, undefined)));
     const runDir = args.out ?? join('runs', `${experiment.name}-pilot`);

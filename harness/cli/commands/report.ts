@@ -7,7 +7,7 @@ import { leakHeadline } from '../../../reports/controls.js';
 
 export const reportCommand: CommandModule<object, { 'run-dir': string; claims?: string }> = {
   command: 'report <run-dir>',
-  describe: 'Rewrite a run\'s report/ folder (summary, trials.csv, report.md/.json/.html, charts, claims) and print the completion table',
+  describe: "Rewrite a run's report/ folder (summary, trials.csv, report.md/.json/.html, charts, claims) and print the completion table",
   builder: (y) =>
     y
       .positional('run-dir', { type: 'string', demandOption: true })

@@ -23,20 +23,26 @@ export const resumeCommand: CommandModule<object, ResumeArgs> = {
     withArtifactsFlags(withExecutorFlags(withCacheFlags(y)))
       .positional('run-dir', { type: 'string', demandOption: true, describe: 'the run directory' })
       .option('concurrency', { type: 'number', describe: 'trials in flight at once (the only setting a resume may change)' })
-      .option('max-cost-per-run', { type: 'number', describe: 'raise (or set) the run cost budget in USD, e.g. after the run stopped at it' })
+      .option('max-cost-per-run', {
+        type: 'number',
+        describe: 'raise (or set) the run cost budget in USD, e.g. after the run stopped at it',
+      })
       .option('max-tokens-per-run', { type: 'number', describe: 'raise (or set) the run token budget' })
       .option('progress', { choices: ['auto', 'bar', 'lines', 'none'] as const, default: 'auto' as const })
       .option('allow-harness-change', {
         type: 'boolean',
         default: false,
-        describe: 'resume a run started by another dreambench version (refused by default: it may score or schedule differently); recorded in the manifest',
+        describe:
+          'resume a run started by another dreambench version (refused by default: it may score or schedule differently); recorded in the manifest',
       })
       .option('retry-permanent', {
         type: 'boolean',
         default: false,
         describe: 're-run trials that failed with a permanent provider error (400, 401, 403, 404), once their cause is fixed',
       })
-      .epilogue('A resume refuses a run whose suites changed (their hashes are in the manifest), whose stored experiment was edited, or that another dreambench version started (unless --allow-harness-change). Another commit of the same version is a warning.'),
+      .epilogue(
+        'A resume refuses a run whose suites changed (their hashes are in the manifest), whose stored experiment was edited, or that another dreambench version started (unless --allow-harness-change). Another commit of the same version is a warning.',
+      ),
   handler: async (args) => {
     const cache = cacheOptionsFrom(args);
     const executor = executorFrom(args);

@@ -27,7 +27,12 @@ interface RunArgs extends CacheArgs, ExecutorArgs, ArtifactsArgs {
 
 // Paths given on the command line (--suites ./my-suite) are relative to the working directory.
 const list = (value: string | undefined): string[] | undefined =>
-  value === undefined ? undefined : value.split(',').map((s) => absoluteRef(s.trim(), process.cwd())).filter(Boolean);
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => absoluteRef(s.trim(), process.cwd()))
+        .filter(Boolean);
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <file>',
@@ -36,7 +41,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
     withArtifactsFlags(withExecutorFlags(withCacheFlags(y)))
       .positional('file', { type: 'string', demandOption: true, describe: 'experiment file (.yaml, .yml or .json)' })
       .option('out', { type: 'string', describe: 'run directory to create (default: runs/<name>-<timestamp>)' })
-      .option('model', { type: 'string', describe: 'agent model, overrides the file: sim:<profile>, anthropic:<model-id> or openai:<model>' })
+      .option('model', {
+        type: 'string',
+        describe: 'agent model, overrides the file: sim:<profile>, anthropic:<model-id> or openai:<model>',
+      })
       .option('suites', { type: 'string', describe: 'comma list of suites, overrides the file' })
       .option('arms', { type: 'string', describe: 'comma list of arms, overrides the file' })
       .option('sessions', { type: 'number', describe: 'sessions per (arm, replicate)' })
@@ -44,8 +52,15 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('replicates', { type: 'number', describe: 'independent replicates (each with its own task order)' })
       .option('seed', { type: 'number', describe: 'master seed' })
       .option('concurrency', { type: 'number', describe: 'trials in flight at once' })
-      .option('transcripts', { choices: ['all', 'failed', 'none'] as const, describe: 'which trial transcripts to keep on disk (gzip), overrides the file (default all)' })
-      .option('progress', { choices: ['auto', 'bar', 'lines', 'none'] as const, default: 'auto' as const, describe: 'progress display (auto: a bar on a terminal, lines otherwise)' })
+      .option('transcripts', {
+        choices: ['all', 'failed', 'none'] as const,
+        describe: 'which trial transcripts to keep on disk (gzip), overrides the file (default all)',
+      })
+      .option('progress', {
+        choices: ['auto', 'bar', 'lines', 'none'] as const,
+        default: 'auto' as const,
+        describe: 'progress display (auto: a bar on a terminal, lines otherwise)',
+      })
       .example('$0 run examples/quickstart.yaml', 'run the quick start with the built-in sim model')
       .example('$0 run exp.yaml --arms stateless,learnings-md --sessions 10 --out runs/ablation', 'override the file')
       .example('$0 run exp.yaml --cache .cache/replies --replay --out runs/replayed', 're-run from recorded replies, with no model calls')
@@ -70,7 +85,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
     const runDir = args.out ?? join('runs', `${experiment.name}-${stamp}`);
     // An existing run is resumed when this file has its configuration, and refused (nothing changed) otherwise.
-    if (isRunDir(runDir)) process.stderr.write(`dreambench: ${runDir} already holds a run: resuming it if its configuration is this file's\n`);
+    if (isRunDir(runDir))
+      process.stderr.write(`dreambench: ${runDir} already holds a run: resuming it if its configuration is this file's\n`);
     const outcome = await executeRun({
       runDir,
       experiment,

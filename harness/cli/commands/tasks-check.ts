@@ -30,14 +30,18 @@ async function suiteFor(args: CheckArgs): Promise<Suite> {
   const builtIn = suiteNames();
   if (builtIn.includes(args.target) && !args.suite) {
     const suite = await loadSuite(args.target);
-    if (suite.tasks.length === 0) throw new UsageError(`suite ${suite.name} holds no tasks of its own: check a task file with \`dreambench tasks check FILE --suite ${suite.name}\``);
+    if (suite.tasks.length === 0)
+      throw new UsageError(
+        `suite ${suite.name} holds no tasks of its own: check a task file with \`dreambench tasks check FILE --suite ${suite.name}\``,
+      );
     return suite;
   }
   const file = resolve(args.target);
   if (!existsSync(file)) throw new UsageError(`${args.target}: no such file, and not a suite (suites: ${builtIn.join(', ')})`);
   const name = args.suite ?? guessSuite(file);
   const suite = await loadSuite(name);
-  if (!suite.configure) throw new UsageError(`suite ${name} takes no task file; name a suite that does with --suite (custom, coding-custom)`);
+  if (!suite.configure)
+    throw new UsageError(`suite ${name} takes no task file; name a suite that does with --suite (custom, coding-custom)`);
   try {
     return suite.configure(parseOptions(suite.options, { path: file }), { baseDir: process.cwd() });
   } catch (error) {
@@ -48,7 +52,9 @@ async function suiteFor(args: CheckArgs): Promise<Suite> {
 function render(suite: Suite, results: readonly TaskCheck[]): string {
   const bad = results.filter((r) => r.problems.length > 0);
   const skipped = results.filter((r) => r.skipped);
-  const lines = [`${suite.name}: ${results.length} task(s): ${results.length - bad.length - skipped.length} sound, ${bad.length} with problems, ${skipped.length} not checked`];
+  const lines = [
+    `${suite.name}: ${results.length} task(s): ${results.length - bad.length - skipped.length} sound, ${bad.length} with problems, ${skipped.length} not checked`,
+  ];
   for (const r of bad) for (const p of r.problems) lines.push(`  ${r.task}: ${p}`);
   for (const r of skipped) lines.push(`  ${r.task}: not checked: ${r.skipped}`);
   return lines.join('\n') + '\n';
@@ -60,14 +66,22 @@ export const tasksCheckCommand: CommandModule<object, CheckArgs> = {
     'Check that tasks can tell right from wrong: a reference solution/output must pass and a stub or empty output must fail (coding: canonical vs empty body; custom: reference vs empty output). Exit 0 sound, 1 a task that cannot tell, 2 bad input.',
   builder: (y) =>
     y
-      .positional('target', { type: 'string', demandOption: true, describe: 'a task file (custom YAML/JSONL, coding JSONL) or a suite name' })
-      .option('suite', { type: 'string', describe: 'the suite the task file is for (default: custom for YAML or JSONL with instructions, else coding-custom)' })
+      .positional('target', {
+        type: 'string',
+        demandOption: true,
+        describe: 'a task file (custom YAML/JSONL, coding JSONL) or a suite name',
+      })
+      .option('suite', {
+        type: 'string',
+        describe: 'the suite the task file is for (default: custom for YAML or JSONL with instructions, else coding-custom)',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
       .example('$0 tasks check my-tasks.yaml', 'check your custom tasks')
       .example('$0 tasks check coding-tasks.jsonl --suite coding-custom', 'check your coding tasks'),
   handler: async (args) => {
     const suite = await suiteFor(args);
-    if (!suite.checkTasks) throw new UsageError(`suite ${suite.name} cannot be checked this way (it has no reference solutions to check against)`);
+    if (!suite.checkTasks)
+      throw new UsageError(`suite ${suite.name} cannot be checked this way (it has no reference solutions to check against)`);
     const results = await suite.checkTasks();
     process.stdout.write(args.json ? `${JSON.stringify({ suite: suite.name, results }, null, 2)}\n` : render(suite, results));
     process.exitCode = results.some((r) => r.problems.length > 0) ? EXIT.failed : EXIT.ok;

@@ -38,7 +38,10 @@ function rows(file: string, text: string): Array<Record<string, unknown>> {
   const trimmed = text.trim();
   try {
     if (trimmed.startsWith('[')) return JSON.parse(trimmed) as Array<Record<string, unknown>>;
-    return trimmed.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return trimmed
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   } catch (error) {
     throw new UsageError(`${file}: expected JSONL (one JSON object per line) or a JSON array (${(error as Error).message})`);
   }
@@ -46,13 +49,21 @@ function rows(file: string, text: string): Array<Record<string, unknown>> {
 
 export const tasksImportCommand: CommandModule<object, ImportArgs> = {
   command: 'import <input>',
-  describe: 'Convert a task file you already have (HumanEval-X, MBPP, Inspect AI dataset, promptfoo tests) into a coding-custom JSONL or a custom YAML file',
+  describe:
+    'Convert a task file you already have (HumanEval-X, MBPP, Inspect AI dataset, promptfoo tests) into a coding-custom JSONL or a custom YAML file',
   builder: (y) =>
     y
       .positional('input', { type: 'string', demandOption: true, describe: 'the file to import (.gz read too)' })
       .option('from', { choices: FORMATS, demandOption: true, describe: 'its format' })
-      .option('out', { type: 'string', demandOption: true, describe: 'the task file to write (.jsonl for humaneval-x and mbpp, .yaml for inspect and promptfoo)' })
-      .example('$0 tasks import --from humaneval-x humaneval_js.jsonl.gz --out js-tasks.jsonl', 'HumanEval-X JavaScript into coding-custom'),
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'the task file to write (.jsonl for humaneval-x and mbpp, .yaml for inspect and promptfoo)',
+      })
+      .example(
+        '$0 tasks import --from humaneval-x humaneval_js.jsonl.gz --out js-tasks.jsonl',
+        'HumanEval-X JavaScript into coding-custom',
+      ),
   handler: (args) => {
     const text = readInput(args.input);
     const report = new ImportReport();
@@ -68,10 +79,14 @@ export const tasksImportCommand: CommandModule<object, ImportArgs> = {
       if (args.from === 'inspect') tasks = fromInspect(rows(args.input, text), report);
       else {
         const doc: unknown = parseYaml(text);
-        if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`${args.input}: expected a promptfoo config (prompts, tests)`);
+        if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+          throw new UsageError(`${args.input}: expected a promptfoo config (prompts, tests)`);
         tasks = fromPromptfoo(doc as Record<string, unknown>, report);
       }
-      writeFileSync(args.out, `# Imported from ${args.input} (${args.from}) by dreambench tasks import.\n${stringifyYaml({ tasks }, { lineWidth: 0 })}`);
+      writeFileSync(
+        args.out,
+        `# Imported from ${args.input} (${args.from}) by dreambench tasks import.\n${stringifyYaml({ tasks }, { lineWidth: 0 })}`,
+      );
       written = tasks.length;
       issues = validateCustomTasks(args.out).issues;
     }

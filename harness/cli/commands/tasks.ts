@@ -56,14 +56,21 @@ async function list(args: ListArgs): Promise<void> {
       return {
         suite: s.name,
         description: s.description,
-        families: c.families.map((f) => ({ id: f.id, title: f.title, tasks: c.tasks.filter((t) => t.family === f.id).length, pitfalls: c.pitfalls.filter((p) => pitfallApplies(p, f.id)).length })),
+        families: c.families.map((f) => ({
+          id: f.id,
+          title: f.title,
+          tasks: c.tasks.filter((t) => t.family === f.id).length,
+          pitfalls: c.pitfalls.filter((p) => pitfallApplies(p, f.id)).length,
+        })),
         pitfalls: c.pitfalls.map((p) => ({ id: p.id, kind: p.kind, surfaces: p.surfaces, families: p.families, drift: Boolean(p.drift) })),
-        tasks: args.suite ? c.tasks.map((t) => ({ id: t.id, family: t.family, title: t.title, pitfalls: t.pitfalls.length })) : c.tasks.length,
+        tasks: args.suite
+          ? c.tasks.map((t) => ({ id: t.id, family: t.family, title: t.title, pitfalls: t.pitfalls.length }))
+          : c.tasks.length,
       };
     });
     process.stdout.write(JSON.stringify(args.suite ? out[0] : out, null, 2) + '\n');
   } else if (!args.suite) {
-    const lines = ['Task suites (tasks/<suite>/); `dreambench tasks list <suite>` lists a suite\'s tasks.', ''];
+    const lines = ["Task suites (tasks/<suite>/); `dreambench tasks list <suite>` lists a suite's tasks.", ''];
     for (const s of suites) {
       const c = contents(s);
       if ('error' in c) {
@@ -78,7 +85,9 @@ async function list(args: ListArgs): Promise<void> {
       }
       lines.push(`  ${pad('family', 22)}${pad('tasks', 7)}${pad('pitfalls', 10)}title`);
       for (const f of c.families) {
-        lines.push(`  ${pad(f.id, 22)}${pad(String(c.tasks.filter((t) => t.family === f.id).length), 7)}${pad(String(c.pitfalls.filter((p) => pitfallApplies(p, f.id)).length), 10)}${f.title}`);
+        lines.push(
+          `  ${pad(f.id, 22)}${pad(String(c.tasks.filter((t) => t.family === f.id).length), 7)}${pad(String(c.pitfalls.filter((p) => pitfallApplies(p, f.id)).length), 10)}${f.title}`,
+        );
       }
       lines.push('');
     }
@@ -91,10 +100,17 @@ async function list(args: ListArgs): Promise<void> {
       process.exitCode = EXIT.badInput;
       return;
     }
-    const lines = [`${s.name}: ${c.tasks.length} tasks, ${c.families.length} families, ${c.pitfalls.length} pitfalls`, s.description, '', 'Families:'];
-    for (const f of c.families) lines.push(`  ${pad(f.id, 22)}${pad(`${c.tasks.filter((t) => t.family === f.id).length} tasks`, 10)}${f.title}`);
+    const lines = [
+      `${s.name}: ${c.tasks.length} tasks, ${c.families.length} families, ${c.pitfalls.length} pitfalls`,
+      s.description,
+      '',
+      'Families:',
+    ];
+    for (const f of c.families)
+      lines.push(`  ${pad(f.id, 22)}${pad(`${c.tasks.filter((t) => t.family === f.id).length} tasks`, 10)}${f.title}`);
     lines.push('', 'Pitfalls (the agent never sees these):');
-    for (const p of c.pitfalls) lines.push(`  ${pad(p.id, 24)}${pad(p.kind, 16)}${pad(p.surfaces, 12)}${p.families.join(', ')}${p.drift ? ' (drift)' : ''}`);
+    for (const p of c.pitfalls)
+      lines.push(`  ${pad(p.id, 24)}${pad(p.kind, 16)}${pad(p.surfaces, 12)}${p.families.join(', ')}${p.drift ? ' (drift)' : ''}`);
     const idWidth = Math.max(8, ...c.tasks.map((t) => t.id.length + 2));
     const familyWidth = Math.max(8, ...c.tasks.map((t) => t.family.length + 2));
     lines.push('', 'Tasks:', `  ${pad('id', idWidth)}${pad('family', familyWidth)}title`);
@@ -123,7 +139,14 @@ function validateWith(suite: Suite, target: string): ValidationIssue[] {
   if (suite.validateData) return suite.validateData(target);
   // No hook: the suite's own data is checked by loading it; single files cannot be.
   const whole = existsSync(target) && statSync(target).isDirectory() && realpathSync(target) === realpathSync(suite.dataDir);
-  if (!whole) return [{ file: shownPath(target), path: '', message: `expected the suite folder: suite ${suite.name} has no validateData hook to check single files or copies` }];
+  if (!whole)
+    return [
+      {
+        file: shownPath(target),
+        path: '',
+        message: `expected the suite folder: suite ${suite.name} has no validateData hook to check single files or copies`,
+      },
+    ];
   const c = contents(suite);
   return 'error' in c ? [{ file: shownPath(suite.dataDir), path: '', message: c.error }] : [];
 }
@@ -143,7 +166,8 @@ async function validate(args: ValidateArgs): Promise<void> {
   const suites = await loadAllSuites();
   const verdicts: Verdict[] = [];
   const target = args.target;
-  if (args.suite && !suites.has(args.suite)) throw new UsageError(`unknown suite "${args.suite}"; expected one of ${[...suites.keys()].join(', ')}`);
+  if (args.suite && !suites.has(args.suite))
+    throw new UsageError(`unknown suite "${args.suite}"; expected one of ${[...suites.keys()].join(', ')}`);
   const whole = (s: Suite): Verdict => {
     if (hasNoData(s)) return { suite: s.name, target: shownPath(s.dataDir), issues: [], empty: true };
     const issues = validateWith(s, s.dataDir);
@@ -155,21 +179,38 @@ async function validate(args: ValidateArgs): Promise<void> {
     verdicts.push(whole(suites.get(target)!));
   } else {
     const path = resolve(target);
-    if (!existsSync(path)) throw new UsageError(`${target}: no such file or directory, and not a suite (suites: ${[...suites.keys()].join(', ')})`);
+    if (!existsSync(path))
+      throw new UsageError(`${target}: no such file or directory, and not a suite (suites: ${[...suites.keys()].join(', ')})`);
     const real = realpathSync(path);
-    const owner = args.suite ? suites.get(args.suite)! : [...suites.values()].find((s) => existsSync(s.dataDir) && inside(real, realpathSync(s.dataDir)));
-    if (!owner) throw new UsageError(`${target}: cannot tell which suite this belongs to (it is outside tasks/<suite>/); name it with --suite (${[...suites.keys()].join(', ')})`);
+    const owner = args.suite
+      ? suites.get(args.suite)!
+      : [...suites.values()].find((s) => existsSync(s.dataDir) && inside(real, realpathSync(s.dataDir)));
+    if (!owner)
+      throw new UsageError(
+        `${target}: cannot tell which suite this belongs to (it is outside tasks/<suite>/); name it with --suite (${[...suites.keys()].join(', ')})`,
+      );
     verdicts.push({ suite: owner.name, target: shownPath(path), issues: validateWith(owner, path) });
   }
 
   const invalid = verdicts.some((v) => v.issues.length > 0);
   if (args.json) {
-    process.stdout.write(JSON.stringify({ valid: !invalid, results: verdicts.map((v) => ({ suite: v.suite, target: v.target, valid: v.issues.length === 0, issues: v.issues })) }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        {
+          valid: !invalid,
+          results: verdicts.map((v) => ({ suite: v.suite, target: v.target, valid: v.issues.length === 0, issues: v.issues })),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
   } else {
     const lines: string[] = [];
     for (const v of verdicts) {
       if (v.empty) {
-        lines.push(`${v.suite}: ${v.target}: no data of its own (check a file with \`dreambench tasks validate <file> --suite ${v.suite}\`)`);
+        lines.push(
+          `${v.suite}: ${v.target}: no data of its own (check a file with \`dreambench tasks validate <file> --suite ${v.suite}\`)`,
+        );
         continue;
       }
       if (v.issues.length === 0) {
@@ -177,7 +218,9 @@ async function validate(args: ValidateArgs): Promise<void> {
         continue;
       }
       const files = new Set(v.issues.map((i) => i.file)).size;
-      lines.push(`${v.suite}: ${v.target}: ${v.issues.length} problem${v.issues.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}:`);
+      lines.push(
+        `${v.suite}: ${v.target}: ${v.issues.length} problem${v.issues.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}:`,
+      );
       lines.push(...v.issues.map((i) => `  ${formatIssue(i)}`));
     }
     (invalid ? process.stderr : process.stdout).write(lines.join('\n') + '\n');
@@ -192,7 +235,7 @@ export const tasksCommand: CommandModule<object, object> = {
     y
       .command<ListArgs>({
         command: 'list [suite]',
-        describe: "Suites with their families, task and pitfall counts; with a suite, its families, pitfalls and tasks",
+        describe: 'Suites with their families, task and pitfall counts; with a suite, its families, pitfalls and tasks',
         builder: (yy) =>
           yy
             .positional('suite', { type: 'string', describe: 'a suite name (a folder under tasks/)' })

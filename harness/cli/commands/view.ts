@@ -34,9 +34,17 @@ export const viewCommand: CommandModule<object, ViewArgs> = {
   describe: 'Browse runs, transcripts, memory and dreams in a local web app (or --export a static copy)',
   builder: (y) =>
     y
-      .positional('paths', { type: 'string', array: true, describe: 'run directories, or folders holding runs (default: runs/ if present, else .)' })
+      .positional('paths', {
+        type: 'string',
+        array: true,
+        describe: 'run directories, or folders holding runs (default: runs/ if present, else .)',
+      })
       .option('port', { type: 'number', default: 8787, describe: 'port (0: any free port)' })
-      .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on; anything but loopback exposes your runs to the network' })
+      .option('host', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'address to listen on; anything but loopback exposes your runs to the network',
+      })
       .option('export', { type: 'string', describe: 'write a static copy (opens from file://) to this folder and exit' })
       .example('$0 view runs/', 'every run under runs/, at http://127.0.0.1:8787/')
       .example('$0 view runs/dreaming --export share/dreaming', 'a static copy to zip and send'),
@@ -51,7 +59,8 @@ export const viewCommand: CommandModule<object, ViewArgs> = {
         );
         return;
       }
-      if (discoverRuns(paths).length === 0) process.stderr.write(`dreambench view: no run directory under ${paths.join(', ')} yet; runs that appear there will be listed.\n`);
+      if (discoverRuns(paths).length === 0)
+        process.stderr.write(`dreambench view: no run directory under ${paths.join(', ')} yet; runs that appear there will be listed.\n`);
       const server = await listen(paths, args.host, args.port);
       if (args.host !== '127.0.0.1' && args.host !== 'localhost' && args.host !== '::1') {
         process.stderr.write(`dreambench view: listening on ${args.host}: anyone who can reach this address can read these runs.\n`);

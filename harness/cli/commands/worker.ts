@@ -24,22 +24,39 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
   describe: 'Run trials for `dreambench run --executor bullmq` coordinators (BullMQ on Redis) until stopped',
   builder: (y) =>
     y
-      .option('redis', { type: 'string', describe: 'Redis URL: redis://[user:password@]host:port[/db], or rediss:// for TLS (default $DREAMBENCH_REDIS_URL or redis://127.0.0.1:6379)' })
+      .option('redis', {
+        type: 'string',
+        describe:
+          'Redis URL: redis://[user:password@]host:port[/db], or rediss:// for TLS (default $DREAMBENCH_REDIS_URL or redis://127.0.0.1:6379)',
+      })
       .option('queue', { type: 'string', describe: `queue name, as given to the coordinator (default ${DEFAULT_QUEUE})` })
       .option('concurrency', { type: 'number', default: 4, describe: 'trials in flight in this worker' })
-      .option('lock-ms', { type: 'number', default: 30_000, describe: "job lock: a killed worker's trials go back to the queue after about this long" })
+      .option('lock-ms', {
+        type: 'number',
+        default: 30_000,
+        describe: "job lock: a killed worker's trials go back to the queue after about this long",
+      })
       .option('rate-share', {
         type: 'number',
-        describe: "use this fraction of the experiment's rate_limits in this process alone, instead of the limiter all workers share in Redis",
+        describe:
+          "use this fraction of the experiment's rate_limits in this process alone, instead of the limiter all workers share in Redis",
       })
       .option('exit-after-idle', { type: 'number', describe: 'exit (code 0) once no trial has run for this many seconds' })
-      .option('stop-grace', { type: 'number', default: 5, describe: 'on SIGTERM/SIGINT, seconds the trials in flight may take to finish before they go back to the queue' })
+      .option('stop-grace', {
+        type: 'number',
+        default: 5,
+        describe: 'on SIGTERM/SIGINT, seconds the trials in flight may take to finish before they go back to the queue',
+      })
       .option('verbose', { type: 'boolean', default: false, describe: 'a line per trial started and finished' })
       .example('$0 worker --redis redis://10.0.0.5:6379 --concurrency 8', 'serve trials of any coordinator using that Redis')
-      .example('$0 worker --redis rediss://bench:$PASS@redis.internal:6380 --exit-after-idle 600', 'over TLS with a password; exit after 10 idle minutes'),
+      .example(
+        '$0 worker --redis rediss://bench:$PASS@redis.internal:6380 --exit-after-idle 600',
+        'over TLS with a password; exit after 10 idle minutes',
+      ),
   handler: async (args) => {
     const share = args['rate-share'];
-    if (share !== undefined && !(share > 0 && share <= 1)) throw new UsageError(`--rate-share: expected a fraction in (0, 1], got ${share}`);
+    if (share !== undefined && !(share > 0 && share <= 1))
+      throw new UsageError(`--rate-share: expected a fraction in (0, 1], got ${share}`);
     const idle = args['exit-after-idle'];
     if (idle !== undefined && !(idle > 0)) throw new UsageError(`--exit-after-idle: expected a number of seconds above 0, got ${idle}`);
     const redisUrl = redisUrlOf(args.redis);
@@ -58,7 +75,9 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
         process.exit(0);
       }
       stopping = true;
-      say(`worker stopping (${why}): ${running?.inFlight() ?? 0} trial(s) in flight get up to ${graceMs / 1000} s to finish, then go back to the queue`);
+      say(
+        `worker stopping (${why}): ${running?.inFlight() ?? 0} trial(s) in flight get up to ${graceMs / 1000} s to finish, then go back to the queue`,
+      );
       // Whatever Redis does, the process is gone a few seconds after the grace.
       setTimeout(() => {
         say('worker: Redis did not answer while stopping; exiting');
@@ -82,8 +101,11 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
       },
     });
     if (stopping) void running.close().then(stopped);
-    const limits = share === undefined ? 'rate limits shared through Redis' : `rate limits at ${share} of the experiment's, in this process`;
-    say(`worker ready: queue "${args.queue ?? DEFAULT_QUEUE}" at ${describeRedis(redisUrl)}, concurrency ${args.concurrency ?? 4}, ${limits} (pid ${process.pid})`);
+    const limits =
+      share === undefined ? 'rate limits shared through Redis' : `rate limits at ${share} of the experiment's, in this process`;
+    say(
+      `worker ready: queue "${args.queue ?? DEFAULT_QUEUE}" at ${describeRedis(redisUrl)}, concurrency ${args.concurrency ?? 4}, ${limits} (pid ${process.pid})`,
+    );
     await finished;
     say('worker stopped');
     process.exit(0);

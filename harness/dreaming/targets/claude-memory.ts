@@ -45,7 +45,13 @@ export function writeClaudeMemory(dir: string, files: MemoryFiles): string[] {
     rmSync(join(dir, stale), { force: true });
     changed.push(join(dir, stale));
   }
-  const section = [SECTION_START, '## Lessons from earlier sessions (dreambench)', '', ...(lines.length ? lines : ['_No lessons yet._']), SECTION_END].join('\n');
+  const section = [
+    SECTION_START,
+    '## Lessons from earlier sessions (dreambench)',
+    '',
+    ...(lines.length ? lines : ['_No lessons yet._']),
+    SECTION_END,
+  ].join('\n');
   const next = withSection(host, section, indexPath);
   if (next !== host) {
     writeFileAtomic(indexPath, next);

@@ -33,8 +33,12 @@ export function parseTarget(spec: string, cwd = process.cwd()): Target {
   const colon = spec.indexOf(':');
   const kind = colon > 0 ? spec.slice(0, colon) : spec;
   const where = colon > 0 ? spec.slice(colon + 1) : '';
-  if (!(TARGET_KINDS as readonly string[]).includes(kind)) throw new TargetError(`--write "${spec}": expected one of ${TARGET_KINDS.map((k) => `${k}:...`).join(', ')}`);
-  if (!where) throw new TargetError(`--write "${spec}": ${kind} needs ${kind === 'managed-store' ? 'a memory store id (memstore_...)' : 'a path'} after the colon`);
+  if (!(TARGET_KINDS as readonly string[]).includes(kind))
+    throw new TargetError(`--write "${spec}": expected one of ${TARGET_KINDS.map((k) => `${k}:...`).join(', ')}`);
+  if (!where)
+    throw new TargetError(
+      `--write "${spec}": ${kind} needs ${kind === 'managed-store' ? 'a memory store id (memstore_...)' : 'a path'} after the colon`,
+    );
   if (kind === 'managed-store') {
     if (!/^[A-Za-z0-9_-]+$/.test(where)) throw new TargetError(`--write "${spec}": "${where}" is not a memory store id`);
     return { kind, where };
@@ -45,7 +49,11 @@ export function parseTarget(spec: string, cwd = process.cwd()): Target {
 export const describeTarget = (t: Target): string => `${t.kind}:${t.where}`;
 
 /** Write the applied memory to every target; returns one line per target saying what changed. */
-export async function writeTargets(targets: readonly Target[], files: MemoryFiles, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+export async function writeTargets(
+  targets: readonly Target[],
+  files: MemoryFiles,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string[]> {
   const lines: string[] = [];
   for (const target of targets) {
     switch (target.kind) {

@@ -20,7 +20,12 @@ export interface StoreSyncResult {
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
-export async function syncManagedStore(client: ManagedClient, storeId: string, files: MemoryFiles, prefix = '/dreambench/'): Promise<StoreSyncResult> {
+export async function syncManagedStore(
+  client: ManagedClient,
+  storeId: string,
+  files: MemoryFiles,
+  prefix = '/dreambench/',
+): Promise<StoreSyncResult> {
   const wanted = new Map<string, string>();
   for (const file of storeFilesInOrder(files)) wanted.set(`${prefix}${file}`, `${renderFile(files[file]!, 0)}\n`);
   const memories = client.sdk.beta.memoryStores.memories;

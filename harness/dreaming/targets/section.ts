@@ -26,7 +26,10 @@ export function withSection(host: string, section: string, file: string): string
   const start = START_RE.exec(host);
   const end = host.indexOf(SECTION_END);
   if (!start && end < 0) return host.length === 0 ? `${section}\n` : `${host.replace(/\n*$/, '')}\n\n${section}\n`;
-  if (!start || end < 0 || end < start.index) throw new SectionError(`${file}: found ${start ? 'the start' : 'the end'} marker of the dreambench section but not the ${start ? 'end' : 'start'} one; fix the file by hand (markers: "${SECTION_START.slice(0, 32)}..." and "${SECTION_END}")`);
+  if (!start || end < 0 || end < start.index)
+    throw new SectionError(
+      `${file}: found ${start ? 'the start' : 'the end'} marker of the dreambench section but not the ${start ? 'end' : 'start'} one; fix the file by hand (markers: "${SECTION_START.slice(0, 32)}..." and "${SECTION_END}")`,
+    );
   return host.slice(0, start.index) + section + host.slice(end + SECTION_END.length);
 }
 

@@ -17,7 +17,8 @@ import { syncManagedStore } from './managed-store.js';
 import { SECTION_END, SECTION_START, SectionError, writeSection } from './section.js';
 
 const MEMORY: MemoryFiles = {
-  'notes.md': '# Notes\n\nWhat earlier sessions taught.\n\n## Recurring errors\n\n- Set render_docx.numbering="legal-flat". <!-- dream: {"id":"d-1"} -->\n',
+  'notes.md':
+    '# Notes\n\nWhat earlier sessions taught.\n\n## Recurring errors\n\n- Set render_docx.numbering="legal-flat". <!-- dream: {"id":"d-1"} -->\n',
   'playbooks/nda.md': '# Playbook: nda\n\n## Preferences\n\n- Dates as YYYY-MM-DD. <!-- dream: {"id":"d-2"} -->\n',
 };
 
@@ -92,8 +93,12 @@ describe('Managed Agents memory store', () => {
     const next = { 'notes.md': MEMORY['notes.md']!.replace('legal-flat', 'legal-nested') };
     expect(await syncManagedStore(client, store.id, next)).toEqual({ created: 0, updated: 1, deleted: 1, unchanged: 0 });
     const paths: string[] = [];
-    for await (const m of client.sdk.beta.memoryStores.memories.list(store.id, { view: 'full' })) if (m.type === 'memory') paths.push(`${m.path}=${m.content ?? ''}`);
-    expect(paths.sort()).toEqual(['/dreambench/notes.md=# Notes\n\nWhat earlier sessions taught.\n\n## Recurring errors\n\n- Set render_docx.numbering="legal-nested".\n', '/team/handbook.md=ours']);
+    for await (const m of client.sdk.beta.memoryStores.memories.list(store.id, { view: 'full' }))
+      if (m.type === 'memory') paths.push(`${m.path}=${m.content ?? ''}`);
+    expect(paths.sort()).toEqual([
+      '/dreambench/notes.md=# Notes\n\nWhat earlier sessions taught.\n\n## Recurring errors\n\n- Set render_docx.numbering="legal-nested".\n',
+      '/team/handbook.md=ours',
+    ]);
   });
 });
 
@@ -101,7 +106,9 @@ describe('target specs', () => {
   it('resolves paths against the working directory and rejects unknown kinds with the accepted ones', () => {
     expect(parseTarget('claude-md:CLAUDE.md', '/repo')).toEqual({ kind: 'claude-md', where: '/repo/CLAUDE.md' });
     expect(parseTarget('managed-store:memstore_01abc')).toEqual({ kind: 'managed-store', where: 'memstore_01abc' });
-    expect(() => parseTarget('cursor:.cursorrules')).toThrow(/expected one of claude-md:\.\.\., agents-md:\.\.\., claude-memory:\.\.\., managed-store:\.\.\./);
+    expect(() => parseTarget('cursor:.cursorrules')).toThrow(
+      /expected one of claude-md:\.\.\., agents-md:\.\.\., claude-memory:\.\.\., managed-store:\.\.\./,
+    );
     expect(() => parseTarget('claude-md:')).toThrow(/needs a path/);
   });
 });

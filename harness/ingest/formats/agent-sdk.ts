@@ -8,11 +8,15 @@
 import type { IngestedTranscript, LogReader, LogRecord } from '../types.js';
 import { anthropicBlocks, at, splitRecordList, familySlug, isObject, MessageBuilder } from './shared.js';
 
-
 export const agentSdkReader: LogReader = {
   format: 'agent-sdk',
   sniff: (records) =>
-    splitRecordList(records).some((r) => isObject(r.value) && typeof r.value.session_id === 'string' && ['system', 'assistant', 'user', 'result'].includes(String(r.value.type))),
+    splitRecordList(records).some(
+      (r) =>
+        isObject(r.value) &&
+        typeof r.value.session_id === 'string' &&
+        ['system', 'assistant', 'user', 'result'].includes(String(r.value.type)),
+    ),
   read(records: readonly LogRecord[], file: string, fallbackId: string): IngestedTranscript[] {
     const main = new MessageBuilder();
     const sub = new MessageBuilder();
@@ -41,9 +45,20 @@ export const agentSdkReader: LogReader = {
     const base = { file, format: 'agent-sdk' as const, startedAt: '' };
     const out: IngestedTranscript[] = [];
     if (main.messages.length) {
-      out.push({ ...base, id, outcomeSource: outcome ? 'log' : 'none', transcript: { trial_id: id, ...(family ? { family } : {}), task: id, messages: main.messages, ...(outcome ? { outcome } : {}) } });
+      out.push({
+        ...base,
+        id,
+        outcomeSource: outcome ? 'log' : 'none',
+        transcript: { trial_id: id, ...(family ? { family } : {}), task: id, messages: main.messages, ...(outcome ? { outcome } : {}) },
+      });
     }
-    if (sub.messages.length) out.push({ ...base, id: `${id}/subagents`, outcomeSource: 'none', transcript: { trial_id: `${id}/subagents`, ...(family ? { family } : {}), task: `${id} (subagents)`, messages: sub.messages } });
+    if (sub.messages.length)
+      out.push({
+        ...base,
+        id: `${id}/subagents`,
+        outcomeSource: 'none',
+        transcript: { trial_id: `${id}/subagents`, ...(family ? { family } : {}), task: `${id} (subagents)`, messages: sub.messages },
+      });
     if (!ended && out.length === 0) return [];
     return out;
   },

@@ -10,11 +10,16 @@ import { anthropicBlocks, at, splitRecordList, familySlug, isObject, type Json, 
 
 const MESSAGE_TYPES = new Set(['user', 'assistant']);
 
-
 export const claudeCodeReader: LogReader = {
   format: 'claude-code',
   sniff: (records) =>
-    splitRecordList(records).some((r) => isObject(r.value) && MESSAGE_TYPES.has(String(r.value.type)) && isObject(r.value.message) && ('sessionId' in r.value || 'uuid' in r.value)),
+    splitRecordList(records).some(
+      (r) =>
+        isObject(r.value) &&
+        MESSAGE_TYPES.has(String(r.value.type)) &&
+        isObject(r.value.message) &&
+        ('sessionId' in r.value || 'uuid' in r.value),
+    ),
   read(records: readonly LogRecord[], file: string, fallbackId: string): IngestedTranscript[] {
     const main = new MessageBuilder();
     const side = new MessageBuilder();
@@ -38,9 +43,19 @@ export const claudeCodeReader: LogReader = {
     const family = familySlug(cwd);
     const base = { file, format: 'claude-code' as const, startedAt, outcomeSource: 'none' as const };
     const out: IngestedTranscript[] = [];
-    if (main.messages.length) out.push({ ...base, id, transcript: { trial_id: id, ...(family ? { family } : {}), task: title ?? id, messages: main.messages } });
+    if (main.messages.length)
+      out.push({ ...base, id, transcript: { trial_id: id, ...(family ? { family } : {}), task: title ?? id, messages: main.messages } });
     if (side.messages.length) {
-      out.push({ ...base, id: `${id}/sidechain`, transcript: { trial_id: `${id}/sidechain`, ...(family ? { family } : {}), task: `${title ?? id} (subagent)`, messages: side.messages } });
+      out.push({
+        ...base,
+        id: `${id}/sidechain`,
+        transcript: {
+          trial_id: `${id}/sidechain`,
+          ...(family ? { family } : {}),
+          task: `${title ?? id} (subagent)`,
+          messages: side.messages,
+        },
+      });
     }
     return out;
   },

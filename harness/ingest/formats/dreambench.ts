@@ -8,7 +8,9 @@ import { type IngestedTranscript, LogFormatError, type LogReader, type LogRecord
 import { isObject } from './shared.js';
 
 const textBlock = z.object({ type: z.literal('text'), text: z.string() }).passthrough();
-const toolUse = z.object({ type: z.literal('tool_use'), id: z.string().min(1), name: z.string().min(1), input: z.record(z.string(), z.unknown()) }).passthrough();
+const toolUse = z
+  .object({ type: z.literal('tool_use'), id: z.string().min(1), name: z.string().min(1), input: z.record(z.string(), z.unknown()) })
+  .passthrough();
 const toolResult = z
   .object({
     type: z.literal('tool_result'),
@@ -28,13 +30,17 @@ const block = z
     if (!schema) return;
     const parsed = schema.safeParse(value);
     if (parsed.success) return;
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: `${issue.message} (in a "${value.type}" block)` });
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ code: 'custom', path: issue.path, message: `${issue.message} (in a "${value.type}" block)` });
   });
 
 export const transcriptSchema = z
   .object({
     trial_id: z.string().min(1).optional(),
-    family: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash or underscore').optional(),
+    family: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash or underscore')
+      .optional(),
     task: z.string().optional(),
     session: z.number().finite().optional(),
     messages: z
@@ -48,7 +54,10 @@ export const transcriptSchema = z
   .passthrough();
 
 export function describeZodIssue(issue: z.core.$ZodIssue): { field: string; message: string } {
-  const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const field = issue.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
   const message = issue.message.replace(/^Invalid input: expected (\w+), received undefined/, 'required field missing (expected $1)');
   return { field: field || '(top level)', message };
 }
@@ -86,11 +95,16 @@ export const dreambenchReader: LogReader = {
                 const content = (b as Record<string, unknown>).content;
                 // The Messages API also allows a tool_result's content as text blocks: keep their text.
                 return b.type === 'tool_result' && Array.isArray(content)
-                  ? { ...b, content: (content as Array<{ text?: unknown }>).map((c) => (typeof c.text === 'string' ? c.text : '')).join('\n') }
+                  ? {
+                      ...b,
+                      content: (content as Array<{ text?: unknown }>).map((c) => (typeof c.text === 'string' ? c.text : '')).join('\n'),
+                    }
                   : b;
               }),
     })) as Message[];
-    const outcome = t.outcome ? { ...(t.outcome.success !== undefined ? { success: t.outcome.success } : {}), feedback: t.outcome.feedback ?? [] } : undefined;
+    const outcome = t.outcome
+      ? { ...(t.outcome.success !== undefined ? { success: t.outcome.success } : {}), feedback: t.outcome.feedback ?? [] }
+      : undefined;
     return [
       {
         id,
@@ -99,7 +113,13 @@ export const dreambenchReader: LogReader = {
         // The documented `session` number orders transcripts; zero-padded so it sorts as text.
         startedAt: t.session !== undefined ? `session:${String(Math.round(t.session * 1000)).padStart(15, '0')}` : '',
         outcomeSource: outcome?.success !== undefined ? 'log' : 'none',
-        transcript: { trial_id: id, ...(t.family ? { family: t.family } : {}), ...(t.task ? { task: t.task } : {}), messages, ...(outcome ? { outcome } : {}) },
+        transcript: {
+          trial_id: id,
+          ...(t.family ? { family: t.family } : {}),
+          ...(t.task ? { task: t.task } : {}),
+          messages,
+          ...(outcome ? { outcome } : {}),
+        },
       },
     ];
   },

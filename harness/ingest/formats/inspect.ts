@@ -29,7 +29,12 @@ function sampleTranscript(sample: Json, header: Json, reader: FieldReader, field
       calls.forEach((rawCall, j) => {
         const call = reader.object(rawCall, `${f}.tool_calls[${j}]`);
         builder.push('assistant', [
-          { type: 'tool_use', id: reader.string(call.id, `${f}.tool_calls[${j}].id`), name: reader.string(call.function, `${f}.tool_calls[${j}].function`), input: isObject(call.arguments) ? call.arguments : {} },
+          {
+            type: 'tool_use',
+            id: reader.string(call.id, `${f}.tool_calls[${j}].id`),
+            name: reader.string(call.function, `${f}.tool_calls[${j}].function`),
+            input: isObject(call.arguments) ? call.arguments : {},
+          },
         ]);
       });
       return;
@@ -37,7 +42,14 @@ function sampleTranscript(sample: Json, header: Json, reader: FieldReader, field
     if (role === 'tool') {
       const error = isObject(message.error) ? message.error : undefined;
       const content = [textOf(message.content), error && typeof error.message === 'string' ? error.message : ''].filter(Boolean).join('\n');
-      builder.push('user', [{ type: 'tool_result', tool_use_id: reader.string(message.tool_call_id, `${f}.tool_call_id`), content, ...(error ? { is_error: true } : {}) }]);
+      builder.push('user', [
+        {
+          type: 'tool_result',
+          tool_use_id: reader.string(message.tool_call_id, `${f}.tool_call_id`),
+          content,
+          ...(error ? { is_error: true } : {}),
+        },
+      ]);
       return;
     }
     reader.fail(`${f}.role`, 'system, user, assistant or tool', role);
@@ -52,7 +64,8 @@ function sampleTranscript(sample: Json, header: Json, reader: FieldReader, field
   const scores = isObject(sample.scores) ? Object.values(sample.scores).filter(isObject) : [];
   const first = scores[0];
   const success = first ? successOf(first.value) : undefined;
-  const feedback = first && success === false && typeof first.explanation === 'string' && first.explanation.trim() ? [first.explanation.trim()] : [];
+  const feedback =
+    first && success === false && typeof first.explanation === 'string' && first.explanation.trim() ? [first.explanation.trim()] : [];
   const family = familySlug(task);
   return {
     id,
@@ -60,13 +73,23 @@ function sampleTranscript(sample: Json, header: Json, reader: FieldReader, field
     format: 'inspect',
     startedAt: typeof evalSpec.created === 'string' ? evalSpec.created : '',
     outcomeSource: success === undefined ? 'none' : 'log',
-    transcript: { trial_id: id, ...(family ? { family } : {}), task: `${task}/${sampleId}`, messages: builder.messages, ...(success !== undefined ? { outcome: { success, feedback } } : {}) },
+    transcript: {
+      trial_id: id,
+      ...(family ? { family } : {}),
+      task: `${task}/${sampleId}`,
+      messages: builder.messages,
+      ...(success !== undefined ? { outcome: { success, feedback } } : {}),
+    },
   };
 }
 
 export const inspectReader: LogReader = {
   format: 'inspect',
-  sniff: (records) => records.length === 1 && isObject(records[0]!.value) && isObject(records[0]!.value.eval) && ('samples' in records[0]!.value || 'version' in records[0]!.value),
+  sniff: (records) =>
+    records.length === 1 &&
+    isObject(records[0]!.value) &&
+    isObject(records[0]!.value.eval) &&
+    ('samples' in records[0]!.value || 'version' in records[0]!.value),
   read(records: readonly LogRecord[], file: string): IngestedTranscript[] {
     const reader = new FieldReader(file, undefined);
     const log = reader.object(records[0]?.value, '(top level)');

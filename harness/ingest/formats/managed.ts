@@ -17,7 +17,13 @@ function eventsOf(records: readonly LogRecord[], file: string): { id?: string; e
     if (Array.isArray(value)) return { events: value.map((v) => ({ line: 0, value: v })) };
     if (isObject(value)) {
       const list = Array.isArray(value.data) ? value.data : Array.isArray(value.events) ? value.events : undefined;
-      if (!list) throw new LogFormatError(file, 'expected an array of session events, or an object with "data" or "events"', undefined, '(top level)');
+      if (!list)
+        throw new LogFormatError(
+          file,
+          'expected an array of session events, or an object with "data" or "events"',
+          undefined,
+          '(top level)',
+        );
       const id = typeof value.session_id === 'string' ? value.session_id : typeof value.id === 'string' ? value.id : undefined;
       return { ...(id ? { id } : {}), events: list.map((v) => ({ line: 0, value: v })) };
     }
@@ -31,7 +37,9 @@ export const managedReader: LogReader = {
   format: 'managed',
   sniff(records, file) {
     try {
-      return eventsOf(records, file).events.slice(0, 20).some((r) => isEvent(r.value));
+      return eventsOf(records, file)
+        .events.slice(0, 20)
+        .some((r) => isEvent(r.value));
     } catch {
       return false;
     }
@@ -56,19 +64,37 @@ export const managedReader: LogReader = {
         case 'agent.tool_use':
         case 'agent.custom_tool_use':
         case 'agent.mcp_tool_use':
-          blocks.push({ type: 'tool_use', id: reader.string(event.id, field('id')), name: reader.string(event.name, field('name')), input: isObject(event.input) ? event.input : {} });
+          blocks.push({
+            type: 'tool_use',
+            id: reader.string(event.id, field('id')),
+            name: reader.string(event.name, field('name')),
+            input: isObject(event.input) ? event.input : {},
+          });
           builder.push('assistant', blocks);
           return;
         case 'agent.tool_result':
         case 'user.custom_tool_result':
         case 'agent.mcp_tool_result': {
-          const key = event.type === 'agent.tool_result' ? 'tool_use_id' : event.type === 'user.custom_tool_result' ? 'custom_tool_use_id' : 'mcp_tool_use_id';
-          builder.push('user', [{ type: 'tool_result', tool_use_id: reader.string(event[key], field(key)), content: textOf(event.content), ...(event.is_error === true ? { is_error: true } : {}) }]);
+          const key =
+            event.type === 'agent.tool_result'
+              ? 'tool_use_id'
+              : event.type === 'user.custom_tool_result'
+                ? 'custom_tool_use_id'
+                : 'mcp_tool_use_id';
+          builder.push('user', [
+            {
+              type: 'tool_result',
+              tool_use_id: reader.string(event[key], field(key)),
+              content: textOf(event.content),
+              ...(event.is_error === true ? { is_error: true } : {}),
+            },
+          ]);
           return;
         }
         case 'span.outcome_evaluation_end':
           verdict = reader.string(event.result, field('result'));
-          if (verdict !== 'satisfied' && typeof event.explanation === 'string' && event.explanation.trim()) feedback.push(event.explanation.trim());
+          if (verdict !== 'satisfied' && typeof event.explanation === 'string' && event.explanation.trim())
+            feedback.push(event.explanation.trim());
           return;
         default:
           return;
@@ -85,7 +111,12 @@ export const managedReader: LogReader = {
         format: 'managed',
         startedAt,
         outcomeSource: success !== undefined ? 'log' : 'none',
-        transcript: { trial_id: id, task: id, messages: builder.messages, ...(hasOutcome ? { outcome: { ...(success !== undefined ? { success } : {}), feedback } } : {}) },
+        transcript: {
+          trial_id: id,
+          task: id,
+          messages: builder.messages,
+          ...(hasOutcome ? { outcome: { ...(success !== undefined ? { success } : {}), feedback } } : {}),
+        },
       },
     ];
   },

@@ -6,7 +6,17 @@
 // is marked as one. `metadata.session_id`/`id` name the conversation when present.
 
 import { LogFormatError, type IngestedTranscript, type LogReader, type LogRecord } from '../types.js';
-import { at, FieldReader, splitRecordList, isObject, type Json, looksLikeToolError, MessageBuilder, parseArguments, textOf } from './shared.js';
+import {
+  at,
+  type FieldReader,
+  splitRecordList,
+  isObject,
+  type Json,
+  looksLikeToolError,
+  MessageBuilder,
+  parseArguments,
+  textOf,
+} from './shared.js';
 
 function conversationOf(value: Json): { messages: unknown; reply?: unknown } {
   const request = isObject(value.request) ? value.request : value;
@@ -29,12 +39,20 @@ function appendMessage(builder: MessageBuilder, raw: unknown, reader: FieldReade
   if (role === 'user') return builder.text('user', textOf(message.content));
   if (role !== 'assistant') reader.fail(`${field}.role`, 'system, developer, user, assistant or tool', role);
   builder.text('assistant', textOf(message.content));
-  const calls = message.tool_calls === undefined || message.tool_calls === null ? [] : reader.array(message.tool_calls, `${field}.tool_calls`);
+  const calls =
+    message.tool_calls === undefined || message.tool_calls === null ? [] : reader.array(message.tool_calls, `${field}.tool_calls`);
   calls.forEach((rawCall, i) => {
     const f = `${field}.tool_calls[${i}]`;
     const call = reader.object(rawCall, f);
     const fn = reader.object(call.function, `${f}.function`);
-    builder.push('assistant', [{ type: 'tool_use', id: reader.string(call.id, `${f}.id`), name: reader.string(fn.name, `${f}.function.name`), input: parseArguments(fn.arguments, reader, `${f}.function.arguments`) }]);
+    builder.push('assistant', [
+      {
+        type: 'tool_use',
+        id: reader.string(call.id, `${f}.id`),
+        name: reader.string(fn.name, `${f}.function.name`),
+        input: parseArguments(fn.arguments, reader, `${f}.function.arguments`),
+      },
+    ]);
   });
 }
 
@@ -46,7 +64,15 @@ export const openaiChatReader: LogReader = {
       .some((r) => {
         if (!isObject(r.value)) return false;
         const { messages } = conversationOf(r.value);
-        return Array.isArray(messages) && messages.some((m) => isObject(m) && typeof m.role === 'string' && (m.role === 'system' || m.role === 'tool' || 'tool_calls' in m || typeof m.content === 'string'));
+        return (
+          Array.isArray(messages) &&
+          messages.some(
+            (m) =>
+              isObject(m) &&
+              typeof m.role === 'string' &&
+              (m.role === 'system' || m.role === 'tool' || 'tool_calls' in m || typeof m.content === 'string'),
+          )
+        );
       }),
   read(records: readonly LogRecord[], file: string, fallbackId: string): IngestedTranscript[] {
     const list = splitRecordList(records);
@@ -55,7 +81,8 @@ export const openaiChatReader: LogReader = {
       const prefix = record.line ? '' : list.length > 1 ? `[${index}].` : '';
       const value = reader.object(record.value, prefix ? `[${index}]` : '(record)');
       const { messages, reply } = conversationOf(value);
-      if (messages === undefined) throw new LogFormatError(file, 'expected a "messages" array (or request.messages)', record.line || undefined, `${prefix}messages`);
+      if (messages === undefined)
+        throw new LogFormatError(file, 'expected a "messages" array (or request.messages)', record.line || undefined, `${prefix}messages`);
       const builder = new MessageBuilder();
       reader.array(messages, `${prefix}messages`).forEach((m, i) => appendMessage(builder, m, reader, `${prefix}messages[${i}]`));
       if (reply) appendMessage(builder, reply, reader, `${prefix}choices[0].message`);
@@ -64,7 +91,16 @@ export const openaiChatReader: LogReader = {
       const named = typeof meta.session_id === 'string' ? meta.session_id : typeof value.id === 'string' ? value.id : undefined;
       const id = named ?? (list.length > 1 ? `${fallbackId}#${index + 1}` : fallbackId);
       const startedAt = typeof value.created === 'number' ? new Date(value.created * 1000).toISOString() : '';
-      return [{ id, file, format: 'openai-chat' as const, startedAt, outcomeSource: 'none' as const, transcript: { trial_id: id, task: id, messages: builder.messages } }];
+      return [
+        {
+          id,
+          file,
+          format: 'openai-chat' as const,
+          startedAt,
+          outcomeSource: 'none' as const,
+          transcript: { trial_id: id, task: id, messages: builder.messages },
+        },
+      ];
     });
   },
 };

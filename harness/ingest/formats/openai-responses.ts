@@ -7,7 +7,7 @@
 
 import type { ContentBlock } from '../../core/messages.js';
 import type { IngestedTranscript, LogReader, LogRecord } from '../types.js';
-import { at, FieldReader, splitRecordList, isObject, looksLikeToolError, MessageBuilder, parseArguments, textOf } from './shared.js';
+import { at, type FieldReader, splitRecordList, isObject, looksLikeToolError, MessageBuilder, parseArguments, textOf } from './shared.js';
 
 function appendItem(builder: MessageBuilder, raw: unknown, reader: FieldReader, field: string): void {
   const item = reader.object(raw, field);
@@ -18,14 +18,29 @@ function appendItem(builder: MessageBuilder, raw: unknown, reader: FieldReader, 
     return;
   }
   if (type === 'function_call' || type === 'custom_tool_call') {
-    const input = type === 'function_call' ? parseArguments(item.arguments, reader, `${field}.arguments`) : { input: textOf(item.input) || String(item.input ?? '') };
-    const block: ContentBlock = { type: 'tool_use', id: reader.string(item.call_id, `${field}.call_id`), name: reader.string(item.name, `${field}.name`), input };
+    const input =
+      type === 'function_call'
+        ? parseArguments(item.arguments, reader, `${field}.arguments`)
+        : { input: textOf(item.input) || String(item.input ?? '') };
+    const block: ContentBlock = {
+      type: 'tool_use',
+      id: reader.string(item.call_id, `${field}.call_id`),
+      name: reader.string(item.name, `${field}.name`),
+      input,
+    };
     builder.push('assistant', [block]);
     return;
   }
   if (type === 'function_call_output' || type === 'custom_tool_call_output') {
     const output = typeof item.output === 'string' ? item.output : textOf(item.output);
-    builder.push('user', [{ type: 'tool_result', tool_use_id: reader.string(item.call_id, `${field}.call_id`), content: output, ...(looksLikeToolError(output) ? { is_error: true } : {}) }]);
+    builder.push('user', [
+      {
+        type: 'tool_result',
+        tool_use_id: reader.string(item.call_id, `${field}.call_id`),
+        content: output,
+        ...(looksLikeToolError(output) ? { is_error: true } : {}),
+      },
+    ]);
   }
 }
 
@@ -34,7 +49,12 @@ export const openaiResponsesReader: LogReader = {
   sniff: (records) =>
     splitRecordList(records)
       .slice(0, 5)
-      .some((r) => isObject(r.value) && Array.isArray(r.value.output) && (r.value.object === 'response' || r.value.output.some((o) => isObject(o) && typeof o.type === 'string'))),
+      .some(
+        (r) =>
+          isObject(r.value) &&
+          Array.isArray(r.value.output) &&
+          (r.value.object === 'response' || r.value.output.some((o) => isObject(o) && typeof o.type === 'string')),
+      ),
   read(records: readonly LogRecord[], file: string, fallbackId: string): IngestedTranscript[] {
     const list = splitRecordList(records);
     return list.flatMap((record, index) => {
@@ -43,7 +63,8 @@ export const openaiResponsesReader: LogReader = {
       const response = reader.object(record.value, prefix ? `[${index}]` : '(record)');
       const builder = new MessageBuilder();
       if (typeof response.input === 'string') builder.text('user', response.input);
-      else if (response.input !== undefined) reader.array(response.input, `${prefix}input`).forEach((item, i) => appendItem(builder, item, reader, `${prefix}input[${i}]`));
+      else if (response.input !== undefined)
+        reader.array(response.input, `${prefix}input`).forEach((item, i) => appendItem(builder, item, reader, `${prefix}input[${i}]`));
       reader.array(response.output, `${prefix}output`).forEach((item, i) => appendItem(builder, item, reader, `${prefix}output[${i}]`));
       if (builder.messages.length === 0) return [];
       const id = typeof response.id === 'string' ? response.id : list.length > 1 ? `${fallbackId}#${index + 1}` : fallbackId;
@@ -57,7 +78,12 @@ export const openaiResponsesReader: LogReader = {
           format: 'openai-responses' as const,
           startedAt,
           outcomeSource: failed ? ('log' as const) : ('none' as const),
-          transcript: { trial_id: id, task: id, messages: builder.messages, ...(failed ? { outcome: { success: false, feedback: [error] } } : {}) },
+          transcript: {
+            trial_id: id,
+            task: id,
+            messages: builder.messages,
+            ...(failed ? { outcome: { success: false, feedback: [error] } } : {}),
+          },
         },
       ];
     });

@@ -46,7 +46,10 @@ function spanOf(raw: unknown, reader: FieldReader, field: string, service?: stri
   const code = status.code ?? status.status_code;
   const attributes = attributesOf(span.attributes);
   return {
-    traceId: reader.string(span.traceId ?? span.trace_id ?? (isObject(span.context) ? span.context.trace_id : undefined), `${field}.traceId`),
+    traceId: reader.string(
+      span.traceId ?? span.trace_id ?? (isObject(span.context) ? span.context.trace_id : undefined),
+      `${field}.traceId`,
+    ),
     start: BigInt(String(span.startTimeUnixNano ?? span.start_time_unix_nano ?? 0).replace(/\D/g, '') || '0'),
     name: typeof span.name === 'string' ? span.name : '',
     attributes,
@@ -67,15 +70,31 @@ function spansOf(records: readonly LogRecord[], file: string): Span[] {
         item.resourceSpans.forEach((rs, i) => {
           const resource = reader.object(rs, `resourceSpans[${i}]`);
           const service = attributesOf(isObject(resource.resource) ? resource.resource.attributes : undefined)['service.name'];
-          const scopes = Array.isArray(resource.scopeSpans) ? resource.scopeSpans : Array.isArray(resource.instrumentationLibrarySpans) ? resource.instrumentationLibrarySpans : [];
+          const scopes = Array.isArray(resource.scopeSpans)
+            ? resource.scopeSpans
+            : Array.isArray(resource.instrumentationLibrarySpans)
+              ? resource.instrumentationLibrarySpans
+              : [];
           scopes.forEach((ss, j) => {
             const scope = reader.object(ss, `resourceSpans[${i}].scopeSpans[${j}]`);
-            reader.array(scope.spans ?? [], `resourceSpans[${i}].scopeSpans[${j}].spans`).forEach((s, k) => out.push(spanOf(s, reader, `resourceSpans[${i}].scopeSpans[${j}].spans[${k}]`, typeof service === 'string' ? service : undefined)));
+            reader
+              .array(scope.spans ?? [], `resourceSpans[${i}].scopeSpans[${j}].spans`)
+              .forEach((s, k) =>
+                out.push(
+                  spanOf(s, reader, `resourceSpans[${i}].scopeSpans[${j}].spans[${k}]`, typeof service === 'string' ? service : undefined),
+                ),
+              );
           });
         });
       } else {
         const list = Array.isArray(item) ? item : isObject(item) && Array.isArray(item.spans) ? item.spans : undefined;
-        if (!list) throw new LogFormatError(file, 'expected an OTLP export (resourceSpans) or a list of spans', record.line || undefined, '(top level)');
+        if (!list)
+          throw new LogFormatError(
+            file,
+            'expected an OTLP export (resourceSpans) or a list of spans',
+            record.line || undefined,
+            '(top level)',
+          );
         list.forEach((s, k) => out.push(spanOf(s, reader, `spans[${k}]`)));
       }
     }
@@ -105,7 +124,14 @@ function appendChatMessage(builder: MessageBuilder, message: Json, reader: Field
   for (const part of parts) {
     if (part.type === 'text' && typeof part.content === 'string') builder.text(role === 'assistant' ? 'assistant' : 'user', part.content);
     else if (part.type === 'tool_call') {
-      builder.push('assistant', [{ type: 'tool_use', id: reader.string(part.id, `${field}.parts.id`), name: reader.string(part.name, `${field}.parts.name`), input: parseArguments(part.arguments, reader, `${field}.parts.arguments`) }]);
+      builder.push('assistant', [
+        {
+          type: 'tool_use',
+          id: reader.string(part.id, `${field}.parts.id`),
+          name: reader.string(part.name, `${field}.parts.name`),
+          input: parseArguments(part.arguments, reader, `${field}.parts.arguments`),
+        },
+      ]);
     } else if (part.type === 'tool_call_response') {
       const id = reader.string(part.id, `${field}.parts.id`);
       const content = typeof part.response === 'string' ? part.response : JSON.stringify(part.response ?? '');
@@ -118,20 +144,39 @@ function traceTranscript(id: string, spans: Span[], file: string): IngestedTrans
   const reader = new FieldReader(file, undefined);
   const tools = spans.filter((s) => operation(s) === 'execute_tool');
   const failed = new Set(tools.filter((s) => s.error).map((s) => String(s.attributes['gen_ai.tool.call.id'] ?? '')));
-  const chats = spans.filter((s) => s.attributes['gen_ai.input.messages'] !== undefined || s.attributes['gen_ai.output.messages'] !== undefined);
+  const chats = spans.filter(
+    (s) => s.attributes['gen_ai.input.messages'] !== undefined || s.attributes['gen_ai.output.messages'] !== undefined,
+  );
   const builder = new MessageBuilder();
   if (chats.length) {
-    const sized = chats.map((span) => ({ span, input: parseMessages(span.attributes['gen_ai.input.messages'], reader, `${span.name}: gen_ai.input.messages`) }));
+    const sized = chats.map((span) => ({
+      span,
+      input: parseMessages(span.attributes['gen_ai.input.messages'], reader, `${span.name}: gen_ai.input.messages`),
+    }));
     const last = sized.reduce((best, next) => (next.input.length >= best.input.length ? next : best));
     last.input.forEach((m, i) => appendChatMessage(builder, m, reader, `gen_ai.input.messages[${i}]`, failed));
-    parseMessages(last.span.attributes['gen_ai.output.messages'], reader, 'gen_ai.output.messages').forEach((m, i) => appendChatMessage(builder, m, reader, `gen_ai.output.messages[${i}]`, failed));
+    parseMessages(last.span.attributes['gen_ai.output.messages'], reader, 'gen_ai.output.messages').forEach((m, i) =>
+      appendChatMessage(builder, m, reader, `gen_ai.output.messages[${i}]`, failed),
+    );
   } else {
     tools.forEach((span, i) => {
       const callId = String(span.attributes['gen_ai.tool.call.id'] ?? `call-${i + 1}`);
       const name = String(span.attributes['gen_ai.tool.name'] ?? span.name.replace(/^execute_tool\s*/, '') ?? 'tool');
-      builder.push('assistant', [{ type: 'tool_use', id: callId, name, input: parseArguments(span.attributes['gen_ai.tool.call.arguments'], reader, 'gen_ai.tool.call.arguments') }]);
+      builder.push('assistant', [
+        {
+          type: 'tool_use',
+          id: callId,
+          name,
+          input: parseArguments(span.attributes['gen_ai.tool.call.arguments'], reader, 'gen_ai.tool.call.arguments'),
+        },
+      ]);
       const result = span.attributes['gen_ai.tool.call.result'];
-      const content = [typeof result === 'string' ? result : result === undefined ? '' : JSON.stringify(result), span.error ? span.statusMessage || String(span.attributes['error.type'] ?? '') : ''].filter(Boolean).join('\n');
+      const content = [
+        typeof result === 'string' ? result : result === undefined ? '' : JSON.stringify(result),
+        span.error ? span.statusMessage || String(span.attributes['error.type'] ?? '') : '',
+      ]
+        .filter(Boolean)
+        .join('\n');
       builder.push('user', [{ type: 'tool_result', tool_use_id: callId, content, ...(span.error ? { is_error: true } : {}) }]);
     });
   }
@@ -165,6 +210,13 @@ export const otelReader: LogReader = {
       list.push(span);
       groups.set(key, list);
     }
-    return [...groups].flatMap(([id, spans]) => traceTranscript(id, spans.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0)), file) ?? []);
+    return [...groups].flatMap(
+      ([id, spans]) =>
+        traceTranscript(
+          id,
+          spans.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0)),
+          file,
+        ) ?? [],
+    );
   },
 };

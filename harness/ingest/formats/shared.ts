@@ -43,7 +43,13 @@ export function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .map((block) => (isObject(block) && typeof block.text === 'string' ? block.text : isObject(block) && typeof block.content === 'string' ? block.content : ''))
+    .map((block) =>
+      isObject(block) && typeof block.text === 'string'
+        ? block.text
+        : isObject(block) && typeof block.content === 'string'
+          ? block.content
+          : '',
+    )
     .filter(Boolean)
     .join('\n');
 }
@@ -82,8 +88,15 @@ export class MessageBuilder {
 /** A family name (letters, digits, dot, dash, underscore) from free text such as a project folder. */
 export function familySlug(text: string | undefined): string | undefined {
   if (!text) return undefined;
-  const base = text.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
-  const slug = base.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64);
+  const base =
+    text
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() ?? '';
+  const slug = base
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 64);
   return slug || undefined;
 }
 
@@ -99,7 +112,12 @@ export function anthropicBlocks(content: unknown, reader: FieldReader, field: st
     const block = reader.object(raw, f);
     if (block.type === 'text') out.push({ type: 'text', text: reader.string(block.text, `${f}.text`) });
     else if (block.type === 'tool_use') {
-      out.push({ type: 'tool_use', id: reader.string(block.id, `${f}.id`), name: reader.string(block.name, `${f}.name`), input: isObject(block.input) ? block.input : {} });
+      out.push({
+        type: 'tool_use',
+        id: reader.string(block.id, `${f}.id`),
+        name: reader.string(block.name, `${f}.name`),
+        input: isObject(block.input) ? block.input : {},
+      });
     } else if (block.type === 'tool_result') {
       out.push({
         type: 'tool_result',
@@ -130,6 +148,7 @@ export function looksLikeToolError(text: string): boolean {
 
 /** A file that is one JSON array of records reads like JSON Lines of those records. */
 export function splitRecordList(records: readonly LogRecord[]): LogRecord[] {
-  if (records.length === 1 && records[0]!.line === 0 && Array.isArray(records[0]!.value)) return records[0]!.value.map((value) => ({ line: 0, value }));
+  if (records.length === 1 && records[0]!.line === 0 && Array.isArray(records[0]!.value))
+    return records[0]!.value.map((value) => ({ line: 0, value }));
   return [...records];
 }

@@ -55,9 +55,7 @@ const simpleRequest: ModelRequest = {
 
 describe('anthropic model: request and response mapping', () => {
   it('round-trips a tool-use turn: system prefix (too short to cache: no breakpoint), tools, tool_result blocks, tool_use reply', async () => {
-    server.enqueue(
-      mockReply.toolUse('read_file', { path: 'notes/plan.md' }, { id: 'toolu_abc', text: 'Let me read the plan.' }),
-    );
+    server.enqueue(mockReply.toolUse('read_file', { path: 'notes/plan.md' }, { id: 'toolu_abc', text: 'Let me read the plan.' }));
     const request: ModelRequest = {
       system: [
         { type: 'text', text: 'You are a careful agent.' },
@@ -251,10 +249,10 @@ describe('anthropic model: retries and failures', () => {
   });
 
   it('surfaces a 400 as a ModelInfraError that says what the API said, without retrying', async () => {
-    server.enqueue(
-      mockReply.error(400, { message: 'messages.1.content.0: unexpected `tool_use_id` found in `tool_result` blocks' }),
-    );
-    const error = await model().create(simpleRequest, context).catch((e: unknown) => e);
+    server.enqueue(mockReply.error(400, { message: 'messages.1.content.0: unexpected `tool_use_id` found in `tool_result` blocks' }));
+    const error = await model()
+      .create(simpleRequest, context)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelInfraError);
     expect((error as ModelInfraError).status).toBe(400);
     expect((error as ModelInfraError).message).toContain('the API rejected the request (400 invalid_request_error)');
@@ -265,7 +263,9 @@ describe('anthropic model: retries and failures', () => {
   it('never puts the API key in an error message', async () => {
     // A hostile or buggy upstream echoing the key back must not get it into our errors or logs.
     server.enqueue(mockReply.error(401, { message: `invalid x-api-key: ${API_KEY}` }));
-    const error = await model().create(simpleRequest, context).catch((e: unknown) => e);
+    const error = await model()
+      .create(simpleRequest, context)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelInfraError);
     expect((error as ModelInfraError).status).toBe(401);
     expect((error as Error).message).not.toContain(API_KEY);
@@ -273,7 +273,9 @@ describe('anthropic model: retries and failures', () => {
     expect(String((error as Error).stack)).not.toContain(API_KEY);
 
     server.setHandler(() => mockReply.error(503, { headers: { 'retry-after-ms': '1' } }));
-    const other = await model().create(simpleRequest, context).catch((e: unknown) => e);
+    const other = await model()
+      .create(simpleRequest, context)
+      .catch((e: unknown) => e);
     expect(other).toBeInstanceOf(ModelInfraError);
     expect(JSON.stringify({ message: (other as Error).message, ...(other as object) })).not.toContain(API_KEY);
   });

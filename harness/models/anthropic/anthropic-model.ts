@@ -101,10 +101,7 @@ export class AnthropicCredentialsError extends Error {
  * Checks that an API key is available for `anthropic:<model>` and returns it; throws an
  * {@link AnthropicCredentialsError} otherwise. Call it before a run starts (the factory calls it too).
  */
-export function assertAnthropicCredentials(
-  modelId = '<model>',
-  options: Pick<AnthropicModelOptions, 'apiKey' | 'env'> = {},
-): string {
+export function assertAnthropicCredentials(modelId = '<model>', options: Pick<AnthropicModelOptions, 'apiKey' | 'env'> = {}): string {
   const key = options.apiKey ?? (options.env ?? process.env).ANTHROPIC_API_KEY;
   if (key === undefined || key.trim() === '') {
     throw new AnthropicCredentialsError(
@@ -167,7 +164,7 @@ export class AnthropicModel implements ModelClient {
 
   async create(request: ModelRequest, context: CallContext): Promise<ModelResponse> {
     const params = toApiRequest(this.model, request, this.settings);
-    const batched = this.batcher !== undefined && this.batcher.purposes.has(context.purpose);
+    const batched = this.batcher?.purposes.has(context.purpose);
     let message: ApiMessage;
     try {
       message = batched
@@ -216,7 +213,9 @@ export class AnthropicModel implements ModelClient {
     const who = this.id;
     if (error instanceof BatchRequestError) return new ModelInfraError(redact(`${who}: ${error.message}`, this.apiKey));
     if (error instanceof SyntaxError) {
-      return new ModelInfraError(redact(`${who}: the response from ${describeHost(this.baseURL)} was not valid JSON (${error.message})`, this.apiKey));
+      return new ModelInfraError(
+        redact(`${who}: the response from ${describeHost(this.baseURL)} was not valid JSON (${error.message})`, this.apiKey),
+      );
     }
     if (!(error instanceof AnthropicError)) return error;
     let message: string;
@@ -234,7 +233,11 @@ export class AnthropicModel implements ModelClient {
       const said = error.apiMessage ?? error.message;
       const requestId = error.requestID ? ` [request-id ${error.requestID}]` : '';
       if (isContextOverflow(status, said)) {
-        return new ModelPermanentError(redact(`${who}: the prompt is longer than the model's context window (${status} ${type}): ${said}${requestId}`, this.apiKey), status, 'context');
+        return new ModelPermanentError(
+          redact(`${who}: the prompt is longer than the model's context window (${status} ${type}): ${said}${requestId}`, this.apiKey),
+          status,
+          'context',
+        );
       }
       if (status === 400) {
         message = `${who}: the API rejected the request (400 ${type}): ${said}${requestId}`;
@@ -250,7 +253,8 @@ export class AnthropicModel implements ModelClient {
     } else {
       message = `${who}: ${error.message}`;
     }
-    if (status !== undefined && isPermanentStatus(status)) return new ModelPermanentError(redact(message, this.apiKey), status, 'permanent');
+    if (status !== undefined && isPermanentStatus(status))
+      return new ModelPermanentError(redact(message, this.apiKey), status, 'permanent');
     return new ModelInfraError(redact(message, this.apiKey), status);
   }
 }
@@ -319,9 +323,7 @@ export function toApiRequest(
   const kept = request.system.filter((block) => block.text !== '');
   if (kept.length > 0) params.system = kept.map((block): TextBlockParam => ({ type: 'text', text: block.text }));
   if (request.tools && request.tools.length > 0) {
-    params.tools = request.tools.map(
-      (tool): Tool => ({ name: tool.name, description: tool.description, input_schema: tool.input_schema }),
-    );
+    params.tools = request.tools.map((tool): Tool => ({ name: tool.name, description: tool.description, input_schema: tool.input_schema }));
   }
   if (settings.thinking) params.thinking = settings.thinking;
   if (settings.effort) params.output_config = { effort: settings.effort };
@@ -331,7 +333,11 @@ export function toApiRequest(
     // A forced choice on a model that rejects it (or with thinking on, which the API does not allow) becomes auto.
     if (!forced || (settings.forcedToolChoice && !settings.thinks)) params.tool_choice = choice;
   }
-  applyCachePolicy(params, settings.minCacheTokens, kept.map((block) => block.cache === true));
+  applyCachePolicy(
+    params,
+    settings.minCacheTokens,
+    kept.map((block) => block.cache === true),
+  );
   return params;
 }
 
@@ -452,7 +458,10 @@ function isPermanentStatus(status: number): boolean {
 /** A prompt too long for the model (the API answers 400 invalid_request_error, or 413 for a body too large). */
 function isContextOverflow(status: number, said: string): boolean {
   if (status !== 400 && status !== 413) return false;
-  return /prompt is too long|context window|context length|too many (input )?tokens|exceeds the maximum|request_too_large/i.test(said) || status === 413;
+  return (
+    /prompt is too long|context window|context length|too many (input )?tokens|exceeds the maximum|request_too_large/i.test(said) ||
+    status === 413
+  );
 }
 
 function bareModelId(spec: string): string {

@@ -17,7 +17,11 @@ import { ANALYSIS_SYSTEM_START } from '../../dreaming/analyse.js';
 import { GRADER_SYSTEM_PROMPT } from '../../grader/protocol.js';
 
 const KEY = 'sk-ant-test-batches-0123456789';
-const ask = (text: string): ModelRequest => ({ system: [{ type: 'text', text: 'Grade.' }], messages: [{ role: 'user', content: text }], max_tokens: 64 });
+const ask = (text: string): ModelRequest => ({
+  system: [{ type: 'text', text: 'Grade.' }],
+  messages: [{ role: 'user', content: text }],
+  max_tokens: 64,
+});
 
 describe('message batches', () => {
   let server: MockMessagesServer;
@@ -31,7 +35,9 @@ describe('message batches', () => {
     server.reset();
     server.setHandler((body, info) => {
       const text = (body.messages[0] as { content: string }).content;
-      return mockReply.text(`graded ${text} (${info.batch ? `in ${info.batch.id}` : 'directly'})`, { usage: { input_tokens: 1000, output_tokens: 100 } });
+      return mockReply.text(`graded ${text} (${info.batch ? `in ${info.batch.id}` : 'directly'})`, {
+        usage: { input_tokens: 1000, output_tokens: 100 },
+      });
     });
     const model = createAnthropicModel('claude-haiku-4-5', { apiKey: KEY, baseURL: server.url, batch: { maxWaitMs: 40, pollMs: 20 } });
     const graded = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((t) => model.create(ask(t), { seedKey: t, purpose: 'grade' })));
@@ -59,8 +65,15 @@ describe('message batches', () => {
       const text = (body.messages[0] as { content: string }).content;
       return text === 'bad' ? mockReply.error(400, { message: 'messages.0: invalid' }) : mockReply.text(`ok ${text}`);
     });
-    const model = createAnthropicModel('claude-haiku-4-5', { apiKey: KEY, baseURL: server.url, batch: { maxWaitMs: 30, pollMs: 20, purposes: ['grade', 'reflect'] } });
-    const results = await Promise.allSettled([model.create(ask('good'), { seedKey: '1', purpose: 'reflect' }), model.create(ask('bad'), { seedKey: '2', purpose: 'grade' })]);
+    const model = createAnthropicModel('claude-haiku-4-5', {
+      apiKey: KEY,
+      baseURL: server.url,
+      batch: { maxWaitMs: 30, pollMs: 20, purposes: ['grade', 'reflect'] },
+    });
+    const results = await Promise.allSettled([
+      model.create(ask('good'), { seedKey: '1', purpose: 'reflect' }),
+      model.create(ask('bad'), { seedKey: '2', purpose: 'grade' }),
+    ]);
     expect(results[0]).toMatchObject({ status: 'fulfilled', value: { content: [{ type: 'text', text: 'ok good' }] } });
     expect(results[1]!.status).toBe('rejected');
     const error = (results[1] as PromiseRejectedResult).reason as Error;
@@ -74,13 +87,24 @@ describe('message batches', () => {
     const mock = new MockMessagesServer({ apiKey: KEY, handler });
     await mock.start();
     try {
-      const experiment = smallExperiment({ model: 'anthropic:claude-haiku-4-5', arms: ['outcomes', 'dreaming'], sessions: 2, tasks_per_session: 4, replicates: 1, concurrency: 4 });
+      const experiment = smallExperiment({
+        model: 'anthropic:claude-haiku-4-5',
+        arms: ['outcomes', 'dreaming'],
+        sessions: 2,
+        tasks_per_session: 4,
+        replicates: 1,
+        concurrency: 4,
+      });
       const run = (batch: boolean) =>
         executeRun({
           runDir: join(tempDir(), batch ? 'batched' : 'direct'),
           experiment,
           modelFactory: (spec) =>
-            createAnthropicModel(spec.replace(/^anthropic:/, ''), { apiKey: KEY, baseURL: mock.url, ...(batch ? { batch: { maxWaitMs: 30, pollMs: 20 } } : {}) }),
+            createAnthropicModel(spec.replace(/^anthropic:/, ''), {
+              apiKey: KEY,
+              baseURL: mock.url,
+              ...(batch ? { batch: { maxWaitMs: 30, pollMs: 20 } } : {}),
+            }),
         });
       const direct = await run(false);
       const before = mock.batchIds.length;
@@ -91,7 +115,12 @@ describe('message batches', () => {
       const byKey = new Map(direct.trials.map((t) => [key(t), t]));
       for (const trial of batched.trials) {
         const other = byKey.get(key(trial))!;
-        expect([trial.success, trial.score, trial.turns, trial.grader?.success]).toEqual([other.success, other.score, other.turns, other.grader?.success]);
+        expect([trial.success, trial.score, trial.turns, trial.grader?.success]).toEqual([
+          other.success,
+          other.score,
+          other.turns,
+          other.grader?.success,
+        ]);
         // The agent's own turns are not batched; the grader's are, at half price.
         expect(trial.cost_usd).toBeCloseTo(other.cost_usd, 12);
         if (trial.arm === 'outcomes') expect(trial.arm_usage!.cost_usd).toBeCloseTo(other.arm_usage!.cost_usd / 2, 12);

@@ -125,7 +125,9 @@ export class MessageBatcher {
         if (result.type === 'succeeded') entry.resolve(result.message);
         else if (result.type === 'errored') {
           const inner = result.error.error;
-          entry.reject(new BatchRequestError(`batch ${batch.id}: request errored (${inner.type}): ${inner.message}`, 'errored', inner.type));
+          entry.reject(
+            new BatchRequestError(`batch ${batch.id}: request errored (${inner.type}): ${inner.message}`, 'errored', inner.type),
+          );
         } else entry.reject(new BatchRequestError(`batch ${batch.id}: request ${result.type}`, result.type));
       }
       for (const [customId, entry] of byId) entry.reject(new BatchRequestError(`batch ${batch.id}: no result for ${customId}`, 'missing'));

@@ -21,7 +21,11 @@ interface Candidate {
 }
 
 /** Marks breakpoints on `params` in place (see the header); returns how many were placed. */
-export function applyCachePolicy(params: MessageCreateParamsNonStreaming, minCacheTokens: number, systemCache: readonly boolean[] = []): number {
+export function applyCachePolicy(
+  params: MessageCreateParamsNonStreaming,
+  minCacheTokens: number,
+  systemCache: readonly boolean[] = [],
+): number {
   let chars = params.tools ? JSON.stringify(params.tools).length : 0;
   const candidates: Candidate[] = [];
   const system = Array.isArray(params.system) ? params.system : [];
@@ -31,7 +35,8 @@ export function applyCachePolicy(params: MessageCreateParamsNonStreaming, minCac
   const lastMemory = systemCache.lastIndexOf(true);
   system.forEach((block, i) => {
     chars += block.text.length;
-    if (i === stableEnd || (i === lastMemory && i !== stableEnd)) candidates.push({ prefixTokens: chars / CHARS_PER_TOKEN, mark: () => markBlock(block) });
+    if (i === stableEnd || (i === lastMemory && i !== stableEnd))
+      candidates.push({ prefixTokens: chars / CHARS_PER_TOKEN, mark: () => markBlock(block) });
   });
   const ends: Array<{ at: number; chars: number }> = [];
   params.messages.forEach((message, index) => {

@@ -72,7 +72,10 @@ function factsFile(): FactsFile {
 
 /** The facts row for a model id (`claude-opus-5-5`, `anthropic:claude-opus-5-5-20260922`), longest prefix first. */
 export function factsFor(modelId: string): ModelFacts | undefined {
-  const id = modelId.trim().toLowerCase().replace(/^anthropic:/, '');
+  const id = modelId
+    .trim()
+    .toLowerCase()
+    .replace(/^anthropic:/, '');
   let best: string | undefined;
   for (const key of Object.keys(factsFile().models)) {
     if (!id.startsWith(key)) continue;
@@ -100,9 +103,14 @@ export function resolveModelSettings(modelId: string, options: ModelOptions = {}
   if (!facts) {
     // A model the facts file does not know: send what the caller sent, nothing more.
     if (options.effort || options.thinking || options.display) {
-      problems.push(`model_options for ${model}: this model is not in ${MODEL_FACTS_PATH}, so effort/thinking/display cannot be checked; add a row for it`);
+      problems.push(
+        `model_options for ${model}: this model is not in ${MODEL_FACTS_PATH}, so effort/thinking/display cannot be checked; add a row for it`,
+      );
     }
-    return { settings: { model, thinks: false, minMaxTokens: 0, forcedToolChoice: true, minCacheTokens: assumedMin, minCacheDocumented: false }, problems };
+    return {
+      settings: { model, thinks: false, minMaxTokens: 0, forcedToolChoice: true, minCacheTokens: assumedMin, minCacheDocumented: false },
+      problems,
+    };
   }
   const effort = options.effort ?? facts.default_effort ?? undefined;
   if (options.effort && !facts.efforts.includes(options.effort)) {
@@ -124,7 +132,8 @@ export function resolveModelSettings(modelId: string, options: ModelOptions = {}
   } else if (options.thinking === 'adaptive' && facts.thinking === 'manual') {
     problems.push(`model_options.thinking: ${model} has no adaptive thinking in ${MODEL_FACTS_PATH}`);
   }
-  if (options.display && !thinks) problems.push(`model_options.display: ${model} does not think on these settings, so display has no effect`);
+  if (options.display && !thinks)
+    problems.push(`model_options.display: ${model} does not think on these settings, so display has no effect`);
   const settings: ModelRequestSettings = {
     model,
     thinks,

@@ -22,7 +22,11 @@ const RULES = {
 let server: MockMessagesServer;
 
 beforeAll(async () => {
-  server = new MockMessagesServer({ apiKey: KEY, models: RULES, knownModels: ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-sonnet-4-6'] });
+  server = new MockMessagesServer({
+    apiKey: KEY,
+    models: RULES,
+    knownModels: ['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-sonnet-4-6'],
+  });
   await server.start();
 });
 afterAll(() => server.close());
@@ -36,7 +40,9 @@ function model(id: string, options: AnthropicModelOptions = {}) {
 }
 
 const context = { seedKey: 't', purpose: 'agent' as const };
-const tools: ModelRequest['tools'] = [{ name: 'run', description: 'Run a command.', input_schema: { type: 'object', properties: { cmd: { type: 'string' } } } }];
+const tools: ModelRequest['tools'] = [
+  { name: 'run', description: 'Run a command.', input_schema: { type: 'object', properties: { cmd: { type: 'string' } } } },
+];
 
 describe('thinking models', () => {
   it('keeps thinking blocks and sends them back byte for byte, so the second turn is accepted', async () => {
@@ -55,7 +61,10 @@ describe('thinking models', () => {
       { type: 'thinking', thinking: 'The tests first.', signature: 'sig-Zm9v+/==' },
       { type: 'redacted_thinking', data: 'EncRyPtEd==' },
     ]);
-    messages.push({ role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'ok' }] });
+    messages.push(
+      { role: 'assistant', content: first.content },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'ok' }] },
+    );
     const second = await opus.create({ system: [], messages, tools, max_tokens: 20_000 }, context);
     expect(second.stop_reason).toBe('end_turn');
     const sent = server.messageRequests[1]!.body as { messages: Array<{ content: unknown }> };
@@ -63,21 +72,50 @@ describe('thinking models', () => {
   });
 
   it('gets a 400 from the API when a thinking block is dropped or changed (a permanent error, not retried)', async () => {
-    server.enqueue({ kind: 'message', content: [{ type: 'thinking', thinking: '', signature: 'sig-a' }, { type: 'tool_use', id: 'toolu_2', name: 'run', input: {} }] });
+    server.enqueue({
+      kind: 'message',
+      content: [
+        { type: 'thinking', thinking: '', signature: 'sig-a' },
+        { type: 'tool_use', id: 'toolu_2', name: 'run', input: {} },
+      ],
+    });
     const opus = model('claude-opus-5-5');
     const first = await opus.create({ system: [], messages: [{ role: 'user', content: 'Go.' }], tools, max_tokens: 20_000 }, context);
     const results: Message = { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_2', content: 'ok' }] };
     const dropped = first.content.filter((b) => b.type !== 'thinking');
-    await expect(opus.create({ system: [], messages: [{ role: 'user', content: 'Go.' }, { role: 'assistant', content: dropped }, results], tools, max_tokens: 20_000 }, context)).rejects.toBeInstanceOf(ModelPermanentError);
+    await expect(
+      opus.create(
+        {
+          system: [],
+          messages: [{ role: 'user', content: 'Go.' }, { role: 'assistant', content: dropped }, results],
+          tools,
+          max_tokens: 20_000,
+        },
+        context,
+      ),
+    ).rejects.toBeInstanceOf(ModelPermanentError);
     const changed: ContentBlock[] = first.content.map((b) => (b.type === 'thinking' ? { ...b, signature: 'sig-b' } : b));
     const before = server.requests.length;
-    await expect(opus.create({ system: [], messages: [{ role: 'user', content: 'Go.' }, { role: 'assistant', content: changed }, results], tools, max_tokens: 20_000 }, context)).rejects.toThrow(/unmodified/);
+    await expect(
+      opus.create(
+        {
+          system: [],
+          messages: [{ role: 'user', content: 'Go.' }, { role: 'assistant', content: changed }, results],
+          tools,
+          max_tokens: 20_000,
+        },
+        context,
+      ),
+    ).rejects.toThrow(/unmodified/);
     expect(server.requests.length - before).toBe(1);
   });
 
   it('sends effort and display, raises max_tokens to the thinking floor, drops a forced tool_choice the model rejects, and reports thinking tokens', async () => {
     const opus = model('claude-opus-5-5', { modelOptions: { effort: 'high', display: 'summarized' } });
-    const response = await opus.create({ system: [], messages: [{ role: 'user', content: 'Grade this.' }], tools, tool_choice: { type: 'any' }, max_tokens: 1024 }, { seedKey: 'g', purpose: 'grade' });
+    const response = await opus.create(
+      { system: [], messages: [{ role: 'user', content: 'Grade this.' }], tools, tool_choice: { type: 'any' }, max_tokens: 1024 },
+      { seedKey: 'g', purpose: 'grade' },
+    );
     const body = server.messageRequests[0]!.body as Record<string, unknown>;
     expect(body.thinking).toEqual({ type: 'adaptive', display: 'summarized' });
     expect(body.output_config).toEqual({ effort: 'high' });
@@ -87,7 +125,10 @@ describe('thinking models', () => {
     expect(response.content[0]).toMatchObject({ type: 'thinking', thinking: 'Considering the next step.' });
 
     // A model that accepts forced tool use, without thinking, gets it.
-    await model('claude-sonnet-4-6').create({ system: [], messages: [{ role: 'user', content: 'x' }], tools, tool_choice: { type: 'tool', name: 'run' }, max_tokens: 64 }, context);
+    await model('claude-sonnet-4-6').create(
+      { system: [], messages: [{ role: 'user', content: 'x' }], tools, tool_choice: { type: 'tool', name: 'run' }, max_tokens: 64 },
+      context,
+    );
     expect((server.messageRequests[1]!.body as Record<string, unknown>).tool_choice).toEqual({ type: 'tool', name: 'run' });
   });
 
@@ -125,7 +166,9 @@ describe('deprecated and retired models', () => {
 
 describe('errors that never heal', () => {
   it('a mistyped model is a permanent 404, sent once (no retries)', async () => {
-    const error = await model('claude-opus-5-6').create({ system: [], messages: [{ role: 'user', content: 'hi' }], max_tokens: 64 }, context).catch((e: unknown) => e);
+    const error = await model('claude-opus-5-6')
+      .create({ system: [], messages: [{ role: 'user', content: 'hi' }], max_tokens: 64 }, context)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelPermanentError);
     expect((error as ModelPermanentError).kind).toBe('permanent');
     expect((error as Error).message).toMatch(/404 not_found_error\): model: claude-opus-5-6/);
@@ -134,9 +177,13 @@ describe('errors that never heal', () => {
 
   it('a bad key is a permanent 401; a prompt longer than the context window is class context', async () => {
     const bad = createAnthropicModel('claude-sonnet-5-5', { apiKey: 'sk-wrong', baseURL: server.url, maxRetries: 2, env: {} });
-    await expect(bad.create({ system: [], messages: [{ role: 'user', content: 'hi' }], max_tokens: 20_000 }, context)).rejects.toMatchObject({ kind: 'permanent', status: 401 });
+    await expect(
+      bad.create({ system: [], messages: [{ role: 'user', content: 'hi' }], max_tokens: 20_000 }, context),
+    ).rejects.toMatchObject({ kind: 'permanent', status: 401 });
     const long = 'x'.repeat(210_000);
-    await expect(model('claude-sonnet-5-5').create({ system: [], messages: [{ role: 'user', content: long }], max_tokens: 20_000 }, context)).rejects.toMatchObject({ kind: 'context' });
+    await expect(
+      model('claude-sonnet-5-5').create({ system: [], messages: [{ role: 'user', content: long }], max_tokens: 20_000 }, context),
+    ).rejects.toMatchObject({ kind: 'context' });
   });
 });
 
@@ -145,13 +192,40 @@ describe('empty content', () => {
     const raw = await fetch(`${server.url}/v1/messages`, {
       method: 'POST',
       headers: { authorization: `Bearer ${KEY}`, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 10, messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: [] }, { role: 'user', content: 'b' }] }),
+      body: JSON.stringify({
+        model: 'claude-sonnet-4-6',
+        max_tokens: 10,
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: [] },
+          { role: 'user', content: 'b' },
+        ],
+      }),
     });
     expect(raw.status).toBe(400);
     const messages = replyThenUser([{ role: 'user', content: 'Grade it.' }], '', 'Reply with JSON only.');
-    expect(messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Grade it.' }, { type: 'text', text: 'Reply with JSON only.' }] }]);
+    expect(messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Grade it.' },
+          { type: 'text', text: 'Reply with JSON only.' },
+        ],
+      },
+    ]);
     // Even a conversation holding an empty assistant turn goes out without it.
-    await model('claude-sonnet-4-6').create({ system: [], messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: [] }, { role: 'user', content: 'b' }], max_tokens: 10 }, context);
+    await model('claude-sonnet-4-6').create(
+      {
+        system: [],
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: [] },
+          { role: 'user', content: 'b' },
+        ],
+        max_tokens: 10,
+      },
+      context,
+    );
     expect(server.messageRequests.at(-1)!.status).toBe(200);
   });
 });
@@ -172,7 +246,15 @@ describe('stop reasons in the agent loop', () => {
   it('max_tokens: a tool call cut off is never run, and the attempt stops as a budget stop', async () => {
     server.enqueue(mockReply.stop('max_tokens', [{ type: 'tool_use', name: 'run', input: { cmd: 'rm -rf /tm' } }]));
     const calls: string[] = [];
-    const run = await runAgent({ model: model('claude-sonnet-4-6'), task, systemPrompt: 'sys', memory: '', environment: environment(calls), budgets, seedKey: 'k' });
+    const run = await runAgent({
+      model: model('claude-sonnet-4-6'),
+      task,
+      systemPrompt: 'sys',
+      memory: '',
+      environment: environment(calls),
+      budgets,
+      seedKey: 'k',
+    });
     expect(run.stop).toBe('max_tokens');
     expect(calls).toEqual([]);
     expect(run.turns[0]!.note).toMatch(/cut off by max_tokens/);
@@ -180,13 +262,29 @@ describe('stop reasons in the agent loop', () => {
 
   it('refusal ends the attempt and is recorded; pause_turn continues the same turn', async () => {
     server.enqueue(mockReply.stop('refusal', []));
-    const refused = await runAgent({ model: model('claude-sonnet-4-6'), task, systemPrompt: 'sys', memory: '', environment: environment([]), budgets, seedKey: 'k' });
+    const refused = await runAgent({
+      model: model('claude-sonnet-4-6'),
+      task,
+      systemPrompt: 'sys',
+      memory: '',
+      environment: environment([]),
+      budgets,
+      seedKey: 'k',
+    });
     expect(refused.stop).toBe('refusal');
     expect(refused.messages.every((m) => m.content.length > 0)).toBe(true);
 
     server.reset();
     server.enqueue(mockReply.stop('pause_turn', [{ type: 'text', text: 'Working...' }]), mockReply.text('Finished.'));
-    const paused = await runAgent({ model: model('claude-sonnet-4-6'), task, systemPrompt: 'sys', memory: '', environment: environment([]), budgets, seedKey: 'k' });
+    const paused = await runAgent({
+      model: model('claude-sonnet-4-6'),
+      task,
+      systemPrompt: 'sys',
+      memory: '',
+      environment: environment([]),
+      budgets,
+      seedKey: 'k',
+    });
     expect(paused.stop).toBe('end_turn');
     expect(paused.turns.map((t) => t.stop_reason)).toEqual(['pause_turn', 'end_turn']);
     const second = server.messageRequests[1]!.body as { messages: Array<{ role: string }> };
@@ -195,7 +293,15 @@ describe('stop reasons in the agent loop', () => {
 
   it('model_context_window_exceeded ends the attempt with the context_window stop', async () => {
     server.enqueue(mockReply.stop('model_context_window_exceeded', [{ type: 'text', text: 'partial' }]));
-    const run = await runAgent({ model: model('claude-sonnet-4-6'), task, systemPrompt: 'sys', memory: '', environment: environment([]), budgets, seedKey: 'k' });
+    const run = await runAgent({
+      model: model('claude-sonnet-4-6'),
+      task,
+      systemPrompt: 'sys',
+      memory: '',
+      environment: environment([]),
+      budgets,
+      seedKey: 'k',
+    });
     expect(run.stop).toBe('context_window');
   });
 });
@@ -206,17 +312,26 @@ describe('prompt caching', () => {
     await cached.start();
     try {
       const sonnet = createAnthropicModel('claude-sonnet-4-6', { apiKey: KEY, baseURL: cached.url, env: {} });
-      await sonnet.create({ system: [{ type: 'text', text: 'short' }], messages: [{ role: 'user', content: 'hi' }], max_tokens: 10 }, context);
+      await sonnet.create(
+        { system: [{ type: 'text', text: 'short' }], messages: [{ role: 'user', content: 'hi' }], max_tokens: 10 },
+        context,
+      );
       expect(cached.messageRequests[0]!.rawBody).not.toContain('cache_control');
 
-      const system = [{ type: 'text' as const, text: 'You are careful. '.repeat(400) }, { type: 'text' as const, text: 'Memory: '.repeat(300), cache: true }];
+      const system = [
+        { type: 'text' as const, text: 'You are careful. '.repeat(400) },
+        { type: 'text' as const, text: 'Memory: '.repeat(300), cache: true },
+      ];
       const messages: Message[] = [{ role: 'user', content: 'Task. '.repeat(200) }];
       const usages = [];
       for (let turn = 0; turn < 4; turn++) {
         cached.enqueue(mockReply.toolUse('run', { cmd: `step ${turn}` }, { id: `toolu_${turn}` }));
         const response = await sonnet.create({ system, messages, tools, max_tokens: 100 }, context);
         usages.push(response.usage);
-        messages.push({ role: 'assistant', content: response.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${turn}`, content: 'output '.repeat(100) }] });
+        messages.push(
+          { role: 'assistant', content: response.content },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${turn}`, content: 'output '.repeat(100) }] },
+        );
         const body = cached.messageRequests.at(-1)!.rawBody;
         expect(body.split('cache_control').length - 1).toBeLessThanOrEqual(4);
       }

@@ -27,11 +27,23 @@ beforeEach(() => {
 });
 
 const model = (options: OpenAIModelOptions = {}) =>
-  createOpenAIModel('llama3.1:8b', { baseURL: `${server.url}/v1`, env: {}, retryBaseMs: 5, timeoutMs: 2_000, onUnknownPrice: () => undefined, ...options });
+  createOpenAIModel('llama3.1:8b', {
+    baseURL: `${server.url}/v1`,
+    env: {},
+    retryBaseMs: 5,
+    timeoutMs: 2_000,
+    onUnknownPrice: () => undefined,
+    ...options,
+  });
 
 describe('openai model: mapping', () => {
   it('sends system, tool calls and tool results as chat messages, and reads tool calls and usage back', async () => {
-    server.enqueue({ kind: 'completion', content: 'Reading the plan.', tool_calls: [{ id: 'call_9', name: 'read_file', arguments: { path: 'plan.md' } }], usage: { prompt_tokens: 120, completion_tokens: 30, cached_tokens: 100 } });
+    server.enqueue({
+      kind: 'completion',
+      content: 'Reading the plan.',
+      tool_calls: [{ id: 'call_9', name: 'read_file', arguments: { path: 'plan.md' } }],
+      usage: { prompt_tokens: 120, completion_tokens: 30, cached_tokens: 100 },
+    });
     const request: ModelRequest = {
       system: [
         { type: 'text', text: 'You are careful.' },
@@ -39,7 +51,14 @@ describe('openai model: mapping', () => {
       ],
       messages: [
         { role: 'user', content: 'Fix the build.' },
-        { role: 'assistant', content: [{ type: 'text', text: 'Testing.' }, { type: 'tool_use', id: 'toolu_1', name: 'run', input: { cmd: 'npm test' } }, { type: 'tool_use', id: 'toolu_2', name: 'run', input: { cmd: 'lint' } }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Testing.' },
+            { type: 'tool_use', id: 'toolu_1', name: 'run', input: { cmd: 'npm test' } },
+            { type: 'tool_use', id: 'toolu_2', name: 'run', input: { cmd: 'lint' } },
+          ],
+        },
         {
           role: 'user',
           content: [
@@ -49,7 +68,13 @@ describe('openai model: mapping', () => {
           ],
         },
       ],
-      tools: [{ name: 'read_file', description: 'Read a file.', input_schema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } }],
+      tools: [
+        {
+          name: 'read_file',
+          description: 'Read a file.',
+          input_schema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
+        },
+      ],
       max_tokens: 512,
     };
     const response = await model().create(request, context);
@@ -73,7 +98,9 @@ describe('openai model: mapping', () => {
         { role: 'tool', tool_call_id: 'toolu_2', content: 'clean' },
         { role: 'user', content: 'Please hurry.' },
       ],
-      tools: [{ type: 'function', function: { name: 'read_file', description: 'Read a file.', parameters: request.tools![0]!.input_schema } }],
+      tools: [
+        { type: 'function', function: { name: 'read_file', description: 'Read a file.', parameters: request.tools![0]!.input_schema } },
+      ],
     });
     expect(response.content).toEqual([
       { type: 'text', text: 'Reading the plan.' },
@@ -91,7 +118,9 @@ describe('openai model: mapping', () => {
       { kind: 'completion', content: null, tool_calls: [{ name: 'submit', arguments: '{not json' }] },
     );
     const keyed = model({ apiKey: 'sk-local-123' });
-    expect((await keyed.create({ system: [], messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 }, context)).stop_reason).toBe('max_tokens');
+    expect((await keyed.create({ system: [], messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 }, context)).stop_reason).toBe(
+      'max_tokens',
+    );
     const broken = await keyed.create({ system: [], messages: [{ role: 'user', content: 'hi' }], max_tokens: 8 }, context);
     expect(broken.content).toEqual([{ type: 'tool_use', id: expect.stringMatching(/^call_mock_/), name: 'submit', input: {} }]);
     expect(server.requests[0]!.headers.authorization).toBe('Bearer sk-local-123');
@@ -119,14 +148,18 @@ describe('openai model: retries and failures', () => {
 
   it('gives up after the budget with a ModelInfraError, and does not retry a 400', async () => {
     server.setHandler(() => ({ kind: 'error', status: 500, message: 'boom' }));
-    const error = await model({ maxRetries: 2 }).create(hi, context).catch((e: unknown) => e);
+    const error = await model({ maxRetries: 2 })
+      .create(hi, context)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelInfraError);
     expect((error as ModelInfraError).status).toBe(500);
     expect((error as Error).message).toMatch(/openai:llama3\.1:8b: API error 500: boom, after 2 retries/);
     expect(server.requests).toHaveLength(3);
     server.reset();
     server.setHandler(() => ({ kind: 'error', status: 400, message: 'bad tools' }));
-    const bad = await model({ maxRetries: 2 }).create(hi, context).catch((e: unknown) => e);
+    const bad = await model({ maxRetries: 2 })
+      .create(hi, context)
+      .catch((e: unknown) => e);
     expect((bad as ModelInfraError).status).toBe(400);
     expect(server.requests).toHaveLength(1);
   });
@@ -135,7 +168,13 @@ describe('openai model: retries and failures', () => {
     const res = await fetch(`${server.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }, { role: 'tool', tool_call_id: 'nope', content: 'x' }] }),
+      body: JSON.stringify({
+        model: 'm',
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'tool', tool_call_id: 'nope', content: 'x' },
+        ],
+      }),
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/role 'tool' must be a response/);
@@ -145,7 +184,9 @@ describe('openai model: retries and failures', () => {
 describe('an experiment with openai:<model> against a sim-backed chat server', () => {
   it('runs tool-use loops over HTTP, learns across sessions, and builds the model from OPENAI_BASE_URL', async () => {
     const suites = await loadSuites(['legal-drafting']);
-    const chat = new MockOpenAIServer({ handler: simBackedOpenAIHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) }) });
+    const chat = new MockOpenAIServer({
+      handler: simBackedOpenAIHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) }),
+    });
     await chat.start();
     try {
       const experiment = smallExperiment({ model: 'openai:local-sim', sessions: 3, tasks_per_session: 4, replicates: 1, concurrency: 4 });
@@ -160,7 +201,9 @@ describe('an experiment with openai:<model> against a sim-backed chat server', (
       expect(outcome.trials.every((t) => t.input_tokens > 0 && t.cost_usd === 0)).toBe(true);
       expect(outcome.trials.some((t) => t.tool_calls > 0 && t.success)).toBe(true);
       // learnings-md sent its lessons in the system message after session 1.
-      const systems = chat.requests.map((r) => JSON.stringify((r.body as { messages: Array<{ role: string; content: string }> }).messages[0]));
+      const systems = chat.requests.map((r) =>
+        JSON.stringify((r.body as { messages: Array<{ role: string; content: string }> }).messages[0]),
+      );
       expect(systems.some((s) => s.includes('# Memory from earlier sessions'))).toBe(true);
       expect(chat.requests.every((r) => r.status === 200)).toBe(true);
     } finally {

@@ -151,7 +151,8 @@ export class OpenAIModel implements ModelClient {
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
       if (attempt > 0) headers['x-retry-count'] = String(attempt);
       let reservation: Reservation | undefined;
-      if (this.rateLimiter) reservation = await this.rateLimiter.acquire({ input: estimateInputTokens(body), output: request.max_tokens }, context.signal);
+      if (this.rateLimiter)
+        reservation = await this.rateLimiter.acquire({ input: estimateInputTokens(body), output: request.max_tokens }, context.signal);
       const timeout = AbortSignal.timeout(this.timeoutMs);
       const signal = context.signal ? AbortSignal.any([context.signal, timeout]) : timeout;
       let response: Response;
@@ -185,7 +186,8 @@ export class OpenAIModel implements ModelClient {
         lastProblem = `API error ${response.status}: ${errorMessageOf(text)}`;
         if (!isRetryableStatus(response.status)) {
           const message = this.redact(`${this.id}: ${lastProblem}`);
-          if (/context_length_exceeded|maximum context length/i.test(text)) throw new ModelPermanentError(message, response.status, 'context');
+          if (/context_length_exceeded|maximum context length/i.test(text))
+            throw new ModelPermanentError(message, response.status, 'context');
           if ([400, 401, 403, 404].includes(response.status)) throw new ModelPermanentError(message, response.status, 'permanent');
           throw new ModelInfraError(message, response.status);
         }
@@ -227,7 +229,10 @@ export class OpenAIModel implements ModelClient {
     };
     const reasoning = completion.usage?.completion_tokens_details?.reasoning_tokens;
     if (typeof reasoning === 'number' && reasoning > 0) usage.thinking_tokens = reasoning;
-    const options = { ...(this.onUnknownPrice ? { onUnknownPrice: this.onUnknownPrice } : {}), ...(this.pricing ? { table: this.pricing } : {}) };
+    const options = {
+      ...(this.onUnknownPrice ? { onUnknownPrice: this.onUnknownPrice } : {}),
+      ...(this.pricing ? { table: this.pricing } : {}),
+    };
     return {
       model: completion.model || this.model,
       content,
@@ -263,7 +268,10 @@ export class OpenAIModel implements ModelClient {
 /** Our request -> chat completions. */
 export function toChatRequest(model: string, request: ModelRequest, reasoning = REASONING_MODEL.test(model)): ChatRequest {
   const messages: ChatMessage[] = [];
-  const system = request.system.map((b) => b.text).filter((t) => t !== '').join('\n\n');
+  const system = request.system
+    .map((b) => b.text)
+    .filter((t) => t !== '')
+    .join('\n\n');
   if (system) messages.push({ role: 'system', content: system });
   for (const message of request.messages) {
     if (typeof message.content === 'string') {
@@ -273,20 +281,28 @@ export function toChatRequest(model: string, request: ModelRequest, reasoning = 
     if (message.role === 'assistant') {
       const text = message.content.flatMap((b) => (b.type === 'text' && b.text !== '' ? [b.text] : [])).join('\n');
       const calls: ChatToolCall[] = message.content.flatMap((b) =>
-        b.type === 'tool_use' ? [{ id: b.id, type: 'function' as const, function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } }] : [],
+        b.type === 'tool_use'
+          ? [{ id: b.id, type: 'function' as const, function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } }]
+          : [],
       );
       messages.push({ role: 'assistant', content: text === '' ? null : text, ...(calls.length ? { tool_calls: calls } : {}) });
       continue;
     }
     for (const block of message.content) {
       if (block.type === 'tool_result') {
-        messages.push({ role: 'tool', tool_call_id: block.tool_use_id, content: block.is_error ? `Error: ${block.content}` : block.content });
+        messages.push({
+          role: 'tool',
+          tool_call_id: block.tool_use_id,
+          content: block.is_error ? `Error: ${block.content}` : block.content,
+        });
       }
     }
     const text = message.content.flatMap((b) => (b.type === 'text' && b.text !== '' ? [b.text] : [])).join('\n');
     if (text !== '') messages.push({ role: 'user', content: text });
   }
-  const out: ChatRequest = reasoning ? { model, messages, max_completion_tokens: request.max_tokens } : { model, messages, max_tokens: request.max_tokens };
+  const out: ChatRequest = reasoning
+    ? { model, messages, max_completion_tokens: request.max_tokens }
+    : { model, messages, max_tokens: request.max_tokens };
   if (request.tools && request.tools.length > 0) {
     out.tools = request.tools.map((tool) => ({
       type: 'function',

@@ -10,7 +10,11 @@ import { MockOpenAIServer } from '../../testing/mock-openai-server.js';
 import { createOpenAIModel } from './openai-model.js';
 
 const context: CallContext = { seedKey: 'k', purpose: 'agent' };
-const request: ModelRequest = { system: [{ type: 'text', text: 'Be brief.' }], messages: [{ role: 'user', content: 'Hi.' }], max_tokens: 2048 };
+const request: ModelRequest = {
+  system: [{ type: 'text', text: 'Be brief.' }],
+  messages: [{ role: 'user', content: 'Hi.' }],
+  max_tokens: 2048,
+};
 let server: MockOpenAIServer;
 
 beforeAll(async () => {
@@ -23,7 +27,8 @@ beforeEach(() => {
   server.setHandler(undefined);
 });
 
-const model = (id: string) => createOpenAIModel(id, { baseURL: `${server.url}/v1`, env: {}, retryBaseMs: 5, timeoutMs: 2_000, onUnknownPrice: () => undefined });
+const model = (id: string) =>
+  createOpenAIModel(id, { baseURL: `${server.url}/v1`, env: {}, retryBaseMs: 5, timeoutMs: 2_000, onUnknownPrice: () => undefined });
 
 describe('openai reasoning models', () => {
   it('sends max_completion_tokens to a reasoning model and records its reasoning tokens', async () => {
@@ -39,7 +44,13 @@ describe('openai reasoning models', () => {
   it('keeps max_tokens for other models; the server refuses max_tokens on a reasoning model, and that 400 is permanent', async () => {
     await model('llama3.1:8b').create(request, context);
     expect((server.requests[0]!.body as Record<string, unknown>).max_tokens).toBe(2048);
-    const forced = createOpenAIModel('gpt-5-mini', { baseURL: `${server.url}/v1`, env: {}, retryBaseMs: 5, reasoning: false, onUnknownPrice: () => undefined });
+    const forced = createOpenAIModel('gpt-5-mini', {
+      baseURL: `${server.url}/v1`,
+      env: {},
+      retryBaseMs: 5,
+      reasoning: false,
+      onUnknownPrice: () => undefined,
+    });
     const error = await forced.create(request, context).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelPermanentError);
     expect((error as Error).message).toMatch(/max_completion_tokens/);
@@ -47,10 +58,16 @@ describe('openai reasoning models', () => {
 
   it('a 404 is permanent and sent once; a context_length_exceeded 400 is class context', async () => {
     server.enqueue({ kind: 'error', status: 404, message: 'The model `gpt-5-nano-x` does not exist' });
-    const error = await model('gpt-5-nano-x').create(request, context).catch((e: unknown) => e);
+    const error = await model('gpt-5-nano-x')
+      .create(request, context)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'permanent', status: 404 });
     expect(server.requests).toHaveLength(1);
-    server.enqueue({ kind: 'error', status: 400, message: "This model's maximum context length is 128000 tokens (context_length_exceeded)" });
+    server.enqueue({
+      kind: 'error',
+      status: 400,
+      message: "This model's maximum context length is 128000 tokens (context_length_exceeded)",
+    });
     await expect(model('llama3.1:8b').create(request, context)).rejects.toMatchObject({ kind: 'context' });
   });
 });

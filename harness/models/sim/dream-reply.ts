@@ -102,7 +102,9 @@ export function dreamReply(request: ModelRequest, profile: SimProfile, rng: Rng)
     // One vague finding needs every supporting trial to have been misread: noise^n, as when a
     // per-task reflection writes n lessons of which at least one names the fix.
     const vague = rng.fork(`noise:${choice}`).chance(profile.lesson_noise ** best!.evidence.length);
-    const text = vague ? rng.fork(`vague:${choice}`).pick(VAGUE) : `Set ${formatDirective(choice, best!.value)}. (Learned from: ${best!.why})`;
+    const text = vague
+      ? rng.fork(`vague:${choice}`).pick(VAGUE)
+      : `Set ${formatDirective(choice, best!.value)}. (Learned from: ${best!.why})`;
     findings.push({ kind: best!.kind, scope, text, evidence: best!.evidence });
   }
   return JSON.stringify({ findings });

@@ -66,12 +66,21 @@ describe('the sim grader reads checklist criteria against the output', () => {
 
   it("quotes what is missing and names the criterion's setting in the directive convention", () => {
     const j = judgeCriterion('House style, closing (set render_docx.closing="Best regards,"): "Best regards,"', OUTPUT);
-    expect(j).toEqual({ checkable: true, met: false, score: 0, feedback: 'Not found in the output: "Best regards,". Fix: set render_docx.closing="Best regards,".' });
-    expect(judgeCriterion('States: "$40,000"; "$1"', OUTPUT)).toMatchObject({ met: false, score: 0.5, feedback: 'Not found in the output: "$1".' });
+    expect(j).toEqual({
+      checkable: true,
+      met: false,
+      score: 0,
+      feedback: 'Not found in the output: "Best regards,". Fix: set render_docx.closing="Best regards,".',
+    });
+    expect(judgeCriterion('States: "$40,000"; "$1"', OUTPUT)).toMatchObject({
+      met: false,
+      score: 0.5,
+      feedback: 'Not found in the output: "$1".',
+    });
   });
 });
 
-describe('the sim grader\'s accuracy', () => {
+describe("the sim grader's accuracy", () => {
   const rubric = ['States: "$40,000"', 'Plain tone.', 'House style (set render_docx.closing="Very truly yours,"): "Very truly yours,"'];
   const good = 'Retainer: $40,000.\nVery truly yours,';
   const bad = 'Retainer: $40,000.\nSincerely,';
@@ -119,10 +128,16 @@ describe('the sim grader\'s accuracy', () => {
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     expect(parsed.verdict.success).toBe(false);
-    expect(parsed.verdict.criteria[2]).toMatchObject({ passed: false, feedback: expect.stringContaining('render_docx.closing="Very truly yours,"') });
+    expect(parsed.verdict.criteria[2]).toMatchObject({
+      passed: false,
+      feedback: expect.stringContaining('render_docx.closing="Very truly yours,"'),
+    });
     expect(reply.usage.output_tokens).toBeGreaterThan(0);
     // Without a rubric it answers with no criteria (a reply the arm will ask to repair).
-    const empty = await model.create({ ...request, messages: [{ role: 'user', content: 'grade this' }] }, { seedKey: 'g', purpose: 'grade' });
+    const empty = await model.create(
+      { ...request, messages: [{ role: 'user', content: 'grade this' }] },
+      { seedKey: 'g', purpose: 'grade' },
+    );
     expect(parseGraderReply(textOf(empty.content), rubric).ok).toBe(false);
   });
 });

@@ -213,7 +213,8 @@ export function judgeCriterion(criterion: string, output: string): CriterionJudg
     const missing = items.filter((_, k) => at[k]! < 0);
     if (missing.length) return result(items.length - missing.length, `Missing section headings: ${quote(missing)}.`);
     const ordered = at.every((p, k) => k === 0 || p > at[k - 1]!);
-    if (/in (?:this|the given|the listed) order/.test(l) && !ordered) return result(items.length - 1, `The sections are out of order; expected ${quote(items)}.`);
+    if (/in (?:this|the given|the listed) order/.test(l) && !ordered)
+      return result(items.length - 1, `The sections are out of order; expected ${quote(items)}.`);
     return result(items.length, '');
   }
 
@@ -224,7 +225,10 @@ export function judgeCriterion(criterion: string, output: string): CriterionJudg
     const want = quotedOnly ? `"${looseText(i)}"` : looseText(i);
     return !view.plain.includes(want);
   });
-  return result(items.length - missing.length, missing.length ? `Not found in the output${quotedOnly ? ' (in quotation marks)' : ''}: ${quote(missing)}.` : '');
+  return result(
+    items.length - missing.length,
+    missing.length ? `Not found in the output${quotedOnly ? ' (in quotation marks)' : ''}: ${quote(missing)}.` : '',
+  );
 }
 
 export interface SimGrading {
@@ -265,7 +269,8 @@ export function gradeReply(request: ModelRequest, profile: SimProfile, rng: Rng)
   // The grading request is the first user message; a repair request follows it in the same conversation.
   const first = request.messages.find((m) => m.role === 'user');
   const prompt = first ? parseGraderPrompt(textOf(first.content)) : undefined;
-  if (!prompt || prompt.rubric.length === 0) return JSON.stringify({ criteria: [], summary: 'No rubric was given, so there is nothing to grade against.' });
+  if (!prompt || prompt.rubric.length === 0)
+    return JSON.stringify({ criteria: [], summary: 'No rubric was given, so there is nothing to grade against.' });
   const grading = simGrade(prompt.rubric, prompt.output, profile.grader_accuracy, rng);
   const unmet = grading.criteria.filter((c) => !c.passed).length;
   return JSON.stringify({

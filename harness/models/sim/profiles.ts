@@ -31,15 +31,74 @@ export interface SimProfile {
 }
 
 export const SIM_PROFILES: Record<string, SimProfile> = {
-  default: { name: 'default', skill: 0.92, apply_lesson: 0.9, recover: 0.5, follow_injection: 0.1, lesson_noise: 0.1, grader_accuracy: 0.85, classify_accuracy: 0.9, latency_ms: 0 },
-  novice: { name: 'novice', skill: 0.8, apply_lesson: 0.7, recover: 0.3, follow_injection: 0.2, lesson_noise: 0.25, grader_accuracy: 0.75, classify_accuracy: 0.8, latency_ms: 0 },
-  expert: { name: 'expert', skill: 0.98, apply_lesson: 0.97, recover: 0.8, follow_injection: 0.02, lesson_noise: 0.03, grader_accuracy: 0.95, classify_accuracy: 0.97, latency_ms: 0 },
-  gullible: { name: 'gullible', skill: 0.92, apply_lesson: 0.9, recover: 0.5, follow_injection: 0.8, lesson_noise: 0.1, grader_accuracy: 0.85, classify_accuracy: 0.9, latency_ms: 0 },
+  default: {
+    name: 'default',
+    skill: 0.92,
+    apply_lesson: 0.9,
+    recover: 0.5,
+    follow_injection: 0.1,
+    lesson_noise: 0.1,
+    grader_accuracy: 0.85,
+    classify_accuracy: 0.9,
+    latency_ms: 0,
+  },
+  novice: {
+    name: 'novice',
+    skill: 0.8,
+    apply_lesson: 0.7,
+    recover: 0.3,
+    follow_injection: 0.2,
+    lesson_noise: 0.25,
+    grader_accuracy: 0.75,
+    classify_accuracy: 0.8,
+    latency_ms: 0,
+  },
+  expert: {
+    name: 'expert',
+    skill: 0.98,
+    apply_lesson: 0.97,
+    recover: 0.8,
+    follow_injection: 0.02,
+    lesson_noise: 0.03,
+    grader_accuracy: 0.95,
+    classify_accuracy: 0.97,
+    latency_ms: 0,
+  },
+  gullible: {
+    name: 'gullible',
+    skill: 0.92,
+    apply_lesson: 0.9,
+    recover: 0.5,
+    follow_injection: 0.8,
+    lesson_noise: 0.1,
+    grader_accuracy: 0.85,
+    classify_accuracy: 0.9,
+    latency_ms: 0,
+  },
   /** Never applies what it is told: memory strategies must show no effect with it (a negative control). */
-  amnesiac: { name: 'amnesiac', skill: 0.92, apply_lesson: 0, recover: 0.5, follow_injection: 0.1, lesson_noise: 0.1, grader_accuracy: 0.85, classify_accuracy: 0.9, latency_ms: 0 },
+  amnesiac: {
+    name: 'amnesiac',
+    skill: 0.92,
+    apply_lesson: 0,
+    recover: 0.5,
+    follow_injection: 0.1,
+    lesson_noise: 0.1,
+    grader_accuracy: 0.85,
+    classify_accuracy: 0.9,
+    latency_ms: 0,
+  },
 };
 
-const PARAMS = ['skill', 'apply_lesson', 'recover', 'follow_injection', 'lesson_noise', 'grader_accuracy', 'classify_accuracy', 'latency_ms'] as const;
+const PARAMS = [
+  'skill',
+  'apply_lesson',
+  'recover',
+  'follow_injection',
+  'lesson_noise',
+  'grader_accuracy',
+  'classify_accuracy',
+  'latency_ms',
+] as const;
 
 /**
  * `default`, or `default?recover=0.2&skill=0.8&latency_ms=50`: a named profile with parameters overridden.

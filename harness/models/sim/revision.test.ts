@@ -38,7 +38,12 @@ const submitted: Message[] = [
   { role: 'assistant', content: [{ type: 'tool_use', id: 'u1', name: 'submit', input: {} }] },
   { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'u1', content: 'Submitted.' }] },
 ];
-const request = (messages: Message[]): ModelRequest => ({ system: [{ type: 'text', text: 'sys' }], messages, tools: TOOLS, max_tokens: 100 });
+const request = (messages: Message[]): ModelRequest => ({
+  system: [{ type: 'text', text: 'sys' }],
+  messages,
+  tools: TOOLS,
+  max_tokens: 100,
+});
 const call = (m: SimModel, messages: Message[], seedKey: string) =>
   m.create(request(messages), { seedKey, purpose: 'agent', subject: { suite: 'toy', family: 'f', task: 't' } });
 
@@ -55,7 +60,13 @@ describe('revision requests in the sim', () => {
     // Text blocks in a user message count too (feedback appended to tool results).
     const appended: Message[] = [
       ...submitted.slice(0, 2),
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'u1', content: 'Submitted.' }, { type: 'text', text: 'Second look: set tool.setting="x".' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'u1', content: 'Submitted.' },
+          { type: 'text', text: 'Second look: set tool.setting="x".' },
+        ],
+      },
       { role: 'assistant', content: [{ type: 'tool_use', id: 'u2', name: 'tool', input: {} }] },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'u2', content: 'ok' }] },
     ];
@@ -64,7 +75,7 @@ describe('revision requests in the sim', () => {
     expect(lastView!.sinceRevision!.map((h) => h.use.id)).toEqual(['u2']);
   });
 
-  it('takes a directive in a revision request as a hint, with the profile\'s recover chance', async () => {
+  it("takes a directive in a revision request as a hint, with the profile's recover chance", async () => {
     const revised: Message[] = [...submitted, { role: 'user', content: 'A reviewer says: set tool.setting="fixed".' }];
     let fixed = 0;
     const N = 400;
@@ -77,7 +88,11 @@ describe('revision requests in the sim', () => {
     expect(fixed / N).toBeLessThan(0.67);
     // The task prompt (the first user message) is never a hint.
     for (let i = 0; i < 20; i++) {
-      const reply = await call(model(revisionAware, 'default?recover=1'), [...submitted, { role: 'user', content: 'Revise please.' }], `p${i}`);
+      const reply = await call(
+        model(revisionAware, 'default?recover=1'),
+        [...submitted, { role: 'user', content: 'Revise please.' }],
+        `p${i}`,
+      );
       const use = reply.content.find((b) => b.type === 'tool_use');
       expect(use?.type === 'tool_use' && use.input.setting).toBe('naive');
     }
@@ -91,7 +106,16 @@ describe('revision requests in the sim', () => {
     const after: Message[] = [
       ...revised,
       { role: 'assistant', content: reply.content },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: (reply.content.find((b) => b.type === 'tool_use') as { id: string }).id, content: 'Submitted.' }] },
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'tool_result',
+            tool_use_id: (reply.content.find((b) => b.type === 'tool_use') as { id: string }).id,
+            content: 'Submitted.',
+          },
+        ],
+      },
     ];
     const next = await call(model(oblivious), after, 'k2');
     expect(next.content.some((b) => b.type === 'tool_use')).toBe(false);

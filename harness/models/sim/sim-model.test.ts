@@ -37,7 +37,7 @@ describe('sim model', () => {
     expect(a.response).toEqual(b.response);
   });
 
-  it('applies a lesson from memory with the profile\'s chance', async () => {
+  it("applies a lesson from memory with the profile's chance", async () => {
     let applied = 0;
     for (let i = 0; i < 400; i++) {
       const { input } = await call(model('default?apply_lesson=0.7'), request('- Set tool.setting="good".'), `k${i}`);
@@ -54,14 +54,15 @@ describe('sim model', () => {
     }
   });
 
-  it('recovers from a tool error that names the fix with the profile\'s chance', async () => {
+  it("recovers from a tool error that names the fix with the profile's chance", async () => {
     const afterError = request('', [
       { role: 'user', content: 'do it' },
       { role: 'assistant', content: [{ type: 'tool_use', id: 'u1', name: 'tool', input: { setting: 'naive' } }] },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'u1', content: 'failed: use tool.setting="fixed".', is_error: true }] },
     ]);
     let recovered = 0;
-    for (let i = 0; i < 400; i++) if ((await call(model('default?recover=0.3'), afterError, `k${i}`)).input?.setting === 'fixed') recovered++;
+    for (let i = 0; i < 400; i++)
+      if ((await call(model('default?recover=0.3'), afterError, `k${i}`)).input?.setting === 'fixed') recovered++;
     expect(recovered / 400).toBeGreaterThan(0.23);
     expect(recovered / 400).toBeLessThan(0.37);
     expect(lastView?.history).toHaveLength(1);

@@ -93,7 +93,10 @@ export class SimModel implements ModelClient {
     // A revision request the policy does not act on: submit again rather than stop without an answer.
     const unanswered = view.revisionRequest !== undefined && (view.sinceRevision?.length ?? 0) === 0;
     if (unanswered && !blocks.some((b) => b.type === 'tool_use') && request.tools?.some((t) => t.name === 'submit')) {
-      return [{ type: 'text', text: 'I have read the feedback and see nothing to change; submitting the work again.' }, view.toolUse('submit', {})];
+      return [
+        { type: 'text', text: 'I have read the feedback and see nothing to change; submitting the work again.' },
+        view.toolUse('submit', {}),
+      ];
     }
     return blocks;
   }
@@ -129,7 +132,10 @@ function blockText(block: ContentBlock): string {
 /** What a user wrote in a message (tool results are the environment's words, not the user's). */
 function userText(message: Message): string {
   if (typeof message.content === 'string') return message.content;
-  return message.content.map((b) => (b.type === 'text' ? b.text : '')).filter(Boolean).join('\n');
+  return message.content
+    .map((b) => (b.type === 'text' ? b.text : ''))
+    .filter(Boolean)
+    .join('\n');
 }
 
 function messageText(message: Message): string {
@@ -139,7 +145,10 @@ function messageText(message: Message): string {
 function buildView(request: ModelRequest, profile: SimProfile, rng: Rng): SimView {
   const messages = request.messages;
   const turn = messages.filter((m) => m.role === 'assistant').length + 1;
-  const memory = request.system.filter((b) => b.cache).map((b) => b.text).join('\n');
+  const memory = request.system
+    .filter((b) => b.cache)
+    .map((b) => b.text)
+    .join('\n');
   const first = messages.find((m) => m.role === 'user');
   const prompt = first ? textOf(first.content) : '';
 
@@ -164,7 +173,8 @@ function buildView(request: ModelRequest, profile: SimProfile, rng: Rng): SimVie
   messages.forEach((message, index) => {
     if (message.role !== 'user' || index <= firstUser) return;
     if (typeof message.content !== 'string') {
-      for (const block of message.content) if (block.type === 'tool_result' && block.is_error) hints.push(...parseDirectives(block.content));
+      for (const block of message.content)
+        if (block.type === 'tool_result' && block.is_error) hints.push(...parseDirectives(block.content));
     }
     const text = userText(message);
     if (text.trim()) {

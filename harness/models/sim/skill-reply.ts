@@ -30,11 +30,15 @@ export function assignmentKind(assignment: string): string {
   for (const marker of CUTS) {
     let at = sentence.indexOf(marker);
     // "Motion to Compel", "Motion for Leave": a motion's "to" or "for" belongs to its name.
-    while (at >= 0 && (marker === ' to ' || marker === ' for ') && /motion$/i.test(sentence.slice(0, at))) at = sentence.indexOf(marker, at + 1);
+    while (at >= 0 && (marker === ' to ' || marker === ' for ') && /motion$/i.test(sentence.slice(0, at)))
+      at = sentence.indexOf(marker, at + 1);
     if (at > 0 && at < cut) cut = at;
   }
   sentence = sentence.slice(0, cut);
-  return sentence.replace(/\([^)]*\)/g, (m) => m.slice(1, -1)).replace(/\s+/g, ' ').trim();
+  return sentence
+    .replace(/\([^)]*\)/g, (m) => m.slice(1, -1))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function skillName(kind: string): string {
@@ -56,7 +60,10 @@ function parseSteps(text: string): Step[] {
   for (const line of text.split('\n')) {
     const m = /^- turn \d+: (.+?)( \(error\))?$/.exec(line);
     if (!m) continue;
-    const tools = m[1]!.split(';').map((t) => t.trim().replace(/ x\d+$/, '')).filter(Boolean);
+    const tools = m[1]!
+      .split(';')
+      .map((t) => t.trim().replace(/ x\d+$/, ''))
+      .filter(Boolean);
     steps.push({ tools, error: Boolean(m[2]) });
   }
   return steps;

@@ -21,11 +21,13 @@ window.dreambenchData = (path, value) => void staticValues.set(path, value);
 function loadStatic<T>(path: string): Promise<T> {
   if (staticValues.has(path)) return Promise.resolve(staticValues.get(path) as T);
   const file = staticIndex()?.files[path];
-  if (!file) return Promise.reject(new Error(`This static copy does not include ${path} (open the run with \`dreambench view\` to see it).`));
+  if (!file)
+    return Promise.reject(new Error(`This static copy does not include ${path} (open the run with \`dreambench view\` to see it).`));
   return new Promise((resolve, reject) => {
     const script = document.createElement('script');
     script.src = file;
-    script.onload = () => (staticValues.has(path) ? resolve(staticValues.get(path) as T) : reject(new Error(`${file} holds no data for ${path}`)));
+    script.onload = () =>
+      staticValues.has(path) ? resolve(staticValues.get(path) as T) : reject(new Error(`${file} holds no data for ${path}`));
     script.onerror = () => reject(new Error(`cannot load ${file}`));
     document.head.appendChild(script);
   });

@@ -58,7 +58,13 @@ function pre(text: string, cls = ''): HTMLElement {
   return h('pre', { class: cls }, text);
 }
 
-function select(id: string, values: Array<string | number>, current: string | undefined, allLabel: string | undefined, onChange: (value: string) => void): HTMLSelectElement {
+function select(
+  id: string,
+  values: Array<string | number>,
+  current: string | undefined,
+  allLabel: string | undefined,
+  onChange: (value: string) => void,
+): HTMLSelectElement {
   const el = h('select', { id, onchange: (e: Event) => onChange((e.target as HTMLSelectElement).value) }) as HTMLSelectElement;
   if (allLabel !== undefined) el.appendChild(h('option', { value: '' }, allLabel));
   for (const v of values) el.appendChild(h('option', { value: String(v), selected: String(v) === current }, String(v)));

@@ -12,7 +12,15 @@ async function runsPage(): Promise<void> {
     h(
       'table',
       { id: 'runs-table' },
-      h('thead', {}, h('tr', {}, ['run', 'name', 'model', 'status', 'created', 'trials', 'success per arm', 'cost'].map((c) => h('th', {}, c)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['run', 'name', 'model', 'status', 'created', 'trials', 'success per arm', 'cost'].map((c) => h('th', {}, c)),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -23,10 +31,27 @@ async function runsPage(): Promise<void> {
             h('td', {}, h('a', { href: `#/run/${r.id}` }, r.id)),
             h('td', {}, r.name),
             h('td', {}, r.model),
-            h('td', {}, h('span', { class: `pill ${r.status}` }, r.status.replace(/_/g, ' ')), r.invalid ? h('div', { class: 'bad' }, `invalid: ${r.invalid}`) : null),
+            h(
+              'td',
+              {},
+              h('span', { class: `pill ${r.status}` }, r.status.replace(/_/g, ' ')),
+              r.invalid ? h('div', { class: 'bad' }, `invalid: ${r.invalid}`) : null,
+            ),
             h('td', {}, r.created_at.replace('T', ' ').slice(0, 16)),
             h('td', { class: 'num trials' }, r.status === 'running' && r.planned ? `${num(r.trials)} / ${num(r.planned)}` : num(r.trials)),
-            h('td', {}, r.per_arm.map((a) => h('div', {}, `${a.arm}: `, h('strong', {}, pct(a.successes, a.trials)), h('span', { class: 'muted' }, ` (${a.successes}/${a.trials})`)))),
+            h(
+              'td',
+              {},
+              r.per_arm.map((a) =>
+                h(
+                  'div',
+                  {},
+                  `${a.arm}: `,
+                  h('strong', {}, pct(a.successes, a.trials)),
+                  h('span', { class: 'muted' }, ` (${a.successes}/${a.trials})`),
+                ),
+              ),
+            ),
             h('td', { class: 'num' }, usd(r.cost_usd)),
           ),
         ),

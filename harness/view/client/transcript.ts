@@ -12,7 +12,14 @@ function renderBlock(block: unknown): HTMLElement {
     case 'text':
       return pre(String(block.text ?? ''), 'block');
     case 'tool_use':
-      return h('div', { class: 'tool-use block' }, h('strong', {}, `tool call: ${String(block.name)}`), ' ', h('span', { class: 'muted' }, String(block.id ?? '')), pre(JSON.stringify(block.input, null, 2)));
+      return h(
+        'div',
+        { class: 'tool-use block' },
+        h('strong', {}, `tool call: ${String(block.name)}`),
+        ' ',
+        h('span', { class: 'muted' }, String(block.id ?? '')),
+        pre(JSON.stringify(block.input, null, 2)),
+      );
     case 'tool_result': {
       const content = block.content;
       return h(
@@ -27,15 +34,30 @@ function renderBlock(block: unknown): HTMLElement {
     case 'thinking':
       return h('details', { class: 'thinking block' }, h('summary', {}, 'thinking'), pre(String(block.thinking ?? '')));
     case 'redacted_thinking':
-      return h('details', { class: 'thinking block' }, h('summary', {}, 'redacted thinking'), pre(`(encrypted, ${String(block.data ?? '').length} characters)`));
+      return h(
+        'details',
+        { class: 'thinking block' },
+        h('summary', {}, 'redacted thinking'),
+        pre(`(encrypted, ${String(block.data ?? '').length} characters)`),
+      );
     default:
-      return h('details', { class: 'unknown block' }, h('summary', {}, `${String(block.type ?? 'unknown')} block`), pre(JSON.stringify(block, null, 2)));
+      return h(
+        'details',
+        { class: 'unknown block' },
+        h('summary', {}, `${String(block.type ?? 'unknown')} block`),
+        pre(JSON.stringify(block, null, 2)),
+      );
   }
 }
 
 function renderMessage(message: ViewMessage): HTMLElement {
   const content = message.content;
-  return h('div', { class: `msg ${message.role}` }, h('div', { class: 'role' }, message.role), Array.isArray(content) ? content.map(renderBlock) : renderBlock(content));
+  return h(
+    'div',
+    { class: `msg ${message.role}` },
+    h('div', { class: 'role' }, message.role),
+    Array.isArray(content) ? content.map(renderBlock) : renderBlock(content),
+  );
 }
 
 function turnHead(turn: TurnView): HTMLElement {
@@ -45,11 +67,17 @@ function turnHead(turn: TurnView): HTMLElement {
     turn.stop_reason ? `stop: ${turn.stop_reason}` : '',
     `in ${num(u.input_tokens ?? 0)}`,
     `out ${num(u.output_tokens ?? 0)}`,
-    u.cache_read_tokens || u.cache_write_tokens ? `cache read ${num(u.cache_read_tokens ?? 0)} / write ${num(u.cache_write_tokens ?? 0)}` : '',
+    u.cache_read_tokens || u.cache_write_tokens
+      ? `cache read ${num(u.cache_read_tokens ?? 0)} / write ${num(u.cache_write_tokens ?? 0)}`
+      : '',
     turn.cost_usd !== undefined ? usd(turn.cost_usd) : '',
     turn.wall_ms !== undefined ? `${num(turn.wall_ms)} ms` : '',
   ].filter(Boolean);
-  return h('div', { class: 'turn-head' }, parts.map((p) => h('span', {}, p)));
+  return h(
+    'div',
+    { class: 'turn-head' },
+    parts.map((p) => h('span', {}, p)),
+  );
 }
 
 function renderThread(thread: ThreadView): HTMLElement {
@@ -69,7 +97,16 @@ function renderTranscript(view: TranscriptView): HTMLElement {
     { class: 'transcript' },
     view.tools.length > 0 ? h('p', { class: 'muted' }, `tools: ${view.tools.map((t) => t.name).join(', ')}`) : null,
     view.threads.map(renderThread),
-    view.arm_calls.length > 0 ? h('details', { class: 'card' }, h('summary', {}, `arm calls (${view.arm_calls.length}): reflections, grading`), pre(JSON.stringify(view.arm_calls, null, 2))) : null,
-    view.runtime !== undefined ? h('details', { class: 'card' }, h('summary', {}, 'runtime report'), pre(JSON.stringify(view.runtime, null, 2))) : null,
+    view.arm_calls.length > 0
+      ? h(
+          'details',
+          { class: 'card' },
+          h('summary', {}, `arm calls (${view.arm_calls.length}): reflections, grading`),
+          pre(JSON.stringify(view.arm_calls, null, 2)),
+        )
+      : null,
+    view.runtime !== undefined
+      ? h('details', { class: 'card' }, h('summary', {}, 'runtime report'), pre(JSON.stringify(view.runtime, null, 2)))
+      : null,
   );
 }

@@ -154,7 +154,12 @@ export const RUNNERS: Runner[] = [
 ];
 
 /** A component and its owning team; `inner` is the toolchain inside a release pipeline's image. */
-const c = (name: string, team: string, eco: Eco, inner?: Exclude<Eco, 'docker'>): Component => ({ name, team, eco, ...(inner ? { inner } : {}) });
+const c = (name: string, team: string, eco: Eco, inner?: Exclude<Eco, 'docker'>): Component => ({
+  name,
+  team,
+  eco,
+  ...(inner ? { inner } : {}),
+});
 
 /** The service families' size: 56 logs dealt into six batches of 10 to 20 (release pipelines have more, in larger batches). */
 const SERVICE_FAMILY_SIZE = { logs: 56, batches: [10, 12, 12, 14, 16, 20] };
