@@ -16,7 +16,7 @@ const root = packageRoot();
 const DEV_ONLY = [
   /(^|\/)[^/]+\.test\.(ts|js)(\.map)?$/,
   /^(dist\/)?harness\/testing\//,
-  /^(dist\/)?scripts\/(?!coding-passk\.js)/,
+  /^(dist\/)?scripts\/(?!coding-passk\.(js|js\.map|d\.ts|d\.ts\.map)$)/,
   /^(dist\/)?tasks\/.*\/generate[^/]*$/,
   /^(dist\/)?tasks\/.*\/generate\//,
   /^(dist\/)?tasks\/.*\/fixtures\//,

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ModelClient } from '../../harness/core/messages.js';
 import { ModelInfraError } from '../../harness/core/messages.js';
 import { delegateToolSpec, parseTeam } from '../../harness/core/delegation.js';
 import type { Transcript } from '../../harness/agent/transcript.js';
+import { readTranscript } from '../../harness/storage/transcripts.js';
 import { executeRun } from '../../harness/runner/runner.js';
 import { createModel } from '../../harness/models/registry.js';
 import { leadPlan, offeredToolsOnly } from '../../harness/models/sim/lead-policy.js';
@@ -19,7 +20,7 @@ const TEAM = {
   ],
 };
 
-const read = <T>(runDir: string, path: string): T => JSON.parse(readFileSync(join(runDir, path), 'utf8')) as T;
+const read = <T>(runDir: string, path: string): T => readTranscript(runDir, path) as unknown as T;
 
 describe('multi-agent options', () => {
   it('validates the team and names what is wrong', () => {

@@ -35,6 +35,9 @@ export interface AgentRunInput {
   signal?: AbortSignal;
 }
 
+/** The first line of the system block that carries the arm's memory (what a reader of a request looks for). */
+export const MEMORY_HEADER = '# Memory from earlier sessions';
+
 export type AgentStop =
   | 'submitted'
   | 'end_turn'
@@ -83,7 +86,7 @@ export function withUserText(messages: readonly Message[], text: string): Messag
 }
 
 export function memoryBlock(memory: string): SystemBlock[] {
-  return memory.trim() ? [{ type: 'text', text: `# Memory from earlier sessions\n\n${memory.trim()}\n`, cache: true }] : [];
+  return memory.trim() ? [{ type: 'text', text: `${MEMORY_HEADER}\n\n${memory.trim()}\n`, cache: true }] : [];
 }
 
 export async function runAgent(input: AgentRunInput): Promise<AgentRunResult> {

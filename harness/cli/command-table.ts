@@ -58,7 +58,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   ),
   entry(
     'schema',
-    'Print the JSON Schema of experiment files (also in schema/experiment.schema.json)',
+    'Print the JSON Schema of experiment files (also in schema/experiment.schema.json); with --experiment, including the options of the suites and arms it names from outside the package',
     async () => (await import('./commands/schema.js')).schemaCommand,
   ),
   entry(

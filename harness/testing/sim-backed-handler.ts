@@ -3,6 +3,7 @@
 // behaviour as `sim:<profile>`. Its draws are keyed by the request's content, since HTTP carries no
 // seed key: reruns give identical results, as with a deterministic server.
 
+import { MEMORY_HEADER } from '../agent/loop.js';
 import { createHash } from 'node:crypto';
 import type { ContentBlock, Message, ModelClient, SystemBlock } from '../core/messages.js';
 import type { MockHandler, MockMessagesRequestBody } from './mock-messages-server.js';
@@ -23,10 +24,12 @@ export interface SimBackedOptions {
 function systemBlocks(system: unknown): SystemBlock[] {
   if (typeof system === 'string') return [{ type: 'text', text: system }];
   if (!Array.isArray(system)) return [];
-  return system.map((block: { text?: string; cache_control?: unknown }) => ({
+  // The memory block is the one the agent loop heads with MEMORY_HEADER. Cache breakpoints do not
+  // mark it: they follow the caching policy (the stable prefix, a long enough memory, the turns).
+  return system.map((block: { text?: string }) => ({
     type: 'text' as const,
     text: block.text ?? '',
-    ...(block.cache_control ? { cache: true } : {}),
+    ...(block.text?.startsWith(MEMORY_HEADER) ? { cache: true } : {}),
   }));
 }
 

@@ -4,7 +4,7 @@
 // turns (thinking collapsed, an unknown block as JSON), and an approval in the browser changes the
 // memory store once the run resumes. Skips (saying why) only when /usr/bin/chromium is absent.
 
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,9 @@ import { RunDir } from '../storage/run-dir.js';
 import { tempDir } from '../testing/run-helpers.js';
 import { compiledViewClient, writeViewFixture, type ViewFixture } from '../testing/view-fixtures.js';
 import { exportStatic } from './export.js';
+
+const countFiles = (dir: string): number =>
+  existsSync(dir) ? readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).length : 0;
 import { startViewServer, type ViewServer } from './server.js';
 import type { Transcript } from '../agent/transcript.js';
 import { readTranscript, writeTranscript } from '../storage/transcripts.js';
@@ -239,7 +242,10 @@ describe.skipIf(!hasChromium)(
       const out = join(tempDir('dreambench-view-export-'), 'share');
       const summary = await exportStatic({ paths: [join(fx.base, 'runs')], out, assetsDir: compiledViewClient() });
       expect(summary.runs).toBe(2);
-      expect(summary.copiedFiles).toBe(2);
+      // Every file the fixture runs kept as trial artifacts is copied (the runner keeps each trial's output).
+      const kept = [fx.run, fx.other].reduce((n, run) => n + countFiles(join(run, 'artifacts')), 0);
+      expect(kept).toBeGreaterThanOrEqual(fx.artifacts.length);
+      expect(summary.copiedFiles).toBe(kept);
       await server.close();
       const offline = await browser.newPage();
       const offlineErrors: string[] = [];

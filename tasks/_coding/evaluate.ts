@@ -142,7 +142,12 @@ async function runIsolated(problem: CodingProblem, solution: string, tests: stri
   const programs = isolatedPrograms(problem, solution, tests, marker);
   const { driver, worker } = await runConnected(request(problem, programs.driver), request(problem, programs.worker));
   const timedOut = driver.timedOut || worker.timedOut;
-  const passed = driver.exitCode === 0 && !timedOut && driver.stdout.split('\n').includes(marker);
+  // The tests run in the driver: a failed assertion it printed (console.assert only prints) fails the run.
+  const passed =
+    driver.exitCode === 0 &&
+    !timedOut &&
+    driver.stdout.split('\n').includes(marker) &&
+    !reportsFailedAssertion(driver.stdout, driver.stderr);
   const verdict = driver.stderr;
   const gaming = [
     ...new Set([
