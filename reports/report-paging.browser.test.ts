@@ -2,7 +2,7 @@
 // file stays under 5 MB, and Debian's chromium unpacks them offline from file:// with every other
 // request refused. Skips (saying why) only when /usr/bin/chromium is absent.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -12,9 +12,8 @@ import { tempDir } from '../harness/testing/run-helpers.js';
 import { PACK_TRIALS_FROM } from './html.js';
 import { writeRunReport } from './run-report.js';
 import { writeSyntheticRun } from './synthetic-run.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../harness/testing/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const TRIALS = 3 * 10 * 4 * 30; // arms x sessions x replicates x tasks per session
 
 describe('report.html of a large run', () => {
@@ -55,19 +54,7 @@ describe('report.html of a large run', () => {
     });
 
     it('unpacks the trials offline and draws the summary, the filters and the trial table', async () => {
-      const { chromium } = await import('playwright-core');
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
       const page = await browser.newPage();
       const errors: string[] = [];
       const external: string[] = [];

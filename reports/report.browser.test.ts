@@ -2,7 +2,7 @@
 // over file:// with every other request refused. Skips (saying why) only when /usr/bin/chromium is
 // absent; .ci/run installs it.
 
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,9 +11,8 @@ import { packageRoot } from '../harness/core/paths.js';
 import { tempDir } from '../harness/testing/run-helpers.js';
 import { writeRunReport } from './run-report.js';
 import { writeSyntheticRun } from './synthetic-run.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../harness/testing/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const OUT = join(packageRoot(), 'test-output');
 if (!hasChromium) {
   process.stderr.write(
@@ -42,20 +41,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'report.html in chromium' : `report.
       tasksPerSession: 10,
     });
     await writeRunReport(root, { B: 400 });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => {

@@ -16,15 +16,14 @@ import { RunDir } from '../storage/run-dir.js';
 import { tempDir } from '../testing/run-helpers.js';
 import { compiledViewClient, writeViewFixture, type ViewFixture } from '../testing/view-fixtures.js';
 import { exportStatic } from './export.js';
-
-const countFiles = (dir: string): number =>
-  existsSync(dir) ? readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).length : 0;
 import { startViewServer, type ViewServer } from './server.js';
 import type { Transcript } from '../agent/transcript.js';
 import { readTranscript, writeTranscript } from '../storage/transcripts.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../testing/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+const countFiles = (dir: string): number =>
+  existsSync(dir) ? readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).length : 0;
+
 const OUT = join(packageRoot(), 'test-output');
 if (!hasChromium)
   process.stderr.write(
@@ -67,20 +66,7 @@ describe.skipIf(!hasChromium)(
       await writeTranscript(path, transcript as Transcript);
 
       server = await startViewServer({ paths: [join(fx.base, 'runs')], port: 0, assetsDir: compiledViewClient(), pollMs: 100 });
-      const { chromium } = await import('playwright-core');
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('console', (m) => {
