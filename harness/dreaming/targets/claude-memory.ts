@@ -9,7 +9,7 @@ import type { MemoryFiles } from '../../core/arm.js';
 import { writeFileAtomic } from '../../storage/run-dir.js';
 import { familyOfFile } from '../store.js';
 import { renderFile, storeFilesInOrder, titleOf } from './render.js';
-import { SECTION_END, SECTION_START, withSection } from './section.js';
+import { SECTION_END, SECTION_START, sectionText, withSection } from './section.js';
 
 export const INDEX_FILE = 'MEMORY.md';
 const OWNED = /^- \[[^\]]*\]\(([^)]+\.md)\)/gm;
@@ -22,9 +22,7 @@ export function writeClaudeMemory(dir: string, files: MemoryFiles): string[] {
   const indexPath = join(dir, INDEX_FILE);
   const host = existsSync(indexPath) ? readFileSync(indexPath, 'utf8') : '';
   const previous = new Set<string>();
-  const start = host.indexOf('<!-- dreambench:memory:start');
-  const end = host.indexOf(SECTION_END);
-  if (start >= 0 && end > start) for (const m of host.slice(start, end).matchAll(OWNED)) previous.add(m[1]!);
+  for (const m of (sectionText(host) ?? '').matchAll(OWNED)) previous.add(m[1]!);
 
   const lines: string[] = [];
   for (const file of storeFilesInOrder(files)) {

@@ -21,6 +21,13 @@ export function sectionBody(files: MemoryFiles, heading: string): string {
   return [SECTION_START, `## ${heading}`, '', body || '_No lessons yet._', SECTION_END].join('\n');
 }
 
+/** The text between the markers of a host file's section, or undefined when it has no whole section. */
+export function sectionText(host: string): string | undefined {
+  const start = START_RE.exec(host);
+  const end = host.indexOf(SECTION_END);
+  return start && end > start.index ? host.slice(start.index, end) : undefined;
+}
+
 /** The host file's text with the section replaced (or appended). */
 export function withSection(host: string, section: string, file: string): string {
   const start = START_RE.exec(host);
