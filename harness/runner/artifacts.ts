@@ -4,11 +4,15 @@
 // not one of the task's input files unchanged. A byte cap per run bounds the disk a run can take: the
 // runner gives each trial what is left, and a trial that reaches it keeps what fitted and says so.
 
-import { copyFile, lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs';
+import { copyFile, lstat, mkdir, readdir, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { dirname, join, relative, sep } from 'node:path';
 import type { KeptArtifacts } from '../core/records.js';
 
 export type { KeptArtifacts };
+
+const readFileCallback = promisify(readFile);
 
 export type KeepArtifacts = 'all' | 'failed' | 'none';
 
@@ -43,6 +47,16 @@ async function listFiles(root: string): Promise<string[]> {
   return out;
 }
 
+/**
+ * Whether a workspace file is still the task's input file, byte for byte. The callback readFile is
+ * used: a promise FileHandle per file costs more than reading a small file.
+ */
+async function unchangedInput(path: string, input: string | undefined): Promise<boolean> {
+  if (input === undefined) return false;
+  const bytes = await readFileCallback(path).catch(() => undefined);
+  return bytes?.equals(Buffer.from(input, 'utf8')) === true;
+}
+
 /** Copy what a trial produced from `workdir` into `target.dir`; undefined when it produced nothing or the policy keeps nothing for it. */
 export async function keepArtifacts(
   workdir: string,
@@ -54,8 +68,7 @@ export async function keepArtifacts(
   const produced: Array<{ path: string; size: number }> = [];
   for (const path of await listFiles(workdir)) {
     const full = join(workdir, path);
-    const input = inputs[path];
-    if (input !== undefined && (await readFile(full, 'utf8').catch(() => undefined)) === input) continue;
+    if (await unchangedInput(full, inputs[path])) continue;
     produced.push({ path, size: (await lstat(full)).size });
   }
   if (produced.length === 0) return undefined;

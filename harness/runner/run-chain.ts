@@ -141,7 +141,8 @@ function keepFailedTranscript(ctx: ChainContext, key: TrialKey, transcriptPath: 
 
 /**
  * A trial came back: write its transcript, then its record (a record never points at a missing
- * transcript), journal it, and count its artifacts and spend. A transcript the run does not keep
+ * transcript) and its journal line, batched with the other trials that finish in the same turn of
+ * the event loop (RunDir.finishTrial), and count its artifacts and spend. A transcript the run does not keep
  * (--transcripts failed|none) is still written when the arm consolidates from it, and removed once
  * the session's snapshot is safe.
  */
@@ -156,8 +157,7 @@ export async function finishTrial(
   const kept = keepsTranscript(ctx.experiment.transcripts, record);
   if (kept || arm.afterSession) await writeTranscript(transcriptPath, transcript);
   if (!kept) record.transcript = '';
-  dir.appendTrial(record);
-  dir.event('trial_finished', { trial: trialId(record), success: record.success, error_class: record.error_class });
+  dir.finishTrial(record, { trial: trialId(record), success: record.success, error_class: record.error_class });
   countArtifacts(state, dir, record);
   charge(state.spend, record);
   ctx.progress.trialDone(record);

@@ -4,7 +4,7 @@
 // writing them is the runner's job.
 
 import { withCappedReplies } from '../core/tool-reply-cap.js';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Arm, ArmContext, AttemptOutcome, MemoryFiles, TrialDriver, TrialLoopResult } from '../core/arm.js';
@@ -19,6 +19,7 @@ import type { SubagentTranscript, Transcript, TranscriptTurn } from '../agent/tr
 import { trialDigest, type DigestOptions } from '../agent/digest.js';
 import { AgentLedger, setUpLead, type Lead } from './team.js';
 import { keepArtifacts, type ArtifactsTarget } from './artifacts.js';
+import { removeWorkspace } from './remove-workspace.js';
 
 export interface TrialInput {
   key: TrialKey;
@@ -308,9 +309,7 @@ class Driver implements TrialDriver {
   /** Removes the workspaces in the background (off the event loop); drainTrialCleanups() waits for them. */
   dispose(): void {
     for (const attempt of this.attempts) {
-      const removal: Promise<void> = rm(attempt.workdir, { recursive: true, force: true })
-        .catch(() => undefined)
-        .finally(() => pendingCleanups.delete(removal));
+      const removal: Promise<void> = removeWorkspace(attempt.workdir).finally(() => pendingCleanups.delete(removal));
       pendingCleanups.add(removal);
     }
   }

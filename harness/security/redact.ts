@@ -81,9 +81,13 @@ function currentSecrets(): SecretValue[] {
   return cachedEnv.secrets;
 }
 
-/** A cheap test that a string may hold a key-shaped secret (most strings do not). */
+/**
+ * A cheap test that a string may hold a key-shaped secret (most strings do not). Each prefix starts
+ * at a word boundary, as in KEY_PATTERNS, so everyday words ("task-", "desk-") do not send every
+ * text through all the patterns.
+ */
 const MAYBE_KEY =
-  /sk-|AKIA|ASIA|ABIA|ACCA|aws_secret|secretaccesskey|gh[pousr]_|github_pat_|xox[abposr]-|AIza|hf_|Bearer\s|PRIVATE KEY-----/i;
+  /\b(?:sk-|AKIA|ASIA|ABIA|ACCA|aws_secret|secretaccesskey|gh[pousr]_|github_pat_|xox[abposr]-|AIza|hf_|Bearer\s)|PRIVATE KEY-----/i;
 
 /** Replace every secret in a text. */
 export function redactText(text: string, secrets: readonly SecretValue[] = currentSecrets()): string {

@@ -30,6 +30,30 @@ describe('run directory storage', () => {
     expect(trials.find((t) => t.task === 't1')?.success).toBe(true);
   });
 
+  it('journals the trials that finish in one turn of the event loop together, whole lines, before any snapshot or read', async () => {
+    const dir = new RunDir(tempDir());
+    dir.event('run_started');
+    dir.finishTrial(record('t1', true), { trial: 't1' });
+    dir.finishTrial(record('t2', false), { trial: 't2' });
+    // Not yet on disk in this turn: a kill now loses two trials that never counted, and resume runs them again.
+    expect(existsSync(dir.trialsPath)).toBe(false);
+    // A snapshot marks the session done, so the records go first.
+    dir.writeSnapshot('a', 1, 1, { 'notes.md': 'x' });
+    expect(readJsonLines<TrialRecord>(dir.trialsPath).map((t) => t.task)).toEqual(['t1', 't2']);
+
+    dir.finishTrial(record('t3', true), { trial: 't3' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(readJsonLines<TrialRecord>(dir.trialsPath).map((t) => t.task)).toEqual(['t1', 't2', 't3']);
+    dir.finishTrial(record('t4', true), { trial: 't4' });
+    expect(dir.trials().map((t) => t.task)).toEqual(['t1', 't2', 't3', 't4']);
+    // Events keep their order around the batched ones.
+    dir.finishTrial(record('t5', true), { trial: 't5' });
+    dir.event('run_finished');
+    const events = readJsonLines<{ type: string; trial?: string }>(dir.eventsPath);
+    expect(events.map((e) => e.trial ?? e.type)).toEqual(['run_started', 't1', 't2', 't3', 't4', 't5', 'run_finished']);
+    expect(events.filter((e) => e.trial).every((e) => e.type === 'trial_finished')).toBe(true);
+  });
+
   it('writes memory snapshots whole, and sweeps the leftovers of a killed writer', () => {
     const root = tempDir();
     const dir = new RunDir(root);

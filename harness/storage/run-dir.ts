@@ -212,15 +212,54 @@ export class RunDir {
   }
 
   event(type: string, fields: Record<string, unknown> = {}): void {
+    this.flush();
     appendJsonLine(this.eventsPath, { at: new Date().toISOString(), type, ...fields });
   }
 
   appendTrial(record: TrialRecord): void {
+    this.flush();
     appendJsonLine(this.trialsPath, record);
+  }
+
+  /**
+   * A finished trial's record and its `trial_finished` event, appended with those of every other
+   * trial that finishes in the same turn of the event loop: one write(2) per journal per turn, not
+   * two per trial. Whole lines only, so a kill leaves whole records (or a torn last line, which
+   * readers drop). A record still waiting when the process is killed is a trial that never
+   * finished: resume runs it again, and counts it once. Everything that reads the journals or
+   * depends on them (trials(), snapshots, any other append) flushes first.
+   */
+  finishTrial(record: TrialRecord, fields: Record<string, unknown>): void {
+    this.queue(this.trialsPath, redactedJson(record));
+    this.queue(this.eventsPath, redactedJson({ at: new Date().toISOString(), type: 'trial_finished', ...fields }));
+  }
+
+  /** Write the queued journal lines now. */
+  flush(): void {
+    if (this.pending.size === 0) return;
+    const pending = [...this.pending];
+    this.pending.clear();
+    for (const [path, lines] of pending) appendFileSync(path, lines.join('\n') + '\n');
+  }
+
+  private readonly pending = new Map<string, string[]>();
+  private flushQueued = false;
+
+  private queue(path: string, line: string): void {
+    const lines = this.pending.get(path);
+    if (lines) lines.push(line);
+    else this.pending.set(path, [line]);
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    setImmediate(() => {
+      this.flushQueued = false;
+      this.flush();
+    });
   }
 
   /** Every trial, deduplicated by trial id with the latest record winning (a re-run infra trial replaces its failure). */
   trials(): TrialRecord[] {
+    this.flush();
     const byId = new Map<string, TrialRecord>();
     forEachJsonLine<TrialRecord>(this.trialsPath, (record) => {
       const id = trialId(record);
@@ -236,6 +275,8 @@ export class RunDir {
 
   /** Write a memory snapshot: into a temporary folder, then renamed into place in one step. */
   writeSnapshot(arm: string, replicate: number, session: number, memory: MemoryFiles): void {
+    // A snapshot says its session is done: the session's trial records must be on disk before it.
+    this.flush();
     const final = this.memoryDir(arm, replicate, session);
     const tmp = final + tmpSuffix();
     mkdirSync(tmp, { recursive: true });

@@ -7,7 +7,8 @@
 
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from './run-dir.js';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { writeFile } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync, gzip, gzipSync } from 'node:zlib';
@@ -16,6 +17,7 @@ import type { TrialRecord } from '../core/records.js';
 import { redactedJson, redactText } from '../security/redact.js';
 
 const gzipAsync = promisify(gzip);
+const writeFileCallback = promisify(writeFile);
 
 /** Which transcripts a run keeps: every one, those of failed trials only, or none. */
 export type TranscriptKeep = 'all' | 'failed' | 'none';
@@ -41,22 +43,30 @@ export function keepsTranscript(mode: TranscriptKeep | undefined, record: Pick<T
   return true;
 }
 
+/** Transcripts up to this size are compressed on the calling thread: for the few KB most trials write, the thread pool's round trip costs several times the compression. */
+const SYNC_GZIP_MAX_BYTES = 256 * 1024;
+
 /** The bytes of a transcript file: compact JSON, secrets redacted, gzip-compressed. */
 export async function encodeTranscript(transcript: Transcript): Promise<Buffer> {
-  return gzipAsync(Buffer.from(redactText(redactedJson(transcript)), 'utf8'));
+  const json = Buffer.from(redactText(redactedJson(transcript)), 'utf8');
+  return json.length <= SYNC_GZIP_MAX_BYTES ? gzipSync(json) : gzipAsync(json);
 }
 
-/** Write a transcript to `path` (a `.json.gz` name) through a temporary file and a rename. */
+/**
+ * Write a transcript to `path` (a `.json.gz` name) through a temporary file and a rename. The folder
+ * is created only when the first write finds it missing (one per session folder, not one mkdir per
+ * trial). The callback API is used: a promise FileHandle costs more than the write of a small file.
+ */
 export async function writeTranscript(path: string, transcript: Transcript): Promise<void> {
   const bytes = await encodeTranscript(transcript);
-  await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${tmpCounter++}`;
   try {
-    const file = await open(tmp, 'wx');
     try {
-      await file.writeFile(bytes);
-    } finally {
-      await file.close();
+      await writeNew(tmp, bytes);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(dirname(path), { recursive: true });
+      await writeNew(tmp, bytes);
     }
     await rename(tmp, path);
   } catch (error) {
@@ -65,6 +75,7 @@ export async function writeTranscript(path: string, transcript: Transcript): Pro
   }
 }
 let tmpCounter = 0;
+const writeNew = (path: string, bytes: Buffer): Promise<void> => writeFileCallback(path, bytes, { flag: 'wx' });
 
 /** The synchronous writeTranscript, for tools that write a run outside the runner (generators, imports). */
 export function writeTranscriptSync(path: string, transcript: Transcript): void {
