@@ -8,8 +8,8 @@
 // promptfoo is not a dependency of dreambench (its ~600 packages would slow every CI install): it
 // is pinned in scripts/bench-promptfoo/package.json and its lock file. Install it first with
 //
-//   npm ci --prefix scripts/bench-promptfoo
-//   npm run build:dev && node dist-dev/scripts/bench-promptfoo.js [--cases 500] [--concurrency 4,16] [--rounds 2]
+//   npm ci --prefix scripts/bench-promptfoo --ignore-scripts
+//   npm run build:dev && node dist-dev/scripts/bench-promptfoo.js [--cases 500] [--concurrency 1,4,16] [--rounds 2]
 //
 // A dreambench case is a whole trial: schedule slot, fresh workspace and suite environment, agent
 // loop (one model call: the mock answers with text, so the agent stops after one turn), the suite's
@@ -32,7 +32,7 @@ import { sourcePath } from '../harness/core/paths.js';
 const { values } = parseArgs({
   options: {
     cases: { type: 'string', default: '500' },
-    concurrency: { type: 'string', default: '4,16' },
+    concurrency: { type: 'string', default: '1,4,16' },
     rounds: { type: 'string', default: '2' },
   },
 });
