@@ -39,6 +39,7 @@ import { isTrain } from '../core/slices.js';
 import { checkResumable, sameConfigOrRefuse } from './resume-checks.js';
 import { RunSetupError } from './setup-error.js';
 import { recordLeakScan } from '../controls/leak-scan.js';
+import { recordRuntimeSettings } from './runtime-settings.js';
 import { scheduleWarnings } from '../schedule/schedule-warnings.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
 import { RunDir, readJsonLines, repairJsonLines, writeJsonAtomic } from '../storage/run-dir.js';
@@ -440,6 +441,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
       manifest.status = 'failed';
       manifest.stop_reason = message;
       manifest.updated_at = new Date().toISOString();
+      warnings.push(...recordRuntimeSettings(manifest, arms));
       writeJsonAtomic(dir.manifestPath, manifest);
       dir.event('run_interrupted', { reason: error.message });
       return {
@@ -502,6 +504,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   manifest.totals = { trials: trials.length, cost_usd: spend.cost };
   // Leak scan: memory must never hold gold answers, hidden tests or checker internals; a leak marks the run invalid.
   recordLeakScan(options.runDir, manifest, suites, trials);
+  warnings.push(...recordRuntimeSettings(manifest, arms));
   writeJsonAtomic(dir.manifestPath, manifest);
   dir.event('run_finished', { status: manifest.status, trials: trials.length });
   return {

@@ -43,6 +43,15 @@ export interface Manifest {
   cost_incomplete?: string[];
   /** What the run keeps of each trial's output files (harness/runner/artifacts.ts), and when its size cap was reached. */
   artifacts?: { keep: 'all' | 'failed' | 'none'; max_bytes: number; cap_reached_at?: string };
+  /**
+   * Arms that run on their own runtime (e.g. managed-*): the model settings asked for and those the
+   * provider resolved (model id, effort, speed, inference_geo), so a reader can check that every arm
+   * ran the same settings; `warnings` says where they differ.
+   */
+  runtime_settings?: Record<
+    string,
+    { runtime: string; requested: Record<string, unknown>; resolved: Record<string, unknown>; warnings: string[] }
+  >;
   /** Set when the run's results must not be used, with the reason (e.g. a memory leak). */
   invalid?: string;
   /** Resumes under another harness version or commit (`resume --allow-harness-change`), oldest first. */

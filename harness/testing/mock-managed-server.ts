@@ -72,6 +72,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type {
   BetaManagedAgentsAgent,
   BetaManagedAgentsAgentToolConfig,
+  BetaManagedAgentsModelConfig,
   BetaManagedAgentsMultiagent20261001,
   BetaManagedAgentsSessionThreadAgent,
 } from '@anthropic-ai/sdk/resources/beta/agents/agents';
@@ -125,6 +126,11 @@ export interface MockManagedOptions {
   /** How long a dream stays pending, then running, in ms. Default 20 and 30. */
   dreamPendingMs?: number;
   dreamRunningMs?: number;
+  /**
+   * How the service resolves an agent's model settings (default: as given, effort defaulting to
+   * high): e.g. a dated model id for an alias, or a setting the workspace overrides.
+   */
+  resolveModel?: (model: BetaManagedAgentsModelConfig) => BetaManagedAgentsModelConfig;
   /** Dreams (by creation order, 0-based) that fail with an error. */
   failDream?: (index: number) => boolean;
   /** Dreams that never finish (stay running until canceled). */
@@ -573,6 +579,10 @@ export class MockManagedServer {
 
   // ---- agents and environments ------------------------------------------------------------
 
+  private resolveModel(model: BetaManagedAgentsModelConfig): BetaManagedAgentsModelConfig {
+    return this.options.resolveModel ? this.options.resolveModel(model) : model;
+  }
+
   private createAgent(b: Json): BetaManagedAgentsAgent {
     const name = requireString(b, 'name', 1, 255);
     const modelId = typeof b.model === 'string' ? b.model : isRecord(b.model) && typeof b.model.id === 'string' ? b.model.id : undefined;
@@ -676,7 +686,7 @@ export class MockManagedServer {
       mcp_servers: [],
       metadata: metadataOf(b.metadata),
       // Model settings as given; unset effort resolves to a per-model default (the SDK: "resolved to the per-model default at save time").
-      model: {
+      model: this.resolveModel({
         id: modelId,
         effort: {
           type:
@@ -686,7 +696,7 @@ export class MockManagedServer {
         },
         speed: isRecord(b.model) && b.model.speed === 'fast' ? 'fast' : 'standard',
         ...(isRecord(b.model) && typeof b.model.inference_geo === 'string' ? { inference_geo: b.model.inference_geo } : {}),
-      },
+      }),
       multiagent,
       name,
       skills: [],
