@@ -446,6 +446,8 @@ export class ManagedRuntime implements AgentRuntime {
       // Arms are compared on token cost (priced as for the open arms); the runtime cost is in the details.
       cost_usd: cost.token_cost_usd,
       ...(cost.runtime_cost_usd !== undefined ? { runtime_cost_usd: cost.runtime_cost_usd } : {}),
+      runtime_cost_source: cost.runtime_cost_source,
+      ...(cost.list_cost_usd !== undefined ? { list_cost_usd: cost.list_cost_usd } : {}),
       tool_calls: result.tool_calls,
       ...(result.infra_error ? { infra_error: result.infra_error } : {}),
       runtime: details as unknown as Record<string, unknown>,

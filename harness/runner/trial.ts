@@ -74,6 +74,8 @@ class Driver implements TrialDriver {
   cost = 0;
   /** A runtime's infrastructure cost apart from tokens (e.g. a managed session's active time). */
   runtimeCost = 0;
+  runtimeCostSources = new Set<string>();
+  listCost: number | undefined;
   toolCalls = 0;
   readonly armUsage: Usage = emptyUsage();
   armCost = 0;
@@ -176,6 +178,8 @@ class Driver implements TrialDriver {
     addUsage(this.usage, run.usage);
     this.cost += run.cost_usd;
     this.runtimeCost += run.runtime_cost_usd ?? 0;
+    if (run.runtime_cost_source) this.runtimeCostSources.add(run.runtime_cost_source);
+    if (run.list_cost_usd !== undefined) this.listCost = (this.listCost ?? 0) + run.list_cost_usd;
     this.toolCalls += run.tool_calls;
     // Specialists ran inside this run (their usage is already charged): their turns count in its outcome.
     const sub = this.subTotals(attempt);
@@ -411,6 +415,8 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
       cache_write_tokens: driver.usage.cache_write_tokens,
       cost_usd: driver.cost,
       ...(driver.runtimeCost > 0 ? { runtime_cost_usd: driver.runtimeCost } : {}),
+      ...(driver.runtimeCostSources.size ? { runtime_cost_source: [...driver.runtimeCostSources].join('; ') } : {}),
+      ...(driver.listCost !== undefined ? { list_cost_usd: driver.listCost } : {}),
       wall_ms: 0,
       error_class: errorClass,
       ...(error ? { error } : {}),
