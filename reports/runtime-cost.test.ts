@@ -174,10 +174,10 @@ describe('a managed run, reported', () => {
       const page = await browser.newPage();
       await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
       await page.goto(pathToFileURL(join(runDir, 'report', 'report.html')).href);
-      const text = await page.locator('#runtime-cost').innerText();
-      expect(text).toContain('Runtime cost from (trials)');
-      expect(text).toContain('active_seconds x documented rate (4)');
-      expect(await page.locator('#summary-table').innerText()).toContain('Token cost');
+      const text = await page.locator('#runtime-cost').textContent();
+      expect(text ?? '').toContain('Runtime cost from (trials)');
+      expect(text ?? '').toContain('active_seconds x documented rate (4)');
+      expect(await page.locator('#summary-table').textContent()).toContain('Token cost');
     } finally {
       await browser.close();
     }
