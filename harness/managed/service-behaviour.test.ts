@@ -235,7 +235,11 @@ describe('dreams', () => {
         sessions: 1,
         tasks_per_session: 1,
       }),
-    ).rejects.toThrow(new RegExp(`dreams do not support model "claude-haiku-4-5".*checked ${serviceFacts().dream_models.checked}`));
+    ).rejects.toThrow(
+      new RegExp(
+        `dreams do not support model "claude-haiku-4-5".*checked ${serviceFacts().dream_models.checked} against the Dreams guide, https://platform\\.claude\\.com/docs/en/managed-agents/dreams`,
+      ),
+    );
     expect(existsSync(join(runDir, 'manifest.json'))).toBe(false);
     // A supported dream_model makes the same run valid.
     const ok = await run(join(tempDir(), 'run'), {

@@ -44,7 +44,7 @@
 //   PageCursor). A file a session produced is listed only some time after the idle (option
 //   `filesIndexMs`: the service indexes outputs after the session goes idle);
 // - dreams: the Dreams guide's example sends both managed-agents-2026-04-01 and dreaming-2026-04-21
-//   (the mock requires both); only the models of the guide's "Feature availability" list are accepted
+//   (the mock requires both); only the models the guide lists are accepted ("during the research preview claude-opus-4-7 and claude-sonnet-4-6 are supported")
 //   (option `dreamModels`, default claude-opus-4-7 and claude-sonnet-4-6); `output_behavior`
 //   create_new or update_existing (SDK: BetaOutputBehavior); usage can keep changing after the end
 //   (SDK: BetaDream.usage "can keep changing after the cancel"; the mock adds a last part shortly after
