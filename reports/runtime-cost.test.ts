@@ -101,7 +101,7 @@ describe('a managed run, reported', () => {
     process.env.ANTHROPIC_API_KEY = KEY;
     process.env.ANTHROPIC_BASE_URL = server.url;
     runDir = join(tempDir(), 'run');
-    const fast = { poll_initial_ms: 10, poll_max_ms: 100, quiet_ms: 300, files_settle_ms: 20, settle_timeout_ms: 3000 };
+    const fast = { poll_initial_ms: 10, poll_max_ms: 100, quiet_ms: 300, files_settle_ms: 20, settle_timeout_ms: 3000, usage_quiet_ms: 50 };
     const outcome = await executeRun({
       runDir,
       experiment: smallExperiment({

@@ -178,6 +178,8 @@ export class ModelInfraError extends Error {
   constructor(
     message: string,
     readonly status?: number,
+    /** What the failed work was billed, when the provider charged it anyway (e.g. a vendor dream that failed after it ran). */
+    readonly spent?: Usage & { cost_usd: number },
   ) {
     super(message);
     this.name = 'ModelInfraError';

@@ -44,6 +44,7 @@ describe('managed check', () => {
       dream: true,
       env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: mock.url },
       poll: FAST,
+      usageQuietMs: 50,
     });
     expect(report.steps.filter((s) => s.status !== 'ok')).toEqual([]);
     expect(report.ok).toBe(true);
@@ -79,6 +80,7 @@ describe('managed check', () => {
       dream: true,
       env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: mock.url },
       poll: FAST,
+      usageQuietMs: 50,
     });
     expect(report.ok).toBe(false);
     const byStep = Object.fromEntries(report.steps.map((s) => [s.step, s]));

@@ -16,7 +16,7 @@ import type { Manifest } from '../storage/manifest.js';
 import { settingsDifferences } from './model-settings.js';
 
 const KEY = 'sk-ant-test-managed-settings-0123456789';
-const FAST = { poll_initial_ms: 10, poll_max_ms: 100, quiet_ms: 300, files_settle_ms: 20, settle_timeout_ms: 3000 };
+const FAST = { poll_initial_ms: 10, poll_max_ms: 100, quiet_ms: 300, files_settle_ms: 20, settle_timeout_ms: 3000, usage_quiet_ms: 50 };
 
 let sim: SimModel;
 let server: MockManagedServer | undefined;

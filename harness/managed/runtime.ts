@@ -341,6 +341,7 @@ export class ManagedRuntime implements AgentRuntime {
       maxMs: this.config.poll.max_ms,
       // An infra stop (e.g. a session still running at its timeout) has nothing to wait for: one read.
       timeoutMs: result.stop === 'infra' ? 0 : this.config.settle_timeout_ms,
+      quietMs: this.config.usage_quiet_ms,
       ...(input.signal ? { signal: input.signal } : {}),
     });
     const totals = totalsOf(session);

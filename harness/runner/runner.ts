@@ -397,7 +397,16 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
           // The provider failed the consolidation (e.g. a vendor dream failed or timed out): like an
           // infra trial, it blocks this session boundary, is recorded, and is retried on resume.
           consolidationsBlocked++;
-          dir.event('consolidation_failed', { arm: spec.name, replicate, session, error_class: 'infra', error: error.message });
+          // What the failed consolidation was billed anyway counts towards the run's spend (spend.ts reads it back on resume).
+          if (error.spent) chargeUsage(spend, error.spent);
+          dir.event('consolidation_failed', {
+            arm: spec.name,
+            replicate,
+            session,
+            error_class: 'infra',
+            error: error.message,
+            ...(error.spent ? { usage: error.spent } : {}),
+          });
           return;
         }
         if (consolidated.pending) {
