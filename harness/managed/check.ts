@@ -14,6 +14,7 @@
 // available (404: the endpoint), a model the account or feature lacks (400 naming the model), or
 // another error; a family failing makes the steps that need it "skipped".
 
+import { ModelInfraError } from '../core/messages.js';
 import { APIError } from '@anthropic-ai/sdk';
 import type { Environment } from '../core/suite.js';
 import { createManagedClient, SESSION_FILES_BETAS } from './client.js';
@@ -240,6 +241,10 @@ export async function managedCheck(request: CheckRequest): Promise<CheckReport> 
             poll,
             usageQuietMs: request.usageQuietMs ?? 2000,
             stateName: 'check',
+          }).catch((error: unknown) => {
+            // A dream that failed after it ran was billed: the check says so in what it spent.
+            if (error instanceof ModelInfraError && error.spent) tokenCost += error.spent.cost_usd;
+            throw error;
           });
           cleanup.push(() => archiveStore(client, chain.outputStoreId));
           const cost = splitCost(dreamModel, chain.usage, { usage: chain.usage });
