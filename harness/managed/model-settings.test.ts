@@ -102,5 +102,10 @@ describe('model settings in the manifest', () => {
       'the service resolved speed to standard, not the requested fast',
     ]);
     expect(settingsDifferences({ model: 'claude-opus-4-7' }, { id: 'claude-opus-4-7', effort: 'xhigh' })).toEqual([]);
+    // A dated id of the requested alias is the same model; a longer name is another model.
+    expect(settingsDifferences({ model: 'claude-haiku-4-5' }, { id: 'claude-haiku-4-5-20251001' })).toEqual([]);
+    expect(settingsDifferences({ model: 'claude-opus-4' }, { id: 'claude-opus-4-7' })).toEqual([
+      'the service ran model claude-opus-4-7, not the requested claude-opus-4',
+    ]);
   });
 });

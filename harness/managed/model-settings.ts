@@ -28,7 +28,8 @@ export function resolvedModel(model: {
 export function settingsDifferences(requested: { model: string } & ManagedConfig['model_settings'], resolved: ResolvedModel): string[] {
   const out: string[] = [];
   // The service may answer an alias with a dated id of the same model: that is the same model.
-  if (resolved.id !== requested.model && !resolved.id.startsWith(`${requested.model}-`))
+  const datedAlias = resolved.id.startsWith(requested.model) && /^-\d{8}$/.test(resolved.id.slice(requested.model.length));
+  if (resolved.id !== requested.model && !datedAlias)
     out.push(`the service ran model ${resolved.id}, not the requested ${requested.model}`);
   for (const key of ['effort', 'speed', 'inference_geo'] as const) {
     const asked = requested[key];
