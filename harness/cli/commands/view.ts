@@ -66,7 +66,7 @@ async function listen(paths: string[], host: string, port: number, logs: LogApi 
 
 export const viewCommand: CommandModule<object, ViewArgs> = {
   command: 'view [paths..]',
-  describe: 'Browse runs, transcripts, memory and dreams in a local web app (or --export a static copy)',
+  describe: 'Browse runs, transcripts, memory and dreams in a local web app (or --export a static copy); --logs: agent logs too',
   builder: (y) =>
     y
       .positional('paths', {

@@ -17,6 +17,15 @@ const LOG_COLUMNS: Array<[keyof ConversationRow, string, boolean]> = [
   ['file', 'file', false],
 ];
 
+/** Where an outcome came from, in words (docs/dream-from-logs.md, "Outcomes when the logs have none"). */
+const OUTCOME_FROM: Record<string, string> = {
+  log: 'from the log itself',
+  'outcome-file': 'from the outcome file',
+  signals: "from the log's signals: a user's correction or a test run",
+  grader: "from a grader's verdict",
+  none: 'the log does not say',
+};
+
 const logHref = (id: string): string => `#/log?id=${encodeURIComponent(id)}`;
 
 function outcomeCell(row: ConversationRow): HTMLElement {
@@ -174,9 +183,7 @@ async function logPage(id: string): Promise<void> {
         'div',
         {},
         h('strong', { class: r.outcome === 'completed' ? 'ok' : r.outcome === 'not completed' ? 'bad' : 'muted' }, r.outcome),
-        r.outcome_source !== 'none'
-          ? ` (from ${r.outcome_source === 'log' ? 'the log itself' : r.outcome_source})`
-          : ' (the log does not say)',
+        ` (${OUTCOME_FROM[r.outcome_source] ?? r.outcome_source})`,
         ` · ${num(r.turns)} turns · ${num(r.tool_calls)} tool calls · ${num(r.tool_errors)} tool errors · ${num(r.messages)} messages`,
       ),
       h('div', {}, `format ${r.format} · file `, h('code', { id: 'log-file' }, r.file), r.family ? ` · family ${r.family}` : ''),
