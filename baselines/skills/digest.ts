@@ -38,7 +38,18 @@ function turnsOf(messages: readonly Message[]): TurnSummary[] {
   return turns;
 }
 
-/** The last successful value of every short scalar parameter, per tool, as directives. */
+/**
+ * A parameter value that configures a call rather than carrying its content: a short one-line scalar,
+ * neither a workspace file name nor the assignment's own words (a required heading or title).
+ */
+function isSetting(value: unknown, prompt: string, files: ReadonlySet<string>): boolean {
+  if (!['string', 'number', 'boolean'].includes(typeof value)) return false;
+  const text = String(value);
+  if (text.length > MAX_SETTING_CHARS || text.includes('\n') || files.has(text)) return false;
+  return !(text.length >= 6 && /[a-z]/i.test(text) && prompt.includes(text));
+}
+
+/** The last successful value of every setting (short scalar parameter), per tool, as directives. */
 export function successfulSettings(messages: readonly Message[], task: Task): string[] {
   const failed = new Set<string>();
   for (const m of messages) {
@@ -51,16 +62,10 @@ export function successfulSettings(messages: readonly Message[], task: Task): st
     if (m.role !== 'assistant' || typeof m.content === 'string') continue;
     for (const b of m.content) {
       if (b.type !== 'tool_use' || failed.has(b.id)) continue;
-      const entries = Object.entries(b.input ?? {});
-      const scalar = (v: unknown) =>
-        ['string', 'number', 'boolean'].includes(typeof v) && String(v).length <= MAX_SETTING_CHARS && !String(v).includes('\n');
-      // A call with free text (a section body) or with the assignment's own words (a required heading)
-      // is content, not configuration.
-      if (entries.length === 0 || !entries.every(([, v]) => scalar(v))) continue;
-      if (entries.some(([, v]) => String(v).length >= 6 && /[a-z]/i.test(String(v)) && task.prompt.includes(String(v)))) continue;
-      for (const [param, value] of entries) {
-        if (files.has(String(value))) continue;
-        settings.set(`${b.name}.${param}`, String(value));
+      // Judged per parameter: a call that carries content (a slide's bullets, a document's title)
+      // still carries settings beside it (the slide's layout, the build's heading style).
+      for (const [param, value] of Object.entries(b.input ?? {})) {
+        if (isSetting(value, task.prompt, files)) settings.set(`${b.name}.${param}`, String(value));
       }
     }
   }

@@ -131,7 +131,17 @@ describe('the skill writer (sim) and its digest', () => {
     { role: 'user', content: task.prompt },
     { role: 'assistant', content: [{ type: 'tool_use', id: 'r', name: 'read_file', input: { path: 'matter.md' } }] },
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'r', content: 'facts' }] },
-    { role: 'assistant', content: [{ type: 'tool_use', id: 'w', name: 'write_section', input: { heading: 'Conclusion', body: 'short' } }] },
+    {
+      role: 'assistant',
+      content: [
+        {
+          type: 'tool_use',
+          id: 'w',
+          name: 'write_section',
+          input: { heading: 'Conclusion', body: 'For these reasons the motion should be granted.\nRespectfully submitted.' },
+        },
+      ],
+    },
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'w', content: 'ok' }] },
     {
       role: 'assistant',
@@ -152,6 +162,19 @@ describe('the skill writer (sim) and its digest', () => {
 
   it('keeps only settings of successful calls, never content or file names', () => {
     expect(successfulSettings(messages, task)).toEqual(['render_docx.caption="court-block"', 'render_docx.heading_style="Heading 1"']);
+  });
+
+  it('keeps the settings of a call that also carries content (a slide with bullets and a layout)', () => {
+    const title = task.prompt.split('\n')[0]!.slice(0, 40);
+    const mixed: Transcript['messages'] = [
+      { role: 'user', content: task.prompt },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 's', name: 'add_slide', input: { title, bullets: ['one', 'two'], layout: 'lk-content' } }],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 's', content: 'Added slide 2' }] },
+    ];
+    expect(successfulSettings(mixed, task)).toEqual(['add_slide.layout="lk-content"']);
   });
 
   it('writes the settings that mattered, the procedure without failed tries, and a workflow shortcut', () => {
