@@ -90,7 +90,12 @@ export function givenSkills(transcript: Transcript): string[] {
   return [...text.matchAll(/^## Skill: (\S+)/gm)].map((m) => m[1]!);
 }
 
-export function skillDigest(transcript: Transcript, task: Task): string {
+/**
+ * verdict false: the agent does not know how the checker judged the task (it never sees a hidden
+ * checker), so the digest shows neither the verdict nor the checker's feedback.
+ */
+export function skillDigest(transcript: Transcript, task: Task, options: { verdict?: boolean } = {}): string {
+  const verdict = options.verdict ?? true;
   const subagents = transcript.subagents ?? [];
   const attempt = subagents.length ? Math.max(...subagents.map((s) => s.attempt)) : 0;
   const team = subagents.filter((s) => s.attempt === attempt);
@@ -115,7 +120,9 @@ export function skillDigest(transcript: Transcript, task: Task): string {
         .find((l) => l.trim())
         ?.trim() ?? ''
     }`,
-    `Outcome: ${transcript.outcome.success ? 'completed' : 'not completed'} (score ${transcript.outcome.score.toFixed(2)}) in ${turns.length} turns, ${calls} tool calls.`,
+    verdict
+      ? `Outcome: ${transcript.outcome.success ? 'completed' : 'not completed'} (score ${transcript.outcome.score.toFixed(2)}) in ${turns.length} turns, ${calls} tool calls.`
+      : `Outcome: submitted (how it was judged is not known) in ${turns.length} turns, ${calls} tool calls.`,
     '',
     'Steps, one line per turn:',
     ...turns.map((t, i) => `- turn ${i + 1}: ${t.tools.join('; ')}${t.error ? ' (error)' : ''}`),
@@ -129,7 +136,7 @@ export function skillDigest(transcript: Transcript, task: Task): string {
   if (errors.length) lines.push('', 'Tool errors during the task:', ...errors.map((e) => `- ${e}`));
   const named = memoryNamed(transcript, settings);
   if (named.length) lines.push('', `Settings your memory named for this task (skills, lessons, reflections): ${named.join(', ')}`);
-  if (transcript.outcome.feedback.length)
+  if (verdict && transcript.outcome.feedback.length)
     lines.push('', 'Reviewer feedback after the task:', ...transcript.outcome.feedback.map((f) => `- ${f}`));
   const given = givenSkills(transcript);
   lines.push('', `Skills you had for this task: ${given.length ? given.join(', ') : 'none'}`);

@@ -199,6 +199,25 @@ describe('the skill writer (sim) and its digest', () => {
     ).toBe('No skill.');
   });
 
+  it("with learn_from submitted, writes a skill from a task it finished without seeing the verdict or the checker's feedback", () => {
+    const failed = {
+      ...transcript(messages, false),
+      outcome: { ...transcript(messages, false).outcome, feedback: ['Use render_docx.font="Times".'] },
+    };
+    const digest = skillDigest(failed, task, { verdict: false });
+    expect(digest).toContain('Outcome: submitted');
+    expect(digest).not.toMatch(/not completed|score|render_docx\.font/);
+    const parsed = parseSkillReply(
+      skillReply(
+        { system: [], messages: [{ role: 'user', content: digest }], max_tokens: 100 },
+        parseSimProfile('default?lesson_noise=0'),
+        rngFrom('k'),
+      ),
+    )!;
+    expect(parsed.settings).toEqual(['render_docx.caption="court-block"']);
+    expect(() => skills.create({ learn_from: 'everything' })).toThrow(/learn_from.*completed, submitted/);
+  });
+
   it('names skills after the kind of assignment, not its parties', () => {
     expect(assignmentKind("Draft Plaintiff's Motion to Compel Production of Documents for filing in A v. B")).toBe(
       "Draft Plaintiff's Motion to Compel Production of Documents",
