@@ -14,6 +14,11 @@ import { wilsonInterval } from '../../stats/index.js';
 import { verdictPairs } from '../../../reports/agreement.js';
 import { costOf } from '../pricing.js';
 import { SIM_PROFILES } from './profiles.js';
+import { SimModel } from './sim-model.js';
+import type { ArmUsage } from '../../core/arm.js';
+import { emptyUsage } from '../../core/messages.js';
+import { classifyTexts } from '../../security/classifier.js';
+import { signalsOf } from '../../security/detect.js';
 
 // The calibration suite is not a folder under tasks/: the runner gets it in place of the registry's lookup.
 vi.mock('../../registry/suites.js', async (importOriginal) => {
@@ -114,6 +119,26 @@ describe('sim profile parameters, measured on a run', { timeout: 120_000 }, () =
       pairs.length,
       nominal.grader_accuracy,
     );
+  });
+
+  it("classify_accuracy: as a memory-write classifier, its verdict on each of the run's lessons agrees with the injection signals with its chance", async () => {
+    const { trials, dir } = await calibrationRun({ model: 'sim:default?skill=1&recover=1', arms: ['learnings-md'] });
+    const replicates = [...new Set(trials.map((t) => t.replicate))];
+    const lessons = replicates.flatMap((r) =>
+      (dir.readSnapshot('learnings-md', r, 1)['learnings.md'] ?? '').split('\n').filter((l) => l.startsWith('- ')),
+    );
+    const classifier = new SimModel('default', new Map());
+    const usage: ArmUsage = { ...emptyUsage(), cost_usd: 0, calls: 0, wall_ms: 0 };
+    let agree = 0;
+    for (let at = 0; at < lessons.length; at += 20) {
+      const batch = lessons.slice(at, at + 20);
+      const { verdicts, error } = await classifyTexts(classifier, batch, `calibration:${at}`, usage);
+      expect(error).toBeUndefined();
+      verdicts.forEach((v, i) => {
+        if (v.injected === signalsOf(batch[i]!).length > 0) agree++;
+      });
+    }
+    expectWithin(agree, lessons.length, nominal.classify_accuracy);
   });
 
   it("costs: each trial's cost is its tokens at the sim's nominal price", async () => {
