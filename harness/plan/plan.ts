@@ -51,18 +51,19 @@ export interface PlanResult {
 
 /**
  * Whole sessions of replicate 1 needed for `trials` trials per arm. At least two (the first session
- * of a memory arm is blank, the second shows memory at work), three when the run has five or more
- * sessions, so that growth across the later sessions is seen; the pilot's trials are part of the
- * full run, so the longer default costs nothing when the run goes ahead.
+ * of a memory arm is blank, the second shows memory at work); by default (no `trials`) three when
+ * the run has five or more sessions, so that growth across the later sessions is seen: the pilot's
+ * trials are part of the full run, so the longer default costs nothing when the run goes ahead.
  */
 export function pilotSessions(plan: RunPlan, trials: number | undefined, sessions: number): number {
   const chain = plan.chains[0];
   if (!chain) return 1;
   const target = trials ?? 0;
+  const minimum = trials === undefined && sessions >= 5 ? 3 : 2;
   let count = 0;
   for (let s = 1; s <= chain.sessions.length; s++) {
     count += chain.sessions[s - 1]!.length;
-    if (count >= target && s >= Math.min(sessions, sessions >= 5 ? 3 : 2)) return s;
+    if (count >= target && s >= Math.min(sessions, minimum)) return s;
   }
   return chain.sessions.length;
 }
@@ -151,7 +152,7 @@ export async function planExperiment(options: PlanOptions): Promise<PlanResult> 
     "A pilot of early sessions cannot see what only happens later: memory that keeps growing past the pilot, drift events, or an arm that starts to succeed (success changes trial length). Intervals assume later trials look like the pilot's: each replicate's first session like the pilot's first, later sessions between a continued per-session trend and a plateau at the pilot's last level (a trend needs two sessions after the first).",
     ...(data.outcomes
       ? [
-          `Power rests on ${power[0]?.pilot_pairs ?? 0} pilot pairs per comparison; the correlations and design effect from so few pairs are rough.`,
+          `Power rests on ${power[0]?.pilot_pairs ?? 0} ${options.from?.length ? 'pairs from the data' : 'pilot pairs'} per comparison; the correlations and design effect from so few pairs are rough.`,
         ]
       : []),
     ...data.warnings,
