@@ -22,6 +22,8 @@ export interface PlannedShape {
 
 export interface CombinedPilot {
   trials: PilotTrial[];
+  /** Distinct trials read (a cache's pooled trials stand for every arm but count once). */
+  count: number;
   /** The runs' own trial records (with outcomes), for the power forecast; none from a cache. */
   records: TrialRecord[];
   consolidations: Consolidation[];
@@ -44,6 +46,7 @@ export function combineSources(planned: PlannedShape, sources: readonly PlanSour
   const consolidations: Consolidation[] = [];
   const wall = { seconds: 0, trials: 0 };
   let outcomes = true;
+  let count = 0;
   sources.forEach((source, index) => {
     const offset = index * 10_000;
     if (source.kind === 'run') {
@@ -65,6 +68,7 @@ export function combineSources(planned: PlannedShape, sources: readonly PlanSour
       const own = source.trials.filter((t) => arms.some((a) => a.name === t.arm) && clientIdOf(t.model) === model);
       const renumbered = own.map((t) => ({ ...t, replicate: t.replicate + offset }));
       trials.push(...renumbered);
+      count += renumbered.length;
       records.push(...renumbered);
       consolidations.push(...source.consolidations.map((c) => ({ ...c, replicate: c.replicate + offset })));
       wall.seconds += source.wall.seconds;
@@ -83,6 +87,7 @@ export function combineSources(planned: PlannedShape, sources: readonly PlanSour
           `${source.path}: ${source.consolidations.length} session-boundary consolidations (dreams, skill extraction) cannot be told apart by arm: their cost is left out of the forecast`,
         );
       warnings.push(`${source.path}: a cache holds no outcomes: no power forecast`);
+      count += source.trials.length;
       for (const arm of arms) trials.push(...source.trials.map((t) => ({ ...t, arm: arm.name, replicate: t.replicate + offset })));
     }
   });
@@ -111,5 +116,5 @@ export function combineSources(planned: PlannedShape, sources: readonly PlanSour
       `the data reaches session ${lastSession} of ${planned.sessions}: later sessions are extrapolated by the per-session trend`,
     );
   if (errors.length) throw new PlanSourceError(`the data given with --from cannot predict this experiment:\n  ${errors.join('\n  ')}`);
-  return { trials, records, consolidations, wall, outcomes, warnings };
+  return { trials, count, records, consolidations, wall, outcomes, warnings };
 }

@@ -61,6 +61,7 @@ describe('plan --from', () => {
     const recorded = readJsonLines<TrialRecord>(join(dir, 'recorded', 'trials.jsonl'));
     const plan = await planExperiment({ experiment: design(31), runDir: join(dir, 'unused'), from: [cacheDir] });
     expect(plan.power).toEqual([]);
+    expect(plan.pilot.trials).toBe(48); // one pooled trial per place of the recorded run (2 replicates x 4 sessions x 6)
     expect(plan.notes.join('\n')).toMatch(/names no arm/);
     expect(plan.notes.join('\n')).toMatch(/no power forecast/);
     // Every planned trial forecast; the pooled estimate lies between the arms' recorded totals.

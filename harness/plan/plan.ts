@@ -87,6 +87,7 @@ async function runPilot(options: PlanOptions, sessions: number): Promise<Combine
   const source = readRunSource(options.runDir);
   return {
     trials: source.trials,
+    count: source.trials.length,
     records: source.trials,
     consolidations: source.consolidations,
     wall: source.wall,
@@ -164,7 +165,7 @@ export async function planExperiment(options: PlanOptions): Promise<PlanResult> 
       ? {
           run_dir: '',
           sessions: Math.max(0, ...data.trials.map((t) => t.session)),
-          trials: data.trials.length,
+          trials: data.count,
           status: 'read',
           from: [...options.from],
         }
