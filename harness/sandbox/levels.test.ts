@@ -11,27 +11,30 @@ const python = findInterpreter('python3');
 const py = (code: string) => [python, '-I', '-S', '-c', code];
 const root = process.getuid?.() === 0;
 
-async function works(level: Isolation): Promise<boolean> {
+/** Why a level does not work here (the test is then skipped, saying so), or '' when it does. */
+async function unavailable(level: Isolation): Promise<string> {
   try {
     await detectIsolation(level);
-    return true;
-  } catch {
-    return false;
+    return '';
+  } catch (error) {
+    return `${level} does not work here: ${(error as Error).message}`;
   }
 }
 
 describe('sandbox levels keep their word', () => {
-  it('unshare: a write to /tmp lands in a private /tmp, not on the host', async () => {
-    if (!(await works('unshare'))) return;
+  it('unshare: a write to /tmp lands in a private /tmp, not on the host', async (ctx) => {
+    const why = await unavailable('unshare');
+    if (why) ctx.skip(why);
     const name = `dreambench-escape-${process.pid}-${Date.now()}`;
     const result = await runSandboxed({ isolation: 'unshare', command: py(`open('/tmp/${name}', 'w').write('x'); print('wrote')`) });
     expect(result.stdout.trim()).toBe('wrote');
     expect(existsSync(`/tmp/${name}`)).toBe(false);
   });
 
-  it.each(['unshare', 'none'] as const)('%s: a sandbox cannot read the files of a sandbox running beside it', async (level) => {
-    if (level === 'none' && !root) return; // without root every sandbox is the harness's own user: documented
-    if (!(await works(level))) return;
+  it.for(['unshare', 'none'] as const)('%s: a sandbox cannot read the files of a sandbox running beside it', async (level, ctx) => {
+    if (level === 'none' && !root) ctx.skip('without root every sandbox runs as the harness user and can read the others (documented)');
+    const why = await unavailable(level);
+    if (why) ctx.skip(why);
     const holder = runSandboxed({
       isolation: level,
       files: { 'hidden.txt': 'SECRET-OF-A\n' },
@@ -61,8 +64,8 @@ describe('sandbox levels keep their word', () => {
     expect(read.stdout).not.toContain('SECRET-OF-A');
   });
 
-  it('none: a setsid daemon does not outlive its sandbox', async () => {
-    if (!root) return; // the sweep needs a uid of the sandbox's own
+  it('none: a setsid daemon does not outlive its sandbox', async (ctx) => {
+    if (!root) ctx.skip('the sweep needs a uid (or a cgroup) of the sandbox own: not available without root');
     const marker = `dreambench-daemon-${process.pid}-${Date.now()}`;
     const result = await runSandboxed({
       isolation: 'none',
@@ -81,8 +84,8 @@ describe('sandbox levels keep their word', () => {
     expect(left.trim()).toBe('');
   });
 
-  it('auto means bwrap, and the chosen level holds for later sandboxes', async () => {
-    if (!existsSync('/usr/bin/bwrap')) return;
+  it('auto means bwrap, and the chosen level holds for later sandboxes', async (ctx) => {
+    if (!existsSync('/usr/bin/bwrap')) ctx.skip('bubblewrap is not installed');
     expect(await chooseSandbox({ isolation: 'auto' })).toBe('bwrap');
     const result = await runSandboxed({ command: py('import os; print(os.getcwd())') });
     expect(result.isolation).toBe('bwrap');
