@@ -212,11 +212,32 @@ export function findInterpreter(name: 'python3' | 'node'): string {
 // ---------------------------------------------------------------------------------------------
 // Choosing the isolation level
 
-const probes = new Map<Isolation, Promise<string | undefined>>();
+/**
+ * The bubblewrap binary: DREAMBENCH_BWRAP (an absolute path), else /usr/bin/bwrap, else bwrap on
+ * PATH; undefined when there is none, with why.
+ */
+export function findBwrap(): { path?: string; missing?: string } {
+  const override = process.env.DREAMBENCH_BWRAP;
+  if (override) {
+    if (!isAbsolute(override)) return { missing: `DREAMBENCH_BWRAP must be an absolute path, got "${override}"` };
+    return existsSync(override) ? { path: override } : { missing: `not installed (DREAMBENCH_BWRAP=${override} does not exist)` };
+  }
+  const path = ['/usr/bin/bwrap', '/bin/bwrap'].find((p) => existsSync(p)) ?? which('bwrap');
+  return path ? { path } : { missing: 'not installed' };
+}
+
+function bwrapBinary(): string {
+  const found = findBwrap();
+  if (!found.path) throw new SandboxError(`the sandbox needs bubblewrap: ${found.missing} (Debian/Ubuntu: apt-get install bubblewrap)`);
+  return found.path;
+}
+
+const probes = new Map<string, Promise<string | undefined>>();
 
 /** Run `true` under a level; resolves to undefined when it works, else why not. */
 function probe(level: Isolation): Promise<string | undefined> {
-  let pending = probes.get(level);
+  const key = level === 'bwrap' ? `bwrap:${findBwrap().path ?? ''}` : level;
+  let pending = probes.get(key);
   if (!pending) {
     pending = (async () => {
       const dir = makeWorkdir();
@@ -239,12 +260,12 @@ function probe(level: Isolation): Promise<string | undefined> {
         rmSync(dir, { recursive: true, force: true });
       }
     })();
-    probes.set(level, pending);
+    probes.set(key, pending);
   }
   return pending;
 }
 
-/** The level that `auto` picks on this machine: bwrap, else unshare; throws when neither works. */
+/** The level that `auto` picks on this machine: bwrap, else a weaker level accepted by name; throws (with how to install bubblewrap) when neither. */
 export async function detectIsolation(requested: Isolation | 'auto' = defaultIsolation()): Promise<Isolation> {
   if (requested !== 'auto') {
     if (requested !== 'none') {
@@ -255,8 +276,9 @@ export async function detectIsolation(requested: Isolation | 'auto' = defaultIso
   }
   const reasons: string[] = [];
   for (const level of ['bwrap', ...accepted.filter((l) => l === 'unshare')] as const) {
-    if (level === 'bwrap' && !existsSync('/usr/bin/bwrap') && !which('bwrap')) {
-      reasons.push('bwrap: not installed');
+    const missing = level === 'bwrap' ? findBwrap().missing : undefined;
+    if (missing) {
+      reasons.push(`bwrap: ${missing}`);
       continue;
     }
     const problem = await probe(level);
@@ -458,7 +480,7 @@ export function wrap(
   const mib = 1024 * 1024;
   const args = [
     ...dropPrivileges(uid),
-    tool('bwrap', 'bubblewrap'),
+    bwrapBinary(),
     '--unshare-all',
     '--die-with-parent',
     '--new-session',
