@@ -369,12 +369,19 @@ const UID_BLOCK = 4096;
 const uidBase = 1_000_000 + Math.floor(Math.random() * 400_000) * UID_BLOCK;
 const uidsInUse = new Set<number>();
 
-/** A uid no other sandbox of this process holds (root only; otherwise the harness's own). */
+let nextUid = 0;
+
+/**
+ * A uid no other sandbox of this process holds (root only; otherwise the harness's own). Taken in
+ * turn through the block rather than the lowest free one: the killed processes of a sandbox that just
+ * ended may still count against its uid's process limit for a moment, so the next sandbox gets another.
+ */
 function takeUid(): number {
   if (!isRoot()) return typeof process.getuid === 'function' ? process.getuid() : NOBODY;
   for (let i = 0; i < UID_BLOCK; i++) {
-    const uid = uidBase + i;
+    const uid = uidBase + ((nextUid + i) % UID_BLOCK);
     if (!uidsInUse.has(uid)) {
+      nextUid = (nextUid + i + 1) % UID_BLOCK;
       uidsInUse.add(uid);
       return uid;
     }
