@@ -8,6 +8,7 @@
 // sandbox ends, is stopped or goes over its cap, every process in the group is killed and the group
 // removed. Groups left by a harness that was killed (kill -9) are swept the next time one starts.
 
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -154,7 +155,9 @@ const live = new Set<SandboxCgroup>();
 let counter = 0;
 // Group names carry the harness's pid and start time, so a sweep can tell a dead harness's groups.
 const startTime = (): string => readText('/proc/self/stat')?.split(') ')[1]?.split(' ')[19] ?? '0';
-const NAME = /^dreambench-(\d+)-(\d+)-\d+$/;
+const NAME = /^dreambench-(\d+)-(\d+)-[0-9a-z]+$/;
+// Several copies of this module in one process (worker threads) must not pick the same names.
+const instance = randomBytes(4).toString('hex');
 
 export class SandboxCgroup {
   private constructor(
@@ -167,7 +170,7 @@ export class SandboxCgroup {
   /** A group capping the sandbox's processes together at `memoryMb` and `maxProcesses`; undefined where none can be made. */
   static create(limits: { memoryMb: number; maxProcesses: number }, found: CgroupSupport = cgroupSupport()): SandboxCgroup | undefined {
     if (found.kind === 'per-process' || !found.memoryParent) return undefined;
-    const name = `dreambench-${process.pid}-${startTime()}-${++counter}`;
+    const name = `dreambench-${process.pid}-${startTime()}-${instance}x${++counter}`;
     const bytes = String(limits.memoryMb * 1024 * 1024);
     const dirs: string[] = [];
     try {
