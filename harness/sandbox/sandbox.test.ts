@@ -138,6 +138,8 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
     const cpu = await run({ command: py('while True: pass'), timeoutMs: 20_000, limits: { cpuSeconds: 1 } });
     expect(cpu.timedOut).toBe(false);
     expect(['SIGXCPU', 'SIGKILL']).toContain(cpu.signal);
+    // The CPU limit stopped it, well before the 20 s wall-clock timeout (a loaded machine stretches 1 s of CPU).
+    expect(cpu.durationMs).toBeLessThan(15_000);
   });
 
   it('stops a fork bomb: the process limit holds, and nothing survives the timeout', async (ctx) => {
