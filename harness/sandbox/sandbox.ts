@@ -95,7 +95,7 @@ export interface SandboxRequest {
   /** Wall-clock limit in milliseconds (default 10 s). */
   timeoutMs?: number;
   limits?: Partial<SandboxLimits>;
-  /** Default: DREAMBENCH_SANDBOX, else 'auto' (bwrap, else unshare, else an error). */
+  /** Default: the run's choice, else DREAMBENCH_SANDBOX, else 'auto' (bwrap, else a weaker level accepted by name, else an error). */
   isolation?: Isolation | 'auto';
   /** Cap per stream in bytes (default 1 MiB); the rest is dropped and `outputTruncated` set. */
   maxOutputBytes?: number;
