@@ -89,7 +89,6 @@ function canCreate(parent: string, settings: Record<string, string>): string | u
 
 /** Which cap this machine allows, probing by making a group (no process is moved). */
 export function detectCgroups(host: CgroupHost): CgroupSupport {
-  if (process.env.DREAMBENCH_SANDBOX_CGROUP === 'off') return { kind: 'per-process', reason: 'DREAMBENCH_SANDBOX_CGROUP=off' };
   const all = mounts(host.mountinfo);
   const lines = host.selfCgroup.split('\n').map((l) => l.split(':'));
   const reasons: string[] = [];
@@ -128,11 +127,14 @@ export function detectCgroups(host: CgroupHost): CgroupSupport {
 
 let support: CgroupSupport | undefined;
 
-/** This machine's support, probed once per process (and the leftovers of killed harnesses swept). */
+/** This machine's support, probed once per process (and the leftovers of killed harnesses swept); DREAMBENCH_SANDBOX_CGROUP=off: none. */
 export function cgroupSupport(): CgroupSupport {
   if (!support) {
     const host = { mountinfo: readText('/proc/self/mountinfo') ?? '', selfCgroup: readText('/proc/self/cgroup') ?? '' };
-    support = detectCgroups(host);
+    support =
+      process.env.DREAMBENCH_SANDBOX_CGROUP === 'off'
+        ? { kind: 'per-process', reason: 'DREAMBENCH_SANDBOX_CGROUP=off' }
+        : detectCgroups(host);
     for (const parent of [support.memoryParent, support.pidsParent]) if (parent) sweepOrphans(parent);
   }
   return support;
