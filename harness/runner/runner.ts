@@ -45,6 +45,7 @@ import { drainTrialCleanups } from './trial.js';
 import { checkRunModels, preflightModels, runModelSpecs } from './model-checks.js';
 import { DEFAULT_ARTIFACTS_MAX_BYTES, type KeepArtifacts } from './artifacts.js';
 import type { ProgressSink } from './progress.js';
+import { cgroupSupport, describeMemoryCap } from '../sandbox/cgroup.js';
 import { chooseSandbox, defaultIsolation, SandboxError, type Isolation } from '../sandbox/sandbox.js';
 import { silentProgress } from './progress.js';
 import { runChain, type ChainContext } from './run-chain.js';
@@ -441,6 +442,8 @@ async function sandboxFor(suites: ReadonlyMap<string, Suite>, experiment: Experi
       : level === 'unshare'
         ? ' (weaker than bwrap: host files stay readable; docs/sandbox.md)'
         : ' (NO file or network isolation: resource limits only; docs/sandbox.md)';
-  process.stderr.write(`sandbox: ${level}${weaker}\n`);
-  return { requested, level, accepted: [...accepted] };
+  const cap = cgroupSupport();
+  const memoryCap = { kind: cap.kind, detail: describeMemoryCap(cap) };
+  process.stderr.write(`sandbox: ${level}${weaker}\nsandbox memory cap: ${memoryCap.detail}\n`);
+  return { requested, level, accepted: [...accepted], memoryCap };
 }
