@@ -9,6 +9,7 @@
 //    the minimum detectable effect of each comparison (reports/power.ts).
 //  - Every bootstrap is seeded from the run's seed, so rewriting a report gives the same numbers.
 
+import { runtimeCosts, type RuntimeCostRow } from './runtime-cost.js';
 import { modelBehaviour, type ModelBehaviour } from './model-behaviour.js';
 import { UNCOUNTED_CLASSES } from '../harness/core/records.js';
 import { gamingRows, type GamingRow } from './gaming.js';
@@ -201,6 +202,8 @@ export interface ReportModel {
   comparisons: Comparison[];
   time: TimeRow[];
   cost: CostRow[];
+  /** Arms with a runtime cost of their own (managed-*): token and runtime cost apart, with where each came from (reports/runtime-cost.ts). */
+  runtime_cost?: RuntimeCostRow[];
   memory: MemoryRow[];
   pitfalls: { ids: string[]; descriptions: Record<string, string>; cells: PitfallCell[] };
   /** null when no trial carries a grader verdict. */
@@ -530,6 +533,7 @@ export function analyse(data: RunData, options: AnalysisOptions = {}): ReportMod
     comparisons: comparisons(main, seed, B),
     time: timeRows(main),
     cost: costRows(data, sliced ? summarize(data.trials, data.arms) : summary),
+    ...withRuntimeCost(runtimeCosts(data.trials, data.arms, data.dreams)),
     memory: memoryRows(data, options.memory ?? memoryMetricsFor(data)),
     pitfalls: pitfallCells(main),
     grader: graderRows(main, seed, B),
@@ -538,4 +542,8 @@ export function analyse(data: RunData, options: AnalysisOptions = {}): ReportMod
     ...(sliced ? { slices: { main: 'train' as const, curves: curveSlice(data.trials), present: slicesPresent(data.trials) } } : {}),
     behaviour: modelBehaviour(data.trials, data.arms, m.cost_incomplete),
   };
+}
+
+function withRuntimeCost(rows: RuntimeCostRow[]): { runtime_cost?: RuntimeCostRow[] } {
+  return rows.length ? { runtime_cost: rows } : {};
 }

@@ -384,7 +384,10 @@ function describeScope(claim: Claim): string {
   if (f.sessions) parts.push(`sessions ${f.sessions.from ?? 1}–${f.sessions.to ?? 'end'}`);
   if (f.memory_entries_min !== undefined) parts.push(`treatment memory ≥ ${f.memory_entries_min} entries`);
   if (claim.metric === 'time_change')
-    parts.push(`${claim.measure}, ${claim.over === 'completed' ? 'units both arms completed' : 'all units'}`);
+    parts.push(
+      // cost_usd is token cost for every arm; a managed arm's runtime cost is never in it.
+      `${claim.measure === 'cost_usd' ? 'cost_usd (token cost)' : claim.measure}, ${claim.over === 'completed' ? 'units both arms completed' : 'all units'}`,
+    );
   if (claim.metric === 'passk_difference') parts.push(`pass@${claim.k}`);
   return parts.join('; ');
 }

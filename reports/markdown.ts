@@ -2,6 +2,7 @@
 // ($GITHUB_STEP_SUMMARY) or a paper's appendix: summary, learning curves, comparisons with the
 // first arm, claims, and the methods behind the numbers.
 
+import { runtimeCostMarkdown } from './runtime-cost.js';
 import { FEW_TASKS, formatLevel, formatMetric, formatSampleSize } from './claims.js';
 import type { ReportModel } from './analysis.js';
 import { renderModelBehaviour } from './model-behaviour.js';
@@ -46,8 +47,10 @@ export function renderReportMarkdown(model: ReportModel, charts: readonly ChartF
     ),
     '',
     'Completion: share of counted trials the deterministic checker passed, Wilson 95% interval. Total cost includes what the arm spent after tasks and on consolidation (dreams).' +
+      (model.runtime_cost ? ' Costs here are token costs; the runtime cost of the managed arms is apart, below.' : '') +
       (model.run.simulated ? ` ${SIM_COST_NOTE}` : ''),
     '',
+    ...runtimeCostMarkdown(model.runtime_cost ?? [], '###'),
   );
 
   if (model.behaviour) out.push(...renderModelBehaviour(model.behaviour));

@@ -15,6 +15,7 @@
 //  - Trials are pooled over tasks and replicates. The Wilson interval treats them as independent;
 //    clustered and paired comparisons between arms belong to the comparison statistics.
 
+import { runtimeCostMarkdown, runtimeCosts } from './runtime-cost.js';
 import { UNCOUNTED_CLASSES } from '../harness/core/records.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -443,6 +444,16 @@ export async function writeSummary(
   const csvPath = join(reportDir, 'summary.csv');
   const mdPath = join(reportDir, 'summary.md');
   await writeFileAtomicAsync(csvPath, renderSummaryCsv(rows));
-  await writeFileAtomicAsync(mdPath, renderSummaryMarkdown(rows, main.length !== trials.length ? { ...meta, slice: 'train' } : meta));
+  const markdown = renderSummaryMarkdown(rows, main.length !== trials.length ? { ...meta, slice: 'train' } : meta);
+  // Arms with a runtime cost of their own (managed-*): token and runtime cost apart, with their sources.
+  const runtime = runtimeCostMarkdown(runtimeCosts(main, orderArms(main, meta.armOrder)));
+  await writeFileAtomicAsync(
+    mdPath,
+    runtime.length
+      ? `${markdown.trimEnd()}
+
+${runtime.join('\n')}`
+      : markdown,
+  );
   return { csvPath, mdPath };
 }

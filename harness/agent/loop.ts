@@ -63,6 +63,10 @@ export interface AgentRunResult {
   cost_usd: number;
   /** A runtime's infrastructure cost apart from tokens (a managed session's active time), for this run. */
   runtime_cost_usd?: number;
+  /** Where runtime_cost_usd came from (e.g. the service's active time at its documented rate). */
+  runtime_cost_source?: string;
+  /** What the provider itself reported for this run, tokens and runtime together at list prices, when it reports it. */
+  list_cost_usd?: number;
   tool_calls: number;
   /** Set when stop is 'infra': what failed (provider or environment), never a secret. */
   infra_error?: string;

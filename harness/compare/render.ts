@@ -84,9 +84,14 @@ export function renderMarkdown(result: CompareResult): string {
   lines.push('');
   lines.push(`### Cost, tokens and time per trial, sessions ${gate.from}-${gate.to}`);
   lines.push('');
-  lines.push('| suite | arm | cost (USD) | tokens | wall time (ms) |');
+  lines.push('| suite | arm | token cost (USD) | tokens | wall time (ms) |');
   lines.push('| --- | --- | --- | --- | --- |');
   for (const x of gated) lines.push(costRow(x));
+  lines.push('');
+  // Every arm's tokens are priced by the same price table; a managed arm's runtime cost is apart (its run's summary.md).
+  lines.push(
+    "Cost is token cost, priced by the same price table for every arm; a managed arm's runtime cost is reported apart in its run's summary.md.",
+  );
   lines.push('');
   for (const range of result.ranges.filter((r) => !r.gate)) {
     const rows = result.comparisons.filter((x) => x.range === range.name);
@@ -132,7 +137,7 @@ function details(x: Comparison): string {
     `suite ${x.suite}, arm ${x.arm}, sessions ${x.sessions[0]}-${x.sessions[1]}, ${x.pairing}`,
     `completion: baseline ${pct(c.baseline)} (n=${x.n_baseline}), candidate ${pct(c.candidate)} (n=${x.n_candidate}), delta ${signed(c.delta_points)} points ${interval(c.lo_points, c.hi_points)}`,
     `one-sided p ${fmtP(c.p_one_sided)} (${c.test === 'sign' ? 'exact sign test over tasks: few discordant pairs' : 'task-clustered t'}), Holm-adjusted ${fmtP(c.p_holm)}`,
-    `cost per trial: ${x.cost_per_trial.baseline} -> ${x.cost_per_trial.candidate} USD (${relative(x.cost_per_trial)})`,
+    `token cost per trial: ${x.cost_per_trial.baseline} -> ${x.cost_per_trial.candidate} USD (${relative(x.cost_per_trial)})`,
     `tokens per trial: ${Math.round(x.tokens_per_trial.baseline)} -> ${Math.round(x.tokens_per_trial.candidate)} (${relative(x.tokens_per_trial)})`,
     x.reason,
   ].join('\n');

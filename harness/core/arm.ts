@@ -226,6 +226,20 @@ export interface SubAgentResult {
 export interface AgentRuntime {
   readonly name: string;
   run(input: RuntimeRunInput): Promise<AgentRunResult>;
+  /**
+   * The model settings this runtime's runs used, as its provider resolved them (recorded in
+   * manifest.json under `runtime_settings.<arm>`), with warnings where they differ from what was
+   * asked for; undefined before the first run.
+   */
+  settings?(): RuntimeSettings | undefined;
+}
+
+/** What a runtime reports of its model settings: what was asked for, what the provider resolved, and where they differ. */
+export interface RuntimeSettings {
+  runtime: string;
+  requested: Record<string, unknown>;
+  resolved: Record<string, unknown>;
+  warnings: string[];
 }
 
 export interface RuntimeRunInput extends AgentRunInput {

@@ -117,6 +117,11 @@ export interface CallContext {
   purpose: CallPurpose;
   /** What the call is about. Real models ignore it; the sim uses it to pick the suite's policy. */
   subject?: { suite: string; family: string; task: string };
+  /**
+   * A grading call (purpose 'grade') about a trial's output: the deterministic checker's verdict on
+   * that output. Real models never see it; the sim grader is right about it with its grader_accuracy.
+   */
+  reference?: { success: boolean };
   signal?: AbortSignal;
 }
 
@@ -178,6 +183,8 @@ export class ModelInfraError extends Error {
   constructor(
     message: string,
     readonly status?: number,
+    /** What the failed work was billed, when the provider charged it anyway (e.g. a vendor dream that failed after it ran). */
+    readonly spent?: Usage & { cost_usd: number },
   ) {
     super(message);
     this.name = 'ModelInfraError';

@@ -55,6 +55,10 @@ export interface TrialRecord extends TrialKey {
   cost_usd: number;
   /** A runtime's infrastructure cost apart from tokens (a managed session's active time), when it has one. */
   runtime_cost_usd?: number;
+  /** Where runtime_cost_usd came from (a managed session: its active time at the documented rate, or its list cost minus the token cost). */
+  runtime_cost_source?: string;
+  /** What the provider itself reported, tokens and runtime together at list prices (a managed session's list_cost), when it reports it. */
+  list_cost_usd?: number;
   wall_ms: number;
   error_class: ErrorClass;
   error?: string;

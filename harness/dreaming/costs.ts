@@ -1,6 +1,7 @@
 // What consolidation costs: the usage an arm's afterSession returned (dreams, for the dreaming
-// arm), as the runner journals it in events.jsonl ('session_consolidated' with `usage`), summed per
-// arm. Kept apart from the trials' own tokens and cost, and from the after-task arm usage.
+// arm), as the runner journals it in events.jsonl ('session_consolidated' with `usage`, and
+// 'consolidation_failed' with the `usage` a failed vendor dream was billed), summed per arm.
+// Kept apart from the trials' own tokens and cost, and from the after-task arm usage.
 
 import type { ArmUsage } from '../core/arm.js';
 import { readJsonLines } from '../storage/run-dir.js';
@@ -34,11 +35,14 @@ export function consolidationCosts(eventsPath: string, armOrder: readonly string
   const byArm = new Map<string, ConsolidationCost>();
   // A resumed run may journal a boundary twice (e.g. killed between snapshot and event): count each once, the last wins.
   const last = new Map<string, ConsolidatedEvent>();
+  // Failed consolidations that were billed anyway (a vendor dream that failed after it ran): each try counts.
+  const billedFailures: ConsolidatedEvent[] = [];
   for (const event of readJsonLines<ConsolidatedEvent>(eventsPath)) {
+    if (event.type === 'consolidation_failed' && event.arm && event.usage) billedFailures.push(event);
     if (event.type !== 'session_consolidated' || !event.arm) continue;
     last.set(`${event.arm}\u0000${event.replicate}\u0000${event.session}`, event);
   }
-  for (const event of last.values()) {
+  for (const event of [...last.values(), ...billedFailures]) {
     const arm = event.arm!;
     let row = byArm.get(arm);
     if (!row) {
@@ -59,8 +63,8 @@ export function consolidationCosts(eventsPath: string, armOrder: readonly string
         }),
       );
     }
-    row.sessions++;
-    if (event.details?.status === 'failed') row.failed++;
+    if (event.type === 'session_consolidated') row.sessions++;
+    if (event.details?.status === 'failed' || event.type === 'consolidation_failed') row.failed++;
     const u = event.usage;
     if (!u) continue;
     row.with_usage++;

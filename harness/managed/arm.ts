@@ -242,6 +242,8 @@ async function consolidate(
     output: dreaming.output,
     timeoutMs: dreaming.timeout_s * 1000,
     poll: config.poll,
+    usageQuietMs: config.usage_quiet_ms,
+    settleTimeoutMs: config.settle_timeout_ms,
     artifacts,
     stateName: dreamStateName(session),
   });

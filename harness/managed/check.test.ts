@@ -1,6 +1,8 @@
 // `dreambench managed check` against the mock Managed Agents server: every endpoint the chosen arms
 // need exercised once, what the account lacks named, the cost reported, everything archived.
 
+import { costOf } from '../models/pricing.js';
+import { usageOfApi } from './usage.js';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import yargs from 'yargs';
 import { MockManagedServer, type MockManagedOptions } from '../testing/mock-managed-server.js';
@@ -44,6 +46,7 @@ describe('managed check', () => {
       dream: true,
       env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: mock.url },
       poll: FAST,
+      usageQuietMs: 50,
     });
     expect(report.steps.filter((s) => s.status !== 'ok')).toEqual([]);
     expect(report.ok).toBe(true);
@@ -79,6 +82,7 @@ describe('managed check', () => {
       dream: true,
       env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: mock.url },
       poll: FAST,
+      usageQuietMs: 50,
     });
     expect(report.ok).toBe(false);
     const byStep = Object.fromEntries(report.steps.map((s) => [s.step, s]));
@@ -89,6 +93,26 @@ describe('managed check', () => {
     expect(text).toContain('The account lacks:');
     expect(text).toMatch(/memory_stores\.create \+ memories\.create: access/);
     expect(text).not.toContain(KEY);
+  });
+
+  it('counts what a dream that failed after it ran was billed in what the check spent', async () => {
+    const mock = await startServer({ failDream: () => true });
+    const report = await managedCheck({
+      model: 'claude-sonnet-4-6',
+      configs: configs('dreaming'),
+      dream: true,
+      env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: mock.url },
+      poll: FAST,
+      usageQuietMs: 50,
+    });
+    expect(report.steps.find((s) => s.step === 'dreams.create + retrieve')).toMatchObject({ status: 'failed' });
+    const dream = [...mock.dreams.values()][0]!;
+    expect(dream.object.usage.input_tokens).toBeGreaterThan(0);
+    expect(mock.sessions.size).toBe(1); // the check's one-turn session
+    const session = [...mock.sessions.values()][0]!;
+    const sessionTokenCost = costOf('claude-sonnet-4-6', session.usage);
+    const dreamTokenCost = costOf('claude-sonnet-4-6', usageOfApi(dream.object.usage));
+    expect(report.token_cost_usd).toBeCloseTo(sessionTokenCost + dreamTokenCost, 10);
   });
 
   it('runs from the command line: prints the report and sets the exit code', async () => {

@@ -14,6 +14,7 @@
 // available (404: the endpoint), a model the account or feature lacks (400 naming the model), or
 // another error; a family failing makes the steps that need it "skipped".
 
+import { ModelInfraError } from '../core/messages.js';
 import { APIError } from '@anthropic-ai/sdk';
 import type { Environment } from '../core/suite.js';
 import { createManagedClient, SESSION_FILES_BETAS } from './client.js';
@@ -53,6 +54,8 @@ export interface CheckRequest {
   /** Polling of the session and the dream (tests make it fast). */
   poll?: { initial_ms: number; max_ms: number; factor: number };
   dreamTimeoutMs?: number;
+  /** How long usage must stay unchanged to count as settled (default 2000 ms; tests make it short). */
+  usageQuietMs?: number;
 }
 
 const ECHO_ENVIRONMENT: Pick<Environment, 'call'> = {
@@ -191,6 +194,7 @@ export async function managedCheck(request: CheckRequest): Promise<CheckReport> 
             initialMs: Math.min(250, poll.initial_ms),
             maxMs: poll.max_ms,
             timeoutMs: 30_000,
+            quietMs: request.usageQuietMs ?? 2000,
           });
           const totals = totalsOf(done);
           const cost = splitCost(request.model, totals.usage, totals);
@@ -235,7 +239,12 @@ export async function managedCheck(request: CheckRequest): Promise<CheckReport> 
             model: dreamModel,
             timeoutMs: request.dreamTimeoutMs ?? 900_000,
             poll,
+            usageQuietMs: request.usageQuietMs ?? 2000,
             stateName: 'check',
+          }).catch((error: unknown) => {
+            // A dream that failed after it ran was billed: the check says so in what it spent.
+            if (error instanceof ModelInfraError && error.spent) tokenCost += error.spent.cost_usd;
+            throw error;
           });
           cleanup.push(() => archiveStore(client, chain.outputStoreId));
           const cost = splitCost(dreamModel, chain.usage, { usage: chain.usage });
@@ -291,6 +300,7 @@ function checkConfig(poll: ManagedConfig['poll']): ManagedConfig {
     session_files: 'ignore',
     files_settle_ms: 0,
     settle_timeout_ms: 30_000,
+    usage_quiet_ms: 2000,
     cleanup: true,
     max_retries: 2,
     timeout_ms: 120_000,

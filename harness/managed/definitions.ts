@@ -8,6 +8,7 @@
 // Agents are created once per distinct definition and reused for the run (in this process);
 // environments once per run (or `environment_id`).
 
+import { resolvedModel } from './model-settings.js';
 import { createHash } from 'node:crypto';
 import type {
   AgentCreateParams,
@@ -165,17 +166,7 @@ export class ManagedResources {
         description: 'A dreambench trial agent: the suite system prompt and tools.',
         ...(multiagent ? { multiagent: multiagentParams(multiagent, specialistIds) } : {}),
       });
-      const m = agent.model;
-      return {
-        id: agent.id,
-        version: agent.version,
-        model: {
-          id: m.id,
-          ...(m.effort ? { effort: m.effort.type } : {}),
-          ...(m.speed ? { speed: m.speed } : {}),
-          ...(m.inference_geo ? { inference_geo: m.inference_geo } : {}),
-        },
-      };
+      return { id: agent.id, version: agent.version, model: resolvedModel(agent.model) };
     } catch (error) {
       throw this.client.infra(error, 'create the agent');
     }

@@ -16,6 +16,7 @@
 // The dream ids are kept in the arm's artifacts as soon as they exist, so a resume after a crash
 // polls the dream it started instead of starting a second one.
 
+import { costOf } from '../models/pricing.js';
 import type { BetaDream } from '@anthropic-ai/sdk/resources/beta/dreams';
 import type { ArtifactStore } from '../core/arm.js';
 import { ModelInfraError, type Usage } from '../core/messages.js';
@@ -35,6 +36,9 @@ export interface DreamRequest {
   output?: 'create_new' | 'update_existing';
   timeoutMs: number;
   poll: { initial_ms: number; max_ms: number; factor: number };
+  /** A dream's usage counts as settled once unchanged this long after its end (default 2000 ms); read for at most `settleTimeoutMs` (default 30 s). */
+  usageQuietMs?: number;
+  settleTimeoutMs?: number;
   /** Where the chain's progress is kept (resume), and under which name. */
   artifacts?: ArtifactStore;
   stateName: string;
@@ -94,6 +98,7 @@ export async function runDreams(client: ManagedClient, request: DreamRequest): P
   const save = (): void => request.artifacts?.write(request.stateName, state);
 
   let input = request.inputStoreId;
+  const failedUsage: Usage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
   for (let i = 0; i < chunks.length; i++) {
     let step: DreamStep | undefined = state.steps[i];
     if (step && step.input_store !== input) {
@@ -104,6 +109,8 @@ export async function runDreams(client: ManagedClient, request: DreamRequest): P
       // A dream an earlier (killed) try started: follow it; if it did not complete, dream again.
       const final = await followDream(client, step, request, save);
       if (final.status !== 'completed') {
+        // Billed all the same, and never charged (the try that started it was killed): it counts in this chain's usage.
+        addTo(failedUsage, step.usage);
         await archiveFailedOutput(client, step, input, save);
         state.steps.length = i;
         step = undefined;
@@ -138,21 +145,22 @@ export async function runDreams(client: ManagedClient, request: DreamRequest): P
       save();
       const final = await followDream(client, step, request, save);
       if (final.status !== 'completed') {
+        addTo(failedUsage, step.usage);
         await archiveFailedOutput(client, step, input, save);
         const why = step.error ? `${step.error.type}: ${step.error.message}` : final.reason;
-        throw new ModelInfraError(`managed agents: dream ${step.id} ${step.status} (${why})`);
+        // The tokens a failed or canceled dream used (its usage once settled) were billed: the run counts them.
+        throw new ModelInfraError(`managed agents: dream ${step.id} ${step.status} (${why})`, undefined, {
+          ...failedUsage,
+          cost_usd: costOf(request.model, failedUsage),
+        });
       }
     }
     if (!step.output_store) throw new ModelInfraError(`managed agents: dream ${step.id} completed without an output memory store`);
     input = step.output_store;
   }
-  const usage: Usage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
-  for (const step of state.steps) {
-    usage.input_tokens += step.usage.input_tokens;
-    usage.output_tokens += step.usage.output_tokens;
-    usage.cache_read_tokens += step.usage.cache_read_tokens;
-    usage.cache_write_tokens += step.usage.cache_write_tokens;
-  }
+  // Every dream of the chain, and any that failed in this try before one completed: all were billed.
+  const usage: Usage = { ...failedUsage };
+  for (const step of state.steps) addTo(usage, step.usage);
   const steps = state.steps.slice(0, chunks.length);
   const runtime = steps.reduce((sum, s) => sum + (s.runtime_cost_usd ?? 0), 0);
   return { outputStoreId: input, steps, usage, runtime_cost_usd: runtime, wall_ms: Math.round(performance.now() - started) };
@@ -162,7 +170,7 @@ export async function runDreams(client: ManagedClient, request: DreamRequest): P
 async function followDream(
   client: ManagedClient,
   step: DreamStep,
-  request: Pick<DreamRequest, 'timeoutMs' | 'poll' | 'signal'>,
+  request: Pick<DreamRequest, 'timeoutMs' | 'poll' | 'signal' | 'usageQuietMs' | 'settleTimeoutMs'>,
   save: () => void,
 ): Promise<{ status: BetaDream['status']; reason: string }> {
   const { dream: ended, timedOut } = await pollDream(client, step.id, request);
@@ -181,16 +189,22 @@ async function followDream(
   return { status: step.status, reason: step.error ? `${step.error.type}: ${step.error.message}` : step.status };
 }
 
-/** The dream read again until its usage stops changing (it can after the end, after a cancel in particular). */
+/**
+ * The dream read again until its usage stops changing (it can after the end, after a cancel in
+ * particular): settled once unchanged for `usageQuietMs`, given up (unsettled) after `settleTimeoutMs`.
+ */
 async function settledDream(
   client: ManagedClient,
   dream: BetaDream,
-  request: Pick<DreamRequest, 'poll' | 'signal'>,
+  request: Pick<DreamRequest, 'poll' | 'signal' | 'usageQuietMs' | 'settleTimeoutMs'>,
 ): Promise<{ dream: BetaDream; settled: boolean }> {
+  const quiet = request.usageQuietMs ?? 2000;
+  const deadline = Date.now() + Math.max(quiet, request.settleTimeoutMs ?? 30_000);
   let current = dream;
+  let since = Date.now();
   const backoff = new Backoff(Math.min(250, request.poll.initial_ms), request.poll.max_ms, 2);
-  for (let reads = 0; reads < 6; reads++) {
-    await sleep(backoff.next(), request.signal);
+  for (;;) {
+    await sleep(Math.min(backoff.next(), Math.max(1, deadline - Date.now())), request.signal);
     let next: BetaDream;
     try {
       next = await client.sdk.beta.dreams.retrieve(current.id, { betas: DREAM_BETAS });
@@ -199,9 +213,10 @@ async function settledDream(
     }
     const same = JSON.stringify(next.usage) === JSON.stringify(current.usage) && next.status === current.status;
     current = next;
-    if (same) return { dream: current, settled: true };
+    if (!same) since = Date.now();
+    else if (Date.now() - since >= quiet) return { dream: current, settled: true };
+    if (Date.now() >= deadline) return { dream: current, settled: false };
   }
-  return { dream: current, settled: false };
 }
 
 /** The runtime cost of the session a dream ran in (its active time at the documented rate), when it can be read. */
@@ -254,4 +269,11 @@ export async function pollDream(
     }
     await sleep(Math.min(backoff.next(), Math.max(1, deadline - Date.now())), request.signal);
   }
+}
+
+function addTo(into: Usage, more: Usage): void {
+  into.input_tokens += more.input_tokens;
+  into.output_tokens += more.output_tokens;
+  into.cache_read_tokens += more.cache_read_tokens;
+  into.cache_write_tokens += more.cache_write_tokens;
 }

@@ -36,7 +36,7 @@ import { readTranscript } from '../storage/transcripts.js';
 const KEY = 'sk-ant-test-managed-0123456789-do-not-leak';
 const MODEL = 'anthropic:claude-sonnet-4-6';
 /** Fast polling for tests (the defaults are seconds). */
-const FAST = { poll_initial_ms: 10, poll_max_ms: 100, quiet_ms: 300, files_settle_ms: 20, settle_timeout_ms: 2000 };
+const FAST = { poll_initial_ms: 10, poll_max_ms: 100, quiet_ms: 300, files_settle_ms: 20, settle_timeout_ms: 2000, usage_quiet_ms: 50 };
 
 let suites: Map<string, Suite>;
 let sim: SimModel;
@@ -479,6 +479,7 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
       model: 'claude-sonnet-4-6',
       timeoutMs: 5000,
       poll: { initial_ms: 10, max_ms: 50, factor: 1.5 },
+      usageQuietMs: 50,
       artifacts: store2,
       stateName: 'state.json',
     });

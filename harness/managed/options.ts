@@ -30,6 +30,7 @@
 //                                downloaded into the trial's workspace; `ignore` to skip
 //   files_settle_ms: 3000        the session's file list is read again this long after the idle (indexing)
 //   settle_timeout_ms: 30000     how long to wait for the session's usage to settle after the idle
+//   usage_quiet_ms: 2000         a session's or dream's usage counts as settled once unchanged this long
 //   cleanup: true                archive each trial's memory-store copy once exported
 //   max_retries / timeout_ms     the SDK's retries (429, 5xx, connection errors) and per-request timeout
 //   effort / speed / inference_geo  the agent's model settings, pinned on the agent (recorded with the
@@ -87,6 +88,8 @@ export interface ManagedConfig {
   files_settle_ms: number;
   /** How long to wait for the session's usage to settle after the idle. */
   settle_timeout_ms: number;
+  /** A session's or dream's usage counts as settled once it has not changed for this long. */
+  usage_quiet_ms: number;
   cleanup: boolean;
   max_retries: number;
   timeout_ms: number;
@@ -137,6 +140,7 @@ const schema = z
     session_files: z.enum(['download', 'ignore']).optional(),
     files_settle_ms: z.number().int().min(0).max(60_000).optional(),
     settle_timeout_ms: z.number().int().positive().optional(),
+    usage_quiet_ms: z.number().int().min(0).max(60_000).optional(),
     cleanup: z.boolean().optional(),
     max_retries: z.number().int().min(0).max(20).optional(),
     timeout_ms: z.number().int().positive().optional(),
@@ -184,6 +188,7 @@ const COMMON: ReadonlyArray<keyof Parsed> = [
   'session_files',
   'files_settle_ms',
   'settle_timeout_ms',
+  'usage_quiet_ms',
   'cleanup',
   'max_retries',
   'timeout_ms',
@@ -272,6 +277,7 @@ export function parseManagedOptions(kind: ManagedKind, arm: string, options: Rec
     session_files: o.session_files ?? 'download',
     files_settle_ms: o.files_settle_ms ?? 3000,
     settle_timeout_ms: o.settle_timeout_ms ?? 30_000,
+    usage_quiet_ms: o.usage_quiet_ms ?? 2000,
     cleanup: o.cleanup ?? true,
     max_retries: o.max_retries ?? 4,
     timeout_ms: o.timeout_ms ?? 600_000,

@@ -19,11 +19,12 @@
 import type { BetaManagedAgentsEventParams } from '@anthropic-ai/sdk/resources/beta/sessions/events';
 import type { BetaManagedAgentsSession } from '@anthropic-ai/sdk/resources/beta/sessions/sessions';
 import type { AgentRunResult } from '../agent/loop.js';
-import type { AgentRuntime, ArmContext, MemoryFiles, RuntimeRunInput } from '../core/arm.js';
+import type { AgentRuntime, ArmContext, MemoryFiles, RuntimeRunInput, RuntimeSettings } from '../core/arm.js';
 import { ModelInfraError, type Message, type ModelClient, type SystemBlock, type Usage } from '../core/messages.js';
 import { costOf } from '../models/pricing.js';
 import { createManagedClient, type ManagedClient } from './client.js';
 import { ManagedResources, type CreatedAgent } from './definitions.js';
+import { ModelSettingsLog, resolvedModel } from './model-settings.js';
 import type { ManagedConfig } from './options.js';
 import { downloadSessionFiles, type SessionFile } from './session-files.js';
 import { settledSession, splitCost, totalsOf, usageOfApi, usageOfSpan, type CostSplit, type SessionTotals } from './usage.js';
@@ -97,6 +98,7 @@ export class ManagedRuntime implements AgentRuntime {
   readonly registry = new StoreRegistry();
   private readonly resources: ManagedResources;
   private readonly sharedStores = new Map<string, Promise<string>>();
+  private readonly modelLog: ModelSettingsLog;
 
   constructor(
     readonly config: ManagedConfig,
@@ -109,6 +111,12 @@ export class ManagedRuntime implements AgentRuntime {
       ...(env ? { env } : {}),
     });
     this.resources = new ManagedResources(this.client, config);
+    this.modelLog = new ModelSettingsLog(config);
+  }
+
+  /** The model settings asked for and those the service resolved (each session's agent snapshot), for manifest.json. */
+  settings(): RuntimeSettings | undefined {
+    return this.modelLog.settings();
   }
 
   /** The agent's model: the arm's `model`, else the run's anthropic:<id>. */
@@ -230,6 +238,9 @@ export class ManagedRuntime implements AgentRuntime {
       throw this.client.infra(error, 'create a session');
     }
     if (store) store.mount_path = session.resources.find((r) => r.type === 'memory_store')?.mount_path ?? null;
+    // What the session runs with: its snapshot of the agent (the agent's own answer when the snapshot has no model).
+    const modelConfig = session.agent?.model ? resolvedModel(session.agent.model) : agent.model;
+    this.modelLog.note(modelId, modelConfig);
 
     const first = this.firstEvent(input);
     const messages: Message[] = [];
@@ -258,7 +269,7 @@ export class ManagedRuntime implements AgentRuntime {
       agent_version: agent.version,
       environment_id: environmentId,
       runs: 1,
-      model_config: agent.model,
+      model_config: modelConfig,
       ...(store ? { memory_store: store } : {}),
     });
   }
@@ -330,6 +341,7 @@ export class ManagedRuntime implements AgentRuntime {
       maxMs: this.config.poll.max_ms,
       // An infra stop (e.g. a session still running at its timeout) has nothing to wait for: one read.
       timeoutMs: result.stop === 'infra' ? 0 : this.config.settle_timeout_ms,
+      quietMs: this.config.usage_quiet_ms,
       ...(input.signal ? { signal: input.signal } : {}),
     });
     const totals = totalsOf(session);
@@ -435,6 +447,8 @@ export class ManagedRuntime implements AgentRuntime {
       // Arms are compared on token cost (priced as for the open arms); the runtime cost is in the details.
       cost_usd: cost.token_cost_usd,
       ...(cost.runtime_cost_usd !== undefined ? { runtime_cost_usd: cost.runtime_cost_usd } : {}),
+      runtime_cost_source: cost.runtime_cost_source,
+      ...(cost.list_cost_usd !== undefined ? { list_cost_usd: cost.list_cost_usd } : {}),
       tool_calls: result.tool_calls,
       ...(result.infra_error ? { infra_error: result.infra_error } : {}),
       runtime: details as unknown as Record<string, unknown>,

@@ -14,7 +14,7 @@ import { smallExperiment, tempDir } from '../testing/run-helpers.js';
 import { BETA, MockManagedServer, type MockManagedOptions } from '../testing/mock-managed-server.js';
 import { SimModel } from '../models/sim/sim-model.js';
 import { loadSuites } from '../registry/suites.js';
-import type { ModelClient } from '../core/messages.js';
+import type { ModelClient, ModelInfraError } from '../core/messages.js';
 import type { Suite } from '../core/suite.js';
 import type { TrialRecord } from '../core/records.js';
 import type { ExperimentInput } from '../config/schema.js';
@@ -27,10 +27,12 @@ import { runDreams } from './dreams.js';
 import { usageOfApi } from './usage.js';
 import { serviceFacts } from './service-facts.js';
 import { readTranscript } from '../storage/transcripts.js';
+import { costOf } from '../models/pricing.js';
+import { consolidationCosts } from '../dreaming/costs.js';
 
 const KEY = 'sk-ant-test-managed-behaviour-0123456789';
 const MODEL = 'anthropic:claude-sonnet-4-6';
-const FAST = { poll_initial_ms: 10, poll_max_ms: 100, quiet_ms: 300, files_settle_ms: 20, settle_timeout_ms: 3000 };
+const FAST = { poll_initial_ms: 10, poll_max_ms: 100, quiet_ms: 300, files_settle_ms: 20, settle_timeout_ms: 3000, usage_quiet_ms: 50 };
 
 let suites: Map<string, Suite>;
 let sim: SimModel;
@@ -235,7 +237,11 @@ describe('dreams', () => {
         sessions: 1,
         tasks_per_session: 1,
       }),
-    ).rejects.toThrow(new RegExp(`dreams do not support model "claude-haiku-4-5".*checked ${serviceFacts().dream_models.checked}`));
+    ).rejects.toThrow(
+      new RegExp(
+        `dreams do not support model "claude-haiku-4-5".*checked ${serviceFacts().dream_models.checked} against the Dreams guide, https://platform\\.claude\\.com/docs/en/managed-agents/dreams`,
+      ),
+    );
     expect(existsSync(join(runDir, 'manifest.json'))).toBe(false);
     // A supported dream_model makes the same run valid.
     const ok = await run(join(tempDir(), 'run'), {
@@ -287,6 +293,34 @@ describe('dreams', () => {
     expect(step.usage.input_tokens).toBe(dream.object.usage.input_tokens); // includes the part that arrived after the end
   });
 
+  it("a canceled dream's settled usage is billed: journaled with the failure, in the run's spend and the consolidation cost; its output store archived", async () => {
+    const mock = await startServer({ hangDream: () => true });
+    const runDir = join(tempDir(), 'run');
+    const outcome = await run(runDir, {
+      arms: [{ arm: 'managed-dreaming', name: 'd', options: { ...FAST, dream_timeout_s: 0.3 } }],
+      sessions: 1,
+      tasks_per_session: 1,
+    });
+    expect(outcome.status).toBe('failed');
+    const dream = [...mock.dreams.values()][0]!;
+    expect(dream.object.status).toBe('canceled');
+    const failed = readFileSync(join(runDir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; usage?: { input_tokens: number; output_tokens: number; cost_usd: number } })
+      .find((e) => e.type === 'consolidation_failed')!;
+    // The usage once settled: the part the mock adds after the cancel is in it.
+    expect(failed.usage).toMatchObject({ input_tokens: dream.object.usage.input_tokens, output_tokens: dream.object.usage.output_tokens });
+    expect(failed.usage!.input_tokens).toBeGreaterThan(0);
+    expect(failed.usage!.cost_usd).toBeCloseTo(costOf('claude-sonnet-4-6', usageOfApi(dream.object.usage)), 10);
+    const trialsCost = outcome.trials.reduce((sum, t) => sum + t.cost_usd, 0);
+    expect(outcome.manifest.totals!.cost_usd).toBeCloseTo(trialsCost + failed.usage!.cost_usd, 10);
+    expect(consolidationCosts(join(runDir, 'events.jsonl'))[0]).toMatchObject({ arm: 'd', sessions: 0, failed: 1 });
+    expect(consolidationCosts(join(runDir, 'events.jsonl'))[0]!.cost_usd).toBeCloseTo(failed.usage!.cost_usd, 10);
+    const output = (dream.object.outputs[0] as { memory_store_id: string }).memory_store_id;
+    expect(mock.stores.get(output)!.object.archived_at).not.toBeNull();
+  });
+
   it("a failed dream's partial output store is archived, never used", async () => {
     const mock = await startServer({ failDream: () => true });
     const client = createManagedClient({ maxRetries: 1, timeoutMs: 10_000, env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: mock.url } });
@@ -305,11 +339,30 @@ describe('dreams', () => {
         model: 'claude-sonnet-4-6',
         timeoutMs: 5000,
         poll: { initial_ms: 10, max_ms: 50, factor: 1.5 },
+        usageQuietMs: 50,
         artifacts,
         stateName: 's.json',
       }),
     ).rejects.toThrow(/failed/);
     const dream = [...mock.dreams.values()][0]!;
+    // The error carries what the failed dream was billed, once its usage settled.
+    const error = await runDreams(client, {
+      inputStoreId: store,
+      sessionIds: [stateless.details.session_id],
+      model: 'claude-sonnet-4-6',
+      timeoutMs: 5000,
+      poll: { initial_ms: 10, max_ms: 50, factor: 1.5 },
+      stateName: 's2.json',
+      usageQuietMs: 50,
+    }).then(
+      () => undefined,
+      (e: unknown) => e as ModelInfraError,
+    );
+    const second = [...mock.dreams.values()][1]!;
+    expect(error?.spent).toMatchObject({
+      input_tokens: second.object.usage.input_tokens,
+      output_tokens: second.object.usage.output_tokens,
+    });
     const output = (dream.object.outputs[0] as { memory_store_id: string }).memory_store_id;
     expect(mock.stores.get(output)!.object.archived_at).not.toBeNull();
     expect(mock.stores.get(store)!.object.archived_at).toBeNull();

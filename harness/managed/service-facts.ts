@@ -8,7 +8,8 @@ import { sourcePath } from '../core/paths.js';
 
 export const SERVICE_FACTS_PATH = 'harness/managed/service-facts.json';
 
-const fact = { source: z.string().min(1), checked: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) };
+// Each fact: what the source says, the page's address, and the day it was last checked against it.
+const fact = { source: z.string().min(1), url: z.string().url(), checked: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) };
 const schema = z
   .object({
     format: z.literal('dreambench.managed-service-facts/v1'),
@@ -38,7 +39,7 @@ export function unsupportedDreamModel(model: string): string | undefined {
   if (dream_models.models.includes(model)) return undefined;
   return (
     `dreams do not support model "${model}": the supported models are ${dream_models.models.join(', ')} ` +
-    `(${SERVICE_FACTS_PATH}, checked ${dream_models.checked}; source: ${dream_models.source.split(' (')[0]}). ` +
+    `(${SERVICE_FACTS_PATH}, checked ${dream_models.checked} against the Dreams guide, ${dream_models.url}). ` +
     'Set the arm option dream_model to one of them, or allow_unlisted_dream_model: true if the service now accepts it.'
   );
 }

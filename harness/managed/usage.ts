@@ -70,17 +70,18 @@ export function dollars(amount: { amount: string; currency: string } | null | un
 
 /**
  * The session once its usage has settled: read until its status is no longer `running` (or
- * `rescheduling`) and two consecutive reads report the same usage, within `timeoutMs` (then the last
- * read, marked unsettled).
+ * `rescheduling`) and its usage has not changed for `quietMs` (two reads at least that far apart
+ * agreeing), within `timeoutMs` (then the last read, marked unsettled).
  */
 export async function settledSession(
   client: ManagedClient,
   sessionId: string,
-  options: { initialMs: number; maxMs: number; timeoutMs: number; signal?: AbortSignal },
+  options: { initialMs: number; maxMs: number; timeoutMs: number; quietMs?: number; signal?: AbortSignal },
 ): Promise<{ session: BetaManagedAgentsSession; settled: boolean; reads: number }> {
   const deadline = Date.now() + options.timeoutMs;
   const backoff = new Backoff(options.initialMs, options.maxMs, 2);
   let previous: string | undefined;
+  let since = 0;
   for (let reads = 1; ; reads++) {
     let session: BetaManagedAgentsSession;
     try {
@@ -90,7 +91,8 @@ export async function settledSession(
     }
     const key = JSON.stringify(totalsOf(session));
     const stopped = session.status !== 'running' && session.status !== 'rescheduling';
-    if (stopped && key === previous) return { session, settled: true, reads };
+    if (stopped && key === previous && Date.now() - since >= (options.quietMs ?? 0)) return { session, settled: true, reads };
+    if (!stopped || key !== previous) since = Date.now();
     previous = stopped ? key : undefined;
     if (Date.now() >= deadline) return { session, settled: false, reads };
     await sleep(Math.min(backoff.next(), Math.max(1, deadline - Date.now())), options.signal);

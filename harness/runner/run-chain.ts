@@ -222,7 +222,16 @@ async function consolidateSession(
     // The provider failed the consolidation (e.g. a vendor dream failed or timed out): like an
     // infra trial, it blocks this session boundary, is recorded, and is retried on resume.
     state.tally.consolidationsBlocked++;
-    dir.event('consolidation_failed', { arm: spec.name, replicate, session, error_class: 'infra', error: error.message });
+    // What the failed consolidation was billed anyway counts towards the run's spend (spend.ts reads it back on resume).
+    if (error.spent) chargeUsage(state.spend, error.spent);
+    dir.event('consolidation_failed', {
+      arm: spec.name,
+      replicate,
+      session,
+      error_class: 'infra',
+      error: error.message,
+      ...(error.spent ? { usage: error.spent } : {}),
+    });
     return undefined;
   }
   if (consolidated.pending) {

@@ -37,6 +37,7 @@ import { buildRunPlan, PlanError, plannedTrials, type RunPlan } from '../schedul
 import { checkResumable, sameConfigOrRefuse } from './resume-checks.js';
 import { RunSetupError } from './setup-error.js';
 import { recordLeakScan } from '../controls/leak-scan.js';
+import { recordRuntimeSettings } from './runtime-settings.js';
 import { scheduleWarnings } from '../schedule/schedule-warnings.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
 import { RunDir, repairJsonLines, writeJsonAtomic } from '../storage/run-dir.js';
@@ -45,6 +46,7 @@ import { drainTrialCleanups } from './trial.js';
 import { checkRunModels, preflightModels, runModelSpecs } from './model-checks.js';
 import { DEFAULT_ARTIFACTS_MAX_BYTES, type KeepArtifacts } from './artifacts.js';
 import type { ProgressSink } from './progress.js';
+import { cgroupSupport, describeMemoryCap } from '../sandbox/cgroup.js';
 import { chooseSandbox, defaultIsolation, SandboxError, type Isolation } from '../sandbox/sandbox.js';
 import { silentProgress } from './progress.js';
 import { runChain, type ChainContext } from './run-chain.js';
@@ -133,6 +135,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     await executor.close().catch(() => undefined);
     setup.close();
     await drainTrialCleanups();
+    prepared.warnings.push(...recordRuntimeSettings(manifest, setup.arms));
     return recordStop(options, dir, manifest, prepared.warnings, error);
   }
   progress.stop();
@@ -363,6 +366,7 @@ function recordEnd(options: RunOptions, dir: RunDir, manifest: Manifest, prepare
   manifest.totals = { trials: trials.length, cost_usd: state.spend.cost };
   // Leak scan: memory must never hold gold answers, hidden tests or checker internals; a leak marks the run invalid.
   recordLeakScan(options.runDir, manifest, prepared.suites, trials);
+  warnings.push(...recordRuntimeSettings(manifest, prepared.setup.arms));
   writeJsonAtomic(dir.manifestPath, manifest);
   dir.event('run_finished', { status: manifest.status, trials: trials.length });
   return {
@@ -441,6 +445,8 @@ async function sandboxFor(suites: ReadonlyMap<string, Suite>, experiment: Experi
       : level === 'unshare'
         ? ' (weaker than bwrap: host files stay readable; docs/sandbox.md)'
         : ' (NO file or network isolation: resource limits only; docs/sandbox.md)';
-  process.stderr.write(`sandbox: ${level}${weaker}\n`);
-  return { requested, level, accepted: [...accepted] };
+  const cap = cgroupSupport();
+  const memoryCap = { kind: cap.kind, detail: describeMemoryCap(cap) };
+  process.stderr.write(`sandbox: ${level}${weaker}\nsandbox memory cap: ${memoryCap.detail}\n`);
+  return { requested, level, accepted: [...accepted], memoryCap };
 }

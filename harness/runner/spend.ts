@@ -1,6 +1,6 @@
 // What a run has spent, as the provider billed it: every trial attempt in trials.jsonl (failed ones
 // a resume re-ran included: they were billed too), the arms' after-task calls, every consolidation
-// and the preflight requests (from events.jsonl). Tokens are all four kinds (input, output, cache
+// (failed ones that were billed too) and the preflight requests (from events.jsonl). Tokens are all four kinds (input, output, cache
 // reads, cache writes), as in the trial token budget, so the run budget and the bill agree.
 
 import { existsSync } from 'node:fs';
@@ -29,13 +29,16 @@ export function chargeUsage(spend: Spend, usage: Usage & { cost_usd: number }): 
   spend.tokens += totalTokens(usage);
 }
 
+/** Journal events whose `usage` was billed: consolidations, failed ones too (a vendor dream that failed after it ran), and preflights. */
+const CHARGED_EVENTS = new Set(['session_consolidated', 'consolidation_failed', 'preflight']);
+
 /** Everything spent so far in the run directory (see the header). */
 export function spendSoFar(dir: RunDir): Spend {
   const spend: Spend = { cost: 0, tokens: 0 };
   if (existsSync(dir.trialsPath)) for (const record of readJsonLines<TrialRecord>(dir.trialsPath)) charge(spend, record);
   if (existsSync(dir.eventsPath)) {
     for (const event of readJsonLines<{ type?: string; usage?: Partial<Usage> & { cost_usd?: number } }>(dir.eventsPath)) {
-      if ((event.type !== 'session_consolidated' && event.type !== 'preflight') || !event.usage) continue;
+      if (!CHARGED_EVENTS.has(event.type ?? '') || !event.usage) continue;
       const u = event.usage;
       chargeUsage(spend, {
         input_tokens: u.input_tokens ?? 0,

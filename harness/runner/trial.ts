@@ -75,6 +75,8 @@ class Driver implements TrialDriver {
   cost = 0;
   /** A runtime's infrastructure cost apart from tokens (e.g. a managed session's active time). */
   runtimeCost = 0;
+  runtimeCostSources = new Set<string>();
+  listCost: number | undefined;
   toolCalls = 0;
   readonly armUsage: Usage = emptyUsage();
   armCost = 0;
@@ -103,7 +105,7 @@ class Driver implements TrialDriver {
         workdir,
         session: key.session,
         drifted: this.input.drifted,
-        grade: (request) => this.call('grader', request, 'grade', 'checker'),
+        grade: (request) => this.callModel('grader', request, 'grade', 'checker'),
       }),
     );
     const attempt: Attempt = {
@@ -177,6 +179,8 @@ class Driver implements TrialDriver {
     addUsage(this.usage, run.usage);
     this.cost += run.cost_usd;
     this.runtimeCost += run.runtime_cost_usd ?? 0;
+    if (run.runtime_cost_source) this.runtimeCostSources.add(run.runtime_cost_source);
+    if (run.list_cost_usd !== undefined) this.listCost = (this.listCost ?? 0) + run.list_cost_usd;
     this.toolCalls += run.tool_calls;
     // Specialists ran inside this run (their usage is already charged): their turns count in its outcome.
     const sub = this.subTotals(attempt);
@@ -229,12 +233,25 @@ class Driver implements TrialDriver {
   }
 
   async call(role: 'agent' | 'grader', request: ModelRequest, purpose: CallPurpose, label: string): Promise<ModelResponse> {
+    // An arm grading the latest output (an outcomes round): the checker has judged that output already.
+    const check = role === 'grader' && purpose === 'grade' ? this.latest?.outcome?.check : undefined;
+    return this.callModel(role, request, purpose, label, check && !this.latest?.outcome?.infra ? { success: check.success } : undefined);
+  }
+
+  private async callModel(
+    role: 'agent' | 'grader',
+    request: ModelRequest,
+    purpose: CallPurpose,
+    label: string,
+    reference?: { success: boolean },
+  ): Promise<ModelResponse> {
     const model = role === 'agent' ? this.input.model : this.input.graderModel;
     const { task } = this.input;
     const response = await model.create(request, {
       seedKey: `${this.input.seedKey}:arm:${this.calls++}:${label}`,
       purpose,
       subject: { suite: task.suite, family: task.family, task: task.id },
+      ...(reference ? { reference } : {}),
     });
     addUsage(this.armUsage, response.usage);
     this.armCost += response.cost_usd;
@@ -410,6 +427,8 @@ export async function runTrial(input: TrialInput): Promise<{ record: TrialRecord
       cache_write_tokens: driver.usage.cache_write_tokens,
       cost_usd: driver.cost,
       ...(driver.runtimeCost > 0 ? { runtime_cost_usd: driver.runtimeCost } : {}),
+      ...(driver.runtimeCostSources.size ? { runtime_cost_source: [...driver.runtimeCostSources].join('; ') } : {}),
+      ...(driver.listCost !== undefined ? { list_cost_usd: driver.listCost } : {}),
       wall_ms: 0,
       error_class: errorClass,
       ...(error ? { error } : {}),

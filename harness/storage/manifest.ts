@@ -32,17 +32,35 @@ export interface Manifest {
   cache?: { dir: string; mode: 'record' | 'replay' };
   stop_reason?: string;
   /**
+   * The sandbox level of a run whose suites run code (harness/sandbox): what was asked for and what
+   * ran, and which memory cap was in force (a cgroup for all processes of a sandbox together, or
+   * the per-process limits only; `detail` says why when no cgroup could be made).
+   */
+  sandbox?: {
+    requested: string;
+    level: string;
+    accepted: string[];
+    memoryCap?: { kind: 'cgroup2' | 'cgroup1' | 'per-process'; detail: string };
+  };
+  /**
    * The leak scan of the memory snapshots (harness/controls/leak-scan.ts), written at the end of a
    * run and by `dreambench leak-scan`. status 'leak': memory held gold answers, hidden tests or checker
    * internals the agent never saw, and the run is invalid (see `invalid`).
    */
-  /** The sandbox level of a run whose suites run code (harness/sandbox): what was asked for and what ran. */
-  sandbox?: { requested: string; level: string; accepted: string[] };
   leak_scan?: { status: 'clean' | 'leak'; at: string; snapshots: number; markers: number; leaks: number; seen: number; gaming?: number };
   /** Models run without a price (allow_unpriced): their calls count as $0, so every cost figure is a lower bound. */
   cost_incomplete?: string[];
   /** What the run keeps of each trial's output files (harness/runner/artifacts.ts), and when its size cap was reached. */
   artifacts?: { keep: 'all' | 'failed' | 'none'; max_bytes: number; cap_reached_at?: string };
+  /**
+   * Arms that run on their own runtime (e.g. managed-*): the model settings asked for and those the
+   * provider resolved (model id, effort, speed, inference_geo), so a reader can check that every arm
+   * ran the same settings; `warnings` says where they differ.
+   */
+  runtime_settings?: Record<
+    string,
+    { runtime: string; requested: Record<string, unknown>; resolved: Record<string, unknown>; warnings: string[] }
+  >;
   /** Set when the run's results must not be used, with the reason (e.g. a memory leak). */
   invalid?: string;
   /** Resumes under another harness version or commit (`resume --allow-harness-change`), oldest first. */

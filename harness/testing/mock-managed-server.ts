@@ -44,7 +44,7 @@
 //   PageCursor). A file a session produced is listed only some time after the idle (option
 //   `filesIndexMs`: the service indexes outputs after the session goes idle);
 // - dreams: the Dreams guide's example sends both managed-agents-2026-04-01 and dreaming-2026-04-21
-//   (the mock requires both); only the models of the guide's "Feature availability" list are accepted
+//   (the mock requires both); only the models the guide lists are accepted ("during the research preview claude-opus-4-7 and claude-sonnet-4-6 are supported")
 //   (option `dreamModels`, default claude-opus-4-7 and claude-sonnet-4-6); `output_behavior`
 //   create_new or update_existing (SDK: BetaOutputBehavior); usage can keep changing after the end
 //   (SDK: BetaDream.usage "can keep changing after the cancel"; the mock adds a last part shortly after
@@ -72,6 +72,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type {
   BetaManagedAgentsAgent,
   BetaManagedAgentsAgentToolConfig,
+  BetaManagedAgentsModelConfig,
   BetaManagedAgentsMultiagent20261001,
   BetaManagedAgentsSessionThreadAgent,
 } from '@anthropic-ai/sdk/resources/beta/agents/agents';
@@ -125,6 +126,11 @@ export interface MockManagedOptions {
   /** How long a dream stays pending, then running, in ms. Default 20 and 30. */
   dreamPendingMs?: number;
   dreamRunningMs?: number;
+  /**
+   * How the service resolves an agent's model settings (default: as given, effort defaulting to
+   * high): e.g. a dated model id for an alias, or a setting the workspace overrides.
+   */
+  resolveModel?: (model: BetaManagedAgentsModelConfig) => BetaManagedAgentsModelConfig;
   /** Dreams (by creation order, 0-based) that fail with an error. */
   failDream?: (index: number) => boolean;
   /** Dreams that never finish (stay running until canceled). */
@@ -573,6 +579,10 @@ export class MockManagedServer {
 
   // ---- agents and environments ------------------------------------------------------------
 
+  private resolveModel(model: BetaManagedAgentsModelConfig): BetaManagedAgentsModelConfig {
+    return this.options.resolveModel ? this.options.resolveModel(model) : model;
+  }
+
   private createAgent(b: Json): BetaManagedAgentsAgent {
     const name = requireString(b, 'name', 1, 255);
     const modelId = typeof b.model === 'string' ? b.model : isRecord(b.model) && typeof b.model.id === 'string' ? b.model.id : undefined;
@@ -676,7 +686,7 @@ export class MockManagedServer {
       mcp_servers: [],
       metadata: metadataOf(b.metadata),
       // Model settings as given; unset effort resolves to a per-model default (the SDK: "resolved to the per-model default at save time").
-      model: {
+      model: this.resolveModel({
         id: modelId,
         effort: {
           type:
@@ -686,7 +696,7 @@ export class MockManagedServer {
         },
         speed: isRecord(b.model) && b.model.speed === 'fast' ? 'fast' : 'standard',
         ...(isRecord(b.model) && typeof b.model.inference_geo === 'string' ? { inference_geo: b.model.inference_geo } : {}),
-      },
+      }),
       multiagent,
       name,
       skills: [],

@@ -180,7 +180,7 @@ function dreambenchReportMain(D) {
       return [el('span', null, el('span', { class: 'swatch', style: 'background:' + COLOUR[a] }), a), int(at.length), int(k), rateCell(k, at.length),
         fixed(at.reduce(function (x, t) { return x + t.turns; }, 0) / at.length, 1), int(tokens / at.length), usd(cost), fixed(hits / at.length, 2)];
     });
-    append(s, el('div', { id: 'summary-table' }, table(['Arm', 'Trials', 'Completed', 'Completion [95% CI]', 'Mean turns', 'Tokens / trial', 'Trial cost', 'Pitfalls hit / trial'], rows)));
+    append(s, el('div', { id: 'summary-table' }, table(['Arm', 'Trials', 'Completed', 'Completion [95% CI]', 'Mean turns', 'Tokens / trial', 'Token cost', 'Pitfalls hit / trial'], rows)));
 
     append(s, el('h3', { text: 'By session' }));
     append(s, table(['Arm'].concat(sessions.map(function (x) { return 'S' + x; })), arms.map(function (a) {
@@ -227,6 +227,17 @@ function dreambenchReportMain(D) {
     append(s, table(['Arm', 'Trials', 'Trial cost', 'Arm cost (after tasks)', 'Consolidation cost', 'Consolidation tokens', 'Total', 'Per completion'], M.cost.map(function (c) {
       return [c.arm, int(c.trials), usd(c.trial_cost_usd), usd(c.arm_cost_usd), usd(c.consolidation_cost_usd), int(c.consolidation_tokens), usd(c.total_cost_usd), usd(c.cost_per_completion_usd)];
     })));
+    // Managed arms: token cost (what every arm is compared on) and runtime cost apart, with their sources.
+    if (M.runtime_cost && M.runtime_cost.length) {
+      append(s, el('h3', { text: 'Token cost and runtime cost' }));
+      append(s, el('p', { class: 'note', text: 'Arms are compared on token cost: every arm\'s tokens priced by the same ' + M.runtime_cost[0].token_cost_source + '. The runtime cost (a managed session bills its container\'s active time) is what only these arms pay, kept apart; the list cost is what the provider itself reported (tokens and runtime together), a cross-check. Whole run.' }));
+      append(s, el('div', { id: 'runtime-cost' }, table(['Arm', 'Trials', 'Token cost', 'Runtime cost', 'Runtime cost from (trials)', 'List cost (provider)', 'List − (token + runtime)', 'Dream runtime'], M.runtime_cost.map(function (r) {
+        var sources = Object.keys(r.runtime_cost_sources).map(function (k) { return k + ' (' + r.runtime_cost_sources[k] + ')'; }).join('; ');
+        return [r.arm, int(r.trials), usd(r.token_cost_usd), usd(r.runtime_cost_usd), sources,
+          r.list_cost_usd === null ? 'not reported' : usd(r.list_cost_usd) + ' (' + r.list_cost_trials + ' trials)',
+          r.list_cost_gap_usd === null ? '–' : usd(r.list_cost_gap_usd), !r.dreams ? '–' : r.dreams_runtime_reported ? usd(r.dream_runtime_cost_usd) + ' (' + r.dreams_runtime_reported + ' of ' + r.dreams + ' dreams)' : 'not reported (' + r.dreams + ' dreams)'];
+      }), 1)));
+    }
     if (D.charts.length) {
       append(s, el('p', { class: 'note' }, 'Figures as PNG beside this file: ', D.charts.map(function (c) { return el('a', { href: 'charts/' + c.file, text: c.file, style: 'margin-right:10px' }); })));
     }
