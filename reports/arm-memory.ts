@@ -10,10 +10,15 @@ import type { Manifest } from '../harness/storage/manifest.js';
 
 /** Arm name -> declared by the arm (true/false), or undefined when the arm could not be loaded here. */
 export async function declaredArmMemory(manifest: Manifest): Promise<Record<string, boolean | undefined>> {
+  return declaredArmMemoryOf(manifest.experiment.arms);
+}
+
+/** The same, from an experiment's `arms` list (`dreambench plan` asks before any run exists). */
+export async function declaredArmMemoryOf(armList: Manifest['experiment']['arms']): Promise<Record<string, boolean | undefined>> {
   const out: Record<string, boolean | undefined> = {};
   let arms: ReturnType<typeof resolveArms> = [];
   try {
-    arms = resolveArms(manifest.experiment.arms);
+    arms = resolveArms(armList);
   } catch {
     return out;
   }

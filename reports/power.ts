@@ -61,20 +61,24 @@ export function pairedPowerModel(
   return { n, clusters, p0, p1, correlation, design_effect, icc };
 }
 
-function powerOptions(model: PairedPowerModel): PowerOptions {
-  return model.icc > 0 && model.clusters > 1
-    ? { design: 'paired', correlation: model.correlation, icc: model.icc, clusterSize: model.n / model.clusters }
-    : { design: 'paired', correlation: model.correlation };
+/** The paired power options of the model (its pairs per task fixed); `power` defaults to 80%. */
+export function powerOptions(model: PairedPowerModel, power?: number): PowerOptions {
+  const base: PowerOptions = { design: 'paired', correlation: model.correlation, ...(power !== undefined ? { power } : {}) };
+  return model.icc > 0 && model.clusters > 1 ? { ...base, icc: model.icc, clusterSize: model.n / model.clusters } : base;
 }
 
-/** Smallest increase over the baseline rate the run detects with 80% power at alpha 0.05 (two-sided). */
-export function pairedMde(model: PairedPowerModel): MinimumDetectableEffect {
+/**
+ * Smallest increase over the baseline rate the model's pairs detect with `power` (80% unless given)
+ * at alpha 0.05 (two-sided). `dreambench plan` calls it with the planned pairs and tasks in place of
+ * the pilot's, so the plan and the finished run's report use one formula.
+ */
+export function pairedMde(model: PairedPowerModel, power?: number): MinimumDetectableEffect {
   if (!(model.n > 0) || Number.isNaN(model.p0))
     return { mde: NaN, p1: NaN, max_power: NaN, design_effect: model.design_effect, n_effective: NaN };
-  const up = minimumDetectableEffect(model.p0, model.n, powerOptions(model));
+  const up = minimumDetectableEffect(model.p0, model.n, powerOptions(model, power));
   // At a baseline near 1 there is no room upwards: report the decrease it could detect instead.
   if (Number.isNaN(up.mde) && model.p0 > 0.5)
-    return minimumDetectableEffect(model.p0, model.n, { ...powerOptions(model), direction: 'decrease' });
+    return minimumDetectableEffect(model.p0, model.n, { ...powerOptions(model, power), direction: 'decrease' });
   return up;
 }
 

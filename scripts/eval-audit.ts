@@ -3,8 +3,8 @@
 // which the rules were never tuned on, and per intent. `--split tune --show` lists the tuning
 // part's misses and false alarms (the only part a rule writer may look at).
 //
-//   npm run build && npm run eval:audit
-//   node dist/scripts/eval-audit.js --split tune --show
+//   npm run eval:audit
+//   npm run build:dev && node dist-dev/scripts/eval-audit.js --split tune --show
 
 import { evaluatePublic, readPublicSet, type PublicEvaluation, type Split } from '../harness/security/public-eval.js';
 

@@ -1,6 +1,7 @@
 // How often the full run's totals fall inside `dreambench plan`'s forecast intervals, on the sim:
 // for each seed, plan (pilot of two sessions), resume to the end, and check every arm's tokens by
-// kind and cost against the forecast. Usage: node dist/scripts/plan-coverage.js [--seeds 12] [--level 0.9]
+// kind and cost against the forecast. Usage: npm run plan:coverage -- [--seeds 12] [--level 0.9] [--pilot N]
+// (--pilot: trials per arm in the pilot; default the plan's own, three sessions of replicate 1 here).
 // Sim figures: they check the forecasting method on a known generator, not any real model.
 
 import { mkdtempSync } from 'node:fs';
@@ -19,6 +20,8 @@ const arg = (name: string, fallback: number): number => {
 };
 const seeds = arg('seeds', 12);
 const level = arg('level', 0.9);
+const pilotTrials = arg('pilot', 0);
+const misses: string[] = [];
 let inside = 0;
 let checks = 0;
 const widths: number[] = [];
@@ -35,7 +38,7 @@ for (let seed = 1; seed <= seeds; seed++) {
     concurrency: 4,
   });
   const runDir = join(mkdtempSync(join(tmpdir(), 'plan-coverage-')), 'run');
-  const plan = await planExperiment({ experiment, runDir, level });
+  const plan = await planExperiment({ experiment, runDir, level, ...(pilotTrials ? { pilotTrials } : {}) });
   await executeRun({ runDir, resume: true });
   const trials = readJsonLines<TrialRecord>(join(runDir, 'trials.jsonl'));
   const events = readJsonLines<{ type: string; arm?: string; usage?: { cost_usd?: number } }>(join(runDir, 'events.jsonl'));
@@ -53,11 +56,16 @@ for (let seed = 1; seed <= seeds; seed++) {
       if (actual[metric] === 0 && interval.hi === 0) continue;
       checks++;
       if (actual[metric]! >= interval.lo && actual[metric]! <= interval.hi) inside++;
+      else
+        misses.push(
+          `seed ${seed} ${arm.arm} ${metric}: ${actual[metric]!.toFixed(2)} not in [${interval.lo.toFixed(2)}, ${interval.hi.toFixed(2)}]`,
+        );
       if (actual[metric]! > 0) widths.push((interval.hi - interval.lo) / actual[metric]!);
     }
   }
 }
 widths.sort((a, b) => a - b);
+for (const m of misses) console.log(`  miss: ${m}`);
 console.log(
   `${seeds} seeds x 3 arms, ${Math.round(level * 100)}% intervals: ${inside}/${checks} totals inside (${((100 * inside) / checks).toFixed(1)}%); median width ${(100 * widths[Math.floor(widths.length / 2)]!).toFixed(0)}% of the actual total`,
 );

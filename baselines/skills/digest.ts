@@ -38,7 +38,18 @@ function turnsOf(messages: readonly Message[]): TurnSummary[] {
   return turns;
 }
 
-/** The last successful value of every short scalar parameter, per tool, as directives. */
+/**
+ * A parameter value that configures a call rather than carrying its content: a short one-line scalar,
+ * neither a workspace file name nor the assignment's own words (a required heading or title).
+ */
+function isSetting(value: unknown, prompt: string, files: ReadonlySet<string>): boolean {
+  if (!['string', 'number', 'boolean'].includes(typeof value)) return false;
+  const text = String(value);
+  if (text.length > MAX_SETTING_CHARS || text.includes('\n') || files.has(text)) return false;
+  return !(text.length >= 6 && /[a-z]/i.test(text) && prompt.includes(text));
+}
+
+/** The last successful value of every setting (short scalar parameter), per tool, as directives. */
 export function successfulSettings(messages: readonly Message[], task: Task): string[] {
   const failed = new Set<string>();
   for (const m of messages) {
@@ -51,16 +62,10 @@ export function successfulSettings(messages: readonly Message[], task: Task): st
     if (m.role !== 'assistant' || typeof m.content === 'string') continue;
     for (const b of m.content) {
       if (b.type !== 'tool_use' || failed.has(b.id)) continue;
-      const entries = Object.entries(b.input ?? {});
-      const scalar = (v: unknown) =>
-        ['string', 'number', 'boolean'].includes(typeof v) && String(v).length <= MAX_SETTING_CHARS && !String(v).includes('\n');
-      // A call with free text (a section body) or with the assignment's own words (a required heading)
-      // is content, not configuration.
-      if (entries.length === 0 || !entries.every(([, v]) => scalar(v))) continue;
-      if (entries.some(([, v]) => String(v).length >= 6 && /[a-z]/i.test(String(v)) && task.prompt.includes(String(v)))) continue;
-      for (const [param, value] of entries) {
-        if (files.has(String(value))) continue;
-        settings.set(`${b.name}.${param}`, String(value));
+      // Judged per parameter: a call that carries content (a slide's bullets, a document's title)
+      // still carries settings beside it (the slide's layout, the build's heading style).
+      for (const [param, value] of Object.entries(b.input ?? {})) {
+        if (isSetting(value, task.prompt, files)) settings.set(`${b.name}.${param}`, String(value));
       }
     }
   }
@@ -85,7 +90,12 @@ export function givenSkills(transcript: Transcript): string[] {
   return [...text.matchAll(/^## Skill: (\S+)/gm)].map((m) => m[1]!);
 }
 
-export function skillDigest(transcript: Transcript, task: Task): string {
+/**
+ * verdict false: the agent does not know how the checker judged the task (it never sees a hidden
+ * checker), so the digest shows neither the verdict nor the checker's feedback.
+ */
+export function skillDigest(transcript: Transcript, task: Task, options: { verdict?: boolean } = {}): string {
+  const verdict = options.verdict ?? true;
   const subagents = transcript.subagents ?? [];
   const attempt = subagents.length ? Math.max(...subagents.map((s) => s.attempt)) : 0;
   const team = subagents.filter((s) => s.attempt === attempt);
@@ -110,7 +120,9 @@ export function skillDigest(transcript: Transcript, task: Task): string {
         .find((l) => l.trim())
         ?.trim() ?? ''
     }`,
-    `Outcome: ${transcript.outcome.success ? 'completed' : 'not completed'} (score ${transcript.outcome.score.toFixed(2)}) in ${turns.length} turns, ${calls} tool calls.`,
+    verdict
+      ? `Outcome: ${transcript.outcome.success ? 'completed' : 'not completed'} (score ${transcript.outcome.score.toFixed(2)}) in ${turns.length} turns, ${calls} tool calls.`
+      : `Outcome: submitted (how it was judged is not known) in ${turns.length} turns, ${calls} tool calls.`,
     '',
     'Steps, one line per turn:',
     ...turns.map((t, i) => `- turn ${i + 1}: ${t.tools.join('; ')}${t.error ? ' (error)' : ''}`),
@@ -124,7 +136,7 @@ export function skillDigest(transcript: Transcript, task: Task): string {
   if (errors.length) lines.push('', 'Tool errors during the task:', ...errors.map((e) => `- ${e}`));
   const named = memoryNamed(transcript, settings);
   if (named.length) lines.push('', `Settings your memory named for this task (skills, lessons, reflections): ${named.join(', ')}`);
-  if (transcript.outcome.feedback.length)
+  if (verdict && transcript.outcome.feedback.length)
     lines.push('', 'Reviewer feedback after the task:', ...transcript.outcome.feedback.map((f) => `- ${f}`));
   const given = givenSkills(transcript);
   lines.push('', `Skills you had for this task: ${given.length ? given.join(', ') : 'none'}`);

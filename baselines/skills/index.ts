@@ -5,8 +5,11 @@
 // each task the most relevant skills are retrieved (BM25 of the task's title and prompt against each
 // skill's name and when-to-use line, top k; see retrieval.ts) and given in context.
 //
-// Only completed trials (error_class none) yield skills: a failed trial teaches no procedure that
-// worked. The library's size is recorded per trial (record.memory_stats.library_size, with
+// By default only completed trials (error_class none) yield skills: a failed trial teaches no
+// procedure that worked. With learn_from: submitted, every trial the agent brought to an end (error
+// class none or agent, not a budget stop or an infrastructure failure) yields one, as a deployed agent
+// that never sees a hidden checker writes skills from the tasks it finished; its digest then shows
+// neither the checker's verdict nor its feedback. The library's size is recorded per trial (record.memory_stats.library_size, with
 // skills_retrieved) and per session (the session_consolidated event's details), so "faster after 20+
 // skills" can be checked (a claim with filter memory_entries_min, reports/claims.ts).
 //
@@ -16,12 +19,14 @@
 //   max_skills      library bound: the skills touched longest ago are dropped beyond it (default none)
 //   min_tool_calls  a completed trial needs at least this many tool calls to yield a skill (default 0;
 //                   Hermes' own threshold for "a complex task" is 5)
+//   learn_from      completed (default): trials the checker passed; submitted: every trial the agent
+//                   finished, verdict unseen
 
 import { z } from 'zod';
 import type { ArmFactory, ArmUsage, MemoryFiles } from '../../harness/core/arm.js';
 import { textOf } from '../../harness/core/messages.js';
 import { parseArmOptions } from '../../harness/core/options.js';
-import { trialId } from '../../harness/core/records.js';
+import { trialId, type TrialRecord } from '../../harness/core/records.js';
 import type { Task } from '../../harness/core/suite.js';
 import { skillDigest } from './digest.js';
 import { lastTouched, mergeSkill, parseSkillReply, readLibrary, renderSkill, skillFile, SKILLS_DIR, type Skill } from './library.js';
@@ -51,6 +56,10 @@ const options = z.strictObject({
     .optional()
     .describe('library bound: the skills touched longest ago are dropped beyond it (default none)'),
   min_tool_calls: z.number().int().min(0).default(0).describe('a completed trial needs at least this many tool calls to yield a skill'),
+  learn_from: z
+    .enum(['completed', 'submitted'])
+    .default('completed')
+    .describe('which trials yield skills: completed ones, or every task the agent finished (verdict and checker feedback unseen)'),
 });
 
 /** What afterTrial notes for the session's end: the skill the trial yielded. */
@@ -93,8 +102,12 @@ const skills: ArmFactory = {
   options,
   create(raw) {
     const parsed = parseArmOptions('skills', options, raw);
-    const { top_k: topK, min_score: minScore, min_tool_calls: minToolCalls } = parsed;
+    const { top_k: topK, min_score: minScore, min_tool_calls: minToolCalls, learn_from: learnFrom } = parsed;
     const maxSkills = parsed.max_skills ?? Infinity;
+    const yieldsSkill = (record: TrialRecord): boolean =>
+      learnFrom === 'completed'
+        ? record.success && record.error_class === 'none'
+        : record.error_class === 'none' || record.error_class === 'agent';
     return {
       name: 'skills',
       contextFor: (task, memory) => skillsContext(task, memory, topK, minScore).text,
@@ -103,12 +116,12 @@ const skills: ArmFactory = {
         return { library_size: library, skills_retrieved: retrieved.length };
       },
       async afterTrial({ task, record, transcript }, context) {
-        if (!record.success || record.error_class !== 'none' || record.tool_calls < minToolCalls) return {};
+        if (!yieldsSkill(record) || record.tool_calls < minToolCalls) return {};
         const started = performance.now();
         const reply = await context.model.create(
           {
             system: [{ type: 'text', text: SKILL_PROMPT }],
-            messages: [{ role: 'user', content: skillDigest(transcript, task) }],
+            messages: [{ role: 'user', content: skillDigest(transcript, task, { verdict: learnFrom === 'completed' }) }],
             max_tokens: 1024,
           },
           { seedKey: `${context.seedKey}:skill`, purpose: 'skill', subject: { suite: task.suite, family: task.family, task: task.id } },
@@ -124,7 +137,7 @@ const skills: ArmFactory = {
         // Schedule order, so the library never depends on which trial finished first.
         for (const record of trials) {
           const note = parseNote(record.notes);
-          if (!note || !record.success) continue;
+          if (!note || !yieldsSkill(record)) continue;
           const name = note.skill.name;
           library.set(
             name,

@@ -131,7 +131,17 @@ describe('the skill writer (sim) and its digest', () => {
     { role: 'user', content: task.prompt },
     { role: 'assistant', content: [{ type: 'tool_use', id: 'r', name: 'read_file', input: { path: 'matter.md' } }] },
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'r', content: 'facts' }] },
-    { role: 'assistant', content: [{ type: 'tool_use', id: 'w', name: 'write_section', input: { heading: 'Conclusion', body: 'short' } }] },
+    {
+      role: 'assistant',
+      content: [
+        {
+          type: 'tool_use',
+          id: 'w',
+          name: 'write_section',
+          input: { heading: 'Conclusion', body: 'For these reasons the motion should be granted.\nRespectfully submitted.' },
+        },
+      ],
+    },
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'w', content: 'ok' }] },
     {
       role: 'assistant',
@@ -154,6 +164,19 @@ describe('the skill writer (sim) and its digest', () => {
     expect(successfulSettings(messages, task)).toEqual(['render_docx.caption="court-block"', 'render_docx.heading_style="Heading 1"']);
   });
 
+  it('keeps the settings of a call that also carries content (a slide with bullets and a layout)', () => {
+    const title = task.prompt.split('\n')[0]!.slice(0, 40);
+    const mixed: Transcript['messages'] = [
+      { role: 'user', content: task.prompt },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 's', name: 'add_slide', input: { title, bullets: ['one', 'two'], layout: 'lk-content' } }],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 's', content: 'Added slide 2' }] },
+    ];
+    expect(successfulSettings(mixed, task)).toEqual(['add_slide.layout="lk-content"']);
+  });
+
   it('writes the settings that mattered, the procedure without failed tries, and a workflow shortcut', () => {
     const digest = skillDigest(transcript(messages), task);
     expect(digest).toContain('- turn 3: render_docx (error)');
@@ -174,6 +197,25 @@ describe('the skill writer (sim) and its digest', () => {
         rngFrom('k'),
       ),
     ).toBe('No skill.');
+  });
+
+  it("with learn_from submitted, writes a skill from a task it finished without seeing the verdict or the checker's feedback", () => {
+    const failed = {
+      ...transcript(messages, false),
+      outcome: { ...transcript(messages, false).outcome, feedback: ['Use render_docx.font="Times".'] },
+    };
+    const digest = skillDigest(failed, task, { verdict: false });
+    expect(digest).toContain('Outcome: submitted');
+    expect(digest).not.toMatch(/not completed|score|render_docx\.font/);
+    const parsed = parseSkillReply(
+      skillReply(
+        { system: [], messages: [{ role: 'user', content: digest }], max_tokens: 100 },
+        parseSimProfile('default?lesson_noise=0'),
+        rngFrom('k'),
+      ),
+    )!;
+    expect(parsed.settings).toEqual(['render_docx.caption="court-block"']);
+    expect(() => skills.create({ learn_from: 'everything' })).toThrow(/option "learn_from": .*"completed"\|"submitted", got "everything"/);
   });
 
   it('names skills after the kind of assignment, not its parties', () => {

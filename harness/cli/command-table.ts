@@ -113,7 +113,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   ),
   entry(
     'view [paths..]',
-    'Browse runs, transcripts, memory and dreams in a local web app (or --export a static copy)',
+    'Browse runs, transcripts, memory and dreams in a local web app (or --export a static copy); --logs: agent logs too',
     async () => (await import('./commands/view.js')).viewCommand,
   ),
 ];

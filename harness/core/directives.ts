@@ -23,6 +23,41 @@ export function formatDirective(choice: string, value: string): string {
   return `${choice}="${value.replaceAll('"', "'")}"`;
 }
 
+const DIRECTIVE_TEXT = /\b[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\s*=\s*"[^"\n]*"/.source;
+const DIRECTIVE_LIST = `${DIRECTIVE_TEXT}(?:\\s*(?:,|\\band\\b|\\bor\\b)\\s*${DIRECTIVE_TEXT})*`;
+/** A clause that only names settings, with its lead-in ("Use", ": set", "— Fix: set"), ending a sentence. */
+const FIX_CLAUSE = new RegExp(
+  `\\s*(?:[:;,\u2014\u2013]|\\s-)?\\s*(?:\\b(?:[Ff]ix|[Uu]se|[Ss]et|[Tt]ry)\\b:?\\s*)*${DIRECTIVE_LIST}\\s*(?:\\binstead\\b)?\\s*[.;!]?(?=\\s*(?:$|\\)|[A-Z(]))`,
+  'g',
+);
+const ANY_DIRECTIVE = /\b([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)\s*=\s*("[^"\n]*")/g;
+
+/**
+ * What a line says besides the settings it names, as well-formed sentences that name none: a clause
+ * that only gives the fix ("... stores every date that way. Use summary.date_format="YYYY-MM-DD".")
+ * is dropped, and a setting inside a sentence keeps only its quoted value. A lesson states its fix
+ * once, up front, and keeps this as its reason ('' when the line was nothing but the fix). Longer
+ * than `max` characters, it is cut at a word and ends in an ellipsis.
+ */
+export function reasonWithoutDirectives(line: string, max = 240): string {
+  const text = line
+    .replace(FIX_CLAUSE, '.')
+    .replace(ANY_DIRECTIVE, '$2')
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s\-\u2014\u2013:;,.]+/, '')
+    .replace(/\s+([.,;:!?)])/g, '$1')
+    .replace(/([.!?])(?:\s*[.;:,])+/g, '$1')
+    .replace(/[\s:;,\u2014\u2013-]+$/, '')
+    .trim();
+  if (!text) return '';
+  if (text.length > max) {
+    const cut = text.slice(0, max - 1);
+    const at = cut.lastIndexOf(' ');
+    return `${(at > max / 2 ? cut.slice(0, at) : cut).replace(/[\s:;,\u2014\u2013-]+$/, '')}\u2026`;
+  }
+  return /[.!?)"'`]$/.test(text) ? text : `${text}.`;
+}
+
 // Workflow hints: a shortcut in how to do a task (e.g. from a skill's procedure), spelled
 // `workflow:<label>`, e.g. workflow:write_section+render_docx ("these two steps can go in one turn").
 const WORKFLOW = /\bworkflow:([a-z][a-z0-9_]*(?:[+][a-z][a-z0-9_]*)*)/g;

@@ -117,6 +117,11 @@ export interface CallContext {
   purpose: CallPurpose;
   /** What the call is about. Real models ignore it; the sim uses it to pick the suite's policy. */
   subject?: { suite: string; family: string; task: string };
+  /**
+   * A grading call (purpose 'grade') about a trial's output: the deterministic checker's verdict on
+   * that output. Real models never see it; the sim grader is right about it with its grader_accuracy.
+   */
+  reference?: { success: boolean };
   signal?: AbortSignal;
 }
 

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { ArmUsage } from '../core/arm.js';
 import type { Message, ModelClient, ModelRequest } from '../core/messages.js';
 import { addUsage, emptyUsage, replyThenUser, textOf } from '../core/messages.js';
-import { formatDirective, parseDirectives } from '../core/directives.js';
+import { formatDirective, parseDirectives, reasonWithoutDirectives } from '../core/directives.js';
 import type { ReplayedTrial } from './replay.js';
 import { renderDigest } from './replay.js';
 
@@ -239,13 +239,7 @@ export function analyseWithRules(trials: readonly ReplayedTrial[]): AnalysisResu
   return { ok: true, findings, usage: emptyArmUsage(), repaired: 0, batches: 0 };
 }
 
-/** The source line with its directives taken out, so an entry names its fix once. */
+/** The source line with its directives taken out, so an entry names its fix once (a sentence, or ''). */
 export function whyOf(line: string): string {
-  return line
-    .replace(/\b[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\s*=\s*"[^"\n]*"/g, '(see fix)')
-    .replace(/\s*(—|-)?\s*set \(see fix\)\.?$/i, '')
-    .replace(/\s*Use \(see fix\)\.?$/i, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 240);
+  return reasonWithoutDirectives(line);
 }

@@ -4,10 +4,11 @@
 // The pilot's trials are part of the full run (it resumes from the pilot's directory), so each
 // total is the pilot's observed figure plus the prediction for the trials not yet made.
 
-import type { TrialKey, TrialRecord } from '../core/records.js';
+import type { TrialKey } from '../core/records.js';
 import { trialId } from '../core/records.js';
 import type { RunPlan } from '../schedule/plan.js';
-import { type Interval, type Observation, predictTotal } from './predict.js';
+import { type Interval, type Observation, type PredictionModel, predictTotal } from './predict.js';
+import type { PilotTrial } from './sources.js';
 
 /** Token kinds forecast; thinking tokens are part of output tokens (billed as output), shown apart. */
 export const TOKEN_KINDS = ['input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'thinking_tokens'] as const;
@@ -35,7 +36,7 @@ export interface ArmForecast {
   consolidation_cost_usd: Interval;
   consolidations: { pilot: number; planned: number };
   cost_usd: Interval;
-  model: 'flat' | 'flat+trend';
+  model: PredictionModel;
 }
 
 export interface Forecast {
@@ -46,6 +47,12 @@ export interface Forecast {
   wall_basis: string;
   extrapolated: string[];
 }
+
+const MODEL_WORDS: Record<PredictionModel, string> = {
+  'flat+trend': 'first sessions apart, a per-session trend over the later ones',
+  flat: 'first sessions apart; no trend: one later session seen, growth past it not forecast',
+  'first-session': 'later sessions from the first one: memory not yet seen at work',
+};
 
 const sumIntervals = (xs: readonly Interval[]): Interval => ({
   estimate: xs.reduce((a, x) => a + x.estimate, 0),
@@ -74,7 +81,12 @@ export interface ForecastInput {
   arms: string[];
   /** Arms that consolidate between sessions (their pilot boundaries are the basis for the rest). */
   sessions: number;
-  pilot: readonly TrialRecord[];
+  pilot: readonly PilotTrial[];
+  /**
+   * Whether the pilot's trials are trials of this run (its own directory, resumed to the end) or
+   * data from other runs or a cache (`--from`): then every planned trial is still to be made.
+   */
+  pilotInRun?: boolean;
   consolidations: readonly Consolidation[];
   /** The pilot's wall-clock seconds and the trials it ran in them (its pace at the run's concurrency). */
   pilotWall: { seconds: number; trials: number };
@@ -85,43 +97,45 @@ export interface ForecastInput {
 
 export function forecast(input: ForecastInput): Forecast {
   const level = input.level ?? 0.9;
-  const done = new Set(input.pilot.map((t) => trialId(t)));
+  const inRun = input.pilotInRun ?? true;
+  const done = new Set(inRun ? input.pilot.map((t) => trialId(t)) : []);
   const extrapolated: string[] = [];
   const arms = input.arms.map((arm): ArmForecast => {
     const trials = input.pilot.filter((t) => t.arm === arm);
     const future = futureSessions(input.plan, arm, done);
-    const obs = (value: (t: TrialRecord) => number): Observation[] => trials.map((t) => ({ session: t.session, value: value(t) }));
-    const predict = (value: (t: TrialRecord) => number) => predictTotal(obs(value), future, level);
+    const obs = (value: (t: PilotTrial) => number): Observation[] => trials.map((t) => ({ session: t.session, value: value(t) }));
+    const predict = (value: (t: PilotTrial) => number) => predictTotal(obs(value), future, level, inRun);
     const tokens = Object.fromEntries(TOKEN_KINDS.map((k) => [k, predict((t) => t[k] ?? 0)])) as Record<
       TokenKind,
-      Interval & { model: 'flat' | 'flat+trend' }
+      Interval & { model: PredictionModel }
     >;
     const trialCost = predict((t) => t.cost_usd);
     const armCost = predict((t) => t.arm_usage?.cost_usd ?? 0);
     const own = input.consolidations.filter((c) => c.arm === arm);
     // Session boundaries still to come, for arms whose pilot boundaries cost something.
-    const seen = new Set(own.map((c) => `${c.replicate}:${c.session}`));
+    const seen = new Set(inRun ? own.map((c) => `${c.replicate}:${c.session}`) : []);
     const futureBoundaries = own.length
       ? input.plan.chains.flatMap((chain) =>
           Array.from({ length: input.sessions }, (_, i) => i + 1).filter((s) => !seen.has(`${chain.replicate}:${s}`)),
         )
       : [];
-    const plannedConsolidations = own.length + futureBoundaries.length;
+    const plannedConsolidations = (inRun ? own.length : 0) + futureBoundaries.length;
     const consolidation = predictTotal(
       own.map((c) => ({ session: c.session, value: c.cost_usd })),
       futureBoundaries,
       level,
+      inRun,
     );
     const cost = sumIntervals([trialCost, armCost, consolidation]);
     const pilotSessions = [...new Set(trials.map((t) => t.session))].sort((a, b) => a - b);
     extrapolated.push(
-      `${arm}: ${future.length} trials extrapolated from ${trials.length} pilot trials (sessions ${pilotSessions.join(', ') || 'none'}; ${tokens.input_tokens.model === 'flat+trend' ? 'with a per-session trend' : 'no trend: one session seen'})` +
+      `${arm}: ${future.length} trials extrapolated from ${trials.length} ${inRun ? 'pilot' : 'earlier'} trials (sessions ${pilotSessions.join(', ') || 'none'}; ${MODEL_WORDS[tokens.input_tokens.model]})` +
         (own.length ? `, ${futureBoundaries.length} consolidations from ${own.length}` : ''),
     );
     return {
       arm,
       pilot_trials: trials.length,
-      planned_trials: trials.length + future.length,
+      planned_trials: (inRun ? trials.length : 0) + future.length,
       pilot_sessions: pilotSessions,
       tokens,
       trial_cost_usd: trialCost,
@@ -137,12 +151,13 @@ export function forecast(input: ForecastInput): Forecast {
   // Wall time: the pilot's pace at this concurrency, scaled to the trials left; a per-minute token
   // limit sets a floor when it binds harder (tokens / limit).
   const planned = arms.reduce((a, x) => a + x.planned_trials, 0);
-  const left = planned - input.pilot.length;
+  const left = planned - (inRun ? input.pilot.length : 0);
+  const spent = inRun ? input.pilotWall.seconds : 0;
   const pace = input.pilotWall.trials > 0 ? input.pilotWall.seconds / input.pilotWall.trials : 0;
   const byPace: Interval = {
-    estimate: input.pilotWall.seconds + left * pace,
-    lo: input.pilotWall.seconds + left * pace * 0.8,
-    hi: input.pilotWall.seconds + left * pace * 1.25,
+    estimate: spent + left * pace,
+    lo: spent + left * pace * 0.8,
+    hi: spent + left * pace * 1.25,
   };
   let wall = byPace;
   let basis = `the pilot's pace (${pace.toFixed(3)} s per trial at the run's concurrency), +25%/-20%`;

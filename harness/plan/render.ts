@@ -16,7 +16,9 @@ export function renderPlan(result: PlanResult): string {
   const pct = Math.round(f.level * 100);
   const lines = [
     `# Plan for ${result.planned.trials} trials (${result.planned.trials_per_arm} per arm: ${result.planned.replicates} replicate(s) x ${result.planned.sessions} sessions) on ${result.model}`,
-    `Pilot: ${result.pilot.trials} trials in ${result.pilot.sessions} session(s) of replicate 1, in ${result.pilot.run_dir} (${result.pilot.status}); \`dreambench resume ${result.pilot.run_dir}\` runs the rest without repeating them.`,
+    result.pilot.from
+      ? `Data: ${result.pilot.trials} trials read from ${result.pilot.from.join(', ')} (sessions up to ${result.pilot.sessions}); none of them is part of the planned run, so every planned trial is forecast.`
+      : `Pilot: ${result.pilot.trials} trials in ${result.pilot.sessions} session(s) of replicate 1, in ${result.pilot.run_dir} (${result.pilot.status}); \`dreambench resume ${result.pilot.run_dir}\` runs the rest without repeating them.`,
     '',
     `Forecast for the full run (${pct}% prediction intervals${result.simulated ? '; sim: nominal dollars' : ''}):`,
   ];
@@ -40,7 +42,7 @@ export function renderPlan(result: PlanResult): string {
     lines.push('', "Power of the planned design (paired, alpha 0.05, the report's design effect):");
     for (const p of result.power) {
       lines.push(
-        `  ${p.arm} vs ${p.baseline}: smallest detectable increase ${Number.isFinite(p.mde_points) ? `${p.mde_points.toFixed(1)} pts` : 'none'} over a baseline of ${(p.baseline_rate * 100).toFixed(0)}% with ${p.planned_pairs} pairs over ${p.planned_tasks} tasks (pilot: ${p.pilot_pairs} pairs, correlation ${p.correlation.toFixed(2)}, design effect ${p.design_effect.toFixed(2)})`,
+        `  ${p.arm} vs ${p.baseline}: smallest detectable difference ${Number.isFinite(p.mde_points) ? `${p.mde_points.toFixed(1)} pts` : 'none'} over a baseline of ${(p.baseline_rate * 100).toFixed(0)}% with ${p.planned_pairs} pairs over ${p.planned_tasks} tasks (pilot: ${p.pilot_pairs} pairs, correlation ${p.correlation.toFixed(2)}, design effect ${p.design_effect.toFixed(2)})`,
       );
       if (p.target) {
         lines.push(

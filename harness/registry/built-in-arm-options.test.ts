@@ -57,7 +57,7 @@ const CASES: Record<string, Case> = {
     mistyped: { options: { memory_options: { every: 0 } }, field: 'memory_options.every' },
   },
   skills: {
-    documented: { top_k: 2, min_score: 0.5, max_skills: 30, min_tool_calls: 5 },
+    documented: { top_k: 2, min_score: 0.5, max_skills: 30, min_tool_calls: 5, learn_from: 'submitted' },
     mistyped: { options: { top_k: 0 }, field: 'top_k' },
   },
   'multi-agent': {
@@ -136,7 +136,7 @@ describe('built-in arm options', () => {
   it('defaults stay what the arms did before: an arm built without options equals one built with the documented defaults', async () => {
     const skills = await loadArmFactory('skills');
     const parsed = skills.options!.parse({}) as Record<string, unknown>;
-    expect(parsed).toEqual({ top_k: 3, min_score: 0, min_tool_calls: 0 });
+    expect(parsed).toEqual({ top_k: 3, min_score: 0, min_tool_calls: 0, learn_from: 'completed' });
     expect((await loadArmFactory('reflexion')).options!.parse({})).toEqual({
       k: 2,
       feedback: 'checker',

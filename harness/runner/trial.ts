@@ -102,7 +102,7 @@ class Driver implements TrialDriver {
         workdir,
         session: key.session,
         drifted: this.input.drifted,
-        grade: (request) => this.call('grader', request, 'grade', 'checker'),
+        grade: (request) => this.callModel('grader', request, 'grade', 'checker'),
       }),
     );
     const attempt: Attempt = {
@@ -228,12 +228,25 @@ class Driver implements TrialDriver {
   }
 
   async call(role: 'agent' | 'grader', request: ModelRequest, purpose: CallPurpose, label: string): Promise<ModelResponse> {
+    // An arm grading the latest output (an outcomes round): the checker has judged that output already.
+    const check = role === 'grader' && purpose === 'grade' ? this.latest?.outcome?.check : undefined;
+    return this.callModel(role, request, purpose, label, check && !this.latest?.outcome?.infra ? { success: check.success } : undefined);
+  }
+
+  private async callModel(
+    role: 'agent' | 'grader',
+    request: ModelRequest,
+    purpose: CallPurpose,
+    label: string,
+    reference?: { success: boolean },
+  ): Promise<ModelResponse> {
     const model = role === 'agent' ? this.input.model : this.input.graderModel;
     const { task } = this.input;
     const response = await model.create(request, {
       seedKey: `${this.input.seedKey}:arm:${this.calls++}:${label}`,
       purpose,
       subject: { suite: task.suite, family: task.family, task: task.id },
+      ...(reference ? { reference } : {}),
     });
     addUsage(this.armUsage, response.usage);
     this.armCost += response.cost_usd;

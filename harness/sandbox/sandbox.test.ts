@@ -69,16 +69,16 @@ describe('sandbox (none: only when asked for)', () => {
 
 describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
   const run = (request: Parameters<typeof runSandboxed>[0]) => runSandboxed({ isolation: level, ...request });
-  const skipUnlessAvailable = () => {
+  /** A level this machine lacks: bwrap fails the test (it is required), unshare is skipped saying why. */
+  const skipUnlessAvailable = (ctx: { skip: (note?: string) => never }): void => {
     if (!levels.includes(level)) {
       if (level === 'bwrap') throw new Error('bubblewrap does not work here (see docs/sandbox.md)');
-      return true;
+      ctx.skip(`${level} does not work here (see docs/sandbox.md)`);
     }
-    return false;
   };
 
-  it('passes through stdout, stderr, exit code and stdin of normal programs', async () => {
-    if (skipUnlessAvailable()) return;
+  it('passes through stdout, stderr, exit code and stdin of normal programs', async (ctx) => {
+    skipUnlessAvailable(ctx);
     const result = await run({
       command: [python, '-I', '-S', 'main.py'],
       files: { 'main.py': 'import sys\nprint("hello", sys.stdin.read().strip())\nprint("warn", file=sys.stderr)\nsys.exit(3)\n' },
@@ -100,8 +100,8 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
     expect(js).toMatchObject({ exitCode: 0, stdout: '2\n' });
   });
 
-  it('runs in a fresh working directory, with an empty environment (no API keys)', async () => {
-    if (skipUnlessAvailable()) return;
+  it('runs in a fresh working directory, with an empty environment (no API keys)', async (ctx) => {
+    skipUnlessAvailable(ctx);
     process.env.ANTHROPIC_API_KEY = 'sk-ant-should-never-leak';
     try {
       const code =
@@ -126,23 +126,24 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
     }
   });
 
-  it('kills an infinite loop at the wall-clock timeout, and a CPU burner at its CPU limit', async () => {
-    if (skipUnlessAvailable()) return;
+  it('kills an infinite loop at the wall-clock timeout, and a CPU burner at its CPU limit', async (ctx) => {
+    skipUnlessAvailable(ctx);
     const loop = await run({ command: py('while True: pass'), timeoutMs: 1000, limits: { cpuSeconds: 30 } });
     expect(loop.timedOut).toBe(true);
     expect(loop.exitCode).toBeNull();
-    expect(loop.durationMs).toBeLessThan(3000);
     const sleeper = await run({ command: py('import time; time.sleep(60)'), timeoutMs: 500 });
     expect(sleeper.timedOut).toBe(true);
-    expect(sleeper.durationMs).toBeLessThan(2500);
+    // Not a timing check (the machine may be loaded): the 60 s sleep must not be waited out.
+    expect(sleeper.durationMs).toBeLessThan(30_000);
     const cpu = await run({ command: py('while True: pass'), timeoutMs: 20_000, limits: { cpuSeconds: 1 } });
     expect(cpu.timedOut).toBe(false);
     expect(['SIGXCPU', 'SIGKILL']).toContain(cpu.signal);
-    expect(cpu.durationMs).toBeLessThan(5000);
+    // The CPU limit stopped it, well before the 20 s wall-clock timeout (a loaded machine stretches 1 s of CPU).
+    expect(cpu.durationMs).toBeLessThan(15_000);
   });
 
-  it('stops a fork bomb: the process limit holds, and nothing survives the timeout', async () => {
-    if (skipUnlessAvailable()) return;
+  it('stops a fork bomb: the process limit holds, and nothing survives the timeout', async (ctx) => {
+    skipUnlessAvailable(ctx);
     const marker = `forkbomb${process.pid}${level}`;
     // Counts how many children it could start (they sleep, so they all exist at once).
     const counted = await run({
@@ -164,13 +165,13 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
       timeoutMs: 1500,
     });
     expect(bomb.timedOut).toBe(true);
-    expect(bomb.durationMs).toBeLessThan(5000);
+    expect(bomb.durationMs).toBeLessThan(30_000); // stopped at its timeout, not left running (no timing check)
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(leftovers(marker)).toEqual([]);
   });
 
-  it('counts processes per sandbox: sandboxes running side by side do not share the limit', async () => {
-    if (skipUnlessAvailable()) return;
+  it('counts processes per sandbox: sandboxes running side by side do not share the limit', async (ctx) => {
+    skipUnlessAvailable(ctx);
     // Each holds 20 processes for a second (at most DREAMBENCH_SANDBOX_CONCURRENCY sandboxes run at once, at least 2).
     const code =
       'import os, time\nok = 0\nfor i in range(20):\n    try:\n        if os.fork() == 0:\n            time.sleep(3); os._exit(0)\n        ok += 1\n    except OSError:\n        break\nprint(ok, flush=True)\ntime.sleep(1)\nos._exit(0)\n';
@@ -178,8 +179,8 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
     expect(results.map((r) => r.stdout.trim())).toEqual(['20', '20', '20']);
   });
 
-  it('stops a memory hog at its address-space limit', async () => {
-    if (skipUnlessAvailable()) return;
+  it('stops a memory hog at its address-space limit', async (ctx) => {
+    skipUnlessAvailable(ctx);
     const hog = await run({
       command: py('x = []\nwhile True:\n    x.append(bytearray(16 * 1024 * 1024))'),
       limits: { memoryMb: 256 },
@@ -197,8 +198,8 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
     expect(nodeHog.exitCode === 0 && nodeHog.signal === null).toBe(false);
   });
 
-  it('caps the size of files and of the output', async () => {
-    if (skipUnlessAvailable()) return;
+  it('caps the size of files and of the output', async (ctx) => {
+    skipUnlessAvailable(ctx);
     const big = await run({ command: py('open("big", "wb").write(b"x" * (8 * 1024 * 1024))'), limits: { maxFileMb: 1 } });
     expect(big.exitCode).not.toBe(0);
     expect(big.stderr).toMatch(/File too large|Errno 27/);
@@ -221,8 +222,8 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
     });
     afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-    it('cannot connect to a TCP server on the host loopback, nor resolve names', async () => {
-      if (skipUnlessAvailable()) return;
+    it('cannot connect to a TCP server on the host loopback, nor resolve names', async (ctx) => {
+      skipUnlessAvailable(ctx);
       // Control: the server is up and reachable from outside the sandbox.
       const control = await new Promise<string>((resolve, reject) => {
         import('node:net').then(({ connect }) => {
@@ -296,8 +297,8 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
       level === 'bwrap'
         ? 'cannot read the harness, the run directory or a planted secret'
         : 'does NOT stop reads of world-readable host files (the documented limit of this level)',
-      async () => {
-        if (skipUnlessAvailable()) return;
+      async (ctx) => {
+        skipUnlessAvailable(ctx);
         const paths = [secret, sourcePath('package.json'), join(process.cwd(), 'README.md'), '/etc/passwd', '/root/.bashrc'];
         const result = await run({ command: reader(paths), timeoutMs: 10_000 });
         expect(result.exitCode, result.stderr).toBe(0);
@@ -330,8 +331,8 @@ describe.each(['bwrap', 'unshare'] as const)('sandbox (%s)', (level) => {
       level === 'bwrap'
         ? 'cannot write outside its directory'
         : 'cannot write outside its directory when the harness runs as root (it drops to nobody)',
-      async () => {
-        if (skipUnlessAvailable()) return;
+      async (ctx) => {
+        skipUnlessAvailable(ctx);
         const target = join(secretDir, 'written-by-sandbox.txt');
         const result = await run({ command: py(`open(${JSON.stringify(target)}, "w").write("x")`) });
         if (level === 'bwrap' || process.getuid?.() === 0) {

@@ -27,8 +27,9 @@
 // no API key reaches the code), stdout/stderr capped, a fresh temporary directory removed afterwards, and,
 // when the harness runs as root, the code runs as an unprivileged uid of its own via setpriv.
 //
-// Memory: RLIMIT_AS caps each process; the total of a sandbox is bounded by memoryMb × maxProcesses,
-// not by one figure (no cgroup is created: see docs/sandbox.md).
+// Memory: RLIMIT_AS caps each process, and where this machine allows it (cgroup.ts) a cgroup of the
+// sandbox's own caps all its processes together (totalMemoryMb, maxProcesses); without one, the total
+// is bounded only by memoryMb × maxProcesses (docs/sandbox.md).
 
 import { execFileSync } from 'node:child_process';
 import {
@@ -53,6 +54,7 @@ import { delimiter, dirname, isAbsolute, join, normalize, sep } from 'node:path'
 import { Duplex } from 'node:stream';
 import { execa } from 'execa';
 import pLimit from 'p-limit';
+import { cgroupSupport, type MemoryCapKind, SandboxCgroup } from './cgroup.js';
 
 export type Isolation = 'bwrap' | 'unshare' | 'none';
 
@@ -61,8 +63,10 @@ export interface SandboxLimits {
   cpuSeconds: number;
   /** RLIMIT_AS: address space in MiB (node needs about 1024 to start; python far less). */
   memoryMb: number;
-  /** RLIMIT_NPROC: processes/threads of the sandbox user (counted per sandbox under bwrap/unshare). */
+  /** RLIMIT_NPROC: processes/threads of the sandbox user; also the sandbox cgroup's pids.max where there is one. */
   maxProcesses: number;
+  /** Resident memory of all the sandbox's processes together, MiB (its cgroup's cap; where no cgroup can be made, not enforced). */
+  totalMemoryMb: number;
   /** RLIMIT_FSIZE: largest file the code may write, MiB. */
   maxFileMb: number;
   /** RLIMIT_NOFILE. */
@@ -75,6 +79,7 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   cpuSeconds: 10,
   memoryMb: 512,
   maxProcesses: 64,
+  totalMemoryMb: 1024,
   maxFileMb: 16,
   maxOpenFiles: 256,
   diskMb: 64,
@@ -90,7 +95,7 @@ export interface SandboxRequest {
   /** Wall-clock limit in milliseconds (default 10 s). */
   timeoutMs?: number;
   limits?: Partial<SandboxLimits>;
-  /** Default: DREAMBENCH_SANDBOX, else 'auto' (bwrap, else unshare, else an error). */
+  /** Default: the run's choice, else DREAMBENCH_SANDBOX, else 'auto' (bwrap, else a weaker level accepted by name, else an error). */
   isolation?: Isolation | 'auto';
   /** Cap per stream in bytes (default 1 MiB); the rest is dropped and `outputTruncated` set. */
   maxOutputBytes?: number;
@@ -109,6 +114,10 @@ export interface SandboxResult {
   outputTruncated: boolean;
   durationMs: number;
   isolation: Isolation;
+  /** Which cap bounded the sandbox's memory as a whole (cgroup.ts). */
+  memoryCap: MemoryCapKind;
+  /** Its processes together went over totalMemoryMb: the kernel killed one, and the sandbox was stopped. */
+  overMemoryCap: boolean;
 }
 
 /** The sandbox could not run the code at all (missing tool, namespaces refused): an infrastructure failure, not the code's. */
@@ -203,11 +212,32 @@ export function findInterpreter(name: 'python3' | 'node'): string {
 // ---------------------------------------------------------------------------------------------
 // Choosing the isolation level
 
-const probes = new Map<Isolation, Promise<string | undefined>>();
+/**
+ * The bubblewrap binary: DREAMBENCH_BWRAP (an absolute path), else /usr/bin/bwrap, else bwrap on
+ * PATH; undefined when there is none, with why.
+ */
+export function findBwrap(): { path?: string; missing?: string } {
+  const override = process.env.DREAMBENCH_BWRAP;
+  if (override) {
+    if (!isAbsolute(override)) return { missing: `DREAMBENCH_BWRAP must be an absolute path, got "${override}"` };
+    return existsSync(override) ? { path: override } : { missing: `not installed (DREAMBENCH_BWRAP=${override} does not exist)` };
+  }
+  const path = ['/usr/bin/bwrap', '/bin/bwrap'].find((p) => existsSync(p)) ?? which('bwrap');
+  return path ? { path } : { missing: 'not installed' };
+}
+
+function bwrapBinary(): string {
+  const found = findBwrap();
+  if (!found.path) throw new SandboxError(`the sandbox needs bubblewrap: ${found.missing} (Debian/Ubuntu: apt-get install bubblewrap)`);
+  return found.path;
+}
+
+const probes = new Map<string, Promise<string | undefined>>();
 
 /** Run `true` under a level; resolves to undefined when it works, else why not. */
 function probe(level: Isolation): Promise<string | undefined> {
-  let pending = probes.get(level);
+  const key = level === 'bwrap' ? `bwrap:${findBwrap().path ?? ''}` : level;
+  let pending = probes.get(key);
   if (!pending) {
     pending = (async () => {
       const dir = makeWorkdir();
@@ -230,12 +260,12 @@ function probe(level: Isolation): Promise<string | undefined> {
         rmSync(dir, { recursive: true, force: true });
       }
     })();
-    probes.set(level, pending);
+    probes.set(key, pending);
   }
   return pending;
 }
 
-/** The level that `auto` picks on this machine: bwrap, else unshare; throws when neither works. */
+/** The level that `auto` picks on this machine: bwrap, else a weaker level accepted by name; throws (with how to install bubblewrap) when neither. */
 export async function detectIsolation(requested: Isolation | 'auto' = defaultIsolation()): Promise<Isolation> {
   if (requested !== 'auto') {
     if (requested !== 'none') {
@@ -246,8 +276,9 @@ export async function detectIsolation(requested: Isolation | 'auto' = defaultIso
   }
   const reasons: string[] = [];
   for (const level of ['bwrap', ...accepted.filter((l) => l === 'unshare')] as const) {
-    if (level === 'bwrap' && !existsSync('/usr/bin/bwrap') && !which('bwrap')) {
-      reasons.push('bwrap: not installed');
+    const missing = level === 'bwrap' ? findBwrap().missing : undefined;
+    if (missing) {
+      reasons.push(`bwrap: ${missing}`);
       continue;
     }
     const problem = await probe(level);
@@ -296,6 +327,8 @@ export function configureSandbox(options: { isolation?: Isolation | 'auto'; acce
 
 let chosen: Isolation | undefined;
 
+const cgroupKind = (): MemoryCapKind => cgroupSupport().kind;
+
 /** `auto` without bwrap and without an accepted weaker level: bad input (exit 2), not a crash. */
 export class SandboxUnavailableError extends SandboxError {
   override name = 'SandboxUnavailableError';
@@ -336,12 +369,19 @@ const UID_BLOCK = 4096;
 const uidBase = 1_000_000 + Math.floor(Math.random() * 400_000) * UID_BLOCK;
 const uidsInUse = new Set<number>();
 
-/** A uid no other sandbox of this process holds (root only; otherwise the harness's own). */
+let nextUid = 0;
+
+/**
+ * A uid no other sandbox of this process holds (root only; otherwise the harness's own). Taken in
+ * turn through the block rather than the lowest free one: the killed processes of a sandbox that just
+ * ended may still count against its uid's process limit for a moment, so the next sandbox gets another.
+ */
 function takeUid(): number {
   if (!isRoot()) return typeof process.getuid === 'function' ? process.getuid() : NOBODY;
   for (let i = 0; i < UID_BLOCK; i++) {
-    const uid = uidBase + i;
+    const uid = uidBase + ((nextUid + i) % UID_BLOCK);
     if (!uidsInUse.has(uid)) {
+      nextUid = (nextUid + i + 1) % UID_BLOCK;
       uidsInUse.add(uid);
       return uid;
     }
@@ -389,7 +429,8 @@ function bwrapFilesystem(command: readonly string[]): string[] {
 }
 
 function envArgs(level: Isolation, workdir: string, extra: Record<string, string>): Record<string, string> {
-  const home = level === 'bwrap' ? SANDBOX_DIR : level === 'unshare' ? '/tmp' : workdir;
+  // The working directory in every level (under unshare it keeps its path inside the private /tmp).
+  const home = level === 'bwrap' ? SANDBOX_DIR : workdir;
   return {
     HOME: home,
     PATH: '/usr/local/bin:/usr/bin:/bin',
@@ -431,13 +472,14 @@ export function wrap(
       // must not be pid 1 itself, or SIGXCPU and kill(2) would not stop it. `; exit $?` keeps the shell
       // from exec-ing the command; it exits with 128+N when the command dies of signal N. First it
       // puts private tmpfs over /tmp, /var/tmp and /dev/shm, and moves the working directory (under the
-      // host's /tmp, parked on /mnt meanwhile) back to its own path inside the new /tmp.
+      // host's /tmp, parked on /mnt meanwhile) back to its own path inside the new /tmp (a bind, then
+      // unmounting the parked one: `mount --move` is refused inside the namespace on recent kernels).
       '/bin/sh',
       '-c',
       `W="$(pwd)"; case "$W" in /tmp/*) mount --bind "$W" /mnt || exit 125;; esac; ` +
         `mount -t tmpfs -o size=${mib}m,mode=1777 tmpfs /tmp || exit 125; ` +
-        `case "$W" in /tmp/*) mkdir -p "$W" && mount --move /mnt "$W" && cd "$W" || exit 125;; esac; ` +
-        `for d in /var/tmp /dev/shm; do [ -d "$d" ] && mount -t tmpfs -o size=${mib}m,mode=1777 tmpfs "$d"; done; "$@"; exit $?`,
+        `case "$W" in /tmp/*) mkdir -p "$W" && mount --bind /mnt "$W" && umount /mnt && cd "$W" || exit 125;; esac; ` +
+        `for d in /var/tmp /dev/shm; do [ -d "$d" ] && mount -t tmpfs -o size=${mib}m,mode=1777 tmpfs "$d"; done; unset PWD OLDPWD; "$@"; exit $?`,
       'sandbox',
       ...inner,
     ];
@@ -445,7 +487,7 @@ export function wrap(
   const mib = 1024 * 1024;
   const args = [
     ...dropPrivileges(uid),
-    tool('bwrap', 'bubblewrap'),
+    bwrapBinary(),
     '--unshare-all',
     '--die-with-parent',
     '--new-session',
@@ -582,7 +624,13 @@ async function runNow(request: SandboxRequest, link?: Link): Promise<SandboxResu
 
   const uid = takeUid();
   const workdir = makeWorkdir(uid);
+  let group: SandboxCgroup | undefined;
   try {
+    try {
+      group = SandboxCgroup.create({ memoryMb: limits.totalMemoryMb, maxProcesses: limits.maxProcesses });
+    } catch (error) {
+      throw new SandboxError((error as Error).message);
+    }
     const names: string[] = [];
     for (const [path, content] of Object.entries(request.files ?? {})) {
       const rel = safeRelative(path);
@@ -596,7 +644,7 @@ async function runNow(request: SandboxRequest, link?: Link): Promise<SandboxResu
       }
       names.push(rel);
     }
-    const argv = wrap(level, request.command, workdir, limits, request.env ?? {}, names, uid);
+    const argv = [...(group?.joinArgs() ?? []), ...wrap(level, request.command, workdir, limits, request.env ?? {}, names, uid)];
     const started = performance.now();
     const child = execa(argv[0]!, argv.slice(1), {
       cwd: workdir,
@@ -620,6 +668,7 @@ async function runNow(request: SandboxRequest, link?: Link): Promise<SandboxResu
     }
     let timedOut = false;
     const killGroup = (): void => {
+      group?.killAll();
       if (child.pid === undefined) return;
       try {
         process.kill(-child.pid, 'SIGKILL');
@@ -631,12 +680,24 @@ async function runNow(request: SandboxRequest, link?: Link): Promise<SandboxResu
       timedOut = true;
       killGroup();
     }, timeoutMs);
+    // Over the cap, the kernel kills one process; the sandbox as a whole is stopped at once.
+    let overMemoryCap = false;
+    const watch = group
+      ? setInterval(() => {
+          if (!overMemoryCap && group?.overMemoryCap()) {
+            overMemoryCap = true;
+            killGroup();
+          }
+        }, 100)
+      : undefined;
     link?.stop.addEventListener('abort', killGroup, { once: true });
     let result;
     try {
       result = await child;
     } finally {
       clearTimeout(timer);
+      clearInterval(watch);
+      overMemoryCap ||= group?.overMemoryCap() ?? false;
       killGroup(); // stragglers that outlived the main process (in 'none' mode)
     }
     const durationMs = Math.round(performance.now() - started);
@@ -645,6 +706,9 @@ async function runNow(request: SandboxRequest, link?: Link): Promise<SandboxResu
     }
     const text = (value: unknown): string => (typeof value === 'string' ? value : Array.isArray(value) ? value.join('\n') : '');
     let stderr = text(result.stderr);
+    if (group && result.exitCode === 125 && /^dreambench: cannot join the sandbox cgroup/m.test(stderr)) {
+      throw new SandboxError(`the sandbox failed: ${stderr.trim()}`);
+    }
     // bwrap's own failures (a bind that cannot be made) are infrastructure errors, not the code's.
     if (level === 'bwrap' && result.exitCode === 1 && /^bwrap: /m.test(stderr) && !stderr.replace(/^bwrap: .*$/gm, '').trim()) {
       throw new SandboxError(`the sandbox failed: ${stderr.trim()}`);
@@ -666,8 +730,11 @@ async function runNow(request: SandboxRequest, link?: Link): Promise<SandboxResu
       outputTruncated: Boolean(result.isMaxBuffer),
       durationMs,
       isolation: level,
+      memoryCap: group ? cgroupKind() : 'per-process',
+      overMemoryCap,
     };
   } finally {
+    await group?.close();
     killUid(uid);
     uidsInUse.delete(uid);
     rmSync(workdir, { recursive: true, force: true });

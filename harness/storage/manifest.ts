@@ -32,12 +32,21 @@ export interface Manifest {
   cache?: { dir: string; mode: 'record' | 'replay' };
   stop_reason?: string;
   /**
+   * The sandbox level of a run whose suites run code (harness/sandbox): what was asked for and what
+   * ran, and which memory cap was in force (a cgroup for all processes of a sandbox together, or
+   * the per-process limits only; `detail` says why when no cgroup could be made).
+   */
+  sandbox?: {
+    requested: string;
+    level: string;
+    accepted: string[];
+    memoryCap?: { kind: 'cgroup2' | 'cgroup1' | 'per-process'; detail: string };
+  };
+  /**
    * The leak scan of the memory snapshots (harness/controls/leak-scan.ts), written at the end of a
    * run and by `dreambench leak-scan`. status 'leak': memory held gold answers, hidden tests or checker
    * internals the agent never saw, and the run is invalid (see `invalid`).
    */
-  /** The sandbox level of a run whose suites run code (harness/sandbox): what was asked for and what ran. */
-  sandbox?: { requested: string; level: string; accepted: string[] };
   leak_scan?: { status: 'clean' | 'leak'; at: string; snapshots: number; markers: number; leaks: number; seen: number; gaming?: number };
   /** Models run without a price (allow_unpriced): their calls count as $0, so every cost figure is a lower bound. */
   cost_incomplete?: string[];

@@ -11,8 +11,10 @@
 //   /api/run/<id>/events?since=<byte offset>    journal lines written since (live progress)
 //   /api/run/<id>/file?path=<relative path>     a file of the run (download)
 //   /api/run/<id>/preview?path=<relative path>  a PDF preview of a .docx/.pptx (LibreOffice, cached)
+//   /api/logs, /api/log, /api/logs-memory       agent logs served with --logs (harness/view/log-api.ts)
 
 import { extname } from 'node:path';
+import type { LogApi } from './log-api.js';
 import type { TrialRecord } from '../core/records.js';
 import { trialId } from '../core/records.js';
 import { countByStatus } from '../dreaming/changeset.js';
@@ -82,7 +84,7 @@ export interface Api {
   get(path: string, params: Params): Promise<ApiResult>;
 }
 
-export function createApi(runs: () => ServedRun[]): Api {
+export function createApi(runs: () => ServedRun[], logs?: LogApi): Api {
   const runById = (id: string): ServedRun => {
     const run = runs().find((r) => r.id === id);
     if (!run) throw new NotFound(`no run "${id}"`);
@@ -155,6 +157,7 @@ export function createApi(runs: () => ServedRun[]): Api {
       if (path === '/api/runs') {
         // One unreadable run (e.g. a manifest cut short by a full disk) must not hide the others.
         return json({
+          ...(logs ? { logs: logs.summary() } : {}),
           runs: runs().map((run) => {
             try {
               return summarizeRun(run);
@@ -176,6 +179,10 @@ export function createApi(runs: () => ServedRun[]): Api {
             }
           }),
         });
+      }
+      if (path === '/api/logs' || path === '/api/log' || path === '/api/logs-memory') {
+        if (!logs) throw new NotFound(`no logs served (start the viewer with --logs PATH): ${path}`);
+        return json(logs.get(path, params));
       }
       const m = /^\/api\/run\/([A-Za-z0-9._-]+)(?:\/([a-z-]+))?$/.exec(path);
       const name = m?.[2] ?? '';

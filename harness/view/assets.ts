@@ -18,6 +18,7 @@ export const CLIENT_SCRIPTS = [
   'trial-page.js',
   'memory-page.js',
   'compare-page.js',
+  'logs-page.js',
   'app.js',
 ];
 

@@ -11,7 +11,7 @@ import { createApi, type Params } from './api.js';
 import { assetNames, checkAssets, indexHtml, STYLE_FILE, trialQueryScript } from './assets.js';
 import { memoryIndex, readChangesets, readTrials, trialArtifacts } from './run-reader.js';
 import { discoverRuns } from './run-index.js';
-import { findLibreOffice, pdfPreview, PREVIEWABLE } from './preview.js';
+import { pdfPreviews, PREVIEWABLE } from './preview.js';
 import { VIEW_CSS } from './style.js';
 import { trialId } from '../core/records.js';
 
@@ -81,6 +81,7 @@ export async function exportStatic(options: { paths: string[]; out: string; asse
     return target;
   };
 
+  const previewable: Array<{ runId: string; base: string; path: string; source: string }> = [];
   await add('/api/runs');
   for (const run of runs) {
     const base = `/api/run/${run.id}`;
@@ -90,18 +91,7 @@ export async function exportStatic(options: { paths: string[]; out: string; asse
       await add(`${base}/trial`, { id: trialId(record) });
       for (const file of trialArtifacts(run.root, record)) {
         copies[apiPath(`${base}/file`, { path: file.path })] = copy(run.id, run.root, file.path);
-        if (PREVIEWABLE.test(file.name) && findLibreOffice()) {
-          try {
-            const pdf = await pdfPreview(join(run.root, file.path));
-            const target = `previews/${run.id}/${file.path}.pdf`;
-            mkdirSync(dirname(join(options.out, target)), { recursive: true });
-            copyFileSync(pdf, join(options.out, target));
-            copies[apiPath(`${base}/preview`, { path: file.path })] = target;
-            previews++;
-          } catch {
-            // No preview for this file; the copy itself is still there to download.
-          }
-        }
+        if (PREVIEWABLE.test(file.name)) previewable.push({ runId: run.id, base, path: file.path, source: join(run.root, file.path) });
       }
     }
     for (const m of memoryIndex(run.root)) {
@@ -117,6 +107,18 @@ export async function exportStatic(options: { paths: string[]; out: string; asse
         }
       }
     }
+  }
+
+  // Every preview in one LibreOffice call; a file without one is still there to download.
+  const pdfs = await pdfPreviews(previewable.map((p) => p.source));
+  for (const file of previewable) {
+    const pdf = pdfs.get(file.source);
+    if (!pdf) continue;
+    const target = `previews/${file.runId}/${file.path}.pdf`;
+    mkdirSync(dirname(join(options.out, target)), { recursive: true });
+    copyFileSync(pdf, join(options.out, target));
+    copies[apiPath(`${file.base}/preview`, { path: file.path })] = target;
+    previews++;
   }
 
   mkdirSync(join(options.out, 'assets'), { recursive: true });

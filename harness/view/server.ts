@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { MemoryNotFound } from './memory-model.js';
 import { createApi, NotFound, type Api, type Params } from './api.js';
+import type { LogApi } from './log-api.js';
 import { assetNames, checkAssets, indexHtml, STYLE_FILE, trialQueryScript } from './assets.js';
 import { discoverRuns, type ServedRun } from './run-index.js';
 import { eventsSize, readEventsFrom } from './run-reader.js';
@@ -33,6 +34,8 @@ export interface ViewServerOptions {
   assetsDir: string;
   /** How often a run in progress is checked for new journal lines (ms). */
   pollMs?: number;
+  /** Agent logs to serve beside the runs (`dreambench view --logs`), already read and checked. */
+  logs?: LogApi;
 }
 
 export interface ViewServer {
@@ -97,7 +100,7 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(18).toString('base64url');
   let served: ServedRun[] = discoverRuns(options.paths);
-  const api: Api = createApi(() => served);
+  const api: Api = createApi(() => served, options.logs);
   const assets = new Set(assetNames(options.assetsDir));
   const live = new Set<ServerResponse>();
   const sizes = new Map<string, number>();

@@ -16,13 +16,14 @@ import { RunDir } from '../storage/run-dir.js';
 import { tempDir } from '../testing/run-helpers.js';
 import { compiledViewClient, writeViewFixture, type ViewFixture } from '../testing/view-fixtures.js';
 import { exportStatic } from './export.js';
+import { findLibreOffice, PREVIEWABLE } from './preview.js';
 import { startViewServer, type ViewServer } from './server.js';
 import type { Transcript } from '../agent/transcript.js';
 import { readTranscript, writeTranscript } from '../storage/transcripts.js';
 import { CHROMIUM, hasChromium, launchChromium } from '../testing/chromium.js';
 
-const countFiles = (dir: string): number =>
-  existsSync(dir) ? readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).length : 0;
+const countFiles = (dir: string, name = /./): number =>
+  existsSync(dir) ? readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && name.test(e.name)).length : 0;
 
 const OUT = join(packageRoot(), 'test-output');
 if (!hasChromium)
@@ -232,6 +233,11 @@ describe.skipIf(!hasChromium)(
       const kept = [fx.run, fx.other].reduce((n, run) => n + countFiles(join(run, 'artifacts')), 0);
       expect(kept).toBeGreaterThanOrEqual(fx.artifacts.length);
       expect(summary.copiedFiles).toBe(kept);
+      // Every Word or PowerPoint file kept gets its PDF preview (all converted in one LibreOffice call).
+      if (findLibreOffice())
+        expect(summary.previews).toBe(
+          countFiles(join(fx.run, 'artifacts'), PREVIEWABLE) + countFiles(join(fx.other, 'artifacts'), PREVIEWABLE),
+        );
       await server.close();
       const offline = await browser.newPage();
       const offlineErrors: string[] = [];

@@ -8,7 +8,7 @@ import { hiddenFragments, redactHidden } from '../../harness/controls/hidden-tex
 import type { ToolSpec } from '../../harness/core/messages.js';
 import type { CheckResult, Environment, EnvironmentContext, Task, ToolOutcome } from '../../harness/core/suite.js';
 import { currentFix } from '../../harness/core/suite.js';
-import { errorSummary, runHiddenTests, runVisibleTests, shownText, type Diagnosis, type RunReport } from './evaluate.js';
+import { errorSummary, runHiddenTests, runVisibleTests, SANDBOX_MEMORY_MB, shownText, type Diagnosis, type RunReport } from './evaluate.js';
 import { pitfallMessage, type CodingPitfall } from './pitfalls.js';
 import { EXTENSION, PROBLEM_FILE, problemOf, RUNTIME, SOLUTION_FILE, type CodingProblem } from './problem.js';
 import { assemble } from './programs.js';
@@ -16,6 +16,8 @@ import { signatureFacts, styleProblem } from './style.js';
 
 export const MAX_CODE = 100_000;
 const MAX_FILES = 10;
+/** What a run stopped at the sandbox's total memory cap is recorded as (the check's detail, the feedback). */
+const OVER_MEMORY = `over the memory limit: the processes of the run together used more than ${SANDBOX_MEMORY_MB} MiB, and it was stopped`;
 
 export function codingTools(problem: Pick<CodingProblem, 'language'>): ToolSpec[] {
   const ext = EXTENSION[problem.language];
@@ -180,6 +182,7 @@ export class CodingEnvironment implements Environment {
     const output = run.stdout.trim() ? `\nOutput of the solution:\n${tail(run.stdout, 10)}` : '';
     if (run.timedOut)
       return error(`run_visible_tests: timed out after ${this.problem.timeout_s} s (an endless loop, or far too slow).${output}`);
+    if (run.overMemoryCap) return error(`run_visible_tests: ${OVER_MEMORY}.${output}`);
     if (run.diagnosis) {
       return error(`run_visible_tests: the solution failed to load:\n${tail(run.stderr, 4)}\n\n${this.messageFor(run.diagnosis)}`);
     }
@@ -237,6 +240,7 @@ export class CodingEnvironment implements Environment {
     let detail: string | undefined;
     if (!hidden.passed) {
       if (hidden.timedOut) detail = `timed out after ${this.problem.timeout_s} s`;
+      else if (hidden.overMemoryCap) detail = OVER_MEMORY;
       else if (hidden.diagnosis) detail = this.messageFor(hidden.diagnosis);
       else detail = errorSummary(hidden.stderr) || (hidden.signal ? `killed by ${hidden.signal}` : `exit status ${hidden.exitCode}`);
       if (solution !== undefined) feedback.push(`the hidden tests failed: ${detail}`);

@@ -25,6 +25,8 @@ export interface Diagnosis {
 export interface RunReport {
   passed: boolean;
   timedOut: boolean;
+  /** The sandbox's processes together went over its memory cap (harness/sandbox/cgroup.ts) and it was stopped. */
+  overMemoryCap: boolean;
   /** The program's output without the harness's marker. */
   stdout: string;
   stderr: string;
@@ -39,6 +41,9 @@ export interface RunReport {
   /** Lines of output removed because they quoted the hidden tests. */
   redactedLines: number;
 }
+
+/** Resident memory of all the processes of one test run's sandbox together, where a cgroup can cap it. */
+export const SANDBOX_MEMORY_MB = 1024;
 
 const newMarker = (): string => `@@dreambench-done-${randomBytes(12).toString('hex')}@@`;
 
@@ -57,6 +62,7 @@ function request(problem: CodingProblem, program: Program): SandboxRequest {
       cpuSeconds: Math.ceil(problem.timeout_s) + 1,
       memoryMb: problem.language === 'javascript' ? 1536 : 1024,
       maxProcesses: 64,
+      totalMemoryMb: SANDBOX_MEMORY_MB,
     },
   };
 }
@@ -116,6 +122,7 @@ function examplesReport(
   return {
     passed,
     timedOut: result.timedOut,
+    overMemoryCap: result.overMemoryCap,
     stdout,
     stderr: result.stderr,
     exitCode: result.exitCode,
@@ -142,10 +149,12 @@ async function runIsolated(problem: CodingProblem, solution: string, tests: stri
   const programs = isolatedPrograms(problem, solution, tests, marker);
   const { driver, worker } = await runConnected(request(problem, programs.driver), request(problem, programs.worker));
   const timedOut = driver.timedOut || worker.timedOut;
+  const overMemoryCap = driver.overMemoryCap || worker.overMemoryCap;
   // The tests run in the driver: a failed assertion it printed (console.assert only prints) fails the run.
   const passed =
     driver.exitCode === 0 &&
     !timedOut &&
+    !overMemoryCap &&
     driver.stdout.split('\n').includes(marker) &&
     !reportsFailedAssertion(driver.stdout, driver.stderr);
   const verdict = driver.stderr;
@@ -171,6 +180,7 @@ async function runIsolated(problem: CodingProblem, solution: string, tests: stri
   return {
     passed,
     timedOut,
+    overMemoryCap,
     stdout: stdout.text,
     stderr: stderr.text,
     exitCode: driver.exitCode,

@@ -11,7 +11,7 @@
 
 import type { ModelRequest } from '../../core/messages.js';
 import { textOf } from '../../core/messages.js';
-import { formatDirective, parseDirectives } from '../../core/directives.js';
+import { formatDirective, parseDirectives, reasonWithoutDirectives } from '../../core/directives.js';
 import type { SimProfile } from './profiles.js';
 import type { Rng } from '../../core/rng.js';
 
@@ -104,17 +104,13 @@ export function dreamReply(request: ModelRequest, profile: SimProfile, rng: Rng)
     const vague = rng.fork(`noise:${choice}`).chance(profile.lesson_noise ** best!.evidence.length);
     const text = vague
       ? rng.fork(`vague:${choice}`).pick(VAGUE)
-      : `Set ${formatDirective(choice, best!.value)}. (Learned from: ${best!.why})`;
+      : `Set ${formatDirective(choice, best!.value)}.${best!.why ? ` (Learned from: ${best!.why})` : ''}`;
     findings.push({ kind: best!.kind, scope, text, evidence: best!.evidence });
   }
   return JSON.stringify({ findings });
 }
 
-/** The source line without its directive, so a finding names its fix once. */
+/** The source line without its directive, so a finding names its fix once (a sentence, or '' when it was only the fix). */
 function why(line: string): string {
-  return line
-    .replace(/\b[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\s*=\s*"[^"\n]*"/g, '(see fix)')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 240);
+  return reasonWithoutDirectives(line);
 }

@@ -107,6 +107,27 @@ describe("the sim grader's accuracy", () => {
     }
   });
 
+  it("agrees with the checker's verdict with probability grader_accuracy when the call carries it, whatever the rubric covers", () => {
+    // The checker fails half the outputs for something the rubric does not mention (the text meets every criterion).
+    const accuracy = 0.85;
+    const N = 3000;
+    let agree = 0;
+    for (let i = 0; i < N; i++) {
+      const checker = i % 2 === 0;
+      const g = simGrade(rubric, good, accuracy, rngFrom(`ref:${i}`), checker);
+      const verdict = g.criteria.every((c) => c.passed);
+      expect(g.truth).toBe(checker);
+      expect(verdict === checker).toBe(g.accurate);
+      if (verdict === checker) agree++;
+      // A fail names a criterion to revise, so the agent always has something to act on.
+      if (!verdict) expect(g.criteria.filter((c) => !c.passed)).toHaveLength(1);
+    }
+    const lo = accuracy - 3 * Math.sqrt((accuracy * (1 - accuracy)) / N);
+    const hi = accuracy + 3 * Math.sqrt((accuracy * (1 - accuracy)) / N);
+    expect(agree / N).toBeGreaterThan(lo);
+    expect(agree / N).toBeLessThan(hi);
+  });
+
   it('is exact at grader_accuracy = 1 and always wrong at 0', () => {
     for (let i = 0; i < 50; i++) {
       expect(simGrade(rubric, good, 1, rngFrom(`x${i}`)).criteria.every((c) => c.passed)).toBe(true);

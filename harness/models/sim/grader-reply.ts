@@ -20,12 +20,15 @@
 //    - Any other criterion is *narrative*: the sim cannot verify it and takes it as met (a lenient
 //      reader with no evidence against it).
 //    The honest verdict passes when every criterion is met.
-// 2. Accuracy. With the profile's `grader_accuracy` the grader reports the honest verdict, per
-//    criterion. Otherwise it slips once, at the level of the verdict: an honest pass becomes a false
-//    alarm on one criterion picked at random; an honest fail becomes a pass that overlooks every
-//    unmet criterion. So P(verdict = honest verdict) = grader_accuracy exactly, whatever the rubric's
-//    length, and where the rubric's checklists mirror the checker (as legal-drafting's do), the
-//    grader agrees with the checker with that chance.
+// 2. Accuracy. The verdict it is right to give is the deterministic checker's on the same output
+//    when the call carries it (CallContext.reference: a grading round of a trial), and otherwise the
+//    honest verdict of step 1. With the profile's `grader_accuracy` it gives that verdict; otherwise
+//    it slips and gives the other one. A pass lists every criterion as met (overlooking what the
+//    evidence finds unmet); a fail lists the unmet criteria the evidence shows, or, when the text
+//    meets them all (the checker saw what the rubric does not cover), one criterion picked at random
+//    as "not convincingly met". So P(verdict = checker's verdict) = grader_accuracy exactly, per
+//    grading round, whatever the rubric covers and however long it is: the report's grader
+//    agreement (reports/agreement.ts, scope "rounds") measures this parameter.
 // 3. Feedback. An unmet criterion's feedback quotes what is missing; when the criterion's label
 //    names a setting in the directive convention (`tool.param="value"`), the feedback names that fix
 //    the same way, which is what lets a sim agent act on it.
@@ -233,45 +236,53 @@ export function judgeCriterion(criterion: string, output: string): CriterionJudg
 
 export interface SimGrading {
   criteria: Array<{ id: number; passed: boolean; score: number; feedback: string }>;
-  /** The verdict the evidence supports. */
+  /** The verdict the output's evidence (the rubric read against the text) supports. */
   honest: boolean;
-  /** Whether the grader reported it (false: it slipped, per `grader_accuracy`). */
+  /** The verdict the grader is right to give: the checker's when it was known, else `honest`. */
+  truth: boolean;
+  /** Whether the grader reported `truth` (false: it slipped, per `grader_accuracy`). */
   accurate: boolean;
 }
 
-/** The sim grader's judgement of an output against a rubric (deterministic given the rng). */
-export function simGrade(rubric: readonly string[], output: string, accuracy: number, rng: Rng): SimGrading {
+/**
+ * The sim grader's judgement of an output against a rubric (deterministic given the rng). `checker`
+ * is the deterministic checker's verdict on the same output when the caller knows it (a grading round
+ * of a trial): the grader is then right, with chance `accuracy`, about that verdict, whatever the
+ * rubric covers. Without it, the truth is what the rubric's evidence shows.
+ */
+export function simGrade(rubric: readonly string[], output: string, accuracy: number, rng: Rng, checker?: boolean): SimGrading {
   const judged = rubric.map((criterion) => judgeCriterion(criterion, output));
   const honest = judged.every((j) => j.met);
+  const truth = checker ?? honest;
   const accurate = rng.fork('grader:verdict').chance(accuracy);
   const criteria = judged.map((j, i) => ({ id: i + 1, passed: j.met, score: j.score, feedback: j.feedback }));
-  if (!accurate && criteria.length > 0) {
-    if (honest) {
-      // A false alarm: one criterion it wrongly finds unmet.
-      const k = rng.fork('grader:false-alarm').int(criteria.length);
-      const fix = parseDirectives(rubric[k]!).map((d) => formatDirective(d.choice, d.value));
-      criteria[k] = {
-        id: k + 1,
-        passed: false,
-        score: 0.5,
-        feedback: `Not convincingly met; make it explicit.${fix.length ? ` Fix: set ${fix.join(' and ')}.` : ''}`,
-      };
-    } else {
-      // A miss: it overlooks every unmet criterion.
-      for (const c of criteria) if (!c.passed) Object.assign(c, { passed: true, score: 1, feedback: '' });
-    }
+  if (criteria.length === 0) return { criteria, honest, truth, accurate };
+  const passes = accurate ? truth : !truth;
+  if (passes) {
+    // It passes the work, overlooking any criterion the evidence finds unmet.
+    for (const c of criteria) if (!c.passed) Object.assign(c, { passed: true, score: 1, feedback: '' });
+  } else if (criteria.every((c) => c.passed)) {
+    // It fails work whose text meets every criterion: one criterion, picked at random, is "not convincing".
+    const k = rng.fork('grader:false-alarm').int(criteria.length);
+    const fix = parseDirectives(rubric[k]!).map((d) => formatDirective(d.choice, d.value));
+    criteria[k] = {
+      id: k + 1,
+      passed: false,
+      score: 0.5,
+      feedback: `Not convincingly met; make it explicit.${fix.length ? ` Fix: set ${fix.join(' and ')}.` : ''}`,
+    };
   }
-  return { criteria, honest, accurate };
+  return { criteria, honest, truth, accurate };
 }
 
 /** The sim's reply to a grading request: the JSON the protocol asks for. */
-export function gradeReply(request: ModelRequest, profile: SimProfile, rng: Rng): string {
+export function gradeReply(request: ModelRequest, profile: SimProfile, rng: Rng, checker?: boolean): string {
   // The grading request is the first user message; a repair request follows it in the same conversation.
   const first = request.messages.find((m) => m.role === 'user');
   const prompt = first ? parseGraderPrompt(textOf(first.content)) : undefined;
   if (!prompt || prompt.rubric.length === 0)
     return JSON.stringify({ criteria: [], summary: 'No rubric was given, so there is nothing to grade against.' });
-  const grading = simGrade(prompt.rubric, prompt.output, profile.grader_accuracy, rng);
+  const grading = simGrade(prompt.rubric, prompt.output, profile.grader_accuracy, rng, checker);
   const unmet = grading.criteria.filter((c) => !c.passed).length;
   return JSON.stringify({
     criteria: grading.criteria,

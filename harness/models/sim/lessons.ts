@@ -4,7 +4,7 @@
 
 import type { ModelRequest } from '../../core/messages.js';
 import { textOf } from '../../core/messages.js';
-import { formatDirective, parseDirectives } from '../../core/directives.js';
+import { formatDirective, parseDirectives, reasonWithoutDirectives } from '../../core/directives.js';
 import type { SimProfile } from './profiles.js';
 import type { Rng } from '../../core/rng.js';
 
@@ -27,15 +27,8 @@ export function writeLessons(request: ModelRequest, profile: SimProfile, rng: Rn
       if (rng.fork(`noise:${key}`).chance(profile.lesson_noise)) {
         lines.push(`- ${rng.fork(`vague:${key}`).pick(VAGUE)}`);
       } else {
-        // The source line, without its own directive text, so each lesson names its fix once.
-        const why = line
-          .replace(/\b(?:use|set)?\s*[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\s*=\s*"[^"\n]*"\.?/gi, '')
-          .replace(/^[\s-]+/, '')
-          .replace(/^(?:why:\s*)+/i, '')
-          .replace(/[\s\u2014-]+$/, '')
-          .replace(/\s+/g, ' ')
-          .trim()
-          .slice(0, 240);
+        // The source line as the reason, without its directive text, so each lesson names its fix once.
+        const why = reasonWithoutDirectives(line.replace(/^[\s-]*(?:why:\s*)*/i, ''));
         lines.push(`- Set ${formatDirective(directive.choice, directive.value)}.${why ? ` Why: ${why}` : ''}`);
       }
     }

@@ -60,7 +60,7 @@ export class SimModel implements ModelClient {
     } else if (context.purpose === 'dream') {
       content = [{ type: 'text', text: dreamReply(request, this.profile, rng) }];
     } else if (context.purpose === 'grade') {
-      content = [{ type: 'text', text: gradeReply(request, this.profile, rng) }];
+      content = [{ type: 'text', text: gradeReply(request, this.profile, rng, context.reference?.success) }];
     } else if (context.purpose === 'skill') {
       content = [{ type: 'text', text: skillReply(request, this.profile, rng) }];
     } else if (context.purpose === 'classify') {

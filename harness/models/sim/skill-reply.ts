@@ -73,7 +73,8 @@ export function skillReply(request: ModelRequest, profile: SimProfile, rng: Rng)
   const text = request.messages.map((m) => textOf(m.content)).join('\n');
   const title = /^Task: (.+?) \(family: ([^)]+)\)$/m.exec(text);
   const assignment = /^Assignment: (.+)$/m.exec(text)?.[1]?.trim();
-  if (!title || !/^Outcome: completed/m.test(text)) return 'No skill.';
+  // A task it completed, or one it submitted without learning how it was judged (baselines/skills, learn_from).
+  if (!title || !/^Outcome: (?:completed|submitted)\b/m.test(text)) return 'No skill.';
   const family = title[2]!;
   const kind = assignmentKind(assignment ?? title[1]!);
   const name = skillName(kind);

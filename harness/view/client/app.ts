@@ -23,6 +23,9 @@ function render(): Promise<void> {
     if (first === 'run' && runId && kind === 'memory') return memoryPage(runId, params);
     if (first === 'run' && runId) return trialsPage(runId, params);
     if (first === 'compare') return comparePage(params);
+    if (first === 'logs' && runId === 'memory') return logsMemoryPage();
+    if (first === 'logs') return logsPage(params);
+    if (first === 'log') return logPage(params.get('id') ?? '');
     return runsPage();
   };
   rendering = rendering

@@ -1,11 +1,22 @@
 // The runs page: every served run with its name, model, arms, status, date and success per arm.
 // A run in progress re-renders as its journal grows (app.ts listens to the server's live stream).
+// With agent logs served (--logs), it links to them, or shows them when no run is served.
 
 async function runsPage(): Promise<void> {
   setCrumbs(['runs', '#/']);
-  const { runs } = await getJson<{ runs: RunSummary[] }>('/api/runs');
+  const { runs, logs } = await getJson<{ runs: RunSummary[]; logs?: LogsSummary }>('/api/runs');
+  // Served with --logs only: the conversations are the home page.
+  if (logs && runs.length === 0) return logsPage(new URLSearchParams());
   const simulated = runs.some((r) => r.simulated);
   show(
+    logs
+      ? h(
+          'p',
+          { class: 'card', id: 'logs-link' },
+          h('a', { href: '#/logs' }, `Agent logs: ${logs.conversations} conversations`),
+          ` (${logs.found})`,
+        )
+      : null,
     h('h1', {}, `Runs (${runs.length})`),
     simulated ? h('p', { class: 'muted', id: 'sim-note' }, 'Runs of sim:* models describe the harness, not any real model.') : null,
     runs.length === 0 ? h('p', {}, 'No run directory (a folder with manifest.json) under the paths given.') : null,

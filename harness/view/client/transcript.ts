@@ -62,11 +62,12 @@ function renderMessage(message: ViewMessage): HTMLElement {
 
 function turnHead(turn: TurnView): HTMLElement {
   const u = turn.usage ?? {};
+  // Agent logs read from elsewhere may carry no token counts: then none are shown, rather than zeros.
   const parts = [
     `turn ${turn.n}`,
     turn.stop_reason ? `stop: ${turn.stop_reason}` : '',
-    `in ${num(u.input_tokens ?? 0)}`,
-    `out ${num(u.output_tokens ?? 0)}`,
+    turn.usage ? `in ${num(u.input_tokens ?? 0)}` : '',
+    turn.usage ? `out ${num(u.output_tokens ?? 0)}` : '',
     u.cache_read_tokens || u.cache_write_tokens
       ? `cache read ${num(u.cache_read_tokens ?? 0)} / write ${num(u.cache_write_tokens ?? 0)}`
       : '',

@@ -1,0 +1,137 @@
+// `dreambench view --logs` in a real browser (Debian's chromium through harness/testing/chromium.ts),
+// over the sample logs of every format and the memory a dream wrote from them: the conversations
+// are the home page when no run is served, search and filters narrow the table, a Claude Code
+// session opens turn by turn with its tool calls and its failed tool result, and its memory entry
+// leads back to it. No console errors, no request leaves the machine. Skips only without chromium.
+
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../core/paths.js';
+import { parseDreamOptions } from '../dreaming/options.js';
+import { dreamStandalone } from '../dreaming/standalone.js';
+import { createModel } from '../models/registry.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../testing/chromium.js';
+import { tempDir } from '../testing/run-helpers.js';
+import { compiledViewClient } from '../testing/view-fixtures.js';
+import { createLogApi } from './log-api.js';
+import { loadLogCatalog } from './log-conversations.js';
+import { readLogMemory } from './log-memory.js';
+import { startViewServer, type ViewServer } from './server.js';
+
+const SAMPLES = join(packageRoot(), 'examples', 'logs');
+const OUT = join(packageRoot(), 'test-output');
+const CLAUDE_SESSION = '5f0c6a1e-3b7d-4c2a-9e51-0d1f2a3b4c5d';
+if (!hasChromium)
+  process.stderr.write(
+    `logs.browser.test: ${CHROMIUM} is absent, so the browser test is SKIPPED (install it: apt-get install -y chromium)\n`,
+  );
+
+describe.skipIf(!hasChromium)(
+  hasChromium ? 'dreambench view --logs in chromium' : `dreambench view --logs in chromium (skipped: ${CHROMIUM} is absent)`,
+  () => {
+    let server: ViewServer;
+    let browser: Browser;
+    let page: Page;
+    const errors: string[] = [];
+    const external: string[] = [];
+
+    /** Act, then wait until the page has finished rendering (the page counts its renders). */
+    async function settle(action: () => Promise<unknown>): Promise<void> {
+      const before = (await page.locator('body').getAttribute('data-renders')) ?? '0';
+      await action();
+      await page.waitForSelector(`body[data-renders]:not([data-renders="${before}"])`, { state: 'attached' });
+    }
+
+    beforeAll(async () => {
+      // The sim model stands in for a real one: it exercises the harness, and says nothing about models.
+      const memoryDir = join(tempDir('dreambench-view-logs-browser-'), 'mem');
+      await dreamStandalone({
+        sources: [SAMPLES],
+        memoryDir,
+        model: createModel('sim:default', { suites: new Map() }),
+        config: parseDreamOptions({ review: 'auto' }, 'dream'),
+        format: 'auto',
+        signals: true,
+        targets: [],
+        dryRun: false,
+      });
+      const logs = createLogApi(loadLogCatalog({ roots: [SAMPLES] }), readLogMemory(memoryDir));
+      server = await startViewServer({ paths: [], port: 0, assetsDir: compiledViewClient(), logs });
+      browser = await launchChromium();
+      page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      const origin = new URL(server.url).origin;
+      await page.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url.startsWith(origin) || url.startsWith('data:')) return route.continue();
+        external.push(url);
+        return route.abort();
+      });
+      await settle(() => page.goto(server.url));
+    }, 180_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+    });
+
+    it('shows the conversations as the home page, with format, session and outcome source', async () => {
+      await expect(page.locator('#log-table tbody tr').count()).resolves.toBe(12);
+      await expect(page.locator('#logs-found').textContent()).resolves.toMatch(/read 12 transcripts from .*claude-code.*otel/);
+      const row = page.locator(`tr[data-log="${CLAUDE_SESSION}"]`);
+      await expect(row.locator('td').nth(2).textContent()).resolves.toBe('claude-code');
+      await expect(row.locator('td.outcome').textContent()).resolves.toBe('not completed (signals)');
+      expect(errors).toEqual([]);
+    });
+
+    it('narrows the table by a text search and by format', async () => {
+      await settle(() => page.fill('#log-search', 'order 5512').then(() => page.press('#log-search', 'Enter')));
+      await expect(page.locator('#log-table tbody tr').getAttribute('data-log')).resolves.toBe('support-4411');
+      expect(page.url()).toContain('q=order');
+      await settle(() => page.click('#log-filter-clear'));
+      await settle(() => page.selectOption('#log-filter-format', 'inspect'));
+      const formats = await page.locator('#log-table tbody tr td:nth-child(3)').allTextContents();
+      expect(formats).toEqual(['inspect', 'inspect']);
+      await settle(() => page.click('#log-filter-clear'));
+      expect(errors).toEqual([]);
+    });
+
+    it('opens a Claude Code session turn by turn, with its tool calls, the failed result and the memory it taught', async () => {
+      await settle(() => page.click(`tr[data-log="${CLAUDE_SESSION}"] a`));
+      await expect(page.locator('#log-title').textContent()).resolves.toBe(`Render the Acme NDA ${CLAUDE_SESSION}`);
+      await expect(page.locator('#log-outcome').textContent()).resolves.toMatch(
+        /not completed \(from the log's signals: a user's correction or a test run\).*6 turns.*4 tool calls/,
+      );
+      await expect(page.locator('#log-file').textContent()).resolves.toMatch(/claude-code\/contracts-app\/5f0c6a1e-/);
+      await expect(page.locator('.turn').count()).resolves.toBe(6);
+      await expect(page.locator('.turn .tool-use strong').allTextContents()).resolves.toEqual([
+        'tool call: render_docx',
+        'tool call: render_docx',
+        'tool call: Task',
+        'tool call: render_docx',
+      ]);
+      await expect(page.locator('.tool-result.error').count()).resolves.toBe(1);
+      await expect(page.locator('.tool-result.error').textContent()).resolves.toMatch(/tool error.*rejects nested numbering/);
+      // A log has no token counts: the turn header says nothing rather than "in 0".
+      await expect(page.locator('.turn-head').first().textContent()).resolves.toBe('turn 1');
+      await expect(page.locator('#log-feedback').textContent()).resolves.toMatch(/dates must be written like 2026-11-20/);
+      await expect(page.locator('#log-memory li').first().textContent()).resolves.toMatch(/in memory/);
+      await expect(page.locator('#log-memory').textContent()).resolves.toContain('render_docx.numbering="legal-flat"');
+      await page.screenshot({ path: join(OUT, 'view-log-conversation.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    });
+
+    it('lists the memory with links back to the conversations that taught each entry', async () => {
+      await settle(() => page.goto(`${server.url}#/logs/memory`));
+      const entry = page.locator('#logs-memory li', { hasText: 'render_docx.numbering="legal-flat"' }).first();
+      await settle(() => entry.locator(`a.source-conversation:text-is("${CLAUDE_SESSION}")`).click());
+      await expect(page.locator('#log-title').textContent()).resolves.toContain(CLAUDE_SESSION);
+      expect(errors).toEqual([]);
+      expect(external).toEqual([]);
+    });
+  },
+);
