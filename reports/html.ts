@@ -295,7 +295,8 @@ function chartJs(): string {
   return chartJsSource;
 }
 
-const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const escapeHtml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export interface HtmlPayload {
   model: ReportModel;
@@ -334,7 +335,8 @@ function packedTrials(rows: readonly unknown[][], width: number): string {
   return gzipSync(Buffer.from(scriptSafeJson(columns), 'utf8'), { level: 9 }).toString('base64');
 }
 
-export function renderHtml(payload: HtmlPayload): string {
+/** `appendix`: static HTML sections shown below the page's app (e.g. reports/grader-kinds.ts). */
+export function renderHtml(payload: HtmlPayload, appendix = ''): string {
   const pack = payload.trials.rows.length >= PACK_TRIALS_FROM;
   const data = pack ? { ...payload, trials: { columns: payload.trials.columns, rows: [], packed: 'gzip-base64-columns' } } : payload;
   const packedElement = pack
@@ -356,7 +358,7 @@ ${css}
 </head>
 <body>
 <noscript><p>This report needs JavaScript to draw its tables and charts. The same figures are in report.md, report.json and charts/*.png beside this file.</p></noscript>
-<div id="app"></div>
+<div id="app"></div>${appendix ? `\n<main class="appendix">${appendix}</main>` : ''}
 <script type="application/json" id="report-data">${scriptSafeJson(data)}</script>${packedElement}
 <script>
 ${chartJs()}

@@ -25,6 +25,7 @@ import { renderTrialsCsv } from './trials-csv.js';
 import { renderMemoryCsv, renderMemorySections } from './memory-report.js';
 import { writeSecurityReport } from './security.js';
 import { agreementMarkdown } from './agreement.js';
+import { graderKindsHtml, graderKindsMarkdown } from './grader-kinds.js';
 import { tryCurvesMarkdown } from './attempts.js';
 import { withControls, writeControlsReport } from './controls.js';
 
@@ -86,7 +87,11 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
   const memoryCsv = join(reportDir, 'memory.csv');
   await writeFileAtomic(memoryCsv, renderMemoryCsv(memory));
   // In-task loops (reflexion, outcomes, retry-only): pass@1 after each try, and grader-vs-checker agreement.
-  const loops = [tryCurvesMarkdown(data.trials, data.arms), agreementMarkdown(data.trials, data.arms)]
+  const loops = [
+    tryCurvesMarkdown(data.trials, data.arms),
+    agreementMarkdown(data.trials, data.arms),
+    graderKindsMarkdown(data.trials, data.arms),
+  ]
     .filter(Boolean)
     .map((m) => `\n\n${m}`)
     .join('');
@@ -128,7 +133,7 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
   ];
   if (options.html !== false) {
     const htmlPath = join(reportDir, 'report.html');
-    await writeFileAtomic(htmlPath, renderHtml(buildHtmlPayload(data, model, charts)));
+    await writeFileAtomic(htmlPath, renderHtml(buildHtmlPayload(data, model, charts), graderKindsHtml(data.trials, data.arms)));
     paths.push(htmlPath);
     lap('html');
   }

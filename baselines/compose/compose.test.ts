@@ -155,8 +155,12 @@ describe('compose with stand-in parts', () => {
     expect(() => compose.create({ memory: 'mem', orchestration: 'loop' }, parts)).toThrow(/orchestration part "loop" has no orchestration/);
     expect(() => compose.create({ memory: 'orch' }, parts)).toThrow(/memory part "orch" is an orchestration/);
     expect(() => compose.create({ memory: 'mem', loop: 'compose' }, parts)).toThrow(/a part cannot itself be composed/);
-    expect(() => compose.create({ memory: 'mem', mem: 1 }, parts)).toThrow(/unknown option "mem" for arm compose/);
-    expect(() => compose.create({ memory: 'mem', loop_options: { k: 1 } }, parts)).toThrow(/"loop_options" needs a loop/);
+    expect(() => compose.create({ memory: 'mem', mem: 1 }, parts)).toThrow(
+      /arm compose: option "mem": unknown option; expected one of memory, loop/,
+    );
+    expect(() => compose.create({ memory: 'mem', loop_options: { k: 1 } }, parts)).toThrow(
+      /option "loop_options": loop_options needs a loop/,
+    );
     expect(() => compose.create({ memory: 'nowhere' }, parts)).toThrow(/part "nowhere" is not loaded; build compose with createArm/);
   });
 });

@@ -39,10 +39,10 @@
 
 import type { AfterSessionResult, AfterTrialResult, Arm, ArmContext, ArmFactory, ArmUsage, MemoryFiles } from '../../harness/core/arm.js';
 import type { TrialRecord } from '../../harness/core/records.js';
-import { rejectUnknownOptions } from '../../harness/core/options.js';
+import { z } from 'zod';
+import { nestedOptionsError, parseArmOptions } from '../../harness/core/options.js';
 
 const ARM = 'compose';
-const KEYS = ['memory', 'loop', 'orchestration', 'memory_options', 'loop_options', 'orchestration_options'] as const;
 
 export interface ComposeSpec {
   memory: string;
@@ -57,34 +57,44 @@ function fail(message: string): never {
   throw new Error(`arm ${ARM}: ${message}`);
 }
 
-function nameOption(options: Record<string, unknown>, key: string, fallback: string): string {
-  const value = options[key] ?? fallback;
-  if (typeof value !== 'string' || !value) fail(`option "${key}" must be an arm name, got ${JSON.stringify(value)}`);
-  if (value === ARM) fail(`option "${key}": a part cannot itself be composed`);
-  return value;
-}
+const part = (what: string) =>
+  z
+    .string()
+    .min(1, 'expected an arm name')
+    .refine((name) => name !== ARM, 'a part cannot itself be composed')
+    .describe(what);
+const partOptions = (what: string) => z.record(z.string(), z.unknown()).default({}).describe(what);
 
-function objectOption(options: Record<string, unknown>, key: string): Record<string, unknown> {
-  const value = options[key] ?? {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`option "${key}" must be an object of the part's options`);
-  return value as Record<string, unknown>;
-}
+const options = z
+  .strictObject({
+    memory: part('an arm for memory (stateless, learnings-md, skills, dreaming, ...)').default('stateless'),
+    loop: part('an arm with an in-task loop (reflexion, outcomes, retry-only, ...), or none').default('none'),
+    orchestration: part('an arm with an orchestration (multi-agent), or single').default('single'),
+    memory_options: partOptions("the memory part's options, as for that arm"),
+    loop_options: partOptions("the loop part's options, as for that arm"),
+    orchestration_options: partOptions("the orchestration part's options, as for that arm"),
+  })
+  .superRefine((o, context) => {
+    if (o.loop === 'none' && Object.keys(o.loop_options).length)
+      context.addIssue({ code: 'custom', path: ['loop_options'], message: 'loop_options needs a loop (set loop)' });
+    if (o.orchestration === 'single' && Object.keys(o.orchestration_options).length)
+      context.addIssue({
+        code: 'custom',
+        path: ['orchestration_options'],
+        message: 'orchestration_options needs an orchestration (set orchestration)',
+      });
+  });
 
-export function parseComposeOptions(options: Record<string, unknown>): ComposeSpec {
-  rejectUnknownOptions(ARM, options, KEYS);
-  const loop = nameOption(options, 'loop', 'none');
-  const orchestration = nameOption(options, 'orchestration', 'single');
-  const spec: ComposeSpec = {
-    memory: nameOption(options, 'memory', 'stateless'),
-    memory_options: objectOption(options, 'memory_options'),
-    loop_options: objectOption(options, 'loop_options'),
-    orchestration_options: objectOption(options, 'orchestration_options'),
-    ...(loop !== 'none' ? { loop } : {}),
-    ...(orchestration !== 'single' ? { orchestration } : {}),
+export function parseComposeOptions(raw: Record<string, unknown>): ComposeSpec {
+  const o = parseArmOptions(ARM, options, raw);
+  return {
+    memory: o.memory,
+    memory_options: o.memory_options,
+    loop_options: o.loop_options,
+    orchestration_options: o.orchestration_options,
+    ...(o.loop !== 'none' ? { loop: o.loop } : {}),
+    ...(o.orchestration !== 'single' ? { orchestration: o.orchestration } : {}),
   };
-  if (!spec.loop && Object.keys(spec.loop_options).length) fail('option "loop_options" needs a loop');
-  if (!spec.orchestration && Object.keys(spec.orchestration_options).length) fail('option "orchestration_options" needs an orchestration');
-  return spec;
 }
 
 // ---- notes: one entry per part -------------------------------------------------------------------
@@ -153,6 +163,8 @@ function build(spec: ComposeSpec, parts: Readonly<Record<string, ArmFactory>>): 
     try {
       return factoryOf(name).create(options);
     } catch (error) {
+      const nested = nestedOptionsError(error, `arm ${ARM}`, `${role}_options`);
+      if (nested !== error) throw nested;
       throw new Error(`arm ${ARM}: ${role} part "${name}": ${(error as Error).message}`, { cause: error });
     }
   };
@@ -256,6 +268,7 @@ const compose: ArmFactory = {
   name: ARM,
   description:
     'Compose a memory strategy x an in-task loop x an orchestration from other arms (e.g. dreaming+outcomes, skills+multi-agent).',
+  options,
   parts(options) {
     const spec = parseComposeOptions(options);
     return [spec.memory, spec.loop, spec.orchestration].filter((p): p is string => p !== undefined);

@@ -207,13 +207,17 @@ describe('dreaming arm', () => {
   });
 
   it('rejects bad options with a message naming the option', () => {
-    expect(() => dreaming.create({ evry: 2 })).toThrow(/unknown option "evry" for arm dreaming; expected one of every, window/);
+    expect(() => dreaming.create({ evry: 2 })).toThrow(/arm dreaming: option "evry": unknown option; expected one of every, window/);
     expect(() => dreaming.create({ curate: { token_cap: -3 } })).toThrow(/option "curate.token_cap"/);
-    expect(() => dreaming.create({ stages: { dream: true } })).toThrow(/unknown option "stages.dream"/);
-    expect(() => dreaming.create({ review: 'nope.yaml' })).toThrow(
-      /option "review" of arm dreaming must be auto, human or a policy file: nope.yaml: cannot read/,
+    expect(() => dreaming.create({ stages: { dream: true } })).toThrow(
+      /option "stages.dream": unknown option; expected one of replay, analyse, curate, output/,
     );
-    expect(() => dreaming.create({ filter: ['default', 'magic'] })).toThrow(/unknown filter "magic"/);
+    expect(() => dreaming.create({ review: 'nope.yaml' })).toThrow(
+      /arm dreaming: option "review": expected auto, human or a policy file: nope.yaml: cannot read/,
+    );
+    expect(() => dreaming.create({ filter: ['default', 'magic'] })).toThrow(
+      /option "filter\[1\]": unknown content filter; expected one of default, security, none, got "magic"/,
+    );
     expect(dreaming.create({ curate: { token_cap: false, drop_unused_after: null } }).name).toBe('dreaming');
   });
 

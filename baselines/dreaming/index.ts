@@ -17,7 +17,7 @@ import type { ArmContext, ArmFactory, ArtifactStore, MemoryFiles } from '../../h
 import type { TrialRecord } from '../../harness/core/records.js';
 import { trialId } from '../../harness/core/records.js';
 import { changesetName, pad3, summarizeChangeset, type Changeset } from '../../harness/dreaming/changeset.js';
-import { parseDreamOptions } from '../../harness/dreaming/options.js';
+import { dreamOptionsSchema, parseDreamOptions } from '../../harness/dreaming/options.js';
 import { dream, settleDream } from '../../harness/dreaming/pipeline.js';
 import { digestTranscript, type ReplayedTrial } from '../../harness/dreaming/replay.js';
 import { NOTES_FILE, playbookFile, stripComments } from '../../harness/dreaming/store.js';
@@ -75,6 +75,7 @@ const dreaming: ArmFactory = {
   name: 'dreaming',
   description: 'Dream between sessions: replay, analyse, curate; notes.md + per-family playbooks as reviewable changesets with provenance.',
   artifactsFolder: 'dreams',
+  options: dreamOptionsSchema,
   create(options) {
     const config = parseDreamOptions(options);
     const local = new Map<string, ArtifactStore>();

@@ -21,8 +21,10 @@ describe('holdout arm', () => {
     expect(learnings.contextFor(task, { 'learnings.md': '- a lesson\n' })).toBe('');
     expect(learnings.afterTrial).toBeTypeOf('function');
     await expect(createArm(holdout, { memory: 'reflexion' })).rejects.toThrow(/in-task loop/);
-    await expect(createArm(holdout, { every: 2 })).rejects.toThrow(/unknown option "every" for arm holdout/);
-    await expect(createArm(holdout, { memory_options: { every: 0 } })).rejects.toThrow(/every/);
+    await expect(createArm(holdout, { every: 2 })).rejects.toThrow(/every: unknown option; expected one of memory, memory_options/);
+    await expect(createArm(holdout, { memory_options: { every: 0 } })).rejects.toThrow(
+      /arm holdout: option "memory_options.every": Too small/,
+    );
   });
 
   it('composes as a memory part (it is a plain arm)', async () => {

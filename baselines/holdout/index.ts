@@ -21,7 +21,8 @@
 // (dreams/holdout/r<rep>/ for dreaming).
 
 import type { Arm, ArmFactory } from '../../harness/core/arm.js';
-import { rejectUnknownOptions } from '../../harness/core/options.js';
+import { z } from 'zod';
+import { nestedOptionsError, parseArmOptions } from '../../harness/core/options.js';
 import dreaming from '../dreaming/index.js';
 
 const ARM = 'holdout';
@@ -32,17 +33,18 @@ interface HoldoutSpec {
   memory_options: Record<string, unknown>;
 }
 
-function parse(options: Record<string, unknown>): HoldoutSpec {
-  rejectUnknownOptions(ARM, options, ['memory', 'memory_options']);
-  const memory = options.memory ?? DEFAULT_MEMORY;
-  if (typeof memory !== 'string' || !memory)
-    throw new Error(`option "memory" of arm ${ARM} must be an arm name, got ${JSON.stringify(memory)}`);
-  if (memory === ARM) throw new Error(`option "memory" of arm ${ARM} cannot be ${ARM} itself`);
-  const memoryOptions = options.memory_options ?? {};
-  if (typeof memoryOptions !== 'object' || memoryOptions === null || Array.isArray(memoryOptions)) {
-    throw new Error(`option "memory_options" of arm ${ARM} must be an object of the memory arm's options`);
-  }
-  return { memory, memory_options: memoryOptions as Record<string, unknown> };
+const options = z.strictObject({
+  memory: z
+    .string()
+    .min(1, 'expected an arm name')
+    .refine((name) => name !== ARM, `expected a memory arm other than ${ARM} itself`)
+    .default(DEFAULT_MEMORY)
+    .describe('the memory arm whose consolidation runs (no in-task loop, no orchestration)'),
+  memory_options: z.record(z.string(), z.unknown()).default({}).describe('its options, as for that arm'),
+});
+
+function parse(raw: Record<string, unknown>): HoldoutSpec {
+  return parseArmOptions(ARM, options, raw);
 }
 
 /** The holdout of an already-built memory arm: its consolidation, with nothing shown to the agent. */
@@ -65,6 +67,7 @@ const holdout: ArmFactory = {
   // The default memory arm (dreaming) is imported, not loaded as a part, so holdout stays a plain
   // arm that compose can use; another memory arm is loaded through the registry.
   artifactsFolder: dreaming.artifactsFolder,
+  options,
   parts(options) {
     const { memory } = parse(options);
     return memory === DEFAULT_MEMORY ? [] : [memory];
@@ -76,7 +79,12 @@ const holdout: ArmFactory = {
     const factory = spec.memory === DEFAULT_MEMORY ? dreaming : parts[spec.memory];
     if (!factory)
       throw new Error(`arm ${ARM}: memory arm "${spec.memory}" is not loaded; build it with createArm() from harness/registry/arms.ts`);
-    const inner = factory.create(spec.memory_options);
+    let inner: Arm;
+    try {
+      inner = factory.create(spec.memory_options);
+    } catch (error) {
+      throw nestedOptionsError(error, `arm ${ARM}`, 'memory_options');
+    }
     const arm = withheld(inner);
     // The wrapped arm's artifacts folder (e.g. learnings-md has none; dreaming keeps dreams/).
     const folder = inner.artifactsFolder ?? factory.artifactsFolder ?? factory.name;

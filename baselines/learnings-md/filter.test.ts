@@ -39,6 +39,8 @@ describe('learnings-md filter option', () => {
       context,
     );
     expect(out.memory['learnings.md']).toContain('x@evil.example');
-    expect(() => learningsMd.create({ filter: 'nope' })).toThrow(/unknown filter "nope"; expected .*security/);
+    expect(() => learningsMd.create({ filter: 'nope' })).toThrow(
+      /arm learnings-md: option "filter": unknown content filter; expected one of .*security.*, got "nope"/,
+    );
   });
 });

@@ -8,7 +8,8 @@
 // held/blocked.md with the reason instead (kept in the snapshot, never read by the agent).
 
 import type { ArmFactory, ArmUsage } from '../../harness/core/arm.js';
-import { enumOption, numberOption, rejectUnknownOptions } from '../../harness/core/options.js';
+import { z } from 'zod';
+import { parseArmOptions } from '../../harness/core/options.js';
 import { trialDigest } from '../../harness/agent/digest.js';
 import { textOf } from '../../harness/core/messages.js';
 import { chainFilters, contentFilterByName, contentFilterNames, type ContentFilter } from '../../harness/dreaming/filter.js';
@@ -22,14 +23,31 @@ const REFLECT_PROMPT = `You have just finished a task. Write the lessons a colle
 as a short Markdown list (one "- " item per lesson). Name concrete settings and fixes exactly as the errors
 or the reviewer named them. If there is nothing new to learn, reply "No new lessons."`;
 
+const filterName = z.string().refine((name) => name === 'none' || contentFilterByName(name) !== undefined, {
+  error: () => `unknown content filter; expected one of ${contentFilterNames().join(', ')}`,
+});
+
+const options = z.strictObject({
+  reflect_on: z
+    .enum(['all', 'failures', 'errors'])
+    .default('errors')
+    .describe('which trials get a lesson-writing call: all, failures, or errors (failed, or met a pitfall or feedback)'),
+  max_entries: z.number().int().min(1).optional().describe('keep only the newest N entries (default: no bound)'),
+  filter: z
+    .union([filterName, z.array(filterName)])
+    .default('none')
+    .describe('content filters by name that every lesson must pass before it is appended (none: no filter)'),
+});
+
 const learningsMd: ArmFactory = {
   name: 'learnings-md',
   description: 'Read learnings.md before each task; append the lessons written after each task.',
-  create(options) {
-    rejectUnknownOptions('learnings-md', options, ['reflect_on', 'max_entries', 'filter']);
-    const filter = filterOption(options.filter);
-    const reflectOn = enumOption('learnings-md', options, 'reflect_on', ['all', 'failures', 'errors'] as const, 'errors');
-    const maxEntries = numberOption('learnings-md', options, 'max_entries', Infinity, 1);
+  options,
+  create(raw) {
+    const parsed = parseArmOptions('learnings-md', options, raw);
+    const filter = filterOption(parsed.filter);
+    const reflectOn = parsed.reflect_on;
+    const maxEntries = parsed.max_entries ?? Infinity;
     return {
       name: 'learnings-md',
       contextFor: (_task, memory) => memory[FILE] ?? '',
@@ -75,17 +93,10 @@ const learningsMd: ArmFactory = {
   },
 };
 
-function filterOption(value: unknown): ContentFilter | undefined {
-  if (value === undefined || value === 'none') return undefined;
+/** The named filters, chained (names were checked by the schema); undefined for none. */
+function filterOption(value: string | string[]): ContentFilter | undefined {
   const names = (Array.isArray(value) ? value : [value]).filter((n) => n !== 'none');
-  const filters = names.map((name) => {
-    const filter = typeof name === 'string' ? contentFilterByName(name) : undefined;
-    if (!filter)
-      throw new Error(
-        `option "filter" of arm learnings-md: unknown filter ${JSON.stringify(name)}; expected ${contentFilterNames().join(', ')}`,
-      );
-    return filter;
-  });
+  const filters = names.map((name) => contentFilterByName(name)!);
   return filters.length ? chainFilters(filters) : undefined;
 }
 

@@ -24,7 +24,8 @@
 
 import type { ArmFactory, AttemptWorkspace, LeadSetup, Orchestration } from '../../harness/core/arm.js';
 import { DELEGATE_TOOL, delegateToolSpec, specialistMessage, type TeamRole } from '../../harness/core/delegation.js';
-import { numberOption, rejectUnknownOptions } from '../../harness/core/options.js';
+import { z } from 'zod';
+import { parseArmOptions } from '../../harness/core/options.js';
 import type { ToolOutcome } from '../../harness/core/suite.js';
 
 export interface RoleSpec {
@@ -45,64 +46,48 @@ export interface MultiAgentConfig {
 
 const ARM = 'multi-agent';
 const MODEL_SPEC = /^(agent|grader|(sim|anthropic|openai|replay):[^\s]*)$/;
-const ROLE_KEYS = ['name', 'tools', 'model', 'prompt', 'memory', 'max_turns'];
 const MAX_ERRORS_SHOWN = 5;
 
-function fail(message: string): never {
-  throw new Error(`arm ${ARM}: ${message}`);
-}
+const modelSpec = z.string().regex(MODEL_SPEC, 'expected a model spec (sim:<profile>, anthropic:<model-id>, "agent" or "grader")');
 
-function modelSpecOption(value: unknown, where: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !MODEL_SPEC.test(value))
-    fail(`${where} must be a model spec (sim:<profile>, anthropic:<model-id>, "agent" or "grader"), got ${JSON.stringify(value)}`);
-  return value;
-}
+const role = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a name (letters, digits, _ or -)'),
+  tools: z
+    .union([z.literal('*'), z.array(z.string().min(1))])
+    .default('*')
+    .describe('suite tool names, or "*" for all but submit'),
+  model: modelSpec.optional().describe('default: the run\'s model; "grader": the run\'s grader model'),
+  prompt: z.string().optional().describe('a line added to its system prompt (what the role is for)'),
+  memory: z.boolean().default(true).describe("whether it gets the arm's memory text"),
+  max_turns: z.number().int().min(1).optional().describe("its turns per delegation (default: the run's max_turns)"),
+});
 
-export function parseMultiAgentOptions(options: Record<string, unknown>): MultiAgentConfig {
-  rejectUnknownOptions(ARM, options, ['roles', 'lead_model', 'lead_tools', 'max_delegations']);
-  const rawRoles = options.roles ?? [{ name: 'worker', tools: '*' }];
-  if (!Array.isArray(rawRoles) || rawRoles.length === 0)
-    fail('option "roles" must be a non-empty list of {name, tools, model?, prompt?, memory?, max_turns?}');
-  const roles = rawRoles.map((raw, i): RoleSpec => {
-    const where = `roles[${i}]`;
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`${where} must be an object {name, tools, ...}`);
-    const role = raw as Record<string, unknown>;
-    for (const key of Object.keys(role))
-      if (!ROLE_KEYS.includes(key)) fail(`${where}: unknown key "${key}"; expected one of ${ROLE_KEYS.join(', ')}`);
-    if (typeof role.name !== 'string' || !/^[A-Za-z0-9_-]+$/.test(role.name))
-      fail(`${where}.name must be a name (letters, digits, _ or -)`);
-    const tools = role.tools ?? '*';
-    if (tools !== '*' && !(Array.isArray(tools) && tools.every((t) => typeof t === 'string' && t)))
-      fail(`${where}.tools must be "*" or a list of tool names`);
-    if (role.prompt !== undefined && typeof role.prompt !== 'string') fail(`${where}.prompt must be a string`);
-    if (role.memory !== undefined && typeof role.memory !== 'boolean') fail(`${where}.memory must be true or false`);
-    const maxTurns = role.max_turns;
-    if (maxTurns !== undefined && (typeof maxTurns !== 'number' || !Number.isInteger(maxTurns) || maxTurns < 1))
-      fail(`${where}.max_turns must be a positive integer`);
-    const model = modelSpecOption(role.model, `${where}.model`);
-    return {
-      name: role.name,
-      tools: tools === '*' ? '*' : [...(tools as string[])],
-      memory: role.memory !== false,
-      ...(model ? { model } : {}),
-      ...(typeof role.prompt === 'string' ? { prompt: role.prompt } : {}),
-      ...(typeof maxTurns === 'number' ? { max_turns: maxTurns } : {}),
-    };
+const options = z
+  .strictObject({
+    roles: z
+      .array(role)
+      .min(1, 'expected a non-empty list of {name, tools, model?, prompt?, memory?, max_turns?}')
+      .default([{ name: 'worker', tools: '*', memory: true }])
+      .describe('the team (default: one "worker" with every tool but submit)'),
+    lead_model: modelSpec.optional().describe("the lead's model spec (default: the run's model)"),
+    lead_tools: z.array(z.string()).default(['submit']).describe('suite tools the lead may call itself besides delegate'),
+    max_delegations: z.number().int().min(1).default(12).describe('delegations per attempt; beyond, delegate returns an error'),
+  })
+  .superRefine((o, context) => {
+    const seen = new Set<string>();
+    o.roles.forEach((r, i) => {
+      if (seen.has(r.name)) context.addIssue({ code: 'custom', path: ['roles', i, 'name'], message: `two roles are called "${r.name}"` });
+      seen.add(r.name);
+    });
   });
-  const names = new Set<string>();
-  for (const r of roles) {
-    if (names.has(r.name)) fail(`two roles are called "${r.name}"`);
-    names.add(r.name);
-  }
-  const leadTools = options.lead_tools ?? ['submit'];
-  if (!Array.isArray(leadTools) || !leadTools.every((t) => typeof t === 'string')) fail('option "lead_tools" must be a list of tool names');
-  const leadModel = modelSpecOption(options.lead_model, 'option "lead_model"');
+
+export function parseMultiAgentOptions(raw: Record<string, unknown>): MultiAgentConfig {
+  const o = parseArmOptions(ARM, options, raw);
   return {
-    roles,
-    lead_tools: leadTools as string[],
-    max_delegations: numberOption(ARM, options, 'max_delegations', 12, 1),
-    ...(leadModel ? { lead_model: leadModel } : {}),
+    roles: o.roles,
+    lead_tools: o.lead_tools,
+    max_delegations: o.max_delegations,
+    ...(o.lead_model ? { lead_model: o.lead_model } : {}),
   };
 }
 
@@ -208,8 +193,9 @@ const multiAgent: ArmFactory = {
   name: ARM,
   description: 'A lead delegates subtasks to specialists (own model, prompt, tools, context) in a shared workspace; no memory of its own.',
   carriesMemory: () => false,
-  create(options) {
-    const config = parseMultiAgentOptions(options);
+  options,
+  create(raw) {
+    const config = parseMultiAgentOptions(raw);
     return { name: ARM, contextFor: () => '', orchestration: multiAgentOrchestration(config) };
   },
 };

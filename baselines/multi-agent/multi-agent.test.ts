@@ -25,13 +25,17 @@ const read = <T>(runDir: string, path: string): T => readTranscript(runDir, path
 describe('multi-agent options', () => {
   it('validates the team and names what is wrong', () => {
     expect(parseMultiAgentOptions({}).roles).toEqual([{ name: 'worker', tools: '*', memory: true }]);
-    expect(() => multiAgent.create({ roles: [] })).toThrow(/option "roles" must be a non-empty list/);
-    expect(() => multiAgent.create({ roles: [{ name: 'a b', tools: '*' }] })).toThrow(/roles\[0\]\.name must be a name/);
-    expect(() => multiAgent.create({ roles: [{ name: 'a', tools: 'read_file' }] })).toThrow(/roles\[0\]\.tools must be "\*" or a list/);
-    expect(() => multiAgent.create({ roles: [{ name: 'a', tool: ['x'] }] })).toThrow(/roles\[0\]: unknown key "tool"/);
+    expect(() => multiAgent.create({ roles: [] })).toThrow(/arm multi-agent: option "roles": expected a non-empty list/);
+    expect(() => multiAgent.create({ roles: [{ name: 'a b', tools: '*' }] })).toThrow(/option "roles\[0\]\.name": expected a name/);
+    expect(() => multiAgent.create({ roles: [{ name: 'a', tools: 'read_file' }] })).toThrow(
+      /option "roles\[0\]\.tools": .*got "read_file"/,
+    );
+    expect(() => multiAgent.create({ roles: [{ name: 'a', tool: ['x'] }] })).toThrow(
+      /option "roles\[0\]\.tool": unknown option; expected one of name, tools/,
+    );
     expect(() => multiAgent.create({ roles: [{ name: 'a' }, { name: 'a' }] })).toThrow(/two roles are called "a"/);
-    expect(() => multiAgent.create({ roles: [{ name: 'a', model: 'gpt' }] })).toThrow(/roles\[0\]\.model must be a model spec/);
-    expect(() => multiAgent.create({ leader: 1 })).toThrow(/unknown option "leader" for arm multi-agent/);
+    expect(() => multiAgent.create({ roles: [{ name: 'a', model: 'gpt' }] })).toThrow(/option "roles\[0\]\.model": expected a model spec/);
+    expect(() => multiAgent.create({ leader: 1 })).toThrow(/arm multi-agent: option "leader": unknown option/);
     expect(multiAgent.create(TEAM).orchestration?.models).toEqual(['sim:expert']);
   });
 });

@@ -17,10 +17,15 @@
 import type { ArmFactory, GraderVerdict, TrialDriver, TrialLoopResult } from '../../harness/core/arm.js';
 import type { ModelRequest } from '../../harness/core/messages.js';
 import { replyThenUser, textOf } from '../../harness/core/messages.js';
-import { numberOption, rejectUnknownOptions } from '../../harness/core/options.js';
+import { z } from 'zod';
+import { parseArmOptions } from '../../harness/core/options.js';
 import { GRADER_SYSTEM_PROMPT, graderPrompt, parseGraderReply, repairPrompt, type ParsedVerdict } from '../../harness/grader/protocol.js';
 
 const GRADER_MAX_TOKENS = 4096;
+
+const options = z.strictObject({
+  rounds: z.number().int().min(0).default(2).describe('max revision rounds after the first submission (2: up to 3 gradings)'),
+});
 
 type Graded = { ok: true; verdict: ParsedVerdict } | { ok: false; error: string };
 
@@ -63,11 +68,9 @@ const outcomes: ArmFactory = {
     'Grader loop: an independent grader sees only the output and the rubric; the agent revises on its feedback (up to n rounds).',
   // The grader's feedback lives within a trial; nothing carries to the next one.
   carriesMemory: () => false,
-  create(options) {
-    rejectUnknownOptions('outcomes', options, ['rounds']);
-    const rounds = numberOption('outcomes', options, 'rounds', 2, 0);
-    if (!Number.isInteger(rounds))
-      throw new Error(`option "rounds" of arm outcomes must be a whole number, got ${JSON.stringify(options.rounds)}`);
+  options,
+  create(raw) {
+    const { rounds } = parseArmOptions('outcomes', options, raw);
     return {
       name: 'outcomes',
       contextFor: () => '',

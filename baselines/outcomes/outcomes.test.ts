@@ -151,8 +151,8 @@ describe('outcomes loop (scripted grader)', () => {
   });
 
   it('validates its options', () => {
-    expect(() => outcomes.create({ rounds: -1 })).toThrow(/option "rounds" of arm outcomes must be a number >= 0/);
-    expect(() => outcomes.create({ k: 2 })).toThrow(/unknown option "k" for arm outcomes; expected one of rounds/);
+    expect(() => outcomes.create({ rounds: -1 })).toThrow(/arm outcomes: option "rounds": Too small: expected number to be >=0, got -1/);
+    expect(() => outcomes.create({ k: 2 })).toThrow(/arm outcomes: option "k": unknown option; expected one of rounds/);
     expect(revisionMessage({ success: false, score: 0.5, criteria: [{ criterion: 'A', score: 0, passed: false }] })).toContain(
       '- A — not met',
     );

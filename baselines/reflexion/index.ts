@@ -31,11 +31,20 @@
 import type { ArmFactory, ArmContext, AttemptOutcome, MemoryFiles, TrialDriver, TrialLoopResult } from '../../harness/core/arm.js';
 import { textOf } from '../../harness/core/messages.js';
 import type { Task } from '../../harness/core/suite.js';
-import { enumOption, numberOption, rejectUnknownOptions } from '../../harness/core/options.js';
+import { z } from 'zod';
+import { parseArmOptions } from '../../harness/core/options.js';
 
 export const REFLECTIONS_DIR = 'reflections';
 const FEEDBACK = ['checker', 'tool_errors', 'none'] as const;
 export type ReflexionFeedback = (typeof FEEDBACK)[number];
+
+const options = z.strictObject({
+  k: z.number().int().min(0).default(2).describe('max retries after the first attempt (2: up to 3 attempts)'),
+  feedback: z.enum(FEEDBACK).default('checker').describe('what a reflection may see besides its actions and the outcome'),
+  persist: z.boolean().default(false).describe("keep each task's reflections across sessions (reflections/<task id>.md)"),
+  max_reflections: z.number().int().min(1).default(3).describe('reflections kept in context per task, newest last'),
+  evaluator: z.enum(['checker', 'self']).default('checker').describe("what decides a retry: the checker, or the suite's self-evaluation"),
+});
 
 export const REFLECT_SYSTEM = `You are an agent that has just failed an attempt at a task. You will be given the task, what you did, the outcome, and any feedback you are allowed to see, together with your reflections on earlier attempts.
 
@@ -86,19 +95,10 @@ const reflexion: ArmFactory = {
   description:
     'Reflexion: after a failed attempt the agent writes a self-reflection and retries fresh with it (k retries; per-task episodic memory).',
   // Reflections carry to the task's later trials only with `persist`.
-  carriesMemory: (options) => options.persist === true,
-  create(options) {
-    rejectUnknownOptions('reflexion', options, ['k', 'feedback', 'persist', 'max_reflections', 'evaluator']);
-    const evaluator = enumOption('reflexion', options, 'evaluator', ['checker', 'self'] as const, 'checker');
-    const k = numberOption('reflexion', options, 'k', 2, 0);
-    if (!Number.isInteger(k)) throw new Error(`option "k" of arm reflexion must be a whole number, got ${JSON.stringify(options.k)}`);
-    const feedback = enumOption('reflexion', options, 'feedback', FEEDBACK, 'checker');
-    const persist = options.persist ?? false;
-    if (typeof persist !== 'boolean')
-      throw new Error(`option "persist" of arm reflexion must be true or false, got ${JSON.stringify(persist)}`);
-    const window = numberOption('reflexion', options, 'max_reflections', 3, 1);
-    if (!Number.isInteger(window))
-      throw new Error(`option "max_reflections" of arm reflexion must be a whole number, got ${JSON.stringify(options.max_reflections)}`);
+  carriesMemory: (raw) => raw.persist === true,
+  options,
+  create(raw) {
+    const { evaluator, k, feedback, persist, max_reflections: window } = parseArmOptions('reflexion', options, raw);
 
     const digestOptions = { actions: true, tool_errors: feedback !== 'none', feedback: feedback === 'checker' };
 

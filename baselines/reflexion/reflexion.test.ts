@@ -235,12 +235,12 @@ describe('reflexion with persist', () => {
 
 describe('options', () => {
   it('validates the options of reflexion and retry-only', () => {
-    expect(() => reflexion.create({ k: -1 })).toThrow(/option "k" of arm reflexion must be a number >= 0/);
-    expect(() => reflexion.create({ k: 1.5 })).toThrow(/whole number/);
-    expect(() => reflexion.create({ feedback: 'all' })).toThrow(/must be one of checker, tool_errors, none/);
-    expect(() => reflexion.create({ persist: 'yes' })).toThrow(/true or false/);
-    expect(() => reflexion.create({ rounds: 2 })).toThrow(/unknown option "rounds" for arm reflexion/);
-    expect(() => retryOnly.create({ feedback: 'none' })).toThrow(/unknown option "feedback" for arm retry-only; expected one of k/);
+    expect(() => reflexion.create({ k: -1 })).toThrow(/arm reflexion: option "k": Too small: expected number to be >=0/);
+    expect(() => reflexion.create({ k: 1.5 })).toThrow(/option "k": expected int/);
+    expect(() => reflexion.create({ feedback: 'all' })).toThrow(/option "feedback": .*"checker"\|"tool_errors"\|"none", got "all"/);
+    expect(() => reflexion.create({ persist: 'yes' })).toThrow(/option "persist": expected boolean/);
+    expect(() => reflexion.create({ rounds: 2 })).toThrow(/arm reflexion: option "rounds": unknown option/);
+    expect(() => retryOnly.create({ feedback: 'none' })).toThrow(/arm retry-only: option "feedback": unknown option; expected one of k/);
     expect(() => retryOnly.create({ k: 3 })).not.toThrow();
   });
 });

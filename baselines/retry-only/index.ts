@@ -11,16 +11,20 @@
 // so the two arms differ only in the reflection text.
 
 import type { ArmFactory } from '../../harness/core/arm.js';
-import { numberOption, rejectUnknownOptions } from '../../harness/core/options.js';
+import { z } from 'zod';
+import { parseArmOptions } from '../../harness/core/options.js';
+
+const options = z.strictObject({
+  k: z.number().int().min(0).default(2).describe('max retries after the first attempt (2: up to 3 attempts, as reflexion)'),
+});
 
 const retryOnly: ArmFactory = {
   name: 'retry-only',
   description: 'Control for in-task loops: retry a failed attempt fresh up to k times, with no memory, reflection or feedback text.',
   carriesMemory: () => false,
-  create(options) {
-    rejectUnknownOptions('retry-only', options, ['k']);
-    const k = numberOption('retry-only', options, 'k', 2, 0);
-    if (!Number.isInteger(k)) throw new Error(`option "k" of arm retry-only must be a whole number, got ${JSON.stringify(options.k)}`);
+  options,
+  create(raw) {
+    const { k } = parseArmOptions('retry-only', options, raw);
     return {
       name: 'retry-only',
       contextFor: () => '',

@@ -22,9 +22,10 @@
 //   learn_from      completed (default): trials the checker passed; submitted: every trial the agent
 //                   finished, verdict unseen
 
+import { z } from 'zod';
 import type { ArmFactory, ArmUsage, MemoryFiles } from '../../harness/core/arm.js';
 import { textOf } from '../../harness/core/messages.js';
-import { enumOption, numberOption, rejectUnknownOptions } from '../../harness/core/options.js';
+import { parseArmOptions } from '../../harness/core/options.js';
 import { trialId, type TrialRecord } from '../../harness/core/records.js';
 import type { Task } from '../../harness/core/suite.js';
 import { skillDigest } from './digest.js';
@@ -44,6 +45,22 @@ Settings:
 Workflow: <optional shortcuts, e.g. workflow:<tool_a>+<tool_b> when two steps can share one turn>
 
 If a skill you were given already covers this kind of task, reuse its name: it is updated. If the task taught nothing reusable, reply "No skill."`;
+
+const options = z.strictObject({
+  top_k: z.number().int().min(1).default(3).describe('skills given per task'),
+  min_score: z.number().min(0).default(0).describe('lowest BM25 score a skill needs to be given (0: any match)'),
+  max_skills: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('library bound: the skills touched longest ago are dropped beyond it (default none)'),
+  min_tool_calls: z.number().int().min(0).default(0).describe('a completed trial needs at least this many tool calls to yield a skill'),
+  learn_from: z
+    .enum(['completed', 'submitted'])
+    .default('completed')
+    .describe('which trials yield skills: completed ones, or every task the agent finished (verdict and checker feedback unseen)'),
+});
 
 /** What afterTrial notes for the session's end: the skill the trial yielded. */
 interface SkillNote {
@@ -82,13 +99,11 @@ export function skillsContext(
 const skills: ArmFactory = {
   name: 'skills',
   description: 'Hermes-style skill library: skills written after completed tasks, retrieved per task (BM25, top k), with provenance.',
-  create(options) {
-    rejectUnknownOptions('skills', options, ['top_k', 'min_score', 'max_skills', 'min_tool_calls', 'learn_from']);
-    const topK = numberOption('skills', options, 'top_k', 3, 1);
-    const minScore = numberOption('skills', options, 'min_score', 0, 0);
-    const maxSkills = numberOption('skills', options, 'max_skills', Infinity, 1);
-    const minToolCalls = numberOption('skills', options, 'min_tool_calls', 0, 0);
-    const learnFrom = enumOption('skills', options, 'learn_from', ['completed', 'submitted'] as const, 'completed');
+  options,
+  create(raw) {
+    const parsed = parseArmOptions('skills', options, raw);
+    const { top_k: topK, min_score: minScore, min_tool_calls: minToolCalls, learn_from: learnFrom } = parsed;
+    const maxSkills = parsed.max_skills ?? Infinity;
     const yieldsSkill = (record: TrialRecord): boolean =>
       learnFrom === 'completed'
         ? record.success && record.error_class === 'none'

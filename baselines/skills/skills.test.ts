@@ -215,7 +215,7 @@ describe('the skill writer (sim) and its digest', () => {
       ),
     )!;
     expect(parsed.settings).toEqual(['render_docx.caption="court-block"']);
-    expect(() => skills.create({ learn_from: 'everything' })).toThrow(/learn_from.*completed, submitted/);
+    expect(() => skills.create({ learn_from: 'everything' })).toThrow(/option "learn_from": .*"completed"\|"submitted", got "everything"/);
   });
 
   it('names skills after the kind of assignment, not its parties', () => {
@@ -282,8 +282,8 @@ describe('skills arm, end to end with sim', () => {
   });
 
   it('rejects unknown options and bounds the library', async () => {
-    expect(() => skills.create({ topk: 3 })).toThrow(/unknown option "topk" for arm skills/);
-    expect(() => skills.create({ top_k: 0 })).toThrow(/option "top_k" of arm skills must be a number >= 1/);
+    expect(() => skills.create({ topk: 3 })).toThrow(/arm skills: option "topk": unknown option/);
+    expect(() => skills.create({ top_k: 0 })).toThrow(/arm skills: option "top_k": Too small: expected number to be >=1/);
     const arm = skills.create({ max_skills: 1 });
     const note = (name: string) => JSON.stringify({ skill: { name, when: name, steps: [], settings: [], workflow: [] } });
     const record = (slot: number, name: string): TrialRecord =>

@@ -8,6 +8,7 @@ import { parseDocument } from 'yaml';
 import type { z, ZodType } from 'zod';
 import { experimentSchema, resolveArms, type Experiment } from './schema.js';
 import { absoluteRef } from '../registry/external.js';
+import { anchorOptionPaths } from './option-paths.js';
 import { OptionsError, parseOptions } from '../core/options.js';
 
 export class ConfigError extends Error {
@@ -84,7 +85,8 @@ export function readExperimentFile(file: string): unknown {
 }
 
 /**
- * Paths in an experiment are relative to its file: suite and arm paths are made absolute here, and
+ * Paths in an experiment are relative to its file: suite and arm paths (and review policy files in
+ * arm options, harness/config/option-paths.ts) are made absolute here, and
  * `base_dir` records the file's folder (suite options such as a task file resolve against it), so
  * the manifest finds every input again from any working directory.
  */
@@ -97,8 +99,10 @@ export function anchorPaths(raw: Record<string, unknown>, baseDir: string): Reco
       if (entry && typeof entry === 'object' && typeof (entry as { arm?: unknown }).arm === 'string') {
         const arm = (entry as { arm: string }).arm;
         const anchored = absoluteRef(arm, baseDir);
+        const withOptions =
+          'options' in entry ? { ...entry, options: anchorOptionPaths((entry as { options: unknown }).options, baseDir) } : entry;
         // A path's default name is its last part: keep the name it had as written.
-        return anchored === arm ? entry : { name: defaultName(arm), ...(entry as object), arm: anchored };
+        return anchored === arm ? withOptions : { name: defaultName(arm), ...withOptions, arm: anchored };
       }
       return entry;
     });

@@ -1,49 +1,39 @@
 // Validating the options of suites and arms with messages that name the option: parseOptions for a
-// zod schema a suite or arm declares (the engine calls it centrally), and small helpers for arms that
-// still check their options by hand.
+// zod schema a suite or arm declares (the engine calls it centrally), parseArmOptions for an arm's own
+// create() (called directly by tests and by arms built from parts).
 
-import type { ZodType } from 'zod';
-
-export function rejectUnknownOptions(arm: string, options: Record<string, unknown>, allowed: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new Error(`unknown option "${key}" for arm ${arm}; expected ${allowed.length ? `one of ${allowed.join(', ')}` : 'no options'}`);
-    }
-  }
-}
-
-export function numberOption(arm: string, options: Record<string, unknown>, key: string, fallback: number, min = 0): number {
-  const value = options[key];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new Error(`option "${key}" of arm ${arm} must be a number >= ${min}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-export function enumOption<T extends string>(
-  arm: string,
-  options: Record<string, unknown>,
-  key: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  const value = options[key];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    throw new Error(`option "${key}" of arm ${arm} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-  }
-  return value as T;
-}
+import type { ZodType, z } from 'zod';
 
 /** Options that failed their zod schema: `field` is the path inside the options (e.g. `max_entries`), '' for the whole. */
 export class OptionsError extends Error {
   constructor(
     readonly field: string,
     readonly expected: string,
+    /** Who the options belong to (e.g. `arm skills`), for the message when no experiment file frames it. */
+    readonly owner?: string,
   ) {
-    super(`${field ? `${field}: ` : ''}${expected}`);
+    super(owner ? `${owner}: ${field ? `option "${field}": ` : ''}${expected}` : `${field ? `${field}: ` : ''}${expected}`);
     this.name = 'OptionsError';
+  }
+}
+
+/** A part's bad option re-framed as an option of the arm built from it (e.g. compose's `memory_options.every`). */
+export function nestedOptionsError(error: unknown, owner: string, field: string): unknown {
+  if (!(error instanceof OptionsError)) return error;
+  return new OptionsError(error.field ? `${field}.${error.field}` : field, error.expected, owner);
+}
+
+/**
+ * An arm's options validated with its schema (ArmFactory.options) inside its own create(): the engine
+ * has parsed them already (parsing twice is harmless), but tests and arms made of parts call create()
+ * directly. The OptionsError names the arm, the field and what was expected.
+ */
+export function parseArmOptions<S extends ZodType>(arm: string, schema: S, options: Record<string, unknown>): z.output<S> {
+  try {
+    return parseOptions(schema, options) as z.output<S>;
+  } catch (error) {
+    if (error instanceof OptionsError) throw new OptionsError(error.field, error.expected, `arm ${arm}`);
+    throw error;
   }
 }
 
@@ -64,7 +54,7 @@ export function parseOptions(schema: ZodType | undefined, options: Record<string
     .replace(/\.\[/g, '[');
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
-    const known = optionKeys(schema);
+    const known = optionKeys(schema, issue.path);
     return fail(path ? `${path}.${key}` : key, `unknown option${known.length ? `; expected one of ${known.join(', ')}` : ''}`);
   }
   const received = valueAt(options, issue.path);
@@ -72,16 +62,41 @@ export function parseOptions(schema: ZodType | undefined, options: Record<string
   const own = !issue.message.startsWith('Invalid input');
   if (received === undefined && issue.code === 'invalid_type')
     return fail(path, own ? issue.message : `required option missing: expected ${issue.expected}`);
-  return fail(path, `${issue.message}${received !== undefined ? `, got ${JSON.stringify(received)}` : ''}`);
+  const message = issue.message.replace(/^Invalid input: /, '');
+  return fail(path, `${message}${received !== undefined ? `, got ${JSON.stringify(received)}` : ''}`);
 }
 
 function fail(field: string, expected: string): never {
   throw new OptionsError(field, expected);
 }
 
-function optionKeys(schema: ZodType): string[] {
-  const shape = (schema as { shape?: Record<string, unknown> }).shape;
-  return shape && typeof shape === 'object' ? Object.keys(shape) : [];
+interface SchemaDef {
+  type?: string;
+  shape?: Record<string, { def?: SchemaDef }>;
+  innerType?: { def?: SchemaDef };
+  options?: Array<{ def?: SchemaDef }>;
+  element?: { def?: SchemaDef };
+}
+
+/** The keys of the object the schema describes at `path` (through defaults, optionals, unions and lists), for "expected one of". */
+function optionKeys(schema: ZodType, path: readonly PropertyKey[]): string[] {
+  const objectAt = (def: SchemaDef | undefined, rest: readonly PropertyKey[]): SchemaDef | undefined => {
+    if (!def) return undefined;
+    if (def.innerType) return objectAt(def.innerType.def, rest);
+    if (def.type === 'union') {
+      for (const option of def.options ?? []) {
+        const found = objectAt(option.def, rest);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    if (def.type === 'array') return typeof rest[0] === 'number' ? objectAt(def.element?.def, rest.slice(1)) : undefined;
+    if (def.type !== 'object' || !def.shape) return undefined;
+    if (rest.length === 0) return def;
+    return objectAt(def.shape[String(rest[0])]?.def, rest.slice(1));
+  };
+  const found = objectAt((schema as { def?: SchemaDef }).def, path);
+  return found?.shape ? Object.keys(found.shape) : [];
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

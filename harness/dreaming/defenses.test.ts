@@ -45,10 +45,12 @@ describe('dreaming defense options', () => {
     expect(parseDreamOptions({ quarantine: { min_sources: 3 } }).quarantine).toEqual({ min_sources: 3, hold_sessions: 4 });
     expect(() => parseDreamOptions({ quarantine: { min_sources: 1 } })).toThrow(/quarantine\.min_sources/);
     expect(() => parseDreamOptions({ quarantine: { sources: 2 } })).toThrow(
-      /unknown option "quarantine\.sources".*min_sources, hold_sessions/,
+      /option "quarantine\.sources": unknown option; expected one of min_sources, hold_sessions/,
     );
     expect(() => parseDreamOptions({ max_updates: -1 })).toThrow(/max_updates/);
-    expect(() => parseDreamOptions({ filter: 'securty' })).toThrow(/unknown filter "securty"; expected .*security/);
+    expect(() => parseDreamOptions({ filter: 'securty' })).toThrow(
+      /option "filter": unknown content filter; expected one of .*security.*, got "securty"/,
+    );
   });
 });
 

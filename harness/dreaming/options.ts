@@ -21,6 +21,7 @@
 //   max_updates: null            at most N additions and text edits per dream
 
 import { z } from 'zod';
+import { OptionsError, parseArmOptions } from '../core/options.js';
 import { chainFilters, compilePattern, contentFilterByName, contentFilterNames, patternFilter, type ContentFilter } from './filter.js';
 import { DEFAULT_CURATE, type CurateConfig } from './curate.js';
 import { loadPolicy, type ReviewPolicy } from './review.js';
@@ -47,7 +48,20 @@ export interface DreamConfig {
 const toggle = z.boolean();
 const limit = z.union([z.number().int().positive(), z.null(), z.literal(false)]);
 
-const optionsSchema = z
+const filterName = z.string().refine((name) => name === 'none' || contentFilterByName(name) !== undefined, {
+  error: () => `unknown content filter; expected one of ${contentFilterNames().join(', ')}`,
+});
+
+const pattern = z.string().superRefine((value, context) => {
+  try {
+    compilePattern(value);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+/** The dreaming arm's options as a zod schema (ArmFactory.options): the validator and the experiment's JSON Schema. */
+export const dreamOptionsSchema = z
   .object({
     every: z.number().int().min(1).max(1000).default(1),
     window: z.enum(['incremental', 'full']).default('incremental'),
@@ -67,8 +81,8 @@ const optionsSchema = z
       .default({}),
     playbooks: toggle.default(true),
     review: z.string().min(1).default('auto'),
-    filter: z.union([z.string(), z.array(z.string())]).default(['default']),
-    filter_patterns: z.array(z.string()).default([]),
+    filter: z.union([filterName, z.array(filterName)]).default(['default']),
+    filter_patterns: z.array(pattern).default([]),
     batch_size: z.number().int().min(1).max(1000).default(40),
     classifier: z.boolean().default(false),
     quarantine: z
@@ -83,37 +97,12 @@ const optionsSchema = z
   })
   .strict();
 
-export const DREAM_OPTION_NAMES = Object.keys(optionsSchema.shape);
-
-/** Validate arm options; throws an Error that names the option. */
+/** Validate arm options; throws an OptionsError that names the arm, the option and what was expected. */
 export function parseDreamOptions(options: Record<string, unknown>, armName = 'dreaming'): DreamConfig {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const path = issue.path.join('.');
-    if (issue.code === 'unrecognized_keys') {
-      const where = path ? `${path}.` : '';
-      throw new Error(
-        `unknown option "${where}${issue.keys[0]}" for arm ${armName}; expected one of ${path ? Object.keys(shapeAt(path)).join(', ') : DREAM_OPTION_NAMES.join(', ')}`,
-      );
-    }
-    throw new Error(`option "${path}" of arm ${armName}: ${issue.message}`);
-  }
-  const o = parsed.data;
+  const o = parseArmOptions(armName, dreamOptionsSchema, options);
   const names = (typeof o.filter === 'string' ? [o.filter] : o.filter).filter((n) => n !== 'none');
-  const filters: ContentFilter[] = names.map((name) => {
-    const filter = contentFilterByName(name);
-    if (!filter)
-      throw new Error(`option "filter" of arm ${armName}: unknown filter "${name}"; expected ${contentFilterNames().join(', ')}`);
-    return filter;
-  });
-  o.filter_patterns.forEach((p, i) => {
-    try {
-      compilePattern(p);
-    } catch (error) {
-      throw new Error(`option "filter_patterns.${i}" of arm ${armName}: ${(error as Error).message}`);
-    }
-  });
+  // Names and patterns were checked by the schema.
+  const filters: ContentFilter[] = names.map((name) => contentFilterByName(name)!);
   if (o.filter_patterns.length) filters.push(patternFilter('patterns', o.filter_patterns));
 
   let review: ReviewMode;
@@ -123,7 +112,7 @@ export function parseDreamOptions(options: Record<string, unknown>, armName = 'd
     try {
       review = { mode: 'policy', path: o.review, policy: loadPolicy(o.review) };
     } catch (error) {
-      throw new Error(`option "review" of arm ${armName} must be auto, human or a policy file: ${(error as Error).message}`);
+      throw new OptionsError('review', `expected auto, human or a policy file: ${(error as Error).message}`, `arm ${armName}`);
     }
   }
   const off = (v: number | null | false | undefined, fallback: number | null): number | null =>
@@ -149,13 +138,6 @@ export function parseDreamOptions(options: Record<string, unknown>, armName = 'd
       o.quarantine === false ? null : o.quarantine === true ? { ...DEFAULT_QUARANTINE } : { ...DEFAULT_QUARANTINE, ...o.quarantine },
     max_updates: o.max_updates === false ? null : o.max_updates,
   };
-}
-
-function shapeAt(path: string): Record<string, unknown> {
-  if (path === 'stages') return { replay: 1, analyse: 1, curate: 1, output: 1 };
-  if (path === 'curate') return { merge: 1, drop_contradicted: 1, drop_unused_after: 1, token_cap: 1, similarity: 1 };
-  if (path === 'quarantine') return { min_sources: 1, hold_sessions: 1 };
-  return {};
 }
 
 /** The config as recorded in each changeset (what an ablation changed). */

@@ -2,7 +2,7 @@
 // unmapped fields and skipped rows reported, console.assert converted; the imported coding tasks'
 // canonical solutions pass and stubs fail (tasks check), and the custom files validate.
 
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,5 +73,16 @@ describe('tasks import', () => {
     expect(data.tasks[0]!.prompt).toContain('Translate to French: Good morning');
     expect(data.specs.get('greeting')!.graders.map((g) => g.type)).toEqual(['script', 'match', 'rubric']);
     expect(data.specs.get('json-answer')!.graders.map((g) => g.type)).toEqual(['script', 'match', 'script']);
+  });
+
+  it('a file with no importable row is bad input: exit 2, each row named with why, and no task file written', async () => {
+    const input = join(root, 'nothing.jsonl');
+    writeFileSync(input, '{"text": "Write a function."}\n');
+    const out = join(root, 'nothing-out.jsonl');
+    const result = await importTo('mbpp', input, out);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`${input}: no mbpp row could be imported; nothing written`);
+    expect(result.stderr).toMatch(/mbpp-1: no .*test_list/);
+    expect(existsSync(out)).toBe(false);
   });
 });

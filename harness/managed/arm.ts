@@ -35,7 +35,7 @@ import { pad3, type Changeset } from '../dreaming/changeset.js';
 import { applyChangeset, changesetFile, reviewChangeset, vendorChangeset } from './changeset.js';
 import { runDreams } from './dreams.js';
 import { unsupportedDreamModel } from './service-facts.js';
-import { parseManagedOptions, type ManagedConfig, type ManagedKind } from './options.js';
+import { managedOptionsSchema, parseManagedOptions, type ManagedConfig, type ManagedKind } from './options.js';
 import { ManagedRuntime, type ManagedDetails } from './runtime.js';
 import type { OutcomeEvaluation } from './session.js';
 import { writeFileAtomic } from '../storage/run-dir.js';
@@ -95,6 +95,7 @@ export function managedArmFactory(spec: ManagedArmSpec): ArmFactory {
     description: spec.description,
     // managed-dreaming's changesets live where `dreambench memory review` and the report look for them.
     artifactsFolder: spec.kind === 'dreaming' ? 'dreams' : 'managed',
+    options: managedOptionsSchema(spec.kind),
     carriesMemory: (options) => parseManagedOptions(spec.kind, spec.name, options).memory !== 'none',
     create(options) {
       const config = parseManagedOptions(spec.kind, spec.name, options);

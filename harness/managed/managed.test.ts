@@ -498,13 +498,13 @@ describe('managed arms, end to end against the mock Managed Agents server', () =
     process.env.ANTHROPIC_API_KEY = KEY;
     await expect(
       run(runDir, { arms: [{ arm: 'managed-memory', name: 'm', options: { memory: 'none' } }], sessions: 1, tasks_per_session: 1 }),
-    ).rejects.toThrow(/option "memory" of arm managed-memory/);
+    ).rejects.toThrow(/arm "m": options.memory: this arm measures a memory store/);
     await expect(
       run(runDir, { arms: [{ arm: 'managed-stateless', name: 's', options: { dream_model: 'x' } }], sessions: 1, tasks_per_session: 1 }),
-    ).rejects.toThrow(/unknown option "dream_model" for arm managed-stateless/);
+    ).rejects.toThrow(/arm "s": options.dream_model: unknown option; expected one of model, base_url/);
     expect(() => parseManagedOptions('memory', 'managed-memory', { toolset: 'none' })).toThrow(/needs the files toolset/);
     expect(() => parseManagedOptions('dreaming', 'managed-dreaming', { review: 'nope.yaml' })).toThrow(
-      /option "review" of arm managed-dreaming must be auto, human or a policy file/,
+      /arm managed-dreaming: option "review": expected auto, human or a policy file/,
     );
   });
 

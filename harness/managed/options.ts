@@ -40,6 +40,7 @@
 //   allow_unlisted_dream_model   managed-dreaming: accept a dream model missing from service-facts.json
 
 import { z } from 'zod';
+import { OptionsError, parseArmOptions } from '../core/options.js';
 import { loadPolicy, type ReviewPolicy } from '../dreaming/review.js';
 
 export type ManagedKind = 'stateless' | 'memory' | 'dreaming' | 'outcomes' | 'multiagent';
@@ -197,32 +198,45 @@ const COMMON: ReadonlyArray<keyof Parsed> = [
   'inference_geo',
 ];
 
-/** Validate a managed arm's options; throws an Error that names the option. */
+const defaultMemory = (kind: ManagedKind): NonNullable<Parsed['memory']> =>
+  kind === 'memory' || kind === 'dreaming' ? 'read_write' : 'none';
+
+/**
+ * The options one managed arm takes (the common ones and its kind's), as a zod schema
+ * (ArmFactory.options): the validator, and the arm's part of the experiment's JSON Schema.
+ */
+export function managedOptionsSchema(kind: ManagedKind) {
+  const keys = [...COMMON, ...KIND_OPTIONS[kind]];
+  const mask = Object.fromEntries(keys.map((k) => [k, true])) as Partial<Record<keyof Parsed, true>>;
+  return schema
+    .pick(mask)
+    .strict()
+    .superRefine((o: Partial<Parsed>, context) => {
+      const memory = o.memory ?? defaultMemory(kind);
+      if ((kind === 'memory' || kind === 'dreaming') && memory === 'none') {
+        context.addIssue({
+          code: 'custom',
+          path: ['memory'],
+          message: 'this arm measures a memory store; expected read_write or read_only (managed-stateless has none)',
+        });
+      }
+      if (kind === 'stateless' && memory !== 'none')
+        context.addIssue({ code: 'custom', path: ['memory'], message: 'the control keeps no memory; expected none' });
+      if (memory !== 'none' && o.toolset === 'none') {
+        context.addIssue({
+          code: 'custom',
+          path: ['toolset'],
+          message: 'a memory store is mounted as files, so the agent needs the files toolset; expected files or full',
+        });
+      }
+    });
+}
+
+/** Validate a managed arm's options; throws an OptionsError that names the arm, the option and what was expected. */
 export function parseManagedOptions(kind: ManagedKind, arm: string, options: Record<string, unknown>): ManagedConfig {
-  const allowed = new Set<string>([...COMMON, ...KIND_OPTIONS[kind]]);
-  for (const key of Object.keys(options)) {
-    if (!allowed.has(key)) throw new Error(`unknown option "${key}" for arm ${arm}; expected one of ${[...allowed].join(', ')}`);
-  }
-  const parsed = schema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`option "${issue.path.join('.')}" of arm ${arm}: ${issue.message}`);
-  }
-  const o = parsed.data;
-  const defaultMemory = kind === 'memory' || kind === 'dreaming' ? 'read_write' : 'none';
-  const memory = o.memory ?? defaultMemory;
-  if ((kind === 'memory' || kind === 'dreaming') && memory === 'none') {
-    throw new Error(
-      `option "memory" of arm ${arm}: this arm measures a memory store; use read_write or read_only (managed-stateless has none)`,
-    );
-  }
-  if (kind === 'stateless' && memory !== 'none') throw new Error(`option "memory" of arm ${arm}: the control keeps no memory`);
+  const o: Partial<Parsed> = parseArmOptions(arm, managedOptionsSchema(kind), options);
+  const memory = o.memory ?? defaultMemory(kind);
   const toolset = o.toolset ?? 'files';
-  if (memory !== 'none' && toolset === 'none') {
-    throw new Error(
-      `option "toolset" of arm ${arm}: a memory store is mounted as files, so the agent needs the files toolset (files or full)`,
-    );
-  }
   let review: ReviewMode = { mode: 'auto' };
   if (o.review !== undefined && o.review !== 'auto') {
     if (o.review === 'human') review = { mode: 'human' };
@@ -230,7 +244,7 @@ export function parseManagedOptions(kind: ManagedKind, arm: string, options: Rec
       try {
         review = { mode: 'policy', path: o.review, policy: loadPolicy(o.review) };
       } catch (error) {
-        throw new Error(`option "review" of arm ${arm} must be auto, human or a policy file: ${(error as Error).message}`);
+        throw new OptionsError('review', `expected auto, human or a policy file: ${(error as Error).message}`, `arm ${arm}`);
       }
     }
   }

@@ -1,8 +1,10 @@
 // The custom suite: the example task file loads; each grader passes the reference output and fails an
 // empty one in the real sandbox; a printed failed assertion never passes; bad task files name the
-// field; and a sim experiment runs every kind of arm on it, dreaming included.
+// field; pitfalls are validated, hit and learnt; and a sim experiment runs every built-in arm on it
+// (dreaming included; the managed arms need Claude Managed Agents), with rubric-vs-script agreement
+// in its report.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,7 +13,10 @@ import type { ModelResponse } from '../../harness/core/messages.js';
 import { executeRun } from '../../harness/runner/runner.js';
 import { smallExperiment } from '../../harness/testing/run-helpers.js';
 import { loadCustomTasks, validateCustomTasks } from './data.js';
-import { checkResultOf, gradeWork } from './environment.js';
+import { checkResultOf, gradeWork, withPitfalls } from './environment.js';
+import { pitfallHits, withChoices } from './pitfalls.js';
+import { armNames } from '../../harness/registry/arms.js';
+import { writeRunReport } from '../../reports/run-report.js';
 import { scriptVerdict } from './graders.js';
 
 const EXAMPLE = sourcePath('examples/custom-tasks.yaml');
@@ -30,7 +35,14 @@ const graderReplying = (text: string) => async (): Promise<ModelResponse> => ({
 
 describe('the custom suite', () => {
   it('loads the example file: instructions, input files in the prompt, rubric criteria as the task rubric', () => {
-    expect(data.tasks.map((t) => t.id)).toEqual(['ticket-priority-01', 'ticket-summary-01', 'report-json-01', 'brief-contains-01']);
+    expect(data.tasks.map((t) => t.id)).toEqual([
+      'ticket-priority-01',
+      'ticket-summary-01',
+      'report-json-01',
+      'brief-contains-01',
+      'ticket-reply-01',
+      'ticket-reply-02',
+    ]);
     const summary = data.tasks[1]!;
     expect(summary.prompt).toContain('Files in your workspace: ticket.md.');
     expect(summary.rubric).toEqual(['The first line names the affected page.', 'The second line states the measured impact.']);
@@ -83,25 +95,99 @@ describe('the custom suite', () => {
     expect(messages.some((m) => m.startsWith('tasks[1].graders: at least one grader'))).toBe(true);
   });
 
-  it('every arm runs on it with the sim model, dreaming included; the reference-following sim completes tasks', {
-    timeout: 180_000,
+  it('pitfalls: declared at the top or inline, listed by id; a bad or unknown one names its field', () => {
+    expect(data.table.map((p) => ({ id: p.id, families: p.families, choice: p.choice }))).toEqual([
+      { id: 'team-sign-off', families: ['tickets'], choice: 'custom.team_sign_off' },
+    ]);
+    expect(data.tasks.find((t) => t.id === 'ticket-reply-01')!.pitfalls).toEqual(['team-sign-off']);
+    const file = join(root, 'bad-pitfalls.yaml');
+    writeFileSync(
+      file,
+      [
+        'pitfalls:',
+        '  - {id: dates, description: ISO dates., naive: 17 March, fix: 17 March}',
+        '  - {id: tone, description: No exclamation marks., naive: "!", fix: ".", colour: red}',
+        'tasks:',
+        '  - id: a',
+        '    instructions: do it',
+        '    graders: [{type: match, equals: x}]',
+        '    pitfalls: [nope, {id: inline, description: Say we., naive: I will, fix: We will}]',
+        'task: typo',
+      ].join('\n'),
+    );
+    const messages = validateCustomTasks(file).issues.map((i) => `${i.path}: ${i.message}`);
+    expect(messages).toContain('pitfalls[0].fix: expected fix to differ from naive');
+    expect(messages).toContain('pitfalls[1].colour: unknown field');
+    expect(messages).toContain('tasks[0].pitfalls[0]: unknown pitfall "nope"; expected one of inline');
+    expect(messages).toContain('task: unknown field; expected tasks or pitfalls');
+  });
+
+  it('a trial whose output holds the naive text fails with feedback naming the fix; the sim writes the fix once it knows it', async () => {
+    const spec = data.specs.get('ticket-reply-01')!;
+    const task = data.tasks.find((t) => t.id === 'ticket-reply-01')!;
+    const pitfalls = [data.pitfalls.get('team-sign-off')!];
+    const naive = { 'reply.md': 'Thank you for reporting the slow search results.\nBest regards\n' };
+    const hits = pitfallHits(pitfalls, { answer: undefined, files: { ...task.files, ...naive } }, task.files);
+    expect(hits.map((h) => h.id)).toEqual(['team-sign-off']);
+    expect(hits[0]!.feedback).toContain('custom.team_sign_off="- The Support Team"');
+    const result = withPitfalls(checkResultOf(await gradeWork(spec, { answer: undefined, files: { ...task.files, ...naive } })), hits);
+    expect(result.success).toBe(false);
+    expect(result.checks.find((c) => c.id === 'pitfall:team-sign-off')?.passed).toBe(false);
+    // The input files never count: ticket.md may hold the naive text without a hit.
+    expect(pitfallHits(pitfalls, { answer: undefined, files: { 'ticket.md': 'Best regards' } }, { 'ticket.md': 'Best regards' })).toEqual(
+      [],
+    );
+    const reference = spec.reference_files!['reply.md']!;
+    expect(withChoices(reference, pitfalls, (_choice, n) => n)).toContain('Best regards');
+    expect(withChoices(reference, pitfalls, (choice, n) => (choice === 'custom.team_sign_off' ? '- The Support Team' : n))).toBe(reference);
+  });
+
+  it('every arm runs on it with the sim model, dreaming included; pitfalls are hit and learnt; the report pairs rubric and script verdicts', {
+    timeout: 300_000,
   }, async () => {
+    const arms = armNames()
+      .filter((a) => !a.startsWith('managed-'))
+      .map((arm) =>
+        arm === 'compose'
+          ? { arm, name: 'skills+reflexion+team', options: { memory: 'skills', loop: 'reflexion', orchestration: 'multi-agent' } }
+          : arm,
+      );
+    const runDir = join(root, 'run');
     const outcome = await executeRun({
-      runDir: join(root, 'run'),
+      runDir,
       experiment: smallExperiment({
         suites: ['custom'],
         suite_options: { custom: { path: EXAMPLE } },
-        arms: ['stateless', 'learnings-md', 'reflexion', 'outcomes', 'dreaming'],
+        arms,
         sessions: 2,
-        tasks_per_session: 4,
+        tasks_per_session: 6,
         replicates: 1,
         concurrency: 2,
       }),
     });
     expect(outcome.status).toBe('completed');
-    expect(outcome.trials).toHaveLength(5 * 2 * 4);
+    expect(outcome.trials).toHaveLength(arms.length * 2 * 6);
     expect(outcome.trials.every((t) => t.error_class !== 'infra')).toBe(true);
-    expect(outcome.trials.some((t) => t.success)).toBe(true);
-    expect(outcome.trials.some((t) => !t.success)).toBe(true);
+    for (const arm of arms.map((a) => (typeof a === 'string' ? a : a.name))) {
+      const mine = outcome.trials.filter((t) => t.arm === arm);
+      expect(
+        mine.some((t) => t.success),
+        arm,
+      ).toBe(true);
+    }
+    // The control keeps hitting the sign-off pitfall; learnings-md writes its fix down after the first hit.
+    const hits = (arm: string, session: number) =>
+      outcome.trials.filter((t) => t.arm === arm && t.session === session && t.pitfalls_hit.includes('team-sign-off')).length;
+    expect(hits('stateless', 1) + hits('stateless', 2)).toBeGreaterThan(0);
+    expect(readFileSync(join(runDir, 'memory', 'learnings-md', 'r1', 'session-001', 'learnings.md'), 'utf8')).toContain(
+      'custom.team_sign_off="- The Support Team"',
+    );
+    expect(hits('learnings-md', 2)).toBeLessThanOrEqual(hits('stateless', 2));
+    await writeRunReport(runDir, { B: 200, charts: false });
+    const summary = readFileSync(join(runDir, 'report', 'summary.md'), 'utf8');
+    expect(summary).toContain('## Rubric vs script graders');
+    expect(summary).toMatch(/\| all arms \| \d+ \| 3 \| \d+% /);
+    const html = readFileSync(join(runDir, 'report', 'report.html'), 'utf8');
+    expect(html).toContain('<section id="grader-kinds"><h2>Rubric vs script graders</h2>');
   });
 });

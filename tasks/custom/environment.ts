@@ -1,7 +1,8 @@
 // A custom task's workspace and tools (read and write files, run a command in the sandbox, submit),
 // and its checker: every grader of the task over what the agent left behind. The trial succeeds when
-// every grader passes; its score is the graders' mean. When a task has both rubric and script
-// graders, the rubric's check says whether it agrees with them.
+// every grader passes and no pitfall of the task is hit (tasks/custom/pitfalls.ts); its score is the
+// graders' mean. When a task has both rubric and script graders, the rubric's check says whether it
+// agrees with them.
 
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize, relative, sep } from 'node:path';
@@ -10,6 +11,7 @@ import type { CheckResult, Environment, EnvironmentContext, Task } from '../../h
 import { runSandboxed } from '../../harness/sandbox/sandbox.js';
 import type { CustomTask, ToolName } from './data.js';
 import { runMatch, runRubric, runScript, type GradedWork, type GraderOutcome } from './graders.js';
+import { pitfallHits, type CustomPitfall, type PitfallHit } from './pitfalls.js';
 
 const MAX_TEXT_FILE = 1024 * 1024;
 
@@ -98,13 +100,31 @@ function inside(root: string, path: unknown): string | undefined {
   return rel.startsWith('..') ? undefined : join(root, rel);
 }
 
-export async function createCustomEnvironment(task: Task, spec: CustomTask, context: EnvironmentContext): Promise<Environment> {
+/** A check result with the pitfalls the work hit: each a failed `pitfall:<id>` check with the reviewer's feedback. */
+export function withPitfalls(result: CheckResult, hits: readonly PitfallHit[]): CheckResult {
+  if (hits.length === 0) return result;
+  return {
+    ...result,
+    success: false,
+    feedback: [...result.feedback, ...hits.map((h) => h.feedback)],
+    checks: [...result.checks, ...hits.map((h) => ({ id: `pitfall:${h.id}`, passed: false, detail: h.feedback }))],
+  };
+}
+
+/** `pitfalls`: the declarations of the pitfalls this task lists. */
+export async function createCustomEnvironment(
+  task: Task,
+  spec: CustomTask,
+  context: EnvironmentContext,
+  pitfalls: readonly CustomPitfall[] = [],
+): Promise<Environment> {
   const root = context.workdir;
   for (const [path, text] of Object.entries(task.files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
   }
   let answer: string | undefined;
+  let hits: PitfallHit[] = [];
   const work = (): GradedWork => ({ answer, files: workspaceTexts(root) });
   return {
     tools: spec.tools.map((name) => TOOL_SPECS[name]),
@@ -140,8 +160,12 @@ export async function createCustomEnvironment(task: Task, spec: CustomTask, cont
       writeFileSync(path, input.content);
       return { content: `Wrote ${String(input.path)} (${input.content.length} characters).` };
     },
-    check: async () => checkResultOf(await gradeWork(spec, work(), context.grade)),
-    pitfallsHit: () => [],
+    async check() {
+      const graded = work();
+      hits = pitfallHits(pitfalls, graded, task.files);
+      return withPitfalls(checkResultOf(await gradeWork(spec, graded, context.grade)), hits);
+    },
+    pitfallsHit: () => hits.map((h) => h.id),
     async output() {
       const { files } = work();
       const produced = Object.entries(files).filter(([path, text]) => task.files[path] !== text);

@@ -14,7 +14,8 @@ import { z } from 'zod';
 import type { ConfigureContext, Suite, ValidationIssue } from '../../harness/core/suite.js';
 import { sourcePath } from '../../harness/core/paths.js';
 import { parseOptions } from '../../harness/core/options.js';
-import { loadCustomTasks, SUITE, validateCustomTasks, type CustomData } from './data.js';
+import { loadCustomTasks, pitfallIdsOf, SUITE, validateCustomTasks, type CustomData } from './data.js';
+import type { CustomPitfall } from './pitfalls.js';
 import { createCustomEnvironment } from './environment.js';
 import { makeCustomPolicy } from './sim-policy.js';
 import { checkCustomTasks } from './check-tasks.js';
@@ -38,6 +39,11 @@ function validateData(target: string): ValidationIssue[] {
   return validateCustomTasks(target).issues;
 }
 
+function pitfallsOf(data: CustomData, taskId: string): CustomPitfall[] {
+  const spec = data.specs.get(taskId);
+  return spec ? pitfallIdsOf(spec).map((id) => data.pitfalls.get(id)!) : [];
+}
+
 function configuredSuite(data: CustomData): Suite {
   const specs = [...data.specs.values()];
   const byPrompt = new Map(data.tasks.map((t) => [t.prompt, data.specs.get(t.id)!]));
@@ -47,8 +53,12 @@ function configuredSuite(data: CustomData): Suite {
     hashPaths: [data.file, ...specs.flatMap((s) => s.input_files.map((p) => resolve(dirname(data.file), p)))],
     families: data.families,
     tasks: data.tasks,
-    createEnvironment: (task, context) => createCustomEnvironment(task, data.specs.get(task.id)!, context),
-    simPolicy: makeCustomPolicy((prompt) => byPrompt.get(prompt) ?? [...byPrompt].find(([p]) => prompt.includes(p))?.[1]),
+    pitfalls: data.table,
+    createEnvironment: (task, context) => createCustomEnvironment(task, data.specs.get(task.id)!, context, pitfallsOf(data, task.id)),
+    simPolicy: makeCustomPolicy(
+      (prompt) => byPrompt.get(prompt) ?? [...byPrompt].find(([p]) => prompt.includes(p))?.[1],
+      (spec) => pitfallsOf(data, spec.id),
+    ),
     checkTasks: () => checkCustomTasks(data),
     // The reference output is what a grader compares with: it never belongs in memory.
     leakMarkers: (task) => {

@@ -69,8 +69,16 @@ export const tasksImportCommand: CommandModule<object, ImportArgs> = {
     const report = new ImportReport();
     let written: number;
     let issues;
+    // Nothing importable: bad input, and no task file is written.
+    const nothing = (count: number): void => {
+      if (count > 0) return;
+      throw new UsageError(
+        `${args.input}: no ${args.from} row could be imported; nothing written\n${report.render(0, args.out).split('\n').slice(1).join('\n')}`,
+      );
+    };
     if (args.from === 'humaneval-x' || args.from === 'mbpp') {
       const tasks = args.from === 'mbpp' ? fromMbpp(rows(args.input, text), report) : fromHumanEvalX(rows(args.input, text), report);
+      nothing(tasks.length);
       writeFileSync(args.out, tasks.map((t) => JSON.stringify(t)).join('\n') + '\n');
       written = tasks.length;
       issues = validateCodingTasks(args.out).issues;
@@ -83,6 +91,7 @@ export const tasksImportCommand: CommandModule<object, ImportArgs> = {
           throw new UsageError(`${args.input}: expected a promptfoo config (prompts, tests)`);
         tasks = fromPromptfoo(doc as Record<string, unknown>, report);
       }
+      nothing(tasks.length);
       writeFileSync(
         args.out,
         `# Imported from ${args.input} (${args.from}) by dreambench tasks import.\n${stringifyYaml({ tasks }, { lineWidth: 0 })}`,
