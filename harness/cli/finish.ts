@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path';
 import type { RunOutcome } from '../runner/runner.js';
 import { writeRunReport, type RunReportResult } from '../../reports/run-report.js';
-import { EXIT } from './exit.js';
+import { exitCodeFor } from '../runner/run-status.js';
 
 /** Where the report went and what the claims came to, in two lines. */
 export function describeReport(runDir: string, written: RunReportResult): string {
@@ -35,6 +35,6 @@ export async function finishRun(outcome: RunOutcome): Promise<void> {
   }
   if (outcome.status !== 'completed') {
     process.stderr.write(`dreambench: run ${outcome.status}: ${outcome.message ?? ''}\n`);
-    process.exitCode = outcome.status === 'failed' && !outcome.message ? EXIT.failed : EXIT.resumable;
+    process.exitCode = exitCodeFor(outcome);
   }
 }

@@ -17,41 +17,39 @@
 // (harness/distributed/bullmq.ts). The engine stays here either way: session order per (arm,
 // replicate), memory frozen within a session, consolidation between sessions, and the run directory
 // (the executor hands back each trial's record and transcript; only this process writes them).
+//
+// executeRun is a list of steps: resolve the experiment, check and prepare (nothing written yet),
+// open the manifest, start the executor, run the chains (run-chain.ts) over one RunState
+// (run-state.ts), then record the status that runStatus (run-status.ts) derives from the tally.
 
-import { mkdirSync, existsSync, readFileSync, renameSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import type { Transcript } from '../agent/transcript.js';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import pLimit from 'p-limit';
-import type { ArmContext, MemoryFiles } from '../core/arm.js';
 import type { ModelClient } from '../core/messages.js';
-import { ModelInfraError } from '../core/messages.js';
-import type { TrialKey, TrialRecord } from '../core/records.js';
-import { trialId } from '../core/records.js';
+import type { TrialRecord } from '../core/records.js';
 import type { Suite } from '../core/suite.js';
 import type { Experiment } from '../config/schema.js';
 import { isSimulated } from '../models/registry.js';
 import type { CacheOptions } from '../models/cache.js';
 import type { RateLimiterRegistry } from '../models/rate-limit.js';
 import { loadExperimentSuites, SuiteOptionsError } from '../registry/suites.js';
-import { driftedIn } from '../schedule/schedule.js';
 import { buildRunPlan, PlanError, plannedTrials, type RunPlan } from '../schedule/plan.js';
-import { isTrain } from '../core/slices.js';
 import { checkResumable, sameConfigOrRefuse } from './resume-checks.js';
 import { RunSetupError } from './setup-error.js';
 import { recordLeakScan } from '../controls/leak-scan.js';
 import { scheduleWarnings } from '../schedule/schedule-warnings.js';
 import { newManifest, suiteHash, type Manifest, type RunStatus } from '../storage/manifest.js';
-import { RunDir, readJsonLines, repairJsonLines, writeJsonAtomic } from '../storage/run-dir.js';
-import { ArmSetupError, RunInterrupted, localExecutor, prepareRun, type LoadedArm, type RunSetup, type TrialExecutor } from './executor.js';
-import { keepsTranscript, readTranscript, removeTranscript, writeTranscript } from '../storage/transcripts.js';
+import { RunDir, repairJsonLines, writeJsonAtomic } from '../storage/run-dir.js';
+import { ArmSetupError, RunInterrupted, localExecutor, prepareRun, type RunSetup, type TrialExecutor } from './executor.js';
 import { drainTrialCleanups } from './trial.js';
 import { checkRunModels, preflightModels, runModelSpecs } from './model-checks.js';
-import { charge, chargeUsage, spendSoFar } from './spend.js';
-import { DEFAULT_ARTIFACTS_MAX_BYTES, type ArtifactsTarget, type KeepArtifacts } from './artifacts.js';
-import { redactMemory } from '../security/redact.js';
+import { DEFAULT_ARTIFACTS_MAX_BYTES, type KeepArtifacts } from './artifacts.js';
 import type { ProgressSink } from './progress.js';
 import { chooseSandbox, defaultIsolation, SandboxError, type Isolation } from '../sandbox/sandbox.js';
 import { silentProgress } from './progress.js';
+import { runChain, type ChainContext } from './run-chain.js';
+import { loadRunState, type ArtifactsPolicy, type RunState } from './run-state.js';
+import { runStatus } from './run-status.js';
 
 export interface RunOptions {
   runDir: string;
@@ -107,36 +105,89 @@ export { RunSetupError } from './setup-error.js';
 export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const dir = new RunDir(options.runDir);
   const progress = options.progress ?? silentProgress;
-  /** The resumed run's manifest (undefined for a new run, whose manifest is made once the setup has passed). */
-  let stored: Manifest | undefined;
-  let experiment: Experiment;
-  const warnings: string[] = [];
+  const { resume, stored, experiment } = resolveExperiment(options, dir);
+  const prepared = await prepareChecked(options, experiment, resume, stored);
+  const { setup, plan } = prepared;
+  const manifest = openManifest(options, dir, experiment, stored, prepared);
+  const executor = await startExecutor(options, dir, manifest, setup);
 
+  const state = loadRunState(dir, manifest.artifacts ?? defaultArtifacts(), { retryPermanent: options.retryPermanent ?? false });
+  const total = setup.arms.length * plannedTrials(plan);
+  progress.start({ total, alreadyDone: state.done.size, doneRecords: [...state.done.values()] });
+  const context: ChainContext = {
+    dir,
+    experiment,
+    plan,
+    executor,
+    limit: pLimit(experiment.concurrency),
+    budgets: { ...experiment.budgets },
+    graderModel: setup.graderModel,
+    progress,
+    state,
+    pilot: options.pilot,
+  };
+  try {
+    await Promise.all(setup.arms.flatMap((loaded) => plan.chains.map((chain) => runChain(context, loaded, chain))));
+  } catch (error) {
+    progress.stop();
+    await executor.close().catch(() => undefined);
+    setup.close();
+    await drainTrialCleanups();
+    return recordStop(options, dir, manifest, prepared.warnings, error);
+  }
+  progress.stop();
+  await executor.close();
+  setup.close();
+  await drainTrialCleanups();
+  return recordEnd(options, dir, manifest, prepared, state, total);
+}
+
+/** A run's experiment: the given one for a new run; the manifest's for a resume, with the settings a resume may change. */
+function resolveExperiment(options: RunOptions, dir: RunDir): { resume: boolean; stored: Manifest | undefined; experiment: Experiment } {
   // `run --out DIR` on an existing run: the same configuration resumes it; another is refused, with the fields that differ.
   let resume = options.resume ?? false;
   if (!resume && options.experiment && dir.exists()) {
     sameConfigOrRefuse(options.runDir, JSON.parse(readFileSync(dir.manifestPath, 'utf8')) as Manifest, options.experiment);
     resume = true;
   }
-
-  if (resume) {
-    if (!dir.exists()) throw new RunSetupError(`${options.runDir}: not a run directory (no manifest.json)`);
-    stored = JSON.parse(readFileSync(dir.manifestPath, 'utf8')) as Manifest;
-    // `run` on its own run: the file's settings that never change a trial (concurrency, run budgets, ci, rate limits) apply.
-    const given = options.resume ? undefined : options.experiment;
-    experiment = {
-      ...stored.experiment,
-      ...(given ? unhashedSettings(given) : {}),
-      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    };
-    experiment.budgets = { ...stored.experiment.budgets, ...(given ? runBudgetsOf(given) : {}), ...options.runBudgets };
-    stored.experiment = experiment;
-  } else {
+  if (!resume) {
     if (!options.experiment) throw new RunSetupError('executeRun needs an experiment for a new run');
-    experiment = options.experiment;
+    return { resume, stored: undefined, experiment: options.experiment };
   }
+  if (!dir.exists()) throw new RunSetupError(`${options.runDir}: not a run directory (no manifest.json)`);
+  const stored = JSON.parse(readFileSync(dir.manifestPath, 'utf8')) as Manifest;
+  // `run` on its own run: the file's settings that never change a trial (concurrency, run budgets, ci, rate limits) apply.
+  const given = options.resume ? undefined : options.experiment;
+  const experiment: Experiment = {
+    ...stored.experiment,
+    ...(given ? unhashedSettings(given) : {}),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  };
+  experiment.budgets = { ...stored.experiment.budgets, ...(given ? runBudgetsOf(given) : {}), ...options.runBudgets };
+  stored.experiment = experiment;
+  return { resume, stored, experiment };
+}
 
-  // Everything that can fail on bad input fails here, before anything is written.
+/** What the setup produced once every check on the input passed. */
+interface Prepared {
+  suites: Map<string, Suite>;
+  plan: RunPlan;
+  setup: RunSetup;
+  cache: CacheOptions | undefined;
+  sandbox: Manifest['sandbox'];
+  checked: ReturnType<typeof checkRunModels>;
+  preflight: Awaited<ReturnType<typeof preflightModels>> | undefined;
+  warnings: string[];
+}
+
+/** Everything that can fail on bad input fails here, before anything is written (as a RunSetupError). */
+async function prepareChecked(
+  options: RunOptions,
+  experiment: Experiment,
+  resume: boolean,
+  stored: Manifest | undefined,
+): Promise<Prepared> {
+  const where = resume ? options.runDir : 'experiment';
   let suites: Map<string, Suite>;
   try {
     suites = await loadExperimentSuites(experiment);
@@ -150,7 +201,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   try {
     plan = buildRunPlan([...suites.values()], experiment);
   } catch (error) {
-    throw error instanceof PlanError ? new RunSetupError(`${resume ? options.runDir : 'experiment'}: ${error.message}`) : error;
+    throw error instanceof PlanError ? new RunSetupError(`${where}: ${error.message}`) : error;
   }
   let setup: RunSetup;
   try {
@@ -162,28 +213,23 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   } catch (error) {
     throw error instanceof ArmSetupError ? new RunSetupError(error.message) : error;
   }
-  const { arms, graderModel } = setup;
   const sandbox = await sandboxFor(suites, experiment);
 
   // The run's models: options they would reject, thinking budgets, prices, lifecycle; then the preflight.
-  const orchestrated = arms.flatMap((loaded) => loaded.arm.orchestration?.models ?? []);
+  const orchestrated = setup.arms.flatMap((loaded) => loaded.arm.orchestration?.models ?? []);
   const checked = checkRunModels(experiment, runModelSpecs(experiment, orchestrated));
   let preflight: Awaited<ReturnType<typeof preflightModels>> | undefined;
   if (checked.problems.length === 0 && (options.preflight ?? !options.modelFactory)) {
-    preflight = await preflightModels([setup.model, graderModel, ...orchestrated.map((spec) => setup.modelFor(spec))]);
+    preflight = await preflightModels([setup.model, setup.graderModel, ...orchestrated.map((spec) => setup.modelFor(spec))]);
   }
   const problems = [...checked.problems, ...(preflight?.problems ?? [])];
   if (problems.length > 0) {
     setup.close();
-    throw new RunSetupError(`${resume ? options.runDir : 'experiment'}: ${problems.join('\n  ')}`);
+    throw new RunSetupError(`${where}: ${problems.join('\n  ')}`);
   }
-  warnings.push(...checked.warnings, ...(preflight?.warnings ?? []));
-
-  let manifest: Manifest;
   if (stored) {
-    manifest = stored;
     for (const [name, suite] of suites) {
-      const recorded = manifest.suites[name]?.hash;
+      const recorded = stored.suites[name]?.hash;
       const now = suiteHash(suite);
       if (recorded && recorded !== now) {
         throw new RunSetupError(
@@ -191,6 +237,28 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
         );
       }
     }
+  }
+  return { suites, plan, setup, cache, sandbox, checked, preflight, warnings: [...checked.warnings, ...(preflight?.warnings ?? [])] };
+}
+
+const defaultArtifacts = (): ArtifactsPolicy => ({ keep: 'all', max_bytes: DEFAULT_ARTIFACTS_MAX_BYTES });
+
+/**
+ * The manifest the run works under, written before the first trial: a resume's (its stored
+ * configuration checked intact, leftovers of a killed writer swept, torn journal lines dropped) or
+ * a new one; with this invocation's models, sandbox, artifacts policy and cache recorded.
+ */
+function openManifest(
+  options: RunOptions,
+  dir: RunDir,
+  experiment: Experiment,
+  stored: Manifest | undefined,
+  prepared: Prepared,
+): Manifest {
+  const { suites, checked, preflight, sandbox, cache, warnings } = prepared;
+  let manifest: Manifest;
+  if (stored) {
+    manifest = stored;
     // The stored configuration is intact, and the harness is the version that started the run (or the user said otherwise).
     warnings.push(...checkResumable(options.runDir, manifest, { allowHarnessChange: options.allowHarnessChange ?? false }));
     dir.sweepTemporaries();
@@ -217,7 +285,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     dir.event('sandbox', sandbox);
   }
   manifest.artifacts = {
-    ...(manifest.artifacts ?? { keep: 'all', max_bytes: DEFAULT_ARTIFACTS_MAX_BYTES }),
+    ...(manifest.artifacts ?? defaultArtifacts()),
     ...(options.artifacts?.keep ? { keep: options.artifacts.keep } : {}),
     ...(options.artifacts?.maxBytes !== undefined ? { max_bytes: options.artifacts.maxBytes } : {}),
   };
@@ -228,7 +296,11 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     dir.event('response_cache', manifest.cache);
   }
   writeJsonAtomic(dir.manifestPath, manifest);
+  return manifest;
+}
 
+/** Where trials run: in this process, or wherever the caller's executor sends them. */
+async function startExecutor(options: RunOptions, dir: RunDir, manifest: Manifest, setup: RunSetup): Promise<TrialExecutor> {
   const local = localExecutor(setup, (loaded, replicate) => dir.artifacts(loaded.artifactsFolder, loaded.spec.name, replicate));
   let executor: TrialExecutor;
   try {
@@ -238,270 +310,59 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     throw error;
   }
   if (executor.name !== 'local') dir.event('executor', { name: executor.name });
+  return executor;
+}
 
-  const done = new Map<string, TrialRecord>();
-  for (const record of dir.trials()) {
-    if (record.error_class === 'infra' || (record.error_class === 'permanent' && options.retryPermanent)) continue;
-    done.set(trialId(record), record);
-  }
-  // Earlier attempts per trial (failed ones): a re-run keeps their transcripts (renamed <task>.failed-N.json.gz).
-  const attemptsSoFar = new Map<string, number>();
-  for (const record of readAllTrialLines(dir)) attemptsSoFar.set(trialId(record), (attemptsSoFar.get(trialId(record)) ?? 0) + 1);
-  const artifactsPolicy = manifest.artifacts;
-  let keptBytes = [...done.values()].reduce((sum, r) => sum + (r.artifacts?.bytes ?? 0), 0);
-  /** Where a trial keeps its output files, with what is left of the run's cap; undefined when nothing is kept. */
-  const artifactsFor = (key: TrialKey): ArtifactsTarget | undefined => {
-    if (artifactsPolicy.keep === 'none' || artifactsPolicy.cap_reached_at || keptBytes >= artifactsPolicy.max_bytes) return undefined;
-    const ref = dir.artifactsRef(key);
-    return { dir: join(options.runDir, ref), ref, keep: artifactsPolicy.keep, max_bytes: artifactsPolicy.max_bytes - keptBytes };
-  };
-  const countArtifacts = (record: TrialRecord): void => {
-    keptBytes += record.artifacts?.bytes ?? 0;
-    if ((record.artifacts?.capped || keptBytes >= artifactsPolicy.max_bytes) && !artifactsPolicy.cap_reached_at) {
-      artifactsPolicy.cap_reached_at = trialId(record);
-      dir.event('artifacts_cap_reached', { max_bytes: artifactsPolicy.max_bytes, kept_bytes: keptBytes, at_trial: trialId(record) });
-    }
-  };
-
-  // Chains (replicate x order) and their sessions: train, eval and retest slots (harness/schedule/plan.ts).
-  const chains = new Map(plan.chains.map((c) => [c.replicate, c]));
-
-  const total = arms.length * plannedTrials(plan);
-  // What the run has spent so far, as billed: every attempt (failed ones too), consolidations, preflights.
-  const spend = spendSoFar(dir);
-  progress.start({ total, alreadyDone: done.size, doneRecords: [...done.values()] });
-
-  const limit = pLimit(experiment.concurrency);
-  const budgets = { ...experiment.budgets };
-  let stopReason: string | undefined;
-  const overRunBudget = (): string | undefined => {
-    if (budgets.max_cost_per_run !== undefined && spend.cost >= budgets.max_cost_per_run)
-      return `run cost budget of $${budgets.max_cost_per_run} reached`;
-    if (budgets.max_tokens_per_run !== undefined && spend.tokens >= budgets.max_tokens_per_run)
-      return `run token budget of ${budgets.max_tokens_per_run} reached`;
-    return undefined;
-  };
-  let infraBlocked = 0;
-  let permanentBlocked = 0;
-  const permanentErrors = new Set<string>();
-  let consolidationsBlocked = 0;
-
-  let pendingReview = 0;
-  const runChain = async ({ spec, arm, artifactsFolder }: LoadedArm, replicate: number): Promise<void> => {
-    const artifacts = dir.artifacts(artifactsFolder, spec.name, replicate);
-    let memory: MemoryFiles = {};
-    if (dir.hasSnapshot(spec.name, replicate, 0)) memory = dir.readSnapshot(spec.name, replicate, 0);
-    else dir.writeSnapshot(spec.name, replicate, 0, memory);
-
-    const lastSession = options.pilot ? Math.min(experiment.sessions, options.pilot.sessions) : experiment.sessions;
-    if (options.pilot && replicate > options.pilot.replicates) return;
-    for (let session = 1; session <= lastSession; session++) {
-      if (dir.hasSnapshot(spec.name, replicate, session)) {
-        memory = dir.readSnapshot(spec.name, replicate, session);
-        continue;
-      }
-      const drifted = driftedIn(session, experiment.schedule.drift);
-      const chain = chains.get(replicate)!;
-      const scheduled = chain.sessions[session - 1]!;
-      const sessionMemory = memory;
-      const records = await Promise.all(
-        scheduled.map(({ slot, task, slice, first_seen }) =>
-          limit(async (): Promise<TrialRecord | undefined> => {
-            const key: TrialKey = { arm: spec.name, replicate, session, slot, task: task.id };
-            const previous = done.get(trialId(key));
-            if (previous) return previous;
-            stopReason ??= overRunBudget();
-            if (stopReason) return undefined;
-            const seedKey = `${experiment.seed}:r${replicate}:s${session}:${slot}:${task.id}`;
-            const transcriptPath = dir.transcriptPath(key);
-            // A re-run (after an infra or permanent failure) keeps the failed attempt's transcript, moved aside.
-            const earlier = attemptsSoFar.get(trialId(key)) ?? 0;
-            if (earlier > 0 && existsSync(transcriptPath)) {
-              const kept = transcriptPath.replace(/\.json(\.gz)?$/, (extension) => `.failed-${earlier}${extension}`);
-              renameSync(transcriptPath, kept);
-              dir.event('transcript_kept', { trial: trialId(key), failed_attempt: earlier, transcript: dir.relative(kept) });
-            }
-            const artifacts = artifactsFor(key);
-            const { record, transcript } = await executor.runTrial({
-              ...(artifacts ? { artifacts } : {}),
-              key,
-              memoryText: arm.contextFor(task, sessionMemory),
-              ...(arm.memoryStats ? { memoryStats: arm.memoryStats(task, sessionMemory) } : {}),
-              ...(arm.runtime ? { memory: sessionMemory } : {}),
-              drifted: [...drifted].sort(),
-              budgets,
-              seedKey,
-              transcriptRef: dir.relative(transcriptPath),
-              ...(plan.slices || plan.orders > 1
-                ? {
-                    labels: {
-                      ...(plan.slices ? { slice } : {}),
-                      ...(plan.orders > 1 ? { task_set: chain.task_set, order: chain.order } : {}),
-                      ...(first_seen ? { first_seen } : {}),
-                    },
-                  }
-                : {}),
-            });
-            // Transcript first, then the record: a record never points at a missing transcript. A
-            // transcript the run does not keep (--transcripts failed|none) is still written when the
-            // arm consolidates from it, and removed once the session's snapshot is safe.
-            const kept = keepsTranscript(experiment.transcripts, record);
-            if (kept || arm.afterSession) await writeTranscript(transcriptPath, transcript);
-            if (!kept) record.transcript = '';
-            dir.appendTrial(record);
-            dir.event('trial_finished', { trial: trialId(key), success: record.success, error_class: record.error_class });
-            countArtifacts(record);
-            charge(spend, record);
-            progress.trialDone(record);
-            return record;
-          }),
-        ),
-      );
-      if (records.some((r) => r === undefined)) return; // stopped by the run budget
-      const finished = records as TrialRecord[];
-      const infra = finished.filter((r) => r.error_class === 'infra').length;
-      const permanent = finished.filter((r) => r.error_class === 'permanent');
-      if (infra > 0 || permanent.length > 0) {
-        // The arm must not consolidate from a partial session: stop this chain here; resume retries.
-        infraBlocked += infra;
-        permanentBlocked += permanent.length;
-        for (const r of permanent) if (r.error) permanentErrors.add(r.error);
-        dir.event('session_blocked', {
-          arm: spec.name,
-          replicate,
-          session,
-          infra_trials: infra,
-          ...(permanent.length ? { permanent_trials: permanent.length } : {}),
-        });
-        return;
-      }
-      if (arm.afterSession) {
-        const context: ArmContext = {
-          arm: spec.name,
-          replicate,
-          session,
-          model: graderModel,
-          seedKey: `${experiment.seed}:r${replicate}:s${session}:consolidate`,
-          options: spec.options,
-          artifacts,
-        };
-        const transcript = (record: TrialRecord): Transcript =>
-          readTranscript(options.runDir, record.transcript || dir.relative(dir.transcriptPath(record)));
-        // Test-then-update: only train trials feed consolidation; eval and retest trials read memory, never write it.
-        let consolidated;
-        try {
-          consolidated = await arm.afterSession({ memory, trials: finished.filter(isTrain), transcript }, context);
-        } catch (error) {
-          if (!(error instanceof ModelInfraError)) throw error;
-          // The provider failed the consolidation (e.g. a vendor dream failed or timed out): like an
-          // infra trial, it blocks this session boundary, is recorded, and is retried on resume.
-          consolidationsBlocked++;
-          dir.event('consolidation_failed', { arm: spec.name, replicate, session, error_class: 'infra', error: error.message });
-          return;
-        }
-        if (consolidated.pending) {
-          pendingReview++;
-          dir.event('session_pending_review', { arm: spec.name, replicate, session, reason: consolidated.pending.reason });
-          return;
-        }
-        // Secrets never reach memory: not the snapshot, nor what the next session's agent reads.
-        memory = redactMemory(consolidated.memory);
-        if (consolidated.usage) chargeUsage(spend, consolidated.usage);
-        dir.writeSnapshot(spec.name, replicate, session, memory);
-        for (const r of finished) if (!r.transcript) removeTranscript(options.runDir, dir.relative(dir.transcriptPath(r)));
-        dir.event('session_consolidated', {
-          arm: spec.name,
-          replicate,
-          session,
-          ...(consolidated.usage ? { usage: consolidated.usage } : {}),
-          ...(consolidated.details ? { details: consolidated.details } : {}),
-        });
-      } else {
-        dir.writeSnapshot(spec.name, replicate, session, memory);
-        for (const r of finished) if (!r.transcript) removeTranscript(options.runDir, dir.relative(dir.transcriptPath(r)));
-        dir.event('session_consolidated', { arm: spec.name, replicate, session });
-      }
-      progress.sessionDone?.(spec.name, replicate, session);
-    }
-  };
-
-  try {
-    const chains: Promise<void>[] = [];
-    for (const loaded of arms) for (const chain of plan.chains) chains.push(runChain(loaded, chain.replicate));
-    await Promise.all(chains);
-  } catch (error) {
-    progress.stop();
-    await executor.close().catch(() => undefined);
-    setup.close();
-    await drainTrialCleanups();
-    if (error instanceof RunInterrupted) {
-      // Nothing was lost: what finished is in trials.jsonl, the rest runs on resume.
-      const message = `${error.message}. Run \`dreambench resume ${options.runDir}\` to continue.`;
-      manifest.status = 'failed';
-      manifest.stop_reason = message;
-      manifest.updated_at = new Date().toISOString();
-      writeJsonAtomic(dir.manifestPath, manifest);
-      dir.event('run_interrupted', { reason: error.message });
-      return {
-        status: manifest.status,
-        runDir: options.runDir,
-        manifest,
-        trials: dir.trials(),
-        message,
-        ...(warnings.length ? { warnings } : {}),
-      };
-    }
-    manifest.status = 'failed';
-    manifest.stop_reason = (error as Error).message;
-    manifest.updated_at = new Date().toISOString();
+/**
+ * A chain threw. An interrupted executor lost nothing (what finished is in trials.jsonl, the rest
+ * runs on resume): the run stops resumable. Any other error fails the run and is rethrown.
+ */
+function recordStop(options: RunOptions, dir: RunDir, manifest: Manifest, warnings: string[], error: unknown): RunOutcome {
+  manifest.status = 'failed';
+  manifest.updated_at = new Date().toISOString();
+  if (error instanceof RunInterrupted) {
+    const message = `${error.message}. Run \`dreambench resume ${options.runDir}\` to continue.`;
+    manifest.stop_reason = message;
     writeJsonAtomic(dir.manifestPath, manifest);
-    dir.event('run_failed', { error: (error as Error).message });
-    throw error;
+    dir.event('run_interrupted', { reason: error.message });
+    return {
+      status: manifest.status,
+      runDir: options.runDir,
+      manifest,
+      trials: dir.trials(),
+      message,
+      ...(warnings.length ? { warnings } : {}),
+    };
   }
-  progress.stop();
-  await executor.close();
-  setup.close();
-  await drainTrialCleanups();
+  manifest.stop_reason = (error as Error).message;
+  writeJsonAtomic(dir.manifestPath, manifest);
+  dir.event('run_failed', { error: (error as Error).message });
+  throw error;
+}
 
+/** Every chain returned: the run's status from its tally, totals, the leak scan, and the final manifest. */
+function recordEnd(options: RunOptions, dir: RunDir, manifest: Manifest, prepared: Prepared, state: RunState, total: number): RunOutcome {
+  const { warnings } = prepared;
   const trials = dir.trials();
-  let message: string | undefined;
-  const pilotStopped = options.pilot !== undefined && trials.length < total;
-  if (pilotStopped && !stopReason && pendingReview === 0 && infraBlocked === 0 && consolidationsBlocked === 0) {
-    manifest.status = 'stopped_budget';
-    message = `pilot done (${trials.length} of ${total} trials); \`dreambench resume ${options.runDir}\` runs the rest without repeating them`;
-  } else if (stopReason) {
-    manifest.status = 'stopped_budget';
-    message = `${stopReason}; raise the budget and resume to continue`;
-  } else if (pendingReview > 0) {
-    manifest.status = 'awaiting_review';
-    message = `${pendingReview} consolidation(s) wait for review: run \`dreambench memory review ${options.runDir}\`, then \`dreambench resume ${options.runDir}\``;
-  } else if (permanentBlocked > 0) {
-    manifest.status = 'failed';
-    const examples = [...permanentErrors].slice(0, 2).join(' | ');
-    message =
-      `${permanentBlocked} trial(s) failed with a provider error that retrying will not fix (${examples}). ` +
-      `Resume does not re-run them: fix the cause (key, model id, request), then run \`dreambench resume ${options.runDir} --retry-permanent\`.` +
-      (infraBlocked > 0 ? ` ${infraBlocked} other trial(s) failed for transient infrastructure reasons; resume retries those.` : '');
-  } else if (infraBlocked > 0) {
-    manifest.status = 'failed';
-    message = `${infraBlocked} trial(s) failed for infrastructure reasons (provider or environment); their sessions were not consolidated. Run \`dreambench resume ${options.runDir}\` to retry them.`;
-  } else if (consolidationsBlocked > 0) {
-    manifest.status = 'failed';
-    message = `${consolidationsBlocked} consolidation(s) failed for infrastructure reasons (provider); their sessions were not consolidated. Run \`dreambench resume ${options.runDir}\` to retry them.`;
-  } else {
-    manifest.status = 'completed';
-  }
-  if (artifactsPolicy.cap_reached_at) {
+  const { status, message } = runStatus({
+    tally: state.tally,
+    runDir: options.runDir,
+    trials: trials.length,
+    total,
+    pilot: options.pilot !== undefined,
+  });
+  manifest.status = status;
+  if (state.artifacts.cap_reached_at) {
     warnings.push(
-      `kept artifacts reached the run's cap of ${(artifactsPolicy.max_bytes / 1024 ** 2).toFixed(0)} MB at trial ${artifactsPolicy.cap_reached_at}: later trials keep none (raise it with --artifacts-max-mb)`,
+      `kept artifacts reached the run's cap of ${(state.artifacts.max_bytes / 1024 ** 2).toFixed(0)} MB at trial ${state.artifacts.cap_reached_at}: later trials keep none (raise it with --artifacts-max-mb)`,
     );
   }
   if (message) manifest.stop_reason = message;
   else delete manifest.stop_reason;
   manifest.updated_at = new Date().toISOString();
-  manifest.totals = { trials: trials.length, cost_usd: spend.cost };
+  manifest.totals = { trials: trials.length, cost_usd: state.spend.cost };
   // Leak scan: memory must never hold gold answers, hidden tests or checker internals; a leak marks the run invalid.
-  recordLeakScan(options.runDir, manifest, suites, trials);
+  recordLeakScan(options.runDir, manifest, prepared.suites, trials);
   writeJsonAtomic(dir.manifestPath, manifest);
   dir.event('run_finished', { status: manifest.status, trials: trials.length });
   return {
@@ -529,10 +390,6 @@ function runBudgetsOf(experiment: Experiment): { max_cost_per_run?: number; max_
     ...(max_cost_per_run !== undefined ? { max_cost_per_run } : {}),
     ...(max_tokens_per_run !== undefined ? { max_tokens_per_run } : {}),
   };
-}
-
-function readAllTrialLines(dir: RunDir): TrialRecord[] {
-  return existsSync(dir.trialsPath) ? readJsonLines<TrialRecord>(dir.trialsPath) : [];
 }
 
 /** A suite without a sim policy runs on real models only: a sim run of it is refused before anything is written. */

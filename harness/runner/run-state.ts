@@ -1,0 +1,69 @@
+// The one mutable state of a run while its chains execute: which trials are already done (from
+// trials.jsonl, so a resume skips them), how many earlier attempts each trial had (a re-run keeps
+// their transcripts), what has been spent, the bytes of kept artifacts against the run's cap, and
+// the tally that decides the run's status (run-status.ts). Every chain reads and updates this one
+// object; the functions here are the only ones that change its artifact count.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrialKey, TrialRecord } from '../core/records.js';
+import { trialId } from '../core/records.js';
+import type { Manifest } from '../storage/manifest.js';
+import { readJsonLines, type RunDir } from '../storage/run-dir.js';
+import type { ArtifactsTarget } from './artifacts.js';
+import { newTally, type RunTally } from './run-status.js';
+import { spendSoFar, type Spend } from './spend.js';
+
+export type ArtifactsPolicy = NonNullable<Manifest['artifacts']>;
+
+export interface RunState {
+  /** Trials that need no re-run, by trial id. */
+  done: Map<string, TrialRecord>;
+  /** Attempts recorded so far per trial id (failed ones included). */
+  attempts: Map<string, number>;
+  /** What the run has spent, as billed (every attempt, consolidations, preflights). */
+  spend: Spend;
+  /** The manifest's artifacts policy (its cap_reached_at is set here when the cap is reached). */
+  artifacts: ArtifactsPolicy;
+  /** Bytes of artifacts the run keeps so far. */
+  keptBytes: number;
+  tally: RunTally;
+}
+
+/** The state a run (new or resumed) starts its chains from, read from its directory. */
+export function loadRunState(dir: RunDir, artifacts: ArtifactsPolicy, options: { retryPermanent: boolean }): RunState {
+  const done = new Map<string, TrialRecord>();
+  for (const record of dir.trials()) {
+    if (record.error_class === 'infra' || (record.error_class === 'permanent' && options.retryPermanent)) continue;
+    done.set(trialId(record), record);
+  }
+  const attempts = new Map<string, number>();
+  const lines = existsSync(dir.trialsPath) ? readJsonLines<TrialRecord>(dir.trialsPath) : [];
+  for (const record of lines) attempts.set(trialId(record), (attempts.get(trialId(record)) ?? 0) + 1);
+  return {
+    done,
+    attempts,
+    spend: spendSoFar(dir),
+    artifacts,
+    keptBytes: [...done.values()].reduce((sum, r) => sum + (r.artifacts?.bytes ?? 0), 0),
+    tally: newTally(),
+  };
+}
+
+/** Where a trial keeps its output files, with what is left of the run's cap; undefined when nothing is kept. */
+export function artifactsTargetFor(state: RunState, dir: RunDir, key: TrialKey): ArtifactsTarget | undefined {
+  const policy = state.artifacts;
+  if (policy.keep === 'none' || policy.cap_reached_at || state.keptBytes >= policy.max_bytes) return undefined;
+  const ref = dir.artifactsRef(key);
+  return { dir: join(dir.root, ref), ref, keep: policy.keep, max_bytes: policy.max_bytes - state.keptBytes };
+}
+
+/** Add a finished trial's kept bytes; the first trial to reach the cap is recorded (manifest and journal). */
+export function countArtifacts(state: RunState, dir: RunDir, record: TrialRecord): void {
+  const policy = state.artifacts;
+  state.keptBytes += record.artifacts?.bytes ?? 0;
+  if ((record.artifacts?.capped || state.keptBytes >= policy.max_bytes) && !policy.cap_reached_at) {
+    policy.cap_reached_at = trialId(record);
+    dir.event('artifacts_cap_reached', { max_bytes: policy.max_bytes, kept_bytes: state.keptBytes, at_trial: trialId(record) });
+  }
+}
