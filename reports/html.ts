@@ -7,9 +7,9 @@
 //    page (SIDECAR_FILE), so that the page itself does not grow with the run;
 //  - the report model (comparisons, curves, claims, memory sizes, pitfalls, grader agreement);
 //  - memory snapshots of every arm, replicate and session, as line numbers into one shared table of
-//    distinct lines (memory grows by appending, so most lines repeat from session to session); past
-//    MEMORY_BUDGET characters only the first replicates of each arm are kept, and the page says so;
-//  - dream changesets (dreams/<arm>/r<rep>/session-NNN.json), whole;
+//    distinct lines (memory grows by appending, so most lines repeat from session to session), and
+//    the dream changesets of the same replicates (dreams/<arm>/r<rep>/session-NNN.json), whole; past
+//    MEMORY_BUDGET characters of both only the first replicates of each arm are kept, and the page says so;
 //  - transcripts: all of them when the run has at most ALL_TRANSCRIPTS_UP_TO trials; otherwise the
 //    trials cited as evidence by dreams, then failures, then a sample of successes, each group
 //    spread evenly over arms and sessions, up to TRANSCRIPT_BUDGET characters in all. Long texts in
@@ -229,12 +229,14 @@ function embedMemory(data: RunData): EmbeddedMemory {
             index.set(line, i);
             chars += line.length + 3;
           }
-          chars += 4;
+          chars += String(i).length + 1;
           return i;
         });
       }
       snapshots.push({ arm: s.arm, replicate: s.replicate, session: s.session, entries: s.entries, tokens: s.tokens, files });
     }
+    // The replicate's dream changesets go into the page too: they count against the same budget.
+    for (const d of data.dreams) if (d.replicate === rep) chars += JSON.stringify(d.changeset).length;
   }
   const kept = new Set(reps.slice(0, keptReps));
   return {
