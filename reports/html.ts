@@ -3,12 +3,13 @@
 //
 // What is embedded, and the bounds that keep the file small for large runs:
 //  - every trial as a compact row (for the summary, the filters and the trial table); from
-//    PACK_TRIALS_FROM trials on, gzip-compressed column by column (see packedTrials);
+//    PACK_TRIALS_FROM trials on, gzip-compressed column by column in a sidecar script beside the
+//    page (SIDECAR_FILE), so that the page itself does not grow with the run;
 //  - the report model (comparisons, curves, claims, memory sizes, pitfalls, grader agreement);
 //  - memory snapshots of every arm, replicate and session, as line numbers into one shared table of
-//    distinct lines (memory grows by appending, so most lines repeat from session to session); past
-//    MEMORY_BUDGET characters only the first replicates of each arm are kept, and the page says so;
-//  - dream changesets (dreams/<arm>/r<rep>/session-NNN.json), whole;
+//    distinct lines (memory grows by appending, so most lines repeat from session to session), and
+//    the dream changesets of the same replicates (dreams/<arm>/r<rep>/session-NNN.json), whole; past
+//    MEMORY_BUDGET characters of both only the first replicates of each arm are kept, and the page says so;
 //  - transcripts: all of them when the run has at most ALL_TRANSCRIPTS_UP_TO trials; otherwise the
 //    trials cited as evidence by dreams, then failures, then a sample of successes, each group
 //    spread evenly over arms and sessions, up to TRANSCRIPT_BUDGET characters in all. Long texts in
@@ -228,12 +229,14 @@ function embedMemory(data: RunData): EmbeddedMemory {
             index.set(line, i);
             chars += line.length + 3;
           }
-          chars += 4;
+          chars += String(i).length + 1;
           return i;
         });
       }
       snapshots.push({ arm: s.arm, replicate: s.replicate, session: s.session, entries: s.entries, tokens: s.tokens, files });
     }
+    // The replicate's dream changesets go into the page too: they count against the same budget.
+    for (const d of data.dreams) if (d.replicate === rep) chars += JSON.stringify(d.changeset).length;
   }
   const kept = new Set(reps.slice(0, keptReps));
   return {
@@ -250,7 +253,18 @@ function embedMemory(data: RunData): EmbeddedMemory {
 }
 
 function trialRows(trials: readonly TrialRecord[]): unknown[][] {
-  return trials.map((t) => [
+  return trials.map(trialRow);
+}
+
+/** The rows as columns (column i holds every row's cell i), built without an array per row. */
+function trialColumns(trials: readonly TrialRecord[]): unknown[][] {
+  const columns: unknown[][] = TRIAL_COLUMNS.map(() => new Array<unknown>(trials.length));
+  trials.forEach((t, r) => trialRow(t).forEach((v, c) => (columns[c]![r] = v)));
+  return columns;
+}
+
+function trialRow(t: TrialRecord): unknown[] {
+  return [
     trialId(t),
     t.arm,
     t.replicate,
@@ -272,7 +286,7 @@ function trialRows(trials: readonly TrialRecord[]): unknown[][] {
     t.transcript,
     graderVerdictOf(t) === undefined ? null : graderVerdictOf(t) ? 1 : 0,
     t.artifacts ? t.artifacts.dir : null,
-  ]);
+  ];
 }
 
 /** JSON safe inside a <script> element: no `</script`, no `<!--`, and the line separators JavaScript dislikes. */
@@ -300,7 +314,9 @@ export const escapeHtml = (s: string): string =>
 
 export interface HtmlPayload {
   model: ReportModel;
-  trials: { columns: readonly string[]; rows: unknown[][] };
+  /** Small runs: the rows themselves. Large runs: no rows here (`packed`), their columns in `trial_columns`, for the sidecar. */
+  trials: { columns: readonly string[]; rows: unknown[][]; packed?: typeof PACKED_SIDECAR };
+  trial_columns?: unknown[][];
   transcripts: Record<string, CompactTranscript>;
   /** Long texts shared by the transcripts (PooledText indexes into it). */
   pool: string[];
@@ -311,9 +327,11 @@ export interface HtmlPayload {
 
 export function buildHtmlPayload(data: RunData, model: ReportModel, charts: ChartFile[]): HtmlPayload {
   const { transcripts, pool, policy } = embedTranscripts(data);
+  const pack = data.trials.length >= PACK_TRIALS_FROM;
   return {
     model,
-    trials: { columns: TRIAL_COLUMNS, rows: trialRows(data.trials) },
+    trials: pack ? { columns: TRIAL_COLUMNS, rows: [], packed: PACKED_SIDECAR } : { columns: TRIAL_COLUMNS, rows: trialRows(data.trials) },
+    ...(pack ? { trial_columns: trialColumns(data.trials) } : {}),
     transcripts,
     pool,
     transcript_policy: policy,
@@ -323,34 +341,46 @@ export function buildHtmlPayload(data: RunData, model: ReportModel, charts: Char
 }
 
 /**
- * Trial rows of a large run go into the page gzip-compressed and column by column (a column of
- * arms or sessions compresses to almost nothing), base64 in a script element of their own; the page
- * script inflates them with the browser's DecompressionStream before it draws anything, so the file
- * still opens offline. Small runs keep plain rows (readable in the HTML source as they are).
+ * The trial rows of a large run do not go into the page, which would grow with every trial: they go
+ * to a sidecar script beside it, SIDECAR_FILE, gzip-compressed column by column (a column of arms or
+ * sessions compresses to almost nothing) and base64-encoded. The page loads it with a plain
+ * <script src>, which browsers allow from file:// (a fetch would be refused), and inflates the rows
+ * with the browser's DecompressionStream before it draws anything: the report still opens offline,
+ * and report.html keeps the same size whatever the number of trials. Small runs keep plain rows in
+ * the page (readable in the HTML source as they are).
  */
 export const PACK_TRIALS_FROM = 2_000;
+export const SIDECAR_FILE = 'report-trials.js';
+export const PACKED_SIDECAR = 'gzip-base64-columns-sidecar';
+/** The global the sidecar sets. */
+export const SIDECAR_GLOBAL = 'DREAMBENCH_REPORT_TRIALS';
 
-function packedTrials(rows: readonly unknown[][], width: number): string {
-  const columns = Array.from({ length: width }, (_, i) => rows.map((r) => r[i]));
-  return gzipSync(Buffer.from(scriptSafeJson(columns), 'utf8'), { level: 9 }).toString('base64');
+/** The sidecar's text: one assignment of the packed columns to SIDECAR_GLOBAL. */
+function sidecarScript(columns: readonly unknown[][]): string {
+  const packed = gzipSync(Buffer.from(scriptSafeJson(columns), 'utf8'), { level: 9 }).toString('base64');
+  return `// dreambench report: the trial rows of report.html (gzip, base64, column by column).\nwindow.${SIDECAR_GLOBAL} = "${packed}";\n`;
+}
+
+export interface RenderedHtml {
+  html: string;
+  /** The text of SIDECAR_FILE, to write beside report.html; null when the rows are in the page. */
+  sidecar: string | null;
 }
 
 /** `appendix`: static HTML sections shown below the page's app (e.g. reports/grader-kinds.ts). */
-export function renderHtml(payload: HtmlPayload, appendix = ''): string {
-  const pack = payload.trials.rows.length >= PACK_TRIALS_FROM;
-  const data = pack ? { ...payload, trials: { columns: payload.trials.columns, rows: [], packed: 'gzip-base64-columns' } } : payload;
-  const packedElement = pack
-    ? `\n<script type="application/octet-stream" id="report-trials">${packedTrials(payload.trials.rows, payload.trials.columns.length)}</script>`
-    : '';
+export function renderHtml(payload: HtmlPayload, appendix = ''): RenderedHtml {
+  const { trial_columns: columns, ...data } = payload;
+  const sidecar = payload.trials.packed ? sidecarScript(columns ?? []) : null;
+  const sidecarElement = sidecar ? `\n<script src="${SIDECAR_FILE}"></script>` : '';
   const css = readFileSync(sourcePath('reports/assets/report.css'), 'utf8');
   const js = readFileSync(sourcePath('reports/assets/report.js'), 'utf8');
   const title = `dreambench report: ${payload.model.run.name}`;
-  return `<!doctype html>
+  const html = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: file:; connect-src 'none'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'${sidecar ? ` 'self' file:` : ''}; style-src 'unsafe-inline'; img-src data: file:; connect-src 'none'">
 <title>${escapeHtml(title)}</title>
 <style>
 ${css}
@@ -359,7 +389,7 @@ ${css}
 <body>
 <noscript><p>This report needs JavaScript to draw its tables and charts. The same figures are in report.md, report.json and charts/*.png beside this file.</p></noscript>
 <div id="app"></div>${appendix ? `\n<main class="appendix">${appendix}</main>` : ''}
-<script type="application/json" id="report-data">${scriptSafeJson(data)}</script>${packedElement}
+<script type="application/json" id="report-data">${scriptSafeJson(data)}</script>${sidecarElement}
 <script>
 ${chartJs()}
 </script>
@@ -369,4 +399,5 @@ ${js}
 </body>
 </html>
 `;
+  return { html, sidecar };
 }

@@ -97,6 +97,25 @@ function readSnapshots(root: string): MemorySnapshot[] {
   return out.sort((a, b) => a.arm.localeCompare(b.arm) || a.replicate - b.replicate || a.session - b.session);
 }
 
+const readChangeset = (path: string): Changeset => JSON.parse(readFileSync(path, 'utf8')) as Changeset;
+
+/**
+ * A dream whose changeset is read from its file each time it is asked for, not held: a large run's
+ * changesets (evidence, provenance, every change) outweigh its trial records, and the report reads
+ * each of them only once or twice.
+ */
+class StoredDream implements DreamRecord {
+  constructor(
+    readonly arm: string,
+    readonly replicate: number,
+    readonly session: number,
+    private readonly path: string,
+  ) {}
+  get changeset(): Changeset {
+    return readChangeset(this.path);
+  }
+}
+
 function readDreams(root: string): DreamRecord[] {
   const out: DreamRecord[] = [];
   const base = join(root, 'dreams');
@@ -109,9 +128,10 @@ function readDreams(root: string): DreamRecord[] {
         const m = /^session-(\d+)\.json$/.exec(name);
         if (!m) continue;
         try {
-          const changeset = JSON.parse(readFileSync(join(folder, name), 'utf8')) as Changeset;
+          const path = join(folder, name);
+          const changeset = readChangeset(path);
           if (!changeset || !Array.isArray(changeset.changes)) continue;
-          out.push({ arm, replicate, session: Number(m[1]), changeset });
+          out.push(new StoredDream(arm, replicate, Number(m[1]), path));
         } catch {
           // A changeset that does not parse is left out of the report (the dream's own tools report it).
         }

@@ -9,19 +9,19 @@
 //   report/report.md                 summary, learning curves, comparisons, claims, methods
 //   report/claims.md                 the claim verdicts alone
 //   report/charts/*.png              the figures
-//   report/report.html               one self-contained interactive file that opens offline
+//   report/report.html               one interactive file that opens offline (large runs: its trial rows in report-trials.js beside it)
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sourcePath } from '../harness/core/paths.js';
 import { analyse, memoryMetricsFor, type ReportModel } from './analysis.js';
 import { writeCharts, type ChartFile } from './charts.js';
 import { loadClaims, type Claim } from './claims.js';
-import { buildHtmlPayload, renderHtml } from './html.js';
+import { buildHtmlPayload, renderHtml, SIDECAR_FILE } from './html.js';
 import { renderClaimsMarkdown, renderReportMarkdown } from './markdown.js';
 import { loadRunData } from './run-data.js';
 import { renderSummaryTable, writeFileAtomic, writeSummary } from './summary.js';
-import { renderTrialsCsv } from './trials-csv.js';
+import { trialsCsvChunks } from './trials-csv.js';
 import { renderMemoryCsv, renderMemorySections } from './memory-report.js';
 import { writeSecurityReport } from './security.js';
 import { agreementMarkdown } from './agreement.js';
@@ -81,7 +81,7 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
     armOrder: data.arms,
   });
   const trialsPath = join(reportDir, 'trials.csv');
-  await writeFileAtomic(trialsPath, renderTrialsCsv(data.trials));
+  await writeFileAtomic(trialsPath, trialsCsvChunks(data.trials));
   // Memory quality per session (report/memory.csv) and consolidation cost: sections of summary.md.
   const memory = memoryMetricsFor(data);
   const memoryCsv = join(reportDir, 'memory.csv');
@@ -133,8 +133,13 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
   ];
   if (options.html !== false) {
     const htmlPath = join(reportDir, 'report.html');
-    await writeFileAtomic(htmlPath, renderHtml(buildHtmlPayload(data, model, charts), graderKindsHtml(data.trials, data.arms)));
-    paths.push(htmlPath);
+    const { html, sidecar } = renderHtml(buildHtmlPayload(data, model, charts), graderKindsHtml(data.trials, data.arms));
+    // The sidecar first: a page never names a sidecar that is not there yet; a small run's page leaves none behind.
+    const sidecarPath = join(reportDir, SIDECAR_FILE);
+    if (sidecar) await writeFileAtomic(sidecarPath, sidecar);
+    else rmSync(sidecarPath, { force: true });
+    await writeFileAtomic(htmlPath, html);
+    paths.push(...(sidecar ? [sidecarPath] : []), htmlPath);
     lap('html');
   }
   await writeFileAtomic(reportJsonPath, reportJson({ ...model, charts }));

@@ -59,47 +59,64 @@ function cell(v: unknown): string {
 }
 
 export function renderTrialsCsv(trials: readonly TrialRecord[]): string {
+  return [...trialsCsvChunks(trials)].join('');
+}
+
+/** Rows per chunk of trialsCsvChunks: a large run's file is written a chunk at a time, never held whole. */
+export const CSV_CHUNK_ROWS = 2_000;
+
+/** trials.csv as consecutive chunks of whole rows (the header with the first), whose concatenation is renderTrialsCsv's text. */
+export function* trialsCsvChunks(trials: readonly TrialRecord[], rowsPerChunk = CSV_CHUNK_ROWS): Generator<string> {
   const extras = new Set<string>();
   for (const t of trials) for (const [k, v] of Object.entries(t)) if (!COVERED.has(k) && v !== undefined) extras.add(k);
   const extraColumns = [...extras].sort();
-  const rows = trials.map((t) => {
-    const r = t as unknown as Record<string, unknown>;
-    const fixed: Record<(typeof TRIAL_CSV_COLUMNS)[number], unknown> = {
-      trial_id: trialId(t),
-      arm: t.arm,
-      replicate: t.replicate,
-      session: t.session,
-      slot: t.slot,
-      task: t.task,
-      suite: t.suite,
-      family: t.family,
-      model: t.model,
-      success: t.success,
-      score: t.score,
-      error_class: t.error_class,
-      error: t.error,
-      turns: t.turns,
-      tool_calls: t.tool_calls,
-      input_tokens: t.input_tokens,
-      output_tokens: t.output_tokens,
-      cache_read_tokens: t.cache_read_tokens,
-      cache_write_tokens: t.cache_write_tokens,
-      total_tokens: t.input_tokens + t.output_tokens + t.cache_read_tokens + t.cache_write_tokens,
-      cost_usd: t.cost_usd,
-      wall_ms: t.wall_ms,
-      arm_input_tokens: t.arm_usage?.input_tokens,
-      arm_output_tokens: t.arm_usage?.output_tokens,
-      arm_cost_usd: t.arm_usage?.cost_usd,
-      pitfalls_hit: t.pitfalls_hit,
-      pitfalls_avoided: t.pitfalls_avoided,
-      checks_passed: t.checks?.filter((c) => c.passed).length ?? 0,
-      checks_total: t.checks?.length ?? 0,
-      feedback: (t.feedback ?? []).join(' | '),
-      grader_success: t.grader && !t.grader.failure ? t.grader.success : undefined,
-      grader_score: t.grader && !t.grader.failure ? t.grader.score : undefined,
-      transcript: t.transcript,
-    };
-    return [...TRIAL_CSV_COLUMNS.map((c) => cell(fixed[c])), ...extraColumns.map((c) => cell(r[c]))];
-  });
-  return stringify(rows, { header: true, columns: [...TRIAL_CSV_COLUMNS, ...extraColumns] });
+  const columns = [...TRIAL_CSV_COLUMNS, ...extraColumns];
+  if (trials.length === 0) {
+    yield stringify([], { header: true, columns });
+    return;
+  }
+  for (let start = 0; start < trials.length; start += rowsPerChunk) {
+    const rows = trials.slice(start, start + rowsPerChunk).map((t) => csvRow(t, extraColumns));
+    yield stringify(rows, { header: start === 0, columns });
+  }
+}
+
+function csvRow(t: TrialRecord, extraColumns: readonly string[]): string[] {
+  const r = t as unknown as Record<string, unknown>;
+  const fixed: Record<(typeof TRIAL_CSV_COLUMNS)[number], unknown> = {
+    trial_id: trialId(t),
+    arm: t.arm,
+    replicate: t.replicate,
+    session: t.session,
+    slot: t.slot,
+    task: t.task,
+    suite: t.suite,
+    family: t.family,
+    model: t.model,
+    success: t.success,
+    score: t.score,
+    error_class: t.error_class,
+    error: t.error,
+    turns: t.turns,
+    tool_calls: t.tool_calls,
+    input_tokens: t.input_tokens,
+    output_tokens: t.output_tokens,
+    cache_read_tokens: t.cache_read_tokens,
+    cache_write_tokens: t.cache_write_tokens,
+    total_tokens: t.input_tokens + t.output_tokens + t.cache_read_tokens + t.cache_write_tokens,
+    cost_usd: t.cost_usd,
+    wall_ms: t.wall_ms,
+    arm_input_tokens: t.arm_usage?.input_tokens,
+    arm_output_tokens: t.arm_usage?.output_tokens,
+    arm_cost_usd: t.arm_usage?.cost_usd,
+    pitfalls_hit: t.pitfalls_hit,
+    pitfalls_avoided: t.pitfalls_avoided,
+    checks_passed: t.checks?.filter((c) => c.passed).length ?? 0,
+    checks_total: t.checks?.length ?? 0,
+    feedback: (t.feedback ?? []).join(' | '),
+    grader_success: t.grader && !t.grader.failure ? t.grader.success : undefined,
+    grader_score: t.grader && !t.grader.failure ? t.grader.score : undefined,
+    transcript: t.transcript,
+  };
+  return [...TRIAL_CSV_COLUMNS.map((c) => cell(fixed[c])), ...extraColumns.map((c) => cell(r[c]))];
 }

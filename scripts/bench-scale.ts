@@ -19,6 +19,7 @@ import { gunzipSync } from 'node:zlib';
 import { experimentSchema } from '../harness/config/schema.js';
 import { executeRun } from '../harness/runner/runner.js';
 import { writeRunReport } from '../reports/run-report.js';
+import { preferSmallHeap } from '../harness/core/small-heap.js';
 
 const { values } = parseArgs({
   options: {
@@ -75,6 +76,7 @@ if (values.phase === 'run') {
       '\n',
   );
 } else if (values.phase === 'report') {
+  preferSmallHeap(); // as `dreambench report` does
   const t = performance.now();
   await writeRunReport(values.dir!, { charts: true });
   process.stdout.write(JSON.stringify({ wall_s: Math.round((performance.now() - t) / 100) / 10, peak_rss_mib: peakMiB() }) + '\n');

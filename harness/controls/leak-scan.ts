@@ -432,10 +432,17 @@ export function scanRun(
 function gamingEntries(snapshots: readonly Snapshot[]): GamingEntry[] {
   const out: GamingEntry[] = [];
   const seenKeys = new Set<string>();
+  // Memory grows by appending, so most entries recur in every later snapshot: each text is judged once.
+  const verdicts = new Map<string, ReturnType<typeof assessEntry>>();
+  const judge = (entry: string): ReturnType<typeof assessEntry> => {
+    let verdict = verdicts.get(entry);
+    if (!verdict) verdicts.set(entry, (verdict = assessEntry(entry)));
+    return verdict;
+  };
   for (const snap of snapshots) {
     for (const [file, text] of Object.entries(snap.files)) {
       for (const e of entriesOfText(text)) {
-        const verdict = assessEntry(e.text);
+        const verdict = judge(e.text);
         if (!verdict.intents.includes('evaluation-gaming')) continue;
         const key = `${snap.arm}\u0000${snap.replicate}\u0000${file}\u0000${e.text}`;
         if (seenKeys.has(key)) continue;

@@ -129,7 +129,11 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     pilot: options.pilot,
   };
   try {
-    await Promise.all(setup.arms.flatMap((loaded) => plan.chains.map((chain) => runChain(context, loaded, chain))));
+    // A bounded number of chains at a time, replicate by replicate: each holds its memory and its
+    // session's records, so the run's memory follows the work in flight, not the number of replicates.
+    // Enough chains to keep every trial slot busy while others consolidate; results never depend on it.
+    const chainLimit = pLimit(Math.max(4, 2 * experiment.concurrency));
+    await Promise.all(plan.chains.flatMap((chain) => setup.arms.map((loaded) => chainLimit(() => runChain(context, loaded, chain)))));
   } catch (error) {
     progress.stop();
     await executor.close().catch(() => undefined);

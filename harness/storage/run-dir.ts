@@ -24,6 +24,7 @@ import type { ArtifactStore, MemoryFiles } from '../core/arm.js';
 import type { TrialKey, TrialRecord } from '../core/records.js';
 import { trialId } from '../core/records.js';
 import { redactedJson, redactText } from '../security/redact.js';
+import { SharedValues } from './shared-values.js';
 
 let tmpCounter = 0;
 const tmpSuffix = (): string => `.tmp-${process.pid}-${tmpCounter++}`;
@@ -45,7 +46,11 @@ export function writeJsonAtomic(path: string, value: unknown): void {
  * per-trial transcripts skip that: a killed process never leaves a partial file either way, and a
  * sync per trial would cost more than the trial.
  */
-export async function writeFileAtomicAsync(path: string, contents: string, options: { durable?: boolean } = {}): Promise<void> {
+export async function writeFileAtomicAsync(
+  path: string,
+  contents: string | Iterable<string>,
+  options: { durable?: boolean } = {},
+): Promise<void> {
   const durable = options.durable ?? true;
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
@@ -53,7 +58,9 @@ export async function writeFileAtomicAsync(path: string, contents: string, optio
   try {
     const file = await open(tmp, 'wx');
     try {
-      await file.writeFile(redactText(contents), 'utf8');
+      // A large file comes as chunks (whole lines each, so that redaction sees every secret whole): it is never one string in memory.
+      if (typeof contents === 'string') await file.writeFile(redactText(contents), 'utf8');
+      else for (const chunk of contents) await file.write(redactText(chunk), null, 'utf8');
       if (durable) await file.sync();
     } finally {
       await file.close();
@@ -257,14 +264,18 @@ export class RunDir {
     });
   }
 
-  /** Every trial, deduplicated by trial id with the latest record winning (a re-run infra trial replaces its failure). */
+  /**
+   * Every trial, deduplicated by trial id with the latest record winning (a re-run infra trial replaces its failure).
+   * Values repeated across records (names, pitfall lists, checks) are shared and frozen (harness/storage/shared-values.ts).
+   */
   trials(): TrialRecord[] {
     this.flush();
     const byId = new Map<string, TrialRecord>();
+    const shared = new SharedValues();
     forEachJsonLine<TrialRecord>(this.trialsPath, (record) => {
       const id = trialId(record);
       byId.delete(id);
-      byId.set(id, record);
+      byId.set(id, shared.share(record));
     });
     return [...byId.values()];
   }

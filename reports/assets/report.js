@@ -615,14 +615,18 @@ function dreambenchReportMain(D) {
   refresh();
 }
 
-// The trial rows of a large run come gzip-compressed, column by column, in #report-trials (see
-// reports/html.ts packedTrials): inflate them offline with DecompressionStream, then draw.
+// The trial rows of a large run come gzip-compressed, column by column, from the sidecar script
+// report-trials.js beside this file (reports/html.ts): inflate them offline with DecompressionStream, then draw.
 (function () {
   'use strict';
   var D = JSON.parse(document.getElementById('report-data').textContent);
-  var packed = document.getElementById('report-trials');
-  if (!packed) { dreambenchReportMain(D); return; }
-  var binary = atob(packed.textContent.trim());
+  if (!D.trials.packed) { dreambenchReportMain(D); return; }
+  var packed = window.DREAMBENCH_REPORT_TRIALS;
+  if (typeof packed !== 'string') {
+    document.getElementById('app').textContent = 'The trial rows of this large run are in report-trials.js, which must sit beside this file (it is missing); report.md and trials.csv hold the same figures.';
+    return;
+  }
+  var binary = atob(packed);
   var bytes = new Uint8Array(binary.length);
   for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { preferSmallHeap } from '../../core/small-heap.js';
 import { claimContext, evaluateClaims, loadClaims, renderClaimsText } from '../../../reports/claims.js';
 import { reportJson, defaultClaimsDir } from '../../../reports/run-report.js';
 import { loadRunData } from '../../../reports/run-data.js';
@@ -25,6 +26,7 @@ export const claimsCommand: CommandModule<object, ClaimsArgs> = {
       .example('$0 claims runs/quickstart', 'check the shipped claims')
       .example('$0 claims runs/ablation --claims my-claims/', 'check your own claims'),
   handler: async (args) => {
+    preferSmallHeap();
     if (!isRunDir(args['run-dir'])) throw new UsageError(`${args['run-dir']}: not a run directory (no manifest.json)`);
     const claims = loadClaims(args.claims ?? defaultClaimsDir());
     const data = await loadRunData(args['run-dir']);

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { preferSmallHeap } from '../../core/small-heap.js';
 import { UsageError } from '../exit.js';
 import { compareRuns, type PairingChoice } from '../../compare/compare.js';
 import { historyPath, resolveHistorySpec } from '../../compare/history.js';
@@ -85,6 +86,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .example('$0 compare runs/base runs/candidate --junit compare.xml', 'exit 1 when the candidate regressed')
       .example('$0 compare last:main runs/candidate --max-drop 3', 'against the newest run on main in the history'),
   handler: (args) => {
+    preferSmallHeap();
     const candidate: LoadedRun = asUsage(() => {
       const fromHistory = resolveHistorySpec(args.candidate, historyPath(args.db));
       return fromHistory ?? loadRunDir(args.candidate);

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { preferSmallHeap } from '../../core/small-heap.js';
 import { writeRunReport } from '../../../reports/run-report.js';
 import { UsageError } from '../exit.js';
 import { isRunDir } from '../../runner/runner.js';
@@ -13,6 +14,7 @@ export const reportCommand: CommandModule<object, { 'run-dir': string; claims?: 
       .positional('run-dir', { type: 'string', demandOption: true })
       .option('claims', { type: 'string', describe: 'folder (or file) of claims to check (default: the claims shipped with dreambench)' }),
   handler: async (args) => {
+    preferSmallHeap();
     if (!isRunDir(args['run-dir'])) throw new UsageError(`${args['run-dir']}: not a run directory (no manifest.json)`);
     const written = await writeRunReport(args['run-dir'], args.claims ? { claims: args.claims } : {});
     process.stdout.write(`${written.table}\n\n${describeReport(args['run-dir'], written)}\n`);
