@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
+import { officeArgs } from '../view/preview.js';
 
 function which(bin: string): string | undefined {
   try {
@@ -47,25 +48,11 @@ export function convertToPdf(files: string[], outDir: string, timeoutMs = 240_00
   const started = performance.now();
   let log = '';
   try {
-    log = execFileSync(
-      soffice,
-      [
-        `-env:UserInstallation=file://${profile}`,
-        '--headless',
-        '--norestore',
-        '--nolockcheck',
-        '--convert-to',
-        'pdf',
-        '--outdir',
-        outDir,
-        ...files,
-      ],
-      {
-        timeout: timeoutMs,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    log = execFileSync(soffice, officeArgs(profile, outDir, files), {
+      timeout: timeoutMs,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
     log = `${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`;

@@ -43,7 +43,8 @@ function cacheEntry(file: string): { key: string; cached: string } {
   return { key, cached: join(cacheDir(), `${key}.pdf`) };
 }
 
-function officeArgs(profile: string, outdir: string, inputs: string[]): string[] {
+/** LibreOffice's arguments to convert `inputs` to PDF into `outdir`, headless, with a throwaway profile. */
+export function officeArgs(profile: string, outdir: string, inputs: string[]): string[] {
   return [
     `-env:UserInstallation=file://${profile}`,
     '--headless',
