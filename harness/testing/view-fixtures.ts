@@ -11,6 +11,13 @@ import { executeRun } from '../runner/runner.js';
 import { readJsonLines } from '../storage/run-dir.js';
 import type { TrialRecord } from '../core/records.js';
 import { smallExperiment, tempDir } from './run-helpers.js';
+import { parseDreamOptions } from '../dreaming/options.js';
+import { dreamStandalone } from '../dreaming/standalone.js';
+import { createModel } from '../models/registry.js';
+import { createLogApi } from '../view/log-api.js';
+import { loadLogCatalog } from '../view/log-conversations.js';
+import { readLogMemory } from '../view/log-memory.js';
+import { startViewServer, type ViewServer } from '../view/server.js';
 
 let compiled: string | undefined;
 
@@ -66,4 +73,24 @@ export async function writeViewFixture(): Promise<ViewFixture> {
   writeFileSync(join(run, dir, 'draft.docx'), writeDocx({ body: [{ runs: 'Engagement letter: a draft the trial produced.' }] }));
   writeFileSync(join(run, dir, 'notes.txt'), 'what the agent wrote down\n');
   return { base, run, other, secretFile, artifactTrial, artifacts: [`${dir}/draft.docx`, `${dir}/notes.txt`] };
+}
+
+/**
+ * A standalone dream over the agent logs under `roots` into `memoryDir` (the sim model, automatic
+ * review: it exercises the harness, and says nothing about models), then a view server over those
+ * logs with the memory linked to its source conversations.
+ */
+export async function serveLogsWithMemory(roots: string[], memoryDir: string): Promise<ViewServer> {
+  await dreamStandalone({
+    sources: roots,
+    memoryDir,
+    model: createModel('sim:default', { suites: new Map() }),
+    config: parseDreamOptions({ review: 'auto' }, 'dream'),
+    format: 'auto',
+    signals: true,
+    targets: [],
+    dryRun: false,
+  });
+  const logs = createLogApi(loadLogCatalog({ roots }), readLogMemory(memoryDir));
+  return startViewServer({ paths: [], port: 0, assetsDir: compiledViewClient(), logs });
 }

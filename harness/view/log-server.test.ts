@@ -7,13 +7,9 @@ import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
-import { parseDreamOptions } from '../dreaming/options.js';
-import { dreamStandalone } from '../dreaming/standalone.js';
 import { LogFormatError } from '../ingest/types.js';
-import { createModel } from '../models/registry.js';
 import { tempDir } from '../testing/run-helpers.js';
-import { compiledViewClient } from '../testing/view-fixtures.js';
-import { createLogApi } from './log-api.js';
+import { compiledViewClient, serveLogsWithMemory } from '../testing/view-fixtures.js';
 import { type ConversationRow, loadLogCatalog } from './log-conversations.js';
 import { LogMemoryError, readLogMemory } from './log-memory.js';
 import { startViewServer, type ViewServer } from './server.js';
@@ -81,20 +77,8 @@ beforeAll(async () => {
       outcome: { success: true, feedback: [] },
     }),
   );
-  // A dream over the same logs (the sim model: it exercises the harness, not a real model).
   memoryDir = join(tempDir('dreambench-view-logs-mem-'), 'mem');
-  await dreamStandalone({
-    sources: [logs],
-    memoryDir,
-    model: createModel('sim:default', { suites: new Map() }),
-    config: parseDreamOptions({ review: 'auto' }, 'dream'),
-    format: 'auto',
-    signals: true,
-    targets: [],
-    dryRun: false,
-  });
-  const api = createLogApi(loadLogCatalog({ roots: [logs] }), readLogMemory(memoryDir));
-  server = await startViewServer({ paths: [], port: 0, assetsDir: compiledViewClient(), logs: api });
+  server = await serveLogsWithMemory([logs], memoryDir);
   plain = await startViewServer({ paths: [], port: 0, assetsDir: compiledViewClient() });
 }, 120_000);
 

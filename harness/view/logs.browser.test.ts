@@ -8,16 +8,10 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
-import { parseDreamOptions } from '../dreaming/options.js';
-import { dreamStandalone } from '../dreaming/standalone.js';
-import { createModel } from '../models/registry.js';
 import { CHROMIUM, hasChromium, launchChromium } from '../testing/chromium.js';
 import { tempDir } from '../testing/run-helpers.js';
-import { compiledViewClient } from '../testing/view-fixtures.js';
-import { createLogApi } from './log-api.js';
-import { loadLogCatalog } from './log-conversations.js';
-import { readLogMemory } from './log-memory.js';
-import { startViewServer, type ViewServer } from './server.js';
+import { serveLogsWithMemory } from '../testing/view-fixtures.js';
+import type { ViewServer } from './server.js';
 
 const SAMPLES = join(packageRoot(), 'examples', 'logs');
 const OUT = join(packageRoot(), 'test-output');
@@ -44,20 +38,7 @@ describe.skipIf(!hasChromium)(
     }
 
     beforeAll(async () => {
-      // The sim model stands in for a real one: it exercises the harness, and says nothing about models.
-      const memoryDir = join(tempDir('dreambench-view-logs-browser-'), 'mem');
-      await dreamStandalone({
-        sources: [SAMPLES],
-        memoryDir,
-        model: createModel('sim:default', { suites: new Map() }),
-        config: parseDreamOptions({ review: 'auto' }, 'dream'),
-        format: 'auto',
-        signals: true,
-        targets: [],
-        dryRun: false,
-      });
-      const logs = createLogApi(loadLogCatalog({ roots: [SAMPLES] }), readLogMemory(memoryDir));
-      server = await startViewServer({ paths: [], port: 0, assetsDir: compiledViewClient(), logs });
+      server = await serveLogsWithMemory([SAMPLES], join(tempDir('dreambench-view-logs-browser-'), 'mem'));
       browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       page.on('pageerror', (e) => errors.push(String(e)));

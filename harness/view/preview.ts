@@ -4,9 +4,8 @@
 // size and modification time, so a changed file gets a fresh preview.
 
 import { execFile } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, extname, join } from 'node:path';
 
@@ -79,11 +78,11 @@ export async function pdfPreviews(files: string[], timeoutMs = 600_000): Promise
   if (todo.length === 0) return previews;
   const work = mkdtempSync(join(tmpdir(), 'dreambench-view-lo-'));
   try {
-    // Inputs renamed by position: LibreOffice names each PDF after its input, and trials' files often share names.
+    // Inputs linked under names by position: LibreOffice names each PDF after its input, and trials' files often share names.
     mkdirSync(join(work, 'in'));
     const inputs = todo.map((t, i) => {
       const input = join(work, 'in', `f${i}${extname(t.file)}`);
-      copyFileSync(t.file, input);
+      symlinkSync(t.file, input);
       return input;
     });
     await new Promise<void>((done) =>
