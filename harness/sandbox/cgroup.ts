@@ -296,7 +296,9 @@ export function sweepOrphans(parent: string): void {
     const stat = readText(`/proc/${match[1]}/stat`);
     if (stat && stat.split(') ')[1]?.split(' ')[19] === match[2]) continue; // its harness still runs
     const dir = join(parent, name);
-    for (let round = 0; round < 50; round++) {
+    // A killed process leaves its group a moment later: retry the removal for up to 2 s, pausing between tries.
+    for (let round = 0; round < 200; round++) {
+      if (round > 0) pauseSync(10);
       const pids = (readText(join(dir, 'cgroup.procs')) ?? '').split('\n').filter(Boolean);
       for (const pid of pids) {
         try {
@@ -313,6 +315,11 @@ export function sweepOrphans(parent: string): void {
       }
     }
   }
+}
+
+/** Block this thread for `ms` (the sweep runs once, at start, where waiting a few ms is harmless). */
+function pauseSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 process.once('exit', () => {
