@@ -4,15 +4,18 @@
 // not one of the task's input files unchanged. A byte cap per run bounds the disk a run can take: the
 // runner gives each trial what is left, and a trial that reaches it keeps what fitted and says so.
 
-import { readFile } from 'node:fs';
-import { copyFile, lstat, mkdir, readdir, rm } from 'node:fs/promises';
-import { promisify } from 'node:util';
+//
+// Finding what was produced reads a handful of small files on every trial, on the trial's critical
+// path: it uses synchronous calls, which cost the system calls alone, where each asynchronous call
+// waits for a thread-pool thread to be scheduled (milliseconds each on a busy machine). Copying,
+// rare and possibly large, stays asynchronous.
+
+import { lstatSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { KeptArtifacts } from '../core/records.js';
 
 export type { KeptArtifacts };
-
-const readFileCallback = promisify(readFile);
 
 export type KeepArtifacts = 'all' | 'failed' | 'none';
 
@@ -33,28 +36,33 @@ export interface ArtifactsTarget {
 }
 
 /** Relative paths of the regular files under `root`, sorted (symbolic links are not followed). */
-async function listFiles(root: string): Promise<string[]> {
+function listFiles(root: string): string[] {
   const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const walk = (dir: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
+      if (entry.isDirectory()) walk(path);
       else if (entry.isFile()) out.push(relative(root, path).split(sep).join('/'));
     }
   };
-  await walk(root);
+  walk(root);
   return out;
 }
 
-/**
- * Whether a workspace file is still the task's input file, byte for byte. The callback readFile is
- * used: a promise FileHandle per file costs more than reading a small file.
- */
-async function unchangedInput(path: string, input: string | undefined): Promise<boolean> {
+/** Whether a workspace file is still the task's input file, byte for byte. */
+function unchangedInput(path: string, input: string | undefined): boolean {
   if (input === undefined) return false;
-  const bytes = await readFileCallback(path).catch(() => undefined);
-  return bytes?.equals(Buffer.from(input, 'utf8')) === true;
+  try {
+    return readFileSync(path).equals(Buffer.from(input, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** Copy what a trial produced from `workdir` into `target.dir`; undefined when it produced nothing or the policy keeps nothing for it. */
@@ -66,10 +74,10 @@ export async function keepArtifacts(
 ): Promise<KeptArtifacts | undefined> {
   if (target.keep === 'failed' && success) return undefined;
   const produced: Array<{ path: string; size: number }> = [];
-  for (const path of await listFiles(workdir)) {
+  for (const path of listFiles(workdir)) {
     const full = join(workdir, path);
-    if (await unchangedInput(full, inputs[path])) continue;
-    produced.push({ path, size: (await lstat(full)).size });
+    if (unchangedInput(full, inputs[path])) continue;
+    produced.push({ path, size: lstatSync(full).size });
   }
   if (produced.length === 0) return undefined;
   // A trial re-run on resume starts from an empty folder: nothing of a killed attempt stays behind.

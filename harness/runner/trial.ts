@@ -4,7 +4,7 @@
 // writing them is the runner's job.
 
 import { withCappedReplies } from '../core/tool-reply-cap.js';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Arm, ArmContext, AttemptOutcome, MemoryFiles, TrialDriver, TrialLoopResult } from '../core/arm.js';
@@ -99,7 +99,8 @@ class Driver implements TrialDriver {
 
   async attempt(extraContext?: string): Promise<AttemptOutcome> {
     const { task, suite, key } = this.input;
-    const workdir = await mkdtemp(join(tmpdir(), 'dreambench-trial-'));
+    // Synchronous: one system call, where the asynchronous one waits for a thread-pool thread on the trial's critical path.
+    const workdir = mkdtempSync(join(tmpdir(), 'dreambench-trial-'));
     const environment = withCappedReplies(
       await suite.createEnvironment(task, {
         workdir,
