@@ -69,7 +69,8 @@ export function environmentSecrets(env: NodeJS.ProcessEnv = process.env): Secret
 
 let cachedEnv: { signature: string; secrets: SecretValue[] } | undefined;
 
-function currentSecrets(): SecretValue[] {
+/** The secret values to redact now: environmentSecrets(), rebuilt only when the environment's secret-looking variables change. */
+export function currentSecrets(): SecretValue[] {
   // Rebuilding the list scans the environment; its keys and lengths change rarely, so key on them.
   const keys = Object.keys(process.env);
   let signature = String(keys.length);
@@ -111,8 +112,7 @@ export function hasSecret(text: string): boolean {
 }
 
 /** A copy of a JSON-like value with every string redacted (keys too). Values without secrets come back as they were. */
-export function redactDeep<T>(value: T): T {
-  const secrets = currentSecrets();
+export function redactDeep<T>(value: T, secrets: readonly SecretValue[] = currentSecrets()): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return redactText(v, secrets);
     if (Array.isArray(v)) {
@@ -156,16 +156,32 @@ export function redactMemory(files: Record<string, string>): Record<string, stri
 /**
  * `JSON.stringify(value, null, indent)` with every secret redacted. Fast when there is nothing to
  * redact (one scan of the text); otherwise the value's strings are redacted one by one (so a secret
- * that JSON escapes, e.g. one holding a quote, is still found).
+ * that JSON escapes, e.g. one holding a quote, is still found). `secrets` lets a caller that writes
+ * several values at once look the environment up once.
  */
-export function redactedJson(value: unknown, indent?: number): string {
-  const secrets = currentSecrets();
+export function redactedJson(value: unknown, indent?: number, secrets: readonly SecretValue[] = currentSecrets()): string {
   const text = JSON.stringify(value, null, indent);
-  if (text === undefined) return text;
+  if (text === undefined || isClean(text, secrets)) return text;
+  return JSON.stringify(redactDeep(value, secrets), null, indent);
+}
+
+/**
+ * Compact `redactedJson`, then the whole text through `redactText` (the same as
+ * `redactText(redactedJson(value))`), for files read back as one text, such as transcripts. A text
+ * with nothing to redact is scanned once, not twice.
+ */
+export function redactedJsonText(value: unknown): string {
+  const secrets = currentSecrets();
+  const text = JSON.stringify(value);
+  if (text === undefined || isClean(text, secrets)) return text;
+  return redactText(JSON.stringify(redactDeep(value, secrets)), secrets);
+}
+
+/** Whether a JSON text holds no secret, neither as written nor JSON-escaped. */
+function isClean(text: string, secrets: readonly SecretValue[]): boolean {
   const escaped = secrets.some((s) => {
     const e = JSON.stringify(s.value).slice(1, -1);
     return e !== s.value && text.includes(e);
   });
-  if (!escaped && redactText(text, secrets) === text) return text;
-  return JSON.stringify(redactDeep(value), null, indent);
+  return !escaped && redactText(text, secrets) === text;
 }

@@ -23,7 +23,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { ArtifactStore, MemoryFiles } from '../core/arm.js';
 import type { TrialKey, TrialRecord } from '../core/records.js';
 import { trialId } from '../core/records.js';
-import { redactedJson, redactText } from '../security/redact.js';
+import { currentSecrets, redactedJson, redactText } from '../security/redact.js';
 import { SharedValues } from './shared-values.js';
 
 let tmpCounter = 0;
@@ -237,8 +237,9 @@ export class RunDir {
    * depends on them (trials(), snapshots, any other append) flushes first.
    */
   finishTrial(record: TrialRecord, fields: Record<string, unknown>): void {
-    this.queue(this.trialsPath, redactedJson(record));
-    this.queue(this.eventsPath, redactedJson({ at: new Date().toISOString(), type: 'trial_finished', ...fields }));
+    const secrets = currentSecrets();
+    this.queue(this.trialsPath, redactedJson(record, undefined, secrets));
+    this.queue(this.eventsPath, redactedJson({ at: new Date().toISOString(), type: 'trial_finished', ...fields }, undefined, secrets));
   }
 
   /** Write the queued journal lines now. */

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { gunzipSync, gzip, gzipSync } from 'node:zlib';
 import type { Transcript } from '../agent/transcript.js';
 import type { TrialRecord } from '../core/records.js';
-import { redactedJson, redactText } from '../security/redact.js';
+import { redactedJsonText } from '../security/redact.js';
 
 const gzipAsync = promisify(gzip);
 const writeFileCallback = promisify(writeFile);
@@ -53,7 +53,7 @@ const SYNC_MAX_BYTES = 256 * 1024;
 
 /** The bytes of a transcript file: compact JSON, secrets redacted, gzip-compressed. */
 export async function encodeTranscript(transcript: Transcript): Promise<Buffer> {
-  const json = Buffer.from(redactText(redactedJson(transcript)), 'utf8');
+  const json = Buffer.from(redactedJsonText(transcript), 'utf8');
   return json.length <= SYNC_MAX_BYTES ? gzipSync(json) : gzipAsync(json);
 }
 
@@ -104,7 +104,7 @@ function writeSmall(path: string, tmp: string, bytes: Buffer): void {
 
 /** The synchronous writeTranscript, for tools that write a run outside the runner (generators, imports). */
 export function writeTranscriptSync(path: string, transcript: Transcript): void {
-  writeFileAtomic(path, gzipSync(Buffer.from(redactText(redactedJson(transcript)), 'utf8')));
+  writeFileAtomic(path, gzipSync(Buffer.from(redactedJsonText(transcript), 'utf8')));
 }
 
 /** The JSON text of a transcript file: gunzipped when it starts with the gzip magic bytes, as is otherwise. */
