@@ -1,6 +1,7 @@
 // One chain of a run: the sessions of one (arm, replicate), in order. A session's trials run in
 // parallel (up to the run's concurrency, shared by all chains) on memory frozen at the session's
-// start; each finished trial is written (transcript, then record) as soon as it returns; then the
+// start; each finished trial is counted at once and written (transcript, then record) as soon as
+// it returns, outside its concurrency slot (the next trial's model call overlaps that disk work); then the
 // arm consolidates from the session's train trials and the new memory is snapshotted. A session
 // with an infrastructure or permanent failure, a failed consolidation or one awaiting review ends
 // the chain there: a resume picks it up at that session boundary (memory/ says which were crossed).
@@ -79,14 +80,26 @@ async function runSession(
 ): Promise<MemoryFiles | undefined> {
   const scheduled = chain.sessions[session - 1] ?? [];
   const drifted = [...driftedIn(session, ctx.experiment.schedule.drift)].sort();
-  const records = await Promise.all(scheduled.map((slot) => ctx.limit(() => runSlot(ctx, loaded, chain, session, slot, memory, drifted))));
+  const records = await Promise.all(
+    scheduled.map(async (slot) => {
+      const ran = await ctx.limit(() => runSlot(ctx, loaded, chain, session, slot, memory, drifted));
+      await ran?.written;
+      return ran?.record;
+    }),
+  );
   if (records.some((r) => r === undefined)) return undefined; // stopped by the run budget
   const finished = records as TrialRecord[];
   if (blockSession(ctx, loaded.spec.name, chain.replicate, session, finished)) return undefined;
   return consolidateSession(ctx, loaded, chain.replicate, session, memory, finished);
 }
 
-/** One scheduled trial: its earlier record when done, undefined when the run budget stops it, else run and recorded. */
+/** A trial's record, and the writing of its transcript and record, which may still be under way. */
+interface RanSlot {
+  record: TrialRecord;
+  written: Promise<void>;
+}
+
+/** One scheduled trial: its earlier record when done, undefined when the run budget stops it, else run, counted and being written. */
 async function runSlot(
   ctx: ChainContext,
   { spec, arm }: LoadedArm,
@@ -95,11 +108,11 @@ async function runSlot(
   { slot, task, slice, first_seen }: Scheduled,
   memory: MemoryFiles,
   drifted: string[],
-): Promise<TrialRecord | undefined> {
+): Promise<RanSlot | undefined> {
   const { dir, state, plan } = ctx;
   const key: TrialKey = { arm: spec.name, replicate: chain.replicate, session, slot, task: task.id };
   const previous = state.done.get(trialId(key));
-  if (previous) return previous;
+  if (previous) return { record: previous, written: Promise.resolve() };
   state.tally.stopReason ??= runBudgetStop(ctx.budgets, state.spend);
   if (state.tally.stopReason) return undefined;
   const transcriptPath = dir.transcriptPath(key);
@@ -126,8 +139,7 @@ async function runSlot(
       : {}),
   };
   const { record, transcript } = await ctx.executor.runTrial(job);
-  await finishTrial(ctx, arm, transcriptPath, record, transcript);
-  return record;
+  return { record, written: finishTrial(ctx, arm, transcriptPath, record, transcript) };
 }
 
 /** A re-run (after an infra or permanent failure) keeps the failed attempt's transcript, moved aside as <task>.failed-N.json.gz. */
@@ -140,13 +152,16 @@ function keepFailedTranscript(ctx: ChainContext, key: TrialKey, transcriptPath: 
 }
 
 /**
- * A trial came back: write its transcript, then its record (a record never points at a missing
- * transcript) and its journal line, batched with the other trials that finish in the same turn of
- * the event loop (RunDir.finishTrial), and count its artifacts and spend. A transcript the run does not keep
+ * A trial came back. At once (before the next trial may start, so that the run's budget stop and the
+ * artifacts cap see it, as in one trial after another): count its spend and kept artifacts. Then,
+ * in the returned promise: write its transcript, then its record (a record never points at a
+ * missing transcript) and its journal line, batched with the other trials that finish in the same
+ * turn of the event loop (RunDir.finishTrial). A killed run loses at most records not yet written:
+ * those trials never finished, and resume runs them again. A transcript the run does not keep
  * (--transcripts failed|none) is still written when the arm consolidates from it, and removed once
  * the session's snapshot is safe.
  */
-export async function finishTrial(
+export function finishTrial(
   ctx: ChainContext,
   arm: Arm,
   transcriptPath: string,
@@ -155,12 +170,16 @@ export async function finishTrial(
 ): Promise<void> {
   const { dir, state } = ctx;
   const kept = keepsTranscript(ctx.experiment.transcripts, record);
-  if (kept || arm.afterSession) await writeTranscript(transcriptPath, transcript);
   if (!kept) record.transcript = '';
-  dir.finishTrial(record, { trial: trialId(record), success: record.success, error_class: record.error_class });
-  countArtifacts(state, dir, record);
+  const capReached = countArtifacts(state, record);
   charge(state.spend, record);
-  ctx.progress.trialDone(record);
+  const write = async (): Promise<void> => {
+    if (kept || arm.afterSession) await writeTranscript(transcriptPath, transcript);
+    dir.finishTrial(record, { trial: trialId(record), success: record.success, error_class: record.error_class });
+    if (capReached) dir.event('artifacts_cap_reached', capReached);
+    ctx.progress.trialDone(record);
+  };
+  return write();
 }
 
 /** A session with infrastructure or permanent failures must not be consolidated from: counted and journalled; true when blocked. */

@@ -58,12 +58,17 @@ export function artifactsTargetFor(state: RunState, dir: RunDir, key: TrialKey):
   return { dir: join(dir.root, ref), ref, keep: policy.keep, max_bytes: policy.max_bytes - state.keptBytes };
 }
 
-/** Add a finished trial's kept bytes; the first trial to reach the cap is recorded (manifest and journal). */
-export function countArtifacts(state: RunState, dir: RunDir, record: TrialRecord): void {
+/**
+ * Add a finished trial's kept bytes. The first trial to reach the cap is recorded in the manifest's
+ * policy; the fields of its `artifacts_cap_reached` journal event are returned, for the caller to
+ * append after the trial's own record.
+ */
+export function countArtifacts(state: RunState, record: TrialRecord): Record<string, unknown> | undefined {
   const policy = state.artifacts;
   state.keptBytes += record.artifacts?.bytes ?? 0;
   if ((record.artifacts?.capped || state.keptBytes >= policy.max_bytes) && !policy.cap_reached_at) {
     policy.cap_reached_at = trialId(record);
-    dir.event('artifacts_cap_reached', { max_bytes: policy.max_bytes, kept_bytes: state.keptBytes, at_trial: trialId(record) });
+    return { max_bytes: policy.max_bytes, kept_bytes: state.keptBytes, at_trial: trialId(record) };
   }
+  return undefined;
 }

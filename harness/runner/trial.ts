@@ -4,9 +4,6 @@
 // writing them is the runner's job.
 
 import { withCappedReplies } from '../core/tool-reply-cap.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Arm, ArmContext, AttemptOutcome, MemoryFiles, TrialDriver, TrialLoopResult } from '../core/arm.js';
 import type { CallPurpose, Message, ModelClient, ModelRequest, ModelResponse, SystemBlock, Usage } from '../core/messages.js';
 import { addUsage, emptyUsage, ModelInfraError, ModelPermanentError, textOf } from '../core/messages.js';
@@ -20,6 +17,7 @@ import { trialDigest, type DigestOptions } from '../agent/digest.js';
 import { AgentLedger, setUpLead, type Lead } from './team.js';
 import { keepArtifacts, type ArtifactsTarget } from './artifacts.js';
 import { removeWorkspace } from './remove-workspace.js';
+import { removeSpareWorkspace, takeWorkspace } from './workspace-folders.js';
 
 export interface TrialInput {
   key: TrialKey;
@@ -99,8 +97,7 @@ class Driver implements TrialDriver {
 
   async attempt(extraContext?: string): Promise<AttemptOutcome> {
     const { task, suite, key } = this.input;
-    // Synchronous: one system call, where the asynchronous one waits for a thread-pool thread on the trial's critical path.
-    const workdir = mkdtempSync(join(tmpdir(), 'dreambench-trial-'));
+    const workdir = takeWorkspace();
     const environment = withCappedReplies(
       await suite.createEnvironment(task, {
         workdir,
@@ -335,9 +332,10 @@ class Driver implements TrialDriver {
 
 const pendingCleanups = new Set<Promise<void>>();
 
-/** Waits until every finished trial's workspace is removed (the runner calls it before it returns). */
+/** Waits until every finished trial's workspace, and the spare one, is removed (the runner calls it before it returns). */
 export async function drainTrialCleanups(): Promise<void> {
   while (pendingCleanups.size > 0) await Promise.all([...pendingCleanups]);
+  await removeSpareWorkspace();
 }
 
 function errorClassOf(outcome: AttemptOutcome): ErrorClass {

@@ -5,7 +5,7 @@
 // Why gzip: it ships in node:zlib (no dependency) and shrinks transcript JSON about tenfold; zstd would
 // compress a little better and faster, but Node 20's zlib has no zstd (it arrived in Node 22.15).
 
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from './run-dir.js';
 import { writeFile } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
@@ -43,32 +43,25 @@ export function keepsTranscript(mode: TranscriptKeep | undefined, record: Pick<T
   return true;
 }
 
-/**
- * Transcripts up to this size are compressed and written on the calling thread. For the few KB most
- * trials write, the thread pool's round trip costs several times the work: each asynchronous call
- * waits for a pool thread to be scheduled (milliseconds on a busy machine), and the write sits on the
- * trial's critical path (its record follows it).
- */
-const SYNC_MAX_BYTES = 256 * 1024;
+/** Transcripts up to this size are compressed on the calling thread: for the few KB most trials write, the thread pool's round trip costs several times the compression. */
+const SYNC_GZIP_MAX_BYTES = 256 * 1024;
 
 /** The bytes of a transcript file: compact JSON, secrets redacted, gzip-compressed. */
 export async function encodeTranscript(transcript: Transcript): Promise<Buffer> {
   const json = Buffer.from(redactedJsonText(transcript), 'utf8');
-  return json.length <= SYNC_MAX_BYTES ? gzipSync(json) : gzipAsync(json);
+  return json.length <= SYNC_GZIP_MAX_BYTES ? gzipSync(json) : gzipAsync(json);
 }
 
 /**
  * Write a transcript to `path` (a `.json.gz` name) through a temporary file and a rename. The folder
  * is created only when the first write finds it missing (one per session folder, not one mkdir per
- * trial). Large transcripts use the callback API: a promise FileHandle costs more than the write.
+ * trial). The callback API is used: a promise FileHandle costs more than the write of a small file.
+ * The runner does not hold a trial's concurrency slot during this write (harness/runner/run-chain.ts),
+ * so its file-system calls stay asynchronous: they overlap the next trial's work.
  */
 export async function writeTranscript(path: string, transcript: Transcript): Promise<void> {
   const bytes = await encodeTranscript(transcript);
   const tmp = `${path}.tmp-${process.pid}-${tmpCounter++}`;
-  if (bytes.length <= SYNC_MAX_BYTES) {
-    writeSmall(path, tmp, bytes);
-    return;
-  }
   try {
     try {
       await writeNew(tmp, bytes);
@@ -85,22 +78,6 @@ export async function writeTranscript(path: string, transcript: Transcript): Pro
 }
 let tmpCounter = 0;
 const writeNew = (path: string, bytes: Buffer): Promise<void> => writeFileCallback(path, bytes, { flag: 'wx' });
-
-function writeSmall(path: string, tmp: string, bytes: Buffer): void {
-  try {
-    try {
-      writeFileSync(tmp, bytes, { flag: 'wx' });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(tmp, bytes, { flag: 'wx' });
-    }
-    renameSync(tmp, path);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
-  }
-}
 
 /** The synchronous writeTranscript, for tools that write a run outside the runner (generators, imports). */
 export function writeTranscriptSync(path: string, transcript: Transcript): void {
