@@ -19,14 +19,9 @@ let exitHook = false;
 export function takeWorkspace(): string {
   const ready = spare;
   spare = undefined;
-  let dir: string;
-  if (ready !== undefined && ready.startsWith(prefix())) {
-    dir = ready;
-  } else {
-    // None ready, or made under another temporary folder (TMPDIR changed): make one now.
-    if (ready !== undefined) rmdir(ready, () => undefined);
-    dir = mkdtempSync(prefix());
-  }
+  // A spare made under another temporary folder (TMPDIR changed since) is dropped.
+  if (ready !== undefined && !ready.startsWith(prefix())) rmdir(ready, () => undefined);
+  const dir = ready?.startsWith(prefix()) ? ready : mkdtempSync(prefix());
   prepareSpare();
   return dir;
 }
