@@ -60,6 +60,15 @@ describe('kept artifacts', () => {
     expect(outcome.warnings?.join('\n')).toMatch(/kept artifacts reached the run's cap .* at trial stateless\/r1\/s001\//);
     const manifest = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.artifacts?.cap_reached_at).toBeDefined();
-    expect(readFileSync(join(runDir, 'events.jsonl'), 'utf8')).toContain('"type":"artifacts_cap_reached"');
+    // The journal names the trial first, then the cap it reached.
+    const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; trial?: string; at_trial?: string });
+    const cap = events.findIndex((e) => e.type === 'artifacts_cap_reached');
+    expect(cap).toBeGreaterThan(0);
+    const finished = events.findIndex((e) => e.type === 'trial_finished' && e.trial === events[cap]!.at_trial);
+    expect(finished).toBeGreaterThanOrEqual(0);
+    expect(finished).toBeLessThan(cap);
   });
 });
