@@ -42,7 +42,7 @@ async function logsPage(params: URLSearchParams): Promise<void> {
   setCrumbs(['runs', '#/'], ['logs', '#/logs']);
   const query: LogQuery = {};
   for (const [k, v] of params) if (v) (query as Record<string, string>)[k] = v;
-  const d = await getJson<LogsAnswer>('/api/logs', query);
+  const d = await getLogs(query);
   const page = d.page;
   const setQuery = (changes: LogQuery): void => {
     const next = new URLSearchParams(params);
