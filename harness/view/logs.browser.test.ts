@@ -106,8 +106,11 @@ describe.skipIf(!hasChromium)(
       ]);
       await expect(page.locator('.tool-result.error').count()).resolves.toBe(1);
       await expect(page.locator('.tool-result.error').textContent()).resolves.toMatch(/tool error.*rejects nested numbering/);
-      // A log has no token counts: the turn header says nothing rather than "in 0".
-      await expect(page.locator('.turn-head').first().textContent()).resolves.toBe('turn 1');
+      // The tokens the session file reports: the session's total, and each turn's in its header.
+      await expect(page.locator('#log-tokens').textContent()).resolves.toBe(
+        'tokens: in 3,610 · out 702 · cache read 26,000 · cache write 2,710',
+      );
+      await expect(page.locator('.turn-head').first().textContent()).resolves.toBe('turn 1in 6out 164cache read 11,800 / write 2,400');
       await expect(page.locator('#log-feedback').textContent()).resolves.toMatch(/dates must be written like 2026-11-20/);
       await expect(page.locator('#log-memory li').first().textContent()).resolves.toMatch(/in memory/);
       await expect(page.locator('#log-memory').textContent()).resolves.toContain('render_docx.numbering="legal-flat"');

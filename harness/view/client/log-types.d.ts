@@ -15,6 +15,8 @@ interface ConversationRow {
   outcome: string;
   outcome_source: string;
   feedback: string[];
+  /** Tokens the log reports for the whole conversation; absent when it reports none. */
+  usage?: Record<string, number>;
   memory: number;
 }
 interface LogsSummary {
