@@ -1,0 +1,59 @@
+// The compression of transcript files and shared texts: Brotli (node:zlib, no dependency) at
+// quality 5 with a 4 MiB window, text mode. Measured (scripts/bench-transcript-codecs.ts, see
+// docs/scale-and-storage.md): on real-model-shaped transcripts Brotli's window reaches a file read
+// early in a trial and written back late in it, which gzip's 32 KiB window cannot (61 KB against
+// 82 KB a transcript); on the sim's few-KB transcripts it is as small as gzip and costs about as
+// much time per trial. Quality 5 is the knee: 6 gains under 1%, 9 costs ten times the time.
+// Brotli has no magic bytes, so the codec is told by the file name (.br); gzip (.gz, or its magic
+// bytes) and plain JSON of older runs are read too.
+
+import { promisify } from 'node:util';
+import { brotliCompress, brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
+
+const brotliAsync = promisify(brotliCompress);
+
+/** Inputs up to this size are compressed on the calling thread: for the few KB most trials write, the thread pool's round trip costs more than the work. */
+const SYNC_MAX_BYTES = 256 * 1024;
+
+const options = (size: number) => ({
+  params: {
+    [constants.BROTLI_PARAM_QUALITY]: 5,
+    [constants.BROTLI_PARAM_LGWIN]: 22,
+    [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+    [constants.BROTLI_PARAM_SIZE_HINT]: size,
+  },
+});
+
+/** The extension of a compressed transcript file and of a stored text. */
+export const COMPRESSED_EXTENSION = '.br';
+
+/** Compress UTF-8 text (a transcript's JSON or a shared text). */
+export async function compressText(text: string): Promise<Buffer> {
+  const bytes = Buffer.from(text, 'utf8');
+  return bytes.length <= SYNC_MAX_BYTES ? brotliCompressSync(bytes, options(bytes.length)) : brotliAsync(bytes, options(bytes.length));
+}
+
+export const compressTextSync = (text: string): Buffer => {
+  const bytes = Buffer.from(text, 'utf8');
+  return brotliCompressSync(bytes, options(bytes.length));
+};
+
+/** A file's error the caller wraps with its own error class. */
+export class CodecError extends Error {}
+
+/** A file's bytes, decompressed by its name (.br: Brotli) or magic bytes (gzip), else as they are. */
+export function decompressFile(bytes: Buffer, path: string): Buffer {
+  if (path.endsWith('.br')) {
+    try {
+      return brotliDecompressSync(bytes);
+    } catch (error) {
+      throw new CodecError(`not a readable Brotli file (${(error as Error).message})`);
+    }
+  }
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    return gunzipSync(bytes);
+  } catch (error) {
+    throw new CodecError(`not a readable gzip file (${(error as Error).message})`);
+  }
+}
