@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 
 /** Strings at least this long (in UTF-16 units) go to the store; shorter ones stay inline (measured: scripts/bench-transcripts.ts). */
-export const SHARED_TEXT_MIN_CHARS = 1024;
+export const SHARED_TEXT_MIN_CHARS = 512;
 
 /** The `dreambench_transcript` value of an envelope with shared texts. */
 export const ENVELOPE_VERSION = 2;
