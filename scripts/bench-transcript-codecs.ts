@@ -4,19 +4,29 @@
 // (scripts/real-shaped-transcripts.ts). Prints one JSON line per (corpus, codec, threshold): bytes per
 // transcript on disk (blobs of the run included, each once) and the CPU time to encode one transcript.
 //
-//   npm run build:dev && node dist-dev/scripts/bench-transcript-codecs.js [--sim <run dir>] [--count 200]
+//   npm run bench:core -- --sessions 10 --tasks 25 --replicates 1 --keep     # a sim run to measure on
+//   npm run build:dev && node dist-dev/scripts/bench-transcript-codecs.js [--sim <run dir>] [--count 200] [--writer-only]
+// --writer-only prints only the writer's CPU cost per sim transcript, previous version against this one.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Transcript } from '../harness/agent/transcript.js';
 import { splitSharedTexts } from '../harness/storage/shared-texts.js';
-import { decodeTranscript } from '../harness/storage/transcripts.js';
+import { redactedJson, redactText } from '../harness/security/redact.js';
+import { TextStore } from '../harness/storage/text-store.js';
+import { decodeTranscript, encodeTranscript } from '../harness/storage/transcripts.js';
 import { loadCorpus, realShapedTranscript } from './real-shaped-transcripts.js';
 
 const { values } = parseArgs({
-  options: { sim: { type: 'string' }, count: { type: 'string', default: '200' }, sessions: { type: 'string', default: '10' } },
+  options: {
+    sim: { type: 'string' },
+    count: { type: 'string', default: '200' },
+    sessions: { type: 'string', default: '10' },
+    'writer-only': { type: 'boolean', default: false },
+  },
 });
 
 type Codec = { name: string; encode: (b: Buffer) => Buffer };
@@ -92,7 +102,37 @@ function measure(kind: string, transcripts: Transcript[]): void {
       }
 }
 
-if (values.sim) measure('sim', simTranscripts(values.sim));
+/**
+ * The writer's own cost per transcript, CPU time, best of 5 alternating rounds: the previous
+ * version's (redacted compact JSON, gzip) against this one's (encodeTranscript with the run's store,
+ * blobs written to a temporary folder on first need).
+ */
+async function writerCost(kind: string, transcripts: Transcript[]): Promise<void> {
+  const best = { gzip_previous: Number.POSITIVE_INFINITY, brotli_store_now: Number.POSITIVE_INFINITY };
+  for (let round = 0; round < 5; round++) {
+    let started = process.cpuUsage();
+    for (const t of transcripts) gzipSync(Buffer.from(redactText(redactedJson(t)), 'utf8'));
+    let cpu = process.cpuUsage(started);
+    best.gzip_previous = Math.min(best.gzip_previous, (cpu.user + cpu.system) / transcripts.length);
+    const runDir = mkdtempSync(join(tmpdir(), 'dreambench-codecs-'));
+    const store = TextStore.ofRun(runDir);
+    started = process.cpuUsage();
+    for (const t of transcripts) await encodeTranscript(t, store);
+    cpu = process.cpuUsage(started);
+    best.brotli_store_now = Math.min(best.brotli_store_now, (cpu.user + cpu.system) / transcripts.length);
+    rmSync(runDir, { recursive: true, force: true });
+  }
+  process.stdout.write(
+    `${JSON.stringify({ kind, transcripts: transcripts.length, writer_cpu_us_per_transcript: { gzip_previous: Math.round(best.gzip_previous), brotli_store_now: Math.round(best.brotli_store_now) } })}\n`,
+  );
+}
+
+if (values.sim) {
+  const sim = simTranscripts(values.sim);
+  await writerCost('sim', sim);
+  if (!values['writer-only']) measure('sim', sim);
+}
+if (values['writer-only']) process.exit(0);
 const corpus = loadCorpus();
 const count = Number(values.count);
 const real = Array.from({ length: count }, (_, i) => realShapedTranscript(corpus, `real-shaped-${i}`, 1 + (i % Number(values.sessions))));

@@ -39,16 +39,17 @@ export class TextStore {
   }
 
   /**
-   * Whether a long text should go to the store: yes once it was seen before in this run (by this
-   * process) or is already stored. A text met only once stays inline, compressed with the rest of
-   * its transcript, where it costs less than alone in a blob. The memory of first sightings is
-   * bounded (cleared when full): forgetting one costs one more inline copy, never correctness.
+   * Whether a long text should go to the store: yes once this process met it before (in an earlier
+   * transcript of the run) or stored it. A text met only once stays inline, compressed with the rest
+   * of its transcript, where it costs less than alone in a blob (measured: scripts/bench-transcript-codecs.ts).
+   * The memory of first sightings is bounded (cleared when full) and starts empty on resume (no file
+   * system look-up per text): forgetting one costs one more inline copy, never correctness.
    */
   sighted(hash: string): boolean {
     if (this.present.has(hash) || this.sightings.has(hash)) return true;
     if (this.sightings.size >= MAX_SIGHTINGS) this.sightings.clear();
     this.sightings.add(hash);
-    return existsSync(this.blobPath(hash));
+    return false;
   }
 
   /** Make sure every text is on disk (written once per run, skipped when present). */
