@@ -1,11 +1,13 @@
 // The compression of transcript files and shared texts: Brotli (node:zlib, no dependency) at
-// quality 5 with a 4 MiB window, text mode. Measured (scripts/bench-transcript-codecs.ts, see
+// quality 5 with a 4 MiB window, text mode. Measured by scripts/bench-transcript-codecs.ts (figures in
 // docs/scale-and-storage.md): on real-model-shaped transcripts Brotli's window reaches a file read
 // early in a trial and written back late in it, which gzip's 32 KiB window cannot (61 KB against
-// 82 KB a transcript); on the sim's few-KB transcripts it is as small as gzip and costs about as
-// much time per trial. Quality 5 is the knee: 6 gains under 1%, 9 costs ten times the time.
+// 82 KB a transcript, whole); on the sim's small transcripts it saves less (4.1 KB against 4.4) and
+// costs more CPU than gzip (about 0.45 ms against 0.3 ms a transcript), which the store of shared
+// texts pays back by leaving less to compress. Quality 5 is the knee: 4 is 5% larger, 6 under 1%
+// smaller, 9 four times slower for 2%. zstd would do as well, but Node 20's zlib has none (22.15+).
 // Brotli has no magic bytes, so the codec is told by the file name (.br); gzip (.gz, or its magic
-// bytes) and plain JSON of older runs are read too.
+// bytes) and the plain JSON of older runs are read too.
 
 import { promisify } from 'node:util';
 import { brotliCompress, brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
