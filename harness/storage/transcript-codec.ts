@@ -10,7 +10,7 @@
 // bytes) and the plain JSON of older runs are read too.
 
 import { promisify } from 'node:util';
-import { brotliCompress, brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
+import { brotliCompress, brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from 'node:zlib';
 
 const brotliAsync = promisify(brotliCompress);
 
@@ -39,6 +39,20 @@ export const compressTextSync = (text: string): Buffer => {
   const bytes = Buffer.from(text, 'utf8');
   return brotliCompressSync(bytes, options(bytes.length));
 };
+
+/**
+ * The bytes of a file named `path` holding `text`, in the codec its name says: `.br` Brotli, `.gz`
+ * gzip (a tool that still names files as older runs did gets files readers can read), else as it is.
+ */
+export async function encodeForName(path: string, text: string): Promise<Buffer> {
+  if (path.endsWith('.br')) return compressText(text);
+  return path.endsWith('.gz') ? gzipSync(text) : Buffer.from(text, 'utf8');
+}
+
+export function encodeForNameSync(path: string, text: string): Buffer {
+  if (path.endsWith('.br')) return compressTextSync(text);
+  return path.endsWith('.gz') ? gzipSync(text) : Buffer.from(text, 'utf8');
+}
 
 /** A file's error the caller wraps with its own error class. */
 export class CodecError extends Error {}

@@ -85,6 +85,15 @@ describe('transcript files', () => {
     expect(readTranscript(dir, 'v1/t.json.br').messages[0]!.content).toBe('gzip run');
   });
 
+  it('writes the codec a file name says, so a tool naming files as older runs did still writes readable ones', async () => {
+    const dir = tempDir();
+    await writeTranscript(join(dir, 'a.json.gz'), sample('gzip name'));
+    expect([...readFileSync(join(dir, 'a.json.gz')).subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+    writeTranscriptSync(join(dir, 'b.json'), sample('plain name'));
+    expect(JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8')).messages[0].content).toBe('plain name');
+    expect(readTranscript(dir, 'a.json.gz').messages[0]!.content).toBe('gzip name');
+  });
+
   it('stores a long text that recurs in a run once, and reads every transcript back whole', async () => {
     const runDir = tempDir();
     const store = TextStore.ofRun(runDir);

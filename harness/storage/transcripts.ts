@@ -18,7 +18,7 @@ import { redactedJson, redactText } from '../security/redact.js';
 import { writeFileAtomic } from './run-dir.js';
 import { checkEnvelope, EnvelopeError, isEnvelope, joinSharedTexts, SHARED_TEXT_MIN_CHARS, splitSharedTexts } from './shared-texts.js';
 import { TextStore, TextStoreError, storeNear } from './text-store.js';
-import { CodecError, compressText, compressTextSync, decompressFile } from './transcript-codec.js';
+import { CodecError, compressText, decompressFile, encodeForName, encodeForNameSync } from './transcript-codec.js';
 
 const writeFileCallback = promisify(writeFile);
 
@@ -59,9 +59,14 @@ async function transcriptJson(transcript: Transcript, store: TextStore | undefin
   return JSON.stringify(envelope);
 }
 
-/** The bytes of a transcript file: compact JSON, secrets redacted, compressed; with `store`, recurring long texts are stored there and referenced. */
+/** The bytes of a transcript file: compact JSON, secrets redacted, Brotli-compressed; with `store`, recurring long texts are stored there and referenced. */
 export async function encodeTranscript(transcript: Transcript, store?: TextStore): Promise<Buffer> {
   return compressText(await transcriptJson(transcript, store));
+}
+
+/** encodeTranscript in the codec a file name says (transcript-codec.ts encodeForName): `.json.br` as the runner writes, `.json.gz` or `.json` as older runs did. */
+async function encodeTranscriptFor(path: string, transcript: Transcript, store: TextStore | undefined): Promise<Buffer> {
+  return encodeForName(path, await transcriptJson(transcript, store));
 }
 
 /**
@@ -71,7 +76,7 @@ export async function encodeTranscript(transcript: Transcript, store?: TextStore
  * trial). The callback API is used: a promise FileHandle costs more than the write of a small file.
  */
 export async function writeTranscript(path: string, transcript: Transcript, store?: TextStore): Promise<void> {
-  const bytes = await encodeTranscript(transcript, store);
+  const bytes = await encodeTranscriptFor(path, transcript, store);
   const tmp = `${path}.tmp-${process.pid}-${tmpCounter++}`;
   try {
     try {
@@ -92,7 +97,7 @@ const writeNew = (path: string, bytes: Buffer): Promise<void> => writeFileCallba
 
 /** The synchronous writeTranscript, for tools that write a run outside the runner (generators, imports); the transcript is written whole. */
 export function writeTranscriptSync(path: string, transcript: Transcript): void {
-  writeFileAtomic(path, compressTextSync(redactText(redactedJson(transcript))));
+  writeFileAtomic(path, encodeForNameSync(path, redactText(redactedJson(transcript))));
 }
 
 /** The JSON text of a transcript file: decompressed by its name (.br) or magic bytes (gzip), as is otherwise. */
