@@ -117,7 +117,7 @@ export function storeAt(dir: string): TextStore {
 
 /** Texts read recently, by hash (a report reads the same system prompt and memory in every transcript); bounded by characters held. */
 const readCache = new Map<string, string>();
-const READ_CACHE_CHARS = 16 * 1024 * 1024;
+const READ_CACHE_CHARS = 4 * 1024 * 1024;
 let cachedChars = 0;
 function remember(hash: string, text: string): void {
   if (text.length > READ_CACHE_CHARS / 4) return;
