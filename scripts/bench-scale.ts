@@ -10,14 +10,15 @@
 // The sim answers instantly, so the figures measure the harness alone, never a model.
 
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import { experimentSchema } from '../harness/config/schema.js';
 import { executeRun } from '../harness/runner/runner.js';
+import { TEXT_STORE_FOLDER } from '../harness/storage/text-store.js';
+import { readTranscript } from '../harness/storage/transcripts.js';
 import { writeRunReport } from '../reports/run-report.js';
 import { preferSmallHeap } from '../harness/core/small-heap.js';
 
@@ -34,13 +35,14 @@ const { values } = parseArgs({
 
 const peakMiB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
-/** Bytes the transcripts would take as the pretty-printed JSON files runs wrote before compression. */
-function uncompressedSize(path: string): number {
+/** Bytes the transcripts of a run would take as the pretty-printed JSON files runs wrote before compression (their shared texts filled in). */
+function uncompressedSize(runDir: string, folder = 'transcripts'): number {
   let total = 0;
-  for (const entry of readdirSync(path, { withFileTypes: true })) {
-    const full = join(path, entry.name);
-    if (entry.isDirectory()) total += uncompressedSize(full);
-    else total += Buffer.byteLength(JSON.stringify(JSON.parse(gunzipSync(readFileSync(full)).toString('utf8')), null, 2) + '\n');
+  for (const entry of readdirSync(join(runDir, folder), { withFileTypes: true })) {
+    if (entry.name === TEXT_STORE_FOLDER) continue;
+    const ref = `${folder}/${entry.name}`;
+    if (entry.isDirectory()) total += uncompressedSize(runDir, ref);
+    else total += Buffer.byteLength(JSON.stringify(readTranscript(runDir, ref), null, 2) + '\n');
   }
   return total;
 }
@@ -95,7 +97,7 @@ if (values.phase === 'run') {
     const run = child(['--phase', 'run', '--dir', dir, '--trials', String(size), '--transcripts', values.transcripts]);
     const runBytes = duSize(dir);
     const transcriptBytes = duSize(join(dir, 'transcripts'));
-    const uncompressedBytes = uncompressedSize(join(dir, 'transcripts'));
+    const uncompressedBytes = uncompressedSize(dir);
     const report = child(['--phase', 'report', '--dir', dir]);
     const html = statSync(join(dir, 'report', 'report.html')).size;
     const mb = (n: number): number => Math.round(n / 1e5) / 10;

@@ -133,16 +133,21 @@ function commandOutput(rng: Rng, corpus: TextCorpus): { command: string; output:
   }
 }
 
-/** One trial's transcript: `session` sets how much memory the system prompt carries. */
-export function realShapedTranscript(corpus: TextCorpus, key: string, session: number): Transcript {
+/**
+ * One trial's transcript: `session` sets how much memory the system prompt carries. With `task`,
+ * the task's prompt and files come from the task (as the arms and replicates of a run attempt the
+ * same task); without it every trial draws its own from the whole corpus, so files rarely recur.
+ */
+export function realShapedTranscript(corpus: TextCorpus, key: string, session: number, task?: string): Transcript {
   const rng = rngFrom(key);
+  const taskRng = task === undefined ? rng : rngFrom(`task:${task}`);
   const memoryRng = rngFrom('memory'); // the same lessons in every trial, more of them in later sessions
   const memory = Array.from({ length: 6 * session }, () => `- ${memoryRng.pick(corpus.prose).slice(0, 300)}`).join('\n');
-  const messages: Message[] = [{ role: 'user', content: `Task: ${paragraphs(rng, corpus, 800)}` }];
+  const messages: Message[] = [{ role: 'user', content: `Task: ${paragraphs(taskRng, corpus, 800)}` }];
   const turns: TranscriptTurn[] = [];
   const turnCount = between(rng, 8, 40);
   // A trial works on a few files: it reads them, searches them, rewrites them and reads them again.
-  const workingSet = Array.from({ length: between(rng, 3, 8) }, () => rng.pick(corpus.code));
+  const workingSet = Array.from({ length: between(taskRng, 3, 8) }, () => taskRng.pick(corpus.code));
   for (let turn = 0; turn < turnCount; turn++) {
     const id = `toolu_01${randomText(rng, 22, B64.slice(0, 62))}`;
     const thinking: ContentBlock = {

@@ -1,10 +1,14 @@
 // The leak scan on hand-made memory: hidden asserts however they were rewritten, a hidden test that
 // only a tool reply showed (still a leak), and entries that teach gaming the evaluation.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import type { Transcript } from '../agent/transcript.js';
 import type { TrialRecord } from '../core/records.js';
+import { TextStore } from '../storage/text-store.js';
+import { writeTranscript } from '../storage/transcripts.js';
 import type { Suite, Task } from '../core/suite.js';
 import { tempDir } from '../testing/run-helpers.js';
 import { scanRun } from './leak-scan.js';
@@ -64,6 +68,24 @@ describe('leak scan', () => {
       outcome: { feedback: [] },
     };
     const own = scanRun(runWith(memory, written), [suite], [trial]);
+    expect(own.status).toBe('clean');
+    expect(own.seen).toHaveLength(1);
+  });
+
+  it("reads a transcript's stored texts: a hidden test the agent wrote in a shared long text is seen, not a leak", async () => {
+    const memory = '- assert candidate([1, 2, 3, 40]) == 46\n';
+    const dir = runWith(memory);
+    const store = TextStore.ofRun(dir);
+    const long = `${'I will check every case of the list before I answer. '.repeat(20)}assert candidate([1, 2, 3, 40]) == 46`;
+    const written = {
+      messages: [{ role: 'assistant', content: [{ type: 'text', text: long }] }],
+      outcome: { feedback: [] },
+    } as unknown as Transcript;
+    // Written twice: the second time the text is shared, so the scanned transcript holds only a reference to it.
+    await writeTranscript(join(dir, 'transcripts', 'first.json.br'), written, store);
+    await writeTranscript(join(dir, 'transcripts', 't.json.br'), written, store);
+    expect(brotliDecompressSync(readFileSync(join(dir, 'transcripts', 't.json.br'))).toString('utf8')).not.toContain('candidate');
+    const own = scanRun(dir, [suite], [{ ...trial, transcript: 'transcripts/t.json.br' }]);
     expect(own.status).toBe('clean');
     expect(own.seen).toHaveLength(1);
   });

@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
 import type { Manifest } from '../storage/manifest.js';
 import { readJsonLines } from '../storage/run-dir.js';
-import { tempDir } from '../testing/run-helpers.js';
+import { executeRun } from '../runner/runner.js';
+import { smallExperiment, tempDir } from '../testing/run-helpers.js';
 import { FIXTURE_DIR, FOREIGN_DIR } from '../testing/dream-fixtures.js';
 import type { Changeset } from './changeset.js';
 
@@ -178,6 +179,27 @@ describe('dreambench dream (standalone)', () => {
       readFileSync(join(memory, 'notes.md'), 'utf8') +
         (existsSync(join(memory, 'playbooks', 'refunds.md')) ? readFileSync(join(memory, 'playbooks', 'refunds.md'), 'utf8') : ''),
     ).toContain('issue_refund.method="store-credit"');
+  });
+
+  it("dreams over a dreambench run's transcripts folder, its shared texts read from the run's store", async () => {
+    const dir = tempDir();
+    const runDir = join(dir, 'run');
+    const outcome = await executeRun({ runDir, experiment: smallExperiment({ sessions: 2 }) });
+    expect(existsSync(join(runDir, 'transcripts', '.texts'))).toBe(true);
+    const arm = outcome.trials.filter((t) => t.arm === 'learnings-md');
+    const memory = join(dir, 'memory');
+    const result = await cli([
+      'dream',
+      '--transcripts',
+      join(runDir, 'transcripts', 'learnings-md'),
+      '--memory',
+      memory,
+      '--model',
+      'sim:default',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`dream-001: ${arm.length} transcripts`));
   });
 
   it('review: human waits for `memory review <memory>`, which then updates the folder', async () => {

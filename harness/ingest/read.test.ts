@@ -1,14 +1,18 @@
 // Reading the logs people already keep: each supported format from the samples in examples/logs,
 // detection per file, archives and gzip, and malformed files stopped with file, line and field.
 
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliDecompressSync, gzipSync } from 'node:zlib';
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { ContentBlock, Message } from '../core/messages.js';
 import { packageRoot } from '../core/paths.js';
-import { tempDir } from '../testing/run-helpers.js';
+import type { Transcript } from '../agent/transcript.js';
+import { executeRun } from '../runner/runner.js';
+import { TEXT_STORE_FOLDER, TextStore } from '../storage/text-store.js';
+import { readTranscript, writeTranscript } from '../storage/transcripts.js';
+import { smallExperiment, tempDir } from '../testing/run-helpers.js';
 import { describeFound, readLogs } from './read.js';
 import { LogFormatError } from './types.js';
 
@@ -146,6 +150,40 @@ describe('readLogs on each format', () => {
     const result = readLogs([own]);
     expect(Object.keys(result.found)).toEqual(['dreambench']);
     expect(result.transcripts[0]!.id).toBe('fx/r1/s001/000-nda-01');
+  });
+});
+
+describe("a dreambench run's transcripts", () => {
+  it('reads Brotli transcripts with their shared texts from the store above them, as `dream --transcripts runs/<id>/transcripts/<arm>` does', async () => {
+    const runDir = join(tempDir(), 'run');
+    const outcome = await executeRun({ runDir, experiment: smallExperiment({ sessions: 2 }) });
+    const mine = outcome.trials.filter((t) => t.arm === 'learnings-md');
+    // Some transcripts of the run reference stored texts (else this test would not test them).
+    const envelopes = mine.filter((t) =>
+      brotliDecompressSync(readFileSync(join(runDir, t.transcript)))
+        .toString('utf8')
+        .includes('"dreambench_transcript":2'),
+    );
+    expect(envelopes.length).toBeGreaterThan(0);
+    for (const folder of [join(runDir, 'transcripts', 'learnings-md'), join(runDir, 'transcripts')]) {
+      const result = readLogs([folder]);
+      expect(result.found).toEqual({ dreambench: folder.endsWith('transcripts') ? outcome.trials.length : mine.length });
+      for (const t of mine) {
+        const ingested = result.transcripts.find((x) => x.file === join(runDir, t.transcript));
+        expect(ingested?.transcript.messages).toEqual(readTranscript(runDir, t.transcript).messages);
+      }
+    }
+  });
+
+  it('names the file when a transcript references a stored text that is gone', async () => {
+    const dir = tempDir();
+    const store = TextStore.ofRun(dir);
+    const long = 'The clause stays as drafted. '.repeat(60);
+    const transcript = { messages: [{ role: 'user', content: long }] } as unknown as Transcript;
+    for (const name of ['a', 'b']) await writeTranscript(join(dir, 'transcripts', `${name}.json.br`), transcript, store);
+    rmSync(join(dir, 'transcripts', TEXT_STORE_FOLDER), { recursive: true });
+    const error = fails(() => readLogs([join(dir, 'transcripts')]));
+    expect(error.message).toMatch(/b\.json\.br: it references shared texts, but no \.texts folder/);
   });
 });
 

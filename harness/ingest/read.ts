@@ -1,7 +1,9 @@
 // Reading a folder (or files) of agent logs in any supported format into transcripts.
 //
 // Each file is parsed as one JSON document, or as JSON Lines when it is not one (line numbers are
-// kept for errors); `.gz` files are gunzipped first; Inspect's zipped `.eval` logs are unzipped.
+// kept for errors); `.gz` files are gunzipped and `.br` files (dreambench's own transcripts) Brotli-
+// decompressed first; Inspect's zipped `.eval` logs are unzipped. A dreambench transcript that
+// references its run's shared texts gets them from the `.texts` folder above it (text-store.ts).
 // With `format: 'auto'` each file's format is detected from its content (the readers' sniff
 // functions, most specific first) and reported, so a user sees what was found. Nothing is written
 // here: a malformed or unknown file throws LogFormatError naming the file, line and field before
@@ -9,7 +11,8 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { expandTranscriptJson, TranscriptReadError } from '../storage/transcripts.js';
 import { agentSdkReader } from './formats/agent-sdk.js';
 import { claudeCodeReader } from './formats/claude-code.js';
 import { dreambenchReader } from './formats/dreambench.js';
@@ -31,7 +34,7 @@ const READERS: readonly LogReader[] = [
   dreambenchReader,
   openaiChatReader,
 ];
-const LOG_FILE = /\.(json|jsonl|ndjson|eval)(\.gz)?$/i;
+const LOG_FILE = /\.(json|jsonl|ndjson|eval)(\.gz|\.br)?$/i;
 
 export interface ReadLogsResult {
   transcripts: IngestedTranscript[];
@@ -56,6 +59,16 @@ function listFiles(root: string): string[] {
   return out;
 }
 
+/** A dreambench transcript file written with shared texts, with the texts filled in; any other value as it is. */
+function sharedTextsFilledIn(value: unknown, file: string): unknown {
+  try {
+    return expandTranscriptJson(value, file);
+  } catch (error) {
+    if (error instanceof TranscriptReadError) throw new LogFormatError(file, error.message.slice(file.length + 2));
+    throw error;
+  }
+}
+
 /** A file's records: the whole file as one JSON value, else one per non-empty line. */
 export function parseRecords(file: string): LogRecord[] {
   let bytes: Buffer = readFileSync(file);
@@ -65,18 +78,26 @@ export function parseRecords(file: string): LogRecord[] {
     } catch (error) {
       throw new LogFormatError(file, `not a readable gzip file (${(error as Error).message})`);
     }
+  } else if (/\.br$/i.test(file)) {
+    try {
+      bytes = brotliDecompressSync(bytes);
+    } catch (error) {
+      throw new LogFormatError(file, `not a readable Brotli file (${(error as Error).message})`);
+    }
   }
   if (/\.eval(\.gz)?$/i.test(file)) return inspectArchiveRecords(bytes, file);
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (!text.trim()) throw new LogFormatError(file, 'the file is empty');
   // A .jsonl file is read line by line even when it has one line, so errors can name the line.
   let documentError: Error | undefined;
-  if (!/\.(jsonl|ndjson)(\.gz)?$/i.test(file)) {
+  if (!/\.(jsonl|ndjson)(\.gz|\.br)?$/i.test(file)) {
+    let document: unknown;
     try {
-      return [{ line: 0, value: JSON.parse(text) as unknown }];
+      document = JSON.parse(text) as unknown;
     } catch (error) {
       documentError = error as Error; // perhaps JSON Lines after all
     }
+    if (!documentError) return [{ line: 0, value: sharedTextsFilledIn(document, file) }];
   }
   const records: LogRecord[] = [];
   text.split('\n').forEach((raw, index) => {
@@ -113,7 +134,7 @@ export function readLogs(roots: readonly string[], format: LogFormat | 'auto' = 
   let files = 0;
   for (const root of roots) {
     const list = listFiles(root);
-    if (list.length === 0) throw new LogFormatError(root, 'no log files found (*.json, *.jsonl, *.ndjson, *.eval, optionally .gz)');
+    if (list.length === 0) throw new LogFormatError(root, 'no log files found (*.json, *.jsonl, *.ndjson, *.eval, optionally .gz or .br)');
     // A file whose format cannot be told (often a broken one) is read as its neighbours are, so its
     // error names the field that is wrong rather than just "unknown format".
     const parsed = list.map((file) => ({ file, records: parseRecords(file) }));

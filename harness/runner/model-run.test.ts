@@ -159,7 +159,7 @@ describe('errors that never heal, after the start', () => {
       const fixed = await executeRun({ runDir, resume: true, modelFactory: make, retryPermanent: true });
       expect(fixed.status).toBe('completed');
       const folder = join(runDir, 'transcripts', 'stateless', 'r1', 's001');
-      expect(readdirSync(folder).some((f) => f.endsWith('.failed-1.json.gz'))).toBe(true);
+      expect(readdirSync(folder).some((f) => f.endsWith('.failed-1.json.br'))).toBe(true);
       // Spend counts the failed attempt too: the manifest total is at least the sum of the final records.
       const sum = fixed.trials.reduce((s, t) => s + t.cost_usd, 0);
       expect(fixed.manifest.totals!.cost_usd).toBeGreaterThanOrEqual(sum);

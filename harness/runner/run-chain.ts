@@ -20,6 +20,7 @@ import type { RunPlan } from '../schedule/plan.js';
 import { driftedIn } from '../schedule/schedule.js';
 import { redactMemory } from '../security/redact.js';
 import type { RunDir } from '../storage/run-dir.js';
+import { TextStore } from '../storage/text-store.js';
 import { keepsTranscript, readTranscript, removeTranscript, writeTranscript } from '../storage/transcripts.js';
 import type { LoadedArm, TrialExecutor, TrialJob } from './executor.js';
 import type { ProgressSink } from './progress.js';
@@ -142,11 +143,11 @@ async function runSlot(
   return { record, written: finishTrial(ctx, arm, transcriptPath, record, transcript) };
 }
 
-/** A re-run (after an infra or permanent failure) keeps the failed attempt's transcript, moved aside as <task>.failed-N.json.gz. */
+/** A re-run (after an infra or permanent failure) keeps the failed attempt's transcript, moved aside as <task>.failed-N.json.br. */
 function keepFailedTranscript(ctx: ChainContext, key: TrialKey, transcriptPath: string): void {
   const earlier = ctx.state.attempts.get(trialId(key)) ?? 0;
   if (earlier === 0 || !existsSync(transcriptPath)) return;
-  const kept = transcriptPath.replace(/\.json(\.gz)?$/, (extension) => `.failed-${earlier}${extension}`);
+  const kept = transcriptPath.replace(/\.json(\.gz|\.br)?$/, (extension) => `.failed-${earlier}${extension}`);
   renameSync(transcriptPath, kept);
   ctx.dir.event('transcript_kept', { trial: trialId(key), failed_attempt: earlier, transcript: ctx.dir.relative(kept) });
 }
@@ -174,7 +175,8 @@ export function finishTrial(
   const capReached = countArtifacts(state, record);
   charge(state.spend, record);
   const write = async (): Promise<void> => {
-    if (kept || arm.afterSession) await writeTranscript(transcriptPath, transcript);
+    // Only a kept transcript shares texts through the run's store: one removed later must leave none behind.
+    if (kept || arm.afterSession) await writeTranscript(transcriptPath, transcript, kept ? TextStore.ofRun(dir.root) : undefined);
     dir.finishTrial(record, { trial: trialId(record), success: record.success, error_class: record.error_class });
     if (capReached) dir.event('artifacts_cap_reached', capReached);
     ctx.progress.trialDone(record);

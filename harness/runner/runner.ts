@@ -7,7 +7,7 @@
 // reasons), so its trials are identical to those of an uninterrupted run with the same seed. Trials
 // that failed with a permanent provider error (a bad key, a mistyped model) are not re-run, so a
 // resume does not re-bill work that cannot succeed, unless `retryPermanent` says the cause is fixed.
-// A re-run trial keeps the failed attempt's transcript, renamed <task>.failed-N.json.gz (journalled).
+// A re-run trial keeps the failed attempt's transcript, renamed <task>.failed-N.json.br (journalled).
 //
 // Before anything is written, the run's models are checked (model-checks.ts): options they would
 // reject, a max_tokens too small for thinking, missing prices, retired models; then, for real

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { environmentSecrets, hasSecret, redactDeep, redactMemory, redactText } from './redact.js';
 import { RunDir, appendJsonLine, writeJsonAtomic } from '../storage/run-dir.js';
@@ -16,16 +16,21 @@ const base62 = (n: number): string => {
   return [...randomBytes(n)].map((b) => alphabet[b % alphabet.length]).join('');
 };
 
-/** Every file under a folder, as text. */
+const decompressed = (path: string): string => {
+  const bytes = readFileSync(path);
+  if (path.endsWith('.br')) return brotliDecompressSync(bytes).toString('latin1');
+  return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('latin1');
+};
+
+/** Every file under a folder (the stored texts of transcripts included), as text. */
 function everyFile(dir: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   const walk = (d: string): void => {
     for (const name of readdirSync(d)) {
       const path = join(d, name);
       if (statSync(path).isDirectory()) walk(path);
-      // Transcripts are gzip: read what they hold, not their compressed bytes.
-      else
-        out.push([path, path.endsWith('.gz') ? gunzipSync(readFileSync(path)).toString('latin1') : readFileSync(path).toString('latin1')]);
+      // Transcripts and their stored texts are compressed: read what they hold, not their compressed bytes.
+      else out.push([path, decompressed(path)]);
     }
   };
   walk(dir);

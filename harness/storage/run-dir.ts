@@ -185,9 +185,9 @@ export class RunDir {
     return existsSync(this.manifestPath);
   }
 
-  /** Where a trial's gzip transcript goes (harness/storage/transcripts.ts writes and reads it). */
+  /** Where a trial's compressed transcript goes (harness/storage/transcripts.ts writes and reads it). */
   transcriptPath(key: TrialKey): string {
-    return join(this.root, 'transcripts', key.arm, `r${key.replicate}`, `s${pad3(key.session)}`, `${pad3(key.slot)}-${key.task}.json.gz`);
+    return join(this.root, 'transcripts', key.arm, `r${key.replicate}`, `s${pad3(key.session)}`, `${pad3(key.slot)}-${key.task}.json.br`);
   }
 
   /** Where a trial's produced files are kept, relative to the run dir (harness/runner/artifacts.ts). */

@@ -12,7 +12,8 @@ import { memoryArms, snapshotSessions } from '../dreaming/memory-view.js';
 import type { Manifest } from '../storage/manifest.js';
 import { readTree, RunDir } from '../storage/run-dir.js';
 import { findInside, PathRefused, resolveInside } from './safe-path.js';
-import { transcriptJsonText } from '../storage/transcripts.js';
+import { TextStore } from '../storage/text-store.js';
+import { expandTranscriptJson, transcriptJsonText } from '../storage/transcripts.js';
 
 const pad3 = (n: number): string => String(n).padStart(3, '0');
 
@@ -76,10 +77,10 @@ export function readEventsFrom(root: string, offset: number): { events: Array<Re
   return { events, offset: offset + Buffer.byteLength(text.slice(0, end + 1)) };
 }
 
-/** A transcript named by a trial record's `transcript` field (relative to the run), parsed: gzip or, from older runs, plain JSON. */
+/** A transcript named by a trial record's `transcript` field (relative to the run), parsed (Brotli, gzip or plain JSON), its shared texts filled in from the run's store. */
 export function readTranscript(root: string, relPath: string): unknown {
   const path = resolveInside(root, relPath);
-  return JSON.parse(transcriptJsonText(readFileSync(path), path)) as unknown;
+  return expandTranscriptJson(JSON.parse(transcriptJsonText(readFileSync(path), path)) as unknown, path, TextStore.ofRun(root));
 }
 
 export interface MemoryIndex {
