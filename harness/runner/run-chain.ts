@@ -23,7 +23,7 @@ import { keepsTranscript, readTranscript, removeTranscript, writeTranscript } fr
 import type { LoadedArm, TrialExecutor, TrialJob } from './executor.js';
 import type { ProgressSink } from './progress.js';
 import { runBudgetStop } from './run-status.js';
-import { artifactsTargetFor, countArtifacts, type RunState } from './run-state.js';
+import { artifactsTargetFor, countArtifacts, countRecorded, type RunState } from './run-state.js';
 import { charge, chargeUsage } from './spend.js';
 
 /** What every chain of a run shares. */
@@ -158,6 +158,7 @@ export async function finishTrial(
   if (kept || arm.afterSession) await writeTranscript(transcriptPath, transcript);
   if (!kept) record.transcript = '';
   dir.finishTrial(record, { trial: trialId(record), success: record.success, error_class: record.error_class });
+  countRecorded(state, record);
   countArtifacts(state, dir, record);
   charge(state.spend, record);
   ctx.progress.trialDone(record);
