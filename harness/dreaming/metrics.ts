@@ -89,6 +89,14 @@ function driftedAt(session: number, drift: readonly DriftEvent[]): Set<string> {
 export function computeMemoryMetrics(input: MetricsInput): MemoryMetrics {
   const rows: MemoryMetricsRow[] = [];
   const recovery: DriftRecovery[] = [];
+  // Each chain's trials, in their order, found once (not by a pass over every trial per chain).
+  const chainTrials = new Map<string, TrialRecord[]>();
+  for (const t of input.trials) {
+    const key = `${t.arm}\u0000${t.replicate}`;
+    const list = chainTrials.get(key);
+    if (list) list.push(t);
+    else chainTrials.set(key, [t]);
+  }
   for (const [arm, reps] of input.snapshots) {
     // Only arms that keep memory: some snapshot holds text.
     const keeps = [...reps.values()].some((sessions) =>
@@ -96,7 +104,7 @@ export function computeMemoryMetrics(input: MetricsInput): MemoryMetrics {
     );
     if (!keeps) continue;
     for (const [replicate, sessions] of [...reps].sort(([a], [b]) => a - b)) {
-      const trials = input.trials.filter((t) => t.arm === arm && t.replicate === replicate);
+      const trials = chainTrials.get(`${arm}\u0000${replicate}`) ?? [];
       const ordered = [...sessions.keys()].filter((s) => s > 0).sort((a, b) => a - b);
       let previous = new Set(listEntries(sessions.get(0) ?? {}).map((e) => e.key));
       const perSession = new Map<number, { covered: Set<string> }>();
