@@ -150,12 +150,12 @@ function pickTranscripts(data: RunData): { picked: TrialRecord[]; rule: string }
   const trials = data.trials;
   if (trials.length <= ALL_TRANSCRIPTS_UP_TO)
     return { picked: [...trials], rule: `every trial (the run has at most ${ALL_TRANSCRIPTS_UP_TO})` };
-  const byId = new Map(trials.map((t) => [trialId(t), t]));
-  const evidence = new Set<string>();
-  for (const d of data.dreams) for (const c of d.changeset.changes) for (const id of c.evidence ?? []) if (byId.has(id)) evidence.add(id);
+  // The ids dreams cite, then the trials holding them: no index of every trial's id (a large run has 100,000).
+  const cited = new Set<string>();
+  for (const d of data.dreams) for (const c of d.changeset.changes) for (const id of c.evidence ?? []) cited.add(id);
   const order = (list: TrialRecord[]) =>
     list.sort((a, b) => a.session - b.session || a.arm.localeCompare(b.arm) || a.replicate - b.replicate || a.slot - b.slot);
-  const ev = spread(order([...evidence].map((id) => byId.get(id)!)), MAX_EVIDENCE_TRANSCRIPTS);
+  const ev = spread(order(trials.filter((t) => cited.has(trialId(t)))), MAX_EVIDENCE_TRANSCRIPTS);
   const chosen = new Set(ev.map(trialId));
   const failures = spread(order(trials.filter((t) => !t.success && !chosen.has(trialId(t)))), MAX_FAILURE_TRANSCRIPTS);
   failures.forEach((t) => chosen.add(trialId(t)));
