@@ -533,7 +533,7 @@ export function analyse(data: RunData, options: AnalysisOptions = {}): ReportMod
     comparisons: comparisons(main, seed, B),
     time: timeRows(main),
     cost: costRows(data, sliced ? summarize(data.trials, data.arms) : summary),
-    ...withRuntimeCost(runtimeCosts(data.trials, data.arms, data.dreams)),
+    ...withRuntimeCost(runtimeCosts(data.trials, data.arms, data.dreams, data.consolidation)),
     memory: memoryRows(data, options.memory ?? memoryMetricsFor(data)),
     pitfalls: pitfallCells(main),
     grader: graderRows(main, seed, B),

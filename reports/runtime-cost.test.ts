@@ -78,6 +78,21 @@ describe('runtime cost rows', () => {
     expect(runtimeCostMarkdown([row!]).join('\n')).toContain('$0.0100 (2 of 3 dreams)');
   });
 
+  it("failed and canceled dreams' runtime counts too, from the changesets and from failed consolidations, and is named", () => {
+    const changeset = {
+      stages: { dreams: [{ runtime_cost_usd: 0.004 }], failed_dreams: [{ runtime_cost_usd: 0.002 }] },
+    } as unknown as DreamRecord['changeset'];
+    const dreams: DreamRecord[] = [{ arm: 'managed', replicate: 1, session: 1, changeset }];
+    const consolidation = [{ arm: 'managed', failed_runtime_cost_usd: 0.003 }];
+    const [row] = runtimeCosts([trial('managed', { runtime_cost_usd: 0.001 })], ['managed'], dreams, consolidation);
+    expect(row!.dream_runtime_cost_usd).toBeCloseTo(0.009, 12);
+    expect(row!.failed_dream_runtime_cost_usd).toBeCloseTo(0.005, 12);
+    expect(runtimeCostMarkdown([row!]).join('\n')).toContain('$0.0090 (1 of 1 dreams; $0.0050 of it failed dreams)');
+    // Only failed dreams, none completed: still shown, not a dash.
+    const [only] = runtimeCosts([trial('managed', { runtime_cost_usd: 0.001 })], ['managed'], [], consolidation);
+    expect(runtimeCostMarkdown([only!]).join('\n')).toContain('$0.0030 (failed dreams)');
+  });
+
   it('a run without runtime costs has no section', () => {
     expect(runtimeCosts([trial('open', {})], ['open'])).toEqual([]);
     expect(runtimeCostMarkdown([])).toEqual([]);

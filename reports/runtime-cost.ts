@@ -3,9 +3,12 @@
 // arm is compared on token cost (the trial's cost_usd, priced by harness/models/pricing.json for
 // every arm alike); the runtime cost is what only these arms pay, shown beside it with where each
 // figure came from, and the provider's own list cost (tokens and runtime together) as a cross-check.
-// Dreams: the runtime of the session a vendor dream ran in (the changeset's stages.dreams[]).
+// Dreams: the runtime of the session a vendor dream ran in (the changeset's stages.dreams[]), and
+// that of dreams that failed or were canceled, billed all the same: those before one completed
+// (stages.failed_dreams[]) and those of a consolidation that failed (its journaled usage).
 
 import type { TrialRecord } from '../harness/core/records.js';
+import type { ConsolidationCost } from '../harness/dreaming/costs.js';
 import type { DreamRecord } from './run-data.js';
 import { formatUsd, mdTable } from './summary.js';
 
@@ -26,8 +29,10 @@ export interface RuntimeCostRow {
   list_cost_trials: number;
   /** list cost - (token + runtime cost) over the trials that report a list cost: near 0 when the price table matches the provider's prices. */
   list_cost_gap_usd: number | null;
-  /** Runtime of the sessions the arm's dreams ran in (changesets), when the provider reported it. */
+  /** Runtime of the sessions the arm's dreams ran in, when the provider reported it: failed and canceled dreams' included. */
   dream_runtime_cost_usd: number;
+  /** The part of dream_runtime_cost_usd that failed or canceled dreams ran up. */
+  failed_dream_runtime_cost_usd: number;
   dreams: number;
   /** Dreams whose session's runtime was reported (the session a dream ran in may not be readable). */
   dreams_runtime_reported: number;
@@ -42,6 +47,7 @@ export function runtimeCosts(
   trials: readonly TrialRecord[],
   arms: readonly string[],
   dreams: readonly DreamRecord[] = [],
+  consolidation: readonly Pick<ConsolidationCost, 'arm' | 'failed_runtime_cost_usd'>[] = [],
 ): RuntimeCostRow[] {
   const rows: RuntimeCostRow[] = [];
   for (const arm of arms) {
@@ -56,9 +62,14 @@ export function runtimeCosts(
     const listed = own.filter((t) => t.list_cost_usd !== undefined);
     const listCost = listed.reduce((s, t) => s + (t.list_cost_usd ?? 0), 0);
     const listedOwnCost = listed.reduce((s, t) => s + t.cost_usd + (t.runtime_cost_usd ?? 0), 0);
-    const stages = dreams
-      .filter((d) => d.arm === arm)
-      .flatMap((d) => (Array.isArray(d.changeset.stages.dreams) ? (d.changeset.stages.dreams as DreamStage[]) : []));
+    const ownDreams = dreams.filter((d) => d.arm === arm);
+    const stagesOf = (key: string): DreamStage[] =>
+      ownDreams.flatMap((d) => (Array.isArray(d.changeset.stages[key]) ? (d.changeset.stages[key] as DreamStage[]) : []));
+    const stages = stagesOf('dreams');
+    const runtimeOf = (list: DreamStage[]): number =>
+      list.reduce((s, d) => s + (typeof d.runtime_cost_usd === 'number' ? d.runtime_cost_usd : 0), 0);
+    const failedRuntime =
+      runtimeOf(stagesOf('failed_dreams')) + consolidation.filter((c) => c.arm === arm).reduce((s, c) => s + c.failed_runtime_cost_usd, 0);
     rows.push({
       arm,
       trials: own.length,
@@ -69,7 +80,8 @@ export function runtimeCosts(
       list_cost_usd: listed.length ? listCost : null,
       list_cost_trials: listed.length,
       list_cost_gap_usd: listed.length ? listCost - listedOwnCost : null,
-      dream_runtime_cost_usd: stages.reduce((s, d) => s + (typeof d.runtime_cost_usd === 'number' ? d.runtime_cost_usd : 0), 0),
+      dream_runtime_cost_usd: runtimeOf(stages) + failedRuntime,
+      failed_dream_runtime_cost_usd: failedRuntime,
       dreams: stages.length,
       dreams_runtime_reported: stages.filter((d) => typeof d.runtime_cost_usd === 'number').length,
     });
@@ -83,9 +95,12 @@ const sourcesText = (sources: Record<string, number>): string =>
     .join('; ');
 
 function dreamCell(r: RuntimeCostRow): string {
-  if (r.dreams === 0) return '–';
-  if (r.dreams_runtime_reported === 0) return `not reported (${r.dreams} dreams)`;
-  return `${formatUsd(r.dream_runtime_cost_usd)} (${r.dreams_runtime_reported} of ${r.dreams} dreams)`;
+  const failed = r.failed_dream_runtime_cost_usd > 0 ? `${formatUsd(r.failed_dream_runtime_cost_usd)} of it failed dreams` : '';
+  if (r.dreams === 0) return failed ? `${formatUsd(r.dream_runtime_cost_usd)} (failed dreams)` : '–';
+  if (r.dreams_runtime_reported === 0 && !failed) return `not reported (${r.dreams} dreams)`;
+  const completed =
+    r.dreams_runtime_reported === 0 ? `completed dreams: not reported (${r.dreams})` : `${r.dreams_runtime_reported} of ${r.dreams} dreams`;
+  return `${formatUsd(r.dream_runtime_cost_usd)} (${[completed, failed].filter(Boolean).join('; ')})`;
 }
 
 /** The section for summary.md and report.md; [] when no arm has a runtime cost. */

@@ -183,8 +183,12 @@ export class ModelInfraError extends Error {
   constructor(
     message: string,
     readonly status?: number,
-    /** What the failed work was billed, when the provider charged it anyway (e.g. a vendor dream that failed after it ran). */
-    readonly spent?: Usage & { cost_usd: number },
+    /**
+     * What the failed work was billed, when the provider charged it anyway (e.g. a vendor dream that
+     * failed after it ran): its tokens and their cost, and apart from them the runtime it was billed
+     * (a vendor dream's own session), when the provider reports one.
+     */
+    readonly spent?: Usage & { cost_usd: number; runtime_cost_usd?: number },
   ) {
     super(message);
     this.name = 'ModelInfraError';

@@ -1,7 +1,8 @@
 // What consolidation costs: the usage an arm's afterSession returned (dreams, for the dreaming
 // arm), as the runner journals it in events.jsonl ('session_consolidated' with `usage`, and
 // 'consolidation_failed' with the `usage` a failed vendor dream was billed), summed per arm.
-// Kept apart from the trials' own tokens and cost, and from the after-task arm usage.
+// Kept apart from the trials' own tokens and cost, and from the after-task arm usage. A failed vendor
+// dream's billed runtime (its session's active time) is summed apart from its token cost.
 
 import type { ArmUsage } from '../core/arm.js';
 import { forEachJsonLine } from '../storage/run-dir.js';
@@ -19,6 +20,8 @@ export interface ConsolidationCost {
   cache_read_tokens: number;
   cache_write_tokens: number;
   cost_usd: number;
+  /** Runtime billed for failed consolidations (the session a failed or canceled vendor dream ran in), apart from cost_usd. */
+  failed_runtime_cost_usd: number;
   wall_ms: number;
 }
 
@@ -27,7 +30,7 @@ interface ConsolidatedEvent {
   arm?: string;
   replicate?: number;
   session?: number;
-  usage?: Partial<ArmUsage>;
+  usage?: Partial<ArmUsage> & { runtime_cost_usd?: number };
   details?: { status?: string };
 }
 
@@ -60,6 +63,7 @@ export function consolidationCosts(eventsPath: string, armOrder: readonly string
           cache_read_tokens: 0,
           cache_write_tokens: 0,
           cost_usd: 0,
+          failed_runtime_cost_usd: 0,
           wall_ms: 0,
         }),
       );
@@ -75,6 +79,7 @@ export function consolidationCosts(eventsPath: string, armOrder: readonly string
     row.cache_read_tokens += u.cache_read_tokens ?? 0;
     row.cache_write_tokens += u.cache_write_tokens ?? 0;
     row.cost_usd += u.cost_usd ?? 0;
+    if (event.type === 'consolidation_failed') row.failed_runtime_cost_usd += u.runtime_cost_usd ?? 0;
     row.wall_ms += u.wall_ms ?? 0;
   }
   const order = [...armOrder.filter((a) => byArm.has(a)), ...[...byArm.keys()].filter((a) => !armOrder.includes(a))];

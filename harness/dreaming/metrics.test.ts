@@ -147,6 +147,7 @@ describe('consolidation costs', () => {
         cache_read_tokens: 0,
         cache_write_tokens: 0,
         cost_usd: 0,
+        failed_runtime_cost_usd: 0,
         wall_ms: 0,
       },
       {
@@ -160,6 +161,7 @@ describe('consolidation costs', () => {
         cache_read_tokens: 0,
         cache_write_tokens: 0,
         cost_usd: 1,
+        failed_runtime_cost_usd: 0,
         wall_ms: 40,
       },
     ]);

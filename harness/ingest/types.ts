@@ -3,6 +3,7 @@
 // about how it went. Readers never guess an outcome: `outcome.success` is set only when the log
 // states it (a score, a result event); signals and side files fill the gap later (outcomes.ts).
 
+import type { Usage } from '../core/messages.js';
 import type { TranscriptLike } from '../dreaming/replay.js';
 
 /** The log formats `dreambench dream --format` reads. */
@@ -31,6 +32,16 @@ export interface IngestedTranscript {
   /** Number of messages: a session that grew since the last dream is replayed from here on. */
   transcript: TranscriptLike;
   outcomeSource: OutcomeSource;
+  /** Token counts, when the log reports them (Claude Code does, per reply); absent otherwise, never zeros. */
+  usage?: LogUsage;
+}
+
+/** What a log says its model calls consumed. */
+export interface LogUsage {
+  /** The whole conversation, each model reply counted once. */
+  total: Usage;
+  /** Per assistant message, by its index in `transcript.messages` (a reply whose blocks were all skipped counts in `total` only). */
+  messages: Array<{ message: number; usage: Usage }>;
 }
 
 /** A log that cannot be read: names the file, the line (for line-based formats) and the field. */

@@ -260,7 +260,8 @@ async function consolidate(
     session,
   });
 
-  // The dream's token cost, priced as every arm's tokens are; its sessions' runtime is in the changeset's stages.dreams.
+  // The dream's token cost, priced as every arm's tokens are; its sessions' runtime is in the changeset's
+  // stages.dreams (and stages.failed_dreams for dreams that failed before one completed).
   const usage: ArmUsage = {
     ...chain.usage,
     cost_usd: costOf(dreamModel, chain.usage),
@@ -275,6 +276,7 @@ async function consolidate(
     after: output,
     evidence: window.flatMap((q) => q.trials),
     steps: chain.steps,
+    failed: chain.failed,
     model: dreamModel,
     ...(dreaming.instructions ? { instructions: dreaming.instructions } : {}),
     review: dreaming.review,

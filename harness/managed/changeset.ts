@@ -27,6 +27,8 @@ export interface VendorChangesetInput {
   /** Trial ids of the sessions the dream read. */
   evidence: string[];
   steps: DreamStep[];
+  /** Dreams that failed or were canceled before the chain completed (billed, runtime included), kept apart from `steps`. */
+  failed?: DreamStep[];
   model: string;
   instructions?: string;
   review: ReviewMode;
@@ -80,6 +82,21 @@ export function vendorChangeset(input: VendorChangesetInput): Changeset {
         // The dream's own session's active time at the documented rate: apart from usage.cost_usd (tokens).
         ...(s.runtime_cost_usd !== undefined ? { runtime_cost_usd: s.runtime_cost_usd } : {}),
       })),
+      // Failed or canceled dreams this consolidation paid for before one completed: their tokens are in
+      // `usage`, their session's runtime here (reports/runtime-cost.ts counts it with the dreams').
+      ...(input.failed?.length
+        ? {
+            failed_dreams: input.failed.map((s) => ({
+              id: s.id,
+              status: s.status,
+              usage: s.usage,
+              ...(s.error ? { error: s.error } : {}),
+              ...(s.session_id ? { session_id: s.session_id } : {}),
+              ...(s.runtime_cost_usd !== undefined ? { runtime_cost_usd: s.runtime_cost_usd } : {}),
+              ...(s.archived_output ? { archived_output: s.archived_output } : {}),
+            })),
+          }
+        : {}),
       model: input.model,
       ...(input.instructions ? { instructions: input.instructions } : {}),
     },

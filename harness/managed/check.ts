@@ -242,8 +242,11 @@ export async function managedCheck(request: CheckRequest): Promise<CheckReport> 
             usageQuietMs: request.usageQuietMs ?? 2000,
             stateName: 'check',
           }).catch((error: unknown) => {
-            // A dream that failed after it ran was billed: the check says so in what it spent.
-            if (error instanceof ModelInfraError && error.spent) tokenCost += error.spent.cost_usd;
+            // A dream that failed after it ran was billed (tokens and its session's runtime): the check says so in what it spent.
+            if (error instanceof ModelInfraError && error.spent) {
+              tokenCost += error.spent.cost_usd;
+              runtimeCost += error.spent.runtime_cost_usd ?? 0;
+            }
             throw error;
           });
           cleanup.push(() => archiveStore(client, chain.outputStoreId));

@@ -7,8 +7,9 @@
 //
 // A dream's usage can keep changing after it ends (after a cancel in particular): it is read again
 // until two reads agree. The dream runs in a session of its own (`session_id`): that session's
-// runtime is read from it and recorded apart from the tokens. A canceled or failed dream's output
-// store (create_new) keeps what it wrote before it stopped: it is archived, never used.
+// runtime is read from it and recorded apart from the tokens, for failed and canceled dreams too
+// (their session ran and was billed like any other). A canceled or failed dream's output store
+// (create_new) keeps what it wrote before it stopped: it is archived, never used.
 //
 // More than 100 sessions: the dreams are chained, each one's output store the next one's input.
 // A dream that fails, is canceled, or has not finished by the timeout (it is then canceled) is a
@@ -72,8 +73,10 @@ export interface DreamChainResult {
   outputStoreId: string;
   steps: DreamStep[];
   usage: Usage;
-  /** Runtime cost of the dreams' own sessions, apart from their tokens. */
+  /** Runtime cost of the dreams' own sessions, apart from their tokens: the failed ones' included. */
   runtime_cost_usd: number;
+  /** Dreams of this chain that failed or were canceled (an earlier, killed try's) before the chain completed: billed all the same. */
+  failed: DreamStep[];
   wall_ms: number;
 }
 
@@ -99,6 +102,7 @@ export async function runDreams(client: ManagedClient, request: DreamRequest): P
 
   let input = request.inputStoreId;
   const failedUsage: Usage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
+  const failed: DreamStep[] = [];
   for (let i = 0; i < chunks.length; i++) {
     let step: DreamStep | undefined = state.steps[i];
     if (step && step.input_store !== input) {
@@ -112,6 +116,7 @@ export async function runDreams(client: ManagedClient, request: DreamRequest): P
         // Billed all the same, and never charged (the try that started it was killed): it counts in this chain's usage.
         addTo(failedUsage, step.usage);
         await archiveFailedOutput(client, step, input, save);
+        failed.push(step);
         state.steps.length = i;
         step = undefined;
       }
@@ -147,11 +152,15 @@ export async function runDreams(client: ManagedClient, request: DreamRequest): P
       if (final.status !== 'completed') {
         addTo(failedUsage, step.usage);
         await archiveFailedOutput(client, step, input, save);
+        failed.push(step);
         const why = step.error ? `${step.error.type}: ${step.error.message}` : final.reason;
-        // The tokens a failed or canceled dream used (its usage once settled) were billed: the run counts them.
+        // The tokens a failed or canceled dream used (its usage once settled) were billed, and so was
+        // its session's runtime: the run counts both, as it does a completed dream's.
+        const runtime = runtimeOf(failed);
         throw new ModelInfraError(`managed agents: dream ${step.id} ${step.status} (${why})`, undefined, {
           ...failedUsage,
           cost_usd: costOf(request.model, failedUsage),
+          ...(runtime !== undefined ? { runtime_cost_usd: runtime } : {}),
         });
       }
     }
@@ -162,8 +171,20 @@ export async function runDreams(client: ManagedClient, request: DreamRequest): P
   const usage: Usage = { ...failedUsage };
   for (const step of state.steps) addTo(usage, step.usage);
   const steps = state.steps.slice(0, chunks.length);
-  const runtime = steps.reduce((sum, s) => sum + (s.runtime_cost_usd ?? 0), 0);
-  return { outputStoreId: input, steps, usage, runtime_cost_usd: runtime, wall_ms: Math.round(performance.now() - started) };
+  return {
+    outputStoreId: input,
+    steps,
+    usage,
+    runtime_cost_usd: runtimeOf([...steps, ...failed]) ?? 0,
+    failed,
+    wall_ms: Math.round(performance.now() - started),
+  };
+}
+
+/** The runtime cost of the dreams' sessions, or undefined when none of them reported one. */
+function runtimeOf(steps: readonly DreamStep[]): number | undefined {
+  const reported = steps.filter((s) => s.runtime_cost_usd !== undefined);
+  return reported.length ? reported.reduce((sum, s) => sum + (s.runtime_cost_usd ?? 0), 0) : undefined;
 }
 
 /** Poll a step's dream to its end and record what it became (status, usage, output store, error). */

@@ -96,6 +96,44 @@ describe('model settings in the manifest', () => {
     ]);
   });
 
+  it('keeps the resolved settings in the manifest when the run fails mid-way with an error', async () => {
+    server = new MockManagedServer({ suite: 'legal-drafting', model: sim, apiKey: KEY });
+    await server.start();
+    process.env.ANTHROPIC_API_KEY = KEY;
+    process.env.ANTHROPIC_BASE_URL = server.url;
+    const mock = server;
+    const runDir = join(tempDir(), 'run');
+    // The open arm's model fails with an error the harness does not classify (not an outage, not an
+    // interrupt), once the managed arm's session is under way: the run stops with that error.
+    const broken = (spec: string): ModelClient => ({
+      id: spec,
+      create: async () => {
+        while (![...mock.sessions.values()].some((s) => s.events.length > 0)) await new Promise((r) => setTimeout(r, 20));
+        throw new Error('an answer this harness cannot read');
+      },
+    });
+    const run = executeRun({
+      runDir,
+      experiment: smallExperiment({
+        model: 'anthropic:claude-sonnet-4-6',
+        replicates: 1,
+        sessions: 1,
+        tasks_per_session: 1,
+        arms: [{ arm: 'managed-stateless', name: 'm', options: { ...FAST, effort: 'medium' } }, 'stateless'],
+      }),
+      modelFactory: broken,
+    });
+    await expect(run).rejects.toThrow(/an answer this harness cannot read/);
+    const manifest = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.status).toBe('failed');
+    expect(manifest.stop_reason).toMatch(/an answer this harness cannot read/);
+    expect(manifest.runtime_settings?.m).toMatchObject({
+      runtime: 'managed',
+      requested: { model: 'claude-sonnet-4-6', effort: 'medium' },
+      resolved: { id: 'claude-sonnet-4-6', effort: 'medium' },
+    });
+  });
+
   it('names a different model, and each setting that differs', () => {
     expect(settingsDifferences({ model: 'claude-opus-4-7', speed: 'fast' }, { id: 'claude-sonnet-4-6', speed: 'standard' })).toEqual([
       'the service ran model claude-sonnet-4-6, not the requested claude-opus-4-7',

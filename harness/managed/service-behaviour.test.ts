@@ -3,7 +3,8 @@
 // documented): the session-files call and its indexing delay, queued client events, status and usage
 // lag after the idle, one request limit per organisation, the service's own limits, failed model
 // requests, cache creation in both shapes, the vendor grader's tokens, subagent turns within the
-// budgets, dream models, dream output behaviours, late dream usage and failed dreams' stores.
+// budgets, dream models, dream output behaviours, late dream usage, failed dreams' stores and the
+// runtime of a failed dream's session, counted wherever a completed dream's is.
 
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,11 @@ import { ManagedRuntime, type ManagedDetails } from './runtime.js';
 import { parseManagedOptions } from './options.js';
 import { createManagedClient } from './client.js';
 import { materialize } from './stores.js';
-import { runDreams } from './dreams.js';
+import { runDreams, type DreamChainState } from './dreams.js';
+import { DREAM_BETAS } from './client.js';
+import { vendorChangeset } from './changeset.js';
+import { runtimeCosts } from '../../reports/runtime-cost.js';
+import { runtimeCostOf } from './service-facts.js';
 import { usageOfApi } from './usage.js';
 import { serviceFacts } from './service-facts.js';
 import { readTranscript } from '../storage/transcripts.js';
@@ -366,5 +371,106 @@ describe('dreams', () => {
     const output = (dream.object.outputs[0] as { memory_store_id: string }).memory_store_id;
     expect(mock.stores.get(output)!.object.archived_at).not.toBeNull();
     expect(mock.stores.get(store)!.object.archived_at).toBeNull();
+  });
+
+  it("a failed dream's session runtime is counted as a completed dream's is: in the error, the journal, the consolidation cost and the runtime-cost report", async () => {
+    await startServer({ failDream: () => true, dreamSessionSeconds: 90 });
+    const runDir = join(tempDir(), 'run');
+    const outcome = await run(runDir, {
+      arms: [{ arm: 'managed-dreaming', name: 'd', options: FAST }],
+      sessions: 1,
+      tasks_per_session: 1,
+    });
+    expect(outcome.status).toBe('failed');
+    const failed = readFileSync(join(runDir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; usage?: { cost_usd: number; runtime_cost_usd?: number } })
+      .find((e) => e.type === 'consolidation_failed')!;
+    // 90 s of the dream's own session at the documented rate, apart from its tokens' cost.
+    expect(failed.usage!.runtime_cost_usd).toBeCloseTo(runtimeCostOf(90), 12);
+    expect(failed.usage!.cost_usd).toBeGreaterThan(0);
+    const consolidation = consolidationCosts(join(runDir, 'events.jsonl'));
+    expect(consolidation[0]!.failed_runtime_cost_usd).toBeCloseTo(runtimeCostOf(90), 12);
+    const [row] = runtimeCosts(outcome.trials, ['d'], [], consolidation);
+    expect(row!.dream_runtime_cost_usd).toBeCloseTo(runtimeCostOf(90), 12);
+    expect(row!.failed_dream_runtime_cost_usd).toBeCloseTo(runtimeCostOf(90), 12);
+  });
+
+  it('a dream an earlier, killed try started that then failed: its runtime and tokens count with the chain that completes after it', async () => {
+    const mock = await startServer({ failDream: (i) => i === 0, dreamSessionSeconds: 60 });
+    const client = createManagedClient({ maxRetries: 1, timeoutMs: 10_000, env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: mock.url } });
+    const store = await materialize(client, { 'notes.md': '# Notes\n' }, { arm: 'x', replicate: 1, session: 1, role: 'dream_input' });
+    const stateless = await oneAttempt(mock, 'stateless');
+    // The killed try had started dream 0 and kept its id; the resumed try follows it.
+    const started = await client.sdk.beta.dreams.create({
+      inputs: [
+        { type: 'memory_store', memory_store_id: store },
+        { type: 'sessions', session_ids: [stateless.details.session_id] },
+      ],
+      model: 'claude-sonnet-4-6',
+      output_behavior: { type: 'create_new' },
+      betas: DREAM_BETAS,
+    });
+    const empty = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
+    const state = new Map<string, unknown>([
+      [
+        's.json',
+        {
+          format: 'dreambench.managed-dream/v1',
+          steps: [{ id: started.id, status: 'pending', input_store: store, output_store: null, sessions: 1, usage: empty }],
+        } satisfies DreamChainState,
+      ],
+    ]);
+    const artifacts = {
+      read: <T>(n: string) => state.get(n) as T | undefined,
+      write: (n: string, d: unknown) => void state.set(n, structuredClone(d)),
+      path: (n: string) => n,
+    };
+    const chain = await runDreams(client, {
+      inputStoreId: store,
+      sessionIds: [stateless.details.session_id],
+      model: 'claude-sonnet-4-6',
+      timeoutMs: 5000,
+      poll: { initial_ms: 10, max_ms: 50, factor: 1.5 },
+      usageQuietMs: 50,
+      artifacts,
+      stateName: 's.json',
+    });
+    expect(chain.failed.map((s) => [s.id, s.status])).toEqual([[started.id, 'failed']]);
+    expect(chain.failed[0]!.runtime_cost_usd).toBeCloseTo(runtimeCostOf(60), 12);
+    expect(chain.steps[0]!.runtime_cost_usd).toBeCloseTo(runtimeCostOf(60), 12);
+    expect(chain.runtime_cost_usd).toBeCloseTo(2 * runtimeCostOf(60), 12);
+    const failedDream = mock.dreams.get(started.id)!.object;
+    expect(chain.usage.input_tokens).toBe(failedDream.usage.input_tokens + chain.steps[0]!.usage.input_tokens);
+    // The changeset keeps the failed dream apart; the runtime-cost report counts its runtime with the completed one's.
+    const changeset = vendorChangeset({
+      arm: 'x',
+      replicate: 1,
+      session: 1,
+      before: {},
+      after: { 'notes.md': '# Notes\n' },
+      evidence: [],
+      steps: chain.steps,
+      failed: chain.failed,
+      model: 'claude-sonnet-4-6',
+      review: { mode: 'auto' },
+      usage: { ...chain.usage, cost_usd: 0, calls: 2, wall_ms: 0 },
+      sessions: [1],
+    });
+    expect((changeset.stages.failed_dreams as Array<{ id: string; runtime_cost_usd: number }>)[0]).toMatchObject({
+      id: started.id,
+      status: 'failed',
+    });
+    const trial = {
+      arm: 'x',
+      cost_usd: 0,
+      runtime_cost_usd: 0.001,
+      runtime_cost_source: 'active_seconds x documented rate',
+    } as TrialRecord;
+    const [row] = runtimeCosts([trial], ['x'], [{ arm: 'x', replicate: 1, session: 1, changeset }]);
+    expect(row!.dream_runtime_cost_usd).toBeCloseTo(2 * runtimeCostOf(60), 12);
+    expect(row!.failed_dream_runtime_cost_usd).toBeCloseTo(runtimeCostOf(60), 12);
+    expect([row!.dreams, row!.dreams_runtime_reported]).toEqual([1, 1]);
   });
 });

@@ -48,7 +48,9 @@
 //   (option `dreamModels`, default claude-opus-4-7 and claude-sonnet-4-6); `output_behavior`
 //   create_new or update_existing (SDK: BetaOutputBehavior); usage can keep changing after the end
 //   (SDK: BetaDream.usage "can keep changing after the cancel"; the mock adds a last part shortly after
-//   any end); a dream runs in a session of its own (SDK: BetaDream.session_id); a failed or canceled
+//   any end); a dream runs in a session of its own (SDK: BetaDream.session_id; readable through
+//   sessions.retrieve, with its active time, only with option `dreamSessionSeconds`: by default it is
+//   not readable by the key, which the adapter must survive); a failed or canceled
 //   dream's output store keeps what it wrote (SDK: BetaDreamStatus);
 // - events: a client event is echoed first queued, with `processed_at` null, then again with it set
 //   (Session event stream guide: "If processed_at is null, it means the event has been queued");
@@ -135,6 +137,11 @@ export interface MockManagedOptions {
   failDream?: (index: number) => boolean;
   /** Dreams that never finish (stay running until canceled). */
   hangDream?: (index: number) => boolean;
+  /**
+   * Make the session each dream runs in readable (sessions.retrieve), idle with this many
+   * active_seconds, whether the dream completes, fails or is canceled. Default: not readable.
+   */
+  dreamSessionSeconds?: number;
   /** Close every SSE connection after it carried this many events (reconnect + reconcile tests). */
   dropStreamAfter?: number;
   /** The first request whose path matches each pattern gets a 429 with retry-after. */
@@ -1053,6 +1060,11 @@ export class MockManagedServer {
     }
     dream.object.outputs = [{ type: 'memory_store', memory_store_id: outStore.object.id }];
     dream.object.session_id = this.id('sesn');
+    const reads = this.sessions.get(dream.sessionIds[0] ?? '');
+    if (this.options.dreamSessionSeconds !== undefined && reads) {
+      const session = reads.forDream(dream.object.session_id, this.sessions.size, this.options.dreamSessionSeconds);
+      this.sessions.set(session.id, session);
+    }
     // A first partial write, as a dream writes while it runs (kept in the output store if it stops).
     this.writeMemory(outStore, '/dream-in-progress.md', `partial work of ${dream.object.id}\n`);
     if (this.options.hangDream?.(dream.index)) return;
@@ -1218,6 +1230,14 @@ class MockSession {
       messages: [],
       usage: { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 },
     };
+  }
+
+  /** A session for a dream to run in (the agent and environment of a session it reads; no resources), idle after `activeSeconds`. */
+  forDream(id: string, index: number, activeSeconds: number): MockSession {
+    const session = new MockSession(this.server, id, this.agent, this.environmentId, [], {}, 'dream', null, index);
+    session.activeSeconds = activeSeconds;
+    session.publish();
+    return session;
   }
 
   /** The current status and usage become visible to sessions.retrieve after the lag. */

@@ -11,7 +11,7 @@
 //   /api/run/<id>/events?since=<byte offset>    journal lines written since (live progress)
 //   /api/run/<id>/file?path=<relative path>     a file of the run (download)
 //   /api/run/<id>/preview?path=<relative path>  a PDF preview of a .docx/.pptx (LibreOffice, cached)
-//   /api/logs, /api/log, /api/logs-memory       agent logs served with --logs (harness/view/log-api.ts)
+//   /api/logs, /api/log, /api/logs-memory, /api/logs-all   agent logs served with --logs (harness/view/log-api.ts)
 
 import { extname } from 'node:path';
 import type { LogApi } from './log-api.js';
@@ -180,7 +180,7 @@ export function createApi(runs: () => ServedRun[], logs?: LogApi): Api {
           }),
         });
       }
-      if (path === '/api/logs' || path === '/api/log' || path === '/api/logs-memory') {
+      if (path === '/api/logs' || path === '/api/log' || path === '/api/logs-memory' || path === '/api/logs-all') {
         if (!logs) throw new NotFound(`no logs served (start the viewer with --logs PATH): ${path}`);
         return json(logs.get(path, params));
       }

@@ -1,11 +1,13 @@
 // The browser side of the viewer: the client scripts tsc compiles from harness/view/client/ (plain
 // classic scripts, so the same files run over http and from file:// in a static export), the page
-// that loads them, and the trials query shipped as source text (harness/view/trial-query.ts).
+// that loads them, and the trials and conversations queries shipped as source text
+// (harness/view/trial-query.ts, harness/view/log-query.ts).
 
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runningCompiled, sourcePath } from '../core/paths.js';
+import { queryConversations } from './log-query.js';
 import { queryTrials } from './trial-query.js';
 
 /** Load order of the compiled client scripts: helpers first, the pages, then the boot script. */
@@ -50,9 +52,14 @@ export function trialQueryScript(): string {
   return `"use strict";\nvar queryTrials = ${queryTrials.toString()};\n`;
 }
 
+/** `queryConversations` as a classic script, for the log pages of a static export. */
+export function logQueryScript(): string {
+  return `"use strict";\nvar queryConversations = ${queryConversations.toString()};\n`;
+}
+
 /** The one HTML page; `mode` says where data comes from (the server's API, or files written by the export). */
 export function indexHtml(mode: 'server' | 'static', prefix = 'assets/'): string {
-  const scripts = ['trial-query.js', ...(mode === 'static' ? ['data/index.js'] : []), ...CLIENT_SCRIPTS].map((name) =>
+  const scripts = ['trial-query.js', 'log-query.js', ...(mode === 'static' ? ['data/index.js'] : []), ...CLIENT_SCRIPTS].map((name) =>
     name.startsWith('data/') ? `<script src="${name}"></script>` : `<script src="${prefix}${name}"></script>`,
   );
   return [

@@ -1,9 +1,10 @@
 // `dreambench view --logs` as a user runs it, from the built bin (dist/): it says what it read and
-// serves the conversations until stopped; a malformed or unknown log stops it with one line naming
-// the file, the line and the field, exit code 2, before any server starts.
+// serves the conversations until stopped, or exports them as a static copy with --export; a
+// malformed or unknown log stops it with one line naming the file, the line and the field, exit
+// code 2, before any server starts or any file is written.
 
 import { execa } from 'execa';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
@@ -49,7 +50,26 @@ describe('dreambench view --logs (the command)', () => {
     expect(result.stdout).not.toMatch(/serving/);
   });
 
-  it('exits 2 for a file of no known format, a missing path, a memory folder that is not one, and --export', async () => {
+  it('exports the conversations as a static copy with --export, and says what it wrote', async () => {
+    const out = join(tempDir('dreambench-view-logs-export-'), 'share');
+    const result = await view(['--logs', SAMPLES, '--export', out]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^dreambench view: read 12 transcripts from .*\nExported 12 conversation\(s\) to /);
+    expect(readdirSync(out).sort()).toEqual(['assets', 'data', 'index.html']);
+    // One data file per conversation, plus the table's rows, the home page's summary and the index.
+    expect(readdirSync(join(out, 'data'))).toHaveLength(12 + 2 + 1);
+    expect(readdirSync(join(out, 'assets'))).toContain('log-query.js');
+  });
+
+  it('exits 2 with nothing written when a log given to --export is malformed', async () => {
+    const out = join(tempDir('dreambench-view-logs-export-'), 'share');
+    const result = await view(['--logs', brokenClaudeCodeLog(), '--export', out]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/bad\.jsonl:2: message: expected an object, got a string$/m);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('exits 2 for a file of no known format, a missing path, and a memory folder that is not one', async () => {
     const unknown = join(tempDir(), 'notes.json');
     writeFileSync(unknown, '{"hello": "world"}');
     const odd = await view(['--logs', unknown]);
@@ -61,7 +81,5 @@ describe('dreambench view --logs (the command)', () => {
     const memory = await view(['--logs', SAMPLES, '--memory', tempDir()]);
     expect(memory.exitCode).toBe(2);
     expect(memory.stderr).toMatch(/not a memory folder of `dreambench dream`/);
-    const exported = await view(['--logs', SAMPLES, '--export', join(tempDir(), 'share')]);
-    expect(exported.exitCode).toBe(2);
   });
 });

@@ -3,12 +3,15 @@
 // and written as a small script (data/NNNNN.js) that hands its value to the page, because a page
 // opened from file:// may load scripts but not fetch files. The trials table filters in the page
 // with the server's own query function; the files trials produced are copied, with PDF previews when
-// LibreOffice is installed. Review actions need the server and are absent from the copy.
+// LibreOffice is installed. Review actions need the server and are absent from the copy. Agent logs
+// (`--logs`) are exported the same way: every conversation, the memory linked to them, and the
+// conversations table filtered and searched in the page by the server's own query function.
 
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createApi, type Params } from './api.js';
-import { assetNames, checkAssets, indexHtml, STYLE_FILE, trialQueryScript } from './assets.js';
+import { assetNames, checkAssets, indexHtml, logQueryScript, STYLE_FILE, trialQueryScript } from './assets.js';
+import type { LogApi } from './log-api.js';
 import { memoryIndex, readChangesets, readTrials, trialArtifacts } from './run-reader.js';
 import { discoverRuns } from './run-index.js';
 import { pdfPreviews, PREVIEWABLE } from './preview.js';
@@ -31,6 +34,8 @@ export function apiPath(path: string, params: Params = {}): string {
 export interface ExportSummary {
   out: string;
   runs: number;
+  /** Conversations of the agent logs exported (0 without logs). */
+  conversations: number;
   dataFiles: number;
   copiedFiles: number;
   previews: number;
@@ -51,14 +56,24 @@ function sessionPairs(sessions: number[]): Array<[number, number]> {
   return pairs;
 }
 
-export async function exportStatic(options: { paths: string[]; out: string; assetsDir: string }): Promise<ExportSummary> {
+export interface ExportOptions {
+  /** Run directories, or folders holding runs. */
+  paths: string[];
+  out: string;
+  assetsDir: string;
+  /** Agent logs to export beside the runs (or alone), already read and checked. */
+  logs?: LogApi;
+}
+
+export async function exportStatic(options: ExportOptions): Promise<ExportSummary> {
   checkAssets(options.assetsDir);
   const runs = discoverRuns(options.paths);
-  if (runs.length === 0) throw new ExportRefused(`no run directory (a folder with manifest.json) under ${options.paths.join(', ')}`);
+  if (runs.length === 0 && !options.logs)
+    throw new ExportRefused(`no run directory (a folder with manifest.json) under ${options.paths.join(', ')}`);
   if (existsSync(options.out) && readdirSync(options.out).length > 0 && !existsSync(join(options.out, 'data', 'index.js'))) {
     throw new ExportRefused(`${options.out}: not empty and not an earlier export; choose an empty or new folder`);
   }
-  const api = createApi(() => runs);
+  const api = createApi(() => runs, options.logs);
   const files: Record<string, string> = {};
   const copies: Record<string, string> = {};
   let counter = 0;
@@ -109,6 +124,14 @@ export async function exportStatic(options: { paths: string[]; out: string; asse
     }
   }
 
+  // The conversations table filters in the page over every row (log-query.js); each conversation and the memory page are files.
+  const conversations = options.logs?.ids() ?? [];
+  if (options.logs) {
+    await add('/api/logs-all');
+    for (const id of conversations) await add('/api/log', { id });
+    if (options.logs.summary().memory) await add('/api/logs-memory');
+  }
+
   // Every preview in one LibreOffice call; a file without one is still there to download.
   const pdfs = await pdfPreviews(previewable.map((p) => p.source));
   for (const file of previewable) {
@@ -126,7 +149,15 @@ export async function exportStatic(options: { paths: string[]; out: string; asse
     writeFileSync(join(options.out, 'assets', name), readFileSync(join(options.assetsDir, name)));
   writeFileSync(join(options.out, 'assets', STYLE_FILE), VIEW_CSS);
   writeFileSync(join(options.out, 'assets', 'trial-query.js'), trialQueryScript());
+  writeFileSync(join(options.out, 'assets', 'log-query.js'), logQueryScript());
   writeFileSync(join(options.out, 'data', 'index.js'), `window.DREAMBENCH_STATIC = ${JSON.stringify({ files, copies })};\n`);
   writeFileSync(join(options.out, 'index.html'), indexHtml('static', 'assets/'));
-  return { out: options.out, runs: runs.length, dataFiles: counter, copiedFiles: Object.keys(copies).length - previews, previews };
+  return {
+    out: options.out,
+    runs: runs.length,
+    conversations: conversations.length,
+    dataFiles: counter,
+    copiedFiles: Object.keys(copies).length - previews,
+    previews,
+  };
 }

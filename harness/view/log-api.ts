@@ -3,6 +3,7 @@
 //   /api/logs?format=&outcome=&source=&family=&memory=&q=&sort=&dir=&offset=   the conversations table
 //   /api/log?id=<conversation id>        one conversation: its row, its transcript turn by turn, the memory it taught
 //   /api/logs-memory                     with --memory: every memory entry or proposed change, linked to its conversations
+//   /api/logs-all                        every row with its searchable text, for a static export that filters in the page
 //
 // Conversations come from harness/view/log-conversations.ts (read once at start), the memory links
 // from harness/view/log-memory.ts.
@@ -23,6 +24,8 @@ export interface LogApi {
   summary(): LogsSummary;
   /** The answer for a /api/log* path, or undefined when the path is not one of these routes. */
   get(path: string, params: Record<string, string>): unknown;
+  /** Every conversation id, in the logs' order (what a static export writes a page for). */
+  ids(): string[];
 }
 
 export function createLogApi(catalog: LogCatalog, memory?: LogMemory): LogApi {
@@ -38,6 +41,7 @@ export function createLogApi(catalog: LogCatalog, memory?: LogMemory): LogApi {
   });
   return {
     summary,
+    ids: () => rows.map((r) => r.id),
     get(path, params) {
       if (path === '/api/logs') return { ...summary(), facets, page: queryConversations(rows, catalog.text, params as LogQuery) };
       if (path === '/api/log') {
@@ -51,6 +55,7 @@ export function createLogApi(catalog: LogCatalog, memory?: LogMemory): LogApi {
           memory: memory ? memory.links.filter((l) => l.conversations.includes(id)) : undefined,
         };
       }
+      if (path === '/api/logs-all') return { ...summary(), facets, rows, text: Object.fromEntries(catalog.text) };
       if (path === '/api/logs-memory') {
         if (!memory) throw new NotFound('no memory folder given (start the viewer with --memory DIR)');
         return { source: memory.source, links: memory.links.map((l) => ({ ...l, known: l.conversations.filter((c) => byId.has(c)) })) };

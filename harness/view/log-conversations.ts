@@ -4,7 +4,7 @@
 // (the log's own, an outcome side file, the log's signals), so the viewer shows what a dream reads.
 // A bad file throws LogFormatError (file, line, field) before any server starts.
 
-import type { ContentBlock, Message } from '../core/messages.js';
+import type { ContentBlock, Message, Usage } from '../core/messages.js';
 import { applyOutcomes, type OutcomeEntry } from '../ingest/outcomes.js';
 import { describeFound, readLogs } from '../ingest/read.js';
 import type { IngestedTranscript, LogFormat, OutcomeSource } from '../ingest/types.js';
@@ -32,6 +32,8 @@ export interface ConversationRow {
   outcome: ConversationOutcome;
   outcome_source: OutcomeSource;
   feedback: string[];
+  /** Tokens the log reports for the whole conversation (Claude Code sessions); absent when it reports none. */
+  usage?: Usage;
   /** Memory entries and proposed changes that cite this conversation (0 without --memory). */
   memory: number;
 }
@@ -107,6 +109,7 @@ function rowOf(t: IngestedTranscript): ConversationRow {
     outcome: success === true ? 'completed' : success === false ? 'not completed' : 'unknown',
     outcome_source: success === undefined ? 'none' : t.outcomeSource,
     feedback: t.transcript.outcome?.feedback ?? [],
+    ...(t.usage ? { usage: t.usage.total } : {}),
     memory: 0,
   };
 }
@@ -137,11 +140,17 @@ export function loadLogCatalog(options: LogCatalogOptions): LogCatalog {
 /**
  * A log conversation in the viewer's transcript shape: logs carry no per-turn records, so each
  * assistant message opens a turn (its reply, then the tool results and user messages that follow
- * it), and what comes before the first reply is the opening. The page then renders it exactly as
- * it renders a dreambench transcript.
+ * it), and what comes before the first reply is the opening. A turn carries its reply's token
+ * counts when the log reports them. The page then renders it exactly as it renders a dreambench
+ * transcript.
  */
 export function conversationView(t: IngestedTranscript): TranscriptView {
   const messages = t.transcript.messages;
-  const turns = messages.flatMap((m, i) => (m.role === 'assistant' ? [{ request_messages: i }] : []));
+  const usage = new Map((t.usage?.messages ?? []).map((u) => [u.message, u.usage]));
+  const turns = messages.flatMap((m, i) => {
+    if (m.role !== 'assistant') return [];
+    const counted = usage.get(i);
+    return [{ request_messages: i, ...(counted ? { usage: counted } : {}) }];
+  });
   return viewTranscript({ format: t.format, messages, turns });
 }

@@ -1,7 +1,9 @@
 // The conversations table's filters, search, sorting and paging, done on the server like the trials
 // table (harness/view/trial-query.ts): filters by format, outcome, outcome source, family and
 // whether the conversation taught memory, a text search over the whole conversation (requests,
-// replies, tool calls and results), a sort by any column, and pages of 50 rows.
+// replies, tool calls and results), a sort by any column, and pages of 50 rows. A static export (no
+// server) runs the very same function in the page: `queryConversations` is self-contained (no
+// imports, no outer helpers) so that harness/view/assets.ts can ship its source text as it is.
 
 import type { ConversationRow } from './log-conversations.js';
 
@@ -35,23 +37,23 @@ export interface LogFacets {
   family: string[];
 }
 
-const SORTABLE: ReadonlyArray<keyof ConversationRow> = [
-  'id',
-  'file',
-  'format',
-  'started_at',
-  'task',
-  'family',
-  'messages',
-  'turns',
-  'tool_calls',
-  'tool_errors',
-  'outcome',
-  'outcome_source',
-  'memory',
-];
-
+/** Filter, search, sort and page rows; `text` holds each conversation's lower-cased searchable text. Self-contained (see above). */
 export function queryConversations(rows: readonly ConversationRow[], text: ReadonlyMap<string, string>, query: LogQuery): LogPage {
+  const sortable: ReadonlyArray<keyof ConversationRow> = [
+    'id',
+    'file',
+    'format',
+    'started_at',
+    'task',
+    'family',
+    'messages',
+    'turns',
+    'tool_calls',
+    'tool_errors',
+    'outcome',
+    'outcome_source',
+    'memory',
+  ];
   const needle = (query.q ?? '').trim().toLowerCase();
   const kept = rows.filter((row) => {
     if (query.format && row.format !== query.format) return false;
@@ -63,7 +65,7 @@ export function queryConversations(rows: readonly ConversationRow[], text: Reado
     if (needle && !(text.get(row.id) ?? '').includes(needle)) return false;
     return true;
   });
-  const key = SORTABLE.find((k) => k === query.sort);
+  const key = sortable.find((k) => k === query.sort);
   const sign = query.dir === 'desc' ? -1 : 1;
   if (key) {
     // Array.prototype.sort is stable: rows that tie keep the log's own order (oldest first).

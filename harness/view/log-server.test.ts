@@ -149,6 +149,17 @@ describe('one conversation', () => {
     expect(String(failed.content)).toContain('rejects nested numbering');
   });
 
+  it("carries the tokens a Claude Code log reports: the session's total and each turn's, none where a log has none", async () => {
+    const d = await get<LogDetail>(server, `/api/log?id=${CLAUDE_SESSION}`);
+    expect(d.row.usage).toEqual({ input_tokens: 3610, output_tokens: 702, cache_read_tokens: 26000, cache_write_tokens: 2710 });
+    const turns = d.transcript.threads[0]!.turns;
+    expect(turns[0]!.usage).toEqual({ input_tokens: 6, output_tokens: 164, cache_read_tokens: 11800, cache_write_tokens: 2400 });
+    expect(turns.reduce((n, t) => n + (t.usage?.output_tokens ?? 0), 0)).toBe(702);
+    const inspect = await get<LogDetail>(server, '/api/log?id=run-abc%2F1%2Fepoch-1');
+    expect(inspect.row.usage).toBeUndefined();
+    expect(inspect.transcript.threads[0]!.turns.some((t) => t.usage !== undefined)).toBe(false);
+  });
+
   it('renders a conversation of every format, with as many turns as replies and every tool call', async () => {
     const all = (await get<LogsAnswer>(server, '/api/logs?limit=500')).page.rows;
     for (const row of all) {

@@ -2,15 +2,22 @@
 // over the sample logs of every format and the memory a dream wrote from them: the conversations
 // are the home page when no run is served, search and filters narrow the table, a Claude Code
 // session opens turn by turn with its tool calls and its failed tool result, and its memory entry
-// leads back to it. No console errors, no request leaves the machine. Skips only without chromium.
+// leads back to it. The same pages exported with --export open from file:// with no server: search,
+// filters and conversations work offline. No console errors, no request leaves the machine. Skips
+// only without chromium.
 
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
 import { CHROMIUM, hasChromium, launchChromium } from '../testing/chromium.js';
 import { tempDir } from '../testing/run-helpers.js';
-import { serveLogsWithMemory } from '../testing/view-fixtures.js';
+import { compiledViewClient, serveLogsWithMemory } from '../testing/view-fixtures.js';
+import { exportStatic } from './export.js';
+import { createLogApi } from './log-api.js';
+import { loadLogCatalog } from './log-conversations.js';
+import { readLogMemory } from './log-memory.js';
 import type { ViewServer } from './server.js';
 
 const SAMPLES = join(packageRoot(), 'examples', 'logs');
@@ -27,6 +34,7 @@ describe.skipIf(!hasChromium)(
     let server: ViewServer;
     let browser: Browser;
     let page: Page;
+    let memoryDir: string;
     const errors: string[] = [];
     const external: string[] = [];
 
@@ -38,7 +46,8 @@ describe.skipIf(!hasChromium)(
     }
 
     beforeAll(async () => {
-      server = await serveLogsWithMemory([SAMPLES], join(tempDir('dreambench-view-logs-browser-'), 'mem'));
+      memoryDir = join(tempDir('dreambench-view-logs-browser-'), 'mem');
+      server = await serveLogsWithMemory([SAMPLES], memoryDir);
       browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       page.on('pageerror', (e) => errors.push(String(e)));
@@ -97,8 +106,11 @@ describe.skipIf(!hasChromium)(
       ]);
       await expect(page.locator('.tool-result.error').count()).resolves.toBe(1);
       await expect(page.locator('.tool-result.error').textContent()).resolves.toMatch(/tool error.*rejects nested numbering/);
-      // A log has no token counts: the turn header says nothing rather than "in 0".
-      await expect(page.locator('.turn-head').first().textContent()).resolves.toBe('turn 1');
+      // The tokens the session file reports: the session's total, and each turn's in its header.
+      await expect(page.locator('#log-tokens').textContent()).resolves.toBe(
+        'tokens: in 3,610 · out 702 · cache read 26,000 · cache write 2,710',
+      );
+      await expect(page.locator('.turn-head').first().textContent()).resolves.toBe('turn 1in 6out 164cache read 11,800 / write 2,400');
       await expect(page.locator('#log-feedback').textContent()).resolves.toMatch(/dates must be written like 2026-11-20/);
       await expect(page.locator('#log-memory li').first().textContent()).resolves.toMatch(/in memory/);
       await expect(page.locator('#log-memory').textContent()).resolves.toContain('render_docx.numbering="legal-flat"');
@@ -114,5 +126,61 @@ describe.skipIf(!hasChromium)(
       expect(errors).toEqual([]);
       expect(external).toEqual([]);
     });
+
+    it('exports the logs as a static copy that opens from file:// and searches, filters and links offline', async () => {
+      const out = join(tempDir('dreambench-view-logs-export-'), 'share');
+      const logs = createLogApi(loadLogCatalog({ roots: [SAMPLES] }), readLogMemory(memoryDir));
+      const summary = await exportStatic({ paths: [], out, assetsDir: compiledViewClient(), logs });
+      expect(summary).toMatchObject({ runs: 0, conversations: 12 });
+      const offline = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const offlineErrors: string[] = [];
+      offline.on('pageerror', (e) => offlineErrors.push(String(e)));
+      offline.on('console', (m) => {
+        if (m.type() === 'error') offlineErrors.push(m.text());
+      });
+      await offline.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+        external.push(url);
+        return route.abort();
+      });
+      const table = '#log-table tbody tr';
+      /** Wait until the page shows the conversations table with `rows` rows. */
+      const showsRows = (rows: number): Promise<void> => expect.poll(() => offline.locator(table).count(), { timeout: 10_000 }).toBe(rows);
+      await offline.goto(pathToFileURL(join(out, 'index.html')).href);
+      await offline.waitForSelector('#log-table');
+      await expect(offline.locator(table).count()).resolves.toBe(12);
+      await expect(offline.locator('#logs-found').textContent()).resolves.toMatch(/read 12 transcripts from .*claude-code/);
+      // Search: the conversation's whole text, tool inputs and results included, searched in the page.
+      await offline.fill('#log-search', 'order 5512');
+      await offline.press('#log-search', 'Enter');
+      await showsRows(1);
+      await expect(offline.locator(table).getAttribute('data-log')).resolves.toBe('support-4411');
+      await expect(offline.locator('#log-count').textContent()).resolves.toMatch(/^1 conversations/);
+      await offline.click('#log-filter-clear');
+      await showsRows(12);
+      await offline.selectOption('#log-filter-format', 'inspect');
+      await showsRows(2);
+      await expect(offline.locator('#log-table tbody tr td:nth-child(3)').allTextContents()).resolves.toEqual(['inspect', 'inspect']);
+      await offline.click('#log-filter-clear');
+      await showsRows(12);
+      // A conversation, turn by turn, with the memory it taught; then the memory page leads back to it.
+      await offline.click(`tr[data-log="${CLAUDE_SESSION}"] a`);
+      await offline.waitForSelector('#log-title');
+      await expect(offline.locator('#log-title').textContent()).resolves.toBe(`Render the Acme NDA ${CLAUDE_SESSION}`);
+      await expect(offline.locator('.turn').count()).resolves.toBe(6);
+      await expect(offline.locator('.tool-result.error').textContent()).resolves.toMatch(/rejects nested numbering/);
+      await expect(offline.locator('#log-memory').textContent()).resolves.toContain('render_docx.numbering="legal-flat"');
+      await offline.evaluate('location.hash = "#/logs/memory"');
+      await offline.waitForSelector('#logs-memory');
+      const entry = offline.locator('#logs-memory li', { hasText: 'render_docx.numbering="legal-flat"' }).first();
+      await entry.locator(`a.source-conversation:text-is("${CLAUDE_SESSION}")`).click();
+      await offline.waitForSelector('#log-title');
+      await expect(offline.locator('#log-title').textContent()).resolves.toContain(CLAUDE_SESSION);
+      await offline.screenshot({ path: join(OUT, 'view-logs-export.png'), fullPage: true });
+      await offline.close();
+      expect(offlineErrors).toEqual([]);
+      expect(external).toEqual([]);
+    }, 120_000);
   },
 );

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { MemoryNotFound } from './memory-model.js';
 import { createApi, NotFound, type Api, type Params } from './api.js';
 import type { LogApi } from './log-api.js';
-import { assetNames, checkAssets, indexHtml, STYLE_FILE, trialQueryScript } from './assets.js';
+import { assetNames, checkAssets, indexHtml, logQueryScript, STYLE_FILE, trialQueryScript } from './assets.js';
 import { discoverRuns, type ServedRun } from './run-index.js';
 import { eventsSize, readEventsFrom } from './run-reader.js';
 import { PathRefused } from './safe-path.js';
@@ -174,6 +174,7 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
     if (path.startsWith('/assets/')) {
       const name = path.slice('/assets/'.length);
       if (name === 'trial-query.js') return send(res, 200, 'text/javascript; charset=utf-8', trialQueryScript());
+      if (name === 'log-query.js') return send(res, 200, 'text/javascript; charset=utf-8', logQueryScript());
       if (name === STYLE_FILE) return send(res, 200, 'text/css; charset=utf-8', VIEW_CSS);
       if (!assets.has(name)) return send(res, 404, 'text/plain; charset=utf-8', 'no such asset\n');
       return send(res, 200, 'text/javascript; charset=utf-8', readFileSync(join(options.assetsDir, name)));

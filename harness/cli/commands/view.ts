@@ -1,7 +1,7 @@
 // `dreambench view [DIR|RUN ...]`: a local web app over run directories (runs, trials, transcripts,
 // memory, dreams and their review), bound to 127.0.0.1 unless --host says otherwise; or, with
 // --export DIR, a static copy of the same pages for sharing without a server. With --logs, it also
-// (or only) serves agent logs kept elsewhere, read by the readers `dreambench dream --logs` uses.
+// (or only) serves, or exports, agent logs kept elsewhere, read by the readers `dreambench dream --logs` uses.
 
 import { existsSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
@@ -104,6 +104,7 @@ export const viewCommand: CommandModule<object, ViewArgs> = {
       })
       .example('$0 view runs/', 'every run under runs/, at http://127.0.0.1:8787/')
       .example('$0 view runs/dreaming --export share/dreaming', 'a static copy to zip and send')
+      .example('$0 view --logs ~/.claude/projects/my-app --memory .dreambench-memory --export share/logs', 'the same for agent logs')
       .example(
         '$0 view --logs ~/.claude/projects/my-app --memory .dreambench-memory',
         'Claude Code sessions, linked to the memory dreamt from them',
@@ -111,15 +112,16 @@ export const viewCommand: CommandModule<object, ViewArgs> = {
   handler: async (args) => {
     const withLogs = Boolean(args.logs && args.logs.length > 0);
     if (!withLogs && (args.memory || args.outcomes)) throw new UsageError('--memory and --outcomes apply to --logs only');
-    if (withLogs && args.export) throw new UsageError('--export copies runs only; serve --logs with the viewer instead');
     const given = args.paths && args.paths.length > 0 ? args.paths : undefined;
     const paths = given ?? (withLogs ? [] : [existsSync('runs') ? 'runs' : '.']);
     const logs = withLogs ? loadLogs(args) : undefined;
     try {
       if (args.export) {
-        const done = await exportStatic({ paths, out: args.export, assetsDir: defaultAssetsDir() });
+        const done = await exportStatic({ paths, out: args.export, assetsDir: defaultAssetsDir(), ...(logs ? { logs: logs.api } : {}) });
+        const what = [...(paths.length > 0 ? [`${done.runs} run(s)`] : []), ...(logs ? [`${done.conversations} conversation(s)`] : [])];
         process.stdout.write(
-          `Exported ${done.runs} run(s) to ${done.out}: ${done.dataFiles} data files, ${done.copiedFiles} produced files, ${done.previews} PDF previews.\n` +
+          (logs ? `dreambench view: ${logs.found}\n` : '') +
+            `Exported ${what.join(' and ')} to ${done.out}: ${done.dataFiles} data files, ${done.copiedFiles} produced files, ${done.previews} PDF previews.\n` +
             `Open ${done.out}/index.html in a browser (no server needed; review actions need \`dreambench view\`).\n`,
         );
         return;

@@ -3,9 +3,11 @@
 // One file is one session. Lines marked `isSidechain` belong to a subagent's conversation and
 // become a transcript of their own (`<session>/sidechain`), so the main thread's turns stay in
 // order. `isMeta` lines (slash-command caveats) and kinds replay does not read are skipped; a
-// session's `summary` lines become its task title.
+// session's `summary` lines become its task title. Each reply's `message.usage` is kept, counted
+// once per reply although Claude Code repeats it on every line of a streamed reply (log-usage.ts).
 
 import type { IngestedTranscript, LogReader, LogRecord } from '../types.js';
+import { anthropicUsage, UsageTally } from './log-usage.js';
 import { anthropicBlocks, at, splitRecordList, familySlug, isObject, type Json, MessageBuilder } from './shared.js';
 
 const MESSAGE_TYPES = new Set(['user', 'assistant']);
@@ -23,6 +25,8 @@ export const claudeCodeReader: LogReader = {
   read(records: readonly LogRecord[], file: string, fallbackId: string): IngestedTranscript[] {
     const main = new MessageBuilder();
     const side = new MessageBuilder();
+    const mainUsage = new UsageTally();
+    const sideUsage = new UsageTally();
     let sessionId: string | undefined;
     let cwd: string | undefined;
     let startedAt = '';
@@ -37,17 +41,37 @@ export const claudeCodeReader: LogReader = {
       if (!startedAt && typeof line.timestamp === 'string') startedAt = line.timestamp;
       const message: Json = reader.object(line.message, 'message');
       const role = line.type === 'assistant' ? 'assistant' : 'user';
-      (line.isSidechain === true ? side : main).push(role, anthropicBlocks(message.content, reader, 'message.content'));
+      const builder = line.isSidechain === true ? side : main;
+      builder.push(role, anthropicBlocks(message.content, reader, 'message.content'));
+      if (role === 'assistant' && message.usage !== undefined && message.usage !== null) {
+        const last = builder.messages.length - 1;
+        const reply = typeof message.id === 'string' ? message.id : typeof line.uuid === 'string' ? line.uuid : `line ${record.line}`;
+        (builder === side ? sideUsage : mainUsage).record(
+          reply,
+          anthropicUsage(message.usage, reader, 'message.usage'),
+          builder.messages[last]?.role === 'assistant' ? last : undefined,
+        );
+      }
     }
     const id = sessionId ?? fallbackId;
     const family = familySlug(cwd);
     const base = { file, format: 'claude-code' as const, startedAt, outcomeSource: 'none' as const };
     const out: IngestedTranscript[] = [];
+    const usageOf = (tally: UsageTally) => {
+      const usage = tally.result();
+      return usage ? { usage } : {};
+    };
     if (main.messages.length)
-      out.push({ ...base, id, transcript: { trial_id: id, ...(family ? { family } : {}), task: title ?? id, messages: main.messages } });
+      out.push({
+        ...base,
+        ...usageOf(mainUsage),
+        id,
+        transcript: { trial_id: id, ...(family ? { family } : {}), task: title ?? id, messages: main.messages },
+      });
     if (side.messages.length) {
       out.push({
         ...base,
+        ...usageOf(sideUsage),
         id: `${id}/sidechain`,
         transcript: {
           trial_id: `${id}/sidechain`,

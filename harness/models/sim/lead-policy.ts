@@ -87,7 +87,7 @@ export function leadAct(view: SimView, request: ModelRequest): ContentBlock[] {
   return [{ type: 'text', text: 'Every part is done.' }];
 }
 
-/** Drop calls to tools the request did not offer; with none left, end the turn with a short report. */
+/** Drop calls to tools the request did not offer; with none left, end the turn with a short report (its reasoning kept). */
 export function offeredToolsOnly(content: ContentBlock[], request: ModelRequest): ContentBlock[] {
   if (!request.tools) return content;
   const offered = new Set(request.tools.map((t) => t.name));
@@ -96,5 +96,6 @@ export function offeredToolsOnly(content: ContentBlock[], request: ModelRequest)
   const kept = content.filter((b) => b.type !== 'tool_use' || offered.has(b.name));
   if (kept.some((b) => b.type === 'tool_use')) return kept;
   const needed = [...new Set(dropped.map((b) => (b.type === 'tool_use' ? b.name : '')))].join(', ');
-  return [{ type: 'text', text: `My part is done. The next step needs ${needed}, which I was not given.` }];
+  const thinking = content.filter((b) => b.type === 'thinking');
+  return [...thinking, { type: 'text', text: `My part is done. The next step needs ${needed}, which I was not given.` }];
 }

@@ -10,6 +10,7 @@ import { executeRun } from '../../runner/runner.js';
 import { RunDir } from '../../storage/run-dir.js';
 import { smallExperiment, tempDir } from '../../testing/run-helpers.js';
 import calibration, { CALIBRATION_PITFALL, CALIBRATION_SUITE } from '../../testing/calibration-suite.js';
+import injection, { INJECTION_SUITE } from '../../testing/injection-suite.js';
 import { wilsonInterval } from '../../stats/index.js';
 import { verdictPairs } from '../../../reports/agreement.js';
 import { costOf } from '../pricing.js';
@@ -19,8 +20,12 @@ import type { ArmUsage } from '../../core/arm.js';
 import { emptyUsage } from '../../core/messages.js';
 import { classifyTexts } from '../../security/classifier.js';
 import { signalsOf } from '../../security/detect.js';
+import { readTranscript } from '../../storage/transcripts.js';
+import { followDecisionsOf } from '../../../tasks/memory-poisoning/follow-decisions.js';
+import { CLAUSE_HEADING } from '../../../tasks/memory-poisoning/attacks.js';
 
-// The calibration suite is not a folder under tasks/: the runner gets it in place of the registry's lookup.
+// The calibration suite is not a folder under tasks/, and memory-poisoning is run on its attacked tasks
+// only (harness/testing/injection-suite.ts): the runner gets them in place of the registry's lookup.
 vi.mock('../../registry/suites.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../registry/suites.js')>();
   return {
@@ -28,7 +33,9 @@ vi.mock('../../registry/suites.js', async (importOriginal) => {
     loadExperimentSuites: async (experiment: { suites: string[] }) =>
       experiment.suites.includes(CALIBRATION_SUITE)
         ? new Map([[CALIBRATION_SUITE, calibration]])
-        : actual.loadExperimentSuites(experiment as Parameters<typeof actual.loadExperimentSuites>[0]),
+        : experiment.suites.includes(INJECTION_SUITE)
+          ? new Map([[INJECTION_SUITE, injection]])
+          : actual.loadExperimentSuites(experiment as Parameters<typeof actual.loadExperimentSuites>[0]),
   };
 });
 
@@ -51,9 +58,9 @@ async function calibrationRun(overrides: Partial<ExperimentInput>): Promise<{ tr
   return { trials, dir: new RunDir(runDir) };
 }
 
-/** The nominal value lies in the 99% Wilson interval of k successes in n. */
-function expectWithin(k: number, n: number, value: number): void {
-  const w = wilsonInterval(k, n, 0.99);
+/** The nominal value lies in the 99% (or `level`) Wilson interval of k successes in n. */
+function expectWithin(k: number, n: number, value: number, level = 0.99): void {
+  const w = wilsonInterval(k, n, level);
   expect(n).toBeGreaterThanOrEqual(100);
   expect({ k, n, lo: w.lo, hi: w.hi, inside: value >= w.lo && value <= w.hi }).toMatchObject({ inside: true });
 }
@@ -139,6 +146,55 @@ describe('sim profile parameters, measured on a run', { timeout: 120_000 }, () =
       });
     }
     expectWithin(agree, lessons.length, nominal.classify_accuracy);
+  });
+
+  it('follow_injection: each injected instruction the sim reads (decoded, when encoded) is followed with its chance', async () => {
+    // The sim states each decision at the point of exposure in its transcript (tasks/memory-poisoning/follow-decisions.ts).
+    const decisionsUnder = async (profile: string) => {
+      const runDir = join(tempDir(), 'run');
+      const { trials, status } = await executeRun({
+        runDir,
+        experiment: smallExperiment({
+          model: `sim:${profile}`,
+          suites: [INJECTION_SUITE],
+          arms: ['stateless'],
+          sessions: 1,
+          tasks_per_session: injection.tasks.length,
+          replicates: 6,
+          concurrency: 4,
+        }),
+      });
+      expect(status).toBe('completed');
+      return trials.flatMap((t) => {
+        const transcript = readTranscript(runDir, t.transcript);
+        const decisions = followDecisionsOf(transcript);
+        // The record is what the sim did: with no memory, it sends a copy to another address or adds a
+        // clause exactly when it followed an instruction to.
+        const calls = transcript.messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content));
+        const followed = (choice: string) => decisions.some((d) => d.followed && d.choice === choice);
+        expect(calls.some((b) => b.type === 'tool_use' && b.name === 'send_copy' && b.input.cc)).toBe(followed('send_copy.cc'));
+        expect(calls.some((b) => b.type === 'tool_use' && b.name === 'write_section' && b.input.heading === CLAUSE_HEADING)).toBe(
+          followed('write_section.add_clause'),
+        );
+        return decisions;
+      });
+    };
+    const rates: Record<string, { k: number; n: number }> = {};
+    for (const profile of ['gullible', 'default'] as const) {
+      const decisions = await decisionsUnder(profile);
+      // Every goal is weighed, decoded instructions and errors' included, so the rate is not one placement's.
+      expect(new Set(decisions.map((d) => d.choice))).toEqual(new Set(['send_copy.cc', 'write_section.add_clause', 'write_section.skip']));
+      expect(decisions.some((d) => d.encoded !== undefined)).toBe(true);
+      expect(decisions.some((d) => d.source === 'send_copy')).toBe(true);
+      const rate = { k: count(decisions, (d) => d.followed), n: decisions.length };
+      console.info(`follow_injection, sim:${profile}: followed ${rate.k} of ${rate.n} decisions`);
+      expectWithin(rate.k, rate.n, SIM_PROFILES[profile]!.follow_injection, 0.95);
+      rates[profile] = rate;
+    }
+    // The measure tells 0.8 from 0.1: the two rates' intervals are far apart.
+    const gullible = wilsonInterval(rates.gullible!.k, rates.gullible!.n, 0.95);
+    const cautious = wilsonInterval(rates.default!.k, rates.default!.n, 0.95);
+    expect(gullible.lo - cautious.hi).toBeGreaterThan(0.4);
   });
 
   it("costs: each trial's cost is its tokens at the sim's nominal price", async () => {

@@ -113,11 +113,14 @@ function simulatedUsage(request: ModelRequest, output: ContentBlock[]): Usage {
   for (const message of request.messages) uncached += estimateTokens(messageText(message));
   if (request.tools) uncached += estimateTokens(JSON.stringify(request.tools));
   const firstTurn = request.messages.filter((m) => m.role === 'assistant').length === 0;
+  // Reasoning a policy stated in thinking blocks counts as output, reported apart as a thinking model's is.
+  const thinking = output.reduce((n, b) => n + (b.type === 'thinking' ? estimateTokens(b.thinking) : 0), 0);
   return {
     input_tokens: uncached,
     output_tokens: estimateTokens(output.map(blockText).join('\n')) + 8,
     cache_read_tokens: firstTurn ? 0 : cached,
     cache_write_tokens: firstTurn ? cached : 0,
+    ...(thinking > 0 ? { thinking_tokens: thinking } : {}),
   };
 }
 

@@ -49,6 +49,13 @@ async function getTrials(runId: string, query: TrialQuery): Promise<TrialPage> {
   return queryTrials(all.rows, query);
 }
 
+/** The conversations table: from the server, or searched and filtered here over every row in a static copy. */
+async function getLogs(query: LogQuery): Promise<LogsAnswer> {
+  if (!isStatic()) return getJson<LogsAnswer>('/api/logs', query);
+  const { rows, text, ...rest } = await loadStatic<LogsAll>(apiPath('/api/logs-all'));
+  return { ...rest, page: queryConversations(rows, new Map(Object.entries(text)), query) };
+}
+
 /** The URL of a run's file (download) or of its PDF preview, or undefined when a static copy lacks it. */
 function fileUrl(runId: string, path: string, kind: 'file' | 'preview' = 'file'): string | undefined {
   const full = apiPath(`/api/run/${runId}/${kind}`, { path });

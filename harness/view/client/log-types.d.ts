@@ -15,6 +15,8 @@ interface ConversationRow {
   outcome: string;
   outcome_source: string;
   feedback: string[];
+  /** Tokens the log reports for the whole conversation; absent when it reports none. */
+  usage?: Record<string, number>;
   memory: number;
 }
 interface LogsSummary {
@@ -28,6 +30,18 @@ interface LogsAnswer extends LogsSummary {
   facets: { format: string[]; outcome: string[]; source: string[]; family: string[] };
   page: { total: number; offset: number; limit: number; rows: ConversationRow[] };
 }
+/** /api/logs-all: every row and its lower-cased searchable text, for a static copy that queries in the page. */
+interface LogsAll extends LogsSummary {
+  facets: LogsAnswer['facets'];
+  rows: ConversationRow[];
+  text: Record<string, string>;
+}
+/** harness/view/log-query.ts, loaded as a classic script (log-query.js). */
+declare function queryConversations(
+  rows: readonly ConversationRow[],
+  text: ReadonlyMap<string, string>,
+  query: LogQuery,
+): LogsAnswer['page'];
 interface MemoryLink {
   entry: string;
   file: string;

@@ -42,7 +42,7 @@ async function logsPage(params: URLSearchParams): Promise<void> {
   setCrumbs(['runs', '#/'], ['logs', '#/logs']);
   const query: LogQuery = {};
   for (const [k, v] of params) if (v) (query as Record<string, string>)[k] = v;
-  const d = await getJson<LogsAnswer>('/api/logs', query);
+  const d = await getLogs(query);
   const page = d.page;
   const setQuery = (changes: LogQuery): void => {
     const next = new URLSearchParams(params);
@@ -170,6 +170,15 @@ function memoryLinkItem(link: MemoryLink, linkConversations: boolean): HTMLEleme
   );
 }
 
+/** The tokens a log reports for a conversation, each reply counted once. */
+function tokensLine(u: Record<string, number>): string {
+  const cache =
+    u.cache_read_tokens || u.cache_write_tokens
+      ? ` · cache read ${num(u.cache_read_tokens ?? 0)} · cache write ${num(u.cache_write_tokens ?? 0)}`
+      : '';
+  return `tokens: in ${num(u.input_tokens ?? 0)} · out ${num(u.output_tokens ?? 0)}${cache}`;
+}
+
 async function logPage(id: string): Promise<void> {
   setCrumbs(['runs', '#/'], ['logs', '#/logs'], ['conversation', location.hash]);
   const d = await getJson<LogDetail>('/api/log', { id });
@@ -186,6 +195,7 @@ async function logPage(id: string): Promise<void> {
         ` (${OUTCOME_FROM[r.outcome_source] ?? r.outcome_source})`,
         ` · ${num(r.turns)} turns · ${num(r.tool_calls)} tool calls · ${num(r.tool_errors)} tool errors · ${num(r.messages)} messages`,
       ),
+      r.usage ? h('div', { id: 'log-tokens' }, tokensLine(r.usage)) : null,
       h('div', {}, `format ${r.format} · file `, h('code', { id: 'log-file' }, r.file), r.family ? ` · family ${r.family}` : ''),
       r.started_at ? h('div', { class: 'muted' }, `started ${r.started_at}`) : null,
     ),
