@@ -372,7 +372,8 @@ export function memoryMetricsFor(data: RunData): MemoryMetrics {
     if (!reps) snapshots.set(s.arm, (reps = new Map()));
     let sessions = reps.get(s.replicate);
     if (!sessions) reps.set(s.replicate, (sessions = new Map()));
-    sessions.set(s.session, s.files);
+    // Read when used: the report's snapshots read their files from disk on each access.
+    sessions.set(s.session, () => s.files);
   }
   const pitfalls = Object.values(data.suites).flatMap((s) => s.pitfallTable);
   return computeMemoryMetrics({ snapshots, pitfalls, drift: data.manifest.experiment?.schedule?.drift ?? [], trials: data.trials });

@@ -19,7 +19,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import type { Transcript } from '../harness/agent/transcript.js';
 import { tryReadTranscript } from '../harness/storage/transcripts.js';
 import type { ContentBlock } from '../harness/core/messages.js';
@@ -151,12 +150,12 @@ function pickTranscripts(data: RunData): { picked: TrialRecord[]; rule: string }
   const trials = data.trials;
   if (trials.length <= ALL_TRANSCRIPTS_UP_TO)
     return { picked: [...trials], rule: `every trial (the run has at most ${ALL_TRANSCRIPTS_UP_TO})` };
-  const byId = new Map(trials.map((t) => [trialId(t), t]));
-  const evidence = new Set<string>();
-  for (const d of data.dreams) for (const c of d.changeset.changes) for (const id of c.evidence ?? []) if (byId.has(id)) evidence.add(id);
+  // The ids dreams cite, then the trials holding them: no index of every trial's id (a large run has 100,000).
+  const cited = new Set<string>();
+  for (const d of data.dreams) for (const c of d.changeset.changes) for (const id of c.evidence ?? []) cited.add(id);
   const order = (list: TrialRecord[]) =>
     list.sort((a, b) => a.session - b.session || a.arm.localeCompare(b.arm) || a.replicate - b.replicate || a.slot - b.slot);
-  const ev = spread(order([...evidence].map((id) => byId.get(id)!)), MAX_EVIDENCE_TRANSCRIPTS);
+  const ev = spread(order(trials.filter((t) => cited.has(trialId(t)))), MAX_EVIDENCE_TRANSCRIPTS);
   const chosen = new Set(ev.map(trialId));
   const failures = spread(order(trials.filter((t) => !t.success && !chosen.has(trialId(t)))), MAX_FAILURE_TRANSCRIPTS);
   failures.forEach((t) => chosen.add(trialId(t)));
@@ -256,37 +255,33 @@ function trialRows(trials: readonly TrialRecord[]): unknown[][] {
   return trials.map(trialRow);
 }
 
-/** The rows as columns (column i holds every row's cell i), built without an array per row. */
-function trialColumns(trials: readonly TrialRecord[]): unknown[][] {
-  const columns: unknown[][] = TRIAL_COLUMNS.map(() => new Array<unknown>(trials.length));
-  trials.forEach((t, r) => trialRow(t).forEach((v, c) => (columns[c]![r] = v)));
-  return columns;
-}
+/** How each cell of a trial row (TRIAL_COLUMNS, in order) comes from the record. */
+export const TRIAL_CELLS: ReadonlyArray<(t: TrialRecord) => unknown> = [
+  (t) => trialId(t),
+  (t) => t.arm,
+  (t) => t.replicate,
+  (t) => t.session,
+  (t) => t.slot,
+  (t) => t.task,
+  (t) => t.suite,
+  (t) => t.family,
+  (t) => (t.success ? 1 : 0),
+  (t) => Math.round(t.score * 1000) / 1000,
+  (t) => t.error_class,
+  (t) => t.turns,
+  (t) => t.tool_calls,
+  (t) => t.input_tokens + t.output_tokens + t.cache_read_tokens + t.cache_write_tokens,
+  (t) => Math.round(t.cost_usd * 1e6) / 1e6,
+  (t) => t.wall_ms,
+  (t) => t.pitfalls_hit,
+  (t) => t.pitfalls_avoided,
+  (t) => t.transcript,
+  (t) => (graderVerdictOf(t) === undefined ? null : graderVerdictOf(t) ? 1 : 0),
+  (t) => (t.artifacts ? t.artifacts.dir : null),
+];
 
 function trialRow(t: TrialRecord): unknown[] {
-  return [
-    trialId(t),
-    t.arm,
-    t.replicate,
-    t.session,
-    t.slot,
-    t.task,
-    t.suite,
-    t.family,
-    t.success ? 1 : 0,
-    Math.round(t.score * 1000) / 1000,
-    t.error_class,
-    t.turns,
-    t.tool_calls,
-    t.input_tokens + t.output_tokens + t.cache_read_tokens + t.cache_write_tokens,
-    Math.round(t.cost_usd * 1e6) / 1e6,
-    t.wall_ms,
-    t.pitfalls_hit,
-    t.pitfalls_avoided,
-    t.transcript,
-    graderVerdictOf(t) === undefined ? null : graderVerdictOf(t) ? 1 : 0,
-    t.artifacts ? t.artifacts.dir : null,
-  ];
+  return TRIAL_CELLS.map((cell) => cell(t));
 }
 
 /** JSON safe inside a <script> element: no `</script`, no `<!--`, and the line separators JavaScript dislikes. */
@@ -314,9 +309,8 @@ export const escapeHtml = (s: string): string =>
 
 export interface HtmlPayload {
   model: ReportModel;
-  /** Small runs: the rows themselves. Large runs: no rows here (`packed`), their columns in `trial_columns`, for the sidecar. */
+  /** Small runs: the rows themselves. Large runs: no rows here (`packed`): they go to the sidecar (trials-sidecar.ts). */
   trials: { columns: readonly string[]; rows: unknown[][]; packed?: typeof PACKED_SIDECAR };
-  trial_columns?: unknown[][];
   transcripts: Record<string, CompactTranscript>;
   /** Long texts shared by the transcripts (PooledText indexes into it). */
   pool: string[];
@@ -331,7 +325,6 @@ export function buildHtmlPayload(data: RunData, model: ReportModel, charts: Char
   return {
     model,
     trials: pack ? { columns: TRIAL_COLUMNS, rows: [], packed: PACKED_SIDECAR } : { columns: TRIAL_COLUMNS, rows: trialRows(data.trials) },
-    ...(pack ? { trial_columns: trialColumns(data.trials) } : {}),
     transcripts,
     pool,
     transcript_policy: policy,
@@ -355,22 +348,15 @@ export const PACKED_SIDECAR = 'gzip-base64-columns-sidecar';
 /** The global the sidecar sets. */
 export const SIDECAR_GLOBAL = 'DREAMBENCH_REPORT_TRIALS';
 
-/** The sidecar's text: one assignment of the packed columns to SIDECAR_GLOBAL. */
-function sidecarScript(columns: readonly unknown[][]): string {
-  const packed = gzipSync(Buffer.from(scriptSafeJson(columns), 'utf8'), { level: 9 }).toString('base64');
-  return `// dreambench report: the trial rows of report.html (gzip, base64, column by column).\nwindow.${SIDECAR_GLOBAL} = "${packed}";\n`;
-}
-
 export interface RenderedHtml {
   html: string;
-  /** The text of SIDECAR_FILE, to write beside report.html; null when the rows are in the page. */
-  sidecar: string | null;
+  /** Whether the page loads its rows from SIDECAR_FILE (reports/trials-sidecar.ts writes it). */
+  sidecar: boolean;
 }
 
 /** `appendix`: static HTML sections shown below the page's app (e.g. reports/grader-kinds.ts). */
 export function renderHtml(payload: HtmlPayload, appendix = ''): RenderedHtml {
-  const { trial_columns: columns, ...data } = payload;
-  const sidecar = payload.trials.packed ? sidecarScript(columns ?? []) : null;
+  const sidecar = payload.trials.packed !== undefined;
   const sidecarElement = sidecar ? `\n<script src="${SIDECAR_FILE}"></script>` : '';
   const css = readFileSync(sourcePath('reports/assets/report.css'), 'utf8');
   const js = readFileSync(sourcePath('reports/assets/report.js'), 'utf8');
@@ -389,7 +375,7 @@ ${css}
 <body>
 <noscript><p>This report needs JavaScript to draw its tables and charts. The same figures are in report.md, report.json and charts/*.png beside this file.</p></noscript>
 <div id="app"></div>${appendix ? `\n<main class="appendix">${appendix}</main>` : ''}
-<script type="application/json" id="report-data">${scriptSafeJson(data)}</script>${sidecarElement}
+<script type="application/json" id="report-data">${scriptSafeJson(payload)}</script>${sidecarElement}
 <script>
 ${chartJs()}
 </script>

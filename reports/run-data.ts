@@ -79,6 +79,29 @@ const dirs = (path: string): string[] =>
         .map((e) => e.name)
     : [];
 
+/**
+ * A snapshot whose files are read from its folder each time they are asked for, not held: a large
+ * run's snapshots (every arm, replicate and session) outweigh its trial records, and the report
+ * reads each of them a few times. Entries and tokens are counted once, when the run is loaded.
+ */
+class StoredSnapshot implements MemorySnapshot {
+  readonly entries: number;
+  readonly tokens: number;
+  constructor(
+    readonly arm: string,
+    readonly replicate: number,
+    readonly session: number,
+    private readonly path: string,
+  ) {
+    const { entries, tokens } = memorySize(readTree(path));
+    this.entries = entries;
+    this.tokens = tokens;
+  }
+  get files(): MemoryFiles {
+    return readTree(this.path);
+  }
+}
+
 function readSnapshots(root: string): MemorySnapshot[] {
   const out: MemorySnapshot[] = [];
   const base = join(root, 'memory');
@@ -89,8 +112,7 @@ function readSnapshots(root: string): MemorySnapshot[] {
       for (const sessionDir of dirs(join(base, arm, repDir))) {
         const session = numbered('session-', sessionDir);
         if (session === undefined) continue; // a temporary folder of a killed writer
-        const files = readTree(join(base, arm, repDir, sessionDir));
-        out.push({ arm, replicate, session, files, ...memorySize(files) });
+        out.push(new StoredSnapshot(arm, replicate, session, join(base, arm, repDir, sessionDir)));
       }
     }
   }

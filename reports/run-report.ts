@@ -22,6 +22,7 @@ import { renderClaimsMarkdown, renderReportMarkdown } from './markdown.js';
 import { loadRunData } from './run-data.js';
 import { renderSummaryTable, writeFileAtomic, writeSummary } from './summary.js';
 import { trialsCsvChunks } from './trials-csv.js';
+import { trialsSidecar } from './trials-sidecar.js';
 import { renderMemoryCsv, renderMemorySections } from './memory-report.js';
 import { writeSecurityReport } from './security.js';
 import { agreementMarkdown } from './agreement.js';
@@ -136,7 +137,7 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
     const { html, sidecar } = renderHtml(buildHtmlPayload(data, model, charts), graderKindsHtml(data.trials, data.arms));
     // The sidecar first: a page never names a sidecar that is not there yet; a small run's page leaves none behind.
     const sidecarPath = join(reportDir, SIDECAR_FILE);
-    if (sidecar) await writeFileAtomic(sidecarPath, sidecar);
+    if (sidecar) await writeFileAtomic(sidecarPath, await trialsSidecar(data.trials));
     else rmSync(sidecarPath, { force: true });
     await writeFileAtomic(htmlPath, html);
     paths.push(...(sidecar ? [sidecarPath] : []), htmlPath);

@@ -1,9 +1,10 @@
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../harness/testing/run-helpers.js';
 import { writeSyntheticRun } from './synthetic-run.js';
-import { CSV_CHUNK_ROWS, renderTrialsCsv, trialsCsvChunks } from './trials-csv.js';
+import { CSV_CHUNK_ROWS, csvLine, renderTrialsCsv, trialsCsvChunks } from './trials-csv.js';
 
 describe('trials.csv of a large run', () => {
   it('comes in chunks of whole rows, header first, that join into one row per trial', () => {
@@ -33,5 +34,11 @@ describe('trials.csv of a large run', () => {
 
   it('writes a header alone for a run without trials', () => {
     expect(renderTrialsCsv([]).split('\n')[0]).toMatch(/^trial_id,arm,replicate/);
+  });
+
+  it('quotes fields as csv-stringify does (commas, quotes, CR and LF), so spreadsheets read every cell back', () => {
+    const cells = ['plain', '', 'a,b', 'say "hi"', 'two\nlines', 'cr\rhere', '"', ',', ' spaced ', '=1+1', '-3', 'ünïcode;list'];
+    expect(csvLine(cells)).toBe(stringify([cells]));
+    expect(parse(csvLine(cells), { relax_column_count: true })).toEqual([cells]);
   });
 });

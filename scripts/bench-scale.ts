@@ -74,8 +74,12 @@ if (values.phase === 'run') {
   const t = performance.now();
   const outcome = await executeRun({ runDir: values.dir!, experiment });
   process.stdout.write(
-    JSON.stringify({ trials: outcome.trials.length, wall_s: Math.round((performance.now() - t) / 100) / 10, peak_rss_mib: peakMiB() }) +
-      '\n',
+    // The count from the manifest: reading outcome.trials would load every record and lift the peak measured.
+    JSON.stringify({
+      trials: outcome.manifest.totals?.trials ?? 0,
+      wall_s: Math.round((performance.now() - t) / 100) / 10,
+      peak_rss_mib: peakMiB(),
+    }) + '\n',
   );
 } else if (values.phase === 'report') {
   preferSmallHeap(); // as `dreambench report` does

@@ -12,7 +12,7 @@ import { resolveArms } from '../config/schema.js';
 import type { TrialRecord } from '../core/records.js';
 import type { Manifest } from '../storage/manifest.js';
 import { canonicalJson } from '../storage/manifest.js';
-import { readJsonLines, RunDir } from '../storage/run-dir.js';
+import { forEachJsonLine, RunDir } from '../storage/run-dir.js';
 import { mainTrials } from '../core/slices.js';
 
 /** Unusable input for compare/history: exit code 2, with the reason. */
@@ -212,7 +212,12 @@ export function loadRunDir(path: string): LoadedRun {
   try {
     // The train slice when the run has an eval slice or re-tests (harness/core/slices.ts), as in the report's main figures.
     trials = mainTrials(dir.trials());
-    events = readJsonLines<ConsolidationEvent>(dir.eventsPath);
+    // Only the consolidations' usage is needed: the journal is streamed, not held (a large run's has a line per trial).
+    const consolidations: ConsolidationEvent[] = [];
+    forEachJsonLine<ConsolidationEvent>(dir.eventsPath, (e) => {
+      if (e.type === 'session_consolidated' && e.usage) consolidations.push(e);
+    });
+    events = consolidations;
   } catch (error) {
     throw new CompareInputError(`${path}: ${(error as Error).message}`);
   }

@@ -97,4 +97,26 @@ describe('leak scan', () => {
     expect(result.gaming).toMatchObject([{ arm: 'learnings', replicate: 1, session: 1, file: 'learnings.md', line: 2 }]);
     expect(result.headline).toMatch(/1 memory entry teaches gaming the evaluation/);
   });
+
+  it('reads the records from trials.jsonl when not given, the latest record of a trial winning, and scans chain by chain', () => {
+    const memory = '- assert candidate([1, 2, 3, 40]) == 46\n';
+    const written = {
+      messages: [{ role: 'assistant', content: [{ type: 'text', text: 'I will check assert candidate([1, 2, 3, 40]) == 46' }] }],
+      outcome: { feedback: [] },
+    };
+    const dir = runWith(memory, written);
+    // A second chain (replicate 2) whose memory holds the same text but whose transcript was never kept: a leak there.
+    const other = join(dir, 'memory', 'learnings', 'r2', 'session-001');
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, 'learnings.md'), memory);
+    // A failed first attempt without a transcript, then the re-run that kept one: the latest record is the one read.
+    const lines = [{ ...trial, transcript: '' }, trial, { ...trial, replicate: 2, transcript: '' }];
+    writeFileSync(join(dir, 'trials.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const fromDisk = scanRun(dir, [suite]);
+    expect(fromDisk.snapshots).toBe(2);
+    expect(fromDisk.seen).toMatchObject([{ replicate: 1, seen_in: 'learnings/r1/s1/0-sum' }]);
+    expect(fromDisk.leaks).toMatchObject([{ replicate: 2 }]);
+    // The same verdicts as with the records in hand.
+    expect(scanRun(dir, [suite], [trial, { ...trial, replicate: 2, transcript: '' }])).toEqual(fromDisk);
+  });
 });

@@ -29,15 +29,16 @@
 // Results: the manifest's `leak_scan` (and `invalid` on a leak), the journal's `leak_scan` event, the
 // report (a loud line at the top of summary.md; reports/controls.ts) and `dreambench leak-scan`.
 
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Transcript } from '../agent/transcript.js';
 import { tryReadTranscript } from '../storage/transcripts.js';
 import type { ContentBlock, Message } from '../core/messages.js';
-import type { TrialRecord } from '../core/records.js';
+import { trialId, type TrialRecord } from '../core/records.js';
 import type { LeakMarkerSpec, Suite, Task } from '../core/suite.js';
 import type { Manifest } from '../storage/manifest.js';
-import { readTree, RunDir } from '../storage/run-dir.js';
+import { forEachJsonLine, readTree, RunDir } from '../storage/run-dir.js';
 import { assessEntry } from '../security/assess-entry.js';
 import { entriesOfText } from '../security/audit.js';
 import { compactCode } from './hidden-text.js';
@@ -259,27 +260,80 @@ export interface Snapshot {
   files: Record<string, string>;
 }
 
-function readSnapshots(root: string): Snapshot[] {
-  const out: Snapshot[] = [];
+const subdirs = (p: string): string[] =>
+  existsSync(p)
+    ? readdirSync(p, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+    : [];
+
+/**
+ * The run's snapshots read from memory/, one (arm, replicate) chain at a time in (arm, replicate,
+ * session) order: only the chain being scanned is in memory, however many replicates the run has.
+ */
+function* chainsOnDisk(root: string): Generator<Snapshot[]> {
   const base = join(root, 'memory');
-  const dirs = (p: string): string[] =>
-    existsSync(p)
-      ? readdirSync(p, { withFileTypes: true })
-          .filter((e) => e.isDirectory())
-          .map((e) => e.name)
-      : [];
-  for (const arm of dirs(base)) {
-    for (const rep of dirs(join(base, arm))) {
-      const r = /^r(\d+)$/.exec(rep);
-      if (!r) continue;
-      for (const session of dirs(join(base, arm, rep))) {
-        const s = /^session-(\d+)$/.exec(session);
-        if (!s) continue;
-        out.push({ arm, replicate: Number(r[1]), session: Number(s[1]), files: readTree(join(base, arm, rep, session)) });
-      }
+  const numbered = (names: string[], pattern: RegExp): Array<[string, number]> =>
+    names.flatMap((name): Array<[string, number]> => {
+      const m = pattern.exec(name);
+      return m ? [[name, Number(m[1])]] : [];
+    });
+  for (const arm of subdirs(base).sort((a, b) => a.localeCompare(b))) {
+    for (const [rep, replicate] of numbered(subdirs(join(base, arm)), /^r(\d+)$/).sort((a, b) => a[1] - b[1])) {
+      yield numbered(subdirs(join(base, arm, rep)), /^session-(\d+)$/)
+        .sort((a, b) => a[1] - b[1])
+        .map(([dir, session]) => ({ arm, replicate, session, files: readTree(join(base, arm, rep, dir)) }));
     }
   }
-  return out.sort((a, b) => a.arm.localeCompare(b.arm) || a.replicate - b.replicate || a.session - b.session);
+}
+
+/** Snapshots already loaded (the report's), cut into runs of the same (arm, replicate), in their order. */
+function* chainsOf(snapshots: readonly Snapshot[]): Generator<Snapshot[]> {
+  let chain: Snapshot[] = [];
+  for (const snap of snapshots) {
+    const first = chain[0];
+    if (first && (first.arm !== snap.arm || first.replicate !== snap.replicate)) {
+      yield chain;
+      chain = [];
+    }
+    chain.push(snap);
+  }
+  if (chain.length) yield chain;
+}
+
+const chainKey = (arm: string, replicate: number): string => `${arm}\u0000${replicate}`;
+
+/** A trial whose transcript may show a marker: its chain, session, id and transcript reference. */
+interface TranscriptRef {
+  arm: string;
+  replicate: number;
+  session: number;
+  id: string;
+  transcript: string;
+}
+
+/**
+ * The latest record of each trial of the given chains, in the order dir.trials() gives them: from the
+ * records when the caller holds them, else streamed from trials.jsonl keeping only these chains' references.
+ */
+function transcriptRefs(runDir: string, chains: ReadonlySet<string>, trials: readonly TrialRecord[] | undefined): TranscriptRef[] {
+  const ref = (t: TrialRecord): TranscriptRef => ({
+    arm: t.arm,
+    replicate: t.replicate,
+    session: t.session,
+    id: `${t.arm}/r${t.replicate}/s${t.session}/${t.slot}-${t.task}`,
+    transcript: t.transcript,
+  });
+  if (trials) return trials.filter((t) => chains.has(chainKey(t.arm, t.replicate))).map(ref);
+  const latest = new Map<string, TranscriptRef>();
+  if (chains.size === 0) return [];
+  forEachJsonLine<TrialRecord>(new RunDir(runDir).trialsPath, (t) => {
+    if (!chains.has(chainKey(t.arm, t.replicate))) return;
+    const id = trialId(t);
+    latest.delete(id);
+    latest.set(id, ref(t));
+  });
+  return [...latest.values()];
 }
 
 const blockText = (content: Message['content']): string =>
@@ -306,7 +360,13 @@ export function agentVisibleText(transcript: Transcript): string {
   return normalize(parts.join('\n').replace(/\\n/g, '\n').replace(/\\"/g, '"'));
 }
 
-/** Scan a run's memory snapshots. `suites` are the run's suites (configured); `trials` its records (for the seen check). */
+/**
+ * Scan a run's memory snapshots. `suites` are the run's suites (configured); `trials` its records (for
+ * the seen check) and `loaded` its snapshots, when the caller holds them already (the report). Without
+ * them, the scan reads one (arm, replicate) chain of snapshots at a time, then the transcript
+ * references of only the chains with hits, one pass over trials.jsonl, and each such chain's
+ * transcripts in turn: its memory follows one chain, not the run.
+ */
 export function scanRun(
   runDir: string,
   suites: Iterable<Suite>,
@@ -314,16 +374,82 @@ export function scanRun(
   loaded?: readonly Snapshot[],
 ): LeakScanResult {
   const markers = collectMarkers(suites);
+  const hitsOf = fileHits(markers);
+
+  // Hits grouped by (chain, file, marker), chain by chain: a chain's groups are contiguous.
+  const grouped = new Map<string, LeakHit & { snapshotKeys: Set<number> }>();
+  const gaming: GamingEntry[] = [];
+  const judge = entryJudge();
+  let snapshots = 0;
+  for (const chain of loaded ? chainsOf(loaded) : chainsOnDisk(runDir)) {
+    snapshots += chain.length;
+    for (const snap of chain) groupHits(grouped, snap, hitsOf);
+    gaming.push(...gamingEntries(chain, judge));
+  }
+
+  // Seen or leaked: do the chain's own transcripts (up to the first snapshot holding it) show the text?
+  const hitChains = new Set([...grouped.values()].map((h) => chainKey(h.arm, h.replicate)));
+  const refs = transcriptRefs(runDir, hitChains, trials);
+  let current: { key: string; list: Array<{ session: number; id: string; text: string; authored: string }> } | undefined;
+  const transcriptsOf = (arm: string, replicate: number, upTo: number) => {
+    const key = chainKey(arm, replicate);
+    if (current?.key !== key) {
+      // One chain's transcript texts at a time (hits are grouped chain by chain).
+      const list: Array<{ session: number; id: string; text: string; authored: string }> = [];
+      for (const t of refs) {
+        if (t.arm !== arm || t.replicate !== replicate || !t.transcript || t.session > upTo) continue;
+        // A missing or unreadable transcript shows nothing.
+        const transcript = tryReadTranscript(runDir, t.transcript);
+        if (transcript)
+          list.push({ session: t.session, id: t.id, text: agentVisibleText(transcript), authored: agentAuthoredText(transcript) });
+      }
+      list.sort((a, b) => a.session - b.session);
+      current = { key, list };
+    }
+    return current.list;
+  };
+  // The last session any hit of each chain needs transcripts up to.
+  const upTo = new Map<string, number>();
+  for (const h of grouped.values()) {
+    const key = chainKey(h.arm, h.replicate);
+    upTo.set(key, Math.max(upTo.get(key) ?? 0, h.first_session));
+  }
+  const leaks: LeakHit[] = [];
+  const seen: LeakHit[] = [];
+  for (const { snapshotKeys: _s, ...hit } of grouped.values()) {
+    const ownOnly = hit.marker.kind === 'hidden_test';
+    const shown = transcriptsOf(hit.arm, hit.replicate, upTo.get(chainKey(hit.arm, hit.replicate)) ?? 0).find(
+      (t) => t.session <= hit.first_session && (ownOnly ? t.authored : t.text).includes(hit.marker.text),
+    );
+    if (shown) seen.push({ ...hit, status: 'seen', seen_in: shown.id });
+    else leaks.push(hit);
+  }
+  const status = leaks.length ? 'leak' : 'clean';
+  const arms = [...new Set(leaks.map((l) => l.arm))];
+  const headline = leaks.length
+    ? `RUN INVALID: memory leak. ${leaks.length} memory entr${leaks.length === 1 ? 'y holds' : 'ies hold'} gold answers, hidden tests or checker internals the agent never saw (arm${arms.length === 1 ? '' : 's'} ${arms.join(', ')}); see \`dreambench leak-scan\`.`
+    : `Leak scan: clean (${snapshots} memory snapshots, ${markers.length} secret markers${seen.length ? `; ${seen.length} entr${seen.length === 1 ? 'y' : 'ies'} hold task text the agent saw, not leaks` : ''}).`;
+  const gamingNote = gaming.length
+    ? ` ${gaming.length} memory entr${gaming.length === 1 ? 'y teaches' : 'ies teach'} gaming the evaluation (see \`dreambench leak-scan\`).`
+    : '';
+  return { status, gaming, snapshots, markers: markers.length, leaks, seen, headline: headline + gamingNote };
+}
+
+type FileHit = { marker: LeakMarker; line: number; entry: string };
+
+/**
+ * The markers found in a memory file's text. Each distinct text is searched once (an early snapshot
+ * recurs in every replicate that learnt the same); the cache is keyed by the text's digest, so it
+ * does not hold the run's memory texts.
+ */
+function fileHits(markers: readonly LeakMarker[]): (text: string) => FileHit[] {
   const index = new MarkerIndex(markers);
   // Single assert lines only (the whole test program is found verbatim or not at all).
   const testLines = markers.filter((m) => m.kind === 'hidden_test' && !m.text.includes('def check') && !m.text.includes('function check'));
-  const snapshots = loaded ?? readSnapshots(runDir);
-  const records = trials ?? new RunDir(runDir).trials();
-
-  // Search each distinct file text once.
-  const found = new Map<string, Array<{ marker: LeakMarker; line: number; entry: string }>>();
-  const hitsOf = (text: string) => {
-    let hits = found.get(text);
+  const found = new Map<string, FileHit[]>();
+  return (text) => {
+    const digest = createHash('sha1').update(text).digest('base64');
+    let hits = found.get(digest);
     if (!hits) {
       const { norm, lines } = normalizeWithLines(text);
       const source = text.split('\n');
@@ -339,106 +465,68 @@ export function scanRun(
           testLines.filter((m) => !verbatim.has(m)),
         ),
       );
-      found.set(text, hits);
+      found.set(digest, hits);
     }
     return hits;
   };
-
-  const grouped = new Map<string, LeakHit & { snapshotKeys: Set<number> }>();
-  for (const snap of snapshots) {
-    for (const [file, text] of Object.entries(snap.files)) {
-      for (const hit of hitsOf(text)) {
-        const key = [snap.arm, snap.replicate, file, hit.marker.suite, hit.marker.kind, hit.marker.text].join('\u0000');
-        const g = grouped.get(key);
-        if (g) {
-          if (hit.marker.task && !g.marker.tasks.includes(hit.marker.task)) g.marker.tasks.push(hit.marker.task);
-          if (g.snapshotKeys.has(snap.session)) continue;
-          g.snapshotKeys.add(snap.session);
-          g.last_session = Math.max(g.last_session, snap.session);
-          g.first_session = Math.min(g.first_session, snap.session);
-          g.snapshots++;
-        } else {
-          grouped.set(key, {
-            arm: snap.arm,
-            replicate: snap.replicate,
-            first_session: snap.session,
-            last_session: snap.session,
-            snapshots: 1,
-            file,
-            line: hit.line,
-            entry: hit.entry,
-            marker: {
-              kind: hit.marker.kind,
-              suite: hit.marker.suite,
-              tasks: hit.marker.task ? [hit.marker.task] : [],
-              source: hit.marker.source,
-              text: hit.marker.text,
-            },
-            status: 'leak',
-            snapshotKeys: new Set([snap.session]),
-          });
-        }
-      }
-    }
-  }
-
-  // Seen or leaked: does the chain's own transcripts (up to the first snapshot holding it) show the text?
-  const chainText = new Map<string, Array<{ session: number; id: string; text: string; authored: string }>>();
-  const transcriptsOf = (arm: string, replicate: number) => {
-    const key = `${arm}\u0000${replicate}`;
-    let list = chainText.get(key);
-    if (!list) {
-      list = [];
-      for (const t of records) {
-        if (t.arm !== arm || t.replicate !== replicate || !t.transcript) continue;
-        // A missing or unreadable transcript shows nothing.
-        const transcript = tryReadTranscript(runDir, t.transcript);
-        if (transcript)
-          list.push({
-            session: t.session,
-            id: `${t.arm}/r${t.replicate}/s${t.session}/${t.slot}-${t.task}`,
-            text: agentVisibleText(transcript),
-            authored: agentAuthoredText(transcript),
-          });
-      }
-      list.sort((a, b) => a.session - b.session);
-      chainText.set(key, list);
-    }
-    return list;
-  };
-  const leaks: LeakHit[] = [];
-  const seen: LeakHit[] = [];
-  for (const { snapshotKeys: _s, ...hit } of grouped.values()) {
-    const ownOnly = hit.marker.kind === 'hidden_test';
-    const shown = transcriptsOf(hit.arm, hit.replicate).find(
-      (t) => t.session <= hit.first_session && (ownOnly ? t.authored : t.text).includes(hit.marker.text),
-    );
-    if (shown) seen.push({ ...hit, status: 'seen', seen_in: shown.id });
-    else leaks.push(hit);
-  }
-  const gaming = gamingEntries(snapshots);
-  const status = leaks.length ? 'leak' : 'clean';
-  const arms = [...new Set(leaks.map((l) => l.arm))];
-  const headline = leaks.length
-    ? `RUN INVALID: memory leak. ${leaks.length} memory entr${leaks.length === 1 ? 'y holds' : 'ies hold'} gold answers, hidden tests or checker internals the agent never saw (arm${arms.length === 1 ? '' : 's'} ${arms.join(', ')}); see \`dreambench leak-scan\`.`
-    : `Leak scan: clean (${snapshots.length} memory snapshots, ${markers.length} secret markers${seen.length ? `; ${seen.length} entr${seen.length === 1 ? 'y' : 'ies'} hold task text the agent saw, not leaks` : ''}).`;
-  const gamingNote = gaming.length
-    ? ` ${gaming.length} memory entr${gaming.length === 1 ? 'y teaches' : 'ies teach'} gaming the evaluation (see \`dreambench leak-scan\`).`
-    : '';
-  return { status, gaming, snapshots: snapshots.length, markers: markers.length, leaks, seen, headline: headline + gamingNote };
 }
 
-/** Entries of the snapshots that teach gaming the evaluation, each reported once (its first snapshot). */
-function gamingEntries(snapshots: readonly Snapshot[]): GamingEntry[] {
-  const out: GamingEntry[] = [];
-  const seenKeys = new Set<string>();
-  // Memory grows by appending, so most entries recur in every later snapshot: each text is judged once.
+/** Add a snapshot's hits to their (chain, file, marker) groups. */
+function groupHits(
+  grouped: Map<string, LeakHit & { snapshotKeys: Set<number> }>,
+  snap: Snapshot,
+  hitsOf: (text: string) => FileHit[],
+): void {
+  for (const [file, text] of Object.entries(snap.files)) {
+    for (const hit of hitsOf(text)) {
+      const key = [snap.arm, snap.replicate, file, hit.marker.suite, hit.marker.kind, hit.marker.text].join('\u0000');
+      const g = grouped.get(key);
+      if (g) {
+        if (hit.marker.task && !g.marker.tasks.includes(hit.marker.task)) g.marker.tasks.push(hit.marker.task);
+        if (g.snapshotKeys.has(snap.session)) continue;
+        g.snapshotKeys.add(snap.session);
+        g.last_session = Math.max(g.last_session, snap.session);
+        g.first_session = Math.min(g.first_session, snap.session);
+        g.snapshots++;
+      } else {
+        grouped.set(key, {
+          arm: snap.arm,
+          replicate: snap.replicate,
+          first_session: snap.session,
+          last_session: snap.session,
+          snapshots: 1,
+          file,
+          line: hit.line,
+          entry: hit.entry,
+          marker: {
+            kind: hit.marker.kind,
+            suite: hit.marker.suite,
+            tasks: hit.marker.task ? [hit.marker.task] : [],
+            source: hit.marker.source,
+            text: hit.marker.text,
+          },
+          status: 'leak',
+          snapshotKeys: new Set([snap.session]),
+        });
+      }
+    }
+  }
+}
+
+/** Judges memory entries for evaluation gaming, each distinct text once (memory grows by appending, so entries recur). */
+function entryJudge(): (entry: string) => ReturnType<typeof assessEntry> {
   const verdicts = new Map<string, ReturnType<typeof assessEntry>>();
-  const judge = (entry: string): ReturnType<typeof assessEntry> => {
+  return (entry) => {
     let verdict = verdicts.get(entry);
     if (!verdict) verdicts.set(entry, (verdict = assessEntry(entry)));
     return verdict;
   };
+}
+
+/** Entries of a chain's snapshots that teach gaming the evaluation, each reported once (its first snapshot). */
+function gamingEntries(snapshots: readonly Snapshot[], judge: (entry: string) => ReturnType<typeof assessEntry>): GamingEntry[] {
+  const out: GamingEntry[] = [];
+  const seenKeys = new Set<string>();
   for (const snap of snapshots) {
     for (const [file, text] of Object.entries(snap.files)) {
       for (const e of entriesOfText(text)) {

@@ -5,7 +5,7 @@
 // dream's billed runtime (its session's active time) is summed apart from its token cost.
 
 import type { ArmUsage } from '../core/arm.js';
-import { readJsonLines } from '../storage/run-dir.js';
+import { forEachJsonLine } from '../storage/run-dir.js';
 
 export interface ConsolidationCost {
   arm: string;
@@ -40,11 +40,12 @@ export function consolidationCosts(eventsPath: string, armOrder: readonly string
   const last = new Map<string, ConsolidatedEvent>();
   // Failed consolidations that were billed anyway (a vendor dream that failed after it ran): each try counts.
   const billedFailures: ConsolidatedEvent[] = [];
-  for (const event of readJsonLines<ConsolidatedEvent>(eventsPath)) {
+  // Streamed: a large run's journal has a line per trial, and only the consolidations are kept.
+  forEachJsonLine<ConsolidatedEvent>(eventsPath, (event) => {
     if (event.type === 'consolidation_failed' && event.arm && event.usage) billedFailures.push(event);
-    if (event.type !== 'session_consolidated' || !event.arm) continue;
+    if (event.type !== 'session_consolidated' || !event.arm) return;
     last.set(`${event.arm}\u0000${event.replicate}\u0000${event.session}`, event);
-  }
+  });
   for (const event of [...last.values(), ...billedFailures]) {
     const arm = event.arm!;
     let row = byArm.get(arm);

@@ -75,8 +75,11 @@ export const MEMORY_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof MemoryMetricsRow>;
 
 export interface MetricsInput {
-  /** arm -> replicate -> session -> snapshot (session 0 = before the first). */
-  snapshots: Map<string, Map<number, Map<number, MemoryFiles>>>;
+  /**
+   * arm -> replicate -> session -> snapshot (session 0 = before the first), or a function that reads
+   * it when needed (a large run's snapshots are not held all at once).
+   */
+  snapshots: Map<string, Map<number, Map<number, MemoryFiles | (() => MemoryFiles)>>>;
   pitfalls: readonly Pitfall[];
   drift: readonly DriftEvent[];
   trials: readonly TrialRecord[];
@@ -86,22 +89,33 @@ function driftedAt(session: number, drift: readonly DriftEvent[]): Set<string> {
   return new Set(drift.filter((d) => session >= d.from_session).map((d) => d.pitfall));
 }
 
+const filesOf = (snapshot: MemoryFiles | (() => MemoryFiles) | undefined): MemoryFiles | undefined =>
+  typeof snapshot === 'function' ? snapshot() : snapshot;
+
 export function computeMemoryMetrics(input: MetricsInput): MemoryMetrics {
   const rows: MemoryMetricsRow[] = [];
   const recovery: DriftRecovery[] = [];
+  // Each chain's trials, in their order, found once (not by a pass over every trial per chain).
+  const chainTrials = new Map<string, TrialRecord[]>();
+  for (const t of input.trials) {
+    const key = `${t.arm}\u0000${t.replicate}`;
+    const list = chainTrials.get(key);
+    if (list) list.push(t);
+    else chainTrials.set(key, [t]);
+  }
   for (const [arm, reps] of input.snapshots) {
     // Only arms that keep memory: some snapshot holds text.
     const keeps = [...reps.values()].some((sessions) =>
-      [...sessions.values()].some((files) => Object.values(files).some((t) => t.trim() !== '')),
+      [...sessions.values()].some((files) => Object.values(filesOf(files)!).some((t) => t.trim() !== '')),
     );
     if (!keeps) continue;
     for (const [replicate, sessions] of [...reps].sort(([a], [b]) => a - b)) {
-      const trials = input.trials.filter((t) => t.arm === arm && t.replicate === replicate);
+      const trials = chainTrials.get(`${arm}\u0000${replicate}`) ?? [];
       const ordered = [...sessions.keys()].filter((s) => s > 0).sort((a, b) => a - b);
-      let previous = new Set(listEntries(sessions.get(0) ?? {}).map((e) => e.key));
+      let previous = new Set(listEntries(filesOf(sessions.get(0)) ?? {}).map((e) => e.key));
       const perSession = new Map<number, { covered: Set<string> }>();
       for (const session of ordered) {
-        const files = sessions.get(session)!;
+        const files = filesOf(sessions.get(session))!;
         const entries = listEntries(files);
         const keys = new Set(entries.map((e) => e.key));
         const drifted = driftedAt(session, input.drift);
@@ -155,7 +169,7 @@ export function computeMemoryMetrics(input: MetricsInput): MemoryMetrics {
         for (const session of ordered) {
           if (session < event.from_session) continue;
           const holdsNew = perSession.get(session)!.covered.has(pitfall.id);
-          const holdsOld = staleEntriesFor(sessions.get(session)!, pitfall) > 0;
+          const holdsOld = staleEntriesFor(filesOf(sessions.get(session))!, pitfall) > 0;
           if (holdsNew && !holdsOld) {
             recovered = session;
             break;

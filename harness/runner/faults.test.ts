@@ -138,6 +138,8 @@ describe('a run against a faulty server', () => {
       expect(outcome.trials).toHaveLength(reference.trials.length);
       const lines = new RunDir(runDir).trials().length;
       expect(lines).toBe(reference.trials.length);
+      // The totals count each trial once: a re-run infra trial replaces its failed record.
+      expect(outcome.manifest.totals?.trials).toBe(reference.trials.length);
       const injected = Object.values(faulty.faultStats).reduce((a, b) => a + (b ?? 0), 0);
       expect(injected).toBeGreaterThan(5);
     } finally {

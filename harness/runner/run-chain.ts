@@ -25,7 +25,7 @@ import { keepsTranscript, readTranscript, removeTranscript, writeTranscript } fr
 import type { LoadedArm, TrialExecutor, TrialJob } from './executor.js';
 import type { ProgressSink } from './progress.js';
 import { runBudgetStop } from './run-status.js';
-import { artifactsTargetFor, countArtifacts, type RunState } from './run-state.js';
+import { artifactsTargetFor, countArtifacts, countRecorded, type RunState } from './run-state.js';
 import { charge, chargeUsage } from './spend.js';
 
 /** What every chain of a run shares. */
@@ -178,6 +178,7 @@ export function finishTrial(
     // Only a kept transcript shares texts through the run's store: one removed later must leave none behind.
     if (kept || arm.afterSession) await writeTranscript(transcriptPath, transcript, kept ? TextStore.ofRun(dir.root) : undefined);
     dir.finishTrial(record, { trial: trialId(record), success: record.success, error_class: record.error_class });
+    countRecorded(state, record);
     if (capReached) dir.event('artifacts_cap_reached', capReached);
     ctx.progress.trialDone(record);
   };

@@ -4,12 +4,11 @@
 // the tally that decides the run's status (run-status.ts). Every chain reads and updates this one
 // object; the functions here are the only ones that change its artifact count.
 
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrialKey, TrialRecord } from '../core/records.js';
 import { trialId } from '../core/records.js';
 import type { Manifest } from '../storage/manifest.js';
-import { readJsonLines, type RunDir } from '../storage/run-dir.js';
+import { forEachJsonLine, type RunDir } from '../storage/run-dir.js';
 import type { ArtifactsTarget } from './artifacts.js';
 import { newTally, type RunTally } from './run-status.js';
 import { spendSoFar, type Spend } from './spend.js';
@@ -19,8 +18,14 @@ export type ArtifactsPolicy = NonNullable<Manifest['artifacts']>;
 export interface RunState {
   /** Trials that need no re-run, by trial id. */
   done: Map<string, TrialRecord>;
-  /** Attempts recorded so far per trial id (failed ones included). */
+  /** Attempts in trials.jsonl when the run (or resume) started, per trial id (failed ones included). */
   attempts: Map<string, number>;
+  /**
+   * Distinct trials in trials.jsonl: those there at the start, plus each trial finished since that was
+   * not there (a re-run of a failed trial replaces its record). Counted as trials finish, so the end of
+   * a run needs no pass over every record.
+   */
+  recorded: number;
   /** What the run has spent, as billed (every attempt, consolidations, preflights). */
   spend: Spend;
   /** The manifest's artifacts policy (its cap_reached_at is set here when the cap is reached). */
@@ -38,11 +43,11 @@ export function loadRunState(dir: RunDir, artifacts: ArtifactsPolicy, options: {
     done.set(trialId(record), record);
   }
   const attempts = new Map<string, number>();
-  const lines = existsSync(dir.trialsPath) ? readJsonLines<TrialRecord>(dir.trialsPath) : [];
-  for (const record of lines) attempts.set(trialId(record), (attempts.get(trialId(record)) ?? 0) + 1);
+  forEachJsonLine<TrialRecord>(dir.trialsPath, (record) => attempts.set(trialId(record), (attempts.get(trialId(record)) ?? 0) + 1));
   return {
     done,
     attempts,
+    recorded: attempts.size,
     spend: spendSoFar(dir),
     artifacts,
     keptBytes: [...done.values()].reduce((sum, r) => sum + (r.artifacts?.bytes ?? 0), 0),
@@ -56,6 +61,11 @@ export function artifactsTargetFor(state: RunState, dir: RunDir, key: TrialKey):
   if (policy.keep === 'none' || policy.cap_reached_at || state.keptBytes >= policy.max_bytes) return undefined;
   const ref = dir.artifactsRef(key);
   return { dir: join(dir.root, ref), ref, keep: policy.keep, max_bytes: policy.max_bytes - state.keptBytes };
+}
+
+/** Count a trial just appended to trials.jsonl (a re-run of a trial already there is not a new one). */
+export function countRecorded(state: RunState, record: TrialRecord): void {
+  if (!state.attempts.has(trialId(record))) state.recorded++;
 }
 
 /**

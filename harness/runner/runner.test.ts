@@ -109,6 +109,10 @@ describe('runner, end to end with sim', () => {
       experiment: { ...experiment, budgets: { ...experiment.budgets, max_cost_per_run: 100 } },
     });
     expect(comparable(resumed.trials)).toEqual(comparable(uninterrupted.trials));
+    // The totals of the resumed run count the trials from before the stop, each once.
+    expect(stopped.manifest.totals?.trials).toBe(stopped.trials.length);
+    expect(resumed.manifest.totals?.trials).toBe(uninterrupted.trials.length);
+    expect(resumed.manifest.totals?.trials).toBe(uninterrupted.manifest.totals?.trials);
   });
 
   it('refuses to overwrite an existing run with another configuration, naming the fields that differ', async () => {

@@ -96,6 +96,7 @@ export interface RunOutcome {
   status: RunStatus;
   runDir: string;
   manifest: Manifest;
+  /** Every trial record, read from trials.jsonl when first asked for (the run itself does not hold them). */
   trials: TrialRecord[];
   message?: string;
   /** Things the user should know that do not stop the run (e.g. resumed at another commit). */
@@ -332,14 +333,13 @@ function recordStop(options: RunOptions, dir: RunDir, manifest: Manifest, warnin
     manifest.stop_reason = message;
     writeJsonAtomic(dir.manifestPath, manifest);
     dir.event('run_interrupted', { reason: error.message });
-    return {
+    return withTrials(dir, {
       status: manifest.status,
       runDir: options.runDir,
       manifest,
-      trials: dir.trials(),
       message,
       ...(warnings.length ? { warnings } : {}),
-    };
+    });
   }
   manifest.stop_reason = (error as Error).message;
   writeJsonAtomic(dir.manifestPath, manifest);
@@ -347,14 +347,20 @@ function recordStop(options: RunOptions, dir: RunDir, manifest: Manifest, warnin
   throw error;
 }
 
-/** Every chain returned: the run's status from its tally, totals, the leak scan, and the final manifest. */
+/**
+ * Every chain returned: the run's status from its tally, totals, the leak scan, and the final manifest.
+ * Nothing here holds the run's records: the trial count was kept as trials finished (RunState.recorded)
+ * and the leak scan reads snapshots and transcripts chain by chain, so the end of a large run needs no
+ * more memory than its middle.
+ */
 function recordEnd(options: RunOptions, dir: RunDir, manifest: Manifest, prepared: Prepared, state: RunState, total: number): RunOutcome {
   const { warnings } = prepared;
-  const trials = dir.trials();
+  dir.flush();
+  const trials = state.recorded;
   const { status, message } = runStatus({
     tally: state.tally,
     runDir: options.runDir,
-    trials: trials.length,
+    trials,
     total,
     pilot: options.pilot !== undefined,
   });
@@ -367,20 +373,31 @@ function recordEnd(options: RunOptions, dir: RunDir, manifest: Manifest, prepare
   if (message) manifest.stop_reason = message;
   else delete manifest.stop_reason;
   manifest.updated_at = new Date().toISOString();
-  manifest.totals = { trials: trials.length, cost_usd: state.spend.cost };
+  manifest.totals = { trials, cost_usd: state.spend.cost };
   // Leak scan: memory must never hold gold answers, hidden tests or checker internals; a leak marks the run invalid.
-  recordLeakScan(options.runDir, manifest, prepared.suites, trials);
+  recordLeakScan(options.runDir, manifest, prepared.suites);
   warnings.push(...recordRuntimeSettings(manifest, prepared.setup.arms));
   writeJsonAtomic(dir.manifestPath, manifest);
-  dir.event('run_finished', { status: manifest.status, trials: trials.length });
-  return {
+  dir.event('run_finished', { status: manifest.status, trials });
+  return withTrials(dir, {
     status: manifest.status,
     runDir: options.runDir,
     manifest,
-    trials,
     ...(message ? { message } : {}),
     ...(warnings.length ? { warnings } : {}),
-  };
+  });
+}
+
+/**
+ * The outcome, with `trials` read from trials.jsonl when a caller first asks for them (then kept):
+ * the CLI never does, so a large run ends without holding every record.
+ */
+function withTrials(dir: RunDir, outcome: Omit<RunOutcome, 'trials'>): RunOutcome {
+  let trials: TrialRecord[] | undefined;
+  return Object.defineProperty(outcome, 'trials', {
+    enumerable: true,
+    get: () => (trials ??= dir.trials()),
+  }) as RunOutcome;
 }
 
 /** The settings of an experiment outside its config hash (they never change a trial), but for the run budgets. */

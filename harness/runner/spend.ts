@@ -3,11 +3,9 @@
 // (failed ones that were billed too) and the preflight requests (from events.jsonl). Tokens are all four kinds (input, output, cache
 // reads, cache writes), as in the trial token budget, so the run budget and the bill agree.
 
-import { existsSync } from 'node:fs';
-
 import { totalTokens, type Usage } from '../core/messages.js';
 import type { TrialRecord } from '../core/records.js';
-import { readJsonLines, type RunDir } from '../storage/run-dir.js';
+import { forEachJsonLine, type RunDir } from '../storage/run-dir.js';
 
 export interface Spend {
   cost: number;
@@ -35,19 +33,18 @@ const CHARGED_EVENTS = new Set(['session_consolidated', 'consolidation_failed', 
 /** Everything spent so far in the run directory (see the header). */
 export function spendSoFar(dir: RunDir): Spend {
   const spend: Spend = { cost: 0, tokens: 0 };
-  if (existsSync(dir.trialsPath)) for (const record of readJsonLines<TrialRecord>(dir.trialsPath)) charge(spend, record);
-  if (existsSync(dir.eventsPath)) {
-    for (const event of readJsonLines<{ type?: string; usage?: Partial<Usage> & { cost_usd?: number } }>(dir.eventsPath)) {
-      if (!CHARGED_EVENTS.has(event.type ?? '') || !event.usage) continue;
-      const u = event.usage;
-      chargeUsage(spend, {
-        input_tokens: u.input_tokens ?? 0,
-        output_tokens: u.output_tokens ?? 0,
-        cache_read_tokens: u.cache_read_tokens ?? 0,
-        cache_write_tokens: u.cache_write_tokens ?? 0,
-        cost_usd: u.cost_usd ?? 0,
-      });
-    }
-  }
+  // Both files are streamed, one line at a time: a resumed run of 100,000 trials does not hold them.
+  forEachJsonLine<TrialRecord>(dir.trialsPath, (record) => charge(spend, record));
+  forEachJsonLine<{ type?: string; usage?: Partial<Usage> & { cost_usd?: number } }>(dir.eventsPath, (event) => {
+    if (!CHARGED_EVENTS.has(event.type ?? '') || !event.usage) return;
+    const u = event.usage;
+    chargeUsage(spend, {
+      input_tokens: u.input_tokens ?? 0,
+      output_tokens: u.output_tokens ?? 0,
+      cache_read_tokens: u.cache_read_tokens ?? 0,
+      cache_write_tokens: u.cache_write_tokens ?? 0,
+      cost_usd: u.cost_usd ?? 0,
+    });
+  });
   return spend;
 }

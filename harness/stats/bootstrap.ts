@@ -400,18 +400,57 @@ function tableTotals(t: Table): Float64Array {
 }
 
 /** Adds to `tot` one resample of the table: within each stratum, as many clusters as it has, with replacement. */
-function resampleInto(tot: Float64Array, t: Table, strata: StrataGroups, rng: Rng): void {
+/**
+ * A table's non-zero entries, cluster by cluster: cluster k's entries are at[start[k]..start[k+1]) with
+ * values val. A (task, replicate) cluster of a large run holds a task in a few of its sessions, so most
+ * of its 4C slots are 0; resampling adds only the others.
+ */
+interface SparseRows {
+  start: Int32Array;
+  at: Int32Array;
+  val: Float64Array;
+}
+
+const sparseRows = new WeakMap<Table, SparseRows>();
+
+function sparseOf(t: Table): SparseRows {
+  let rows = sparseRows.get(t);
+  if (rows) return rows;
   const width = 4 * t.C;
+  let n = 0;
+  for (let i = 0; i < t.v.length; i++) if (t.v[i] !== 0) n++;
+  rows = { start: new Int32Array(t.K + 1), at: new Int32Array(n), val: new Float64Array(n) };
+  let j = 0;
+  for (let k = 0; k < t.K; k++) {
+    rows.start[k] = j;
+    for (let q = 0; q < width; q++) {
+      const x = t.v[k * width + q]!;
+      if (x === 0) continue;
+      rows.at[j] = q;
+      rows.val[j++] = x;
+    }
+  }
+  rows.start[t.K] = j;
+  sparseRows.set(t, rows);
+  return rows;
+}
+
+/**
+ * Add one resample of the table's clusters (drawn with replacement within each stratum) to tot. The
+ * cells hold counts (whole numbers far below 2^53), so their float sums are exact: leaving out the
+ * zeros changes no bit of the totals.
+ */
+function resampleInto(tot: Float64Array, t: Table, strata: StrataGroups, rng: Rng): void {
+  const { start, at, val } = sparseOf(t);
   for (const members of strata) {
     const m = members.length;
     for (let j = 0; j < m; j++) {
-      const off = members[Math.floor(rng.next() * m)]! * width;
-      for (let q = 0; q < width; q++) tot[q]! += t.v[off + q]!;
+      const k = members[Math.floor(rng.next() * m)]!;
+      const end = start[k + 1]!;
+      for (let i = start[k]!; i < end; i++) tot[at[i]!]! += val[i]!;
     }
   }
 }
-
-/** The cells' shares of the trials in `tot` (arm b's trials; a paired table has the same in a). */
 function shares(tot: Float64Array, C: number): Float64Array {
   const w = new Float64Array(C);
   let n = 0;
