@@ -76,9 +76,10 @@ for (const id of values.models!.split(',')) {
       experiment,
       modelFactory: (spec) => createAnthropicModel(spec.replace(/^anthropic:/, ''), { apiKey: KEY, baseURL: server.url, maxRetries: 0 }),
     });
+    const records = outcome.trials; // read before the run directory goes
     rmSync(runDir, { recursive: true, force: true });
     for (const arm of arms) {
-      const trials = outcome.trials.filter((t) => t.arm === arm && t.cache_prefix);
+      const trials = records.filter((t) => t.arm === arm && t.cache_prefix);
       const resent = trials.reduce((sum, t) => sum + t.cache_prefix!.resent_tokens, 0);
       const read = trials.reduce((sum, t) => sum + t.cache_prefix!.read_tokens, 0);
       const efficiency = resent > 0 ? read / resent : NaN;

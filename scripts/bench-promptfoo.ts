@@ -97,12 +97,13 @@ async function runDreambench(concurrency: number): Promise<Measured> {
   });
   const seconds = (performance.now() - started) / 1000;
   const cpuSeconds = cpuSecondsSince(cpu);
+  const trials = outcome.trials; // read before the run directory goes
   rmSync(runDir, { recursive: true, force: true });
-  if (outcome.trials.length !== cases) throw new Error(`dreambench ran ${outcome.trials.length} trials, expected ${cases}`);
+  if (trials.length !== cases) throw new Error(`dreambench ran ${trials.length} trials, expected ${cases}`);
   return {
     seconds,
     cpuSeconds,
-    passed: outcome.trials.filter((t) => t.error_class !== 'infra').length,
+    passed: trials.filter((t) => t.error_class !== 'infra').length,
     requests: server.requests.length - before,
   };
 }

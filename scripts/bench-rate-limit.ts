@@ -124,6 +124,7 @@ async function scenario(name: 'rpm' | 'itpm'): Promise<Result> {
       busiest = Math.max(busiest, inWindow);
     }
   }
+  const records = outcome.trials; // read before the run directory goes
   await server.close();
   rmSync(runDir, { recursive: true, force: true });
   return {
@@ -134,9 +135,9 @@ async function scenario(name: 'rpm' | 'itpm'): Promise<Result> {
     ratio: Number((achieved / allowed).toFixed(3)),
     busiest_60s_window: busiest,
     requests: server.requests.length,
-    trials: outcome.trials.length,
+    trials: records.length,
     http_429: server.requests.filter((r) => r.status === 429).length,
-    infra_trials: outcome.trials.filter((t) => t.error_class === 'infra').length,
+    infra_trials: records.filter((t) => t.error_class === 'infra').length,
     wall_s: Number(wall.toFixed(1)),
   };
 }

@@ -60,16 +60,17 @@ if (values.child) {
         }
       : {}),
   });
+  const records = outcome.trials; // read before the run directory goes
   const seconds = (performance.now() - started) / 1000;
   rmSync(runDir, { recursive: true, force: true });
   process.stdout.write(
     JSON.stringify({
       mode: values.mode,
       concurrency,
-      trials: outcome.trials.length,
-      infra: outcome.trials.filter((t) => t.error_class === 'infra').length,
+      trials: records.length,
+      infra: records.filter((t) => t.error_class === 'infra').length,
       wall_s: Number(seconds.toFixed(2)),
-      trials_per_s: Number((outcome.trials.length / seconds).toFixed(1)),
+      trials_per_s: Number((records.length / seconds).toFixed(1)),
       peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
     }) + '\n',
   );

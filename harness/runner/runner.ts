@@ -396,8 +396,16 @@ function withTrials(dir: RunDir, outcome: Omit<RunOutcome, 'trials'>): RunOutcom
   let trials: TrialRecord[] | undefined;
   return Object.defineProperty(outcome, 'trials', {
     enumerable: true,
-    get: () => (trials ??= dir.trials()),
+    get: () => (trials ??= readTrialsOf(dir)),
   }) as RunOutcome;
+}
+
+/** A run directory removed before its trials were read would otherwise read as a run of no trials. */
+function readTrialsOf(dir: RunDir): TrialRecord[] {
+  if (!existsSync(dir.trialsPath)) {
+    throw new Error(`${dir.trialsPath} is gone: read the run outcome's trials before removing its run directory`);
+  }
+  return dir.trials();
 }
 
 /** The settings of an experiment outside its config hash (they never change a trial), but for the run budgets. */
