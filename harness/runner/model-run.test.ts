@@ -3,8 +3,8 @@
 // thinking tokens recorded, cache efficiency measured); the checks and the preflight that stop a run
 // before anything is written (exit 2); a permanent error that resume does not re-bill.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { executeRun, RunSetupError } from './runner.js';
@@ -16,6 +16,8 @@ import { createAnthropicModel } from '../models/anthropic/anthropic-model.js';
 import { modelOptionsFor } from '../models/anthropic/model-facts.js';
 import { loadSuites } from '../registry/suites.js';
 import type { Experiment } from '../config/schema.js';
+import type { TrialRecord } from '../core/records.js';
+import { readTranscript, writeTranscriptSync } from '../storage/transcripts.js';
 
 const KEY = 'sk-ant-test-model-run';
 let server: MockMessagesServer;
@@ -164,6 +166,50 @@ describe('errors that never heal, after the start', () => {
       const sum = fixed.trials.reduce((s, t) => s + t.cost_usd, 0);
       expect(fixed.manifest.totals!.cost_usd).toBeGreaterThanOrEqual(sum);
       expect(readFileSync(join(runDir, 'events.jsonl'), 'utf8')).toContain('transcript_kept');
+    } finally {
+      await local.close();
+    }
+  });
+
+  it("a run begun before Brotli transcripts keeps its failed attempt's .json.gz aside when a resume re-runs it", async () => {
+    const suites = await loadSuites(['legal-drafting']);
+    const local = new MockMessagesServer({
+      apiKey: KEY,
+      handler: simBackedHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) }),
+    });
+    await local.start();
+    try {
+      const experiment = smallExperiment({
+        model: 'anthropic:claude-sonnet-4-6',
+        arms: ['stateless'],
+        sessions: 1,
+        tasks_per_session: 2,
+        concurrency: 1,
+        transcripts: 'failed',
+      });
+      const make = (spec: string) =>
+        createAnthropicModel(spec.replace(/^anthropic:/, ''), { apiKey: KEY, baseURL: local.url, maxRetries: 2 });
+      const runDir = join(tempDir(), 'run');
+      local.enqueue(mockReply.error(403, { message: 'This organization has been disabled.' }));
+      await executeRun({ runDir, experiment, modelFactory: make });
+      // Make the failed attempt look as an older version wrote it: a gzip file, named so in trials.jsonl.
+      const trialsPath = join(runDir, 'trials.jsonl');
+      const failed = readFileSync(trialsPath, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as TrialRecord)
+        .find((t) => t.error_class === 'permanent')!;
+      const oldRef = failed.transcript.replace(/\.json\.br$/, '.json.gz');
+      writeTranscriptSync(join(runDir, oldRef), readTranscript(runDir, failed.transcript));
+      rmSync(join(runDir, failed.transcript));
+      writeFileSync(trialsPath, readFileSync(trialsPath, 'utf8').replace(failed.transcript, oldRef));
+      const fixed = await executeRun({ runDir, resume: true, modelFactory: make, retryPermanent: true });
+      expect(fixed.status).toBe('completed');
+      const folder = join(runDir, 'transcripts', 'stateless', 'r1', 's001');
+      // The re-run succeeded, so --transcripts failed removes its transcript; the failed attempt's stays.
+      expect(readdirSync(folder).filter((f) => f.includes('.failed-1.'))).toEqual([
+        basename(oldRef).replace('.json.gz', '.failed-1.json.gz'),
+      ]);
     } finally {
       await local.close();
     }

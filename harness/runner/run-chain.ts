@@ -6,7 +6,7 @@
 // with an infrastructure or permanent failure, a failed consolidation or one awaiting review ends
 // the chain there: a resume picks it up at that session boundary (memory/ says which were crossed).
 
-import { existsSync, renameSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import type { LimitFunction } from 'p-limit';
 import type { Transcript } from '../agent/transcript.js';
 import type { Arm, ArmContext, ArtifactStore, MemoryFiles } from '../core/arm.js';
@@ -21,11 +21,11 @@ import { driftedIn } from '../schedule/schedule.js';
 import { redactMemory } from '../security/redact.js';
 import type { RunDir } from '../storage/run-dir.js';
 import { TextStore } from '../storage/text-store.js';
-import { keepsTranscript, readTranscript, removeTranscript, writeTranscript } from '../storage/transcripts.js';
+import { keepsTranscript, readTranscript, removeTranscript, transcriptFile, writeTranscript } from '../storage/transcripts.js';
 import type { LoadedArm, TrialExecutor, TrialJob } from './executor.js';
 import type { ProgressSink } from './progress.js';
 import { runBudgetStop } from './run-status.js';
-import { artifactsTargetFor, countArtifacts, countRecorded, type RunState } from './run-state.js';
+import { artifactsTargetFor, countArtifacts, countRecorded, recordCapReached, type RunState } from './run-state.js';
 import { charge, chargeUsage } from './spend.js';
 
 /** What every chain of a run shares. */
@@ -43,6 +43,10 @@ export interface ChainContext {
   state: RunState;
   /** A pilot runs only the first sessions of the first replicates. */
   pilot?: { sessions: number; replicates: number } | undefined;
+  /** Finished trials whose transcript and record are still being written: a run that stops waits for them. */
+  pendingWrites: Set<Promise<void>>;
+  /** Set when the run stops on an error: chains start no new trial and no consolidation. */
+  stopping: boolean;
 }
 
 type Chain = RunPlan['chains'][number];
@@ -90,6 +94,7 @@ async function runSession(
   );
   if (records.some((r) => r === undefined)) return undefined; // stopped by the run budget
   const finished = records as TrialRecord[];
+  if (ctx.stopping) return undefined;
   if (blockSession(ctx, loaded.spec.name, chain.replicate, session, finished)) return undefined;
   return consolidateSession(ctx, loaded, chain.replicate, session, memory, finished);
 }
@@ -114,6 +119,7 @@ async function runSlot(
   const key: TrialKey = { arm: spec.name, replicate: chain.replicate, session, slot, task: task.id };
   const previous = state.done.get(trialId(key));
   if (previous) return { record: previous, written: Promise.resolve() };
+  if (ctx.stopping) return undefined;
   state.tally.stopReason ??= runBudgetStop(ctx.budgets, state.spend);
   if (state.tally.stopReason) return undefined;
   const transcriptPath = dir.transcriptPath(key);
@@ -143,12 +149,21 @@ async function runSlot(
   return { record, written: finishTrial(ctx, arm, transcriptPath, record, transcript) };
 }
 
-/** A re-run (after an infra or permanent failure) keeps the failed attempt's transcript, moved aside as <task>.failed-N.json.br. */
+/**
+ * A re-run (after an infra or permanent failure) keeps the failed attempt's transcript, moved aside as
+ * <task>.failed-N with its own extension (`.json.br`, or `.json.gz` / `.json` in a run begun by an older
+ * version). When `.failed-N` is already there, an earlier resume moved the failed attempt aside and the
+ * file in place belongs to a re-run killed before its record was written: it is left to be overwritten.
+ */
 function keepFailedTranscript(ctx: ChainContext, key: TrialKey, transcriptPath: string): void {
   const earlier = ctx.state.attempts.get(trialId(key)) ?? 0;
-  if (earlier === 0 || !existsSync(transcriptPath)) return;
-  const kept = transcriptPath.replace(/\.json(\.gz|\.br)?$/, (extension) => `.failed-${earlier}${extension}`);
-  renameSync(transcriptPath, kept);
+  if (earlier === 0) return;
+  const present = transcriptFile(ctx.dir.root, ctx.dir.relative(transcriptPath));
+  if (!present) return;
+  const aside = (path: string): string => path.replace(/\.json(\.gz|\.br)?$/, (extension) => `.failed-${earlier}${extension}`);
+  if (transcriptFile(ctx.dir.root, ctx.dir.relative(aside(transcriptPath)))) return;
+  const kept = aside(present);
+  renameSync(present, kept);
   ctx.dir.event('transcript_kept', { trial: trialId(key), failed_attempt: earlier, transcript: ctx.dir.relative(kept) });
 }
 
@@ -179,10 +194,24 @@ export function finishTrial(
     if (kept || arm.afterSession) await writeTranscript(transcriptPath, transcript, kept ? TextStore.ofRun(dir.root) : undefined);
     dir.finishTrial(record, { trial: trialId(record), success: record.success, error_class: record.error_class });
     countRecorded(state, record);
-    if (capReached) dir.event('artifacts_cap_reached', capReached);
+    if (capReached) recordCapReached(state, dir, capReached);
     ctx.progress.trialDone(record);
   };
-  return write();
+  const written = write();
+  ctx.pendingWrites.add(written);
+  const settled = (): void => void ctx.pendingWrites.delete(written);
+  written.then(settled, settled);
+  return written;
+}
+
+/**
+ * A run stopping on an error: no chain starts another trial or consolidation, and every finished
+ * trial's transcript and record are written before the run records its stop (a finished, billed
+ * trial is never lost to a failure elsewhere, so resume does not pay for it again).
+ */
+export async function settleChains(ctx: ChainContext): Promise<void> {
+  ctx.stopping = true;
+  while (ctx.pendingWrites.size > 0) await Promise.allSettled([...ctx.pendingWrites]);
 }
 
 /** A session with infrastructure or permanent failures must not be consolidated from: counted and journalled; true when blocked. */

@@ -32,6 +32,11 @@ export interface RunState {
   artifacts: ArtifactsPolicy;
   /** Bytes of artifacts the run keeps so far. */
   keptBytes: number;
+  /**
+   * The trial that reached the cap, as soon as it finished: the manifest's cap_reached_at is set only
+   * once its record is written, so the manifest never names a trial that trials.jsonl lacks.
+   */
+  capReachedBy?: string;
   tally: RunTally;
 }
 
@@ -58,7 +63,7 @@ export function loadRunState(dir: RunDir, artifacts: ArtifactsPolicy, options: {
 /** Where a trial keeps its output files, with what is left of the run's cap; undefined when nothing is kept. */
 export function artifactsTargetFor(state: RunState, dir: RunDir, key: TrialKey): ArtifactsTarget | undefined {
   const policy = state.artifacts;
-  if (policy.keep === 'none' || policy.cap_reached_at || state.keptBytes >= policy.max_bytes) return undefined;
+  if (policy.keep === 'none' || policy.cap_reached_at || state.capReachedBy || state.keptBytes >= policy.max_bytes) return undefined;
   const ref = dir.artifactsRef(key);
   return { dir: join(dir.root, ref), ref, keep: policy.keep, max_bytes: policy.max_bytes - state.keptBytes };
 }
@@ -68,17 +73,30 @@ export function countRecorded(state: RunState, record: TrialRecord): void {
   if (!state.attempts.has(trialId(record))) state.recorded++;
 }
 
+/** The `artifacts_cap_reached` journal event of the trial that reached the run's cap of kept artifacts. */
+export interface CapReached {
+  max_bytes: number;
+  kept_bytes: number;
+  at_trial: string;
+}
+
 /**
- * Add a finished trial's kept bytes. The first trial to reach the cap is recorded in the manifest's
- * policy; the fields of its `artifacts_cap_reached` journal event are returned, for the caller to
- * append after the trial's own record.
+ * Add a finished trial's kept bytes. For the first trial to reach the cap, later trials keep nothing
+ * from now on, and the fields of its journal event are returned, for the caller to record (recordCapReached)
+ * after the trial's own record.
  */
-export function countArtifacts(state: RunState, record: TrialRecord): Record<string, unknown> | undefined {
+export function countArtifacts(state: RunState, record: TrialRecord): CapReached | undefined {
   const policy = state.artifacts;
   state.keptBytes += record.artifacts?.bytes ?? 0;
-  if ((record.artifacts?.capped || state.keptBytes >= policy.max_bytes) && !policy.cap_reached_at) {
-    policy.cap_reached_at = trialId(record);
+  if ((record.artifacts?.capped || state.keptBytes >= policy.max_bytes) && !policy.cap_reached_at && !state.capReachedBy) {
+    state.capReachedBy = trialId(record);
     return { max_bytes: policy.max_bytes, kept_bytes: state.keptBytes, at_trial: trialId(record) };
   }
   return undefined;
+}
+
+/** Once the trial that reached the cap is in trials.jsonl: the manifest's policy names it, and the journal says so. */
+export function recordCapReached(state: RunState, dir: RunDir, capReached: CapReached): void {
+  state.artifacts.cap_reached_at = capReached.at_trial;
+  dir.event('artifacts_cap_reached', { ...capReached });
 }

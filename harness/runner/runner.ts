@@ -49,7 +49,7 @@ import type { ProgressSink } from './progress.js';
 import { cgroupSupport, describeMemoryCap } from '../sandbox/cgroup.js';
 import { chooseSandbox, defaultIsolation, SandboxError, type Isolation } from '../sandbox/sandbox.js';
 import { silentProgress } from './progress.js';
-import { runChain, type ChainContext } from './run-chain.js';
+import { runChain, settleChains, type ChainContext } from './run-chain.js';
 import { loadRunState, type ArtifactsPolicy, type RunState } from './run-state.js';
 import { runStatus } from './run-status.js';
 
@@ -128,6 +128,8 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     progress,
     state,
     pilot: options.pilot,
+    pendingWrites: new Set(),
+    stopping: false,
   };
   try {
     // A bounded number of chains at a time, replicate by replicate: each holds its memory and its
@@ -136,6 +138,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
     const chainLimit = pLimit(Math.max(4, 2 * experiment.concurrency));
     await Promise.all(plan.chains.flatMap((chain) => setup.arms.map((loaded) => chainLimit(() => runChain(context, loaded, chain)))));
   } catch (error) {
+    await settleChains(context);
     progress.stop();
     await executor.close().catch(() => undefined);
     setup.close();
