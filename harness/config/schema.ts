@@ -244,7 +244,9 @@ export const experimentSchema = z
     transcripts: z
       .enum(['all', 'failed', 'none'])
       .optional()
-      .describe('which trial transcripts the run keeps on disk (gzip): all (default), failed (those of failed trials only) or none'),
+      .describe(
+        'which trial transcripts the run keeps on disk (Brotli-compressed): all (default), failed (those of failed trials only) or none',
+      ),
     budgets: budgetsSchema.default(() => budgetsSchema.parse({})),
     schedule: scheduleSchema.default(() => scheduleSchema.parse({})),
     suite_options: z

@@ -50,6 +50,7 @@ import { cgroupSupport, describeMemoryCap } from '../sandbox/cgroup.js';
 import { chooseSandbox, defaultIsolation, SandboxError, type Isolation } from '../sandbox/sandbox.js';
 import { silentProgress } from './progress.js';
 import { runChain, settleChains, type ChainContext } from './run-chain.js';
+import { forgetRunStore } from '../storage/text-store.js';
 import { loadRunState, type ArtifactsPolicy, type RunState } from './run-state.js';
 import { runStatus } from './run-status.js';
 
@@ -114,6 +115,7 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const manifest = openManifest(options, dir, experiment, stored, prepared);
   const executor = await startExecutor(options, dir, manifest, setup);
 
+  forgetRunStore(dir.root);
   const state = loadRunState(dir, manifest.artifacts ?? defaultArtifacts(), { retryPermanent: options.retryPermanent ?? false });
   const total = setup.arms.length * plannedTrials(plan);
   progress.start({ total, alreadyDone: state.done.size, doneRecords: [...state.done.values()] });

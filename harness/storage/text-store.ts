@@ -106,6 +106,15 @@ let tmpCounter = 0;
 
 /** One TextStore per folder per process, so that writers share what is known to be on disk. */
 const stores = new Map<string, TextStore>();
+
+/**
+ * Forget what this process knew of a run's store: a run (or resume) opening calls it, so that a run
+ * directory removed and made again at the same path within one process (a library user, a test)
+ * never has its transcripts reference texts that went with the old directory.
+ */
+export function forgetRunStore(runDir: string): void {
+  stores.delete(join(runDir, 'transcripts', TEXT_STORE_FOLDER));
+}
 export function storeAt(dir: string): TextStore {
   let store = stores.get(dir);
   if (!store) {

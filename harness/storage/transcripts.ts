@@ -112,9 +112,6 @@ export function transcriptJsonText(bytes: Buffer, path: string): string {
   }
 }
 
-/** Whether a file name is a transcript's: `.json.br`, `.json.gz`, or `.json` from runs made before compression. */
-export const isTranscriptFileName = (name: string): boolean => SPELLINGS.some((s) => name.endsWith(s));
-
 /**
  * The transcript a parsed transcript file stands for: an envelope's shared texts are read from
  * `store` (by default the store nearest the file: see storeNear), a whole transcript is returned as is.

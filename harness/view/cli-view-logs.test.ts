@@ -4,7 +4,7 @@
 // code 2, before any server starts or any file is written.
 
 import { execa } from 'execa';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
@@ -59,6 +59,27 @@ describe('dreambench view --logs (the command)', () => {
     // One data file per conversation, plus the table's rows, the home page's summary and the index.
     expect(readdirSync(join(out, 'data'))).toHaveLength(12 + 2 + 1);
     expect(readdirSync(join(out, 'assets'))).toContain('log-query.js');
+  });
+
+  it('redacts key-shaped secrets from the exported copy of a log (logs are read as their tools wrote them)', async () => {
+    const dir = join(tempDir('dreambench-view-secret-logs-'), 'projects', 'my-app');
+    mkdirSync(dir, { recursive: true });
+    const fakeKey = `sk-ant-api03-${'Zq7'.repeat(30)}`; // key-shaped, made up here, never a real key
+    const line = (type: string, message: unknown, uuid: string) =>
+      JSON.stringify({ type, sessionId: 's-9', uuid, timestamp: '2026-11-22T09:00:00Z', message });
+    writeFileSync(
+      join(dir, 'session.jsonl'),
+      `${line('user', { role: 'user', content: `Use the key ${fakeKey} to call the API.` }, 'u-1')}\n` +
+        `${line('assistant', { role: 'assistant', id: 'msg_1', content: [{ type: 'text', text: 'Done.' }] }, 'u-2')}\n`,
+    );
+    const out = join(tempDir('dreambench-view-logs-export-'), 'share');
+    const result = await view(['--logs', join(dir, '..'), '--export', out]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const data = readdirSync(join(out, 'data'))
+      .map((f) => readFileSync(join(out, 'data', f), 'utf8'))
+      .join('\n');
+    expect(data).toContain('Use the key [REDACTED:');
+    expect(data).not.toContain(fakeKey);
   });
 
   it('exits 2 with nothing written when a log given to --export is malformed', async () => {

@@ -7,6 +7,7 @@
 // (`--logs`) are exported the same way: every conversation, the memory linked to them, and the
 // conversations table filtered and searched in the page by the server's own query function.
 
+import { redactedJsonText } from '../security/redact.js';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createApi, type Params } from './api.js';
@@ -86,7 +87,9 @@ export async function exportStatic(options: ExportOptions): Promise<ExportSummar
     const result = await api.get(path, params);
     if (result.kind !== 'json') return;
     const name = `data/${String(counter++).padStart(5, '0')}.js`;
-    writeFileSync(join(options.out, name), `window.dreambenchData(${JSON.stringify(key)}, ${JSON.stringify(result.body)});\n`);
+    // Redacted here too: a run's files are redacted when written, but agent logs (--logs) are read as
+    // their tools wrote them, and an export is made to be shared.
+    writeFileSync(join(options.out, name), `window.dreambenchData(${JSON.stringify(key)}, ${redactedJsonText(result.body)});\n`);
     files[key] = name;
   };
   const copy = (runId: string, root: string, rel: string): string => {

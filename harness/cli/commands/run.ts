@@ -54,7 +54,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('concurrency', { type: 'number', describe: 'trials in flight at once' })
       .option('transcripts', {
         choices: ['all', 'failed', 'none'] as const,
-        describe: 'which trial transcripts to keep on disk (gzip), overrides the file (default all)',
+        describe: 'which trial transcripts to keep on disk (Brotli-compressed), overrides the file (default all)',
       })
       .option('progress', {
         choices: ['auto', 'bar', 'lines', 'none'] as const,
