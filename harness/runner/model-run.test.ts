@@ -130,24 +130,30 @@ describe('before the run (exit 2, nothing written)', () => {
   });
 });
 
+/** A mock answering like the sim on legal-drafting, and a small one-arm experiment run through the real SDK against it. */
+async function permanentErrorSetup(overrides: Parameters<typeof smallExperiment>[0] = {}) {
+  const suites = await loadSuites(['legal-drafting']);
+  const local = new MockMessagesServer({
+    apiKey: KEY,
+    handler: simBackedHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) }),
+  });
+  await local.start();
+  const experiment = smallExperiment({
+    model: 'anthropic:claude-sonnet-4-6',
+    arms: ['stateless'],
+    sessions: 1,
+    tasks_per_session: 2,
+    concurrency: 1,
+    ...overrides,
+  });
+  const make = (spec: string) => createAnthropicModel(spec.replace(/^anthropic:/, ''), { apiKey: KEY, baseURL: local.url, maxRetries: 2 });
+  return { local, experiment, make };
+}
+
 describe('errors that never heal, after the start', () => {
   it('a permanent error gets its own class; resume does not re-run it; --retry-permanent does, keeping the failed transcript', async () => {
-    const suites = await loadSuites(['legal-drafting']);
-    const local = new MockMessagesServer({
-      apiKey: KEY,
-      handler: simBackedHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) }),
-    });
-    await local.start();
+    const { local, experiment, make } = await permanentErrorSetup();
     try {
-      const experiment = smallExperiment({
-        model: 'anthropic:claude-sonnet-4-6',
-        arms: ['stateless'],
-        sessions: 1,
-        tasks_per_session: 2,
-        concurrency: 1,
-      });
-      const make = (spec: string) =>
-        createAnthropicModel(spec.replace(/^anthropic:/, ''), { apiKey: KEY, baseURL: local.url, maxRetries: 2 });
       const runDir = join(tempDir(), 'run');
       local.enqueue(mockReply.error(403, { message: 'This organization has been disabled.' }));
       const first = await executeRun({ runDir, experiment, modelFactory: make });
@@ -172,23 +178,8 @@ describe('errors that never heal, after the start', () => {
   });
 
   it("a run begun before Brotli transcripts keeps its failed attempt's .json.gz aside when a resume re-runs it", async () => {
-    const suites = await loadSuites(['legal-drafting']);
-    const local = new MockMessagesServer({
-      apiKey: KEY,
-      handler: simBackedHandler({ suite: 'legal-drafting', model: new SimModel('default', suites) }),
-    });
-    await local.start();
+    const { local, experiment, make } = await permanentErrorSetup({ transcripts: 'failed' });
     try {
-      const experiment = smallExperiment({
-        model: 'anthropic:claude-sonnet-4-6',
-        arms: ['stateless'],
-        sessions: 1,
-        tasks_per_session: 2,
-        concurrency: 1,
-        transcripts: 'failed',
-      });
-      const make = (spec: string) =>
-        createAnthropicModel(spec.replace(/^anthropic:/, ''), { apiKey: KEY, baseURL: local.url, maxRetries: 2 });
       const runDir = join(tempDir(), 'run');
       local.enqueue(mockReply.error(403, { message: 'This organization has been disabled.' }));
       await executeRun({ runDir, experiment, modelFactory: make });
