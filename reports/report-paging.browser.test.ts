@@ -12,7 +12,7 @@ import { tempDir } from '../harness/testing/run-helpers.js';
 import { PACK_TRIALS_FROM, SIDECAR_FILE, SIDECAR_GLOBAL } from './html.js';
 import { writeRunReport } from './run-report.js';
 import { writeSyntheticRun } from './synthetic-run.js';
-import { CHROMIUM, hasChromium, launchChromium } from '../harness/testing/chromium.js';
+import { CHROMIUM, hasChromium, launchChromium, watchPage } from '../harness/testing/chromium.js';
 
 const TRIALS = 3 * 10 * 4 * 30; // arms x sessions x replicates x tasks per session
 
@@ -66,13 +66,7 @@ describe('report.html of a large run', () => {
       const page = await browser.newPage();
       const errors: string[] = [];
       const external: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      await page.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-        external.push(url);
-        return route.abort();
-      });
+      await watchPage(page, errors, external, { consoleErrors: false });
       await page.goto(pathToFileURL(join(root, 'report', 'report.html')).href);
       await page.waitForSelector('#filter-count');
       await expect(page.locator('#filter-count').textContent()).resolves.toBe(`${TRIALS} of ${TRIALS} trials`);

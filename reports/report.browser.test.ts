@@ -11,7 +11,7 @@ import { packageRoot } from '../harness/core/paths.js';
 import { tempDir } from '../harness/testing/run-helpers.js';
 import { writeRunReport } from './run-report.js';
 import { writeSyntheticRun } from './synthetic-run.js';
-import { CHROMIUM, hasChromium, launchChromium } from '../harness/testing/chromium.js';
+import { CHROMIUM, hasChromium, launchChromium, watchPage } from '../harness/testing/chromium.js';
 
 const OUT = join(packageRoot(), 'test-output');
 if (!hasChromium) {
@@ -43,16 +43,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'report.html in chromium' : `report.
     await writeRunReport(root, { B: 400 });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-      external.push(url);
-      return route.abort();
-    });
+    await watchPage(page, errors, external);
     await page.goto(pathToFileURL(join(root, 'report', 'report.html')).href);
     mkdirSync(OUT, { recursive: true });
   }, 60_000);

@@ -22,7 +22,7 @@ import type { ExperimentInput } from '../config/schema.js';
 import type { Changeset } from '../dreaming/changeset.js';
 import { ManagedRuntime, type ManagedDetails } from './runtime.js';
 import { parseManagedOptions } from './options.js';
-import { createManagedClient } from './client.js';
+import { createManagedClient, type ManagedClient } from './client.js';
 import { materialize } from './stores.js';
 import { runDreams, type DreamChainState } from './dreams.js';
 import { DREAM_BETAS } from './client.js';
@@ -34,6 +34,28 @@ import { serviceFacts } from './service-facts.js';
 import { readTranscript } from '../storage/transcripts.js';
 import { costOf } from '../models/pricing.js';
 import { consolidationCosts } from '../dreaming/costs.js';
+
+/**
+ * A chain of dreams over one store and one session, polled quickly. With `state`, its chain state is
+ * kept there (put a killed try's state in first to have this try resume it).
+ */
+function dreamChain(client: ManagedClient, store: string, sessionId: string, state?: Map<string, unknown>, stateName = 's.json') {
+  const artifacts = state && {
+    read: <T>(n: string) => state.get(n) as T | undefined,
+    write: (n: string, d: unknown) => void state.set(n, structuredClone(d)),
+    path: (n: string) => n,
+  };
+  return runDreams(client, {
+    inputStoreId: store,
+    sessionIds: [sessionId],
+    model: 'claude-sonnet-4-6',
+    timeoutMs: 5000,
+    poll: { initial_ms: 10, max_ms: 50, factor: 1.5 },
+    usageQuietMs: 50,
+    stateName,
+    ...(artifacts ? { artifacts } : {}),
+  });
+}
 
 const KEY = 'sk-ant-test-managed-behaviour-0123456789';
 const MODEL = 'anthropic:claude-sonnet-4-6';
@@ -331,35 +353,10 @@ describe('dreams', () => {
     const client = createManagedClient({ maxRetries: 1, timeoutMs: 10_000, env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: mock.url } });
     const store = await materialize(client, { 'notes.md': '# Notes\n' }, { arm: 'x', replicate: 1, session: 1, role: 'dream_input' });
     const stateless = await oneAttempt(mock, 'stateless');
-    const state = new Map<string, string>();
-    const artifacts = {
-      read: <T>(n: string) => (state.has(n) ? (JSON.parse(state.get(n)!) as T) : undefined),
-      write: (n: string, d: unknown) => void state.set(n, JSON.stringify(d)),
-      path: (n: string) => n,
-    };
-    await expect(
-      runDreams(client, {
-        inputStoreId: store,
-        sessionIds: [stateless.details.session_id],
-        model: 'claude-sonnet-4-6',
-        timeoutMs: 5000,
-        poll: { initial_ms: 10, max_ms: 50, factor: 1.5 },
-        usageQuietMs: 50,
-        artifacts,
-        stateName: 's.json',
-      }),
-    ).rejects.toThrow(/failed/);
+    await expect(dreamChain(client, store, stateless.details.session_id, new Map())).rejects.toThrow(/failed/);
     const dream = [...mock.dreams.values()][0]!;
     // The error carries what the failed dream was billed, once its usage settled.
-    const error = await runDreams(client, {
-      inputStoreId: store,
-      sessionIds: [stateless.details.session_id],
-      model: 'claude-sonnet-4-6',
-      timeoutMs: 5000,
-      poll: { initial_ms: 10, max_ms: 50, factor: 1.5 },
-      stateName: 's2.json',
-      usageQuietMs: 50,
-    }).then(
+    const error = await dreamChain(client, store, stateless.details.session_id, undefined, 's2.json').then(
       () => undefined,
       (e: unknown) => e as ModelInfraError,
     );
@@ -422,21 +419,7 @@ describe('dreams', () => {
         } satisfies DreamChainState,
       ],
     ]);
-    const artifacts = {
-      read: <T>(n: string) => state.get(n) as T | undefined,
-      write: (n: string, d: unknown) => void state.set(n, structuredClone(d)),
-      path: (n: string) => n,
-    };
-    const chain = await runDreams(client, {
-      inputStoreId: store,
-      sessionIds: [stateless.details.session_id],
-      model: 'claude-sonnet-4-6',
-      timeoutMs: 5000,
-      poll: { initial_ms: 10, max_ms: 50, factor: 1.5 },
-      usageQuietMs: 50,
-      artifacts,
-      stateName: 's.json',
-    });
+    const chain = await dreamChain(client, store, stateless.details.session_id, state);
     expect(chain.failed.map((s) => [s.id, s.status])).toEqual([[started.id, 'failed']]);
     expect(chain.failed[0]!.runtime_cost_usd).toBeCloseTo(runtimeCostOf(60), 12);
     expect(chain.steps[0]!.runtime_cost_usd).toBeCloseTo(runtimeCostOf(60), 12);

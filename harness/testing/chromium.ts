@@ -3,7 +3,7 @@
 // background-networking flags it tries Google's hosts at every start, which this machine refuses).
 
 import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -22,5 +22,30 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
     ],
+  });
+}
+
+/**
+ * Watch a page as the browser tests check one: its script errors (and, unless `consoleErrors` is
+ * false, its console errors) go to `errors`, and every request outside `allowed` (URL prefixes; by
+ * default local files and data: URLs) is refused and listed in `external`, which proves the page
+ * needs nothing from the network.
+ */
+export async function watchPage(
+  page: Page,
+  errors: string[],
+  external: string[],
+  { allowed = ['file:', 'data:'], consoleErrors = true }: { allowed?: readonly string[]; consoleErrors?: boolean } = {},
+): Promise<void> {
+  page.on('pageerror', (e) => errors.push(String(e)));
+  if (consoleErrors)
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (allowed.some((prefix) => url.startsWith(prefix))) return route.continue();
+    external.push(url);
+    return route.abort();
   });
 }

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
-import { CHROMIUM, hasChromium, launchChromium } from '../testing/chromium.js';
+import { CHROMIUM, hasChromium, launchChromium, watchPage } from '../testing/chromium.js';
 import { tempDir } from '../testing/run-helpers.js';
 import { compiledViewClient, serveLogsWithMemory } from '../testing/view-fixtures.js';
 import { exportStatic } from './export.js';
@@ -50,17 +50,7 @@ describe.skipIf(!hasChromium)(
       server = await serveLogsWithMemory([SAMPLES], memoryDir);
       browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      const origin = new URL(server.url).origin;
-      await page.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url.startsWith(origin) || url.startsWith('data:')) return route.continue();
-        external.push(url);
-        return route.abort();
-      });
+      await watchPage(page, errors, external, { allowed: [new URL(server.url).origin, 'data:'] });
       await settle(() => page.goto(server.url));
     }, 180_000);
 
@@ -134,16 +124,7 @@ describe.skipIf(!hasChromium)(
       expect(summary).toMatchObject({ runs: 0, conversations: 12 });
       const offline = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       const offlineErrors: string[] = [];
-      offline.on('pageerror', (e) => offlineErrors.push(String(e)));
-      offline.on('console', (m) => {
-        if (m.type() === 'error') offlineErrors.push(m.text());
-      });
-      await offline.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-        external.push(url);
-        return route.abort();
-      });
+      await watchPage(offline, offlineErrors, external);
       const table = '#log-table tbody tr';
       /** Wait until the page shows the conversations table with `rows` rows. */
       const showsRows = (rows: number): Promise<void> => expect.poll(() => offline.locator(table).count(), { timeout: 10_000 }).toBe(rows);

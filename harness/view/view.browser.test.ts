@@ -20,7 +20,7 @@ import { findLibreOffice, PREVIEWABLE } from './preview.js';
 import { startViewServer, type ViewServer } from './server.js';
 import type { Transcript } from '../agent/transcript.js';
 import { readTranscript, writeTranscript } from '../storage/transcripts.js';
-import { CHROMIUM, hasChromium, launchChromium } from '../testing/chromium.js';
+import { CHROMIUM, hasChromium, launchChromium, watchPage } from '../testing/chromium.js';
 
 const countFiles = (dir: string, name = /./): number =>
   existsSync(dir) ? readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && name.test(e.name)).length : 0;
@@ -69,17 +69,7 @@ describe.skipIf(!hasChromium)(
       server = await startViewServer({ paths: [join(fx.base, 'runs')], port: 0, assetsDir: compiledViewClient(), pollMs: 100 });
       browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      const origin = new URL(server.url).origin;
-      await page.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url.startsWith(origin) || url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-        external.push(url);
-        return route.abort();
-      });
+      await watchPage(page, errors, external, { allowed: [new URL(server.url).origin, 'file:', 'data:'] });
       mkdirSync(OUT, { recursive: true });
       await settle(() => page.goto(`${server.url}?token=${server.token}`));
     }, 180_000);
@@ -241,16 +231,7 @@ describe.skipIf(!hasChromium)(
       await server.close();
       const offline = await browser.newPage();
       const offlineErrors: string[] = [];
-      offline.on('pageerror', (e) => offlineErrors.push(String(e)));
-      offline.on('console', (m) => {
-        if (m.type() === 'error') offlineErrors.push(m.text());
-      });
-      await offline.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-        external.push(url);
-        return route.abort();
-      });
+      await watchPage(offline, offlineErrors, external);
       const wait = async (hash: string, selector: string): Promise<void> => {
         await offline.evaluate(`location.hash = ${JSON.stringify(hash)}`);
         await offline.waitForSelector(selector);
