@@ -73,14 +73,19 @@ describe('sandbox memory cap: which one is in force', () => {
   });
 });
 
+/** Skip a test of the cap where this machine has no cgroup to cap with, or the isolation level does not work. */
+async function skipUnlessCapped(ctx: { skip: (note: string) => void }, level: Isolation): Promise<void> {
+  if (noCgroup) ctx.skip(noCgroup);
+  try {
+    await detectIsolation(level);
+  } catch (error) {
+    ctx.skip(`${level} does not work here: ${(error as Error).message}`);
+  }
+}
+
 describe.each(['bwrap', 'unshare', 'none'] as const)('sandbox memory cap (%s)', (level: Isolation) => {
   it('stops a sandbox whose processes together exceed the cap, and records it as over the memory limit', async (ctx) => {
-    if (noCgroup) ctx.skip(noCgroup);
-    try {
-      await detectIsolation(level);
-    } catch (error) {
-      ctx.skip(`${level} does not work here: ${(error as Error).message}`);
-    }
+    await skipUnlessCapped(ctx, level);
     const result = await runSandboxed({
       isolation: level,
       command: py(HOGS),
@@ -95,12 +100,7 @@ describe.each(['bwrap', 'unshare', 'none'] as const)('sandbox memory cap (%s)', 
   });
 
   it('lets a sandbox under the cap finish normally', async (ctx) => {
-    if (noCgroup) ctx.skip(noCgroup);
-    try {
-      await detectIsolation(level);
-    } catch (error) {
-      ctx.skip(`${level} does not work here: ${(error as Error).message}`);
-    }
+    await skipUnlessCapped(ctx, level);
     const result = await runSandboxed({
       isolation: level,
       command: py('import os\nb = bytearray(50 * 1024 * 1024)\nprint("done", os.getpid() > 0)'),
