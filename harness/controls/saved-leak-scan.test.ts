@@ -47,7 +47,7 @@ const savedFile = (dir: string): { basis: object; result: { headline: string } }
   JSON.parse(readFileSync(join(dir, SAVED_LEAK_SCAN_FILE), 'utf8')) as { basis: object; result: { headline: string } };
 
 describe('the saved leak scan', () => {
-  it("is what the report reads while nothing the scan read has changed", () => {
+  it('is what the report reads while nothing the scan read has changed', () => {
     const dir = scannedRun();
     const saved = savedFile(dir);
     expect(scanRunReusing(dir, [suite], [])).toEqual(saved.result);
