@@ -2,14 +2,16 @@
 // trials as comparable units (one per (arm, task, replicate, session, slot)), and per-(arm, suite,
 // task, session) totals ("cells"). Cells are what the history database keeps: from them any session
 // range's rates, means and task-clustered standard errors can be recomputed exactly, so a run whose
-// directory is gone can still be compared (unpaired) from its stored summary.
+// directory is gone can still be compared (unpaired) from its stored summary. A run directory is read
+// in one streamed pass over trials.jsonl that keeps only the few fields a unit is made of, never whole
+// trial records: memory grows by a small row per trial, not by the records.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Experiment } from '../config/schema.js';
 import { UNCOUNTED_CLASSES } from '../core/records.js';
 import { resolveArms } from '../config/schema.js';
-import type { TrialRecord } from '../core/records.js';
+import { trialId, type TrialRecord } from '../core/records.js';
 import type { Manifest } from '../storage/manifest.js';
 import { canonicalJson } from '../storage/manifest.js';
 import { forEachJsonLine, RunDir } from '../storage/run-dir.js';
@@ -126,12 +128,74 @@ const tokensOf = (
   u: { input_tokens?: number; output_tokens?: number; cache_read_tokens?: number; cache_write_tokens?: number } | undefined,
 ): number => (u ? (u.input_tokens ?? 0) + (u.output_tokens ?? 0) + (u.cache_read_tokens ?? 0) + (u.cache_write_tokens ?? 0) : 0);
 
+/** The fields of a trial record that its unit and cell are made of (a whole TrialRecord is one). */
+export interface UnitSource
+  extends Pick<
+    TrialRecord,
+    | 'arm'
+    | 'suite'
+    | 'task'
+    | 'replicate'
+    | 'session'
+    | 'slot'
+    | 'slice'
+    | 'success'
+    | 'error_class'
+    | 'cost_usd'
+    | 'input_tokens'
+    | 'output_tokens'
+    | 'cache_read_tokens'
+    | 'cache_write_tokens'
+    | 'wall_ms'
+  > {
+  arm_usage?: { input_tokens?: number; output_tokens?: number; cache_read_tokens?: number; cache_write_tokens?: number; cost_usd?: number };
+}
+
+/**
+ * The unit fields of every trial of trials.jsonl, deduplicated by trial id with the latest record
+ * winning, in the order RunDir.trials() gives (harness/storage/run-dir.ts). Names repeated across
+ * records (arm, suite, task) are kept once.
+ */
+export function readUnitSources(trialsPath: string): UnitSource[] {
+  const names = new Map<string, string>();
+  const name = (s: string): string => {
+    const known = names.get(s);
+    if (known !== undefined) return known;
+    names.set(s, s);
+    return s;
+  };
+  const byId = new Map<string, UnitSource>();
+  forEachJsonLine<TrialRecord>(trialsPath, (t) => {
+    const id = trialId(t);
+    byId.delete(id);
+    byId.set(id, {
+      arm: name(t.arm),
+      suite: name(t.suite),
+      task: name(t.task),
+      replicate: t.replicate,
+      session: t.session,
+      slot: t.slot,
+      slice: t.slice,
+      success: t.success,
+      error_class: t.error_class,
+      cost_usd: t.cost_usd,
+      input_tokens: t.input_tokens,
+      output_tokens: t.output_tokens,
+      cache_read_tokens: t.cache_read_tokens,
+      cache_write_tokens: t.cache_write_tokens,
+      wall_ms: t.wall_ms,
+      arm_usage: t.arm_usage,
+    });
+  });
+  return [...byId.values()];
+}
+
 /**
  * Units from trial records. Each (arm, replicate, session)'s consolidation cost and tokens (from
  * `session_consolidated` events) are spread evenly over that session's counted trials, so a
  * per-trial cost includes what the arm spent between sessions (dreaming, skill extraction).
  */
-export function unitsOf(trials: readonly TrialRecord[], events: readonly ConsolidationEvent[] = []): Unit[] {
+export function unitsOf(trials: readonly UnitSource[], events: readonly ConsolidationEvent[] = []): Unit[] {
   const counted = trials.filter((t) => !UNCOUNTED_CLASSES.has(t.error_class));
   const sessionKey = (arm: string, replicate: number, session: number): string => `${arm}\u0000${replicate}\u0000${session}`;
   const perSession = new Map<string, number>();
@@ -167,7 +231,7 @@ export function unitsOf(trials: readonly TrialRecord[], events: readonly Consoli
 }
 
 /** Totals per (arm, suite, task, session). */
-export function cellsOf(units: readonly Unit[], trials: readonly TrialRecord[] = []): Cell[] {
+export function cellsOf(units: readonly Unit[], trials: readonly UnitSource[] = []): Cell[] {
   const key = (arm: string, suite: string, task: string, session: number): string => `${arm}\u0000${suite}\u0000${task}\u0000${session}`;
   const cells = new Map<string, Cell>();
   const cell = (arm: string, suite: string, task: string, session: number): Cell => {
@@ -207,11 +271,11 @@ export function loadRunDir(path: string): LoadedRun {
   if (manifest.format !== 'dreambench.run/v1' || !manifest.experiment)
     throw new CompareInputError(`${dir.manifestPath}: not a dreambench run manifest`);
   if (!existsSync(dir.trialsPath)) throw new CompareInputError(`${path}: trials.jsonl is missing`);
-  let trials: TrialRecord[];
+  let trials: UnitSource[];
   let events: ConsolidationEvent[];
   try {
     // The train slice when the run has an eval slice or re-tests (harness/core/slices.ts), as in the report's main figures.
-    trials = mainTrials(dir.trials());
+    trials = mainTrials(readUnitSources(dir.trialsPath));
     // Only the consolidations' usage is needed: the journal is streamed, not held (a large run's has a line per trial).
     const consolidations: ConsolidationEvent[] = [];
     forEachJsonLine<ConsolidationEvent>(dir.eventsPath, (e) => {
