@@ -18,19 +18,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { experimentSchema } from '../harness/config/schema.js';
-import { executeRun } from '../harness/runner/runner.js';
 import { TEXT_STORE_FOLDER } from '../harness/storage/text-store.js';
 import { readTranscript } from '../harness/storage/transcripts.js';
-import { writeRunReport } from '../reports/run-report.js';
-import { preferSmallHeap } from '../harness/core/small-heap.js';
-import { claimContext, evaluateClaims, loadClaims, renderClaimsText } from '../reports/claims.js';
-import { defaultClaimsDir } from '../reports/run-report.js';
-import { loadRunData } from '../reports/run-data.js';
-import { compareRuns } from '../harness/compare/compare.js';
-import { renderJson, renderMarkdown } from '../harness/compare/render.js';
-import { loadRunDir } from '../harness/compare/run-summary.js';
 
+// Each phase imports only what its command imports, so its peak RSS is the command's, not the script's.
 const { values } = parseArgs({
   options: {
     trials: { type: 'string', default: '5000,20000' },
@@ -68,6 +59,8 @@ function duSize(path: string): number {
 }
 
 if (values.phase === 'run') {
+  const { experimentSchema } = await import('../harness/config/schema.js');
+  const { executeRun } = await import('../harness/runner/runner.js');
   const trials = Number(values.trials);
   const replicates = Math.max(1, Math.round(trials / 1000));
   const experiment = experimentSchema.parse({
@@ -93,22 +86,32 @@ if (values.phase === 'run') {
     }) + '\n',
   );
 } else if (values.phase === 'report') {
+  const { preferSmallHeap } = await import('../harness/core/small-heap.js');
+  const { writeRunReport } = await import('../reports/run-report.js');
   preferSmallHeap(); // as `dreambench report` does
   const t = performance.now();
   await writeRunReport(values.dir!, { charts: true });
   process.stdout.write(JSON.stringify({ wall_s: seconds(t), peak_rss_mib: peakMiB() }) + '\n');
 } else if (values.phase === 'claims') {
   // What `dreambench claims RUN` does (harness/cli/commands/claims.ts), the text printed to nowhere.
+  const { preferSmallHeap } = await import('../harness/core/small-heap.js');
+  const { claimContext, evaluateClaims, loadClaims, renderClaimsText } = await import('../reports/claims.js');
+  const { defaultClaimsDir } = await import('../reports/run-report.js');
+  const { loadClaimSources } = await import('../reports/claim-data.js');
   preferSmallHeap();
   const t = performance.now();
   const claims = loadClaims(defaultClaimsDir());
-  const results = evaluateClaims(claims, claimContext(await loadRunData(values.dir!)));
+  const results = evaluateClaims(claims, claimContext(await loadClaimSources(values.dir!)));
   const text = renderClaimsText(results);
   process.stdout.write(
     JSON.stringify({ wall_s: seconds(t), peak_rss_mib: peakMiB(), claims: results.length, text_chars: text.length }) + '\n',
   );
 } else if (values.phase === 'compare') {
   // What `dreambench compare BASELINE RUN` does on two run directories (harness/cli/commands/compare.ts).
+  const { preferSmallHeap } = await import('../harness/core/small-heap.js');
+  const { compareRuns } = await import('../harness/compare/compare.js');
+  const { renderJson, renderMarkdown } = await import('../harness/compare/render.js');
+  const { loadRunDir } = await import('../harness/compare/run-summary.js');
   preferSmallHeap();
   const t = performance.now();
   const candidate = loadRunDir(values.dir!);

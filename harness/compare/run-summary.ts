@@ -11,10 +11,11 @@ import { resolve } from 'node:path';
 import type { Experiment } from '../config/schema.js';
 import { UNCOUNTED_CLASSES } from '../core/records.js';
 import { resolveArms } from '../config/schema.js';
-import { trialId, type TrialRecord } from '../core/records.js';
+import type { ErrorClass, TrialRecord, TrialSlice } from '../core/records.js';
 import type { Manifest } from '../storage/manifest.js';
 import { canonicalJson } from '../storage/manifest.js';
 import { forEachJsonLine, RunDir } from '../storage/run-dir.js';
+import { LatestTrials } from '../storage/latest-trials.js';
 import { mainTrials } from '../core/slices.js';
 
 /** Unusable input for compare/history: exit code 2, with the reason. */
@@ -151,56 +152,32 @@ export interface UnitSource
   arm_usage?: { input_tokens?: number; output_tokens?: number; cache_read_tokens?: number; cache_write_tokens?: number; cost_usd?: number };
 }
 
-/**
- * The unit fields of every trial of trials.jsonl, deduplicated by trial id with the latest record
- * winning, in the order RunDir.trials() gives (harness/storage/run-dir.ts). Names repeated across
- * records (arm, suite, task) are kept once.
- */
-export function readUnitSources(trialsPath: string): UnitSource[] {
-  const names = new Map<string, string>();
-  const name = (s: string): string => {
-    const known = names.get(s);
-    if (known !== undefined) return known;
-    names.set(s, s);
-    return s;
+/** A trial's unit before its session's consolidation share is added (spreadConsolidation). */
+function unitOf(t: UnitSource): Unit {
+  return {
+    arm: t.arm,
+    suite: t.suite,
+    task: t.task,
+    replicate: t.replicate,
+    session: t.session,
+    slot: t.slot,
+    success: t.success,
+    cost_usd: t.cost_usd + (t.arm_usage?.cost_usd ?? 0),
+    tokens: tokensOf(t) + tokensOf(t.arm_usage),
+    wall_ms: t.wall_ms,
   };
-  const byId = new Map<string, UnitSource>();
-  forEachJsonLine<TrialRecord>(trialsPath, (t) => {
-    const id = trialId(t);
-    byId.delete(id);
-    byId.set(id, {
-      arm: name(t.arm),
-      suite: name(t.suite),
-      task: name(t.task),
-      replicate: t.replicate,
-      session: t.session,
-      slot: t.slot,
-      slice: t.slice,
-      success: t.success,
-      error_class: t.error_class,
-      cost_usd: t.cost_usd,
-      input_tokens: t.input_tokens,
-      output_tokens: t.output_tokens,
-      cache_read_tokens: t.cache_read_tokens,
-      cache_write_tokens: t.cache_write_tokens,
-      wall_ms: t.wall_ms,
-      arm_usage: t.arm_usage,
-    });
-  });
-  return [...byId.values()];
 }
 
 /**
- * Units from trial records. Each (arm, replicate, session)'s consolidation cost and tokens (from
- * `session_consolidated` events) are spread evenly over that session's counted trials, so a
- * per-trial cost includes what the arm spent between sessions (dreaming, skill extraction).
+ * Spread each (arm, replicate, session)'s consolidation cost and tokens (from `session_consolidated`
+ * events) evenly over that session's units, in place: a per-trial cost then includes what the arm
+ * spent between sessions (dreaming, skill extraction).
  */
-export function unitsOf(trials: readonly UnitSource[], events: readonly ConsolidationEvent[] = []): Unit[] {
-  const counted = trials.filter((t) => !UNCOUNTED_CLASSES.has(t.error_class));
+function spreadConsolidation(units: Unit[], events: readonly ConsolidationEvent[]): void {
   const sessionKey = (arm: string, replicate: number, session: number): string => `${arm}\u0000${replicate}\u0000${session}`;
   const perSession = new Map<string, number>();
-  for (const t of counted)
-    perSession.set(sessionKey(t.arm, t.replicate, t.session), (perSession.get(sessionKey(t.arm, t.replicate, t.session)) ?? 0) + 1);
+  for (const u of units)
+    perSession.set(sessionKey(u.arm, u.replicate, u.session), (perSession.get(sessionKey(u.arm, u.replicate, u.session)) ?? 0) + 1);
   const consolidation = new Map<string, { cost: number; tokens: number }>();
   for (const e of events) {
     if (e.type !== 'session_consolidated' || !e.usage || e.arm === undefined || e.replicate === undefined || e.session === undefined)
@@ -211,27 +188,58 @@ export function unitsOf(trials: readonly UnitSource[], events: readonly Consolid
     c.tokens += tokensOf(e.usage);
     consolidation.set(key, c);
   }
-  return counted.map((t) => {
-    const key = sessionKey(t.arm, t.replicate, t.session);
+  for (const u of units) {
+    const key = sessionKey(u.arm, u.replicate, u.session);
     const share = consolidation.get(key);
     const m = perSession.get(key) ?? 1;
-    return {
-      arm: t.arm,
-      suite: t.suite,
-      task: t.task,
-      replicate: t.replicate,
-      session: t.session,
-      slot: t.slot,
-      success: t.success,
-      cost_usd: t.cost_usd + (t.arm_usage?.cost_usd ?? 0) + (share ? share.cost / m : 0),
-      tokens: tokensOf(t) + tokensOf(t.arm_usage) + (share ? share.tokens / m : 0),
-      wall_ms: t.wall_ms,
-    };
+    u.cost_usd = u.cost_usd + (share ? share.cost / m : 0);
+    u.tokens = u.tokens + (share ? share.tokens / m : 0);
+  }
+}
+
+/** Units from trial records (infra failures left out), with their sessions' consolidation spread over them. */
+export function unitsOf(trials: readonly UnitSource[], events: readonly ConsolidationEvent[] = []): Unit[] {
+  const units = trials.filter((t) => !UNCOUNTED_CLASSES.has(t.error_class)).map(unitOf);
+  spreadConsolidation(units, events);
+  return units;
+}
+
+/** One trial as trials.jsonl is read: its unit, and what decides whether it is one. */
+interface ReadTrial {
+  unit: Unit;
+  slice: TrialSlice | undefined;
+  error_class: ErrorClass;
+}
+
+/**
+ * Every trial of trials.jsonl as its unit, in one streamed pass that keeps no whole record:
+ * deduplicated by trial id with the latest record winning, in the order RunDir.trials() gives
+ * (harness/storage/run-dir.ts). Names repeated across records (arm, suite, task) are kept once.
+ */
+function readTrials(trialsPath: string): ReadTrial[] {
+  const names = new Map<string, string>();
+  const name = (s: string): string => {
+    const known = names.get(s);
+    if (known !== undefined) return known;
+    names.set(s, s);
+    return s;
+  };
+  const latest = new LatestTrials<ReadTrial>();
+  forEachJsonLine<TrialRecord>(trialsPath, (t) => {
+    const unit = unitOf(t);
+    unit.arm = name(t.arm);
+    unit.suite = name(t.suite);
+    unit.task = name(t.task);
+    latest.add(t, { unit, slice: t.slice, error_class: t.error_class });
   });
+  return latest.values();
 }
 
 /** Totals per (arm, suite, task, session). */
-export function cellsOf(units: readonly Unit[], trials: readonly UnitSource[] = []): Cell[] {
+export function cellsOf(
+  units: readonly Unit[],
+  trials: readonly Pick<UnitSource, 'arm' | 'suite' | 'task' | 'session' | 'error_class'>[] = [],
+): Cell[] {
   const key = (arm: string, suite: string, task: string, session: number): string => `${arm}\u0000${suite}\u0000${task}\u0000${session}`;
   const cells = new Map<string, Cell>();
   const cell = (arm: string, suite: string, task: string, session: number): Cell => {
@@ -271,11 +279,11 @@ export function loadRunDir(path: string): LoadedRun {
   if (manifest.format !== 'dreambench.run/v1' || !manifest.experiment)
     throw new CompareInputError(`${dir.manifestPath}: not a dreambench run manifest`);
   if (!existsSync(dir.trialsPath)) throw new CompareInputError(`${path}: trials.jsonl is missing`);
-  let trials: UnitSource[];
+  let trials: ReadTrial[];
   let events: ConsolidationEvent[];
   try {
     // The train slice when the run has an eval slice or re-tests (harness/core/slices.ts), as in the report's main figures.
-    trials = mainTrials(readUnitSources(dir.trialsPath));
+    trials = mainTrials(readTrials(dir.trialsPath));
     // Only the consolidations' usage is needed: the journal is streamed, not held (a large run's has a line per trial).
     const consolidations: ConsolidationEvent[] = [];
     forEachJsonLine<ConsolidationEvent>(dir.eventsPath, (e) => {
@@ -285,6 +293,8 @@ export function loadRunDir(path: string): LoadedRun {
   } catch (error) {
     throw new CompareInputError(`${path}: ${(error as Error).message}`);
   }
-  const units = unitsOf(trials, events);
-  return { meta: metaOf(manifest), source: 'run-dir', path: resolve(path), units, cells: cellsOf(units, trials) };
+  const units = trials.filter((t) => !UNCOUNTED_CLASSES.has(t.error_class)).map((t) => t.unit);
+  spreadConsolidation(units, events);
+  const uncounted = trials.filter((t) => UNCOUNTED_CLASSES.has(t.error_class)).map((t) => ({ ...t.unit, error_class: t.error_class }));
+  return { meta: metaOf(manifest), source: 'run-dir', path: resolve(path), units, cells: cellsOf(units, uncounted) };
 }
