@@ -21,7 +21,7 @@ import { curveSlice, curveTrials, describeSlice, mainTrials, sliceOf, slicesPres
 import { passKFromRows } from '../harness/stats/passk.js';
 import { nestedVariance, rateNoise, type NestedVariance } from '../harness/stats/variance.js';
 import type { LeakScanResult } from '../harness/controls/leak-scan.js';
-import { scanRun } from '../harness/controls/leak-scan.js';
+import { scanRunReusing } from '../harness/controls/leak-scan.js';
 import { loadExperimentSuites } from '../harness/registry/suites.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -575,8 +575,9 @@ export { mainTrials, curveTrials, curveSlice };
 // ---- writing -----------------------------------------------------------------------------------
 
 /**
- * For `dreambench report`: scan the run's memory for leaks (the run's suites are loaded with its
- * suite options; when they cannot be, the manifest's recorded scan is used), build the section and
+ * For `dreambench report`: scan the run's memory for leaks, or reuse the scan saved at the run's end
+ * when nothing it read has changed (the run's suites are loaded with its suite options; when they
+ * cannot be, the manifest's recorded scan is used), build the section and
  * write report/controls.json. Returns the Markdown section and the banner for the top of summary.md.
  */
 export async function writeControlsReport(
@@ -585,7 +586,7 @@ export async function writeControlsReport(
   let leak: LeakScanResult | { status: 'unknown'; headline: string } | null = null;
   try {
     const suites = await loadExperimentSuites(data.manifest.experiment);
-    leak = scanRun(data.root, suites.values(), data.trials, data.snapshots);
+    leak = scanRunReusing(data.root, suites.values(), data.trials, data.snapshots);
   } catch (error) {
     const recorded = data.manifest.leak_scan;
     if (recorded?.status === 'leak')

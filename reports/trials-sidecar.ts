@@ -16,8 +16,16 @@ const PIECE_ROWS = 5_000;
 /** The text of the sidecar script for these trials (in the page's row order). */
 export async function trialsSidecar(trials: readonly TrialRecord[]): Promise<string> {
   const gzip = createGzip({ level: 9 });
-  const out: Buffer[] = [];
-  gzip.on('data', (chunk: Buffer) => out.push(chunk));
+  // Base64 as the bytes come (a whole number of 3-byte groups at a time, the rest carried), so that
+  // the compressed bytes are never one buffer of megabytes: see writePieces in run-dir.ts for why.
+  const out: string[] = [];
+  let carry = Buffer.alloc(0);
+  gzip.on('data', (chunk: Buffer) => {
+    const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    const whole = bytes.length - (bytes.length % 3);
+    out.push(bytes.toString('base64', 0, whole));
+    carry = Buffer.from(bytes.subarray(whole));
+  });
   const ended = once(gzip, 'end');
   const write = async (text: string): Promise<void> => {
     if (!gzip.write(Buffer.from(text, 'utf8'))) await once(gzip, 'drain');
@@ -36,6 +44,7 @@ export async function trialsSidecar(trials: readonly TrialRecord[]): Promise<str
   await write(']');
   gzip.end();
   await ended;
-  const packed = Buffer.concat(out).toString('base64');
+  out.push(carry.toString('base64'));
+  const packed = out.join('');
   return `// dreambench report: the trial rows of report.html (gzip, base64, column by column).\nwindow.${SIDECAR_GLOBAL} = "${packed}";\n`;
 }

@@ -42,6 +42,7 @@ import { forEachJsonLine, readTree, RunDir } from '../storage/run-dir.js';
 import { assessEntry } from '../security/assess-entry.js';
 import { entriesOfText } from '../security/audit.js';
 import { compactCode } from './hidden-text.js';
+import { leakScanBasis, savedLeakScan, saveLeakScan } from './saved-leak-scan.js';
 
 /** Shortest marker, in normalised characters: shorter strings are too common to be evidence. */
 export const MIN_MARKER_CHARS = 20;
@@ -373,7 +374,38 @@ export function scanRun(
   trials?: readonly TrialRecord[],
   loaded?: readonly Snapshot[],
 ): LeakScanResult {
+  return scanWithMarkers(runDir, collectMarkers(suites), trials, loaded);
+}
+
+/**
+ * scanRun, reusing the scan saved beside the run when nothing it read has changed since
+ * (saved-leak-scan.ts: the report after a run's end); a fresh scan is saved for the next reader.
+ */
+export function scanRunReusing(
+  runDir: string,
+  suites: Iterable<Suite>,
+  trials?: readonly TrialRecord[],
+  loaded?: readonly Snapshot[],
+): LeakScanResult {
   const markers = collectMarkers(suites);
+  const basis = leakScanBasis(runDir, markers);
+  const saved = savedLeakScan(runDir, basis);
+  if (saved) return saved;
+  const result = scanWithMarkers(runDir, markers, trials, loaded);
+  try {
+    saveLeakScan(runDir, basis, result);
+  } catch {
+    // A run folder that cannot be written (read-only copy): the result stands, the next reader scans again.
+  }
+  return result;
+}
+
+function scanWithMarkers(
+  runDir: string,
+  markers: readonly LeakMarker[],
+  trials?: readonly TrialRecord[],
+  loaded?: readonly Snapshot[],
+): LeakScanResult {
   const hitsOf = fileHits(markers);
 
   // Hits grouped by (chain, file, marker), chain by chain: a chain's groups are contiguous.
@@ -563,7 +595,11 @@ export function recordLeakScan(
   suites: ReadonlyMap<string, Suite>,
   trials?: readonly TrialRecord[],
 ): LeakScanResult {
-  const result = scanRun(runDir, suites.values(), trials);
+  // Always a fresh scan: this is the run's record. Saved for the report that follows (saved-leak-scan.ts).
+  const markers = collectMarkers(suites.values());
+  const basis = leakScanBasis(runDir, markers);
+  const result = scanWithMarkers(runDir, markers, trials);
+  saveLeakScan(runDir, basis, result);
   manifest.leak_scan = {
     status: result.status,
     at: new Date().toISOString(),

@@ -399,7 +399,6 @@ function tableTotals(t: Table): Float64Array {
   return tot;
 }
 
-/** Adds to `tot` one resample of the table: within each stratum, as many clusters as it has, with replacement. */
 /**
  * A table's non-zero entries, cluster by cluster: cluster k's entries are at[start[k]..start[k+1]) with
  * values val. A (task, replicate) cluster of a large run holds a task in a few of its sessions, so most
@@ -436,19 +435,25 @@ function sparseOf(t: Table): SparseRows {
 }
 
 /**
- * Add one resample of the table's clusters (drawn with replacement within each stratum) to tot. The
- * cells hold counts (whole numbers far below 2^53), so their float sums are exact: leaving out the
- * zeros changes no bit of the totals.
+ * Add one resample of the table's clusters (drawn with replacement within each stratum) to tot.
+ * The draws are counted first and each drawn cluster's row added once, times its count: a cluster of
+ * a large run's (task, replicate) table is drawn about twice as often as another is at all, so this
+ * adds about a third fewer rows than adding one row per draw. The cells hold counts (whole numbers
+ * far below 2^53), so their float sums are exact in any order: the totals are bit for bit those of
+ * adding one row per draw, and the draws are the same.
  */
-function resampleInto(tot: Float64Array, t: Table, strata: StrataGroups, rng: Rng): void {
+function resampleInto(tot: Float64Array, t: Table, strata: StrataGroups, rng: Rng, drawn: Int32Array): void {
   const { start, at, val } = sparseOf(t);
   for (const members of strata) {
     const m = members.length;
-    for (let j = 0; j < m; j++) {
-      const k = members[Math.floor(rng.next() * m)]!;
-      const end = start[k + 1]!;
-      for (let i = start[k]!; i < end; i++) tot[at[i]!]! += val[i]!;
-    }
+    for (let j = 0; j < m; j++) drawn[members[Math.floor(rng.next() * m)]!]!++;
+  }
+  for (let k = 0; k < t.K; k++) {
+    const times = drawn[k]!;
+    if (times === 0) continue;
+    drawn[k] = 0;
+    const end = start[k + 1]!;
+    for (let i = start[k]!; i < end; i++) tot[at[i]!]! += times * val[i]!;
   }
 }
 function shares(tot: Float64Array, C: number): Float64Array {
@@ -473,10 +478,11 @@ function resampleStatistic(
 ): { reps: Float64Array; defined: number } {
   const reps = new Float64Array(B);
   const tot = new Float64Array(width);
+  const drawn = sources.map((s) => new Int32Array(s.table.K));
   let defined = 0;
   for (let r = 0; r < B; r++) {
     tot.fill(0);
-    for (const s of sources) resampleInto(tot, s.table, s.strata, rng);
+    for (let i = 0; i < sources.length; i++) resampleInto(tot, sources[i]!.table, sources[i]!.strata, rng, drawn[i]!);
     const v = stat(tot, w);
     if (!Number.isNaN(v)) reps[defined++] = v;
   }

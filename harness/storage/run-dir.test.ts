@@ -1,7 +1,7 @@
-import { appendFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunDir, readJsonLines, repairJsonLines } from './run-dir.js';
+import { RunDir, readJsonLines, repairJsonLines, writeFileAtomicAsync, writePieces } from './run-dir.js';
 import { tempDir } from '../testing/run-helpers.js';
 import type { TrialRecord } from '../core/records.js';
 
@@ -67,5 +67,25 @@ describe('run directory storage', () => {
     expect(readdirSync(join(root, 'memory', 'arm', 'r1'))).toEqual(['session-002']);
     expect(existsSync(join(root, 'manifest.json.tmp-123-1'))).toBe(false);
     expect(() => dir.writeSnapshot('arm', 1, 3, { '../escape.md': 'x' })).toThrow(/must be a relative path/);
+  });
+});
+
+describe('writing a large file in pieces', () => {
+  it('writes the text exactly, emoji cut across a piece boundary included', async () => {
+    const root = tempDir();
+    // Surrogate pairs at every offset around the 32,768-unit boundaries.
+    const text = `${'a'.repeat(32_767)}😀${'b'.repeat(32_766)}😀😀${'é'.repeat(40_000)}\n`;
+    const pieces = [...writePieces(text)];
+    expect(pieces.join('')).toBe(text);
+    expect(pieces.length).toBeGreaterThan(3);
+    for (const piece of pieces.slice(0, -1)) {
+      const last = piece.charCodeAt(piece.length - 1);
+      expect(last >= 0xd800 && last <= 0xdbff).toBe(false);
+    }
+    const path = join(root, 'big.txt');
+    await writeFileAtomicAsync(path, text);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+    await writeFileAtomicAsync(path, [text, text]);
+    expect(readFileSync(path, 'utf8')).toBe(text + text);
   });
 });

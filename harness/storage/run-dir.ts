@@ -40,6 +40,26 @@ export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, redactedJson(value, 2) + '\n');
 }
 
+/** UTF-16 units per write: at most 96 KB of UTF-8, below the size from which the C library maps memory apart. */
+const WRITE_PIECE = 32_768;
+
+/**
+ * A text cut into pieces of at most WRITE_PIECE units (never inside a surrogate pair), for writing one
+ * at a time. Each write holds its text as bytes until it is done; a piece of a few MB would be mapped
+ * by malloc apart and, once freed, raise glibc's threshold for that, so that every later allocation
+ * below it comes from a heap that does not give memory back: a report's peak memory grew by a third
+ * on 100,000 trials (docs/scale-and-storage.md). Small pieces keep that threshold where it was.
+ */
+export function* writePieces(text: string): Generator<string> {
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(text.length, start + WRITE_PIECE);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    yield text.slice(start, end);
+    start = end;
+  }
+}
+
 /**
  * The asynchronous form of writeFileAtomic. A failed write leaves no temporary file behind. With
  * `durable` (the default, for reports) the data and the rename are synced to disk; the runner's
@@ -59,8 +79,9 @@ export async function writeFileAtomicAsync(
     const file = await open(tmp, 'wx');
     try {
       // A large file comes as chunks (whole lines each, so that redaction sees every secret whole): it is never one string in memory.
-      if (typeof contents === 'string') await file.writeFile(redactText(contents), 'utf8');
-      else for (const chunk of contents) await file.write(redactText(chunk), null, 'utf8');
+      for (const chunk of typeof contents === 'string' ? [contents] : contents) {
+        for (const piece of writePieces(redactText(chunk))) await file.write(piece, null, 'utf8');
+      }
       if (durable) await file.sync();
     } finally {
       await file.close();
@@ -271,14 +292,20 @@ export class RunDir {
    */
   trials(): TrialRecord[] {
     this.flush();
-    const byId = new Map<string, TrialRecord>();
+    const records: Array<TrialRecord | undefined> = [];
+    const index = new TrialIndex();
     const shared = new SharedValues();
+    let replaced = 0;
     forEachJsonLine<TrialRecord>(this.trialsPath, (record) => {
-      const id = trialId(record);
-      byId.delete(id);
-      byId.set(id, shared.share(record));
+      const earlier = index.swap(shared.share(record), records.length);
+      if (earlier !== undefined) {
+        records[earlier] = undefined;
+        replaced++;
+      }
+      records.push(record);
     });
-    return [...byId.values()];
+    // In the order of each trial's latest record.
+    return replaced === 0 ? (records as TrialRecord[]) : records.filter((r): r is TrialRecord => r !== undefined);
   }
 
   hasSnapshot(arm: string, replicate: number, session: number): boolean {
@@ -333,4 +360,42 @@ export function readTree(dir: string): MemoryFiles {
   };
   walk(dir);
   return files;
+}
+
+/**
+ * Positions of trial records by trial id, without a string per record (on 100,000 trials the ids and
+ * a map over them weighed as much as the records): by (arm, task), whose strings the records share,
+ * then by one number of (replicate, session, slot). Keys that do not fit that number (not whole, or a
+ * session or slot of 1,000 and more) fall back to the trial id itself, so no two trials ever meet.
+ */
+class TrialIndex {
+  private readonly byArmTask = new Map<string, Map<string, Map<number, number>>>();
+  private readonly byId = new Map<string, number>();
+
+  /** Record where a trial now is; returns where its previous record was, if it had one. */
+  swap(record: TrialRecord, position: number): number | undefined {
+    const { replicate, session, slot } = record;
+    const fits =
+      Number.isSafeInteger(replicate) &&
+      replicate >= 0 &&
+      replicate < 1e9 &&
+      Number.isInteger(session) &&
+      session >= 0 &&
+      session < 1000 &&
+      Number.isInteger(slot) &&
+      slot >= 0 &&
+      slot < 1000;
+    if (!fits || typeof record.arm !== 'string' || typeof record.task !== 'string') return swapKey(this.byId, trialId(record), position);
+    let byTask = this.byArmTask.get(record.arm);
+    if (!byTask) this.byArmTask.set(record.arm, (byTask = new Map()));
+    let byNumber = byTask.get(record.task);
+    if (!byNumber) byTask.set(record.task, (byNumber = new Map()));
+    return swapKey(byNumber, (replicate * 1000 + session) * 1000 + slot, position);
+  }
+}
+
+function swapKey<K>(map: Map<K, number>, key: K, position: number): number | undefined {
+  const earlier = map.get(key);
+  map.set(key, position);
+  return earlier;
 }

@@ -38,3 +38,47 @@ describe('shared values of trial records', () => {
     expect(trials.map((t) => JSON.stringify(t))).toEqual(lines);
   });
 });
+
+describe('reading trials.jsonl', () => {
+  const line = (fields: Record<string, unknown>) => JSON.stringify({ arm: 'a', task: 't', replicate: 1, session: 1, slot: 0, ...fields });
+
+  it("keeps each trial's latest record, in the order of the latest records, however its numbers are written", () => {
+    const root = tempDir();
+    const lines = [
+      line({ slot: 0, success: false, error_class: 'infra' }),
+      line({ slot: 1, success: true }),
+      line({ task: 'u', slot: 0, success: true }),
+      // A session and a slot past 999 and a replicate past a million still tell trials apart.
+      line({ session: 1000, slot: 0, success: true }),
+      line({ session: 1, slot: 1000, success: true }),
+      line({ replicate: 2_000_000, success: true }),
+      line({ arm: 'b', slot: 0, success: true }),
+      // The re-run of the infra failure, and a re-run of the session-1000 trial.
+      line({ slot: 0, success: true }),
+      line({ session: 1000, slot: 0, success: false }),
+    ];
+    appendFileSync(join(root, 'trials.jsonl'), lines.join('\n') + '\n');
+    const trials = new RunDir(root).trials();
+    expect(trials.map((t) => JSON.stringify(t))).toEqual([lines[1], lines[2], lines[4], lines[5], lines[6], lines[7], lines[8]]);
+  });
+
+  it('stops remembering the values of a field that never repeats, and still returns every value as read', () => {
+    const root = tempDir();
+    const lines = Array.from({ length: 2_500 }, (_, i) =>
+      line({
+        slot: i % 1000,
+        session: 1 + Math.floor(i / 1000),
+        transcript: `transcripts/t-${i}.json.br`,
+        artifacts: [`a-${i}.docx`],
+        checks: [{ id: 'x', passed: i % 2 === 0 }],
+      }),
+    );
+    appendFileSync(join(root, 'trials.jsonl'), lines.join('\n') + '\n');
+    const trials = new RunDir(root).trials();
+    expect(trials.map((t) => JSON.stringify(t))).toEqual(lines);
+    // Repeated values are still one shared, frozen instance; the never-repeated lists past the first thousand are the record's own.
+    expect(trials[2]!.checks).toBe(trials[2_400]!.checks);
+    expect(Object.isFrozen(trials[2_400]!.checks)).toBe(true);
+    expect(Object.isFrozen(trials[2_400]!.artifacts)).toBe(false);
+  });
+});
