@@ -39,7 +39,7 @@ import {
 } from '../harness/stats/index.js';
 import { intervalNotes } from './interval-notes.js';
 import { describePowerModel, pairedPowerModel, pairsToDetect } from './power.js';
-import type { RunData } from './run-data.js';
+import type { MemorySnapshot, RunData, SuiteMeta } from './run-data.js';
 import { carriesMemory } from './arm-memory.js';
 import { mainTrials } from '../harness/core/slices.js';
 
@@ -312,9 +312,41 @@ export function verdictFor(
   };
 }
 
+/** The fields of a trial record that claims read (a whole TrialRecord is one). */
+export type ClaimTrial = Pick<
+  TrialRecord,
+  | 'arm'
+  | 'suite'
+  | 'family'
+  | 'task'
+  | 'replicate'
+  | 'session'
+  | 'slot'
+  | 'slice'
+  | 'success'
+  | 'error_class'
+  | 'memory_stats'
+  | Exclude<TimeMeasure, 'tokens'>
+  | 'input_tokens'
+  | 'output_tokens'
+  | 'cache_read_tokens'
+  | 'cache_write_tokens'
+>;
+
+/** What claims need of a run: a RunData (reports/run-data.ts) is one, and so is the lighter load of reports/claim-data.ts. */
+export interface ClaimSources {
+  manifest: Pick<RunData['manifest'], 'experiment'>;
+  trials: readonly ClaimTrial[];
+  arms: readonly string[];
+  simulated: boolean;
+  snapshots: ReadonlyArray<Pick<MemorySnapshot, 'arm' | 'replicate' | 'session' | 'entries'>>;
+  suites: Readonly<Record<string, Pick<SuiteMeta, 'difficulty'>>>;
+  arm_memory?: Record<string, boolean | undefined>;
+}
+
 /** Context for evaluating claims: the run's trials and what the report knows about arms, suites and memory. */
 export interface ClaimContext {
-  trials: readonly TrialRecord[];
+  trials: readonly ClaimTrial[];
   arms: readonly string[];
   /** Arm name -> arm folder, for claims that name the folder (e.g. `dreaming`) of an arm run under another name. */
   armTypes: Record<string, string>;
@@ -333,7 +365,7 @@ export interface ClaimContext {
  * The context of a run's claims: the main slice of its trials (harness/core/slices.ts: train, or every
  * trial of a run without slices), so that `dreambench claims` and the report measure the same units.
  */
-export function claimContext(data: RunData, B?: number): ClaimContext {
+export function claimContext(data: ClaimSources, B?: number): ClaimContext {
   const armTypes: Record<string, string> = {};
   try {
     for (const a of resolveArms(data.manifest.experiment.arms)) armTypes[a.name] = a.arm;
@@ -366,7 +398,7 @@ function resolveArm(ctx: ClaimContext, wanted: string): { arm?: string; problem?
  * (`memory_stats.entries` or `memory_stats.library_size`, e.g. a skill library), else the entries
  * of the snapshot the trial read (after the previous session).
  */
-export function memoryAtTrial(t: TrialRecord, ctx: Pick<ClaimContext, 'memoryEntries'>): number {
+export function memoryAtTrial(t: ClaimTrial, ctx: Pick<ClaimContext, 'memoryEntries'>): number {
   const stats = t.memory_stats;
   if (stats) {
     if (typeof stats.entries === 'number') return stats.entries;
@@ -396,8 +428,8 @@ function defaultClaimedText(claim: Claim): string {
   return claim.claimed_text ?? formatMetric(claim.metric, claim.claimed);
 }
 
-const tokensOf = (t: TrialRecord): number => t.input_tokens + t.output_tokens + t.cache_read_tokens + t.cache_write_tokens;
-function measureOf(t: TrialRecord, measure: TimeMeasure): number {
+const tokensOf = (t: ClaimTrial): number => t.input_tokens + t.output_tokens + t.cache_read_tokens + t.cache_write_tokens;
+function measureOf(t: ClaimTrial, measure: TimeMeasure): number {
   return measure === 'tokens' ? tokensOf(t) : t[measure];
 }
 
@@ -445,8 +477,8 @@ interface ClaimScope {
   ctx: ClaimContext;
   a: string;
   b: string;
-  rowsA: TrialRecord[];
-  rowsB: TrialRecord[];
+  rowsA: ClaimTrial[];
+  rowsB: ClaimTrial[];
   seed: string;
   B: number;
 }
@@ -535,7 +567,7 @@ const timeHandler: MetricHandler = ({ claim, ctx, a, b, rowsA, rowsB, seed, B })
 /** passk_difference: the mean over tasks of pass@k(treatment) - pass@k(baseline), task bootstrap. */
 const passkHandler: MetricHandler = ({ claim, a, b, rowsA, rowsB, seed, B }) => {
   const k = claim.k;
-  const tally = (list: readonly TrialRecord[]) => {
+  const tally = (list: readonly ClaimTrial[]) => {
     const m = new Map<string, [number, number]>();
     for (const t of list) {
       const v = m.get(t.task) ?? [0, 0];
@@ -591,7 +623,7 @@ function scopeRows(
   ctx: ClaimContext,
   a: string,
   b: string,
-): { rowsA: TrialRecord[]; rowsB: TrialRecord[] } | { notApplicable: string } {
+): { rowsA: ClaimTrial[]; rowsB: ClaimTrial[] } | { notApplicable: string } {
   let rows = ctx.trials.filter((t) => counts(t) && (t.arm === a || t.arm === b));
   if (claim.suite) {
     const suites = [...new Set(rows.map((t) => t.suite))];

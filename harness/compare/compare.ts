@@ -18,6 +18,7 @@
 // small to matter from failing a build when the runs are large.
 
 import { canonicalJson } from '../storage/manifest.js';
+import { TrialKeyMap } from '../storage/trial-key-map.js';
 import {
   holmAdjust,
   pairedDifference,
@@ -273,9 +274,10 @@ function choosePairing(
   if (changed.length) problems.push(`the task data of ${changed.join(', ')} changed (suite hash)`);
   if (problems.length === 0 && baseline.units && candidate.units) {
     // Same seed and schedule: the units should coincide. Check that they do (a harness change could move them).
-    const keys = new Set(baseline.units.filter((u) => arms.includes(u.arm)).map(unitKey));
+    const keys = new TrialKeyMap<true>();
+    for (const u of baseline.units) if (arms.includes(u.arm)) keys.set(u, true);
     const cand = candidate.units.filter((u) => arms.includes(u.arm) && u.session <= Math.min(b.sessions, c.sessions));
-    const matched = cand.filter((u) => keys.has(unitKey(u))).length;
+    const matched = cand.filter((u) => keys.has(u)).length;
     if (cand.length === 0 || matched < 0.5 * cand.length)
       problems.push(
         `only ${matched} of ${cand.length} candidate trials have a baseline trial on the same (arm, task, replicate, session, slot)`,
@@ -288,9 +290,6 @@ function choosePairing(
   }
   return { pairing: 'paired', reason: `paired on (arm, task, replicate, session, slot): same seed (${b.seed}), schedule and task data` };
 }
-
-const unitKey = (u: Pick<Unit, 'arm' | 'task' | 'replicate' | 'session' | 'slot'>): string =>
-  `${u.arm}\u0000${u.task}\u0000${u.replicate}\u0000${u.session}\u0000${u.slot}`;
 
 type Measure = 'success' | 'cost_usd' | 'tokens' | 'wall_ms';
 const unitValue = (u: Unit, m: Measure): number => (m === 'success' ? (u.success ? 1 : 0) : u[m]);
@@ -320,10 +319,11 @@ interface RawComparison {
 }
 
 function pairedCompare(base: Unit[], cand: Unit[], bootstrapB: number, confidence: number): RawComparison {
-  const index = new Map(base.map((u) => [unitKey(u), u]));
+  const index = new TrialKeyMap<Unit>();
+  for (const u of base) index.set(u, u);
   const pairs: Array<[Unit, Unit]> = [];
   for (const u of cand) {
-    const b = index.get(unitKey(u));
+    const b = index.get(u);
     if (b) pairs.push([b, u]);
   }
   const diffs = {} as Record<Measure, DifferenceEstimate>;

@@ -2,17 +2,20 @@
 // trials as comparable units (one per (arm, task, replicate, session, slot)), and per-(arm, suite,
 // task, session) totals ("cells"). Cells are what the history database keeps: from them any session
 // range's rates, means and task-clustered standard errors can be recomputed exactly, so a run whose
-// directory is gone can still be compared (unpaired) from its stored summary.
+// directory is gone can still be compared (unpaired) from its stored summary. A run directory is read
+// in one streamed pass over trials.jsonl that keeps only the few fields a unit is made of, never whole
+// trial records: memory grows by a small row per trial, not by the records.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Experiment } from '../config/schema.js';
 import { UNCOUNTED_CLASSES } from '../core/records.js';
 import { resolveArms } from '../config/schema.js';
-import type { TrialRecord } from '../core/records.js';
+import type { ErrorClass, TrialRecord, TrialSlice } from '../core/records.js';
 import type { Manifest } from '../storage/manifest.js';
 import { canonicalJson } from '../storage/manifest.js';
 import { forEachJsonLine, RunDir } from '../storage/run-dir.js';
+import { LatestTrials } from '../storage/latest-trials.js';
 import { mainTrials } from '../core/slices.js';
 
 /** Unusable input for compare/history: exit code 2, with the reason. */
@@ -126,17 +129,55 @@ const tokensOf = (
   u: { input_tokens?: number; output_tokens?: number; cache_read_tokens?: number; cache_write_tokens?: number } | undefined,
 ): number => (u ? (u.input_tokens ?? 0) + (u.output_tokens ?? 0) + (u.cache_read_tokens ?? 0) + (u.cache_write_tokens ?? 0) : 0);
 
+/** The fields of a trial record that its unit and cell are made of (a whole TrialRecord is one). */
+export interface UnitSource
+  extends Pick<
+    TrialRecord,
+    | 'arm'
+    | 'suite'
+    | 'task'
+    | 'replicate'
+    | 'session'
+    | 'slot'
+    | 'slice'
+    | 'success'
+    | 'error_class'
+    | 'cost_usd'
+    | 'input_tokens'
+    | 'output_tokens'
+    | 'cache_read_tokens'
+    | 'cache_write_tokens'
+    | 'wall_ms'
+  > {
+  arm_usage?: { input_tokens?: number; output_tokens?: number; cache_read_tokens?: number; cache_write_tokens?: number; cost_usd?: number };
+}
+
+/** A trial's unit before its session's consolidation share is added (spreadConsolidation). */
+function unitOf(t: UnitSource): Unit {
+  return {
+    arm: t.arm,
+    suite: t.suite,
+    task: t.task,
+    replicate: t.replicate,
+    session: t.session,
+    slot: t.slot,
+    success: t.success,
+    cost_usd: t.cost_usd + (t.arm_usage?.cost_usd ?? 0),
+    tokens: tokensOf(t) + tokensOf(t.arm_usage),
+    wall_ms: t.wall_ms,
+  };
+}
+
 /**
- * Units from trial records. Each (arm, replicate, session)'s consolidation cost and tokens (from
- * `session_consolidated` events) are spread evenly over that session's counted trials, so a
- * per-trial cost includes what the arm spent between sessions (dreaming, skill extraction).
+ * Spread each (arm, replicate, session)'s consolidation cost and tokens (from `session_consolidated`
+ * events) evenly over that session's units, in place: a per-trial cost then includes what the arm
+ * spent between sessions (dreaming, skill extraction).
  */
-export function unitsOf(trials: readonly TrialRecord[], events: readonly ConsolidationEvent[] = []): Unit[] {
-  const counted = trials.filter((t) => !UNCOUNTED_CLASSES.has(t.error_class));
+function spreadConsolidation(units: Unit[], events: readonly ConsolidationEvent[]): void {
   const sessionKey = (arm: string, replicate: number, session: number): string => `${arm}\u0000${replicate}\u0000${session}`;
   const perSession = new Map<string, number>();
-  for (const t of counted)
-    perSession.set(sessionKey(t.arm, t.replicate, t.session), (perSession.get(sessionKey(t.arm, t.replicate, t.session)) ?? 0) + 1);
+  for (const u of units)
+    perSession.set(sessionKey(u.arm, u.replicate, u.session), (perSession.get(sessionKey(u.arm, u.replicate, u.session)) ?? 0) + 1);
   const consolidation = new Map<string, { cost: number; tokens: number }>();
   for (const e of events) {
     if (e.type !== 'session_consolidated' || !e.usage || e.arm === undefined || e.replicate === undefined || e.session === undefined)
@@ -147,27 +188,58 @@ export function unitsOf(trials: readonly TrialRecord[], events: readonly Consoli
     c.tokens += tokensOf(e.usage);
     consolidation.set(key, c);
   }
-  return counted.map((t) => {
-    const key = sessionKey(t.arm, t.replicate, t.session);
+  for (const u of units) {
+    const key = sessionKey(u.arm, u.replicate, u.session);
     const share = consolidation.get(key);
     const m = perSession.get(key) ?? 1;
-    return {
-      arm: t.arm,
-      suite: t.suite,
-      task: t.task,
-      replicate: t.replicate,
-      session: t.session,
-      slot: t.slot,
-      success: t.success,
-      cost_usd: t.cost_usd + (t.arm_usage?.cost_usd ?? 0) + (share ? share.cost / m : 0),
-      tokens: tokensOf(t) + tokensOf(t.arm_usage) + (share ? share.tokens / m : 0),
-      wall_ms: t.wall_ms,
-    };
+    u.cost_usd = u.cost_usd + (share ? share.cost / m : 0);
+    u.tokens = u.tokens + (share ? share.tokens / m : 0);
+  }
+}
+
+/** Units from trial records (infra failures left out), with their sessions' consolidation spread over them. */
+export function unitsOf(trials: readonly UnitSource[], events: readonly ConsolidationEvent[] = []): Unit[] {
+  const units = trials.filter((t) => !UNCOUNTED_CLASSES.has(t.error_class)).map(unitOf);
+  spreadConsolidation(units, events);
+  return units;
+}
+
+/** One trial as trials.jsonl is read: its unit, and what decides whether it is one. */
+interface ReadTrial {
+  unit: Unit;
+  slice: TrialSlice | undefined;
+  error_class: ErrorClass;
+}
+
+/**
+ * Every trial of trials.jsonl as its unit, in one streamed pass that keeps no whole record:
+ * deduplicated by trial id with the latest record winning, in the order RunDir.trials() gives
+ * (harness/storage/run-dir.ts). Names repeated across records (arm, suite, task) are kept once.
+ */
+function readTrials(trialsPath: string): ReadTrial[] {
+  const names = new Map<string, string>();
+  const name = (s: string): string => {
+    const known = names.get(s);
+    if (known !== undefined) return known;
+    names.set(s, s);
+    return s;
+  };
+  const latest = new LatestTrials<ReadTrial>();
+  forEachJsonLine<TrialRecord>(trialsPath, (t) => {
+    const unit = unitOf(t);
+    unit.arm = name(t.arm);
+    unit.suite = name(t.suite);
+    unit.task = name(t.task);
+    latest.add(t, { unit, slice: t.slice, error_class: t.error_class });
   });
+  return latest.values();
 }
 
 /** Totals per (arm, suite, task, session). */
-export function cellsOf(units: readonly Unit[], trials: readonly TrialRecord[] = []): Cell[] {
+export function cellsOf(
+  units: readonly Unit[],
+  trials: readonly Pick<UnitSource, 'arm' | 'suite' | 'task' | 'session' | 'error_class'>[] = [],
+): Cell[] {
   const key = (arm: string, suite: string, task: string, session: number): string => `${arm}\u0000${suite}\u0000${task}\u0000${session}`;
   const cells = new Map<string, Cell>();
   const cell = (arm: string, suite: string, task: string, session: number): Cell => {
@@ -207,11 +279,11 @@ export function loadRunDir(path: string): LoadedRun {
   if (manifest.format !== 'dreambench.run/v1' || !manifest.experiment)
     throw new CompareInputError(`${dir.manifestPath}: not a dreambench run manifest`);
   if (!existsSync(dir.trialsPath)) throw new CompareInputError(`${path}: trials.jsonl is missing`);
-  let trials: TrialRecord[];
+  let trials: ReadTrial[];
   let events: ConsolidationEvent[];
   try {
     // The train slice when the run has an eval slice or re-tests (harness/core/slices.ts), as in the report's main figures.
-    trials = mainTrials(dir.trials());
+    trials = mainTrials(readTrials(dir.trialsPath));
     // Only the consolidations' usage is needed: the journal is streamed, not held (a large run's has a line per trial).
     const consolidations: ConsolidationEvent[] = [];
     forEachJsonLine<ConsolidationEvent>(dir.eventsPath, (e) => {
@@ -221,6 +293,8 @@ export function loadRunDir(path: string): LoadedRun {
   } catch (error) {
     throw new CompareInputError(`${path}: ${(error as Error).message}`);
   }
-  const units = unitsOf(trials, events);
-  return { meta: metaOf(manifest), source: 'run-dir', path: resolve(path), units, cells: cellsOf(units, trials) };
+  const units = trials.filter((t) => !UNCOUNTED_CLASSES.has(t.error_class)).map((t) => t.unit);
+  spreadConsolidation(units, events);
+  const uncounted = trials.filter((t) => UNCOUNTED_CLASSES.has(t.error_class)).map((t) => ({ ...t.unit, error_class: t.error_class }));
+  return { meta: metaOf(manifest), source: 'run-dir', path: resolve(path), units, cells: cellsOf(units, uncounted) };
 }

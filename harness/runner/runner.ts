@@ -51,6 +51,7 @@ import { chooseSandbox, defaultIsolation, SandboxError, type Isolation } from '.
 import { silentProgress } from './progress.js';
 import { runChain, settleChains, type ChainContext } from './run-chain.js';
 import { forgetRunStore } from '../storage/text-store.js';
+import { sweepSharedTexts } from '../storage/text-sweep.js';
 import { loadRunState, type ArtifactsPolicy, type RunState } from './run-state.js';
 import { runStatus } from './run-status.js';
 
@@ -277,6 +278,8 @@ function openManifest(
     dir.sweepTemporaries();
     repairJsonLines(dir.trialsPath);
     repairJsonLines(dir.eventsPath);
+    const texts = sweepSharedTexts(dir.root);
+    if (texts.removed > 0 || texts.skipped) dir.event('shared_texts_swept', { ...texts });
     manifest.status = 'running';
     dir.event('run_resumed', {
       ...(options.resume ? {} : { by: 'run', same_config: manifest.config_hash }),

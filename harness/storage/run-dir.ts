@@ -22,9 +22,9 @@ import { dirname, join, relative, sep } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { ArtifactStore, MemoryFiles } from '../core/arm.js';
 import type { TrialKey, TrialRecord } from '../core/records.js';
-import { trialId } from '../core/records.js';
 import { currentSecrets, redactedJson, redactText } from '../security/redact.js';
 import { SharedValues } from './shared-values.js';
+import { LatestTrials } from './latest-trials.js';
 
 let tmpCounter = 0;
 const tmpSuffix = (): string => `.tmp-${process.pid}-${tmpCounter++}`;
@@ -292,20 +292,10 @@ export class RunDir {
    */
   trials(): TrialRecord[] {
     this.flush();
-    const records: Array<TrialRecord | undefined> = [];
-    const index = new TrialIndex();
+    const latest = new LatestTrials<TrialRecord>();
     const shared = new SharedValues();
-    let replaced = 0;
-    forEachJsonLine<TrialRecord>(this.trialsPath, (record) => {
-      const earlier = index.swap(shared.share(record), records.length);
-      if (earlier !== undefined) {
-        records[earlier] = undefined;
-        replaced++;
-      }
-      records.push(record);
-    });
-    // In the order of each trial's latest record.
-    return replaced === 0 ? (records as TrialRecord[]) : records.filter((r): r is TrialRecord => r !== undefined);
+    forEachJsonLine<TrialRecord>(this.trialsPath, (record) => latest.add(record, shared.share(record)));
+    return latest.values();
   }
 
   hasSnapshot(arm: string, replicate: number, session: number): boolean {
@@ -360,42 +350,4 @@ export function readTree(dir: string): MemoryFiles {
   };
   walk(dir);
   return files;
-}
-
-/**
- * Positions of trial records by trial id, without a string per record (on 100,000 trials the ids and
- * a map over them weighed as much as the records): by (arm, task), whose strings the records share,
- * then by one number of (replicate, session, slot). Keys that do not fit that number (not whole, or a
- * session or slot of 1,000 and more) fall back to the trial id itself, so no two trials ever meet.
- */
-class TrialIndex {
-  private readonly byArmTask = new Map<string, Map<string, Map<number, number>>>();
-  private readonly byId = new Map<string, number>();
-
-  /** Record where a trial now is; returns where its previous record was, if it had one. */
-  swap(record: TrialRecord, position: number): number | undefined {
-    const { replicate, session, slot } = record;
-    const fits =
-      Number.isSafeInteger(replicate) &&
-      replicate >= 0 &&
-      replicate < 1e9 &&
-      Number.isInteger(session) &&
-      session >= 0 &&
-      session < 1000 &&
-      Number.isInteger(slot) &&
-      slot >= 0 &&
-      slot < 1000;
-    if (!fits || typeof record.arm !== 'string' || typeof record.task !== 'string') return swapKey(this.byId, trialId(record), position);
-    let byTask = this.byArmTask.get(record.arm);
-    if (!byTask) this.byArmTask.set(record.arm, (byTask = new Map()));
-    let byNumber = byTask.get(record.task);
-    if (!byNumber) byTask.set(record.task, (byNumber = new Map()));
-    return swapKey(byNumber, (replicate * 1000 + session) * 1000 + slot, position);
-  }
-}
-
-function swapKey<K>(map: Map<K, number>, key: K, position: number): number | undefined {
-  const earlier = map.get(key);
-  map.set(key, position);
-  return earlier;
 }

@@ -2,8 +2,8 @@
 // transcripts/.texts/<first 2 hex>/<sha256>.txt.br, one Brotli-compressed UTF-8 text each.
 // A blob is written to a temporary name and renamed, and is on disk before any transcript that
 // names it is written, so a transcript never references a missing blob. A run killed between the
-// two leaves a blob nothing references: harmless (resume rewrites the same transcript, which finds
-// the blob already there; a real model's different reply leaves the old blob unused, a few KB).
+// two leaves a blob no transcript names (a real model's different reply on resume never names it
+// again): resume sweeps such blobs before it writes anything (text-sweep.ts).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { preferSmallHeap } from '../../core/small-heap.js';
 import { claimContext, evaluateClaims, loadClaims, renderClaimsText } from '../../../reports/claims.js';
 import { reportJson, defaultClaimsDir } from '../../../reports/run-report.js';
-import { loadRunData } from '../../../reports/run-data.js';
+import { loadClaimSources } from '../../../reports/claim-data.js';
 import { UsageError } from '../exit.js';
 import { isRunDir } from '../../runner/runner.js';
 
@@ -29,7 +29,7 @@ export const claimsCommand: CommandModule<object, ClaimsArgs> = {
     preferSmallHeap();
     if (!isRunDir(args['run-dir'])) throw new UsageError(`${args['run-dir']}: not a run directory (no manifest.json)`);
     const claims = loadClaims(args.claims ?? defaultClaimsDir());
-    const data = await loadRunData(args['run-dir']);
+    const data = await loadClaimSources(args['run-dir']);
     const results = evaluateClaims(claims, claimContext(data));
     process.stdout.write(args.json ? reportJson(results) : `${renderClaimsText(results)}\n`);
   },
