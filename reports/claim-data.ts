@@ -9,6 +9,7 @@ import { resolveArms } from '../harness/config/schema.js';
 import type { TrialRecord } from '../harness/core/records.js';
 import type { Manifest } from '../harness/storage/manifest.js';
 import { LatestTrials } from '../harness/storage/latest-trials.js';
+import { stringInterner } from '../harness/storage/shared-values.js';
 import { forEachJsonLine, readTree, RunDir } from '../harness/storage/run-dir.js';
 import { declaredArmMemory } from './arm-memory.js';
 import type { ClaimSources, ClaimTrial } from './claims.js';
@@ -16,13 +17,7 @@ import { loadSuiteMeta, memorySize, sortTrials } from './run-data.js';
 
 /** Every trial's claim fields, deduplicated by trial id with the latest record winning (as RunDir.trials()). */
 function readClaimTrials(trialsPath: string): ClaimTrial[] {
-  const names = new Map<string, string>();
-  const name = (s: string): string => {
-    const known = names.get(s);
-    if (known !== undefined) return known;
-    names.set(s, s);
-    return s;
-  };
+  const name = stringInterner();
   const latest = new LatestTrials<ClaimTrial>();
   forEachJsonLine<TrialRecord>(trialsPath, (t) => {
     latest.add(t, {

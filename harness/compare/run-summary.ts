@@ -16,6 +16,7 @@ import type { Manifest } from '../storage/manifest.js';
 import { canonicalJson } from '../storage/manifest.js';
 import { forEachJsonLine, RunDir } from '../storage/run-dir.js';
 import { LatestTrials } from '../storage/latest-trials.js';
+import { stringInterner } from '../storage/shared-values.js';
 import { mainTrials } from '../core/slices.js';
 
 /** Unusable input for compare/history: exit code 2, with the reason. */
@@ -217,13 +218,7 @@ interface ReadTrial {
  * (harness/storage/run-dir.ts). Names repeated across records (arm, suite, task) are kept once.
  */
 function readTrials(trialsPath: string): ReadTrial[] {
-  const names = new Map<string, string>();
-  const name = (s: string): string => {
-    const known = names.get(s);
-    if (known !== undefined) return known;
-    names.set(s, s);
-    return s;
-  };
+  const name = stringInterner();
   const latest = new LatestTrials<ReadTrial>();
   forEachJsonLine<TrialRecord>(trialsPath, (t) => {
     const unit = unitOf(t);

@@ -78,3 +78,14 @@ function deepFreeze(value: unknown): unknown {
   }
   return value;
 }
+
+/** One instance per distinct string, for readers that keep a few names of every record (arm, suite, task). */
+export function stringInterner(): (value: string) => string {
+  const known = new Map<string, string>();
+  return (value) => {
+    const found = known.get(value);
+    if (found !== undefined) return found;
+    known.set(value, value);
+    return value;
+  };
+}
