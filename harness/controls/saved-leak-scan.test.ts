@@ -88,6 +88,18 @@ describe('the saved leak scan', () => {
     expect(scanRunReusing(dir, [suite], []).headline).not.toBe('stale');
   });
 
+  it('is scanned afresh when a transcript is added, moved or removed (the seen check reads them)', () => {
+    const dir = scannedRun();
+    mkdirSync(join(dir, 'transcripts', 'learnings', 'r1', 's001'), { recursive: true });
+    recordLeakScan(dir, {} as Manifest, new Map([['toy', suite]]));
+    const saved = savedFile(dir);
+    saved.result.headline = 'stale';
+    writeFileSync(join(dir, SAVED_LEAK_SCAN_FILE), JSON.stringify(saved));
+    expect(scanRunReusing(dir, [suite], []).headline).toBe('stale');
+    writeFileSync(join(dir, 'transcripts', 'learnings', 'r1', 's001', '000-sum.json'), '{"messages":[]}');
+    expect(scanRunReusing(dir, [suite], []).headline).not.toBe('stale');
+  });
+
   it('is ignored, not trusted, when it is torn or of the wrong shape, and a missing one means a fresh scan', () => {
     const dir = scannedRun();
     const fresh = scanRunReusing(dir, [suite], []);

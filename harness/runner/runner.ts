@@ -52,6 +52,7 @@ import { silentProgress } from './progress.js';
 import { runChain, settleChains, type ChainContext } from './run-chain.js';
 import { forgetRunStore } from '../storage/text-store.js';
 import { sweepSharedTexts } from '../storage/text-sweep.js';
+import { lockRun } from './run-lock.js';
 import { loadRunState, type ArtifactsPolicy, type RunState } from './run-state.js';
 import { runStatus } from './run-status.js';
 
@@ -112,6 +113,23 @@ export async function executeRun(options: RunOptions): Promise<RunOutcome> {
   const progress = options.progress ?? silentProgress;
   const { resume, stored, experiment } = resolveExperiment(options, dir);
   const prepared = await prepareChecked(options, experiment, resume, stored);
+  // One writer at a time (run-lock.ts): taken before the first write, released however the run ends.
+  const release = lockRun(options.runDir);
+  try {
+    return await executeLocked(options, dir, experiment, stored, prepared, progress);
+  } finally {
+    release();
+  }
+}
+
+async function executeLocked(
+  options: RunOptions,
+  dir: RunDir,
+  experiment: Experiment,
+  stored: Manifest | undefined,
+  prepared: Prepared,
+  progress: NonNullable<RunOptions['progress']>,
+): Promise<RunOutcome> {
   const { setup, plan } = prepared;
   const manifest = openManifest(options, dir, experiment, stored, prepared);
   const executor = await startExecutor(options, dir, manifest, setup);

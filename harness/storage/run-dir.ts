@@ -80,7 +80,8 @@ export async function writeFileAtomicAsync(
     try {
       // A large file comes as chunks (whole lines each, so that redaction sees every secret whole): it is never one string in memory.
       for (const chunk of typeof contents === 'string' ? [contents] : contents) {
-        for (const piece of writePieces(redactText(chunk))) await file.write(piece, null, 'utf8');
+        // writeFile writes from the current position and, unlike write, retries a short write until the piece is all out.
+        for (const piece of writePieces(redactText(chunk))) await file.writeFile(piece, 'utf8');
       }
       if (durable) await file.sync();
     } finally {
