@@ -116,13 +116,25 @@ export function appendJsonLine(path: string, value: unknown): void {
 }
 
 /**
+ * The 1 MiB read buffer of forEachLine, kept for the next call instead of freed: a freed buffer that
+ * size raises glibc's threshold for mapping memory apart, after which the process's heap keeps what
+ * it frees (see writePieces). A nested call (a visitor reading another file) gets its own.
+ */
+let spareLineBuffer: Buffer | undefined;
+function takeLineBuffer(): Buffer {
+  const buffer = spareLineBuffer ?? Buffer.allocUnsafe(1 << 20);
+  spareLineBuffer = undefined;
+  return buffer;
+}
+
+/**
  * Visit each line of a text file, reading it in 1 MiB chunks: memory holds one chunk and one line,
  * never the whole file and an array of its lines (trials.jsonl of a large run is hundreds of MB).
  */
 export function forEachLine(path: string, visit: (line: string, index: number, last: boolean) => void): void {
   const fd = openSync(path, 'r');
+  const chunk = takeLineBuffer();
   try {
-    const chunk = Buffer.alloc(1 << 20);
     const decoder = new StringDecoder('utf8');
     let carry = '';
     let index = 0;
@@ -142,6 +154,7 @@ export function forEachLine(path: string, visit: (line: string, index: number, l
     visit(carry, index, true);
   } finally {
     closeSync(fd);
+    spareLineBuffer = chunk;
   }
 }
 
