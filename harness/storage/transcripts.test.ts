@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Transcript } from '../agent/transcript.js';
 import type { TrialRecord } from '../core/records.js';
@@ -254,5 +254,23 @@ describe('transcripts in a run', () => {
     // No transcript references a text missing from the store.
     const after = storeOf(killed);
     for (const hash of after.referenced) expect(after.stored).toContain(hash);
+  });
+});
+
+describe('the compression of a large transcript', () => {
+  it("spends Brotli's slow quality on texts of 64 KiB and more (a real model's transcripts), and they read back whole", async () => {
+    const root = tempDir();
+    // Real prose of about 200 KB: this repository's documentation pages.
+    const docs = readdirSync(join(process.cwd(), 'docs')).filter((f) => f.endsWith('.md'));
+    const prose = docs.map((f) => readFileSync(join(process.cwd(), 'docs', f), 'utf8')).join('\n');
+    expect(prose.length).toBeGreaterThan(128 * 1024);
+    const transcript = { messages: [{ role: 'user', content: prose }] } as unknown as Transcript;
+    const ref = 'transcripts/a/r1/s001/000-big.json.br';
+    mkdirSync(join(root, 'transcripts', 'a', 'r1', 's001'), { recursive: true });
+    await writeTranscript(join(root, ref), transcript);
+    const onDisk = readFileSync(join(root, ref));
+    const quality5 = brotliCompressSync(Buffer.from(brotliDecompressSync(onDisk)), { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
+    expect(onDisk.length).toBeLessThan(quality5.length * 0.97);
+    expect(readTranscript(root, ref)).toEqual(transcript);
   });
 });
