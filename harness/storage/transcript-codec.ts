@@ -1,5 +1,5 @@
 // The compression of transcript files and shared texts: Brotli (node:zlib, no dependency) at
-// quality 5 with a 4 MiB window, text mode. Measured by scripts/bench-transcript-codecs.ts (figures in
+// quality 5 (10 from 64 KiB, see below) with a 4 MiB window, text mode. Measured by scripts/bench-transcript-codecs.ts (figures in
 // docs/scale-and-storage.md): on real-model-shaped transcripts Brotli's window reaches a file read
 // early in a trial and written back late in it, which gzip's 32 KiB window cannot (61 KB against
 // 82 KB a transcript, whole); on the sim's small transcripts it saves less (4.1 KB against 4.4) and
