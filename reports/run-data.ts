@@ -15,7 +15,6 @@ import { resolveArms } from '../harness/config/schema.js';
 import { discoverFolders } from '../harness/registry/discover.js';
 import type { Manifest } from '../harness/storage/manifest.js';
 import { readTree, RunDir } from '../harness/storage/run-dir.js';
-import { orderArms } from './summary.js';
 
 export interface MemorySnapshot {
   arm: string;
@@ -102,7 +101,7 @@ class StoredSnapshot implements MemorySnapshot {
   }
 }
 
-function readSnapshots(root: string): MemorySnapshot[] {
+export function readSnapshots(root: string): MemorySnapshot[] {
   const out: MemorySnapshot[] = [];
   const base = join(root, 'memory');
   for (const arm of dirs(base)) {
@@ -204,6 +203,26 @@ export interface LoadOptions {
   suites?: boolean;
 }
 
+/**
+ * A run's arms in report order (the declared ones first, in their order; any others by name, never
+ * by which finished first) and the suites its report describes, from the manifest and the trials.
+ */
+export function armsAndSuites(
+  manifest: Manifest,
+  trials: readonly Pick<TrialRecord, 'arm' | 'suite'>[],
+): { arms: string[]; suiteNames: string[] } {
+  let declared: string[] = [];
+  try {
+    declared = resolveArms(manifest.experiment.arms).map((a) => a.name);
+  } catch {
+    declared = [];
+  }
+  const present = new Set(trials.map((t) => t.arm));
+  const arms = [...new Set([...declared, ...[...present].sort()])].filter((a) => present.has(a));
+  const suiteNames = [...new Set([...(manifest.experiment.suites ?? []), ...trials.map((t) => t.suite)])];
+  return { arms, suiteNames };
+}
+
 /** Trials sorted by arm (in `arms` order, then by name), replicate, session, slot and task (a new array). */
 export function sortTrials<T extends Pick<TrialRecord, 'arm' | 'replicate' | 'session' | 'slot' | 'task'>>(
   trials: readonly T[],
@@ -223,15 +242,7 @@ export async function loadRunData(root: string, options: LoadOptions = {}): Prom
   // Trials in a canonical order (arm, replicate, session, slot, task), not the order they finished in:
   // the same trials give the same report, byte for byte, whatever the concurrency or a resume did.
   const raw = dir.trials();
-  let declared: string[] = [];
-  try {
-    declared = resolveArms(manifest.experiment.arms).map((a) => a.name);
-  } catch {
-    declared = [];
-  }
-  const suiteNames = [...new Set([...(manifest.experiment.suites ?? []), ...raw.map((t) => t.suite)])];
-  // Declared arms first, in their order; any others by name, never by which finished first.
-  const arms = orderArms(raw, [...declared, ...[...new Set(raw.map((t) => t.arm))].sort()]);
+  const { arms, suiteNames } = armsAndSuites(manifest, raw);
   const trials = sortTrials(raw, arms);
   return {
     root,

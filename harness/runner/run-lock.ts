@@ -54,7 +54,8 @@ export function lockRun(runDir: string): () => void {
       }
       return () => {
         // Only our own lock: never one another process took over after ours was judged stale.
-        if (readHolder(path)?.pid === me.pid && readHolder(path)?.since === me.since) rmSync(path, { force: true });
+        const holder = readHolder(path);
+        if (holder?.pid === me.pid && holder.since === me.since) rmSync(path, { force: true });
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
